@@ -1,0 +1,134 @@
+import { parseArgs } from 'node:util';
+import { loadEnv, type Env } from '../config/env.js';
+import { openDatabase } from '../db/database.js';
+import { migrate } from '../db/migrate.js';
+import { AppError } from '../errors/app-error.js';
+import { ROLES, type Role } from '../domain/org-tree.js';
+import { errorMessage } from '../i18n/messages.js';
+import { createOrgUnitRepository } from '../repositories/org-unit.repository.js';
+import { ServerAlreadyRunningError, startServer } from '../server.js';
+import { createServices, type Services } from '../services/services.js';
+import type { RequestContext } from '../services/context.js';
+
+const HELP = `培训 Peixun — 中小学教师继续教育管理平台
+
+Usage / 用法: npx peixun <command> [options]
+
+  serve                                   start the web server (npm start)
+  migrate                                 apply database migrations
+  admin create --username U --password P --org-code C --role R [--display-name N]
+                                          create an account (the first administrator)
+  org import-divisions --province NN      build a province's cities and counties from GB/T 2260
+  seed demo                               add the demo county 吉林省 吉林市 桦甸市
+
+Roles: ${ROLES.join(', ')}
+Every command works whether or not the server is running.`;
+
+const CLI_CTX: RequestContext = { actor: null, ip: null, via: 'cli' };
+
+/** Opens the database (joining a running embedded server, or starting it), migrates, runs `fn`, closes. */
+async function withServices<T>(env: Env, fn: (services: Services, db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>): Promise<T> {
+  const handle = await openDatabase(env, { poolSize: 4 });
+  try {
+    await migrate(handle.pool);
+    return await fn(createServices({ db: handle.db, env }), handle);
+  } finally {
+    // stop the embedded PostgreSQL only if this command started it and nobody else uses it
+    await handle.close({ stopEmbedded: handle.cluster?.startedHere ?? false });
+  }
+}
+
+function printDemo(usernames: string[], password: string, url?: string): void {
+  console.log('');
+  console.log('演示数据 Demo data: 吉林省 吉林市 桦甸市 (demo, is_demo = true)');
+  console.log(`演示账号 Demo accounts: ${usernames.join(', ')}`);
+  console.log(`一次性密码 One-time password (change at first login / 首次登录须修改): ${password}`);
+  if (url) console.log(`Log in at ${url}/login with e.g. demo-county`);
+  console.log('');
+}
+
+async function serve(env: Env): Promise<void> {
+  const started = Date.now();
+  const server = await startServer(env, { log: (l) => console.log(l), logger: env.NODE_ENV !== 'test' && env.PEIXUN_LOG_LEVEL !== 'silent' });
+  console.log(`Peixun 培训 is running at ${server.url}  (database: ${server.handle.mode}, ${Date.now() - started} ms)`);
+  if (server.demo) printDemo(server.demo.usernames, server.demo.password, server.url);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping …`);
+    await server.close().catch((e: unknown) => console.error(e));
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, sub, ...rest] = argv;
+  const env = loadEnv();
+  try {
+    switch (cmd) {
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        console.log(HELP);
+        return 0;
+      case 'serve':
+        await serve(env);
+        return -1; // keep running
+      case 'migrate': {
+        const applied = await withServices(env, async (_s, h) => migrate(h.pool));
+        console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date / 数据库已是最新');
+        return 0;
+      }
+      case 'admin': {
+        if (sub !== 'create') break;
+        const { values } = parseArgs({ args: rest, options: {
+          username: { type: 'string' }, password: { type: 'string' }, 'org-code': { type: 'string' }, role: { type: 'string' }, 'display-name': { type: 'string' },
+        } });
+        const missing = ['username', 'password', 'org-code', 'role'].filter((k) => !values[k as keyof typeof values]);
+        if (missing.length) { console.error(`Missing / 缺少参数: ${missing.map((m) => `--${m}`).join(' ')}`); return 2; }
+        if (!ROLES.includes(values.role as Role)) { console.error(`Unknown role / 未知角色 "${values.role}". Roles: ${ROLES.join(', ')}`); return 2; }
+        const user = await withServices(env, async (s, h) => {
+          const unit = await createOrgUnitRepository(h.db).findByCode(values['org-code']!);
+          if (!unit) throw new Error(`No unit with code / 找不到代码为 "${values['org-code']}" 的单位 (run "npx peixun org import-divisions --province NN" first)`);
+          return s.users.createFromCli(CLI_CTX, {
+            username: values.username!, password: values.password!, role: values.role as Role, orgUnitId: unit.id,
+            displayName: values['display-name'] ?? values.username!,
+          });
+        });
+        console.log(`Created ${user.role} "${user.username}" at ${user.orgUnitName} / 已创建账号`);
+        return 0;
+      }
+      case 'org': {
+        if (sub !== 'import-divisions') break;
+        const { values } = parseArgs({ args: rest, options: { province: { type: 'string' } } });
+        if (!values.province || !/^[0-9]{2}$/.test(values.province)) { console.error('Give --province with a 2-digit GB/T 2260 code, e.g. --province 22 (吉林省)'); return 2; }
+        const r = await withServices(env, (s) => s.divisions.importProvince(CLI_CTX, values.province!, (done, total) => {
+          if (process.stdout.isTTY) process.stdout.write(`\r  ${done}/${total} ${'█'.repeat(Math.round((done / total) * 30)).padEnd(30, '░')}`);
+        }));
+        if (process.stdout.isTTY) process.stdout.write('\n');
+        console.log(`${r.province}: created ${r.created}, already present ${r.existing} / 新建 ${r.created} 个，已存在 ${r.existing} 个`);
+        return 0;
+      }
+      case 'seed': {
+        if (sub !== 'demo') break;
+        const r = await withServices(env, (s) => s.demo.seed(CLI_CTX));
+        if (r.created && r.password) printDemo(r.usernames, r.password);
+        else console.log('Demo data is already present / 演示数据已存在');
+        return 0;
+      }
+      default:
+        break;
+    }
+    console.error(`Unknown command / 未知命令: ${argv.join(' ')}\n\n${HELP}`);
+    return 2;
+  } catch (e) {
+    if (e instanceof ServerAlreadyRunningError) { console.error(e.message); return 1; }
+    if (e instanceof AppError) { console.error(`${e.code}: ${errorMessage(e.code, 'zh-CN')} / ${errorMessage(e.code, 'en')}${e.details ? ` ${JSON.stringify(e.details)}` : ''}`); return 1; }
+    console.error((e as Error).message ?? e);
+    return 1;
+  }
+}

@@ -1,0 +1,37 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The one validated configuration of the server and CLI. Read once, fail fast.
+ * Secrets are marked in comments; they are never logged.
+ */
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  /** secret: full connection string of an external PostgreSQL ≥ 15; when unset the embedded server is used */
+  DATABASE_URL: z.string().url().optional(),
+  PEIXUN_DATA_DIR: z.string().default('./data'),
+  /** minutes of inactivity after which a session ends */
+  PEIXUN_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  /** absolute lifetime of a session in hours */
+  PEIXUN_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  PEIXUN_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  PEIXUN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  PEIXUN_MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(512).default(20),
+  /** set to "1" behind a TLS-terminating proxy so cookies are marked Secure and X-Forwarded-For is trusted */
+  PEIXUN_TRUST_PROXY: z.enum(['0', '1']).default('0'),
+  PEIXUN_SEED_DEMO: z.enum(['auto', 'always', 'never']).default('auto'),
+  PEIXUN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof EnvSchema> & { dataDir: string };
+
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration / 配置无效:\n${lines.join('\n')}`);
+  }
+  return { ...parsed.data, dataDir: path.resolve(parsed.data.PEIXUN_DATA_DIR) };
+}

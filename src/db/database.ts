@@ -1,0 +1,86 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Env } from '../config/env.js';
+import { startEmbeddedPostgres, type EmbeddedCluster } from './embedded-postgres.js';
+import type { DB } from './schema.js';
+
+// bigint ids fit in a JS number (< 2^53) for any realistic table; count(*) too.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export type Database = Kysely<DB>;
+export type DatabaseMode = 'embedded' | 'external';
+
+export interface DatabaseHandle {
+  db: Database;
+  pool: pg.Pool;
+  mode: DatabaseMode;
+  cluster?: EmbeddedCluster;
+  connectionString: string;
+  /** Closes the pool; stops the embedded PostgreSQL when no other process still uses it (see `release`). */
+  close(opts?: { stopEmbedded?: boolean }): Promise<void>;
+}
+
+export const APP_DATABASE = 'peixun';
+
+export function createPool(connectionString: string, max = 20, applicationName = `peixun-${process.pid}`): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000, application_name: applicationName } as pg.PoolConfig);
+  // An idle client that loses its server (restart, kill) must not crash the process.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+export function createKysely(pool: pg.Pool): Database {
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+}
+
+async function ensureDatabase(cluster: EmbeddedCluster, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: cluster.connectionString('postgres') });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) {
+      await client.query(`CREATE DATABASE "${name}" ENCODING 'UTF8' TEMPLATE template0`).catch((e: { code?: string }) => {
+        if (e.code !== '42P04') throw e; // created concurrently by another process
+      });
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/** Number of client backends other than ours connected to the cluster. */
+async function otherClients(pool: pg.Pool): Promise<number> {
+  const { rows } = await pool.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND application_name <> $1",
+    [`peixun-${process.pid}`],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+/**
+ * Opens the product's database: the external PostgreSQL at DATABASE_URL, or the embedded
+ * one under `<dataDir>/pg` (joined when already running, started otherwise).
+ */
+export async function openDatabase(env: Env, opts: { poolSize?: number; log?: (l: string) => void } = {}): Promise<DatabaseHandle> {
+  let cluster: EmbeddedCluster | undefined;
+  let connectionString: string;
+  if (env.DATABASE_URL) {
+    connectionString = env.DATABASE_URL;
+  } else {
+    cluster = await startEmbeddedPostgres({ dataDir: env.dataDir, log: opts.log });
+    await ensureDatabase(cluster, APP_DATABASE);
+    connectionString = cluster.connectionString(APP_DATABASE);
+  }
+  const pool = createPool(connectionString, opts.poolSize ?? 20);
+  const db = createKysely(pool);
+  return {
+    db, pool, cluster, connectionString,
+    mode: env.DATABASE_URL ? 'external' : 'embedded',
+    async close({ stopEmbedded = true } = {}) {
+      let others = 1;
+      if (cluster && stopEmbedded) others = await otherClients(pool).catch(() => 1);
+      await db.destroy();
+      if (cluster && stopEmbedded && others === 0) await cluster.stop();
+    },
+  };
+}

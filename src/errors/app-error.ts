@@ -1,0 +1,60 @@
+/** Every error a user can meet has a code; the code decides the HTTP status and the message. */
+export const ERROR_STATUS = {
+  VALIDATION_FAILED: 400,
+  BAD_REQUEST: 400,
+  INVALID_JSON: 400,
+  ORG_KIND_NOT_ALLOWED: 400,
+  ROLE_NOT_ALLOWED_AT_UNIT: 400,
+  PASSWORD_TOO_WEAK: 400,
+  PASSWORD_WRONG: 400,
+  AUTH_REQUIRED: 401,
+  AUTH_INVALID_CREDENTIALS: 401,
+  AUTH_SESSION_EXPIRED: 401,
+  AUTH_PASSWORD_CHANGE_REQUIRED: 403,
+  CSRF_INVALID: 403,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  USERNAME_TAKEN: 409,
+  ORG_CODE_TAKEN: 409,
+  DIVISION_CODE_TAKEN: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  FILE_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  IMPORT_INVALID: 422,
+  AUTH_ACCOUNT_LOCKED: 423,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  SERVICE_UNAVAILABLE: 503,
+} as const;
+
+export type AppErrorCode = keyof typeof ERROR_STATUS;
+
+export class AppError extends Error {
+  readonly code: AppErrorCode;
+  readonly details?: Record<string, unknown>;
+  /** values interpolated into the localized message, e.g. { field: 'name' } */
+  readonly params?: Record<string, string | number>;
+
+  constructor(code: AppErrorCode, opts: { details?: Record<string, unknown>; params?: Record<string, string | number>; cause?: unknown } = {}) {
+    super(code, { cause: opts.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.details = opts.details;
+    this.params = opts.params;
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+
+  /** Access was refused (outside the subtree, or not allowed): audited as "denied". */
+  get isDenial(): boolean {
+    return this.code === 'FORBIDDEN' || this.details?.['denied'] === true;
+  }
+}
+
+/** Outside the actor's subtree the answer is "not found": existence is not revealed. */
+export function notFoundDenied(): AppError {
+  return new AppError('NOT_FOUND', { details: { denied: true } });
+}

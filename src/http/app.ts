@@ -1,0 +1,157 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
+import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Env } from '../config/env.js';
+import type { Database, DatabaseMode } from '../db/database.js';
+import { AppError } from '../errors/app-error.js';
+import type { Authenticated } from '../services/auth.service.js';
+import type { RequestContext } from '../services/context.js';
+import type { Services } from '../services/services.js';
+import { registerErrorHandling } from './error-handler.js';
+import { apiTokenRoutes } from './routes/api-token.routes.js';
+import { auditLogRoutes } from './routes/audit-log.routes.js';
+import { authRoutes } from './routes/auth.routes.js';
+import { healthRoutes } from './routes/health.routes.js';
+import { orgUnitRoutes } from './routes/org-unit.routes.js';
+import { userRoutes } from './routes/user.routes.js';
+
+export const SESSION_COOKIE = 'peixun_session';
+export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+
+/** Per-route settings read by the hooks below and by the access-matrix test. */
+export interface RouteConfig {
+  /** 'public' needs no login; 'user' (the default under /api) does */
+  auth?: 'public' | 'user';
+  /** the audit action of the route, used for failures that happen before the use case runs */
+  action?: string;
+  /** reachable while a first-login password change is pending */
+  allowPendingPasswordChange?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig extends RouteConfig {}
+  interface FastifyRequest {
+    ctx: RequestContext;
+    auth: Authenticated | null;
+    sessionToken: string | null;
+  }
+}
+
+export interface AppOptions {
+  services: Services;
+  db: Database;
+  env: Env;
+  databaseMode: DatabaseMode;
+  logger?: boolean;
+  /** serve the built web UI from web/dist (default: when it exists) */
+  serveWeb?: boolean;
+}
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const { env, services } = opts;
+  const app = Fastify({
+    logger: opts.logger ? { level: env.PEIXUN_LOG_LEVEL, redact: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]'] } : false,
+    trustProxy: env.PEIXUN_TRUST_PROXY === '1',
+    bodyLimit: 256 * 1024,
+    // one log line per request is too much at 3k req/s; errors are still logged
+    logController: new LogController({ disableRequestLogging: true }),
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(cookie);
+  await app.register(multipart, { limits: { fileSize: env.PEIXUN_MAX_UPLOAD_MB * 1_048_576, files: 1, fields: 10, parts: 12 } });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Peixun API', description: '培训 — 中小学教师继续教育管理平台 API', version: '1.0.0' },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+          bearer: { type: 'http', scheme: 'bearer', description: 'API token (px_…) created by an administrator' },
+        },
+      },
+      security: [{ session: [] }, { bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  app.decorateRequest('ctx', null as unknown as RequestContext);
+  app.decorateRequest('auth', null);
+  app.decorateRequest('sessionToken', null);
+
+  registerErrorHandling(app, opts.db);
+
+  // Security headers on every answer.
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('referrer-policy', 'same-origin');
+    if (req.url.startsWith('/api/') && !req.url.startsWith('/api/docs')) reply.header('cache-control', 'no-store');
+  });
+
+  // Who is asking: session cookie or API token; CSRF on cookie-authenticated writes.
+  app.addHook('onRequest', async (req: FastifyRequest) => {
+    req.ctx = { actor: null, ip: req.ip, userAgent: req.headers['user-agent'] ?? null, via: 'http' };
+    const url = req.url;
+    if (!url.startsWith('/api/')) return;
+    const config = req.routeOptions.config as RouteConfig;
+    const isPublic = config.auth === 'public' || url.startsWith('/api/docs');
+    const authz = req.headers.authorization;
+    const bearer = authz?.startsWith('Bearer ') ? authz.slice(7).trim() : undefined;
+    const sessionToken = req.cookies[SESSION_COOKIE];
+    if (!bearer && !sessionToken) {
+      if (isPublic) return;
+      throw new AppError('AUTH_REQUIRED');
+    }
+    const result = await services.auth.authenticate({ sessionToken, bearer });
+    if (!result || 'expired' in result) {
+      if (isPublic) return;
+      throw new AppError(result ? 'AUTH_SESSION_EXPIRED' : 'AUTH_REQUIRED');
+    }
+    req.auth = result;
+    req.sessionToken = result.via === 'session' ? sessionToken ?? null : null;
+    req.ctx.actor = result.actor;
+    if (isPublic) return;
+    if (result.via === 'session' && WRITE_METHODS.has(req.method)) {
+      const sent = req.headers['x-csrf-token'];
+      if (typeof sent !== 'string' || sent !== result.csrfToken) throw new AppError('CSRF_INVALID');
+    }
+    if (result.mustChangePassword && !config.allowPendingPasswordChange) throw new AppError('AUTH_PASSWORD_CHANGE_REQUIRED');
+  });
+
+  await app.register(healthRoutes, { prefix: '/api', databaseMode: opts.databaseMode });
+  await app.register(authRoutes, { prefix: '/api', services, env });
+  await app.register(orgUnitRoutes, { prefix: '/api', services, env });
+  await app.register(userRoutes, { prefix: '/api', services });
+  await app.register(auditLogRoutes, { prefix: '/api', services });
+  await app.register(apiTokenRoutes, { prefix: '/api', services });
+  app.get('/api/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
+
+  const serveWeb = opts.serveWeb ?? fs.existsSync(path.join(WEB_DIST, 'index.html'));
+  if (serveWeb) {
+    await app.register(fastifyStatic, {
+      root: WEB_DIST, wildcard: false, index: false,
+      setHeaders: (res, file) => {
+        if (file.includes(`${path.sep}assets${path.sep}`)) res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+      },
+    });
+  }
+  app.setNotFoundHandler(async (req, reply) => {
+    if (req.url.startsWith('/api/') || req.method !== 'GET' || !serveWeb) throw new AppError('NOT_FOUND');
+    // client-side routes of the single-page app
+    reply.header('cache-control', 'no-cache');
+    return reply.type('text/html; charset=utf-8').sendFile('index.html');
+  });
+  return app;
+}

@@ -1,0 +1,73 @@
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { AppError } from '../errors/app-error.js';
+import { errorMessage, fieldMessage, pickLocale, type Locale } from '../i18n/messages.js';
+import { appendAudit, isAudited, outcomeOf } from '../services/audit.js';
+import { translatePgError } from '../services/pg-errors.js';
+import type { Database } from '../db/database.js';
+import type { ImportRowError } from '../services/school-import.js';
+import type { RouteConfig } from './app.js';
+import { importRowMessage } from './import-messages.js';
+
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Maps anything thrown to an AppError: the user always gets a code and a message, never a stack. */
+export function toAppError(err: unknown, locale: Locale): AppError {
+  if (err instanceof AppError) return err;
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const issues = err.validation.map((v) => {
+      const where = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
+      const field = [err.validationContext === 'body' ? '' : err.validationContext, where].filter(Boolean).join('.');
+      const params = v.params as { issue?: { code?: string; maximum?: number; minimum?: number; message?: string } };
+      const issue = params.issue;
+      let kind = issue?.message && /^[a-z_]+$/.test(issue.message) ? issue.message : 'invalid';
+      if (issue?.code === 'invalid_type' && /undefined/.test(v.message ?? '')) kind = 'required';
+      return { path: field, message: fieldMessage(kind, locale, { max: Number(issue?.maximum ?? ''), min: Number(issue?.minimum ?? '') }), kind };
+    });
+    return new AppError('VALIDATION_FAILED', { details: { issues } });
+  }
+  const fe = err as FastifyError;
+  switch (fe?.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE': return new AppError('PAYLOAD_TOO_LARGE');
+    case 'FST_REQ_FILE_TOO_LARGE': return new AppError('FILE_TOO_LARGE');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': return new AppError('UNSUPPORTED_MEDIA_TYPE');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY': return new AppError('INVALID_JSON');
+    default: break;
+  }
+  if (fe instanceof SyntaxError && fe.statusCode === 400) return new AppError('INVALID_JSON');
+  if (typeof fe?.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return new AppError(fe.statusCode === 413 ? 'PAYLOAD_TOO_LARGE' : fe.statusCode === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST', { details: { reason: fe.code ?? null } });
+  }
+  const translated = translatePgError(err);
+  if (translated instanceof AppError) return translated;
+  return new AppError('INTERNAL', { cause: err });
+}
+
+export function registerErrorHandling(app: FastifyInstance, db: Database): void {
+  app.setErrorHandler(async (err: unknown, req: FastifyRequest, reply) => {
+    const locale = pickLocale(req.headers['accept-language']);
+    const appErr = toAppError(err, locale);
+    if (appErr.code === 'INTERNAL') {
+      req.log.error({ err: isResponseSerializationError(err) ? err.cause : err }, 'request failed');
+    }
+    // Failed writes and refused accesses are audited here when the use case did not do it itself.
+    const config = (req.routeOptions?.config ?? {}) as RouteConfig;
+    if (!isAudited(err) && req.url.startsWith('/api/') && (WRITES.has(req.method) || appErr.isDenial)) {
+      const { outcome } = outcomeOf(appErr);
+      await appendAudit(db, req.ctx ?? { actor: null, ip: req.ip }, {
+        action: config.action ?? `${req.method} ${req.routeOptions?.url ?? req.url.split('?')[0]}`,
+        targetId: (req.params as Record<string, string> | undefined)?.['id'] ?? null,
+        targetPath: appErr.isDenial ? null : req.ctx?.actor?.orgPath ?? null,
+        details: appErr.code === 'VALIDATION_FAILED' ? { issues: (appErr.details?.['issues'] as Array<{ path: string; kind: string }>).map((i) => ({ path: i.path, kind: i.kind })) } : null,
+      }, outcome, appErr.code).catch(() => undefined);
+    }
+    const details = appErr.details ? Object.fromEntries(Object.entries(appErr.details).filter(([k]) => k !== 'denied')) : undefined;
+    if (details && appErr.code === 'IMPORT_INVALID') {
+      details['errors'] = (details['errors'] as ImportRowError[]).map((e) => ({ ...e, message: importRowMessage(e, locale) }));
+    }
+    return reply.status(appErr.status).send({
+      error: { code: appErr.code, message: errorMessage(appErr.code, locale, appErr.params), ...(details && Object.keys(details).length ? { details } : {}) },
+    });
+  });
+}

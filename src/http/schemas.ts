@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { ORG_UNIT_KINDS, ROLES, STAGES } from '../domain/org-tree.js';
+import { foldFullWidth, hasForbiddenChars, normaliseText } from '../domain/text.js';
+
+/**
+ * A user-typed text field: NFC, trimmed, no control characters, 1…max characters after trimming.
+ * Issue messages are kinds ('bad_chars', 'too_long', …) that the error presenter localises.
+ */
+export function zText(max: number, min = 1) {
+  return z.string()
+    .max(max * 4, { message: 'too_long' }) // cheap bound before normalising huge input
+    .refine((s) => !hasForbiddenChars(s), { message: 'bad_chars' })
+    .transform(normaliseText)
+    .pipe(z.string().min(min, { message: min === 1 ? 'blank' : 'too_short' }).max(max, { message: 'too_long' }));
+}
+
+export const zOptionalText = (max: number) => z.union([zText(max), z.literal('').transform(() => null), z.null()]).optional();
+
+export const zPhone = z.string().max(60, { message: 'too_long' }).transform((s) => foldFullWidth(normaliseText(s)))
+  .pipe(z.string().regex(/^[0-9+\-() ]{5,30}$/, { message: 'invalid' }));
+
+export const zId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+export const IdParams = z.object({ id: zId });
+
+export const Paging = {
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(20),
+};
+
+export const zKind = z.enum(ORG_UNIT_KINDS);
+export const zStage = z.enum(STAGES);
+export const zRole = z.enum(ROLES);
+/** Timestamps leave the API as ISO 8601 strings (presenters convert Dates). */
+export const zDate = z.string();
+
+export const ErrorResponse = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }),
+});
+
+export const OrgUnitOut = z.object({
+  id: z.number(), parentId: z.number().nullable(), kind: zKind, name: z.string(), code: z.string().nullable(),
+  divisionCode: z.string().nullable(), path: z.string(), depth: z.number(), stages: z.array(zStage),
+  address: z.string().nullable(), contactName: z.string().nullable(), contactPhone: z.string().nullable(),
+  isDemo: z.boolean(), childCount: z.number(),
+});
+
+export const UserOut = z.object({
+  id: z.number(), username: z.string(), displayName: z.string(), role: zRole, orgUnitId: z.number(), orgUnitName: z.string(),
+  disabled: z.boolean(), lockedUntil: zDate.nullable(), mustChangePassword: z.boolean(), lastLoginAt: zDate.nullable(), createdAt: zDate,
+});
+
+export const MeOut = z.object({
+  id: z.number(), username: z.string(), displayName: z.string(), role: zRole,
+  orgUnit: z.object({ id: z.number(), name: z.string(), kind: z.string(), path: z.string() }),
+  mustChangePassword: z.boolean(),
+});

@@ -1,0 +1,81 @@
+import { isAdmin, isWithin, outranks, type Role } from '../domain/org-tree.js';
+
+/**
+ * Who may do what where: the one place that decides access over the org subtree (R-01).
+ * Services call `can`/`requireAccess` first; routes never decide access themselves.
+ */
+export interface Actor {
+  userId: number;
+  username: string;
+  role: Role;
+  orgUnitId: number;
+  /** materialized path of the actor's unit, e.g. '/1/7/42/' */
+  orgPath: string;
+  provinceId: number;
+}
+
+export type Action =
+  | 'org.read'
+  | 'org.list_children'
+  | 'org.search'
+  | 'org.create_child'
+  | 'org.update'
+  | 'org.update_identity'
+  | 'org.import_schools'
+  | 'user.read'
+  | 'user.manage'
+  | 'audit.read'
+  | 'token.manage';
+
+export interface Target {
+  /** path of the unit the action is about (for org.create_child: the parent) */
+  path: string;
+  /** role of the account the action is about (user.manage) */
+  role?: Role;
+}
+
+/**
+ * Decides one action. Pure and total: every action is answered for every role.
+ *
+ * @example can({ role: 'county_admin', orgPath: '/1/2/3/', …}, 'org.read', { path: '/1/2/4/' }) // false: sibling county
+ */
+export function can(actor: Pick<Actor, 'role' | 'orgPath'>, action: Action, target: Target): boolean {
+  const inside = isWithin(actor.orgPath, target.path);
+  const below = inside && target.path !== actor.orgPath;
+  const admin = isAdmin(actor.role);
+  switch (action) {
+    case 'org.read':
+      // everyone sees their own unit; admins see their whole subtree
+      return admin ? inside : target.path === actor.orgPath;
+    case 'org.list_children':
+      return admin && inside;
+    case 'org.search':
+      return admin;
+    case 'org.create_child':
+    case 'org.import_schools':
+      return admin && inside;
+    case 'org.update':
+      // contact details of the own unit, anything of the units below
+      return admin && inside;
+    case 'org.update_identity':
+      // name and codes of a unit are set from above, never by its own admin
+      return admin && below;
+    case 'user.read':
+      return admin && inside;
+    case 'user.manage':
+      return admin && inside && target.role !== undefined && outranks(actor.role, target.role);
+    case 'audit.read':
+      return admin && inside;
+    case 'token.manage':
+      return admin;
+    default: {
+      const never: never = action;
+      return never;
+    }
+  }
+}
+
+/** Whether the target lies in the actor's subtree at all: outside it, the answer is "not found". */
+export function inScope(actor: Pick<Actor, 'orgPath'>, path: string): boolean {
+  return isWithin(actor.orgPath, path);
+}

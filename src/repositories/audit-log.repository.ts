@@ -1,0 +1,71 @@
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
+
+export type AuditOutcome = 'success' | 'failure' | 'denied';
+
+export interface AuditEntry {
+  actorUserId: number | null;
+  actorUsername: string | null;
+  actorRole: string | null;
+  actorPath: string | null;
+  targetPath: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  targetLabel: string | null;
+  ip: string | null;
+  outcome: AuditOutcome;
+  errorCode: string | null;
+  details: Record<string, unknown> | null;
+}
+
+export interface AuditRow extends Omit<AuditEntry, 'actorUserId' | 'actorPath' | 'targetPath'> {
+  id: number;
+  at: Date;
+}
+
+type Q = Kysely<DB>;
+
+export function createAuditLogRepository(db: Q) {
+  return {
+    async append(e: AuditEntry): Promise<void> {
+      await db.insertInto('audit_log').values({
+        actor_user_id: e.actorUserId, actor_username: e.actorUsername, actor_role: e.actorRole, actor_path: e.actorPath,
+        target_path: e.targetPath, action: e.action, target_type: e.targetType, target_id: e.targetId,
+        target_label: e.targetLabel?.slice(0, 200) ?? null, ip: e.ip, outcome: e.outcome, error_code: e.errorCode,
+        details: e.details === null ? null : JSON.stringify(e.details),
+      }).execute();
+    },
+
+    /**
+     * Rows whose actor or target lies in the subtree `scopePath`; rows with neither
+     * (failed logins with an unknown username) only for the province level (`includeUnscoped`).
+     */
+    async list(opts: {
+      scopePath: string; includeUnscoped: boolean; action?: string; outcome?: AuditOutcome; actor?: string;
+      from?: Date; to?: Date; limit: number; offset: number;
+    }): Promise<{ items: AuditRow[]; total: number }> {
+      const like = `${opts.scopePath}%`;
+      let q = db.selectFrom('audit_log as a').where((eb) => {
+        const inScope = [eb('a.target_path', 'like', like), eb('a.actor_path', 'like', like)];
+        if (opts.includeUnscoped) inScope.push(eb.and([eb('a.target_path', 'is', null), eb('a.actor_path', 'is', null)]));
+        return eb.or(inScope);
+      });
+      if (opts.action) q = q.where('a.action', 'like', `${opts.action}%`);
+      if (opts.outcome) q = q.where('a.outcome', '=', opts.outcome);
+      if (opts.actor) q = q.where(sql`lower(a.actor_username)`, '=', opts.actor.toLowerCase());
+      if (opts.from) q = q.where('a.at', '>=', opts.from);
+      if (opts.to) q = q.where('a.at', '<', opts.to);
+      const [rows, n] = await Promise.all([
+        q.select([
+          'a.id', 'a.at', 'a.actor_username as actorUsername', 'a.actor_role as actorRole', 'a.action', 'a.target_type as targetType',
+          'a.target_id as targetId', 'a.target_label as targetLabel', 'a.ip', 'a.outcome', 'a.error_code as errorCode', 'a.details',
+        ]).orderBy('a.id', 'desc').limit(opts.limit).offset(opts.offset).execute(),
+        q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+      ]);
+      return { items: rows as AuditRow[], total: n.n };
+    },
+  };
+}
+
+export type AuditLogRepository = ReturnType<typeof createAuditLogRepository>;

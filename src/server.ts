@@ -1,0 +1,95 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import type { FastifyInstance } from 'fastify';
+import type { Env } from './config/env.js';
+import { openDatabase, type DatabaseHandle } from './db/database.js';
+import { migrate } from './db/migrate.js';
+import { buildApp } from './http/app.js';
+import { createOrgUnitRepository } from './repositories/org-unit.repository.js';
+import { createSessionRepository } from './repositories/session.repository.js';
+import { createServices } from './services/services.js';
+
+const SERVER_LOCK = 727_000;
+
+export class ServerAlreadyRunningError extends Error {}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  handle: DatabaseHandle;
+  url: string;
+  demo?: { usernames: string[]; password: string };
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the whole product: database (embedded or external), migrations, demo seed on an empty
+ * embedded database, then the HTTP server. On the embedded database only one server may run per
+ * data dir: a second one is refused while the first holds the server lock.
+ */
+export async function startServer(env: Env, opts: { log?: (line: string) => void; logger?: boolean } = {}): Promise<RunningServer> {
+  const log = opts.log ?? (() => undefined);
+  const handle = await openDatabase(env, { log });
+  let lockClient: pg.Client | undefined;
+  try {
+    if (handle.mode === 'embedded') {
+      lockClient = new pg.Client({ connectionString: handle.connectionString, application_name: `peixun-${process.pid}` });
+      await lockClient.connect();
+      lockClient.on('error', () => undefined);
+      const { rows } = await lockClient.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [SERVER_LOCK]);
+      if (!rows[0]?.ok) {
+        const other = readServerPid(env.dataDir);
+        throw new ServerAlreadyRunningError(
+          `Another Peixun server${other ? ` (pid ${other})` : ''} is already using the data directory ${env.dataDir}. Stop it first, or set PEIXUN_DATA_DIR to another directory.\n` +
+          `另一个培训平台服务${other ? `（进程 ${other}）` : ''}正在使用数据目录 ${env.dataDir}，请先停止它，或用 PEIXUN_DATA_DIR 指定其他目录。`,
+        );
+      }
+      fs.writeFileSync(path.join(env.dataDir, 'server.pid'), String(process.pid));
+    }
+    const applied = await migrate(handle.pool);
+    if (applied.length) log(`Applied migrations: ${applied.join(', ')}`);
+
+    const services = createServices({ db: handle.db, env });
+    let demo: RunningServer['demo'];
+    const seedWanted = env.PEIXUN_SEED_DEMO === 'always' || (env.PEIXUN_SEED_DEMO === 'auto' && handle.mode === 'embedded');
+    if (seedWanted && (await createOrgUnitRepository(handle.db).countAll()) === 0) {
+      const r = await services.demo.seed({ actor: null, ip: null, via: 'cli' });
+      if (r.created && r.password) demo = { usernames: r.usernames, password: r.password };
+    }
+
+    const app = await buildApp({ services, db: handle.db, env, databaseMode: handle.mode, logger: opts.logger ?? true });
+    const address = await app.listen({ port: env.PORT, host: env.HOST });
+    const port = new URL(address).port;
+    const url = `http://localhost:${port}`;
+
+    const sweeper = setInterval(() => {
+      void createSessionRepository(handle.db).deleteExpired(env.PEIXUN_SESSION_IDLE_MINUTES).catch(() => undefined);
+    }, 10 * 60_000);
+    sweeper.unref();
+
+    let closing: Promise<void> | undefined;
+    const close = () => (closing ??= (async () => {
+      clearInterval(sweeper);
+      await app.close();
+      if (lockClient) {
+        await lockClient.end().catch(() => undefined);
+        fs.rmSync(path.join(env.dataDir, 'server.pid'), { force: true });
+      }
+      await handle.close();
+    })());
+    return { app, handle, url, demo, close };
+  } catch (e) {
+    await lockClient?.end().catch(() => undefined);
+    await handle.close({ stopEmbedded: e instanceof ServerAlreadyRunningError ? false : handle.cluster?.startedHere ?? false }).catch(() => undefined);
+    throw e;
+  }
+}
+
+function readServerPid(dataDir: string): number | null {
+  try {
+    const pid = Number(fs.readFileSync(path.join(dataDir, 'server.pid'), 'utf8'));
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
