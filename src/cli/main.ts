@@ -1,7 +1,11 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadEnv, type Env } from '../config/env.js';
 import { openDatabase } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
+import { generateSchemaTypes } from '../db/schema-codegen.js';
 import { AppError } from '../errors/app-error.js';
 import { ROLES, type Role } from '../domain/org-tree.js';
 import { errorMessage } from '../i18n/messages.js';
@@ -20,6 +24,7 @@ Usage / 用法: npx peixun <command> [options]
                                           create an account (the first administrator)
   org import-divisions --province NN      build a province's cities and counties from GB/T 2260
   seed demo                               add the demo county 吉林省 吉林市 桦甸市
+  db types                                regenerate src/db/schema.ts from the migrated schema
 
 Roles: ${ROLES.join(', ')}
 Every command works whether or not the server is running.`;
@@ -111,6 +116,14 @@ export async function main(argv: string[]): Promise<number> {
         }));
         if (process.stdout.isTTY) process.stdout.write('\n');
         console.log(`${r.province}: created ${r.created}, already present ${r.existing} / 新建 ${r.created} 个，已存在 ${r.existing} 个`);
+        return 0;
+      }
+      case 'db': {
+        if (sub !== 'types') break;
+        const file = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../db/schema.ts');
+        const text = await withServices(env, (_s, h) => generateSchemaTypes(h.pool));
+        fs.writeFileSync(file, text);
+        console.log(`Wrote ${file}`);
         return 0;
       }
       case 'seed': {

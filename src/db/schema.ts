@@ -1,28 +1,19 @@
+// Generated from the migrated schema by `npx peixun db types`. Do not edit by hand.
 import type { ColumnType, Generated } from 'kysely';
 
-/**
- * Table types of the migrated schema (migrations/*.sql). Kept in step with the
- * migrations by `src/db/schema.test.ts`, which compares them with information_schema.
- */
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+export type Json = ColumnType<unknown, string | null, string | null>;
 
-export interface OrgUnitTable {
+export interface ApiTokenTable {
   id: Generated<number>;
-  parent_id: number | null;
-  path: string;
-  depth: number;
-  province_id: number;
-  kind: string;
+  user_id: number;
   name: string;
-  code: string | null;
-  division_code: string | null;
-  stages: ColumnType<string[], string[] | undefined, string[]>;
-  address: string | null;
-  contact_name: string | null;
-  contact_phone: string | null;
-  is_demo: Generated<boolean>;
+  prefix: string;
+  token_hash: Buffer;
   created_at: Generated<Date>;
-  updated_at: Generated<Date>;
+  last_used_at: Date | null;
+  expires_at: Date | null;
+  revoked_at: Date | null;
 }
 
 export interface AppUserTable {
@@ -45,29 +36,6 @@ export interface AppUserTable {
   updated_at: Generated<Date>;
 }
 
-export interface UserSessionTable {
-  token_hash: Buffer;
-  user_id: number;
-  csrf_token: string;
-  created_at: Generated<Date>;
-  last_seen_at: Generated<Date>;
-  expires_at: Timestamp;
-  ip: string | null;
-  user_agent: string | null;
-}
-
-export interface ApiTokenTable {
-  id: Generated<number>;
-  user_id: number;
-  name: string;
-  prefix: string;
-  token_hash: Buffer;
-  created_at: Generated<Date>;
-  last_used_at: Date | null;
-  expires_at: Date | null;
-  revoked_at: Date | null;
-}
-
 export interface AuditLogTable {
   id: Generated<number>;
   at: Generated<Date>;
@@ -83,21 +51,51 @@ export interface AuditLogTable {
   ip: string | null;
   outcome: string;
   error_code: string | null;
-  details: ColumnType<unknown, string | null, never>;
+  details: Json;
 }
 
-export interface SchemaMigrationTable {
+export interface OrgUnitTable {
+  id: Generated<number>;
+  parent_id: number | null;
+  path: string;
+  depth: number;
+  province_id: number;
+  kind: string;
+  name: string;
+  code: string | null;
+  division_code: string | null;
+  stages: Generated<string[]>;
+  address: string | null;
+  contact_name: string | null;
+  contact_phone: string | null;
+  is_demo: Generated<boolean>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface SchemaMigrationsTable {
   version: string;
   name: string;
   checksum: string;
   applied_at: Generated<Date>;
 }
 
+export interface UserSessionTable {
+  token_hash: Buffer;
+  user_id: number;
+  csrf_token: string;
+  created_at: Generated<Date>;
+  last_seen_at: Generated<Date>;
+  expires_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
+}
+
 export interface DB {
-  org_unit: OrgUnitTable;
-  app_user: AppUserTable;
-  user_session: UserSessionTable;
   api_token: ApiTokenTable;
+  app_user: AppUserTable;
   audit_log: AuditLogTable;
-  schema_migrations: SchemaMigrationTable;
+  org_unit: OrgUnitTable;
+  schema_migrations: SchemaMigrationsTable;
+  user_session: UserSessionTable;
 }
