@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest, type RouteOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
@@ -52,6 +52,8 @@ export interface AppOptions {
   logger?: boolean;
   /** serve the built web UI from web/dist (default: when it exists) */
   serveWeb?: boolean;
+  /** called for every route as it is registered (the access-matrix test lists the API with it) */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -68,6 +70,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  const { onRoute } = opts;
+  if (onRoute) app.addHook('onRoute', (route) => onRoute(route));
 
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: env.PEIXUN_MAX_UPLOAD_MB * 1_048_576, files: 1, fields: 10, parts: 12 } });
