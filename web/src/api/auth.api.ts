@@ -1,0 +1,18 @@
+import { apiRequest } from './client';
+import type { SessionResponse } from './types';
+
+export const authApi = {
+  me: () => apiRequest<SessionResponse>('/api/auth/me', { expectUnauthorized: true }),
+  login: (username: string, password: string) =>
+    apiRequest<SessionResponse>('/api/auth/login', {
+      method: 'POST',
+      body: { username, password },
+      expectUnauthorized: true,
+    }),
+  logout: () => apiRequest<void>('/api/auth/logout', { method: 'POST', expectUnauthorized: true }),
+  changePassword: (currentPassword: string, newPassword: string) =>
+    apiRequest<void>('/api/auth/change-password', {
+      method: 'POST',
+      body: { currentPassword, newPassword },
+    }),
+};

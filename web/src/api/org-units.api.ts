@@ -1,0 +1,35 @@
+import { apiDownload, apiRequest, apiUpload } from './client';
+import type {
+  CreateOrgUnitInput,
+  Items,
+  OrgUnit,
+  OrgUnitDetail,
+  OrgUnitKind,
+  Page,
+  SchoolImportResult,
+  UpdateOrgUnitInput,
+} from './types';
+
+export interface ChildrenQuery {
+  kind?: OrgUnitKind;
+  q?: string;
+  page?: number;
+  pageSize?: number;
+}
+
+export const orgUnitsApi = {
+  roots: () => apiRequest<Items<OrgUnit>>('/api/org-units/roots'),
+  search: (q: string, options: { kind?: OrgUnitKind; limit?: number } = {}) =>
+    apiRequest<Items<OrgUnit>>('/api/org-units/search', { query: { q, ...options } }),
+  get: (id: number) => apiRequest<OrgUnitDetail>(`/api/org-units/${id}`),
+  children: (id: number, query: ChildrenQuery = {}) =>
+    apiRequest<Page<OrgUnit>>(`/api/org-units/${id}/children`, { query: { ...query } }),
+  create: (input: CreateOrgUnitInput) =>
+    apiRequest<{ unit: OrgUnit }>('/api/org-units', { method: 'POST', body: input }),
+  update: (id: number, input: UpdateOrgUnitInput) =>
+    apiRequest<{ unit: OrgUnit }>(`/api/org-units/${id}`, { method: 'PATCH', body: input }),
+  downloadSchoolImportTemplate: (id: number) =>
+    apiDownload(`/api/org-units/${id}/school-import-template`),
+  importSchools: (id: number, file: Blob, onProgress?: (percent: number) => void) =>
+    apiUpload<SchoolImportResult>(`/api/org-units/${id}/school-import`, file, { onProgress }),
+};

@@ -1,0 +1,16 @@
+import type { AuditQuery, UserQuery } from './types';
+import type { ChildrenQuery } from './org-units.api';
+
+/** TanStack Query keys, one place so invalidation matches what was cached. */
+export const queryKeys = {
+  session: ['session'] as const,
+  orgUnits: ['org-units'] as const,
+  orgRoots: () => ['org-units', 'roots'] as const,
+  orgUnit: (id: number) => ['org-units', 'detail', id] as const,
+  orgChildren: (id: number, query: ChildrenQuery) => ['org-units', 'children', id, query] as const,
+  orgSearch: (q: string, kind?: string) => ['org-units', 'search', q, kind ?? null] as const,
+  users: ['users'] as const,
+  userList: (query: UserQuery) => ['users', 'list', query] as const,
+  apiTokens: ['api-tokens'] as const,
+  auditLog: (query: AuditQuery) => ['audit-log', query] as const,
+};

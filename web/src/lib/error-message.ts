@@ -1,0 +1,39 @@
+import { useCallback } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError } from '../api/client';
+import type { ValidationIssue } from '../api/types';
+
+function isIssue(value: unknown): value is ValidationIssue {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { path?: unknown }).path === 'string' &&
+    typeof (value as { message?: unknown }).message === 'string'
+  );
+}
+
+/** `details.issues` of a VALIDATION_FAILED error, or nothing. */
+export function validationIssues(err: unknown): ValidationIssue[] {
+  if (!(err instanceof ApiError) || err.code !== 'VALIDATION_FAILED') return [];
+  const issues = err.details?.['issues'];
+  return Array.isArray(issues) ? issues.filter(isIssue) : [];
+}
+
+/**
+ * Turns any error into a sentence for the user: the UI's own translation of the
+ * code when there is one, otherwise the (already localized) server message.
+ */
+export function useErrorMessage(): (err: unknown) => string {
+  const { t, i18n } = useTranslation();
+  return useCallback(
+    (err: unknown) => {
+      if (err instanceof ApiError) {
+        const key = `errors.${err.code}`;
+        if (i18n.exists(key)) return t(key);
+        if (err.message) return err.message;
+      }
+      return t('errors.UNKNOWN');
+    },
+    [t, i18n],
+  );
+}

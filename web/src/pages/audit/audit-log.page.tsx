@@ -1,0 +1,263 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { AutoComplete, Button, Card, DatePicker, Empty, Input, Select, Table, Tag, Typography } from 'antd';
+import type { TableColumnsType } from 'antd';
+import dayjs, { type Dayjs } from 'dayjs';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { auditLogApi } from '../../api/audit-log.api';
+import { orgUnitsApi } from '../../api/org-units.api';
+import { queryKeys } from '../../api/query-keys';
+import { AUDIT_OUTCOMES, type AuditEntry, type AuditOutcome, type AuditQuery, type OrgUnitRef } from '../../api/types';
+import { useCurrentUser } from '../../auth/session';
+import { DEFAULT_LANGUAGE } from '../../i18n/i18n';
+import { RoleLabel } from '../../components/labels';
+import { OrgUnitPicker } from '../../components/org-unit-picker';
+import { ErrorResult } from '../../components/page-states';
+import { formatDateTime } from '../../lib/format';
+import { toPositiveInt, useSearchState } from '../../lib/use-search-state';
+
+const SEARCH_KEYS = ['unit', 'action', 'outcome', 'actor', 'from', 'to', 'page', 'size'] as const;
+const DEFAULT_PAGE_SIZE = 20;
+/** What the server accepts as an action filter. */
+const ACTION_PATTERN = /^[a-z_.]*$/;
+const OUTCOME_COLORS: Record<AuditOutcome, string> = { success: 'green', failure: 'orange', denied: 'red' };
+
+function dayValue(day: string | undefined): Dayjs | null {
+  if (!day) return null;
+  const value = dayjs(day);
+  return value.isValid() ? value : null;
+}
+
+function isOutcome(value: string | undefined): value is AuditOutcome {
+  return AUDIT_OUTCOMES.includes(value as AuditOutcome);
+}
+
+/** `YYYY-MM-DD` (local day) → ISO instant at the start or the end of that day. */
+function dayBoundary(day: string | undefined, end: boolean): string | undefined {
+  if (!day || !/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const date = end ? new Date(y, m - 1, d, 23, 59, 59, 999) : new Date(y, m - 1, d, 0, 0, 0, 0);
+  return date.toISOString();
+}
+
+export default function AuditLogPage() {
+  const { t, i18n } = useTranslation();
+  const me = useCurrentUser();
+  const [search, setSearch] = useSearchState(SEARCH_KEYS);
+  const [actorText, setActorText] = useState(search.actor ?? '');
+  const [actionText, setActionText] = useState(search.action ?? '');
+
+  // Every action the UI has a name for, offered as suggestions in the action filter.
+  const knownActions = useMemo(() => {
+    const bundle = i18n.getResourceBundle(DEFAULT_LANGUAGE, 'translation') as { actions?: Record<string, string> };
+    return Object.keys(bundle.actions ?? {});
+  }, [i18n]);
+
+  const actionValid = ACTION_PATTERN.test(actionText.trim());
+
+  const actionLabel = (action: string) => {
+    const key = `actions.${action}`;
+    return i18n.exists(key) ? t(key) : action;
+  };
+
+  const ownUnit: OrgUnitRef = useMemo(
+    () => ({ id: me.orgUnit.id, name: me.orgUnit.name, kind: me.orgUnit.kind }),
+    [me.orgUnit.id, me.orgUnit.name, me.orgUnit.kind],
+  );
+  const unitId = search.unit ? toPositiveInt(search.unit, me.orgUnit.id) : undefined;
+  const pickedUnit = useQuery({
+    queryKey: queryKeys.orgUnit(unitId ?? 0),
+    queryFn: () => orgUnitsApi.get(unitId ?? 0),
+    enabled: unitId !== undefined && unitId !== me.orgUnit.id,
+    staleTime: 60_000,
+  });
+  const picked = pickedUnit.data?.unit;
+  const unitOptions = useMemo(
+    () => (picked && picked.id !== ownUnit.id ? [ownUnit, { id: picked.id, name: picked.name, kind: picked.kind }] : [ownUnit]),
+    [ownUnit, picked],
+  );
+
+  const query: AuditQuery = {
+    orgUnitId: unitId,
+    action: search.action,
+    outcome: isOutcome(search.outcome) ? search.outcome : undefined,
+    actor: search.actor,
+    from: dayBoundary(search.from, false),
+    to: dayBoundary(search.to, true),
+    page: toPositiveInt(search.page, 1),
+    pageSize: toPositiveInt(search.size, DEFAULT_PAGE_SIZE),
+  };
+
+  const list = useQuery({
+    queryKey: queryKeys.auditLog(query),
+    queryFn: () => auditLogApi.list(query),
+    placeholderData: keepPreviousData,
+  });
+
+  const columns: TableColumnsType<AuditEntry> = [
+    { title: t('audit.fields.at'), dataIndex: 'at', width: 150, render: (value: string) => formatDateTime(value) },
+    {
+      title: t('audit.fields.actor'),
+      dataIndex: 'actorUsername',
+      render: (value: string | null) => value ?? <Typography.Text type="secondary">{t('audit.anonymous')}</Typography.Text>,
+    },
+    {
+      title: t('audit.fields.role'),
+      dataIndex: 'actorRole',
+      responsive: ['md'],
+      render: (value: string | null) => <RoleLabel role={value} />,
+    },
+    {
+      title: t('audit.fields.action'),
+      dataIndex: 'action',
+      render: (value: string) => (
+        <span title={value} data-testid="audit-action">
+          {actionLabel(value)}
+        </span>
+      ),
+    },
+    {
+      title: t('audit.fields.target'),
+      key: 'target',
+      responsive: ['md'],
+      render: (_, entry) =>
+        entry.targetLabel ??
+        (entry.targetType ? `${entry.targetType}${entry.targetId ? ` #${entry.targetId}` : ''}` : '—'),
+    },
+    { title: t('audit.fields.ip'), dataIndex: 'ip', responsive: ['lg'], render: (value: string | null) => value ?? '—' },
+    {
+      title: t('audit.fields.outcome'),
+      dataIndex: 'outcome',
+      render: (value: AuditOutcome, entry) => (
+        <Tag color={OUTCOME_COLORS[value] ?? 'default'} title={entry.errorCode ?? undefined}>
+          {t(`audit.outcomes.${value}`, { defaultValue: value })}
+        </Tag>
+      ),
+    },
+  ];
+
+  const filtering = Boolean(
+    search.unit || search.action || search.outcome || search.actor || search.from || search.to,
+  );
+
+  return (
+    <Card>
+      <div className="page-title-row">
+        <Typography.Title level={3}>{t('audit.title')}</Typography.Title>
+      </div>
+      <div className="toolbar">
+        <OrgUnitPicker
+          className="toolbar-item"
+          allowClear
+          placeholder={t('audit.allUnits')}
+          value={unitId}
+          initialOptions={unitOptions}
+          onChange={(id) => setSearch({ unit: id === undefined ? undefined : String(id) })}
+        />
+        <AutoComplete
+          className="toolbar-item"
+          value={actionText}
+          options={knownActions.filter((action) => {
+            const text = actionText.trim().toLowerCase();
+            return !text || action.includes(text) || actionLabel(action).toLowerCase().includes(text);
+          }).map((action) => ({ value: action, label: `${actionLabel(action)} · ${action}` }))}
+          onChange={(value: string) => {
+            setActionText(value);
+            if (!value) setSearch({ action: undefined });
+          }}
+          onSelect={(value: string) => setSearch({ action: value })}
+          onBlur={() => {
+            if (actionValid) setSearch({ action: actionText.trim() || undefined });
+          }}
+          status={actionValid ? undefined : 'error'}
+          title={actionValid ? undefined : t('audit.actionInvalid')}
+          allowClear
+          placeholder={t('audit.fields.action')}
+          popupMatchSelectWidth={280}
+        />
+        <Select<AuditOutcome>
+          allowClear
+          className="toolbar-item"
+          placeholder={t('audit.allOutcomes')}
+          value={query.outcome}
+          onChange={(value) => setSearch({ outcome: value ?? undefined })}
+          options={AUDIT_OUTCOMES.map((value) => ({ value, label: t(`audit.outcomes.${value}`) }))}
+        />
+        <Input.Search
+          allowClear
+          className="toolbar-item"
+          placeholder={t('audit.fields.actorUsername')}
+          value={actorText}
+          onChange={(event) => setActorText(event.target.value)}
+          onSearch={(value) => setSearch({ actor: value.trim() || undefined })}
+        />
+        <DatePicker.RangePicker
+          className="toolbar-item audit-range"
+          allowEmpty={[true, true]}
+          value={[dayValue(search.from), dayValue(search.to)]}
+          placeholder={[t('audit.from'), t('audit.to')]}
+          onChange={(dates) =>
+            setSearch({
+              from: dates?.[0]?.format('YYYY-MM-DD') ?? undefined,
+              to: dates?.[1]?.format('YYYY-MM-DD') ?? undefined,
+            })
+          }
+        />
+        {filtering && (
+          <Button
+            onClick={() => {
+              setActorText('');
+              setActionText('');
+              setSearch({ unit: undefined, action: undefined, outcome: undefined, actor: undefined, from: undefined, to: undefined });
+            }}
+          >
+            {t('common.clearFilters')}
+          </Button>
+        )}
+      </div>
+      <Table<AuditEntry>
+        rowKey="id"
+        size="middle"
+        columns={columns}
+        dataSource={list.data?.items}
+        loading={list.isFetching}
+        scroll={{ x: 'max-content' }}
+        data-testid="audit-table"
+        expandable={{
+          rowExpandable: (entry) => entry.details !== null || entry.errorCode !== null,
+          expandedRowRender: (entry) => (
+            <div>
+              {entry.errorCode && (
+                <Typography.Paragraph>
+                  {t('audit.fields.errorCode')}: <Typography.Text code>{entry.errorCode}</Typography.Text>
+                </Typography.Paragraph>
+              )}
+              {entry.details !== null && (
+                <pre className="details-json">{JSON.stringify(entry.details, null, 2)}</pre>
+              )}
+            </div>
+          ),
+        }}
+        locale={{
+          emptyText: list.isError ? (
+            <ErrorResult error={list.error} onRetry={() => void list.refetch()} />
+          ) : (
+            <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={filtering ? t('common.noMatch') : t('audit.empty')} />
+          ),
+        }}
+        pagination={{
+          current: query.page,
+          pageSize: query.pageSize,
+          total: list.data?.total ?? 0,
+          showSizeChanger: true,
+          showTotal: (total) => t('common.total', { total }),
+          onChange: (page, size) =>
+            setSearch({
+              page: size !== query.pageSize || page === 1 ? undefined : String(page),
+              size: size === DEFAULT_PAGE_SIZE ? undefined : String(size),
+            }),
+        }}
+      />
+    </Card>
+  );
+}

@@ -1,0 +1,122 @@
+import { LockOutlined, UserOutlined } from '@ant-design/icons';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Card, Form, Input, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { Navigate, useSearchParams } from 'react-router';
+import { authApi } from '../../api/auth.api';
+import { ApiError } from '../../api/client';
+import { CHANGE_PASSWORD_PATH, safeNextPath } from '../../auth/guards';
+import { homePath } from '../../auth/roles';
+import { sessionEndReason, startSession, useSession } from '../../auth/session';
+import { FullPageSpin } from '../../components/page-states';
+import { CenteredLayout } from '../../layout/centered-layout';
+import { useErrorMessage } from '../../lib/error-message';
+import { formatDateTime } from '../../lib/format';
+
+interface LoginForm {
+  username: string;
+  password: string;
+}
+
+function lockedUntil(err: unknown): string | null {
+  if (!(err instanceof ApiError) || err.code !== 'AUTH_ACCOUNT_LOCKED') return null;
+  const value = err.details?.['lockedUntil'];
+  return typeof value === 'string' ? value : null;
+}
+
+export default function LoginPage() {
+  const { t } = useTranslation();
+  const [params] = useSearchParams();
+  const queryClient = useQueryClient();
+  const session = useSession();
+  const errorMessage = useErrorMessage();
+  const [form] = Form.useForm<LoginForm>();
+
+  const login = useMutation({
+    mutationFn: (values: LoginForm) => authApi.login(values.username.trim(), values.password),
+    onSuccess: (result) => startSession(queryClient, result),
+    onError: () => form.setFieldValue('password', ''),
+  });
+
+  if (session.isPending) return <FullPageSpin />;
+  if (session.data) {
+    const { user } = session.data;
+    const target = user.mustChangePassword
+      ? CHANGE_PASSWORD_PATH
+      : (safeNextPath(params.get('next')) ?? homePath(user.role));
+    return <Navigate to={target} replace />;
+  }
+
+  const until = lockedUntil(login.error);
+  const expired = sessionEndReason() === 'expired' && params.has('next') && !login.error;
+
+  return (
+    <CenteredLayout>
+      <Card>
+        <Typography.Title level={3} style={{ marginTop: 0 }}>
+          {t('login.title')}
+        </Typography.Title>
+        <Typography.Paragraph type="secondary">{t('login.subtitle')}</Typography.Paragraph>
+        {expired && <Alert type="info" showIcon title={t('login.sessionExpired')} style={{ marginBottom: 16 }} />}
+        {login.error && (
+          <Alert
+            type={until ? 'warning' : 'error'}
+            showIcon
+            title={errorMessage(login.error)}
+            description={until ? t('login.lockedUntil', { time: formatDateTime(until) }) : undefined}
+            style={{ marginBottom: 16 }}
+            data-testid="login-error"
+          />
+        )}
+        <Form<LoginForm>
+          name="login"
+          form={form}
+          layout="vertical"
+          requiredMark={false}
+          onFinish={(values) => login.mutate(values)}
+          disabled={login.isPending}
+        >
+          <Form.Item
+            name="username"
+            label={t('login.username')}
+            rules={[{ required: true, whitespace: true, message: t('login.usernameRequired') }]}
+          >
+            <Input
+              prefix={<UserOutlined />}
+              autoComplete="username"
+              autoCapitalize="none"
+              autoFocus
+              size="large"
+              data-testid="login-username"
+            />
+          </Form.Item>
+          <Form.Item
+            name="password"
+            label={t('login.password')}
+            rules={[{ required: true, message: t('login.passwordRequired') }]}
+          >
+            <Input.Password
+              prefix={<LockOutlined />}
+              autoComplete="current-password"
+              size="large"
+              data-testid="login-password"
+            />
+          </Form.Item>
+          <Button
+            type="primary"
+            htmlType="submit"
+            block
+            size="large"
+            loading={login.isPending}
+            data-testid="login-submit"
+          >
+            {t('login.submit')}
+          </Button>
+        </Form>
+        <Typography.Paragraph type="secondary" style={{ marginTop: 16, marginBottom: 0, fontSize: 12 }}>
+          {t('login.help')}
+        </Typography.Paragraph>
+      </Card>
+    </CenteredLayout>
+  );
+}

@@ -1,0 +1,294 @@
+import {
+  CheckCircleOutlined,
+  KeyOutlined,
+  MoreOutlined,
+  PlusOutlined,
+  StopOutlined,
+  UnlockOutlined,
+} from '@ant-design/icons';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { App, Button, Card, Checkbox, Dropdown, Empty, Input, Select, Space, Table, Typography } from 'antd';
+import type { MenuProps, TableColumnsType } from 'antd';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { orgUnitsApi } from '../../api/org-units.api';
+import { queryKeys } from '../../api/query-keys';
+import { usersApi } from '../../api/users.api';
+import type { OrgUnitRef, Role, User, UserQuery } from '../../api/types';
+import { rolesBelow } from '../../auth/roles';
+import { useCurrentUser } from '../../auth/session';
+import { RoleLabel } from '../../components/labels';
+import { OrgUnitPicker } from '../../components/org-unit-picker';
+import { ErrorResult } from '../../components/page-states';
+import { useErrorMessage } from '../../lib/error-message';
+import { formatDateTime } from '../../lib/format';
+import { useIsPhone } from '../../lib/use-media-query';
+import { toPositiveInt, useSearchState } from '../../lib/use-search-state';
+import { OneTimePasswordModal } from './secret.modal';
+import { UserCreateModal } from './user-create.modal';
+import { UserEditModal } from './user-edit.modal';
+import { isLocked, UserStatus } from './user-status';
+
+type UserAction = 'reset' | 'unlock' | 'enable' | 'disable';
+
+const SEARCH_KEYS = ['unit', 'sub', 'q', 'role', 'page', 'size'] as const;
+const DEFAULT_PAGE_SIZE = 20;
+
+interface IssuedPassword {
+  title: string;
+  user: Pick<User, 'username' | 'displayName' | 'role'>;
+  password: string;
+}
+
+export default function UsersPage() {
+  const { t } = useTranslation();
+  const me = useCurrentUser();
+  const queryClient = useQueryClient();
+  const { message, modal } = App.useApp();
+  const isPhone = useIsPhone();
+  const errorMessage = useErrorMessage();
+  const [search, setSearch] = useSearchState(SEARCH_KEYS);
+  const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<User | null>(null);
+  const [issued, setIssued] = useState<IssuedPassword | null>(null);
+  const [qText, setQText] = useState(search.q ?? '');
+
+  const manageableRoles = useMemo(() => rolesBelow(me.role), [me.role]);
+  const ownUnit: OrgUnitRef = useMemo(
+    () => ({ id: me.orgUnit.id, name: me.orgUnit.name, kind: me.orgUnit.kind }),
+    [me.orgUnit.id, me.orgUnit.name, me.orgUnit.kind],
+  );
+  const orgUnitId = toPositiveInt(search.unit, me.orgUnit.id);
+  // After a reload the picked unit's name is not known yet: look it up.
+  const pickedUnit = useQuery({
+    queryKey: queryKeys.orgUnit(orgUnitId),
+    queryFn: () => orgUnitsApi.get(orgUnitId),
+    enabled: orgUnitId !== me.orgUnit.id,
+    staleTime: 60_000,
+  });
+  const picked = pickedUnit.data?.unit;
+  const unitOptions = useMemo(
+    () => (picked && picked.id !== ownUnit.id ? [ownUnit, { id: picked.id, name: picked.name, kind: picked.kind }] : [ownUnit]),
+    [ownUnit, picked],
+  );
+  const query: UserQuery = {
+    orgUnitId,
+    includeDescendants: search.sub !== '0',
+    q: search.q,
+    role: manageableRoles.includes(search.role as Role) ? (search.role as Role) : undefined,
+    page: toPositiveInt(search.page, 1),
+    pageSize: toPositiveInt(search.size, DEFAULT_PAGE_SIZE),
+  };
+
+  const list = useQuery({
+    queryKey: queryKeys.userList(query),
+    queryFn: () => usersApi.list(query),
+    placeholderData: keepPreviousData,
+  });
+
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: queryKeys.users });
+
+  const resetPassword = useMutation({
+    mutationFn: (user: User) => usersApi.resetPassword(user.id).then((result) => ({ user, ...result })),
+    onSuccess: ({ user, oneTimePassword }) => {
+      setIssued({ title: t('users.reset.doneTitle'), user, password: oneTimePassword });
+      refresh();
+    },
+    onError: (err) => message.error(errorMessage(err)),
+  });
+
+  const unlock = useMutation({
+    mutationFn: (user: User) => usersApi.unlock(user.id),
+    onSuccess: () => {
+      message.success(t('users.unlock.done'));
+      refresh();
+    },
+    onError: (err) => message.error(errorMessage(err)),
+  });
+
+  const setDisabled = useMutation({
+    mutationFn: ({ user, disabled }: { user: User; disabled: boolean }) => usersApi.update(user.id, { disabled }),
+    onSuccess: (_, { disabled }) => {
+      message.success(disabled ? t('users.disable.done') : t('users.enable.done'));
+      refresh();
+    },
+    onError: (err) => message.error(errorMessage(err)),
+  });
+
+  const canManage = (user: User) => user.id !== me.id && manageableRoles.includes(user.role);
+
+  const moreActions = (user: User): MenuProps['items'] => [
+    { key: 'reset', icon: <KeyOutlined />, label: t('users.reset.action') },
+    ...(isLocked(user) ? [{ key: 'unlock', icon: <UnlockOutlined />, label: t('users.unlock.action') }] : []),
+    user.disabled
+      ? { key: 'enable', icon: <CheckCircleOutlined />, label: t('users.enable.action') }
+      : { key: 'disable', icon: <StopOutlined />, label: t('users.disable.action'), danger: true },
+  ];
+
+  /** Every account action asks first; disabling is marked as the dangerous one. */
+  const runAction = (action: UserAction, user: User) => {
+    const name = user.displayName;
+    const confirm = (prefix: string, run: () => Promise<unknown>, danger = false) =>
+      modal.confirm({
+        title: t(`${prefix}.confirmTitle`),
+        content: t(`${prefix}.confirmText`, { name }),
+        okText: t(`${prefix}.action`),
+        okButtonProps: danger ? { danger: true } : undefined,
+        cancelText: t('common.cancel'),
+        onOk: () => run().catch(() => undefined),
+      });
+    switch (action) {
+      case 'reset':
+        return confirm('users.reset', () => resetPassword.mutateAsync(user));
+      case 'unlock':
+        return confirm('users.unlock', () => unlock.mutateAsync(user));
+      case 'enable':
+        return confirm('users.enable', () => setDisabled.mutateAsync({ user, disabled: false }));
+      case 'disable':
+        return confirm('users.disable', () => setDisabled.mutateAsync({ user, disabled: true }), true);
+    }
+  };
+
+  const columns: TableColumnsType<User> = [
+    {
+      title: t('users.fields.username'),
+      dataIndex: 'username',
+      render: (value: string) => <Typography.Text data-testid="user-username">{value}</Typography.Text>,
+    },
+    { title: t('users.fields.displayName'), dataIndex: 'displayName' },
+    { title: t('users.fields.role'), dataIndex: 'role', render: (role: Role) => <RoleLabel role={role} /> },
+    { title: t('users.fields.orgUnit'), dataIndex: 'orgUnitName', responsive: ['md'] },
+    { title: t('users.fields.status'), key: 'status', render: (_, user) => <UserStatus user={user} /> },
+    {
+      title: t('users.fields.lastLoginAt'),
+      dataIndex: 'lastLoginAt',
+      responsive: ['lg'],
+      render: (value: string | null) => (value ? formatDateTime(value) : t('users.neverLoggedIn')),
+    },
+    {
+      title: t('common.actions'),
+      key: 'actions',
+      fixed: isPhone ? undefined : 'right',
+      render: (_, user) =>
+        canManage(user) ? (
+          <Space size={0}>
+            <Button type="link" size="small" onClick={() => setEditing(user)} data-testid={`user-edit-${user.id}`}>
+              {t('common.edit')}
+            </Button>
+            <Dropdown
+              trigger={['click']}
+              menu={{ items: moreActions(user), onClick: ({ key }) => runAction(key as UserAction, user) }}
+            >
+              <Button type="link" size="small" icon={<MoreOutlined />} aria-label={t('common.more')} data-testid={`user-more-${user.id}`} />
+            </Dropdown>
+          </Space>
+        ) : (
+          <Typography.Text type="secondary">—</Typography.Text>
+        ),
+    },
+  ];
+
+  const filtering = Boolean(search.q || search.role);
+
+  return (
+    <Card>
+      <div className="page-title-row">
+        <Typography.Title level={3}>{t('users.title')}</Typography.Title>
+        {manageableRoles.length > 0 && (
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="user-create">
+            {t('users.create.action')}
+          </Button>
+        )}
+      </div>
+      <div className="toolbar">
+        <OrgUnitPicker
+          className="toolbar-item"
+          value={orgUnitId}
+          initialOptions={unitOptions}
+          onChange={(id) => setSearch({ unit: id === undefined || id === me.orgUnit.id ? undefined : String(id) })}
+          data-testid="users-unit-filter"
+        />
+        <Checkbox
+          checked={search.sub !== '0'}
+          onChange={(event) => setSearch({ sub: event.target.checked ? undefined : '0' })}
+          style={{ alignSelf: 'center' }}
+        >
+          {t('users.includeDescendants')}
+        </Checkbox>
+        <Select<Role>
+          allowClear
+          className="toolbar-item"
+          placeholder={t('users.allRoles')}
+          value={query.role}
+          onChange={(role) => setSearch({ role: role ?? undefined })}
+          options={manageableRoles.map((role) => ({ value: role, label: t(`roles.${role}`) }))}
+          aria-label={t('users.fields.role')}
+        />
+        <Input.Search
+          allowClear
+          className="toolbar-grow"
+          placeholder={t('users.searchPlaceholder')}
+          value={qText}
+          onChange={(event) => setQText(event.target.value)}
+          onSearch={(value) => setSearch({ q: value.trim() || undefined })}
+          data-testid="users-search"
+        />
+      </div>
+      <Table<User>
+        rowKey="id"
+        columns={columns}
+        dataSource={list.data?.items}
+        loading={list.isFetching}
+        scroll={{ x: 'max-content' }}
+        data-testid="users-table"
+        locale={{
+          emptyText: list.isError ? (
+            <ErrorResult error={list.error} onRetry={() => void list.refetch()} />
+          ) : (
+            <Empty
+              image={Empty.PRESENTED_IMAGE_SIMPLE}
+              description={filtering ? t('common.noMatch') : t('users.empty')}
+            />
+          ),
+        }}
+        pagination={{
+          current: query.page,
+          pageSize: query.pageSize,
+          total: list.data?.total ?? 0,
+          showSizeChanger: true,
+          showTotal: (total) => t('common.total', { total }),
+          onChange: (page, size) =>
+            setSearch({
+              page: size !== query.pageSize || page === 1 ? undefined : String(page),
+              size: size === DEFAULT_PAGE_SIZE ? undefined : String(size),
+            }),
+        }}
+      />
+      <UserCreateModal
+        open={creating}
+        roles={manageableRoles}
+        unitOptions={unitOptions}
+        defaultUnitId={orgUnitId}
+        onClose={() => setCreating(false)}
+        onCreated={(user, password) => {
+          setCreating(false);
+          setIssued({ title: t('users.create.doneTitle'), user, password });
+          refresh();
+        }}
+      />
+      <UserEditModal
+        user={editing}
+        canDisable={editing !== null && canManage(editing)}
+        onClose={() => setEditing(null)}
+        onSaved={refresh}
+      />
+      <OneTimePasswordModal
+        open={issued !== null}
+        title={issued?.title ?? ''}
+        user={issued?.user ?? null}
+        password={issued?.password ?? null}
+        onClose={() => setIssued(null)}
+      />
+    </Card>
+  );
+}

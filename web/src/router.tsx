@@ -1,0 +1,65 @@
+import { lazy } from 'react';
+import { createBrowserRouter, Navigate } from 'react-router';
+import { CHANGE_PASSWORD_PATH, RequireAdmin, RequireAuth } from './auth/guards';
+import { homePath } from './auth/roles';
+import { useCurrentUser } from './auth/session';
+import { AppShell } from './layout/app-shell';
+
+// One chunk per page.
+const LoginPage = lazy(() => import('./pages/auth/login.page'));
+const ChangePasswordPage = lazy(() => import('./pages/auth/change-password.page'));
+const OrgLayout = lazy(() => import('./pages/org/org-layout.page'));
+const OrgIndexPage = lazy(() => import('./pages/org/org-index.page'));
+const OrgUnitPage = lazy(() => import('./pages/org/org-unit.page'));
+const UsersPage = lazy(() => import('./pages/users/users.page'));
+const AuditLogPage = lazy(() => import('./pages/audit/audit-log.page'));
+const MePage = lazy(() => import('./pages/me/me.page'));
+const NotFoundPage = lazy(() => import('./pages/not-found.page'));
+
+function HomeRedirect() {
+  const user = useCurrentUser();
+  return <Navigate to={homePath(user.role)} replace />;
+}
+
+/**
+ * Routes:
+ *   /login            log in (public)
+ *   /change-password  change own password (forced first when the account requires it)
+ *   /                 → /org for admins, /me for trainers and teachers
+ *   /org, /org/:id    org tree navigator and unit detail (admins)
+ *   /users            user management (admins)
+ *   /audit            audit log (admins)
+ *   /me               my account (everyone)
+ */
+export const router = createBrowserRouter([
+  { path: '/login', element: <LoginPage /> },
+  {
+    element: <RequireAuth />,
+    children: [
+      {
+        element: <AppShell />,
+        children: [
+          { index: true, element: <HomeRedirect /> },
+          { path: CHANGE_PASSWORD_PATH, element: <ChangePasswordPage /> },
+          { path: '/me', element: <MePage /> },
+          {
+            element: <RequireAdmin />,
+            children: [
+              {
+                path: '/org',
+                element: <OrgLayout />,
+                children: [
+                  { index: true, element: <OrgIndexPage /> },
+                  { path: ':id', element: <OrgUnitPage /> },
+                ],
+              },
+              { path: '/users', element: <UsersPage /> },
+              { path: '/audit', element: <AuditLogPage /> },
+            ],
+          },
+          { path: '*', element: <NotFoundPage /> },
+        ],
+      },
+    ],
+  },
+]);
