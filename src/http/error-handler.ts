@@ -18,11 +18,11 @@ export function toAppError(err: unknown, locale: Locale): AppError {
     const issues = err.validation.map((v) => {
       const where = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
       const field = [err.validationContext === 'body' ? '' : err.validationContext, where].filter(Boolean).join('.');
-      const params = v.params as { issue?: { code?: string; maximum?: number; minimum?: number; message?: string } };
-      const issue = params.issue;
-      let kind = issue?.message && /^[a-z_]+$/.test(issue.message) ? issue.message : 'invalid';
-      if (issue?.code === 'invalid_type' && /undefined/.test(v.message ?? '')) kind = 'required';
-      return { path: field, message: fieldMessage(kind, locale, { max: Number(issue?.maximum ?? ''), min: Number(issue?.minimum ?? '') }), kind };
+      // the zod issue: its code is the keyword, its message (our issue kind) the message, the rest the params
+      const params = v.params as { maximum?: number | bigint; minimum?: number | bigint };
+      let kind = v.message && /^[a-z_]+$/.test(v.message) ? v.message : 'invalid';
+      if (v.keyword === 'invalid_type' && /received undefined/.test(v.message ?? '')) kind = 'required';
+      return { path: field, message: fieldMessage(kind, locale, { max: Number(params.maximum ?? ''), min: Number(params.minimum ?? '') }), kind };
     });
     return new AppError('VALIDATION_FAILED', { details: { issues } });
   }

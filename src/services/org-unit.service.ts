@@ -37,13 +37,18 @@ export function createOrgUnitService({ db }: ServiceDeps) {
     return auditRefusal(db, ctx, { action, targetType: 'org_unit', targetId: unit.id, targetPath: unit.path, targetLabel: unit.name }, new AppError('FORBIDDEN'));
   }
 
+  /** Schools are imported into a county or a township centre school, by an admin over it. */
+  function mayImportSchools(actor: Actor, unit: OrgUnitRow): boolean {
+    return can(actor, 'org.import_schools', { path: unit.path }) && (unit.kind === 'county' || unit.kind === 'township');
+  }
+
   function permissions(actor: Actor, unit: OrgUnitRow): OrgUnitPermissions {
     const childKinds = can(actor, 'org.create_child', { path: unit.path }) ? [...childKindsOf(unit.kind)] : [];
     return {
       canEdit: can(actor, 'org.update', { path: unit.path }),
       canCreateChild: childKinds.length > 0,
       childKinds,
-      canImportSchools: can(actor, 'org.import_schools', { path: unit.path }) && (unit.kind === 'county' || unit.kind === 'township'),
+      canImportSchools: mayImportSchools(actor, unit),
     };
   }
 
@@ -124,7 +129,9 @@ export function createOrgUnitService({ db }: ServiceDeps) {
     },
 
     async schoolImportTemplate(ctx: RequestContext, id: number): Promise<Buffer> {
-      await loadInScope(ctx, id, 'org_unit.import_template');
+      const actor = requireActor(ctx);
+      const unit = await loadInScope(ctx, id, 'org_unit.import_template');
+      if (!mayImportSchools(actor, unit)) return deny(ctx, 'org_unit.import_template', unit);
       return schoolImportTemplate();
     },
 
@@ -132,9 +139,7 @@ export function createOrgUnitService({ db }: ServiceDeps) {
     async importSchools(ctx: RequestContext, id: number, file: Buffer, maxBytes: number): Promise<{ created: number }> {
       const actor = requireActor(ctx);
       const parent = await loadInScope(ctx, id, 'org_unit.import_schools');
-      if (!can(actor, 'org.import_schools', { path: parent.path }) || (parent.kind !== 'county' && parent.kind !== 'township')) {
-        return deny(ctx, 'org_unit.import_schools', parent);
-      }
+      if (!mayImportSchools(actor, parent)) return deny(ctx, 'org_unit.import_schools', parent);
       return auditedWrite(db, ctx, { action: 'org_unit.import_schools', targetType: 'org_unit', targetId: id, targetPath: parent.path, targetLabel: parent.name }, async (trx, meta) => {
         const repo = createOrgUnitRepository(trx);
         const parsed = await parseSchoolSheet(file, maxBytes);

@@ -23,13 +23,13 @@ export function createUserService({ db }: ServiceDeps) {
   const users = createUserRepository(db);
   const units = createOrgUnitRepository(db);
 
-  /** The target account when the actor may manage it; "not found" outside the subtree, "forbidden" for a peer or superior. */
+  /** The target account when the actor may manage it; "not found" outside what the actor can see, "forbidden" for a peer or superior. */
   async function loadManageable(ctx: RequestContext, id: number, action: string): Promise<UserRow> {
     const actor = requireActor(ctx);
     const target = await users.findById(id);
     if (!target) throw new AppError('NOT_FOUND');
     const meta = { action, targetType: 'user', targetId: id, targetPath: target.orgPath, targetLabel: target.username };
-    if (!can(actor, 'user.read', { path: target.orgPath })) return auditRefusal(db, ctx, { ...meta, targetPath: null }, notFoundDenied());
+    if (!can(actor, 'org.read', { path: target.orgPath })) return auditRefusal(db, ctx, { ...meta, targetPath: null }, notFoundDenied());
     if (!can(actor, 'user.manage', { path: target.orgPath, role: target.role })) return auditRefusal(db, ctx, meta, new AppError('FORBIDDEN'));
     return target;
   }
@@ -67,7 +67,7 @@ export function createUserService({ db }: ServiceDeps) {
       const unit = await units.findById(input.orgUnitId);
       if (!unit) throw new AppError('NOT_FOUND');
       const meta = { action: 'user.create', targetType: 'user', targetLabel: input.username, targetPath: unit.path, details: { role: input.role, orgUnitId: unit.id } };
-      if (!can(actor, 'user.read', { path: unit.path })) return auditRefusal(db, ctx, { ...meta, targetPath: null }, notFoundDenied());
+      if (!can(actor, 'org.read', { path: unit.path })) return auditRefusal(db, ctx, { ...meta, targetPath: null }, notFoundDenied());
       if (!can(actor, 'user.manage', { path: unit.path, role: input.role })) return auditRefusal(db, ctx, meta, new AppError('FORBIDDEN'));
       const password = oneTimePassword();
       return auditedWrite(db, ctx, meta, async (trx, m) => {

@@ -97,8 +97,16 @@ export const orgUnitRoutes: FastifyPluginAsyncZod<{ services: Services; env: Env
     },
   }, async (req) => {
     if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
-    const part = await req.file();
-    if (!part) throw new AppError('VALIDATION_FAILED', { details: { issues: [{ path: 'file', message: errorMessage('VALIDATION_FAILED', pickLocale(req.headers['accept-language'])) }] } });
-    return svc.importSchools(req.ctx, req.params.id, await part.toBuffer(), env.PEIXUN_MAX_UPLOAD_MB * 1_048_576);
+    let file: Buffer;
+    try {
+      const part = await req.file();
+      if (!part) throw new AppError('VALIDATION_FAILED', { details: { issues: [{ path: 'file', message: errorMessage('VALIDATION_FAILED', pickLocale(req.headers['accept-language'])) }] } });
+      file = await part.toBuffer();
+    } catch (e) {
+      // the multipart parser reports a malformed body (no boundary, broken part headers) with a plain Error
+      if (e instanceof AppError || typeof (e as { statusCode?: unknown }).statusCode === 'number') throw e;
+      throw new AppError('BAD_REQUEST', { details: { reason: 'malformed_multipart' }, cause: e });
+    }
+    return svc.importSchools(req.ctx, req.params.id, file, env.PEIXUN_MAX_UPLOAD_MB * 1_048_576);
   });
 };

@@ -1,0 +1,447 @@
+/**
+ * The access-control matrix (R-01): every API route × every role × every place of the target
+ * relative to the actor's unit. Expected answers come from the rules written below, not from the
+ * policy module, so a change of behaviour in the server makes this file fail.
+ *
+ * Rules of the product:
+ * - admins (province, city, county, school) read, list, search, create below, import, read accounts
+ *   and read the audit log inside their own subtree (own unit and below);
+ * - a unit's identity (name, code) is changed only from above; its contact fields also by its own admin;
+ * - accounts are managed only when their role ranks lower (province 5 > city 4 > county 3 > school 2 > trainer 1 > teacher 0);
+ * - trainers and teachers read their own unit and their own account, nothing else;
+ * - outside the subtree the answer is 404 (existence is not revealed), inside but not allowed 403;
+ * - every refusal is written to the audit log as 'denied'.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import crypto from 'node:crypto';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse, RouteOptions } from 'fastify';
+import { buildApp, type RouteConfig } from '../src/http/app.js';
+import { createServices } from '../src/services/services.js';
+import { ROLES, roleFitsUnit, type OrgUnitKind, type Role } from '../src/domain/org-tree.js';
+import type { OrgUnitRow } from '../src/repositories/org-unit.repository.js';
+import { createApiTokenRepository } from '../src/repositories/api-token.repository.js';
+import { as, login, type Session } from './support/app.js';
+import { createTestDatabase, type TestDatabase } from './support/db.js';
+import { addUser, buildTree, type Tree } from './support/fixtures.js';
+import { multipartFile, schoolSheet } from './support/upload.js';
+
+type UnitKey = keyof Tree;
+type Relation = 'own' | 'child' | 'sibling' | 'parent' | 'other';
+const RELATIONS: readonly Relation[] = ['own', 'child', 'sibling', 'parent', 'other'];
+
+/** Rank of each role, as the product defines it: a role manages only the roles below it. */
+const RANK: Record<Role, number> = { province_admin: 5, city_admin: 4, county_admin: 3, school_admin: 2, trainer: 1, teacher: 0 };
+
+/** One actor per role, and the unit they belong to (see the tree in test/support/fixtures.ts). */
+const ACTORS: Record<Role, { username: string; unit: UnitKey }> = {
+  province_admin: { username: 'mx-province', unit: 'P1' },
+  city_admin: { username: 'mx-city', unit: 'C1' },
+  county_admin: { username: 'mx-county', unit: 'K1' },
+  school_admin: { username: 'mx-school', unit: 'S1' },
+  trainer: { username: 'mx-trainer', unit: 'I1' },
+  teacher: { username: 'mx-teacher', unit: 'S1' },
+};
+
+/**
+ * The concrete target of each relation, per actor. `null` = n/a: a province has no parent and no
+ * sibling under a common parent (the other province is the "other" column); schools and the training
+ * institution have no child units. "other" is a unit at the same level in province P2.
+ */
+const TARGETS: Record<Role, Record<Relation, UnitKey | null>> = {
+  province_admin: { own: 'P1', child: 'C1', sibling: null, parent: null, other: 'P2' },
+  city_admin: { own: 'C1', child: 'K1', sibling: 'C2', parent: 'P1', other: 'C3' },
+  county_admin: { own: 'K1', child: 'S1', sibling: 'K2', parent: 'C1', other: 'K3' },
+  school_admin: { own: 'S1', child: null, sibling: 'S2', parent: 'K1', other: 'S5' },
+  trainer: { own: 'I1', child: null, sibling: 'S2', parent: 'K1', other: 'S5' },
+  teacher: { own: 'S1', child: null, sibling: 'S2', parent: 'K1', other: 'S5' },
+};
+
+/** ok = 2xx; hidden = 2xx without the target in the list; forbidden = 403; not_found = 404; invalid = 400 with the rule's code */
+type Outcome = 'ok' | 'hidden' | 'forbidden' | 'not_found' | 'invalid';
+
+interface Rule {
+  /** relations at which each role succeeds; a role not listed succeeds nowhere */
+  allow: Partial<Record<Role, readonly Relation[]>>;
+  /** roles refused (403) wherever the target is */
+  refused?: readonly Role[];
+  /** answer out of the actor's reach: 404 by default; 'hidden' for a search that filters by subtree */
+  outside?: 'not_found' | 'hidden';
+  /** where allowed, the use case applies only to these kinds of target unit */
+  kinds?: { only: readonly OrgUnitKind[]; otherwise: 'forbidden' | { invalid: string } };
+}
+
+interface Case {
+  role: Role;
+  relation: Relation;
+  username: string;
+  userId: number;
+  own: OrgUnitRow;
+  target: OrgUnitRow;
+  seq: number;
+}
+
+interface Entry {
+  /** 'METHOD /url' exactly as registered */
+  route: string;
+  variant?: string;
+  /** 'unit': about a target unit (all relations); 'self': about the actor (own relation only) */
+  about: 'unit' | 'self';
+  rule: Rule;
+  request(c: Case): InjectOptions | Promise<InjectOptions>;
+  /** what a 2xx must show; answers a problem or null */
+  verify?(body: unknown, c: Case, res: LightMyRequestResponse): string | null;
+}
+
+const ADMINS = ['province_admin', 'city_admin', 'county_admin', 'school_admin'] as const satisfies readonly Role[];
+const STAFF = ['trainer', 'teacher'] as const satisfies readonly Role[];
+const SUBTREE: readonly Relation[] = ['own', 'child'];
+const BELOW: readonly Relation[] = ['child'];
+const OWN: readonly Relation[] = ['own'];
+const forRoles = (roles: readonly Role[], rels: readonly Relation[]): Partial<Record<Role, readonly Relation[]>> =>
+  Object.fromEntries(roles.map((r) => [r, rels]));
+
+/** The kind of child a create body asks for under each kind of parent (schools and institutions hold none: asked anyway, refused). */
+const CHILD_KIND: Record<OrgUnitKind, OrgUnitKind> = { province: 'city', city: 'county', county: 'school', township: 'school', school: 'school', institution: 'school' };
+const IMPORT_KINDS: readonly OrgUnitKind[] = ['county', 'township'];
+
+/** The account a request about users acts on: the highest role below the actor that may live at the target unit. */
+function lowerRoleAt(actor: Role, kind: OrgUnitKind): Role {
+  const lower = ROLES.filter((r) => RANK[r] < RANK[actor] && roleFitsUnit(r, kind));
+  // trainers and teachers outrank nobody who can live there: any account will do, they are refused anyway
+  return lower[0] ?? (roleFitsUnit('teacher', kind) ? 'teacher' : 'trainer');
+}
+
+let t: TestDatabase;
+let app: FastifyInstance;
+let tree: Tree;
+const registered: Array<{ method: string; url: string; config: RouteConfig }> = [];
+const sessions = new Map<Role, Session>();
+const userIds = new Map<Role, number>();
+/** accounts acted upon by the user routes, by `${unitId}:${role}` */
+const victims = new Map<string, number>();
+let seq = 0;
+
+const victim = (c: Case): number => victims.get(`${c.target.id}:${lowerRoleAt(c.role, c.target.kind)}`)!;
+const itemsOf = (body: unknown): Array<{ id: number }> => (body as { items?: Array<{ id: number }> }).items ?? [];
+const json = (body: unknown) => body as Record<string, Record<string, unknown>>;
+
+const MATRIX: Entry[] = [
+  {
+    route: 'GET /api/org-units/roots', about: 'self', rule: { allow: forRoles(ROLES, OWN) },
+    request: () => ({ method: 'GET', url: '/api/org-units/roots' }),
+    verify: (b, c) => (itemsOf(b).length === 1 && itemsOf(b)[0]!.id === c.own.id ? null : 'roots must be exactly the own unit'),
+  },
+  {
+    route: 'GET /api/org-units/search', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF, outside: 'hidden' },
+    request: (c) => ({ method: 'GET', url: `/api/org-units/search?limit=100&q=${encodeURIComponent(c.target.name)}` }),
+    verify: (b, c) => (itemsOf(b).some((u) => u.id === c.target.id) ? null : 'target missing from the search results'),
+  },
+  {
+    route: 'GET /api/org-units/:id', about: 'unit', rule: { allow: { ...forRoles(ADMINS, SUBTREE), ...forRoles(STAFF, OWN) } },
+    request: (c) => ({ method: 'GET', url: `/api/org-units/${c.target.id}` }),
+    verify: (b, c) => (json(b)['unit']?.['id'] === c.target.id ? null : 'another unit answered'),
+  },
+  {
+    route: 'GET /api/org-units/:id/children', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE) },
+    request: (c) => ({ method: 'GET', url: `/api/org-units/${c.target.id}/children?pageSize=200` }),
+    verify: (b, c) => (itemsOf(b).every((u) => (u as { parentId?: number }).parentId === c.target.id) ? null : 'a child of another unit listed'),
+  },
+  {
+    route: 'POST /api/org-units', about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE), kinds: { only: ['province', 'city', 'county', 'township'], otherwise: { invalid: 'ORG_KIND_NOT_ALLOWED' } } },
+    request: (c) => ({ method: 'POST', url: '/api/org-units', payload: { parentId: c.target.id, kind: CHILD_KIND[c.target.kind], name: `矩阵新建单位${c.seq}` } }),
+    verify: (b, c) => (json(b)['unit']?.['parentId'] === c.target.id ? null : 'created under another parent'),
+  },
+  {
+    route: 'PATCH /api/org-units/:id', variant: 'contact fields', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE) },
+    request: (c) => ({ method: 'PATCH', url: `/api/org-units/${c.target.id}`, payload: { contactName: `联系人${c.seq}`, address: `矩阵路 ${c.seq} 号` } }),
+    verify: (b, c) => (json(b)['unit']?.['contactName'] === `联系人${c.seq}` ? null : 'contact not stored'),
+  },
+  {
+    route: 'PATCH /api/org-units/:id', variant: 'name, code', about: 'unit', rule: { allow: forRoles(ADMINS, BELOW) },
+    request: (c) => ({ method: 'PATCH', url: `/api/org-units/${c.target.id}`, payload: { name: c.target.name, code: `MX${c.target.id}` } }),
+    verify: (b, c) => (json(b)['unit']?.['code'] === `MX${c.target.id}` ? null : 'code not stored'),
+  },
+  {
+    route: 'GET /api/org-units/:id/school-import-template', about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE), kinds: { only: IMPORT_KINDS, otherwise: 'forbidden' } },
+    request: (c) => ({ method: 'GET', url: `/api/org-units/${c.target.id}/school-import-template` }),
+    verify: (_b, _c, res) => (String(res.headers['content-type']).includes('spreadsheetml') ? null : 'not an .xlsx answer'),
+  },
+  {
+    route: 'POST /api/org-units/:id/school-import', about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE), kinds: { only: IMPORT_KINDS, otherwise: 'forbidden' } },
+    request: async (c) => ({ method: 'POST', url: `/api/org-units/${c.target.id}/school-import`, ...multipartFile(await schoolSheet([{ name: `矩阵导入学校${c.seq}` }])) }),
+    verify: (b) => ((b as { created?: unknown }).created === 1 ? null : 'school not created'),
+  },
+  {
+    route: 'GET /api/users', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE) },
+    request: (c) => ({ method: 'GET', url: `/api/users?orgUnitId=${c.target.id}&pageSize=200` }),
+  },
+  {
+    route: 'POST /api/users', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE) },
+    request: (c) => ({
+      method: 'POST', url: '/api/users',
+      payload: { username: `mx-new-${c.seq}`, displayName: '矩阵新账户', role: lowerRoleAt(c.role, c.target.kind), orgUnitId: c.target.id },
+    }),
+    verify: (b, c) => (json(b)['user']?.['orgUnitId'] === c.target.id ? null : 'account created elsewhere'),
+  },
+  {
+    route: 'PATCH /api/users/:id', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE) },
+    request: (c) => ({ method: 'PATCH', url: `/api/users/${victim(c)}`, payload: { displayName: `矩阵改名${c.seq}` } }),
+    verify: (b, c) => (json(b)['user']?.['displayName'] === `矩阵改名${c.seq}` ? null : 'display name not stored'),
+  },
+  {
+    route: 'POST /api/users/:id/reset-password', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE) },
+    request: (c) => ({ method: 'POST', url: `/api/users/${victim(c)}/reset-password` }),
+    verify: (b) => (typeof (b as { oneTimePassword?: unknown }).oneTimePassword === 'string' ? null : 'no one-time password'),
+  },
+  {
+    route: 'POST /api/users/:id/unlock', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE) },
+    request: (c) => ({ method: 'POST', url: `/api/users/${victim(c)}/unlock` }),
+  },
+  {
+    route: 'GET /api/audit-log', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE) },
+    request: (c) => ({ method: 'GET', url: `/api/audit-log?orgUnitId=${c.target.id}` }),
+  },
+  {
+    route: 'GET /api/api-tokens', about: 'self', rule: { allow: forRoles(ADMINS, OWN) },
+    request: () => ({ method: 'GET', url: '/api/api-tokens' }),
+  },
+  {
+    route: 'POST /api/api-tokens', about: 'self', rule: { allow: forRoles(ADMINS, OWN) },
+    request: (c) => ({ method: 'POST', url: '/api/api-tokens', payload: { name: `矩阵令牌${c.seq}` } }),
+  },
+  {
+    route: 'DELETE /api/api-tokens/:id', about: 'self', rule: { allow: forRoles(ADMINS, OWN) },
+    request: async (c) => {
+      // the actor's own token, made directly: trainers and teachers cannot make one through the API
+      const own = await createApiTokenRepository(t.db).insert({ userId: c.userId, name: `矩阵${c.seq}`, prefix: 'mx', tokenHash: crypto.randomBytes(32), expiresAt: null });
+      return { method: 'DELETE', url: `/api/api-tokens/${own.id}` };
+    },
+  },
+  {
+    // not required by the coverage check (auth routes are exempt), listed because every role must reach it
+    route: 'GET /api/auth/me', about: 'self', rule: { allow: forRoles(ROLES, OWN) },
+    request: () => ({ method: 'GET', url: '/api/auth/me' }),
+    verify: (b, c) => (json(b)['user']?.['username'] === c.username ? null : 'another account answered'),
+  },
+];
+
+const EXEMPT = (url: string) => url.startsWith('/api/docs') || url === '/api/openapi.json' || url === '/api/health' || url.startsWith('/api/auth/');
+
+function expectedOutcome(e: Entry, role: Role, relation: Relation, target: OrgUnitRow): Outcome {
+  const { rule } = e;
+  if (rule.allow[role]?.includes(relation)) {
+    if (!rule.kinds || rule.kinds.only.includes(target.kind)) return 'ok';
+    return rule.kinds.otherwise === 'forbidden' ? 'forbidden' : 'invalid';
+  }
+  if (rule.refused?.includes(role) || e.about === 'self') return 'forbidden';
+  return relation === 'own' || relation === 'child' ? 'forbidden' : rule.outside ?? 'not_found';
+}
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  tree = await buildTree(t.db);
+  for (const role of ROLES) userIds.set(role, await addUser(t.db, tree[ACTORS[role].unit], role, ACTORS[role].username));
+  for (const role of ROLES) {
+    for (const rel of RELATIONS) {
+      const key = TARGETS[role][rel];
+      if (!key) continue;
+      const unit = tree[key];
+      const r = lowerRoleAt(role, unit.kind);
+      if (!victims.has(`${unit.id}:${r}`)) victims.set(`${unit.id}:${r}`, await addUser(t.db, unit, r, `mx-v-${key}-${r}`.replace(/_/g, '-')));
+    }
+  }
+  const services = createServices({ db: t.db, env: t.env });
+  app = await buildApp({
+    services, db: t.db, env: t.env, databaseMode: 'external', logger: false, serveWeb: false,
+    onRoute: (r: RouteOptions) => {
+      for (const method of [r.method].flat()) registered.push({ method, url: r.url, config: (r.config ?? {}) as RouteConfig });
+    },
+  });
+  await app.ready();
+  for (const role of ROLES) sessions.set(role, await login(app, ACTORS[role].username));
+});
+afterAll(async () => {
+  await app?.close();
+  await t?.close();
+});
+
+describe('access matrix (R-01)', () => {
+  it('has a row for every API route', () => {
+    const apiRoutes = registered.filter((r) => r.method !== 'HEAD' && r.url.startsWith('/api/') && !EXEMPT(r.url)).map((r) => `${r.method} ${r.url}`);
+    expect(apiRoutes.length).toBeGreaterThan(10);
+    const declared = new Set(MATRIX.map((e) => e.route));
+    expect(apiRoutes.filter((r) => !declared.has(r)), 'routes without a row in the access matrix').toEqual([]);
+    const known = new Set(registered.map((r) => `${r.method} ${r.url}`));
+    expect([...declared].filter((r) => !known.has(r)), 'matrix rows for routes that do not exist').toEqual([]);
+  });
+
+  it('answers every role at every relation as the rules say, and audits each refusal', async () => {
+    const notFoundBody = (await as(app, sessions.get('county_admin')!)({ method: 'GET', url: '/api/org-units/999999999' })).body;
+    expect(JSON.parse(notFoundBody).error.code).toBe('NOT_FOUND');
+    const actionOf = new Map(registered.map((r) => [`${r.method} ${r.url}`, r.config.action]));
+
+    const cells = new Map<string, string>();
+    const unexpectedSuccesses: string[] = [];
+    const missingSuccesses: string[] = [];
+    const problems: string[] = [];
+
+    async function runCase(e: Entry, role: Role, relation: Relation, targetKey: UnitKey): Promise<void> {
+      const c: Case = { role, relation, username: ACTORS[role].username, userId: userIds.get(role)!, own: tree[ACTORS[role].unit], target: tree[targetKey], seq: ++seq };
+      const want = expectedOutcome(e, role, relation, c.target);
+      const where = `${role}@${ACTORS[role].unit} ${relation}=${targetKey} ${e.route}${e.variant ? ` (${e.variant})` : ''}`;
+      const lastAudit = await t.db.selectFrom('audit_log').select((eb) => eb.fn.max('id').as('id')).executeTakeFirstOrThrow();
+      const res = await as(app, sessions.get(role)!)(await e.request(c));
+      const status = res.statusCode;
+      const ok = status >= 200 && status < 300;
+      const body: unknown = res.body ? (res.headers['content-type']?.toString().includes('json') ? res.json() : res.body) : null;
+      const got = `${status} ${String(res.headers['content-type']).includes('json') ? res.body.slice(0, 160) : `<${res.rawPayload.length} bytes of ${String(res.headers['content-type'])}>`}`;
+      let mark = { ok: '✓', hidden: 'h', forbidden: 'F', not_found: 'N', invalid: 'V' }[want];
+
+      if (ok && (want === 'forbidden' || want === 'not_found' || want === 'invalid')) {
+        unexpectedSuccesses.push(`${where}: expected ${want}, got ${got}`);
+        mark = '!';
+      } else if (want === 'ok' || want === 'hidden') {
+        if (!ok) {
+          missingSuccesses.push(`${where}: expected ${want}, got ${got}`);
+          mark = '!';
+        } else {
+          const problem = want === 'ok'
+            ? e.verify?.(body, c, res) ?? null
+            : itemsOf(body).some((u) => u.id === c.target.id) ? 'target listed outside the subtree' : null;
+          if (problem) { problems.push(`${where}: ${problem}`); mark = '!'; }
+        }
+      } else if (want === 'invalid') {
+        const code = (e.rule.kinds?.otherwise as { invalid: string }).invalid;
+        if (status !== 400 || json(body)['error']?.['code'] !== code) { problems.push(`${where}: expected 400 ${code}, got ${got}`); mark = '!'; }
+      } else {
+        const expectedStatus = want === 'forbidden' ? 403 : 404;
+        const err = json(body)['error'];
+        if (status !== expectedStatus) problems.push(`${where}: expected ${expectedStatus}, got ${got}`);
+        else if (Object.keys(body as object).join() !== 'error' || Object.keys(err ?? {}).sort().join() !== 'code,message') problems.push(`${where}: the refusal carries more than a code and a message: ${res.body}`);
+        else if (want === 'not_found' && res.body !== notFoundBody) problems.push(`${where}: 404 differs from the answer for a unit that does not exist: ${res.body}`);
+        else if (want === 'forbidden' && err?.['code'] !== 'FORBIDDEN') problems.push(`${where}: expected FORBIDDEN, got ${got}`);
+        else if (res.body.includes(c.target.name) || res.body.includes(c.target.path)) problems.push(`${where}: the refusal names the target unit`);
+        else {
+          const rows = await t.db.selectFrom('audit_log').select(['action', 'outcome', 'error_code'])
+            .where('id', '>', Number(lastAudit.id ?? 0)).where('actor_username', '=', c.username).execute();
+          const action = actionOf.get(e.route);
+          if (!rows.some((r) => r.outcome === 'denied' && r.action === action && r.error_code === err?.['code'])) {
+            problems.push(`${where}: no 'denied' audit row for ${action} (rows: ${JSON.stringify(rows)})`);
+          }
+        }
+        if (problems.at(-1)?.startsWith(where)) mark = '!';
+      }
+      cells.set(`${e.route}|${e.variant ?? ''}|${role}|${relation}`, mark);
+    }
+
+    // one actor's requests in order (their audit rows are then theirs alone), the six actors side by side
+    await Promise.all(ROLES.map(async (role) => {
+      for (const e of MATRIX) {
+        for (const relation of RELATIONS) {
+          const targetKey = e.about === 'self' ? (relation === 'own' ? ACTORS[role].unit : null) : TARGETS[role][relation];
+          if (targetKey) await runCase(e, role, relation, targetKey);
+        }
+      }
+    }));
+
+    printSummary(cells);
+    expect(unexpectedSuccesses, 'successes where the rules refuse').toEqual([]);
+    expect(missingSuccesses, 'refusals where the rules allow').toEqual([]);
+    expect(problems).toEqual([]);
+    const counted = [...cells.values()];
+    expect(counted.filter((m) => m === '✓').length).toBeGreaterThan(60);
+    expect(counted.filter((m) => m === 'F' || m === 'N').length).toBeGreaterThan(150);
+  });
+
+  it('writes refusals to the audit log with the target and the code', async () => {
+    const county = as(app, sessions.get('county_admin')!);
+    const teacher = as(app, sessions.get('teacher')!);
+    const school = as(app, sessions.get('school_admin')!);
+    const trainer = as(app, sessions.get('trainer')!);
+    const before = Number((await t.db.selectFrom('audit_log').select((eb) => eb.fn.max('id').as('id')).executeTakeFirstOrThrow()).id ?? 0);
+
+    expect((await county({ method: 'GET', url: `/api/org-units/${tree.K2.id}` })).statusCode).toBe(404);
+    expect((await teacher({ method: 'PATCH', url: `/api/org-units/${tree.S1.id}`, payload: { contactName: '王老师' } })).statusCode).toBe(403);
+    expect((await school({ method: 'GET', url: `/api/users?orgUnitId=${tree.K1.id}` })).statusCode).toBe(404);
+    expect((await trainer({ method: 'POST', url: '/api/api-tokens', payload: { name: '不该有' } })).statusCode).toBe(403);
+    expect((await county({ method: 'POST', url: '/api/org-units', payload: { parentId: tree.K3.id, kind: 'school', name: '越界新建学校' } })).statusCode).toBe(404);
+
+    const rows = await t.db.selectFrom('audit_log').select(['actor_username', 'action', 'outcome', 'error_code', 'target_id'])
+      .where('id', '>', before).orderBy('id').execute();
+    expect(rows).toEqual([
+      { actor_username: 'mx-county', action: 'org_unit.read', outcome: 'denied', error_code: 'NOT_FOUND', target_id: String(tree.K2.id) },
+      { actor_username: 'mx-teacher', action: 'org_unit.update', outcome: 'denied', error_code: 'FORBIDDEN', target_id: String(tree.S1.id) },
+      { actor_username: 'mx-school', action: 'user.list', outcome: 'denied', error_code: 'NOT_FOUND', target_id: String(tree.K1.id) },
+      { actor_username: 'mx-trainer', action: 'api_token.create', outcome: 'denied', error_code: 'FORBIDDEN', target_id: null },
+      { actor_username: 'mx-county', action: 'org_unit.create', outcome: 'denied', error_code: 'NOT_FOUND', target_id: String(tree.K3.id) },
+    ]);
+    const stored = await t.db.selectFrom('org_unit').select('id').where('name', '=', '越界新建学校').execute();
+    expect(stored).toEqual([]);
+  });
+
+  it('refuses to manage accounts of the same or a higher rank inside the subtree', async () => {
+    const peer = await addUser(t.db, tree.K1, 'county_admin', 'mx-peer-county');
+    const schoolPeer = await addUser(t.db, tree.S1, 'school_admin', 'mx-peer-school');
+    const trainerAtS1 = await addUser(t.db, tree.S1, 'trainer', 'mx-trainer-s1');
+    const county = as(app, sessions.get('county_admin')!);
+    const school = as(app, sessions.get('school_admin')!);
+    const city = as(app, sessions.get('city_admin')!);
+    const cases: Array<[ReturnType<typeof as>, InjectOptions]> = [
+      [county, { method: 'PATCH', url: `/api/users/${peer}`, payload: { displayName: '同级改名' } }],
+      [county, { method: 'POST', url: `/api/users/${peer}/reset-password` }],
+      [county, { method: 'POST', url: '/api/users', payload: { username: 'mx-rank-1', displayName: '同级', role: 'county_admin', orgUnitId: tree.K1.id } }],
+      [school, { method: 'PATCH', url: `/api/users/${schoolPeer}`, payload: { disabled: true } }],
+      [school, { method: 'POST', url: '/api/users', payload: { username: 'mx-rank-2', displayName: '同级', role: 'school_admin', orgUnitId: tree.S1.id } }],
+      [city, { method: 'POST', url: '/api/users', payload: { username: 'mx-rank-3', displayName: '同级', role: 'city_admin', orgUnitId: tree.C1.id } }],
+      // a teacher cannot touch even a trainer of their own school
+      [as(app, sessions.get('teacher')!), { method: 'POST', url: `/api/users/${trainerAtS1}/reset-password` }],
+    ];
+    for (const [who, req] of cases) {
+      const res = await who(req);
+      expect(res.statusCode, `${req.method} ${req.url}`).toBe(403);
+      expect(res.json().error.code).toBe('FORBIDDEN');
+    }
+    const after = await t.db.selectFrom('app_user').select(['username', 'display_name', 'disabled']).where('id', 'in', [peer, schoolPeer]).orderBy('id').execute();
+    expect(after).toEqual([
+      { username: 'mx-peer-county', display_name: 'mx-peer-county', disabled: false },
+      { username: 'mx-peer-school', display_name: 'mx-peer-school', disabled: false },
+    ]);
+    expect(await t.db.selectFrom('app_user').select('id').where('username', 'like', 'mx-rank-%').execute()).toEqual([]);
+    // the refused disable left the peer's account usable
+    await login(app, 'mx-peer-school');
+  });
+
+  it('treats another user\'s API token as not found', async () => {
+    const county = as(app, sessions.get('county_admin')!);
+    const city = as(app, sessions.get('city_admin')!);
+    const created = await county({ method: 'POST', url: '/api/api-tokens', payload: { name: '县里的对接' } });
+    expect(created.statusCode).toBe(201);
+    const { token, apiToken } = created.json();
+    const res = await city({ method: 'DELETE', url: `/api/api-tokens/${apiToken.id}` });
+    expect(res.statusCode).toBe(404);
+    expect(res.body).not.toContain('县里的对接');
+    const still = await app.inject({ method: 'GET', url: `/api/org-units/${tree.K1.id}`, headers: { authorization: `Bearer ${token}` } });
+    expect(still.statusCode).toBe(200);
+  });
+});
+
+function printSummary(cells: Map<string, string>): void {
+  const short: Record<Role, string> = { province_admin: 'province', city_admin: 'city', county_admin: 'county', school_admin: 'school', trainer: 'trainer', teacher: 'teacher' };
+  const block = (s: string) => s.padEnd(10);
+  const lines = [
+    'Access matrix. Columns per role: o own, c child, s sibling, p parent, x other province.',
+    'Cells: ✓ 2xx, h 2xx with the target filtered out, F 403, N 404, V 400 (wrong kind of unit), · n/a, ! differs from the rules.',
+    `Actors and targets: ${ROLES.map((r) => `${short[r]}@${ACTORS[r].unit}(${RELATIONS.map((rel) => TARGETS[r][rel] ?? 'n/a').join(' ')})`).join(', ')}`,
+    `${''.padEnd(58)}${ROLES.map((r) => block(short[r])).join('')}`,
+    `${''.padEnd(58)}${ROLES.map(() => block('o c s p x')).join('')}`,
+  ];
+  for (const e of MATRIX) {
+    const name = `${e.route}${e.variant ? ` (${e.variant})` : ''}`;
+    const row = ROLES.map((role) => block(RELATIONS.map((rel) => cells.get(`${e.route}|${e.variant ?? ''}|${role}|${rel}`) ?? '·').join(' ')));
+    lines.push(`${name.padEnd(58)}${row.join('')}`);
+  }
+  console.log(lines.join('\n'));
+}
