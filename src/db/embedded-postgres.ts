@@ -150,6 +150,19 @@ async function initCluster(pgDir: string, password: string, ids: RunAs, log: (l:
       `--pgdata=${scratch}`, `--username=${EMBEDDED_USER}`, `--pwfile=${pwFile}`,
       '--auth=scram-sha-256', '--encoding=UTF8', '--no-locale', '--no-instructions',
     ], { ...ids, env: { ...process.env, LC_ALL: 'C' } });
+  } catch (e) {
+    fs.rmSync(scratch, { recursive: true, force: true });
+    if (ids.uid !== undefined && /Permission denied/.test(String((e as { stderr?: string }).stderr ?? (e as Error).message))) {
+      // e.g. a data dir made with `mktemp -d` (mode 0700) while running as root
+      const dataDir = path.dirname(pgDir);
+      throw new Error(
+        `PostgreSQL runs as the "postgres" system user, which cannot enter the data directory ${dataDir}. ` +
+        `Make it and its parent directories accessible to that user (e.g. chmod 755 ${dataDir}), or set PEIXUN_DATA_DIR to another directory.\n` +
+        `内置数据库以系统用户 postgres 运行，但它无法进入数据目录 ${dataDir}。请放开该目录及其上级目录的权限（如 chmod 755 ${dataDir}），或用 PEIXUN_DATA_DIR 指定其他目录。`,
+        { cause: e },
+      );
+    }
+    throw e;
   } finally {
     fs.rmSync(pwFile, { force: true });
   }
