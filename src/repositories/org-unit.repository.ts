@@ -70,18 +70,24 @@ export function createOrgUnitRepository(db: Q) {
       return new Map(rows.map((r) => [r.divisionCode!, r]));
     },
 
+    /**
+     * One page of child units and the number of all matching children, in one query: the total
+     * comes from a window count over the filtered rows. Only a page past the end (no rows, so no
+     * count) needs a second query.
+     */
     async children(parentId: number, opts: { kind?: OrgUnitKind; q?: string; limit: number; offset: number }): Promise<{ items: OrgUnitRow[]; total: number }> {
       let base = db.selectFrom('org_unit as o').where('o.parent_id', '=', parentId);
       if (opts.kind) base = base.where('o.kind', '=', opts.kind);
       if (opts.q) base = base.where((eb) => eb.or([eb('o.name', 'like', `%${escapeLike(opts.q!)}%`), eb('o.code', '=', opts.q!)]));
-      let items = selectUnits(db).where('o.parent_id', '=', parentId);
+      let items = selectUnits(db).select(sql<number>`(count(*) OVER ())::int`.as('fullCount')).where('o.parent_id', '=', parentId);
       if (opts.kind) items = items.where('o.kind', '=', opts.kind);
       if (opts.q) items = items.where((eb) => eb.or([eb('o.name', 'like', `%${escapeLike(opts.q!)}%`), eb('o.code', '=', opts.q!)]));
-      const [rows, count] = await Promise.all([
-        items.orderBy('o.kind').orderBy('o.name').orderBy('o.id').limit(opts.limit).offset(opts.offset).execute(),
-        base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
-      ]);
-      return { items: rows.map(asRow), total: count.n };
+      const rows = await items.orderBy('o.kind').orderBy('o.name').orderBy('o.id').limit(opts.limit).offset(opts.offset).execute();
+      let total = rows[0]?.fullCount ?? 0;
+      if (rows.length === 0 && opts.offset > 0) {
+        total = (await base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n;
+      }
+      return { items: rows.map(({ fullCount: _, ...r }) => asRow(r)), total };
     },
 
     /** Name or code search inside a subtree. */
