@@ -12,6 +12,13 @@ export interface ApiTokenRow {
   revokedAt: Date | null;
 }
 
+/** A live API token with its owner. */
+export type ActiveToken = Omit<SessionWithUser, 'csrfToken' | 'lastSeenAt' | 'expiresAt'> & {
+  tokenId: number;
+  tokenExpiresAt: Date | null;
+  lastUsedAt: Date | null;
+};
+
 type Q = Kysely<DB>;
 
 export function createApiTokenRepository(db: Q) {
@@ -37,14 +44,14 @@ export function createApiTokenRepository(db: Q) {
     },
 
     /** The live token's owner, or undefined for unknown, revoked or expired tokens. */
-    async findActive(tokenHash: Buffer): Promise<(Omit<SessionWithUser, 'csrfToken' | 'lastSeenAt' | 'expiresAt'> & { tokenId: number }) | undefined> {
+    async findActive(tokenHash: Buffer): Promise<ActiveToken | undefined> {
       const r = await db.selectFrom('api_token as t').innerJoin('app_user as u', 'u.id', 't.user_id').select([
-        't.id as tokenId', 'u.id as userId', 'u.username', 'u.role', 'u.org_unit_id as orgUnitId', 'u.org_path as orgPath',
+        't.id as tokenId', 't.expires_at as tokenExpiresAt', 't.last_used_at as lastUsedAt', 'u.id as userId', 'u.username', 'u.role', 'u.org_unit_id as orgUnitId', 'u.org_path as orgPath',
         'u.province_id as provinceId', 'u.must_change_password as mustChangePassword', 'u.disabled',
       ]).where('t.token_hash', '=', tokenHash).where('t.revoked_at', 'is', null)
         .where((eb) => eb.or([eb('t.expires_at', 'is', null), eb('t.expires_at', '>', sql<Date>`now()`)]))
         .executeTakeFirst();
-      return r as (Omit<SessionWithUser, 'csrfToken' | 'lastSeenAt' | 'expiresAt'> & { tokenId: number }) | undefined;
+      return r as ActiveToken | undefined;
     },
 
     async touch(id: number): Promise<void> {

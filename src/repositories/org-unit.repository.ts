@@ -52,6 +52,12 @@ export function createOrgUnitRepository(db: Q) {
       return asRow(await selectUnits(db).where('o.id', '=', id).executeTakeFirst()) ?? undefined;
     },
 
+    /** Only the materialized path: the one fact access checks need. */
+    async pathOf(id: number): Promise<string | undefined> {
+      const r = await db.selectFrom('org_unit').select('path').where('id', '=', id).executeTakeFirst();
+      return r?.path;
+    },
+
     async findByIds(ids: number[]): Promise<OrgUnitRow[]> {
       if (ids.length === 0) return [];
       return (await selectUnits(db).where('o.id', 'in', ids).execute()).map(asRow);

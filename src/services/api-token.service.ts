@@ -4,6 +4,7 @@ import { can } from '../policies/access.policy.js';
 import { createApiTokenRepository, type ApiTokenRow } from '../repositories/api-token.repository.js';
 import { auditedWrite, auditRefusal } from './audit.js';
 import { sha256 } from './auth.service.js';
+import { lookupCaches } from './lookup-cache.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
 
 /** API tokens let an integration act as an administrator: `Authorization: Bearer px_…`. */
@@ -42,6 +43,7 @@ export function createApiTokenService({ db }: ServiceDeps) {
         // another user's token is "not found": ids reveal nothing
         if (!(await createApiTokenRepository(trx).revoke(actor.userId, id))) throw new AppError('NOT_FOUND');
       });
+      lookupCaches(db).credentials.deleteOwner(actor.userId);
     },
   };
 }

@@ -5,9 +5,11 @@ import type { Role } from '../domain/org-tree.js';
 import type { Actor } from '../policies/access.policy.js';
 import { createSessionRepository } from '../repositories/session.repository.js';
 import { createUserRepository } from '../repositories/user.repository.js';
-import { createApiTokenRepository } from '../repositories/api-token.repository.js';
+import { createApiTokenRepository, type ActiveToken } from '../repositories/api-token.repository.js';
+import type { SessionWithUser } from '../repositories/session.repository.js';
 import { appendAudit, auditedWrite, auditRefusal } from './audit.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
+import { lookupCaches } from './lookup-cache.js';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './password-hasher.js';
 
 export const sha256 = (s: string): Buffer => crypto.createHash('sha256').update(s).digest();
@@ -34,6 +36,7 @@ export function createAuthService({ db, env }: ServiceDeps) {
   const users = createUserRepository(db);
   const sessions = createSessionRepository(db);
   const tokens = createApiTokenRepository(db);
+  const { credentials } = lookupCaches(db);
   const idleMs = env.PEIXUN_SESSION_IDLE_MINUTES * 60_000;
 
   async function me(userId: number): Promise<Me> {
@@ -90,14 +93,34 @@ export function createAuthService({ db, env }: ServiceDeps) {
       await auditedWrite(db, ctx, { action: 'auth.logout', targetType: 'user', targetId: actor.userId, targetPath: actor.orgPath, targetLabel: actor.username }, async (trx) => {
         await createSessionRepository(trx).delete(sha256(sessionToken));
       });
+      credentials.delete(`s:${sha256(sessionToken).toString('hex')}`);
     },
 
-    /** Resolves a session cookie or an API token to the acting user; null when neither is valid. */
+    /**
+     * Resolves a session cookie or an API token to the acting user; null when neither is valid.
+     * A credential resolved in the last few seconds is served from memory (see lookup-cache.ts):
+     * expiry and the idle clock are still checked on every request.
+     */
     async authenticate(input: { sessionToken?: string; bearer?: string }): Promise<Authenticated | { expired: true } | null> {
+      const now = Date.now();
       if (input.bearer) {
-        const t = await tokens.findActive(sha256(input.bearer));
-        if (!t || t.disabled) return null;
-        await tokens.touch(t.tokenId);
+        const key = `t:${sha256(input.bearer).toString('hex')}`;
+        const epoch = credentials.epoch();
+        let t = credentials.get(key, now) as ActiveToken | undefined;
+        if (!t) {
+          t = await tokens.findActive(sha256(input.bearer));
+          if (!t || t.disabled) return null;
+          credentials.set(key, t, epoch, t.userId, now);
+        }
+        if (t.tokenExpiresAt && t.tokenExpiresAt.getTime() <= now) {
+          credentials.delete(key);
+          return null;
+        }
+        // the last-used date is kept to the minute
+        if (!t.lastUsedAt || now - t.lastUsedAt.getTime() > 60_000) {
+          await tokens.touch(t.tokenId);
+          credentials.update(key, { ...t, lastUsedAt: new Date(now) });
+        }
         return {
           actor: { userId: t.userId, username: t.username, role: t.role, orgUnitId: t.orgUnitId, orgPath: t.orgPath, provinceId: t.provinceId },
           mustChangePassword: t.mustChangePassword, csrfToken: null, via: 'token',
@@ -105,15 +128,24 @@ export function createAuthService({ db, env }: ServiceDeps) {
       }
       if (!input.sessionToken) return null;
       const hash = sha256(input.sessionToken);
-      const s = await sessions.find(hash);
-      if (!s) return null;
-      const now = Date.now();
+      const key = `s:${hash.toString('hex')}`;
+      const epoch = credentials.epoch();
+      let s = credentials.get(key, now) as SessionWithUser | undefined;
+      if (!s) {
+        s = await sessions.find(hash);
+        if (!s) return null;
+        credentials.set(key, s, epoch, s.userId, now);
+      }
       if (s.disabled || s.expiresAt.getTime() < now || s.lastSeenAt.getTime() + idleMs < now) {
         await sessions.delete(hash);
+        credentials.delete(key);
         return s.disabled ? null : { expired: true };
       }
       // one write a minute per session is enough to keep the idle clock
-      if (now - s.lastSeenAt.getTime() > 60_000) await sessions.touch(hash);
+      if (now - s.lastSeenAt.getTime() > 60_000) {
+        await sessions.touch(hash);
+        credentials.update(key, { ...s, lastSeenAt: new Date(now) });
+      }
       return {
         actor: { userId: s.userId, username: s.username, role: s.role, orgUnitId: s.orgUnitId, orgPath: s.orgPath, provinceId: s.provinceId },
         mustChangePassword: s.mustChangePassword, csrfToken: s.csrfToken, via: 'session',
@@ -132,6 +164,8 @@ export function createAuthService({ db, env }: ServiceDeps) {
         // other devices must log in again with the new password
         await createSessionRepository(trx).deleteForUser(u.id, sessionToken ? sha256(sessionToken) : undefined);
       });
+      // other sessions are gone; this one no longer owes a password change
+      credentials.deleteOwner(actor.userId);
     },
   };
 }

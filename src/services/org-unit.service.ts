@@ -4,6 +4,7 @@ import { can, type Actor } from '../policies/access.policy.js';
 import { createOrgUnitRepository, type NewOrgUnit, type OrgUnitRow } from '../repositories/org-unit.repository.js';
 import { auditedWrite, auditRefusal } from './audit.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
+import { lookupCaches } from './lookup-cache.js';
 import { translatePgError } from './pg-errors.js';
 import { parseSchoolSheet, schoolImportTemplate } from './school-import.js';
 
@@ -21,6 +22,7 @@ export type UpdateOrgUnitInput = Partial<Pick<NewOrgUnit, 'name' | 'code' | 'sta
 
 export function createOrgUnitService({ db }: ServiceDeps) {
   const units = createOrgUnitRepository(db);
+  const { unitPaths } = lookupCaches(db);
 
   /** The unit, when the actor may read it; "not found" (audited as denied) when it lies outside their subtree. */
   async function loadInScope(ctx: RequestContext, id: number, action: string): Promise<OrgUnitRow> {
@@ -31,6 +33,26 @@ export function createOrgUnitService({ db }: ServiceDeps) {
       return auditRefusal(db, ctx, { action, targetType: 'org_unit', targetId: id }, notFoundDenied());
     }
     return unit;
+  }
+
+  /**
+   * The path of a unit the actor may read, with the same refusal as loadInScope. Kept in memory
+   * once seen: a unit's path is fixed when it is created (units are never moved or deleted).
+   */
+  async function pathInScope(ctx: RequestContext, id: number, action: string): Promise<string> {
+    const actor = requireActor(ctx);
+    const key = String(id);
+    const epoch = unitPaths.epoch();
+    let path = unitPaths.get(key);
+    if (path === undefined) {
+      path = await units.pathOf(id);
+      if (path === undefined) throw new AppError('NOT_FOUND');
+      unitPaths.set(key, path, epoch);
+    }
+    if (!can(actor, 'org.read', { path })) {
+      return auditRefusal(db, ctx, { action, targetType: 'org_unit', targetId: id }, notFoundDenied());
+    }
+    return path;
   }
 
   async function deny(ctx: RequestContext, action: string, unit: OrgUnitRow): Promise<never> {
@@ -84,8 +106,8 @@ export function createOrgUnitService({ db }: ServiceDeps) {
 
     async children(ctx: RequestContext, id: number, q: { kind?: OrgUnitKind; q?: string; page: number; pageSize: number }) {
       const actor = requireActor(ctx);
-      const unit = await loadInScope(ctx, id, 'org_unit.list_children');
-      if (!can(actor, 'org.list_children', { path: unit.path })) return deny(ctx, 'org_unit.list_children', unit);
+      const path = await pathInScope(ctx, id, 'org_unit.list_children');
+      if (!can(actor, 'org.list_children', { path })) return deny(ctx, 'org_unit.list_children', (await units.findById(id))!);
       return units.children(id, { kind: q.kind, q: q.q, limit: q.pageSize, offset: (q.page - 1) * q.pageSize });
     },
 

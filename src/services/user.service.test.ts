@@ -57,11 +57,16 @@ describe('account management', () => {
   it('disabling an account ends its sessions; a reset gives a new one-time password and unlocks', async () => {
     const id = await addUser(t.db, tree.S1, 'teacher', 'to-disable');
     const s = await auth.login({ actor: null, ip: null }, 'to-disable', 'Correct-horse-42');
+    // a session in use a moment ago (so held in memory) ends as well
+    expect(await auth.authenticate({ sessionToken: s.sessionToken })).toMatchObject({ actor: { username: 'to-disable' } });
     await users.update(ctxAt(tree.K1, 'county_admin'), id, { disabled: true });
     expect(await auth.authenticate({ sessionToken: s.sessionToken })).toBeNull();
     expect(await codeOf(auth.login({ actor: null, ip: null }, 'to-disable', 'Correct-horse-42'))).toBe('AUTH_INVALID_CREDENTIALS');
     await users.update(ctxAt(tree.K1, 'county_admin'), id, { disabled: false });
+    const again = await auth.login({ actor: null, ip: null }, 'to-disable', 'Correct-horse-42');
+    expect(await auth.authenticate({ sessionToken: again.sessionToken })).not.toBeNull();
     const { oneTimePassword } = await users.resetPassword(ctxAt(tree.K1, 'county_admin'), id);
+    expect(await auth.authenticate({ sessionToken: again.sessionToken })).toBeNull();
     expect((await auth.login({ actor: null, ip: null }, 'to-disable', oneTimePassword)).user.mustChangePassword).toBe(true);
   });
 

@@ -6,6 +6,7 @@ import { createOrgUnitRepository } from '../repositories/org-unit.repository.js'
 import { createSessionRepository } from '../repositories/session.repository.js';
 import { createUserRepository, type UserRow } from '../repositories/user.repository.js';
 import { auditedWrite, auditRefusal } from './audit.js';
+import { lookupCaches } from './lookup-cache.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
 import { hashPassword } from './password-hasher.js';
 import { translatePgError } from './pg-errors.js';
@@ -22,6 +23,7 @@ export interface CreateUserInput {
 export function createUserService({ db }: ServiceDeps) {
   const users = createUserRepository(db);
   const units = createOrgUnitRepository(db);
+  const { credentials } = lookupCaches(db);
 
   /** The target account when the actor may manage it; "not found" outside what the actor can see, "forbidden" for a peer or superior. */
   async function loadManageable(ctx: RequestContext, id: number, action: string): Promise<UserRow> {
@@ -80,21 +82,26 @@ export function createUserService({ db }: ServiceDeps) {
     async update(ctx: RequestContext, id: number, patch: { displayName?: string; disabled?: boolean }): Promise<UserRow> {
       const target = await loadManageable(ctx, id, 'user.update');
       const changes = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined).map(([k, v]) => [k, { from: target[k as keyof UserRow], to: v }]));
-      return auditedWrite(db, ctx, { action: 'user.update', targetType: 'user', targetId: id, targetPath: target.orgPath, targetLabel: target.username, details: { changes } }, async (trx) => {
+      const updated = await auditedWrite(db, ctx, { action: 'user.update', targetType: 'user', targetId: id, targetPath: target.orgPath, targetLabel: target.username, details: { changes } }, async (trx) => {
         await createUserRepository(trx).update(id, patch);
         if (patch.disabled) await createSessionRepository(trx).deleteForUser(id);
         return (await createUserRepository(trx).findById(id))!;
       });
+      // sessions and tokens resolved before the change carry the old account state
+      credentials.deleteOwner(id);
+      return updated;
     },
 
     async resetPassword(ctx: RequestContext, id: number): Promise<{ oneTimePassword: string }> {
       const target = await loadManageable(ctx, id, 'user.reset_password');
       const password = oneTimePassword();
-      return auditedWrite(db, ctx, { action: 'user.reset_password', targetType: 'user', targetId: id, targetPath: target.orgPath, targetLabel: target.username }, async (trx) => {
+      const result = await auditedWrite(db, ctx, { action: 'user.reset_password', targetType: 'user', targetId: id, targetPath: target.orgPath, targetLabel: target.username }, async (trx) => {
         await createUserRepository(trx).setPassword(id, await hashPassword(password), true);
         await createSessionRepository(trx).deleteForUser(id);
         return { oneTimePassword: password };
       });
+      credentials.deleteOwner(id);
+      return result;
     },
 
     async unlock(ctx: RequestContext, id: number): Promise<void> {
