@@ -21,6 +21,7 @@ import {
   changePassword, cleanUp, freePort, killServer, login, makeDataDir, oneTimePassword, postmasterPid,
   ROOT, spawnServer, stopServer, waitHealthy, type ServerProcess,
 } from '../test/support/server-process.js';
+import { bundleIsCurrent } from '../scripts/server-bundle.mjs';
 
 const TARGETS = { children_rps: 3000, children_p99_ms: 30, rss_mb: 250 } as const;
 const RESTARTS = 3;
@@ -181,6 +182,8 @@ async function main(): Promise<void> {
   try {
     say(`Peixun platform benchmark — ${os.cpus().length} cores, ${round(os.totalmem() / 2 ** 30, 0)} GiB, node ${process.version}`);
     say(`data dir ${dataDir}`);
+    const serverCode = bundleIsCurrent() ? 'bundle (dist/server/peixun.mjs)' : 'TypeScript sources through tsx';
+    say(`server code: ${serverCode}`);
 
     // (a) cold start, including initdb, migrations and the demo seed
     const port = await freePort();
@@ -285,6 +288,7 @@ async function main(): Promise<void> {
       },
       runs: { restart_ms: restarts.map((m) => round(m, 0)), restart_after_kill_ms: killRestarts.map((m) => round(m, 0)) },
       graceful_exit_code: exit.code,
+      server_code: serverCode,
       machine: { cores: os.cpus().length, node: process.version, load_generator: 'autocannon in the benchmark process, same machine', loadavg_1m_at_end: round(os.loadavg()[0]!, 2) },
       at: new Date().toISOString(),
     };

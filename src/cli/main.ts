@@ -120,7 +120,7 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'db': {
         if (sub !== 'types') break;
-        const file = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../db/schema.ts');
+        const file = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/db/schema.ts');
         const text = await withServices(env, (_s, h) => generateSchemaTypes(h.pool));
         fs.writeFileSync(file, text);
         console.log(`Wrote ${file}`);

@@ -1,0 +1,3 @@
+export const BUNDLE: string;
+export function newestSource(): number;
+export function bundleIsCurrent(): boolean;
