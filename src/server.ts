@@ -8,6 +8,7 @@ import { migrate } from './db/migrate.js';
 import { buildApp } from './http/app.js';
 import { createOrgUnitRepository } from './repositories/org-unit.repository.js';
 import { createSessionRepository } from './repositories/session.repository.js';
+import { personalDataCipher } from './services/personal-data.js';
 import { createServices } from './services/services.js';
 
 const SERVER_LOCK = 727_000;
@@ -49,6 +50,8 @@ export async function startServer(env: Env, opts: { log?: (line: string) => void
     const applied = await migrate(handle.pool);
     if (applied.length) log(`Applied migrations: ${applied.join(', ')}`);
 
+    // the personal-data key is read (or created) now, so a bad key stops the start, not a request
+    personalDataCipher(env, log);
     const services = createServices({ db: handle.db, env });
     let demo: RunningServer['demo'];
     const seedWanted = env.PEIXUN_SEED_DEMO === 'always' || (env.PEIXUN_SEED_DEMO === 'auto' && handle.mode === 'embedded');

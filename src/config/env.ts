@@ -22,8 +22,28 @@ const EnvSchema = z.object({
   /** set to "1" behind a TLS-terminating proxy so cookies are marked Secure and X-Forwarded-For is trusted */
   PEIXUN_TRUST_PROXY: z.enum(['0', '1']).default('0'),
   PEIXUN_SEED_DEMO: z.enum(['auto', 'always', 'never']).default('auto'),
+  /**
+   * secret: the 32-byte key that encrypts ID numbers and phone numbers, as 64 hex digits or base64.
+   * When unset, <data dir>/secret.key is created on first start (mode 0600) and used.
+   */
+  PEIXUN_SECRET_KEY: z.string().optional().refine((k) => k === undefined || parseSecretKey(k) !== null, {
+    message: 'must be 32 bytes as 64 hex digits or base64 / 须为 32 字节密钥（64 位十六进制或 base64）',
+  }),
+  /** the largest uncompressed content of an uploaded .xlsx (zip bombs are refused above it) */
+  PEIXUN_IMPORT_MAX_UNPACKED_MB: z.coerce.number().int().min(1).max(4096).default(300),
   PEIXUN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
+
+/** A 32-byte key from 64 hex digits or base64; null when it is neither. */
+export function parseSecretKey(text: string): Buffer | null {
+  const t = text.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(t)) return Buffer.from(t, 'hex');
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(t)) {
+    const b = Buffer.from(t, 'base64');
+    if (b.length === 32) return b;
+  }
+  return null;
+}
 
 export type Env = z.infer<typeof EnvSchema> & { dataDir: string };
 

@@ -6,6 +6,8 @@ import type { DB } from './schema.js';
 
 // bigint ids fit in a JS number (< 2^53) for any realistic table; count(*) too.
 pg.types.setTypeParser(20, (v) => Number(v));
+// a calendar date stays the text 'YYYY-MM-DD': a JS Date at local midnight can shift the day
+pg.types.setTypeParser(1082, (v) => v);
 
 export type Database = Kysely<DB>;
 export type DatabaseMode = 'embedded' | 'external';

@@ -9,6 +9,8 @@ import type { ColumnType, Generated } from 'kysely';
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 export type Json = ColumnType<unknown, string | null, string | null>;
+/** a JSON column with a default: may be left out of an insert */
+export type JsonWithDefault = ColumnType<unknown, string | undefined, string>;
 `;
 
 const pascal = (s: string) => s.split('_').map((p) => p[0]!.toUpperCase() + p.slice(1)).join('');
@@ -18,7 +20,8 @@ function tsType(dataType: string, udtName: string): string {
     case 'bigint': case 'integer': case 'smallint': case 'numeric': return 'number';
     case 'text': case 'character varying': case 'uuid': return 'string';
     case 'boolean': return 'boolean';
-    case 'timestamp with time zone': case 'timestamp without time zone': case 'date': return 'Date';
+    case 'timestamp with time zone': case 'timestamp without time zone': return 'Date';
+    case 'date': return 'string';
     case 'bytea': return 'Buffer';
     case 'jsonb': case 'json': return 'Json';
     case 'ARRAY': return udtName === '_text' ? 'string[]' : udtName === '_int8' || udtName === '_int4' ? 'number[]' : 'unknown[]';
@@ -40,7 +43,7 @@ export async function generateSchemaTypes(client: pg.Pool | pg.Client): Promise<
       let t = tsType(c.data_type, c.udt_name);
       if (t === 'Date' && c.is_nullable === 'NO' && c.column_default === null) t = 'Timestamp';
       if (c.is_nullable === 'YES') t = t === 'Json' ? 'Json' : `${t} | null`;
-      if (c.column_default !== null) t = `Generated<${t}>`;
+      if (c.column_default !== null) t = t === 'Json' ? 'JsonWithDefault' : `Generated<${t}>`;
       out += `  ${c.column_name}: ${t};\n`;
     }
     out += '}\n';

@@ -3,6 +3,8 @@ import type { ColumnType, Generated } from 'kysely';
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 export type Json = ColumnType<unknown, string | null, string | null>;
+/** a JSON column with a default: may be left out of an insert */
+export type JsonWithDefault = ColumnType<unknown, string | undefined, string>;
 
 export interface ApiTokenTable {
   id: Generated<number>;
@@ -80,6 +82,117 @@ export interface SchemaMigrationsTable {
   applied_at: Generated<Date>;
 }
 
+export interface TeacherTable {
+  id: Generated<number>;
+  province_id: number;
+  org_unit_id: number;
+  org_path: string;
+  name: string;
+  id_type: string;
+  id_number_enc: Buffer;
+  id_number_hash: Buffer;
+  id_number_masked: string;
+  gender: string | null;
+  birth_date: string | null;
+  phone_enc: Buffer | null;
+  phone_hash: Buffer | null;
+  phone_masked: string | null;
+  stage: string;
+  subject: string | null;
+  title: string | null;
+  teaching_start_year: number | null;
+  employment: string;
+  head_teacher: Generated<boolean>;
+  backbone_level: string | null;
+  subject_leader: Generated<boolean>;
+  master_teacher: Generated<boolean>;
+  new_teacher: Generated<boolean>;
+  user_id: number | null;
+  activation_hash: Buffer | null;
+  activation_expires: Date | null;
+  import_id: number | null;
+  is_demo: Generated<boolean>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface TeacherCorrectionTable {
+  id: Generated<number>;
+  teacher_id: number;
+  province_id: number;
+  org_path: string;
+  field: string;
+  proposed: string | null;
+  proposed_enc: Buffer | null;
+  reason: string;
+  status: Generated<string>;
+  created_at: Generated<Date>;
+  decided_by: number | null;
+  decided_at: Date | null;
+  decision_note: string | null;
+}
+
+export interface TeacherImportTable {
+  id: Generated<number>;
+  province_id: number;
+  org_unit_id: number;
+  org_path: string;
+  created_by: number;
+  created_at: Generated<Date>;
+  file_name: string;
+  file_sha256: Buffer;
+  status: string;
+  total_rows: number;
+  summary: Json;
+  errors: JsonWithDefault;
+  committed_at: Date | null;
+  committed_by: number | null;
+  result: Json;
+}
+
+export interface TeacherImportRowTable {
+  import_id: number;
+  row_no: number;
+  action: string;
+  teacher_id: number | null;
+  org_unit_id: number;
+  org_path: string;
+  name: string;
+  id_type: string;
+  id_number_enc: Buffer;
+  id_number_hash: Buffer;
+  id_number_masked: string;
+  gender: string | null;
+  birth_date: string | null;
+  phone_enc: Buffer | null;
+  phone_hash: Buffer | null;
+  phone_masked: string | null;
+  stage: string;
+  subject: string | null;
+  title: string | null;
+  teaching_start_year: number | null;
+  employment: string;
+  head_teacher: boolean;
+  backbone_level: string | null;
+  subject_leader: boolean;
+  master_teacher: boolean;
+  new_teacher: boolean;
+  changes: Json;
+}
+
+export interface TeacherPostingTable {
+  id: Generated<number>;
+  teacher_id: number;
+  province_id: number;
+  org_unit_id: number;
+  org_path: string;
+  started_on: string;
+  ended_on: string | null;
+  reason: string | null;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
 export interface UserSessionTable {
   token_hash: Buffer;
   user_id: number;
@@ -97,5 +210,10 @@ export interface DB {
   audit_log: AuditLogTable;
   org_unit: OrgUnitTable;
   schema_migrations: SchemaMigrationsTable;
+  teacher: TeacherTable;
+  teacher_correction: TeacherCorrectionTable;
+  teacher_import: TeacherImportTable;
+  teacher_import_row: TeacherImportRowTable;
+  teacher_posting: TeacherPostingTable;
   user_session: UserSessionTable;
 }

@@ -20,6 +20,7 @@ import { auditLogRoutes } from './routes/audit-log.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { orgUnitRoutes } from './routes/org-unit.routes.js';
+import { teacherRoutes } from './routes/teacher.routes.js';
 import { userRoutes } from './routes/user.routes.js';
 
 export const SESSION_COOKIE = 'peixun_session';
@@ -140,6 +141,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(userRoutes, { prefix: '/api', services });
   await app.register(auditLogRoutes, { prefix: '/api', services });
   await app.register(apiTokenRoutes, { prefix: '/api', services });
+  await app.register(teacherRoutes, { prefix: '/api', services });
   app.get('/api/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
   const serveWeb = opts.serveWeb ?? fs.existsSync(path.join(WEB_DIST, 'index.html'));

@@ -1,4 +1,5 @@
 import type { AppErrorCode } from '../errors/app-error.js';
+import { ROSTER_COLUMNS } from '../domain/roster-row.js';
 
 export type Locale = 'zh-CN' | 'en';
 
@@ -11,6 +12,18 @@ const ERRORS: Record<AppErrorCode, Record<Locale, string>> = {
   ROLE_NOT_ALLOWED_AT_UNIT: { 'zh-CN': '该角色不能设在此类单位', en: 'This role cannot belong to a unit of this kind' },
   PASSWORD_TOO_WEAK: { 'zh-CN': '新密码至少 10 位，须同时包含字母和数字，且不能包含用户名', en: 'The new password needs at least 10 characters, with letters and digits, and must not contain the username' },
   PASSWORD_WRONG: { 'zh-CN': '当前密码不正确', en: 'The current password is wrong' },
+  TEACHER_INVALID: { 'zh-CN': '教师信息有误，请按提示修改', en: 'Some teacher details are invalid; correct them as shown' },
+  TEACHER_UNIT_NOT_SCHOOL: { 'zh-CN': '教师只能属于学校（幼儿园），请选择一所学校', en: 'A teacher belongs to a school; choose a school' },
+  TRANSFER_SAME_SCHOOL: { 'zh-CN': '该教师已在这所学校，无需调动', en: 'The teacher is already at this school' },
+  ACTIVATION_INVALID: { 'zh-CN': '证件号码或激活码不正确，或激活码已过期；请向学校管理员索取新的激活码', en: 'The ID number or activation code is wrong, or the code has expired; ask your school administrator for a new one' },
+  TEACHER_ID_TAKEN: { 'zh-CN': '该证件号码的教师已在册（可能在其他学校），请改用调动', en: 'A teacher with this ID number is already registered (perhaps at another school); use a transfer instead' },
+  IMPORT_STALE: { 'zh-CN': '校验之后名册已被他人修改，请重新上传文件再确认导入', en: 'The registry changed after this file was checked; upload it again, then confirm' },
+  IMPORT_NOT_OPEN: { 'zh-CN': '该批次已导入或已放弃，不能再次确认', en: 'This upload was already imported or discarded' },
+  IMPORT_UNPACKED_TOO_LARGE: { 'zh-CN': '文件解压后超过 {mb} MB，已拒绝（可能是损坏或恶意文件），请拆分后上传', en: 'The file unpacks to more than {mb} MB and was refused (it may be damaged or malicious); split it and upload again' },
+  IMPORT_TOO_MANY_ROWS: { 'zh-CN': '一次最多导入 {max} 行，请拆分文件', en: 'At most {max} rows per file; split the file' },
+  IMPORT_FILE_UNREADABLE: { 'zh-CN': '无法读取该文件：请上传 Excel（.xlsx）或 CSV 文件，并确认文件完整未损坏', en: 'The file cannot be read: upload an Excel (.xlsx) or CSV file and check that it is complete' },
+  IMPORT_NO_ROSTER_SHEET: { 'zh-CN': '文件中没有找到教师名册表头（需包含“姓名”和“证件号码”列），请使用下载的模板', en: 'No roster header found (it needs “Name” and “ID number” columns); use the downloadable template' },
+  IMPORT_MISSING_COLUMNS: { 'zh-CN': '缺少必填列：{columns}', en: 'Required columns are missing: {columns}' },
   AUTH_REQUIRED: { 'zh-CN': '请先登录', en: 'Please log in' },
   AUTH_INVALID_CREDENTIALS: { 'zh-CN': '用户名或密码错误', en: 'Wrong username or password' },
   AUTH_SESSION_EXPIRED: { 'zh-CN': '登录已超时，请重新登录', en: 'Your session has expired; please log in again' },
@@ -41,6 +54,45 @@ const FIELD: Record<string, Record<Locale, string>> = {
   blank: { 'zh-CN': '不能为空白', en: 'must not be blank' },
   invalid: { 'zh-CN': '格式不正确', en: 'is not valid' },
 };
+
+/** Problems of a roster row or a teacher form field, by code. */
+const TEACHER_PROBLEMS: Record<string, Record<Locale, string>> = {
+  required: { 'zh-CN': '必填', en: 'is required' },
+  bad_chars: { 'zh-CN': '含有不允许的控制字符', en: 'contains control characters' },
+  invalid_choice: { 'zh-CN': '不是可选的值，请从下拉列表中选择', en: 'is not one of the choices; pick from the list' },
+  invalid_yes_no: { 'zh-CN': '请填写“是”或“否”', en: 'must be “是” (yes) or “否” (no)' },
+  text_too_long: { 'zh-CN': '过长，最多 30 个字', en: 'is too long (at most 30 characters)' },
+  name_blank: { 'zh-CN': '不能为空', en: 'must not be empty' },
+  name_too_long: { 'zh-CN': '过长，最多 50 个字', en: 'is too long (at most 50 characters)' },
+  name_characters: { 'zh-CN': '只能包含汉字、字母、空格和间隔号“·”', en: 'may only contain Chinese characters, letters, spaces and the middle dot “·”' },
+  id_blank: { 'zh-CN': '不能为空', en: 'must not be empty' },
+  id_length: { 'zh-CN': '居民身份证号码应为 18 位', en: 'a resident ID number has 18 characters' },
+  id_characters: { 'zh-CN': '前 17 位须为数字，最后一位为数字或 X', en: 'the first 17 characters must be digits and the last a digit or X' },
+  id_region: { 'zh-CN': '前两位不是有效的省级行政区划代码', en: 'the first two digits are not a valid province code' },
+  id_birth_date: { 'zh-CN': '第 7–14 位不是有效的出生日期', en: 'characters 7–14 are not a valid birth date' },
+  id_future_birth_date: { 'zh-CN': '出生日期晚于今天', en: 'the birth date lies in the future' },
+  id_check_digit: { 'zh-CN': '校验位（最后一位）不正确，请核对号码', en: 'the check character (the last one) is wrong; check the number' },
+  id_too_long: { 'zh-CN': '证件号码过长（最多 30 位）', en: 'the document number is too long (at most 30 characters)' },
+  id_characters_other: { 'zh-CN': '证件号码只能包含字母、数字、括号和短横线，5–30 位', en: 'the document number may only contain letters, digits, brackets and hyphens, 5–30 characters' },
+  id_stored_as_number: { 'zh-CN': '被 Excel 存成了数字，末几位已丢失；请把该列设为文本后重新填写', en: 'Excel stored it as a number and lost the last digits; format the column as text and type it again' },
+  gender_mismatch: { 'zh-CN': '与身份证号码中的性别不一致', en: 'does not match the gender in the ID number' },
+  birth_date_mismatch: { 'zh-CN': '与身份证号码中的出生日期不一致', en: 'does not match the birth date in the ID number' },
+  birth_date_invalid: { 'zh-CN': '不是有效日期，可写 1985-03-12 或 1985年3月12日', en: 'is not a valid date; write e.g. 1985-03-12' },
+  phone_invalid: { 'zh-CN': '应为 11 位手机号或带区号的固定电话', en: 'must be an 11-digit mobile number or a landline with area code' },
+  teaching_start_year_invalid: { 'zh-CN': '应为 1950 年至今年之间的四位年份', en: 'must be a four-digit year from 1950 to this year' },
+  school_unknown: { 'zh-CN': '在本单位所辖学校中找不到，请填写学校全称或学校代码', en: 'is not a school of this unit; write its full name or code' },
+  school_ambiguous: { 'zh-CN': '有多所学校同名，请改填学校代码', en: 'several schools have this name; write the school code instead' },
+  school_mismatch: { 'zh-CN': '与导入的学校不一致', en: 'is not the school being imported into' },
+  duplicate_in_file: { 'zh-CN': '与第 {value} 行的证件号码重复', en: 'repeats the ID number of row {value}' },
+};
+
+/** "第 12 行「证件号码」：校验位…" — one row problem in the user's language. */
+export function importProblemMessage(code: string, column: string, locale: Locale, value?: string): string {
+  const col = ROSTER_COLUMNS.find((c) => c.key === column);
+  const label = col ? (locale === 'en' ? col.en : col.zh) : column;
+  const text = fill((TEACHER_PROBLEMS[code] ?? FIELD['invalid']!)[locale], { value: value ?? '' });
+  return locale === 'en' ? `${label} ${text}` : `「${label}」${text}`;
+}
 
 export function pickLocale(acceptLanguage: string | undefined): Locale {
   return acceptLanguage && /^\s*en\b/i.test(acceptLanguage) ? 'en' : 'zh-CN';

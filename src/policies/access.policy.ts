@@ -25,7 +25,10 @@ export type Action =
   | 'user.read'
   | 'user.manage'
   | 'audit.read'
-  | 'token.manage';
+  | 'token.manage'
+  | 'teacher.read'
+  | 'teacher.manage'
+  | 'teacher.unmask';
 
 export interface Target {
   /** path of the unit the action is about (for org.create_child: the parent) */
@@ -68,6 +71,14 @@ export function can(actor: Pick<Actor, 'role' | 'orgPath'>, action: Action, targ
       return admin && inside;
     case 'token.manage':
       return admin;
+    case 'teacher.read':
+    case 'teacher.manage':
+      // the registry of the subtree: list, open, add, change, import, transfer, activation codes
+      return admin && inside;
+    case 'teacher.unmask':
+      // ID numbers and phones in full (PIPL data minimisation): only the units that register
+      // credits and keep the archives (school, county); city and province work with masked data
+      return (actor.role === 'school_admin' || actor.role === 'county_admin') && inside;
     default: {
       const never: never = action;
       return never;

@@ -5,6 +5,8 @@ import { createAuthService } from './auth.service.js';
 import { createDemoSeedService } from './demo-seed.service.js';
 import { createDivisionImportService } from './division-import.service.js';
 import { createOrgUnitService } from './org-unit.service.js';
+import { createTeacherImportService } from './teacher-import.service.js';
+import { createTeacherService } from './teacher.service.js';
 import { createUserService } from './user.service.js';
 
 /** All use cases, wired to one database. Each service builds only the repositories it needs. */
@@ -17,6 +19,8 @@ export function createServices(deps: ServiceDeps) {
     apiTokens: createApiTokenService(deps),
     divisions: createDivisionImportService(deps),
     demo: createDemoSeedService(deps),
+    teachers: createTeacherService(deps),
+    teacherImports: createTeacherImportService(deps),
   };
 }
 

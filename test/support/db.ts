@@ -26,7 +26,7 @@ export async function createTestDatabase(envOverrides: Record<string, string> = 
   const url = u.toString();
   const pool = createPool(url, 10);
   const db = createKysely(pool);
-  const env = loadEnv({ NODE_ENV: 'test', DATABASE_URL: url, PEIXUN_LOG_LEVEL: 'silent', ...envOverrides });
+  const env = loadEnv({ NODE_ENV: 'test', DATABASE_URL: url, PEIXUN_LOG_LEVEL: 'silent', PEIXUN_SECRET_KEY: crypto.randomBytes(32).toString('hex'), ...envOverrides });
   return {
     db, pool, url, name, env,
     async close() {

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Env } from '../../config/env.js';
-import { AppError } from '../../errors/app-error.js';
-import { errorMessage, pickLocale } from '../../i18n/messages.js';
 import type { Services } from '../../services/services.js';
 import { presentOrgUnit } from '../presenters.js';
+import { readUploadedFile } from '../upload.js';
 import { IdParams, OrgUnitOut, Paging, zKind, zOptionalText, zPhone, zStage, zText } from '../schemas.js';
 
 const zCode = z.string().max(80, { message: 'too_long' }).transform((s) => s.normalize('NFKC').replace(/\s+/g, ''))
@@ -96,17 +95,7 @@ export const orgUnitRoutes: FastifyPluginAsyncZod<{ services: Services; env: Env
       response: { 200: z.object({ created: z.number() }) },
     },
   }, async (req) => {
-    if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
-    let file: Buffer;
-    try {
-      const part = await req.file();
-      if (!part) throw new AppError('VALIDATION_FAILED', { details: { issues: [{ path: 'file', message: errorMessage('VALIDATION_FAILED', pickLocale(req.headers['accept-language'])) }] } });
-      file = await part.toBuffer();
-    } catch (e) {
-      // the multipart parser reports a malformed body (no boundary, broken part headers) with a plain Error
-      if (e instanceof AppError || typeof (e as { statusCode?: unknown }).statusCode === 'number') throw e;
-      throw new AppError('BAD_REQUEST', { details: { reason: 'malformed_multipart' }, cause: e });
-    }
+    const { data: file } = await readUploadedFile(req);
     return svc.importSchools(req.ctx, req.params.id, file, env.PEIXUN_MAX_UPLOAD_MB * 1_048_576);
   });
 };

@@ -1,0 +1,235 @@
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
+import type { Stage } from '../domain/org-tree.js';
+import type { BackboneLevel, Employment, Gender, IdType } from '../domain/teacher.js';
+import { escapeLike } from './org-unit.repository.js';
+
+type Q = Kysely<DB>;
+
+/** A teacher as lists and forms show it: identifiers masked, never decrypted here. */
+export interface TeacherRow {
+  id: number;
+  provinceId: number;
+  orgUnitId: number;
+  orgPath: string;
+  orgUnitName: string;
+  name: string;
+  idType: IdType;
+  idNumberMasked: string;
+  gender: Gender | null;
+  birthDate: string | null;
+  phoneMasked: string | null;
+  stage: Stage;
+  subject: string | null;
+  title: string | null;
+  teachingStartYear: number | null;
+  employment: Employment;
+  headTeacher: boolean;
+  backboneLevel: BackboneLevel | null;
+  subjectLeader: boolean;
+  masterTeacher: boolean;
+  newTeacher: boolean;
+  userId: number | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** The stored columns of a teacher, identifiers already encrypted and hashed. */
+export interface TeacherColumns {
+  name: string;
+  id_type: IdType;
+  id_number_enc: Buffer;
+  id_number_hash: Buffer;
+  id_number_masked: string;
+  gender: Gender | null;
+  birth_date: string | null;
+  phone_enc: Buffer | null;
+  phone_hash: Buffer | null;
+  phone_masked: string | null;
+  stage: Stage;
+  subject: string | null;
+  title: string | null;
+  teaching_start_year: number | null;
+  employment: Employment;
+  head_teacher: boolean;
+  backbone_level: BackboneLevel | null;
+  subject_leader: boolean;
+  master_teacher: boolean;
+  new_teacher: boolean;
+}
+
+export interface TeacherFilter {
+  /** path prefix: the unit whose teachers are listed (with all units below it) */
+  scopePath: string;
+  /** only this unit's own teachers, not those of units below */
+  orgUnitId?: number;
+  q?: { name?: string; idHash?: Buffer; phoneHash?: Buffer };
+  stage?: Stage;
+  subject?: string;
+  employment?: Employment;
+  flag?: 'headTeacher' | 'subjectLeader' | 'masterTeacher' | 'newTeacher' | 'backbone';
+  backboneLevel?: BackboneLevel;
+  hasAccount?: boolean;
+}
+
+const COLUMNS = [
+  't.id', 't.province_id as provinceId', 't.org_unit_id as orgUnitId', 't.org_path as orgPath', 'o.name as orgUnitName', 't.name',
+  't.id_type as idType', 't.id_number_masked as idNumberMasked', 't.gender', 't.birth_date as birthDate', 't.phone_masked as phoneMasked',
+  't.stage', 't.subject', 't.title', 't.teaching_start_year as teachingStartYear', 't.employment', 't.head_teacher as headTeacher',
+  't.backbone_level as backboneLevel', 't.subject_leader as subjectLeader', 't.master_teacher as masterTeacher', 't.new_teacher as newTeacher',
+  't.user_id as userId', 't.created_at as createdAt', 't.updated_at as updatedAt',
+] as const;
+
+function selectTeachers(db: Q) {
+  return db.selectFrom('teacher as t').innerJoin('org_unit as o', 'o.id', 't.org_unit_id').select(COLUMNS);
+}
+
+const asRow = (r: unknown) => r as TeacherRow;
+
+export function createTeacherRepository(db: Q) {
+  function filtered(f: TeacherFilter) {
+    let q = selectTeachers(db).where('t.org_path', 'like', `${escapeLike(f.scopePath)}%`);
+    if (f.orgUnitId !== undefined) q = q.where('t.org_unit_id', '=', f.orgUnitId);
+    if (f.q?.idHash) q = q.where('t.id_number_hash', '=', f.q.idHash);
+    else if (f.q?.phoneHash) q = q.where('t.phone_hash', '=', f.q.phoneHash);
+    else if (f.q?.name) q = q.where('t.name', 'like', `${escapeLike(f.q.name)}%`);
+    if (f.stage) q = q.where('t.stage', '=', f.stage);
+    if (f.subject) q = q.where('t.subject', '=', f.subject);
+    if (f.employment) q = q.where('t.employment', '=', f.employment);
+    if (f.backboneLevel) q = q.where('t.backbone_level', '=', f.backboneLevel);
+    if (f.hasAccount !== undefined) q = q.where('t.user_id', f.hasAccount ? 'is not' : 'is', null);
+    switch (f.flag) {
+      case 'headTeacher': q = q.where('t.head_teacher', '=', true); break;
+      case 'subjectLeader': q = q.where('t.subject_leader', '=', true); break;
+      case 'masterTeacher': q = q.where('t.master_teacher', '=', true); break;
+      case 'newTeacher': q = q.where('t.new_teacher', '=', true); break;
+      case 'backbone': q = q.where('t.backbone_level', 'is not', null); break;
+      case undefined: break;
+    }
+    return q;
+  }
+
+  return {
+    /** One page in name order, with the number of all matches (window count). */
+    async list(f: TeacherFilter, page: { limit: number; offset: number }): Promise<{ items: TeacherRow[]; total: number }> {
+      const rows = await filtered(f).select(sql<number>`(count(*) OVER ())::int`.as('fullCount'))
+        .orderBy('t.name').orderBy('t.id').limit(page.limit).offset(page.offset).execute();
+      let total = rows[0]?.fullCount ?? 0;
+      if (rows.length === 0 && page.offset > 0) {
+        total = (await filtered(f).clearSelect().select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n;
+      }
+      return { items: rows.map(({ fullCount: _, ...r }) => asRow(r)), total };
+    },
+
+    /** Every match in name order, in chunks, for exports of any size. */
+    async *stream(f: TeacherFilter, chunk = 2_000): AsyncGenerator<Array<TeacherRow & { idNumberEnc: Buffer; phoneEnc: Buffer | null }>> {
+      let after: { name: string; id: number } | null = null;
+      for (;;) {
+        let q = filtered(f).select(['t.id_number_enc as idNumberEnc', 't.phone_enc as phoneEnc']);
+        if (after) {
+          const a: { name: string; id: number } = after;
+          q = q.where((eb) => eb.or([eb('t.name', '>', a.name), eb.and([eb('t.name', '=', a.name), eb('t.id', '>', a.id)])]));
+        }
+        const rows = await q.orderBy('t.name').orderBy('t.id').limit(chunk).execute();
+        if (rows.length === 0) return;
+        yield rows as Array<TeacherRow & { idNumberEnc: Buffer; phoneEnc: Buffer | null }>;
+        const last = rows[rows.length - 1]!;
+        after = { name: last.name, id: last.id };
+        if (rows.length < chunk) return;
+      }
+    },
+
+    async findById(id: number): Promise<TeacherRow | undefined> {
+      const r = await selectTeachers(db).where('t.id', '=', id).executeTakeFirst();
+      return r ? asRow(r) : undefined;
+    },
+
+    async findByUserId(userId: number): Promise<TeacherRow | undefined> {
+      const r = await selectTeachers(db).where('t.user_id', '=', userId).executeTakeFirst();
+      return r ? asRow(r) : undefined;
+    },
+
+    async findByIdHash(hash: Buffer): Promise<(TeacherRow & { activationHash: Buffer | null; activationExpires: Date | null }) | undefined> {
+      const r = await selectTeachers(db).select(['t.activation_hash as activationHash', 't.activation_expires as activationExpires'])
+        .where('t.id_number_hash', '=', hash).executeTakeFirst();
+      return r as (TeacherRow & { activationHash: Buffer | null; activationExpires: Date | null }) | undefined;
+    },
+
+    /** The encrypted identifiers of one teacher (for unmasking). */
+    async secrets(id: number): Promise<{ idNumberEnc: Buffer; phoneEnc: Buffer | null } | undefined> {
+      return db.selectFrom('teacher').select(['id_number_enc as idNumberEnc', 'phone_enc as phoneEnc']).where('id', '=', id).executeTakeFirst();
+    },
+
+    /** Existing teachers by ID-number hash, with what a re-import compares. */
+    async findByIdHashes(hashes: Buffer[]): Promise<Array<TeacherColumns & { id: number; org_unit_id: number; org_path: string; updated_at: Date }>> {
+      if (hashes.length === 0) return [];
+      const rows = await db.selectFrom('teacher').select([
+        'id', 'org_unit_id', 'org_path', 'updated_at', 'name', 'id_type', 'id_number_enc', 'id_number_hash', 'id_number_masked', 'gender', 'birth_date',
+        'phone_enc', 'phone_hash', 'phone_masked', 'stage', 'subject', 'title', 'teaching_start_year', 'employment', 'head_teacher', 'backbone_level',
+        'subject_leader', 'master_teacher', 'new_teacher',
+      ]).where('id_number_hash', '=', sql<Buffer>`ANY(${hashes}::bytea[])`).execute();
+      return rows as Array<TeacherColumns & { id: number; org_unit_id: number; org_path: string; updated_at: Date }>;
+    },
+
+    async insert(t: TeacherColumns & { orgUnitId: number; orgPath: string; provinceId: number; importId?: number | null }): Promise<number> {
+      const { orgUnitId, orgPath, provinceId, importId, ...cols } = t;
+      const r = await db.insertInto('teacher').values({ ...cols, org_unit_id: orgUnitId, org_path: orgPath, province_id: provinceId, import_id: importId ?? null })
+        .returning('id').executeTakeFirstOrThrow();
+      return r.id;
+    },
+
+    async update(id: number, cols: Partial<TeacherColumns>): Promise<void> {
+      await db.updateTable('teacher').set({ ...cols, updated_at: sql`now()` }).where('id', '=', id).execute();
+    },
+
+    async moveTo(id: number, unit: { id: number; path: string }): Promise<void> {
+      await db.updateTable('teacher').set({ org_unit_id: unit.id, org_path: unit.path, updated_at: sql`now()` }).where('id', '=', id).execute();
+    },
+
+    async setActivation(id: number, hash: Buffer | null, expires: Date | null): Promise<void> {
+      await db.updateTable('teacher').set({ activation_hash: hash, activation_expires: expires }).where('id', '=', id).execute();
+    },
+
+    async linkUser(id: number, userId: number): Promise<void> {
+      await db.updateTable('teacher').set({ user_id: userId, activation_hash: null, activation_expires: null, updated_at: sql`now()` }).where('id', '=', id).execute();
+    },
+
+    // ------------------------------------------------------------------ postings
+
+    async openPosting(p: { teacherId: number; provinceId: number; orgUnitId: number; orgPath: string; startedOn: string; reason: string | null; createdBy: number | null }): Promise<void> {
+      await db.insertInto('teacher_posting').values({
+        teacher_id: p.teacherId, province_id: p.provinceId, org_unit_id: p.orgUnitId, org_path: p.orgPath, started_on: p.startedOn, reason: p.reason, created_by: p.createdBy,
+      }).execute();
+    },
+
+    /** Ends the open posting on `endedOn` (never before it began). */
+    async closePosting(teacherId: number, endedOn: string): Promise<void> {
+      await db.updateTable('teacher_posting').set({ ended_on: sql`greatest(started_on, ${endedOn}::date)` })
+        .where('teacher_id', '=', teacherId).where('ended_on', 'is', null).execute();
+    },
+
+    async postings(teacherId: number): Promise<Array<{ orgUnitId: number; orgUnitName: string; orgPath: string; startedOn: string; endedOn: string | null; reason: string | null }>> {
+      return db.selectFrom('teacher_posting as p').innerJoin('org_unit as o', 'o.id', 'p.org_unit_id')
+        .select(['p.org_unit_id as orgUnitId', 'o.name as orgUnitName', 'p.org_path as orgPath', 'p.started_on as startedOn', 'p.ended_on as endedOn', 'p.reason'])
+        .where('p.teacher_id', '=', teacherId).orderBy('p.started_on').orderBy('p.id').execute();
+    },
+
+    /** The periods a teacher spent in units under `scopePath` (a former school's read access). */
+    async postingsWithin(teacherId: number, scopePath: string): Promise<Array<{ startedOn: string; endedOn: string | null }>> {
+      return db.selectFrom('teacher_posting').select(['started_on as startedOn', 'ended_on as endedOn'])
+        .where('teacher_id', '=', teacherId).where('org_path', 'like', `${escapeLike(scopePath)}%`).execute();
+    },
+
+    /** Teachers who were once posted under `scopePath` and are now elsewhere. */
+    async formerList(scopePath: string, page: { limit: number; offset: number }): Promise<{ items: Array<{ id: number; name: string; idNumberMasked: string; lastUnitName: string; startedOn: string; endedOn: string }>; total: number }> {
+      const rows = await db.selectFrom('teacher_posting as p').innerJoin('teacher as t', 't.id', 'p.teacher_id').innerJoin('org_unit as o', 'o.id', 'p.org_unit_id')
+        .select(['t.id', 't.name', 't.id_number_masked as idNumberMasked', 'o.name as lastUnitName', 'p.started_on as startedOn', 'p.ended_on as endedOn', sql<number>`(count(*) OVER ())::int`.as('fullCount')])
+        .where('p.org_path', 'like', `${escapeLike(scopePath)}%`).where('p.ended_on', 'is not', null)
+        .where('t.org_path', 'not like', `${escapeLike(scopePath)}%`)
+        .orderBy('p.ended_on', 'desc').orderBy('t.id').limit(page.limit).offset(page.offset).execute();
+      return { items: rows.map(({ fullCount: _, ...r }) => r as { id: number; name: string; idNumberMasked: string; lastUnitName: string; startedOn: string; endedOn: string }), total: rows[0]?.fullCount ?? 0 };
+    },
+  };
+}
+
+export type TeacherRepository = ReturnType<typeof createTeacherRepository>;

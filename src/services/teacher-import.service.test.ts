@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../test/support/db.js';
+import { addUser, buildTree, type Tree } from '../../test/support/fixtures.js';
+import { makeRoster, rosterCsv, rosterXlsx } from '../../test/support/roster.js';
+import { AppError } from '../errors/app-error.js';
+import type { Role } from '../domain/org-tree.js';
+import type { OrgUnitRow } from '../repositories/org-unit.repository.js';
+import type { RequestContext } from './context.js';
+import { createTeacherImportService } from './teacher-import.service.js';
+import { createTeacherService } from './teacher.service.js';
+
+let t: TestDatabase;
+let tree: Tree;
+let imports: ReturnType<typeof createTeacherImportService>;
+let teachers: ReturnType<typeof createTeacherService>;
+
+async function ctxAt(unit: OrgUnitRow, role: Role, name: string): Promise<RequestContext> {
+  const userId = await addUser(t.db, unit, role, name);
+  return { actor: { userId, username: name, role, orgUnitId: unit.id, orgPath: unit.path, provinceId: unit.provinceId }, ip: '127.0.0.1' };
+}
+const codeOf = (p: Promise<unknown>) => p.then(() => 'OK', (e: unknown) => (e instanceof AppError ? e.code : String(e)));
+const count = async (table: 'teacher' | 'teacher_posting') => Number((await t.db.selectFrom(table).select(t.db.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+
+let s1Admin: RequestContext;
+let s2Admin: RequestContext;
+let k1Admin: RequestContext;
+let k2Admin: RequestContext;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  tree = await buildTree(t.db);
+  imports = createTeacherImportService({ db: t.db, env: t.env });
+  teachers = createTeacherService({ db: t.db, env: t.env });
+  s1Admin = await ctxAt(tree.S1, 'school_admin', 's1-admin');
+  s2Admin = await ctxAt(tree.S2, 'school_admin', 's2-admin');
+  k1Admin = await ctxAt(tree.K1, 'county_admin', 'k1-admin');
+  k2Admin = await ctxAt(tree.K2, 'county_admin', 'k2-admin');
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe('roster import: check first, then all good rows in one transaction', () => {
+  const people = makeRoster(30, { seed: 7 });
+
+  it('checks every row, reports each problem with row and column, and changes nothing yet', async () => {
+    const broken = { ...people[3]!, idNumber: people[3]!.idNumber.slice(0, 17) + (people[3]!.idNumber[17] === '1' ? '2' : '1') };
+    const file = await rosterXlsx([...people.slice(0, 3), broken, ...people.slice(4, 10)], {
+      extraRows: [
+        ['', people[11]!.idNumber, '女', '', '', '', '小学', '', '', '', '在编', '', ''], // no name
+        ['王芳', people[0]!.idNumber, '', '', '', '', '小学', '', '', '', '在编', '', ''], // the ID number of row 2 again
+        ['李·阿依古丽', people[10]!.idNumber, '', '', '12345', '', '大学', '', '', '1899', '合同', '也许', ''],
+      ],
+    });
+    const r = await imports.validate(s1Admin, tree.S1.id, { name: '名册.xlsx', data: file });
+    expect(r.summary).toMatchObject({ total: 13, create: 9, error: 4 });
+    const byRow = (row: number) => r.errors.filter((e) => e.row === row).map((e) => `${e.column}:${e.code}`);
+    expect(byRow(5)).toEqual(['idNumber:id_check_digit']);
+    expect(byRow(12)).toEqual(['name:name_blank']);
+    expect(r.errors.filter((e) => e.row === 13)).toEqual([{ row: 13, column: 'idNumber', code: 'duplicate_in_file', value: '2' }]);
+    expect(byRow(14)).toEqual(expect.arrayContaining(['phone:phone_invalid', 'stage:invalid_choice', 'employment:invalid_choice', 'teachingStartYear:teaching_start_year_invalid', 'headTeacher:invalid_yes_no']));
+    expect(await count('teacher')).toBe(0);
+  });
+
+  it('commits the good rows with identifiers encrypted, masked and findable by hash', async () => {
+    const r = await imports.validate(s1Admin, tree.S1.id, { name: '名册.xlsx', data: await rosterXlsx(people.slice(0, 20)) });
+    const done = await imports.commit(s1Admin, r.importId, { confirmTransfers: false });
+    expect(done.status).toBe('committed');
+    expect(done.result).toMatchObject({ created: 20, updated: 0 });
+    expect(await count('teacher')).toBe(20);
+    expect(await count('teacher_posting')).toBe(20);
+    const raw = await t.db.selectFrom('teacher').select(['id_number_enc', 'id_number_masked', 'phone_enc']).execute();
+    for (const row of raw) {
+      expect(row.id_number_enc.toString('latin1')).not.toMatch(/\d{17}/);
+      expect(row.id_number_masked).toMatch(/^\d{6}\*{8}\d{3}[\dX]$/);
+    }
+    const found = await teachers.list(s1Admin, { q: people[5]!.idNumber }, { page: 1, pageSize: 20 });
+    expect(found.items.map((x) => x.name)).toEqual([people[5]!.name]);
+    // the staged copies of the identifiers are gone once committed
+    expect(await t.db.selectFrom('teacher_import_row').select('row_no').where('import_id', '=', r.importId).execute()).toEqual([]);
+    expect(await codeOf(imports.commit(s1Admin, r.importId, { confirmTransfers: false }))).toBe('IMPORT_NOT_OPEN');
+  });
+
+  it('re-importing the same file changes nothing; a changed row updates and is audited field by field', async () => {
+    const again = await imports.validate(s1Admin, tree.S1.id, { name: '名册.xlsx', data: await rosterXlsx(people.slice(0, 20)) });
+    expect(again.summary).toMatchObject({ unchanged: 20, create: 0, update: 0 });
+    const edited = people.slice(0, 20).map((p, i) => (i === 2 ? { ...p, subject: '数学', title: '高级教师', phone: '13912345678' } : p));
+    const r = await imports.validate(s1Admin, tree.S1.id, { name: '名册-改.csv', data: Buffer.from(rosterCsv(edited), 'utf8') });
+    expect(r.summary).toMatchObject({ unchanged: 19, update: 1 });
+    await imports.commit(s1Admin, r.importId, { confirmTransfers: false });
+    const audit = await t.db.selectFrom('audit_log').select(['details']).where('action', '=', 'teacher.update').execute();
+    expect(audit).toHaveLength(1);
+    const changes = (audit[0]!.details as { changes: Record<string, { from: unknown; to: unknown }> }).changes;
+    expect(changes['subject']).toEqual({ from: people[2]!.subject, to: '数学' });
+    expect(changes['phone']).toEqual({ from: expect.stringMatching(/^\d{3}\*{4}\d{4}$/), to: '139****5678' });
+    expect(JSON.stringify(audit)).not.toContain('13912345678');
+  });
+
+  it('reports a teacher of another school as a transfer, and moves them only when confirmed', async () => {
+    const mover = people[0]!;
+    const r = await imports.validate(s2Admin, tree.S2.id, { name: 'yizhong.xlsx', data: await rosterXlsx([mover, ...people.slice(20, 22)]) });
+    expect(r.summary).toMatchObject({ transfer: 1, create: 2 });
+    expect(r.transfers).toEqual([expect.objectContaining({ name: mover.name, toUnitName: '桦甸市第一中学' })]);
+    const kept = await imports.commit(s2Admin, r.importId, { confirmTransfers: false });
+    expect(kept.result).toMatchObject({ created: 2, transferred: 0, transfersNotConfirmed: 1 });
+    expect((await teachers.list(s1Admin, { q: mover.idNumber }, { page: 1, pageSize: 5 })).total).toBe(1);
+
+    const again = await imports.validate(s2Admin, tree.S2.id, { name: 'yizhong.xlsx', data: await rosterXlsx([mover]) });
+    await imports.commit(s2Admin, again.importId, { confirmTransfers: true });
+    expect((await teachers.list(s1Admin, { q: mover.idNumber }, { page: 1, pageSize: 5 })).total).toBe(0);
+    const [moved] = (await teachers.list(s2Admin, { q: mover.idNumber }, { page: 1, pageSize: 5 })).items;
+    expect(moved?.orgUnitName).toBe('桦甸市第一中学');
+    // the former school still reads the period the teacher was theirs, and sees the move in its audit log
+    const view = await teachers.get(s1Admin, moved!.id);
+    expect(view.former).toBe(true);
+    expect(view.postings.map((p) => p.orgUnitName)).toEqual(['桦甸市第一实验小学']);
+    expect(view.teacher.orgUnitName).toBe('');
+    const former = await teachers.formerList(s1Admin, undefined, { page: 1, pageSize: 10 });
+    expect(former.items.map((f) => f.name)).toEqual([mover.name]);
+    const out = await t.db.selectFrom('audit_log').select(['target_path']).where('action', '=', 'teacher.transfer_out').execute();
+    expect(out.map((o) => o.target_path)).toEqual([tree.S1.path]);
+  });
+
+  it('refuses a commit when the registry changed since the check, and writes nothing', async () => {
+    const fresh = makeRoster(3, { seed: 9, offset: 5_000 });
+    const a = await imports.validate(k1Admin, tree.K1.id, { name: 'a.xlsx', data: await rosterXlsx(fresh.map((p) => ({ ...p, school: '桦甸市第一中学' }))) });
+    const b = await imports.validate(k1Admin, tree.K1.id, { name: 'b.xlsx', data: await rosterXlsx(fresh.map((p) => ({ ...p, school: '桦甸市第一中学' }))) });
+    const before = await count('teacher');
+    await imports.commit(k1Admin, a.importId, { confirmTransfers: false });
+    expect(await count('teacher')).toBe(before + 3);
+    expect(await codeOf(imports.commit(k1Admin, b.importId, { confirmTransfers: false }))).toBe('IMPORT_STALE');
+    expect(await count('teacher')).toBe(before + 3);
+    expect((await imports.get(k1Admin, b.importId)).status).toBe('validated');
+  });
+
+  it('at county level, each row names a school of the county', async () => {
+    const p = makeRoster(3, { seed: 11, offset: 9_000 });
+    const file = await rosterXlsx([{ ...p[0]!, school: '桦甸市第一中学' }, { ...p[1]!, school: '蛟河市实验小学' }, { ...p[2]!, school: '' }]);
+    const r = await imports.validate(k1Admin, tree.K1.id, { name: 'k.xlsx', data: file });
+    expect(r.errors.map((e) => `${e.row}:${e.column}:${e.code}`)).toEqual(['3:school:school_unknown', '4:school:required']);
+  });
+
+  it('keeps uploads of another county out of sight', async () => {
+    const r = await imports.validate(k1Admin, tree.K1.id, { name: 'k.xlsx', data: await rosterXlsx([{ ...makeRoster(1, { offset: 7_000 })[0]!, school: '桦甸市第一中学' }]) });
+    expect(await codeOf(imports.get(k2Admin, r.importId))).toBe('NOT_FOUND');
+    expect(await codeOf(imports.commit(k2Admin, r.importId, { confirmTransfers: false }))).toBe('NOT_FOUND');
+    expect(await codeOf(imports.validate(k2Admin, tree.S1.id, { name: 'x.xlsx', data: Buffer.from('x') }))).toBe('NOT_FOUND');
+  });
+});

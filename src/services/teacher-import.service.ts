@@ -1,0 +1,217 @@
+import crypto from 'node:crypto';
+import { sql } from 'kysely';
+import { AppError, notFoundDenied } from '../errors/app-error.js';
+import { checkRosterRow, type CheckedRow, type RowError } from '../domain/roster-row.js';
+import { diffTeacher } from '../domain/teacher.js';
+import { can } from '../policies/access.policy.js';
+import { createOrgUnitRepository, escapeLike, type OrgUnitRow } from '../repositories/org-unit.repository.js';
+import { createTeacherImportRepository, type ImportSummary, type StagedRow, type TeacherImportRow } from '../repositories/teacher-import.repository.js';
+import { createTeacherRepository } from '../repositories/teacher.repository.js';
+import { auditedWrite, auditRefusal } from './audit.js';
+import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
+import { personalDataCipher } from './personal-data.js';
+import { readRoster, rosterTemplate } from './roster-file.js';
+import { comparable, toColumns } from './teacher.service.js';
+
+export const MAX_ROSTER_ROWS = 200_000;
+/** row errors kept with an import (the file may have many more; the count is always exact) */
+const MAX_KEPT_ERRORS = 5_000;
+const LOOKUP_CHUNK = 10_000;
+
+export interface ImportReport {
+  importId: number;
+  status: TeacherImportRow['status'];
+  fileName: string;
+  summary: ImportSummary;
+  errors: RowError[];
+  extraColumns: string[];
+  transfers: Array<{ row: number; name: string; idNumberMasked: string; fromUnitName: string | null; toUnitName: string }>;
+  result: Record<string, number> | null;
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+export function createTeacherImportService({ db, env }: ServiceDeps) {
+  const units = createOrgUnitRepository(db);
+  const imports = createTeacherImportRepository(db);
+
+  async function unitFor(ctx: RequestContext, unitId: number, action: string): Promise<OrgUnitRow> {
+    const actor = requireActor(ctx);
+    const unit = await units.findById(unitId);
+    if (!unit || !can(actor, 'org.read', { path: unit.path })) return auditRefusal(db, ctx, { action, targetType: 'org_unit', targetId: unitId }, notFoundDenied());
+    if (!can(actor, 'teacher.manage', { path: unit.path }) || unit.kind === 'institution') {
+      return auditRefusal(db, ctx, { action, targetType: 'org_unit', targetId: unit.id, targetPath: unit.path, targetLabel: unit.name }, new AppError('FORBIDDEN'));
+    }
+    return unit;
+  }
+
+  async function importFor(ctx: RequestContext, id: number, action: string): Promise<TeacherImportRow> {
+    const actor = requireActor(ctx);
+    const imp = await imports.find(id);
+    if (!imp || !can(actor, 'teacher.manage', { path: imp.orgPath })) return auditRefusal(db, ctx, { action, targetType: 'teacher_import', targetId: id }, notFoundDenied());
+    return imp;
+  }
+
+  /** Schools of the subtree by exact name and by code; a name used twice is ambiguous. */
+  async function schoolIndex(unit: OrgUnitRow) {
+    const rows = await db.selectFrom('org_unit').select(['id', 'name', 'code', 'path']).where('kind', '=', 'school')
+      .where('path', 'like', `${escapeLike(unit.path)}%`).execute();
+    const byName = new Map<string, { id: number; path: string } | 'ambiguous'>();
+    const byCode = new Map<string, { id: number; path: string }>();
+    for (const r of rows) {
+      byName.set(r.name, byName.has(r.name) ? 'ambiguous' : { id: r.id, path: r.path });
+      if (r.code) byCode.set(r.code, { id: r.id, path: r.path });
+    }
+    return { byName, byCode };
+  }
+
+  async function report(imp: TeacherImportRow, extraColumns: string[] = []): Promise<ImportReport> {
+    const transfers = imp.status === 'validated' ? await imports.stagedTransfers(imp.id, 500) : [];
+    return {
+      importId: imp.id, status: imp.status, fileName: imp.fileName, summary: imp.summary, errors: imp.errors as RowError[], extraColumns,
+      transfers: transfers.map(({ fromPath: _, ...t }) => t), result: imp.result,
+    };
+  }
+
+  return {
+    async template(ctx: RequestContext, unitId: number): Promise<Buffer> {
+      const unit = await unitFor(ctx, unitId, 'teacher_import.template');
+      return rosterTemplate({ withSchoolColumn: unit.kind !== 'school' });
+    },
+
+    /**
+     * Reads and checks every row; stores the outcome and the good rows, ready to commit. Nothing
+     * in the registry changes here.
+     */
+    async validate(ctx: RequestContext, unitId: number, file: { name: string; data: Buffer }): Promise<ImportReport> {
+      const actor = requireActor(ctx);
+      const unit = await unitFor(ctx, unitId, 'teacher_import.validate');
+      const needSchool = unit.kind !== 'school';
+      const meta = { action: 'teacher_import.validate', targetType: 'org_unit', targetId: unit.id, targetPath: unit.path, targetLabel: unit.name, details: { file: file.name.slice(0, 100) } as Record<string, unknown> };
+      let parsed;
+      try {
+        parsed = await readRoster(file.data, file.name, { maxRows: MAX_ROSTER_ROWS, maxUnpacked: env.PEIXUN_IMPORT_MAX_UNPACKED_MB * 1_048_576, needSchool });
+      } catch (e) {
+        return auditRefusal(db, ctx, meta, e);
+      }
+      const schools = needSchool ? await schoolIndex(unit) : null;
+      const now = new Date();
+      const errors: RowError[] = [];
+      let errorRows = 0;
+      const good: Array<CheckedRow & { school: string | null; unit: { id: number; path: string } }> = [];
+      const firstRowOfId = new Map<string, number>();
+      for (const { rowNo, raw } of parsed.rows) {
+        const r = checkRosterRow(raw, rowNo, now);
+        const rowErrors: RowError[] = r.ok ? [] : r.errors;
+        let dest: { id: number; path: string } | undefined = needSchool ? undefined : { id: unit.id, path: unit.path };
+        if (r.ok) {
+          const s = r.row.school;
+          if (needSchool) {
+            if (!s) rowErrors.push({ row: rowNo, column: 'school', code: 'required' });
+            else {
+              const hit = schools!.byCode.get(s) ?? schools!.byName.get(s);
+              if (hit === 'ambiguous') rowErrors.push({ row: rowNo, column: 'school', code: 'school_ambiguous', value: s.slice(0, 40) });
+              else if (!hit) rowErrors.push({ row: rowNo, column: 'school', code: 'school_unknown', value: s.slice(0, 40) });
+              else dest = hit;
+            }
+          } else if (s && s !== unit.name && s !== unit.code) {
+            rowErrors.push({ row: rowNo, column: 'school', code: 'school_mismatch', value: s.slice(0, 40) });
+          }
+          const first = firstRowOfId.get(r.row.fields.idNumber);
+          if (first !== undefined) rowErrors.push({ row: rowNo, column: 'idNumber', code: 'duplicate_in_file', value: String(first) });
+          else firstRowOfId.set(r.row.fields.idNumber, rowNo);
+        }
+        if (rowErrors.length) {
+          errorRows++;
+          for (const e of rowErrors) if (errors.length < MAX_KEPT_ERRORS) errors.push(e);
+          continue;
+        }
+        if (r.ok) good.push({ ...r.row, unit: dest! });
+      }
+
+      const cipher = personalDataCipher(env);
+      const staged: StagedRow[] = good.map((g) => ({
+        ...toColumns(g.fields, cipher), row_no: g.row, action: 'create', teacher_id: null, org_unit_id: g.unit.id, org_path: g.unit.path, changes: null,
+      }));
+      // compare with the registry, by the keyed hash of the ID number
+      const teachers = createTeacherRepository(db);
+      const existing = new Map<string, Awaited<ReturnType<typeof teachers.findByIdHashes>>[number]>();
+      for (let i = 0; i < staged.length; i += LOOKUP_CHUNK) {
+        for (const t of await teachers.findByIdHashes(staged.slice(i, i + LOOKUP_CHUNK).map((s) => s.id_number_hash))) existing.set(t.id_number_hash.toString('hex'), t);
+      }
+      const summary: ImportSummary = { total: parsed.rows.length, create: 0, update: 0, unchanged: 0, transfer: 0, error: errorRows };
+      const toStage: StagedRow[] = [];
+      for (const s of staged) {
+        const t = existing.get(s.id_number_hash.toString('hex'));
+        if (t) {
+          s.teacher_id = t.id;
+          const changes = diffTeacher(comparable(t), comparable(s));
+          if (t.org_unit_id !== s.org_unit_id) {
+            s.action = 'transfer';
+            s.changes = { ...changes, orgUnitId: { from: t.org_unit_id, to: s.org_unit_id } };
+          } else if (Object.keys(changes).length) {
+            s.action = 'update';
+            s.changes = changes;
+          } else s.action = 'unchanged';
+        }
+        summary[s.action]++;
+        if (s.action !== 'unchanged') toStage.push(s);
+      }
+      errors.sort((a, b) => a.row - b.row);
+
+      const importId = await auditedWrite(db, ctx, { ...meta, targetType: 'teacher_import', details: { ...meta.details, summary } }, async (trx, m) => {
+        const repo = createTeacherImportRepository(trx);
+        const id = await repo.insert({
+          provinceId: unit.provinceId, orgUnitId: unit.id, orgPath: unit.path, createdBy: actor.userId, fileName: file.name.slice(0, 200),
+          fileSha256: crypto.createHash('sha256').update(file.data).digest(), totalRows: parsed.rows.length, summary, errors,
+        });
+        await repo.stageRows(id, toStage);
+        m.targetId = id;
+        return id;
+      });
+      const imp = (await imports.find(importId))!;
+      return report(imp, parsed.extraColumns);
+    },
+
+    async get(ctx: RequestContext, id: number): Promise<ImportReport> {
+      return report(await importFor(ctx, id, 'teacher_import.read'));
+    },
+
+    /** Commits every good row in one transaction: all of them, or none. */
+    async commit(ctx: RequestContext, id: number, opts: { confirmTransfers: boolean }): Promise<ImportReport> {
+      const actor = requireActor(ctx);
+      const imp = await importFor(ctx, id, 'teacher_import.commit');
+      const meta = { action: 'teacher_import.commit', targetType: 'teacher_import', targetId: id, targetPath: imp.orgPath, targetLabel: imp.fileName, details: { confirmTransfers: opts.confirmTransfers } as Record<string, unknown> };
+      await auditedWrite(db, ctx, meta, async (trx, m) => {
+        const repo = createTeacherImportRepository(trx);
+        const locked = (await repo.lockForCommit(id))!;
+        if (locked.status !== 'validated') throw new AppError('IMPORT_NOT_OPEN');
+        // one commit at a time touches the registry's identity index, so two imports of the
+        // same people cannot both pass the staleness check
+        await sql`SELECT pg_advisory_xact_lock(727002)`.execute(trx);
+        if (await repo.isStale(id, locked.createdAt)) throw new AppError('IMPORT_STALE');
+        const day = today();
+        const created = await repo.commitCreates(id, locked.provinceId, actor.userId, day);
+        const updated = await repo.commitUpdates(id);
+        await repo.auditRows(id, ctx, opts.confirmTransfers ? ['update', 'transfer'] : ['update']);
+        const transferred = opts.confirmTransfers ? await repo.commitTransfers(id, actor.userId, day) : 0;
+        const result = { created, updated, unchanged: locked.summary.unchanged, transferred, transfersNotConfirmed: opts.confirmTransfers ? 0 : locked.summary.transfer, errorRowsLeftOut: locked.summary.error };
+        await repo.markCommitted(id, actor.userId, result);
+        m.details = { ...m.details, result };
+      });
+      return report((await imports.find(id))!);
+    },
+
+    async discard(ctx: RequestContext, id: number): Promise<void> {
+      const imp = await importFor(ctx, id, 'teacher_import.discard');
+      await auditedWrite(db, ctx, { action: 'teacher_import.discard', targetType: 'teacher_import', targetId: id, targetPath: imp.orgPath, targetLabel: imp.fileName }, async (trx) => {
+        const repo = createTeacherImportRepository(trx);
+        const locked = (await repo.lockForCommit(id))!;
+        if (locked.status !== 'validated') throw new AppError('IMPORT_NOT_OPEN');
+        await repo.markDiscarded(id);
+      });
+    },
+  };
+}
+
+export type TeacherImportService = ReturnType<typeof createTeacherImportService>;

@@ -1,0 +1,307 @@
+import type { Writable } from 'node:stream';
+import { AppError, notFoundDenied } from '../errors/app-error.js';
+import { maskIdNumber, maskPhone, normaliseIdNumber } from '../domain/id-number.js';
+import type { Stage } from '../domain/org-tree.js';
+import {
+  BACKBONE_LABELS, EMPLOYMENT_LABELS, GENDER_LABELS, ID_TYPE_LABELS, STAGE_LABELS, checkIdNumber, diffTeacher, nameProblem,
+  normaliseName, normalisePhone, type BackboneLevel, type ComparableTeacher, type Employment, type TeacherFields,
+} from '../domain/teacher.js';
+import { foldFullWidth } from '../domain/text.js';
+import { can, type Actor } from '../policies/access.policy.js';
+import { createOrgUnitRepository, type OrgUnitRow } from '../repositories/org-unit.repository.js';
+import { createTeacherRepository, type TeacherColumns, type TeacherFilter, type TeacherRow } from '../repositories/teacher.repository.js';
+import { auditedWrite, auditRefusal, appendAudit } from './audit.js';
+import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
+import { personalDataCipher, type PersonalDataCipher } from './personal-data.js';
+import { writeXlsx } from './roster-file.js';
+
+export interface TeacherQuery {
+  orgUnitId?: number;
+  /** only the unit's own teachers (default: with all units below it) */
+  directOnly?: boolean;
+  q?: string;
+  stage?: Stage;
+  subject?: string;
+  employment?: Employment;
+  flag?: TeacherFilter['flag'];
+  backboneLevel?: BackboneLevel;
+  hasAccount?: boolean;
+}
+
+export type TeacherInput = Omit<TeacherFields, 'gender' | 'birthDate'> & { gender?: TeacherFields['gender']; birthDate?: string | null };
+
+export interface TeacherPermissions {
+  canEdit: boolean;
+  canUnmask: boolean;
+  canTransfer: boolean;
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+/** Stored columns for checked fields: identifiers encrypted, hashed and masked. */
+export function toColumns(f: TeacherFields, cipher: PersonalDataCipher): TeacherColumns {
+  return {
+    name: f.name, id_type: f.idType,
+    id_number_enc: cipher.encrypt(f.idNumber), id_number_hash: cipher.lookupHash(f.idNumber), id_number_masked: maskIdNumber(f.idNumber),
+    gender: f.gender, birth_date: f.birthDate,
+    phone_enc: f.phone ? cipher.encrypt(f.phone) : null, phone_hash: f.phone ? cipher.lookupHash(f.phone) : null, phone_masked: f.phone ? maskPhone(f.phone) : null,
+    stage: f.stage, subject: f.subject, title: f.title, teaching_start_year: f.teachingStartYear, employment: f.employment,
+    head_teacher: f.headTeacher, backbone_level: f.backboneLevel, subject_leader: f.subjectLeader, master_teacher: f.masterTeacher, new_teacher: f.newTeacher,
+  };
+}
+
+/** What a re-import or an edit compares, from stored columns. */
+export function comparable(c: Pick<TeacherColumns, Exclude<keyof TeacherColumns, 'id_number_enc' | 'id_number_hash' | 'id_number_masked' | 'phone_enc'>>): ComparableTeacher {
+  return {
+    name: c.name, idType: c.id_type, gender: c.gender, birthDate: c.birth_date, stage: c.stage, subject: c.subject, title: c.title,
+    teachingStartYear: c.teaching_start_year, employment: c.employment, headTeacher: c.head_teacher, backboneLevel: c.backbone_level,
+    subjectLeader: c.subject_leader, masterTeacher: c.master_teacher, newTeacher: c.new_teacher,
+    phoneHash: c.phone_hash ? c.phone_hash.toString('hex') : null, phoneMasked: c.phone_masked,
+  };
+}
+
+/**
+ * Checks a teacher typed into a form: the same rules as the roster import, reported as
+ * field → problem code (TEACHER_INVALID), so the form can mark each field.
+ */
+export function checkTeacherInput(input: TeacherInput, now = new Date()): TeacherFields {
+  const problems: Record<string, string> = {};
+  const name = normaliseName(input.name);
+  const np = nameProblem(name);
+  if (np) problems['name'] = np;
+  const id = checkIdNumber(input.idType, input.idNumber, now);
+  if (!id.ok) problems['idNumber'] = id.problem;
+  let phone: string | null = null;
+  if (input.phone) {
+    phone = normalisePhone(input.phone);
+    if (!phone) problems['phone'] = 'phone_invalid';
+  }
+  let gender = input.gender ?? null;
+  let birthDate = input.birthDate ?? null;
+  if (id.ok && id.gender) {
+    if (gender && gender !== id.gender) problems['gender'] = 'gender_mismatch';
+    gender = id.gender;
+  }
+  if (id.ok && id.birthDate) {
+    if (birthDate && birthDate !== id.birthDate) problems['birthDate'] = 'birth_date_mismatch';
+    birthDate = id.birthDate;
+  }
+  if (input.teachingStartYear !== null && (input.teachingStartYear < 1950 || input.teachingStartYear > now.getUTCFullYear())) problems['teachingStartYear'] = 'teaching_start_year_invalid';
+  if (Object.keys(problems).length) throw new AppError('TEACHER_INVALID', { details: { problems } });
+  return {
+    ...input, name, idNumber: id.ok ? id.idNumber : '', phone, gender, birthDate,
+    subject: input.subject ? foldFullWidth(input.subject).trim() || null : null,
+    title: input.title ? foldFullWidth(input.title).trim() || null : null,
+  };
+}
+
+export function createTeacherService({ db, env }: ServiceDeps) {
+  const teachers = createTeacherRepository(db);
+  const units = createOrgUnitRepository(db);
+  const cipher = () => personalDataCipher(env);
+
+  function permissions(actor: Actor, t: { orgPath: string }): TeacherPermissions {
+    const manage = can(actor, 'teacher.manage', { path: t.orgPath });
+    return { canEdit: manage, canUnmask: can(actor, 'teacher.unmask', { path: t.orgPath }), canTransfer: manage };
+  }
+
+  /** The unit whose teachers are asked for: the actor's own unless named; outside the subtree, "not found". */
+  async function scopeUnit(ctx: RequestContext, unitId: number | undefined, action: string): Promise<OrgUnitRow> {
+    const actor = requireActor(ctx);
+    const unit = await units.findById(unitId ?? actor.orgUnitId);
+    if (!unit) throw new AppError('NOT_FOUND');
+    if (!can(actor, 'teacher.read', { path: unit.path })) {
+      return auditRefusal(db, ctx, { action, targetType: 'org_unit', targetId: unit.id, targetPath: unit.path }, can(actor, 'org.read', { path: unit.path }) ? new AppError('FORBIDDEN') : notFoundDenied());
+    }
+    return unit;
+  }
+
+  /** A teacher the actor may read now: current school in the subtree, or a former one (read only). */
+  async function loadReadable(ctx: RequestContext, id: number, action: string): Promise<{ teacher: TeacherRow; former: boolean }> {
+    const actor = requireActor(ctx);
+    const t = await teachers.findById(id);
+    if (!t) throw new AppError('NOT_FOUND');
+    if (can(actor, 'teacher.read', { path: t.orgPath })) return { teacher: t, former: false };
+    if (can(actor, 'teacher.read', { path: actor.orgPath }) && (await teachers.postingsWithin(id, actor.orgPath)).length > 0) return { teacher: t, former: true };
+    return auditRefusal(db, ctx, { action, targetType: 'teacher', targetId: id }, notFoundDenied());
+  }
+
+  async function loadManageable(ctx: RequestContext, id: number, action: string): Promise<TeacherRow> {
+    const actor = requireActor(ctx);
+    const { teacher, former } = await loadReadable(ctx, id, action);
+    if (former || !can(actor, 'teacher.manage', { path: teacher.orgPath })) {
+      return auditRefusal(db, ctx, { action, targetType: 'teacher', targetId: id, targetPath: teacher.orgPath, targetLabel: teacher.name }, new AppError('FORBIDDEN'));
+    }
+    return teacher;
+  }
+
+  function filterOf(unit: OrgUnitRow, q: TeacherQuery): TeacherFilter {
+    const f: TeacherFilter = {
+      scopePath: unit.path, orgUnitId: q.directOnly ? unit.id : undefined, stage: q.stage, subject: q.subject,
+      employment: q.employment, flag: q.flag, backboneLevel: q.backboneLevel, hasAccount: q.hasAccount,
+    };
+    const text = q.q?.trim();
+    if (text) {
+      const folded = foldFullWidth(text).replace(/\s+/g, '');
+      // an identity number or a phone is looked up by its keyed hash, never by pattern
+      if (/^[0-9]{17}[0-9Xx]$/.test(folded)) f.q = { idHash: cipher().lookupHash(normaliseIdNumber(folded)) };
+      else if (/^[A-Za-z0-9()-]{8,30}$/.test(folded) && /[0-9]{5}/.test(folded) && !normalisePhone(folded)) f.q = { idHash: cipher().lookupHash(folded.toUpperCase()) };
+      else if (normalisePhone(folded) && /^[+0-9-]+$/.test(folded)) f.q = { phoneHash: cipher().lookupHash(normalisePhone(folded)!) };
+      else f.q = { name: normaliseName(text) };
+    }
+    return f;
+  }
+
+  async function schoolFor(ctx: RequestContext, orgUnitId: number, action: string): Promise<OrgUnitRow> {
+    const actor = requireActor(ctx);
+    const unit = await units.findById(orgUnitId);
+    if (!unit || !can(actor, 'org.read', { path: unit.path })) {
+      return auditRefusal(db, ctx, { action, targetType: 'org_unit', targetId: orgUnitId }, notFoundDenied());
+    }
+    if (!can(actor, 'teacher.manage', { path: unit.path })) return auditRefusal(db, ctx, { action, targetType: 'org_unit', targetId: unit.id, targetPath: unit.path }, new AppError('FORBIDDEN'));
+    if (unit.kind !== 'school') throw new AppError('TEACHER_UNIT_NOT_SCHOOL');
+    return unit;
+  }
+
+  return {
+    permissions,
+
+    async list(ctx: RequestContext, q: TeacherQuery, page: { page: number; pageSize: number }) {
+      const unit = await scopeUnit(ctx, q.orgUnitId, 'teacher.list');
+      return teachers.list(filterOf(unit, q), { limit: page.pageSize, offset: (page.page - 1) * page.pageSize });
+    },
+
+    async formerList(ctx: RequestContext, orgUnitId: number | undefined, page: { page: number; pageSize: number }) {
+      const unit = await scopeUnit(ctx, orgUnitId, 'teacher.list_former');
+      return teachers.formerList(unit.path, { limit: page.pageSize, offset: (page.page - 1) * page.pageSize });
+    },
+
+    async get(ctx: RequestContext, id: number) {
+      const actor = requireActor(ctx);
+      const { teacher, former } = await loadReadable(ctx, id, 'teacher.read');
+      let postings = await teachers.postings(id);
+      // a former school sees the periods it covered, not where the teacher went
+      if (former) postings = postings.filter((p) => p.orgPath.startsWith(actor.orgPath));
+      const view = former ? { ...teacher, orgUnitId: 0, orgUnitName: '', orgPath: '', phoneMasked: null } : teacher;
+      return {
+        teacher: view, former,
+        postings: postings.map(({ orgPath: _, ...p }) => p),
+        permissions: former ? { canEdit: false, canUnmask: false, canTransfer: false } : permissions(actor, teacher),
+      };
+    },
+
+    async create(ctx: RequestContext, orgUnitId: number, input: TeacherInput): Promise<TeacherRow> {
+      const actor = requireActor(ctx);
+      const school = await schoolFor(ctx, orgUnitId, 'teacher.create');
+      const fields = checkTeacherInput(input);
+      const cols = toColumns(fields, cipher());
+      return auditedWrite(db, ctx, { action: 'teacher.create', targetType: 'teacher', targetPath: school.path, targetLabel: fields.name }, async (trx, meta) => {
+        const repo = createTeacherRepository(trx);
+        if ((await repo.findByIdHashes([cols.id_number_hash])).length) throw new AppError('TEACHER_ID_TAKEN');
+        const id = await repo.insert({ ...cols, orgUnitId: school.id, orgPath: school.path, provinceId: school.provinceId });
+        await repo.openPosting({ teacherId: id, provinceId: school.provinceId, orgUnitId: school.id, orgPath: school.path, startedOn: today(), reason: null, createdBy: actor.userId });
+        meta.targetId = id;
+        return (await repo.findById(id))!;
+      });
+    },
+
+    async update(ctx: RequestContext, id: number, patch: Partial<TeacherInput>): Promise<TeacherRow> {
+      const t = await loadManageable(ctx, id, 'teacher.update');
+      const secrets = (await teachers.secrets(id))!;
+      const current: TeacherInput = {
+        name: t.name, idType: t.idType, idNumber: cipher().decrypt(secrets.idNumberEnc), gender: t.gender, birthDate: t.birthDate,
+        phone: secrets.phoneEnc ? cipher().decrypt(secrets.phoneEnc) : null, stage: t.stage, subject: t.subject, title: t.title,
+        teachingStartYear: t.teachingStartYear, employment: t.employment, headTeacher: t.headTeacher, backboneLevel: t.backboneLevel,
+        subjectLeader: t.subjectLeader, masterTeacher: t.masterTeacher, newTeacher: t.newTeacher,
+      };
+      // a changed ID number re-derives gender and birth date from it
+      const idChanged = patch.idNumber !== undefined || patch.idType !== undefined;
+      const merged = { ...current, ...(idChanged ? { gender: null, birthDate: null } : {}), ...patch };
+      const fields = checkTeacherInput(merged);
+      const cols = toColumns(fields, cipher());
+      const before = toColumns({ ...current, gender: t.gender, birthDate: t.birthDate } as TeacherFields, cipher());
+      const changes = diffTeacher(comparable(before), comparable(cols));
+      if (fields.idNumber !== current.idNumber) changes['idNumber'] = { from: t.idNumberMasked, to: cols.id_number_masked };
+      return auditedWrite(db, ctx, { action: 'teacher.update', targetType: 'teacher', targetId: id, targetPath: t.orgPath, targetLabel: fields.name, details: { changes } }, async (trx) => {
+        const repo = createTeacherRepository(trx);
+        if (fields.idNumber !== current.idNumber && (await repo.findByIdHashes([cols.id_number_hash])).some((o) => o.id !== id)) throw new AppError('TEACHER_ID_TAKEN');
+        if (Object.keys(changes).length) await repo.update(id, cols);
+        return (await repo.findById(id))!;
+      });
+    },
+
+    /** The identifiers in full, for the roles allowed to see them; every call is audited. */
+    async unmask(ctx: RequestContext, id: number): Promise<{ idNumber: string; phone: string | null }> {
+      const actor = requireActor(ctx);
+      const { teacher, former } = await loadReadable(ctx, id, 'teacher.unmask');
+      const meta = { action: 'teacher.unmask', targetType: 'teacher', targetId: id, targetPath: teacher.orgPath, targetLabel: teacher.name };
+      if (former || !can(actor, 'teacher.unmask', { path: teacher.orgPath })) return auditRefusal(db, ctx, meta, new AppError('FORBIDDEN'));
+      const s = (await teachers.secrets(id))!;
+      await appendAudit(db, ctx, meta, 'success');
+      return { idNumber: cipher().decrypt(s.idNumberEnc), phone: s.phoneEnc ? cipher().decrypt(s.phoneEnc) : null };
+    },
+
+    async transfer(ctx: RequestContext, id: number, toOrgUnitId: number, reason: string | null): Promise<TeacherRow> {
+      const actor = requireActor(ctx);
+      const t = await loadManageable(ctx, id, 'teacher.transfer');
+      const dest = await schoolFor(ctx, toOrgUnitId, 'teacher.transfer');
+      if (dest.id === t.orgUnitId) throw new AppError('TRANSFER_SAME_SCHOOL');
+      const meta = { action: 'teacher.transfer', targetType: 'teacher', targetId: id, targetPath: dest.path, targetLabel: t.name, details: { fromOrgUnitId: t.orgUnitId, toOrgUnitId: dest.id, reason } };
+      return auditedWrite(db, ctx, meta, async (trx) => {
+        const repo = createTeacherRepository(trx);
+        await repo.closePosting(id, today());
+        await repo.openPosting({ teacherId: id, provinceId: dest.provinceId, orgUnitId: dest.id, orgPath: dest.path, startedOn: today(), reason, createdBy: actor.userId });
+        await repo.moveTo(id, dest);
+        // the school the teacher left sees the move in its own audit log
+        await appendAudit(trx, ctx, { action: 'teacher.transfer_out', targetType: 'teacher', targetId: id, targetPath: t.orgPath, targetLabel: t.name, details: { toOrgUnitId: dest.id } }, 'success');
+        return (await repo.findById(id))!;
+      });
+    },
+
+    /**
+     * Checks access, then hands back a writer that streams the filtered list as .xlsx. Identifiers
+     * in full only when asked and allowed for the whole scope; each export is audited with its
+     * filter and row count.
+     */
+    async exportXlsx(ctx: RequestContext, q: TeacherQuery, full: boolean): Promise<(out: Writable) => Promise<void>> {
+      const actor = requireActor(ctx);
+      const unit = await scopeUnit(ctx, q.orgUnitId, 'teacher.export');
+      const meta = { action: 'teacher.export', targetType: 'org_unit', targetId: unit.id, targetPath: unit.path, targetLabel: unit.name, details: { full, filter: { ...q, q: q.q ? '…' : undefined } } as Record<string, unknown> };
+      if (full && !can(actor, 'teacher.unmask', { path: unit.path })) return auditRefusal(db, ctx, meta, new AppError('FORBIDDEN'));
+      const c = cipher();
+      let count = 0;
+      const headers = [
+        { header: '姓名', width: 12 }, { header: '证件类型', width: 14 }, { header: '证件号码', width: 22 }, { header: '性别', width: 6 },
+        { header: '出生日期', width: 12 }, { header: '手机号码', width: 14 }, { header: '学校', width: 26 }, { header: '学段', width: 8 },
+        { header: '任教学科', width: 12 }, { header: '职称', width: 12 }, { header: '任教起始年份', width: 12 }, { header: '用工类型', width: 10 },
+        { header: '班主任', width: 8 }, { header: '骨干教师', width: 10 }, { header: '学科带头人', width: 10 }, { header: '名师', width: 8 }, { header: '新入职', width: 8 },
+      ];
+      const yn = (b: boolean) => (b ? '是' : '否');
+      const stream = teachers.stream(filterOf(unit, q));
+      async function* rows() {
+        for await (const chunk of stream) {
+          for (const t of chunk) {
+            count++;
+            yield [
+              t.name, ID_TYPE_LABELS[t.idType], full ? c.decrypt(t.idNumberEnc) : t.idNumberMasked, t.gender ? GENDER_LABELS[t.gender] : '',
+              t.birthDate ?? '', full ? (t.phoneEnc ? c.decrypt(t.phoneEnc) : '') : (t.phoneMasked ?? ''), t.orgUnitName, STAGE_LABELS[t.stage],
+              t.subject ?? '', t.title ?? '', t.teachingStartYear, EMPLOYMENT_LABELS[t.employment], yn(t.headTeacher),
+              t.backboneLevel ? BACKBONE_LABELS[t.backboneLevel] : '无', yn(t.subjectLeader), yn(t.masterTeacher), yn(t.newTeacher),
+            ];
+          }
+        }
+      }
+      return async (out) => {
+        try {
+          await writeXlsx(out, '教师名册', headers, rows());
+        } catch (e) {
+          await appendAudit(db, ctx, meta, 'failure', 'INTERNAL').catch(() => undefined);
+          throw e;
+        }
+        await appendAudit(db, ctx, { ...meta, details: { ...meta.details, rows: count } }, 'success');
+      };
+    },
+  };
+}
+
+export type TeacherService = ReturnType<typeof createTeacherService>;
