@@ -24,6 +24,11 @@ import { as, login, type Session } from './support/app.js';
 import { createTestDatabase, type TestDatabase } from './support/db.js';
 import { addUser, buildTree, type Tree } from './support/fixtures.js';
 import { multipartFile, schoolSheet } from './support/upload.js';
+import { makeRoster, rosterXlsx } from './support/roster.js';
+import { createTeacherRepository } from '../src/repositories/teacher.repository.js';
+import { createTeacherImportRepository } from '../src/repositories/teacher-import.repository.js';
+import { personalDataCipher } from '../src/services/personal-data.js';
+import { toColumns } from '../src/services/teacher.service.js';
 
 type UnitKey = keyof Tree;
 type Relation = 'own' | 'child' | 'sibling' | 'parent' | 'other';
@@ -125,6 +130,39 @@ const victim = (c: Case): number => victims.get(`${c.target.id}:${lowerRoleAt(c.
 const itemsOf = (body: unknown): Array<{ id: number }> => (body as { items?: Array<{ id: number }> }).items ?? [];
 const json = (body: unknown) => body as Record<string, Record<string, unknown>>;
 
+const SCHOOLS: readonly UnitKey[] = ['S1', 'S2', 'S4', 'S3', 'S6', 'S5'];
+/** The first school under `unit`; for the parent relation one outside the actor's own subtree. */
+function schoolUnder(unit: OrgUnitRow, notUnder?: OrgUnitRow): OrgUnitRow {
+  return SCHOOLS.map((k) => tree[k]).find((s) => s.path.startsWith(unit.path) && !(notUnder && s.path.startsWith(notUnder.path))) ?? tree.S1;
+}
+const teacherAtSchool = new Map<number, number>();
+let personSeq = 0;
+
+/** A teacher put straight into the registry at a school (the matrix tests the routes, not the import). */
+async function seedTeacher(school: OrgUnitRow): Promise<number> {
+  const p = makeRoster(1, { seed: 3, offset: 50_000 + personSeq++ })[0]!;
+  const repo = createTeacherRepository(t.db);
+  const id = await repo.insert({
+    ...toColumns({
+      name: p.name, idType: 'resident', idNumber: p.idNumber, gender: p.gender, birthDate: p.birthDate, phone: p.phone, stage: 'primary',
+      subject: p.subject, title: null, teachingStartYear: p.teachingStartYear, employment: 'staff', headTeacher: false, backboneLevel: null,
+      subjectLeader: false, masterTeacher: false, newTeacher: false,
+    }, personalDataCipher(t.env)),
+    orgUnitId: school.id, orgPath: school.path, provinceId: school.provinceId,
+  });
+  await repo.openPosting({ teacherId: id, provinceId: school.provinceId, orgUnitId: school.id, orgPath: school.path, startedOn: '2020-09-01', reason: null, createdBy: null });
+  return id;
+}
+const teacherOf = (c: Case) => teacherAtSchool.get(schoolUnder(c.target, c.relation === 'parent' ? c.own : undefined).id)!;
+/** An upload checked at the target unit, ready to read, commit or discard. */
+async function importAt(c: Case): Promise<number> {
+  return createTeacherImportRepository(t.db).insert({
+    provinceId: c.target.provinceId, orgUnitId: c.target.id, orgPath: c.target.path, createdBy: userIds.get('province_admin')!, fileName: `mx-${c.seq}.xlsx`,
+    fileSha256: crypto.randomBytes(32), totalRows: 0, summary: { total: 0, create: 0, update: 0, unchanged: 0, transfer: 0, error: 0 }, errors: [],
+  });
+}
+const TEACHER_READERS = forRoles(ADMINS, SUBTREE);
+
 const MATRIX: Entry[] = [
   {
     route: 'GET /api/org-units/roots', about: 'self', rule: { allow: forRoles(ROLES, OWN) },
@@ -221,6 +259,88 @@ const MATRIX: Entry[] = [
     },
   },
   {
+    route: 'GET /api/teachers', about: 'unit', rule: { allow: TEACHER_READERS, refused: STAFF },
+    request: (c) => ({ method: 'GET', url: `/api/teachers?orgUnitId=${c.target.id}&pageSize=200` }),
+    verify: (b) => ((b as { total?: number }).total! >= 1 ? null : 'the teachers of the unit are missing'),
+  },
+  {
+    route: 'GET /api/teachers/former', about: 'unit', rule: { allow: TEACHER_READERS, refused: STAFF },
+    request: (c) => ({ method: 'GET', url: `/api/teachers/former?orgUnitId=${c.target.id}` }),
+  },
+  {
+    route: 'GET /api/teachers/export', about: 'unit', rule: { allow: TEACHER_READERS, refused: STAFF },
+    request: (c) => ({ method: 'GET', url: `/api/teachers/export?orgUnitId=${c.target.id}` }),
+    verify: (_b, _c, res) => (String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000 ? null : 'not an .xlsx answer'),
+  },
+  {
+    route: 'GET /api/teachers/export', variant: 'identifiers in full', about: 'unit',
+    rule: { allow: { county_admin: SUBTREE, school_admin: SUBTREE }, refused: STAFF },
+    request: (c) => ({ method: 'GET', url: `/api/teachers/export?orgUnitId=${c.target.id}&full=1` }),
+    verify: (_b, _c, res) => (String(res.headers['content-type']).includes('spreadsheetml') ? null : 'not an .xlsx answer'),
+  },
+  {
+    route: 'GET /api/teachers/:id', about: 'unit', rule: { allow: TEACHER_READERS, refused: STAFF },
+    request: (c) => ({ method: 'GET', url: `/api/teachers/${teacherOf(c)}` }),
+    verify: (b, c) => (json(b)['teacher']?.['id'] === teacherOf(c) ? null : 'another teacher answered'),
+  },
+  {
+    route: 'POST /api/teachers', about: 'unit',
+    rule: { allow: TEACHER_READERS, refused: STAFF, kinds: { only: ['school'], otherwise: { invalid: 'TEACHER_UNIT_NOT_SCHOOL' } } },
+    request: (c) => {
+      const p = makeRoster(1, { seed: 5, offset: 80_000 + c.seq })[0]!;
+      return { method: 'POST', url: '/api/teachers', payload: { orgUnitId: c.target.id, name: p.name, idNumber: p.idNumber, stage: 'primary', employment: 'staff' } };
+    },
+    verify: (b, c) => (json(b)['teacher']?.['orgUnitId'] === c.target.id ? null : 'created at another unit'),
+  },
+  {
+    route: 'PATCH /api/teachers/:id', about: 'unit', rule: { allow: TEACHER_READERS, refused: STAFF },
+    request: (c) => ({ method: 'PATCH', url: `/api/teachers/${teacherOf(c)}`, payload: { subject: `学科${c.seq}` } }),
+    verify: (b, c) => (json(b)['teacher']?.['subject'] === `学科${c.seq}` ? null : 'change not stored'),
+  },
+  {
+    route: 'POST /api/teachers/:id/unmask', about: 'unit', rule: { allow: { county_admin: SUBTREE, school_admin: SUBTREE }, refused: STAFF },
+    request: (c) => ({ method: 'POST', url: `/api/teachers/${teacherOf(c)}/unmask` }),
+    verify: (b) => (/^\d{17}[\dX]$/.test(String((b as { idNumber?: unknown }).idNumber)) ? null : 'no ID number in full'),
+  },
+  {
+    route: 'POST /api/teachers/:id/transfer', about: 'unit',
+    rule: { allow: forRoles(['province_admin', 'city_admin', 'county_admin'], SUBTREE), refused: STAFF },
+    request: async (c) => {
+      // a teacher of its own for each case, moved to another school inside the actor's subtree
+      const from = schoolUnder(c.target, c.relation === 'parent' ? c.own : undefined);
+      const id = await seedTeacher(from);
+      const dest = SCHOOLS.map((k) => tree[k]).find((s) => s.path.startsWith(c.own.path) && s.id !== from.id) ?? tree.S2;
+      return { method: 'POST', url: `/api/teachers/${id}/transfer`, payload: { toOrgUnitId: dest.id, reason: '矩阵调动' } };
+    },
+    verify: (b, c) => (json(b)['teacher']?.['orgUnitId'] !== schoolUnder(c.target).id ? null : 'not moved'),
+  },
+  {
+    route: 'GET /api/org-units/:id/teacher-import-template', about: 'unit', rule: { allow: TEACHER_READERS, refused: STAFF },
+    request: (c) => ({ method: 'GET', url: `/api/org-units/${c.target.id}/teacher-import-template` }),
+    verify: (_b, _c, res) => (String(res.headers['content-type']).includes('spreadsheetml') ? null : 'not an .xlsx answer'),
+  },
+  {
+    route: 'POST /api/org-units/:id/teacher-imports', about: 'unit', rule: { allow: TEACHER_READERS, refused: STAFF },
+    request: async (c) => {
+      const p = { ...makeRoster(1, { seed: 6, offset: 90_000 + c.seq })[0]!, school: c.target.kind === 'school' ? '' : schoolUnder(c.target).name };
+      return { method: 'POST', url: `/api/org-units/${c.target.id}/teacher-imports`, ...multipartFile(await rosterXlsx([p]), { filename: 'roster.xlsx' }) };
+    },
+    verify: (b) => (JSON.stringify((b as { summary?: unknown }).summary) === JSON.stringify({ total: 1, create: 1, update: 0, unchanged: 0, transfer: 0, error: 0 }) ? null : `unexpected check result ${JSON.stringify(b)}`),
+  },
+  {
+    route: 'GET /api/teacher-imports/:id', about: 'unit', rule: { allow: TEACHER_READERS, refused: STAFF },
+    request: async (c) => ({ method: 'GET', url: `/api/teacher-imports/${await importAt(c)}` }),
+  },
+  {
+    route: 'POST /api/teacher-imports/:id/commit', about: 'unit', rule: { allow: TEACHER_READERS, refused: STAFF },
+    request: async (c) => ({ method: 'POST', url: `/api/teacher-imports/${await importAt(c)}/commit`, payload: { confirmTransfers: false } }),
+    verify: (b) => ((b as { status?: string }).status === 'committed' ? null : 'not committed'),
+  },
+  {
+    route: 'POST /api/teacher-imports/:id/discard', about: 'unit', rule: { allow: TEACHER_READERS, refused: STAFF },
+    request: async (c) => ({ method: 'POST', url: `/api/teacher-imports/${await importAt(c)}/discard` }),
+  },
+  {
     // not required by the coverage check (auth routes are exempt), listed because every role must reach it
     route: 'GET /api/auth/me', about: 'self', rule: { allow: forRoles(ROLES, OWN) },
     request: () => ({ method: 'GET', url: '/api/auth/me' }),
@@ -253,6 +373,7 @@ beforeAll(async () => {
       if (!victims.has(`${unit.id}:${r}`)) victims.set(`${unit.id}:${r}`, await addUser(t.db, unit, r, `mx-v-${key}-${r}`.replace(/_/g, '-')));
     }
   }
+  for (const k of SCHOOLS) teacherAtSchool.set(tree[k].id, await seedTeacher(tree[k]));
   const services = createServices({ db: t.db, env: t.env });
   app = await buildApp({
     services, db: t.db, env: t.env, databaseMode: 'external', logger: false, serveWeb: false,

@@ -28,7 +28,8 @@ export type Action =
   | 'token.manage'
   | 'teacher.read'
   | 'teacher.manage'
-  | 'teacher.unmask';
+  | 'teacher.unmask'
+  | 'teacher.transfer';
 
 export interface Target {
   /** path of the unit the action is about (for org.create_child: the parent) */
@@ -75,6 +76,10 @@ export function can(actor: Pick<Actor, 'role' | 'orgPath'>, action: Action, targ
     case 'teacher.manage':
       // the registry of the subtree: list, open, add, change, import, transfer, activation codes
       return admin && inside;
+    case 'teacher.transfer':
+      // between schools of the actor's subtree; a school admin receives teachers by confirming a
+      // transfer in a roster import instead
+      return admin && inside && actor.role !== 'school_admin';
     case 'teacher.unmask':
       // ID numbers and phones in full (PIPL data minimisation): only the units that register
       // credits and keep the archives (school, county); city and province work with masked data

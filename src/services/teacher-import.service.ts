@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import { AppError, notFoundDenied } from '../errors/app-error.js';
+import { isAdmin } from '../domain/org-tree.js';
 import { checkRosterRow, type CheckedRow, type RowError } from '../domain/roster-row.js';
 import { diffTeacher } from '../domain/teacher.js';
 import { can } from '../policies/access.policy.js';
@@ -35,8 +36,15 @@ export function createTeacherImportService({ db, env }: ServiceDeps) {
   const units = createOrgUnitRepository(db);
   const imports = createTeacherImportRepository(db);
 
-  async function unitFor(ctx: RequestContext, unitId: number, action: string): Promise<OrgUnitRow> {
+  /** The registry is for administrators: trainers and teachers are refused before anything is looked up. */
+  async function requireRegistry(ctx: RequestContext, action: string) {
     const actor = requireActor(ctx);
+    if (!isAdmin(actor.role)) return auditRefusal(db, ctx, { action, targetPath: actor.orgPath }, new AppError('FORBIDDEN'));
+    return actor;
+  }
+
+  async function unitFor(ctx: RequestContext, unitId: number, action: string): Promise<OrgUnitRow> {
+    const actor = await requireRegistry(ctx, action);
     const unit = await units.findById(unitId);
     if (!unit || !can(actor, 'org.read', { path: unit.path })) return auditRefusal(db, ctx, { action, targetType: 'org_unit', targetId: unitId }, notFoundDenied());
     if (!can(actor, 'teacher.manage', { path: unit.path }) || unit.kind === 'institution') {
@@ -46,7 +54,7 @@ export function createTeacherImportService({ db, env }: ServiceDeps) {
   }
 
   async function importFor(ctx: RequestContext, id: number, action: string): Promise<TeacherImportRow> {
-    const actor = requireActor(ctx);
+    const actor = await requireRegistry(ctx, action);
     const imp = await imports.find(id);
     if (!imp || !can(actor, 'teacher.manage', { path: imp.orgPath })) return auditRefusal(db, ctx, { action, targetType: 'teacher_import', targetId: id }, notFoundDenied());
     return imp;

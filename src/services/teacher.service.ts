@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import { AppError, notFoundDenied } from '../errors/app-error.js';
 import { maskIdNumber, maskPhone, normaliseIdNumber } from '../domain/id-number.js';
-import type { Stage } from '../domain/org-tree.js';
+import { isAdmin, type Stage } from '../domain/org-tree.js';
 import {
   BACKBONE_LABELS, EMPLOYMENT_LABELS, GENDER_LABELS, ID_TYPE_LABELS, STAGE_LABELS, checkIdNumber, diffTeacher, nameProblem,
   normaliseName, normalisePhone, type BackboneLevel, type ComparableTeacher, type Employment, type TeacherFields,
@@ -101,13 +101,22 @@ export function createTeacherService({ db, env }: ServiceDeps) {
   const cipher = () => personalDataCipher(env);
 
   function permissions(actor: Actor, t: { orgPath: string }): TeacherPermissions {
-    const manage = can(actor, 'teacher.manage', { path: t.orgPath });
-    return { canEdit: manage, canUnmask: can(actor, 'teacher.unmask', { path: t.orgPath }), canTransfer: manage };
+    return {
+      canEdit: can(actor, 'teacher.manage', { path: t.orgPath }), canUnmask: can(actor, 'teacher.unmask', { path: t.orgPath }),
+      canTransfer: can(actor, 'teacher.transfer', { path: t.orgPath }),
+    };
+  }
+
+  /** The registry is for administrators: trainers and teachers are refused before anything is looked up. */
+  async function requireRegistry(ctx: RequestContext, action: string): Promise<Actor> {
+    const actor = requireActor(ctx);
+    if (!isAdmin(actor.role)) return auditRefusal(db, ctx, { action, targetPath: actor.orgPath }, new AppError('FORBIDDEN'));
+    return actor;
   }
 
   /** The unit whose teachers are asked for: the actor's own unless named; outside the subtree, "not found". */
   async function scopeUnit(ctx: RequestContext, unitId: number | undefined, action: string): Promise<OrgUnitRow> {
-    const actor = requireActor(ctx);
+    const actor = await requireRegistry(ctx, action);
     const unit = await units.findById(unitId ?? actor.orgUnitId);
     if (!unit) throw new AppError('NOT_FOUND');
     if (!can(actor, 'teacher.read', { path: unit.path })) {
@@ -118,7 +127,7 @@ export function createTeacherService({ db, env }: ServiceDeps) {
 
   /** A teacher the actor may read now: current school in the subtree, or a former one (read only). */
   async function loadReadable(ctx: RequestContext, id: number, action: string): Promise<{ teacher: TeacherRow; former: boolean }> {
-    const actor = requireActor(ctx);
+    const actor = await requireRegistry(ctx, action);
     const t = await teachers.findById(id);
     if (!t) throw new AppError('NOT_FOUND');
     if (can(actor, 'teacher.read', { path: t.orgPath })) return { teacher: t, former: false };
@@ -153,7 +162,7 @@ export function createTeacherService({ db, env }: ServiceDeps) {
   }
 
   async function schoolFor(ctx: RequestContext, orgUnitId: number, action: string): Promise<OrgUnitRow> {
-    const actor = requireActor(ctx);
+    const actor = await requireRegistry(ctx, action);
     const unit = await units.findById(orgUnitId);
     if (!unit || !can(actor, 'org.read', { path: unit.path })) {
       return auditRefusal(db, ctx, { action, targetType: 'org_unit', targetId: orgUnitId }, notFoundDenied());
@@ -244,6 +253,9 @@ export function createTeacherService({ db, env }: ServiceDeps) {
     async transfer(ctx: RequestContext, id: number, toOrgUnitId: number, reason: string | null): Promise<TeacherRow> {
       const actor = requireActor(ctx);
       const t = await loadManageable(ctx, id, 'teacher.transfer');
+      if (!can(actor, 'teacher.transfer', { path: t.orgPath })) {
+        return auditRefusal(db, ctx, { action: 'teacher.transfer', targetType: 'teacher', targetId: id, targetPath: t.orgPath, targetLabel: t.name }, new AppError('FORBIDDEN'));
+      }
       const dest = await schoolFor(ctx, toOrgUnitId, 'teacher.transfer');
       if (dest.id === t.orgUnitId) throw new AppError('TRANSFER_SAME_SCHOOL');
       const meta = { action: 'teacher.transfer', targetType: 'teacher', targetId: id, targetPath: dest.path, targetLabel: t.name, details: { fromOrgUnitId: t.orgUnitId, toOrgUnitId: dest.id, reason } };
