@@ -8,7 +8,7 @@ import {
   BACKBONE_LEVELS, EMPLOYMENTS, ID_TYPES, checkIdNumber, nameProblem, normaliseName, normalisePhone,
   type BackboneLevel, type Employment, type Gender, type IdType, type TeacherFields,
 } from './teacher.js';
-import { foldFullWidth, hasForbiddenChars } from './text.js';
+import { foldFullWidth, hasForbiddenChars, quotable } from './text.js';
 
 export type Cell = string | number | boolean | Date | null | undefined;
 
@@ -62,7 +62,9 @@ export function columnOfHeader(header: string): RosterColumnKey | undefined {
 function text(v: Cell): string {
   if (v === null || v === undefined) return '';
   if (v instanceof Date) return v.toISOString().slice(0, 10);
-  return foldFullWidth(String(v).normalize('NFC')).trim();
+  const s = foldFullWidth(String(v).normalize('NFC')).trim();
+  // the quote our exports put before = + - @ so spreadsheets show it as text, not a formula
+  return /^'[=+\-@]/.test(s) ? s.slice(1) : s;
 }
 
 const TRUE = new Set(['是', 'y', 'yes', 'true', '1', '√', '✓', '✔', '有']);
@@ -166,7 +168,7 @@ function yearOf(v: Cell, today: Date): number | null | 'invalid' {
   return y >= 1950 && y <= today.getUTCFullYear() ? y : 'invalid';
 }
 
-const shown = (v: Cell) => text(v).slice(0, 40);
+const shown = (v: Cell) => quotable(text(v), 40);
 
 /** Checks one roster row; `rowNo` is the spreadsheet row number users see. */
 export function checkRosterRow(raw: RawRosterRow, rowNo: number, today: Date = new Date()): { ok: true; row: CheckedRow } | { ok: false; errors: RowError[] } {

@@ -17,3 +17,13 @@ export function normaliseText(s: string): string {
 export function foldFullWidth(s: string): string {
   return s.replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ');
 }
+
+const FORBIDDEN_ALL = new RegExp(FORBIDDEN.source, 'g');
+
+/**
+ * Text safe to quote back and to store anywhere (jsonb refuses NUL and lone surrogates): control
+ * characters and broken surrogates become U+FFFD, and the length is cut on whole characters.
+ */
+export function quotable(s: string, max: number): string {
+  return [...s.replace(FORBIDDEN_ALL, '\ufffd')].slice(0, max).join('');
+}

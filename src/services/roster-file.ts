@@ -1,5 +1,6 @@
 import { Readable, type Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type * as XL from 'exceljs';
+import ExcelJS from './excel.js';
 import { AppError } from '../errors/app-error.js';
 import { ROSTER_COLUMNS, columnOfHeader, type Cell, type RawRosterRow, type RosterColumnKey } from '../domain/roster-row.js';
 import {
@@ -54,12 +55,12 @@ export function checkZip(buf: Buffer, maxUnpacked: number): void {
   }
 }
 
-function cellValue(v: ExcelJS.CellValue): Cell {
+function cellValue(v: XL.CellValue): Cell {
   if (v === null || v === undefined) return null;
   if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v instanceof Date) return v;
   if (typeof v === 'object') {
     if ('richText' in v && Array.isArray(v.richText)) return v.richText.map((r) => r.text).join('');
-    if ('result' in v) return cellValue(v.result as ExcelJS.CellValue);
+    if ('result' in v) return cellValue(v.result as XL.CellValue);
     if ('text' in v && typeof v.text === 'string') return v.text;
     if ('error' in v) return null;
   }
@@ -114,8 +115,8 @@ export async function readRoster(buf: Buffer, fileName: string, opts: { maxRows:
       sheetsSeen.push(name);
       let header: ReturnType<typeof headerMap> = null;
       const rows: RosterFile['rows'] = [];
-      for await (const row of ws as unknown as AsyncIterable<ExcelJS.Row>) {
-        const values = (row.values as ExcelJS.CellValue[]).map(cellValue);
+      for await (const row of ws as unknown as AsyncIterable<XL.Row>) {
+        const values = (row.values as XL.CellValue[]).map(cellValue);
         if (!header) {
           if (row.number > 10) break;
           header = headerMap(values);
@@ -209,7 +210,7 @@ export async function rosterTemplate(opts: { withSchoolColumn: boolean }): Promi
   // identifiers and phones as text, so Excel does not turn them into numbers
   for (const key of ['idNumber', 'phone'] as const) ws.getColumn(key).numFmt = '@';
   ws.addRow({
-    name: '示例：张晓梅（请删除此行）', idType: ID_TYPE_LABELS.resident, idNumber: '220282198503120026', gender: '女', birthDate: '1985-03-12',
+    name: '示例：张晓梅（请删除此行）', idType: ID_TYPE_LABELS.resident, idNumber: '220282198503120024', gender: '女', birthDate: '1985-03-12',
     phone: '13800000000', school: '桦甸市第一实验小学', stage: '小学', subject: '语文', title: '一级教师', teachingStartYear: 2007,
     employment: '在编', headTeacher: '是', backboneLevel: '县级', subjectLeader: '否', masterTeacher: '否', newTeacher: '否',
   });

@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type * as XL from 'exceljs';
+import ExcelJS from './excel.js';
 import { AppError } from '../errors/app-error.js';
 import { STAGES, type Stage } from '../domain/org-tree.js';
 import { foldFullWidth, hasForbiddenChars, normaliseText } from '../domain/text.js';
@@ -72,7 +73,7 @@ export async function schoolImportTemplate(): Promise<Buffer> {
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-function cellText(v: ExcelJS.CellValue): string {
+function cellText(v: XL.CellValue): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
@@ -80,7 +81,7 @@ function cellText(v: ExcelJS.CellValue): string {
   if (typeof v === 'object') {
     if ('richText' in v) return v.richText.map((t) => t.text).join('');
     if ('text' in v && typeof v.text === 'string') return v.text;
-    if ('result' in v) return cellText(v.result as ExcelJS.CellValue);
+    if ('result' in v) return cellText(v.result as XL.CellValue);
     if ('error' in v) return '';
   }
   return String(v);

@@ -4,6 +4,7 @@ import { AppError, notFoundDenied } from '../errors/app-error.js';
 import { isAdmin } from '../domain/org-tree.js';
 import { checkRosterRow, type CheckedRow, type RowError } from '../domain/roster-row.js';
 import { diffTeacher } from '../domain/teacher.js';
+import { quotable } from '../domain/text.js';
 import { can } from '../policies/access.policy.js';
 import { createOrgUnitRepository, escapeLike, type OrgUnitRow } from '../repositories/org-unit.repository.js';
 import { createTeacherImportRepository, type ImportSummary, type StagedRow, type TeacherImportRow } from '../repositories/teacher-import.repository.js';
@@ -95,7 +96,7 @@ export function createTeacherImportService({ db, env }: ServiceDeps) {
       const actor = requireActor(ctx);
       const unit = await unitFor(ctx, unitId, 'teacher_import.validate');
       const needSchool = unit.kind !== 'school';
-      const meta = { action: 'teacher_import.validate', targetType: 'org_unit', targetId: unit.id, targetPath: unit.path, targetLabel: unit.name, details: { file: file.name.slice(0, 100) } as Record<string, unknown> };
+      const meta = { action: 'teacher_import.validate', targetType: 'org_unit', targetId: unit.id, targetPath: unit.path, targetLabel: unit.name, details: { file: quotable(file.name, 100) } as Record<string, unknown> };
       let parsed;
       try {
         parsed = await readRoster(file.data, file.name, { maxRows: MAX_ROSTER_ROWS, maxUnpacked: env.PEIXUN_IMPORT_MAX_UNPACKED_MB * 1_048_576, needSchool });
@@ -118,12 +119,12 @@ export function createTeacherImportService({ db, env }: ServiceDeps) {
             if (!s) rowErrors.push({ row: rowNo, column: 'school', code: 'required' });
             else {
               const hit = schools!.byCode.get(s) ?? schools!.byName.get(s);
-              if (hit === 'ambiguous') rowErrors.push({ row: rowNo, column: 'school', code: 'school_ambiguous', value: s.slice(0, 40) });
-              else if (!hit) rowErrors.push({ row: rowNo, column: 'school', code: 'school_unknown', value: s.slice(0, 40) });
+              if (hit === 'ambiguous') rowErrors.push({ row: rowNo, column: 'school', code: 'school_ambiguous', value: quotable(s, 40) });
+              else if (!hit) rowErrors.push({ row: rowNo, column: 'school', code: 'school_unknown', value: quotable(s, 40) });
               else dest = hit;
             }
           } else if (s && s !== unit.name && s !== unit.code) {
-            rowErrors.push({ row: rowNo, column: 'school', code: 'school_mismatch', value: s.slice(0, 40) });
+            rowErrors.push({ row: rowNo, column: 'school', code: 'school_mismatch', value: quotable(s, 40) });
           }
           const first = firstRowOfId.get(r.row.fields.idNumber);
           if (first !== undefined) rowErrors.push({ row: rowNo, column: 'idNumber', code: 'duplicate_in_file', value: String(first) });
@@ -170,7 +171,7 @@ export function createTeacherImportService({ db, env }: ServiceDeps) {
       const importId = await auditedWrite(db, ctx, { ...meta, targetType: 'teacher_import', details: { ...meta.details, summary } }, async (trx, m) => {
         const repo = createTeacherImportRepository(trx);
         const id = await repo.insert({
-          provinceId: unit.provinceId, orgUnitId: unit.id, orgPath: unit.path, createdBy: actor.userId, fileName: file.name.slice(0, 200),
+          provinceId: unit.provinceId, orgUnitId: unit.id, orgPath: unit.path, createdBy: actor.userId, fileName: quotable(file.name, 200) || 'upload',
           fileSha256: crypto.createHash('sha256').update(file.data).digest(), totalRows: parsed.rows.length, summary, errors,
         });
         await repo.stageRows(id, toStage);

@@ -66,7 +66,7 @@ const Permissions = z.object({ canEdit: z.boolean(), canUnmask: z.boolean(), can
 const Posting = z.object({ orgUnitId: z.number(), orgUnitName: z.string(), startedOn: z.string(), endedOn: z.string().nullable(), reason: z.string().nullable() });
 
 const RowErrorOut = z.object({ row: z.number(), column: z.string(), code: z.string(), value: z.string().optional(), message: z.string() });
-const ImportOut = z.object({
+export const ImportOut = z.object({
   importId: z.number(), status: z.enum(['validated', 'committed', 'discarded']), fileName: z.string(),
   summary: z.object({ total: z.number(), create: z.number(), update: z.number(), unchanged: z.number(), transfer: z.number(), error: z.number() }),
   errors: z.array(RowErrorOut), extraColumns: z.array(z.string()),
