@@ -13,6 +13,10 @@ const OrgIndexPage = lazy(() => import('./pages/org/org-index.page'));
 const OrgUnitPage = lazy(() => import('./pages/org/org-unit.page'));
 const UsersPage = lazy(() => import('./pages/users/users.page'));
 const AuditLogPage = lazy(() => import('./pages/audit/audit-log.page'));
+const TeachersPage = lazy(() => import('./pages/teachers/teachers.page'));
+const TeacherPage = lazy(() => import('./pages/teachers/teacher.page'));
+const TeacherImportPage = lazy(() => import('./pages/teachers/teacher-import.page'));
+const FormerTeachersPage = lazy(() => import('./pages/teachers/former-teachers.page'));
 const MePage = lazy(() => import('./pages/me/me.page'));
 const NotFoundPage = lazy(() => import('./pages/not-found.page'));
 
@@ -27,6 +31,8 @@ function HomeRedirect() {
  *   /change-password  change own password (forced first when the account requires it)
  *   /                 → /org for admins, /me for trainers and teachers
  *   /org, /org/:id    org tree navigator and unit detail (admins)
+ *   /teachers         teacher registry: list, /teachers/:id detail, /teachers/import roster import,
+ *                     /teachers/former teachers who moved away (admins)
  *   /users            user management (admins)
  *   /audit            audit log (admins)
  *   /me               my account (everyone)
@@ -53,6 +59,10 @@ export const router = createBrowserRouter([
                   { path: ':id', element: <OrgUnitPage /> },
                 ],
               },
+              { path: '/teachers', element: <TeachersPage /> },
+              { path: '/teachers/import', element: <TeacherImportPage /> },
+              { path: '/teachers/former', element: <FormerTeachersPage /> },
+              { path: '/teachers/:id', element: <TeacherPage /> },
               { path: '/users', element: <UsersPage /> },
               { path: '/audit', element: <AuditLogPage /> },
             ],

@@ -1,4 +1,4 @@
-import type { AuditQuery, UserQuery } from './types';
+import type { AuditQuery, FormerTeacherQuery, TeacherQuery, UserQuery } from './types';
 import type { ChildrenQuery } from './org-units.api';
 
 /** TanStack Query keys, one place so invalidation matches what was cached. */
@@ -13,4 +13,9 @@ export const queryKeys = {
   userList: (query: UserQuery) => ['users', 'list', query] as const,
   apiTokens: ['api-tokens'] as const,
   auditLog: (query: AuditQuery) => ['audit-log', query] as const,
+  teachers: ['teachers'] as const,
+  teacherList: (query: TeacherQuery) => ['teachers', 'list', query] as const,
+  formerTeachers: (query: FormerTeacherQuery) => ['teachers', 'former', query] as const,
+  teacher: (id: number) => ['teachers', 'detail', id] as const,
+  teacherImport: (id: number) => ['teacher-imports', id] as const,
 };

@@ -198,6 +198,257 @@ export interface AuditQuery {
   pageSize?: number;
 }
 
+export type Gender = 'male' | 'female';
+export type IdType = 'resident' | 'hk_macao' | 'taiwan' | 'passport' | 'other';
+export type Employment = 'staff' | 'special_post' | 'substitute';
+export type BackboneLevel = 'school' | 'county' | 'city' | 'province';
+/** What the list can be narrowed to; `backbone` is any backbone level. */
+export type TeacherFlag = 'headTeacher' | 'subjectLeader' | 'masterTeacher' | 'newTeacher' | 'backbone';
+
+export const GENDERS: readonly Gender[] = ['male', 'female'];
+export const ID_TYPES: readonly IdType[] = ['resident', 'hk_macao', 'taiwan', 'passport', 'other'];
+export const EMPLOYMENTS: readonly Employment[] = ['staff', 'special_post', 'substitute'];
+export const BACKBONE_LEVELS: readonly BackboneLevel[] = ['school', 'county', 'city', 'province'];
+export const TEACHER_FLAGS: readonly TeacherFlag[] = ['headTeacher', 'backbone', 'subjectLeader', 'masterTeacher', 'newTeacher'];
+
+export interface Teacher {
+  id: number;
+  orgUnitId: number;
+  orgUnitName: string;
+  name: string;
+  idType: IdType;
+  idNumberMasked: string;
+  gender: Gender | null;
+  /** YYYY-MM-DD */
+  birthDate: string | null;
+  phoneMasked: string | null;
+  stage: Stage;
+  subject: string | null;
+  title: string | null;
+  teachingStartYear: number | null;
+  employment: Employment;
+  headTeacher: boolean;
+  backboneLevel: BackboneLevel | null;
+  subjectLeader: boolean;
+  masterTeacher: boolean;
+  newTeacher: boolean;
+  hasAccount: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TeacherQuery {
+  orgUnitId?: number;
+  directOnly?: boolean;
+  q?: string;
+  stage?: Stage;
+  subject?: string;
+  employment?: Employment;
+  flag?: TeacherFlag;
+  backboneLevel?: BackboneLevel;
+  hasAccount?: boolean;
+  page?: number;
+  pageSize?: number;
+}
+
+export interface FormerTeacher {
+  id: number;
+  name: string;
+  idNumberMasked: string;
+  /** the unit in the asker's area where the teacher last served */
+  lastUnitName: string;
+  startedOn: string;
+  endedOn: string;
+}
+
+export interface FormerTeacherQuery {
+  orgUnitId?: number;
+  page?: number;
+  pageSize?: number;
+}
+
+export interface TeacherPosting {
+  orgUnitId: number;
+  orgUnitName: string;
+  startedOn: string;
+  endedOn: string | null;
+  reason: string | null;
+}
+
+export interface TeacherPermissions {
+  canEdit: boolean;
+  canUnmask: boolean;
+  canTransfer: boolean;
+}
+
+export interface TeacherDetail {
+  teacher: Teacher;
+  /** the teacher has moved out of the asker's area: read only, current school hidden */
+  former: boolean;
+  postings: TeacherPosting[];
+  permissions: TeacherPermissions;
+}
+
+export interface TeacherInput {
+  name: string;
+  idType: IdType;
+  idNumber: string;
+  gender?: Gender | null;
+  birthDate?: string | null;
+  phone?: string | null;
+  stage: Stage;
+  subject?: string | null;
+  title?: string | null;
+  teachingStartYear?: number | null;
+  employment: Employment;
+  headTeacher: boolean;
+  backboneLevel?: BackboneLevel | null;
+  subjectLeader: boolean;
+  masterTeacher: boolean;
+  newTeacher: boolean;
+}
+
+export type CreateTeacherInput = TeacherInput & { orgUnitId: number };
+export type UpdateTeacherInput = Partial<TeacherInput>;
+
+export interface UnmaskedIdentifiers {
+  idNumber: string;
+  phone: string | null;
+}
+
+export interface TransferTeacherInput {
+  toOrgUnitId: number;
+  reason?: string;
+}
+
+/** Columns of the roster file, as the import reports them (`file`: the file as a whole). */
+export type RosterColumn =
+  | 'name'
+  | 'idType'
+  | 'idNumber'
+  | 'gender'
+  | 'birthDate'
+  | 'phone'
+  | 'school'
+  | 'stage'
+  | 'subject'
+  | 'title'
+  | 'teachingStartYear'
+  | 'employment'
+  | 'headTeacher'
+  | 'backboneLevel'
+  | 'subjectLeader'
+  | 'masterTeacher'
+  | 'newTeacher';
+
+export const ROSTER_COLUMNS: readonly RosterColumn[] = [
+  'name',
+  'idType',
+  'idNumber',
+  'gender',
+  'birthDate',
+  'phone',
+  'school',
+  'stage',
+  'subject',
+  'title',
+  'teachingStartYear',
+  'employment',
+  'headTeacher',
+  'backboneLevel',
+  'subjectLeader',
+  'masterTeacher',
+  'newTeacher',
+];
+
+/**
+ * Problem codes of a teacher field or a roster cell (`details.problems` of TEACHER_INVALID,
+ * `errors[].code` of an import report); each has a text under `teacherProblems.` in the UI.
+ */
+export const TEACHER_PROBLEM_CODES = [
+  'required',
+  'bad_chars',
+  'invalid_choice',
+  'invalid_yes_no',
+  'text_too_long',
+  'name_blank',
+  'name_too_long',
+  'name_characters',
+  'id_blank',
+  'id_length',
+  'id_characters',
+  'id_region',
+  'id_birth_date',
+  'id_future_birth_date',
+  'id_check_digit',
+  'id_too_long',
+  'id_characters_other',
+  'id_stored_as_number',
+  'gender_mismatch',
+  'birth_date_mismatch',
+  'birth_date_invalid',
+  'phone_invalid',
+  'teaching_start_year_invalid',
+  'school_unknown',
+  'school_ambiguous',
+  'school_mismatch',
+  'duplicate_in_file',
+] as const;
+export type TeacherProblemCode = (typeof TEACHER_PROBLEM_CODES)[number];
+
+export interface RosterRowError {
+  /** spreadsheet row number as users see it */
+  row: number;
+  column: RosterColumn | 'file' | string;
+  code: string;
+  /** the offending value, shortened; never an identifier in full */
+  value?: string;
+  /** the server's own wording, in the request's language */
+  message: string;
+}
+
+export type TeacherImportStatus = 'validated' | 'committed' | 'discarded';
+
+export interface TeacherImportSummary {
+  total: number;
+  create: number;
+  update: number;
+  unchanged: number;
+  transfer: number;
+  /** rows with at least one problem */
+  error: number;
+}
+
+export interface TeacherImportTransfer {
+  row: number;
+  name: string;
+  idNumberMasked: string;
+  fromUnitName: string | null;
+  toUnitName: string;
+}
+
+export interface TeacherImportResult {
+  created?: number;
+  updated?: number;
+  unchanged?: number;
+  transferred?: number;
+  transfersNotConfirmed?: number;
+  errorRowsLeftOut?: number;
+  [key: string]: number | undefined;
+}
+
+export interface TeacherImportReport {
+  importId: number;
+  status: TeacherImportStatus;
+  fileName: string;
+  summary: TeacherImportSummary;
+  errors: RosterRowError[];
+  /** headers that name no known column (ignored) */
+  extraColumns: string[];
+  transfers: TeacherImportTransfer[];
+  result: TeacherImportResult | null;
+}
+
 /** Error codes the server sends in `{ error: { code } }`, plus the client's own. */
 export type ApiErrorCode =
   | 'VALIDATION_FAILED'
@@ -217,6 +468,18 @@ export type ApiErrorCode =
   | 'PASSWORD_TOO_WEAK'
   | 'PASSWORD_WRONG'
   | 'IMPORT_INVALID'
+  | 'IMPORT_STALE'
+  | 'IMPORT_NOT_OPEN'
+  | 'IMPORT_UNPACKED_TOO_LARGE'
+  | 'IMPORT_TOO_MANY_ROWS'
+  | 'IMPORT_FILE_UNREADABLE'
+  | 'IMPORT_NO_ROSTER_SHEET'
+  | 'IMPORT_MISSING_COLUMNS'
+  | 'TEACHER_INVALID'
+  | 'TEACHER_UNIT_NOT_SCHOOL'
+  | 'TEACHER_ID_TAKEN'
+  | 'TRANSFER_SAME_SCHOOL'
+  | 'ACTIVATION_INVALID'
   | 'FILE_TOO_LARGE'
   | 'PAYLOAD_TOO_LARGE'
   | 'RATE_LIMITED'

@@ -18,6 +18,17 @@ export function roleFitsUnitKind(role: Role, kind: OrgUnitKind): boolean {
   return roleFitsUnit(role, kind);
 }
 
+/**
+ * Roles that may see teachers' ID numbers and phones in full (and export them so): the units
+ * that register credits and keep the archives. The server decides per teacher; this only
+ * decides whether the UI offers the choice.
+ */
+const FULL_IDENTIFIER_ROLES: readonly Role[] = ['school_admin', 'county_admin'];
+
+export function mayExportFullIdentifiers(role: Role): boolean {
+  return FULL_IDENTIFIER_ROLES.includes(role);
+}
+
 /** Where a user lands after logging in. */
 export function homePath(role: Role): string {
   return isAdminRole(role) ? '/org' : '/me';

@@ -1,21 +1,39 @@
 import { describe, expect, test } from 'vitest';
 import { ERROR_STATUS } from '../../../src/errors/app-error';
-import { ORG_UNIT_KINDS, ROLES, STAGES } from '../api/types';
+import type { TeacherProblem } from '../../../src/domain/teacher';
+import {
+  BACKBONE_LEVELS,
+  EMPLOYMENTS,
+  GENDERS,
+  ID_TYPES,
+  ORG_UNIT_KINDS,
+  ROLES,
+  ROSTER_COLUMNS,
+  STAGES,
+  TEACHER_FLAGS,
+  TEACHER_PROBLEM_CODES,
+  type TeacherProblemCode,
+} from '../api/types';
 import en from './en.json';
 import zhCN from './zh-CN.json';
 
 type Tree = { [key: string]: string | Tree };
 
-/** Flattened keys; English plural forms (`x_one`, `x_other`) count as `x`. */
+/** Flattened keys; English plural forms (`x_one` beside `x_other`) count as `x`. */
 function keys(tree: Tree, prefix = ''): Set<string> {
   const out = new Set<string>();
   for (const [key, value] of Object.entries(tree)) {
-    const path = `${prefix}${key.replace(/_(one|other)$/, '')}`;
+    const plural = /^(.*)_(one|other)$/.exec(key);
+    const base = plural && `${plural[1]}_one` in tree && `${plural[1]}_other` in tree ? plural[1] : key;
+    const path = `${prefix}${base}`;
     if (typeof value === 'string') out.add(path);
     else keys(value, `${path}.`).forEach((k) => out.add(k));
   }
   return out;
 }
+
+// Every problem code of the server's teacher rules is one the UI words (checked by the type checker).
+const everyTeacherProblemListed: [Exclude<TeacherProblem, TeacherProblemCode>] extends [never] ? true : never = true;
 
 const zhKeys = keys(zhCN as Tree);
 const enKeys = keys(en as Tree);
@@ -36,6 +54,20 @@ describe('UI translations', () => {
       ...ROLES.map((r) => `roles.${r}`),
       ...ORG_UNIT_KINDS.map((k) => `kinds.${k}`),
       ...STAGES.map((s) => `stages.${s}`),
+    ];
+    expect(wanted.filter((k) => !zhKeys.has(k) || !enKeys.has(k))).toEqual([]);
+  });
+
+  test('every teacher enumeration, roster column and problem code has a label', () => {
+    expect(everyTeacherProblemListed).toBe(true);
+    const wanted = [
+      ...GENDERS.map((v) => `teachers.genders.${v}`),
+      ...ID_TYPES.map((v) => `teachers.idTypes.${v}`),
+      ...EMPLOYMENTS.map((v) => `teachers.employments.${v}`),
+      ...BACKBONE_LEVELS.map((v) => `teachers.backboneLevels.${v}`),
+      ...TEACHER_FLAGS.map((v) => `teachers.flags.${v}`),
+      ...ROSTER_COLUMNS.map((v) => `teachers.fields.${v}`),
+      ...TEACHER_PROBLEM_CODES.map((v) => `teacherProblems.${v}`),
     ];
     expect(wanted.filter((k) => !zhKeys.has(k) || !enKeys.has(k))).toEqual([]);
   });

@@ -2,6 +2,7 @@ import {
   ApartmentOutlined,
   AuditOutlined,
   DownOutlined,
+  IdcardOutlined,
   KeyOutlined,
   LogoutOutlined,
   MenuOutlined,
@@ -31,6 +32,7 @@ interface NavItem {
 
 const ADMIN_NAV: NavItem[] = [
   { key: '/org', icon: <ApartmentOutlined />, labelKey: 'nav.org', testId: 'nav-org' },
+  { key: '/teachers', icon: <IdcardOutlined />, labelKey: 'nav.teachers', testId: 'nav-teachers' },
   { key: '/users', icon: <TeamOutlined />, labelKey: 'nav.users', testId: 'nav-users' },
   { key: '/audit', icon: <AuditOutlined />, labelKey: 'nav.audit', testId: 'nav-audit' },
   { key: '/me', icon: <UserOutlined />, labelKey: 'nav.me', testId: 'nav-me' },

@@ -1,0 +1,51 @@
+import { Space, Tag } from 'antd';
+import { useCallback } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Teacher } from '../../api/types';
+
+type FlagFields = Pick<Teacher, 'headTeacher' | 'backboneLevel' | 'subjectLeader' | 'masterTeacher' | 'newTeacher'>;
+
+/** 班主任, 县级骨干, 学科带头人, 名师, 新入职 as tags; a dash (or `empty`) when none applies. */
+export function TeacherFlagTags({ teacher, empty = '—' }: { teacher: FlagFields; empty?: string | null }) {
+  const { t } = useTranslation();
+  const tags = [];
+  if (teacher.headTeacher) tags.push(<Tag key="head" color="blue">{t('teachers.flags.headTeacher')}</Tag>);
+  if (teacher.backboneLevel) {
+    tags.push(
+      <Tag key="backbone" color="gold">
+        {t('teachers.backboneTag', { level: t(`teachers.backboneLevels.${teacher.backboneLevel}`) })}
+      </Tag>,
+    );
+  }
+  if (teacher.subjectLeader) tags.push(<Tag key="leader" color="purple">{t('teachers.flags.subjectLeader')}</Tag>);
+  if (teacher.masterTeacher) tags.push(<Tag key="master" color="magenta">{t('teachers.flags.masterTeacher')}</Tag>);
+  if (teacher.newTeacher) tags.push(<Tag key="new" color="green">{t('teachers.flags.newTeacher')}</Tag>);
+  if (tags.length === 0) return <>{empty}</>;
+  return (
+    <Space size={[0, 4]} wrap data-testid="teacher-flags">
+      {tags}
+    </Space>
+  );
+}
+
+/** Labels of a roster column and of a row problem, in the UI language. */
+export function useRosterWording() {
+  const { t, i18n } = useTranslation();
+  const columnLabel = useCallback(
+    (column: string) => {
+      if (column === 'file' || column === '') return t('teachers.import.wholeFile');
+      const key = `teachers.fields.${column}`;
+      return i18n.exists(key) ? t(key) : column;
+    },
+    [t, i18n],
+  );
+  /** The problem alone ("校验位…不正确"); null when the UI does not know the code. */
+  const problemText = useCallback(
+    (code: string, value?: string) => {
+      const key = `teacherProblems.${code}`;
+      return i18n.exists(key) ? t(key, { value: value ?? '' }) : null;
+    },
+    [t, i18n],
+  );
+  return { columnLabel, problemText };
+}

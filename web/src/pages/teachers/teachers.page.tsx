@@ -1,0 +1,331 @@
+import { DownloadOutlined, DownOutlined, HistoryOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { App, Button, Card, Dropdown, Empty, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import type { TableColumnsType } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate } from 'react-router';
+import { saveFile } from '../../api/client';
+import { queryKeys } from '../../api/query-keys';
+import { teachersApi } from '../../api/teachers.api';
+import {
+  BACKBONE_LEVELS,
+  EMPLOYMENTS,
+  STAGES,
+  TEACHER_FLAGS,
+  type BackboneLevel,
+  type Employment,
+  type Stage,
+  type Teacher,
+  type TeacherFlag,
+  type TeacherQuery,
+} from '../../api/types';
+import { mayExportFullIdentifiers } from '../../auth/roles';
+import { useCurrentUser } from '../../auth/session';
+import { OrgUnitPicker } from '../../components/org-unit-picker';
+import { ErrorResult } from '../../components/page-states';
+import { useErrorMessage } from '../../lib/error-message';
+import { orDash } from '../../lib/format';
+import { toPositiveInt, useSearchState } from '../../lib/use-search-state';
+import { TeacherFormModal } from './teacher-form.modal';
+import { TeacherFlagTags } from './teacher-labels';
+import { useUnitFromSearch } from './use-unit-from-search';
+
+const SEARCH_KEYS = ['unit', 'q', 'stage', 'employment', 'flag', 'backbone', 'account', 'page', 'size'] as const;
+const DEFAULT_PAGE_SIZE = 20;
+
+/**
+ * A search for an ID number or a phone (names hold no digits). Such a search is not written
+ * into the URL, so full identifiers stay out of the browser history and shared links.
+ */
+function isIdentifierSearch(text: string): boolean {
+  return /[0-9]/.test(text);
+}
+
+function oneOf<T extends string>(values: readonly T[], value: string | undefined): T | undefined {
+  return values.includes(value as T) ? (value as T) : undefined;
+}
+
+export default function TeachersPage() {
+  const { t } = useTranslation();
+  const me = useCurrentUser();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const { message, modal } = App.useApp();
+  const errorMessage = useErrorMessage();
+  const [search, setSearch] = useSearchState(SEARCH_KEYS);
+  const [qText, setQText] = useState(search.q ?? '');
+  const [identifierQ, setIdentifierQ] = useState<string | undefined>(undefined);
+  const [creating, setCreating] = useState(false);
+  const [exporting, setExporting] = useState(false);
+  const { ownUnit, unitId, unit, unitOptions } = useUnitFromSearch(search.unit);
+
+  const filters: Omit<TeacherQuery, 'page' | 'pageSize'> = {
+    orgUnitId: unitId,
+    q: search.q ?? identifierQ,
+    stage: oneOf<Stage>(STAGES, search.stage),
+    employment: oneOf<Employment>(EMPLOYMENTS, search.employment),
+    flag: oneOf<TeacherFlag>(TEACHER_FLAGS, search.flag),
+    backboneLevel: oneOf<BackboneLevel>(BACKBONE_LEVELS, search.backbone),
+    hasAccount: search.account === '1' ? true : search.account === '0' ? false : undefined,
+  };
+  const query: TeacherQuery = {
+    ...filters,
+    page: toPositiveInt(search.page, 1),
+    pageSize: toPositiveInt(search.size, DEFAULT_PAGE_SIZE),
+  };
+
+  const list = useQuery({
+    queryKey: queryKeys.teacherList(query),
+    queryFn: () => teachersApi.list(query),
+    placeholderData: keepPreviousData,
+  });
+
+  const unitParam = unitId === ownUnit.id ? '' : `?unit=${unitId}`;
+
+  const runExport = async (full: boolean) => {
+    setExporting(true);
+    try {
+      const file = await teachersApi.exportXlsx(filters, full);
+      saveFile(file, t('teachers.export.fileName'));
+    } catch (err) {
+      message.error(errorMessage(err));
+    } finally {
+      setExporting(false);
+    }
+  };
+
+  const exportFull = () =>
+    modal.confirm({
+      title: t('teachers.export.fullConfirmTitle'),
+      content: t('teachers.export.fullConfirmText'),
+      okText: t('teachers.export.full'),
+      cancelText: t('common.cancel'),
+      onOk: () => runExport(true),
+    });
+
+  const columns: TableColumnsType<Teacher> = [
+    {
+      title: t('teachers.fields.name'),
+      dataIndex: 'name',
+      fixed: 'left',
+      render: (name: string, teacher) => (
+        <Link to={`/teachers/${teacher.id}`} data-testid="teacher-name">
+          {name}
+        </Link>
+      ),
+    },
+    {
+      title: t('teachers.fields.idNumber'),
+      dataIndex: 'idNumberMasked',
+      responsive: ['md'],
+      render: (value: string) => <span className="identifier">{value}</span>,
+    },
+    {
+      title: t('teachers.fields.phone'),
+      dataIndex: 'phoneMasked',
+      responsive: ['lg'],
+      render: (value: string | null) => <span className="identifier">{orDash(value)}</span>,
+    },
+    { title: t('teachers.fields.school'), dataIndex: 'orgUnitName' },
+    { title: t('teachers.fields.stage'), dataIndex: 'stage', render: (stage: Stage) => t(`stages.${stage}`) },
+    { title: t('teachers.fields.subject'), dataIndex: 'subject', render: (value: string | null) => orDash(value) },
+    {
+      title: t('teachers.fields.title'),
+      dataIndex: 'title',
+      responsive: ['lg'],
+      render: (value: string | null) => orDash(value),
+    },
+    {
+      title: t('teachers.fields.employment'),
+      dataIndex: 'employment',
+      responsive: ['md'],
+      render: (value: Employment) => t(`teachers.employments.${value}`),
+    },
+    { title: t('teachers.fields.flags'), key: 'flags', render: (_, teacher) => <TeacherFlagTags teacher={teacher} /> },
+    {
+      title: t('teachers.fields.hasAccount'),
+      dataIndex: 'hasAccount',
+      responsive: ['xxl'],
+      render: (value: boolean) =>
+        value ? <Tag color="green">{t('teachers.account.yes')}</Tag> : <Tag>{t('teachers.account.no')}</Tag>,
+    },
+  ];
+
+  const filtering = Boolean(
+    filters.q || search.stage || search.employment || search.flag || search.backbone || search.account,
+  );
+  const mayFull = mayExportFullIdentifiers(me.role);
+  const exportButton = mayFull ? (
+    <Dropdown
+      trigger={['click']}
+      menu={{
+        items: [
+          { key: 'masked', label: <span data-testid="teachers-export-masked">{t('teachers.export.masked')}</span> },
+          { key: 'full', label: <span data-testid="teachers-export-full">{t('teachers.export.full')}</span> },
+        ],
+        onClick: ({ key }) => (key === 'full' ? exportFull() : void runExport(false)),
+      }}
+    >
+      <Button icon={<DownloadOutlined />} loading={exporting} data-testid="teachers-export">
+        {t('teachers.export.action')} <DownOutlined />
+      </Button>
+    </Dropdown>
+  ) : (
+    <Button icon={<DownloadOutlined />} loading={exporting} onClick={() => void runExport(false)} data-testid="teachers-export">
+      {t('teachers.export.action')}
+    </Button>
+  );
+
+  return (
+    <Card>
+      <div className="page-title-row">
+        <Typography.Title level={3}>{t('teachers.title')}</Typography.Title>
+        <Space wrap>
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="teacher-create">
+            {t('teachers.create')}
+          </Button>
+          <Button icon={<UploadOutlined />} onClick={() => void navigate(`/teachers/import${unitParam}`)} data-testid="teachers-import">
+            {t('teachers.import.action')}
+          </Button>
+          {exportButton}
+          <Link to={`/teachers/former${unitParam}`} data-testid="teachers-former-link">
+            <HistoryOutlined /> {t('teachers.former.link')}
+          </Link>
+        </Space>
+      </div>
+      <div className="toolbar">
+        <OrgUnitPicker
+          className="toolbar-item"
+          value={unitId}
+          initialOptions={unitOptions}
+          onChange={(id) => setSearch({ unit: id === undefined || id === me.orgUnit.id ? undefined : String(id) })}
+          data-testid="teachers-unit-filter"
+        />
+        <Input.Search
+          allowClear
+          className="toolbar-grow"
+          placeholder={t('teachers.list.searchPlaceholder')}
+          value={qText}
+          maxLength={60}
+          onChange={(event) => setQText(event.target.value)}
+          onSearch={(value) => {
+            const text = value.trim();
+            const identifier = text !== '' && isIdentifierSearch(text);
+            setIdentifierQ(identifier ? text : undefined);
+            setSearch({ q: identifier ? undefined : text || undefined });
+          }}
+          data-testid="teachers-search"
+          aria-label={t('teachers.list.searchPlaceholder')}
+        />
+      </div>
+      <div className="toolbar">
+        <Select<Stage>
+          allowClear
+          className="toolbar-item toolbar-item-small"
+          placeholder={t('teachers.list.allStages')}
+          value={filters.stage}
+          onChange={(value) => setSearch({ stage: value ?? undefined })}
+          options={STAGES.map((value) => ({ value, label: t(`stages.${value}`) }))}
+          aria-label={t('teachers.fields.stage')}
+          data-testid="teachers-stage-filter"
+        />
+        <Select<Employment>
+          allowClear
+          className="toolbar-item toolbar-item-small"
+          placeholder={t('teachers.list.allEmployments')}
+          value={filters.employment}
+          onChange={(value) => setSearch({ employment: value ?? undefined })}
+          options={EMPLOYMENTS.map((value) => ({ value, label: t(`teachers.employments.${value}`) }))}
+          aria-label={t('teachers.fields.employment')}
+        />
+        <Select<TeacherFlag>
+          allowClear
+          className="toolbar-item toolbar-item-small"
+          placeholder={t('teachers.list.allFlags')}
+          value={filters.flag}
+          onChange={(value) => setSearch({ flag: value ?? undefined })}
+          options={TEACHER_FLAGS.map((value) => ({ value, label: t(`teachers.flags.${value}`) }))}
+          aria-label={t('teachers.fields.flags')}
+        />
+        <Select<BackboneLevel>
+          allowClear
+          className="toolbar-item toolbar-item-small"
+          placeholder={t('teachers.list.allBackboneLevels')}
+          value={filters.backboneLevel}
+          onChange={(value) => setSearch({ backbone: value ?? undefined })}
+          options={BACKBONE_LEVELS.map((value) => ({ value, label: t(`teachers.backboneLevels.${value}`) }))}
+          aria-label={t('teachers.fields.backboneLevel')}
+        />
+        <Select<'1' | '0'>
+          allowClear
+          className="toolbar-item toolbar-item-small"
+          placeholder={t('teachers.list.anyAccount')}
+          value={search.account === '1' || search.account === '0' ? search.account : undefined}
+          onChange={(value) => setSearch({ account: value ?? undefined })}
+          options={[
+            { value: '1', label: t('teachers.account.yes') },
+            { value: '0', label: t('teachers.account.no') },
+          ]}
+          aria-label={t('teachers.fields.hasAccount')}
+        />
+        {filtering && (
+          <Button
+            onClick={() => {
+              setQText('');
+              setIdentifierQ(undefined);
+              setSearch({
+                q: undefined,
+                stage: undefined,
+                employment: undefined,
+                flag: undefined,
+                backbone: undefined,
+                account: undefined,
+              });
+            }}
+          >
+            {t('common.clearFilters')}
+          </Button>
+        )}
+      </div>
+      <Table<Teacher>
+        rowKey="id"
+        size="middle"
+        columns={columns}
+        dataSource={list.data?.items}
+        loading={list.isFetching}
+        scroll={{ x: 'max-content' }}
+        data-testid="teachers-table"
+        locale={{
+          emptyText: list.isError ? (
+            <ErrorResult error={list.error} onRetry={() => void list.refetch()} />
+          ) : (
+            <Empty
+              image={Empty.PRESENTED_IMAGE_SIMPLE}
+              description={filtering ? t('common.noMatch') : t('teachers.list.empty')}
+            />
+          ),
+        }}
+        pagination={{
+          current: query.page,
+          pageSize: query.pageSize,
+          total: list.data?.total ?? 0,
+          showSizeChanger: true,
+          showTotal: (total) => t('common.total', { total }),
+          onChange: (page, size) =>
+            setSearch({
+              page: size !== query.pageSize || page === 1 ? undefined : String(page),
+              size: size === DEFAULT_PAGE_SIZE ? undefined : String(size),
+            }),
+        }}
+      />
+      <TeacherFormModal
+        mode="create"
+        open={creating}
+        schoolOptions={unit ? [unit] : []}
+        onClose={() => setCreating(false)}
+        onSaved={() => void queryClient.invalidateQueries({ queryKey: queryKeys.teachers })}
+      />
+    </Card>
+  );
+}
