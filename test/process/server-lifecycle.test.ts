@@ -185,6 +185,7 @@ describe('server lifecycle on the embedded PostgreSQL', () => {
     expect(exit.code).toBe(0);
   }, 90_000);
 
+  // only as root is PostgreSQL run as the separate postgres user, who may be unable to enter the directory
   it.skipIf(process.getuid?.() !== 0)('as root, explains a data directory the postgres user cannot enter', async () => {
     const closed = makeDataDir('peixun-closed-');
     extraDirs.push(closed);
