@@ -64,7 +64,7 @@ const LARGE = 100_000;
 const SMALL_RUNS = 3;
 /** rows of the commit-stage versus COPY comparison, and how often it is repeated */
 const STAGE_ROWS = QUICK ? SMALL : LARGE;
-const STAGE_RUNS = QUICK ? 1 : 2;
+const STAGE_RUNS = 3;
 const SEARCH_TEACHERS = QUICK ? 100_000 : 1_000_000;
 const CITIES = 16;
 const COUNTIES = 100;
@@ -207,13 +207,19 @@ async function setUp(dir: string): Promise<Bench> {
   // the product's embedded settings: durable commits (fsync, synchronous_commit and full_page_writes on)
   const cluster = await startEmbeddedPostgres({ dataDir: dir });
   const adminUrl = cluster.connectionString('postgres');
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE peixun ENCODING 'UTF8' TEMPLATE template0`);
-  await admin.end();
   const url = cluster.connectionString('peixun');
   const pool = createPool(url, 10, 'peixun-roster-bench');
-  await migrate(pool);
+  try {
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE peixun ENCODING 'UTF8' TEMPLATE template0`);
+    await admin.end();
+    await migrate(pool);
+  } catch (e) {
+    await pool.end().catch(() => undefined);
+    await cluster.stop();
+    throw e;
+  }
   const rec = new QueryRecorder();
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: rec.log });
   const secretHex = crypto.randomBytes(32).toString('hex');
@@ -569,14 +575,13 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'peixun-roster-bench-'));
   fs.chmodSync(dir, 0o755); // PostgreSQL runs as the postgres user when we are root
   let bench: Bench | undefined;
-  let stopping = false;
-  const cleanUp = async () => {
-    if (stopping) return;
-    stopping = true;
+  let cleaning: Promise<void> | undefined;
+  // one clean-up, however it is reached (end, error, signal); every caller waits for it to finish
+  const cleanUp = () => (cleaning ??= (async () => {
     await bench?.db.destroy().catch(() => undefined);
     await bench?.cluster.stop().catch(() => undefined);
     fs.rmSync(dir, { recursive: true, force: true });
-  };
+  })());
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       void cleanUp().finally(() => process.exit(130));

@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import ExcelJS from '../../src/services/excel.js';
 import { checkCharacter } from '../../src/domain/id-number.js';
 
 /**
