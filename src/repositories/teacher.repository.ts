@@ -61,6 +61,8 @@ export interface TeacherColumns {
 export interface TeacherFilter {
   /** path prefix: the unit whose teachers are listed (with all units below it) */
   scopePath: string;
+  /** the province of that unit: lets the name index serve a province-wide search */
+  provinceId: number;
   /** only this unit's own teachers, not those of units below */
   orgUnitId?: number;
   q?: { name?: string; idHash?: Buffer; phoneHash?: Buffer };
@@ -88,7 +90,7 @@ const asRow = (r: unknown) => r as TeacherRow;
 
 export function createTeacherRepository(db: Q) {
   function filtered(f: TeacherFilter) {
-    let q = selectTeachers(db).where('t.org_path', 'like', `${escapeLike(f.scopePath)}%`);
+    let q = selectTeachers(db).where('t.province_id', '=', f.provinceId).where('t.org_path', 'like', `${escapeLike(f.scopePath)}%`);
     if (f.orgUnitId !== undefined) q = q.where('t.org_unit_id', '=', f.orgUnitId);
     if (f.q?.idHash) q = q.where('t.id_number_hash', '=', f.q.idHash);
     else if (f.q?.phoneHash) q = q.where('t.phone_hash', '=', f.q.phoneHash);
@@ -110,15 +112,19 @@ export function createTeacherRepository(db: Q) {
   }
 
   return {
-    /** One page in name order, with the number of all matches (window count). */
-    async list(f: TeacherFilter, page: { limit: number; offset: number }): Promise<{ items: TeacherRow[]; total: number }> {
-      const rows = await filtered(f).select(sql<number>`(count(*) OVER ())::int`.as('fullCount'))
-        .orderBy('t.name').orderBy('t.id').limit(page.limit).offset(page.offset).execute();
-      let total = rows[0]?.fullCount ?? 0;
-      if (rows.length === 0 && page.offset > 0) {
-        total = (await filtered(f).clearSelect().select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n;
-      }
-      return { items: rows.map(({ fullCount: _, ...r }) => asRow(r)), total };
+    /**
+     * One page in name order and the number of matches, counted up to `countCap` (a county's
+     * worth): past it the total is a lower bound. Names sort by code point (`~<~`), the order of
+     * teacher_name_idx, so a province-wide name search reads only the page from the index
+     * instead of every teacher whose name starts the same way.
+     */
+    async list(f: TeacherFilter, page: { limit: number; offset: number }, countCap = 10_000): Promise<{ items: TeacherRow[]; total: number; totalCapped: boolean }> {
+      const [rows, counted] = await Promise.all([
+        filtered(f).orderBy(sql`t.name USING ~<~`).orderBy('t.id').limit(page.limit).offset(page.offset).execute(),
+        sql<{ n: number }>`SELECT count(*)::int AS n FROM (${filtered(f).clearSelect().select(sql`1`.as('one')).limit(countCap + 1)}) AS capped`.execute(db),
+      ]);
+      const n = counted.rows[0]!.n;
+      return { items: rows.map(asRow), total: Math.min(n, countCap), totalCapped: n > countCap };
     },
 
     /** Every match in name order, in chunks, for exports of any size. */
@@ -128,9 +134,9 @@ export function createTeacherRepository(db: Q) {
         let q = filtered(f).select(['t.id_number_enc as idNumberEnc', 't.phone_enc as phoneEnc']);
         if (after) {
           const a: { name: string; id: number } = after;
-          q = q.where((eb) => eb.or([eb('t.name', '>', a.name), eb.and([eb('t.name', '=', a.name), eb('t.id', '>', a.id)])]));
+          q = q.where(sql<boolean>`(t.name ~>~ ${a.name} OR (t.name = ${a.name} AND t.id > ${a.id}))`);
         }
-        const rows = await q.orderBy('t.name').orderBy('t.id').limit(chunk).execute();
+        const rows = await q.orderBy(sql`t.name USING ~<~`).orderBy('t.id').limit(chunk).execute();
         if (rows.length === 0) return;
         yield rows as Array<TeacherRow & { idNumberEnc: Buffer; phoneEnc: Buffer | null }>;
         const last = rows[rows.length - 1]!;
@@ -220,14 +226,17 @@ export function createTeacherRepository(db: Q) {
         .where('teacher_id', '=', teacherId).where('org_path', 'like', `${escapeLike(scopePath)}%`).execute();
     },
 
-    /** Teachers who were once posted under `scopePath` and are now elsewhere. */
+    /** Teachers who were once posted under `scopePath` and are now elsewhere: one row each, with their last posting there. */
     async formerList(scopePath: string, page: { limit: number; offset: number }): Promise<{ items: Array<{ id: number; name: string; idNumberMasked: string; lastUnitName: string; startedOn: string; endedOn: string }>; total: number }> {
-      const rows = await db.selectFrom('teacher_posting as p').innerJoin('teacher as t', 't.id', 'p.teacher_id').innerJoin('org_unit as o', 'o.id', 'p.org_unit_id')
-        .select(['t.id', 't.name', 't.id_number_masked as idNumberMasked', 'o.name as lastUnitName', 'p.started_on as startedOn', 'p.ended_on as endedOn', sql<number>`(count(*) OVER ())::int`.as('fullCount')])
-        .where('p.org_path', 'like', `${escapeLike(scopePath)}%`).where('p.ended_on', 'is not', null)
-        .where('t.org_path', 'not like', `${escapeLike(scopePath)}%`)
-        .orderBy('p.ended_on', 'desc').orderBy('t.id').limit(page.limit).offset(page.offset).execute();
-      return { items: rows.map(({ fullCount: _, ...r }) => r as { id: number; name: string; idNumberMasked: string; lastUnitName: string; startedOn: string; endedOn: string }), total: rows[0]?.fullCount ?? 0 };
+      const like = `${escapeLike(scopePath)}%`;
+      const last = db.selectFrom('teacher_posting as p').innerJoin('teacher as t', 't.id', 'p.teacher_id').innerJoin('org_unit as o', 'o.id', 'p.org_unit_id')
+        .distinctOn('t.id')
+        .select(['t.id', 't.name', 't.id_number_masked as idNumberMasked', 'o.name as lastUnitName', 'p.started_on as startedOn', 'p.ended_on as endedOn'])
+        .where('p.org_path', 'like', like).where('p.ended_on', 'is not', null).where('t.org_path', 'not like', like)
+        .orderBy('t.id').orderBy('p.ended_on', 'desc').orderBy('p.id', 'desc');
+      const rows = await db.selectFrom(last.as('x')).selectAll().select(sql<number>`(count(*) OVER ())::int`.as('fullCount'))
+        .orderBy('x.endedOn', 'desc').orderBy('x.id').limit(page.limit).offset(page.offset).execute();
+      return { items: rows.map(({ fullCount: _, ...r }) => ({ ...r, endedOn: r.endedOn! })), total: rows[0]?.fullCount ?? 0 };
     },
   };
 }

@@ -8,6 +8,7 @@ import type { OrgUnitRow } from '../repositories/org-unit.repository.js';
 import type { RequestContext } from './context.js';
 import { createTeacherImportService } from './teacher-import.service.js';
 import { createTeacherService } from './teacher.service.js';
+import { createTeacherRepository } from '../repositories/teacher.repository.js';
 
 let t: TestDatabase;
 let tree: Tree;
@@ -81,6 +82,15 @@ describe('roster import: check first, then all good rows in one transaction', ()
     expect(await codeOf(imports.commit(s1Admin, r.importId, { confirmTransfers: false }))).toBe('IMPORT_NOT_OPEN');
   });
 
+  it('counts matches exactly up to the cap, and says when the total is only a lower bound', async () => {
+    const repo = createTeacherRepository(t.db);
+    const scope = { scopePath: tree.S1.path, provinceId: tree.S1.provinceId };
+    const exact = await repo.list(scope, { limit: 5, offset: 0 });
+    expect(exact).toMatchObject({ total: 20, totalCapped: false });
+    expect(exact.items.map((x) => x.name)).toEqual([...exact.items.map((x) => x.name)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    expect(await repo.list(scope, { limit: 5, offset: 0 }, 12)).toMatchObject({ total: 12, totalCapped: true });
+  });
+
   it('re-importing the same file changes nothing; a changed row updates and is audited field by field', async () => {
     const again = await imports.validate(s1Admin, tree.S1.id, { name: '名册.xlsx', data: await rosterXlsx(people.slice(0, 20)) });
     expect(again.summary).toMatchObject({ unchanged: 20, create: 0, update: 0 });
@@ -119,6 +129,13 @@ describe('roster import: check first, then all good rows in one transaction', ()
     expect(former.items.map((f) => f.name)).toEqual([mover.name]);
     const out = await t.db.selectFrom('audit_log').select(['target_path']).where('action', '=', 'teacher.transfer_out').execute();
     expect(out.map((o) => o.target_path)).toEqual([tree.S1.path]);
+
+    // two postings in the county, then out of it: the county lists the teacher once, with the last school
+    const city = await ctxAt(tree.C1, 'city_admin', 'c1-admin');
+    await teachers.transfer(city, moved!.id, tree.S3.id, '交流轮岗');
+    const county = await teachers.formerList(k1Admin, undefined, { page: 1, pageSize: 10 });
+    expect(county.items.filter((f) => f.id === moved!.id).map((f) => f.lastUnitName)).toEqual(['桦甸市第一中学']);
+    expect(county.total).toBe(county.items.length);
   });
 
   it('refuses a commit when the registry changed since the check, and writes nothing', async () => {

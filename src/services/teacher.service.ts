@@ -146,7 +146,7 @@ export function createTeacherService({ db, env }: ServiceDeps) {
 
   function filterOf(unit: OrgUnitRow, q: TeacherQuery): TeacherFilter {
     const f: TeacherFilter = {
-      scopePath: unit.path, orgUnitId: q.directOnly ? unit.id : undefined, stage: q.stage, subject: q.subject,
+      scopePath: unit.path, provinceId: unit.provinceId, orgUnitId: q.directOnly ? unit.id : undefined, stage: q.stage, subject: q.subject,
       employment: q.employment, flag: q.flag, backboneLevel: q.backboneLevel, hasAccount: q.hasAccount,
     };
     const text = q.q?.trim();

@@ -90,12 +90,13 @@ export const teacherRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
     config: { action: 'teacher.list' },
     schema: {
       tags: ['teachers'], summary: 'Teachers of a unit and the units below it: search by name prefix, full ID number or phone; filter; page',
-      querystring: ListQuery.extend(Paging), response: { 200: z.object({ items: z.array(TeacherOut), total: z.number() }) },
+      querystring: ListQuery.extend(Paging),
+      response: { 200: z.object({ items: z.array(TeacherOut), total: z.number(), totalCapped: z.boolean().describe('true when there are more matches than total (a lower bound)') }) },
     },
   }, async (req) => {
     const { page, pageSize, ...q } = req.query;
     const r = await svc.list(req.ctx, q, { page, pageSize });
-    return { items: r.items.map(presentTeacher), total: r.total };
+    return { items: r.items.map(presentTeacher), total: r.total, totalCapped: r.totalCapped };
   });
 
   app.get('/teachers/former', {

@@ -3,7 +3,7 @@ import type {
   CreateTeacherInput,
   FormerTeacher,
   FormerTeacherQuery,
-  Page,
+  CappedPage, Page,
   Teacher,
   TeacherDetail,
   TeacherImportReport,
@@ -14,7 +14,7 @@ import type {
 } from './types';
 
 export const teachersApi = {
-  list: (query: TeacherQuery) => apiRequest<Page<Teacher>>('/api/teachers', { query: { ...query } }),
+  list: (query: TeacherQuery) => apiRequest<CappedPage<Teacher>>('/api/teachers', { query: { ...query } }),
   former: (query: FormerTeacherQuery) =>
     apiRequest<Page<FormerTeacher>>('/api/teachers/former', { query: { ...query } }),
   /** The filtered list as .xlsx; `full` (identifiers in full) only for the roles allowed to. */

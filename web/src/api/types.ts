@@ -70,6 +70,11 @@ export interface Page<T> {
   total: number;
 }
 
+/** A page whose total may be a lower bound: true when there are more matches than `total`. */
+export interface CappedPage<T> extends Page<T> {
+  totalCapped: boolean;
+}
+
 export interface Items<T> {
   items: T[];
 }

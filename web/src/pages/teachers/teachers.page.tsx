@@ -311,7 +311,7 @@ export default function TeachersPage() {
           pageSize: query.pageSize,
           total: list.data?.total ?? 0,
           showSizeChanger: true,
-          showTotal: (total) => t('common.total', { total }),
+          showTotal: (total) => (list.data?.totalCapped ? t('common.totalAtLeast', { total }) : t('common.total', { total })),
           onChange: (page, size) =>
             setSearch({
               page: size !== query.pageSize || page === 1 ? undefined : String(page),
