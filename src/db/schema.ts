@@ -148,6 +148,7 @@ export interface TeacherImportTable {
   committed_at: Date | null;
   committed_by: number | null;
   result: Json;
+  extra_columns: JsonWithDefault;
 }
 
 export interface TeacherImportRowTable {

@@ -37,6 +37,7 @@ export interface TeacherImportRow {
   totalRows: number;
   summary: ImportSummary;
   errors: Array<{ row: number; column: string; code: string; value?: string }>;
+  extraColumns: string[];
   committedAt: Date | null;
   result: Record<string, number> | null;
 }
@@ -79,10 +80,17 @@ export function createTeacherImportRepository(db: Q) {
       }
     },
 
+    /** The outcome of the check, once every chunk is staged. */
+    async finish(id: number, r: { totalRows: number; summary: ImportSummary; errors: unknown[]; extraColumns: string[] }): Promise<void> {
+      await db.updateTable('teacher_import').set({
+        total_rows: r.totalRows, summary: JSON.stringify(r.summary), errors: JSON.stringify(r.errors), extra_columns: JSON.stringify(r.extraColumns),
+      }).where('id', '=', id).execute();
+    },
+
     async find(id: number): Promise<TeacherImportRow | undefined> {
       const r = await db.selectFrom('teacher_import').select([
         'id', 'province_id as provinceId', 'org_unit_id as orgUnitId', 'org_path as orgPath', 'created_by as createdBy', 'created_at as createdAt',
-        'file_name as fileName', 'status', 'total_rows as totalRows', 'summary', 'errors', 'committed_at as committedAt', 'result',
+        'file_name as fileName', 'status', 'total_rows as totalRows', 'summary', 'errors', 'extra_columns as extraColumns', 'committed_at as committedAt', 'result',
       ]).where('id', '=', id).executeTakeFirst();
       return r as TeacherImportRow | undefined;
     },
@@ -90,7 +98,7 @@ export function createTeacherImportRepository(db: Q) {
     async lockForCommit(id: number): Promise<TeacherImportRow | undefined> {
       const r = await db.selectFrom('teacher_import').select([
         'id', 'province_id as provinceId', 'org_unit_id as orgUnitId', 'org_path as orgPath', 'created_by as createdBy', 'created_at as createdAt',
-        'file_name as fileName', 'status', 'total_rows as totalRows', 'summary', 'errors', 'committed_at as committedAt', 'result',
+        'file_name as fileName', 'status', 'total_rows as totalRows', 'summary', 'errors', 'extra_columns as extraColumns', 'committed_at as committedAt', 'result',
       ]).where('id', '=', id).forUpdate().executeTakeFirst();
       return r as TeacherImportRow | undefined;
     },

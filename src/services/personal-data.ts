@@ -17,16 +17,34 @@ export interface PersonalDataCipher {
 
 const VERSION = 1;
 
+// random nonces are drawn from a pooled buffer: one call to the system's random source per 4,096 values
+let noncePool = Buffer.alloc(0);
+let noncePos = 0;
+function nextNonce(): Buffer {
+  if (noncePos + 12 > noncePool.length) {
+    noncePool = crypto.randomBytes(12 * 4_096);
+    noncePos = 0;
+  }
+  noncePos += 12;
+  return noncePool.subarray(noncePos - 12, noncePos);
+}
+
 export function createPersonalDataCipher(secret: Buffer): PersonalDataCipher {
   const derive = (info: string) => Buffer.from(crypto.hkdfSync('sha256', secret, 'peixun', info, 32));
   const encKey = derive('personal-data-encryption-v1');
   const macKey = derive('personal-data-lookup-v1');
   return {
     encrypt(plain) {
-      const nonce = crypto.randomBytes(12);
+      const nonce = nextNonce();
       const c = crypto.createCipheriv('aes-256-gcm', encKey, nonce);
-      const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
-      return Buffer.concat([Buffer.of(VERSION), nonce, body, c.getAuthTag()]);
+      const body = c.update(plain, 'utf8');
+      c.final();
+      const out = Buffer.allocUnsafe(13 + body.length + 16);
+      out[0] = VERSION;
+      nonce.copy(out, 1);
+      body.copy(out, 13);
+      c.getAuthTag().copy(out, 13 + body.length);
+      return out;
     },
     decrypt(stored) {
       if (stored.length < 29 || stored[0] !== VERSION) throw new Error('unknown personal-data ciphertext version');

@@ -97,15 +97,45 @@ function rowOf(values: Cell[], map: Map<number, RosterColumnKey>): RawRosterRow 
   return any ? raw : null;
 }
 
+export interface RosterReadOptions {
+  maxRows: number;
+  maxUnpacked: number;
+  needSchool: boolean;
+  /** rows handed to the consumer at a time */
+  chunkSize?: number;
+}
+
+type Rows = RosterFile['rows'];
+
+function tooMany(max: number): AppError {
+  return new AppError('IMPORT_TOO_MANY_ROWS', { params: { max }, details: { max } });
+}
+
+function missingError(sheet: string | null, missing: RosterColumnKey[]): AppError {
+  return new AppError('IMPORT_MISSING_COLUMNS', { details: { sheet, missing }, params: { columns: missing.map((k) => ROSTER_COLUMNS.find((c) => c.key === k)!.zh).join('、') } });
+}
+
 /**
  * Reads a roster from an .xlsx (first sheet with a roster header in its first 10 rows) or a
- * .csv. `needSchool`: the upload is above school level, so each row must name its school.
+ * .csv, handing the rows to `onRows` in chunks as they are read, so a large file is never held
+ * as rows all at once. `needSchool`: the upload is above school level, so each row must name its
+ * school. Errors thrown by `onRows` pass through unchanged.
  */
-export async function readRoster(buf: Buffer, fileName: string, opts: { maxRows: number; maxUnpacked: number; needSchool: boolean }): Promise<RosterFile> {
+export async function readRosterInChunks(buf: Buffer, fileName: string, opts: RosterReadOptions, onRows: (rows: Rows) => Promise<void>): Promise<Omit<RosterFile, 'rows'> & { total: number }> {
+  const chunkSize = opts.chunkSize ?? 5_000;
   const isCsv = /\.(csv|txt)$/i.test(fileName) || (buf.length > 0 && buf.readUInt32LE(0) !== 0x04034b50 && !/\.xlsx$/i.test(fileName));
-  if (isCsv) return readCsv(buf, opts);
+  if (isCsv) return readCsv(buf, opts, chunkSize, onRows);
   checkZip(buf, opts.maxUnpacked);
   const sheetsSeen: string[] = [];
+  const consumerFailed = new WeakSet<object>();
+  const deliver = async (rows: Rows) => {
+    try {
+      await onRows(rows);
+    } catch (e) {
+      if (typeof e === 'object' && e !== null) consumerFailed.add(e);
+      throw e;
+    }
+  };
   try {
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(buf), {
       sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit', entries: 'emit',
@@ -114,7 +144,8 @@ export async function readRoster(buf: Buffer, fileName: string, opts: { maxRows:
       const name = (ws as unknown as { name?: string }).name ?? `Sheet${sheetsSeen.length + 1}`;
       sheetsSeen.push(name);
       let header: ReturnType<typeof headerMap> = null;
-      const rows: RosterFile['rows'] = [];
+      let chunk: Rows = [];
+      let total = 0;
       for await (const row of ws as unknown as AsyncIterable<XL.Row>) {
         const values = (row.values as XL.CellValue[]).map(cellValue);
         if (!header) {
@@ -122,22 +153,36 @@ export async function readRoster(buf: Buffer, fileName: string, opts: { maxRows:
           header = headerMap(values);
           if (header) {
             const missing = missingColumns(header.map, opts.needSchool);
-            if (missing.length) throw new AppError('IMPORT_MISSING_COLUMNS', { details: { sheet: name, missing }, params: { columns: missing.map((k) => ROSTER_COLUMNS.find((c) => c.key === k)!.zh).join('、') } });
+            if (missing.length) throw missingError(name, missing);
           }
           continue;
         }
         const raw = rowOf(values, header.map);
         if (!raw) continue;
-        if (rows.length >= opts.maxRows) throw new AppError('IMPORT_TOO_MANY_ROWS', { params: { max: opts.maxRows } });
-        rows.push({ rowNo: row.number, raw });
+        if (++total > opts.maxRows) throw tooMany(opts.maxRows);
+        chunk.push({ rowNo: row.number, raw });
+        if (chunk.length >= chunkSize) {
+          await deliver(chunk);
+          chunk = [];
+        }
       }
-      if (header) return { sheetName: name, rows, extraColumns: header.extra };
+      if (header) {
+        if (chunk.length) await deliver(chunk);
+        return { sheetName: name, extraColumns: header.extra, total };
+      }
     }
   } catch (e) {
-    if (e instanceof AppError) throw e;
+    if (e instanceof AppError || (typeof e === 'object' && e !== null && consumerFailed.has(e))) throw e;
     throw new AppError('IMPORT_FILE_UNREADABLE', { details: { reason: 'corrupt' }, cause: e });
   }
   throw new AppError('IMPORT_NO_ROSTER_SHEET', { details: { sheets: sheetsSeen.slice(0, 20) } });
+}
+
+/** The whole roster at once (small files, tests). */
+export async function readRoster(buf: Buffer, fileName: string, opts: RosterReadOptions): Promise<RosterFile> {
+  const rows: Rows = [];
+  const info = await readRosterInChunks(buf, fileName, opts, async (chunk) => { rows.push(...chunk); });
+  return { sheetName: info.sheetName, rows, extraColumns: info.extraColumns };
 }
 
 /** UTF-8 (with or without BOM), UTF-16 with BOM, or else GB18030 (a superset of GBK and GB2312). */
@@ -177,21 +222,27 @@ export function parseCsv(text: string): string[][] {
   return rows;
 }
 
-function readCsv(buf: Buffer, opts: { maxRows: number; needSchool: boolean }): RosterFile {
+async function readCsv(buf: Buffer, opts: { maxRows: number; needSchool: boolean }, chunkSize: number, onRows: (rows: Rows) => Promise<void>): Promise<Omit<RosterFile, 'rows'> & { total: number }> {
   const rows = parseCsv(decodeText(buf));
   for (let h = 0; h < Math.min(10, rows.length); h++) {
     const header = headerMap(rows[h]!);
     if (!header) continue;
     const missing = missingColumns(header.map, opts.needSchool);
-    if (missing.length) throw new AppError('IMPORT_MISSING_COLUMNS', { details: { sheet: null, missing }, params: { columns: missing.map((k) => ROSTER_COLUMNS.find((c) => c.key === k)!.zh).join('、') } });
-    const out: RosterFile['rows'] = [];
+    if (missing.length) throw missingError(null, missing);
+    let chunk: Rows = [];
+    let total = 0;
     for (let r = h + 1; r < rows.length; r++) {
       const raw = rowOf(rows[r]!, header.map);
       if (!raw) continue;
-      if (out.length >= opts.maxRows) throw new AppError('IMPORT_TOO_MANY_ROWS', { params: { max: opts.maxRows } });
-      out.push({ rowNo: r + 1, raw });
+      if (++total > opts.maxRows) throw tooMany(opts.maxRows);
+      chunk.push({ rowNo: r + 1, raw });
+      if (chunk.length >= chunkSize) {
+        await onRows(chunk);
+        chunk = [];
+      }
     }
-    return { sheetName: null, rows: out, extraColumns: header.extra };
+    if (chunk.length) await onRows(chunk);
+    return { sheetName: null, extraColumns: header.extra, total };
   }
   throw new AppError('IMPORT_NO_ROSTER_SHEET', { details: { sheets: [] } });
 }

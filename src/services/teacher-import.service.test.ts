@@ -157,6 +157,19 @@ describe('roster import: check first, then all good rows in one transaction', ()
     expect(r.errors.map((e) => `${e.row}:${e.column}:${e.code}`)).toEqual(['3:school:school_unknown', '4:school:required']);
   });
 
+  it('finds a repeated ID number across chunks of a large file, and keeps the ignored columns with the upload', async () => {
+    const many = makeRoster(6_000, { seed: 13, offset: 20_000 });
+    const file = await rosterXlsx(many, { extraRows: [['王芳', many[0]!.idNumber, '', '', '', '', '小学', '', '', '', '在编', '', '']] });
+    const r = await imports.validate(s1Admin, tree.S1.id, { name: 'big.xlsx', data: file });
+    expect(r.summary).toMatchObject({ total: 6_001, create: 6_000, error: 1 });
+    expect(r.errors).toEqual([{ row: 6_002, column: 'idNumber', code: 'duplicate_in_file', value: '2' }]);
+    await imports.discard(s1Admin, r.importId);
+
+    const csv = Buffer.from('姓名,证件号码,学段,用工类型,备注\r\n王芳,220282198503120024,小学,在编,调入\r\n', 'utf8');
+    const withExtra = await imports.validate(s1Admin, tree.S1.id, { name: 'extra.csv', data: csv });
+    expect((await imports.get(s1Admin, withExtra.importId)).extraColumns).toEqual(['备注']);
+  }, 60_000);
+
   it('keeps uploads of another county out of sight', async () => {
     const r = await imports.validate(k1Admin, tree.K1.id, { name: 'k.xlsx', data: await rosterXlsx([{ ...makeRoster(1, { offset: 7_000 })[0]!, school: '桦甸市第一中学' }]) });
     expect(await codeOf(imports.get(k2Admin, r.importId))).toBe('NOT_FOUND');

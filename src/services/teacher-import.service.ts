@@ -1,8 +1,9 @@
 import crypto from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { AppError, notFoundDenied } from '../errors/app-error.js';
 import { isAdmin } from '../domain/org-tree.js';
-import { checkRosterRow, type CheckedRow, type RowError } from '../domain/roster-row.js';
+import type { DB } from '../db/schema.js';
+import { checkRosterRow, type RawRosterRow, type RowError } from '../domain/roster-row.js';
 import { diffTeacher } from '../domain/teacher.js';
 import { quotable } from '../domain/text.js';
 import { can } from '../policies/access.policy.js';
@@ -12,13 +13,14 @@ import { createTeacherRepository } from '../repositories/teacher.repository.js';
 import { auditedWrite, auditRefusal } from './audit.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
 import { personalDataCipher } from './personal-data.js';
-import { readRoster, rosterTemplate } from './roster-file.js';
+import { readRosterInChunks, rosterTemplate } from './roster-file.js';
 import { comparable, toColumns } from './teacher.service.js';
 
 export const MAX_ROSTER_ROWS = 200_000;
 /** row errors kept with an import (the file may have many more; the count is always exact) */
 const MAX_KEPT_ERRORS = 5_000;
-const LOOKUP_CHUNK = 10_000;
+/** rows checked, encrypted and staged at a time: bounds the memory of a large upload */
+const CHUNK_ROWS = 5_000;
 
 export interface ImportReport {
   importId: number;
@@ -74,10 +76,10 @@ export function createTeacherImportService({ db, env }: ServiceDeps) {
     return { byName, byCode };
   }
 
-  async function report(imp: TeacherImportRow, extraColumns: string[] = []): Promise<ImportReport> {
+  async function report(imp: TeacherImportRow): Promise<ImportReport> {
     const transfers = imp.status === 'validated' ? await imports.stagedTransfers(imp.id, 500) : [];
     return {
-      importId: imp.id, status: imp.status, fileName: imp.fileName, summary: imp.summary, errors: imp.errors as RowError[], extraColumns,
+      importId: imp.id, status: imp.status, fileName: imp.fileName, summary: imp.summary, errors: imp.errors as RowError[], extraColumns: imp.extraColumns,
       transfers: transfers.map(({ fromPath: _, ...t }) => t), result: imp.result,
     };
   }
@@ -96,90 +98,85 @@ export function createTeacherImportService({ db, env }: ServiceDeps) {
       const actor = requireActor(ctx);
       const unit = await unitFor(ctx, unitId, 'teacher_import.validate');
       const needSchool = unit.kind !== 'school';
-      const meta = { action: 'teacher_import.validate', targetType: 'org_unit', targetId: unit.id, targetPath: unit.path, targetLabel: unit.name, details: { file: quotable(file.name, 100) } as Record<string, unknown> };
-      let parsed;
-      try {
-        parsed = await readRoster(file.data, file.name, { maxRows: MAX_ROSTER_ROWS, maxUnpacked: env.PEIXUN_IMPORT_MAX_UNPACKED_MB * 1_048_576, needSchool });
-      } catch (e) {
-        return auditRefusal(db, ctx, meta, e);
-      }
       const schools = needSchool ? await schoolIndex(unit) : null;
+      const cipher = personalDataCipher(env);
       const now = new Date();
       const errors: RowError[] = [];
-      let errorRows = 0;
-      const good: Array<CheckedRow & { school: string | null; unit: { id: number; path: string } }> = [];
+      const summary: ImportSummary = { total: 0, create: 0, update: 0, unchanged: 0, transfer: 0, error: 0 };
       const firstRowOfId = new Map<string, number>();
-      for (const { rowNo, raw } of parsed.rows) {
-        const r = checkRosterRow(raw, rowNo, now);
-        const rowErrors: RowError[] = r.ok ? [] : r.errors;
-        let dest: { id: number; path: string } | undefined = needSchool ? undefined : { id: unit.id, path: unit.path };
-        if (r.ok) {
-          const s = r.row.school;
-          if (needSchool) {
-            if (!s) rowErrors.push({ row: rowNo, column: 'school', code: 'required' });
-            else {
-              const hit = schools!.byCode.get(s) ?? schools!.byName.get(s);
-              if (hit === 'ambiguous') rowErrors.push({ row: rowNo, column: 'school', code: 'school_ambiguous', value: quotable(s, 40) });
-              else if (!hit) rowErrors.push({ row: rowNo, column: 'school', code: 'school_unknown', value: quotable(s, 40) });
-              else dest = hit;
+      const meta = { action: 'teacher_import.validate', targetType: 'teacher_import', targetPath: unit.path, targetLabel: unit.name, details: { file: quotable(file.name, 100) } as Record<string, unknown> };
+
+      /** Checks one chunk of rows, encrypts the good ones, compares them with the registry and stages them. */
+      async function chunk(trx: Transaction<DB>, importId: number, rows: Array<{ rowNo: number; raw: RawRosterRow }>): Promise<void> {
+        const staged: StagedRow[] = [];
+        for (const { rowNo, raw } of rows) {
+          summary.total++;
+          const r = checkRosterRow(raw, rowNo, now);
+          const rowErrors: RowError[] = r.ok ? [] : r.errors;
+          let dest: { id: number; path: string } | undefined = needSchool ? undefined : { id: unit.id, path: unit.path };
+          if (r.ok) {
+            const s = r.row.school;
+            if (needSchool) {
+              if (!s) rowErrors.push({ row: rowNo, column: 'school', code: 'required' });
+              else {
+                const hit = schools!.byCode.get(s) ?? schools!.byName.get(s);
+                if (hit === 'ambiguous') rowErrors.push({ row: rowNo, column: 'school', code: 'school_ambiguous', value: quotable(s, 40) });
+                else if (!hit) rowErrors.push({ row: rowNo, column: 'school', code: 'school_unknown', value: quotable(s, 40) });
+                else dest = hit;
+              }
+            } else if (s && s !== unit.name && s !== unit.code) {
+              rowErrors.push({ row: rowNo, column: 'school', code: 'school_mismatch', value: quotable(s, 40) });
             }
-          } else if (s && s !== unit.name && s !== unit.code) {
-            rowErrors.push({ row: rowNo, column: 'school', code: 'school_mismatch', value: quotable(s, 40) });
+            const first = firstRowOfId.get(r.row.fields.idNumber);
+            if (first !== undefined) rowErrors.push({ row: rowNo, column: 'idNumber', code: 'duplicate_in_file', value: String(first) });
+            else firstRowOfId.set(r.row.fields.idNumber, rowNo);
           }
-          const first = firstRowOfId.get(r.row.fields.idNumber);
-          if (first !== undefined) rowErrors.push({ row: rowNo, column: 'idNumber', code: 'duplicate_in_file', value: String(first) });
-          else firstRowOfId.set(r.row.fields.idNumber, rowNo);
+          if (rowErrors.length || !r.ok) {
+            summary.error++;
+            for (const e of rowErrors) if (errors.length < MAX_KEPT_ERRORS) errors.push(e);
+            continue;
+          }
+          staged.push({ ...toColumns(r.row.fields, cipher), row_no: rowNo, action: 'create', teacher_id: null, org_unit_id: dest!.id, org_path: dest!.path, changes: null });
         }
-        if (rowErrors.length) {
-          errorRows++;
-          for (const e of rowErrors) if (errors.length < MAX_KEPT_ERRORS) errors.push(e);
-          continue;
+        // compare with the registry, by the keyed hash of the ID number
+        const existing = new Map((await createTeacherRepository(trx).findByIdHashes(staged.map((x) => x.id_number_hash))).map((t) => [t.id_number_hash.toString('hex'), t]));
+        const toStage: StagedRow[] = [];
+        for (const x of staged) {
+          const t = existing.get(x.id_number_hash.toString('hex'));
+          if (t) {
+            x.teacher_id = t.id;
+            const changes = diffTeacher(comparable(t), comparable(x));
+            if (t.org_unit_id !== x.org_unit_id) {
+              x.action = 'transfer';
+              x.changes = { ...changes, orgUnitId: { from: t.org_unit_id, to: x.org_unit_id } };
+            } else if (Object.keys(changes).length) {
+              x.action = 'update';
+              x.changes = changes;
+            } else x.action = 'unchanged';
+          }
+          summary[x.action]++;
+          if (x.action !== 'unchanged') toStage.push(x);
         }
-        if (r.ok) good.push({ ...r.row, unit: dest! });
+        await createTeacherImportRepository(trx).stageRows(importId, toStage);
       }
 
-      const cipher = personalDataCipher(env);
-      const staged: StagedRow[] = good.map((g) => ({
-        ...toColumns(g.fields, cipher), row_no: g.row, action: 'create', teacher_id: null, org_unit_id: g.unit.id, org_path: g.unit.path, changes: null,
-      }));
-      // compare with the registry, by the keyed hash of the ID number
-      const teachers = createTeacherRepository(db);
-      const existing = new Map<string, Awaited<ReturnType<typeof teachers.findByIdHashes>>[number]>();
-      for (let i = 0; i < staged.length; i += LOOKUP_CHUNK) {
-        for (const t of await teachers.findByIdHashes(staged.slice(i, i + LOOKUP_CHUNK).map((s) => s.id_number_hash))) existing.set(t.id_number_hash.toString('hex'), t);
-      }
-      const summary: ImportSummary = { total: parsed.rows.length, create: 0, update: 0, unchanged: 0, transfer: 0, error: errorRows };
-      const toStage: StagedRow[] = [];
-      for (const s of staged) {
-        const t = existing.get(s.id_number_hash.toString('hex'));
-        if (t) {
-          s.teacher_id = t.id;
-          const changes = diffTeacher(comparable(t), comparable(s));
-          if (t.org_unit_id !== s.org_unit_id) {
-            s.action = 'transfer';
-            s.changes = { ...changes, orgUnitId: { from: t.org_unit_id, to: s.org_unit_id } };
-          } else if (Object.keys(changes).length) {
-            s.action = 'update';
-            s.changes = changes;
-          } else s.action = 'unchanged';
-        }
-        summary[s.action]++;
-        if (s.action !== 'unchanged') toStage.push(s);
-      }
-      errors.sort((a, b) => a.row - b.row);
-
-      const importId = await auditedWrite(db, ctx, { ...meta, targetType: 'teacher_import', details: { ...meta.details, summary } }, async (trx, m) => {
+      // one transaction: the upload is recorded with all its staged rows, or (bad file) not at all
+      const importId = await auditedWrite(db, ctx, meta, async (trx, m) => {
         const repo = createTeacherImportRepository(trx);
         const id = await repo.insert({
           provinceId: unit.provinceId, orgUnitId: unit.id, orgPath: unit.path, createdBy: actor.userId, fileName: quotable(file.name, 200) || 'upload',
-          fileSha256: crypto.createHash('sha256').update(file.data).digest(), totalRows: parsed.rows.length, summary, errors,
+          fileSha256: crypto.createHash('sha256').update(file.data).digest(), totalRows: 0, summary, errors: [],
         });
-        await repo.stageRows(id, toStage);
         m.targetId = id;
+        const info = await readRosterInChunks(file.data, file.name, {
+          maxRows: MAX_ROSTER_ROWS, maxUnpacked: env.PEIXUN_IMPORT_MAX_UNPACKED_MB * 1_048_576, needSchool, chunkSize: CHUNK_ROWS,
+        }, (rows) => chunk(trx, id, rows));
+        errors.sort((a, b) => a.row - b.row);
+        await repo.finish(id, { totalRows: summary.total, summary, errors, extraColumns: info.extraColumns });
+        m.details = { ...m.details, summary };
         return id;
       });
-      const imp = (await imports.find(importId))!;
-      return report(imp, parsed.extraColumns);
+      return report((await imports.find(importId))!);
     },
 
     async get(ctx: RequestContext, id: number): Promise<ImportReport> {
