@@ -341,6 +341,40 @@ const MATRIX: Entry[] = [
     request: async (c) => ({ method: 'POST', url: `/api/teacher-imports/${await importAt(c)}/discard` }),
   },
   {
+    route: 'POST /api/org-units/:id/activation-codes', about: 'unit', rule: { allow: TEACHER_READERS, refused: STAFF },
+    request: (c) => ({ method: 'POST', url: `/api/org-units/${c.target.id}/activation-codes`, payload: { teacherIds: [teacherAtSchool.get(schoolUnder(c.target).id)!] } }),
+    verify: (b) => (((b as { items?: Array<{ code: string }> }).items ?? []).length === 1 ? null : 'no code issued'),
+  },
+  {
+    route: 'POST /api/teachers/:id/reset-activation', about: 'unit', rule: { allow: TEACHER_READERS, refused: STAFF },
+    // a teacher of its own, so no matrix account loses its password
+    request: async (c) => ({ method: 'POST', url: `/api/teachers/${await seedTeacher(schoolUnder(c.target, c.relation === 'parent' ? c.own : undefined))}/reset-activation` }),
+    verify: (b) => (typeof json(b)['item']?.['code'] === 'string' ? null : 'no code'),
+  },
+  {
+    route: 'GET /api/me/teacher', about: 'self', rule: { allow: { teacher: OWN } },
+    request: () => ({ method: 'GET', url: '/api/me/teacher' }),
+    verify: (b) => (json(b)['teacher']?.['id'] === teacherAtSchool.get(tree.S1.id) ? null : 'another teacher answered'),
+  },
+  {
+    route: 'POST /api/me/teacher/corrections', about: 'self', rule: { allow: { teacher: OWN } },
+    request: (c) => ({ method: 'POST', url: '/api/me/teacher/corrections', payload: { field: 'subject', proposed: `学科${c.seq}`, reason: '矩阵更正' } }),
+  },
+  {
+    route: 'GET /api/teacher-corrections', about: 'unit', rule: { allow: TEACHER_READERS, refused: STAFF },
+    request: (c) => ({ method: 'GET', url: `/api/teacher-corrections?orgUnitId=${c.target.id}` }),
+  },
+  {
+    route: 'POST /api/teacher-corrections/:id/decide', about: 'unit', rule: { allow: TEACHER_READERS, refused: STAFF },
+    request: async (c) => {
+      const teacher = await t.db.selectFrom('teacher').select(['id', 'province_id', 'org_path']).where('id', '=', teacherOf(c)).executeTakeFirstOrThrow();
+      const { id } = await t.db.insertInto('teacher_correction').values({ teacher_id: teacher.id, province_id: teacher.province_id, org_path: teacher.org_path, field: 'title', proposed: '一级教师', reason: '矩阵' })
+        .returning('id').executeTakeFirstOrThrow();
+      return { method: 'POST', url: `/api/teacher-corrections/${id}/decide`, payload: { accept: false, note: '矩阵' } };
+    },
+    verify: (b) => (json(b)['correction']?.['status'] === 'rejected' ? null : 'not decided'),
+  },
+  {
     // not required by the coverage check (auth routes are exempt), listed because every role must reach it
     route: 'GET /api/auth/me', about: 'self', rule: { allow: forRoles(ROLES, OWN) },
     request: () => ({ method: 'GET', url: '/api/auth/me' }),
@@ -374,6 +408,8 @@ beforeAll(async () => {
     }
   }
   for (const k of SCHOOLS) teacherAtSchool.set(tree[k].id, await seedTeacher(tree[k]));
+  // the matrix's teacher account is the teacher of S1
+  await createTeacherRepository(t.db).linkUser(teacherAtSchool.get(tree.S1.id)!, userIds.get('teacher')!);
   const services = createServices({ db: t.db, env: t.env });
   app = await buildApp({
     services, db: t.db, env: t.env, databaseMode: 'external', logger: false, serveWeb: false,

@@ -20,6 +20,7 @@ import { auditLogRoutes } from './routes/audit-log.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { orgUnitRoutes } from './routes/org-unit.routes.js';
+import { teacherAccountRoutes } from './routes/teacher-account.routes.js';
 import { teacherRoutes } from './routes/teacher.routes.js';
 import { userRoutes } from './routes/user.routes.js';
 
@@ -142,6 +143,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(auditLogRoutes, { prefix: '/api', services });
   await app.register(apiTokenRoutes, { prefix: '/api', services });
   await app.register(teacherRoutes, { prefix: '/api', services });
+  await app.register(teacherAccountRoutes, { prefix: '/api', services });
   app.get('/api/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
   const serveWeb = opts.serveWeb ?? fs.existsSync(path.join(WEB_DIST, 'index.html'));

@@ -10,7 +10,12 @@ import type { SessionWithUser } from '../repositories/session.repository.js';
 import { appendAudit, auditedWrite, auditRefusal } from './audit.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
 import { lookupCaches } from './lookup-cache.js';
+import { personalDataCipher } from './personal-data.js';
+import { maskIdNumber, normaliseIdNumber } from '../domain/id-number.js';
+import { createTeacherRepository } from '../repositories/teacher.repository.js';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './password-hasher.js';
+
+const ID_NUMBER = /^[0-9]{17}[0-9Xx]$/;
 
 export const sha256 = (s: string): Buffer => crypto.createHash('sha256').update(s).digest();
 const randomToken = (bytes = 32): string => crypto.randomBytes(bytes).toString('base64url');
@@ -49,12 +54,19 @@ export function createAuthService({ db, env }: ServiceDeps) {
     };
   }
 
+  async function userOfIdNumber(typed: string) {
+    const t = await createTeacherRepository(db).findByIdHash(personalDataCipher(env).lookupHash(normaliseIdNumber(typed)));
+    return t?.userId ? users.findById(t.userId) : undefined;
+  }
+
   return {
     me,
 
     async login(ctx: RequestContext, username: string, password: string): Promise<{ sessionToken: string; csrfToken: string; user: Me }> {
-      const meta = { action: 'auth.login', targetType: 'user', targetLabel: username.slice(0, 60) };
-      const user = await users.findByUsername(username);
+      // teachers log in with their ID number; it never reaches the audit log in clear
+      const byIdNumber = ID_NUMBER.test(username);
+      const meta = { action: 'auth.login', targetType: 'user', targetLabel: byIdNumber ? maskIdNumber(normaliseIdNumber(username)) : username.slice(0, 60) };
+      const user = byIdNumber ? await userOfIdNumber(username) : await users.findByUsername(username);
       if (!user) {
         await verifyAgainstDummy(password);
         return auditRefusal(db, ctx, meta, new AppError('AUTH_INVALID_CREDENTIALS'));

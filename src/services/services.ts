@@ -5,6 +5,7 @@ import { createAuthService } from './auth.service.js';
 import { createDemoSeedService } from './demo-seed.service.js';
 import { createDivisionImportService } from './division-import.service.js';
 import { createOrgUnitService } from './org-unit.service.js';
+import { createTeacherAccountService } from './teacher-account.service.js';
 import { createTeacherImportService } from './teacher-import.service.js';
 import { createTeacherService } from './teacher.service.js';
 import { createUserService } from './user.service.js';
@@ -21,6 +22,7 @@ export function createServices(deps: ServiceDeps) {
     demo: createDemoSeedService(deps),
     teachers: createTeacherService(deps),
     teacherImports: createTeacherImportService(deps),
+    teacherAccounts: createTeacherAccountService(deps),
   };
 }
 

@@ -24,7 +24,7 @@ export const TeacherOut = z.object({
   hasAccount: z.boolean(), createdAt: z.string(), updatedAt: z.string(),
 });
 
-function presentTeacher(t: TeacherRow): z.infer<typeof TeacherOut> {
+export function presentTeacher(t: TeacherRow): z.infer<typeof TeacherOut> {
   return {
     id: t.id, orgUnitId: t.orgUnitId, orgUnitName: t.orgUnitName, name: t.name, idType: t.idType, idNumberMasked: t.idNumberMasked,
     gender: t.gender, birthDate: t.birthDate, phoneMasked: t.phoneMasked, stage: t.stage, subject: t.subject, title: t.title,
@@ -63,7 +63,7 @@ const PatchBody = z.object(Object.fromEntries(Object.entries(TeacherBody.shape).
   .transform((b) => Object.fromEntries(Object.entries(b).filter(([, v]) => v !== undefined)));
 
 const Permissions = z.object({ canEdit: z.boolean(), canUnmask: z.boolean(), canTransfer: z.boolean() });
-const Posting = z.object({ orgUnitId: z.number(), orgUnitName: z.string(), startedOn: z.string(), endedOn: z.string().nullable(), reason: z.string().nullable() });
+export const Posting = z.object({ orgUnitId: z.number(), orgUnitName: z.string(), startedOn: z.string(), endedOn: z.string().nullable(), reason: z.string().nullable() });
 
 const RowErrorOut = z.object({ row: z.number(), column: z.string(), code: z.string(), value: z.string().optional(), message: z.string() });
 export const ImportOut = z.object({

@@ -1,0 +1,279 @@
+import crypto from 'node:crypto';
+import { sql } from 'kysely';
+import { AppError, notFoundDenied } from '../errors/app-error.js';
+import { normaliseIdNumber } from '../domain/id-number.js';
+import { isAdmin } from '../domain/org-tree.js';
+import { passwordProblem } from '../domain/password.js';
+import { can } from '../policies/access.policy.js';
+import { createOrgUnitRepository } from '../repositories/org-unit.repository.js';
+import { createSessionRepository } from '../repositories/session.repository.js';
+import { createTeacherRepository, type TeacherRow } from '../repositories/teacher.repository.js';
+import { createUserRepository } from '../repositories/user.repository.js';
+import { appendAudit, auditedWrite, auditRefusal } from './audit.js';
+import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
+import { lookupCaches } from './lookup-cache.js';
+import { hashPassword, verifyAgainstDummy } from './password-hasher.js';
+import { personalDataCipher } from './personal-data.js';
+import { createTeacherService, type TeacherInput } from './teacher.service.js';
+
+/** No 0/O, 1/I/L: codes are read off paper and typed on phones. */
+const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+const CODE_LENGTH = 8;
+export const ACTIVATION_DAYS = 30;
+/** failed activations of one teacher within the window before further tries are refused */
+const MAX_FAILURES = 5;
+const FAILURE_WINDOW_MINUTES = 15;
+
+/** Fields a teacher may ask to have corrected (PIPL Art. 46). */
+export const CORRECTABLE_FIELDS = ['name', 'idNumber', 'gender', 'birthDate', 'phone', 'stage', 'subject', 'title', 'teachingStartYear', 'employment'] as const;
+export type CorrectableField = (typeof CORRECTABLE_FIELDS)[number];
+const SECRET_FIELDS: ReadonlySet<CorrectableField> = new Set(['idNumber', 'phone']);
+
+export interface ActivationCode {
+  teacherId: number;
+  name: string;
+  idNumberMasked: string;
+  orgUnitName: string;
+  code: string;
+  expiresAt: Date;
+  hadAccount: boolean;
+}
+
+export interface CorrectionRow {
+  id: number;
+  teacherId: number;
+  teacherName: string;
+  orgUnitName: string;
+  field: CorrectableField;
+  /** the value asked for; null for identifiers, which stay encrypted until an admin accepts */
+  proposed: string | null;
+  proposedHidden: boolean;
+  reason: string;
+  status: 'open' | 'accepted' | 'rejected';
+  createdAt: Date;
+  decidedAt: Date | null;
+  decisionNote: string | null;
+}
+
+const codeHash = (code: string) => crypto.createHash('sha256').update(`activation:${code}`).digest();
+
+export function newActivationCode(): string {
+  return Array.from({ length: CODE_LENGTH }, () => CODE_ALPHABET[crypto.randomInt(CODE_ALPHABET.length)]).join('');
+}
+
+/** Typed codes: case, spaces and hyphens do not matter. */
+export function normaliseCode(typed: string): string {
+  return typed.normalize('NFKC').toUpperCase().replace(/[\s-]/g, '');
+}
+
+/**
+ * Teacher accounts without passwords handed out in bulk: the school prints one-time activation
+ * codes; a teacher activates with ID number + code and chooses a password, then logs in with the
+ * ID number. Also the teacher's own record and their requests to correct it.
+ */
+export function createTeacherAccountService(deps: ServiceDeps) {
+  const { db, env } = deps;
+  const teachers = createTeacherRepository(db);
+  const units = createOrgUnitRepository(db);
+  const cipher = () => personalDataCipher(env);
+  const teacherService = createTeacherService(deps);
+
+  async function requireAdminAt(ctx: RequestContext, path: string, action: string, target: { type: string; id: number }) {
+    const actor = requireActor(ctx);
+    if (!isAdmin(actor.role)) return auditRefusal(db, ctx, { action, targetPath: actor.orgPath }, new AppError('FORBIDDEN'));
+    if (!can(actor, 'org.read', { path })) return auditRefusal(db, ctx, { action, targetType: target.type, targetId: target.id }, notFoundDenied());
+    if (!can(actor, 'teacher.manage', { path })) return auditRefusal(db, ctx, { action, targetType: target.type, targetId: target.id, targetPath: path }, new AppError('FORBIDDEN'));
+    return actor;
+  }
+
+  async function ownTeacher(ctx: RequestContext, action: string): Promise<TeacherRow> {
+    const actor = requireActor(ctx);
+    const t = actor.role === 'teacher' ? await teachers.findByUserId(actor.userId) : undefined;
+    if (!t) return auditRefusal(db, ctx, { action, targetPath: actor.orgPath }, new AppError('FORBIDDEN'));
+    return t;
+  }
+
+  return {
+    /**
+     * New codes for the teachers of a unit (and below) who have no account yet, or for the named
+     * teachers; a new code replaces the previous one. The codes are shown once: only their hashes
+     * are kept.
+     */
+    async issueCodes(ctx: RequestContext, orgUnitId: number, teacherIds?: number[]): Promise<ActivationCode[]> {
+      const unit = await units.findById(orgUnitId);
+      if (!unit) throw new AppError('NOT_FOUND');
+      await requireAdminAt(ctx, unit.path, 'teacher.issue_activation', { type: 'org_unit', id: unit.id });
+      const expiresAt = new Date(Date.now() + ACTIVATION_DAYS * 86_400_000);
+      return auditedWrite(db, ctx, { action: 'teacher.issue_activation', targetType: 'org_unit', targetId: unit.id, targetPath: unit.path, targetLabel: unit.name }, async (trx, meta) => {
+        let q = trx.selectFrom('teacher as t').innerJoin('org_unit as o', 'o.id', 't.org_unit_id')
+          .select(['t.id', 't.name', 't.id_number_masked as idNumberMasked', 'o.name as orgUnitName', 't.user_id as userId'])
+          .where('t.province_id', '=', unit.provinceId).where('t.org_path', 'like', `${unit.path}%`);
+        q = teacherIds?.length ? q.where('t.id', 'in', teacherIds) : q.where('t.user_id', 'is', null);
+        const rows = await q.orderBy('o.name').orderBy(sql`t.name USING ~<~`).limit(5_000).execute();
+        const repo = createTeacherRepository(trx);
+        const out: ActivationCode[] = [];
+        for (const r of rows) {
+          const code = newActivationCode();
+          await repo.setActivation(r.id, codeHash(code), expiresAt);
+          out.push({ teacherId: r.id, name: r.name, idNumberMasked: r.idNumberMasked, orgUnitName: r.orgUnitName, code, expiresAt, hadAccount: r.userId !== null });
+        }
+        meta.details = { count: out.length, named: teacherIds?.length ?? 0 };
+        return out;
+      });
+    },
+
+    /**
+     * A school admin's reset: a new activation code, and an existing account loses its password
+     * and sessions until the teacher activates again.
+     */
+    async resetActivation(ctx: RequestContext, teacherId: number): Promise<ActivationCode> {
+      const t = await teachers.findById(teacherId);
+      if (!t) throw new AppError('NOT_FOUND');
+      await requireAdminAt(ctx, t.orgPath, 'teacher.reset_activation', { type: 'teacher', id: teacherId });
+      const code = newActivationCode();
+      const expiresAt = new Date(Date.now() + ACTIVATION_DAYS * 86_400_000);
+      await auditedWrite(db, ctx, { action: 'teacher.reset_activation', targetType: 'teacher', targetId: t.id, targetPath: t.orgPath, targetLabel: t.name }, async (trx) => {
+        await createTeacherRepository(trx).setActivation(t.id, codeHash(code), expiresAt);
+        if (t.userId) {
+          await trx.updateTable('app_user').set({ password_hash: null, updated_at: sql`now()` }).where('id', '=', t.userId).execute();
+          await createSessionRepository(trx).deleteForUser(t.userId);
+        }
+      });
+      if (t.userId) lookupCaches(db).credentials.deleteOwner(t.userId);
+      return { teacherId: t.id, name: t.name, idNumberMasked: t.idNumberMasked, orgUnitName: t.orgUnitName, code, expiresAt, hadAccount: t.userId !== null };
+    },
+
+    /**
+     * A teacher activates (or re-activates) their account. Wrong ID number, wrong or expired code
+     * all give the same answer; five failures in 15 minutes lock further tries for that teacher.
+     */
+    async activate(ctx: RequestContext, idNumberTyped: string, codeTyped: string, password: string): Promise<{ username: string }> {
+      const idNumber = normaliseIdNumber(idNumberTyped);
+      const t = /^[0-9A-Z()-]{5,30}$/.test(idNumber) ? await teachers.findByIdHash(cipher().lookupHash(idNumber)) : undefined;
+      const meta = { action: 'auth.activate', targetType: 'teacher', targetId: t?.id ?? null, targetPath: t?.orgPath ?? null, targetLabel: t?.name ?? null };
+      if (!t) {
+        await verifyAgainstDummy(password);
+        return auditRefusal(db, ctx, meta, new AppError('ACTIVATION_INVALID'));
+      }
+      const since = new Date(Date.now() - FAILURE_WINDOW_MINUTES * 60_000);
+      const failures = await db.selectFrom('audit_log').select(sql<number>`count(*)::int`.as('n'))
+        .where('action', '=', 'auth.activate').where('target_id', '=', String(t.id)).where('outcome', '=', 'failure').where('at', '>', since).executeTakeFirstOrThrow();
+      if (failures.n >= MAX_FAILURES) return auditRefusal(db, ctx, meta, new AppError('AUTH_ACCOUNT_LOCKED', { details: { lockedUntil: new Date(Date.now() + FAILURE_WINDOW_MINUTES * 60_000).toISOString() } }));
+      const given = codeHash(normaliseCode(codeTyped));
+      if (!t.activationHash || !t.activationExpires || t.activationExpires.getTime() < Date.now() || !crypto.timingSafeEqual(given, t.activationHash)) {
+        return auditRefusal(db, ctx, meta, new AppError('ACTIVATION_INVALID'));
+      }
+      const username = `teacher${t.id}`;
+      const problem = passwordProblem(password, username) ?? (password.includes(idNumber.slice(-6)) ? 'contains_username' : null);
+      if (problem) throw new AppError('PASSWORD_TOO_WEAK', { details: { rule: problem } });
+      const hash = await hashPassword(password);
+      await auditedWrite(db, ctx, meta, async (trx) => {
+        const users = createUserRepository(trx);
+        if (t.userId) {
+          await users.setPassword(t.userId, hash, false);
+          await users.unlock(t.userId);
+        } else {
+          const school = (await createOrgUnitRepository(trx).findById(t.orgUnitId))!;
+          const userId = await users.insert({
+            username, displayName: t.name, role: 'teacher', orgUnitId: school.id, orgPath: school.path, provinceId: school.provinceId, passwordHash: hash, mustChangePassword: false,
+          });
+          await createTeacherRepository(trx).linkUser(t.id, userId);
+        }
+        await createTeacherRepository(trx).setActivation(t.id, null, null);
+      });
+      return { username };
+    },
+
+    /** The teacher's own record (identifiers masked), postings and correction requests. */
+    async me(ctx: RequestContext) {
+      const t = await ownTeacher(ctx, 'teacher.read_own');
+      const postings = (await teachers.postings(t.id)).map(({ orgPath: _, ...p }) => p);
+      return { teacher: t, postings, corrections: await this.listCorrections(ctx, { teacherId: t.id }) };
+    },
+
+    async requestCorrection(ctx: RequestContext, field: CorrectableField, proposed: string, reason: string): Promise<CorrectionRow> {
+      const t = await ownTeacher(ctx, 'teacher.request_correction');
+      const secret = SECRET_FIELDS.has(field);
+      return auditedWrite(db, ctx, { action: 'teacher.request_correction', targetType: 'teacher', targetId: t.id, targetPath: t.orgPath, targetLabel: t.name, details: { field } }, async (trx, meta) => {
+        const r = await trx.insertInto('teacher_correction').values({
+          teacher_id: t.id, province_id: t.provinceId, org_path: t.orgPath, field, reason,
+          proposed: secret ? null : proposed, proposed_enc: secret ? cipher().encrypt(proposed) : null,
+        }).returning('id').executeTakeFirstOrThrow();
+        meta.details = { field, correctionId: r.id };
+        return (await listCorrectionRows(trx, { id: r.id }))[0]!;
+      });
+    },
+
+    /** Correction requests: a teacher's own, or those of a unit's teachers for its admins. */
+    async listCorrections(ctx: RequestContext, q: { teacherId?: number; orgUnitId?: number; status?: CorrectionRow['status'] }): Promise<CorrectionRow[]> {
+      const actor = requireActor(ctx);
+      if (q.teacherId !== undefined) return listCorrectionRows(db, { teacherId: q.teacherId });
+      const unit = await units.findById(q.orgUnitId ?? actor.orgUnitId);
+      if (!unit) throw new AppError('NOT_FOUND');
+      await requireAdminAt(ctx, unit.path, 'teacher.list_corrections', { type: 'org_unit', id: unit.id });
+      return listCorrectionRows(db, { scopePath: unit.path, status: q.status });
+    },
+
+    /** The school admin accepts (the change is applied, audited field by field) or rejects with a note. */
+    async decideCorrection(ctx: RequestContext, id: number, accept: boolean, note: string | null): Promise<CorrectionRow> {
+      const c = await db.selectFrom('teacher_correction').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!c) throw new AppError('NOT_FOUND');
+      const actor = await requireAdminAt(ctx, c.org_path, 'teacher.decide_correction', { type: 'teacher_correction', id });
+      if (c.status !== 'open') throw new AppError('CONFLICT');
+      if (accept) {
+        const value = c.proposed_enc ? cipher().decrypt(c.proposed_enc) : c.proposed;
+        const patch = correctionPatch(c.field as CorrectableField, value);
+        await teacherService.update(ctx, c.teacher_id, patch);
+      }
+      return auditedWrite(db, ctx, { action: 'teacher.decide_correction', targetType: 'teacher', targetId: c.teacher_id, targetPath: c.org_path, details: { correctionId: id, field: c.field, accept } }, async (trx) => {
+        const done = await trx.updateTable('teacher_correction').set({ status: accept ? 'accepted' : 'rejected', decided_by: actor.userId, decided_at: sql`now()`, decision_note: note })
+          .where('id', '=', id).where('status', '=', 'open').executeTakeFirst();
+        if (Number(done.numUpdatedRows) !== 1) throw new AppError('CONFLICT');
+        return (await listCorrectionRows(trx, { id }))[0]!;
+      });
+    },
+  };
+}
+
+/** The typed value of a correction as a teacher-form patch; a wrong value is refused like the form's. */
+function correctionPatch(field: CorrectableField, value: string | null): Partial<TeacherInput> {
+  const v = value ?? '';
+  switch (field) {
+    case 'teachingStartYear': {
+      const y = Number(v);
+      if (!/^\d{4}$/.test(v)) throw new AppError('TEACHER_INVALID', { details: { problems: { teachingStartYear: 'teaching_start_year_invalid' } } });
+      return { teachingStartYear: y };
+    }
+    case 'gender':
+      if (v !== 'male' && v !== 'female') throw new AppError('TEACHER_INVALID', { details: { problems: { gender: 'invalid_choice' } } });
+      return { gender: v };
+    case 'stage':
+    case 'employment':
+    case 'name':
+    case 'idNumber':
+    case 'birthDate':
+    case 'phone':
+    case 'subject':
+    case 'title':
+      return { [field]: v || null } as Partial<TeacherInput>;
+    default: {
+      const never: never = field;
+      return never;
+    }
+  }
+}
+
+async function listCorrectionRows(db: Parameters<typeof createTeacherRepository>[0], f: { id?: number; teacherId?: number; scopePath?: string; status?: CorrectionRow['status'] }): Promise<CorrectionRow[]> {
+  let q = db.selectFrom('teacher_correction as c').innerJoin('teacher as t', 't.id', 'c.teacher_id').innerJoin('org_unit as o', 'o.id', 't.org_unit_id').select([
+    'c.id', 'c.teacher_id as teacherId', 't.name as teacherName', 'o.name as orgUnitName', 'c.field', 'c.proposed', 'c.proposed_enc as proposedEnc',
+    'c.reason', 'c.status', 'c.created_at as createdAt', 'c.decided_at as decidedAt', 'c.decision_note as decisionNote',
+  ]);
+  if (f.id !== undefined) q = q.where('c.id', '=', f.id);
+  if (f.teacherId !== undefined) q = q.where('c.teacher_id', '=', f.teacherId);
+  if (f.scopePath !== undefined) q = q.where('c.org_path', 'like', `${f.scopePath}%`);
+  if (f.status) q = q.where('c.status', '=', f.status);
+  const rows = await q.orderBy('c.id', 'desc').limit(500).execute();
+  return rows.map(({ proposedEnc, ...r }) => ({ ...r, field: r.field as CorrectableField, status: r.status as CorrectionRow['status'], proposed: proposedEnc ? null : r.proposed, proposedHidden: proposedEnc !== null }));
+}
+
+export type TeacherAccountService = ReturnType<typeof createTeacherAccountService>;
