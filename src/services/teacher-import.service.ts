@@ -106,8 +106,8 @@ export function createTeacherImportService({ db, env }: ServiceDeps) {
       const firstRowOfId = new Map<string, number>();
       const meta = { action: 'teacher_import.validate', targetType: 'teacher_import', targetPath: unit.path, targetLabel: unit.name, details: { file: quotable(file.name, 100) } as Record<string, unknown> };
 
-      /** Checks one chunk of rows, encrypts the good ones, compares them with the registry and stages them. */
-      async function chunk(trx: Transaction<DB>, importId: number, rows: Array<{ rowNo: number; raw: RawRosterRow }>): Promise<void> {
+      /** Checks one chunk of rows and encrypts the good ones (Node's work). */
+      function prepare(rows: Array<{ rowNo: number; raw: RawRosterRow }>): StagedRow[] {
         const staged: StagedRow[] = [];
         for (const { rowNo, raw } of rows) {
           summary.total++;
@@ -138,6 +138,11 @@ export function createTeacherImportService({ db, env }: ServiceDeps) {
           }
           staged.push({ ...toColumns(r.row.fields, cipher), row_no: rowNo, action: 'create', teacher_id: null, org_unit_id: dest!.id, org_path: dest!.path, changes: null });
         }
+        return staged;
+      }
+
+      /** Compares a prepared chunk with the registry and stages it (PostgreSQL's work). */
+      async function store(trx: Transaction<DB>, importId: number, staged: StagedRow[]): Promise<void> {
         // compare with the registry, by the keyed hash of the ID number
         const existing = new Map((await createTeacherRepository(trx).findByIdHashes(staged.map((x) => x.id_number_hash))).map((t) => [t.id_number_hash.toString('hex'), t]));
         const toStage: StagedRow[] = [];
@@ -168,9 +173,21 @@ export function createTeacherImportService({ db, env }: ServiceDeps) {
           fileSha256: crypto.createHash('sha256').update(file.data).digest(), totalRows: 0, summary, errors: [],
         });
         m.targetId = id;
+        // PostgreSQL stores one chunk while Node reads and prepares the next; at most one waits
+        let storing: Promise<void> = Promise.resolve();
         const info = await readRosterInChunks(file.data, file.name, {
           maxRows: MAX_ROSTER_ROWS, maxUnpacked: env.PEIXUN_IMPORT_MAX_UNPACKED_MB * 1_048_576, needSchool, chunkSize: CHUNK_ROWS,
-        }, (rows) => chunk(trx, id, rows));
+        }, async (rows) => {
+          const staged = prepare(rows);
+          await storing;
+          storing = store(trx, id, staged);
+          // a failure is awaited below or at the next chunk; until then it must not count as unhandled
+          storing.catch(() => undefined);
+        }).catch(async (e: unknown) => {
+          await storing.catch(() => undefined);
+          throw e;
+        });
+        await storing;
         errors.sort((a, b) => a.row - b.row);
         await repo.finish(id, { totalRows: summary.total, summary, errors, extraColumns: info.extraColumns });
         m.details = { ...m.details, summary };
