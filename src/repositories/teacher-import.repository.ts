@@ -122,15 +122,16 @@ export function createTeacherImportRepository(db: Q) {
       return r.rows[0]!.stale;
     },
 
-    /** Inserts the staged new teachers and opens their postings; returns how many. */
+    /** Inserts the staged new teachers and opens their postings in one statement; returns how many. */
     async commitCreates(id: number, provinceId: number, actorId: number, today: string): Promise<number> {
       const cols = sql.join(FIELD_COLUMNS.map((c) => sql.ref(c)));
-      const r = await sql`INSERT INTO teacher (province_id, org_unit_id, org_path, id_number_enc, id_number_hash, id_number_masked, import_id, ${cols})
-          SELECT ${provinceId}, r.org_unit_id, r.org_path, r.id_number_enc, r.id_number_hash, r.id_number_masked, ${id}, ${sql.join(FIELD_COLUMNS.map((c) => sql.ref(`r.${c}`)))}
-            FROM teacher_import_row r WHERE r.import_id = ${id} AND r.action = 'create' ORDER BY r.row_no`.execute(db);
-      await sql`INSERT INTO teacher_posting (teacher_id, province_id, org_unit_id, org_path, started_on, reason, created_by)
-          SELECT t.id, t.province_id, t.org_unit_id, t.org_path, ${today}::date, ${'import'}, ${actorId}
-            FROM teacher t WHERE t.import_id = ${id}`.execute(db);
+      const r = await sql`WITH created AS (
+            INSERT INTO teacher (province_id, org_unit_id, org_path, id_number_enc, id_number_hash, id_number_masked, import_id, ${cols})
+            SELECT ${provinceId}, r.org_unit_id, r.org_path, r.id_number_enc, r.id_number_hash, r.id_number_masked, ${id}, ${sql.join(FIELD_COLUMNS.map((c) => sql.ref(`r.${c}`)))}
+              FROM teacher_import_row r WHERE r.import_id = ${id} AND r.action = 'create' ORDER BY r.row_no
+            RETURNING id, province_id, org_unit_id, org_path)
+          INSERT INTO teacher_posting (teacher_id, province_id, org_unit_id, org_path, started_on, reason, created_by)
+          SELECT c.id, c.province_id, c.org_unit_id, c.org_path, ${today}::date, ${'import'}, ${actorId} FROM created c`.execute(db);
       return Number(r.numAffectedRows ?? 0);
     },
 
