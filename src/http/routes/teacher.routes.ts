@@ -34,6 +34,8 @@ export function presentTeacher(t: TeacherRow): z.infer<typeof TeacherOut> {
   };
 }
 
+const ListOut = z.object({ items: z.array(TeacherOut), total: z.number(), totalCapped: z.boolean().describe('true when there are more matches than total (a lower bound)') });
+
 const ListQuery = z.object({
   orgUnitId: zId.optional(), directOnly: zBool.optional(), q: zText(60).optional(), stage: zStage.optional(), subject: zText(30).optional(),
   employment: zEmployment.optional(), flag: zFlag.optional(), backboneLevel: zBackbone.optional(), hasAccount: zBool.optional(),
@@ -90,11 +92,22 @@ export const teacherRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
     config: { action: 'teacher.list' },
     schema: {
       tags: ['teachers'], summary: 'Teachers of a unit and the units below it: search by name prefix, full ID number or phone; filter; page',
-      querystring: ListQuery.extend(Paging),
-      response: { 200: z.object({ items: z.array(TeacherOut), total: z.number(), totalCapped: z.boolean().describe('true when there are more matches than total (a lower bound)') }) },
+      querystring: ListQuery.extend(Paging), response: { 200: ListOut },
     },
   }, async (req) => {
     const { page, pageSize, ...q } = req.query;
+    const r = await svc.list(req.ctx, q, { page, pageSize });
+    return { items: r.items.map(presentTeacher), total: r.total, totalCapped: r.totalCapped };
+  });
+
+  app.post('/teachers/search', {
+    config: { action: 'teacher.list' },
+    schema: {
+      tags: ['teachers'], summary: 'The same as GET /teachers, with the query in the body: an ID number or phone searched for stays out of URLs and access logs',
+      body: ListQuery.extend(Paging).strict(), response: { 200: ListOut },
+    },
+  }, async (req) => {
+    const { page, pageSize, ...q } = req.body;
     const r = await svc.list(req.ctx, q, { page, pageSize });
     return { items: r.items.map(presentTeacher), total: r.total, totalCapped: r.totalCapped };
   });
