@@ -6,12 +6,16 @@ import { createUserRepository } from '../repositories/user.repository.js';
 import { appendAudit } from './audit.js';
 import type { RequestContext, ServiceDeps } from './context.js';
 import { ensureDivisionUnit } from './division-import.service.js';
+import { demoTeachers } from './demo-teachers.js';
 import { hashPassword } from './password-hasher.js';
+import { personalDataCipher } from './personal-data.js';
+import { toColumns } from './teacher.service.js';
 
 /**
  * Demo data: 吉林省 吉林市 桦甸市 (220282) with its teacher-training school, nine township centre
- * schools and about forty schools of every stage, and one account per level. Every unit and
- * account is marked `is_demo`; the accounts share one one-time password that must be changed.
+ * schools and about forty schools of every stage with their teachers, and one account per level
+ * (demo-teacher is one of the teachers). Every unit, teacher and account is marked `is_demo`; the
+ * accounts share one one-time password that must be changed.
  */
 const DIRECT_SCHOOLS: Array<[string, Stage[]]> = [
   ['桦甸市第一中学', ['senior']], ['桦甸市第四中学', ['senior']], ['桦甸市职业教育中心', ['vocational']],
@@ -35,7 +39,7 @@ export const DEMO_ACCOUNTS: Array<{ username: string; displayName: string; role:
 
 export interface DemoSeedResult { created: boolean; password?: string; usernames: string[]; schools: number }
 
-export function createDemoSeedService({ db }: ServiceDeps) {
+export function createDemoSeedService({ db, env }: ServiceDeps) {
   return {
     async seed(ctx: RequestContext): Promise<DemoSeedResult> {
       const password = oneTimePassword();
@@ -61,11 +65,28 @@ export function createDemoSeedService({ db }: ServiceDeps) {
           schools.push(await add(centre, 'school', t.endsWith('乡') ? `${t}九年一贯制学校` : `${t}中学`, t.endsWith('乡') ? ['primary', 'junior'] : ['junior']));
         }
         const unitFor = { province, city, county, institution, school: schools.find((s) => s.name === '桦甸市第一实验小学')! };
+        const userIds: Partial<Record<string, number>> = {};
         for (const a of DEMO_ACCOUNTS) {
           const unit = unitFor[a.unit];
-          await users.insert({ username: a.username, displayName: a.displayName, role: a.role, orgUnitId: unit.id, orgPath: unit.path, provinceId: unit.provinceId, passwordHash, mustChangePassword: true, isDemo: true });
+          userIds[a.username] = await users.insert({ username: a.username, displayName: a.displayName, role: a.role, orgUnitId: unit.id, orgPath: unit.path, provinceId: unit.provinceId, passwordHash, mustChangePassword: true, isDemo: true });
         }
-        await appendAudit(trx, ctx, { action: 'demo.seed', targetType: 'org_unit', targetId: county.id, targetPath: county.path, targetLabel: county.name, details: { schools: schools.length } }, 'success');
+        // the registry: 8 to 40 teachers a school, by size; demo-teacher is the first of 第一实验小学
+        const cipher = personalDataCipher(env);
+        const taken = new Set<string>();
+        const rows = schools.flatMap((school, i) => {
+          const size = school.stages.includes('kindergarten') ? 8 : school.parentId === county.id ? 24 + ((i * 7) % 17) : 12 + ((i * 5) % 9);
+          return demoTeachers(school.stages.length ? school.stages : ['primary'], size, i, taken).map((f, k) => {
+            const fields = school.id === unitFor.school.id && k === 0 ? { ...f, name: '赵雪', gender: 'female' as const } : f;
+            return { ...toColumns(fields, cipher), org_unit_id: school.id, org_path: school.path, province_id: school.provinceId, is_demo: true };
+          });
+        });
+        const created = await trx.insertInto('teacher').values(rows).returning(['id', 'org_unit_id', 'org_path', 'province_id', 'name']).execute();
+        await trx.insertInto('teacher_posting').values(created.map((t) => ({
+          teacher_id: t.id, province_id: t.province_id, org_unit_id: t.org_unit_id, org_path: t.org_path, started_on: '2024-09-01', reason: null, created_by: null,
+        }))).execute();
+        const zhaoXue = created.find((t) => t.org_unit_id === unitFor.school.id && t.name === '赵雪')!;
+        await trx.updateTable('teacher').set({ user_id: userIds['demo-teacher']! }).where('id', '=', zhaoXue.id).execute();
+        await appendAudit(trx, ctx, { action: 'demo.seed', targetType: 'org_unit', targetId: county.id, targetPath: county.path, targetLabel: county.name, details: { schools: schools.length, teachers: created.length } }, 'success');
         return { created: true, password, usernames: DEMO_ACCOUNTS.map((a) => a.username), schools: schools.length };
       });
     },

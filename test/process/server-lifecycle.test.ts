@@ -57,6 +57,14 @@ describe('server lifecycle on the embedded PostgreSQL', () => {
     otp = oneTimePassword(server.output()) ?? '';
     expect(otp).toMatch(/^[A-Za-z0-9]{12}$/);
     expect(fs.existsSync(path.join(dataDir, 'pg', 'PG_VERSION'))).toBe(true);
+    // the demo county has its teachers, and demo-teacher is one of them
+    const [demo] = await query<{ teachers: number; linked: string | null; postings: number }>(`
+      SELECT (SELECT count(*)::int FROM teacher WHERE is_demo) AS teachers,
+             (SELECT t.name FROM teacher t JOIN app_user u ON u.id = t.user_id WHERE u.username = 'demo-teacher') AS linked,
+             (SELECT count(*)::int FROM teacher_posting) AS postings`);
+    expect(demo!.teachers).toBeGreaterThan(500);
+    expect(demo).toMatchObject({ linked: '赵雪', postings: demo!.teachers });
+    expect(fs.statSync(path.join(dataDir, 'secret.key')).mode & 0o777).toBe(0o600);
   }, 90_000);
 
   it('comes back after kill -9 on the same database, without seeding again', async () => {
