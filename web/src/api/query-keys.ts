@@ -1,4 +1,4 @@
-import type { AuditQuery, FormerTeacherQuery, TeacherQuery, UserQuery } from './types';
+import type { AuditQuery, CorrectionQuery, FormerTeacherQuery, TeacherQuery, UserQuery } from './types';
 import type { ChildrenQuery } from './org-units.api';
 
 /** TanStack Query keys, one place so invalidation matches what was cached. */
@@ -18,4 +18,7 @@ export const queryKeys = {
   formerTeachers: (query: FormerTeacherQuery) => ['teachers', 'former', query] as const,
   teacher: (id: number) => ['teachers', 'detail', id] as const,
   teacherImport: (id: number) => ['teacher-imports', id] as const,
+  myTeacher: ['me', 'teacher'] as const,
+  teacherCorrections: ['teacher-corrections'] as const,
+  teacherCorrectionList: (query: CorrectionQuery) => ['teacher-corrections', 'list', query] as const,
 };

@@ -326,6 +326,76 @@ export interface TransferTeacherInput {
   reason?: string;
 }
 
+/** A one-time activation code, as issued; the server keeps only its hash. */
+export interface ActivationCode {
+  teacherId: number;
+  name: string;
+  idNumberMasked: string;
+  orgUnitName: string;
+  code: string;
+  expiresAt: string;
+  /** the teacher had an account, which now needs activating again */
+  hadAccount: boolean;
+}
+
+/** Fields of their own record a teacher may ask the school to correct. */
+export const CORRECTABLE_FIELDS = [
+  'name',
+  'idNumber',
+  'gender',
+  'birthDate',
+  'phone',
+  'stage',
+  'subject',
+  'title',
+  'teachingStartYear',
+  'employment',
+] as const;
+export type CorrectableField = (typeof CORRECTABLE_FIELDS)[number];
+
+export type CorrectionStatus = 'open' | 'accepted' | 'rejected';
+export const CORRECTION_STATUSES: readonly CorrectionStatus[] = ['open', 'accepted', 'rejected'];
+
+export interface TeacherCorrection {
+  id: number;
+  teacherId: number;
+  teacherName: string;
+  orgUnitName: string;
+  field: CorrectableField;
+  /** null when hidden: ID numbers and phones stay encrypted until the school accepts */
+  proposed: string | null;
+  proposedHidden: boolean;
+  reason: string;
+  status: CorrectionStatus;
+  createdAt: string;
+  decidedAt: string | null;
+  decisionNote: string | null;
+}
+
+export interface CorrectionQuery {
+  orgUnitId?: number;
+  status?: CorrectionStatus;
+}
+
+export interface CorrectionInput {
+  field: CorrectableField;
+  proposed: string;
+  reason: string;
+}
+
+/** The logged-in teacher's own record (identifiers masked), postings and requests. */
+export interface MyTeacherRecord {
+  teacher: Teacher;
+  postings: TeacherPosting[];
+  corrections: TeacherCorrection[];
+}
+
+export interface ActivateInput {
+  idNumber: string;
+  code: string;
+  password: string;
+}
+
 /** Columns of the roster file, as the import reports them (`file`: the file as a whole). */
 export type RosterColumn =
   | 'name'

@@ -29,7 +29,11 @@ export function mayExportFullIdentifiers(role: Role): boolean {
   return FULL_IDENTIFIER_ROLES.includes(role);
 }
 
+/** A teacher's own record; an account not linked to the registry is sent on to /me from there. */
+export const MY_TEACHER_PATH = '/me/teacher';
+
 /** Where a user lands after logging in. */
 export function homePath(role: Role): string {
-  return isAdminRole(role) ? '/org' : '/me';
+  if (isAdminRole(role)) return '/org';
+  return role === 'teacher' ? MY_TEACHER_PATH : '/me';
 }

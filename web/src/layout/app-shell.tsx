@@ -2,10 +2,12 @@ import {
   ApartmentOutlined,
   AuditOutlined,
   DownOutlined,
+  FormOutlined,
   IdcardOutlined,
   KeyOutlined,
   LogoutOutlined,
   MenuOutlined,
+  ProfileOutlined,
   TeamOutlined,
   UserOutlined,
 } from '@ant-design/icons';
@@ -13,7 +15,7 @@ import { Avatar, Button, Drawer, Dropdown, Layout, Menu, Typography, type MenuPr
 import { Suspense, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
-import { isAdminRole } from '../auth/roles';
+import { isAdminRole, MY_TEACHER_PATH } from '../auth/roles';
 import { useCurrentUser } from '../auth/session';
 import { useLogout } from '../auth/use-logout';
 import { LanguageSwitch } from '../components/language-switch';
@@ -33,11 +35,17 @@ interface NavItem {
 const ADMIN_NAV: NavItem[] = [
   { key: '/org', icon: <ApartmentOutlined />, labelKey: 'nav.org', testId: 'nav-org' },
   { key: '/teachers', icon: <IdcardOutlined />, labelKey: 'nav.teachers', testId: 'nav-teachers' },
+  { key: '/teacher-corrections', icon: <FormOutlined />, labelKey: 'nav.corrections', testId: 'nav-corrections' },
   { key: '/users', icon: <TeamOutlined />, labelKey: 'nav.users', testId: 'nav-users' },
   { key: '/audit', icon: <AuditOutlined />, labelKey: 'nav.audit', testId: 'nav-audit' },
   { key: '/me', icon: <UserOutlined />, labelKey: 'nav.me', testId: 'nav-me' },
 ];
 const MEMBER_NAV: NavItem[] = [{ key: '/me', icon: <UserOutlined />, labelKey: 'nav.me', testId: 'nav-me' }];
+// The own record first: the first matching key is the selected one, and /me/teacher is under /me.
+const TEACHER_NAV: NavItem[] = [
+  { key: MY_TEACHER_PATH, icon: <ProfileOutlined />, labelKey: 'nav.myTeacher', testId: 'nav-my-teacher' },
+  ...MEMBER_NAV,
+];
 
 function readCollapsed(): boolean {
   try {
@@ -83,7 +91,7 @@ export function AppShell({ children }: { children?: ReactNode }) {
     );
   }
 
-  const nav = isAdminRole(user.role) ? ADMIN_NAV : MEMBER_NAV;
+  const nav = isAdminRole(user.role) ? ADMIN_NAV : user.role === 'teacher' ? TEACHER_NAV : MEMBER_NAV;
   const selected = nav.find((item) => location.pathname === item.key || location.pathname.startsWith(`${item.key}/`));
   const menu = (
     <Menu

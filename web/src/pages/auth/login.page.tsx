@@ -2,7 +2,7 @@ import { LockOutlined, UserOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { Navigate, useSearchParams } from 'react-router';
+import { Link, Navigate, useLocation, useSearchParams } from 'react-router';
 import { authApi } from '../../api/auth.api';
 import { ApiError } from '../../api/client';
 import { CHANGE_PASSWORD_PATH, safeNextPath } from '../../auth/guards';
@@ -12,10 +12,17 @@ import { FullPageSpin } from '../../components/page-states';
 import { CenteredLayout } from '../../layout/centered-layout';
 import { useErrorMessage } from '../../lib/error-message';
 import { formatDateTime } from '../../lib/format';
+import type { ActivatedState } from './activate.page';
 
 interface LoginForm {
   username: string;
   password: string;
+}
+
+function activatedState(state: unknown): ActivatedState | null {
+  if (typeof state !== 'object' || state === null) return null;
+  const s = state as Partial<ActivatedState>;
+  return s.activated === true && typeof s.username === 'string' ? { activated: true, username: s.username, byIdNumber: s.byIdNumber === true } : null;
 }
 
 function lockedUntil(err: unknown): string | null {
@@ -27,6 +34,8 @@ function lockedUntil(err: unknown): string | null {
 export default function LoginPage() {
   const { t } = useTranslation();
   const [params] = useSearchParams();
+  const location = useLocation();
+  const activated = activatedState(location.state);
   const queryClient = useQueryClient();
   const session = useSession();
   const errorMessage = useErrorMessage();
@@ -57,6 +66,18 @@ export default function LoginPage() {
           {t('login.title')}
         </Typography.Title>
         <Typography.Paragraph type="secondary">{t('login.subtitle')}</Typography.Paragraph>
+        {activated && !login.error && (
+          <Alert
+            type="success"
+            showIcon
+            title={t('login.activated')}
+            description={
+              activated.byIdNumber ? t('login.activatedHint') : t('login.activatedUsername', { username: activated.username })
+            }
+            style={{ marginBottom: 16 }}
+            data-testid="login-activated"
+          />
+        )}
         {expired && <Alert type="info" showIcon title={t('login.sessionExpired')} style={{ marginBottom: 16 }} />}
         {login.error && (
           <Alert
@@ -75,17 +96,20 @@ export default function LoginPage() {
           requiredMark={false}
           onFinish={(values) => login.mutate(values)}
           disabled={login.isPending}
+          initialValues={activated ? { username: activated.username } : undefined}
         >
           <Form.Item
             name="username"
             label={t('login.username')}
+            extra={t('login.usernameHint')}
             rules={[{ required: true, whitespace: true, message: t('login.usernameRequired') }]}
           >
             <Input
               prefix={<UserOutlined />}
               autoComplete="username"
               autoCapitalize="none"
-              autoFocus
+              autoFocus={!activated}
+              placeholder={t('login.usernamePlaceholder')}
               size="large"
               data-testid="login-username"
             />
@@ -98,6 +122,7 @@ export default function LoginPage() {
             <Input.Password
               prefix={<LockOutlined />}
               autoComplete="current-password"
+              autoFocus={Boolean(activated)}
               size="large"
               data-testid="login-password"
             />
@@ -116,6 +141,11 @@ export default function LoginPage() {
         <Typography.Paragraph type="secondary" style={{ marginTop: 16, marginBottom: 0, fontSize: 12 }}>
           {t('login.help')}
         </Typography.Paragraph>
+        <div style={{ marginTop: 12, textAlign: 'center' }}>
+          <Link to="/activate" data-testid="login-activate-link">
+            {t('login.activateLink')}
+          </Link>
+        </div>
       </Card>
     </CenteredLayout>
   );

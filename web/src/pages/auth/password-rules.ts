@@ -10,3 +10,16 @@ export function passwordProblem(password: string, username: string): PasswordPro
   if (username.length >= 3 && password.toLowerCase().includes(username.toLowerCase())) return 'contains_username';
   return null;
 }
+
+export type ActivationPasswordProblem = PasswordProblem | 'contains_id_number';
+
+/**
+ * The rule for the password chosen at activation: the same rule, and (as the server checks)
+ * not containing the last six characters of the ID number, which the teacher logs in with.
+ */
+export function activationPasswordProblem(password: string, idNumber: string): ActivationPasswordProblem | null {
+  const problem = passwordProblem(password, '');
+  if (problem) return problem;
+  const id = idNumber.trim().toUpperCase();
+  return id.length >= 6 && password.includes(id.slice(-6)) ? 'contains_id_number' : null;
+}

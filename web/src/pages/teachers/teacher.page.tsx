@@ -1,16 +1,20 @@
-import { EditOutlined, EyeOutlined, SwapOutlined } from '@ant-design/icons';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Breadcrumb, Button, Card, Descriptions, Empty, Flex, Space, Tag, Timeline, Typography } from 'antd';
+import { EditOutlined, EyeOutlined, KeyOutlined, SwapOutlined } from '@ant-design/icons';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, App, Breadcrumb, Button, Card, Descriptions, Flex, Space, Tag, Typography } from 'antd';
 import type { DescriptionsProps } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { queryKeys } from '../../api/query-keys';
+import { teacherAccountsApi } from '../../api/teacher-accounts.api';
 import { teachersApi } from '../../api/teachers.api';
-import type { Teacher, TeacherDetail } from '../../api/types';
+import type { ActivationCode, Teacher, TeacherDetail } from '../../api/types';
 import { ErrorResult, SectionSpin } from '../../components/page-states';
+import { useErrorMessage } from '../../lib/error-message';
 import { formatDateTime, orDash } from '../../lib/format';
+import { ActivationSheet } from './activation-sheet';
+import { PostingsTimeline } from './postings-timeline';
 import { TeacherFormModal } from './teacher-form.modal';
 import { TeacherFlagTags } from './teacher-labels';
 import { teachingYears } from './teacher-rules';
@@ -23,55 +27,34 @@ function yesNo(value: boolean, t: (key: string) => string): string {
   return value ? t('teachers.yes') : t('teachers.no');
 }
 
-/** Notes the server writes itself on postings it opens (the rest were typed by an admin). */
-const POSTING_NOTES: Record<string, string> = { import: 'import', 'transfer (import)': 'importTransfer' };
-
-function Postings({ detail }: { detail: TeacherDetail }) {
-  const { t } = useTranslation();
-  const note = (reason: string) => {
-    const key = POSTING_NOTES[reason];
-    return key ? t(`teachers.postings.notes.${key}`) : reason;
-  };
-  if (detail.postings.length === 0) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('teachers.postings.empty')} />;
-  // Newest first: where the teacher is now on top.
-  const postings = [...detail.postings].reverse();
-  return (
-    <Timeline
-      data-testid="teacher-postings"
-      items={postings.map((posting, index) => ({
-        key: `${posting.orgUnitId}-${posting.startedOn}-${index}`,
-        color: posting.endedOn === null ? 'green' : 'gray',
-        title: t('teachers.postings.period', {
-          from: posting.startedOn,
-          to: posting.endedOn ?? t('teachers.postings.now'),
-        }),
-        content: (
-          <div>
-            <Typography.Text strong>{posting.orgUnitName}</Typography.Text>
-            {posting.endedOn === null && !detail.former && (
-              <Tag color="green" style={{ marginInlineStart: 8 }}>
-                {t('teachers.postings.current')}
-              </Tag>
-            )}
-            {posting.reason && (
-              <div>
-                <Typography.Text type="secondary">
-                  {t('teachers.postings.reason', { reason: note(posting.reason) })}
-                </Typography.Text>
-              </div>
-            )}
-          </div>
-        ),
-      }))}
-    />
-  );
-}
-
 function TeacherView({ detail }: { detail: TeacherDetail }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
+  const { message, modal } = App.useApp();
+  const errorMessage = useErrorMessage();
   const [open, setOpen] = useState<OpenModal>(null);
   const { teacher, permissions, former } = detail;
+  // The new code lives only here, never in the query cache: it is shown once.
+  const [code, setCode] = useState<ActivationCode | null>(null);
+  const reset = useMutation({
+    mutationFn: () => teacherAccountsApi.resetActivation(teacher.id),
+    gcTime: 0,
+    onSuccess: ({ item }) => {
+      reset.reset();
+      setCode(item);
+      void queryClient.invalidateQueries({ queryKey: queryKeys.teachers });
+    },
+    onError: (err) => message.error(errorMessage(err)),
+  });
+  const confirmReset = () =>
+    modal.confirm({
+      title: t('teachers.activation.resetConfirmTitle', { name: teacher.name }),
+      content: teacher.hasAccount ? t('teachers.activation.resetConfirmAccount') : t('teachers.activation.resetConfirmNoAccount'),
+      okText: t('teachers.activation.resetOk'),
+      okButtonProps: teacher.hasAccount ? { danger: true } : undefined,
+      cancelText: t('common.cancel'),
+      onOk: () => reset.mutateAsync().catch(() => undefined),
+    });
 
   const afterChange = (saved: Teacher) => {
     queryClient.setQueryData<TeacherDetail>(queryKeys.teacher(teacher.id), (old) => (old ? { ...old, teacher: saved } : old));
@@ -143,6 +126,11 @@ function TeacherView({ detail }: { detail: TeacherDetail }) {
               {teacher.name}
             </Typography.Title>
             {former && <Tag color="default">{t('teachers.former.tag')}</Tag>}
+            {!former && (
+              <Tag color={teacher.hasAccount ? 'green' : 'default'} data-testid="teacher-account-tag">
+                {teacher.hasAccount ? t('teachers.account.yes') : t('teachers.account.no')}
+              </Tag>
+            )}
             <TeacherFlagTags teacher={teacher} empty={null} />
           </Space>
           <Space wrap>
@@ -156,6 +144,11 @@ function TeacherView({ detail }: { detail: TeacherDetail }) {
                 {t('teachers.unmask.action')}
               </Button>
             )}
+            {permissions.canEdit && !former && (
+              <Button icon={<KeyOutlined />} loading={reset.isPending} onClick={confirmReset} data-testid="teacher-reset-activation">
+                {t('teachers.activation.reset')}
+              </Button>
+            )}
             {permissions.canTransfer && (
               <Button icon={<SwapOutlined />} onClick={() => setOpen('transfer')} data-testid="teacher-transfer">
                 {t('teachers.transfer.action')}
@@ -167,7 +160,7 @@ function TeacherView({ detail }: { detail: TeacherDetail }) {
         <Descriptions items={items} column={{ xs: 1, sm: 2, lg: 3 }} size="small" data-testid="teacher-details" />
       </Card>
       <Card title={t('teachers.postings.title')}>
-        <Postings detail={detail} />
+        <PostingsTimeline postings={detail.postings} former={detail.former} />
       </Card>
       {permissions.canEdit && (
         <TeacherFormModal
@@ -178,6 +171,7 @@ function TeacherView({ detail }: { detail: TeacherDetail }) {
           onSaved={afterChange}
         />
       )}
+      {code && <ActivationSheet items={[code]} onClose={() => setCode(null)} />}
       {permissions.canUnmask && (
         <TeacherUnmaskModal teacher={teacher} open={open === 'unmask'} onClose={() => setOpen(null)} />
       )}

@@ -1,5 +1,5 @@
-import { DownloadOutlined, DownOutlined, HistoryOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
-import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { DownloadOutlined, DownOutlined, HistoryOutlined, PlusOutlined, PrinterOutlined, UploadOutlined } from '@ant-design/icons';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Dropdown, Empty, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { saveFile } from '../../api/client';
 import { queryKeys } from '../../api/query-keys';
+import { teacherAccountsApi } from '../../api/teacher-accounts.api';
 import { teachersApi } from '../../api/teachers.api';
 import {
   BACKBONE_LEVELS,
@@ -19,6 +20,7 @@ import {
   type Teacher,
   type TeacherFlag,
   type TeacherQuery,
+  type ActivationCode,
 } from '../../api/types';
 import { mayExportFullIdentifiers } from '../../auth/roles';
 import { useCurrentUser } from '../../auth/session';
@@ -27,6 +29,7 @@ import { ErrorResult } from '../../components/page-states';
 import { useErrorMessage } from '../../lib/error-message';
 import { orDash } from '../../lib/format';
 import { toPositiveInt, useSearchState } from '../../lib/use-search-state';
+import { ActivationSheet } from './activation-sheet';
 import { TeacherFormModal } from './teacher-form.modal';
 import { TeacherFlagTags } from './teacher-labels';
 import { useUnitFromSearch } from './use-unit-from-search';
@@ -59,6 +62,18 @@ export default function TeachersPage() {
   const [creating, setCreating] = useState(false);
   const [exporting, setExporting] = useState(false);
   const { ownUnit, unitId, unit, unitOptions } = useUnitFromSearch(search.unit);
+  // Codes live only here, never in the query cache: they are shown once.
+  const [codes, setCodes] = useState<ActivationCode[] | null>(null);
+  const issueCodes = useMutation({
+    mutationFn: (orgUnitId: number) => teacherAccountsApi.issueCodes(orgUnitId),
+    gcTime: 0,
+    onSuccess: ({ items }) => {
+      issueCodes.reset();
+      if (items.length === 0) message.info(t('teachers.activation.none'));
+      else setCodes(items);
+    },
+    onError: (err) => message.error(errorMessage(err)),
+  });
 
   const filters: Omit<TeacherQuery, 'page' | 'pageSize'> = {
     orgUnitId: unitId,
@@ -104,6 +119,15 @@ export default function TeachersPage() {
       onOk: () => runExport(true),
     });
 
+  const confirmIssueCodes = () =>
+    modal.confirm({
+      title: t('teachers.activation.confirmTitle', { unit: unit?.name ?? ownUnit.name }),
+      content: t('teachers.activation.confirmText'),
+      okText: t('teachers.activation.confirmOk'),
+      cancelText: t('common.cancel'),
+      onOk: () => issueCodes.mutateAsync(unitId).catch(() => undefined),
+    });
+
   const columns: TableColumnsType<Teacher> = [
     {
       title: t('teachers.fields.name'),
@@ -146,7 +170,7 @@ export default function TeachersPage() {
     {
       title: t('teachers.fields.hasAccount'),
       dataIndex: 'hasAccount',
-      responsive: ['xxl'],
+      responsive: ['md'],
       render: (value: boolean) =>
         value ? <Tag color="green">{t('teachers.account.yes')}</Tag> : <Tag>{t('teachers.account.no')}</Tag>,
     },
@@ -189,6 +213,14 @@ export default function TeachersPage() {
             {t('teachers.import.action')}
           </Button>
           {exportButton}
+          <Button
+            icon={<PrinterOutlined />}
+            loading={issueCodes.isPending}
+            onClick={confirmIssueCodes}
+            data-testid="teachers-activation-codes"
+          >
+            {t('teachers.activation.action')}
+          </Button>
           <Link to={`/teachers/former${unitParam}`} data-testid="teachers-former-link">
             <HistoryOutlined /> {t('teachers.former.link')}
           </Link>
@@ -326,6 +358,7 @@ export default function TeachersPage() {
         onClose={() => setCreating(false)}
         onSaved={() => void queryClient.invalidateQueries({ queryKey: queryKeys.teachers })}
       />
+      {codes && <ActivationSheet items={codes} onClose={() => setCodes(null)} />}
     </Card>
   );
 }

@@ -1,0 +1,39 @@
+import { apiRequest } from './client';
+import type {
+  ActivateInput,
+  ActivationCode,
+  CorrectionInput,
+  CorrectionQuery,
+  Items,
+  MyTeacherRecord,
+  TeacherCorrection,
+} from './types';
+
+/** Teacher accounts: activation codes, activation, the teacher's own record and correction requests. */
+export const teacherAccountsApi = {
+  /**
+   * New one-time codes for the teachers of a unit (and below) without an account, or for the named
+   * teachers. The answer is the only place the codes ever appear.
+   */
+  issueCodes: (orgUnitId: number, teacherIds?: number[]) =>
+    apiRequest<Items<ActivationCode>>(`/api/org-units/${orgUnitId}/activation-codes`, {
+      method: 'POST',
+      body: teacherIds ? { teacherIds } : {},
+    }),
+  /** A new code for one teacher; an existing account must be activated again. */
+  resetActivation: (teacherId: number) =>
+    apiRequest<{ item: ActivationCode }>(`/api/teachers/${teacherId}/reset-activation`, { method: 'POST' }),
+  /** Public, like logging in: no session and so no CSRF token. */
+  activate: (input: ActivateInput) =>
+    apiRequest<{ username: string }>('/api/auth/activate', { method: 'POST', body: input, expectUnauthorized: true }),
+  me: () => apiRequest<MyTeacherRecord>('/api/me/teacher'),
+  requestCorrection: (input: CorrectionInput) =>
+    apiRequest<{ correction: TeacherCorrection }>('/api/me/teacher/corrections', { method: 'POST', body: input }),
+  listCorrections: (query: CorrectionQuery) =>
+    apiRequest<Items<TeacherCorrection>>('/api/teacher-corrections', { query: { ...query } }),
+  decideCorrection: (id: number, accept: boolean, note: string | null) =>
+    apiRequest<{ correction: TeacherCorrection }>(`/api/teacher-corrections/${id}/decide`, {
+      method: 'POST',
+      body: note ? { accept, note } : { accept },
+    }),
+};
