@@ -347,7 +347,8 @@ const MATRIX: Entry[] = [
   },
   {
     route: 'POST /api/org-units/:id/activation-codes', about: 'unit', rule: { allow: TEACHER_READERS, refused: STAFF },
-    request: (c) => ({ method: 'POST', url: `/api/org-units/${c.target.id}/activation-codes`, payload: { teacherIds: [teacherAtSchool.get(schoolUnder(c.target).id)!] } }),
+    // a teacher without an account: those with one get a new code only through a reset
+    request: async (c) => ({ method: 'POST', url: `/api/org-units/${c.target.id}/activation-codes`, payload: { teacherIds: [await seedTeacher(schoolUnder(c.target))] } }),
     verify: (b) => (((b as { items?: Array<{ code: string }> }).items ?? []).length === 1 ? null : 'no code issued'),
   },
   {

@@ -12,10 +12,14 @@ import { requireActor, type RequestContext, type ServiceDeps } from './context.j
 import { lookupCaches } from './lookup-cache.js';
 import { personalDataCipher } from './personal-data.js';
 import { maskIdNumber, normaliseIdNumber } from '../domain/id-number.js';
+import { foldFullWidth } from '../domain/text.js';
 import { createTeacherRepository } from '../repositories/teacher.repository.js';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './password-hasher.js';
 
-const ID_NUMBER = /^[0-9]{17}[0-9Xx]$/;
+const ID_NUMBER = /^[0-9０-９]{17}[0-9Xx０-９ｘＸ]$/;
+const DOCUMENT = /^[A-Z0-9()-]{5,30}$/;
+/** A typed document number as the registry stores it: half-width, upper case, no spaces. */
+const documentKey = (typed: string) => normaliseIdNumber(foldFullWidth(typed.normalize('NFC')).replace(/\s+/g, ''));
 
 export const sha256 = (s: string): Buffer => crypto.createHash('sha256').update(s).digest();
 const randomToken = (bytes = 32): string => crypto.randomBytes(bytes).toString('base64url');
@@ -55,7 +59,7 @@ export function createAuthService({ db, env }: ServiceDeps) {
   }
 
   async function userOfIdNumber(typed: string) {
-    const t = await createTeacherRepository(db).findByIdHash(personalDataCipher(env).lookupHash(normaliseIdNumber(typed)));
+    const t = await createTeacherRepository(db).findByIdHash(personalDataCipher(env).lookupHash(documentKey(typed)));
     return t?.userId ? users.findById(t.userId) : undefined;
   }
 
@@ -64,9 +68,12 @@ export function createAuthService({ db, env }: ServiceDeps) {
 
     async login(ctx: RequestContext, username: string, password: string): Promise<{ sessionToken: string; csrfToken: string; user: Me }> {
       // teachers log in with their ID number; it never reaches the audit log in clear
-      const byIdNumber = ID_NUMBER.test(username);
-      const meta = { action: 'auth.login', targetType: 'user', targetLabel: byIdNumber ? maskIdNumber(normaliseIdNumber(username)) : username.slice(0, 60) };
-      const user = byIdNumber ? await userOfIdNumber(username) : await users.findByUsername(username);
+      // a resident ID number, or any other document number registered for a teacher (a username is tried first)
+      const residentId = ID_NUMBER.test(username);
+      const byName = residentId ? undefined : await users.findByUsername(username);
+      const byDocument = byName || !DOCUMENT.test(documentKey(username)) ? undefined : await userOfIdNumber(username);
+      const meta = { action: 'auth.login', targetType: 'user', targetLabel: residentId || byDocument ? maskIdNumber(documentKey(username)) : username.slice(0, 60) };
+      const user = byName ?? byDocument;
       if (!user) {
         await verifyAgainstDummy(password);
         return auditRefusal(db, ctx, meta, new AppError('AUTH_INVALID_CREDENTIALS'));

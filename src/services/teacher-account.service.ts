@@ -3,6 +3,8 @@ import { sql } from 'kysely';
 import { AppError, notFoundDenied } from '../errors/app-error.js';
 import { normaliseIdNumber } from '../domain/id-number.js';
 import { isAdmin } from '../domain/org-tree.js';
+import { parseDateCell } from '../domain/roster-row.js';
+import { EMPLOYMENTS, isStage, type Employment } from '../domain/teacher.js';
 import { passwordProblem } from '../domain/password.js';
 import { can } from '../policies/access.policy.js';
 import { createOrgUnitRepository } from '../repositories/org-unit.repository.js';
@@ -108,7 +110,9 @@ export function createTeacherAccountService(deps: ServiceDeps) {
         let q = trx.selectFrom('teacher as t').innerJoin('org_unit as o', 'o.id', 't.org_unit_id')
           .select(['t.id', 't.name', 't.id_number_masked as idNumberMasked', 'o.name as orgUnitName', 't.user_id as userId'])
           .where('t.province_id', '=', unit.provinceId).where('t.org_path', 'like', `${unit.path}%`);
-        q = teacherIds?.length ? q.where('t.id', 'in', teacherIds) : q.where('t.user_id', 'is', null);
+        // a teacher with an account gets a new code only through a reset, which also ends the old password
+        q = q.where('t.user_id', 'is', null);
+        if (teacherIds?.length) q = q.where('t.id', 'in', teacherIds);
         const rows = await q.orderBy('o.name').orderBy(sql`t.name USING ~<~`).limit(5_000).execute();
         const repo = createTeacherRepository(trx);
         const out: ActivationCode[] = [];
@@ -157,7 +161,7 @@ export function createTeacherAccountService(deps: ServiceDeps) {
       }
       const since = new Date(Date.now() - FAILURE_WINDOW_MINUTES * 60_000);
       const failures = await db.selectFrom('audit_log').select(sql<number>`count(*)::int`.as('n'))
-        .where('action', '=', 'auth.activate').where('target_id', '=', String(t.id)).where('outcome', '=', 'failure').where('at', '>', since).executeTakeFirstOrThrow();
+        .where('action', '=', 'auth.activate').where('target_id', '=', String(t.id)).where('error_code', '=', 'ACTIVATION_INVALID').where('at', '>', since).executeTakeFirstOrThrow();
       if (failures.n >= MAX_FAILURES) return auditRefusal(db, ctx, meta, new AppError('AUTH_ACCOUNT_LOCKED', { details: { lockedUntil: new Date(Date.now() + FAILURE_WINDOW_MINUTES * 60_000).toISOString() } }));
       const given = codeHash(normaliseCode(codeTyped));
       if (!t.activationHash || !t.activationExpires || t.activationExpires.getTime() < Date.now() || !crypto.timingSafeEqual(given, t.activationHash)) {
@@ -219,16 +223,16 @@ export function createTeacherAccountService(deps: ServiceDeps) {
       const c = await db.selectFrom('teacher_correction').selectAll().where('id', '=', id).executeTakeFirst();
       if (!c) throw new AppError('NOT_FOUND');
       const actor = await requireAdminAt(ctx, c.org_path, 'teacher.decide_correction', { type: 'teacher_correction', id });
-      if (c.status !== 'open') throw new AppError('CONFLICT');
-      if (accept) {
-        const value = c.proposed_enc ? cipher().decrypt(c.proposed_enc) : c.proposed;
-        const patch = correctionPatch(c.field as CorrectableField, value);
-        await teacherService.update(ctx, c.teacher_id, patch);
-      }
       return auditedWrite(db, ctx, { action: 'teacher.decide_correction', targetType: 'teacher', targetId: c.teacher_id, targetPath: c.org_path, details: { correctionId: id, field: c.field, accept } }, async (trx) => {
-        const done = await trx.updateTable('teacher_correction').set({ status: accept ? 'accepted' : 'rejected', decided_by: actor.userId, decided_at: sql`now()`, decision_note: note })
-          .where('id', '=', id).where('status', '=', 'open').executeTakeFirst();
-        if (Number(done.numUpdatedRows) !== 1) throw new AppError('CONFLICT');
+        // the request stays locked until it is decided: a second admin waits, then finds it decided
+        const open = await trx.selectFrom('teacher_correction').select('status').where('id', '=', id).forUpdate().executeTakeFirstOrThrow();
+        if (open.status !== 'open') throw new AppError('CONFLICT');
+        if (accept) {
+          const value = c.proposed_enc ? cipher().decrypt(c.proposed_enc) : c.proposed;
+          await teacherService.update(ctx, c.teacher_id, correctionPatch(c.field as CorrectableField, value));
+        }
+        await trx.updateTable('teacher_correction').set({ status: accept ? 'accepted' : 'rejected', decided_by: actor.userId, decided_at: sql`now()`, decision_note: note })
+          .where('id', '=', id).execute();
         return (await listCorrectionRows(trx, { id }))[0]!;
       });
     },
@@ -237,25 +241,33 @@ export function createTeacherAccountService(deps: ServiceDeps) {
 
 /** The typed value of a correction as a teacher-form patch; a wrong value is refused like the form's. */
 function correctionPatch(field: CorrectableField, value: string | null): Partial<TeacherInput> {
-  const v = value ?? '';
+  const v = (value ?? '').trim();
+  const invalid = (problem: string) => new AppError('TEACHER_INVALID', { details: { problems: { [field]: problem } } });
   switch (field) {
-    case 'teachingStartYear': {
-      const y = Number(v);
-      if (!/^\d{4}$/.test(v)) throw new AppError('TEACHER_INVALID', { details: { problems: { teachingStartYear: 'teaching_start_year_invalid' } } });
-      return { teachingStartYear: y };
-    }
+    case 'teachingStartYear':
+      if (!/^\d{4}$/.test(v)) throw invalid('teaching_start_year_invalid');
+      return { teachingStartYear: Number(v) };
     case 'gender':
-      if (v !== 'male' && v !== 'female') throw new AppError('TEACHER_INVALID', { details: { problems: { gender: 'invalid_choice' } } });
+      if (v !== 'male' && v !== 'female') throw invalid('invalid_choice');
       return { gender: v };
     case 'stage':
+      if (!isStage(v)) throw invalid('invalid_choice');
+      return { stage: v };
     case 'employment':
+      if (!(EMPLOYMENTS as readonly string[]).includes(v)) throw invalid('invalid_choice');
+      return { employment: v as Employment };
+    case 'birthDate': {
+      const d = parseDateCell(v);
+      if (d === null || d === 'invalid') throw invalid('birth_date_invalid');
+      return { birthDate: d };
+    }
     case 'name':
     case 'idNumber':
-    case 'birthDate':
+      return { [field]: v };
     case 'phone':
     case 'subject':
     case 'title':
-      return { [field]: v || null } as Partial<TeacherInput>;
+      return { [field]: v || null };
     default: {
       const never: never = field;
       return never;

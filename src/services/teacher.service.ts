@@ -86,6 +86,8 @@ export function checkTeacherInput(input: TeacherInput, now = new Date()): Teache
     if (birthDate && birthDate !== id.birthDate) problems['birthDate'] = 'birth_date_mismatch';
     birthDate = id.birthDate;
   }
+  for (const f of ['subject', 'title'] as const) if (input[f] && [...foldFullWidth(input[f]!).trim()].length > 30) problems[f] = 'text_too_long';
+  if (birthDate && !/^\d{4}-\d{2}-\d{2}$/.test(birthDate)) problems['birthDate'] = 'birth_date_invalid';
   if (input.teachingStartYear !== null && (input.teachingStartYear < 1950 || input.teachingStartYear > now.getUTCFullYear())) problems['teachingStartYear'] = 'teaching_start_year_invalid';
   if (Object.keys(problems).length) throw new AppError('TEACHER_INVALID', { details: { problems } });
   return {

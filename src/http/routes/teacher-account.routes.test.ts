@@ -89,6 +89,25 @@ describe('teacher accounts by activation code', () => {
   });
 });
 
+describe('codes and logins beyond the resident ID card', () => {
+  it('gives a teacher with an account a new code only through a reset', async () => {
+    const me = (await as(app, await login(app, people[0]!.idNumber, 'Another-pass-2027'))({ method: 'GET', url: '/api/me/teacher' })).json();
+    const named = await as(app, school)({ method: 'POST', url: `/api/org-units/${tree.S1.id}/activation-codes`, payload: { teacherIds: [me.teacher.id] } });
+    expect(named.json().items).toEqual([]);
+    expect((await loginAs(people[0]!.idNumber, 'Another-pass-2027')).statusCode).toBe(200);
+  });
+
+  it('lets a teacher with a passport activate and log in with the passport number', async () => {
+    const created = await as(app, school)({ method: 'POST', url: '/api/teachers', payload: { orgUnitId: tree.S1.id, name: 'Anna Weber', idType: 'passport', idNumber: 'C01X00T47', gender: 'female', stage: 'senior', employment: 'substitute' } });
+    expect(created.statusCode).toBe(201);
+    const code = (await as(app, school)({ method: 'POST', url: `/api/org-units/${tree.S1.id}/activation-codes`, payload: { teacherIds: [created.json().teacher.id] } })).json().items[0].code;
+    expect((await activate('c01x00t47', code)).statusCode).toBe(200);
+    const res = await loginAs('C01X00T47');
+    expect(res.statusCode).toBe(200);
+    expect(res.json().user.displayName).toBe('Anna Weber');
+  });
+});
+
 describe('the teacher\'s own record and corrections (PIPL)', () => {
   it('shows a teacher only their own record, masked, and sends a correction to the school, which applies it', async () => {
     const p = people[2]!;
@@ -118,6 +137,17 @@ describe('the teacher\'s own record and corrections (PIPL)', () => {
     expect(refused.json().error.code).toBe('TEACHER_INVALID');
     const rejected = await as(app, school)({ method: 'POST', url: `/api/teacher-corrections/${bad.id}/decide`, payload: { accept: false, note: '请填写四位年份' } });
     expect(rejected.json().correction).toMatchObject({ status: 'rejected', decisionNote: '请填写四位年份' });
+  });
+
+  it('checks a correction\'s value when it is accepted: a bad value is a clear 400, never stored', async () => {
+    const p = people[2]!;
+    const s = await login(app, p.idNumber, PASSWORD);
+    for (const [field, proposed, problem] of [['stage', '大学', 'invalid_choice'], ['birthDate', '2020-13-45', 'birth_date_invalid'], ['subject', '语'.repeat(40), 'text_too_long']] as const) {
+      const asked = (await as(app, s)({ method: 'POST', url: '/api/me/teacher/corrections', payload: { field, proposed, reason: '测试' } })).json().correction;
+      const res = await as(app, school)({ method: 'POST', url: `/api/teacher-corrections/${asked.id}/decide`, payload: { accept: true } });
+      expect(res.statusCode, field).toBe(400);
+      expect(res.json().error).toMatchObject({ code: 'TEACHER_INVALID', details: { problems: { [field]: problem } } });
+    }
   });
 
   it('refuses the teacher pages to accounts that are not teachers', async () => {

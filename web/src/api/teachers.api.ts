@@ -14,7 +14,12 @@ import type {
 } from './types';
 
 export const teachersApi = {
-  list: (query: TeacherQuery) => apiRequest<CappedPage<Teacher>>('/api/teachers', { query: { ...query } }),
+  /** Sent as a POST: a searched ID number or phone stays out of URLs and access logs. */
+  list: (query: TeacherQuery) =>
+    apiRequest<CappedPage<Teacher>>('/api/teachers/search', {
+      method: 'POST',
+      body: Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined && v !== '')),
+    }),
   former: (query: FormerTeacherQuery) =>
     apiRequest<Page<FormerTeacher>>('/api/teachers/former', { query: { ...query } }),
   /** The filtered list as .xlsx; `full` (identifiers in full) only for the roles allowed to. */
