@@ -1,5 +1,6 @@
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { launchChromium, STEP_TIMEOUT, submitLogin, textOf, visible } from '../support/browser.js';
 import { startTestServer } from '../support/server.js';
 
 /**
@@ -11,7 +12,6 @@ import { startTestServer } from '../support/server.js';
 const PASSWORD = 'Journey-pass-2468';
 const COUNTY_ADMIN = 'journey.county';
 const TEACHER = 'journey.teacher';
-const STEP_TIMEOUT = 15_000;
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let browser: Browser;
@@ -20,19 +20,7 @@ beforeAll(async () => {
   server = await startTestServer();
   await server.createUser({ username: COUNTY_ADMIN, password: PASSWORD, role: 'county_admin', orgUnitId: server.orgs.countyId });
   await server.createUser({ username: TEACHER, password: PASSWORD, role: 'teacher', orgUnitId: server.orgs.schoolId });
-  browser = await chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
@@ -40,20 +28,9 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function visible(locator: Locator): Promise<Locator> {
-  await locator.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
-  return locator;
-}
-
-async function textOf(locator: Locator): Promise<string> {
-  return (await visible(locator)).innerText();
-}
-
 async function logIn(page: Page, username: string): Promise<void> {
   await page.goto(`${server.baseUrl}/login`);
-  await (await visible(page.getByTestId('login-username'))).fill(username);
-  await page.getByTestId('login-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
+  await submitLogin(page, username, PASSWORD);
 }
 
 async function withContext<T>(options: Parameters<Browser['newContext']>[0], run: (page: Page) => Promise<T>): Promise<T> {

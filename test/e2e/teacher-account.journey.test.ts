@@ -1,6 +1,7 @@
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { makeRoster, rosterXlsx } from '../support/roster.js';
+import { launchChromium, STEP_TIMEOUT, submitLogin, textOf, visible } from '../support/browser.js';
 import { startTestServer } from '../support/server.js';
 
 /**
@@ -14,7 +15,6 @@ const PASSWORD = 'Journey-pass-2468';
 const TEACHER_PASSWORD = 'Phone-pass-1357';
 const SCHOOL_ADMIN = 'journey.accounts';
 const NEW_PHONE = '13911112222';
-const STEP_TIMEOUT = 15_000;
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let browser: Browser;
@@ -22,19 +22,7 @@ let browser: Browser;
 beforeAll(async () => {
   server = await startTestServer();
   await server.createUser({ username: SCHOOL_ADMIN, password: PASSWORD, role: 'school_admin', orgUnitId: server.orgs.schoolId });
-  browser = await chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
@@ -42,19 +30,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function visible(locator: Locator): Promise<Locator> {
-  await locator.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
-  return locator;
-}
-
-async function textOf(locator: Locator): Promise<string> {
-  return (await visible(locator)).innerText();
-}
-
 async function logIn(page: Page, username: string, password: string): Promise<void> {
-  await (await visible(page.getByTestId('login-username'))).fill(username);
-  await page.getByTestId('login-password').fill(password);
-  await page.getByTestId('login-submit').click();
+  await submitLogin(page, username, password);
 }
 
 /** Page code runs in the browser; this file is type-checked without DOM types. */

@@ -1,6 +1,7 @@
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { makeIdNumber, makeRoster, rosterXlsx } from '../support/roster.js';
+import { launchChromium, STEP_TIMEOUT, submitLogin, textOf, visible } from '../support/browser.js';
 import { startTestServer } from '../support/server.js';
 
 /**
@@ -11,7 +12,6 @@ import { startTestServer } from '../support/server.js';
 
 const PASSWORD = 'Journey-pass-2468';
 const SCHOOL_ADMIN = 'journey.school';
-const STEP_TIMEOUT = 15_000;
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let browser: Browser;
@@ -19,19 +19,7 @@ let browser: Browser;
 beforeAll(async () => {
   server = await startTestServer();
   await server.createUser({ username: SCHOOL_ADMIN, password: PASSWORD, role: 'school_admin', orgUnitId: server.orgs.schoolId });
-  browser = await chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
@@ -39,20 +27,9 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function visible(locator: Locator): Promise<Locator> {
-  await locator.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
-  return locator;
-}
-
-async function textOf(locator: Locator): Promise<string> {
-  return (await visible(locator)).innerText();
-}
-
 async function logIn(page: Page, username: string): Promise<void> {
   await page.goto(`${server.baseUrl}/login`);
-  await (await visible(page.getByTestId('login-username'))).fill(username);
-  await page.getByTestId('login-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
+  await submitLogin(page, username, PASSWORD);
 }
 
 test('a school admin imports a roster with one bad row, then finds and opens a teacher', async () => {
