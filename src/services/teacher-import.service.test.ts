@@ -150,6 +150,14 @@ describe('roster import: check first, then all good rows in one transaction', ()
     expect((await imports.get(k1Admin, b.importId)).status).toBe('validated');
   });
 
+  it('stores text with backslashes and quotes exactly as written (staged by COPY)', async () => {
+    const p = { ...makeRoster(1, { seed: 17, offset: 30_000 })[0]!, subject: 'C:\\课件\\N "ab"', title: '\\x41' };
+    const r = await imports.validate(s1Admin, tree.S1.id, { name: 'slash.xlsx', data: await rosterXlsx([p]) });
+    await imports.commit(s1Admin, r.importId, { confirmTransfers: false });
+    const [stored] = (await teachers.list(s1Admin, { q: p.idNumber }, { page: 1, pageSize: 1 })).items;
+    expect([stored?.subject, stored?.title]).toEqual(['C:\\课件\\N "ab"', '\\x41']);
+  });
+
   it('at county level, each row names a school of the county', async () => {
     const p = makeRoster(3, { seed: 11, offset: 9_000 });
     const file = await rosterXlsx([{ ...p[0]!, school: '桦甸市第一中学' }, { ...p[1]!, school: '蛟河市实验小学' }, { ...p[2]!, school: '' }]);
