@@ -1,12 +1,10 @@
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
-import { AppError, notFoundDenied } from '../errors/app-error.js';
+import { AppError } from '../errors/app-error.js';
 import { normaliseIdNumber } from '../domain/id-number.js';
-import { isAdmin } from '../domain/org-tree.js';
 import { parseDateCell } from '../domain/roster-row.js';
 import { EMPLOYMENTS, isStage, type Employment } from '../domain/teacher.js';
 import { passwordProblem } from '../domain/password.js';
-import { can } from '../policies/access.policy.js';
 import { createOrgUnitRepository } from '../repositories/org-unit.repository.js';
 import { createSessionRepository } from '../repositories/session.repository.js';
 import { createTeacherRepository, type TeacherRow } from '../repositories/teacher.repository.js';
@@ -16,6 +14,7 @@ import { requireActor, type RequestContext, type ServiceDeps } from './context.j
 import { lookupCaches } from './lookup-cache.js';
 import { hashPassword, verifyAgainstDummy } from './password-hasher.js';
 import { personalDataCipher } from './personal-data.js';
+import { requireRegistryManage } from './registry-access.js';
 import { createTeacherService, type TeacherInput } from './teacher.service.js';
 
 /** No 0/O, 1/I/L: codes are read off paper and typed on phones. */
@@ -80,13 +79,8 @@ export function createTeacherAccountService(deps: ServiceDeps) {
   const cipher = () => personalDataCipher(env);
   const teacherService = createTeacherService(deps);
 
-  async function requireAdminAt(ctx: RequestContext, path: string, action: string, target: { type: string; id: number }) {
-    const actor = requireActor(ctx);
-    if (!isAdmin(actor.role)) return auditRefusal(db, ctx, { action, targetPath: actor.orgPath }, new AppError('FORBIDDEN'));
-    if (!can(actor, 'org.read', { path })) return auditRefusal(db, ctx, { action, targetType: target.type, targetId: target.id }, notFoundDenied());
-    if (!can(actor, 'teacher.manage', { path })) return auditRefusal(db, ctx, { action, targetType: target.type, targetId: target.id, targetPath: path }, new AppError('FORBIDDEN'));
-    return actor;
-  }
+  const requireAdminAt = (ctx: RequestContext, path: string, action: string, target: { type: string; id: number }) =>
+    requireRegistryManage(db, ctx, action, { path, ...target });
 
   async function ownTeacher(ctx: RequestContext, action: string): Promise<TeacherRow> {
     const actor = requireActor(ctx);

@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
 import { AppError, notFoundDenied } from '../errors/app-error.js';
-import { isAdmin } from '../domain/org-tree.js';
 import type { DB } from '../db/schema.js';
 import { checkRosterRow, type RawRosterRow, type RowError } from '../domain/roster-row.js';
 import { diffTeacher } from '../domain/teacher.js';
@@ -13,6 +12,7 @@ import { createTeacherRepository } from '../repositories/teacher.repository.js';
 import { auditedWrite, auditRefusal } from './audit.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
 import { personalDataCipher } from './personal-data.js';
+import { requireRegistryManage, requireRegistryRole } from './registry-access.js';
 import { readRosterInChunks, rosterTemplate } from './roster-file.js';
 import { comparable, toColumns } from './teacher.service.js';
 
@@ -39,25 +39,19 @@ export function createTeacherImportService({ db, env }: ServiceDeps) {
   const units = createOrgUnitRepository(db);
   const imports = createTeacherImportRepository(db);
 
-  /** The registry is for administrators: trainers and teachers are refused before anything is looked up. */
-  async function requireRegistry(ctx: RequestContext, action: string) {
-    const actor = requireActor(ctx);
-    if (!isAdmin(actor.role)) return auditRefusal(db, ctx, { action, targetPath: actor.orgPath }, new AppError('FORBIDDEN'));
-    return actor;
-  }
-
   async function unitFor(ctx: RequestContext, unitId: number, action: string): Promise<OrgUnitRow> {
-    const actor = await requireRegistry(ctx, action);
+    await requireRegistryRole(db, ctx, action);
     const unit = await units.findById(unitId);
-    if (!unit || !can(actor, 'org.read', { path: unit.path })) return auditRefusal(db, ctx, { action, targetType: 'org_unit', targetId: unitId }, notFoundDenied());
-    if (!can(actor, 'teacher.manage', { path: unit.path }) || unit.kind === 'institution') {
+    if (!unit) return auditRefusal(db, ctx, { action, targetType: 'org_unit', targetId: unitId }, notFoundDenied());
+    await requireRegistryManage(db, ctx, action, { path: unit.path, type: 'org_unit', id: unit.id, label: unit.name });
+    if (unit.kind === 'institution') {
       return auditRefusal(db, ctx, { action, targetType: 'org_unit', targetId: unit.id, targetPath: unit.path, targetLabel: unit.name }, new AppError('FORBIDDEN'));
     }
     return unit;
   }
 
   async function importFor(ctx: RequestContext, id: number, action: string): Promise<TeacherImportRow> {
-    const actor = await requireRegistry(ctx, action);
+    const actor = await requireRegistryRole(db, ctx, action);
     const imp = await imports.find(id);
     if (!imp || !can(actor, 'teacher.manage', { path: imp.orgPath })) return auditRefusal(db, ctx, { action, targetType: 'teacher_import', targetId: id }, notFoundDenied());
     return imp;

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import { AppError, notFoundDenied } from '../errors/app-error.js';
 import { maskIdNumber, maskPhone, normaliseIdNumber } from '../domain/id-number.js';
-import { isAdmin, type Stage } from '../domain/org-tree.js';
+import type { Stage } from '../domain/org-tree.js';
 import {
   BACKBONE_LABELS, EMPLOYMENT_LABELS, GENDER_LABELS, ID_TYPE_LABELS, STAGE_LABELS, checkIdNumber, diffTeacher, nameProblem,
   normaliseName, normalisePhone, type BackboneLevel, type ComparableTeacher, type Employment, type TeacherFields,
@@ -13,6 +13,7 @@ import { createTeacherRepository, type TeacherColumns, type TeacherFilter, type 
 import { auditedWrite, auditRefusal, appendAudit } from './audit.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
 import { personalDataCipher, type PersonalDataCipher } from './personal-data.js';
+import { requireRegistryRole } from './registry-access.js';
 import { writeXlsx } from './roster-file.js';
 
 export interface TeacherQuery {
@@ -109,12 +110,7 @@ export function createTeacherService({ db, env }: ServiceDeps) {
     };
   }
 
-  /** The registry is for administrators: trainers and teachers are refused before anything is looked up. */
-  async function requireRegistry(ctx: RequestContext, action: string): Promise<Actor> {
-    const actor = requireActor(ctx);
-    if (!isAdmin(actor.role)) return auditRefusal(db, ctx, { action, targetPath: actor.orgPath }, new AppError('FORBIDDEN'));
-    return actor;
-  }
+  const requireRegistry = (ctx: RequestContext, action: string) => requireRegistryRole(db, ctx, action);
 
   /** The unit whose teachers are asked for: the actor's own unless named; outside the subtree, "not found". */
   async function scopeUnit(ctx: RequestContext, unitId: number | undefined, action: string): Promise<OrgUnitRow> {
