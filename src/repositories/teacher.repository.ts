@@ -88,6 +88,14 @@ function selectTeachers(db: Q) {
 
 const asRow = (r: unknown) => r as TeacherRow;
 
+/** The stored columns a re-import or an edit compares with. */
+const STORED = [
+  'id', 'org_unit_id', 'org_path', 'updated_at', 'name', 'id_type', 'id_number_enc', 'id_number_hash', 'id_number_masked', 'gender', 'birth_date',
+  'phone_enc', 'phone_hash', 'phone_masked', 'stage', 'subject', 'title', 'teaching_start_year', 'employment', 'head_teacher', 'backbone_level',
+  'subject_leader', 'master_teacher', 'new_teacher',
+] as const;
+export type StoredTeacher = TeacherColumns & { id: number; org_unit_id: number; org_path: string; updated_at: Date };
+
 export function createTeacherRepository(db: Q) {
   function filtered(f: TeacherFilter) {
     let q = selectTeachers(db).where('t.province_id', '=', f.provinceId).where('t.org_path', 'like', `${escapeLike(f.scopePath)}%`);
@@ -167,14 +175,15 @@ export function createTeacherRepository(db: Q) {
     },
 
     /** Existing teachers by ID-number hash, with what a re-import compares. */
-    async findByIdHashes(hashes: Buffer[]): Promise<Array<TeacherColumns & { id: number; org_unit_id: number; org_path: string; updated_at: Date }>> {
+    async findByIdHashes(hashes: Buffer[]): Promise<StoredTeacher[]> {
       if (hashes.length === 0) return [];
-      const rows = await db.selectFrom('teacher').select([
-        'id', 'org_unit_id', 'org_path', 'updated_at', 'name', 'id_type', 'id_number_enc', 'id_number_hash', 'id_number_masked', 'gender', 'birth_date',
-        'phone_enc', 'phone_hash', 'phone_masked', 'stage', 'subject', 'title', 'teaching_start_year', 'employment', 'head_teacher', 'backbone_level',
-        'subject_leader', 'master_teacher', 'new_teacher',
-      ]).where('id_number_hash', '=', sql<Buffer>`ANY(${hashes}::bytea[])`).execute();
-      return rows as Array<TeacherColumns & { id: number; org_unit_id: number; org_path: string; updated_at: Date }>;
+      const rows = await db.selectFrom('teacher').select(STORED).where('id_number_hash', '=', sql<Buffer>`ANY(${hashes}::bytea[])`).execute();
+      return rows as StoredTeacher[];
+    },
+
+    /** One teacher's stored columns (identifiers still encrypted). */
+    async stored(id: number): Promise<StoredTeacher | undefined> {
+      return (await db.selectFrom('teacher').select(STORED).where('id', '=', id).executeTakeFirst()) as StoredTeacher | undefined;
     },
 
     async insert(t: TeacherColumns & { orgUnitId: number; orgPath: string; provinceId: number; importId?: number | null }): Promise<number> {

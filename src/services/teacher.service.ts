@@ -214,10 +214,10 @@ export function createTeacherService({ db, env }: ServiceDeps) {
 
     async update(ctx: RequestContext, id: number, patch: Partial<TeacherInput>): Promise<TeacherRow> {
       const t = await loadManageable(ctx, id, 'teacher.update');
-      const secrets = (await teachers.secrets(id))!;
+      const stored = (await teachers.stored(id))!;
       const current: TeacherInput = {
-        name: t.name, idType: t.idType, idNumber: cipher().decrypt(secrets.idNumberEnc), gender: t.gender, birthDate: t.birthDate,
-        phone: secrets.phoneEnc ? cipher().decrypt(secrets.phoneEnc) : null, stage: t.stage, subject: t.subject, title: t.title,
+        name: t.name, idType: t.idType, idNumber: cipher().decrypt(stored.id_number_enc), gender: t.gender, birthDate: t.birthDate,
+        phone: stored.phone_enc ? cipher().decrypt(stored.phone_enc) : null, stage: t.stage, subject: t.subject, title: t.title,
         teachingStartYear: t.teachingStartYear, employment: t.employment, headTeacher: t.headTeacher, backboneLevel: t.backboneLevel,
         subjectLeader: t.subjectLeader, masterTeacher: t.masterTeacher, newTeacher: t.newTeacher,
       };
@@ -226,8 +226,7 @@ export function createTeacherService({ db, env }: ServiceDeps) {
       const merged = { ...current, ...(idChanged ? { gender: null, birthDate: null } : {}), ...patch };
       const fields = checkTeacherInput(merged);
       const cols = toColumns(fields, cipher());
-      const before = toColumns({ ...current, gender: t.gender, birthDate: t.birthDate } as TeacherFields, cipher());
-      const changes = diffTeacher(comparable(before), comparable(cols));
+      const changes = diffTeacher(comparable(stored), comparable(cols));
       if (fields.idNumber !== current.idNumber) changes['idNumber'] = { from: t.idNumberMasked, to: cols.id_number_masked };
       return auditedWrite(db, ctx, { action: 'teacher.update', targetType: 'teacher', targetId: id, targetPath: t.orgPath, targetLabel: fields.name, details: { changes } }, async (trx) => {
         const repo = createTeacherRepository(trx);
