@@ -5,6 +5,7 @@ import { BACKBONE_LEVELS, EMPLOYMENTS, GENDERS, ID_TYPES } from '../../domain/te
 import { importProblemMessage, pickLocale } from '../../i18n/messages.js';
 import type { TeacherRow } from '../../repositories/teacher.repository.js';
 import type { ImportReport } from '../../services/teacher-import.service.js';
+import type { RequestContext } from '../../services/context.js';
 import type { Services } from '../../services/services.js';
 import { IdParams, Paging, zId, zOptionalText, zStage, zText } from '../schemas.js';
 import { readUploadedFile } from '../upload.js';
@@ -83,6 +84,11 @@ export const teacherRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
   const svc = services.teachers;
   const imports = services.teacherImports;
 
+  async function list(ctx: RequestContext, { page, pageSize, ...q }: z.infer<typeof ListQuery> & { page: number; pageSize: number }): Promise<z.infer<typeof ListOut>> {
+    const r = await svc.list(ctx, q, { page, pageSize });
+    return { items: r.items.map(presentTeacher), total: r.total, totalCapped: r.totalCapped };
+  }
+
   const presentImport = (r: ImportReport, acceptLanguage: string | undefined): z.infer<typeof ImportOut> => {
     const locale = pickLocale(acceptLanguage);
     return { ...r, errors: r.errors.map((e) => ({ ...e, message: importProblemMessage(e.code, e.column, locale, e.value) })) };
@@ -94,11 +100,7 @@ export const teacherRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
       tags: ['teachers'], summary: 'Teachers of a unit and the units below it: search by name prefix, full ID number or phone; filter; page',
       querystring: ListQuery.extend(Paging), response: { 200: ListOut },
     },
-  }, async (req) => {
-    const { page, pageSize, ...q } = req.query;
-    const r = await svc.list(req.ctx, q, { page, pageSize });
-    return { items: r.items.map(presentTeacher), total: r.total, totalCapped: r.totalCapped };
-  });
+  }, async (req) => list(req.ctx, req.query));
 
   app.post('/teachers/search', {
     config: { action: 'teacher.list' },
@@ -106,11 +108,7 @@ export const teacherRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
       tags: ['teachers'], summary: 'The same as GET /teachers, with the query in the body: an ID number or phone searched for stays out of URLs and access logs',
       body: ListQuery.extend(Paging).strict(), response: { 200: ListOut },
     },
-  }, async (req) => {
-    const { page, pageSize, ...q } = req.body;
-    const r = await svc.list(req.ctx, q, { page, pageSize });
-    return { items: r.items.map(presentTeacher), total: r.total, totalCapped: r.totalCapped };
-  });
+  }, async (req) => list(req.ctx, req.body));
 
   app.get('/teachers/former', {
     config: { action: 'teacher.list_former' },
