@@ -28,6 +28,13 @@ type Q = Kysely<DB>;
 
 export function createAuditLogRepository(db: Q) {
   return {
+    /** How often an action on one target ended with an error code since a moment (e.g. failed activations). */
+    async countSince(f: { action: string; targetId: string; errorCode: string; since: Date }): Promise<number> {
+      const r = await db.selectFrom('audit_log').select(sql<number>`count(*)::int`.as('n'))
+        .where('action', '=', f.action).where('target_id', '=', f.targetId).where('error_code', '=', f.errorCode).where('at', '>', f.since).executeTakeFirstOrThrow();
+      return r.n;
+    },
+
     async append(e: AuditEntry): Promise<void> {
       await db.insertInto('audit_log').values({
         actor_user_id: e.actorUserId, actor_username: e.actorUsername, actor_role: e.actorRole, actor_path: e.actorPath,

@@ -140,6 +140,11 @@ export function createOrgUnitRepository(db: Q) {
       await db.updateTable('org_unit').set(set).where('id', '=', id).execute();
     },
 
+    /** The schools of a subtree: id, name, code and path. */
+    async schoolsUnder(path: string): Promise<Array<{ id: number; name: string; code: string | null; path: string }>> {
+      return db.selectFrom('org_unit').select(['id', 'name', 'code', 'path']).where('kind', '=', 'school').where('path', 'like', `${escapeLike(path)}%`).execute();
+    },
+
     async countAll(): Promise<number> {
       const r = await db.selectFrom('org_unit').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
       return r.n;

@@ -153,6 +153,15 @@ export function createTeacherRepository(db: Q) {
       }
     },
 
+    /** Teachers under a unit who have no account yet (optionally only the named ones), by school and name. */
+    async withoutAccount(scope: { provinceId: number; path: string }, teacherIds: number[] | undefined, limit: number): Promise<Array<{ id: number; name: string; idNumberMasked: string; orgUnitName: string }>> {
+      let q = db.selectFrom('teacher as t').innerJoin('org_unit as o', 'o.id', 't.org_unit_id')
+        .select(['t.id', 't.name', 't.id_number_masked as idNumberMasked', 'o.name as orgUnitName'])
+        .where('t.province_id', '=', scope.provinceId).where('t.org_path', 'like', `${escapeLike(scope.path)}%`).where('t.user_id', 'is', null);
+      if (teacherIds?.length) q = q.where('t.id', 'in', teacherIds);
+      return q.orderBy('o.name').orderBy(sql`t.name USING ~<~`).limit(limit).execute();
+    },
+
     async findById(id: number): Promise<TeacherRow | undefined> {
       const r = await selectTeachers(db).where('t.id', '=', id).executeTakeFirst();
       return r ? asRow(r) : undefined;
@@ -191,6 +200,21 @@ export function createTeacherRepository(db: Q) {
       const r = await db.insertInto('teacher').values({ ...cols, org_unit_id: orgUnitId, org_path: orgPath, province_id: provinceId, import_id: importId ?? null })
         .returning('id').executeTakeFirstOrThrow();
       return r.id;
+    },
+
+    /**
+     * Many teachers at once, each with an open posting from `startedOn` (bulk data such as the demo
+     * county); returns id, school and name of each.
+     */
+    async insertMany(rows: Array<TeacherColumns & { orgUnitId: number; orgPath: string; provinceId: number; isDemo?: boolean }>, startedOn: string): Promise<Array<{ id: number; orgUnitId: number; name: string }>> {
+      if (rows.length === 0) return [];
+      const created = await db.insertInto('teacher').values(rows.map(({ orgUnitId, orgPath, provinceId, isDemo, ...cols }) => ({
+        ...cols, org_unit_id: orgUnitId, org_path: orgPath, province_id: provinceId, is_demo: isDemo ?? false,
+      }))).returning(['id', 'org_unit_id', 'org_path', 'province_id', 'name']).execute();
+      await db.insertInto('teacher_posting').values(created.map((t) => ({
+        teacher_id: t.id, province_id: t.province_id, org_unit_id: t.org_unit_id, org_path: t.org_path, started_on: startedOn, reason: null, created_by: null,
+      }))).execute();
+      return created.map((t) => ({ id: t.id, orgUnitId: t.org_unit_id, name: t.name }));
     },
 
     async update(id: number, cols: Partial<TeacherColumns>): Promise<void> {

@@ -87,6 +87,11 @@ export function createUserRepository(db: Q) {
       }).where('id', '=', id).execute();
     },
 
+    /** No password until the account is activated again. */
+    async clearPassword(id: number): Promise<void> {
+      await db.updateTable('app_user').set({ password_hash: null, updated_at: sql`now()` }).where('id', '=', id).execute();
+    },
+
     async setPassword(id: number, hash: string, mustChange: boolean): Promise<void> {
       await db.updateTable('app_user').set({
         password_hash: hash, must_change_password: mustChange, password_changed_at: sql`now()`,

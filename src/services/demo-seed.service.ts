@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { oneTimePassword } from '../domain/password.js';
 import type { Role, Stage } from '../domain/org-tree.js';
 import { createOrgUnitRepository, type OrgUnitRow } from '../repositories/org-unit.repository.js';
+import { createTeacherRepository } from '../repositories/teacher.repository.js';
 import { createUserRepository } from '../repositories/user.repository.js';
 import { appendAudit } from './audit.js';
 import type { RequestContext, ServiceDeps } from './context.js';
@@ -77,15 +78,13 @@ export function createDemoSeedService({ db, env }: ServiceDeps) {
           const size = school.stages.includes('kindergarten') ? 8 : school.parentId === county.id ? 24 + ((i * 7) % 17) : 12 + ((i * 5) % 9);
           return demoTeachers(school.stages.length ? school.stages : ['primary'], size, i, taken).map((f, k) => {
             const fields = school.id === unitFor.school.id && k === 0 ? { ...f, name: '赵雪', gender: 'female' as const } : f;
-            return { ...toColumns(fields, cipher), org_unit_id: school.id, org_path: school.path, province_id: school.provinceId, is_demo: true };
+            return { ...toColumns(fields, cipher), orgUnitId: school.id, orgPath: school.path, provinceId: school.provinceId, isDemo: true };
           });
         });
-        const created = await trx.insertInto('teacher').values(rows).returning(['id', 'org_unit_id', 'org_path', 'province_id', 'name']).execute();
-        await trx.insertInto('teacher_posting').values(created.map((t) => ({
-          teacher_id: t.id, province_id: t.province_id, org_unit_id: t.org_unit_id, org_path: t.org_path, started_on: '2024-09-01', reason: null, created_by: null,
-        }))).execute();
-        const zhaoXue = created.find((t) => t.org_unit_id === unitFor.school.id && t.name === '赵雪')!;
-        await trx.updateTable('teacher').set({ user_id: userIds['demo-teacher']! }).where('id', '=', zhaoXue.id).execute();
+        const teachers = createTeacherRepository(trx);
+        const created = await teachers.insertMany(rows, '2024-09-01');
+        const zhaoXue = created.find((t) => t.orgUnitId === unitFor.school.id && t.name === '赵雪')!;
+        await teachers.linkUser(zhaoXue.id, userIds['demo-teacher']!);
         await appendAudit(trx, ctx, { action: 'demo.seed', targetType: 'org_unit', targetId: county.id, targetPath: county.path, targetLabel: county.name, details: { schools: schools.length, teachers: created.length } }, 'success');
         return { created: true, password, usernames: DEMO_ACCOUNTS.map((a) => a.username), schools: schools.length };
       });

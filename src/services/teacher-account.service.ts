@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import { sql } from 'kysely';
 import { AppError } from '../errors/app-error.js';
 import { normaliseIdNumber } from '../domain/id-number.js';
 import { parseDateCell } from '../domain/roster-row.js';
@@ -8,6 +7,8 @@ import { passwordProblem } from '../domain/password.js';
 import { createOrgUnitRepository } from '../repositories/org-unit.repository.js';
 import { createSessionRepository } from '../repositories/session.repository.js';
 import { createTeacherRepository, type TeacherRow } from '../repositories/teacher.repository.js';
+import { createAuditLogRepository } from '../repositories/audit-log.repository.js';
+import { createTeacherCorrectionRepository } from '../repositories/teacher-correction.repository.js';
 import { createUserRepository } from '../repositories/user.repository.js';
 import { appendAudit, auditedWrite, auditRefusal } from './audit.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
@@ -101,19 +102,14 @@ export function createTeacherAccountService(deps: ServiceDeps) {
       await requireAdminAt(ctx, unit.path, 'teacher.issue_activation', { type: 'org_unit', id: unit.id });
       const expiresAt = new Date(Date.now() + ACTIVATION_DAYS * 86_400_000);
       return auditedWrite(db, ctx, { action: 'teacher.issue_activation', targetType: 'org_unit', targetId: unit.id, targetPath: unit.path, targetLabel: unit.name }, async (trx, meta) => {
-        let q = trx.selectFrom('teacher as t').innerJoin('org_unit as o', 'o.id', 't.org_unit_id')
-          .select(['t.id', 't.name', 't.id_number_masked as idNumberMasked', 'o.name as orgUnitName', 't.user_id as userId'])
-          .where('t.province_id', '=', unit.provinceId).where('t.org_path', 'like', `${unit.path}%`);
-        // a teacher with an account gets a new code only through a reset, which also ends the old password
-        q = q.where('t.user_id', 'is', null);
-        if (teacherIds?.length) q = q.where('t.id', 'in', teacherIds);
-        const rows = await q.orderBy('o.name').orderBy(sql`t.name USING ~<~`).limit(5_000).execute();
         const repo = createTeacherRepository(trx);
+        // a teacher with an account gets a new code only through a reset, which also ends the old password
+        const rows = await repo.withoutAccount({ provinceId: unit.provinceId, path: unit.path }, teacherIds, 5_000);
         const out: ActivationCode[] = [];
         for (const r of rows) {
           const code = newActivationCode();
           await repo.setActivation(r.id, codeHash(code), expiresAt);
-          out.push({ teacherId: r.id, name: r.name, idNumberMasked: r.idNumberMasked, orgUnitName: r.orgUnitName, code, expiresAt, hadAccount: r.userId !== null });
+          out.push({ teacherId: r.id, name: r.name, idNumberMasked: r.idNumberMasked, orgUnitName: r.orgUnitName, code, expiresAt, hadAccount: false });
         }
         meta.details = { count: out.length, named: teacherIds?.length ?? 0 };
         return out;
@@ -133,7 +129,7 @@ export function createTeacherAccountService(deps: ServiceDeps) {
       await auditedWrite(db, ctx, { action: 'teacher.reset_activation', targetType: 'teacher', targetId: t.id, targetPath: t.orgPath, targetLabel: t.name }, async (trx) => {
         await createTeacherRepository(trx).setActivation(t.id, codeHash(code), expiresAt);
         if (t.userId) {
-          await trx.updateTable('app_user').set({ password_hash: null, updated_at: sql`now()` }).where('id', '=', t.userId).execute();
+          await createUserRepository(trx).clearPassword(t.userId);
           await createSessionRepository(trx).deleteForUser(t.userId);
         }
       });
@@ -154,9 +150,8 @@ export function createTeacherAccountService(deps: ServiceDeps) {
         return auditRefusal(db, ctx, meta, new AppError('ACTIVATION_INVALID'));
       }
       const since = new Date(Date.now() - FAILURE_WINDOW_MINUTES * 60_000);
-      const failures = await db.selectFrom('audit_log').select(sql<number>`count(*)::int`.as('n'))
-        .where('action', '=', 'auth.activate').where('target_id', '=', String(t.id)).where('error_code', '=', 'ACTIVATION_INVALID').where('at', '>', since).executeTakeFirstOrThrow();
-      if (failures.n >= MAX_FAILURES) return auditRefusal(db, ctx, meta, new AppError('AUTH_ACCOUNT_LOCKED', { details: { lockedUntil: new Date(Date.now() + FAILURE_WINDOW_MINUTES * 60_000).toISOString() } }));
+      const failures = await createAuditLogRepository(db).countSince({ action: 'auth.activate', targetId: String(t.id), errorCode: 'ACTIVATION_INVALID', since });
+      if (failures >= MAX_FAILURES) return auditRefusal(db, ctx, meta, new AppError('AUTH_ACCOUNT_LOCKED', { details: { lockedUntil: new Date(Date.now() + FAILURE_WINDOW_MINUTES * 60_000).toISOString() } }));
       const given = codeHash(normaliseCode(codeTyped));
       if (!t.activationHash || !t.activationExpires || t.activationExpires.getTime() < Date.now() || !crypto.timingSafeEqual(given, t.activationHash)) {
         return auditRefusal(db, ctx, meta, new AppError('ACTIVATION_INVALID'));
@@ -193,12 +188,12 @@ export function createTeacherAccountService(deps: ServiceDeps) {
       const t = await ownTeacher(ctx, 'teacher.request_correction');
       const secret = SECRET_FIELDS.has(field);
       return auditedWrite(db, ctx, { action: 'teacher.request_correction', targetType: 'teacher', targetId: t.id, targetPath: t.orgPath, targetLabel: t.name, details: { field } }, async (trx, meta) => {
-        const r = await trx.insertInto('teacher_correction').values({
-          teacher_id: t.id, province_id: t.provinceId, org_path: t.orgPath, field, reason,
-          proposed: secret ? null : proposed, proposed_enc: secret ? cipher().encrypt(proposed) : null,
-        }).returning('id').executeTakeFirstOrThrow();
-        meta.details = { field, correctionId: r.id };
-        return (await listCorrectionRows(trx, { id: r.id }))[0]!;
+        const id = await createTeacherCorrectionRepository(trx).insert({
+          teacherId: t.id, provinceId: t.provinceId, orgPath: t.orgPath, field, reason,
+          proposed: secret ? null : proposed, proposedEnc: secret ? cipher().encrypt(proposed) : null,
+        });
+        meta.details = { field, correctionId: id };
+        return (await listCorrectionRows(trx, { id }))[0]!;
       });
     },
 
@@ -214,19 +209,18 @@ export function createTeacherAccountService(deps: ServiceDeps) {
 
     /** The school admin accepts (the change is applied, audited field by field) or rejects with a note. */
     async decideCorrection(ctx: RequestContext, id: number, accept: boolean, note: string | null): Promise<CorrectionRow> {
-      const c = await db.selectFrom('teacher_correction').selectAll().where('id', '=', id).executeTakeFirst();
+      const c = await createTeacherCorrectionRepository(db).find(id);
       if (!c) throw new AppError('NOT_FOUND');
       const actor = await requireAdminAt(ctx, c.org_path, 'teacher.decide_correction', { type: 'teacher_correction', id });
       return auditedWrite(db, ctx, { action: 'teacher.decide_correction', targetType: 'teacher', targetId: c.teacher_id, targetPath: c.org_path, details: { correctionId: id, field: c.field, accept } }, async (trx) => {
         // the request stays locked until it is decided: a second admin waits, then finds it decided
-        const open = await trx.selectFrom('teacher_correction').select('status').where('id', '=', id).forUpdate().executeTakeFirstOrThrow();
-        if (open.status !== 'open') throw new AppError('CONFLICT');
+        const corrections = createTeacherCorrectionRepository(trx);
+        if ((await corrections.lockStatus(id)) !== 'open') throw new AppError('CONFLICT');
         if (accept) {
           const value = c.proposed_enc ? cipher().decrypt(c.proposed_enc) : c.proposed;
           await teacherService.update(ctx, c.teacher_id, correctionPatch(c.field as CorrectableField, value));
         }
-        await trx.updateTable('teacher_correction').set({ status: accept ? 'accepted' : 'rejected', decided_by: actor.userId, decided_at: sql`now()`, decision_note: note })
-          .where('id', '=', id).execute();
+        await corrections.decide(id, { accept, by: actor.userId, note });
         return (await listCorrectionRows(trx, { id }))[0]!;
       });
     },
@@ -269,17 +263,10 @@ function correctionPatch(field: CorrectableField, value: string | null): Partial
   }
 }
 
-async function listCorrectionRows(db: Parameters<typeof createTeacherRepository>[0], f: { id?: number; teacherId?: number; scopePath?: string; status?: CorrectionRow['status'] }): Promise<CorrectionRow[]> {
-  let q = db.selectFrom('teacher_correction as c').innerJoin('teacher as t', 't.id', 'c.teacher_id').innerJoin('org_unit as o', 'o.id', 't.org_unit_id').select([
-    'c.id', 'c.teacher_id as teacherId', 't.name as teacherName', 'o.name as orgUnitName', 'c.field', 'c.proposed', 'c.proposed_enc as proposedEnc',
-    'c.reason', 'c.status', 'c.created_at as createdAt', 'c.decided_at as decidedAt', 'c.decision_note as decisionNote',
-  ]);
-  if (f.id !== undefined) q = q.where('c.id', '=', f.id);
-  if (f.teacherId !== undefined) q = q.where('c.teacher_id', '=', f.teacherId);
-  if (f.scopePath !== undefined) q = q.where('c.org_path', 'like', `${f.scopePath}%`);
-  if (f.status) q = q.where('c.status', '=', f.status);
-  const rows = await q.orderBy('c.id', 'desc').limit(500).execute();
-  return rows.map(({ proposedEnc, ...r }) => ({ ...r, field: r.field as CorrectableField, status: r.status as CorrectionRow['status'], proposed: proposedEnc ? null : r.proposed, proposedHidden: proposedEnc !== null }));
+/** Correction requests as the API shows them: an encrypted proposal is not shown, only flagged. */
+async function listCorrectionRows(db: Parameters<typeof createTeacherCorrectionRepository>[0], f: Parameters<ReturnType<typeof createTeacherCorrectionRepository>['list']>[0]): Promise<CorrectionRow[]> {
+  const rows = await createTeacherCorrectionRepository(db).list(f);
+  return rows.map(({ proposedEnc, ...r }) => ({ ...r, field: r.field as CorrectableField, proposed: proposedEnc ? null : r.proposed, proposedHidden: proposedEnc !== null }));
 }
 
 export type TeacherAccountService = ReturnType<typeof createTeacherAccountService>;

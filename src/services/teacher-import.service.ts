@@ -6,7 +6,7 @@ import { checkRosterRow, type RawRosterRow, type RowError } from '../domain/rost
 import { diffTeacher } from '../domain/teacher.js';
 import { quotable } from '../domain/text.js';
 import { can } from '../policies/access.policy.js';
-import { createOrgUnitRepository, escapeLike, type OrgUnitRow } from '../repositories/org-unit.repository.js';
+import { createOrgUnitRepository, type OrgUnitRow } from '../repositories/org-unit.repository.js';
 import { createTeacherImportRepository, type ImportSummary, type StagedRow, type TeacherImportRow } from '../repositories/teacher-import.repository.js';
 import { createTeacherRepository } from '../repositories/teacher.repository.js';
 import { auditedWrite, auditRefusal } from './audit.js';
@@ -59,8 +59,7 @@ export function createTeacherImportService({ db, env }: ServiceDeps) {
 
   /** Schools of the subtree by exact name and by code; a name used twice is ambiguous. */
   async function schoolIndex(unit: OrgUnitRow) {
-    const rows = await db.selectFrom('org_unit').select(['id', 'name', 'code', 'path']).where('kind', '=', 'school')
-      .where('path', 'like', `${escapeLike(unit.path)}%`).execute();
+    const rows = await units.schoolsUnder(unit.path);
     const byName = new Map<string, { id: number; path: string } | 'ambiguous'>();
     const byCode = new Map<string, { id: number; path: string }>();
     for (const r of rows) {
