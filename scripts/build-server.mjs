@@ -13,9 +13,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 if (process.argv.includes('--if-stale') && fs.existsSync(BUNDLE) && fs.statSync(BUNDLE).mtimeMs >= newestSource()) process.exit(0);
 console.log('Building the server / 正在构建服务端 …');
-await build({
-  entryPoints: [path.join(root, 'src/cli/main.ts')],
-  outfile: BUNDLE,
+const options = {
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -25,4 +23,9 @@ await build({
   sourcemap: 'linked',
   sourcesContent: false,
   logLevel: 'warning',
-});
+};
+// Worker threads need an entry file of their own; the certificate PDF pool
+// (src/services/certificate-pdf/pool.ts) starts this one from beside the bundle. Built first, so a
+// bundle that is current implies a current worker.
+await build({ ...options, entryPoints: [path.join(root, 'src/services/certificate-pdf/worker.ts')], outfile: path.join(path.dirname(BUNDLE), 'certificate-pdf.worker.mjs') });
+await build({ ...options, entryPoints: [path.join(root, 'src/cli/main.ts')], outfile: BUNDLE });

@@ -1,0 +1,100 @@
+/**
+ * Certificate PDF throughput: 200 realistic certificates (30 entries each, QR code, two pages)
+ * rendered on this thread one after another, then through the worker pool (one worker per core,
+ * at most 4). Prints PDFs per second for both and the mean size. Target: ≥ 20 PDFs/s through the
+ * pool on 2 cores.
+ *
+ *   npx tsx bench/certificate-pdf.bench.ts [count] [entries]
+ */
+import os from 'node:os';
+import type { CertificateDocument } from '../src/services/certificate-pdf/document.js';
+import { createCertificatePdfPool } from '../src/services/certificate-pdf/pool.js';
+import { preloadCertificateFonts, renderCertificatePdf } from '../src/services/certificate-pdf/render.js';
+
+const COUNT = Number(process.argv[2] ?? 200);
+const ENTRIES = Number(process.argv[3] ?? 30);
+
+const SURNAMES = '王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段漕钱汤尹黎易常武乔贺赖龚文';
+const GIVEN = '伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英玉兰萍毅浩宇轩然梓涵子墨欣怡思彤雨桐语嫣晓东海燕建华志强国庆春梅红霞淑珍玉梅丽娟凤英㛃堃珺昳喆';
+const SCHOOLS = ['蛟河市第一中学', '蛟河市实验小学', '蛟河市天岗镇中心小学校', '蛟河市新站镇中学', '蛟河市朝鲜族中学', '蛟河市第五中学', '蛟河市白石山镇中心校', '蛟河市职业教育中心'];
+const COURSES = [
+  '义务教育课程方案和课程标准（2022年版）解读', '信息技术与学科教学深度融合实践', '班主任工作能力提升专题培训', '师德师风建设专题讲座',
+  '中小学心理健康教育基础', '校本研修：作业设计与评价', '乡村教师素养提升工程（第三期）', '中小学教师信息技术应用能力提升工程2.0',
+  '大单元教学设计与实施', '“双减”背景下的课堂教学改革', '新时代劳动教育课程建设', '学生发展核心素养与教学评价', '国家中小学智慧教育平台应用培训',
+  '骨干教师示范课观摩与研讨', '教育科研方法与课题研究', '安全教育与应急处置能力培训',
+];
+const SOURCES = ['蛟河市教师进修学校', '吉林市教育学院', '吉林省教育学院', '国家中小学智慧教育平台', '校本研修', '东北师范大学继续教育学院'];
+const CATEGORIES = ['师德修养', '专业知识', '专业能力', '信息技术', '心理健康'];
+
+/** A deterministic realistic certificate: i picks the name, school, courses and status. */
+function sampleCertificate(i: number, entries = ENTRIES): CertificateDocument {
+  const pick = <T>(list: readonly T[] | string, k: number): T => (typeof list === 'string' ? [...list][k % [...list].length] : list[k % list.length]) as T;
+  const name = `${pick<string>(SURNAMES, i * 7)}${pick<string>(GIVEN, i * 13)}${i % 3 === 0 ? pick<string>(GIVEN, i * 5 + 1) : ''}`;
+  const rows = Array.from({ length: entries }, (_, k) => ({
+    date: `20${26 + (k % 5)}-${String((k % 12) + 1).padStart(2, '0')}-${String(((i + k) % 28) + 1).padStart(2, '0')}`,
+    title: pick<string>(COURSES, i + k * 3),
+    source: pick<string>(SOURCES, i + k),
+    categories: k % 4 === 0 ? `${pick<string>(CATEGORIES, k)}、${pick<string>(CATEGORIES, k + 1)}` : pick<string>(CATEGORIES, k + i),
+    hours: ((i * 31 + k * 17) % 40) * 5 + 20,
+  }));
+  const total = rows.reduce((s, r) => s + r.hours, 0);
+  const required = 3600;
+  const code = `PX2026-${(i * 2654435761 % 36 ** 10).toString(36).toUpperCase().padStart(10, '0')}`;
+  return {
+    kind: i % 5 === 4 ? 'year' : 'cycle',
+    code,
+    verifyUrl: `https://peixun.example.edu.cn/verify/${code.slice(7)}`,
+    teacherName: name,
+    idNumberMasked: `2202**********${String(1000 + (i % 9000)).padStart(4, '0')}`,
+    unitName: pick(SCHOOLS, i),
+    issuerName: '蛟河市教师进修学校',
+    cycleName: '2026—2030年',
+    year: i % 5 === 4 ? 2027 : null,
+    status: total >= required ? 'complete' : 'incomplete',
+    totalHours: total,
+    requiredHours: required,
+    credits: (Math.round(total / 10) / 10).toFixed(1),
+    categories: CATEGORIES.map((c, k) => {
+      const hours = rows.filter((r) => r.categories.includes(c)).reduce((s, r) => s + r.hours, 0);
+      const minimum = k < 3 ? 240 + k * 120 : null;
+      return { name: c, hours, minimum, met: minimum === null ? null : hours >= minimum };
+    }),
+    entries: rows,
+    issuedOn: '2030-12-31',
+    locale: 'zh-CN',
+  };
+}
+
+async function main(): Promise<void> {
+  const docs = Array.from({ length: COUNT }, (_, i) => sampleCertificate(i));
+  console.log(`${COUNT} certificates, ${ENTRIES} entries each; node ${process.version}, ${os.availableParallelism()} cores`);
+
+  let t = performance.now();
+  preloadCertificateFonts();
+  console.log(`font load and parse (once per thread): ${(performance.now() - t).toFixed(0)} ms`);
+
+  // single thread: a first pass from cold (JIT, font caches), then a pass as a long-lived process runs
+  for (const label of ['single thread, cold', 'single thread, warm']) {
+    t = performance.now();
+    let bytes = 0;
+    for (const d of docs) bytes += (await renderCertificatePdf(d)).length;
+    const s = (performance.now() - t) / 1000;
+    console.log(`${label}: ${(COUNT / s).toFixed(1)} PDFs/s (${((s * 1000) / COUNT).toFixed(1)} ms each), mean ${(bytes / COUNT / 1024).toFixed(1)} KB`);
+  }
+
+  // pool: the first pass includes starting the workers (from the TypeScript sources through tsx here)
+  const pool = createCertificatePdfPool();
+  try {
+    for (const label of ['pool, cold start', 'pool, warm', 'pool, warm']) {
+      t = performance.now();
+      const pdfs = await Promise.all(docs.map((d) => pool.render(d)));
+      const s = (performance.now() - t) / 1000;
+      const size = pdfs.reduce((n, p) => n + p.length, 0) / COUNT;
+      console.log(`${label} (${pool.size} workers): ${(COUNT / s).toFixed(1)} PDFs/s, mean ${(size / 1024).toFixed(1)} KB`);
+    }
+  } finally {
+    await pool.close();
+  }
+}
+
+await main();

@@ -1,0 +1,316 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
+import { build } from 'esbuild';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { CertificateDocument } from './document.js';
+import { BUNDLED_WORKER_FILE, CertificatePdfWorkerError, createCertificatePdfPool, crashNextRenderForTests, defaultPoolSize, type CertificatePdfPool } from './pool.js';
+import { certificateFontRuns, formatTenths, glyphRuns, printable, renderCertificatePdf } from './render.js';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '../../..');
+
+function certificate(over: Partial<CertificateDocument> = {}, entries = 30): CertificateDocument {
+  return {
+    kind: 'cycle',
+    code: 'PX2026-7K3M9Q2R4T',
+    verifyUrl: 'https://peixun.example.edu.cn/verify/7K3M9Q2R4T',
+    teacherName: '王芳',
+    idNumberMasked: '2202**********1234',
+    unitName: '蛟河市天岗镇中心小学校',
+    issuerName: '蛟河市教师进修学校',
+    cycleName: '2026—2030年',
+    year: null,
+    status: 'complete',
+    totalHours: 2415,
+    requiredHours: 2400,
+    credits: '24.2',
+    categories: [
+      { name: '师德修养', hours: 240, minimum: 240, met: true },
+      { name: '专业知识', hours: 905, minimum: 1200, met: false },
+      { name: '其他', hours: 0, minimum: null, met: null },
+    ],
+    entries: Array.from({ length: entries }, (_, k) => ({
+      date: `2026-${String((k % 12) + 1).padStart(2, '0')}-15`,
+      title: k % 5 === 0 ? '中小学教师信息技术应用能力提升工程2.0：大单元教学设计与实施（线上线下混合式研修）' : `义务教育课程标准（2022年版）解读 第${k + 1}讲`,
+      source: k % 2 ? '蛟河市教师进修学校' : '国家中小学智慧教育平台',
+      categories: k % 3 ? '专业能力' : '师德修养、专业知识',
+      hours: 15 + (k % 9) * 5,
+    })),
+    issuedOn: '2030-12-31',
+    locale: 'zh-CN',
+    ...over,
+  };
+}
+
+const latin1 = (pdf: Buffer) => pdf.toString('latin1');
+
+/** Number of pages, from the page objects themselves. */
+function pageCount(pdf: Buffer): number {
+  return latin1(pdf).match(/\/Type \/Page\b(?!s)/g)?.length ?? 0;
+}
+
+function expectValidPdf(pdf: Buffer): void {
+  expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  expect(latin1(pdf).trimEnd().endsWith('%%EOF')).toBe(true);
+}
+
+/** The inflated page content streams (drawing operators), fonts and other binary streams left out. */
+function contentStreams(pdf: Buffer): string[] {
+  const text = latin1(pdf);
+  const out: string[] = [];
+  const re = /\/Filter \/FlateDecode[^]*?>>\s*stream\r?\n/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const start = m.index + m[0].length;
+    const end = text.indexOf('endstream', start);
+    try {
+      const s = zlib.inflateSync(pdf.subarray(start, end)).toString('latin1');
+      if (/\bBT\b/.test(s) && /\bTf\b/.test(s)) out.push(s);
+    } catch {
+      // not a deflated stream we can read on its own
+    }
+  }
+  return out;
+}
+
+/** Rectangles stroked as boxes (`re` then `S`) in the content streams. */
+function strokedRects(pdf: Buffer): number {
+  return contentStreams(pdf).join('\n').match(/ re\nS\n/g)?.length ?? 0;
+}
+
+describe('formatTenths', () => {
+  it('prints tenths as a decimal with one digit', () => {
+    expect(formatTenths(2415)).toBe('241.5');
+    expect(formatTenths(2400)).toBe('240.0');
+    expect(formatTenths(0)).toBe('0.0');
+    expect(formatTenths(7)).toBe('0.7');
+    expect(formatTenths(10)).toBe('1.0');
+    expect(formatTenths(-15)).toBe('-1.5');
+    expect(formatTenths(9_007_199_254_740_991)).toBe('900719925474099.1');
+  });
+
+  it('never shows float artefacts: the digits are the integer itself', () => {
+    fc.assert(fc.property(fc.integer({ min: -1e12, max: 1e12 }), (n) => {
+      const s = formatTenths(n);
+      expect(s).toMatch(/^-?\d+\.\d$/);
+      expect(BigInt(s.replace('.', ''))).toBe(BigInt(n));
+    }));
+  });
+
+  it('refuses hours that are not integer tenths', () => {
+    expect(() => formatTenths(241.5)).toThrow(TypeError);
+    expect(() => formatTenths(Number.NaN)).toThrow(TypeError);
+  });
+});
+
+describe('glyphRuns', () => {
+  const bmpOnly = (cp: number) => cp < 0x10000;
+  const anything = () => true;
+
+  it('gives each character to the first font that has it and merges neighbours', () => {
+    expect(glyphRuns('王𠮷芳', [bmpOnly, anything])).toEqual([
+      { font: 0, text: '王' },
+      { font: 1, text: '𠮷' },
+      { font: 0, text: '芳' },
+    ]);
+    expect(glyphRuns('张三', [bmpOnly, anything])).toEqual([{ font: 0, text: '张三' }]);
+    expect(glyphRuns('', [bmpOnly])).toEqual([]);
+  });
+
+  it('marks characters that no font has, keeping surrogate pairs whole', () => {
+    expect(glyphRuns('吉𠮷𠮷x', [bmpOnly])).toEqual([
+      { font: 0, text: '吉' },
+      { font: null, text: '𠮷𠮷' },
+      { font: 0, text: 'x' },
+    ]);
+  });
+
+  it('loses no character and picks the first font with a glyph (property)', () => {
+    const fonts = [(cp: number) => cp % 3 !== 0, (cp: number) => cp % 2 === 0];
+    fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 30 }), (text) => {
+      const runs = glyphRuns(text, fonts);
+      expect(runs.map((r) => r.text).join('')).toBe(text);
+      for (const [i, r] of runs.entries()) {
+        if (i > 0) expect(r.font).not.toBe(runs[i - 1]!.font);
+        for (const ch of r.text) {
+          const cp = ch.codePointAt(0)!;
+          const first = fonts.findIndex((has) => has(cp));
+          expect(r.font).toBe(first === -1 ? null : first);
+        }
+      }
+    }));
+  });
+});
+
+describe('certificate fonts', () => {
+  it('sets Chinese, and rare CJK Extension A characters, in the main font', () => {
+    expect(certificateFontRuns('王芳㛃䶮')).toEqual([{ font: 'NotoSerifSC-Regular', text: '王芳㛃䶮' }]);
+    expect(certificateFontRuns('中小学教师继续教育证书', { bold: true })).toEqual([{ font: 'NotoSerifSC-Bold', text: '中小学教师继续教育证书' }]);
+  });
+
+  it('never sets 𠮷 in the main font, which lacks it: a fallback font or the replacement box', () => {
+    const runs = certificateFontRuns('王𠮷');
+    expect(runs[0]).toEqual({ font: 'NotoSerifSC-Regular', text: '王' });
+    expect(runs[1]!.text).toBe('𠮷');
+    expect(String(runs[1]!.font)).not.toMatch(/NotoSerifSC/); // null: no font has it
+    const bold = certificateFontRuns('王𠮷', { bold: true });
+    expect(String(bold[1]!.font)).not.toMatch(/NotoSerifSC/);
+  });
+
+  it('drops invisible characters that would print as boxes', () => {
+    expect(printable('王\u200b芳\ufe0f\n')).toBe('王芳 ');
+  });
+});
+
+describe('renderCertificatePdf', () => {
+  it('writes a PDF that embeds the subset Chinese font', async () => {
+    const pdf = await renderCertificatePdf(certificate());
+    expectValidPdf(pdf);
+    const text = latin1(pdf);
+    expect(text).toMatch(/\/FontFile2|\/FontFile3/);
+    expect(text).toMatch(/\/BaseFont \/[A-Z]{6}\+NotoSerifSC-Regular/);
+    expect(text).toMatch(/\/BaseFont \/[A-Z]{6}\+NotoSerifSC-Bold/);
+    expect(text).toContain('/MediaBox [0 0 595.28 841.89]'); // A4
+  });
+
+  it('flows the entries over further pages', async () => {
+    const one = pageCount(await renderCertificatePdf(certificate({}, 1)));
+    const thirty = pageCount(await renderCertificatePdf(certificate({}, 30)));
+    const many = pageCount(await renderCertificatePdf(certificate({}, 300)));
+    expect(one).toBe(1);
+    expect(thirty).toBeGreaterThan(one);
+    expect(many).toBeGreaterThan(thirty + 5);
+  });
+
+  it('renders a yearly record sheet in English and a certificate without entries', async () => {
+    const year = await renderCertificatePdf(certificate({ kind: 'year', year: 2027, locale: 'en', status: 'incomplete', teacherName: 'Anna Wiśniewska' }));
+    expectValidPdf(year);
+    const empty = await renderCertificatePdf(certificate({ categories: [] }, 0));
+    expectValidPdf(empty);
+    expect(pageCount(empty)).toBe(1);
+  });
+
+  it('renders a name with 𠮷 in a fallback font or as a visible box, never blank', async () => {
+    const plain = await renderCertificatePdf(certificate({ teacherName: '王吉' }));
+    const rare = await renderCertificatePdf(certificate({ teacherName: '王𠮷' }));
+    expectValidPdf(rare);
+    const font = certificateFontRuns('𠮷')[0]!.font;
+    expect(String(font)).not.toMatch(/NotoSerifSC/);
+    if (font) expect(latin1(rare)).toContain(`+${font.replaceAll(' ', '_')}`);
+    // where no font has it, each place the name is printed gets a stroked box
+    else expect(strokedRects(rare)).toBeGreaterThan(strokedRects(plain));
+  });
+
+  it('draws a replacement box for a character that no font can have', async () => {
+    const plain = await renderCertificatePdf(certificate({ teacherName: '王芳' }, 1));
+    const missing = await renderCertificatePdf(certificate({ teacherName: '王\u{2FFFD}' }, 1)); // a non-character
+    expect(certificateFontRuns('\u{2FFFD}')).toEqual([{ font: null, text: '\u{2FFFD}' }]);
+    // holder block and statement: two boxes more than with a name the font has
+    expect(strokedRects(missing) - strokedRects(plain)).toBe(2);
+  });
+
+  it('refuses hours that are not integer tenths', async () => {
+    await expect(renderCertificatePdf(certificate({ totalHours: 241.5 }))).rejects.toThrow(/tenths/);
+  });
+});
+
+describe('createCertificatePdfPool', () => {
+  const pools: CertificatePdfPool[] = [];
+  const pool = (opts?: Parameters<typeof createCertificatePdfPool>[0]) => {
+    const p = createCertificatePdfPool(opts);
+    pools.push(p);
+    return p;
+  };
+  afterAll(async () => {
+    await Promise.all(pools.map((p) => p.close()));
+  });
+
+  it('uses up to one worker per core', () => {
+    expect(defaultPoolSize()).toBeGreaterThanOrEqual(1);
+    expect(defaultPoolSize()).toBeLessThanOrEqual(4);
+    expect(pool().size).toBe(defaultPoolSize());
+    expect(() => createCertificatePdfPool({ size: 0 })).toThrow(RangeError);
+  });
+
+  it('renders 20 certificates in parallel, each the PDF of its own document', async () => {
+    const p = pool({ size: 2 });
+    const docs = Array.from({ length: 20 }, (_, i) => certificate({ code: `PX2026-${i}` }, i * 12));
+    const pdfs = await Promise.all(docs.map((d) => p.render(d)));
+    expect(pdfs).toHaveLength(20);
+    const local = await Promise.all(docs.map((d) => renderCertificatePdf(d)));
+    for (const [i, pdf] of pdfs.entries()) {
+      expectValidPdf(pdf);
+      expect(pageCount(pdf)).toBe(pageCount(local[i]!));
+    }
+    expect(pageCount(pdfs[19]!)).toBeGreaterThan(pageCount(pdfs[0]!));
+  });
+
+  it.each(['exit', 'throw'] as const)('fails only the job of a worker that dies (%s) and replaces the worker', async (mode) => {
+    const p = pool({ size: 1 });
+    p[crashNextRenderForTests](mode);
+    const crashed = p.render(certificate({ code: 'PX-CRASH' }));
+    const after = [p.render(certificate({}, 3)), p.render(certificate({}, 40))];
+    await expect(crashed).rejects.toThrow(CertificatePdfWorkerError);
+    await expect(crashed).rejects.toThrow(/PX-CRASH/);
+    for (const pdf of await Promise.all(after)) expectValidPdf(pdf);
+  });
+
+  it('ends a worker that hangs after the time-out and goes on', async () => {
+    const p = pool({ size: 1, timeoutMs: 3_000 });
+    await p.render(certificate({}, 1)); // worker started, so the time-out measures the job alone
+    p[crashNextRenderForTests]('hang');
+    const hung = p.render(certificate({ code: 'PX-HANG' }));
+    const next = p.render(certificate({}, 2));
+    await expect(hung).rejects.toThrow(/longer than 3000 ms/);
+    expectValidPdf(await next);
+  });
+
+  it('rejects a malformed document without losing the worker', async () => {
+    const p = pool({ size: 1 });
+    await expect(p.render(certificate({ requiredHours: 0.5 }))).rejects.toThrow(/tenths/);
+    expectValidPdf(await p.render(certificate({}, 1)));
+  });
+
+  it('finishes queued work on close and refuses new work after', async () => {
+    const p = pool({ size: 1 });
+    const queued = [p.render(certificate({}, 1)), p.render(certificate({}, 1))];
+    await p.close();
+    for (const pdf of await Promise.all(queued)) expectValidPdf(pdf);
+    await expect(p.render(certificate())).rejects.toThrow(/closed/);
+  });
+});
+
+describe('the pool in the server bundle', () => {
+  it('is built beside the bundle by scripts/build-server.mjs', () => {
+    const script = fs.readFileSync(path.join(ROOT, 'scripts/build-server.mjs'), 'utf8');
+    expect(script).toContain('src/services/certificate-pdf/worker.ts');
+    expect(script).toContain(BUNDLED_WORKER_FILE);
+  });
+
+  it('starts its bundled worker when pool and worker are bundled as build-server.mjs does', async () => {
+    // under node_modules/ so that the bundles' external packages resolve from the project
+    const dir = fs.mkdtempSync(path.join(ROOT, 'node_modules/.cache-certificate-pdf-'));
+    try {
+      const options = { bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning' } as const;
+      await build({ ...options, entryPoints: [path.join(HERE, 'pool.ts')], outfile: path.join(dir, 'peixun.mjs') });
+      await build({ ...options, entryPoints: [path.join(HERE, 'worker.ts')], outfile: path.join(dir, BUNDLED_WORKER_FILE) });
+      const script = path.join(dir, 'run.mjs');
+      fs.writeFileSync(script, `
+        const { createCertificatePdfPool } = await import(${JSON.stringify(path.join(dir, 'peixun.mjs'))});
+        const pool = createCertificatePdfPool({ size: 2 });
+        const doc = JSON.parse(process.argv[2]);
+        const pdfs = await Promise.all([pool.render(doc), pool.render(doc), pool.render(doc)]);
+        await pool.close();
+        console.log(pdfs.map((p) => p.subarray(0, 5).toString('latin1') + p.length).join(' '));`);
+      // a plain node process: no tsx, no vitest, exactly as the bundled server runs
+      const out = execFileSync(process.execPath, [script, JSON.stringify(certificate())], { encoding: 'utf8', timeout: 60_000 });
+      expect(out.trim().split(' ')).toHaveLength(3);
+      for (const word of out.trim().split(' ')) expect(word).toMatch(/^%PDF-\d{4,}$/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
