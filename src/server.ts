@@ -6,10 +6,13 @@ import type { Env } from './config/env.js';
 import { openDatabase, type DatabaseHandle } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { buildApp } from './http/app.js';
+import { createJobRunner, jobHandlers } from './jobs/job-runner.js';
 import { createOrgUnitRepository } from './repositories/org-unit.repository.js';
 import { createSessionRepository } from './repositories/session.repository.js';
 import { personalDataCipher } from './services/personal-data.js';
 import { createServices } from './services/services.js';
+import { closeCertificatePool } from './services/certificate.service.js';
+import { queueStaleRefreshes } from './services/ledger-maintenance.js';
 
 const SERVER_LOCK = 727_000;
 
@@ -65,13 +68,25 @@ export async function startServer(env: Env, opts: { log?: (line: string) => void
     const port = new URL(address).port;
     const url = `http://localhost:${port}`;
 
+    // background jobs of every kind registered by the modules loaded above (see jobs/job-runner.ts)
+    const jobs = createJobRunner({ db: handle.db, handlers: jobHandlers(), log: (line) => app.log.warn(line) });
+    jobs.start();
+
     const sweeper = setInterval(() => {
       void createSessionRepository(handle.db).deleteExpired(env.PEIXUN_SESSION_IDLE_MINUTES).catch(() => undefined);
     }, 10 * 60_000);
     sweeper.unref();
 
     let closing: Promise<void> | undefined;
+    // a new year (or an interrupted refresh) leaves statuses to recompute: checked now and hourly
+    const refresher = setInterval(() => void queueStaleRefreshes(handle.db, env).then((n) => n && jobs.kick()).catch(() => undefined), 3_600_000);
+    refresher.unref();
+    void queueStaleRefreshes(handle.db, env).then((n) => n && jobs.kick()).catch(() => undefined);
+
     const close = () => (closing ??= (async () => {
+      clearInterval(refresher);
+      await jobs.stop();
+      await closeCertificatePool();
       clearInterval(sweeper);
       await app.close();
       if (lockClient) {

@@ -13,6 +13,7 @@ import { createOrgUnitRepository } from '../repositories/org-unit.repository.js'
 import { ServerAlreadyRunningError, startServer } from '../server.js';
 import { createServices, type Services } from '../services/services.js';
 import type { RequestContext } from '../services/context.js';
+import { checkLedger, refreshAllCycles } from '../services/ledger-maintenance.js';
 
 const HELP = `培训 Peixun — 中小学教师继续教育管理平台
 
@@ -25,6 +26,9 @@ Usage / 用法: npx peixun <command> [options]
   org import-divisions --province NN      build a province's cities and counties from GB/T 2260
   seed demo                               add the demo county 吉林省 吉林市 桦甸市
   db types                                regenerate src/db/schema.ts from the migrated schema
+  ledger check [--json]                   recompute every status and school summary from the ledger and
+                                          report any difference (exit code 3 when there is one)
+  ledger refresh                          bring every teacher's status up to date (new year, new rules)
 
 Roles: ${ROLES.join(', ')}
 Every command works whether or not the server is running.`;
@@ -125,6 +129,33 @@ export async function main(argv: string[]): Promise<number> {
         fs.writeFileSync(file, text);
         console.log(`Wrote ${file}`);
         return 0;
+      }
+      case 'ledger': {
+        if (sub === 'check') {
+          const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } } });
+          const started = Date.now();
+          const r = await withServices(env, (_s, h) => checkLedger(h.db, env, (line) => {
+            if (process.stdout.isTTY && !values.json) process.stdout.write(`\r  ${line}`);
+          }));
+          if (process.stdout.isTTY && !values.json) process.stdout.write('\n');
+          if (values.json) console.log(JSON.stringify(r));
+          else {
+            console.log(`Checked ${r.cycles} cycle(s), ${r.teachers} teacher rows, ${r.entries} ledger entries in ${((Date.now() - started) / 1000).toFixed(1)} s / 已核对`);
+            console.log(`  status differences / 个人汇总差异: ${r.statusDifferences.length}`);
+            console.log(`  school differences / 学校汇总差异: ${r.schoolDifferences.length}`);
+            console.log(`  missing status rows / 缺少汇总: ${r.missingStatus}`);
+            console.log(`  stale status rows (refresh due, not an error) / 待刷新: ${r.staleStatus}`);
+            for (const d of [...r.statusDifferences, ...r.schoolDifferences].slice(0, 20)) console.log(`  ${JSON.stringify(d)}`);
+            console.log(r.ok ? 'OK: summaries equal the ledger / 汇总与台账一致' : 'DIFFERENCES FOUND / 发现差异: run "npx peixun ledger refresh" after investigating');
+          }
+          return r.ok ? 0 : 3;
+        }
+        if (sub === 'refresh') {
+          const updated = await withServices(env, (_s, h) => refreshAllCycles(h.db, env));
+          console.log(`Refreshed ${updated} status row(s) / 已刷新 ${updated} 条`);
+          return 0;
+        }
+        break;
       }
       case 'seed': {
         if (sub !== 'demo') break;

@@ -31,6 +31,13 @@ const EnvSchema = z.object({
   }),
   /** the largest uncompressed content of an uploaded .xlsx (zip bombs are refused above it) */
   PEIXUN_IMPORT_MAX_UNPACKED_MB: z.coerce.number().int().min(1).max(4096).default(300),
+  /**
+   * the date the product takes as today ('YYYY-MM-DD', China Standard Time otherwise): for
+   * demonstrations and tests of the yearly status; leave unset in production
+   */
+  PEIXUN_TODAY: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD / 须为 YYYY-MM-DD').optional(),
+  /** the address users reach the product at (e.g. https://peixun.example.gov.cn), printed in certificates' QR codes; defaults to the request's host */
+  PEIXUN_PUBLIC_URL: z.string().url().optional(),
   PEIXUN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -43,6 +50,16 @@ export function parseSecretKey(text: string): Buffer | null {
     if (b.length === 32) return b;
   }
   return null;
+}
+
+/** Today in China Standard Time ('YYYY-MM-DD'), or PEIXUN_TODAY when set. */
+export function today(env: Pick<Env, 'PEIXUN_TODAY'>): string {
+  if (env.PEIXUN_TODAY) return env.PEIXUN_TODAY;
+  return new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+export function currentYear(env: Pick<Env, 'PEIXUN_TODAY'>): number {
+  return Number(today(env).slice(0, 4));
 }
 
 export type Env = z.infer<typeof EnvSchema> & { dataDir: string };

@@ -56,6 +56,196 @@ export interface AuditLogTable {
   details: Json;
 }
 
+export interface CreditCertificateTable {
+  id: Generated<number>;
+  province_id: number;
+  code: string;
+  teacher_id: number;
+  cycle_id: number;
+  kind: string;
+  year: number | null;
+  org_unit_id: number;
+  org_path: string;
+  status: string;
+  superseded_by: number | null;
+  snapshot: Json;
+  issued_by: number | null;
+  issued_at: Generated<Date>;
+  revoked_at: Date | null;
+  revoke_reason: string | null;
+}
+
+export interface CreditCycleTable {
+  id: Generated<number>;
+  province_id: number;
+  org_unit_id: number;
+  org_path: string;
+  name: string;
+  start_year: number;
+  end_year: number;
+  current_version: Generated<number>;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface CreditEntryTable {
+  id: Generated<number>;
+  province_id: number;
+  teacher_id: number;
+  org_unit_id: number;
+  org_path: string;
+  cycle_id: number;
+  year: number;
+  hours: number;
+  categories: Generated<string[]>;
+  source_type: string;
+  source_ref: string | null;
+  title: string;
+  occurred_on: string;
+  evidence_id: number | null;
+  evidence_ref: string | null;
+  reverses_id: number | null;
+  reason: string | null;
+  after_lock: Generated<boolean>;
+  idem_key: string;
+  content_hash: Buffer;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface CreditEvidenceTable {
+  id: Generated<number>;
+  province_id: number;
+  org_unit_id: number;
+  org_path: string;
+  sha256: Buffer;
+  file_name: string;
+  mime_type: string;
+  size_bytes: number;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface CreditReversalRequestTable {
+  id: Generated<number>;
+  province_id: number;
+  entry_id: number;
+  org_path: string;
+  reason: string;
+  status: string;
+  requested_by: number | null;
+  requested_at: Generated<Date>;
+  decided_by: number | null;
+  decided_at: Date | null;
+  decision_note: string | null;
+}
+
+export interface CreditReviewRequestTable {
+  id: Generated<number>;
+  province_id: number;
+  teacher_id: number;
+  org_path: string;
+  cycle_id: number;
+  topic: string;
+  message: string;
+  status: string;
+  answer: string | null;
+  answered_by: number | null;
+  answered_at: Date | null;
+  created_at: Generated<Date>;
+}
+
+export interface CreditRuleVersionTable {
+  cycle_id: number;
+  version: number;
+  rules: Json;
+  note: string | null;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface CreditSchoolSummaryTable {
+  org_unit_id: number;
+  cycle_id: number;
+  province_id: number;
+  org_path: string;
+  teachers: Generated<number>;
+  in_scope: Generated<number>;
+  complete: Generated<number>;
+  on_track: Generated<number>;
+  behind: Generated<number>;
+  at_risk: Generated<number>;
+  raw_hours: Generated<number>;
+  counted_hours: Generated<number>;
+  entry_count: Generated<number>;
+}
+
+export interface CreditTeacherStatusTable {
+  teacher_id: number;
+  cycle_id: number;
+  province_id: number;
+  org_unit_id: number;
+  org_path: string;
+  rule_version: number;
+  as_of_year: number;
+  in_scope: boolean;
+  status: string;
+  raw_hours: number;
+  counted_hours: number;
+  entry_count: number;
+  year_hours: number[];
+  minima_unmet: number;
+}
+
+export interface CreditVerificationTable {
+  id: Generated<number>;
+  province_id: number;
+  cycle_id: number;
+  year: number;
+  org_unit_id: number;
+  org_path: string;
+  status: string;
+  teachers: Generated<number>;
+  verified: Generated<number>;
+  opened_by: number | null;
+  opened_at: Generated<Date>;
+  submitted_by: number | null;
+  submitted_at: Date | null;
+  decided_by: number | null;
+  decided_at: Date | null;
+  decision_note: string | null;
+}
+
+export interface CreditVerificationItemTable {
+  verification_id: number;
+  teacher_id: number;
+  computed: string;
+  failures: JsonWithDefault;
+  year_hours: number;
+  exception: string | null;
+  exception_reason: string | null;
+  result: string;
+}
+
+export interface JobTable {
+  id: Generated<number>;
+  kind: string;
+  province_id: number;
+  org_path: string;
+  status: string;
+  params: Json;
+  progress: Generated<number>;
+  total: Generated<number>;
+  result: Json;
+  error_code: string | null;
+  attempts: Generated<number>;
+  lease_until: Date | null;
+  created_by: number | null;
+  created_at: Generated<Date>;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
 export interface OrgUnitTable {
   id: Generated<number>;
   parent_id: number | null;
@@ -209,6 +399,18 @@ export interface DB {
   api_token: ApiTokenTable;
   app_user: AppUserTable;
   audit_log: AuditLogTable;
+  credit_certificate: CreditCertificateTable;
+  credit_cycle: CreditCycleTable;
+  credit_entry: CreditEntryTable;
+  credit_evidence: CreditEvidenceTable;
+  credit_reversal_request: CreditReversalRequestTable;
+  credit_review_request: CreditReviewRequestTable;
+  credit_rule_version: CreditRuleVersionTable;
+  credit_school_summary: CreditSchoolSummaryTable;
+  credit_teacher_status: CreditTeacherStatusTable;
+  credit_verification: CreditVerificationTable;
+  credit_verification_item: CreditVerificationItemTable;
+  job: JobTable;
   org_unit: OrgUnitTable;
   schema_migrations: SchemaMigrationsTable;
   teacher: TeacherTable;

@@ -26,6 +26,17 @@ export interface TeacherFacts {
   flags: TeacherFlag[];
 }
 
+/** The flags conditions can ask for, from the registry's columns. */
+export function flagsOf(t: { headTeacher: boolean; newTeacher: boolean; backboneLevel: string | null; subjectLeader: boolean; masterTeacher: boolean }): TeacherFlag[] {
+  const flags: TeacherFlag[] = [];
+  if (t.headTeacher) flags.push('headTeacher');
+  if (t.newTeacher) flags.push('newTeacher');
+  if (t.backboneLevel) flags.push('backbone');
+  if (t.subjectLeader) flags.push('subjectLeader');
+  if (t.masterTeacher) flags.push('masterTeacher');
+  return flags;
+}
+
 export interface LedgerEntry {
   id: number;
   year: number;

@@ -23,6 +23,11 @@ import { orgUnitRoutes } from './routes/org-unit.routes.js';
 import { teacherAccountRoutes } from './routes/teacher-account.routes.js';
 import { teacherRoutes } from './routes/teacher.routes.js';
 import { userRoutes } from './routes/user.routes.js';
+import { certificateRoutes } from './routes/certificate.routes.js';
+import { creditReportRoutes } from './routes/credit-report.routes.js';
+import { creditVerificationRoutes } from './routes/credit-verification.routes.js';
+import { creditRoutes } from './routes/credit.routes.js';
+import { verifyPageRoutes } from './routes/verify-page.routes.js';
 
 export const SESSION_COOKIE = 'peixun_session';
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
@@ -144,6 +149,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(apiTokenRoutes, { prefix: '/api', services });
   await app.register(teacherRoutes, { prefix: '/api', services });
   await app.register(teacherAccountRoutes, { prefix: '/api', services });
+  await app.register(creditRoutes, { prefix: '/api', services });
+  await app.register(creditVerificationRoutes, { prefix: '/api', services });
+  await app.register(certificateRoutes, { prefix: '/api', services });
+  await app.register(creditReportRoutes, { prefix: '/api', services });
+  await app.register(verifyPageRoutes, { services });
   app.get('/api/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
   const serveWeb = opts.serveWeb ?? fs.existsSync(path.join(WEB_DIST, 'index.html'));

@@ -27,6 +27,13 @@ export const Paging = {
   pageSize: z.coerce.number().int().min(1).max(200).default(20),
 };
 
+export const zBool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')]);
+export const zDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'invalid' });
+
+export const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+/** A download header with an ASCII name for old clients and the Chinese name for the rest. */
+export const attachment = (ascii: string, zh: string) => `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(zh)}`;
+
 export const zKind = z.enum(ORG_UNIT_KINDS);
 export const zStage = z.enum(STAGES);
 export const zRole = z.enum(ROLES);

@@ -29,7 +29,13 @@ export type Action =
   | 'teacher.read'
   | 'teacher.manage'
   | 'teacher.unmask'
-  | 'teacher.transfer';
+  | 'teacher.transfer'
+  | 'credit.read'
+  | 'credit.register'
+  | 'credit.rules'
+  | 'credit.verify'
+  | 'credit.sign_off'
+  | 'credit.certify';
 
 export interface Target {
   /** path of the unit the action is about (for org.create_child: the parent) */
@@ -84,6 +90,22 @@ export function can(actor: Pick<Actor, 'role' | 'orgPath'>, action: Action, targ
       // ID numbers and phones in full (PIPL data minimisation): only the units that register
       // credits and keep the archives (school, county); city and province work with masked data
       return (actor.role === 'school_admin' || actor.role === 'county_admin') && inside;
+    case 'credit.read':
+      // ledger, progress and unit reports of the subtree
+      return admin && inside;
+    case 'credit.register':
+    case 'credit.certify':
+      // the school registers credits and keeps the archive; the county may do so for its schools
+      return (actor.role === 'school_admin' || actor.role === 'county_admin') && inside;
+    case 'credit.rules':
+      // rules are set per province and cycle
+      return actor.role === 'province_admin' && inside;
+    case 'credit.verify':
+      // the school opens, checks and submits its year (a county admin may act for a school)
+      return (actor.role === 'school_admin' || actor.role === 'county_admin') && inside;
+    case 'credit.sign_off':
+      // the county signs off or returns a school's year, and approves changes to a locked year
+      return actor.role === 'county_admin' && inside;
     default: {
       const never: never = action;
       return never;

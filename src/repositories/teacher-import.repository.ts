@@ -135,6 +135,14 @@ export function createTeacherImportRepository(db: Q) {
       return Number(r.numAffectedRows ?? 0);
     },
 
+    /** The teachers a commit created, changed or (when confirmed) moved. */
+    async committedTeacherIds(id: number, withTransfers: boolean): Promise<number[]> {
+      const r = await sql<{ id: number }>`SELECT id FROM teacher WHERE import_id = ${id}
+          UNION SELECT teacher_id FROM teacher_import_row WHERE import_id = ${id} AND teacher_id IS NOT NULL
+            AND (action = 'update' OR (action = 'transfer' AND ${withTransfers}))`.execute(db);
+      return r.rows.map((x) => Number(x.id));
+    },
+
     /** Applies the staged changes to existing teachers of the same school; returns how many. */
     async commitUpdates(id: number): Promise<number> {
       const r = await sql`UPDATE teacher t SET ${sql.join(FIELD_COLUMNS.map((c) => sql`${sql.ref(c)} = ${sql.ref(`r.${c}`)}`))}, updated_at = now()

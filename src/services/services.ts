@@ -2,8 +2,15 @@ import type { ServiceDeps } from './context.js';
 import { createApiTokenService } from './api-token.service.js';
 import { createAuditLogService } from './audit-log.service.js';
 import { createAuthService } from './auth.service.js';
+import { createCertificateService } from './certificate.service.js';
+import { createCreditImportService } from './credit-import.service.js';
+import { createCreditLedgerService } from './credit-ledger.service.js';
+import { createCreditReportService } from './credit-report.service.js';
+import { createCreditRulesService } from './credit-rules.service.js';
+import { createCreditVerificationService } from './credit-verification.service.js';
 import { createDemoSeedService } from './demo-seed.service.js';
 import { createDivisionImportService } from './division-import.service.js';
+import { createJobService } from './job.service.js';
 import { createOrgUnitService } from './org-unit.service.js';
 import { createTeacherAccountService } from './teacher-account.service.js';
 import { createTeacherImportService } from './teacher-import.service.js';
@@ -12,6 +19,7 @@ import { createUserService } from './user.service.js';
 
 /** All use cases, wired to one database. Each service builds only the repositories it needs. */
 export function createServices(deps: ServiceDeps) {
+  const credits = createCreditLedgerService(deps);
   return {
     auth: createAuthService(deps),
     orgUnits: createOrgUnitService(deps),
@@ -23,6 +31,13 @@ export function createServices(deps: ServiceDeps) {
     teachers: createTeacherService(deps),
     teacherImports: createTeacherImportService(deps),
     teacherAccounts: createTeacherAccountService(deps),
+    cycles: createCreditRulesService(deps),
+    credits,
+    creditImports: createCreditImportService(deps, credits),
+    verifications: createCreditVerificationService(deps, credits),
+    certificates: createCertificateService(deps, credits),
+    creditReports: createCreditReportService(deps),
+    jobs: createJobService(deps),
   };
 }
 

@@ -10,7 +10,9 @@ import { createOrgUnitRepository, type OrgUnitRow } from '../repositories/org-un
 import { createTeacherImportRepository, type ImportSummary, type StagedRow, type TeacherImportRow } from '../repositories/teacher-import.repository.js';
 import { createTeacherRepository } from '../repositories/teacher.repository.js';
 import { auditedWrite, auditRefusal } from './audit.js';
+import { currentYear } from '../config/env.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
+import { syncTeachersAllCycles } from './credit-summary.js';
 import { personalDataCipher } from './personal-data.js';
 import { requireRegistryManage, requireRegistryRole } from './registry-access.js';
 import { readRosterInChunks, rosterTemplate } from './roster-file.js';
@@ -211,6 +213,7 @@ export function createTeacherImportService({ db, env }: ServiceDeps) {
         const updated = await repo.commitUpdates(id);
         await repo.auditRows(id, ctx, opts.confirmTransfers ? ['update', 'transfer'] : ['update']);
         const transferred = opts.confirmTransfers ? await repo.commitTransfers(id, actor.userId, day) : 0;
+        await syncTeachersAllCycles(trx, locked.provinceId, await repo.committedTeacherIds(id, opts.confirmTransfers), currentYear(env));
         const result = { created, updated, unchanged: locked.summary.unchanged, transferred, transfersNotConfirmed: opts.confirmTransfers ? 0 : locked.summary.transfer, errorRowsLeftOut: locked.summary.error };
         await repo.markCommitted(id, actor.userId, result);
         m.details = { ...m.details, result };

@@ -11,7 +11,9 @@ import { can, type Actor } from '../policies/access.policy.js';
 import { createOrgUnitRepository, type OrgUnitRow } from '../repositories/org-unit.repository.js';
 import { createTeacherRepository, type TeacherColumns, type TeacherFilter, type TeacherRow } from '../repositories/teacher.repository.js';
 import { auditedWrite, auditRefusal, appendAudit } from './audit.js';
+import { currentYear } from '../config/env.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
+import { syncTeachersAllCycles } from './credit-summary.js';
 import { personalDataCipher, type PersonalDataCipher } from './personal-data.js';
 import { requireRegistryRole } from './registry-access.js';
 import { writeXlsx } from './roster-file.js';
@@ -207,6 +209,7 @@ export function createTeacherService({ db, env }: ServiceDeps) {
         if ((await repo.findByIdHashes([cols.id_number_hash])).length) throw new AppError('TEACHER_ID_TAKEN');
         const id = await repo.insert({ ...cols, orgUnitId: school.id, orgPath: school.path, provinceId: school.provinceId });
         await repo.openPosting({ teacherId: id, provinceId: school.provinceId, orgUnitId: school.id, orgPath: school.path, startedOn: today(), reason: null, createdBy: actor.userId });
+        await syncTeachersAllCycles(trx, school.provinceId, [id], currentYear(env));
         meta.targetId = id;
         return (await repo.findById(id))!;
       });
@@ -231,7 +234,11 @@ export function createTeacherService({ db, env }: ServiceDeps) {
       return auditedWrite(db, ctx, { action: 'teacher.update', targetType: 'teacher', targetId: id, targetPath: t.orgPath, targetLabel: fields.name, details: { changes } }, async (trx) => {
         const repo = createTeacherRepository(trx);
         if (fields.idNumber !== current.idNumber && (await repo.findByIdHashes([cols.id_number_hash])).some((o) => o.id !== id)) throw new AppError('TEACHER_ID_TAKEN');
-        if (Object.keys(changes).length) await repo.update(id, cols);
+        if (Object.keys(changes).length) {
+          await repo.update(id, cols);
+          // birth date, gender, stage and flags decide which minima apply
+          await syncTeachersAllCycles(trx, t.provinceId, [id], currentYear(env));
+        }
         return (await repo.findById(id))!;
       });
     },
@@ -261,6 +268,8 @@ export function createTeacherService({ db, env }: ServiceDeps) {
         await repo.closePosting(id, today());
         await repo.openPosting({ teacherId: id, provinceId: dest.provinceId, orgUnitId: dest.id, orgPath: dest.path, startedOn: today(), reason, createdBy: actor.userId });
         await repo.moveTo(id, dest);
+        // the teacher now counts in the new school's reports
+        await syncTeachersAllCycles(trx, dest.provinceId, [id], currentYear(env));
         // the school the teacher left sees the move in its own audit log
         await appendAudit(trx, ctx, { action: 'teacher.transfer_out', targetType: 'teacher', targetId: id, targetPath: t.orgPath, targetLabel: t.name, details: { toOrgUnitId: dest.id } }, 'success');
         return (await repo.findById(id))!;

@@ -7,15 +7,13 @@ import type { TeacherRow } from '../../repositories/teacher.repository.js';
 import type { ImportReport } from '../../services/teacher-import.service.js';
 import type { RequestContext } from '../../services/context.js';
 import type { Services } from '../../services/services.js';
-import { IdParams, Paging, zId, zOptionalText, zStage, zText } from '../schemas.js';
+import { attachment, IdParams, Paging, XLSX, zBool, zDay, zId, zOptionalText, zStage, zText } from '../schemas.js';
 import { readUploadedFile } from '../upload.js';
 
 const zIdType = z.enum(ID_TYPES);
 const zEmployment = z.enum(EMPLOYMENTS);
 const zBackbone = z.enum(BACKBONE_LEVELS);
 const zFlag = z.enum(['headTeacher', 'subjectLeader', 'masterTeacher', 'newTeacher', 'backbone']);
-const zBool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')]);
-const zDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'invalid' });
 
 export const TeacherOut = z.object({
   id: z.number(), orgUnitId: z.number(), orgUnitName: z.string(), name: z.string(), idType: zIdType, idNumberMasked: z.string(),
@@ -77,8 +75,6 @@ export const ImportOut = z.object({
   result: z.record(z.string(), z.number()).nullable(),
 });
 
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const attachment = (ascii: string, zh: string) => `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(zh)}`;
 
 export const teacherRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const svc = services.teachers;

@@ -1,0 +1,112 @@
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
+import type { ProgressStatus } from '../domain/credit-progress.js';
+import { escapeLike } from './org-unit.repository.js';
+
+type Q = Kysely<DB>;
+
+export interface RollupRow {
+  orgUnitId: number;
+  name: string;
+  kind: string;
+  path: string;
+  teachers: number;
+  inScope: number;
+  complete: number;
+  onTrack: number;
+  behind: number;
+  atRisk: number;
+  rawHours: number;
+  countedHours: number;
+  entryCount: number;
+  /** of the year asked for: teachers in submitted or signed-off verifications, and how many were verified */
+  verificationTeachers: number;
+  verified: number;
+  schoolsSignedOff: number;
+}
+
+export interface TeacherStatusRow {
+  teacherId: number;
+  name: string;
+  idNumberMasked: string;
+  orgUnitId: number;
+  orgUnitName: string;
+  status: ProgressStatus;
+  countedHours: number;
+  rawHours: number;
+  yearHours: number[];
+  minimaUnmet: number;
+}
+
+/**
+ * The unit reports (R-17, R-53): sums of the per-school summaries by child unit. Only summary
+ * rows are read, so a province's rollup adds up ~10k school rows, not millions of entries.
+ */
+export function createCreditReportRepository(db: Q) {
+  return {
+    /**
+     * One row per child of the unit (or, with `level`, per unit of that kind under it, e.g. every
+     * county of a province; the unit itself when there is none), for a cycle and a verification year.
+     */
+    async rollup(unit: { id: number; path: string }, cycleId: number, year: number, level?: 'city' | 'county' | 'school'): Promise<RollupRow[]> {
+      const unitId = unit.id;
+      const below = level
+        ? sql`SELECT c.id, c.name, c.kind, c.path FROM org_unit c WHERE c.path LIKE ${`${escapeLike(unit.path)}%`} AND c.kind = ${level} AND c.id <> ${unitId}`
+        : sql`SELECT c.id, c.name, c.kind, c.path FROM org_unit c WHERE c.parent_id = ${unitId}`;
+      const r = await sql<RollupRow>`
+        WITH below AS (${below}),
+        kids AS (
+          SELECT * FROM below
+          UNION ALL
+          SELECT u.id, u.name, u.kind, u.path FROM org_unit u WHERE u.id = ${unitId} AND NOT EXISTS (SELECT 1 FROM below)
+        )
+        SELECT k.id AS "orgUnitId", k.name, k.kind, k.path,
+          coalesce(s.teachers, 0)::int AS teachers, coalesce(s.in_scope, 0)::int AS "inScope", coalesce(s.complete, 0)::int AS complete,
+          coalesce(s.on_track, 0)::int AS "onTrack", coalesce(s.behind, 0)::int AS behind, coalesce(s.at_risk, 0)::int AS "atRisk",
+          coalesce(s.raw_hours, 0)::bigint AS "rawHours", coalesce(s.counted_hours, 0)::bigint AS "countedHours", coalesce(s.entry_count, 0)::bigint AS "entryCount",
+          coalesce(v.teachers, 0)::int AS "verificationTeachers", coalesce(v.verified, 0)::int AS verified, coalesce(v.signed_off, 0)::int AS "schoolsSignedOff"
+        FROM kids k
+        LEFT JOIN LATERAL (
+          SELECT sum(teachers) AS teachers, sum(in_scope) AS in_scope, sum(complete) AS complete, sum(on_track) AS on_track, sum(behind) AS behind,
+                 sum(at_risk) AS at_risk, sum(raw_hours) AS raw_hours, sum(counted_hours) AS counted_hours, sum(entry_count) AS entry_count
+          FROM credit_school_summary WHERE cycle_id = ${cycleId} AND org_path LIKE replace(replace(k.path, '\\', '\\\\'), '%', '\\%') || '%'
+        ) s ON true
+        LEFT JOIN LATERAL (
+          SELECT sum(teachers) FILTER (WHERE status IN ('submitted','signed_off')) AS teachers,
+                 sum(verified) FILTER (WHERE status IN ('submitted','signed_off')) AS verified,
+                 count(*) FILTER (WHERE status = 'signed_off') AS signed_off
+          FROM credit_verification WHERE cycle_id = ${cycleId} AND year = ${year} AND org_path LIKE replace(replace(k.path, '\\', '\\\\'), '%', '\\%') || '%'
+        ) v ON true
+        ORDER BY k.name, k.id`.execute(db);
+      return r.rows.map((x) => ({ ...x, rawHours: Number(x.rawHours), countedHours: Number(x.countedHours), entryCount: Number(x.entryCount) }));
+    },
+
+    /** Teachers of a unit by status (e.g. behind and at risk), slowest first. */
+    async teachers(path: string, cycleId: number, statuses: ProgressStatus[] | undefined, page: { limit: number; offset: number }): Promise<TeacherStatusRow[]> {
+      let q = db.selectFrom('credit_teacher_status as s').innerJoin('teacher as t', 't.id', 's.teacher_id').innerJoin('org_unit as o', 'o.id', 's.org_unit_id')
+        .select(['s.teacher_id as teacherId', 't.name', 't.id_number_masked as idNumberMasked', 's.org_unit_id as orgUnitId', 'o.name as orgUnitName', 's.status',
+          's.counted_hours as countedHours', 's.raw_hours as rawHours', 's.year_hours as yearHours', 's.minima_unmet as minimaUnmet'])
+        .where('s.cycle_id', '=', cycleId).where('s.org_path', 'like', `${escapeLike(path)}%`);
+      if (statuses?.length) q = q.where('s.status', 'in', statuses);
+      return (await q.orderBy('s.counted_hours').orderBy('s.teacher_id').limit(page.limit).offset(page.offset).execute()) as TeacherStatusRow[];
+    },
+
+    async countTeachers(path: string, cycleId: number, statuses: ProgressStatus[] | undefined): Promise<number> {
+      let q = db.selectFrom('credit_teacher_status').select(sql<number>`count(*)::int`.as('n')).where('cycle_id', '=', cycleId).where('org_path', 'like', `${escapeLike(path)}%`);
+      if (statuses?.length) q = q.where('status', 'in', statuses);
+      return (await q.executeTakeFirstOrThrow()).n;
+    },
+
+    /** The same rollup computed from the ledger itself (no summaries): for `ledger check` and the benchmark's comparison. */
+    async rollupFromLedger(unitId: number, cycleId: number): Promise<Array<{ orgUnitId: number; rawHours: number; entryCount: number }>> {
+      const r = await sql<{ orgUnitId: number; rawHours: string; entryCount: string }>`
+        SELECT c.id AS "orgUnitId", coalesce(sum(e.hours), 0) AS "rawHours", count(e.id) AS "entryCount"
+        FROM org_unit c
+        LEFT JOIN teacher t ON t.org_path LIKE replace(replace(c.path, '\\', '\\\\'), '%', '\\%') || '%'
+        LEFT JOIN credit_entry e ON e.teacher_id = t.id AND e.cycle_id = ${cycleId}
+        WHERE c.parent_id = ${unitId}
+        GROUP BY c.id ORDER BY c.id`.execute(db);
+      return r.rows.map((x) => ({ orgUnitId: x.orgUnitId, rawHours: Number(x.rawHours), entryCount: Number(x.entryCount) }));
+    },
+  };
+}

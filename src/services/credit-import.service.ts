@@ -1,0 +1,192 @@
+import crypto from 'node:crypto';
+import path from 'node:path';
+import { currentYear } from '../config/env.js';
+import { normaliseIdNumber } from '../domain/id-number.js';
+import { parseDateCell } from '../domain/roster-row.js';
+import { parseHours, SOURCE_LABELS, SOURCE_TYPES, type SourceType } from '../domain/cycle-rules.js';
+import { foldFullWidth, normaliseText } from '../domain/text.js';
+import { AppError } from '../errors/app-error.js';
+import { createCreditLedgerRepository } from '../repositories/credit-ledger.repository.js';
+import { createTeacherRepository } from '../repositories/teacher.repository.js';
+import type { RequestContext, ServiceDeps } from './context.js';
+import type { CreditLedgerService, RegisterResult, Registration } from './credit-ledger.service.js';
+import { rulesOf } from './credit-summary.js';
+import type { CellValue } from 'exceljs';
+import ExcelJS from './excel.js';
+import { personalDataCipher } from './personal-data.js';
+import { requireAdminAtUnit } from './registry-access.js';
+import { checkZip, decodeText, parseCsv } from './roster-file.js';
+
+/** The columns of a registration sheet: Chinese header, English alias, required. */
+const COLUMNS = [
+  { key: 'name', zh: '姓名', en: 'name', required: true },
+  { key: 'idNumber', zh: '证件号码', en: 'id number', required: true },
+  { key: 'hours', zh: '学时', en: 'hours', required: true },
+  { key: 'date', zh: '日期', en: 'date', required: true },
+  { key: 'title', zh: '培训内容', en: 'title', required: true },
+  { key: 'categories', zh: '类别', en: 'categories', required: false },
+  { key: 'source', zh: '来源', en: 'source', required: false },
+  { key: 'evidence', zh: '佐证材料', en: 'evidence', required: false },
+] as const;
+type ColumnKey = (typeof COLUMNS)[number]['key'];
+const MAX_ROWS = 10_000;
+
+export interface SheetProblem {
+  /** the row number in the sheet, as Excel shows it */
+  row: number;
+  column: string;
+  code: 'required' | 'teacher_not_found' | 'name_mismatch' | 'bad_hours' | 'bad_date' | 'unknown_category' | 'unknown_source' | string;
+  value?: string;
+}
+
+type Cell = string | number | Date | null;
+
+const cellValue = (v: CellValue): Cell => {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string' || typeof v === 'number' || v instanceof Date) return v;
+  if (typeof v === 'boolean') return String(v);
+  if (typeof v === 'object' && 'richText' in v) return v.richText.map((r: { text: string }) => r.text).join('');
+  if (typeof v === 'object' && 'result' in v) return cellValue(v.result as CellValue);
+  if (typeof v === 'object' && 'text' in v) return String(v.text);
+  return null;
+};
+const text = (c: Cell) => (c === null ? '' : c instanceof Date ? c.toISOString().slice(0, 10) : foldFullWidth(normaliseText(String(c))));
+
+/** Rows of the first sheet (or CSV) with a registration header in its first 10 rows. */
+async function readSheet(buf: Buffer, fileName: string, maxUnpacked: number): Promise<{ header: number; rows: Array<{ row: number; cells: Partial<Record<ColumnKey, Cell>> }> }> {
+  let grid: Cell[][];
+  if (path.extname(fileName).toLowerCase() === '.csv') grid = parseCsv(decodeText(buf));
+  else {
+    checkZip(buf, maxUnpacked);
+    const wb = new ExcelJS.Workbook();
+    try {
+      await wb.xlsx.load(buf as unknown as ArrayBuffer);
+    } catch (e) {
+      throw new AppError('IMPORT_FILE_UNREADABLE', { cause: e });
+    }
+    const ws = wb.worksheets[0];
+    if (!ws) throw new AppError('IMPORT_FILE_UNREADABLE');
+    grid = [];
+    ws.eachRow({ includeEmpty: true }, (r, n) => {
+      grid[n - 1] = (r.values as CellValue[]).slice(1).map(cellValue);
+    });
+  }
+  for (let h = 0; h < Math.min(10, grid.length); h++) {
+    const labels = (grid[h] ?? []).map((c) => text(c).toLowerCase());
+    const at = new Map<ColumnKey, number>();
+    for (const c of COLUMNS) {
+      const i = labels.findIndex((l) => l === c.zh || l === c.en || l.startsWith(`${c.zh}（`) || l.startsWith(`${c.zh}(`));
+      if (i >= 0) at.set(c.key, i);
+    }
+    if (!at.has('idNumber') || !at.has('hours')) continue;
+    const missing = COLUMNS.filter((c) => c.required && !at.has(c.key)).map((c) => c.zh);
+    if (missing.length) throw new AppError('IMPORT_MISSING_COLUMNS', { params: { columns: missing.join('、') }, details: { missing } });
+    const rows: Array<{ row: number; cells: Partial<Record<ColumnKey, Cell>> }> = [];
+    for (let r = h + 1; r < grid.length; r++) {
+      const line = grid[r] ?? [];
+      if (line.every((c) => text(c) === '')) continue;
+      rows.push({ row: r + 1, cells: Object.fromEntries([...at].map(([k, i]) => [k, line[i] ?? null])) });
+      if (rows.length > MAX_ROWS) throw new AppError('IMPORT_TOO_MANY_ROWS', { params: { max: MAX_ROWS }, details: { max: MAX_ROWS } });
+    }
+    return { header: h + 1, rows };
+  }
+  throw new AppError('IMPORT_NO_ROSTER_SHEET');
+}
+
+/**
+ * Registration of hours from a sheet (R-16): one row per teacher and activity, matched to the
+ * registry by ID number (and the name must agree). Every row is checked; the sheet is registered
+ * whole or not at all, and uploading the same file again registers nothing twice.
+ */
+export function createCreditImportService(deps: ServiceDeps, credits: CreditLedgerService) {
+  const { db, env } = deps;
+
+  return {
+    /** The sheet to fill in, with the categories of the current cycle in a drop-down. */
+    async template(ctx: RequestContext, orgUnitId: number): Promise<Buffer> {
+      const unit = await requireAdminAtUnit(db, ctx, orgUnitId, 'credit.import_template', 'credit.register');
+      const cycle = await createCreditLedgerRepository(db).cycleForYear(unit.provinceId, currentYear(env));
+      const categories = cycle ? (await rulesOf(db, cycle)).categories.map((c) => c.name) : [];
+      const wb = new ExcelJS.Workbook();
+      const ws = wb.addWorksheet('学时登记');
+      ws.columns = COLUMNS.map((c) => ({ header: c.zh, key: c.key, width: c.key === 'title' ? 36 : c.key === 'idNumber' ? 22 : 14 }));
+      ws.getRow(1).font = { bold: true };
+      ws.views = [{ state: 'frozen', ySplit: 1 }];
+      ws.addRow({ name: '赵雪', idNumber: '（18 位身份证号）', hours: 2.5, date: '2026-09-10', title: '校本研修：同课异构', categories: categories[0] ?? '', source: SOURCE_LABELS.school_activity['zh-CN'], evidence: '教研活动记录第 12 页' });
+      for (let r = 2; r <= 2_000; r++) {
+        ws.getCell(r, 2).numFmt = '@';
+        if (categories.length) ws.getCell(r, 6).dataValidation = { type: 'list', allowBlank: true, formulae: [`"${categories.join(',').slice(0, 250)}"`] };
+        ws.getCell(r, 7).dataValidation = { type: 'list', allowBlank: true, formulae: [`"${SOURCE_TYPES.map((s) => SOURCE_LABELS[s]['zh-CN']).join(',')}"`] };
+      }
+      const notes = wb.addWorksheet('填写说明');
+      for (const line of [
+        '每行登记一位教师的一次培训；学时可含一位小数（如 2.5）。', '日期格式 2026-09-10；类别可填多个，用顿号分隔，须为本周期规则中的类别。',
+        '证件号码须与教师名册一致，姓名须与名册相同。', '同一文件重复上传不会重复登记；有任何一行错误时整个文件都不登记，请按提示修改后重新上传。',
+      ]) notes.addRow([line]);
+      notes.getColumn(1).width = 90;
+      return Buffer.from(await wb.xlsx.writeBuffer());
+    },
+
+    async import(ctx: RequestContext, orgUnitId: number, file: { name: string; data: Buffer }): Promise<RegisterResult & { rows: number }> {
+      const unit = await requireAdminAtUnit(db, ctx, orgUnitId, 'credit.import_entries', 'credit.register');
+      const { rows } = await readSheet(file.data, file.name, env.PEIXUN_IMPORT_MAX_UNPACKED_MB * 1_048_576);
+      const cycle = await createCreditLedgerRepository(db).cycleForYear(unit.provinceId, currentYear(env));
+      const rules = cycle ? await rulesOf(db, cycle) : null;
+      const categoryCode = new Map<string, string>();
+      for (const c of rules?.categories ?? []) {
+        categoryCode.set(c.name, c.code);
+        categoryCode.set(c.code, c.code);
+        if (c.nameEn) categoryCode.set(c.nameEn.toLowerCase(), c.code);
+      }
+      const sourceOf = new Map<string, SourceType>(SOURCE_TYPES.flatMap((s) => [[SOURCE_LABELS[s]['zh-CN'], s], [SOURCE_LABELS[s].en.toLowerCase(), s], [s, s]] as Array<[string, SourceType]>));
+      const cipher = personalDataCipher(env);
+      const hashes = rows.map((r) => cipher.lookupHash(normaliseIdNumber(text(r.cells.idNumber ?? null))));
+      const found = await createTeacherRepository(db).findByIdHashes(hashes);
+      const byHash = new Map(found.filter((t) => t.org_path.startsWith(unit.path)).map((t) => [t.id_number_hash.toString('hex'), t]));
+      const fileKey = crypto.createHash('sha256').update(file.data).digest('hex').slice(0, 24);
+      const problems: SheetProblem[] = [];
+      const batch: Registration[] = [];
+      const rowOf: number[] = [];
+      rows.forEach((r, i) => {
+        const c = r.cells;
+        const bad = (column: string, code: SheetProblem['code'], value?: Cell) => problems.push({ row: r.row, column, code, ...(value !== undefined && value !== null ? { value: text(value).slice(0, 50) } : {}) });
+        const before = problems.length;
+        for (const col of COLUMNS) if (col.required && text(c[col.key] ?? null) === '') bad(col.zh, 'required');
+        if (problems.length > before) return;
+        const t = byHash.get(hashes[i]!.toString('hex'));
+        if (!t) return bad('证件号码', 'teacher_not_found');
+        if (t.name !== text(c.name ?? null)) return bad('姓名', 'name_mismatch', c.name ?? null);
+        const hours = parseHours(text(c.hours ?? null));
+        if (hours === null || hours === 0) bad('学时', 'bad_hours', c.hours ?? null);
+        const date = parseDateCell(c.date ?? null);
+        if (date === null || date === 'invalid') bad('日期', 'bad_date', c.date ?? null);
+        const cats = text(c.categories ?? null).split(/[、,，;；\s]+/).filter(Boolean).map((n) => categoryCode.get(n) ?? categoryCode.get(n.toLowerCase()) ?? `?${n}`);
+        for (const x of cats.filter((x) => x.startsWith('?'))) bad('类别', 'unknown_category', x.slice(1));
+        const sourceText = text(c.source ?? null);
+        const source = sourceText === '' ? 'school_activity' : sourceOf.get(sourceText) ?? sourceOf.get(sourceText.toLowerCase());
+        if (!source) bad('来源', 'unknown_source', sourceText);
+        if (problems.length > before) return;
+        const evidence = text(c.evidence ?? null);
+        batch.push({
+          teacherId: t.id, hours: hours!, occurredOn: date as string, title: text(c.title ?? null).slice(0, 200), categories: cats, sourceType: source!,
+          evidenceRef: evidence ? evidence.slice(0, 200) : null, sourceRef: file.name.slice(0, 100), idemKey: `xlsx:${fileKey}:${r.row}`,
+        });
+        rowOf.push(r.row);
+      });
+      if (problems.length) throw new AppError('ENTRY_INVALID', { details: { problems: problems.slice(0, 1_000), problemCount: problems.length, sheet: true } });
+      if (batch.length === 0) throw new AppError('IMPORT_NO_ROSTER_SHEET');
+      try {
+        const r = await credits.register(ctx, batch, { file: file.name });
+        return { ...r, rows: batch.length };
+      } catch (e) {
+        // the rules' refusals name the sheet's rows, not the batch's positions
+        // (changed in place: the refusal was audited already)
+        if (e instanceof AppError && e.code === 'ENTRY_INVALID' && e.details) {
+          for (const p of e.details['problems'] as Array<{ index: number; row?: number }>) p.row = rowOf[p.index];
+          e.details['sheet'] = true;
+        }
+        throw e;
+      }
+    },
+  };
+}

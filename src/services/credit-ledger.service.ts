@@ -1,0 +1,392 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Kysely } from 'kysely';
+import { currentYear, today } from '../config/env.js';
+import type { DB } from '../db/schema.js';
+import { evaluateProgress, explainLine, flagsOf, type Progress, type TeacherFacts } from '../domain/credit-progress.js';
+import { formatTenths, isIsoDate, type CycleRules, type SourceType } from '../domain/cycle-rules.js';
+import { AppError, notFoundDenied } from '../errors/app-error.js';
+import type { Locale } from '../i18n/messages.js';
+import { can, type Actor } from '../policies/access.policy.js';
+import { createCreditEvidenceRepository, type EvidenceRow } from '../repositories/credit-evidence.repository.js';
+import { createCreditLedgerRepository, type CycleRow, type EntryRow, type NewEntry } from '../repositories/credit-ledger.repository.js';
+import { createCreditReviewRepository, type ReviewRow } from '../repositories/credit-review.repository.js';
+import { createCreditVerificationRepository } from '../repositories/credit-verification.repository.js';
+import { createTeacherRepository, type TeacherRow } from '../repositories/teacher.repository.js';
+import { auditedWrite, auditRefusal } from './audit.js';
+import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
+import { rulesOf, syncTeachers } from './credit-summary.js';
+import { requireAdminAction, requireAdminAtUnit, requireRegistryRole } from './registry-access.js';
+
+/** One registration of hours for one teacher, as a form or a sheet row gives it. */
+export interface Registration {
+  teacherId: number;
+  /** tenths of an hour */
+  hours: number;
+  occurredOn: string;
+  title: string;
+  categories: string[];
+  sourceType?: SourceType;
+  sourceRef?: string | null;
+  evidenceId?: number | null;
+  evidenceRef?: string | null;
+  /** the same key twice is one entry; defaults to a hash of the content */
+  idemKey?: string | null;
+}
+
+export interface RegistrationProblem {
+  /** index in the batch (0-based) */
+  index: number;
+  field: string;
+  code: 'teacher_not_found' | 'no_cycle' | 'above_limit' | 'unknown_category' | 'future_date' | 'bad_date' | 'year_locked' | 'evidence_not_found' | 'duplicate_key_in_batch';
+  params?: Record<string, string | number>;
+}
+
+export interface RegisterResult {
+  created: number;
+  replayed: number;
+  entries: Array<{ index: number; id: number; replayed: boolean }>;
+}
+
+export const EVIDENCE_TYPES: Record<string, string> = {
+  '.pdf': 'application/pdf', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png',
+  '.doc': 'application/msword', '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  '.xls': 'application/vnd.ms-excel', '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', '.zip': 'application/zip',
+};
+
+/** The identity of an entry's content: the same key with another content is refused. */
+export function contentHash(e: Omit<NewEntry, 'contentHash' | 'idemKey' | 'createdBy' | 'afterLock' | 'provinceId' | 'orgUnitId' | 'orgPath'>): Buffer {
+  const canonical = JSON.stringify([e.teacherId, e.cycleId, e.year, e.hours, [...e.categories].sort(), e.sourceType, e.sourceRef, e.title, e.occurredOn, e.evidenceId, e.evidenceRef, e.reversesId, e.reason]);
+  return crypto.createHash('sha256').update(canonical).digest();
+}
+
+/** What the rule engine needs to know of a teacher, from the registry record. */
+export function teacherFacts(t: TeacherRow): TeacherFacts {
+  return { gender: t.gender, birthDate: t.birthDate, stage: t.stage, subject: t.subject, teachingStartYear: t.teachingStartYear, flags: flagsOf(t) };
+}
+
+/** Deadlocks and serialization failures between concurrent writers are retried a few times. */
+async function withRetry<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (attempt >= 4 || (code !== '40P01' && code !== '40001')) throw e;
+      await new Promise((r) => setTimeout(r, 10 * attempt + Math.random() * 20));
+    }
+  }
+}
+
+/**
+ * The credit ledger (R-15, R-16, R-52): registrations with evidence, reversals, and each teacher's
+ * progress explained line by line. Every write keeps the summaries in the same transaction.
+ */
+export function createCreditLedgerService(deps: ServiceDeps) {
+  const { db, env } = deps;
+  const ledger = createCreditLedgerRepository(db);
+  const teachers = createTeacherRepository(db);
+  const evidenceDir = path.join(env.dataDir, 'evidence');
+
+  const cycleCache = new Map<number, { at: number; cycle: CycleRow | undefined }>();
+  /** The cycle that contains a year; cached for a few seconds (cycles change rarely). */
+  async function cycleForYear(provinceId: number, year: number): Promise<CycleRow | undefined> {
+    const key = provinceId * 10_000 + year;
+    const hit = cycleCache.get(key);
+    if (hit && Date.now() - hit.at < 5_000) return hit.cycle;
+    const cycle = await ledger.cycleForYear(provinceId, year);
+    cycleCache.set(key, { at: Date.now(), cycle });
+    return cycle;
+  }
+
+  /** A teacher the actor may read the ledger of: themselves, or one of their subtree for an admin. */
+  async function readableTeacher(ctx: RequestContext, teacherId: number | undefined, action: string): Promise<{ actor: Actor; t: TeacherRow }> {
+    const actor = requireActor(ctx);
+    if (teacherId === undefined || actor.role === 'teacher') {
+      const own = actor.role === 'teacher' ? await teachers.findByUserId(actor.userId) : undefined;
+      if (!own || (teacherId !== undefined && teacherId !== own.id)) return auditRefusal(db, ctx, { action, targetType: 'teacher', targetId: teacherId ?? null }, teacherId === undefined ? new AppError('FORBIDDEN') : notFoundDenied());
+      return { actor, t: own };
+    }
+    const t = await teachers.findById(teacherId);
+    if (!t) throw new AppError('NOT_FOUND');
+    await requireAdminAction(db, ctx, action, 'credit.read', { path: t.orgPath, type: 'teacher', id: t.id, label: t.name });
+    return { actor, t };
+  }
+
+  async function cycleOf(provinceId: number, cycleId: number | undefined): Promise<CycleRow> {
+    const c = cycleId !== undefined ? await ledger.cycle(cycleId) : await cycleForYear(provinceId, currentYear(env));
+    if (!c || c.provinceId !== provinceId) {
+      if (cycleId === undefined) throw new AppError('CYCLE_NOT_FOUND_FOR_YEAR', { params: { year: currentYear(env) } });
+      throw new AppError('NOT_FOUND');
+    }
+    return c;
+  }
+
+  /**
+   * Checks a batch against the rules and the actor's scope, then writes it in one transaction:
+   * all entries or none. Replays (same key, same content) return the stored entry.
+   */
+  async function register(ctx: RequestContext, batch: Registration[], audit: { action: string; details?: Record<string, unknown> }): Promise<RegisterResult> {
+    // trainers and teachers are refused before anything is looked up
+    const actor = await requireRegistryRole(db, ctx, audit.action);
+    const ids = [...new Set(batch.map((r) => r.teacherId))];
+    const facts = new Map((await ledger.teacherFacts(ids)).map((t) => [t.id, t]));
+    // scope first: a teacher outside the subtree is "not found", exactly like a missing one
+    for (const id of ids) {
+      const t = facts.get(id);
+      if (t && !can(actor, 'org.read', { path: t.orgPath })) return auditRefusal(db, ctx, { action: audit.action, targetType: 'teacher', targetId: id }, notFoundDenied());
+    }
+    const first = facts.get(ids[0]!);
+    await requireAdminAction(db, ctx, audit.action, 'credit.register', { path: first?.orgPath ?? actor.orgPath, type: 'teacher', id: ids[0] ?? 0, label: first?.name });
+    const problems: RegistrationProblem[] = [];
+    const evidence = new Map((await createCreditEvidenceRepository(db).findMany([...new Set(batch.map((r) => r.evidenceId).filter((x): x is number => typeof x === 'number'))])).map((e) => [e.id, e]));
+    const todayIso = today(env);
+    const rows: Array<NewEntry & { index: number }> = [];
+    const keysSeen = new Map<string, number>();
+    const cycles = new Map<number, { cycle: CycleRow; rules: CycleRules }>();
+    for (let i = 0; i < batch.length; i++) {
+      const r = batch[i]!;
+      const t = facts.get(r.teacherId);
+      if (!t) { problems.push({ index: i, field: 'teacherId', code: 'teacher_not_found' }); continue; }
+      if (!isIsoDate(r.occurredOn)) { problems.push({ index: i, field: 'occurredOn', code: 'bad_date' }); continue; }
+      if (r.occurredOn > todayIso) { problems.push({ index: i, field: 'occurredOn', code: 'future_date', params: { today: todayIso } }); continue; }
+      const year = Number(r.occurredOn.slice(0, 4));
+      const cycle = await cycleForYear(t.provinceId, year);
+      if (!cycle) { problems.push({ index: i, field: 'occurredOn', code: 'no_cycle', params: { year } }); continue; }
+      if (!cycles.has(cycle.id)) cycles.set(cycle.id, { cycle, rules: await rulesOf(db, cycle) });
+      const rules = cycles.get(cycle.id)!.rules;
+      if (r.hours > rules.maxEntryHours) problems.push({ index: i, field: 'hours', code: 'above_limit', params: { max: formatTenths(rules.maxEntryHours) } });
+      const known = new Set(rules.categories.map((c) => c.code));
+      const unknown = r.categories.filter((c) => !known.has(c));
+      if (unknown.length) problems.push({ index: i, field: 'categories', code: 'unknown_category', params: { value: unknown.join(',') } });
+      if (r.evidenceId != null) {
+        const ev = evidence.get(r.evidenceId);
+        if (!ev || !can(actor, 'org.read', { path: ev.orgPath })) problems.push({ index: i, field: 'evidenceId', code: 'evidence_not_found' });
+      }
+      const e = {
+        teacherId: t.id, cycleId: cycle.id, year, hours: r.hours, categories: [...new Set(r.categories)].sort(), sourceType: r.sourceType ?? 'school_activity',
+        sourceRef: r.sourceRef ?? null, title: r.title, occurredOn: r.occurredOn, evidenceId: r.evidenceId ?? null, evidenceRef: r.evidenceRef ?? null,
+        reversesId: null, reason: null,
+      };
+      const hash = contentHash(e);
+      const idemKey = r.idemKey ?? `auto:${hash.toString('hex')}`;
+      const seen = keysSeen.get(idemKey);
+      if (seen !== undefined) {
+        // the same row twice in one batch is one entry; the same key with other content is a mistake
+        if (!rows.find((x) => x.index === seen)?.contentHash.equals(hash)) problems.push({ index: i, field: 'idemKey', code: 'duplicate_key_in_batch', params: { row: seen } });
+        continue;
+      }
+      keysSeen.set(idemKey, i);
+      rows.push({ ...e, index: i, provinceId: t.provinceId, orgUnitId: t.orgUnitId, orgPath: t.orgPath, afterLock: false, idemKey, contentHash: hash, createdBy: actor.userId });
+    }
+    if (problems.length) {
+      const err = new AppError('ENTRY_INVALID', { details: { problems: problems.slice(0, 1_000), problemCount: problems.length } });
+      return auditRefusal(db, ctx, { action: audit.action, targetType: 'teacher', targetPath: first?.orgPath ?? actor.orgPath, details: { rows: batch.length, problems: problems.length } }, err);
+    }
+    return withRetry(() => auditedWrite(db, ctx, { action: audit.action, targetType: ids.length === 1 ? 'teacher' : 'org_unit', targetId: ids.length === 1 ? ids[0]! : first?.orgUnitId ?? null, targetPath: first?.orgPath ?? null, targetLabel: ids.length === 1 ? first?.name ?? null : null, details: { rows: batch.length, ...audit.details } }, async (trx, meta) => {
+      const repo = createCreditLedgerRepository(trx);
+      // the teachers' rows are locked first: the locked-year check and the summaries see one state
+      const locked = await repo.lockTeacherFacts(ids);
+      const lockedYears = new Set<string>();
+      for (const { cycle } of cycles.values()) {
+        const pairs = rows.filter((r) => r.cycleId === cycle.id).map((r) => ({ orgUnitId: r.orgUnitId, year: r.year }));
+        for (const k of await createCreditVerificationRepository(trx).signedOff(cycle.id, pairs)) lockedYears.add(`${cycle.id}:${k}`);
+      }
+      const inLocked = rows.find((r) => lockedYears.has(`${r.cycleId}:${r.orgUnitId}:${r.year}`));
+      if (inLocked) throw new AppError('YEAR_LOCKED', { params: { year: inLocked.year }, details: { index: inLocked.index } });
+      if (locked.length !== ids.length) throw new AppError('NOT_FOUND');
+      const entries: RegisterResult['entries'] = [];
+      for (let i = 0; i < rows.length; i += 2_000) {
+        const chunk = rows.slice(i, i + 2_000);
+        const written = await repo.insertEntries(chunk.map(({ index: _, ...e }) => e));
+        const missing = chunk.filter((r) => !written.has(r.idemKey));
+        const existing = new Map((await repo.entriesByKeys(actor.provinceId, missing.map((r) => r.idemKey))).map((x) => [x.idemKey, x]));
+        for (const r of chunk) {
+          const id = written.get(r.idemKey);
+          if (id !== undefined) { entries.push({ index: r.index, id, replayed: false }); continue; }
+          const prior = existing.get(r.idemKey);
+          if (!prior || !prior.contentHash.equals(r.contentHash)) throw new AppError('IDEMPOTENCY_KEY_REUSED', { details: { index: r.index, idemKey: r.idemKey } });
+          entries.push({ index: r.index, id: prior.id, replayed: true });
+        }
+      }
+      const created = entries.filter((e) => !e.replayed).length;
+      if (created > 0) {
+        const year = currentYear(env);
+        for (const { cycle } of cycles.values()) {
+          const touched = [...new Set(rows.filter((r) => r.cycleId === cycle.id && written(entries, r.index)).map((r) => r.teacherId))];
+          for (let i = 0; i < touched.length; i += 5_000) await syncTeachers(trx, cycle, touched.slice(i, i + 5_000), year);
+        }
+      }
+      meta.details = { ...meta.details, created, replayed: entries.length - created, entryIds: entries.length <= 20 ? entries.map((e) => e.id) : undefined };
+      entries.sort((a, b) => a.index - b.index);
+      return { created, replayed: entries.length - created, entries };
+    }));
+  }
+
+  const written = (entries: RegisterResult['entries'], index: number) => entries.some((e) => e.index === index && !e.replayed);
+
+  /** Posts the reversal of an entry (the caller checked access and the lock). */
+  async function postReversal(trx: Kysely<DB>, entry: EntryRow, reason: string, by: number, afterLock: boolean): Promise<number> {
+    const repo = createCreditLedgerRepository(trx);
+    const t = (await repo.lockTeacherFacts([entry.teacherId]))[0]!;
+    if (await repo.isReversed(entry.id)) throw new AppError('ENTRY_ALREADY_REVERSED');
+    const e = {
+      teacherId: entry.teacherId, cycleId: entry.cycleId, year: entry.year, hours: -entry.hours, categories: entry.categories, sourceType: entry.sourceType,
+      sourceRef: entry.sourceRef, title: entry.title, occurredOn: entry.occurredOn, evidenceId: entry.evidenceId, evidenceRef: entry.evidenceRef,
+      reversesId: entry.id, reason,
+    };
+    const ids = await repo.insertEntries([{ ...e, provinceId: t.provinceId, orgUnitId: entry.orgUnitId, orgPath: entry.orgPath, afterLock, idemKey: `reversal:${entry.id}`, contentHash: contentHash(e), createdBy: by }]);
+    const id = ids.get(`reversal:${entry.id}`);
+    if (id === undefined) throw new AppError('ENTRY_ALREADY_REVERSED');
+    const cycle = (await repo.cycle(entry.cycleId))!;
+    await syncTeachers(trx, cycle, [entry.teacherId], currentYear(env));
+    return id;
+  }
+
+  return {
+    register: (ctx: RequestContext, batch: Registration[], details?: Record<string, unknown>) => register(ctx, batch, { action: batch.length === 1 ? 'credit.register' : 'credit.register_bulk', details }),
+
+    postReversal,
+
+    /**
+     * Reverses an entry with a reason. In a year the county has signed off, the reversal waits for
+     * the county's approval (see the verification service) and this returns the pending request.
+     */
+    async reverse(ctx: RequestContext, entryId: number, reason: string): Promise<{ reversalId: number | null; requestId: number | null }> {
+      const entry = await ledger.entry(entryId);
+      if (!entry) throw new AppError('NOT_FOUND');
+      const actor = await requireAdminAction(db, ctx, 'credit.reverse', 'credit.register', { path: entry.orgPath, type: 'credit_entry', id: entryId, label: entry.title });
+      if (entry.reversesId !== null) throw new AppError('ENTRY_ALREADY_REVERSED');
+      const meta = { action: 'credit.reverse', targetType: 'credit_entry', targetId: entryId, targetPath: entry.orgPath, targetLabel: entry.title, details: { reason, hours: entry.hours } };
+      return withRetry(() => auditedWrite(db, ctx, meta, async (trx, m) => {
+        const locked = await createCreditVerificationRepository(trx).signedOff(entry.cycleId, [{ orgUnitId: entry.orgUnitId, year: entry.year }]);
+        if (locked.size > 0) {
+          const requestId = await createCreditVerificationRepository(trx).insertReversalRequest({ provinceId: entry.provinceId, entryId: entry.id, orgPath: entry.orgPath, reason, requestedBy: actor.userId });
+          if (requestId === undefined) throw new AppError('ENTRY_ALREADY_REVERSED');
+          m.action = 'credit.request_reversal';
+          m.details = { ...m.details, requestId };
+          return { reversalId: null, requestId };
+        }
+        const reversalId = await postReversal(trx, entry, reason, actor.userId, false);
+        m.details = { ...m.details, reversalId };
+        return { reversalId, requestId: null };
+      }));
+    },
+
+    /** A teacher's progress in a cycle (the current one by default), explained line by line. */
+    async progress(ctx: RequestContext, q: { teacherId?: number; cycleId?: number }, locale: Locale) {
+      const { t } = await readableTeacher(ctx, q.teacherId, 'credit.read_progress');
+      const cycle = await cycleOf(t.provinceId, q.cycleId);
+      const [rules, entries, verifications, reviews] = await Promise.all([
+        rulesOf(db, cycle), ledger.teacherEntries(t.id, cycle.id),
+        createCreditVerificationRepository(db).teacherResults(t.id, cycle.id), createCreditReviewRepository(db).forTeacher(t.id),
+      ]);
+      const p = evaluateProgress(rules, cycle, teacherFacts(t), entries, currentYear(env));
+      return { teacher: t, cycle, rules, progress: p, entries, verifications, reviews: reviews.filter((r) => r.cycleId === cycle.id), explanation: p.lines.map((l) => ({ ...l, text: explainLine(l, locale) })) };
+    },
+
+    /** Evaluates without access checks: for certificates and reports that already checked. */
+    async evaluate(trx: Kysely<DB>, teacherId: number, cycle: CycleRow): Promise<{ progress: Progress; entries: EntryRow[]; rules: CycleRules }> {
+      const repo = createCreditLedgerRepository(trx);
+      const [rules, entries, facts] = await Promise.all([rulesOf(trx, cycle), repo.teacherEntries(teacherId, cycle.id), repo.teacherFacts([teacherId])]);
+      return { progress: evaluateProgress(rules, cycle, facts[0]!, entries, currentYear(env)), entries, rules };
+    },
+
+    /** Entries registered under a unit, newest first (the school's register). */
+    async entriesUnder(ctx: RequestContext, orgUnitId: number, cycleId: number, page: { limit: number; offset: number }, teacherId?: number) {
+      const unit = await requireAdminAtUnit(db, ctx, orgUnitId, 'credit.list_entries', 'credit.read');
+      return ledger.entriesUnder(unit.path, cycleId, page, teacherId);
+    },
+
+    // ------------------------------------------------------------------ evidence
+
+    async uploadEvidence(ctx: RequestContext, orgUnitId: number, file: { name: string; data: Buffer }): Promise<EvidenceRow> {
+      const orgUnit = await requireAdminAtUnit(db, ctx, orgUnitId, 'credit.upload_evidence', 'credit.register');
+      const actor = requireActor(ctx);
+      const ext = path.extname(file.name).toLowerCase();
+      const mime = EVIDENCE_TYPES[ext];
+      if (!mime || !sniffMatches(ext, file.data)) throw new AppError('EVIDENCE_TYPE_NOT_ALLOWED');
+      const sha = crypto.createHash('sha256').update(file.data).digest();
+      const hex = sha.toString('hex');
+      const dir = path.join(evidenceDir, hex.slice(0, 2));
+      const dest = path.join(dir, hex);
+      if (!fs.existsSync(dest)) {
+        // written under a temporary name and renamed: a crash never leaves half a file under the real name
+        fs.mkdirSync(dir, { recursive: true });
+        const tmp = `${dest}.${process.pid}.${Date.now()}.tmp`;
+        const fd = fs.openSync(tmp, 'w', 0o600);
+        try {
+          fs.writeSync(fd, file.data);
+          fs.fsyncSync(fd);
+        } finally {
+          fs.closeSync(fd);
+        }
+        fs.renameSync(tmp, dest);
+      }
+      const name = file.name.normalize('NFC').replace(/[\\/\u0000-\u001f]/g, '_').slice(0, 200) || `evidence${ext}`;
+      const id = await auditedWrite(db, ctx, { action: 'credit.upload_evidence', targetType: 'credit_evidence', targetPath: orgUnit.path, targetLabel: name, details: { size: file.data.length, sha256: hex } }, async (trx, meta) => {
+        const evId = await createCreditEvidenceRepository(trx).insert({ provinceId: orgUnit.provinceId, orgUnitId: orgUnit.id, orgPath: orgUnit.path, sha256: sha, fileName: name, mimeType: mime, sizeBytes: file.data.length, createdBy: actor.userId });
+        meta.targetId = evId;
+        return evId;
+      });
+      return (await createCreditEvidenceRepository(db).find(id))!;
+    },
+
+    async evidenceFile(ctx: RequestContext, id: number): Promise<{ row: EvidenceRow; path: string }> {
+      const row = await createCreditEvidenceRepository(db).find(id);
+      const actor = requireActor(ctx);
+      // a teacher may open the evidence of their own entries
+      if (actor.role === 'teacher') {
+        const own = await teachers.findByUserId(actor.userId);
+        if (!row || !own || !(await ledger.teacherHasEvidence(own.id, id))) return auditRefusal(db, ctx, { action: 'credit.read_evidence', targetType: 'credit_evidence', targetId: id }, notFoundDenied());
+      } else {
+        if (!row) throw new AppError('NOT_FOUND');
+        await requireAdminAction(db, ctx, 'credit.read_evidence', 'credit.read', { path: row.orgPath, type: 'credit_evidence', id });
+      }
+      if (!row) throw new AppError('NOT_FOUND');
+      const hex = row.sha256.toString('hex');
+      return { row, path: path.join(evidenceDir, hex.slice(0, 2), hex) };
+    },
+
+    // ------------------------------------------------------------------ review requests (PIPL Art. 24)
+
+    async requestReview(ctx: RequestContext, input: { cycleId?: number; topic: string; message: string }): Promise<ReviewRow> {
+      const { t } = await readableTeacher(ctx, undefined, 'credit.request_review');
+      const cycle = await cycleOf(t.provinceId, input.cycleId);
+      const id = await auditedWrite(db, ctx, { action: 'credit.request_review', targetType: 'teacher', targetId: t.id, targetPath: t.orgPath, targetLabel: t.name, details: { topic: input.topic } }, async (trx) =>
+        createCreditReviewRepository(trx).insert({ provinceId: t.provinceId, teacherId: t.id, orgPath: t.orgPath, cycleId: cycle.id, topic: input.topic, message: input.message }));
+      return (await createCreditReviewRepository(db).find(id))!;
+    },
+
+    async listReviews(ctx: RequestContext, q: { orgUnitId?: number; status?: 'open' | 'answered'; limit: number; offset: number }): Promise<ReviewRow[]> {
+      const unit = await requireAdminAtUnit(db, ctx, q.orgUnitId ?? requireActor(ctx).orgUnitId, 'credit.list_reviews', 'credit.read');
+      return createCreditReviewRepository(db).under(unit.path, q.status, q);
+    },
+
+    async answerReview(ctx: RequestContext, id: number, answer: string): Promise<ReviewRow> {
+      const r = await createCreditReviewRepository(db).find(id);
+      if (!r) throw new AppError('NOT_FOUND');
+      const actor = await requireAdminAction(db, ctx, 'credit.answer_review', 'credit.register', { path: r.orgPath, type: 'credit_review_request', id, label: r.teacherName });
+      await auditedWrite(db, ctx, { action: 'credit.answer_review', targetType: 'credit_review_request', targetId: id, targetPath: r.orgPath, targetLabel: r.teacherName }, async (trx) => {
+        if (!(await createCreditReviewRepository(trx).answer(id, answer, actor.userId))) throw new AppError('CONFLICT');
+      });
+      return (await createCreditReviewRepository(db).find(id))!;
+    },
+  };
+}
+
+/** The first bytes must match the extension: a renamed executable is not evidence. */
+function sniffMatches(ext: string, data: Buffer): boolean {
+  const head = data.subarray(0, 8);
+  switch (ext) {
+    case '.pdf': return head.subarray(0, 5).toString('latin1') === '%PDF-';
+    case '.png': return head.equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    case '.jpg': case '.jpeg': return head[0] === 0xff && head[1] === 0xd8;
+    case '.docx': case '.xlsx': case '.zip': return head[0] === 0x50 && head[1] === 0x4b;
+    case '.doc': case '.xls': return head.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]));
+    default: return false;
+  }
+}
+
+export type CreditLedgerService = ReturnType<typeof createCreditLedgerService>;
