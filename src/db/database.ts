@@ -28,6 +28,12 @@ export function createPool(connectionString: string, max = 20, applicationName =
   const pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000, application_name: applicationName } as pg.PoolConfig);
   // An idle client that loses its server (restart, kill) must not crash the process.
   pool.on('error', () => undefined);
+  // Nor one that loses it while checked out, between two queries of a transaction: pg-pool drops its
+  // own listener on checkout, and an 'error' event without a listener ends the process. The query in
+  // flight still fails and its request answers 5xx; the broken client is discarded on release.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   return pool;
 }
 

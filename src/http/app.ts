@@ -141,7 +141,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     if (result.mustChangePassword && !config.allowPendingPasswordChange) throw new AppError('AUTH_PASSWORD_CHANGE_REQUIRED');
   });
 
-  await app.register(healthRoutes, { prefix: '/api', databaseMode: opts.databaseMode });
+  await app.register(healthRoutes, { prefix: '/api', databaseMode: opts.databaseMode, db: opts.db });
   await app.register(authRoutes, { prefix: '/api', services, env });
   await app.register(orgUnitRoutes, { prefix: '/api', services, env });
   await app.register(userRoutes, { prefix: '/api', services });
