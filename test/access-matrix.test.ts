@@ -11,9 +11,18 @@
  * - trainers and teachers read their own unit and their own account, nothing else;
  * - outside the subtree the answer is 404 (existence is not revealed), inside but not allowed 403;
  * - every refusal is written to the audit log as 'denied'.
+ *
+ * Credits (R-10 … R-17): cycles and their rules are read by the whole province and set only by its
+ * province administrator; credits are registered, certified and verified by school and county
+ * administrators, a school's year is signed off by the county, every administrator reads the ledger
+ * and the reports of the subtree; a teacher reads their own progress, evidence and certificates and
+ * asks for a review; anything of another province is "not found".
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse, RouteOptions } from 'fastify';
 import { buildApp, type RouteConfig } from '../src/http/app.js';
 import { createServices } from '../src/services/services.js';
@@ -29,6 +38,14 @@ import { createTeacherRepository } from '../src/repositories/teacher.repository.
 import { createTeacherImportRepository } from '../src/repositories/teacher-import.repository.js';
 import { personalDataCipher } from '../src/services/personal-data.js';
 import { toColumns } from '../src/services/teacher.service.js';
+import { currentYear } from '../src/config/env.js';
+import { runJobsUntilIdle } from '../src/jobs/job-runner.js';
+import { createCreditReviewRepository } from '../src/repositories/credit-review.repository.js';
+import { createCreditVerificationRepository, type VerificationStatus } from '../src/repositories/credit-verification.repository.js';
+import { createJobRepository } from '../src/repositories/job.repository.js';
+import { closeCertificatePool } from '../src/services/certificate.service.js';
+import type { RequestContext } from '../src/services/context.js';
+import type { Services } from '../src/services/services.js';
 
 type UnitKey = keyof Tree;
 type Relation = 'own' | 'child' | 'sibling' | 'parent' | 'other';
@@ -71,6 +88,8 @@ interface Rule {
   refused?: readonly Role[];
   /** answer out of the actor's reach: 404 by default; 'hidden' for a search that filters by subtree */
   outside?: 'not_found' | 'hidden';
+  /** relations inside the actor's reach (refused there with 403, 404 beyond): the subtree by default; the province for cycles */
+  reach?: readonly Relation[];
   /** where allowed, the use case applies only to these kinds of target unit */
   kinds?: { only: readonly OrgUnitKind[]; otherwise: 'forbidden' | { invalid: string } };
 }
@@ -93,8 +112,8 @@ interface Entry {
   about: 'unit' | 'self';
   rule: Rule;
   request(c: Case): InjectOptions | Promise<InjectOptions>;
-  /** what a 2xx must show; answers a problem or null */
-  verify?(body: unknown, c: Case, res: LightMyRequestResponse): string | null;
+  /** what a 2xx must show (may look in the database); answers a problem or null */
+  verify?(body: unknown, c: Case, res: LightMyRequestResponse): string | null | Promise<string | null>;
 }
 
 const ADMINS = ['province_admin', 'city_admin', 'county_admin', 'school_admin'] as const satisfies readonly Role[];
@@ -136,6 +155,8 @@ function schoolUnder(unit: OrgUnitRow, notUnder?: OrgUnitRow): OrgUnitRow {
   return SCHOOLS.map((k) => tree[k]).find((s) => s.path.startsWith(unit.path) && !(notUnder && s.path.startsWith(notUnder.path))) ?? tree.S1;
 }
 const teacherAtSchool = new Map<number, number>();
+/** name and ID number of every teacher seeded, by id (what a registration sheet identifies them by) */
+const personOf = new Map<number, { name: string; idNumber: string }>();
 let personSeq = 0;
 
 /** A teacher put straight into the registry at a school (the matrix tests the routes, not the import). */
@@ -151,6 +172,7 @@ async function seedTeacher(school: OrgUnitRow): Promise<number> {
     orgUnitId: school.id, orgPath: school.path, provinceId: school.provinceId,
   });
   await repo.openPosting({ teacherId: id, provinceId: school.provinceId, orgUnitId: school.id, orgPath: school.path, startedOn: '2020-09-01', reason: null, createdBy: null });
+  personOf.set(id, { name: p.name, idNumber: p.idNumber });
   return id;
 }
 const teacherOf = (c: Case) => teacherAtSchool.get(schoolUnder(c.target, c.relation === 'parent' ? c.own : undefined).id)!;
@@ -162,6 +184,42 @@ async function importAt(c: Case): Promise<number> {
   });
 }
 const TEACHER_READERS = forRoles(ADMINS, SUBTREE);
+
+// ------------------------------------------------------------------ credits: what the rows stand on
+
+const CREDIT_WRITERS = { county_admin: SUBTREE, school_admin: SUBTREE } as const;
+/** every unit of the actor's province: cycles are read there, and refused (not hidden) to those who may not set them */
+const PROVINCE: readonly Relation[] = ['own', 'child', 'sibling', 'parent'];
+/** the teacher reads what is their own: progress, evidence of their entries, certificates */
+const OWN_OR_ADMIN = { ...forRoles(ADMINS, SUBTREE), teacher: OWN };
+const PDF = Buffer.from('%PDF-1.4\n% matrix evidence\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n');
+let services: Services;
+let dataDir: string;
+let year: number;
+/** per province: the current cycle, and two past ones that hold the annual verifications */
+const cycles = new Map<number, { current: number; pastA: number; pastB: number }>();
+/** a county-level registrar of each province, for what the rows need prepared through the services */
+const seeders = new Map<number, RequestContext>();
+const evidenceAt = new Map<number, number>();
+const certificateAt = new Map<number, number>();
+const schoolOf = (c: Case) => schoolUnder(c.target, c.relation === 'parent' ? c.own : undefined);
+const cycleOf = (c: Case) => cycles.get(c.target.provinceId)!;
+const seederOf = (unit: OrgUnitRow) => seeders.get(unit.provinceId)!;
+const problem = (ok: boolean, what: string) => (ok ? null : what);
+/** a fresh entry of a teacher, registered through the service */
+async function entryOf(teacherId: number, school: OrgUnitRow, tag: string): Promise<number> {
+  const r = await services.credits.register(seederOf(school), [{ teacherId, hours: 20, occurredOn: `${year}-01-01`, title: `矩阵准备 ${tag}`, categories: [], idemKey: `mx-prep-${tag}` }]);
+  return r.entries[0]!.id;
+}
+/** The verification of a school's year in a past cycle, put in the state a row needs. Years are apart per row and role, so no two actors share one. */
+async function verificationAt(school: OrgUnitRow, cycleId: number, y: number, status: VerificationStatus): Promise<number> {
+  const repo = createCreditVerificationRepository(t.db);
+  const id = (await repo.insert({ provinceId: school.provinceId, cycleId, year: y, orgUnitId: school.id, orgPath: school.path, openedBy: userIds.get('province_admin')! }))
+    ?? (await repo.findFor(cycleId, y, school.id))!.id;
+  await t.db.updateTable('credit_verification').set({ status }).where('id', '=', id).execute();
+  return id;
+}
+const ROLE_INDEX = (r: Role) => ROLES.indexOf(r);
 
 const MATRIX: Entry[] = [
   {
@@ -380,6 +438,266 @@ const MATRIX: Entry[] = [
     },
     verify: (b) => (json(b)['correction']?.['status'] === 'rejected' ? null : 'not decided'),
   },
+  // ------------------------------------------------------------------ cycles and rules (R-10 … R-14)
+  {
+    route: 'GET /api/cycles', about: 'self', rule: { allow: forRoles(ROLES, OWN) },
+    request: () => ({ method: 'GET', url: '/api/cycles' }),
+    verify: (b) => {
+      const ids = itemsOf(b).map((x) => x.id);
+      return problem(ids.includes(cycles.get(tree.P1.id)!.current) && !ids.includes(cycles.get(tree.P2.id)!.current), 'not the cycles of the own province alone');
+    },
+  },
+  {
+    route: 'GET /api/cycles/defaults', about: 'self', rule: { allow: forRoles(ROLES, OWN) },
+    request: () => ({ method: 'GET', url: `/api/cycles/defaults?startYear=${year}&endYear=${year + 4}` }),
+    verify: (b) => problem(json(b)['rules']?.['totalHours'] === 2400, 'not the rules of the source documents'),
+  },
+  {
+    route: 'POST /api/cycles', about: 'self', rule: { allow: { province_admin: OWN } },
+    request: (c) => ({ method: 'POST', url: '/api/cycles', payload: { name: `矩阵周期${c.seq}`, startYear: 2095, endYear: 2099 } }),
+    verify: (b, c) => problem(json(b)['cycle']?.['name'] === `矩阵周期${c.seq}` && json(b)['cycle']?.['startYear'] === 2095, 'cycle not created'),
+  },
+  {
+    route: 'GET /api/cycles/:id', about: 'unit', rule: { allow: forRoles(ROLES, PROVINCE), reach: PROVINCE },
+    request: (c) => ({ method: 'GET', url: `/api/cycles/${cycleOf(c).current}` }),
+    verify: (b, c) => problem(json(b)['cycle']?.['id'] === cycleOf(c).current && (b as { canManage?: boolean }).canManage === (c.role === 'province_admin'), 'another cycle, or canManage wrong'),
+  },
+  {
+    route: 'POST /api/cycles/:id/rules/preview', about: 'unit', rule: { allow: { province_admin: SUBTREE }, reach: PROVINCE },
+    request: (c) => ({ method: 'POST', url: `/api/cycles/${cycleOf(c).current}/rules/preview`, payload: { rules: services.cycles.defaults(year, year + 4) } }),
+    verify: (b) => problem(json(b)['job']?.['kind'] === 'ledger.rules_preview', 'no preview job'),
+  },
+  {
+    route: 'PUT /api/cycles/:id/rules', about: 'unit', rule: { allow: { province_admin: SUBTREE }, reach: PROVINCE },
+    request: (c) => ({ method: 'PUT', url: `/api/cycles/${cycleOf(c).current}/rules`, payload: { rules: services.cycles.defaults(year, year + 4), note: `矩阵${c.seq}` } }),
+    verify: async (b, c) => {
+      const v = await t.db.selectFrom('credit_rule_version').select('version').where('cycle_id', '=', cycleOf(c).current).where('note', '=', `矩阵${c.seq}`).executeTakeFirst();
+      return problem(v !== undefined && json(b)['cycle']?.['currentVersion'] === v.version, 'no new rule version');
+    },
+  },
+  // ------------------------------------------------------------------ the ledger
+  {
+    route: 'POST /api/credits/entries', about: 'unit', rule: { allow: CREDIT_WRITERS, refused: STAFF },
+    request: (c) => ({
+      method: 'POST', url: '/api/credits/entries',
+      payload: { entries: [{ teacherId: teacherOf(c), hours: 15, occurredOn: `${year}-01-01`, title: `矩阵登记${c.seq}`, categories: ['ethics'], idemKey: `mx-entry-${c.seq}` }] },
+    }),
+    verify: async (b, c) => {
+      const id = (b as { entries?: Array<{ id: number }> }).entries?.[0]?.id ?? 0;
+      const row = await t.db.selectFrom('credit_entry').select(['teacher_id', 'hours']).where('id', '=', id).executeTakeFirst();
+      return problem(row?.teacher_id === teacherOf(c) && row.hours === 15, 'entry not stored for the teacher');
+    },
+  },
+  {
+    route: 'GET /api/credits/entries/template', about: 'unit', rule: { allow: CREDIT_WRITERS, refused: STAFF },
+    request: (c) => ({ method: 'GET', url: `/api/credits/entries/template?orgUnitId=${c.target.id}` }),
+    verify: (_b, _c, res) => problem(String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000, 'not an .xlsx answer'),
+  },
+  {
+    route: 'POST /api/credits/entries/import', about: 'unit', rule: { allow: CREDIT_WRITERS, refused: STAFF },
+    request: (c) => {
+      const p = personOf.get(teacherOf(c))!;
+      const csv = `姓名,证件号码,学时,日期,培训内容,类别\r\n${p.name},${p.idNumber},1.5,${year}-01-01,矩阵导入${c.seq},师德\r\n`;
+      return { method: 'POST', url: `/api/credits/entries/import?orgUnitId=${c.target.id}`, ...multipartFile(csv, { filename: `mx-${c.seq}.csv`, contentType: 'text/csv' }) };
+    },
+    verify: async (b, c) => {
+      const row = await t.db.selectFrom('credit_entry').select(['teacher_id', 'hours', 'categories']).where('title', '=', `矩阵导入${c.seq}`).execute();
+      return problem((b as { created?: number }).created === 1 && row.length === 1 && row[0]!.teacher_id === teacherOf(c) && row[0]!.hours === 15 && row[0]!.categories.join() === 'ethics', `sheet not registered: ${JSON.stringify(b)}`);
+    },
+  },
+  {
+    route: 'GET /api/credits/entries', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: (c) => ({ method: 'GET', url: `/api/credits/entries?orgUnitId=${c.target.id}&cycleId=${cycleOf(c).current}&pageSize=200` }),
+    verify: (b) => problem(itemsOf(b).length >= 1, 'the entries of the unit are missing'),
+  },
+  {
+    route: 'POST /api/credits/entries/:id/reverse', about: 'unit', rule: { allow: CREDIT_WRITERS, refused: STAFF },
+    request: async (c) => ({ method: 'POST', url: `/api/credits/entries/${await entryOf(teacherOf(c), schoolOf(c), `rev-${c.seq}`)}/reverse`, payload: { reason: `矩阵冲销${c.seq}` } }),
+    verify: async (b) => {
+      const id = (b as { reversalId?: number }).reversalId ?? 0;
+      const row = await t.db.selectFrom('credit_entry').select('reason').where('id', '=', id).where('reverses_id', 'is not', null).executeTakeFirst();
+      return problem(row !== undefined, 'no reversal entry');
+    },
+  },
+  {
+    route: 'GET /api/credits/progress', variant: 'a teacher by id', about: 'unit', rule: { allow: OWN_OR_ADMIN, refused: ['trainer'] },
+    request: (c) => ({ method: 'GET', url: `/api/credits/progress?teacherId=${teacherOf(c)}` }),
+    verify: (b, c) => problem(json(b)['teacher']?.['id'] === teacherOf(c), 'another teacher answered'),
+  },
+  {
+    route: 'GET /api/credits/progress', variant: 'own', about: 'self', rule: { allow: { teacher: OWN } },
+    request: () => ({ method: 'GET', url: '/api/credits/progress' }),
+    verify: (b) => problem(json(b)['teacher']?.['id'] === teacherAtSchool.get(tree.S1.id), 'another teacher answered'),
+  },
+  {
+    route: 'POST /api/credits/evidence', about: 'unit', rule: { allow: CREDIT_WRITERS, refused: STAFF },
+    request: (c) => ({ method: 'POST', url: `/api/credits/evidence?orgUnitId=${c.target.id}`, ...multipartFile(PDF, { filename: `mx-${c.seq}.pdf`, contentType: 'application/pdf' }) }),
+    verify: async (b, c) => {
+      const row = await t.db.selectFrom('credit_evidence').select(['org_unit_id', 'file_name']).where('id', '=', (b as { id?: number }).id ?? 0).executeTakeFirst();
+      return problem(row?.org_unit_id === c.target.id && row.file_name === `mx-${c.seq}.pdf`, 'evidence not stored at the unit');
+    },
+  },
+  {
+    route: 'GET /api/credits/evidence/:id', about: 'unit', rule: { allow: OWN_OR_ADMIN, refused: ['trainer'] },
+    request: (c) => ({ method: 'GET', url: `/api/credits/evidence/${evidenceAt.get(schoolOf(c).id)}` }),
+    verify: (_b, _c, res) => problem(String(res.headers['content-type']).includes('application/pdf') && res.rawPayload.equals(PDF), 'not the evidence file'),
+  },
+  {
+    route: 'POST /api/credits/reviews', about: 'self', rule: { allow: { teacher: OWN } },
+    request: (c) => ({ method: 'POST', url: '/api/credits/reviews', payload: { topic: `矩阵复核${c.seq}`, message: '请核对学时' } }),
+    verify: (b, c) => problem(json(b)['review']?.['teacherId'] === teacherAtSchool.get(tree.S1.id) && json(b)['review']?.['topic'] === `矩阵复核${c.seq}`, 'review not stored for the own record'),
+  },
+  {
+    route: 'GET /api/credits/reviews', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: (c) => ({ method: 'GET', url: `/api/credits/reviews?orgUnitId=${c.target.id}&pageSize=200` }),
+    verify: (b, c) => problem(itemsOf(b).some((r) => (r as unknown as { teacherId: number }).teacherId === teacherAtSchool.get(schoolUnder(c.target).id)), 'the review of a teacher of the unit is missing'),
+  },
+  {
+    route: 'POST /api/credits/reviews/:id/answer', about: 'unit', rule: { allow: CREDIT_WRITERS, refused: STAFF },
+    request: async (c) => {
+      const school = schoolOf(c);
+      const id = await createCreditReviewRepository(t.db).insert({ provinceId: school.provinceId, teacherId: teacherOf(c), orgPath: school.path, cycleId: cycleOf(c).current, topic: '矩阵', message: `矩阵${c.seq}` });
+      return { method: 'POST', url: `/api/credits/reviews/${id}/answer`, payload: { answer: `已核实${c.seq}` } };
+    },
+    verify: (b, c) => problem(json(b)['review']?.['status'] === 'answered' && json(b)['review']?.['answer'] === `已核实${c.seq}`, 'not answered'),
+  },
+  {
+    route: 'GET /api/jobs/:id', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: async (c) => ({ method: 'GET', url: `/api/jobs/${await createJobRepository(t.db).enqueue({ kind: 'mx.probe', provinceId: c.target.provinceId, orgPath: c.target.path, params: { seq: c.seq }, createdBy: null })}` }),
+    verify: (b, c) => problem(json(b)['job']?.['kind'] === 'mx.probe' && json(b)['job']?.['status'] === 'queued' && c.seq > 0, 'another job answered'),
+  },
+  // ------------------------------------------------------------------ annual verification (R-16)
+  {
+    route: 'GET /api/verifications', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: (c) => ({ method: 'GET', url: `/api/verifications?orgUnitId=${c.target.id}&cycleId=${cycleOf(c).pastA}&year=${year - 9}` }),
+    verify: (b) => problem(itemsOf(b).length >= 1, 'the verifications of the unit are missing'),
+  },
+  {
+    route: 'POST /api/verifications', about: 'unit',
+    rule: { allow: CREDIT_WRITERS, refused: STAFF, kinds: { only: ['school'], otherwise: { invalid: 'TEACHER_UNIT_NOT_SCHOOL' } } },
+    request: (c) => ({ method: 'POST', url: '/api/verifications', payload: { orgUnitId: c.target.id, cycleId: cycleOf(c).pastA, year: year - 10 } }),
+    verify: (b, c) => problem(json(b)['verification']?.['orgUnitId'] === c.target.id && json(b)['verification']?.['status'] === 'open', 'not opened at the school'),
+  },
+  {
+    route: 'GET /api/verifications/:id', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: async (c) => ({ method: 'GET', url: `/api/verifications/${(await createCreditVerificationRepository(t.db).findFor(cycleOf(c).pastA, year - 9, schoolOf(c).id))!.id}` }),
+    verify: (b, c) => problem(json(b)['verification']?.['orgUnitId'] === schoolOf(c).id && ((b as { items?: unknown[] }).items ?? []).length >= 1, 'another verification, or no items'),
+  },
+  {
+    route: 'PUT /api/verifications/:id/items/:teacherId', about: 'unit', rule: { allow: CREDIT_WRITERS, refused: STAFF },
+    request: async (c) => ({
+      method: 'PUT', url: `/api/verifications/${(await createCreditVerificationRepository(t.db).findFor(cycleOf(c).pastA, year - 9, schoolOf(c).id))!.id}/items/${teacherOf(c)}`,
+      payload: { exception: 'exempt', reason: `矩阵病假${c.seq}` },
+    }),
+    verify: async (_b, c) => {
+      const row = await t.db.selectFrom('credit_verification_item').select(['exception', 'exception_reason']).where('teacher_id', '=', teacherOf(c)).where('exception_reason', '=', `矩阵病假${c.seq}`).executeTakeFirst();
+      return problem(row?.exception === 'exempt', 'exception not stored');
+    },
+  },
+  {
+    route: 'POST /api/verifications/:id/submit', about: 'unit', rule: { allow: CREDIT_WRITERS, refused: STAFF },
+    request: async (c) => ({ method: 'POST', url: `/api/verifications/${await verificationAt(schoolOf(c), cycleOf(c).pastA, year - 8 + ROLE_INDEX(c.role), 'open')}/submit` }),
+    verify: (b) => problem(json(b)['verification']?.['status'] === 'submitted', 'not submitted'),
+  },
+  {
+    route: 'POST /api/verifications/:id/decision', about: 'unit', rule: { allow: { county_admin: SUBTREE }, refused: STAFF },
+    request: async (c) => ({
+      method: 'POST', url: `/api/verifications/${await verificationAt(schoolOf(c), cycleOf(c).pastB, year - 20 + ROLE_INDEX(c.role), 'submitted')}/decision`,
+      payload: { decision: 'return', note: `矩阵退回${c.seq}` },
+    }),
+    verify: (b, c) => problem(json(b)['verification']?.['status'] === 'returned' && json(b)['verification']?.['decisionNote'] === `矩阵退回${c.seq}`, 'not returned'),
+  },
+  {
+    route: 'GET /api/reversal-requests', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: (c) => ({ method: 'GET', url: `/api/reversal-requests?orgUnitId=${c.target.id}` }),
+    verify: (b) => problem(Array.isArray((b as { items?: unknown }).items), 'no list'),
+  },
+  {
+    route: 'POST /api/reversal-requests/:id/decision', about: 'unit', rule: { allow: { county_admin: SUBTREE }, refused: STAFF },
+    request: async (c) => {
+      const school = schoolOf(c);
+      const entryId = await entryOf(teacherOf(c), school, `req-${c.seq}`);
+      const id = await createCreditVerificationRepository(t.db).insertReversalRequest({ provinceId: school.provinceId, entryId, orgPath: school.path, reason: `矩阵更正${c.seq}`, requestedBy: userIds.get('province_admin')! });
+      return { method: 'POST', url: `/api/reversal-requests/${id}/decision`, payload: { approve: true, note: '核实无误' } };
+    },
+    verify: async (b) => {
+      const row = await t.db.selectFrom('credit_entry').select(['after_lock']).where('id', '=', (b as { reversalId?: number }).reversalId ?? 0).executeTakeFirst();
+      return problem(row?.after_lock === true, 'no reversal posted');
+    },
+  },
+  // ------------------------------------------------------------------ certificates
+  {
+    route: 'POST /api/certificates', about: 'unit', rule: { allow: CREDIT_WRITERS, refused: STAFF },
+    request: (c) => ({ method: 'POST', url: '/api/certificates', payload: { teacherId: teacherOf(c), cycleId: cycleOf(c).current } }),
+    verify: (b, c) => problem(json(b)['certificate']?.['teacherId'] === teacherOf(c) && json(b)['certificate']?.['status'] === 'valid', 'no valid certificate for the teacher'),
+  },
+  {
+    route: 'GET /api/certificates', variant: 'a teacher by id', about: 'unit', rule: { allow: OWN_OR_ADMIN, refused: ['trainer'] },
+    request: (c) => ({ method: 'GET', url: `/api/certificates?teacherId=${teacherOf(c)}` }),
+    verify: (b, c) => problem(itemsOf(b).length >= 1 && itemsOf(b).every((x) => (x as unknown as { teacherId: number }).teacherId === teacherOf(c)), 'not the teacher\'s certificates'),
+  },
+  {
+    route: 'GET /api/certificates/unit', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: (c) => ({ method: 'GET', url: `/api/certificates/unit?orgUnitId=${c.target.id}&cycleId=${cycleOf(c).current}&pageSize=200` }),
+    verify: (b) => problem(itemsOf(b).length >= 1, 'the certificates of the unit are missing'),
+  },
+  {
+    route: 'GET /api/certificates/:id/pdf', about: 'unit', rule: { allow: OWN_OR_ADMIN, refused: ['trainer'] },
+    request: (c) => ({ method: 'GET', url: `/api/certificates/${certificateAt.get(schoolOf(c).id)}/pdf` }),
+    verify: (_b, _c, res) => problem(String(res.headers['content-type']).includes('application/pdf') && res.rawPayload.subarray(0, 5).toString() === '%PDF-', 'not a PDF'),
+  },
+  {
+    route: 'POST /api/certificates/:id/revoke', about: 'unit', rule: { allow: CREDIT_WRITERS, refused: STAFF },
+    request: async (c) => {
+      // a teacher of its own: no other row reissues (and so supersedes) this certificate meanwhile
+      const school = schoolOf(c);
+      const teacherId = await seedTeacher(school);
+      const cert = await services.certificates.issue(seederOf(school), { teacherId, cycleId: cycleOf(c).current, kind: 'cycle', year: null });
+      return { method: 'POST', url: `/api/certificates/${cert.id}/revoke`, payload: { reason: `矩阵作废${c.seq}` } };
+    },
+    verify: (b, c) => problem(json(b)['certificate']?.['status'] === 'revoked' && json(b)['certificate']?.['revokeReason'] === `矩阵作废${c.seq}`, 'not revoked'),
+  },
+  {
+    route: 'POST /api/certificates/bulk', about: 'unit', rule: { allow: CREDIT_WRITERS, refused: STAFF },
+    request: (c) => ({ method: 'POST', url: '/api/certificates/bulk', payload: { orgUnitId: c.target.id, cycleId: cycleOf(c).current } }),
+    verify: async (b, c) => {
+      const job = await t.db.selectFrom('job').select(['kind', 'org_path']).where('id', '=', Number(json(b)['job']?.['id'])).executeTakeFirst();
+      return problem(job?.kind === 'certificate.bulk' && job.org_path === c.target.path, 'no bulk job for the unit');
+    },
+  },
+  {
+    route: 'GET /api/certificates/bulk/:id/download', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: async (c) => {
+      // a finished bulk job of the target unit, its zip in the data directory
+      const file = `mx-bulk-${c.seq}.zip`;
+      fs.writeFileSync(path.join(dataDir, 'jobs', file), Buffer.from(`PK\u0005\u0006${'\u0000'.repeat(18)}`, 'latin1'));
+      const id = await createJobRepository(t.db).enqueue({ kind: 'certificate.bulk', provinceId: c.target.provinceId, orgPath: c.target.path, params: {}, createdBy: null });
+      await t.db.updateTable('job').set({ status: 'done', result: JSON.stringify({ file, count: 0, issued: 0, unitName: c.target.name }) }).where('id', '=', id).execute();
+      return { method: 'GET', url: `/api/certificates/bulk/${id}/download` };
+    },
+    verify: (_b, _c, res) => problem(String(res.headers['content-type']).includes('application/zip') && res.rawPayload.length === 22, 'not the zip of the job'),
+  },
+  // ------------------------------------------------------------------ unit reports (R-17, R-53)
+  {
+    route: 'GET /api/reports/credits', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: (c) => ({ method: 'GET', url: `/api/reports/credits?orgUnitId=${c.target.id}&cycleId=${cycleOf(c).current}` }),
+    verify: (b, c) => problem(json(b)['unit']?.['id'] === c.target.id && Number(json(b)['total']?.['teachers']) >= 1, 'another unit, or no teachers counted'),
+  },
+  {
+    route: 'GET /api/reports/credits/teachers', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: (c) => ({ method: 'GET', url: `/api/reports/credits/teachers?orgUnitId=${c.target.id}&cycleId=${cycleOf(c).current}&pageSize=200` }),
+    verify: (b, c) => problem(((b as { items?: Array<{ teacherId: number }> }).items ?? []).some((x) => x.teacherId === teacherAtSchool.get(schoolUnder(c.target).id)), 'a teacher of the unit is missing'),
+  },
+  {
+    route: 'GET /api/reports/credits/export', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: (c) => ({ method: 'GET', url: `/api/reports/credits/export?orgUnitId=${c.target.id}&cycleId=${cycleOf(c).current}` }),
+    verify: (_b, _c, res) => problem(String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000, 'not an .xlsx answer'),
+  },
+  {
+    route: 'GET /api/reports/credits/teachers/export', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: (c) => ({ method: 'GET', url: `/api/reports/credits/teachers/export?orgUnitId=${c.target.id}&cycleId=${cycleOf(c).current}` }),
+    verify: (_b, _c, res) => problem(String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000, 'not an .xlsx answer'),
+  },
   {
     // not required by the coverage check (auth routes are exempt), listed because every role must reach it
     route: 'GET /api/auth/me', about: 'self', rule: { allow: forRoles(ROLES, OWN) },
@@ -397,11 +715,13 @@ function expectedOutcome(e: Entry, role: Role, relation: Relation, target: OrgUn
     return rule.kinds.otherwise === 'forbidden' ? 'forbidden' : 'invalid';
   }
   if (rule.refused?.includes(role) || e.about === 'self') return 'forbidden';
-  return relation === 'own' || relation === 'child' ? 'forbidden' : rule.outside ?? 'not_found';
+  return (rule.reach ?? SUBTREE).includes(relation) ? 'forbidden' : rule.outside ?? 'not_found';
 }
 
 beforeAll(async () => {
-  t = await createTestDatabase();
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'peixun-matrix-'));
+  t = await createTestDatabase({ PEIXUN_DATA_DIR: dataDir });
+  year = currentYear(t.env);
   tree = await buildTree(t.db);
   for (const role of ROLES) userIds.set(role, await addUser(t.db, tree[ACTORS[role].unit], role, ACTORS[role].username));
   for (const role of ROLES) {
@@ -416,7 +736,8 @@ beforeAll(async () => {
   for (const k of SCHOOLS) teacherAtSchool.set(tree[k].id, await seedTeacher(tree[k]));
   // the matrix's teacher account is the teacher of S1
   await createTeacherRepository(t.db).linkUser(teacherAtSchool.get(tree.S1.id)!, userIds.get('teacher')!);
-  const services = createServices({ db: t.db, env: t.env });
+  services = createServices({ db: t.db, env: t.env });
+  await prepareCredits();
   app = await buildApp({
     services, db: t.db, env: t.env, databaseMode: 'external', logger: false, serveWeb: false,
     onRoute: (r: RouteOptions) => {
@@ -428,8 +749,41 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app?.close();
+  await closeCertificatePool();
   await t?.close();
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
+
+/**
+ * Cycles in both provinces (the current one, and two past ones whose years hold the verifications
+ * the rows act on), and at every school an evidence file on an entry of its teacher, a certificate,
+ * a review request and an open verification; statuses computed as the refresh job does.
+ */
+async function prepareCredits(): Promise<void> {
+  fs.mkdirSync(path.join(dataDir, 'jobs'), { recursive: true });
+  for (const p of [tree.P1, tree.P2]) {
+    const admin = p.id === tree.P1.id ? userIds.get('province_admin')! : await addUser(t.db, p, 'province_admin', 'mx-p2-province');
+    const ctx: RequestContext = { actor: { userId: admin, username: `mx-prep-${p.id}`, role: 'province_admin', orgUnitId: p.id, orgPath: p.path, provinceId: p.provinceId }, ip: '127.0.0.1' };
+    const current = (await services.cycles.create(ctx, { name: `${year}—${year + 4}年`, startYear: year, endYear: year + 4 })).id;
+    const pastA = (await services.cycles.create(ctx, { name: '往期甲', startYear: year - 10, endYear: year - 1 })).id;
+    const pastB = (await services.cycles.create(ctx, { name: '往期乙', startYear: year - 20, endYear: year - 11 })).id;
+    cycles.set(p.id, { current, pastA, pastB });
+    const seederId = await addUser(t.db, p, 'county_admin', `mx-seeder-${p.id}`);
+    seeders.set(p.id, { actor: { userId: seederId, username: `mx-seeder-${p.id}`, role: 'county_admin', orgUnitId: p.id, orgPath: p.path, provinceId: p.provinceId }, ip: '127.0.0.1' });
+  }
+  await runJobsUntilIdle(t.db);
+  for (const k of SCHOOLS) {
+    const school = tree[k];
+    const seeder = seederOf(school);
+    const teacherId = teacherAtSchool.get(school.id)!;
+    const ev = await services.credits.uploadEvidence(seeder, school.id, { name: `${k}.pdf`, data: PDF });
+    evidenceAt.set(school.id, ev.id);
+    await services.credits.register(seeder, [{ teacherId, hours: 120, occurredOn: `${year}-01-01`, title: '暑期集中培训', categories: ['ethics'], evidenceId: ev.id, idemKey: `mx-seed-${k}` }]);
+    certificateAt.set(school.id, (await services.certificates.issue(seeder, { teacherId, cycleId: cycles.get(school.provinceId)!.current, kind: 'cycle', year: null })).id);
+    await createCreditReviewRepository(t.db).insert({ provinceId: school.provinceId, teacherId, orgPath: school.path, cycleId: cycles.get(school.provinceId)!.current, topic: '矩阵', message: '准备' });
+    await services.verifications.open(seeder, { orgUnitId: school.id, cycleId: cycles.get(school.provinceId)!.pastA, year: year - 9 });
+  }
+}
 
 describe('access matrix (R-01)', () => {
   it('has a row for every API route', () => {
@@ -472,7 +826,7 @@ describe('access matrix (R-01)', () => {
           mark = '!';
         } else {
           const problem = want === 'ok'
-            ? e.verify?.(body, c, res) ?? null
+            ? (await e.verify?.(body, c, res)) ?? null
             : itemsOf(body).some((u) => u.id === c.target.id) ? 'target listed outside the subtree' : null;
           if (problem) { problems.push(`${where}: ${problem}`); mark = '!'; }
         }

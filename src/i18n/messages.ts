@@ -34,6 +34,7 @@ const ERRORS: Record<AppErrorCode, Record<Locale, string>> = {
   IMPORT_TOO_MANY_ROWS: { 'zh-CN': '一次最多导入 {max} 行，请拆分文件', en: 'At most {max} rows per file; split the file' },
   IMPORT_FILE_UNREADABLE: { 'zh-CN': '无法读取该文件：请上传 Excel（.xlsx）或 CSV 文件，并确认文件完整未损坏', en: 'The file cannot be read: upload an Excel (.xlsx) or CSV file and check that it is complete' },
   IMPORT_NO_ROSTER_SHEET: { 'zh-CN': '文件中没有找到教师名册表头（需包含“姓名”和“证件号码”列），请使用下载的模板', en: 'No roster header found (it needs “Name” and “ID number” columns); use the downloadable template' },
+  REGISTRATION_SHEET_INVALID: { 'zh-CN': '文件中没有找到学时登记表头（需包含“证件号码”和“学时”等列），或表中没有数据行；请使用下载的学时登记模板', en: 'No hours-registration header (with “ID number” and “Hours” columns) or no data rows were found; use the downloadable registration template' },
   IMPORT_MISSING_COLUMNS: { 'zh-CN': '缺少必填列：{columns}', en: 'Required columns are missing: {columns}' },
   AUTH_REQUIRED: { 'zh-CN': '请先登录', en: 'Please log in' },
   AUTH_INVALID_CREDENTIALS: { 'zh-CN': '用户名或密码错误', en: 'Wrong username or password' },

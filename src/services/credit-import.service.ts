@@ -90,7 +90,7 @@ async function readSheet(buf: Buffer, fileName: string, maxUnpacked: number): Pr
     }
     return { header: h + 1, rows };
   }
-  throw new AppError('IMPORT_NO_ROSTER_SHEET');
+  throw new AppError('REGISTRATION_SHEET_INVALID');
 }
 
 /**
@@ -174,7 +174,7 @@ export function createCreditImportService(deps: ServiceDeps, credits: CreditLedg
         rowOf.push(r.row);
       });
       if (problems.length) throw new AppError('ENTRY_INVALID', { details: { problems: problems.slice(0, 1_000), problemCount: problems.length, sheet: true } });
-      if (batch.length === 0) throw new AppError('IMPORT_NO_ROSTER_SHEET');
+      if (batch.length === 0) throw new AppError('REGISTRATION_SHEET_INVALID');
       try {
         const r = await credits.register(ctx, batch, { file: file.name });
         return { ...r, rows: batch.length };

@@ -55,8 +55,8 @@ export function createCreditReportService(deps: ServiceDeps) {
     return { unit, cycle };
   }
 
-  async function rollup(ctx: RequestContext, q: { orgUnitId: number; cycleId?: number; year?: number; level?: 'city' | 'county' | 'school' }): Promise<Rollup> {
-    const { unit, cycle } = await scope(ctx, q.orgUnitId, q.cycleId, 'credit.report');
+  async function rollup(ctx: RequestContext, q: { orgUnitId: number; cycleId?: number; year?: number; level?: 'city' | 'county' | 'school' }, action = 'credit.report'): Promise<Rollup> {
+    const { unit, cycle } = await scope(ctx, q.orgUnitId, q.cycleId, action);
     const year = q.year ?? Math.min(cycle.endYear, Math.max(cycle.startYear, currentYear(env)));
     const rows = await reports.rollup(unit, cycle.id, year, q.level);
     const total = rows.reduce((t, r) => ({
@@ -69,7 +69,7 @@ export function createCreditReportService(deps: ServiceDeps) {
   }
 
   return {
-    rollup,
+    rollup: (ctx: RequestContext, q: Parameters<typeof rollup>[1]) => rollup(ctx, q),
 
     async teachers(ctx: RequestContext, q: { orgUnitId: number; cycleId?: number; statuses?: ProgressStatus[]; limit: number; offset: number }): Promise<{ items: TeacherStatusRow[]; total: number; cycle: CycleRow }> {
       const { unit, cycle } = await scope(ctx, q.orgUnitId, q.cycleId, 'credit.report_teachers');
@@ -79,7 +79,7 @@ export function createCreditReportService(deps: ServiceDeps) {
 
     /** The rollup as a sheet, one row per child unit and a total row. Checks access, then hands back the name and the writer. */
     async exportRollup(ctx: RequestContext, q: { orgUnitId: number; cycleId?: number; year?: number; level?: 'city' | 'county' | 'school' }, locale: 'zh-CN' | 'en'): Promise<XlsxDownload> {
-      const r = await rollup(ctx, q);
+      const r = await rollup(ctx, q, 'credit.export_report');
       await appendAudit(db, ctx, { action: 'credit.export_report', targetType: 'org_unit', targetId: r.unit.id, targetPath: r.unit.path, targetLabel: r.unit.name, details: { cycleId: r.cycle.id, year: r.year } }, 'success');
       const zh = locale === 'zh-CN';
       const headers = zh

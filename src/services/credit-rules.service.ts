@@ -133,16 +133,17 @@ export function createCreditRulesService(deps: ServiceDeps) {
       const problems = validateRules(rules, c);
       if (problems.length) throw rulesProblem(problems);
       const actor = requireActor(ctx);
-      const jobId = await auditedWrite(db, ctx, { action: 'credit.save_rules', targetType: 'credit_cycle', targetId: id, targetPath: c.orgPath, targetLabel: c.name }, async (trx, meta) => {
+      const { jobId, version } = await auditedWrite(db, ctx, { action: 'credit.save_rules', targetType: 'credit_cycle', targetId: id, targetPath: c.orgPath, targetLabel: c.name }, async (trx, meta) => {
         const repo = createCreditLedgerRepository(trx);
         const locked = (await repo.lockCycle(id))!;
         const version = locked.currentVersion + 1;
         await repo.insertRuleVersion({ cycleId: id, version, rules, note, createdBy: actor.userId });
         meta.details = { version, note };
-        return createJobRepository(trx).enqueue({ kind: REFRESH_JOB, provinceId: c.provinceId, orgPath: c.orgPath, params: { cycleId: id }, createdBy: actor.userId });
+        return { version, jobId: await createJobRepository(trx).enqueue({ kind: REFRESH_JOB, provinceId: c.provinceId, orgPath: c.orgPath, params: { cycleId: id }, createdBy: actor.userId }) };
       });
       kickJobs();
-      return { ...(await view((await ledger.cycle(id))!)), refreshJobId: jobId };
+      // the version this save wrote, even if another save followed it at once
+      return { ...(await view({ ...c, currentVersion: version })), refreshJobId: jobId };
     },
   };
 }

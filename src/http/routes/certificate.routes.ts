@@ -5,7 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import { pickLocale } from '../../i18n/messages.js';
 import type { CertificateRow } from '../../repositories/credit-certificate.repository.js';
 import type { Services } from '../../services/services.js';
-import { attachment, IdParams, Paging, zId, zText } from '../schemas.js';
+import { attachment, IdParams, Paging, zBodyId, zId, zText } from '../schemas.js';
 import { JobOut, presentJob } from './credit.routes.js';
 
 const CertificateOut = z.object({
@@ -32,7 +32,7 @@ export const certificateRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
     config: { action: 'credit.issue_certificate' },
     schema: {
       tags: ['certificates'], summary: 'Issues a teacher\'s certificate of a cycle (or record sheet of a year); a valid one it replaces is superseded',
-      body: Kind.extend({ teacherId: zId, cycleId: zId }).strict(), response: { 201: z.object({ certificate: CertificateOut }) },
+      body: Kind.extend({ teacherId: zBodyId, cycleId: zBodyId }).strict(), response: { 201: z.object({ certificate: CertificateOut }) },
     },
   }, async (req, reply) => reply.status(201).send({ certificate: present(await svc.issue(req.ctx, req.body)) }));
 
@@ -74,7 +74,7 @@ export const certificateRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
     config: { action: 'credit.bulk_certificates' },
     schema: {
       tags: ['certificates'], summary: 'Certificates of every teacher of a school or county, as one zip made by a background job',
-      body: Kind.extend({ orgUnitId: zId, cycleId: zId }).strict(), response: { 202: z.object({ job: JobOut }) },
+      body: Kind.extend({ orgUnitId: zBodyId, cycleId: zBodyId }).strict(), response: { 202: z.object({ job: JobOut }) },
     },
   }, async (req, reply) => reply.status(202).send({ job: presentJob(await svc.bulk(req.ctx, req.body, baseUrlOf(req))) }));
 

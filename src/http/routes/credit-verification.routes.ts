@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { VerificationRow } from '../../repositories/credit-verification.repository.js';
 import type { Services } from '../../services/services.js';
-import { IdParams, zId, zOptionalText } from '../schemas.js';
+import { IdParams, zBodyId, zId, zOptionalText } from '../schemas.js';
 
 const zStatus = z.enum(['open', 'submitted', 'signed_off', 'returned']);
 const VerificationOut = z.object({
@@ -40,7 +40,7 @@ export const creditVerificationRoutes: FastifyPluginAsyncZod<{ services: Service
     config: { action: 'credit.open_verification' },
     schema: {
       tags: ['verification'], summary: 'Opens a school\'s year (or recomputes an open or returned one)',
-      body: z.object({ orgUnitId: zId, cycleId: zId, year: z.number().int().min(2000).max(2100) }).strict(), response: { 200: z.object({ verification: VerificationOut }) },
+      body: z.object({ orgUnitId: zBodyId, cycleId: zBodyId, year: z.number().int().min(2000).max(2100) }).strict(), response: { 200: z.object({ verification: VerificationOut }) },
     },
   }, async (req) => ({ verification: present(await svc.open(req.ctx, req.body)) }));
 

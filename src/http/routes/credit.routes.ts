@@ -9,7 +9,7 @@ import type { CycleRow, EntryRow } from '../../repositories/credit-ledger.reposi
 import type { ReviewRow } from '../../repositories/credit-review.repository.js';
 import type { JobRow } from '../../repositories/job.repository.js';
 import type { Services } from '../../services/services.js';
-import { attachment, IdParams, Paging, XLSX, zDay, zId, zOptionalText, zStage, zText } from '../schemas.js';
+import { attachment, IdParams, Paging, XLSX, zBodyId, zDay, zId, zOptionalText, zStage, zText } from '../schemas.js';
 import { readUploadedFile } from '../upload.js';
 
 /** Hours travel as integers in tenths of an hour (2400 = 240 学时). */
@@ -73,14 +73,14 @@ const presentEntry = (e: EntryRow & { teacherName?: string }): z.infer<typeof En
 const presentReview = (r: ReviewRow): z.infer<typeof ReviewOut> => ({ ...r, answeredAt: iso(r.answeredAt), createdAt: r.createdAt.toISOString() });
 
 const Registration = z.object({
-  teacherId: zId,
+  teacherId: zBodyId,
   hours: zTenths,
   occurredOn: zDay,
   title: zText(200),
   categories: z.array(zCode).max(10).default([]),
   sourceType: z.enum(SOURCE_TYPES).default('school_activity'),
   sourceRef: zOptionalText(100),
-  evidenceId: zId.nullable().optional(),
+  evidenceId: zBodyId.nullable().optional(),
   evidenceRef: zOptionalText(200),
   idemKey: z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, { message: 'invalid' }).nullable().optional(),
 }).strict();
@@ -148,6 +148,8 @@ export const creditRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
 
   app.post('/credits/entries', {
     config: { action: 'credit.register' },
+    // 10,000 registrations of ~150 bytes each
+    bodyLimit: 4 * 1_048_576,
     schema: {
       tags: ['credits'], summary: 'Registers hours for one teacher or many (all rows or none); the same idemKey twice is one entry',
       body: z.object({ entries: z.array(Registration).min(1).max(10_000) }).strict(),
@@ -269,7 +271,7 @@ export const creditRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
     config: { action: 'credit.request_review' },
     schema: {
       tags: ['credits'], summary: 'A teacher asks their school to review a number of their progress',
-      body: z.object({ cycleId: zId.optional(), topic: zText(100), message: zText(1000) }).strict(), response: { 201: z.object({ review: ReviewOut }) },
+      body: z.object({ cycleId: zBodyId.optional(), topic: zText(100), message: zText(1000) }).strict(), response: { 201: z.object({ review: ReviewOut }) },
     },
   }, async (req, reply) => reply.status(201).send({ review: presentReview(await credits.requestReview(req.ctx, req.body)) }));
 
