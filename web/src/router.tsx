@@ -1,7 +1,7 @@
 import { lazy } from 'react';
 import { createBrowserRouter, Navigate } from 'react-router';
-import { CHANGE_PASSWORD_PATH, RequireAdmin, RequireAuth } from './auth/guards';
-import { homePath } from './auth/roles';
+import { CHANGE_PASSWORD_PATH, RequireAdmin, RequireAuth, RequireRoles } from './auth/guards';
+import { CREDIT_REGISTER_ROLES, homePath, MY_CREDITS_PATH } from './auth/roles';
 import { useCurrentUser } from './auth/session';
 import { AppShell } from './layout/app-shell';
 
@@ -21,6 +21,14 @@ const FormerTeachersPage = lazy(() => import('./pages/teachers/former-teachers.p
 const TeacherCorrectionsPage = lazy(() => import('./pages/teachers/teacher-corrections.page'));
 const MePage = lazy(() => import('./pages/me/me.page'));
 const MyTeacherPage = lazy(() => import('./pages/me/my-teacher.page'));
+const MyCreditsPage = lazy(() => import('./pages/credits/my-credits.page'));
+const CreditRegisterPage = lazy(() => import('./pages/credits/credit-register.page'));
+const CyclesPage = lazy(() => import('./pages/cycles/cycles.page'));
+const CyclePage = lazy(() => import('./pages/cycles/cycle.page'));
+const VerificationsPage = lazy(() => import('./pages/verifications/verifications.page'));
+const VerificationPage = lazy(() => import('./pages/verifications/verification.page'));
+const CreditReportPage = lazy(() => import('./pages/credit-reports/credit-report.page'));
+const CertificatesPage = lazy(() => import('./pages/certificates/certificates.page'));
 const NotFoundPage = lazy(() => import('./pages/not-found.page'));
 
 function HomeRedirect() {
@@ -42,6 +50,12 @@ function HomeRedirect() {
  *   /audit            audit log (admins)
  *   /me               my account (everyone)
  *   /me/teacher       a teacher's own record, postings and correction requests (teachers)
+ *   /me/credits       a teacher's own hours in the current cycle, explained; review requests, certificates (teachers)
+ *   /credits/register register hours, the unit's register with reversals, review requests (school and county admins)
+ *   /cycles, /cycles/:id  cycles and their rules: edited by province admins, read by the others
+ *   /verifications, /verifications/:id  annual verification of schools' years and reversal requests (admins)
+ *   /credit-reports   completion and verification by child unit, teachers behind, exports (admins)
+ *   /certificates     certificates of a unit's teachers: issue, revoke, bulk zip (admins)
  */
 export const router = createBrowserRouter([
   { path: '/login', element: <LoginPage /> },
@@ -56,6 +70,7 @@ export const router = createBrowserRouter([
           { path: CHANGE_PASSWORD_PATH, element: <ChangePasswordPage /> },
           { path: '/me', element: <MePage /> },
           { path: '/me/teacher', element: <MyTeacherPage /> },
+          { path: MY_CREDITS_PATH, element: <MyCreditsPage /> },
           {
             element: <RequireAdmin />,
             children: [
@@ -74,6 +89,16 @@ export const router = createBrowserRouter([
               { path: '/teacher-corrections', element: <TeacherCorrectionsPage /> },
               { path: '/users', element: <UsersPage /> },
               { path: '/audit', element: <AuditLogPage /> },
+              { path: '/cycles', element: <CyclesPage /> },
+              { path: '/cycles/:id', element: <CyclePage /> },
+              { path: '/verifications', element: <VerificationsPage /> },
+              { path: '/verifications/:id', element: <VerificationPage /> },
+              { path: '/credit-reports', element: <CreditReportPage /> },
+              { path: '/certificates', element: <CertificatesPage /> },
+              {
+                element: <RequireRoles roles={CREDIT_REGISTER_ROLES} />,
+                children: [{ path: '/credits/register', element: <CreditRegisterPage /> }],
+              },
             ],
           },
           { path: '*', element: <NotFoundPage /> },

@@ -4,7 +4,7 @@
  * failure turned into an {@link ApiError}.
  */
 
-export type QueryValue = string | number | boolean | null | undefined;
+export type QueryValue = string | number | boolean | null | undefined | ReadonlyArray<string | number>;
 export type Query = Record<string, QueryValue>;
 
 export class ApiError extends Error {
@@ -60,7 +60,9 @@ export function buildUrl(path: string, query?: Query): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined || value === null || value === '') continue;
-    params.set(key, String(value));
+    // a list repeats the key: ?status=behind&status=at_risk
+    if (Array.isArray(value)) for (const item of value as ReadonlyArray<string | number>) params.append(key, String(item));
+    else params.set(key, String(value));
   }
   const qs = params.toString();
   return qs ? `${path}?${qs}` : path;

@@ -1,5 +1,8 @@
 import type { AuditQuery, CorrectionQuery, FormerTeacherQuery, TeacherQuery, UserQuery } from './types';
 import type { ChildrenQuery } from './org-units.api';
+import type { EntryQuery, ReviewQuery } from './credits.api';
+import type { RollupQuery, TeacherStatusQuery } from './credit-reports.api';
+import type { VerificationQuery } from './verifications.api';
 
 /** TanStack Query keys, one place so invalidation matches what was cached. */
 export const queryKeys = {
@@ -21,4 +24,22 @@ export const queryKeys = {
   myTeacher: ['me', 'teacher'] as const,
   teacherCorrections: ['teacher-corrections'] as const,
   teacherCorrectionList: (query: CorrectionQuery) => ['teacher-corrections', 'list', query] as const,
+  cycles: ['cycles'] as const,
+  cycleList: () => ['cycles', 'list'] as const,
+  cycle: (id: number) => ['cycles', 'detail', id] as const,
+  cycleDefaults: (startYear: number, endYear: number) => ['cycles', 'defaults', startYear, endYear] as const,
+  job: (id: number) => ['jobs', id] as const,
+  /** everything that depends on the ledger: entries, progress, verifications, certificates, reports */
+  credits: ['credits'] as const,
+  myProgress: ['credits', 'progress', 'me'] as const,
+  teacherProgress: (teacherId: number) => ['credits', 'progress', teacherId] as const,
+  creditEntries: (query: EntryQuery) => ['credits', 'entries', query] as const,
+  creditReviews: (query: ReviewQuery) => ['credits', 'reviews', query] as const,
+  verifications: (query: VerificationQuery) => ['credits', 'verifications', query] as const,
+  verification: (id: number) => ['credits', 'verification', id] as const,
+  reversalRequests: (query: object) => ['credits', 'reversal-requests', query] as const,
+  myCertificates: ['credits', 'certificates', 'me'] as const,
+  unitCertificates: (query: object) => ['credits', 'certificates', 'unit', query] as const,
+  creditRollup: (query: RollupQuery) => ['credits', 'rollup', query] as const,
+  creditTeachers: (query: TeacherStatusQuery) => ['credits', 'report-teachers', query] as const,
 };

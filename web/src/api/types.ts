@@ -1,5 +1,9 @@
 /** Types of the HTTP API, kept in step with the server's response schemas. */
 
+// The credit rules' shapes come from the server's pure rules (no I/O), like the role rules in auth/roles.
+import type { CycleRules as DomainCycleRules } from '../../../src/domain/cycle-rules';
+import type { ProgressStatus as DomainProgressStatus } from '../../../src/domain/credit-progress';
+
 export type OrgUnitKind = 'province' | 'city' | 'county' | 'township' | 'school' | 'institution';
 export type Stage = 'kindergarten' | 'primary' | 'junior' | 'senior' | 'vocational';
 export type Role =
@@ -564,10 +568,432 @@ export type ApiErrorCode =
   | 'DIVISION_CODE_TAKEN'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'SERVICE_UNAVAILABLE'
+  | 'CYCLE_RULES_INVALID'
+  | 'CYCLE_NOT_FOUND_FOR_YEAR'
+  | 'ENTRY_INVALID'
+  | 'ENTRY_ABOVE_LIMIT'
+  | 'EVIDENCE_TYPE_NOT_ALLOWED'
+  | 'CYCLE_OVERLAP'
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'YEAR_LOCKED'
+  | 'ENTRY_ALREADY_REVERSED'
+  | 'VERIFICATION_STATE'
+  | 'CERTIFICATE_STATE'
   | 'NETWORK_ERROR'
   | 'UNEXPECTED_RESPONSE';
 
 export interface ValidationIssue {
   path: string;
   message: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Continuing-education credits (R-10 … R-17): cycles and rules, the ledger, progress, annual
+// verification, certificates and unit reports. Hours travel as integers in tenths of an hour
+// (2415 = 241.5 学时); show them with `formatHours` from lib/hours, never with float arithmetic.
+// The enumerations come from the server's own pure rules so the UI cannot drift from them.
+
+
+export type CycleRules = DomainCycleRules;
+export type RuleCondition = CycleRules['minima'][number]['appliesTo'] extends (infer C)[] | null ? C : never;
+export type MinimumRule = CycleRules['minima'][number];
+export type CapRule = CycleRules['caps'][number];
+export type CategoryDef = CycleRules['categories'][number];
+export type ProgressStatus = DomainProgressStatus;
+export type SourceType = 'project' | 'course' | 'school_activity' | 'import' | 'external';
+export const PROGRESS_STATUSES: readonly ProgressStatus[] = ['complete', 'on_track', 'behind', 'at_risk', 'out_of_scope'];
+export const SOURCE_TYPES: readonly SourceType[] = ['project', 'course', 'school_activity', 'import', 'external'];
+
+export interface Cycle {
+  id: number;
+  name: string;
+  startYear: number;
+  endYear: number;
+  currentVersion: number;
+  /** the cycle that contains the current year */
+  current: boolean;
+  rules: CycleRules;
+  createdAt: string;
+}
+
+export interface CycleVersion {
+  version: number;
+  note: string | null;
+  createdAt: string;
+  createdByName: string | null;
+}
+
+export interface CycleDetail {
+  cycle: Cycle;
+  versions: CycleVersion[];
+  /** the actor may change the rules (province administrators) */
+  canManage: boolean;
+}
+
+export interface CreateCycleInput {
+  name: string;
+  startYear: number;
+  endYear: number;
+  rules?: CycleRules;
+  note?: string;
+}
+
+export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
+
+/** A background job as its users follow it. */
+export interface Job<R = unknown> {
+  id: number;
+  kind: string;
+  status: JobStatus;
+  progress: number;
+  total: number;
+  result: R | null;
+  errorCode: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface StatusTransition {
+  from: ProgressStatus;
+  to: ProgressStatus;
+  count: number;
+}
+
+/** The result of a rules preview job: who would move between which statuses. */
+export interface RulesPreviewResult {
+  teachers: number;
+  changed: number;
+  transitions: StatusTransition[];
+  sample: Array<{
+    teacherId: number;
+    name: string;
+    orgUnitId: number;
+    from: ProgressStatus;
+    to: ProgressStatus;
+    countedFrom: number;
+    countedTo: number;
+  }>;
+}
+
+export interface CreditEntry {
+  id: number;
+  teacherId: number;
+  teacherName?: string;
+  cycleId: number;
+  orgUnitName: string;
+  year: number;
+  /** tenths of an hour; negative for a reversal */
+  hours: number;
+  categories: string[];
+  sourceType: SourceType;
+  sourceRef: string | null;
+  title: string;
+  occurredOn: string;
+  evidenceId: number | null;
+  evidenceRef: string | null;
+  evidenceName: string | null;
+  /** set on a reversal: the entry it cancels */
+  reversesId: number | null;
+  reason: string | null;
+  /** posted after the county signed the year off (an approved reversal) */
+  afterLock: boolean;
+  createdAt: string;
+  createdByName: string | null;
+}
+
+export interface ProgressEntry extends CreditEntry {
+  counted: number;
+  /** the cap that held back (part of) the entry */
+  cappedBy: string | null;
+  cancelled: 'reversed' | 'reversal' | null;
+}
+
+export interface ExplanationLine {
+  key: string;
+  params: Record<string, string | number>;
+  entryIds?: number[];
+  /** the line in words, in the request's language */
+  text: string;
+}
+
+export type ReviewStatus = 'open' | 'answered';
+
+export interface CreditReview {
+  id: number;
+  teacherId: number;
+  teacherName: string;
+  orgUnitName: string;
+  cycleId: number;
+  topic: string;
+  message: string;
+  status: ReviewStatus;
+  answer: string | null;
+  answeredByName: string | null;
+  answeredAt: string | null;
+  createdAt: string;
+}
+
+export type VerificationResult = 'verified' | 'not_verified' | 'exempt' | 'not_in_scope';
+export type VerificationStatus = 'open' | 'submitted' | 'signed_off' | 'returned';
+export const VERIFICATION_STATUSES: readonly VerificationStatus[] = ['open', 'submitted', 'signed_off', 'returned'];
+export const VERIFICATION_RESULTS: readonly VerificationResult[] = ['verified', 'not_verified', 'exempt', 'not_in_scope'];
+
+export interface ProgressYear {
+  year: number;
+  counted: number;
+  minimum: number | null;
+  /** null: no yearly minimum, or the year has not ended */
+  met: boolean | null;
+  verification: VerificationResult | null;
+  verificationStatus: VerificationStatus | null;
+  exceptionReason: string | null;
+}
+
+export interface ProgressMinimum {
+  id: string;
+  name: string;
+  category: string;
+  required: number;
+  counted: number;
+  applies: boolean;
+  met: boolean;
+  /** why it applies or not, in words */
+  why: string;
+}
+
+export interface ProgressCap {
+  id: string;
+  name: string;
+  limit: number;
+  matched: number;
+  counted: number;
+}
+
+/** A teacher's progress in a cycle, explained line by line. */
+export interface CreditProgress {
+  teacher: { id: number; name: string; orgUnitName: string; idNumberMasked: string };
+  cycle: Cycle;
+  status: ProgressStatus;
+  inScope: boolean;
+  required: number;
+  raw: number;
+  counted: number;
+  credits: string;
+  expectedByNow: number;
+  asOfYear: number;
+  years: ProgressYear[];
+  minima: ProgressMinimum[];
+  caps: ProgressCap[];
+  entries: ProgressEntry[];
+  explanation: ExplanationLine[];
+  reviews: CreditReview[];
+}
+
+export interface RegistrationInput {
+  teacherId: number;
+  /** tenths of an hour */
+  hours: number;
+  occurredOn: string;
+  title: string;
+  categories: string[];
+  sourceType: SourceType;
+  sourceRef?: string | null;
+  evidenceId?: number | null;
+  evidenceRef?: string | null;
+  /** the same key twice is one entry: a double click or a retry registers once */
+  idemKey: string;
+}
+
+export interface RegisterResult {
+  created: number;
+  replayed: number;
+  entries: Array<{ index: number; id: number; replayed: boolean }>;
+}
+
+/** `details.problems[]` of ENTRY_INVALID: one row of the batch and what is wrong with it. */
+export const REGISTRATION_PROBLEM_CODES = [
+  'teacher_not_found',
+  'no_cycle',
+  'above_limit',
+  'unknown_category',
+  'future_date',
+  'bad_date',
+  'year_locked',
+  'evidence_not_found',
+  'duplicate_key_in_batch',
+] as const;
+export type RegistrationProblemCode = (typeof REGISTRATION_PROBLEM_CODES)[number];
+
+export interface RegistrationProblem {
+  index: number;
+  field: string;
+  code: RegistrationProblemCode | string;
+  params?: Record<string, string | number>;
+}
+
+/** `details.problems[]` of CYCLE_RULES_INVALID: the field (by path) and what is wrong. */
+export const RULE_PROBLEM_CODES = [
+  'positive_tenths',
+  'yearly_above_total',
+  'out_of_range',
+  'category_code_format',
+  'duplicate',
+  'unknown_category',
+  'minimum_above_total',
+  'date_format',
+  'date_outside_cycle',
+  'empty_condition',
+  'age_range_empty',
+  'cap_matches_nothing',
+  'cycle_years',
+] as const;
+
+export interface RuleProblem {
+  path: string;
+  code: string;
+  params?: Record<string, string | number>;
+}
+
+export interface EvidenceFile {
+  id: number;
+  fileName: string;
+  sizeBytes: number;
+  mimeType: string;
+}
+
+export interface ReverseResult {
+  /** the reversal entry, when posted at once */
+  reversalId: number | null;
+  /** the request the county must approve, when the year is signed off */
+  requestId: number | null;
+}
+
+export interface Verification {
+  id: number;
+  cycleId: number;
+  year: number;
+  orgUnitId: number;
+  orgUnitName: string;
+  status: VerificationStatus;
+  teachers: number;
+  verified: number;
+  openedAt: string;
+  submittedAt: string | null;
+  decidedAt: string | null;
+  decidedByName: string | null;
+  decisionNote: string | null;
+}
+
+/** One failed item of a teacher's year (domain `YearFailure`). */
+export interface YearFailure {
+  item: 'yearly_minimum' | 'cycle_total' | 'minimum';
+  id?: string;
+  counted: number;
+  required: number;
+}
+
+export interface VerificationItem {
+  teacherId: number;
+  teacherName: string;
+  idNumberMasked: string;
+  computed: 'passed' | 'failed' | 'not_in_scope';
+  failures: unknown[];
+  yearHours: number;
+  exception: 'exempt' | 'failed' | null;
+  exceptionReason: string | null;
+  result: VerificationResult;
+}
+
+export interface VerificationDetail {
+  verification: Verification;
+  items: VerificationItem[];
+}
+
+export type ReversalRequestStatus = 'pending' | 'approved' | 'rejected';
+
+export interface ReversalRequest {
+  id: number;
+  entryId: number;
+  reason: string;
+  status: ReversalRequestStatus;
+  requestedAt: string;
+  decidedAt: string | null;
+  decisionNote: string | null;
+  requestedByName: string | null;
+  teacherName: string;
+  orgUnitName: string;
+  title: string;
+  hours: number;
+  year: number;
+  occurredOn: string;
+}
+
+export type CertificateKind = 'cycle' | 'year';
+export type CertificateStatus = 'valid' | 'revoked' | 'superseded';
+
+export interface Certificate {
+  id: number;
+  code: string;
+  teacherId: number;
+  teacherName: string;
+  cycleId: number;
+  kind: CertificateKind;
+  year: number | null;
+  status: CertificateStatus;
+  totalHours: number;
+  issuedAt: string;
+  revokedAt: string | null;
+  revokeReason: string | null;
+}
+
+export interface BulkCertificateResult {
+  file: string;
+  count: number;
+  issued: number;
+  unitName: string;
+}
+
+export interface RollupCounts {
+  teachers: number;
+  inScope: number;
+  complete: number;
+  onTrack: number;
+  behind: number;
+  atRisk: number;
+  rawHours: number;
+  countedHours: number;
+  entryCount: number;
+  /** teachers in submitted or signed-off verifications of the year */
+  verificationTeachers: number;
+  verified: number;
+  schoolsSignedOff: number;
+}
+
+export interface RollupRow extends RollupCounts {
+  orgUnitId: number;
+  name: string;
+  kind: OrgUnitKind;
+}
+
+export interface CreditRollup {
+  unit: { id: number; name: string; kind: OrgUnitKind };
+  cycle: { id: number; name: string; startYear: number; endYear: number };
+  year: number;
+  rows: RollupRow[];
+  total: RollupCounts;
+}
+
+export interface TeacherStatusRow {
+  teacherId: number;
+  name: string;
+  idNumberMasked: string;
+  orgUnitId: number;
+  orgUnitName: string;
+  status: ProgressStatus;
+  countedHours: number;
+  rawHours: number;
+  /** counted hours per year of the cycle, from its start year */
+  yearHours: number[];
+  minimaUnmet: number;
 }

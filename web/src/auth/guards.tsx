@@ -1,5 +1,6 @@
 import { Navigate, Outlet, useLocation, type Location } from 'react-router';
 import { ApiError } from '../api/client';
+import type { Role } from '../api/types';
 import { ErrorResult, FullPageSpin } from '../components/page-states';
 import { isAdminRole } from './roles';
 import { sessionEndReason, useCurrentUser, useSession } from './session';
@@ -30,6 +31,15 @@ export function RequireAuth() {
 export function RequireAdmin() {
   const user = useCurrentUser();
   if (!isAdminRole(user.role)) {
+    return <ErrorResult error={new ApiError(403, 'FORBIDDEN', '')} />;
+  }
+  return <Outlet />;
+}
+
+/** Pages for some roles only (e.g. registering credits: school and county administrators). */
+export function RequireRoles({ roles }: { roles: readonly Role[] }) {
+  const user = useCurrentUser();
+  if (!roles.includes(user.role)) {
     return <ErrorResult error={new ApiError(403, 'FORBIDDEN', '')} />;
   }
   return <Outlet />;

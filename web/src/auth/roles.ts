@@ -29,6 +29,19 @@ export function mayExportFullIdentifiers(role: Role): boolean {
   return FULL_IDENTIFIER_ROLES.includes(role);
 }
 
+/**
+ * Roles that register hours, open and submit annual verifications and issue certificates
+ * (R-16: the school, and the county for its schools). The server decides per unit.
+ */
+export const CREDIT_REGISTER_ROLES: readonly Role[] = ['school_admin', 'county_admin'];
+
+export function mayRegisterCredits(role: Role): boolean {
+  return CREDIT_REGISTER_ROLES.includes(role);
+}
+
+/** A teacher's own hours in the current cycle. */
+export const MY_CREDITS_PATH = '/me/credits';
+
 /** A teacher's own record; an account not linked to the registry is sent on to /me from there. */
 export const MY_TEACHER_PATH = '/me/teacher';
 

@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { ERROR_STATUS } from '../../../src/errors/app-error';
 import type { TeacherProblem } from '../../../src/domain/teacher';
+import { PROGRESS_STATUSES as DOMAIN_PROGRESS_STATUSES } from '../../../src/domain/credit-progress';
+import { SOURCE_TYPES as DOMAIN_SOURCE_TYPES } from '../../../src/domain/cycle-rules';
 import {
   BACKBONE_LEVELS,
   EMPLOYMENTS,
@@ -13,6 +15,12 @@ import {
   TEACHER_FLAGS,
   TEACHER_PROBLEM_CODES,
   type TeacherProblemCode,
+  PROGRESS_STATUSES,
+  REGISTRATION_PROBLEM_CODES,
+  RULE_PROBLEM_CODES,
+  SOURCE_TYPES,
+  VERIFICATION_RESULTS,
+  VERIFICATION_STATUSES,
 } from '../api/types';
 import en from './en.json';
 import zhCN from './zh-CN.json';
@@ -68,6 +76,22 @@ describe('UI translations', () => {
       ...TEACHER_FLAGS.map((v) => `teachers.flags.${v}`),
       ...ROSTER_COLUMNS.map((v) => `teachers.fields.${v}`),
       ...TEACHER_PROBLEM_CODES.map((v) => `teacherProblems.${v}`),
+    ];
+    expect(wanted.filter((k) => !zhKeys.has(k) || !enKeys.has(k))).toEqual([]);
+  });
+
+  test('every credit status, source, verification state and problem code has a label', () => {
+    // the UI's lists are the server's own
+    expect([...PROGRESS_STATUSES].sort()).toEqual([...DOMAIN_PROGRESS_STATUSES].sort());
+    expect([...SOURCE_TYPES].sort()).toEqual([...DOMAIN_SOURCE_TYPES].sort());
+    const wanted = [
+      ...PROGRESS_STATUSES.map((v) => `credits.status.${v}`),
+      ...SOURCE_TYPES.map((v) => `credits.sources.${v}`),
+      ...VERIFICATION_STATUSES.map((v) => `verification.statuses.${v}`),
+      ...VERIFICATION_RESULTS.map((v) => `verification.results.${v}`),
+      ...REGISTRATION_PROBLEM_CODES.map((v) => `creditRegister.problems.${v}`),
+      ...RULE_PROBLEM_CODES.map((v) => `cycles.problems.${v}`),
+      ...PROGRESS_STATUSES.map((v) => `myCredits.statusHelp.${v}`),
     ];
     expect(wanted.filter((k) => !zhKeys.has(k) || !enKeys.has(k))).toEqual([]);
   });

@@ -1,6 +1,12 @@
 import {
   ApartmentOutlined,
   AuditOutlined,
+  BarChartOutlined,
+  CarryOutOutlined,
+  EditOutlined,
+  FileProtectOutlined,
+  ScheduleOutlined,
+  TrophyOutlined,
   DownOutlined,
   FormOutlined,
   IdcardOutlined,
@@ -15,7 +21,8 @@ import { Avatar, Button, Drawer, Dropdown, Layout, Menu, Typography, type MenuPr
 import { Suspense, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
-import { isAdminRole, MY_TEACHER_PATH } from '../auth/roles';
+import type { Role } from '../api/types';
+import { CREDIT_REGISTER_ROLES, isAdminRole, MY_CREDITS_PATH, MY_TEACHER_PATH } from '../auth/roles';
 import { useCurrentUser } from '../auth/session';
 import { useLogout } from '../auth/use-logout';
 import { LanguageSwitch } from '../components/language-switch';
@@ -30,19 +37,27 @@ interface NavItem {
   icon: ReactNode;
   labelKey: string;
   testId: string;
+  /** only for these roles (default: everyone the list is for) */
+  roles?: readonly Role[];
 }
 
 const ADMIN_NAV: NavItem[] = [
   { key: '/org', icon: <ApartmentOutlined />, labelKey: 'nav.org', testId: 'nav-org' },
   { key: '/teachers', icon: <IdcardOutlined />, labelKey: 'nav.teachers', testId: 'nav-teachers' },
   { key: '/teacher-corrections', icon: <FormOutlined />, labelKey: 'nav.corrections', testId: 'nav-corrections' },
+  { key: '/credits/register', icon: <EditOutlined />, labelKey: 'nav.creditRegister', testId: 'nav-credit-register', roles: CREDIT_REGISTER_ROLES },
+  { key: '/verifications', icon: <CarryOutOutlined />, labelKey: 'nav.verifications', testId: 'nav-verifications' },
+  { key: '/certificates', icon: <FileProtectOutlined />, labelKey: 'nav.certificates', testId: 'nav-certificates' },
+  { key: '/credit-reports', icon: <BarChartOutlined />, labelKey: 'nav.creditReports', testId: 'nav-credit-reports' },
+  { key: '/cycles', icon: <ScheduleOutlined />, labelKey: 'nav.cycles', testId: 'nav-cycles' },
   { key: '/users', icon: <TeamOutlined />, labelKey: 'nav.users', testId: 'nav-users' },
   { key: '/audit', icon: <AuditOutlined />, labelKey: 'nav.audit', testId: 'nav-audit' },
   { key: '/me', icon: <UserOutlined />, labelKey: 'nav.me', testId: 'nav-me' },
 ];
 const MEMBER_NAV: NavItem[] = [{ key: '/me', icon: <UserOutlined />, labelKey: 'nav.me', testId: 'nav-me' }];
-// The own record first: the first matching key is the selected one, and /me/teacher is under /me.
+// The own pages first: the first matching key is the selected one, and /me/credits and /me/teacher are under /me.
 const TEACHER_NAV: NavItem[] = [
+  { key: MY_CREDITS_PATH, icon: <TrophyOutlined />, labelKey: 'nav.myCredits', testId: 'nav-my-credits' },
   { key: MY_TEACHER_PATH, icon: <ProfileOutlined />, labelKey: 'nav.myTeacher', testId: 'nav-my-teacher' },
   ...MEMBER_NAV,
 ];
@@ -91,7 +106,9 @@ export function AppShell({ children }: { children?: ReactNode }) {
     );
   }
 
-  const nav = isAdminRole(user.role) ? ADMIN_NAV : user.role === 'teacher' ? TEACHER_NAV : MEMBER_NAV;
+  const nav = (isAdminRole(user.role) ? ADMIN_NAV : user.role === 'teacher' ? TEACHER_NAV : MEMBER_NAV).filter(
+    (item) => !item.roles || item.roles.includes(user.role),
+  );
   const selected = nav.find((item) => location.pathname === item.key || location.pathname.startsWith(`${item.key}/`));
   const menu = (
     <Menu

@@ -20,6 +20,17 @@ export function validationIssues(err: unknown): ValidationIssue[] {
 }
 
 /**
+ * Codes whose server message names the particulars (a year, a limit, a cycle) that the
+ * code alone does not: the server's wording, already in the UI language, says more.
+ */
+const SPECIFIC_SERVER_WORDING = new Set([
+  'CYCLE_NOT_FOUND_FOR_YEAR',
+  'ENTRY_ABOVE_LIMIT',
+  'CYCLE_OVERLAP',
+  'YEAR_LOCKED',
+]);
+
+/**
  * Turns any error into a sentence for the user: the UI's own translation of the
  * code when there is one, otherwise the (already localized) server message.
  */
@@ -28,6 +39,7 @@ export function useErrorMessage(): (err: unknown) => string {
   return useCallback(
     (err: unknown) => {
       if (err instanceof ApiError) {
+        if (SPECIFIC_SERVER_WORDING.has(err.code) && err.message && err.message !== err.code) return err.message;
         const key = `errors.${err.code}`;
         if (i18n.exists(key)) return t(key);
         if (err.message) return err.message;

@@ -12,6 +12,7 @@ import { formatDate, formatDateTime, orDash } from '../../lib/format';
 import { CorrectionStatusTag, useCorrectionWording } from '../teachers/correction-labels';
 import { PostingsTimeline } from '../teachers/postings-timeline';
 import { CorrectionRequestCard } from './correction-request.card';
+import { MyCreditsSummaryCard } from './my-credits-summary.card';
 
 function Record({ record }: { record: MyTeacherRecord }) {
   const { t } = useTranslation();
@@ -119,6 +120,7 @@ export default function MyTeacherPage() {
   }
   return (
     <Flex vertical gap={16} className="my-teacher-page">
+      <MyCreditsSummaryCard />
       <Record record={record.data} />
       <Card title={t('teachers.postings.title')}>
         <PostingsTimeline postings={record.data.postings} />

@@ -1,0 +1,26 @@
+import { apiDownload, apiRequest } from './client';
+import type { Certificate, CertificateKind, Items, Job } from './types';
+
+export interface CertificateKindInput {
+  kind: CertificateKind;
+  /** the year of a record sheet (kind `year`) */
+  year: number | null;
+}
+
+/** Certificates of a cycle and record sheets of a year, with their PDFs. */
+export const certificatesApi = {
+  issue: (input: CertificateKindInput & { teacherId: number; cycleId: number }) =>
+    apiRequest<{ certificate: Certificate }>('/api/certificates', { method: 'POST', body: input }),
+  /** A teacher's certificates; a teacher leaves out `teacherId` for their own. */
+  forTeacher: (teacherId?: number) =>
+    apiRequest<Items<Certificate>>('/api/certificates', { query: { teacherId } }),
+  underUnit: (query: { orgUnitId: number; cycleId: number; page?: number; pageSize?: number }) =>
+    apiRequest<Items<Certificate>>('/api/certificates/unit', { query: { ...query } }),
+  downloadPdf: (id: number) => apiDownload(`/api/certificates/${id}/pdf`),
+  revoke: (id: number, reason: string) =>
+    apiRequest<{ certificate: Certificate }>(`/api/certificates/${id}/revoke`, { method: 'POST', body: { reason } }),
+  /** Every teacher of a unit, as one zip made by the returned job. */
+  bulk: (input: CertificateKindInput & { orgUnitId: number; cycleId: number }) =>
+    apiRequest<{ job: Job }>('/api/certificates/bulk', { method: 'POST', body: input }),
+  downloadBulk: (jobId: number) => apiDownload(`/api/certificates/bulk/${jobId}/download`),
+};

@@ -1,0 +1,80 @@
+import { apiDownload, apiRequest, apiUpload } from './client';
+import type {
+  CreateCycleInput,
+  CreditEntry,
+  CreditProgress,
+  CreditReview,
+  Cycle,
+  CycleDetail,
+  CycleRules,
+  EvidenceFile,
+  Items,
+  Job,
+  RegisterResult,
+  RegistrationInput,
+  ReverseResult,
+  ReviewStatus,
+} from './types';
+
+export interface EntryQuery {
+  orgUnitId: number;
+  cycleId: number;
+  teacherId?: number;
+  page?: number;
+  pageSize?: number;
+}
+
+export interface ReviewQuery {
+  orgUnitId?: number;
+  status?: ReviewStatus;
+  page?: number;
+  pageSize?: number;
+}
+
+/** Cycles and their rules (R-10 … R-14), set by province administrators and read by everyone. */
+export const cyclesApi = {
+  list: () => apiRequest<Items<Cycle>>('/api/cycles'),
+  defaults: (startYear: number, endYear: number) =>
+    apiRequest<{ rules: CycleRules }>('/api/cycles/defaults', { query: { startYear, endYear } }),
+  create: (input: CreateCycleInput) => apiRequest<{ cycle: Cycle }>('/api/cycles', { method: 'POST', body: input }),
+  get: (id: number) => apiRequest<CycleDetail>(`/api/cycles/${id}`),
+  /** A dry run of new rules; follow the returned job for the transitions. Nothing is saved. */
+  previewRules: (id: number, rules: CycleRules) =>
+    apiRequest<{ job: Job }>(`/api/cycles/${id}/rules/preview`, { method: 'POST', body: { rules } }),
+  /** Saves the rules as a new version; statuses are recomputed by the returned refresh job. */
+  saveRules: (id: number, rules: CycleRules, note?: string) =>
+    apiRequest<{ cycle: Cycle; refreshJobId: number }>(`/api/cycles/${id}/rules`, {
+      method: 'PUT',
+      body: note ? { rules, note } : { rules },
+    }),
+};
+
+/** The credit ledger: registrations, reversals, progress, evidence and review requests. */
+export const creditsApi = {
+  /** One or many registrations, all or none; hours in tenths. */
+  register: (entries: RegistrationInput[]) =>
+    apiRequest<RegisterResult>('/api/credits/entries', { method: 'POST', body: { entries } }),
+  /** Entries registered under a unit, newest first. */
+  entries: (query: EntryQuery) => apiRequest<Items<CreditEntry>>('/api/credits/entries', { query: { ...query } }),
+  /** In a signed-off year the answer carries `requestId`: the county must approve the reversal. */
+  reverse: (entryId: number, reason: string) =>
+    apiRequest<ReverseResult>(`/api/credits/entries/${entryId}/reverse`, { method: 'POST', body: { reason } }),
+  /** A teacher's progress; a teacher leaves out `teacherId` for their own. */
+  progress: (query: { teacherId?: number; cycleId?: number } = {}) =>
+    apiRequest<CreditProgress>('/api/credits/progress', { query: { ...query } }),
+  uploadEvidence: (
+    orgUnitId: number,
+    file: Blob,
+    options: { onProgress?: (percent: number) => void; signal?: AbortSignal } = {},
+  ) => apiUpload<EvidenceFile>(`/api/credits/evidence?orgUnitId=${orgUnitId}`, file, options),
+  downloadEvidence: (id: number) => apiDownload(`/api/credits/evidence/${id}`),
+  requestReview: (input: { cycleId?: number; topic: string; message: string }) =>
+    apiRequest<{ review: CreditReview }>('/api/credits/reviews', { method: 'POST', body: input }),
+  reviews: (query: ReviewQuery) => apiRequest<Items<CreditReview>>('/api/credits/reviews', { query: { ...query } }),
+  answerReview: (id: number, answer: string) =>
+    apiRequest<{ review: CreditReview }>(`/api/credits/reviews/${id}/answer`, { method: 'POST', body: { answer } }),
+};
+
+export const jobsApi = {
+  get: <R = unknown>(id: number) => apiRequest<{ job: Job<R> }>(`/api/jobs/${id}`),
+};

@@ -1,0 +1,44 @@
+import { apiRequest } from './client';
+import type {
+  Items,
+  ReversalRequest,
+  ReversalRequestStatus,
+  Verification,
+  VerificationDetail,
+  VerificationStatus,
+} from './types';
+
+export interface VerificationQuery {
+  orgUnitId?: number;
+  cycleId: number;
+  year?: number;
+  status?: VerificationStatus;
+}
+
+/** Annual verification (年度验证, R-16) and changes to signed-off years. */
+export const verificationsApi = {
+  list: (query: VerificationQuery) => apiRequest<Items<Verification>>('/api/verifications', { query: { ...query } }),
+  /** Opens a school's year, or recomputes an open or returned one. */
+  open: (input: { orgUnitId: number; cycleId: number; year: number }) =>
+    apiRequest<{ verification: Verification }>('/api/verifications', { method: 'POST', body: input }),
+  get: (id: number) => apiRequest<VerificationDetail>(`/api/verifications/${id}`),
+  /** Marks (exception set) or clears (null) the school's exception for one teacher. */
+  mark: (id: number, teacherId: number, exception: 'exempt' | 'failed' | null, reason: string | null) =>
+    apiRequest<void>(`/api/verifications/${id}/items/${teacherId}`, {
+      method: 'PUT',
+      body: reason ? { exception, reason } : { exception },
+    }),
+  submit: (id: number) => apiRequest<{ verification: Verification }>(`/api/verifications/${id}/submit`, { method: 'POST' }),
+  decide: (id: number, decision: 'sign_off' | 'return', note: string | null) =>
+    apiRequest<{ verification: Verification }>(`/api/verifications/${id}/decision`, {
+      method: 'POST',
+      body: note ? { decision, note } : { decision },
+    }),
+  reversalRequests: (query: { orgUnitId?: number; status?: ReversalRequestStatus }) =>
+    apiRequest<Items<ReversalRequest>>('/api/reversal-requests', { query: { ...query } }),
+  decideReversal: (id: number, approve: boolean, note: string | null) =>
+    apiRequest<{ reversalId: number | null }>(`/api/reversal-requests/${id}/decision`, {
+      method: 'POST',
+      body: note ? { approve, note } : { approve },
+    }),
+};

@@ -1,0 +1,225 @@
+import { PlayCircleOutlined } from '@ant-design/icons';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, App, Button, Card, Empty, Modal, Select, Space, Table, Tabs, Typography } from 'antd';
+import type { TableColumnsType } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate } from 'react-router';
+import { queryKeys } from '../../api/query-keys';
+import { VERIFICATION_STATUSES, type Cycle, type Verification, type VerificationStatus } from '../../api/types';
+import { verificationsApi, type VerificationQuery } from '../../api/verifications.api';
+import { useCurrentUser } from '../../auth/session';
+import { VerificationStatusTag } from '../../components/credit-labels';
+import { OrgUnitPicker } from '../../components/org-unit-picker';
+import { ErrorResult, SectionSpin } from '../../components/page-states';
+import { useErrorMessage } from '../../lib/error-message';
+import { formatDateTime } from '../../lib/format';
+import { formatRate } from '../../lib/hours';
+import { toPositiveInt, useSearchState } from '../../lib/use-search-state';
+import { CycleSelect } from '../credits/cycle-select';
+import { cycleYears, useCycles } from '../credits/use-cycles';
+import { ReversalRequests } from './reversal-requests';
+import { VerificationDetail } from './verification-detail';
+
+const SEARCH_KEYS = ['cycle', 'year', 'status', 'tab'] as const;
+
+/** The year to look at: the one in the URL, else last year (the one being verified), else the first. */
+function pickYear(cycle: Cycle, param: string | undefined): number {
+  const years = cycleYears(cycle, new Date().getFullYear());
+  const wanted = toPositiveInt(param, 0);
+  if (years.includes(wanted)) return wanted;
+  const last = new Date().getFullYear() - 1;
+  return years.includes(last) ? last : (years[years.length - 1] ?? cycle.startYear);
+}
+
+/** A school's own year: open it, then the detail with every teacher. */
+function SchoolYear({ cycle, year }: { cycle: Cycle; year: number }) {
+  const { t } = useTranslation();
+  const me = useCurrentUser();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const errorMessage = useErrorMessage();
+  const query: VerificationQuery = { orgUnitId: me.orgUnit.id, cycleId: cycle.id, year };
+  const list = useQuery({ queryKey: queryKeys.verifications(query), queryFn: () => verificationsApi.list(query) });
+  const open = useMutation({
+    mutationFn: () => verificationsApi.open({ orgUnitId: me.orgUnit.id, cycleId: cycle.id, year }),
+    onSuccess: () => {
+      message.success(t('verification.opened', { year }));
+      void queryClient.invalidateQueries({ queryKey: queryKeys.credits });
+    },
+    onError: (err) => message.error(errorMessage(err)),
+  });
+  if (list.isPending) return <SectionSpin />;
+  if (list.isError) return <ErrorResult error={list.error} onRetry={() => void list.refetch()} />;
+  const mine = list.data.items.find((v) => v.orgUnitId === me.orgUnit.id && v.year === year);
+  if (!mine) {
+    return (
+      <Empty description={t('verification.notOpened', { year })} data-testid="verification-not-opened">
+        <Typography.Paragraph type="secondary">{t('verification.openIntro')}</Typography.Paragraph>
+        <Button type="primary" icon={<PlayCircleOutlined />} loading={open.isPending} onClick={() => open.mutate()} data-testid="verification-open">
+          {t('verification.open', { year })}
+        </Button>
+      </Empty>
+    );
+  }
+  return <VerificationDetail id={mine.id} />;
+}
+
+/** The county (or a city, the province) sees the schools' years; the county may open one for a school. */
+function SchoolsList({ cycle, year, status, onStatus }: { cycle: Cycle; year: number; status: VerificationStatus | undefined; onStatus: (s: VerificationStatus | undefined) => void }) {
+  const { t } = useTranslation();
+  const me = useCurrentUser();
+  const navigate = useNavigate();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const errorMessage = useErrorMessage();
+  const [opening, setOpening] = useState(false);
+  const [school, setSchool] = useState<number | undefined>(undefined);
+  const query: VerificationQuery = { orgUnitId: me.orgUnit.id, cycleId: cycle.id, year, status };
+  const list = useQuery({ queryKey: queryKeys.verifications(query), queryFn: () => verificationsApi.list(query) });
+  const open = useMutation({
+    mutationFn: (orgUnitId: number) => verificationsApi.open({ orgUnitId, cycleId: cycle.id, year }),
+    onSuccess: ({ verification }) => {
+      void queryClient.invalidateQueries({ queryKey: queryKeys.credits });
+      setOpening(false);
+      void navigate(`/verifications/${verification.id}`);
+    },
+    onError: (err) => message.error(errorMessage(err)),
+  });
+
+  const columns: TableColumnsType<Verification> = [
+    {
+      title: t('teachers.fields.school'),
+      dataIndex: 'orgUnitName',
+      render: (name: string, v) => (
+        <Link to={`/verifications/${v.id}`} data-testid="verification-link">
+          {name}
+        </Link>
+      ),
+    },
+    { title: t('verification.year'), dataIndex: 'year' },
+    { title: t('verification.status'), dataIndex: 'status', render: (s: VerificationStatus) => <VerificationStatusTag status={s} /> },
+    { title: t('verification.teachers'), dataIndex: 'teachers', align: 'right' },
+    { title: t('verification.verified'), dataIndex: 'verified', align: 'right' },
+    { title: t('verification.rate'), key: 'rate', align: 'right', render: (_, v) => formatRate(v.verified, v.teachers) },
+    { title: t('verification.submittedAt'), dataIndex: 'submittedAt', responsive: ['md'], render: formatDateTime },
+    {
+      title: t('verification.decidedAt'),
+      key: 'decided',
+      responsive: ['lg'],
+      render: (_, v) => (v.decidedAt ? `${formatDateTime(v.decidedAt)}${v.decidedByName ? ` · ${v.decidedByName}` : ''}` : '—'),
+    },
+  ];
+
+  return (
+    <>
+      <div className="toolbar">
+        <Select<VerificationStatus>
+          allowClear
+          className="toolbar-item toolbar-item-small"
+          placeholder={t('verification.allStatuses')}
+          value={status}
+          onChange={(s) => onStatus(s ?? undefined)}
+          options={VERIFICATION_STATUSES.map((s) => ({ value: s, label: t(`verification.statuses.${s}`) }))}
+          aria-label={t('verification.status')}
+          data-testid="verification-status-filter"
+        />
+        {me.role === 'county_admin' && (
+          <Button icon={<PlayCircleOutlined />} onClick={() => setOpening(true)} data-testid="verification-open-for-school">
+            {t('verification.openForSchool')}
+          </Button>
+        )}
+      </div>
+      <Table<Verification>
+        rowKey="id"
+        columns={columns}
+        dataSource={list.data?.items}
+        loading={list.isFetching}
+        scroll={{ x: 'max-content' }}
+        pagination={{ pageSize: 50, showSizeChanger: false, hideOnSinglePage: true }}
+        data-testid="verifications-table"
+        locale={{
+          emptyText: list.isError ? (
+            <ErrorResult error={list.error} onRetry={() => void list.refetch()} />
+          ) : (
+            <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('verification.emptyList', { year })} />
+          ),
+        }}
+      />
+      <Modal
+        open={opening}
+        title={t('verification.openForSchoolTitle', { year })}
+        okText={t('verification.open', { year })}
+        cancelText={t('common.cancel')}
+        okButtonProps={{ disabled: school === undefined }}
+        confirmLoading={open.isPending}
+        onOk={() => school !== undefined && open.mutate(school)}
+        onCancel={() => setOpening(false)}
+      >
+        <OrgUnitPicker kinds={['school']} value={school} onChange={setSchool} style={{ width: '100%' }} />
+      </Modal>
+    </>
+  );
+}
+
+/**
+ * 年度验证 (R-16): a school opens its year, checks every teacher's result, marks exceptions and
+ * submits; the county signs it off or returns it, and approves changes to signed-off years.
+ */
+export default function VerificationsPage() {
+  const { t } = useTranslation();
+  const me = useCurrentUser();
+  const [search, setSearch] = useSearchState(SEARCH_KEYS);
+  const { list, cycles, cycle } = useCycles(toPositiveInt(search.cycle, 0) || undefined);
+  if (list.isPending) return <SectionSpin />;
+  if (list.isError) return <ErrorResult error={list.error} onRetry={() => void list.refetch()} />;
+  if (!cycle) {
+    return (
+      <Card>
+        <Typography.Title level={3}>{t('verification.title')}</Typography.Title>
+        <Alert type="warning" showIcon title={t('creditRegister.noCycle')} />
+      </Card>
+    );
+  }
+  const year = pickYear(cycle, search.year);
+  const years = cycleYears(cycle, new Date().getFullYear());
+  const isSchool = me.orgUnit.kind === 'school';
+  const status = VERIFICATION_STATUSES.includes(search.status as VerificationStatus) ? (search.status as VerificationStatus) : undefined;
+  const tab = search.tab === 'reversals' ? 'reversals' : 'years';
+
+  return (
+    <Card>
+      <div className="page-title-row">
+        <Typography.Title level={3}>{t('verification.title')}</Typography.Title>
+        <Space wrap>
+          <CycleSelect cycles={cycles} value={cycle.id} onChange={(id) => setSearch({ cycle: String(id), year: undefined })} />
+          <Select<number>
+            value={year}
+            onChange={(y) => setSearch({ year: String(y) })}
+            options={years.map((y) => ({ value: y, label: t('verification.yearOption', { year: y }) }))}
+            aria-label={t('verification.year')}
+            data-testid="verification-year"
+            style={{ minWidth: 110 }}
+          />
+        </Space>
+      </div>
+      <Tabs
+        activeKey={tab}
+        onChange={(k) => setSearch({ tab: k === 'years' ? undefined : k })}
+        destroyOnHidden
+        items={[
+          {
+            key: 'years',
+            label: isSchool ? t('verification.tabs.myYear') : t('verification.tabs.schools'),
+            children: isSchool ? (
+              <SchoolYear cycle={cycle} year={year} />
+            ) : (
+              <SchoolsList cycle={cycle} year={year} status={status} onStatus={(s) => setSearch({ status: s })} />
+            ),
+          },
+          { key: 'reversals', label: t('verification.tabs.reversals'), children: <ReversalRequests orgUnitId={me.orgUnit.id} /> },
+        ]}
+      />
+    </Card>
+  );
+}
