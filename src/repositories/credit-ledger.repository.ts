@@ -4,6 +4,9 @@ import type { CycleRules, SourceType } from '../domain/cycle-rules.js';
 import { flagsOf, type LedgerEntry, type ProgressStatus, type TeacherFacts } from '../domain/credit-progress.js';
 import type { Stage } from '../domain/org-tree.js';
 import type { Gender } from '../domain/teacher.js';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import { selectReviews, type ReviewRow } from './credit-review.repository.js';
+import { selectTeacherResults, type TeacherYearResult } from './credit-verification.repository.js';
 import { escapeLike } from './org-unit.repository.js';
 
 type Q = Kysely<DB>;
@@ -242,6 +245,24 @@ export function createCreditLedgerRepository(db: Q) {
     /** A teacher's entries of a cycle, with titles, evidence and who registered them. */
     async teacherEntries(teacherId: number, cycleId: number): Promise<EntryRow[]> {
       return (await entryQuery(db).where('e.teacher_id', '=', teacherId).where('e.cycle_id', '=', cycleId).orderBy('e.occurred_on').orderBy('e.id').execute()) as EntryRow[];
+    },
+
+    /**
+     * Everything a progress page shows besides the teacher, in one round trip: the teacher's
+     * entries of the cycle, their yearly verification results and their review requests.
+     */
+    async progressBundle(teacherId: number, cycleId: number): Promise<{ entries: EntryRow[]; verifications: TeacherYearResult[]; reviews: ReviewRow[] }> {
+      const r = await db.selectNoFrom([
+        jsonArrayFrom(entryQuery(db).where('e.teacher_id', '=', teacherId).where('e.cycle_id', '=', cycleId).orderBy('e.occurred_on').orderBy('e.id')).as('entries'),
+        jsonArrayFrom(selectTeacherResults(db, teacherId, cycleId)).as('verifications'),
+        jsonArrayFrom(selectReviews(db).where('r.teacher_id', '=', teacherId).where('r.cycle_id', '=', cycleId).orderBy('r.id', 'desc').limit(50)).as('reviews'),
+      ]).executeTakeFirstOrThrow();
+      // JSON carries timestamps as text
+      return {
+        entries: (r.entries as unknown as Array<EntryRow & { createdAt: string }>).map((e) => ({ ...e, createdAt: new Date(e.createdAt) })),
+        verifications: r.verifications as unknown as TeacherYearResult[],
+        reviews: (r.reviews as unknown as Array<ReviewRow & { createdAt: string; answeredAt: string | null }>).map((x) => ({ ...x, createdAt: new Date(x.createdAt), answeredAt: x.answeredAt === null ? null : new Date(x.answeredAt) })),
+      };
     },
 
     async entry(id: number): Promise<EntryRow | undefined> {

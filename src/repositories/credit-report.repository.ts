@@ -55,11 +55,14 @@ export function createCreditReportRepository(db: Q) {
         : sql`SELECT c.id, c.name, c.kind, c.path FROM org_unit c WHERE c.parent_id = ${unitId}`;
       const r = await sql<RollupRow>`
         WITH below AS (${below}),
-        kids AS (
+        units AS (
           SELECT * FROM below
           UNION ALL
           SELECT u.id, u.name, u.kind, u.path FROM org_unit u WHERE u.id = ${unitId} AND NOT EXISTS (SELECT 1 FROM below)
-        )
+        ),
+        -- a subtree as a range of paths ('/1/7/' up to '/1/70'), which the text_pattern_ops
+        -- indexes serve for every unit of the join; a LIKE built from a column value cannot use them
+        kids AS (SELECT units.*, left(units.path, -1) || '0' AS upper FROM units)
         SELECT k.id AS "orgUnitId", k.name, k.kind, k.path,
           coalesce(s.teachers, 0)::int AS teachers, coalesce(s.in_scope, 0)::int AS "inScope", coalesce(s.complete, 0)::int AS complete,
           coalesce(s.on_track, 0)::int AS "onTrack", coalesce(s.behind, 0)::int AS behind, coalesce(s.at_risk, 0)::int AS "atRisk",
@@ -69,13 +72,13 @@ export function createCreditReportRepository(db: Q) {
         LEFT JOIN LATERAL (
           SELECT sum(teachers) AS teachers, sum(in_scope) AS in_scope, sum(complete) AS complete, sum(on_track) AS on_track, sum(behind) AS behind,
                  sum(at_risk) AS at_risk, sum(raw_hours) AS raw_hours, sum(counted_hours) AS counted_hours, sum(entry_count) AS entry_count
-          FROM credit_school_summary WHERE cycle_id = ${cycleId} AND org_path LIKE replace(replace(k.path, '\\', '\\\\'), '%', '\\%') || '%'
+          FROM credit_school_summary WHERE cycle_id = ${cycleId} AND org_path ~>=~ k.path AND org_path ~<~ k.upper
         ) s ON true
         LEFT JOIN LATERAL (
           SELECT sum(teachers) FILTER (WHERE status IN ('submitted','signed_off')) AS teachers,
                  sum(verified) FILTER (WHERE status IN ('submitted','signed_off')) AS verified,
                  count(*) FILTER (WHERE status = 'signed_off') AS signed_off
-          FROM credit_verification WHERE cycle_id = ${cycleId} AND year = ${year} AND org_path LIKE replace(replace(k.path, '\\', '\\\\'), '%', '\\%') || '%'
+          FROM credit_verification WHERE cycle_id = ${cycleId} AND year = ${year} AND org_path ~>=~ k.path AND org_path ~<~ k.upper
         ) v ON true
         ORDER BY k.name, k.id`.execute(db);
       return r.rows.map((x) => ({ ...x, rawHours: Number(x.rawHours), countedHours: Number(x.countedHours), entryCount: Number(x.entryCount) }));

@@ -20,7 +20,7 @@ export interface ReviewRow {
   createdAt: Date;
 }
 
-function selectReviews(db: Q) {
+export function selectReviews(db: Q) {
   return db.selectFrom('credit_review_request as r').innerJoin('teacher as t', 't.id', 'r.teacher_id').innerJoin('org_unit as o', 'o.id', 't.org_unit_id')
     .leftJoin('app_user as u', 'u.id', 'r.answered_by')
     .select([
@@ -41,10 +41,6 @@ export function createCreditReviewRepository(db: Q) {
 
     async find(id: number): Promise<ReviewRow | undefined> {
       return (await selectReviews(db).where('r.id', '=', id).executeTakeFirst()) as ReviewRow | undefined;
-    },
-
-    async forTeacher(teacherId: number): Promise<ReviewRow[]> {
-      return (await selectReviews(db).where('r.teacher_id', '=', teacherId).orderBy('r.id', 'desc').limit(50).execute()) as ReviewRow[];
     },
 
     async under(path: string, status: 'open' | 'answered' | undefined, page: { limit: number; offset: number }): Promise<ReviewRow[]> {

@@ -165,13 +165,21 @@ export function createCreditVerificationRepository(db: Q) {
       return q.orderBy('r.id', 'desc').limit(limit).execute();
     },
 
-    /** A teacher's results of the years of a cycle. */
-    async teacherResults(teacherId: number, cycleId: number): Promise<Array<{ year: number; status: VerificationStatus; result: ItemResult; exceptionReason: string | null }>> {
-      return (await db.selectFrom('credit_verification_item as i').innerJoin('credit_verification as v', 'v.id', 'i.verification_id')
-        .select(['v.year', 'v.status', 'i.result', 'i.exception_reason as exceptionReason'])
-        .where('i.teacher_id', '=', teacherId).where('v.cycle_id', '=', cycleId).orderBy('v.year').execute()) as Array<{ year: number; status: VerificationStatus; result: ItemResult; exceptionReason: string | null }>;
-    },
   };
+}
+
+export interface TeacherYearResult {
+  year: number;
+  status: VerificationStatus;
+  result: ItemResult;
+  exceptionReason: string | null;
+}
+
+/** A teacher's verification result of each year of a cycle. */
+export function selectTeacherResults(db: Q, teacherId: number, cycleId: number) {
+  return db.selectFrom('credit_verification_item as i').innerJoin('credit_verification as v', 'v.id', 'i.verification_id')
+    .select(['v.year', 'v.status', 'i.result', 'i.exception_reason as exceptionReason'])
+    .where('i.teacher_id', '=', teacherId).where('v.cycle_id', '=', cycleId).orderBy('v.year');
 }
 
 /** The school's exception overrides what the rules computed; outside the scope stays outside. */

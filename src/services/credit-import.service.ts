@@ -50,7 +50,10 @@ const cellValue = (v: CellValue): Cell => {
   if (typeof v === 'object' && 'text' in v) return String(v.text);
   return null;
 };
-const text = (c: Cell) => (c === null ? '' : c instanceof Date ? c.toISOString().slice(0, 10) : foldFullWidth(normaliseText(String(c))));
+/** A cell as typed text (full-width colons and brackets of titles kept). */
+const words = (c: Cell) => (c === null ? '' : c instanceof Date ? c.toISOString().slice(0, 10) : normaliseText(String(c)));
+/** A cell of digits and codes (ID numbers, hours, dates, header labels): full-width forms folded. */
+const text = (c: Cell) => foldFullWidth(words(c));
 
 /** Rows of the first sheet (or CSV) with a registration header in its first 10 rows. */
 async function readSheet(buf: Buffer, fileName: string, maxUnpacked: number): Promise<{ header: number; rows: Array<{ row: number; cells: Partial<Record<ColumnKey, Cell>> }> }> {
@@ -112,7 +115,6 @@ export function createCreditImportService(deps: ServiceDeps, credits: CreditLedg
       ws.columns = COLUMNS.map((c) => ({ header: c.zh, key: c.key, width: c.key === 'title' ? 36 : c.key === 'idNumber' ? 22 : 14 }));
       ws.getRow(1).font = { bold: true };
       ws.views = [{ state: 'frozen', ySplit: 1 }];
-      ws.addRow({ name: '赵雪', idNumber: '（18 位身份证号）', hours: 2.5, date: '2026-09-10', title: '校本研修：同课异构', categories: categories[0] ?? '', source: SOURCE_LABELS.school_activity['zh-CN'], evidence: '教研活动记录第 12 页' });
       for (let r = 2; r <= 2_000; r++) {
         ws.getCell(r, 2).numFmt = '@';
         if (categories.length) ws.getCell(r, 6).dataValidation = { type: 'list', allowBlank: true, formulae: [`"${categories.join(',').slice(0, 250)}"`] };
@@ -120,7 +122,8 @@ export function createCreditImportService(deps: ServiceDeps, credits: CreditLedg
       }
       const notes = wb.addWorksheet('填写说明');
       for (const line of [
-        '每行登记一位教师的一次培训；学时可含一位小数（如 2.5）。', '日期格式 2026-09-10；类别可填多个，用顿号分隔，须为本周期规则中的类别。',
+        '每行登记一位教师的一次培训；学时可含一位小数（如 2.5）。',
+        `示例：赵雪 | 220282198001011234 | 2.5 | 2026-09-10 | 校本研修：同课异构 | ${categories[0] ?? ''} | ${SOURCE_LABELS.school_activity['zh-CN']} | 教研活动记录第 12 页`, '日期格式 2026-09-10；类别可填多个，用顿号分隔，须为本周期规则中的类别。',
         '证件号码须与教师名册一致，姓名须与名册相同。', '同一文件重复上传不会重复登记；有任何一行错误时整个文件都不登记，请按提示修改后重新上传。',
       ]) notes.addRow([line]);
       notes.getColumn(1).width = 90;
@@ -166,10 +169,11 @@ export function createCreditImportService(deps: ServiceDeps, credits: CreditLedg
         const source = sourceText === '' ? 'school_activity' : sourceOf.get(sourceText) ?? sourceOf.get(sourceText.toLowerCase());
         if (!source) bad('来源', 'unknown_source', sourceText);
         if (problems.length > before) return;
-        const evidence = text(c.evidence ?? null);
+        const evidence = words(c.evidence ?? null);
+        // the content must not depend on the file's name: the same sheet renamed is the same registration
         batch.push({
-          teacherId: t.id, hours: hours!, occurredOn: date as string, title: text(c.title ?? null).slice(0, 200), categories: cats, sourceType: source!,
-          evidenceRef: evidence ? evidence.slice(0, 200) : null, sourceRef: file.name.slice(0, 100), idemKey: `xlsx:${fileKey}:${r.row}`,
+          teacherId: t.id, hours: hours!, occurredOn: date as string, title: words(c.title ?? null).slice(0, 200), categories: cats, sourceType: source!,
+          evidenceRef: evidence ? evidence.slice(0, 200) : null, sourceRef: null, idemKey: `xlsx:${fileKey}:${r.row}`,
         });
         rowOf.push(r.row);
       });
@@ -185,6 +189,7 @@ export function createCreditImportService(deps: ServiceDeps, credits: CreditLedg
           for (const p of e.details['problems'] as Array<{ index: number; row?: number }>) p.row = rowOf[p.index];
           e.details['sheet'] = true;
         }
+        if (e instanceof AppError && e.details && typeof e.details['index'] === 'number') e.details['row'] = rowOf[e.details['index']];
         throw e;
       }
     },

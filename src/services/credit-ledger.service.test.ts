@@ -208,8 +208,12 @@ describe('registration from a sheet', () => {
     ]);
     const a = await s.creditImports.import(school, tree.S1.id, { name: '九月校本研修.xlsx', data: file });
     const b = await s.creditImports.import(school, tree.S1.id, { name: '九月校本研修.xlsx', data: file });
-    expect([a.created, b.created, b.replayed]).toEqual([2, 0, 2]);
+    const renamed = await s.creditImports.import(school, tree.S1.id, { name: '九月校本研修（副本）.xlsx', data: file });
+    expect([a.created, b.created, b.replayed, renamed.created, renamed.replayed]).toEqual([2, 0, 2, 0, 2]);
     expect(await sumOfEntries(zhang)).toBe(before + 55);
+    // titles keep their full-width punctuation, as typed
+    const titles = (await s.credits.entriesUnder(school, tree.S1.id, cycleId, { limit: 10, offset: 0 }, zhang)).map((e) => e.title);
+    expect(titles).toContain('校本研修：同课异构');
   });
 
   it('reports each bad row by its row number and registers none of the file', async () => {

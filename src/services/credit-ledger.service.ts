@@ -278,12 +278,9 @@ export function createCreditLedgerService(deps: ServiceDeps) {
     async progress(ctx: RequestContext, q: { teacherId?: number; cycleId?: number }, locale: Locale) {
       const { t } = await readableTeacher(ctx, q.teacherId, 'credit.read_progress');
       const cycle = await cycleOf(t.provinceId, q.cycleId);
-      const [rules, entries, verifications, reviews] = await Promise.all([
-        rulesOf(db, cycle), ledger.teacherEntries(t.id, cycle.id),
-        createCreditVerificationRepository(db).teacherResults(t.id, cycle.id), createCreditReviewRepository(db).forTeacher(t.id),
-      ]);
+      const [rules, { entries, verifications, reviews }] = await Promise.all([rulesOf(db, cycle), ledger.progressBundle(t.id, cycle.id)]);
       const p = evaluateProgress(rules, cycle, teacherFacts(t), entries, currentYear(env));
-      return { teacher: t, cycle, rules, progress: p, entries, verifications, reviews: reviews.filter((r) => r.cycleId === cycle.id), explanation: p.lines.map((l) => ({ ...l, text: explainLine(l, locale) })) };
+      return { teacher: t, cycle, rules, progress: p, entries, verifications, reviews, explanation: p.lines.map((l) => ({ ...l, text: explainLine(l, locale) })) };
     },
 
     /** Evaluates without access checks: for certificates and reports that already checked. */

@@ -24,6 +24,44 @@ export interface EntryQuery {
   pageSize?: number;
 }
 
+/** What registering a sheet did: its data rows, the entries made, and rows registered by an earlier upload of the same file. */
+export interface SheetImportResult {
+  rows: number;
+  created: number;
+  replayed: number;
+}
+
+/** Problems of a sheet row found while reading it (`details.problems[]` of ENTRY_INVALID with `details.sheet`). */
+export const SHEET_PROBLEM_CODES = [
+  'required',
+  'teacher_not_found',
+  'name_mismatch',
+  'bad_hours',
+  'bad_date',
+  'unknown_category',
+  'unknown_source',
+] as const;
+export type SheetProblemCode = (typeof SHEET_PROBLEM_CODES)[number];
+
+/** The columns of a registration sheet, by the server's header names. */
+export const SHEET_COLUMNS = ['name', 'idNumber', 'hours', 'date', 'title', 'categories', 'source', 'evidence'] as const;
+export type SheetColumn = (typeof SHEET_COLUMNS)[number];
+
+/**
+ * One problem of a sheet: either found while reading the row (`column` is the sheet's header,
+ * `value` what was typed), or refused by the cycle rules (`field` of the registration, `params`).
+ */
+export interface SheetProblem {
+  /** the row number as Excel shows it */
+  row: number;
+  code: string;
+  column?: string;
+  value?: string;
+  field?: string;
+  index?: number;
+  params?: Record<string, string | number>;
+}
+
 export interface ReviewQuery {
   orgUnitId?: number;
   status?: ReviewStatus;
@@ -68,6 +106,17 @@ export const creditsApi = {
     options: { onProgress?: (percent: number) => void; signal?: AbortSignal } = {},
   ) => apiUpload<EvidenceFile>(`/api/credits/evidence?orgUnitId=${orgUnitId}`, file, options),
   downloadEvidence: (id: number) => apiDownload(`/api/credits/evidence/${id}`),
+  /** The .xlsx registration sheet for a unit, with the current cycle's categories. */
+  downloadImportTemplate: (orgUnitId: number) => apiDownload('/api/credits/entries/template', { query: { orgUnitId } }),
+  /**
+   * Registers every row of an .xlsx or .csv sheet, all or none; the same file again registers
+   * nothing twice. A refusal is ENTRY_INVALID with `details.problems` ({@link SheetProblem}).
+   */
+  importSheet: (
+    orgUnitId: number,
+    file: Blob,
+    options: { onProgress?: (percent: number) => void; signal?: AbortSignal } = {},
+  ) => apiUpload<SheetImportResult>(`/api/credits/entries/import?orgUnitId=${orgUnitId}`, file, options),
   requestReview: (input: { cycleId?: number; topic: string; message: string }) =>
     apiRequest<{ review: CreditReview }>('/api/credits/reviews', { method: 'POST', body: input }),
   reviews: (query: ReviewQuery) => apiRequest<Items<CreditReview>>('/api/credits/reviews', { query: { ...query } }),

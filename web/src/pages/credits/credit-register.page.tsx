@@ -6,6 +6,7 @@ import { OrgUnitPicker } from '../../components/org-unit-picker';
 import { ErrorResult, SectionSpin } from '../../components/page-states';
 import { toPositiveInt, useSearchState } from '../../lib/use-search-state';
 import { useUnitFromSearch } from '../teachers/use-unit-from-search';
+import { CreditImport } from './credit-import';
 import { CycleSelect } from './cycle-select';
 import { EntriesTable } from './entries-table';
 import { RegisterForm } from './register-form';
@@ -13,19 +14,19 @@ import { ReviewsInbox } from './reviews-inbox';
 import { useCycles } from './use-cycles';
 
 const SEARCH_KEYS = ['unit', 'cycle', 'tab'] as const;
-const TABS = ['register', 'entries', 'reviews'] as const;
+const TABS = ['register', 'import', 'entries', 'reviews'] as const;
 type TabKey = (typeof TABS)[number];
 const UNIT_KINDS: readonly OrgUnitKind[] = ['county', 'township', 'school'];
 
 /**
  * 学时登记 (school and county administrators, R-15/R-16): register hours for one teacher or many,
- * the unit's register with reversals, and the teachers' review requests to answer.
+ * or from a sheet, the unit's register with reversals, and the teachers' review requests to answer.
  */
 export default function CreditRegisterPage() {
   const { t } = useTranslation();
   const me = useCurrentUser();
   const [search, setSearch] = useSearchState(SEARCH_KEYS);
-  const { unitId, unitOptions } = useUnitFromSearch(search.unit);
+  const { unitId, unit, unitOptions } = useUnitFromSearch(search.unit);
   const { list, cycles, cycle } = useCycles(toPositiveInt(search.cycle, 0) || undefined);
   const tab: TabKey = TABS.includes(search.tab as TabKey) ? (search.tab as TabKey) : 'register';
 
@@ -59,6 +60,19 @@ export default function CreditRegisterPage() {
         destroyOnHidden
         items={[
           { key: 'register', label: t('creditRegister.tabs.register'), children: <RegisterForm orgUnitId={unitId} cycle={cycle} /> },
+          {
+            key: 'import',
+            label: t('creditRegister.tabs.import'),
+            children: (
+              <CreditImport
+                key={unitId}
+                orgUnitId={unitId}
+                unit={unit}
+                cycle={cycle}
+                onShowEntries={() => setSearch({ tab: 'entries' })}
+              />
+            ),
+          },
           {
             key: 'entries',
             label: t('creditRegister.tabs.entries'),

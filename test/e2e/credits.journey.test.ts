@@ -1,0 +1,283 @@
+import fs from 'node:fs';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import ExcelJS from '../../src/services/excel.js';
+import { launchChromium, STEP_TIMEOUT, submitLogin, textOf, visible } from '../support/browser.js';
+import {
+  changePassword, cleanUp, freePort, login, makeDataDir, oneTimePassword, spawnServer, stopServer, waitHealthy,
+  type HttpSession, type ServerProcess,
+} from '../support/server-process.js';
+
+/**
+ * Browser journey through the credit ledger against the real server process with its demo data
+ * (built web UI in web/dist): the school registers hours for 赵雪 by hand and from a sheet (the same
+ * sheet twice registers nothing twice); 赵雪 sees them on a phone, taps an explanation line and asks
+ * for a review; the school issues a certificate, whose PDF the teacher downloads and whose public
+ * verification page shows it valid with the name masked.
+ */
+
+const PASSWORD = 'Credits-journey-2468';
+const TEACHER_NAME = '赵雪';
+/** the picker's option of 赵雪 ("赵雪 · 学校"), not of a 赵雪梅 */
+const TEACHER_OPTION = new RegExp(`^${TEACHER_NAME} · `);
+const HAND_TITLE = '校本研修：同课异构听评课';
+// (the sheet's text is folded to half-width, so these titles keep to characters without a half-width form)
+const SHEET_TITLES = ['作业设计专题校本研修', '师德专题报告会'];
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const PHONE = { viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true } as const;
+
+const dataDir = makeDataDir('peixun-credits-journey-');
+let server: ServerProcess | undefined;
+let browser: Browser | undefined;
+let baseUrl = '';
+let school: HttpSession;
+let teacher: HttpSession;
+
+async function api<T>(s: HttpSession | null, method: 'GET' | 'POST', url: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${baseUrl}${url}`, {
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: {
+      accept: 'application/json',
+      ...(s ? { cookie: s.cookie, 'x-csrf-token': s.csrf } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    signal: AbortSignal.timeout(STEP_TIMEOUT),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text}`);
+  return JSON.parse(text) as T;
+}
+
+beforeAll(async () => {
+  const port = await freePort();
+  baseUrl = `http://127.0.0.1:${port}`;
+  server = spawnServer(dataDir, port);
+  const [otpLine] = await Promise.all([server.waitFor(/One-time password[^\n]*\n/, 90_000), waitHealthy(server, 90_000)]);
+  const otp = oneTimePassword(otpLine[0])!;
+  // the demo accounts must change their one-time password first: done here through the API
+  const sessionOf = async (username: string) => {
+    const first = await login(port, username, otp);
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(await changePassword(port, first.session!, otp, PASSWORD)).toBe(204);
+    return (await login(port, username, PASSWORD)).session!;
+  };
+  [school, teacher, browser] = await Promise.all([sessionOf('demo-school'), sessionOf('demo-teacher'), launchChromium()]);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (server) await stopServer(server, 10_000).catch(() => undefined);
+  await cleanUp([dataDir]);
+}, 60_000);
+
+/** Page code runs in the browser; this file is type-checked without DOM types. */
+async function fitsWidth(page: Page): Promise<boolean> {
+  const r = await page.evaluate<{ scrollWidth: number; viewport: number }>(
+    '({ scrollWidth: document.documentElement.scrollWidth, viewport: window.innerWidth })',
+  );
+  return r.scrollWidth <= r.viewport;
+}
+
+async function newContext(options: Parameters<Browser['newContext']>[0]): Promise<BrowserContext> {
+  // the product's "today" is China Standard Time; the date pickers agree with it
+  return browser!.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...options });
+}
+
+async function logIn(page: Page, username: string): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await submitLogin(page, username, PASSWORD);
+}
+
+/** A registration sheet with the template's header row. */
+async function sheet(rows: Array<Array<string | number>>): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('学时登记');
+  ws.addRow(['姓名', '证件号码', '学时', '日期', '培训内容', '类别', '来源', '佐证材料']);
+  for (const row of rows) ws.addRow(row);
+  ws.getColumn(2).numFmt = '@';
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+async function upload(page: Page, name: string, buffer: Buffer): Promise<void> {
+  await page.getByTestId('credit-import').locator('input[type=file]').setInputFiles({ name, mimeType: XLSX, buffer });
+}
+
+test('hours registered by hand and from a sheet reach the teacher, the certificate and its public check', async () => {
+  // today as the product sees it (China Standard Time)
+  const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const me = await api<{ user: { orgUnit: { id: number; name: string } } }>(school, 'GET', '/api/auth/me');
+  const found = await api<{ items: Array<{ id: number; name: string }> }>(school, 'GET', `/api/teachers?orgUnitId=${me.user.orgUnit.id}&q=${encodeURIComponent(TEACHER_NAME)}`);
+  const zhao = found.items.filter((x) => x.name === TEACHER_NAME);
+  expect(zhao).toHaveLength(1);
+  const { idNumber } = await api<{ idNumber: string }>(school, 'POST', `/api/teachers/${zhao[0]!.id}/unmask`);
+  const before = await api<{ counted: number; entries: unknown[] }>(teacher, 'GET', '/api/credits/progress');
+
+  const admin = await newContext({ viewport: { width: 1280, height: 800 } });
+  const phone = await newContext(PHONE);
+  try {
+    // ---- (a) the school registers 2.5 hours of school-based training for 赵雪, dated today
+    const page = await admin.newPage();
+    await logIn(page, 'demo-school');
+    await page.waitForURL(/\/org(\/\d+)?$/, { timeout: STEP_TIMEOUT });
+    await (await visible(page.getByTestId('nav-credit-register'))).click();
+    await page.waitForURL(/\/credits\/register/, { timeout: STEP_TIMEOUT });
+    const teachers = await visible(page.getByTestId('register-teachers'));
+    await teachers.click();
+    await page.keyboard.type(TEACHER_NAME);
+    await (await visible(page.locator('.ant-select-dropdown .ant-select-item-option', { hasText: TEACHER_OPTION }))).click();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('register-hours').fill('2.5');
+    await page.getByTestId('register-date').click();
+    await (await visible(page.locator('.ant-picker-dropdown .ant-picker-now-btn'))).click();
+    await expect.poll(() => page.getByTestId('register-date').inputValue(), { timeout: STEP_TIMEOUT }).toBe(today);
+    expect(await textOf(page.getByTestId('register-source'))).toContain('校本研修');
+    await page.getByTestId('register-title').fill(HAND_TITLE);
+    await page.getByTestId('register-submit').click();
+    await visible(page.locator('.ant-message', { hasText: '已登记 1 条' }));
+
+    // it is in the register list
+    await page.getByRole('tab', { name: '登记记录' }).click();
+    const handRow = await visible(page.getByTestId('entries-table').locator('tbody tr', { hasText: HAND_TITLE }));
+    expect(await handRow.innerText()).toContain(TEACHER_NAME);
+    expect(await handRow.innerText()).toContain('2.5');
+
+    // ---- the sheet tab: a sheet with mistakes is refused with its problems by row and column
+    await page.getByRole('tab', { name: '表格导入' }).click();
+    await visible(page.getByTestId('credit-import-template'));
+    const bad = await sheet([
+      ['赵雪雪', idNumber, 1, today, SHEET_TITLES[0]!, '', '校本研修', ''],
+      [TEACHER_NAME, idNumber, 'abc', today, SHEET_TITLES[1]!, '师德', '校本研修', ''],
+    ]);
+    await upload(page, '登记表-有误.xlsx', bad);
+    const problems = await visible(page.getByTestId('credit-import-problems-table'));
+    const problemRows = problems.locator('tbody tr');
+    await expect.poll(() => problemRows.count(), { timeout: STEP_TIMEOUT }).toBe(2);
+    expect((await problemRows.nth(0).innerText()).replace(/\s+/g, ' ')).toMatch(/^2 姓名 赵雪雪 姓名与名册中该证件号码的姓名不一致/);
+    expect((await problemRows.nth(1).innerText()).replace(/\s+/g, ' ')).toMatch(/^3 学时 abc 学时须为大于 0 的数字/);
+    expect(await textOf(page.getByTestId('credit-import-problems'))).toContain('本文件未登记任何记录');
+
+    // the corrected sheet is registered whole
+    const good = await sheet([
+      [TEACHER_NAME, idNumber, 1.5, today, SHEET_TITLES[0]!, '', '校本研修', '教研活动记录第 3 页'],
+      [TEACHER_NAME, idNumber, 3, today, SHEET_TITLES[1]!, '师德', '校本研修', ''],
+    ]);
+    // held at the server's door, the upload shows its progress bar until the answer comes
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    await page.route('**/api/credits/entries/import?**', async (route) => { await held; await route.continue(); });
+    await upload(page, '学时登记表.xlsx', good);
+    expect(await textOf(page.getByTestId('credit-import-progress'))).toContain('学时登记表.xlsx');
+    await visible(page.getByTestId('credit-import-progress').locator('.ant-progress'));
+    release();
+    expect(await textOf(page.getByTestId('credit-import-done-title'))).toBe('已登记 2 行');
+    await page.unroute('**/api/credits/entries/import?**');
+    expect(await page.getByTestId('credit-import-progress').count()).toBe(0);
+    expect(await textOf(page.getByTestId('credit-import-rows'))).toBe('2');
+    expect(await textOf(page.getByTestId('credit-import-created'))).toBe('2');
+    expect(await textOf(page.getByTestId('credit-import-replayed'))).toBe('0');
+
+    // the same file again registers nothing twice
+    await page.getByTestId('credit-import-another').click();
+    await upload(page, '学时登记表.xlsx', good);
+    expect(await textOf(page.getByTestId('credit-import-done-title'))).toBe('该文件此前已登记，本次没有重复登记');
+    expect(await textOf(page.getByTestId('credit-import-created'))).toBe('0');
+    expect(await textOf(page.getByTestId('credit-import-replayed'))).toBe('2');
+
+    // the register shows each sheet row once
+    await page.getByTestId('credit-import-to-entries').click();
+    const entries = await visible(page.getByTestId('entries-table'));
+    for (const title of SHEET_TITLES) {
+      await visible(entries.locator('tbody tr', { hasText: title }).first());
+      expect(await entries.locator('tbody tr', { hasText: title }).count()).toBe(1);
+    }
+
+    // ---- (b) 赵雪 on a phone: the new hours in the total and the list, an explanation line, a review request
+    const added = 25 + 15 + 30;
+    const mobile = await phone.newPage();
+    await logIn(mobile, 'demo-teacher');
+    await mobile.waitForURL(/\/me\/teacher$/, { timeout: STEP_TIMEOUT });
+    await mobile.getByTestId('nav-drawer-open').click();
+    await (await visible(mobile.getByTestId('nav-my-credits'))).click();
+    await mobile.waitForURL(/\/me\/credits$/, { timeout: STEP_TIMEOUT });
+    const counted = (before.counted + added) / 10;
+    expect(await textOf(mobile.getByTestId('my-credits-counted'))).toBe(String(counted));
+    const list = await visible(mobile.getByTestId('my-credits-entries'));
+    expect(await list.innerText()).toContain(`登记记录（${before.entries.length + 3}）`);
+    for (const [title, hours] of [[HAND_TITLE, '2.5'], [SHEET_TITLES[0]!, '1.5'], [SHEET_TITLES[1]!, '3']] as const) {
+      const item = list.getByTestId('my-credits-entry').filter({ hasText: title });
+      expect(await item.count()).toBe(1);
+      expect(await item.innerText()).toContain(hours);
+    }
+    expect(await fitsWidth(mobile)).toBe(true);
+
+    // a tap on an explanation line marks the entries it counts
+    const line = await visible(mobile.getByTestId('explanation-line').locator('button').first());
+    await line.tap();
+    await expect.poll(() => line.getAttribute('aria-pressed'), { timeout: STEP_TIMEOUT }).toBe('true');
+    await visible(mobile.locator('[data-testid="my-credits-entry"].entry-highlight').first());
+
+    // a review request
+    const review = await visible(mobile.getByTestId('review-request'));
+    await review.scrollIntoViewIfNeeded();
+    await mobile.getByTestId('review-topic').locator('input').fill('学时缺失');
+    await mobile.getByTestId('review-message').fill('10 月 12 日的区级教研活动 3 学时没有登记');
+    await mobile.getByTestId('review-submit').tap();
+    const sent = await visible(mobile.getByTestId('my-review').filter({ hasText: '区级教研活动' }));
+    expect(await sent.innerText()).toContain('待答复');
+    expect(await fitsWidth(mobile)).toBe(true);
+
+    // ---- (c) the school issues 赵雪's certificate of the cycle
+    await page.getByTestId('nav-certificates').click();
+    await page.waitForURL(/\/certificates/, { timeout: STEP_TIMEOUT });
+    await (await visible(page.getByTestId('certificate-issue'))).click();
+    const modal = await visible(page.getByTestId('certificate-issue-modal').locator('.ant-modal'));
+    await modal.getByTestId('register-teachers').click();
+    await page.keyboard.type(TEACHER_NAME);
+    await (await visible(page.locator('.ant-select-dropdown .ant-select-item-option', { hasText: TEACHER_OPTION }))).click();
+    // close the drop-down (Escape could close the dialog too)
+    await modal.locator('.ant-modal-title').click();
+    await modal.locator('.ant-modal-footer .ant-btn-primary').click();
+    const issued = await textOf(page.locator('.ant-message', { hasText: `已为 ${TEACHER_NAME} 签发证书` }));
+    const code = /证书\s*([A-Z0-9]{14})/.exec(issued)?.[1] ?? '';
+    expect(code, issued).not.toBe('');
+    const certRow = await visible(page.getByTestId('certificates-table').locator('tbody tr', { hasText: code }));
+    expect(await certRow.innerText()).toContain(TEACHER_NAME);
+    expect(await certRow.innerText()).toContain('有效');
+
+    // the teacher downloads it as a PDF
+    await mobile.reload();
+    const cert = await visible(mobile.getByTestId('my-certificate').filter({ hasText: code }));
+    const [response, download] = await Promise.all([
+      mobile.waitForResponse((r) => r.url().endsWith('/pdf'), { timeout: STEP_TIMEOUT }),
+      mobile.waitForEvent('download', { timeout: STEP_TIMEOUT }),
+      cert.getByTestId('my-certificate-pdf').tap(),
+    ]);
+    expect(response.status()).toBe(200);
+    expect(response.headers()['content-type']).toBe('application/pdf');
+    // the file the phone saved is a PDF
+    expect(download.suggestedFilename()).toMatch(/\.pdf$/);
+    const saved = fs.readFileSync((await download.path())!);
+    expect(saved.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(saved.length).toBeGreaterThan(10_000);
+
+    // anyone can check it, without a session: valid, name masked
+    const anonymous = await newContext(PHONE);
+    try {
+      const check = await anonymous.newPage();
+      const res = await check.goto(`${baseUrl}/verify/${code}`);
+      expect(res?.status()).toBe(200);
+      expect(await textOf(check.locator('.status'))).toBe('证书有效');
+      const body = await textOf(check.locator('main'));
+      expect(body).toContain('赵*');
+      expect(body).not.toContain(TEACHER_NAME);
+      expect(body).toContain(code);
+      expect(await fitsWidth(check)).toBe(true);
+    } finally {
+      await anonymous.close();
+    }
+  } finally {
+    await phone.close();
+    await admin.close();
+  }
+}, 90_000);
