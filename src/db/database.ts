@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Env } from '../config/env.js';
 import { startEmbeddedPostgres, type EmbeddedCluster } from './embedded-postgres.js';
@@ -37,8 +37,23 @@ export function createPool(connectionString: string, max = 20, applicationName =
   return pool;
 }
 
+const pools = new WeakMap<object, pg.Pool>();
+
 export function createKysely(pool: pg.Pool): Database {
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
+  return db;
+}
+
+/**
+ * Runs a query as a named prepared statement: PostgreSQL parses and plans it once per connection
+ * instead of on every call. For the few hot reads whose plan does not depend on the values (equality
+ * on keys); a transaction, or a database not made by `createKysely`, runs it unnamed.
+ */
+export async function queryPrepared<R>(db: Kysely<DB>, name: string, text: string, values: unknown[]): Promise<R[]> {
+  const pool = pools.get(db);
+  if (!pool) return (await db.executeQuery<R>(CompiledQuery.raw(text, values))).rows;
+  return (await pool.query({ name, text, values })).rows as R[];
 }
 
 async function ensureDatabase(cluster: EmbeddedCluster, name: string): Promise<void> {

@@ -4,7 +4,9 @@ import type { CycleRules, SourceType } from '../domain/cycle-rules.js';
 import { flagsOf, type LedgerEntry, type ProgressStatus, type TeacherFacts } from '../domain/credit-progress.js';
 import type { Stage } from '../domain/org-tree.js';
 import type { Gender } from '../domain/teacher.js';
-import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
+import { queryPrepared } from '../db/database.js';
+import { selectTeachers, type TeacherRow } from './teacher.repository.js';
 import { selectReviews, type ReviewRow } from './credit-review.repository.js';
 import { selectTeacherResults, type TeacherYearResult } from './credit-verification.repository.js';
 import { escapeLike } from './org-unit.repository.js';
@@ -248,20 +250,23 @@ export function createCreditLedgerRepository(db: Q) {
     },
 
     /**
-     * Everything a progress page shows besides the teacher, in one round trip: the teacher's
-     * entries of the cycle, their yearly verification results and their review requests.
+     * Everything a progress page shows, in one prepared statement: the teacher (by id, or by the
+     * account of a teacher looking at their own), their entries of the cycle, their yearly
+     * verification results and their review requests.
      */
-    async progressBundle(teacherId: number, cycleId: number): Promise<{ entries: EntryRow[]; verifications: TeacherYearResult[]; reviews: ReviewRow[] }> {
-      const r = await db.selectNoFrom([
-        jsonArrayFrom(entryQuery(db).where('e.teacher_id', '=', teacherId).where('e.cycle_id', '=', cycleId).orderBy('e.occurred_on').orderBy('e.id')).as('entries'),
-        jsonArrayFrom(selectTeacherResults(db, teacherId, cycleId)).as('verifications'),
-        jsonArrayFrom(selectReviews(db).where('r.teacher_id', '=', teacherId).where('r.cycle_id', '=', cycleId).orderBy('r.id', 'desc').limit(50)).as('reviews'),
-      ]).executeTakeFirstOrThrow();
+    async progressSnapshot(ref: TeacherRef, cycleId: number): Promise<ProgressSnapshot> {
+      const by = 'userId' in ref ? 'user' : 'id';
+      const compiled = (PROGRESS_SQL[by] ??= compileWithSlots(progressQuery(db, by, SLOT_TEACHER, SLOT_CYCLE)));
+      const values = compiled.slots.map((v) => (v === SLOT_TEACHER ? ('userId' in ref ? ref.userId : ref.teacherId) : v === SLOT_CYCLE ? cycleId : v));
+      const [r] = await queryPrepared<{ teacher: Record<string, unknown> | null; entries: unknown[]; verifications: unknown[]; reviews: unknown[] }>(db, `progress_by_${by}`, compiled.text, values);
       // JSON carries timestamps as text
+      const at = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
+      const t = r?.teacher;
       return {
-        entries: (r.entries as unknown as Array<EntryRow & { createdAt: string }>).map((e) => ({ ...e, createdAt: new Date(e.createdAt) })),
-        verifications: r.verifications as unknown as TeacherYearResult[],
-        reviews: (r.reviews as unknown as Array<ReviewRow & { createdAt: string; answeredAt: string | null }>).map((x) => ({ ...x, createdAt: new Date(x.createdAt), answeredAt: x.answeredAt === null ? null : new Date(x.answeredAt) })),
+        teacher: t ? ({ ...t, createdAt: at(t['createdAt']), updatedAt: at(t['updatedAt']) } as unknown as TeacherRow) : undefined,
+        entries: (r?.entries ?? []).map((e) => ({ ...(e as EntryRow), createdAt: at((e as { createdAt: string }).createdAt)! })),
+        verifications: (r?.verifications ?? []) as TeacherYearResult[],
+        reviews: (r?.reviews ?? []).map((x) => ({ ...(x as ReviewRow), createdAt: at((x as { createdAt: string }).createdAt)!, answeredAt: at((x as { answeredAt: string | null }).answeredAt) })),
       };
     },
 
@@ -340,6 +345,36 @@ export function createCreditLedgerRepository(db: Q) {
       return rows.map((r) => r.id);
     },
   };
+}
+
+export type TeacherRef = { teacherId: number } | { userId: number };
+
+export interface ProgressSnapshot {
+  teacher: TeacherRow | undefined;
+  entries: EntryRow[];
+  verifications: TeacherYearResult[];
+  reviews: ReviewRow[];
+}
+
+/** Stand-ins for the values of a query compiled once: never ids of real rows. */
+const SLOT_TEACHER = -727_001;
+const SLOT_CYCLE = -727_002;
+const PROGRESS_SQL: Partial<Record<'id' | 'user', { text: string; slots: unknown[] }>> = {};
+
+/** Compiles a query built with slot values once; its parameters are then filled in per call. */
+function compileWithSlots(q: { compile(): { sql: string; parameters: readonly unknown[] } }): { text: string; slots: unknown[] } {
+  const c = q.compile();
+  return { text: c.sql, slots: [...c.parameters] };
+}
+
+function progressQuery(db: Q, by: 'id' | 'user', teacherRef: number, cycleId: number) {
+  return db.with('me', (qb) => qb.selectFrom('teacher').select('id').where(by === 'id' ? 'id' : 'user_id', '=', teacherRef))
+    .selectNoFrom([
+      jsonObjectFrom(selectTeachers(db).where(sql<boolean>`t.id = (SELECT id FROM me)`)).as('teacher'),
+      jsonArrayFrom(entryQuery(db).where(sql<boolean>`e.teacher_id = (SELECT id FROM me)`).where('e.cycle_id', '=', cycleId).orderBy('e.occurred_on').orderBy('e.id')).as('entries'),
+      jsonArrayFrom(selectTeacherResults(db, SLOT_TEACHER, cycleId).clearWhere().where(sql<boolean>`i.teacher_id = (SELECT id FROM me)`).where('v.cycle_id', '=', cycleId)).as('verifications'),
+      jsonArrayFrom(selectReviews(db).where(sql<boolean>`r.teacher_id = (SELECT id FROM me)`).where('r.cycle_id', '=', cycleId).orderBy('r.id', 'desc').limit(50)).as('reviews'),
+    ]);
 }
 
 function entryQuery(db: Q) {

@@ -82,7 +82,7 @@ const COLUMNS = [
   't.user_id as userId', 't.created_at as createdAt', 't.updated_at as updatedAt',
 ] as const;
 
-function selectTeachers(db: Q) {
+export function selectTeachers(db: Q) {
   return db.selectFrom('teacher as t').innerJoin('org_unit as o', 'o.id', 't.org_unit_id').select(COLUMNS);
 }
 

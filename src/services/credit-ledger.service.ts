@@ -10,7 +10,7 @@ import { AppError, notFoundDenied } from '../errors/app-error.js';
 import type { Locale } from '../i18n/messages.js';
 import { can, type Actor } from '../policies/access.policy.js';
 import { createCreditEvidenceRepository, type EvidenceRow } from '../repositories/credit-evidence.repository.js';
-import { createCreditLedgerRepository, type CycleRow, type EntryRow, type NewEntry } from '../repositories/credit-ledger.repository.js';
+import { createCreditLedgerRepository, type CycleRow, type EntryRow, type NewEntry, type TeacherRef } from '../repositories/credit-ledger.repository.js';
 import { createCreditReviewRepository, type ReviewRow } from '../repositories/credit-review.repository.js';
 import { createCreditVerificationRepository } from '../repositories/credit-verification.repository.js';
 import { createTeacherRepository, type TeacherRow } from '../repositories/teacher.repository.js';
@@ -101,18 +101,25 @@ export function createCreditLedgerService(deps: ServiceDeps) {
   }
 
   /** A teacher the actor may read the ledger of: themselves, or one of their subtree for an admin. */
-  async function readableTeacher(ctx: RequestContext, teacherId: number | undefined, action: string): Promise<{ actor: Actor; t: TeacherRow }> {
+  /**
+   * A teacher the actor may read the ledger of: themselves, or one of their subtree for an admin.
+   * `load` fetches the teacher (and whatever else the caller needs in the same round trip).
+   */
+  async function readableTeacher<X extends { teacher: TeacherRow | undefined }>(ctx: RequestContext, teacherId: number | undefined, action: string, load: (ref: TeacherRef) => Promise<X>): Promise<X & { teacher: TeacherRow }> {
     const actor = requireActor(ctx);
     if (teacherId === undefined || actor.role === 'teacher') {
-      const own = actor.role === 'teacher' ? await teachers.findByUserId(actor.userId) : undefined;
-      if (!own || (teacherId !== undefined && teacherId !== own.id)) return auditRefusal(db, ctx, { action, targetType: 'teacher', targetId: teacherId ?? null }, teacherId === undefined ? new AppError('FORBIDDEN') : notFoundDenied());
-      return { actor, t: own };
+      const own = actor.role === 'teacher' ? await load({ userId: actor.userId }) : undefined;
+      if (!own?.teacher || (teacherId !== undefined && teacherId !== own.teacher.id)) return auditRefusal(db, ctx, { action, targetType: 'teacher', targetId: teacherId ?? null }, teacherId === undefined ? new AppError('FORBIDDEN') : notFoundDenied());
+      return own as X & { teacher: TeacherRow };
     }
-    const t = await teachers.findById(teacherId);
+    const x = await load({ teacherId });
+    const t = x.teacher;
     if (!t) throw new AppError('NOT_FOUND');
     await requireAdminAction(db, ctx, action, 'credit.read', { path: t.orgPath, type: 'teacher', id: t.id, label: t.name });
-    return { actor, t };
+    return x as X & { teacher: TeacherRow };
   }
+
+  const teacherOnly = async (ref: TeacherRef) => ({ teacher: 'userId' in ref ? await teachers.findByUserId(ref.userId) : await teachers.findById(ref.teacherId) });
 
   async function cycleOf(provinceId: number, cycleId: number | undefined): Promise<CycleRow> {
     const c = cycleId !== undefined ? await ledger.cycle(cycleId) : await cycleForYear(provinceId, currentYear(env));
@@ -143,7 +150,7 @@ export function createCreditLedgerService(deps: ServiceDeps) {
     const evidence = new Map((await createCreditEvidenceRepository(db).findMany([...new Set(batch.map((r) => r.evidenceId).filter((x): x is number => typeof x === 'number'))])).map((e) => [e.id, e]));
     const todayIso = today(env);
     const rows: Array<NewEntry & { index: number }> = [];
-    const keysSeen = new Map<string, number>();
+    const keysSeen = new Map<string, { index: number; hash: Buffer }>();
     const cycles = new Map<number, { cycle: CycleRow; rules: CycleRules }>();
     for (let i = 0; i < batch.length; i++) {
       const r = batch[i]!;
@@ -174,10 +181,10 @@ export function createCreditLedgerService(deps: ServiceDeps) {
       const seen = keysSeen.get(idemKey);
       if (seen !== undefined) {
         // the same row twice in one batch is one entry; the same key with other content is a mistake
-        if (!rows.find((x) => x.index === seen)?.contentHash.equals(hash)) problems.push({ index: i, field: 'idemKey', code: 'duplicate_key_in_batch', params: { row: seen } });
+        if (!seen.hash.equals(hash)) problems.push({ index: i, field: 'idemKey', code: 'duplicate_key_in_batch', params: { row: seen.index } });
         continue;
       }
-      keysSeen.set(idemKey, i);
+      keysSeen.set(idemKey, { index: i, hash });
       rows.push({ ...e, index: i, provinceId: t.provinceId, orgUnitId: t.orgUnitId, orgPath: t.orgPath, afterLock: false, idemKey, contentHash: hash, createdBy: actor.userId });
     }
     if (problems.length) {
@@ -213,9 +220,10 @@ export function createCreditLedgerService(deps: ServiceDeps) {
       const created = entries.filter((e) => !e.replayed).length;
       if (created > 0) {
         const year = currentYear(env);
+        const fresh = new Set(entries.filter((e) => !e.replayed).map((e) => e.index));
         for (const { cycle } of cycles.values()) {
-          const touched = [...new Set(rows.filter((r) => r.cycleId === cycle.id && written(entries, r.index)).map((r) => r.teacherId))];
-          for (let i = 0; i < touched.length; i += 5_000) await syncTeachers(trx, cycle, touched.slice(i, i + 5_000), year);
+          const touched = [...new Set(rows.filter((r) => r.cycleId === cycle.id && fresh.has(r.index)).map((r) => r.teacherId))];
+          for (let i = 0; i < touched.length; i += 2_000) await syncTeachers(trx, cycle, touched.slice(i, i + 2_000), year);
         }
       }
       meta.details = { ...meta.details, created, replayed: entries.length - created, entryIds: entries.length <= 20 ? entries.map((e) => e.id) : undefined };
@@ -223,8 +231,6 @@ export function createCreditLedgerService(deps: ServiceDeps) {
       return { created, replayed: entries.length - created, entries };
     }));
   }
-
-  const written = (entries: RegisterResult['entries'], index: number) => entries.some((e) => e.index === index && !e.replayed);
 
   /** Posts the reversal of an entry (the caller checked access and the lock). */
   async function postReversal(trx: Kysely<DB>, entry: EntryRow, reason: string, by: number, afterLock: boolean): Promise<number> {
@@ -276,9 +282,11 @@ export function createCreditLedgerService(deps: ServiceDeps) {
 
     /** A teacher's progress in a cycle (the current one by default), explained line by line. */
     async progress(ctx: RequestContext, q: { teacherId?: number; cycleId?: number }, locale: Locale) {
-      const { t } = await readableTeacher(ctx, q.teacherId, 'credit.read_progress');
-      const cycle = await cycleOf(t.provinceId, q.cycleId);
-      const [rules, { entries, verifications, reviews }] = await Promise.all([rulesOf(db, cycle), ledger.progressBundle(t.id, cycle.id)]);
+      // the actor's province is the teacher's whenever access is granted, so the cycle is known first
+      // and the teacher, entries, verification results and reviews come in one prepared statement
+      const cycle = await cycleOf(requireActor(ctx).provinceId, q.cycleId);
+      const { teacher: t, entries, verifications, reviews } = await readableTeacher(ctx, q.teacherId, 'credit.read_progress', (ref) => ledger.progressSnapshot(ref, cycle.id));
+      const rules = await rulesOf(db, cycle);
       const p = evaluateProgress(rules, cycle, teacherFacts(t), entries, currentYear(env));
       return { teacher: t, cycle, rules, progress: p, entries, verifications, reviews, explanation: p.lines.map((l) => ({ ...l, text: explainLine(l, locale) })) };
     },
@@ -349,7 +357,7 @@ export function createCreditLedgerService(deps: ServiceDeps) {
     // ------------------------------------------------------------------ review requests (PIPL Art. 24)
 
     async requestReview(ctx: RequestContext, input: { cycleId?: number; topic: string; message: string }): Promise<ReviewRow> {
-      const { t } = await readableTeacher(ctx, undefined, 'credit.request_review');
+      const { teacher: t } = await readableTeacher(ctx, undefined, 'credit.request_review', teacherOnly);
       const cycle = await cycleOf(t.provinceId, input.cycleId);
       const id = await auditedWrite(db, ctx, { action: 'credit.request_review', targetType: 'teacher', targetId: t.id, targetPath: t.orgPath, targetLabel: t.name, details: { topic: input.topic } }, async (trx) =>
         createCreditReviewRepository(trx).insert({ provinceId: t.provinceId, teacherId: t.id, orgPath: t.orgPath, cycleId: cycle.id, topic: input.topic, message: input.message }));

@@ -97,6 +97,6 @@ export async function syncTeachersAllCycles(trx: Kysely<DB>, provinceId: number,
   if (teacherIds.length === 0) return;
   const cycles = await createCreditLedgerRepository(trx).cycles(provinceId);
   for (const c of cycles) {
-    for (let i = 0; i < teacherIds.length; i += 5_000) await syncTeachers(trx, c, teacherIds.slice(i, i + 5_000), asOfYear);
+    for (let i = 0; i < teacherIds.length; i += 2_000) await syncTeachers(trx, c, teacherIds.slice(i, i + 2_000), asOfYear);
   }
 }
