@@ -583,14 +583,14 @@ async function progressPhase(c: PhaseContext): Promise<PhaseFigures> {
   // the same use case in this process, one call at a time (no HTTP, no contention), and its SQL statements
   const services = createServices({ db: c.db, env: c.env });
   const ctx: RequestContext = { actor: await actorOf(c.db, 'bench-county'), ip: '127.0.0.1', userAgent: 'ledger-bench', via: 'http' };
-  for (let i = 0; i < 20; i++) await services.credits.progress(ctx, { teacherId: pick() }, 'zh-CN');
+  for (let i = 0; i < 20; i++) await services.credits.progress(ctx, { teacherId: pick() });
   c.queries.count = 0;
-  const serviceMs = await sequential(300, async () => { await services.credits.progress(ctx, { teacherId: pick() }, 'zh-CN'); });
+  const serviceMs = await sequential(300, async () => { await services.credits.progress(ctx, { teacherId: pick() }); });
   const statements = c.queries.count / 300;
   say(`  progress service alone (in the bench process, sequential): p50 ${round(median(serviceMs), 2)} ms, p95 ${round(percentile(serviceMs, 95), 2)} ms, ${round(statements, 1)} SQL statements per call`);
   // the statements of one call, each with PostgreSQL's planning and execution time
   c.queries.recording = [];
-  await services.credits.progress(ctx, { teacherId: pick() }, 'zh-CN');
+  await services.credits.progress(ctx, { teacherId: pick() });
   const recorded = c.queries.recording;
   c.queries.recording = null;
   const plans: Array<{ statement: string; planning_ms: number; execution_ms: number }> = [];

@@ -9,6 +9,7 @@ import type { OrgUnitRow } from '../repositories/org-unit.repository.js';
 import type { RequestContext } from './context.js';
 import { checkLedger } from './ledger-maintenance.js';
 import { createServices, type Services } from './services.js';
+import { explainLine } from '../domain/credit-progress.js';
 import ExcelJS from './excel.js';
 import { personalDataCipher } from './personal-data.js';
 import { createTeacherRepository } from '../repositories/teacher.repository.js';
@@ -128,21 +129,22 @@ describe('registering hours', () => {
 
 describe('progress that explains itself', () => {
   it('shows the teacher their own totals, the minima that apply and why, and lines traced to entries', async () => {
-    const r = await s.credits.progress(teacherCtx, {}, 'zh-CN');
+    const r = await s.credits.progress(teacherCtx, {});
+    const zh = r.progress.lines.map((l) => ({ key: l.key, text: explainLine(l, 'zh-CN') }));
     expect(r.teacher.id).toBe(zhang);
     expect(r.progress.counted).toBe(await sumOfEntries(zhang));
     const eduTech = r.progress.minima.find((m) => m.id === 'edu_tech_50')!;
     expect(eduTech).toMatchObject({ applies: true, counted: 125, met: false });
-    expect(r.explanation.find((l) => l.key === 'total.counted')!.text).toContain('60.5');
-    expect(r.explanation.some((l) => l.key === 'minimum.applies_condition' && l.text.includes('未满 55 周岁'))).toBe(true);
-    const li_ = await s.credits.progress(school, { teacherId: li }, 'en');
+    expect(zh.find((l) => l.key === 'total.counted')!.text).toContain('60.5');
+    expect(zh.some((l) => l.key === 'minimum.applies_condition' && l.text.includes('未满 55 周岁'))).toBe(true);
+    const li_ = await s.credits.progress(school, { teacherId: li });
     expect(li_.progress.minima.find((m) => m.id === 'edu_tech_50')).toMatchObject({ applies: false });
-    expect(li_.explanation.some((l) => l.text.startsWith('Does not apply'))).toBe(true);
+    expect(li_.progress.lines.some((l) => explainLine(l, 'en').startsWith('Does not apply'))).toBe(true);
   });
 
   it('refuses a teacher another teacher\'s progress, and an admin a teacher outside their area', async () => {
-    expect(await codeOf(s.credits.progress(teacherCtx, { teacherId: li }, 'zh-CN'))).toBe('NOT_FOUND');
-    expect(await codeOf(s.credits.progress(otherSchool, { teacherId: li }, 'zh-CN'))).toBe('NOT_FOUND');
+    expect(await codeOf(s.credits.progress(teacherCtx, { teacherId: li }))).toBe('NOT_FOUND');
+    expect(await codeOf(s.credits.progress(otherSchool, { teacherId: li }))).toBe('NOT_FOUND');
   });
 
   it('a teacher\'s request for a human review reaches the school admin, who answers it', async () => {
@@ -157,11 +159,11 @@ describe('progress that explains itself', () => {
 
 describe('reversal and annual verification', () => {
   it('a reversal cancels an entry and restores the previous total; reversing twice is refused', async () => {
-    const before = (await s.credits.progress(school, { teacherId: li }, 'zh-CN')).progress.counted;
+    const before = (await s.credits.progress(school, { teacherId: li })).progress.counted;
     const { entries } = await s.credits.register(school, [{ teacherId: li, hours: 35, occurredOn: '2027-05-05', title: '误登记', categories: [] }]);
     const r = await s.credits.reverse(school, entries[0]!.id, '重复登记');
     expect(r.reversalId).not.toBeNull();
-    expect((await s.credits.progress(school, { teacherId: li }, 'zh-CN')).progress.counted).toBe(before);
+    expect((await s.credits.progress(school, { teacherId: li })).progress.counted).toBe(before);
     expect(await codeOf(s.credits.reverse(school, entries[0]!.id, '再次'))).toBe('ENTRY_ALREADY_REVERSED');
   });
 

@@ -4,10 +4,9 @@ import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { currentYear, today } from '../config/env.js';
 import type { DB } from '../db/schema.js';
-import { evaluateProgress, explainLine, flagsOf, type Progress, type TeacherFacts } from '../domain/credit-progress.js';
+import { evaluateProgress, flagsOf, type Progress, type TeacherFacts } from '../domain/credit-progress.js';
 import { formatTenths, isIsoDate, type CycleRules, type SourceType } from '../domain/cycle-rules.js';
 import { AppError, notFoundDenied } from '../errors/app-error.js';
-import type { Locale } from '../i18n/messages.js';
 import { can, type Actor } from '../policies/access.policy.js';
 import { createCreditEvidenceRepository, type EvidenceRow } from '../repositories/credit-evidence.repository.js';
 import { createCreditLedgerRepository, type CycleRow, type EntryRow, type NewEntry, type TeacherRef } from '../repositories/credit-ledger.repository.js';
@@ -281,14 +280,14 @@ export function createCreditLedgerService(deps: ServiceDeps) {
     },
 
     /** A teacher's progress in a cycle (the current one by default), explained line by line. */
-    async progress(ctx: RequestContext, q: { teacherId?: number; cycleId?: number }, locale: Locale) {
+    async progress(ctx: RequestContext, q: { teacherId?: number; cycleId?: number }) {
       // the actor's province is the teacher's whenever access is granted, so the cycle is known first
       // and the teacher, entries, verification results and reviews come in one prepared statement
       const cycle = await cycleOf(requireActor(ctx).provinceId, q.cycleId);
       const { teacher: t, entries, verifications, reviews } = await readableTeacher(ctx, q.teacherId, 'credit.read_progress', (ref) => ledger.progressSnapshot(ref, cycle.id));
       const rules = await rulesOf(db, cycle);
       const p = evaluateProgress(rules, cycle, teacherFacts(t), entries, currentYear(env));
-      return { teacher: t, cycle, rules, progress: p, entries, verifications, reviews, explanation: p.lines.map((l) => ({ ...l, text: explainLine(l, locale) })) };
+      return { teacher: t, cycle, rules, progress: p, entries, verifications, reviews };
     },
 
     /** Evaluates without access checks: for certificates and reports that already checked. */

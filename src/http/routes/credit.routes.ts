@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { PROGRESS_STATUSES } from '../../domain/credit-progress.js';
+import { explainLine, PROGRESS_STATUSES } from '../../domain/credit-progress.js';
 import { SOURCE_TYPES, TEACHER_FLAGS, type CycleRules } from '../../domain/cycle-rules.js';
 import { GENDERS } from '../../domain/teacher.js';
 import { pickLocale } from '../../i18n/messages.js';
@@ -71,6 +71,30 @@ const presentEntry = (e: EntryRow & { teacherName?: string }): z.infer<typeof En
   evidenceName: e.evidenceName, reversesId: e.reversesId, reason: e.reason, afterLock: e.afterLock, createdAt: e.createdAt.toISOString(), createdByName: e.createdByName,
 });
 const presentReview = (r: ReviewRow): z.infer<typeof ReviewOut> => ({ ...r, answeredAt: iso(r.answeredAt), createdAt: r.createdAt.toISOString() });
+
+/** A progress page: the engine's outcome with every explanation in the reader's language. */
+function presentProgress(r: Awaited<ReturnType<Services['credits']['progress']>>, locale: 'zh-CN' | 'en') {
+  const p = r.progress;
+  const outcome = new Map(p.entries.map((e) => [e.id, e]));
+  const verdicts = new Map(r.verifications.map((v) => [v.year, v]));
+  return {
+    teacher: { id: r.teacher.id, name: r.teacher.name, orgUnitName: r.teacher.orgUnitName, idNumberMasked: r.teacher.idNumberMasked },
+    cycle: presentCycle({ ...r.cycle, rules: r.rules, current: r.cycle.startYear <= p.asOfYear && p.asOfYear <= r.cycle.endYear }),
+    status: p.status, inScope: p.inScope, required: p.required, raw: p.raw, counted: p.counted, credits: p.credits, expectedByNow: p.expectedByNow, asOfYear: p.asOfYear,
+    years: p.years.map((y) => {
+      const v = verdicts.get(y.year);
+      return { ...y, verification: v?.result ?? null, verificationStatus: v?.status ?? null, exceptionReason: v?.exceptionReason ?? null };
+    }),
+    minima: p.minima.map((m) => ({ id: m.id, name: m.name, category: m.category, required: m.required, counted: m.counted, applies: m.applies, met: m.met, why: explainLine(m.why, locale) })),
+    caps: p.caps,
+    entries: r.entries.map((e) => {
+      const o = outcome.get(e.id);
+      return { ...presentEntry(e), counted: o?.counted ?? 0, cappedBy: o?.cappedBy ?? null, cancelled: o?.cancelled ?? null };
+    }),
+    explanation: p.lines.map((l) => ({ key: l.key, params: l.params, entryIds: l.entryIds, text: explainLine(l, locale) })),
+    reviews: r.reviews.map(presentReview),
+  };
+}
 
 const Registration = z.object({
   teacherId: zBodyId,
@@ -226,22 +250,7 @@ export const creditRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
     },
   }, async (req) => {
     const locale = pickLocale(req.headers['accept-language']);
-    const r = await credits.progress(req.ctx, req.query, locale);
-    const p = r.progress;
-    const outcome = new Map(p.entries.map((e) => [e.id, e]));
-    const verdicts = new Map(r.verifications.map((v) => [v.year, v]));
-    const explain = new Map(r.explanation.map((l) => [l, l.text]));
-    return {
-      teacher: { id: r.teacher.id, name: r.teacher.name, orgUnitName: r.teacher.orgUnitName, idNumberMasked: r.teacher.idNumberMasked },
-      cycle: presentCycle({ ...r.cycle, rules: r.rules, current: r.cycle.startYear <= p.asOfYear && p.asOfYear <= r.cycle.endYear }),
-      status: p.status, inScope: p.inScope, required: p.required, raw: p.raw, counted: p.counted, credits: p.credits, expectedByNow: p.expectedByNow, asOfYear: p.asOfYear,
-      years: p.years.map((y) => ({ ...y, verification: verdicts.get(y.year)?.result ?? null, verificationStatus: verdicts.get(y.year)?.status ?? null, exceptionReason: verdicts.get(y.year)?.exceptionReason ?? null })),
-      minima: p.minima.map((m) => ({ id: m.id, name: m.name, category: m.category, required: m.required, counted: m.counted, applies: m.applies, met: m.met, why: r.explanation.find((l) => l.key === m.why.key && JSON.stringify(l.params) === JSON.stringify(m.why.params))?.text ?? '' })),
-      caps: p.caps,
-      entries: r.entries.map((e) => ({ ...presentEntry(e), counted: outcome.get(e.id)?.counted ?? 0, cappedBy: outcome.get(e.id)?.cappedBy ?? null, cancelled: outcome.get(e.id)?.cancelled ?? null })),
-      explanation: r.explanation.map((l) => ({ key: l.key, params: l.params, entryIds: l.entryIds, text: explain.get(l) ?? l.text })),
-      reviews: r.reviews.map(presentReview),
-    };
+    return presentProgress(await credits.progress(req.ctx, req.query), locale);
   });
 
   // ------------------------------------------------------------------ evidence
