@@ -1,6 +1,6 @@
-import { DownloadOutlined, FileExcelOutlined, InboxOutlined } from '@ant-design/icons';
+import { FileExcelOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Descriptions, Flex, Progress, Result, Space, Table, Typography, Upload } from 'antd';
+import { Alert, App, Button, Descriptions, Flex, Result, Space, Table, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,9 +10,9 @@ import { queryKeys } from '../../api/query-keys';
 import { SOURCE_TYPES, type Cycle, type OrgUnitRef } from '../../api/types';
 import { useCreditWording } from '../../components/credit-labels';
 import { csvBlob } from '../../lib/csv';
+import { SheetUpload } from '../../components/sheet-upload';
 import { useErrorMessage } from '../../lib/error-message';
 
-const ACCEPT = '.xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv';
 /** How many problems the table pages through at a time. */
 const PAGE_SIZE = 10;
 
@@ -333,57 +333,20 @@ export function CreditImport({
         }
         description={t('creditRegister.import.allOrNothing')}
       />
-      <div>
-        <Button icon={<DownloadOutlined />} loading={downloading} onClick={() => void downloadTemplate()} data-testid="credit-import-template">
-          {t('creditRegister.import.downloadTemplate')}
-        </Button>
-        <Typography.Paragraph type="secondary" style={{ margin: '8px 0 0' }}>
-          {t('creditRegister.import.templateHint')}
-        </Typography.Paragraph>
-      </div>
-      <Upload.Dragger
-        accept={ACCEPT}
-        multiple={false}
-        showUploadList={false}
-        disabled={busy}
-        beforeUpload={(file) => {
-          if (/\.xls$/i.test(file.name)) {
-            message.error(t('creditRegister.import.oldExcel'));
-            return Upload.LIST_IGNORE;
-          }
-          if (!/\.(xlsx|csv)$/i.test(file.name)) {
-            message.error(t('creditRegister.import.wrongType'));
-            return Upload.LIST_IGNORE;
-          }
-          void upload(file);
-          return false;
-        }}
-        data-testid="credit-import-upload"
-      >
-        <p className="ant-upload-drag-icon">
-          <InboxOutlined />
-        </p>
-        <p className="ant-upload-text">{t('creditRegister.import.dropHint')}</p>
-        <p className="ant-upload-hint">{t('creditRegister.import.dropSubHint')}</p>
-      </Upload.Dragger>
-
-      {state.phase === 'uploading' && (
-        <div data-testid="credit-import-progress">
-          <Flex justify="space-between" align="center" gap={8} wrap>
-            <Typography.Text>{t('creditRegister.import.uploading', { file: state.fileName })}</Typography.Text>
-            <Button size="small" onClick={() => abort.current?.abort()}>
-              {t('creditRegister.import.cancelUpload')}
-            </Button>
-          </Flex>
-          <Progress percent={state.percent} status="active" />
-        </div>
-      )}
-      {state.phase === 'registering' && (
-        <div data-testid="credit-import-progress">
-          <Typography.Text>{t('creditRegister.import.registering', { file: state.fileName })}</Typography.Text>
-          <Progress percent={100} status="active" showInfo={false} />
-        </div>
-      )}
+      <SheetUpload
+        i18nPrefix="creditRegister.import"
+        workingKey="creditRegister.import.registering"
+        testIdPrefix="credit-import"
+        busy={busy}
+        downloading={downloading}
+        state={
+          state.phase === 'uploading' ? { phase: 'uploading', fileName: state.fileName, percent: state.percent }
+            : state.phase === 'registering' ? { phase: 'working', fileName: state.fileName } : { phase: 'idle' }
+        }
+        onTemplate={() => void downloadTemplate()}
+        onFile={(file) => void upload(file)}
+        onCancel={() => abort.current?.abort()}
+      />
       {state.phase === 'failed' &&
         (isApiError(state.error, 'ENTRY_INVALID') && sheetProblems(state.error).length > 0 ? (
           <ProblemsTable fileName={state.fileName} error={state.error} />

@@ -1,4 +1,4 @@
-import { DownloadOutlined, FileExcelOutlined, InboxOutlined, ReloadOutlined } from '@ant-design/icons';
+import { FileExcelOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
@@ -10,13 +10,11 @@ import {
   Descriptions,
   Flex,
   Form,
-  Progress,
   Result,
   Space,
   Steps,
   Table,
   Typography,
-  Upload,
 } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useMemo, useRef, useState, type ReactNode } from 'react';
@@ -27,6 +25,7 @@ import { queryKeys } from '../../api/query-keys';
 import { teacherImportsApi } from '../../api/teachers.api';
 import type { OrgUnitKind, RosterRowError, TeacherImportReport, TeacherImportTransfer } from '../../api/types';
 import { OrgUnitPicker } from '../../components/org-unit-picker';
+import { SheetUpload } from '../../components/sheet-upload';
 import { ErrorResult, SectionSpin } from '../../components/page-states';
 import { csvBlob } from '../../lib/csv';
 import { useErrorMessage } from '../../lib/error-message';
@@ -36,7 +35,6 @@ import { useRosterWording } from './teacher-labels';
 import { useUnitFromSearch } from './use-unit-from-search';
 
 const SEARCH_KEYS = ['unit', 'import'] as const;
-const ACCEPT = '.xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv';
 /** Units a roster can be imported into (training institutions keep no roster). */
 const IMPORT_KINDS: readonly OrgUnitKind[] = ['province', 'city', 'county', 'township', 'school'];
 /** File-level errors whose server wording carries a number the code alone does not (a limit). */
@@ -148,62 +146,20 @@ function UploadStep({ onChecked }: { onChecked: (report: TeacherImportReport) =>
           />
         </Form.Item>
       </Form>
-      <div>
-        <Button
-          icon={<DownloadOutlined />}
-          loading={downloading}
-          onClick={() => void downloadTemplate()}
-          data-testid="import-template"
-        >
-          {t('teachers.import.downloadTemplate')}
-        </Button>
-        <Typography.Paragraph type="secondary" style={{ margin: '8px 0 0' }}>
-          {t('teachers.import.templateHint')}
-        </Typography.Paragraph>
-      </div>
-      <Upload.Dragger
-        accept={ACCEPT}
-        multiple={false}
-        showUploadList={false}
-        disabled={busy}
-        beforeUpload={(file) => {
-          if (/\.xls$/i.test(file.name)) {
-            message.error(t('teachers.import.oldExcel'));
-            return Upload.LIST_IGNORE;
-          }
-          if (!/\.(xlsx|csv)$/i.test(file.name)) {
-            message.error(t('teachers.import.wrongType'));
-            return Upload.LIST_IGNORE;
-          }
-          void upload(file);
-          return false;
-        }}
-        data-testid="import-upload"
-      >
-        <p className="ant-upload-drag-icon">
-          <InboxOutlined />
-        </p>
-        <p className="ant-upload-text">{t('teachers.import.dropHint')}</p>
-        <p className="ant-upload-hint">{t('teachers.import.dropSubHint')}</p>
-      </Upload.Dragger>
-
-      {state.phase === 'uploading' && (
-        <div data-testid="import-progress">
-          <Flex justify="space-between" align="center" gap={8} wrap>
-            <Typography.Text>{t('teachers.import.uploading', { file: state.fileName })}</Typography.Text>
-            <Button size="small" onClick={() => abort.current?.abort()}>
-              {t('teachers.import.cancelUpload')}
-            </Button>
-          </Flex>
-          <Progress percent={state.percent} status="active" />
-        </div>
-      )}
-      {state.phase === 'checking' && (
-        <div data-testid="import-progress">
-          <Typography.Text>{t('teachers.import.checking', { file: state.fileName })}</Typography.Text>
-          <Progress percent={100} status="active" showInfo={false} />
-        </div>
-      )}
+      <SheetUpload
+        i18nPrefix="teachers.import"
+        workingKey="teachers.import.checking"
+        testIdPrefix="import"
+        busy={busy}
+        downloading={downloading}
+        state={
+          state.phase === 'uploading' ? { phase: 'uploading', fileName: state.fileName, percent: state.percent }
+            : state.phase === 'checking' ? { phase: 'working', fileName: state.fileName } : { phase: 'idle' }
+        }
+        onTemplate={() => void downloadTemplate()}
+        onFile={(file) => void upload(file)}
+        onCancel={() => abort.current?.abort()}
+      />
       {state.phase === 'failed' && <FileError fileName={state.fileName} error={state.error} />}
     </Flex>
   );
