@@ -9,7 +9,7 @@ import { formatTenths, isIsoDate, type CycleRules, type SourceType } from '../do
 import { AppError, notFoundDenied } from '../errors/app-error.js';
 import { can, type Actor } from '../policies/access.policy.js';
 import { createCreditEvidenceRepository, type EvidenceRow } from '../repositories/credit-evidence.repository.js';
-import { createCreditLedgerRepository, type CycleRow, type EntryRow, type NewEntry, type TeacherRef } from '../repositories/credit-ledger.repository.js';
+import { createCreditLedgerRepository, type CycleRow, type EntryRow, type NewEntry, type TeacherFactsRow, type TeacherRef } from '../repositories/credit-ledger.repository.js';
 import { createCreditReviewRepository, type ReviewRow } from '../repositories/credit-review.repository.js';
 import { createCreditVerificationRepository } from '../repositories/credit-verification.repository.js';
 import { createTeacherRepository, type TeacherRow } from '../repositories/teacher.repository.js';
@@ -133,20 +133,16 @@ export function createCreditLedgerService(deps: ServiceDeps) {
    * Checks a batch against the rules and the actor's scope, then writes it in one transaction:
    * all entries or none. Replays (same key, same content) return the stored entry.
    */
-  async function register(ctx: RequestContext, batch: Registration[], audit: { action: string; details?: Record<string, unknown> }): Promise<RegisterResult> {
-    // trainers and teachers are refused before anything is looked up
-    const actor = await requireRegistryRole(db, ctx, audit.action);
+  type PreparedBatch = { ids: number[]; rows: Array<NewEntry & { index: number }>; cycles: Map<number, { cycle: CycleRow; rules: CycleRules }>; problems: RegistrationProblem[] };
+
+  /**
+   * Checks a batch against the rules of its cycles (no access checks: the caller did them) and
+   * turns it into ledger rows. `evidenceVisible` says whether an evidence file may be referenced.
+   */
+  async function prepare(q: Kysely<DB>, batch: Registration[], createdBy: number | null, facts: Map<number, TeacherFactsRow>, evidenceVisible: (path: string) => boolean): Promise<PreparedBatch> {
     const ids = [...new Set(batch.map((r) => r.teacherId))];
-    const facts = new Map((await ledger.teacherFacts(ids)).map((t) => [t.id, t]));
-    // scope first: a teacher outside the subtree is "not found", exactly like a missing one
-    for (const id of ids) {
-      const t = facts.get(id);
-      if (t && !can(actor, 'org.read', { path: t.orgPath })) return auditRefusal(db, ctx, { action: audit.action, targetType: 'teacher', targetId: id }, notFoundDenied());
-    }
-    const first = facts.get(ids[0]!);
-    await requireAdminAction(db, ctx, audit.action, 'credit.register', { path: first?.orgPath ?? actor.orgPath, type: 'teacher', id: ids[0] ?? 0, label: first?.name });
     const problems: RegistrationProblem[] = [];
-    const evidence = new Map((await createCreditEvidenceRepository(db).findMany([...new Set(batch.map((r) => r.evidenceId).filter((x): x is number => typeof x === 'number'))])).map((e) => [e.id, e]));
+    const evidence = new Map((await createCreditEvidenceRepository(q).findMany([...new Set(batch.map((r) => r.evidenceId).filter((x): x is number => typeof x === 'number'))])).map((e) => [e.id, e]));
     const todayIso = today(env);
     const rows: Array<NewEntry & { index: number }> = [];
     const keysSeen = new Map<string, { index: number; hash: Buffer }>();
@@ -160,7 +156,7 @@ export function createCreditLedgerService(deps: ServiceDeps) {
       const year = Number(r.occurredOn.slice(0, 4));
       const cycle = await cycleForYear(t.provinceId, year);
       if (!cycle) { problems.push({ index: i, field: 'occurredOn', code: 'no_cycle', params: { year } }); continue; }
-      if (!cycles.has(cycle.id)) cycles.set(cycle.id, { cycle, rules: await rulesOf(db, cycle) });
+      if (!cycles.has(cycle.id)) cycles.set(cycle.id, { cycle, rules: await rulesOf(q, cycle) });
       const rules = cycles.get(cycle.id)!.rules;
       if (r.hours > rules.maxEntryHours) problems.push({ index: i, field: 'hours', code: 'above_limit', params: { max: formatTenths(rules.maxEntryHours) } });
       const known = new Set(rules.categories.map((c) => c.code));
@@ -168,7 +164,7 @@ export function createCreditLedgerService(deps: ServiceDeps) {
       if (unknown.length) problems.push({ index: i, field: 'categories', code: 'unknown_category', params: { value: unknown.join(',') } });
       if (r.evidenceId != null) {
         const ev = evidence.get(r.evidenceId);
-        if (!ev || !can(actor, 'org.read', { path: ev.orgPath })) problems.push({ index: i, field: 'evidenceId', code: 'evidence_not_found' });
+        if (!ev || !evidenceVisible(ev.orgPath)) problems.push({ index: i, field: 'evidenceId', code: 'evidence_not_found' });
       }
       const e = {
         teacherId: t.id, cycleId: cycle.id, year, hours: r.hours, categories: [...new Set(r.categories)].sort(), sourceType: r.sourceType ?? 'school_activity',
@@ -184,50 +180,78 @@ export function createCreditLedgerService(deps: ServiceDeps) {
         continue;
       }
       keysSeen.set(idemKey, { index: i, hash });
-      rows.push({ ...e, index: i, provinceId: t.provinceId, orgUnitId: t.orgUnitId, orgPath: t.orgPath, afterLock: false, idemKey, contentHash: hash, createdBy: actor.userId });
+      rows.push({ ...e, index: i, provinceId: t.provinceId, orgUnitId: t.orgUnitId, orgPath: t.orgPath, afterLock: false, idemKey, contentHash: hash, createdBy });
     }
-    if (problems.length) {
-      const err = new AppError('ENTRY_INVALID', { details: { problems: problems.slice(0, 1_000), problemCount: problems.length } });
-      return auditRefusal(db, ctx, { action: audit.action, targetType: 'teacher', targetPath: first?.orgPath ?? actor.orgPath, details: { rows: batch.length, problems: problems.length } }, err);
+    return { ids, rows, cycles, problems };
+  }
+
+  /**
+   * Writes a prepared batch in `trx`: the teachers' rows are locked first (so the locked-year check
+   * and the summaries see one state), replays are told from conflicts, summaries follow.
+   */
+  async function write(trx: Kysely<DB>, provinceId: number, { ids, rows, cycles }: PreparedBatch): Promise<RegisterResult> {
+    const repo = createCreditLedgerRepository(trx);
+    const locked = await repo.lockTeacherFacts(ids);
+    const lockedYears = new Set<string>();
+    for (const { cycle } of cycles.values()) {
+      const pairs = rows.filter((r) => r.cycleId === cycle.id).map((r) => ({ orgUnitId: r.orgUnitId, year: r.year }));
+      for (const k of await createCreditVerificationRepository(trx).signedOff(cycle.id, pairs)) lockedYears.add(`${cycle.id}:${k}`);
+    }
+    const inLocked = rows.find((r) => lockedYears.has(`${r.cycleId}:${r.orgUnitId}:${r.year}`));
+    if (inLocked) throw new AppError('YEAR_LOCKED', { params: { year: inLocked.year }, details: { index: inLocked.index } });
+    if (locked.length !== ids.length) throw new AppError('NOT_FOUND');
+    const entries: RegisterResult['entries'] = [];
+    for (let i = 0; i < rows.length; i += 2_000) {
+      const chunk = rows.slice(i, i + 2_000);
+      const written = await repo.insertEntries(chunk.map(({ index: _, ...e }) => e));
+      const missing = chunk.filter((r) => !written.has(r.idemKey));
+      const existing = new Map((await repo.entriesByKeys(provinceId, missing.map((r) => r.idemKey))).map((x) => [x.idemKey, x]));
+      for (const r of chunk) {
+        const id = written.get(r.idemKey);
+        if (id !== undefined) { entries.push({ index: r.index, id, replayed: false }); continue; }
+        const prior = existing.get(r.idemKey);
+        if (!prior || !prior.contentHash.equals(r.contentHash)) throw new AppError('IDEMPOTENCY_KEY_REUSED', { details: { index: r.index, idemKey: r.idemKey } });
+        entries.push({ index: r.index, id: prior.id, replayed: true });
+      }
+    }
+    const created = entries.filter((e) => !e.replayed).length;
+    if (created > 0) {
+      const year = currentYear(env);
+      const fresh = new Set(entries.filter((e) => !e.replayed).map((e) => e.index));
+      for (const { cycle } of cycles.values()) {
+        const touched = [...new Set(rows.filter((r) => r.cycleId === cycle.id && fresh.has(r.index)).map((r) => r.teacherId))];
+        for (let i = 0; i < touched.length; i += 2_000) await syncTeachers(trx, cycle, touched.slice(i, i + 2_000), year);
+      }
+    }
+    entries.sort((a, b) => a.index - b.index);
+    return { created, replayed: entries.length - created, entries };
+  }
+
+  /**
+   * Checks a batch against the rules and the actor's scope, then writes it in one transaction:
+   * all entries or none. Replays (same key, same content) return the stored entry.
+   */
+  async function register(ctx: RequestContext, batch: Registration[], audit: { action: string; details?: Record<string, unknown> }): Promise<RegisterResult> {
+    // trainers and teachers are refused before anything is looked up
+    const actor = await requireRegistryRole(db, ctx, audit.action);
+    const ids = [...new Set(batch.map((r) => r.teacherId))];
+    const facts = new Map((await ledger.teacherFacts(ids)).map((t) => [t.id, t]));
+    // scope first: a teacher outside the subtree is "not found", exactly like a missing one
+    for (const id of ids) {
+      const t = facts.get(id);
+      if (t && !can(actor, 'org.read', { path: t.orgPath })) return auditRefusal(db, ctx, { action: audit.action, targetType: 'teacher', targetId: id }, notFoundDenied());
+    }
+    const first = facts.get(ids[0]!);
+    await requireAdminAction(db, ctx, audit.action, 'credit.register', { path: first?.orgPath ?? actor.orgPath, type: 'teacher', id: ids[0] ?? 0, label: first?.name });
+    const prepared = await prepare(db, batch, actor.userId, facts, (path) => can(actor, 'org.read', { path }));
+    if (prepared.problems.length) {
+      const err = new AppError('ENTRY_INVALID', { details: { problems: prepared.problems.slice(0, 1_000), problemCount: prepared.problems.length } });
+      return auditRefusal(db, ctx, { action: audit.action, targetType: 'teacher', targetPath: first?.orgPath ?? actor.orgPath, details: { rows: batch.length, problems: prepared.problems.length } }, err);
     }
     return withRetry(() => auditedWrite(db, ctx, { action: audit.action, targetType: ids.length === 1 ? 'teacher' : 'org_unit', targetId: ids.length === 1 ? ids[0]! : first?.orgUnitId ?? null, targetPath: first?.orgPath ?? null, targetLabel: ids.length === 1 ? first?.name ?? null : null, details: { rows: batch.length, ...audit.details } }, async (trx, meta) => {
-      const repo = createCreditLedgerRepository(trx);
-      // the teachers' rows are locked first: the locked-year check and the summaries see one state
-      const locked = await repo.lockTeacherFacts(ids);
-      const lockedYears = new Set<string>();
-      for (const { cycle } of cycles.values()) {
-        const pairs = rows.filter((r) => r.cycleId === cycle.id).map((r) => ({ orgUnitId: r.orgUnitId, year: r.year }));
-        for (const k of await createCreditVerificationRepository(trx).signedOff(cycle.id, pairs)) lockedYears.add(`${cycle.id}:${k}`);
-      }
-      const inLocked = rows.find((r) => lockedYears.has(`${r.cycleId}:${r.orgUnitId}:${r.year}`));
-      if (inLocked) throw new AppError('YEAR_LOCKED', { params: { year: inLocked.year }, details: { index: inLocked.index } });
-      if (locked.length !== ids.length) throw new AppError('NOT_FOUND');
-      const entries: RegisterResult['entries'] = [];
-      for (let i = 0; i < rows.length; i += 2_000) {
-        const chunk = rows.slice(i, i + 2_000);
-        const written = await repo.insertEntries(chunk.map(({ index: _, ...e }) => e));
-        const missing = chunk.filter((r) => !written.has(r.idemKey));
-        const existing = new Map((await repo.entriesByKeys(actor.provinceId, missing.map((r) => r.idemKey))).map((x) => [x.idemKey, x]));
-        for (const r of chunk) {
-          const id = written.get(r.idemKey);
-          if (id !== undefined) { entries.push({ index: r.index, id, replayed: false }); continue; }
-          const prior = existing.get(r.idemKey);
-          if (!prior || !prior.contentHash.equals(r.contentHash)) throw new AppError('IDEMPOTENCY_KEY_REUSED', { details: { index: r.index, idemKey: r.idemKey } });
-          entries.push({ index: r.index, id: prior.id, replayed: true });
-        }
-      }
-      const created = entries.filter((e) => !e.replayed).length;
-      if (created > 0) {
-        const year = currentYear(env);
-        const fresh = new Set(entries.filter((e) => !e.replayed).map((e) => e.index));
-        for (const { cycle } of cycles.values()) {
-          const touched = [...new Set(rows.filter((r) => r.cycleId === cycle.id && fresh.has(r.index)).map((r) => r.teacherId))];
-          for (let i = 0; i < touched.length; i += 2_000) await syncTeachers(trx, cycle, touched.slice(i, i + 2_000), year);
-        }
-      }
-      meta.details = { ...meta.details, created, replayed: entries.length - created, entryIds: entries.length <= 20 ? entries.map((e) => e.id) : undefined };
-      entries.sort((a, b) => a.index - b.index);
-      return { created, replayed: entries.length - created, entries };
+      const r = await write(trx, actor.provinceId, prepared);
+      meta.details = { ...meta.details, created: r.created, replayed: r.replayed, entryIds: r.entries.length <= 20 ? r.entries.map((e) => e.id) : undefined };
+      return r;
     }));
   }
 
@@ -251,6 +275,20 @@ export function createCreditLedgerService(deps: ServiceDeps) {
 
   return {
     register: (ctx: RequestContext, batch: Registration[], details?: Record<string, unknown>) => register(ctx, batch, { action: batch.length === 1 ? 'credit.register' : 'credit.register_bulk', details }),
+
+    /**
+     * Posts entries inside the caller's transaction, on the rules alone: for use cases that already
+     * decided who may post (training completion posts the hours of every teacher who completed a
+     * class, whatever their school). Throws ENTRY_INVALID with the problems; replays are returned.
+     */
+    async postInTransaction(trx: Kysely<DB>, ctx: RequestContext, batch: Registration[]): Promise<RegisterResult> {
+      if (batch.length === 0) return { created: 0, replayed: 0, entries: [] };
+      const actor = requireActor(ctx);
+      const facts = new Map((await createCreditLedgerRepository(trx).teacherFacts([...new Set(batch.map((r) => r.teacherId))])).map((t) => [t.id, t]));
+      const prepared = await prepare(trx, batch, actor.userId, facts, () => true);
+      if (prepared.problems.length) throw new AppError('ENTRY_INVALID', { details: { problems: prepared.problems.slice(0, 1_000), problemCount: prepared.problems.length } });
+      return write(trx, actor.provinceId, prepared);
+    },
 
     postReversal,
 
