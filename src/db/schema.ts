@@ -38,6 +38,18 @@ export interface AppUserTable {
   updated_at: Generated<Date>;
 }
 
+export interface AttendanceTable {
+  session_id: number;
+  teacher_id: number;
+  checked_in_at: Date | null;
+  checked_out_at: Date | null;
+  present: boolean;
+  method: string;
+  corrected_by: number | null;
+  reason: string | null;
+  updated_at: Generated<Date>;
+}
+
 export interface AuditLogTable {
   id: Generated<number>;
   at: Generated<Date>;
@@ -54,6 +66,27 @@ export interface AuditLogTable {
   outcome: string;
   error_code: string | null;
   details: Json;
+}
+
+export interface CourseTable {
+  id: Generated<number>;
+  province_id: number;
+  org_unit_id: number;
+  org_path: string;
+  title: string;
+  category: string;
+  module: string;
+  form: string;
+  hours: number;
+  credit_categories: Generated<string[]>;
+  stages: Generated<string[]>;
+  subjects: Generated<string[]>;
+  description: string | null;
+  materials: JsonWithDefault;
+  archived: Generated<boolean>;
+  created_by: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
 }
 
 export interface CreditCertificateTable {
@@ -227,6 +260,25 @@ export interface CreditVerificationItemTable {
   result: string;
 }
 
+export interface EnrolmentTable {
+  id: Generated<number>;
+  class_id: number;
+  teacher_id: number;
+  province_id: number;
+  org_unit_id: number;
+  org_path: string;
+  status: string;
+  source: string;
+  quota_unit_id: number | null;
+  waitlisted_at: Date | null;
+  assessment_passed: boolean | null;
+  outcome: string | null;
+  outcome_reason: string | null;
+  created_by: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 export interface JobTable {
   id: Generated<number>;
   kind: string;
@@ -384,6 +436,72 @@ export interface TeacherPostingTable {
   created_at: Generated<Date>;
 }
 
+export interface TrainingClassTable {
+  id: Generated<number>;
+  project_id: number;
+  province_id: number;
+  org_path: string;
+  name: string;
+  capacity: number;
+  enrolled: Generated<number>;
+  waitlisted: Generated<number>;
+  status: string;
+  closed_at: Date | null;
+  closed_by: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface TrainingClassQuotaTable {
+  class_id: number;
+  org_unit_id: number;
+  org_path: string;
+  quota: number;
+  used: Generated<number>;
+}
+
+export interface TrainingClassTrainerTable {
+  class_id: number;
+  user_id: number;
+}
+
+export interface TrainingProjectTable {
+  id: Generated<number>;
+  province_id: number;
+  org_unit_id: number;
+  org_path: string;
+  level: string;
+  title: string;
+  description: string | null;
+  year: number;
+  status: string;
+  registration_opens: string | null;
+  registration_closes: string | null;
+  eligibility: JsonWithDefault;
+  completion_rule: JsonWithDefault;
+  hours: number;
+  credit_categories: Generated<string[]>;
+  created_by: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface TrainingProjectCourseTable {
+  project_id: number;
+  course_id: number;
+}
+
+export interface TrainingSessionTable {
+  id: Generated<number>;
+  class_id: number;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  place: string | null;
+  online_url: string | null;
+  checkin_opens_at: Timestamp;
+  checkin_closes_at: Timestamp;
+  token_secret: Buffer;
+}
+
 export interface UserSessionTable {
   token_hash: Buffer;
   user_id: number;
@@ -398,7 +516,9 @@ export interface UserSessionTable {
 export interface DB {
   api_token: ApiTokenTable;
   app_user: AppUserTable;
+  attendance: AttendanceTable;
   audit_log: AuditLogTable;
+  course: CourseTable;
   credit_certificate: CreditCertificateTable;
   credit_cycle: CreditCycleTable;
   credit_entry: CreditEntryTable;
@@ -410,6 +530,7 @@ export interface DB {
   credit_teacher_status: CreditTeacherStatusTable;
   credit_verification: CreditVerificationTable;
   credit_verification_item: CreditVerificationItemTable;
+  enrolment: EnrolmentTable;
   job: JobTable;
   org_unit: OrgUnitTable;
   schema_migrations: SchemaMigrationsTable;
@@ -418,5 +539,11 @@ export interface DB {
   teacher_import: TeacherImportTable;
   teacher_import_row: TeacherImportRowTable;
   teacher_posting: TeacherPostingTable;
+  training_class: TrainingClassTable;
+  training_class_quota: TrainingClassQuotaTable;
+  training_class_trainer: TrainingClassTrainerTable;
+  training_project: TrainingProjectTable;
+  training_project_course: TrainingProjectCourseTable;
+  training_session: TrainingSessionTable;
   user_session: UserSessionTable;
 }
