@@ -28,6 +28,10 @@ import { creditReportRoutes } from './routes/credit-report.routes.js';
 import { creditVerificationRoutes } from './routes/credit-verification.routes.js';
 import { creditRoutes } from './routes/credit.routes.js';
 import { verifyPageRoutes } from './routes/verify-page.routes.js';
+import { attendanceRoutes } from './routes/attendance.routes.js';
+import { courseRoutes } from './routes/course.routes.js';
+import { enrolmentRoutes } from './routes/enrolment.routes.js';
+import { trainingRoutes } from './routes/training.routes.js';
 
 export const SESSION_COOKIE = 'peixun_session';
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
@@ -153,6 +157,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(creditVerificationRoutes, { prefix: '/api', services });
   await app.register(certificateRoutes, { prefix: '/api', services });
   await app.register(creditReportRoutes, { prefix: '/api', services });
+  await app.register(courseRoutes, { prefix: '/api', services });
+  await app.register(trainingRoutes, { prefix: '/api', services });
+  await app.register(enrolmentRoutes, { prefix: '/api', services });
+  await app.register(attendanceRoutes, { prefix: '/api', services });
   await app.register(verifyPageRoutes, { services });
   app.get('/api/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
 

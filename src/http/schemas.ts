@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ORG_UNIT_KINDS, ROLES, STAGES } from '../domain/org-tree.js';
+import { isIsoDate } from '../domain/cycle-rules.js';
 import { foldFullWidth, hasForbiddenChars, normaliseText } from '../domain/text.js';
 
 /**
@@ -30,7 +31,13 @@ export const Paging = {
 };
 
 export const zBool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')]);
-export const zDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'invalid' });
+/**
+ * 'YYYY-MM-DD' by shape only, for forms whose use case checks the day itself and reports it with
+ * the other problems of the batch (ledger registrations, cycle rules).
+ */
+export const zDayShape = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'invalid' });
+/** A calendar day 'YYYY-MM-DD' that exists (no 30 February). */
+export const zDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'invalid' }).refine(isIsoDate, { message: 'invalid' });
 
 export const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** A download header with an ASCII name for old clients and the Chinese name for the rest. */

@@ -27,6 +27,22 @@ const ERRORS: Record<AppErrorCode, Record<Locale, string>> = {
   ENTRY_ALREADY_REVERSED: { 'zh-CN': '该记录已冲销或已有待审批的冲销申请', en: 'This entry was already reversed, or a reversal is awaiting approval' },
   VERIFICATION_STATE: { 'zh-CN': '年度验证当前状态为“{status}”，不能执行此操作', en: 'The annual verification is “{status}”; this action is not possible now' },
   CERTIFICATE_STATE: { 'zh-CN': '该证书已作废或已被替换，不能再操作', en: 'This certificate was revoked or superseded' },
+  CHECKIN_TOKEN_INVALID: { 'zh-CN': '签到码无效，请扫描培训者屏幕上正在显示的二维码', en: 'The check-in code is not valid; scan the QR code the trainer is showing now' },
+  CHECKIN_TOKEN_EXPIRED: { 'zh-CN': '签到码已过期（二维码每 30 秒更换一次），请扫描屏幕上最新的二维码', en: 'The check-in code has expired (the QR code changes every 30 s); scan the one on screen now' },
+  CHECKIN_WRONG_SESSION: { 'zh-CN': '该签到码属于其他场次，请扫描本场培训的二维码', en: 'This check-in code is for another session; scan the code of this session' },
+  CHECKIN_OUTSIDE_WINDOW: { 'zh-CN': '不在签到时间内（{opens} 至 {closes}）', en: 'Check-in is open only from {opens} to {closes}' },
+  COURSE_INVALID: { 'zh-CN': '课程信息有误，请按提示修改', en: 'Some course details are invalid; correct them as shown' },
+  COURSE_SHEET_INVALID: { 'zh-CN': '课程表有误，未导入任何课程，请按提示修改后重新上传', en: 'The course sheet has errors; no course was imported. Fix them and upload again' },
+  COURSE_TITLE_TAKEN: { 'zh-CN': '本单位已有同名课程，请换一个名称', en: 'Your unit already has a course with this title; choose another' },
+  REGISTRATION_CLOSED: { 'zh-CN': '不在报名时间内，或项目未开放报名', en: 'Registration is not open for this project now' },
+  QUOTA_EXHAUSTED: { 'zh-CN': '本单位的名额已用完（{quota} 个）', en: 'Your unit has used all of its {quota} places' },
+  CLASS_CLOSED: { 'zh-CN': '该班次已结班，不能再变更', en: 'This class is closed and can no longer be changed' },
+  PROJECT_STATE: { 'zh-CN': '培训项目当前状态为“{status}”，不能执行此操作', en: 'The project is “{status}”; this action is not possible now' },
+  NOT_ENROLLED: { 'zh-CN': '您没有报名该班次，不能签到', en: 'You are not enrolled in this class, so you cannot check in' },
+  ENROLMENT_NOT_ELIGIBLE: { 'zh-CN': '不符合报名条件：{reasons}', en: 'Not eligible to enrol: {reasons}' },
+  ALREADY_ENROLLED: { 'zh-CN': '已报名该项目的班次“{className}”，同一项目只能报名一个班次', en: 'Already enrolled in the class “{className}” of this project; one class per project' },
+  CAPACITY_BELOW_ENROLLED: { 'zh-CN': '班次容量不能少于已报名的 {enrolled} 人', en: 'The capacity cannot be below the {enrolled} teachers already enrolled' },
+  QUOTA_INVALID: { 'zh-CN': '名额设置有误：{problem}', en: 'The quotas are invalid: {problem}' },
   TEACHER_ID_TAKEN: { 'zh-CN': '该证件号码的教师已在册（可能在其他学校），请改用调动', en: 'A teacher with this ID number is already registered (perhaps at another school); use a transfer instead' },
   IMPORT_STALE: { 'zh-CN': '校验之后名册已被他人修改，请重新上传文件再确认导入', en: 'The registry changed after this file was checked; upload it again, then confirm' },
   IMPORT_NOT_OPEN: { 'zh-CN': '该批次已导入或已放弃，不能再次确认', en: 'This upload was already imported or discarded' },
@@ -115,7 +131,15 @@ function fill(template: string, params?: Record<string, string | number>): strin
 }
 
 export function errorMessage(code: AppErrorCode, locale: Locale, params?: Record<string, string | number>): string {
-  return fill(ERRORS[code][locale], params);
+  return fill(ERRORS[code][locale], locale === 'en' ? englishParams(params) : params);
+}
+
+/** A parameter that is itself text may come in both languages: `reasons` (zh-CN) beside `reasons_en`. */
+function englishParams(params?: Record<string, string | number>): Record<string, string | number> | undefined {
+  if (!params) return params;
+  const out = { ...params };
+  for (const [k, v] of Object.entries(params)) if (k.endsWith('_en')) out[k.slice(0, -3)] = v;
+  return out;
 }
 
 export function fieldMessage(kind: string, locale: Locale, params?: Record<string, string | number>): string {

@@ -35,7 +35,11 @@ export type Action =
   | 'credit.rules'
   | 'credit.verify'
   | 'credit.sign_off'
-  | 'credit.certify';
+  | 'credit.certify'
+  | 'training.manage'
+  | 'training.nominate'
+  | 'course.read'
+  | 'course.manage';
 
 export interface Target {
   /** path of the unit the action is about (for org.create_child: the parent) */
@@ -106,6 +110,18 @@ export function can(actor: Pick<Actor, 'role' | 'orgPath'>, action: Action, targ
     case 'credit.sign_off':
       // the county signs off or returns a school's year, and approves changes to a locked year
       return actor.role === 'county_admin' && inside;
+    case 'course.read':
+      // a catalogue is inherited downward; an admin also reads the courses of the units below
+      return admin && (inside || isWithin(target.path, actor.orgPath));
+    case 'course.manage':
+      // province, city and county keep catalogues; a school reads them
+      return (actor.role === 'province_admin' || actor.role === 'city_admin' || actor.role === 'county_admin') && inside;
+    case 'training.manage':
+      // each level's admins run the projects of their units (classes, sessions, quotas, bulk enrolment)
+      return admin && inside;
+    case 'training.nominate':
+      // the school puts forward its own teachers within its quota
+      return actor.role === 'school_admin' && inside;
     default: {
       const never: never = action;
       return never;

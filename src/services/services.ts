@@ -9,7 +9,11 @@ import { createCreditReportService } from './credit-report.service.js';
 import { createCreditRulesService } from './credit-rules.service.js';
 import { createCreditVerificationService } from './credit-verification.service.js';
 import { createDemoSeedService } from './demo-seed.service.js';
+import { createAttendanceService } from './attendance.service.js';
+import { createCourseService } from './course.service.js';
 import { createDivisionImportService } from './division-import.service.js';
+import { createEnrolmentService } from './enrolment.service.js';
+import { createTrainingService } from './training.service.js';
 import { createJobService } from './job.service.js';
 import { createOrgUnitService } from './org-unit.service.js';
 import { createTeacherAccountService } from './teacher-account.service.js';
@@ -38,6 +42,10 @@ export function createServices(deps: ServiceDeps) {
     certificates: createCertificateService(deps, credits),
     creditReports: createCreditReportService(deps),
     jobs: createJobService(deps),
+    courses: createCourseService(deps),
+    training: createTrainingService(deps),
+    enrolments: createEnrolmentService(deps),
+    attendance: createAttendanceService(deps, credits),
   };
 }
 

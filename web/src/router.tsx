@@ -29,7 +29,14 @@ const VerificationsPage = lazy(() => import('./pages/verifications/verifications
 const VerificationPage = lazy(() => import('./pages/verifications/verification.page'));
 const CreditReportPage = lazy(() => import('./pages/credit-reports/credit-report.page'));
 const CertificatesPage = lazy(() => import('./pages/certificates/certificates.page'));
+const CoursesPage = lazy(() => import('./pages/courses/courses.page'));
+const TrainingProjectsPage = lazy(() => import('./pages/training/projects.page'));
+const TrainingProjectPage = lazy(() => import('./pages/training/project.page'));
+const AvailableTrainingPage = lazy(() => import('./pages/training/available.page'));
+const TimetablePage = lazy(() => import('./pages/training/timetable.page'));
 const NotFoundPage = lazy(() => import('./pages/not-found.page'));
+const SessionQrPage = lazy(() => import('./pages/attendance/session-qr.page'));
+const CheckinPage = lazy(() => import('./pages/attendance/checkin.page'));
 
 function HomeRedirect() {
   const user = useCurrentUser();
@@ -56,6 +63,11 @@ function HomeRedirect() {
  *   /verifications, /verifications/:id  annual verification of schools' years and reversal requests (admins)
  *   /credit-reports   completion and verification by child unit, teachers behind, exports (admins)
  *   /certificates     certificates of a unit's teachers: issue, revoke, bulk zip (admins)
+ *   /training, /training/:id  training projects: classes, sessions, quotas, trainers, enrolments (admins)
+ *   /me/training, /me/timetable  a teacher's open training with enrol buttons, and their timetable (teachers)
+ *   /courses          course catalogue: inherited from above, own, below; kept by province/city/county admins
+ *   /sessions/:id/qr  a session's rotating check-in/check-out QR code and live attendance list (trainers, organiser admins)
+ *   /checkin?t=…      what a teacher's phone opens after scanning: checks in or out (teachers; login returns here)
  */
 export const router = createBrowserRouter([
   { path: '/login', element: <LoginPage /> },
@@ -63,14 +75,20 @@ export const router = createBrowserRouter([
   {
     element: <RequireAuth />,
     children: [
+      // a teacher's phone after scanning a session's QR code: full screen, outside the app shell
+      { path: '/checkin', element: <CheckinPage /> },
       {
         element: <AppShell />,
         children: [
           { index: true, element: <HomeRedirect /> },
           { path: CHANGE_PASSWORD_PATH, element: <ChangePasswordPage /> },
           { path: '/me', element: <MePage /> },
+          // a session's rotating QR code and attendance (its trainers and the organiser's admins; the server decides)
+          { path: '/sessions/:id/qr', element: <SessionQrPage /> },
           { path: '/me/teacher', element: <MyTeacherPage /> },
           { path: MY_CREDITS_PATH, element: <MyCreditsPage /> },
+          { path: '/me/training', element: <AvailableTrainingPage /> },
+          { path: '/me/timetable', element: <TimetablePage /> },
           {
             element: <RequireAdmin />,
             children: [
@@ -95,6 +113,9 @@ export const router = createBrowserRouter([
               { path: '/verifications/:id', element: <VerificationPage /> },
               { path: '/credit-reports', element: <CreditReportPage /> },
               { path: '/certificates', element: <CertificatesPage /> },
+              { path: '/courses', element: <CoursesPage /> },
+              { path: '/training', element: <TrainingProjectsPage /> },
+              { path: '/training/:id', element: <TrainingProjectPage /> },
               {
                 element: <RequireRoles roles={CREDIT_REGISTER_ROLES} />,
                 children: [{ path: '/credits/register', element: <CreditRegisterPage /> }],

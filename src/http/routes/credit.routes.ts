@@ -9,7 +9,7 @@ import type { CycleRow, EntryRow } from '../../repositories/credit-ledger.reposi
 import type { ReviewRow } from '../../repositories/credit-review.repository.js';
 import type { JobRow } from '../../repositories/job.repository.js';
 import type { Services } from '../../services/services.js';
-import { attachment, IdParams, Paging, XLSX, zBodyId, zDay, zId, zOptionalText, zStage, zText } from '../schemas.js';
+import { attachment, IdParams, Paging, XLSX, zBodyId, zDayShape, zId, zOptionalText, zStage, zText } from '../schemas.js';
 import { readUploadedFile } from '../upload.js';
 
 /** Hours travel as integers in tenths of an hour (2400 = 240 学时). */
@@ -32,7 +32,7 @@ export const CycleRulesSchema = z.object({
   maxEntryHours: zTenths,
   categories: z.array(z.object({ code: zCode, name: zText(30), nameEn: zText(60).optional() }).strict()).max(40),
   minima: z.array(z.object({
-    id: zCode, name: zText(60), category: zCode, hours: zTenths, appliesTo: z.array(Condition).max(10).nullable(), evaluatedOn: zDay,
+    id: zCode, name: zText(60), category: zCode, hours: zTenths, appliesTo: z.array(Condition).max(10).nullable(), evaluatedOn: zDayShape,
   }).strict()).max(40),
   caps: z.array(z.object({ id: zCode, name: zText(60), category: zCode.optional(), source: z.enum(SOURCE_TYPES).optional(), hours: zTenths }).strict()).max(40),
   scope: z.object({ minServiceYears: z.number().int().min(0).max(10) }).strict(),
@@ -99,7 +99,7 @@ function presentProgress(r: Awaited<ReturnType<Services['credits']['progress']>>
 const Registration = z.object({
   teacherId: zBodyId,
   hours: zTenths,
-  occurredOn: zDay,
+  occurredOn: zDayShape,
   title: zText(200),
   categories: z.array(zCode).max(10).default([]),
   sourceType: z.enum(SOURCE_TYPES).default('school_activity'),

@@ -2,6 +2,10 @@ import {
   ApartmentOutlined,
   AuditOutlined,
   BarChartOutlined,
+  BookOutlined,
+  CalendarOutlined,
+  FlagOutlined,
+  SolutionOutlined,
   CarryOutOutlined,
   EditOutlined,
   FileProtectOutlined,
@@ -50,6 +54,8 @@ const ADMIN_NAV: NavItem[] = [
   { key: '/certificates', icon: <FileProtectOutlined />, labelKey: 'nav.certificates', testId: 'nav-certificates' },
   { key: '/credit-reports', icon: <BarChartOutlined />, labelKey: 'nav.creditReports', testId: 'nav-credit-reports' },
   { key: '/cycles', icon: <ScheduleOutlined />, labelKey: 'nav.cycles', testId: 'nav-cycles' },
+  { key: '/courses', icon: <BookOutlined />, labelKey: 'courses.nav', testId: 'nav-courses' },
+  { key: '/training', icon: <SolutionOutlined />, labelKey: 'training.nav.projects', testId: 'nav-training' },
   { key: '/users', icon: <TeamOutlined />, labelKey: 'nav.users', testId: 'nav-users' },
   { key: '/audit', icon: <AuditOutlined />, labelKey: 'nav.audit', testId: 'nav-audit' },
   { key: '/me', icon: <UserOutlined />, labelKey: 'nav.me', testId: 'nav-me' },
@@ -59,6 +65,8 @@ const MEMBER_NAV: NavItem[] = [{ key: '/me', icon: <UserOutlined />, labelKey: '
 const TEACHER_NAV: NavItem[] = [
   { key: MY_CREDITS_PATH, icon: <TrophyOutlined />, labelKey: 'nav.myCredits', testId: 'nav-my-credits' },
   { key: MY_TEACHER_PATH, icon: <ProfileOutlined />, labelKey: 'nav.myTeacher', testId: 'nav-my-teacher' },
+  { key: '/me/training', icon: <FlagOutlined />, labelKey: 'training.nav.available', testId: 'nav-my-training' },
+  { key: '/me/timetable', icon: <CalendarOutlined />, labelKey: 'training.nav.timetable', testId: 'nav-my-timetable' },
   ...MEMBER_NAV,
 ];
 

@@ -1,0 +1,332 @@
+import { DownloadOutlined, EditOutlined, InboxOutlined, PaperClipOutlined, PlusOutlined, RollbackOutlined, UploadOutlined } from '@ant-design/icons';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { App, Button, Card, Empty, Flex, Input, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
+import type { TableColumnsType } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { apiDownload, saveFile } from '../../api/client';
+import {
+  COURSE_CATEGORIES,
+  COURSE_FORMS,
+  COURSE_ORIGINS,
+  COURSE_STATUSES,
+  courseKeys,
+  coursesApi,
+  type Course,
+  type CourseCategory,
+  type CourseForm,
+  type CourseOrigin,
+  type CourseQuery,
+  type CourseStatus,
+} from '../../api/courses.api';
+import { STAGES, type OrgUnitKind, type Stage } from '../../api/types';
+import { useCurrentUser } from '../../auth/session';
+import { StageTags } from '../../components/labels';
+import { OrgUnitPicker } from '../../components/org-unit-picker';
+import { ErrorResult } from '../../components/page-states';
+import { useErrorMessage } from '../../lib/error-message';
+import { formatHours } from '../../lib/hours';
+import { toPositiveInt, useSearchState } from '../../lib/use-search-state';
+import { useCycles } from '../credits/use-cycles';
+import { useUnitFromSearch } from '../teachers/use-unit-from-search';
+import { CourseFormModal } from './course-form.modal';
+import { CourseImportModal } from './course-import.modal';
+
+const SEARCH_KEYS = ['unit', 'q', 'category', 'form', 'module', 'stage', 'credit', 'origin', 'status', 'page'] as const;
+const PAGE_SIZE = 20;
+const UNIT_KINDS: readonly OrgUnitKind[] = ['province', 'city', 'county', 'township', 'school'];
+
+const oneOf = <T extends string>(list: readonly T[], v: string | undefined): T | undefined => (list as readonly string[]).includes(v ?? '') ? (v as T) : undefined;
+
+/** 课程目录: the courses a unit sees (inherited from above, its own, those below); kept by province, city and county admins. */
+export default function CoursesPage() {
+  const { t, i18n } = useTranslation();
+  const me = useCurrentUser();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const errorMessage = useErrorMessage();
+  const [search, setSearch] = useSearchState(SEARCH_KEYS);
+  const { unitId, unit, unitOptions } = useUnitFromSearch(search.unit);
+  const { cycle } = useCycles();
+  const [editing, setEditing] = useState<Course | 'new' | null>(null);
+  const [importing, setImporting] = useState(false);
+  const [exporting, setExporting] = useState(false);
+  const [qText, setQText] = useState(search.q ?? '');
+  const page = toPositiveInt(search.page, 1);
+
+  const filters: Omit<CourseQuery, 'page' | 'pageSize'> = {
+    orgUnitId: unitId,
+    q: search.q,
+    category: oneOf<CourseCategory>(COURSE_CATEGORIES, search.category),
+    form: oneOf<CourseForm>(COURSE_FORMS, search.form),
+    module: search.module,
+    stage: oneOf<Stage>(STAGES, search.stage),
+    creditCategory: search.credit,
+    origin: oneOf<CourseOrigin>(COURSE_ORIGINS, search.origin),
+    status: oneOf<CourseStatus>(COURSE_STATUSES, search.status) ?? 'active',
+  };
+  const query: CourseQuery = { ...filters, page, pageSize: PAGE_SIZE };
+  const list = useQuery({ queryKey: courseKeys.list(query), queryFn: () => coursesApi.list(query), placeholderData: keepPreviousData });
+
+  const archive = useMutation({
+    mutationFn: (c: Course) => (c.archived ? coursesApi.unarchive(c.id) : coursesApi.archive(c.id)),
+    onSuccess: ({ course }) => {
+      message.success(t(course.archived ? 'courses.archived' : 'courses.unarchived', { title: course.title }));
+      void queryClient.invalidateQueries({ queryKey: courseKeys.all });
+    },
+    onError: (err) => message.error(errorMessage(err)),
+  });
+
+  const categoryName = (code: string) => {
+    const c = cycle?.rules.categories.find((x) => x.code === code);
+    return c ? (i18n.language === 'en' && c.nameEn ? c.nameEn : c.name) : code;
+  };
+  const unitName = list.data?.unit.name ?? unit?.name ?? me.orgUnit.name;
+  const canCreate = list.data?.canCreate ?? false;
+
+  const download = () => {
+    setExporting(true);
+    coursesApi
+      .exportSheet(filters)
+      .then((f) => saveFile(f, t('courses.exportFileName', { unit: unitName })))
+      .catch((err: unknown) => message.error(errorMessage(err)))
+      .finally(() => setExporting(false));
+  };
+  const openMaterial = (courseId: number, evidenceId: number, title: string) => {
+    apiDownload(coursesApi.materialUrl(courseId, evidenceId))
+      .then((f) => saveFile(f, title))
+      .catch((err: unknown) => message.error(errorMessage(err)));
+  };
+
+  const columns: TableColumnsType<Course> = [
+    {
+      title: t('courses.fields.title'),
+      key: 'title',
+      render: (_, c) => (
+        <Flex vertical align="flex-start" gap={2}>
+          <Typography.Text strong className="wrap-anywhere" data-testid="course-row-title">
+            {c.title}
+          </Typography.Text>
+          {c.description && (
+            <Typography.Paragraph type="secondary" className="small-text" ellipsis={{ rows: 2, tooltip: c.description }} style={{ margin: 0, maxWidth: 420 }}>
+              {c.description}
+            </Typography.Paragraph>
+          )}
+          {c.materials.length > 0 && (
+            <Space size={4} wrap>
+              {c.materials.map((m, i) =>
+                m.kind === 'link' ? (
+                  <Typography.Link key={i} href={m.url} target="_blank" rel="noopener noreferrer" className="small-text">
+                    {m.title}
+                  </Typography.Link>
+                ) : (
+                  <Typography.Link key={i} className="small-text" onClick={() => openMaterial(c.id, m.evidenceId, m.title)}>
+                    <PaperClipOutlined /> {m.title}
+                  </Typography.Link>
+                ),
+              )}
+            </Space>
+          )}
+        </Flex>
+      ),
+    },
+    {
+      title: t('courses.fields.category'),
+      dataIndex: 'category',
+      render: (c: CourseCategory) => <Tag color={c === 'required' ? 'red' : c === 'research' ? 'blue' : 'default'}>{t(`courses.categories.${c}`)}</Tag>,
+    },
+    { title: t('courses.fields.module'), dataIndex: 'module' },
+    { title: t('courses.fields.form'), dataIndex: 'form', render: (f: CourseForm) => t(`courses.forms.${f}`) },
+    { title: t('courses.fields.hours'), dataIndex: 'hours', align: 'right', render: (h: number) => formatHours(h) },
+    {
+      title: t('courses.fields.creditCategories'),
+      dataIndex: 'creditCategories',
+      responsive: ['lg'],
+      render: (cs: string[]) => (cs.length ? cs.map((c) => <Tag key={c}>{categoryName(c)}</Tag>) : '—'),
+    },
+    { title: t('courses.fields.stages'), dataIndex: 'stages', responsive: ['lg'], render: (s: Stage[]) => <StageTags stages={s} /> },
+    { title: t('courses.fields.subjects'), dataIndex: 'subjects', responsive: ['xl'], render: (s: string[]) => (s.length ? s.join(t('common.listSeparator')) : '—') },
+    {
+      title: t('courses.fields.unit'),
+      key: 'unit',
+      responsive: ['md'],
+      render: (_, c) => (
+        <Space size={4} wrap>
+          <span>{c.orgUnitName}</span>
+          {c.inherited && <Tag color="gold">{t('courses.inheritedTag')}</Tag>}
+          {c.archived && <Tag>{t('courses.archivedTag')}</Tag>}
+        </Space>
+      ),
+    },
+    {
+      title: t('common.actions'),
+      key: 'actions',
+      fixed: 'right',
+      render: (_, c) =>
+        c.canManage ? (
+          <Space>
+            <Button size="small" icon={<EditOutlined />} onClick={() => setEditing(c)} data-testid="course-edit">
+              {t('common.edit')}
+            </Button>
+            <Popconfirm
+              title={c.archived ? t('courses.unarchiveConfirm', { title: c.title }) : t('courses.archiveConfirm', { title: c.title })}
+              okText={c.archived ? t('courses.unarchive') : t('courses.archive')}
+              cancelText={t('common.cancel')}
+              onConfirm={() => archive.mutate(c)}
+            >
+              <Button size="small" icon={c.archived ? <RollbackOutlined /> : <InboxOutlined />} loading={archive.isPending && archive.variables?.id === c.id} data-testid="course-archive">
+                {c.archived ? t('courses.unarchive') : t('courses.archive')}
+              </Button>
+            </Popconfirm>
+          </Space>
+        ) : (
+          <Typography.Text type="secondary" className="small-text">
+            {t('courses.readOnly')}
+          </Typography.Text>
+        ),
+    },
+  ];
+
+  const items = list.data?.items ?? [];
+  return (
+    <Card>
+      <div className="page-title-row">
+        <Typography.Title level={3}>{t('courses.title')}</Typography.Title>
+        <Space wrap>
+          {me.orgUnit.kind !== 'school' && (
+            <OrgUnitPicker
+              className="toolbar-item"
+              value={unitId}
+              initialOptions={unitOptions}
+              kinds={UNIT_KINDS}
+              onChange={(id) => setSearch({ unit: id === undefined || id === me.orgUnit.id ? undefined : String(id) })}
+              data-testid="courses-unit"
+            />
+          )}
+          <Button icon={<DownloadOutlined />} loading={exporting} onClick={download} data-testid="courses-export">
+            {t('courses.export')}
+          </Button>
+          {canCreate && (
+            <Button icon={<UploadOutlined />} onClick={() => setImporting(true)} data-testid="courses-import">
+              {t('courses.importAction')}
+            </Button>
+          )}
+          {canCreate && (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} data-testid="courses-create">
+              {t('courses.create')}
+            </Button>
+          )}
+        </Space>
+      </div>
+      <Typography.Paragraph type="secondary">{t('courses.intro', { unit: unitName })}</Typography.Paragraph>
+      <Flex gap={8} wrap style={{ marginBottom: 16 }} data-testid="courses-filters">
+        <Input.Search
+          allowClear
+          value={qText}
+          onChange={(e) => setQText(e.target.value)}
+          onSearch={(v) => setSearch({ q: v.trim() || undefined })}
+          placeholder={t('courses.searchPlaceholder')}
+          style={{ width: 240 }}
+          data-testid="courses-search"
+        />
+        <Select
+          allowClear
+          placeholder={t('courses.fields.category')}
+          value={filters.category}
+          onChange={(v: CourseCategory | undefined) => setSearch({ category: v })}
+          options={COURSE_CATEGORIES.map((c) => ({ value: c, label: t(`courses.categories.${c}`) }))}
+          style={{ width: 120 }}
+          data-testid="courses-filter-category"
+        />
+        <Select
+          allowClear
+          placeholder={t('courses.fields.form')}
+          value={filters.form}
+          onChange={(v: CourseForm | undefined) => setSearch({ form: v })}
+          options={COURSE_FORMS.map((f) => ({ value: f, label: t(`courses.forms.${f}`) }))}
+          style={{ width: 120 }}
+          data-testid="courses-filter-form"
+        />
+        <Select
+          allowClear
+          showSearch
+          placeholder={t('courses.fields.module')}
+          value={filters.module}
+          onChange={(v: string | undefined) => setSearch({ module: v })}
+          options={(list.data?.modules ?? []).map((m) => ({ value: m, label: m }))}
+          style={{ width: 160 }}
+          data-testid="courses-filter-module"
+        />
+        <Select
+          allowClear
+          placeholder={t('courses.fields.stages')}
+          value={filters.stage}
+          onChange={(v: Stage | undefined) => setSearch({ stage: v })}
+          options={STAGES.map((s) => ({ value: s, label: t(`stages.${s}`) }))}
+          style={{ width: 120 }}
+          data-testid="courses-filter-stage"
+        />
+        <Select
+          allowClear
+          placeholder={t('courses.fields.creditCategories')}
+          value={filters.creditCategory}
+          onChange={(v: string | undefined) => setSearch({ credit: v })}
+          options={(cycle?.rules.categories ?? []).map((c) => ({ value: c.code, label: categoryName(c.code) }))}
+          style={{ width: 160 }}
+          data-testid="courses-filter-credit"
+        />
+        <Select
+          allowClear
+          placeholder={t('courses.originLabel')}
+          value={filters.origin}
+          onChange={(v: CourseOrigin | undefined) => setSearch({ origin: v })}
+          options={COURSE_ORIGINS.map((o) => ({ value: o, label: t(`courses.origins.${o}`) }))}
+          style={{ width: 140 }}
+          data-testid="courses-filter-origin"
+        />
+        <Select
+          value={filters.status}
+          onChange={(v: CourseStatus) => setSearch({ status: v === 'active' ? undefined : v })}
+          options={COURSE_STATUSES.map((s) => ({ value: s, label: t(`courses.statuses.${s}`) }))}
+          style={{ width: 120 }}
+          data-testid="courses-filter-status"
+        />
+      </Flex>
+      <Table<Course>
+        rowKey="id"
+        size="middle"
+        columns={columns}
+        dataSource={items}
+        loading={list.isFetching}
+        scroll={{ x: 'max-content' }}
+        data-testid="courses-table"
+        locale={{
+          emptyText: list.isError ? (
+            <ErrorResult error={list.error} onRetry={() => void list.refetch()} />
+          ) : (
+            <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('courses.empty')} />
+          ),
+        }}
+        pagination={{
+          current: page,
+          pageSize: PAGE_SIZE,
+          total: list.data?.total ?? 0,
+          showSizeChanger: false,
+          showTotal: (total) => t('common.total', { total }),
+          onChange: (p) => setSearch({ page: p === 1 ? undefined : String(p) }),
+        }}
+      />
+      <CourseFormModal
+        open={editing !== null}
+        course={editing === 'new' ? null : editing}
+        orgUnitId={unitId}
+        unitName={unitName}
+        modules={list.data?.modules ?? []}
+        cycle={cycle}
+        mayUploadFiles={me.role === 'county_admin'}
+        onClose={() => setEditing(null)}
+      />
+      <CourseImportModal open={importing} orgUnitId={unitId} unitName={unitName} onClose={() => setImporting(false)} />
+    </Card>
+  );
+}
