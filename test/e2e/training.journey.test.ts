@@ -1,0 +1,278 @@
+import { type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { launchChromium, STEP_TIMEOUT, submitLogin, textOf, visible } from '../support/browser.js';
+import {
+  changePassword, cleanUp, freePort, login, makeDataDir, oneTimePassword, spawnServer, stopServer, waitHealthy,
+  type HttpSession, type ServerProcess,
+} from '../support/server-process.js';
+
+/**
+ * Browser journey through a county training project (issue 5) against the real server process with
+ * its demo data (built web UI in web/dist): the county admin of 桦甸市 creates a project with one
+ * class and one session of today whose check-in is open now, and opens it for registration; 赵雪, on
+ * a phone, enrols and finds the session in her timetable; she opens the check-in address of the QR
+ * code the county admin's screen shows and is checked in, while a tampered code and one of an
+ * earlier window are refused; the county admin closes the class (1 completed) and the project's hours
+ * reach 赵雪's total and her list of entries.
+ */
+
+const PASSWORD = 'Training-journey-2468';
+const TEACHER_NAME = '赵雪';
+const PROJECT_TITLE = '桦甸市小学教师课堂教学能力提升培训';
+const CLASS_NAME = '第一期（城区）';
+const PLACE = '桦甸市教师进修学校 三楼报告厅';
+const HOURS = 12;
+const PHONE = { viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true } as const;
+const HOUR = 3_600_000;
+
+const dataDir = makeDataDir('peixun-training-journey-');
+let server: ServerProcess | undefined;
+let browser: Browser | undefined;
+let baseUrl = '';
+let teacher: HttpSession;
+
+async function api<T>(s: HttpSession, url: string): Promise<T> {
+  const res = await fetch(`${baseUrl}${url}`, {
+    headers: { accept: 'application/json', cookie: s.cookie, 'x-csrf-token': s.csrf },
+    signal: AbortSignal.timeout(STEP_TIMEOUT),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`GET ${url}: ${res.status} ${text}`);
+  return JSON.parse(text) as T;
+}
+
+beforeAll(async () => {
+  const port = await freePort();
+  baseUrl = `http://127.0.0.1:${port}`;
+  server = spawnServer(dataDir, port);
+  const [otpLine] = await Promise.all([server.waitFor(/One-time password[^\n]*\n/, 90_000), waitHealthy(server, 90_000)]);
+  const otp = oneTimePassword(otpLine[0])!;
+  // the demo accounts must change their one-time password first: done here through the API
+  const sessionOf = async (username: string) => {
+    const first = await login(port, username, otp);
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(await changePassword(port, first.session!, otp, PASSWORD)).toBe(204);
+    return (await login(port, username, PASSWORD)).session!;
+  };
+  [, teacher, browser] = await Promise.all([sessionOf('demo-county'), sessionOf('demo-teacher'), launchChromium()]);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (server) await stopServer(server, 10_000).catch(() => undefined);
+  await cleanUp([dataDir]);
+}, 60_000);
+
+/** Page code runs in the browser; this file is type-checked without DOM types. */
+async function fitsWidth(page: Page): Promise<boolean> {
+  const r = await page.evaluate<{ scrollWidth: number; viewport: number }>(
+    '({ scrollWidth: document.documentElement.scrollWidth, viewport: window.innerWidth })',
+  );
+  return r.scrollWidth <= r.viewport;
+}
+
+async function newContext(options: Parameters<Browser['newContext']>[0]): Promise<BrowserContext> {
+  // the product's "today" is China Standard Time; the date pickers agree with it
+  return browser!.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...options });
+}
+
+async function logIn(page: Page, username: string): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await submitLogin(page, username, PASSWORD);
+}
+
+/** A time as the pickers write it in China Standard Time: "2026-05-04 09:30". */
+const chinaMinute = (ms: number) => new Date(ms + 8 * HOUR).toISOString().slice(0, 16).replace('T', ' ');
+
+/** Types both ends of a RangePicker with time, as a user does (Enter takes each end). */
+async function typeRange(picker: Locator, from: string, until: string): Promise<void> {
+  const inputs = picker.locator('input');
+  await inputs.nth(0).click();
+  await inputs.nth(0).fill(from);
+  await inputs.nth(0).press('Enter');
+  await inputs.nth(1).fill(until);
+  await inputs.nth(1).press('Enter');
+  await expect.poll(() => inputs.nth(0).inputValue(), { timeout: STEP_TIMEOUT }).toBe(from);
+  await expect.poll(() => inputs.nth(1).inputValue(), { timeout: STEP_TIMEOUT }).toBe(until);
+}
+
+/** The teacher's phone menu. */
+async function goVia(page: Page, nav: string, path: RegExp): Promise<void> {
+  await (await visible(page.getByTestId('nav-drawer-open'))).click();
+  await (await visible(page.getByTestId(nav))).click();
+  await page.waitForURL(path, { timeout: STEP_TIMEOUT });
+  await page.locator('.nav-drawer').waitFor({ state: 'hidden', timeout: STEP_TIMEOUT });
+}
+
+test('a county project: created and opened, a teacher enrols on a phone, checks in by QR code, the class closes and the hours count', async () => {
+  // 赵雪 (primary school) must meet the project's conditions: primary stage, at least 1 year of teaching
+  const me = await api<{ teacher: { name: string; stage: string; teachingStartYear: number | null } }>(teacher, '/api/me/teacher');
+  const year = Number(new Date(Date.now() + 8 * HOUR).toISOString().slice(0, 4));
+  expect(me.teacher.name).toBe(TEACHER_NAME);
+  expect(me.teacher.stage).toBe('primary');
+  expect(year - (me.teacher.teachingStartYear ?? year)).toBeGreaterThanOrEqual(1);
+
+  // one session today whose check-in is open now: from half an hour ago (not before midnight) for two hours
+  const now = Date.now();
+  const todayStart = Date.parse(`${new Date(now + 8 * HOUR).toISOString().slice(0, 10)}T00:00:00+08:00`);
+  const startsAt = Math.max(Math.floor((now - HOUR / 2) / 60_000) * 60_000, todayStart);
+  const session = { from: chinaMinute(startsAt), until: chinaMinute(startsAt + 3 * HOUR), checkinUntil: chinaMinute(startsAt + 2 * HOUR) };
+
+  const admin = await newContext({ viewport: { width: 1280, height: 800 } });
+  const phone = await newContext(PHONE);
+  // no page may throw along the way
+  const pageErrors: string[] = [];
+  for (const context of [admin, phone]) context.on('weberror', (e) => pageErrors.push(e.error().message));
+  try {
+    // ---- (a) the county admin creates the project, its class and its session, and opens it
+    const page = await admin.newPage();
+    await logIn(page, 'demo-county');
+    await page.waitForURL(/\/org(\/\d+)?$/, { timeout: STEP_TIMEOUT });
+    await (await visible(page.getByTestId('nav-training'))).click();
+    await page.waitForURL(/\/training$/, { timeout: STEP_TIMEOUT });
+    await (await visible(page.getByTestId('new-project'))).click();
+    const projectModal = await visible(page.locator('.ant-modal', { hasText: '新建培训项目' }));
+    // the organiser is the admin's county, at county level, this year
+    expect(await textOf(projectModal.locator('.ant-form-item', { hasText: '主办单位' }))).toContain('桦甸市');
+    expect(await textOf(projectModal.locator('.ant-form-item', { hasText: '级别' }).first())).toContain('县培');
+    await projectModal.getByTestId('project-title').fill(PROJECT_TITLE);
+    await projectModal.locator('#hours').fill(String(HOURS));
+    // 教龄满 1 年 is the form's default; primary school teachers only
+    expect(await projectModal.locator('#minServiceYears').inputValue()).toBe('1');
+    await projectModal.locator('#stages').click();
+    await (await visible(page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: /^小学$/ }))).click();
+    await projectModal.locator('.ant-modal-title').click();
+    await projectModal.locator('.ant-modal-footer .ant-btn-primary').click();
+    await visible(page.locator('.ant-message', { hasText: '培训项目已创建（草稿）' }));
+    await page.waitForURL(/\/training\/\d+$/, { timeout: STEP_TIMEOUT });
+    const projectUrl = page.url();
+    const header = page.locator('.ant-card-head', { hasText: PROJECT_TITLE }).first();
+    expect(await textOf(header)).toContain('草稿');
+
+    await page.getByTestId('new-class').click();
+    const classModal = await visible(page.locator('.ant-modal', { hasText: '新建班次' }));
+    await classModal.getByTestId('class-name').fill(CLASS_NAME);
+    await classModal.locator('.ant-modal-footer .ant-btn-primary').click();
+    await classModal.waitFor({ state: 'hidden', timeout: STEP_TIMEOUT });
+    await visible(page.getByRole('tab', { name: `${CLASS_NAME}（0/50）` }));
+
+    await page.getByTestId('add-session').click();
+    const sessionModal = await visible(page.locator('.ant-modal', { hasText: '添加场次' }));
+    await typeRange(sessionModal.locator('.ant-picker-range').nth(0), session.from, session.until);
+    await typeRange(sessionModal.locator('.ant-picker-range').nth(1), session.from, session.checkinUntil);
+    await sessionModal.locator('#place').fill(PLACE);
+    await sessionModal.locator('.ant-modal-footer .ant-btn-primary').click();
+    await sessionModal.waitFor({ state: 'hidden', timeout: STEP_TIMEOUT });
+    const sessionRow = await visible(page.locator('.ant-table-row', { hasText: PLACE }));
+    expect(await sessionRow.innerText()).toContain(`${session.from} – ${session.until}`);
+    expect(await sessionRow.innerText()).toContain(`${session.from} – ${session.checkinUntil}`);
+    const sessionId = Number(/\/sessions\/(\d+)\/qr$/.exec((await sessionRow.getByTestId('session-qr-link').getAttribute('href')) ?? '')?.[1]);
+    expect(sessionId).toBeGreaterThan(0);
+
+    await page.getByTestId('open-project').click();
+    await expect.poll(() => header.innerText(), { timeout: STEP_TIMEOUT }).toContain('报名中');
+    expect(await page.getByTestId('open-project').count()).toBe(0);
+
+    // ---- (b) 赵雪 on her phone: her total before, enrolment, the timetable
+    const mobile = await phone.newPage();
+    await logIn(mobile, 'demo-teacher');
+    await mobile.waitForURL(/\/me\/teacher$/, { timeout: STEP_TIMEOUT });
+    await goVia(mobile, 'nav-my-credits', /\/me\/credits$/);
+    const totalBefore = Number(await textOf(mobile.getByTestId('my-credits-counted')));
+    expect(totalBefore).toBeGreaterThanOrEqual(0);
+    const entriesBefore = await textOf(mobile.getByTestId('my-credits-entries').locator('.ant-card-head'));
+
+    await goVia(mobile, 'nav-my-training', /\/me\/training$/);
+    const card = await visible(mobile.locator('[data-testid^="available-"]').filter({ hasText: PROJECT_TITLE }));
+    const cardText = await card.innerText();
+    expect(cardText).toContain('桦甸市');
+    expect(cardText).toContain('县培');
+    expect(cardText).toContain(`${HOURS} 学时`);
+    expect(await card.getByTestId('not-eligible').count()).toBe(0);
+    const classItem = card.locator('.ant-list-item', { hasText: CLASS_NAME });
+    expect(await textOf(classItem)).toContain('已录取 0/50');
+    expect(await fitsWidth(mobile)).toBe(true);
+    await classItem.locator('[data-testid^="enrol-"]').tap();
+    await visible(mobile.locator('.ant-message', { hasText: '报名成功' }));
+    await visible(card.locator('.ant-alert', { hasText: `您已报名：${CLASS_NAME}` }));
+
+    await goVia(mobile, 'nav-my-timetable', /\/me\/timetable$/);
+    const lesson = await visible(mobile.getByTestId('timetable-item').filter({ hasText: PROJECT_TITLE }));
+    const lessonText = await lesson.innerText();
+    expect(lessonText).toContain(`${PROJECT_TITLE} · ${CLASS_NAME}`);
+    expect(lessonText).toContain(`${session.from} – ${session.until.slice(-5)}`);
+    expect(lessonText).toContain(PLACE);
+    expect(await fitsWidth(mobile)).toBe(true);
+
+    // the county admin sees her in the class's list
+    await page.goto(projectUrl);
+    await visible(page.getByRole('tab', { name: `${CLASS_NAME}（1/50）` }));
+    const enrolled = await visible(page.locator('.ant-card', { hasText: '报名名单' }).locator('tbody tr', { hasText: TEACHER_NAME }));
+    expect(await enrolled.innerText()).toContain('已录取');
+    expect(await enrolled.innerText()).toContain('个人报名');
+
+    // ---- (c) the session's QR page shows a code; the phone opens its address and is checked in
+    const codeResponse = page.waitForResponse((r) => r.url().includes(`/api/sessions/${sessionId}/checkin-code`) && r.status() === 200, { timeout: STEP_TIMEOUT });
+    await page.locator('.ant-table-row', { hasText: PLACE }).getByTestId('session-qr-link').click();
+    await page.waitForURL(new RegExp(`/sessions/${sessionId}/qr$`), { timeout: STEP_TIMEOUT });
+    const code = (await (await codeResponse).json()) as { url: string; token: string };
+    expect(await (await visible(page.getByTestId('attendance-qr'))).getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+    const qrPage = page.getByTestId('session-qr-page');
+    expect(await textOf(qrPage.locator('h3'))).toBe(`${PROJECT_TITLE} · ${CLASS_NAME}`);
+    expect(await qrPage.innerText()).toContain(`可扫码时间：${session.from} 至 ${session.checkinUntil}`);
+    expect(await textOf(qrPage.locator('.ant-card-head-title', { hasText: '考勤名单' }))).toBe('考勤名单（已到 0 / 1 人）');
+    expect(code.url).toBe(`${baseUrl}/checkin?t=${encodeURIComponent(code.token)}`);
+
+    await mobile.goto(code.url);
+    const success = await visible(mobile.locator('.ant-result-success'));
+    expect(await textOf(success.locator('.ant-result-title'))).toBe(`${TEACHER_NAME}，签到成功`);
+    expect(await success.innerText()).toContain(`${PROJECT_TITLE} · ${CLASS_NAME}`);
+    expect(await fitsWidth(mobile)).toBe(true);
+
+    // a tampered code and one of an earlier window (a screenshot's, re-signed by nobody) are refused
+    const [, sid, window] = /^(\d+)\.(\d+)\.([A-Za-z0-9_-]{22})$/.exec(code.token)!;
+    const forged = `${sid}.${window}.${'A'.repeat(22)}`;
+    const earlier = code.token.replace(`.${window}.`, `.${Number(window) - 20}.`);
+    for (const token of [forged, earlier]) {
+      await mobile.goto(`${baseUrl}/checkin?t=${encodeURIComponent(token)}`);
+      const refused = await visible(mobile.locator('.ant-result-error'));
+      expect(await textOf(refused.locator('.ant-result-title'))).toBe('签到未成功');
+      expect(await textOf(refused.locator('.ant-result-subtitle'))).toBe('签到码无效，请扫描培训者屏幕上正在显示的二维码');
+    }
+
+    // the admin's list shows her present (it refreshes by itself)
+    const listCard = qrPage.locator('.ant-card', { hasText: '考勤名单' });
+    await expect.poll(() => textOf(listCard.locator('.ant-card-head-title')), { timeout: STEP_TIMEOUT }).toBe('考勤名单（已到 1 / 1 人）');
+    const line = listCard.locator('tbody tr', { hasText: TEACHER_NAME });
+    expect(await textOf(line.locator('.ant-tag'))).toBe('已到');
+    expect(await line.innerText()).toContain(chinaMinute(Date.now()).slice(0, 10));
+
+    // ---- (d) the county admin closes the class: 1 completed, 1 entry of hours
+    await page.goto(projectUrl);
+    const closeCard = await visible(page.getByTestId('class-close'));
+    await closeCard.getByTestId('close-class').click();
+    const result = await visible(page.locator('.ant-modal', { hasText: '结班结果' }));
+    expect(await textOf(result.locator('.ant-alert-success'))).toBe('报名 1 人，结业 1 人；新登记 1 条学时，冲销 0 条');
+    await result.locator('.ant-modal-close').click();
+    await result.waitFor({ state: 'hidden', timeout: STEP_TIMEOUT });
+    await visible(closeCard.getByTestId('reopen-class'));
+    expect(await textOf(closeCard.locator('.ant-tag'))).toBe('已结班');
+
+    // ---- (e) 赵雪's hours: the project's hours added to her total, and the new entry
+    await mobile.goto(`${baseUrl}/`);
+    await mobile.waitForURL(/\/me\/teacher$/, { timeout: STEP_TIMEOUT });
+    await goVia(mobile, 'nav-my-credits', /\/me\/credits$/);
+    await expect.poll(async () => Number(await textOf(mobile.getByTestId('my-credits-counted'))), { timeout: STEP_TIMEOUT }).toBe(totalBefore + HOURS);
+    const entries = await visible(mobile.getByTestId('my-credits-entries'));
+    const countBefore = Number(/（(\d+)）/.exec(entriesBefore)?.[1]);
+    expect(await textOf(entries.locator('.ant-card-head'))).toContain(`（${countBefore + 1}）`);
+    const entry = entries.getByTestId('my-credits-entry').filter({ hasText: `${PROJECT_TITLE} ${CLASS_NAME}` });
+    expect(await entry.count()).toBe(1);
+    expect(await entry.innerText()).toContain(String(HOURS));
+    expect(await fitsWidth(mobile)).toBe(true);
+    expect(pageErrors).toEqual([]);
+  } finally {
+    await phone.close();
+    await admin.close();
+  }
+}, 90_000);
