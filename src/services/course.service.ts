@@ -1,11 +1,10 @@
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import type { CellValue } from 'exceljs';
 import { currentYear } from '../config/env.js';
 import { formatTenths, parseHours, type CycleRules } from '../domain/cycle-rules.js';
 import { pathIds, STAGES, type OrgUnitKind } from '../domain/org-tree.js';
 import { STAGE_LABELS } from '../domain/teacher.js';
-import { foldFullWidth, hasForbiddenChars, normaliseText } from '../domain/text.js';
+import { hasForbiddenChars, normaliseText } from '../domain/text.js';
 import { AppError, notFoundDenied } from '../errors/app-error.js';
 import { can, type Actor } from '../policies/access.policy.js';
 import { createCourseRepository, COURSE_CATEGORIES, COURSE_FORMS, type CourseCategory, type CourseFields, type CourseFilter, type CourseForm, type CourseMaterial, type CourseRow } from '../repositories/course.repository.js';
@@ -13,12 +12,13 @@ import { createCreditEvidenceRepository } from '../repositories/credit-evidence.
 import { createCreditLedgerRepository } from '../repositories/credit-ledger.repository.js';
 import { createOrgUnitRepository, type OrgUnitRow } from '../repositories/org-unit.repository.js';
 import { auditedWrite, auditRefusal } from './audit.js';
-import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
+import type { RequestContext, ServiceDeps } from './context.js';
 import { rulesOf } from './credit-summary.js';
 import ExcelJS from './excel.js';
 import { translatePgError } from './pg-errors.js';
 import { requireAdminAtUnit, requireRegistryRole } from './registry-access.js';
-import { checkZip, decodeText, parseCsv, writeXlsx } from './roster-file.js';
+import { codeText, readSheetRows, words, type Cell } from './sheet-file.js';
+import { writeXlsx } from './roster-file.js';
 
 export { COURSE_CATEGORIES, COURSE_FORMS };
 export type { CourseCategory, CourseForm, CourseMaterial, CourseRow };
@@ -79,22 +79,7 @@ const COLUMN_ZH = Object.fromEntries(COURSE_COLUMNS.map((c) => [c.key, c.zh])) a
 const MAX_ROWS = 5_000;
 const LIST_SEPARATORS = /[、,，;；\n]+/;
 
-type Cell = string | number | Date | null;
-const cellValue = (v: CellValue): Cell => {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'string' || typeof v === 'number' || v instanceof Date) return v;
-  if (typeof v === 'boolean') return String(v);
-  if (typeof v === 'object' && 'richText' in v) return v.richText.map((r: { text: string }) => r.text).join('');
-  if (typeof v === 'object' && 'result' in v) return cellValue(v.result as CellValue);
-  if (typeof v === 'object' && 'text' in v) return String(v.text);
-  return null;
-};
-/** A cell as typed text; the quote an export puts before a formula-like text is taken off again. */
-const words = (c: Cell): string => {
-  const s = c === null ? '' : c instanceof Date ? c.toISOString().slice(0, 10) : normaliseText(String(c).replace(/\r\n?/g, '\n'));
-  return /^'[=+\-@]/.test(s) ? s.slice(1) : s;
-};
-const code = (c: Cell) => foldFullWidth(words(c));
+const code = codeText;
 
 /** Lists kept in one canonical order, so equal content compares equal. */
 const canonicalStages = (xs: string[]) => STAGES.filter((s) => xs.includes(s));
@@ -221,44 +206,13 @@ export function createCourseService(deps: ServiceDeps) {
   }
 
   async function readSheet(buf: Buffer, fileName: string): Promise<Array<{ row: number; cells: Partial<Record<ColumnKey, Cell>> }>> {
-    let grid: Cell[][];
-    if (path.extname(fileName).toLowerCase() === '.csv') grid = parseCsv(decodeText(buf));
-    else {
-      checkZip(buf, env.PEIXUN_IMPORT_MAX_UNPACKED_MB * 1_048_576);
-      const wb = new ExcelJS.Workbook();
-      try {
-        await wb.xlsx.load(buf as unknown as ArrayBuffer);
-      } catch (e) {
-        throw new AppError('IMPORT_FILE_UNREADABLE', { cause: e });
-      }
-      const ws = wb.worksheets[0];
-      if (!ws) throw new AppError('IMPORT_FILE_UNREADABLE');
-      grid = [];
-      ws.eachRow({ includeEmpty: true }, (r, n) => {
-        grid[n - 1] = (r.values as CellValue[]).slice(1).map(cellValue);
-      });
+    const rows = await readSheetRows(buf, fileName, { columns: COURSE_COLUMNS, identifying: ['title'], maxRows: MAX_ROWS, maxUnpacked: env.PEIXUN_IMPORT_MAX_UNPACKED_MB * 1_048_576 });
+    if (rows === null) {
+      const required = COURSE_COLUMNS.filter((c) => c.required).map((c) => c.zh);
+      throw new AppError('IMPORT_MISSING_COLUMNS', { params: { columns: required.join('、') }, details: { missing: required } });
     }
-    for (let h = 0; h < Math.min(10, grid.length); h++) {
-      const labels = (grid[h] ?? []).map((c) => code(c).toLowerCase());
-      const at = new Map<ColumnKey, number>();
-      for (const c of COURSE_COLUMNS) {
-        const i = labels.findIndex((l) => l === c.zh || l === c.en || l.startsWith(`${c.zh}（`) || l.startsWith(`${c.zh}(`));
-        if (i >= 0) at.set(c.key, i);
-      }
-      if (!at.has('title')) continue;
-      const missing = COURSE_COLUMNS.filter((c) => c.required && !at.has(c.key)).map((c) => c.zh);
-      if (missing.length) throw new AppError('IMPORT_MISSING_COLUMNS', { params: { columns: missing.join('、') }, details: { missing } });
-      const rows: Array<{ row: number; cells: Partial<Record<ColumnKey, Cell>> }> = [];
-      for (let r = h + 1; r < grid.length; r++) {
-        const line = grid[r] ?? [];
-        if (line.every((c) => words(c) === '')) continue;
-        rows.push({ row: r + 1, cells: Object.fromEntries([...at].map(([k, i]) => [k, line[i] ?? null])) });
-        if (rows.length > MAX_ROWS) throw new AppError('IMPORT_TOO_MANY_ROWS', { params: { max: MAX_ROWS }, details: { max: MAX_ROWS } });
-      }
-      if (rows.length === 0) throw new AppError('COURSE_SHEET_INVALID', { details: { problems: [], problemCount: 0, empty: true } });
-      return rows;
-    }
-    throw new AppError('IMPORT_MISSING_COLUMNS', { params: { columns: COURSE_COLUMNS.filter((c) => c.required).map((c) => c.zh).join('、') }, details: { missing: COURSE_COLUMNS.filter((c) => c.required).map((c) => c.zh) } });
+    if (rows.length === 0) throw new AppError('COURSE_SHEET_INVALID', { details: { problems: [], problemCount: 0, empty: true } });
+    return rows;
   }
 
   return {

@@ -1,21 +1,18 @@
 import crypto from 'node:crypto';
-import path from 'node:path';
 import { currentYear } from '../config/env.js';
 import { normaliseIdNumber } from '../domain/id-number.js';
 import { parseDateCell } from '../domain/roster-row.js';
 import { parseHours, SOURCE_LABELS, SOURCE_TYPES, type SourceType } from '../domain/cycle-rules.js';
-import { foldFullWidth, normaliseText } from '../domain/text.js';
 import { AppError } from '../errors/app-error.js';
 import { createCreditLedgerRepository } from '../repositories/credit-ledger.repository.js';
 import { createTeacherRepository } from '../repositories/teacher.repository.js';
 import type { RequestContext, ServiceDeps } from './context.js';
 import type { CreditLedgerService, RegisterResult, Registration } from './credit-ledger.service.js';
 import { rulesOf } from './credit-summary.js';
-import type { CellValue } from 'exceljs';
 import ExcelJS from './excel.js';
 import { personalDataCipher } from './personal-data.js';
 import { requireAdminAtUnit } from './registry-access.js';
-import { checkZip, decodeText, parseCsv } from './roster-file.js';
+import { codeText, readSheetRows, words, type Cell } from './sheet-file.js';
 
 /** The columns of a registration sheet: Chinese header, English alias, required. */
 const COLUMNS = [
@@ -39,62 +36,14 @@ export interface SheetProblem {
   value?: string;
 }
 
-type Cell = string | number | Date | null;
-
-const cellValue = (v: CellValue): Cell => {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'string' || typeof v === 'number' || v instanceof Date) return v;
-  if (typeof v === 'boolean') return String(v);
-  if (typeof v === 'object' && 'richText' in v) return v.richText.map((r: { text: string }) => r.text).join('');
-  if (typeof v === 'object' && 'result' in v) return cellValue(v.result as CellValue);
-  if (typeof v === 'object' && 'text' in v) return String(v.text);
-  return null;
-};
-/** A cell as typed text (full-width colons and brackets of titles kept). */
-const words = (c: Cell) => (c === null ? '' : c instanceof Date ? c.toISOString().slice(0, 10) : normaliseText(String(c)));
-/** A cell of digits and codes (ID numbers, hours, dates, header labels): full-width forms folded. */
-const text = (c: Cell) => foldFullWidth(words(c));
-
-/** Rows of the first sheet (or CSV) with a registration header in its first 10 rows. */
-async function readSheet(buf: Buffer, fileName: string, maxUnpacked: number): Promise<{ header: number; rows: Array<{ row: number; cells: Partial<Record<ColumnKey, Cell>> }> }> {
-  let grid: Cell[][];
-  if (path.extname(fileName).toLowerCase() === '.csv') grid = parseCsv(decodeText(buf));
-  else {
-    checkZip(buf, maxUnpacked);
-    const wb = new ExcelJS.Workbook();
-    try {
-      await wb.xlsx.load(buf as unknown as ArrayBuffer);
-    } catch (e) {
-      throw new AppError('IMPORT_FILE_UNREADABLE', { cause: e });
-    }
-    const ws = wb.worksheets[0];
-    if (!ws) throw new AppError('IMPORT_FILE_UNREADABLE');
-    grid = [];
-    ws.eachRow({ includeEmpty: true }, (r, n) => {
-      grid[n - 1] = (r.values as CellValue[]).slice(1).map(cellValue);
-    });
-  }
-  for (let h = 0; h < Math.min(10, grid.length); h++) {
-    const labels = (grid[h] ?? []).map((c) => text(c).toLowerCase());
-    const at = new Map<ColumnKey, number>();
-    for (const c of COLUMNS) {
-      const i = labels.findIndex((l) => l === c.zh || l === c.en || l.startsWith(`${c.zh}（`) || l.startsWith(`${c.zh}(`));
-      if (i >= 0) at.set(c.key, i);
-    }
-    if (!at.has('idNumber') || !at.has('hours')) continue;
-    const missing = COLUMNS.filter((c) => c.required && !at.has(c.key)).map((c) => c.zh);
-    if (missing.length) throw new AppError('IMPORT_MISSING_COLUMNS', { params: { columns: missing.join('、') }, details: { missing } });
-    const rows: Array<{ row: number; cells: Partial<Record<ColumnKey, Cell>> }> = [];
-    for (let r = h + 1; r < grid.length; r++) {
-      const line = grid[r] ?? [];
-      if (line.every((c) => text(c) === '')) continue;
-      rows.push({ row: r + 1, cells: Object.fromEntries([...at].map(([k, i]) => [k, line[i] ?? null])) });
-      if (rows.length > MAX_ROWS) throw new AppError('IMPORT_TOO_MANY_ROWS', { params: { max: MAX_ROWS }, details: { max: MAX_ROWS } });
-    }
-    return { header: h + 1, rows };
-  }
-  throw new AppError('REGISTRATION_SHEET_INVALID');
+/** The registration sheet's rows, found by its header (ID number and hours). */
+async function readSheet(buf: Buffer, fileName: string, maxUnpacked: number): Promise<{ rows: Array<{ row: number; cells: Partial<Record<ColumnKey, Cell>> }> }> {
+  const rows = await readSheetRows(buf, fileName, { columns: COLUMNS, identifying: ['idNumber', 'hours'], maxRows: MAX_ROWS, maxUnpacked });
+  if (rows === null) throw new AppError('REGISTRATION_SHEET_INVALID');
+  return { rows };
 }
+
+const text = codeText;
 
 /**
  * Registration of hours from a sheet (R-16): one row per teacher and activity, matched to the
