@@ -1179,3 +1179,537 @@ describe('credit ledger forms', () => {
     expect((await county(upload(im, sheet))).json()).toEqual({ rows: 1, created: 0, replayed: 1 });
   }, 60_000);
 });
+
+// ====================================================================== training delivery forms
+
+/**
+ * The write routes of training delivery (courses, projects, classes, quotas, sessions, enrolment,
+ * attendance), as the county administrator of K1 (scans as a teacher of S1): naughty strings in the
+ * text fields, then impossible values, wrong types, unknown ids and wrong states, each refused with
+ * its own 4xx code, the training tables left exactly as they were.
+ */
+describe('training delivery forms', () => {
+  let year: number;
+  let teacher: (opts: InjectOptions) => Promise<LightMyRequestResponse>;
+  /** teachers of S1: the first 16 enrolled in the correction class, the 17th withdrawn from it, the 18th never enrolled */
+  const TT: number[] = [];
+  let countyUserId: number;
+  let draftProject: number;
+  let openProject: number;
+  let closedProject: number;
+  /** open project: the class whose attendance is corrected (16 enrolled), its session */
+  let corrClass: number;
+  let corrSession: number;
+  /** open project: a class of capacity 10 for quotas, a closed class, the reopen probe's classes */
+  let quotaClass: number;
+  let closedClass: number;
+  const reopenClasses: number[] = [];
+  /** a class of the draft project (for the class-name probe's sessions and bulk enrolment) */
+  let draftClass: number;
+  let withdrawn: number;
+  let takenCourse: number;
+  let otherCourse: number;
+  let archivedCourse: number;
+  let foreignCourse: number;
+  const MARK = '坏输入培训';
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const at = (month: number, day: number, hh: number) => `${year}-${pad(month)}-${pad(day)}T${pad(hh)}:00:00+08:00`;
+  const sessionBody = (change: Record<string, unknown> = {}) => ({
+    startsAt: at(6, 1, 9), endsAt: at(6, 1, 12), place: '进修学校报告厅', checkinOpensAt: at(6, 1, 8), checkinClosesAt: at(6, 1, 10), ...change,
+  });
+
+  const TRAINING_TABLES = ['course', 'training_project', 'training_project_course', 'training_class', 'training_class_trainer', 'training_class_quota', 'training_session', 'enrolment', 'attendance'] as const;
+  /** every row of every training table, to prove a refusal wrote nothing */
+  async function trainingState(): Promise<string> {
+    const out: Record<string, string[]> = {};
+    for (const table of TRAINING_TABLES) out[table] = (await t.db.selectFrom(table).selectAll().execute()).map((r) => JSON.stringify(r)).sort();
+    return JSON.stringify(out);
+  }
+
+  const insertProject = async (title: string, status: 'draft' | 'open' | 'closed') => (await t.db.insertInto('training_project').values({
+    province_id: tree.K1.provinceId, org_unit_id: tree.K1.id, org_path: tree.K1.path, level: 'county', title, year, status,
+    completion_rule: JSON.stringify({ minAttendancePct: 80, assessmentRequired: false }), hours: 120, credit_categories: [],
+  }).returning('id').executeTakeFirstOrThrow()).id;
+  const insertClass = async (projectId: number, name: string, capacity: number, status: 'open' | 'closed' = 'open') => (await t.db.insertInto('training_class').values({
+    project_id: projectId, province_id: tree.K1.provinceId, org_path: tree.K1.path, name, capacity, status,
+  }).returning('id').executeTakeFirstOrThrow()).id;
+  const insertCourse = async (unit: OrgUnitRow, title: string, archived = false) => (await t.db.insertInto('course').values({
+    province_id: unit.provinceId, org_unit_id: unit.id, org_path: unit.path, title, category: 'required', module: '师德', form: 'centralised', hours: 30, archived,
+  }).returning('id').executeTakeFirstOrThrow()).id;
+  const insertEnrolment = async (classId: number, teacherId: number, status: 'enrolled' | 'withdrawn') => (await t.db.insertInto('enrolment').values({
+    class_id: classId, teacher_id: teacherId, province_id: tree.S1.provinceId, org_unit_id: tree.S1.id, org_path: tree.S1.path, status, source: 'nominated', created_by: countyUserId,
+  }).returning('id').executeTakeFirstOrThrow()).id;
+
+  beforeAll(async () => {
+    year = currentYear(t.env);
+    countyUserId = (await t.db.selectFrom('app_user').select('id').where('username', '=', 'bad-county').executeTakeFirstOrThrow()).id;
+    // the ledger categories of a project or course are checked against the cycle of the year: make sure there is one
+    const cycle = await t.db.selectFrom('credit_cycle').select('id').where('province_id', '=', tree.P1.provinceId)
+      .where('start_year', '<=', year).where('end_year', '>=', year).executeTakeFirst();
+    if (!cycle) {
+      await addUser(t.db, tree.P1, 'province_admin', 'bad-train-province');
+      const province = as(app, await login(app, 'bad-train-province'));
+      const made = await province({ method: 'POST', url: '/api/cycles', payload: { name: '坏输入培训周期', startYear: year, endYear: year + 4 } });
+      expect(made.statusCode, made.body).toBe(201);
+    }
+    for (let i = 0; i < 18; i++) TT.push(await seedTeacher(t.db, t.env, tree.S1, { seed: 900 + i }));
+    const teacherUser = await addUser(t.db, tree.S1, 'teacher', 'bad-train-teacher');
+    await createTeacherRepository(t.db).linkUser(TT[0]!, teacherUser);
+    teacher = as(app, await login(app, 'bad-train-teacher'));
+
+    draftProject = await insertProject(`${MARK}草稿项目`, 'draft');
+    openProject = await insertProject(`${MARK}开放项目`, 'open');
+    closedProject = await insertProject(`${MARK}已结束项目`, 'closed');
+    corrClass = await insertClass(openProject, '更正班', 50);
+    corrSession = (await t.db.insertInto('training_session').values({
+      class_id: corrClass, starts_at: new Date(at(6, 1, 9)), ends_at: new Date(at(6, 1, 12)), place: '报告厅',
+      checkin_opens_at: new Date(at(6, 1, 8)), checkin_closes_at: new Date(at(6, 1, 10)), token_secret: Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(32))),
+    }).returning('id').executeTakeFirstOrThrow()).id;
+    for (let i = 0; i < 16; i++) await insertEnrolment(corrClass, TT[i]!, 'enrolled');
+    await t.db.updateTable('training_class').set({ enrolled: 16 }).where('id', '=', corrClass).execute();
+    withdrawn = await insertEnrolment(corrClass, TT[16]!, 'withdrawn');
+    quotaClass = await insertClass(openProject, '名额班', 10);
+    closedClass = await insertClass(openProject, '已结班', 10, 'closed');
+    for (let i = 0; i < CONCURRENCY; i++) reopenClasses.push(await insertClass(openProject, `重开班${i}`, 10, 'closed'));
+    draftClass = await insertClass(draftProject, '草稿班', 10);
+    takenCourse = await insertCourse(tree.K1, `${MARK}已有课程`);
+    otherCourse = await insertCourse(tree.K1, `${MARK}另一门课程`);
+    archivedCourse = await insertCourse(tree.K1, `${MARK}归档课程`, true);
+    foreignCourse = await insertCourse(tree.K2, `${MARK}蛟河课程`);
+  }, 60_000);
+
+  interface FieldProbe {
+    stored(v: unknown): Stored;
+    send(v: unknown, m: string, i: number): Promise<LightMyRequestResponse>;
+    readBack(res: LightMyRequestResponse, m: string, i: number): Promise<unknown>;
+    refusedLeftNoTrace(m: string, i: number): Promise<string | null>;
+  }
+
+  /** Sends every value, CONCURRENCY at a time; accepted values are read back, refused ones must have left no trace. */
+  async function fieldProbe(p: FieldProbe, values: readonly unknown[] = NASTY): Promise<{ problems: string[]; accepted: number; refused: number }> {
+    const problems: string[] = [];
+    let accepted = 0;
+    let refused = 0;
+    for (let start = 0; start < values.length; start += CONCURRENCY) {
+      await Promise.all(values.slice(start, start + CONCURRENCY).map(async (v, k) => {
+        const i = start + k;
+        const m = `m${++marker}`;
+        const res = await p.send(v, m, i);
+        const bad = answerProblem(res);
+        if (bad) { problems.push(`${show(v)}: ${bad}`); return; }
+        if (res.statusCode < 300) {
+          accepted++;
+          const want = p.stored(v);
+          const got = await p.readBack(res, m, i);
+          if (want === REJECT) problems.push(`${show(v)}: accepted and stored as ${show(got)}`);
+          else if (got !== want) problems.push(`${show(v)}: stored as ${show(got)}, expected ${show(want)}`);
+          else if (typeof got === 'string' && CONTROL.test(got)) problems.push(`${show(v)}: control characters stored`);
+        } else {
+          refused++;
+          const trace = await p.refusedLeftNoTrace(m, i);
+          if (trace) problems.push(`${show(v)}: refused with ${res.statusCode} but ${trace}`);
+        }
+      }));
+    }
+    return { problems, accepted, refused };
+  }
+  const expectClean = (r: { problems: string[]; accepted: number; refused: number }) => {
+    expect(r.problems).toEqual([]);
+    expect(r.accepted).toBeGreaterThan(0);
+    expect(r.refused).toBeGreaterThan(0);
+  };
+  /** a text that must be given: '' and null are refused */
+  const required = (v: unknown): Stored => (v === null || v === '' ? REJECT : text(v));
+
+  // ---------------------------------------------------------------- naughty strings
+
+  it('POST /api/courses title', async () => {
+    // titles are unique per unit: a value that normalises to one already taken is refused with COURSE_TITLE_TAKEN
+    expectClean(await fieldProbe({
+      stored: required,
+      send: (v, m) => county({ method: 'POST', url: '/api/courses', payload: { orgUnitId: tree.K1.id, title: v, category: 'elective', module: m, form: 'online', hours: 25 } }),
+      readBack: async (res) => (await t.db.selectFrom('course').select('title').where('id', '=', res.json().course.id).executeTakeFirst())?.title,
+      refusedLeftNoTrace: async (m) => ((await t.db.selectFrom('course').select('id').where('module', '=', m).execute()).length ? 'a course was stored' : null),
+    }));
+  }, 120_000);
+
+  it('POST /api/training/projects title', async () => {
+    expectClean(await fieldProbe({
+      stored: required,
+      send: (v, m) => county({ method: 'POST', url: '/api/training/projects', payload: { orgUnitId: tree.K1.id, level: 'county', title: v, description: m, year, hours: 150 } }),
+      readBack: async (res) => (await t.db.selectFrom('training_project').select('title').where('id', '=', res.json().project.id).executeTakeFirst())?.title,
+      refusedLeftNoTrace: async (m) => ((await t.db.selectFrom('training_project').select('id').where('description', '=', m).execute()).length ? 'a project was stored' : null),
+    }));
+  }, 120_000);
+
+  it('POST /api/training/projects/:id/classes name', async () => {
+    // the capacity is the marker of the request
+    expectClean(await fieldProbe({
+      stored: required,
+      send: (v, _m, i) => county({ method: 'POST', url: `/api/training/projects/${draftProject}/classes`, payload: { name: v, capacity: 10_000 + i } }),
+      readBack: async (res) => (await t.db.selectFrom('training_class').select('name').where('id', '=', res.json().id).executeTakeFirst())?.name,
+      refusedLeftNoTrace: async (_m, i) => ((await t.db.selectFrom('training_class').select('id').where('project_id', '=', draftProject).where('capacity', '=', 10_000 + i).execute()).length ? 'a class was stored' : null),
+    }));
+  }, 120_000);
+
+  it('POST /api/training/classes/:id/sessions place', async () => {
+    // with an online link the place may be left out: '' and null store no place
+    expectClean(await fieldProbe({
+      stored: optionalText,
+      send: (v, m) => county({ method: 'POST', url: `/api/training/classes/${draftClass}/sessions`, payload: sessionBody({ place: v, onlineUrl: `https://meet.example.cn/${m}` }) }),
+      readBack: async (res) => (await t.db.selectFrom('training_session').select('place').where('id', '=', res.json().id).executeTakeFirstOrThrow()).place,
+      refusedLeftNoTrace: async (m) => ((await t.db.selectFrom('training_session').select('id').where('online_url', '=', `https://meet.example.cn/${m}`).execute()).length ? 'a session was stored' : null),
+    }));
+  }, 120_000);
+
+  it('PUT /api/sessions/:id/attendance/:teacherId reason', async () => {
+    const teacherOf = (i: number) => TT[i % CONCURRENCY]!;
+    const lineOf = (i: number) => t.db.selectFrom('attendance').select(['present', 'reason']).where('session_id', '=', corrSession).where('teacher_id', '=', teacherOf(i)).executeTakeFirst();
+    const last = new Map<number, string | null>();
+    expectClean(await fieldProbe({
+      stored: required,
+      send: (v, _m, i) => county({ method: 'PUT', url: `/api/sessions/${corrSession}/attendance/${teacherOf(i)}`, payload: { present: true, reason: v } }),
+      readBack: async (_res, _m, i) => {
+        const line = await lineOf(i);
+        last.set(teacherOf(i), line?.reason ?? null);
+        return line?.present === true ? line.reason : `present ${line?.present}`;
+      },
+      refusedLeftNoTrace: async (_m, i) => (((await lineOf(i))?.reason ?? null) === (last.get(teacherOf(i)) ?? null) ? null : 'the attendance changed'),
+    }));
+  }, 120_000);
+
+  it('POST /api/classes/:id/reopen reason', async () => {
+    const classOf = (i: number) => reopenClasses[i % CONCURRENCY]!;
+    const status = async (i: number) => (await t.db.selectFrom('training_class').select('status').where('id', '=', classOf(i)).executeTakeFirstOrThrow()).status;
+    expectClean(await fieldProbe({
+      stored: required,
+      send: async (v, _m, i) => {
+        // an accepted reopen left the class open: close it again first
+        if ((await status(i)) !== 'closed') {
+          const closed = await county({ method: 'POST', url: `/api/classes/${classOf(i)}/close` });
+          expect(closed.statusCode, closed.body).toBe(200);
+        }
+        return county({ method: 'POST', url: `/api/classes/${classOf(i)}/reopen`, payload: { reason: v } });
+      },
+      readBack: async (_res, _m, i) => {
+        if ((await status(i)) !== 'open') return 'still closed';
+        const row = await t.db.selectFrom('audit_log').select('details').where('action', '=', 'training.reopen_class').where('outcome', '=', 'success')
+          .where('target_id', '=', String(classOf(i))).orderBy('id', 'desc').executeTakeFirstOrThrow();
+        return (row.details as { reason?: unknown }).reason;
+      },
+      refusedLeftNoTrace: async (_m, i) => ((await status(i)) === 'closed' ? null : 'the class was reopened'),
+    }));
+  }, 180_000);
+
+  // ---------------------------------------------------------------- wrong types, impossible values, unknown ids, wrong states
+
+  /** Each request must be refused with the code given, and leave the training tables as they were. */
+  async function refuseAll(who: (opts: InjectOptions) => Promise<LightMyRequestResponse>, cases: Array<[string, InjectOptions, string]>): Promise<void> {
+    const problems: string[] = [];
+    const before = await trainingState();
+    for (const [name, req, code] of cases) {
+      const res = await who(req);
+      const bad = answerProblem(res);
+      if (bad) problems.push(`${name}: ${bad}`);
+      else if (res.statusCode < 400) problems.push(`${name}: accepted (${res.statusCode})`);
+      else if (res.json().error.code !== code) problems.push(`${name}: ${res.json().error.code} instead of ${code}: ${res.body.slice(0, 200)}`);
+    }
+    expect(problems).toEqual([]);
+    expect(await trainingState(), 'a refused request changed the training tables').toBe(before);
+  }
+  const req = (method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown): InjectOptions => ({ method, url, ...(payload === undefined ? {} : { payload: payload as InjectOptions['payload'] }) });
+  const NOPE = 2_000_000_000;
+
+  it('courses: impossible hours, unknown categories and links, wrong units, taken titles, unknown ids', async () => {
+    const ok = { orgUnitId: tree.K1.id, title: `${MARK}新课程`, category: 'required', module: '师德', form: 'centralised', hours: 30 };
+    const course = (change: Record<string, unknown>) => req('POST', '/api/courses', { ...ok, ...change });
+    const link = (url: string) => ({ materials: [{ kind: 'link', title: '资料', url }] });
+    await refuseAll(county, [
+      ['hours as text', course({ hours: '3' }), 'VALIDATION_FAILED'],
+      ['negative hours', course({ hours: -10 }), 'VALIDATION_FAILED'],
+      ['zero hours', course({ hours: 0 }), 'VALIDATION_FAILED'],
+      ['hours with a fraction of a tenth', course({ hours: 2.5 }), 'VALIDATION_FAILED'],
+      ['hours beyond the limit', course({ hours: 100_001 }), 'VALIDATION_FAILED'],
+      ['hours null', course({ hours: null }), 'VALIDATION_FAILED'],
+      ['an unknown category', course({ category: 'astrology' }), 'VALIDATION_FAILED'],
+      ['a category by its Chinese name', course({ category: '必修' }), 'VALIDATION_FAILED'],
+      ['an unknown form', course({ form: 'telepathy' }), 'VALIDATION_FAILED'],
+      ['an unknown stage', course({ stages: ['university'] }), 'VALIDATION_FAILED'],
+      ['an unknown ledger category', course({ creditCategories: ['astrology'] }), 'COURSE_INVALID'],
+      ['a ledger category in capitals', course({ creditCategories: ['ETHICS'] }), 'VALIDATION_FAILED'],
+      ['ledger categories as a string', course({ creditCategories: 'ethics' }), 'VALIDATION_FAILED'],
+      ['a javascript: link', course(link('javascript:alert(1)')), 'VALIDATION_FAILED'],
+      ['a JavaScript: link in capitals', course(link('JAVASCRIPT:alert(document.cookie)')), 'VALIDATION_FAILED'],
+      ['a data: link', course(link('data:text/html,<script>alert(1)</script>')), 'VALIDATION_FAILED'],
+      ['a link with a space', course(link('https://example.cn/a b')), 'VALIDATION_FAILED'],
+      ['a link of 501 characters', course(link(`https://example.cn/${'a'.repeat(482)}`)), 'VALIDATION_FAILED'],
+      ['a material of an unknown kind', course({ materials: [{ kind: 'video', title: '资料', url: 'https://example.cn' }] }), 'VALIDATION_FAILED'],
+      ['a missing evidence file', course({ materials: [{ kind: 'file', title: '讲义', evidenceId: NOPE }] }), 'COURSE_INVALID'],
+      ['an evidence id as text', course({ materials: [{ kind: 'file', title: '讲义', evidenceId: '1' }] }), 'VALIDATION_FAILED'],
+      ['21 materials', course({ materials: Array.from({ length: 21 }, (_, i) => ({ kind: 'link', title: `资料${i}`, url: `https://example.cn/${i}` })) }), 'VALIDATION_FAILED'],
+      ['a description of 2001 characters', course({ description: '述'.repeat(2001) }), 'VALIDATION_FAILED'],
+      ['a description with NUL', course({ description: '简介\u0000' }), 'VALIDATION_FAILED'],
+      ['a module of 41 characters', course({ module: '模'.repeat(41) }), 'VALIDATION_FAILED'],
+      ['a school unit', course({ orgUnitId: tree.S1.id }), 'COURSE_INVALID'],
+      ['a township unit', course({ orgUnitId: tree.T1.id }), 'COURSE_INVALID'],
+      ['a unit outside the county', course({ orgUnitId: tree.K2.id }), 'NOT_FOUND'],
+      ['an unknown unit', course({ orgUnitId: NOPE }), 'NOT_FOUND'],
+      ['orgUnitId as text', course({ orgUnitId: String(tree.K1.id) }), 'VALIDATION_FAILED'],
+      ['a title taken', course({ title: `${MARK}已有课程` }), 'COURSE_TITLE_TAKEN'],
+      ['a title taken, with white space around it', course({ title: `\u3000 ${MARK}已有课程 ` }), 'COURSE_TITLE_TAKEN'],
+      ['an unknown field', course({ archived: true }), 'VALIDATION_FAILED'],
+      ['edit: a title taken', req('PATCH', `/api/courses/${otherCourse}`, { title: `${MARK}已有课程` }), 'COURSE_TITLE_TAKEN'],
+      ['edit: negative hours', req('PATCH', `/api/courses/${otherCourse}`, { hours: -1 }), 'VALIDATION_FAILED'],
+      ['edit: a javascript: link', req('PATCH', `/api/courses/${otherCourse}`, link('javascript:alert(1)')), 'VALIDATION_FAILED'],
+      ['edit: a missing evidence file', req('PATCH', `/api/courses/${otherCourse}`, { materials: [{ kind: 'file', title: '讲义', evidenceId: NOPE }] }), 'COURSE_INVALID'],
+      ['edit: moved to another unit', req('PATCH', `/api/courses/${otherCourse}`, { orgUnitId: tree.K2.id }), 'VALIDATION_FAILED'],
+      ['edit: no such course', req('PATCH', `/api/courses/${NOPE}`, { hours: 10 }), 'NOT_FOUND'],
+      ['edit: id as text', req('PATCH', '/api/courses/abc', { hours: 10 }), 'VALIDATION_FAILED'],
+      ['edit: a course of another county', req('PATCH', `/api/courses/${foreignCourse}`, { hours: 10 }), 'NOT_FOUND'],
+      ['archive: no such course', req('POST', `/api/courses/${NOPE}/archive`), 'NOT_FOUND'],
+      ['unarchive: no such course', req('POST', `/api/courses/${NOPE}/unarchive`), 'NOT_FOUND'],
+    ]);
+    void takenCourse;
+  }, 60_000);
+
+  it('projects: bad levels, years, hours and dates, broken rules, illegal status moves, unknown courses', async () => {
+    const ok = { orgUnitId: tree.K1.id, level: 'county', title: `${MARK}新项目`, year, hours: 150 };
+    const project = (change: Record<string, unknown>) => req('POST', '/api/training/projects', { ...ok, ...change });
+    const { orgUnitId: _, ...editable } = ok;
+    await refuseAll(county, [
+      ['an unknown level', project({ level: 'galactic' }), 'VALIDATION_FAILED'],
+      ['a provincial project run by a county', project({ level: 'province' }), 'VALIDATION_FAILED'],
+      ['a school project run by a county', project({ level: 'school' }), 'VALIDATION_FAILED'],
+      ['year as text', project({ year: String(year) }), 'VALIDATION_FAILED'],
+      ['year 1999', project({ year: 1999 }), 'VALIDATION_FAILED'],
+      ['year 2101', project({ year: 2101 }), 'VALIDATION_FAILED'],
+      ['year with a fraction', project({ year: year + 0.5 }), 'VALIDATION_FAILED'],
+      ['zero hours', project({ hours: 0 }), 'VALIDATION_FAILED'],
+      ['negative hours', project({ hours: -150 }), 'VALIDATION_FAILED'],
+      ['hours with a fraction of a tenth', project({ hours: 1.5 }), 'VALIDATION_FAILED'],
+      ['hours as text', project({ hours: '15' }), 'VALIDATION_FAILED'],
+      ['hours beyond the limit', project({ hours: 100_001 }), 'VALIDATION_FAILED'],
+      ['registration opening on February 30', project({ registrationOpens: `${year}-02-30` }), 'VALIDATION_FAILED'],
+      ['registration closing in month 13', project({ registrationCloses: `${year}-13-01` }), 'VALIDATION_FAILED'],
+      ['registration opening on day 00', project({ registrationOpens: `${year}-03-00` }), 'VALIDATION_FAILED'],
+      ['February 29 of a common year', project({ registrationOpens: '2027-02-29' }), 'VALIDATION_FAILED'],
+      ['a date without leading zeros', project({ registrationOpens: `${year}-3-1` }), 'VALIDATION_FAILED'],
+      ['a date with slashes', project({ registrationOpens: `${year}/03/01` }), 'VALIDATION_FAILED'],
+      ['a date and time', project({ registrationOpens: `${year}-03-01T00:00:00Z` }), 'VALIDATION_FAILED'],
+      ['a date as a number', project({ registrationOpens: 20260301 }), 'VALIDATION_FAILED'],
+      ['registration closing before it opens', project({ registrationOpens: `${year}-03-10`, registrationCloses: `${year}-03-01` }), 'VALIDATION_FAILED'],
+      ['completion: above 100 %', project({ completionRule: { minAttendancePct: 101, assessmentRequired: false } }), 'VALIDATION_FAILED'],
+      ['completion: negative', project({ completionRule: { minAttendancePct: -1, assessmentRequired: false } }), 'VALIDATION_FAILED'],
+      ['completion: a fraction of a per cent', project({ completionRule: { minAttendancePct: 80.5, assessmentRequired: false } }), 'VALIDATION_FAILED'],
+      ['completion: per cent as text', project({ completionRule: { minAttendancePct: '80', assessmentRequired: false } }), 'VALIDATION_FAILED'],
+      ['completion: assessment missing', project({ completionRule: { minAttendancePct: 80 } }), 'VALIDATION_FAILED'],
+      ['completion: assessment as text', project({ completionRule: { minAttendancePct: 80, assessmentRequired: 'yes' } }), 'VALIDATION_FAILED'],
+      ['completion: an unknown rule', project({ completionRule: { minAttendancePct: 80, assessmentRequired: false, bonus: 1 } }), 'VALIDATION_FAILED'],
+      ['completion: null', project({ completionRule: null }), 'VALIDATION_FAILED'],
+      ['eligibility: negative service years', project({ eligibility: { minServiceYears: -1 } }), 'VALIDATION_FAILED'],
+      ['eligibility: 51 service years', project({ eligibility: { minServiceYears: 51 } }), 'VALIDATION_FAILED'],
+      ['eligibility: an unknown stage', project({ eligibility: { stages: ['university'] } }), 'VALIDATION_FAILED'],
+      ['eligibility: an unknown flag', project({ eligibility: { flags: ['astronaut'] } }), 'VALIDATION_FAILED'],
+      ['eligibility: a subject with NUL', project({ eligibility: { subjects: ['语文\u0000'] } }), 'VALIDATION_FAILED'],
+      ['eligibility: an unknown condition', project({ eligibility: { gender: 'female' } }), 'VALIDATION_FAILED'],
+      ['eligibility: an array', project({ eligibility: [] }), 'VALIDATION_FAILED'],
+      ['an unknown ledger category', project({ creditCategories: ['astrology'] }), 'VALIDATION_FAILED'],
+      ['a ledger category in capitals', project({ creditCategories: ['ETHICS'] }), 'VALIDATION_FAILED'],
+      ['a description of 4001 characters', project({ description: '述'.repeat(4001) }), 'VALIDATION_FAILED'],
+      ['a status smuggled in', project({ status: 'open' }), 'VALIDATION_FAILED'],
+      ['a unit outside the county', project({ orgUnitId: tree.K2.id }), 'NOT_FOUND'],
+      ['an unknown unit', project({ orgUnitId: NOPE }), 'NOT_FOUND'],
+      ['edit: a closed project', req('PUT', `/api/training/projects/${closedProject}`, editable), 'PROJECT_STATE'],
+      ['edit: February 30', req('PUT', `/api/training/projects/${draftProject}`, { ...editable, registrationCloses: `${year}-02-30` }), 'VALIDATION_FAILED'],
+      ['edit: no such project', req('PUT', `/api/training/projects/${NOPE}`, editable), 'NOT_FOUND'],
+      ['status: draft → closed', req('POST', `/api/training/projects/${draftProject}/status`, { status: 'closed' }), 'PROJECT_STATE'],
+      ['status: open → open', req('POST', `/api/training/projects/${openProject}/status`, { status: 'open' }), 'PROJECT_STATE'],
+      ['status: closed → open', req('POST', `/api/training/projects/${closedProject}/status`, { status: 'open' }), 'PROJECT_STATE'],
+      ['status: closed → closed', req('POST', `/api/training/projects/${closedProject}/status`, { status: 'closed' }), 'PROJECT_STATE'],
+      ['status: back to draft', req('POST', `/api/training/projects/${openProject}/status`, { status: 'draft' }), 'VALIDATION_FAILED'],
+      ['status: an unknown status', req('POST', `/api/training/projects/${draftProject}/status`, { status: 'archived' }), 'VALIDATION_FAILED'],
+      ['status: no such project', req('POST', `/api/training/projects/${NOPE}/status`, { status: 'open' }), 'NOT_FOUND'],
+      ['courses: an unknown course', req('PUT', `/api/training/projects/${draftProject}/courses`, { courseIds: [NOPE] }), 'VALIDATION_FAILED'],
+      ['courses: an archived course', req('PUT', `/api/training/projects/${draftProject}/courses`, { courseIds: [archivedCourse] }), 'VALIDATION_FAILED'],
+      ['courses: a course of another county', req('PUT', `/api/training/projects/${draftProject}/courses`, { courseIds: [foreignCourse] }), 'VALIDATION_FAILED'],
+      ['courses: ids as text', req('PUT', `/api/training/projects/${draftProject}/courses`, { courseIds: [String(otherCourse)] }), 'VALIDATION_FAILED'],
+      ['courses: a closed project', req('PUT', `/api/training/projects/${closedProject}/courses`, { courseIds: [otherCourse] }), 'PROJECT_STATE'],
+      ['courses: no such project', req('PUT', `/api/training/projects/${NOPE}/courses`, { courseIds: [otherCourse] }), 'NOT_FOUND'],
+    ]);
+  }, 60_000);
+
+  it('classes, quotas and trainers: impossible capacities, quotas above capacity, duplicate and wrong units', async () => {
+    const newClass = (change: Record<string, unknown>, projectId = draftProject) => req('POST', `/api/training/projects/${projectId}/classes`, { name: `${MARK}新班`, capacity: 10, ...change });
+    const quotas = (list: unknown, classId = quotaClass) => req('PUT', `/api/training/classes/${classId}/quotas`, { quotas: list });
+    await refuseAll(county, [
+      ['capacity 0', newClass({ capacity: 0 }), 'VALIDATION_FAILED'],
+      ['negative capacity', newClass({ capacity: -5 }), 'VALIDATION_FAILED'],
+      ['capacity with a fraction', newClass({ capacity: 10.5 }), 'VALIDATION_FAILED'],
+      ['capacity as text', newClass({ capacity: '10' }), 'VALIDATION_FAILED'],
+      ['capacity in words', newClass({ capacity: '十' }), 'VALIDATION_FAILED'],
+      ['capacity beyond the limit', newClass({ capacity: 1_000_001 }), 'VALIDATION_FAILED'],
+      ['capacity null', newClass({ capacity: null }), 'VALIDATION_FAILED'],
+      ['a name of 101 characters', newClass({ name: '班'.repeat(101) }), 'VALIDATION_FAILED'],
+      ['a blank name', newClass({ name: '   ' }), 'VALIDATION_FAILED'],
+      ['a status smuggled in', newClass({ status: 'closed' }), 'VALIDATION_FAILED'],
+      ['a class of a closed project', newClass({}, closedProject), 'PROJECT_STATE'],
+      ['a class of no such project', newClass({}, NOPE), 'NOT_FOUND'],
+      ['edit: capacity 0', req('PATCH', `/api/training/classes/${quotaClass}`, { capacity: 0 }), 'VALIDATION_FAILED'],
+      ['edit: capacity below the enrolled', req('PATCH', `/api/training/classes/${corrClass}`, { capacity: 5 }), 'CAPACITY_BELOW_ENROLLED'],
+      ['edit: a closed class', req('PATCH', `/api/training/classes/${closedClass}`, { name: '改名' }), 'CLASS_CLOSED'],
+      ['edit: no such class', req('PATCH', `/api/training/classes/${NOPE}`, { name: '改名' }), 'NOT_FOUND'],
+      ['quota above the capacity', quotas([{ orgUnitId: tree.S1.id, quota: 11 }]), 'QUOTA_INVALID'],
+      ['quotas adding up above the capacity', quotas([{ orgUnitId: tree.S1.id, quota: 6 }, { orgUnitId: tree.S2.id, quota: 5 }]), 'QUOTA_INVALID'],
+      ['a negative quota', quotas([{ orgUnitId: tree.S1.id, quota: -1 }]), 'VALIDATION_FAILED'],
+      ['a quota with a fraction', quotas([{ orgUnitId: tree.S1.id, quota: 1.5 }]), 'VALIDATION_FAILED'],
+      ['a quota as text', quotas([{ orgUnitId: tree.S1.id, quota: '3' }]), 'VALIDATION_FAILED'],
+      ['one unit twice', quotas([{ orgUnitId: tree.S1.id, quota: 2 }, { orgUnitId: tree.S1.id, quota: 3 }]), 'VALIDATION_FAILED'],
+      ['the organiser itself', quotas([{ orgUnitId: tree.K1.id, quota: 2 }]), 'VALIDATION_FAILED'],
+      ['a unit above the organiser', quotas([{ orgUnitId: tree.C1.id, quota: 2 }]), 'NOT_FOUND'],
+      ['a unit of another county', quotas([{ orgUnitId: tree.S3.id, quota: 2 }]), 'NOT_FOUND'],
+      ['an unknown unit', quotas([{ orgUnitId: NOPE, quota: 2 }]), 'NOT_FOUND'],
+      ['quotas as an object', quotas({ [tree.S1.id]: 2 }), 'VALIDATION_FAILED'],
+      ['a quota with an unknown field', quotas([{ orgUnitId: tree.S1.id, quota: 2, used: 0 }]), 'VALIDATION_FAILED'],
+      ['quotas of a closed class', quotas([{ orgUnitId: tree.S1.id, quota: 2 }], closedClass), 'CLASS_CLOSED'],
+      ['quotas of no such class', quotas([{ orgUnitId: tree.S1.id, quota: 2 }], NOPE), 'NOT_FOUND'],
+      ['trainers: a user who is no trainer', req('PUT', `/api/training/classes/${quotaClass}/trainers`, { userIds: [countyUserId] }), 'VALIDATION_FAILED'],
+      ['trainers: an unknown user', req('PUT', `/api/training/classes/${quotaClass}/trainers`, { userIds: [NOPE] }), 'VALIDATION_FAILED'],
+      ['trainers: ids as text', req('PUT', `/api/training/classes/${quotaClass}/trainers`, { userIds: ['1'] }), 'VALIDATION_FAILED'],
+    ]);
+  }, 60_000);
+
+  it('sessions: ends before it starts, no time zone, February 30, links that are not http', async () => {
+    const create = (change: Record<string, unknown>, classId = quotaClass) => req('POST', `/api/training/classes/${classId}/sessions`, sessionBody(change));
+    await refuseAll(county, [
+      ['ends before it starts', create({ endsAt: at(6, 1, 8) }), 'VALIDATION_FAILED'],
+      ['ends when it starts', create({ endsAt: at(6, 1, 9) }), 'VALIDATION_FAILED'],
+      ['check-in closes before it opens', create({ checkinClosesAt: at(6, 1, 7) }), 'VALIDATION_FAILED'],
+      ['no time zone', create({ startsAt: `${year}-06-01T09:00:00` }), 'VALIDATION_FAILED'],
+      ['a day only', create({ startsAt: `${year}-06-01` }), 'VALIDATION_FAILED'],
+      ['February 30', create({ startsAt: `${year}-02-30T09:00:00+08:00`, endsAt: `${year}-02-30T12:00:00+08:00` }), 'VALIDATION_FAILED'],
+      ['month 13', create({ startsAt: `${year}-13-01T09:00:00+08:00` }), 'VALIDATION_FAILED'],
+      ['hour 25', create({ startsAt: `${year}-06-01T25:00:00+08:00` }), 'VALIDATION_FAILED'],
+      ['a time as a number', create({ startsAt: Date.UTC(year, 5, 1) }), 'VALIDATION_FAILED'],
+      ['a time in Chinese', create({ startsAt: `${year}年6月1日 9:00` }), 'VALIDATION_FAILED'],
+      ['no place and no link', create({ place: null }), 'VALIDATION_FAILED'],
+      ['a blank place and no link', create({ place: '   ' }), 'VALIDATION_FAILED'],
+      ['a javascript: link', create({ onlineUrl: 'javascript:alert(1)' }), 'VALIDATION_FAILED'],
+      ['an ftp: link', create({ onlineUrl: 'ftp://example.cn/a' }), 'VALIDATION_FAILED'],
+      ['a data: link', create({ onlineUrl: 'data:text/html,<b>x</b>' }), 'VALIDATION_FAILED'],
+      ['a link that is no URL', create({ onlineUrl: '会议室' }), 'VALIDATION_FAILED'],
+      ['a place of 201 characters', create({ place: '地'.repeat(201) }), 'VALIDATION_FAILED'],
+      ['a QR key smuggled in', create({ tokenSecret: 'AAAA' }), 'VALIDATION_FAILED'],
+      ['a session of a closed class', create({}, closedClass), 'CLASS_CLOSED'],
+      ['a session of no such class', create({}, NOPE), 'NOT_FOUND'],
+      ['edit: ends before it starts', req('PUT', `/api/training/sessions/${corrSession}`, sessionBody({ endsAt: at(6, 1, 8) })), 'VALIDATION_FAILED'],
+      ['edit: no such session', req('PUT', `/api/training/sessions/${NOPE}`, sessionBody()), 'NOT_FOUND'],
+      ['delete: no such session', req('DELETE', `/api/training/sessions/${NOPE}`), 'NOT_FOUND'],
+      ['delete: id as text', req('DELETE', '/api/training/sessions/abc'), 'VALIDATION_FAILED'],
+    ]);
+  }, 60_000);
+
+  it('enrolment and attendance: unknown units and ids, garbage tokens, corrections without reasons, wrong states', async () => {
+    // a teacher with attendance, and none of the other session's
+    const marked = await county({ method: 'PUT', url: `/api/sessions/${corrSession}/attendance/${TT[0]}`, payload: { present: true, reason: '补签' } });
+    expect(marked.statusCode, marked.body).toBe(200);
+    const correction = (teacherId: number, payload: unknown, sessionId = corrSession) => req('PUT', `/api/sessions/${sessionId}/attendance/${teacherId}`, payload);
+    const assessment = (classId: number, teacherId: number, payload: unknown) => req('PUT', `/api/classes/${classId}/enrolments/${teacherId}/assessment`, payload);
+    await refuseAll(county, [
+      ['bulk: an unknown unit', req('POST', '/api/enrolments/bulk', { classId: corrClass, orgUnitIds: [NOPE] }), 'NOT_FOUND'],
+      ['bulk: a known unit and an unknown one', req('POST', '/api/enrolments/bulk', { classId: corrClass, orgUnitIds: [tree.S1.id, NOPE] }), 'NOT_FOUND'],
+      ['bulk: a unit of another county', req('POST', '/api/enrolments/bulk', { classId: corrClass, orgUnitIds: [tree.S3.id] }), 'NOT_FOUND'],
+      ['bulk: no units', req('POST', '/api/enrolments/bulk', { classId: corrClass, orgUnitIds: [] }), 'VALIDATION_FAILED'],
+      ['bulk: units as text', req('POST', '/api/enrolments/bulk', { classId: corrClass, orgUnitIds: String(tree.S1.id) }), 'VALIDATION_FAILED'],
+      ['bulk: a draft project', req('POST', '/api/enrolments/bulk', { classId: draftClass, orgUnitIds: [tree.S1.id] }), 'PROJECT_STATE'],
+      ['bulk: a closed class', req('POST', '/api/enrolments/bulk', { classId: closedClass, orgUnitIds: [tree.S1.id] }), 'CLASS_CLOSED'],
+      ['bulk: no such class', req('POST', '/api/enrolments/bulk', { classId: NOPE, orgUnitIds: [tree.S1.id] }), 'NOT_FOUND'],
+      ['withdraw: no such enrolment', req('POST', `/api/enrolments/${NOPE}/withdraw`), 'NOT_FOUND'],
+      ['withdraw: id as text', req('POST', '/api/enrolments/abc/withdraw'), 'VALIDATION_FAILED'],
+      ['withdraw: negative id', req('POST', '/api/enrolments/-1/withdraw'), 'VALIDATION_FAILED'],
+      ['withdraw: twice', req('POST', `/api/enrolments/${withdrawn}/withdraw`), 'CONFLICT'],
+      ['enrol: an administrator is no teacher', req('POST', '/api/enrolments', { classId: corrClass }), 'FORBIDDEN'],
+      ['correction: no reason', correction(TT[1]!, { present: true }), 'VALIDATION_FAILED'],
+      ['correction: an empty reason', correction(TT[1]!, { present: false, reason: '' }), 'VALIDATION_FAILED'],
+      ['correction: a blank reason', correction(TT[1]!, { present: false, reason: ' \u3000 ' }), 'VALIDATION_FAILED'],
+      ['correction: a reason of 501 characters', correction(TT[1]!, { present: false, reason: '因'.repeat(501) }), 'VALIDATION_FAILED'],
+      ['correction: present as text', correction(TT[1]!, { present: 'yes', reason: '补签' }), 'VALIDATION_FAILED'],
+      ['correction: present missing', correction(TT[1]!, { reason: '补签' }), 'VALIDATION_FAILED'],
+      ['correction: a time without a time zone', correction(TT[1]!, { present: true, checkedInAt: `${year}-06-01T09:00:00`, reason: '补签' }), 'VALIDATION_FAILED'],
+      ['correction: a time on February 30', correction(TT[1]!, { present: true, checkedInAt: `${year}-02-30T09:00:00+08:00`, reason: '补签' }), 'VALIDATION_FAILED'],
+      ['correction: a teacher not enrolled', correction(TT[17]!, { present: true, reason: '补签' }), 'NOT_ENROLLED'],
+      ['correction: a teacher who withdrew', correction(TT[16]!, { present: true, reason: '补签' }), 'NOT_ENROLLED'],
+      ['correction: no such teacher', correction(NOPE, { present: true, reason: '补签' }), 'NOT_ENROLLED'],
+      ['correction: no such session', correction(TT[1]!, { present: true, reason: '补签' }, NOPE), 'NOT_FOUND'],
+      ['assessment: no such teacher', assessment(corrClass, NOPE, { passed: true }), 'NOT_ENROLLED'],
+      ['assessment: a teacher not enrolled', assessment(corrClass, TT[17]!, { passed: true }), 'NOT_ENROLLED'],
+      ['assessment: passed as text', assessment(corrClass, TT[1]!, { passed: 'yes' }), 'VALIDATION_FAILED'],
+      ['assessment: passed missing', assessment(corrClass, TT[1]!, {}), 'VALIDATION_FAILED'],
+      ['assessment: a closed class', assessment(closedClass, TT[1]!, { passed: true }), 'CLASS_CLOSED'],
+      ['assessment: no such class', assessment(NOPE, TT[1]!, { passed: true }), 'NOT_FOUND'],
+      ['close: no such class', req('POST', `/api/classes/${NOPE}/close`), 'NOT_FOUND'],
+      ['close: a closed class', req('POST', `/api/classes/${closedClass}/close`), 'CLASS_CLOSED'],
+      ['close: id as text', req('POST', '/api/classes/abc/close'), 'VALIDATION_FAILED'],
+      ['reopen: no such class', req('POST', `/api/classes/${NOPE}/reopen`, { reason: '更正' }), 'NOT_FOUND'],
+      ['reopen: an open class', req('POST', `/api/classes/${corrClass}/reopen`, { reason: '更正' }), 'CONFLICT'],
+      ['reopen: no reason', req('POST', `/api/classes/${closedClass}/reopen`, {}), 'VALIDATION_FAILED'],
+      ['reopen: a blank reason', req('POST', `/api/classes/${closedClass}/reopen`, { reason: '   ' }), 'VALIDATION_FAILED'],
+      ['delete: a session with attendance', req('DELETE', `/api/training/sessions/${corrSession}`), 'CONFLICT'],
+    ]);
+    const scan = (token: unknown, extra: Record<string, unknown> = {}) => req('POST', '/api/attendance/scan', { token, ...extra });
+    await refuseAll(teacher, [
+      ['scan: garbage', scan('garbage'), 'CHECKIN_TOKEN_INVALID'],
+      ['scan: a URL', scan(`https://peixun.example.cn/checkin?t=${corrSession}`), 'CHECKIN_TOKEN_INVALID'],
+      ['scan: a forged signature', scan(`${corrSession}.1.${'A'.repeat(22)}`), 'CHECKIN_TOKEN_INVALID'],
+      ['scan: a forged check-out', scan(`o${corrSession}.99999999.${'_'.repeat(22)}`), 'CHECKIN_TOKEN_INVALID'],
+      ['scan: a session that does not exist', scan(`999999999999999.1.${'A'.repeat(22)}`), 'CHECKIN_TOKEN_INVALID'],
+      ['scan: SQL', scan("' OR 1=1 --"), 'CHECKIN_TOKEN_INVALID'],
+      ['scan: NUL', scan('\u0000'), 'CHECKIN_TOKEN_INVALID'],
+      ['scan: a lone surrogate', scan('\ud800'), 'CHECKIN_TOKEN_INVALID'],
+      ['scan: emoji', scan('🙂🙂🙂'), 'CHECKIN_TOKEN_INVALID'],
+      ['scan: an empty token', scan(''), 'VALIDATION_FAILED'],
+      ['scan: a token of 101 characters', scan('t'.repeat(101)), 'VALIDATION_FAILED'],
+      ['scan: a token of 64 KiB', scan('t'.repeat(65_536)), 'VALIDATION_FAILED'],
+      ['scan: a token as a number', scan(12345), 'VALIDATION_FAILED'],
+      ['scan: null', scan(null), 'VALIDATION_FAILED'],
+      ['scan: sessionId as text', scan('garbage', { sessionId: String(corrSession) }), 'VALIDATION_FAILED'],
+      ['scan: a token for another session', scan(`${corrSession}.1.${'A'.repeat(22)}`, { sessionId: corrSession + 1 }), 'CHECKIN_WRONG_SESSION'],
+      ['scan: an unknown field', scan('garbage', { teacherId: TT[1] }), 'VALIDATION_FAILED'],
+      ['withdraw: another teacher\'s enrolment', req('POST', `/api/enrolments/${withdrawn}/withdraw`), 'NOT_FOUND'],
+      ['enrol: no such class', req('POST', '/api/enrolments', { classId: NOPE }), 'NOT_FOUND'],
+      ['enrol: classId as text', req('POST', '/api/enrolments', { classId: String(corrClass) }), 'VALIDATION_FAILED'],
+    ]);
+  }, 60_000);
+
+  it('answers the refusals of the training forms in the language asked for', async () => {
+    const both = async (who: (opts: InjectOptions) => Promise<LightMyRequestResponse>, r: InjectOptions) => {
+      const zh = await who(r);
+      const en = await who({ ...r, headers: { ...(r.headers ?? {}), 'accept-language': 'en' } });
+      expect(answerProblem(zh)).toBeNull();
+      expect(answerProblem(en)).toBeNull();
+      expect(en.json().error.code).toBe(zh.json().error.code);
+      expect(en.json().error.message).not.toBe(zh.json().error.message);
+      return { zh: zh.json().error, en: en.json().error };
+    };
+    const before = await trainingState();
+    const taken = await both(county, req('POST', '/api/courses', { orgUnitId: tree.K1.id, title: `${MARK}已有课程`, category: 'required', module: '师德', form: 'centralised', hours: 30 }));
+    expect(taken.zh).toMatchObject({ code: 'COURSE_TITLE_TAKEN', message: '本单位已有同名课程，请换一个名称' });
+    expect(taken.en).toMatchObject({ code: 'COURSE_TITLE_TAKEN', message: 'Your unit already has a course with this title; choose another' });
+    const school = await both(county, req('POST', '/api/courses', { orgUnitId: tree.S1.id, title: `${MARK}学校课程`, category: 'required', module: '师德', form: 'centralised', hours: 30 }));
+    expect(school.en).toMatchObject({ code: 'COURSE_INVALID', message: 'Some course details are invalid; correct them as shown' });
+    const feb30 = await both(county, req('POST', '/api/training/projects', { orgUnitId: tree.K1.id, level: 'county', title: `${MARK}日期`, year, hours: 150, registrationOpens: `${year}-02-30` }));
+    expect(feb30.zh).toMatchObject({ code: 'VALIDATION_FAILED', message: '提交的内容有误，请按提示修改后重试' });
+    expect(feb30.en.message).toBe('Some fields are invalid; correct them and try again');
+    expect(feb30.en.details.issues.map((x: { path: string }) => x.path)).toEqual(['registrationOpens']);
+    const state = await both(county, req('POST', `/api/training/projects/${draftProject}/status`, { status: 'closed' }));
+    expect(state.zh.code).toBe('PROJECT_STATE');
+    const quota = await both(county, req('PUT', `/api/training/classes/${quotaClass}/quotas`, { quotas: [{ orgUnitId: tree.S1.id, quota: 11 }] }));
+    expect(quota.zh.message).toContain('11 > 10');
+    expect(quota.en.message).toBe('The quotas are invalid: 11 > 10');
+    const closed = await both(county, req('POST', `/api/classes/${closedClass}/close`));
+    expect(closed.en.message).toBe('This class is closed and can no longer be changed');
+    const token = await both(teacher, req('POST', '/api/attendance/scan', { token: 'garbage' }));
+    expect(token.zh).toMatchObject({ code: 'CHECKIN_TOKEN_INVALID', message: '签到码无效，请扫描培训者屏幕上正在显示的二维码' });
+    expect(token.en.message).toBe('The check-in code is not valid; scan the QR code the trainer is showing now');
+    expect(await trainingState()).toBe(before);
+  }, 60_000);
+});
