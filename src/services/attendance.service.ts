@@ -5,10 +5,9 @@ import { checkToken, issueToken, parseToken, type TokenKind } from '../domain/at
 import { completionOf, type CompletionOutcome } from '../domain/enrolment.js';
 import { isAdmin } from '../domain/org-tree.js';
 import { AppError, notFoundDenied } from '../errors/app-error.js';
-import { can, type Actor } from '../policies/access.policy.js';
+import type { Actor } from '../policies/access.policy.js';
 import { createAttendanceRepository, postingKeyPrefix, type AttendanceLine, type ClassRow, type SessionRow } from '../repositories/attendance.repository.js';
 import { createCreditLedgerRepository } from '../repositories/credit-ledger.repository.js';
-import { createCreditVerificationRepository } from '../repositories/credit-verification.repository.js';
 import { auditedWrite, auditRefusal } from './audit.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
 import type { CreditLedgerService, Registration } from './credit-ledger.service.js';
@@ -133,7 +132,6 @@ export function createAttendanceService(deps: ServiceDeps, credits: CreditLedger
     const problems: CloseProblem[] = [];
     const names = new Map(facts.map((f) => [f.teacherId, f.teacherName]));
     const ledger = createCreditLedgerRepository(trx);
-    const verification = createCreditVerificationRepository(trx);
     for (const p of inForce.values()) {
       if (completed.has(p.teacherId)) continue;
       const entry = (await ledger.entry(p.entryId))!;
@@ -145,15 +143,10 @@ export function createAttendanceService(deps: ServiceDeps, credits: CreditLedger
       const reason = `结班复核：未达结业要求（${cls.projectTitle} ${cls.name}）`;
       // a signed-off year is changed only with the county's approval: the close files the request
       // and reports it instead of failing (the other teachers' results still count)
-      const locked = await verification.signedOff(entry.cycleId, [{ orgUnitId: entry.orgUnitId, year: entry.year }]);
-      if (locked.size > 0) {
-        const requestId = await verification.insertReversalRequest({ provinceId: entry.provinceId, entryId: entry.id, orgPath: entry.orgPath, reason, requestedBy: actor.userId });
-        problems.push({ teacherId: p.teacherId, teacherName, code: requestId === undefined ? 'reversal_pending' : 'reversal_requested', entryId: entry.id, requestId: requestId ?? null });
-        continue;
-      }
       try {
-        await credits.postReversal(trx, entry, reason, actor.userId, false);
-        reversed++;
+        const done = await credits.reverseOrRequest(trx, entry, reason, actor.userId);
+        if (done.locked) problems.push({ teacherId: p.teacherId, teacherName, code: done.requestId === null ? 'reversal_pending' : 'reversal_requested', entryId: entry.id, requestId: done.requestId });
+        else reversed++;
       } catch (e) {
         // reversed meanwhile by someone else: nothing left to take back
         if (!(e instanceof AppError && e.code === 'ENTRY_ALREADY_REVERSED')) throw e;

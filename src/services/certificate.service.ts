@@ -78,22 +78,31 @@ export function createCertificateService(deps: ServiceDeps, ledgerService: Credi
 
   const verifyUrl = (baseUrl: string, code: string) => `${(env.PEIXUN_PUBLIC_URL ?? baseUrl).replace(/\/+$/, '')}/verify/${code}`;
 
-  async function issuerName(trx: Kysely<DB>, schoolPath: string): Promise<string> {
+  /** The issuing office of a school's certificates; `memo` keeps it for the schools of one bulk job. */
+  async function issuerName(trx: Kysely<DB>, schoolPath: string, memo?: Map<string, string>): Promise<string> {
+    const known = memo?.get(schoolPath);
+    if (known !== undefined) return known;
+    const name = await lookUpIssuer(trx, schoolPath);
+    memo?.set(schoolPath, name);
+    return name;
+  }
+
+  async function lookUpIssuer(trx: Kysely<DB>, schoolPath: string): Promise<string> {
     const units = await createOrgUnitRepository(trx).findByIds(pathIds(schoolPath));
     const county = units.find((u) => u.kind === 'county') ?? units.find((u) => u.kind === 'city') ?? units[0];
     return county ? `${county.name}教育局` : '';
   }
 
   /** The snapshot of a teacher's cycle (or one year of it) as the ledger says now. */
-  async function snapshotOf(trx: Kysely<DB>, t: TeacherRow, cycle: CycleRow, kind: 'cycle' | 'year', year: number | null): Promise<CertificateSnapshot> {
-    const { progress, entries, rules } = await ledgerService.evaluate(trx, t.id, cycle);
+  async function snapshotOf(trx: Kysely<DB>, t: TeacherRow, cycle: CycleRow, kind: 'cycle' | 'year', year: number | null, memo?: Map<string, string>): Promise<CertificateSnapshot> {
+    const { progress, entries, rules } = await ledgerService.evaluate(trx, t, cycle);
     const counting = new Map(progress.entries.filter((e) => !e.cancelled).map((e) => [e.id, e]));
     const catName = new Map(rules.categories.map((c) => [c.code, c.name]));
     const rows = entries.filter((e) => counting.has(e.id) && (kind === 'cycle' || e.year === year));
     const total = kind === 'cycle' ? progress.counted : rows.reduce((s, e) => s + counting.get(e.id)!.counted, 0);
     const required = kind === 'cycle' ? progress.required : rules.yearlyMinimum ?? 0;
     return {
-      kind, teacherName: t.name, idNumberMasked: t.idNumberMasked, unitName: t.orgUnitName, issuerName: await issuerName(trx, t.orgPath),
+      kind, teacherName: t.name, idNumberMasked: t.idNumberMasked, unitName: t.orgUnitName, issuerName: await issuerName(trx, t.orgPath, memo),
       cycleName: cycle.name, year, status: (kind === 'cycle' ? progress.status === 'complete' : total >= required) ? 'complete' : 'incomplete',
       totalHours: total, requiredHours: required, credits: formatCredits(total, rules.hoursPerCredit),
       categories: kind === 'cycle'
@@ -112,10 +121,10 @@ export function createCertificateService(deps: ServiceDeps, ledgerService: Credi
   }
 
   /** Issues a certificate, superseding the valid one it replaces; with `reuseUnchanged` an unchanged valid one is kept instead. */
-  async function issueIn(trx: Kysely<DB>, t: TeacherRow, cycle: CycleRow, kind: 'cycle' | 'year', year: number | null, by: number, reuseUnchanged: boolean): Promise<{ id: number; reused: boolean }> {
+  async function issueIn(trx: Kysely<DB>, t: TeacherRow, cycle: CycleRow, kind: 'cycle' | 'year', year: number | null, by: number, reuseUnchanged: boolean, memo?: Map<string, string>): Promise<{ id: number; reused: boolean }> {
     const repo = createCreditCertificateRepository(trx);
     const old = await repo.lockValid(t.id, cycle.id, kind, year);
-    const snapshot = await snapshotOf(trx, t, cycle, kind, year);
+    const snapshot = await snapshotOf(trx, t, cycle, kind, year, memo);
     if (old && reuseUnchanged) {
       const { issuedOn: _a, ...was } = old.snapshot as CertificateSnapshot;
       const { issuedOn: _b, ...now } = snapshot;
@@ -171,6 +180,8 @@ export function createCertificateService(deps: ServiceDeps, ledgerService: Credi
     zip.outputStream.pipe(out);
     let done = 0;
     let issued = 0;
+    // every certificate of a school names the same issuing office: looked up once per school
+    const issuers = new Map<string, string>();
     const BATCH = 50;
     for (let i = 0; i < ids.length; i += BATCH) {
       ctl.signal.throwIfAborted();
@@ -180,7 +191,7 @@ export function createCertificateService(deps: ServiceDeps, ledgerService: Credi
         const list: CertificateRow[] = [];
         for (const tid of batch) {
           const t = (await createTeacherRepository(trx).findById(tid))!;
-          const r = await issueIn(trx, t, cycle, p.kind, p.year, p.createdBy, true);
+          const r = await issueIn(trx, t, cycle, p.kind, p.year, p.createdBy, true, issuers);
           if (!r.reused) issued++;
           list.push((await createCreditCertificateRepository(trx).find(r.id))!);
         }

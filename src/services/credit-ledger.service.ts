@@ -7,7 +7,7 @@ import type { DB } from '../db/schema.js';
 import { evaluateProgress, flagsOf, type Progress, type TeacherFacts } from '../domain/credit-progress.js';
 import { formatTenths, isIsoDate, type CycleRules, type SourceType } from '../domain/cycle-rules.js';
 import { AppError, notFoundDenied } from '../errors/app-error.js';
-import { can, type Actor } from '../policies/access.policy.js';
+import { can } from '../policies/access.policy.js';
 import { createCreditEvidenceRepository, type EvidenceRow } from '../repositories/credit-evidence.repository.js';
 import { createCreditLedgerRepository, type CycleRow, type EntryRow, type NewEntry, type TeacherFactsRow, type TeacherRef } from '../repositories/credit-ledger.repository.js';
 import { createCreditReviewRepository, type ReviewRow } from '../repositories/credit-review.repository.js';
@@ -273,6 +273,18 @@ export function createCreditLedgerService(deps: ServiceDeps) {
     return id;
   }
 
+  /**
+   * Takes an entry back: a reversal at once, or, in a year the county has signed off, a pending
+   * request for the county to approve (`requestId` null when one is pending already).
+   */
+  async function reverseOrRequest(trx: Kysely<DB>, entry: EntryRow, reason: string, by: number): Promise<{ reversalId: number | null; requestId: number | null; locked: boolean }> {
+    const verifications = createCreditVerificationRepository(trx);
+    const locked = await verifications.signedOff(entry.cycleId, [{ orgUnitId: entry.orgUnitId, year: entry.year }]);
+    if (locked.size === 0) return { reversalId: await postReversal(trx, entry, reason, by, false), requestId: null, locked: false };
+    const requestId = await verifications.insertReversalRequest({ provinceId: entry.provinceId, entryId: entry.id, orgPath: entry.orgPath, reason, requestedBy: by });
+    return { reversalId: null, requestId: requestId ?? null, locked: true };
+  }
+
   return {
     register: (ctx: RequestContext, batch: Registration[], details?: Record<string, unknown>) => register(ctx, batch, { action: batch.length === 1 ? 'credit.register' : 'credit.register_bulk', details }),
 
@@ -291,6 +303,7 @@ export function createCreditLedgerService(deps: ServiceDeps) {
     },
 
     postReversal,
+    reverseOrRequest,
 
     /**
      * Reverses an entry with a reason. In a year the county has signed off, the reversal waits for
@@ -303,17 +316,11 @@ export function createCreditLedgerService(deps: ServiceDeps) {
       if (entry.reversesId !== null) throw new AppError('ENTRY_ALREADY_REVERSED');
       const meta = { action: 'credit.reverse', targetType: 'credit_entry', targetId: entryId, targetPath: entry.orgPath, targetLabel: entry.title, details: { reason, hours: entry.hours } };
       return withRetry(() => auditedWrite(db, ctx, meta, async (trx, m) => {
-        const locked = await createCreditVerificationRepository(trx).signedOff(entry.cycleId, [{ orgUnitId: entry.orgUnitId, year: entry.year }]);
-        if (locked.size > 0) {
-          const requestId = await createCreditVerificationRepository(trx).insertReversalRequest({ provinceId: entry.provinceId, entryId: entry.id, orgPath: entry.orgPath, reason, requestedBy: actor.userId });
-          if (requestId === undefined) throw new AppError('ENTRY_ALREADY_REVERSED');
-          m.action = 'credit.request_reversal';
-          m.details = { ...m.details, requestId };
-          return { reversalId: null, requestId };
-        }
-        const reversalId = await postReversal(trx, entry, reason, actor.userId, false);
-        m.details = { ...m.details, reversalId };
-        return { reversalId, requestId: null };
+        const { reversalId, requestId, locked } = await reverseOrRequest(trx, entry, reason, actor.userId);
+        if (locked && requestId === null) throw new AppError('ENTRY_ALREADY_REVERSED');
+        if (locked) m.action = 'credit.request_reversal';
+        m.details = { ...m.details, ...(locked ? { requestId } : { reversalId }) };
+        return { reversalId, requestId };
       }));
     },
 
@@ -329,10 +336,9 @@ export function createCreditLedgerService(deps: ServiceDeps) {
     },
 
     /** Evaluates without access checks: for certificates and reports that already checked. */
-    async evaluate(trx: Kysely<DB>, teacherId: number, cycle: CycleRow): Promise<{ progress: Progress; entries: EntryRow[]; rules: CycleRules }> {
-      const repo = createCreditLedgerRepository(trx);
-      const [rules, entries, facts] = await Promise.all([rulesOf(trx, cycle), repo.teacherEntries(teacherId, cycle.id), repo.teacherFacts([teacherId])]);
-      return { progress: evaluateProgress(rules, cycle, facts[0]!, entries, currentYear(env)), entries, rules };
+    async evaluate(trx: Kysely<DB>, t: TeacherRow, cycle: CycleRow): Promise<{ progress: Progress; entries: EntryRow[]; rules: CycleRules }> {
+      const [rules, entries] = await Promise.all([rulesOf(trx, cycle), createCreditLedgerRepository(trx).teacherEntries(t.id, cycle.id)]);
+      return { progress: evaluateProgress(rules, cycle, teacherFacts(t), entries, currentYear(env)), entries, rules };
     },
 
     /** Entries registered under a unit, newest first (the school's register). */
