@@ -52,10 +52,15 @@ export function parseSecretKey(text: string): Buffer | null {
   return null;
 }
 
+/** The calendar day of an instant in China Standard Time (UTC+8, no daylight saving). */
+export function chinaDay(d: Date): string {
+  return new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
 /** Today in China Standard Time ('YYYY-MM-DD'), or PEIXUN_TODAY when set. */
 export function today(env: Pick<Env, 'PEIXUN_TODAY'>): string {
   if (env.PEIXUN_TODAY) return env.PEIXUN_TODAY;
-  return new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  return chinaDay(new Date());
 }
 
 export function currentYear(env: Pick<Env, 'PEIXUN_TODAY'>): number {

@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import { today } from '../config/env.js';
+import { chinaDay, today } from '../config/env.js';
 import type { DB } from '../db/schema.js';
 import { checkToken, issueToken, parseToken, type TokenKind } from '../domain/attendance-token.js';
 import { completionOf, type CompletionOutcome } from '../domain/enrolment.js';
@@ -18,7 +18,6 @@ export const CHECKOUT_GRACE_MS = 60 * 60_000;
 
 /** A time as users in China read it: 'YYYY-MM-DD HH:mm' (UTC+8, no daylight saving). */
 export const chinaTime = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
-const chinaDate = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 
 export type NotCompletedReason = Extract<CompletionOutcome, { completed: false }>['reasons'][number];
 
@@ -99,7 +98,7 @@ export function createAttendanceService(deps: ServiceDeps, credits: CreditLedger
     const inForce = new Map((await r.postingsInForce(cls.provinceId, classId)).map((p) => [p.teacherId, p]));
     const counts = await r.postingCounts(cls.provinceId, classId);
     // the hours count on the day of the last session; never a day after today
-    const last = sessions.length ? chinaDate(sessions[sessions.length - 1]!.startsAt) : today(env);
+    const last = sessions.length ? chinaDay(sessions[sessions.length - 1]!.startsAt) : today(env);
     const occurredOn = last > today(env) ? today(env) : last;
 
     const outcomes: Array<{ teacherId: number; outcome: 'completed' | 'not_completed'; reason: string | null }> = [];
