@@ -241,6 +241,7 @@ const ORGANISERS: readonly OrgUnitKind[] = ['province', 'city', 'county', 'towns
 const COURSE_KEEPERS = ['province_admin', 'city_admin', 'county_admin'] as const satisfies readonly Role[];
 /** the actor's line of the tree: their subtree and the units above (what is published there) */
 const LINE: readonly Relation[] = ['own', 'child', 'parent'];
+const NOT_TRAINER = ['province_admin', 'city_admin', 'county_admin', 'school_admin', 'teacher'] as const satisfies readonly Role[];
 const NOT_TEACHER = ['province_admin', 'city_admin', 'county_admin', 'school_admin', 'trainer'] as const satisfies readonly Role[];
 const NOT_SCHOOL_ADMIN = ['province_admin', 'city_admin', 'county_admin', 'trainer', 'teacher'] as const satisfies readonly Role[];
 /** the matrix's trainer (at I1, under K1) teaches the classes of K1's projects: "parent" from where they stand */
@@ -1059,6 +1060,12 @@ const MATRIX: Entry[] = [
     route: 'GET /api/enrolments/timetable', about: 'self', rule: { allow: { teacher: OWN } },
     request: () => ({ method: 'GET', url: '/api/enrolments/timetable' }),
     verify: (b) => problem(((b as { items?: Array<{ sessionId: number }> }).items ?? []).some((x) => x.sessionId === seeded(tree.S1).sessionId), 'the session of the teacher\'s class missing'),
+  },
+  {
+    // the matrix's trainer teaches K1's class: its session is in their list
+    route: 'GET /api/attendance/my-sessions', about: 'self', rule: { allow: { trainer: OWN }, refused: NOT_TRAINER },
+    request: () => ({ method: 'GET', url: '/api/attendance/my-sessions' }),
+    verify: (b) => problem(((b as { items?: Array<{ id: number }> }).items ?? []).some((x) => x.id === seeded(tree.K1).sessionId), 'the session of the trainer\'s class missing'),
   },
   {
     // the class of a project on the admin's line; only the rows of the admin's subtree

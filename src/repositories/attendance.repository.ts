@@ -96,6 +96,16 @@ export function createAttendanceRepository(db: Q) {
       return c && { ...s, class: toClass(c) };
     },
 
+    /** The sessions of the classes a trainer teaches, from yesterday on, soonest first. */
+    async sessionsTaughtBy(userId: number, limit = 200): Promise<Array<{ id: number; classId: number; className: string; projectTitle: string; classStatus: 'open' | 'closed'; startsAt: Date; endsAt: Date; place: string | null; checkinOpensAt: Date; checkinClosesAt: Date }>> {
+      return (await db.selectFrom('training_session as s').innerJoin('training_class_trainer as ct', 'ct.class_id', 's.class_id')
+        .innerJoin('training_class as c', 'c.id', 's.class_id').innerJoin('training_project as p', 'p.id', 'c.project_id')
+        .select(['s.id', 's.class_id as classId', 'c.name as className', 'p.title as projectTitle', 'c.status as classStatus', 's.starts_at as startsAt', 's.ends_at as endsAt',
+          's.place', 's.checkin_opens_at as checkinOpensAt', 's.checkin_closes_at as checkinClosesAt'])
+        .where('ct.user_id', '=', userId).where('s.ends_at', '>', sql<Date>`now() - interval '1 day'`)
+        .orderBy('s.starts_at').orderBy('s.id').limit(limit).execute()) as Array<{ id: number; classId: number; className: string; projectTitle: string; classStatus: 'open' | 'closed'; startsAt: Date; endsAt: Date; place: string | null; checkinOpensAt: Date; checkinClosesAt: Date }>;
+    },
+
     async isTrainer(classId: number, userId: number): Promise<boolean> {
       return (await db.selectFrom('training_class_trainer').select('user_id').where('class_id', '=', classId).where('user_id', '=', userId).executeTakeFirst()) !== undefined;
     },

@@ -203,6 +203,13 @@ export function createAttendanceService(deps: ServiceDeps, credits: CreditLedger
     },
 
     /** The session's enrolled teachers with their check-in and check-out times. */
+    /** A trainer's own sessions (from yesterday on), each with its QR page. Only trainers have a teaching timetable. */
+    async mySessions(ctx: RequestContext) {
+      const actor = requireActor(ctx);
+      if (actor.role !== 'trainer') return auditRefusal(db, ctx, { action: 'attendance.my_sessions', targetPath: actor.orgPath }, new AppError('FORBIDDEN'));
+      return repo.sessionsTaughtBy(actor.userId);
+    },
+
     async sessionAttendance(ctx: RequestContext, sessionId: number): Promise<{ session: ReturnType<typeof presentSession>; items: AttendanceLine[] }> {
       const s = await sessionOrNotFound(sessionId);
       await requireRunner(ctx, 'attendance.read', s.class, { type: 'training_session', id: s.id });

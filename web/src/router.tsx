@@ -36,6 +36,7 @@ const AvailableTrainingPage = lazy(() => import('./pages/training/available.page
 const TimetablePage = lazy(() => import('./pages/training/timetable.page'));
 const NotFoundPage = lazy(() => import('./pages/not-found.page'));
 const SessionQrPage = lazy(() => import('./pages/attendance/session-qr.page'));
+const MySessionsPage = lazy(() => import('./pages/attendance/my-sessions.page'));
 const CheckinPage = lazy(() => import('./pages/attendance/checkin.page'));
 
 function HomeRedirect() {
@@ -67,6 +68,7 @@ function HomeRedirect() {
  *   /me/training, /me/timetable  a teacher's open training with enrol buttons, and their timetable (teachers)
  *   /courses          course catalogue: inherited from above, own, below; kept by province/city/county admins
  *   /sessions/:id/qr  a session's rotating check-in/check-out QR code and live attendance list (trainers, organiser admins)
+ *   /my-sessions      a trainer's sessions, each opening its QR code
  *   /checkin?t=…      what a teacher's phone opens after scanning: checks in or out (teachers; login returns here)
  */
 export const router = createBrowserRouter([
@@ -85,6 +87,7 @@ export const router = createBrowserRouter([
           { path: '/me', element: <MePage /> },
           // a session's rotating QR code and attendance (its trainers and the organiser's admins; the server decides)
           { path: '/sessions/:id/qr', element: <SessionQrPage /> },
+          { path: '/my-sessions', element: <MySessionsPage /> },
           { path: '/me/teacher', element: <MyTeacherPage /> },
           { path: MY_CREDITS_PATH, element: <MyCreditsPage /> },
           { path: '/me/training', element: <AvailableTrainingPage /> },

@@ -64,6 +64,11 @@ export const attendanceRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
     return { ...c, rotatesAt: c.rotatesAt.toISOString(), acceptedFrom: c.acceptedFrom.toISOString(), acceptedUntil: c.acceptedUntil.toISOString(), session: presentSession(c.session) };
   });
 
+  app.get('/attendance/my-sessions', {
+    config: { action: 'attendance.my_sessions' },
+    schema: { tags: ['attendance'], summary: 'A trainer\'s sessions from yesterday on, to open their QR codes', response: { 200: z.object({ items: z.array(SessionOut) }) } },
+  }, async (req) => ({ items: (await svc.mySessions(req.ctx)).map(presentSession) }));
+
   app.post('/attendance/scan', {
     config: { action: 'attendance.scan' },
     schema: { tags: ['attendance'], summary: 'A teacher checks in (or out) with the scanned code; scanning twice changes nothing', body: ScanRequest, response: { 200: ScanResponse } },

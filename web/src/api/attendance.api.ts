@@ -70,6 +70,7 @@ export const attendanceQueryKeys = {
 /** QR attendance (R-45) and closing a class (R-15). */
 export const attendanceApi = {
   code: (sessionId: number, kind: AttendanceCodeKind) => apiRequest<CheckinCode>(`/api/sessions/${sessionId}/checkin-code`, { query: { kind } }),
+  mySessions: () => apiRequest<{ items: AttendanceSession[] }>('/api/attendance/my-sessions'),
   scan: (token: string) => apiRequest<ScanResult>('/api/attendance/scan', { method: 'POST', body: { token } }),
   list: (sessionId: number) => apiRequest<{ session: AttendanceSession; items: AttendanceLine[] }>(`/api/sessions/${sessionId}/attendance`),
   correct: (sessionId: number, teacherId: number, input: { present: boolean; reason: string }) =>

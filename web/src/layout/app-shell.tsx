@@ -61,6 +61,8 @@ const ADMIN_NAV: NavItem[] = [
   { key: '/me', icon: <UserOutlined />, labelKey: 'nav.me', testId: 'nav-me' },
 ];
 const MEMBER_NAV: NavItem[] = [{ key: '/me', icon: <UserOutlined />, labelKey: 'nav.me', testId: 'nav-me' }];
+
+const TRAINER_NAV: NavItem[] = [{ key: '/my-sessions', icon: <CalendarOutlined />, labelKey: 'attendance.mySessions.title', testId: 'nav-my-sessions' }, ...MEMBER_NAV];
 // The own pages first: the first matching key is the selected one, and /me/credits and /me/teacher are under /me.
 const TEACHER_NAV: NavItem[] = [
   { key: MY_CREDITS_PATH, icon: <TrophyOutlined />, labelKey: 'nav.myCredits', testId: 'nav-my-credits' },
@@ -114,7 +116,7 @@ export function AppShell({ children }: { children?: ReactNode }) {
     );
   }
 
-  const nav = (isAdminRole(user.role) ? ADMIN_NAV : user.role === 'teacher' ? TEACHER_NAV : MEMBER_NAV).filter(
+  const nav = (isAdminRole(user.role) ? ADMIN_NAV : user.role === 'teacher' ? TEACHER_NAV : user.role === 'trainer' ? TRAINER_NAV : MEMBER_NAV).filter(
     (item) => !item.roles || item.roles.includes(user.role),
   );
   const selected = nav.find((item) => location.pathname === item.key || location.pathname.startsWith(`${item.key}/`));
