@@ -279,6 +279,43 @@ export interface EnrolmentTable {
   updated_at: Generated<Date>;
 }
 
+export interface FeeDueOverrideTable {
+  fee_item_id: number;
+  org_unit_id: number;
+  org_path: string;
+  due_fen: number;
+  reason: string;
+  updated_by: number | null;
+  updated_at: Generated<Date>;
+}
+
+export interface FeeItemTable {
+  id: Generated<number>;
+  project_id: number;
+  province_id: number;
+  org_path: string;
+  name: string;
+  kind: string;
+  amount_fen: number;
+  archived: Generated<boolean>;
+  created_by: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface FeePaymentTable {
+  id: Generated<number>;
+  fee_item_id: number;
+  org_unit_id: number;
+  org_path: string;
+  amount_fen: number;
+  paid_on: string;
+  receipt_no: string | null;
+  note: string | null;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
 export interface JobTable {
   id: Generated<number>;
   kind: string;
@@ -322,6 +359,26 @@ export interface SchemaMigrationsTable {
   name: string;
   checksum: string;
   applied_at: Generated<Date>;
+}
+
+export interface SurveyFormTable {
+  project_id: number;
+  questions: Json;
+  updated_by: number | null;
+  updated_at: Generated<Date>;
+}
+
+export interface SurveyResponseTable {
+  id: Generated<number>;
+  class_id: number;
+  project_id: number;
+  answers: Json;
+  submitted_on: string;
+}
+
+export interface SurveySubmissionTable {
+  class_id: number;
+  teacher_id: number;
 }
 
 export interface TeacherTable {
@@ -436,6 +493,40 @@ export interface TeacherPostingTable {
   created_at: Generated<Date>;
 }
 
+export interface TrainerProfileTable {
+  id: Generated<number>;
+  province_id: number;
+  org_unit_id: number;
+  org_path: string;
+  kind: string;
+  name: string;
+  user_id: number | null;
+  teacher_id: number | null;
+  title: string | null;
+  employer: string | null;
+  level: string;
+  subjects: Generated<string[]>;
+  stages: Generated<string[]>;
+  specialties: string | null;
+  active: Generated<boolean>;
+  created_by: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface TrainerTrainingTable {
+  id: Generated<number>;
+  trainer_id: number;
+  title: string;
+  organiser: string | null;
+  starts_on: string;
+  ends_on: string;
+  hours: number;
+  notes: string | null;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
 export interface TrainingClassTable {
   id: Generated<number>;
   project_id: number;
@@ -462,6 +553,49 @@ export interface TrainingClassQuotaTable {
 export interface TrainingClassTrainerTable {
   class_id: number;
   user_id: number;
+}
+
+export interface TrainingPlanTable {
+  id: Generated<number>;
+  province_id: number;
+  org_unit_id: number;
+  org_path: string;
+  year: number;
+  title: string;
+  summary: string | null;
+  status: string;
+  version: Generated<number>;
+  review_comment: string | null;
+  reviewed_by: number | null;
+  reviewed_at: Date | null;
+  submitted_at: Date | null;
+  created_by: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface TrainingPlanItemTable {
+  id: Generated<number>;
+  plan_id: number;
+  month: number;
+  title: string;
+  form: string | null;
+  responsible_unit_id: number | null;
+  responsible: string | null;
+  project_id: number | null;
+  notes: string | null;
+  position: Generated<number>;
+}
+
+export interface TrainingPlanVersionTable {
+  id: Generated<number>;
+  plan_id: number;
+  version: number;
+  event: string;
+  content: Json;
+  comment: string | null;
+  actor_id: number | null;
+  created_at: Generated<Date>;
 }
 
 export interface TrainingProjectTable {
@@ -531,17 +665,28 @@ export interface DB {
   credit_verification: CreditVerificationTable;
   credit_verification_item: CreditVerificationItemTable;
   enrolment: EnrolmentTable;
+  fee_due_override: FeeDueOverrideTable;
+  fee_item: FeeItemTable;
+  fee_payment: FeePaymentTable;
   job: JobTable;
   org_unit: OrgUnitTable;
   schema_migrations: SchemaMigrationsTable;
+  survey_form: SurveyFormTable;
+  survey_response: SurveyResponseTable;
+  survey_submission: SurveySubmissionTable;
   teacher: TeacherTable;
   teacher_correction: TeacherCorrectionTable;
   teacher_import: TeacherImportTable;
   teacher_import_row: TeacherImportRowTable;
   teacher_posting: TeacherPostingTable;
+  trainer_profile: TrainerProfileTable;
+  trainer_training: TrainerTrainingTable;
   training_class: TrainingClassTable;
   training_class_quota: TrainingClassQuotaTable;
   training_class_trainer: TrainingClassTrainerTable;
+  training_plan: TrainingPlanTable;
+  training_plan_item: TrainingPlanItemTable;
+  training_plan_version: TrainingPlanVersionTable;
   training_project: TrainingProjectTable;
   training_project_course: TrainingProjectCourseTable;
   training_session: TrainingSessionTable;

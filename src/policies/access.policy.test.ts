@@ -55,4 +55,32 @@ describe('access policy over the org subtree', () => {
     for (const p of [CITY, OWN_COUNTY, SCHOOL, SIBLING]) expect(can(a, 'audit.read', { path: p })).toBe(true);
     expect(can(a, 'audit.read', { path: OTHER })).toBe(false);
   });
+
+  it('shows a school the plans of its county and above, and lets only its county approve its plan', () => {
+    const school = at('school_admin', SCHOOL);
+    const county = at('county_admin', OWN_COUNTY);
+    expect(can(school, 'plan.read', { path: OWN_COUNTY })).toBe(true);
+    expect(can(school, 'plan.read', { path: '/1/' })).toBe(true);
+    expect(can(school, 'plan.read', { path: SIBLING })).toBe(false);
+    expect(can(at('teacher', SCHOOL), 'plan.read', { path: CITY })).toBe(true);
+    expect(can(school, 'plan.manage', { path: SCHOOL })).toBe(true);
+    expect(can(school, 'plan.manage', { path: OWN_COUNTY })).toBe(false);
+    expect(can(county, 'plan.manage', { path: SCHOOL })).toBe(false);
+    expect(can(county, 'plan.review', { path: SCHOOL })).toBe(true);
+    expect(can(county, 'plan.review', { path: OWN_COUNTY })).toBe(false);
+    expect(can(at('city_admin', CITY), 'plan.review', { path: SCHOOL })).toBe(false);
+    expect(can(school, 'plan.review', { path: SCHOOL })).toBe(false);
+  });
+
+  it('shares trainer pools downward and keeps fees with the organiser', () => {
+    const county = at('county_admin', OWN_COUNTY);
+    expect(can(county, 'trainer.read', { path: CITY })).toBe(true);
+    expect(can(county, 'trainer.read', { path: SIBLING })).toBe(false);
+    expect(can(county, 'trainer.manage', { path: CITY })).toBe(false);
+    expect(can(at('trainer', SCHOOL), 'trainer.read', { path: SCHOOL })).toBe(false);
+    expect(can(county, 'fee.manage', { path: OWN_COUNTY })).toBe(true);
+    expect(can(at('school_admin', SCHOOL), 'fee.manage', { path: SCHOOL })).toBe(false);
+    expect(can(at('school_admin', SCHOOL), 'fee.read', { path: SCHOOL })).toBe(true);
+    expect(can(at('trainer', SCHOOL), 'survey.results', { path: SCHOOL })).toBe(false);
+  });
 });

@@ -39,7 +39,15 @@ export type Action =
   | 'training.manage'
   | 'training.nominate'
   | 'course.read'
-  | 'course.manage';
+  | 'course.manage'
+  | 'plan.read'
+  | 'plan.manage'
+  | 'plan.review'
+  | 'trainer.read'
+  | 'trainer.manage'
+  | 'survey.results'
+  | 'fee.read'
+  | 'fee.manage';
 
 export interface Target {
   /** path of the unit the action is about (for org.create_child: the parent) */
@@ -122,6 +130,30 @@ export function can(actor: Pick<Actor, 'role' | 'orgPath'>, action: Action, targ
     case 'training.nominate':
       // the school puts forward its own teachers within its quota
       return actor.role === 'school_admin' && inside;
+    case 'plan.read':
+      // the plans that apply to a unit come from it and every unit above it; admins also
+      // read the plans of the units below
+      return isWithin(target.path, actor.orgPath) || (admin && inside);
+    case 'plan.manage':
+      // each unit writes its own annual plan
+      return admin && target.path === actor.orgPath;
+    case 'plan.review':
+      // 校本培训计划审批: the county approves or returns the plans of its schools
+      return actor.role === 'county_admin' && below;
+    case 'trainer.read':
+      // a pool is shared downward, like a catalogue; an admin also reads the pools below
+      return admin && (inside || isWithin(target.path, actor.orgPath));
+    case 'trainer.manage':
+      return admin && inside;
+    case 'survey.results':
+      // the organiser's subtree reads the answers (never who gave them)
+      return admin && inside;
+    case 'fee.read':
+      // the organiser sees every unit's dues; a paying unit sees its own
+      return admin && inside;
+    case 'fee.manage':
+      // the organiser sets fees and records what each unit paid
+      return admin && inside && actor.role !== 'school_admin';
     default: {
       const never: never = action;
       return never;
