@@ -118,6 +118,7 @@ export const trainingApi = {
   createProject: (input: ProjectInput & { orgUnitId: number }) => apiRequest<ProjectDetail>('/api/training/projects', { method: 'POST', body: input }),
   updateProject: (id: number, input: ProjectInput) => apiRequest<ProjectDetail>(`/api/training/projects/${id}`, { method: 'PUT', body: input }),
   setStatus: (id: number, status: 'open' | 'closed') => apiRequest<ProjectDetail>(`/api/training/projects/${id}/status`, { method: 'POST', body: { status } }),
+  setCourses: (id: number, courseIds: number[]) => apiRequest<ProjectDetail>(`/api/training/projects/${id}/courses`, { method: 'PUT', body: { courseIds } }),
   trainerCandidates: (projectId: number, q?: string) => apiRequest<{ items: Trainer[] }>(`/api/training/projects/${projectId}/trainer-candidates`, { query: { q } }),
   createClass: (projectId: number, input: { name: string; capacity: number }) =>
     apiRequest<ClassDetail>(`/api/training/projects/${projectId}/classes`, { method: 'POST', body: input }),

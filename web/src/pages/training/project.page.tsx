@@ -16,6 +16,7 @@ import { showErrorsOnFields } from '../../lib/form-errors';
 import { TeacherMultiPicker, type PickedTeacher } from '../credits/teacher-multi-picker';
 import { PROJECT_FORM_FIELDS, ProjectFields, STATUS_COLOR, toFormValues, toProjectInput, type ProjectFormValues } from './projects.page';
 import { ClassCloseCard } from './class-close.card';
+import { ProjectCoursesModal } from './project-courses.modal';
 import { hoursText, useTrainingError } from './training-labels';
 
 function useRefresh(projectId: number) {
@@ -262,6 +263,7 @@ export default function ProjectPage() {
   const errorText = useTrainingError();
   const refresh = useRefresh(id);
   const [editing, setEditing] = useState(false);
+  const [pickingCourses, setPickingCourses] = useState(false);
   const [newClass, setNewClass] = useState(false);
   const [classForm] = Form.useForm<{ name: string; capacity: number }>();
   const q = useQuery({ queryKey: trainingKeys.project(id), queryFn: () => trainingApi.project(id), enabled: Number.isInteger(id) });
@@ -300,7 +302,10 @@ export default function ProjectPage() {
           <Descriptions.Item label={t('training.fields.eligibility')}>{eligibilityText}</Descriptions.Item>
           <Descriptions.Item label={t('training.fields.completion')}>{t('training.completionText', { pct: p.completionRule.minAttendancePct })}{p.completionRule.assessmentRequired ? t('training.withAssessment') : ''}</Descriptions.Item>
           <Descriptions.Item label={t('training.fields.creditCategories')}>{p.creditCategories.join('、') || '—'}</Descriptions.Item>
-          <Descriptions.Item label={t('training.fields.courses')}>{d.courses.map((c) => c.title).join('、') || '—'}</Descriptions.Item>
+          <Descriptions.Item label={t('training.fields.courses')}>
+            {d.courses.map((c) => c.title).join('、') || '—'}
+            {d.canManage && p.status !== 'closed' && <Button type="link" size="small" onClick={() => setPickingCourses(true)} data-testid="pick-courses">{t('training.courses.edit')}</Button>}
+          </Descriptions.Item>
           {p.description && <Descriptions.Item label={t('training.fields.description')}>{p.description}</Descriptions.Item>}
         </Descriptions>
       </Card>
@@ -310,6 +315,7 @@ export default function ProjectPage() {
         )}
       </Card>
       <EditProjectModal detail={d} open={editing} onClose={() => setEditing(false)} />
+      {pickingCourses && <ProjectCoursesModal detail={d} open onClose={() => setPickingCourses(false)} />}
       <Modal open={newClass} title={t('training.class.add')} onCancel={() => setNewClass(false)} onOk={() => classForm.submit()} confirmLoading={addClass.isPending} destroyOnHidden>
         <Form form={classForm} layout="vertical" initialValues={{ capacity: 50 }} onFinish={(v) => addClass.mutate(v)}>
           <Form.Item name="name" label={t('training.class.name')} rules={[{ required: true, max: 100 }]}><Input data-testid="class-name" /></Form.Item>
