@@ -8,6 +8,7 @@ import { appendAudit } from './audit.js';
 import type { RequestContext, ServiceDeps } from './context.js';
 import { ensureDivisionUnit } from './division-import.service.js';
 import { seedDemoLedger } from './demo-ledger.js';
+import { seedDemoTraining } from './demo-training.js';
 import { demoTeachers } from './demo-teachers.js';
 import { hashPassword } from './password-hasher.js';
 import { personalDataCipher } from './personal-data.js';
@@ -16,7 +17,8 @@ import { toColumns } from './teacher.service.js';
 /**
  * Demo data: 吉林省 吉林市 桦甸市 (220282) with its teacher-training school, nine township centre
  * schools and about forty schools of every stage with their teachers, and one account per level
- * (demo-teacher is one of the teachers), and their credit ledger of the last and the current cycle. Every unit, teacher and account is marked `is_demo`; the
+ * (demo-teacher is one of the teachers), their credit ledger of the last and the current cycle, and
+ * this year's training (catalogues, projects, a class meeting today). Every unit, teacher and account is marked `is_demo`; the
  * accounts share one one-time password that must be changed.
  */
 const DIRECT_SCHOOLS: Array<[string, Stage[]]> = [
@@ -86,7 +88,11 @@ export function createDemoSeedService({ db, env }: ServiceDeps) {
         const created = await teachers.insertMany(rows, '2024-09-01');
         const zhaoXue = created.find((t) => t.orgUnitId === unitFor.school.id && t.name === '赵雪')!;
         await teachers.linkUser(zhaoXue.id, userIds['demo-teacher']!);
-        await seedDemoLedger(trx, env, province, created.map((t) => t.id), new Map(created.map((t) => [t.id, schools.find((s) => s.id === t.orgUnitId)!])));
+        const schoolOf = new Map(created.map((t) => [t.id, schools.find((s) => s.id === t.orgUnitId)!]));
+        await seedDemoLedger(trx, env, province, created.map((t) => t.id), schoolOf);
+        await seedDemoTraining(trx, env, { province, county, institutionName: institution.name },
+          created.map((t) => ({ id: t.id, orgUnitId: t.orgUnitId, orgPath: schoolOf.get(t.id)!.path })),
+          { county: userIds['demo-county']!, trainer: userIds['demo-trainer']! }, zhaoXue.id);
         await appendAudit(trx, ctx, { action: 'demo.seed', targetType: 'org_unit', targetId: county.id, targetPath: county.path, targetLabel: county.name, details: { schools: schools.length, teachers: created.length } }, 'success');
         return { created: true, password, usernames: DEMO_ACCOUNTS.map((a) => a.username), schools: schools.length };
       });

@@ -64,6 +64,14 @@ describe('server lifecycle on the embedded PostgreSQL', () => {
              (SELECT count(*)::int FROM teacher_posting) AS postings`);
     expect(demo!.teachers).toBeGreaterThan(500);
     expect(demo).toMatchObject({ linked: '赵雪', postings: demo!.teachers });
+    // demo-teacher is enrolled in a class of the trainer that meets today, so check-in can be tried at once
+    const [today] = await query<{ sessions: number; trainer: string }>(`
+      SELECT count(*)::int AS sessions, min(tu.username) AS trainer
+        FROM enrolment e JOIN teacher t ON t.id = e.teacher_id JOIN app_user u ON u.id = t.user_id
+        JOIN training_session s ON s.class_id = e.class_id
+        JOIN training_class_trainer ct ON ct.class_id = e.class_id JOIN app_user tu ON tu.id = ct.user_id
+       WHERE u.username = 'demo-teacher' AND e.status = 'enrolled' AND now() BETWEEN s.checkin_opens_at AND s.checkin_closes_at`);
+    expect(today).toEqual({ sessions: 1, trainer: 'demo-trainer' });
     expect(fs.statSync(path.join(dataDir, 'secret.key')).mode & 0o777).toBe(0o600);
   }, 90_000);
 
