@@ -8,8 +8,8 @@ import {
 
 /**
  * Browser journey through a county training project (issue 5) against the real server process with
- * its demo data (built web UI in web/dist): the county admin of 桦甸市 creates a project with one
- * class and one session of today whose check-in is open now, and opens it for registration; 赵雪, on
+ * its demo data (built web UI in web/dist): the county admin of 桦甸市 creates a project, picks its
+ * course from the county's catalogue, adds one class and one session of today whose check-in is open now, and opens it for registration; 赵雪, on
  * a phone, enrols and finds the session in her timetable; she opens the check-in address of the QR
  * code the county admin's screen shows and is checked in, while a tampered code and one of an
  * earlier window are refused; the county admin closes the class (1 completed) and the project's hours
@@ -148,6 +148,17 @@ test('a county project: created and opened, a teacher enrols on a phone, checks 
     const projectUrl = page.url();
     const header = page.locator('.ant-card-head', { hasText: PROJECT_TITLE }).first();
     expect(await textOf(header)).toContain('草稿');
+
+    // the course it teaches comes from the county's catalogue, found by searching its title
+    await page.getByTestId('pick-courses').click();
+    const coursesModal = await visible(page.locator('.ant-modal', { hasText: '选择项目课程' }));
+    await coursesModal.getByTestId('project-courses').click();
+    await page.keyboard.type('心理健康');
+    await (await visible(page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '中小学心理健康教育' }))).click();
+    await coursesModal.locator('.ant-modal-title').click();
+    await coursesModal.locator('.ant-modal-footer .ant-btn-primary').click();
+    await visible(page.locator('.ant-message', { hasText: '已保存，项目共 1 门课程' }));
+    expect(await textOf(page.locator('.ant-descriptions-item', { hasText: '课程' }).first())).toContain('中小学心理健康教育');
 
     await page.getByTestId('new-class').click();
     const classModal = await visible(page.locator('.ant-modal', { hasText: '新建班次' }));
