@@ -277,6 +277,7 @@ export interface EnrolmentTable {
   created_by: number | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  project_id: Generated<number>;
 }
 
 export interface FeeDueOverrideTable {

@@ -189,7 +189,8 @@ export function createEnrolmentRepository(db: Q) {
                  CASE WHEN placed THEN quota_unit END,
                  CASE WHEN placed THEN NULL ELSE clock_timestamp() END, ${a.createdBy}
           FROM decided ORDER BY placed DESC, org_path, id
-          ON CONFLICT (class_id, teacher_id) DO NOTHING
+          -- a place taken meanwhile in this class or another class of the project (one place per project)
+          ON CONFLICT DO NOTHING
           RETURNING status, quota_unit_id
         ), quotas AS (
           UPDATE training_class_quota q SET used = q.used + x.n

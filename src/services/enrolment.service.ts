@@ -21,8 +21,10 @@ export async function withRetry<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (e) {
-      const code = (e as { code?: string }).code;
-      if (attempt >= 4 || (code !== '40P01' && code !== '40001')) throw e;
+      const { code, constraint } = e as { code?: string; constraint?: string };
+      // a place taken in another class of the project meanwhile: the next attempt sees it and says so
+      const tookPlace = code === '23505' && constraint === 'enrolment_one_place_per_project_idx';
+      if (attempt >= 4 || (code !== '40P01' && code !== '40001' && !tookPlace)) throw e;
       await new Promise((r) => setTimeout(r, 10 * attempt + Math.random() * 20));
     }
   }
