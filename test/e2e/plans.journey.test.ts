@@ -1,0 +1,162 @@
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { launchChromium, STEP_TIMEOUT, submitLogin, textOf, visible } from '../support/browser.js';
+import {
+  changePassword, cleanUp, freePort, login, makeDataDir, oneTimePassword, spawnServer, stopServer, waitHealthy,
+} from '../support/server-process.js';
+
+/**
+ * Browser journey through a school's annual plan (R-20) against the real server process with its
+ * demo data: the school admin writes the month calendar and submits it; the county admin returns it
+ * with a comment; the school sees the comment, changes a line and submits again; the county approves;
+ * the plan's history shows the four steps, and 赵雪 finds the line in her school's training calendar
+ * on a phone.
+ */
+
+const PASSWORD = 'Plans-journey-2468';
+const PHONE = { viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true } as const;
+const FIRST = '新学期校本研修启动会';
+const SECOND = '青年教师汇报课';
+const ADDED = '师德师风专题学习';
+const COMMENT = '请补充师德培训安排';
+
+const dataDir = makeDataDir('peixun-plans-journey-');
+let server: Awaited<ReturnType<typeof spawnServer>> | undefined;
+let browser: Browser | undefined;
+let baseUrl = '';
+
+beforeAll(async () => {
+  const port = await freePort();
+  baseUrl = `http://127.0.0.1:${port}`;
+  server = spawnServer(dataDir, port);
+  const [otpLine] = await Promise.all([server.waitFor(/One-time password[^\n]*\n/, 90_000), waitHealthy(server, 90_000)]);
+  const otp = oneTimePassword(otpLine[0])!;
+  // the demo accounts must change their one-time password first: done here through the API
+  const changeFor = async (username: string) => {
+    const first = await login(port, username, otp);
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(await changePassword(port, first.session!, otp, PASSWORD)).toBe(204);
+  };
+  [, , , browser] = await Promise.all([changeFor('demo-school'), changeFor('demo-county'), changeFor('demo-teacher'), launchChromium()]);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (server) await stopServer(server, 10_000).catch(() => undefined);
+  await cleanUp([dataDir]);
+}, 60_000);
+
+/** Page code runs in the browser; this file is type-checked without DOM types. */
+async function fitsWidth(page: Page): Promise<boolean> {
+  const r = await page.evaluate<{ scrollWidth: number; viewport: number }>(
+    '({ scrollWidth: document.documentElement.scrollWidth, viewport: window.innerWidth })',
+  );
+  return r.scrollWidth <= r.viewport;
+}
+
+async function newContext(options: Parameters<Browser['newContext']>[0]): Promise<BrowserContext> {
+  return browser!.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...options });
+}
+
+async function logIn(page: Page, username: string): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await submitLogin(page, username, PASSWORD);
+}
+
+/** Fills line `n` (0-based) of the plan's calendar table. */
+async function fillLine(page: Page, n: number, month: number, title: string): Promise<void> {
+  const row = page.getByTestId('plan-items').locator('tbody tr.ant-table-row').nth(n);
+  const monthInput = row.getByTestId('item-month');
+  await (await visible(monthInput)).fill(String(month));
+  await monthInput.press('Tab');
+  await row.getByTestId('item-title').fill(title);
+}
+
+test('a school plan: written and submitted, returned with a comment, submitted again, approved, in the calendar', async () => {
+  const admin = await newContext({ viewport: { width: 1280, height: 800 } });
+  const county = await newContext({ viewport: { width: 1280, height: 800 } });
+  const phone = await newContext(PHONE);
+  const pageErrors: string[] = [];
+  for (const context of [admin, county, phone]) context.on('weberror', (e) => pageErrors.push(e.error().message));
+  try {
+    // ---- (a) the school admin writes two lines and submits the plan
+    const page = await admin.newPage();
+    await logIn(page, 'demo-school');
+    await page.waitForURL(/\/org(\/\d+)?$/, { timeout: STEP_TIMEOUT });
+    await (await visible(page.getByTestId('nav-plans'))).click();
+    await page.waitForURL(/\/plans$/, { timeout: STEP_TIMEOUT });
+    expect(await (await visible(page.getByTestId('plan-title'))).inputValue()).toContain('年度教师培训计划');
+    await page.getByTestId('plan-add-line').click();
+    await fillLine(page, 0, 3, FIRST);
+    await page.getByTestId('plan-add-line').click();
+    await fillLine(page, 1, 9, SECOND);
+    await page.getByTestId('plan-save').click();
+    await visible(page.locator('.ant-message', { hasText: '已保存' }));
+    await (await visible(page.getByTestId('plan-submit'))).click();
+    await visible(page.locator('.ant-message', { hasText: '已提交县级审核' }));
+    await expect.poll(() => textOf(page.getByTestId('plan-status')), { timeout: STEP_TIMEOUT }).toBe('待审核');
+    // a submitted plan shows read-only
+    expect(await page.getByTestId('plan-save').count()).toBe(0);
+
+    // ---- (b) the county admin returns it with a comment (required)
+    const review = await county.newPage();
+    await logIn(review, 'demo-county');
+    await review.waitForURL(/\/org(\/\d+)?$/, { timeout: STEP_TIMEOUT });
+    await (await visible(review.getByTestId('nav-plan-review'))).click();
+    await review.waitForURL(/\/plan-review$/, { timeout: STEP_TIMEOUT });
+    await (await visible(review.getByTestId('plan-queue').getByTestId('plan-open-review'))).click();
+    const modal = await visible(review.locator('.ant-modal', { hasText: FIRST }));
+    await modal.getByTestId('plan-return').click();
+    await visible(modal.locator('.ant-typography-danger', { hasText: '退回时请填写意见' }));
+    await modal.getByTestId('plan-review-comment').fill(COMMENT);
+    await modal.getByTestId('plan-return').click();
+    await visible(review.locator('.ant-message', { hasText: '已退回' }));
+    await visible(review.locator('.ant-empty', { hasText: '没有待审核的计划' }));
+
+    // ---- (c) the school sees the comment, adds a line and submits again
+    await page.reload();
+    expect(await textOf(page.getByTestId('plan-comment'))).toContain(COMMENT);
+    expect(await textOf(page.getByTestId('plan-status'))).toBe('已退回');
+    await page.getByTestId('plan-add-line').click();
+    await fillLine(page, 2, 5, ADDED);
+    await page.getByTestId('plan-save').click();
+    await visible(page.locator('.ant-message', { hasText: '已保存' }));
+    await (await visible(page.getByTestId('plan-submit'))).click();
+    await expect.poll(() => textOf(page.getByTestId('plan-status')), { timeout: STEP_TIMEOUT }).toBe('待审核');
+
+    // ---- (d) the county approves
+    await review.reload();
+    await (await visible(review.getByTestId('plan-queue').getByTestId('plan-open-review'))).click();
+    const again = await visible(review.locator('.ant-modal', { hasText: ADDED }));
+    await again.getByTestId('plan-approve').click();
+    await visible(review.locator('.ant-message', { hasText: '已审核通过' }));
+    const schoolRow = review.getByTestId('plan-schools').locator('tbody tr', { hasText: '桦甸市第一实验小学' });
+    await expect.poll(() => textOf(schoolRow), { timeout: STEP_TIMEOUT }).toContain('已通过');
+
+    // the school's history: submitted, returned (with the comment), submitted, approved
+    await page.reload();
+    await expect.poll(() => textOf(page.getByTestId('plan-status')), { timeout: STEP_TIMEOUT }).toBe('已通过');
+    const versions = page.getByTestId('plan-versions').getByTestId('plan-version');
+    await expect.poll(() => versions.count(), { timeout: STEP_TIMEOUT }).toBe(4);
+    expect(await versions.nth(0).innerText()).toContain('审核通过');
+    expect(await versions.nth(2).innerText()).toContain(COMMENT);
+
+    // ---- (e) 赵雪 finds the lines in her school's calendar on her phone
+    const mobile = await phone.newPage();
+    await logIn(mobile, 'demo-teacher');
+    await mobile.waitForURL(/\/me\/teacher$/, { timeout: STEP_TIMEOUT });
+    await (await visible(mobile.getByTestId('nav-drawer-open'))).click();
+    await (await visible(mobile.getByTestId('nav-plan-calendar'))).click();
+    await mobile.waitForURL(/\/plan-calendar$/, { timeout: STEP_TIMEOUT });
+    const march = await visible(mobile.getByTestId('calendar-month-3'));
+    expect(await march.innerText()).toContain(FIRST);
+    expect(await textOf(mobile.getByTestId('calendar-month-5'))).toContain(ADDED);
+    expect(await mobile.getByTestId('calendar-month-3').getByTestId('calendar-item').first().innerText()).toContain('学校');
+    expect(await fitsWidth(mobile)).toBe(true);
+    expect(pageErrors).toEqual([]);
+  } finally {
+    await phone.close();
+    await county.close();
+    await admin.close();
+  }
+}, 120_000);
