@@ -1,0 +1,213 @@
+import { DownloadOutlined, EditOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { App, Button, Card, Empty, Flex, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import type { TableColumnsType } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { saveFile } from '../../api/client';
+import {
+  TRAINER_KINDS,
+  TRAINER_LEVELS,
+  TRAINER_ORIGINS,
+  TRAINER_STATUSES,
+  trainerKeys,
+  trainersApi,
+  type Trainer,
+  type TrainerKind,
+  type TrainerLevel,
+  type TrainerOrigin,
+  type TrainerQuery,
+  type TrainerStatus,
+} from '../../api/trainers.api';
+import { STAGES, type OrgUnitKind, type Stage } from '../../api/types';
+import { useCurrentUser } from '../../auth/session';
+import { StageTags } from '../../components/labels';
+import { OrgUnitPicker } from '../../components/org-unit-picker';
+import { ErrorResult } from '../../components/page-states';
+import { useErrorMessage } from '../../lib/error-message';
+import { toPositiveInt, useSearchState } from '../../lib/use-search-state';
+import { useUnitFromSearch } from '../teachers/use-unit-from-search';
+import { TrainerFormModal } from './trainer-form.modal';
+import { TrainerImportModal } from './trainer-import.modal';
+
+const SEARCH_KEYS = ['unit', 'q', 'kind', 'level', 'subject', 'stage', 'origin', 'status', 'page'] as const;
+const PAGE_SIZE = 20;
+const UNIT_KINDS: readonly OrgUnitKind[] = ['province', 'city', 'county', 'township', 'school'];
+const oneOf = <T extends string>(list: readonly T[], v: string | undefined): T | undefined => ((list as readonly string[]).includes(v ?? '') ? (v as T) : undefined);
+
+/** 培训者/专家库: the pool a unit sees (inherited from above, its own, those below), kept by each unit's admins. */
+export default function TrainersPage() {
+  const { t } = useTranslation();
+  const me = useCurrentUser();
+  const { message } = App.useApp();
+  const errorMessage = useErrorMessage();
+  const [search, setSearch] = useSearchState(SEARCH_KEYS);
+  const { unitId, unit, unitOptions } = useUnitFromSearch(search.unit);
+  const [editing, setEditing] = useState<Trainer | 'new' | null>(null);
+  const [exporting, setExporting] = useState(false);
+  const [importing, setImporting] = useState(false);
+  const [qText, setQText] = useState(search.q ?? '');
+  const [subjectText, setSubjectText] = useState(search.subject ?? '');
+  const page = toPositiveInt(search.page, 1);
+
+  const filters: Omit<TrainerQuery, 'page' | 'pageSize'> = {
+    orgUnitId: unitId,
+    q: search.q,
+    kind: oneOf<TrainerKind>(TRAINER_KINDS, search.kind),
+    level: oneOf<TrainerLevel>(TRAINER_LEVELS, search.level),
+    subject: search.subject,
+    stage: oneOf<Stage>(STAGES, search.stage),
+    origin: oneOf<TrainerOrigin>(TRAINER_ORIGINS, search.origin),
+    status: oneOf<TrainerStatus>(TRAINER_STATUSES, search.status) ?? 'active',
+  };
+  const query: TrainerQuery = { ...filters, page, pageSize: PAGE_SIZE };
+  const list = useQuery({ queryKey: trainerKeys.list(query), queryFn: () => trainersApi.list(query), placeholderData: keepPreviousData });
+  const unitName = list.data?.unit.name ?? unit?.name ?? me.orgUnit.name;
+
+  const download = () => {
+    setExporting(true);
+    trainersApi
+      .exportSheet(filters)
+      .then((f) => saveFile(f, t('trainers.exportFileName', { unit: unitName })))
+      .catch((err: unknown) => message.error(errorMessage(err)))
+      .finally(() => setExporting(false));
+  };
+
+  const columns: TableColumnsType<Trainer> = [
+    {
+      title: t('trainers.fields.name'),
+      key: 'name',
+      render: (_, r) => (
+        <Flex vertical gap={2}>
+          <Space size={4} wrap>
+            <Link to={`/trainers/${r.id}`} data-testid="trainer-row-name">{r.name}</Link>
+            <Tag color={r.kind === 'expert' ? 'purple' : 'blue'}>{t(`trainers.kinds.${r.kind}`)}</Tag>
+            {!r.active && <Tag>{t('trainers.inactiveTag')}</Tag>}
+          </Space>
+          {(r.title || r.employer) && <Typography.Text type="secondary" className="small-text">{[r.title, r.employer].filter(Boolean).join(' · ')}</Typography.Text>}
+        </Flex>
+      ),
+    },
+    { title: t('trainers.fields.level'), dataIndex: 'level', render: (l: TrainerLevel) => t(`trainers.levels.${l}`) },
+    { title: t('trainers.fields.subjects'), dataIndex: 'subjects', render: (s: string[]) => (s.length ? s.join(t('common.listSeparator')) : '—') },
+    { title: t('trainers.fields.stages'), dataIndex: 'stages', responsive: ['lg'], render: (s: Stage[]) => <StageTags stages={s} /> },
+    {
+      title: t('trainers.fields.specialties'),
+      dataIndex: 'specialties',
+      responsive: ['xl'],
+      render: (s: string | null) => (s ? <Typography.Paragraph ellipsis={{ rows: 2, tooltip: s }} style={{ margin: 0, maxWidth: 280 }}>{s}</Typography.Paragraph> : '—'),
+    },
+    { title: t('trainers.fields.account'), key: 'account', responsive: ['md'], render: (_, r) => (r.user ? r.user.displayName : '—') },
+    {
+      title: t('trainers.fields.unit'),
+      key: 'unit',
+      responsive: ['md'],
+      render: (_, r) => (
+        <Space size={4} wrap>
+          <span>{r.orgUnitName}</span>
+          {r.inherited && <Tag color="gold">{t('trainers.inheritedTag')}</Tag>}
+        </Space>
+      ),
+    },
+    {
+      title: t('common.actions'),
+      key: 'actions',
+      fixed: 'right',
+      render: (_, r) =>
+        r.canManage ? (
+          <Button size="small" icon={<EditOutlined />} onClick={() => setEditing(r)} data-testid="trainer-edit">
+            {t('common.edit')}
+          </Button>
+        ) : (
+          <Typography.Text type="secondary" className="small-text">{t('trainers.readOnly')}</Typography.Text>
+        ),
+    },
+  ];
+
+  return (
+    <Card>
+      <div className="page-title-row">
+        <Typography.Title level={3}>{t('trainers.title')}</Typography.Title>
+        <Space wrap>
+          {me.orgUnit.kind !== 'school' && (
+            <OrgUnitPicker
+              className="toolbar-item"
+              value={unitId}
+              initialOptions={unitOptions}
+              kinds={UNIT_KINDS}
+              onChange={(id) => setSearch({ unit: id === undefined || id === me.orgUnit.id ? undefined : String(id) })}
+              data-testid="trainers-unit"
+            />
+          )}
+          <Button icon={<DownloadOutlined />} loading={exporting} onClick={download} data-testid="trainers-export">
+            {t('trainers.export')}
+          </Button>
+          {list.data?.canCreate && (
+            <Button icon={<UploadOutlined />} onClick={() => setImporting(true)} data-testid="trainers-import">
+              {t('trainers.importAction')}
+            </Button>
+          )}
+          {list.data?.canCreate && (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} data-testid="trainers-create">
+              {t('trainers.create')}
+            </Button>
+          )}
+        </Space>
+      </div>
+      <Typography.Paragraph type="secondary">{t('trainers.intro', { unit: unitName })}</Typography.Paragraph>
+      <Flex gap={8} wrap style={{ marginBottom: 16 }} data-testid="trainers-filters">
+        <Input.Search
+          allowClear
+          value={qText}
+          onChange={(e) => setQText(e.target.value)}
+          onSearch={(v) => setSearch({ q: v.trim() || undefined })}
+          placeholder={t('trainers.searchPlaceholder')}
+          style={{ width: 220 }}
+          data-testid="trainers-search"
+        />
+        <Input.Search
+          allowClear
+          value={subjectText}
+          onChange={(e) => setSubjectText(e.target.value)}
+          onSearch={(v) => setSearch({ subject: v.trim() || undefined })}
+          placeholder={t('trainers.fields.subjects')}
+          style={{ width: 140 }}
+          data-testid="trainers-filter-subject"
+        />
+        <Select allowClear placeholder={t('trainers.fields.kind')} value={filters.kind} onChange={(v: TrainerKind | undefined) => setSearch({ kind: v })}
+          options={TRAINER_KINDS.map((k) => ({ value: k, label: t(`trainers.kinds.${k}`) }))} style={{ width: 110 }} data-testid="trainers-filter-kind" />
+        <Select allowClear placeholder={t('trainers.fields.level')} value={filters.level} onChange={(v: TrainerLevel | undefined) => setSearch({ level: v })}
+          options={TRAINER_LEVELS.map((l) => ({ value: l, label: t(`trainers.levels.${l}`) }))} style={{ width: 120 }} data-testid="trainers-filter-level" />
+        <Select allowClear placeholder={t('trainers.fields.stages')} value={filters.stage} onChange={(v: Stage | undefined) => setSearch({ stage: v })}
+          options={STAGES.map((s) => ({ value: s, label: t(`stages.${s}`) }))} style={{ width: 110 }} data-testid="trainers-filter-stage" />
+        <Select allowClear placeholder={t('trainers.originLabel')} value={filters.origin} onChange={(v: TrainerOrigin | undefined) => setSearch({ origin: v })}
+          options={TRAINER_ORIGINS.map((o) => ({ value: o, label: t(`trainers.origins.${o}`) }))} style={{ width: 130 }} data-testid="trainers-filter-origin" />
+        <Select value={filters.status} onChange={(v: TrainerStatus) => setSearch({ status: v === 'active' ? undefined : v })}
+          options={TRAINER_STATUSES.map((s) => ({ value: s, label: t(`trainers.statuses.${s}`) }))} style={{ width: 110 }} data-testid="trainers-filter-status" />
+      </Flex>
+      <Table<Trainer>
+        rowKey="id"
+        size="middle"
+        columns={columns}
+        dataSource={list.data?.items ?? []}
+        loading={list.isFetching}
+        scroll={{ x: 'max-content' }}
+        data-testid="trainers-table"
+        locale={{
+          emptyText: list.isError ? <ErrorResult error={list.error} onRetry={() => void list.refetch()} /> : <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('trainers.empty')} />,
+        }}
+        pagination={{
+          current: page,
+          pageSize: PAGE_SIZE,
+          total: list.data?.total ?? 0,
+          showSizeChanger: false,
+          showTotal: (total) => t('common.total', { total }),
+          onChange: (p) => setSearch({ page: p === 1 ? undefined : String(p) }),
+        }}
+      />
+      <TrainerFormModal open={editing !== null} trainer={editing === 'new' ? null : editing} orgUnitId={unitId} unitName={unitName} onClose={() => setEditing(null)} />
+      <TrainerImportModal open={importing} orgUnitId={unitId} unitName={unitName} onClose={() => setImporting(false)} />
+    </Card>
+  );
+}
