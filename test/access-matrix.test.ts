@@ -51,6 +51,8 @@ import { createTrainingRepository } from '../src/repositories/training.repositor
 import { createEnrolmentRepository } from '../src/repositories/enrolment.repository.js';
 import { issueToken } from '../src/domain/attendance-token.js';
 import type { ProjectLevel } from '../src/domain/enrolment.js';
+import { createTrainingPlanRepository } from '../src/repositories/training-plan.repository.js';
+import type { PlanStatus } from '../src/domain/training-plan.js';
 
 type UnitKey = keyof Tree;
 type Relation = 'own' | 'child' | 'sibling' | 'parent' | 'other';
@@ -309,6 +311,78 @@ async function runClass(c: Case): Promise<{ classId: number; teacherId: number }
   return { classId, teacherId };
 }
 const projectsOf = (b: unknown) => itemsOf(b).map((p) => p.id);
+
+// ------------------------------------------------------------------ annual plans (R-20): what the rows stand on
+
+/** Units that write annual plans (a training institution holds no admins and writes none). */
+const PLANNERS: readonly OrgUnitKind[] = ['province', 'city', 'county', 'township', 'school'];
+/** plans apply downward: a unit reads its own, the plans above it, and an admin those below */
+const PLAN_READERS = { ...forRoles(ADMINS, LINE), ...forRoles(STAFF, ['own', 'parent'] as const) };
+const PLAN_ROWS = ['read', 'get', 'versions', 'version', 'export', 'submit', 'publish', 'reopen', 'approve', 'return', 'calendar', 'save', 'queue'] as const;
+/** a year per plan row and role, so no two actors act on one plan (one plan per unit and year) */
+const planYear = (row: (typeof PLAN_ROWS)[number], c: Case) => 2001 + PLAN_ROWS.indexOf(row) * ROLES.length + ROLE_INDEX(c.role);
+/** a plan with one calendar line at a unit, put straight into the tables in the status a row needs; approved and published ones with their version */
+async function planAt(unit: OrgUnitRow, status: PlanStatus, y: number): Promise<{ id: number; versionId: number | null }> {
+  const repo = createTrainingPlanRepository(t.db);
+  const by = userIds.get('province_admin')!;
+  const { plan } = await repo.lockOrCreate({ provinceId: unit.provinceId, orgUnitId: unit.id, orgPath: unit.path, year: y, title: `矩阵计划${unit.id}-${y}`, createdBy: by });
+  const line = { month: 3, title: `矩阵活动${unit.id}-${y}`, form: null, responsibleUnitId: null, responsible: null, projectId: null, notes: null };
+  await repo.replaceItems(plan.id, [line]);
+  await t.db.updateTable('training_plan').set({ status, version: status === 'draft' ? 0 : 1 }).where('id', '=', plan.id).execute();
+  const versionId = status === 'published' || status === 'approved' || status === 'submitted'
+    ? await repo.insertVersion({ planId: plan.id, version: 1, event: status, content: { title: plan.title, summary: null, items: [{ ...line, responsibleUnitName: null, projectTitle: null }] }, comment: null, actorId: by })
+    : null;
+  return { id: plan.id, versionId };
+}
+const planStatusOf = async (id: number) => (await t.db.selectFrom('training_plan').select('status').where('id', '=', id).executeTakeFirst())?.status;
+
+// ------------------------------------------------------------------ trainer and expert pool (R-51): what the rows stand on
+
+/** per unit: an entry of its pool, linked to a trainer account of the unit that teaches the unit's seeded class, with one line of own training */
+const poolAt = new Map<number, Promise<{ id: number; userId: number }>>();
+function pooled(unit: OrgUnitRow): Promise<{ id: number; userId: number }> {
+  let p = poolAt.get(unit.id);
+  if (!p) {
+    p = (async () => {
+      const userId = await addUser(t.db, unit, 'trainer', `mx-pool-${unit.id}`);
+      const id = (await t.db.insertInto('trainer_profile').values({
+        province_id: unit.provinceId, org_unit_id: unit.id, org_path: unit.path, kind: 'trainer', name: `矩阵培训者${unit.id}`, level: 'county', user_id: userId,
+      }).returning('id').executeTakeFirstOrThrow()).id;
+      const s = seededAt.get(unit.id);
+      if (s) await t.db.insertInto('training_class_trainer').values({ class_id: s.classId, user_id: userId }).execute();
+      await t.db.insertInto('trainer_training').values({ trainer_id: id, title: '矩阵研修', starts_on: `${year}-03-01`, ends_on: `${year}-03-02`, hours: 40 }).execute();
+      return { id, userId };
+    })();
+    poolAt.set(unit.id, p);
+  }
+  return p;
+}
+/** an entry of its own for a row that changes one */
+async function newPooled(unit: OrgUnitRow, tag: string): Promise<number> {
+  return (await t.db.insertInto('trainer_profile').values({
+    province_id: unit.provinceId, org_unit_id: unit.id, org_path: unit.path, kind: 'expert', name: `矩阵专家${tag}`, level: 'city',
+  }).returning('id').executeTakeFirstOrThrow()).id;
+}
+/** the matrix's trainer in the pool of their own unit (what GET /api/trainers/me shows them) */
+let ownPool: Promise<number> | undefined;
+const ownPooled = () => (ownPool ??= (async () => (await t.db.insertInto('trainer_profile').values({
+  province_id: tree.I1.provinceId, org_unit_id: tree.I1.id, org_path: tree.I1.path, kind: 'trainer', name: '矩阵本人', level: 'county', user_id: userIds.get('trainer')!,
+}).returning('id').executeTakeFirstOrThrow()).id)());
+
+
+// ------------------------------------------------------------------ fees (R-50): what the rows stand on
+
+/** the organiser's province, city and county admins set fees; a school reads its own */
+const FEE_MANAGERS = ['province_admin', 'city_admin', 'county_admin'] as const satisfies readonly Role[];
+/** a fee of its own on the seeded open project of the unit (so the teachers below it are enrolled) */
+async function feeItemAt(unit: OrgUnitRow, tag: string, archived = false): Promise<number> {
+  return (await t.db.insertInto('fee_item').values({
+    project_id: seeded(unit).open, province_id: unit.provinceId, org_path: unit.path, name: `矩阵费用${tag}`, kind: 'registration', amount_fen: 8_000, archived,
+  }).returning('id').executeTakeFirstOrThrow()).id;
+}
+/** the paying unit of a project run at `unit`: its first child, or the school itself */
+const payerOf = (unit: OrgUnitRow): OrgUnitRow => (unit.kind === 'school' ? unit : childOf(unit)!);
+const feeLinesOf = (b: unknown) => (b as { lines?: Array<{ itemId: number; unitId: number; teachers: number }> }).lines ?? [];
 
 const MATRIX: Entry[] = [
   {
@@ -861,6 +935,112 @@ const MATRIX: Entry[] = [
     request: (c) => ({ method: 'GET', url: `/api/courses/${courseAt.get(c.target.id)}/materials/${evidenceAt.get((c.target.provinceId === tree.P1.provinceId ? tree.S1 : tree.S5).id)}` }),
     verify: (_b, _c, res) => problem(res.rawPayload.equals(PDF), 'not the material file'),
   },
+  // ------------------------------------------------------------------ trainer and expert pool (R-51)
+  {
+    route: 'GET /api/trainers', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: async (c) => {
+      await pooled(c.target);
+      return { method: 'GET', url: `/api/trainers?orgUnitId=${c.target.id}&pageSize=200&q=${encodeURIComponent(`矩阵培训者${c.target.id}`)}` };
+    },
+    verify: async (b, c) => problem(json(b)['unit']?.['id'] === c.target.id && itemsOf(b).map((x) => x.id).includes((await pooled(c.target)).id), 'another unit, or the entry of the unit missing'),
+  },
+  {
+    route: 'POST /api/trainers', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: (c) => ({ method: 'POST', url: '/api/trainers', payload: { orgUnitId: c.target.id, kind: 'expert', name: `矩阵新专家${c.seq}`, level: 'city', subjects: ['语文'] } }),
+    verify: async (b, c) => {
+      const row = await t.db.selectFrom('trainer_profile').select(['org_unit_id', 'subjects']).where('id', '=', Number(json(b)['trainer']?.['id'])).executeTakeFirst();
+      return problem(row?.org_unit_id === c.target.id && row.subjects.join() === '语文', 'entry not stored at the unit');
+    },
+  },
+  {
+    route: 'POST /api/trainers/import', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: (c) => {
+      const csv = `类别,姓名,入库级别,学科\r\n专家,矩阵导入专家${c.seq},省级,语文\r\n`;
+      return { method: 'POST', url: `/api/trainers/import?orgUnitId=${c.target.id}`, ...multipartFile(csv, { filename: `mx-${c.seq}.csv`, contentType: 'text/csv' }) };
+    },
+    verify: async (b, c) => {
+      const rows = await t.db.selectFrom('trainer_profile').select(['org_unit_id', 'level']).where('name', '=', `矩阵导入专家${c.seq}`).execute();
+      return problem((b as { created?: number }).created === 1 && rows.length === 1 && rows[0]!.org_unit_id === c.target.id && rows[0]!.level === 'province', `sheet not imported: ${JSON.stringify(b)}`);
+    },
+  },
+  {
+    route: 'GET /api/trainers/export', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: (c) => ({ method: 'GET', url: `/api/trainers/export?orgUnitId=${c.target.id}` }),
+    verify: (_b, _c, res) => problem(String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000, 'not an .xlsx answer'),
+  },
+  {
+    // a trainer's own entry, record and classes; nobody else's, and nothing for other roles
+    route: 'GET /api/trainers/me', about: 'self', rule: { allow: { trainer: OWN }, refused: NOT_TRAINER },
+    request: async () => {
+      await ownPooled();
+      return { method: 'GET', url: '/api/trainers/me' };
+    },
+    verify: async (b) => {
+      const r = b as { profile?: { id: number }; classes?: Array<{ classId: number }> };
+      return problem(r.profile?.id === (await ownPooled()) && (r.classes ?? []).some((x) => x.classId === seeded(tree.K1).classId), 'not the trainer\'s own entry, or the class they teach missing');
+    },
+  },
+  {
+    route: 'GET /api/trainers/accounts', about: 'self', rule: { allow: forRoles(ADMINS, OWN), refused: STAFF },
+    request: () => ({ method: 'GET', url: '/api/trainers/accounts?q=mx-trainer' }),
+    verify: (b, c) => {
+      const ids = ((b as { items?: Array<{ userId: number }> }).items ?? []).map((x) => x.userId);
+      return problem(ids.includes(userIds.get('trainer')!) === tree.I1.path.startsWith(c.own.path), 'the trainer accounts of the subtree are not the ones listed');
+    },
+  },
+  {
+    // a pool is shared downward: read on the admin's line, changed only in the subtree
+    route: 'GET /api/trainers/:id', about: 'unit', rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
+    request: async (c) => ({ method: 'GET', url: `/api/trainers/${(await pooled(c.target)).id}` }),
+    verify: async (b, c) => {
+      const r = json(b)['trainer'];
+      return problem(r?.['id'] === (await pooled(c.target)).id && r['canManage'] === (c.relation !== 'parent') && r['inherited'] === (c.relation === 'parent'), 'another entry, or canManage/inherited wrong');
+    },
+  },
+  {
+    route: 'PATCH /api/trainers/:id', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF, reach: LINE },
+    request: async (c) => ({ method: 'PATCH', url: `/api/trainers/${await newPooled(c.target, `patch-${c.seq}`)}`, payload: { specialties: `矩阵专长${c.seq}`, active: false } }),
+    verify: async (b, c) => {
+      const row = await t.db.selectFrom('trainer_profile').select(['specialties', 'active']).where('id', '=', Number(json(b)['trainer']?.['id'])).executeTakeFirst();
+      return problem(row?.specialties === `矩阵专长${c.seq}` && row.active === false, 'change not stored');
+    },
+  },
+  {
+    route: 'GET /api/trainers/:id/classes', about: 'unit', rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
+    request: async (c) => ({ method: 'GET', url: `/api/trainers/${(await pooled(c.target)).id}/classes` }),
+    verify: (b, c) => problem(((b as { items?: Array<{ classId: number }> }).items ?? []).some((x) => x.classId === seeded(c.target).classId), 'the class the trainer teaches missing'),
+  },
+  {
+    route: 'GET /api/trainers/:id/training', about: 'unit', rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
+    request: async (c) => ({ method: 'GET', url: `/api/trainers/${(await pooled(c.target)).id}/training` }),
+    verify: (b) => {
+      const r = b as { items?: Array<{ title: string }>; totalHours?: number };
+      return problem((r.items ?? []).some((x) => x.title === '矩阵研修') && (r.totalHours ?? 0) >= 40, 'the record missing');
+    },
+  },
+  {
+    route: 'POST /api/trainers/:id/training', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF, reach: LINE },
+    request: async (c) => ({
+      method: 'POST', url: `/api/trainers/${await newPooled(c.target, `tr-${c.seq}`)}/training`,
+      payload: { title: `矩阵培训记录${c.seq}`, organiser: '省培训中心', startsOn: `${year}-05-01`, endsOn: `${year}-05-03`, hours: 125 },
+    }),
+    verify: async (_b, c) => {
+      const row = await t.db.selectFrom('trainer_training').select(['hours', 'created_by']).where('title', '=', `矩阵培训记录${c.seq}`).executeTakeFirst();
+      return problem(row?.hours === 125 && row.created_by === c.userId, 'line not stored');
+    },
+  },
+  {
+    route: 'DELETE /api/trainers/:id/training/:entryId', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF, reach: LINE },
+    request: async (c) => {
+      const id = await newPooled(c.target, `del-${c.seq}`);
+      const line = (await t.db.insertInto('trainer_training').values({ trainer_id: id, title: `矩阵删除${c.seq}`, starts_on: `${year}-03-01`, ends_on: `${year}-03-01`, hours: 10 }).returning('id').executeTakeFirstOrThrow()).id;
+      return { method: 'DELETE', url: `/api/trainers/${id}/training/${line}` };
+    },
+    verify: async (_b, c, res) => {
+      const left = await t.db.selectFrom('trainer_training').select('id').where('title', '=', `矩阵删除${c.seq}`).execute();
+      return problem(res.statusCode === 204 && left.length === 0, 'line still there');
+    },
+  },
   // ------------------------------------------------------------------ training projects (R-20)
   {
     // the admin's line of the tree: everything run in the subtree, what is published above; nothing of a sibling
@@ -929,6 +1109,20 @@ const MATRIX: Entry[] = [
       const ids = ((b as { items?: Array<{ userId: number }> }).items ?? []).map((x) => x.userId);
       return problem(ids.includes(userIds.get('trainer')!) === tree.I1.path.startsWith(c.target.path), 'the trainers of the subtree are not the candidates');
     },
+  },
+  {
+    // participation by unit: admins on the project's line; a unit below the organiser sees its own lines
+    route: 'GET /api/training/projects/:id/stats', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
+    request: (c) => ({ method: 'GET', url: `/api/training/projects/${seeded(c.target).open}/stats` }),
+    verify: (b, c) => {
+      const base = (b as { base?: { id: number } }).base?.id;
+      return problem(base === (c.relation === 'parent' ? c.own.id : c.target.id), 'figures not based on the organiser, or on the reader below it');
+    },
+  },
+  {
+    route: 'GET /api/training/projects/:id/stats/export', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
+    request: (c) => ({ method: 'GET', url: `/api/training/projects/${seeded(c.target).open}/stats/export` }),
+    verify: (_b, _c, res) => (String(res.headers['content-type']).includes('spreadsheetml') ? null : 'not an .xlsx answer'),
   },
   {
     route: 'POST /api/training/projects/:id/classes', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
@@ -1149,6 +1343,283 @@ const MATRIX: Entry[] = [
       return problem(row?.status === 'open', 'not reopened');
     },
   },
+  // ------------------------------------------------------------------ satisfaction survey (R-43)
+  {
+    route: 'GET /api/training/projects/:id/survey', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: (c) => ({ method: 'GET', url: `/api/training/projects/${seeded(c.target).open}/survey` }),
+    verify: (b, c) => problem((b as { projectId?: number }).projectId === seeded(c.target).open && ((b as { questions?: unknown[] }).questions ?? []).length === 6, 'not the default questionnaire of the project'),
+  },
+  {
+    route: 'PUT /api/training/projects/:id/survey', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: async (c) => ({
+      method: 'PUT', url: `/api/training/projects/${await newProject(c.target, `sv-${c.seq}`)}/survey`,
+      payload: { questions: [{ key: 'useful', kind: 'rating', zh: `矩阵问卷${c.seq}`, en: 'Useful' }] },
+    }),
+    verify: async (b) => {
+      const row = await t.db.selectFrom('survey_form').select('questions').where('project_id', '=', Number((b as { projectId?: number }).projectId)).executeTakeFirst();
+      return problem((row?.questions as Array<{ zh: string }> | undefined)?.[0]?.zh.startsWith('矩阵问卷') === true, 'questions not stored');
+    },
+  },
+  {
+    route: 'GET /api/training/projects/:id/survey/results', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: (c) => ({ method: 'GET', url: `/api/training/projects/${seeded(c.target).open}/survey/results` }),
+    verify: (b, c) => problem(((b as { results?: { classes?: Array<{ classId: number }> } }).results?.classes ?? []).some((x) => x.classId === seeded(c.target).classId), 'the project\'s class missing'),
+  },
+  {
+    route: 'GET /api/training/projects/:id/survey/results.xlsx', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: (c) => ({ method: 'GET', url: `/api/training/projects/${seeded(c.target).open}/survey/results.xlsx` }),
+    verify: (_b, _c, res) => problem(String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000, 'not an .xlsx answer'),
+  },
+  {
+    // the seeded classes of the teacher's school and of the units above it have a session under way: their surveys await
+    route: 'GET /api/surveys/pending', about: 'self', rule: { allow: { teacher: OWN } },
+    request: () => ({ method: 'GET', url: '/api/surveys/pending' }),
+    verify: (b) => {
+      const ids = ((b as { items?: Array<{ classId: number }> }).items ?? []).map((x) => x.classId);
+      return problem(ids.includes(seeded(tree.S1).classId) && ids.includes(seeded(tree.K1).classId) && !ids.includes(seeded(tree.S2).classId), 'not the classes of the teacher');
+    },
+  },
+  {
+    // a teacher opens the survey of a class they hold a place in; any other class does not exist for them
+    route: 'GET /api/surveys/classes/:classId', about: 'unit', at: ORGANISERS, rule: { allow: { teacher: ['own', 'parent'] }, refused: NOT_TEACHER },
+    request: (c) => ({ method: 'GET', url: `/api/surveys/classes/${seeded(c.target).classId}` }),
+    verify: (b, c) => problem((b as { classId?: number }).classId === seeded(c.target).classId && (b as { window?: string }).window === 'open', 'not the open survey of the class'),
+  },
+  {
+    route: 'POST /api/surveys/classes/:classId/answers', about: 'unit', at: ORGANISERS, rule: { allow: { teacher: ['own', 'parent'] }, refused: NOT_TEACHER },
+    request: async (c) => {
+      const { classId } = await runClass(c);
+      await createTrainingRepository(t.db).insertSession(classId, sessionNow());
+      return { method: 'POST', url: `/api/surveys/classes/${classId}/answers`, payload: { answers: { content: 5, trainer: 5, organisation: 4, venue: 4, overall: 5, suggestions: `矩阵意见${c.seq}` } } };
+    },
+    verify: async (b, c) => {
+      const rows = await t.db.selectFrom('survey_response').select('answers').where('class_id', '=', Number((b as { classId?: number }).classId)).execute();
+      const audit = await t.db.selectFrom('audit_log').select('details').where('action', '=', 'survey.answer').where('target_id', '=', String((b as { classId?: number }).classId)).execute();
+      return problem(rows.length === 1 && JSON.stringify(rows[0]!.answers).includes(`矩阵意见${c.seq}`) && audit.length === 1 && !JSON.stringify(audit[0]!.details ?? {}).includes('矩阵意见'), 'answer not stored once, or its text audited');
+    },
+  },
+  {
+    // the class's trainers and the organiser's subtree read the figures; a teacher never does
+    route: 'GET /api/surveys/classes/:classId/results', about: 'unit', at: ORGANISERS, rule: { allow: RUNNERS, refused: ['teacher'] },
+    request: (c) => ({ method: 'GET', url: `/api/surveys/classes/${seeded(c.target).classId}/results` }),
+    verify: (b, c) => problem((b as { classId?: number }).classId === seeded(c.target).classId && typeof (b as { results?: { answers?: unknown } }).results?.answers === 'number', 'not the figures of the class'),
+  },
+  // ------------------------------------------------------------------ annual plans (R-20)
+  {
+    // the plan of a unit: its own and those above it to everyone there, those below to admins; approved or published ones only from below the plan's unit
+    route: 'GET /api/plans', about: 'unit', at: PLANNERS, rule: { allow: PLAN_READERS, reach: [] },
+    request: async (c) => {
+      const y = planYear('read', c);
+      await planAt(c.target, 'published', y);
+      return { method: 'GET', url: `/api/plans?orgUnitId=${c.target.id}&year=${y}` };
+    },
+    verify: (b, c) => problem(json(b)['plan']?.['orgUnitId'] === c.target.id && (json(b)['plan']?.['items'] as unknown[]).length === 1, 'the unit\'s plan missing'),
+  },
+  {
+    route: 'GET /api/plans/:id', about: 'unit', at: PLANNERS, rule: { allow: PLAN_READERS, reach: [] },
+    request: async (c) => ({ method: 'GET', url: `/api/plans/${(await planAt(c.target, 'published', planYear('get', c))).id}` }),
+    verify: (b, c) => problem(json(b)['plan']?.['orgUnitId'] === c.target.id, 'another plan answered'),
+  },
+  {
+    // the history (with the county's comments) is for the admins of the unit and above it
+    route: 'GET /api/plans/:id/versions', about: 'unit', at: PLANNERS, rule: { allow: forRoles(ADMINS, SUBTREE), reach: [] },
+    request: async (c) => ({ method: 'GET', url: `/api/plans/${(await planAt(c.target, 'published', planYear('versions', c))).id}/versions` }),
+    verify: (b) => problem(itemsOf(b).length === 1, 'the version missing'),
+  },
+  {
+    route: 'GET /api/plans/versions/:id', about: 'unit', at: PLANNERS, rule: { allow: forRoles(ADMINS, SUBTREE), reach: [] },
+    request: async (c) => ({ method: 'GET', url: `/api/plans/versions/${(await planAt(c.target, 'published', planYear('version', c))).versionId}` }),
+    verify: (b) => problem(((json(b)['version']?.['content'] as { items?: unknown[] } | undefined)?.items ?? []).length === 1, 'the content missing'),
+  },
+  {
+    route: 'GET /api/plans/:id/export.xlsx', about: 'unit', at: PLANNERS, rule: { allow: PLAN_READERS, reach: [] },
+    request: async (c) => ({ method: 'GET', url: `/api/plans/${(await planAt(c.target, 'published', planYear('export', c))).id}/export.xlsx` }),
+    verify: (_b, _c, res) => problem(String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000, 'not an .xlsx answer'),
+  },
+  {
+    // each unit writes its own plan; below it is refused, elsewhere not found
+    route: 'PUT /api/plans', about: 'unit', rule: { allow: forRoles(ADMINS, OWN), refused: STAFF },
+    request: (c) => ({ method: 'PUT', url: '/api/plans', payload: { orgUnitId: c.target.id, year: planYear('save', c), title: `矩阵新计划${c.seq}`, items: [{ month: 5, title: `矩阵新活动${c.seq}` }] } }),
+    verify: async (b, c) => {
+      const row = await t.db.selectFrom('training_plan').select(['org_unit_id', 'status']).where('id', '=', Number(json(b)['plan']?.['id'])).executeTakeFirst();
+      return problem(row?.org_unit_id === c.target.id && row.status === 'draft', 'plan not stored at the unit');
+    },
+  },
+  {
+    // a school submits its own plan to the county; the province, cities and counties publish theirs instead
+    route: 'POST /api/plans/:id/submit', about: 'unit', at: PLANNERS,
+    rule: { allow: forRoles(ADMINS, OWN), refused: STAFF, kinds: { only: ['school', 'township'], otherwise: { invalid: 'PLAN_LEVEL_MISMATCH' } } },
+    request: async (c) => ({ method: 'POST', url: `/api/plans/${(await planAt(c.target, 'draft', planYear('submit', c))).id}/submit` }),
+    verify: async (b) => problem(await planStatusOf(Number(json(b)['plan']?.['id'])) === 'submitted', 'not submitted'),
+  },
+  {
+    route: 'POST /api/plans/:id/publish', about: 'unit', at: PLANNERS,
+    rule: { allow: forRoles(ADMINS, OWN), refused: STAFF, kinds: { only: ['province', 'city', 'county'], otherwise: { invalid: 'PLAN_LEVEL_MISMATCH' } } },
+    request: async (c) => ({ method: 'POST', url: `/api/plans/${(await planAt(c.target, 'draft', planYear('publish', c))).id}/publish` }),
+    verify: async (b) => problem(await planStatusOf(Number(json(b)['plan']?.['id'])) === 'published', 'not published'),
+  },
+  {
+    route: 'POST /api/plans/:id/reopen', about: 'unit', at: PLANNERS,
+    rule: { allow: forRoles(ADMINS, OWN), refused: STAFF, kinds: { only: ['school', 'township'], otherwise: { invalid: 'PLAN_LEVEL_MISMATCH' } } },
+    request: async (c) => ({ method: 'POST', url: `/api/plans/${(await planAt(c.target, 'approved', planYear('reopen', c))).id}/reopen` }),
+    verify: async (b) => problem(await planStatusOf(Number(json(b)['plan']?.['id'])) === 'draft', 'not reopened'),
+  },
+  {
+    // 校本培训计划审批: only the county decides on the plans of its schools
+    route: 'POST /api/plans/:id/approve', about: 'unit', at: PLANNERS, rule: { allow: { county_admin: BELOW }, refused: STAFF },
+    request: async (c) => ({ method: 'POST', url: `/api/plans/${(await planAt(c.target, 'submitted', planYear('approve', c))).id}/approve`, payload: { comment: `矩阵同意${c.seq}` } }),
+    verify: async (b) => problem(await planStatusOf(Number(json(b)['plan']?.['id'])) === 'approved', 'not approved'),
+  },
+  {
+    route: 'POST /api/plans/:id/return', about: 'unit', at: PLANNERS, rule: { allow: { county_admin: BELOW }, refused: STAFF },
+    request: async (c) => ({ method: 'POST', url: `/api/plans/${(await planAt(c.target, 'submitted', planYear('return', c))).id}/return`, payload: { comment: `矩阵退回${c.seq}` } }),
+    verify: async (b, c) => {
+      const row = await t.db.selectFrom('training_plan').select(['status', 'review_comment']).where('id', '=', Number(json(b)['plan']?.['id'])).executeTakeFirst();
+      return problem(row?.status === 'returned' && row.review_comment === `矩阵退回${c.seq}`, 'not returned with the comment');
+    },
+  },
+  {
+    route: 'GET /api/plans/calendar', about: 'unit', rule: { allow: PLAN_READERS, reach: [] },
+    request: async (c) => {
+      const y = planYear('calendar', c);
+      if (PLANNERS.includes(c.target.kind)) await planAt(c.target, 'published', y);
+      return { method: 'GET', url: `/api/plans/calendar?orgUnitId=${c.target.id}&year=${y}` };
+    },
+    verify: (b, c) => problem(json(b)['unit']?.['id'] === c.target.id
+      && (!PLANNERS.includes(c.target.kind) || ((b as { items?: Array<{ unitId: number }> }).items ?? []).some((i) => i.unitId === c.target.id)), 'the unit\'s plan missing from its calendar'),
+  },
+  {
+    route: 'GET /api/plans/review-queue', about: 'self', rule: { allow: { county_admin: OWN } },
+    request: async (c) => {
+      const y = planYear('queue', c);
+      await planAt(tree.S1, 'submitted', y);
+      return { method: 'GET', url: `/api/plans/review-queue?year=${y}` };
+    },
+    verify: (b) => problem(((b as { submitted?: Array<{ orgUnitId: number }> }).submitted ?? []).some((p) => p.orgUnitId === tree.S1.id), 'the school\'s submitted plan missing'),
+  },
+  {
+    route: 'POST /api/plans/sheet', about: 'self', rule: { allow: forRoles(ADMINS, OWN) },
+    request: (c) => ({ method: 'POST', url: `/api/plans/sheet?year=${year}`, ...multipartFile(`月份,培训内容\n3月,矩阵读表${c.seq}\n`, { filename: `plan-${c.seq}.csv`, contentType: 'text/csv' }) }),
+    verify: (b, c) => problem(((b as { items?: Array<{ title: string }> }).items ?? []).some((i) => i.title === `矩阵读表${c.seq}`), 'the line not read'),
+  },
+  // ------------------------------------------------------------------ fees (R-50)
+  {
+    // the organiser's side reads every fee; an admin below it (once published) reads the fees their unit pays
+    route: 'GET /api/training/projects/:id/fees', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
+    request: async (c) => {
+      await feeItemAt(c.target, `ls-${c.seq}`);
+      return { method: 'GET', url: `/api/training/projects/${seeded(c.target).open}/fees` };
+    },
+    verify: (b, c) => problem(itemsOf(b).length >= 1 && (b as { items: Array<{ name: string }> }).items.some((i) => i.name === `矩阵费用ls-${c.seq}`), 'the fee missing'),
+  },
+  {
+    route: 'POST /api/training/projects/:id/fees', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(FEE_MANAGERS, SUBTREE), refused: STAFF, reach: LINE },
+    request: (c) => ({ method: 'POST', url: `/api/training/projects/${seeded(c.target).open}/fees`, payload: { name: `矩阵新费用${c.seq}`, kind: 'textbook', amountFen: 3_550 } }),
+    verify: async (b, c) => {
+      const row = await t.db.selectFrom('fee_item').select(['project_id', 'amount_fen', 'kind']).where('id', '=', Number(json(b)['item']?.['id'])).executeTakeFirst();
+      return problem(row?.project_id === seeded(c.target).open && row.amount_fen === 3_550 && row.kind === 'textbook', 'fee not stored on the project');
+    },
+  },
+  {
+    // below the organiser only the lines of the units of the actor's own subtree
+    route: 'GET /api/training/projects/:id/fees/units', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
+    request: async (c) => {
+      await feeItemAt(c.target, `du-${c.seq}`);
+      return { method: 'GET', url: `/api/training/projects/${seeded(c.target).open}/fees/units` };
+    },
+    verify: (b, c) => {
+      const lines = feeLinesOf(b);
+      const within = c.relation === 'parent' ? c.own.path : c.target.path;
+      return problem(lines.length >= 1 && lines.every((l) => unitOf(l.unitId).path.startsWith(within)) && lines.some((l) => l.teachers >= 1), `no lines, or lines of another subtree: ${JSON.stringify(lines)}`);
+    },
+  },
+  {
+    route: 'GET /api/training/projects/:id/fees/export.xlsx', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
+    request: async (c) => {
+      await feeItemAt(c.target, `ex-${c.seq}`);
+      return { method: 'GET', url: `/api/training/projects/${seeded(c.target).open}/fees/export.xlsx` };
+    },
+    verify: (_b, _c, res) => problem(String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000, 'not an .xlsx answer'),
+  },
+  {
+    route: 'PATCH /api/fees/:itemId', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(FEE_MANAGERS, SUBTREE), refused: STAFF, reach: LINE },
+    request: async (c) => ({ method: 'PATCH', url: `/api/fees/${await feeItemAt(c.target, `pa-${c.seq}`)}`, payload: { amountFen: 9_050 } }),
+    verify: async (b) => {
+      const row = await t.db.selectFrom('fee_item').select('amount_fen').where('id', '=', Number(json(b)['item']?.['id'])).executeTakeFirst();
+      return problem(row?.amount_fen === 9_050, 'amount not changed');
+    },
+  },
+  {
+    route: 'POST /api/fees/:itemId/archive', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(FEE_MANAGERS, SUBTREE), refused: STAFF, reach: LINE },
+    request: async (c) => ({ method: 'POST', url: `/api/fees/${await feeItemAt(c.target, `ar-${c.seq}`)}/archive` }),
+    verify: async (b) => {
+      const row = await t.db.selectFrom('fee_item').select('archived').where('id', '=', Number(json(b)['item']?.['id'])).executeTakeFirst();
+      return problem(row?.archived === true, 'not archived');
+    },
+  },
+  {
+    route: 'POST /api/fees/:itemId/unarchive', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(FEE_MANAGERS, SUBTREE), refused: STAFF, reach: LINE },
+    request: async (c) => ({ method: 'POST', url: `/api/fees/${await feeItemAt(c.target, `ua-${c.seq}`, true)}/unarchive` }),
+    verify: async (b) => {
+      const row = await t.db.selectFrom('fee_item').select('archived').where('id', '=', Number(json(b)['item']?.['id'])).executeTakeFirst();
+      return problem(row?.archived === false, 'not brought back');
+    },
+  },
+  {
+    route: 'DELETE /api/fees/:itemId', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(FEE_MANAGERS, SUBTREE), refused: STAFF, reach: LINE },
+    request: async (c) => ({ method: 'DELETE', url: `/api/fees/${await feeItemAt(c.target, `de-${c.seq}`)}` }),
+    verify: async (_b, c, res) => {
+      const left = await t.db.selectFrom('fee_item').select('id').where('name', '=', `矩阵费用de-${c.seq}`).execute();
+      return problem(res.statusCode === 204 && left.length === 0, 'fee still there');
+    },
+  },
+  {
+    route: 'PUT /api/fees/:itemId/units/:unitId/override', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(FEE_MANAGERS, SUBTREE), refused: STAFF, reach: LINE },
+    request: async (c) => ({ method: 'PUT', url: `/api/fees/${await feeItemAt(c.target, `ov-${c.seq}`)}/units/${payerOf(c.target).id}/override`, payload: { dueFen: 12_300, reason: `矩阵调整${c.seq}` } }),
+    verify: async (_b, c) => {
+      const row = await t.db.selectFrom('fee_due_override').select(['due_fen', 'org_unit_id']).where('reason', '=', `矩阵调整${c.seq}`).executeTakeFirst();
+      return problem(row?.due_fen === 12_300 && row.org_unit_id === payerOf(c.target).id, 'amount due not set');
+    },
+  },
+  {
+    route: 'DELETE /api/fees/:itemId/units/:unitId/override', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(FEE_MANAGERS, SUBTREE), refused: STAFF, reach: LINE },
+    request: async (c) => {
+      const itemId = await feeItemAt(c.target, `oc-${c.seq}`);
+      const payer = payerOf(c.target);
+      await t.db.insertInto('fee_due_override').values({ fee_item_id: itemId, org_unit_id: payer.id, org_path: payer.path, due_fen: 1, reason: `矩阵清除${c.seq}` }).execute();
+      return { method: 'DELETE', url: `/api/fees/${itemId}/units/${payer.id}/override` };
+    },
+    verify: async (_b, c) => problem((await t.db.selectFrom('fee_due_override').select('due_fen').where('reason', '=', `矩阵清除${c.seq}`).execute()).length === 0, 'amount due still set'),
+  },
+  {
+    route: 'POST /api/fees/:itemId/units/:unitId/payments', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(FEE_MANAGERS, SUBTREE), refused: STAFF, reach: LINE },
+    request: async (c) => ({ method: 'POST', url: `/api/fees/${await feeItemAt(c.target, `py-${c.seq}`)}/units/${payerOf(c.target).id}/payments`, payload: { amountFen: 8_000, paidOn: `${year}-01-02`, receiptNo: `MX${c.seq}` } }),
+    verify: async (_b, c) => {
+      const row = await t.db.selectFrom('fee_payment').select(['amount_fen', 'org_unit_id', 'created_by']).where('receipt_no', '=', `MX${c.seq}`).executeTakeFirst();
+      return problem(row?.amount_fen === 8_000 && row.org_unit_id === payerOf(c.target).id && row.created_by === c.userId, 'payment not recorded');
+    },
+  },
+  {
+    // the organiser's side, and the paying unit's own admins (a school of a county project, a county of a city project)
+    route: 'GET /api/fees/:itemId/units/:unitId/payments', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
+    request: async (c) => {
+      const itemId = await feeItemAt(c.target, `pl-${c.seq}`);
+      const payer = payerOf(c.target);
+      await t.db.insertInto('fee_payment').values({ fee_item_id: itemId, org_unit_id: payer.id, org_path: payer.path, amount_fen: 4_000, paid_on: `${year}-01-02`, receipt_no: `MXL${c.seq}` }).execute();
+      return { method: 'GET', url: `/api/fees/${itemId}/units/${payer.id}/payments` };
+    },
+    verify: (b, c) => problem((b as { items?: Array<{ receiptNo: string }> }).items?.[0]?.receiptNo === `MXL${c.seq}` && (b as { paidFen?: number }).paidFen === 4_000, 'the payment missing'),
+  },
+  {
+    route: 'GET /api/fees/my-unit', about: 'self', rule: { allow: forRoles(ADMINS, OWN) },
+    request: () => ({ method: 'GET', url: '/api/fees/my-unit' }),
+    verify: (b, c) => problem(json(b)['unit']?.['id'] === c.own.id && Array.isArray((b as { lines?: unknown }).lines), 'another unit answered'),
+  },
+  {
+    route: 'GET /api/fees/my-unit/export.xlsx', about: 'self', rule: { allow: forRoles(ADMINS, OWN) },
+    request: () => ({ method: 'GET', url: '/api/fees/my-unit/export.xlsx' }),
+    verify: (_b, _c, res) => problem(String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000, 'not an .xlsx answer'),
+  },
   {
     // not required by the coverage check (auth routes are exempt), listed because every role must reach it
     route: 'GET /api/auth/me', about: 'self', rule: { allow: forRoles(ROLES, OWN) },
@@ -1349,7 +1820,8 @@ describe('access matrix (R-01)', () => {
     const counted = [...cells.values()];
     expect(counted.filter((m) => m === '✓').length).toBeGreaterThan(60);
     expect(counted.filter((m) => m === 'F' || m === 'N').length).toBeGreaterThan(150);
-  });
+    // every route × role × relation, one request each: minutes on a busy 2-core machine
+  }, 300_000);
 
   it('writes refusals to the audit log with the target and the code', async () => {
     const county = as(app, sessions.get('county_admin')!);

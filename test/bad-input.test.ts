@@ -1713,3 +1713,596 @@ describe('training delivery forms', () => {
     expect(await trainingState()).toBe(before);
   }, 60_000);
 });
+
+// ====================================================================== trainer and expert pool (R-51)
+
+/**
+ * The pool's forms as the county administrator of K1: naughty strings in an entry's name, then
+ * impossible values, wrong types, accounts and teachers out of reach, and bad lines of a trainer's
+ * own training record, each refused with its own 4xx code, the pool's tables left as they were.
+ */
+describe('trainer and expert pool forms', () => {
+  const MARK = '坏输入培训者';
+  let own: number;
+  let inherited: number;
+  let taken: number;
+  let otherTrainer: number;
+  let adminUser: number;
+  let otherTeacher: number;
+  let line: number;
+  const NOPE = 2_000_000_000;
+  const req = (method: 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown): InjectOptions => ({ method, url, ...(payload === undefined ? {} : { payload: payload as InjectOptions['payload'] }) });
+  async function poolState(): Promise<string> {
+    const profiles = (await t.db.selectFrom('trainer_profile').selectAll().execute()).map((r) => JSON.stringify(r)).sort();
+    const lines = (await t.db.selectFrom('trainer_training').selectAll().execute()).map((r) => JSON.stringify(r)).sort();
+    return JSON.stringify({ profiles, lines });
+  }
+  const insertProfile = async (unit: OrgUnitRow, name: string, userId: number | null = null) => (await t.db.insertInto('trainer_profile').values({
+    province_id: unit.provinceId, org_unit_id: unit.id, org_path: unit.path, kind: 'trainer', name, level: 'county', user_id: userId,
+  }).returning('id').executeTakeFirstOrThrow()).id;
+
+  beforeAll(async () => {
+    own = await insertProfile(tree.K1, `${MARK}本县`);
+    inherited = await insertProfile(tree.C1, `${MARK}市级`);
+    const linked = await addUser(t.db, tree.S1, 'trainer', 'bad-pool-trainer');
+    taken = await insertProfile(tree.K1, `${MARK}已链接`, linked);
+    otherTrainer = await addUser(t.db, tree.S3, 'trainer', 'bad-pool-trainer-k2');
+    adminUser = await addUser(t.db, tree.S1, 'school_admin', 'bad-pool-school');
+    otherTeacher = await seedTeacher(t.db, t.env, tree.S3, { seed: 990 });
+    line = (await t.db.insertInto('trainer_training').values({ trainer_id: own, title: '已有记录', starts_on: '2026-03-01', ends_on: '2026-03-02', hours: 20 }).returning('id').executeTakeFirstOrThrow()).id;
+  });
+
+  it('POST /api/trainers name', async () => {
+    const problems: string[] = [];
+    let accepted = 0;
+    let refused = 0;
+    for (const batch of chunks(NASTY, CONCURRENCY)) {
+      await Promise.all(batch.map(async (v) => {
+        const m = `m${++marker}`;
+        const res = await county({ method: 'POST', url: '/api/trainers', payload: { kind: 'trainer', name: v, level: 'county', specialties: m } });
+        const bad = answerProblem(res);
+        if (bad) { problems.push(`${show(v)}: ${bad}`); return; }
+        const stored = await t.db.selectFrom('trainer_profile').select('name').where('specialties', '=', m).execute();
+        if (res.statusCode < 300) {
+          accepted++;
+          const want = v === null || v === '' ? REJECT : text(v);
+          const got = stored[0]?.name;
+          if (want === REJECT) problems.push(`${show(v)}: accepted and stored as ${show(got)}`);
+          else if (typeof want === 'string' && [...want].length > 50) problems.push(`${show(v)}: accepted beyond 50 characters`);
+          else if (got !== want) problems.push(`${show(v)}: stored as ${show(got)}, expected ${show(want)}`);
+          else if (CONTROL.test(got)) problems.push(`${show(v)}: control characters stored`);
+          const shown = (await county({ method: 'GET', url: `/api/trainers/${res.json().trainer.id}` })).json().trainer.name;
+          if (shown !== got) problems.push(`${show(v)}: shown as ${show(shown)}`);
+        } else {
+          refused++;
+          if (stored.length) problems.push(`${show(v)}: refused with ${res.statusCode} but stored`);
+        }
+      }));
+    }
+    expect(problems).toEqual([]);
+    expect(accepted).toBeGreaterThan(0);
+    expect(refused).toBeGreaterThan(0);
+  }, 180_000);
+
+  it('entries and training lines: bad levels and kinds, blank names, overlong text, unknown or out-of-reach ids, impossible hours and dates', async () => {
+    const ok = { kind: 'expert', name: `${MARK}新专家`, level: 'city' };
+    const create = (change: Record<string, unknown>) => req('POST', '/api/trainers', { ...ok, ...change });
+    const lineOk = { title: '省级培训者研修', startsOn: '2026-07-01', endsOn: '2026-07-03', hours: 125 };
+    const addLine = (change: Record<string, unknown>, id = own) => req('POST', `/api/trainers/${id}/training`, { ...lineOk, ...change });
+    const cases: Array<[string, InjectOptions, string]> = [
+      ['an unknown level', create({ level: 'galactic' }), 'VALIDATION_FAILED'],
+      ['a level by its Chinese name', create({ level: '省级' }), 'VALIDATION_FAILED'],
+      ['an unknown kind', create({ kind: 'wizard' }), 'VALIDATION_FAILED'],
+      ['an empty name', create({ name: '' }), 'VALIDATION_FAILED'],
+      ['a blank name', create({ name: '\u3000 ' }), 'VALIDATION_FAILED'],
+      ['no name', req('POST', '/api/trainers', { kind: 'expert', level: 'city' }), 'VALIDATION_FAILED'],
+      ['a name of 51 characters', create({ name: '名'.repeat(51) }), 'VALIDATION_FAILED'],
+      ['a title of 51 characters', create({ title: '职'.repeat(51) }), 'VALIDATION_FAILED'],
+      ['an employer of 101 characters', create({ employer: '单'.repeat(101) }), 'VALIDATION_FAILED'],
+      ['specialties of 501 characters', create({ specialties: '专'.repeat(501) }), 'VALIDATION_FAILED'],
+      ['a subject of 31 characters', create({ subjects: ['学'.repeat(31)] }), 'VALIDATION_FAILED'],
+      ['21 subjects', create({ subjects: Array.from({ length: 21 }, (_, i) => `学科${i}`) }), 'VALIDATION_FAILED'],
+      ['subjects as a string', create({ subjects: '语文' }), 'VALIDATION_FAILED'],
+      ['an unknown stage', create({ stages: ['university'] }), 'VALIDATION_FAILED'],
+      ['active as text', create({ active: 'yes' }), 'VALIDATION_FAILED'],
+      ['an unknown user id', create({ userId: NOPE }), 'TRAINER_INVALID'],
+      ['a trainer account of another county', create({ userId: otherTrainer }), 'TRAINER_INVALID'],
+      ['an administrator\'s account', create({ userId: adminUser }), 'TRAINER_INVALID'],
+      ['userId as text', create({ userId: String(otherTrainer) }), 'VALIDATION_FAILED'],
+      ['an unknown teacher', create({ teacherId: NOPE }), 'TRAINER_INVALID'],
+      ['a teacher of another county', create({ teacherId: otherTeacher }), 'TRAINER_INVALID'],
+      ['an account already linked', create({ userId: (await t.db.selectFrom('trainer_profile').select('user_id').where('id', '=', taken).executeTakeFirstOrThrow()).user_id }), 'TRAINER_ACCOUNT_TAKEN'],
+      ['a unit outside the county', create({ orgUnitId: tree.K2.id }), 'NOT_FOUND'],
+      ['an unknown unit', create({ orgUnitId: NOPE }), 'NOT_FOUND'],
+      ['an unknown field', create({ province: 'x' }), 'VALIDATION_FAILED'],
+      ['edit: a bad level', req('PATCH', `/api/trainers/${own}`, { level: 'world' }), 'VALIDATION_FAILED'],
+      ['edit: an empty name', req('PATCH', `/api/trainers/${own}`, { name: '' }), 'VALIDATION_FAILED'],
+      ['edit: moved to another unit', req('PATCH', `/api/trainers/${own}`, { orgUnitId: tree.K2.id }), 'VALIDATION_FAILED'],
+      ['edit: an account already linked', req('PATCH', `/api/trainers/${own}`, { userId: (await t.db.selectFrom('trainer_profile').select('user_id').where('id', '=', taken).executeTakeFirstOrThrow()).user_id }), 'TRAINER_ACCOUNT_TAKEN'],
+      ['edit: an inherited entry', req('PATCH', `/api/trainers/${inherited}`, { name: '改名' }), 'FORBIDDEN'],
+      ['edit: no such entry', req('PATCH', `/api/trainers/${NOPE}`, { name: '改名' }), 'NOT_FOUND'],
+      ['edit: id as text', req('PATCH', '/api/trainers/abc', { name: '改名' }), 'VALIDATION_FAILED'],
+      ['line: zero hours', addLine({ hours: 0 }), 'VALIDATION_FAILED'],
+      ['line: negative hours', addLine({ hours: -10 }), 'VALIDATION_FAILED'],
+      ['line: hours with a fraction of a tenth', addLine({ hours: 12.5 }), 'VALIDATION_FAILED'],
+      ['line: hours as text', addLine({ hours: '12.5' }), 'VALIDATION_FAILED'],
+      ['line: hours beyond the limit', addLine({ hours: 100_001 }), 'VALIDATION_FAILED'],
+      ['line: ends before it starts', addLine({ startsOn: '2026-07-03', endsOn: '2026-07-01' }), 'VALIDATION_FAILED'],
+      ['line: February 30', addLine({ startsOn: '2026-02-30' }), 'VALIDATION_FAILED'],
+      ['line: a date with slashes', addLine({ endsOn: '2026/07/03' }), 'VALIDATION_FAILED'],
+      ['line: an empty title', addLine({ title: '' }), 'VALIDATION_FAILED'],
+      ['line: a title of 201 characters', addLine({ title: '题'.repeat(201) }), 'VALIDATION_FAILED'],
+      ['line: an organiser of 101 characters', addLine({ organiser: '办'.repeat(101) }), 'VALIDATION_FAILED'],
+      ['line: notes of 1001 characters', addLine({ notes: '注'.repeat(1001) }), 'VALIDATION_FAILED'],
+      ['line: notes with NUL', addLine({ notes: '备注\u0000' }), 'VALIDATION_FAILED'],
+      ['line: an inherited entry', addLine({}, inherited), 'FORBIDDEN'],
+      ['line: no such entry', addLine({}, NOPE), 'NOT_FOUND'],
+      ['delete: no such line', req('DELETE', `/api/trainers/${own}/training/${NOPE}`), 'NOT_FOUND'],
+      ['delete: the line of another entry', req('DELETE', `/api/trainers/${taken}/training/${line}`), 'NOT_FOUND'],
+      ['delete: a line of an inherited entry', req('DELETE', `/api/trainers/${inherited}/training/${line}`), 'FORBIDDEN'],
+      ['import: a sheet with a bad level', { method: 'POST', url: `/api/trainers/import?orgUnitId=${tree.K1.id}`, ...multipartFile('类别,姓名,入库级别\r\n专家,坏表专家,银河级\r\n', { filename: 'bad.csv', contentType: 'text/csv' }) }, 'TRAINER_SHEET_INVALID'],
+      ['import: not a sheet', { method: 'POST', url: `/api/trainers/import?orgUnitId=${tree.K1.id}`, ...multipartFile(Buffer.from('not a zip at all'), { filename: 'bad.xlsx', contentType: 'application/octet-stream' }) }, 'IMPORT_FILE_UNREADABLE'],
+      ['import: a unit of another county', { method: 'POST', url: `/api/trainers/import?orgUnitId=${tree.K2.id}`, ...multipartFile('类别,姓名,入库级别\r\n专家,坏表专家,省级\r\n', { filename: 'ok.csv', contentType: 'text/csv' }) }, 'NOT_FOUND'],
+    ];
+    const before = await poolState();
+    const problems: string[] = [];
+    for (const [name, r, code] of cases) {
+      const res = await county(r);
+      const bad = answerProblem(res);
+      if (bad) problems.push(`${name}: ${bad}`);
+      else if (res.statusCode < 400) problems.push(`${name}: accepted (${res.statusCode})`);
+      else if (res.json().error.code !== code) problems.push(`${name}: ${res.json().error.code} instead of ${code}: ${res.body.slice(0, 200)}`);
+    }
+    expect(problems).toEqual([]);
+    expect(await poolState(), 'a refused request changed the pool').toBe(before);
+    const en = await county({ ...create({ userId: otherTrainer }), headers: { 'accept-language': 'en' } });
+    expect(en.json().error).toMatchObject({ code: 'TRAINER_INVALID', message: 'Some details of the trainer or expert are invalid; correct them as shown' });
+    const taken409 = await county(create({ userId: (await t.db.selectFrom('trainer_profile').select('user_id').where('id', '=', taken).executeTakeFirstOrThrow()).user_id }));
+    expect(taken409.statusCode).toBe(409);
+    expect(taken409.json().error.message).toBe('该培训者账号已关联到库中另一位培训者/专家，一个账号只能关联一条记录');
+  }, 60_000);
+});
+
+// ====================================================================== satisfaction survey forms (R-43)
+
+/**
+ * The questionnaire an organiser sets and the answers a teacher gives: naughty strings in the
+ * question labels, then impossible ratings, missing ratings, unknown keys, overlong texts and bad
+ * question kinds, each refused with its code and leaving the survey tables as they were.
+ */
+describe('satisfaction survey forms', () => {
+  let teacher: (opts: InjectOptions) => Promise<LightMyRequestResponse>;
+  let projectId: number;
+  let classId: number;
+  const SURVEY_TABLES = ['survey_form', 'survey_submission', 'survey_response'] as const;
+  async function surveyState(): Promise<string> {
+    const out: Record<string, string[]> = {};
+    for (const table of SURVEY_TABLES) out[table] = (await t.db.selectFrom(table).selectAll().execute()).map((r) => JSON.stringify(r)).sort();
+    return JSON.stringify(out);
+  }
+  const newProject = async (title: string) => (await t.db.insertInto('training_project').values({
+    province_id: tree.K1.provinceId, org_unit_id: tree.K1.id, org_path: tree.K1.path, level: 'county', title, year: currentYear(t.env), status: 'open',
+    completion_rule: JSON.stringify({ minAttendancePct: 80, assessmentRequired: false }), hours: 120, credit_categories: [],
+  }).returning('id').executeTakeFirstOrThrow()).id;
+
+  beforeAll(async () => {
+    projectId = await newProject('坏输入问卷项目');
+    classId = (await t.db.insertInto('training_class').values({ project_id: projectId, province_id: tree.K1.provinceId, org_path: tree.K1.path, name: '问卷班', capacity: 10, enrolled: 1, status: 'open' })
+      .returning('id').executeTakeFirstOrThrow()).id;
+    const startsAt = new Date(Date.now() - 3_600_000);
+    await t.db.insertInto('training_session').values({
+      class_id: classId, starts_at: startsAt, ends_at: new Date(startsAt.getTime() + 3 * 3_600_000), place: '报告厅', checkin_opens_at: new Date(startsAt.getTime() - 3_600_000),
+      checkin_closes_at: new Date(startsAt.getTime() + 3_600_000), token_secret: Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(32))),
+    }).execute();
+    const teacherId = await seedTeacher(t.db, t.env, tree.S1, { seed: 990 });
+    const userId = await addUser(t.db, tree.S1, 'teacher', 'bad-survey-teacher');
+    await createTeacherRepository(t.db).linkUser(teacherId, userId);
+    await t.db.insertInto('enrolment').values({
+      class_id: classId, teacher_id: teacherId, province_id: tree.S1.provinceId, org_unit_id: tree.S1.id, org_path: tree.S1.path, status: 'enrolled', source: 'nominated', created_by: userId,
+    }).execute();
+    teacher = as(app, await login(app, 'bad-survey-teacher'));
+  }, 60_000);
+
+  async function refuseAll(who: (opts: InjectOptions) => Promise<LightMyRequestResponse>, cases: Array<[string, InjectOptions, string]>): Promise<void> {
+    const problems: string[] = [];
+    const before = await surveyState();
+    for (const [name, req, code] of cases) {
+      const res = await who(req);
+      const bad = answerProblem(res);
+      if (bad) problems.push(`${name}: ${bad}`);
+      else if (res.statusCode < 400) problems.push(`${name}: accepted (${res.statusCode})`);
+      else if (res.json().error.code !== code) problems.push(`${name}: ${res.json().error.code} instead of ${code}: ${res.body.slice(0, 200)}`);
+    }
+    expect(problems).toEqual([]);
+    expect(await surveyState(), 'a refused request changed the survey tables').toBe(before);
+  }
+
+  it('PUT /api/training/projects/:id/survey question labels', async () => {
+    const problems: string[] = [];
+    let accepted = 0;
+    let refused = 0;
+    for (const v of NASTY) {
+      const res = await county({ method: 'PUT', url: `/api/training/projects/${projectId}/survey`, payload: { questions: [{ key: 'q', kind: 'rating', zh: v, en: 'Label' }] } });
+      const bad = answerProblem(res);
+      if (bad) { problems.push(`${show(v)}: ${bad}`); continue; }
+      const want = v === null || v === '' ? REJECT : text(v);
+      if (res.statusCode < 300) {
+        accepted++;
+        const stored = (await t.db.selectFrom('survey_form').select('questions').where('project_id', '=', projectId).executeTakeFirstOrThrow()).questions as Array<{ zh: string }>;
+        if (want === REJECT) problems.push(`${show(v)}: accepted`);
+        else if (stored[0]!.zh !== want) problems.push(`${show(v)}: stored as ${show(stored[0]!.zh)}, expected ${show(want)}`);
+        else if (CONTROL.test(stored[0]!.zh)) problems.push(`${show(v)}: control characters stored`);
+      } else {
+        refused++;
+        if (res.json().error.code !== 'VALIDATION_FAILED') problems.push(`${show(v)}: ${res.json().error.code}`);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(accepted).toBeGreaterThan(0);
+    expect(refused).toBeGreaterThan(0);
+  }, 180_000);
+
+  it('questionnaires: bad kinds, keys and sizes; answers: ratings 0 or 6, missing ratings, unknown keys, overlong texts; answering twice', async () => {
+    const q = (change: Record<string, unknown> = {}) => ({ key: 'overall', kind: 'rating', zh: '总体满意度', en: 'Overall', ...change });
+    const form = (questions: unknown) => ({ method: 'PUT' as const, url: `/api/training/projects/${projectId}/survey`, payload: { questions } as InjectOptions['payload'] });
+    // the default questionnaire again, for the answers below
+    const reset = await county(form([
+      q({ key: 'content', zh: '内容实用性' }), q({ key: 'trainer', zh: '培训者水平' }), q({ key: 'organisation', zh: '组织与安排' }), q({ key: 'venue', zh: '场地或平台' }), q(),
+      { key: 'suggestions', kind: 'text', zh: '意见和建议', en: 'Suggestions' },
+    ]));
+    expect(reset.statusCode, reset.body).toBe(200);
+    await refuseAll(county, [
+      ['a kind that does not exist', form([q({ kind: 'choice' })]), 'VALIDATION_FAILED'],
+      ['a kind missing', form([q({ kind: undefined })]), 'VALIDATION_FAILED'],
+      ['a kind in Chinese', form([q({ kind: '评分' })]), 'VALIDATION_FAILED'],
+      ['no questions', form([]), 'VALIDATION_FAILED'],
+      ['13 questions', form(Array.from({ length: 13 }, (_, i) => q({ key: `q${i}` }))), 'VALIDATION_FAILED'],
+      ['questions as text', form('overall'), 'VALIDATION_FAILED'],
+      ['a key in capitals', form([q({ key: 'Overall' })]), 'VALIDATION_FAILED'],
+      ['a key of 31 characters', form([q({ key: 'a'.repeat(31) })]), 'VALIDATION_FAILED'],
+      ['a key twice', form([q(), q({ kind: 'text' })]), 'VALIDATION_FAILED'],
+      ['a label of 101 characters', form([q({ zh: '问'.repeat(101) })]), 'VALIDATION_FAILED'],
+      ['an English label missing', form([q({ en: undefined })]), 'VALIDATION_FAILED'],
+      ['an unknown field', form([q({ weight: 2 })]), 'VALIDATION_FAILED'],
+      ['no such project', { ...form([q()]), url: '/api/training/projects/2000000000/survey' }, 'NOT_FOUND'],
+    ]);
+
+    const ok = { content: 4, trainer: 5, organisation: 4, venue: 3, overall: 5 };
+    const answer = (answers: unknown, id = classId) => ({ method: 'POST' as const, url: `/api/surveys/classes/${id}/answers`, payload: { answers } as InjectOptions['payload'] });
+    const { venue: _, ...noVenue } = ok;
+    await refuseAll(teacher, [
+      ['a rating of 0', answer({ ...ok, overall: 0 }), 'VALIDATION_FAILED'],
+      ['a rating of 6', answer({ ...ok, overall: 6 }), 'VALIDATION_FAILED'],
+      ['a rating of -1', answer({ ...ok, overall: -1 }), 'VALIDATION_FAILED'],
+      ['a rating of 4.5', answer({ ...ok, overall: 4.5 }), 'VALIDATION_FAILED'],
+      ['a rating as text', answer({ ...ok, overall: '5' }), 'VALIDATION_FAILED'],
+      ['a rating as true', answer({ ...ok, overall: true }), 'VALIDATION_FAILED'],
+      ['a rating null', answer({ ...ok, overall: null }), 'VALIDATION_FAILED'],
+      ['a rating missing', answer(noVenue), 'VALIDATION_FAILED'],
+      ['no answers', answer({}), 'VALIDATION_FAILED'],
+      ['answers as a list', answer([5, 5, 5, 5, 5]), 'VALIDATION_FAILED'],
+      ['an unknown key', answer({ ...ok, mood: 3 }), 'VALIDATION_FAILED'],
+      ['a key of 64 KiB', answer({ ...ok, ['k'.repeat(65_536)]: 3 }), 'VALIDATION_FAILED'],
+      ['a text of 1001 characters', answer({ ...ok, suggestions: '意'.repeat(1001) }), 'VALIDATION_FAILED'],
+      ['a text of 64 KiB', answer({ ...ok, suggestions: 'x'.repeat(65_536) }), 'VALIDATION_FAILED'],
+      ['a text with NUL', answer({ ...ok, suggestions: '好\u0000' }), 'VALIDATION_FAILED'],
+      ['a text as a number', answer({ ...ok, suggestions: 5 }), 'VALIDATION_FAILED'],
+      ['the teacher named', { ...answer(ok), payload: { answers: ok, teacherId: 1 } }, 'VALIDATION_FAILED'],
+      ['no such class', answer(ok, 2_000_000_000), 'NOT_FOUND'],
+      ['class id as text', { ...answer(ok), url: '/api/surveys/classes/abc/answers' }, 'VALIDATION_FAILED'],
+    ]);
+    const first = await teacher(answer({ ...ok, suggestions: '  多一些课堂实录  ' }));
+    expect(first.statusCode, first.body).toBe(201);
+    const stored = await t.db.selectFrom('survey_response').select('answers').where('class_id', '=', classId).execute();
+    expect(stored.map((r) => r.answers)).toEqual([{ ...ok, suggestions: '多一些课堂实录' }]);
+    await refuseAll(teacher, [['answering twice', answer(ok), 'SURVEY_ALREADY_ANSWERED']]);
+    await refuseAll(county, [['changing the questions once answered', form([q()]), 'SURVEY_LOCKED']]);
+    await refuseAll(county, [['an administrator answering', answer(ok), 'FORBIDDEN']]);
+  }, 60_000);
+});
+
+// ====================================================================== annual plans (R-20)
+
+/**
+ * The plan forms: naughty strings in the plan's and its lines' texts, then impossible months,
+ * oversized texts, unknown projects and units off the plan's line of the tree, wrong states and
+ * garbage sheets, each refused with its own 4xx code, the plan tables left exactly as they were.
+ */
+describe('annual plan forms', () => {
+  const PLAN_TABLES = ['training_plan', 'training_plan_item', 'training_plan_version'] as const;
+  async function planState(): Promise<string> {
+    const out: Record<string, string[]> = {};
+    for (const table of PLAN_TABLES) out[table] = (await t.db.selectFrom(table).selectAll().execute()).map((r) => JSON.stringify(r)).sort();
+    return JSON.stringify(out);
+  }
+  async function refuseAll(who: (opts: InjectOptions) => Promise<LightMyRequestResponse>, cases: Array<[string, InjectOptions, string]>): Promise<void> {
+    const problems: string[] = [];
+    const before = await planState();
+    for (const [name, req, code] of cases) {
+      const res = await who(req);
+      const bad = answerProblem(res);
+      if (bad) problems.push(`${name}: ${bad}`);
+      else if (res.statusCode < 400) problems.push(`${name}: accepted (${res.statusCode})`);
+      else if (res.json().error.code !== code) problems.push(`${name}: ${res.json().error.code} instead of ${code}: ${res.body.slice(0, 200)}`);
+    }
+    expect(problems).toEqual([]);
+    expect(await planState(), 'a refused request changed the plan tables').toBe(before);
+  }
+  const YEAR = 2031;
+  let school: (opts: InjectOptions) => Promise<LightMyRequestResponse>;
+  let schoolUnit: OrgUnitRow;
+  let countyProject: number;
+  let siblingProject: number;
+
+  beforeAll(async () => {
+    schoolUnit = await newUnit(tree.K1, 'school', '坏输入计划学校');
+    await addUser(t.db, schoolUnit, 'school_admin', 'bad-plan-school');
+    school = as(app, await login(app, 'bad-plan-school'));
+    const insertProject = async (unit: OrgUnitRow, title: string) => (await t.db.insertInto('training_project').values({
+      province_id: unit.provinceId, org_unit_id: unit.id, org_path: unit.path, level: 'county', title, year: YEAR, status: 'open',
+      completion_rule: JSON.stringify({ minAttendancePct: 80, assessmentRequired: false }), hours: 120, credit_categories: [],
+    }).returning('id').executeTakeFirstOrThrow()).id;
+    countyProject = await insertProject(tree.K1, '坏输入计划县级项目');
+    siblingProject = await insertProject(tree.K2, '坏输入计划邻县项目');
+  });
+
+  it('PUT /api/plans title and line title (as the county)', async () => {
+    const problems: string[] = [];
+    let accepted = 0;
+    let refused = 0;
+    const required = (v: unknown): Stored => (v === null || v === '' ? REJECT : text(v));
+    for (const v of NASTY) {
+      const before = await planState();
+      const res = await county({ method: 'PUT', url: '/api/plans', payload: { year: YEAR, title: v, items: [{ month: 6, title: v }] } });
+      const bad = answerProblem(res);
+      if (bad) { problems.push(`${show(v)}: ${bad}`); continue; }
+      const want = required(v);
+      if (res.statusCode < 300) {
+        accepted++;
+        const id = res.json().plan.id as number;
+        const row = await t.db.selectFrom('training_plan').select('title').where('id', '=', id).executeTakeFirstOrThrow();
+        const lines = await t.db.selectFrom('training_plan_item').select('title').where('plan_id', '=', id).execute();
+        if (want === REJECT) problems.push(`${show(v)}: accepted and stored as ${show(row.title)}`);
+        else if (row.title !== want || lines.length !== 1 || lines[0]!.title !== want) problems.push(`${show(v)}: stored as ${show(row.title)} / ${show(lines[0]?.title)}, expected ${show(want)}`);
+      } else {
+        refused++;
+        if (await planState() !== before) problems.push(`${show(v)}: refused with ${res.statusCode} but the plan changed`);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(accepted).toBeGreaterThan(0);
+    expect(refused).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('plans: impossible months, oversized texts, unknown projects and units, wrong states and sheets', async () => {
+    const ok = { year: YEAR, title: '坏输入计划', summary: '说明', items: [{ month: 3, title: '正常活动', projectId: countyProject, responsibleUnitId: tree.I1.id }] };
+    const put = (change: Record<string, unknown>, item: Record<string, unknown> = {}): InjectOptions =>
+      ({ method: 'PUT', url: '/api/plans', payload: { ...ok, items: [{ ...ok.items[0], ...item }], ...change } });
+    // a good plan of the county, and a submitted one of the school, to refuse changes against
+    const saved = await county(put({}));
+    expect(saved.statusCode, saved.body).toBe(200);
+    const countyPlan = saved.json().plan.id as number;
+    const schoolPlan = (await school({ method: 'PUT', url: '/api/plans', payload: { year: YEAR, title: '学校计划', items: [{ month: 9, title: '开学培训' }] } })).json().plan.id as number;
+    expect((await school({ method: 'POST', url: `/api/plans/${schoolPlan}/submit` })).statusCode).toBe(200);
+
+    await refuseAll(county, [
+      ['month 13', put({}, { month: 13 }), 'VALIDATION_FAILED'],
+      ['month 0', put({}, { month: 0 }), 'VALIDATION_FAILED'],
+      ['month as text', put({}, { month: '3' }), 'VALIDATION_FAILED'],
+      ['month with a fraction', put({}, { month: 3.5 }), 'VALIDATION_FAILED'],
+      ['month missing', put({}, { month: undefined }), 'VALIDATION_FAILED'],
+      ['an empty title', put({ title: '' }), 'VALIDATION_FAILED'],
+      ['a blank line title', put({}, { title: '   ' }), 'VALIDATION_FAILED'],
+      ['a title of 201 characters', put({ title: '计'.repeat(201) }), 'VALIDATION_FAILED'],
+      ['a summary of 4001 characters', put({ summary: '计'.repeat(4001) }), 'VALIDATION_FAILED'],
+      ['a responsible office of 101 characters', put({}, { responsible: '室'.repeat(101) }), 'VALIDATION_FAILED'],
+      ['notes of 1001 characters', put({}, { notes: '注'.repeat(1001) }), 'VALIDATION_FAILED'],
+      ['notes with NUL', put({}, { notes: '注\u0000' }), 'VALIDATION_FAILED'],
+      ['an unknown form', put({}, { form: 'airborne' }), 'VALIDATION_FAILED'],
+      ['an unknown project', put({}, { projectId: 2_000_000_000 }), 'PLAN_INVALID'],
+      ['a project of the neighbouring county', put({}, { projectId: siblingProject }), 'PLAN_INVALID'],
+      ['a project id as text', put({}, { projectId: String(countyProject) }), 'VALIDATION_FAILED'],
+      ['a responsible unit outside the tree', put({}, { responsibleUnitId: tree.K2.id }), 'PLAN_INVALID'],
+      ['a responsible unit of another province', put({}, { responsibleUnitId: tree.S5.id }), 'PLAN_INVALID'],
+      ['an unknown responsible unit', put({}, { responsibleUnitId: 2_000_000_000 }), 'PLAN_INVALID'],
+      ['301 lines', put({ items: Array.from({ length: 301 }, (_, i) => ({ month: (i % 12) + 1, title: `第${i}项` })) }), 'VALIDATION_FAILED'],
+      ['lines as an object', put({ items: { month: 3, title: 'x' } }), 'VALIDATION_FAILED'],
+      ['year 1999', put({ year: 1999 }), 'VALIDATION_FAILED'],
+      ['year as text', put({ year: String(YEAR) }), 'VALIDATION_FAILED'],
+      ['an unknown field', put({ status: 'published' }), 'VALIDATION_FAILED'],
+      ['an unknown field in a line', put({}, { planId: countyPlan }), 'VALIDATION_FAILED'],
+      ['the plan of a school below', put({ orgUnitId: schoolUnit.id }), 'FORBIDDEN'],
+      ['the plan of the neighbouring county', put({ orgUnitId: tree.K2.id }), 'NOT_FOUND'],
+      ['submitting a county plan', { method: 'POST', url: `/api/plans/${countyPlan}/submit` }, 'PLAN_LEVEL_MISMATCH'],
+      ['returning without a comment', { method: 'POST', url: `/api/plans/${schoolPlan}/return`, payload: {} }, 'VALIDATION_FAILED'],
+      ['returning with a blank comment', { method: 'POST', url: `/api/plans/${schoolPlan}/return`, payload: { comment: '  ' } }, 'VALIDATION_FAILED'],
+      ['returning with a comment of 2001 characters', { method: 'POST', url: `/api/plans/${schoolPlan}/return`, payload: { comment: '改'.repeat(2001) } }, 'VALIDATION_FAILED'],
+      ['approving with an unknown field', { method: 'POST', url: `/api/plans/${schoolPlan}/approve`, payload: { comment: '好', status: 'approved' } }, 'VALIDATION_FAILED'],
+      ['returning a draft', { method: 'POST', url: `/api/plans/${countyPlan}/return`, payload: { comment: '退回' } }, 'FORBIDDEN'],
+      ['an unknown plan', { method: 'POST', url: '/api/plans/2000000000/publish' }, 'NOT_FOUND'],
+      ['a plan id as text', { method: 'POST', url: '/api/plans/abc/publish' }, 'VALIDATION_FAILED'],
+      ['an unknown version', { method: 'GET', url: '/api/plans/versions/2000000000' }, 'NOT_FOUND'],
+      ['a calendar of year 20000', { method: 'GET', url: '/api/plans/calendar?year=20000' }, 'VALIDATION_FAILED'],
+      ['a sheet that is not a spreadsheet', { method: 'POST', url: `/api/plans/sheet?year=${YEAR}`, ...multipartFile(Buffer.from('not a zip at all')) }, 'IMPORT_FILE_UNREADABLE'],
+      ['a sheet without the columns', { method: 'POST', url: `/api/plans/sheet?year=${YEAR}`, ...multipartFile('姓名,证件号码\n张三,1\n', { filename: 'x.csv', contentType: 'text/csv' }) }, 'IMPORT_MISSING_COLUMNS'],
+    ]);
+    await refuseAll(school, [
+      ['editing a submitted plan', { method: 'PUT', url: '/api/plans', payload: { year: YEAR, title: '改', items: [] } }, 'PLAN_IN_REVIEW'],
+      ['submitting twice', { method: 'POST', url: `/api/plans/${schoolPlan}/submit` }, 'PLAN_STATE'],
+      ['publishing a school plan', { method: 'POST', url: `/api/plans/${schoolPlan}/publish` }, 'PLAN_LEVEL_MISMATCH'],
+      ['approving its own plan', { method: 'POST', url: `/api/plans/${schoolPlan}/approve`, payload: {} }, 'FORBIDDEN'],
+      ['reopening a plan not approved', { method: 'POST', url: `/api/plans/${schoolPlan}/reopen` }, 'PLAN_STATE'],
+    ]);
+    // the sheet's bad rows are reported, not refused: nothing is stored either way
+    const read = await county({ method: 'POST', url: `/api/plans/sheet?year=${YEAR}`, ...multipartFile('月份,培训内容,培训形式\n13月,太晚了,\n3月,正常,空中培训\n4月,好的,集中培训\n', { filename: 'x.csv', contentType: 'text/csv' }) });
+    expect(read.statusCode, read.body).toBe(200);
+    expect(read.json().problems.map((p: { row: number; code: string }) => [p.row, p.code])).toEqual([[2, 'unknown_month'], [3, 'unknown_form']]);
+    expect(read.json().items.map((i: { month: number; form: string }) => [i.month, i.form])).toEqual([[4, 'centralised']]);
+  }, 60_000);
+
+  it('answers the refusals of the plan forms in the language asked for', async () => {
+    const res = await school({ method: 'PUT', url: '/api/plans', headers: { 'accept-language': 'en' }, payload: { year: YEAR, title: '改', items: [] } });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error.message).toMatch(/county/);
+    const zh = await school({ method: 'PUT', url: '/api/plans', payload: { year: YEAR, title: '改', items: [] } });
+    expect(zh.json().error.message).toMatch(/县级/);
+  });
+});
+
+describe('fee forms (R-50)', () => {
+  const MARK = '坏输入费用';
+  const NOPE = 2_000_000_000;
+  let projectId: number;
+  let foreignProject: number;
+  let itemId: number;
+  let archivedItem: number;
+  let paidItem: number;
+  let today: string;
+  const FEE_TABLES = ['fee_item', 'fee_due_override', 'fee_payment'] as const;
+  async function feeState(): Promise<string> {
+    const out: Record<string, string[]> = {};
+    for (const table of FEE_TABLES) out[table] = (await t.db.selectFrom(table).selectAll().execute()).map((r) => JSON.stringify(r)).sort();
+    return JSON.stringify(out);
+  }
+  const req = (method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown): InjectOptions => ({ method, url, ...(payload === undefined ? {} : { payload: payload as InjectOptions['payload'] }) });
+  async function refuseAll(cases: Array<[string, InjectOptions, string]>): Promise<void> {
+    const problems: string[] = [];
+    const before = await feeState();
+    for (const [name, r, code] of cases) {
+      const res = await county(r);
+      const bad = answerProblem(res);
+      if (bad) problems.push(`${name}: ${bad}`);
+      else if (res.statusCode < 400) problems.push(`${name}: accepted (${res.statusCode})`);
+      else if (res.json().error.code !== code) problems.push(`${name}: ${res.json().error.code} instead of ${code}: ${res.body.slice(0, 200)}`);
+    }
+    expect(problems).toEqual([]);
+    expect(await feeState(), 'a refused request changed the fee tables').toBe(before);
+  }
+  const insertProject = async (unit: OrgUnitRow, title: string) => (await t.db.insertInto('training_project').values({
+    province_id: unit.provinceId, org_unit_id: unit.id, org_path: unit.path, level: 'county', title, year: 2026, status: 'open',
+    completion_rule: JSON.stringify({ minAttendancePct: 80, assessmentRequired: false }), hours: 120, credit_categories: [],
+  }).returning('id').executeTakeFirstOrThrow()).id;
+  const item = async (name: string, archived = false) => (await t.db.insertInto('fee_item').values({
+    project_id: projectId, province_id: tree.K1.provinceId, org_path: tree.K1.path, name, kind: 'registration', amount_fen: 8_000, archived,
+  }).returning('id').executeTakeFirstOrThrow()).id;
+
+  beforeAll(async () => {
+    today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    projectId = await insertProject(tree.K1, `${MARK}项目`);
+    foreignProject = await insertProject(tree.K2, `${MARK}蛟河项目`);
+    const classId = (await t.db.insertInto('training_class').values({ project_id: projectId, province_id: tree.K1.provinceId, org_path: tree.K1.path, name: '费用班', capacity: 10, status: 'open' })
+      .returning('id').executeTakeFirstOrThrow()).id;
+    const teacherId = await seedTeacher(t.db, t.env, tree.S1, { seed: 990 });
+    await t.db.insertInto('enrolment').values({ class_id: classId, teacher_id: teacherId, province_id: tree.S1.provinceId, org_unit_id: tree.S1.id, org_path: tree.S1.path, status: 'enrolled', source: 'bulk' }).execute();
+    itemId = await item(`${MARK}报名费`);
+    archivedItem = await item(`${MARK}停用`, true);
+    paidItem = await item(`${MARK}已缴`);
+    await t.db.insertInto('fee_payment').values({ fee_item_id: paidItem, org_unit_id: tree.S1.id, org_path: tree.S1.path, amount_fen: 8_000, paid_on: '2026-01-05' }).execute();
+    await t.db.insertInto('fee_payment').values({ fee_item_id: archivedItem, org_unit_id: tree.S1.id, org_path: tree.S1.path, amount_fen: 8_000, paid_on: '2026-01-05' }).execute();
+  });
+
+  it('POST /api/training/projects/:id/fees name', async () => {
+    // names are unique among a project's fees: one that normalises to a name already taken is refused with FEE_ITEM_NAME_TAKEN
+    const r = await probe({
+      field: 'name', mode: 'create', stored: text,
+      request: (v) => ({ method: 'POST', url: `/api/training/projects/${projectId}/fees`, payload: { name: v, kind: 'other', amountFen: 100 } }),
+      idOf: (res) => res.json().item.id,
+      shown: async () => new Map(((await county({ method: 'GET', url: `/api/training/projects/${projectId}/fees` })).json().items as Array<{ id: number }>).map((x) => [x.id, x])),
+      count: async () => Number((await t.db.selectFrom('fee_item').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n),
+    }, NASTY);
+    expect(r.problems).toEqual([]);
+    expect(r.accepted).toBeGreaterThan(0);
+    expect(r.refused).toBeGreaterThan(0);
+  });
+
+  it('fees: amounts that are not whole fen, negative or too large, unknown kinds, wrong projects, taken names', async () => {
+    const ok = { name: `${MARK}新项目`, kind: 'textbook', amountFen: 3_550 };
+    const create = (change: Record<string, unknown>, id = projectId) => req('POST', `/api/training/projects/${id}/fees`, { ...ok, ...change });
+    await refuseAll([
+      ['amount "abc"', create({ amountFen: 'abc' }), 'VALIDATION_FAILED'],
+      ['amount in yuan as text', create({ amountFen: '35.50' }), 'VALIDATION_FAILED'],
+      ['amount with three decimals of yuan (a fraction of a fen)', create({ amountFen: 1255.5 }), 'VALIDATION_FAILED'],
+      ['a negative amount', create({ amountFen: -100 }), 'VALIDATION_FAILED'],
+      ['above 1,000,000 yuan', create({ amountFen: 100_000_001 }), 'VALIDATION_FAILED'],
+      ['amount null', create({ amountFen: null }), 'VALIDATION_FAILED'],
+      ['amount missing', req('POST', `/api/training/projects/${projectId}/fees`, { name: ok.name, kind: ok.kind }), 'VALIDATION_FAILED'],
+      ['amount Infinity as text', create({ amountFen: 'Infinity' }), 'VALIDATION_FAILED'],
+      ['an unknown kind', create({ kind: 'bribe' }), 'VALIDATION_FAILED'],
+      ['a kind by its Chinese name', create({ kind: '教材费' }), 'VALIDATION_FAILED'],
+      ['a blank name', create({ name: '   ' }), 'VALIDATION_FAILED'],
+      ['a name of 101 characters', create({ name: '费'.repeat(101) }), 'VALIDATION_FAILED'],
+      ['archived smuggled in', create({ archived: true }), 'VALIDATION_FAILED'],
+      ['a project id smuggled in', create({ projectId: foreignProject }), 'VALIDATION_FAILED'],
+      ['a taken name', create({ name: `${MARK}报名费` }), 'FEE_ITEM_NAME_TAKEN'],
+      ['the taken name with surrounding spaces', create({ name: `  ${MARK}报名费 ` }), 'FEE_ITEM_NAME_TAKEN'],
+      ['a project of another county', create({}, foreignProject), 'NOT_FOUND'],
+      ['no such project', create({}, NOPE), 'NOT_FOUND'],
+      ['edit: amount "abc"', req('PATCH', `/api/fees/${itemId}`, { amountFen: 'abc' }), 'VALIDATION_FAILED'],
+      ['edit: a negative amount', req('PATCH', `/api/fees/${itemId}`, { amountFen: -1 }), 'VALIDATION_FAILED'],
+      ['edit: a taken name', req('PATCH', `/api/fees/${itemId}`, { name: `${MARK}已缴` }), 'FEE_ITEM_NAME_TAKEN'],
+      ['edit: an archived fee', req('PATCH', `/api/fees/${archivedItem}`, { amountFen: 1 }), 'FEE_ITEM_ARCHIVED'],
+      ['edit: no such fee', req('PATCH', `/api/fees/${NOPE}`, { amountFen: 1 }), 'NOT_FOUND'],
+      ['edit: a fee id that is not a number', req('PATCH', '/api/fees/abc', { amountFen: 1 }), 'VALIDATION_FAILED'],
+      ['delete: a fee with payments', req('DELETE', `/api/fees/${paidItem}`), 'FEE_ITEM_HAS_PAYMENTS'],
+      ['delete: no such fee', req('DELETE', `/api/fees/${NOPE}`), 'NOT_FOUND'],
+      ['archive: no such fee', req('POST', `/api/fees/${NOPE}/archive`), 'NOT_FOUND'],
+    ]);
+  });
+
+  it('payments and amounts due: zero, fractions, corrections without notes, long receipts, units that do not pay', async () => {
+    const ok = { amountFen: 8_000, paidOn: '2026-03-01', receiptNo: 'NO.1', note: null };
+    const pay = (change: Record<string, unknown>, unit = tree.S1.id, item = itemId) => req('POST', `/api/fees/${item}/units/${unit}/payments`, { ...ok, ...change });
+    const override = (body: Record<string, unknown>, unit = tree.S1.id) => req('PUT', `/api/fees/${itemId}/units/${unit}/override`, body);
+    await refuseAll([
+      ['amount "abc"', pay({ amountFen: 'abc' }), 'VALIDATION_FAILED'],
+      ['a zero payment', pay({ amountFen: 0 }), 'VALIDATION_FAILED'],
+      ['a fraction of a fen', pay({ amountFen: 10.5 }), 'VALIDATION_FAILED'],
+      ['above the largest payment', pay({ amountFen: 2_000_000_001 }), 'VALIDATION_FAILED'],
+      ['amount as yuan text', pay({ amountFen: '80.00' }), 'VALIDATION_FAILED'],
+      ['a correction without a note', pay({ amountFen: -100 }), 'VALIDATION_FAILED'],
+      ['a correction with a blank note', pay({ amountFen: -100, note: '   ' }), 'VALIDATION_FAILED'],
+      ['a correction larger than what was paid', pay({ amountFen: -100, note: '冲减' }), 'FEE_PAID_BELOW_ZERO'],
+      ['a correction beyond the paid total', pay({ amountFen: -8_001, note: '冲减' }, tree.S1.id, paidItem), 'FEE_PAID_BELOW_ZERO'],
+      ['a receipt number of 51 characters', pay({ receiptNo: 'R'.repeat(51) }), 'VALIDATION_FAILED'],
+      ['a note of 501 characters', pay({ note: '注'.repeat(501) }), 'VALIDATION_FAILED'],
+      ['a note with NUL', pay({ note: '备\u0000注' }), 'VALIDATION_FAILED'],
+      ['paid on February 30', pay({ paidOn: '2026-02-30' }), 'VALIDATION_FAILED'],
+      ['paid on a day with slashes', pay({ paidOn: '2026/03/01' }), 'VALIDATION_FAILED'],
+      ['paid in the future', pay({ paidOn: `${Number(today.slice(0, 4)) + 1}${today.slice(4)}` }), 'VALIDATION_FAILED'],
+      ['the date missing', req('POST', `/api/fees/${itemId}/units/${tree.S1.id}/payments`, { amountFen: 100 }), 'VALIDATION_FAILED'],
+      ['an unknown field', pay({ createdBy: 1 }), 'VALIDATION_FAILED'],
+      ['an unknown unit', pay({}, NOPE), 'NOT_FOUND'],
+      ['a unit of another county', pay({}, tree.S3.id), 'NOT_FOUND'],
+      ['a school below a township (the township pays)', pay({}, tree.S4.id), 'FEE_UNIT_NOT_PAYING'],
+      ['the organiser itself', pay({}, tree.K1.id), 'FEE_UNIT_NOT_PAYING'],
+      ['an archived fee', pay({}, tree.S1.id, archivedItem), 'FEE_ITEM_ARCHIVED'],
+      ['no such fee', pay({}, tree.S1.id, NOPE), 'NOT_FOUND'],
+      ['override: a negative amount', override({ dueFen: -1, reason: '调整' }), 'VALIDATION_FAILED'],
+      ['override: amount "abc"', override({ dueFen: 'abc', reason: '调整' }), 'VALIDATION_FAILED'],
+      ['override: no reason', override({ dueFen: 100 }), 'VALIDATION_FAILED'],
+      ['override: a blank reason', override({ dueFen: 100, reason: ' ' }), 'VALIDATION_FAILED'],
+      ['override: a reason of 501 characters', override({ dueFen: 100, reason: '因'.repeat(501) }), 'VALIDATION_FAILED'],
+      ['override: an unknown unit', override({ dueFen: 100, reason: '调整' }, NOPE), 'NOT_FOUND'],
+      ['override: a unit that does not pay', override({ dueFen: 100, reason: '调整' }, tree.S4.id), 'FEE_UNIT_NOT_PAYING'],
+      ['clear: nothing set', req('DELETE', `/api/fees/${itemId}/units/${tree.S1.id}/override`), 'NOT_FOUND'],
+    ]);
+  });
+
+  it('answers the refusals of the fee forms in the language asked for', async () => {
+    const before = await feeState();
+    const both = async (r: InjectOptions) => {
+      const zh = await county(r);
+      const en = await county({ ...r, headers: { 'accept-language': 'en' } });
+      expect(answerProblem(zh)).toBeNull();
+      expect(en.json().error.code).toBe(zh.json().error.code);
+      return { zh: zh.json().error, en: en.json().error };
+    };
+    const notPaying = await both(req('POST', `/api/fees/${itemId}/units/${tree.S4.id}/payments`, { amountFen: 100, paidOn: '2026-03-01' }));
+    expect(notPaying.zh.message).toBe(`“${tree.S4.name}”不是本项目的缴费单位（缴费单位是主办单位的直属下级单位）`);
+    expect(notPaying.en.message).toContain('does not pay for this project');
+    const below = await both(req('POST', `/api/fees/${paidItem}/units/${tree.S1.id}/payments`, { amountFen: -9_000, paidOn: '2026-03-01', note: '冲减' }));
+    expect(below.zh).toMatchObject({ code: 'FEE_PAID_BELOW_ZERO', message: '更正金额超过了已缴金额 ¥80.00，已缴合计不能小于零' });
+    expect(below.en.message).toBe('The correction exceeds the ¥80.00 paid; the paid total cannot go below zero');
+    expect(await feeState()).toBe(before);
+  });
+});

@@ -32,6 +32,11 @@ import { attendanceRoutes } from './routes/attendance.routes.js';
 import { courseRoutes } from './routes/course.routes.js';
 import { enrolmentRoutes } from './routes/enrolment.routes.js';
 import { trainingRoutes } from './routes/training.routes.js';
+import { trainingStatsRoutes } from './routes/training-stats.routes.js';
+import { trainingPlanRoutes } from './routes/training-plan.routes.js';
+import { surveyRoutes } from './routes/survey.routes.js';
+import { trainerRoutes } from './routes/trainer.routes.js';
+import { feeRoutes } from './routes/fee.routes.js';
 
 export const SESSION_COOKIE = 'peixun_session';
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
@@ -159,8 +164,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(creditReportRoutes, { prefix: '/api', services });
   await app.register(courseRoutes, { prefix: '/api', services });
   await app.register(trainingRoutes, { prefix: '/api', services });
+  await app.register(trainingStatsRoutes, { prefix: '/api', services });
+  await app.register(trainingPlanRoutes, { prefix: '/api', services });
+  await app.register(trainerRoutes, { prefix: '/api', services });
   await app.register(enrolmentRoutes, { prefix: '/api', services });
   await app.register(attendanceRoutes, { prefix: '/api', services });
+  await app.register(surveyRoutes, { prefix: '/api', services });
+  await app.register(feeRoutes, { prefix: '/api', services });
   await app.register(verifyPageRoutes, { services });
   app.get('/api/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
 

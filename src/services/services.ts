@@ -14,6 +14,11 @@ import { createCourseService } from './course.service.js';
 import { createDivisionImportService } from './division-import.service.js';
 import { createEnrolmentService } from './enrolment.service.js';
 import { createTrainingService } from './training.service.js';
+import { createTrainingStatsService } from './training-stats.service.js';
+import { createTrainingPlanService } from './training-plan.service.js';
+import { createSurveyService } from './survey.service.js';
+import { createTrainerService } from './trainer.service.js';
+import { createFeeService } from './fee.service.js';
 import { createJobService } from './job.service.js';
 import { createOrgUnitService } from './org-unit.service.js';
 import { createTeacherAccountService } from './teacher-account.service.js';
@@ -44,8 +49,13 @@ export function createServices(deps: ServiceDeps) {
     jobs: createJobService(deps),
     courses: createCourseService(deps),
     training: createTrainingService(deps),
+    trainingStats: createTrainingStatsService(deps),
+    plans: createTrainingPlanService(deps),
+    trainers: createTrainerService(deps),
     enrolments: createEnrolmentService(deps),
     attendance: createAttendanceService(deps, credits),
+    surveys: createSurveyService(deps),
+    fees: createFeeService(deps),
   };
 }
 

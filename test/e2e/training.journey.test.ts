@@ -268,6 +268,10 @@ test('a county project: created and opened, a teacher enrols on a phone, checks 
     await result.waitFor({ state: 'hidden', timeout: STEP_TIMEOUT });
     await visible(closeCard.getByTestId('reopen-class'));
     expect(await textOf(closeCard.locator('.ant-tag'))).toBe('已结班');
+    // the participation figures by school count her as completed, with a chart beside them
+    const stats = await visible(page.getByTestId('project-stats'));
+    await expect.poll(async () => textOf(stats.locator('.ant-table-row', { hasText: '桦甸市第一实验小学' })), { timeout: STEP_TIMEOUT }).toMatch(/^桦甸市第一实验小学\s*1\s*0\s*0\s*1\s*0\s*100%\s*100%$/);
+    await visible(stats.getByTestId('project-stats-chart').locator('canvas'));
 
     // ---- (e) 赵雪's hours: the project's hours added to her total, and the new entry
     await mobile.goto(`${baseUrl}/`);

@@ -30,13 +30,22 @@ const VerificationPage = lazy(() => import('./pages/verifications/verification.p
 const CreditReportPage = lazy(() => import('./pages/credit-reports/credit-report.page'));
 const CertificatesPage = lazy(() => import('./pages/certificates/certificates.page'));
 const CoursesPage = lazy(() => import('./pages/courses/courses.page'));
+const TrainersPage = lazy(() => import('./pages/trainers/trainers.page'));
+const TrainerPage = lazy(() => import('./pages/trainers/trainer.page'));
+const MyTrainerPage = lazy(() => import('./pages/trainers/my-trainer.page'));
 const TrainingProjectsPage = lazy(() => import('./pages/training/projects.page'));
 const TrainingProjectPage = lazy(() => import('./pages/training/project.page'));
+const MyUnitFeesPage = lazy(() => import('./pages/fees/my-unit-fees.page'));
 const AvailableTrainingPage = lazy(() => import('./pages/training/available.page'));
 const TimetablePage = lazy(() => import('./pages/training/timetable.page'));
+const PlanPage = lazy(() => import('./pages/plans/plan.page'));
+const PlanReviewPage = lazy(() => import('./pages/plans/plan-review.page'));
+const PlanCalendarPage = lazy(() => import('./pages/plans/plan-calendar.page'));
 const NotFoundPage = lazy(() => import('./pages/not-found.page'));
 const SessionQrPage = lazy(() => import('./pages/attendance/session-qr.page'));
 const MySessionsPage = lazy(() => import('./pages/attendance/my-sessions.page'));
+const SurveyAnswerPage = lazy(() => import('./pages/surveys/survey-answer.page'));
+const ClassSurveyResultsPage = lazy(() => import('./pages/surveys/class-results.page'));
 const CheckinPage = lazy(() => import('./pages/attendance/checkin.page'));
 
 function HomeRedirect() {
@@ -65,10 +74,18 @@ function HomeRedirect() {
  *   /credit-reports   completion and verification by child unit, teachers behind, exports (admins)
  *   /certificates     certificates of a unit's teachers: issue, revoke, bulk zip (admins)
  *   /training, /training/:id  training projects: classes, sessions, quotas, trainers, enrolments (admins)
+ *   /fees/my-unit     本单位应缴费用: what the admin's unit owes for the projects above it, with an .xlsx export (admins)
  *   /me/training, /me/timetable  a teacher's open training with enrol buttons, and their timetable (teachers)
  *   /courses          course catalogue: inherited from above, own, below; kept by province/city/county admins
+ *   /plans            the own unit's annual plan (年度计划) for a year: month calendar, submit or publish, versions (admins)
+ *   /plan-review      a county's review of its schools' plans: queue of submitted plans, every school's status (county admins)
+ *   /plan-calendar    培训行事历: the month calendar of a unit, its own plan and the approved or published ones above it (everyone)
+ *   /trainers, /trainers/:id  trainer and expert pool (shared downward), a trainer's classes and own training record (admins)
+ *   /me/trainer       a trainer's own pool entry, training record and classes (trainers)
  *   /sessions/:id/qr  a session's rotating check-in/check-out QR code and live attendance list (trainers, organiser admins)
  *   /my-sessions      a trainer's sessions, each opening its QR code
+ *   /me/surveys/:classId  a teacher answers a class's satisfaction survey (phone form; pending ones listed on /me/timetable)
+ *   /surveys/classes/:classId  a class's satisfaction figures (its trainers, the organiser's admins); a project's are on /training/:id
  *   /checkin?t=…      what a teacher's phone opens after scanning: checks in or out (teachers; login returns here)
  */
 export const router = createBrowserRouter([
@@ -92,6 +109,10 @@ export const router = createBrowserRouter([
           { path: MY_CREDITS_PATH, element: <MyCreditsPage /> },
           { path: '/me/training', element: <AvailableTrainingPage /> },
           { path: '/me/timetable', element: <TimetablePage /> },
+          { path: '/plan-calendar', element: <PlanCalendarPage /> },
+          { path: '/me/surveys/:classId', element: <SurveyAnswerPage /> },
+          { path: '/surveys/classes/:classId', element: <ClassSurveyResultsPage /> },
+          { path: '/me/trainer', element: <MyTrainerPage /> },
           {
             element: <RequireAdmin />,
             children: [
@@ -117,8 +138,16 @@ export const router = createBrowserRouter([
               { path: '/credit-reports', element: <CreditReportPage /> },
               { path: '/certificates', element: <CertificatesPage /> },
               { path: '/courses', element: <CoursesPage /> },
+              { path: '/trainers', element: <TrainersPage /> },
+              { path: '/trainers/:id', element: <TrainerPage /> },
               { path: '/training', element: <TrainingProjectsPage /> },
               { path: '/training/:id', element: <TrainingProjectPage /> },
+              { path: '/plans', element: <PlanPage /> },
+              {
+                element: <RequireRoles roles={['county_admin']} />,
+                children: [{ path: '/plan-review', element: <PlanReviewPage /> }],
+              },
+              { path: '/fees/my-unit', element: <MyUnitFeesPage /> },
               {
                 element: <RequireRoles roles={CREDIT_REGISTER_ROLES} />,
                 children: [{ path: '/credits/register', element: <CreditRegisterPage /> }],

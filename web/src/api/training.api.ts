@@ -108,6 +108,22 @@ export interface TimetableItem {
   checkinClosesAt: string;
 }
 
+/** Participation of a project in one unit (GET /api/training/projects/:id/stats). */
+export interface UnitStats {
+  unitId: number;
+  unitName: string;
+  enrolled: number;
+  waitlisted: number;
+  withdrawn: number;
+  completed: number;
+  notCompleted: number;
+  sessionsExpected: number;
+  sessionsAttended: number;
+  completionPct: number | null;
+  attendancePct: number | null;
+}
+export interface ProjectStats { base: { id: number; name: string }; lines: UnitStats[]; total: UnitStats }
+
 export interface ProjectQuery { year?: number; status?: ProjectStatus; page?: number; pageSize?: number }
 
 /** Training projects, classes and enrolment (培训项目、班次、报名). */
@@ -140,6 +156,8 @@ export const trainingApi = {
   enrolments: (query: { classId: number; status?: EnrolmentStatus; page?: number; pageSize?: number }) =>
     apiRequest<{ items: Enrolment[]; total: number }>('/api/enrolments', { query: { ...query } }),
   exportEnrolments: (classId: number) => apiDownload('/api/enrolments/export', { query: { classId } }),
+  stats: (projectId: number) => apiRequest<ProjectStats>(`/api/training/projects/${projectId}/stats`),
+  exportStats: (projectId: number) => apiDownload(`/api/training/projects/${projectId}/stats/export`),
 };
 
 /** Query keys of this module (kept here: the shared key list belongs to others mid-edit). */

@@ -10,6 +10,7 @@ import {
   EditOutlined,
   FileProtectOutlined,
   ScheduleOutlined,
+  ProjectOutlined,
   TrophyOutlined,
   DownOutlined,
   FormOutlined,
@@ -20,6 +21,8 @@ import {
   ProfileOutlined,
   TeamOutlined,
   UserOutlined,
+  UsergroupAddOutlined,
+  AccountBookOutlined,
 } from '@ant-design/icons';
 import { Avatar, Button, Drawer, Dropdown, Layout, Menu, Typography, type MenuProps } from 'antd';
 import { Suspense, useState, type ReactNode } from 'react';
@@ -56,19 +59,30 @@ const ADMIN_NAV: NavItem[] = [
   { key: '/cycles', icon: <ScheduleOutlined />, labelKey: 'nav.cycles', testId: 'nav-cycles' },
   { key: '/courses', icon: <BookOutlined />, labelKey: 'courses.nav', testId: 'nav-courses' },
   { key: '/training', icon: <SolutionOutlined />, labelKey: 'training.nav.projects', testId: 'nav-training' },
+  { key: '/plans', icon: <ProjectOutlined />, labelKey: 'plans.nav.plan', testId: 'nav-plans' },
+  { key: '/plan-review', icon: <AuditOutlined />, labelKey: 'plans.nav.review', testId: 'nav-plan-review', roles: ['county_admin'] },
+  { key: '/plan-calendar', icon: <CalendarOutlined />, labelKey: 'plans.nav.calendar', testId: 'nav-plan-calendar' },
+  // a province pays no one: what a unit owes goes to the unit above it
+  { key: '/fees/my-unit', icon: <AccountBookOutlined />, labelKey: 'fees.nav', testId: 'nav-my-unit-fees', roles: ['city_admin', 'county_admin', 'school_admin'] },
+  { key: '/trainers', icon: <UsergroupAddOutlined />, labelKey: 'trainers.nav', testId: 'nav-trainers' },
   { key: '/users', icon: <TeamOutlined />, labelKey: 'nav.users', testId: 'nav-users' },
   { key: '/audit', icon: <AuditOutlined />, labelKey: 'nav.audit', testId: 'nav-audit' },
   { key: '/me', icon: <UserOutlined />, labelKey: 'nav.me', testId: 'nav-me' },
 ];
 const MEMBER_NAV: NavItem[] = [{ key: '/me', icon: <UserOutlined />, labelKey: 'nav.me', testId: 'nav-me' }];
 
-const TRAINER_NAV: NavItem[] = [{ key: '/my-sessions', icon: <CalendarOutlined />, labelKey: 'attendance.mySessions.title', testId: 'nav-my-sessions' }, ...MEMBER_NAV];
+const TRAINER_NAV: NavItem[] = [
+  { key: '/my-sessions', icon: <CalendarOutlined />, labelKey: 'attendance.mySessions.title', testId: 'nav-my-sessions' },
+  { key: '/me/trainer', icon: <ProfileOutlined />, labelKey: 'trainers.my.title', testId: 'nav-my-trainer' },
+  ...MEMBER_NAV,
+];
 // The own pages first: the first matching key is the selected one, and /me/credits and /me/teacher are under /me.
 const TEACHER_NAV: NavItem[] = [
   { key: MY_CREDITS_PATH, icon: <TrophyOutlined />, labelKey: 'nav.myCredits', testId: 'nav-my-credits' },
   { key: MY_TEACHER_PATH, icon: <ProfileOutlined />, labelKey: 'nav.myTeacher', testId: 'nav-my-teacher' },
   { key: '/me/training', icon: <FlagOutlined />, labelKey: 'training.nav.available', testId: 'nav-my-training' },
   { key: '/me/timetable', icon: <CalendarOutlined />, labelKey: 'training.nav.timetable', testId: 'nav-my-timetable' },
+  { key: '/plan-calendar', icon: <ScheduleOutlined />, labelKey: 'plans.nav.calendar', testId: 'nav-plan-calendar' },
   ...MEMBER_NAV,
 ];
 

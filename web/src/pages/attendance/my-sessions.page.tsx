@@ -1,4 +1,4 @@
-import { QrcodeOutlined } from '@ant-design/icons';
+import { BarChartOutlined, QrcodeOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { Card, List, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
@@ -19,7 +19,7 @@ export default function MySessionsPage() {
         dataSource={q.data.items}
         locale={{ emptyText: t('attendance.mySessions.empty') }}
         renderItem={(s) => (
-          <List.Item data-testid="my-session" actions={[<Link key="qr" to={`/sessions/${s.id}/qr`}><QrcodeOutlined /> {t('attendance.mySessions.openQr')}</Link>]}>
+          <List.Item data-testid="my-session" actions={[<Link key="qr" to={`/sessions/${s.id}/qr`}><QrcodeOutlined /> {t('attendance.mySessions.openQr')}</Link>, <Link key="survey" to={`/surveys/classes/${s.classId}`}><BarChartOutlined /> {t('surveys.results.link')}</Link>]}>
             <List.Item.Meta
               title={<>{s.projectTitle} · {s.className} {s.classStatus === 'closed' && <Tag>{t('attendance.mySessions.closed')}</Tag>}</>}
               description={<Typography.Text type="secondary">{formatDateTime(s.startsAt)} – {formatDateTime(s.endsAt)}{s.place ? ` · ${s.place}` : ''}</Typography.Text>}

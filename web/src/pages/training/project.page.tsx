@@ -17,7 +17,12 @@ import { TeacherMultiPicker, type PickedTeacher } from '../credits/teacher-multi
 import { PROJECT_FORM_FIELDS, ProjectFields, STATUS_COLOR, toFormValues, toProjectInput, type ProjectFormValues } from './projects.page';
 import { ClassCloseCard } from './class-close.card';
 import { ProjectCoursesModal } from './project-courses.modal';
+import { SurveyResultsCard } from '../surveys/survey-results.card';
+import { ProjectStatsCard } from './project-stats.card';
+import { ProjectFeesCard } from '../fees/project-fees.card';
+import { isAdminRole } from '../../auth/roles';
 import { hoursText, useTrainingError } from './training-labels';
+import { usePoolLabels } from '../trainers/use-pool-labels';
 
 function useRefresh(projectId: number) {
   const queryClient = useQueryClient();
@@ -84,7 +89,7 @@ function SessionsCard({ cls, canManage, projectId }: { cls: ClassDetail; canMana
   );
 }
 
-function TrainersCard({ cls, canManage, projectId }: { cls: ClassDetail; canManage: boolean; projectId: number }) {
+function TrainersCard({ cls, canManage, projectId, orgUnitId }: { cls: ClassDetail; canManage: boolean; projectId: number; orgUnitId: number }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const errorText = useTrainingError();
@@ -92,15 +97,18 @@ function TrainersCard({ cls, canManage, projectId }: { cls: ClassDetail; canMana
   const [picked, setPicked] = useState<number[] | null>(null);
   const candidates = useQuery({ queryKey: ['training', 'trainers', projectId], queryFn: () => trainingApi.trainerCandidates(projectId), enabled: canManage && picked !== null });
   const save = useMutation({ mutationFn: (ids: number[]) => trainingApi.setTrainers(cls.id, ids), onSuccess: () => { refresh(); setPicked(null); }, onError: (err) => message.error(errorText(err)) });
+  // trainers of the pool the project's unit sees come first, with their subjects and level
+  const pool = usePoolLabels(orgUnitId, canManage && picked !== null);
   const options = [...cls.trainers, ...(candidates.data?.items ?? [])].filter((x, i, all) => all.findIndex((y) => y.userId === x.userId) === i)
-    .map((x) => ({ value: x.userId, label: `${x.displayName}（${x.orgUnitName}）` }));
+    .sort((a, b) => Number(pool.inPool(b.userId)) - Number(pool.inPool(a.userId)))
+    .map((x) => ({ value: x.userId, label: `${x.displayName}（${x.orgUnitName}）${pool.suffix(x.userId)}` }));
   return (
     <Card size="small" title={t('training.trainers')} extra={canManage && picked === null && <Button size="small" onClick={() => setPicked(cls.trainers.map((x) => x.userId))}>{t('training.edit')}</Button>}>
       {picked === null
         ? (cls.trainers.length ? <Space wrap>{cls.trainers.map((x) => <Tag key={x.userId}>{x.displayName}（{x.orgUnitName}）</Tag>)}</Space> : <Typography.Text type="secondary">{t('training.noTrainers')}</Typography.Text>)
         : (
           <Space wrap>
-            <Select mode="multiple" style={{ minWidth: 300 }} value={picked} onChange={setPicked} options={options} loading={candidates.isFetching} optionFilterProp="label" />
+            <Select mode="multiple" style={{ minWidth: 300 }} value={picked} onChange={setPicked} options={options} loading={candidates.isFetching || pool.loading} optionFilterProp="label" />
             <Button type="primary" loading={save.isPending} onClick={() => save.mutate(picked)}>{t('training.save')}</Button>
             <Button onClick={() => setPicked(null)}>{t('training.cancel')}</Button>
           </Space>
@@ -247,7 +255,7 @@ function ClassPanel({ cls, detail }: { cls: ClassDetail; detail: ProjectDetail }
           : <Space><InputNumber min={1} value={capacity} onChange={(v) => setCapacity(v ?? 1)} /><Button size="small" type="primary" loading={save.isPending} onClick={() => save.mutate(capacity)}>{t('training.save')}</Button><Button size="small" onClick={() => setCapacity(null)}>{t('training.cancel')}</Button></Space>)}
       </Space>
       <SessionsCard cls={cls} canManage={detail.canManage} projectId={detail.project.id} />
-      <TrainersCard cls={cls} canManage={detail.canManage} projectId={detail.project.id} />
+      <TrainersCard cls={cls} canManage={detail.canManage} projectId={detail.project.id} orgUnitId={detail.project.orgUnitId} />
       <QuotasCard cls={cls} canManage={detail.canManage} projectId={detail.project.id} />
       <EnrolmentsCard cls={cls} detail={detail} />
       {detail.canManage && <ClassCloseCard cls={cls} projectId={detail.project.id} />}
@@ -264,6 +272,7 @@ export default function ProjectPage() {
   const refresh = useRefresh(id);
   const [editing, setEditing] = useState(false);
   const [pickingCourses, setPickingCourses] = useState(false);
+  const admin = isAdminRole(useCurrentUser().role);
   const [newClass, setNewClass] = useState(false);
   const [classForm] = Form.useForm<{ name: string; capacity: number }>();
   const q = useQuery({ queryKey: trainingKeys.project(id), queryFn: () => trainingApi.project(id), enabled: Number.isInteger(id) });
@@ -314,6 +323,9 @@ export default function ProjectPage() {
           <Tabs items={d.classes.map((c) => ({ key: String(c.id), label: `${c.name}（${c.enrolled}/${c.capacity}）`, children: <ClassPanel cls={c} detail={d} /> }))} />
         )}
       </Card>
+      {admin && d.classes.length > 0 && <ProjectStatsCard projectId={id} />}
+      {admin && <ProjectFeesCard projectId={id} />}
+      {d.canManage && <SurveyResultsCard projectId={p.id} />}
       <EditProjectModal detail={d} open={editing} onClose={() => setEditing(false)} />
       {pickingCourses && <ProjectCoursesModal detail={d} open onClose={() => setPickingCourses(false)} />}
       <Modal open={newClass} title={t('training.class.add')} onCancel={() => setNewClass(false)} onOk={() => classForm.submit()} confirmLoading={addClass.isPending} destroyOnHidden>

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { trainingApi, trainingKeys } from '../../api/training.api';
 import { ErrorResult, SectionSpin } from '../../components/page-states';
 import { formatDateTime } from '../../lib/format';
+import { PendingSurveysCard } from '../surveys/pending-surveys.card';
 
 /** 我的课表: the sessions of the classes a teacher holds a place in. */
 export default function TimetablePage() {
@@ -14,6 +15,7 @@ export default function TimetablePage() {
   if (q.isError) return <ErrorResult error={q.error} onRetry={() => void q.refetch()} />;
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
+      <PendingSurveysCard />
       <Space style={{ justifyContent: 'space-between', width: '100%' }} wrap>
         <Typography.Title level={4} style={{ margin: 0 }}>{t('training.my.timetableTitle')}</Typography.Title>
         <Segmented value={all ? 'all' : 'upcoming'} onChange={(v) => setAll(v === 'all')}
