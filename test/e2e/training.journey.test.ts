@@ -13,7 +13,8 @@ import {
  * a phone, enrols and finds the session in her timetable; she opens the check-in address of the QR
  * code the county admin's screen shows and is checked in, while a tampered code and one of an
  * earlier window are refused; the county admin closes the class (1 completed) and the project's hours
- * reach 赵雪's total and her list of entries.
+ * reach 赵雪's total and her list of entries; she answers the class's satisfaction survey on the
+ * phone, and the county sees the count but not her words (fewer than 3 answers).
  */
 
 const PASSWORD = 'Training-journey-2468';
@@ -285,6 +286,26 @@ test('a county project: created and opened, a teacher enrols on a phone, checks 
     expect(await entry.count()).toBe(1);
     expect(await entry.innerText()).toContain(String(HOURS));
     expect(await fitsWidth(mobile)).toBe(true);
+
+    // ---- (f) her timetable asks for the class's satisfaction survey; she rates it on the phone
+    await goVia(mobile, 'nav-my-timetable', /\/me\/timetable$/);
+    const pending = await visible(mobile.getByTestId('pending-surveys'));
+    await pending.locator('.ant-list-item', { hasText: PROJECT_TITLE }).getByTestId('answer-survey').click();
+    await mobile.waitForURL(/\/me\/surveys\/\d+$/, { timeout: STEP_TIMEOUT });
+    for (const [key, stars] of [['content', 5], ['trainer', 5], ['organisation', 4], ['venue', 3], ['overall', 5]] as const) {
+      await (await visible(mobile.getByTestId(`rate-${key}`))).locator('.ant-rate-star').nth(stars - 1).click();
+    }
+    await mobile.getByTestId('text-suggestions').fill('希望增加课堂实录分析');
+    expect(await fitsWidth(mobile)).toBe(true);
+    await mobile.getByTestId('survey-submit').click();
+    await visible(mobile.getByTestId('survey-answered'));
+    await goVia(mobile, 'nav-my-timetable', /\/me\/timetable$/);
+    await expect.poll(() => mobile.getByTestId('pending-surveys').locator('.ant-list-item', { hasText: PROJECT_TITLE }).count(), { timeout: STEP_TIMEOUT }).toBe(0);
+    // the county sees one answer of one enrolled teacher, and no detail that could point to her
+    await page.goto(projectUrl);
+    const surveyCard = await visible(page.getByTestId('survey-card'));
+    await expect.poll(async () => surveyCard.innerText(), { timeout: STEP_TIMEOUT }).toContain('1 / 1');
+    expect(await surveyCard.innerText()).not.toContain('希望增加课堂实录分析');
     expect(pageErrors).toEqual([]);
   } finally {
     await phone.close();
