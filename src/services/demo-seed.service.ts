@@ -8,6 +8,7 @@ import { appendAudit } from './audit.js';
 import type { RequestContext, ServiceDeps } from './context.js';
 import { ensureDivisionUnit } from './division-import.service.js';
 import { seedDemoLedger } from './demo-ledger.js';
+import { seedDemoProgramme } from './demo-programme.js';
 import { seedDemoTraining } from './demo-training.js';
 import { demoTeachers } from './demo-teachers.js';
 import { hashPassword } from './password-hasher.js';
@@ -18,7 +19,7 @@ import { toColumns } from './teacher.service.js';
  * Demo data: 吉林省 吉林市 桦甸市 (220282) with its teacher-training school, nine township centre
  * schools and about forty schools of every stage with their teachers, and one account per level
  * (demo-teacher is one of the teachers), their credit ledger of the last and the current cycle, and
- * this year's training (catalogues, projects, a class meeting today). Every unit, teacher and account is marked `is_demo`; the
+ * this year's training (catalogues, projects, a class meeting today, plans, the trainer pool, a fee). Every unit, teacher and account is marked `is_demo`; the
  * accounts share one one-time password that must be changed.
  */
 const DIRECT_SCHOOLS: Array<[string, Stage[]]> = [
@@ -90,9 +91,14 @@ export function createDemoSeedService({ db, env }: ServiceDeps) {
         await teachers.linkUser(zhaoXue.id, userIds['demo-teacher']!);
         const schoolOf = new Map(created.map((t) => [t.id, schools.find((s) => s.id === t.orgUnitId)!]));
         await seedDemoLedger(trx, env, province, created.map((t) => t.id), schoolOf);
-        await seedDemoTraining(trx, env, { province, county, institutionName: institution.name },
+        const training = await seedDemoTraining(trx, env, { province, county, institutionName: institution.name },
           created.map((t) => ({ id: t.id, orgUnitId: t.orgUnitId, orgPath: schoolOf.get(t.id)!.path })),
           { county: userIds['demo-county']!, trainer: userIds['demo-trainer']! }, zhaoXue.id);
+        await seedDemoProgramme(trx, env, {
+          units: { province, city, county, institution },
+          users: { province: userIds['demo-province']!, city: userIds['demo-city']!, county: userIds['demo-county']!, trainer: userIds['demo-trainer']! },
+          projects: { mentalHealth: training.projectIds[0]!, headTeacher: training.projectIds[1]! },
+        });
         await appendAudit(trx, ctx, { action: 'demo.seed', targetType: 'org_unit', targetId: county.id, targetPath: county.path, targetLabel: county.name, details: { schools: schools.length, teachers: created.length } }, 'success');
         return { created: true, password, usernames: DEMO_ACCOUNTS.map((a) => a.username), schools: schools.length };
       });

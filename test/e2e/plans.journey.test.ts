@@ -10,7 +10,7 @@ import {
  * demo data: the school admin writes the month calendar and submits it; the county admin returns it
  * with a comment; the school sees the comment, changes a line and submits again; the county approves;
  * the plan's history shows the four steps, and 赵雪 finds the line in her school's training calendar
- * on a phone.
+ * on a phone, beside the lines of the county's and the province's published plans.
  */
 
 const PASSWORD = 'Plans-journey-2468';
@@ -151,7 +151,10 @@ test('a school plan: written and submitted, returned with a comment, submitted a
     const march = await visible(mobile.getByTestId('calendar-month-3'));
     expect(await march.innerText()).toContain(FIRST);
     expect(await textOf(mobile.getByTestId('calendar-month-5'))).toContain(ADDED);
-    expect(await mobile.getByTestId('calendar-month-3').getByTestId('calendar-item').first().innerText()).toContain('学校');
+    expect(await march.getByTestId('calendar-item').filter({ hasText: FIRST }).innerText()).toContain('学校');
+    // the plans above the school, published by the county and the province, are in the same calendar
+    expect(await textOf(march.getByTestId('calendar-item').first())).toContain('全省中小学教师继续教育工作会议');
+    expect(await textOf(mobile.getByTestId('calendar-month-6'))).toContain('中小学心理健康教育专题培训（第一期）');
     expect(await fitsWidth(mobile)).toBe(true);
     expect(pageErrors).toEqual([]);
   } finally {

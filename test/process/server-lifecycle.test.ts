@@ -72,6 +72,13 @@ describe('server lifecycle on the embedded PostgreSQL', () => {
         JOIN training_class_trainer ct ON ct.class_id = e.class_id JOIN app_user tu ON tu.id = ct.user_id
        WHERE u.username = 'demo-teacher' AND e.status = 'enrolled' AND now() BETWEEN s.checkin_opens_at AND s.checkin_closes_at`);
     expect(today).toEqual({ sessions: 1, trainer: 'demo-trainer' });
+    // this year's plans of the province, city and county, the pool, a fee partly paid
+    const [programme] = await query<{ plans: string; pool: number; trainerLinked: boolean; paid: number }>(`
+      SELECT (SELECT string_agg(status, ',' ORDER BY org_path) FROM training_plan) AS plans,
+             (SELECT count(*)::int FROM trainer_profile) AS pool,
+             (SELECT count(*) = 1 FROM trainer_profile p JOIN app_user u ON u.id = p.user_id WHERE u.username = 'demo-trainer') AS "trainerLinked",
+             (SELECT count(*)::int FROM fee_payment) AS paid`);
+    expect(programme).toEqual({ plans: 'published,published,published', pool: 4, trainerLinked: true, paid: 3 });
     expect(fs.statSync(path.join(dataDir, 'secret.key')).mode & 0o777).toBe(0o600);
   }, 90_000);
 
