@@ -270,6 +270,8 @@ test('a county project: created and opened, a teacher enrols on a phone, checks 
     await visible(closeCard.getByTestId('reopen-class'));
     expect(await textOf(closeCard.locator('.ant-tag'))).toBe('已结班');
     // the participation figures by school count her as completed, with a chart beside them
+    await page.getByTestId('project-tab-stats').click();
+    await page.waitForURL(/\?tab=stats$/, { timeout: STEP_TIMEOUT });
     const stats = await visible(page.getByTestId('project-stats'));
     await expect.poll(async () => textOf(stats.locator('.ant-table-row', { hasText: '桦甸市第一实验小学' })), { timeout: STEP_TIMEOUT }).toMatch(/^桦甸市第一实验小学\s*1\s*0\s*0\s*1\s*0\s*100%\s*100%$/);
     await visible(stats.getByTestId('project-stats-chart').locator('canvas'));
@@ -302,7 +304,7 @@ test('a county project: created and opened, a teacher enrols on a phone, checks 
     await goVia(mobile, 'nav-my-timetable', /\/me\/timetable$/);
     await expect.poll(() => mobile.getByTestId('pending-surveys').locator('.ant-list-item', { hasText: PROJECT_TITLE }).count(), { timeout: STEP_TIMEOUT }).toBe(0);
     // the county sees one answer of one enrolled teacher, and no detail that could point to her
-    await page.goto(projectUrl);
+    await page.goto(`${projectUrl}?tab=survey`);
     const surveyCard = await visible(page.getByTestId('survey-card'));
     await expect.poll(async () => surveyCard.innerText(), { timeout: STEP_TIMEOUT }).toContain('1 / 1');
     expect(await surveyCard.innerText()).not.toContain('希望增加课堂实录分析');

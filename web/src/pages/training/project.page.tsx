@@ -5,7 +5,7 @@ import type { TableColumnsType } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { saveFile } from '../../api/client';
 import { trainingApi, trainingKeys, type ClassDetail, type Enrolment, type EnrolmentStatus, type ProjectDetail, type Quota, type TrainingSession } from '../../api/training.api';
 import { useCurrentUser } from '../../auth/session';
@@ -273,6 +273,8 @@ export default function ProjectPage() {
   const [editing, setEditing] = useState(false);
   const [pickingCourses, setPickingCourses] = useState(false);
   const admin = isAdminRole(useCurrentUser().role);
+  const [search, setSearch] = useSearchParams();
+  const tab = search.get('tab') ?? 'classes';
   const [newClass, setNewClass] = useState(false);
   const [classForm] = Form.useForm<{ name: string; capacity: number }>();
   const q = useQuery({ queryKey: trainingKeys.project(id), queryFn: () => trainingApi.project(id), enabled: Number.isInteger(id) });
@@ -318,14 +320,29 @@ export default function ProjectPage() {
           {p.description && <Descriptions.Item label={t('training.fields.description')}>{p.description}</Descriptions.Item>}
         </Descriptions>
       </Card>
-      <Card title={t('training.classes')} extra={d.canManage && p.status !== 'closed' && <Button icon={<PlusOutlined />} onClick={() => setNewClass(true)} data-testid="new-class">{t('training.class.add')}</Button>}>
-        {d.classes.length === 0 ? <Empty description={t('training.class.none')} /> : (
-          <Tabs items={d.classes.map((c) => ({ key: String(c.id), label: `${c.name}（${c.enrolled}/${c.capacity}）`, children: <ClassPanel cls={c} detail={d} /> }))} />
-        )}
-      </Card>
-      {admin && d.classes.length > 0 && <ProjectStatsCard projectId={id} />}
-      {admin && <ProjectFeesCard projectId={id} />}
-      {d.canManage && <SurveyResultsCard projectId={p.id} />}
+      <Tabs
+        type="card"
+        activeKey={tab}
+        onChange={(k) => setSearch(k === 'classes' ? {} : { tab: k }, { replace: true })}
+        items={[
+          {
+            key: 'classes',
+            label: <span data-testid="project-tab-classes">{t('training.classes')}</span>,
+            children: (
+              <Card title={t('training.classes')} extra={d.canManage && p.status !== 'closed' && <Button icon={<PlusOutlined />} onClick={() => setNewClass(true)} data-testid="new-class">{t('training.class.add')}</Button>}>
+                {d.classes.length === 0 ? <Empty description={t('training.class.none')} /> : (
+                  <Tabs items={d.classes.map((c) => ({ key: String(c.id), label: `${c.name}（${c.enrolled}/${c.capacity}）`, children: <ClassPanel cls={c} detail={d} /> }))} />
+                )}
+              </Card>
+            ),
+          },
+          ...(admin ? [
+            { key: 'stats', label: <span data-testid="project-tab-stats">{t('training.stats.tab')}</span>, children: <ProjectStatsCard projectId={id} /> },
+            { key: 'fees', label: <span data-testid="project-tab-fees">{t('fees.tab')}</span>, children: <ProjectFeesCard projectId={id} /> },
+          ] : []),
+          ...(d.canManage ? [{ key: 'survey', label: <span data-testid="project-tab-survey">{t('surveys.tab')}</span>, children: <SurveyResultsCard projectId={p.id} /> }] : []),
+        ]}
+      />
       <EditProjectModal detail={d} open={editing} onClose={() => setEditing(false)} />
       {pickingCourses && <ProjectCoursesModal detail={d} open onClose={() => setPickingCourses(false)} />}
       <Modal open={newClass} title={t('training.class.add')} onCancel={() => setNewClass(false)} onOk={() => classForm.submit()} confirmLoading={addClass.isPending} destroyOnHidden>
