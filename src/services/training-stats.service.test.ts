@@ -59,10 +59,10 @@ describe('participation of a project by unit', () => {
     const r = await s.trainingStats.byUnit(await ctxAt(tree.C1, 'city_admin', 'c1-admin'), projectId);
     expect(r.base).toEqual({ id: tree.C1.id, name: '吉林市' });
     expect(r.lines.map((l) => [l.unitName, l.enrolled, l.waitlisted, l.withdrawn, l.completed, l.notCompleted, l.completionPct, l.sessionsExpected, l.sessionsAttended, l.attendancePct])).toEqual([
-      ['桦甸市', 3, 1, 0, 1, 1, 33.3, 3, 1, 33.3],
+      ['桦甸市', 3, 1, 0, 1, 1, 50, 3, 1, 33.3],
       ['蛟河市', 0, 0, 1, 0, 0, null, 0, 0, null],
     ]);
-    expect(r.total).toMatchObject({ unitName: '吉林市', enrolled: 3, waitlisted: 1, withdrawn: 1, completed: 1, completionPct: 33.3 });
+    expect(r.total).toMatchObject({ unitName: '吉林市', enrolled: 3, waitlisted: 1, withdrawn: 1, completed: 1, completionPct: 50 });
   });
 
   it('shows a county below the organiser its own schools only, a township\'s school under the township', async () => {
@@ -87,8 +87,8 @@ describe('participation of a project by unit', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(r.buffer as unknown as ArrayBuffer);
     const rows = wb.getWorksheet('参训统计')!.getSheetValues().filter(Boolean).map((row) => (row as unknown[]).slice(1));
-    expect(rows.at(-1)).toEqual(['合计', 3, 1, 1, 1, 1, 33.3, 3, 1, 33.3]);
-    expect(rows.find((row) => row[0] === '桦甸市')).toEqual(['桦甸市', 3, 1, 0, 1, 1, 33.3, 3, 1, 33.3]);
+    expect(rows.at(-1)).toEqual(['合计', 3, 1, 1, 1, 1, 50, 3, 1, 33.3]);
+    expect(rows.find((row) => row[0] === '桦甸市')).toEqual(['桦甸市', 3, 1, 0, 1, 1, 50, 3, 1, 33.3]);
     const audit = await t.db.selectFrom('audit_log').select(['action', 'outcome']).where('action', '=', 'training.export_stats').execute();
     expect(audit).toEqual([{ action: 'training.export_stats', outcome: 'success' }]);
   });

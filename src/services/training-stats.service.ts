@@ -9,7 +9,7 @@ import ExcelJS from './excel.js';
 import { requireRegistryRole } from './registry-access.js';
 
 export interface UnitStatsLine extends UnitTrainingStats {
-  /** completed ÷ enrolled, in per cent with one decimal; null before anyone is enrolled */
+  /** completed ÷ teachers whose class has closed (completed or not), in per cent with one decimal; null before a class closed */
   completionPct: number | null;
   /** sessions attended ÷ sessions held, over the enrolled teachers; null before a session was held */
   attendancePct: number | null;
@@ -26,7 +26,7 @@ export interface ProjectStats {
 const pct = (part: number, whole: number) => (whole > 0 ? Math.round((part * 1000) / whole) / 10 : null);
 
 function withRates(x: UnitTrainingStats): UnitStatsLine {
-  return { ...x, completionPct: pct(x.completed, x.enrolled), attendancePct: pct(x.sessionsAttended, x.sessionsExpected) };
+  return { ...x, completionPct: pct(x.completed, x.completed + x.notCompleted), attendancePct: pct(x.sessionsAttended, x.sessionsExpected) };
 }
 
 /**

@@ -61,6 +61,7 @@ export function ProjectStatsCard({ projectId }: { projectId: number }) {
           <Suspense fallback={<SectionSpin />}>
             <BarChart categories={names} series={series} stacked={view === 'places'} max={view === 'rates' ? 100 : undefined} unit={view === 'rates' ? '%' : ''} label={t('training.stats.chartLabel')} testId="project-stats-chart" />
           </Suspense>
+          <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0 }}>{t('training.stats.hint')}</Typography.Paragraph>
           <Table<UnitStats>
             size="small" rowKey="unitId" columns={columns} dataSource={lines} pagination={false} scroll={{ x: 760 }} style={{ marginTop: 12 }}
             summary={() => (
