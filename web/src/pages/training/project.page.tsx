@@ -21,7 +21,7 @@ import { SurveyResultsCard } from '../surveys/survey-results.card';
 import { ProjectStatsCard } from './project-stats.card';
 import { ProjectFeesCard } from '../fees/project-fees.card';
 import { isAdminRole } from '../../auth/roles';
-import { hoursText, useTrainingError } from './training-labels';
+import { hoursText, useCreditCategories, useTrainingError } from './training-labels';
 import { usePoolLabels } from '../trainers/use-pool-labels';
 
 function useRefresh(projectId: number) {
@@ -278,6 +278,7 @@ export default function ProjectPage() {
   const [newClass, setNewClass] = useState(false);
   const [classForm] = Form.useForm<{ name: string; capacity: number }>();
   const q = useQuery({ queryKey: trainingKeys.project(id), queryFn: () => trainingApi.project(id), enabled: Number.isInteger(id) });
+  const categories = useCreditCategories(q.data?.project.year);
   const status = useMutation({ mutationFn: (s: 'open' | 'closed') => trainingApi.setStatus(id, s), onSuccess: refresh, onError: (err) => message.error(errorText(err)) });
   const addClass = useMutation({
     mutationFn: (v: { name: string; capacity: number }) => trainingApi.createClass(id, v),
@@ -312,7 +313,7 @@ export default function ProjectPage() {
           <Descriptions.Item label={t('training.fields.window')}>{`${p.registrationOpens ?? '…'} ~ ${p.registrationCloses ?? '…'}`}</Descriptions.Item>
           <Descriptions.Item label={t('training.fields.eligibility')}>{eligibilityText}</Descriptions.Item>
           <Descriptions.Item label={t('training.fields.completion')}>{t('training.completionText', { pct: p.completionRule.minAttendancePct })}{p.completionRule.assessmentRequired ? t('training.withAssessment') : ''}</Descriptions.Item>
-          <Descriptions.Item label={t('training.fields.creditCategories')}>{p.creditCategories.join('、') || '—'}</Descriptions.Item>
+          <Descriptions.Item label={t('training.fields.creditCategories')}>{p.creditCategories.map(categories.nameOf).join('、') || '—'}</Descriptions.Item>
           <Descriptions.Item label={t('training.fields.courses')}>
             {d.courses.map((c) => c.title).join('、') || '—'}
             {d.canManage && p.status !== 'closed' && <Button type="link" size="small" onClick={() => setPickingCourses(true)} data-testid="pick-courses">{t('training.courses.edit')}</Button>}

@@ -12,7 +12,7 @@ import { useCurrentUser } from '../../auth/session';
 import { OrgUnitPicker } from '../../components/org-unit-picker';
 import { ErrorResult } from '../../components/page-states';
 import { showErrorsOnFields } from '../../lib/form-errors';
-import { hoursText, useTrainingError } from './training-labels';
+import { hoursText, useCreditCategories, useTrainingError } from './training-labels';
 
 export const PROJECT_FORM_FIELDS = ['orgUnitId', 'level', 'title', 'description', 'year', 'hours', 'creditCategories'] as const;
 export const STATUS_COLOR: Record<ProjectStatus, string> = { draft: 'default', open: 'green', closed: 'red' };
@@ -61,6 +61,7 @@ export function toFormValues(p: Project): ProjectFormValues {
 /** The fields of a project, shared by the create and edit forms. */
 export function ProjectFields({ withUnit, initialUnits }: { withUnit: boolean; initialUnits?: OrgUnitRef[] }) {
   const { t } = useTranslation();
+  const categories = useCreditCategories(Form.useWatch<number | undefined>('year'));
   return (
     <>
       {withUnit && (
@@ -111,7 +112,7 @@ export function ProjectFields({ withUnit, initialUnits }: { withUnit: boolean; i
           <Select style={{ width: 100 }} options={[{ value: true, label: t('training.yes') }, { value: false, label: t('training.no') }]} />
         </Form.Item>
         <Form.Item name="creditCategories" label={t('training.fields.creditCategories')}>
-          <Select mode="tags" style={{ minWidth: 200 }} />
+          <Select mode="multiple" allowClear style={{ minWidth: 200 }} options={categories.options} data-testid="project-credit-categories" />
         </Form.Item>
       </Space>
     </>
