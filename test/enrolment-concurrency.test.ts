@@ -13,7 +13,7 @@ import { createEnrolmentRepository } from '../src/repositories/enrolment.reposit
 import type { RequestContext } from '../src/services/context.js';
 import { createServices } from '../src/services/services.js';
 import { createTestDatabase, type TestDatabase } from './support/db.js';
-import { addUser, buildTree, type Tree } from './support/fixtures.js';
+import { actorAt, buildTree, type Tree } from './support/fixtures.js';
 import { seedTeacher } from './support/ledger.js';
 
 const RACERS = 200;
@@ -27,10 +27,7 @@ let classId: number;
 let county: RequestContext;
 const racers: Array<{ id: number; ctx: RequestContext }> = [];
 
-async function ctxAt(unit: OrgUnitRow, role: Role, name: string): Promise<RequestContext> {
-  const userId = await addUser(t.db, unit, role, name);
-  return { actor: { userId, username: name, role, orgUnitId: unit.id, orgPath: unit.path, provinceId: unit.provinceId }, ip: '127.0.0.1' };
-}
+const ctxAt = (unit: OrgUnitRow, role: Role, name: string): Promise<RequestContext> => actorAt(t.db, unit, role, name);
 
 beforeAll(async () => {
   t = await createTestDatabase({ PEIXUN_TODAY: '2027-03-10' });

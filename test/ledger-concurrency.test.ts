@@ -15,7 +15,7 @@ import type { Registration, RegisterResult } from '../src/services/credit-ledger
 import { checkLedger } from '../src/services/ledger-maintenance.js';
 import { createServices, type Services } from '../src/services/services.js';
 import { createTestDatabase, type TestDatabase } from './support/db.js';
-import { addUser, buildTree, type Tree } from './support/fixtures.js';
+import { actorAt, buildTree, type Tree } from './support/fixtures.js';
 import { seedTeacher } from './support/ledger.js';
 import { prng } from './support/roster.js';
 
@@ -37,10 +37,7 @@ let cycleId: number;
 const pools: Array<{ db: Database; end(): Promise<void> }> = [];
 let writers: Services[];
 
-async function ctxAt(unit: OrgUnitRow, role: Role, name: string): Promise<RequestContext> {
-  const userId = await addUser(t.db, unit, role, name);
-  return { actor: { userId, username: name, role, orgUnitId: unit.id, orgPath: unit.path, provinceId: unit.provinceId }, ip: '127.0.0.1' };
-}
+const ctxAt = (unit: OrgUnitRow, role: Role, name: string): Promise<RequestContext> => actorAt(t.db, unit, role, name);
 
 beforeAll(async () => {
   t = await createTestDatabase({ PEIXUN_TODAY: '2027-11-20' });

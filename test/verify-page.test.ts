@@ -22,7 +22,7 @@ import { createServices, type Services } from '../src/services/services.js';
 import { toColumns } from '../src/services/teacher.service.js';
 import { buildTestApp } from './support/app.js';
 import { createTestDatabase, type TestDatabase } from './support/db.js';
-import { addUser, buildTree, type Tree } from './support/fixtures.js';
+import { actorAt, buildTree, type Tree } from './support/fixtures.js';
 import { makeRoster } from './support/roster.js';
 
 let t: TestDatabase;
@@ -38,10 +38,7 @@ let li: Person;
 const codes = { superseded: '', valid: '', revoked: '', year: '' };
 const SECRET_TITLE = '仅档案可见的培训名称';
 
-async function ctxAt(unit: OrgUnitRow, role: Role, name: string): Promise<RequestContext> {
-  const userId = await addUser(t.db, unit, role, name);
-  return { actor: { userId, username: name, role, orgUnitId: unit.id, orgPath: unit.path, provinceId: unit.provinceId }, ip: '127.0.0.1' };
-}
+const ctxAt = (unit: OrgUnitRow, role: Role, name: string): Promise<RequestContext> => actorAt(t.db, unit, role, name);
 
 /** A teacher with a phone on record, named as given (three characters: the page shows '王**'). */
 async function person(school: OrgUnitRow, name: string, offset: number): Promise<Person> {

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.js';
-import { addUser, buildTree, type Tree } from '../../test/support/fixtures.js';
+import { actorAt, buildTree, type Tree } from '../../test/support/fixtures.js';
 import { seedTeacher } from '../../test/support/ledger.js';
 import type { Role } from '../domain/org-tree.js';
 import { AppError } from '../errors/app-error.js';
@@ -24,10 +24,7 @@ const cn = (day: number, hh: number, mm = 0) => new Date(Date.UTC(2027, 10, day,
 const codeOf = (p: Promise<unknown>) => p.then(() => 'OK', (e: unknown) => (e instanceof AppError ? e.code : String(e)));
 const errOf = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as AppError);
 
-async function ctxAt(unit: OrgUnitRow, role: Role, name: string): Promise<RequestContext> {
-  const userId = await addUser(t.db, unit, role, name);
-  return { actor: { userId, username: name, role, orgUnitId: unit.id, orgPath: unit.path, provinceId: unit.provinceId }, ip: '127.0.0.1' };
-}
+const ctxAt = (unit: OrgUnitRow, role: Role, name: string): Promise<RequestContext> => actorAt(t.db, unit, role, name);
 
 let county: RequestContext;
 let otherCounty: RequestContext;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { as, buildTestApp, login } from '../../test/support/app.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.js';
-import { addUser, buildTree, type Tree } from '../../test/support/fixtures.js';
+import { actorAt, buildTree, type Tree } from '../../test/support/fixtures.js';
 import { multipartFile } from '../../test/support/upload.js';
 import type { Role } from '../domain/org-tree.js';
 import { AppError } from '../errors/app-error.js';
@@ -21,10 +21,7 @@ let otherCounty: RequestContext;
 let school: RequestContext;
 let teacher: RequestContext;
 
-async function ctxAt(unit: OrgUnitRow, role: Role, name: string): Promise<RequestContext> {
-  const userId = await addUser(t.db, unit, role, name);
-  return { actor: { userId, username: name, role, orgUnitId: unit.id, orgPath: unit.path, provinceId: unit.provinceId }, ip: '127.0.0.1' };
-}
+const ctxAt = (unit: OrgUnitRow, role: Role, name: string): Promise<RequestContext> => actorAt(t.db, unit, role, name);
 const codeOf = (p: Promise<unknown>) => p.then(() => 'OK', (e: unknown) => (e instanceof AppError ? e.code : String(e)));
 const errorOf = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as AppError);
 const course = (title: string, extra: Partial<CourseInput> = {}): CourseInput => ({ title, category: 'required', module: '师德', form: 'online', hours: 150, ...extra });

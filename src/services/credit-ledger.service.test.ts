@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.js';
-import { addUser, buildTree, type Tree } from '../../test/support/fixtures.js';
+import { actorAt, addUser, buildTree, type Tree } from '../../test/support/fixtures.js';
 import { seedTeacher } from '../../test/support/ledger.js';
 import type { Role } from '../domain/org-tree.js';
 import { AppError } from '../errors/app-error.js';
@@ -19,10 +19,7 @@ let tree: Tree;
 let s: Services;
 let cycleId: number;
 
-async function ctxAt(unit: OrgUnitRow, role: Role, name: string): Promise<RequestContext> {
-  const userId = await addUser(t.db, unit, role, name);
-  return { actor: { userId, username: name, role, orgUnitId: unit.id, orgPath: unit.path, provinceId: unit.provinceId }, ip: '127.0.0.1' };
-}
+const ctxAt = (unit: OrgUnitRow, role: Role, name: string): Promise<RequestContext> => actorAt(t.db, unit, role, name);
 const codeOf = (p: Promise<unknown>) => p.then(() => 'OK', (e: unknown) => (e instanceof AppError ? e.code : String(e)));
 const problemsOf = (p: Promise<unknown>) => p.then(() => [], (e: unknown) => ((e as AppError).details?.['problems'] as Array<{ code: string }>).map((x) => x.code));
 const sumOfEntries = async (teacherId: number) => Number((await t.db.selectFrom('credit_entry').select(t.db.fn.sum<string>('hours').as('h')).where('teacher_id', '=', teacherId).executeTakeFirstOrThrow()).h ?? 0);

@@ -10,7 +10,7 @@ import { createTeacherRepository } from '../repositories/teacher.repository.js';
 import { createTrainingRepository } from '../repositories/training.repository.js';
 import { as, buildTestApp, login } from '../../test/support/app.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.js';
-import { addUser, buildTree, type Tree } from '../../test/support/fixtures.js';
+import { actorAt, buildTree, type Tree } from '../../test/support/fixtures.js';
 import { seedTeacher } from '../../test/support/ledger.js';
 import type { RequestContext } from './context.js';
 import { createSurveyService, type SurveyService } from './survey.service.js';
@@ -29,10 +29,7 @@ let clock = Date.now();
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-async function ctxAt(unit: OrgUnitRow, role: Role, name: string): Promise<RequestContext> {
-  const userId = await addUser(t.db, unit, role, name);
-  return { actor: { userId, username: name, role, orgUnitId: unit.id, orgPath: unit.path, provinceId: unit.provinceId }, ip: '127.0.0.1' };
-}
+const ctxAt = (unit: OrgUnitRow, role: Role, name: string): Promise<RequestContext> => actorAt(t.db, unit, role, name);
 const codeOf = (p: Promise<unknown>) => p.then(() => 'OK', (e: unknown) => (e instanceof AppError ? e.code : String(e)));
 
 let projectSeq = 0;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.js';
-import { addUser, buildTree, type Tree } from '../../test/support/fixtures.js';
+import { actorAt, buildTree, type Tree } from '../../test/support/fixtures.js';
 import { makeRoster, rosterCsv, rosterXlsx } from '../../test/support/roster.js';
 import { AppError } from '../errors/app-error.js';
 import type { Role } from '../domain/org-tree.js';
@@ -15,10 +15,7 @@ let tree: Tree;
 let imports: ReturnType<typeof createTeacherImportService>;
 let teachers: ReturnType<typeof createTeacherService>;
 
-async function ctxAt(unit: OrgUnitRow, role: Role, name: string): Promise<RequestContext> {
-  const userId = await addUser(t.db, unit, role, name);
-  return { actor: { userId, username: name, role, orgUnitId: unit.id, orgPath: unit.path, provinceId: unit.provinceId }, ip: '127.0.0.1' };
-}
+const ctxAt = (unit: OrgUnitRow, role: Role, name: string): Promise<RequestContext> => actorAt(t.db, unit, role, name);
 const codeOf = (p: Promise<unknown>) => p.then(() => 'OK', (e: unknown) => (e instanceof AppError ? e.code : String(e)));
 const count = async (table: 'teacher' | 'teacher_posting') => Number((await t.db.selectFrom(table).select(t.db.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.js';
 import { as, buildTestApp, login } from '../../test/support/app.js';
-import { addUser, buildTree, type Tree } from '../../test/support/fixtures.js';
+import { actorAt, buildTree, type Tree } from '../../test/support/fixtures.js';
 import type { Role } from '../domain/org-tree.js';
 import { AppError } from '../errors/app-error.js';
 import type { OrgUnitRow } from '../repositories/org-unit.repository.js';
@@ -23,10 +23,7 @@ let school2: RequestContext;
 let teacher: RequestContext;
 const YEAR = 2027;
 
-async function ctxAt(unit: OrgUnitRow, role: Role, name: string): Promise<RequestContext> {
-  const userId = await addUser(t.db, unit, role, name);
-  return { actor: { userId, username: name, role, orgUnitId: unit.id, orgPath: unit.path, provinceId: unit.provinceId }, ip: '127.0.0.1' };
-}
+const ctxAt = (unit: OrgUnitRow, role: Role, name: string): Promise<RequestContext> => actorAt(t.db, unit, role, name);
 const codeOf = (p: Promise<unknown>) => p.then(() => 'OK', (e: unknown) => (e instanceof AppError ? e.code : String(e)));
 const line = (month: number, title: string, over: Partial<PlanItemFields> = {}): PlanItemFields => ({
   month, title, form: null, responsibleUnitId: null, responsible: null, projectId: null, notes: null, ...over,

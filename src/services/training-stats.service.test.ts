@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.js';
-import { addUser, buildTree, type Tree } from '../../test/support/fixtures.js';
+import { actorAt, buildTree, type Tree } from '../../test/support/fixtures.js';
 import { seedTeacher } from '../../test/support/ledger.js';
 import type { Role } from '../domain/org-tree.js';
 import { AppError } from '../errors/app-error.js';
@@ -16,10 +16,7 @@ let s: Services;
 let projectId: number;
 const codeOf = (p: Promise<unknown>) => p.then(() => 'OK', (e: unknown) => (e instanceof AppError ? e.code : String(e)));
 
-async function ctxAt(unit: OrgUnitRow, role: Role, name: string): Promise<RequestContext> {
-  const userId = await addUser(t.db, unit, role, name);
-  return { actor: { userId, username: name, role, orgUnitId: unit.id, orgPath: unit.path, provinceId: unit.provinceId }, ip: '127.0.0.1' };
-}
+const ctxAt = (unit: OrgUnitRow, role: Role, name: string): Promise<RequestContext> => actorAt(t.db, unit, role, name);
 
 beforeAll(async () => {
   t = await createTestDatabase({ PEIXUN_TODAY: '2027-07-20' });

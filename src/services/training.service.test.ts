@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.js';
 import { as, buildTestApp, login } from '../../test/support/app.js';
-import { addUser, buildTree, type Tree } from '../../test/support/fixtures.js';
+import { actorAt, addUser, buildTree, type Tree } from '../../test/support/fixtures.js';
 import { seedTeacher } from '../../test/support/ledger.js';
 import type { Role } from '../domain/org-tree.js';
 import { AppError } from '../errors/app-error.js';
@@ -18,10 +18,7 @@ let otherCounty: RequestContext;
 let school: RequestContext;
 let teacher: RequestContext;
 
-async function ctxAt(unit: OrgUnitRow, role: Role, name: string): Promise<RequestContext> {
-  const userId = await addUser(t.db, unit, role, name);
-  return { actor: { userId, username: name, role, orgUnitId: unit.id, orgPath: unit.path, provinceId: unit.provinceId }, ip: '127.0.0.1' };
-}
+const ctxAt = (unit: OrgUnitRow, role: Role, name: string): Promise<RequestContext> => actorAt(t.db, unit, role, name);
 const codeOf = (p: Promise<unknown>) => p.then(() => 'OK', (e: unknown) => (e instanceof AppError ? e.code : String(e)));
 const fields = (over: Partial<ProjectFields> = {}): ProjectFields => ({
   level: 'county', title: '新课标培训', description: '县级集中培训', year: 2027, registrationOpens: '2027-03-01', registrationCloses: '2027-03-31',

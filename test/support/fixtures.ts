@@ -2,6 +2,7 @@ import type { Database } from '../../src/db/database.js';
 import type { OrgUnitKind, Role } from '../../src/domain/org-tree.js';
 import { createOrgUnitRepository, type OrgUnitRow } from '../../src/repositories/org-unit.repository.js';
 import { createUserRepository } from '../../src/repositories/user.repository.js';
+import type { RequestContext } from '../../src/services/context.js';
 import { hashPassword } from '../../src/services/password-hasher.js';
 
 export const TEST_PASSWORD = 'Correct-horse-42';
@@ -54,4 +55,10 @@ export async function addUser(db: Database, unit: OrgUnitRow, role: Role, userna
     username, displayName: username, role, orgUnitId: unit.id, orgPath: unit.path, provinceId: unit.provinceId,
     passwordHash, mustChangePassword: opts.mustChangePassword ?? false,
   });
+}
+
+/** A new account at `unit` and the request context a service sees when it is logged in. */
+export async function actorAt(db: Database, unit: OrgUnitRow, role: Role, username: string): Promise<RequestContext> {
+  const userId = await addUser(db, unit, role, username);
+  return { actor: { userId, username, role, orgUnitId: unit.id, orgPath: unit.path, provinceId: unit.provinceId }, ip: '127.0.0.1' };
 }
