@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { CompletionRule, Eligibility, ProjectLevel, ProjectStatus } from '../domain/enrolment.js';
+import { pathPrefixes } from './course.repository.js';
 import { escapeLike } from './org-unit.repository.js';
 
 type Q = Kysely<DB>;
@@ -125,6 +126,13 @@ const sessionColumns = (f: SessionFields) => ({
 
 /** Projects, classes, trainers, quotas and sessions. `token_secret` is written here and never read. */
 export function createTrainingRepository(db: Q) {
+  /** Enabled trainer accounts inside `path`, or linked to an active pool entry kept at `path` or above it. */
+  const enabledTrainersFor = (path: string) => db.selectFrom('app_user as u').where('u.role', '=', 'trainer').where('u.disabled', '=', false)
+    .where((eb) => eb.or([
+      eb('u.org_path', 'like', `${escapeLike(path)}%`),
+      eb.exists(eb.selectFrom('trainer_profile as p').select('p.id').whereRef('p.user_id', '=', 'u.id').where('p.active', '=', true).where('p.org_path', 'in', pathPrefixes(path))),
+    ]));
+
   const projects = () => db.selectFrom('training_project as p').innerJoin('org_unit as o', 'o.id', 'p.org_unit_id').select(PROJECT_COLUMNS);
 
   return {
@@ -231,20 +239,21 @@ export function createTrainingRepository(db: Q) {
         .orderBy('u.display_name').execute();
     },
 
-    /** Trainer accounts of a subtree (the pool a project's classes draw on), by name. */
+    /**
+     * Trainer accounts a project's classes draw on, by name: those of the project's subtree, and
+     * those of an active pool entry (R-51) kept at the project's unit or above it (a pool is shared downward).
+     */
     async trainerCandidates(path: string, q: string | undefined, limit: number): Promise<TrainerRow[]> {
-      let s = db.selectFrom('app_user as u').innerJoin('org_unit as o', 'o.id', 'u.org_unit_id').where('u.role', '=', 'trainer').where('u.disabled', '=', false)
-        .where('u.org_path', 'like', `${escapeLike(path)}%`);
+      let s = enabledTrainersFor(path);
       if (q) s = s.where((eb) => eb.or([eb('u.display_name', 'like', `%${escapeLike(q)}%`), eb('u.username', 'like', `%${escapeLike(q)}%`)]));
-      return s.select(['u.id as userId', 'u.display_name as displayName', 'u.username', 'o.name as orgUnitName']).orderBy('u.display_name').limit(limit).execute();
+      return s.innerJoin('org_unit as o', 'o.id', 'u.org_unit_id').select(['u.id as userId', 'u.display_name as displayName', 'u.username', 'o.name as orgUnitName'])
+        .orderBy('u.display_name').limit(limit).execute();
     },
 
-    /** Those of `userIds` that are enabled trainers inside `path`. */
+    /** Those of `userIds` that are trainer candidates of a project at `path`. */
     async trainersWithin(path: string, userIds: number[]): Promise<number[]> {
       if (!userIds.length) return [];
-      const rows = await db.selectFrom('app_user').select('id').where('id', 'in', userIds).where('role', '=', 'trainer').where('disabled', '=', false)
-        .where('org_path', 'like', `${escapeLike(path)}%`).execute();
-      return rows.map((r) => r.id);
+      return (await enabledTrainersFor(path).where('u.id', 'in', userIds).select('u.id').execute()).map((r) => r.id);
     },
 
     async setTrainers(classId: number, userIds: number[]): Promise<void> {

@@ -99,7 +99,7 @@ describe('classes', () => {
     expect((await s.training.get(county, d.project.id)).classes[0]!.sessions.map((x) => x.id)).toEqual([a.id]);
   });
 
-  it('trainers come from the organiser\'s subtree; quotas from the units below and within capacity', async () => {
+  it('trainers come from the organiser\'s subtree or the pools above it; quotas from the units below and within capacity', async () => {
     const d = await s.training.create(county, { ...fields({ title: '培训者' }), orgUnitId: tree.K1.id });
     const c = await s.training.createClass(county, d.project.id, { name: '一班', capacity: 10 });
     const inside = await addUser(t.db, tree.I1, 'trainer', 'i1-trainer');
@@ -109,6 +109,22 @@ describe('classes', () => {
     expect(await codeOf(s.training.setTrainers(county, c.id, [outside]))).toBe('VALIDATION_FAILED');
     const trainerCtx: RequestContext = { actor: { userId: inside, username: 'i1-trainer', role: 'trainer', orgUnitId: tree.I1.id, orgPath: tree.I1.path, provinceId: tree.I1.provinceId }, ip: null };
     expect(await codeOf(s.training.get(trainerCtx, d.project.id))).toBe('OK');
+
+    // R-51: an expert of the province's pool may teach the county's class though their account sits elsewhere;
+    // a pool entry of a sibling county, or a deactivated one, does not make its account a candidate
+    const expert = await addUser(t.db, tree.K4, 'trainer', 'k4-expert');
+    const pooled = async (unit: typeof tree.P1, userId: number, active: boolean) => t.db.insertInto('trainer_profile').values({
+      province_id: unit.provinceId, org_unit_id: unit.id, org_path: unit.path, kind: 'expert', name: `专家${userId}`, user_id: userId, level: 'province', active,
+    }).execute();
+    await pooled(tree.P1, expert, true);
+    const sibling = await addUser(t.db, tree.K2, 'trainer', 'k2-pooled');
+    await pooled(tree.K2, sibling, true);
+    const retired = await addUser(t.db, tree.C1, 'trainer', 'c1-retired');
+    await pooled(tree.C1, retired, false);
+    expect((await s.training.trainerCandidates(county, d.project.id)).map((x) => x.userId).sort()).toEqual([inside, expert].sort());
+    expect((await s.training.setTrainers(county, c.id, [inside, expert])).map((x) => x.userId).sort()).toEqual([inside, expert].sort());
+    expect(await codeOf(s.training.setTrainers(county, c.id, [sibling]))).toBe('VALIDATION_FAILED');
+    expect(await codeOf(s.training.setTrainers(county, c.id, [retired]))).toBe('VALIDATION_FAILED');
 
     expect((await s.training.setQuotas(county, c.id, [{ orgUnitId: tree.S1.id, quota: 4 }, { orgUnitId: tree.T1.id, quota: 3 }])).map((q) => [q.orgUnitName, q.quota, q.used]))
       .toEqual(expect.arrayContaining([[tree.S1.name, 4, 0], [tree.T1.name, 3, 0]]));
