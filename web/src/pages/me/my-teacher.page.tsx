@@ -13,6 +13,8 @@ import { CorrectionStatusTag, useCorrectionWording } from '../teachers/correctio
 import { PostingsTimeline } from '../teachers/postings-timeline';
 import { CorrectionRequestCard } from './correction-request.card';
 import { MyCreditsSummaryCard } from './my-credits-summary.card';
+import { NextSessionCard } from '../training/next-session.card';
+import { PendingSurveysCard } from '../surveys/pending-surveys.card';
 
 function Record({ record }: { record: MyTeacherRecord }) {
   const { t } = useTranslation();
@@ -106,7 +108,8 @@ function Requests({ corrections }: { corrections: TeacherCorrection[] }) {
 }
 
 /**
- * 我的信息: a teacher's own registry record (identifiers masked), their postings, a form to ask the
+ * 我的信息: surveys awaiting the teacher's answer, their next session, their hours, their own registry
+ * record (identifiers masked), their postings, a form to ask the
  * school for a correction and their requests so far. Mostly opened on phones. An account that is
  * not linked to a registry record (created by hand) has no record: it goes on to 我的账户.
  */
@@ -120,6 +123,8 @@ export default function MyTeacherPage() {
   }
   return (
     <Flex vertical gap={16} className="my-teacher-page">
+      <PendingSurveysCard />
+      <NextSessionCard />
       <MyCreditsSummaryCard />
       <Record record={record.data} />
       <Card title={t('teachers.postings.title')}>

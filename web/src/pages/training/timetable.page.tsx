@@ -7,6 +7,13 @@ import { ErrorResult, SectionSpin } from '../../components/page-states';
 import { formatDateTime } from '../../lib/format';
 import { PendingSurveysCard } from '../surveys/pending-surveys.card';
 
+/** From one time to another: the second without its date when both fall on the same day. */
+export function rangeText(from: string, until: string): string {
+  const a = formatDateTime(from);
+  const b = formatDateTime(until);
+  return a.slice(0, 10) === b.slice(0, 10) ? `${a} – ${b.slice(-5)}` : `${a} – ${b}`;
+}
+
 /** 我的课表: the sessions of the classes a teacher holds a place in. */
 export default function TimetablePage() {
   const { t } = useTranslation();
@@ -25,11 +32,11 @@ export default function TimetablePage() {
         <List dataSource={q.data.items} renderItem={(s) => (
           <Card size="small" style={{ marginBottom: 8 }} data-testid="timetable-item">
             <Space direction="vertical" size={2}>
-              <Typography.Text strong>{formatDateTime(s.startsAt)} – {formatDateTime(s.endsAt).slice(-5)}</Typography.Text>
+              <Typography.Text strong>{rangeText(s.startsAt, s.endsAt)}</Typography.Text>
               <Typography.Text>{s.projectTitle} · {s.className}</Typography.Text>
               {s.place && <Typography.Text type="secondary">{t('training.session.place')}：{s.place}</Typography.Text>}
               {s.onlineUrl && <a href={s.onlineUrl} target="_blank" rel="noreferrer">{t('training.session.online')}</a>}
-              <Tag>{t('training.session.checkin')}：{formatDateTime(s.checkinOpensAt)} – {formatDateTime(s.checkinClosesAt).slice(-5)}</Tag>
+              <Tag>{t('training.session.checkin')}：{rangeText(s.checkinOpensAt, s.checkinClosesAt)}</Tag>
             </Space>
           </Card>
         )} />
