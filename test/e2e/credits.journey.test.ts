@@ -1,12 +1,10 @@
 import fs from 'node:fs';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import ExcelJS from '../../src/services/excel.js';
-import { launchChromium, STEP_TIMEOUT, submitLogin, textOf, visible } from '../support/browser.js';
-import {
-  changePassword, cleanUp, freePort, login, makeDataDir, oneTimePassword, spawnServer, stopServer, waitHealthy,
-  type HttpSession, type ServerProcess,
-} from '../support/server-process.js';
+import { STEP_TIMEOUT, textOf, visible } from '../support/browser.js';
+import { fitsWidth, PHONE, startDemoJourney, type DemoJourney } from '../support/journey.js';
+import { type HttpSession } from '../support/server-process.js';
 
 /**
  * Browser journey through the credit ledger against the real server process with its demo data
@@ -24,17 +22,11 @@ const HAND_TITLE = '校本研修：同课异构听评课';
 // (the sheet's text is folded to half-width, so these titles keep to characters without a half-width form)
 const SHEET_TITLES = ['作业设计专题校本研修', '师德专题报告会'];
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const PHONE = { viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true } as const;
 
-const dataDir = makeDataDir('peixun-credits-journey-');
-let server: ServerProcess | undefined;
-let browser: Browser | undefined;
-let baseUrl = '';
-let school: HttpSession;
-let teacher: HttpSession;
+let journey: DemoJourney<'demo-school' | 'demo-teacher'>;
 
 async function api<T>(s: HttpSession | null, method: 'GET' | 'POST', url: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${baseUrl}${url}`, {
+  const res = await fetch(`${journey.baseUrl}${url}`, {
     method,
     body: body === undefined ? undefined : JSON.stringify(body),
     headers: {
@@ -50,44 +42,15 @@ async function api<T>(s: HttpSession | null, method: 'GET' | 'POST', url: string
 }
 
 beforeAll(async () => {
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  server = spawnServer(dataDir, port);
-  const [otpLine] = await Promise.all([server.waitFor(/One-time password[^\n]*\n/, 90_000), waitHealthy(server, 90_000)]);
-  const otp = oneTimePassword(otpLine[0])!;
-  // the demo accounts must change their one-time password first: done here through the API
-  const sessionOf = async (username: string) => {
-    const first = await login(port, username, otp);
-    expect(first.status, JSON.stringify(first.body)).toBe(200);
-    expect(await changePassword(port, first.session!, otp, PASSWORD)).toBe(204);
-    return (await login(port, username, PASSWORD)).session!;
-  };
-  [school, teacher, browser] = await Promise.all([sessionOf('demo-school'), sessionOf('demo-teacher'), launchChromium()]);
+  journey = await startDemoJourney({
+    dataDirPrefix: 'peixun-credits-journey-', password: PASSWORD,
+    accounts: ['demo-school', 'demo-teacher'], sessions: ['demo-school', 'demo-teacher'],
+  });
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  if (server) await stopServer(server, 10_000).catch(() => undefined);
-  await cleanUp([dataDir]);
+  await journey?.stop();
 }, 60_000);
-
-/** Page code runs in the browser; this file is type-checked without DOM types. */
-async function fitsWidth(page: Page): Promise<boolean> {
-  const r = await page.evaluate<{ scrollWidth: number; viewport: number }>(
-    '({ scrollWidth: document.documentElement.scrollWidth, viewport: window.innerWidth })',
-  );
-  return r.scrollWidth <= r.viewport;
-}
-
-async function newContext(options: Parameters<Browser['newContext']>[0]): Promise<BrowserContext> {
-  // the product's "today" is China Standard Time; the date pickers agree with it
-  return browser!.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...options });
-}
-
-async function logIn(page: Page, username: string): Promise<void> {
-  await page.goto(`${baseUrl}/login`);
-  await submitLogin(page, username, PASSWORD);
-}
 
 /** A registration sheet with the template's header row. */
 async function sheet(rows: Array<Array<string | number>>): Promise<Buffer> {
@@ -104,6 +67,7 @@ async function upload(page: Page, name: string, buffer: Buffer): Promise<void> {
 }
 
 test('hours registered by hand and from a sheet reach the teacher, the certificate and its public check', async () => {
+  const { baseUrl, newContext, logIn, sessions: { 'demo-school': school, 'demo-teacher': teacher } } = journey;
   // today as the product sees it (China Standard Time)
   const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
   const me = await api<{ user: { orgUnit: { id: number; name: string } } }>(school, 'GET', '/api/auth/me');

@@ -1,9 +1,7 @@
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { launchChromium, STEP_TIMEOUT, submitLogin, textOf, visible } from '../support/browser.js';
-import {
-  changePassword, cleanUp, freePort, login, makeDataDir, oneTimePassword, spawnServer, stopServer, waitHealthy,
-} from '../support/server-process.js';
+import { STEP_TIMEOUT, textOf, visible } from '../support/browser.js';
+import { fitsWidth, PHONE, startDemoJourney, type DemoJourney } from '../support/journey.js';
 
 /**
  * Browser journey through a school's annual plan (R-20) against the real server process with its
@@ -14,54 +12,20 @@ import {
  */
 
 const PASSWORD = 'Plans-journey-2468';
-const PHONE = { viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true } as const;
 const FIRST = '新学期校本研修启动会';
 const SECOND = '青年教师汇报课';
 const ADDED = '师德师风专题学习';
 const COMMENT = '请补充师德培训安排';
 
-const dataDir = makeDataDir('peixun-plans-journey-');
-let server: Awaited<ReturnType<typeof spawnServer>> | undefined;
-let browser: Browser | undefined;
-let baseUrl = '';
+let journey: DemoJourney;
 
 beforeAll(async () => {
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  server = spawnServer(dataDir, port);
-  const [otpLine] = await Promise.all([server.waitFor(/One-time password[^\n]*\n/, 90_000), waitHealthy(server, 90_000)]);
-  const otp = oneTimePassword(otpLine[0])!;
-  // the demo accounts must change their one-time password first: done here through the API
-  const changeFor = async (username: string) => {
-    const first = await login(port, username, otp);
-    expect(first.status, JSON.stringify(first.body)).toBe(200);
-    expect(await changePassword(port, first.session!, otp, PASSWORD)).toBe(204);
-  };
-  [, , , browser] = await Promise.all([changeFor('demo-school'), changeFor('demo-county'), changeFor('demo-teacher'), launchChromium()]);
+  journey = await startDemoJourney({ dataDirPrefix: 'peixun-plans-journey-', password: PASSWORD, accounts: ['demo-school', 'demo-county', 'demo-teacher'] });
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  if (server) await stopServer(server, 10_000).catch(() => undefined);
-  await cleanUp([dataDir]);
+  await journey?.stop();
 }, 60_000);
-
-/** Page code runs in the browser; this file is type-checked without DOM types. */
-async function fitsWidth(page: Page): Promise<boolean> {
-  const r = await page.evaluate<{ scrollWidth: number; viewport: number }>(
-    '({ scrollWidth: document.documentElement.scrollWidth, viewport: window.innerWidth })',
-  );
-  return r.scrollWidth <= r.viewport;
-}
-
-async function newContext(options: Parameters<Browser['newContext']>[0]): Promise<BrowserContext> {
-  return browser!.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...options });
-}
-
-async function logIn(page: Page, username: string): Promise<void> {
-  await page.goto(`${baseUrl}/login`);
-  await submitLogin(page, username, PASSWORD);
-}
 
 /** Fills line `n` (0-based) of the plan's calendar table. */
 async function fillLine(page: Page, n: number, month: number, title: string): Promise<void> {
@@ -73,6 +37,7 @@ async function fillLine(page: Page, n: number, month: number, title: string): Pr
 }
 
 test('a school plan: written and submitted, returned with a comment, submitted again, approved, in the calendar', async () => {
+  const { newContext, logIn } = journey;
   const admin = await newContext({ viewport: { width: 1280, height: 800 } });
   const county = await newContext({ viewport: { width: 1280, height: 800 } });
   const phone = await newContext(PHONE);

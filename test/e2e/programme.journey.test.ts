@@ -1,9 +1,7 @@
-import { type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { type Locator } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { launchChromium, STEP_TIMEOUT, submitLogin, textOf, visible } from '../support/browser.js';
-import {
-  changePassword, cleanUp, freePort, login, makeDataDir, oneTimePassword, spawnServer, stopServer, waitHealthy,
-} from '../support/server-process.js';
+import { STEP_TIMEOUT, textOf, visible } from '../support/browser.js';
+import { PHONE, startDemoJourney, type DemoJourney } from '../support/journey.js';
 
 /**
  * Browser journey around the county's training programme (R-50 fees, the trainer pool) against the
@@ -16,52 +14,27 @@ import {
  */
 
 const PASSWORD = 'Programme-journey-2468';
-const PHONE = { viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true } as const;
 const SCHOOL = '桦甸市第一实验小学';
 const FEE = '报名费';
 const LINE = '县级心理健康教育培训者专题研修';
 const HOUR = 3_600_000;
 
-const dataDir = makeDataDir('peixun-programme-journey-');
-let server: Awaited<ReturnType<typeof spawnServer>> | undefined;
-let browser: Browser | undefined;
-let baseUrl = '';
+let journey: DemoJourney;
 
 beforeAll(async () => {
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  server = spawnServer(dataDir, port);
-  const [otpLine] = await Promise.all([server.waitFor(/One-time password[^\n]*\n/, 90_000), waitHealthy(server, 90_000)]);
-  const otp = oneTimePassword(otpLine[0])!;
-  // the demo accounts must change their one-time password first: done here through the API
-  const changeFor = async (username: string) => {
-    const first = await login(port, username, otp);
-    expect(first.status, JSON.stringify(first.body)).toBe(200);
-    expect(await changePassword(port, first.session!, otp, PASSWORD)).toBe(204);
-  };
-  [, , browser] = await Promise.all([changeFor('demo-school'), changeFor('demo-county'), launchChromium()]);
+  journey = await startDemoJourney({ dataDirPrefix: 'peixun-programme-journey-', password: PASSWORD, accounts: ['demo-school', 'demo-county'] });
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  if (server) await stopServer(server, 10_000).catch(() => undefined);
-  await cleanUp([dataDir]);
+  await journey?.stop();
 }, 60_000);
-
-async function newContext(options: Parameters<Browser['newContext']>[0]): Promise<BrowserContext> {
-  return browser!.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...options });
-}
-
-async function logIn(page: Page, username: string): Promise<void> {
-  await page.goto(`${baseUrl}/login`);
-  await submitLogin(page, username, PASSWORD);
-}
 
 /** "¥1,234.50" → 1234.5; "568 学时" → 568 */
 const numberIn = (text: string) => Number(/-?[\d,]+(\.\d+)?/.exec(text)![0].replace(/,/g, ''));
 const cell = (row: Locator, n: number) => textOf(row.locator('td').nth(n));
 
 test('the programme: a fee added and paid by a school, seen by the school, and a trainer\'s own training', async () => {
+  const { newContext, logIn } = journey;
   const county = await newContext({ viewport: { width: 1280, height: 800 } });
   const phone = await newContext(PHONE);
   const pageErrors: string[] = [];

@@ -2,6 +2,7 @@ import { type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { makeRoster, rosterXlsx } from '../support/roster.js';
 import { launchChromium, STEP_TIMEOUT, submitLogin, textOf, visible } from '../support/browser.js';
+import { fitsWidth, PHONE } from '../support/journey.js';
 import { startTestServer } from '../support/server.js';
 
 /**
@@ -34,27 +35,13 @@ async function logIn(page: Page, username: string, password: string): Promise<vo
   await submitLogin(page, username, password);
 }
 
-/** Page code runs in the browser; this file is type-checked without DOM types. */
-async function fitsWidth(page: Page): Promise<boolean> {
-  const r = await page.evaluate<{ scrollWidth: number; viewport: number }>(
-    '({ scrollWidth: document.documentElement.scrollWidth, viewport: window.innerWidth })',
-  );
-  return r.scrollWidth <= r.viewport;
-}
-
 test('codes printed by the school let a teacher activate on a phone, log in with the ID number and have a correction accepted', async () => {
   const people = makeRoster(3, { seed: 23, offset: 900_000 });
   const teacher = people[1]!;
   const file = await rosterXlsx(people);
 
   const adminContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
-  const phoneContext = await browser.newContext({
-    viewport: { width: 375, height: 812 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    locale: 'zh-CN',
-  });
+  const phoneContext = await browser.newContext({ ...PHONE, locale: 'zh-CN' });
   try {
     // The school admin imports the roster.
     const admin = await adminContext.newPage();

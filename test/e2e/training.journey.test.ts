@@ -1,10 +1,8 @@
-import { type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { launchChromium, STEP_TIMEOUT, submitLogin, textOf, visible } from '../support/browser.js';
-import {
-  changePassword, cleanUp, freePort, login, makeDataDir, oneTimePassword, spawnServer, stopServer, waitHealthy,
-  type HttpSession, type ServerProcess,
-} from '../support/server-process.js';
+import { STEP_TIMEOUT, textOf, visible } from '../support/browser.js';
+import { fitsWidth, PHONE, startDemoJourney, type DemoJourney } from '../support/journey.js';
+import { type HttpSession } from '../support/server-process.js';
 
 /**
  * Browser journey through a county training project (issue 5) against the real server process with
@@ -23,17 +21,12 @@ const PROJECT_TITLE = '桦甸市小学教师课堂教学能力提升培训';
 const CLASS_NAME = '第一期（城区）';
 const PLACE = '桦甸市教师进修学校 三楼报告厅';
 const HOURS = 12;
-const PHONE = { viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true } as const;
 const HOUR = 3_600_000;
 
-const dataDir = makeDataDir('peixun-training-journey-');
-let server: ServerProcess | undefined;
-let browser: Browser | undefined;
-let baseUrl = '';
-let teacher: HttpSession;
+let journey: DemoJourney<'demo-county' | 'demo-teacher'>;
 
 async function api<T>(s: HttpSession, url: string): Promise<T> {
-  const res = await fetch(`${baseUrl}${url}`, {
+  const res = await fetch(`${journey.baseUrl}${url}`, {
     headers: { accept: 'application/json', cookie: s.cookie, 'x-csrf-token': s.csrf },
     signal: AbortSignal.timeout(STEP_TIMEOUT),
   });
@@ -43,44 +36,15 @@ async function api<T>(s: HttpSession, url: string): Promise<T> {
 }
 
 beforeAll(async () => {
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  server = spawnServer(dataDir, port);
-  const [otpLine] = await Promise.all([server.waitFor(/One-time password[^\n]*\n/, 90_000), waitHealthy(server, 90_000)]);
-  const otp = oneTimePassword(otpLine[0])!;
-  // the demo accounts must change their one-time password first: done here through the API
-  const sessionOf = async (username: string) => {
-    const first = await login(port, username, otp);
-    expect(first.status, JSON.stringify(first.body)).toBe(200);
-    expect(await changePassword(port, first.session!, otp, PASSWORD)).toBe(204);
-    return (await login(port, username, PASSWORD)).session!;
-  };
-  [, teacher, browser] = await Promise.all([sessionOf('demo-county'), sessionOf('demo-teacher'), launchChromium()]);
+  journey = await startDemoJourney({
+    dataDirPrefix: 'peixun-training-journey-', password: PASSWORD,
+    accounts: ['demo-county', 'demo-teacher'], sessions: ['demo-county', 'demo-teacher'],
+  });
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  if (server) await stopServer(server, 10_000).catch(() => undefined);
-  await cleanUp([dataDir]);
+  await journey?.stop();
 }, 60_000);
-
-/** Page code runs in the browser; this file is type-checked without DOM types. */
-async function fitsWidth(page: Page): Promise<boolean> {
-  const r = await page.evaluate<{ scrollWidth: number; viewport: number }>(
-    '({ scrollWidth: document.documentElement.scrollWidth, viewport: window.innerWidth })',
-  );
-  return r.scrollWidth <= r.viewport;
-}
-
-async function newContext(options: Parameters<Browser['newContext']>[0]): Promise<BrowserContext> {
-  // the product's "today" is China Standard Time; the date pickers agree with it
-  return browser!.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...options });
-}
-
-async function logIn(page: Page, username: string): Promise<void> {
-  await page.goto(`${baseUrl}/login`);
-  await submitLogin(page, username, PASSWORD);
-}
 
 /** A time as the pickers write it in China Standard Time: "2026-05-04 09:30". */
 const chinaMinute = (ms: number) => new Date(ms + 8 * HOUR).toISOString().slice(0, 16).replace('T', ' ');
@@ -106,6 +70,7 @@ async function goVia(page: Page, nav: string, path: RegExp): Promise<void> {
 }
 
 test('a county project: created and opened, a teacher enrols on a phone, checks in by QR code, the class closes and the hours count', async () => {
+  const { baseUrl, newContext, logIn, sessions: { 'demo-teacher': teacher } } = journey;
   // 赵雪 (primary school) must meet the project's conditions: primary stage, at least 1 year of teaching
   const me = await api<{ teacher: { name: string; stage: string; teachingStartYear: number | null } }>(teacher, '/api/me/teacher');
   const year = Number(new Date(Date.now() + 8 * HOUR).toISOString().slice(0, 4));
