@@ -1366,6 +1366,12 @@ const MATRIX: Entry[] = [
     verify: (b, c) => problem(((b as { results?: { classes?: Array<{ classId: number }> } }).results?.classes ?? []).some((x) => x.classId === seeded(c.target).classId), 'the project\'s class missing'),
   },
   {
+    // a unit's projects of a year, for its next plan: survey.results in the subtree
+    route: 'GET /api/surveys/summary', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: (c) => ({ method: 'GET', url: `/api/surveys/summary?orgUnitId=${c.target.id}&year=${year}` }),
+    verify: (b, c) => problem(((b as { projects?: Array<{ projectId: number }> }).projects ?? []).some((x) => x.projectId === seeded(c.target).open), 'the unit\'s open project missing'),
+  },
+  {
     route: 'GET /api/training/projects/:id/survey/results.xlsx', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
     request: (c) => ({ method: 'GET', url: `/api/training/projects/${seeded(c.target).open}/survey/results.xlsx` }),
     verify: (_b, _c, res) => problem(String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000, 'not an .xlsx answer'),

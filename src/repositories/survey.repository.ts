@@ -63,6 +63,12 @@ export function createSurveyRepository(db: Q) {
       return (await classes().where('c.id', '=', classId).executeTakeFirst()) as SurveyClassRow | undefined;
     },
 
+    /** The projects a unit ran in a year (published ones: a draft has no answers), by id. */
+    async projectsOfUnit(orgUnitId: number, year: number): Promise<Array<{ id: number; title: string }>> {
+      return db.selectFrom('training_project').select(['id', 'title']).where('org_unit_id', '=', orgUnitId).where('year', '=', year)
+        .where('status', '<>', 'draft').orderBy('id').execute();
+    },
+
     async classesOfProject(projectId: number): Promise<SurveyClassRow[]> {
       return (await classes().where('c.project_id', '=', projectId).orderBy('c.id').execute()) as SurveyClassRow[];
     },

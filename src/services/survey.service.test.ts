@@ -278,6 +278,19 @@ describe('results', () => {
     const audit = await t.db.selectFrom('audit_log').select('outcome').where('action', '=', 'survey.export_results').where('target_id', '=', String(p)).execute();
     expect(audit).toEqual([{ outcome: 'success' }]);
   });
+
+  it('sums up a unit\'s projects of a year, one line each, for its next plan; only within the unit\'s subtree', async () => {
+    const r = await surveys.unitSummary(county, tree.K1.id, 2027);
+    expect(r.unit).toEqual({ id: tree.K1.id, name: tree.K1.name });
+    const line = r.projects.find((x) => x.projectId === p)!;
+    expect(line).toMatchObject({ answers: 6, enrolled: 9, responseRate: 0.667, classesHidden: 1 });
+    expect(line.means.find((m) => m.key === 'overall')).toEqual({ key: 'overall', zh: '总体满意度', en: 'Overall satisfaction', mean: 3.25 });
+    expect(JSON.stringify(r)).not.toContain('小班唯一');
+    expect((await surveys.unitSummary(county, tree.K1.id, 2026)).projects).toEqual([]);
+    expect(await codeOf(surveys.unitSummary(otherCounty, tree.K1.id, 2027))).toBe('NOT_FOUND');
+    expect(await codeOf(surveys.unitSummary(schoolAdmin, tree.K1.id, 2027))).toBe('NOT_FOUND');
+    expect(await codeOf(surveys.unitSummary(trainerA, tree.K1.id, 2027))).toBe('FORBIDDEN');
+  });
 });
 
 describe('over HTTP', () => {

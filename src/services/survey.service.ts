@@ -11,7 +11,7 @@ import { createTrainingRepository, type ProjectRow } from '../repositories/train
 import { appendAudit, auditedWrite, auditRefusal } from './audit.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
 import ExcelJS from './excel.js';
-import { requireAdminAction } from './registry-access.js';
+import { requireAdminAction, requireAdminAtUnit } from './registry-access.js';
 
 export interface SurveyForm {
   projectId: number;
@@ -48,6 +48,23 @@ export interface ProjectSurveyView {
   projectTitle: string;
   minAnswersForDetail: number;
   results: ProjectSurveyResults<{ classId: number; className: string; classStatus: 'open' | 'closed'; enrolled: number }>;
+}
+
+export interface UnitSurveySummary {
+  unit: { id: number; name: string };
+  year: number;
+  minAnswersForDetail: number;
+  projects: Array<{
+    projectId: number;
+    projectTitle: string;
+    answers: number;
+    enrolled: number;
+    responseRate: number | null;
+    /** classes with answers, but too few to be counted in the means */
+    classesHidden: number;
+    /** per rating question; null when no class has enough answers */
+    means: Array<{ key: string; zh: string; en: string; mean: number | null }>;
+  }>;
 }
 
 const invalid = (issues: SurveyIssue[]) => new AppError('VALIDATION_FAILED', { details: { issues } });
@@ -193,6 +210,25 @@ export function createSurveyService(deps: ServiceDeps, now: () => number = Date.
       const project = await projectOrNotFound(projectId);
       await requireAdminAction(db, ctx, 'survey.project_results', 'survey.results', { path: project.orgPath, type: 'training_project', id: projectId, label: project.title });
       return projectView(projectId, project);
+    },
+
+    /**
+     * The figures of the projects a unit ran in a year, one line each (R-43: they feed the next
+     * year's plan): answers, response rate, and the mean of each rating over the classes that show them.
+     */
+    async unitSummary(ctx: RequestContext, orgUnitId: number, year: number): Promise<UnitSurveySummary> {
+      const unit = await requireAdminAtUnit(db, ctx, orgUnitId, 'survey.unit_summary', 'survey.results');
+      const projects = await repo.projectsOfUnit(unit.id, year);
+      const lines: UnitSurveySummary['projects'] = [];
+      for (const p of projects) {
+        const view = await projectView(p.id, (await training.project(p.id))!);
+        const r = view.results;
+        lines.push({
+          projectId: p.id, projectTitle: p.title, answers: r.answers, enrolled: r.enrolled, responseRate: r.responseRate, classesHidden: r.classesHidden,
+          means: r.overall.questions.filter((q) => q.kind === 'rating').map((q) => ({ key: q.key, zh: q.zh, en: q.en, mean: q.mean })),
+        });
+      }
+      return { unit: { id: unit.id, name: unit.name }, year, minAnswersForDetail: MIN_ANSWERS_FOR_DETAIL, projects: lines };
     },
 
     /** The project's figures as an .xlsx: per class and question the mean and the counts; the texts of the classes that show them. */

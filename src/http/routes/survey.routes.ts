@@ -92,4 +92,21 @@ export const surveyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
     config: { action: 'survey.class_results' },
     schema: { tags: ['surveys'], summary: 'A class\'s survey figures, for its trainers and the organiser\'s subtree (counts only below 3 answers)', params: ClassParams, response: { 200: ClassResultsOut } },
   }, async (req) => surveys.classResults(req.ctx, req.params.classId));
+
+  app.get('/surveys/summary', {
+    config: { action: 'survey.unit_summary' },
+    schema: {
+      tags: ['surveys'], summary: 'The survey figures of the projects a unit ran in a year, one line each (for the next year\'s plan)',
+      querystring: z.object({ orgUnitId: zId, year: z.coerce.number().int().min(2000).max(2100) }),
+      response: {
+        200: z.object({
+          unit: z.object({ id: z.number(), name: z.string() }), year: z.number(), minAnswersForDetail: z.number(),
+          projects: z.array(z.object({
+            projectId: z.number(), projectTitle: z.string(), answers: z.number(), enrolled: z.number(), responseRate: z.number().nullable(), classesHidden: z.number(),
+            means: z.array(z.object({ key: z.string(), zh: z.string(), en: z.string(), mean: z.number().nullable() })),
+          })),
+        }),
+      },
+    },
+  }, async (req) => surveys.unitSummary(req.ctx, req.query.orgUnitId, req.query.year));
 };

@@ -83,7 +83,24 @@ export const surveyKeys = {
   classResults: (classId: number) => ['surveys', 'class-results', classId] as const,
   classForm: (classId: number) => ['surveys', 'class-form', classId] as const,
   pending: ['surveys', 'pending'] as const,
+  unitSummary: (orgUnitId: number, year: number) => ['surveys', 'unit-summary', orgUnitId, year] as const,
 };
+
+/** The survey figures of the projects a unit ran in a year (GET /api/surveys/summary). */
+export interface UnitSurveySummary {
+  unit: { id: number; name: string };
+  year: number;
+  minAnswersForDetail: number;
+  projects: Array<{
+    projectId: number;
+    projectTitle: string;
+    answers: number;
+    enrolled: number;
+    responseRate: number | null;
+    classesHidden: number;
+    means: Array<{ key: string; zh: string; en: string; mean: number | null }>;
+  }>;
+}
 
 /** The satisfaction survey after each class (满意度调查, R-43). */
 export const surveysApi = {
@@ -95,4 +112,5 @@ export const surveysApi = {
   classForm: (classId: number) => apiRequest<TeacherSurvey>(`/api/surveys/classes/${classId}`),
   answer: (classId: number, answers: SurveyAnswers) => apiRequest<{ classId: number; answered: true }>(`/api/surveys/classes/${classId}/answers`, { method: 'POST', body: { answers } }),
   classResults: (classId: number) => apiRequest<ClassSurveyResults>(`/api/surveys/classes/${classId}/results`),
+  unitSummary: (orgUnitId: number, year: number) => apiRequest<UnitSurveySummary>('/api/surveys/summary', { query: { orgUnitId, year } }),
 };

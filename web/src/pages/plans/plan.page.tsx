@@ -9,6 +9,7 @@ import { PLAN_FORMS, planKeys, plansApi, type Plan, type PlanForm, type PlanItem
 import { ErrorResult, SectionSpin } from '../../components/page-states';
 import { formatDateTime } from '../../lib/format';
 import { PlanItemsTable, StatusTag, usePlanError, useProblemText, yearOptions } from './plan-labels';
+import { SurveySummaryCard } from '../surveys/survey-summary.card';
 import { PlanVersionsCard } from './plan-versions.card';
 
 interface Row {
@@ -191,6 +192,7 @@ export default function PlanPage() {
         : plan ? <Card size="small" title={plan.title}>{plan.summary && <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }}>{plan.summary}</Typography.Paragraph>}<PlanItemsTable items={plan.items} /></Card>
           : <Empty description={t('plans.notStarted')} />)}
       {plan && plan.workingCopy && <PlanVersionsCard planId={plan.id} />}
+      {data?.canManage && <SurveySummaryCard orgUnitId={data.unit.id} year={year - 1} />}
     </Space>
   );
 }
