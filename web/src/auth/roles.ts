@@ -48,5 +48,6 @@ export const MY_TEACHER_PATH = '/me/teacher';
 /** Where a user lands after logging in. */
 export function homePath(role: Role): string {
   if (isAdminRole(role)) return '/org';
+  if (role === 'trainer') return '/my-sessions';
   return role === 'teacher' ? MY_TEACHER_PATH : '/me';
 }
