@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
+import { escapeLike } from './org-unit.repository.js';
 
 type Q = Kysely<DB>;
 
@@ -58,8 +59,6 @@ export function pathPrefixes(path: string): string[] {
   return ids.map((_, i) => `/${ids.slice(0, i + 1).join('/')}/`);
 }
 
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 function selectCourses(db: Q) {
   return db.selectFrom('course as c').innerJoin('org_unit as o', 'o.id', 'c.org_unit_id').select([
     'c.id', 'c.province_id as provinceId', 'c.org_unit_id as orgUnitId', 'o.name as orgUnitName', 'c.org_path as orgPath', 'c.title', 'c.category', 'c.module', 'c.form',
@@ -85,8 +84,8 @@ export function createCourseRepository(db: Q) {
     let q = selectCourses(db).where('c.province_id', '=', f.provinceId);
     if (f.origin === 'above') q = q.where('c.org_path', 'in', prefixes.slice(0, -1).length ? prefixes.slice(0, -1) : ['-']);
     else if (f.origin === 'own') q = q.where('c.org_path', '=', f.unitPath);
-    else if (f.origin === 'below') q = q.where('c.org_path', 'like', `${likeEscape(f.unitPath)}_%`);
-    else q = q.where((eb) => eb.or([eb('c.org_path', 'in', prefixes), eb('c.org_path', 'like', `${likeEscape(f.unitPath)}%`)]));
+    else if (f.origin === 'below') q = q.where('c.org_path', 'like', `${escapeLike(f.unitPath)}_%`);
+    else q = q.where((eb) => eb.or([eb('c.org_path', 'in', prefixes), eb('c.org_path', 'like', `${escapeLike(f.unitPath)}%`)]));
     if (f.status !== 'all') q = q.where('c.archived', '=', f.status === 'archived');
     if (f.category) q = q.where('c.category', '=', f.category);
     if (f.form) q = q.where('c.form', '=', f.form);
@@ -94,7 +93,7 @@ export function createCourseRepository(db: Q) {
     if (f.stage) q = q.where(sql<boolean>`${f.stage} = ANY(c.stages)`);
     if (f.creditCategory) q = q.where(sql<boolean>`${f.creditCategory} = ANY(c.credit_categories)`);
     if (f.q) {
-      const pattern = `%${likeEscape(f.q)}%`;
+      const pattern = `%${escapeLike(f.q)}%`;
       q = q.where((eb) => eb.or([eb('c.title', 'ilike', pattern), eb('c.module', 'ilike', pattern), eb('c.description', 'ilike', pattern)]));
     }
     return q;
@@ -157,7 +156,7 @@ export function createCourseRepository(db: Q) {
 
     /** The units below a path that keep catalogues (cities, counties): an import's 所属单位 names them. */
     async catalogueUnitsBelow(path: string): Promise<Array<{ id: number; name: string; path: string; kind: string }>> {
-      return db.selectFrom('org_unit').select(['id', 'name', 'path', 'kind']).where('path', 'like', `${likeEscape(path)}_%`)
+      return db.selectFrom('org_unit').select(['id', 'name', 'path', 'kind']).where('path', 'like', `${escapeLike(path)}_%`)
         .where('kind', 'in', ['city', 'county']).orderBy('id').limit(20_000).execute();
     },
 
