@@ -140,12 +140,17 @@ export function createTrainingRepository(db: Q) {
       return (await projects().where('p.id', '=', id).executeTakeFirst()) as ProjectRow | undefined;
     },
 
+    async projects(ids: number[]): Promise<ProjectRow[]> {
+      if (!ids.length) return [];
+      return (await projects().where('p.id', 'in', ids).execute()) as ProjectRow[];
+    },
+
     /**
      * Projects on an admin's line of the tree: those run inside `path` (any status) and those of the
      * units above it that are no longer drafts (the ones the admin's teachers may join).
      */
     async onLine(provinceId: number, path: string, f: { year?: number; status?: ProjectStatus; limit: number; offset: number }): Promise<{ items: ProjectRow[]; total: number }> {
-      const ancestors = path.split('/').filter(Boolean).map((_, i, ids) => `/${ids.slice(0, i + 1).join('/')}/`).filter((p) => p !== path);
+      const ancestors = pathPrefixes(path).filter((p) => p !== path);
       let q = projects().where('p.province_id', '=', provinceId).where((eb) => eb.or([
         eb('p.org_path', 'like', `${escapeLike(path)}%`),
         ...(ancestors.length ? [eb.and([eb('p.org_path', 'in', ancestors), eb('p.status', '!=', 'draft')])] : []),
@@ -161,7 +166,7 @@ export function createTrainingRepository(db: Q) {
 
     /** Open projects run at a school's own unit or above it (what its teachers may join), newest first. */
     async openOnPaths(provinceId: number, schoolPath: string): Promise<ProjectRow[]> {
-      const line = schoolPath.split('/').filter(Boolean).map((_, i, ids) => `/${ids.slice(0, i + 1).join('/')}/`);
+      const line = pathPrefixes(schoolPath);
       return (await projects().where('p.province_id', '=', provinceId).where('p.org_path', 'in', line).where('p.status', '=', 'open')
         .orderBy('p.registration_closes').orderBy('p.id', 'desc').limit(200).execute()) as ProjectRow[];
     },

@@ -7,7 +7,7 @@ import {
 import { AppError, notFoundDenied } from '../errors/app-error.js';
 import { can, type Actor } from '../policies/access.policy.js';
 import { createOrgUnitRepository, type OrgUnitRow } from '../repositories/org-unit.repository.js';
-import { createTrainingRepository, type ProjectRow } from '../repositories/training.repository.js';
+import { createTrainingRepository } from '../repositories/training.repository.js';
 import {
   createTrainingPlanRepository, type PlanContent, type PlanItem, type PlanItemFields, type PlanRow, type PlanVersionRow, type UnitRef,
 } from '../repositories/training-plan.repository.js';
@@ -168,11 +168,7 @@ export function createTrainingPlanService(deps: ServiceDeps) {
     const problems: PlanItemProblem[] = [];
     const projectIds = [...new Set(items.flatMap((i) => (i.projectId ? [i.projectId] : [])))];
     const unitIds = [...new Set(items.flatMap((i) => (i.responsibleUnitId ? [i.responsibleUnitId] : [])))];
-    const projects = new Map<number, ProjectRow>();
-    for (const id of projectIds) {
-      const p = await training.project(id);
-      if (p) projects.set(id, p);
-    }
+    const projects = new Map((await training.projects(projectIds)).map((p) => [p.id, p]));
     const found = new Map((await repo.units(unitIds)).map((u) => [u.id, u]));
     const provinceOf = (path: string) => pathIds(path)[0];
     items.forEach((i, k) => {
