@@ -4,6 +4,7 @@ import type { DB } from '../db/schema.js';
 import { flagsOf } from '../domain/credit-progress.js';
 import { coveringQuota, describeIneligibility, ineligibility, registrationOpen, type IneligibleReason } from '../domain/enrolment.js';
 import { isAdmin, isWithin } from '../domain/org-tree.js';
+import { STAGE_LABELS } from '../domain/teacher.js';
 import { AppError, notFoundDenied } from '../errors/app-error.js';
 import { can, type Actor } from '../policies/access.policy.js';
 import { createEnrolmentRepository, type EnrolmentListRow, type EnrolmentRow, type EnrolmentSource, type EnrolmentStatus, type TimetableRow } from '../repositories/enrolment.repository.js';
@@ -349,7 +350,7 @@ export function createEnrolmentService(deps: ServiceDeps) {
       ];
       const STATUS: Record<string, string> = { enrolled: '已录取', waitlisted: '候补', withdrawn: '已退出' };
       const SOURCE: Record<string, string> = { self: '个人报名', nominated: '学校推荐', bulk: '批量报名' };
-      const STAGE: Record<string, string> = { kindergarten: '幼儿园', primary: '小学', junior: '初中', senior: '高中', vocational: '中职' };
+      const STAGE: Record<string, string> = STAGE_LABELS;
       let n = 0;
       for (let offset = 0; ; offset += 5_000) {
         const page = await enrolments.list(classId, actor.orgPath, { limit: 5_000, offset });
