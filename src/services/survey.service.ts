@@ -121,7 +121,7 @@ export function createSurveyService(deps: ServiceDeps, now: () => number = Date.
     await requireAdminAction(db, ctx, action, 'survey.results', { path: cls.projectPath, type: 'training_class', id: cls.id, label: `${cls.projectTitle} / ${cls.name}` });
   }
 
-  async function projectView(projectId: number, project: ProjectRow): Promise<ProjectSurveyView> {
+  async function projectView(projectId: number, project: Pick<ProjectRow, 'title'>): Promise<ProjectSurveyView> {
     const [questions, classes] = await Promise.all([questionsOf(projectId), repo.classesOfProject(projectId)]);
     const responses = await repo.responses(classes.map((c) => c.id));
     const results = projectResults(questions, classes.map((c) => ({ classId: c.id, className: c.name, classStatus: c.status, enrolled: c.enrolled, responses: responses.get(c.id) ?? [] })));
@@ -221,7 +221,7 @@ export function createSurveyService(deps: ServiceDeps, now: () => number = Date.
       const projects = await repo.projectsOfUnit(unit.id, year);
       const lines: UnitSurveySummary['projects'] = [];
       for (const p of projects) {
-        const view = await projectView(p.id, (await training.project(p.id))!);
+        const view = await projectView(p.id, p);
         const r = view.results;
         lines.push({
           projectId: p.id, projectTitle: p.title, answers: r.answers, enrolled: r.enrolled, responseRate: r.responseRate, classesHidden: r.classesHidden,
