@@ -1,5 +1,6 @@
 import { isWithin } from '../domain/org-tree.js';
 import { AppError, notFoundDenied } from '../errors/app-error.js';
+import { createOrgUnitRepository } from '../repositories/org-unit.repository.js';
 import { createTrainingRepository, type ProjectRow } from '../repositories/training.repository.js';
 import { createTrainingStatsRepository, type UnitTrainingStats } from '../repositories/training-stats.repository.js';
 import { appendAudit, auditRefusal } from './audit.js';
@@ -37,6 +38,7 @@ function withRates(x: UnitTrainingStats): UnitStatsLine {
 export function createTrainingStatsService({ db }: ServiceDeps) {
   const training = createTrainingRepository(db);
   const stats = createTrainingStatsRepository(db);
+  const units = createOrgUnitRepository(db);
 
   async function compute(ctx: RequestContext, projectId: number, action: string): Promise<ProjectStats> {
     const actor = await requireRegistryRole(db, ctx, action);
@@ -45,7 +47,7 @@ export function createTrainingStatsService({ db }: ServiceDeps) {
     if (!projectVisibleTo(actor, project)) return auditRefusal(db, ctx, { action, targetType: 'training_project', targetId: projectId }, notFoundDenied());
     const below = isWithin(project.orgPath, actor.orgPath);
     const base = below ? { id: actor.orgUnitId, path: actor.orgPath } : { id: project.orgUnitId, path: project.orgPath };
-    const baseName = below ? (await db.selectFrom('org_unit').select('name').where('id', '=', actor.orgUnitId).executeTakeFirstOrThrow()).name : project.orgUnitName;
+    const baseName = below ? (await units.findById(actor.orgUnitId))!.name : project.orgUnitName;
     const rows = await stats.byUnit(projectId, base);
     const sum = (k: keyof UnitTrainingStats) => rows.reduce((s, r) => s + (r[k] as number), 0);
     const total = withRates({
