@@ -88,12 +88,14 @@ export function createAttendanceRepository(db: Q) {
     },
 
     async session(id: number): Promise<(SessionRow & { class: ClassRow }) | undefined> {
-      const s = await db.selectFrom('training_session').select([
-        'id', 'class_id as classId', 'starts_at as startsAt', 'ends_at as endsAt', 'place', 'checkin_opens_at as checkinOpensAt', 'checkin_closes_at as checkinClosesAt', 'token_secret as tokenSecret',
-      ]).where('id', '=', id).executeTakeFirst();
-      if (!s) return undefined;
-      const c = await classQuery(db).where('c.id', '=', s.classId).executeTakeFirst();
-      return c && { ...s, class: toClass(c) };
+      // one round trip: every scan and every code refresh reads this
+      const r = await classQuery(db).innerJoin('training_session as s', 's.class_id', 'c.id').select([
+        's.id as sessionId', 's.class_id as classId', 's.starts_at as startsAt', 's.ends_at as endsAt', 's.place', 's.checkin_opens_at as checkinOpensAt',
+        's.checkin_closes_at as checkinClosesAt', 's.token_secret as tokenSecret',
+      ]).where('s.id', '=', id).executeTakeFirst();
+      if (!r) return undefined;
+      const { sessionId, classId, startsAt, endsAt, place, checkinOpensAt, checkinClosesAt, tokenSecret, ...c } = r;
+      return { id: sessionId, classId, startsAt, endsAt, place, checkinOpensAt, checkinClosesAt, tokenSecret, class: toClass(c) };
     },
 
     /** The sessions of the classes a trainer teaches, from yesterday on, soonest first. */
