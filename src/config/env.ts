@@ -57,6 +57,11 @@ export function chinaDay(d: Date): string {
   return new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 }
 
+/** A moment as China Standard Time to the minute: '2026-05-04 09:30'. */
+export function chinaTime(d: Date): string {
+  return new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
 /** Today in China Standard Time ('YYYY-MM-DD'), or PEIXUN_TODAY when set. */
 export function today(env: Pick<Env, 'PEIXUN_TODAY'>): string {
   if (env.PEIXUN_TODAY) return env.PEIXUN_TODAY;

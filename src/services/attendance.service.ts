@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import { chinaDay, today } from '../config/env.js';
+import { chinaDay, chinaTime, today } from '../config/env.js';
 import type { DB } from '../db/schema.js';
 import { checkToken, issueToken, parseToken, type TokenKind } from '../domain/attendance-token.js';
 import { completionOf, type CompletionOutcome } from '../domain/enrolment.js';
@@ -17,8 +17,6 @@ import { requireAdminAction } from './registry-access.js';
 export const CHECKOUT_GRACE_MS = 60 * 60_000;
 
 /** A time as users in China read it: 'YYYY-MM-DD HH:mm' (UTC+8, no daylight saving). */
-export const chinaTime = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
-
 export type NotCompletedReason = Extract<CompletionOutcome, { completed: false }>['reasons'][number];
 
 export interface CloseProblem {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { today } from '../config/env.js';
+import { chinaTime, today } from '../config/env.js';
 import type { DB } from '../db/schema.js';
 import { flagsOf } from '../domain/credit-progress.js';
 import { coveringQuota, describeIneligibility, ineligibility, registrationOpen, type IneligibleReason } from '../domain/enrolment.js';
@@ -14,6 +14,7 @@ import { createTrainingRepository, type ClassRow, type ProjectRow, type QuotaRow
 import { appendAudit, auditedWrite, auditRefusal } from './audit.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
 import ExcelJS from './excel.js';
+import { neutraliseCell } from './roster-file.js';
 import { requireAdminAction } from './registry-access.js';
 
 /** Deadlocks and serialization failures between concurrent writers are retried a few times. */
@@ -355,7 +356,7 @@ export function createEnrolmentService(deps: ServiceDeps) {
       for (let offset = 0; ; offset += 5_000) {
         const page = await enrolments.list(classId, actor.orgPath, { limit: 5_000, offset });
         for (const r of page.items) {
-          ws.addRow({ n: ++n, name: r.teacherName, id: r.idNumberMasked, school: r.orgUnitName, stage: STAGE[r.stage] ?? r.stage, subject: r.subject ?? '', status: STATUS[r.status], pos: r.waitlistPosition ?? '', source: SOURCE[r.source], at: r.createdAt.toISOString().slice(0, 16).replace('T', ' ') });
+          ws.addRow({ n: ++n, name: neutraliseCell(r.teacherName), id: r.idNumberMasked, school: neutraliseCell(r.orgUnitName), stage: STAGE[r.stage] ?? r.stage, subject: neutraliseCell(r.subject ?? ''), status: STATUS[r.status], pos: r.waitlistPosition ?? '', source: SOURCE[r.source], at: chinaTime(r.createdAt) });
         }
         if (page.items.length < 5_000) break;
       }
