@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { surveyKeys, surveysApi, type UnitSurveySummary } from '../../api/surveys.api';
 import { SectionSpin } from '../../components/page-states';
+import { percent, useQuestionLabel } from './survey-results.view';
 
 type Line = UnitSurveySummary['projects'][number];
 
@@ -13,7 +14,8 @@ type Line = UnitSurveySummary['projects'][number];
  * one line a project with its response rate and the mean of each rating, next to the plan being written.
  */
 export function SurveySummaryCard({ orgUnitId, year }: { orgUnitId: number; year: number }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
+  const label = useQuestionLabel();
   const q = useQuery({ queryKey: surveyKeys.unitSummary(orgUnitId, year), queryFn: () => surveysApi.unitSummary(orgUnitId, year) });
   if (q.isError) return null;
   if (!q.data) return <SectionSpin />;
@@ -22,9 +24,9 @@ export function SurveySummaryCard({ orgUnitId, year }: { orgUnitId: number; year
   const columns: TableColumnsType<Line> = [
     { title: t('surveys.summary.project'), dataIndex: 'projectTitle', render: (title: string, l) => <Link to={`/training/${l.projectId}?tab=survey`}>{title}</Link> },
     { title: t('surveys.summary.answers'), key: 'answers', align: 'right', render: (_v, l) => `${l.answers} / ${l.enrolled}` },
-    { title: t('surveys.summary.rate'), dataIndex: 'responseRate', align: 'right', render: (v: number | null) => (v === null ? '—' : `${Math.round(v * 1000) / 10}%`) },
+    { title: t('surveys.summary.rate'), dataIndex: 'responseRate', align: 'right', render: (v: number | null) => percent(v) },
     ...ratings.map((r) => ({
-      title: i18n.language === 'en' ? r.en : r.zh, key: r.key, align: 'right' as const,
+      title: label(r), key: r.key, align: 'right' as const,
       render: (_v: unknown, l: Line) => l.means.find((m) => m.key === r.key)?.mean ?? '—',
     })),
   ];
