@@ -1,19 +1,17 @@
-import { DownloadOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { App, Breadcrumb, Button, Card, Checkbox, Empty, Flex, Select, Space, Table, Typography } from 'antd';
+import { Breadcrumb, Card, Checkbox, Empty, Flex, Select, Space, Table, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { saveFile } from '../../api/client';
 import { creditReportsApi, type RollupQuery, type TeacherStatusQuery } from '../../api/credit-reports.api';
 import { orgUnitsApi } from '../../api/org-units.api';
 import { queryKeys } from '../../api/query-keys';
 import { PROGRESS_STATUSES, type ProgressStatus, type RollupCounts, type RollupRow, type TeacherStatusRow } from '../../api/types';
 import { useCurrentUser } from '../../auth/session';
 import { ProgressStatusTag } from '../../components/credit-labels';
+import { DownloadButton } from '../../components/download-button';
 import { ErrorResult, SectionSpin } from '../../components/page-states';
-import { useErrorMessage } from '../../lib/error-message';
 import { formatHours, formatRate } from '../../lib/hours';
 import { toPositiveInt, useSearchState } from '../../lib/use-search-state';
 import { CycleSelect } from '../credits/cycle-select';
@@ -29,27 +27,6 @@ const PAGE_SIZE = 20;
 const CHART_ROWS = 30;
 
 type Row = RollupRow & { isTotal?: boolean };
-
-function DownloadButton({ label, run, testId }: { label: string; run: () => Promise<void>; testId: string }) {
-  const { message } = App.useApp();
-  const errorMessage = useErrorMessage();
-  const [busy, setBusy] = useState(false);
-  return (
-    <Button
-      icon={<DownloadOutlined />}
-      loading={busy}
-      data-testid={testId}
-      onClick={() => {
-        setBusy(true);
-        run()
-          .catch((err: unknown) => message.error(errorMessage(err)))
-          .finally(() => setBusy(false));
-      }}
-    >
-      {label}
-    </Button>
-  );
-}
 
 /** Where in the tree the report stands: from the admin's own unit down to the one shown. */
 function Trail({ unitId, onPick }: { unitId: number; onPick: (id: number) => void }) {
@@ -218,16 +195,16 @@ export default function CreditReportPage() {
               style={{ minWidth: 150 }}
               data-testid="report-year"
             />
+            <DownloadButton data-testid="report-export-rollup" fileName="report.xlsx" file={() => creditReportsApi.exportRollup(rollupQuery)}>
+              {t('creditReports.exportRollup')}
+            </DownloadButton>
             <DownloadButton
-              label={t('creditReports.exportRollup')}
-              testId="report-export-rollup"
-              run={async () => saveFile(await creditReportsApi.exportRollup(rollupQuery), 'report.xlsx')}
-            />
-            <DownloadButton
-              label={t('creditReports.exportTeachers')}
-              testId="report-export-teachers"
-              run={async () => saveFile(await creditReportsApi.exportTeachers({ orgUnitId: unitId, cycleId: cycle.id }), 'teachers.xlsx')}
-            />
+              data-testid="report-export-teachers"
+              fileName="teachers.xlsx"
+              file={() => creditReportsApi.exportTeachers({ orgUnitId: unitId, cycleId: cycle.id })}
+            >
+              {t('creditReports.exportTeachers')}
+            </DownloadButton>
           </Space>
         </div>
         <Trail unitId={unitId} onPick={drill} />

@@ -4,14 +4,13 @@ import { App, Button, Empty, Flex, Space, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { saveFile } from '../../api/client';
 import { creditsApi, type EntryQuery } from '../../api/credits.api';
 import { queryKeys } from '../../api/query-keys';
 import type { CreditEntry, Cycle } from '../../api/types';
 import { useCreditWording } from '../../components/credit-labels';
+import { DownloadButton } from '../../components/download-button';
 import { ErrorResult } from '../../components/page-states';
 import { ReasonModal } from '../../components/reason-modal';
-import { useErrorMessage } from '../../lib/error-message';
 import { formatDate, formatDateTime } from '../../lib/format';
 import { formatHours } from '../../lib/hours';
 
@@ -19,28 +18,19 @@ const PAGE_SIZE = 50;
 
 function EvidenceButton({ entry }: { entry: CreditEntry }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
-  const errorMessage = useErrorMessage();
-  const [busy, setBusy] = useState(false);
-  if (entry.evidenceId === null) return entry.evidenceRef ? <Typography.Text type="secondary">{entry.evidenceRef}</Typography.Text> : <>—</>;
+  const evidenceId = entry.evidenceId;
+  if (evidenceId === null) return entry.evidenceRef ? <Typography.Text type="secondary">{entry.evidenceRef}</Typography.Text> : <>—</>;
   return (
-    <Button
+    <DownloadButton
       type="link"
       size="small"
       icon={<FileTextOutlined />}
-      loading={busy}
       className="evidence-link"
-      onClick={() => {
-        setBusy(true);
-        creditsApi
-          .downloadEvidence(entry.evidenceId!)
-          .then((file) => saveFile(file, entry.evidenceName ?? `evidence-${entry.evidenceId}`))
-          .catch((err: unknown) => message.error(errorMessage(err)))
-          .finally(() => setBusy(false));
-      }}
+      fileName={entry.evidenceName ?? `evidence-${evidenceId}`}
+      file={() => creditsApi.downloadEvidence(evidenceId)}
     >
       {entry.evidenceName ?? t('credits.evidence')}
-    </Button>
+    </DownloadButton>
   );
 }
 

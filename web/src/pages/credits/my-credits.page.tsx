@@ -17,6 +17,7 @@ import {
   useCreditWording,
   VerificationResultTag,
 } from '../../components/credit-labels';
+import { DownloadButton } from '../../components/download-button';
 import { ErrorResult, SectionSpin } from '../../components/page-states';
 import { useErrorMessage } from '../../lib/error-message';
 import { showErrorsOnFields } from '../../lib/form-errors';
@@ -258,31 +259,22 @@ function Explanation({ p, selected, onSelect }: { p: CreditProgress; selected: n
 
 function EvidenceLink({ entry }: { entry: ProgressEntry }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
-  const errorMessage = useErrorMessage();
-  const [busy, setBusy] = useState(false);
-  if (entry.evidenceId === null && !entry.evidenceRef) return null;
+  const evidenceId = entry.evidenceId;
+  if (evidenceId === null && !entry.evidenceRef) return null;
   return (
     <Space size={4} wrap className="small-text">
-      {entry.evidenceId !== null && (
-        <Button
+      {evidenceId !== null && (
+        <DownloadButton
           type="link"
           size="small"
           icon={<FileTextOutlined />}
-          loading={busy}
           className="evidence-link"
           data-testid="entry-evidence"
-          onClick={() => {
-            setBusy(true);
-            creditsApi
-              .downloadEvidence(entry.evidenceId!)
-              .then((file) => saveFile(file, entry.evidenceName ?? `evidence-${entry.evidenceId}`))
-              .catch((err: unknown) => message.error(errorMessage(err)))
-              .finally(() => setBusy(false));
-          }}
+          fileName={entry.evidenceName ?? `evidence-${evidenceId}`}
+          file={() => creditsApi.downloadEvidence(evidenceId)}
         >
           {entry.evidenceName ?? t('credits.evidence')}
-        </Button>
+        </DownloadButton>
       )}
       {entry.evidenceRef && <Typography.Text type="secondary">{t('credits.evidenceRefValue', { ref: entry.evidenceRef })}</Typography.Text>}
     </Space>
