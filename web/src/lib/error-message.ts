@@ -20,14 +20,32 @@ export function validationIssues(err: unknown): ValidationIssue[] {
 }
 
 /**
- * Codes whose server message names the particulars (a year, a limit, a cycle) that the
- * code alone does not: the server's wording, already in the UI language, says more.
+ * Codes whose server message names the particulars (a year, a limit, a cycle, the reasons, the
+ * quota, the status) that the code alone does not: the server's wording, already in the UI
+ * language, says more.
  */
 const SPECIFIC_SERVER_WORDING = new Set([
   'CYCLE_NOT_FOUND_FOR_YEAR',
   'ENTRY_ABOVE_LIMIT',
   'CYCLE_OVERLAP',
   'YEAR_LOCKED',
+  // training
+  'ENROLMENT_NOT_ELIGIBLE',
+  'QUOTA_EXHAUSTED',
+  'ALREADY_ENROLLED',
+  'CAPACITY_BELOW_ENROLLED',
+  'QUOTA_INVALID',
+  'PROJECT_STATE',
+  // plans
+  'PLAN_STATE',
+  // fees
+  'FEE_ITEM_ARCHIVED',
+  'FEE_ITEM_HAS_PAYMENTS',
+  'FEE_PAID_BELOW_ZERO',
+  'FEE_UNIT_NOT_PAYING',
+  // surveys
+  'SURVEY_NOT_OPEN',
+  'SURVEY_ALREADY_ANSWERED',
 ]);
 
 /**

@@ -1,9 +1,6 @@
 import type { FormRule } from 'antd';
-import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../../api/client';
 import type { FeeStatus } from '../../api/fees.api';
-import { useErrorMessage } from '../../lib/error-message';
 import { MAX_ITEM_FEN, parseYuan } from '../../../../src/domain/money';
 
 /**
@@ -16,14 +13,6 @@ import { MAX_ITEM_FEN, parseYuan } from '../../../../src/domain/money';
 export { fenToInput, formatFen, MAX_ITEM_FEN, MAX_TOTAL_FEN, parseYuan } from '../../../../src/domain/money';
 
 export const STATUS_COLOR: Record<FeeStatus, string> = { unpaid: 'red', partial: 'orange', paid: 'green', overpaid: 'blue' };
-
-/** Codes whose server message names the particulars (the fee, the unit, the amount paid). */
-const SERVER_WORDED = new Set(['FEE_ITEM_ARCHIVED', 'FEE_ITEM_HAS_PAYMENTS', 'FEE_PAID_BELOW_ZERO', 'FEE_UNIT_NOT_PAYING']);
-
-export function useFeeError(): (err: unknown) => string {
-  const errorMessage = useErrorMessage();
-  return useCallback((err: unknown) => (err instanceof ApiError && SERVER_WORDED.has(err.code) ? err.message : errorMessage(err)), [errorMessage]);
-}
 
 /** An antd rule for a yuan field: the same parser as the server's sheets and tests. */
 export function useMoneyRule(opts: { allowNegative?: boolean; maxFen?: number; nonZero?: boolean } = {}): FormRule {

@@ -8,14 +8,15 @@ import { Link } from 'react-router';
 import { saveFile } from '../../api/client';
 import { feeKeys, feesApi, type FeeKind, type OwnDueLine } from '../../api/fees.api';
 import { ErrorResult, SectionSpin } from '../../components/page-states';
+import { useErrorMessage } from '../../lib/error-message';
 import { useIsPhone } from '../../lib/use-media-query';
-import { formatFen, STATUS_COLOR, useFeeError } from './fee-labels';
+import { formatFen, STATUS_COLOR } from './fee-labels';
 
 /** 本单位应缴费用: what the admin's unit owes for the projects of the unit above it (and a school's own). */
 export default function MyUnitFeesPage() {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const errorText = useFeeError();
+  const errorText = useErrorMessage();
   const isPhone = useIsPhone();
   const [year, setYear] = useState<number | undefined>(undefined);
   const [exporting, setExporting] = useState(false);

@@ -8,8 +8,9 @@ import { useTranslation } from 'react-i18next';
 import { saveFile } from '../../api/client';
 import { FEE_KINDS, feeKeys, feesApi, type DueLine, type FeeItem, type FeeKind } from '../../api/fees.api';
 import { ErrorResult, SectionSpin } from '../../components/page-states';
+import { useErrorMessage } from '../../lib/error-message';
 import { showErrorsOnFields } from '../../lib/form-errors';
-import { fenOf, fenToInput, formatFen, MAX_TOTAL_FEN, STATUS_COLOR, useFeeError, useMoneyRule } from './fee-labels';
+import { fenOf, fenToInput, formatFen, MAX_TOTAL_FEN, STATUS_COLOR, useMoneyRule } from './fee-labels';
 
 const FeeChart = lazy(() => import('./fee-chart'));
 
@@ -22,7 +23,7 @@ function useRefresh(projectId: number) {
 export function ProjectFeesCard({ projectId }: { projectId: number }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const errorText = useFeeError();
+  const errorText = useErrorMessage();
   const refresh = useRefresh(projectId);
   const [showArchived, setShowArchived] = useState(false);
   const [picked, setPicked] = useState<number | null>(null);
@@ -172,7 +173,7 @@ interface ItemValues { name: string; kind: FeeKind; amount: string }
 function ItemModal({ projectId, item, onClose }: { projectId: number; item: FeeItem | null; onClose: () => void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const errorText = useFeeError();
+  const errorText = useErrorMessage();
   const refresh = useRefresh(projectId);
   const [form] = Form.useForm<ItemValues>();
   const moneyRule = useMoneyRule();
@@ -207,7 +208,7 @@ interface PaymentValues { correction: boolean; amount: string; paidOn: Dayjs; re
 function PaymentModal({ projectId, item, line, onClose }: { projectId: number; item: FeeItem; line: DueLine; onClose: () => void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const errorText = useFeeError();
+  const errorText = useErrorMessage();
   const refresh = useRefresh(projectId);
   const qc = useQueryClient();
   const [form] = Form.useForm<PaymentValues>();
@@ -252,7 +253,7 @@ function PaymentModal({ projectId, item, line, onClose }: { projectId: number; i
 function OverrideModal({ projectId, item, line, onClose }: { projectId: number; item: FeeItem; line: DueLine; onClose: () => void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const errorText = useFeeError();
+  const errorText = useErrorMessage();
   const refresh = useRefresh(projectId);
   const [form] = Form.useForm<{ due: string; reason: string }>();
   const moneyRule = useMoneyRule({ maxFen: MAX_TOTAL_FEN });

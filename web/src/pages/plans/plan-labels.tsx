@@ -11,16 +11,12 @@ export const STATUS_COLOR: Record<PlanStatus, string> = { draft: 'default', subm
 /** One colour per level of the tree in the calendar. */
 export const LEVEL_COLOR: Record<OrgUnitKind, string> = { province: 'red', city: 'orange', county: 'blue', township: 'green', school: 'green', institution: 'purple' };
 
-/** Codes whose server message names the particulars (the status): shown as the server words them. */
-const SERVER_WORDED = new Set(['PLAN_STATE']);
-
 /** An error of the plan pages as a sentence; for PLAN_INVALID with each line's problem. */
 export function usePlanError(): (err: unknown) => string {
   const { t } = useTranslation();
   const errorMessage = useErrorMessage();
   const problemText = useProblemText();
   return useCallback((err: unknown) => {
-    if (err instanceof ApiError && SERVER_WORDED.has(err.code) && err.message) return err.message;
     if (err instanceof ApiError && err.code === 'PLAN_INVALID') {
       const problems = (err.details?.['problems'] ?? []) as PlanItemProblem[];
       return [errorMessage(err), ...problems.map(problemText)].join(' ');

@@ -9,9 +9,6 @@ import { useErrorMessage } from '../../lib/error-message';
 import { TEXT_ANSWER_MAX } from '../../../../src/domain/survey';
 import { useQuestionLabel } from './survey-results.view';
 
-/** Codes whose server wording says more than the code (the answering window). */
-const SERVER_WORDED = new Set(['SURVEY_NOT_OPEN', 'SURVEY_ALREADY_ANSWERED']);
-
 /**
  * /me/surveys/:classId — a teacher answers the satisfaction survey of a class on their phone:
  * a star rating (1–5) per rating question, free text optional. Anonymous: the answer is stored
@@ -32,7 +29,7 @@ export default function SurveyAnswerPage() {
       void qc.invalidateQueries({ queryKey: surveyKeys.all });
     },
     onError: (err) => {
-      message.error(err instanceof ApiError && SERVER_WORDED.has(err.code) ? err.message : errorMessage(err));
+      message.error(errorMessage(err));
       if (err instanceof ApiError && err.code === 'SURVEY_ALREADY_ANSWERED') void qc.invalidateQueries({ queryKey: surveyKeys.classForm(classId) });
     },
   });

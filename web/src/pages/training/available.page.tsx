@@ -3,13 +3,14 @@ import { Alert, App, Button, Card, Empty, List, Popconfirm, Space, Tag, Typograp
 import { useTranslation } from 'react-i18next';
 import { trainingApi, trainingKeys, type AvailableProject } from '../../api/training.api';
 import { ErrorResult, SectionSpin } from '../../components/page-states';
-import { hoursText, useTrainingError } from './training-labels';
+import { useErrorMessage } from '../../lib/error-message';
+import { formatHours } from '../../lib/hours';
 
 function ProjectCard({ item }: { item: AvailableProject }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
-  const errorText = useTrainingError();
+  const errorText = useErrorMessage();
   const after = () => void queryClient.invalidateQueries({ queryKey: trainingKeys.all });
   const enrol = useMutation({
     mutationFn: (classId: number) => trainingApi.enrol(classId),
@@ -27,7 +28,7 @@ function ProjectCard({ item }: { item: AvailableProject }) {
     <Card size="small" title={<Typography.Text strong style={{ whiteSpace: 'normal' }}>{p.title}</Typography.Text>} data-testid={`available-${p.id}`}>
       <Space direction="vertical" style={{ width: '100%' }}>
         <Typography.Text type="secondary">
-          {p.orgUnitName} · {t(`training.level.${p.level}`)} · {t('training.my.hours', { hours: hoursText(p.hours) })}
+          {p.orgUnitName} · {t(`training.level.${p.level}`)} · {t('training.my.hours', { hours: formatHours(p.hours) })}
         </Typography.Text>
         <Typography.Text type="secondary">{t('training.fields.window')}：{p.registrationOpens ?? '…'} ~ {p.registrationCloses ?? '…'}</Typography.Text>
         {p.description && <Typography.Paragraph ellipsis={{ rows: 3, expandable: true }} style={{ marginBottom: 0 }}>{p.description}</Typography.Paragraph>}

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { attendanceApi, type CloseResult, type NotCompletedReason } from '../../api/attendance.api';
 import { trainingKeys, type ClassDetail } from '../../api/training.api';
-import { useTrainingError } from './training-labels';
+import { useErrorMessage } from '../../lib/error-message';
 
 /**
  * Closing a class (R-15): teachers who met the completion rule get the project's hours in the
@@ -14,7 +14,7 @@ import { useTrainingError } from './training-labels';
 export function ClassCloseCard({ cls, projectId }: { cls: ClassDetail; projectId: number }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const errorText = useTrainingError();
+  const errorText = useErrorMessage();
   const queryClient = useQueryClient();
   const [result, setResult] = useState<CloseResult | null>(null);
   const [reopening, setReopening] = useState(false);

@@ -4,7 +4,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { coursesApi, courseKeys } from '../../api/courses.api';
 import { trainingApi, trainingKeys, type ProjectDetail } from '../../api/training.api';
-import { hoursText, useTrainingError } from './training-labels';
+import { useErrorMessage } from '../../lib/error-message';
+import { formatHours } from '../../lib/hours';
 
 /**
  * Picks the catalogue courses a project teaches: the active courses of the organiser's unit, of the
@@ -13,7 +14,7 @@ import { hoursText, useTrainingError } from './training-labels';
 export function ProjectCoursesModal({ detail, open, onClose }: { detail: ProjectDetail; open: boolean; onClose: () => void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const errorText = useTrainingError();
+  const errorText = useErrorMessage();
   const queryClient = useQueryClient();
   const [search, setSearch] = useState('');
   const [picked, setPicked] = useState<number[]>(() => detail.courses.map((c) => c.id));
@@ -48,7 +49,7 @@ export function ProjectCoursesModal({ detail, open, onClose }: { detail: Project
           label: (
             <Space size={4}>
               {c.title}
-              <Typography.Text type="secondary">{hoursText(c.hours)}</Typography.Text>
+              <Typography.Text type="secondary">{formatHours(c.hours)}</Typography.Text>
               {c.unit && <Tag>{c.unit}</Tag>}
               {c.inherited && <Tag color="blue">{t('training.courses.inherited')}</Tag>}
             </Space>

@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { saveFile } from '../../api/client';
 import { trainingApi, trainingKeys, type UnitStats } from '../../api/training.api';
 import { ErrorResult, SectionSpin } from '../../components/page-states';
-import { useTrainingError } from './training-labels';
+import { useErrorMessage } from '../../lib/error-message';
 
 const BarChart = lazy(() => import('../../components/bar-chart'));
 
@@ -20,7 +20,7 @@ const pctText = (v: number | null) => (v === null ? '—' : `${v}%`);
 export function ProjectStatsCard({ projectId }: { projectId: number }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const errorText = useTrainingError();
+  const errorText = useErrorMessage();
   const [view, setView] = useState<'places' | 'rates'>('places');
   const q = useQuery({ queryKey: [...trainingKeys.project(projectId), 'stats'], queryFn: () => trainingApi.stats(projectId) });
   const exportSheet = useMutation({ mutationFn: () => trainingApi.exportStats(projectId), onSuccess: (f) => saveFile(f, `training-stats-${projectId}.xlsx`), onError: (err) => message.error(errorText(err)) });

@@ -11,6 +11,8 @@ import { trainingApi, trainingKeys, type ClassDetail, type Enrolment, type Enrol
 import { useCurrentUser } from '../../auth/session';
 import { OrgUnitPicker } from '../../components/org-unit-picker';
 import { ErrorResult, SectionSpin } from '../../components/page-states';
+import { useErrorMessage } from '../../lib/error-message';
+import { formatHours } from '../../lib/hours';
 import { formatDateTime } from '../../lib/format';
 import { showErrorsOnFields } from '../../lib/form-errors';
 import { TeacherMultiPicker, type PickedTeacher } from '../credits/teacher-multi-picker';
@@ -21,7 +23,7 @@ import { SurveyResultsCard } from '../surveys/survey-results.card';
 import { ProjectStatsCard } from './project-stats.card';
 import { ProjectFeesCard } from '../fees/project-fees.card';
 import { isAdminRole } from '../../auth/roles';
-import { hoursText, useCreditCategories, useTrainingError } from './training-labels';
+import { useCreditCategories } from './training-labels';
 import { usePoolLabels } from '../trainers/use-pool-labels';
 
 function useRefresh(projectId: number) {
@@ -32,7 +34,7 @@ function useRefresh(projectId: number) {
 function EditProjectModal({ detail, open, onClose }: { detail: ProjectDetail; open: boolean; onClose: () => void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const errorText = useTrainingError();
+  const errorText = useErrorMessage();
   const refresh = useRefresh(detail.project.id);
   const [form] = Form.useForm<ProjectFormValues>();
   const save = useMutation({
@@ -52,7 +54,7 @@ function EditProjectModal({ detail, open, onClose }: { detail: ProjectDetail; op
 function SessionsCard({ cls, canManage, projectId }: { cls: ClassDetail; canManage: boolean; projectId: number }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const errorText = useTrainingError();
+  const errorText = useErrorMessage();
   const refresh = useRefresh(projectId);
   const [adding, setAdding] = useState(false);
   const [form] = Form.useForm<{ time: [Dayjs, Dayjs]; checkin: [Dayjs, Dayjs]; place?: string; onlineUrl?: string }>();
@@ -92,7 +94,7 @@ function SessionsCard({ cls, canManage, projectId }: { cls: ClassDetail; canMana
 function TrainersCard({ cls, canManage, projectId, orgUnitId }: { cls: ClassDetail; canManage: boolean; projectId: number; orgUnitId: number }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const errorText = useTrainingError();
+  const errorText = useErrorMessage();
   const refresh = useRefresh(projectId);
   const [picked, setPicked] = useState<number[] | null>(null);
   const candidates = useQuery({ queryKey: ['training', 'trainers', projectId], queryFn: () => trainingApi.trainerCandidates(projectId), enabled: canManage && picked !== null });
@@ -120,7 +122,7 @@ function TrainersCard({ cls, canManage, projectId, orgUnitId }: { cls: ClassDeta
 function QuotasCard({ cls, canManage, projectId }: { cls: ClassDetail; canManage: boolean; projectId: number }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const errorText = useTrainingError();
+  const errorText = useErrorMessage();
   const refresh = useRefresh(projectId);
   const [rows, setRows] = useState<Array<{ orgUnitId?: number; quota: number }> | null>(null);
   const save = useMutation({
@@ -160,7 +162,7 @@ function EnrolmentsCard({ cls, detail }: { cls: ClassDetail; detail: ProjectDeta
   const { t } = useTranslation();
   const { message } = App.useApp();
   const user = useCurrentUser();
-  const errorText = useTrainingError();
+  const errorText = useErrorMessage();
   const refresh = useRefresh(detail.project.id);
   const queryClient = useQueryClient();
   const [status, setStatus] = useState<EnrolmentStatus | undefined>();
@@ -238,7 +240,7 @@ function EnrolmentsCard({ cls, detail }: { cls: ClassDetail; detail: ProjectDeta
 function ClassPanel({ cls, detail }: { cls: ClassDetail; detail: ProjectDetail }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const errorText = useTrainingError();
+  const errorText = useErrorMessage();
   const refresh = useRefresh(detail.project.id);
   const [capacity, setCapacity] = useState<number | null>(null);
   const save = useMutation({
@@ -268,7 +270,7 @@ export default function ProjectPage() {
   const { t } = useTranslation();
   const { message, modal } = App.useApp();
   const id = Number(useParams().id);
-  const errorText = useTrainingError();
+  const errorText = useErrorMessage();
   const refresh = useRefresh(id);
   const [editing, setEditing] = useState(false);
   const [pickingCourses, setPickingCourses] = useState(false);
@@ -309,7 +311,7 @@ export default function ProjectPage() {
           <Descriptions.Item label={t('training.fields.orgUnit')}>{p.orgUnitName}</Descriptions.Item>
           <Descriptions.Item label={t('training.fields.level')}>{t(`training.level.${p.level}`)}</Descriptions.Item>
           <Descriptions.Item label={t('training.fields.year')}>{p.year}</Descriptions.Item>
-          <Descriptions.Item label={t('training.fields.hours')}>{hoursText(p.hours)}</Descriptions.Item>
+          <Descriptions.Item label={t('training.fields.hours')}>{formatHours(p.hours)}</Descriptions.Item>
           <Descriptions.Item label={t('training.fields.window')}>{`${p.registrationOpens ?? '…'} ~ ${p.registrationCloses ?? '…'}`}</Descriptions.Item>
           <Descriptions.Item label={t('training.fields.eligibility')}>{eligibilityText}</Descriptions.Item>
           <Descriptions.Item label={t('training.fields.completion')}>{t('training.completionText', { pct: p.completionRule.minAttendancePct })}{p.completionRule.assessmentRequired ? t('training.withAssessment') : ''}</Descriptions.Item>

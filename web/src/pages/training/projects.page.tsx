@@ -11,8 +11,10 @@ import { STAGES, type OrgUnitRef } from '../../api/types';
 import { useCurrentUser } from '../../auth/session';
 import { OrgUnitPicker } from '../../components/org-unit-picker';
 import { ErrorResult } from '../../components/page-states';
+import { useErrorMessage } from '../../lib/error-message';
+import { formatHours } from '../../lib/hours';
 import { showErrorsOnFields } from '../../lib/form-errors';
-import { hoursText, useCreditCategories, useTrainingError } from './training-labels';
+import { useCreditCategories } from './training-labels';
 
 export const PROJECT_FORM_FIELDS = ['orgUnitId', 'level', 'title', 'description', 'year', 'hours', 'creditCategories'] as const;
 export const STATUS_COLOR: Record<ProjectStatus, string> = { draft: 'default', open: 'green', closed: 'red' };
@@ -125,7 +127,7 @@ function CreateProjectModal({ open, onClose }: { open: boolean; onClose: () => v
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const { message } = App.useApp();
-  const errorText = useTrainingError();
+  const errorText = useErrorMessage();
   const [form] = Form.useForm<ProjectFormValues>();
   const create = useMutation({
     mutationFn: (v: ProjectFormValues) => trainingApi.createProject({ ...toProjectInput(v), orgUnitId: v.orgUnitId! }),
@@ -164,7 +166,7 @@ export default function ProjectsPage() {
     { title: t('training.fields.level'), dataIndex: 'level', render: (v: string) => t(`training.level.${v}`) },
     { title: t('training.fields.orgUnit'), dataIndex: 'orgUnitName' },
     { title: t('training.fields.year'), dataIndex: 'year' },
-    { title: t('training.fields.hours'), dataIndex: 'hours', render: (v: number) => hoursText(v) },
+    { title: t('training.fields.hours'), dataIndex: 'hours', render: (v: number) => formatHours(v) },
     { title: t('training.fields.window'), render: (_, p) => `${p.registrationOpens ?? '…'} ~ ${p.registrationCloses ?? '…'}` },
     { title: t('training.fields.status'), dataIndex: 'status', render: (v: ProjectStatus) => <Tag color={STATUS_COLOR[v]}>{t(`training.status.${v}`)}</Tag> },
   ];
