@@ -1,9 +1,8 @@
-import { DownloadOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { Badge, Button, Card, Col, Empty, Row, Select, Space, Tag, Typography } from 'antd';
+import { Badge, Card, Col, Empty, Row, Select, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { saveFile } from '../../api/client';
+import { DownloadButton } from '../../components/download-button';
 import { planKeys, plansApi, type CalendarItem } from '../../api/plans.api';
 import type { OrgUnitRef } from '../../api/types';
 import { isAdminRole } from '../../auth/roles';
@@ -71,7 +70,7 @@ export default function PlanCalendarPage() {
             </Space>
           )}
           {data?.plans.filter((p) => p.unitId === data.unit.id).map((p) => (
-            <Button key={p.planId} size="small" icon={<DownloadOutlined />} onClick={async () => saveFile(await plansApi.exportSheet(p.planId), `${p.unitName}${year}.xlsx`)}>{t('plans.exportSheet')}</Button>
+            <DownloadButton key={p.planId} size="small" file={() => plansApi.exportSheet(p.planId)} fileName={`${p.unitName}${year}.xlsx`}>{t('plans.exportSheet')}</DownloadButton>
           ))}
         </Space>
       </Card>

@@ -1,10 +1,10 @@
-import { DeleteOutlined, DownloadOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
+import { DeleteOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, AutoComplete, Button, Card, Empty, Input, InputNumber, Select, Space, Table, Typography, Upload } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { saveFile } from '../../api/client';
+import { DownloadButton } from '../../components/download-button';
 import { PLAN_FORMS, planKeys, plansApi, type Plan, type PlanForm, type PlanItem, type PlanItemInput, type PlanOfUnit } from '../../api/plans.api';
 import { ErrorResult, SectionSpin } from '../../components/page-states';
 import { formatDateTime } from '../../lib/format';
@@ -181,7 +181,7 @@ export default function PlanPage() {
                 {plan.canManage && plan.track === 'review' && plan.status === 'approved' && (
                   <Button onClick={() => confirmReopen(plan.id)} data-testid="plan-reopen">{t('plans.reopen')}</Button>
                 )}
-                <Button icon={<DownloadOutlined />} onClick={async () => saveFile(await plansApi.exportSheet(plan.id), `${data.unit.name}${year}.xlsx`)}>{t('plans.exportSheet')}</Button>
+                <DownloadButton file={() => plansApi.exportSheet(plan.id)} fileName={`${data.unit.name}${year}.xlsx`}>{t('plans.exportSheet')}</DownloadButton>
               </Space>
             )}
           </Space>
