@@ -105,6 +105,12 @@ const CYCLE_COLUMNS = [
   'current_version as currentVersion', 'created_at as createdAt',
 ] as const;
 
+/** The teacher's columns the rule engine reads (see toFacts). */
+const FACT_COLUMNS = [
+  'id', 'province_id', 'org_unit_id', 'org_path', 'name', 'gender', 'birth_date', 'stage', 'subject', 'teaching_start_year',
+  'head_teacher', 'new_teacher', 'backbone_level', 'subject_leader', 'master_teacher',
+] as const;
+
 const ENTRY_COLUMNS = [
   'e.id', 'e.province_id as provinceId', 'e.teacher_id as teacherId', 'e.cycle_id as cycleId', 'e.org_unit_id as orgUnitId', 'e.org_path as orgPath', 'o.name as orgUnitName',
   'e.year', 'e.hours', 'e.categories', 'e.source_type as sourceType', 'e.source_ref as sourceRef', 'e.title', 'e.occurred_on as occurredOn',
@@ -131,8 +137,9 @@ export function createCreditLedgerRepository(db: Q) {
       return db.selectFrom('credit_cycle').select(CYCLE_COLUMNS).where('province_id', '=', provinceId).orderBy('start_year', 'desc').execute();
     },
 
-    async allCycleIds(): Promise<number[]> {
-      return (await db.selectFrom('credit_cycle').select('id').orderBy('id').execute()).map((r) => r.id);
+    /** Every cycle of every province, in id order. */
+    async allCycles(): Promise<CycleRow[]> {
+      return db.selectFrom('credit_cycle').select(CYCLE_COLUMNS).orderBy('id').execute();
     },
 
     async cycle(id: number): Promise<CycleRow | undefined> {
@@ -187,19 +194,20 @@ export function createCreditLedgerRepository(db: Q) {
     /** Locks the teachers' rows (in id order, so concurrent writers never deadlock) and returns their facts. */
     async lockTeacherFacts(ids: number[]): Promise<TeacherFactsRow[]> {
       if (ids.length === 0) return [];
-      const rows = await db.selectFrom('teacher').select([
-        'id', 'province_id', 'org_unit_id', 'org_path', 'name', 'gender', 'birth_date', 'stage', 'subject', 'teaching_start_year',
-        'head_teacher', 'new_teacher', 'backbone_level', 'subject_leader', 'master_teacher',
-      ]).where('id', 'in', [...ids].sort((a, b) => a - b)).orderBy('id').forNoKeyUpdate().execute();
+      const rows = await db.selectFrom('teacher').select(FACT_COLUMNS).where('id', 'in', [...ids].sort((a, b) => a - b)).orderBy('id').forNoKeyUpdate().execute();
       return rows.map(toFacts);
     },
 
     async teacherFacts(ids: number[]): Promise<TeacherFactsRow[]> {
       if (ids.length === 0) return [];
-      const rows = await db.selectFrom('teacher').select([
-        'id', 'province_id', 'org_unit_id', 'org_path', 'name', 'gender', 'birth_date', 'stage', 'subject', 'teaching_start_year',
-        'head_teacher', 'new_teacher', 'backbone_level', 'subject_leader', 'master_teacher',
-      ]).where('id', 'in', ids).execute();
+      const rows = await db.selectFrom('teacher').select(FACT_COLUMNS).where('id', 'in', ids).execute();
+      return rows.map(toFacts);
+    },
+
+    /** The facts of a unit's teachers (with the units below), in id order, a page at a time. */
+    async teacherFactsUnder(provinceId: number, path: string, afterId: number, limit: number): Promise<TeacherFactsRow[]> {
+      const rows = await db.selectFrom('teacher').select(FACT_COLUMNS).where('province_id', '=', provinceId).where('org_path', 'like', `${escapeLike(path)}%`)
+        .where('id', '>', afterId).orderBy('id').limit(limit).execute();
       return rows.map(toFacts);
     },
 
@@ -329,6 +337,15 @@ export function createCreditLedgerRepository(db: Q) {
       })).execute();
     },
 
+    /** The stored counters of every school of a cycle, by school. */
+    async schoolSummaries(cycleId: number): Promise<Map<number, SummaryCounts>> {
+      const rows = await db.selectFrom('credit_school_summary').selectAll().where('cycle_id', '=', cycleId).execute();
+      return new Map(rows.map((r) => [r.org_unit_id, {
+        teachers: r.teachers, inScope: r.in_scope, complete: r.complete, onTrack: r.on_track, behind: r.behind, atRisk: r.at_risk,
+        rawHours: Number(r.raw_hours), countedHours: Number(r.counted_hours), entryCount: Number(r.entry_count),
+      }]));
+    },
+
     /** Teachers whose stored status was computed for an earlier year or rule version, a page at a time. */
     async staleStatusTeachers(cycleId: number, year: number, version: number, afterId: number, limit: number): Promise<number[]> {
       const rows = await db.selectFrom('credit_teacher_status').select('teacher_id').where('cycle_id', '=', cycleId)
@@ -372,7 +389,7 @@ function progressQuery(db: Q, by: 'id' | 'user', teacherRef: number, cycleId: nu
     .selectNoFrom([
       jsonObjectFrom(selectTeachers(db).where(sql<boolean>`t.id = (SELECT id FROM me)`)).as('teacher'),
       jsonArrayFrom(entryQuery(db).where(sql<boolean>`e.teacher_id = (SELECT id FROM me)`).where('e.cycle_id', '=', cycleId).orderBy('e.occurred_on').orderBy('e.id')).as('entries'),
-      jsonArrayFrom(selectTeacherResults(db, SLOT_TEACHER, cycleId).clearWhere().where(sql<boolean>`i.teacher_id = (SELECT id FROM me)`).where('v.cycle_id', '=', cycleId)).as('verifications'),
+      jsonArrayFrom(selectTeacherResults(db).where(sql<boolean>`i.teacher_id = (SELECT id FROM me)`).where('v.cycle_id', '=', cycleId)).as('verifications'),
       jsonArrayFrom(selectReviews(db).where(sql<boolean>`r.teacher_id = (SELECT id FROM me)`).where('r.cycle_id', '=', cycleId).orderBy('r.id', 'desc').limit(50)).as('reviews'),
     ]);
 }

@@ -46,6 +46,18 @@ function selectVerifications(db: Q) {
     ]);
 }
 
+export interface ReversalRequestRow {
+  id: number;
+  entryId: number;
+  orgPath: string;
+  reason: string;
+  status: string;
+}
+
+function selectReversalRequest(db: Q, id: number) {
+  return db.selectFrom('credit_reversal_request').select(['id', 'entry_id as entryId', 'org_path as orgPath', 'reason', 'status']).where('id', '=', id);
+}
+
 /** Annual verification (年度验证, R-16) of a school's year, and its per-teacher results. */
 export function createCreditVerificationRepository(db: Q) {
   return {
@@ -143,12 +155,12 @@ export function createCreditVerificationRepository(db: Q) {
       return row?.id;
     },
 
-    async lockReversalRequest(id: number): Promise<{ id: number; entryId: number; orgPath: string; reason: string; status: string } | undefined> {
-      return db.selectFrom('credit_reversal_request').select(['id', 'entry_id as entryId', 'org_path as orgPath', 'reason', 'status']).where('id', '=', id).forUpdate().executeTakeFirst();
+    async lockReversalRequest(id: number): Promise<ReversalRequestRow | undefined> {
+      return selectReversalRequest(db, id).forUpdate().executeTakeFirst();
     },
 
-    async findReversalRequest(id: number): Promise<{ id: number; entryId: number; orgPath: string; reason: string; status: string } | undefined> {
-      return db.selectFrom('credit_reversal_request').select(['id', 'entry_id as entryId', 'org_path as orgPath', 'reason', 'status']).where('id', '=', id).executeTakeFirst();
+    async findReversalRequest(id: number): Promise<ReversalRequestRow | undefined> {
+      return selectReversalRequest(db, id).executeTakeFirst();
     },
 
     async decideReversalRequest(id: number, status: 'approved' | 'rejected', by: number, note: string | null): Promise<void> {
@@ -175,11 +187,10 @@ export interface TeacherYearResult {
   exceptionReason: string | null;
 }
 
-/** A teacher's verification result of each year of a cycle. */
-export function selectTeacherResults(db: Q, teacherId: number, cycleId: number) {
+/** Verification results by year (`i` the item, `v` its verification): the caller names the teacher and the cycle. */
+export function selectTeacherResults(db: Q) {
   return db.selectFrom('credit_verification_item as i').innerJoin('credit_verification as v', 'v.id', 'i.verification_id')
-    .select(['v.year', 'v.status', 'i.result', 'i.exception_reason as exceptionReason'])
-    .where('i.teacher_id', '=', teacherId).where('v.cycle_id', '=', cycleId).orderBy('v.year');
+    .select(['v.year', 'v.status', 'i.result', 'i.exception_reason as exceptionReason']).orderBy('v.year');
 }
 
 /** The school's exception overrides what the rules computed; outside the scope stays outside. */

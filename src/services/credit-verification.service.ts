@@ -36,10 +36,10 @@ export function createCreditVerificationService(deps: ServiceDeps, ledgerService
     const rules = await rulesOf(trx, cycle);
     const items: Array<{ teacherId: number; computed: 'passed' | 'failed' | 'not_in_scope'; failures: unknown[]; yearHours: number }> = [];
     for (let after = 0; ;) {
-      const ids = await r.teacherIdsUnder(v.provinceId, v.orgPath, after, 2_000);
-      if (ids.length === 0) break;
-      after = ids[ids.length - 1]!;
-      const [facts, entries] = await Promise.all([r.teacherFacts(ids), r.engineEntries(cycle.id, ids)]);
+      const facts = await r.teacherFactsUnder(v.provinceId, v.orgPath, after, 2_000);
+      if (facts.length === 0) break;
+      after = facts[facts.length - 1]!.id;
+      const entries = await r.engineEntries(cycle.id, facts.map((t) => t.id));
       for (const t of facts) {
         const res = verifyYear(rules, cycle, t, entries.get(t.id) ?? [], v.year);
         items.push({ teacherId: t.id, computed: res.computed, failures: res.failures, yearHours: res.yearHours });

@@ -39,7 +39,7 @@ export async function refreshCycle(db: Kysely<DB>, env: Pick<Env, 'PEIXUN_TODAY'
 /** Every cycle of every province brought up to date; returns the rows rewritten. */
 export async function refreshAllCycles(db: Kysely<DB>, env: Pick<Env, 'PEIXUN_TODAY'>): Promise<number> {
   let n = 0;
-  for (const id of await createCreditLedgerRepository(db).allCycleIds()) n += (await refreshCycle(db, env, id)).updated;
+  for (const c of await createCreditLedgerRepository(db).allCycles()) n += (await refreshCycle(db, env, c.id)).updated;
   return n;
 }
 
@@ -52,8 +52,7 @@ export async function queueStaleRefreshes(db: Kysely<DB>, env: Pick<Env, 'PEIXUN
   const jobs = createJobRepository(db);
   const year = currentYear(env);
   let queued = 0;
-  for (const id of await repo.allCycleIds()) {
-    const c = (await repo.cycle(id))!;
+  for (const c of await repo.allCycles()) {
     const stale = (await repo.staleStatusTeachers(c.id, year, c.currentVersion, 0, 1)).length > 0 || (await repo.teachersWithoutStatus(c.provinceId, c.id, 0, 1)).length > 0;
     if (!stale || (await jobs.activeFor(REFRESH_JOB, { cycleId: c.id }))) continue;
     await jobs.enqueue({ kind: REFRESH_JOB, provinceId: c.provinceId, orgPath: c.orgPath, params: { cycleId: c.id }, createdBy: null });
@@ -87,10 +86,10 @@ export async function previewRules(db: Kysely<DB>, env: Pick<Env, 'PEIXUN_TODAY'
   let changed = 0;
   for (let after = 0; ;) {
     signal?.throwIfAborted();
-    const ids = await repo.teacherIdsUnder(cycle.provinceId, cycle.orgPath, after, CHUNK);
-    if (ids.length === 0) break;
-    after = ids[ids.length - 1]!;
-    const [facts, entries] = await Promise.all([repo.teacherFacts(ids), repo.engineEntries(cycle.id, ids)]);
+    const facts = await repo.teacherFactsUnder(cycle.provinceId, cycle.orgPath, after, CHUNK);
+    if (facts.length === 0) break;
+    after = facts[facts.length - 1]!.id;
+    const entries = await repo.engineEntries(cycle.id, facts.map((t) => t.id));
     for (const t of facts) {
       const list = entries.get(t.id) ?? [];
       const a = evaluateProgress(current, cycle, t, list, year);
@@ -103,7 +102,7 @@ export async function previewRules(db: Kysely<DB>, env: Pick<Env, 'PEIXUN_TODAY'
         if (changes.length < sample) changes.push({ teacherId: t.id, name: t.name, orgUnitId: t.orgUnitId, from: a.status, to: b.status, countedFrom: a.counted, countedTo: b.counted });
       }
     }
-    await onProgress(teachers, teachers + (ids.length === CHUNK ? CHUNK : 0));
+    await onProgress(teachers, teachers + (facts.length === CHUNK ? CHUNK : 0));
   }
   return {
     teachers, changed,
@@ -133,49 +132,41 @@ export async function checkLedger(db: Kysely<DB>, env: Pick<Env, 'PEIXUN_TODAY'>
   const year = currentYear(env);
   const repo = createCreditLedgerRepository(db);
   const report: CheckReport = { cycles: 0, teachers: 0, entries: 0, statusDifferences: [], missingStatus: 0, staleStatus: 0, schoolDifferences: [], ok: true };
-  const provinces = await db.selectFrom('credit_cycle').select('province_id').distinct().execute();
-  for (const { province_id: provinceId } of provinces) {
-    for (const cycle of await repo.cycles(provinceId)) {
-      report.cycles++;
-      const schools = new Map<number, SummaryCounts>();
-      for (let after = 0; ;) {
-        const ids = await repo.teacherIdsUnder(provinceId, '/', after, CHUNK);
-        if (ids.length === 0) break;
-        after = ids[ids.length - 1]!;
-        const [facts, entries, stored] = await Promise.all([repo.teacherFacts(ids), repo.engineEntries(cycle.id, ids), repo.statuses(cycle.id, ids)]);
-        for (const t of facts) {
-          report.teachers++;
-          const list = entries.get(t.id) ?? [];
-          report.entries += list.length;
-          const s = stored.get(t.id);
-          if (!s) { report.missingStatus++; continue; }
-          const stale = s.ruleVersion !== cycle.currentVersion || s.asOfYear !== year;
-          if (stale) report.staleStatus++;
-          const rules = await rulesOf(db, cycle, s.ruleVersion);
-          const again = statusRowOf(cycle, s.ruleVersion, t, evaluateProgress(rules, cycle, t, list, s.asOfYear), list.length);
-          for (const f of ['orgUnitId', 'orgPath', 'inScope', 'status', 'rawHours', 'countedHours', 'entryCount', 'minimaUnmet', 'yearHours'] as const) {
-            if (JSON.stringify(s[f]) !== JSON.stringify(again[f])) report.statusDifferences.push({ cycleId: cycle.id, teacherId: t.id, field: f, stored: s[f], recomputed: again[f] });
-          }
-          schools.set(again.orgUnitId, addCounts(schools.get(again.orgUnitId) ?? ZERO_COUNTS, countsOf(again)));
+  for (const cycle of await repo.allCycles()) {
+    report.cycles++;
+    const schools = new Map<number, SummaryCounts>();
+    for (let after = 0; ;) {
+      const facts = await repo.teacherFactsUnder(cycle.provinceId, '/', after, CHUNK);
+      if (facts.length === 0) break;
+      after = facts[facts.length - 1]!.id;
+      const ids = facts.map((t) => t.id);
+      const [entries, stored] = await Promise.all([repo.engineEntries(cycle.id, ids), repo.statuses(cycle.id, ids)]);
+      for (const t of facts) {
+        report.teachers++;
+        const list = entries.get(t.id) ?? [];
+        report.entries += list.length;
+        const s = stored.get(t.id);
+        if (!s) { report.missingStatus++; continue; }
+        const stale = s.ruleVersion !== cycle.currentVersion || s.asOfYear !== year;
+        if (stale) report.staleStatus++;
+        const rules = await rulesOf(db, cycle, s.ruleVersion);
+        const again = statusRowOf(cycle, s.ruleVersion, t, evaluateProgress(rules, cycle, t, list, s.asOfYear), list.length);
+        for (const f of ['orgUnitId', 'orgPath', 'inScope', 'status', 'rawHours', 'countedHours', 'entryCount', 'minimaUnmet', 'yearHours'] as const) {
+          if (JSON.stringify(s[f]) !== JSON.stringify(again[f])) report.statusDifferences.push({ cycleId: cycle.id, teacherId: t.id, field: f, stored: s[f], recomputed: again[f] });
         }
-        onProgress(`cycle ${cycle.name}: ${report.teachers} teachers checked`);
+        schools.set(again.orgUnitId, addCounts(schools.get(again.orgUnitId) ?? ZERO_COUNTS, countsOf(again)));
       }
-      const storedSchools = await db.selectFrom('credit_school_summary').selectAll().where('cycle_id', '=', cycle.id).execute();
-      const seen = new Set<number>();
-      for (const row of storedSchools) {
-        seen.add(row.org_unit_id);
-        const want = schools.get(row.org_unit_id) ?? ZERO_COUNTS;
-        const have: SummaryCounts = {
-          teachers: row.teachers, inScope: row.in_scope, complete: row.complete, onTrack: row.on_track, behind: row.behind, atRisk: row.at_risk,
-          rawHours: Number(row.raw_hours), countedHours: Number(row.counted_hours), entryCount: Number(row.entry_count),
-        };
-        for (const f of Object.keys(want) as Array<keyof SummaryCounts>) {
-          if (have[f] !== want[f]) report.schoolDifferences.push({ cycleId: cycle.id, orgUnitId: row.org_unit_id, field: f, stored: have[f], recomputed: want[f] });
-        }
+      onProgress(`cycle ${cycle.name}: ${report.teachers} teachers checked`);
+    }
+    const storedSchools = await repo.schoolSummaries(cycle.id);
+    for (const [orgUnitId, have] of storedSchools) {
+      const want = schools.get(orgUnitId) ?? ZERO_COUNTS;
+      for (const f of Object.keys(want) as Array<keyof SummaryCounts>) {
+        if (have[f] !== want[f]) report.schoolDifferences.push({ cycleId: cycle.id, orgUnitId, field: f, stored: have[f], recomputed: want[f] });
       }
-      for (const [orgUnitId, want] of schools) {
-        if (!seen.has(orgUnitId) && want.teachers > 0) report.schoolDifferences.push({ cycleId: cycle.id, orgUnitId, field: 'teachers', stored: 0, recomputed: want.teachers });
-      }
+    }
+    for (const [orgUnitId, want] of schools) {
+      if (!storedSchools.has(orgUnitId) && want.teachers > 0) report.schoolDifferences.push({ cycleId: cycle.id, orgUnitId, field: 'teachers', stored: 0, recomputed: want.teachers });
     }
   }
   report.ok = report.statusDifferences.length === 0 && report.schoolDifferences.length === 0 && report.missingStatus === 0;
