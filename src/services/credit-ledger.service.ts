@@ -99,7 +99,6 @@ export function createCreditLedgerService(deps: ServiceDeps) {
     return cycle;
   }
 
-  /** A teacher the actor may read the ledger of: themselves, or one of their subtree for an admin. */
   /**
    * A teacher the actor may read the ledger of: themselves, or one of their subtree for an admin.
    * `load` fetches the teacher (and whatever else the caller needs in the same round trip).
@@ -129,10 +128,6 @@ export function createCreditLedgerService(deps: ServiceDeps) {
     return c;
   }
 
-  /**
-   * Checks a batch against the rules and the actor's scope, then writes it in one transaction:
-   * all entries or none. Replays (same key, same content) return the stored entry.
-   */
   type PreparedBatch = { ids: number[]; rows: Array<NewEntry & { index: number }>; cycles: Map<number, { cycle: CycleRow; rules: CycleRules }>; problems: RegistrationProblem[] };
 
   /**
@@ -220,7 +215,11 @@ export function createCreditLedgerService(deps: ServiceDeps) {
       const fresh = new Set(entries.filter((e) => !e.replayed).map((e) => e.index));
       for (const { cycle } of cycles.values()) {
         const touched = [...new Set(rows.filter((r) => r.cycleId === cycle.id && fresh.has(r.index)).map((r) => r.teacherId))];
-        for (let i = 0; i < touched.length; i += 2_000) await syncTeachers(trx, cycle, touched.slice(i, i + 2_000), year);
+        for (let i = 0; i < touched.length; i += 2_000) {
+          // the teachers' rows were locked above: their facts serve the summaries as they are
+          const chunk = new Set(touched.slice(i, i + 2_000));
+          await syncTeachers(trx, cycle, [...chunk], year, { lockedFacts: locked.filter((t) => chunk.has(t.id)) });
+        }
       }
     }
     entries.sort((a, b) => a.index - b.index);
@@ -269,7 +268,7 @@ export function createCreditLedgerService(deps: ServiceDeps) {
     const id = ids.get(`reversal:${entry.id}`);
     if (id === undefined) throw new AppError('ENTRY_ALREADY_REVERSED');
     const cycle = (await repo.cycle(entry.cycleId))!;
-    await syncTeachers(trx, cycle, [entry.teacherId], currentYear(env));
+    await syncTeachers(trx, cycle, [entry.teacherId], currentYear(env), { lockedFacts: [t] });
     return id;
   }
 

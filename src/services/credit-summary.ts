@@ -61,15 +61,16 @@ export function statusRowOf(cycle: CycleRow, version: number, t: TeacherFactsRow
 /**
  * Recomputes the status of the given teachers in one cycle and moves their schools' counters by
  * the difference. Call inside the writing transaction; the teachers' rows are locked first (in id
- * order) so two writers for the same teacher take turns.
+ * order) so two writers for the same teacher take turns. A caller that has locked them already in
+ * this transaction passes their rows as `lockedFacts` (the same teachers, in id order).
  */
-export async function syncTeachers(trx: Kysely<DB>, cycle: CycleRow, teacherIds: number[], asOfYear: number, opts: { rules?: CycleRules; version?: number } = {}): Promise<StatusRow[]> {
+export async function syncTeachers(trx: Kysely<DB>, cycle: CycleRow, teacherIds: number[], asOfYear: number, opts: { rules?: CycleRules; version?: number; lockedFacts?: TeacherFactsRow[] } = {}): Promise<StatusRow[]> {
   if (teacherIds.length === 0) return [];
   const repo = createCreditLedgerRepository(trx);
   const version = opts.version ?? cycle.currentVersion;
   const rules = opts.rules ?? (await rulesOf(trx, cycle, version));
   const ids = [...new Set(teacherIds)];
-  const facts = await repo.lockTeacherFacts(ids);
+  const facts = opts.lockedFacts ?? (await repo.lockTeacherFacts(ids));
   const [entries, before] = await Promise.all([repo.engineEntries(cycle.id, ids), repo.statuses(cycle.id, ids)]);
   const after: StatusRow[] = [];
   const deltas = new Map<number, { orgUnitId: number; orgPath: string; provinceId: number; d: SummaryCounts }>();
