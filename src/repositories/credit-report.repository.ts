@@ -1,24 +1,17 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { ProgressStatus } from '../domain/credit-progress.js';
+import type { SummaryCounts } from './credit-ledger.repository.js';
 import { escapeLike } from './org-unit.repository.js';
 
 type Q = Kysely<DB>;
 
-export interface RollupRow {
+/** A unit's row: its schools' counters added up, with the verification figures of the year. */
+export interface RollupRow extends SummaryCounts {
   orgUnitId: number;
   name: string;
   kind: string;
   path: string;
-  teachers: number;
-  inScope: number;
-  complete: number;
-  onTrack: number;
-  behind: number;
-  atRisk: number;
-  rawHours: number;
-  countedHours: number;
-  entryCount: number;
   /** of the year asked for: teachers in submitted or signed-off verifications, and how many were verified */
   verificationTeachers: number;
   verified: number;
