@@ -143,6 +143,13 @@ export function createCertificateService(deps: ServiceDeps, ledgerService: Credi
     return c;
   }
 
+  /** The year a record sheet is for (one of the cycle's), null for a cycle certificate. */
+  function yearOf(input: { kind: 'cycle' | 'year'; year: number | null }, cycle: CycleRow): number | null {
+    if (input.kind === 'cycle') return null;
+    if (input.year === null || input.year < cycle.startYear || input.year > cycle.endYear) throw new AppError('CYCLE_NOT_FOUND_FOR_YEAR', { params: { year: input.year ?? '' } });
+    return input.year;
+  }
+
   /** The certificate, for its teacher or an administrator of the subtree. */
   async function readable(ctx: RequestContext, id: number, action: string): Promise<CertificateRow> {
     const actor = requireActor(ctx);
@@ -219,8 +226,7 @@ export function createCertificateService(deps: ServiceDeps, ledgerService: Credi
       if (!t) throw new AppError('NOT_FOUND');
       const actor = await requireAdminAction(db, ctx, 'credit.issue_certificate', 'credit.certify', { path: t.orgPath, type: 'teacher', id: t.id, label: t.name });
       const cycle = await loadCycle(t.provinceId, input.cycleId);
-      const year = input.kind === 'year' ? input.year : null;
-      if (input.kind === 'year' && (year === null || year < cycle.startYear || year > cycle.endYear)) throw new AppError('CYCLE_NOT_FOUND_FOR_YEAR', { params: { year: year ?? '' } });
+      const year = yearOf(input, cycle);
       const id = await auditedWrite(db, ctx, { action: 'credit.issue_certificate', targetType: 'teacher', targetId: t.id, targetPath: t.orgPath, targetLabel: t.name, details: { cycleId: cycle.id, kind: input.kind, year } }, async (trx, meta) => {
         const r = await issueIn(trx, t, cycle, input.kind, year, actor.userId, false);
         meta.details = { ...meta.details, certificateId: r.id };
@@ -273,8 +279,7 @@ export function createCertificateService(deps: ServiceDeps, ledgerService: Credi
       const unit = await requireAdminAtUnit(db, ctx, input.orgUnitId, 'credit.bulk_certificates', 'credit.certify');
       const actor = requireActor(ctx);
       const cycle = await loadCycle(unit.provinceId, input.cycleId);
-      const year = input.kind === 'year' ? input.year : null;
-      if (input.kind === 'year' && (year === null || year < cycle.startYear || year > cycle.endYear)) throw new AppError('CYCLE_NOT_FOUND_FOR_YEAR', { params: { year: year ?? '' } });
+      const year = yearOf(input, cycle);
       const jobId = await auditedWrite(db, ctx, { action: 'credit.bulk_certificates', targetType: 'org_unit', targetId: unit.id, targetPath: unit.path, targetLabel: unit.name, details: { cycleId: cycle.id, kind: input.kind, year } }, async (trx) =>
         createJobRepository(trx).enqueue({ kind: BULK_CERTIFICATE_JOB, provinceId: unit.provinceId, orgPath: unit.path, params: { orgUnitId: unit.id, cycleId: cycle.id, kind: input.kind, year, baseUrl, createdBy: actor.userId }, createdBy: actor.userId }));
       kickJobs();
