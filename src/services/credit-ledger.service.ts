@@ -16,6 +16,7 @@ import { createTeacherRepository, type TeacherRow } from '../repositories/teache
 import { auditedWrite, auditRefusal } from './audit.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
 import { rulesOf, syncTeachers } from './credit-summary.js';
+import { retryConcurrent } from './pg-errors.js';
 import { requireAdminAction, requireAdminAtUnit, requireRegistryRole } from './registry-access.js';
 
 /** One registration of hours for one teacher, as a form or a sheet row gives it. */
@@ -65,18 +66,6 @@ export function teacherFacts(t: TeacherRow): TeacherFacts {
   return { gender: t.gender, birthDate: t.birthDate, stage: t.stage, subject: t.subject, teachingStartYear: t.teachingStartYear, flags: flagsOf(t) };
 }
 
-/** Deadlocks and serialization failures between concurrent writers are retried a few times. */
-async function withRetry<T>(fn: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (e) {
-      const code = (e as { code?: string }).code;
-      if (attempt >= 4 || (code !== '40P01' && code !== '40001')) throw e;
-      await new Promise((r) => setTimeout(r, 10 * attempt + Math.random() * 20));
-    }
-  }
-}
 
 /**
  * The credit ledger (R-15, R-16, R-52): registrations with evidence, reversals, and each teacher's
@@ -247,7 +236,7 @@ export function createCreditLedgerService(deps: ServiceDeps) {
       const err = new AppError('ENTRY_INVALID', { details: { problems: prepared.problems.slice(0, 1_000), problemCount: prepared.problems.length } });
       return auditRefusal(db, ctx, { action: audit.action, targetType: 'teacher', targetPath: first?.orgPath ?? actor.orgPath, details: { rows: batch.length, problems: prepared.problems.length } }, err);
     }
-    return withRetry(() => auditedWrite(db, ctx, { action: audit.action, targetType: ids.length === 1 ? 'teacher' : 'org_unit', targetId: ids.length === 1 ? ids[0]! : first?.orgUnitId ?? null, targetPath: first?.orgPath ?? null, targetLabel: ids.length === 1 ? first?.name ?? null : null, details: { rows: batch.length, ...audit.details } }, async (trx, meta) => {
+    return retryConcurrent(() => auditedWrite(db, ctx, { action: audit.action, targetType: ids.length === 1 ? 'teacher' : 'org_unit', targetId: ids.length === 1 ? ids[0]! : first?.orgUnitId ?? null, targetPath: first?.orgPath ?? null, targetLabel: ids.length === 1 ? first?.name ?? null : null, details: { rows: batch.length, ...audit.details } }, async (trx, meta) => {
       const r = await write(trx, actor.provinceId, prepared);
       meta.details = { ...meta.details, created: r.created, replayed: r.replayed, entryIds: r.entries.length <= 20 ? r.entries.map((e) => e.id) : undefined };
       return r;
@@ -314,7 +303,7 @@ export function createCreditLedgerService(deps: ServiceDeps) {
       const actor = await requireAdminAction(db, ctx, 'credit.reverse', 'credit.register', { path: entry.orgPath, type: 'credit_entry', id: entryId, label: entry.title });
       if (entry.reversesId !== null) throw new AppError('ENTRY_ALREADY_REVERSED');
       const meta = { action: 'credit.reverse', targetType: 'credit_entry', targetId: entryId, targetPath: entry.orgPath, targetLabel: entry.title, details: { reason, hours: entry.hours } };
-      return withRetry(() => auditedWrite(db, ctx, meta, async (trx, m) => {
+      return retryConcurrent(() => auditedWrite(db, ctx, meta, async (trx, m) => {
         const { reversalId, requestId, locked } = await reverseOrRequest(trx, entry, reason, actor.userId);
         if (locked && requestId === null) throw new AppError('ENTRY_ALREADY_REVERSED');
         if (locked) m.action = 'credit.request_reversal';

@@ -15,22 +15,15 @@ import { appendAudit, auditedWrite, auditRefusal } from './audit.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
 import ExcelJS from './excel.js';
 import { neutraliseCell } from './roster-file.js';
+import { retryConcurrent } from './pg-errors.js';
 import { requireAdminAction } from './registry-access.js';
 
-/** Deadlocks and serialization failures between concurrent writers are retried a few times. */
-export async function withRetry<T>(fn: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (e) {
-      const { code, constraint } = e as { code?: string; constraint?: string };
-      // a place taken in another class of the project meanwhile: the next attempt sees it and says so
-      const tookPlace = code === '23505' && constraint === 'enrolment_one_place_per_project_idx';
-      if (attempt >= 4 || (code !== '40P01' && code !== '40001' && !tookPlace)) throw e;
-      await new Promise((r) => setTimeout(r, 10 * attempt + Math.random() * 20));
-    }
-  }
-}
+/**
+ * Concurrent writers retried (see retryConcurrent), and a place taken in another class of the
+ * project meanwhile: the next attempt sees it and says so.
+ */
+export const withRetry = <T>(fn: () => Promise<T>): Promise<T> =>
+  retryConcurrent(fn, (e) => e.code === '23505' && e.constraint === 'enrolment_one_place_per_project_idx');
 
 /** Whether a project is on the actor's line of the tree (run above their unit and published, or run inside their subtree). */
 export function projectVisibleTo(actor: Pick<Actor, 'orgPath' | 'role'>, p: Pick<ProjectRow, 'orgPath' | 'status'>): boolean {

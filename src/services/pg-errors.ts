@@ -12,3 +12,19 @@ export function translatePgError(e: unknown, uniqueByConstraint: Record<string, 
   }
   return e;
 }
+
+/**
+ * Runs a write again when it lost to a concurrent one: deadlocks and serialization failures, and
+ * whatever else `alsoRetry` says a fresh attempt would see differently; four attempts at most.
+ */
+export async function retryConcurrent<T>(fn: () => Promise<T>, alsoRetry: (e: { code?: string; constraint?: string }) => boolean = () => false): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      const err = e as { code?: string; constraint?: string };
+      if (attempt >= 4 || (err.code !== '40P01' && err.code !== '40001' && !alsoRetry(err))) throw e;
+      await new Promise((r) => setTimeout(r, 10 * attempt + Math.random() * 20));
+    }
+  }
+}
