@@ -3,7 +3,8 @@ import type { UserRow } from '../repositories/user.repository.js';
 import type { AuditRow } from '../repositories/audit-log.repository.js';
 import type { ApiTokenRow } from '../repositories/api-token.repository.js';
 
-const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+/** A time for a JSON answer, null kept as null. */
+export const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
 export function presentOrgUnit(u: OrgUnitRow) {
   return {

@@ -3,9 +3,9 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AttendanceLine } from '../../repositories/attendance.repository.js';
 import type { Services } from '../../services/services.js';
+import { iso } from '../presenters.js';
 import { zId, zText } from '../schemas.js';
 
-const iso = (d: Date | null) => d?.toISOString() ?? null;
 /** The address the request came to, for the QR code when PEIXUN_PUBLIC_URL is not set. */
 const originOf = (req: FastifyRequest) => `${req.protocol}://${req.host}`;
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { VerificationRow } from '../../repositories/credit-verification.repository.js';
 import type { Services } from '../../services/services.js';
+import { iso } from '../presenters.js';
 import { IdParams, zBodyId, zId, zOptionalText } from '../schemas.js';
 
 const zStatus = z.enum(['open', 'submitted', 'signed_off', 'returned']);
@@ -18,7 +19,6 @@ const ReversalRequestOut = z.object({
   decisionNote: z.string().nullable(), requestedByName: z.string().nullable(), teacherName: z.string(), orgUnitName: z.string(), title: z.string(), hours: z.number(), year: z.number(), occurredOn: z.string(),
 });
 
-const iso = (d: Date | null) => d?.toISOString() ?? null;
 const present = (v: VerificationRow): z.infer<typeof VerificationOut> => ({
   id: v.id, cycleId: v.cycleId, year: v.year, orgUnitId: v.orgUnitId, orgUnitName: v.orgUnitName, status: v.status, teachers: v.teachers, verified: v.verified,
   openedAt: v.openedAt.toISOString(), submittedAt: iso(v.submittedAt), decidedAt: iso(v.decidedAt), decidedByName: v.decidedByName, decisionNote: v.decisionNote,

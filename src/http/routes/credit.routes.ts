@@ -10,6 +10,7 @@ import type { ReviewRow } from '../../repositories/credit-review.repository.js';
 import type { JobRow } from '../../repositories/job.repository.js';
 import type { Services } from '../../services/services.js';
 import { attachment, IdParams, Paging, XLSX, zBodyId, zDayShape, zId, zOptionalText, zStage, zText } from '../schemas.js';
+import { iso } from '../presenters.js';
 import { readUploadedFile } from '../upload.js';
 
 /** Hours travel as integers in tenths of an hour (2400 = 240 学时). */
@@ -57,7 +58,6 @@ const ReviewOut = z.object({
 });
 const Line = z.object({ key: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])), entryIds: z.array(z.number()).optional(), text: z.string() });
 
-const iso = (d: Date | null) => d?.toISOString() ?? null;
 export const presentCycle = (c: CycleRow & { rules: CycleRules; current: boolean }): z.infer<typeof CycleOut> => ({
   id: c.id, name: c.name, startYear: c.startYear, endYear: c.endYear, currentVersion: c.currentVersion, current: c.current, rules: c.rules, createdAt: c.createdAt.toISOString(),
 });

@@ -6,6 +6,7 @@ import { ORG_UNIT_KINDS } from '../../domain/org-tree.js';
 import type { PlanItem, PlanRow, PlanVersionRow, PlanView } from '../../services/training-plan.service.js';
 import type { Services } from '../../services/services.js';
 import { attachment, IdParams, XLSX, zBodyId, zId, zOptionalText, zText } from '../schemas.js';
+import { iso } from '../presenters.js';
 import { readUploadedFile } from '../upload.js';
 
 const zYear = z.coerce.number().int().min(2000).max(2100);
@@ -58,7 +59,6 @@ const VersionOut = z.object({
 });
 const ProblemOut = z.object({ item: z.number(), field: z.string(), code: z.string(), value: z.string().optional() });
 
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const item = (i: PlanItem): z.infer<typeof ItemOut> => ({
   month: i.month, title: i.title, form: i.form, responsibleUnitId: i.responsibleUnitId, responsibleUnitName: i.responsibleUnitName, responsible: i.responsible,
   projectId: i.projectId, projectTitle: i.projectTitle, notes: i.notes,
