@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Builds the web UI into web/dist. With --if-stale it does nothing when the build is newer
-// than every source file, so `npm start` is fast after the first time.
+// than every source file, so `npm start` is fast after the first time. The API types
+// (web/src/api/schema.gen.ts) are regenerated first when the server's sources changed.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,6 +9,11 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'web/dist/index.html');
+
+const types = spawnSync(process.execPath, [path.join(root, 'scripts/gen-api-types.mjs'), '--if-stale'], {
+  cwd: root, stdio: 'inherit',
+});
+if (types.status !== 0) process.exit(types.status ?? 1);
 
 function newest(dir) {
   let t = 0;

@@ -6,6 +6,7 @@ import { loadEnv, type Env } from '../config/env.js';
 import { openDatabase } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
 import { generateSchemaTypes } from '../db/schema-codegen.js';
+import { buildOpenApiDocument } from '../http/openapi-document.js';
 import { AppError } from '../errors/app-error.js';
 import { ROLES, type Role } from '../domain/org-tree.js';
 import { errorMessage } from '../i18n/messages.js';
@@ -26,6 +27,7 @@ Usage / 用法: npx peixun <command> [options]
   org import-divisions --province NN      build a province's cities and counties from GB/T 2260
   seed demo                               add the demo county 吉林省 吉林市 桦甸市
   db types                                regenerate src/db/schema.ts from the migrated schema
+  openapi                                 print the API's OpenAPI document (JSON; needs no database)
   ledger check [--json]                   recompute every status and school summary from the ledger and
                                           report any difference (exit code 3 when there is one)
   ledger refresh                          bring every teacher's status up to date (new year, new rules)
@@ -128,6 +130,13 @@ export async function main(argv: string[]): Promise<number> {
         const text = await withServices(env, (_s, h) => generateSchemaTypes(h.pool));
         fs.writeFileSync(file, text);
         console.log(`Wrote ${file}`);
+        return 0;
+      }
+      case 'openapi': {
+        if (sub !== undefined) break;
+        const text = `${JSON.stringify(await buildOpenApiDocument(env), null, 2)}\n`;
+        // a large write to a pipe finishes after process.exit unless awaited
+        await new Promise<void>((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
         return 0;
       }
       case 'ledger': {
