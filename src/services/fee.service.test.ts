@@ -188,6 +188,18 @@ describe('a county project: dues per school', () => {
     expect(await codeOf(s.fees.recordPayment(county, 2_000_000_000, tree.S1.id, pay(100)))).toBe('NOT_FOUND');
   });
 
+  it('answers "not found" for a unit outside the reader\'s area, naming nothing, also where the reader sees the project', async () => {
+    for (const [who, unit] of [[county, tree.S3], [county, tree.S5], [city, tree.S6], [city, tree.S5], [school, tree.S3]] as const) {
+      const e = await s.fees.payments(who, registration, unit.id).then(() => undefined, (x: unknown) => x as AppError);
+      expect(e?.code, `${who.actor!.username} → ${unit.name}`).toBe('NOT_FOUND');
+      expect(JSON.stringify({ details: e?.details, params: e?.params })).not.toContain(unit.name);
+    }
+    const refusals = await t.db.selectFrom('audit_log').select(['target_label', 'error_code'])
+      .where('action', '=', 'fee.list_payments').where('target_id', 'in', [tree.S3.id, tree.S5.id, tree.S6.id].map(String)).execute();
+    expect(refusals.length).toBeGreaterThan(0);
+    for (const r of refusals) expect(r).toEqual({ target_label: null, error_code: 'NOT_FOUND' });
+  });
+
   it('a fee with payments is archived, never deleted; an archived fee takes no payments and leaves the dues', async () => {
     expect(await codeOf(s.fees.deleteItem(county, registration))).toBe('FEE_ITEM_HAS_PAYMENTS');
     const archived = await s.fees.setArchived(county, registration, true);

@@ -135,13 +135,15 @@ export function createFeeService(deps: ServiceDeps) {
   }
 
   /**
-   * A paying unit of the project the actor may see: missing or out of sight is "not found";
-   * one in sight that does not pay for this project is refused with FEE_UNIT_NOT_PAYING.
+   * A paying unit of the project the actor may see: missing or outside the actor's own area is
+   * "not found", also when the actor reads the project (paying units lie inside the organiser, so
+   * inside the area of anyone who reads its lines); one in the area that does not pay for this
+   * project is refused with FEE_UNIT_NOT_PAYING, which names it.
    */
   async function payingUnit(ctx: RequestContext, actor: Actor, project: ProjectRow, unitId: number, action: string, policy: 'fee.read' | 'fee.manage'): Promise<OrgUnitRow> {
     const unit = await units.findById(unitId);
     if (!unit) throw new AppError('NOT_FOUND');
-    const inSight = policy === 'fee.manage' ? can(actor, 'org.read', { path: unit.path }) : can(actor, 'fee.read', { path: unit.path }) || can(actor, 'fee.read', { path: project.orgPath });
+    const inSight = policy === 'fee.manage' ? can(actor, 'org.read', { path: unit.path }) : can(actor, 'fee.read', { path: unit.path });
     if (!inSight) return auditRefusal(db, ctx, { action, targetType: 'org_unit', targetId: unitId }, notFoundDenied());
     const paying = unit.parentId === project.orgUnitId || (unit.id === project.orgUnitId && unit.kind === 'school');
     if (!paying) {
