@@ -1915,6 +1915,7 @@ describe('satisfaction survey forms', () => {
   it('questionnaires: bad kinds, keys and sizes; answers: ratings 0 or 6, missing ratings, unknown keys, overlong texts; answering twice', async () => {
     const q = (change: Record<string, unknown> = {}) => ({ key: 'overall', kind: 'rating', zh: '总体满意度', en: 'Overall', ...change });
     const form = (questions: unknown) => ({ method: 'PUT' as const, url: `/api/training/projects/${projectId}/survey`, payload: { questions } as InjectOptions['payload'] });
+    const withRelease = (release: unknown) => ({ ...form([q()]), payload: { questions: [q()], release } as InjectOptions['payload'] });
     // the default questionnaire again, for the answers below
     const reset = await county(form([
       q({ key: 'content', zh: '内容实用性' }), q({ key: 'trainer', zh: '培训者水平' }), q({ key: 'organisation', zh: '组织与安排' }), q({ key: 'venue', zh: '场地或平台' }), q(),
@@ -1935,6 +1936,10 @@ describe('satisfaction survey forms', () => {
       ['an English label missing', form([q({ en: undefined })]), 'VALIDATION_FAILED'],
       ['an unknown field', form([q({ weight: 2 })]), 'VALIDATION_FAILED'],
       ['no such project', { ...form([q()]), url: '/api/training/projects/2000000000/survey' }, 'NOT_FOUND'],
+      ['results shown live', withRelease({ after: 'live' }), 'VALIDATION_FAILED'],
+      ['results from 2 answers', withRelease({ after: 'min_answers', minAnswers: 2 }), 'VALIDATION_FAILED'],
+      ['results from answers, no number', withRelease({ after: 'min_answers' }), 'VALIDATION_FAILED'],
+      ['results from 5.5 answers', withRelease({ after: 'min_answers', minAnswers: 5.5 }), 'VALIDATION_FAILED'],
     ]);
 
     const ok = { content: 4, trainer: 5, organisation: 4, venue: 3, overall: 5 };

@@ -367,6 +367,8 @@ export interface SurveyFormTable {
   questions: Json;
   updated_by: number | null;
   updated_at: Generated<Date>;
+  results_after: Generated<string>;
+  results_min_answers: number | null;
 }
 
 export interface SurveyResponseTable {

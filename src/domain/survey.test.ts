@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  aggregate, answerWindow, checkAnswers, checkQuestions, DEFAULT_QUESTIONS, MAX_QUESTIONS, MIN_ANSWERS_FOR_DETAIL, projectResults, type SurveyAnswers,
+  aggregate, answerWindow, answerWindowClosesAt, checkAnswers, checkQuestions, checkRelease, DEFAULT_QUESTIONS, MAX_QUESTIONS,
+  MIN_ANSWERS_FOR_DETAIL, projectResults, resultsReleased, withheldResults, type SurveyAnswers,
 } from './survey.js';
 
 const ratings = (overall: number, rest = 4): SurveyAnswers => ({ content: rest, trainer: rest, organisation: rest, venue: rest, overall });
@@ -122,9 +123,9 @@ describe('aggregate', () => {
 describe('projectResults', () => {
   it('counts every class, but figures over the project only the classes that show their detail', () => {
     const r = projectResults(DEFAULT_QUESTIONS, [
-      { id: 1, name: '一班', enrolled: 10, responses: [ratings(5), ratings(5), ratings(5)] },
-      { id: 2, name: '二班', enrolled: 10, responses: [{ ...ratings(1), suggestions: '二班唯一的意见' }] },
-      { id: 3, name: '三班', enrolled: 5, responses: [] },
+      { id: 1, name: '一班', enrolled: 10, released: true, responses: [ratings(5), ratings(5), ratings(5)] },
+      { id: 2, name: '二班', enrolled: 10, released: true, responses: [{ ...ratings(1), suggestions: '二班唯一的意见' }] },
+      { id: 3, name: '三班', enrolled: 5, released: true, responses: [] },
     ]);
     expect(r).toMatchObject({ answers: 4, enrolled: 25, responseRate: 0.16, classesHidden: 1 });
     expect(r.overall).toMatchObject({ answers: 3, enrolled: 10, detailShown: true });
@@ -132,5 +133,53 @@ describe('projectResults', () => {
     expect(r.classes.map((c) => [c.name, c.results.answers, c.results.detailShown])).toEqual([['一班', 3, true], ['二班', 1, false], ['三班', 0, false]]);
     expect(JSON.stringify(r)).not.toContain('二班唯一');
     expect(r.classes[0]).not.toHaveProperty('responses');
+  });
+});
+
+describe('when a class\'s figures show', () => {
+  const DAY = 86_400_000;
+  const open = { status: 'open' as const, closedAt: null };
+  const closedAt = new Date('2027-05-01T08:00:00Z');
+  const closed = { status: 'closed' as const, closedAt };
+  const windowClosed = { after: 'window_closed' as const, minAnswers: null };
+
+  it('by default only after the answer window closed, 30 days after the class closed, however many answered', () => {
+    expect(resultsReleased(windowClosed, open, 500, closedAt.getTime())).toBe(false);
+    expect(resultsReleased(windowClosed, closed, 500, closedAt.getTime() + 30 * DAY)).toBe(false);
+    expect(resultsReleased(windowClosed, closed, 0, closedAt.getTime() + 30 * DAY + 1)).toBe(true);
+    expect(answerWindowClosesAt(closed)).toEqual(new Date(closedAt.getTime() + 30 * DAY));
+    expect(answerWindowClosesAt(open)).toBeNull();
+  });
+
+  it('with a number of answers chosen, from that many answers on, and after the window in any case', () => {
+    const ten = { after: 'min_answers' as const, minAnswers: 10 };
+    expect(resultsReleased(ten, open, 9, 0)).toBe(false);
+    expect(resultsReleased(ten, open, 10, 0)).toBe(true);
+    expect(resultsReleased(ten, closed, 2, closedAt.getTime() + 31 * DAY)).toBe(true);
+  });
+
+  it('withheld figures give the number of answers and nothing that moves with each answer', () => {
+    const r = withheldResults(DEFAULT_QUESTIONS, 7, 20);
+    expect(r).toMatchObject({ answers: 7, enrolled: 20, responseRate: 0.35, detailShown: false });
+    expect(r.questions.every((q) => q.answered === 0 && q.mean === null && q.distribution === null)).toBe(true);
+    expect(r.texts.every((g) => g.items.length === 0)).toBe(true);
+    const p = projectResults(DEFAULT_QUESTIONS, [
+      { id: 1, enrolled: 5, released: false, responses: [ratings(1), ratings(1), ratings(1)] },
+      { id: 2, enrolled: 5, released: true, responses: [ratings(5), ratings(5), ratings(5)] },
+    ]);
+    expect(p).toMatchObject({ answers: 6, classesWithheld: 1, classesHidden: 0 });
+    expect(p.overall.questions[4]!.mean).toBe(5);
+    expect(p.classes[0]!.results).toMatchObject({ answers: 3, detailShown: false });
+  });
+
+  it('checks the organiser\'s choice: a known rule, and a whole number of 3–10,000 answers with min_answers only', () => {
+    expect(checkRelease(undefined)).toEqual({ release: { after: 'window_closed', minAnswers: null }, issues: [] });
+    expect(checkRelease({ after: 'min_answers', minAnswers: 10 }).release).toEqual({ after: 'min_answers', minAnswers: 10 });
+    const kinds = (v: unknown) => checkRelease(v).issues.map((i) => `${i.path}:${i.kind}`);
+    expect(kinds({ after: 'min_answers' })).toEqual(['release.minAnswers:required']);
+    expect(kinds({ after: 'min_answers', minAnswers: 2 })).toEqual(['release.minAnswers:out_of_range']);
+    expect(kinds({ after: 'min_answers', minAnswers: 2.5 })).toEqual(['release.minAnswers:invalid']);
+    expect(kinds({ after: 'window_closed', minAnswers: 5 })).toEqual(['release.minAnswers:invalid']);
+    expect(kinds({ after: 'live' })).toEqual(['release.after:invalid']);
   });
 });

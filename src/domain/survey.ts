@@ -8,7 +8,10 @@ import { hasForbiddenChars, normaliseText } from './text.js';
  * - answers are stored without the teacher and with the day only (see migration 0006);
  * - a class with fewer than `MIN_ANSWERS_FOR_DETAIL` answers shows its counts only: no means, no
  *   distribution, no free text (one or two answers would be recognisable);
- * - free-text answers are listed in the order of their text, never in the order they came in.
+ * - free-text answers are listed in the order of their text, never in the order they came in;
+ * - a class's figures are withheld until its answer window closes, or until the number of answers
+ *   the organiser chose came in (`resultsReleased`): figures that move with every answer, read beside
+ *   the moment a teacher answered, would tell who gave which answer.
  */
 
 export const QUESTION_KINDS = ['rating', 'text'] as const;
@@ -44,6 +47,19 @@ export const DEFAULT_QUESTIONS: readonly SurveyQuestion[] = Object.freeze([
   { key: 'overall', kind: 'rating', zh: '总体满意度', en: 'Overall satisfaction' },
   { key: 'suggestions', kind: 'text', zh: '意见和建议', en: 'Comments and suggestions' },
 ].map((q) => Object.freeze(q as SurveyQuestion)));
+
+/** When a class's figures are shown: after its answer window closed, or from a number of answers on. */
+export const RESULTS_AFTER = ['window_closed', 'min_answers'] as const;
+export type ResultsAfter = (typeof RESULTS_AFTER)[number];
+export interface ResultsRelease {
+  after: ResultsAfter;
+  /** with 'min_answers': how many answers a class needs before its figures show; null otherwise */
+  minAnswers: number | null;
+}
+/** The most private rule, and the one a project has until its organiser chooses. */
+export const DEFAULT_RELEASE: Readonly<ResultsRelease> = Object.freeze({ after: 'window_closed', minAnswers: null });
+export const RELEASE_MIN_ANSWERS_MIN = MIN_ANSWERS_FOR_DETAIL;
+export const RELEASE_MIN_ANSWERS_MAX = 10_000;
 
 /** One problem of a questionnaire or of an answer, reported as a form issue (`path` names the field). */
 export interface SurveyIssue {
@@ -144,6 +160,51 @@ export function answerWindow(c: { firstSessionStartsAt: Date | null; closedAt: D
   return 'not_yet';
 }
 
+/**
+ * Checks the organiser's choice of when figures show: 'window_closed' (no number), or 'min_answers'
+ * with a whole number from 3 to 10,000. Nothing given: the default (window closed).
+ *
+ * @example checkRelease({ after: 'min_answers', minAnswers: 10 }).release // { after: 'min_answers', minAnswers: 10 }
+ */
+export function checkRelease(input: unknown): { release: ResultsRelease; issues: SurveyIssue[] } {
+  if (input === undefined || input === null) return { release: { ...DEFAULT_RELEASE }, issues: [] };
+  if (!isRecord(input)) return { release: { ...DEFAULT_RELEASE }, issues: [{ path: 'release.after', kind: 'invalid' }] };
+  const after = input['after'];
+  const n = input['minAnswers'];
+  if (after === 'window_closed') {
+    if (n !== undefined && n !== null) return { release: { ...DEFAULT_RELEASE }, issues: [{ path: 'release.minAnswers', kind: 'invalid' }] };
+    return { release: { after, minAnswers: null }, issues: [] };
+  }
+  if (after !== 'min_answers') return { release: { ...DEFAULT_RELEASE }, issues: [{ path: 'release.after', kind: 'invalid' }] };
+  if (n === undefined || n === null) return { release: { ...DEFAULT_RELEASE }, issues: [{ path: 'release.minAnswers', kind: 'required' }] };
+  if (typeof n !== 'number' || !Number.isInteger(n)) {
+    return { release: { ...DEFAULT_RELEASE }, issues: [{ path: 'release.minAnswers', kind: 'invalid' }] };
+  }
+  if (n < RELEASE_MIN_ANSWERS_MIN || n > RELEASE_MIN_ANSWERS_MAX) {
+    return { release: { ...DEFAULT_RELEASE }, issues: [{ path: 'release.minAnswers', kind: 'out_of_range' }] };
+  }
+  return { release: { after, minAnswers: n }, issues: [] };
+}
+
+/** The moment a class's answer window closes: `ANSWER_DAYS_AFTER_CLOSE` days after it closed; null while it is open. */
+export function answerWindowClosesAt(c: { closedAt: Date | null; status: 'open' | 'closed' }): Date | null {
+  return c.status === 'closed' && c.closedAt ? new Date(c.closedAt.getTime() + ANSWER_DAYS_AFTER_CLOSE * 86_400_000) : null;
+}
+
+/**
+ * Whether a class's figures may be shown now: always once its answer window closed (nothing moves any
+ * more); before that only under 'min_answers', from that many answers on.
+ *
+ * @example resultsReleased({ after: 'window_closed', minAnswers: null }, { status: 'open', closedAt: null }, 40, Date.now()) // false
+ */
+export function resultsReleased(
+  release: ResultsRelease, c: { closedAt: Date | null; status: 'open' | 'closed' }, answers: number, now: number,
+): boolean {
+  const closes = answerWindowClosesAt(c);
+  if (closes && now > closes.getTime()) return true;
+  return release.after === 'min_answers' && release.minAnswers !== null && answers >= release.minAnswers;
+}
+
 export interface QuestionResult {
   key: string;
   kind: QuestionKind;
@@ -204,6 +265,15 @@ export function aggregate(questions: readonly SurveyQuestion[], responses: reado
   };
 }
 
+/**
+ * The figures of a class whose results are not shown yet: how many answered, nothing else (no
+ * figure per question, no text), so nothing moves as single answers come in.
+ */
+export function withheldResults(questions: readonly SurveyQuestion[], answers: number, enrolled: number): SurveyResults {
+  const empty = aggregate(questions, [], enrolled);
+  return { ...empty, answers, responseRate: enrolled > 0 ? round(Math.min(1, answers / enrolled), 3) : null };
+}
+
 /** Code-point order: the same on every machine, and unrelated to when an answer came in. */
 function byText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -221,23 +291,32 @@ export interface ProjectSurveyResults<C> {
   overall: SurveyResults;
   /** classes counted but left out of `overall` */
   classesHidden: number;
+  /** classes with answers whose figures are withheld until their answer window closes (or enough answers came) */
+  classesWithheld: number;
   classes: Array<C & { results: SurveyResults }>;
 }
 
 /**
- * The figures of a project: each class on its own (hidden below `MIN_ANSWERS_FOR_DETAIL` answers),
- * and over the project the classes that show their detail.
+ * The figures of a project: each class on its own (hidden below `MIN_ANSWERS_FOR_DETAIL` answers,
+ * withheld while `released` is false), and over the project the classes that show their detail.
  *
- * @example projectResults(DEFAULT_QUESTIONS, [{ id: 1, enrolled: 30, responses: [] }]).responseRate // 0
+ * @example projectResults(DEFAULT_QUESTIONS, [{ id: 1, enrolled: 30, released: true, responses: [] }]).responseRate // 0
  */
-export function projectResults<C extends { enrolled: number; responses: readonly SurveyAnswers[] }>(questions: readonly SurveyQuestion[], classes: readonly C[]): ProjectSurveyResults<Omit<C, 'responses'>> {
+export function projectResults<C extends { enrolled: number; released: boolean; responses: readonly SurveyAnswers[] }>(
+  questions: readonly SurveyQuestion[], classes: readonly C[],
+): ProjectSurveyResults<Omit<C, 'responses'>> {
   const answers = classes.reduce((s, c) => s + c.responses.length, 0);
   const enrolled = classes.reduce((s, c) => s + c.enrolled, 0);
-  const shown = classes.filter((c) => c.responses.length >= MIN_ANSWERS_FOR_DETAIL);
+  const released = classes.filter((c) => c.released);
+  const shown = released.filter((c) => c.responses.length >= MIN_ANSWERS_FOR_DETAIL);
   return {
     answers, enrolled, responseRate: enrolled > 0 ? round(Math.min(1, answers / enrolled), 3) : null,
     overall: aggregate(questions, shown.flatMap((c) => c.responses), shown.reduce((s, c) => s + c.enrolled, 0)),
-    classesHidden: classes.filter((c) => c.responses.length > 0 && c.responses.length < MIN_ANSWERS_FOR_DETAIL).length,
-    classes: classes.map(({ responses, ...c }) => ({ ...c, results: aggregate(questions, responses, c.enrolled) })),
+    classesHidden: released.filter((c) => c.responses.length > 0 && c.responses.length < MIN_ANSWERS_FOR_DETAIL).length,
+    classesWithheld: classes.filter((c) => !c.released && c.responses.length > 0).length,
+    classes: classes.map(({ responses, ...c }) => ({
+      ...c,
+      results: c.released ? aggregate(questions, responses, c.enrolled) : withheldResults(questions, responses.length, c.enrolled),
+    })),
   };
 }

@@ -17,6 +17,8 @@ export interface AuditEntry {
   outcome: AuditOutcome;
   errorCode: string | null;
   details: Record<string, unknown> | null;
+  /** the row's time when not now (e.g. the day only, at midnight); null: now */
+  at?: Date | null;
 }
 
 export interface AuditRow extends Omit<AuditEntry, 'actorUserId' | 'actorPath' | 'targetPath'> {
@@ -41,6 +43,7 @@ export function createAuditLogRepository(db: Q) {
         target_path: e.targetPath, action: e.action, target_type: e.targetType, target_id: e.targetId,
         target_label: e.targetLabel?.slice(0, 200) ?? null, ip: e.ip, outcome: e.outcome, error_code: e.errorCode,
         details: e.details === null ? null : JSON.stringify(e.details),
+        ...(e.at ? { at: e.at } : {}),
       }).execute();
     },
 

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
-import type { SurveyAnswers, SurveyQuestion } from '../domain/survey.js';
+import type { ResultsAfter, ResultsRelease, SurveyAnswers, SurveyQuestion } from '../domain/survey.js';
 
 type Q = Kysely<DB>;
 
@@ -35,15 +35,24 @@ export function createSurveyRepository(db: Q) {
   ]);
 
   return {
-    /** The questions the organiser set, or undefined while the default applies. */
-    async form(projectId: number): Promise<{ questions: SurveyQuestion[]; updatedAt: Date } | undefined> {
-      const r = await db.selectFrom('survey_form').select(['questions', 'updated_at as updatedAt']).where('project_id', '=', projectId).executeTakeFirst();
-      return r && { questions: r.questions as unknown as SurveyQuestion[], updatedAt: r.updatedAt };
+    /** The questions the organiser set and when figures show, or undefined while the defaults apply. */
+    async form(projectId: number): Promise<{ questions: SurveyQuestion[]; release: ResultsRelease; updatedAt: Date } | undefined> {
+      const r = await db.selectFrom('survey_form')
+        .select(['questions', 'results_after as after', 'results_min_answers as minAnswers', 'updated_at as updatedAt'])
+        .where('project_id', '=', projectId).executeTakeFirst();
+      return r && {
+        questions: r.questions as unknown as SurveyQuestion[],
+        release: { after: r.after as ResultsAfter, minAnswers: r.minAnswers },
+        updatedAt: r.updatedAt,
+      };
     },
 
-    async saveForm(projectId: number, questions: SurveyQuestion[], by: number): Promise<void> {
-      await db.insertInto('survey_form').values({ project_id: projectId, questions: JSON.stringify(questions), updated_by: by })
-        .onConflict((oc) => oc.column('project_id').doUpdateSet({ questions: JSON.stringify(questions), updated_by: by, updated_at: sql<Date>`now()` })).execute();
+    async saveForm(projectId: number, questions: SurveyQuestion[], release: ResultsRelease, by: number): Promise<void> {
+      const values = {
+        questions: JSON.stringify(questions), results_after: release.after, results_min_answers: release.minAnswers, updated_by: by,
+      };
+      await db.insertInto('survey_form').values({ project_id: projectId, ...values })
+        .onConflict((oc) => oc.column('project_id').doUpdateSet({ ...values, updated_at: sql<Date>`now()` })).execute();
     },
 
     /**

@@ -12,6 +12,11 @@ export interface AuditMeta {
   targetLabel?: string | null;
   targetPath?: string | null;
   details?: Record<string, unknown> | null;
+  /**
+   * Keep only this day ('YYYY-MM-DD', China Standard Time) as the row's time, where the moment would
+   * tell more than the product may know (which anonymous answer a teacher gave).
+   */
+  day?: string | null;
 }
 
 const AUDITED = Symbol.for('peixun.audited');
@@ -41,6 +46,7 @@ export async function appendAudit(db: Kysely<DB>, ctx: RequestContext, meta: Aud
     outcome,
     errorCode,
     details: Object.keys(details).length ? details : null,
+    at: meta.day ? new Date(`${meta.day}T00:00:00+08:00`) : null,
   });
 }
 

@@ -224,6 +224,8 @@ describe('results', () => {
     for (const [i, overall, s] of [[5, 5, '乙：多些案例'], [3, 3, '甲：时间太紧'], [4, 4, undefined], [6, 1, '丙：很好']] as Array<[number, number, string | undefined]>) {
       await surveys.answer(teachers[i]!.ctx, big, rate(overall, s));
     }
+    // the answer windows are over: the figures show
+    await t.db.updateTable('training_class').set({ status: 'closed', closed_at: new Date(clock - 31 * DAY) }).where('id', 'in', [small, big]).execute();
   });
 
   it(`below ${MIN_ANSWERS_FOR_DETAIL} answers a class shows counts only, and says so`, async () => {
@@ -290,6 +292,81 @@ describe('results', () => {
     expect(await codeOf(surveys.unitSummary(otherCounty, tree.K1.id, 2027))).toBe('NOT_FOUND');
     expect(await codeOf(surveys.unitSummary(schoolAdmin, tree.K1.id, 2027))).toBe('NOT_FOUND');
     expect(await codeOf(surveys.unitSummary(trainerA, tree.K1.id, 2027))).toBe('FORBIDDEN');
+  });
+});
+
+describe('figures wait for the answer window to close', () => {
+  const overallMean = (r: { results: { questions: Array<{ key: string; mean: number | null }> } }) =>
+    r.results.questions.find((q) => q.key === 'overall')!.mean;
+
+  it('answers within the window are not shown to the organiser or the trainers, only how many came in; after it they are', async () => {
+    const p = await project();
+    const c = await classOf(p, [0, 1, 2, 3, 4], new Date(clock - HOUR), trainerA);
+    for (const i of [0, 1, 2, 3]) await surveys.answer(teachers[i]!.ctx, c, rate(i + 1, `留言甲${i}`));
+    const during = await surveys.classResults(county, c);
+    expect(during).toMatchObject({ released: false, windowClosesAt: null, release: { after: 'window_closed', minAnswers: null } });
+    expect(during.results).toMatchObject({ answers: 4, enrolled: 5, detailShown: false });
+    expect(overallMean(during)).toBeNull();
+    expect(during.results.questions.every((q) => q.answered === 0)).toBe(true);
+    expect(JSON.stringify(during)).not.toContain('留言甲');
+    expect((await surveys.classResults(trainerA, c)).released).toBe(false);
+    const project1 = await surveys.projectResults(county, p);
+    expect(project1.results).toMatchObject({ answers: 4, classesWithheld: 1, classesHidden: 0 });
+    expect(project1.results.overall.answers).toBe(0);
+    expect(JSON.stringify(project1)).not.toContain('留言甲');
+    const sheet = await surveys.exportProject(county, p);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(sheet.buffer as unknown as ArrayBuffer);
+    expect(String(wb.getWorksheet('满意度汇总')!.getRow(2).getCell(6).value)).toContain('结果将在答题截止后公布');
+    expect(wb.getWorksheet('意见和建议')!.rowCount).toBe(1);
+
+    // the class closes: the window runs 30 more days, and the date is given
+    const closedAt = new Date(clock - DAY);
+    await t.db.updateTable('training_class').set({ status: 'closed', closed_at: closedAt }).where('id', '=', c).execute();
+    const closing = await surveys.classResults(county, c);
+    expect(closing).toMatchObject({ released: false, windowClosesAt: new Date(closedAt.getTime() + 30 * DAY) });
+    await surveys.answer(teachers[4]!.ctx, c, rate(5));
+    expect(overallMean(await surveys.classResults(county, c))).toBeNull();
+
+    // 30 days after the class closed nothing moves any more
+    const later = createSurveyService({ db: t.db, env: t.env }, () => closedAt.getTime() + 30 * DAY + 1);
+    const after = await later.classResults(county, c);
+    expect(after).toMatchObject({ released: true, results: { answers: 5, detailShown: true } });
+    expect(overallMean(after)).toBe(3);
+    expect(after.results.texts[0]!.items).toEqual(['留言甲0', '留言甲1', '留言甲2', '留言甲3']);
+    expect((await later.projectResults(county, p)).results).toMatchObject({ classesWithheld: 0, overall: { answers: 5 } });
+  });
+
+  it('the organiser may choose to show a class\'s figures from a number of answers on, until anyone answered', async () => {
+    const p = await project();
+    const questions = DEFAULT_QUESTIONS.map((q) => ({ ...q }));
+    const bad = await surveys.saveForm(county, p, questions, { after: 'min_answers', minAnswers: 2 }).then(() => null, (e: AppError) => e);
+    expect(bad?.details?.['issues']).toEqual([{ path: 'release.minAnswers', kind: 'out_of_range' }]);
+    expect((await surveys.form(county, p)).release).toEqual({ after: 'window_closed', minAnswers: null });
+    const saved = await surveys.saveForm(county, p, questions, { after: 'min_answers', minAnswers: 3 });
+    expect(saved.release).toEqual({ after: 'min_answers', minAnswers: 3 });
+    expect((await surveys.form(county, p)).release).toEqual({ after: 'min_answers', minAnswers: 3 });
+    const c = await classOf(p, [5, 6, 7]);
+    await surveys.answer(teachers[5]!.ctx, c, rate(2));
+    await surveys.answer(teachers[6]!.ctx, c, rate(4));
+    expect((await surveys.classResults(county, c)).released).toBe(false);
+    expect(await codeOf(surveys.saveForm(county, p, questions))).toBe('SURVEY_LOCKED');
+    await surveys.answer(teachers[7]!.ctx, c, rate(3));
+    const r = await surveys.classResults(county, c);
+    expect(r).toMatchObject({ released: true, results: { answers: 3, detailShown: true } });
+    expect(overallMean(r)).toBe(3);
+  });
+
+  it('the audit row of an answer keeps the day only, not the time of day', async () => {
+    const p = await project();
+    const c = await classOf(p, [8]);
+    await surveys.answer(teachers[8]!.ctx, c, rate(4));
+    await surveys.answer(teachers[8]!.ctx, c, rate(4)).catch(() => undefined);
+    const rows = await t.db.selectFrom('audit_log').select(['at', 'outcome']).where('action', '=', 'survey.answer')
+      .where('target_id', '=', String(c)).orderBy('id').execute();
+    expect(rows.map((r) => r.outcome)).toEqual(['success', 'failure']);
+    const midnight = new Date(`${today(t.env)}T00:00:00+08:00`);
+    for (const r of rows) expect(r.at).toEqual(midnight);
   });
 });
 

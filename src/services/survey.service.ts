@@ -1,8 +1,9 @@
-import { today } from '../config/env.js';
+import { chinaDay, today } from '../config/env.js';
 import { isAdmin } from '../domain/org-tree.js';
 import {
-  aggregate, answerWindow, ANSWER_DAYS_AFTER_CLOSE, checkAnswers, checkQuestions, DEFAULT_QUESTIONS, MIN_ANSWERS_FOR_DETAIL, projectResults,
-  type ProjectSurveyResults, type SurveyIssue, type SurveyQuestion, type SurveyResults,
+  aggregate, answerWindow, ANSWER_DAYS_AFTER_CLOSE, answerWindowClosesAt, checkAnswers, checkQuestions, checkRelease, DEFAULT_QUESTIONS,
+  DEFAULT_RELEASE, MIN_ANSWERS_FOR_DETAIL, projectResults, resultsReleased, withheldResults,
+  type ProjectSurveyResults, type ResultsRelease, type SurveyIssue, type SurveyQuestion, type SurveyResults,
 } from '../domain/survey.js';
 import { AppError, notFoundDenied } from '../errors/app-error.js';
 import { can } from '../policies/access.policy.js';
@@ -21,6 +22,8 @@ export interface SurveyForm {
   /** answers exist: the questions can no longer change */
   locked: boolean;
   canEdit: boolean;
+  /** when a class's figures show: after its answer window closed (default), or from a number of answers on */
+  release: ResultsRelease;
 }
 
 export interface SurveyClassRef {
@@ -37,9 +40,18 @@ export interface TeacherSurvey extends SurveyClassRef {
   window: 'not_yet' | 'open' | 'over';
 }
 
-export interface ClassSurveyResults extends SurveyClassRef {
+/** Whether a class's figures show yet, and from when they will. */
+export interface ClassRelease {
+  /** false: only the number of answers is given until the answer window closes (or enough answers came in) */
+  released: boolean;
+  /** when the answer window closes; null while the class is open (it closes 30 days after the class) */
+  windowClosesAt: Date | null;
+}
+
+export interface ClassSurveyResults extends SurveyClassRef, ClassRelease {
   classStatus: 'open' | 'closed';
   minAnswersForDetail: number;
+  release: ResultsRelease;
   results: SurveyResults;
 }
 
@@ -47,7 +59,8 @@ export interface ProjectSurveyView {
   projectId: number;
   projectTitle: string;
   minAnswersForDetail: number;
-  results: ProjectSurveyResults<{ classId: number; className: string; classStatus: 'open' | 'closed'; enrolled: number }>;
+  release: ResultsRelease;
+  results: ProjectSurveyResults<{ classId: number; className: string; classStatus: 'open' | 'closed'; enrolled: number } & ClassRelease>;
 }
 
 export interface UnitSurveySummary {
@@ -62,6 +75,8 @@ export interface UnitSurveySummary {
     responseRate: number | null;
     /** classes with answers, but too few to be counted in the means */
     classesHidden: number;
+    /** classes with answers whose figures are withheld until their answer window closes */
+    classesWithheld: number;
     /** per rating question; null when no class has enough answers */
     means: Array<{ key: string; zh: string; en: string; mean: number | null }>;
   }>;
@@ -96,6 +111,13 @@ export function createSurveyService(deps: ServiceDeps, now: () => number = Date.
   }
 
   const questionsOf = async (projectId: number) => (await repo.form(projectId))?.questions ?? DEFAULT_QUESTIONS.map((q) => ({ ...q }));
+  const formOf = async (projectId: number): Promise<{ questions: SurveyQuestion[]; release: ResultsRelease }> => {
+    const f = await repo.form(projectId);
+    return f ?? { questions: DEFAULT_QUESTIONS.map((q) => ({ ...q })), release: { ...DEFAULT_RELEASE } };
+  };
+  const classRelease = (release: ResultsRelease, c: SurveyClassRow, answers: number, at: number): ClassRelease => ({
+    released: resultsReleased(release, c, answers, at), windowClosesAt: answerWindowClosesAt(c),
+  });
 
   /** The teacher record of a teacher account enrolled in the class; anyone else is refused. */
   async function enrolledTeacher(ctx: RequestContext, action: string, classId: number): Promise<{ teacherId: number; teacherPath: string; cls: SurveyClassRow }> {
@@ -122,10 +144,15 @@ export function createSurveyService(deps: ServiceDeps, now: () => number = Date.
   }
 
   async function projectView(projectId: number, project: Pick<ProjectRow, 'title'>): Promise<ProjectSurveyView> {
-    const [questions, classes] = await Promise.all([questionsOf(projectId), repo.classesOfProject(projectId)]);
+    const [{ questions, release }, classes] = await Promise.all([formOf(projectId), repo.classesOfProject(projectId)]);
     const responses = await repo.responses(classes.map((c) => c.id));
-    const results = projectResults(questions, classes.map((c) => ({ classId: c.id, className: c.name, classStatus: c.status, enrolled: c.enrolled, responses: responses.get(c.id) ?? [] })));
-    return { projectId, projectTitle: project.title, minAnswersForDetail: MIN_ANSWERS_FOR_DETAIL, results };
+    const at = now();
+    const results = projectResults(questions, classes.map((c) => {
+      const answers = responses.get(c.id) ?? [];
+      const r = classRelease(release, c, answers.length, at);
+      return { classId: c.id, className: c.name, classStatus: c.status, enrolled: c.enrolled, ...r, responses: answers };
+    }));
+    return { projectId, projectTitle: project.title, minAnswersForDetail: MIN_ANSWERS_FOR_DETAIL, release, results };
   }
 
   return {
@@ -136,25 +163,33 @@ export function createSurveyService(deps: ServiceDeps, now: () => number = Date.
       const [form, locked] = await Promise.all([repo.form(projectId), repo.hasResponses(projectId)]);
       return {
         projectId, questions: form?.questions ?? DEFAULT_QUESTIONS.map((q) => ({ ...q })), isDefault: !form, locked,
-        canEdit: !locked && can(actor, 'training.manage', { path: project.orgPath }),
+        canEdit: !locked && can(actor, 'training.manage', { path: project.orgPath }), release: form?.release ?? { ...DEFAULT_RELEASE },
       };
     },
 
-    /** Sets the questions while nobody has answered for the project yet (after that: SURVEY_LOCKED). */
-    async saveForm(ctx: RequestContext, projectId: number, input: unknown): Promise<SurveyForm> {
+    /**
+     * Sets the questions, and when figures show (`release`: { after, minAnswers }; the default when left
+     * out), while nobody has answered for the project yet (after that: SURVEY_LOCKED): teachers answer
+     * under the rule they were given.
+     */
+    async saveForm(ctx: RequestContext, projectId: number, input: unknown, releaseInput?: unknown): Promise<SurveyForm> {
       const action = 'survey.save_form';
       const project = await projectOrNotFound(projectId);
       const actor = await requireAdminAction(db, ctx, action, 'training.manage', { path: project.orgPath, type: 'training_project', id: projectId, label: project.title });
       const { questions, issues } = checkQuestions(input);
-      const meta = { action, targetType: 'training_project', targetId: projectId, targetPath: project.orgPath, targetLabel: project.title, details: { questions: questions.length } };
+      const { release, issues: releaseIssues } = checkRelease(releaseInput);
+      const meta = {
+        action, targetType: 'training_project', targetId: projectId, targetPath: project.orgPath, targetLabel: project.title,
+        details: { questions: questions.length, resultsAfter: release.after, resultsMinAnswers: release.minAnswers },
+      };
       await auditedWrite(db, ctx, meta, async (trx) => {
-        if (issues.length) throw invalid(issues);
+        if (issues.length || releaseIssues.length) throw invalid([...issues, ...releaseIssues]);
         const r = createSurveyRepository(trx);
         await r.lockProject(projectId, 'update');
         if (await r.hasResponses(projectId)) throw new AppError('SURVEY_LOCKED');
-        await r.saveForm(projectId, questions, actor.userId);
+        await r.saveForm(projectId, questions, release, actor.userId);
       });
-      return { projectId, questions, isDefault: false, locked: false, canEdit: true };
+      return { projectId, questions, isDefault: false, locked: false, canEdit: true, release };
     },
 
     /** The classes where the teacher's answer is awaited now. */
@@ -181,8 +216,11 @@ export function createSurveyService(deps: ServiceDeps, now: () => number = Date.
     async answer(ctx: RequestContext, classId: number, input: unknown): Promise<{ classId: number; answered: true }> {
       const action = 'survey.answer';
       const { teacherId, teacherPath, cls } = await enrolledTeacher(ctx, action, classId);
-      // nothing of the answer goes into the audit row, not even on failure
-      const meta = { action, targetType: 'training_class', targetId: classId, targetPath: teacherPath, targetLabel: `${cls.projectTitle} / ${cls.name}` };
+      // nothing of the answer goes into the audit row, not even on failure, and of its time only the day
+      const meta = {
+        action, targetType: 'training_class', targetId: classId, targetPath: teacherPath, targetLabel: `${cls.projectTitle} / ${cls.name}`,
+        day: today(env),
+      };
       await auditedWrite(db, ctx, meta, async (trx) => {
         const r = createSurveyRepository(trx);
         await r.lockProject(cls.projectId, 'share');
@@ -197,12 +235,20 @@ export function createSurveyService(deps: ServiceDeps, now: () => number = Date.
       return { classId, answered: true };
     },
 
-    /** One class's figures, for its trainers and the organiser's subtree. */
+    /**
+     * One class's figures, for its trainers and the organiser's subtree: until its answer window
+     * closes (or the organiser's number of answers came in) only how many answered.
+     */
     async classResults(ctx: RequestContext, classId: number): Promise<ClassSurveyResults> {
       const cls = await classOrNotFound(classId);
       await requireResultsReader(ctx, 'survey.class_results', cls);
-      const [questions, responses] = await Promise.all([questionsOf(cls.projectId), repo.responses([classId])]);
-      return { ...ref(cls), classStatus: cls.status, minAnswersForDetail: MIN_ANSWERS_FOR_DETAIL, results: aggregate(questions, responses.get(classId) ?? [], cls.enrolled) };
+      const [{ questions, release }, responses] = await Promise.all([formOf(cls.projectId), repo.responses([classId])]);
+      const answers = responses.get(classId) ?? [];
+      const r = classRelease(release, cls, answers.length, now());
+      return {
+        ...ref(cls), classStatus: cls.status, minAnswersForDetail: MIN_ANSWERS_FOR_DETAIL, release, ...r,
+        results: r.released ? aggregate(questions, answers, cls.enrolled) : withheldResults(questions, answers.length, cls.enrolled),
+      };
     },
 
     /** A project's figures: per class, and over the classes with enough answers to show them. */
@@ -225,6 +271,7 @@ export function createSurveyService(deps: ServiceDeps, now: () => number = Date.
         const r = view.results;
         lines.push({
           projectId: p.id, projectTitle: p.title, answers: r.answers, enrolled: r.enrolled, responseRate: r.responseRate, classesHidden: r.classesHidden,
+          classesWithheld: r.classesWithheld,
           means: r.overall.questions.filter((q) => q.kind === 'rating').map((q) => ({ key: q.key, zh: q.zh, en: q.en, mean: q.mean })),
         });
       }
@@ -254,7 +301,14 @@ export function createSurveyService(deps: ServiceDeps, now: () => number = Date.
         }
         return out;
       };
-      for (const c of view.results.classes) ws.addRow(row(c.className, c.classStatus === 'closed' ? '已结班' : '进行中', c.results));
+      for (const c of view.results.classes) {
+        const line = row(c.className, c.classStatus === 'closed' ? '已结班' : '进行中', c.results);
+        if (!c.released) {
+          const when = c.windowClosesAt ? `（${chinaDay(c.windowClosesAt)}）` : '';
+          for (const q of ratingKeys) line[`${q.key}_mean`] = `结果将在答题截止后公布${when}`;
+        }
+        ws.addRow(line);
+      }
       const total = row('全项目（答卷不少于 3 份的班次）', '', view.results.overall);
       Object.assign(total, { enrolled: view.results.enrolled, answers: view.results.answers, rate: view.results.responseRate === null ? '' : `${Math.round(view.results.responseRate * 1000) / 10}%` });
       ws.addRow(total).font = { bold: true };

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { LABEL_MAX, MAX_QUESTIONS, QUESTION_KEY, QUESTION_KINDS, TEXT_ANSWER_MAX } from '../../domain/survey.js';
+import {
+  LABEL_MAX, MAX_QUESTIONS, QUESTION_KEY, QUESTION_KINDS, RELEASE_MIN_ANSWERS_MAX, RELEASE_MIN_ANSWERS_MIN, RESULTS_AFTER, TEXT_ANSWER_MAX,
+} from '../../domain/survey.js';
+import { iso } from '../presenters.js';
 import type { Services } from '../../services/services.js';
 import { attachment, IdParams, XLSX, zId, zText } from '../schemas.js';
 
@@ -12,7 +15,12 @@ const QuestionBody = z.object({
   zh: zText(LABEL_MAX),
   en: zText(LABEL_MAX),
 }).strict();
-const FormBody = z.object({ questions: z.array(QuestionBody).min(1).max(MAX_QUESTIONS) }).strict();
+/** When a class's figures show: after its answer window closed, or from `minAnswers` answers on (3–10,000). */
+const ReleaseBody = z.object({
+  after: z.enum(RESULTS_AFTER),
+  minAnswers: z.number().int().min(RELEASE_MIN_ANSWERS_MIN).max(RELEASE_MIN_ANSWERS_MAX).nullable().optional(),
+}).strict();
+const FormBody = z.object({ questions: z.array(QuestionBody).min(1).max(MAX_QUESTIONS), release: ReleaseBody.optional() }).strict();
 
 /**
  * A teacher's answers by question key: ratings as integers, texts as strings (null or '' for none).
@@ -23,7 +31,13 @@ const AnswerBody = z.object({
 }).strict();
 
 const QuestionOut = z.object({ key: z.string(), kind: z.enum(QUESTION_KINDS), zh: z.string(), en: z.string() });
-const FormOut = z.object({ projectId: z.number(), questions: z.array(QuestionOut), isDefault: z.boolean(), locked: z.boolean(), canEdit: z.boolean() });
+const ReleaseOut = z.object({ after: z.enum(RESULTS_AFTER), minAnswers: z.number().nullable() });
+const FormOut = z.object({
+  projectId: z.number(), questions: z.array(QuestionOut), isDefault: z.boolean(), locked: z.boolean(), canEdit: z.boolean(), release: ReleaseOut,
+});
+/** Whether a class's figures show yet; when not, `results` gives the number of answers only. */
+const ClassReleaseOut = { released: z.boolean(), windowClosesAt: z.string().nullable() };
+const presentRelease = <T extends { windowClosesAt: Date | null }>(c: T) => ({ ...c, windowClosesAt: iso(c.windowClosesAt) });
 const ClassRefOut = z.object({ classId: z.number(), className: z.string(), projectId: z.number(), projectTitle: z.string() });
 const TeacherSurveyOut = ClassRefOut.extend({ questions: z.array(QuestionOut), answered: z.boolean(), window: z.enum(['not_yet', 'open', 'over']) });
 /** Figures only: counts, means, distributions, and texts ordered by text; nothing that names or dates an answer. */
@@ -32,12 +46,18 @@ const ResultsOut = z.object({
   questions: z.array(QuestionOut.extend({ answered: z.number(), mean: z.number().nullable(), distribution: z.array(z.number()).nullable() })),
   texts: z.array(z.object({ key: z.string(), items: z.array(z.string()) })),
 });
-const ClassResultsOut = ClassRefOut.extend({ classStatus: z.enum(['open', 'closed']), minAnswersForDetail: z.number(), results: ResultsOut });
+const ClassResultsOut = ClassRefOut.extend({
+  classStatus: z.enum(['open', 'closed']), minAnswersForDetail: z.number(), release: ReleaseOut, ...ClassReleaseOut, results: ResultsOut,
+});
 const ProjectResultsOut = z.object({
-  projectId: z.number(), projectTitle: z.string(), minAnswersForDetail: z.number(),
+  projectId: z.number(), projectTitle: z.string(), minAnswersForDetail: z.number(), release: ReleaseOut,
   results: z.object({
     answers: z.number(), enrolled: z.number(), responseRate: z.number().nullable(), overall: ResultsOut, classesHidden: z.number(),
-    classes: z.array(z.object({ classId: z.number(), className: z.string(), classStatus: z.enum(['open', 'closed']), enrolled: z.number(), results: ResultsOut })),
+    classesWithheld: z.number(),
+    classes: z.array(z.object({
+      classId: z.number(), className: z.string(), classStatus: z.enum(['open', 'closed']), enrolled: z.number(), ...ClassReleaseOut,
+      results: ResultsOut,
+    })),
   }),
 });
 
@@ -52,13 +72,22 @@ export const surveyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
 
   app.put('/training/projects/:id/survey', {
     config: { action: 'survey.save_form' },
-    schema: { tags: ['surveys'], summary: 'Sets the questions (1–12, rating 1–5 or free text); refused with SURVEY_LOCKED once anyone answered', params: IdParams, body: FormBody, response: { 200: FormOut } },
-  }, async (req) => surveys.saveForm(req.ctx, req.params.id, req.body.questions));
+    schema: {
+      tags: ['surveys'], params: IdParams, body: FormBody, response: { 200: FormOut },
+      summary: 'Sets the questions (1–12, rating 1–5 or free text) and when figures show; refused with SURVEY_LOCKED once anyone answered',
+    },
+  }, async (req) => surveys.saveForm(req.ctx, req.params.id, req.body.questions, req.body.release));
 
   app.get('/training/projects/:id/survey/results', {
     config: { action: 'survey.project_results' },
-    schema: { tags: ['surveys'], summary: 'A project\'s survey figures per class and over the classes with at least 3 answers', params: IdParams, response: { 200: ProjectResultsOut } },
-  }, async (req) => surveys.projectResults(req.ctx, req.params.id));
+    schema: {
+      tags: ['surveys'], params: IdParams, response: { 200: ProjectResultsOut },
+      summary: 'A project\'s survey figures per class (once each class\'s answer window closed) and over the classes with at least 3 answers',
+    },
+  }, async (req) => {
+    const r = await surveys.projectResults(req.ctx, req.params.id);
+    return { ...r, results: { ...r.results, classes: r.results.classes.map(presentRelease) } };
+  });
 
   app.get('/training/projects/:id/survey/results.xlsx', {
     config: { action: 'survey.export_results' },
@@ -90,8 +119,12 @@ export const surveyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
 
   app.get('/surveys/classes/:classId/results', {
     config: { action: 'survey.class_results' },
-    schema: { tags: ['surveys'], summary: 'A class\'s survey figures, for its trainers and the organiser\'s subtree (counts only below 3 answers)', params: ClassParams, response: { 200: ClassResultsOut } },
-  }, async (req) => surveys.classResults(req.ctx, req.params.classId));
+    schema: {
+      tags: ['surveys'], params: ClassParams, response: { 200: ClassResultsOut },
+      summary: 'A class\'s survey figures, for its trainers and the organiser\'s subtree (the number of answers only until its answer window '
+        + 'closed, or enough answers came in; counts only below 3 answers)',
+    },
+  }, async (req) => presentRelease(await surveys.classResults(req.ctx, req.params.classId)));
 
   app.get('/surveys/summary', {
     config: { action: 'survey.unit_summary' },
@@ -103,6 +136,7 @@ export const surveyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
           unit: z.object({ id: z.number(), name: z.string() }), year: z.number(), minAnswersForDetail: z.number(),
           projects: z.array(z.object({
             projectId: z.number(), projectTitle: z.string(), answers: z.number(), enrolled: z.number(), responseRate: z.number().nullable(), classesHidden: z.number(),
+            classesWithheld: z.number(),
             means: z.array(z.object({ key: z.string(), zh: z.string(), en: z.string(), mean: z.number().nullable() })),
           })),
         }),

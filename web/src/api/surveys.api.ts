@@ -9,6 +9,19 @@ export interface SurveyQuestion {
   en: string;
 }
 
+/** When a class's figures show: after its answer window closed, or from `minAnswers` answers on. */
+export interface ResultsRelease {
+  after: 'window_closed' | 'min_answers';
+  minAnswers: number | null;
+}
+
+/** Whether a class's figures show yet; until then only the number of answers is given. */
+export interface ClassRelease {
+  released: boolean;
+  /** ISO time the answer window closes; null while the class is open */
+  windowClosesAt: string | null;
+}
+
 export interface SurveyForm {
   projectId: number;
   questions: SurveyQuestion[];
@@ -17,6 +30,7 @@ export interface SurveyForm {
   /** teachers answered already: the questions can no longer change */
   locked: boolean;
   canEdit: boolean;
+  release: ResultsRelease;
 }
 
 export interface SurveyClassRef {
@@ -51,9 +65,10 @@ export interface SurveyResults {
   texts: Array<{ key: string; items: string[] }>;
 }
 
-export interface ClassSurveyResults extends SurveyClassRef {
+export interface ClassSurveyResults extends SurveyClassRef, ClassRelease {
   classStatus: 'open' | 'closed';
   minAnswersForDetail: number;
+  release: ResultsRelease;
   results: SurveyResults;
 }
 
@@ -61,6 +76,7 @@ export interface ProjectSurveyResults {
   projectId: number;
   projectTitle: string;
   minAnswersForDetail: number;
+  release: ResultsRelease;
   results: {
     answers: number;
     enrolled: number;
@@ -69,7 +85,9 @@ export interface ProjectSurveyResults {
     overall: SurveyResults;
     /** classes with answers but too few to show */
     classesHidden: number;
-    classes: Array<{ classId: number; className: string; classStatus: 'open' | 'closed'; enrolled: number; results: SurveyResults }>;
+    /** classes with answers whose figures wait for their answer window to close */
+    classesWithheld: number;
+    classes: Array<{ classId: number; className: string; classStatus: 'open' | 'closed'; enrolled: number; results: SurveyResults } & ClassRelease>;
   };
 }
 
@@ -98,6 +116,7 @@ export interface UnitSurveySummary {
     enrolled: number;
     responseRate: number | null;
     classesHidden: number;
+    classesWithheld: number;
     means: Array<{ key: string; zh: string; en: string; mean: number | null }>;
   }>;
 }
@@ -105,7 +124,8 @@ export interface UnitSurveySummary {
 /** The satisfaction survey after each class (满意度调查, R-43). */
 export const surveysApi = {
   form: (projectId: number) => apiRequest<SurveyForm>(`/api/training/projects/${projectId}/survey`),
-  saveForm: (projectId: number, questions: SurveyQuestion[]) => apiRequest<SurveyForm>(`/api/training/projects/${projectId}/survey`, { method: 'PUT', body: { questions } }),
+  saveForm: (projectId: number, questions: SurveyQuestion[], release: ResultsRelease) =>
+    apiRequest<SurveyForm>(`/api/training/projects/${projectId}/survey`, { method: 'PUT', body: { questions, release } }),
   projectResults: (projectId: number) => apiRequest<ProjectSurveyResults>(`/api/training/projects/${projectId}/survey/results`),
   exportProject: (projectId: number) => apiDownload(`/api/training/projects/${projectId}/survey/results.xlsx`),
   pending: () => apiRequest<{ items: SurveyClassRef[] }>('/api/surveys/pending'),

@@ -16,7 +16,10 @@ export default function ClassSurveyResultsPage() {
   const r = q.data;
   return (
     <Card title={<Space wrap>{t('surveys.results.classTitle')}<Typography.Text type="secondary">{r.projectTitle} · {r.className}</Typography.Text>{r.classStatus === 'closed' && <Tag>{t('attendance.mySessions.closed')}</Tag>}</Space>}>
-      <SurveyResultsView results={r.results} minAnswersForDetail={r.minAnswersForDetail} testId="survey-class-results" />
+      <SurveyResultsView
+        results={r.results} minAnswersForDetail={r.minAnswersForDetail} testId="survey-class-results"
+        withheld={r.released ? undefined : { release: r.release, windowClosesAt: r.windowClosesAt }}
+      />
     </Card>
   );
 }

@@ -1,12 +1,19 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Form, Input, Popconfirm, Select, Space, Typography } from 'antd';
+import { Alert, App, Button, Form, Input, InputNumber, Popconfirm, Radio, Select, Space, Typography } from 'antd';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
-import { surveyKeys, surveysApi, type SurveyForm, type SurveyQuestion } from '../../api/surveys.api';
+import { surveyKeys, surveysApi, type ResultsRelease, type SurveyForm, type SurveyQuestion } from '../../api/surveys.api';
 import { useErrorMessage, validationIssues } from '../../lib/error-message';
-import { DEFAULT_QUESTIONS, LABEL_MAX, MAX_QUESTIONS } from '../../../../src/domain/survey';
+import {
+  DEFAULT_QUESTIONS, LABEL_MAX, MAX_QUESTIONS, MIN_ANSWERS_FOR_DETAIL, RELEASE_MIN_ANSWERS_MAX, RELEASE_MIN_ANSWERS_MIN,
+} from '../../../../src/domain/survey';
+
+interface EditorValues {
+  questions: SurveyQuestion[];
+  release: ResultsRelease;
+}
 
 /** A key for a new question: q1, q2 … not yet taken. */
 function freeKey(taken: ReadonlyArray<{ key?: string } | undefined>): string {
@@ -16,17 +23,21 @@ function freeKey(taken: ReadonlyArray<{ key?: string } | undefined>): string {
 
 /**
  * The organiser's editor of a project's questionnaire: rating (1–5) or free-text questions with
- * Chinese and English labels. Read-only once teachers answered (the figures would no longer add up).
+ * Chinese and English labels, and when a class's figures show (after its answer window closed, or
+ * from a number of answers on). Read-only once teachers answered (the figures would no longer add up).
  */
 export function SurveyEditor({ projectId, form: current }: { projectId: number; form: SurveyForm }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const errorMessage = useErrorMessage();
   const qc = useQueryClient();
-  const [form] = Form.useForm<{ questions: SurveyQuestion[] }>();
-  useEffect(() => form.setFieldsValue({ questions: current.questions }), [form, current]);
+  const [form] = Form.useForm<EditorValues>();
+  useEffect(() => form.setFieldsValue({ questions: current.questions, release: current.release }), [form, current]);
+  const releaseAfter = Form.useWatch(['release', 'after'], form) ?? current.release.after;
   const save = useMutation({
-    mutationFn: (questions: SurveyQuestion[]) => surveysApi.saveForm(projectId, questions),
+    mutationFn: (v: EditorValues) => surveysApi.saveForm(projectId, v.questions, {
+      after: v.release.after, minAnswers: v.release.after === 'min_answers' ? v.release.minAnswers : null,
+    }),
     onSuccess: (saved) => {
       qc.setQueryData(surveyKeys.form(projectId), saved);
       message.success(t('surveys.editor.saved'));
@@ -35,6 +46,7 @@ export function SurveyEditor({ projectId, form: current }: { projectId: number; 
       const issues = validationIssues(err);
       if (issues.length) {
         // the paths are the form's own: questions.<n>.<field>
+        // questions.<n>.<field> and release.<field>
         form.setFields(issues.map((i) => ({ name: i.path.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)) as ['questions', number, 'zh'], errors: [i.message] })));
       }
       message.error(err instanceof ApiError && err.code === 'SURVEY_LOCKED' ? err.message : errorMessage(err));
@@ -46,7 +58,8 @@ export function SurveyEditor({ projectId, form: current }: { projectId: number; 
     <Space direction="vertical" style={{ width: '100%' }}>
       {current.locked && <Alert type="info" showIcon message={t('surveys.editor.locked')} data-testid="survey-locked" />}
       {current.isDefault && !current.locked && <Typography.Text type="secondary">{t('surveys.editor.isDefault')}</Typography.Text>}
-      <Form form={form} layout="vertical" disabled={readOnly} initialValues={{ questions: current.questions }} onFinish={(v) => save.mutate(v.questions)}>
+      <Form<EditorValues> form={form} layout="vertical" disabled={readOnly} initialValues={{ questions: current.questions, release: current.release }}
+        onFinish={(v) => save.mutate(v)}>
         <Form.List name="questions">
           {(fields, { add, remove }) => (
             <>
@@ -74,6 +87,20 @@ export function SurveyEditor({ projectId, form: current }: { projectId: number; 
             </>
           )}
         </Form.List>
+        <Form.Item name={['release', 'after']} label={t('surveys.release.label')} style={{ marginTop: 16, marginBottom: 8 }}
+          extra={t('surveys.release.hint')}>
+          <Radio.Group data-testid="survey-release-after" options={[
+            { value: 'window_closed', label: t('surveys.release.windowClosed') },
+            { value: 'min_answers', label: t('surveys.release.minAnswers') },
+          ]} />
+        </Form.Item>
+        {releaseAfter === 'min_answers' && (
+          <Form.Item name={['release', 'minAnswers']} label={t('surveys.release.minAnswersN')}
+            rules={[{ required: true, type: 'integer', min: RELEASE_MIN_ANSWERS_MIN, max: RELEASE_MIN_ANSWERS_MAX }]}
+            initialValue={Math.max(10, MIN_ANSWERS_FOR_DETAIL)}>
+            <InputNumber min={RELEASE_MIN_ANSWERS_MIN} max={RELEASE_MIN_ANSWERS_MAX} precision={0} data-testid="survey-release-min" />
+          </Form.Item>
+        )}
         {!readOnly && (
           <Space style={{ marginTop: 12 }}>
             <Button type="primary" htmlType="submit" loading={save.isPending} data-testid="survey-save">{t('surveys.editor.save')}</Button>

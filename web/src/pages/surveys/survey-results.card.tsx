@@ -11,6 +11,7 @@ import { useErrorMessage } from '../../lib/error-message';
 import type { EChartOption } from '../../components/echart';
 import { SurveyEditor } from './survey-editor';
 import { percent, SurveyResultsView, useQuestionLabel } from './survey-results.view';
+import { formatDate } from '../../lib/format';
 
 const SurveyChart = lazy(() => import('../../components/echart'));
 
@@ -44,7 +45,7 @@ function ProjectResults({ projectId }: { projectId: number }) {
   const option = useMemo(() => (q.data ? classComparisonOption(q.data.results, label) : null), [q.data, label]);
   if (q.isError) return <Alert type="error" showIcon message={errorMessage(q.error)} />;
   if (!q.data) return <SectionSpin />;
-  const { results, minAnswersForDetail } = q.data;
+  const { results, minAnswersForDetail, release } = q.data;
   const shownClasses = results.classes.filter((c) => c.results.detailShown).length;
   return (
     <Space direction="vertical" style={{ width: '100%' }} data-testid="survey-project-results">
@@ -54,6 +55,12 @@ function ProjectResults({ projectId }: { projectId: number }) {
         </Typography.Text>
         <Button icon={<DownloadOutlined />} loading={download.isPending} onClick={() => download.mutate()} data-testid="survey-export">{t('surveys.export')}</Button>
       </Space>
+      {results.classesWithheld > 0 && (
+        <Alert type="info" showIcon data-testid="survey-withheld"
+          message={release.after === 'min_answers' && release.minAnswers !== null
+            ? t('surveys.release.classesWithheldOrAnswers', { count: results.classesWithheld, n: release.minAnswers })
+            : t('surveys.release.classesWithheld', { count: results.classesWithheld })} />
+      )}
       {results.classesHidden > 0 && <Alert type="info" showIcon message={t('surveys.results.classesHidden', { count: results.classesHidden, n: minAnswersForDetail })} />}
       {results.classes.length === 0 ? <Empty description={t('surveys.results.noClasses')} /> : (
         <Table size="small" rowKey="classId" pagination={false} dataSource={results.classes} scroll={{ x: true }} columns={[
@@ -63,6 +70,10 @@ function ProjectResults({ projectId }: { projectId: number }) {
           {
             title: t('surveys.results.overallMean'),
             render: (_, c) => {
+              if (!c.released) {
+                const when = c.windowClosesAt ? t('surveys.release.on', { date: formatDate(c.windowClosesAt) }) : t('surveys.release.afterClassCloses');
+                return <Typography.Text type="secondary">{t('surveys.release.short', { when })}</Typography.Text>;
+              }
               if (!c.results.detailShown) return <Typography.Text type="secondary">{t('surveys.results.tooFew')}</Typography.Text>;
               const means = c.results.questions.flatMap((x) => (x.kind === 'rating' && x.mean !== null ? [x.mean] : []));
               return means.length ? (means.reduce((a, b) => a + b, 0) / means.length).toFixed(2) : '—';

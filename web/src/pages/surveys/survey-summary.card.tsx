@@ -34,7 +34,10 @@ export function SurveySummaryCard({ orgUnitId, year }: { orgUnitId: number; year
     <Card size="small" title={t('surveys.summary.title', { year })} data-testid="survey-summary">
       {lines.length === 0 ? <Empty description={t('surveys.summary.none', { year })} /> : (
         <>
-          <Typography.Paragraph type="secondary">{t('surveys.summary.hint', { n: q.data.minAnswersForDetail })}</Typography.Paragraph>
+          <Typography.Paragraph type="secondary">
+            {t('surveys.summary.hint', { n: q.data.minAnswersForDetail })}
+            {lines.some((l) => l.classesWithheld > 0) && ` ${t('surveys.release.summaryWithheld')}`}
+          </Typography.Paragraph>
           <Table<Line> size="small" rowKey="projectId" columns={columns} dataSource={lines} pagination={false} scroll={{ x: 640 }} />
         </>
       )}
