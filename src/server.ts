@@ -33,15 +33,20 @@ export interface RunningServer {
  */
 export async function startServer(env: Env, opts: { log?: (line: string) => void; logger?: boolean } = {}): Promise<RunningServer> {
   const log = opts.log ?? (() => undefined);
-  const handle = await openDatabase(env, { log });
+  const handle = await openDatabase(env, { log, supervise: true });
   let lockClient: pg.Client | undefined;
+  /** Takes the server lock on a new connection; false when another server holds it. */
+  const takeLock = async (): Promise<boolean> => {
+    await lockClient?.end().catch(() => undefined);
+    lockClient = new pg.Client({ connectionString: handle.connectionString, application_name: `peixun-${process.pid}` });
+    lockClient.on('error', () => undefined);
+    await lockClient.connect();
+    const { rows } = await lockClient.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [SERVER_LOCK]);
+    return rows[0]?.ok === true;
+  };
   try {
     if (handle.mode === 'embedded') {
-      lockClient = new pg.Client({ connectionString: handle.connectionString, application_name: `peixun-${process.pid}` });
-      await lockClient.connect();
-      lockClient.on('error', () => undefined);
-      const { rows } = await lockClient.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [SERVER_LOCK]);
-      if (!rows[0]?.ok) {
+      if (!(await takeLock())) {
         const other = readServerPid(env.dataDir);
         throw new ServerAlreadyRunningError(
           `Another Peixun server${other ? ` (pid ${other})` : ''} is already using the data directory ${env.dataDir}. Stop it first, or set PEIXUN_DATA_DIR to another directory.\n` +
@@ -49,6 +54,10 @@ export async function startServer(env: Env, opts: { log?: (line: string) => void
         );
       }
       fs.writeFileSync(path.join(env.dataDir, 'server.pid'), String(process.pid));
+      // the lock lived in the PostgreSQL that went away: take it again in the one that came back
+      handle.supervisor?.onRecovered(async () => {
+        if (!(await takeLock())) log(`Another Peixun server took the data directory ${env.dataDir} while the database was away`);
+      });
     }
     const applied = await migrate(handle.pool);
     if (applied.length) log(`Applied migrations: ${applied.join(', ')}`);
@@ -71,6 +80,7 @@ export async function startServer(env: Env, opts: { log?: (line: string) => void
     // background jobs of every kind registered by the modules loaded above (see jobs/job-runner.ts)
     const jobs = createJobRunner({ db: handle.db, handlers: jobHandlers(), log: (line) => app.log.warn(line) });
     jobs.start();
+    handle.supervisor?.onRecovered(() => jobs.kick());
 
     const sweeper = setInterval(() => {
       void createSessionRepository(handle.db).deleteExpired(env.PEIXUN_SESSION_IDLE_MINUTES).catch(() => undefined);
@@ -84,6 +94,7 @@ export async function startServer(env: Env, opts: { log?: (line: string) => void
     void queueStaleRefreshes(handle.db, env).then((n) => n && jobs.kick()).catch(() => undefined);
 
     const close = () => (closing ??= (async () => {
+      await handle.supervisor?.stop();
       clearInterval(refresher);
       await jobs.stop();
       await closeCertificatePool();

@@ -1,7 +1,9 @@
 import { CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Env } from '../config/env.js';
-import { startEmbeddedPostgres, type EmbeddedCluster } from './embedded-postgres.js';
+import { isConnectionError } from './connection-errors.js';
+import { createDatabaseSupervisor, superviseDatabase, type DatabaseSupervisor } from './database-supervisor.js';
+import { embeddedPostgresRunning, startEmbeddedPostgres, type EmbeddedCluster } from './embedded-postgres.js';
 import type { DB } from './schema.js';
 
 // bigint ids fit in a JS number (< 2^53) for any realistic table; count(*) too.
@@ -16,8 +18,11 @@ export interface DatabaseHandle {
   db: Database;
   pool: pg.Pool;
   mode: DatabaseMode;
-  cluster?: EmbeddedCluster;
-  connectionString: string;
+  /** the embedded cluster as last started or joined (the supervisor may start it again) */
+  readonly cluster?: EmbeddedCluster;
+  readonly connectionString: string;
+  /** Present when opened with `supervise`: watches the database and brings it back (see database-supervisor.ts). */
+  supervisor?: DatabaseSupervisor;
   /** Closes the pool; stops the embedded PostgreSQL when no other process still uses it (see `release`). */
   close(opts?: { stopEmbedded?: boolean }): Promise<void>;
 }
@@ -25,7 +30,11 @@ export interface DatabaseHandle {
 export const APP_DATABASE = 'peixun';
 
 export function createPool(connectionString: string, max = 20, applicationName = `peixun-${process.pid}`): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000, application_name: applicationName } as pg.PoolConfig);
+  const pool = new pg.Pool({
+    connectionString, max, idleTimeoutMillis: 30_000, application_name: applicationName,
+    // a database host that stops answering fails the request (503) instead of holding it forever
+    connectionTimeoutMillis: 10_000, keepAlive: true,
+  } as pg.PoolConfig);
   // An idle client that loses its server (restart, kill) must not crash the process.
   pool.on('error', () => undefined);
   // Nor one that loses it while checked out, between two queries of a transaction: pg-pool drops its
@@ -80,15 +89,57 @@ async function otherClients(pool: pg.Pool): Promise<number> {
   return rows[0]?.n ?? 0;
 }
 
+/** Connects once and runs `SELECT 1`; rejects when the database does not answer within `timeoutMs`. */
+export async function probeDatabase(connectionString: string, timeoutMs = 3_000): Promise<void> {
+  const client = new pg.Client({
+    connectionString, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs, application_name: `peixun-${process.pid}`,
+  } as pg.ClientConfig);
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * Waits until the database answers, retrying connection errors with backoff for up to `timeoutMs`
+ * (a CLI command run while the server restarts its PostgreSQL, a server started before its database).
+ * Any other error (wrong password, unknown database) is thrown at once.
+ */
+async function waitForDatabase(connectionString: string, timeoutMs: number, log: (l: string) => void): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let wait = 200, told = false; ; wait = Math.min(wait * 2, 5_000)) {
+    try {
+      return await probeDatabase(connectionString);
+    } catch (e) {
+      if (!isConnectionError(e) || Date.now() + wait > deadline) throw e;
+      if (!told) log(`Waiting for the database (${(e as Error).message}) / 正在等待数据库 …`);
+      told = true;
+    }
+    await new Promise((r) => setTimeout(r, wait));
+  }
+}
+
 /**
  * Opens the product's database: the external PostgreSQL at DATABASE_URL, or the embedded
  * one under `<dataDir>/pg` (joined when already running, started otherwise).
+ * With `supervise` (the server) a supervisor watches it and brings it back after it went away.
  */
-export async function openDatabase(env: Env, opts: { poolSize?: number; log?: (l: string) => void } = {}): Promise<DatabaseHandle> {
+export async function openDatabase(env: Env, opts: {
+  poolSize?: number;
+  log?: (l: string) => void;
+  supervise?: boolean;
+  /** how long an unreachable database is waited for before giving up (ms) */
+  waitMs?: number;
+} = {}): Promise<DatabaseHandle> {
+  const log = opts.log ?? ((l: string) => console.error(l));
   let cluster: EmbeddedCluster | undefined;
   let connectionString: string;
   if (env.DATABASE_URL) {
     connectionString = env.DATABASE_URL;
+    await waitForDatabase(connectionString, opts.waitMs ?? 30_000, log);
   } else {
     cluster = await startEmbeddedPostgres({ dataDir: env.dataDir, log: opts.log });
     await ensureDatabase(cluster, APP_DATABASE);
@@ -96,10 +147,44 @@ export async function openDatabase(env: Env, opts: { poolSize?: number; log?: (l
   }
   const pool = createPool(connectionString, opts.poolSize ?? 20);
   const db = createKysely(pool);
+
+  let supervisor: DatabaseSupervisor | undefined;
+  if (opts.supervise) {
+    const embedded = !env.DATABASE_URL;
+    supervisor = createDatabaseSupervisor({
+      log,
+      probe: () => probeDatabase(connectionString),
+      ...(embedded ? {
+        serverRunning: () => embeddedPostgresRunning(env.dataDir),
+        restart: async () => {
+          cluster = await startEmbeddedPostgres({ dataDir: env.dataDir, log });
+          const now = cluster.connectionString(APP_DATABASE);
+          if (now !== connectionString) {
+            // the remembered port was taken meanwhile: the pool's next clients go to the new one
+            connectionString = now;
+            (pool as unknown as { options: pg.PoolConfig }).options.connectionString = now;
+          }
+        },
+      } : {}),
+    });
+    const notice = (e: unknown) => supervisor!.notice(e);
+    // a client that loses its server, idle or checked out, is discarded by the pool; the supervisor looks
+    pool.on('error', notice);
+    pool.on('connect', (client) => client.on('error', notice));
+    superviseDatabase(db, supervisor);
+    supervisor.start();
+  }
   return {
-    db, pool, cluster, connectionString,
+    db, pool, supervisor,
+    get cluster() {
+      return cluster;
+    },
+    get connectionString() {
+      return connectionString;
+    },
     mode: env.DATABASE_URL ? 'external' : 'embedded',
     async close({ stopEmbedded = true } = {}) {
+      await supervisor?.stop();
       let others = 1;
       if (cluster && stopEmbedded) others = await otherClients(pool).catch(() => 1);
       await db.destroy();

@@ -88,6 +88,34 @@ function readPostmaster(pgDir: string): { pid: number; port: number } | null {
   }
 }
 
+/** Whether `pid` is a PostgreSQL server process (Linux: its command line), not another program given the same pid. */
+function isPostgresProcess(pid: number): boolean {
+  try {
+    return /postgres/.test(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+  } catch (e) {
+    // no /proc (not Linux): trust the pid; gone: not PostgreSQL
+    return (e as NodeJS.ErrnoException).code !== 'ENOENT' || !fs.existsSync('/proc/self');
+  }
+}
+
+/**
+ * A `postmaster.pid` left by a PostgreSQL killed with `kill -9` names a dead process, which PostgreSQL
+ * itself recognises; but when its pid was given to another program meanwhile, PostgreSQL would refuse
+ * to start ("lock file already exists"). Such a file is removed.
+ */
+function removeStalePostmasterPid(pgDir: string, log: (l: string) => void): void {
+  const running = readPostmaster(pgDir);
+  if (!running || !isAlive(running.pid) || isPostgresProcess(running.pid)) return;
+  log(`Removing the stale postmaster.pid of the embedded PostgreSQL (pid ${running.pid} is another program now)`);
+  fs.rmSync(path.join(pgDir, 'postmaster.pid'), { force: true });
+}
+
+/** Whether the embedded PostgreSQL of `dataDir` runs: its `postmaster.pid` names a live PostgreSQL process. */
+export function embeddedPostgresRunning(dataDir: string): boolean {
+  const running = readPostmaster(path.join(path.resolve(dataDir), 'pg'));
+  return !!running && isAlive(running.pid) && isPostgresProcess(running.pid);
+}
+
 function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const srv = net.createServer();
@@ -180,7 +208,8 @@ async function initCluster(pgDir: string, password: string, ids: RunAs, log: (l:
  * Starts (or joins) the embedded PostgreSQL cluster under `<dataDir>/pg`.
  *
  * - A cluster already running on this data dir (started by another Peixun process) is joined.
- * - A stale `postmaster.pid` left by `kill -9` is handled by PostgreSQL itself (crash recovery).
+ * - A stale `postmaster.pid` left by `kill -9` is handled by PostgreSQL itself (crash recovery), or
+ *   removed here when its pid belongs to another program by now.
  * - When the remembered port is taken by something else, another free port is chosen.
  * - PostgreSQL runs detached: it survives the death of the Node process, and the next start joins it.
  */
@@ -203,6 +232,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   });
 
   for (let attempt = 0; attempt < 40; attempt++) {
+    removeStalePostmasterPid(pgDir, log);
     const running = readPostmaster(pgDir);
     if (running && isAlive(running.pid)) {
       if (await canConnect(running.port, password)) return make(running.port, false);

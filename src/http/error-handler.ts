@@ -1,5 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { isConnectionError } from '../db/connection-errors.js';
+import { supervisorOf } from '../db/database-supervisor.js';
 import { AppError } from '../errors/app-error.js';
 import { errorMessage, fieldMessage, pickLocale, type Locale } from '../i18n/messages.js';
 import { appendAudit, isAudited, outcomeOf } from '../services/audit.js';
@@ -13,6 +15,8 @@ const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Maps anything thrown to an AppError: the user always gets a code and a message, never a stack. */
 export function toAppError(err: unknown, locale: Locale): AppError {
+  // a lost or refused database connection, wherever in the request it happened: try again shortly
+  if (isConnectionError(err)) return new AppError('DATABASE_UNAVAILABLE', { cause: err });
   if (err instanceof AppError) return err;
   if (hasZodFastifySchemaValidationErrors(err)) {
     const issues = err.validation.map((v) => {
@@ -44,16 +48,40 @@ export function toAppError(err: unknown, locale: Locale): AppError {
   return new AppError('INTERNAL', { cause: err });
 }
 
+/** Routes that answer without the database stay reachable while it is away (the API description). */
+const NEEDS_NO_DATABASE = /^\/api\/(docs|openapi\.json)(\/|$)/;
+
+/**
+ * Registers the error handler, and before every other hook the gate that answers 503 with
+ * `Retry-After` at once while the database supervisor knows the database to be unavailable
+ * (static files of the web UI are still served).
+ */
 export function registerErrorHandling(app: FastifyInstance, db: Database): void {
+  const supervisor = supervisorOf(db);
+  if (supervisor) {
+    app.addHook('onRequest', async (req) => {
+      if (supervisor.available) return;
+      const route = req.routeOptions?.url;
+      if (route && (route.startsWith('/api/') || route.startsWith('/verify/')) && !NEEDS_NO_DATABASE.test(route)) {
+        throw new AppError('DATABASE_UNAVAILABLE');
+      }
+    });
+  }
   app.setErrorHandler(async (err: unknown, req: FastifyRequest, reply) => {
     const locale = pickLocale(req.headers['accept-language']);
     const appErr = toAppError(err, locale);
     if (appErr.code === 'INTERNAL') {
       req.log.error({ err: isResponseSerializationError(err) ? err.cause : err }, 'request failed');
     }
-    // Failed writes and refused accesses are audited here when the use case did not do it itself.
+    if (appErr.status === 503) {
+      if (appErr.code === 'DATABASE_UNAVAILABLE') supervisor?.notice(appErr.cause ?? err);
+      reply.header('retry-after', String(supervisor?.retryAfterSeconds() ?? 2));
+    }
+    // Failed writes and refused accesses are audited here when the use case did not do it itself
+    // (not when the database is away: the row could not be written).
     const config = (req.routeOptions?.config ?? {}) as RouteConfig;
-    if (!isAudited(err) && req.url.startsWith('/api/') && (WRITES.has(req.method) || appErr.isDenial)) {
+    const audit = !isAudited(err) && appErr.code !== 'DATABASE_UNAVAILABLE' && req.url.startsWith('/api/');
+    if (audit && (WRITES.has(req.method) || appErr.isDenial)) {
       const { outcome } = outcomeOf(appErr);
       await appendAudit(db, req.ctx ?? { actor: null, ip: req.ip }, {
         action: config.action ?? `${req.method} ${req.routeOptions?.url ?? req.url.split('?')[0]}`,

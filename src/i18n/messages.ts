@@ -89,6 +89,10 @@ const ERRORS: Record<AppErrorCode, Record<Locale, string>> = {
   RATE_LIMITED: { 'zh-CN': '请求过于频繁，请稍后再试', en: 'Too many requests; try again shortly' },
   INTERNAL: { 'zh-CN': '服务器内部错误，已记录，请稍后再试', en: 'Internal error; it has been logged. Try again later' },
   SERVICE_UNAVAILABLE: { 'zh-CN': '服务暂不可用，请稍后再试', en: 'The service is unavailable; try again shortly' },
+  DATABASE_UNAVAILABLE: {
+    'zh-CN': '数据库暂时无法访问，正在自动恢复，请稍后再试；已保存的数据不受影响',
+    en: 'The database is briefly unreachable and is being brought back; try again shortly. Saved data is not affected',
+  },
 };
 
 /** Messages for validation issues, by issue kind. */

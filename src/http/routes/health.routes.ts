@@ -11,10 +11,13 @@ export const healthRoutes: FastifyPluginAsyncZod<{ databaseMode: DatabaseMode; d
     schema: { tags: ['system'], summary: 'Liveness, database reachability and mode', response: { 200: z.object({ status: z.literal('ok'), database: z.enum(['embedded', 'external']) }) } },
   }, async () => {
     const reached = await Promise.race([
-      sql`SELECT 1`.execute(db).then(() => true, () => false),
+      // the error handler answers 503 with Retry-After and tells the database supervisor to look
+      sql`SELECT 1`.execute(db).then(() => true, (e: unknown) => {
+        throw new AppError('DATABASE_UNAVAILABLE', { cause: e });
+      }),
       new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2_000).unref()),
     ]);
-    if (!reached) throw new AppError('SERVICE_UNAVAILABLE');
+    if (!reached) throw new AppError('DATABASE_UNAVAILABLE');
     return { status: 'ok' as const, database: databaseMode };
   });
 };
