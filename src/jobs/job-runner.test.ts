@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.js';
@@ -198,6 +199,56 @@ describe('job runner', () => {
       expect(await waitFor(async () => { const j = await jobs.get(id); return j?.status === 'done' ? j : undefined; }, 2_000)).toMatchObject({ result: 'kicked' });
     } finally {
       await runner.stop();
+    }
+  });
+
+  it('waits longer and longer while the database is away, keeps the process alive, and runs the job once it is back', async () => {
+    // the runner reaches the database through a relay that first drops every connection it accepts
+    const target = new URL(t.url);
+    let forward = false;
+    let connections = 0;
+    const sockets = new Set<net.Socket>();
+    const relay = net.createServer((client) => {
+      connections++;
+      sockets.add(client);
+      client.on('error', () => undefined);
+      if (!forward) return void client.destroy();
+      const upstream = net.connect(Number(target.port || 5432), target.hostname);
+      upstream.on('error', () => undefined);
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+      client.pipe(upstream);
+      upstream.pipe(client);
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    const viaRelay = new URL(t.url);
+    viaRelay.hostname = '127.0.0.1';
+    viaRelay.port = String((relay.address() as net.AddressInfo).port);
+    const away = createKysely(createPool(viaRelay.toString(), 2));
+    const lines: string[] = [];
+    const runner = createJobRunner({ db: away, handlers: { 'test.outage': async () => ({ ran: true }) }, pollMs: 20, log: (l) => lines.push(l) });
+    const id = await enqueue('test.outage');
+    runner.start();
+    try {
+      await sleep(1_500);
+      // polling every 20 ms would have tried some 75 times; backing off it tries a handful
+      expect(connections).toBeGreaterThanOrEqual(3);
+      expect(connections).toBeLessThanOrEqual(10);
+      expect(lines.filter((l) => /could not claim a job/.test(l)).length).toBeLessThanOrEqual(4);
+      expect(lines.at(-1)).toMatch(/next try in \d+ ms/);
+      expect((await jobs.get(id))?.status).toBe('queued');
+      forward = true;
+      const j = await waitFor(async () => {
+        const row = await jobs.get(id);
+        return row?.status === 'done' ? row : undefined;
+      }, 10_000);
+      expect(j).toMatchObject({ status: 'done', result: { ran: true }, attempts: 1 });
+      expect(lines.at(-1)).toMatch(/claiming jobs again/);
+    } finally {
+      await runner.stop();
+      await away.destroy();
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => relay.close(r));
     }
   });
 

@@ -1,4 +1,6 @@
 import type { Kysely } from 'kysely';
+import { isConnectionError } from '../db/connection-errors.js';
+import { supervisorOf } from '../db/database-supervisor.js';
 import type { DB } from '../db/schema.js';
 import { AppError } from '../errors/app-error.js';
 import { createJobRepository, type JobRepository, type JobRow } from '../repositories/job.repository.js';
@@ -34,6 +36,8 @@ export interface JobRunner {
 export const MAX_JOB_ATTEMPTS = 3;
 const PROGRESS_INTERVAL_MS = 250;
 const STOP_WAIT_MS = 10_000;
+/** longest wait between two polls while the database cannot be reached */
+const MAX_BACKOFF_MS = 30_000;
 
 // ---------------------------------------------------------------------------------------------
 // Registry: modules register their kinds when imported; the server's runner takes them all.
@@ -139,6 +143,11 @@ async function runJob(repo: JobRepository, job: JobRow, handler: JobHandler, o: 
       await progress.flush();
       if (lost) return 'lost';
       if (o.stopping.aborted) return (await repo.release(job.id, owner)) ? 'released' : 'lost';
+      if (isConnectionError(e)) {
+        // not the job's fault: queued again for when the database is back (or taken again when its lease runs out)
+        log(`job ${job.id} (${job.kind}) interrupted, the database went away: ${errorText(e)}`);
+        return (await repo.release(job.id, owner)) ? 'released' : 'lost';
+      }
       if (e instanceof AppError) {
         log(`job ${job.id} (${job.kind}) failed: ${e.code}`);
         const extra = e.details || e.params ? { details: e.details ?? null, params: e.params ?? null } : undefined;
@@ -187,6 +196,9 @@ export function createJobRunner(o: {
   let timer: NodeJS.Timeout | undefined;
   let polling: Promise<void> | undefined;
   let again = false;
+  // polls that failed in a row: the next one waits pollMs × 2^failures, up to MAX_BACKOFF_MS
+  let failures = 0;
+  let backoffMs = 0;
 
   async function fill(): Promise<void> {
     while (!stopping.signal.aborted && running.size < concurrency) {
@@ -194,9 +206,18 @@ export function createJobRunner(o: {
       try {
         job = await repo.claim(kinds, leaseSeconds);
       } catch (e) {
-        log(`job runner: could not claim a job: ${errorText(e)}`);
+        failures++;
+        backoffMs = Math.min(MAX_BACKOFF_MS, pollMs * 2 ** failures);
+        supervisorOf(o.db)?.notice(e);
+        // the first failure and then the 2nd, 4th, 8th …, so an outage does not flood the log
+        if ((failures & (failures - 1)) === 0) {
+          log(`job runner: could not claim a job (${failures} time(s) in a row), next try in ${backoffMs} ms: ${errorText(e)}`);
+        }
         return;
       }
+      if (failures) log(`job runner: claiming jobs again after ${failures} failed tries`);
+      failures = 0;
+      backoffMs = 0;
       if (!job) return;
       if (stopping.signal.aborted) {
         await repo.release(job.id, { attempt: job.attempts }).catch(() => undefined);
@@ -216,7 +237,7 @@ export function createJobRunner(o: {
   function schedule(): void {
     clearTimeout(timer);
     if (stopping.signal.aborted) return;
-    timer = setTimeout(() => runner.kick(), pollMs);
+    timer = setTimeout(() => runner.kick(), backoffMs || pollMs);
     timer.unref();
   }
 
