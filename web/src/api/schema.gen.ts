@@ -102,8 +102,8 @@ export interface paths {
         action?: string;
         outcome?: 'success' | 'failure' | 'denied';
         actor?: string;
-        from?: Record<string, unknown>;
-        to?: Record<string, unknown>;
+        from?: string;
+        to?: string;
         page?: number;
         pageSize?: number;
       };
@@ -974,8 +974,8 @@ export interface paths {
           counted: number;
           minimum: number | null;
           met: boolean | null;
-          verification: string | null;
-          verificationStatus: string | null;
+          verification: 'verified' | 'not_verified' | 'exempt' | 'not_in_scope' | null;
+          verificationStatus: 'open' | 'submitted' | 'signed_off' | 'returned' | null;
           exceptionReason: string | null;
         }[];
         minima: {
@@ -2313,8 +2313,9 @@ export interface paths {
       };
       response: {
         importId: number;
-        status: 'validated' | 'committed' | 'discarded';
+        status: 'validated' | 'committed' | 'discarded' | 'expired';
         fileName: string;
+        expiresAt: string | null;
         summary: {
           total: number;
           create: number;
@@ -2329,6 +2330,8 @@ export interface paths {
           code: string;
           value?: string;
           message: string;
+          withheld?: 'id_number' | 'phone';
+          suggestions?: string[];
         }[];
         extraColumns: string[];
         transfers: {
@@ -3354,8 +3357,9 @@ export interface paths {
       };
       response: {
         importId: number;
-        status: 'validated' | 'committed' | 'discarded';
+        status: 'validated' | 'committed' | 'discarded' | 'expired';
         fileName: string;
+        expiresAt: string | null;
         summary: {
           total: number;
           create: number;
@@ -3370,6 +3374,8 @@ export interface paths {
           code: string;
           value?: string;
           message: string;
+          withheld?: 'id_number' | 'phone';
+          suggestions?: string[];
         }[];
         extraColumns: string[];
         transfers: {
@@ -3394,8 +3400,9 @@ export interface paths {
       };
       response: {
         importId: number;
-        status: 'validated' | 'committed' | 'discarded';
+        status: 'validated' | 'committed' | 'discarded' | 'expired';
         fileName: string;
+        expiresAt: string | null;
         summary: {
           total: number;
           create: number;
@@ -3410,6 +3417,8 @@ export interface paths {
           code: string;
           value?: string;
           message: string;
+          withheld?: 'id_number' | 'phone';
+          suggestions?: string[];
         }[];
         extraColumns: string[];
         transfers: {

@@ -1,18 +1,17 @@
-/** Types of the HTTP API, kept in step with the server's response schemas. */
+/**
+ * Types of the HTTP API under the names the pages use. Answers and bodies are aliases of the types generated
+ * from the server's OpenAPI document (schema.gen.ts, `npm run gen:api`), so they cannot drift from the routes;
+ * what the document does not describe (error details, job results, problem codes) is written here.
+ */
+import type { ApiBody, ApiQuery, ApiResponse } from './schema.gen';
 
 // The credit rules' shapes come from the server's pure rules (no I/O), like the role rules in auth/roles.
 import type { CycleRules as DomainCycleRules } from '../../../src/domain/cycle-rules';
 import type { ProgressStatus as DomainProgressStatus } from '../../../src/domain/credit-progress';
 
-export type OrgUnitKind = 'province' | 'city' | 'county' | 'township' | 'school' | 'institution';
-export type Stage = 'kindergarten' | 'primary' | 'junior' | 'senior' | 'vocational';
-export type Role =
-  | 'province_admin'
-  | 'city_admin'
-  | 'county_admin'
-  | 'school_admin'
-  | 'trainer'
-  | 'teacher';
+export type OrgUnitKind = OrgUnit['kind'];
+export type Stage = Teacher['stage'];
+export type Role = Me['role'];
 
 export const ORG_UNIT_KINDS: readonly OrgUnitKind[] = [
   'province',
@@ -32,42 +31,17 @@ export const ROLES: readonly Role[] = [
   'teacher',
 ];
 
-export interface OrgUnit {
-  id: number;
-  parentId: number | null;
-  kind: OrgUnitKind;
-  name: string;
-  code: string | null;
-  divisionCode: string | null;
-  path: string;
-  depth: number;
-  stages: Stage[];
-  address: string | null;
-  contactName: string | null;
-  contactPhone: string | null;
-  isDemo: boolean;
-  childCount: number;
-}
+export type OrgUnit = OrgUnitDetail['unit'];
 
-export interface OrgUnitRef {
-  id: number;
-  name: string;
-  kind: OrgUnitKind;
-}
+export type OrgUnitRef = OrgUnitDetail['breadcrumb'][number];
 
-export interface Me {
-  id: number;
-  username: string;
-  displayName: string;
-  role: Role;
-  orgUnit: { id: number; name: string; kind: OrgUnitKind; path: string };
-  mustChangePassword: boolean;
-}
+type SessionUser = ApiResponse<'/api/auth/me', 'get'>['user'];
+/** The signed-in account; the server's schema gives its unit's kind as text, it is one of the kinds. */
+export type Me = Omit<SessionUser, 'orgUnit'> & {
+  orgUnit: Omit<SessionUser['orgUnit'], 'kind'> & { kind: OrgUnitKind };
+};
 
-export interface SessionResponse {
-  user: Me;
-  csrfToken: string;
-}
+export type SessionResponse = Omit<ApiResponse<'/api/auth/me', 'get'>, 'user'> & { user: Me };
 
 export interface Page<T> {
   items: T[];
@@ -83,43 +57,15 @@ export interface Items<T> {
   items: T[];
 }
 
-export interface OrgUnitPermissions {
-  canEdit: boolean;
-  canCreateChild: boolean;
-  childKinds: OrgUnitKind[];
-  canImportSchools: boolean;
-}
+export type OrgUnitPermissions = OrgUnitDetail['permissions'];
 
-export interface OrgUnitDetail {
-  unit: OrgUnit;
-  breadcrumb: OrgUnitRef[];
-  permissions: OrgUnitPermissions;
-}
+export type OrgUnitDetail = ApiResponse<'/api/org-units/{id}', 'get'>;
 
-export interface CreateOrgUnitInput {
-  parentId: number;
-  kind: OrgUnitKind;
-  name: string;
-  code?: string;
-  divisionCode?: string;
-  stages?: Stage[];
-  address?: string;
-  contactName?: string;
-  contactPhone?: string;
-}
+export type CreateOrgUnitInput = ApiBody<'/api/org-units', 'post'>;
 
-export interface UpdateOrgUnitInput {
-  name?: string;
-  code?: string | null;
-  stages?: Stage[];
-  address?: string | null;
-  contactName?: string | null;
-  contactPhone?: string | null;
-}
+export type UpdateOrgUnitInput = ApiBody<'/api/org-units/{id}', 'patch'>;
 
-export interface SchoolImportResult {
-  created: number;
-}
+export type SchoolImportResult = ApiResponse<'/api/org-units/{id}/school-import', 'post'>;
 
 export interface ImportRowError {
   row: number;
@@ -128,91 +74,31 @@ export interface ImportRowError {
   message: string;
 }
 
-export interface User {
-  id: number;
-  username: string;
-  displayName: string;
-  role: Role;
-  orgUnitId: number;
-  orgUnitName: string;
-  disabled: boolean;
-  lockedUntil: string | null;
-  mustChangePassword: boolean;
-  lastLoginAt: string | null;
-  createdAt: string;
-}
+export type User = ApiResponse<'/api/users', 'get'>['items'][number];
 
-export interface UserQuery {
-  orgUnitId?: number;
-  includeDescendants?: boolean;
-  q?: string;
-  role?: Role;
-  page?: number;
-  pageSize?: number;
-}
+export type UserQuery = ApiQuery<'/api/users', 'get'>;
 
-export interface CreateUserInput {
-  username: string;
-  displayName: string;
-  role: Role;
-  orgUnitId: number;
-}
+export type CreateUserInput = ApiBody<'/api/users', 'post'>;
 
-export interface UpdateUserInput {
-  displayName?: string;
-  disabled?: boolean;
-}
+export type UpdateUserInput = ApiBody<'/api/users/{id}', 'patch'>;
 
-export interface ApiToken {
-  id: number;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  expiresAt: string | null;
-  revokedAt: string | null;
-}
+export type ApiToken = ApiResponse<'/api/api-tokens', 'get'>['items'][number];
 
-export interface CreateApiTokenInput {
-  name: string;
-  expiresInDays?: number;
-}
+export type CreateApiTokenInput = ApiBody<'/api/api-tokens', 'post'>;
 
-export type AuditOutcome = 'success' | 'failure' | 'denied';
+export type AuditOutcome = AuditEntry['outcome'];
 export const AUDIT_OUTCOMES: readonly AuditOutcome[] = ['success', 'failure', 'denied'];
 
-export interface AuditEntry {
-  id: number;
-  at: string;
-  actorUsername: string | null;
-  actorRole: string | null;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  targetLabel: string | null;
-  ip: string | null;
-  outcome: AuditOutcome;
-  errorCode: string | null;
-  details: Record<string, unknown> | null;
-}
+export type AuditEntry = ApiResponse<'/api/audit-log', 'get'>['items'][number];
 
-export interface AuditQuery {
-  orgUnitId?: number;
-  action?: string;
-  outcome?: AuditOutcome;
-  actor?: string;
-  from?: string;
-  to?: string;
-  page?: number;
-  pageSize?: number;
-}
+export type AuditQuery = ApiQuery<'/api/audit-log', 'get'>;
 
-export type Gender = 'male' | 'female';
-export type IdType = 'resident' | 'hk_macao' | 'taiwan' | 'passport' | 'other';
-export type Employment = 'staff' | 'special_post' | 'substitute';
-export type BackboneLevel = 'school' | 'county' | 'city' | 'province';
+export type Gender = NonNullable<Teacher['gender']>;
+export type IdType = Teacher['idType'];
+export type Employment = Teacher['employment'];
+export type BackboneLevel = NonNullable<Teacher['backboneLevel']>;
 /** What the list can be narrowed to; `backbone` is any backbone level. */
-export type TeacherFlag = 'headTeacher' | 'subjectLeader' | 'masterTeacher' | 'newTeacher' | 'backbone';
+export type TeacherFlag = NonNullable<TeacherQuery['flag']>;
 
 export const GENDERS: readonly Gender[] = ['male', 'female'];
 export const ID_TYPES: readonly IdType[] = ['resident', 'hk_macao', 'taiwan', 'passport', 'other'];
@@ -220,127 +106,31 @@ export const EMPLOYMENTS: readonly Employment[] = ['staff', 'special_post', 'sub
 export const BACKBONE_LEVELS: readonly BackboneLevel[] = ['school', 'county', 'city', 'province'];
 export const TEACHER_FLAGS: readonly TeacherFlag[] = ['headTeacher', 'backbone', 'subjectLeader', 'masterTeacher', 'newTeacher'];
 
-export interface Teacher {
-  id: number;
-  orgUnitId: number;
-  orgUnitName: string;
-  name: string;
-  idType: IdType;
-  idNumberMasked: string;
-  gender: Gender | null;
-  /** YYYY-MM-DD */
-  birthDate: string | null;
-  phoneMasked: string | null;
-  stage: Stage;
-  subject: string | null;
-  title: string | null;
-  teachingStartYear: number | null;
-  employment: Employment;
-  headTeacher: boolean;
-  backboneLevel: BackboneLevel | null;
-  subjectLeader: boolean;
-  masterTeacher: boolean;
-  newTeacher: boolean;
-  hasAccount: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
+export type Teacher = TeacherDetail['teacher'];
 
-export interface TeacherQuery {
-  orgUnitId?: number;
-  directOnly?: boolean;
-  q?: string;
-  stage?: Stage;
-  subject?: string;
-  employment?: Employment;
-  flag?: TeacherFlag;
-  backboneLevel?: BackboneLevel;
-  hasAccount?: boolean;
-  page?: number;
-  pageSize?: number;
-}
+export type TeacherQuery = ApiQuery<'/api/teachers', 'get'>;
 
-export interface FormerTeacher {
-  id: number;
-  name: string;
-  idNumberMasked: string;
-  /** the unit in the asker's area where the teacher last served */
-  lastUnitName: string;
-  startedOn: string;
-  endedOn: string;
-}
+export type FormerTeacher = ApiResponse<'/api/teachers/former', 'get'>['items'][number];
 
-export interface FormerTeacherQuery {
-  orgUnitId?: number;
-  page?: number;
-  pageSize?: number;
-}
+export type FormerTeacherQuery = ApiQuery<'/api/teachers/former', 'get'>;
 
-export interface TeacherPosting {
-  orgUnitId: number;
-  orgUnitName: string;
-  startedOn: string;
-  endedOn: string | null;
-  reason: string | null;
-}
+export type TeacherPosting = TeacherDetail['postings'][number];
 
-export interface TeacherPermissions {
-  canEdit: boolean;
-  canUnmask: boolean;
-  canTransfer: boolean;
-}
+export type TeacherPermissions = TeacherDetail['permissions'];
 
-export interface TeacherDetail {
-  teacher: Teacher;
-  /** the teacher has moved out of the asker's area: read only, current school hidden */
-  former: boolean;
-  postings: TeacherPosting[];
-  permissions: TeacherPermissions;
-}
+export type TeacherDetail = ApiResponse<'/api/teachers/{id}', 'get'>;
 
-export interface TeacherInput {
-  name: string;
-  idType: IdType;
-  idNumber: string;
-  gender?: Gender | null;
-  birthDate?: string | null;
-  phone?: string | null;
-  stage: Stage;
-  subject?: string | null;
-  title?: string | null;
-  teachingStartYear?: number | null;
-  employment: Employment;
-  headTeacher: boolean;
-  backboneLevel?: BackboneLevel | null;
-  subjectLeader: boolean;
-  masterTeacher: boolean;
-  newTeacher: boolean;
-}
+export type TeacherInput = Omit<CreateTeacherInput, 'orgUnitId'>;
 
-export type CreateTeacherInput = TeacherInput & { orgUnitId: number };
-export type UpdateTeacherInput = Partial<TeacherInput>;
+export type CreateTeacherInput = ApiBody<'/api/teachers', 'post'>;
+export type UpdateTeacherInput = ApiBody<'/api/teachers/{id}', 'patch'>;
 
-export interface UnmaskedIdentifiers {
-  idNumber: string;
-  phone: string | null;
-}
+export type UnmaskedIdentifiers = ApiResponse<'/api/teachers/{id}/unmask', 'post'>;
 
-export interface TransferTeacherInput {
-  toOrgUnitId: number;
-  reason?: string;
-}
+export type TransferTeacherInput = ApiBody<'/api/teachers/{id}/transfer', 'post'>;
 
 /** A one-time activation code, as issued; the server keeps only its hash. */
-export interface ActivationCode {
-  teacherId: number;
-  name: string;
-  idNumberMasked: string;
-  orgUnitName: string;
-  code: string;
-  expiresAt: string;
-  /** the teacher had an account, which now needs activating again */
-  hadAccount: boolean;
-}
+export type ActivationCode = ApiResponse<'/api/org-units/{id}/activation-codes', 'post'>['items'][number];
 
 /** Fields of their own record a teacher may ask the school to correct. */
 export const CORRECTABLE_FIELDS = [
@@ -360,45 +150,16 @@ export type CorrectableField = (typeof CORRECTABLE_FIELDS)[number];
 export type CorrectionStatus = 'open' | 'accepted' | 'rejected';
 export const CORRECTION_STATUSES: readonly CorrectionStatus[] = ['open', 'accepted', 'rejected'];
 
-export interface TeacherCorrection {
-  id: number;
-  teacherId: number;
-  teacherName: string;
-  orgUnitName: string;
-  field: CorrectableField;
-  /** null when hidden: ID numbers and phones stay encrypted until the school accepts */
-  proposed: string | null;
-  proposedHidden: boolean;
-  reason: string;
-  status: CorrectionStatus;
-  createdAt: string;
-  decidedAt: string | null;
-  decisionNote: string | null;
-}
+export type TeacherCorrection = ApiResponse<'/api/teacher-corrections', 'get'>['items'][number];
 
-export interface CorrectionQuery {
-  orgUnitId?: number;
-  status?: CorrectionStatus;
-}
+export type CorrectionQuery = ApiQuery<'/api/teacher-corrections', 'get'>;
 
-export interface CorrectionInput {
-  field: CorrectableField;
-  proposed: string;
-  reason: string;
-}
+export type CorrectionInput = ApiBody<'/api/me/teacher/corrections', 'post'>;
 
 /** The logged-in teacher's own record (identifiers masked), postings and requests. */
-export interface MyTeacherRecord {
-  teacher: Teacher;
-  postings: TeacherPosting[];
-  corrections: TeacherCorrection[];
-}
+export type MyTeacherRecord = ApiResponse<'/api/me/teacher', 'get'>;
 
-export interface ActivateInput {
-  idNumber: string;
-  code: string;
-  password: string;
-}
+export type ActivateInput = ApiBody<'/api/auth/activate', 'post'>;
 
 /** Columns of the roster file, as the import reports them (`file`: the file as a whole). */
 export type RosterColumn =
@@ -475,58 +236,17 @@ export const TEACHER_PROBLEM_CODES = [
 ] as const;
 export type TeacherProblemCode = (typeof TEACHER_PROBLEM_CODES)[number];
 
-export interface RosterRowError {
-  /** spreadsheet row number as users see it */
-  row: number;
-  column: RosterColumn | 'file' | string;
-  code: string;
-  /** the offending value, shortened; never an identifier in full */
-  value?: string;
-  /** the server's own wording, in the request's language */
-  message: string;
-}
+export type RosterRowError = TeacherImportReport['errors'][number];
 
-export type TeacherImportStatus = 'validated' | 'committed' | 'discarded';
+export type TeacherImportStatus = TeacherImportReport['status'];
 
-export interface TeacherImportSummary {
-  total: number;
-  create: number;
-  update: number;
-  unchanged: number;
-  transfer: number;
-  /** rows with at least one problem */
-  error: number;
-}
+export type TeacherImportSummary = TeacherImportReport['summary'];
 
-export interface TeacherImportTransfer {
-  row: number;
-  name: string;
-  idNumberMasked: string;
-  fromUnitName: string | null;
-  toUnitName: string;
-}
+export type TeacherImportTransfer = TeacherImportReport['transfers'][number];
 
-export interface TeacherImportResult {
-  created?: number;
-  updated?: number;
-  unchanged?: number;
-  transferred?: number;
-  transfersNotConfirmed?: number;
-  errorRowsLeftOut?: number;
-  [key: string]: number | undefined;
-}
+export type TeacherImportResult = NonNullable<TeacherImportReport['result']>;
 
-export interface TeacherImportReport {
-  importId: number;
-  status: TeacherImportStatus;
-  fileName: string;
-  summary: TeacherImportSummary;
-  errors: RosterRowError[];
-  /** headers that name no known column (ignored) */
-  extraColumns: string[];
-  transfers: TeacherImportTransfer[];
-  result: TeacherImportResult | null;
-}
+export type TeacherImportReport = ApiResponse<'/api/teacher-imports/{id}', 'get'>;
 
 /** Error codes the server sends in `{ error: { code } }`, plus the client's own. */
 export type ApiErrorCode =
@@ -605,39 +325,13 @@ export type SourceType = 'project' | 'course' | 'school_activity' | 'import' | '
 export const PROGRESS_STATUSES: readonly ProgressStatus[] = ['complete', 'on_track', 'behind', 'at_risk', 'out_of_scope'];
 export const SOURCE_TYPES: readonly SourceType[] = ['project', 'course', 'school_activity', 'import', 'external'];
 
-export interface Cycle {
-  id: number;
-  name: string;
-  startYear: number;
-  endYear: number;
-  currentVersion: number;
-  /** the cycle that contains the current year */
-  current: boolean;
-  rules: CycleRules;
-  createdAt: string;
-}
+export type Cycle = CycleDetail['cycle'];
 
-export interface CycleVersion {
-  version: number;
-  note: string | null;
-  createdAt: string;
-  createdByName: string | null;
-}
+export type CycleVersion = CycleDetail['versions'][number];
 
-export interface CycleDetail {
-  cycle: Cycle;
-  versions: CycleVersion[];
-  /** the actor may change the rules (province administrators) */
-  canManage: boolean;
-}
+export type CycleDetail = ApiResponse<'/api/cycles/{id}', 'get'>;
 
-export interface CreateCycleInput {
-  name: string;
-  startYear: number;
-  endYear: number;
-  rules?: CycleRules;
-  note?: string;
-}
+export type CreateCycleInput = ApiBody<'/api/cycles', 'post'>;
 
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
 
@@ -677,140 +371,33 @@ export interface RulesPreviewResult {
   }>;
 }
 
-export interface CreditEntry {
-  id: number;
-  teacherId: number;
-  teacherName?: string;
-  cycleId: number;
-  orgUnitName: string;
-  year: number;
-  /** tenths of an hour; negative for a reversal */
-  hours: number;
-  categories: string[];
-  sourceType: SourceType;
-  sourceRef: string | null;
-  title: string;
-  occurredOn: string;
-  evidenceId: number | null;
-  evidenceRef: string | null;
-  evidenceName: string | null;
-  /** set on a reversal: the entry it cancels */
-  reversesId: number | null;
-  reason: string | null;
-  /** posted after the county signed the year off (an approved reversal) */
-  afterLock: boolean;
-  createdAt: string;
-  createdByName: string | null;
-}
+export type CreditEntry = ApiResponse<'/api/credits/entries', 'get'>['items'][number];
 
-export interface ProgressEntry extends CreditEntry {
-  counted: number;
-  /** the cap that held back (part of) the entry */
-  cappedBy: string | null;
-  cancelled: 'reversed' | 'reversal' | null;
-}
+export type ProgressEntry = CreditProgress['entries'][number];
 
-export interface ExplanationLine {
-  key: string;
-  params: Record<string, string | number>;
-  entryIds?: number[];
-  /** the line in words, in the request's language */
-  text: string;
-}
+export type ExplanationLine = CreditProgress['explanation'][number];
 
-export type ReviewStatus = 'open' | 'answered';
+export type ReviewStatus = CreditReview['status'];
 
-export interface CreditReview {
-  id: number;
-  teacherId: number;
-  teacherName: string;
-  orgUnitName: string;
-  cycleId: number;
-  topic: string;
-  message: string;
-  status: ReviewStatus;
-  answer: string | null;
-  answeredByName: string | null;
-  answeredAt: string | null;
-  createdAt: string;
-}
+export type CreditReview = ApiResponse<'/api/credits/reviews', 'get'>['items'][number];
 
 export type VerificationResult = 'verified' | 'not_verified' | 'exempt' | 'not_in_scope';
-export type VerificationStatus = 'open' | 'submitted' | 'signed_off' | 'returned';
+export type VerificationStatus = Verification['status'];
 export const VERIFICATION_STATUSES: readonly VerificationStatus[] = ['open', 'submitted', 'signed_off', 'returned'];
 export const VERIFICATION_RESULTS: readonly VerificationResult[] = ['verified', 'not_verified', 'exempt', 'not_in_scope'];
 
-export interface ProgressYear {
-  year: number;
-  counted: number;
-  minimum: number | null;
-  /** null: no yearly minimum, or the year has not ended */
-  met: boolean | null;
-  verification: VerificationResult | null;
-  verificationStatus: VerificationStatus | null;
-  exceptionReason: string | null;
-}
+export type ProgressYear = CreditProgress['years'][number];
 
-export interface ProgressMinimum {
-  id: string;
-  name: string;
-  category: string;
-  required: number;
-  counted: number;
-  applies: boolean;
-  met: boolean;
-  /** why it applies or not, in words */
-  why: string;
-}
+export type ProgressMinimum = CreditProgress['minima'][number];
 
-export interface ProgressCap {
-  id: string;
-  name: string;
-  limit: number;
-  matched: number;
-  counted: number;
-}
+export type ProgressCap = CreditProgress['caps'][number];
 
 /** A teacher's progress in a cycle, explained line by line. */
-export interface CreditProgress {
-  teacher: { id: number; name: string; orgUnitName: string; idNumberMasked: string };
-  cycle: Cycle;
-  status: ProgressStatus;
-  inScope: boolean;
-  required: number;
-  raw: number;
-  counted: number;
-  credits: string;
-  expectedByNow: number;
-  asOfYear: number;
-  years: ProgressYear[];
-  minima: ProgressMinimum[];
-  caps: ProgressCap[];
-  entries: ProgressEntry[];
-  explanation: ExplanationLine[];
-  reviews: CreditReview[];
-}
+export type CreditProgress = ApiResponse<'/api/credits/progress', 'get'>;
 
-export interface RegistrationInput {
-  teacherId: number;
-  /** tenths of an hour */
-  hours: number;
-  occurredOn: string;
-  title: string;
-  categories: string[];
-  sourceType: SourceType;
-  sourceRef?: string | null;
-  evidenceId?: number | null;
-  evidenceRef?: string | null;
-  /** the same key twice is one entry: a double click or a retry registers once */
-  idemKey: string;
-}
+export type RegistrationInput = ApiBody<'/api/credits/entries', 'post'>['entries'][number];
 
-export interface RegisterResult {
-  created: number;
-  replayed: number;
-  entries: Array<{ index: number; id: number; replayed: boolean }>;
-}
+export type RegisterResult = ApiResponse<'/api/credits/entries', 'post'>;
 
 /** `details.problems[]` of ENTRY_INVALID: one row of the batch and what is wrong with it. */
 export const REGISTRATION_PROBLEM_CODES = [
@@ -856,35 +443,11 @@ export interface RuleProblem {
   params?: Record<string, string | number>;
 }
 
-export interface EvidenceFile {
-  id: number;
-  fileName: string;
-  sizeBytes: number;
-  mimeType: string;
-}
+export type EvidenceFile = ApiResponse<'/api/credits/evidence', 'post'>;
 
-export interface ReverseResult {
-  /** the reversal entry, when posted at once */
-  reversalId: number | null;
-  /** the request the county must approve, when the year is signed off */
-  requestId: number | null;
-}
+export type ReverseResult = ApiResponse<'/api/credits/entries/{id}/reverse', 'post'>;
 
-export interface Verification {
-  id: number;
-  cycleId: number;
-  year: number;
-  orgUnitId: number;
-  orgUnitName: string;
-  status: VerificationStatus;
-  teachers: number;
-  verified: number;
-  openedAt: string;
-  submittedAt: string | null;
-  decidedAt: string | null;
-  decidedByName: string | null;
-  decisionNote: string | null;
-}
+export type Verification = ApiResponse<'/api/verifications', 'get'>['items'][number];
 
 /** One failed item of a teacher's year (domain `YearFailure`). */
 export interface YearFailure {
@@ -894,59 +457,18 @@ export interface YearFailure {
   required: number;
 }
 
-export interface VerificationItem {
-  teacherId: number;
-  teacherName: string;
-  idNumberMasked: string;
-  computed: 'passed' | 'failed' | 'not_in_scope';
-  failures: unknown[];
-  yearHours: number;
-  exception: 'exempt' | 'failed' | null;
-  exceptionReason: string | null;
-  result: VerificationResult;
-}
+export type VerificationItem = VerificationDetail['items'][number];
 
-export interface VerificationDetail {
-  verification: Verification;
-  items: VerificationItem[];
-}
+export type VerificationDetail = ApiResponse<'/api/verifications/{id}', 'get'>;
 
-export type ReversalRequestStatus = 'pending' | 'approved' | 'rejected';
+export type ReversalRequestStatus = ReversalRequest['status'];
 
-export interface ReversalRequest {
-  id: number;
-  entryId: number;
-  reason: string;
-  status: ReversalRequestStatus;
-  requestedAt: string;
-  decidedAt: string | null;
-  decisionNote: string | null;
-  requestedByName: string | null;
-  teacherName: string;
-  orgUnitName: string;
-  title: string;
-  hours: number;
-  year: number;
-  occurredOn: string;
-}
+export type ReversalRequest = ApiResponse<'/api/reversal-requests', 'get'>['items'][number];
 
-export type CertificateKind = 'cycle' | 'year';
-export type CertificateStatus = 'valid' | 'revoked' | 'superseded';
+export type CertificateKind = Certificate['kind'];
+export type CertificateStatus = Certificate['status'];
 
-export interface Certificate {
-  id: number;
-  code: string;
-  teacherId: number;
-  teacherName: string;
-  cycleId: number;
-  kind: CertificateKind;
-  year: number | null;
-  status: CertificateStatus;
-  totalHours: number;
-  issuedAt: string;
-  revokedAt: string | null;
-  revokeReason: string | null;
-}
+export type Certificate = ApiResponse<'/api/certificates', 'get'>['items'][number];
 
 export interface BulkCertificateResult {
   file: string;
@@ -955,46 +477,10 @@ export interface BulkCertificateResult {
   unitName: string;
 }
 
-export interface RollupCounts {
-  teachers: number;
-  inScope: number;
-  complete: number;
-  onTrack: number;
-  behind: number;
-  atRisk: number;
-  rawHours: number;
-  countedHours: number;
-  entryCount: number;
-  /** teachers in submitted or signed-off verifications of the year */
-  verificationTeachers: number;
-  verified: number;
-  schoolsSignedOff: number;
-}
+export type RollupCounts = CreditRollup['total'];
 
-export interface RollupRow extends RollupCounts {
-  orgUnitId: number;
-  name: string;
-  kind: OrgUnitKind;
-}
+export type RollupRow = CreditRollup['rows'][number];
 
-export interface CreditRollup {
-  unit: { id: number; name: string; kind: OrgUnitKind };
-  cycle: { id: number; name: string; startYear: number; endYear: number };
-  year: number;
-  rows: RollupRow[];
-  total: RollupCounts;
-}
+export type CreditRollup = ApiResponse<'/api/reports/credits', 'get'>;
 
-export interface TeacherStatusRow {
-  teacherId: number;
-  name: string;
-  idNumberMasked: string;
-  orgUnitId: number;
-  orgUnitName: string;
-  status: ProgressStatus;
-  countedHours: number;
-  rawHours: number;
-  /** counted hours per year of the cycle, from its start year */
-  yearHours: number[];
-  minimaUnmet: number;
-}
+export type TeacherStatusRow = ApiResponse<'/api/reports/credits/teachers', 'get'>['items'][number];

@@ -73,7 +73,7 @@ export default function UsersPage() {
   );
   const query: UserQuery = {
     orgUnitId,
-    includeDescendants: search.sub !== '0',
+    includeDescendants: search.sub !== '0' ? 'true' : 'false',
     q: search.q,
     role: manageableRoles.includes(search.role as Role) ? (search.role as Role) : undefined,
     page: toPositiveInt(search.page, 1),
