@@ -35,6 +35,8 @@ const EnvSchema = z.object({
    * the date the product takes as today ('YYYY-MM-DD', China Standard Time otherwise): for
    * demonstrations and tests of the yearly status; leave unset in production
    */
+  /** hours a checked roster upload waits to be committed; after them its staged rows are deleted and it expires */
+  PEIXUN_IMPORT_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
   PEIXUN_TODAY: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD / 须为 YYYY-MM-DD').optional(),
   /** the address users reach the product at (e.g. https://peixun.example.gov.cn), printed in certificates' QR codes; defaults to the request's host */
   PEIXUN_PUBLIC_URL: z.string().url().optional(),

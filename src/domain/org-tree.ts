@@ -37,6 +37,16 @@ const ROLE_UNIT_KINDS: Record<Role, readonly OrgUnitKind[]> = {
   teacher: ['school', 'township'],
 };
 
+/**
+ * Units whose teachers the registry keeps: schools, and township centre schools (乡镇中心校),
+ * which teach classes of their own besides leading the village schools under them.
+ */
+export const TEACHER_UNIT_KINDS: readonly OrgUnitKind[] = ['school', 'township'];
+
+export function holdsTeachers(kind: OrgUnitKind): boolean {
+  return TEACHER_UNIT_KINDS.includes(kind);
+}
+
 export function roleFitsUnit(role: Role, kind: OrgUnitKind): boolean {
   return ROLE_UNIT_KINDS[role].includes(kind);
 }

@@ -91,6 +91,35 @@ describe('a roster row', () => {
   it('refuses control characters in any cell instead of storing them', () => {
     expect(problems({ subject: '语文\u0000' })).toEqual(['subject:bad_chars']);
   });
+
+  it('reports a hidden character together with the other problems of the row, showing it visibly', () => {
+    const r = check({ subject: '语\u200b文', title: 'exe.\u202etxt', stage: '大学', employment: '' });
+    expect(r.ok ? [] : r.errors).toEqual([
+      { row: 7, column: 'subject', code: 'bad_chars', value: '语⟨U+200B⟩文' },
+      { row: 7, column: 'title', code: 'bad_chars', value: 'exe.⟨U+202E⟩txt' },
+      { row: 7, column: 'stage', code: 'invalid_choice', value: '大学' },
+      { row: 7, column: 'employment', code: 'required' },
+    ]);
+  });
+
+  it('keeps the ID number of a row with other problems, so a repeat in the file is still found', () => {
+    const r = check({ stage: '大学' });
+    expect(!r.ok && r.idNumber).toBe('220282198503120024');
+  });
+
+  it('never quotes back the digits of an identifier cell with a hidden character', () => {
+    const r = check({ idNumber: '2202821985\u200b03120024' });
+    expect(r.ok ? [] : r.errors).toEqual([{ row: 7, column: 'idNumber', code: 'bad_chars', value: '⟨U+200B⟩' }]);
+  });
+
+  it('refuses an ID number written in a free text column, and quotes it masked', () => {
+    const r = check({ title: '220283198501120119', subject: '数学 13912345678' });
+    expect(r.ok ? [] : r.errors).toEqual([{ row: 7, column: 'title', code: 'id_number_in_text', value: '220283********0119', withheld: 'id_number' }]);
+    const choice = check({ gender: '220283198501120119' });
+    expect(choice.ok ? [] : choice.errors).toEqual([{ row: 7, column: 'gender', code: 'invalid_choice', value: '220283********0119', withheld: 'id_number' }]);
+    const phone = check({ headTeacher: '13912345678' });
+    expect(phone.ok ? [] : phone.errors).toEqual([{ row: 7, column: 'headTeacher', code: 'invalid_yes_no', value: '139****5678', withheld: 'phone' }]);
+  });
 });
 
 describe('ID numbers (property)', () => {

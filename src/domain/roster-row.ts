@@ -8,7 +8,9 @@ import {
   BACKBONE_LEVELS, EMPLOYMENTS, ID_TYPES, checkIdNumber, nameProblem, normaliseName, normalisePhone,
   type BackboneLevel, type Employment, type Gender, type IdType, type TeacherFields,
 } from './teacher.js';
-import { foldFullWidth, hasForbiddenChars, quotable } from './text.js';
+import {
+  foldFullWidth, hasForbiddenChars, looksLikeIdNumber, quotable, unseenChars, withholdIdentifiers, withoutUnseen, type Withheld,
+} from './text.js';
 
 export type Cell = string | number | boolean | Date | null | undefined;
 
@@ -39,8 +41,21 @@ export interface RowError {
   row: number;
   column: RosterColumnKey | 'file';
   code: string;
-  /** the offending value, shortened, never an identifier in full */
+  /** the offending value, shortened, never an identifier in full; hidden characters written out as ⟨U+202E⟩ */
   value?: string;
+  /** the value held something that looks like an ID number or a mobile number, shown masked */
+  withheld?: Withheld;
+  /** for an unknown school: the closest school names the uploader may mean */
+  suggestions?: string[];
+}
+
+/** A row's problems, with what the file-wide checks (school, repeated ID number) still need. */
+export interface RowProblems {
+  ok: false;
+  errors: RowError[];
+  /** the normalised ID number when it is valid, so a repeat in the file is found anyway */
+  idNumber: string | null;
+  school: string | null;
 }
 
 export interface CheckedRow {
@@ -168,17 +183,50 @@ function yearOf(v: Cell, today: Date): number | null | 'invalid' {
   return y >= 1950 && y <= today.getUTCFullYear() ? y : 'invalid';
 }
 
-const shown = (v: Cell) => quotable(text(v), 40);
+/**
+ * A cell quoted back in a report: shortened, hidden characters visible, and anything that looks
+ * like an ID number or a mobile number masked (a misplaced identifier must not leak through a report).
+ */
+export function shownValue(v: string): { value: string; withheld?: Withheld } {
+  const typed = foldFullWidth(v.normalize('NFC'));
+  // an identifier split by a hidden character is still one
+  const { text: masked, withheld } = withholdIdentifiers(withoutUnseen(typed));
+  if (withheld) return { value: quotable(masked, 40), withheld };
+  return { value: quotable(typed, 40) };
+}
+const shown = (v: Cell) => shownValue(typeof v === 'string' ? v : text(v));
+/** Identifier columns never quote their cell back: only the characters that made it refused. */
+const IDENTIFIERS: readonly RosterColumnKey[] = ['idNumber', 'phone'];
 
-/** Checks one roster row; `rowNo` is the spreadsheet row number users see. */
-export function checkRosterRow(raw: RawRosterRow, rowNo: number, today: Date = new Date()): { ok: true; row: CheckedRow } | { ok: false; errors: RowError[] } {
+/** Columns of free text: an ID number written there is refused, never stored. */
+const FREE_TEXT: readonly RosterColumnKey[] = ['name', 'subject', 'title', 'school'];
+
+/**
+ * Checks one roster row; `rowNo` is the spreadsheet row number users see. Every problem of the
+ * row is reported: a cell with forbidden characters is reported once and its other checks
+ * skipped, while the other cells are still checked.
+ */
+export function checkRosterRow(input: RawRosterRow, rowNo: number, today: Date = new Date()): { ok: true; row: CheckedRow } | RowProblems {
   const errors: RowError[] = [];
-  const err = (column: RosterColumnKey, code: string, value?: Cell) => errors.push({ row: rowNo, column, code, ...(value !== undefined ? { value: shown(value) } : {}) });
+  const reported = new Set<RosterColumnKey>();
+  const err = (column: RosterColumnKey, code: string, value?: Cell) => {
+    if (reported.has(column)) return;
+    errors.push({ row: rowNo, column, code, ...(value !== undefined && value !== null ? shown(value) : {}) });
+  };
 
-  for (const [k, v] of Object.entries(raw) as Array<[RosterColumnKey, Cell]>) {
-    if (typeof v === 'string' && hasForbiddenChars(v.replace(/[\t\r\n]+/g, ' '))) err(k, 'bad_chars');
+  const raw: RawRosterRow = { ...input };
+  for (const [k, v] of Object.entries(input) as Array<[RosterColumnKey, Cell]>) {
+    if (typeof v !== 'string') continue;
+    if (hasForbiddenChars(v.replace(/[\t\r\n]+/g, ' '))) {
+      if (IDENTIFIERS.includes(k)) errors.push({ row: rowNo, column: k, code: 'bad_chars', value: unseenChars(v.replace(/[\t\r\n]+/g, ' ')) });
+      else err(k, 'bad_chars', v);
+    } else if (FREE_TEXT.includes(k) && looksLikeIdNumber(foldFullWidth(v))) {
+      // an identifier in a free text column: refused, and quoted back masked
+      err(k, 'id_number_in_text', v);
+    } else continue;
+    reported.add(k);
+    delete raw[k];
   }
-  if (errors.length) return { ok: false, errors };
 
   const name = normaliseName(text(raw.name));
   const np = nameProblem(name);
@@ -242,7 +290,7 @@ export function checkRosterRow(raw: RawRosterRow, rowNo: number, today: Date = n
   const school = text(raw.school) || null;
   if (school && [...school].length > 100) err('school', 'text_too_long');
 
-  if (errors.length) return { ok: false, errors };
+  if (errors.length) return { ok: false, errors, idNumber: idNumber || null, school };
   return {
     ok: true,
     row: {

@@ -72,6 +72,10 @@ const ERRORS: Record<AppErrorCode, Record<Locale, string>> = {
   IMPORT_MISSING_COLUMNS: { 'zh-CN': '缺少必填列：{columns}', en: 'Required columns are missing: {columns}' },
   AUTH_REQUIRED: { 'zh-CN': '请先登录', en: 'Please log in' },
   AUTH_INVALID_CREDENTIALS: { 'zh-CN': '用户名或密码错误', en: 'Wrong username or password' },
+  IMPORT_EXPIRED: {
+    'zh-CN': '该批次校验后 {hours} 小时内未确认，已过期，暂存的数据已删除；请重新上传文件',
+    en: 'This upload was not confirmed within {hours} hours of its check and has expired; its staged rows were deleted. Upload the file again',
+  },
   AUTH_SESSION_EXPIRED: { 'zh-CN': '登录已超时，请重新登录', en: 'Your session has expired; please log in again' },
   AUTH_PASSWORD_CHANGE_REQUIRED: { 'zh-CN': '首次登录须先修改密码', en: 'You must change your password before continuing' },
   CSRF_INVALID: { 'zh-CN': '页面已过期，请刷新后重试', en: 'The page has expired; reload it and try again' },
@@ -100,7 +104,7 @@ const FIELD: Record<string, Record<Locale, string>> = {
   required: { 'zh-CN': '必填', en: 'is required' },
   too_long: { 'zh-CN': '过长，最多 {max} 个字符', en: 'is too long (at most {max} characters)' },
   too_short: { 'zh-CN': '过短，至少 {min} 个字符', en: 'is too short (at least {min} characters)' },
-  bad_chars: { 'zh-CN': '含有不允许的控制字符', en: 'contains control characters that are not allowed' },
+  bad_chars: { 'zh-CN': '含有不允许的控制字符或不可见字符（如方向控制符、零宽字符）', en: 'contains control or invisible characters (such as direction overrides or zero-width characters) that are not allowed' },
   blank: { 'zh-CN': '不能为空白', en: 'must not be blank' },
   invalid: { 'zh-CN': '格式不正确', en: 'is not valid' },
 };
@@ -108,7 +112,8 @@ const FIELD: Record<string, Record<Locale, string>> = {
 /** Problems of a roster row or a teacher form field, by code. */
 const TEACHER_PROBLEMS: Record<string, Record<Locale, string>> = {
   required: { 'zh-CN': '必填', en: 'is required' },
-  bad_chars: { 'zh-CN': '含有不允许的控制字符', en: 'contains control characters' },
+  bad_chars: { 'zh-CN': '含有不可见字符或控制字符（表中以 ⟨U+…⟩ 标出），请删除后重新上传', en: 'contains invisible or control characters (marked ⟨U+…⟩ in the table); delete them and upload again' },
+  id_number_in_text: { 'zh-CN': '像是一个证件号码，不能填在此列', en: 'looks like an ID number, which does not belong in this column' },
   invalid_choice: { 'zh-CN': '不是可选的值，请从下拉列表中选择', en: 'is not one of the choices; pick from the list' },
   invalid_yes_no: { 'zh-CN': '请填写“是”或“否”', en: 'must be “是” (yes) or “否” (no)' },
   text_too_long: { 'zh-CN': '过长，最多 30 个字', en: 'is too long (at most 30 characters)' },
@@ -137,10 +142,23 @@ const TEACHER_PROBLEMS: Record<string, Record<Locale, string>> = {
 };
 
 /** "第 12 行「证件号码」：校验位…" — one row problem in the user's language. */
-export function importProblemMessage(code: string, column: string, locale: Locale, value?: string): string {
+/** Said after a problem whose quoted value was partly hidden, and before the closest names of an unknown school. */
+const IMPORT_NOTES: Record<string, Record<Locale, string>> = {
+  id_number: { 'zh-CN': '（所填内容疑似证件号码，已部分隐藏）', en: ' (the value looks like an ID number and is partly hidden)' },
+  phone: { 'zh-CN': '（所填内容疑似手机号码，已部分隐藏）', en: ' (the value looks like a mobile number and is partly hidden)' },
+  suggestions: { 'zh-CN': '；是否指：{names}？', en: '; did you mean: {names}?' },
+};
+
+export function importProblemMessage(code: string, column: string, locale: Locale, value?: string,
+  extra: { withheld?: string; suggestions?: string[] } = {}): string {
   const col = ROSTER_COLUMNS.find((c) => c.key === column);
   const label = col ? (locale === 'en' ? col.en : col.zh) : column;
-  const text = fill((TEACHER_PROBLEMS[code] ?? FIELD['invalid']!)[locale], { value: value ?? '' });
+  let text = fill((TEACHER_PROBLEMS[code] ?? FIELD['invalid']!)[locale], { value: value ?? '' });
+  if (extra.withheld && IMPORT_NOTES[extra.withheld]) text += IMPORT_NOTES[extra.withheld]![locale];
+  if (extra.suggestions?.length) {
+    const names = extra.suggestions.map((n) => (locale === 'en' ? `"${n}"` : `“${n}”`)).join(locale === 'en' ? ', ' : '、');
+    text += fill(IMPORT_NOTES['suggestions']![locale], { names });
+  }
   return locale === 'en' ? `${label} ${text}` : `「${label}」${text}`;
 }
 

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
-import type { OrgUnitKind, Stage } from '../domain/org-tree.js';
+import { TEACHER_UNIT_KINDS, type OrgUnitKind, type Stage } from '../domain/org-tree.js';
 
 export interface OrgUnitRow {
   id: number;
@@ -141,8 +141,10 @@ export function createOrgUnitRepository(db: Q) {
     },
 
     /** The schools of a subtree: id, name, code and path. */
-    async schoolsUnder(path: string): Promise<Array<{ id: number; name: string; code: string | null; path: string }>> {
-      return db.selectFrom('org_unit').select(['id', 'name', 'code', 'path']).where('kind', '=', 'school').where('path', 'like', `${escapeLike(path)}%`).execute();
+    /** The units of a subtree (itself included) that hold teachers: schools and township centre schools. */
+    async teacherUnitsUnder(path: string): Promise<Array<{ id: number; name: string; code: string | null; path: string }>> {
+      return db.selectFrom('org_unit').select(['id', 'name', 'code', 'path'])
+        .where('kind', 'in', [...TEACHER_UNIT_KINDS]).where('path', 'like', `${escapeLike(path)}%`).execute();
     },
 
     async countAll(): Promise<number> {

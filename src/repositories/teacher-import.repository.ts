@@ -33,7 +33,7 @@ export interface TeacherImportRow {
   createdBy: number;
   createdAt: Date;
   fileName: string;
-  status: 'validated' | 'committed' | 'discarded';
+  status: 'validated' | 'committed' | 'discarded' | 'expired';
   totalRows: number;
   summary: ImportSummary;
   errors: Array<{ row: number; column: string; code: string; value?: string }>;
@@ -190,6 +190,18 @@ export function createTeacherImportRepository(db: Q) {
         .where('id', '=', id).execute();
       // the staged copies of identifiers are not kept once they are in the registry
       await db.deleteFrom('teacher_import_row').where('import_id', '=', id).execute();
+    },
+
+    /**
+     * Marks the checked uploads made before `cutoff` and never committed as expired and deletes
+     * their staged rows; answers which.
+     */
+    async expireCheckedBefore(cutoff: Date): Promise<Array<{ id: number; orgPath: string; fileName: string }>> {
+      const gone = await db.updateTable('teacher_import').set({ status: 'expired' })
+        .where('status', '=', 'validated').where('created_at', '<', cutoff)
+        .returning(['id', 'org_path as orgPath', 'file_name as fileName']).execute();
+      if (gone.length) await db.deleteFrom('teacher_import_row').where('import_id', 'in', gone.map((g) => g.id)).execute();
+      return gone;
     },
 
     async markDiscarded(id: number): Promise<void> {

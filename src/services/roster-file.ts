@@ -250,12 +250,13 @@ async function readCsv(buf: Buffer, opts: { maxRows: number; needSchool: boolean
 const YES_NO = ['是', '否'];
 
 /** The template: Chinese headers (required ones starred), drop-downs, an example row and instructions. */
-export async function rosterTemplate(opts: { withSchoolColumn: boolean }): Promise<Buffer> {
+export async function rosterTemplate(opts: { withSchoolColumn: boolean; schoolRequired?: boolean }): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Peixun';
   const ws = wb.addWorksheet('教师名册');
   const cols = ROSTER_COLUMNS.filter((c) => c.key !== 'school' || opts.withSchoolColumn);
-  ws.columns = cols.map((c) => ({ header: c.required || (c.key === 'school' && opts.withSchoolColumn) ? `${c.zh}*` : c.zh, key: c.key, width: c.width }));
+  const starred = (c: (typeof cols)[number]) => c.required || (c.key === 'school' && opts.withSchoolColumn && opts.schoolRequired !== false);
+  ws.columns = cols.map((c) => ({ header: starred(c) ? `${c.zh}*` : c.zh, key: c.key, width: c.width }));
   ws.getRow(1).font = { bold: true };
   ws.views = [{ state: 'frozen', ySplit: 1 }];
   // identifiers and phones as text, so Excel does not turn them into numbers
@@ -299,7 +300,8 @@ export async function rosterTemplate(opts: { withSchoolColumn: boolean }): Promi
     ['4. 出生日期可写 1985-03-12、1985/3/12 或 1985年3月12日；班主任、学科带头人、名师、新入职填“是”或“否”。'],
     ['5. 同一证件号码再次导入时：内容相同不做改动；内容不同则更新并逐项记录；若该教师已在其他学校，会列为“调动待确认”，确认后才调入。'],
     ['6. 任何一行有误时可先修改后重新上传；确认导入时，所有无误的行在一次操作中全部导入。'],
-    ...(opts.withSchoolColumn ? [['7. “学校”列填写学校全称或学校代码，须为本单位所辖学校。']] : []),
+    ...(opts.withSchoolColumn ? [['7. “学校”列填写学校全称或学校代码，须为本单位所辖学校或乡镇中心校'
+      + (opts.schoolRequired === false ? '；留空表示本单位（中心校）自己的教师。' : '。')]] : []),
   ]);
   help.getRow(1).font = { bold: true, size: 14 };
   return Buffer.from(await wb.xlsx.writeBuffer());

@@ -2,14 +2,16 @@ import crypto from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
 import { AppError, notFoundDenied } from '../errors/app-error.js';
 import type { DB } from '../db/schema.js';
-import { checkRosterRow, type RawRosterRow, type RowError } from '../domain/roster-row.js';
+import { closestNames } from '../domain/name-match.js';
+import { holdsTeachers } from '../domain/org-tree.js';
+import { checkRosterRow, shownValue, type RawRosterRow, type RowError } from '../domain/roster-row.js';
 import { diffTeacher } from '../domain/teacher.js';
 import { quotable } from '../domain/text.js';
 import { can } from '../policies/access.policy.js';
 import { createOrgUnitRepository, type OrgUnitRow } from '../repositories/org-unit.repository.js';
 import { createTeacherImportRepository, type ImportSummary, type StagedRow, type TeacherImportRow } from '../repositories/teacher-import.repository.js';
 import { createTeacherRepository } from '../repositories/teacher.repository.js';
-import { auditedWrite, auditRefusal } from './audit.js';
+import { appendAudit, auditedWrite, auditRefusal } from './audit.js';
 import { currentYear } from '../config/env.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
 import { syncTeachersAllCycles } from './credit-summary.js';
@@ -23,11 +25,15 @@ export const MAX_ROSTER_ROWS = 200_000;
 const MAX_KEPT_ERRORS = 5_000;
 /** rows checked, encrypted and staged at a time: bounds the memory of a large upload */
 const CHUNK_ROWS = 5_000;
+/** distinct unknown school names of one upload that get a "did you mean" list (the rest get none) */
+const MAX_SUGGESTED_NAMES = 500;
 
 export interface ImportReport {
   importId: number;
   status: TeacherImportRow['status'];
   fileName: string;
+  /** when a checked upload nobody commits expires (its staged rows are then deleted) */
+  expiresAt: Date | null;
   summary: ImportSummary;
   errors: RowError[];
   extraColumns: string[];
@@ -59,22 +65,56 @@ export function createTeacherImportService({ db, env }: ServiceDeps) {
     return imp;
   }
 
-  /** Schools of the subtree by exact name and by code; a name used twice is ambiguous. */
+  /**
+   * Units of the subtree that hold teachers (schools and township centre schools), by exact name
+   * and by code; a name used twice is ambiguous. An unknown name gets the closest names of the
+   * subtree, worked out once per distinct name.
+   */
   async function schoolIndex(unit: OrgUnitRow) {
-    const rows = await units.schoolsUnder(unit.path);
+    const rows = await units.teacherUnitsUnder(unit.path);
     const byName = new Map<string, { id: number; path: string } | 'ambiguous'>();
     const byCode = new Map<string, { id: number; path: string }>();
     for (const r of rows) {
       byName.set(r.name, byName.has(r.name) ? 'ambiguous' : { id: r.id, path: r.path });
       if (r.code) byCode.set(r.code, { id: r.id, path: r.path });
     }
-    return { byName, byCode };
+    const suggested = new Map<string, string[]>();
+    const suggestions = (name: string): string[] => {
+      let found = suggested.get(name);
+      if (!found) {
+        found = suggested.size < MAX_SUGGESTED_NAMES ? closestNames(name, byName.keys(), 3) : [];
+        suggested.set(name, found);
+      }
+      return found;
+    };
+    return { byName, byCode, suggestions };
+  }
+
+  const ttlMs = () => env.PEIXUN_IMPORT_TTL_HOURS * 3_600_000;
+  const expiresAt = (imp: TeacherImportRow) => (imp.status === 'validated' ? new Date(imp.createdAt.getTime() + ttlMs()) : null);
+  const hasExpired = (imp: TeacherImportRow) => imp.status === 'expired' || (imp.status === 'validated' && expiresAt(imp)!.getTime() <= Date.now());
+
+  /**
+   * Checked uploads nobody committed in time: marked expired and their staged rows (encrypted
+   * identifiers) deleted, one audit row each. Run before each check and by the server's sweeper.
+   */
+  async function expireStale(): Promise<number> {
+    const gone = await db.transaction().execute((trx) => createTeacherImportRepository(trx).expireCheckedBefore(new Date(Date.now() - ttlMs())));
+    for (const g of gone) {
+      await appendAudit(db, { actor: null, ip: null }, {
+        action: 'teacher_import.expire', targetType: 'teacher_import', targetId: g.id, targetPath: g.orgPath, targetLabel: g.fileName,
+        details: { hours: env.PEIXUN_IMPORT_TTL_HOURS },
+      }, 'success');
+    }
+    return gone.length;
   }
 
   async function report(imp: TeacherImportRow): Promise<ImportReport> {
-    const transfers = imp.status === 'validated' ? await imports.stagedTransfers(imp.id, 500) : [];
+    const expired = hasExpired(imp);
+    const transfers = imp.status === 'validated' && !expired ? await imports.stagedTransfers(imp.id, 500) : [];
     return {
-      importId: imp.id, status: imp.status, fileName: imp.fileName, summary: imp.summary, errors: imp.errors as RowError[], extraColumns: imp.extraColumns,
+      importId: imp.id, status: expired ? 'expired' : imp.status, fileName: imp.fileName, expiresAt: expired ? null : expiresAt(imp),
+      summary: imp.summary, errors: imp.errors as RowError[], extraColumns: imp.extraColumns,
       transfers: transfers.map(({ fromPath: _, ...t }) => t), result: imp.result,
     };
   }
@@ -82,7 +122,7 @@ export function createTeacherImportService({ db, env }: ServiceDeps) {
   return {
     async template(ctx: RequestContext, unitId: number): Promise<Buffer> {
       const unit = await unitFor(ctx, unitId, 'teacher_import.template');
-      return rosterTemplate({ withSchoolColumn: unit.kind !== 'school' });
+      return rosterTemplate({ withSchoolColumn: unit.kind !== 'school', schoolRequired: !holdsTeachers(unit.kind) });
     },
 
     /**
@@ -92,8 +132,10 @@ export function createTeacherImportService({ db, env }: ServiceDeps) {
     async validate(ctx: RequestContext, unitId: number, file: { name: string; data: Buffer }): Promise<ImportReport> {
       const actor = requireActor(ctx);
       const unit = await unitFor(ctx, unitId, 'teacher_import.validate');
-      const needSchool = unit.kind !== 'school';
-      const schools = needSchool ? await schoolIndex(unit) : null;
+      await expireStale();
+      // above a school each row names its school; a township centre school's own teachers may leave it blank
+      const needSchool = !holdsTeachers(unit.kind);
+      const schools = unit.kind !== 'school' ? await schoolIndex(unit) : null;
       const cipher = personalDataCipher(env);
       const now = new Date();
       const errors: RowError[] = [];
@@ -107,31 +149,40 @@ export function createTeacherImportService({ db, env }: ServiceDeps) {
         for (const { rowNo, raw } of rows) {
           summary.total++;
           const r = checkRosterRow(raw, rowNo, now);
+          // the school and a repeated ID number are checked whatever else is wrong with the row
           const rowErrors: RowError[] = r.ok ? [] : r.errors;
-          let dest: { id: number; path: string } | undefined = needSchool ? undefined : { id: unit.id, path: unit.path };
-          if (r.ok) {
-            const s = r.row.school;
-            if (needSchool) {
-              if (!s) rowErrors.push({ row: rowNo, column: 'school', code: 'required' });
-              else {
-                const hit = schools!.byCode.get(s) ?? schools!.byName.get(s);
-                if (hit === 'ambiguous') rowErrors.push({ row: rowNo, column: 'school', code: 'school_ambiguous', value: quotable(s, 40) });
-                else if (!hit) rowErrors.push({ row: rowNo, column: 'school', code: 'school_unknown', value: quotable(s, 40) });
-                else dest = hit;
-              }
-            } else if (s && s !== unit.name && s !== unit.code) {
-              rowErrors.push({ row: rowNo, column: 'school', code: 'school_mismatch', value: quotable(s, 40) });
+          const s = r.ok ? r.row.school : r.school;
+          let dest: { id: number; path: string } | undefined;
+          if (rowErrors.some((e) => e.column === 'school')) {
+            // the cell itself is refused (hidden characters, an ID number): reported already
+          } else if (!s) {
+            if (needSchool) rowErrors.push({ row: rowNo, column: 'school', code: 'required' });
+            else dest = unit;
+          } else if (holdsTeachers(unit.kind) && (s === unit.name || s === unit.code)) dest = unit;
+          else if (!schools) rowErrors.push({ row: rowNo, column: 'school', code: 'school_mismatch', ...shownValue(s) });
+          else {
+            const hit = schools.byCode.get(s) ?? schools.byName.get(s);
+            if (hit === 'ambiguous') rowErrors.push({ row: rowNo, column: 'school', code: 'school_ambiguous', ...shownValue(s) });
+            else if (hit) dest = hit;
+            else {
+              const suggestions = schools.suggestions(s);
+              rowErrors.push({ row: rowNo, column: 'school', code: 'school_unknown', ...shownValue(s), ...(suggestions.length ? { suggestions } : {}) });
             }
-            const first = firstRowOfId.get(r.row.fields.idNumber);
+          }
+          const idNumber = r.ok ? r.row.fields.idNumber : r.idNumber;
+          if (idNumber) {
+            const first = firstRowOfId.get(idNumber);
             if (first !== undefined) rowErrors.push({ row: rowNo, column: 'idNumber', code: 'duplicate_in_file', value: String(first) });
-            else firstRowOfId.set(r.row.fields.idNumber, rowNo);
+            else firstRowOfId.set(idNumber, rowNo);
           }
           if (rowErrors.length || !r.ok) {
             summary.error++;
             for (const e of rowErrors) if (errors.length < MAX_KEPT_ERRORS) errors.push(e);
             continue;
           }
-          staged.push({ ...toColumns(r.row.fields, cipher), row_no: rowNo, action: 'create', teacher_id: null, org_unit_id: dest!.id, org_path: dest!.path, changes: null });
+          staged.push({
+            ...toColumns(r.row.fields, cipher), row_no: rowNo, action: 'create', teacher_id: null, org_unit_id: dest!.id, org_path: dest!.path, changes: null,
+          });
         }
         return staged;
       }
@@ -203,6 +254,7 @@ export function createTeacherImportService({ db, env }: ServiceDeps) {
       await auditedWrite(db, ctx, meta, async (trx, m) => {
         const repo = createTeacherImportRepository(trx);
         const locked = (await repo.lockForCommit(id))!;
+        if (hasExpired(locked)) throw new AppError('IMPORT_EXPIRED', { params: { hours: env.PEIXUN_IMPORT_TTL_HOURS } });
         if (locked.status !== 'validated') throw new AppError('IMPORT_NOT_OPEN');
         // one commit at a time touches the registry's identity index, so two imports of the
         // same people cannot both pass the staleness check
@@ -220,6 +272,8 @@ export function createTeacherImportService({ db, env }: ServiceDeps) {
       });
       return report((await imports.find(id))!);
     },
+
+    expireStale,
 
     async discard(ctx: RequestContext, id: number): Promise<void> {
       const imp = await importFor(ctx, id, 'teacher_import.discard');

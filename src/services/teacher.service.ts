@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import { AppError, notFoundDenied } from '../errors/app-error.js';
 import { maskIdNumber, maskPhone, normaliseIdNumber } from '../domain/id-number.js';
-import type { Stage } from '../domain/org-tree.js';
+import { holdsTeachers, type Stage } from '../domain/org-tree.js';
 import {
   BACKBONE_LABELS, EMPLOYMENT_LABELS, GENDER_LABELS, ID_TYPE_LABELS, STAGE_LABELS, checkIdNumber, diffTeacher, nameProblem,
   normaliseName, normalisePhone, type BackboneLevel, type ComparableTeacher, type Employment, type TeacherFields,
@@ -168,7 +168,7 @@ export function createTeacherService({ db, env }: ServiceDeps) {
       return auditRefusal(db, ctx, { action, targetType: 'org_unit', targetId: orgUnitId }, notFoundDenied());
     }
     if (!can(actor, 'teacher.manage', { path: unit.path })) return auditRefusal(db, ctx, { action, targetType: 'org_unit', targetId: unit.id, targetPath: unit.path }, new AppError('FORBIDDEN'));
-    if (unit.kind !== 'school') throw new AppError('TEACHER_UNIT_NOT_SCHOOL');
+    if (!holdsTeachers(unit.kind)) throw new AppError('TEACHER_UNIT_NOT_SCHOOL');
     return unit;
   }
 

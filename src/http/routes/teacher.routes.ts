@@ -66,9 +66,16 @@ const PatchBody = z.object(Object.fromEntries(Object.entries(TeacherBody.shape).
 const Permissions = z.object({ canEdit: z.boolean(), canUnmask: z.boolean(), canTransfer: z.boolean() });
 export const Posting = z.object({ orgUnitId: z.number(), orgUnitName: z.string(), startedOn: z.string(), endedOn: z.string().nullable(), reason: z.string().nullable() });
 
-const RowErrorOut = z.object({ row: z.number(), column: z.string(), code: z.string(), value: z.string().optional(), message: z.string() });
+const RowErrorOut = z.object({
+  row: z.number(), column: z.string(), code: z.string(), value: z.string().optional(), message: z.string(),
+  /** the value looked like an ID number or a mobile number and is shown masked */
+  withheld: z.enum(['id_number', 'phone']).optional(),
+  /** for an unknown school: the closest school names in the uploader's scope */
+  suggestions: z.array(z.string()).optional(),
+});
 export const ImportOut = z.object({
-  importId: z.number(), status: z.enum(['validated', 'committed', 'discarded']), fileName: z.string(),
+  importId: z.number(), status: z.enum(['validated', 'committed', 'discarded', 'expired']), fileName: z.string(),
+  expiresAt: z.string().nullable(),
   summary: z.object({ total: z.number(), create: z.number(), update: z.number(), unchanged: z.number(), transfer: z.number(), error: z.number() }),
   errors: z.array(RowErrorOut), extraColumns: z.array(z.string()),
   transfers: z.array(z.object({ row: z.number(), name: z.string(), idNumberMasked: z.string(), fromUnitName: z.string().nullable(), toUnitName: z.string() })),
@@ -87,7 +94,10 @@ export const teacherRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
 
   const presentImport = (r: ImportReport, acceptLanguage: string | undefined): z.infer<typeof ImportOut> => {
     const locale = pickLocale(acceptLanguage);
-    return { ...r, errors: r.errors.map((e) => ({ ...e, message: importProblemMessage(e.code, e.column, locale, e.value) })) };
+    return {
+      ...r, expiresAt: r.expiresAt?.toISOString() ?? null,
+      errors: r.errors.map((e) => ({ ...e, message: importProblemMessage(e.code, e.column, locale, e.value, e) })),
+    };
   };
 
   app.get('/teachers', {
