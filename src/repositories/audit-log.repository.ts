@@ -43,6 +43,8 @@ export function createAuditLogRepository(db: Q) {
         target_path: e.targetPath, action: e.action, target_type: e.targetType, target_id: e.targetId,
         target_label: e.targetLabel?.slice(0, 200) ?? null, ip: e.ip, outcome: e.outcome, error_code: e.errorCode,
         details: e.details === null ? null : JSON.stringify(e.details),
+     * A row whose target lies outside the subtree (an actor of it tried something elsewhere) comes
+     * without the target: no id, name or details, so a refusal tells the reader nothing they may not know.
         ...(e.at ? { at: e.at } : {}),
       }).execute();
     },
@@ -59,6 +61,11 @@ export function createAuditLogRepository(db: Q) {
       let q = db.selectFrom('audit_log as a').where((eb) => {
         const inScope = [eb('a.target_path', 'like', like), eb('a.actor_path', 'like', like)];
         if (opts.includeUnscoped) inScope.push(eb.and([eb('a.target_path', 'is', null), eb('a.actor_path', 'is', null)]));
+      // the target is shown when it lies in the subtree; a row without a target place only when it succeeded,
+      // or when it has no actor either (then only the province level reads it)
+      const targetShown = sql<boolean>`(a.target_path LIKE ${like}
+        OR (a.target_path IS NULL AND (a.outcome = 'success' OR a.actor_path IS NULL)))`;
+      const detailsShown = sql<boolean>`(${targetShown} OR a.target_path IS NULL)`;
         return eb.or(inScope);
       });
       if (opts.action) q = q.where('a.action', 'like', `${opts.action}%`);
@@ -69,7 +76,10 @@ export function createAuditLogRepository(db: Q) {
       const [rows, n] = await Promise.all([
         q.select([
           'a.id', 'a.at', 'a.actor_username as actorUsername', 'a.actor_role as actorRole', 'a.action', 'a.target_type as targetType',
-          'a.target_id as targetId', 'a.target_label as targetLabel', 'a.ip', 'a.outcome', 'a.error_code as errorCode', 'a.details',
+          sql<string | null>`CASE WHEN ${targetShown} THEN a.target_id END`.as('targetId'),
+          sql<string | null>`CASE WHEN ${targetShown} THEN a.target_label END`.as('targetLabel'),
+          'a.ip', 'a.outcome', 'a.error_code as errorCode',
+          sql<unknown>`CASE WHEN ${detailsShown} THEN a.details END`.as('details'),
         ]).orderBy('a.id', 'desc').limit(opts.limit).offset(opts.offset).execute(),
         q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
       ]);

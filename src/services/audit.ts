@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/schema.js';
+import { isWithin } from '../domain/org-tree.js';
 import { AppError } from '../errors/app-error.js';
 import { createAuditLogRepository, type AuditOutcome } from '../repositories/audit-log.repository.js';
 import type { RequestContext } from './context.js';
@@ -29,9 +30,26 @@ function markAudited(e: unknown): void {
   if (typeof e === 'object' && e !== null) (e as Record<symbol, unknown>)[AUDITED] = true;
 }
 
-export async function appendAudit(db: Kysely<DB>, ctx: RequestContext, meta: AuditMeta, outcome: AuditOutcome, errorCode: string | null = null): Promise<void> {
+/**
+ * Whether a refused or failed action's target lies outside what its actor may know of: its name
+ * and details then stay out of the row (the actor's own log would otherwise tell them). A target
+ * of unknown place counts as outside.
+ */
+export function withholdsTarget(ctx: RequestContext, meta: AuditMeta, outcome: AuditOutcome): boolean {
   const a = ctx.actor;
-  const details = { ...(meta.details ?? {}), ...(ctx.via === 'cli' ? { via: 'cli' } : {}) };
+  if (outcome === 'success' || !a) return false;
+  return !meta.targetPath || !isWithin(a.orgPath, meta.targetPath);
+}
+
+export async function appendAudit(
+  db: Kysely<DB>, ctx: RequestContext, meta: AuditMeta, outcome: AuditOutcome, errorCode: string | null = null,
+): Promise<void> {
+  const a = ctx.actor;
+  const withheld = withholdsTarget(ctx, meta, outcome);
+  const details = {
+    ...(withheld && meta.targetPath ? {} : meta.details ?? {}),
+    ...(ctx.via === 'cli' ? { via: 'cli' } : {}),
+  };
   await createAuditLogRepository(db).append({
     actorUserId: a?.userId ?? null,
     actorUsername: a?.username ?? (ctx.via === 'cli' ? 'cli' : null),
@@ -41,7 +59,7 @@ export async function appendAudit(db: Kysely<DB>, ctx: RequestContext, meta: Aud
     action: meta.action,
     targetType: meta.targetType ?? null,
     targetId: meta.targetId === undefined || meta.targetId === null ? null : String(meta.targetId),
-    targetLabel: meta.targetLabel ?? null,
+    targetLabel: withheld ? null : meta.targetLabel ?? null,
     ip: ctx.ip,
     outcome,
     errorCode,

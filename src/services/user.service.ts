@@ -31,7 +31,8 @@ export function createUserService({ db }: ServiceDeps) {
     const target = await users.findById(id);
     if (!target) throw new AppError('NOT_FOUND');
     const meta = { action, targetType: 'user', targetId: id, targetPath: target.orgPath, targetLabel: target.username };
-    if (!can(actor, 'org.read', { path: target.orgPath })) return auditRefusal(db, ctx, { ...meta, targetPath: null }, notFoundDenied());
+    // the row keeps the target's place, so the target's admins see the attempt; the actor's log does not name it
+    if (!can(actor, 'org.read', { path: target.orgPath })) return auditRefusal(db, ctx, meta, notFoundDenied());
     if (!can(actor, 'user.manage', { path: target.orgPath, role: target.role })) return auditRefusal(db, ctx, meta, new AppError('FORBIDDEN'));
     return target;
   }
