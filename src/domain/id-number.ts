@@ -61,6 +61,47 @@ export function maskIdNumber(id: string): string {
   return id.length === 18 ? `${id.slice(0, 6)}********${id.slice(14)}` : `${id.slice(0, 2)}${'*'.repeat(id.length - 4)}${id.slice(-2)}`;
 }
 
+/**
+ * The one masking rule for a teacher shown with a masked ID number (lists, details, exports, reports,
+ * audit rows, correction requests; for every role, school and county admins included until they
+ * unmask): the ID number keeps its region (first 6) and last 4, and the 8 digits it hides are the
+ * birth date, so no field beside it may carry more of the birth date than its year. Gender is the
+ * 17th digit, already among the last 4. The full date goes only with the full ID number (unmask,
+ * full export) and to the teacher's own record.
+ *
+ * @example maskBirthDate('1985-03-12') // '1985'
+ */
+export function maskBirthDate(date: string | null): string | null {
+  return date === null ? null : date.slice(0, 4);
+}
+
+/** The year of a YYYY-MM-DD birth date: all of it a masked record shows. */
+export function birthYearOf(date: string | null): number | null {
+  return date === null || !/^\d{4}/.test(date) ? null : Number(date.slice(0, 4));
+}
+
+const BIRTH_KEYS = new Set(['birthDate', 'birth_date']);
+
+/**
+ * A copy of stored details (audit rows, staged import changes) with every birth date, at any depth
+ * under a `birthDate` key, cut to its year by {@link maskBirthDate}; rows written before the rule
+ * held the full date.
+ *
+ * @example maskBirthDatesIn({ changes: { birthDate: { from: '1985-03-12', to: '1985-03-21' } } })
+ * // { changes: { birthDate: { from: '1985', to: '1985' } } }
+ */
+export function maskBirthDatesIn<T>(value: T): T {
+  const walk = (v: unknown, under: boolean): unknown => {
+    if (typeof v === 'string') return under && /^\d{4}-?\d{2}-?\d{2}/.test(v) ? v.slice(0, 4) : v;
+    if (Array.isArray(v)) return v.map((x) => walk(x, under));
+    if (v && typeof v === 'object' && !(v instanceof Date)) {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, under || BIRTH_KEYS.has(k))]));
+    }
+    return v;
+  };
+  return walk(value, false) as T;
+}
+
 /** 13812345678 → 138****5678 */
 export function maskPhone(phone: string): string {
   const digits = phone.replace(/\D/g, '');

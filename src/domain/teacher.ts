@@ -4,7 +4,7 @@
  * with the same problem codes.
  */
 import { STAGES, type Stage } from './org-tree.js';
-import { normaliseIdNumber, validateIdNumber, type IdNumberProblem } from './id-number.js';
+import { maskBirthDate, normaliseIdNumber, validateIdNumber, type IdNumberProblem } from './id-number.js';
 import { foldFullWidth, hasForbiddenChars } from './text.js';
 
 export const ID_TYPES = ['resident', 'hk_macao', 'taiwan', 'passport', 'other'] as const;
@@ -129,10 +129,17 @@ export const COMPARED_FIELDS = [
   'headTeacher', 'backboneLevel', 'subjectLeader', 'masterTeacher', 'newTeacher',
 ] as const satisfies ReadonlyArray<keyof ComparableTeacher>;
 
-/** Field-by-field changes between two records; a phone change is reported masked. */
+/**
+ * Field-by-field changes between two records; a phone change is reported masked and a birth date
+ * by its year only (`maskBirthDate`), as the audit log and import reports show them beside the
+ * masked ID number.
+ */
 export function diffTeacher(before: ComparableTeacher, after: ComparableTeacher): Record<string, { from: unknown; to: unknown }> {
   const out: Record<string, { from: unknown; to: unknown }> = {};
   for (const f of COMPARED_FIELDS) if (before[f] !== after[f]) out[f] = { from: before[f], to: after[f] };
+  if (out['birthDate']) {
+    out['birthDate'] = { from: maskBirthDate(before.birthDate), to: maskBirthDate(after.birthDate) };
+  }
   if (before.phoneHash !== after.phoneHash) out['phone'] = { from: before.phoneMasked, to: after.phoneMasked };
   return out;
 }

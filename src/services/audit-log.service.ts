@@ -1,3 +1,4 @@
+import { maskBirthDatesIn } from '../domain/id-number.js';
 import { AppError, notFoundDenied } from '../errors/app-error.js';
 import { can } from '../policies/access.policy.js';
 import { createAuditLogRepository, type AuditOutcome } from '../repositories/audit-log.repository.js';
@@ -17,13 +18,15 @@ export function createAuditLogService({ db }: ServiceDeps) {
       if (!can(actor, 'audit.read', { path: unit.path })) {
         return auditRefusal(db, ctx, { action: 'audit_log.read', targetType: 'org_unit', targetId: unit.id }, can(actor, 'org.read', { path: unit.path }) ? new AppError('FORBIDDEN') : notFoundDenied());
       }
-      return log.list({
+      const page = await log.list({
         scopePath: unit.path,
         // failed logins with unknown usernames belong to no unit: the top level of the deployment sees them
         includeUnscoped: actor.role === 'province_admin' && unit.id === actor.orgUnitId,
         action: q.action, outcome: q.outcome, actor: q.actor, from: q.from, to: q.to,
         limit: q.pageSize, offset: (q.page - 1) * q.pageSize,
       });
+      // rows written before birth dates were masked in changes still hold them in full
+      return { ...page, items: page.items.map((r) => ({ ...r, details: maskBirthDatesIn(r.details) })) };
     },
   };
 }

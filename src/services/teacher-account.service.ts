@@ -29,7 +29,8 @@ const FAILURE_WINDOW_MINUTES = 15;
 /** Fields a teacher may ask to have corrected (PIPL Art. 46). */
 export const CORRECTABLE_FIELDS = ['name', 'idNumber', 'gender', 'birthDate', 'phone', 'stage', 'subject', 'title', 'teachingStartYear', 'employment'] as const;
 export type CorrectableField = (typeof CORRECTABLE_FIELDS)[number];
-const SECRET_FIELDS: ReadonlySet<CorrectableField> = new Set(['idNumber', 'phone']);
+// a birth date is the part a masked ID number hides (maskBirthDate): it is kept like the identifiers
+const SECRET_FIELDS: ReadonlySet<CorrectableField> = new Set(['idNumber', 'phone', 'birthDate']);
 
 export interface ActivationCode {
   teacherId: number;
@@ -263,10 +264,14 @@ function correctionPatch(field: CorrectableField, value: string | null): Partial
   }
 }
 
-/** Correction requests as the API shows them: an encrypted proposal is not shown, only flagged. */
+/** Correction requests as the API shows them: a proposal of a secret field is not shown, only flagged. */
 async function listCorrectionRows(db: Parameters<typeof createTeacherCorrectionRepository>[0], f: Parameters<ReturnType<typeof createTeacherCorrectionRepository>['list']>[0]): Promise<CorrectionRow[]> {
   const rows = await createTeacherCorrectionRepository(db).list(f);
-  return rows.map(({ proposedEnc, ...r }) => ({ ...r, field: r.field as CorrectableField, proposed: proposedEnc ? null : r.proposed, proposedHidden: proposedEnc !== null }));
+  return rows.map(({ proposedEnc, ...r }) => {
+    // requests stored before birth dates were kept encrypted are hidden the same way
+    const hidden = proposedEnc !== null || SECRET_FIELDS.has(r.field as CorrectableField);
+    return { ...r, field: r.field as CorrectableField, proposed: hidden ? null : r.proposed, proposedHidden: hidden };
+  });
 }
 
 export type TeacherAccountService = ReturnType<typeof createTeacherAccountService>;

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { AppError, notFoundDenied } from '../errors/app-error.js';
-import { maskIdNumber, maskPhone, normaliseIdNumber } from '../domain/id-number.js';
+import { maskBirthDate, maskIdNumber, maskPhone, normaliseIdNumber } from '../domain/id-number.js';
 import { holdsTeachers, type Stage } from '../domain/org-tree.js';
 import {
   BACKBONE_LABELS, EMPLOYMENT_LABELS, GENDER_LABELS, ID_TYPE_LABELS, STAGE_LABELS, checkIdNumber, diffTeacher, nameProblem,
@@ -243,15 +243,20 @@ export function createTeacherService({ db, env }: ServiceDeps) {
       });
     },
 
-    /** The identifiers in full, for the roles allowed to see them; every call is audited. */
-    async unmask(ctx: RequestContext, id: number): Promise<{ idNumber: string; phone: string | null }> {
+    /** The identifiers in full (and the birth date they hide), for the roles allowed to see them; audited. */
+    async unmask(
+      ctx: RequestContext, id: number,
+    ): Promise<{ idNumber: string; birthDate: string | null; phone: string | null }> {
       const actor = requireActor(ctx);
       const { teacher, former } = await loadReadable(ctx, id, 'teacher.unmask');
       const meta = { action: 'teacher.unmask', targetType: 'teacher', targetId: id, targetPath: teacher.orgPath, targetLabel: teacher.name };
       if (former || !can(actor, 'teacher.unmask', { path: teacher.orgPath })) return auditRefusal(db, ctx, meta, new AppError('FORBIDDEN'));
       const s = (await teachers.secrets(id))!;
       await appendAudit(db, ctx, meta, 'success');
-      return { idNumber: cipher().decrypt(s.idNumberEnc), phone: s.phoneEnc ? cipher().decrypt(s.phoneEnc) : null };
+      return {
+        idNumber: cipher().decrypt(s.idNumberEnc), birthDate: teacher.birthDate,
+        phone: s.phoneEnc ? cipher().decrypt(s.phoneEnc) : null,
+      };
     },
 
     async transfer(ctx: RequestContext, id: number, toOrgUnitId: number, reason: string | null): Promise<TeacherRow> {
@@ -290,7 +295,9 @@ export function createTeacherService({ db, env }: ServiceDeps) {
       let count = 0;
       const headers = [
         { header: '姓名', width: 12 }, { header: '证件类型', width: 14 }, { header: '证件号码', width: 22 }, { header: '性别', width: 6 },
-        { header: '出生日期', width: 12 }, { header: '手机号码', width: 14 }, { header: '学校', width: 26 }, { header: '学段', width: 8 },
+        // beside a masked ID number the birth date shows its year only
+        { header: full ? '出生日期' : '出生年份', width: 12 },
+        { header: '手机号码', width: 14 }, { header: '学校', width: 26 }, { header: '学段', width: 8 },
         { header: '任教学科', width: 12 }, { header: '职称', width: 12 }, { header: '任教起始年份', width: 12 }, { header: '用工类型', width: 10 },
         { header: '班主任', width: 8 }, { header: '骨干教师', width: 10 }, { header: '学科带头人', width: 10 }, { header: '名师', width: 8 }, { header: '新入职', width: 8 },
       ];
@@ -302,7 +309,9 @@ export function createTeacherService({ db, env }: ServiceDeps) {
             count++;
             yield [
               t.name, ID_TYPE_LABELS[t.idType], full ? c.decrypt(t.idNumberEnc) : t.idNumberMasked, t.gender ? GENDER_LABELS[t.gender] : '',
-              t.birthDate ?? '', full ? (t.phoneEnc ? c.decrypt(t.phoneEnc) : '') : (t.phoneMasked ?? ''), t.orgUnitName, STAGE_LABELS[t.stage],
+              (full ? t.birthDate : maskBirthDate(t.birthDate)) ?? '',
+              full ? (t.phoneEnc ? c.decrypt(t.phoneEnc) : '') : (t.phoneMasked ?? ''),
+              t.orgUnitName, STAGE_LABELS[t.stage],
               t.subject ?? '', t.title ?? '', t.teachingStartYear, EMPLOYMENT_LABELS[t.employment], yn(t.headTeacher),
               t.backboneLevel ? BACKBONE_LABELS[t.backboneLevel] : '无', yn(t.subjectLeader), yn(t.masterTeacher), yn(t.newTeacher),
             ];

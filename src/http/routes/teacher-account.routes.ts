@@ -51,7 +51,9 @@ export const teacherAccountRoutes: FastifyPluginAsyncZod<{ services: Services }>
     },
   }, async (req) => {
     const r = await svc.me(req.ctx);
-    return { teacher: presentTeacher(r.teacher), postings: r.postings, corrections: r.corrections.map(presentCorrection) };
+    // the teacher's own record: the birth date in full
+    const teacher = presentTeacher(r.teacher, 'own');
+    return { teacher, postings: r.postings, corrections: r.corrections.map(presentCorrection) };
   });
 
   app.post('/me/teacher/corrections', {

@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { birthYearOf } from '../../domain/id-number.js';
 import { BACKBONE_LEVELS, EMPLOYMENTS, GENDERS, ID_TYPES } from '../../domain/teacher.js';
 import { importProblemMessage, pickLocale } from '../../i18n/messages.js';
 import type { TeacherRow } from '../../repositories/teacher.repository.js';
@@ -17,16 +18,25 @@ const zFlag = z.enum(['headTeacher', 'subjectLeader', 'masterTeacher', 'newTeach
 
 export const TeacherOut = z.object({
   id: z.number(), orgUnitId: z.number(), orgUnitName: z.string(), name: z.string(), idType: zIdType, idNumberMasked: z.string(),
-  gender: z.enum(GENDERS).nullable(), birthDate: z.string().nullable(), phoneMasked: z.string().nullable(), stage: zStage,
+  gender: z.enum(GENDERS).nullable(),
+  birthDate: z.string().nullable()
+    .describe('in full only in the teacher\'s own record; beside a masked ID number null (see birthYear)'),
+  birthYear: z.number().nullable(), phoneMasked: z.string().nullable(), stage: zStage,
   subject: z.string().nullable(), title: z.string().nullable(), teachingStartYear: z.number().nullable(), employment: zEmployment,
   headTeacher: z.boolean(), backboneLevel: zBackbone.nullable(), subjectLeader: z.boolean(), masterTeacher: z.boolean(), newTeacher: z.boolean(),
   hasAccount: z.boolean(), createdAt: z.string(), updatedAt: z.string(),
 });
 
-export function presentTeacher(t: TeacherRow): z.infer<typeof TeacherOut> {
+/**
+ * A teacher as the API shows it. Beside the masked ID number the birth date is cut to its year
+ * (`maskBirthDate`, the one rule); `own` is the teacher's own record, which shows it in full.
+ */
+export function presentTeacher(t: TeacherRow, view: 'masked' | 'own' = 'masked'): z.infer<typeof TeacherOut> {
   return {
     id: t.id, orgUnitId: t.orgUnitId, orgUnitName: t.orgUnitName, name: t.name, idType: t.idType, idNumberMasked: t.idNumberMasked,
-    gender: t.gender, birthDate: t.birthDate, phoneMasked: t.phoneMasked, stage: t.stage, subject: t.subject, title: t.title,
+    gender: t.gender, birthDate: view === 'own' ? t.birthDate : null, birthYear: birthYearOf(t.birthDate),
+    phoneMasked: t.phoneMasked,
+    stage: t.stage, subject: t.subject, title: t.title,
     teachingStartYear: t.teachingStartYear, employment: t.employment, headTeacher: t.headTeacher, backboneLevel: t.backboneLevel,
     subjectLeader: t.subjectLeader, masterTeacher: t.masterTeacher, newTeacher: t.newTeacher, hasAccount: t.userId !== null,
     createdAt: t.createdAt.toISOString(), updatedAt: t.updatedAt.toISOString(),
@@ -89,7 +99,7 @@ export const teacherRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
 
   async function list(ctx: RequestContext, { page, pageSize, ...q }: z.infer<typeof ListQuery> & { page: number; pageSize: number }): Promise<z.infer<typeof ListOut>> {
     const r = await svc.list(ctx, q, { page, pageSize });
-    return { items: r.items.map(presentTeacher), total: r.total, totalCapped: r.totalCapped };
+    return { items: r.items.map((t) => presentTeacher(t)), total: r.total, totalCapped: r.totalCapped };
   }
 
   const presentImport = (r: ImportReport, acceptLanguage: string | undefined): z.infer<typeof ImportOut> => {
@@ -172,7 +182,11 @@ export const teacherRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
 
   app.post('/teachers/:id/unmask', {
     config: { action: 'teacher.unmask' },
-    schema: { tags: ['teachers'], summary: 'The ID number and phone in full (audited)', params: IdParams, response: { 200: z.object({ idNumber: z.string(), phone: z.string().nullable() }) } },
+    schema: { tags: ['teachers'], summary: 'The ID number, birth date and phone in full (audited)', params: IdParams,
+      response: {
+        200: z.object({ idNumber: z.string(), birthDate: z.string().nullable(), phone: z.string().nullable() }),
+      },
+    },
   }, async (req) => svc.unmask(req.ctx, req.params.id));
 
   app.post('/teachers/:id/transfer', {
