@@ -104,6 +104,10 @@ function objectOf(s, indent) {
   const extra = s.additionalProperties;
   if (props.length === 0) {
     if (extra === false) return 'Record<string, never>';
+    // a record over an enum (zod's z.record(z.enum(…), …)) names every key as required
+    if (s.required?.length && extra && typeof extra === 'object') {
+      return `Record<${union(s.required.map(literal), indent)}, ${typeOf(extra, indent)}>`;
+    }
     return `Record<string, ${extra && typeof extra === 'object' ? typeOf(extra, indent) : 'unknown'}>`;
   }
   const required = new Set(s.required ?? []);

@@ -1,66 +1,20 @@
 import { apiRequest } from './client';
+import type { ApiResponse } from './schema.gen';
 
 /** Which code a screen shows: check-in (签到) or check-out (签退). */
 export type AttendanceCodeKind = 'in' | 'out';
 
-export interface AttendanceSession {
-  id: number;
-  classId: number;
-  className: string;
-  projectTitle: string;
-  classStatus: 'open' | 'closed';
-  startsAt: string;
-  endsAt: string;
-  place: string | null;
-  checkinOpensAt: string;
-  checkinClosesAt: string;
-}
+export type AttendanceSession = ApiResponse<'/api/attendance/my-sessions', 'get'>['items'][number];
 
-export interface CheckinCode {
-  token: string;
-  kind: AttendanceCodeKind;
-  /** when the screen must show the next code */
-  rotatesAt: string;
-  /** the address the QR code carries: `<origin>/checkin?t=<token>` */
-  url: string;
-  acceptedFrom: string;
-  acceptedUntil: string;
-  session: AttendanceSession;
-}
+export type CheckinCode = ApiResponse<'/api/sessions/{id}/checkin-code', 'get'>;
 
-export interface ScanResult {
-  kind: AttendanceCodeKind;
-  teacherName: string;
-  checkedInAt: string | null;
-  checkedOutAt: string | null;
-  session: AttendanceSession;
-}
+export type ScanResult = ApiResponse<'/api/attendance/scan', 'post'>;
 
-export interface AttendanceLine {
-  teacherId: number;
-  teacherName: string;
-  orgUnitName: string;
-  checkedInAt: string | null;
-  checkedOutAt: string | null;
-  /** null: no record yet */
-  present: boolean | null;
-  method: 'qr' | 'manual' | null;
-  reason: string | null;
-  correctedByName: string | null;
-}
+export type AttendanceLine = ApiResponse<'/api/sessions/{id}/attendance', 'get'>['items'][number];
 
-export type NotCompletedReason = { code: 'attendance'; attended: number; sessions: number; requiredPct: number } | { code: 'assessment' };
+export type NotCompletedReason = CloseResult['teachersNotCompleted'][number]['reasons'][number];
 
-export interface CloseResult {
-  classId: number;
-  enrolled: number;
-  completed: number;
-  notCompleted: number;
-  posted: number;
-  reversed: number;
-  teachersNotCompleted: Array<{ teacherId: number; teacherName: string; attended: number; sessions: number; reasons: NotCompletedReason[] }>;
-  problems: Array<{ teacherId: number; teacherName: string; code: 'reversal_requested' | 'reversal_pending'; entryId: number; requestId: number | null }>;
-}
+export type CloseResult = ApiResponse<'/api/classes/{id}/close', 'post'>;
 
 export const attendanceQueryKeys = {
   code: (sessionId: number, kind: AttendanceCodeKind) => ['attendance', 'code', sessionId, kind] as const,

@@ -1,4 +1,5 @@
 import { apiDownload, apiRequest, apiUpload, type DownloadedFile, type UploadOptions } from './client';
+import type { ApiBody, ApiQuery, ApiResponse } from './schema.gen';
 import type { Stage } from './types';
 
 export const COURSE_CATEGORIES = ['required', 'research', 'elective'] as const;
@@ -10,73 +11,20 @@ export type CourseOrigin = (typeof COURSE_ORIGINS)[number];
 export const COURSE_STATUSES = ['active', 'archived', 'all'] as const;
 export type CourseStatus = (typeof COURSE_STATUSES)[number];
 
-export type CourseMaterial = { kind: 'link'; title: string; url: string } | { kind: 'file'; title: string; evidenceId: number };
+export type CourseMaterial = Course['materials'][number];
 
 /** A course as GET /api/courses answers it; hours in tenths of an hour. */
-export interface Course {
-  id: number;
-  orgUnitId: number;
-  orgUnitName: string;
-  title: string;
-  category: CourseCategory;
-  module: string;
-  form: CourseForm;
-  hours: number;
-  creditCategories: string[];
-  stages: Stage[];
-  subjects: string[];
-  description: string | null;
-  materials: CourseMaterial[];
-  archived: boolean;
-  /** the reader may edit and archive it */
-  canManage: boolean;
-  /** it comes from a unit above the reader */
-  inherited: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
+type CourseOut = ApiResponse<'/api/courses', 'get'>['items'][number];
+/** The server's schema gives the stages as text; they are stage codes. */
+export type Course = Omit<CourseOut, 'stages'> & { stages: Stage[] };
 
-export interface CourseQuery {
-  orgUnitId?: number;
-  q?: string;
-  category?: CourseCategory;
-  form?: CourseForm;
-  module?: string;
-  stage?: Stage;
-  creditCategory?: string;
-  origin?: CourseOrigin;
-  status?: CourseStatus;
-  page?: number;
-  pageSize?: number;
-}
+export type CourseQuery = ApiQuery<'/api/courses', 'get'>;
 
-export interface CourseList {
-  items: Course[];
-  total: number;
-  canCreate: boolean;
-  modules: string[];
-  unit: { id: number; name: string; kind: string };
-}
+export type CourseList = Omit<ApiResponse<'/api/courses', 'get'>, 'items'> & { items: Course[] };
 
-export interface CourseInput {
-  title: string;
-  category: CourseCategory;
-  module: string;
-  form: CourseForm;
-  hours: number;
-  creditCategories: string[];
-  stages: Stage[];
-  subjects: string[];
-  description: string | null;
-  materials: CourseMaterial[];
-}
+export type CourseInput = Omit<ApiBody<'/api/courses', 'post'>, 'orgUnitId'>;
 
-export interface CourseImportResult {
-  rows: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-}
+export type CourseImportResult = ApiResponse<'/api/courses/import', 'post'>;
 
 /** The columns of a course sheet, in order (course.service.ts COURSE_COLUMNS). */
 export const COURSE_SHEET_COLUMNS = ['unit', 'title', 'category', 'module', 'form', 'hours', 'creditCategories', 'stages', 'subjects', 'description', 'materials'] as const;

@@ -1,19 +1,10 @@
 import { apiDownload, apiRequest } from './client';
-import type { CreditRollup, ProgressStatus, TeacherStatusRow } from './types';
+import type { ApiQuery } from './schema.gen';
+import type { CreditRollup, TeacherStatusRow } from './types';
 
-export interface RollupQuery {
-  orgUnitId: number;
-  cycleId?: number;
-  year?: number;
-}
+export type RollupQuery = ApiQuery<'/api/reports/credits', 'get'>;
 
-export interface TeacherStatusQuery {
-  orgUnitId: number;
-  cycleId?: number;
-  status?: readonly ProgressStatus[];
-  page?: number;
-  pageSize?: number;
-}
+export type TeacherStatusQuery = ApiQuery<'/api/reports/credits/teachers', 'get'>;
 
 /** Unit reports: completion and verification by child unit, teachers by status, exports. */
 export const creditReportsApi = {

@@ -1,4 +1,5 @@
 import { apiDownload, apiRequest, apiUpload } from './client';
+import type { ApiQuery, ApiResponse } from './schema.gen';
 import type {
   CreateCycleInput,
   CreditEntry,
@@ -13,23 +14,12 @@ import type {
   RegisterResult,
   RegistrationInput,
   ReverseResult,
-  ReviewStatus,
 } from './types';
 
-export interface EntryQuery {
-  orgUnitId: number;
-  cycleId: number;
-  teacherId?: number;
-  page?: number;
-  pageSize?: number;
-}
+export type EntryQuery = ApiQuery<'/api/credits/entries', 'get'>;
 
 /** What registering a sheet did: its data rows, the entries made, and rows registered by an earlier upload of the same file. */
-export interface SheetImportResult {
-  rows: number;
-  created: number;
-  replayed: number;
-}
+export type SheetImportResult = ApiResponse<'/api/credits/entries/import', 'post'>;
 
 /** Problems of a sheet row found while reading it (`details.problems[]` of ENTRY_INVALID with `details.sheet`). */
 export const SHEET_PROBLEM_CODES = [
@@ -62,12 +52,7 @@ export interface SheetProblem {
   params?: Record<string, string | number>;
 }
 
-export interface ReviewQuery {
-  orgUnitId?: number;
-  status?: ReviewStatus;
-  page?: number;
-  pageSize?: number;
-}
+export type ReviewQuery = ApiQuery<'/api/credits/reviews', 'get'>;
 
 /** Cycles and their rules (R-10 … R-14), set by province administrators and read by everyone. */
 export const cyclesApi = {

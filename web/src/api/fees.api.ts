@@ -1,4 +1,5 @@
 import { apiDownload, apiRequest } from './client';
+import type { ApiBody, ApiResponse } from './schema.gen';
 
 export type FeeKind = 'registration' | 'textbook' | 'other';
 export type FeeStatus = 'unpaid' | 'partial' | 'paid' | 'overpaid';
@@ -6,68 +7,16 @@ export const FEE_KINDS: readonly FeeKind[] = ['registration', 'textbook', 'other
 export const FEE_STATUSES: readonly FeeStatus[] = ['unpaid', 'partial', 'paid', 'overpaid'];
 
 /** Money is integer fen everywhere (8050 = ¥80.50). */
-export interface FeeItem {
-  id: number;
-  projectId: number;
-  name: string;
-  kind: FeeKind;
-  amountFen: number;
-  archived: boolean;
-  paymentCount: number;
-  createdAt: string;
-  updatedAt: string;
-}
-export interface FeeItemInput { name: string; kind: FeeKind; amountFen: number }
+export type FeeItem = ProjectDues['items'][number];
+export type FeeItemInput = ApiBody<'/api/training/projects/{id}/fees', 'post'>;
 
-export interface FeeTotals { dueFen: number; paidFen: number; balanceFen: number }
-export interface DueLine extends FeeTotals {
-  itemId: number;
-  unitId: number;
-  unitName: string;
-  unitKind: string;
-  unitCode: string | null;
-  divisionCode: string | null;
-  teachers: number;
-  overrideFen: number | null;
-  overrideReason: string | null;
-  payments: number;
-  status: FeeStatus;
-}
-export interface ItemTotals extends FeeTotals { itemId: number; teachers: number; units: number; byStatus: Record<FeeStatus, number> }
-export interface ProjectDues {
-  project: { id: number; title: string; orgUnitId: number; orgUnitName: string; status: string; year: number };
-  items: FeeItem[];
-  lines: DueLine[];
-  itemTotals: ItemTotals[];
-  total: FeeTotals;
-  /** 'own': the caller is below the organiser and sees their own unit's lines only */
-  scope: 'all' | 'own';
-  canManage: boolean;
-}
-export interface Payment {
-  id: number;
-  amountFen: number;
-  paidOn: string;
-  receiptNo: string | null;
-  note: string | null;
-  createdByName: string | null;
-  createdAt: string;
-}
-export interface PaymentInput { amountFen: number; paidOn: string; receiptNo?: string | null; note?: string | null }
-export interface OwnDueLine extends FeeTotals {
-  projectId: number;
-  projectTitle: string;
-  projectYear: number;
-  organiserName: string;
-  itemId: number;
-  itemName: string;
-  kind: FeeKind;
-  amountFen: number;
-  teachers: number;
-  overrideFen: number | null;
-  overrideReason: string | null;
-  status: FeeStatus;
-}
+export type FeeTotals = ProjectDues['total'];
+export type DueLine = ProjectDues['lines'][number];
+export type ItemTotals = ProjectDues['itemTotals'][number];
+export type ProjectDues = ApiResponse<'/api/training/projects/{id}/fees/units', 'get'>;
+export type Payment = ApiResponse<'/api/fees/{itemId}/units/{unitId}/payments', 'get'>['items'][number];
+export type PaymentInput = ApiBody<'/api/fees/{itemId}/units/{unitId}/payments', 'post'>;
+export type OwnDueLine = ApiResponse<'/api/fees/my-unit', 'get'>['lines'][number];
 
 /** Fees of training projects (R-50): items, dues per paying unit, payments, sheets. */
 export const feesApi = {

@@ -1,4 +1,5 @@
 import { apiDownload, apiRequest, apiUpload } from './client';
+import type { ApiQuery } from './schema.gen';
 import type {
   CreateOrgUnitInput,
   Items,
@@ -10,12 +11,7 @@ import type {
   UpdateOrgUnitInput,
 } from './types';
 
-export interface ChildrenQuery {
-  kind?: OrgUnitKind;
-  q?: string;
-  page?: number;
-  pageSize?: number;
-}
+export type ChildrenQuery = ApiQuery<'/api/org-units/{id}/children', 'get'>;
 
 export const orgUnitsApi = {
   roots: () => apiRequest<Items<OrgUnit>>('/api/org-units/roots'),

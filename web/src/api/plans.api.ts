@@ -1,4 +1,5 @@
 import { apiDownload, apiRequest, apiUpload, type DownloadedFile } from './client';
+import type { ApiBody, ApiResponse } from './schema.gen';
 import type { OrgUnitKind } from './types';
 
 export const PLAN_STATUSES = ['draft', 'submitted', 'approved', 'returned', 'published'] as const;
@@ -10,99 +11,32 @@ export type PlanEvent = 'submitted' | 'approved' | 'returned' | 'published';
 export type PlanTrack = 'review' | 'publish' | 'none';
 
 /** One line of the month calendar (月份行事表). */
-export interface PlanItemInput {
-  month: number;
-  title: string;
-  form: PlanForm | null;
-  responsibleUnitId: number | null;
-  responsible: string | null;
-  projectId: number | null;
-  notes: string | null;
-}
+export type PlanItemInput = ApiBody<'/api/plans', 'put'>['items'][number];
 
-export interface PlanItem extends PlanItemInput {
-  responsibleUnitName: string | null;
-  projectTitle: string | null;
-}
+export type PlanItem = Plan['items'][number];
 
-export interface PlanSummary {
-  id: number;
-  orgUnitId: number;
-  orgUnitName: string;
-  orgUnitKind: OrgUnitKind;
-  year: number;
-  title: string;
-  summary: string | null;
-  status: PlanStatus;
-  version: number;
-  reviewComment: string | null;
-  reviewedByName: string | null;
-  reviewedAt: string | null;
-  submittedAt: string | null;
-  updatedAt: string;
-}
+export type PlanSummary = ReviewQueue['submitted'][number];
 
-export interface Plan extends PlanSummary {
-  items: PlanItem[];
-  track: PlanTrack;
-  /** false: the reader sees the last approved or published version */
-  workingCopy: boolean;
-  finalVersion: number | null;
-  canManage: boolean;
-  canReview: boolean;
-}
+export type Plan = ApiResponse<'/api/plans/{id}', 'get'>['plan'];
 
-export interface UnitRef {
-  id: number;
-  name: string;
-  kind: OrgUnitKind;
-}
+export type UnitRef = PlanOfUnit['unit'];
 
-export interface PlanOfUnit {
-  unit: UnitRef;
-  year: number;
-  plan: Plan | null;
-  track: PlanTrack;
-  canManage: boolean;
-  choices: { units: UnitRef[]; projects: Array<{ id: number; title: string; orgUnitName: string; year: number }> } | null;
-}
+export type PlanOfUnit = ApiResponse<'/api/plans', 'get'>;
 
-export interface PlanVersion {
-  id: number;
-  planId: number;
-  version: number;
-  event: PlanEvent;
-  comment: string | null;
-  actorName: string | null;
-  createdAt: string;
-}
+export type PlanVersion = ApiResponse<'/api/plans/{id}/versions', 'get'>['items'][number];
 
-export interface CalendarItem extends PlanItem {
-  planId: number;
-  unitId: number;
-  unitName: string;
-  unitKind: OrgUnitKind;
-}
+type CalendarOut = ApiResponse<'/api/plans/calendar', 'get'>;
+/** The server's schema gives the unit kinds as text; they are org unit kinds. */
+export type CalendarItem = Omit<CalendarOut['items'][number], 'unitKind'> & { unitKind: OrgUnitKind };
 
-export interface PlanCalendar {
-  unit: UnitRef;
-  year: number;
-  plans: Array<{ planId: number; unitId: number; unitName: string; unitKind: OrgUnitKind; title: string; status: PlanStatus; version: number; workingCopy: boolean }>;
+export type PlanCalendar = Omit<CalendarOut, 'items' | 'plans'> & {
   items: CalendarItem[];
-}
+  plans: Array<Omit<CalendarOut['plans'][number], 'unitKind'> & { unitKind: OrgUnitKind }>;
+};
 
-export interface ReviewQueue {
-  submitted: PlanSummary[];
-  schools: Array<{ unit: UnitRef; planId: number | null; status: PlanStatus | null; submittedAt: string | null; reviewedAt: string | null }>;
-}
+export type ReviewQueue = ApiResponse<'/api/plans/review-queue', 'get'>;
 
-export interface PlanItemProblem {
-  item: number;
-  row?: number;
-  field: string;
-  code: string;
-  value?: string;
-}
+export type PlanItemProblem = ApiResponse<'/api/plans/sheet', 'post'>['problems'][number];
 
 /** Annual training plans (年度培训计划), the county's approval and the month calendar. */
 export const plansApi = {

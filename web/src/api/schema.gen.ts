@@ -4904,7 +4904,7 @@ export interface paths {
           itemId: number;
           teachers: number;
           units: number;
-          byStatus: Record<string, number>;
+          byStatus: Record<'unpaid' | 'partial' | 'paid' | 'overpaid', number>;
         }[];
         total: {
           dueFen: number;

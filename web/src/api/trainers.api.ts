@@ -1,4 +1,5 @@
 import { apiDownload, apiRequest, apiUpload, type DownloadedFile, type UploadOptions } from './client';
+import type { ApiBody, ApiQuery, ApiResponse } from './schema.gen';
 import type { Stage } from './types';
 
 export const TRAINER_KINDS = ['trainer', 'expert'] as const;
@@ -11,121 +12,28 @@ export const TRAINER_STATUSES = ['active', 'inactive', 'all'] as const;
 export type TrainerStatus = (typeof TRAINER_STATUSES)[number];
 
 /** An entry of the pool (培训者/专家库) as GET /api/trainers answers it. */
-export interface Trainer {
-  id: number;
-  orgUnitId: number;
-  orgUnitName: string;
-  kind: TrainerKind;
-  name: string;
-  title: string | null;
-  employer: string | null;
-  level: TrainerLevel;
-  subjects: string[];
-  stages: Stage[];
-  specialties: string | null;
-  active: boolean;
-  user: { id: number; username: string; displayName: string; orgUnitName: string } | null;
-  teacher: { id: number; name: string; orgUnitName: string } | null;
-  /** the reader may edit it and its training record */
-  canManage: boolean;
-  /** it comes from a unit above the reader (read-only) */
-  inherited: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
+type TrainerOut = ApiResponse<'/api/trainers', 'get'>['items'][number];
+/** The server's schema gives the stages as text; they are stage codes. */
+export type Trainer = Omit<TrainerOut, 'stages'> & { stages: Stage[] };
 
-export interface TrainerInput {
-  kind: TrainerKind;
-  name: string;
-  title: string | null;
-  employer: string | null;
-  level: TrainerLevel;
-  subjects: string[];
-  stages: Stage[];
-  specialties: string | null;
-  active: boolean;
-  userId: number | null;
-  teacherId: number | null;
-}
+export type TrainerInput = Omit<ApiBody<'/api/trainers', 'post'>, 'orgUnitId'>;
 
-export interface TrainerQuery {
-  orgUnitId?: number;
-  q?: string;
-  kind?: TrainerKind;
-  level?: TrainerLevel;
-  subject?: string;
-  stage?: Stage;
-  origin?: TrainerOrigin;
-  account?: 'linked' | 'none';
-  status?: TrainerStatus;
-  page?: number;
-  pageSize?: number;
-}
+export type TrainerQuery = ApiQuery<'/api/trainers', 'get'>;
 
-export interface TrainerList {
-  items: Trainer[];
-  total: number;
-  canCreate: boolean;
-  unit: { id: number; name: string; kind: string };
-}
+export type TrainerList = Omit<ApiResponse<'/api/trainers', 'get'>, 'items'> & { items: Trainer[] };
 
 /** A class the trainer teaches. */
-export interface TrainerClass {
-  classId: number;
-  className: string;
-  classStatus: string;
-  enrolled: number;
-  capacity: number;
-  projectId: number;
-  projectTitle: string;
-  projectStatus: string;
-  projectYear: number;
-  orgUnitName: string;
-  sessionCount: number;
-  firstSession: string | null;
-  lastSession: string | null;
-}
+export type TrainerClass = ApiResponse<'/api/trainers/{id}/classes', 'get'>['items'][number];
 
 /** A line of the trainer's own training record; hours in tenths. */
-export interface TrainingLine {
-  id: number;
-  title: string;
-  organiser: string | null;
-  startsOn: string;
-  endsOn: string;
-  hours: number;
-  notes: string | null;
-  createdAt: string;
-}
-export type TrainingLineInput = Omit<TrainingLine, 'id' | 'createdAt'>;
+export type TrainingLine = TrainingRecord['items'][number];
+export type TrainingLineInput = ApiBody<'/api/trainers/{id}/training', 'post'>;
 
-export interface TrainingRecord {
-  items: TrainingLine[];
-  years: Array<{ year: number; hours: number; count: number }>;
-  totalHours: number;
-  teacher: null | {
-    id: number;
-    name: string;
-    enrolments: Array<{ enrolmentId: number; status: string; outcome: string | null; classId: number; className: string; projectId: number; projectTitle: string; projectYear: number; hours: number }>;
-    ledger: { cycleName: string; countedHours: number; status: string } | null;
-  };
-}
+export type TrainingRecord = ApiResponse<'/api/trainers/{id}/training', 'get'>;
 
-export interface TrainerAccount {
-  userId: number;
-  username: string;
-  displayName: string;
-  orgUnitName: string;
-  /** the entry the account is already linked to */
-  trainerId: number | null;
-}
+export type TrainerAccount = ApiResponse<'/api/trainers/accounts', 'get'>['items'][number];
 
-export interface TrainerImportResult {
-  rows: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-}
+export type TrainerImportResult = ApiResponse<'/api/trainers/import', 'post'>;
 
 /** The columns of a pool sheet, in order (trainer.service.ts TRAINER_COLUMNS). */
 export const TRAINER_SHEET_COLUMNS = ['unit', 'kind', 'name', 'title', 'employer', 'level', 'subjects', 'stages', 'specialties', 'account', 'status', 'hours'] as const;

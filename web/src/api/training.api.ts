@@ -1,130 +1,41 @@
 import { apiDownload, apiRequest } from './client';
-import type { Stage } from './types';
+import type { ApiBody, ApiQuery, ApiResponse } from './schema.gen';
+import type { } from './types';
 
-export type ProjectLevel = 'national' | 'province' | 'city' | 'county' | 'school';
-export type ProjectStatus = 'draft' | 'open' | 'closed';
-export type EnrolmentStatus = 'enrolled' | 'waitlisted' | 'withdrawn';
+export type ProjectLevel = Project['level'];
+export type ProjectStatus = Project['status'];
+export type EnrolmentStatus = Enrolment['status'];
 export type TeacherFlag = 'headTeacher' | 'newTeacher' | 'backbone' | 'subjectLeader' | 'masterTeacher';
 export const PROJECT_LEVELS: readonly ProjectLevel[] = ['national', 'province', 'city', 'county', 'school'];
 export const TEACHER_FLAGS: readonly TeacherFlag[] = ['headTeacher', 'newTeacher', 'backbone', 'subjectLeader', 'masterTeacher'];
 
-export interface Eligibility {
-  minServiceYears?: number;
-  stages?: Stage[];
-  subjects?: string[];
-  flags?: TeacherFlag[];
-}
+export type Eligibility = Project['eligibility'];
 
-export interface ProjectInput {
-  level: ProjectLevel;
-  title: string;
-  description: string | null;
-  year: number;
-  registrationOpens: string | null;
-  registrationCloses: string | null;
-  eligibility: Eligibility;
-  completionRule: { minAttendancePct: number; assessmentRequired: boolean };
-  /** tenths of an hour */
-  hours: number;
-  creditCategories: string[];
-}
+export type ProjectInput = Omit<ApiBody<'/api/training/projects', 'post'>, 'orgUnitId'>;
 
-export interface Project extends ProjectInput {
-  id: number;
-  orgUnitId: number;
-  orgUnitName: string;
-  status: ProjectStatus;
-  createdAt: string;
-  updatedAt: string;
-}
+export type Project = ProjectDetail['project'];
 
-export interface TrainingClass {
-  id: number;
-  projectId: number;
-  name: string;
-  capacity: number;
-  enrolled: number;
-  waitlisted: number;
-  status: 'open' | 'closed';
-}
-export interface Quota { orgUnitId: number; orgUnitName: string; quota: number; used: number }
-export interface Trainer { userId: number; displayName: string; username: string; orgUnitName: string }
-export interface TrainingSession {
-  id: number;
-  classId: number;
-  startsAt: string;
-  endsAt: string;
-  place: string | null;
-  onlineUrl: string | null;
-  checkinOpensAt: string;
-  checkinClosesAt: string;
-}
-export type SessionInput = Omit<TrainingSession, 'id' | 'classId'>;
-export interface ClassDetail extends TrainingClass { quotas: Quota[]; trainers: Trainer[]; sessions: TrainingSession[] }
-export interface ProjectDetail {
-  project: Project;
-  canManage: boolean;
-  canNominate: boolean;
-  classes: ClassDetail[];
-  courses: Array<{ id: number; title: string; category: string; hours: number }>;
-}
+export type TrainingClass = AvailableProject['classes'][number];
+export type Quota = ClassDetail['quotas'][number];
+export type Trainer = ClassDetail['trainers'][number];
+export type TrainingSession = ClassDetail['sessions'][number];
+export type SessionInput = ApiBody<'/api/training/classes/{id}/sessions', 'post'>;
+export type ClassDetail = ProjectDetail['classes'][number];
+export type ProjectDetail = ApiResponse<'/api/training/projects/{id}', 'get'>;
 
-export interface AvailableProject {
-  project: Project;
-  classes: TrainingClass[];
-  registrationOpen: boolean;
-  eligible: boolean;
-  reasons: Array<{ code: string; text: string }>;
-  enrolment: { id: number; classId: number; className: string; status: EnrolmentStatus; waitlistPosition: number | null } | null;
-}
+export type AvailableProject = ApiResponse<'/api/enrolments/available', 'get'>['items'][number];
 
-export interface Place { teacherId: number; enrolmentId: number; status: 'enrolled' | 'waitlisted' }
+export type Place = ApiResponse<'/api/enrolments', 'post'>;
 
-export interface Enrolment {
-  id: number;
-  teacherId: number;
-  teacherName: string;
-  idNumberMasked: string;
-  orgUnitName: string;
-  stage: string;
-  subject: string | null;
-  status: EnrolmentStatus;
-  source: 'self' | 'nominated' | 'bulk';
-  waitlistPosition: number | null;
-  createdAt: string;
-}
+export type Enrolment = ApiResponse<'/api/enrolments', 'get'>['items'][number];
 
-export interface TimetableItem {
-  sessionId: number;
-  classId: number;
-  className: string;
-  projectId: number;
-  projectTitle: string;
-  startsAt: string;
-  endsAt: string;
-  place: string | null;
-  onlineUrl: string | null;
-  checkinOpensAt: string;
-  checkinClosesAt: string;
-}
+export type TimetableItem = ApiResponse<'/api/enrolments/timetable', 'get'>['items'][number];
 
 /** Participation of a project in one unit (GET /api/training/projects/:id/stats). */
-export interface UnitStats {
-  unitId: number;
-  unitName: string;
-  enrolled: number;
-  waitlisted: number;
-  withdrawn: number;
-  completed: number;
-  notCompleted: number;
-  sessionsExpected: number;
-  sessionsAttended: number;
-  completionPct: number | null;
-  attendancePct: number | null;
-}
-export interface ProjectStats { base: { id: number; name: string }; lines: UnitStats[]; total: UnitStats }
+export type UnitStats = ProjectStats['total'];
+export type ProjectStats = ApiResponse<'/api/training/projects/{id}/stats', 'get'>;
 
-export interface ProjectQuery { year?: number; status?: ProjectStatus; page?: number; pageSize?: number }
+export type ProjectQuery = ApiQuery<'/api/training/projects', 'get'>;
 
 /** Training projects, classes and enrolment (培训项目、班次、报名). */
 export const trainingApi = {

@@ -1,19 +1,14 @@
 import { apiRequest } from './client';
+import type { ApiQuery } from './schema.gen';
 import type {
   Items,
   ReversalRequest,
   ReversalRequestStatus,
   Verification,
   VerificationDetail,
-  VerificationStatus,
 } from './types';
 
-export interface VerificationQuery {
-  orgUnitId?: number;
-  cycleId: number;
-  year?: number;
-  status?: VerificationStatus;
-}
+export type VerificationQuery = ApiQuery<'/api/verifications', 'get'>;
 
 /** Annual verification (年度验证, R-16) and changes to signed-off years. */
 export const verificationsApi = {

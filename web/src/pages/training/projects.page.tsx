@@ -6,7 +6,9 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import { trainingApi, trainingKeys, PROJECT_LEVELS, TEACHER_FLAGS, type Project, type ProjectInput, type ProjectStatus } from '../../api/training.api';
+import {
+  trainingApi, trainingKeys, PROJECT_LEVELS, TEACHER_FLAGS, type Eligibility, type Project, type ProjectInput, type ProjectStatus,
+} from '../../api/training.api';
 import { STAGES, type OrgUnitRef } from '../../api/types';
 import { useCurrentUser } from '../../auth/session';
 import { OrgUnitPicker } from '../../components/org-unit-picker';
@@ -42,9 +44,9 @@ export function toProjectInput(v: ProjectFormValues): ProjectInput {
     registrationOpens: v.window?.[0]?.format('YYYY-MM-DD') ?? null, registrationCloses: v.window?.[1]?.format('YYYY-MM-DD') ?? null,
     eligibility: {
       ...(v.minServiceYears ? { minServiceYears: v.minServiceYears } : {}),
-      ...(v.stages?.length ? { stages: v.stages as ProjectInput['eligibility']['stages'] } : {}),
+      ...(v.stages?.length ? { stages: v.stages as Eligibility['stages'] } : {}),
       ...(v.subjects?.length ? { subjects: v.subjects } : {}),
-      ...(v.flags?.length ? { flags: v.flags as ProjectInput['eligibility']['flags'] } : {}),
+      ...(v.flags?.length ? { flags: v.flags as Eligibility['flags'] } : {}),
     },
     completionRule: { minAttendancePct: v.minAttendancePct, assessmentRequired: v.assessmentRequired },
     hours: Math.round(v.hours * 10), creditCategories: v.creditCategories ?? [],
