@@ -15,6 +15,7 @@ import type { Authenticated } from '../services/auth.service.js';
 import type { RequestContext } from '../services/context.js';
 import type { Services } from '../services/services.js';
 import { registerErrorHandling } from './error-handler.js';
+import { isApiRequest, isCanonicalPath, isDocsRoute } from './request-path.js';
 import { apiTokenRoutes } from './routes/api-token.routes.js';
 import { auditLogRoutes } from './routes/audit-log.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
@@ -43,7 +44,10 @@ export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 
 /** Per-route settings read by the hooks below and by the access-matrix test. */
 export interface RouteConfig {
-  /** 'public' needs no login; 'user' (the default under /api) does */
+  /**
+   * 'public' needs no login; 'user' does. Set on every route when it is registered: the API's routes
+   * default to 'user' (its documentation pages to 'public'), everything else to 'public'.
+   */
   auth?: 'public' | 'user';
   /** the audit action of the route, used for failures that happen before the use case runs */
   action?: string;
@@ -86,6 +90,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // Who may call a route is fixed when it is registered, from its own path and config, and the login
+  // hook below reads only that: however the request's path is spelled, the route decides.
+  app.addHook('onRoute', (route) => {
+    const config = (route.config ?? {}) as RouteConfig;
+    const docs = route.url === '/api/docs' || route.url.startsWith('/api/docs/');
+    const auth = config.auth ?? (route.url.startsWith('/api/') && !docs ? 'user' : 'public');
+    route.config = { ...config, auth } as typeof route.config;
+  });
   const { onRoute } = opts;
   if (onRoute) app.addHook('onRoute', (route) => onRoute(route));
 
@@ -112,21 +124,26 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   registerErrorHandling(app, opts.db);
 
+  // A path spelled in more than one way (percent-encoded letters, `//`, dot segments, backslashes) is
+  // refused before anything else runs.
+  app.addHook('onRequest', async (req) => {
+    if (!isCanonicalPath(req.url)) throw new AppError('PATH_NOT_CANONICAL');
+  });
+
   // Security headers on every answer.
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('x-frame-options', 'DENY');
     reply.header('referrer-policy', 'same-origin');
-    if (req.url.startsWith('/api/') && !req.url.startsWith('/api/docs')) reply.header('cache-control', 'no-store');
+    if ((isApiRequest(req) && !isDocsRoute(req)) || reply.statusCode >= 400) reply.header('cache-control', 'no-store');
   });
 
   // Who is asking: session cookie or API token; CSRF on cookie-authenticated writes.
   app.addHook('onRequest', async (req: FastifyRequest) => {
     req.ctx = { actor: null, ip: req.ip, userAgent: req.headers['user-agent'] ?? null, via: 'http' };
-    const url = req.url;
-    if (!url.startsWith('/api/')) return;
     const config = req.routeOptions.config as RouteConfig;
-    const isPublic = config.auth === 'public' || url.startsWith('/api/docs');
+    // a path no route matched runs nothing; under the API it still asks for a login first
+    const isPublic = req.is404 ? !isApiRequest(req) : config.auth === 'public';
     const authz = req.headers.authorization;
     const bearer = authz?.startsWith('Bearer ') ? authz.slice(7).trim() : undefined;
     const sessionToken = req.cookies[SESSION_COOKIE];
@@ -184,7 +201,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     });
   }
   app.setNotFoundHandler(async (req, reply) => {
-    if (req.url.startsWith('/api/') || req.method !== 'GET' || !serveWeb) throw new AppError('NOT_FOUND');
+    if (isApiRequest(req) || req.method !== 'GET' || !serveWeb) throw new AppError('NOT_FOUND');
     // client-side routes of the single-page app
     reply.header('cache-control', 'no-cache');
     return reply.type('text/html; charset=utf-8').sendFile('index.html');

@@ -7,6 +7,10 @@ export type Locale = 'zh-CN' | 'en';
 const ERRORS: Record<AppErrorCode, Record<Locale, string>> = {
   VALIDATION_FAILED: { 'zh-CN': '提交的内容有误，请按提示修改后重试', en: 'Some fields are invalid; correct them and try again' },
   BAD_REQUEST: { 'zh-CN': '请求格式不正确', en: 'The request is malformed' },
+  PATH_NOT_CANONICAL: {
+    'zh-CN': '请求地址的写法不规范（含编码的字母、重复斜杠或 . 和 .. 路径段），请使用标准地址',
+    en: 'The request path is not written in its standard form (encoded letters, double slashes, . or .. segments)',
+  },
   INVALID_JSON: { 'zh-CN': '请求内容不是有效的 JSON', en: 'The request body is not valid JSON' },
   ORG_KIND_NOT_ALLOWED: { 'zh-CN': '该类型的机构不能建在此上级单位之下', en: 'A unit of this kind cannot be placed under this parent unit' },
   ROLE_NOT_ALLOWED_AT_UNIT: { 'zh-CN': '该角色不能设在此类单位', en: 'This role cannot belong to a unit of this kind' },

@@ -1,4 +1,5 @@
 import type { Database } from '../db/database.js';
+import { AppError } from '../errors/app-error.js';
 import type { Env } from '../config/env.js';
 import type { Actor } from '../policies/access.policy.js';
 
@@ -17,6 +18,7 @@ export interface ServiceDeps {
 }
 
 export function requireActor(ctx: RequestContext): Actor {
-  if (!ctx.actor) throw new Error('use case called without an actor');
+  // a login is asked for, never a crash, should a use case ever be reached without one
+  if (!ctx.actor) throw new AppError('AUTH_REQUIRED');
   return ctx.actor;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Env } from '../../config/env.js';
+import { requireActor } from '../../services/context.js';
 import type { Services } from '../../services/services.js';
 import { SESSION_COOKIE } from '../app.js';
 import { MeOut } from '../schemas.js';
@@ -31,7 +32,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: Services; env: Env }>
   app.get('/auth/me', {
     config: { action: 'auth.me', allowPendingPasswordChange: true },
     schema: { tags: ['auth'], summary: 'The logged-in user and the CSRF token for writes', response: { 200: SessionOut } },
-  }, async (req) => ({ user: await services.auth.me(req.ctx.actor!.userId), csrfToken: req.auth?.csrfToken ?? '' }));
+  }, async (req) => ({ user: await services.auth.me(requireActor(req.ctx).userId), csrfToken: req.auth?.csrfToken ?? '' }));
 
   app.post('/auth/change-password', {
     config: { action: 'auth.change_password', allowPendingPasswordChange: true },
