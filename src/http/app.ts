@@ -15,6 +15,7 @@ import type { Authenticated } from '../services/auth.service.js';
 import type { RequestContext } from '../services/context.js';
 import type { Services } from '../services/services.js';
 import { registerErrorHandling } from './error-handler.js';
+import { registerTextGuard } from './text-guard.js';
 import { isApiRequest, isCanonicalPath, isDocsRoute } from './request-path.js';
 import { apiTokenRoutes } from './routes/api-token.routes.js';
 import { auditLogRoutes } from './routes/audit-log.routes.js';
@@ -123,6 +124,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest('sessionToken', null);
 
   registerErrorHandling(app, opts.db);
+  // hidden characters (direction overrides, zero-width) in any string of any body or query: refused
+  registerTextGuard(app);
 
   // A path spelled in more than one way (percent-encoded letters, `//`, dot segments, backslashes) is
   // refused before anything else runs.
