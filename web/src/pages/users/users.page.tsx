@@ -6,24 +6,23 @@ import {
   StopOutlined,
   UnlockOutlined,
 } from '@ant-design/icons';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Checkbox, Dropdown, Empty, Input, Select, Space, Table, Typography } from 'antd';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { App, Button, Checkbox, Dropdown, Input, Select, Space, Typography } from 'antd';
 import type { MenuProps, TableColumnsType } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { orgUnitsApi } from '../../api/org-units.api';
 import { queryKeys } from '../../api/query-keys';
 import { usersApi } from '../../api/users.api';
-import type { OrgUnitRef, Role, User, UserQuery } from '../../api/types';
+import type { Role, User, UserQuery } from '../../api/types';
 import { rolesBelow } from '../../auth/roles';
 import { useCurrentUser } from '../../auth/session';
 import { RoleLabel } from '../../components/labels';
+import { ListPage, ListTable, ListToolbar, useListQuery, useListSearch } from '../../components/list-page';
 import { OrgUnitPicker } from '../../components/org-unit-picker';
-import { ErrorResult } from '../../components/page-states';
 import { useErrorMessage } from '../../lib/error-message';
 import { formatDateTime } from '../../lib/format';
 import { useIsPhone } from '../../lib/use-media-query';
-import { toPositiveInt, useSearchState } from '../../lib/use-search-state';
+import { useUnitFromSearch } from '../teachers/use-unit-from-search';
 import { OneTimePasswordModal } from './secret.modal';
 import { UserCreateModal } from './user-create.modal';
 import { UserEditModal } from './user-edit.modal';
@@ -32,7 +31,6 @@ import { isLocked, UserStatus } from './user-status';
 type UserAction = 'reset' | 'unlock' | 'enable' | 'disable';
 
 const SEARCH_KEYS = ['unit', 'sub', 'q', 'role', 'page', 'size'] as const;
-const DEFAULT_PAGE_SIZE = 20;
 
 interface IssuedPassword {
   title: string;
@@ -47,44 +45,24 @@ export default function UsersPage() {
   const { message, modal } = App.useApp();
   const isPhone = useIsPhone();
   const errorMessage = useErrorMessage();
-  const [search, setSearch] = useSearchState(SEARCH_KEYS);
+  const { search, setSearch, paging } = useListSearch(SEARCH_KEYS);
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<User | null>(null);
   const [issued, setIssued] = useState<IssuedPassword | null>(null);
   const [qText, setQText] = useState(search.q ?? '');
 
   const manageableRoles = useMemo(() => rolesBelow(me.role), [me.role]);
-  const ownUnit: OrgUnitRef = useMemo(
-    () => ({ id: me.orgUnit.id, name: me.orgUnit.name, kind: me.orgUnit.kind }),
-    [me.orgUnit.id, me.orgUnit.name, me.orgUnit.kind],
-  );
-  const orgUnitId = toPositiveInt(search.unit, me.orgUnit.id);
-  // After a reload the picked unit's name is not known yet: look it up.
-  const pickedUnit = useQuery({
-    queryKey: queryKeys.orgUnit(orgUnitId),
-    queryFn: () => orgUnitsApi.get(orgUnitId),
-    enabled: orgUnitId !== me.orgUnit.id,
-    staleTime: 60_000,
-  });
-  const picked = pickedUnit.data?.unit;
-  const unitOptions = useMemo(
-    () => (picked && picked.id !== ownUnit.id ? [ownUnit, { id: picked.id, name: picked.name, kind: picked.kind }] : [ownUnit]),
-    [ownUnit, picked],
-  );
+  const { unitId: orgUnitId, unitOptions } = useUnitFromSearch(search.unit);
   const query: UserQuery = {
     orgUnitId,
     includeDescendants: search.sub !== '0' ? 'true' : 'false',
     q: search.q,
     role: manageableRoles.includes(search.role as Role) ? (search.role as Role) : undefined,
-    page: toPositiveInt(search.page, 1),
-    pageSize: toPositiveInt(search.size, DEFAULT_PAGE_SIZE),
+    page: paging.page,
+    pageSize: paging.pageSize,
   };
 
-  const list = useQuery({
-    queryKey: queryKeys.userList(query),
-    queryFn: () => usersApi.list(query),
-    placeholderData: keepPreviousData,
-  });
+  const list = useListQuery(queryKeys.userList(query), () => usersApi.list(query));
 
   const refresh = () => void queryClient.invalidateQueries({ queryKey: queryKeys.users });
 
@@ -191,16 +169,17 @@ export default function UsersPage() {
   const filtering = Boolean(search.q || search.role);
 
   return (
-    <Card>
-      <div className="page-title-row">
-        <Typography.Title level={3}>{t('users.title')}</Typography.Title>
-        {manageableRoles.length > 0 && (
+    <ListPage
+      title={t('users.title')}
+      actions={
+        manageableRoles.length > 0 && (
           <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="user-create">
             {t('users.create.action')}
           </Button>
-        )}
-      </div>
-      <div className="toolbar">
+        )
+      }
+    >
+      <ListToolbar>
         <OrgUnitPicker
           className="toolbar-item"
           value={orgUnitId}
@@ -233,36 +212,14 @@ export default function UsersPage() {
           onSearch={(value) => setSearch({ q: value.trim() || undefined })}
           data-testid="users-search"
         />
-      </div>
-      <Table<User>
+      </ListToolbar>
+      <ListTable<User>
         rowKey="id"
         columns={columns}
-        dataSource={list.data?.items}
-        loading={list.isFetching}
-        scroll={{ x: 'max-content' }}
+        list={list}
+        paging={paging}
+        empty={filtering ? t('common.noMatch') : t('users.empty')}
         data-testid="users-table"
-        locale={{
-          emptyText: list.isError ? (
-            <ErrorResult error={list.error} onRetry={() => void list.refetch()} />
-          ) : (
-            <Empty
-              image={Empty.PRESENTED_IMAGE_SIMPLE}
-              description={filtering ? t('common.noMatch') : t('users.empty')}
-            />
-          ),
-        }}
-        pagination={{
-          current: query.page,
-          pageSize: query.pageSize,
-          total: list.data?.total ?? 0,
-          showSizeChanger: true,
-          showTotal: (total) => t('common.total', { total }),
-          onChange: (page, size) =>
-            setSearch({
-              page: size !== query.pageSize || page === 1 ? undefined : String(page),
-              size: size === DEFAULT_PAGE_SIZE ? undefined : String(size),
-            }),
-        }}
       />
       <UserCreateModal
         open={creating}
@@ -289,6 +246,6 @@ export default function UsersPage() {
         password={issued?.password ?? null}
         onClose={() => setIssued(null)}
       />
-    </Card>
+    </ListPage>
   );
 }

@@ -1,0 +1,154 @@
+import { keepPreviousData, useQuery, type QueryKey, type UseQueryResult } from '@tanstack/react-query';
+import { Card, Empty, Table, Typography } from 'antd';
+import type { TableProps } from 'antd';
+import { useCallback, useMemo, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { toPositiveInt, useSearchState } from '../lib/use-search-state';
+import { ErrorResult } from './page-states';
+
+/**
+ * The one pattern of a list page: filters and paging kept in the URL ({@link useListSearch}), the page's
+ * query keeping the previous page on screen while the next loads ({@link useListQuery}), a frame with the
+ * title and the page's actions (import, export, create) ({@link ListPage}), a toolbar of filters
+ * ({@link ListToolbar}) and the table with its empty, error and paging states ({@link ListTable}).
+ */
+
+export const DEFAULT_PAGE_SIZE = 20;
+
+export interface Paging {
+  page: number;
+  pageSize: number;
+  /** whether the reader may choose the page size (kept in the URL as `size`) */
+  sizeChanger: boolean;
+  onChange: (page: number, pageSize: number) => void;
+}
+
+/**
+ * A list's filters and paging, kept in the URL so reload and the back button keep what the reader was
+ * looking at. `keys` are the list's own filter keys and must include `page` (and `size` when the reader
+ * may choose the page size); pass them as a module-level constant. Changing a filter goes back to page 1.
+ */
+export function useListSearch<K extends string>(
+  keys: readonly K[],
+  options: { pageSize?: number; sizeChanger?: boolean } = {},
+) {
+  const { pageSize: defaultSize = DEFAULT_PAGE_SIZE, sizeChanger = keys.includes('size' as K) } = options;
+  const [search, setSearch] = useSearchState(keys);
+  const raw = search as Record<string, string | undefined>;
+  const page = toPositiveInt(raw['page'], 1);
+  const pageSize = sizeChanger ? toPositiveInt(raw['size'], defaultSize) : defaultSize;
+  const set = setSearch as (patch: Record<string, string | undefined>) => void;
+  const onChange = useCallback(
+    (next: number, size: number) =>
+      set(
+        sizeChanger
+          ? {
+              page: size !== pageSize || next === 1 ? undefined : String(next),
+              size: size === defaultSize ? undefined : String(size),
+            }
+          : { page: next === 1 ? undefined : String(next) },
+      ),
+    [set, sizeChanger, pageSize, defaultSize],
+  );
+  const paging: Paging = useMemo(
+    () => ({ page, pageSize, sizeChanger, onChange }),
+    [page, pageSize, sizeChanger, onChange],
+  );
+  return { search, setSearch, paging };
+}
+
+/** The list's query: the previous answer stays on screen (greyed by the table) while the next one loads. */
+export function useListQuery<T>(queryKey: QueryKey, queryFn: () => Promise<T>, enabled = true): UseQueryResult<T> {
+  return useQuery({ queryKey, queryFn, enabled, placeholderData: keepPreviousData });
+}
+
+/** The frame of a list page: the title with the page's actions beside it, then the page's content. */
+export function ListPage({
+  title,
+  actions,
+  intro,
+  children,
+  testId,
+}: {
+  title: ReactNode;
+  /** buttons of the page: import, export, create … */
+  actions?: ReactNode;
+  /** a line under the title saying what the list holds */
+  intro?: ReactNode;
+  children: ReactNode;
+  testId?: string;
+}) {
+  return (
+    <Card data-testid={testId}>
+      <div className="page-title-row">
+        <Typography.Title level={3}>{title}</Typography.Title>
+        {actions}
+      </div>
+      {intro}
+      {children}
+    </Card>
+  );
+}
+
+/** The row of filters above a list's table. */
+export function ListToolbar({ children, testId }: { children: ReactNode; testId?: string }) {
+  return (
+    <div className="toolbar" data-testid={testId}>
+      {children}
+    </div>
+  );
+}
+
+/** What a list's query answers: its rows, and their total when the list is paged. */
+export interface ListAnswer<T> {
+  items: readonly T[];
+  total?: number;
+}
+
+type ListQueryState<T> = Pick<UseQueryResult<ListAnswer<T>>, 'data' | 'isFetching' | 'isError' | 'error' | 'refetch'>;
+
+export type ListTableProps<T> = Omit<TableProps<T>, 'dataSource' | 'loading' | 'pagination' | 'locale'> & {
+  list: ListQueryState<T>;
+  /** the rows when the page shows other rows than the answer's (e.g. filtered on the page) */
+  rows?: readonly T[];
+  /** paging kept in the URL; `false`: every row on one page; left out: the table's own pages of ten */
+  paging?: Paging | false;
+  /** what an empty list says */
+  empty: ReactNode;
+};
+
+/**
+ * A list's table: a failed query shows the error with a retry in place of the rows, an empty one says
+ * so, the previous rows stay greyed while the next page loads, and the pager reads and writes the URL.
+ */
+export function ListTable<T extends object>({ list, rows, paging, empty, ...table }: ListTableProps<T>) {
+  const { t } = useTranslation();
+  return (
+    <Table<T>
+      size="middle"
+      scroll={{ x: 'max-content' }}
+      {...table}
+      dataSource={rows ?? list.data?.items}
+      loading={list.isFetching}
+      locale={{
+        emptyText: list.isError ? (
+          <ErrorResult error={list.error} onRetry={() => void list.refetch()} />
+        ) : (
+          <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={empty} />
+        ),
+      }}
+      pagination={
+        paging === undefined || paging === false
+          ? paging
+          : {
+              current: paging.page,
+              pageSize: paging.pageSize,
+              total: list.data?.total ?? 0,
+              showSizeChanger: paging.sizeChanger,
+              showTotal: (total) => t('common.total', { total }),
+              onChange: paging.onChange,
+            }
+      }
+    />
+  );
+}
