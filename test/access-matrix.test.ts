@@ -1632,6 +1632,12 @@ const MATRIX: Entry[] = [
     request: () => ({ method: 'GET', url: '/api/auth/me' }),
     verify: (b, c) => (json(b)['user']?.['username'] === c.username ? null : 'another account answered'),
   },
+  {
+    // public (the activation page asks before any login): every role reads the same rule
+    route: 'GET /api/auth/password-policy', about: 'self', rule: { allow: forRoles(ROLES, OWN) },
+    request: () => ({ method: 'GET', url: '/api/auth/password-policy' }),
+    verify: (b) => problem((b as { minLength?: number }).minLength === 10, 'not the configured rule'),
+  },
 ];
 
 const EXEMPT = (url: string) => url.startsWith('/api/docs') || url === '/api/openapi.json' || url === '/api/health' || url.startsWith('/api/auth/');

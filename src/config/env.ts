@@ -18,6 +18,10 @@ const EnvSchema = z.object({
   PEIXUN_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   PEIXUN_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   PEIXUN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  /** the shortest password accepted when one is chosen */
+  PEIXUN_PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(64).default(10),
+  /** how many of lower case, upper case, digits and symbols a chosen password must mix */
+  PEIXUN_PASSWORD_MIN_CLASSES: z.coerce.number().int().min(1).max(4).default(3),
   PEIXUN_MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(512).default(20),
   /** set to "1" behind a TLS-terminating proxy so cookies are marked Secure and X-Forwarded-For is trusted */
   PEIXUN_TRUST_PROXY: z.enum(['0', '1']).default('0'),

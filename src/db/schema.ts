@@ -68,6 +68,15 @@ export interface AuditLogTable {
   details: Json;
 }
 
+export interface AuthThrottleTable {
+  kind: string;
+  subject: string;
+  source: string;
+  failures: Generated<number>;
+  last_failure_at: Generated<Date>;
+  locked_until: Date | null;
+}
+
 export interface CourseTable {
   id: Generated<number>;
   province_id: number;
@@ -655,6 +664,7 @@ export interface DB {
   app_user: AppUserTable;
   attendance: AttendanceTable;
   audit_log: AuditLogTable;
+  auth_throttle: AuthThrottleTable;
   course: CourseTable;
   credit_certificate: CreditCertificateTable;
   credit_cycle: CreditCycleTable;

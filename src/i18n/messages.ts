@@ -14,7 +14,11 @@ const ERRORS: Record<AppErrorCode, Record<Locale, string>> = {
   INVALID_JSON: { 'zh-CN': '请求内容不是有效的 JSON', en: 'The request body is not valid JSON' },
   ORG_KIND_NOT_ALLOWED: { 'zh-CN': '该类型的机构不能建在此上级单位之下', en: 'A unit of this kind cannot be placed under this parent unit' },
   ROLE_NOT_ALLOWED_AT_UNIT: { 'zh-CN': '该角色不能设在此类单位', en: 'This role cannot belong to a unit of this kind' },
-  PASSWORD_TOO_WEAK: { 'zh-CN': '新密码至少 10 位，须同时包含字母和数字，且不能包含用户名', en: 'The new password needs at least 10 characters, with letters and digits, and must not contain the username' },
+  PASSWORD_TOO_WEAK: {
+    'zh-CN': '新密码至少 {min} 位，须包含小写字母、大写字母、数字、符号中的至少 {classes} 种，不能是常见密码，也不能包含用户名或证件号码',
+    en: 'The new password needs at least {min} characters mixing at least {classes} of lower case, upper case, digits and symbols; '
+      + 'it must not be a common password or contain the username or ID number',
+  },
   PASSWORD_WRONG: { 'zh-CN': '当前密码不正确', en: 'The current password is wrong' },
   TEACHER_INVALID: { 'zh-CN': '教师信息有误，请按提示修改', en: 'Some teacher details are invalid; correct them as shown' },
   TEACHER_UNIT_NOT_SCHOOL: { 'zh-CN': '教师只能属于学校（幼儿园），请选择一所学校', en: 'A teacher belongs to a school; choose a school' },

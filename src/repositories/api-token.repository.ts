@@ -43,6 +43,13 @@ export function createApiTokenRepository(db: Q) {
         .executeTakeFirst();
     },
 
+    /** Revokes every live token of an account (its password changed or was reset); returns how many. */
+    async revokeAllForUser(userId: number): Promise<number> {
+      const r = await db.updateTable('api_token').set({ revoked_at: sql`now()` })
+        .where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
+      return Number(r.numUpdatedRows);
+    },
+
     /** The live token's owner, or undefined for unknown, revoked or expired tokens. */
     async findActive(tokenHash: Buffer): Promise<ActiveToken | undefined> {
       const r = await db.selectFrom('api_token as t').innerJoin('app_user as u', 'u.id', 't.user_id').select([

@@ -30,21 +30,12 @@ type Q = Kysely<DB>;
 
 export function createAuditLogRepository(db: Q) {
   return {
-    /** How often an action on one target ended with an error code since a moment (e.g. failed activations). */
-    async countSince(f: { action: string; targetId: string; errorCode: string; since: Date }): Promise<number> {
-      const r = await db.selectFrom('audit_log').select(sql<number>`count(*)::int`.as('n'))
-        .where('action', '=', f.action).where('target_id', '=', f.targetId).where('error_code', '=', f.errorCode).where('at', '>', f.since).executeTakeFirstOrThrow();
-      return r.n;
-    },
-
     async append(e: AuditEntry): Promise<void> {
       await db.insertInto('audit_log').values({
         actor_user_id: e.actorUserId, actor_username: e.actorUsername, actor_role: e.actorRole, actor_path: e.actorPath,
         target_path: e.targetPath, action: e.action, target_type: e.targetType, target_id: e.targetId,
         target_label: e.targetLabel?.slice(0, 200) ?? null, ip: e.ip, outcome: e.outcome, error_code: e.errorCode,
         details: e.details === null ? null : JSON.stringify(e.details),
-     * A row whose target lies outside the subtree (an actor of it tried something elsewhere) comes
-     * without the target: no id, name or details, so a refusal tells the reader nothing they may not know.
         ...(e.at ? { at: e.at } : {}),
       }).execute();
     },
@@ -52,6 +43,8 @@ export function createAuditLogRepository(db: Q) {
     /**
      * Rows whose actor or target lies in the subtree `scopePath`; rows with neither
      * (failed logins with an unknown username) only for the province level (`includeUnscoped`).
+     * A row whose target lies outside the subtree (an actor of it tried something elsewhere) comes
+     * without the target: no id, name or details, so a refusal tells the reader nothing they may not know.
      */
     async list(opts: {
       scopePath: string; includeUnscoped: boolean; action?: string; outcome?: AuditOutcome; actor?: string;
@@ -61,11 +54,6 @@ export function createAuditLogRepository(db: Q) {
       let q = db.selectFrom('audit_log as a').where((eb) => {
         const inScope = [eb('a.target_path', 'like', like), eb('a.actor_path', 'like', like)];
         if (opts.includeUnscoped) inScope.push(eb.and([eb('a.target_path', 'is', null), eb('a.actor_path', 'is', null)]));
-      // the target is shown when it lies in the subtree; a row without a target place only when it succeeded,
-      // or when it has no actor either (then only the province level reads it)
-      const targetShown = sql<boolean>`(a.target_path LIKE ${like}
-        OR (a.target_path IS NULL AND (a.outcome = 'success' OR a.actor_path IS NULL)))`;
-      const detailsShown = sql<boolean>`(${targetShown} OR a.target_path IS NULL)`;
         return eb.or(inScope);
       });
       if (opts.action) q = q.where('a.action', 'like', `${opts.action}%`);
@@ -73,6 +61,11 @@ export function createAuditLogRepository(db: Q) {
       if (opts.actor) q = q.where(sql`lower(a.actor_username)`, '=', opts.actor.toLowerCase());
       if (opts.from) q = q.where('a.at', '>=', opts.from);
       if (opts.to) q = q.where('a.at', '<', opts.to);
+      // the target is shown when it lies in the subtree; a row without a target place only when it succeeded,
+      // or when it has no actor either (then only the province level reads it)
+      const targetShown = sql<boolean>`(a.target_path LIKE ${like}
+        OR (a.target_path IS NULL AND (a.outcome = 'success' OR a.actor_path IS NULL)))`;
+      const detailsShown = sql<boolean>`(${targetShown} OR a.target_path IS NULL)`;
       const [rows, n] = await Promise.all([
         q.select([
           'a.id', 'a.at', 'a.actor_username as actorUsername', 'a.actor_role as actorRole', 'a.action', 'a.target_type as targetType',

@@ -29,7 +29,10 @@ function selectUsers(db: Q) {
   return db.selectFrom('app_user as u').innerJoin('org_unit as o', 'o.id', 'u.org_unit_id').select([
     'u.id', 'u.username', 'u.display_name as displayName', 'u.role', 'u.org_unit_id as orgUnitId', 'o.name as orgUnitName',
     'o.kind as orgUnitKind', 'u.org_path as orgPath', 'u.province_id as provinceId', 'u.password_hash as passwordHash',
-    'u.must_change_password as mustChangePassword', 'u.failed_logins as failedLogins', 'u.locked_until as lockedUntil',
+    'u.must_change_password as mustChangePassword', 'u.failed_logins as failedLogins',
+    // logins are locked per source address (auth_throttle): the account shows the latest lock from anywhere
+    sql<Date | null>`(SELECT max(t.locked_until) FROM auth_throttle t
+      WHERE t.kind = 'login' AND t.subject = 'user:' || u.id AND t.locked_until > now())`.as('lockedUntil'),
     'u.disabled', 'u.is_demo as isDemo', 'u.last_login_at as lastLoginAt', 'u.created_at as createdAt',
   ]);
 }
@@ -97,15 +100,6 @@ export function createUserRepository(db: Q) {
         password_hash: hash, must_change_password: mustChange, password_changed_at: sql`now()`,
         failed_logins: 0, locked_until: null, updated_at: sql`now()`,
       }).where('id', '=', id).execute();
-    },
-
-    /** Counts a failed login; locks the account for `lockMinutes` at `maxFailures`. Returns the new lock end, if any. */
-    async recordFailedLogin(id: number, maxFailures: number, lockMinutes: number): Promise<Date | null> {
-      const r = await db.updateTable('app_user').set({
-        failed_logins: sql`failed_logins + 1`,
-        locked_until: sql`CASE WHEN failed_logins + 1 >= ${maxFailures} THEN now() + make_interval(mins => ${lockMinutes}) ELSE locked_until END`,
-      }).where('id', '=', id).returning('locked_until').executeTakeFirst();
-      return r?.locked_until ?? null;
     },
 
     async recordLogin(id: number): Promise<void> {

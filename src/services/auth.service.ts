@@ -1,10 +1,10 @@
 import crypto from 'node:crypto';
 import { AppError } from '../errors/app-error.js';
-import { passwordProblem } from '../domain/password.js';
 import type { Role } from '../domain/org-tree.js';
+import { PASSWORD_MAX_LENGTH, type PasswordPolicy } from '../domain/password.js';
 import type { Actor } from '../policies/access.policy.js';
 import { createSessionRepository } from '../repositories/session.repository.js';
-import { createUserRepository } from '../repositories/user.repository.js';
+import { createUserRepository, type UserRow } from '../repositories/user.repository.js';
 import { createApiTokenRepository, type ActiveToken } from '../repositories/api-token.repository.js';
 import type { SessionWithUser } from '../repositories/session.repository.js';
 import { appendAudit, auditedWrite, auditRefusal } from './audit.js';
@@ -15,6 +15,8 @@ import { maskIdNumber, normaliseIdNumber } from '../domain/id-number.js';
 import { foldFullWidth } from '../domain/text.js';
 import { createTeacherRepository } from '../repositories/teacher.repository.js';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './password-hasher.js';
+import { checkNewPassword, passwordPolicy, weakPassword } from './password-policy.js';
+import { signInThrottle } from './sign-in-throttle.js';
 
 const ID_NUMBER = /^[0-9０-９]{17}[0-9Xx０-９ｘＸ]$/;
 const DOCUMENT = /^[A-Z0-9()-]{5,30}$/;
@@ -47,6 +49,10 @@ export function createAuthService({ db, env }: ServiceDeps) {
   const tokens = createApiTokenRepository(db);
   const { credentials } = lookupCaches(db);
   const idleMs = env.PEIXUN_SESSION_IDLE_MINUTES * 60_000;
+  const throttle = signInThrottle(db, env);
+  const actorOf = (u: UserRow): Actor => ({
+    userId: u.id, username: u.username, role: u.role, orgUnitId: u.orgUnitId, orgPath: u.orgPath, provinceId: u.provinceId,
+  });
 
   async function me(userId: number): Promise<Me> {
     const u = await users.findById(userId);
@@ -66,32 +72,38 @@ export function createAuthService({ db, env }: ServiceDeps) {
   return {
     me,
 
+    /** The rule a chosen password must meet, for the forms that ask for one (public). */
+    passwordRules(): PasswordPolicy & { maxLength: number } {
+      return { ...passwordPolicy(env), maxLength: PASSWORD_MAX_LENGTH };
+    },
+
     async login(ctx: RequestContext, username: string, password: string): Promise<{ sessionToken: string; csrfToken: string; user: Me }> {
       // teachers log in with their ID number; it never reaches the audit log in clear
       // a resident ID number, or any other document number registered for a teacher (a username is tried first)
       const residentId = ID_NUMBER.test(username);
       const byName = residentId ? undefined : await users.findByUsername(username);
       const byDocument = byName || !DOCUMENT.test(documentKey(username)) ? undefined : await userOfIdNumber(username);
-      const meta = { action: 'auth.login', targetType: 'user', targetLabel: residentId || byDocument ? maskIdNumber(documentKey(username)) : username.slice(0, 60) };
+      const meta = {
+        action: 'auth.login', targetType: 'user',
+        targetLabel: residentId || byDocument ? maskIdNumber(documentKey(username)) : username.slice(0, 60),
+      };
       const user = byName ?? byDocument;
-      if (!user) {
-        await verifyAgainstDummy(password);
-        return auditRefusal(db, ctx, meta, new AppError('AUTH_INVALID_CREDENTIALS'));
-      }
-      const who: RequestContext = { ...ctx, actor: { userId: user.id, username: user.username, role: user.role, orgUnitId: user.orgUnitId, orgPath: user.orgPath, provinceId: user.provinceId } };
-      const target = { ...meta, targetId: user.id, targetPath: user.orgPath };
-      if (user.lockedUntil && user.lockedUntil.getTime() > Date.now()) {
-        return auditRefusal(db, who, target, new AppError('AUTH_ACCOUNT_LOCKED', { details: { lockedUntil: user.lockedUntil.toISOString() } }));
-      }
-      const ok = user.passwordHash ? await verifyPassword(user.passwordHash, password) : (await verifyAgainstDummy(password), false);
-      if (!ok || user.disabled) {
+      // Every path below costs one lookup of the lock, one argon2 verification and one count of a failure,
+      // whether or not the account exists, is locked or has a password: the answer and its time tell nothing.
+      const key = throttle.key('login', user ? `user:${user.id}` : throttle.unknownSubject(documentKey(username).toLowerCase()), ctx);
+      const lockedUntil = await throttle.lockedUntil(key);
+      const ok = user?.passwordHash ? await verifyPassword(user.passwordHash, password) : (await verifyAgainstDummy(password), false);
+      const who: RequestContext = user ? { ...ctx, actor: actorOf(user) } : ctx;
+      const target = user ? { ...meta, targetId: user.id, targetPath: user.orgPath } : meta;
+      const locked = (until: Date, details: Record<string, unknown> | null = null) =>
+        auditRefusal(db, who, { ...target, details }, new AppError('AUTH_ACCOUNT_LOCKED', { details: { lockedUntil: until.toISOString() } }));
+      if (lockedUntil) return locked(lockedUntil);
+      if (!user || !ok || user.disabled) {
         if (!ok) {
-          const lockedUntil = await users.recordFailedLogin(user.id, env.PEIXUN_LOGIN_MAX_FAILURES, env.PEIXUN_LOCKOUT_MINUTES);
-          if (lockedUntil && lockedUntil.getTime() > Date.now()) {
-            return auditRefusal(db, who, { ...target, details: { lockedNow: true } }, new AppError('AUTH_ACCOUNT_LOCKED', { details: { lockedUntil: lockedUntil.toISOString() } }));
-          }
+          const lockedNow = await throttle.fail(key);
+          if (lockedNow) return locked(lockedNow, { lockedNow: true });
         }
-        return auditRefusal(db, who, { ...target, details: user.disabled ? { reason: 'disabled' } : null }, new AppError('AUTH_INVALID_CREDENTIALS'));
+        return auditRefusal(db, who, { ...target, details: user?.disabled ? { reason: 'disabled' } : null }, new AppError('AUTH_INVALID_CREDENTIALS'));
       }
       const sessionToken = randomToken();
       const csrfToken = randomToken(24);
@@ -104,6 +116,7 @@ export function createAuthService({ db, env }: ServiceDeps) {
         });
         await appendAudit(trx, who, target, 'success');
       });
+      await throttle.succeed(key);
       return { sessionToken, csrfToken, user: await me(user.id) };
     },
 
@@ -171,19 +184,42 @@ export function createAuthService({ db, env }: ServiceDeps) {
       };
     },
 
+    /**
+     * Changes the own password. Wrong current passwords count like failed logins from this address:
+     * at the limit the session ends and logins from here are locked. A new password ends every other
+     * session and every API token of the account.
+     */
     async changePassword(ctx: RequestContext, sessionToken: string | null, currentPassword: string, newPassword: string): Promise<void> {
       const actor = requireActor(ctx);
-      await auditedWrite(db, ctx, { action: 'auth.change_password', targetType: 'user', targetId: actor.userId, targetPath: actor.orgPath, targetLabel: actor.username }, async (trx) => {
-        const u = await createUserRepository(trx).findById(actor.userId);
-        if (!u?.passwordHash || !(await verifyPassword(u.passwordHash, currentPassword))) throw new AppError('PASSWORD_WRONG');
-        if (passwordProblem(newPassword, u.username) || newPassword === currentPassword) {
-          throw new AppError('PASSWORD_TOO_WEAK', { details: { rule: passwordProblem(newPassword, u.username) ?? 'same_as_current' } });
+      const meta = {
+        action: 'auth.change_password', targetType: 'user', targetId: actor.userId, targetPath: actor.orgPath, targetLabel: actor.username,
+      };
+      const key = throttle.key('login', `user:${actor.userId}`, ctx);
+      const lockedUntil = await throttle.lockedUntil(key);
+      const u = await users.findById(actor.userId);
+      const ok = u?.passwordHash ? await verifyPassword(u.passwordHash, currentPassword) : (await verifyAgainstDummy(currentPassword), false);
+      const lockedNow = lockedUntil ?? (ok ? null : await throttle.fail(key));
+      if (lockedNow) {
+        if (sessionToken) {
+          await sessions.delete(sha256(sessionToken));
+          credentials.delete(`s:${sha256(sessionToken).toString('hex')}`);
         }
+        const e = new AppError('AUTH_ACCOUNT_LOCKED', { details: { lockedUntil: lockedNow.toISOString() } });
+        return auditRefusal(db, ctx, { ...meta, details: { lockedNow: !lockedUntil, sessionEnded: sessionToken !== null } }, e);
+      }
+      if (!u || !ok) return auditRefusal(db, ctx, meta, new AppError('PASSWORD_WRONG'));
+      await auditedWrite(db, ctx, meta, async (trx, m) => {
+        const problem = checkNewPassword(env, newPassword, { username: u.username })
+          ?? (newPassword === currentPassword ? 'same_as_current' : null);
+        if (problem) throw weakPassword(env, problem);
         await createUserRepository(trx).setPassword(u.id, await hashPassword(newPassword), false);
-        // other devices must log in again with the new password
+        // other devices and programs must sign in again with the new password
         await createSessionRepository(trx).deleteForUser(u.id, sessionToken ? sha256(sessionToken) : undefined);
+        const revoked = await createApiTokenRepository(trx).revokeAllForUser(u.id);
+        await signInThrottle(trx, env).clearAccount('login', `user:${u.id}`);
+        m.details = revoked ? { apiTokensRevoked: revoked } : null;
       });
-      // other sessions are gone; this one no longer owes a password change
+      // other sessions and tokens are gone; this one no longer owes a password change
       credentials.deleteOwner(actor.userId);
     },
   };

@@ -3,28 +3,26 @@ import { AppError } from '../errors/app-error.js';
 import { normaliseIdNumber } from '../domain/id-number.js';
 import { parseDateCell } from '../domain/roster-row.js';
 import { EMPLOYMENTS, isStage, type Employment } from '../domain/teacher.js';
-import { passwordProblem } from '../domain/password.js';
+import { createApiTokenRepository } from '../repositories/api-token.repository.js';
 import { createOrgUnitRepository } from '../repositories/org-unit.repository.js';
 import { createSessionRepository } from '../repositories/session.repository.js';
 import { createTeacherRepository, type TeacherRow } from '../repositories/teacher.repository.js';
-import { createAuditLogRepository } from '../repositories/audit-log.repository.js';
 import { createTeacherCorrectionRepository } from '../repositories/teacher-correction.repository.js';
 import { createUserRepository } from '../repositories/user.repository.js';
 import { appendAudit, auditedWrite, auditRefusal } from './audit.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
 import { lookupCaches } from './lookup-cache.js';
 import { hashPassword, verifyAgainstDummy } from './password-hasher.js';
+import { checkNewPassword, weakPassword } from './password-policy.js';
 import { personalDataCipher } from './personal-data.js';
 import { requireRegistryManage } from './registry-access.js';
+import { signInThrottle } from './sign-in-throttle.js';
 import { createTeacherService, type TeacherInput } from './teacher.service.js';
 
 /** No 0/O, 1/I/L: codes are read off paper and typed on phones. */
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 const CODE_LENGTH = 8;
 export const ACTIVATION_DAYS = 30;
-/** failed activations of one teacher within the window before further tries are refused */
-const MAX_FAILURES = 5;
-const FAILURE_WINDOW_MINUTES = 15;
 
 /** Fields a teacher may ask to have corrected (PIPL Art. 46). */
 export const CORRECTABLE_FIELDS = ['name', 'idNumber', 'gender', 'birthDate', 'phone', 'stage', 'subject', 'title', 'teachingStartYear', 'employment'] as const;
@@ -80,6 +78,7 @@ export function createTeacherAccountService(deps: ServiceDeps) {
   const units = createOrgUnitRepository(db);
   const cipher = () => personalDataCipher(env);
   const teacherService = createTeacherService(deps);
+  const throttle = signInThrottle(db, env);
 
   const requireAdminAt = (ctx: RequestContext, path: string, action: string, target: { type: string; id: number }) =>
     requireRegistryManage(db, ctx, action, { path, ...target });
@@ -132,6 +131,7 @@ export function createTeacherAccountService(deps: ServiceDeps) {
         if (t.userId) {
           await createUserRepository(trx).clearPassword(t.userId);
           await createSessionRepository(trx).deleteForUser(t.userId);
+          await createApiTokenRepository(trx).revokeAllForUser(t.userId);
         }
       });
       if (t.userId) lookupCaches(db).credentials.deleteOwner(t.userId);
@@ -140,32 +140,40 @@ export function createTeacherAccountService(deps: ServiceDeps) {
 
     /**
      * A teacher activates (or re-activates) their account. Wrong ID number, wrong or expired code
-     * all give the same answer; five failures in 15 minutes lock further tries for that teacher.
+     * all give the same answer in the same time; five failures in 15 minutes from one address lock
+     * further tries of that ID number from there (an ID number nobody has locks the same way).
      */
     async activate(ctx: RequestContext, idNumberTyped: string, codeTyped: string, password: string): Promise<{ username: string }> {
       const idNumber = normaliseIdNumber(idNumberTyped);
       const t = /^[0-9A-Z()-]{5,30}$/.test(idNumber) ? await teachers.findByIdHash(cipher().lookupHash(idNumber)) : undefined;
-      const meta = { action: 'auth.activate', targetType: 'teacher', targetId: t?.id ?? null, targetPath: t?.orgPath ?? null, targetLabel: t?.name ?? null };
-      if (!t) {
-        await verifyAgainstDummy(password);
-        return auditRefusal(db, ctx, meta, new AppError('ACTIVATION_INVALID'));
-      }
-      const since = new Date(Date.now() - FAILURE_WINDOW_MINUTES * 60_000);
-      const failures = await createAuditLogRepository(db).countSince({ action: 'auth.activate', targetId: String(t.id), errorCode: 'ACTIVATION_INVALID', since });
-      if (failures >= MAX_FAILURES) return auditRefusal(db, ctx, meta, new AppError('AUTH_ACCOUNT_LOCKED', { details: { lockedUntil: new Date(Date.now() + FAILURE_WINDOW_MINUTES * 60_000).toISOString() } }));
+      const meta = {
+        action: 'auth.activate', targetType: 'teacher', targetId: t?.id ?? null, targetPath: t?.orgPath ?? null, targetLabel: t?.name ?? null,
+      };
+      const key = throttle.key('activate', t ? `teacher:${t.id}` : throttle.unknownSubject(idNumber), ctx);
+      const lockedUntil = await throttle.lockedUntil(key);
       const given = codeHash(normaliseCode(codeTyped));
-      if (!t.activationHash || !t.activationExpires || t.activationExpires.getTime() < Date.now() || !crypto.timingSafeEqual(given, t.activationHash)) {
+      const valid = !lockedUntil && t?.activationHash && t.activationExpires && t.activationExpires.getTime() >= Date.now()
+        && crypto.timingSafeEqual(given, t.activationHash);
+      if (!t || !valid) {
+        // as much work as a password check, whatever was wrong
+        await verifyAgainstDummy(password);
+        const lockedNow = lockedUntil ?? await throttle.fail(key);
+        if (lockedNow) {
+          const e = new AppError('AUTH_ACCOUNT_LOCKED', { details: { lockedUntil: lockedNow.toISOString() } });
+          return auditRefusal(db, ctx, meta, e);
+        }
         return auditRefusal(db, ctx, meta, new AppError('ACTIVATION_INVALID'));
       }
       const username = `teacher${t.id}`;
-      const problem = passwordProblem(password, username) ?? (password.includes(idNumber.slice(-6)) ? 'contains_username' : null);
-      if (problem) throw new AppError('PASSWORD_TOO_WEAK', { details: { rule: problem } });
+      const problem = checkNewPassword(env, password, { username, idNumber });
+      if (problem) throw weakPassword(env, problem);
       const hash = await hashPassword(password);
       await auditedWrite(db, ctx, meta, async (trx) => {
         const users = createUserRepository(trx);
         if (t.userId) {
           await users.setPassword(t.userId, hash, false);
           await users.unlock(t.userId);
+          await signInThrottle(trx, env).clearAccount('login', `user:${t.userId}`);
         } else {
           const school = (await createOrgUnitRepository(trx).findById(t.orgUnitId))!;
           const userId = await users.insert({
@@ -175,6 +183,7 @@ export function createTeacherAccountService(deps: ServiceDeps) {
         }
         await createTeacherRepository(trx).setActivation(t.id, null, null);
       });
+      await throttle.succeed(key);
       return { username };
     },
 

@@ -1,7 +1,8 @@
 import { AppError, notFoundDenied } from '../errors/app-error.js';
 import { roleFitsUnit, type OrgUnitKind, type Role } from '../domain/org-tree.js';
-import { oneTimePassword, passwordProblem } from '../domain/password.js';
+import { oneTimePassword } from '../domain/password.js';
 import { can } from '../policies/access.policy.js';
+import { createApiTokenRepository } from '../repositories/api-token.repository.js';
 import { createOrgUnitRepository } from '../repositories/org-unit.repository.js';
 import { createSessionRepository } from '../repositories/session.repository.js';
 import { createUserRepository, type UserRow } from '../repositories/user.repository.js';
@@ -9,7 +10,9 @@ import { auditedWrite, auditRefusal } from './audit.js';
 import { lookupCaches } from './lookup-cache.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
 import { hashPassword } from './password-hasher.js';
+import { checkNewPassword, weakPassword } from './password-policy.js';
 import { translatePgError } from './pg-errors.js';
+import { signInThrottle } from './sign-in-throttle.js';
 
 const UNIQUE = { app_user_username_idx: 'USERNAME_TAKEN' } as const;
 
@@ -20,7 +23,7 @@ export interface CreateUserInput {
   orgUnitId: number;
 }
 
-export function createUserService({ db }: ServiceDeps) {
+export function createUserService({ db, env }: ServiceDeps) {
   const users = createUserRepository(db);
   const units = createOrgUnitRepository(db);
   const { credentials } = lookupCaches(db);
@@ -98,7 +101,10 @@ export function createUserService({ db }: ServiceDeps) {
       const password = oneTimePassword();
       const result = await auditedWrite(db, ctx, { action: 'user.reset_password', targetType: 'user', targetId: id, targetPath: target.orgPath, targetLabel: target.username }, async (trx) => {
         await createUserRepository(trx).setPassword(id, await hashPassword(password), true);
+        // whoever knew the old password loses every way in: sessions, API tokens, and the locks are lifted
         await createSessionRepository(trx).deleteForUser(id);
+        await createApiTokenRepository(trx).revokeAllForUser(id);
+        await signInThrottle(trx, env).clearAccount('login', `user:${id}`);
         return { oneTimePassword: password };
       });
       credentials.deleteOwner(id);
@@ -109,6 +115,7 @@ export function createUserService({ db }: ServiceDeps) {
       const target = await loadManageable(ctx, id, 'user.unlock');
       await auditedWrite(db, ctx, { action: 'user.unlock', targetType: 'user', targetId: id, targetPath: target.orgPath, targetLabel: target.username }, async (trx) => {
         await createUserRepository(trx).unlock(id);
+        await signInThrottle(trx, env).clearAccount('login', `user:${id}`);
       });
     },
 
@@ -117,8 +124,8 @@ export function createUserService({ db }: ServiceDeps) {
      * a password chosen by the operator, which must pass the password rules.
      */
     async createFromCli(ctx: RequestContext, input: CreateUserInput & { password: string; mustChangePassword?: boolean; isDemo?: boolean }): Promise<UserRow> {
-      const problem = passwordProblem(input.password, input.username);
-      if (problem && !input.mustChangePassword) throw new AppError('PASSWORD_TOO_WEAK', { details: { rule: problem } });
+      const problem = checkNewPassword(env, input.password, { username: input.username });
+      if (problem && !input.mustChangePassword) throw weakPassword(env, problem);
       return auditedWrite(db, ctx, { action: 'user.create', targetType: 'user', targetLabel: input.username, details: { role: input.role, orgUnitId: input.orgUnitId } }, async (trx, m) => {
         const user = await insertUser(trx, { ...input, mustChangePassword: input.mustChangePassword ?? false });
         m.targetId = user.id;

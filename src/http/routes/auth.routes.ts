@@ -20,6 +20,14 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: Services; env: Env }>
     return { user: r.user, csrfToken: r.csrfToken };
   });
 
+  app.get('/auth/password-policy', {
+    config: { auth: 'public' },
+    schema: {
+      tags: ['auth'], summary: 'The rule a new password must meet (length, character classes), for password forms', security: [],
+      response: { 200: z.object({ minLength: z.number().int(), maxLength: z.number().int(), minClasses: z.number().int().min(1).max(4) }) },
+    },
+  }, async () => services.auth.passwordRules());
+
   app.post('/auth/logout', {
     config: { action: 'auth.logout', allowPendingPasswordChange: true },
     schema: { tags: ['auth'], summary: 'End the session', response: { 204: z.null() } },

@@ -154,3 +154,37 @@ describe('the teacher\'s own record and corrections (PIPL)', () => {
     expect((await as(app, school)({ method: 'GET', url: '/api/me/teacher' })).statusCode).toBe(403);
   });
 });
+
+describe('no enumeration of registered ID numbers, no lock-out by strangers', () => {
+  const activateFrom = async (ip: string, idNumber: string, code: string, password = PASSWORD) => {
+    const started = performance.now();
+    const res = await app.inject({ method: 'POST', url: '/api/auth/activate', remoteAddress: ip, payload: { idNumber, code, password } });
+    const ms = performance.now() - started;
+    const error = res.statusCode === 200 ? null : res.json().error as { code: string; message: string; details?: object };
+    return { ms, status: res.statusCode, answer: error && { status: res.statusCode, code: error.code, message: error.message, details: Object.keys(error.details ?? {}) } };
+  };
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+  it('answers a registered and an unregistered ID number alike, locks included, in about the same time', async () => {
+    const registered: Awaited<ReturnType<typeof activateFrom>>[] = [];
+    const unknown: Awaited<ReturnType<typeof activateFrom>>[] = [];
+    for (let i = 0; i < 7; i++) {
+      registered.push(await activateFrom('10.5.0.1', people[2]!.idNumber, 'AAAAAAAA'));
+      unknown.push(await activateFrom('10.5.0.1', '110105197901090016', 'AAAAAAAA'));
+    }
+    expect(registered.map((r) => r.answer)).toEqual(unknown.map((r) => r.answer));
+    expect(registered.map((r) => r.status)).toEqual([400, 400, 400, 400, 423, 423, 423]);
+    const [a, b] = [median(registered.map((r) => r.ms)), median(unknown.map((r) => r.ms))];
+    expect(a).toBeGreaterThan(b * 0.4);
+    expect(b).toBeGreaterThan(a * 0.4);
+  });
+
+  it('a lock from one address does not stop the teacher activating from another', async () => {
+    const p = people[3]!;
+    const teacher = await t.db.selectFrom('teacher').select('id').where('name', '=', p.name).executeTakeFirstOrThrow();
+    const code = (await as(app, school)({ method: 'POST', url: `/api/teachers/${teacher.id}/reset-activation` })).json().item.code as string;
+    for (let i = 0; i < 5; i++) await activateFrom('10.6.0.1', p.idNumber, 'BBBBBBBB');
+    expect((await activateFrom('10.6.0.1', p.idNumber, code)).status).toBe(423);
+    expect((await activateFrom('10.6.0.2', p.idNumber, code)).status).toBe(200);
+  });
+});
