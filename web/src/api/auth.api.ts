@@ -1,4 +1,5 @@
 import { apiRequest } from './client';
+import type { PasswordPolicy } from '../../../src/domain/password';
 import type { SessionResponse } from './types';
 
 export const authApi = {
@@ -10,6 +11,9 @@ export const authApi = {
       expectUnauthorized: true,
     }),
   logout: () => apiRequest<void>('/api/auth/logout', { method: 'POST', expectUnauthorized: true }),
+  /** The server's rule for new passwords (public: the activation page asks before any login). */
+  passwordPolicy: () =>
+    apiRequest<PasswordPolicy & { maxLength: number }>('/api/auth/password-policy', { expectUnauthorized: true }),
   changePassword: (currentPassword: string, newPassword: string) =>
     apiRequest<void>('/api/auth/change-password', {
       method: 'POST',

@@ -9,7 +9,13 @@ import { CenteredLayout } from '../../layout/centered-layout';
 import { useErrorMessage } from '../../lib/error-message';
 import { fieldErrorsFrom, showErrorsOnFields } from '../../lib/form-errors';
 import { formatDateTime } from '../../lib/format';
-import { activationPasswordProblem, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-rules';
+import {
+  PASSWORD_MAX_LENGTH,
+  passwordProblem,
+  passwordProblemText,
+  passwordRuleText,
+  usePasswordPolicy,
+} from './password-rules';
 
 interface ActivateForm {
   idNumber: string;
@@ -60,15 +66,8 @@ export default function ActivatePage() {
   const errorMessage = useErrorMessage();
   const [form] = Form.useForm<ActivateForm>();
 
-  const passwordText = (problem: string): string => {
-    switch (problem) {
-      case 'contains_id_number':
-      case 'contains_username':
-        return t('activate.containsIdNumber');
-      default:
-        return t('password.ruleViolated', { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH });
-    }
-  };
+  const policy = usePasswordPolicy();
+  const passwordText = (problem: string): string => passwordProblemText(t, problem, policy);
 
   const activate = useMutation({
     mutationFn: (values: ActivateForm) =>
@@ -166,14 +165,14 @@ export default function ActivatePage() {
           <Form.Item
             name="password"
             label={t('password.new')}
-            extra={t('activate.passwordRule', { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH })}
+            extra={passwordRuleText(t, policy, true)}
             dependencies={['idNumber']}
             rules={[
               { required: true, message: t('password.newRequired') },
               ({ getFieldValue }) => ({
                 validator: (_, value: string | undefined) => {
                   const idNumber = normaliseTypedId(String(getFieldValue('idNumber') ?? ''));
-                  const problem = value ? activationPasswordProblem(value, idNumber) : null;
+                  const problem = value ? passwordProblem(value, policy, { idNumber }) : null;
                   return problem === null ? Promise.resolve() : Promise.reject(new Error(passwordText(problem)));
                 },
               }),

@@ -10,7 +10,14 @@ import { updateSessionUser, useCurrentUser } from '../../auth/session';
 import { useLogout } from '../../auth/use-logout';
 import { useErrorMessage } from '../../lib/error-message';
 import { fieldErrorsFrom, showErrorsOnFields } from '../../lib/form-errors';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblem } from './password-rules';
+import { ApiError } from '../../api/client';
+import {
+  PASSWORD_MAX_LENGTH,
+  passwordProblem,
+  passwordProblemText,
+  passwordRuleText,
+  usePasswordPolicy,
+} from './password-rules';
 
 interface ChangePasswordForm {
   currentPassword: string;
@@ -31,6 +38,7 @@ export default function ChangePasswordPage() {
   const [form] = Form.useForm<ChangePasswordForm>();
   const forced = user.mustChangePassword;
   const logout = useLogout();
+  const policy = usePasswordPolicy();
 
   const change = useMutation({
     mutationFn: (values: ChangePasswordForm) => authApi.changePassword(values.currentPassword, values.newPassword),
@@ -41,7 +49,9 @@ export default function ChangePasswordPage() {
       void navigate(forced ? homePath(user.role) : '/me', { replace: true });
     },
     onError: (err) => {
-      showErrorsOnFields(form, err, FIELDS, CODE_FIELDS, errorMessage(err));
+      const rule = err instanceof ApiError && err.code === 'PASSWORD_TOO_WEAK' ? err.details?.['rule'] : undefined;
+      const text = typeof rule === 'string' ? passwordProblemText(t, rule, policy) : errorMessage(err);
+      showErrorsOnFields(form, err, FIELDS, CODE_FIELDS, text);
     },
   });
 
@@ -77,21 +87,15 @@ export default function ChangePasswordPage() {
           <Form.Item
             name="newPassword"
             label={t('password.new')}
-            extra={t('password.rule', { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH })}
+            extra={passwordRuleText(t, policy)}
             dependencies={['currentPassword']}
             rules={[
               { required: true, message: t('password.newRequired') },
               {
                 validator: (_, value: string | undefined) => {
-                  const problem = value ? passwordProblem(value, user.username) : null;
+                  const problem = value ? passwordProblem(value, policy, { username: user.username }) : null;
                   if (problem === null) return Promise.resolve();
-                  return Promise.reject(
-                    new Error(
-                      problem === 'contains_username'
-                        ? t('password.containsUsername')
-                        : t('password.ruleViolated', { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH }),
-                    ),
-                  );
+                  return Promise.reject(new Error(passwordProblemText(t, problem, policy)));
                 },
               },
               ({ getFieldValue }) => ({

@@ -1,25 +1,48 @@
-/** The server's password rule, repeated here so the form can answer before submitting. */
-export const PASSWORD_MIN_LENGTH = 10;
-export const PASSWORD_MAX_LENGTH = 128;
-
-export type PasswordProblem = 'length' | 'letters_and_digits' | 'contains_username';
-
-export function passwordProblem(password: string, username: string): PasswordProblem | null {
-  if (password.length < PASSWORD_MIN_LENGTH || password.length > PASSWORD_MAX_LENGTH) return 'length';
-  if (!/[A-Za-z]/.test(password) || !/[0-9]/.test(password)) return 'letters_and_digits';
-  if (username.length >= 3 && password.toLowerCase().includes(username.toLowerCase())) return 'contains_username';
-  return null;
-}
-
-export type ActivationPasswordProblem = PasswordProblem | 'contains_id_number';
+import { useQuery } from '@tanstack/react-query';
+import type { TFunction } from 'i18next';
+import { authApi } from '../../api/auth.api';
+import {
+  DEFAULT_PASSWORD_POLICY,
+  PASSWORD_MAX_LENGTH,
+  passwordProblem,
+  type PasswordPolicy,
+  type PasswordProblem,
+} from '../../../../src/domain/password';
 
 /**
- * The rule for the password chosen at activation: the same rule, and (as the server checks)
- * not containing the last six characters of the ID number, which the teacher logs in with.
+ * The server's password rule (src/domain/password.ts), so the forms answer before submitting. The
+ * length and the mix of character classes are the server's configuration, read from
+ * /api/auth/password-policy; the list of common passwords stays on the server, which names that
+ * problem in `details.rule`.
  */
-export function activationPasswordProblem(password: string, idNumber: string): ActivationPasswordProblem | null {
-  const problem = passwordProblem(password, '');
-  if (problem) return problem;
-  const id = idNumber.trim().toUpperCase();
-  return id.length >= 6 && password.includes(id.slice(-6)) ? 'contains_id_number' : null;
+export { PASSWORD_MAX_LENGTH, passwordProblem };
+export type { PasswordPolicy, PasswordProblem };
+
+export function usePasswordPolicy(): PasswordPolicy {
+  const policy = useQuery({ queryKey: ['password-policy'], queryFn: authApi.passwordPolicy, staleTime: Infinity });
+  return policy.data ?? DEFAULT_PASSWORD_POLICY;
+}
+
+/** The rule in a sentence, for the hint under a new-password field. */
+export function passwordRuleText(t: TFunction, policy: PasswordPolicy, withIdNumber = false): string {
+  const params = { min: policy.minLength, max: PASSWORD_MAX_LENGTH, classes: policy.minClasses };
+  return withIdNumber ? t('activate.passwordRule', params) : t('password.rule', params);
+}
+
+/** What a broken rule (the form's own check, or the server's `details.rule`) is called in the form. */
+export function passwordProblemText(t: TFunction, problem: string, policy: PasswordPolicy): string {
+  switch (problem) {
+    case 'too_simple':
+      return t('password.tooSimple', { classes: policy.minClasses });
+    case 'common':
+      return t('password.common');
+    case 'contains_username':
+      return t('password.containsUsername');
+    case 'contains_id_number':
+      return t('activate.containsIdNumber');
+    case 'same_as_current':
+      return t('password.sameAsCurrent');
+    default:
+      return t('password.ruleViolated', { min: policy.minLength, max: PASSWORD_MAX_LENGTH });
+  }
 }
