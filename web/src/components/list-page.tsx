@@ -1,15 +1,18 @@
+import { PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery, type QueryKey, type UseQueryResult } from '@tanstack/react-query';
-import { Card, Empty, Table, Typography } from 'antd';
+import { Button, Card, Empty, Space, Table, Typography } from 'antd';
 import type { TableProps } from 'antd';
 import { useCallback, useMemo, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { DownloadedFile } from '../api/client';
 import { toPositiveInt, useSearchState } from '../lib/use-search-state';
+import { DownloadButton } from './download-button';
 import { ErrorResult } from './page-states';
 
 /**
  * The one pattern of a list page: filters and paging kept in the URL ({@link useListSearch}), the page's
  * query keeping the previous page on screen while the next loads ({@link useListQuery}), a frame with the
- * title and the page's actions (import, export, create) ({@link ListPage}), a toolbar of filters
+ * title and the page's actions ({@link ListPage}, {@link ListActions}: export, import, create), a toolbar of filters
  * ({@link ListToolbar}) and the table with its empty, error and paging states ({@link ListTable}).
  */
 
@@ -87,6 +90,48 @@ export function ListPage({
       {intro}
       {children}
     </Card>
+  );
+}
+
+interface ListAction {
+  label: ReactNode;
+  testId: string;
+}
+
+/**
+ * The buttons beside a list's title, always in the same order: what the page puts first (e.g. a unit
+ * picker), export of the filtered list as a sheet, import of a sheet, and creating one entry.
+ */
+export function ListActions({
+  children,
+  exportSheet,
+  importSheet,
+  create,
+}: {
+  children?: ReactNode;
+  exportSheet?: ListAction & { file: () => Promise<DownloadedFile>; fileName: string };
+  importSheet?: ListAction & { onClick: () => void };
+  create?: ListAction & { onClick: () => void };
+}) {
+  return (
+    <Space wrap>
+      {children}
+      {exportSheet && (
+        <DownloadButton file={exportSheet.file} fileName={exportSheet.fileName} data-testid={exportSheet.testId}>
+          {exportSheet.label}
+        </DownloadButton>
+      )}
+      {importSheet && (
+        <Button icon={<UploadOutlined />} onClick={importSheet.onClick} data-testid={importSheet.testId}>
+          {importSheet.label}
+        </Button>
+      )}
+      {create && (
+        <Button type="primary" icon={<PlusOutlined />} onClick={create.onClick} data-testid={create.testId}>
+          {create.label}
+        </Button>
+      )}
+    </Space>
   );
 }
 

@@ -1,6 +1,6 @@
-import { DownloadOutlined, EditOutlined, InboxOutlined, PaperClipOutlined, PlusOutlined, RollbackOutlined, UploadOutlined } from '@ant-design/icons';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Empty, Flex, Input, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
+import { EditOutlined, InboxOutlined, PaperClipOutlined, RollbackOutlined } from '@ant-design/icons';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { App, Button, Flex, Input, Popconfirm, Select, Space, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -22,18 +22,16 @@ import {
 import { STAGES, type OrgUnitKind, type Stage } from '../../api/types';
 import { useCurrentUser } from '../../auth/session';
 import { StageTags } from '../../components/labels';
+import { ListActions, ListPage, ListTable, ListToolbar, useListQuery, useListSearch } from '../../components/list-page';
 import { OrgUnitPicker } from '../../components/org-unit-picker';
-import { ErrorResult } from '../../components/page-states';
 import { useErrorMessage } from '../../lib/error-message';
 import { formatHours } from '../../lib/hours';
-import { toPositiveInt, useSearchState } from '../../lib/use-search-state';
 import { useCycles } from '../credits/use-cycles';
 import { useUnitFromSearch } from '../teachers/use-unit-from-search';
 import { CourseFormModal } from './course-form.modal';
 import { CourseImportModal } from './course-import.modal';
 
 const SEARCH_KEYS = ['unit', 'q', 'category', 'form', 'module', 'stage', 'credit', 'origin', 'status', 'page'] as const;
-const PAGE_SIZE = 20;
 const UNIT_KINDS: readonly OrgUnitKind[] = ['province', 'city', 'county', 'township', 'school'];
 
 const oneOf = <T extends string>(list: readonly T[], v: string | undefined): T | undefined => (list as readonly string[]).includes(v ?? '') ? (v as T) : undefined;
@@ -45,14 +43,12 @@ export default function CoursesPage() {
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const errorMessage = useErrorMessage();
-  const [search, setSearch] = useSearchState(SEARCH_KEYS);
+  const { search, setSearch, paging } = useListSearch(SEARCH_KEYS);
   const { unitId, unit, unitOptions } = useUnitFromSearch(search.unit);
   const { cycle } = useCycles();
   const [editing, setEditing] = useState<Course | 'new' | null>(null);
   const [importing, setImporting] = useState(false);
-  const [exporting, setExporting] = useState(false);
   const [qText, setQText] = useState(search.q ?? '');
-  const page = toPositiveInt(search.page, 1);
 
   const filters: Omit<CourseQuery, 'page' | 'pageSize'> = {
     orgUnitId: unitId,
@@ -65,8 +61,8 @@ export default function CoursesPage() {
     origin: oneOf<CourseOrigin>(COURSE_ORIGINS, search.origin),
     status: oneOf<CourseStatus>(COURSE_STATUSES, search.status) ?? 'active',
   };
-  const query: CourseQuery = { ...filters, page, pageSize: PAGE_SIZE };
-  const list = useQuery({ queryKey: courseKeys.list(query), queryFn: () => coursesApi.list(query), placeholderData: keepPreviousData });
+  const query: CourseQuery = { ...filters, page: paging.page, pageSize: paging.pageSize };
+  const list = useListQuery(courseKeys.list(query), () => coursesApi.list(query));
 
   const archive = useMutation({
     mutationFn: (c: Course) => (c.archived ? coursesApi.unarchive(c.id) : coursesApi.archive(c.id)),
@@ -84,14 +80,6 @@ export default function CoursesPage() {
   const unitName = list.data?.unit.name ?? unit?.name ?? me.orgUnit.name;
   const canCreate = list.data?.canCreate ?? false;
 
-  const download = () => {
-    setExporting(true);
-    coursesApi
-      .exportSheet(filters)
-      .then((f) => saveFile(f, t('courses.exportFileName', { unit: unitName })))
-      .catch((err: unknown) => message.error(errorMessage(err)))
-      .finally(() => setExporting(false));
-  };
   const openMaterial = (courseId: number, evidenceId: number, title: string) => {
     apiDownload(coursesApi.materialUrl(courseId, evidenceId))
       .then((f) => saveFile(f, title))
@@ -187,12 +175,27 @@ export default function CoursesPage() {
     },
   ];
 
-  const items = list.data?.items ?? [];
   return (
-    <Card>
-      <div className="page-title-row">
-        <Typography.Title level={3}>{t('courses.title')}</Typography.Title>
-        <Space wrap>
+    <ListPage
+      title={t('courses.title')}
+      intro={<Typography.Paragraph type="secondary">{t('courses.intro', { unit: unitName })}</Typography.Paragraph>}
+      actions={
+        <ListActions
+          exportSheet={{
+            file: () => coursesApi.exportSheet(filters),
+            fileName: t('courses.exportFileName', { unit: unitName }),
+            label: t('courses.export'),
+            testId: 'courses-export',
+          }}
+          importSheet={
+            canCreate
+              ? { onClick: () => setImporting(true), label: t('courses.importAction'), testId: 'courses-import' }
+              : undefined
+          }
+          create={
+            canCreate ? { onClick: () => setEditing('new'), label: t('courses.create'), testId: 'courses-create' } : undefined
+          }
+        >
           {me.orgUnit.kind !== 'school' && (
             <OrgUnitPicker
               className="toolbar-item"
@@ -203,23 +206,10 @@ export default function CoursesPage() {
               data-testid="courses-unit"
             />
           )}
-          <Button icon={<DownloadOutlined />} loading={exporting} onClick={download} data-testid="courses-export">
-            {t('courses.export')}
-          </Button>
-          {canCreate && (
-            <Button icon={<UploadOutlined />} onClick={() => setImporting(true)} data-testid="courses-import">
-              {t('courses.importAction')}
-            </Button>
-          )}
-          {canCreate && (
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} data-testid="courses-create">
-              {t('courses.create')}
-            </Button>
-          )}
-        </Space>
-      </div>
-      <Typography.Paragraph type="secondary">{t('courses.intro', { unit: unitName })}</Typography.Paragraph>
-      <Flex gap={8} wrap style={{ marginBottom: 16 }} data-testid="courses-filters">
+        </ListActions>
+      }
+    >
+      <ListToolbar testId="courses-filters">
         <Input.Search
           allowClear
           value={qText}
@@ -291,30 +281,14 @@ export default function CoursesPage() {
           style={{ width: 120 }}
           data-testid="courses-filter-status"
         />
-      </Flex>
-      <Table<Course>
+      </ListToolbar>
+      <ListTable<Course>
         rowKey="id"
-        size="middle"
         columns={columns}
-        dataSource={items}
-        loading={list.isFetching}
-        scroll={{ x: 'max-content' }}
+        list={list}
+        paging={paging}
+        empty={t('courses.empty')}
         data-testid="courses-table"
-        locale={{
-          emptyText: list.isError ? (
-            <ErrorResult error={list.error} onRetry={() => void list.refetch()} />
-          ) : (
-            <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('courses.empty')} />
-          ),
-        }}
-        pagination={{
-          current: page,
-          pageSize: PAGE_SIZE,
-          total: list.data?.total ?? 0,
-          showSizeChanger: false,
-          showTotal: (total) => t('common.total', { total }),
-          onChange: (p) => setSearch({ page: p === 1 ? undefined : String(p) }),
-        }}
       />
       <CourseFormModal
         open={editing !== null}
@@ -327,6 +301,6 @@ export default function CoursesPage() {
         onClose={() => setEditing(null)}
       />
       <CourseImportModal open={importing} orgUnitId={unitId} unitName={unitName} onClose={() => setImporting(false)} />
-    </Card>
+    </ListPage>
   );
 }

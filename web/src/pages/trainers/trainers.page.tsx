@@ -1,11 +1,9 @@
-import { DownloadOutlined, EditOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { App, Button, Card, Empty, Flex, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { EditOutlined } from '@ant-design/icons';
+import { Button, Flex, Input, Select, Space, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { saveFile } from '../../api/client';
 import {
   TRAINER_KINDS,
   TRAINER_LEVELS,
@@ -23,16 +21,13 @@ import {
 import { STAGES, type OrgUnitKind, type Stage } from '../../api/types';
 import { useCurrentUser } from '../../auth/session';
 import { StageTags } from '../../components/labels';
+import { ListActions, ListPage, ListTable, ListToolbar, useListQuery, useListSearch } from '../../components/list-page';
 import { OrgUnitPicker } from '../../components/org-unit-picker';
-import { ErrorResult } from '../../components/page-states';
-import { useErrorMessage } from '../../lib/error-message';
-import { toPositiveInt, useSearchState } from '../../lib/use-search-state';
 import { useUnitFromSearch } from '../teachers/use-unit-from-search';
 import { TrainerFormModal } from './trainer-form.modal';
 import { TrainerImportModal } from './trainer-import.modal';
 
 const SEARCH_KEYS = ['unit', 'q', 'kind', 'level', 'subject', 'stage', 'origin', 'status', 'page'] as const;
-const PAGE_SIZE = 20;
 const UNIT_KINDS: readonly OrgUnitKind[] = ['province', 'city', 'county', 'township', 'school'];
 const oneOf = <T extends string>(list: readonly T[], v: string | undefined): T | undefined => ((list as readonly string[]).includes(v ?? '') ? (v as T) : undefined);
 
@@ -40,16 +35,12 @@ const oneOf = <T extends string>(list: readonly T[], v: string | undefined): T |
 export default function TrainersPage() {
   const { t } = useTranslation();
   const me = useCurrentUser();
-  const { message } = App.useApp();
-  const errorMessage = useErrorMessage();
-  const [search, setSearch] = useSearchState(SEARCH_KEYS);
+  const { search, setSearch, paging } = useListSearch(SEARCH_KEYS);
   const { unitId, unit, unitOptions } = useUnitFromSearch(search.unit);
   const [editing, setEditing] = useState<Trainer | 'new' | null>(null);
-  const [exporting, setExporting] = useState(false);
   const [importing, setImporting] = useState(false);
   const [qText, setQText] = useState(search.q ?? '');
   const [subjectText, setSubjectText] = useState(search.subject ?? '');
-  const page = toPositiveInt(search.page, 1);
 
   const filters: Omit<TrainerQuery, 'page' | 'pageSize'> = {
     orgUnitId: unitId,
@@ -61,18 +52,11 @@ export default function TrainersPage() {
     origin: oneOf<TrainerOrigin>(TRAINER_ORIGINS, search.origin),
     status: oneOf<TrainerStatus>(TRAINER_STATUSES, search.status) ?? 'active',
   };
-  const query: TrainerQuery = { ...filters, page, pageSize: PAGE_SIZE };
-  const list = useQuery({ queryKey: trainerKeys.list(query), queryFn: () => trainersApi.list(query), placeholderData: keepPreviousData });
+  const query: TrainerQuery = { ...filters, page: paging.page, pageSize: paging.pageSize };
+  const list = useListQuery(trainerKeys.list(query), () => trainersApi.list(query));
   const unitName = list.data?.unit.name ?? unit?.name ?? me.orgUnit.name;
+  const canCreate = list.data?.canCreate ?? false;
 
-  const download = () => {
-    setExporting(true);
-    trainersApi
-      .exportSheet(filters)
-      .then((f) => saveFile(f, t('trainers.exportFileName', { unit: unitName })))
-      .catch((err: unknown) => message.error(errorMessage(err)))
-      .finally(() => setExporting(false));
-  };
 
   const columns: TableColumnsType<Trainer> = [
     {
@@ -126,10 +110,26 @@ export default function TrainersPage() {
   ];
 
   return (
-    <Card>
-      <div className="page-title-row">
-        <Typography.Title level={3}>{t('trainers.title')}</Typography.Title>
-        <Space wrap>
+    <ListPage
+      title={t('trainers.title')}
+      intro={<Typography.Paragraph type="secondary">{t('trainers.intro', { unit: unitName })}</Typography.Paragraph>}
+      actions={
+        <ListActions
+          exportSheet={{
+            file: () => trainersApi.exportSheet(filters),
+            fileName: t('trainers.exportFileName', { unit: unitName }),
+            label: t('trainers.export'),
+            testId: 'trainers-export',
+          }}
+          importSheet={
+            canCreate
+              ? { onClick: () => setImporting(true), label: t('trainers.importAction'), testId: 'trainers-import' }
+              : undefined
+          }
+          create={
+            canCreate ? { onClick: () => setEditing('new'), label: t('trainers.create'), testId: 'trainers-create' } : undefined
+          }
+        >
           {me.orgUnit.kind !== 'school' && (
             <OrgUnitPicker
               className="toolbar-item"
@@ -140,23 +140,10 @@ export default function TrainersPage() {
               data-testid="trainers-unit"
             />
           )}
-          <Button icon={<DownloadOutlined />} loading={exporting} onClick={download} data-testid="trainers-export">
-            {t('trainers.export')}
-          </Button>
-          {list.data?.canCreate && (
-            <Button icon={<UploadOutlined />} onClick={() => setImporting(true)} data-testid="trainers-import">
-              {t('trainers.importAction')}
-            </Button>
-          )}
-          {list.data?.canCreate && (
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} data-testid="trainers-create">
-              {t('trainers.create')}
-            </Button>
-          )}
-        </Space>
-      </div>
-      <Typography.Paragraph type="secondary">{t('trainers.intro', { unit: unitName })}</Typography.Paragraph>
-      <Flex gap={8} wrap style={{ marginBottom: 16 }} data-testid="trainers-filters">
+        </ListActions>
+      }
+    >
+      <ListToolbar testId="trainers-filters">
         <Input.Search
           allowClear
           value={qText}
@@ -185,29 +172,17 @@ export default function TrainersPage() {
           options={TRAINER_ORIGINS.map((o) => ({ value: o, label: t(`trainers.origins.${o}`) }))} style={{ width: 130 }} data-testid="trainers-filter-origin" />
         <Select value={filters.status} onChange={(v: TrainerStatus) => setSearch({ status: v === 'active' ? undefined : v })}
           options={TRAINER_STATUSES.map((s) => ({ value: s, label: t(`trainers.statuses.${s}`) }))} style={{ width: 110 }} data-testid="trainers-filter-status" />
-      </Flex>
-      <Table<Trainer>
+      </ListToolbar>
+      <ListTable<Trainer>
         rowKey="id"
-        size="middle"
         columns={columns}
-        dataSource={list.data?.items ?? []}
-        loading={list.isFetching}
-        scroll={{ x: 'max-content' }}
+        list={list}
+        paging={paging}
+        empty={t('trainers.empty')}
         data-testid="trainers-table"
-        locale={{
-          emptyText: list.isError ? <ErrorResult error={list.error} onRetry={() => void list.refetch()} /> : <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('trainers.empty')} />,
-        }}
-        pagination={{
-          current: page,
-          pageSize: PAGE_SIZE,
-          total: list.data?.total ?? 0,
-          showSizeChanger: false,
-          showTotal: (total) => t('common.total', { total }),
-          onChange: (p) => setSearch({ page: p === 1 ? undefined : String(p) }),
-        }}
       />
       <TrainerFormModal open={editing !== null} trainer={editing === 'new' ? null : editing} orgUnitId={unitId} unitName={unitName} onClose={() => setEditing(null)} />
       <TrainerImportModal open={importing} orgUnitId={unitId} unitName={unitName} onClose={() => setImporting(false)} />
-    </Card>
+    </ListPage>
   );
 }
