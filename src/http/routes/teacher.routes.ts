@@ -70,7 +70,13 @@ const TeacherBody = z.object({
 }).strict();
 
 const CreateBody = TeacherBody.extend({ orgUnitId: zId });
-const PatchBody = z.object(Object.fromEntries(Object.entries(TeacherBody.shape).map(([k, v]) => [k, (v as z.ZodType).optional()]))).strict()
+// every field optional and without its default: a PATCH changes only what it names
+const patchField = (v: z.ZodType) => (v instanceof z.ZodDefault ? (v.unwrap() as z.ZodType) : v).optional();
+const patchShape = Object.fromEntries(
+  Object.entries(TeacherBody.shape).map(([k, v]) => [k, patchField(v as z.ZodType)]),
+);
+const PatchBody = z.object(patchShape)
+  .strict()
   .transform((b) => Object.fromEntries(Object.entries(b).filter(([, v]) => v !== undefined)));
 
 const Permissions = z.object({ canEdit: z.boolean(), canUnmask: z.boolean(), canTransfer: z.boolean() });
