@@ -34,7 +34,10 @@ const HIDDEN = [FIRST_BIRTH, BIRTH, PASSPORT_BIRTH];
 /** Every way a birth date can be written: 19790417, 1979-04-17, 1979/04/17, 1979.04.17, 1979年4月17日, 1979年04月17日. */
 function spellings(date: string): string[] {
   const [y, m, d] = date.split('-') as [string, string, string];
-  return [`${y}${m}${d}`, `${y}-${m}-${d}`, `${y}/${m}/${d}`, `${y}.${m}.${d}`, `${y}年${Number(m)}月${Number(d)}日`, `${y}年${m}月${d}日`];
+  return [
+    `${y}${m}${d}`, `${y}-${m}-${d}`, `${y}/${m}/${d}`, `${y}.${m}.${d}`,
+    `${y}年${Number(m)}月${Number(d)}日`, `${y}年${m}月${d}日`,
+  ];
 }
 
 function leaks(text: string): string[] {
@@ -49,7 +52,8 @@ async function xlsxText(res: LightMyRequestResponse): Promise<string> {
   const cells: string[] = [];
   wb.eachSheet((ws) => ws.eachRow((row) => row.eachCell((c) => {
     const v = c.value;
-    cells.push(v instanceof Date ? v.toISOString() : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v));
+    if (v instanceof Date) cells.push(v.toISOString());
+    else cells.push(typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v));
   })));
   return cells.join('\n');
 }
@@ -71,10 +75,13 @@ beforeAll(async () => {
   const school = as(app, sessions['school']!);
 
   const s = createServices({ db: t.db, env: t.env });
-  cycleId = (await s.cycles.create(await actorAt(t.db, tree.P1, 'province_admin', 'mask-cycles'), { name: '2026—2030年', startYear: 2026, endYear: 2030 })).id;
+  const cycles = await actorAt(t.db, tree.P1, 'province_admin', 'mask-cycles');
+  cycleId = (await s.cycles.create(cycles, { name: '2026—2030年', startYear: 2026, endYear: 2030 })).id;
 
   const base = { orgUnitId: tree.S1.id, stage: 'primary', employment: 'staff', phone: '13912345678' };
-  let res = await school({ method: 'POST', url: '/api/teachers', payload: { ...base, name: '孙晓雯', idNumber: firstId } });
+  let res = await school({
+    method: 'POST', url: '/api/teachers', payload: { ...base, name: '孙晓雯', idNumber: firstId },
+  });
   expect(res.statusCode, res.body).toBe(201);
   residentId = res.json().teacher.id;
   // a corrected ID number: the audit row records the change of birth date
@@ -82,45 +89,60 @@ beforeAll(async () => {
   expect(res.statusCode, res.body).toBe(200);
   res = await school({
     method: 'POST', url: '/api/teachers',
-    payload: { ...base, name: '周海燕', idType: 'passport', idNumber: 'E98765432', gender: 'female', birthDate: PASSPORT_BIRTH, phone: null },
+    payload: {
+      ...base, name: '周海燕', idType: 'passport', idNumber: 'E98765432', gender: 'female', birthDate: PASSPORT_BIRTH,
+      phone: null,
+    },
   });
   expect(res.statusCode, res.body).toBe(201);
   passportId = res.json().teacher.id;
 
   // the teacher activates an account and asks for a correction of her birth date
-  res = await school({ method: 'POST', url: `/api/org-units/${tree.S1.id}/activation-codes`, payload: { teacherIds: [residentId] } });
+  res = await school({
+    method: 'POST', url: `/api/org-units/${tree.S1.id}/activation-codes`, payload: { teacherIds: [residentId] },
+  });
   expect(res.statusCode, res.body).toBe(200);
   const code = res.json().items[0].code as string;
   const password = 'Qv7#Lm2x-Rt9p!';
   res = await app.inject({ method: 'POST', url: '/api/auth/activate', payload: { idNumber, code, password } });
   expect(res.statusCode, res.body).toBe(200);
   const teacher = await login(app, res.json().username, password);
-  res = await as(app, teacher)({ method: 'POST', url: '/api/me/teacher/corrections', payload: { field: 'birthDate', proposed: BIRTH, reason: '档案核对' } });
+  res = await as(app, teacher)({
+    method: 'POST', url: '/api/me/teacher/corrections',
+    payload: { field: 'birthDate', proposed: BIRTH, reason: '档案核对' },
+  });
   expect(res.statusCode, res.body).toBe(201);
 
   // a county class she is enrolled in
-  const adminId = (await t.db.selectFrom('app_user').select('id').where('username', '=', 'mask-county').executeTakeFirstOrThrow()).id;
+  const adminId = (await t.db.selectFrom('app_user').select('id').where('username', '=', 'mask-county')
+    .executeTakeFirstOrThrow()).id;
   const projectId = (await t.db.insertInto('training_project').values({
-    province_id: tree.K1.provinceId, org_unit_id: tree.K1.id, org_path: tree.K1.path, level: 'county', title: '新课标培训', year: 2027, status: 'open',
-    completion_rule: JSON.stringify({ minAttendancePct: 80, assessmentRequired: false }), hours: 120, credit_categories: [], created_by: adminId,
+    province_id: tree.K1.provinceId, org_unit_id: tree.K1.id, org_path: tree.K1.path, level: 'county', title: '新课标培训',
+    year: 2027, status: 'open', completion_rule: JSON.stringify({ minAttendancePct: 80, assessmentRequired: false }),
+    hours: 120, credit_categories: [], created_by: adminId,
   }).returning('id').executeTakeFirstOrThrow()).id;
   classId = (await t.db.insertInto('training_class').values({
-    project_id: projectId, province_id: tree.K1.provinceId, org_path: tree.K1.path, name: '一班', capacity: 50, status: 'open',
+    project_id: projectId, province_id: tree.K1.provinceId, org_path: tree.K1.path, name: '一班', capacity: 50,
+    status: 'open',
   }).returning('id').executeTakeFirstOrThrow()).id;
   await t.db.insertInto('enrolment').values({
-    class_id: classId, teacher_id: residentId, province_id: tree.S1.provinceId, org_unit_id: tree.S1.id, org_path: tree.S1.path,
+    class_id: classId, teacher_id: residentId, province_id: tree.S1.provinceId, org_unit_id: tree.S1.id,
+    org_path: tree.S1.path,
     status: 'enrolled', source: 'bulk', created_by: adminId,
   }).execute();
 
   // an audit row written before birth dates were masked in recorded changes
   await t.db.insertInto('audit_log').values({
-    actor_username: 'mask-school', actor_role: 'school_admin', actor_path: tree.S1.path, target_path: tree.S1.path, action: 'teacher.update',
+    actor_username: 'mask-school', actor_role: 'school_admin', actor_path: tree.S1.path, target_path: tree.S1.path,
+    action: 'teacher.update',
     target_type: 'teacher', target_id: String(passportId), target_label: '周海燕', outcome: 'success',
     details: JSON.stringify({ changes: { birthDate: { from: '1981-11-06', to: PASSPORT_BIRTH } } }),
   }).execute();
 
   // the school opens its year for verification
-  res = await school({ method: 'POST', url: '/api/verifications', payload: { orgUnitId: tree.S1.id, cycleId, year: 2026 } });
+  res = await school({
+    method: 'POST', url: '/api/verifications', payload: { orgUnitId: tree.S1.id, cycleId, year: 2026 },
+  });
   expect(res.statusCode, res.body).toBe(200);
 }, 60_000);
 
@@ -139,7 +161,9 @@ describe.each(['city', 'province'] as const)('a %s admin sees ID numbers masked'
     const items = JSON.parse(body).items as Array<{ id: number; birthDate: string | null; birthYear: number | null }>;
     expect(items.find((i) => i.id === residentId)).toMatchObject({ birthDate: null, birthYear: 1979 });
     expect(leaks(body)).toEqual([]);
-    const search = await as(app, sessions[role]!)({ method: 'POST', url: '/api/teachers/search', payload: { q: '孙晓雯' } });
+    const search = await as(app, sessions[role]!)({
+      method: 'POST', url: '/api/teachers/search', payload: { q: '孙晓雯' },
+    });
     expect(leaks(await json(search))).toEqual([]);
   });
 
@@ -154,7 +178,7 @@ describe.each(['city', 'province'] as const)('a %s admin sees ID numbers masked'
     expect(leaks(text)).toEqual([]);
   });
 
-  it('reports and exports with teacher rows, enrolments, verification items and progress reveal no birth date', async () => {
+  it('reports and exports with teacher rows, enrolments, verification items, progress: no birth date', async () => {
     const texts = [
       await json(await get(`/api/reports/credits/teachers?orgUnitId=${tree.S1.id}&cycleId=${cycleId}&pageSize=200`)),
       await xlsxText(await get(`/api/reports/credits/teachers/export?orgUnitId=${tree.S1.id}&cycleId=${cycleId}`)),
@@ -182,7 +206,7 @@ describe.each(['city', 'province'] as const)('a %s admin sees ID numbers masked'
 });
 
 describe('school and county admins', () => {
-  it('see the masked form with the birth year only until they unmask; unmasking gives the date with the number', async () => {
+  it('see the birth year only beside the masked number; unmasking gives the date with the number', async () => {
     for (const role of ['school', 'county'] as const) {
       const get = (url: string) => as(app, sessions[role]!)({ method: 'GET', url });
       expect(leaks(await json(await get('/api/teachers?pageSize=200')))).toEqual([]);
@@ -191,15 +215,30 @@ describe('school and county admins', () => {
     }
     const res = await as(app, sessions['school']!)({ method: 'POST', url: `/api/teachers/${residentId}/unmask` });
     expect(res.json()).toEqual({ idNumber, birthDate: BIRTH, phone: '13912345678' });
-    const full = await xlsxText(await as(app, sessions['county']!)({ method: 'GET', url: '/api/teachers/export?full=1' }));
+    const full = await xlsxText(await as(app, sessions['county']!)({
+      method: 'GET', url: '/api/teachers/export?full=1',
+    }));
     expect(full).toContain(idNumber);
     expect(full).toContain(BIRTH);
   });
 
+  it('a new passport number keeps the birth date the editor cannot see', async () => {
+    const res = await as(app, sessions['county']!)({
+      method: 'PATCH', url: `/api/teachers/${passportId}`, payload: { idNumber: 'E98765433' },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().teacher).toMatchObject({ idNumberMasked: 'E9*****33', birthDate: null, birthYear: 1981 });
+    const unmasked = await as(app, sessions['county']!)({ method: 'POST', url: `/api/teachers/${passportId}/unmask` });
+    expect(unmasked.json()).toMatchObject({ idNumber: 'E98765433', birthDate: PASSPORT_BIRTH });
+  });
+
   it('the teacher\'s own record keeps the full date', async () => {
-    const own = await t.db.selectFrom('teacher').select('user_id').where('id', '=', residentId).executeTakeFirstOrThrow();
-    const user = await t.db.selectFrom('app_user').select('username').where('id', '=', own.user_id!).executeTakeFirstOrThrow();
-    const res = await as(app, await login(app, user.username, 'Qv7#Lm2x-Rt9p!'))({ method: 'GET', url: '/api/me/teacher' });
+    const own = await t.db.selectFrom('teacher').select('user_id').where('id', '=', residentId)
+      .executeTakeFirstOrThrow();
+    const user = await t.db.selectFrom('app_user').select('username').where('id', '=', own.user_id!)
+      .executeTakeFirstOrThrow();
+    const session = await login(app, user.username, 'Qv7#Lm2x-Rt9p!');
+    const res = await as(app, session)({ method: 'GET', url: '/api/me/teacher' });
     expect(res.json().teacher).toMatchObject({ birthDate: BIRTH, birthYear: 1979 });
   });
 });

@@ -224,9 +224,11 @@ export function createTeacherService({ db, env }: ServiceDeps) {
         teachingStartYear: t.teachingStartYear, employment: t.employment, headTeacher: t.headTeacher, backboneLevel: t.backboneLevel,
         subjectLeader: t.subjectLeader, masterTeacher: t.masterTeacher, newTeacher: t.newTeacher,
       };
-      // a changed ID number re-derives gender and birth date from it
+      // a changed resident ID number re-derives gender and birth date from it; another document keeps
+      // them unless sent (an editor who sees the record masked does not know the full birth date)
       const idChanged = patch.idNumber !== undefined || patch.idType !== undefined;
-      const merged = { ...current, ...(idChanged ? { gender: null, birthDate: null } : {}), ...patch };
+      const rederive = idChanged && (patch.idType ?? current.idType) === 'resident';
+      const merged = { ...current, ...(rederive ? { gender: null, birthDate: null } : {}), ...patch };
       const fields = checkTeacherInput(merged);
       const cols = toColumns(fields, cipher());
       const changes = diffTeacher(comparable(stored), comparable(cols));

@@ -60,11 +60,15 @@ export function useCorrectionWording() {
           return teacher.idNumberMasked;
         case 'phone':
           return teacher.phoneMasked ?? '—';
+        case 'birthDate':
+          // beside the masked ID number the birth date shows its year only
+          if (teacher.birthDate) return teacher.birthDate;
+          return teacher.birthYear === null ? '—' : t('teachers.form.birthYear', { year: teacher.birthYear });
         default:
           return valueText(field, teacher[field]);
       }
     },
-    [valueText],
+    [t, valueText],
   );
   return { fieldLabel, valueText, proposedText, currentText };
 }

@@ -126,11 +126,12 @@ function patchOf(teacher: Teacher, values: TeacherFormValues): UpdateTeacherInpu
   if (values.idType !== teacher.idType) patch.idType = values.idType;
   if (idNumber !== null) patch.idNumber = idNumber;
   if (values.idType !== 'resident') {
-    // A new document number makes the server forget gender and birth date unless they are sent.
     const gender = values.gender ?? null;
     const birthDate = dayString(values.birthDate);
     if (identityChanged || gender !== teacher.gender) patch.gender = gender;
-    if (identityChanged || birthDate !== teacher.birthDate) patch.birthDate = birthDate;
+    // the record shows the birth year only (the rest is what the masked ID number hides): an empty
+    // field keeps the stored date, a picked one replaces it
+    if (birthDate !== null) patch.birthDate = birthDate;
   }
   if (values.clearPhone) patch.phone = null;
   else if (blank(values.phone) !== null) patch.phone = blank(values.phone);
@@ -401,7 +402,13 @@ export function TeacherFormModal(props: TeacherFormModalProps) {
             <Form.Item
               name="birthDate"
               label={t('teachers.fields.birthDate')}
-              extra={identityFixed ? t('teachers.form.derivedHint') : undefined}
+              extra={
+                identityFixed
+                  ? t('teachers.form.derivedHint')
+                  : editing?.birthYear
+                    ? t('teachers.form.birthDateKeep', { year: editing.birthYear })
+                    : undefined
+              }
             >
               <DatePicker
                 disabled={identityFixed}

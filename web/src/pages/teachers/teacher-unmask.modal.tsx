@@ -70,6 +70,7 @@ export function TeacherUnmaskModal({ teacher, open, onClose }: { teacher: Teache
                   </Typography.Text>
                 ),
               },
+              { key: 'birthDate', label: t('teachers.fields.birthDate'), children: unmask.data.birthDate ?? '—' },
               {
                 key: 'phone',
                 label: t('teachers.fields.phone'),

@@ -75,7 +75,8 @@ function TeacherView({ detail }: { detail: TeacherDetail }) {
       ),
     },
     { key: 'gender', label: t('teachers.fields.gender'), children: teacher.gender ? t(`teachers.genders.${teacher.gender}`) : '—' },
-    { key: 'birthDate', label: t('teachers.fields.birthDate'), children: orDash(teacher.birthDate) },
+    // the birth date is the part the masked ID number hides: its year only (in full when unmasked)
+    { key: 'birthYear', label: t('teachers.fields.birthYear'), children: orDash(teacher.birthYear?.toString()) },
     {
       key: 'phone',
       label: t('teachers.fields.phone'),
