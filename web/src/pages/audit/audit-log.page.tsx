@@ -1,5 +1,5 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { AutoComplete, Button, Card, DatePicker, Empty, Input, Select, Table, Tag, Typography } from 'antd';
+import { useQuery } from '@tanstack/react-query';
+import { AutoComplete, Button, DatePicker, Input, Select, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useMemo, useState } from 'react';
@@ -11,13 +11,12 @@ import { AUDIT_OUTCOMES, type AuditEntry, type AuditOutcome, type AuditQuery, ty
 import { useCurrentUser } from '../../auth/session';
 import { DEFAULT_LANGUAGE } from '../../i18n/i18n';
 import { RoleLabel } from '../../components/labels';
+import { ListPage, ListTable, ListToolbar, useListQuery, useListSearch } from '../../components/list-page';
 import { OrgUnitPicker } from '../../components/org-unit-picker';
-import { ErrorResult } from '../../components/page-states';
 import { formatDateTime } from '../../lib/format';
-import { toPositiveInt, useSearchState } from '../../lib/use-search-state';
+import { toPositiveInt } from '../../lib/use-search-state';
 
 const SEARCH_KEYS = ['unit', 'action', 'outcome', 'actor', 'from', 'to', 'page', 'size'] as const;
-const DEFAULT_PAGE_SIZE = 20;
 /** What the server accepts as an action filter. */
 const ACTION_PATTERN = /^[a-z_.]*$/;
 const OUTCOME_COLORS: Record<AuditOutcome, string> = { success: 'green', failure: 'orange', denied: 'red' };
@@ -43,7 +42,7 @@ function dayBoundary(day: string | undefined, end: boolean): string | undefined 
 export default function AuditLogPage() {
   const { t, i18n } = useTranslation();
   const me = useCurrentUser();
-  const [search, setSearch] = useSearchState(SEARCH_KEYS);
+  const { search, setSearch, paging } = useListSearch(SEARCH_KEYS);
   const [actorText, setActorText] = useState(search.actor ?? '');
   const [actionText, setActionText] = useState(search.action ?? '');
 
@@ -84,15 +83,11 @@ export default function AuditLogPage() {
     actor: search.actor,
     from: dayBoundary(search.from, false),
     to: dayBoundary(search.to, true),
-    page: toPositiveInt(search.page, 1),
-    pageSize: toPositiveInt(search.size, DEFAULT_PAGE_SIZE),
+    page: paging.page,
+    pageSize: paging.pageSize,
   };
 
-  const list = useQuery({
-    queryKey: queryKeys.auditLog(query),
-    queryFn: () => auditLogApi.list(query),
-    placeholderData: keepPreviousData,
-  });
+  const list = useListQuery(queryKeys.auditLog(query), () => auditLogApi.list(query));
 
   const columns: TableColumnsType<AuditEntry> = [
     { title: t('audit.fields.at'), dataIndex: 'at', width: 150, render: (value: string) => formatDateTime(value) },
@@ -141,11 +136,8 @@ export default function AuditLogPage() {
   );
 
   return (
-    <Card>
-      <div className="page-title-row">
-        <Typography.Title level={3}>{t('audit.title')}</Typography.Title>
-      </div>
-      <div className="toolbar">
+    <ListPage title={t('audit.title')}>
+      <ListToolbar>
         <OrgUnitPicker
           className="toolbar-item"
           allowClear
@@ -214,14 +206,13 @@ export default function AuditLogPage() {
             {t('common.clearFilters')}
           </Button>
         )}
-      </div>
-      <Table<AuditEntry>
+      </ListToolbar>
+      <ListTable<AuditEntry>
         rowKey="id"
-        size="middle"
         columns={columns}
-        dataSource={list.data?.items}
-        loading={list.isFetching}
-        scroll={{ x: 'max-content' }}
+        list={list}
+        paging={paging}
+        empty={filtering ? t('common.noMatch') : t('audit.empty')}
         data-testid="audit-table"
         expandable={{
           rowExpandable: (entry) => entry.details !== null || entry.errorCode !== null,
@@ -238,26 +229,7 @@ export default function AuditLogPage() {
             </div>
           ),
         }}
-        locale={{
-          emptyText: list.isError ? (
-            <ErrorResult error={list.error} onRetry={() => void list.refetch()} />
-          ) : (
-            <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={filtering ? t('common.noMatch') : t('audit.empty')} />
-          ),
-        }}
-        pagination={{
-          current: query.page,
-          pageSize: query.pageSize,
-          total: list.data?.total ?? 0,
-          showSizeChanger: true,
-          showTotal: (total) => t('common.total', { total }),
-          onChange: (page, size) =>
-            setSearch({
-              page: size !== query.pageSize || page === 1 ? undefined : String(page),
-              size: size === DEFAULT_PAGE_SIZE ? undefined : String(size),
-            }),
-        }}
       />
-    </Card>
+    </ListPage>
   );
 }
