@@ -4,15 +4,41 @@
  * at most 4). Prints PDFs per second for both and the mean size. Target: ≥ 20 PDFs/s through the
  * pool on 2 cores.
  *
- *   npx tsx bench/certificate-pdf.bench.ts [count] [entries]
+ * The limit measured in the same run: a bare pdfkit document per certificate with the same text in
+ * the same fonts (shared parsed fontkit fonts, as the renderer does), written line by line at fixed
+ * places, with no layout, fallback fonts, tables or QR code, rendered in turns with the renderer (one
+ * certificate each). pdf_ratio_to_bare = the renderer's warm single-thread rate / the bare rate on the
+ * same thread, the figure to compare across days.
+ * Prints readable lines, then one JSON object as the last line, also written to
+ * bench/results/certificate-pdf.json (certificate-pdf-quick.json with --quick).
+ *
+ *   npm run bench:certificates -- [count] [entries] [--quick]   (--quick: 60 certificates)
  */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as fontkit from 'fontkit';
+import PDFDocument from 'pdfkit';
 import type { CertificateDocument } from '../src/services/certificate-pdf/document.js';
 import { createCertificatePdfPool } from '../src/services/certificate-pdf/pool.js';
-import { preloadCertificateFonts, renderCertificatePdf } from '../src/services/certificate-pdf/render.js';
+import {
+  MAIN_FONT_FILES, preloadCertificateFonts, renderCertificatePdf,
+} from '../src/services/certificate-pdf/render.js';
 
-const COUNT = Number(process.argv[2] ?? 200);
-const ENTRIES = Number(process.argv[3] ?? 30);
+const QUICK = process.argv.includes('--quick');
+const ARGS = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const COUNT = Number(ARGS[0] ?? (QUICK ? 60 : 200));
+const ENTRIES = Number(ARGS[1] ?? 30);
+const TARGETS = { pool_per_s: 20 } as const;
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
 
 const SURNAMES = '王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段漕钱汤尹黎易常武乔贺赖龚文';
 const GIVEN = '伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英玉兰萍毅浩宇轩然梓涵子墨欣怡思彤雨桐语嫣晓东海燕建华志强国庆春梅红霞淑珍玉梅丽娟凤英㛃堃珺昳喆';
@@ -65,36 +91,130 @@ function sampleCertificate(i: number, entries = ENTRIES): CertificateDocument {
   };
 }
 
+/** The parsed main fonts, opened once like the renderer's, for the bare documents. */
+function bareFonts(): { regular: fontkit.Font; bold: fontkit.Font } {
+  const req = createRequire(import.meta.url);
+  const open = (file: string) => fontkit.create(fs.readFileSync(req.resolve(file))) as fontkit.Font;
+  return { regular: open(MAIN_FONT_FILES.regular), bold: open(MAIN_FONT_FILES.bold) };
+}
+
+/** The certificate's text in a bare pdfkit document: one line per field and per entry, 34 lines a page. */
+function renderBare(d: CertificateDocument, fonts: { regular: fontkit.Font; bold: fontkit.Font }): Promise<Buffer> {
+  const pdf = new PDFDocument({ size: 'A4', margin: 0, font: null as unknown as string });
+  const chunks: Buffer[] = [];
+  pdf.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    pdf.on('end', () => resolve(Buffer.concat(chunks)));
+    pdf.on('error', reject);
+  });
+  // pdfkit takes a fontkit Font as a font source (as the renderer uses it); @types/pdfkit does not list it
+  pdf.registerFont('r', fonts.regular as unknown as Buffer);
+  pdf.registerFont('b', fonts.bold as unknown as Buffer);
+  const lines: Array<[string, boolean]> = [
+    ['中小学教师继续教育证书', true], [d.teacherName, true], [d.idNumberMasked, false], [d.unitName, false],
+    [`${d.cycleName} ${d.totalHours / 10} / ${d.requiredHours / 10} ${d.credits}`, false],
+    ...d.categories.map((c): [string, boolean] => [`${c.name} ${c.hours / 10} ${c.minimum ?? ''}`, false]),
+    [`${d.issuerName} ${d.issuedOn} ${d.code}`, false], [d.verifyUrl, false],
+    ...d.entries.map((e): [string, boolean] => [
+      `${e.date} ${e.title} ${e.source} ${e.categories} ${e.hours / 10}`, false,
+    ]),
+  ];
+  lines.forEach(([text, bold], i) => {
+    if (i > 0 && i % 34 === 0) pdf.addPage();
+    pdf.font(bold ? 'b' : 'r').fontSize(bold ? 16 : 10).text(text, 50, 60 + (i % 34) * 22, { lineBreak: false });
+  });
+  pdf.end();
+  return done;
+}
+
 async function main(): Promise<void> {
   const docs = Array.from({ length: COUNT }, (_, i) => sampleCertificate(i));
   console.log(`${COUNT} certificates, ${ENTRIES} entries each; node ${process.version}, ${os.availableParallelism()} cores`);
 
   let t = performance.now();
   preloadCertificateFonts();
-  console.log(`font load and parse (once per thread): ${(performance.now() - t).toFixed(0)} ms`);
+  const fontMs = performance.now() - t;
+  console.log(`font load and parse (once per thread): ${fontMs.toFixed(0)} ms`);
 
-  // single thread: a first pass from cold (JIT, font caches), then a pass as a long-lived process runs
-  for (const label of ['single thread, cold', 'single thread, warm']) {
+  // single thread: a first pass from cold (JIT, font caches) of the renderer and of the bare documents
+  const fonts = bareFonts();
+  const coldPass = async (label: string, render: (d: CertificateDocument) => Promise<Buffer>) => {
     t = performance.now();
     let bytes = 0;
-    for (const d of docs) bytes += (await renderCertificatePdf(d)).length;
+    for (const d of docs) bytes += (await render(d)).length;
     const s = (performance.now() - t) / 1000;
-    console.log(`${label}: ${(COUNT / s).toFixed(1)} PDFs/s (${((s * 1000) / COUNT).toFixed(1)} ms each), mean ${(bytes / COUNT / 1024).toFixed(1)} KB`);
+    const each = ((s * 1000) / COUNT).toFixed(1);
+    const kb = (bytes / COUNT / 1024).toFixed(1);
+    console.log(`${label}: ${(COUNT / s).toFixed(1)} PDFs/s (${each} ms each), mean ${kb} KB`);
+    return COUNT / s;
+  };
+  const singleCold = await coldPass('single thread, cold', renderCertificatePdf);
+  await coldPass('bare pdfkit, cold (same text and fonts, no layout, no QR code)', (d) => renderBare(d, fonts));
+  // then as a long-lived process runs: each certificate by the renderer, then bare, so both see the same moment
+  let productMs = 0;
+  let bareMs = 0;
+  let bytes = 0;
+  let bareBytes = 0;
+  for (const d of docs) {
+    const t0 = performance.now();
+    bytes += (await renderCertificatePdf(d)).length;
+    const t1 = performance.now();
+    bareBytes += (await renderBare(d, fonts)).length;
+    productMs += t1 - t0;
+    bareMs += performance.now() - t1;
   }
+  const single = COUNT / (productMs / 1000);
+  const bare = COUNT / (bareMs / 1000);
+  const meanKb = bytes / COUNT / 1024;
+  const bareKb = bareBytes / COUNT / 1024;
+  const ratio = single / bare;
+  const each = (productMs / COUNT).toFixed(1);
+  console.log(`single thread, warm: ${single.toFixed(1)} PDFs/s (${each} ms each), mean ${meanKb.toFixed(1)} KB; ` +
+    `bare pdfkit, in turns: ${bare.toFixed(1)} PDFs/s, mean ${bareKb.toFixed(1)} KB ` +
+    `→ pdf_ratio_to_bare ${round(ratio, 3)}`);
 
   // pool: the first pass includes starting the workers (from the TypeScript sources through tsx here)
   const pool = createCertificatePdfPool();
+  const poolRates: number[] = [];
+  let workers = 0;
   try {
+    workers = pool.size;
     for (const label of ['pool, cold start', 'pool, warm', 'pool, warm']) {
       t = performance.now();
       const pdfs = await Promise.all(docs.map((d) => pool.render(d)));
       const s = (performance.now() - t) / 1000;
       const size = pdfs.reduce((n, p) => n + p.length, 0) / COUNT;
+      poolRates.push(COUNT / s);
       console.log(`${label} (${pool.size} workers): ${(COUNT / s).toFixed(1)} PDFs/s, mean ${(size / 1024).toFixed(1)} KB`);
     }
   } finally {
     await pool.close();
   }
+  const poolWarm = median(poolRates.slice(1));
+  const result = {
+    mode: QUICK ? 'quick' : 'full',
+    certificates: COUNT,
+    entries_each: ENTRIES,
+    pool_per_s: round(poolWarm),
+    pool_workers: workers,
+    pool_cold_per_s: round(poolRates[0]!),
+    single_per_s: round(single),
+    single_cold_per_s: round(singleCold),
+    bare_per_s: round(bare),
+    pdf_ratio_to_bare: round(ratio, 3),
+    mean_kb: round(meanKb),
+    bare_mean_kb: round(bareKb),
+    font_load_ms: round(fontMs, 0),
+    targets: TARGETS,
+    met: { pool_per_s: poolWarm >= TARGETS.pool_per_s },
+    machine: { cores: os.cpus().length, node: process.version, loadavg_1m_at_end: round(os.loadavg()[0]!, 2) },
+    at: new Date().toISOString(),
+  };
+  const outDir = path.join(ROOT, 'bench/results');
+  fs.mkdirSync(outDir, { recursive: true });
+  const file = QUICK ? 'certificate-pdf-quick.json' : 'certificate-pdf.json';
+  fs.writeFileSync(path.join(outDir, file), JSON.stringify(result, null, 2) + '\n');
+  console.log(JSON.stringify(result));
 }
 
 await main();

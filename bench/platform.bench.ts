@@ -5,8 +5,14 @@
  *
  * Measures cold start (with initdb), restart after SIGTERM and after kill -9, login throughput
  * (argon2id), and authenticated GET /api/org-units/<county>/children under autocannon, while
- * sampling the memory of the Node server and of PostgreSQL. Prints readable lines, then one
- * JSON object as the last line, also written to bench/results/platform.json.
+ * sampling the memory of the Node server and of PostgreSQL; then the physical limit of that read in
+ * the same run: the SQL the route sends (compiled by the same repository), straight through `pg` from
+ * as many connections, in 3 turns with the route (children_ratio_to_raw = median of route rate / raw
+ * rate, the figure to compare across days on these shared machines). Prints readable lines, then
+ * one JSON object as the last line, also written to bench/results/platform.json (platform-quick.json
+ * with --quick).
+ *
+ *   npm run bench:platform -- --quick   one restart of each kind and 5 s of load (for bench:quick)
  *
  * Everything runs on this machine (loopback only): the load generator shares the cores with
  * the server and PostgreSQL, so the figures are a floor for a dedicated server.
@@ -16,20 +22,28 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
+import { Kysely, PostgresDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
 import {
   changePassword, cleanUp, freePort, killServer, login, makeDataDir, oneTimePassword, postmasterPid,
   ROOT, spawnServer, stopServer, waitHealthy, type ServerProcess,
 } from '../test/support/server-process.js';
 import { bundleIsCurrent } from '../scripts/server-bundle.mjs';
+import type { DB } from '../src/db/schema.js';
+import { createOrgUnitRepository } from '../src/repositories/org-unit.repository.js';
+import { interleaved, openRawLoad, type RawQuery } from './raw-load.js';
 
 const TARGETS = { children_rps: 3000, children_p99_ms: 30, rss_mb: 250 } as const;
-const RESTARTS = 3;
+const QUICK = process.argv.includes('--quick');
+const RESTARTS = QUICK ? 1 : 3;
 const LOGIN_CONCURRENCY = 8;
-const LOGIN_SECONDS = 5;
+const LOGIN_SECONDS = QUICK ? 3 : 5;
 const LOAD_CONNECTIONS = 50;
-const LOAD_SECONDS = 10;
+const LOAD_SECONDS = QUICK ? 5 : 10;
 const WARMUP_SECONDS = 2;
+/** the children route and its limit measured in turns: rounds of so many seconds each */
+const RATIO_ROUNDS = 3;
+const RATIO_SECONDS = QUICK ? 2 : 3;
 const NEW_PASSWORD = 'Bench-county-2024';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -115,11 +129,16 @@ function cpuMs(pid: number): number {
   }
 }
 
-/** Committed transactions of the product's database: each autocommit query is one. */
-async function committedTransactions(dataDir: string): Promise<{ read(): Promise<number>; close(): Promise<void> }> {
+/** How to reach the product's embedded database of a data dir. */
+function databaseOf(dataDir: string): pg.ClientConfig {
   const port = Number(fs.readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[3]);
   const password = fs.readFileSync(path.join(dataDir, 'pg-password'), 'utf8').trim();
-  const client = new pg.Client({ host: '127.0.0.1', port, user: 'peixun', password, database: 'peixun', application_name: 'peixun-bench' });
+  return { host: '127.0.0.1', port, user: 'peixun', password, database: 'peixun' };
+}
+
+/** Committed transactions of the product's database: each autocommit query is one. */
+async function committedTransactions(dataDir: string): Promise<{ read(): Promise<number>; close(): Promise<void> }> {
+  const client = new pg.Client({ ...databaseOf(dataDir), application_name: 'peixun-bench' });
   await client.connect();
   return {
     async read() {
@@ -171,6 +190,27 @@ async function loginLoad(port: number, username: string, password: string) {
 
 function cannon(url: string, cookie: string, seconds: number): Promise<autocannon.Result> {
   return autocannon({ url, connections: LOAD_CONNECTIONS, duration: seconds, headers: { cookie }, timeout: 10 });
+}
+
+/**
+ * The children page's SQL as the repository compiles it (the route sends this one statement once the
+ * session and the unit's path are cached), unnamed as Kysely sends it.
+ */
+async function childrenStatement(dataDir: string, countyId: number): Promise<() => RawQuery> {
+  const config = databaseOf(dataDir);
+  let captured: { text: string; values: unknown[] } | undefined;
+  const log = (e: LogEvent) => {
+    if (e.level === 'query') captured = { text: e.query.sql, values: [...e.query.parameters] };
+  };
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: new pg.Pool({ ...config, max: 1 }) }), log });
+  try {
+    await createOrgUnitRepository(db).children(countyId, { limit: 20, offset: 0 });
+  } finally {
+    await db.destroy();
+  }
+  if (!captured) throw new Error('the children query was not seen');
+  const query = captured;
+  return () => query;
 }
 
 // ---------------------------------------------------------------- main
@@ -256,6 +296,23 @@ async function main(): Promise<void> {
     say(`server RSS: idle ${round(idleServerMb)} MB, peak under load ${round(rssMb)} MB (target ≤ ${TARGETS.rss_mb})`);
     say(`PostgreSQL (postmaster + backends): peak RSS sum ${round(memory.peakPgRssKb / 1024)} MB (counts shared buffers once per process), peak PSS sum ${round(memory.peakPgPssKb / 1024)} MB`);
 
+    // (e) the physical limit of that read: the route's SQL straight through pg, in turns with the route
+    const raw = await openRawLoad(databaseOf(dataDir), await childrenStatement(dataDir, countyId), LOAD_CONNECTIONS);
+    let limit: Awaited<ReturnType<typeof interleaved>>;
+    try {
+      await raw.measure(1);
+      const cookie = first.session.cookie;
+      const route = async (s: number) => (await cannon(url, cookie, s)).requests.average;
+      limit = await interleaved(RATIO_ROUNDS, RATIO_SECONDS, route, raw);
+    } finally {
+      await raw.close();
+    }
+    say(`physical limit: the route's SQL straight through pg from ${LOAD_CONNECTIONS} connections, ` +
+      `in turns with the route ` +
+      `(${RATIO_ROUNDS} × ${RATIO_SECONDS} s each): route ${limit.rounds.map((x) => x.product).join(', ')} req/s, ` +
+      `raw ${limit.rounds.map((x) => x.raw).join(', ')} /s → children_ratio_to_raw ${limit.ratio} ` +
+      `(median of the rounds)`);
+
     const exit = await stopServer(current);
     current = undefined;
 
@@ -271,6 +328,9 @@ async function main(): Promise<void> {
       children_rps: round(load.requests.average, 0),
       children_p99_ms: load.latency.p99,
       children_p50_ms: load.latency.p50,
+      children_raw_per_s: limit.rawPerS,
+      children_ratio_to_raw: limit.ratio,
+      children_ratio_rounds: limit.rounds,
       children_non_2xx: non2xx,
       server_cpu_ms_per_req: perReq(cpu.server),
       pg_cpu_ms_per_req: perReq(cpu.pg),
@@ -286,6 +346,7 @@ async function main(): Promise<void> {
         rss_mb: rssMb <= TARGETS.rss_mb,
         children_non_2xx: non2xx === 0,
       },
+      mode: QUICK ? 'quick' : 'full',
       runs: { restart_ms: restarts.map((m) => round(m, 0)), restart_after_kill_ms: killRestarts.map((m) => round(m, 0)) },
       graceful_exit_code: exit.code,
       server_code: serverCode,
@@ -295,7 +356,9 @@ async function main(): Promise<void> {
     const outDir = path.join(ROOT, 'bench/results');
     fs.mkdirSync(outDir, { recursive: true });
     const json = JSON.stringify(result);
-    fs.writeFileSync(path.join(outDir, 'platform.json'), JSON.stringify(result, null, 2) + '\n');
+    // a quick run leaves the full run's figures alone
+    const file = QUICK ? 'platform-quick.json' : 'platform.json';
+    fs.writeFileSync(path.join(outDir, file), JSON.stringify(result, null, 2) + '\n');
     console.log(json);
     if (non2xx > 0) process.exitCode = 1;
   } finally {
