@@ -8,6 +8,7 @@ import { migrate } from './db/migrate.js';
 import { buildApp } from './http/app.js';
 import { createJobRunner, jobHandlers } from './jobs/job-runner.js';
 import { createOrgUnitRepository } from './repositories/org-unit.repository.js';
+import { createAuthThrottleRepository } from './repositories/auth-throttle.repository.js';
 import { createSessionRepository } from './repositories/session.repository.js';
 import { personalDataCipher } from './services/personal-data.js';
 import { createServices } from './services/services.js';
@@ -84,6 +85,8 @@ export async function startServer(env: Env, opts: { log?: (line: string) => void
 
     const sweeper = setInterval(() => {
       void createSessionRepository(handle.db).deleteExpired(env.PEIXUN_SESSION_IDLE_MINUTES).catch(() => undefined);
+      // failure counts a day old count for nothing (windows and locks are shorter)
+      void createAuthThrottleRepository(handle.db).deleteStale(24 * 60).catch(() => undefined);
     }, 10 * 60_000);
     sweeper.unref();
 
