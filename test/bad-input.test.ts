@@ -593,6 +593,8 @@ describe('school import uploads', () => {
       { name: 'x'.repeat(101) }, // row 11
       { name: '导入测试代码重复', code: tree.K2.code! }, // row 12: code used in the province
       { name: '导入测试_x0007_控制符' }, // row 13: a BEL character, written in the OOXML escape exceljs reads back as U+0007
+      { name: '导入测试_x202E_反向' }, // row 14: a right-to-left override, escaped the same way
+      { name: '导入测试地址错', address: '联系人身份证220283198501120119' }, // row 15: an ID number in a text column
     ];
     const res = await importTo(tree.K1, multipartFile(await schoolSheet(bad)));
     expect(res.statusCode, res.body.slice(0, 300)).toBe(422);
@@ -614,7 +616,13 @@ describe('school import uploads', () => {
       { row: 11, column: 'name', code: 'too_long' },
       { row: 12, column: 'code', code: 'code_taken' },
       { row: 13, column: 'name', code: 'bad_chars' },
+      { row: 14, column: 'name', code: 'bad_chars' },
+      { row: 15, column: 'address', code: 'id_number_in_text' },
     ]));
+    // hidden characters are shown, an identifier is not
+    expect(errors.find((e) => e.row === 14)).toMatchObject({ value: '导入测试⟨U+202E⟩反向', message: expect.stringContaining('⟨U+202E⟩') });
+    expect(errors.find((e) => e.row === 15)).toMatchObject({ value: '联系人身份证220283********0119', withheld: 'id_number' });
+    expect(res.body).not.toContain('198501120119');
     expect(errors.every((e) => e.row >= 5)).toBe(true);
     expect(errors.map((e) => e.row)).toEqual([...errors.map((e) => e.row)].sort((a, b) => a - b));
     expect(await schoolsUnderK1()).toBe(before);

@@ -8,9 +8,9 @@ import {
   BACKBONE_LEVELS, EMPLOYMENTS, ID_TYPES, checkIdNumber, nameProblem, normaliseName, normalisePhone,
   type BackboneLevel, type Employment, type Gender, type IdType, type TeacherFields,
 } from './teacher.js';
-import {
-  foldFullWidth, hasForbiddenChars, looksLikeIdNumber, quotable, unseenChars, withholdIdentifiers, withoutUnseen, type Withheld,
-} from './text.js';
+import { foldFullWidth, hasForbiddenChars, looksLikeIdNumber, shownValue, unseenChars, type Withheld } from './text.js';
+
+export { shownValue };
 
 export type Cell = string | number | boolean | Date | null | undefined;
 
@@ -77,7 +77,8 @@ export function columnOfHeader(header: string): RosterColumnKey | undefined {
 function text(v: Cell): string {
   if (v === null || v === undefined) return '';
   if (v instanceof Date) return v.toISOString().slice(0, 10);
-  const s = foldFullWidth(String(v).normalize('NFC')).trim();
+  // a line break or tab inside a cell (Excel's _x000D_) reads as a space
+  const s = foldFullWidth(String(v).normalize('NFC')).replace(/[\t\r\n]+/g, ' ').trim();
   // the quote our exports put before = + - @ so spreadsheets show it as text, not a formula
   return /^'[=+\-@]/.test(s) ? s.slice(1) : s;
 }
@@ -183,17 +184,6 @@ function yearOf(v: Cell, today: Date): number | null | 'invalid' {
   return y >= 1950 && y <= today.getUTCFullYear() ? y : 'invalid';
 }
 
-/**
- * A cell quoted back in a report: shortened, hidden characters visible, and anything that looks
- * like an ID number or a mobile number masked (a misplaced identifier must not leak through a report).
- */
-export function shownValue(v: string): { value: string; withheld?: Withheld } {
-  const typed = foldFullWidth(v.normalize('NFC'));
-  // an identifier split by a hidden character is still one
-  const { text: masked, withheld } = withholdIdentifiers(withoutUnseen(typed));
-  if (withheld) return { value: quotable(masked, 40), withheld };
-  return { value: quotable(typed, 40) };
-}
 const shown = (v: Cell) => shownValue(typeof v === 'string' ? v : text(v));
 /** Identifier columns never quote their cell back: only the characters that made it refused. */
 const IDENTIFIERS: readonly RosterColumnKey[] = ['idNumber', 'phone'];

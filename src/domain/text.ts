@@ -110,3 +110,16 @@ export function looksLikeIdNumber(s: string): boolean {
   ID_LIKE.lastIndex = 0;
   return found;
 }
+
+/**
+ * A cell or field quoted back in a report: shortened to `max` characters, hidden characters
+ * visible, and anything that looks like an ID number or a mobile number masked (a misplaced
+ * identifier must not leak through an error report), with `withheld` saying so.
+ */
+export function shownValue(v: string, max = 40): { value: string; withheld?: Withheld } {
+  const typed = foldFullWidth(v.normalize('NFC'));
+  // an identifier split by a hidden character is still one
+  const { text: masked, withheld } = withholdIdentifiers(withoutUnseen(typed));
+  if (withheld) return { value: quotable(masked, max), withheld };
+  return { value: quotable(typed, max) };
+}

@@ -3,6 +3,7 @@ import { currentYear } from '../config/env.js';
 import { normaliseIdNumber } from '../domain/id-number.js';
 import { parseDateCell } from '../domain/roster-row.js';
 import { parseHours, SOURCE_LABELS, SOURCE_TYPES, type SourceType } from '../domain/cycle-rules.js';
+import { hasForbiddenChars, looksLikeIdNumber, shownValue, unseenChars, type Withheld } from '../domain/text.js';
 import { AppError } from '../errors/app-error.js';
 import { createCreditLedgerRepository } from '../repositories/credit-ledger.repository.js';
 import { createTeacherRepository } from '../repositories/teacher.repository.js';
@@ -32,9 +33,15 @@ export interface SheetProblem {
   /** the row number in the sheet, as Excel shows it */
   row: number;
   column: string;
-  code: 'required' | 'teacher_not_found' | 'name_mismatch' | 'bad_hours' | 'bad_date' | 'unknown_category' | 'unknown_source' | string;
+  code: 'required' | 'teacher_not_found' | 'name_mismatch' | 'bad_hours' | 'bad_date' | 'unknown_category' | 'unknown_source'
+    | 'bad_chars' | 'id_number_in_text' | string;
+  /** as written, shortened; hidden characters written out (⟨U+202E⟩), anything like an ID number or a mobile masked */
   value?: string;
+  withheld?: Withheld;
 }
+
+/** Columns of free text: an ID number written there is refused rather than registered. */
+const FREE_TEXT: readonly ColumnKey[] = ['title', 'evidence', 'categories', 'source'];
 
 /** The registration sheet's rows, found by its header (ID number and hours). */
 async function readSheet(buf: Buffer, fileName: string, maxUnpacked: number): Promise<{ rows: Array<{ row: number; cells: Partial<Record<ColumnKey, Cell>> }> }> {
@@ -101,8 +108,19 @@ export function createCreditImportService(deps: ServiceDeps, credits: CreditLedg
       const rowOf: number[] = [];
       rows.forEach((r, i) => {
         const c = r.cells;
-        const bad = (column: string, code: SheetProblem['code'], value?: Cell) => problems.push({ row: r.row, column, code, ...(value !== undefined && value !== null ? { value: text(value).slice(0, 50) } : {}) });
+        const bad = (column: string, code: SheetProblem['code'], value?: Cell) => problems.push({
+          row: r.row, column, code, ...(value !== undefined && value !== null ? shownValue(text(value), 50) : {}),
+        });
         const before = problems.length;
+        for (const col of COLUMNS) {
+          const cell = c[col.key];
+          if (typeof cell !== 'string') continue;
+          const typed = cell.replace(/[\t\r\n]+/g, ' ');
+          if (hasForbiddenChars(typed)) {
+            // the cell as written, hidden characters visible; an identifier column shows only those characters
+            problems.push({ row: r.row, column: col.zh, code: 'bad_chars', ...(col.key === 'idNumber' ? { value: unseenChars(typed) } : shownValue(typed, 50)) });
+          } else if (FREE_TEXT.includes(col.key) && looksLikeIdNumber(text(cell))) bad(col.zh, 'id_number_in_text', cell);
+        }
         for (const col of COLUMNS) if (col.required && text(c[col.key] ?? null) === '') bad(col.zh, 'required');
         if (problems.length > before) return;
         const t = byHash.get(hashes[i]!.toString('hex'));

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { makeRoster, rosterCsv, rosterXlsx } from '../../test/support/roster.js';
 import { AppError } from '../errors/app-error.js';
 import { checkZip, neutraliseCell, readRoster } from './roster-file.js';
+import { readSheetRows } from './sheet-file.js';
 
 const OPTS = { maxRows: 1_000, maxUnpacked: 50 * 1_048_576, needSchool: false };
 const codeOf = (p: Promise<unknown>) => p.then(() => 'OK', (e: unknown) => (e instanceof AppError ? e.code : String(e)));
@@ -119,6 +120,35 @@ describe('reading a roster file', () => {
     expect(garbled).toEqual([]);
     expect(r.rows.map((row) => row.raw.name)).toEqual(people.map((p) => p.name));
   }, 60_000);
+
+  it("decodes Excel's _xHHHH_ escapes, in shared and inline strings, whole even where a chunk splits them", async () => {
+    const written = ['语文_x000D_数学', '高级_x0009_教师', '_x005F_x000D_', 'exe._x202E_txt'];
+    const people = makeRoster(3_000, { seed: 41 }).map((p, i) => ({ ...p, subject: written[i % 4]!, title: `第${i}行_x000A_` }));
+    const inline = await rosterXlsx(people);
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('名册');
+    ws.addRow(['姓名', '证件号码', '学段', '用工类型', '任教学科']);
+    people.slice(0, 8).forEach((p) => ws.addRow([p.name, p.idNumber, p.stage, p.employment, p.subject]));
+    const shared = Buffer.from(await wb.xlsx.writeBuffer());
+    expect(shared.includes(Buffer.from('sharedStrings'))).toBe(true);
+    const decoded = ['语文\r数学', '高级\t教师', '_x000D_', 'exe.\u202etxt'];
+    const a = await readRoster(inline, 'a.xlsx', { ...OPTS, maxRows: 5_000 });
+    a.rows.forEach((r, i) => {
+      expect(r.raw.subject).toBe(decoded[i % 4]);
+      expect(r.raw.title).toBe(`第${i}行\n`);
+    });
+    const b = await readRoster(shared, 'b.xlsx', OPTS);
+    expect(b.rows.map((r) => r.raw.subject)).toEqual([...decoded, ...decoded]);
+    // the sheets read whole (credit hours, schools, courses) see the same
+    const grid = await readSheetRows(shared, 'b.xlsx', {
+      columns: [{ key: 'name', zh: '姓名', en: 'name', required: true }, { key: 'subject', zh: '任教学科', en: 'subject', required: true }],
+      identifying: ['name'], maxRows: 100, maxUnpacked: OPTS.maxUnpacked,
+    });
+    expect(grid!.map((r) => r.cells.subject)).toEqual([...decoded, ...decoded]);
+    // CSV has no such escapes: kept as written
+    const csv = await readRoster(Buffer.from('姓名,证件号码,学段,用工类型,任教学科\n王芳,220282198503120024,小学,在编,a_x000D_b\n'), 'c.csv', OPTS);
+    expect(csv.rows[0]!.raw.subject).toBe('a_x000D_b');
+  });
 
   it('stops at the row limit with a clear error', async () => {
     expect(await codeOf(readRoster(await rosterXlsx(makeRoster(12)), 'big.xlsx', { ...OPTS, maxRows: 10 }))).toBe('IMPORT_TOO_MANY_ROWS');

@@ -252,6 +252,21 @@ describe('roster import with rosters as people really fill them in', () => {
     await imports.discard(s1Admin, r.importId);
   });
 
+  it("checks Excel's escaped characters as the characters they stand for, and shows them visibly", async () => {
+    const [a, b] = makeRoster(2, { seed: 37, offset: 46_000 });
+    const file = await rosterXlsx([], { extraRows: [row(a!, { subject: '语文_x202E_', title: '一级_x000D_教师' }), row(b!, { subject: '_x200B_' })] });
+    const r = await imports.validate(s1Admin, tree.S1.id, { name: 'escaped.xlsx', data: file });
+    expect(r.errors).toEqual([
+      { row: 2, column: 'subject', code: 'bad_chars', value: '语文⟨U+202E⟩' },
+      { row: 3, column: 'subject', code: 'bad_chars', value: '⟨U+200B⟩' },
+    ]);
+    await imports.discard(s1Admin, r.importId);
+    const ok = await imports.validate(s1Admin, tree.S1.id, { name: 'ok.xlsx', data: await rosterXlsx([], { extraRows: [row(a!, { title: '一级_x000D_教师' })] }) });
+    await imports.commit(s1Admin, ok.importId, { confirmTransfers: false });
+    const [stored] = (await teachers.list(s1Admin, { q: a!.idNumber }, { page: 1, pageSize: 1 })).items;
+    expect(stored?.title).toBe('一级 教师');
+  });
+
   it('expires a checked upload nobody committed: a clear refusal, and its staged rows deleted', async () => {
     const people = makeRoster(2, { seed: 35, offset: 44_000 });
     const r = await imports.validate(s1Admin, tree.S1.id, { name: 'late.xlsx', data: await rosterXlsx(people) });
