@@ -79,11 +79,26 @@ export interface AppOptions {
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/**
+ * The page policy of the web UI, the API docs (Swagger UI needs nothing more) and every API answer:
+ * scripts only from the server itself; styles also inline, because antd writes its CSS-in-JS into
+ * <style> elements (and ECharts tooltips carry style attributes); images also from data: and blob: URLs
+ * (the icon, QR codes, previews). The verify page sets a stricter one of its own.
+ */
+export const APP_CSP = [
+  "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:",
+  "font-src 'self' data:", "connect-src 'self'", "frame-ancestors 'none'", "object-src 'none'", "base-uri 'none'",
+  "form-action 'self'",
+].join('; ');
+
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const { env, services } = opts;
   const app = Fastify({
     logger: opts.logger ? { level: env.PEIXUN_LOG_LEVEL, redact: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]'] } : false,
-    trustProxy: env.PEIXUN_TRUST_PROXY === '1',
+    // behind the proxy, the client is the address the proxy appended to X-Forwarded-For (the right-most
+    // one): only the immediate peer, the proxy, is trusted; earlier entries come from the client and can
+    // say anything (Fastify's hop count `1` trusts nobody since 5.x, hence the function)
+    trustProxy: env.PEIXUN_TRUST_PROXY === '1' ? (_address: string, hop: number) => hop === 0 : false,
     bodyLimit: 256 * 1024,
     // one log line per request is too much at 3k req/s; errors are still logged
     logController: new LogController({ disableRequestLogging: true }),
@@ -134,10 +149,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
 
   // Security headers on every answer.
+  const hsts = env.PEIXUN_TRUST_PROXY === '1';
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('x-frame-options', 'DENY');
     reply.header('referrer-policy', 'same-origin');
+    if (hsts) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+    if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', APP_CSP);
     if ((isApiRequest(req) && !isDocsRoute(req)) || reply.statusCode >= 400) reply.header('cache-control', 'no-store');
   });
 

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { formatTenths } from '../../domain/cycle-rules.js';
@@ -18,25 +19,38 @@ const TEXT = {
   },
 } as const;
 
+/** The page's one stylesheet: the same bytes on every page, so the page policy can name it by its hash. */
+const STYLE = `
+body{font-family:system-ui,-apple-system,"PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif;
+margin:0;background:#f5f5f5;color:#262626}
+main{max-width:480px;margin:0 auto;padding:24px 16px}h1{font-size:18px;margin:0 0 16px}
+.status{border-radius:8px;padding:16px;color:#fff;background:#8c8c8c;font-size:20px;font-weight:600;margin-bottom:16px}
+.status[data-status=valid]{background:#389e0d}
+.status[data-status=revoked],.status[data-status=superseded]{background:#cf1322}
+table{width:100%;background:#fff;border-radius:8px;border-collapse:collapse}
+th,td{padding:10px 12px;border-bottom:1px solid #f0f0f0;text-align:left;font-size:15px}
+th{color:#8c8c8c;font-weight:400;width:36%}p{font-size:14px;color:#595959}
+small{display:block;margin-top:16px;color:#8c8c8c}
+`;
+
+/** The verify page's policy: nothing but its own stylesheet; no script, image, frame or form of any kind. */
+export const VERIFY_PAGE_CSP = [
+  "default-src 'none'", `style-src 'sha256-${crypto.createHash('sha256').update(STYLE).digest('base64')}'`,
+  "frame-ancestors 'none'", "base-uri 'none'", "form-action 'none'",
+].join('; ');
+
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** The public page a certificate's QR code opens: plain HTML that works on any phone, no script, no login. */
 export function verifyPageHtml(v: PublicVerification | null, code: string, locale: Locale): string {
   const t = TEXT[locale];
-  const colour = !v ? '#8c8c8c' : v.status === 'valid' ? '#389e0d' : '#cf1322';
   const headline = !v ? t.unknown : t[v.status];
   const row = (k: string, val: string) => `<tr><th>${escape(k)}</th><td>${escape(val)}</td></tr>`;
   const body = !v
     ? `<p>${escape(t.unknownHint)}</p><table>${row(t.code, code.slice(0, 40))}</table>`
     : `<table>${row(t.name, v.nameMasked)}${row(t.unit, v.unitName)}${row(t.cycle, v.cycleName)}${row(t.kind, v.kind === 'cycle' ? t.cycleKind : t.yearKind(v.year ?? 0))}${row(t.total, `${formatTenths(v.totalHours)} ${t.hours}`)}${row(t.issued, v.issuedOn)}${row(t.code, v.code)}${v.supersededByCode ? row(t.newer, v.supersededByCode) : ''}</table>`;
   return `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex">
-<title>${escape(t.title)}</title><style>
-body{font-family:system-ui,-apple-system,"PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif;margin:0;background:#f5f5f5;color:#262626}
-main{max-width:480px;margin:0 auto;padding:24px 16px}h1{font-size:18px;margin:0 0 16px}
-.status{border-radius:8px;padding:16px;color:#fff;background:${colour};font-size:20px;font-weight:600;margin-bottom:16px}
-table{width:100%;background:#fff;border-radius:8px;border-collapse:collapse}th,td{padding:10px 12px;border-bottom:1px solid #f0f0f0;text-align:left;font-size:15px}
-th{color:#8c8c8c;font-weight:400;width:36%}p{font-size:14px;color:#595959}small{display:block;margin-top:16px;color:#8c8c8c}
-</style></head><body><main><h1>${escape(t.title)}</h1><div class="status" data-status="${v?.status ?? 'unknown'}">${escape(headline)}</div>${body}<small>${escape(t.note)}</small></main></body></html>`;
+<title>${escape(t.title)}</title><style>${STYLE}</style></head><body><main><h1>${escape(t.title)}</h1><div class="status" data-status="${v?.status ?? 'unknown'}">${escape(headline)}</div>${body}<small>${escape(t.note)}</small></main></body></html>`;
 }
 
 /** `/verify/<code>`: the only page without login. HTML for people, JSON for `Accept: application/json`. */
@@ -48,6 +62,7 @@ export const verifyPageRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
     const v = await services.certificates.verify(req.params.code);
     reply.header('cache-control', 'no-store');
     reply.header('x-robots-tag', 'noindex');
+    reply.header('content-security-policy', VERIFY_PAGE_CSP);
     if ((req.headers.accept ?? '').includes('application/json')) return reply.status(v ? 200 : 404).send(v ? { certificate: v } : { error: { code: 'NOT_FOUND' } });
     const locale = pickLocale(req.headers['accept-language']);
     return reply.status(v ? 200 : 404).type('text/html; charset=utf-8').send(verifyPageHtml(v, req.params.code, locale));
