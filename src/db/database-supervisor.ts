@@ -52,7 +52,7 @@ const describeError = (e: unknown) => {
 export function createDatabaseSupervisor(o: SupervisorOptions): DatabaseSupervisor {
   const watchMs = o.watchMs ?? (o.serverRunning ? 1_000 : 5_000);
   const minBackoff = o.minBackoffMs ?? 200;
-  const maxBackoff = o.maxBackoffMs ?? (o.restart ? 2_000 : 5_000);
+  const maxBackoff = o.maxBackoffMs ?? 2_000;
   const stopping = new AbortController();
   const recovered: Array<() => Promise<void> | void> = [];
   let available = true;

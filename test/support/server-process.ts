@@ -25,14 +25,15 @@ export function makeDataDir(prefix = 'peixun-proc-'): string {
 export { anyFreePort as freePort } from '../../src/db/embedded-postgres.js';
 
 function childEnv(dataDir: string, extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, PEIXUN_DATA_DIR: dataDir, HOST: '127.0.0.1', ...extra };
+  const env: NodeJS.ProcessEnv = { ...process.env, PEIXUN_DATA_DIR: dataDir, HOST: '127.0.0.1' };
   // the test runner's NODE_ENV=test would silence the server; the product runs as in production
   delete env['NODE_ENV'];
   delete env['DATABASE_URL'];
   delete env['VITEST'];
   delete env['VITEST_POOL_ID'];
   delete env['VITEST_WORKER_ID'];
-  return env;
+  // a test may still give the server an external database of its own
+  return { ...env, ...extra };
 }
 
 export interface ServerProcess {
