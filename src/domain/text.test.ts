@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  decodeXmlEscapes, foldFullWidth, hasForbiddenChars, looksLikeIdNumber, normaliseText, quotable, withholdIdentifiers,
+  decodeXmlEscapes, foldFullWidth, hasForbiddenChars, looksLikeIdNumber, normaliseText, quotable, showUnseen, withholdIdentifiers,
 } from './text.js';
 
 describe('text normalisation', () => {
@@ -43,6 +43,7 @@ describe('hidden characters', () => {
     expect(quotable('exe.\u202etxt', 40)).toBe('exe.⟨U+202E⟩txt');
     expect(quotable('a\u0000b\ud800', 40)).toBe('a⟨U+0000⟩b⟨U+D800⟩');
     expect(quotable('𠮷'.repeat(10), 3)).toBe('𠮷𠮷𠮷');
+    expect(showUnseen('\ufeff张\u2066三\u2069')).toBe('⟨U+FEFF⟩张⟨U+2066⟩三⟨U+2069⟩');
   });
 });
 

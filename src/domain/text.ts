@@ -52,6 +52,11 @@ export function quotable(s: string, max: number): string {
   return [...s].slice(0, max).join('').replace(HIDDEN_ALL, codePoint).replace(FORBIDDEN_ALL, codePoint);
 }
 
+/** `s` with its control, hidden and broken characters written out visibly (⟨U+200B⟩), for tables and messages. */
+export function showUnseen(s: string): string {
+  return s.replace(HIDDEN_ALL, codePoint).replace(FORBIDDEN_ALL, codePoint);
+}
+
 /** `s` without its control, hidden and broken characters. */
 export function withoutUnseen(s: string): string {
   return s.replace(HIDDEN_ALL, '').replace(FORBIDDEN_ALL, '');

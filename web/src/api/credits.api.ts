@@ -30,6 +30,8 @@ export const SHEET_PROBLEM_CODES = [
   'bad_date',
   'unknown_category',
   'unknown_source',
+  'bad_chars',
+  'id_number_in_text',
 ] as const;
 export type SheetProblemCode = (typeof SHEET_PROBLEM_CODES)[number];
 
@@ -47,6 +49,8 @@ export interface SheetProblem {
   code: string;
   column?: string;
   value?: string;
+  /** the value looked like an ID number or a mobile number and is shown masked */
+  withheld?: 'id_number' | 'phone';
   field?: string;
   index?: number;
   params?: Record<string, string | number>;

@@ -5,11 +5,12 @@ import type { TableColumnsType } from 'antd';
 import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, isApiError, saveFile } from '../../api/client';
-import { creditsApi, type SheetColumn, type SheetImportResult, type SheetProblem } from '../../api/credits.api';
+import { creditsApi, SHEET_PROBLEM_CODES, type SheetColumn, type SheetImportResult, type SheetProblem } from '../../api/credits.api';
 import { queryKeys } from '../../api/query-keys';
 import { SOURCE_TYPES, type Cycle, type OrgUnitRef } from '../../api/types';
 import { useCreditWording } from '../../components/credit-labels';
 import { csvBlob } from '../../lib/csv';
+import { showUnseen } from '../../../../src/domain/text';
 import { SheetUpload } from '../../components/sheet-upload';
 import { useErrorMessage } from '../../lib/error-message';
 
@@ -40,7 +41,7 @@ const FIELD_COLUMN: Readonly<Record<string, SheetColumn>> = {
   evidenceRef: 'evidence',
 };
 /** Codes found while reading a row; the others come from the cycle rules (creditRegister.problems). */
-const READING_CODES = new Set(['required', 'teacher_not_found', 'name_mismatch', 'bad_hours', 'bad_date', 'unknown_category', 'unknown_source']);
+const READING_CODES = new Set<string>(SHEET_PROBLEM_CODES);
 
 type UploadState =
   | { phase: 'idle' }
@@ -89,7 +90,8 @@ export function useSheetWording() {
     (p: SheetProblem) => {
       if (p.field === undefined && READING_CODES.has(p.code)) {
         const sources = SOURCE_TYPES.map(sourceLabel).join(t('common.listSeparator'));
-        return t(`creditRegister.import.problems.${p.code}`, { value: p.value ?? '', sources });
+        const text = t(`creditRegister.import.problems.${p.code}`, { value: p.value ?? '', sources });
+        return p.withheld && p.code !== 'id_number_in_text' ? text + t(`teachers.import.withheld.${p.withheld}`) : text;
       }
       const text = registrationProblemText(p.code, p.params ?? {});
       return text === p.code ? t('creditRegister.import.problems.unknown', { code: p.code }) : text;
@@ -136,7 +138,7 @@ function ProblemsTable({ fileName, error }: { fileName: string; error: ApiError 
   const downloadCsv = () => {
     const rows = [
       [t('creditRegister.import.row'), t('creditRegister.import.column'), t('creditRegister.import.value'), t('creditRegister.import.problem')],
-      ...problems.map((p) => [p.row, columnLabel(p), p.value ?? '', problemText(p)]),
+      ...problems.map((p) => [p.row, columnLabel(p), p.value === undefined ? '' : showUnseen(p.value), problemText(p)]),
     ];
     const base = fileName.replace(/\.[^.]+$/, '');
     saveFile({ blob: csvBlob(rows), filename: t('creditRegister.import.problemsFileName', { file: base }) }, 'problems.csv');
@@ -160,7 +162,8 @@ function ProblemsTable({ fileName, error }: { fileName: string; error: ApiError 
       dataIndex: 'value',
       responsive: ['md'],
       width: 180,
-      render: (value: string | undefined) => <span className="import-value">{value ?? '—'}</span>,
+      // hidden characters are written out (⟨U+202E⟩), so the cell shows what the file really holds
+      render: (value: string | undefined) => <span className="import-value">{value === undefined ? '—' : showUnseen(value)}</span>,
     },
     {
       title: t('creditRegister.import.problem'),

@@ -49,6 +49,7 @@ import {
   teachingStartYearProblemOf,
   TITLE_SUGGESTIONS,
 } from './teacher-rules';
+import { holdsTeachers, TEACHER_UNIT_KINDS } from '../../../../src/domain/org-tree';
 
 type FlagKey = 'headTeacher' | 'subjectLeader' | 'masterTeacher' | 'newTeacher';
 const FLAG_KEYS: readonly FlagKey[] = ['headTeacher', 'subjectLeader', 'masterTeacher', 'newTeacher'];
@@ -264,7 +265,7 @@ export function TeacherFormModal(props: TeacherFormModalProps) {
         flags: flagsOf(teacher),
       });
     } else {
-      const school = props.schoolOptions.find((unit) => unit.kind === 'school');
+      const school = props.schoolOptions.find((unit) => holdsTeachers(unit.kind));
       form.setFieldsValue({ orgUnitId: school?.id, idType: 'resident', employment: 'staff', flags: [] });
     }
     // Re-initialise only when the modal opens, not on every parent render.
@@ -310,8 +311,8 @@ export function TeacherFormModal(props: TeacherFormModalProps) {
                 rules={[{ required: true, message: t('teachers.form.schoolRequired') }]}
               >
                 <OrgUnitPicker
-                  initialOptions={props.schoolOptions.filter((unit) => unit.kind === 'school')}
-                  kinds={['school']}
+                  initialOptions={props.schoolOptions.filter((unit) => holdsTeachers(unit.kind))}
+                  kinds={TEACHER_UNIT_KINDS}
                   placeholder={t('teachers.form.schoolPlaceholder')}
                   data-testid="teacher-form-school"
                 />

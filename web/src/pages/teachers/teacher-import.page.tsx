@@ -28,6 +28,8 @@ import { OrgUnitPicker } from '../../components/org-unit-picker';
 import { SheetUpload } from '../../components/sheet-upload';
 import { ErrorResult, SectionSpin } from '../../components/page-states';
 import { csvBlob } from '../../lib/csv';
+import { formatDateTime } from '../../lib/format';
+import { showUnseen } from '../../../../src/domain/text';
 import { useErrorMessage } from '../../lib/error-message';
 import { toPositiveInt, useSearchState } from '../../lib/use-search-state';
 import { ImportSummary } from './import-summary';
@@ -168,7 +170,7 @@ function UploadStep({ onChecked }: { onChecked: (report: TeacherImportReport) =>
 function ErrorsTable({ report }: { report: TeacherImportReport }) {
   const { t } = useTranslation();
   const { columnLabel, problemText } = useRosterWording();
-  const describe = (e: RosterRowError) => problemText(e.code, e.value) ?? e.message;
+  const describe = (e: RosterRowError) => problemText(e.code, e.value, e) ?? e.message;
   const listedRows = useMemo(() => new Set(report.errors.map((e) => e.row)).size, [report.errors]);
   // one row of the file can have several problems: number them for the table
   const numbered = useMemo(() => report.errors.map((e, index) => ({ ...e, key: index })), [report.errors]);
@@ -176,7 +178,7 @@ function ErrorsTable({ report }: { report: TeacherImportReport }) {
   const downloadCsv = () => {
     const rows = [
       [t('teachers.import.row'), t('teachers.import.column'), t('teachers.import.value'), t('teachers.import.problem')],
-      ...report.errors.map((e) => [e.row > 0 ? e.row : '', columnLabel(e.column), e.value ?? '', describe(e)]),
+      ...report.errors.map((e) => [e.row > 0 ? e.row : '', columnLabel(e.column), e.value === undefined ? '' : showUnseen(e.value), describe(e)]),
     ];
     const base = report.fileName.replace(/\.[^.]+$/, '');
     saveFile({ blob: csvBlob(rows), filename: t('teachers.import.errorsFileName', { file: base }) }, 'errors.csv');
@@ -195,7 +197,8 @@ function ErrorsTable({ report }: { report: TeacherImportReport }) {
       dataIndex: 'value',
       responsive: ['md'],
       width: 200,
-      render: (value: string | undefined) => <span className="import-value">{value ?? '—'}</span>,
+      // hidden characters are written out (⟨U+202E⟩), so the cell shows what the file really holds
+      render: (value: string | undefined) => <span className="import-value">{value === undefined ? '—' : showUnseen(value)}</span>,
     },
     {
       title: t('teachers.import.problem'),
@@ -298,7 +301,9 @@ function CheckStep({ report, onRestart }: { report: TeacherImportReport; onResta
     },
     onError: (err) => {
       // someone else committed or discarded it meanwhile: show where it stands now
-      if (isApiError(err, 'IMPORT_NOT_OPEN')) void queryClient.invalidateQueries({ queryKey: queryKeys.teacherImport(report.importId) });
+      if (isApiError(err, 'IMPORT_NOT_OPEN') || isApiError(err, 'IMPORT_EXPIRED')) {
+        void queryClient.invalidateQueries({ queryKey: queryKeys.teacherImport(report.importId) });
+      }
     },
   });
 
@@ -344,6 +349,11 @@ function CheckStep({ report, onRestart }: { report: TeacherImportReport; onResta
         items={[{ key: 'file', label: t('teachers.import.file'), children: report.fileName }]}
       />
       <ImportSummary summary={summary} />
+      {report.expiresAt && (
+        <Typography.Text type="secondary" data-testid="import-expires">
+          {t('teachers.import.expiresAt', { time: formatDateTime(report.expiresAt) })}
+        </Typography.Text>
+      )}
       {report.extraColumns.length > 0 && (
         <Alert
           type="info"
@@ -463,6 +473,16 @@ export default function TeacherImportPage() {
   } else if (report.data.status === 'committed') {
     current = 2;
     body = <DoneStep report={report.data} unitParam={unitParam} onRestart={restart} />;
+  } else if (report.data.status === 'expired') {
+    body = (
+      <Result
+        status="warning"
+        title={t('teachers.import.expiredTitle')}
+        subTitle={t('teachers.import.expiredText', { file: report.data.fileName })}
+        extra={<Button onClick={restart}>{t('teachers.import.uploadAgain')}</Button>}
+        data-testid="import-expired"
+      />
+    );
   } else {
     body = (
       <Result

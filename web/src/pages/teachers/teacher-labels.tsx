@@ -39,11 +39,20 @@ export function useRosterWording() {
     },
     [t, i18n],
   );
-  /** The problem alone ("校验位…不正确"); null when the UI does not know the code. */
+  /**
+   * The problem alone ("校验位…不正确"), with a note when the value is shown partly hidden and the
+   * closest school names when the school is unknown; null when the UI does not know the code.
+   */
   const problemText = useCallback(
-    (code: string, value?: string) => {
+    (code: string, value?: string, extra: { withheld?: 'id_number' | 'phone'; suggestions?: string[] } = {}) => {
       const key = `teacherProblems.${code}`;
-      return i18n.exists(key) ? t(key, { value: value ?? '' }) : null;
+      if (!i18n.exists(key)) return null;
+      let text = t(key, { value: value ?? '' });
+      if (extra.withheld) text += t(`teachers.import.withheld.${extra.withheld}`);
+      if (extra.suggestions?.length) {
+        text += t('teachers.import.didYouMean', { names: extra.suggestions.map((n) => t('common.quoted', { text: n })).join(t('common.listSeparator')) });
+      }
+      return text;
     },
     [t, i18n],
   );

@@ -7,6 +7,7 @@ import type { Teacher } from '../../api/types';
 import { OrgUnitPicker } from '../../components/org-unit-picker';
 import { useErrorMessage } from '../../lib/error-message';
 import { fieldErrorsFrom, showErrorsOnFields } from '../../lib/form-errors';
+import { TEACHER_UNIT_KINDS } from '../../../../src/domain/org-tree';
 
 interface TransferFormValues {
   toOrgUnitId: number;
@@ -102,7 +103,7 @@ export function TeacherTransferModal({
             },
           ]}
         >
-          <OrgUnitPicker kinds={['school']} placeholder={t('teachers.form.schoolPlaceholder')} data-testid="teacher-transfer-to" />
+          <OrgUnitPicker kinds={TEACHER_UNIT_KINDS} placeholder={t('teachers.form.schoolPlaceholder')} data-testid="teacher-transfer-to" />
         </Form.Item>
         <Form.Item
           name="reason"
