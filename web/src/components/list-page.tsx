@@ -2,7 +2,7 @@ import { PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery, type QueryKey, type UseQueryResult } from '@tanstack/react-query';
 import { Button, Card, Empty, Space, Table, Typography } from 'antd';
 import type { TableProps } from 'antd';
-import { useCallback, useMemo, type ReactNode } from 'react';
+import { useCallback, useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DownloadedFile } from '../api/client';
 import { toPositiveInt, useSearchState } from '../lib/use-search-state';
@@ -23,6 +23,8 @@ export interface Paging {
   pageSize: number;
   /** whether the reader may choose the page size (kept in the URL as `size`) */
   sizeChanger: boolean;
+  /** the list's answer has no total: the pager offers the next page while a page comes back full */
+  openEnded: boolean;
   onChange: (page: number, pageSize: number) => void;
 }
 
@@ -33,9 +35,9 @@ export interface Paging {
  */
 export function useListSearch<K extends string>(
   keys: readonly K[],
-  options: { pageSize?: number; sizeChanger?: boolean } = {},
+  options: { pageSize?: number; sizeChanger?: boolean; openEnded?: boolean } = {},
 ) {
-  const { pageSize: defaultSize = DEFAULT_PAGE_SIZE, sizeChanger = keys.includes('size' as K) } = options;
+  const { pageSize: defaultSize = DEFAULT_PAGE_SIZE, sizeChanger = keys.includes('size' as K), openEnded = false } = options;
   const [search, setSearch] = useSearchState(keys);
   const raw = search as Record<string, string | undefined>;
   const page = toPositiveInt(raw['page'], 1);
@@ -54,10 +56,26 @@ export function useListSearch<K extends string>(
     [set, sizeChanger, pageSize, defaultSize],
   );
   const paging: Paging = useMemo(
-    () => ({ page, pageSize, sizeChanger, onChange }),
-    [page, pageSize, sizeChanger, onChange],
+    () => ({ page, pageSize, sizeChanger, openEnded, onChange }),
+    [page, pageSize, sizeChanger, openEnded, onChange],
   );
   return { search, setSearch, paging };
+}
+
+/**
+ * Paging of a list that is part of a page (a tab, a card) rather than the page itself, kept in the
+ * component: two such lists on one page must not share the URL's `page`. `reset` goes back to page 1
+ * (call it when a filter of the list changes).
+ */
+export function useLocalPaging(pageSize = DEFAULT_PAGE_SIZE, options: { openEnded?: boolean } = {}) {
+  const [page, setPage] = useState(1);
+  const openEnded = options.openEnded ?? false;
+  const paging: Paging = useMemo(
+    () => ({ page, pageSize, sizeChanger: false, openEnded, onChange: (next: number) => setPage(next) }),
+    [page, pageSize, openEnded],
+  );
+  const reset = useCallback(() => setPage(1), []);
+  return { paging, reset };
 }
 
 /** The list's query: the previous answer stays on screen (greyed by the table) while the next one loads. */
@@ -162,18 +180,24 @@ export type ListTableProps<T> = Omit<TableProps<T>, 'dataSource' | 'loading' | '
   empty: ReactNode;
 };
 
+/** A total for a list without one: the rows so far, and one more while the page is full. */
+function openEndedTotal(paging: Paging, rows: number): number {
+  return (paging.page - 1) * paging.pageSize + rows + (rows === paging.pageSize ? 1 : 0);
+}
+
 /**
  * A list's table: a failed query shows the error with a retry in place of the rows, an empty one says
  * so, the previous rows stay greyed while the next page loads, and the pager reads and writes the URL.
  */
 export function ListTable<T extends object>({ list, rows, paging, empty, ...table }: ListTableProps<T>) {
   const { t } = useTranslation();
+  const shown = rows ?? list.data?.items;
   return (
     <Table<T>
       size="middle"
       scroll={{ x: 'max-content' }}
       {...table}
-      dataSource={rows ?? list.data?.items}
+      dataSource={shown}
       loading={list.isFetching}
       locale={{
         emptyText: list.isError ? (
@@ -185,14 +209,22 @@ export function ListTable<T extends object>({ list, rows, paging, empty, ...tabl
       pagination={
         paging === undefined || paging === false
           ? paging
-          : {
-              current: paging.page,
-              pageSize: paging.pageSize,
-              total: list.data?.total ?? 0,
-              showSizeChanger: paging.sizeChanger,
-              showTotal: (total) => t('common.total', { total }),
-              onChange: paging.onChange,
-            }
+          : paging.openEnded
+            ? {
+                current: paging.page,
+                pageSize: paging.pageSize,
+                total: openEndedTotal(paging, shown?.length ?? 0),
+                simple: true,
+                onChange: paging.onChange,
+              }
+            : {
+                current: paging.page,
+                pageSize: paging.pageSize,
+                total: list.data?.total ?? 0,
+                showSizeChanger: paging.sizeChanger,
+                showTotal: (total) => t('common.total', { total }),
+                onChange: paging.onChange,
+              }
       }
     />
   );

@@ -1,6 +1,6 @@
-import { DownloadOutlined, FileZipOutlined, PlusOutlined, StopOutlined } from '@ant-design/icons';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Empty, Flex, Form, InputNumber, Modal, Radio, Space, Table, Typography } from 'antd';
+import { DownloadOutlined, FileZipOutlined, StopOutlined } from '@ant-design/icons';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Alert, App, Button, Card, Empty, Flex, Form, InputNumber, Modal, Radio, Space, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -11,6 +11,7 @@ import type { BulkCertificateResult, Certificate, CertificateKind, Cycle, OrgUni
 import { useCurrentUser } from '../../auth/session';
 import { CertificateStatusTag } from '../../components/credit-labels';
 import { JobProgress } from '../../components/job-progress';
+import { ListActions, ListPage, ListTable, useListQuery, useListSearch } from '../../components/list-page';
 import { OrgUnitPicker } from '../../components/org-unit-picker';
 import { ErrorResult, SectionSpin } from '../../components/page-states';
 import { ReasonModal } from '../../components/reason-modal';
@@ -18,13 +19,13 @@ import { useErrorMessage } from '../../lib/error-message';
 import { formatDate, formatDateTime } from '../../lib/format';
 import { formatHours } from '../../lib/hours';
 import { useJob } from '../../lib/use-job';
-import { toPositiveInt, useSearchState } from '../../lib/use-search-state';
+import { toPositiveInt } from '../../lib/use-search-state';
 import { CycleSelect } from '../credits/cycle-select';
 import { TeacherMultiPicker, type PickedTeacher } from '../credits/teacher-multi-picker';
 import { useCycles } from '../credits/use-cycles';
 import { useUnitFromSearch } from '../teachers/use-unit-from-search';
 
-const SEARCH_KEYS = ['unit', 'cycle'] as const;
+const SEARCH_KEYS = ['unit', 'cycle', 'page'] as const;
 const PAGE_SIZE = 50;
 const UNIT_KINDS: readonly OrgUnitKind[] = ['province', 'city', 'county', 'township', 'school'];
 /** The units that issue certificates (R-16: the school registers and keeps the archive, the county may). */
@@ -184,21 +185,15 @@ export default function CertificatesPage() {
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const errorMessage = useErrorMessage();
-  const [search, setSearch] = useSearchState(SEARCH_KEYS);
+  const { search, setSearch, paging } = useListSearch(SEARCH_KEYS, { pageSize: PAGE_SIZE, openEnded: true });
   const { unitId, unit, unitOptions } = useUnitFromSearch(search.unit);
   const { list: cycleList, cycles, cycle } = useCycles(toPositiveInt(search.cycle, 0) || undefined);
-  const [page, setPage] = useState(1);
   const [issuing, setIssuing] = useState(false);
   const [revoking, setRevoking] = useState<Certificate | null>(null);
   const [busy, setBusy] = useState<number | null>(null);
   const mayIssue = ISSUING_ROLES.has(me.role);
-  const query = { orgUnitId: unitId, cycleId: cycle?.id ?? 0, page, pageSize: PAGE_SIZE };
-  const list = useQuery({
-    queryKey: queryKeys.unitCertificates(query),
-    queryFn: () => certificatesApi.underUnit(query),
-    enabled: cycle !== undefined,
-    placeholderData: keepPreviousData,
-  });
+  const query = { orgUnitId: unitId, cycleId: cycle?.id ?? 0, page: paging.page, pageSize: paging.pageSize };
+  const list = useListQuery(queryKeys.unitCertificates(query), () => certificatesApi.underUnit(query), cycle !== undefined);
 
   if (cycleList.isPending) return <SectionSpin />;
   if (cycleList.isError) return <ErrorResult error={cycleList.error} onRetry={() => void cycleList.refetch()} />;
@@ -211,7 +206,6 @@ export default function CertificatesPage() {
     );
   }
 
-  const items = list.data?.items ?? [];
   const download = (c: Certificate) => {
     setBusy(c.id);
     certificatesApi
@@ -262,55 +256,39 @@ export default function CertificatesPage() {
 
   return (
     <Flex vertical gap={16}>
-      <Card>
-        <div className="page-title-row">
-          <Typography.Title level={3}>{t('certificates.title')}</Typography.Title>
-          <Space wrap>
+      <ListPage
+        title={t('certificates.title')}
+        actions={
+          <ListActions
+            create={
+              mayIssue
+                ? { onClick: () => setIssuing(true), label: t('certificates.issue.action'), testId: 'certificate-issue' }
+                : undefined
+            }
+          >
             {me.orgUnit.kind !== 'school' && (
               <OrgUnitPicker
                 className="toolbar-item"
                 value={unitId}
                 initialOptions={unitOptions}
                 kinds={UNIT_KINDS}
-                onChange={(id) => {
-                  setPage(1);
-                  setSearch({ unit: id === undefined || id === me.orgUnit.id ? undefined : String(id) });
-                }}
+                onChange={(id) => setSearch({ unit: id === undefined || id === me.orgUnit.id ? undefined : String(id) })}
                 data-testid="certificates-unit"
               />
             )}
             <CycleSelect cycles={cycles} value={cycle.id} onChange={(id) => setSearch({ cycle: String(id) })} />
-            {mayIssue && (
-              <Button type="primary" icon={<PlusOutlined />} onClick={() => setIssuing(true)} data-testid="certificate-issue">
-                {t('certificates.issue.action')}
-              </Button>
-            )}
-          </Space>
-        </div>
-        <Table<Certificate>
+          </ListActions>
+        }
+      >
+        <ListTable<Certificate>
           rowKey="id"
-          size="middle"
           columns={columns}
-          dataSource={items}
-          loading={list.isFetching}
-          scroll={{ x: 'max-content' }}
+          list={list}
+          paging={paging}
+          empty={t('certificates.empty')}
           data-testid="certificates-table"
-          locale={{
-            emptyText: list.isError ? (
-              <ErrorResult error={list.error} onRetry={() => void list.refetch()} />
-            ) : (
-              <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('certificates.empty')} />
-            ),
-          }}
-          pagination={{
-            current: page,
-            pageSize: PAGE_SIZE,
-            total: (page - 1) * PAGE_SIZE + items.length + (items.length === PAGE_SIZE ? 1 : 0),
-            simple: true,
-            onChange: setPage,
-          }}
         />
-      </Card>
+      </ListPage>
       {mayIssue && <BulkCard orgUnitId={unitId} unitName={unit?.name ?? me.orgUnit.name} cycle={cycle} />}
       {mayIssue && <IssueModal open={issuing} orgUnitId={unitId} cycle={cycle} onClose={() => setIssuing(false)} />}
       <ReasonModal

@@ -1,6 +1,6 @@
 import { FileTextOutlined, RollbackOutlined } from '@ant-design/icons';
-import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Empty, Flex, Space, Table, Tag, Typography } from 'antd';
+import { useQueryClient } from '@tanstack/react-query';
+import { App, Button, Flex, Space, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,7 +9,7 @@ import { queryKeys } from '../../api/query-keys';
 import type { CreditEntry, Cycle } from '../../api/types';
 import { useCreditWording } from '../../components/credit-labels';
 import { DownloadButton } from '../../components/download-button';
-import { ErrorResult } from '../../components/page-states';
+import { ListTable, useListQuery, useLocalPaging } from '../../components/list-page';
 import { ReasonModal } from '../../components/reason-modal';
 import { formatDate, formatDateTime } from '../../lib/format';
 import { formatHours } from '../../lib/hours';
@@ -44,14 +44,11 @@ export function EntriesTable({ orgUnitId, cycle }: { orgUnitId: number; cycle: C
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const { categoryName, sourceLabel } = useCreditWording();
-  const [page, setPage] = useState(1);
+  // the register is not counted: there is a next page while pages come back full
+  const { paging } = useLocalPaging(PAGE_SIZE, { openEnded: true });
   const [reversing, setReversing] = useState<CreditEntry | null>(null);
-  const query: EntryQuery = { orgUnitId, cycleId: cycle.id, page, pageSize: PAGE_SIZE };
-  const list = useQuery({
-    queryKey: queryKeys.creditEntries(query),
-    queryFn: () => creditsApi.entries(query),
-    placeholderData: keepPreviousData,
-  });
+  const query: EntryQuery = { orgUnitId, cycleId: cycle.id, page: paging.page, pageSize: paging.pageSize };
+  const list = useListQuery(queryKeys.creditEntries(query), () => creditsApi.entries(query));
   const items = list.data?.items ?? [];
   // entries reversed by a reversal on this page; others answer ENTRY_ALREADY_REVERSED
   const reversed = new Set(items.map((e) => e.reversesId).filter((x): x is number => x !== null));
@@ -123,30 +120,13 @@ export function EntriesTable({ orgUnitId, cycle }: { orgUnitId: number; cycle: C
 
   return (
     <>
-      <Table<CreditEntry>
+      <ListTable<CreditEntry>
         rowKey="id"
-        size="middle"
         columns={columns}
-        dataSource={items}
-        loading={list.isFetching}
-        scroll={{ x: 'max-content' }}
+        list={list}
+        paging={paging}
+        empty={t('creditRegister.list.empty')}
         data-testid="entries-table"
-        locale={{
-          emptyText: list.isError ? (
-            <ErrorResult error={list.error} onRetry={() => void list.refetch()} />
-          ) : (
-            <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('creditRegister.list.empty')} />
-          ),
-        }}
-        pagination={{
-          current: page,
-          pageSize: PAGE_SIZE,
-          // the register is not counted: there is a next page while pages come back full
-          total: (page - 1) * PAGE_SIZE + items.length + (items.length === PAGE_SIZE ? 1 : 0),
-          showSizeChanger: false,
-          simple: true,
-          onChange: setPage,
-        }}
       />
       <ReasonModal
         open={reversing !== null}

@@ -1,5 +1,5 @@
-import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Empty, Flex, Segmented, Table, Typography } from 'antd';
+import { useQueryClient } from '@tanstack/react-query';
+import { App, Button, Flex, Segmented, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,7 +7,7 @@ import { creditsApi, type ReviewQuery } from '../../api/credits.api';
 import { queryKeys } from '../../api/query-keys';
 import type { CreditReview, ReviewStatus } from '../../api/types';
 import { ReviewStatusTag } from '../../components/credit-labels';
-import { ErrorResult } from '../../components/page-states';
+import { ListTable, ListToolbar, useListQuery, useLocalPaging } from '../../components/list-page';
 import { ReasonModal } from '../../components/reason-modal';
 import { formatDateTime } from '../../lib/format';
 
@@ -19,15 +19,15 @@ export function ReviewsInbox({ orgUnitId }: { orgUnitId: number }) {
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [status, setStatus] = useState<ReviewStatus | 'all'>('open');
-  const [page, setPage] = useState(1);
+  const { paging, reset } = useLocalPaging(PAGE_SIZE, { openEnded: true });
   const [answering, setAnswering] = useState<CreditReview | null>(null);
-  const query: ReviewQuery = { orgUnitId, status: status === 'all' ? undefined : status, page, pageSize: PAGE_SIZE };
-  const list = useQuery({
-    queryKey: queryKeys.creditReviews(query),
-    queryFn: () => creditsApi.reviews(query),
-    placeholderData: keepPreviousData,
-  });
-  const items = list.data?.items ?? [];
+  const query: ReviewQuery = {
+    orgUnitId,
+    status: status === 'all' ? undefined : status,
+    page: paging.page,
+    pageSize: paging.pageSize,
+  };
+  const list = useListQuery(queryKeys.creditReviews(query), () => creditsApi.reviews(query));
 
   const columns: TableColumnsType<CreditReview> = [
     { title: t('creditRegister.reviews.asked'), dataIndex: 'createdAt', render: formatDateTime, width: 150 },
@@ -63,12 +63,12 @@ export function ReviewsInbox({ orgUnitId }: { orgUnitId: number }) {
 
   return (
     <>
-      <div className="toolbar">
+      <ListToolbar>
         <Segmented<ReviewStatus | 'all'>
           value={status}
           onChange={(v) => {
             setStatus(v);
-            setPage(1);
+            reset();
           }}
           options={[
             { value: 'open', label: t('credits.reviewStatuses.open') },
@@ -76,28 +76,14 @@ export function ReviewsInbox({ orgUnitId }: { orgUnitId: number }) {
             { value: 'all', label: t('creditRegister.reviews.all') },
           ]}
         />
-      </div>
-      <Table<CreditReview>
+      </ListToolbar>
+      <ListTable<CreditReview>
         rowKey="id"
         columns={columns}
-        dataSource={items}
-        loading={list.isFetching}
-        scroll={{ x: 'max-content' }}
+        list={list}
+        paging={paging}
+        empty={t('creditRegister.reviews.empty')}
         data-testid="reviews-table"
-        locale={{
-          emptyText: list.isError ? (
-            <ErrorResult error={list.error} onRetry={() => void list.refetch()} />
-          ) : (
-            <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('creditRegister.reviews.empty')} />
-          ),
-        }}
-        pagination={{
-          current: page,
-          pageSize: PAGE_SIZE,
-          total: (page - 1) * PAGE_SIZE + items.length + (items.length === PAGE_SIZE ? 1 : 0),
-          simple: true,
-          onChange: setPage,
-        }}
       />
       <ReasonModal
         open={answering !== null}
