@@ -82,10 +82,11 @@ export function createAuthService({ db, env }: ServiceDeps) {
       // a resident ID number, or any other document number registered for a teacher (a username is tried first)
       const residentId = ID_NUMBER.test(username);
       const byName = residentId ? undefined : await users.findByUsername(username);
-      const byDocument = byName || !DOCUMENT.test(documentKey(username)) ? undefined : await userOfIdNumber(username);
+      // looked up even when the username matched, so a known name costs the same queries as an unknown one
+      const byDocument = !DOCUMENT.test(documentKey(username)) ? undefined : await userOfIdNumber(username);
       const meta = {
         action: 'auth.login', targetType: 'user',
-        targetLabel: residentId || byDocument ? maskIdNumber(documentKey(username)) : username.slice(0, 60),
+        targetLabel: residentId || (byDocument && !byName) ? maskIdNumber(documentKey(username)) : username.slice(0, 60),
       };
       const user = byName ?? byDocument;
       // Every path below costs one lookup of the lock, one argon2 verification and one count of a failure,
