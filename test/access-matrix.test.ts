@@ -573,6 +573,12 @@ const MATRIX: Entry[] = [
     verify: (b) => (((b as { items?: Array<{ code: string }> }).items ?? []).length === 1 ? null : 'no code issued'),
   },
   {
+    route: 'GET /api/org-units/:id/activation-codes/batches', about: 'unit',
+    rule: { allow: TEACHER_READERS, refused: STAFF },
+    request: (c) => ({ method: 'GET', url: `/api/org-units/${c.target.id}/activation-codes/batches` }),
+    verify: (b) => (typeof json(b)['batchSize'] === 'number' ? null : 'no batches'),
+  },
+  {
     route: 'POST /api/teachers/:id/reset-activation', about: 'unit', rule: { allow: TEACHER_READERS, refused: STAFF },
     // a teacher of its own, so no matrix account loses its password
     request: async (c) => ({ method: 'POST', url: `/api/teachers/${await seedTeacher(schoolUnder(c.target, c.relation === 'parent' ? c.own : undefined))}/reset-activation` }),

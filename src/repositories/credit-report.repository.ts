@@ -38,6 +38,18 @@ export interface TeacherStatusRow {
 export function createCreditReportRepository(db: Q) {
   return {
     /**
+     * Teachers of the subtree whose status was computed for another year or rule version than the
+     * current ones: their figures are from before a new year began or the rules changed.
+     */
+    async staleStatuses(path: string, cycleId: number, year: number, version: number): Promise<number> {
+      const r = await db.selectFrom('credit_teacher_status').select(sql<number>`count(*)::int`.as('n'))
+        .where('cycle_id', '=', cycleId).where('org_path', 'like', `${escapeLike(path)}%`)
+        .where((eb) => eb.or([eb('as_of_year', '<>', year), eb('rule_version', '<>', version)]))
+        .executeTakeFirstOrThrow();
+      return r.n;
+    },
+
+    /**
      * One row per child of the unit (or, with `level`, per unit of that kind under it, e.g. every
      * county of a province; the unit itself when there is none), for a cycle and a verification year.
      */

@@ -121,6 +121,15 @@ export function createJobRepository(db: Q) {
      * oldest first: lets a use case refuse or reuse a duplicate. Not a lock: two concurrent callers
      * can both see none.
      */
+    /** The job of this kind and parameters that finished last with success, if any. */
+    async lastDone(kind: string, paramsMatch: Record<string, unknown>): Promise<JobRow | undefined> {
+      const r = await db.selectFrom('job').select(COLUMNS)
+        .where('status', '=', 'done').where('kind', '=', kind)
+        .where(sql<boolean>`params @> ${JSON.stringify(paramsMatch)}::jsonb`)
+        .orderBy('finished_at', 'desc').limit(1).executeTakeFirst();
+      return r ? asRow(r) : undefined;
+    },
+
     async activeFor(kind: string, paramsMatch: Record<string, unknown>): Promise<JobRow | undefined> {
       const r = await db.selectFrom('job').select(COLUMNS)
         .where('status', 'in', ['queued', 'running']).where('kind', '=', kind)

@@ -47,16 +47,31 @@ export function createTeacherCorrectionRepository(db: Q) {
         .where('id', '=', id).execute();
     },
 
-    async list(f: { id?: number; teacherId?: number; scopePath?: string; status?: CorrectionStatus }): Promise<CorrectionListRow[]> {
-      let q = db.selectFrom('teacher_correction as c').innerJoin('teacher as t', 't.id', 'c.teacher_id').innerJoin('org_unit as o', 'o.id', 't.org_unit_id').select([
-        'c.id', 'c.teacher_id as teacherId', 't.name as teacherName', 'o.name as orgUnitName', 'c.field', 'c.proposed', 'c.proposed_enc as proposedEnc',
-        'c.reason', 'c.status', 'c.created_at as createdAt', 'c.decided_at as decidedAt', 'c.decision_note as decisionNote',
-      ]);
+    /**
+     * Requests, newest first, one page of them (`page`; all of them when left out) with how many
+     * match in all.
+     */
+    async list(
+      f: { id?: number; teacherId?: number; scopePath?: string; status?: CorrectionStatus },
+      page?: { limit: number; offset: number },
+    ): Promise<{ items: CorrectionListRow[]; total: number }> {
+      let q = db.selectFrom('teacher_correction as c');
       if (f.id !== undefined) q = q.where('c.id', '=', f.id);
       if (f.teacherId !== undefined) q = q.where('c.teacher_id', '=', f.teacherId);
       if (f.scopePath !== undefined) q = q.where('c.org_path', 'like', `${escapeLike(f.scopePath)}%`);
       if (f.status) q = q.where('c.status', '=', f.status);
-      return (await q.orderBy('c.id', 'desc').limit(500).execute()) as CorrectionListRow[];
+      let rows = q.innerJoin('teacher as t', 't.id', 'c.teacher_id').innerJoin('org_unit as o', 'o.id', 't.org_unit_id')
+        .select([
+          'c.id', 'c.teacher_id as teacherId', 't.name as teacherName', 'o.name as orgUnitName', 'c.field',
+          'c.proposed', 'c.proposed_enc as proposedEnc', 'c.reason', 'c.status', 'c.created_at as createdAt',
+          'c.decided_at as decidedAt', 'c.decision_note as decisionNote',
+        ]).orderBy('c.id', 'desc');
+      if (page) rows = rows.limit(page.limit).offset(page.offset);
+      const [items, n] = await Promise.all([
+        rows.execute(),
+        page ? q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow() : undefined,
+      ]);
+      return { items: items as CorrectionListRow[], total: n?.n ?? items.length };
     },
   };
 }

@@ -154,6 +154,46 @@ export function createTeacherRepository(db: Q) {
     },
 
     /** Teachers under a unit who have no account yet (optionally only the named ones), by school and name. */
+    /**
+     * Activation slips come in batches of the subtree's teachers in print order (school, name, id):
+     * how many teachers there are and how many of them have no account.
+     */
+    async activationCounts(
+      scope: { provinceId: number; path: string },
+    ): Promise<{ teachers: number; withoutAccount: number }> {
+      return db.selectFrom('teacher as t')
+        .select(sql<number>`count(*)::int`.as('teachers'))
+        .select(sql<number>`(count(*) FILTER (WHERE t.user_id IS NULL))::int`.as('withoutAccount'))
+        .where('t.province_id', '=', scope.provinceId).where('t.org_path', 'like', `${escapeLike(scope.path)}%`)
+        .executeTakeFirstOrThrow();
+    },
+
+    /**
+     * The teachers without an account among the subtree's teachers `offset`+1 … `offset`+`limit` in
+     * print order. Counting every teacher (not only those without an account) keeps the batches
+     * where they were while teachers activate between two prints.
+     */
+    async activationBatch(
+      scope: { provinceId: number; path: string }, offset: number, limit: number,
+    ): Promise<Array<{ id: number; name: string; idNumberMasked: string; orgUnitName: string }>> {
+      const batch = db.selectFrom('teacher as t').innerJoin('org_unit as o', 'o.id', 't.org_unit_id')
+        .select(['t.id', 't.name', 't.id_number_masked as idNumberMasked', 'o.name as orgUnitName'])
+        .select('t.user_id as userId')
+        .select(sql<number>`row_number() OVER (ORDER BY o.name, t.name USING ~<~, t.id)`.as('n'))
+        .where('t.province_id', '=', scope.provinceId).where('t.org_path', 'like', `${escapeLike(scope.path)}%`)
+        .orderBy('o.name').orderBy(sql`t.name USING ~<~`).orderBy('t.id').limit(limit).offset(offset);
+      return db.selectFrom(batch.as('b')).select(['b.id', 'b.name', 'b.idNumberMasked', 'b.orgUnitName'])
+        .where('b.userId', 'is', null).orderBy('b.n').execute();
+    },
+
+    /** Sets many activation codes (their hashes) in one statement. */
+    async setActivations(rows: Array<{ id: number; hash: Buffer }>, expires: Date): Promise<void> {
+      if (!rows.length) return;
+      await sql`UPDATE teacher t SET activation_hash = v.h, activation_expires = ${expires}
+        FROM unnest(${rows.map((r) => r.id)}::bigint[], ${rows.map((r) => r.hash)}::bytea[]) AS v(id, h)
+        WHERE t.id = v.id`.execute(db);
+    },
+
     async withoutAccount(scope: { provinceId: number; path: string }, teacherIds: number[] | undefined, limit: number): Promise<Array<{ id: number; name: string; idNumberMasked: string; orgUnitName: string }>> {
       let q = db.selectFrom('teacher as t').innerJoin('org_unit as o', 'o.id', 't.org_unit_id')
         .select(['t.id', 't.name', 't.id_number_masked as idNumberMasked', 'o.name as orgUnitName'])

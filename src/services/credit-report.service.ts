@@ -5,9 +5,11 @@ import type { ProgressStatus } from '../domain/credit-progress.js';
 import { AppError } from '../errors/app-error.js';
 import { createCreditLedgerRepository, type CycleRow } from '../repositories/credit-ledger.repository.js';
 import { createCreditReportRepository, type RollupRow, type TeacherStatusRow } from '../repositories/credit-report.repository.js';
+import { createJobRepository } from '../repositories/job.repository.js';
 import type { OrgUnitRow } from '../repositories/org-unit.repository.js';
 import { appendAudit } from './audit.js';
 import type { RequestContext, ServiceDeps } from './context.js';
+import { REFRESH_JOB } from './credit-jobs.js';
 import { rulesOf } from './credit-summary.js';
 import { requireAdminAtUnit } from './registry-access.js';
 import { writeXlsx } from './roster-file.js';
@@ -20,12 +22,30 @@ export const STATUS_LABELS: Record<ProgressStatus, { 'zh-CN': string; en: string
   out_of_scope: { 'zh-CN': '不在培训范围', en: 'Not in scope' },
 };
 
+/**
+ * How current a report's figures are. The summaries move with every write, so they are as of the
+ * moment they were read; but statuses depend on the year and the rules, and after a new year or a
+ * rule change a background refresh rewrites them chunk by chunk, so for a while some statuses are
+ * old and some new.
+ */
+export interface Freshness {
+  /** when the figures were read */
+  computedAt: Date;
+  /** the refresh of the cycle's statuses that is queued or running, with its progress */
+  refresh: { status: 'queued' | 'running'; progress: number; total: number; startedAt: Date | null } | null;
+  /** teachers of the unit whose status was computed for an earlier year or rule version */
+  staleTeachers: number;
+  /** when the last refresh of the cycle's statuses finished */
+  lastRefreshAt: Date | null;
+}
+
 export interface Rollup {
   unit: OrgUnitRow;
   cycle: CycleRow;
   year: number;
   rows: RollupRow[];
   total: Omit<RollupRow, 'orgUnitId' | 'name' | 'kind' | 'path'>;
+  freshness: Freshness;
 }
 
 /** A download whose access was checked: its file name and the writer that streams it. */
@@ -44,6 +64,20 @@ export function createCreditReportService(deps: ServiceDeps) {
   const { db, env } = deps;
   const reports = createCreditReportRepository(db);
   const ledger = createCreditLedgerRepository(db);
+  const jobs = createJobRepository(db);
+
+  async function freshness(unit: OrgUnitRow, cycle: CycleRow): Promise<Freshness> {
+    const computedAt = new Date();
+    const [active, last, staleTeachers] = await Promise.all([
+      jobs.activeFor(REFRESH_JOB, { cycleId: cycle.id }),
+      jobs.lastDone(REFRESH_JOB, { cycleId: cycle.id }),
+      reports.staleStatuses(unit.path, cycle.id, currentYear(env), cycle.currentVersion),
+    ]);
+    const refresh = active && (active.status === 'queued' || active.status === 'running')
+      ? { status: active.status, progress: active.progress, total: active.total, startedAt: active.startedAt }
+      : null;
+    return { computedAt, refresh, staleTeachers, lastRefreshAt: last?.finishedAt ?? null };
+  }
 
   async function scope(ctx: RequestContext, orgUnitId: number, cycleId: number | undefined, action: string): Promise<{ unit: OrgUnitRow; cycle: CycleRow }> {
     const unit = await requireAdminAtUnit(db, ctx, orgUnitId, action, 'credit.read');
@@ -58,23 +92,30 @@ export function createCreditReportService(deps: ServiceDeps) {
   async function rollup(ctx: RequestContext, q: { orgUnitId: number; cycleId?: number; year?: number; level?: 'city' | 'county' | 'school' }, action = 'credit.report'): Promise<Rollup> {
     const { unit, cycle } = await scope(ctx, q.orgUnitId, q.cycleId, action);
     const year = q.year ?? Math.min(cycle.endYear, Math.max(cycle.startYear, currentYear(env)));
-    const rows = await reports.rollup(unit, cycle.id, year, q.level);
+    const [rows, fresh] = await Promise.all([reports.rollup(unit, cycle.id, year, q.level), freshness(unit, cycle)]);
     const total = rows.reduce((t, r) => ({
       teachers: t.teachers + r.teachers, inScope: t.inScope + r.inScope, complete: t.complete + r.complete, onTrack: t.onTrack + r.onTrack,
       behind: t.behind + r.behind, atRisk: t.atRisk + r.atRisk, rawHours: t.rawHours + r.rawHours, countedHours: t.countedHours + r.countedHours,
       entryCount: t.entryCount + r.entryCount, verificationTeachers: t.verificationTeachers + r.verificationTeachers, verified: t.verified + r.verified,
       schoolsSignedOff: t.schoolsSignedOff + r.schoolsSignedOff,
     }), { teachers: 0, inScope: 0, complete: 0, onTrack: 0, behind: 0, atRisk: 0, rawHours: 0, countedHours: 0, entryCount: 0, verificationTeachers: 0, verified: 0, schoolsSignedOff: 0 });
-    return { unit, cycle, year, rows, total };
+    return { unit, cycle, year, rows, total, freshness: fresh };
   }
 
   return {
     rollup: (ctx: RequestContext, q: Parameters<typeof rollup>[1]) => rollup(ctx, q),
 
-    async teachers(ctx: RequestContext, q: { orgUnitId: number; cycleId?: number; statuses?: ProgressStatus[]; limit: number; offset: number }): Promise<{ items: TeacherStatusRow[]; total: number; cycle: CycleRow }> {
+    async teachers(
+      ctx: RequestContext,
+      q: { orgUnitId: number; cycleId?: number; statuses?: ProgressStatus[]; limit: number; offset: number },
+    ): Promise<{ items: TeacherStatusRow[]; total: number; cycle: CycleRow; freshness: Freshness }> {
       const { unit, cycle } = await scope(ctx, q.orgUnitId, q.cycleId, 'credit.report_teachers');
-      const [items, total] = await Promise.all([reports.teachers(unit.path, cycle.id, q.statuses, q), reports.countTeachers(unit.path, cycle.id, q.statuses)]);
-      return { items, total, cycle };
+      const [items, total, fresh] = await Promise.all([
+        reports.teachers(unit.path, cycle.id, q.statuses, q),
+        reports.countTeachers(unit.path, cycle.id, q.statuses),
+        freshness(unit, cycle),
+      ]);
+      return { items, total, cycle, freshness: fresh };
     },
 
     /** The rollup as a sheet, one row per child unit and a total row. Checks access, then hands back the name and the writer. */

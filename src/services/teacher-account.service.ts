@@ -23,12 +23,23 @@ import { createTeacherService, type TeacherInput } from './teacher.service.js';
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 const CODE_LENGTH = 8;
 export const ACTIVATION_DAYS = 30;
+/** Activation slips are printed for this many teachers of a unit at a time (in print order). */
+export const ACTIVATION_BATCH = 5_000;
 
 /** Fields a teacher may ask to have corrected (PIPL Art. 46). */
 export const CORRECTABLE_FIELDS = ['name', 'idNumber', 'gender', 'birthDate', 'phone', 'stage', 'subject', 'title', 'teachingStartYear', 'employment'] as const;
 export type CorrectableField = (typeof CORRECTABLE_FIELDS)[number];
 // a birth date is the part a masked ID number hides (maskBirthDate): it is kept like the identifiers
 const SECRET_FIELDS: ReadonlySet<CorrectableField> = new Set(['idNumber', 'phone', 'birthDate']);
+
+/** Which of a unit's teachers a batch of slips covers: positions `from`–`to` of `teachers` in print order. */
+export interface ActivationBatch {
+  batch: number;
+  batches: number;
+  from: number;
+  to: number;
+  teachers: number;
+}
 
 export interface ActivationCode {
   teacherId: number;
@@ -91,28 +102,59 @@ export function createTeacherAccountService(deps: ServiceDeps) {
   }
 
   return {
+    /** How a unit's teachers split into batches of activation slips, for the print chooser. */
+    async activationBatches(
+      ctx: RequestContext, orgUnitId: number,
+    ): Promise<{ teachers: number; withoutAccount: number; batchSize: number; batches: number }> {
+      const unit = await units.findById(orgUnitId);
+      if (!unit) throw new AppError('NOT_FOUND');
+      await requireAdminAt(ctx, unit.path, 'teacher.activation_batches', { type: 'org_unit', id: unit.id });
+      const n = await teachers.activationCounts({ provinceId: unit.provinceId, path: unit.path });
+      return { ...n, batchSize: ACTIVATION_BATCH, batches: Math.max(1, Math.ceil(n.teachers / ACTIVATION_BATCH)) };
+    },
+
     /**
-     * New codes for the teachers of a unit (and below) who have no account yet, or for the named
-     * teachers; a new code replaces the previous one. The codes are shown once: only their hashes
-     * are kept.
+     * New codes for the named teachers, or for the teachers without an account among batch `batch`
+     * (1, 2 …) of a unit's teachers (and below): positions (batch − 1) × 5,000 + 1 … batch × 5,000 in
+     * print order (school, name). A new code replaces the previous one. The codes are shown once:
+     * only their hashes are kept.
      */
-    async issueCodes(ctx: RequestContext, orgUnitId: number, teacherIds?: number[]): Promise<ActivationCode[]> {
+    async issueCodes(
+      ctx: RequestContext, orgUnitId: number, teacherIds?: number[], batchNumber = 1,
+    ): Promise<{ items: ActivationCode[]; batch: ActivationBatch | null }> {
       const unit = await units.findById(orgUnitId);
       if (!unit) throw new AppError('NOT_FOUND');
       await requireAdminAt(ctx, unit.path, 'teacher.issue_activation', { type: 'org_unit', id: unit.id });
       const expiresAt = new Date(Date.now() + ACTIVATION_DAYS * 86_400_000);
-      return auditedWrite(db, ctx, { action: 'teacher.issue_activation', targetType: 'org_unit', targetId: unit.id, targetPath: unit.path, targetLabel: unit.name }, async (trx, meta) => {
+      const scope = { provinceId: unit.provinceId, path: unit.path };
+      const meta = {
+        action: 'teacher.issue_activation', targetType: 'org_unit', targetId: unit.id, targetPath: unit.path, targetLabel: unit.name,
+      };
+      return auditedWrite(db, ctx, meta, async (trx, meta) => {
         const repo = createTeacherRepository(trx);
+        let batch: ActivationBatch | null = null;
         // a teacher with an account gets a new code only through a reset, which also ends the old password
-        const rows = await repo.withoutAccount({ provinceId: unit.provinceId, path: unit.path }, teacherIds, 5_000);
-        const out: ActivationCode[] = [];
-        for (const r of rows) {
-          const code = newActivationCode();
-          await repo.setActivation(r.id, codeHash(code), expiresAt);
-          out.push({ teacherId: r.id, name: r.name, idNumberMasked: r.idNumberMasked, orgUnitName: r.orgUnitName, code, expiresAt, hadAccount: false });
+        let rows;
+        if (teacherIds?.length) rows = await repo.withoutAccount(scope, teacherIds, ACTIVATION_BATCH);
+        else {
+          const { teachers: total } = await repo.activationCounts(scope);
+          const batches = Math.max(1, Math.ceil(total / ACTIVATION_BATCH));
+          if (batchNumber > batches) {
+            throw new AppError('VALIDATION_FAILED', { details: { issues: [{ path: 'batch', kind: 'out_of_range' }] } });
+          }
+          const offset = (batchNumber - 1) * ACTIVATION_BATCH;
+          const to = Math.min(total, offset + ACTIVATION_BATCH);
+          batch = { batch: batchNumber, batches, from: Math.min(total, offset + 1), to, teachers: total };
+          rows = await repo.activationBatch(scope, offset, ACTIVATION_BATCH);
         }
-        meta.details = { count: out.length, named: teacherIds?.length ?? 0 };
-        return out;
+        const items: ActivationCode[] = rows.map((r) => ({
+          teacherId: r.id, name: r.name, idNumberMasked: r.idNumberMasked, orgUnitName: r.orgUnitName,
+          code: newActivationCode(), expiresAt, hadAccount: false,
+        }));
+        await repo.setActivations(items.map((c) => ({ id: c.teacherId, hash: codeHash(c.code) })), expiresAt);
+        const range = batch ? { batch: batch.batch, from: batch.from, to: batch.to } : {};
+        meta.details = { count: items.length, named: teacherIds?.length ?? 0, ...range };
+        return { items, batch };
       });
     },
 
@@ -191,7 +233,7 @@ export function createTeacherAccountService(deps: ServiceDeps) {
     async me(ctx: RequestContext) {
       const t = await ownTeacher(ctx, 'teacher.read_own');
       const postings = (await teachers.postings(t.id)).map(({ orgPath: _, ...p }) => p);
-      return { teacher: t, postings, corrections: await this.listCorrections(ctx, { teacherId: t.id }) };
+      return { teacher: t, postings, corrections: (await this.listCorrections(ctx, { teacherId: t.id })).items };
     },
 
     async requestCorrection(ctx: RequestContext, field: CorrectableField, proposed: string, reason: string): Promise<CorrectionRow> {
@@ -203,18 +245,26 @@ export function createTeacherAccountService(deps: ServiceDeps) {
           proposed: secret ? null : proposed, proposedEnc: secret ? cipher().encrypt(proposed) : null,
         });
         meta.details = { field, correctionId: id };
-        return (await listCorrectionRows(trx, { id }))[0]!;
+        return (await listCorrectionRows(trx, { id })).items[0]!;
       });
     },
 
-    /** Correction requests: a teacher's own, or those of a unit's teachers for its admins. */
-    async listCorrections(ctx: RequestContext, q: { teacherId?: number; orgUnitId?: number; status?: CorrectionRow['status'] }): Promise<CorrectionRow[]> {
+    /**
+     * Correction requests: all of a teacher's own, or one page (`page`, `pageSize`, 20 by default)
+     * of those of a unit's teachers for its admins, with how many there are.
+     */
+    async listCorrections(
+      ctx: RequestContext,
+      q: { teacherId?: number; orgUnitId?: number; status?: CorrectionRow['status']; page?: number; pageSize?: number },
+    ): Promise<{ items: CorrectionRow[]; total: number }> {
       const actor = requireActor(ctx);
       if (q.teacherId !== undefined) return listCorrectionRows(db, { teacherId: q.teacherId });
       const unit = await units.findById(q.orgUnitId ?? actor.orgUnitId);
       if (!unit) throw new AppError('NOT_FOUND');
       await requireAdminAt(ctx, unit.path, 'teacher.list_corrections', { type: 'org_unit', id: unit.id });
-      return listCorrectionRows(db, { scopePath: unit.path, status: q.status });
+      const pageSize = q.pageSize ?? 20;
+      const page = { limit: pageSize, offset: ((q.page ?? 1) - 1) * pageSize };
+      return listCorrectionRows(db, { scopePath: unit.path, status: q.status }, page);
     },
 
     /** The school admin accepts (the change is applied, audited field by field) or rejects with a note. */
@@ -231,7 +281,7 @@ export function createTeacherAccountService(deps: ServiceDeps) {
           await teacherService.update(ctx, c.teacher_id, correctionPatch(c.field as CorrectableField, value));
         }
         await corrections.decide(id, { accept, by: actor.userId, note });
-        return (await listCorrectionRows(trx, { id }))[0]!;
+        return (await listCorrectionRows(trx, { id })).items[0]!;
       });
     },
   };
@@ -273,14 +323,19 @@ function correctionPatch(field: CorrectableField, value: string | null): Partial
   }
 }
 
+type CorrectionRepository = ReturnType<typeof createTeacherCorrectionRepository>;
 /** Correction requests as the API shows them: a proposal of a secret field is not shown, only flagged. */
-async function listCorrectionRows(db: Parameters<typeof createTeacherCorrectionRepository>[0], f: Parameters<ReturnType<typeof createTeacherCorrectionRepository>['list']>[0]): Promise<CorrectionRow[]> {
-  const rows = await createTeacherCorrectionRepository(db).list(f);
-  return rows.map(({ proposedEnc, ...r }) => {
+async function listCorrectionRows(
+  db: Parameters<typeof createTeacherCorrectionRepository>[0], f: Parameters<CorrectionRepository['list']>[0],
+  page?: Parameters<CorrectionRepository['list']>[1],
+): Promise<{ items: CorrectionRow[]; total: number }> {
+  const { items: rows, total } = await createTeacherCorrectionRepository(db).list(f, page);
+  const items = rows.map(({ proposedEnc, ...r }) => {
     // requests stored before birth dates were kept encrypted are hidden the same way
     const hidden = proposedEnc !== null || SECRET_FIELDS.has(r.field as CorrectableField);
     return { ...r, field: r.field as CorrectableField, proposed: hidden ? null : r.proposed, proposedHidden: hidden };
   });
+  return { items, total };
 }
 
 export type TeacherAccountService = ReturnType<typeof createTeacherAccountService>;

@@ -4,7 +4,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyReply } from 'fastify';
 import { PROGRESS_STATUSES, type ProgressStatus } from '../../domain/credit-progress.js';
 import { pickLocale } from '../../i18n/messages.js';
-import type { XlsxDownload } from '../../services/credit-report.service.js';
+import type { Freshness, XlsxDownload } from '../../services/credit-report.service.js';
+import { iso } from '../presenters.js';
 import type { Services } from '../../services/services.js';
 import { attachment, Paging, XLSX, zId } from '../schemas.js';
 
@@ -12,9 +13,23 @@ const Counts = {
   teachers: z.number(), inScope: z.number(), complete: z.number(), onTrack: z.number(), behind: z.number(), atRisk: z.number(), rawHours: z.number(),
   countedHours: z.number(), entryCount: z.number(), verificationTeachers: z.number(), verified: z.number(), schoolsSignedOff: z.number(),
 };
+/** How current the figures are: read when, whether a refresh of the statuses is under way, how many are from before. */
+const FreshnessOut = z.object({
+  computedAt: z.string(),
+  refresh: z.object({
+    status: z.enum(['queued', 'running']), progress: z.number(), total: z.number(), startedAt: z.string().nullable(),
+  }).nullable(),
+  staleTeachers: z.number(),
+  lastRefreshAt: z.string().nullable(),
+});
+const presentFreshness = (f: Freshness): z.infer<typeof FreshnessOut> => ({
+  computedAt: f.computedAt.toISOString(), staleTeachers: f.staleTeachers, lastRefreshAt: iso(f.lastRefreshAt),
+  refresh: f.refresh && { ...f.refresh, startedAt: iso(f.refresh.startedAt) },
+});
 const RollupOut = z.object({
   unit: z.object({ id: z.number(), name: z.string(), kind: z.string() }), cycle: z.object({ id: z.number(), name: z.string(), startYear: z.number(), endYear: z.number() }), year: z.number(),
   rows: z.array(z.object({ orgUnitId: z.number(), name: z.string(), kind: z.string(), ...Counts })), total: z.object(Counts),
+  freshness: FreshnessOut,
 });
 const zStatuses = z.union([z.enum(PROGRESS_STATUSES as [ProgressStatus, ...ProgressStatus[]]), z.array(z.enum(PROGRESS_STATUSES as [ProgressStatus, ...ProgressStatus[]]))])
   .transform((v) => (Array.isArray(v) ? v : [v])).optional();
@@ -44,6 +59,7 @@ export const creditReportRoutes: FastifyPluginAsyncZod<{ services: Services }> =
     return {
       unit: { id: r.unit.id, name: r.unit.name, kind: r.unit.kind }, cycle: { id: r.cycle.id, name: r.cycle.name, startYear: r.cycle.startYear, endYear: r.cycle.endYear },
       year: r.year, rows: r.rows.map(({ path: _, ...row }) => row), total: r.total,
+      freshness: presentFreshness(r.freshness),
     };
   });
 
@@ -55,6 +71,7 @@ export const creditReportRoutes: FastifyPluginAsyncZod<{ services: Services }> =
       response: {
         200: z.object({
           total: z.number(),
+          freshness: FreshnessOut,
           items: z.array(z.object({ teacherId: z.number(), name: z.string(), idNumberMasked: z.string(), orgUnitId: z.number(), orgUnitName: z.string(), status: z.string(), countedHours: z.number(), rawHours: z.number(), yearHours: z.array(z.number()), minimaUnmet: z.number() })),
         }),
       },
@@ -62,7 +79,7 @@ export const creditReportRoutes: FastifyPluginAsyncZod<{ services: Services }> =
   }, async (req) => {
     const q = req.query;
     const r = await svc.teachers(req.ctx, { orgUnitId: q.orgUnitId, cycleId: q.cycleId, statuses: q.status, limit: q.pageSize, offset: (q.page - 1) * q.pageSize });
-    return { total: r.total, items: r.items };
+    return { total: r.total, items: r.items, freshness: presentFreshness(r.freshness) };
   });
 
   app.get('/reports/credits/export', {

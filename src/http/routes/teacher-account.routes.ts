@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Services } from '../../services/services.js';
 import { CORRECTABLE_FIELDS, type ActivationCode, type CorrectionRow } from '../../services/teacher-account.service.js';
-import { IdParams, zId, zOptionalText, zText } from '../schemas.js';
+import { IdParams, Paging, zId, zOptionalText, zText } from '../schemas.js';
 import { Posting, TeacherOut, presentTeacher } from './teacher.routes.js';
 
 const ActivationCodeOut = z.object({
@@ -20,14 +20,41 @@ const presentCorrection = (c: CorrectionRow): z.infer<typeof CorrectionOut> => (
 export const teacherAccountRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const svc = services.teacherAccounts;
 
+  app.get('/org-units/:id/activation-codes/batches', {
+    config: { action: 'teacher.activation_batches' },
+    schema: {
+      tags: ['teachers'], params: IdParams,
+      summary: 'How many teachers a unit has (and how many without an account), in batches of 5,000 for printing '
+        + 'activation slips',
+      response: {
+        200: z.object({ teachers: z.number(), withoutAccount: z.number(), batchSize: z.number(), batches: z.number() }),
+      },
+    },
+  }, async (req) => svc.activationBatches(req.ctx, req.params.id));
+
   app.post('/org-units/:id/activation-codes', {
     config: { action: 'teacher.issue_activation' },
     schema: {
-      tags: ['teachers'], summary: 'One-time activation codes for the teachers of a unit without an account (or the named ones); shown once',
-      params: IdParams, body: z.object({ teacherIds: z.array(zId).max(5_000).optional() }).strict(),
-      response: { 200: z.object({ items: z.array(ActivationCodeOut) }) },
+      tags: ['teachers'],
+      summary: 'One-time activation codes for the named teachers, or for those without an account among batch '
+        + '`batch` (1, 2 …) of a unit\'s teachers, 5,000 a batch in print order; shown once',
+      params: IdParams,
+      body: z.object({
+        teacherIds: z.array(zId).max(5_000).optional(), batch: z.number().int().min(1).max(100_000).optional(),
+      }).strict(),
+      response: {
+        200: z.object({
+          items: z.array(ActivationCodeOut),
+          batch: z.object({
+            batch: z.number(), batches: z.number(), from: z.number(), to: z.number(), teachers: z.number(),
+          }).nullable(),
+        }),
+      },
     },
-  }, async (req) => ({ items: (await svc.issueCodes(req.ctx, req.params.id, req.body.teacherIds)).map(presentCode) }));
+  }, async (req) => {
+    const r = await svc.issueCodes(req.ctx, req.params.id, req.body.teacherIds, req.body.batch);
+    return { items: r.items.map(presentCode), batch: r.batch };
+  });
 
   app.post('/teachers/:id/reset-activation', {
     config: { action: 'teacher.reset_activation' },
@@ -68,11 +95,21 @@ export const teacherAccountRoutes: FastifyPluginAsyncZod<{ services: Services }>
   app.get('/teacher-corrections', {
     config: { action: 'teacher.list_corrections' },
     schema: {
-      tags: ['teachers'], summary: 'Correction requests of the teachers of a unit',
-      querystring: z.object({ orgUnitId: zId.optional(), status: z.enum(['open', 'accepted', 'rejected']).optional() }),
-      response: { 200: z.object({ items: z.array(CorrectionOut) }) },
+      tags: ['teachers'],
+      summary: 'Correction requests of the teachers of a unit, newest first, one page at a time with the total',
+      querystring: z.object({
+        orgUnitId: zId.optional(), status: z.enum(['open', 'accepted', 'rejected']).optional(), ...Paging,
+      }),
+      response: {
+        200: z.object({ items: z.array(CorrectionOut), total: z.number(), page: z.number(), pageSize: z.number() }),
+      },
     },
-  }, async (req) => ({ items: (await svc.listCorrections(req.ctx, { orgUnitId: req.query.orgUnitId, status: req.query.status })).map(presentCorrection) }));
+  }, async (req) => {
+    const { page, pageSize } = req.query;
+    const { orgUnitId, status } = req.query;
+    const r = await svc.listCorrections(req.ctx, { orgUnitId, status, page, pageSize });
+    return { items: r.items.map(presentCorrection), total: r.total, page, pageSize };
+  });
 
   app.post('/teacher-corrections/:id/decide', {
     config: { action: 'teacher.decide_correction' },

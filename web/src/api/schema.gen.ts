@@ -201,6 +201,16 @@ export interface paths {
       };
     };
   };
+  '/api/auth/password-policy': {
+    /** The rule a new password must meet (length, character classes), for password forms */
+    get: {
+      response: {
+        minLength: number;
+        maxLength: number;
+        minClasses: number;
+      };
+    };
+  };
   '/api/certificates': {
     /** A teacher's certificates (teachers: their own) */
     get: {
@@ -2219,7 +2229,8 @@ export interface paths {
   };
   '/api/org-units/{id}/activation-codes': {
     /**
-     * One-time activation codes for the teachers of a unit without an account (or the named ones); shown once
+     * One-time activation codes for the named teachers, or for those without an account among batch `batch`
+     * (1, 2 …) of a unit's teachers, 5,000 a batch in print order; shown once
      */
     post: {
       path: {
@@ -2227,6 +2238,7 @@ export interface paths {
       };
       body: {
         teacherIds?: number[];
+        batch?: number;
       };
       response: {
         items: {
@@ -2238,6 +2250,32 @@ export interface paths {
           expiresAt: string;
           hadAccount: boolean;
         }[];
+        batch: 
+          | {
+          batch: number;
+          batches: number;
+          from: number;
+          to: number;
+          teachers: number;
+        }
+          | null;
+      };
+    };
+  };
+  '/api/org-units/{id}/activation-codes/batches': {
+    /**
+     * How many teachers a unit has (and how many without an account), in batches of 5,000 for printing
+     * activation slips
+     */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        teachers: number;
+        withoutAccount: number;
+        batchSize: number;
+        batches: number;
       };
     };
   };
@@ -2959,6 +2997,19 @@ export interface paths {
           verified: number;
           schoolsSignedOff: number;
         };
+        freshness: {
+          computedAt: string;
+          refresh: 
+            | {
+            status: 'queued' | 'running';
+            progress: number;
+            total: number;
+            startedAt: string | null;
+          }
+            | null;
+          staleTeachers: number;
+          lastRefreshAt: string | null;
+        };
       };
     };
   };
@@ -2988,6 +3039,19 @@ export interface paths {
       };
       response: {
         total: number;
+        freshness: {
+          computedAt: string;
+          refresh: 
+            | {
+            status: 'queued' | 'running';
+            progress: number;
+            total: number;
+            startedAt: string | null;
+          }
+            | null;
+          staleTeachers: number;
+          lastRefreshAt: string | null;
+        };
         items: {
           teacherId: number;
           name: string;
@@ -3277,11 +3341,13 @@ export interface paths {
     };
   };
   '/api/teacher-corrections': {
-    /** Correction requests of the teachers of a unit */
+    /** Correction requests of the teachers of a unit, newest first, one page at a time with the total */
     get: {
       query: {
         orgUnitId?: number;
         status?: 'open' | 'accepted' | 'rejected';
+        page?: number;
+        pageSize?: number;
       };
       response: {
         items: {
@@ -3308,6 +3374,9 @@ export interface paths {
           decidedAt: string | null;
           decisionNote: string | null;
         }[];
+        total: number;
+        page: number;
+        pageSize: number;
       };
     };
   };

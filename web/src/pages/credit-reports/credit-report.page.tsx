@@ -16,6 +16,7 @@ import { formatHours, formatRate } from '../../lib/hours';
 import { toPositiveInt, useSearchState } from '../../lib/use-search-state';
 import { CycleSelect } from '../credits/cycle-select';
 import { cycleYears, useCycles } from '../credits/use-cycles';
+import { FreshnessNotice, REFRESH_POLL_MS } from './freshness-notice';
 
 // ECharts is big: its chunk is fetched only when the chart is about to be drawn.
 const StatusChart = lazy(() => import('./status-chart'));
@@ -86,6 +87,8 @@ export default function CreditReportPage() {
     queryFn: () => creditReportsApi.rollup(rollupQuery),
     enabled: cycle !== undefined,
     placeholderData: keepPreviousData,
+    // while the statuses are being refreshed the figures move: read them again until it ends
+    refetchInterval: (q) => (q.state.data?.freshness.refresh ? REFRESH_POLL_MS : false),
   });
   const teachersQuery: TeacherStatusQuery = { orgUnitId: unitId, cycleId: cycle?.id, status: statuses, page, pageSize: PAGE_SIZE };
   const teachers = useQuery({
@@ -208,6 +211,7 @@ export default function CreditReportPage() {
           </Space>
         </div>
         <Trail unitId={unitId} onPick={drill} />
+        {data && <FreshnessNotice freshness={data.freshness} />}
         <Table<Row>
           rowKey="orgUnitId"
           size="middle"

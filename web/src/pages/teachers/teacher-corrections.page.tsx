@@ -15,12 +15,13 @@ import { ErrorResult } from '../../components/page-states';
 import { useErrorMessage } from '../../lib/error-message';
 import { fieldProblems } from '../../lib/form-errors';
 import { formatDateTime } from '../../lib/format';
-import { useSearchState } from '../../lib/use-search-state';
+import { toPositiveInt, useSearchState } from '../../lib/use-search-state';
 import { CorrectionStatusTag, useCorrectionWording } from './correction-labels';
 import { useRosterWording } from './teacher-labels';
 import { useUnitFromSearch } from './use-unit-from-search';
 
-const SEARCH_KEYS = ['unit', 'status'] as const;
+const SEARCH_KEYS = ['unit', 'status', 'page', 'size'] as const;
+const DEFAULT_PAGE_SIZE = 20;
 const ALL = 'all';
 const MAX_NOTE = 500;
 
@@ -151,7 +152,12 @@ export default function TeacherCorrectionsPage() {
 
   const status: StatusFilter =
     search.status === ALL ? ALL : CORRECTION_STATUSES.includes(search.status as CorrectionStatus) ? (search.status as CorrectionStatus) : 'open';
-  const query: CorrectionQuery = { orgUnitId: unitId, status: status === ALL ? undefined : status };
+  const query: CorrectionQuery = {
+    orgUnitId: unitId,
+    status: status === ALL ? undefined : status,
+    page: toPositiveInt(search.page, 1),
+    pageSize: toPositiveInt(search.size, DEFAULT_PAGE_SIZE),
+  };
   const list = useQuery({
     queryKey: queryKeys.teacherCorrectionList(query),
     queryFn: () => teacherAccountsApi.listCorrections(query),
@@ -250,12 +256,14 @@ export default function TeacherCorrectionsPage() {
           className="toolbar-item"
           value={unitId}
           initialOptions={unitOptions}
-          onChange={(id) => setSearch({ unit: id === undefined || id === me.orgUnit.id ? undefined : String(id) })}
+          onChange={(id) =>
+            setSearch({ unit: id === undefined || id === me.orgUnit.id ? undefined : String(id), page: undefined })
+          }
           data-testid="corrections-unit-filter"
         />
         <Segmented<StatusFilter>
           value={status}
-          onChange={(value) => setSearch({ status: value === 'open' ? undefined : value })}
+          onChange={(value) => setSearch({ status: value === 'open' ? undefined : value, page: undefined })}
           options={[
             ...CORRECTION_STATUSES.map((s) => ({ value: s, label: t(`corrections.statuses.${s}`) })),
             { value: ALL, label: t('corrections.allStatuses') },
@@ -270,7 +278,18 @@ export default function TeacherCorrectionsPage() {
         dataSource={list.data?.items}
         loading={list.isFetching}
         scroll={{ x: 'max-content' }}
-        pagination={{ pageSize: 50, hideOnSinglePage: true, showTotal: (total) => t('common.total', { total }) }}
+        pagination={{
+          current: query.page,
+          pageSize: query.pageSize,
+          total: list.data?.total ?? 0,
+          showSizeChanger: true,
+          showTotal: (total) => t('common.total', { total }),
+          onChange: (page, size) =>
+            setSearch({
+              page: size !== query.pageSize || page === 1 ? undefined : String(page),
+              size: size === DEFAULT_PAGE_SIZE ? undefined : String(size),
+            }),
+        }}
         data-testid="corrections-table"
         locale={{
           emptyText: list.isError ? (

@@ -29,6 +29,7 @@ import { ErrorResult } from '../../components/page-states';
 import { useErrorMessage } from '../../lib/error-message';
 import { orDash } from '../../lib/format';
 import { toPositiveInt, useSearchState } from '../../lib/use-search-state';
+import { ActivationBatchChooser } from './activation-batch';
 import { ActivationSheet } from './activation-sheet';
 import { TeacherFormModal } from './teacher-form.modal';
 import { TeacherFlagTags } from './teacher-labels';
@@ -65,10 +66,17 @@ export default function TeachersPage() {
   // Codes live only here, never in the query cache: they are shown once.
   const [codes, setCodes] = useState<ActivationCode[] | null>(null);
   const issueCodes = useMutation({
-    mutationFn: (orgUnitId: number) => teacherAccountsApi.issueCodes(orgUnitId),
+    mutationFn: ({ orgUnitId, batch }: { orgUnitId: number; batch: number }) =>
+      teacherAccountsApi.issueCodes(orgUnitId, undefined, batch),
     gcTime: 0,
-    onSuccess: ({ items }) => {
+    onSuccess: ({ items, batch }) => {
       issueCodes.reset();
+      const n = (x: number) => x.toLocaleString('en');
+      const range =
+        batch && batch.batches > 1
+          ? t('teachers.activation.batchRange', { from: n(batch.from), to: n(batch.to), total: n(batch.teachers) })
+          : null;
+      if (range) message.info(t('teachers.activation.batchIssued', { range }));
       if (items.length === 0) message.info(t('teachers.activation.none'));
       else setCodes(items);
     },
@@ -119,14 +127,25 @@ export default function TeachersPage() {
       onOk: () => runExport(true),
     });
 
-  const confirmIssueCodes = () =>
+  const confirmIssueCodes = () => {
+    // a unit with more teachers than one print chooses its batch in the dialog
+    const chosen = { batch: 1 };
     modal.confirm({
       title: t('teachers.activation.confirmTitle', { unit: unit?.name ?? ownUnit.name }),
-      content: t('teachers.activation.confirmText'),
+      content: (
+        <ActivationBatchChooser
+          orgUnitId={unitId}
+          text={t('teachers.activation.confirmText')}
+          onChoose={(b) => {
+            chosen.batch = b;
+          }}
+        />
+      ),
       okText: t('teachers.activation.confirmOk'),
       cancelText: t('common.cancel'),
-      onOk: () => issueCodes.mutateAsync(unitId).catch(() => undefined),
+      onOk: () => issueCodes.mutateAsync({ orgUnitId: unitId, batch: chosen.batch }).catch(() => undefined),
     });
+  };
 
   const columns: TableColumnsType<Teacher> = [
     {
