@@ -104,6 +104,16 @@ describe('non-canonical paths', () => {
     expect(res.body).not.toMatch(/at .*\.(ts|js):\d+/);
   });
 
+  it('records a write refused for its spelling in the audit log, under the action of the route it names', async () => {
+    const refused = () => t.db.selectFrom('audit_log').select(['action', 'outcome'])
+      .where('error_code', '=', 'PATH_NOT_CANONICAL').where('action', '=', 'user.create').orderBy('id').execute();
+    const before = (await refused()).length;
+    expect((await send('POST', '/%61pi/users')).statusCode).toBe(400);
+    const rows = await refused();
+    expect(rows).toHaveLength(before + 1);
+    expect(rows.at(-1)).toEqual({ action: 'user.create', outcome: 'failure' });
+  });
+
   it('never runs a write through another spelling with a session but no CSRF token', async () => {
     const wrong: string[] = [];
     for (const op of operations.filter((o) => o.method !== 'GET')) {

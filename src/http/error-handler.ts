@@ -10,6 +10,7 @@ import type { Database } from '../db/database.js';
 import type { ImportRowError } from '../services/school-import.js';
 import type { RouteConfig } from './app.js';
 import { importRowMessage } from './import-messages.js';
+import { isApiRequest } from './request-path.js';
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -80,7 +81,7 @@ export function registerErrorHandling(app: FastifyInstance, db: Database): void 
     // Failed writes and refused accesses are audited here when the use case did not do it itself
     // (not when the database is away: the row could not be written).
     const config = (req.routeOptions?.config ?? {}) as RouteConfig;
-    const audit = !isAudited(err) && appErr.code !== 'DATABASE_UNAVAILABLE' && req.url.startsWith('/api/');
+    const audit = !isAudited(err) && appErr.code !== 'DATABASE_UNAVAILABLE' && isApiRequest(req);
     if (audit && (WRITES.has(req.method) || appErr.isDenial)) {
       const { outcome } = outcomeOf(appErr);
       await appendAudit(db, req.ctx ?? { actor: null, ip: req.ip }, {
