@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkCharacter, maskIdNumber, maskPhone, normaliseIdNumber, validateIdNumber } from './id-number.js';
+import {
+  birthYearOf, checkCharacter, maskBirthDate, maskBirthDatesIn, maskIdNumber, maskPhone, normaliseIdNumber, validateIdNumber,
+} from './id-number.js';
 
 const TODAY = new Date('2026-11-23T00:00:00Z');
 
@@ -48,5 +50,26 @@ describe('national ID number (GB 11643)', () => {
   it('masks identifiers for display', () => {
     expect(maskIdNumber('22028219800101123X')).toBe('220282********123X');
     expect(maskPhone('13812345678')).toBe('138****5678');
+  });
+
+  it('leaves beside a masked ID number only the birth year, the one part of the hidden digits it keeps', () => {
+    const id = '11010519491231002X';
+    const facts = (validateIdNumber(id, TODAY) as { ok: true; facts: { birthDate: string } }).facts;
+    const shown = `${maskIdNumber(id)} ${maskBirthDate(facts.birthDate)} ${birthYearOf(facts.birthDate)}`;
+    expect(shown).toBe('110105********002X 1949 1949');
+    expect(shown).not.toContain('1231');
+    expect(maskBirthDate(null)).toBeNull();
+  });
+
+  it('cuts every birth date in stored details to its year, at any depth, and nothing else', () => {
+    const details = {
+      changes: { birthDate: { from: '1980-01-01', to: '1981-02-03' }, name: { from: '甲', to: '乙' } },
+      rows: [{ birth_date: '19900315' }], occurredOn: '2026-05-01',
+    };
+    expect(maskBirthDatesIn(details)).toEqual({
+      changes: { birthDate: { from: '1980', to: '1981' }, name: { from: '甲', to: '乙' } },
+      rows: [{ birth_date: '1990' }], occurredOn: '2026-05-01',
+    });
+    expect(maskBirthDatesIn(null)).toBeNull();
   });
 });
