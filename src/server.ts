@@ -39,7 +39,9 @@ export async function startServer(env: Env, opts: { log?: (line: string) => void
   /** Takes the server lock on a new connection; false when another server holds it. */
   const takeLock = async (): Promise<boolean> => {
     await lockClient?.end().catch(() => undefined);
-    lockClient = new pg.Client({ connectionString: handle.connectionString, application_name: `peixun-${process.pid}` });
+    lockClient = new pg.Client({
+      connectionString: handle.connectionString, application_name: `peixun-${process.pid}`,
+    });
     lockClient.on('error', () => undefined);
     await lockClient.connect();
     const { rows } = await lockClient.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [SERVER_LOCK]);
@@ -57,7 +59,8 @@ export async function startServer(env: Env, opts: { log?: (line: string) => void
       fs.writeFileSync(path.join(env.dataDir, 'server.pid'), String(process.pid));
       // the lock lived in the PostgreSQL that went away: take it again in the one that came back
       handle.supervisor?.onRecovered(async () => {
-        if (!(await takeLock())) log(`Another Peixun server took the data directory ${env.dataDir} while the database was away`);
+        if (await takeLock()) return;
+        log(`Another Peixun server took the data directory ${env.dataDir} while the database was away`);
       });
     }
     const applied = await migrate(handle.pool);
@@ -87,6 +90,8 @@ export async function startServer(env: Env, opts: { log?: (line: string) => void
       void createSessionRepository(handle.db).deleteExpired(env.PEIXUN_SESSION_IDLE_MINUTES).catch(() => undefined);
       // failure counts a day old count for nothing (windows and locks are shorter)
       void createAuthThrottleRepository(handle.db).deleteStale(24 * 60).catch(() => undefined);
+      // checked roster uploads nobody committed in time: their staged identifiers go
+      void services.teacherImports.expireStale().catch(() => undefined);
     }, 10 * 60_000);
     sweeper.unref();
 

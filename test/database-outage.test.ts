@@ -2,6 +2,7 @@ import net from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../src/db/database.js';
+import { anyFreePort } from '../src/db/embedded-postgres.js';
 import { buildApp } from '../src/http/app.js';
 import { createServices } from '../src/services/services.js';
 import { as, login, type Session } from './support/app.js';
@@ -14,10 +15,9 @@ import { addUser, buildTree, type Tree } from './support/fixtures.js';
  */
 
 /** Relays 127.0.0.1:<port> to the database; `cut()` drops every connection and stops listening. */
-function relay(target: URL) {
+function relay(target: URL, port = 0) {
   const sockets = new Set<net.Socket>();
   let server: net.Server | undefined;
-  let port = 0;
   const listen = () => new Promise<void>((resolve, reject) => {
     server = net.createServer((client) => {
       const upstream = net.connect(Number(target.port || 5432), target.hostname);
@@ -74,7 +74,8 @@ beforeAll(async () => {
   viaProxy.port = String(proxy.port);
   const env = { ...t.env, DATABASE_URL: viaProxy.toString() };
   handle = await openDatabase(env, { supervise: true, log: (l) => logged.push(l) });
-  app = await buildApp({ services: createServices({ db: handle.db, env }), db: handle.db, env, databaseMode: 'external', logger: false, serveWeb: false });
+  const services = createServices({ db: handle.db, env });
+  app = await buildApp({ services, db: handle.db, env, databaseMode: 'external', logger: false, serveWeb: false });
   await app.ready();
   county = await login(app, 'outage-county');
 });
@@ -110,7 +111,8 @@ describe('an external database that goes away', () => {
       answers.push(['create', await create(`断网中的学校${i}`)]);
       answers.push(['read', await as(app, county)({ method: 'GET', url: `/api/org-units/${tree.K1.id}` })]);
       answers.push(['login', await app.inject({
-        method: 'POST', url: '/api/auth/login', payload: { username: 'outage-county', password: 'whatever-1' }, headers: { 'accept-language': 'en' },
+        method: 'POST', url: '/api/auth/login', headers: { 'accept-language': 'en' },
+        payload: { username: 'outage-county', password: 'whatever-1' },
       })]);
       await sleep(100);
     }
@@ -132,5 +134,32 @@ describe('an external database that goes away', () => {
     const names = (list.json() as { items: Array<{ name: string }> }).items.map((u) => u.name);
     expect(names).toEqual(expect.arrayContaining(['断网前的学校', '恢复后的学校']));
     expect(names.filter((n) => n.startsWith('断网中'))).toEqual([]);
+  }, 30_000);
+
+  it('a command started while the database is away waits for it, but not for a wrong password', async () => {
+    const port = await anyFreePort();
+    const later = relay(new URL(t.url), port);
+    const url = new URL(t.url);
+    url.hostname = '127.0.0.1';
+    url.port = String(port);
+    const lines: string[] = [];
+    setTimeout(() => void later.listen(), 1_000);
+    const started = Date.now();
+    const opened = await openDatabase({ ...t.env, DATABASE_URL: url.toString() }, {
+      poolSize: 1, log: (l) => lines.push(l),
+    });
+    try {
+      expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+      expect(lines.join('\n')).toMatch(/Waiting for the database/);
+      expect((await opened.pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await opened.close();
+    }
+    url.password = 'not-the-password';
+    const refused = Date.now();
+    const wrong = openDatabase({ ...t.env, DATABASE_URL: url.toString() }, { log: () => undefined });
+    await expect(wrong).rejects.toMatchObject({ code: '28P01' });
+    expect(Date.now() - refused).toBeLessThan(2_000);
+    await later.cut();
   }, 30_000);
 });

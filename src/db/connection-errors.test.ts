@@ -15,7 +15,10 @@ describe('isConnectionError', () => {
       err('Connection terminated unexpectedly'),
       err('Connection terminated due to connection timeout'),
       err('timeout exceeded when trying to connect'),
-      new AggregateError([err('connect ECONNREFUSED ::1:5432', 'ECONNREFUSED'), err('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED')]),
+      new AggregateError([
+        err('connect ECONNREFUSED ::1:5432', 'ECONNREFUSED'),
+        err('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED'),
+      ]),
       new Error('wrapped', { cause: err('read ECONNRESET', 'ECONNRESET') }),
     ]) expect(isConnectionError(e), String(e)).toBe(true);
   });

@@ -3,11 +3,12 @@
  * answers them with 503 and `Retry-After`, and the database supervisor checks the connection.
  */
 
-/** PostgreSQL codes of a server shutting down, crashed or starting up, and the connection exceptions (08xxx). */
+/** PostgreSQL codes of a server shutting down, crashed, starting up or full (the 08xxx class is checked below). */
 const PG_UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '53300']);
 /** Socket errors of a server that is gone, or a host that cannot be reached. */
 const SOCKET_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'EAI_AGAIN', 'ENOTFOUND',
+  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN',
+  'EAI_AGAIN', 'ENOTFOUND',
 ]);
 /** What `pg` and `pg-pool` say when a connection ends under them or cannot be made in time. */
 const MESSAGES = [
@@ -19,7 +20,7 @@ const MESSAGES = [
 ];
 
 /**
- * @example isConnectionError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })) // true
+ * @example isConnectionError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })) // true
  * @example isConnectionError({ code: '23505' }) // false: a unique violation is the statement's fault
  */
 export function isConnectionError(e: unknown, depth = 0): boolean {
@@ -31,6 +32,7 @@ export function isConnectionError(e: unknown, depth = 0): boolean {
   }
   if (typeof err.message === 'string' && MESSAGES.some((re) => re.test(err.message as string))) return true;
   // a connection to a name with several addresses fails with an AggregateError of the attempts
-  if (Array.isArray(err.errors) && err.errors.length && err.errors.every((x) => isConnectionError(x, depth + 1))) return true;
+  const all = Array.isArray(err.errors) ? (err.errors as unknown[]) : [];
+  if (all.length && all.every((x) => isConnectionError(x, depth + 1))) return true;
   return err.cause !== undefined && err.cause !== e && isConnectionError(err.cause, depth + 1);
 }

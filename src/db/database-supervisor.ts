@@ -70,7 +70,8 @@ export function createDatabaseSupervisor(o: SupervisorOptions): DatabaseSupervis
   async function recover(): Promise<void> {
     const since = Date.now();
     available = false;
-    o.log(`Database unavailable (${describeError(lastError)}): answering 503 until it is back / 数据库不可用，恢复前请求答复 503`);
+    o.log(`Database unavailable (${describeError(lastError)}): answering 503 until it is back`
+      + ' / 数据库不可用，恢复前请求答复 503');
     backoff = minBackoff;
     for (let attempt = 1; !stopping.signal.aborted; attempt++) {
       if (o.restart && o.serverRunning && !o.serverRunning()) {
@@ -84,7 +85,9 @@ export function createDatabaseSupervisor(o: SupervisorOptions): DatabaseSupervis
       if (stopping.signal.aborted) return;
       if (await probeOk()) break;
       // a line at the 1st, 2nd, 4th, 8th … failed try, so a long outage does not flood the log
-      if ((attempt & (attempt - 1)) === 0) o.log(`Database still unavailable after ${attempt} tries (${describeError(lastError)})`);
+      if ((attempt & (attempt - 1)) === 0) {
+        o.log(`Database still unavailable after ${attempt} tries (${describeError(lastError)})`);
+      }
       await sleep(backoff, stopping.signal);
       backoff = Math.min(maxBackoff, backoff * 2);
     }

@@ -92,7 +92,8 @@ async function otherClients(pool: pg.Pool): Promise<number> {
 /** Connects once and runs `SELECT 1`; rejects when the database does not answer within `timeoutMs`. */
 export async function probeDatabase(connectionString: string, timeoutMs = 3_000): Promise<void> {
   const client = new pg.Client({
-    connectionString, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs, application_name: `peixun-${process.pid}`,
+    connectionString, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs,
+    application_name: `peixun-${process.pid}`,
   } as pg.ClientConfig);
   client.on('error', () => undefined);
   try {

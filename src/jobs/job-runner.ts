@@ -211,7 +211,8 @@ export function createJobRunner(o: {
         supervisorOf(o.db)?.notice(e);
         // the first failure and then the 2nd, 4th, 8th …, so an outage does not flood the log
         if ((failures & (failures - 1)) === 0) {
-          log(`job runner: could not claim a job (${failures} time(s) in a row), next try in ${backoffMs} ms: ${errorText(e)}`);
+          log(`job runner: could not claim a job (${failures} time(s) in a row), next try in ${backoffMs} ms: `
+            + errorText(e));
         }
         return;
       }

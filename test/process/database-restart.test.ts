@@ -48,7 +48,17 @@ async function api(port: number, s: HttpSession | null, method: string, url: str
     signal: AbortSignal.timeout(15_000),
   });
   const text = await res.text();
-  return { status: res.status, retryAfter: res.headers.get('retry-after'), text, json: () => JSON.parse(text) as unknown };
+  const json = () => JSON.parse(text) as unknown;
+  return { status: res.status, retryAfter: res.headers.get('retry-after'), text, json };
+}
+
+const createSchool = (port: number, s: HttpSession, parentId: number, name: string) =>
+  api(port, s, 'POST', '/api/org-units', { parentId, kind: 'school', name });
+
+/** The id of the logged-in account's unit. */
+async function unitOf(port: number, s: HttpSession): Promise<number> {
+  const me = (await api(port, s, 'GET', '/api/auth/me')).json() as { user: { orgUnit: { id: number } } };
+  return me.user.orgUnit.id;
 }
 
 /** First login of a demo account with the one-time password, then a session with the new password. */
@@ -72,14 +82,16 @@ interface Outage {
  * From `since` on, asks for health, a read and a write in turn until health answers 200
  * (at most `limitMs`), recording every answer.
  */
-async function ride(port: number, s: HttpSession, unitId: number, tag: string, since: number, limitMs: number): Promise<Outage> {
+async function ride(
+  port: number, s: HttpSession, unitId: number, tag: string, since: number, limitMs: number,
+): Promise<Outage> {
   const out: Outage = { answers: [], acknowledged: [], healthyAfterMs: -1 };
   for (let i = 0; Date.now() - since < limitMs; i++) {
     const name = `${tag}-${i}`;
     const steps: Array<[string, () => ReturnType<typeof api>]> = [
       ['health', () => api(port, null, 'GET', '/api/health')],
       ['read', () => api(port, s, 'GET', `/api/org-units/${unitId}/children?pageSize=5`)],
-      ['write', () => api(port, s, 'POST', '/api/org-units', { parentId: unitId, kind: 'school', name })],
+      ['write', () => createSchool(port, s, unitId, name)],
     ];
     for (const [what, call] of steps) {
       const r = await call();
@@ -96,7 +108,8 @@ async function ride(port: number, s: HttpSession, unitId: number, tag: string, s
 }
 
 function expectOnly503WithRetryAfter(o: Outage): void {
-  const wrong = o.answers.filter((a) => a.status >= 500 && (a.status !== 503 || !a.retryAfter || !/DATABASE_UNAVAILABLE/.test(a.text)));
+  const wrong = o.answers.filter((a) => a.status >= 500
+    && (a.status !== 503 || !a.retryAfter || !/DATABASE_UNAVAILABLE/.test(a.text)));
   expect(wrong, 'a 5xx other than 503 DATABASE_UNAVAILABLE with Retry-After').toEqual([]);
   expect(o.answers.filter((a) => a.status === 503).length, 'no request met the outage').toBeGreaterThan(0);
 }
@@ -105,7 +118,8 @@ async function unitNames(connectionString: string, parentId: number): Promise<st
   const c = new pg.Client({ connectionString, application_name: 'peixun-restart-test' });
   await c.connect();
   try {
-    return (await c.query<{ name: string }>('SELECT name FROM org_unit WHERE parent_id = $1', [parentId])).rows.map((r) => r.name);
+    const { rows } = await c.query<{ name: string }>('SELECT name FROM org_unit WHERE parent_id = $1', [parentId]);
+    return rows.map((r) => r.name);
   } finally {
     await c.end();
   }
@@ -124,9 +138,8 @@ describe('a server whose database goes away', () => {
     await waitHealthy(server, 90_000);
     await server.waitFor(/One-time password[^\n]*\n/, 10_000);
     const s = await sessionOf(port, 'demo-county', oneTimePassword(server.output())!);
-    const me = (await api(port, s, 'GET', '/api/auth/me')).json() as { user: { orgUnit: { id: number } } };
-    const county = me.user.orgUnit.id;
-    const before = await api(port, s, 'POST', '/api/org-units', { parentId: county, kind: 'school', name: '重启前的学校' });
+    const county = await unitOf(port, s);
+    const before = await createSchool(port, s, county, '重启前的学校');
     expect(before.status, before.text).toBe(201);
 
     const pm = postmasterPid(dataDir)!;
@@ -144,7 +157,7 @@ describe('a server whose database goes away', () => {
     expect(server.output()).toMatch(/Restarting the embedded PostgreSQL/);
     expect(server.output()).toMatch(/Database available again/);
 
-    const after = await api(port, s, 'POST', '/api/org-units', { parentId: county, kind: 'school', name: '重启后的学校' });
+    const after = await createSchool(port, s, county, '重启后的学校');
     expect(after.status, after.text).toBe(201);
     const names = await unitNames(embeddedUrl(), county);
     expect(names).toEqual(expect.arrayContaining(['重启前的学校', '重启后的学校', ...o.acknowledged]));
@@ -153,19 +166,22 @@ describe('a server whose database goes away', () => {
     expect((await second.exited).code).not.toBe(0);
     expect(second.output()).toContain('already using the data directory');
     console.log(`embedded PostgreSQL killed: healthy again after ${(o.healthyAfterMs / 1000).toFixed(1)} s; `
-      + `${o.answers.filter((a) => a.status === 503).length} answers 503, ${o.acknowledged.length} writes acknowledged meanwhile`);
+      + `${o.answers.filter((a) => a.status === 503).length} answers 503, `
+      + `${o.acknowledged.length} writes acknowledged meanwhile`);
 
     expect((await stopServer(server)).code).toBe(0);
     server = undefined;
   }, 180_000);
 
-  it('reconnects to an external database stopped at once and started again, answering 503 with Retry-After meanwhile', async () => {
+  it('reconnects to an external database stopped at once and started again, answering 503 meanwhile', async () => {
     // a throwaway cluster of the same PostgreSQL binaries, reached through DATABASE_URL
     const pgDir = path.join(externalDir, 'pg');
     const ids = postgresIds();
     fs.mkdirSync(pgDir, { mode: 0o700 });
     if (ids.uid !== undefined) fs.chownSync(pgDir, ids.uid, ids.gid!);
-    await run(INITDB, ['-D', pgDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-locale'], { ...ids, env: { ...process.env, LC_ALL: 'C' } });
+    await run(INITDB, ['-D', pgDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-locale'], {
+      ...ids, env: { ...process.env, LC_ALL: 'C' },
+    });
     const pgPort = await freePort();
     const startCluster = () => pgCtl(['start', '-D', pgDir, '-w', '-t', '60', '-s', '-l', path.join(pgDir, 'log'),
       '-o', `-p ${pgPort} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`]);
@@ -182,8 +198,8 @@ describe('a server whose database goes away', () => {
     expect(health.database).toBe('external');
     await server.waitFor(/One-time password[^\n]*\n/, 10_000);
     const s = await sessionOf(port, 'demo-county', oneTimePassword(server.output())!);
-    const county = ((await api(port, s, 'GET', '/api/auth/me')).json() as { user: { orgUnit: { id: number } } }).user.orgUnit.id;
-    expect((await api(port, s, 'POST', '/api/org-units', { parentId: county, kind: 'school', name: '停库前的学校' })).status).toBe(201);
+    const county = await unitOf(port, s);
+    expect((await createSchool(port, s, county, '停库前的学校')).status).toBe(201);
 
     await pgCtl(['stop', '-D', pgDir, '-m', 'immediate', '-w', '-s']);
     const stoppedAt = Date.now();
@@ -202,9 +218,10 @@ describe('a server whose database goes away', () => {
     expect(back.healthyAfterMs).toBeLessThan(10_000);
     expect(server.output()).toMatch(/Database unavailable/);
     expect(server.output()).toMatch(/Database available again/);
-    const after = await api(port, s, 'POST', '/api/org-units', { parentId: county, kind: 'school', name: '恢复后的学校' });
+    const after = await createSchool(port, s, county, '恢复后的学校');
     expect(after.status, after.text).toBe(201);
-    expect(await unitNames(url, county)).toEqual(expect.arrayContaining(['停库前的学校', '恢复后的学校', ...back.acknowledged]));
+    const names = await unitNames(url, county);
+    expect(names).toEqual(expect.arrayContaining(['停库前的学校', '恢复后的学校', ...back.acknowledged]));
     console.log(`external PostgreSQL stopped for ${((restartedAt - stoppedAt) / 1000).toFixed(1)} s: `
       + `healthy ${(back.healthyAfterMs / 1000).toFixed(1)} s after it started again`);
     expect((await stopServer(server)).code).toBe(0);
