@@ -74,7 +74,8 @@ describe('page policy', () => {
 
 describe('HSTS', () => {
   it('is sent only behind the TLS proxy (PEIXUN_TRUST_PROXY=1)', async () => {
-    expect((await direct.inject({ method: 'GET', url: '/api/health' })).headers['strict-transport-security']).toBeUndefined();
+    const plain = await direct.inject({ method: 'GET', url: '/api/health' });
+    expect(plain.headers['strict-transport-security']).toBeUndefined();
     const res = await proxied.inject({ method: 'GET', url: '/api/health' });
     expect(res.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
   });

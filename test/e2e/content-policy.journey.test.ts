@@ -17,7 +17,8 @@ let browser: Browser;
 
 beforeAll(async () => {
   server = await startTestServer();
-  await server.createUser({ username: ADMIN, password: PASSWORD, role: 'province_admin', orgUnitId: server.orgs.provinceId });
+  const { provinceId } = server.orgs;
+  await server.createUser({ username: ADMIN, password: PASSWORD, role: 'province_admin', orgUnitId: provinceId });
   browser = await launchChromium();
 }, 120_000);
 
@@ -26,12 +27,13 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** A page that records every policy violation, as the `securitypolicyviolation` event and on the console. */
+/** A page that records every policy violation: the `securitypolicyviolation` event and the console. */
 async function watchedPage(context: BrowserContext): Promise<{ page: Page; violations: () => Promise<string[]> }> {
   // page code runs in the browser; this file is type-checked without DOM types, hence the string
   await context.addInitScript(`window.__violations = [];
     document.addEventListener('securitypolicyviolation', (e) => {
-      window.__violations.push(e.effectiveDirective + ' blocked ' + (e.blockedURI || 'inline') + ' on ' + location.pathname);
+      const what = e.effectiveDirective + ' blocked ' + (e.blockedURI || 'inline');
+      window.__violations.push(what + ' on ' + location.pathname);
     });`);
   const page = await context.newPage();
   const logged: string[] = [];
