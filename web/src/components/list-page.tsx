@@ -174,8 +174,11 @@ export type ListTableProps<T> = Omit<TableProps<T>, 'dataSource' | 'loading' | '
   list: ListQueryState<T>;
   /** the rows when the page shows other rows than the answer's (e.g. filtered on the page) */
   rows?: readonly T[];
-  /** paging kept in the URL; `false`: every row on one page; left out: the table's own pages of ten */
-  paging?: Paging | false;
+  /**
+   * paging kept in the URL or the component; a number: every row was fetched and the table shows that many
+   * a page (no pager for a single page); `false`: every row on one page; left out: the table's own pages of ten
+   */
+  paging?: Paging | number | false;
   /** what an empty list says */
   empty: ReactNode;
 };
@@ -209,7 +212,9 @@ export function ListTable<T extends object>({ list, rows, paging, empty, ...tabl
       pagination={
         paging === undefined || paging === false
           ? paging
-          : paging.openEnded
+          : typeof paging === 'number'
+            ? { pageSize: paging, showSizeChanger: false, hideOnSinglePage: true }
+            : paging.openEnded
             ? {
                 current: paging.page,
                 pageSize: paging.pageSize,

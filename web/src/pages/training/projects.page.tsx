@@ -1,6 +1,5 @@
-import { PlusOutlined } from '@ant-design/icons';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, DatePicker, Form, Input, InputNumber, Modal, Select, Space, Table, Tag, Typography } from 'antd';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { App, DatePicker, Form, Input, InputNumber, Modal, Select, Space, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
@@ -11,8 +10,8 @@ import {
 } from '../../api/training.api';
 import { STAGES, type OrgUnitRef } from '../../api/types';
 import { useCurrentUser } from '../../auth/session';
+import { ListActions, ListPage, ListTable, ListToolbar, useListQuery, useListSearch } from '../../components/list-page';
 import { OrgUnitPicker } from '../../components/org-unit-picker';
-import { ErrorResult } from '../../components/page-states';
 import { useErrorMessage } from '../../lib/error-message';
 import { formatHours } from '../../lib/hours';
 import { showErrorsOnFields } from '../../lib/form-errors';
@@ -154,15 +153,17 @@ function CreateProjectModal({ open, onClose }: { open: boolean; onClose: () => v
   );
 }
 
+const SEARCH_KEYS = ['status', 'page'] as const;
+const PROJECT_STATUSES: readonly ProjectStatus[] = ['draft', 'open', 'closed'];
+
 /** 培训项目: the projects of the admin's subtree and the open ones above it. */
 export default function ProjectsPage() {
   const { t } = useTranslation();
-  const [status, setStatus] = useState<ProjectStatus | undefined>();
-  const [page, setPage] = useState(1);
+  const { search, setSearch, paging } = useListSearch(SEARCH_KEYS);
+  const status = PROJECT_STATUSES.find((s) => s === search.status);
   const [creating, setCreating] = useState(false);
-  const query = { status, page, pageSize: 20 };
-  const list = useQuery({ queryKey: trainingKeys.projects(query), queryFn: () => trainingApi.projects(query), placeholderData: keepPreviousData });
-  if (list.isError) return <ErrorResult error={list.error} onRetry={() => void list.refetch()} />;
+  const query = { status, page: paging.page, pageSize: paging.pageSize };
+  const list = useListQuery(trainingKeys.projects(query), () => trainingApi.projects(query));
   const columns: TableColumnsType<Project & { canManage: boolean }> = [
     { title: t('training.fields.title'), dataIndex: 'title', render: (v: string, p) => <Link to={`/training/${p.id}`}>{v}</Link> },
     { title: t('training.fields.level'), dataIndex: 'level', render: (v: string) => t(`training.level.${v}`) },
@@ -170,19 +171,40 @@ export default function ProjectsPage() {
     { title: t('training.fields.year'), dataIndex: 'year' },
     { title: t('training.fields.hours'), dataIndex: 'hours', render: (v: number) => formatHours(v) },
     { title: t('training.fields.window'), render: (_, p) => `${p.registrationOpens ?? '…'} ~ ${p.registrationCloses ?? '…'}` },
-    { title: t('training.fields.status'), dataIndex: 'status', render: (v: ProjectStatus) => <Tag color={STATUS_COLOR[v]}>{t(`training.status.${v}`)}</Tag> },
+    {
+      title: t('training.fields.status'),
+      dataIndex: 'status',
+      render: (v: ProjectStatus) => <Tag color={STATUS_COLOR[v]}>{t(`training.status.${v}`)}</Tag>,
+    },
   ];
   return (
-    <Card title={t('training.projectsTitle')} extra={
-      <Space>
-        <Select allowClear placeholder={t('training.fields.status')} style={{ width: 120 }} value={status} onChange={(v) => { setStatus(v); setPage(1); }}
-          options={(['draft', 'open', 'closed'] as const).map((s) => ({ value: s, label: t(`training.status.${s}`) }))} />
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="new-project">{t('training.newProject')}</Button>
-      </Space>
-    }>
-      <Table rowKey="id" size="middle" loading={list.isFetching} columns={columns} dataSource={list.data?.items ?? []} scroll={{ x: true }}
-        pagination={{ current: page, pageSize: 20, total: list.data?.total ?? 0, onChange: setPage, showSizeChanger: false }} data-testid="projects-table" />
+    <ListPage
+      title={t('training.projectsTitle')}
+      actions={
+        <ListActions
+          create={{ onClick: () => setCreating(true), label: t('training.newProject'), testId: 'new-project' }}
+        />
+      }
+    >
+      <ListToolbar>
+        <Select
+          allowClear
+          placeholder={t('training.fields.status')}
+          className="toolbar-item toolbar-item-small"
+          value={status}
+          onChange={(v: ProjectStatus | undefined) => setSearch({ status: v })}
+          options={PROJECT_STATUSES.map((s) => ({ value: s, label: t(`training.status.${s}`) }))}
+        />
+      </ListToolbar>
+      <ListTable<Project & { canManage: boolean }>
+        rowKey="id"
+        columns={columns}
+        list={list}
+        paging={paging}
+        empty={status ? t('common.noMatch') : t('training.projectsEmpty')}
+        data-testid="projects-table"
+      />
       <CreateProjectModal open={creating} onClose={() => setCreating(false)} />
-    </Card>
+    </ListPage>
   );
 }

@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Empty, Flex, Segmented, Space, Table, Typography } from 'antd';
+import { App, Button, Flex, Segmented, Space, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,7 +8,7 @@ import type { ReversalRequest, ReversalRequestStatus } from '../../api/types';
 import { verificationsApi } from '../../api/verifications.api';
 import { useCurrentUser } from '../../auth/session';
 import { ReversalStatusTag } from '../../components/credit-labels';
-import { ErrorResult } from '../../components/page-states';
+import { ListTable, ListToolbar } from '../../components/list-page';
 import { ReasonModal } from '../../components/reason-modal';
 import { formatDate, formatDateTime } from '../../lib/format';
 import { formatHours } from '../../lib/hours';
@@ -97,7 +97,7 @@ export function ReversalRequests({ orgUnitId }: { orgUnitId: number }) {
 
   return (
     <>
-      <div className="toolbar">
+      <ListToolbar>
         <Segmented<ReversalRequestStatus | 'all'>
           value={status}
           onChange={setStatus}
@@ -108,22 +108,14 @@ export function ReversalRequests({ orgUnitId }: { orgUnitId: number }) {
             { value: 'all', label: t('creditRegister.reviews.all') },
           ]}
         />
-      </div>
-      <Table<ReversalRequest>
+      </ListToolbar>
+      <ListTable<ReversalRequest>
         rowKey="id"
         columns={columns}
-        dataSource={list.data?.items}
-        loading={list.isFetching}
-        scroll={{ x: 'max-content' }}
-        pagination={{ pageSize: 50, showSizeChanger: false, hideOnSinglePage: true }}
+        list={list}
+        paging={50}
+        empty={t('verification.reversals.empty')}
         data-testid="reversal-requests"
-        locale={{
-          emptyText: list.isError ? (
-            <ErrorResult error={list.error} onRetry={() => void list.refetch()} />
-          ) : (
-            <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('verification.reversals.empty')} />
-          ),
-        }}
       />
       <ReasonModal
         open={deciding !== null}

@@ -1,6 +1,6 @@
 import { PlayCircleOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Empty, Modal, Select, Space, Table, Tabs, Typography } from 'antd';
+import { Alert, App, Button, Card, Empty, Modal, Select, Space, Tabs, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,6 +10,7 @@ import { VERIFICATION_STATUSES, type Cycle, type Verification, type Verification
 import { verificationsApi, type VerificationQuery } from '../../api/verifications.api';
 import { useCurrentUser } from '../../auth/session';
 import { VerificationStatusTag } from '../../components/credit-labels';
+import { ListPage, ListTable, ListToolbar } from '../../components/list-page';
 import { OrgUnitPicker } from '../../components/org-unit-picker';
 import { ErrorResult, SectionSpin } from '../../components/page-states';
 import { useErrorMessage } from '../../lib/error-message';
@@ -113,7 +114,7 @@ function SchoolsList({ cycle, year, status, onStatus }: { cycle: Cycle; year: nu
 
   return (
     <>
-      <div className="toolbar">
+      <ListToolbar>
         <Select<VerificationStatus>
           allowClear
           className="toolbar-item toolbar-item-small"
@@ -129,22 +130,14 @@ function SchoolsList({ cycle, year, status, onStatus }: { cycle: Cycle; year: nu
             {t('verification.openForSchool')}
           </Button>
         )}
-      </div>
-      <Table<Verification>
+      </ListToolbar>
+      <ListTable<Verification>
         rowKey="id"
         columns={columns}
-        dataSource={list.data?.items}
-        loading={list.isFetching}
-        scroll={{ x: 'max-content' }}
-        pagination={{ pageSize: 50, showSizeChanger: false, hideOnSinglePage: true }}
+        list={list}
+        paging={50}
+        empty={t('verification.emptyList', { year })}
         data-testid="verifications-table"
-        locale={{
-          emptyText: list.isError ? (
-            <ErrorResult error={list.error} onRetry={() => void list.refetch()} />
-          ) : (
-            <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('verification.emptyList', { year })} />
-          ),
-        }}
       />
       <Modal
         open={opening}
@@ -188,9 +181,9 @@ export default function VerificationsPage() {
   const tab = search.tab === 'reversals' ? 'reversals' : 'years';
 
   return (
-    <Card>
-      <div className="page-title-row">
-        <Typography.Title level={3}>{t('verification.title')}</Typography.Title>
+    <ListPage
+      title={t('verification.title')}
+      actions={
         <Space wrap>
           <CycleSelect cycles={cycles} value={cycle.id} onChange={(id) => setSearch({ cycle: String(id), year: undefined })} />
           <Select<number>
@@ -202,7 +195,8 @@ export default function VerificationsPage() {
             style={{ minWidth: 110 }}
           />
         </Space>
-      </div>
+      }
+    >
       <Tabs
         activeKey={tab}
         onChange={(k) => setSearch({ tab: k === 'years' ? undefined : k })}
@@ -220,6 +214,6 @@ export default function VerificationsPage() {
           { key: 'reversals', label: t('verification.tabs.reversals'), children: <ReversalRequests orgUnitId={me.orgUnit.id} /> },
         ]}
       />
-    </Card>
+    </ListPage>
   );
 }
