@@ -107,8 +107,7 @@ export function createDatabaseSupervisor(o: SupervisorOptions): DatabaseSupervis
   async function watch(): Promise<void> {
     while (!stopping.signal.aborted) {
       wake = new AbortController();
-      const both = AbortSignal.any([wake.signal, stopping.signal]);
-      if (!lookNow) await sleep(watchMs, both);
+      if (!lookNow) await sleep(watchMs, wake.signal);
       if (stopping.signal.aborted) return;
       const asked = lookNow;
       lookNow = false;
@@ -140,6 +139,7 @@ export function createDatabaseSupervisor(o: SupervisorOptions): DatabaseSupervis
     },
     async stop() {
       stopping.abort();
+      wake?.abort();
       await loop;
     },
   };
