@@ -5,8 +5,11 @@ import type { TableProps } from 'antd';
 import { useCallback, useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DownloadedFile } from '../api/client';
+import type { OrgUnitKind, OrgUnitRef } from '../api/types';
+import { useCurrentUser } from '../auth/session';
 import { toPositiveInt, useSearchState } from '../lib/use-search-state';
 import { DownloadButton } from './download-button';
+import { OrgUnitPicker } from './org-unit-picker';
 import { ErrorResult } from './page-states';
 
 /**
@@ -37,7 +40,9 @@ export function useListSearch<K extends string>(
   keys: readonly K[],
   options: { pageSize?: number; sizeChanger?: boolean; openEnded?: boolean } = {},
 ) {
-  const { pageSize: defaultSize = DEFAULT_PAGE_SIZE, sizeChanger = keys.includes('size' as K), openEnded = false } = options;
+  const defaultSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  const sizeChanger = options.sizeChanger ?? keys.includes('size' as K);
+  const openEnded = options.openEnded ?? false;
   const [search, setSearch] = useSearchState(keys);
   const raw = search as Record<string, string | undefined>;
   const page = toPositiveInt(raw['page'], 1);
@@ -150,6 +155,39 @@ export function ListActions({
         </Button>
       )}
     </Space>
+  );
+}
+
+/**
+ * The unit a list is about, for the URL's `unit` (left out for the reader's own unit). Hidden from
+ * school accounts where `forSchools` is false: a school's lists are about the school.
+ */
+export function ListUnitPicker({
+  value,
+  options,
+  kinds,
+  onChange,
+  forSchools = true,
+  testId,
+}: {
+  value: number;
+  options: readonly OrgUnitRef[];
+  kinds?: readonly OrgUnitKind[];
+  onChange: (unit: string | undefined) => void;
+  forSchools?: boolean;
+  testId: string;
+}) {
+  const me = useCurrentUser();
+  if (!forSchools && me.orgUnit.kind === 'school') return null;
+  return (
+    <OrgUnitPicker
+      className="toolbar-item"
+      value={value}
+      initialOptions={options}
+      kinds={kinds}
+      onChange={(id) => onChange(id === undefined || id === me.orgUnit.id ? undefined : String(id))}
+      data-testid={testId}
+    />
   );
 }
 

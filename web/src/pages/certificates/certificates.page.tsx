@@ -11,8 +11,7 @@ import type { BulkCertificateResult, Certificate, CertificateKind, Cycle, OrgUni
 import { useCurrentUser } from '../../auth/session';
 import { CertificateStatusTag } from '../../components/credit-labels';
 import { JobProgress } from '../../components/job-progress';
-import { ListActions, ListPage, ListTable, useListQuery, useListSearch } from '../../components/list-page';
-import { OrgUnitPicker } from '../../components/org-unit-picker';
+import { ListActions, ListPage, ListTable, ListUnitPicker, useListQuery, useListSearch } from '../../components/list-page';
 import { ErrorResult, SectionSpin } from '../../components/page-states';
 import { ReasonModal } from '../../components/reason-modal';
 import { useErrorMessage } from '../../lib/error-message';
@@ -266,16 +265,14 @@ export default function CertificatesPage() {
                 : undefined
             }
           >
-            {me.orgUnit.kind !== 'school' && (
-              <OrgUnitPicker
-                className="toolbar-item"
-                value={unitId}
-                initialOptions={unitOptions}
-                kinds={UNIT_KINDS}
-                onChange={(id) => setSearch({ unit: id === undefined || id === me.orgUnit.id ? undefined : String(id) })}
-                data-testid="certificates-unit"
-              />
-            )}
+            <ListUnitPicker
+              value={unitId}
+              options={unitOptions}
+              kinds={UNIT_KINDS}
+              onChange={(unit) => setSearch({ unit })}
+              forSchools={false}
+              testId="certificates-unit"
+            />
             <CycleSelect cycles={cycles} value={cycle.id} onChange={(id) => setSearch({ cycle: String(id) })} />
           </ListActions>
         }

@@ -22,8 +22,7 @@ import {
 import { STAGES, type OrgUnitKind, type Stage } from '../../api/types';
 import { useCurrentUser } from '../../auth/session';
 import { StageTags } from '../../components/labels';
-import { ListActions, ListPage, ListTable, ListToolbar, useListQuery, useListSearch } from '../../components/list-page';
-import { OrgUnitPicker } from '../../components/org-unit-picker';
+import { ListActions, ListPage, ListTable, ListToolbar, ListUnitPicker, useListQuery, useListSearch } from '../../components/list-page';
 import { useErrorMessage } from '../../lib/error-message';
 import { formatHours } from '../../lib/hours';
 import { useCycles } from '../credits/use-cycles';
@@ -196,16 +195,14 @@ export default function CoursesPage() {
             canCreate ? { onClick: () => setEditing('new'), label: t('courses.create'), testId: 'courses-create' } : undefined
           }
         >
-          {me.orgUnit.kind !== 'school' && (
-            <OrgUnitPicker
-              className="toolbar-item"
-              value={unitId}
-              initialOptions={unitOptions}
-              kinds={UNIT_KINDS}
-              onChange={(id) => setSearch({ unit: id === undefined || id === me.orgUnit.id ? undefined : String(id) })}
-              data-testid="courses-unit"
-            />
-          )}
+          <ListUnitPicker
+            value={unitId}
+            options={unitOptions}
+            kinds={UNIT_KINDS}
+            onChange={(unit) => setSearch({ unit })}
+            forSchools={false}
+            testId="courses-unit"
+          />
         </ListActions>
       }
     >

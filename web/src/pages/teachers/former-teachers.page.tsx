@@ -5,8 +5,7 @@ import { Link } from 'react-router';
 import { queryKeys } from '../../api/query-keys';
 import { teachersApi } from '../../api/teachers.api';
 import type { FormerTeacher, FormerTeacherQuery } from '../../api/types';
-import { ListPage, ListTable, ListToolbar, useListQuery, useListSearch } from '../../components/list-page';
-import { OrgUnitPicker } from '../../components/org-unit-picker';
+import { ListPage, ListTable, ListToolbar, ListUnitPicker, useListQuery, useListSearch } from '../../components/list-page';
 import { useUnitFromSearch } from './use-unit-from-search';
 
 const SEARCH_KEYS = ['unit', 'page', 'size'] as const;
@@ -57,12 +56,11 @@ export default function FormerTeachersPage() {
         intro={<Alert type="info" showIcon title={t('teachers.former.intro')} style={{ marginBottom: 16 }} />}
       >
         <ListToolbar>
-          <OrgUnitPicker
-            className="toolbar-item"
+          <ListUnitPicker
             value={unitId}
-            initialOptions={unitOptions}
-            onChange={(id) => setSearch({ unit: id === undefined || id === ownUnit.id ? undefined : String(id) })}
-            data-testid="former-unit-filter"
+            options={unitOptions}
+            onChange={(unit) => setSearch({ unit })}
+            testId="former-unit-filter"
           />
         </ListToolbar>
         <ListTable<FormerTeacher>

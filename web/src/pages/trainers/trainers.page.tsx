@@ -21,8 +21,7 @@ import {
 import { STAGES, type OrgUnitKind, type Stage } from '../../api/types';
 import { useCurrentUser } from '../../auth/session';
 import { StageTags } from '../../components/labels';
-import { ListActions, ListPage, ListTable, ListToolbar, useListQuery, useListSearch } from '../../components/list-page';
-import { OrgUnitPicker } from '../../components/org-unit-picker';
+import { ListActions, ListPage, ListTable, ListToolbar, ListUnitPicker, useListQuery, useListSearch } from '../../components/list-page';
 import { useUnitFromSearch } from '../teachers/use-unit-from-search';
 import { TrainerFormModal } from './trainer-form.modal';
 import { TrainerImportModal } from './trainer-import.modal';
@@ -130,16 +129,14 @@ export default function TrainersPage() {
             canCreate ? { onClick: () => setEditing('new'), label: t('trainers.create'), testId: 'trainers-create' } : undefined
           }
         >
-          {me.orgUnit.kind !== 'school' && (
-            <OrgUnitPicker
-              className="toolbar-item"
-              value={unitId}
-              initialOptions={unitOptions}
-              kinds={UNIT_KINDS}
-              onChange={(id) => setSearch({ unit: id === undefined || id === me.orgUnit.id ? undefined : String(id) })}
-              data-testid="trainers-unit"
-            />
-          )}
+          <ListUnitPicker
+            value={unitId}
+            options={unitOptions}
+            kinds={UNIT_KINDS}
+            onChange={(unit) => setSearch({ unit })}
+            forSchools={false}
+            testId="trainers-unit"
+          />
         </ListActions>
       }
     >

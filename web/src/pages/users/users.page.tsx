@@ -17,8 +17,7 @@ import type { Role, User, UserQuery } from '../../api/types';
 import { rolesBelow } from '../../auth/roles';
 import { useCurrentUser } from '../../auth/session';
 import { RoleLabel } from '../../components/labels';
-import { ListPage, ListTable, ListToolbar, useListQuery, useListSearch } from '../../components/list-page';
-import { OrgUnitPicker } from '../../components/org-unit-picker';
+import { ListPage, ListTable, ListToolbar, ListUnitPicker, useListQuery, useListSearch } from '../../components/list-page';
 import { useErrorMessage } from '../../lib/error-message';
 import { formatDateTime } from '../../lib/format';
 import { useIsPhone } from '../../lib/use-media-query';
@@ -180,12 +179,11 @@ export default function UsersPage() {
       }
     >
       <ListToolbar>
-        <OrgUnitPicker
-          className="toolbar-item"
+        <ListUnitPicker
           value={orgUnitId}
-          initialOptions={unitOptions}
-          onChange={(id) => setSearch({ unit: id === undefined || id === me.orgUnit.id ? undefined : String(id) })}
-          data-testid="users-unit-filter"
+          options={unitOptions}
+          onChange={(unit) => setSearch({ unit })}
+          testId="users-unit-filter"
         />
         <Checkbox
           checked={search.sub !== '0'}
