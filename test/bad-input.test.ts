@@ -397,7 +397,8 @@ describe('malformed and oversized bodies', () => {
     expect(en.json().error).toMatchObject({ code: 'VALIDATION_FAILED', message: 'Some fields are invalid; correct them and try again' });
     expect(en.json().error.details.issues).toEqual([{ path: 'name', message: 'is too long (at most 100 characters)', kind: 'too_long' }]);
     const nul = await county({ ...bad, headers: { 'accept-language': 'en' }, payload: { ...bad.payload, name: '第一\u0000小学' } });
-    expect(nul.json().error.details.issues[0]).toMatchObject({ path: 'name', message: expect.stringMatching(/^contains control or invisible characters/) });
+    expect(nul.json().error.details.issues[0])
+      .toMatchObject({ path: 'name', message: expect.stringMatching(/^contains control or invisible characters/) });
     const missing = await county({ method: 'POST', url: '/api/org-units', payload: { parentId: tree.K1.id, kind: 'school' } });
     expect(missing.json().error.details.issues).toEqual([{ path: 'name', message: '必填', kind: 'required' }]);
     const zhFirst = await county({ ...bad, headers: { 'accept-language': 'zh-CN,zh;q=0.9,en;q=0.8' } });
@@ -620,8 +621,10 @@ describe('school import uploads', () => {
       { row: 15, column: 'address', code: 'id_number_in_text' },
     ]));
     // hidden characters are shown, an identifier is not
-    expect(errors.find((e) => e.row === 14)).toMatchObject({ value: '导入测试⟨U+202E⟩反向', message: expect.stringContaining('⟨U+202E⟩') });
-    expect(errors.find((e) => e.row === 15)).toMatchObject({ value: '联系人身份证220283********0119', withheld: 'id_number' });
+    expect(errors.find((e) => e.row === 14))
+      .toMatchObject({ value: '导入测试⟨U+202E⟩反向', message: expect.stringContaining('⟨U+202E⟩') });
+    expect(errors.find((e) => e.row === 15))
+      .toMatchObject({ value: '联系人身份证220283********0119', withheld: 'id_number' });
     expect(res.body).not.toContain('198501120119');
     expect(errors.every((e) => e.row >= 5)).toBe(true);
     expect(errors.map((e) => e.row)).toEqual([...errors.map((e) => e.row)].sort((a, b) => a - b));
@@ -2259,36 +2262,50 @@ describe('fee forms (R-50)', () => {
 });
 
 describe('hidden characters in every text field', () => {
-  const HIDDEN = [['U+202E right-to-left override', '\u202e'], ['U+200B zero-width space', '\u200b'], ['U+2066 isolate', '\u2066'],
-    ['U+FEFF byte-order mark', '\ufeff'], ['U+200F right-to-left mark', '\u200f'], ['lone zero-width joiner', '\u200d']] as const;
+  const HIDDEN = [
+    ['U+202E right-to-left override', '\u202e'], ['U+200B zero-width space', '\u200b'], ['U+2066 isolate', '\u2066'],
+    ['U+FEFF byte-order mark', '\ufeff'], ['U+200F right-to-left mark', '\u200f'], ['lone zero-width joiner', '\u200d'],
+  ] as const;
+  const course = { orgUnitId: 0, title: '隐藏字符课程', category: 'elective', module: '师德', form: 'online', hours: 25 };
   /** A valid request of each route with `v` in one text field; `field` is where the refusal must point. */
   const ROUTES: Array<[string, string, (v: string) => InjectOptions]> = [
-    ['school name', 'name', (v) => ({ method: 'POST', url: '/api/org-units', payload: { parentId: tree.K1.id, kind: 'school', name: `隐藏${v}字符小学` } })],
-    ['unit address', 'address', (v) => ({ method: 'PATCH', url: `/api/org-units/${patchUnits[1]!.id}`, payload: { address: `人民路${v}1号` } })],
+    ['school name', 'name', (v) => ({
+      method: 'POST', url: '/api/org-units', payload: { parentId: tree.K1.id, kind: 'school', name: `隐藏${v}字符小学` },
+    })],
+    ['unit address', 'address', (v) => ({
+      method: 'PATCH', url: `/api/org-units/${patchUnits[1]!.id}`, payload: { address: `人民路${v}1号` },
+    })],
     ['account display name', 'displayName', (v) => ({
-      method: 'POST', url: '/api/users', payload: { username: 'hidden-chars', displayName: `王${v}芳`, role: 'teacher', orgUnitId: patchUsersAt.id },
+      method: 'POST', url: '/api/users',
+      payload: { username: 'hidden-chars', displayName: `王${v}芳`, role: 'teacher', orgUnitId: patchUsersAt.id },
     })],
     ['API token name', 'name', (v) => ({ method: 'POST', url: '/api/api-tokens', payload: { name: `同步${v}令牌` } })],
     // a link's address is checked by a pattern of its own, not the shared text type
     ['course link address', 'materials.0.url', (v) => ({
       method: 'POST', url: '/api/courses', payload: {
-        orgUnitId: tree.K1.id, title: '隐藏字符课程', category: 'elective', module: '师德', form: 'online', hours: 25,
+        ...course, orgUnitId: tree.K1.id,
         materials: [{ kind: 'link', title: '课件', url: `https://example.cn/${v}gpj.exe` }],
       },
     })],
     ['course description', 'description', (v) => ({
       method: 'POST', url: '/api/courses', payload: {
-        orgUnitId: tree.K1.id, title: '隐藏字符课程', category: 'elective', module: '师德', form: 'online', hours: 25, description: `第一行\n第${v}二行`,
+        ...course, orgUnitId: tree.K1.id, description: `第一行\n第${v}二行`,
       },
     })],
-    ['login username', 'username', (v) => ({ method: 'POST', url: '/api/auth/login', payload: { username: `bad-county${v}`, password: TEST_PASSWORD } })],
-    ['teacher search', 'querystring.q', (v) => ({ method: 'GET', url: `/api/teachers?q=${encodeURIComponent(`王${v}芳`)}` })],
+    ['login username', 'username', (v) => ({
+      method: 'POST', url: '/api/auth/login', payload: { username: `bad-county${v}`, password: TEST_PASSWORD },
+    })],
+    ['teacher search', 'querystring.q', (v) => ({
+      method: 'GET', url: `/api/teachers?q=${encodeURIComponent(`王${v}芳`)}`,
+    })],
   ];
   const STATE: TableName[] = ['org_unit', 'app_user', 'api_token', 'course', 'user_session'];
 
   it('refuses each of them in every route with VALIDATION_FAILED naming the field, and writes nothing', async () => {
     const cases: Array<[string, InjectOptions, string]> = [];
-    for (const [route, , request] of ROUTES) for (const [what, c] of HIDDEN) cases.push([`${route} with ${what}`, request(c), 'VALIDATION_FAILED']);
+    for (const [route, , request] of ROUTES) {
+      for (const [what, c] of HIDDEN) cases.push([`${route} with ${what}`, request(c), 'VALIDATION_FAILED']);
+    }
     await refusedWithoutTrace(county, cases, () => tableState(STATE), STATE.join(', '));
     for (const [route, field, request] of ROUTES) {
       const res = await county({ ...request('\u202e'), headers: { 'accept-language': 'en' } });
@@ -2298,11 +2315,12 @@ describe('hidden characters in every text field', () => {
     }
   });
 
-  it('still takes the same requests without the hidden character, and an emoji sequence that needs its joiner', async () => {
+  it('still takes the requests without the hidden character, and an emoji sequence that needs its joiner', async () => {
     const ok = await county(ROUTES[1]![2]('·'));
     expect(ok.statusCode, ok.body).toBe(200);
-    const emoji = await county({ method: 'PATCH', url: `/api/org-units/${patchUnits[1]!.id}`, payload: { address: '人民路1号👩\u200d🏫' } });
+    const address = '人民路1号👩\u200d🏫';
+    const emoji = await county({ method: 'PATCH', url: `/api/org-units/${patchUnits[1]!.id}`, payload: { address } });
     expect(emoji.statusCode, emoji.body).toBe(200);
-    expect(emoji.json().unit.address).toBe('人民路1号👩\u200d🏫');
+    expect(emoji.json().unit.address).toBe(address);
   });
 });

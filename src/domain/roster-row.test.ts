@@ -114,11 +114,13 @@ describe('a roster row', () => {
 
   it('refuses an ID number written in a free text column, and quotes it masked', () => {
     const r = check({ title: '220283198501120119', subject: '数学 13912345678' });
-    expect(r.ok ? [] : r.errors).toEqual([{ row: 7, column: 'title', code: 'id_number_in_text', value: '220283********0119', withheld: 'id_number' }]);
+    const masked = { value: '220283********0119', withheld: 'id_number' };
+    expect(r.ok ? [] : r.errors).toEqual([{ row: 7, column: 'title', code: 'id_number_in_text', ...masked }]);
     const choice = check({ gender: '220283198501120119' });
-    expect(choice.ok ? [] : choice.errors).toEqual([{ row: 7, column: 'gender', code: 'invalid_choice', value: '220283********0119', withheld: 'id_number' }]);
+    expect(choice.ok ? [] : choice.errors).toEqual([{ row: 7, column: 'gender', code: 'invalid_choice', ...masked }]);
     const phone = check({ headTeacher: '13912345678' });
-    expect(phone.ok ? [] : phone.errors).toEqual([{ row: 7, column: 'headTeacher', code: 'invalid_yes_no', value: '139****5678', withheld: 'phone' }]);
+    expect(phone.ok ? [] : phone.errors)
+      .toEqual([{ row: 7, column: 'headTeacher', code: 'invalid_yes_no', value: '139****5678', withheld: 'phone' }]);
   });
 });
 

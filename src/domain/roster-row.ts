@@ -196,7 +196,9 @@ const FREE_TEXT: readonly RosterColumnKey[] = ['name', 'subject', 'title', 'scho
  * row is reported: a cell with forbidden characters is reported once and its other checks
  * skipped, while the other cells are still checked.
  */
-export function checkRosterRow(input: RawRosterRow, rowNo: number, today: Date = new Date()): { ok: true; row: CheckedRow } | RowProblems {
+export function checkRosterRow(
+  input: RawRosterRow, rowNo: number, today: Date = new Date(),
+): { ok: true; row: CheckedRow } | RowProblems {
   const errors: RowError[] = [];
   const reported = new Set<RosterColumnKey>();
   const err = (column: RosterColumnKey, code: string, value?: Cell) => {
@@ -207,8 +209,9 @@ export function checkRosterRow(input: RawRosterRow, rowNo: number, today: Date =
   const raw: RawRosterRow = { ...input };
   for (const [k, v] of Object.entries(input) as Array<[RosterColumnKey, Cell]>) {
     if (typeof v !== 'string') continue;
-    if (hasForbiddenChars(v.replace(/[\t\r\n]+/g, ' '))) {
-      if (IDENTIFIERS.includes(k)) errors.push({ row: rowNo, column: k, code: 'bad_chars', value: unseenChars(v.replace(/[\t\r\n]+/g, ' ')) });
+    const typed = v.replace(/[\t\r\n]+/g, ' ');
+    if (hasForbiddenChars(typed)) {
+      if (IDENTIFIERS.includes(k)) errors.push({ row: rowNo, column: k, code: 'bad_chars', value: unseenChars(typed) });
       else err(k, 'bad_chars', v);
     } else if (FREE_TEXT.includes(k) && looksLikeIdNumber(foldFullWidth(v))) {
       // an identifier in a free text column: refused, and quoted back masked

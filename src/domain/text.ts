@@ -85,7 +85,9 @@ export function decodeXmlEscapes(s: string): string {
  * date, sequence, a digit or X), an old 15-digit one, or a mainland mobile number, anywhere in a
  * text, not touching other digits.
  */
-const ID_LIKE = /(?<![0-9A-Za-z])([1-9]\d{5})(?:(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[0-9Xx]|\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3})(?![0-9A-Za-z])/g;
+const MONTH_DAY = '(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\\d|3[01])';
+const ID_LIKE = new RegExp('(?<![0-9A-Za-z])([1-9]\\d{5})'
+  + `(?:(?:18|19|20)\\d{2}${MONTH_DAY}\\d{3}[0-9Xx]|\\d{2}${MONTH_DAY}\\d{3})(?![0-9A-Za-z])`, 'g');
 const MOBILE_LIKE = /(?<![0-9])(?:\+?86[ -]?)?(1[3-9]\d)[ -]?\d{4}[ -]?(\d{4})(?![0-9])/g;
 
 export type Withheld = 'id_number' | 'phone';

@@ -13,8 +13,13 @@ const COLUMN: Record<string, Record<Locale, string>> = {
 const MESSAGE: Record<string, Record<Locale, string>> = {
   required: { 'zh-CN': '“{col}”必填', en: '"{col}" is required' },
   too_long: { 'zh-CN': '“{col}”过长，最多 {value} 个字符', en: '"{col}" is too long (at most {value} characters)' },
-  bad_chars: { 'zh-CN': '“{col}”含有不可见字符或控制字符：{value}', en: '"{col}" contains invisible or control characters: {value}' },
-  id_number_in_text: { 'zh-CN': '“{col}”中像是一个证件号码（{value}），不能填在此列', en: '"{col}" holds what looks like an ID number ({value}); it does not belong there' },
+  bad_chars: {
+    'zh-CN': '“{col}”含有不可见字符或控制字符：{value}', en: '"{col}" contains invisible or control characters: {value}',
+  },
+  id_number_in_text: {
+    'zh-CN': '“{col}”中像是一个证件号码（{value}），不能填在此列',
+    en: '"{col}" holds what looks like an ID number ({value}); it does not belong there',
+  },
   invalid_phone: { 'zh-CN': '联系电话“{value}”格式不正确，只能包含数字、+、-、括号和空格', en: 'Contact phone "{value}" may contain only digits, +, -, brackets and spaces' },
   unknown_stage: { 'zh-CN': '学段“{value}”无法识别，可填：幼儿园、小学、初中、高中、中职、九年一贯制、完全中学', en: 'Unknown stage "{value}"; use 幼儿园, 小学, 初中, 高中, 中职, 九年一贯制 or 完全中学' },
   duplicate_in_file: { 'zh-CN': '与第 {value} 行重复', en: 'Duplicates row {value}' },

@@ -38,6 +38,7 @@ export function registerTextGuard(app: FastifyInstance): void {
     ];
     if (fields.length === 0) return;
     const message = fieldMessage('bad_chars', pickLocale(req.headers['accept-language']));
-    throw new AppError('VALIDATION_FAILED', { details: { issues: fields.slice(0, 50).map((path) => ({ path, message, kind: 'bad_chars' })) } });
+    const issues = fields.slice(0, 50).map((path) => ({ path, message, kind: 'bad_chars' }));
+    throw new AppError('VALIDATION_FAILED', { details: { issues } });
   });
 }

@@ -21,7 +21,10 @@ const ERRORS: Record<AppErrorCode, Record<Locale, string>> = {
   },
   PASSWORD_WRONG: { 'zh-CN': '当前密码不正确', en: 'The current password is wrong' },
   TEACHER_INVALID: { 'zh-CN': '教师信息有误，请按提示修改', en: 'Some teacher details are invalid; correct them as shown' },
-  TEACHER_UNIT_NOT_SCHOOL: { 'zh-CN': '教师只能属于学校（幼儿园），请选择一所学校', en: 'A teacher belongs to a school; choose a school' },
+  TEACHER_UNIT_NOT_SCHOOL: {
+    'zh-CN': '教师只能属于学校（幼儿园）或乡镇中心校，请选择一所学校',
+    en: 'A teacher belongs to a school or a township centre school; choose one',
+  },
   TRANSFER_SAME_SCHOOL: { 'zh-CN': '该教师已在这所学校，无需调动', en: 'The teacher is already at this school' },
   ACTIVATION_INVALID: { 'zh-CN': '证件号码或激活码不正确，或激活码已过期；请向学校管理员索取新的激活码', en: 'The ID number or activation code is wrong, or the code has expired; ask your school administrator for a new one' },
   CYCLE_RULES_INVALID: { 'zh-CN': '学时规则有误，请按提示修改后再保存', en: 'The cycle rules are invalid; correct them as shown and save again' },
@@ -82,7 +85,8 @@ const ERRORS: Record<AppErrorCode, Record<Locale, string>> = {
   AUTH_INVALID_CREDENTIALS: { 'zh-CN': '用户名或密码错误', en: 'Wrong username or password' },
   IMPORT_EXPIRED: {
     'zh-CN': '该批次校验后 {hours} 小时内未确认，已过期，暂存的数据已删除；请重新上传文件',
-    en: 'This upload was not confirmed within {hours} hours of its check and has expired; its staged rows were deleted. Upload the file again',
+    en: 'This upload was not confirmed within {hours} hours of its check and has expired; its staged rows were deleted. '
+      + 'Upload the file again',
   },
   AUTH_SESSION_EXPIRED: { 'zh-CN': '登录已超时，请重新登录', en: 'Your session has expired; please log in again' },
   AUTH_PASSWORD_CHANGE_REQUIRED: { 'zh-CN': '首次登录须先修改密码', en: 'You must change your password before continuing' },
@@ -112,7 +116,10 @@ const FIELD: Record<string, Record<Locale, string>> = {
   required: { 'zh-CN': '必填', en: 'is required' },
   too_long: { 'zh-CN': '过长，最多 {max} 个字符', en: 'is too long (at most {max} characters)' },
   too_short: { 'zh-CN': '过短，至少 {min} 个字符', en: 'is too short (at least {min} characters)' },
-  bad_chars: { 'zh-CN': '含有不允许的控制字符或不可见字符（如方向控制符、零宽字符）', en: 'contains control or invisible characters (such as direction overrides or zero-width characters) that are not allowed' },
+  bad_chars: {
+    'zh-CN': '含有不允许的控制字符或不可见字符（如方向控制符、零宽字符）',
+    en: 'contains control or invisible characters (such as direction overrides or zero-width characters) that are not allowed',
+  },
   blank: { 'zh-CN': '不能为空白', en: 'must not be blank' },
   invalid: { 'zh-CN': '格式不正确', en: 'is not valid' },
 };
@@ -120,8 +127,13 @@ const FIELD: Record<string, Record<Locale, string>> = {
 /** Problems of a roster row or a teacher form field, by code. */
 const TEACHER_PROBLEMS: Record<string, Record<Locale, string>> = {
   required: { 'zh-CN': '必填', en: 'is required' },
-  bad_chars: { 'zh-CN': '含有不可见字符或控制字符（表中以 ⟨U+…⟩ 标出），请删除后重新上传', en: 'contains invisible or control characters (marked ⟨U+…⟩ in the table); delete them and upload again' },
-  id_number_in_text: { 'zh-CN': '像是一个证件号码，不能填在此列', en: 'looks like an ID number, which does not belong in this column' },
+  bad_chars: {
+    'zh-CN': '含有不可见字符或控制字符（表中以 ⟨U+…⟩ 标出），请删除后重新上传',
+    en: 'contains invisible or control characters (marked ⟨U+…⟩ in the table); delete them and upload again',
+  },
+  id_number_in_text: {
+    'zh-CN': '像是一个证件号码，不能填在此列', en: 'looks like an ID number, which does not belong in this column',
+  },
   invalid_choice: { 'zh-CN': '不是可选的值，请从下拉列表中选择', en: 'is not one of the choices; pick from the list' },
   invalid_yes_no: { 'zh-CN': '请填写“是”或“否”', en: 'must be “是” (yes) or “否” (no)' },
   text_too_long: { 'zh-CN': '过长，最多 30 个字', en: 'is too long (at most 30 characters)' },
@@ -164,7 +176,8 @@ export function importProblemMessage(code: string, column: string, locale: Local
   let text = fill((TEACHER_PROBLEMS[code] ?? FIELD['invalid']!)[locale], { value: value ?? '' });
   if (extra.withheld && IMPORT_NOTES[extra.withheld]) text += IMPORT_NOTES[extra.withheld]![locale];
   if (extra.suggestions?.length) {
-    const names = extra.suggestions.map((n) => (locale === 'en' ? `"${n}"` : `“${n}”`)).join(locale === 'en' ? ', ' : '、');
+    const names = extra.suggestions.map((n) => (locale === 'en' ? `"${n}"` : `“${n}”`))
+      .join(locale === 'en' ? ', ' : '、');
     text += fill(IMPORT_NOTES['suggestions']![locale], { names });
   }
   return locale === 'en' ? `${label} ${text}` : `「${label}」${text}`;

@@ -200,7 +200,8 @@ export function createTeacherImportRepository(db: Q) {
       const gone = await db.updateTable('teacher_import').set({ status: 'expired' })
         .where('status', '=', 'validated').where('created_at', '<', cutoff)
         .returning(['id', 'org_path as orgPath', 'file_name as fileName']).execute();
-      if (gone.length) await db.deleteFrom('teacher_import_row').where('import_id', 'in', gone.map((g) => g.id)).execute();
+      if (gone.length === 0) return gone;
+      await db.deleteFrom('teacher_import_row').where('import_id', 'in', gone.map((g) => g.id)).execute();
       return gone;
     },
 

@@ -33,8 +33,8 @@ export interface SheetProblem {
   /** the row number in the sheet, as Excel shows it */
   row: number;
   column: string;
-  code: 'required' | 'teacher_not_found' | 'name_mismatch' | 'bad_hours' | 'bad_date' | 'unknown_category' | 'unknown_source'
-    | 'bad_chars' | 'id_number_in_text' | string;
+  code: 'required' | 'teacher_not_found' | 'name_mismatch' | 'bad_hours' | 'bad_date' | 'unknown_category'
+    | 'unknown_source' | 'bad_chars' | 'id_number_in_text' | string;
   /** as written, shortened; hidden characters written out (⟨U+202E⟩), anything like an ID number or a mobile masked */
   value?: string;
   withheld?: Withheld;
@@ -118,8 +118,11 @@ export function createCreditImportService(deps: ServiceDeps, credits: CreditLedg
           const typed = cell.replace(/[\t\r\n]+/g, ' ');
           if (hasForbiddenChars(typed)) {
             // the cell as written, hidden characters visible; an identifier column shows only those characters
-            problems.push({ row: r.row, column: col.zh, code: 'bad_chars', ...(col.key === 'idNumber' ? { value: unseenChars(typed) } : shownValue(typed, 50)) });
-          } else if (FREE_TEXT.includes(col.key) && looksLikeIdNumber(text(cell))) bad(col.zh, 'id_number_in_text', cell);
+            const shown = col.key === 'idNumber' ? { value: unseenChars(typed) } : shownValue(typed, 50);
+            problems.push({ row: r.row, column: col.zh, code: 'bad_chars', ...shown });
+          } else if (FREE_TEXT.includes(col.key) && looksLikeIdNumber(text(cell))) {
+            bad(col.zh, 'id_number_in_text', cell);
+          }
         }
         for (const col of COLUMNS) if (col.required && text(c[col.key] ?? null) === '') bad(col.zh, 'required');
         if (problems.length > before) return;

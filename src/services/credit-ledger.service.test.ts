@@ -228,7 +228,7 @@ describe('registration from a sheet', () => {
     expect(await sumOfEntries(zhang)).toBe(before);
   });
 
-  it('refuses hidden characters, also written as Excel escapes, and an ID number in a text column, quoting neither in full', async () => {
+  it('refuses hidden characters, also as Excel escapes, and an ID number in a text column, quoting none', async () => {
     const before = await sumOfEntries(zhang);
     const name = await nameOf(zhang);
     const id = await idOf(zhang);
@@ -238,10 +238,14 @@ describe('registration from a sheet', () => {
       [`${name}\u200b`, id, 1, '2027-09-11', '正常', '', ''],
     ]) }).catch((x: unknown) => x as AppError);
     expect((e as AppError).code).toBe('ENTRY_INVALID');
-    const problems = (e as AppError).details!['problems'] as Array<{ row: number; column: string; code: string; value?: string; withheld?: string }>;
+    type Problem = { row: number; column: string; code: string; value?: string; withheld?: string };
+    const problems = (e as AppError).details!['problems'] as Problem[];
     expect(problems).toEqual([
       { row: 2, column: '培训内容', code: 'bad_chars', value: '校本研修⟨U+202E⟩txt.exe' },
-      { row: 3, column: '培训内容', code: 'id_number_in_text', value: `听课记录 ${id.slice(0, 6)}********${id.slice(-4)}`, withheld: 'id_number' },
+      {
+        row: 3, column: '培训内容', code: 'id_number_in_text', value: `听课记录 ${id.slice(0, 6)}********${id.slice(-4)}`,
+        withheld: 'id_number',
+      },
       { row: 4, column: '姓名', code: 'bad_chars', value: `${name}⟨U+200B⟩` },
     ]);
     expect(JSON.stringify(problems)).not.toContain(id);

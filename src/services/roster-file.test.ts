@@ -121,9 +121,10 @@ describe('reading a roster file', () => {
     expect(r.rows.map((row) => row.raw.name)).toEqual(people.map((p) => p.name));
   }, 60_000);
 
-  it("decodes Excel's _xHHHH_ escapes, in shared and inline strings, whole even where a chunk splits them", async () => {
+  it("decodes Excel's _xHHHH_ escapes in shared and inline strings, whole even where a chunk splits them", async () => {
     const written = ['语文_x000D_数学', '高级_x0009_教师', '_x005F_x000D_', 'exe._x202E_txt'];
-    const people = makeRoster(3_000, { seed: 41 }).map((p, i) => ({ ...p, subject: written[i % 4]!, title: `第${i}行_x000A_` }));
+    const people = makeRoster(3_000, { seed: 41 })
+      .map((p, i) => ({ ...p, subject: written[i % 4]!, title: `第${i}行_x000A_` }));
     const inline = await rosterXlsx(people);
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('名册');
@@ -141,12 +142,16 @@ describe('reading a roster file', () => {
     expect(b.rows.map((r) => r.raw.subject)).toEqual([...decoded, ...decoded]);
     // the sheets read whole (credit hours, schools, courses) see the same
     const grid = await readSheetRows(shared, 'b.xlsx', {
-      columns: [{ key: 'name', zh: '姓名', en: 'name', required: true }, { key: 'subject', zh: '任教学科', en: 'subject', required: true }],
+      columns: [
+        { key: 'name', zh: '姓名', en: 'name', required: true },
+        { key: 'subject', zh: '任教学科', en: 'subject', required: true },
+      ],
       identifying: ['name'], maxRows: 100, maxUnpacked: OPTS.maxUnpacked,
     });
     expect(grid!.map((r) => r.cells.subject)).toEqual([...decoded, ...decoded]);
     // CSV has no such escapes: kept as written
-    const csv = await readRoster(Buffer.from('姓名,证件号码,学段,用工类型,任教学科\n王芳,220282198503120024,小学,在编,a_x000D_b\n'), 'c.csv', OPTS);
+    const text = '姓名,证件号码,学段,用工类型,任教学科\n王芳,220282198503120024,小学,在编,a_x000D_b\n';
+    const csv = await readRoster(Buffer.from(text), 'c.csv', OPTS);
     expect(csv.rows[0]!.raw.subject).toBe('a_x000D_b');
   });
 

@@ -2,7 +2,9 @@ import type * as XL from 'exceljs';
 import ExcelJS from './excel.js';
 import { AppError } from '../errors/app-error.js';
 import { STAGES, type Stage } from '../domain/org-tree.js';
-import { foldFullWidth, hasForbiddenChars, looksLikeIdNumber, normaliseText, shownValue, type Withheld } from '../domain/text.js';
+import {
+  foldFullWidth, hasForbiddenChars, looksLikeIdNumber, normaliseText, shownValue, type Withheld,
+} from '../domain/text.js';
 
 /** One problem in an uploaded sheet; `code` is translated by the presenter. */
 export interface ImportRowError {
@@ -128,7 +130,9 @@ export async function parseSchoolSheet(file: Buffer, maxBytes: number): Promise<
     for (const c of COLUMNS) {
       const col = colOf.get(c.key);
       const text = col ? cellText(row.getCell(col).value) : '';
-      if (hasForbiddenChars(text.trim())) errors.push({ row: r, column: c.key, code: 'bad_chars', ...shownValue(text.trim()) });
+      if (hasForbiddenChars(text.trim())) {
+        errors.push({ row: r, column: c.key, code: 'bad_chars', ...shownValue(text.trim()) });
+      }
       else if (FREE_TEXT.includes(c.key) && looksLikeIdNumber(foldFullWidth(text))) {
         errors.push({ row: r, column: c.key, code: 'id_number_in_text', ...shownValue(text.trim()) });
       }
@@ -143,7 +147,10 @@ export async function parseSchoolSheet(file: Buffer, maxBytes: number): Promise<
     }
     const code = foldFullWidth(raw.code).replace(/\s+/g, '') || null;
     const phone = foldFullWidth(raw.contactPhone) || null;
-    if (phone && !/^[0-9+\-() ]{5,30}$/.test(phone)) { errors.push({ row: r, column: 'contactPhone', code: 'invalid_phone', ...shownValue(phone) }); ok = false; }
+    if (phone && !/^[0-9+\-() ]{5,30}$/.test(phone)) {
+      errors.push({ row: r, column: 'contactPhone', code: 'invalid_phone', ...shownValue(phone) });
+      ok = false;
+    }
     const stages = new Set<Stage>();
     for (const part of raw.stages.split(/[、,，;；/\s]+/).filter(Boolean)) {
       const found = STAGE_ALIASES[part] ?? STAGE_ALIASES[part.toLowerCase()];

@@ -91,29 +91,34 @@ export function createTeacherImportService({ db, env }: ServiceDeps) {
   }
 
   const ttlMs = () => env.PEIXUN_IMPORT_TTL_HOURS * 3_600_000;
-  const expiresAt = (imp: TeacherImportRow) => (imp.status === 'validated' ? new Date(imp.createdAt.getTime() + ttlMs()) : null);
-  const hasExpired = (imp: TeacherImportRow) => imp.status === 'expired' || (imp.status === 'validated' && expiresAt(imp)!.getTime() <= Date.now());
+  const expiresAt = (imp: TeacherImportRow) =>
+    (imp.status === 'validated' ? new Date(imp.createdAt.getTime() + ttlMs()) : null);
+  const hasExpired = (imp: TeacherImportRow) =>
+    imp.status === 'expired' || (imp.status === 'validated' && expiresAt(imp)!.getTime() <= Date.now());
 
   /**
    * Checked uploads nobody committed in time: marked expired and their staged rows (encrypted
    * identifiers) deleted, one audit row each. Run before each check and by the server's sweeper.
    */
   async function expireStale(): Promise<number> {
-    const gone = await db.transaction().execute((trx) => createTeacherImportRepository(trx).expireCheckedBefore(new Date(Date.now() - ttlMs())));
-    for (const g of gone) {
-      await appendAudit(db, { actor: null, ip: null }, {
-        action: 'teacher_import.expire', targetType: 'teacher_import', targetId: g.id, targetPath: g.orgPath, targetLabel: g.fileName,
-        details: { hours: env.PEIXUN_IMPORT_TTL_HOURS },
-      }, 'success');
-    }
-    return gone.length;
+    return db.transaction().execute(async (trx) => {
+      const gone = await createTeacherImportRepository(trx).expireCheckedBefore(new Date(Date.now() - ttlMs()));
+      for (const g of gone) {
+        await appendAudit(trx, { actor: null, ip: null }, {
+          action: 'teacher_import.expire', targetType: 'teacher_import', targetId: g.id, targetPath: g.orgPath,
+          targetLabel: g.fileName, details: { hours: env.PEIXUN_IMPORT_TTL_HOURS },
+        }, 'success');
+      }
+      return gone.length;
+    });
   }
 
   async function report(imp: TeacherImportRow): Promise<ImportReport> {
     const expired = hasExpired(imp);
     const transfers = imp.status === 'validated' && !expired ? await imports.stagedTransfers(imp.id, 500) : [];
     return {
-      importId: imp.id, status: expired ? 'expired' : imp.status, fileName: imp.fileName, expiresAt: expired ? null : expiresAt(imp),
+      importId: imp.id, status: expired ? 'expired' : imp.status, fileName: imp.fileName,
+      expiresAt: expired ? null : expiresAt(imp),
       summary: imp.summary, errors: imp.errors as RowError[], extraColumns: imp.extraColumns,
       transfers: transfers.map(({ fromPath: _, ...t }) => t), result: imp.result,
     };
@@ -152,28 +157,30 @@ export function createTeacherImportService({ db, env }: ServiceDeps) {
           // the school and a repeated ID number are checked whatever else is wrong with the row
           const rowErrors: RowError[] = r.ok ? [] : r.errors;
           const s = r.ok ? r.row.school : r.school;
+          const schoolError = (code: string, extra: Partial<RowError> = {}) =>
+            rowErrors.push({ row: rowNo, column: 'school', code, ...(s ? shownValue(s) : {}), ...extra });
           let dest: { id: number; path: string } | undefined;
           if (rowErrors.some((e) => e.column === 'school')) {
             // the cell itself is refused (hidden characters, an ID number): reported already
           } else if (!s) {
-            if (needSchool) rowErrors.push({ row: rowNo, column: 'school', code: 'required' });
+            if (needSchool) schoolError('required');
             else dest = unit;
           } else if (holdsTeachers(unit.kind) && (s === unit.name || s === unit.code)) dest = unit;
-          else if (!schools) rowErrors.push({ row: rowNo, column: 'school', code: 'school_mismatch', ...shownValue(s) });
+          else if (!schools) schoolError('school_mismatch');
           else {
             const hit = schools.byCode.get(s) ?? schools.byName.get(s);
-            if (hit === 'ambiguous') rowErrors.push({ row: rowNo, column: 'school', code: 'school_ambiguous', ...shownValue(s) });
+            if (hit === 'ambiguous') schoolError('school_ambiguous');
             else if (hit) dest = hit;
             else {
               const suggestions = schools.suggestions(s);
-              rowErrors.push({ row: rowNo, column: 'school', code: 'school_unknown', ...shownValue(s), ...(suggestions.length ? { suggestions } : {}) });
+              schoolError('school_unknown', suggestions.length ? { suggestions } : {});
             }
           }
           const idNumber = r.ok ? r.row.fields.idNumber : r.idNumber;
           if (idNumber) {
             const first = firstRowOfId.get(idNumber);
-            if (first !== undefined) rowErrors.push({ row: rowNo, column: 'idNumber', code: 'duplicate_in_file', value: String(first) });
-            else firstRowOfId.set(idNumber, rowNo);
+            if (first === undefined) firstRowOfId.set(idNumber, rowNo);
+            else rowErrors.push({ row: rowNo, column: 'idNumber', code: 'duplicate_in_file', value: String(first) });
           }
           if (rowErrors.length || !r.ok) {
             summary.error++;
@@ -181,7 +188,8 @@ export function createTeacherImportService({ db, env }: ServiceDeps) {
             continue;
           }
           staged.push({
-            ...toColumns(r.row.fields, cipher), row_no: rowNo, action: 'create', teacher_id: null, org_unit_id: dest!.id, org_path: dest!.path, changes: null,
+            ...toColumns(r.row.fields, cipher), row_no: rowNo, action: 'create', teacher_id: null,
+            org_unit_id: dest!.id, org_path: dest!.path, changes: null,
           });
         }
         return staged;
@@ -254,7 +262,8 @@ export function createTeacherImportService({ db, env }: ServiceDeps) {
       await auditedWrite(db, ctx, meta, async (trx, m) => {
         const repo = createTeacherImportRepository(trx);
         const locked = (await repo.lockForCommit(id))!;
-        if (hasExpired(locked)) throw new AppError('IMPORT_EXPIRED', { params: { hours: env.PEIXUN_IMPORT_TTL_HOURS } });
+        const hours = env.PEIXUN_IMPORT_TTL_HOURS;
+        if (hasExpired(locked)) throw new AppError('IMPORT_EXPIRED', { params: { hours }, details: { hours } });
         if (locked.status !== 'validated') throw new AppError('IMPORT_NOT_OPEN');
         // one commit at a time touches the registry's identity index, so two imports of the
         // same people cannot both pass the staleness check

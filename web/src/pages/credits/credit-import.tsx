@@ -5,7 +5,13 @@ import type { TableColumnsType } from 'antd';
 import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, isApiError, saveFile } from '../../api/client';
-import { creditsApi, SHEET_PROBLEM_CODES, type SheetColumn, type SheetImportResult, type SheetProblem } from '../../api/credits.api';
+import {
+  creditsApi,
+  SHEET_PROBLEM_CODES,
+  type SheetColumn,
+  type SheetImportResult,
+  type SheetProblem,
+} from '../../api/credits.api';
 import { queryKeys } from '../../api/query-keys';
 import { SOURCE_TYPES, type Cycle, type OrgUnitRef } from '../../api/types';
 import { useCreditWording } from '../../components/credit-labels';
@@ -163,7 +169,9 @@ function ProblemsTable({ fileName, error }: { fileName: string; error: ApiError 
       responsive: ['md'],
       width: 180,
       // hidden characters are written out (⟨U+202E⟩), so the cell shows what the file really holds
-      render: (value: string | undefined) => <span className="import-value">{value === undefined ? '—' : showUnseen(value)}</span>,
+      render: (value: string | undefined) => (
+        <span className="import-value">{value === undefined ? '—' : showUnseen(value)}</span>
+      ),
     },
     {
       title: t('creditRegister.import.problem'),

@@ -178,7 +178,12 @@ function ErrorsTable({ report }: { report: TeacherImportReport }) {
   const downloadCsv = () => {
     const rows = [
       [t('teachers.import.row'), t('teachers.import.column'), t('teachers.import.value'), t('teachers.import.problem')],
-      ...report.errors.map((e) => [e.row > 0 ? e.row : '', columnLabel(e.column), e.value === undefined ? '' : showUnseen(e.value), describe(e)]),
+      ...report.errors.map((e) => [
+        e.row > 0 ? e.row : '',
+        columnLabel(e.column),
+        e.value === undefined ? '' : showUnseen(e.value),
+        describe(e),
+      ]),
     ];
     const base = report.fileName.replace(/\.[^.]+$/, '');
     saveFile({ blob: csvBlob(rows), filename: t('teachers.import.errorsFileName', { file: base }) }, 'errors.csv');
@@ -198,7 +203,9 @@ function ErrorsTable({ report }: { report: TeacherImportReport }) {
       responsive: ['md'],
       width: 200,
       // hidden characters are written out (⟨U+202E⟩), so the cell shows what the file really holds
-      render: (value: string | undefined) => <span className="import-value">{value === undefined ? '—' : showUnseen(value)}</span>,
+      render: (value: string | undefined) => (
+        <span className="import-value">{value === undefined ? '—' : showUnseen(value)}</span>
+      ),
     },
     {
       title: t('teachers.import.problem'),

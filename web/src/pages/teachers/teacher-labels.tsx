@@ -50,7 +50,8 @@ export function useRosterWording() {
       let text = t(key, { value: value ?? '' });
       if (extra.withheld) text += t(`teachers.import.withheld.${extra.withheld}`);
       if (extra.suggestions?.length) {
-        text += t('teachers.import.didYouMean', { names: extra.suggestions.map((n) => t('common.quoted', { text: n })).join(t('common.listSeparator')) });
+        const names = extra.suggestions.map((n) => t('common.quoted', { text: n })).join(t('common.listSeparator'));
+        text += t('teachers.import.didYouMean', { names });
       }
       return text;
     },
