@@ -190,6 +190,8 @@ export function createCertificateService(deps: ServiceDeps, ledgerService: Credi
     // every certificate of a school names the same issuing office: looked up once per school
     const issuers = new Map<string, string>();
     const BATCH = 50;
+    // certificates with characters no font has (drawn as boxes): reported with the result
+    const missingGlyphs: Array<{ code: string; glyphs: string[] }> = [];
     for (let i = 0; i < ids.length; i += BATCH) {
       ctl.signal.throwIfAborted();
       const batch = ids.slice(i, i + BATCH);
@@ -204,10 +206,14 @@ export function createCertificateService(deps: ServiceDeps, ledgerService: Credi
         }
         return list;
       });
-      const pdfs = await Promise.all(rows.map((c) => pdfPool().render(documentOf(c, p.baseUrl, 'zh-CN'))));
+      const pdfs = await Promise.all(rows.map((c) => pdfPool().renderChecked(documentOf(c, p.baseUrl, 'zh-CN'))));
       rows.forEach((c, k) => {
         const s = c.snapshot as CertificateSnapshot;
-        zip.addBuffer(pdfs[k]!, `${s.unitName}/${s.teacherName}-${c.code}.pdf`, { compress: false });
+        const r = pdfs[k]!;
+        zip.addBuffer(r.pdf, `${s.unitName}/${s.teacherName}-${c.code}.pdf`, { compress: false });
+        if (r.missingGlyphs.length && missingGlyphs.length < 100) {
+          missingGlyphs.push({ code: c.code, glyphs: r.missingGlyphs });
+        }
       });
       done += batch.length;
       await ctl.progress(done, ids.length);
@@ -215,7 +221,7 @@ export function createCertificateService(deps: ServiceDeps, ledgerService: Credi
     zip.end();
     await finished;
     fs.renameSync(tmp, file);
-    return { file: path.basename(file), count: ids.length, issued, unitName: unit.name };
+    return { file: path.basename(file), count: ids.length, issued, unitName: unit.name, missingGlyphs };
   }
 
   registerJobHandler(BULK_CERTIFICATE_JOB, runBulk);
@@ -249,9 +255,15 @@ export function createCertificateService(deps: ServiceDeps, ledgerService: Credi
       return readable(ctx, id, 'credit.read_certificate');
     },
 
-    async pdf(ctx: RequestContext, id: number, baseUrl: string, locale: 'zh-CN' | 'en'): Promise<{ certificate: CertificateRow; pdf: Buffer }> {
+    /**
+     * The certificate as PDF, with the characters no installed font has (drawn as boxes with their
+     * code points, 'U+2FFFD …'): empty when everything printed in a font.
+     */
+    async pdf(
+      ctx: RequestContext, id: number, baseUrl: string, locale: 'zh-CN' | 'en',
+    ): Promise<{ certificate: CertificateRow; pdf: Buffer; missingGlyphs: string[] }> {
       const c = await readable(ctx, id, 'credit.download_certificate');
-      return { certificate: c, pdf: await pdfPool().render(documentOf(c, baseUrl, locale)) };
+      return { certificate: c, ...(await pdfPool().renderChecked(documentOf(c, baseUrl, locale))) };
     },
 
     /** A teacher's own certificates, or an admin's view of one teacher's. */

@@ -59,7 +59,13 @@ export const certificateRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
     config: { action: 'credit.download_certificate' },
     schema: { tags: ['certificates'], summary: 'The certificate as PDF', params: IdParams },
   }, async (req, reply) => {
-    const { certificate, pdf } = await svc.pdf(req.ctx, req.params.id, baseUrlOf(req), pickLocale(req.headers['accept-language']));
+    const locale = pickLocale(req.headers['accept-language']);
+    const { certificate, pdf, missingGlyphs } = await svc.pdf(req.ctx, req.params.id, baseUrlOf(req), locale);
+    if (missingGlyphs.length) {
+      // printed as boxes with their code points: said in the log and to the client, never silent
+      req.log.warn({ certificate: certificate.code, missingGlyphs }, 'certificate has characters no font has');
+      reply.header('x-missing-glyphs', missingGlyphs.map((g) => g.split(' ')[0]).join(' '));
+    }
     reply.header('content-type', 'application/pdf');
     reply.header('content-disposition', attachment(`certificate-${certificate.code}.pdf`, `继续教育证书-${certificate.code}.pdf`));
     return reply.send(pdf);

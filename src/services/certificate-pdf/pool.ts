@@ -27,6 +27,8 @@ export const crashNextRenderForTests: unique symbol = Symbol('certificate-pdf.cr
 export interface CertificatePdfPool {
   /** Renders one certificate in a worker; rejects if rendering fails or the worker dies. */
   render(doc: CertificateDocument): Promise<Buffer>;
+  /** Like `render`, with the characters no font has (drawn as boxes), as 'U+2FFFD …'. */
+  renderChecked(doc: CertificateDocument): Promise<{ pdf: Buffer; missingGlyphs: string[] }>;
   /** Lets queued and running jobs finish, then ends the workers. Later renders are rejected. */
   close(): Promise<void>;
   /** Number of worker threads. */
@@ -74,7 +76,7 @@ interface Job {
   id: number;
   doc: CertificateDocument;
   crash?: WorkerCrashMode;
-  resolve: (pdf: Buffer) => void;
+  resolve: (r: { pdf: Buffer; missingGlyphs: string[] }) => void;
   reject: (err: Error) => void;
   timer?: NodeJS.Timeout;
 }
@@ -117,7 +119,7 @@ export function createCertificatePdfPool(opts: CertificatePdfPoolOptions = {}): 
       const job = slot.job;
       if (!job || job.id !== m.id) return;
       finish(slot);
-      if (m.type === 'done') job.resolve(Buffer.from(m.pdf));
+      if (m.type === 'done') job.resolve({ pdf: Buffer.from(m.pdf), missingGlyphs: m.missingGlyphs });
       else job.reject(Object.assign(new Error(m.message), { stack: m.stack ?? m.message }));
     });
     w.on('error', (err) => died(slot, w, err));
@@ -187,20 +189,23 @@ export function createCertificatePdfPool(opts: CertificatePdfPoolOptions = {}): 
     }
   }
 
+  function renderChecked(doc: CertificateDocument): Promise<{ pdf: Buffer; missingGlyphs: string[] }> {
+    if (closing) return Promise.reject(new Error('certificate PDF pool is closed'));
+    return new Promise((resolve, reject) => {
+      const job: Job = { id: nextId++, doc, resolve, reject };
+      if (crashNext) {
+        job.crash = crashNext;
+        crashNext = undefined;
+      }
+      queue.push(job);
+      pump();
+    });
+  }
+
   return {
     size,
-    render(doc) {
-      if (closing) return Promise.reject(new Error('certificate PDF pool is closed'));
-      return new Promise<Buffer>((resolve, reject) => {
-        const job: Job = { id: nextId++, doc, resolve, reject };
-        if (crashNext) {
-          job.crash = crashNext;
-          crashNext = undefined;
-        }
-        queue.push(job);
-        pump();
-      });
-    },
+    renderChecked,
+    render: async (doc) => (await renderChecked(doc)).pdf,
     async close() {
       closing = true;
       if (queue.length > 0 || slots.some((s) => s.job !== null)) await new Promise<void>((resolve) => idle.push(resolve));

@@ -8,7 +8,11 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CertificateDocument } from './document.js';
 import { BUNDLED_WORKER_FILE, CertificatePdfWorkerError, createCertificatePdfPool, crashNextRenderForTests, defaultPoolSize, type CertificatePdfPool } from './pool.js';
-import { certificateFontRuns, formatTenths, glyphRuns, printable, renderCertificatePdf } from './render.js';
+import * as fontkit from 'fontkit';
+import {
+  certificateFontRuns, FALLBACK_FONT_CANDIDATES, formatTenths, glyphRuns, locateFont, printable, renderCertificate,
+  renderCertificatePdf,
+} from './render.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../../..');
@@ -210,6 +214,38 @@ describe('renderCertificatePdf', () => {
     expect(certificateFontRuns('\u{2FFFD}')).toEqual([{ font: null, text: '\u{2FFFD}' }]);
     // holder block and statement: two boxes more than with a name the font has
     expect(strokedRects(missing) - strokedRects(plain)).toBe(2);
+  });
+
+  it('prints 𠮷 and 𪚥 (CJK Extension B) in an installed font that has them, embedded in the PDF', async () => {
+    // the fallback font is Debian's fonts-hanazono, which .ci/run installs (README: production servers)
+    for (const ch of ['𠮷', '𪚥']) {
+      const [run] = certificateFontRuns(ch);
+      expect(run!.font, `no installed font has ${ch}: install fonts-hanazono`).not.toBeNull();
+      const candidate = FALLBACK_FONT_CANDIDATES.map((c) => ({ ...c, file: locateFont(c.file) }))
+        .find((c) => c.file && (fontkit.create(fs.readFileSync(c.file), c.postscriptName) as fontkit.Font).postscriptName === run!.font);
+      const font = fontkit.create(fs.readFileSync(candidate!.file!), candidate!.postscriptName) as fontkit.Font;
+      expect(font.hasGlyphForCodePoint(ch.codePointAt(0)!)).toBe(true);
+    }
+    const plain = await renderCertificatePdf(certificate({ teacherName: '王吉' }));
+    const rare = await renderCertificate(certificate({ teacherName: '王𠮷𪚥' }));
+    expect(rare.missingGlyphs).toEqual([]);
+    // the name's glyphs come from the embedded subset of that font, and no replacement box is drawn
+    expect(latin1(rare.pdf)).toMatch(new RegExp(`/BaseFont /[A-Z]{6}\\+${certificateFontRuns('𠮷')[0]!.font}`));
+    expect(strokedRects(rare.pdf)).toBe(strokedRects(plain));
+  });
+
+  it('reports a character no font has instead of boxing it silently, also from the worker pool', async () => {
+    const doc = certificate({ teacherName: '王\u{2FFFD}' }, 1);
+    expect((await renderCertificate(doc)).missingGlyphs).toEqual(['U+2FFFD \u{2FFFD}']);
+    expect((await renderCertificate(certificate({}, 1))).missingGlyphs).toEqual([]);
+    const p = createCertificatePdfPool({ size: 1 });
+    try {
+      const r = await p.renderChecked(doc);
+      expectValidPdf(r.pdf);
+      expect(r.missingGlyphs).toEqual(['U+2FFFD \u{2FFFD}']);
+    } finally {
+      await p.close();
+    }
   });
 
   it('refuses hours that are not integer tenths', async () => {

@@ -11,8 +11,10 @@
  * Extension B (𠮷) and not Latin Extended-A (ś, ł).
  * A Song (serif) face is what formal Chinese certificates use. Each character is checked against
  * the font; one it lacks is drawn in the first fallback font that has it (FALLBACK_FONT_CANDIDATES:
- * system fonts, used only where installed, e.g. Debian's fonts-hanazono for 𠮷), and where none has
- * it, as a visible box with its code point (like a last-resort font), never as a blank.
+ * system fonts, used only where installed, looked for where the distributions put them; Debian's
+ * fonts-hanazono, which `.ci/run` installs, covers CJK Extensions A to F, e.g. 𠮷 and 𪚥), and where
+ * none has it, as a visible box with its code point (like a last-resort font), never as a blank; such
+ * characters are reported with the PDF (`renderCertificate`'s `missingGlyphs`).
  *
  * Speed: what costs is opening and parsing a 15 MB font for every PDF. The fonts are read and
  * parsed by fontkit once per process (thread) and the same fontkit Font object is handed to every
@@ -30,6 +32,7 @@
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import * as fontkit from 'fontkit';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
@@ -242,6 +245,27 @@ export const FALLBACK_FONT_CANDIDATES: ReadonlyArray<{ file: string; postscriptN
   { file: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', postscriptName: 'NotoSansCJKsc-Regular' },
 ];
 
+/**
+ * Where a fallback font is also looked for (by its file name) when it is not at the path its
+ * candidate names: Fedora and Arch put fonts elsewhere, and an administrator without the package can
+ * copy the files (e.g. HanaMinA.ttf and HanaMinB.ttf) to /usr/local/share/fonts.
+ */
+export const FONT_SEARCH_DIRS: readonly string[] = [
+  '/usr/share/fonts/truetype/hanazono', '/usr/share/fonts/hanazono', '/usr/share/fonts/TTF',
+  '/usr/share/fonts/truetype',
+  '/usr/local/share/fonts', '/usr/local/share/fonts/hanazono', '/usr/local/share/fonts/truetype',
+];
+
+/** The path of an installed font file: where the candidate says, or a file of that name in `FONT_SEARCH_DIRS`. */
+export function locateFont(file: string, dirs: readonly string[] = FONT_SEARCH_DIRS): string | null {
+  if (fs.existsSync(file)) return file;
+  for (const dir of dirs) {
+    const p = path.join(dir, path.basename(file));
+    if (fs.existsSync(p)) return p;
+  }
+  return null;
+}
+
 class Face {
   /** advance widths in 1/1000 em by code point; null where the font has no glyph */
   private readonly widths = new Map<number, number | null>();
@@ -292,7 +316,10 @@ function faces(): { regular: Face; bold: Face } {
  * the fonts before it has the character), so ordinary certificates never load one.
  */
 function fallbacks(): Array<() => Face | null> {
-  fallbackSlots ??= FALLBACK_FONT_CANDIDATES.flatMap((c, i) => (fs.existsSync(c.file) ? [{ key: `fallback-${i}`, ...c }] : []));
+  fallbackSlots ??= FALLBACK_FONT_CANDIDATES.flatMap((c, i) => {
+    const file = locateFont(c.file);
+    return file ? [{ key: `fallback-${i}`, ...c, file }] : [];
+  });
   return fallbackSlots.map((slot) => () => {
     if (slot.face === undefined) {
       try {
@@ -324,9 +351,17 @@ function faceRuns(text: string, bold: boolean): Array<{ face: Face | null; text:
   }
   if (allMain) return [{ face: main, text }];
   const chain = [() => main, ...fallbacks()];
-  return glyphRuns(text, chain.map((face) => (cp: number) => face()?.has(cp) ?? false))
+  const runs = glyphRuns(text, chain.map((face) => (cp: number) => face()?.has(cp) ?? false))
     .map((r) => ({ face: r.font === null ? null : chain[r.font]!(), text: r.text }));
+  if (missingNow) for (const r of runs) if (!r.face) for (const ch of r.text) missingNow.add(codePointLabel(ch));
+  return runs;
 }
+
+/** The characters of the document being drawn that no font has (drawn as boxes), while it is drawn. */
+let missingNow: Set<string> | undefined;
+
+/** 'U+20BB7 𠮷': how a character no font has is reported. */
+const codePointLabel = (ch: string) => `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} ${ch}`;
 
 /**
  * How the renderer splits text over its fonts: the PostScript name of the font per run, or null
@@ -820,6 +855,25 @@ function drawQr(pdf: PDFKit.PDFDocument, text: string, x: number, y: number, siz
  * @example const pdf = await renderCertificatePdf(doc); reply.type('application/pdf').send(pdf);
  */
 export async function renderCertificatePdf(doc: CertificateDocument): Promise<Buffer> {
+  return (await renderCertificate(doc)).pdf;
+}
+
+/**
+ * Renders the certificate, and reports the characters no available font has, which it drew as
+ * boxes with their code points ('U+2FFFD …'): empty when every character was printed in a font.
+ */
+export async function renderCertificate(doc: CertificateDocument): Promise<{ pdf: Buffer; missingGlyphs: string[] }> {
+  const missing = new Set<string>();
+  // the layout below draws synchronously: nothing else runs between setting and clearing the collector
+  missingNow = missing;
+  try {
+    return { pdf: await drawCertificate(doc), missingGlyphs: [...missing].sort() };
+  } finally {
+    if (missingNow === missing) missingNow = undefined;
+  }
+}
+
+function drawCertificate(doc: CertificateDocument): Promise<Buffer> {
   const l = LABELS[doc.locale] ?? LABELS['zh-CN'];
   const title = l.title(doc);
   const pdf = new PDFDocument({
@@ -853,6 +907,7 @@ export async function renderCertificatePdf(doc: CertificateDocument): Promise<Bu
   issueBlock(L);
   entriesBlock(L);
   footers(L);
+  missingNow = undefined;
   pdf.end();
   return done;
 }

@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { CertificateDocument } from './document.js';
-import { preloadCertificateFonts, renderCertificatePdf } from './render.js';
+import { preloadCertificateFonts, renderCertificate } from './render.js';
 
 /** How a test makes the worker fail in the middle of a job: exit, throw an uncaught error, or hang. */
 export type WorkerCrashMode = 'exit' | 'throw' | 'hang';
@@ -13,7 +13,7 @@ export type WorkerCrashMode = 'exit' | 'throw' | 'hang';
 export type ToWorker = { type: 'render'; id: number; doc: CertificateDocument; crash?: WorkerCrashMode };
 export type FromWorker =
   | { type: 'ready' }
-  | { type: 'done'; id: number; pdf: ArrayBuffer }
+  | { type: 'done'; id: number; pdf: ArrayBuffer; missingGlyphs: string[] }
   | { type: 'failed'; id: number; message: string; stack?: string };
 
 const port = parentPort;
@@ -34,13 +34,13 @@ port.on('message', (msg: ToWorker) => {
     });
     return;
   }
-  renderCertificatePdf(msg.doc).then(
-    (pdf) => {
+  renderCertificate(msg.doc).then(
+    ({ pdf, missingGlyphs }) => {
       // hand the bytes over without a copy when the buffer owns its memory
       const ab = pdf.byteOffset === 0 && pdf.byteLength === pdf.buffer.byteLength
         ? (pdf.buffer as ArrayBuffer)
         : (pdf.buffer.slice(pdf.byteOffset, pdf.byteOffset + pdf.byteLength) as ArrayBuffer);
-      port.postMessage({ type: 'done', id: msg.id, pdf: ab } satisfies FromWorker, [ab]);
+      port.postMessage({ type: 'done', id: msg.id, pdf: ab, missingGlyphs } satisfies FromWorker, [ab]);
     },
     (err: unknown) => {
       const e = err instanceof Error ? err : new Error(String(err));
