@@ -72,14 +72,25 @@ export function useListSearch<K extends string>(
  * component: two such lists on one page must not share the URL's `page`. `reset` goes back to page 1
  * (call it when a filter of the list changes).
  */
-export function useLocalPaging(pageSize = DEFAULT_PAGE_SIZE, options: { openEnded?: boolean } = {}) {
-  const [page, setPage] = useState(1);
+export function useLocalPaging(
+  defaultSize = DEFAULT_PAGE_SIZE,
+  options: { openEnded?: boolean; sizeChanger?: boolean } = {},
+) {
+  const [{ page, pageSize }, setState] = useState({ page: 1, pageSize: defaultSize });
   const openEnded = options.openEnded ?? false;
+  const sizeChanger = options.sizeChanger ?? false;
   const paging: Paging = useMemo(
-    () => ({ page, pageSize, sizeChanger: false, openEnded, onChange: (next: number) => setPage(next) }),
-    [page, pageSize, openEnded],
+    () => ({
+      page,
+      pageSize,
+      sizeChanger,
+      openEnded,
+      // a new page size starts again at page 1
+      onChange: (next: number, size: number) => setState({ page: size !== pageSize ? 1 : next, pageSize: size }),
+    }),
+    [page, pageSize, sizeChanger, openEnded],
   );
-  const reset = useCallback(() => setPage(1), []);
+  const reset = useCallback(() => setState((state) => ({ ...state, page: 1 })), []);
   return { paging, reset };
 }
 

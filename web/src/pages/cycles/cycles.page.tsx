@@ -1,6 +1,5 @@
-import { PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Descriptions, Empty, Form, Input, InputNumber, Modal, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Descriptions, Form, Input, InputNumber, Modal, Space, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,7 +8,7 @@ import { cyclesApi } from '../../api/credits.api';
 import { queryKeys } from '../../api/query-keys';
 import type { Cycle } from '../../api/types';
 import { useCurrentUser } from '../../auth/session';
-import { ErrorResult } from '../../components/page-states';
+import { ListActions, ListPage, ListTable } from '../../components/list-page';
 import { useErrorMessage } from '../../lib/error-message';
 import { fieldErrorsFrom, showErrorsOnFields } from '../../lib/form-errors';
 import { formatDateTime } from '../../lib/format';
@@ -183,33 +182,26 @@ export default function CyclesPage() {
   ];
 
   return (
-    <Card>
-      <div className="page-title-row">
-        <Typography.Title level={3}>{t('cycles.title')}</Typography.Title>
-        {mayCreate && (
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="cycle-create">
-            {t('cycles.create.action')}
-          </Button>
-        )}
-      </div>
-      <Typography.Paragraph type="secondary">{mayCreate ? t('cycles.introManage') : t('cycles.introRead')}</Typography.Paragraph>
-      <Table<Cycle>
+    <ListPage
+      title={t('cycles.title')}
+      intro={<Typography.Paragraph type="secondary">{mayCreate ? t('cycles.introManage') : t('cycles.introRead')}</Typography.Paragraph>}
+      actions={
+        <ListActions
+          create={
+            mayCreate ? { onClick: () => setCreating(true), label: t('cycles.create.action'), testId: 'cycle-create' } : undefined
+          }
+        />
+      }
+    >
+      <ListTable<Cycle>
         rowKey="id"
         columns={columns}
-        dataSource={list.data?.items}
-        loading={list.isFetching}
-        pagination={false}
-        scroll={{ x: 'max-content' }}
+        list={list}
+        paging={false}
+        empty={mayCreate ? t('cycles.emptyManage') : t('cycles.emptyRead')}
         data-testid="cycles-table"
-        locale={{
-          emptyText: list.isError ? (
-            <ErrorResult error={list.error} onRetry={() => void list.refetch()} />
-          ) : (
-            <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={mayCreate ? t('cycles.emptyManage') : t('cycles.emptyRead')} />
-          ),
-        }}
       />
       {mayCreate && <CreateCycleModal open={creating} cycles={list.data?.items ?? []} onClose={() => setCreating(false)} />}
-    </Card>
+    </ListPage>
   );
 }

@@ -1,6 +1,6 @@
 import { EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Breadcrumb, Button, Card, Descriptions, Empty, Flex, Input, Select, Space, Table, Typography } from 'antd';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Breadcrumb, Button, Card, Descriptions, Flex, Input, Select, Space, Typography } from 'antd';
 import type { DescriptionsProps, TableColumnsType } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,6 +10,7 @@ import { orgUnitsApi } from '../../api/org-units.api';
 import { queryKeys } from '../../api/query-keys';
 import { ORG_UNIT_KINDS, type OrgUnit, type OrgUnitDetail, type OrgUnitKind } from '../../api/types';
 import { DemoTag, KindTag, StageTags } from '../../components/labels';
+import { ListTable, ListToolbar, useListQuery, useLocalPaging } from '../../components/list-page';
 import { ErrorResult, SectionSpin } from '../../components/page-states';
 import { orDash } from '../../lib/format';
 import { useOrgTreeContext } from './org-layout.page';
@@ -21,16 +22,11 @@ const IMPORT_KINDS: readonly OrgUnitKind[] = ['county', 'township'];
 
 function ChildUnitsCard({ unit, onAdd }: { unit: OrgUnit; onAdd?: () => void }) {
   const { t } = useTranslation();
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(CHILD_PAGE_SIZE);
+  const { paging, reset } = useLocalPaging(CHILD_PAGE_SIZE, { sizeChanger: true });
   const [kind, setKind] = useState<OrgUnitKind | undefined>();
   const [q, setQ] = useState('');
-  const query = { kind, q: q || undefined, page, pageSize };
-  const children = useQuery({
-    queryKey: queryKeys.orgChildren(unit.id, query),
-    queryFn: () => orgUnitsApi.children(unit.id, query),
-    placeholderData: keepPreviousData,
-  });
+  const query = { kind, q: q || undefined, page: paging.page, pageSize: paging.pageSize };
+  const children = useListQuery(queryKeys.orgChildren(unit.id, query), () => orgUnitsApi.children(unit.id, query));
 
   const columns: TableColumnsType<OrgUnit> = [
     {
@@ -69,7 +65,7 @@ function ChildUnitsCard({ unit, onAdd }: { unit: OrgUnit; onAdd?: () => void }) 
         )
       }
     >
-      <div className="toolbar">
+      <ListToolbar>
         <Select<OrgUnitKind>
           allowClear
           className="toolbar-item"
@@ -77,7 +73,7 @@ function ChildUnitsCard({ unit, onAdd }: { unit: OrgUnit; onAdd?: () => void }) 
           value={kind}
           onChange={(value) => {
             setKind(value ?? undefined);
-            setPage(1);
+            reset();
           }}
           options={ORG_UNIT_KINDS.map((value) => ({ value, label: t(`kinds.${value}`) }))}
           aria-label={t('org.fields.kind')}
@@ -88,40 +84,17 @@ function ChildUnitsCard({ unit, onAdd }: { unit: OrgUnit; onAdd?: () => void }) 
           placeholder={t('org.children.searchPlaceholder')}
           onSearch={(value) => {
             setQ(value.trim());
-            setPage(1);
+            reset();
           }}
           data-testid="org-children-search"
         />
-      </div>
-      <Table<OrgUnit>
+      </ListToolbar>
+      <ListTable<OrgUnit>
         rowKey="id"
-        size="middle"
         columns={columns}
-        dataSource={children.data?.items}
-        loading={children.isFetching}
-        scroll={{ x: 'max-content' }}
-        locale={{
-          emptyText: children.isError ? (
-            <ErrorResult error={children.error} onRetry={() => void children.refetch()} />
-          ) : (
-            <Empty
-              image={Empty.PRESENTED_IMAGE_SIMPLE}
-              description={filtering ? t('common.noMatch') : t('org.children.empty')}
-            />
-          ),
-        }}
-        pagination={{
-          current: page,
-          pageSize,
-          total: children.data?.total ?? 0,
-          showSizeChanger: true,
-          showTotal: (total) => t('common.total', { total }),
-          onChange: (nextPage, nextSize) => {
-            setPage(nextSize !== pageSize ? 1 : nextPage);
-            setPageSize(nextSize);
-          },
-          hideOnSinglePage: false,
-        }}
+        list={children}
+        paging={paging}
+        empty={filtering ? t('common.noMatch') : t('org.children.empty')}
         data-testid="org-children-table"
       />
     </Card>
