@@ -9,6 +9,8 @@
  *                                              registration split into SQL statements and Node time
  *   npm run bench:ledger -- --only progress    measure only these phases (progress, rollups, bulk_register,
  *                                              verify, certificates), e.g. to profile one; no results file
+ *   npm run bench:ledger -- --scale county --quick   shorter loads (5 s, rollups 100 requests) for bench:quick;
+ *                                              written to ledger-<scale>-quick.json
  *   LEDGER_SERVER_NODE_ARGS='--perf-basic-prof' extra node flags for the server (e.g. for `perf record`)
  *
  * 1. Data (bench/ledger-data.ts): a province of 16 cities, 100 counties, 10,000 schools (county:
@@ -28,19 +30,23 @@
  *      county admin, autocannon 50 connections, 10 s after a 2 s warm-up (p95 from every response's
  *      latency), with the CPU per request of server, PostgreSQL and load generator; then 5 s at half
  *      that rate sent evenly (latency below saturation), the service alone in this process, and
- *      EXPLAIN ANALYZE (planning / execution) of its statements;
+ *      EXPLAIN ANALYZE (planning / execution) of its statements; then its physical limit: the same
+ *      prepared statement straight through `pg` from 50 connections, in 3 turns of 3 s (2 s with --quick)
+ *      with as long of the API (progress_ratio_to_raw = median of API rate / raw rate, target ≥ 0.5);
  *    - rollups: GET /api/reports/credits?orgUnitId=<county> and ?orgUnitId=<province>&level=county,
  *      200 sequential requests each, and the repository's rollup SQL directly (same Kysely call);
  *    - the county rollup from credit_entry itself (rollupFromLedger), for information;
  *    - bulk registration: 10,000 new entries for the 500 teachers of the big school (one request of
- *      10,000 tried first, then 10 requests of 1,000);
+ *      10,000 tried first, then 10 requests of 1,000); after the last phase, the same rows (other
+ *      idempotency keys) inserted with one INSERT … SELECT, three times (register_ratio_to_raw = API
+ *      rate / median raw rate);
  *    - annual verification: POST /api/verifications + /submit of that school for 2026;
  *    - bulk certificates of that school: POST /api/certificates/bulk, GET /api/jobs/:id until done;
  *    - the server's peak RSS (VmRSS sampled every 100 ms, and VmHWM).
  * Prints readable lines with the targets, then one JSON object as the last line, also written to
  * bench/results/ledger-<scale>.json. Autocannon, the server and PostgreSQL share the machine's cores;
  * the 1-minute load average at start and end is recorded, as other work on the machine lowers every
- * figure.
+ * figure: the ratios to the limits measured in the same run are the figures to compare across days.
  */
 import crypto from 'node:crypto';
 import { execFileSync } from 'node:child_process';
@@ -77,6 +83,7 @@ import {
 } from './ledger-data.js';
 import { summarise, type CpuProfile } from './ledger-profile.js';
 import { RssSampler, spawnLedgerServer, statusKb } from './ledger-server.js';
+import { interleaved, openRawLoad, type RawQuery } from './raw-load.js';
 
 // ---------------------------------------------------------------- options
 
@@ -93,6 +100,7 @@ if (!(SCALE_NAME in SCALES)) {
 }
 const SPEC = SCALES[SCALE_NAME];
 const CPU_PROF = process.argv.includes('--cpu-prof');
+const QUICK = process.argv.includes('--quick');
 const PHASES = ['progress', 'rollups', 'bulk_register', 'verify', 'certificates'] as const;
 type Phase = (typeof PHASES)[number];
 /** --only progress,rollups: measure only these (for profiling one phase); the results file is then not written */
@@ -107,16 +115,21 @@ const DATABASE_URL = process.env['DATABASE_URL'];
 
 const TARGETS = {
   progress_p95_ms: 15, progress_rps: 2_000, county_school_rollup_p95_ms: 50, province_county_rollup_p95_ms: 500,
-  bulk_register_per_s: 5_000, verify_school_s: 2, certificates_per_s: 20, county_run_s: 60,
+  bulk_register_per_s: 5_000, verify_school_s: 2, certificates_per_s: 20, county_run_s: 60, progress_ratio_to_raw: 0.5,
 } as const;
 const LOAD_CONNECTIONS = 50;
-const LOAD_SECONDS = 10;
+const LOAD_SECONDS = QUICK ? 5 : 10;
 const WARMUP_SECONDS = 2;
-const RATE_LIMITED_SECONDS = 5;
-const ROLLUP_REQUESTS = 200;
-const ROLLUP_WARMUP = 20;
+const RATE_LIMITED_SECONDS = QUICK ? 3 : 5;
+/** the progress API and its limit measured in turns: rounds of so many seconds each */
+const RATIO_ROUNDS = 3;
+const RATIO_SECONDS = QUICK ? 2 : 3;
+const ROLLUP_REQUESTS = QUICK ? 100 : 200;
+const ROLLUP_WARMUP = QUICK ? 10 : 20;
 const BULK_ENTRIES = 10_000;
 const BULK_CHUNK = 1_000;
+/** the limit of bulk registration is measured this often (median) */
+const RAW_RUNS = 3;
 const VERIFY_YEAR = 2026;
 /** refreshCycle is timed on this many stale status rows (all of them at the county scale) */
 const REFRESH_SAMPLE = SCALE_NAME === 'county' ? SPEC.teachers : 20_000;
@@ -372,12 +385,20 @@ async function main(): Promise<void> {
     const asProvince: Api = { port, token: tokens['province']! };
     const asSchool: Api = { port, token: tokens['school']! };
 
-    const ctx: PhaseContext = { port, asCounty, asProvince, asSchool, tree, cycle, db, env, queries, pool, county: tree.counties[0]!, server, postmaster: dir ? postmasterPid(dir) : null };
+    const ctx: PhaseContext = {
+      port, asCounty, asProvince, asSchool, tree, cycle, db, env, queries, pool, url, county: tree.counties[0]!, server,
+      postmaster: dir ? postmasterPid(dir) : null,
+    };
     const figures: Partial<PhaseFigures> = {};
     for (const phase of PHASES) {
       if (!ONLY.includes(phase)) continue;
       rss.enter(phase);
       Object.assign(figures, await PHASE_RUNNERS[phase](ctx));
+    }
+    // last, as it leaves entries the summaries do not count (nothing is measured after it)
+    if (ONLY.includes('bulk_register')) {
+      rss.enter('register_raw');
+      Object.assign(figures, await registerRawPhase(ctx, figures.bulk_register_per_s ?? NaN));
     }
 
     // the server's memory, then a clean stop (which also writes the CPU profile)
@@ -401,6 +422,8 @@ async function main(): Promise<void> {
       counties: SPEC.counties,
       progress_p95_ms: f.progress_p95_ms ?? null,
       progress_rps: f.progress_rps ?? null,
+      progress_raw_per_s: f.progress_raw_per_s ?? null,
+      progress_ratio_to_raw: f.progress_ratio_to_raw ?? null,
       county_school_rollup_p95_ms: f.county_school_rollup_p95_ms ?? null,
       province_county_rollup_p95_ms: f.province_county_rollup_p95_ms ?? null,
       county_rollup_raw_p95_ms: f.county_rollup_raw_p95_ms ?? null,
@@ -408,6 +431,8 @@ async function main(): Promise<void> {
       raw_rollup_ratio: f.raw_rollup_ratio ?? null,
       ledger_rollup_ms: f.ledger_rollup_ms ?? null,
       bulk_register_per_s: f.bulk_register_per_s ?? null,
+      register_raw_per_s: f.register_raw_per_s ?? null,
+      register_ratio_to_raw: f.register_ratio_to_raw ?? null,
       verify_school_s: f.verify_school_s ?? null,
       certificates_per_s: f.certificates_per_s ?? null,
       server_peak_rss_mb: round(peakMb),
@@ -430,10 +455,12 @@ async function main(): Promise<void> {
       refresh_cycle_full_estimate_min: round(SPEC.teachers / refreshPerS / 60, 1),
       pg_restart_s: sec(restartMs),
       phases_run: PHASES.filter((p) => ONLY.includes(p)),
+      mode: QUICK ? 'quick' : 'full',
       targets: TARGETS,
       met: {
         progress_p95_ms: met(f.progress_p95_ms, (v) => v <= TARGETS.progress_p95_ms),
         progress_rps: met(f.progress_rps, (v) => v >= TARGETS.progress_rps),
+        progress_ratio_to_raw: met(f.progress_ratio_to_raw, (v) => v >= TARGETS.progress_ratio_to_raw),
         county_school_rollup_p95_ms: met(f.county_school_rollup_p95_ms, (v) => v <= TARGETS.county_school_rollup_p95_ms),
         province_county_rollup_p95_ms: met(f.province_county_rollup_p95_ms, (v) => v <= TARGETS.province_county_rollup_p95_ms),
         bulk_register_per_s: met(f.bulk_register_per_s, (v) => v >= TARGETS.bulk_register_per_s),
@@ -452,14 +479,21 @@ async function main(): Promise<void> {
       at: new Date().toISOString(),
     };
     say('');
-    say(`Summary (${SCALE_NAME}): progress ${result.progress_rps} req/s, p95 ${result.progress_p95_ms} ms; county rollup p95 ${result.county_school_rollup_p95_ms} ms; ` +
-      `province rollup p95 ${result.province_county_rollup_p95_ms} ms (×${result.raw_rollup_ratio} of raw SQL); bulk ${result.bulk_register_per_s} entries/s; ` +
+    say(`Summary (${SCALE_NAME}): progress ${result.progress_rps} req/s ` +
+      `(×${result.progress_ratio_to_raw} of raw pg), ` +
+      `p95 ${result.progress_p95_ms} ms; county rollup p95 ${result.county_school_rollup_p95_ms} ms; ` +
+      `province rollup p95 ${result.province_county_rollup_p95_ms} ms (×${result.raw_rollup_ratio} of raw SQL); ` +
+      `bulk ${result.bulk_register_per_s} entries/s ` +
+      `(×${result.register_ratio_to_raw} of one INSERT … SELECT); ` +
       `verification ${result.verify_school_s} s; certificates ${result.certificates_per_s}/s; server peak RSS ${result.server_peak_rss_mb} MB; generation ${result.generation_s} s; whole run ${result.bench_s} s` +
       (SCALE_NAME === 'county' ? ` (target < ${TARGETS.county_run_s} s: ${mark(totalS <= TARGETS.county_run_s)})` : ''));
     const outDir = path.join(ROOT, 'bench/results');
     fs.mkdirSync(outDir, { recursive: true });
     // a run of some phases only (--only) is for profiling: it leaves the results file alone
-    if (ONLY.length === PHASES.length) fs.writeFileSync(path.join(outDir, `ledger-${SCALE_NAME}.json`), JSON.stringify(result, null, 2) + '\n');
+    const file = `ledger-${SCALE_NAME}${QUICK ? '-quick' : ''}.json`;
+    if (ONLY.length === PHASES.length) {
+      fs.writeFileSync(path.join(outDir, file), JSON.stringify(result, null, 2) + '\n');
+    }
     console.log(JSON.stringify(result));
     if ((f.progress_errors ?? 0) > 0) process.exitCode = 1;
   } catch (e) {
@@ -516,6 +550,8 @@ interface PhaseContext {
   env: Env;
   queries: LastQueries;
   pool: pg.Pool;
+  /** the database's connection string, for the raw-pg limits */
+  url: string;
   county: OrgUnitRow;
   server: ServerProcess;
   /** the embedded PostgreSQL's postmaster, for its CPU time */
@@ -534,6 +570,10 @@ interface PhaseFigures {
   raw_rollup_ratio?: number;
   ledger_rollup_ms?: number;
   bulk_register_per_s?: number;
+  progress_raw_per_s?: number;
+  progress_ratio_to_raw?: number;
+  register_raw_per_s?: number;
+  register_ratio_to_raw?: number;
   verify_school_s?: number;
   certificates_per_s?: number;
 }
@@ -600,15 +640,65 @@ async function progressPhase(c: PhaseContext): Promise<PhaseFigures> {
     plans.push({ statement: q.sql.replace(/\s+/g, ' ').slice(0, 90), planning_ms: num(/Planning Time/), execution_ms: num(/Execution Time/) });
   }
   say(`    its statements (EXPLAIN ANALYZE, warm): ${plans.map((x) => `planning ${x.planning_ms} + execution ${x.execution_ms} ms «${x.statement.slice(0, 60)}…»`).join('; ')}`);
+  // the physical limit: the same prepared statement straight through pg, in turns with the API
+  const statement = await progressStatement(c, services, ctx, countyTeachers, pick);
+  const raw = await openRawLoad(c.url, statement, LOAD_CONNECTIONS);
+  let limit: Awaited<ReturnType<typeof interleaved>>;
+  try {
+    await raw.measure(1); // each connection prepares the statement
+    limit = await interleaved(RATIO_ROUNDS, RATIO_SECONDS, async (s) => (await cannon(s)).result.requests.average, raw);
+  } finally {
+    await raw.close();
+  }
+  const ratio = limit.ratio;
+  say(`  physical limit: the same prepared statement straight through pg from ${LOAD_CONNECTIONS} connections, ` +
+    `in turns with the API (${RATIO_ROUNDS} × ${RATIO_SECONDS} s each): ` +
+    `API ${limit.rounds.map((x) => x.product).join(', ')} req/s, ` +
+    `raw ${limit.rounds.map((x) => x.raw).join(', ')} /s → progress_ratio_to_raw ${ratio} (median of the rounds; ` +
+    `target ≥ ${TARGETS.progress_ratio_to_raw}: ${mark(ratio >= TARGETS.progress_ratio_to_raw)})`);
   let inProcess: PhaseFigures = {};
   if (CPU_PROF) inProcess = await progressProfileInProcess(c, pick);
   return {
+    progress_raw_per_s: limit.rawPerS, progress_ratio_to_raw: ratio, progress_ratio_rounds: limit.rounds,
     progress_p95_ms: p95, progress_rps: round(rps, 0), progress_p50_ms: round(percentile(latencies, 50), 2), progress_p99_ms: round(percentile(latencies, 99), 2),
     progress_requests: r.requests.total, progress_errors: errors, progress_server_cpu_ms_per_req: perReq(serverCpuMs),
     progress_pg_cpu_ms_per_req: Number.isNaN(pgCpuMs) ? null : perReq(pgCpuMs), progress_loadgen_cpu_ms_per_req: perReq(loadgenMs),
     progress_service_ms: stats(serviceMs), progress_sql_statements_per_call: round(statements, 1), progress_county_teachers: countyTeachers.length,
     progress_half_rate_offered: halfRate, progress_half_rate_p95_ms: halfP95, progress_half_rate_p50_ms: round(percentile(halfLatencies, 50), 2),
     progress_statements: plans, ...inProcess,
+  };
+}
+
+/**
+ * The progress page's statement as the service sends it (recorded from two calls, so the teacher's
+ * slots are found by their values), as the same named prepared statement for a random teacher of the
+ * county on every call.
+ */
+async function progressStatement(
+  c: PhaseContext, services: ReturnType<typeof createServices>, ctx: RequestContext,
+  countyTeachers: number[], pick: () => number,
+): Promise<() => RawQuery> {
+  const record = async (teacherId: number) => {
+    c.queries.recording = [];
+    await services.credits.progress(ctx, { teacherId });
+    const recorded = c.queries.recording;
+    c.queries.recording = null;
+    // the page's one statement: the largest one it sends
+    return recorded.sort((a, b) => b.sql.length - a.sql.length)[0]!;
+  };
+  // two teachers whose ids appear nowhere else among the values (the cycle id, limits)
+  const [t1, t2] = countyTeachers.filter((id) => id > 1_000).slice(0, 2) as [number, number];
+  const a = await record(t1);
+  const b = await record(t2);
+  const slots = a.params.flatMap((v, i) => (Number(v) === t1 && Number(b.params[i]) === t2 ? [i] : []));
+  if (a.sql !== b.sql || slots.length === 0) {
+    throw new Error('the progress statement and its teacher parameter were not found');
+  }
+  return () => {
+    const values = [...a.params];
+    const id = pick();
+    for (const i of slots) values[i] = typeof a.params[i] === 'string' ? String(id) : id;
+    return { name: 'progress_by_id', text: a.sql, values };
   };
 }
 
@@ -701,16 +791,19 @@ async function rollupsPhase(c: PhaseContext): Promise<PhaseFigures> {
   };
 }
 
+/** The k-th entry of a bulk registration run for the 500 teachers of the big school (teachers 0 … 499, ids 1 … 500). */
+function registration(k: number, run: string): Registration {
+  const cat = k % CATEGORY_CODES.length;
+  return {
+    teacherId: (k % SPEC.bigSchoolTeachers) + 1, hours: [20, 30, 40, 60, 80, 120][k % 6]!,
+    occurredOn: `2027-${String(8 + (k % 3)).padStart(2, '0')}-${String(1 + (k % 28)).padStart(2, '0')}`,
+    title: TITLES_BY_CATEGORY[cat]![k % 4]!, categories: [CATEGORY_CODES[cat]!], sourceType: 'project',
+    sourceRef: `XM2027-B${run}`, idemKey: `bulk-${run}-${k}`,
+  };
+}
+
 /** 10,000 new entries for the 500 teachers of the big school, by its school admin: one request of 10,000 tried, then 10 of 1,000. */
 async function bulkRegisterPhase(c: PhaseContext): Promise<PhaseFigures> {
-  const bigTeachers = Array.from({ length: SPEC.bigSchoolTeachers }, (_, i) => i + 1); // teachers 0 … 499 are school 0's
-  const registration = (k: number, run: string): Registration => {
-    const cat = k % CATEGORY_CODES.length;
-    return {
-      teacherId: bigTeachers[k % bigTeachers.length]!, hours: [20, 30, 40, 60, 80, 120][k % 6]!, occurredOn: `2027-${String(8 + (k % 3)).padStart(2, '0')}-${String(1 + (k % 28)).padStart(2, '0')}`,
-      title: TITLES_BY_CATEGORY[cat]![k % 4]!, categories: [CATEGORY_CODES[cat]!], sourceType: 'project', sourceRef: `XM2027-B${run}`, idemKey: `bulk-${run}-${k}`,
-    };
-  };
   const all = Array.from({ length: BULK_ENTRIES }, (_, k) => registration(k, 'one'));
   const s0 = performance.now();
   const single = await api<unknown>(c.asSchool, 'POST', '/api/credits/entries', { entries: all });
@@ -741,6 +834,55 @@ async function bulkRegisterPhase(c: PhaseContext): Promise<PhaseFigures> {
     bulk_register_single_10k_status: single.status, bulk_register_single_10k_kb: round(singleBytes / 1024, 0), bulk_register_single_10k_created: created,
     bulk_register_single_10k_per_s: singlePerS === null ? null : round(singlePerS, 0), ...inProcess,
   };
+}
+
+/**
+ * The physical limit of bulk registration: the same 10,000 rows (same teachers, hours, dates, titles,
+ * categories; other idempotency keys) inserted into credit_entry with one INSERT … SELECT from arrays
+ * (three times, the median counts), durably committed, with every index, constraint and foreign key in
+ * place, and none of the service's work (permission, locks, the engine, summaries, audit). Run after the
+ * last phase: the summaries do not count these rows.
+ */
+async function registerRawPhase(c: PhaseContext, apiPerS: number): Promise<PhaseFigures> {
+  const by = (await actorOf(c.db, 'bench-school')).userId;
+  const runs: number[] = [];
+  for (let run = 1; run <= RAW_RUNS; run++) runs.push(await registerRaw(c, by, `raw${run}`));
+  const ms = median(runs);
+  const perS = BULK_ENTRIES / (ms / 1000);
+  const ratio = apiPerS / perS;
+  say(`  physical limit of bulk registration: the same ${BULK_ENTRIES.toLocaleString('en')} rows with one ` +
+    `INSERT … SELECT: ${runs.map((m) => round(m, 0)).join(', ')} ms → median ${round(perS, 0)} entries/s ` +
+    `→ register_ratio_to_raw ${round(ratio, 3)}`);
+  return {
+    register_raw_per_s: round(perS, 0), register_raw_s: sec(ms), register_raw_runs_ms: runs.map((m) => round(m, 0)),
+    register_ratio_to_raw: round(ratio, 3),
+  };
+}
+
+/** One INSERT … SELECT of the bulk registration's rows, with the idempotency keys of `run`; its time in ms. */
+async function registerRaw(c: PhaseContext, by: number, run: string): Promise<number> {
+  const rows = Array.from({ length: BULK_ENTRIES }, (_, k) => registration(k, run));
+  const school = c.tree.bigSchool;
+  const col = <T>(f: (r: Registration) => T) => rows.map(f);
+  const r0 = performance.now();
+  const { rowCount } = await c.pool.query(`
+    INSERT INTO credit_entry (province_id, teacher_id, org_unit_id, org_path, cycle_id, year, hours, categories,
+                              source_type, source_ref, title, occurred_on, idem_key, content_hash, created_by)
+    SELECT $1, r.teacher_id, $2, $3, $4, r.year, r.hours, ARRAY[r.category], r.source_type, r.source_ref, r.title,
+           r.occurred_on, r.idem_key, r.content_hash, $5
+      FROM unnest($6::bigint[], $7::smallint[], $8::int[], $9::text[], $10::text[], $11::text[], $12::text[],
+                  $13::date[], $14::text[], $15::bytea[])
+        AS r(teacher_id, year, hours, category, source_type, source_ref, title, occurred_on, idem_key, content_hash)
+    ON CONFLICT (province_id, idem_key) DO NOTHING`, [
+    c.tree.province.id, school.id, school.path, c.cycle.id, by,
+    col((r) => r.teacherId), col((r) => Number(r.occurredOn.slice(0, 4))), col((r) => r.hours),
+    col((r) => r.categories[0]!), col((r) => r.sourceType), col((r) => r.sourceRef ?? null), col((r) => r.title),
+    col((r) => r.occurredOn), col((r) => r.idemKey),
+    col((r) => crypto.createHash('sha256').update(JSON.stringify(r)).digest()),
+  ]);
+  const ms = performance.now() - r0;
+  if (rowCount !== BULK_ENTRIES) throw new Error(`the raw INSERT … SELECT wrote ${rowCount} of ${BULK_ENTRIES} rows`);
+  return ms;
 }
 
 /**

@@ -17,6 +17,7 @@
  * Everything runs on this machine (loopback only): the load generator shares the cores with
  * the server and PostgreSQL, so the figures are a floor for a dedicated server.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -222,7 +223,13 @@ async function main(): Promise<void> {
   try {
     say(`Peixun platform benchmark — ${os.cpus().length} cores, ${round(os.totalmem() / 2 ** 30, 0)} GiB, node ${process.version}`);
     say(`data dir ${dataDir}`);
-    const serverCode = bundleIsCurrent() ? 'bundle (dist/server/peixun.mjs)' : 'TypeScript sources through tsx';
+    // the server runs from the bundle when it is current, as `npm start` runs it: rebuilt here if a source is newer
+    const fromSource = process.env['PEIXUN_FROM_SOURCE'] === '1';
+    if (!fromSource && !bundleIsCurrent()) {
+      execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-server.mjs'), '--if-stale'], { stdio: 'inherit' });
+    }
+    const serverCode = !fromSource && bundleIsCurrent() ? 'bundle (dist/server/peixun.mjs)'
+      : 'TypeScript sources through tsx';
     say(`server code: ${serverCode}`);
 
     // (a) cold start, including initdb, migrations and the demo seed
