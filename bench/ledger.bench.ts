@@ -659,7 +659,8 @@ async function progressPhase(c: PhaseContext): Promise<PhaseFigures> {
   let inProcess: PhaseFigures = {};
   if (CPU_PROF) inProcess = await progressProfileInProcess(c, pick);
   return {
-    progress_raw_per_s: limit.rawPerS, progress_ratio_to_raw: ratio, progress_ratio_rounds: limit.rounds,
+    progress_turns_rps: limit.productPerS, progress_raw_per_s: limit.rawPerS, progress_ratio_to_raw: ratio,
+    progress_ratio_rounds: limit.rounds,
     progress_p95_ms: p95, progress_rps: round(rps, 0), progress_p50_ms: round(percentile(latencies, 50), 2), progress_p99_ms: round(percentile(latencies, 99), 2),
     progress_requests: r.requests.total, progress_errors: errors, progress_server_cpu_ms_per_req: perReq(serverCpuMs),
     progress_pg_cpu_ms_per_req: Number.isNaN(pgCpuMs) ? null : perReq(pgCpuMs), progress_loadgen_cpu_ms_per_req: perReq(loadgenMs),

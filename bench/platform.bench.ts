@@ -335,6 +335,7 @@ async function main(): Promise<void> {
       children_rps: round(load.requests.average, 0),
       children_p99_ms: load.latency.p99,
       children_p50_ms: load.latency.p50,
+      children_turns_rps: limit.productPerS,
       children_raw_per_s: limit.rawPerS,
       children_ratio_to_raw: limit.ratio,
       children_ratio_rounds: limit.rounds,
