@@ -4,7 +4,7 @@ import { currentYear } from '../config/env.js';
 import { formatTenths, parseHours, type CycleRules } from '../domain/cycle-rules.js';
 import { pathIds, STAGES, type OrgUnitKind } from '../domain/org-tree.js';
 import { STAGE_LABELS } from '../domain/teacher.js';
-import { hasForbiddenChars, normaliseText } from '../domain/text.js';
+import { hasForbiddenChars, normaliseText, shownValue } from '../domain/text.js';
 import { AppError, notFoundDenied } from '../errors/app-error.js';
 import { can, type Actor } from '../policies/access.policy.js';
 import { createCourseRepository, COURSE_CATEGORIES, COURSE_FORMS, type CourseCategory, type CourseFields, type CourseFilter, type CourseForm, type CourseMaterial, type CourseRow } from '../repositories/course.repository.js';
@@ -380,7 +380,7 @@ export function createCourseService(deps: ServiceDeps) {
       for (const r of rows) {
         const c = r.cells;
         const before = problems.length;
-        const bad = (key: ColumnKey, problem: CourseSheetProblem['code'], value?: string) => problems.push({ row: r.row, column: COLUMN_ZH[key], code: problem, ...(value ? { value: value.slice(0, 50) } : {}) });
+        const bad = (key: ColumnKey, problem: CourseSheetProblem['code'], value?: string) => problems.push({ row: r.row, column: COLUMN_ZH[key], code: problem, ...(value ? shownValue(value, 50) : {}) });
         for (const col of COURSE_COLUMNS) if (col.required && words(c[col.key] ?? null) === '') bad(col.key, 'required');
         if (problems.length > before) continue;
         const unitName = words(c.unit ?? null);
@@ -436,7 +436,7 @@ export function createCourseService(deps: ServiceDeps) {
       const writes: Array<{ row: number; unit: { id: number; path: string }; fields: CourseFields; id: number | null }> = [];
       let unchanged = 0;
       for (const p of parsed) {
-        const bad = (key: ColumnKey, problem: CourseSheetProblem['code'], value?: string) => problems.push({ row: p.row, column: COLUMN_ZH[key], code: problem, ...(value ? { value: value.slice(0, 50) } : {}) });
+        const bad = (key: ColumnKey, problem: CourseSheetProblem['code'], value?: string) => problems.push({ row: p.row, column: COLUMN_ZH[key], code: problem, ...(value ? shownValue(value, 50) : {}) });
         const key = `${p.unit.id}\u0000${p.fields.title}`;
         const first = seen.get(key);
         if (first !== undefined) { bad('title', 'duplicate_in_file', String(first)); continue; }

@@ -155,6 +155,12 @@ describe('reading a roster file', () => {
     expect(csv.rows[0]!.raw.subject).toBe('a_x000D_b');
   });
 
+  it('keeps an ignored header masked when it holds an ID number, and its hidden characters visible', async () => {
+    const text = '姓名,证件号码,学段,用工类型,身份证220283198501120119,备\u200b注\n王芳,220282198503120024,小学,在编,,\n';
+    const r = await readRoster(Buffer.from(text), 'h.csv', OPTS);
+    expect(r.extraColumns).toEqual(['身份证220283********0119', '备⟨U+200B⟩注']);
+  });
+
   it('stops at the row limit with a clear error', async () => {
     expect(await codeOf(readRoster(await rosterXlsx(makeRoster(12)), 'big.xlsx', { ...OPTS, maxRows: 10 }))).toBe('IMPORT_TOO_MANY_ROWS');
   });

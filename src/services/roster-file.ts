@@ -2,6 +2,7 @@ import { Readable, type Writable } from 'node:stream';
 import type * as XL from 'exceljs';
 import ExcelJS from './excel.js';
 import { AppError } from '../errors/app-error.js';
+import { shownValue } from '../domain/text.js';
 import { ROSTER_COLUMNS, columnOfHeader, type Cell, type RawRosterRow, type RosterColumnKey } from '../domain/roster-row.js';
 import {
   BACKBONE_LABELS, EMPLOYMENT_LABELS, GENDER_LABELS, ID_TYPE_LABELS, STAGE_LABELS, SUBJECT_SUGGESTIONS, TITLE_SUGGESTIONS,
@@ -75,7 +76,8 @@ function headerMap(values: Cell[]): { map: Map<number, RosterColumnKey>; extra: 
     if (v === null || v === undefined || v === '') return;
     const key = columnOfHeader(String(v));
     if (key && ![...map.values()].includes(key)) map.set(i, key);
-    else extra.push(String(v).slice(0, 40));
+    // an ignored header is kept with the upload and shown back: masked and visible like any quoted value
+    else extra.push(shownValue(String(v)).value);
   });
   const keys = new Set(map.values());
   return keys.has('name') && keys.has('idNumber') ? { map, extra } : null;

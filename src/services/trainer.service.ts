@@ -3,7 +3,7 @@ import { currentYear } from '../config/env.js';
 import { formatTenths } from '../domain/cycle-rules.js';
 import { isWithin, pathIds, STAGES } from '../domain/org-tree.js';
 import { STAGE_LABELS } from '../domain/teacher.js';
-import { hasForbiddenChars, normaliseText } from '../domain/text.js';
+import { hasForbiddenChars, normaliseText, shownValue } from '../domain/text.js';
 import { AppError, notFoundDenied } from '../errors/app-error.js';
 import { can, type Actor } from '../policies/access.policy.js';
 import { createOrgUnitRepository, type OrgUnitRow } from '../repositories/org-unit.repository.js';
@@ -348,7 +348,7 @@ export function createTrainerService(deps: ServiceDeps) {
       for (const r of rows) {
         const c = r.cells;
         const before = problems.length;
-        const bad = (key: ColumnKey, code: TrainerSheetProblem['code'], value?: string) => problems.push({ row: r.row, column: COLUMN_ZH[key], code, ...(value ? { value: value.slice(0, 50) } : {}) });
+        const bad = (key: ColumnKey, code: TrainerSheetProblem['code'], value?: string) => problems.push({ row: r.row, column: COLUMN_ZH[key], code, ...(value ? shownValue(value, 50) : {}) });
         for (const col of TRAINER_COLUMNS) if (col.required && words(c[col.key] ?? null) === '') bad(col.key, 'required');
         if (problems.length > before) continue;
         const text = (key: ColumnKey, max: number): string => {
@@ -402,7 +402,7 @@ export function createTrainerService(deps: ServiceDeps) {
       const writes: Array<{ row: number; unit: { id: number; path: string }; fields: TrainerFields; id: number | null }> = [];
       let unchanged = 0;
       for (const p of parsed) {
-        const bad = (key: ColumnKey, code: TrainerSheetProblem['code'], value?: string) => problems.push({ row: p.row, column: COLUMN_ZH[key], code, ...(value ? { value: value.slice(0, 50) } : {}) });
+        const bad = (key: ColumnKey, code: TrainerSheetProblem['code'], value?: string) => problems.push({ row: p.row, column: COLUMN_ZH[key], code, ...(value ? shownValue(value, 50) : {}) });
         const key = `${p.unit.id}\u0000${p.fields.name}`;
         const first = seen.get(key);
         if (first !== undefined) { bad('name', 'duplicate_in_file', String(first)); continue; }

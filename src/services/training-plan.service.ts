@@ -1,5 +1,5 @@
 import { pathIds, isWithin } from '../domain/org-tree.js';
-import { hasForbiddenChars, normaliseText } from '../domain/text.js';
+import { hasForbiddenChars, normaliseText, shownValue } from '../domain/text.js';
 import {
   MAX_PLAN_ITEMS, PLAN_FORM_LABELS, PLAN_FORMS, PLAN_STATUS_LABELS, parseMonth, planMove, planTrack, seesWorkingCopy,
   type PlanForm, type PlanMove, type PlanStatus, type PlanTrack,
@@ -415,7 +415,7 @@ export function createTrainingPlanService(deps: ServiceDeps) {
       const problems: Array<PlanItemProblem & { row: number }> = [];
       for (const r of rows) {
         const cell = (k: ColumnKey) => words((r.cells[k] ?? null) as Cell);
-        const bad = (field: PlanItemProblem['field'], code: PlanItemProblem['code'], value?: string) => problems.push({ row: r.row, item: items.length, field, code, ...(value ? { value: value.slice(0, 50) } : {}) });
+        const bad = (field: PlanItemProblem['field'], code: PlanItemProblem['code'], value?: string) => problems.push({ row: r.row, item: items.length, field, code, ...(value ? shownValue(value, 50) : {}) });
         const before = problems.length;
         const month = parseMonth(cell('month'));
         if (month === null) bad('month', cell('month') ? 'unknown_month' : 'required', cell('month'));
