@@ -215,6 +215,8 @@ export function ListToolbar({ children, testId }: { children: ReactNode; testId?
 export interface ListAnswer<T> {
   items: readonly T[];
   total?: number;
+  /** the total is a lower bound: the server stopped counting */
+  totalCapped?: boolean;
 }
 
 type ListQueryState<T> = Pick<UseQueryResult<ListAnswer<T>>, 'data' | 'isFetching' | 'isError' | 'error' | 'refetch'>;
@@ -276,7 +278,8 @@ export function ListTable<T extends object>({ list, rows, paging, empty, ...tabl
                 pageSize: paging.pageSize,
                 total: list.data?.total ?? 0,
                 showSizeChanger: paging.sizeChanger,
-                showTotal: (total) => t('common.total', { total }),
+                showTotal: (total) =>
+                  list.data?.totalCapped ? t('common.totalAtLeast', { total }) : t('common.total', { total }),
                 onChange: paging.onChange,
               }
       }

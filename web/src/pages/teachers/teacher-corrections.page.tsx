@@ -1,6 +1,6 @@
 import { CheckOutlined, CloseOutlined } from '@ant-design/icons';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Descriptions, Empty, Input, Modal, Segmented, Space, Table, Typography } from 'antd';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Alert, App, Button, Descriptions, Input, Modal, Segmented, Space, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,19 +9,15 @@ import { isApiError } from '../../api/client';
 import { queryKeys } from '../../api/query-keys';
 import { teacherAccountsApi } from '../../api/teacher-accounts.api';
 import { CORRECTION_STATUSES, type CorrectionQuery, type CorrectionStatus, type TeacherCorrection } from '../../api/types';
-import { useCurrentUser } from '../../auth/session';
-import { OrgUnitPicker } from '../../components/org-unit-picker';
-import { ErrorResult } from '../../components/page-states';
+import { ListPage, ListTable, ListToolbar, ListUnitPicker, useListQuery, useListSearch } from '../../components/list-page';
 import { useErrorMessage } from '../../lib/error-message';
 import { fieldProblems } from '../../lib/form-errors';
 import { formatDateTime } from '../../lib/format';
-import { toPositiveInt, useSearchState } from '../../lib/use-search-state';
 import { CorrectionStatusTag, useCorrectionWording } from './correction-labels';
 import { useRosterWording } from './teacher-labels';
 import { useUnitFromSearch } from './use-unit-from-search';
 
 const SEARCH_KEYS = ['unit', 'status', 'page', 'size'] as const;
-const DEFAULT_PAGE_SIZE = 20;
 const ALL = 'all';
 const MAX_NOTE = 500;
 
@@ -144,8 +140,7 @@ function DecideModal({ deciding, onClose }: { deciding: Deciding | null; onClose
  */
 export default function TeacherCorrectionsPage() {
   const { t } = useTranslation();
-  const me = useCurrentUser();
-  const [search, setSearch] = useSearchState(SEARCH_KEYS);
+  const { search, setSearch, paging } = useListSearch(SEARCH_KEYS);
   const { unitId, unitOptions } = useUnitFromSearch(search.unit);
   const { fieldLabel, proposedText } = useCorrectionWording();
   const [deciding, setDeciding] = useState<Deciding | null>(null);
@@ -155,14 +150,10 @@ export default function TeacherCorrectionsPage() {
   const query: CorrectionQuery = {
     orgUnitId: unitId,
     status: status === ALL ? undefined : status,
-    page: toPositiveInt(search.page, 1),
-    pageSize: toPositiveInt(search.size, DEFAULT_PAGE_SIZE),
+    page: paging.page,
+    pageSize: paging.pageSize,
   };
-  const list = useQuery({
-    queryKey: queryKeys.teacherCorrectionList(query),
-    queryFn: () => teacherAccountsApi.listCorrections(query),
-    placeholderData: keepPreviousData,
-  });
+  const list = useListQuery(queryKeys.teacherCorrectionList(query), () => teacherAccountsApi.listCorrections(query));
 
   const columns: TableColumnsType<TeacherCorrection> = [
     {
@@ -246,63 +237,36 @@ export default function TeacherCorrectionsPage() {
   ];
 
   return (
-    <Card>
-      <div className="page-title-row">
-        <Typography.Title level={3}>{t('corrections.title')}</Typography.Title>
-      </div>
-      <Typography.Paragraph type="secondary">{t('corrections.intro')}</Typography.Paragraph>
-      <div className="toolbar">
-        <OrgUnitPicker
-          className="toolbar-item"
+    <ListPage
+      title={t('corrections.title')}
+      intro={<Typography.Paragraph type="secondary">{t('corrections.intro')}</Typography.Paragraph>}
+    >
+      <ListToolbar>
+        <ListUnitPicker
           value={unitId}
-          initialOptions={unitOptions}
-          onChange={(id) =>
-            setSearch({ unit: id === undefined || id === me.orgUnit.id ? undefined : String(id), page: undefined })
-          }
-          data-testid="corrections-unit-filter"
+          options={unitOptions}
+          onChange={(unit) => setSearch({ unit })}
+          testId="corrections-unit-filter"
         />
         <Segmented<StatusFilter>
           value={status}
-          onChange={(value) => setSearch({ status: value === 'open' ? undefined : value, page: undefined })}
+          onChange={(value) => setSearch({ status: value === 'open' ? undefined : value })}
           options={[
             ...CORRECTION_STATUSES.map((s) => ({ value: s, label: t(`corrections.statuses.${s}`) })),
             { value: ALL, label: t('corrections.allStatuses') },
           ]}
           data-testid="corrections-status-filter"
         />
-      </div>
-      <Table<TeacherCorrection>
+      </ListToolbar>
+      <ListTable<TeacherCorrection>
         rowKey="id"
-        size="middle"
         columns={columns}
-        dataSource={list.data?.items}
-        loading={list.isFetching}
-        scroll={{ x: 'max-content' }}
-        pagination={{
-          current: query.page,
-          pageSize: query.pageSize,
-          total: list.data?.total ?? 0,
-          showSizeChanger: true,
-          showTotal: (total) => t('common.total', { total }),
-          onChange: (page, size) =>
-            setSearch({
-              page: size !== query.pageSize || page === 1 ? undefined : String(page),
-              size: size === DEFAULT_PAGE_SIZE ? undefined : String(size),
-            }),
-        }}
+        list={list}
+        paging={paging}
+        empty={status === 'open' ? t('corrections.emptyOpen') : t('corrections.empty')}
         data-testid="corrections-table"
-        locale={{
-          emptyText: list.isError ? (
-            <ErrorResult error={list.error} onRetry={() => void list.refetch()} />
-          ) : (
-            <Empty
-              image={Empty.PRESENTED_IMAGE_SIMPLE}
-              description={status === 'open' ? t('corrections.emptyOpen') : t('corrections.empty')}
-            />
-          ),
-        }}
       />
       <DecideModal deciding={deciding} onClose={() => setDeciding(null)} />
-    </Card>
+    </ListPage>
   );
 }

@@ -1,6 +1,6 @@
 import { DownloadOutlined, DownOutlined, HistoryOutlined, PlusOutlined, PrinterOutlined, UploadOutlined } from '@ant-design/icons';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Dropdown, Empty, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { App, Button, Dropdown, Input, Select, Space, Tag } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -24,11 +24,9 @@ import {
 } from '../../api/types';
 import { mayExportFullIdentifiers } from '../../auth/roles';
 import { useCurrentUser } from '../../auth/session';
-import { OrgUnitPicker } from '../../components/org-unit-picker';
-import { ErrorResult } from '../../components/page-states';
+import { ListPage, ListTable, ListToolbar, ListUnitPicker, useListQuery, useListSearch } from '../../components/list-page';
 import { useErrorMessage } from '../../lib/error-message';
 import { orDash } from '../../lib/format';
-import { toPositiveInt, useSearchState } from '../../lib/use-search-state';
 import { ActivationBatchChooser } from './activation-batch';
 import { ActivationSheet } from './activation-sheet';
 import { TeacherFormModal } from './teacher-form.modal';
@@ -36,7 +34,6 @@ import { TeacherFlagTags } from './teacher-labels';
 import { useUnitFromSearch } from './use-unit-from-search';
 
 const SEARCH_KEYS = ['unit', 'q', 'stage', 'employment', 'flag', 'backbone', 'account', 'page', 'size'] as const;
-const DEFAULT_PAGE_SIZE = 20;
 
 /**
  * A search for an ID number or a phone (names hold no digits). Such a search is not written
@@ -57,7 +54,7 @@ export default function TeachersPage() {
   const queryClient = useQueryClient();
   const { message, modal } = App.useApp();
   const errorMessage = useErrorMessage();
-  const [search, setSearch] = useSearchState(SEARCH_KEYS);
+  const { search, setSearch, paging } = useListSearch(SEARCH_KEYS);
   const [qText, setQText] = useState(search.q ?? '');
   const [identifierQ, setIdentifierQ] = useState<string | undefined>(undefined);
   const [creating, setCreating] = useState(false);
@@ -92,17 +89,8 @@ export default function TeachersPage() {
     backboneLevel: oneOf<BackboneLevel>(BACKBONE_LEVELS, search.backbone),
     hasAccount: search.account === '1' ? true : search.account === '0' ? false : undefined,
   };
-  const query: TeacherQuery = {
-    ...filters,
-    page: toPositiveInt(search.page, 1),
-    pageSize: toPositiveInt(search.size, DEFAULT_PAGE_SIZE),
-  };
-
-  const list = useQuery({
-    queryKey: queryKeys.teacherList(query),
-    queryFn: () => teachersApi.list(query),
-    placeholderData: keepPreviousData,
-  });
+  const query: TeacherQuery = { ...filters, page: paging.page, pageSize: paging.pageSize };
+  const list = useListQuery(queryKeys.teacherList(query), () => teachersApi.list(query));
 
   const unitParam = unitId === ownUnit.id ? '' : `?unit=${unitId}`;
 
@@ -221,9 +209,9 @@ export default function TeachersPage() {
   );
 
   return (
-    <Card>
-      <div className="page-title-row">
-        <Typography.Title level={3}>{t('teachers.title')}</Typography.Title>
+    <ListPage
+      title={t('teachers.title')}
+      actions={
         <Space wrap>
           <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="teacher-create">
             {t('teachers.create')}
@@ -244,14 +232,14 @@ export default function TeachersPage() {
             <HistoryOutlined /> {t('teachers.former.link')}
           </Link>
         </Space>
-      </div>
-      <div className="toolbar">
-        <OrgUnitPicker
-          className="toolbar-item"
+      }
+    >
+      <ListToolbar>
+        <ListUnitPicker
           value={unitId}
-          initialOptions={unitOptions}
-          onChange={(id) => setSearch({ unit: id === undefined || id === me.orgUnit.id ? undefined : String(id) })}
-          data-testid="teachers-unit-filter"
+          options={unitOptions}
+          onChange={(unit) => setSearch({ unit })}
+          testId="teachers-unit-filter"
         />
         <Input.Search
           allowClear
@@ -269,8 +257,8 @@ export default function TeachersPage() {
           data-testid="teachers-search"
           aria-label={t('teachers.list.searchPlaceholder')}
         />
-      </div>
-      <div className="toolbar">
+      </ListToolbar>
+      <ListToolbar>
         <Select<Stage>
           allowClear
           className="toolbar-item toolbar-item-small"
@@ -338,37 +326,14 @@ export default function TeachersPage() {
             {t('common.clearFilters')}
           </Button>
         )}
-      </div>
-      <Table<Teacher>
+      </ListToolbar>
+      <ListTable<Teacher>
         rowKey="id"
-        size="middle"
         columns={columns}
-        dataSource={list.data?.items}
-        loading={list.isFetching}
-        scroll={{ x: 'max-content' }}
+        list={list}
+        paging={paging}
+        empty={filtering ? t('common.noMatch') : t('teachers.list.empty')}
         data-testid="teachers-table"
-        locale={{
-          emptyText: list.isError ? (
-            <ErrorResult error={list.error} onRetry={() => void list.refetch()} />
-          ) : (
-            <Empty
-              image={Empty.PRESENTED_IMAGE_SIMPLE}
-              description={filtering ? t('common.noMatch') : t('teachers.list.empty')}
-            />
-          ),
-        }}
-        pagination={{
-          current: query.page,
-          pageSize: query.pageSize,
-          total: list.data?.total ?? 0,
-          showSizeChanger: true,
-          showTotal: (total) => (list.data?.totalCapped ? t('common.totalAtLeast', { total }) : t('common.total', { total })),
-          onChange: (page, size) =>
-            setSearch({
-              page: size !== query.pageSize || page === 1 ? undefined : String(page),
-              size: size === DEFAULT_PAGE_SIZE ? undefined : String(size),
-            }),
-        }}
       />
       <TeacherFormModal
         mode="create"
@@ -378,6 +343,6 @@ export default function TeachersPage() {
         onSaved={() => void queryClient.invalidateQueries({ queryKey: queryKeys.teachers })}
       />
       {codes && <ActivationSheet items={codes} onClose={() => setCodes(null)} />}
-    </Card>
+    </ListPage>
   );
 }
