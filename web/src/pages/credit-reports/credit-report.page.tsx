@@ -11,9 +11,10 @@ import { PROGRESS_STATUSES, type ProgressStatus, type RollupCounts, type RollupR
 import { useCurrentUser } from '../../auth/session';
 import { ProgressStatusTag } from '../../components/credit-labels';
 import { DownloadButton } from '../../components/download-button';
+import { ListTable, ListToolbar, useListQuery, useListSearch } from '../../components/list-page';
 import { ErrorResult, SectionSpin } from '../../components/page-states';
 import { formatHours, formatRate } from '../../lib/hours';
-import { toPositiveInt, useSearchState } from '../../lib/use-search-state';
+import { toPositiveInt } from '../../lib/use-search-state';
 import { CycleSelect } from '../credits/cycle-select';
 import { cycleYears, useCycles } from '../credits/use-cycles';
 import { FreshnessNotice, REFRESH_POLL_MS } from './freshness-notice';
@@ -23,7 +24,6 @@ const StatusChart = lazy(() => import('./status-chart'));
 
 const SEARCH_KEYS = ['unit', 'cycle', 'year', 'status', 'page'] as const;
 const DEFAULT_STATUSES: readonly ProgressStatus[] = ['behind', 'at_risk'];
-const PAGE_SIZE = 20;
 /** Units drawn in the chart at most: the ones with most teachers behind or at risk. */
 const CHART_ROWS = 30;
 
@@ -69,7 +69,7 @@ function Trail({ unitId, onPick }: { unitId: number; onPick: (id: number) => voi
 export default function CreditReportPage() {
   const { t } = useTranslation();
   const me = useCurrentUser();
-  const [search, setSearch] = useSearchState(SEARCH_KEYS);
+  const { search, setSearch, paging } = useListSearch(SEARCH_KEYS);
   const { list: cycleList, cycles, cycle } = useCycles(toPositiveInt(search.cycle, 0) || undefined);
   const unitId = toPositiveInt(search.unit, me.orgUnit.id);
   const years = cycle ? cycleYears(cycle) : [];
@@ -79,7 +79,6 @@ export default function CreditReportPage() {
     const picked = (search.status ?? '').split(',').filter((s): s is ProgressStatus => PROGRESS_STATUSES.includes(s as ProgressStatus));
     return picked.length > 0 ? picked : [...DEFAULT_STATUSES];
   }, [search.status]);
-  const page = toPositiveInt(search.page, 1);
 
   const rollupQuery: RollupQuery = { orgUnitId: unitId, cycleId: cycle?.id, year };
   const rollup = useQuery({
@@ -90,13 +89,18 @@ export default function CreditReportPage() {
     // while the statuses are being refreshed the figures move: read them again until it ends
     refetchInterval: (q) => (q.state.data?.freshness.refresh ? REFRESH_POLL_MS : false),
   });
-  const teachersQuery: TeacherStatusQuery = { orgUnitId: unitId, cycleId: cycle?.id, status: statuses, page, pageSize: PAGE_SIZE };
-  const teachers = useQuery({
-    queryKey: queryKeys.creditTeachers(teachersQuery),
-    queryFn: () => creditReportsApi.teachers(teachersQuery),
-    enabled: cycle !== undefined,
-    placeholderData: keepPreviousData,
-  });
+  const teachersQuery: TeacherStatusQuery = {
+    orgUnitId: unitId,
+    cycleId: cycle?.id,
+    status: statuses,
+    page: paging.page,
+    pageSize: paging.pageSize,
+  };
+  const teachers = useListQuery(
+    queryKeys.creditTeachers(teachersQuery),
+    () => creditReportsApi.teachers(teachersQuery),
+    cycle !== undefined,
+  );
 
   const drill = (id: number) => setSearch({ unit: id === me.orgUnit.id ? undefined : String(id) });
 
@@ -242,37 +246,21 @@ export default function CreditReportPage() {
         </Card>
       )}
       <Card title={t('creditReports.teachersTitle')}>
-        <div className="toolbar">
+        <ListToolbar>
           <Checkbox.Group
             value={statuses}
             onChange={(values) => setSearch({ status: values.length > 0 ? values.join(',') : undefined })}
             options={PROGRESS_STATUSES.map((s) => ({ value: s, label: t(`credits.status.${s}`) }))}
             data-testid="report-status-filter"
           />
-        </div>
-        <Table<TeacherStatusRow>
+        </ListToolbar>
+        <ListTable<TeacherStatusRow>
           rowKey="teacherId"
-          size="middle"
           columns={teacherColumns}
-          dataSource={teachers.data?.items}
-          loading={teachers.isFetching}
-          scroll={{ x: 'max-content' }}
+          list={teachers}
+          paging={paging}
+          empty={t('creditReports.teachersEmpty')}
           data-testid="report-teachers"
-          locale={{
-            emptyText: teachers.isError ? (
-              <ErrorResult error={teachers.error} onRetry={() => void teachers.refetch()} />
-            ) : (
-              <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('creditReports.teachersEmpty')} />
-            ),
-          }}
-          pagination={{
-            current: page,
-            pageSize: PAGE_SIZE,
-            total: teachers.data?.total ?? 0,
-            showSizeChanger: false,
-            showTotal: (total) => t('common.total', { total }),
-            onChange: (p) => setSearch({ page: p === 1 ? undefined : String(p) }),
-          }}
         />
       </Card>
     </Flex>
