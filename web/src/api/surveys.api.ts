@@ -1,98 +1,32 @@
 import { apiDownload, apiRequest } from './client';
+import type { ApiBody, ApiResponse } from './schema.gen';
 
-export type QuestionKind = 'rating' | 'text';
+export type QuestionKind = SurveyQuestion['kind'];
 
-export interface SurveyQuestion {
-  key: string;
-  kind: QuestionKind;
-  zh: string;
-  en: string;
-}
+export type SurveyQuestion = SurveyForm['questions'][number];
 
 /** When a class's figures show: after its answer window closed, or from `minAnswers` answers on. */
-export interface ResultsRelease {
-  after: 'window_closed' | 'min_answers';
-  minAnswers: number | null;
-}
+export type ResultsRelease = SurveyForm['release'];
 
 /** Whether a class's figures show yet; until then only the number of answers is given. */
-export interface ClassRelease {
-  released: boolean;
-  /** ISO time the answer window closes; null while the class is open */
-  windowClosesAt: string | null;
-}
+export type ClassRelease = Pick<ClassSurveyResults, 'released' | 'windowClosesAt'>;
 
-export interface SurveyForm {
-  projectId: number;
-  questions: SurveyQuestion[];
-  /** the organiser set no questions: the default questionnaire applies */
-  isDefault: boolean;
-  /** teachers answered already: the questions can no longer change */
-  locked: boolean;
-  canEdit: boolean;
-  release: ResultsRelease;
-}
+export type SurveyForm = ApiResponse<'/api/training/projects/{id}/survey', 'get'>;
 
-export interface SurveyClassRef {
-  classId: number;
-  className: string;
-  projectId: number;
-  projectTitle: string;
-}
+export type SurveyClassRef = ApiResponse<'/api/surveys/pending', 'get'>['items'][number];
 
-export interface TeacherSurvey extends SurveyClassRef {
-  questions: SurveyQuestion[];
-  answered: boolean;
-  window: 'not_yet' | 'open' | 'over';
-}
+export type TeacherSurvey = ApiResponse<'/api/surveys/classes/{classId}', 'get'>;
 
-export interface QuestionResult extends SurveyQuestion {
-  answered: number;
-  /** null when hidden (too few answers) or for text */
-  mean: number | null;
-  /** how many gave 1…5; null when hidden or for text */
-  distribution: number[] | null;
-}
+export type QuestionResult = SurveyResults['questions'][number];
 
-export interface SurveyResults {
-  answers: number;
-  enrolled: number;
-  /** 0–1 */
-  responseRate: number | null;
-  /** false: too few answers, only counts are shown */
-  detailShown: boolean;
-  questions: QuestionResult[];
-  texts: Array<{ key: string; items: string[] }>;
-}
+export type SurveyResults = ClassSurveyResults['results'];
 
-export interface ClassSurveyResults extends SurveyClassRef, ClassRelease {
-  classStatus: 'open' | 'closed';
-  minAnswersForDetail: number;
-  release: ResultsRelease;
-  results: SurveyResults;
-}
+export type ClassSurveyResults = ApiResponse<'/api/surveys/classes/{classId}/results', 'get'>;
 
-export interface ProjectSurveyResults {
-  projectId: number;
-  projectTitle: string;
-  minAnswersForDetail: number;
-  release: ResultsRelease;
-  results: {
-    answers: number;
-    enrolled: number;
-    responseRate: number | null;
-    /** over the classes with enough answers */
-    overall: SurveyResults;
-    /** classes with answers but too few to show */
-    classesHidden: number;
-    /** classes with answers whose figures wait for their answer window to close */
-    classesWithheld: number;
-    classes: Array<{ classId: number; className: string; classStatus: 'open' | 'closed'; enrolled: number; results: SurveyResults } & ClassRelease>;
-  };
-}
+export type ProjectSurveyResults = ApiResponse<'/api/training/projects/{id}/survey/results', 'get'>;
 
 /** A teacher's answers by question key: 1–5 for ratings, text (or nothing) for free text. */
-export type SurveyAnswers = Record<string, number | string | null>;
+export type SurveyAnswers = ApiBody<'/api/surveys/classes/{classId}/answers', 'post'>['answers'];
 
 export const surveyKeys = {
   all: ['surveys'] as const,
@@ -105,21 +39,7 @@ export const surveyKeys = {
 };
 
 /** The survey figures of the projects a unit ran in a year (GET /api/surveys/summary). */
-export interface UnitSurveySummary {
-  unit: { id: number; name: string };
-  year: number;
-  minAnswersForDetail: number;
-  projects: Array<{
-    projectId: number;
-    projectTitle: string;
-    answers: number;
-    enrolled: number;
-    responseRate: number | null;
-    classesHidden: number;
-    classesWithheld: number;
-    means: Array<{ key: string; zh: string; en: string; mean: number | null }>;
-  }>;
-}
+export type UnitSurveySummary = ApiResponse<'/api/surveys/summary', 'get'>;
 
 /** The satisfaction survey after each class (满意度调查, R-43). */
 export const surveysApi = {

@@ -333,21 +333,11 @@ export type CycleDetail = ApiResponse<'/api/cycles/{id}', 'get'>;
 
 export type CreateCycleInput = ApiBody<'/api/cycles', 'post'>;
 
-export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
+type JobOut = ApiResponse<'/api/jobs/{id}', 'get'>['job'];
+export type JobStatus = JobOut['status'];
 
-/** A background job as its users follow it. */
-export interface Job<R = unknown> {
-  id: number;
-  kind: string;
-  status: JobStatus;
-  progress: number;
-  total: number;
-  result: R | null;
-  errorCode: string | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
+/** A background job as its users follow it; `R` is the result its kind leaves (the API does not describe it). */
+export type Job<R = unknown> = Omit<JobOut, 'result'> & { result: R | null };
 
 export interface StatusTransition {
   from: ProgressStatus;
