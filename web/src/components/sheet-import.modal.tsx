@@ -1,9 +1,8 @@
-import { Alert, App, Descriptions, Flex, Modal, Table, Typography } from 'antd';
-import { useRef, useState } from 'react';
+import { Alert, Descriptions, Flex, Modal, Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { isApiError, saveFile, type DownloadedFile, type UploadOptions } from '../api/client';
+import { isApiError, type DownloadedFile, type UploadOptions } from '../api/client';
 import { useErrorMessage } from '../lib/error-message';
-import { SheetUpload } from './sheet-upload';
+import { SheetUpload, useSheetUpload } from './sheet-upload';
 
 /** What the server answers to an accepted sheet. */
 export interface SheetImportResult {
@@ -21,13 +20,6 @@ export interface SheetImportProblem {
   code: string;
   value?: string;
 }
-
-type UploadState =
-  | { phase: 'idle' }
-  | { phase: 'uploading'; fileName: string; percent: number }
-  | { phase: 'working'; fileName: string }
-  | { phase: 'done'; fileName: string; result: SheetImportResult }
-  | { phase: 'failed'; fileName: string; error: unknown };
 
 const RESULT_KEYS = ['rows', 'created', 'updated', 'unchanged'] as const;
 
@@ -62,12 +54,14 @@ export interface SheetImportModalProps {
 /** A sheet imported into a unit, all rows or none, problems listed by row and column. */
 export function SheetImportModal({ open, unitName, onClose, i18nPrefix: p, testIdPrefix: id, invalidCode, columns, upload, downloadTemplate, onImported }: SheetImportModalProps) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
   const errorMessage = useErrorMessage();
-  const [state, setState] = useState<UploadState>({ phase: 'idle' });
-  const [downloading, setDownloading] = useState(false);
-  const abort = useRef<AbortController | null>(null);
-  const busy = state.phase === 'uploading' || state.phase === 'working';
+  const { state, props: uploadProps, reset } = useSheetUpload<SheetImportResult>({
+    send: upload,
+    template: downloadTemplate,
+    onDone: (result) => {
+      if (result.created + result.updated > 0) onImported(result);
+    },
+  });
   // the server names columns by their Chinese header: shown in the UI language
   const zhColumns = t(`${p}.columns`, { returnObjects: true, lng: 'zh-CN' }) as Record<string, string>;
   const columnLabel = (zh: string) => {
@@ -75,32 +69,11 @@ export function SheetImportModal({ open, unitName, onClose, i18nPrefix: p, testI
     return key ? t(`${p}.columns.${key}`) : zh;
   };
 
-  const send = async (file: File) => {
-    const fileName = file.name;
-    const controller = new AbortController();
-    abort.current = controller;
-    setState({ phase: 'uploading', fileName, percent: 0 });
-    try {
-      const result = await upload(file, {
-        signal: controller.signal,
-        onProgress: (percent) => setState(percent >= 100 ? { phase: 'working', fileName } : { phase: 'uploading', fileName, percent }),
-      });
-      setState({ phase: 'done', fileName, result });
-      if (result.created + result.updated > 0) onImported(result);
-    } catch (err) {
-      if (err instanceof DOMException && err.name === 'AbortError') setState({ phase: 'idle' });
-      else setState({ phase: 'failed', fileName, error: err });
-    } finally {
-      abort.current = null;
-    }
-  };
-
   const problems = state.phase === 'failed' ? sheetProblems(state.error, invalidCode).map((problem, key) => ({ ...problem, key })) : [];
   const reported = state.phase === 'failed' && isApiError(state.error) ? state.error.details?.['problemCount'] : undefined;
   const problemCount = typeof reported === 'number' ? reported : problems.length;
   const close = () => {
-    abort.current?.abort();
-    setState({ phase: 'idle' });
+    reset();
     onClose();
   };
 
@@ -112,18 +85,7 @@ export function SheetImportModal({ open, unitName, onClose, i18nPrefix: p, testI
           i18nPrefix={p}
           workingKey={`${p}.working`}
           testIdPrefix={id}
-          busy={busy}
-          downloading={downloading}
-          state={state.phase === 'uploading' || state.phase === 'working' ? state : { phase: 'idle' }}
-          onTemplate={() => {
-            setDownloading(true);
-            downloadTemplate()
-              .then(({ file, fileName }) => saveFile(file, fileName))
-              .catch((err: unknown) => message.error(errorMessage(err)))
-              .finally(() => setDownloading(false));
-          }}
-          onFile={(file) => void send(file)}
-          onCancel={() => abort.current?.abort()}
+          {...uploadProps}
         />
         {state.phase === 'done' && (
           <Alert

@@ -1,6 +1,9 @@
 import { DownloadOutlined, InboxOutlined } from '@ant-design/icons';
 import { App, Button, Flex, Progress, Typography, Upload } from 'antd';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { saveFile, type DownloadedFile, type UploadOptions } from '../api/client';
+import { useErrorMessage } from '../lib/error-message';
 
 const ACCEPT = '.xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv';
 
@@ -80,4 +83,74 @@ export function SheetUpload(props: {
       )}
     </>
   );
+}
+
+/** An upload of a sheet from start to end: its progress, the server's work, then its answer or failure. */
+export type SheetUploadState<R> =
+  | SheetUploadPhase
+  | { phase: 'done'; fileName: string; result: R }
+  | { phase: 'failed'; fileName: string; error: unknown };
+
+/**
+ * The state of one sheet import, as every import keeps it: the template download (a failure shown as a
+ * message), the upload with its progress and the server's work after it, cancelling, and the answer or
+ * the failure. `props` are what {@link SheetUpload} needs besides its texts.
+ */
+export function useSheetUpload<R>({
+  send,
+  template,
+  onDone,
+}: {
+  send: (file: File, options: UploadOptions) => Promise<R>;
+  /** the template and its file name when the server names none */
+  template: () => Promise<{ file: DownloadedFile; fileName: string }>;
+  onDone?: (result: R) => void;
+}) {
+  const { message } = App.useApp();
+  const errorMessage = useErrorMessage();
+  const [state, setState] = useState<SheetUploadState<R>>({ phase: 'idle' });
+  const [downloading, setDownloading] = useState(false);
+  const abort = useRef<AbortController | null>(null);
+  const busy = state.phase === 'uploading' || state.phase === 'working';
+
+  const upload = async (file: File) => {
+    const fileName = file.name;
+    const controller = new AbortController();
+    abort.current = controller;
+    setState({ phase: 'uploading', fileName, percent: 0 });
+    try {
+      const result = await send(file, {
+        signal: controller.signal,
+        onProgress: (percent) =>
+          setState(percent >= 100 ? { phase: 'working', fileName } : { phase: 'uploading', fileName, percent }),
+      });
+      setState({ phase: 'done', fileName, result });
+      onDone?.(result);
+    } catch (err) {
+      if (err instanceof DOMException && err.name === 'AbortError') setState({ phase: 'idle' });
+      else setState({ phase: 'failed', fileName, error: err });
+    } finally {
+      abort.current = null;
+    }
+  };
+
+  const props = {
+    busy,
+    downloading,
+    state: state.phase === 'uploading' || state.phase === 'working' ? state : ({ phase: 'idle' } as const),
+    onTemplate: () => {
+      setDownloading(true);
+      template()
+        .then(({ file, fileName }) => saveFile(file, fileName))
+        .catch((err: unknown) => message.error(errorMessage(err)))
+        .finally(() => setDownloading(false));
+    },
+    onFile: (file: File) => void upload(file),
+    onCancel: () => abort.current?.abort(),
+  };
+  const reset = () => {
+    abort.current?.abort();
+    setState({ phase: 'idle' });
+  };
+  return { state, props, reset };
 }

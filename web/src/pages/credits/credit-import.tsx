@@ -1,8 +1,8 @@
 import { FileExcelOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Descriptions, Flex, Result, Space, Table, Typography } from 'antd';
+import { Alert, Button, Descriptions, Flex, Result, Space, Table, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
-import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useMemo, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, isApiError, saveFile } from '../../api/client';
 import {
@@ -17,7 +17,7 @@ import { SOURCE_TYPES, type Cycle, type OrgUnitRef } from '../../api/types';
 import { useCreditWording } from '../../components/credit-labels';
 import { csvBlob } from '../../lib/csv';
 import { showUnseen } from '../../../../src/domain/text';
-import { SheetUpload } from '../../components/sheet-upload';
+import { SheetUpload, useSheetUpload } from '../../components/sheet-upload';
 import { useErrorMessage } from '../../lib/error-message';
 
 /** How many problems the table pages through at a time. */
@@ -48,13 +48,6 @@ const FIELD_COLUMN: Readonly<Record<string, SheetColumn>> = {
 };
 /** Codes found while reading a row; the others come from the cycle rules (creditRegister.problems). */
 const READING_CODES = new Set<string>(SHEET_PROBLEM_CODES);
-
-type UploadState =
-  | { phase: 'idle' }
-  | { phase: 'uploading'; fileName: string; percent: number }
-  | { phase: 'registering'; fileName: string }
-  | { phase: 'done'; fileName: string; result: SheetImportResult }
-  | { phase: 'failed'; fileName: string; error: unknown };
 
 function isSheetProblem(value: unknown): value is SheetProblem {
   return (
@@ -278,45 +271,17 @@ export function CreditImport({
   onShowEntries: () => void;
 }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
   const queryClient = useQueryClient();
-  const errorMessage = useErrorMessage();
-  const [state, setState] = useState<UploadState>({ phase: 'idle' });
-  const [downloading, setDownloading] = useState(false);
-  const abort = useRef<AbortController | null>(null);
-  const busy = state.phase === 'uploading' || state.phase === 'registering';
-
-  const downloadTemplate = async () => {
-    setDownloading(true);
-    try {
-      saveFile(await creditsApi.downloadImportTemplate(orgUnitId), t('creditRegister.import.templateFileName'));
-    } catch (err) {
-      message.error(errorMessage(err));
-    } finally {
-      setDownloading(false);
-    }
-  };
-
-  const upload = async (file: File) => {
-    const fileName = file.name;
-    const controller = new AbortController();
-    abort.current = controller;
-    setState({ phase: 'uploading', fileName, percent: 0 });
-    try {
-      const result = await creditsApi.importSheet(orgUnitId, file, {
-        signal: controller.signal,
-        onProgress: (percent) =>
-          setState(percent >= 100 ? { phase: 'registering', fileName } : { phase: 'uploading', fileName, percent }),
-      });
-      setState({ phase: 'done', fileName, result });
+  const { state, props: uploadProps, reset } = useSheetUpload<SheetImportResult>({
+    send: (file, options) => creditsApi.importSheet(orgUnitId, file, options),
+    template: async () => ({
+      file: await creditsApi.downloadImportTemplate(orgUnitId),
+      fileName: t('creditRegister.import.templateFileName'),
+    }),
+    onDone: (result) => {
       if (result.created > 0) void queryClient.invalidateQueries({ queryKey: queryKeys.credits });
-    } catch (err) {
-      if (err instanceof DOMException && err.name === 'AbortError') setState({ phase: 'idle' });
-      else setState({ phase: 'failed', fileName, error: err });
-    } finally {
-      abort.current = null;
-    }
-  };
+    },
+  });
 
   if (state.phase === 'done') {
     return (
@@ -324,7 +289,7 @@ export function CreditImport({
         fileName={state.fileName}
         result={state.result}
         onShowEntries={onShowEntries}
-        onAnother={() => setState({ phase: 'idle' })}
+        onAnother={reset}
       />
     );
   }
@@ -348,15 +313,7 @@ export function CreditImport({
         i18nPrefix="creditRegister.import"
         workingKey="creditRegister.import.registering"
         testIdPrefix="credit-import"
-        busy={busy}
-        downloading={downloading}
-        state={
-          state.phase === 'uploading' ? { phase: 'uploading', fileName: state.fileName, percent: state.percent }
-            : state.phase === 'registering' ? { phase: 'working', fileName: state.fileName } : { phase: 'idle' }
-        }
-        onTemplate={() => void downloadTemplate()}
-        onFile={(file) => void upload(file)}
-        onCancel={() => abort.current?.abort()}
+        {...uploadProps}
       />
       {state.phase === 'failed' &&
         (isApiError(state.error, 'ENTRY_INVALID') && sheetProblems(state.error).length > 0 ? (

@@ -17,7 +17,7 @@ import {
   Typography,
 } from 'antd';
 import type { TableColumnsType } from 'antd';
-import { useMemo, useRef, useState, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { ApiError, isApiError, saveFile } from '../../api/client';
@@ -25,7 +25,7 @@ import { queryKeys } from '../../api/query-keys';
 import { teacherImportsApi } from '../../api/teachers.api';
 import type { OrgUnitKind, RosterRowError, TeacherImportReport, TeacherImportTransfer } from '../../api/types';
 import { OrgUnitPicker } from '../../components/org-unit-picker';
-import { SheetUpload } from '../../components/sheet-upload';
+import { SheetUpload, useSheetUpload } from '../../components/sheet-upload';
 import { ErrorResult, SectionSpin } from '../../components/page-states';
 import { csvBlob } from '../../lib/csv';
 import { formatDateTime } from '../../lib/format';
@@ -41,12 +41,6 @@ const SEARCH_KEYS = ['unit', 'import'] as const;
 const IMPORT_KINDS: readonly OrgUnitKind[] = ['province', 'city', 'county', 'township', 'school'];
 /** File-level errors whose server wording carries a number the code alone does not (a limit). */
 const CODES_WITH_LIMITS = new Set(['IMPORT_TOO_MANY_ROWS', 'IMPORT_UNPACKED_TOO_LARGE']);
-
-type UploadState =
-  | { phase: 'idle' }
-  | { phase: 'uploading'; fileName: string; percent: number }
-  | { phase: 'checking'; fileName: string }
-  | { phase: 'failed'; fileName: string; error: unknown };
 
 type NumberedError = RosterRowError & { key: number };
 
@@ -79,46 +73,19 @@ function FileError({ fileName, error }: { fileName: string; error: unknown }) {
 /** Step 1: where to import, the template, and the file. */
 function UploadStep({ onChecked }: { onChecked: (report: TeacherImportReport) => void }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
-  const errorMessage = useErrorMessage();
   const [search, setSearch] = useSearchState(SEARCH_KEYS);
   const { ownUnit, unitId, unit, unitOptions } = useUnitFromSearch(search.unit);
-  const [state, setState] = useState<UploadState>({ phase: 'idle' });
-  const [downloading, setDownloading] = useState(false);
-  const abort = useRef<AbortController | null>(null);
-  const busy = state.phase === 'uploading' || state.phase === 'checking';
-
-  const downloadTemplate = async () => {
-    setDownloading(true);
-    try {
-      saveFile(await teacherImportsApi.downloadTemplate(unitId), t('teachers.import.templateFileName'));
-    } catch (err) {
-      message.error(errorMessage(err));
-    } finally {
-      setDownloading(false);
-    }
-  };
-
-  const upload = async (file: File) => {
-    const fileName = file.name;
-    const controller = new AbortController();
-    abort.current = controller;
-    setState({ phase: 'uploading', fileName, percent: 0 });
-    try {
-      const report = await teacherImportsApi.upload(unitId, file, {
-        signal: controller.signal,
-        onProgress: (percent) =>
-          setState(percent >= 100 ? { phase: 'checking', fileName } : { phase: 'uploading', fileName, percent }),
-      });
-      setState({ phase: 'idle' });
+  const { state, props: uploadProps, reset } = useSheetUpload<TeacherImportReport>({
+    send: (file, options) => teacherImportsApi.upload(unitId, file, options),
+    template: async () => ({
+      file: await teacherImportsApi.downloadTemplate(unitId),
+      fileName: t('teachers.import.templateFileName'),
+    }),
+    onDone: (report) => {
+      reset();
       onChecked(report);
-    } catch (err) {
-      if (err instanceof DOMException && err.name === 'AbortError') setState({ phase: 'idle' });
-      else setState({ phase: 'failed', fileName, error: err });
-    } finally {
-      abort.current = null;
-    }
-  };
+    },
+  });
 
   const atSchool = unit?.kind === 'school';
 
@@ -140,7 +107,7 @@ function UploadStep({ onChecked }: { onChecked: (report: TeacherImportReport) =>
             initialOptions={unitOptions}
             kinds={IMPORT_KINDS}
             onChange={(id) => {
-              setState({ phase: 'idle' });
+              reset();
               setSearch({ unit: id === undefined || id === ownUnit.id ? undefined : String(id) });
             }}
             style={{ width: '100%', maxWidth: 420 }}
@@ -152,15 +119,7 @@ function UploadStep({ onChecked }: { onChecked: (report: TeacherImportReport) =>
         i18nPrefix="teachers.import"
         workingKey="teachers.import.checking"
         testIdPrefix="import"
-        busy={busy}
-        downloading={downloading}
-        state={
-          state.phase === 'uploading' ? { phase: 'uploading', fileName: state.fileName, percent: state.percent }
-            : state.phase === 'checking' ? { phase: 'working', fileName: state.fileName } : { phase: 'idle' }
-        }
-        onTemplate={() => void downloadTemplate()}
-        onFile={(file) => void upload(file)}
-        onCancel={() => abort.current?.abort()}
+        {...uploadProps}
       />
       {state.phase === 'failed' && <FileError fileName={state.fileName} error={state.error} />}
     </Flex>
