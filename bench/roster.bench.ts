@@ -367,7 +367,8 @@ function rawRow(p: RosterPerson): RawRosterRow {
 
 /** Empties the registry and every table that refers to a teacher (ledger, training, …), whatever the schema adds. */
 async function emptyRegistry(b: Bench): Promise<void> {
-  await b.pool.query('TRUNCATE teacher_import_row, teacher_posting, teacher_correction, teacher, teacher_import CASCADE');
+  await b.pool.query(
+    'TRUNCATE teacher_import_row, teacher_posting, teacher_correction, teacher, teacher_import CASCADE');
   await checkpoint(b);
 }
 
@@ -995,7 +996,8 @@ async function main(): Promise<void> {
     const outDir = path.join(ROOT, 'bench/results');
     fs.mkdirSync(outDir, { recursive: true });
     // a quick run leaves the full run's figures alone
-    fs.writeFileSync(path.join(outDir, QUICK ? 'roster-quick.json' : 'roster.json'), JSON.stringify(result, null, 2) + '\n');
+    const file = QUICK ? 'roster-quick.json' : 'roster.json';
+    fs.writeFileSync(path.join(outDir, file), JSON.stringify(result, null, 2) + '\n');
     say('');
     console.log(JSON.stringify(result));
   } finally {
