@@ -192,7 +192,8 @@ async function main(): Promise<void> {
       absolute[b.name]![row.value] = value;
       if (row.limit) limits[b.name]![row.limit] = limit;
       if (row.ratio) out[row.ratio] = ratio === null ? null : round(ratio);
-      cells.push([b.name, row.figure, fmt(value), row.unit, fmt(limit), ratio === null ? '' : round(ratio).toFixed(3)]);
+      const ratioCell = ratio === null ? '' : round(ratio).toFixed(3);
+      cells.push([b.name, row.figure, fmt(value), row.unit, row.limit ? fmt(limit) : '', ratioCell]);
     }
   }
   const totalS = round((performance.now() - started) / 1000, 1);
