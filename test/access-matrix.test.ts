@@ -511,7 +511,10 @@ const MATRIX: Entry[] = [
   },
   {
     route: 'POST /api/teachers', about: 'unit',
-    rule: { allow: TEACHER_READERS, refused: STAFF, kinds: { only: ['school'], otherwise: { invalid: 'TEACHER_UNIT_NOT_SCHOOL' } } },
+    // a township centre school holds teachers of its own, like a school
+    rule: {
+      allow: TEACHER_READERS, refused: STAFF, kinds: { only: ['school', 'township'], otherwise: { invalid: 'TEACHER_UNIT_NOT_SCHOOL' } },
+    },
     request: (c) => {
       const p = makeRoster(1, { seed: 5, offset: 80_000 + c.seq })[0]!;
       return { method: 'POST', url: '/api/teachers', payload: { orgUnitId: c.target.id, name: p.name, idNumber: p.idNumber, stage: 'primary', employment: 'staff' } };
