@@ -115,14 +115,15 @@ export default function TeachersPage() {
       onOk: () => runExport(true),
     });
 
-  const confirmIssueCodes = () => {
+  const confirmIssueCodes = async () => {
     // a unit with more teachers than one print chooses its batch in the dialog
     const chosen = { batch: 1 };
+    const batches = await teacherAccountsApi.activationBatches(unitId).catch(() => null);
     modal.confirm({
       title: t('teachers.activation.confirmTitle', { unit: unit?.name ?? ownUnit.name }),
       content: (
         <ActivationBatchChooser
-          orgUnitId={unitId}
+          batches={batches}
           text={t('teachers.activation.confirmText')}
           onChoose={(b) => {
             chosen.batch = b;
@@ -223,7 +224,7 @@ export default function TeachersPage() {
           <Button
             icon={<PrinterOutlined />}
             loading={issueCodes.isPending}
-            onClick={confirmIssueCodes}
+            onClick={() => void confirmIssueCodes()}
             data-testid="teachers-activation-codes"
           >
             {t('teachers.activation.action')}
