@@ -16,7 +16,15 @@ export const certificatesApi = {
     apiRequest<Items<Certificate>>('/api/certificates', { query: { teacherId } }),
   underUnit: (query: { orgUnitId: number; cycleId: number; page?: number; pageSize?: number }) =>
     apiRequest<Items<Certificate>>('/api/certificates/unit', { query: { ...query } }),
-  downloadPdf: (id: number) => apiDownload(`/api/certificates/${id}/pdf`),
+  /**
+   * The PDF, with the characters no font on the server has (printed as boxes with their code points),
+   * from the `X-Missing-Glyphs` header: empty when every character was printed.
+   */
+  downloadPdf: async (id: number) => {
+    const file = await apiDownload(`/api/certificates/${id}/pdf`);
+    const codes = file.headers?.get('x-missing-glyphs')?.split(' ').filter((c) => /^U\+[0-9A-F]{4,6}$/.test(c)) ?? [];
+    return { ...file, missingGlyphs: codes.map((c) => String.fromCodePoint(parseInt(c.slice(2), 16))) };
+  },
   revoke: (id: number, reason: string) =>
     apiRequest<{ certificate: Certificate }>(`/api/certificates/${id}/revoke`, { method: 'POST', body: { reason } }),
   /** Every teacher of a unit, as one zip made by the returned job. */

@@ -161,6 +161,8 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
 export interface DownloadedFile {
   blob: Blob;
   filename: string | null;
+  /** the answer's headers, for what a download reports beside its bytes */
+  headers?: Headers;
 }
 
 function filenameFrom(disposition: string | null): string | null {
@@ -180,7 +182,8 @@ function filenameFrom(disposition: string | null): string | null {
 /** Fetches a file (e.g. an Excel template) with the same headers and error handling. */
 export async function apiDownload(path: string, options: RequestOptions = {}): Promise<DownloadedFile> {
   const res = await send(path, options);
-  return { blob: await res.blob(), filename: filenameFrom(res.headers.get('content-disposition')) };
+  const filename = filenameFrom(res.headers.get('content-disposition'));
+  return { blob: await res.blob(), filename, headers: res.headers };
 }
 
 /** Hands a downloaded file to the browser as a save. */

@@ -209,7 +209,11 @@ export default function CertificatesPage() {
     setBusy(c.id);
     certificatesApi
       .downloadPdf(c.id)
-      .then((file) => saveFile(file, `${c.code}.pdf`))
+      .then((file) => {
+        saveFile(file, `${c.code}.pdf`);
+        const chars = file.missingGlyphs.join(' ');
+        if (chars) message.warning(t('certificates.missingGlyphs', { chars }));
+      })
       .catch((err: unknown) => message.error(errorMessage(err)))
       .finally(() => setBusy(null));
   };
