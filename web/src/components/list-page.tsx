@@ -1,6 +1,6 @@
 import { PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery, type QueryKey, type UseQueryResult } from '@tanstack/react-query';
-import { Button, Card, Empty, Space, Table, Typography } from 'antd';
+import { Button, Card, Empty, Select, Space, Table, Typography } from 'antd';
 import type { TableProps } from 'antd';
 import { useCallback, useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -197,6 +197,51 @@ export function ListUnitPicker({
       initialOptions={options}
       kinds={kinds}
       onChange={(id) => onChange(id === undefined || id === me.orgUnit.id ? undefined : String(id))}
+      data-testid={testId}
+    />
+  );
+}
+
+/**
+ * A filter of a list choosing one of a few values (the URL keeps it): cleared, it filters nothing.
+ * `label` names a value in the UI's language.
+ */
+export function ListFilter<T extends string>({
+  value,
+  values,
+  label,
+  placeholder,
+  onChange,
+  width,
+  className,
+  allowClear = true,
+  showSearch,
+  ariaLabel,
+  testId,
+}: {
+  value: T | undefined;
+  values: readonly T[];
+  label: (value: T) => string;
+  placeholder?: string;
+  onChange: (value: T | undefined) => void;
+  width?: number;
+  className?: string;
+  allowClear?: boolean;
+  showSearch?: boolean;
+  ariaLabel?: string;
+  testId?: string;
+}) {
+  return (
+    <Select<T>
+      allowClear={allowClear}
+      showSearch={showSearch}
+      placeholder={placeholder}
+      value={value}
+      onChange={(next) => onChange(next ?? undefined)}
+      options={values.map((v) => ({ value: v, label: label(v) }))}
+      style={width ? { width } : undefined}
+      className={className}
+      aria-label={ariaLabel}
       data-testid={testId}
     />
   );

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { AutoComplete, Button, DatePicker, Input, Select, Tag, Typography } from 'antd';
+import { AutoComplete, Button, DatePicker, Input, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useMemo, useState } from 'react';
@@ -11,7 +11,7 @@ import { AUDIT_OUTCOMES, type AuditEntry, type AuditOutcome, type AuditQuery, ty
 import { useCurrentUser } from '../../auth/session';
 import { DEFAULT_LANGUAGE } from '../../i18n/i18n';
 import { RoleLabel } from '../../components/labels';
-import { ListPage, ListTable, ListToolbar, useListQuery, useListSearch } from '../../components/list-page';
+import { ListFilter, ListPage, ListTable, ListToolbar, useListQuery, useListSearch } from '../../components/list-page';
 import { OrgUnitPicker } from '../../components/org-unit-picker';
 import { formatDateTime } from '../../lib/format';
 import { toPositiveInt } from '../../lib/use-search-state';
@@ -167,13 +167,13 @@ export default function AuditLogPage() {
           placeholder={t('audit.fields.action')}
           popupMatchSelectWidth={280}
         />
-        <Select<AuditOutcome>
-          allowClear
+        <ListFilter
           className="toolbar-item"
           placeholder={t('audit.allOutcomes')}
           value={query.outcome}
-          onChange={(value) => setSearch({ outcome: value ?? undefined })}
-          options={AUDIT_OUTCOMES.map((value) => ({ value, label: t(`audit.outcomes.${value}`) }))}
+          values={AUDIT_OUTCOMES}
+          label={(value) => t(`audit.outcomes.${value}`)}
+          onChange={(outcome) => setSearch({ outcome })}
         />
         <Input.Search
           allowClear

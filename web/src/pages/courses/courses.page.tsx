@@ -1,6 +1,6 @@
 import { EditOutlined, InboxOutlined, PaperClipOutlined, RollbackOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Flex, Input, Popconfirm, Select, Space, Tag, Typography } from 'antd';
+import { App, Button, Flex, Input, Popconfirm, Space, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -22,7 +22,7 @@ import {
 import { STAGES, type OrgUnitKind, type Stage } from '../../api/types';
 import { useCurrentUser } from '../../auth/session';
 import { StageTags } from '../../components/labels';
-import { ListActions, ListPage, ListTable, ListToolbar, ListUnitPicker, useListQuery, useListSearch } from '../../components/list-page';
+import { ListActions, ListFilter, ListPage, ListTable, ListToolbar, ListUnitPicker, useListQuery, useListSearch } from '../../components/list-page';
 import { useErrorMessage } from '../../lib/error-message';
 import { formatHours } from '../../lib/hours';
 import { useCycles } from '../credits/use-cycles';
@@ -216,67 +216,69 @@ export default function CoursesPage() {
           style={{ width: 240 }}
           data-testid="courses-search"
         />
-        <Select
-          allowClear
+        <ListFilter
           placeholder={t('courses.fields.category')}
           value={filters.category}
-          onChange={(v: CourseCategory | undefined) => setSearch({ category: v })}
-          options={COURSE_CATEGORIES.map((c) => ({ value: c, label: t(`courses.categories.${c}`) }))}
-          style={{ width: 120 }}
-          data-testid="courses-filter-category"
+          values={COURSE_CATEGORIES}
+          label={(c) => t(`courses.categories.${c}`)}
+          onChange={(category) => setSearch({ category })}
+          width={120}
+          testId="courses-filter-category"
         />
-        <Select
-          allowClear
+        <ListFilter
           placeholder={t('courses.fields.form')}
           value={filters.form}
-          onChange={(v: CourseForm | undefined) => setSearch({ form: v })}
-          options={COURSE_FORMS.map((f) => ({ value: f, label: t(`courses.forms.${f}`) }))}
-          style={{ width: 120 }}
-          data-testid="courses-filter-form"
+          values={COURSE_FORMS}
+          label={(f) => t(`courses.forms.${f}`)}
+          onChange={(form) => setSearch({ form })}
+          width={120}
+          testId="courses-filter-form"
         />
-        <Select
-          allowClear
+        <ListFilter
           showSearch
           placeholder={t('courses.fields.module')}
           value={filters.module}
-          onChange={(v: string | undefined) => setSearch({ module: v })}
-          options={(list.data?.modules ?? []).map((m) => ({ value: m, label: m }))}
-          style={{ width: 160 }}
-          data-testid="courses-filter-module"
+          values={list.data?.modules ?? []}
+          label={(m) => m}
+          onChange={(module) => setSearch({ module })}
+          width={160}
+          testId="courses-filter-module"
         />
-        <Select
-          allowClear
+        <ListFilter
           placeholder={t('courses.fields.stages')}
           value={filters.stage}
-          onChange={(v: Stage | undefined) => setSearch({ stage: v })}
-          options={STAGES.map((s) => ({ value: s, label: t(`stages.${s}`) }))}
-          style={{ width: 120 }}
-          data-testid="courses-filter-stage"
+          values={STAGES}
+          label={(stage) => t(`stages.${stage}`)}
+          onChange={(stage) => setSearch({ stage })}
+          width={120}
+          testId="courses-filter-stage"
         />
-        <Select
-          allowClear
+        <ListFilter
           placeholder={t('courses.fields.creditCategories')}
           value={filters.creditCategory}
-          onChange={(v: string | undefined) => setSearch({ credit: v })}
-          options={(cycle?.rules.categories ?? []).map((c) => ({ value: c.code, label: categoryName(c.code) }))}
-          style={{ width: 160 }}
-          data-testid="courses-filter-credit"
+          values={(cycle?.rules.categories ?? []).map((c) => c.code)}
+          label={categoryName}
+          onChange={(credit) => setSearch({ credit })}
+          width={160}
+          testId="courses-filter-credit"
         />
-        <Select
-          allowClear
+        <ListFilter
           placeholder={t('courses.originLabel')}
           value={filters.origin}
-          onChange={(v: CourseOrigin | undefined) => setSearch({ origin: v })}
-          options={COURSE_ORIGINS.map((o) => ({ value: o, label: t(`courses.origins.${o}`) }))}
-          style={{ width: 140 }}
-          data-testid="courses-filter-origin"
+          values={COURSE_ORIGINS}
+          label={(o) => t(`courses.origins.${o}`)}
+          onChange={(origin) => setSearch({ origin })}
+          width={140}
+          testId="courses-filter-origin"
         />
-        <Select
+        <ListFilter
+          allowClear={false}
           value={filters.status}
-          onChange={(v: CourseStatus) => setSearch({ status: v === 'active' ? undefined : v })}
-          options={COURSE_STATUSES.map((s) => ({ value: s, label: t(`courses.statuses.${s}`) }))}
-          style={{ width: 120 }}
-          data-testid="courses-filter-status"
+          values={COURSE_STATUSES}
+          label={(status) => t(`courses.statuses.${status}`)}
+          onChange={(status) => setSearch({ status: status === 'active' ? undefined : status })}
+          width={120}
+          testId="courses-filter-status"
         />
       </ListToolbar>
       <ListTable<Course>

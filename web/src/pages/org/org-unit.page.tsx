@@ -1,6 +1,6 @@
 import { EditOutlined, PlusOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Breadcrumb, Button, Card, Descriptions, Flex, Input, Select, Space, Typography } from 'antd';
+import { Breadcrumb, Button, Card, Descriptions, Flex, Input, Space, Typography } from 'antd';
 import type { DescriptionsProps, TableColumnsType } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,7 +10,7 @@ import { orgUnitsApi } from '../../api/org-units.api';
 import { queryKeys } from '../../api/query-keys';
 import { ORG_UNIT_KINDS, type OrgUnit, type OrgUnitDetail, type OrgUnitKind } from '../../api/types';
 import { DemoTag, KindTag, StageTags } from '../../components/labels';
-import { ListTable, ListToolbar, useListQuery, useLocalPaging } from '../../components/list-page';
+import { ListFilter, ListTable, ListToolbar, useListQuery, useLocalPaging } from '../../components/list-page';
 import { ErrorResult, SectionSpin } from '../../components/page-states';
 import { orDash } from '../../lib/format';
 import { useOrgTreeContext } from './org-layout.page';
@@ -66,17 +66,17 @@ function ChildUnitsCard({ unit, onAdd }: { unit: OrgUnit; onAdd?: () => void }) 
       }
     >
       <ListToolbar>
-        <Select<OrgUnitKind>
-          allowClear
+        <ListFilter
           className="toolbar-item"
           placeholder={t('org.children.allKinds')}
           value={kind}
+          values={ORG_UNIT_KINDS}
+          label={(value) => t(`kinds.${value}`)}
           onChange={(value) => {
-            setKind(value ?? undefined);
+            setKind(value);
             reset();
           }}
-          options={ORG_UNIT_KINDS.map((value) => ({ value, label: t(`kinds.${value}`) }))}
-          aria-label={t('org.fields.kind')}
+          ariaLabel={t('org.fields.kind')}
         />
         <Input.Search
           allowClear

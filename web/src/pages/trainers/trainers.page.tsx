@@ -1,5 +1,5 @@
 import { EditOutlined } from '@ant-design/icons';
-import { Button, Flex, Input, Select, Space, Tag, Typography } from 'antd';
+import { Button, Flex, Input, Space, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -21,7 +21,7 @@ import {
 import { STAGES, type OrgUnitKind, type Stage } from '../../api/types';
 import { useCurrentUser } from '../../auth/session';
 import { StageTags } from '../../components/labels';
-import { ListActions, ListPage, ListTable, ListToolbar, ListUnitPicker, useListQuery, useListSearch } from '../../components/list-page';
+import { ListActions, ListFilter, ListPage, ListTable, ListToolbar, ListUnitPicker, useListQuery, useListSearch } from '../../components/list-page';
 import { useUnitFromSearch } from '../teachers/use-unit-from-search';
 import { TrainerFormModal } from './trainer-form.modal';
 import { TrainerImportModal } from './trainer-import.modal';
@@ -159,16 +159,51 @@ export default function TrainersPage() {
           style={{ width: 140 }}
           data-testid="trainers-filter-subject"
         />
-        <Select allowClear placeholder={t('trainers.fields.kind')} value={filters.kind} onChange={(v: TrainerKind | undefined) => setSearch({ kind: v })}
-          options={TRAINER_KINDS.map((k) => ({ value: k, label: t(`trainers.kinds.${k}`) }))} style={{ width: 110 }} data-testid="trainers-filter-kind" />
-        <Select allowClear placeholder={t('trainers.fields.level')} value={filters.level} onChange={(v: TrainerLevel | undefined) => setSearch({ level: v })}
-          options={TRAINER_LEVELS.map((l) => ({ value: l, label: t(`trainers.levels.${l}`) }))} style={{ width: 120 }} data-testid="trainers-filter-level" />
-        <Select allowClear placeholder={t('trainers.fields.stages')} value={filters.stage} onChange={(v: Stage | undefined) => setSearch({ stage: v })}
-          options={STAGES.map((s) => ({ value: s, label: t(`stages.${s}`) }))} style={{ width: 110 }} data-testid="trainers-filter-stage" />
-        <Select allowClear placeholder={t('trainers.originLabel')} value={filters.origin} onChange={(v: TrainerOrigin | undefined) => setSearch({ origin: v })}
-          options={TRAINER_ORIGINS.map((o) => ({ value: o, label: t(`trainers.origins.${o}`) }))} style={{ width: 130 }} data-testid="trainers-filter-origin" />
-        <Select value={filters.status} onChange={(v: TrainerStatus) => setSearch({ status: v === 'active' ? undefined : v })}
-          options={TRAINER_STATUSES.map((s) => ({ value: s, label: t(`trainers.statuses.${s}`) }))} style={{ width: 110 }} data-testid="trainers-filter-status" />
+        <ListFilter
+          placeholder={t('trainers.fields.kind')}
+          value={filters.kind}
+          values={TRAINER_KINDS}
+          label={(k) => t(`trainers.kinds.${k}`)}
+          onChange={(kind) => setSearch({ kind })}
+          width={110}
+          testId="trainers-filter-kind"
+        />
+        <ListFilter
+          placeholder={t('trainers.fields.level')}
+          value={filters.level}
+          values={TRAINER_LEVELS}
+          label={(l) => t(`trainers.levels.${l}`)}
+          onChange={(level) => setSearch({ level })}
+          width={120}
+          testId="trainers-filter-level"
+        />
+        <ListFilter
+          placeholder={t('trainers.fields.stages')}
+          value={filters.stage}
+          values={STAGES}
+          label={(stage) => t(`stages.${stage}`)}
+          onChange={(stage) => setSearch({ stage })}
+          width={110}
+          testId="trainers-filter-stage"
+        />
+        <ListFilter
+          placeholder={t('trainers.originLabel')}
+          value={filters.origin}
+          values={TRAINER_ORIGINS}
+          label={(o) => t(`trainers.origins.${o}`)}
+          onChange={(origin) => setSearch({ origin })}
+          width={130}
+          testId="trainers-filter-origin"
+        />
+        <ListFilter
+          allowClear={false}
+          value={filters.status}
+          values={TRAINER_STATUSES}
+          label={(status) => t(`trainers.statuses.${status}`)}
+          onChange={(status) => setSearch({ status: status === 'active' ? undefined : status })}
+          width={110}
+          testId="trainers-filter-status"
+        />
       </ListToolbar>
       <ListTable<Trainer>
         rowKey="id"

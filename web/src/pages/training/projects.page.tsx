@@ -10,7 +10,7 @@ import {
 } from '../../api/training.api';
 import { STAGES, type OrgUnitRef } from '../../api/types';
 import { useCurrentUser } from '../../auth/session';
-import { ListActions, ListPage, ListTable, ListToolbar, useListQuery, useListSearch } from '../../components/list-page';
+import { ListActions, ListFilter, ListPage, ListTable, ListToolbar, useListQuery, useListSearch } from '../../components/list-page';
 import { OrgUnitPicker } from '../../components/org-unit-picker';
 import { useErrorMessage } from '../../lib/error-message';
 import { formatHours } from '../../lib/hours';
@@ -187,13 +187,13 @@ export default function ProjectsPage() {
       }
     >
       <ListToolbar>
-        <Select
-          allowClear
+        <ListFilter
           placeholder={t('training.fields.status')}
           className="toolbar-item toolbar-item-small"
           value={status}
-          onChange={(v: ProjectStatus | undefined) => setSearch({ status: v })}
-          options={PROJECT_STATUSES.map((s) => ({ value: s, label: t(`training.status.${s}`) }))}
+          values={PROJECT_STATUSES}
+          label={(s) => t(`training.status.${s}`)}
+          onChange={(next) => setSearch({ status: next })}
         />
       </ListToolbar>
       <ListTable<Project & { canManage: boolean }>

@@ -7,7 +7,7 @@ import {
   UnlockOutlined,
 } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Checkbox, Dropdown, Input, Select, Space, Typography } from 'antd';
+import { App, Button, Checkbox, Dropdown, Input, Space, Typography } from 'antd';
 import type { MenuProps, TableColumnsType } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -17,7 +17,7 @@ import type { Role, User, UserQuery } from '../../api/types';
 import { rolesBelow } from '../../auth/roles';
 import { useCurrentUser } from '../../auth/session';
 import { RoleLabel } from '../../components/labels';
-import { ListPage, ListTable, ListToolbar, ListUnitPicker, useListQuery, useListSearch } from '../../components/list-page';
+import { ListFilter, ListPage, ListTable, ListToolbar, ListUnitPicker, useListQuery, useListSearch } from '../../components/list-page';
 import { useErrorMessage } from '../../lib/error-message';
 import { formatDateTime } from '../../lib/format';
 import { useIsPhone } from '../../lib/use-media-query';
@@ -192,14 +192,14 @@ export default function UsersPage() {
         >
           {t('users.includeDescendants')}
         </Checkbox>
-        <Select<Role>
-          allowClear
+        <ListFilter
           className="toolbar-item"
           placeholder={t('users.allRoles')}
           value={query.role}
-          onChange={(role) => setSearch({ role: role ?? undefined })}
-          options={manageableRoles.map((role) => ({ value: role, label: t(`roles.${role}`) }))}
-          aria-label={t('users.fields.role')}
+          values={manageableRoles}
+          label={(role) => t(`roles.${role}`)}
+          onChange={(role) => setSearch({ role })}
+          ariaLabel={t('users.fields.role')}
         />
         <Input.Search
           allowClear

@@ -10,7 +10,7 @@ import { VERIFICATION_STATUSES, type Cycle, type Verification, type Verification
 import { verificationsApi, type VerificationQuery } from '../../api/verifications.api';
 import { useCurrentUser } from '../../auth/session';
 import { VerificationStatusTag } from '../../components/credit-labels';
-import { ListPage, ListTable, ListToolbar } from '../../components/list-page';
+import { ListFilter, ListPage, ListTable, ListToolbar } from '../../components/list-page';
 import { OrgUnitPicker } from '../../components/org-unit-picker';
 import { ErrorResult, SectionSpin } from '../../components/page-states';
 import { useErrorMessage } from '../../lib/error-message';
@@ -115,15 +115,15 @@ function SchoolsList({ cycle, year, status, onStatus }: { cycle: Cycle; year: nu
   return (
     <>
       <ListToolbar>
-        <Select<VerificationStatus>
-          allowClear
+        <ListFilter
           className="toolbar-item toolbar-item-small"
           placeholder={t('verification.allStatuses')}
           value={status}
-          onChange={(s) => onStatus(s ?? undefined)}
-          options={VERIFICATION_STATUSES.map((s) => ({ value: s, label: t(`verification.statuses.${s}`) }))}
-          aria-label={t('verification.status')}
-          data-testid="verification-status-filter"
+          values={VERIFICATION_STATUSES}
+          label={(s) => t(`verification.statuses.${s}`)}
+          onChange={onStatus}
+          ariaLabel={t('verification.status')}
+          testId="verification-status-filter"
         />
         {me.role === 'county_admin' && (
           <Button icon={<PlayCircleOutlined />} onClick={() => setOpening(true)} data-testid="verification-open-for-school">
