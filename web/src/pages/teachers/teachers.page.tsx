@@ -1,6 +1,6 @@
 import { DownloadOutlined, DownOutlined, HistoryOutlined, PlusOutlined, PrinterOutlined, UploadOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Dropdown, Input, Select, Space, Tag } from 'antd';
+import { App, Button, Dropdown, Input, Space, Tag } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -24,7 +24,7 @@ import {
 } from '../../api/types';
 import { mayExportFullIdentifiers } from '../../auth/roles';
 import { useCurrentUser } from '../../auth/session';
-import { ListPage, ListTable, ListToolbar, ListUnitPicker, useListQuery, useListSearch } from '../../components/list-page';
+import { ListFilter, ListPage, ListTable, ListToolbar, ListUnitPicker, useListQuery, useListSearch } from '../../components/list-page';
 import { useErrorMessage } from '../../lib/error-message';
 import { orDash } from '../../lib/format';
 import { ActivationBatchChooser } from './activation-batch';
@@ -260,54 +260,51 @@ export default function TeachersPage() {
         />
       </ListToolbar>
       <ListToolbar>
-        <Select<Stage>
-          allowClear
+        <ListFilter
           className="toolbar-item toolbar-item-small"
           placeholder={t('teachers.list.allStages')}
           value={filters.stage}
-          onChange={(value) => setSearch({ stage: value ?? undefined })}
-          options={STAGES.map((value) => ({ value, label: t(`stages.${value}`) }))}
-          aria-label={t('teachers.fields.stage')}
-          data-testid="teachers-stage-filter"
+          values={STAGES}
+          label={(value) => t(`stages.${value}`)}
+          onChange={(stage) => setSearch({ stage })}
+          ariaLabel={t('teachers.fields.stage')}
+          testId="teachers-stage-filter"
         />
-        <Select<Employment>
-          allowClear
+        <ListFilter
           className="toolbar-item toolbar-item-small"
           placeholder={t('teachers.list.allEmployments')}
           value={filters.employment}
-          onChange={(value) => setSearch({ employment: value ?? undefined })}
-          options={EMPLOYMENTS.map((value) => ({ value, label: t(`teachers.employments.${value}`) }))}
-          aria-label={t('teachers.fields.employment')}
+          values={EMPLOYMENTS}
+          label={(value) => t(`teachers.employments.${value}`)}
+          onChange={(employment) => setSearch({ employment })}
+          ariaLabel={t('teachers.fields.employment')}
         />
-        <Select<TeacherFlag>
-          allowClear
+        <ListFilter
           className="toolbar-item toolbar-item-small"
           placeholder={t('teachers.list.allFlags')}
           value={filters.flag}
-          onChange={(value) => setSearch({ flag: value ?? undefined })}
-          options={TEACHER_FLAGS.map((value) => ({ value, label: t(`teachers.flags.${value}`) }))}
-          aria-label={t('teachers.fields.flags')}
+          values={TEACHER_FLAGS}
+          label={(value) => t(`teachers.flags.${value}`)}
+          onChange={(flag) => setSearch({ flag })}
+          ariaLabel={t('teachers.fields.flags')}
         />
-        <Select<BackboneLevel>
-          allowClear
+        <ListFilter
           className="toolbar-item toolbar-item-small"
           placeholder={t('teachers.list.allBackboneLevels')}
           value={filters.backboneLevel}
-          onChange={(value) => setSearch({ backbone: value ?? undefined })}
-          options={BACKBONE_LEVELS.map((value) => ({ value, label: t(`teachers.backboneLevels.${value}`) }))}
-          aria-label={t('teachers.fields.backboneLevel')}
+          values={BACKBONE_LEVELS}
+          label={(value) => t(`teachers.backboneLevels.${value}`)}
+          onChange={(backbone) => setSearch({ backbone })}
+          ariaLabel={t('teachers.fields.backboneLevel')}
         />
-        <Select<'1' | '0'>
-          allowClear
+        <ListFilter<'1' | '0'>
           className="toolbar-item toolbar-item-small"
           placeholder={t('teachers.list.anyAccount')}
           value={search.account === '1' || search.account === '0' ? search.account : undefined}
-          onChange={(value) => setSearch({ account: value ?? undefined })}
-          options={[
-            { value: '1', label: t('teachers.account.yes') },
-            { value: '0', label: t('teachers.account.no') },
-          ]}
-          aria-label={t('teachers.fields.hasAccount')}
+          values={['1', '0']}
+          label={(value) => t(value === '1' ? 'teachers.account.yes' : 'teachers.account.no')}
+          onChange={(account) => setSearch({ account })}
+          ariaLabel={t('teachers.fields.hasAccount')}
         />
         {filtering && (
           <Button
