@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { AppError } from '../errors/app-error.js';
 import { createTeacherRepository } from '../repositories/teacher.repository.js';
+import { as, buildTestApp, login } from '../../test/support/app.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.js';
 import { actorAt, buildTree, type Tree } from '../../test/support/fixtures.js';
 import { seedTeacher } from '../../test/support/ledger.js';
@@ -104,5 +106,37 @@ describe('the correction requests of a unit', () => {
     expect(seen.size).toBe(523);
     expect((await accounts.listCorrections(otherCounty, { orgUnitId: tree.K1.id, status: 'accepted' })).total).toBe(0);
     expect(await codeOf(accounts.listCorrections(county, { orgUnitId: tree.K1.id }))).toBe('NOT_FOUND');
+  });
+});
+
+describe('over HTTP', () => {
+  let app: FastifyInstance;
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('pages and batches answer with their totals; a page or batch out of range is a clear 400', async () => {
+    app = await buildTestApp(t);
+    const k2 = as(app, await login(app, 'ta-k2'));
+    const batches = await k2({ method: 'GET', url: `/api/org-units/${tree.K2.id}/activation-codes/batches` });
+    expect(batches.statusCode, batches.body).toBe(200);
+    expect(batches.json()).toMatchObject({ batchSize: ACTIVATION_BATCH, batches: 2 });
+    for (const batch of [0, 1.5, 'x']) {
+      const res = await k2({ method: 'POST', url: `/api/org-units/${tree.K2.id}/activation-codes`, payload: { batch } });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error.code).toBe('VALIDATION_FAILED');
+    }
+    const beyond = await k2({
+      method: 'POST', url: `/api/org-units/${tree.K2.id}/activation-codes`, payload: { batch: 3 }, headers: { 'accept-language': 'en' },
+    });
+    expect(beyond.statusCode).toBe(400);
+    expect(beyond.json().error.details.issues[0]).toMatchObject({ path: 'batch' });
+
+    const k1 = as(app, await login(app, 'ta-k1'));
+    const page = await k1({ method: 'GET', url: `/api/teacher-corrections?orgUnitId=${tree.K1.id}&page=2&pageSize=100` });
+    expect(page.statusCode, page.body).toBe(200);
+    expect(page.json()).toMatchObject({ total: 523, page: 2, pageSize: 100 });
+    expect(page.json().items).toHaveLength(100);
+    expect((await k1({ method: 'GET', url: '/api/teacher-corrections?pageSize=201' })).statusCode).toBe(400);
   });
 });
