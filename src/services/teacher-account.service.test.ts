@@ -121,19 +121,20 @@ describe('over HTTP', () => {
     const batches = await k2({ method: 'GET', url: `/api/org-units/${tree.K2.id}/activation-codes/batches` });
     expect(batches.statusCode, batches.body).toBe(200);
     expect(batches.json()).toMatchObject({ batchSize: ACTIVATION_BATCH, batches: 2 });
+    const codesUrl = `/api/org-units/${tree.K2.id}/activation-codes`;
     for (const batch of [0, 1.5, 'x']) {
-      const res = await k2({ method: 'POST', url: `/api/org-units/${tree.K2.id}/activation-codes`, payload: { batch } });
+      const res = await k2({ method: 'POST', url: codesUrl, payload: { batch } });
       expect(res.statusCode).toBe(400);
       expect(res.json().error.code).toBe('VALIDATION_FAILED');
     }
-    const beyond = await k2({
-      method: 'POST', url: `/api/org-units/${tree.K2.id}/activation-codes`, payload: { batch: 3 }, headers: { 'accept-language': 'en' },
-    });
+    const beyond = await k2({ method: 'POST', url: codesUrl, payload: { batch: 3 } });
     expect(beyond.statusCode).toBe(400);
     expect(beyond.json().error.details.issues[0]).toMatchObject({ path: 'batch' });
 
     const k1 = as(app, await login(app, 'ta-k1'));
-    const page = await k1({ method: 'GET', url: `/api/teacher-corrections?orgUnitId=${tree.K1.id}&page=2&pageSize=100` });
+    const page = await k1({
+      method: 'GET', url: `/api/teacher-corrections?orgUnitId=${tree.K1.id}&page=2&pageSize=100`,
+    });
     expect(page.statusCode, page.body).toBe(200);
     expect(page.json()).toMatchObject({ total: 523, page: 2, pageSize: 100 });
     expect(page.json().items).toHaveLength(100);
