@@ -1,6 +1,6 @@
 import { PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery, type QueryKey, type UseQueryResult } from '@tanstack/react-query';
-import { Button, Card, Empty, Select, Space, Table, Typography } from 'antd';
+import { Button, Card, Empty, Input, Select, Space, Table, Typography } from 'antd';
 import type { TableProps } from 'antd';
 import { useCallback, useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -134,19 +134,26 @@ interface ListAction {
 
 /**
  * The buttons beside a list's title, always in the same order: what the page puts first (e.g. a unit
- * picker), export of the filtered list as a sheet, import of a sheet, and creating one entry.
+ * picker), export of the filtered list as a sheet, import of a sheet, and creating one entry. Import
+ * and create show only where `manage` is not false (the reader may change the list).
  */
 export function ListActions({
   children,
   exportSheet,
   importSheet,
   create,
+  manage = true,
 }: {
   children?: ReactNode;
   exportSheet?: ListAction & { file: () => Promise<DownloadedFile>; fileName: string };
   importSheet?: ListAction & { onClick: () => void };
   create?: ListAction & { onClick: () => void };
+  manage?: boolean;
 }) {
+  if (!manage) {
+    importSheet = undefined;
+    create = undefined;
+  }
   return (
     <Space wrap>
       {children}
@@ -242,6 +249,40 @@ export function ListFilter<T extends string>({
       style={width ? { width } : undefined}
       className={className}
       aria-label={ariaLabel}
+      data-testid={testId}
+    />
+  );
+}
+
+/**
+ * The text search of a list: typed freely, applied (to the URL) on Enter or the search button;
+ * `onSearch` gets the trimmed text, or nothing for an empty box.
+ */
+export function ListSearch({
+  value,
+  onSearch,
+  placeholder,
+  width,
+  className,
+  testId,
+}: {
+  value: string | undefined;
+  onSearch: (text: string | undefined) => void;
+  placeholder: string;
+  width?: number;
+  className?: string;
+  testId?: string;
+}) {
+  const [text, setText] = useState(value ?? '');
+  return (
+    <Input.Search
+      allowClear
+      value={text}
+      onChange={(event) => setText(event.target.value)}
+      onSearch={(next) => onSearch(next.trim() || undefined)}
+      placeholder={placeholder}
+      style={width ? { width } : undefined}
+      className={className}
       data-testid={testId}
     />
   );

@@ -1,6 +1,6 @@
 import { EditOutlined, InboxOutlined, PaperClipOutlined, RollbackOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Flex, Input, Popconfirm, Space, Tag, Typography } from 'antd';
+import { App, Button, Flex, Popconfirm, Space, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -22,7 +22,7 @@ import {
 import { STAGES, type OrgUnitKind, type Stage } from '../../api/types';
 import { useCurrentUser } from '../../auth/session';
 import { StageTags } from '../../components/labels';
-import { ListActions, ListFilter, ListPage, ListTable, ListToolbar, ListUnitPicker, useListQuery, useListSearch } from '../../components/list-page';
+import { ListActions, ListFilter, ListPage, ListSearch, ListTable, ListToolbar, ListUnitPicker, useListQuery, useListSearch } from '../../components/list-page';
 import { useErrorMessage } from '../../lib/error-message';
 import { formatHours } from '../../lib/hours';
 import { useCycles } from '../credits/use-cycles';
@@ -47,7 +47,6 @@ export default function CoursesPage() {
   const { cycle } = useCycles();
   const [editing, setEditing] = useState<Course | 'new' | null>(null);
   const [importing, setImporting] = useState(false);
-  const [qText, setQText] = useState(search.q ?? '');
 
   const filters: Omit<CourseQuery, 'page' | 'pageSize'> = {
     orgUnitId: unitId,
@@ -186,14 +185,9 @@ export default function CoursesPage() {
             label: t('courses.export'),
             testId: 'courses-export',
           }}
-          importSheet={
-            canCreate
-              ? { onClick: () => setImporting(true), label: t('courses.importAction'), testId: 'courses-import' }
-              : undefined
-          }
-          create={
-            canCreate ? { onClick: () => setEditing('new'), label: t('courses.create'), testId: 'courses-create' } : undefined
-          }
+          importSheet={{ onClick: () => setImporting(true), label: t('courses.importAction'), testId: 'courses-import' }}
+          create={{ onClick: () => setEditing('new'), label: t('courses.create'), testId: 'courses-create' }}
+          manage={canCreate}
         >
           <ListUnitPicker
             value={unitId}
@@ -207,14 +201,12 @@ export default function CoursesPage() {
       }
     >
       <ListToolbar testId="courses-filters">
-        <Input.Search
-          allowClear
-          value={qText}
-          onChange={(e) => setQText(e.target.value)}
-          onSearch={(v) => setSearch({ q: v.trim() || undefined })}
+        <ListSearch
+          value={search.q}
+          onSearch={(q) => setSearch({ q })}
           placeholder={t('courses.searchPlaceholder')}
-          style={{ width: 240 }}
-          data-testid="courses-search"
+          width={240}
+          testId="courses-search"
         />
         <ListFilter
           placeholder={t('courses.fields.category')}

@@ -1,5 +1,5 @@
 import { EditOutlined } from '@ant-design/icons';
-import { Button, Flex, Input, Space, Tag, Typography } from 'antd';
+import { Button, Flex, Space, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -21,7 +21,7 @@ import {
 import { STAGES, type OrgUnitKind, type Stage } from '../../api/types';
 import { useCurrentUser } from '../../auth/session';
 import { StageTags } from '../../components/labels';
-import { ListActions, ListFilter, ListPage, ListTable, ListToolbar, ListUnitPicker, useListQuery, useListSearch } from '../../components/list-page';
+import { ListActions, ListFilter, ListPage, ListSearch, ListTable, ListToolbar, ListUnitPicker, useListQuery, useListSearch } from '../../components/list-page';
 import { useUnitFromSearch } from '../teachers/use-unit-from-search';
 import { TrainerFormModal } from './trainer-form.modal';
 import { TrainerImportModal } from './trainer-import.modal';
@@ -38,8 +38,6 @@ export default function TrainersPage() {
   const { unitId, unit, unitOptions } = useUnitFromSearch(search.unit);
   const [editing, setEditing] = useState<Trainer | 'new' | null>(null);
   const [importing, setImporting] = useState(false);
-  const [qText, setQText] = useState(search.q ?? '');
-  const [subjectText, setSubjectText] = useState(search.subject ?? '');
 
   const filters: Omit<TrainerQuery, 'page' | 'pageSize'> = {
     orgUnitId: unitId,
@@ -120,14 +118,9 @@ export default function TrainersPage() {
             label: t('trainers.export'),
             testId: 'trainers-export',
           }}
-          importSheet={
-            canCreate
-              ? { onClick: () => setImporting(true), label: t('trainers.importAction'), testId: 'trainers-import' }
-              : undefined
-          }
-          create={
-            canCreate ? { onClick: () => setEditing('new'), label: t('trainers.create'), testId: 'trainers-create' } : undefined
-          }
+          importSheet={{ onClick: () => setImporting(true), label: t('trainers.importAction'), testId: 'trainers-import' }}
+          create={{ onClick: () => setEditing('new'), label: t('trainers.create'), testId: 'trainers-create' }}
+          manage={canCreate}
         >
           <ListUnitPicker
             value={unitId}
@@ -141,23 +134,19 @@ export default function TrainersPage() {
       }
     >
       <ListToolbar testId="trainers-filters">
-        <Input.Search
-          allowClear
-          value={qText}
-          onChange={(e) => setQText(e.target.value)}
-          onSearch={(v) => setSearch({ q: v.trim() || undefined })}
+        <ListSearch
+          value={search.q}
+          onSearch={(q) => setSearch({ q })}
           placeholder={t('trainers.searchPlaceholder')}
-          style={{ width: 220 }}
-          data-testid="trainers-search"
+          width={220}
+          testId="trainers-search"
         />
-        <Input.Search
-          allowClear
-          value={subjectText}
-          onChange={(e) => setSubjectText(e.target.value)}
-          onSearch={(v) => setSearch({ subject: v.trim() || undefined })}
+        <ListSearch
+          value={search.subject}
+          onSearch={(subject) => setSearch({ subject })}
           placeholder={t('trainers.fields.subjects')}
-          style={{ width: 140 }}
-          data-testid="trainers-filter-subject"
+          width={140}
+          testId="trainers-filter-subject"
         />
         <ListFilter
           placeholder={t('trainers.fields.kind')}

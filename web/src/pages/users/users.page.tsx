@@ -7,7 +7,7 @@ import {
   UnlockOutlined,
 } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Checkbox, Dropdown, Input, Space, Typography } from 'antd';
+import { App, Button, Checkbox, Dropdown, Space, Typography } from 'antd';
 import type { MenuProps, TableColumnsType } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -17,7 +17,7 @@ import type { Role, User, UserQuery } from '../../api/types';
 import { rolesBelow } from '../../auth/roles';
 import { useCurrentUser } from '../../auth/session';
 import { RoleLabel } from '../../components/labels';
-import { ListFilter, ListPage, ListTable, ListToolbar, ListUnitPicker, useListQuery, useListSearch } from '../../components/list-page';
+import { ListFilter, ListPage, ListSearch, ListTable, ListToolbar, ListUnitPicker, useListQuery, useListSearch } from '../../components/list-page';
 import { useErrorMessage } from '../../lib/error-message';
 import { formatDateTime } from '../../lib/format';
 import { useIsPhone } from '../../lib/use-media-query';
@@ -48,7 +48,6 @@ export default function UsersPage() {
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<User | null>(null);
   const [issued, setIssued] = useState<IssuedPassword | null>(null);
-  const [qText, setQText] = useState(search.q ?? '');
 
   const manageableRoles = useMemo(() => rolesBelow(me.role), [me.role]);
   const { unitId: orgUnitId, unitOptions } = useUnitFromSearch(search.unit);
@@ -201,14 +200,12 @@ export default function UsersPage() {
           onChange={(role) => setSearch({ role })}
           ariaLabel={t('users.fields.role')}
         />
-        <Input.Search
-          allowClear
+        <ListSearch
           className="toolbar-grow"
           placeholder={t('users.searchPlaceholder')}
-          value={qText}
-          onChange={(event) => setQText(event.target.value)}
-          onSearch={(value) => setSearch({ q: value.trim() || undefined })}
-          data-testid="users-search"
+          value={search.q}
+          onSearch={(q) => setSearch({ q })}
+          testId="users-search"
         />
       </ListToolbar>
       <ListTable<User>
