@@ -1926,7 +1926,9 @@ describe('satisfaction survey forms', () => {
   it('questionnaires: bad kinds, keys and sizes; answers: ratings 0 or 6, missing ratings, unknown keys, overlong texts; answering twice', async () => {
     const q = (change: Record<string, unknown> = {}) => ({ key: 'overall', kind: 'rating', zh: '总体满意度', en: 'Overall', ...change });
     const form = (questions: unknown) => ({ method: 'PUT' as const, url: `/api/training/projects/${projectId}/survey`, payload: { questions } as InjectOptions['payload'] });
-    const withRelease = (release: unknown) => ({ ...form([q()]), payload: { questions: [q()], release } as InjectOptions['payload'] });
+    const withRelease = (release: unknown) => ({
+      ...form([q()]), payload: { questions: [q()], release } as InjectOptions['payload'],
+    });
     // the default questionnaire again, for the answers below
     const reset = await county(form([
       q({ key: 'content', zh: '内容实用性' }), q({ key: 'trainer', zh: '培训者水平' }), q({ key: 'organisation', zh: '组织与安排' }), q({ key: 'venue', zh: '场地或平台' }), q(),

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  aggregate, answerWindow, answerWindowClosesAt, checkAnswers, checkQuestions, checkRelease, DEFAULT_QUESTIONS, MAX_QUESTIONS,
-  MIN_ANSWERS_FOR_DETAIL, projectResults, resultsReleased, withheldResults, type SurveyAnswers,
+  aggregate, answerWindow, answerWindowClosesAt, checkAnswers, checkQuestions, checkRelease, DEFAULT_QUESTIONS,
+  MAX_QUESTIONS, MIN_ANSWERS_FOR_DETAIL, projectResults, resultsReleased, withheldResults, type SurveyAnswers,
 } from './survey.js';
 
 const ratings = (overall: number, rest = 4): SurveyAnswers => ({ content: rest, trainer: rest, organisation: rest, venue: rest, overall });
@@ -172,9 +172,10 @@ describe('when a class\'s figures show', () => {
     expect(p.classes[0]!.results).toMatchObject({ answers: 3, detailShown: false });
   });
 
-  it('checks the organiser\'s choice: a known rule, and a whole number of 3–10,000 answers with min_answers only', () => {
+  it('checks the organiser\'s choice: a known rule, and 3–10,000 answers with min_answers only', () => {
     expect(checkRelease(undefined)).toEqual({ release: { after: 'window_closed', minAnswers: null }, issues: [] });
-    expect(checkRelease({ after: 'min_answers', minAnswers: 10 }).release).toEqual({ after: 'min_answers', minAnswers: 10 });
+    expect(checkRelease({ after: 'min_answers', minAnswers: 10 }).release)
+      .toEqual({ after: 'min_answers', minAnswers: 10 });
     const kinds = (v: unknown) => checkRelease(v).issues.map((i) => `${i.path}:${i.kind}`);
     expect(kinds({ after: 'min_answers' })).toEqual(['release.minAnswers:required']);
     expect(kinds({ after: 'min_answers', minAnswers: 2 })).toEqual(['release.minAnswers:out_of_range']);

@@ -168,34 +168,34 @@ export function answerWindow(c: { firstSessionStartsAt: Date | null; closedAt: D
  */
 export function checkRelease(input: unknown): { release: ResultsRelease; issues: SurveyIssue[] } {
   if (input === undefined || input === null) return { release: { ...DEFAULT_RELEASE }, issues: [] };
-  if (!isRecord(input)) return { release: { ...DEFAULT_RELEASE }, issues: [{ path: 'release.after', kind: 'invalid' }] };
+  const refused = (path: string, kind: SurveyIssue['kind']) => ({
+    release: { ...DEFAULT_RELEASE }, issues: [{ path, kind }],
+  });
+  if (!isRecord(input)) return refused('release.after', 'invalid');
   const after = input['after'];
   const n = input['minAnswers'];
   if (after === 'window_closed') {
-    if (n !== undefined && n !== null) return { release: { ...DEFAULT_RELEASE }, issues: [{ path: 'release.minAnswers', kind: 'invalid' }] };
+    if (n !== undefined && n !== null) return refused('release.minAnswers', 'invalid');
     return { release: { after, minAnswers: null }, issues: [] };
   }
-  if (after !== 'min_answers') return { release: { ...DEFAULT_RELEASE }, issues: [{ path: 'release.after', kind: 'invalid' }] };
-  if (n === undefined || n === null) return { release: { ...DEFAULT_RELEASE }, issues: [{ path: 'release.minAnswers', kind: 'required' }] };
-  if (typeof n !== 'number' || !Number.isInteger(n)) {
-    return { release: { ...DEFAULT_RELEASE }, issues: [{ path: 'release.minAnswers', kind: 'invalid' }] };
-  }
-  if (n < RELEASE_MIN_ANSWERS_MIN || n > RELEASE_MIN_ANSWERS_MAX) {
-    return { release: { ...DEFAULT_RELEASE }, issues: [{ path: 'release.minAnswers', kind: 'out_of_range' }] };
-  }
+  if (after !== 'min_answers') return refused('release.after', 'invalid');
+  if (n === undefined || n === null) return refused('release.minAnswers', 'required');
+  if (typeof n !== 'number' || !Number.isInteger(n)) return refused('release.minAnswers', 'invalid');
+  if (n < RELEASE_MIN_ANSWERS_MIN || n > RELEASE_MIN_ANSWERS_MAX) return refused('release.minAnswers', 'out_of_range');
   return { release: { after, minAnswers: n }, issues: [] };
 }
 
 /** The moment a class's answer window closes: `ANSWER_DAYS_AFTER_CLOSE` days after it closed; null while it is open. */
 export function answerWindowClosesAt(c: { closedAt: Date | null; status: 'open' | 'closed' }): Date | null {
-  return c.status === 'closed' && c.closedAt ? new Date(c.closedAt.getTime() + ANSWER_DAYS_AFTER_CLOSE * 86_400_000) : null;
+  if (c.status !== 'closed' || !c.closedAt) return null;
+  return new Date(c.closedAt.getTime() + ANSWER_DAYS_AFTER_CLOSE * 86_400_000);
 }
 
 /**
  * Whether a class's figures may be shown now: always once its answer window closed (nothing moves any
  * more); before that only under 'min_answers', from that many answers on.
  *
- * @example resultsReleased({ after: 'window_closed', minAnswers: null }, { status: 'open', closedAt: null }, 40, Date.now()) // false
+ * @example resultsReleased(DEFAULT_RELEASE, { status: 'open', closedAt: null }, 40, Date.now()) // false
  */
 export function resultsReleased(
   release: ResultsRelease, c: { closedAt: Date | null; status: 'open' | 'closed' }, answers: number, now: number,
@@ -269,7 +269,9 @@ export function aggregate(questions: readonly SurveyQuestion[], responses: reado
  * The figures of a class whose results are not shown yet: how many answered, nothing else (no
  * figure per question, no text), so nothing moves as single answers come in.
  */
-export function withheldResults(questions: readonly SurveyQuestion[], answers: number, enrolled: number): SurveyResults {
+export function withheldResults(
+  questions: readonly SurveyQuestion[], answers: number, enrolled: number,
+): SurveyResults {
   const empty = aggregate(questions, [], enrolled);
   return { ...empty, answers, responseRate: enrolled > 0 ? round(Math.min(1, answers / enrolled), 3) : null };
 }
@@ -300,7 +302,7 @@ export interface ProjectSurveyResults<C> {
  * The figures of a project: each class on its own (hidden below `MIN_ANSWERS_FOR_DETAIL` answers,
  * withheld while `released` is false), and over the project the classes that show their detail.
  *
- * @example projectResults(DEFAULT_QUESTIONS, [{ id: 1, enrolled: 30, released: true, responses: [] }]).responseRate // 0
+ * @example projectResults(DEFAULT_QUESTIONS, [{ enrolled: 30, released: true, responses: [] }]).responseRate // 0
  */
 export function projectResults<C extends { enrolled: number; released: boolean; responses: readonly SurveyAnswers[] }>(
   questions: readonly SurveyQuestion[], classes: readonly C[],
@@ -316,7 +318,9 @@ export function projectResults<C extends { enrolled: number; released: boolean; 
     classesWithheld: classes.filter((c) => !c.released && c.responses.length > 0).length,
     classes: classes.map(({ responses, ...c }) => ({
       ...c,
-      results: c.released ? aggregate(questions, responses, c.enrolled) : withheldResults(questions, responses.length, c.enrolled),
+      results: c.released
+        ? aggregate(questions, responses, c.enrolled)
+        : withheldResults(questions, responses.length, c.enrolled),
     })),
   };
 }

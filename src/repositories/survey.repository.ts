@@ -36,7 +36,9 @@ export function createSurveyRepository(db: Q) {
 
   return {
     /** The questions the organiser set and when figures show, or undefined while the defaults apply. */
-    async form(projectId: number): Promise<{ questions: SurveyQuestion[]; release: ResultsRelease; updatedAt: Date } | undefined> {
+    async form(
+      projectId: number,
+    ): Promise<{ questions: SurveyQuestion[]; release: ResultsRelease; updatedAt: Date } | undefined> {
       const r = await db.selectFrom('survey_form')
         .select(['questions', 'results_after as after', 'results_min_answers as minAnswers', 'updated_at as updatedAt'])
         .where('project_id', '=', projectId).executeTakeFirst();
@@ -49,7 +51,8 @@ export function createSurveyRepository(db: Q) {
 
     async saveForm(projectId: number, questions: SurveyQuestion[], release: ResultsRelease, by: number): Promise<void> {
       const values = {
-        questions: JSON.stringify(questions), results_after: release.after, results_min_answers: release.minAnswers, updated_by: by,
+        questions: JSON.stringify(questions), results_after: release.after, results_min_answers: release.minAnswers,
+        updated_by: by,
       };
       await db.insertInto('survey_form').values({ project_id: projectId, ...values })
         .onConflict((oc) => oc.column('project_id').doUpdateSet({ ...values, updated_at: sql<Date>`now()` })).execute();

@@ -225,7 +225,8 @@ describe('results', () => {
       await surveys.answer(teachers[i]!.ctx, big, rate(overall, s));
     }
     // the answer windows are over: the figures show
-    await t.db.updateTable('training_class').set({ status: 'closed', closed_at: new Date(clock - 31 * DAY) }).where('id', 'in', [small, big]).execute();
+    await t.db.updateTable('training_class').set({ status: 'closed', closed_at: new Date(clock - 31 * DAY) })
+      .where('id', 'in', [small, big]).execute();
   });
 
   it(`below ${MIN_ANSWERS_FOR_DETAIL} answers a class shows counts only, and says so`, async () => {
@@ -299,12 +300,14 @@ describe('figures wait for the answer window to close', () => {
   const overallMean = (r: { results: { questions: Array<{ key: string; mean: number | null }> } }) =>
     r.results.questions.find((q) => q.key === 'overall')!.mean;
 
-  it('answers within the window are not shown to the organiser or the trainers, only how many came in; after it they are', async () => {
+  it('answers within the window are shown to nobody, only how many came in; after it they are', async () => {
     const p = await project();
     const c = await classOf(p, [0, 1, 2, 3, 4], new Date(clock - HOUR), trainerA);
     for (const i of [0, 1, 2, 3]) await surveys.answer(teachers[i]!.ctx, c, rate(i + 1, `留言甲${i}`));
     const during = await surveys.classResults(county, c);
-    expect(during).toMatchObject({ released: false, windowClosesAt: null, release: { after: 'window_closed', minAnswers: null } });
+    expect(during).toMatchObject({
+      released: false, windowClosesAt: null, release: { after: 'window_closed', minAnswers: null },
+    });
     expect(during.results).toMatchObject({ answers: 4, enrolled: 5, detailShown: false });
     expect(overallMean(during)).toBeNull();
     expect(during.results.questions.every((q) => q.answered === 0)).toBe(true);
@@ -322,7 +325,8 @@ describe('figures wait for the answer window to close', () => {
 
     // the class closes: the window runs 30 more days, and the date is given
     const closedAt = new Date(clock - DAY);
-    await t.db.updateTable('training_class').set({ status: 'closed', closed_at: closedAt }).where('id', '=', c).execute();
+    await t.db.updateTable('training_class').set({ status: 'closed', closed_at: closedAt })
+      .where('id', '=', c).execute();
     const closing = await surveys.classResults(county, c);
     expect(closing).toMatchObject({ released: false, windowClosesAt: new Date(closedAt.getTime() + 30 * DAY) });
     await surveys.answer(teachers[4]!.ctx, c, rate(5));
@@ -334,13 +338,15 @@ describe('figures wait for the answer window to close', () => {
     expect(after).toMatchObject({ released: true, results: { answers: 5, detailShown: true } });
     expect(overallMean(after)).toBe(3);
     expect(after.results.texts[0]!.items).toEqual(['留言甲0', '留言甲1', '留言甲2', '留言甲3']);
-    expect((await later.projectResults(county, p)).results).toMatchObject({ classesWithheld: 0, overall: { answers: 5 } });
+    expect((await later.projectResults(county, p)).results)
+      .toMatchObject({ classesWithheld: 0, overall: { answers: 5 } });
   });
 
-  it('the organiser may choose to show a class\'s figures from a number of answers on, until anyone answered', async () => {
+  it('the organiser may show a class\'s figures from a number of answers on, until anyone answered', async () => {
     const p = await project();
     const questions = DEFAULT_QUESTIONS.map((q) => ({ ...q }));
-    const bad = await surveys.saveForm(county, p, questions, { after: 'min_answers', minAnswers: 2 }).then(() => null, (e: AppError) => e);
+    const bad = await surveys.saveForm(county, p, questions, { after: 'min_answers', minAnswers: 2 })
+      .then(() => null, (e: AppError) => e);
     expect(bad?.details?.['issues']).toEqual([{ path: 'release.minAnswers', kind: 'out_of_range' }]);
     expect((await surveys.form(county, p)).release).toEqual({ after: 'window_closed', minAnswers: null });
     const saved = await surveys.saveForm(county, p, questions, { after: 'min_answers', minAnswers: 3 });

@@ -1,8 +1,8 @@
 import { chinaDay, today } from '../config/env.js';
 import { isAdmin } from '../domain/org-tree.js';
 import {
-  aggregate, answerWindow, ANSWER_DAYS_AFTER_CLOSE, answerWindowClosesAt, checkAnswers, checkQuestions, checkRelease, DEFAULT_QUESTIONS,
-  DEFAULT_RELEASE, MIN_ANSWERS_FOR_DETAIL, projectResults, resultsReleased, withheldResults,
+  aggregate, answerWindow, ANSWER_DAYS_AFTER_CLOSE, answerWindowClosesAt, checkAnswers, checkQuestions, checkRelease,
+  DEFAULT_QUESTIONS, DEFAULT_RELEASE, MIN_ANSWERS_FOR_DETAIL, projectResults, resultsReleased, withheldResults,
   type ProjectSurveyResults, type ResultsRelease, type SurveyIssue, type SurveyQuestion, type SurveyResults,
 } from '../domain/survey.js';
 import { AppError, notFoundDenied } from '../errors/app-error.js';
@@ -55,12 +55,20 @@ export interface ClassSurveyResults extends SurveyClassRef, ClassRelease {
   results: SurveyResults;
 }
 
+/** A class as a project's figures list it. */
+interface ProjectClass extends ClassRelease {
+  classId: number;
+  className: string;
+  classStatus: 'open' | 'closed';
+  enrolled: number;
+}
+
 export interface ProjectSurveyView {
   projectId: number;
   projectTitle: string;
   minAnswersForDetail: number;
   release: ResultsRelease;
-  results: ProjectSurveyResults<{ classId: number; className: string; classStatus: 'open' | 'closed'; enrolled: number } & ClassRelease>;
+  results: ProjectSurveyResults<ProjectClass>;
 }
 
 export interface UnitSurveySummary {
@@ -150,7 +158,9 @@ export function createSurveyService(deps: ServiceDeps, now: () => number = Date.
     const results = projectResults(questions, classes.map((c) => {
       const answers = responses.get(c.id) ?? [];
       const r = classRelease(release, c, answers.length, at);
-      return { classId: c.id, className: c.name, classStatus: c.status, enrolled: c.enrolled, ...r, responses: answers };
+      return {
+        classId: c.id, className: c.name, classStatus: c.status, enrolled: c.enrolled, ...r, responses: answers,
+      };
     }));
     return { projectId, projectTitle: project.title, minAnswersForDetail: MIN_ANSWERS_FOR_DETAIL, release, results };
   }
@@ -163,7 +173,8 @@ export function createSurveyService(deps: ServiceDeps, now: () => number = Date.
       const [form, locked] = await Promise.all([repo.form(projectId), repo.hasResponses(projectId)]);
       return {
         projectId, questions: form?.questions ?? DEFAULT_QUESTIONS.map((q) => ({ ...q })), isDefault: !form, locked,
-        canEdit: !locked && can(actor, 'training.manage', { path: project.orgPath }), release: form?.release ?? { ...DEFAULT_RELEASE },
+        canEdit: !locked && can(actor, 'training.manage', { path: project.orgPath }),
+        release: form?.release ?? { ...DEFAULT_RELEASE },
       };
     },
 
@@ -172,14 +183,17 @@ export function createSurveyService(deps: ServiceDeps, now: () => number = Date.
      * out), while nobody has answered for the project yet (after that: SURVEY_LOCKED): teachers answer
      * under the rule they were given.
      */
-    async saveForm(ctx: RequestContext, projectId: number, input: unknown, releaseInput?: unknown): Promise<SurveyForm> {
+    async saveForm(
+      ctx: RequestContext, projectId: number, input: unknown, releaseInput?: unknown,
+    ): Promise<SurveyForm> {
       const action = 'survey.save_form';
       const project = await projectOrNotFound(projectId);
       const actor = await requireAdminAction(db, ctx, action, 'training.manage', { path: project.orgPath, type: 'training_project', id: projectId, label: project.title });
       const { questions, issues } = checkQuestions(input);
       const { release, issues: releaseIssues } = checkRelease(releaseInput);
       const meta = {
-        action, targetType: 'training_project', targetId: projectId, targetPath: project.orgPath, targetLabel: project.title,
+        action, targetType: 'training_project', targetId: projectId, targetPath: project.orgPath,
+        targetLabel: project.title,
         details: { questions: questions.length, resultsAfter: release.after, resultsMinAnswers: release.minAnswers },
       };
       await auditedWrite(db, ctx, meta, async (trx) => {
@@ -218,8 +232,8 @@ export function createSurveyService(deps: ServiceDeps, now: () => number = Date.
       const { teacherId, teacherPath, cls } = await enrolledTeacher(ctx, action, classId);
       // nothing of the answer goes into the audit row, not even on failure, and of its time only the day
       const meta = {
-        action, targetType: 'training_class', targetId: classId, targetPath: teacherPath, targetLabel: `${cls.projectTitle} / ${cls.name}`,
-        day: today(env),
+        action, targetType: 'training_class', targetId: classId, targetPath: teacherPath,
+        targetLabel: `${cls.projectTitle} / ${cls.name}`, day: today(env),
       };
       await auditedWrite(db, ctx, meta, async (trx) => {
         const r = createSurveyRepository(trx);
@@ -247,7 +261,9 @@ export function createSurveyService(deps: ServiceDeps, now: () => number = Date.
       const r = classRelease(release, cls, answers.length, now());
       return {
         ...ref(cls), classStatus: cls.status, minAnswersForDetail: MIN_ANSWERS_FOR_DETAIL, release, ...r,
-        results: r.released ? aggregate(questions, answers, cls.enrolled) : withheldResults(questions, answers.length, cls.enrolled),
+        results: r.released
+          ? aggregate(questions, answers, cls.enrolled)
+          : withheldResults(questions, answers.length, cls.enrolled),
       };
     },
 

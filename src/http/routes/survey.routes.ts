@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
-  LABEL_MAX, MAX_QUESTIONS, QUESTION_KEY, QUESTION_KINDS, RELEASE_MIN_ANSWERS_MAX, RELEASE_MIN_ANSWERS_MIN, RESULTS_AFTER, TEXT_ANSWER_MAX,
+  LABEL_MAX, MAX_QUESTIONS, QUESTION_KEY, QUESTION_KINDS, RELEASE_MIN_ANSWERS_MAX, RELEASE_MIN_ANSWERS_MIN,
+  RESULTS_AFTER, TEXT_ANSWER_MAX,
 } from '../../domain/survey.js';
 import { iso } from '../presenters.js';
 import type { Services } from '../../services/services.js';
@@ -20,7 +21,9 @@ const ReleaseBody = z.object({
   after: z.enum(RESULTS_AFTER),
   minAnswers: z.number().int().min(RELEASE_MIN_ANSWERS_MIN).max(RELEASE_MIN_ANSWERS_MAX).nullable().optional(),
 }).strict();
-const FormBody = z.object({ questions: z.array(QuestionBody).min(1).max(MAX_QUESTIONS), release: ReleaseBody.optional() }).strict();
+const FormBody = z.object({
+  questions: z.array(QuestionBody).min(1).max(MAX_QUESTIONS), release: ReleaseBody.optional(),
+}).strict();
 
 /**
  * A teacher's answers by question key: ratings as integers, texts as strings (null or '' for none).
@@ -33,11 +36,14 @@ const AnswerBody = z.object({
 const QuestionOut = z.object({ key: z.string(), kind: z.enum(QUESTION_KINDS), zh: z.string(), en: z.string() });
 const ReleaseOut = z.object({ after: z.enum(RESULTS_AFTER), minAnswers: z.number().nullable() });
 const FormOut = z.object({
-  projectId: z.number(), questions: z.array(QuestionOut), isDefault: z.boolean(), locked: z.boolean(), canEdit: z.boolean(), release: ReleaseOut,
+  projectId: z.number(), questions: z.array(QuestionOut), isDefault: z.boolean(), locked: z.boolean(),
+  canEdit: z.boolean(), release: ReleaseOut,
 });
 /** Whether a class's figures show yet; when not, `results` gives the number of answers only. */
 const ClassReleaseOut = { released: z.boolean(), windowClosesAt: z.string().nullable() };
-const presentRelease = <T extends { windowClosesAt: Date | null }>(c: T) => ({ ...c, windowClosesAt: iso(c.windowClosesAt) });
+const presentRelease = <T extends { windowClosesAt: Date | null }>(c: T) => ({
+  ...c, windowClosesAt: iso(c.windowClosesAt),
+});
 const ClassRefOut = z.object({ classId: z.number(), className: z.string(), projectId: z.number(), projectTitle: z.string() });
 const TeacherSurveyOut = ClassRefOut.extend({ questions: z.array(QuestionOut), answered: z.boolean(), window: z.enum(['not_yet', 'open', 'over']) });
 /** Figures only: counts, means, distributions, and texts ordered by text; nothing that names or dates an answer. */
@@ -47,7 +53,8 @@ const ResultsOut = z.object({
   texts: z.array(z.object({ key: z.string(), items: z.array(z.string()) })),
 });
 const ClassResultsOut = ClassRefOut.extend({
-  classStatus: z.enum(['open', 'closed']), minAnswersForDetail: z.number(), release: ReleaseOut, ...ClassReleaseOut, results: ResultsOut,
+  classStatus: z.enum(['open', 'closed']), minAnswersForDetail: z.number(), release: ReleaseOut, ...ClassReleaseOut,
+  results: ResultsOut,
 });
 const ProjectResultsOut = z.object({
   projectId: z.number(), projectTitle: z.string(), minAnswersForDetail: z.number(), release: ReleaseOut,
@@ -55,7 +62,8 @@ const ProjectResultsOut = z.object({
     answers: z.number(), enrolled: z.number(), responseRate: z.number().nullable(), overall: ResultsOut, classesHidden: z.number(),
     classesWithheld: z.number(),
     classes: z.array(z.object({
-      classId: z.number(), className: z.string(), classStatus: z.enum(['open', 'closed']), enrolled: z.number(), ...ClassReleaseOut,
+      classId: z.number(), className: z.string(), classStatus: z.enum(['open', 'closed']), enrolled: z.number(),
+      ...ClassReleaseOut,
       results: ResultsOut,
     })),
   }),
@@ -74,7 +82,8 @@ export const surveyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
     config: { action: 'survey.save_form' },
     schema: {
       tags: ['surveys'], params: IdParams, body: FormBody, response: { 200: FormOut },
-      summary: 'Sets the questions (1–12, rating 1–5 or free text) and when figures show; refused with SURVEY_LOCKED once anyone answered',
+      summary: 'Sets the questions (1–12, rating 1–5 or free text) and when figures show; refused with SURVEY_LOCKED '
+        + 'once anyone answered',
     },
   }, async (req) => surveys.saveForm(req.ctx, req.params.id, req.body.questions, req.body.release));
 
@@ -82,7 +91,8 @@ export const surveyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
     config: { action: 'survey.project_results' },
     schema: {
       tags: ['surveys'], params: IdParams, response: { 200: ProjectResultsOut },
-      summary: 'A project\'s survey figures per class (once each class\'s answer window closed) and over the classes with at least 3 answers',
+      summary: 'A project\'s survey figures per class (once each class\'s answer window closed) and over the classes '
+        + 'with at least 3 answers',
     },
   }, async (req) => {
     const r = await surveys.projectResults(req.ctx, req.params.id);
@@ -121,8 +131,8 @@ export const surveyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
     config: { action: 'survey.class_results' },
     schema: {
       tags: ['surveys'], params: ClassParams, response: { 200: ClassResultsOut },
-      summary: 'A class\'s survey figures, for its trainers and the organiser\'s subtree (the number of answers only until its answer window '
-        + 'closed, or enough answers came in; counts only below 3 answers)',
+      summary: 'A class\'s survey figures, for its trainers and the organiser\'s subtree (the number of answers only '
+        + 'until its answer window closed, or enough answers came in; counts only below 3 answers)',
     },
   }, async (req) => presentRelease(await surveys.classResults(req.ctx, req.params.classId)));
 

@@ -45,7 +45,9 @@ export type UnitSurveySummary = ApiResponse<'/api/surveys/summary', 'get'>;
 export const surveysApi = {
   form: (projectId: number) => apiRequest<SurveyForm>(`/api/training/projects/${projectId}/survey`),
   saveForm: (projectId: number, questions: SurveyQuestion[], release: ResultsRelease) =>
-    apiRequest<SurveyForm>(`/api/training/projects/${projectId}/survey`, { method: 'PUT', body: { questions, release } }),
+    apiRequest<SurveyForm>(`/api/training/projects/${projectId}/survey`, {
+      method: 'PUT', body: { questions, release },
+    }),
   projectResults: (projectId: number) => apiRequest<ProjectSurveyResults>(`/api/training/projects/${projectId}/survey/results`),
   exportProject: (projectId: number) => apiDownload(`/api/training/projects/${projectId}/survey/results.xlsx`),
   pending: () => apiRequest<{ items: SurveyClassRef[] }>('/api/surveys/pending'),

@@ -4,7 +4,9 @@ import { Alert, App, Button, Form, Input, InputNumber, Popconfirm, Radio, Select
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
-import { surveyKeys, surveysApi, type ResultsRelease, type SurveyForm, type SurveyQuestion } from '../../api/surveys.api';
+import {
+  surveyKeys, surveysApi, type ResultsRelease, type SurveyForm, type SurveyQuestion,
+} from '../../api/surveys.api';
 import { useErrorMessage, validationIssues } from '../../lib/error-message';
 import {
   DEFAULT_QUESTIONS, LABEL_MAX, MAX_QUESTIONS, MIN_ANSWERS_FOR_DETAIL, RELEASE_MIN_ANSWERS_MAX, RELEASE_MIN_ANSWERS_MIN,
@@ -58,8 +60,11 @@ export function SurveyEditor({ projectId, form: current }: { projectId: number; 
     <Space direction="vertical" style={{ width: '100%' }}>
       {current.locked && <Alert type="info" showIcon message={t('surveys.editor.locked')} data-testid="survey-locked" />}
       {current.isDefault && !current.locked && <Typography.Text type="secondary">{t('surveys.editor.isDefault')}</Typography.Text>}
-      <Form<EditorValues> form={form} layout="vertical" disabled={readOnly} initialValues={{ questions: current.questions, release: current.release }}
-        onFinish={(v) => save.mutate(v)}>
+      <Form<EditorValues>
+        form={form} layout="vertical" disabled={readOnly}
+        initialValues={{ questions: current.questions, release: current.release }}
+        onFinish={(v) => save.mutate(v)}
+      >
         <Form.List name="questions">
           {(fields, { add, remove }) => (
             <>
@@ -87,8 +92,10 @@ export function SurveyEditor({ projectId, form: current }: { projectId: number; 
             </>
           )}
         </Form.List>
-        <Form.Item name={['release', 'after']} label={t('surveys.release.label')} style={{ marginTop: 16, marginBottom: 8 }}
-          extra={t('surveys.release.hint')}>
+        <Form.Item
+          name={['release', 'after']} label={t('surveys.release.label')} style={{ marginTop: 16, marginBottom: 8 }}
+          extra={t('surveys.release.hint')}
+        >
           <Radio.Group data-testid="survey-release-after" options={[
             { value: 'window_closed', label: t('surveys.release.windowClosed') },
             { value: 'min_answers', label: t('surveys.release.minAnswers') },
@@ -98,7 +105,9 @@ export function SurveyEditor({ projectId, form: current }: { projectId: number; 
           <Form.Item name={['release', 'minAnswers']} label={t('surveys.release.minAnswersN')}
             rules={[{ required: true, type: 'integer', min: RELEASE_MIN_ANSWERS_MIN, max: RELEASE_MIN_ANSWERS_MAX }]}
             initialValue={Math.max(10, MIN_ANSWERS_FOR_DETAIL)}>
-            <InputNumber min={RELEASE_MIN_ANSWERS_MIN} max={RELEASE_MIN_ANSWERS_MAX} precision={0} data-testid="survey-release-min" />
+            <InputNumber
+              min={RELEASE_MIN_ANSWERS_MIN} max={RELEASE_MIN_ANSWERS_MAX} precision={0} data-testid="survey-release-min"
+            />
           </Form.Item>
         )}
         {!readOnly && (

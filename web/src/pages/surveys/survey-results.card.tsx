@@ -71,7 +71,9 @@ function ProjectResults({ projectId }: { projectId: number }) {
             title: t('surveys.results.overallMean'),
             render: (_, c) => {
               if (!c.released) {
-                const when = c.windowClosesAt ? t('surveys.release.on', { date: formatDate(c.windowClosesAt) }) : t('surveys.release.afterClassCloses');
+                const when = c.windowClosesAt
+                  ? t('surveys.release.on', { date: formatDate(c.windowClosesAt) })
+                  : t('surveys.release.afterClassCloses');
                 return <Typography.Text type="secondary">{t('surveys.release.short', { when })}</Typography.Text>;
               }
               if (!c.results.detailShown) return <Typography.Text type="secondary">{t('surveys.results.tooFew')}</Typography.Text>;

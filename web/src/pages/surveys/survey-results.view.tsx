@@ -1,7 +1,9 @@
 import { Alert, Card, Col, Empty, List, Row, Space, Statistic, Table, Typography } from 'antd';
 import { lazy, Suspense, useCallback, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ClassRelease, QuestionResult, ResultsRelease, SurveyQuestion, SurveyResults } from '../../api/surveys.api';
+import type {
+  ClassRelease, QuestionResult, ResultsRelease, SurveyQuestion, SurveyResults,
+} from '../../api/surveys.api';
 import { formatDate } from '../../lib/format';
 import { SectionSpin } from '../../components/page-states';
 import type { EChartOption } from '../../components/echart';
@@ -38,9 +40,14 @@ export function distributionOption(questions: QuestionResult[], label: (q: Quest
  * What a class whose figures wait shows instead: they come once its answer window closes (with the
  * date when the class has closed), or from the organiser's number of answers on.
  */
-export function WithheldNotice({ release, windowClosesAt }: { release: ResultsRelease } & Pick<ClassRelease, 'windowClosesAt'>) {
+export function WithheldNotice({ release, windowClosesAt }: {
+  release: ResultsRelease;
+  windowClosesAt: ClassRelease['windowClosesAt'];
+}) {
   const { t } = useTranslation();
-  const when = windowClosesAt ? t('surveys.release.on', { date: formatDate(windowClosesAt) }) : t('surveys.release.afterClassCloses');
+  const when = windowClosesAt
+    ? t('surveys.release.on', { date: formatDate(windowClosesAt) })
+    : t('surveys.release.afterClassCloses');
   const text = release.after === 'min_answers' && release.minAnswers !== null
     ? t('surveys.release.withheldOrAnswers', { when, n: release.minAnswers })
     : t('surveys.release.withheld', { when });
@@ -66,7 +73,9 @@ export function SurveyResultsView({ results, minAnswersForDetail, testId, withhe
         <Col xs={12} md={6}><Statistic title={t('surveys.results.answers')} value={results.answers} suffix={`/ ${results.enrolled}`} /></Col>
         <Col xs={12} md={6}><Statistic title={t('surveys.results.rate')} value={percent(results.responseRate)} /></Col>
       </Row>
-      {withheld ? <WithheldNotice release={withheld.release} windowClosesAt={withheld.windowClosesAt} /> : !results.detailShown ? (
+      {withheld ? (
+        <WithheldNotice release={withheld.release} windowClosesAt={withheld.windowClosesAt} />
+      ) : !results.detailShown ? (
         <Alert type="info" showIcon message={t('surveys.results.hidden', { n: minAnswersForDetail })} data-testid="survey-hidden" />
       ) : (
         <>
