@@ -128,7 +128,8 @@ export function createTeacherAccountService(deps: ServiceDeps) {
       const expiresAt = new Date(Date.now() + ACTIVATION_DAYS * 86_400_000);
       const scope = { provinceId: unit.provinceId, path: unit.path };
       const meta = {
-        action: 'teacher.issue_activation', targetType: 'org_unit', targetId: unit.id, targetPath: unit.path, targetLabel: unit.name,
+        action: 'teacher.issue_activation', targetType: 'org_unit', targetId: unit.id, targetPath: unit.path,
+        targetLabel: unit.name,
       };
       return auditedWrite(db, ctx, meta, async (trx, meta) => {
         const repo = createTeacherRepository(trx);

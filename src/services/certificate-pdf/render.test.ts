@@ -221,8 +221,9 @@ describe('renderCertificatePdf', () => {
     for (const ch of ['𠮷', '𪚥']) {
       const [run] = certificateFontRuns(ch);
       expect(run!.font, `no installed font has ${ch}: install fonts-hanazono`).not.toBeNull();
+      const open = (file: string, name?: string) => fontkit.create(fs.readFileSync(file), name) as fontkit.Font;
       const candidate = FALLBACK_FONT_CANDIDATES.map((c) => ({ ...c, file: locateFont(c.file) }))
-        .find((c) => c.file && (fontkit.create(fs.readFileSync(c.file), c.postscriptName) as fontkit.Font).postscriptName === run!.font);
+        .find((c) => c.file && open(c.file, c.postscriptName).postscriptName === run!.font);
       const font = fontkit.create(fs.readFileSync(candidate!.file!), candidate!.postscriptName) as fontkit.Font;
       expect(font.hasGlyphForCodePoint(ch.codePointAt(0)!)).toBe(true);
     }
