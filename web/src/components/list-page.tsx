@@ -223,6 +223,7 @@ export function ListFilter<T extends string>({
   className,
   allowClear = true,
   showSearch,
+  size,
   ariaLabel,
   testId,
 }: {
@@ -235,6 +236,7 @@ export function ListFilter<T extends string>({
   className?: string;
   allowClear?: boolean;
   showSearch?: boolean;
+  size?: 'small' | 'middle';
   ariaLabel?: string;
   testId?: string;
 }) {
@@ -242,6 +244,7 @@ export function ListFilter<T extends string>({
     <Select<T>
       allowClear={allowClear}
       showSearch={showSearch}
+      size={size}
       placeholder={placeholder}
       value={value}
       onChange={(next) => onChange(next ?? undefined)}

@@ -1,14 +1,15 @@
-import { DeleteOutlined, DownloadOutlined, PlusOutlined } from '@ant-design/icons';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, DatePicker, Descriptions, Empty, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { saveFile } from '../../api/client';
 import { trainingApi, trainingKeys, type ClassDetail, type Enrolment, type EnrolmentStatus, type ProjectDetail, type Quota, type TrainingSession } from '../../api/training.api';
 import { useCurrentUser } from '../../auth/session';
+import { DownloadButton } from '../../components/download-button';
+import { ListFilter, ListTable, useListQuery, useLocalPaging } from '../../components/list-page';
 import { OrgUnitPicker } from '../../components/org-unit-picker';
 import { ErrorResult, SectionSpin } from '../../components/page-states';
 import { useErrorMessage } from '../../lib/error-message';
@@ -158,6 +159,8 @@ function QuotasCard({ cls, canManage, projectId }: { cls: ClassDetail; canManage
   );
 }
 
+const ENROLMENT_STATUSES: readonly EnrolmentStatus[] = ['enrolled', 'waitlisted', 'withdrawn'];
+
 function EnrolmentsCard({ cls, detail }: { cls: ClassDetail; detail: ProjectDetail }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
@@ -166,11 +169,11 @@ function EnrolmentsCard({ cls, detail }: { cls: ClassDetail; detail: ProjectDeta
   const refresh = useRefresh(detail.project.id);
   const queryClient = useQueryClient();
   const [status, setStatus] = useState<EnrolmentStatus | undefined>();
-  const [page, setPage] = useState(1);
+  const { paging, reset } = useLocalPaging(20);
   const [bulkUnits, setBulkUnits] = useState<number[] | null>(null);
   const [nominees, setNominees] = useState<PickedTeacher[] | null>(null);
-  const query = { classId: cls.id, status, page, pageSize: 20 };
-  const list = useQuery({ queryKey: trainingKeys.enrolments(cls.id, query), queryFn: () => trainingApi.enrolments(query), placeholderData: keepPreviousData });
+  const query = { classId: cls.id, status, page: paging.page, pageSize: paging.pageSize };
+  const list = useListQuery(trainingKeys.enrolments(cls.id, query), () => trainingApi.enrolments(query));
   const after = () => { refresh(); void queryClient.invalidateQueries({ queryKey: ['training', 'enrolments', cls.id] }); };
   const withdraw = useMutation({
     mutationFn: (id: number) => trainingApi.withdraw(id),
@@ -190,7 +193,6 @@ function EnrolmentsCard({ cls, detail }: { cls: ClassDetail; detail: ProjectDeta
     },
     onError: (err) => message.error(errorText(err)),
   });
-  const exportList = useMutation({ mutationFn: () => trainingApi.exportEnrolments(cls.id), onSuccess: (f) => saveFile(f, `enrolments-${cls.id}.xlsx`), onError: (err) => message.error(errorText(err)) });
   const columns: TableColumnsType<Enrolment> = [
     { title: t('training.enrolment.teacher'), dataIndex: 'teacherName' },
     { title: t('training.enrolment.idNumber'), dataIndex: 'idNumberMasked', responsive: ['md'] },
@@ -209,15 +211,33 @@ function EnrolmentsCard({ cls, detail }: { cls: ClassDetail; detail: ProjectDeta
   return (
     <Card size="small" title={t('training.enrolments')} extra={
       <Space wrap>
-        <Select allowClear size="small" style={{ width: 110 }} placeholder={t('training.enrolment.status')} value={status} onChange={(v) => { setStatus(v); setPage(1); }}
-          options={(['enrolled', 'waitlisted', 'withdrawn'] as const).map((s) => ({ value: s, label: t(`training.enrolmentStatus.${s}`) }))} />
+        <ListFilter
+          size="small"
+          width={110}
+          placeholder={t('training.enrolment.status')}
+          value={status}
+          values={ENROLMENT_STATUSES}
+          label={(s) => t(`training.enrolmentStatus.${s}`)}
+          onChange={(next) => {
+            setStatus(next);
+            reset();
+          }}
+        />
         {detail.canManage && open && <Button size="small" onClick={() => setBulkUnits([])} data-testid="bulk-enrol">{t('training.enrolment.bulk')}</Button>}
         {detail.canNominate && open && <Button size="small" onClick={() => setNominees([])} data-testid="nominate">{t('training.enrolment.nominate')}</Button>}
-        <Button size="small" icon={<DownloadOutlined />} loading={exportList.isPending} onClick={() => exportList.mutate()}>{t('training.enrolment.export')}</Button>
+        <DownloadButton size="small" file={() => trainingApi.exportEnrolments(cls.id)} fileName={`enrolments-${cls.id}.xlsx`}>
+          {t('training.enrolment.export')}
+        </DownloadButton>
       </Space>
     }>
-      <Table rowKey="id" size="small" loading={list.isFetching} columns={columns} dataSource={list.data?.items ?? []} scroll={{ x: true }}
-        pagination={{ current: page, pageSize: 20, total: list.data?.total ?? 0, onChange: setPage, showSizeChanger: false }} />
+      <ListTable<Enrolment>
+        rowKey="id"
+        size="small"
+        columns={columns}
+        list={list}
+        paging={paging}
+        empty={status ? t('common.noMatch') : t('training.enrolment.none')}
+      />
       <Modal open={bulkUnits !== null} title={t('training.enrolment.bulk')} onCancel={() => setBulkUnits(null)} okButtonProps={{ disabled: !bulkUnits?.length }}
         onOk={() => bulkUnits && bulk.mutate(bulkUnits)} confirmLoading={bulk.isPending} destroyOnHidden>
         <Typography.Paragraph type="secondary">{t('training.enrolment.bulkHelp')}</Typography.Paragraph>
