@@ -35,12 +35,12 @@ const EnvSchema = z.object({
   }),
   /** the largest uncompressed content of an uploaded .xlsx (zip bombs are refused above it) */
   PEIXUN_IMPORT_MAX_UNPACKED_MB: z.coerce.number().int().min(1).max(4096).default(300),
+  /** hours a checked roster upload waits to be committed; after them its staged rows are deleted and it expires */
+  PEIXUN_IMPORT_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
   /**
    * the date the product takes as today ('YYYY-MM-DD', China Standard Time otherwise): for
    * demonstrations and tests of the yearly status; leave unset in production
    */
-  /** hours a checked roster upload waits to be committed; after them its staged rows are deleted and it expires */
-  PEIXUN_IMPORT_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
   PEIXUN_TODAY: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD / 须为 YYYY-MM-DD').optional(),
   /** the address users reach the product at (e.g. https://peixun.example.gov.cn), printed in certificates' QR codes; defaults to the request's host */
   PEIXUN_PUBLIC_URL: z.string().url().optional(),

@@ -75,6 +75,11 @@ const ERRORS: Record<AppErrorCode, Record<Locale, string>> = {
   TEACHER_ID_TAKEN: { 'zh-CN': '该证件号码的教师已在册（可能在其他学校），请改用调动', en: 'A teacher with this ID number is already registered (perhaps at another school); use a transfer instead' },
   IMPORT_STALE: { 'zh-CN': '校验之后名册已被他人修改，请重新上传文件再确认导入', en: 'The registry changed after this file was checked; upload it again, then confirm' },
   IMPORT_NOT_OPEN: { 'zh-CN': '该批次已导入或已放弃，不能再次确认', en: 'This upload was already imported or discarded' },
+  IMPORT_EXPIRED: {
+    'zh-CN': '该批次校验后 {hours} 小时内未确认，已过期，暂存的数据已删除；请重新上传文件',
+    en: 'This upload was not confirmed within {hours} hours of its check and has expired; its staged rows were deleted. '
+      + 'Upload the file again',
+  },
   IMPORT_UNPACKED_TOO_LARGE: { 'zh-CN': '文件解压后超过 {mb} MB，已拒绝（可能是损坏或恶意文件），请拆分后上传', en: 'The file unpacks to more than {mb} MB and was refused (it may be damaged or malicious); split it and upload again' },
   IMPORT_TOO_MANY_ROWS: { 'zh-CN': '一次最多导入 {max} 行，请拆分文件', en: 'At most {max} rows per file; split the file' },
   IMPORT_FILE_UNREADABLE: { 'zh-CN': '无法读取该文件：请上传 Excel（.xlsx）或 CSV 文件，并确认文件完整未损坏', en: 'The file cannot be read: upload an Excel (.xlsx) or CSV file and check that it is complete' },
@@ -83,11 +88,6 @@ const ERRORS: Record<AppErrorCode, Record<Locale, string>> = {
   IMPORT_MISSING_COLUMNS: { 'zh-CN': '缺少必填列：{columns}', en: 'Required columns are missing: {columns}' },
   AUTH_REQUIRED: { 'zh-CN': '请先登录', en: 'Please log in' },
   AUTH_INVALID_CREDENTIALS: { 'zh-CN': '用户名或密码错误', en: 'Wrong username or password' },
-  IMPORT_EXPIRED: {
-    'zh-CN': '该批次校验后 {hours} 小时内未确认，已过期，暂存的数据已删除；请重新上传文件',
-    en: 'This upload was not confirmed within {hours} hours of its check and has expired; its staged rows were deleted. '
-      + 'Upload the file again',
-  },
   AUTH_SESSION_EXPIRED: { 'zh-CN': '登录已超时，请重新登录', en: 'Your session has expired; please log in again' },
   AUTH_PASSWORD_CHANGE_REQUIRED: { 'zh-CN': '首次登录须先修改密码', en: 'You must change your password before continuing' },
   CSRF_INVALID: { 'zh-CN': '页面已过期，请刷新后重试', en: 'The page has expired; reload it and try again' },
