@@ -24,7 +24,9 @@ import PDFDocument from 'pdfkit';
 import type { CertificateDocument } from '../src/services/certificate-pdf/document.js';
 import { createCertificatePdfPool } from '../src/services/certificate-pdf/pool.js';
 import {
-  MAIN_FONT_FILES, preloadCertificateFonts, renderCertificatePdf,
+  MAIN_FONT_FILES,
+  preloadCertificateFonts,
+  renderCertificatePdf,
 } from '../src/services/certificate-pdf/render.js';
 
 const QUICK = process.argv.includes('--quick');
@@ -40,32 +42,66 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-const SURNAMES = '王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段漕钱汤尹黎易常武乔贺赖龚文';
-const GIVEN = '伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英玉兰萍毅浩宇轩然梓涵子墨欣怡思彤雨桐语嫣晓东海燕建华志强国庆春梅红霞淑珍玉梅丽娟凤英㛃堃珺昳喆';
-const SCHOOLS = ['蛟河市第一中学', '蛟河市实验小学', '蛟河市天岗镇中心小学校', '蛟河市新站镇中学', '蛟河市朝鲜族中学', '蛟河市第五中学', '蛟河市白石山镇中心校', '蛟河市职业教育中心'];
-const COURSES = [
-  '义务教育课程方案和课程标准（2022年版）解读', '信息技术与学科教学深度融合实践', '班主任工作能力提升专题培训', '师德师风建设专题讲座',
-  '中小学心理健康教育基础', '校本研修：作业设计与评价', '乡村教师素养提升工程（第三期）', '中小学教师信息技术应用能力提升工程2.0',
-  '大单元教学设计与实施', '“双减”背景下的课堂教学改革', '新时代劳动教育课程建设', '学生发展核心素养与教学评价', '国家中小学智慧教育平台应用培训',
-  '骨干教师示范课观摩与研讨', '教育科研方法与课题研究', '安全教育与应急处置能力培训',
+const SURNAMES =
+  '王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段漕钱汤尹黎易常武乔贺赖龚文';
+const GIVEN =
+  '伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英玉兰萍毅浩宇轩然梓涵子墨欣怡思彤雨桐语嫣晓东海燕建华志强国庆春梅红霞淑珍玉梅丽娟凤英㛃堃珺昳喆';
+const SCHOOLS = [
+  '蛟河市第一中学',
+  '蛟河市实验小学',
+  '蛟河市天岗镇中心小学校',
+  '蛟河市新站镇中学',
+  '蛟河市朝鲜族中学',
+  '蛟河市第五中学',
+  '蛟河市白石山镇中心校',
+  '蛟河市职业教育中心',
 ];
-const SOURCES = ['蛟河市教师进修学校', '吉林市教育学院', '吉林省教育学院', '国家中小学智慧教育平台', '校本研修', '东北师范大学继续教育学院'];
+const COURSES = [
+  '义务教育课程方案和课程标准（2022年版）解读',
+  '信息技术与学科教学深度融合实践',
+  '班主任工作能力提升专题培训',
+  '师德师风建设专题讲座',
+  '中小学心理健康教育基础',
+  '校本研修：作业设计与评价',
+  '乡村教师素养提升工程（第三期）',
+  '中小学教师信息技术应用能力提升工程2.0',
+  '大单元教学设计与实施',
+  '“双减”背景下的课堂教学改革',
+  '新时代劳动教育课程建设',
+  '学生发展核心素养与教学评价',
+  '国家中小学智慧教育平台应用培训',
+  '骨干教师示范课观摩与研讨',
+  '教育科研方法与课题研究',
+  '安全教育与应急处置能力培训',
+];
+const SOURCES = [
+  '蛟河市教师进修学校',
+  '吉林市教育学院',
+  '吉林省教育学院',
+  '国家中小学智慧教育平台',
+  '校本研修',
+  '东北师范大学继续教育学院',
+];
 const CATEGORIES = ['师德修养', '专业知识', '专业能力', '信息技术', '心理健康'];
 
 /** A deterministic realistic certificate: i picks the name, school, courses and status. */
 function sampleCertificate(i: number, entries = ENTRIES): CertificateDocument {
-  const pick = <T>(list: readonly T[] | string, k: number): T => (typeof list === 'string' ? [...list][k % [...list].length] : list[k % list.length]) as T;
+  const pick = <T>(list: readonly T[] | string, k: number): T =>
+    (typeof list === 'string' ? [...list][k % [...list].length] : list[k % list.length]) as T;
   const name = `${pick<string>(SURNAMES, i * 7)}${pick<string>(GIVEN, i * 13)}${i % 3 === 0 ? pick<string>(GIVEN, i * 5 + 1) : ''}`;
   const rows = Array.from({ length: entries }, (_, k) => ({
     date: `20${26 + (k % 5)}-${String((k % 12) + 1).padStart(2, '0')}-${String(((i + k) % 28) + 1).padStart(2, '0')}`,
     title: pick<string>(COURSES, i + k * 3),
     source: pick<string>(SOURCES, i + k),
-    categories: k % 4 === 0 ? `${pick<string>(CATEGORIES, k)}、${pick<string>(CATEGORIES, k + 1)}` : pick<string>(CATEGORIES, k + i),
+    categories:
+      k % 4 === 0
+        ? `${pick<string>(CATEGORIES, k)}、${pick<string>(CATEGORIES, k + 1)}`
+        : pick<string>(CATEGORIES, k + i),
     hours: ((i * 31 + k * 17) % 40) * 5 + 20,
   }));
   const total = rows.reduce((s, r) => s + r.hours, 0);
   const required = 3600;
-  const code = `PX2026-${(i * 2654435761 % 36 ** 10).toString(36).toUpperCase().padStart(10, '0')}`;
+  const code = `PX2026-${((i * 2654435761) % 36 ** 10).toString(36).toUpperCase().padStart(10, '0')}`;
   return {
     kind: i % 5 === 4 ? 'year' : 'cycle',
     code,
@@ -111,17 +147,25 @@ function renderBare(d: CertificateDocument, fonts: { regular: fontkit.Font; bold
   pdf.registerFont('r', fonts.regular as unknown as Buffer);
   pdf.registerFont('b', fonts.bold as unknown as Buffer);
   const lines: Array<[string, boolean]> = [
-    ['中小学教师继续教育证书', true], [d.teacherName, true], [d.idNumberMasked, false], [d.unitName, false],
+    ['中小学教师继续教育证书', true],
+    [d.teacherName, true],
+    [d.idNumberMasked, false],
+    [d.unitName, false],
     [`${d.cycleName} ${d.totalHours / 10} / ${d.requiredHours / 10} ${d.credits}`, false],
     ...d.categories.map((c): [string, boolean] => [`${c.name} ${c.hours / 10} ${c.minimum ?? ''}`, false]),
-    [`${d.issuerName} ${d.issuedOn} ${d.code}`, false], [d.verifyUrl, false],
+    [`${d.issuerName} ${d.issuedOn} ${d.code}`, false],
+    [d.verifyUrl, false],
     ...d.entries.map((e): [string, boolean] => [
-      `${e.date} ${e.title} ${e.source} ${e.categories} ${e.hours / 10}`, false,
+      `${e.date} ${e.title} ${e.source} ${e.categories} ${e.hours / 10}`,
+      false,
     ]),
   ];
   lines.forEach(([text, bold], i) => {
     if (i > 0 && i % 34 === 0) pdf.addPage();
-    pdf.font(bold ? 'b' : 'r').fontSize(bold ? 16 : 10).text(text, 50, 60 + (i % 34) * 22, { lineBreak: false });
+    pdf
+      .font(bold ? 'b' : 'r')
+      .fontSize(bold ? 16 : 10)
+      .text(text, 50, 60 + (i % 34) * 22, { lineBreak: false });
   });
   pdf.end();
   return done;
@@ -129,7 +173,9 @@ function renderBare(d: CertificateDocument, fonts: { regular: fontkit.Font; bold
 
 async function main(): Promise<void> {
   const docs = Array.from({ length: COUNT }, (_, i) => sampleCertificate(i));
-  console.log(`${COUNT} certificates, ${ENTRIES} entries each; node ${process.version}, ${os.availableParallelism()} cores`);
+  console.log(
+    `${COUNT} certificates, ${ENTRIES} entries each; node ${process.version}, ${os.availableParallelism()} cores`,
+  );
 
   let t = performance.now();
   preloadCertificateFonts();
@@ -169,9 +215,11 @@ async function main(): Promise<void> {
   const bareKb = bareBytes / COUNT / 1024;
   const ratio = single / bare;
   const each = (productMs / COUNT).toFixed(1);
-  console.log(`single thread, warm: ${single.toFixed(1)} PDFs/s (${each} ms each), mean ${meanKb.toFixed(1)} KB; ` +
-    `bare pdfkit, in turns: ${bare.toFixed(1)} PDFs/s, mean ${bareKb.toFixed(1)} KB ` +
-    `→ pdf_ratio_to_bare ${round(ratio, 3)}`);
+  console.log(
+    `single thread, warm: ${single.toFixed(1)} PDFs/s (${each} ms each), mean ${meanKb.toFixed(1)} KB; ` +
+      `bare pdfkit, in turns: ${bare.toFixed(1)} PDFs/s, mean ${bareKb.toFixed(1)} KB ` +
+      `→ pdf_ratio_to_bare ${round(ratio, 3)}`,
+  );
 
   // pool: the first pass includes starting the workers (from the TypeScript sources through tsx here)
   const pool = createCertificatePdfPool();
@@ -185,7 +233,9 @@ async function main(): Promise<void> {
       const s = (performance.now() - t) / 1000;
       const size = pdfs.reduce((n, p) => n + p.length, 0) / COUNT;
       poolRates.push(COUNT / s);
-      console.log(`${label} (${pool.size} workers): ${(COUNT / s).toFixed(1)} PDFs/s, mean ${(size / 1024).toFixed(1)} KB`);
+      console.log(
+        `${label} (${pool.size} workers): ${(COUNT / s).toFixed(1)} PDFs/s, mean ${(size / 1024).toFixed(1)} KB`,
+      );
     }
   } finally {
     await pool.close();
@@ -213,7 +263,7 @@ async function main(): Promise<void> {
   const outDir = path.join(ROOT, 'bench/results');
   fs.mkdirSync(outDir, { recursive: true });
   const file = QUICK ? 'certificate-pdf-quick.json' : 'certificate-pdf.json';
-  fs.writeFileSync(path.join(outDir, file), JSON.stringify(result, null, 2) + '\n');
+  fs.writeFileSync(path.join(outDir, file), `${JSON.stringify(result, null, 2)}\n`);
   console.log(JSON.stringify(result));
 }
 

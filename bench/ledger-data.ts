@@ -44,8 +44,24 @@ export interface ScaleSpec {
 }
 
 export const SCALES: Record<ScaleName, ScaleSpec> = {
-  county: { name: 'county', cities: 1, counties: 1, schools: 100, teachers: 10_000, entries: 200_000, bigSchoolTeachers: 500 },
-  province: { name: 'province', cities: 16, counties: 100, schools: 10_000, teachers: 1_000_000, entries: 20_000_000, bigSchoolTeachers: 500 },
+  county: {
+    name: 'county',
+    cities: 1,
+    counties: 1,
+    schools: 100,
+    teachers: 10_000,
+    entries: 200_000,
+    bigSchoolTeachers: 500,
+  },
+  province: {
+    name: 'province',
+    cities: 16,
+    counties: 100,
+    schools: 10_000,
+    teachers: 1_000_000,
+    entries: 20_000_000,
+    bigSchoolTeachers: 500,
+  },
 };
 
 /** The day the server takes as today (PEIXUN_TODAY): 2026 is past, 2027 nearly over. */
@@ -88,7 +104,11 @@ function weighted<T>(pairs: Array<[T, number]>): (u: number) => T {
 
 // ---------------------------------------------------------------- org tree and cycle
 
-export interface School { id: number; path: string; county: number }
+export interface School {
+  id: number;
+  path: string;
+  county: number;
+}
 
 export interface Tree {
   province: OrgUnitRow;
@@ -102,13 +122,29 @@ export interface Tree {
 
 export async function buildTree(db: Kysely<DB>, spec: ScaleSpec): Promise<Tree> {
   const units = createOrgUnitRepository(db);
-  const province = await units.insert({ parentId: null, kind: 'province', name: '黑龙江省', divisionCode: '230000', code: '230000' }, null);
+  const province = await units.insert(
+    { parentId: null, kind: 'province', name: '黑龙江省', divisionCode: '230000', code: '230000' },
+    null,
+  );
   const cities: OrgUnitRow[] = [];
-  for (let c = 0; c < spec.cities; c++) cities.push(await units.insert({ parentId: province.id, kind: 'city', name: `第${c + 1}市`, code: `C${c + 1}` }, province));
+  for (let c = 0; c < spec.cities; c++)
+    cities.push(
+      await units.insert({ parentId: province.id, kind: 'city', name: `第${c + 1}市`, code: `C${c + 1}` }, province),
+    );
   const counties: OrgUnitRow[] = [];
   for (let k = 0; k < spec.counties; k++) {
     const city = cities[k % spec.cities]!;
-    counties.push(await units.insert({ parentId: city.id, kind: 'county', name: `${city.name}第${Math.floor(k / spec.cities) + 1}县`, code: `K${k + 1}` }, city));
+    counties.push(
+      await units.insert(
+        {
+          parentId: city.id,
+          kind: 'county',
+          name: `${city.name}第${Math.floor(k / spec.cities) + 1}县`,
+          code: `K${k + 1}`,
+        },
+        city,
+      ),
+    );
   }
   const parent: number[] = [];
   const parentPath: string[] = [];
@@ -129,26 +165,64 @@ export async function buildTree(db: Kysely<DB>, spec: ScaleSpec): Promise<Tree> 
       FROM unnest(${parent}::bigint[], ${parentPath}::text[], ${names}::text[], ${codes}::text[]) WITH ORDINALITY AS u(parent_id, parent_path, name, code, n)
       ORDER BY n)
     INSERT INTO org_unit (id, parent_id, path, depth, province_id, kind, name, code)
-    SELECT id, parent_id, parent_path || id || '/', ${counties[0]!.depth + 1}, ${province.id}, 'school', name, code FROM u ORDER BY n`.execute(db);
-  const rows = await db.selectFrom('org_unit').select(['id', 'path', 'code']).where('province_id', '=', province.id).where('kind', '=', 'school').execute();
+    SELECT id, parent_id, parent_path || id || '/', ${counties[0]!.depth + 1}, ${province.id}, 'school', name, code FROM u ORDER BY n`.execute(
+    db,
+  );
+  const rows = await db
+    .selectFrom('org_unit')
+    .select(['id', 'path', 'code'])
+    .where('province_id', '=', province.id)
+    .where('kind', '=', 'school')
+    .execute();
   const byCode = new Map(rows.map((r) => [r.code!, r]));
-  const schools = codes.map((code, s) => ({ id: byCode.get(code)!.id, path: byCode.get(code)!.path, county: s % spec.counties }));
+  const schools = codes.map((code, s) => ({
+    id: byCode.get(code)!.id,
+    path: byCode.get(code)!.path,
+    county: s % spec.counties,
+  }));
   const bigSchool = (await units.findById(schools[0]!.id))!;
   return { province, cities, counties, schools, bigSchool };
 }
 
 /** The cycle as a province admin creates it: one credit_cycle row and version 1 of the default rules. */
-export async function createCycle(db: Kysely<DB>, province: OrgUnitRow): Promise<{ cycle: CycleRow; rules: CycleRules }> {
+export async function createCycle(
+  db: Kysely<DB>,
+  province: OrgUnitRow,
+): Promise<{ cycle: CycleRow; rules: CycleRules }> {
   const rules = defaultRules(CYCLE_SPAN);
-  const { id } = await db.insertInto('credit_cycle').values({
-    province_id: province.provinceId, org_unit_id: province.id, org_path: province.path, name: CYCLE_NAME,
-    start_year: CYCLE_SPAN.startYear, end_year: CYCLE_SPAN.endYear, current_version: 1, created_by: null,
-  }).returning('id').executeTakeFirstOrThrow();
-  await db.insertInto('credit_rule_version').values({ cycle_id: id, version: 1, rules: JSON.stringify(rules), note: '默认规则（基准测试）', created_by: null }).execute();
-  const cycle = await db.selectFrom('credit_cycle').select([
-    'id', 'province_id as provinceId', 'org_unit_id as orgUnitId', 'org_path as orgPath', 'name', 'start_year as startYear', 'end_year as endYear',
-    'current_version as currentVersion', 'created_at as createdAt',
-  ]).where('id', '=', id).executeTakeFirstOrThrow();
+  const { id } = await db
+    .insertInto('credit_cycle')
+    .values({
+      province_id: province.provinceId,
+      org_unit_id: province.id,
+      org_path: province.path,
+      name: CYCLE_NAME,
+      start_year: CYCLE_SPAN.startYear,
+      end_year: CYCLE_SPAN.endYear,
+      current_version: 1,
+      created_by: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('credit_rule_version')
+    .values({ cycle_id: id, version: 1, rules: JSON.stringify(rules), note: '默认规则（基准测试）', created_by: null })
+    .execute();
+  const cycle = await db
+    .selectFrom('credit_cycle')
+    .select([
+      'id',
+      'province_id as provinceId',
+      'org_unit_id as orgUnitId',
+      'org_path as orgPath',
+      'name',
+      'start_year as startYear',
+      'end_year as endYear',
+      'current_version as currentVersion',
+      'created_at as createdAt',
+    ])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
   return { cycle, rules };
 }
 
@@ -161,10 +235,27 @@ export function schoolOfTeacher(i: number, spec: ScaleSpec): number {
   return 1 + Math.floor(((i - big) * (spec.schools - 1)) / (spec.teachers - big));
 }
 
-const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
-const GIVEN = '伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华玉萍红娥玲芬燕彩春菊凤洁梅琳素云莲真环雪荣爱妹香月媛瑞凡佳嘉琼勤珍贞莉娣叶璐娅琦晶妍茜秋珊莎锦黛青倩婷姣婉娴瑾颖露瑶怡婵雁蓓仪荷丹蓉眉君琴蕊薇菁梦岚婕馨琰韵融园艺咏卿聪澜纯悦昭冰爽琬茗羽希宁欣飘育滢馥筠柔竹凝晓欢霄枫芸菲寒伊亚宜可舒影鑫斌鹏辉建国志新文利清飞彬富顺信子昌成康星光天达安岩中茂进林有坚和彪博诚先敬震振壮会思群豪心邦承乐绍功松善厚庆民友裕河哲江浩亮政谦亨奇固之轮翰朗伯宏言若鸣朋';
+const SURNAMES =
+  '王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
+const GIVEN =
+  '伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华玉萍红娥玲芬燕彩春菊凤洁梅琳素云莲真环雪荣爱妹香月媛瑞凡佳嘉琼勤珍贞莉娣叶璐娅琦晶妍茜秋珊莎锦黛青倩婷姣婉娴瑾颖露瑶怡婵雁蓓仪荷丹蓉眉君琴蕊薇菁梦岚婕馨琰韵融园艺咏卿聪澜纯悦昭冰爽琬茗羽希宁欣飘育滢馥筠柔竹凝晓欢霄枫芸菲寒伊亚宜可舒影鑫斌鹏辉建国志新文利清飞彬富顺信子昌成康星光天达安岩中茂进林有坚和彪博诚先敬震振壮会思群豪心邦承乐绍功松善厚庆民友裕河哲江浩亮政谦亨奇固之轮翰朗伯宏言若鸣朋';
 const STAGES = ['kindergarten', 'primary', 'primary', 'primary', 'junior', 'junior', 'senior', 'vocational'] as const;
-const SUBJECTS = ['语文', '数学', '英语', '物理', '化学', '生物', '历史', '地理', '道德与法治', '音乐', '美术', '体育与健康', '信息技术', '科学'];
+const SUBJECTS = [
+  '语文',
+  '数学',
+  '英语',
+  '物理',
+  '化学',
+  '生物',
+  '历史',
+  '地理',
+  '道德与法治',
+  '音乐',
+  '美术',
+  '体育与健康',
+  '信息技术',
+  '科学',
+];
 const TITLES = ['高级教师', '一级教师', '一级教师', '二级教师', '二级教师', '三级教师', '未定级'];
 const EMPLOYMENT = ['staff', 'staff', 'staff', 'staff', 'special_post', 'substitute'] as const;
 
@@ -199,18 +290,32 @@ export function benchTeacher(i: number, spec: ScaleSpec): BenchTeacher {
   if ((seq % 2 === 1) !== (gender === 'male')) seq = (seq + 1) % 1000;
   const first17 = `230102${birthDate.replace(/-/g, '')}${String(seq).padStart(3, '0')}`;
   const idNumber = first17 + checkCharacter(first17);
-  const name = SURNAMES[Math.floor(rnd() * SURNAMES.length)]! + GIVEN[Math.floor(rnd() * GIVEN.length)]! + (rnd() < 0.65 ? GIVEN[Math.floor(rnd() * GIVEN.length)]! : '');
+  const name =
+    SURNAMES[Math.floor(rnd() * SURNAMES.length)]! +
+    GIVEN[Math.floor(rnd() * GIVEN.length)]! +
+    (rnd() < 0.65 ? GIVEN[Math.floor(rnd() * GIVEN.length)]! : '');
   const birthYear = Number(birthDate.slice(0, 4));
   // about 1 % started this year: outside this cycle's all-staff training until next year
   const teachingStartYear = rnd() < 0.01 ? AS_OF_YEAR : Math.min(birthYear + 22 + Math.floor(rnd() * 4), 2025);
   const backbone = rnd();
   return {
-    id: i + 1, school: schoolOfTeacher(i, spec), name, idNumber, gender, birthDate,
+    id: i + 1,
+    school: schoolOfTeacher(i, spec),
+    name,
+    idNumber,
+    gender,
+    birthDate,
     phone: `1${3 + (i % 7)}${i % 10}${String((i * 7_919 + 12_345) % 100_000_000).padStart(8, '0')}`,
-    stage: STAGES[Math.floor(rnd() * STAGES.length)]!, subject: SUBJECTS[Math.floor(rnd() * SUBJECTS.length)]!, title: TITLES[Math.floor(rnd() * TITLES.length)]!,
-    teachingStartYear, employment: EMPLOYMENT[Math.floor(rnd() * EMPLOYMENT.length)]!, headTeacher: rnd() < 0.3,
+    stage: STAGES[Math.floor(rnd() * STAGES.length)]!,
+    subject: SUBJECTS[Math.floor(rnd() * SUBJECTS.length)]!,
+    title: TITLES[Math.floor(rnd() * TITLES.length)]!,
+    teachingStartYear,
+    employment: EMPLOYMENT[Math.floor(rnd() * EMPLOYMENT.length)]!,
+    headTeacher: rnd() < 0.3,
     backboneLevel: backbone < 0.06 ? 'county' : backbone < 0.08 ? 'city' : backbone < 0.085 ? 'province' : null,
-    subjectLeader: rnd() < 0.03, masterTeacher: rnd() < 0.01, newTeacher: teachingStartYear >= 2024,
+    subjectLeader: rnd() < 0.03,
+    masterTeacher: rnd() < 0.01,
+    newTeacher: teachingStartYear >= 2024,
   };
 }
 
@@ -223,35 +328,109 @@ export function factsOf(t: BenchTeacher, provinceId: number, school: School): Te
   if (t.subjectLeader) flags.push('subjectLeader');
   if (t.masterTeacher) flags.push('masterTeacher');
   return {
-    id: t.id, provinceId, orgUnitId: school.id, orgPath: school.path, name: t.name, gender: t.gender, birthDate: t.birthDate, stage: t.stage,
-    subject: t.subject, teachingStartYear: t.teachingStartYear, flags,
+    id: t.id,
+    provinceId,
+    orgUnitId: school.id,
+    orgPath: school.path,
+    name: t.name,
+    gender: t.gender,
+    birthDate: t.birthDate,
+    stage: t.stage,
+    subject: t.subject,
+    teachingStartYear: t.teachingStartYear,
+    flags,
   };
 }
 
 // ---------------------------------------------------------------- entries
 
-export const CATEGORY_CODES = ['ethics', 'edu_tech', 'student_education', 'mental_health', 'subject', 'new_curriculum', 'online'] as const;
-const pickCategory = weighted<number>([[0, 12], [1, 15], [2, 12], [3, 10], [4, 25], [5, 6], [6, 20]]);
+export const CATEGORY_CODES = [
+  'ethics',
+  'edu_tech',
+  'student_education',
+  'mental_health',
+  'subject',
+  'new_curriculum',
+  'online',
+] as const;
+const pickCategory = weighted<number>([
+  [0, 12],
+  [1, 15],
+  [2, 12],
+  [3, 10],
+  [4, 25],
+  [5, 6],
+  [6, 20],
+]);
 /** tenths of an hour: 2 h … 48 h, mostly a few hours (mean ≈ 9 h) */
-const pickHours = weighted<number>([[20, 10], [30, 10], [40, 20], [60, 15], [80, 15], [120, 12], [160, 8], [240, 5], [320, 3], [480, 2]]);
+const pickHours = weighted<number>([
+  [20, 10],
+  [30, 10],
+  [40, 20],
+  [60, 15],
+  [80, 15],
+  [120, 12],
+  [160, 8],
+  [240, 5],
+  [320, 3],
+  [480, 2],
+]);
 export const SOURCES: SourceType[] = ['project', 'course', 'school_activity', 'import', 'external'];
-const pickSource = weighted<number>([[0, 35], [1, 15], [2, 40], [3, 5], [4, 5]]);
-const pickOnlineSource = weighted<number>([[1, 70], [4, 20], [0, 10]]);
+const pickSource = weighted<number>([
+  [0, 35],
+  [1, 15],
+  [2, 40],
+  [3, 5],
+  [4, 5],
+]);
+const pickOnlineSource = weighted<number>([
+  [1, 70],
+  [4, 20],
+  [0, 10],
+]);
 
 /** Sorted category codes of each bit mask (the product stores them de-duplicated and sorted). */
-const CATS_OF_MASK: string[][] = Array.from({ length: 1 << CATEGORY_CODES.length }, (_, m) => CATEGORY_CODES.filter((_, b) => m & (1 << b)).sort());
+const CATS_OF_MASK: string[][] = Array.from({ length: 1 << CATEGORY_CODES.length }, (_, m) =>
+  CATEGORY_CODES.filter((_, b) => m & (1 << b)).sort(),
+);
 const CATS_TEXT = CATS_OF_MASK.map((c) => `{${c.join(',')}}`);
 
 const TITLES_BY_CATEGORY: string[][] = [
-  ['师德师风建设专题讲座', '新时代中小学教师职业行为十项准则解读', '师德修养与教师职业道德专题培训', '师德典型案例研讨'],
-  ['中小学教师信息技术应用能力提升工程2.0', '信息技术与学科教学深度融合实践', '国家中小学智慧教育平台应用培训', '人工智能赋能课堂教学'],
+  [
+    '师德师风建设专题讲座',
+    '新时代中小学教师职业行为十项准则解读',
+    '师德修养与教师职业道德专题培训',
+    '师德典型案例研讨',
+  ],
+  [
+    '中小学教师信息技术应用能力提升工程2.0',
+    '信息技术与学科教学深度融合实践',
+    '国家中小学智慧教育平台应用培训',
+    '人工智能赋能课堂教学',
+  ],
   ['班主任工作能力提升专题培训', '学生发展核心素养与教学评价', '家校共育与家庭教育指导', '安全教育与应急处置能力培训'],
   ['中小学心理健康教育基础', '学生心理危机识别与干预', '教师心理调适与压力管理', '心理健康教育课程设计'],
-  ['义务教育课程方案和课程标准（2022年版）解读', '大单元教学设计与实施', '骨干教师示范课观摩与研讨', '教育科研方法与课题研究'],
+  [
+    '义务教育课程方案和课程标准（2022年版）解读',
+    '大单元教学设计与实施',
+    '骨干教师示范课观摩与研讨',
+    '教育科研方法与课题研究',
+  ],
   ['新课程岗前培训', '新教师入职规范化培训', '新课标新教材岗前培训', '课堂教学基本功训练'],
-  ['网络研修：作业设计与评价', '网络研修：“双减”背景下的课堂教学改革', '网络研修：跨学科主题学习', '网络研修：新时代劳动教育课程建设'],
+  [
+    '网络研修：作业设计与评价',
+    '网络研修：“双减”背景下的课堂教学改革',
+    '网络研修：跨学科主题学习',
+    '网络研修：新时代劳动教育课程建设',
+  ],
 ];
-const SOURCE_PREFIX: Record<SourceType, string> = { project: 'XM', course: 'KC', school_activity: '', import: 'DR', external: 'WB' };
+const SOURCE_PREFIX: Record<SourceType, string> = {
+  project: 'XM',
+  course: 'KC',
+  school_activity: '',
+  import: 'DR',
+  external: 'WB',
+};
 
 /**
  * The ledger in compact form: slot k is an entry; a teacher's entries are slots
@@ -346,8 +525,13 @@ export function engineEntriesOf(l: Ledger, i: number): LedgerEntry[] {
   for (let k = l.offsets[i]!; k < l.offsets[i + 1]!; k++) {
     const of = l.reverses.get(k);
     out.push({
-      id: l.idOf[k]!, year: YEAR_OF_DAY[l.day[k]!]!, hours: l.hours[k]!, categories: CATS_OF_MASK[l.cats[k]!]!, sourceType: SOURCES[l.source[k]!]!,
-      occurredOn: DATES[l.day[k]!]!, reversesId: of === undefined ? null : l.idOf[of]!,
+      id: l.idOf[k]!,
+      year: YEAR_OF_DAY[l.day[k]!]!,
+      hours: l.hours[k]!,
+      categories: CATS_OF_MASK[l.cats[k]!]!,
+      sourceType: SOURCES[l.source[k]!]!,
+      occurredOn: DATES[l.day[k]!]!,
+      reversesId: of === undefined ? null : l.idOf[of]!,
     });
   }
   return out;
@@ -356,25 +540,94 @@ export function engineEntriesOf(l: Ledger, i: number): LedgerEntry[] {
 // ---------------------------------------------------------------- COPY
 
 const TEACHER_COLUMNS = [
-  'id', 'province_id', 'org_unit_id', 'org_path', 'name', 'id_type', 'id_number_enc', 'id_number_hash', 'id_number_masked', 'gender', 'birth_date',
-  'phone_enc', 'phone_hash', 'phone_masked', 'stage', 'subject', 'title', 'teaching_start_year', 'employment', 'head_teacher', 'backbone_level',
-  'subject_leader', 'master_teacher', 'new_teacher',
+  'id',
+  'province_id',
+  'org_unit_id',
+  'org_path',
+  'name',
+  'id_type',
+  'id_number_enc',
+  'id_number_hash',
+  'id_number_masked',
+  'gender',
+  'birth_date',
+  'phone_enc',
+  'phone_hash',
+  'phone_masked',
+  'stage',
+  'subject',
+  'title',
+  'teaching_start_year',
+  'employment',
+  'head_teacher',
+  'backbone_level',
+  'subject_leader',
+  'master_teacher',
+  'new_teacher',
 ];
 const POSTING_COLUMNS = ['id', 'teacher_id', 'province_id', 'org_unit_id', 'org_path', 'started_on'];
 const ENTRY_COLUMNS = [
-  'id', 'province_id', 'teacher_id', 'org_unit_id', 'org_path', 'cycle_id', 'year', 'hours', 'categories', 'source_type', 'source_ref', 'title',
-  'occurred_on', 'reverses_id', 'reason', 'idem_key', 'content_hash',
+  'id',
+  'province_id',
+  'teacher_id',
+  'org_unit_id',
+  'org_path',
+  'cycle_id',
+  'year',
+  'hours',
+  'categories',
+  'source_type',
+  'source_ref',
+  'title',
+  'occurred_on',
+  'reverses_id',
+  'reason',
+  'idem_key',
+  'content_hash',
 ];
 const STATUS_COLUMNS = [
-  'teacher_id', 'cycle_id', 'province_id', 'org_unit_id', 'org_path', 'rule_version', 'as_of_year', 'in_scope', 'status', 'raw_hours', 'counted_hours',
-  'entry_count', 'year_hours', 'minima_unmet',
+  'teacher_id',
+  'cycle_id',
+  'province_id',
+  'org_unit_id',
+  'org_path',
+  'rule_version',
+  'as_of_year',
+  'in_scope',
+  'status',
+  'raw_hours',
+  'counted_hours',
+  'entry_count',
+  'year_hours',
+  'minima_unmet',
 ];
-const SUMMARY_COLUMNS = ['org_unit_id', 'cycle_id', 'province_id', 'org_path', 'teachers', 'in_scope', 'complete', 'on_track', 'behind', 'at_risk', 'raw_hours', 'counted_hours', 'entry_count'];
+const SUMMARY_COLUMNS = [
+  'org_unit_id',
+  'cycle_id',
+  'province_id',
+  'org_path',
+  'teachers',
+  'in_scope',
+  'complete',
+  'on_track',
+  'behind',
+  'at_risk',
+  'raw_hours',
+  'counted_hours',
+  'entry_count',
+];
 
 /** Tables the load fills; their secondary indexes are dropped for it and rebuilt from their own definitions. */
-export const LOADED_TABLES = ['teacher', 'teacher_posting', 'credit_entry', 'credit_teacher_status', 'credit_school_summary'] as const;
+export const LOADED_TABLES = [
+  'teacher',
+  'teacher_posting',
+  'credit_entry',
+  'credit_teacher_status',
+  'credit_school_summary',
+] as const;
 
-const copySql = (table: string, columns: string[], freeze: boolean) => `COPY ${table} (${columns.join(', ')}) FROM STDIN${freeze ? ' WITH (FREEZE)' : ''}`;
+const copySql = (table: string, columns: string[], freeze: boolean) =>
+  `COPY ${table} (${columns.join(', ')}) FROM STDIN${freeze ? ' WITH (FREEZE)' : ''}`;
 const sha = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
 
 /** Random bytes, handed out as hex from a pooled buffer. */
@@ -392,7 +645,11 @@ class HexPool {
   }
 }
 
-async function copyInto(client: pg.PoolClient, statement: string, chunks: () => AsyncGenerator<string> | Generator<string>): Promise<void> {
+async function copyInto(
+  client: pg.PoolClient,
+  statement: string,
+  chunks: () => AsyncGenerator<string> | Generator<string>,
+): Promise<void> {
   async function* buffers() {
     for await (const text of chunks()) yield Buffer.from(text, 'utf8');
   }
@@ -420,7 +677,14 @@ export interface LoadReport {
  * COPY (session_replication_role = replica): the rows are valid by construction, and the county
  * scale checks the summaries with `ledger check`. Returns the time of each step.
  */
-export async function loadLedger(pool: pg.Pool, spec: ScaleSpec, tree: Tree, cycle: CycleRow, rules: CycleRules, log: (line: string) => void): Promise<LoadReport> {
+export async function loadLedger(
+  pool: pg.Pool,
+  spec: ScaleSpec,
+  tree: Tree,
+  cycle: CycleRow,
+  rules: CycleRules,
+  log: (line: string) => void,
+): Promise<LoadReport> {
   const steps: Record<string, number> = {};
   const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
     const t0 = performance.now();
@@ -438,11 +702,14 @@ export async function loadLedger(pool: pg.Pool, spec: ScaleSpec, tree: Tree, cyc
   try {
     await client.query(`SET maintenance_work_mem = '1GB'`);
     const schemaBefore = await indexDefinitions(client);
-    const { rows } = await client.query<{ name: string; def: string }>(`
+    const { rows } = await client.query<{ name: string; def: string }>(
+      `
       SELECT indexname AS name, indexdef AS def FROM pg_indexes
        WHERE schemaname = current_schema() AND tablename = ANY($1)
          AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = ANY($2::regclass[]))
-       ORDER BY tablename, indexname`, [LOADED_TABLES, LOADED_TABLES]);
+       ORDER BY tablename, indexname`,
+      [LOADED_TABLES, LOADED_TABLES],
+    );
     indexes = rows;
     await client.query('BEGIN');
     try {
@@ -458,86 +725,121 @@ export async function loadLedger(pool: pg.Pool, spec: ScaleSpec, tree: Tree, cyc
     const freeze = true;
 
     const hex = new HexPool();
-    await timed('copy_teachers', () => copyInto(client, copySql('teacher', TEACHER_COLUMNS, freeze), function* () {
-      let text = '';
-      for (let i = 0; i < spec.teachers; i++) {
-        const t = benchTeacher(i, spec);
-        const s = tree.schools[t.school]!;
-        // ciphertext layout of personal-data.ts: version 1 ‖ nonce (12) ‖ ciphertext ‖ tag (16); the bench never decrypts
-        text += `${t.id}\t${provinceId}\t${s.id}\t${s.path}\t${t.name}\tresident\t\\\\x01${hex.take(12 + 18 + 16)}\t\\\\x${sha(`id:${t.idNumber}`)}\t${maskIdNumber(t.idNumber)}\t` +
-          `${t.gender}\t${t.birthDate}\t\\\\x01${hex.take(12 + 11 + 16)}\t\\\\x${hex.take(32)}\t${maskPhone(t.phone)}\t${t.stage}\t${t.subject}\t${t.title}\t` +
-          `${t.teachingStartYear}\t${t.employment}\t${t.headTeacher ? 't' : 'f'}\t${t.backboneLevel ?? '\\N'}\t${t.subjectLeader ? 't' : 'f'}\t` +
-          `${t.masterTeacher ? 't' : 'f'}\t${t.newTeacher ? 't' : 'f'}\n`;
-        if ((i & 4095) === 4095) { yield text; text = ''; }
-      }
-      if (text) yield text;
-    }));
+    await timed('copy_teachers', () =>
+      copyInto(client, copySql('teacher', TEACHER_COLUMNS, freeze), function* () {
+        let text = '';
+        for (let i = 0; i < spec.teachers; i++) {
+          const t = benchTeacher(i, spec);
+          const s = tree.schools[t.school]!;
+          // ciphertext layout of personal-data.ts: version 1 ‖ nonce (12) ‖ ciphertext ‖ tag (16); the bench never decrypts
+          text +=
+            `${t.id}\t${provinceId}\t${s.id}\t${s.path}\t${t.name}\tresident\t\\\\x01${hex.take(12 + 18 + 16)}\t\\\\x${sha(`id:${t.idNumber}`)}\t${maskIdNumber(t.idNumber)}\t` +
+            `${t.gender}\t${t.birthDate}\t\\\\x01${hex.take(12 + 11 + 16)}\t\\\\x${hex.take(32)}\t${maskPhone(t.phone)}\t${t.stage}\t${t.subject}\t${t.title}\t` +
+            `${t.teachingStartYear}\t${t.employment}\t${t.headTeacher ? 't' : 'f'}\t${t.backboneLevel ?? '\\N'}\t${t.subjectLeader ? 't' : 'f'}\t` +
+            `${t.masterTeacher ? 't' : 'f'}\t${t.newTeacher ? 't' : 'f'}\n`;
+          if ((i & 4095) === 4095) {
+            yield text;
+            text = '';
+          }
+        }
+        if (text) yield text;
+      }),
+    );
 
-    await timed('copy_postings', () => copyInto(client, copySql('teacher_posting', POSTING_COLUMNS, freeze), function* () {
-      let text = '';
-      for (let i = 0; i < spec.teachers; i++) {
-        const t = benchTeacher(i, spec);
-        const s = tree.schools[t.school]!;
-        text += `${t.id}\t${t.id}\t${provinceId}\t${s.id}\t${s.path}\t${t.teachingStartYear}-09-01\n`;
-        if ((i & 8191) === 8191) { yield text; text = ''; }
-      }
-      if (text) yield text;
-    }));
+    await timed('copy_postings', () =>
+      copyInto(client, copySql('teacher_posting', POSTING_COLUMNS, freeze), function* () {
+        let text = '';
+        for (let i = 0; i < spec.teachers; i++) {
+          const t = benchTeacher(i, spec);
+          const s = tree.schools[t.school]!;
+          text += `${t.id}\t${t.id}\t${provinceId}\t${s.id}\t${s.path}\t${t.teachingStartYear}-09-01\n`;
+          if ((i & 8191) === 8191) {
+            yield text;
+            text = '';
+          }
+        }
+        if (text) yield text;
+      }),
+    );
 
     const schoolOf = new Int32Array(spec.teachers);
     for (let i = 0; i < spec.teachers; i++) schoolOf[i] = schoolOfTeacher(i, spec);
-    await timed('copy_entries', () => copyInto(client, copySql('credit_entry', ENTRY_COLUMNS, freeze), function* () {
-      const E = ledger.order.length;
-      const cycleId = cycle.id;
-      let text = '';
-      for (let p = 0; p < E; p++) {
-        const k = ledger.order[p]!;
-        const id = p + 1;
-        const i = ledger.teacher[k]!;
-        const s = tree.schools[schoolOf[i]!]!;
-        const d = ledger.day[k]!;
-        const src = SOURCES[ledger.source[k]!]!;
-        const ti = ledger.title[k]!;
-        const year = YEAR_OF_DAY[d]!;
-        const prefix = SOURCE_PREFIX[src];
-        const ref = prefix ? `${prefix}${year}-${String((ti * 97 + schoolOf[i]! * 13 + (d >> 3)) % 10_000).padStart(4, '0')}` : '\\N';
-        const of = ledger.reverses.get(k);
-        const rev = of === undefined ? '\\N' : String(ledger.idOf[of]!);
-        text += `${id}\t${provinceId}\t${i + 1}\t${s.id}\t${s.path}\t${cycleId}\t${year}\t${ledger.hours[k]!}\t${CATS_TEXT[ledger.cats[k]!]!}\t${src}\t${ref}\t` +
-          `${TITLES_BY_CATEGORY[ti >> 2]![ti & 3]!}\t${DATES[d]!}\t${rev}\t${of === undefined ? '\\N' : '学时登记有误，予以冲销'}\t` +
-          `${of === undefined ? `bench-${id}` : `reversal:${rev}`}\t\\\\x${hex.take(32)}\n`;
-        if ((p & 8191) === 8191) { yield text; text = ''; }
-      }
-      if (text) yield text;
-    }));
+    await timed('copy_entries', () =>
+      copyInto(client, copySql('credit_entry', ENTRY_COLUMNS, freeze), function* () {
+        const E = ledger.order.length;
+        const cycleId = cycle.id;
+        let text = '';
+        for (let p = 0; p < E; p++) {
+          const k = ledger.order[p]!;
+          const id = p + 1;
+          const i = ledger.teacher[k]!;
+          const s = tree.schools[schoolOf[i]!]!;
+          const d = ledger.day[k]!;
+          const src = SOURCES[ledger.source[k]!]!;
+          const ti = ledger.title[k]!;
+          const year = YEAR_OF_DAY[d]!;
+          const prefix = SOURCE_PREFIX[src];
+          const ref = prefix
+            ? `${prefix}${year}-${String((ti * 97 + schoolOf[i]! * 13 + (d >> 3)) % 10_000).padStart(4, '0')}`
+            : '\\N';
+          const of = ledger.reverses.get(k);
+          const rev = of === undefined ? '\\N' : String(ledger.idOf[of]!);
+          text +=
+            `${id}\t${provinceId}\t${i + 1}\t${s.id}\t${s.path}\t${cycleId}\t${year}\t${ledger.hours[k]!}\t${CATS_TEXT[ledger.cats[k]!]!}\t${src}\t${ref}\t` +
+            `${TITLES_BY_CATEGORY[ti >> 2]![ti & 3]!}\t${DATES[d]!}\t${rev}\t${of === undefined ? '\\N' : '学时登记有误，予以冲销'}\t` +
+            `${of === undefined ? `bench-${id}` : `reversal:${rev}`}\t\\\\x${hex.take(32)}\n`;
+          if ((p & 8191) === 8191) {
+            yield text;
+            text = '';
+          }
+        }
+        if (text) yield text;
+      }),
+    );
 
     // the summaries, by the product's engine, from the same entries and ids
     const schools = new Map<number, SummaryCounts>();
-    await timed('engine_and_copy_statuses', () => copyInto(client, copySql('credit_teacher_status', STATUS_COLUMNS, freeze), function* () {
-      let text = '';
-      for (let i = 0; i < spec.teachers; i++) {
-        const t = benchTeacher(i, spec);
-        const school = tree.schools[t.school]!;
-        const facts = factsOf(t, provinceId, school);
-        const list = engineEntriesOf(ledger, i);
-        const row = statusRowOf(cycle, cycle.currentVersion, facts, evaluateProgress(rules, cycle, facts, list, AS_OF_YEAR), list.length);
-        statusCounts[row.status] = (statusCounts[row.status] ?? 0) + 1;
-        schools.set(row.orgUnitId, addCounts(schools.get(row.orgUnitId) ?? ZERO_COUNTS, countsOf(row)));
-        text += `${row.teacherId}\t${row.cycleId}\t${row.provinceId}\t${row.orgUnitId}\t${row.orgPath}\t${row.ruleVersion}\t${row.asOfYear}\t${row.inScope ? 't' : 'f'}\t` +
-          `${row.status}\t${row.rawHours}\t${row.countedHours}\t${row.entryCount}\t{${row.yearHours.join(',')}}\t${row.minimaUnmet}\n`;
-        if ((i & 4095) === 4095) { yield text; text = ''; }
-      }
-      if (text) yield text;
-    }));
+    await timed('engine_and_copy_statuses', () =>
+      copyInto(client, copySql('credit_teacher_status', STATUS_COLUMNS, freeze), function* () {
+        let text = '';
+        for (let i = 0; i < spec.teachers; i++) {
+          const t = benchTeacher(i, spec);
+          const school = tree.schools[t.school]!;
+          const facts = factsOf(t, provinceId, school);
+          const list = engineEntriesOf(ledger, i);
+          const row = statusRowOf(
+            cycle,
+            cycle.currentVersion,
+            facts,
+            evaluateProgress(rules, cycle, facts, list, AS_OF_YEAR),
+            list.length,
+          );
+          statusCounts[row.status] = (statusCounts[row.status] ?? 0) + 1;
+          schools.set(row.orgUnitId, addCounts(schools.get(row.orgUnitId) ?? ZERO_COUNTS, countsOf(row)));
+          text +=
+            `${row.teacherId}\t${row.cycleId}\t${row.provinceId}\t${row.orgUnitId}\t${row.orgPath}\t${row.ruleVersion}\t${row.asOfYear}\t${row.inScope ? 't' : 'f'}\t` +
+            `${row.status}\t${row.rawHours}\t${row.countedHours}\t${row.entryCount}\t{${row.yearHours.join(',')}}\t${row.minimaUnmet}\n`;
+          if ((i & 4095) === 4095) {
+            yield text;
+            text = '';
+          }
+        }
+        if (text) yield text;
+      }),
+    );
     const pathOf = new Map(tree.schools.map((s) => [s.id, s.path]));
-    await timed('copy_school_summaries', () => copyInto(client, copySql('credit_school_summary', SUMMARY_COLUMNS, freeze), function* () {
-      let text = '';
-      for (const [id, c] of [...schools].sort((a, b) => a[0] - b[0])) {
-        text += `${id}\t${cycle.id}\t${provinceId}\t${pathOf.get(id)!}\t${c.teachers}\t${c.inScope}\t${c.complete}\t${c.onTrack}\t${c.behind}\t${c.atRisk}\t${c.rawHours}\t${c.countedHours}\t${c.entryCount}\n`;
-      }
-      yield text;
-    }));
-    await timed('commit', async () => { await client.query('COMMIT'); });
+    await timed('copy_school_summaries', () =>
+      copyInto(client, copySql('credit_school_summary', SUMMARY_COLUMNS, freeze), function* () {
+        let text = '';
+        for (const [id, c] of [...schools].sort((a, b) => a[0] - b[0])) {
+          text += `${id}\t${cycle.id}\t${provinceId}\t${pathOf.get(id)!}\t${c.teachers}\t${c.inScope}\t${c.complete}\t${c.onTrack}\t${c.behind}\t${c.atRisk}\t${c.rawHours}\t${c.countedHours}\t${c.entryCount}\n`;
+        }
+        yield text;
+      }),
+    );
+    await timed('commit', async () => {
+      await client.query('COMMIT');
+    });
 
     await timed('create_indexes', async () => {
       for (const ix of indexes) {
@@ -547,7 +849,11 @@ export async function loadLedger(pool: pg.Pool, spec: ScaleSpec, tree: Tree, cyc
       }
     });
     await timed('sequences_vacuum_analyze', async () => {
-      for (const [table, n] of [['teacher', spec.teachers], ['teacher_posting', spec.teachers], ['credit_entry', spec.entries]] as const) {
+      for (const [table, n] of [
+        ['teacher', spec.teachers],
+        ['teacher_posting', spec.teachers],
+        ['credit_entry', spec.entries],
+      ] as const) {
         await client.query(`SELECT setval(pg_get_serial_sequence($1, 'id'), $2)`, [table, n]);
       }
       await client.query(`VACUUM (ANALYZE) ${LOADED_TABLES.join(', ')}, org_unit`);
@@ -555,13 +861,27 @@ export async function loadLedger(pool: pg.Pool, spec: ScaleSpec, tree: Tree, cyc
     });
     // the schema is what it was: the same indexes with the same definitions
     const schemaAfter = await indexDefinitions(client);
-    if (schemaAfter !== schemaBefore) throw new Error(`the indexes differ after the load:\nbefore ${schemaBefore}\nafter ${schemaAfter}`);
+    if (schemaAfter !== schemaBefore)
+      throw new Error(`the indexes differ after the load:\nbefore ${schemaBefore}\nafter ${schemaAfter}`);
     const sizes: Record<string, string> = {};
     for (const table of LOADED_TABLES) {
-      const r = await client.query<{ heap: string; idx: string }>(`SELECT pg_size_pretty(pg_table_size($1)) AS heap, pg_size_pretty(pg_indexes_size($1)) AS idx`, [table]);
+      const r = await client.query<{ heap: string; idx: string }>(
+        `SELECT pg_size_pretty(pg_table_size($1)) AS heap, pg_size_pretty(pg_indexes_size($1)) AS idx`,
+        [table],
+      );
       sizes[table] = `${r.rows[0]!.heap} + ${r.rows[0]!.idx} indexes`;
     }
-    return { teachers: spec.teachers, entries: spec.entries, reversals: ledger.reverses.size, statusCounts, steps, freeze, fkTriggersOff, indexes: indexes.map((i) => i.name), sizes };
+    return {
+      teachers: spec.teachers,
+      entries: spec.entries,
+      reversals: ledger.reverses.size,
+      statusCounts,
+      steps,
+      freeze,
+      fkTriggersOff,
+      indexes: indexes.map((i) => i.name),
+      sizes,
+    };
   } catch (e) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw e;
@@ -571,7 +891,10 @@ export async function loadLedger(pool: pg.Pool, spec: ScaleSpec, tree: Tree, cyc
 }
 
 async function indexDefinitions(client: pg.PoolClient): Promise<string> {
-  const { rows } = await client.query<{ d: string }>(`SELECT indexname || ' ' || indexdef AS d FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ANY($1) ORDER BY 1`, [LOADED_TABLES]);
+  const { rows } = await client.query<{ d: string }>(
+    `SELECT indexname || ' ' || indexdef AS d FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ANY($1) ORDER BY 1`,
+    [LOADED_TABLES],
+  );
   return rows.map((r) => r.d).join('\n');
 }
 
@@ -580,17 +903,21 @@ async function indexDefinitions(client: pg.PoolClient): Promise<string> {
  * with FK triggers off): returns the number of rows whose reference is missing, per constraint.
  */
 export async function checkForeignKeys(pool: pg.Pool): Promise<Record<string, number>> {
-  const { rows: fks } = await pool.query<{ name: string; tbl: string; col: string; ref: string; refcol: string }>(`
+  const { rows: fks } = await pool.query<{ name: string; tbl: string; col: string; ref: string; refcol: string }>(
+    `
     SELECT c.conname AS name, c.conrelid::regclass::text AS tbl, a.attname AS col, c.confrelid::regclass::text AS ref, af.attname AS refcol
       FROM pg_constraint c
       JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
       JOIN pg_attribute af ON af.attrelid = c.confrelid AND af.attnum = c.confkey[1]
      WHERE c.contype = 'f' AND c.conrelid = ANY($1::regclass[]) AND array_length(c.conkey, 1) = 1
-     ORDER BY 1`, [LOADED_TABLES]);
+     ORDER BY 1`,
+    [LOADED_TABLES],
+  );
   const out: Record<string, number> = {};
   for (const fk of fks) {
     const { rows } = await pool.query<{ n: string }>(
-      `SELECT count(*) AS n FROM ${fk.tbl} x WHERE x.${fk.col} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${fk.ref} r WHERE r.${fk.refcol} = x.${fk.col})`);
+      `SELECT count(*) AS n FROM ${fk.tbl} x WHERE x.${fk.col} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${fk.ref} r WHERE r.${fk.refcol} = x.${fk.col})`,
+    );
     out[fk.name] = Number(rows[0]!.n);
   }
   return out;

@@ -14,7 +14,11 @@ import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
 export interface CpuProfile {
-  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }>;
+  nodes: Array<{
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number };
+    children?: number[];
+  }>;
   samples: number[];
   timeDeltas: number[];
 }
@@ -37,23 +41,53 @@ function where(url: string): string {
  */
 const STAGES: Array<[string, (fn: string, pkg: string) => boolean]> = [
   ['garbage collection', (fn) => fn === '(garbage collector)'],
-  ['response serialisation (zod schema check + JSON)', (fn, pkg) => pkg === 'fastify-type-provider-zod' || (pkg === 'fastify' && /serialize/i.test(fn))],
-  ['pg wire protocol (parse rows, types)', (_fn, pkg) => ['pg-protocol', 'pg-types', 'postgres-date', 'postgres-array', 'postgres-interval', 'postgres-bytea'].includes(pkg)],
+  [
+    'response serialisation (zod schema check + JSON)',
+    (fn, pkg) => pkg === 'fastify-type-provider-zod' || (pkg === 'fastify' && /serialize/i.test(fn)),
+  ],
+  [
+    'pg wire protocol (parse rows, types)',
+    (_fn, pkg) =>
+      ['pg-protocol', 'pg-types', 'postgres-date', 'postgres-array', 'postgres-interval', 'postgres-bytea'].includes(
+        pkg,
+      ),
+  ],
   ['kysely (build + compile SQL)', (_fn, pkg) => pkg === 'kysely'],
   ['pg client + pool', (_fn, pkg) => pkg === 'pg' || pkg === 'pg-pool'],
-  ['rule engine + explanation', (fn) => ['evaluateProgress', 'explainLine', 'minimumApplies', 'conditionWords', 'formatTenths', 'formatCredits', 'ageOn', 'cancelledIds', 'verifyYear'].includes(fn)],
+  [
+    'rule engine + explanation',
+    (fn) =>
+      [
+        'evaluateProgress',
+        'explainLine',
+        'minimumApplies',
+        'conditionWords',
+        'formatTenths',
+        'formatCredits',
+        'ageOn',
+        'cancelledIds',
+        'verifyYear',
+      ].includes(fn),
+  ],
   ['zod (request schemas)', (_fn, pkg) => pkg === 'zod'],
-  ['fastify + light-my-request', (_fn, pkg) => pkg === 'fastify' || pkg === 'light-my-request' || pkg === 'find-my-way' || pkg === 'avvio'],
+  [
+    'fastify + light-my-request',
+    (_fn, pkg) => pkg === 'fastify' || pkg === 'light-my-request' || pkg === 'find-my-way' || pkg === 'avvio',
+  ],
   ['node streams / net / http', (_fn, pkg) => pkg.startsWith('node:')],
   ['product code (routes, services, repositories)', (_fn, pkg) => pkg === 'peixun bundle' || pkg.startsWith('src/')],
 ];
 
-export function summarise(p: CpuProfile, top = 30): { lines: string[]; busyMs: number; stages: Record<string, number> } {
+export function summarise(
+  p: CpuProfile,
+  top = 30,
+): { lines: string[]; busyMs: number; stages: Record<string, number> } {
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const selfUs = new Map<number, number>();
-  for (let i = 0; i < p.samples.length; i++) selfUs.set(p.samples[i]!, (selfUs.get(p.samples[i]!) ?? 0) + (p.timeDeltas[i] ?? 0));
+  for (let i = 0; i < p.samples.length; i++)
+    selfUs.set(p.samples[i]!, (selfUs.get(p.samples[i]!) ?? 0) + (p.timeDeltas[i] ?? 0));
   const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
   const fnOf = (id: number) => byId.get(id)!.callFrame.functionName || '(anonymous)';
   const pkgOf = (id: number) => where(byId.get(id)!.callFrame.url);
@@ -73,21 +107,28 @@ export function summarise(p: CpuProfile, top = 30): { lines: string[]; busyMs: n
   const ms = (us: number) => (us / 1000).toFixed(0).padStart(7);
   const pc = (us: number) => ((us * 100) / busy).toFixed(1).padStart(5);
   const lines: string[] = [];
-  lines.push(`${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s busy (percentages below are of the busy time; ${(writevUs / 1e6).toFixed(1)} s booked on native writev counted as idle)`);
+  lines.push(
+    `${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s busy (percentages below are of the busy time; ${(writevUs / 1e6).toFixed(1)} s booked on native writev counted as idle)`,
+  );
 
   const stages = new Map<string, number>();
   for (const [id, us] of selfUs) {
     if (isIdle(id)) continue;
     let stage = 'other';
     for (let cur: number | undefined = id; cur !== undefined && stage === 'other'; cur = parent.get(cur)) {
-      for (const [name, test] of STAGES) if (test(fnOf(cur), pkgOf(cur))) { stage = name; break; }
+      for (const [name, test] of STAGES)
+        if (test(fnOf(cur), pkgOf(cur))) {
+          stage = name;
+          break;
+        }
     }
     stages.set(stage, (stages.get(stage) ?? 0) + us);
   }
   lines.push('by stage (leaf-up first match):');
   for (const [k, us] of [...stages].sort((a, b) => b[1] - a[1])) lines.push(`${ms(us)} ms ${pc(us)} %  ${k}`);
   lines.push('self time by package / file:');
-  for (const [k, us] of agg((id) => (SPECIAL.includes(fnOf(id)) ? fnOf(id) : pkgOf(id))).slice(0, 15)) lines.push(`${ms(us)} ms ${pc(us)} %  ${k}`);
+  for (const [k, us] of agg((id) => (SPECIAL.includes(fnOf(id)) ? fnOf(id) : pkgOf(id))).slice(0, 15))
+    lines.push(`${ms(us)} ms ${pc(us)} %  ${k}`);
   lines.push(`top ${top} functions by self time:`);
   for (const [k, us] of agg(key).slice(0, top)) lines.push(`${ms(us)} ms ${pc(us)} %  ${k}`);
   const inclusive = new Map<string, number>();
@@ -103,8 +144,16 @@ export function summarise(p: CpuProfile, top = 30): { lines: string[]; busyMs: n
     }
   }
   lines.push(`top ${top} functions by inclusive time:`);
-  for (const [k, us] of [...inclusive].sort((a, b) => b[1] - a[1]).filter(([k]) => !k.startsWith('(root)')).slice(0, top)) lines.push(`${ms(us)} ms ${pc(us)} %  ${k}`);
-  return { lines, busyMs: busy / 1000, stages: Object.fromEntries([...stages].map(([k, us]) => [k, Math.round(us / 1000)])) };
+  for (const [k, us] of [...inclusive]
+    .sort((a, b) => b[1] - a[1])
+    .filter(([k]) => !k.startsWith('(root)'))
+    .slice(0, top))
+    lines.push(`${ms(us)} ms ${pc(us)} %  ${k}`);
+  return {
+    lines,
+    busyMs: busy / 1000,
+    stages: Object.fromEntries([...stages].map(([k, us]) => [k, Math.round(us / 1000)])),
+  };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

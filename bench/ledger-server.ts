@@ -13,12 +13,28 @@ process.once('exit', () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 });
 
-export function spawnLedgerServer(opts: { dataDir: string; port: number; env: Record<string, string>; databaseUrl?: string; nodeArgs?: string[] }): ServerProcess {
-  const env: NodeJS.ProcessEnv = { ...process.env, PEIXUN_DATA_DIR: opts.dataDir, HOST: '127.0.0.1', PORT: String(opts.port), ...opts.env };
+export function spawnLedgerServer(opts: {
+  dataDir: string;
+  port: number;
+  env: Record<string, string>;
+  databaseUrl?: string;
+  nodeArgs?: string[];
+}): ServerProcess {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PEIXUN_DATA_DIR: opts.dataDir,
+    HOST: '127.0.0.1',
+    PORT: String(opts.port),
+    ...opts.env,
+  };
   delete env['NODE_ENV'];
   delete env['DATABASE_URL'];
   if (opts.databaseUrl) env['DATABASE_URL'] = opts.databaseUrl;
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), BIN, 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), BIN, 'serve'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.add(child);
   let out = '';
   const listeners = new Set<() => void>();
@@ -34,19 +50,39 @@ export function spawnLedgerServer(opts: { dataDir: string; port: number; env: Re
     child.once('exit', (code, signal) => {
       running = false;
       children.delete(child);
-      setImmediate(() => { for (const l of listeners) l(); resolve({ code, signal }); });
+      setImmediate(() => {
+        for (const l of listeners) l();
+        resolve({ code, signal });
+      });
     });
   });
   return {
-    child, pid: child.pid!, port: opts.port, output: () => out, exited, isRunning: () => running,
+    child,
+    pid: child.pid!,
+    port: opts.port,
+    output: () => out,
+    exited,
+    isRunning: () => running,
     waitFor(re, timeoutMs = 60_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
           const m = out.match(re);
-          if (m) { done(); resolve(m); } else if (!running) { done(); reject(new Error(`server exited before printing ${re}:\n${out}`)); }
+          if (m) {
+            done();
+            resolve(m);
+          } else if (!running) {
+            done();
+            reject(new Error(`server exited before printing ${re}:\n${out}`));
+          }
         };
-        const timer = setTimeout(() => { done(); reject(new Error(`timed out waiting for ${re}:\n${out}`)); }, timeoutMs);
-        const done = () => { clearTimeout(timer); listeners.delete(check); };
+        const timer = setTimeout(() => {
+          done();
+          reject(new Error(`timed out waiting for ${re}:\n${out}`));
+        }, timeoutMs);
+        const done = () => {
+          clearTimeout(timer);
+          listeners.delete(check);
+        };
         listeners.add(check);
         check();
       });

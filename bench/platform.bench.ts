@@ -26,8 +26,19 @@ import autocannon from 'autocannon';
 import { Kysely, PostgresDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
 import {
-  changePassword, cleanUp, freePort, killServer, login, makeDataDir, oneTimePassword, postmasterPid,
-  ROOT, spawnServer, stopServer, waitHealthy, type ServerProcess,
+  changePassword,
+  cleanUp,
+  freePort,
+  killServer,
+  login,
+  makeDataDir,
+  oneTimePassword,
+  postmasterPid,
+  ROOT,
+  spawnServer,
+  stopServer,
+  waitHealthy,
+  type ServerProcess,
 } from '../test/support/server-process.js';
 import { bundleIsCurrent } from '../scripts/server-bundle.mjs';
 import type { DB } from '../src/db/schema.js';
@@ -100,13 +111,22 @@ class MemorySampler {
   peakPgRssKb = 0;
   peakPgPssKb = 0;
   private timer?: NodeJS.Timeout;
-  constructor(private serverPid: number, private postmaster: number | null) {}
+  constructor(
+    private serverPid: number,
+    private postmaster: number | null,
+  ) {}
   sample(): void {
     this.peakServerKb = Math.max(this.peakServerKb, statusKb(this.serverPid, 'VmRSS'));
     if (this.postmaster) {
       const pids = postgresPids(this.postmaster);
-      this.peakPgRssKb = Math.max(this.peakPgRssKb, pids.reduce((n, p) => n + statusKb(p, 'VmRSS'), 0));
-      this.peakPgPssKb = Math.max(this.peakPgPssKb, pids.reduce((n, p) => n + pssKb(p), 0));
+      this.peakPgRssKb = Math.max(
+        this.peakPgRssKb,
+        pids.reduce((n, p) => n + statusKb(p, 'VmRSS'), 0),
+      );
+      this.peakPgPssKb = Math.max(
+        this.peakPgPssKb,
+        pids.reduce((n, p) => n + pssKb(p), 0),
+      );
     }
   }
   start(everyMs = 250): void {
@@ -144,7 +164,9 @@ async function committedTransactions(dataDir: string): Promise<{ read(): Promise
   return {
     async read() {
       await sleep(1_200); // backends flush their statistics at most once a second
-      const { rows } = await client.query<{ n: string }>("SELECT xact_commit AS n FROM pg_stat_database WHERE datname = 'peixun'");
+      const { rows } = await client.query<{ n: string }>(
+        "SELECT xact_commit AS n FROM pg_stat_database WHERE datname = 'peixun'",
+      );
       return Number(rows[0]?.n ?? 0);
     },
     close: () => client.end(),
@@ -154,7 +176,10 @@ async function committedTransactions(dataDir: string): Promise<{ read(): Promise
 // ---------------------------------------------------------------- phases
 
 /** Spawn → first 200 on /api/health; `inServerMs` is what the server itself reports (database, migrations, seed, listen). */
-async function timedStart(dataDir: string, port: number): Promise<{ server: ServerProcess; ms: number; inServerMs: number }> {
+async function timedStart(
+  dataDir: string,
+  port: number,
+): Promise<{ server: ServerProcess; ms: number; inServerMs: number }> {
   const t0 = performance.now();
   const server = spawnServer(dataDir, port);
   await waitHealthy(server, 120_000, 10);
@@ -169,15 +194,17 @@ async function loginLoad(port: number, username: string, password: string) {
   const statuses = new Map<number, number>();
   const until = performance.now() + LOGIN_SECONDS * 1000;
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: LOGIN_CONCURRENCY }, async () => {
-    while (performance.now() < until) {
-      const s = performance.now();
-      const r = await login(port, username, password);
-      latencies.push(performance.now() - s);
-      statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
-      if (r.status !== 200) failures++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: LOGIN_CONCURRENCY }, async () => {
+      while (performance.now() < until) {
+        const s = performance.now();
+        const r = await login(port, username, password);
+        latencies.push(performance.now() - s);
+        statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+        if (r.status !== 200) failures++;
+      }
+    }),
+  );
   const seconds = (performance.now() - t0) / 1000;
   return {
     perSecond: (latencies.length - failures) / seconds,
@@ -221,37 +248,46 @@ async function main(): Promise<void> {
   const say = (l: string) => console.log(l);
   let current: ServerProcess | undefined;
   try {
-    say(`Peixun platform benchmark — ${os.cpus().length} cores, ${round(os.totalmem() / 2 ** 30, 0)} GiB, node ${process.version}`);
+    say(
+      `Peixun platform benchmark — ${os.cpus().length} cores, ${round(os.totalmem() / 2 ** 30, 0)} GiB, node ${process.version}`,
+    );
     say(`data dir ${dataDir}`);
     // the server runs from the bundle when it is current, as `npm start` runs it: rebuilt here if a source is newer
     const fromSource = process.env['PEIXUN_FROM_SOURCE'] === '1';
     if (!fromSource && !bundleIsCurrent()) {
       execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-server.mjs'), '--if-stale'], { stdio: 'inherit' });
     }
-    const serverCode = !fromSource && bundleIsCurrent() ? 'bundle (dist/server/peixun.mjs)'
-      : 'TypeScript sources through tsx';
+    const serverCode =
+      !fromSource && bundleIsCurrent() ? 'bundle (dist/server/peixun.mjs)' : 'TypeScript sources through tsx';
     say(`server code: ${serverCode}`);
 
     // (a) cold start, including initdb, migrations and the demo seed
     const port = await freePort();
     const cold = await timedStart(dataDir, port);
     current = cold.server;
-    const password = oneTimePassword(await cold.server.waitFor(/One-time password[^\n]*\n/).then(() => cold.server.output()));
+    const password = oneTimePassword(
+      await cold.server.waitFor(/One-time password[^\n]*\n/).then(() => cold.server.output()),
+    );
     if (!password) throw new Error('no one-time password printed');
-    say(`cold start (initdb + migrate + demo seed → first 200 /api/health): ${round(cold.ms, 0)} ms, of which ${cold.inServerMs} ms inside startServer (the rest is loading the code)`);
+    say(
+      `cold start (initdb + migrate + demo seed → first 200 /api/health): ${round(cold.ms, 0)} ms, of which ${cold.inServerMs} ms inside startServer (the rest is loading the code)`,
+    );
 
     // (b) restart after SIGTERM (stops PostgreSQL too), and after kill -9 (PostgreSQL keeps running)
     const restarts: number[] = [];
     const inServer: number[] = [];
     for (let i = 0; i < RESTARTS; i++) {
       const exit = await stopServer(current);
-      if (exit.code !== 0) throw new Error(`server exited with ${exit.code ?? exit.signal} on SIGTERM:\n${current.output()}`);
+      if (exit.code !== 0)
+        throw new Error(`server exited with ${exit.code ?? exit.signal} on SIGTERM:\n${current.output()}`);
       const r = await timedStart(dataDir, port);
       current = r.server;
       restarts.push(r.ms);
       inServer.push(r.inServerMs);
     }
-    say(`restart after SIGTERM: ${restarts.map((m) => round(m, 0)).join(', ')} ms → median ${round(median(restarts), 0)} ms (inside startServer: median ${median(inServer)} ms)`);
+    say(
+      `restart after SIGTERM: ${restarts.map((m) => round(m, 0)).join(', ')} ms → median ${round(median(restarts), 0)} ms (inside startServer: median ${median(inServer)} ms)`,
+    );
     const killRestarts: number[] = [];
     for (let i = 0; i < RESTARTS; i++) {
       await killServer(current);
@@ -259,7 +295,9 @@ async function main(): Promise<void> {
       current = r.server;
       killRestarts.push(r.ms);
     }
-    say(`restart after kill -9:  ${killRestarts.map((m) => round(m, 0)).join(', ')} ms → median ${round(median(killRestarts), 0)} ms`);
+    say(
+      `restart after kill -9:  ${killRestarts.map((m) => round(m, 0)).join(', ')} ms → median ${round(median(killRestarts), 0)} ms`,
+    );
 
     const postmaster = postmasterPid(dataDir);
     const memory = new MemorySampler(current.pid, postmaster);
@@ -268,7 +306,9 @@ async function main(): Promise<void> {
 
     // (c) login throughput: argon2id verification, bounded to one hash per core in the server
     const logins = await loginLoad(port, 'demo-teacher', password);
-    say(`login: ${round(logins.perSecond)} /s with ${LOGIN_CONCURRENCY} concurrent clients for ${LOGIN_SECONDS} s, p50 ${round(logins.p50)} ms, p99 ${round(logins.p99)} ms, ${logins.count} requests, non-200 ${logins.failures} ${JSON.stringify(logins.statuses)}`);
+    say(
+      `login: ${round(logins.perSecond)} /s with ${LOGIN_CONCURRENCY} concurrent clients for ${LOGIN_SECONDS} s, p50 ${round(logins.p50)} ms, p99 ${round(logins.p99)} ms, ${logins.count} requests, non-200 ${logins.failures} ${JSON.stringify(logins.statuses)}`,
+    );
 
     // (d) authenticated GET of the demo county's children
     const first = await login(port, 'demo-county', password);
@@ -289,19 +329,29 @@ async function main(): Promise<void> {
     const cpu0 = { server: cpuMs(current.pid), pg: pgCpu(), self: process.cpuUsage() };
     const load = await cannon(url, first.session.cookie, LOAD_SECONDS);
     const selfCpu = process.cpuUsage(cpu0.self);
-    const cpu = { server: cpuMs(current.pid) - cpu0.server, pg: pgCpu() - cpu0.pg, loadgen: (selfCpu.user + selfCpu.system) / 1000 };
+    const cpu = {
+      server: cpuMs(current.pid) - cpu0.server,
+      pg: pgCpu() - cpu0.pg,
+      loadgen: (selfCpu.user + selfCpu.system) / 1000,
+    };
     memory.stop();
     // minus the one transaction of the statistics query itself
-    const xactsPerRequest = (await xacts.read() - xacts0 - 1) / load.requests.total;
+    const xactsPerRequest = ((await xacts.read()) - xacts0 - 1) / load.requests.total;
     await xacts.close();
     const non2xx = load.non2xx + load.errors + load.timeouts;
-    say(`children: ${round(load.requests.average, 0)} req/s mean (target ≥ ${TARGETS.children_rps}), p50 ${load.latency.p50} ms, p99 ${load.latency.p99} ms (target ≤ ${TARGETS.children_p99_ms}), ` +
-      `${load.requests.total} requests, non-2xx ${load.non2xx}, errors ${load.errors}, timeouts ${load.timeouts} (${LOAD_CONNECTIONS} connections, ${LOAD_SECONDS} s after ${WARMUP_SECONDS} s warm-up)`);
+    say(
+      `children: ${round(load.requests.average, 0)} req/s mean (target ≥ ${TARGETS.children_rps}), p50 ${load.latency.p50} ms, p99 ${load.latency.p99} ms (target ≤ ${TARGETS.children_p99_ms}), ` +
+        `${load.requests.total} requests, non-2xx ${load.non2xx}, errors ${load.errors}, timeouts ${load.timeouts} (${LOAD_CONNECTIONS} connections, ${LOAD_SECONDS} s after ${WARMUP_SECONDS} s warm-up)`,
+    );
     const perReq = (ms: number) => round(ms / load.requests.total, 3);
-    say(`CPU per request: server ${perReq(cpu.server)} ms, PostgreSQL ${perReq(cpu.pg)} ms, load generator ${perReq(cpu.loadgen)} ms; ${round(xactsPerRequest, 2)} database round trips (transactions) per request`);
+    say(
+      `CPU per request: server ${perReq(cpu.server)} ms, PostgreSQL ${perReq(cpu.pg)} ms, load generator ${perReq(cpu.loadgen)} ms; ${round(xactsPerRequest, 2)} database round trips (transactions) per request`,
+    );
     const rssMb = memory.peakServerKb / 1024;
     say(`server RSS: idle ${round(idleServerMb)} MB, peak under load ${round(rssMb)} MB (target ≤ ${TARGETS.rss_mb})`);
-    say(`PostgreSQL (postmaster + backends): peak RSS sum ${round(memory.peakPgRssKb / 1024)} MB (counts shared buffers once per process), peak PSS sum ${round(memory.peakPgPssKb / 1024)} MB`);
+    say(
+      `PostgreSQL (postmaster + backends): peak RSS sum ${round(memory.peakPgRssKb / 1024)} MB (counts shared buffers once per process), peak PSS sum ${round(memory.peakPgPssKb / 1024)} MB`,
+    );
 
     // (e) the physical limit of that read: the route's SQL straight through pg, in turns with the route
     const raw = await openRawLoad(databaseOf(dataDir), await childrenStatement(dataDir, countyId), LOAD_CONNECTIONS);
@@ -314,11 +364,13 @@ async function main(): Promise<void> {
     } finally {
       await raw.close();
     }
-    say(`physical limit: the route's SQL straight through pg from ${LOAD_CONNECTIONS} connections, ` +
-      `in turns with the route ` +
-      `(${RATIO_ROUNDS} × ${RATIO_SECONDS} s each): route ${limit.rounds.map((x) => x.product).join(', ')} req/s, ` +
-      `raw ${limit.rounds.map((x) => x.raw).join(', ')} /s → children_ratio_to_raw ${limit.ratio} ` +
-      `(median of the rounds)`);
+    say(
+      `physical limit: the route's SQL straight through pg from ${LOAD_CONNECTIONS} connections, ` +
+        `in turns with the route ` +
+        `(${RATIO_ROUNDS} × ${RATIO_SECONDS} s each): route ${limit.rounds.map((x) => x.product).join(', ')} req/s, ` +
+        `raw ${limit.rounds.map((x) => x.raw).join(', ')} /s → children_ratio_to_raw ${limit.ratio} ` +
+        `(median of the rounds)`,
+    );
 
     const exit = await stopServer(current);
     current = undefined;
@@ -355,10 +407,18 @@ async function main(): Promise<void> {
         children_non_2xx: non2xx === 0,
       },
       mode: QUICK ? 'quick' : 'full',
-      runs: { restart_ms: restarts.map((m) => round(m, 0)), restart_after_kill_ms: killRestarts.map((m) => round(m, 0)) },
+      runs: {
+        restart_ms: restarts.map((m) => round(m, 0)),
+        restart_after_kill_ms: killRestarts.map((m) => round(m, 0)),
+      },
       graceful_exit_code: exit.code,
       server_code: serverCode,
-      machine: { cores: os.cpus().length, node: process.version, load_generator: 'autocannon in the benchmark process, same machine', loadavg_1m_at_end: round(os.loadavg()[0]!, 2) },
+      machine: {
+        cores: os.cpus().length,
+        node: process.version,
+        load_generator: 'autocannon in the benchmark process, same machine',
+        loadavg_1m_at_end: round(os.loadavg()[0]!, 2),
+      },
       at: new Date().toISOString(),
     };
     const outDir = path.join(ROOT, 'bench/results');
@@ -366,7 +426,7 @@ async function main(): Promise<void> {
     const json = JSON.stringify(result);
     // a quick run leaves the full run's figures alone
     const file = QUICK ? 'platform-quick.json' : 'platform.json';
-    fs.writeFileSync(path.join(outDir, file), JSON.stringify(result, null, 2) + '\n');
+    fs.writeFileSync(path.join(outDir, file), `${JSON.stringify(result, null, 2)}\n`);
     console.log(json);
     if (non2xx > 0) process.exitCode = 1;
   } finally {

@@ -47,10 +47,18 @@ interface Bench {
 
 const BENCHES: Bench[] = [
   {
-    name: 'platform', file: 'bench/platform.bench.ts', args: ['--quick'], rows: [
+    name: 'platform',
+    file: 'bench/platform.bench.ts',
+    args: ['--quick'],
+    rows: [
       { figure: 'authenticated reads (GET children), 50 conn.', value: 'children_rps', unit: 'req/s' },
-      { figure: '  in turns with its SQL through pg (median)', value: 'children_turns_rps', unit: 'req/s',
-        limit: 'children_raw_per_s', ratio: 'children_ratio_to_raw' },
+      {
+        figure: '  in turns with its SQL through pg (median)',
+        value: 'children_turns_rps',
+        unit: 'req/s',
+        limit: 'children_raw_per_s',
+        ratio: 'children_ratio_to_raw',
+      },
       { figure: 'authenticated reads p99', value: 'children_p99_ms', unit: 'ms' },
       { figure: 'cold start (initdb, migrate, seed)', value: 'cold_start_ms', unit: 'ms' },
       { figure: 'restart after SIGTERM', value: 'restart_ms', unit: 'ms' },
@@ -59,42 +67,91 @@ const BENCHES: Bench[] = [
     ],
   },
   {
-    name: 'roster', file: 'bench/roster.bench.ts', args: ['--quick'], rows: [
-      { figure: 'commit stage, 10k rows', value: 'commit_stage_rows_per_s', unit: 'rows/s',
-        limit: 'copy_rows_per_s', ratio: 'ratio_to_copy' },
+    name: 'roster',
+    file: 'bench/roster.bench.ts',
+    args: ['--quick'],
+    rows: [
+      {
+        figure: 'commit stage, 10k rows',
+        value: 'commit_stage_rows_per_s',
+        unit: 'rows/s',
+        limit: 'copy_rows_per_s',
+        ratio: 'ratio_to_copy',
+      },
       { figure: 'import 10k end to end (median of 3)', value: 'import_10k_rows_per_s', unit: 'rows/s' },
-      { figure: 'name search p95, 100k teachers', value: 'search_p95_ms', unit: 'ms',
-        limit: 'search_raw_sql_province_ms.p95', ratio: 'search_ratio_to_raw', kind: 'time' },
+      {
+        figure: 'name search p95, 100k teachers',
+        value: 'search_p95_ms',
+        unit: 'ms',
+        limit: 'search_raw_sql_province_ms.p95',
+        ratio: 'search_ratio_to_raw',
+        kind: 'time',
+      },
       { figure: 'server peak RSS, 10k import', value: 'peak_rss_mb', unit: 'MB' },
     ],
   },
   {
-    name: 'ledger', file: 'bench/ledger.bench.ts', args: ['--scale', 'county', '--quick'], rows: [
+    name: 'ledger',
+    file: 'bench/ledger.bench.ts',
+    args: ['--scale', 'county', '--quick'],
+    rows: [
       { figure: 'progress API, 50 conn.', value: 'progress_rps', unit: 'req/s' },
-      { figure: '  in turns with its statement through pg (median)', value: 'progress_turns_rps', unit: 'req/s',
-        limit: 'progress_raw_per_s', ratio: 'progress_ratio_to_raw' },
+      {
+        figure: '  in turns with its statement through pg (median)',
+        value: 'progress_turns_rps',
+        unit: 'req/s',
+        limit: 'progress_raw_per_s',
+        ratio: 'progress_ratio_to_raw',
+      },
       { figure: 'progress p95', value: 'progress_p95_ms', unit: 'ms' },
-      { figure: 'bulk registration, 10 × 1,000', value: 'bulk_register_per_s', unit: 'entries/s',
-        limit: 'register_raw_per_s', ratio: 'register_ratio_to_raw' },
-      { figure: 'county rollup p95', value: 'county_school_rollup_p95_ms', unit: 'ms',
-        limit: 'county_rollup_raw_p95_ms', ratio: 'rollup_ratio_to_raw', kind: 'time' },
+      {
+        figure: 'bulk registration, 10 × 1,000',
+        value: 'bulk_register_per_s',
+        unit: 'entries/s',
+        limit: 'register_raw_per_s',
+        ratio: 'register_ratio_to_raw',
+      },
+      {
+        figure: 'county rollup p95',
+        value: 'county_school_rollup_p95_ms',
+        unit: 'ms',
+        limit: 'county_rollup_raw_p95_ms',
+        ratio: 'rollup_ratio_to_raw',
+        kind: 'time',
+      },
       { figure: 'verification of a 500-teacher school', value: 'verify_school_s', unit: 's' },
       { figure: 'bulk certificates', value: 'certificates_per_s', unit: '/s' },
     ],
   },
   {
-    name: 'training', file: 'bench/training.bench.ts', args: ['--scale', 'county'], rows: [
-      { figure: 'bulk enrolment, 10k', value: 'bulk_enrol_per_s', unit: '/s',
-        limit: 'enrol_raw_per_s', ratio: 'enrol_ratio_to_raw' },
+    name: 'training',
+    file: 'bench/training.bench.ts',
+    args: ['--scale', 'county'],
+    rows: [
+      {
+        figure: 'bulk enrolment, 10k',
+        value: 'bulk_enrol_per_s',
+        unit: '/s',
+        limit: 'enrol_raw_per_s',
+        ratio: 'enrol_ratio_to_raw',
+      },
       { figure: 'check-in storm p99', value: 'checkin_p99_ms', unit: 'ms' },
       { figure: 'check-ins lost', value: 'checkins_lost', unit: '' },
       { figure: 'close a 10k class', value: 'close_project_s', unit: 's' },
     ],
   },
   {
-    name: 'certificates', file: 'bench/certificate-pdf.bench.ts', args: ['--quick'], rows: [
-      { figure: 'certificate PDFs, one thread', value: 'single_per_s', unit: '/s',
-        limit: 'bare_per_s', ratio: 'pdf_ratio_to_bare' },
+    name: 'certificates',
+    file: 'bench/certificate-pdf.bench.ts',
+    args: ['--quick'],
+    rows: [
+      {
+        figure: 'certificate PDFs, one thread',
+        value: 'single_per_s',
+        unit: '/s',
+        limit: 'bare_per_s',
+        ratio: 'pdf_ratio_to_bare',
+      },
       { figure: 'certificate PDFs, worker pool', value: 'pool_per_s', unit: '/s' },
     ],
   },
@@ -115,7 +172,9 @@ function run(b: Bench): Promise<{ figures: Figures | null; seconds: number; code
   return new Promise((resolve) => {
     const t0 = performance.now();
     const child = spawn(process.execPath, ['--import', 'tsx', b.file, ...b.args], {
-      cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: ROOT,
+      env: process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let last = '';
     let partial = '';
@@ -163,8 +222,9 @@ function table(rows: string[][]): string[] {
 async function main(): Promise<void> {
   const started = performance.now();
   const load0 = round(os.loadavg()[0]!, 2);
-  console.log(`Peixun quick benchmarks — ${os.cpus().length} cores, node ${process.version}, ` +
-    `load average (1 min) ${load0}`);
+  console.log(
+    `Peixun quick benchmarks — ${os.cpus().length} cores, node ${process.version}, ` + `load average (1 min) ${load0}`,
+  );
   const out: Record<string, number | null> = {};
   const absolute: Record<string, Record<string, number | null>> = {};
   const limits: Record<string, Record<string, number | null>> = {};
@@ -200,9 +260,13 @@ async function main(): Promise<void> {
   console.log('');
   for (const l of table(cells)) console.log(l);
   console.log('');
-  console.log(`seconds: ${Object.entries(seconds).map(([k, v]) => `${k} ${v}`).join(', ')}; ` +
-    `whole run ${totalS} s (target < ${TARGET_S} s: ${totalS < TARGET_S ? 'met' : 'MISSED'})` +
-    `${failed.length ? `; FAILED: ${failed.join(', ')}` : ''}`);
+  console.log(
+    `seconds: ${Object.entries(seconds)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}; ` +
+      `whole run ${totalS} s (target < ${TARGET_S} s: ${totalS < TARGET_S ? 'met' : 'MISSED'})` +
+      `${failed.length ? `; FAILED: ${failed.join(', ')}` : ''}`,
+  );
   const result = {
     ...out,
     absolute,
@@ -213,14 +277,16 @@ async function main(): Promise<void> {
     target_s: TARGET_S,
     failed,
     machine: {
-      cores: os.cpus().length, node: process.version,
-      loadavg_1m_at_start: load0, loadavg_1m_at_end: round(os.loadavg()[0]!, 2),
+      cores: os.cpus().length,
+      node: process.version,
+      loadavg_1m_at_start: load0,
+      loadavg_1m_at_end: round(os.loadavg()[0]!, 2),
     },
     at: new Date().toISOString(),
   };
   const outDir = path.join(ROOT, 'bench/results');
   fs.mkdirSync(outDir, { recursive: true });
-  fs.writeFileSync(path.join(outDir, 'quick.json'), JSON.stringify(result, null, 2) + '\n');
+  fs.writeFileSync(path.join(outDir, 'quick.json'), `${JSON.stringify(result, null, 2)}\n`);
   console.log(JSON.stringify(result));
   if (failed.length || interrupted) process.exitCode = 1;
 }

@@ -47,7 +47,9 @@ export interface RawLoad {
  * await raw.close();
  */
 export async function openRawLoad(
-  connectionString: string | pg.ClientConfig, next: () => RawQuery, connections: number,
+  connectionString: string | pg.ClientConfig,
+  next: () => RawQuery,
+  connections: number,
 ): Promise<RawLoad> {
   const config = typeof connectionString === 'string' ? { connectionString } : connectionString;
   const clients: pg.Client[] = [];
@@ -67,24 +69,33 @@ export async function openRawLoad(
       const latencies: number[] = [];
       const t0 = performance.now();
       const until = t0 + seconds * 1000;
-      await Promise.all(clients.map(async (c) => {
-        while (performance.now() < until) {
-          const q = next();
-          const query = q.name ? { name: q.name, text: q.text, values: q.values } : { text: q.text, values: q.values };
-          const s = performance.now();
-          try {
-            const r = await c.query(query);
-            if (r.rows.length === 0) errors++;
-            else latencies.push(performance.now() - s);
-          } catch {
-            errors++;
+      await Promise.all(
+        clients.map(async (c) => {
+          while (performance.now() < until) {
+            const q = next();
+            const query = q.name
+              ? { name: q.name, text: q.text, values: q.values }
+              : { text: q.text, values: q.values };
+            const s = performance.now();
+            try {
+              const r = await c.query(query);
+              if (r.rows.length === 0) errors++;
+              else latencies.push(performance.now() - s);
+            } catch {
+              errors++;
+            }
           }
-        }
-      }));
+        }),
+      );
       const wall = (performance.now() - t0) / 1000;
       return {
-        perS: round(latencies.length / wall, 0), queries: latencies.length, errors,
-        p50Ms: round(percentile(latencies, 50)), p95Ms: round(percentile(latencies, 95)), connections, seconds,
+        perS: round(latencies.length / wall, 0),
+        queries: latencies.length,
+        errors,
+        p50Ms: round(percentile(latencies, 50)),
+        p95Ms: round(percentile(latencies, 95)),
+        connections,
+        seconds,
       };
     },
     async close() {
@@ -98,7 +109,10 @@ export async function openRawLoad(
  * see the same moment of a shared machine; the ratio is the median of the rounds' ratios.
  */
 export async function interleaved(
-  rounds: number, seconds: number, product: (seconds: number) => Promise<number>, raw: RawLoad,
+  rounds: number,
+  seconds: number,
+  product: (seconds: number) => Promise<number>,
+  raw: RawLoad,
 ): Promise<{ ratio: number; productPerS: number; rawPerS: number; rounds: Array<{ product: number; raw: number }> }> {
   const out: Array<{ product: number; raw: number }> = [];
   for (let i = 0; i < rounds; i++) {
@@ -109,7 +123,8 @@ export async function interleaved(
   const median = (xs: number[]) => percentile(xs, 50);
   return {
     ratio: round(median(out.map((x) => x.product / x.raw)), 3),
-    productPerS: round(median(out.map((x) => x.product)), 0), rawPerS: round(median(out.map((x) => x.raw)), 0),
+    productPerS: round(median(out.map((x) => x.product)), 0),
+    rawPerS: round(median(out.map((x) => x.raw)), 0),
     rounds: out,
   };
 }

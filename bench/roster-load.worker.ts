@@ -34,7 +34,12 @@ parentPort!.on('message', () => {
   let text = '';
   for (let i = next; i < end; i++) {
     const school = d.schools[Math.min(d.schools.length - 1, Math.floor(i / d.perSchool))]!;
-    text += teacherCopyLine(toColumns(provinceTeacher(i), cipher), { provinceId: d.provinceId, orgUnitId: school.id, orgPath: school.path, importId: null });
+    text += teacherCopyLine(toColumns(provinceTeacher(i), cipher), {
+      provinceId: d.provinceId,
+      orgUnitId: school.id,
+      orgPath: school.path,
+      importId: null,
+    });
   }
   const buf = Buffer.from(text, 'utf8');
   const ab = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);

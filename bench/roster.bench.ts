@@ -43,8 +43,17 @@ import { Worker } from 'node:worker_threads';
 import { makeRoster, rosterXlsx, type RosterPerson } from '../test/support/roster.js';
 import { COMMON_GIVEN, COMMON_SURNAMES, TEACHER_COPY_SQL, teacherCopyLine } from './roster-data.js';
 import {
-  changePassword, cleanUp as cleanUpProcesses, freePort, killServer, login, makeDataDir, oneTimePassword, spawnServer, waitHealthy,
-  type HttpSession, type ServerProcess,
+  changePassword,
+  cleanUp as cleanUpProcesses,
+  freePort,
+  killServer,
+  login,
+  makeDataDir,
+  oneTimePassword,
+  spawnServer,
+  waitHealthy,
+  type HttpSession,
+  type ServerProcess,
 } from '../test/support/server-process.js';
 import { bundleIsCurrent } from '../scripts/server-bundle.mjs';
 import { Kysely, PostgresDialect, type LogEvent } from 'kysely';
@@ -143,7 +152,11 @@ class RssSampler {
     clearInterval(this.timer);
     this.peakKb = Math.max(this.peakKb, statusKb('VmRSS'));
     this.maxGapMs = Math.max(this.maxGapMs, performance.now() - this.last);
-    return { sampledMb: this.peakKb / 1024, hwmMb: this.hwmResettable ? statusKb('VmHWM') / 1024 : null, maxGapMs: this.maxGapMs };
+    return {
+      sampledMb: this.peakKb / 1024,
+      hwmMb: this.hwmResettable ? statusKb('VmHWM') / 1024 : null,
+      maxGapMs: this.maxGapMs,
+    };
   }
 }
 
@@ -202,14 +215,17 @@ class QueryRecorder {
     this.byStatement.clear();
   }
   take(): Array<{ statement: string; n: number; ms: number }> {
-    const out = [...this.byStatement].map(([statement, s]) => ({ statement, n: s.n, ms: round(s.ms, 0) })).sort((a, b) => b.ms - a.ms);
+    const out = [...this.byStatement]
+      .map(([statement, s]) => ({ statement, n: s.n, ms: round(s.ms, 0) }))
+      .sort((a, b) => b.ms - a.ms);
     this.reset();
     return out;
   }
 }
 
 function printStatements(rows: Array<{ statement: string; n: number; ms: number }>, minMs = 20): void {
-  for (const r of rows.filter((x) => x.ms >= minMs)) say(`      ${String(r.ms).padStart(6)} ms  ${r.n > 1 ? `${r.n}× ` : ''}${r.statement}`);
+  for (const r of rows.filter((x) => x.ms >= minMs))
+    say(`      ${String(r.ms).padStart(6)} ms  ${r.n > 1 ? `${r.n}× ` : ''}${r.statement}`);
 }
 
 // ---------------------------------------------------------------- setup
@@ -247,13 +263,23 @@ async function setUp(dir: string): Promise<Bench> {
   const rec = new QueryRecorder();
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: rec.log });
   const secretHex = crypto.randomBytes(32).toString('hex');
-  const env = loadEnv({ NODE_ENV: 'production', DATABASE_URL: url, PEIXUN_DATA_DIR: dir, PEIXUN_LOG_LEVEL: 'silent', PEIXUN_SECRET_KEY: secretHex });
+  const env = loadEnv({
+    NODE_ENV: 'production',
+    DATABASE_URL: url,
+    PEIXUN_DATA_DIR: dir,
+    PEIXUN_LOG_LEVEL: 'silent',
+    PEIXUN_SECRET_KEY: secretHex,
+  });
   return { dir, cluster, adminUrl, url, pool, db, rec, env, secretHex, services: createServices({ db, env }) };
 }
 
 async function ctxAt(b: Bench, unit: OrgUnitRow, role: Role, username: string): Promise<RequestContext> {
   const userId = await addUser(b.db, unit, role, username);
-  return { actor: { userId, username, role, orgUnitId: unit.id, orgPath: unit.path, provinceId: unit.provinceId }, ip: '127.0.0.1', userAgent: 'roster-bench' };
+  return {
+    actor: { userId, username, role, orgUnitId: unit.id, orgPath: unit.path, provinceId: unit.provinceId },
+    ip: '127.0.0.1',
+    userAgent: 'roster-bench',
+  };
 }
 
 async function checkpoint(b: Bench): Promise<void> {
@@ -265,7 +291,10 @@ async function walLsn(b: Bench): Promise<string> {
   return (await b.pool.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0]!.lsn;
 }
 async function walSince(b: Bench, lsn: string): Promise<number> {
-  return Number((await b.pool.query<{ n: string }>('SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn) AS n', [lsn])).rows[0]!.n);
+  return Number(
+    (await b.pool.query<{ n: string }>('SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn) AS n', [lsn])).rows[0]!
+      .n,
+  );
 }
 
 // ---------------------------------------------------------------- 1. import end to end
@@ -289,7 +318,13 @@ async function rosterFile(count: number, seed: number, offset: number): Promise<
   return rosterXlsx(makeRoster(count, { seed, offset }));
 }
 
-async function importRoster(b: Bench, ctx: RequestContext, unit: OrgUnitRow, data: Buffer, rows: number): Promise<ImportRun> {
+async function importRoster(
+  b: Bench,
+  ctx: RequestContext,
+  unit: OrgUnitRow,
+  data: Buffer,
+  rows: number,
+): Promise<ImportRun> {
   await checkpoint(b);
   const lsn0 = await walLsn(b);
   b.rec.reset();
@@ -307,14 +342,26 @@ async function importRoster(b: Bench, ctx: RequestContext, unit: OrgUnitRow, dat
   if (c.status !== 'committed') throw new Error(`import ${v.importId} ended ${c.status}`);
   if (v.summary.total !== rows) throw new Error(`the file had ${v.summary.total} rows, expected ${rows}`);
   return {
-    rows, fileMb: data.length / 1_048_576, validateMs: t1 - t0, commitMs: t2 - t1b, totalMs: t1 - t0 + (t2 - t1b),
-    created: c.result?.['created'] ?? 0, rejected: v.summary.error, errorSample: v.errors.slice(0, 3), validateSql, commitSql, validateWal, commitWal,
+    rows,
+    fileMb: data.length / 1_048_576,
+    validateMs: t1 - t0,
+    commitMs: t2 - t1b,
+    totalMs: t1 - t0 + (t2 - t1b),
+    created: c.result?.['created'] ?? 0,
+    rejected: v.summary.error,
+    errorSample: v.errors.slice(0, 3),
+    validateSql,
+    commitSql,
+    validateWal,
+    commitWal,
   };
 }
 
 function describeImport(r: ImportRun, label: string): void {
-  say(`  ${label}: ${sec(r.totalMs)} s end to end = validate (parse + check + encrypt + stage) ${sec(r.validateMs)} s + commit ${sec(r.commitMs)} s → ${round(r.rows / (r.totalMs / 1000), 0)} rows/s; ` +
-    `file ${round(r.fileMb)} MB; created ${r.created}, rejected ${r.rejected}; WAL ${mb(r.validateWal)} + ${mb(r.commitWal)} MB`);
+  say(
+    `  ${label}: ${sec(r.totalMs)} s end to end = validate (parse + check + encrypt + stage) ${sec(r.validateMs)} s + commit ${sec(r.commitMs)} s → ${round(r.rows / (r.totalMs / 1000), 0)} rows/s; ` +
+      `file ${round(r.fileMb)} MB; created ${r.created}, rejected ${r.rejected}; WAL ${mb(r.validateWal)} + ${mb(r.commitWal)} MB`,
+  );
   if (r.rejected > 0) say(`    rejected rows of a valid roster, e.g. ${JSON.stringify(r.errorSample)}`);
 }
 
@@ -329,7 +376,11 @@ async function validateBreakdown(b: Bench, data: Buffer) {
   };
   const h0 = heap();
   const t0 = performance.now();
-  const parsed = await readRoster(data, 'roster.xlsx', { maxRows: 200_000, maxUnpacked: b.env.PEIXUN_IMPORT_MAX_UNPACKED_MB * 1_048_576, needSchool: false });
+  const parsed = await readRoster(data, 'roster.xlsx', {
+    maxRows: 200_000,
+    maxUnpacked: b.env.PEIXUN_IMPORT_MAX_UNPACKED_MB * 1_048_576,
+    needSchool: false,
+  });
   const parseMs = performance.now() - t0;
   const h1 = heap();
   const now = new Date();
@@ -353,22 +404,42 @@ async function validateBreakdown(b: Bench, data: Buffer) {
   const hex = new Set(staged.map((r) => r.id_number_hash.toString('hex')));
   const hexMs = performance.now() - t3;
   const keep = [parsed.rows.length, good.length, staged.length, hex.size]; // alive until here
-  return { rows: keep[0]!, parseMs, checkMs, toColumnsMs, hexMs, parsedMb: mb(h1 - h0), checkedMb: mb(h2 - h1), stagedMb: mb(h3 - h2) };
+  return {
+    rows: keep[0]!,
+    parseMs,
+    checkMs,
+    toColumnsMs,
+    hexMs,
+    parsedMb: mb(h1 - h0),
+    checkedMb: mb(h2 - h1),
+    stagedMb: mb(h3 - h2),
+  };
 }
 
 // ---------------------------------------------------------------- 2. commit stage vs COPY
 
 function rawRow(p: RosterPerson): RawRosterRow {
   return {
-    name: p.name, idNumber: p.idNumber, gender: p.gender === 'male' ? '男' : '女', birthDate: p.birthDate, phone: p.phone, stage: p.stage,
-    subject: p.subject, title: p.title, teachingStartYear: p.teachingStartYear, employment: p.employment, headTeacher: p.headTeacher, backboneLevel: p.backbone,
+    name: p.name,
+    idNumber: p.idNumber,
+    gender: p.gender === 'male' ? '男' : '女',
+    birthDate: p.birthDate,
+    phone: p.phone,
+    stage: p.stage,
+    subject: p.subject,
+    title: p.title,
+    teachingStartYear: p.teachingStartYear,
+    employment: p.employment,
+    headTeacher: p.headTeacher,
+    backboneLevel: p.backbone,
   };
 }
 
 /** Empties the registry and every table that refers to a teacher (ledger, training, …), whatever the schema adds. */
 async function emptyRegistry(b: Bench): Promise<void> {
   await b.pool.query(
-    'TRUNCATE teacher_import_row, teacher_posting, teacher_correction, teacher, teacher_import CASCADE');
+    'TRUNCATE teacher_import_row, teacher_posting, teacher_correction, teacher, teacher_import CASCADE',
+  );
   await checkpoint(b);
 }
 
@@ -385,7 +456,12 @@ interface StageRun {
   copyWal: number;
 }
 
-async function commitStageVersusCopy(b: Bench, ctx: RequestContext, school: OrgUnitRow, people: RosterPerson[]): Promise<StageRun> {
+async function commitStageVersusCopy(
+  b: Bench,
+  ctx: RequestContext,
+  school: OrgUnitRow,
+  people: RosterPerson[],
+): Promise<StageRun> {
   // validated rows, as the import's checks leave them (not timed)
   const now = new Date();
   const good = people.map((p, i) => {
@@ -401,27 +477,52 @@ async function commitStageVersusCopy(b: Bench, ctx: RequestContext, school: OrgU
   const cipher = createPersonalDataCipher(Buffer.from(b.secretHex, 'hex'));
   const t0 = performance.now();
   const staged: StagedRow[] = good.map((g) => ({
-    ...toColumns(g.fields, cipher), row_no: g.row, action: 'create', teacher_id: null, org_unit_id: school.id, org_path: school.path, changes: null,
+    ...toColumns(g.fields, cipher),
+    row_no: g.row,
+    action: 'create',
+    teacher_id: null,
+    org_unit_id: school.id,
+    org_path: school.path,
+    changes: null,
   }));
   const t1 = performance.now();
   // (b) de-duplication against the registry by hash, in the service's chunks
   const teachers = createTeacherRepository(b.db);
   let existing = 0;
-  for (let i = 0; i < staged.length; i += LOOKUP_CHUNK) existing += (await teachers.findByIdHashes(staged.slice(i, i + LOOKUP_CHUNK).map((s) => s.id_number_hash))).length;
+  for (let i = 0; i < staged.length; i += LOOKUP_CHUNK)
+    existing += (await teachers.findByIdHashes(staged.slice(i, i + LOOKUP_CHUNK).map((s) => s.id_number_hash))).length;
   if (existing) throw new Error(`${existing} teachers already in an emptied registry`);
   const t2 = performance.now();
   // (c) the import record and its staged rows in one audited transaction, as validate does
   const summary = { total: staged.length, create: staged.length, update: 0, unchanged: 0, transfer: 0, error: 0 };
-  const importId = await auditedWrite(b.db, ctx, { action: 'teacher_import.validate', targetType: 'teacher_import', targetPath: school.path, targetLabel: school.name, details: { summary } }, async (trx, m) => {
-    const repo = createTeacherImportRepository(trx);
-    const id = await repo.insert({
-      provinceId: school.provinceId, orgUnitId: school.id, orgPath: school.path, createdBy: ctx.actor!.userId, fileName: 'commit-stage.xlsx',
-      fileSha256: crypto.createHash('sha256').update(String(staged.length)).digest(), totalRows: staged.length, summary, errors: [],
-    });
-    await repo.stageRows(id, staged);
-    m.targetId = id;
-    return id;
-  });
+  const importId = await auditedWrite(
+    b.db,
+    ctx,
+    {
+      action: 'teacher_import.validate',
+      targetType: 'teacher_import',
+      targetPath: school.path,
+      targetLabel: school.name,
+      details: { summary },
+    },
+    async (trx, m) => {
+      const repo = createTeacherImportRepository(trx);
+      const id = await repo.insert({
+        provinceId: school.provinceId,
+        orgUnitId: school.id,
+        orgPath: school.path,
+        createdBy: ctx.actor!.userId,
+        fileName: 'commit-stage.xlsx',
+        fileSha256: crypto.createHash('sha256').update(String(staged.length)).digest(),
+        totalRows: staged.length,
+        summary,
+        errors: [],
+      });
+      await repo.stageRows(id, staged);
+      m.targetId = id;
+      return id;
+    },
+  );
   const t3 = performance.now();
   // (d) the real commit use case
   b.rec.reset();
@@ -429,7 +530,8 @@ async function commitStageVersusCopy(b: Bench, ctx: RequestContext, school: OrgU
   const t4 = performance.now();
   const commitSql = b.rec.take();
   const stageWal = await walSince(b, lsn0);
-  if (done.result?.['created'] !== staged.length) throw new Error(`commit created ${done.result?.['created']} of ${staged.length}`);
+  if (done.result?.['created'] !== staged.length)
+    throw new Error(`commit created ${done.result?.['created']} of ${staged.length}`);
 
   // the same column values with one COPY into the emptied teacher table
   await b.pool.query('TRUNCATE teacher_posting, teacher_correction, teacher CASCADE');
@@ -457,20 +559,44 @@ async function commitStageVersusCopy(b: Bench, ctx: RequestContext, school: OrgU
   const copied = Number((await b.pool.query<{ n: string }>('SELECT count(*) AS n FROM teacher')).rows[0]!.n);
   if (copied !== staged.length) throw new Error(`COPY left ${copied} rows, expected ${staged.length}`);
   const copyWal = await walSince(b, lsn1);
-  return { toColumnsMs: t1 - t0, lookupMs: t2 - t1, stageMs: t3 - t2, commitMs: t4 - t3, totalMs: t4 - t0, copyEncodeMs, copyMs: c1 - c0, commitSql, stageWal, copyWal };
+  return {
+    toColumnsMs: t1 - t0,
+    lookupMs: t2 - t1,
+    stageMs: t3 - t2,
+    commitMs: t4 - t3,
+    totalMs: t4 - t0,
+    copyEncodeMs,
+    copyMs: c1 - c0,
+    commitSql,
+    stageWal,
+    copyWal,
+  };
 }
 
 // ---------------------------------------------------------------- 3. search province
 
-async function buildSearchProvince(b: Bench): Promise<{ province: OrgUnitRow; counties: OrgUnitRow[]; schools: Array<{ id: number; path: string }> }> {
+async function buildSearchProvince(
+  b: Bench,
+): Promise<{ province: OrgUnitRow; counties: OrgUnitRow[]; schools: Array<{ id: number; path: string }> }> {
   const units = createOrgUnitRepository(b.db);
-  const province = await units.insert({ parentId: null, kind: 'province', name: '黑龙江省', divisionCode: '230000', code: '230000' }, null);
+  const province = await units.insert(
+    { parentId: null, kind: 'province', name: '黑龙江省', divisionCode: '230000', code: '230000' },
+    null,
+  );
   const cities: OrgUnitRow[] = [];
-  for (let c = 0; c < CITIES; c++) cities.push(await units.insert({ parentId: province.id, kind: 'city', name: `第${c + 1}市`, code: `C${c + 1}` }, province));
+  for (let c = 0; c < CITIES; c++)
+    cities.push(
+      await units.insert({ parentId: province.id, kind: 'city', name: `第${c + 1}市`, code: `C${c + 1}` }, province),
+    );
   const counties: OrgUnitRow[] = [];
   for (let k = 0; k < COUNTIES; k++) {
     const city = cities[k % CITIES]!;
-    counties.push(await units.insert({ parentId: city.id, kind: 'county', name: `${city.name}第${Math.floor(k / CITIES) + 1}县`, code: `K${k + 1}` }, city));
+    counties.push(
+      await units.insert(
+        { parentId: city.id, kind: 'county', name: `${city.name}第${Math.floor(k / CITIES) + 1}县`, code: `K${k + 1}` },
+        city,
+      ),
+    );
   }
   // the schools in one statement: each takes its id from the sequence and its path from its county
   const parent: number[] = [];
@@ -485,29 +611,47 @@ async function buildSearchProvince(b: Bench): Promise<{ province: OrgUnitRow; co
     names.push(`${county.name}第${n}${['小学', '中学', '幼儿园', '实验学校'][n % 4]}`);
     codes.push(`S${s + 1}`);
   }
-  await b.pool.query(`
+  await b.pool.query(
+    `
     WITH u AS (SELECT nextval(pg_get_serial_sequence('org_unit', 'id')) AS id, u.* FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS u(parent_id, parent_path, name, code))
     INSERT INTO org_unit (id, parent_id, path, depth, province_id, kind, name, code)
-    SELECT id, parent_id, parent_path || id || '/', $5, $6, 'school', name, code FROM u`, [parent, parentPath, names, codes, counties[0]!.depth + 1, province.id]);
-  const { rows } = await b.pool.query<{ id: string; path: string }>(`SELECT id, path FROM org_unit WHERE province_id = $1 AND kind = 'school' ORDER BY id`, [province.id]);
+    SELECT id, parent_id, parent_path || id || '/', $5, $6, 'school', name, code FROM u`,
+    [parent, parentPath, names, codes, counties[0]!.depth + 1, province.id],
+  );
+  const { rows } = await b.pool.query<{ id: string; path: string }>(
+    `SELECT id, path FROM org_unit WHERE province_id = $1 AND kind = 'school' ORDER BY id`,
+    [province.id],
+  );
   return { province, counties, schools: rows.map((r) => ({ id: Number(r.id), path: r.path })) };
 }
 
 /** Chunks of COPY text from workers (one per core), interleaved as they come. */
-async function* workerChunks(b: Bench, provinceId: number, schools: Array<{ id: number; path: string }>, total: number, workers: Worker[]): AsyncGenerator<Buffer> {
+async function* workerChunks(
+  b: Bench,
+  provinceId: number,
+  schools: Array<{ id: number; path: string }>,
+  total: number,
+  workers: Worker[],
+): AsyncGenerator<Buffer> {
   const n = Math.max(1, os.cpus().length);
   const code = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(new URL('./roster-load.worker.ts', import.meta.url).href)}); })`;
   type Msg = { done?: boolean; rows?: number; data?: ArrayBuffer };
   const waiting: Array<Promise<{ w: Worker; m: Msg }>> = [];
   const reply = new Map<Worker, { resolve: (m: Msg) => void; reject: (e: unknown) => void }>();
-  const ask = (w: Worker) => new Promise<{ w: Worker; m: Msg }>((resolve, reject) => {
-    reply.set(w, { resolve: (m) => resolve({ w, m }), reject });
-    w.postMessage('next');
-  });
+  const ask = (w: Worker) =>
+    new Promise<{ w: Worker; m: Msg }>((resolve, reject) => {
+      reply.set(w, { resolve: (m) => resolve({ w, m }), reject });
+      w.postMessage('next');
+    });
   for (let i = 0; i < n; i++) {
     const data: LoadWorkerData = {
-      secretHex: b.secretHex, provinceId, schools, perSchool: Math.ceil(total / schools.length),
-      from: Math.floor((i * total) / n), to: Math.floor(((i + 1) * total) / n), chunk: 5_000,
+      secretHex: b.secretHex,
+      provinceId,
+      schools,
+      perSchool: Math.ceil(total / schools.length),
+      from: Math.floor((i * total) / n),
+      to: Math.floor(((i + 1) * total) / n),
+      chunk: 5_000,
     };
     const w = new Worker(code, { eval: true, workerData: data });
     w.on('message', (m: Msg) => reply.get(w)?.resolve(m));
@@ -530,7 +674,12 @@ async function* workerChunks(b: Bench, provinceId: number, schools: Array<{ id: 
   }
 }
 
-async function loadSearchTeachers(b: Bench, provinceId: number, schools: Array<{ id: number; path: string }>, total: number) {
+async function loadSearchTeachers(
+  b: Bench,
+  provinceId: number,
+  schools: Array<{ id: number; path: string }>,
+  total: number,
+) {
   const client = await b.pool.connect();
   const workers: Worker[] = [];
   try {
@@ -541,7 +690,10 @@ async function loadSearchTeachers(b: Bench, provinceId: number, schools: Array<{
          AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = 'teacher'::regclass)`);
     for (const ix of indexes) await client.query(`DROP INDEX ${ix.name}`);
     const t0 = performance.now();
-    await pipeline(Readable.from(workerChunks(b, provinceId, schools, total, workers)), client.query(copyFrom(TEACHER_COPY_SQL)));
+    await pipeline(
+      Readable.from(workerChunks(b, provinceId, schools, total, workers)),
+      client.query(copyFrom(TEACHER_COPY_SQL)),
+    );
     const t1 = performance.now();
     for (const ix of indexes) await client.query(ix.def);
     const t2 = performance.now();
@@ -549,16 +701,37 @@ async function loadSearchTeachers(b: Bench, provinceId: number, schools: Array<{
     await client.query('ANALYZE org_unit');
     await client.query('CHECKPOINT');
     const t3 = performance.now();
-    const size = (await client.query<{ heap: string; idx: string }>(`SELECT pg_size_pretty(pg_table_size('teacher')) AS heap, pg_size_pretty(pg_indexes_size('teacher')) AS idx`)).rows[0]!;
-    return { copyMs: t1 - t0, indexMs: t2 - t1, analyzeMs: t3 - t2, indexes: indexes.map((i) => i.name), heap: size.heap, idx: size.idx };
+    const size = (
+      await client.query<{ heap: string; idx: string }>(
+        `SELECT pg_size_pretty(pg_table_size('teacher')) AS heap, pg_size_pretty(pg_indexes_size('teacher')) AS idx`,
+      )
+    ).rows[0]!;
+    return {
+      copyMs: t1 - t0,
+      indexMs: t2 - t1,
+      analyzeMs: t3 - t2,
+      indexes: indexes.map((i) => i.name),
+      heap: size.heap,
+      idx: size.idx,
+    };
   } finally {
     client.release();
     await Promise.all(workers.map((w) => w.terminate()));
   }
 }
 
-interface SearchStats { p50: number; p95: number; max: number; n: number }
-const stats = (xs: number[]): SearchStats => ({ p50: round(percentile(xs, 50), 2), p95: round(percentile(xs, 95), 2), max: round(Math.max(...xs), 2), n: xs.length });
+interface SearchStats {
+  p50: number;
+  p95: number;
+  max: number;
+  n: number;
+}
+const stats = (xs: number[]): SearchStats => ({
+  p50: round(percentile(xs, 50), 2),
+  p95: round(percentile(xs, 95), 2),
+  max: round(Math.max(...xs), 2),
+  n: xs.length,
+});
 
 async function searchLatencies(b: Bench, ctx: RequestContext, prefixes: string[]) {
   type Sql = { sql: string; params: readonly unknown[] };
@@ -583,16 +756,24 @@ async function searchLatencies(b: Bench, ctx: RequestContext, prefixes: string[]
       byPrefix.set(q, [...(byPrefix.get(q) ?? []), ms]);
       const c = captured.get(q)!;
       const t1 = performance.now();
-      await Promise.all([b.pool.query(c.page.sql, c.page.params as unknown[]), b.pool.query(c.count.sql, c.count.params as unknown[])]);
+      await Promise.all([
+        b.pool.query(c.page.sql, c.page.params as unknown[]),
+        b.pool.query(c.count.sql, c.count.params as unknown[]),
+      ]);
       raw.push(performance.now() - t1);
     }
   }
-  const slowest = [...byPrefix].map(([q, xs]) => ({ q, ms: median(xs), total: captured.get(q)!.total })).sort((a, c) => c.ms - a.ms);
+  const slowest = [...byPrefix]
+    .map(([q, xs]) => ({ q, ms: median(xs), total: captured.get(q)!.total }))
+    .sort((a, c) => c.ms - a.ms);
   return { service: stats(service), raw: stats(raw), slowest, captured };
 }
 
 async function explain(b: Bench, sqlText: string, params: readonly unknown[]): Promise<string[]> {
-  const { rows } = await b.pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sqlText}`, params as unknown[]);
+  const { rows } = await b.pool.query<{ 'QUERY PLAN': string }>(
+    `EXPLAIN (ANALYZE, BUFFERS) ${sqlText}`,
+    params as unknown[],
+  );
   return rows.map((r) => r['QUERY PLAN']);
 }
 
@@ -622,7 +803,12 @@ class ProcessRssSampler {
   stop(): { sampledMb: number; hwmMb: number; hwmReset: boolean; samples: number } {
     clearInterval(this.timer);
     this.sample();
-    return { sampledMb: this.peakKb / 1024, hwmMb: statusKb('VmHWM', this.pid) / 1024, hwmReset: this.hwmReset, samples: this.samples };
+    return {
+      sampledMb: this.peakKb / 1024,
+      hwmMb: statusKb('VmHWM', this.pid) / 1024,
+      hwmReset: this.hwmReset,
+      samples: this.samples,
+    };
   }
 }
 
@@ -653,21 +839,39 @@ const SERVER_SCHOOL_PASSWORD = 'Bench-school-2024';
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** A JSON request with the session cookie and CSRF token, as the web UI sends it; throws unless the answer is 200. */
-async function apiJson<T>(port: number, s: HttpSession, method: 'GET' | 'POST', url: string, body?: FormData | object): Promise<T> {
+async function apiJson<T>(
+  port: number,
+  s: HttpSession,
+  method: 'GET' | 'POST',
+  url: string,
+  body?: FormData | object,
+): Promise<T> {
   const headers: Record<string, string> = { cookie: s.cookie, 'x-csrf-token': s.csrf };
   let payload: FormData | string | undefined;
-  if (body instanceof FormData) payload = body; // fetch sets the multipart boundary
+  if (body instanceof FormData)
+    payload = body; // fetch sets the multipart boundary
   else if (body !== undefined) {
     headers['content-type'] = 'application/json';
     payload = JSON.stringify(body);
   }
-  const res = await fetch(`http://127.0.0.1:${port}${url}`, { method, headers, body: payload, signal: AbortSignal.timeout(600_000) });
+  const res = await fetch(`http://127.0.0.1:${port}${url}`, {
+    method,
+    headers,
+    body: payload,
+    signal: AbortSignal.timeout(600_000),
+  });
   const text = await res.text();
   if (res.status !== 200) throw new Error(`${method} ${url} answered ${res.status}: ${text.slice(0, 500)}`);
   return JSON.parse(text) as T;
 }
 
-type ImportAnswer = { importId: number; status: string; summary: { total: number; create: number; error: number } & Record<string, number>; errors: unknown[]; result: Record<string, number> | null };
+type ImportAnswer = {
+  importId: number;
+  status: string;
+  summary: { total: number; create: number; error: number } & Record<string, number>;
+  errors: unknown[];
+  result: Record<string, number> | null;
+};
 
 /**
  * The roster import as users run it: `peixun serve` in its own process on a fresh data dir (its own
@@ -678,8 +882,10 @@ type ImportAnswer = { importId: number; status: string; summary: { total: number
 async function serverImport(file: Buffer, rows: number, dirs: string[]): Promise<ServerImport> {
   const fromSource = process.env['PEIXUN_FROM_SOURCE'] === '1';
   // the server runs from dist/server/peixun.mjs when it is current, as `npm start` runs it: rebuild it if a source is newer
-  if (!fromSource && !bundleIsCurrent()) execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-server.mjs'), '--if-stale'], { stdio: 'inherit' });
-  const serverCode = !fromSource && bundleIsCurrent() ? 'bundle (dist/server/peixun.mjs)' : 'TypeScript sources through tsx';
+  if (!fromSource && !bundleIsCurrent())
+    execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-server.mjs'), '--if-stale'], { stdio: 'inherit' });
+  const serverCode =
+    !fromSource && bundleIsCurrent() ? 'bundle (dist/server/peixun.mjs)' : 'TypeScript sources through tsx';
   const dataDir = makeDataDir('peixun-roster-server-');
   dirs.push(dataDir);
   let server: ServerProcess | undefined;
@@ -696,11 +902,21 @@ async function serverImport(file: Buffer, rows: number, dirs: string[]): Promise
     if (!first.session) throw new Error(`demo-school login answered ${first.status}: ${JSON.stringify(first.body)}`);
     const changed = await changePassword(port, first.session, password, SERVER_SCHOOL_PASSWORD);
     if (changed !== 204) throw new Error(`change-password answered ${changed}`);
-    const me = await apiJson<{ user: { orgUnit: { id: number; name: string } }; csrfToken: string }>(port, first.session, 'GET', '/api/auth/me');
+    const me = await apiJson<{ user: { orgUnit: { id: number; name: string } }; csrfToken: string }>(
+      port,
+      first.session,
+      'GET',
+      '/api/auth/me',
+    );
     const session: HttpSession = { cookie: first.session.cookie, csrf: me.csrfToken || first.session.csrf };
     const school = me.user.orgUnit;
     // the demo seed's registry (its teachers share the generated roster's region, so a few ID numbers meet)
-    const demo = await apiJson<{ total: number }>(port, session, 'GET', `/api/teachers?orgUnitId=${school.id}&page=1&pageSize=1`);
+    const demo = await apiJson<{ total: number }>(
+      port,
+      session,
+      'GET',
+      `/api/teachers?orgUnitId=${school.id}&page=1&pageSize=1`,
+    );
 
     await sleep(1_000); // let the log-in settle (argon2 hashing, first queries)
     const idleMb = statusKb('VmRSS', server.pid) / 1024;
@@ -709,19 +925,47 @@ async function serverImport(file: Buffer, rows: number, dirs: string[]): Promise
     const u0 = performance.now();
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(file)], { type: XLSX_TYPE }), `roster-${rows}.xlsx`);
-    const checked = await apiJson<ImportAnswer>(port, session, 'POST', `/api/org-units/${school.id}/teacher-imports`, form);
+    const checked = await apiJson<ImportAnswer>(
+      port,
+      session,
+      'POST',
+      `/api/org-units/${school.id}/teacher-imports`,
+      form,
+    );
     const u1 = performance.now();
-    const committed = await apiJson<ImportAnswer>(port, session, 'POST', `/api/teacher-imports/${checked.importId}/commit`, {});
+    const committed = await apiJson<ImportAnswer>(
+      port,
+      session,
+      'POST',
+      `/api/teacher-imports/${checked.importId}/commit`,
+      {},
+    );
     const u2 = performance.now();
     const mem = sampler.stop();
     const afterMb = statusKb('VmRSS', server.pid) / 1024;
-    if (checked.summary.total !== rows) throw new Error(`the server read ${checked.summary.total} rows, expected ${rows}`);
+    if (checked.summary.total !== rows)
+      throw new Error(`the server read ${checked.summary.total} rows, expected ${rows}`);
     if (committed.status !== 'committed') throw new Error(`import ${checked.importId} ended ${committed.status}`);
     return {
-      rows, fileMb: file.length / 1_048_576, serverCode, startMs, schoolId: school.id, schoolName: school.name,
-      uploadMs: u1 - u0, commitMs: u2 - u1, totalMs: u2 - u0,
-      summary: checked.summary, result: committed.result ?? {}, demoTeachers: demo.total,
-      idleMb, peakMb: Math.max(mem.sampledMb, mem.hwmMb), sampledMb: mem.sampledMb, hwmMb: mem.hwmMb, hwmReset: mem.hwmReset, samples: mem.samples, afterMb,
+      rows,
+      fileMb: file.length / 1_048_576,
+      serverCode,
+      startMs,
+      schoolId: school.id,
+      schoolName: school.name,
+      uploadMs: u1 - u0,
+      commitMs: u2 - u1,
+      totalMs: u2 - u0,
+      summary: checked.summary,
+      result: committed.result ?? {},
+      demoTeachers: demo.total,
+      idleMb,
+      peakMb: Math.max(mem.sampledMb, mem.hwmMb),
+      sampledMb: mem.sampledMb,
+      hwmMb: mem.hwmMb,
+      hwmReset: mem.hwmReset,
+      samples: mem.samples,
+      afterMb,
     };
   } catch (e) {
     if (server) say(`  server output (last 2000 characters):\n${server.output().slice(-2000)}`);
@@ -741,11 +985,12 @@ async function main(): Promise<void> {
   let bench: Bench | undefined;
   let cleaning: Promise<void> | undefined;
   // one clean-up of this process's PostgreSQL, however it is reached (before section 5, error, signal); every caller waits for it to finish
-  const cleanUp = () => (cleaning ??= (async () => {
-    await bench?.db.destroy().catch(() => undefined);
-    await bench?.cluster.stop().catch(() => undefined);
-    fs.rmSync(dir, { recursive: true, force: true });
-  })());
+  const cleanUp = () =>
+    (cleaning ??= (async () => {
+      await bench?.db.destroy().catch(() => undefined);
+      await bench?.cluster.stop().catch(() => undefined);
+      fs.rmSync(dir, { recursive: true, force: true });
+    })());
   // the data dirs of servers started by section 5: the server, its PostgreSQL and the dir go too
   const serverDirs: string[] = [];
   const cleanUpAll = async () => {
@@ -758,30 +1003,48 @@ async function main(): Promise<void> {
     });
   }
   try {
-    say(`Peixun roster benchmark${QUICK ? ' (--quick)' : ''} — ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${round(os.totalmem() / 2 ** 30, 0)} GiB, node ${process.version}`);
+    say(
+      `Peixun roster benchmark${QUICK ? ' (--quick)' : ''} — ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${round(os.totalmem() / 2 ** 30, 0)} GiB, node ${process.version}`,
+    );
     const b = (bench = await setUp(dir));
-    const pgInfo = (await b.pool.query<{ v: string; fsync: string; sc: string; sb: string; wm: string }>(
-      `SELECT current_setting('server_version') AS v, current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS sc,
-              current_setting('shared_buffers') AS sb, current_setting('work_mem') AS wm`)).rows[0]!;
-    say(`PostgreSQL ${pgInfo.v} (embedded, data dir ${dir}): fsync=${pgInfo.fsync}, synchronous_commit=${pgInfo.sc}, shared_buffers=${pgInfo.sb}, work_mem=${pgInfo.wm}`);
+    const pgInfo = (
+      await b.pool.query<{ v: string; fsync: string; sc: string; sb: string; wm: string }>(
+        `SELECT current_setting('server_version') AS v, current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS sc,
+              current_setting('shared_buffers') AS sb, current_setting('work_mem') AS wm`,
+      )
+    ).rows[0]!;
+    say(
+      `PostgreSQL ${pgInfo.v} (embedded, data dir ${dir}): fsync=${pgInfo.fsync}, synchronous_commit=${pgInfo.sc}, shared_buffers=${pgInfo.sb}, work_mem=${pgInfo.wm}`,
+    );
 
     // org tree of the imports, and the admins who act
     const units = createOrgUnitRepository(b.db);
     const add = (parent: OrgUnitRow | null, kind: OrgUnitRow['kind'], name: string, code?: string) =>
-      units.insert({ parentId: parent?.id ?? null, kind, name, divisionCode: code ?? null, code: code ?? null }, parent);
+      units.insert(
+        { parentId: parent?.id ?? null, kind, name, divisionCode: code ?? null, code: code ?? null },
+        parent,
+      );
     const P = await add(null, 'province', '吉林省', '220000');
     const C = await add(P, 'city', '吉林市', '220200');
     const K = await add(C, 'county', '桦甸市', '220282');
     const schools = [];
-    for (const name of ['桦甸市第一实验小学', '桦甸市第一中学', '桦甸市第二中学', '桦甸市实验中学', '桦甸市第三小学']) schools.push(await add(K, 'school', name));
+    for (const name of ['桦甸市第一实验小学', '桦甸市第一中学', '桦甸市第二中学', '桦甸市实验中学', '桦甸市第三小学'])
+      schools.push(await add(K, 'school', name));
     const schoolAdmins = [];
-    for (const [i, s] of schools.entries()) schoolAdmins.push(await ctxAt(b, s, 'school_admin', `bench-school-${i + 1}`));
+    for (const [i, s] of schools.entries())
+      schoolAdmins.push(await ctxAt(b, s, 'school_admin', `bench-school-${i + 1}`));
 
     // ------------------------------------------------------------ 1. imports
     say('');
     say(`1. Roster import end to end (teacherImports.validate → commit as a school admin; durable commits)`);
     const smallRuns: ImportRun[] = [];
-    let peak: ReturnType<RssSampler['stop']> & { during: string; baselineMb: number } = { sampledMb: 0, hwmMb: null, maxGapMs: 0, during: '', baselineMb: 0 };
+    let peak: ReturnType<RssSampler['stop']> & { during: string; baselineMb: number } = {
+      sampledMb: 0,
+      hwmMb: null,
+      maxGapMs: 0,
+      during: '',
+      baselineMb: 0,
+    };
     for (let r = 0; r < SMALL_RUNS; r++) {
       const file = await rosterFile(SMALL, 101 + r, r * SMALL);
       gc();
@@ -796,7 +1059,9 @@ async function main(): Promise<void> {
     }
     const small = [...smallRuns].sort((a, c) => a.totalMs - c.totalMs)[Math.floor(SMALL_RUNS / 2)]!;
     const smallS = median(smallRuns.map((r) => r.totalMs)) / 1000;
-    say(`  10k: median ${round(smallS, 2)} s → ${round(SMALL / smallS, 0)} rows/s (validate ${sec(median(smallRuns.map((r) => r.validateMs)))} s, commit ${sec(median(smallRuns.map((r) => r.commitMs)))} s)`);
+    say(
+      `  10k: median ${round(smallS, 2)} s → ${round(SMALL / smallS, 0)} rows/s (validate ${sec(median(smallRuns.map((r) => r.validateMs)))} s, commit ${sec(median(smallRuns.map((r) => r.commitMs)))} s)`,
+    );
     say('    statements of the median run, validate:');
     printStatements(small.validateSql);
     say('    commit:');
@@ -813,67 +1078,110 @@ async function main(): Promise<void> {
       large = await importRoster(b, schoolAdmins[3]!, schools[3]!, file, LARGE);
       peak = { ...sampler.stop(), during: '100k import', baselineMb };
       describeImport(large, '100k');
-      say(`  100k end to end: ${sec(large.totalMs)} s (target ≤ ${TARGETS.import_100k_s} s: ${mark(large.totalMs / 1000 <= TARGETS.import_100k_s)})`);
+      say(
+        `  100k end to end: ${sec(large.totalMs)} s (target ≤ ${TARGETS.import_100k_s} s: ${mark(large.totalMs / 1000 <= TARGETS.import_100k_s)})`,
+      );
       say('    statements, validate:');
       printStatements(large.validateSql);
       say('    commit:');
       printStatements(large.commitSql);
     }
     const peakMb = Math.max(peak.sampledMb, peak.hwmMb ?? 0);
-    say(`  peak RSS of this bench process during the ${peak.during}: ${round(peakMb)} MB (it also holds the generated data; the ≤ ${TARGETS.peak_rss_mb} MB target is checked on the server process, section 5); ` +
-      `VmHWM ${peak.hwmMb === null ? 'n/a' : round(peak.hwmMb)} MB, highest 100 ms VmRSS sample ${round(peak.sampledMb)} MB, ${round(peak.baselineMb)} MB before the import; ` +
-      `longest event-loop stall ${round(peak.maxGapMs, 0)} ms`);
+    say(
+      `  peak RSS of this bench process during the ${peak.during}: ${round(peakMb)} MB (it also holds the generated data; the ≤ ${TARGETS.peak_rss_mb} MB target is checked on the server process, section 5); ` +
+        `VmHWM ${peak.hwmMb === null ? 'n/a' : round(peak.hwmMb)} MB, highest 100 ms VmRSS sample ${round(peak.sampledMb)} MB, ${round(peak.baselineMb)} MB before the import; ` +
+        `longest event-loop stall ${round(peak.maxGapMs, 0)} ms`,
+    );
     const vb = await validateBreakdown(b, largestFile);
-    say(`  validate's Node steps on the ${vb.rows / 1000}k file, run on their own: read .xlsx ${sec(vb.parseMs)} s (keeps ${vb.parsedMb} MB of heap), ` +
-      `check rows ${sec(vb.checkMs)} s (+${vb.checkedMb} MB), toColumns ${sec(vb.toColumnsMs)} s (+${vb.stagedMb} MB), hash → hex map ${sec(vb.hexMs)} s`);
-    const garbled = Number((await b.pool.query<{ n: string }>(`SELECT count(*) AS n FROM teacher WHERE name || coalesce(subject, '') || coalesce(title, '') LIKE '%' || chr(65533) || '%'`)).rows[0]!.n);
+    say(
+      `  validate's Node steps on the ${vb.rows / 1000}k file, run on their own: read .xlsx ${sec(vb.parseMs)} s (keeps ${vb.parsedMb} MB of heap), ` +
+        `check rows ${sec(vb.checkMs)} s (+${vb.checkedMb} MB), toColumns ${sec(vb.toColumnsMs)} s (+${vb.stagedMb} MB), hash → hex map ${sec(vb.hexMs)} s`,
+    );
+    const garbled = Number(
+      (
+        await b.pool.query<{ n: string }>(
+          `SELECT count(*) AS n FROM teacher WHERE name || coalesce(subject, '') || coalesce(title, '') LIKE '%' || chr(65533) || '%'`,
+        )
+      ).rows[0]!.n,
+    );
     const rejectedTotal = smallRuns.reduce((n, r) => n + r.rejected, 0) + (large?.rejected ?? 0);
-    if (rejectedTotal || garbled) say(`  of ${SMALL_RUNS * SMALL + (large ? LARGE : 0)} valid generated rows ${rejectedTotal} were rejected and ${garbled} committed with U+FFFD in a text column`);
+    if (rejectedTotal || garbled)
+      say(
+        `  of ${SMALL_RUNS * SMALL + (large ? LARGE : 0)} valid generated rows ${rejectedTotal} were rejected and ${garbled} committed with U+FFFD in a text column`,
+      );
 
     // ------------------------------------------------------------ 2. commit stage vs COPY
     say('');
     say(`2. Commit stage alone for ${STAGE_ROWS / 1000}k validated rows vs raw COPY of the same column values`);
-    say(`   (each run: TRUNCATE the registry tables + CHECKPOINT, then the stage; TRUNCATE teacher + CHECKPOINT, then COPY; all indexes in place)`);
+    say(
+      `   (each run: TRUNCATE the registry tables + CHECKPOINT, then the stage; TRUNCATE teacher + CHECKPOINT, then COPY; all indexes in place)`,
+    );
     const stageRuns: StageRun[] = [];
     const stagePeople = makeRoster(STAGE_ROWS, { seed: 77, offset: 500_000 });
     for (let r = 0; r < STAGE_RUNS; r++) {
       const s = await commitStageVersusCopy(b, schoolAdmins[4]!, schools[4]!, stagePeople);
       stageRuns.push(s);
-      say(`  run ${r + 1}: commit stage ${sec(s.totalMs)} s = toColumns ${sec(s.toColumnsMs)} s + registry look-up ${sec(s.lookupMs)} s + staging ${sec(s.stageMs)} s + commit use case ${sec(s.commitMs)} s → ${round(STAGE_ROWS / (s.totalMs / 1000), 0)} rows/s; ` +
-        `COPY ${sec(s.copyMs)} s (of which encoding the text ${sec(s.copyEncodeMs)} s) → ${round(STAGE_ROWS / (s.copyMs / 1000), 0)} rows/s; ` +
-        `WAL ${mb(s.stageWal)} MB vs ${mb(s.copyWal)} MB`);
+      say(
+        `  run ${r + 1}: commit stage ${sec(s.totalMs)} s = toColumns ${sec(s.toColumnsMs)} s + registry look-up ${sec(s.lookupMs)} s + staging ${sec(s.stageMs)} s + commit use case ${sec(s.commitMs)} s → ${round(STAGE_ROWS / (s.totalMs / 1000), 0)} rows/s; ` +
+          `COPY ${sec(s.copyMs)} s (of which encoding the text ${sec(s.copyEncodeMs)} s) → ${round(STAGE_ROWS / (s.copyMs / 1000), 0)} rows/s; ` +
+          `WAL ${mb(s.stageWal)} MB vs ${mb(s.copyWal)} MB`,
+      );
     }
     const stageMed = (k: Exclude<keyof StageRun, 'commitSql'>) => median(stageRuns.map((s) => s[k]));
     const stageRowsPerS = STAGE_ROWS / (stageMed('totalMs') / 1000);
     const copyRowsPerS = STAGE_ROWS / (stageMed('copyMs') / 1000);
     const ratio = stageRowsPerS / copyRowsPerS;
-    say(`  median: commit stage ${round(stageRowsPerS, 0)} rows/s, COPY ${round(copyRowsPerS, 0)} rows/s → ratio_to_copy ${round(ratio, 3)} (target ≥ ${TARGETS.ratio_to_copy}: ${mark(ratio >= TARGETS.ratio_to_copy)})`);
+    say(
+      `  median: commit stage ${round(stageRowsPerS, 0)} rows/s, COPY ${round(copyRowsPerS, 0)} rows/s → ratio_to_copy ${round(ratio, 3)} (target ≥ ${TARGETS.ratio_to_copy}: ${mark(ratio >= TARGETS.ratio_to_copy)})`,
+    );
     say('    statements of the commit use case (last run):');
     printStatements(stageRuns[stageRuns.length - 1]!.commitSql);
 
     // ------------------------------------------------------------ 3. search
     say('');
-    say(`3. Name-prefix search in a province of ${CITIES} cities, ${COUNTIES} counties, ${SCHOOLS} schools, ${SEARCH_TEACHERS.toLocaleString('en')} teachers`);
+    say(
+      `3. Name-prefix search in a province of ${CITIES} cities, ${COUNTIES} counties, ${SCHOOLS} schools, ${SEARCH_TEACHERS.toLocaleString('en')} teachers`,
+    );
     const tree = await buildSearchProvince(b);
     const load = await loadSearchTeachers(b, tree.province.id, tree.schools, SEARCH_TEACHERS);
-    say(`  load: COPY ${sec(load.copyMs)} s (${round(SEARCH_TEACHERS / (load.copyMs / 1000), 0)} rows/s, encrypted by ${os.cpus().length} workers, secondary indexes dropped), ` +
-      `rebuilding ${load.indexes.length} indexes ${sec(load.indexMs)} s, ANALYZE + CHECKPOINT ${sec(load.analyzeMs)} s; teacher heap ${load.heap}, indexes ${load.idx}`);
+    say(
+      `  load: COPY ${sec(load.copyMs)} s (${round(SEARCH_TEACHERS / (load.copyMs / 1000), 0)} rows/s, encrypted by ${os.cpus().length} workers, secondary indexes dropped), ` +
+        `rebuilding ${load.indexes.length} indexes ${sec(load.indexMs)} s, ANALYZE + CHECKPOINT ${sec(load.analyzeMs)} s; teacher heap ${load.heap}, indexes ${load.idx}`,
+    );
     const provinceAdmin = await ctxAt(b, tree.province, 'province_admin', 'bench-province');
     const county = tree.counties[0]!;
     const searchCountyAdmin = await ctxAt(b, county, 'county_admin', 'bench-search-county');
-    const prefixes = [...COMMON_SURNAMES.slice(0, 10), ...COMMON_SURNAMES.slice(0, 10).map((s, i) => s + COMMON_GIVEN[i]!)];
+    const prefixes = [
+      ...COMMON_SURNAMES.slice(0, 10),
+      ...COMMON_SURNAMES.slice(0, 10).map((s, i) => s + COMMON_GIVEN[i]!),
+    ];
     const asProvince = await searchLatencies(b, provinceAdmin, prefixes);
     const asCounty = await searchLatencies(b, searchCountyAdmin, prefixes);
     const show = (label: string, s: Awaited<ReturnType<typeof searchLatencies>>) => {
-      say(`  ${label}: service p50 ${s.service.p50} ms, p95 ${s.service.p95} ms, max ${s.service.max} ms (${s.service.n} calls); same SQL directly p50 ${s.raw.p50} ms, p95 ${s.raw.p95} ms`);
-      say(`    slowest prefixes (median ms / matches): ${s.slowest.slice(0, 5).map((x) => `${x.q} ${round(x.ms, 1)}/${x.total}`).join(', ')}; fastest: ${s.slowest.slice(-3).map((x) => `${x.q} ${round(x.ms, 1)}/${x.total}`).join(', ')}`);
+      say(
+        `  ${label}: service p50 ${s.service.p50} ms, p95 ${s.service.p95} ms, max ${s.service.max} ms (${s.service.n} calls); same SQL directly p50 ${s.raw.p50} ms, p95 ${s.raw.p95} ms`,
+      );
+      say(
+        `    slowest prefixes (median ms / matches): ${s.slowest
+          .slice(0, 5)
+          .map((x) => `${x.q} ${round(x.ms, 1)}/${x.total}`)
+          .join(', ')}; fastest: ${s.slowest
+          .slice(-3)
+          .map((x) => `${x.q} ${round(x.ms, 1)}/${x.total}`)
+          .join(', ')}`,
+      );
     };
     show('as province admin', asProvince);
     show(`as county admin (${county.name})`, asCounty);
     const searchP95 = Math.max(asProvince.service.p95, asCounty.service.p95);
-    say(`  search_p95_ms ${searchP95} (the worse role; target ≤ ${TARGETS.search_p95_ms} ms: ${mark(searchP95 <= TARGETS.search_p95_ms)})`);
+    say(
+      `  search_p95_ms ${searchP95} (the worse role; target ≤ ${TARGETS.search_p95_ms} ms: ${mark(searchP95 <= TARGETS.search_p95_ms)})`,
+    );
     const plans: Record<string, string[]> = {};
-    for (const [role, s] of [['province', asProvince], ['county', asCounty]] as const) {
+    for (const [role, s] of [
+      ['province', asProvince],
+      ['county', asCounty],
+    ] as const) {
       const worst = s.slowest[0]!;
       const c = s.captured.get(worst.q)!;
       plans[`${role}:${worst.q}`] = await explain(b, c.page.sql, c.page.params);
@@ -884,11 +1192,20 @@ async function main(): Promise<void> {
     // ------------------------------------------------------------ 4. an import into the loaded province
     say('');
     const loadedCounty = tree.counties[1]!;
-    const countySchools = (await b.pool.query<{ name: string }>(`SELECT name FROM org_unit WHERE parent_id = $1 AND kind = 'school' ORDER BY id`, [loadedCounty.id])).rows.map((r) => r.name);
+    const countySchools = (
+      await b.pool.query<{ name: string }>(
+        `SELECT name FROM org_unit WHERE parent_id = $1 AND kind = 'school' ORDER BY id`,
+        [loadedCounty.id],
+      )
+    ).rows.map((r) => r.name);
     const registrySize = Number((await b.pool.query<{ n: string }>('SELECT count(*) AS n FROM teacher')).rows[0]!.n);
-    say(`4. 10k import into the loaded registry (${registrySize.toLocaleString('en')} teachers) as the county admin of ${loadedCounty.name}, a school column over its ${countySchools.length} schools`);
+    say(
+      `4. 10k import into the loaded registry (${registrySize.toLocaleString('en')} teachers) as the county admin of ${loadedCounty.name}, a school column over its ${countySchools.length} schools`,
+    );
     const loadedAdmin = await ctxAt(b, loadedCounty, 'county_admin', 'bench-loaded-county');
-    const loadedFile = await rosterXlsx(makeRoster(SMALL, { seed: 55, offset: 3_000_000, school: (i) => countySchools[i % countySchools.length]! }));
+    const loadedFile = await rosterXlsx(
+      makeRoster(SMALL, { seed: 55, offset: 3_000_000, school: (i) => countySchools[i % countySchools.length]! }),
+    );
     const loaded = await importRoster(b, loadedAdmin, loadedCounty, loadedFile, SMALL);
     describeImport(loaded, '10k into the loaded registry');
     say('    statements, validate:');
@@ -902,16 +1219,26 @@ async function main(): Promise<void> {
     gc();
     say('');
     const serverRows = QUICK ? SMALL : LARGE;
-    say(`5. ${serverRows / 1000}k import through the real server (peixun serve in its own process, own data dir and embedded PostgreSQL; ` +
-      `demo-school uploads the .xlsx to POST /api/org-units/<school>/teacher-imports, then POST /api/teacher-imports/<id>/commit)`);
-    say(`   run after sections 1–4, with this bench's PostgreSQL stopped; the server's VmRSS sampled every 100 ms from /proc/<pid>/status, VmHWM read at the end`);
+    say(
+      `5. ${serverRows / 1000}k import through the real server (peixun serve in its own process, own data dir and embedded PostgreSQL; ` +
+        `demo-school uploads the .xlsx to POST /api/org-units/<school>/teacher-imports, then POST /api/teacher-imports/<id>/commit)`,
+    );
+    say(
+      `   run after sections 1–4, with this bench's PostgreSQL stopped; the server's VmRSS sampled every 100 ms from /proc/<pid>/status, VmHWM read at the end`,
+    );
     const srv = await serverImport(largestFile, serverRows, serverDirs);
-    say(`  server code: ${srv.serverCode}; up in ${round(srv.startMs, 0)} ms (initdb + migrate + demo seed); demo-school's school ${srv.schoolId} (${srv.schoolName}, ${srv.demoTeachers} demo teachers)`);
-    say(`  ${srv.rows / 1000}k over HTTP: ${sec(srv.totalMs)} s = upload + check ${sec(srv.uploadMs)} s + commit ${sec(srv.commitMs)} s → ${round(srv.rows / (srv.totalMs / 1000), 0)} rows/s; ` +
-      `file ${round(srv.fileMb)} MB; check ${JSON.stringify(srv.summary)}, commit ${JSON.stringify(srv.result)}` +
-      (QUICK ? '' : ` (target ≤ ${TARGETS.import_100k_s} s: ${mark(srv.totalMs / 1000 <= TARGETS.import_100k_s)})`));
-    say(`  server process RSS: idle ${round(srv.idleMb)} MB before the upload, peak ${round(srv.peakMb)} MB during the import (target ≤ ${TARGETS.peak_rss_mb} MB: ${mark(srv.peakMb <= TARGETS.peak_rss_mb)}); ` +
-      `VmHWM ${round(srv.hwmMb)} MB (${srv.hwmReset ? 'reset before the upload' : 'since start-up: could not be reset'}), highest 100 ms VmRSS sample ${round(srv.sampledMb)} MB of ${srv.samples}, ${round(srv.afterMb)} MB after the commit`);
+    say(
+      `  server code: ${srv.serverCode}; up in ${round(srv.startMs, 0)} ms (initdb + migrate + demo seed); demo-school's school ${srv.schoolId} (${srv.schoolName}, ${srv.demoTeachers} demo teachers)`,
+    );
+    say(
+      `  ${srv.rows / 1000}k over HTTP: ${sec(srv.totalMs)} s = upload + check ${sec(srv.uploadMs)} s + commit ${sec(srv.commitMs)} s → ${round(srv.rows / (srv.totalMs / 1000), 0)} rows/s; ` +
+        `file ${round(srv.fileMb)} MB; check ${JSON.stringify(srv.summary)}, commit ${JSON.stringify(srv.result)}` +
+        (QUICK ? '' : ` (target ≤ ${TARGETS.import_100k_s} s: ${mark(srv.totalMs / 1000 <= TARGETS.import_100k_s)})`),
+    );
+    say(
+      `  server process RSS: idle ${round(srv.idleMb)} MB before the upload, peak ${round(srv.peakMb)} MB during the import (target ≤ ${TARGETS.peak_rss_mb} MB: ${mark(srv.peakMb <= TARGETS.peak_rss_mb)}); ` +
+        `VmHWM ${round(srv.hwmMb)} MB (${srv.hwmReset ? 'reset before the upload' : 'since start-up: could not be reset'}), highest 100 ms VmRSS sample ${round(srv.sampledMb)} MB of ${srv.samples}, ${round(srv.afterMb)} MB after the commit`,
+    );
 
     const importRowsPerS = large ? LARGE / (large.totalMs / 1000) : SMALL / smallS;
     const result = {
@@ -925,7 +1252,13 @@ async function main(): Promise<void> {
       import_100k_commit_s: large ? sec(large.commitMs) : null,
       import_100k_file_mb: large ? round(large.fileMb) : null,
       import_100k_wal_mb: large ? { validate: mb(large.validateWal), commit: mb(large.commitWal) } : null,
-      validate_node_steps: { rows: vb.rows, read_xlsx_s: sec(vb.parseMs), check_rows_s: sec(vb.checkMs), to_columns_s: sec(vb.toColumnsMs), heap_mb: { parsed: vb.parsedMb, checked: vb.checkedMb, encrypted: vb.stagedMb } },
+      validate_node_steps: {
+        rows: vb.rows,
+        read_xlsx_s: sec(vb.parseMs),
+        check_rows_s: sec(vb.checkMs),
+        to_columns_s: sec(vb.toColumnsMs),
+        heap_mb: { parsed: vb.parsedMb, checked: vb.checkedMb, encrypted: vb.stagedMb },
+      },
       import_rows_per_s: round(importRowsPerS, 0),
       import_rows_per_s_of: large ? '100k import' : '10k import',
       import_rejected_rows: rejectedTotal,
@@ -935,14 +1268,20 @@ async function main(): Promise<void> {
       loaded_registry_teachers: registrySize,
       commit_stage_rows: STAGE_ROWS,
       commit_stage_s: sec(stageMed('totalMs')),
-      commit_stage_split_s: { to_columns: sec(stageMed('toColumnsMs')), registry_lookup: sec(stageMed('lookupMs')), staging: sec(stageMed('stageMs')), commit_use_case: sec(stageMed('commitMs')) },
+      commit_stage_split_s: {
+        to_columns: sec(stageMed('toColumnsMs')),
+        registry_lookup: sec(stageMed('lookupMs')),
+        staging: sec(stageMed('stageMs')),
+        commit_use_case: sec(stageMed('commitMs')),
+      },
       commit_stage_rows_per_s: round(stageRowsPerS, 0),
       commit_stage_wal_mb: mb(stageMed('stageWal')),
       copy_s: sec(stageMed('copyMs')),
       copy_wal_mb: mb(stageMed('copyWal')),
       copy_rows_per_s: round(copyRowsPerS, 0),
       ratio_to_copy: round(ratio, 3),
-      ratio_method: 'median of runs; each side starts from TRUNCATEd registry tables after a CHECKPOINT, all indexes in place; COPY time includes encoding the COPY text, not encryption',
+      ratio_method:
+        'median of runs; each side starts from TRUNCATEd registry tables after a CHECKPOINT, all indexes in place; COPY time includes encoding the COPY text, not encryption',
       search_teachers: SEARCH_TEACHERS,
       search_p95_ms: searchP95,
       search_province_admin_ms: asProvince.service,
@@ -986,8 +1325,14 @@ async function main(): Promise<void> {
         copy_s: stageRuns.map((s) => sec(s.copyMs)),
       },
       machine: {
-        cores: os.cpus().length, cpu: os.cpus()[0]?.model.trim(), mem_gib: round(os.totalmem() / 2 ** 30, 0), node: process.version,
-        postgres: pgInfo.v, fsync: pgInfo.fsync, synchronous_commit: pgInfo.sc, shared_buffers: pgInfo.sb,
+        cores: os.cpus().length,
+        cpu: os.cpus()[0]?.model.trim(),
+        mem_gib: round(os.totalmem() / 2 ** 30, 0),
+        node: process.version,
+        postgres: pgInfo.v,
+        fsync: pgInfo.fsync,
+        synchronous_commit: pgInfo.sc,
+        shared_buffers: pgInfo.sb,
         loadavg_1m_at_end: round(os.loadavg()[0]!, 2),
       },
       bench_s: round((performance.now() - started) / 1000, 0),
@@ -997,7 +1342,7 @@ async function main(): Promise<void> {
     fs.mkdirSync(outDir, { recursive: true });
     // a quick run leaves the full run's figures alone
     const file = QUICK ? 'roster-quick.json' : 'roster.json';
-    fs.writeFileSync(path.join(outDir, file), JSON.stringify(result, null, 2) + '\n');
+    fs.writeFileSync(path.join(outDir, file), `${JSON.stringify(result, null, 2)}\n`);
     say('');
     console.log(JSON.stringify(result));
   } finally {
@@ -1005,7 +1350,16 @@ async function main(): Promise<void> {
   }
 }
 
-export { setUp, buildSearchProvince, loadSearchTeachers, importRoster, commitStageVersusCopy, validateBreakdown, ctxAt, type Bench };
+export {
+  setUp,
+  buildSearchProvince,
+  loadSearchTeachers,
+  importRoster,
+  commitStageVersusCopy,
+  validateBreakdown,
+  ctxAt,
+  type Bench,
+};
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   main().catch((e: unknown) => {

@@ -19,12 +19,18 @@ export const TEACHER_PASSWORD = 'Summer-training-2026';
 /** the cookie of a session (src/http/app.ts SESSION_COOKIE) */
 const SESSION_COOKIE = 'peixun_session';
 
-export interface TeacherPhone { teacherId: number; userId: number; cookie: string; csrf: string }
+export interface TeacherPhone {
+  teacherId: number;
+  userId: number;
+  cookie: string;
+  csrf: string;
+}
 
 /** Accounts and logged-in sessions for these teachers (ids), in two statements each. */
 export async function teacherPhones(pool: pg.Pool, teacherIds: number[], sessionHours = 12): Promise<TeacherPhone[]> {
   const hash = await hashPassword(TEACHER_PASSWORD);
-  const users = await pool.query<{ teacher_id: string; user_id: string }>(`
+  const users = await pool.query<{ teacher_id: string; user_id: string }>(
+    `
     WITH t AS (
       SELECT id, name, province_id, org_unit_id, org_path FROM teacher WHERE id = ANY($1::bigint[]) AND user_id IS NULL
     ), u AS (
@@ -34,20 +40,31 @@ export async function teacherPhones(pool: pg.Pool, teacherIds: number[], session
     ), linked AS (
       UPDATE teacher SET user_id = u.id FROM u WHERE teacher.id = substr(u.username, 8)::bigint RETURNING teacher.id AS teacher_id, u.id AS user_id
     )
-    SELECT teacher_id, user_id FROM linked`, [teacherIds, hash]);
-  if (users.rows.length !== teacherIds.length) throw new Error(`accounts for ${users.rows.length} of ${teacherIds.length} teachers`);
+    SELECT teacher_id, user_id FROM linked`,
+    [teacherIds, hash],
+  );
+  if (users.rows.length !== teacherIds.length)
+    throw new Error(`accounts for ${users.rows.length} of ${teacherIds.length} teachers`);
   const phones = users.rows.map((r) => ({
-    teacherId: Number(r.teacher_id), userId: Number(r.user_id), cookie: crypto.randomBytes(32).toString('base64url'), csrf: crypto.randomBytes(24).toString('base64url'),
+    teacherId: Number(r.teacher_id),
+    userId: Number(r.user_id),
+    cookie: crypto.randomBytes(32).toString('base64url'),
+    csrf: crypto.randomBytes(24).toString('base64url'),
   }));
-  await pool.query(`
+  await pool.query(
+    `
     INSERT INTO user_session (token_hash, user_id, csrf_token, expires_at, ip, user_agent)
     SELECT h, u, c, now() + make_interval(hours => $4::int), '127.0.0.1', 'training-bench phone'
     FROM unnest($1::bytea[], $2::bigint[], $3::text[]) AS x(h, u, c)`,
-  [phones.map((p) => sha256(p.cookie)), phones.map((p) => p.userId), phones.map((p) => p.csrf), sessionHours]);
+    [phones.map((p) => sha256(p.cookie)), phones.map((p) => p.userId), phones.map((p) => p.csrf), sessionHours],
+  );
   return phones;
 }
 
-interface CheckinCode { token: string; rotatesAt: string }
+interface CheckinCode {
+  token: string;
+  rotatesAt: string;
+}
 
 export interface StormResult {
   /** latency of every answered scan, ms (2xx or not) */
@@ -64,12 +81,21 @@ export interface StormResult {
  * answer does not delay the next scan), each with the code shown at that moment. The code is read
  * by the organiser from GET /api/sessions/:id/checkin-code when it rotates (at most every 30 s).
  */
-export async function checkinStorm(o: { port: number; adminToken: string; sessionId: number; phones: TeacherPhone[]; seconds: number; connections: number }): Promise<StormResult> {
+export async function checkinStorm(o: {
+  port: number;
+  adminToken: string;
+  sessionId: number;
+  phones: TeacherPhone[];
+  seconds: number;
+  connections: number;
+}): Promise<StormResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: o.connections });
   let codeFetches = 0;
   const fetchCode = async (): Promise<CheckinCode> => {
     codeFetches++;
-    const r = await fetch(`http://127.0.0.1:${o.port}/api/sessions/${o.sessionId}/checkin-code`, { headers: { authorization: `Bearer ${o.adminToken}` } });
+    const r = await fetch(`http://127.0.0.1:${o.port}/api/sessions/${o.sessionId}/checkin-code`, {
+      headers: { authorization: `Bearer ${o.adminToken}` },
+    });
     if (r.status !== 200) throw new Error(`checkin-code answered ${r.status}: ${(await r.text()).slice(0, 300)}`);
     return (await r.json()) as CheckinCode;
   };
@@ -79,7 +105,16 @@ export async function checkinStorm(o: { port: number; adminToken: string; sessio
   const schedule = () => {
     const due = Math.min(30_000, Math.max(50, Date.parse(code.rotatesAt) - Date.now() + 50));
     timer = setTimeout(() => {
-      void fetchCode().then((c) => { code = c; }).catch((e: unknown) => { console.error(`  refreshing the check-in code failed: ${String(e)}`); }).finally(() => { if (!stopped) schedule(); });
+      void fetchCode()
+        .then((c) => {
+          code = c;
+        })
+        .catch((e: unknown) => {
+          console.error(`  refreshing the check-in code failed: ${String(e)}`);
+        })
+        .finally(() => {
+          if (!stopped) schedule();
+        });
     }, due);
   };
   schedule();
@@ -87,28 +122,46 @@ export async function checkinStorm(o: { port: number; adminToken: string; sessio
   const latencies: number[] = [];
   const ok: number[] = [];
   const failed: StormResult['failed'] = [];
-  const scan = (p: TeacherPhone) => new Promise<void>((resolve) => {
-    const body = JSON.stringify({ token: code.token, sessionId: o.sessionId });
-    const t0 = performance.now();
-    const req = http.request({
-      host: '127.0.0.1', port: o.port, path: '/api/attendance/scan', method: 'POST', agent,
-      headers: { cookie: `${SESSION_COOKIE}=${p.cookie}`, 'x-csrf-token': p.csrf, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => { if (text.length < 400) text += d; });
-      res.on('end', () => {
-        latencies.push(performance.now() - t0);
-        const status = res.statusCode ?? 0;
-        if (status >= 200 && status < 300) ok.push(p.teacherId);
-        else failed.push({ teacherId: p.teacherId, status, body: text.slice(0, 200) });
+  const scan = (p: TeacherPhone) =>
+    new Promise<void>((resolve) => {
+      const body = JSON.stringify({ token: code.token, sessionId: o.sessionId });
+      const t0 = performance.now();
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port: o.port,
+          path: '/api/attendance/scan',
+          method: 'POST',
+          agent,
+          headers: {
+            cookie: `${SESSION_COOKIE}=${p.cookie}`,
+            'x-csrf-token': p.csrf,
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+          },
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (d: string) => {
+            if (text.length < 400) text += d;
+          });
+          res.on('end', () => {
+            latencies.push(performance.now() - t0);
+            const status = res.statusCode ?? 0;
+            if (status >= 200 && status < 300) ok.push(p.teacherId);
+            else failed.push({ teacherId: p.teacherId, status, body: text.slice(0, 200) });
+            resolve();
+          });
+        },
+      );
+      req.setTimeout(30_000, () => req.destroy(new Error('timeout')));
+      req.on('error', (e) => {
+        failed.push({ teacherId: p.teacherId, status: 0, body: e.message });
         resolve();
       });
+      req.end(body);
     });
-    req.setTimeout(30_000, () => req.destroy(new Error('timeout')));
-    req.on('error', (e) => { failed.push({ teacherId: p.teacherId, status: 0, body: e.message }); resolve(); });
-    req.end(body);
-  });
 
   const pending: Array<Promise<void>> = [];
   const rate = o.phones.length / o.seconds;

@@ -11,7 +11,8 @@ import { BUNDLE, newestSource } from './server-bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-if (process.argv.includes('--if-stale') && fs.existsSync(BUNDLE) && fs.statSync(BUNDLE).mtimeMs >= newestSource()) process.exit(0);
+if (process.argv.includes('--if-stale') && fs.existsSync(BUNDLE) && fs.statSync(BUNDLE).mtimeMs >= newestSource())
+  process.exit(0);
 console.log('Building the server / 正在构建服务端 …');
 const options = {
   bundle: true,
@@ -27,5 +28,9 @@ const options = {
 // Worker threads need an entry file of their own; the certificate PDF pool
 // (src/services/certificate-pdf/pool.ts) starts this one from beside the bundle. Built first, so a
 // bundle that is current implies a current worker.
-await build({ ...options, entryPoints: [path.join(root, 'src/services/certificate-pdf/worker.ts')], outfile: path.join(path.dirname(BUNDLE), 'certificate-pdf.worker.mjs') });
+await build({
+  ...options,
+  entryPoints: [path.join(root, 'src/services/certificate-pdf/worker.ts')],
+  outfile: path.join(path.dirname(BUNDLE), 'certificate-pdf.worker.mjs'),
+});
 await build({ ...options, entryPoints: [path.join(root, 'src/cli/main.ts')], outfile: BUNDLE });

@@ -11,7 +11,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'web/dist/index.html');
 
 const types = spawnSync(process.execPath, [path.join(root, 'scripts/gen-api-types.mjs'), '--if-stale'], {
-  cwd: root, stdio: 'inherit',
+  cwd: root,
+  stdio: 'inherit',
 });
 if (types.status !== 0) process.exit(types.status ?? 1);
 
@@ -30,5 +31,9 @@ if (process.argv.includes('--if-stale') && fs.existsSync(out)) {
   if (fs.statSync(out).mtimeMs >= sources) process.exit(0);
 }
 console.log('Building the web UI / 正在构建网页界面 …');
-const r = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+const r = spawnSync(
+  process.execPath,
+  [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'],
+  { cwd: root, stdio: 'inherit' },
+);
 process.exit(r.status ?? 1);

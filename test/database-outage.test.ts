@@ -18,27 +18,28 @@ import { addUser, buildTree, type Tree } from './support/fixtures.js';
 function relay(target: URL, port = 0) {
   const sockets = new Set<net.Socket>();
   let server: net.Server | undefined;
-  const listen = () => new Promise<void>((resolve, reject) => {
-    server = net.createServer((client) => {
-      const upstream = net.connect(Number(target.port || 5432), target.hostname);
-      for (const s of [client, upstream]) {
-        sockets.add(s);
-        s.on('error', () => undefined);
-        s.on('close', () => {
-          sockets.delete(s);
-          client.destroy();
-          upstream.destroy();
-        });
-      }
-      client.pipe(upstream);
-      upstream.pipe(client);
+  const listen = () =>
+    new Promise<void>((resolve, reject) => {
+      server = net.createServer((client) => {
+        const upstream = net.connect(Number(target.port || 5432), target.hostname);
+        for (const s of [client, upstream]) {
+          sockets.add(s);
+          s.on('error', () => undefined);
+          s.on('close', () => {
+            sockets.delete(s);
+            client.destroy();
+            upstream.destroy();
+          });
+        }
+        client.pipe(upstream);
+        upstream.pipe(client);
+      });
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        port = (server!.address() as net.AddressInfo).port;
+        resolve();
+      });
     });
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      port = (server!.address() as net.AddressInfo).port;
-      resolve();
-    });
-  });
   return {
     listen,
     get port() {
@@ -98,9 +99,15 @@ async function waitForHealth(status: number, ms: number): Promise<number> {
 
 describe('an external database that goes away', () => {
   it('answers 503 with Retry-After meanwhile (never 500), and serves again once the database is back', async () => {
-    const create = (name: string) => as(app, county)({
-      method: 'POST', url: '/api/org-units', payload: { parentId: tree.K1.id, kind: 'school', name },
-    });
+    const create = (name: string) =>
+      as(
+        app,
+        county,
+      )({
+        method: 'POST',
+        url: '/api/org-units',
+        payload: { parentId: tree.K1.id, kind: 'school', name },
+      });
     expect((await create('断网前的学校')).statusCode).toBe(201);
     await proxy.cut();
 
@@ -110,10 +117,15 @@ describe('an external database that goes away', () => {
       answers.push(['health', await app.inject({ method: 'GET', url: '/api/health' })]);
       answers.push(['create', await create(`断网中的学校${i}`)]);
       answers.push(['read', await as(app, county)({ method: 'GET', url: `/api/org-units/${tree.K1.id}` })]);
-      answers.push(['login', await app.inject({
-        method: 'POST', url: '/api/auth/login', headers: { 'accept-language': 'en' },
-        payload: { username: 'outage-county', password: 'whatever-1' },
-      })]);
+      answers.push([
+        'login',
+        await app.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          headers: { 'accept-language': 'en' },
+          payload: { username: 'outage-county', password: 'whatever-1' },
+        }),
+      ]);
       await sleep(100);
     }
     for (const [what, res] of answers) {
@@ -145,9 +157,13 @@ describe('an external database that goes away', () => {
     const lines: string[] = [];
     setTimeout(() => void later.listen(), 1_000);
     const started = Date.now();
-    const opened = await openDatabase({ ...t.env, DATABASE_URL: url.toString() }, {
-      poolSize: 1, log: (l) => lines.push(l),
-    });
+    const opened = await openDatabase(
+      { ...t.env, DATABASE_URL: url.toString() },
+      {
+        poolSize: 1,
+        log: (l) => lines.push(l),
+      },
+    );
     try {
       expect(Date.now() - started).toBeGreaterThanOrEqual(900);
       expect(lines.join('\n')).toMatch(/Waiting for the database/);

@@ -29,9 +29,11 @@ beforeAll(async () => {
   const doc = (await app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as {
     paths: Record<string, Record<string, unknown>>;
   };
-  operations = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops)
-    .filter((m) => METHODS.includes(m))
-    .map((m) => ({ method: m.toUpperCase(), path: p.replace(/\{[^}]+\}/g, '1') })));
+  operations = Object.entries(doc.paths).flatMap(([p, ops]) =>
+    Object.keys(ops)
+      .filter((m) => METHODS.includes(m))
+      .map((m) => ({ method: m.toUpperCase(), path: p.replace(/\{[^}]+\}/g, '1') })),
+  );
   await app.listen({ host: '127.0.0.1', port: 0 });
   port = (app.server.address() as AddressInfo).port;
 });
@@ -67,15 +69,24 @@ function variants(path: string): string[] {
 function send(method: string, path: string, headers: Record<string, string> = {}) {
   const body = method === 'GET' || method === 'DELETE' ? undefined : '{}';
   return new Promise<{ statusCode: number; body: string }>((resolve, reject) => {
-    const req = http.request({
-      host: '127.0.0.1', port, method, path, agent,
-      headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => { text += c; });
-      res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, body: text }));
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        agent,
+        headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => {
+          text += c;
+        });
+        res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, body: text }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -105,8 +116,14 @@ describe('non-canonical paths', () => {
   });
 
   it('records a write refused for its spelling in the audit log, under the action of the route it names', async () => {
-    const refused = () => t.db.selectFrom('audit_log').select(['action', 'outcome'])
-      .where('error_code', '=', 'PATH_NOT_CANONICAL').where('action', '=', 'user.create').orderBy('id').execute();
+    const refused = () =>
+      t.db
+        .selectFrom('audit_log')
+        .select(['action', 'outcome'])
+        .where('error_code', '=', 'PATH_NOT_CANONICAL')
+        .where('action', '=', 'user.create')
+        .orderBy('id')
+        .execute();
     const before = (await refused()).length;
     expect((await send('POST', '/%61pi/users')).statusCode).toBe(400);
     const rows = await refused();

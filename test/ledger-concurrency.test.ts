@@ -77,7 +77,9 @@ function makeEntries(): Registration[] {
   const end = Date.UTC(2027, 10, 20);
   const cats = ['ethics', 'edu_tech', 'subject', 'mental_health', 'student_education'];
   return Array.from({ length: ENTRIES }, (_, i) => {
-    const day = new Date(start + Math.floor(rnd() * ((end - start) / 86_400_000 + 1)) * 86_400_000).toISOString().slice(0, 10);
+    const day = new Date(start + Math.floor(rnd() * ((end - start) / 86_400_000 + 1)) * 86_400_000)
+      .toISOString()
+      .slice(0, 10);
     const categories = cats.filter(() => rnd() < 0.3);
     return {
       teacherId: teacherIds[Math.floor(rnd() * teacherIds.length)]!,
@@ -110,29 +112,43 @@ describe('the credit ledger under 8 concurrent writers', () => {
     let overlapping = 0;
     const running = new Set<number>();
     const started = performance.now();
-    await Promise.all(writers.map(async (svc, w) => {
-      for (;;) {
-        const i = next++;
-        if (i >= calls.length) return;
-        const call = calls[i]!;
-        if (call.duplicate && running.has(call.batch)) overlapping++;
-        running.add(call.batch);
-        try {
-          // a copy of the rows: the retry is another request with the same content
-          const r = await svc.credits.register(county, batches[call.batch]!.map((e) => ({ ...e, categories: [...e.categories] })));
-          results.set(`${call.batch}:${call.duplicate}`, r);
-        } catch (e) {
-          failures.push(`writer ${w}, batch ${call.batch}${call.duplicate ? ' (duplicate)' : ''}: ${(e as { code?: string }).code ?? ''} ${(e as Error).message}`);
-        } finally {
-          if (!call.duplicate) running.delete(call.batch);
+    await Promise.all(
+      writers.map(async (svc, w) => {
+        for (;;) {
+          const i = next++;
+          if (i >= calls.length) return;
+          const call = calls[i]!;
+          if (call.duplicate && running.has(call.batch)) overlapping++;
+          running.add(call.batch);
+          try {
+            // a copy of the rows: the retry is another request with the same content
+            const r = await svc.credits.register(
+              county,
+              batches[call.batch]!.map((e) => ({ ...e, categories: [...e.categories] })),
+            );
+            results.set(`${call.batch}:${call.duplicate}`, r);
+          } catch (e) {
+            failures.push(
+              `writer ${w}, batch ${call.batch}${call.duplicate ? ' (duplicate)' : ''}: ${(e as { code?: string }).code ?? ''} ${(e as Error).message}`,
+            );
+          } finally {
+            if (!call.duplicate) running.delete(call.batch);
+          }
         }
-      }
-    }));
+      }),
+    );
     const elapsed = performance.now() - started;
-    const retriedFailures = await t.db.selectFrom('audit_log').select(['error_code', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('action', '=', 'credit.register_bulk').where('outcome', '<>', 'success').groupBy('error_code').execute();
-    console.log(`ledger concurrency: ${calls.length} calls (${DUPLICATES} duplicates, ${overlapping} sent while their original ran) of ${BATCH} entries by ${WRITERS} writers in ${(elapsed / 1000).toFixed(2)} s ` +
-      `(${Math.round((ENTRIES / elapsed) * 1000)} distinct entries/s); failed attempts retried inside the service: ${JSON.stringify(retriedFailures)}`);
+    const retriedFailures = await t.db
+      .selectFrom('audit_log')
+      .select(['error_code', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('action', '=', 'credit.register_bulk')
+      .where('outcome', '<>', 'success')
+      .groupBy('error_code')
+      .execute();
+    console.log(
+      `ledger concurrency: ${calls.length} calls (${DUPLICATES} duplicates, ${overlapping} sent while their original ran) of ${BATCH} entries by ${WRITERS} writers in ${(elapsed / 1000).toFixed(2)} s ` +
+        `(${Math.round((ENTRIES / elapsed) * 1000)} distinct entries/s); failed attempts retried inside the service: ${JSON.stringify(retriedFailures)}`,
+    );
 
     expect(failures, 'calls that failed').toEqual([]);
     // the duplicates really ran alongside their originals for most pairs
@@ -153,11 +169,20 @@ describe('the credit ledger under 8 concurrent writers', () => {
     }
 
     // exactly one row per key
-    const keys = await t.db.selectFrom('credit_entry')
-      .select([(eb) => eb.fn.countAll<number>().as('rows'), (eb) => eb.fn.count<number>('idem_key').distinct().as('keys')])
-      .where('idem_key', 'like', 'conc-%').executeTakeFirstOrThrow();
+    const keys = await t.db
+      .selectFrom('credit_entry')
+      .select([
+        (eb) => eb.fn.countAll<number>().as('rows'),
+        (eb) => eb.fn.count<number>('idem_key').distinct().as('keys'),
+      ])
+      .where('idem_key', 'like', 'conc-%')
+      .executeTakeFirstOrThrow();
     expect(keys).toEqual({ rows: ENTRIES, keys: ENTRIES });
-    const stored = await t.db.selectFrom('credit_entry').select(['idem_key', 'teacher_id', 'hours', 'occurred_on']).where('idem_key', 'like', 'conc-%').execute();
+    const stored = await t.db
+      .selectFrom('credit_entry')
+      .select(['idem_key', 'teacher_id', 'hours', 'occurred_on'])
+      .where('idem_key', 'like', 'conc-%')
+      .execute();
     const byKey = new Map(stored.map((r) => [r.idem_key, r]));
     const wrong = entries.filter((e) => {
       const r = byKey.get(e.idemKey!);
@@ -166,26 +191,43 @@ describe('the credit ledger under 8 concurrent writers', () => {
     expect(wrong.map((e) => e.idemKey)).toEqual([]);
 
     // every teacher's total equals the sum of their distinct entries; the schools' counters too
-    const want = new Map<number, { hours: number; count: number }>(teacherIds.map((id) => [id, { hours: 0, count: 0 }]));
+    const want = new Map<number, { hours: number; count: number }>(
+      teacherIds.map((id) => [id, { hours: 0, count: 0 }]),
+    );
     for (const e of entries) {
       const w = want.get(e.teacherId)!;
       w.hours += e.hours;
       w.count++;
     }
-    const statuses = await t.db.selectFrom('credit_teacher_status').select(['teacher_id', 'raw_hours', 'counted_hours', 'entry_count', 'year_hours'])
-      .where('cycle_id', '=', cycleId).execute();
+    const statuses = await t.db
+      .selectFrom('credit_teacher_status')
+      .select(['teacher_id', 'raw_hours', 'counted_hours', 'entry_count', 'year_hours'])
+      .where('cycle_id', '=', cycleId)
+      .execute();
     expect(statuses).toHaveLength(TEACHERS);
     const statusProblems = statuses.flatMap((s) => {
       const w = want.get(s.teacher_id)!;
       const yearSum = s.year_hours.reduce((a, b) => a + b, 0);
       return s.raw_hours === w.hours && s.counted_hours === w.hours && s.entry_count === w.count && yearSum === w.hours
-        ? [] : [`teacher ${s.teacher_id}: stored ${s.raw_hours} h / ${s.entry_count} entries (years ${yearSum}), ledger ${w.hours} h / ${w.count}`];
+        ? []
+        : [
+            `teacher ${s.teacher_id}: stored ${s.raw_hours} h / ${s.entry_count} entries (years ${yearSum}), ledger ${w.hours} h / ${w.count}`,
+          ];
     });
     expect(statusProblems).toEqual([]);
-    const ledgerSums = await t.db.selectFrom('credit_entry').select(['teacher_id', (eb) => eb.fn.sum<number>('hours').as('h')]).where('cycle_id', '=', cycleId).groupBy('teacher_id').execute();
+    const ledgerSums = await t.db
+      .selectFrom('credit_entry')
+      .select(['teacher_id', (eb) => eb.fn.sum<number>('hours').as('h')])
+      .where('cycle_id', '=', cycleId)
+      .groupBy('teacher_id')
+      .execute();
     for (const r of ledgerSums) expect(Number(r.h), `teacher ${r.teacher_id}`).toBe(want.get(r.teacher_id)!.hours);
 
-    const summaries = await t.db.selectFrom('credit_school_summary').selectAll().where('cycle_id', '=', cycleId).execute();
+    const summaries = await t.db
+      .selectFrom('credit_school_summary')
+      .selectAll()
+      .where('cycle_id', '=', cycleId)
+      .execute();
     for (const school of schools) {
       const row = summaries.find((s) => s.org_unit_id === school.id)!;
       const mine = teacherIds.filter((id) => schoolOfTeacher.get(id) === school.id);
@@ -195,7 +237,12 @@ describe('the credit ledger under 8 concurrent writers', () => {
     }
 
     const check = await checkLedger(t.db, t.env);
-    expect({ ok: check.ok, statusDifferences: check.statusDifferences.slice(0, 5), schoolDifferences: check.schoolDifferences.slice(0, 5), missing: check.missingStatus }).toEqual({ ok: true, statusDifferences: [], schoolDifferences: [], missing: 0 });
+    expect({
+      ok: check.ok,
+      statusDifferences: check.statusDifferences.slice(0, 5),
+      schoolDifferences: check.schoolDifferences.slice(0, 5),
+      missing: check.missingStatus,
+    }).toEqual({ ok: true, statusDifferences: [], schoolDifferences: [], missing: 0 });
     expect(check.entries).toBe(ENTRIES);
 
     // a late retry of any batch is a pure replay

@@ -35,8 +35,12 @@ const HIDDEN = [FIRST_BIRTH, BIRTH, PASSPORT_BIRTH];
 function spellings(date: string): string[] {
   const [y, m, d] = date.split('-') as [string, string, string];
   return [
-    `${y}${m}${d}`, `${y}-${m}-${d}`, `${y}/${m}/${d}`, `${y}.${m}.${d}`,
-    `${y}年${Number(m)}月${Number(d)}日`, `${y}年${m}月${d}日`,
+    `${y}${m}${d}`,
+    `${y}-${m}-${d}`,
+    `${y}/${m}/${d}`,
+    `${y}.${m}.${d}`,
+    `${y}年${Number(m)}月${Number(d)}日`,
+    `${y}年${m}月${d}日`,
   ];
 }
 
@@ -50,11 +54,15 @@ async function xlsxText(res: LightMyRequestResponse): Promise<string> {
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
   const cells: string[] = [];
-  wb.eachSheet((ws) => ws.eachRow((row) => row.eachCell((c) => {
-    const v = c.value;
-    if (v instanceof Date) cells.push(v.toISOString());
-    else cells.push(typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v));
-  })));
+  wb.eachSheet((ws) =>
+    ws.eachRow((row) =>
+      row.eachCell((c) => {
+        const v = c.value;
+        if (v instanceof Date) cells.push(v.toISOString());
+        else cells.push(typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v));
+      }),
+    ),
+  );
   return cells.join('\n');
 }
 
@@ -80,7 +88,9 @@ beforeAll(async () => {
 
   const base = { orgUnitId: tree.S1.id, stage: 'primary', employment: 'staff', phone: '13912345678' };
   let res = await school({
-    method: 'POST', url: '/api/teachers', payload: { ...base, name: '孙晓雯', idNumber: firstId },
+    method: 'POST',
+    url: '/api/teachers',
+    payload: { ...base, name: '孙晓雯', idNumber: firstId },
   });
   expect(res.statusCode, res.body).toBe(201);
   residentId = res.json().teacher.id;
@@ -88,9 +98,15 @@ beforeAll(async () => {
   res = await school({ method: 'PATCH', url: `/api/teachers/${residentId}`, payload: { idNumber } });
   expect(res.statusCode, res.body).toBe(200);
   res = await school({
-    method: 'POST', url: '/api/teachers',
+    method: 'POST',
+    url: '/api/teachers',
     payload: {
-      ...base, name: '周海燕', idType: 'passport', idNumber: 'E98765432', gender: 'female', birthDate: PASSPORT_BIRTH,
+      ...base,
+      name: '周海燕',
+      idType: 'passport',
+      idNumber: 'E98765432',
+      gender: 'female',
+      birthDate: PASSPORT_BIRTH,
       phone: null,
     },
   });
@@ -99,7 +115,9 @@ beforeAll(async () => {
 
   // the teacher activates an account and asks for a correction of her birth date
   res = await school({
-    method: 'POST', url: `/api/org-units/${tree.S1.id}/activation-codes`, payload: { teacherIds: [residentId] },
+    method: 'POST',
+    url: `/api/org-units/${tree.S1.id}/activation-codes`,
+    payload: { teacherIds: [residentId] },
   });
   expect(res.statusCode, res.body).toBe(200);
   const code = res.json().items[0].code as string;
@@ -107,41 +125,89 @@ beforeAll(async () => {
   res = await app.inject({ method: 'POST', url: '/api/auth/activate', payload: { idNumber, code, password } });
   expect(res.statusCode, res.body).toBe(200);
   const teacher = await login(app, res.json().username, password);
-  res = await as(app, teacher)({
-    method: 'POST', url: '/api/me/teacher/corrections',
+  res = await as(
+    app,
+    teacher,
+  )({
+    method: 'POST',
+    url: '/api/me/teacher/corrections',
     payload: { field: 'birthDate', proposed: BIRTH, reason: '档案核对' },
   });
   expect(res.statusCode, res.body).toBe(201);
 
   // a county class she is enrolled in
-  const adminId = (await t.db.selectFrom('app_user').select('id').where('username', '=', 'mask-county')
-    .executeTakeFirstOrThrow()).id;
-  const projectId = (await t.db.insertInto('training_project').values({
-    province_id: tree.K1.provinceId, org_unit_id: tree.K1.id, org_path: tree.K1.path, level: 'county', title: '新课标培训',
-    year: 2027, status: 'open', completion_rule: JSON.stringify({ minAttendancePct: 80, assessmentRequired: false }),
-    hours: 120, credit_categories: [], created_by: adminId,
-  }).returning('id').executeTakeFirstOrThrow()).id;
-  classId = (await t.db.insertInto('training_class').values({
-    project_id: projectId, province_id: tree.K1.provinceId, org_path: tree.K1.path, name: '一班', capacity: 50,
-    status: 'open',
-  }).returning('id').executeTakeFirstOrThrow()).id;
-  await t.db.insertInto('enrolment').values({
-    class_id: classId, teacher_id: residentId, province_id: tree.S1.provinceId, org_unit_id: tree.S1.id,
-    org_path: tree.S1.path,
-    status: 'enrolled', source: 'bulk', created_by: adminId,
-  }).execute();
+  const adminId = (
+    await t.db.selectFrom('app_user').select('id').where('username', '=', 'mask-county').executeTakeFirstOrThrow()
+  ).id;
+  const projectId = (
+    await t.db
+      .insertInto('training_project')
+      .values({
+        province_id: tree.K1.provinceId,
+        org_unit_id: tree.K1.id,
+        org_path: tree.K1.path,
+        level: 'county',
+        title: '新课标培训',
+        year: 2027,
+        status: 'open',
+        completion_rule: JSON.stringify({ minAttendancePct: 80, assessmentRequired: false }),
+        hours: 120,
+        credit_categories: [],
+        created_by: adminId,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
+  classId = (
+    await t.db
+      .insertInto('training_class')
+      .values({
+        project_id: projectId,
+        province_id: tree.K1.provinceId,
+        org_path: tree.K1.path,
+        name: '一班',
+        capacity: 50,
+        status: 'open',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
+  await t.db
+    .insertInto('enrolment')
+    .values({
+      class_id: classId,
+      teacher_id: residentId,
+      province_id: tree.S1.provinceId,
+      org_unit_id: tree.S1.id,
+      org_path: tree.S1.path,
+      status: 'enrolled',
+      source: 'bulk',
+      created_by: adminId,
+    })
+    .execute();
 
   // an audit row written before birth dates were masked in recorded changes
-  await t.db.insertInto('audit_log').values({
-    actor_username: 'mask-school', actor_role: 'school_admin', actor_path: tree.S1.path, target_path: tree.S1.path,
-    action: 'teacher.update',
-    target_type: 'teacher', target_id: String(passportId), target_label: '周海燕', outcome: 'success',
-    details: JSON.stringify({ changes: { birthDate: { from: '1981-11-06', to: PASSPORT_BIRTH } } }),
-  }).execute();
+  await t.db
+    .insertInto('audit_log')
+    .values({
+      actor_username: 'mask-school',
+      actor_role: 'school_admin',
+      actor_path: tree.S1.path,
+      target_path: tree.S1.path,
+      action: 'teacher.update',
+      target_type: 'teacher',
+      target_id: String(passportId),
+      target_label: '周海燕',
+      outcome: 'success',
+      details: JSON.stringify({ changes: { birthDate: { from: '1981-11-06', to: PASSPORT_BIRTH } } }),
+    })
+    .execute();
 
   // the school opens its year for verification
   res = await school({
-    method: 'POST', url: '/api/verifications', payload: { orgUnitId: tree.S1.id, cycleId, year: 2026 },
+    method: 'POST',
+    url: '/api/verifications',
+    payload: { orgUnitId: tree.S1.id, cycleId, year: 2026 },
   });
   expect(res.statusCode, res.body).toBe(200);
 }, 60_000);
@@ -161,8 +227,13 @@ describe.each(['city', 'province'] as const)('a %s admin sees ID numbers masked'
     const items = JSON.parse(body).items as Array<{ id: number; birthDate: string | null; birthYear: number | null }>;
     expect(items.find((i) => i.id === residentId)).toMatchObject({ birthDate: null, birthYear: 1979 });
     expect(leaks(body)).toEqual([]);
-    const search = await as(app, sessions[role]!)({
-      method: 'POST', url: '/api/teachers/search', payload: { q: '孙晓雯' },
+    const search = await as(
+      app,
+      sessions[role]!,
+    )({
+      method: 'POST',
+      url: '/api/teachers/search',
+      payload: { q: '孙晓雯' },
     });
     expect(leaks(await json(search))).toEqual([]);
   });
@@ -215,16 +286,27 @@ describe('school and county admins', () => {
     }
     const res = await as(app, sessions['school']!)({ method: 'POST', url: `/api/teachers/${residentId}/unmask` });
     expect(res.json()).toEqual({ idNumber, birthDate: BIRTH, phone: '13912345678' });
-    const full = await xlsxText(await as(app, sessions['county']!)({
-      method: 'GET', url: '/api/teachers/export?full=1',
-    }));
+    const full = await xlsxText(
+      await as(
+        app,
+        sessions['county']!,
+      )({
+        method: 'GET',
+        url: '/api/teachers/export?full=1',
+      }),
+    );
     expect(full).toContain(idNumber);
     expect(full).toContain(BIRTH);
   });
 
   it('a new passport number keeps the birth date the editor cannot see', async () => {
-    const res = await as(app, sessions['county']!)({
-      method: 'PATCH', url: `/api/teachers/${passportId}`, payload: { idNumber: 'E98765433' },
+    const res = await as(
+      app,
+      sessions['county']!,
+    )({
+      method: 'PATCH',
+      url: `/api/teachers/${passportId}`,
+      payload: { idNumber: 'E98765433' },
     });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().teacher).toMatchObject({ idNumberMasked: 'E9*****33', birthDate: null, birthYear: 1981 });
@@ -232,10 +314,16 @@ describe('school and county admins', () => {
     expect(unmasked.json()).toMatchObject({ idNumber: 'E98765433', birthDate: PASSPORT_BIRTH });
   });
 
-  it('the teacher\'s own record keeps the full date', async () => {
-    const own = await t.db.selectFrom('teacher').select('user_id').where('id', '=', residentId)
+  it("the teacher's own record keeps the full date", async () => {
+    const own = await t.db
+      .selectFrom('teacher')
+      .select('user_id')
+      .where('id', '=', residentId)
       .executeTakeFirstOrThrow();
-    const user = await t.db.selectFrom('app_user').select('username').where('id', '=', own.user_id!)
+    const user = await t.db
+      .selectFrom('app_user')
+      .select('username')
+      .where('id', '=', own.user_id!)
       .executeTakeFirstOrThrow();
     const session = await login(app, user.username, 'Qv7#Lm2x-Rt9p!');
     const res = await as(app, session)({ method: 'GET', url: '/api/me/teacher' });

@@ -31,8 +31,16 @@ afterAll(async () => {
 /** The directives of a Content-Security-Policy header, by name. */
 function directives(header: string | string[] | number | undefined): Record<string, string[]> {
   expect(typeof header).toBe('string');
-  return Object.fromEntries(String(header).split(';').map((d) => d.trim()).filter(Boolean)
-    .map((d) => { const [name, ...values] = d.split(/\s+/); return [name!, values]; }));
+  return Object.fromEntries(
+    String(header)
+      .split(';')
+      .map((d) => d.trim())
+      .filter(Boolean)
+      .map((d) => {
+        const [name, ...values] = d.split(/\s+/);
+        return [name!, values];
+      }),
+  );
 }
 
 describe('page policy', () => {
@@ -84,12 +92,19 @@ describe('HSTS', () => {
 describe('client address in the audit log', () => {
   const loginIp = async (app: FastifyInstance, username: string) => {
     const res = await app.inject({
-      method: 'POST', url: '/api/auth/login', remoteAddress: '10.9.0.1',
-      headers: { 'x-forwarded-for': '1.2.3.4, 5.6.7.8' }, payload: { username, password: TEST_PASSWORD },
+      method: 'POST',
+      url: '/api/auth/login',
+      remoteAddress: '10.9.0.1',
+      headers: { 'x-forwarded-for': '1.2.3.4, 5.6.7.8' },
+      payload: { username, password: TEST_PASSWORD },
     });
     expect(res.statusCode).toBe(200);
-    const row = await t.db.selectFrom('audit_log').select('ip')
-      .where('action', '=', 'auth.login').where('actor_username', '=', username).executeTakeFirstOrThrow();
+    const row = await t.db
+      .selectFrom('audit_log')
+      .select('ip')
+      .where('action', '=', 'auth.login')
+      .where('actor_username', '=', username)
+      .executeTakeFirstOrThrow();
     return row.ip;
   };
 

@@ -31,7 +31,12 @@ let tree: Tree;
 let s: Services;
 let dataDir: string;
 
-interface Person { id: number; name: string; idNumber: string; phone: string }
+interface Person {
+  id: number;
+  name: string;
+  idNumber: string;
+  phone: string;
+}
 let wang: Person;
 let li: Person;
 /** certificates: wang's first (superseded by the second, which is valid), li's (revoked), wang's record of 2026 (valid) */
@@ -45,13 +50,40 @@ async function person(school: OrgUnitRow, name: string, offset: number): Promise
   const p = makeRoster(1, { seed: 77, offset })[0]!;
   const repo = createTeacherRepository(t.db);
   const id = await repo.insert({
-    ...toColumns({
-      name, idType: 'resident', idNumber: p.idNumber, gender: p.gender, birthDate: p.birthDate, phone: p.phone, stage: 'primary', subject: p.subject, title: null,
-      teachingStartYear: 2010, employment: 'staff', headTeacher: false, backboneLevel: null, subjectLeader: false, masterTeacher: false, newTeacher: false,
-    }, personalDataCipher(t.env)),
-    orgUnitId: school.id, orgPath: school.path, provinceId: school.provinceId,
+    ...toColumns(
+      {
+        name,
+        idType: 'resident',
+        idNumber: p.idNumber,
+        gender: p.gender,
+        birthDate: p.birthDate,
+        phone: p.phone,
+        stage: 'primary',
+        subject: p.subject,
+        title: null,
+        teachingStartYear: 2010,
+        employment: 'staff',
+        headTeacher: false,
+        backboneLevel: null,
+        subjectLeader: false,
+        masterTeacher: false,
+        newTeacher: false,
+      },
+      personalDataCipher(t.env),
+    ),
+    orgUnitId: school.id,
+    orgPath: school.path,
+    provinceId: school.provinceId,
   });
-  await repo.openPosting({ teacherId: id, provinceId: school.provinceId, orgUnitId: school.id, orgPath: school.path, startedOn: '2015-09-01', reason: null, createdBy: null });
+  await repo.openPosting({
+    teacherId: id,
+    provinceId: school.provinceId,
+    orgUnitId: school.id,
+    orgPath: school.path,
+    startedOn: '2015-09-01',
+    reason: null,
+    createdBy: null,
+  });
   return { id, name, idNumber: p.idNumber, phone: p.phone };
 }
 
@@ -67,7 +99,14 @@ beforeAll(async () => {
   const cycleId = (await s.cycles.create(province, { name: '2026—2030年', startYear: 2026, endYear: 2030 })).id;
   await runJobsUntilIdle(t.db);
   await s.credits.register(school, [
-    { teacherId: wang.id, hours: 605, occurredOn: '2026-08-01', title: SECRET_TITLE, categories: ['ethics'], sourceType: 'project' },
+    {
+      teacherId: wang.id,
+      hours: 605,
+      occurredOn: '2026-08-01',
+      title: SECRET_TITLE,
+      categories: ['ethics'],
+      sourceType: 'project',
+    },
     { teacherId: li.id, hours: 240, occurredOn: '2027-03-01', title: SECRET_TITLE, categories: [] },
   ]);
   const first = await s.certificates.issue(school, { teacherId: wang.id, cycleId, kind: 'cycle', year: null });
@@ -86,19 +125,27 @@ afterAll(async () => {
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-const page = (code: string, headers: Record<string, string> = {}) => app.inject({ method: 'GET', url: `/verify/${encodeURIComponent(code)}`, headers });
+const page = (code: string, headers: Record<string, string> = {}) =>
+  app.inject({ method: 'GET', url: `/verify/${encodeURIComponent(code)}`, headers });
 
 /** Nothing personal beyond the masked name: no ID number (in full or masked), no phone, no full name, no entries. */
 function leaks(body: string, who: Person, code: string): string[] {
   const out: string[] = [];
   const forms = {
-    'ID number': who.idNumber, 'masked ID number': maskIdNumber(who.idNumber), 'last four of the ID number': `********${who.idNumber.slice(14)}`,
-    phone: who.phone, 'masked phone': maskPhone(who.phone), 'full name': who.name, 'given name': who.name.slice(1), 'entry title': SECRET_TITLE,
+    'ID number': who.idNumber,
+    'masked ID number': maskIdNumber(who.idNumber),
+    'last four of the ID number': `********${who.idNumber.slice(14)}`,
+    phone: who.phone,
+    'masked phone': maskPhone(who.phone),
+    'full name': who.name,
+    'given name': who.name.slice(1),
+    'entry title': SECRET_TITLE,
   };
   for (const [what, v] of Object.entries(forms)) if (body.includes(v)) out.push(what);
   // an ID or phone number is a run of 11+ digits; the certificate number itself is the one long token allowed
   if (/\d{11,}/.test(body.split(code).join(''))) out.push('a long run of digits');
-  if (/"(teacherId|idNumber|idNumberMasked|phone|entries|categories|issuerName|snapshot)"/.test(body)) out.push('an internal field');
+  if (/"(teacherId|idNumber|idNumberMasked|phone|entries|categories|issuerName|snapshot)"/.test(body))
+    out.push('an internal field');
   return out;
 }
 
@@ -117,7 +164,18 @@ describe('GET /verify/:code (public)', () => {
     const html = htmlOf(res);
     expect(html).toContain('<html lang="zh-CN">');
     expect(html).toContain('data-status="valid"');
-    for (const shown of ['证书有效', '王**', tree.S1.name, '2026—2030年', '周期证书', '60.5 学时', '2027-11-20', codes.valid, '本页只显示核验所需信息']) expect(html).toContain(shown);
+    for (const shown of [
+      '证书有效',
+      '王**',
+      tree.S1.name,
+      '2026—2030年',
+      '周期证书',
+      '60.5 学时',
+      '2027-11-20',
+      codes.valid,
+      '本页只显示核验所需信息',
+    ])
+      expect(html).toContain(shown);
     expect(leaks(html, wang, codes.valid)).toEqual([]);
     // a logged-out browser and a bogus session cookie get the same page
     const bogus = await page(codes.valid, { cookie: 'peixun_session=not-a-session' });
@@ -130,7 +188,20 @@ describe('GET /verify/:code (public)', () => {
     expect(res.statusCode).toBe(200);
     const html = htmlOf(res);
     expect(html).toContain('<html lang="en">');
-    for (const shown of ['Certificate verification', 'Valid certificate', 'Name', 'Unit', 'Cycle', 'Cycle certificate', '60.5 hours', 'Issued on', 'Certificate number', '王**', codes.valid]) expect(html).toContain(shown);
+    for (const shown of [
+      'Certificate verification',
+      'Valid certificate',
+      'Name',
+      'Unit',
+      'Cycle',
+      'Cycle certificate',
+      '60.5 hours',
+      'Issued on',
+      'Certificate number',
+      '王**',
+      codes.valid,
+    ])
+      expect(html).toContain(shown);
     expect(html).not.toContain('证书有效');
     expect(leaks(html, wang, codes.valid)).toEqual([]);
   });
@@ -153,7 +224,9 @@ describe('GET /verify/:code (public)', () => {
     expect(html).toContain('新证书编号');
     expect(html).toContain(codes.valid);
     expect(leaks(html.split(codes.valid).join(''), wang, codes.superseded)).toEqual([]);
-    expect(htmlOf(await page(codes.superseded, { 'accept-language': 'en' }))).toContain('This certificate was replaced by a newer one');
+    expect(htmlOf(await page(codes.superseded, { 'accept-language': 'en' }))).toContain(
+      'This certificate was replaced by a newer one',
+    );
   });
 
   it('keeps a revoked number answering "revoked"', async () => {
@@ -183,7 +256,15 @@ describe('GET /verify/:code (public)', () => {
     const en = await page('NOSUCHCODE42', { 'accept-language': 'en' });
     expect(en.statusCode).toBe(404);
     expect(en.body).toContain('No such certificate');
-    for (const code of ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "'; DROP TABLE credit_certificate; --", '../../etc/passwd', '证书', 'x', 'A'.repeat(100)]) {
+    for (const code of [
+      '<script>alert(1)</script>',
+      '"><img src=x onerror=alert(1)>',
+      "'; DROP TABLE credit_certificate; --",
+      '../../etc/passwd',
+      '证书',
+      'x',
+      'A'.repeat(100),
+    ]) {
       const res = await page(code);
       expect(res.statusCode, code).toBe(404);
       expect(res.body, code).not.toContain('<script>alert');
@@ -202,14 +283,29 @@ describe('GET /verify/:code (public)', () => {
     expect(String(res.headers['content-type'])).toContain('application/json');
     const { certificate } = res.json() as { certificate: PublicVerification };
     expect(certificate).toEqual({
-      code: codes.valid, status: 'valid', nameMasked: '王**', unitName: tree.S1.name, cycleName: '2026—2030年', kind: 'cycle', year: null,
-      totalHours: 605, issuedOn: '2027-11-20', supersededByCode: null,
+      code: codes.valid,
+      status: 'valid',
+      nameMasked: '王**',
+      unitName: tree.S1.name,
+      cycleName: '2026—2030年',
+      kind: 'cycle',
+      year: null,
+      totalHours: 605,
+      issuedOn: '2027-11-20',
+      supersededByCode: null,
     });
     expect(leaks(res.body, wang, codes.valid)).toEqual([]);
     const old = (await page(codes.superseded, { accept: 'application/json' })).json().certificate;
     expect(old).toMatchObject({ status: 'superseded', supersededByCode: codes.valid });
-    expect((await page(codes.revoked, { accept: 'application/json' })).json().certificate).toMatchObject({ status: 'revoked', nameMasked: '李**' });
-    expect((await page(codes.year, { accept: 'application/json' })).json().certificate).toMatchObject({ kind: 'year', year: 2026, totalHours: 605 });
+    expect((await page(codes.revoked, { accept: 'application/json' })).json().certificate).toMatchObject({
+      status: 'revoked',
+      nameMasked: '李**',
+    });
+    expect((await page(codes.year, { accept: 'application/json' })).json().certificate).toMatchObject({
+      kind: 'year',
+      year: 2026,
+      totalHours: 605,
+    });
     const unknown = await page('NOSUCHCODE42', { accept: 'application/json' });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json()).toEqual({ error: { code: 'NOT_FOUND' } });

@@ -38,7 +38,10 @@ Every command works whether or not the server is running.`;
 const CLI_CTX: RequestContext = { actor: null, ip: null, via: 'cli' };
 
 /** Opens the database (joining a running embedded server, or starting it), migrates, runs `fn`, closes. */
-async function withServices<T>(env: Env, fn: (services: Services, db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>): Promise<T> {
+async function withServices<T>(
+  env: Env,
+  fn: (services: Services, db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>,
+): Promise<T> {
   const handle = await openDatabase(env, { poolSize: 4 });
   try {
     await migrate(handle.pool);
@@ -60,7 +63,10 @@ function printDemo(usernames: string[], password: string, url?: string): void {
 
 async function serve(env: Env): Promise<void> {
   const started = Date.now();
-  const server = await startServer(env, { log: (l) => console.log(l), logger: env.NODE_ENV !== 'test' && env.PEIXUN_LOG_LEVEL !== 'silent' });
+  const server = await startServer(env, {
+    log: (l) => console.log(l),
+    logger: env.NODE_ENV !== 'test' && env.PEIXUN_LOG_LEVEL !== 'silent',
+  });
   console.log(`Peixun 培训 is running at ${server.url}  (database: ${server.handle.mode}, ${Date.now() - started} ms)`);
   if (server.demo) printDemo(server.demo.usernames, server.demo.password, server.url);
   let stopping = false;
@@ -96,17 +102,36 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'admin': {
         if (sub !== 'create') break;
-        const { values } = parseArgs({ args: rest, options: {
-          username: { type: 'string' }, password: { type: 'string' }, 'org-code': { type: 'string' }, role: { type: 'string' }, 'display-name': { type: 'string' },
-        } });
+        const { values } = parseArgs({
+          args: rest,
+          options: {
+            username: { type: 'string' },
+            password: { type: 'string' },
+            'org-code': { type: 'string' },
+            role: { type: 'string' },
+            'display-name': { type: 'string' },
+          },
+        });
         const missing = ['username', 'password', 'org-code', 'role'].filter((k) => !values[k as keyof typeof values]);
-        if (missing.length) { console.error(`Missing / 缺少参数: ${missing.map((m) => `--${m}`).join(' ')}`); return 2; }
-        if (!ROLES.includes(values.role as Role)) { console.error(`Unknown role / 未知角色 "${values.role}". Roles: ${ROLES.join(', ')}`); return 2; }
+        if (missing.length) {
+          console.error(`Missing / 缺少参数: ${missing.map((m) => `--${m}`).join(' ')}`);
+          return 2;
+        }
+        if (!ROLES.includes(values.role as Role)) {
+          console.error(`Unknown role / 未知角色 "${values.role}". Roles: ${ROLES.join(', ')}`);
+          return 2;
+        }
         const user = await withServices(env, async (s, h) => {
           const unit = await createOrgUnitRepository(h.db).findByCode(values['org-code']!);
-          if (!unit) throw new Error(`No unit with code / 找不到代码为 "${values['org-code']}" 的单位 (run "npx peixun org import-divisions --province NN" first)`);
+          if (!unit)
+            throw new Error(
+              `No unit with code / 找不到代码为 "${values['org-code']}" 的单位 (run "npx peixun org import-divisions --province NN" first)`,
+            );
           return s.users.createFromCli(CLI_CTX, {
-            username: values.username!, password: values.password!, role: values.role as Role, orgUnitId: unit.id,
+            username: values.username!,
+            password: values.password!,
+            role: values.role as Role,
+            orgUnitId: unit.id,
             displayName: values['display-name'] ?? values.username!,
           });
         });
@@ -116,12 +141,22 @@ export async function main(argv: string[]): Promise<number> {
       case 'org': {
         if (sub !== 'import-divisions') break;
         const { values } = parseArgs({ args: rest, options: { province: { type: 'string' } } });
-        if (!values.province || !/^[0-9]{2}$/.test(values.province)) { console.error('Give --province with a 2-digit GB/T 2260 code, e.g. --province 22 (吉林省)'); return 2; }
-        const r = await withServices(env, (s) => s.divisions.importProvince(CLI_CTX, values.province!, (done, total) => {
-          if (process.stdout.isTTY) process.stdout.write(`\r  ${done}/${total} ${'█'.repeat(Math.round((done / total) * 30)).padEnd(30, '░')}`);
-        }));
+        if (!values.province || !/^[0-9]{2}$/.test(values.province)) {
+          console.error('Give --province with a 2-digit GB/T 2260 code, e.g. --province 22 (吉林省)');
+          return 2;
+        }
+        const r = await withServices(env, (s) =>
+          s.divisions.importProvince(CLI_CTX, values.province!, (done, total) => {
+            if (process.stdout.isTTY)
+              process.stdout.write(
+                `\r  ${done}/${total} ${'█'.repeat(Math.round((done / total) * 30)).padEnd(30, '░')}`,
+              );
+          }),
+        );
         if (process.stdout.isTTY) process.stdout.write('\n');
-        console.log(`${r.province}: created ${r.created}, already present ${r.existing} / 新建 ${r.created} 个，已存在 ${r.existing} 个`);
+        console.log(
+          `${r.province}: created ${r.created}, already present ${r.existing} / 新建 ${r.created} 个，已存在 ${r.existing} 个`,
+        );
         return 0;
       }
       case 'db': {
@@ -143,19 +178,28 @@ export async function main(argv: string[]): Promise<number> {
         if (sub === 'check') {
           const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } } });
           const started = Date.now();
-          const r = await withServices(env, (_s, h) => checkLedger(h.db, env, (line) => {
-            if (process.stdout.isTTY && !values.json) process.stdout.write(`\r  ${line}`);
-          }));
+          const r = await withServices(env, (_s, h) =>
+            checkLedger(h.db, env, (line) => {
+              if (process.stdout.isTTY && !values.json) process.stdout.write(`\r  ${line}`);
+            }),
+          );
           if (process.stdout.isTTY && !values.json) process.stdout.write('\n');
           if (values.json) console.log(JSON.stringify(r));
           else {
-            console.log(`Checked ${r.cycles} cycle(s), ${r.teachers} teacher rows, ${r.entries} ledger entries in ${((Date.now() - started) / 1000).toFixed(1)} s / 已核对`);
+            console.log(
+              `Checked ${r.cycles} cycle(s), ${r.teachers} teacher rows, ${r.entries} ledger entries in ${((Date.now() - started) / 1000).toFixed(1)} s / 已核对`,
+            );
             console.log(`  status differences / 个人汇总差异: ${r.statusDifferences.length}`);
             console.log(`  school differences / 学校汇总差异: ${r.schoolDifferences.length}`);
             console.log(`  missing status rows / 缺少汇总: ${r.missingStatus}`);
             console.log(`  stale status rows (refresh due, not an error) / 待刷新: ${r.staleStatus}`);
-            for (const d of [...r.statusDifferences, ...r.schoolDifferences].slice(0, 20)) console.log(`  ${JSON.stringify(d)}`);
-            console.log(r.ok ? 'OK: summaries equal the ledger / 汇总与台账一致' : 'DIFFERENCES FOUND / 发现差异: run "npx peixun ledger refresh" after investigating');
+            for (const d of [...r.statusDifferences, ...r.schoolDifferences].slice(0, 20))
+              console.log(`  ${JSON.stringify(d)}`);
+            console.log(
+              r.ok
+                ? 'OK: summaries equal the ledger / 汇总与台账一致'
+                : 'DIFFERENCES FOUND / 发现差异: run "npx peixun ledger refresh" after investigating',
+            );
           }
           return r.ok ? 0 : 3;
         }
@@ -179,8 +223,16 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`Unknown command / 未知命令: ${argv.join(' ')}\n\n${HELP}`);
     return 2;
   } catch (e) {
-    if (e instanceof ServerAlreadyRunningError) { console.error(e.message); return 1; }
-    if (e instanceof AppError) { console.error(`${e.code}: ${errorMessage(e.code, 'zh-CN')} / ${errorMessage(e.code, 'en')}${e.details ? ` ${JSON.stringify(e.details)}` : ''}`); return 1; }
+    if (e instanceof ServerAlreadyRunningError) {
+      console.error(e.message);
+      return 1;
+    }
+    if (e instanceof AppError) {
+      console.error(
+        `${e.code}: ${errorMessage(e.code, 'zh-CN')} / ${errorMessage(e.code, 'en')}${e.details ? ` ${JSON.stringify(e.details)}` : ''}`,
+      );
+      return 1;
+    }
     console.error((e as Error).message ?? e);
     return 1;
   }

@@ -13,11 +13,26 @@ const EnvSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   PEIXUN_DATA_DIR: z.string().default('./data'),
   /** minutes of inactivity after which a session ends */
-  PEIXUN_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  PEIXUN_SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
   /** absolute lifetime of a session in hours */
-  PEIXUN_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  PEIXUN_SESSION_MAX_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(12),
   PEIXUN_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
-  PEIXUN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  PEIXUN_LOCKOUT_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
   /** the shortest password accepted when one is chosen */
   PEIXUN_PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(64).default(10),
   /** how many of lower case, upper case, digits and symbols a chosen password must mix */
@@ -30,18 +45,29 @@ const EnvSchema = z.object({
    * secret: the 32-byte key that encrypts ID numbers and phone numbers, as 64 hex digits or base64.
    * When unset, <data dir>/secret.key is created on first start (mode 0600) and used.
    */
-  PEIXUN_SECRET_KEY: z.string().optional().refine((k) => k === undefined || parseSecretKey(k) !== null, {
-    message: 'must be 32 bytes as 64 hex digits or base64 / 须为 32 字节密钥（64 位十六进制或 base64）',
-  }),
+  PEIXUN_SECRET_KEY: z
+    .string()
+    .optional()
+    .refine((k) => k === undefined || parseSecretKey(k) !== null, {
+      message: 'must be 32 bytes as 64 hex digits or base64 / 须为 32 字节密钥（64 位十六进制或 base64）',
+    }),
   /** the largest uncompressed content of an uploaded .xlsx (zip bombs are refused above it) */
   PEIXUN_IMPORT_MAX_UNPACKED_MB: z.coerce.number().int().min(1).max(4096).default(300),
   /** hours a checked roster upload waits to be committed; after them its staged rows are deleted and it expires */
-  PEIXUN_IMPORT_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
+  PEIXUN_IMPORT_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(24),
   /**
    * the date the product takes as today ('YYYY-MM-DD', China Standard Time otherwise): for
    * demonstrations and tests of the yearly status; leave unset in production
    */
-  PEIXUN_TODAY: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD / 须为 YYYY-MM-DD').optional(),
+  PEIXUN_TODAY: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD / 须为 YYYY-MM-DD')
+    .optional(),
   /** the address users reach the product at (e.g. https://peixun.example.gov.cn), printed in certificates' QR codes; defaults to the request's host */
   PEIXUN_PUBLIC_URL: z.string().url().optional(),
   PEIXUN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -22,7 +22,9 @@ export function loadSecretKey(env: Env, log: (line: string) => void = () => unde
     } finally {
       fs.closeSync(fd);
     }
-    log(`Created the personal-data key ${file} (mode 0600). Back it up: without it stored ID numbers and phones cannot be read.`);
+    log(
+      `Created the personal-data key ${file} (mode 0600). Back it up: without it stored ID numbers and phones cannot be read.`,
+    );
     log(`已生成个人信息加密密钥 ${file}（权限 0600）。请妥善备份：丢失后已存储的身份证号和手机号将无法读取。`);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
@@ -31,7 +33,7 @@ export function loadSecretKey(env: Env, log: (line: string) => void = () => unde
   if (mode !== 0) {
     throw new Error(
       `The key file ${file} can be read by other users; run chmod 600 ${file}.\n` +
-      `密钥文件 ${file} 可被其他用户读取，请执行 chmod 600 ${file}。`,
+        `密钥文件 ${file} 可被其他用户读取，请执行 chmod 600 ${file}。`,
     );
   }
   const key = parseSecretKey(fs.readFileSync(file, 'utf8'));

@@ -20,7 +20,8 @@ describe('isConnectionError', () => {
         err('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED'),
       ]),
       new Error('wrapped', { cause: err('read ECONNRESET', 'ECONNRESET') }),
-    ]) expect(isConnectionError(e), String(e)).toBe(true);
+    ])
+      expect(isConnectionError(e), String(e)).toBe(true);
   });
 
   it('leaves errors of the statement or the data to the usual handling', () => {
@@ -32,6 +33,7 @@ describe('isConnectionError', () => {
       new Error('boom'),
       null,
       'ECONNREFUSED',
-    ]) expect(isConnectionError(e), String(e)).toBe(false);
+    ])
+      expect(isConnectionError(e), String(e)).toBe(false);
   });
 });

@@ -7,8 +7,15 @@
 const PG_UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '53300']);
 /** Socket errors of a server that is gone, or a host that cannot be reached. */
 const SOCKET_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN',
-  'EAI_AGAIN', 'ENOTFOUND',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'EAI_AGAIN',
+  'ENOTFOUND',
 ]);
 /** What `pg` and `pg-pool` say when a connection ends under them or cannot be made in time. */
 const MESSAGES = [

@@ -13,7 +13,9 @@ describe('database supervisor', () => {
     let recoveredCalls = 0;
     const sup = createDatabaseSupervisor({
       log: (l) => lines.push(l),
-      watchMs: 20, minBackoffMs: 20, maxBackoffMs: 80,
+      watchMs: 20,
+      minBackoffMs: 20,
+      maxBackoffMs: 80,
       serverRunning: () => running,
       // the first two restarts fail (e.g. the old server's shared memory still in use), the third works
       restart: async () => {
@@ -56,7 +58,10 @@ describe('database supervisor', () => {
     let probes = 0;
     let up = true;
     const sup = createDatabaseSupervisor({
-      log: () => undefined, watchMs: 60_000, minBackoffMs: 10, maxBackoffMs: 20,
+      log: () => undefined,
+      watchMs: 60_000,
+      minBackoffMs: 10,
+      maxBackoffMs: 20,
       probe: async () => {
         probes++;
         if (!up) throw refused();

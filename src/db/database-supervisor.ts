@@ -34,15 +34,16 @@ export interface SupervisorOptions {
   maxBackoffMs?: number;
 }
 
-const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
-  const timer = setTimeout(done, ms);
-  function done() {
-    clearTimeout(timer);
-    signal.removeEventListener('abort', done);
-    resolve();
-  }
-  signal.addEventListener('abort', done, { once: true });
-});
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
 
 const describeError = (e: unknown) => {
   const err = e as { code?: string; message?: string };
@@ -61,17 +62,23 @@ export function createDatabaseSupervisor(o: SupervisorOptions): DatabaseSupervis
   let lookNow = false;
   let loop: Promise<void> | undefined;
 
-  const probeOk = () => o.probe().then(() => true, (e: unknown) => {
-    lastError = e;
-    return false;
-  });
+  const probeOk = () =>
+    o.probe().then(
+      () => true,
+      (e: unknown) => {
+        lastError = e;
+        return false;
+      },
+    );
   let lastError: unknown;
 
   async function recover(): Promise<void> {
     const since = Date.now();
     available = false;
-    o.log(`Database unavailable (${describeError(lastError)}): answering 503 until it is back`
-      + ' / 数据库不可用，恢复前请求答复 503');
+    o.log(
+      `Database unavailable (${describeError(lastError)}): answering 503 until it is back` +
+        ' / 数据库不可用，恢复前请求答复 503',
+    );
     backoff = minBackoff;
     for (let attempt = 1; !stopping.signal.aborted; attempt++) {
       if (o.restart && o.serverRunning && !o.serverRunning()) {

@@ -31,9 +31,13 @@ export const APP_DATABASE = 'peixun';
 
 export function createPool(connectionString: string, max = 20, applicationName = `peixun-${process.pid}`): pg.Pool {
   const pool = new pg.Pool({
-    connectionString, max, idleTimeoutMillis: 30_000, application_name: applicationName,
+    connectionString,
+    max,
+    idleTimeoutMillis: 30_000,
+    application_name: applicationName,
     // a database host that stops answering fails the request (503) instead of holding it forever
-    connectionTimeoutMillis: 10_000, keepAlive: true,
+    connectionTimeoutMillis: 10_000,
+    keepAlive: true,
   } as pg.PoolConfig);
   // An idle client that loses its server (restart, kill) must not crash the process.
   pool.on('error', () => undefined);
@@ -71,9 +75,11 @@ async function ensureDatabase(cluster: EmbeddedCluster, name: string): Promise<v
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (!rowCount) {
-      await client.query(`CREATE DATABASE "${name}" ENCODING 'UTF8' TEMPLATE template0`).catch((e: { code?: string }) => {
-        if (e.code !== '42P04') throw e; // created concurrently by another process
-      });
+      await client
+        .query(`CREATE DATABASE "${name}" ENCODING 'UTF8' TEMPLATE template0`)
+        .catch((e: { code?: string }) => {
+          if (e.code !== '42P04') throw e; // created concurrently by another process
+        });
     }
   } finally {
     await client.end();
@@ -92,7 +98,9 @@ async function otherClients(pool: pg.Pool): Promise<number> {
 /** Connects once and runs `SELECT 1`; rejects when the database does not answer within `timeoutMs`. */
 export async function probeDatabase(connectionString: string, timeoutMs = 3_000): Promise<void> {
   const client = new pg.Client({
-    connectionString, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs,
+    connectionString,
+    connectionTimeoutMillis: timeoutMs,
+    query_timeout: timeoutMs,
     application_name: `peixun-${process.pid}`,
   } as pg.ClientConfig);
   client.on('error', () => undefined);
@@ -128,13 +136,16 @@ async function waitForDatabase(connectionString: string, timeoutMs: number, log:
  * one under `<dataDir>/pg` (joined when already running, started otherwise).
  * With `supervise` (the server) a supervisor watches it and brings it back after it went away.
  */
-export async function openDatabase(env: Env, opts: {
-  poolSize?: number;
-  log?: (l: string) => void;
-  supervise?: boolean;
-  /** how long an unreachable database is waited for before giving up (ms) */
-  waitMs?: number;
-} = {}): Promise<DatabaseHandle> {
+export async function openDatabase(
+  env: Env,
+  opts: {
+    poolSize?: number;
+    log?: (l: string) => void;
+    supervise?: boolean;
+    /** how long an unreachable database is waited for before giving up (ms) */
+    waitMs?: number;
+  } = {},
+): Promise<DatabaseHandle> {
   const log = opts.log ?? ((l: string) => console.error(l));
   let cluster: EmbeddedCluster | undefined;
   let connectionString: string;
@@ -155,18 +166,20 @@ export async function openDatabase(env: Env, opts: {
     supervisor = createDatabaseSupervisor({
       log,
       probe: () => probeDatabase(connectionString),
-      ...(embedded ? {
-        serverRunning: () => embeddedPostgresRunning(env.dataDir),
-        restart: async () => {
-          cluster = await startEmbeddedPostgres({ dataDir: env.dataDir, log });
-          const now = cluster.connectionString(APP_DATABASE);
-          if (now !== connectionString) {
-            // the remembered port was taken meanwhile: the pool's next clients go to the new one
-            connectionString = now;
-            (pool as unknown as { options: pg.PoolConfig }).options.connectionString = now;
+      ...(embedded
+        ? {
+            serverRunning: () => embeddedPostgresRunning(env.dataDir),
+            restart: async () => {
+              cluster = await startEmbeddedPostgres({ dataDir: env.dataDir, log });
+              const now = cluster.connectionString(APP_DATABASE);
+              if (now !== connectionString) {
+                // the remembered port was taken meanwhile: the pool's next clients go to the new one
+                connectionString = now;
+                (pool as unknown as { options: pg.PoolConfig }).options.connectionString = now;
+              }
+            },
           }
-        },
-      } : {}),
+        : {}),
     });
     const notice = (e: unknown) => supervisor!.notice(e);
     // a client that loses its server, idle or checked out, is discarded by the pool; the supervisor looks
@@ -176,7 +189,9 @@ export async function openDatabase(env: Env, opts: {
     supervisor.start();
   }
   return {
-    db, pool, supervisor,
+    db,
+    pool,
+    supervisor,
     get cluster() {
       return cluster;
     },

@@ -30,7 +30,10 @@ export interface EmbeddedOptions {
   log?: (line: string) => void;
 }
 
-interface RunAs { uid?: number; gid?: number }
+interface RunAs {
+  uid?: number;
+  gid?: number;
+}
 
 /** PostgreSQL refuses to run as root: when we are root, run it as the `postgres` system user. */
 function runAsIds(): RunAs {
@@ -52,7 +55,10 @@ function runAsIds(): RunAs {
     // another process may have created it concurrently; the lookup below decides
   }
   const created = lookup();
-  if (!created) throw new Error('PostgreSQL cannot run as root and the "postgres" system user could not be created (useradd failed).');
+  if (!created)
+    throw new Error(
+      'PostgreSQL cannot run as root and the "postgres" system user could not be created (useradd failed).',
+    );
   return created;
 }
 
@@ -138,7 +144,14 @@ export function anyFreePort(): Promise<number> {
 }
 
 async function canConnect(port: number, password: string): Promise<boolean> {
-  const client = new pg.Client({ host: '127.0.0.1', port, user: EMBEDDED_USER, password, database: 'postgres', connectionTimeoutMillis: 2000 });
+  const client = new pg.Client({
+    host: '127.0.0.1',
+    port,
+    user: EMBEDDED_USER,
+    password,
+    database: 'postgres',
+    connectionTimeoutMillis: 2000,
+  });
   try {
     await client.connect();
     await client.query('select 1');
@@ -158,7 +171,7 @@ function readOrCreatePassword(dataDir: string): string {
     return fs.readFileSync(file, 'utf8').trim();
   } catch {
     const pw = crypto.randomBytes(24).toString('base64url');
-    fs.writeFileSync(file, pw + '\n', { mode: 0o600, flag: 'wx' });
+    fs.writeFileSync(file, `${pw}\n`, { mode: 0o600, flag: 'wx' });
     return fs.readFileSync(file, 'utf8').trim();
   }
 }
@@ -171,23 +184,35 @@ async function initCluster(pgDir: string, password: string, ids: RunAs, log: (l:
   fs.mkdirSync(scratch, { recursive: true, mode: 0o700 });
   if (ids.uid !== undefined) fs.chownSync(scratch, ids.uid, ids.gid!);
   const pwFile = path.join(os.tmpdir(), `peixun-pw-${crypto.randomBytes(6).toString('hex')}`);
-  fs.writeFileSync(pwFile, password + '\n', { mode: 0o600 });
+  fs.writeFileSync(pwFile, `${password}\n`, { mode: 0o600 });
   if (ids.uid !== undefined) fs.chownSync(pwFile, ids.uid, ids.gid!);
   log('Initialising the embedded PostgreSQL cluster / 正在初始化内置数据库 …');
   try {
-    await run(INITDB, [
-      `--pgdata=${scratch}`, `--username=${EMBEDDED_USER}`, `--pwfile=${pwFile}`,
-      '--auth=scram-sha-256', '--encoding=UTF8', '--no-locale', '--no-instructions',
-    ], { ...ids, env: { ...process.env, LC_ALL: 'C' } });
+    await run(
+      INITDB,
+      [
+        `--pgdata=${scratch}`,
+        `--username=${EMBEDDED_USER}`,
+        `--pwfile=${pwFile}`,
+        '--auth=scram-sha-256',
+        '--encoding=UTF8',
+        '--no-locale',
+        '--no-instructions',
+      ],
+      { ...ids, env: { ...process.env, LC_ALL: 'C' } },
+    );
   } catch (e) {
     fs.rmSync(scratch, { recursive: true, force: true });
-    if (ids.uid !== undefined && /Permission denied/.test(String((e as { stderr?: string }).stderr ?? (e as Error).message))) {
+    if (
+      ids.uid !== undefined &&
+      /Permission denied/.test(String((e as { stderr?: string }).stderr ?? (e as Error).message))
+    ) {
       // e.g. a data dir made with `mktemp -d` (mode 0700) while running as root
       const dataDir = path.dirname(pgDir);
       throw new Error(
         `PostgreSQL runs as the "postgres" system user, which cannot enter the data directory ${dataDir}. ` +
-        `Make it and its parent directories accessible to that user (e.g. chmod 755 ${dataDir}), or set PEIXUN_DATA_DIR to another directory.\n` +
-        `内置数据库以系统用户 postgres 运行，但它无法进入数据目录 ${dataDir}。请放开该目录及其上级目录的权限（如 chmod 755 ${dataDir}），或用 PEIXUN_DATA_DIR 指定其他目录。`,
+          `Make it and its parent directories accessible to that user (e.g. chmod 755 ${dataDir}), or set PEIXUN_DATA_DIR to another directory.\n` +
+          `内置数据库以系统用户 postgres 运行，但它无法进入数据目录 ${dataDir}。请放开该目录及其上级目录的权限（如 chmod 755 ${dataDir}），或用 PEIXUN_DATA_DIR 指定其他目录。`,
         { cause: e },
       );
     }
@@ -226,7 +251,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   }
 
   const make = (port: number, startedHere: boolean): EmbeddedCluster => ({
-    port, user: EMBEDDED_USER, password, startedHere,
+    port,
+    user: EMBEDDED_USER,
+    password,
+    startedHere,
     connectionString: (db) => `postgres://${EMBEDDED_USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${db}`,
     stop: () => stopEmbeddedPostgres(pgDir, ids),
   });
@@ -254,10 +282,17 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
       recovery_init_sync_method: 'syncfs',
       ...opts.settings,
     };
-    const serverOpts = [`-p ${port}`, ...Object.entries(settings).map(([k, v]) => `-c ${k}=${v === '' ? "''" : v}`)].join(' ');
+    const serverOpts = [
+      `-p ${port}`,
+      ...Object.entries(settings).map(([k, v]) => `-c ${k}=${v === '' ? "''" : v}`),
+    ].join(' ');
     chownRecursive(pgDir, ids);
     try {
-      await run(PG_CTL, ['start', '-D', pgDir, '-w', '-t', '120', '-s', '-l', path.join(pgDir, 'postgres.log'), '-o', serverOpts], { ...ids, env: { ...process.env, LC_ALL: 'C' } });
+      await run(
+        PG_CTL,
+        ['start', '-D', pgDir, '-w', '-t', '120', '-s', '-l', path.join(pgDir, 'postgres.log'), '-o', serverOpts],
+        { ...ids, env: { ...process.env, LC_ALL: 'C' } },
+      );
       log(`Embedded PostgreSQL started on 127.0.0.1:${port}`);
       return make(port, true);
     } catch (e) {

@@ -7,10 +7,16 @@ import type pg from 'pg';
 export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
 const LOCK_KEY = 727_001; // advisory lock: one migrator at a time
 
-export interface MigrationFile { version: string; name: string; sql: string; checksum: string }
+export interface MigrationFile {
+  version: string;
+  name: string;
+  sql: string;
+  checksum: string;
+}
 
 export function listMigrations(dir = MIGRATIONS_DIR): MigrationFile[] {
-  return fs.readdirSync(dir)
+  return fs
+    .readdirSync(dir)
     .filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f))
     .sort()
     .map((f) => {
@@ -36,20 +42,28 @@ export async function migrate(pool: pg.Pool, dir = MIGRATIONS_DIR): Promise<stri
     await client.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version text PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
-    const { rows } = await client.query<{ version: string; checksum: string; name: string }>('SELECT version, checksum, name FROM schema_migrations');
+    const { rows } = await client.query<{ version: string; checksum: string; name: string }>(
+      'SELECT version, checksum, name FROM schema_migrations',
+    );
     const done = new Map(rows.map((r) => [r.version, r]));
     for (const m of listMigrations(dir)) {
       const prior = done.get(m.version);
       if (prior) {
         if (prior.checksum !== m.checksum) {
-          throw new Error(`Migration ${m.name} was changed after it was applied. Add a new migration instead of editing a landed one.`);
+          throw new Error(
+            `Migration ${m.name} was changed after it was applied. Add a new migration instead of editing a landed one.`,
+          );
         }
         continue;
       }
       await client.query('BEGIN');
       try {
         await client.query(m.sql);
-        await client.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [m.version, m.name, m.checksum]);
+        await client.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [
+          m.version,
+          m.name,
+          m.checksum,
+        ]);
         await client.query('COMMIT');
         applied.push(m.name);
       } catch (e) {

@@ -13,24 +13,51 @@ export type Json = ColumnType<unknown, string | null, string | null>;
 export type JsonWithDefault = ColumnType<unknown, string | undefined, string>;
 `;
 
-const pascal = (s: string) => s.split('_').map((p) => p[0]!.toUpperCase() + p.slice(1)).join('');
+const pascal = (s: string) =>
+  s
+    .split('_')
+    .map((p) => p[0]!.toUpperCase() + p.slice(1))
+    .join('');
 
 function tsType(dataType: string, udtName: string): string {
   switch (dataType) {
-    case 'bigint': case 'integer': case 'smallint': case 'numeric': return 'number';
-    case 'text': case 'character varying': case 'uuid': return 'string';
-    case 'boolean': return 'boolean';
-    case 'timestamp with time zone': case 'timestamp without time zone': return 'Date';
-    case 'date': return 'string';
-    case 'bytea': return 'Buffer';
-    case 'jsonb': case 'json': return 'Json';
-    case 'ARRAY': return udtName === '_text' ? 'string[]' : udtName === '_int8' || udtName === '_int4' ? 'number[]' : 'unknown[]';
-    default: return 'unknown';
+    case 'bigint':
+    case 'integer':
+    case 'smallint':
+    case 'numeric':
+      return 'number';
+    case 'text':
+    case 'character varying':
+    case 'uuid':
+      return 'string';
+    case 'boolean':
+      return 'boolean';
+    case 'timestamp with time zone':
+    case 'timestamp without time zone':
+      return 'Date';
+    case 'date':
+      return 'string';
+    case 'bytea':
+      return 'Buffer';
+    case 'jsonb':
+    case 'json':
+      return 'Json';
+    case 'ARRAY':
+      return udtName === '_text' ? 'string[]' : udtName === '_int8' || udtName === '_int4' ? 'number[]' : 'unknown[]';
+    default:
+      return 'unknown';
   }
 }
 
 export async function generateSchemaTypes(client: pg.Pool | pg.Client): Promise<string> {
-  const { rows } = await client.query<{ table_name: string; column_name: string; data_type: string; udt_name: string; is_nullable: string; column_default: string | null }>(
+  const { rows } = await client.query<{
+    table_name: string;
+    column_name: string;
+    data_type: string;
+    udt_name: string;
+    is_nullable: string;
+    column_default: string | null;
+  }>(
     `SELECT table_name, column_name, data_type, udt_name, is_nullable, column_default
        FROM information_schema.columns WHERE table_schema = 'public' ORDER BY table_name, ordinal_position`,
   );

@@ -7,13 +7,17 @@ import { listMigrations, migrate, MIGRATIONS_DIR } from './migrate.js';
 import { generateSchemaTypes } from './schema-codegen.js';
 
 let t: TestDatabase;
-beforeAll(async () => { t = await createTestDatabase(); });
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
 afterAll(() => t.close());
 
 describe('schema and migrations', () => {
   it('has committed table types that match the migrated schema (regenerate with `npx peixun db types`)', async () => {
     const generated = await generateSchemaTypes(t.pool);
-    expect(fs.readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), 'schema.ts'), 'utf8')).toBe(generated);
+    expect(fs.readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), 'schema.ts'), 'utf8')).toBe(
+      generated,
+    );
   });
 
   it('numbers migrations without gaps', () => {

@@ -28,9 +28,17 @@ function mac(secret: Buffer, sessionId: number, window: number, kind: TokenKind)
 export const windowOf = (nowMs: number) => Math.floor(nowMs / TOKEN_WINDOW_MS);
 
 /** The token shown at `nowMs`, and until when it is shown before the next one replaces it. */
-export function issueToken(secret: Buffer, sessionId: number, nowMs: number, kind: TokenKind = 'in'): { token: string; rotatesAt: number } {
+export function issueToken(
+  secret: Buffer,
+  sessionId: number,
+  nowMs: number,
+  kind: TokenKind = 'in',
+): { token: string; rotatesAt: number } {
   const w = windowOf(nowMs);
-  return { token: `${LEAD[kind]}${sessionId}.${w}.${b64url(mac(secret, sessionId, w, kind))}`, rotatesAt: (w + 1) * TOKEN_WINDOW_MS };
+  return {
+    token: `${LEAD[kind]}${sessionId}.${w}.${b64url(mac(secret, sessionId, w, kind))}`,
+    rotatesAt: (w + 1) * TOKEN_WINDOW_MS,
+  };
 }
 
 /** What a token claims (before its secret is known): its session and kind, or null when it is not a token. */
@@ -50,7 +58,14 @@ export function tokenSession(token: string): number | null {
  *
  * @example checkToken(secret, 7, issueToken(secret, 7, t).token, t + 45_000, { opensAt: t - 1, closesAt: t + 3_600_000 }) // null: one window later is still fine
  */
-export function checkToken(secret: Buffer, sessionId: number, token: string, nowMs: number, checkin: { opensAt: number; closesAt: number }, kind: TokenKind = 'in'): TokenProblem | null {
+export function checkToken(
+  secret: Buffer,
+  sessionId: number,
+  token: string,
+  nowMs: number,
+  checkin: { opensAt: number; closesAt: number },
+  kind: TokenKind = 'in',
+): TokenProblem | null {
   const m = TOKEN_RE.exec(token);
   if (!m) return 'malformed';
   const [sid, w] = [Number(m[2]), Number(m[3])];
@@ -58,7 +73,8 @@ export function checkToken(secret: Buffer, sessionId: number, token: string, now
   if (sid !== sessionId) return 'other_session';
   if (m[1] !== LEAD[kind]) return 'forged';
   // base64url of 16 bytes leaves 4 spare bits in the last character: only the canonical spelling counts
-  if (given.length !== 16 || b64url(given) !== m[4] || !crypto.timingSafeEqual(given, mac(secret, sid, w, kind))) return 'forged';
+  if (given.length !== 16 || b64url(given) !== m[4] || !crypto.timingSafeEqual(given, mac(secret, sid, w, kind)))
+    return 'forged';
   const now = windowOf(nowMs);
   if (w > now) return 'not_yet';
   if (w < now - 1) return 'expired';

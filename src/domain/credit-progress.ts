@@ -15,7 +15,16 @@
  */
 import type { Stage } from './org-tree.js';
 import type { Gender } from './teacher.js';
-import { formatCredits, formatTenths, type Condition, type CycleRules, type CycleSpan, type MinimumRule, type SourceType, type TeacherFlag } from './cycle-rules.js';
+import {
+  formatCredits,
+  formatTenths,
+  type Condition,
+  type CycleRules,
+  type CycleSpan,
+  type MinimumRule,
+  type SourceType,
+  type TeacherFlag,
+} from './cycle-rules.js';
 
 export interface TeacherFacts {
   gender: Gender | null;
@@ -27,7 +36,13 @@ export interface TeacherFacts {
 }
 
 /** The flags conditions can ask for, from the registry's columns. */
-export function flagsOf(t: { headTeacher: boolean; newTeacher: boolean; backboneLevel: string | null; subjectLeader: boolean; masterTeacher: boolean }): TeacherFlag[] {
+export function flagsOf(t: {
+  headTeacher: boolean;
+  newTeacher: boolean;
+  backboneLevel: string | null;
+  subjectLeader: boolean;
+  masterTeacher: boolean;
+}): TeacherFlag[] {
   const flags: TeacherFlag[] = [];
   if (t.headTeacher) flags.push('headTeacher');
   if (t.newTeacher) flags.push('newTeacher');
@@ -48,7 +63,13 @@ export interface LedgerEntry {
 }
 
 export type ProgressStatus = 'complete' | 'on_track' | 'behind' | 'at_risk' | 'out_of_scope';
-export const PROGRESS_STATUSES: readonly ProgressStatus[] = ['complete', 'on_track', 'behind', 'at_risk', 'out_of_scope'];
+export const PROGRESS_STATUSES: readonly ProgressStatus[] = [
+  'complete',
+  'on_track',
+  'behind',
+  'at_risk',
+  'out_of_scope',
+];
 
 /** One line of the explanation: a message key, its values, and the entries it was computed from. */
 export interface ExplanationLine {
@@ -143,14 +164,30 @@ export function minimumApplies(m: MinimumRule, t: TeacherFacts): { applies: bool
   for (let i = 0; i < m.appliesTo.length; i++) {
     const c = m.appliesTo[i]!;
     const { holds, missing } = conditionHolds(c, t, m.evaluatedOn);
-    if (holds && missing.length) return { applies: true, why: { key: 'minimum.applies_missing', params: { missing: missing.join(','), date: m.evaluatedOn } } };
+    if (holds && missing.length)
+      return {
+        applies: true,
+        why: { key: 'minimum.applies_missing', params: { missing: missing.join(','), date: m.evaluatedOn } },
+      };
     if (holds) {
       const age = t.birthDate ? ageOn(t.birthDate, m.evaluatedOn) : -1;
-      return { applies: true, why: { key: 'minimum.applies_condition', params: { condition: describeCondition(c), date: m.evaluatedOn, age } } };
+      return {
+        applies: true,
+        why: {
+          key: 'minimum.applies_condition',
+          params: { condition: describeCondition(c), date: m.evaluatedOn, age },
+        },
+      };
     }
   }
   const age = t.birthDate ? ageOn(t.birthDate, m.evaluatedOn) : -1;
-  return { applies: false, why: { key: 'minimum.not_applies', params: { conditions: m.appliesTo.map(describeCondition).join(' | '), date: m.evaluatedOn, age } } };
+  return {
+    applies: false,
+    why: {
+      key: 'minimum.not_applies',
+      params: { conditions: m.appliesTo.map(describeCondition).join(' | '), date: m.evaluatedOn, age },
+    },
+  };
 }
 
 /** A condition as a compact, language-neutral string for explanation lines: 'gender=male;age<55'. */
@@ -172,7 +209,8 @@ export function inScopeIn(rules: CycleRules, t: TeacherFacts, year: number): boo
 }
 
 const capMatches = (cap: { category?: string; source?: SourceType }, e: LedgerEntry) =>
-  (cap.category === undefined || e.categories.includes(cap.category)) && (cap.source === undefined || cap.source === e.sourceType);
+  (cap.category === undefined || e.categories.includes(cap.category)) &&
+  (cap.source === undefined || cap.source === e.sourceType);
 
 /** Entries that count: reversed entries and their reversals cancel out. */
 export function cancelledIds(entries: readonly LedgerEntry[]): Map<number, 'reversed' | 'reversal'> {
@@ -186,14 +224,21 @@ export function cancelledIds(entries: readonly LedgerEntry[]): Map<number, 'reve
   return out;
 }
 
-const byDateThenId = (a: LedgerEntry, b: LedgerEntry) => (a.occurredOn < b.occurredOn ? -1 : a.occurredOn > b.occurredOn ? 1 : a.id - b.id);
+const byDateThenId = (a: LedgerEntry, b: LedgerEntry) =>
+  a.occurredOn < b.occurredOn ? -1 : a.occurredOn > b.occurredOn ? 1 : a.id - b.id;
 
 /**
  * Evaluates a teacher's entries of one cycle as of a calendar year.
  *
  * @example evaluateProgress(rules, { startYear: 2026, endYear: 2030 }, facts, entries, 2027).counted
  */
-export function evaluateProgress(rules: CycleRules, span: CycleSpan, t: TeacherFacts, entries: readonly LedgerEntry[], asOfYear: number): Progress {
+export function evaluateProgress(
+  rules: CycleRules,
+  span: CycleSpan,
+  t: TeacherFacts,
+  entries: readonly LedgerEntry[],
+  asOfYear: number,
+): Progress {
   const lines: ExplanationLine[] = [];
   const cancelled = cancelledIds(entries);
   const ordered = [...entries].sort(byDateThenId);
@@ -239,17 +284,39 @@ export function evaluateProgress(rules: CycleRules, span: CycleSpan, t: TeacherF
 
   const countingIds = outcomes.filter((o) => !o.cancelled).map((o) => o.id);
   const cancelledList = outcomes.filter((o) => o.cancelled).map((o) => o.id);
-  lines.push({ key: 'total.raw', params: { raw: formatTenths(raw), entries: countingIds.length }, entryIds: countingIds });
-  if (cancelledList.length) lines.push({ key: 'total.cancelled', params: { count: cancelledList.length }, entryIds: cancelledList });
+  lines.push({
+    key: 'total.raw',
+    params: { raw: formatTenths(raw), entries: countingIds.length },
+    entryIds: countingIds,
+  });
+  if (cancelledList.length)
+    lines.push({ key: 'total.cancelled', params: { count: cancelledList.length }, entryIds: cancelledList });
   const caps = rules.caps.map((cap) => {
     const matched = capMatched.get(cap.id)!;
     const capCounted = cap.hours - capRoom.get(cap.id)!;
     if (matched > capCounted) {
-      lines.push({ key: 'cap.applied', params: { cap: cap.name, limit: formatTenths(cap.hours), matched: formatTenths(matched), excess: formatTenths(matched - capCounted) }, entryIds: outcomes.filter((o) => o.cappedBy === cap.id).map((o) => o.id) });
+      lines.push({
+        key: 'cap.applied',
+        params: {
+          cap: cap.name,
+          limit: formatTenths(cap.hours),
+          matched: formatTenths(matched),
+          excess: formatTenths(matched - capCounted),
+        },
+        entryIds: outcomes.filter((o) => o.cappedBy === cap.id).map((o) => o.id),
+      });
     }
     return { id: cap.id, name: cap.name, limit: cap.hours, matched, counted: capCounted };
   });
-  lines.push({ key: 'total.counted', params: { counted: formatTenths(counted), required: formatTenths(rules.totalHours), credits: formatCredits(counted, rules.hoursPerCredit), perCredit: formatTenths(rules.hoursPerCredit) } });
+  lines.push({
+    key: 'total.counted',
+    params: {
+      counted: formatTenths(counted),
+      required: formatTenths(rules.totalHours),
+      credits: formatCredits(counted, rules.hoursPerCredit),
+      perCredit: formatTenths(rules.hoursPerCredit),
+    },
+  });
 
   const years: Progress['years'] = [];
   for (let y = span.startYear; y <= span.endYear; y++) {
@@ -263,7 +330,11 @@ export function evaluateProgress(rules: CycleRules, span: CycleSpan, t: TeacherF
     const got = byCategory.get(m.category);
     const c = got?.counted ?? 0;
     const met = !applies || c >= m.hours;
-    lines.push({ key: applies ? (met ? 'minimum.met' : 'minimum.unmet') : 'minimum.skipped', params: { minimum: m.name, counted: formatTenths(c), required: formatTenths(m.hours) }, entryIds: got?.ids ?? [] });
+    lines.push({
+      key: applies ? (met ? 'minimum.met' : 'minimum.unmet') : 'minimum.skipped',
+      params: { minimum: m.name, counted: formatTenths(c), required: formatTenths(m.hours) },
+      entryIds: got?.ids ?? [],
+    });
     lines.push(why);
     return { id: m.id, name: m.name, category: m.category, required: m.hours, counted: c, applies, met, why };
   });
@@ -271,7 +342,12 @@ export function evaluateProgress(rules: CycleRules, span: CycleSpan, t: TeacherF
   const inScope = inScopeIn(rules, t, Math.min(Math.max(asOfYear, span.startYear), span.endYear));
   const finishedYears = Math.max(0, Math.min(asOfYear, span.endYear + 1) - span.startYear);
   const cycleYears = span.endYear - span.startYear + 1;
-  const expectedByNow = Math.min(rules.totalHours, rules.yearlyMinimum !== null ? rules.yearlyMinimum * finishedYears : Math.floor((rules.totalHours * finishedYears) / cycleYears));
+  const expectedByNow = Math.min(
+    rules.totalHours,
+    rules.yearlyMinimum !== null
+      ? rules.yearlyMinimum * finishedYears
+      : Math.floor((rules.totalHours * finishedYears) / cycleYears),
+  );
   const complete = counted >= rules.totalHours && minima.every((m) => m.met);
   let status: ProgressStatus;
   if (!inScope) status = 'out_of_scope';
@@ -279,30 +355,69 @@ export function evaluateProgress(rules: CycleRules, span: CycleSpan, t: TeacherF
   else if (asOfYear >= span.endYear) status = 'at_risk';
   else if (counted < expectedByNow) status = 'behind';
   else status = 'on_track';
-  if (!inScope) lines.push({ key: 'status.out_of_scope', params: { minYears: rules.scope.minServiceYears, startYear: t.teachingStartYear ?? '' } });
-  else lines.push({ key: `status.${status}`, params: { counted: formatTenths(counted), expected: formatTenths(expectedByNow), required: formatTenths(rules.totalHours), endYear: span.endYear, unmet: minima.filter((m) => !m.met).length } });
+  if (!inScope)
+    lines.push({
+      key: 'status.out_of_scope',
+      params: { minYears: rules.scope.minServiceYears, startYear: t.teachingStartYear ?? '' },
+    });
+  else
+    lines.push({
+      key: `status.${status}`,
+      params: {
+        counted: formatTenths(counted),
+        expected: formatTenths(expectedByNow),
+        required: formatTenths(rules.totalHours),
+        endYear: span.endYear,
+        unmet: minima.filter((m) => !m.met).length,
+      },
+    });
 
   return {
-    asOfYear, inScope, status, required: rules.totalHours, raw, counted, credits: formatCredits(counted, rules.hoursPerCredit),
-    years, minima, caps, entries: outcomes, expectedByNow, lines,
+    asOfYear,
+    inScope,
+    status,
+    required: rules.totalHours,
+    raw,
+    counted,
+    credits: formatCredits(counted, rules.hoursPerCredit),
+    years,
+    minima,
+    caps,
+    entries: outcomes,
+    expectedByNow,
+    lines,
   };
 }
 
-export type YearFailure = { item: 'yearly_minimum' | 'cycle_total' | 'minimum'; id?: string; counted: number; required: number };
+export type YearFailure = {
+  item: 'yearly_minimum' | 'cycle_total' | 'minimum';
+  id?: string;
+  counted: number;
+  required: number;
+};
 
 /**
  * The annual verification of one year (R-16): passed when the year's counted hours reach the
  * yearly minimum and, in the last year of the cycle, when the cycle is complete.
  */
-export function verifyYear(rules: CycleRules, span: CycleSpan, t: TeacherFacts, entries: readonly LedgerEntry[], year: number): { computed: 'passed' | 'failed' | 'not_in_scope'; yearHours: number; failures: YearFailure[] } {
+export function verifyYear(
+  rules: CycleRules,
+  span: CycleSpan,
+  t: TeacherFacts,
+  entries: readonly LedgerEntry[],
+  year: number,
+): { computed: 'passed' | 'failed' | 'not_in_scope'; yearHours: number; failures: YearFailure[] } {
   const p = evaluateProgress(rules, span, t, entries, year);
   const yearHours = p.years.find((y) => y.year === year)?.counted ?? 0;
   if (!inScopeIn(rules, t, year)) return { computed: 'not_in_scope', yearHours, failures: [] };
   const failures: YearFailure[] = [];
-  if (rules.yearlyMinimum !== null && yearHours < rules.yearlyMinimum) failures.push({ item: 'yearly_minimum', counted: yearHours, required: rules.yearlyMinimum });
+  if (rules.yearlyMinimum !== null && yearHours < rules.yearlyMinimum)
+    failures.push({ item: 'yearly_minimum', counted: yearHours, required: rules.yearlyMinimum });
   if (year >= span.endYear) {
-    if (p.counted < rules.totalHours) failures.push({ item: 'cycle_total', counted: p.counted, required: rules.totalHours });
-    for (const m of p.minima) if (!m.met) failures.push({ item: 'minimum', id: m.id, counted: m.counted, required: m.required });
+    if (p.counted < rules.totalHours)
+      failures.push({ item: 'cycle_total', counted: p.counted, required: rules.totalHours });
+    for (const m of p.minima)
+      if (!m.met) failures.push({ item: 'minimum', id: m.id, counted: m.counted, required: m.required });
   }
   return { computed: failures.length ? 'failed' : 'passed', yearHours, failures };
 }
@@ -310,31 +425,80 @@ export function verifyYear(rules: CycleRules, span: CycleSpan, t: TeacherFacts, 
 type Texts = Record<string, { 'zh-CN': string; en: string }>;
 const LINE_TEXT: Texts = {
   'total.raw': { 'zh-CN': '有效登记 {entries} 条，合计 {raw} 学时', en: '{entries} valid entries, {raw} hours in all' },
-  'total.cancelled': { 'zh-CN': '{count} 条记录已冲销或为冲销记录，不计入', en: '{count} entries were reversed or are reversals and do not count' },
-  'cap.applied': { 'zh-CN': '“{cap}”：相关登记 {matched} 学时，上限 {limit} 学时，超出的 {excess} 学时不计入', en: '“{cap}”: {matched} hours registered, limit {limit}, the {excess} hours above it do not count' },
-  'total.counted': { 'zh-CN': '计入总学时 {counted} / 应修 {required} 学时；每 {perCredit} 学时计 1 学分，合 {credits} 学分', en: '{counted} of {required} required hours count; {perCredit} hours make 1 credit: {credits} credits' },
-  'minimum.met': { 'zh-CN': '“{minimum}”：已修 {counted} / {required} 学时，已达标', en: '“{minimum}”: {counted} of {required} hours, met' },
-  'minimum.unmet': { 'zh-CN': '“{minimum}”：已修 {counted} / {required} 学时，未达标', en: '“{minimum}”: {counted} of {required} hours, not yet met' },
-  'minimum.skipped': { 'zh-CN': '“{minimum}”：不适用于您（已修 {counted} 学时）', en: '“{minimum}”: does not apply to you ({counted} hours)' },
+  'total.cancelled': {
+    'zh-CN': '{count} 条记录已冲销或为冲销记录，不计入',
+    en: '{count} entries were reversed or are reversals and do not count',
+  },
+  'cap.applied': {
+    'zh-CN': '“{cap}”：相关登记 {matched} 学时，上限 {limit} 学时，超出的 {excess} 学时不计入',
+    en: '“{cap}”: {matched} hours registered, limit {limit}, the {excess} hours above it do not count',
+  },
+  'total.counted': {
+    'zh-CN': '计入总学时 {counted} / 应修 {required} 学时；每 {perCredit} 学时计 1 学分，合 {credits} 学分',
+    en: '{counted} of {required} required hours count; {perCredit} hours make 1 credit: {credits} credits',
+  },
+  'minimum.met': {
+    'zh-CN': '“{minimum}”：已修 {counted} / {required} 学时，已达标',
+    en: '“{minimum}”: {counted} of {required} hours, met',
+  },
+  'minimum.unmet': {
+    'zh-CN': '“{minimum}”：已修 {counted} / {required} 学时，未达标',
+    en: '“{minimum}”: {counted} of {required} hours, not yet met',
+  },
+  'minimum.skipped': {
+    'zh-CN': '“{minimum}”：不适用于您（已修 {counted} 学时）',
+    en: '“{minimum}”: does not apply to you ({counted} hours)',
+  },
   'minimum.applies_all': { 'zh-CN': '适用于全体参训教师', en: 'Applies to every teacher in scope' },
-  'minimum.applies_condition': { 'zh-CN': '适用原因：截至 {date} 符合条件 {condition}（年龄 {age} 周岁）', en: 'Applies because on {date} you meet {condition} (age {age})' },
-  'minimum.applies_missing': { 'zh-CN': '按适用处理：档案缺少 {missing}，截至 {date} 无法判断，请联系学校补全', en: 'Treated as applying: {missing} is not on record, so it cannot be decided for {date}; ask your school to complete it' },
-  'minimum.not_applies': { 'zh-CN': '不适用原因：截至 {date} 不符合 {conditions}（年龄 {age} 周岁）', en: 'Does not apply: on {date} you meet none of {conditions} (age {age})' },
-  'status.complete': { 'zh-CN': '状态：已完成——总学时和各项适用的最低要求均已达到', en: 'Status: complete — the total and every applicable minimum are met' },
-  'status.on_track': { 'zh-CN': '状态：进度正常——已计 {counted} 学时，不低于截至上年末应完成的 {expected} 学时', en: 'Status: on track — {counted} hours, not below the {expected} expected by the end of last year' },
-  'status.behind': { 'zh-CN': '状态：进度落后——已计 {counted} 学时，低于截至上年末应完成的 {expected} 学时', en: 'Status: behind — {counted} hours, below the {expected} expected by the end of last year' },
-  'status.at_risk': { 'zh-CN': '状态：有风险——周期最后一年（{endYear} 年）仍未完成（总学时 {counted}/{required}，未达标项 {unmet} 项）', en: 'Status: at risk — the cycle ends in {endYear} and it is not complete ({counted}/{required} hours, {unmet} minima unmet)' },
-  'status.out_of_scope': { 'zh-CN': '状态：不在本周期全员培训范围内——任教满 {minYears} 年后纳入（任教起始年 {startYear}）', en: 'Status: not in this cycle’s all-staff training — included after {minYears} year(s) of service (started {startYear})' },
+  'minimum.applies_condition': {
+    'zh-CN': '适用原因：截至 {date} 符合条件 {condition}（年龄 {age} 周岁）',
+    en: 'Applies because on {date} you meet {condition} (age {age})',
+  },
+  'minimum.applies_missing': {
+    'zh-CN': '按适用处理：档案缺少 {missing}，截至 {date} 无法判断，请联系学校补全',
+    en: 'Treated as applying: {missing} is not on record, so it cannot be decided for {date}; ask your school to complete it',
+  },
+  'minimum.not_applies': {
+    'zh-CN': '不适用原因：截至 {date} 不符合 {conditions}（年龄 {age} 周岁）',
+    en: 'Does not apply: on {date} you meet none of {conditions} (age {age})',
+  },
+  'status.complete': {
+    'zh-CN': '状态：已完成——总学时和各项适用的最低要求均已达到',
+    en: 'Status: complete — the total and every applicable minimum are met',
+  },
+  'status.on_track': {
+    'zh-CN': '状态：进度正常——已计 {counted} 学时，不低于截至上年末应完成的 {expected} 学时',
+    en: 'Status: on track — {counted} hours, not below the {expected} expected by the end of last year',
+  },
+  'status.behind': {
+    'zh-CN': '状态：进度落后——已计 {counted} 学时，低于截至上年末应完成的 {expected} 学时',
+    en: 'Status: behind — {counted} hours, below the {expected} expected by the end of last year',
+  },
+  'status.at_risk': {
+    'zh-CN': '状态：有风险——周期最后一年（{endYear} 年）仍未完成（总学时 {counted}/{required}，未达标项 {unmet} 项）',
+    en: 'Status: at risk — the cycle ends in {endYear} and it is not complete ({counted}/{required} hours, {unmet} minima unmet)',
+  },
+  'status.out_of_scope': {
+    'zh-CN': '状态：不在本周期全员培训范围内——任教满 {minYears} 年后纳入（任教起始年 {startYear}）',
+    en: 'Status: not in this cycle’s all-staff training — included after {minYears} year(s) of service (started {startYear})',
+  },
 };
 
-const MISSING_TEXT: Texts = { gender: { 'zh-CN': '性别', en: 'gender' }, birthDate: { 'zh-CN': '出生日期', en: 'birth date' } };
+const MISSING_TEXT: Texts = {
+  gender: { 'zh-CN': '性别', en: 'gender' },
+  birthDate: { 'zh-CN': '出生日期', en: 'birth date' },
+};
 
 /** The explanation line in words. */
 export function explainLine(line: ExplanationLine, locale: 'zh-CN' | 'en'): string {
   const template = LINE_TEXT[line.key]?.[locale] ?? line.key;
   return template.replace(/\{(\w+)\}/g, (_, k: string) => {
     const v = line.params[k];
-    if (k === 'missing' && typeof v === 'string') return v.split(',').map((m) => MISSING_TEXT[m]?.[locale] ?? m).join(locale === 'en' ? ', ' : '、');
+    if (k === 'missing' && typeof v === 'string')
+      return v
+        .split(',')
+        .map((m) => MISSING_TEXT[m]?.[locale] ?? m)
+        .join(locale === 'en' ? ', ' : '、');
     if (k === 'condition' || k === 'conditions') return conditionWords(String(v ?? ''), locale);
     return v === undefined ? '' : String(v);
   });
@@ -343,11 +507,19 @@ export function explainLine(line: ExplanationLine, locale: 'zh-CN' | 'en'): stri
 /** 'gender=male;age<55' → '男、未满 55 周岁' / 'male, under 55'. */
 function conditionWords(s: string, locale: 'zh-CN' | 'en'): string {
   const zh = locale === 'zh-CN';
-  return s.split(' | ').map((cond) => cond.split(';').map((part) => {
-    const [k, v = ''] = part.split(/=|>=|</);
-    if (k === 'gender') return zh ? (v === 'male' ? '男' : '女') : v;
-    if (part.startsWith('age>=')) return zh ? `年满 ${part.slice(5)} 周岁` : `aged ${part.slice(5)} or more`;
-    if (part.startsWith('age<')) return zh ? `未满 ${part.slice(4)} 周岁` : `under ${part.slice(4)}`;
-    return `${k}: ${v}`;
-  }).join(zh ? '、' : ', ')).join(zh ? '；或 ' : '; or ');
+  return s
+    .split(' | ')
+    .map((cond) =>
+      cond
+        .split(';')
+        .map((part) => {
+          const [k, v = ''] = part.split(/=|>=|</);
+          if (k === 'gender') return zh ? (v === 'male' ? '男' : '女') : v;
+          if (part.startsWith('age>=')) return zh ? `年满 ${part.slice(5)} 周岁` : `aged ${part.slice(5)} or more`;
+          if (part.startsWith('age<')) return zh ? `未满 ${part.slice(4)} 周岁` : `under ${part.slice(4)}`;
+          return `${k}: ${v}`;
+        })
+        .join(zh ? '、' : ', '),
+    )
+    .join(zh ? '；或 ' : '; or ');
 }

@@ -112,10 +112,12 @@ export function validateRules(r: CycleRules, span: CycleSpan): RuleProblem[] {
     positive('yearlyMinimum', r.yearlyMinimum);
     if (r.yearlyMinimum > r.totalHours) out.push({ path: 'yearlyMinimum', code: 'yearly_above_total' });
   }
-  if (!Number.isInteger(r.scope.minServiceYears) || r.scope.minServiceYears < 0 || r.scope.minServiceYears > 10) out.push({ path: 'scope.minServiceYears', code: 'out_of_range', params: { min: 0, max: 10 } });
+  if (!Number.isInteger(r.scope.minServiceYears) || r.scope.minServiceYears < 0 || r.scope.minServiceYears > 10)
+    out.push({ path: 'scope.minServiceYears', code: 'out_of_range', params: { min: 0, max: 10 } });
   const codes = new Set<string>();
   r.categories.forEach((c, i) => {
-    if (!/^[a-z][a-z0-9_]{0,39}$/.test(c.code)) out.push({ path: `categories.${i}.code`, code: 'category_code_format' });
+    if (!/^[a-z][a-z0-9_]{0,39}$/.test(c.code))
+      out.push({ path: `categories.${i}.code`, code: 'category_code_format' });
     if (codes.has(c.code)) out.push({ path: `categories.${i}.code`, code: 'duplicate', params: { value: c.code } });
     codes.add(c.code);
   });
@@ -126,22 +128,31 @@ export function validateRules(r: CycleRules, span: CycleSpan): RuleProblem[] {
   };
   r.minima.forEach((m, i) => {
     idOnce(`minima.${i}.id`, m.id);
-    if (!codes.has(m.category)) out.push({ path: `minima.${i}.category`, code: 'unknown_category', params: { value: m.category } });
+    if (!codes.has(m.category))
+      out.push({ path: `minima.${i}.category`, code: 'unknown_category', params: { value: m.category } });
     positive(`minima.${i}.hours`, m.hours);
     if (m.hours > r.totalHours) out.push({ path: `minima.${i}.hours`, code: 'minimum_above_total' });
     if (!isIsoDate(m.evaluatedOn)) out.push({ path: `minima.${i}.evaluatedOn`, code: 'date_format' });
-    else if (Number(m.evaluatedOn.slice(0, 4)) < span.startYear - 1 || Number(m.evaluatedOn.slice(0, 4)) > span.endYear + 1) out.push({ path: `minima.${i}.evaluatedOn`, code: 'date_outside_cycle' });
+    else if (
+      Number(m.evaluatedOn.slice(0, 4)) < span.startYear - 1 ||
+      Number(m.evaluatedOn.slice(0, 4)) > span.endYear + 1
+    )
+      out.push({ path: `minima.${i}.evaluatedOn`, code: 'date_outside_cycle' });
     (m.appliesTo ?? []).forEach((c, j) => {
       const p = `minima.${i}.appliesTo.${j}`;
       if (Object.keys(c).length === 0) out.push({ path: p, code: 'empty_condition' });
-      if (c.ageUnder !== undefined && c.ageAtLeast !== undefined && c.ageAtLeast >= c.ageUnder) out.push({ path: p, code: 'age_range_empty' });
+      if (c.ageUnder !== undefined && c.ageAtLeast !== undefined && c.ageAtLeast >= c.ageUnder)
+        out.push({ path: p, code: 'age_range_empty' });
     });
-    if (m.appliesTo !== null && m.appliesTo.length === 0) out.push({ path: `minima.${i}.appliesTo`, code: 'empty_condition' });
+    if (m.appliesTo !== null && m.appliesTo.length === 0)
+      out.push({ path: `minima.${i}.appliesTo`, code: 'empty_condition' });
   });
   r.caps.forEach((c, i) => {
     idOnce(`caps.${i}.id`, c.id);
-    if (c.category === undefined && c.source === undefined) out.push({ path: `caps.${i}`, code: 'cap_matches_nothing' });
-    if (c.category !== undefined && !codes.has(c.category)) out.push({ path: `caps.${i}.category`, code: 'unknown_category', params: { value: c.category } });
+    if (c.category === undefined && c.source === undefined)
+      out.push({ path: `caps.${i}`, code: 'cap_matches_nothing' });
+    if (c.category !== undefined && !codes.has(c.category))
+      out.push({ path: `caps.${i}.category`, code: 'unknown_category', params: { value: c.category } });
     positive(`caps.${i}.hours`, c.hours);
   });
   return out;
@@ -169,11 +180,24 @@ export function defaultRules(span: CycleSpan): CycleRules {
     ],
     minima: [
       {
-        id: 'edu_tech_50', name: '教育技术不少于 50 学时', category: 'edu_tech', hours: 500,
-        appliesTo: [{ gender: 'male', ageUnder: 55 }, { gender: 'female', ageUnder: 50 }],
+        id: 'edu_tech_50',
+        name: '教育技术不少于 50 学时',
+        category: 'edu_tech',
+        hours: 500,
+        appliesTo: [
+          { gender: 'male', ageUnder: 55 },
+          { gender: 'female', ageUnder: 50 },
+        ],
         evaluatedOn: `${span.endYear}-12-31`,
       },
-      { id: 'ethics_20', name: '师德不少于 20 学时', category: 'ethics', hours: 200, appliesTo: null, evaluatedOn: `${span.endYear}-12-31` },
+      {
+        id: 'ethics_20',
+        name: '师德不少于 20 学时',
+        category: 'ethics',
+        hours: 200,
+        appliesTo: null,
+        evaluatedOn: `${span.endYear}-12-31`,
+      },
     ],
     caps: [{ id: 'online_cap', name: '网络研修最多计 120 学时', category: 'online', hours: 1200 }],
     scope: { minServiceYears: 1 },

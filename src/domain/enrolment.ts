@@ -32,10 +32,12 @@ export function ineligibility(e: Eligibility, t: EnrolmentFacts, year: number): 
   const out: IneligibleReason[] = [];
   if (e.minServiceYears !== undefined && e.minServiceYears > 0) {
     const years = t.teachingStartYear === null ? null : year - t.teachingStartYear;
-    if (years === null || years < e.minServiceYears) out.push({ code: 'service_years', required: e.minServiceYears, actual: years });
+    if (years === null || years < e.minServiceYears)
+      out.push({ code: 'service_years', required: e.minServiceYears, actual: years });
   }
   if (e.stages?.length && !e.stages.includes(t.stage)) out.push({ code: 'stage', allowed: e.stages, actual: t.stage });
-  if (e.subjects?.length && (t.subject === null || !e.subjects.includes(t.subject))) out.push({ code: 'subject', allowed: e.subjects, actual: t.subject });
+  if (e.subjects?.length && (t.subject === null || !e.subjects.includes(t.subject)))
+    out.push({ code: 'subject', allowed: e.subjects, actual: t.subject });
   const missing = (e.flags ?? []).filter((f) => !t.flags.includes(f));
   if (missing.length) out.push({ code: 'flag', missing });
   return out;
@@ -47,7 +49,14 @@ export interface CompletionRule {
   assessmentRequired: boolean;
 }
 
-export type CompletionOutcome = { completed: true } | { completed: false; reasons: Array<{ code: 'attendance'; attended: number; sessions: number; requiredPct: number } | { code: 'assessment' }> };
+export type CompletionOutcome =
+  | { completed: true }
+  | {
+      completed: false;
+      reasons: Array<
+        { code: 'attendance'; attended: number; sessions: number; requiredPct: number } | { code: 'assessment' }
+      >;
+    };
 
 /**
  * Whether a teacher completed a class: attended at least the share of sessions the rule asks for
@@ -55,7 +64,12 @@ export type CompletionOutcome = { completed: true } | { completed: false; reason
  *
  * @example completionOf({ minAttendancePct: 80, assessmentRequired: false }, 5, 6, null) // { completed: true }
  */
-export function completionOf(rule: CompletionRule, attended: number, sessions: number, assessmentPassed: boolean | null): CompletionOutcome {
+export function completionOf(
+  rule: CompletionRule,
+  attended: number,
+  sessions: number,
+  assessmentPassed: boolean | null,
+): CompletionOutcome {
   const reasons: Extract<CompletionOutcome, { completed: false }>['reasons'] = [];
   const needed = Math.ceil((rule.minAttendancePct * sessions) / 100);
   if (attended < needed) reasons.push({ code: 'attendance', attended, sessions, requiredPct: rule.minAttendancePct });
@@ -77,11 +91,17 @@ export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
  */
 export function levelsForUnit(kind: string): ProjectLevel[] {
   switch (kind) {
-    case 'province': return ['national', 'province'];
-    case 'city': return ['city'];
-    case 'county': return ['county'];
-    case 'township': case 'school': return ['school'];
-    default: return [];
+    case 'province':
+      return ['national', 'province'];
+    case 'city':
+      return ['city'];
+    case 'county':
+      return ['county'];
+    case 'township':
+    case 'school':
+      return ['school'];
+    default:
+      return [];
   }
 }
 
@@ -96,7 +116,10 @@ export function canMoveProject(from: ProjectStatus, to: ProjectStatus): boolean 
  *
  * @example registrationOpen({ status: 'open', opens: '2027-03-01', closes: '2027-03-15' }, '2027-03-15') // true
  */
-export function registrationOpen(p: { status: string; opens: string | null; closes: string | null }, today: string): boolean {
+export function registrationOpen(
+  p: { status: string; opens: string | null; closes: string | null },
+  today: string,
+): boolean {
   if (p.status !== 'open') return false;
   if (p.opens !== null && today < p.opens) return false;
   if (p.closes !== null && today > p.closes) return false;
@@ -109,17 +132,24 @@ export function registrationOpen(p: { status: string; opens: string | null; clos
  */
 export function coveringQuota<Q extends { orgPath: string }>(quotas: readonly Q[], schoolPath: string): Q | undefined {
   let best: Q | undefined;
-  for (const q of quotas) if (schoolPath.startsWith(q.orgPath) && (!best || q.orgPath.length > best.orgPath.length)) best = q;
+  for (const q of quotas)
+    if (schoolPath.startsWith(q.orgPath) && (!best || q.orgPath.length > best.orgPath.length)) best = q;
   return best;
 }
 
 const STAGE_NAMES: Record<Stage, { 'zh-CN': string; en: string }> = {
-  kindergarten: { 'zh-CN': '幼儿园', en: 'kindergarten' }, primary: { 'zh-CN': '小学', en: 'primary' }, junior: { 'zh-CN': '初中', en: 'junior secondary' },
-  senior: { 'zh-CN': '高中', en: 'senior secondary' }, vocational: { 'zh-CN': '中职', en: 'vocational' },
+  kindergarten: { 'zh-CN': '幼儿园', en: 'kindergarten' },
+  primary: { 'zh-CN': '小学', en: 'primary' },
+  junior: { 'zh-CN': '初中', en: 'junior secondary' },
+  senior: { 'zh-CN': '高中', en: 'senior secondary' },
+  vocational: { 'zh-CN': '中职', en: 'vocational' },
 };
 const FLAG_NAMES: Record<TeacherFlag, { 'zh-CN': string; en: string }> = {
-  headTeacher: { 'zh-CN': '班主任', en: 'head teacher' }, newTeacher: { 'zh-CN': '新入职教师', en: 'new teacher' }, backbone: { 'zh-CN': '骨干教师', en: 'backbone teacher' },
-  subjectLeader: { 'zh-CN': '学科带头人', en: 'subject leader' }, masterTeacher: { 'zh-CN': '名师', en: 'master teacher' },
+  headTeacher: { 'zh-CN': '班主任', en: 'head teacher' },
+  newTeacher: { 'zh-CN': '新入职教师', en: 'new teacher' },
+  backbone: { 'zh-CN': '骨干教师', en: 'backbone teacher' },
+  subjectLeader: { 'zh-CN': '学科带头人', en: 'subject leader' },
+  masterTeacher: { 'zh-CN': '名师', en: 'master teacher' },
 };
 
 /**
@@ -132,15 +162,25 @@ export function describeReason(r: IneligibleReason, locale: 'zh-CN' | 'en'): str
   const zh = locale === 'zh-CN';
   switch (r.code) {
     case 'service_years':
-      if (r.actual === null) return zh ? `教龄须满 ${r.required} 年（您的档案未填从教年份）` : `at least ${r.required} year(s) of service required (your record has no teaching start year)`;
-      return zh ? `教龄须满 ${r.required} 年（您的教龄为 ${r.actual} 年）` : `at least ${r.required} year(s) of service required (you have ${r.actual})`;
+      if (r.actual === null)
+        return zh
+          ? `教龄须满 ${r.required} 年（您的档案未填从教年份）`
+          : `at least ${r.required} year(s) of service required (your record has no teaching start year)`;
+      return zh
+        ? `教龄须满 ${r.required} 年（您的教龄为 ${r.actual} 年）`
+        : `at least ${r.required} year(s) of service required (you have ${r.actual})`;
     case 'stage':
-      return zh ? `学段须为${r.allowed.map((s) => STAGE_NAMES[s][locale]).join('、')}（您的学段为${STAGE_NAMES[r.actual][locale]}）`
+      return zh
+        ? `学段须为${r.allowed.map((s) => STAGE_NAMES[s][locale]).join('、')}（您的学段为${STAGE_NAMES[r.actual][locale]}）`
         : `stage must be ${r.allowed.map((s) => STAGE_NAMES[s][locale]).join(' or ')} (yours is ${STAGE_NAMES[r.actual][locale]})`;
     case 'subject':
-      return zh ? `学科须为${r.allowed.join('、')}（您的学科为${r.actual ?? '未填'}）` : `subject must be ${r.allowed.join(' or ')} (yours is ${r.actual ?? 'not recorded'})`;
+      return zh
+        ? `学科须为${r.allowed.join('、')}（您的学科为${r.actual ?? '未填'}）`
+        : `subject must be ${r.allowed.join(' or ')} (yours is ${r.actual ?? 'not recorded'})`;
     case 'flag':
-      return zh ? `须为${r.missing.map((f) => FLAG_NAMES[f][locale]).join('、')}` : `you must be a ${r.missing.map((f) => FLAG_NAMES[f][locale]).join(' and a ')}`;
+      return zh
+        ? `须为${r.missing.map((f) => FLAG_NAMES[f][locale]).join('、')}`
+        : `you must be a ${r.missing.map((f) => FLAG_NAMES[f][locale]).join(' and a ')}`;
     default: {
       const never: never = r;
       return never;

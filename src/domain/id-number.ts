@@ -8,8 +8,40 @@ const CHECK = '10X98765432';
 
 /** GB/T 2260 province-level codes, plus 81/82/83 of the residence permits of Hong Kong, Macao and Taiwan residents. */
 export const PROVINCE_CODES = new Set([
-  '11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37', '41', '42', '43', '44', '45', '46',
-  '50', '51', '52', '53', '54', '61', '62', '63', '64', '65', '81', '82', '83',
+  '11',
+  '12',
+  '13',
+  '14',
+  '15',
+  '21',
+  '22',
+  '23',
+  '31',
+  '32',
+  '33',
+  '34',
+  '35',
+  '36',
+  '37',
+  '41',
+  '42',
+  '43',
+  '44',
+  '45',
+  '46',
+  '50',
+  '51',
+  '52',
+  '53',
+  '54',
+  '61',
+  '62',
+  '63',
+  '64',
+  '65',
+  '81',
+  '82',
+  '83',
 ]);
 
 export type IdNumberProblem = 'length' | 'characters' | 'region' | 'birth_date' | 'future_birth_date' | 'check_digit';
@@ -28,7 +60,10 @@ export function checkCharacter(first17: string): string {
 
 /** Upper-cases a trailing x and folds full-width digits; nothing else is changed. */
 export function normaliseIdNumber(raw: string): string {
-  return raw.replace(/[\uff10-\uff19\uff38\uff58]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).trim().toUpperCase();
+  return raw
+    .replace(/[\uff10-\uff19\uff38\uff58]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .trim()
+    .toUpperCase();
 }
 
 function realDate(y: number, m: number, d: number): boolean {
@@ -41,7 +76,10 @@ function realDate(y: number, m: number, d: number): boolean {
  *
  * @example validateIdNumber('11010519491231002X') // { ok: true, facts: { birthDate: '1949-12-31', gender: 'female', … } }
  */
-export function validateIdNumber(id: string, today: Date = new Date()): { ok: true; facts: IdNumberFacts } | { ok: false; problem: IdNumberProblem } {
+export function validateIdNumber(
+  id: string,
+  today: Date = new Date(),
+): { ok: true; facts: IdNumberFacts } | { ok: false; problem: IdNumberProblem } {
   if (id.length !== 18) return { ok: false, problem: 'length' };
   if (!/^[0-9]{17}[0-9X]$/.test(id)) return { ok: false, problem: 'characters' };
   if (!PROVINCE_CODES.has(id.slice(0, 2))) return { ok: false, problem: 'region' };
@@ -52,13 +90,18 @@ export function validateIdNumber(id: string, today: Date = new Date()): { ok: tr
   const birthDate = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
   if (birthDate > today.toISOString().slice(0, 10)) return { ok: false, problem: 'future_birth_date' };
   if (checkCharacter(id.slice(0, 17)) !== id[17]) return { ok: false, problem: 'check_digit' };
-  return { ok: true, facts: { birthDate, gender: Number(id[16]) % 2 === 1 ? 'male' : 'female', regionCode: id.slice(0, 6) } };
+  return {
+    ok: true,
+    facts: { birthDate, gender: Number(id[16]) % 2 === 1 ? 'male' : 'female', regionCode: id.slice(0, 6) },
+  };
 }
 
 /** Shown to everyone without the right to see it in full: region code and last four. */
 export function maskIdNumber(id: string): string {
   if (id.length <= 8) return '*'.repeat(id.length);
-  return id.length === 18 ? `${id.slice(0, 6)}********${id.slice(14)}` : `${id.slice(0, 2)}${'*'.repeat(id.length - 4)}${id.slice(-2)}`;
+  return id.length === 18
+    ? `${id.slice(0, 6)}********${id.slice(14)}`
+    : `${id.slice(0, 2)}${'*'.repeat(id.length - 4)}${id.slice(-2)}`;
 }
 
 /**

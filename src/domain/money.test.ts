@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dueFen, fenToInput, feeStatus, formatFen, formatYuan, MAX_ITEM_FEN, MAX_TOTAL_FEN, parseYuan } from './money.js';
+import {
+  dueFen,
+  fenToInput,
+  feeStatus,
+  formatFen,
+  formatYuan,
+  MAX_ITEM_FEN,
+  MAX_TOTAL_FEN,
+  parseYuan,
+} from './money.js';
 
 const fen = (s: string, opts?: Parameters<typeof parseYuan>[1]) => {
   const r = parseYuan(s, opts);
@@ -84,19 +93,25 @@ describe('formatting', () => {
   });
 
   it('parses back whatever it shows (property)', () => {
-    fc.assert(fc.property(fc.integer({ min: -MAX_TOTAL_FEN, max: MAX_TOTAL_FEN }), (n) => {
-      const opts = { allowNegative: true, maxFen: MAX_TOTAL_FEN };
-      expect(parseYuan(formatFen(n), opts)).toEqual({ ok: true, fen: n });
-      expect(parseYuan(formatYuan(n), opts)).toEqual({ ok: true, fen: n });
-      expect(parseYuan(fenToInput(n), opts)).toEqual({ ok: true, fen: n });
-    }), { numRuns: 2_000 });
+    fc.assert(
+      fc.property(fc.integer({ min: -MAX_TOTAL_FEN, max: MAX_TOTAL_FEN }), (n) => {
+        const opts = { allowNegative: true, maxFen: MAX_TOTAL_FEN };
+        expect(parseYuan(formatFen(n), opts)).toEqual({ ok: true, fen: n });
+        expect(parseYuan(formatYuan(n), opts)).toEqual({ ok: true, fen: n });
+        expect(parseYuan(fenToInput(n), opts)).toEqual({ ok: true, fen: n });
+      }),
+      { numRuns: 2_000 },
+    );
   });
 
   it('never reads a third decimal or a float artefact (property)', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 999_999 }), fc.integer({ min: 0, max: 999 }), (yuan, frac) => {
-      const r = parseYuan(`${yuan}.${String(frac).padStart(3, '0')}`);
-      expect(r).toEqual({ ok: false, problem: 'too_many_decimals' });
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 999_999 }), fc.integer({ min: 0, max: 999 }), (yuan, frac) => {
+        const r = parseYuan(`${yuan}.${String(frac).padStart(3, '0')}`);
+        expect(r).toEqual({ ok: false, problem: 'too_many_decimals' });
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -26,7 +26,10 @@ const SHAPE = /^(-)?(\d+|\d{1,3}(?:,\d{3})+)?(?:\.(\d*))?$/;
  */
 export function parseYuan(input: string, opts: { allowNegative?: boolean; maxFen?: number } = {}): ParsedMoney {
   const maxFen = opts.maxFen ?? MAX_ITEM_FEN;
-  let s = foldFullWidth(input).replace(/\uffe5/g, '¥').replace(/。/g, '.').replace(/\s+/g, '');
+  let s = foldFullWidth(input)
+    .replace(/\uffe5/g, '¥')
+    .replace(/。/g, '.')
+    .replace(/\s+/g, '');
   if (s === '') return { ok: false, problem: 'blank' };
   if (s.endsWith('元')) s = s.slice(0, -1);
   let negative = false;
@@ -85,7 +88,12 @@ export function fenToInput(fen: number): string {
 /** How a unit stands on a fee: 未缴 / 部分缴纳 / 已缴清 / 多缴. */
 export const FEE_STATUSES = ['unpaid', 'partial', 'paid', 'overpaid'] as const;
 export type FeeStatus = (typeof FEE_STATUSES)[number];
-export const FEE_STATUS_LABELS: Record<FeeStatus, string> = { unpaid: '未缴', partial: '部分缴纳', paid: '已缴清', overpaid: '多缴' };
+export const FEE_STATUS_LABELS: Record<FeeStatus, string> = {
+  unpaid: '未缴',
+  partial: '部分缴纳',
+  paid: '已缴清',
+  overpaid: '多缴',
+};
 
 /**
  * The standing of what was paid against what is due. Nothing due and nothing paid is "paid".

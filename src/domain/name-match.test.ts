@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { closestNames, editDistance } from './name-match.js';
 
 const SCHOOLS = [
-  '桦甸市第一实验小学', '桦甸市第二实验小学', '桦甸市第一中学', '桦甸市红石镇中心校', '蛟河市实验小学', '舒兰市第一高级中学',
+  '桦甸市第一实验小学',
+  '桦甸市第二实验小学',
+  '桦甸市第一中学',
+  '桦甸市红石镇中心校',
+  '蛟河市实验小学',
+  '舒兰市第一高级中学',
 ];
 
 describe('closest names', () => {
@@ -12,7 +17,11 @@ describe('closest names', () => {
   });
 
   it('offers the names of a left-out, mistyped or swapped character first, three at most', () => {
-    expect(closestNames('桦甸第一实验小学', SCHOOLS)).toEqual(['桦甸市第一实验小学', '桦甸市第二实验小学', '桦甸市第一中学']);
+    expect(closestNames('桦甸第一实验小学', SCHOOLS)).toEqual([
+      '桦甸市第一实验小学',
+      '桦甸市第二实验小学',
+      '桦甸市第一中学',
+    ]);
     expect(closestNames('华甸市第一中学', SCHOOLS)[0]).toBe('桦甸市第一中学');
     expect(closestNames('红石镇中心学校', SCHOOLS)).toEqual(['桦甸市红石镇中心校']);
   });

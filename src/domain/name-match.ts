@@ -23,7 +23,10 @@ function shared(a: readonly string[], b: readonly string[]): number {
   let n = 0;
   for (const c of b) {
     const k = left.get(c);
-    if (k) { n++; left.set(c, k - 1); }
+    if (k) {
+      n++;
+      left.set(c, k - 1);
+    }
   }
   return n;
 }

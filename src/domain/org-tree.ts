@@ -53,7 +53,12 @@ export function roleFitsUnit(role: Role, kind: OrgUnitKind): boolean {
 
 /** Higher rank manages lower rank; equal ranks do not manage each other. */
 const RANK: Record<Role, number> = {
-  province_admin: 5, city_admin: 4, county_admin: 3, school_admin: 2, trainer: 1, teacher: 0,
+  province_admin: 5,
+  city_admin: 4,
+  county_admin: 3,
+  school_admin: 2,
+  trainer: 1,
+  teacher: 0,
 };
 
 export function isAdmin(role: Role): boolean {

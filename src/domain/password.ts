@@ -9,7 +9,12 @@ export const DEFAULT_PASSWORD_POLICY: PasswordPolicy = { minLength: 10, minClass
 export const PASSWORD_MAX_LENGTH = 128;
 
 export type PasswordProblem =
-  | 'too_short' | 'too_long' | 'too_simple' | 'common' | 'contains_username' | 'contains_id_number';
+  | 'too_short'
+  | 'too_long'
+  | 'too_simple'
+  | 'common'
+  | 'contains_username'
+  | 'contains_id_number';
 
 /** What the password must not be built from: the account's own names, and a list of common passwords. */
 export interface PasswordContext {
@@ -31,7 +36,11 @@ export function characterClasses(password: string): number {
  *
  * @example passwordProblem('Password12', DEFAULT_PASSWORD_POLICY, { isCommon }) // 'common'
  */
-export function passwordProblem(password: string, policy: PasswordPolicy, about: PasswordContext = {}): PasswordProblem | null {
+export function passwordProblem(
+  password: string,
+  policy: PasswordPolicy,
+  about: PasswordContext = {},
+): PasswordProblem | null {
   if (password.length < policy.minLength) return 'too_short';
   if (password.length > PASSWORD_MAX_LENGTH) return 'too_long';
   if (characterClasses(password) < policy.minClasses) return 'too_simple';

@@ -25,7 +25,13 @@ describe('roster headers', () => {
 describe('a roster row', () => {
   it('derives gender and birth date from a resident ID number', () => {
     const r = check({});
-    expect(r.ok && r.row.fields).toMatchObject({ gender: 'female', birthDate: '1985-03-12', idType: 'resident', stage: 'primary', employment: 'staff' });
+    expect(r.ok && r.row.fields).toMatchObject({
+      gender: 'female',
+      birthDate: '1985-03-12',
+      idType: 'resident',
+      stage: 'primary',
+      employment: 'staff',
+    });
   });
 
   it('normalises full-width digits, a lower-case x and surrounding spaces in the ID number', () => {
@@ -48,23 +54,37 @@ describe('a roster row', () => {
 
   it('accepts other document types without the GB 11643 check, and then takes gender from the sheet', () => {
     const r = check({ idType: '港澳居民来往内地通行证', idNumber: 'h12345678', gender: '男', birthDate: '1990/1/2' });
-    expect(r.ok && r.row.fields).toMatchObject({ idType: 'hk_macao', idNumber: 'H12345678', gender: 'male', birthDate: '1990-01-02' });
+    expect(r.ok && r.row.fields).toMatchObject({
+      idType: 'hk_macao',
+      idNumber: 'H12345678',
+      gender: 'male',
+      birthDate: '1990-01-02',
+    });
   });
 
   it('reports a gender or birth date that contradicts the ID number', () => {
-    expect(problems({ gender: '男', birthDate: '1985-03-13' })).toEqual(['gender:gender_mismatch', 'birthDate:birth_date_mismatch']);
+    expect(problems({ gender: '男', birthDate: '1985-03-13' })).toEqual([
+      'gender:gender_mismatch',
+      'birthDate:birth_date_mismatch',
+    ]);
   });
 
   it('reads dates as Excel serials, Date cells and the ways people type them', () => {
     expect(parseDateCell(31118)).toBe('1985-03-12');
     expect(parseDateCell(new Date(Date.UTC(1985, 2, 12)))).toBe('1985-03-12');
-    for (const t of ['1985-03-12', '1985/3/12', '1985.3.12', '19850312', '1985年3月12日', 19850312]) expect(parseDateCell(t)).toBe('1985-03-12');
+    for (const t of ['1985-03-12', '1985/3/12', '1985.3.12', '19850312', '1985年3月12日', 19850312])
+      expect(parseDateCell(t)).toBe('1985-03-12');
     expect(parseDateCell('1985-02-30')).toBe('invalid');
     expect(parseDateCell('下个月')).toBe('invalid');
   });
 
   it('keeps rare characters and the middle dot of minority names, folding look-alike dots', () => {
-    for (const [typed, stored] of [['𠮷野家', '𠮷野家'], ['阿依古丽・买买提', '阿依古丽·买买提'], ['玛丽亚 • 安娜', '玛丽亚·安娜'], ['  王　芳 ', '王 芳']] as const) {
+    for (const [typed, stored] of [
+      ['𠮷野家', '𠮷野家'],
+      ['阿依古丽・买买提', '阿依古丽·买买提'],
+      ['玛丽亚 • 安娜', '玛丽亚·安娜'],
+      ['  王　芳 ', '王 芳'],
+    ] as const) {
       const r = check({ name: typed });
       expect(r.ok && r.row.fields.name).toBe(stored);
     }
@@ -73,13 +93,43 @@ describe('a roster row', () => {
   });
 
   it('maps the words schools use for stage, employment, flags and backbone level', () => {
-    const r = check({ stage: '学前', employment: '特岗教师', headTeacher: '√', masterTeacher: true, newTeacher: '', backboneLevel: '州级骨干', phone: '+86 139-1234-5678' });
-    expect(r.ok && r.row.fields).toMatchObject({ stage: 'kindergarten', employment: 'special_post', headTeacher: true, masterTeacher: true, newTeacher: false, backboneLevel: 'city', phone: '13912345678' });
+    const r = check({
+      stage: '学前',
+      employment: '特岗教师',
+      headTeacher: '√',
+      masterTeacher: true,
+      newTeacher: '',
+      backboneLevel: '州级骨干',
+      phone: '+86 139-1234-5678',
+    });
+    expect(r.ok && r.row.fields).toMatchObject({
+      stage: 'kindergarten',
+      employment: 'special_post',
+      headTeacher: true,
+      masterTeacher: true,
+      newTeacher: false,
+      backboneLevel: 'city',
+      phone: '13912345678',
+    });
   });
 
   it('reports every problem of a row, each with its column', () => {
-    expect(problems({ name: '', stage: '大学', employment: '', teachingStartYear: '1890', headTeacher: '也许', phone: '123' })).toEqual([
-      'name:name_blank', 'phone:phone_invalid', 'stage:invalid_choice', 'employment:required', 'teachingStartYear:teaching_start_year_invalid', 'headTeacher:invalid_yes_no',
+    expect(
+      problems({
+        name: '',
+        stage: '大学',
+        employment: '',
+        teachingStartYear: '1890',
+        headTeacher: '也许',
+        phone: '123',
+      }),
+    ).toEqual([
+      'name:name_blank',
+      'phone:phone_invalid',
+      'stage:invalid_choice',
+      'employment:required',
+      'teachingStartYear:teaching_start_year_invalid',
+      'headTeacher:invalid_yes_no',
     ]);
   });
 
@@ -119,39 +169,61 @@ describe('a roster row', () => {
     const choice = check({ gender: '220283198501120119' });
     expect(choice.ok ? [] : choice.errors).toEqual([{ row: 7, column: 'gender', code: 'invalid_choice', ...masked }]);
     const phone = check({ headTeacher: '13912345678' });
-    expect(phone.ok ? [] : phone.errors)
-      .toEqual([{ row: 7, column: 'headTeacher', code: 'invalid_yes_no', value: '139****5678', withheld: 'phone' }]);
+    expect(phone.ok ? [] : phone.errors).toEqual([
+      { row: 7, column: 'headTeacher', code: 'invalid_yes_no', value: '139****5678', withheld: 'phone' },
+    ]);
   });
 });
 
 describe('ID numbers (property)', () => {
   const region = fc.constantFrom('110105', '220282', '440305', '650102', '810000');
-  const birth = fc.date({ min: new Date('1940-01-01T00:00:00Z'), max: new Date('2005-12-31T00:00:00Z'), noInvalidDate: true });
+  const birth = fc.date({
+    min: new Date('1940-01-01T00:00:00Z'),
+    max: new Date('2005-12-31T00:00:00Z'),
+    noInvalidDate: true,
+  });
   const gender = fc.constantFrom('male' as const, 'female' as const);
 
   it('accepts every number built from a region, a real date and a sequence, with the gender it encodes', () => {
-    fc.assert(fc.property(region, birth, fc.integer({ min: 0, max: 998 }), gender, (r, b, seq, g) => {
-      const res = check({ idNumber: makeIdNumber(r, b, seq, g) });
-      return res.ok && res.row.fields.gender === g && res.row.fields.birthDate === b.toISOString().slice(0, 10);
-    }));
+    fc.assert(
+      fc.property(region, birth, fc.integer({ min: 0, max: 998 }), gender, (r, b, seq, g) => {
+        const res = check({ idNumber: makeIdNumber(r, b, seq, g) });
+        return res.ok && res.row.fields.gender === g && res.row.fields.birthDate === b.toISOString().slice(0, 10);
+      }),
+    );
   });
 
   it('refuses any single changed character', () => {
-    fc.assert(fc.property(region, birth, fc.integer({ min: 0, max: 998 }), gender, fc.integer({ min: 0, max: 17 }), fc.integer({ min: 1, max: 10 }), (r, b, seq, g, pos, shift) => {
-      const id = makeIdNumber(r, b, seq, g);
-      const chars = '0123456789X';
-      const cur = chars.indexOf(id[pos]!);
-      const next = chars[(cur + shift) % (pos === 17 ? 11 : 10)]!;
-      if (next === id[pos]) return true;
-      return !check({ idNumber: id.slice(0, pos) + next + id.slice(pos + 1) }).ok;
-    }));
+    fc.assert(
+      fc.property(
+        region,
+        birth,
+        fc.integer({ min: 0, max: 998 }),
+        gender,
+        fc.integer({ min: 0, max: 17 }),
+        fc.integer({ min: 1, max: 10 }),
+        (r, b, seq, g, pos, shift) => {
+          const id = makeIdNumber(r, b, seq, g);
+          const chars = '0123456789X';
+          const cur = chars.indexOf(id[pos]!);
+          const next = chars[(cur + shift) % (pos === 17 ? 11 : 10)]!;
+          if (next === id[pos]) return true;
+          return !check({ idNumber: id.slice(0, pos) + next + id.slice(pos + 1) }).ok;
+        },
+      ),
+    );
   });
 });
 
 describe('names (property)', () => {
   it('normalising twice changes nothing, and a normalised good name stays good', () => {
     fc.assert(fc.property(fc.string({ maxLength: 30 }), (s) => normaliseName(normaliseName(s)) === normaliseName(s)));
-    const han = fc.array(fc.integer({ min: 0x4e00, max: 0x9fa5 }).map((c) => String.fromCharCode(c)), { minLength: 2, maxLength: 6 }).map((a) => a.join(''));
+    const han = fc
+      .array(
+        fc.integer({ min: 0x4e00, max: 0x9fa5 }).map((c) => String.fromCharCode(c)),
+        { minLength: 2, maxLength: 6 },
+      )
+      .map((a) => a.join(''));
     fc.assert(fc.property(han, han, (a, b) => nameProblem(normaliseName(`${a}・${b}`)) === null));
   });
 });

@@ -5,8 +5,18 @@
  */
 import { STAGES, type Stage } from './org-tree.js';
 import {
-  BACKBONE_LEVELS, EMPLOYMENTS, ID_TYPES, checkIdNumber, nameProblem, normaliseName, normalisePhone,
-  type BackboneLevel, type Employment, type Gender, type IdType, type TeacherFields,
+  BACKBONE_LEVELS,
+  EMPLOYMENTS,
+  ID_TYPES,
+  checkIdNumber,
+  nameProblem,
+  normaliseName,
+  normalisePhone,
+  type BackboneLevel,
+  type Employment,
+  type Gender,
+  type IdType,
+  type TeacherFields,
 } from './teacher.js';
 import { foldFullWidth, hasForbiddenChars, looksLikeIdNumber, shownValue, unseenChars, type Withheld } from './text.js';
 
@@ -17,21 +27,77 @@ export type Cell = string | number | boolean | Date | null | undefined;
 export const ROSTER_COLUMNS = [
   { key: 'name', zh: '姓名', en: 'Name', required: true, aliases: ['教师姓名', '名字'], width: 12 },
   { key: 'idType', zh: '证件类型', en: 'ID type', required: false, aliases: ['身份证件类型'], width: 14 },
-  { key: 'idNumber', zh: '证件号码', en: 'ID number', required: true, aliases: ['身份证号', '身份证号码', '公民身份号码', '身份证件号码', '证件号'], width: 22 },
+  {
+    key: 'idNumber',
+    zh: '证件号码',
+    en: 'ID number',
+    required: true,
+    aliases: ['身份证号', '身份证号码', '公民身份号码', '身份证件号码', '证件号'],
+    width: 22,
+  },
   { key: 'gender', zh: '性别', en: 'Gender', required: false, aliases: [], width: 8 },
   { key: 'birthDate', zh: '出生日期', en: 'Birth date', required: false, aliases: ['出生年月日', '生日'], width: 12 },
-  { key: 'phone', zh: '手机号码', en: 'Phone', required: false, aliases: ['手机号', '手机', '联系电话', '电话'], width: 15 },
-  { key: 'school', zh: '学校', en: 'School', required: false, aliases: ['学校名称', '所在学校', '任教学校', '单位', '学校代码'], width: 24 },
+  {
+    key: 'phone',
+    zh: '手机号码',
+    en: 'Phone',
+    required: false,
+    aliases: ['手机号', '手机', '联系电话', '电话'],
+    width: 15,
+  },
+  {
+    key: 'school',
+    zh: '学校',
+    en: 'School',
+    required: false,
+    aliases: ['学校名称', '所在学校', '任教学校', '单位', '学校代码'],
+    width: 24,
+  },
   { key: 'stage', zh: '学段', en: 'Stage', required: true, aliases: ['任教学段'], width: 10 },
   { key: 'subject', zh: '任教学科', en: 'Subject', required: false, aliases: ['学科'], width: 12 },
   { key: 'title', zh: '职称', en: 'Title', required: false, aliases: ['专业技术职务'], width: 12 },
-  { key: 'teachingStartYear', zh: '任教起始年份', en: 'Teaching since', required: false, aliases: ['参加工作年份', '教龄起始年份', '从教年份'], width: 14 },
-  { key: 'employment', zh: '用工类型', en: 'Employment', required: true, aliases: ['用工性质', '编制类型', '编制'], width: 10 },
+  {
+    key: 'teachingStartYear',
+    zh: '任教起始年份',
+    en: 'Teaching since',
+    required: false,
+    aliases: ['参加工作年份', '教龄起始年份', '从教年份'],
+    width: 14,
+  },
+  {
+    key: 'employment',
+    zh: '用工类型',
+    en: 'Employment',
+    required: true,
+    aliases: ['用工性质', '编制类型', '编制'],
+    width: 10,
+  },
   { key: 'headTeacher', zh: '班主任', en: 'Head teacher', required: false, aliases: ['是否班主任'], width: 8 },
-  { key: 'backboneLevel', zh: '骨干教师', en: 'Backbone level', required: false, aliases: ['骨干教师级别', '骨干级别'], width: 10 },
-  { key: 'subjectLeader', zh: '学科带头人', en: 'Subject leader', required: false, aliases: ['是否学科带头人'], width: 10 },
+  {
+    key: 'backboneLevel',
+    zh: '骨干教师',
+    en: 'Backbone level',
+    required: false,
+    aliases: ['骨干教师级别', '骨干级别'],
+    width: 10,
+  },
+  {
+    key: 'subjectLeader',
+    zh: '学科带头人',
+    en: 'Subject leader',
+    required: false,
+    aliases: ['是否学科带头人'],
+    width: 10,
+  },
   { key: 'masterTeacher', zh: '名师', en: 'Master teacher', required: false, aliases: ['是否名师'], width: 8 },
-  { key: 'newTeacher', zh: '新入职', en: 'New teacher', required: false, aliases: ['是否新入职', '新入职教师'], width: 8 },
+  {
+    key: 'newTeacher',
+    zh: '新入职',
+    en: 'New teacher',
+    required: false,
+    aliases: ['是否新入职', '新入职教师'],
+    width: 8,
+  },
 ] as const;
 
 export type RosterColumnKey = (typeof ROSTER_COLUMNS)[number]['key'];
@@ -65,7 +131,10 @@ export interface CheckedRow {
   school: string | null;
 }
 
-const headerKey = (h: string) => foldFullWidth(h.normalize('NFC')).replace(/[*＊\s:：()（）]/g, '').toLowerCase();
+const headerKey = (h: string) =>
+  foldFullWidth(h.normalize('NFC'))
+    .replace(/[*＊\s:：()（）]/g, '')
+    .toLowerCase();
 const HEADERS = new Map<string, RosterColumnKey>();
 for (const c of ROSTER_COLUMNS) for (const h of [c.zh, c.en, c.key, ...c.aliases]) HEADERS.set(headerKey(h), c.key);
 
@@ -78,7 +147,9 @@ function text(v: Cell): string {
   if (v === null || v === undefined) return '';
   if (v instanceof Date) return v.toISOString().slice(0, 10);
   // a line break or tab inside a cell (Excel's _x000D_) reads as a space
-  const s = foldFullWidth(String(v).normalize('NFC')).replace(/[\t\r\n]+/g, ' ').trim();
+  const s = foldFullWidth(String(v).normalize('NFC'))
+    .replace(/[\t\r\n]+/g, ' ')
+    .trim();
   // the quote our exports put before = + - @ so spreadsheets show it as text, not a formula
   return /^'[=+\-@]/.test(s) ? s.slice(1) : s;
 }
@@ -95,9 +166,21 @@ function yesNo(v: Cell): boolean | null {
 }
 
 const STAGE_WORDS: Record<string, Stage> = {
-  幼儿园: 'kindergarten', 学前: 'kindergarten', 学前教育: 'kindergarten', 幼教: 'kindergarten',
-  小学: 'primary', 初中: 'junior', 初级中学: 'junior', 高中: 'senior', 普通高中: 'senior', 高级中学: 'senior',
-  中职: 'vocational', 职高: 'vocational', 中专: 'vocational', 职业高中: 'vocational', 中等职业学校: 'vocational',
+  幼儿园: 'kindergarten',
+  学前: 'kindergarten',
+  学前教育: 'kindergarten',
+  幼教: 'kindergarten',
+  小学: 'primary',
+  初中: 'junior',
+  初级中学: 'junior',
+  高中: 'senior',
+  普通高中: 'senior',
+  高级中学: 'senior',
+  中职: 'vocational',
+  职高: 'vocational',
+  中专: 'vocational',
+  职业高中: 'vocational',
+  中等职业学校: 'vocational',
 };
 function stageOf(v: Cell): Stage | null {
   const t = text(v);
@@ -106,9 +189,18 @@ function stageOf(v: Cell): Stage | null {
 }
 
 const EMPLOYMENT_WORDS: Record<string, Employment> = {
-  在编: 'staff', 编制内: 'staff', 在编教师: 'staff', 正式: 'staff', 公办: 'staff',
-  特岗: 'special_post', 特岗教师: 'special_post', 特设岗位: 'special_post',
-  代课: 'substitute', 代课教师: 'substitute', 临聘: 'substitute', 临时代课: 'substitute',
+  在编: 'staff',
+  编制内: 'staff',
+  在编教师: 'staff',
+  正式: 'staff',
+  公办: 'staff',
+  特岗: 'special_post',
+  特岗教师: 'special_post',
+  特设岗位: 'special_post',
+  代课: 'substitute',
+  代课教师: 'substitute',
+  临聘: 'substitute',
+  临时代课: 'substitute',
 };
 function employmentOf(v: Cell): Employment | null {
   const t = text(v);
@@ -151,7 +243,8 @@ const realDate = (y: number, m: number, d: number) => {
   const dt = new Date(Date.UTC(y, m - 1, d));
   return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d;
 };
-const iso = (y: number, m: number, d: number) => `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+const iso = (y: number, m: number, d: number) =>
+  `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 
 /**
  * A date as Excel gives it: a Date, a serial number (days since 1899-12-30), or text in the
@@ -197,7 +290,9 @@ const FREE_TEXT: readonly RosterColumnKey[] = ['name', 'subject', 'title', 'scho
  * skipped, while the other cells are still checked.
  */
 export function checkRosterRow(
-  input: RawRosterRow, rowNo: number, today: Date = new Date(),
+  input: RawRosterRow,
+  rowNo: number,
+  today: Date = new Date(),
 ): { ok: true; row: CheckedRow } | RowProblems {
   const errors: RowError[] = [];
   const reported = new Set<RosterColumnKey>();
@@ -242,11 +337,18 @@ export function checkRosterRow(
   }
 
   let gender = genderOf(raw.gender);
-  if (gender === 'invalid') { err('gender', 'invalid_choice', raw.gender); gender = null; }
+  if (gender === 'invalid') {
+    err('gender', 'invalid_choice', raw.gender);
+    gender = null;
+  }
   if (gender && derived.gender && gender !== derived.gender) err('gender', 'gender_mismatch', raw.gender);
   let birthDate = parseDateCell(raw.birthDate);
-  if (birthDate === 'invalid') { err('birthDate', 'birth_date_invalid', raw.birthDate); birthDate = null; }
-  if (birthDate && derived.birthDate && birthDate !== derived.birthDate) err('birthDate', 'birth_date_mismatch', raw.birthDate);
+  if (birthDate === 'invalid') {
+    err('birthDate', 'birth_date_invalid', raw.birthDate);
+    birthDate = null;
+  }
+  if (birthDate && derived.birthDate && birthDate !== derived.birthDate)
+    err('birthDate', 'birth_date_mismatch', raw.birthDate);
 
   let phone: string | null = null;
   const phoneText = text(raw.phone);
@@ -290,14 +392,22 @@ export function checkRosterRow(
       row: rowNo,
       school,
       fields: {
-        name, idType: idType!, idNumber,
+        name,
+        idType: idType!,
+        idNumber,
         gender: derived.gender ?? (gender as Gender | null),
         birthDate: derived.birthDate ?? birthDate,
-        phone, stage: stage!, subject, title,
+        phone,
+        stage: stage!,
+        subject,
+        title,
         teachingStartYear: teachingStartYear as number | null,
         employment: employment!,
-        headTeacher: flags.headTeacher, backboneLevel: backboneLevel as BackboneLevel | null,
-        subjectLeader: flags.subjectLeader, masterTeacher: flags.masterTeacher, newTeacher: flags.newTeacher,
+        headTeacher: flags.headTeacher,
+        backboneLevel: backboneLevel as BackboneLevel | null,
+        subjectLeader: flags.subjectLeader,
+        masterTeacher: flags.masterTeacher,
+        newTeacher: flags.newTeacher,
       },
     },
   };

@@ -1,17 +1,38 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  aggregate, answerWindow, answerWindowClosesAt, checkAnswers, checkQuestions, checkRelease, DEFAULT_QUESTIONS,
-  MAX_QUESTIONS, MIN_ANSWERS_FOR_DETAIL, projectResults, resultsReleased, withheldResults, type SurveyAnswers,
+  aggregate,
+  answerWindow,
+  answerWindowClosesAt,
+  checkAnswers,
+  checkQuestions,
+  checkRelease,
+  DEFAULT_QUESTIONS,
+  MAX_QUESTIONS,
+  MIN_ANSWERS_FOR_DETAIL,
+  projectResults,
+  resultsReleased,
+  withheldResults,
+  type SurveyAnswers,
 } from './survey.js';
 
-const ratings = (overall: number, rest = 4): SurveyAnswers => ({ content: rest, trainer: rest, organisation: rest, venue: rest, overall });
+const ratings = (overall: number, rest = 4): SurveyAnswers => ({
+  content: rest,
+  trainer: rest,
+  organisation: rest,
+  venue: rest,
+  overall,
+});
 
 describe('the default questionnaire (R-43)', () => {
   it('asks five ratings and one free text, in Chinese and English, and passes its own check', () => {
     expect(DEFAULT_QUESTIONS.map((q) => [q.key, q.kind, q.zh])).toEqual([
-      ['content', 'rating', '内容实用性'], ['trainer', 'rating', '培训者水平'], ['organisation', 'rating', '组织与安排'],
-      ['venue', 'rating', '场地或平台'], ['overall', 'rating', '总体满意度'], ['suggestions', 'text', '意见和建议'],
+      ['content', 'rating', '内容实用性'],
+      ['trainer', 'rating', '培训者水平'],
+      ['organisation', 'rating', '组织与安排'],
+      ['venue', 'rating', '场地或平台'],
+      ['overall', 'rating', '总体满意度'],
+      ['suggestions', 'text', '意见和建议'],
     ]);
     expect(DEFAULT_QUESTIONS.every((q) => q.en.length > 0)).toBe(true);
     expect(checkQuestions(DEFAULT_QUESTIONS.map((q) => ({ ...q }))).issues).toEqual([]);
@@ -19,21 +40,38 @@ describe('the default questionnaire (R-43)', () => {
 });
 
 describe('checkQuestions', () => {
-  const q = (over: Record<string, unknown> = {}) => ({ key: 'overall', kind: 'rating', zh: '总体', en: 'Overall', ...over });
+  const q = (over: Record<string, unknown> = {}) => ({
+    key: 'overall',
+    kind: 'rating',
+    zh: '总体',
+    en: 'Overall',
+    ...over,
+  });
   it('normalises labels and keeps nothing else', () => {
-    expect(checkQuestions([q({ zh: '  总体\u0301满意度 ' })]).questions).toEqual([{ key: 'overall', kind: 'rating', zh: '总体\u0301满意度'.normalize('NFC'), en: 'Overall' }]);
+    expect(checkQuestions([q({ zh: '  总体\u0301满意度 ' })]).questions).toEqual([
+      { key: 'overall', kind: 'rating', zh: '总体\u0301满意度'.normalize('NFC'), en: 'Overall' },
+    ]);
   });
   it('refuses bad keys, kinds, labels and sizes, naming each field', () => {
     const paths = (input: unknown) => checkQuestions(input).issues.map((i) => `${i.path}:${i.kind}`);
     expect(paths([])).toEqual(['questions:too_few']);
-    expect(paths(Array.from({ length: MAX_QUESTIONS + 1 }, (_, i) => q({ key: `q${i}` })))).toEqual(['questions:too_many']);
+    expect(paths(Array.from({ length: MAX_QUESTIONS + 1 }, (_, i) => q({ key: `q${i}` })))).toEqual([
+      'questions:too_many',
+    ]);
     expect(paths(Array.from({ length: MAX_QUESTIONS }, (_, i) => q({ key: `q${i}` })))).toEqual([]);
     expect(paths('questions')).toEqual(['questions:required']);
     expect(paths([q({ kind: 'choice' })])).toEqual(['questions.0.kind:invalid']);
     expect(paths([q({ kind: undefined })])).toEqual(['questions.0.kind:invalid']);
-    expect(paths([q({ key: 'Overall' }), q({ key: '1x' }), q({ key: 'a'.repeat(31) })])).toEqual(['questions.0.key:invalid', 'questions.1.key:invalid', 'questions.2.key:invalid']);
+    expect(paths([q({ key: 'Overall' }), q({ key: '1x' }), q({ key: 'a'.repeat(31) })])).toEqual([
+      'questions.0.key:invalid',
+      'questions.1.key:invalid',
+      'questions.2.key:invalid',
+    ]);
     expect(paths([q(), q()])).toEqual(['questions.1.key:duplicate']);
-    expect(paths([q({ zh: '' }), q({ key: 'b', en: '   ' })])).toEqual(['questions.0.zh:blank', 'questions.1.en:blank']);
+    expect(paths([q({ zh: '' }), q({ key: 'b', en: '   ' })])).toEqual([
+      'questions.0.zh:blank',
+      'questions.1.en:blank',
+    ]);
     expect(paths([q({ zh: '长'.repeat(101) })])).toEqual(['questions.0.zh:too_long']);
     expect(paths([q({ zh: '长'.repeat(100) })])).toEqual([]);
     expect(paths([q({ en: 'a\u0000b' })])).toEqual(['questions.0.en:bad_chars']);
@@ -45,7 +83,10 @@ describe('checkQuestions', () => {
 
 describe('checkAnswers', () => {
   it('takes every rating and optional text; empty text is left out', () => {
-    expect(checkAnswers(DEFAULT_QUESTIONS, { ...ratings(5), suggestions: '  多安排实践课\r\n谢谢 ' })).toEqual({ answers: { ...ratings(5), suggestions: '多安排实践课\n谢谢' }, issues: [] });
+    expect(checkAnswers(DEFAULT_QUESTIONS, { ...ratings(5), suggestions: '  多安排实践课\r\n谢谢 ' })).toEqual({
+      answers: { ...ratings(5), suggestions: '多安排实践课\n谢谢' },
+      issues: [],
+    });
     expect(checkAnswers(DEFAULT_QUESTIONS, { ...ratings(5), suggestions: '   ' }).answers).toEqual(ratings(5));
     expect(checkAnswers(DEFAULT_QUESTIONS, { ...ratings(5), suggestions: null }).answers).toEqual(ratings(5));
   });
@@ -71,21 +112,39 @@ describe('answerWindow', () => {
   const day = 86_400_000;
   const t0 = Date.UTC(2027, 5, 1, 1);
   it('opens when the first session starts or the class closes, and ends 30 days after closing', () => {
-    expect(answerWindow({ firstSessionStartsAt: new Date(t0), closedAt: null, status: 'open' }, t0 - 1)).toBe('not_yet');
+    expect(answerWindow({ firstSessionStartsAt: new Date(t0), closedAt: null, status: 'open' }, t0 - 1)).toBe(
+      'not_yet',
+    );
     expect(answerWindow({ firstSessionStartsAt: new Date(t0), closedAt: null, status: 'open' }, t0)).toBe('open');
     expect(answerWindow({ firstSessionStartsAt: null, closedAt: null, status: 'open' }, t0)).toBe('not_yet');
-    expect(answerWindow({ firstSessionStartsAt: null, closedAt: new Date(t0), status: 'closed' }, t0 + 30 * day)).toBe('open');
-    expect(answerWindow({ firstSessionStartsAt: null, closedAt: new Date(t0), status: 'closed' }, t0 + 30 * day + 1)).toBe('over');
+    expect(answerWindow({ firstSessionStartsAt: null, closedAt: new Date(t0), status: 'closed' }, t0 + 30 * day)).toBe(
+      'open',
+    );
+    expect(
+      answerWindow({ firstSessionStartsAt: null, closedAt: new Date(t0), status: 'closed' }, t0 + 30 * day + 1),
+    ).toBe('over');
   });
 });
 
 describe('aggregate', () => {
   it('gives the mean, the distribution 1–5, the count and the response rate', () => {
-    const r = aggregate(DEFAULT_QUESTIONS, [ratings(5), ratings(4), ratings(4), { ...ratings(1), suggestions: '增加案例' }], 8);
+    const r = aggregate(
+      DEFAULT_QUESTIONS,
+      [ratings(5), ratings(4), ratings(4), { ...ratings(1), suggestions: '增加案例' }],
+      8,
+    );
     expect(r).toMatchObject({ answers: 4, enrolled: 8, responseRate: 0.5, detailShown: true });
-    expect(r.questions.find((q) => q.key === 'overall')).toMatchObject({ answered: 4, mean: 3.5, distribution: [1, 0, 0, 2, 1] });
+    expect(r.questions.find((q) => q.key === 'overall')).toMatchObject({
+      answered: 4,
+      mean: 3.5,
+      distribution: [1, 0, 0, 2, 1],
+    });
     expect(r.questions.find((q) => q.key === 'content')).toMatchObject({ mean: 4, distribution: [0, 0, 0, 4, 0] });
-    expect(r.questions.find((q) => q.key === 'suggestions')).toMatchObject({ answered: 1, mean: null, distribution: null });
+    expect(r.questions.find((q) => q.key === 'suggestions')).toMatchObject({
+      answered: 1,
+      mean: null,
+      distribution: null,
+    });
     expect(r.texts).toEqual([{ key: 'suggestions', items: ['增加案例'] }]);
   });
   it('rounds means to two decimals and never reports more than everyone', () => {
@@ -101,22 +160,30 @@ describe('aggregate', () => {
     expect(JSON.stringify(r)).not.toContain('只有我');
   });
   it('lists texts by their text, whatever order the answers came in', () => {
-    fc.assert(fc.property(fc.shuffledSubarray(['甲', '乙', 'b', 'a', '丙', 'c'], { minLength: 3, maxLength: 6 }), (texts) => {
-      const answers = texts.map((s) => ({ ...ratings(3), suggestions: s }));
-      const forward = aggregate(DEFAULT_QUESTIONS, answers, 10).texts[0]!.items;
-      const backward = aggregate(DEFAULT_QUESTIONS, [...answers].reverse(), 10).texts[0]!.items;
-      expect(forward).toEqual(backward);
-      expect(forward).toEqual([...texts].sort());
-    }));
+    fc.assert(
+      fc.property(fc.shuffledSubarray(['甲', '乙', 'b', 'a', '丙', 'c'], { minLength: 3, maxLength: 6 }), (texts) => {
+        const answers = texts.map((s) => ({ ...ratings(3), suggestions: s }));
+        const forward = aggregate(DEFAULT_QUESTIONS, answers, 10).texts[0]!.items;
+        const backward = aggregate(DEFAULT_QUESTIONS, [...answers].reverse(), 10).texts[0]!.items;
+        expect(forward).toEqual(backward);
+        expect(forward).toEqual([...texts].sort());
+      }),
+    );
   });
   it('keeps every mean between 1 and 5 and the distribution adding up to the answers', () => {
-    fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 3, maxLength: 60 }), (xs) => {
-      const r = aggregate(DEFAULT_QUESTIONS, xs.map((x) => ratings(x)), 100);
-      const overall = r.questions[4]!;
-      expect(overall.distribution!.reduce((s, n) => s + n, 0)).toBe(xs.length);
-      expect(overall.mean!).toBeGreaterThanOrEqual(1);
-      expect(overall.mean!).toBeLessThanOrEqual(5);
-    }));
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 3, maxLength: 60 }), (xs) => {
+        const r = aggregate(
+          DEFAULT_QUESTIONS,
+          xs.map((x) => ratings(x)),
+          100,
+        );
+        const overall = r.questions[4]!;
+        expect(overall.distribution!.reduce((s, n) => s + n, 0)).toBe(xs.length);
+        expect(overall.mean!).toBeGreaterThanOrEqual(1);
+        expect(overall.mean!).toBeLessThanOrEqual(5);
+      }),
+    );
   });
 });
 
@@ -124,19 +191,29 @@ describe('projectResults', () => {
   it('counts every class, but figures over the project only the classes that show their detail', () => {
     const r = projectResults(DEFAULT_QUESTIONS, [
       { id: 1, name: '一班', enrolled: 10, released: true, responses: [ratings(5), ratings(5), ratings(5)] },
-      { id: 2, name: '二班', enrolled: 10, released: true, responses: [{ ...ratings(1), suggestions: '二班唯一的意见' }] },
+      {
+        id: 2,
+        name: '二班',
+        enrolled: 10,
+        released: true,
+        responses: [{ ...ratings(1), suggestions: '二班唯一的意见' }],
+      },
       { id: 3, name: '三班', enrolled: 5, released: true, responses: [] },
     ]);
     expect(r).toMatchObject({ answers: 4, enrolled: 25, responseRate: 0.16, classesHidden: 1 });
     expect(r.overall).toMatchObject({ answers: 3, enrolled: 10, detailShown: true });
     expect(r.overall.questions[4]!.mean).toBe(5);
-    expect(r.classes.map((c) => [c.name, c.results.answers, c.results.detailShown])).toEqual([['一班', 3, true], ['二班', 1, false], ['三班', 0, false]]);
+    expect(r.classes.map((c) => [c.name, c.results.answers, c.results.detailShown])).toEqual([
+      ['一班', 3, true],
+      ['二班', 1, false],
+      ['三班', 0, false],
+    ]);
     expect(JSON.stringify(r)).not.toContain('二班唯一');
     expect(r.classes[0]).not.toHaveProperty('responses');
   });
 });
 
-describe('when a class\'s figures show', () => {
+describe("when a class's figures show", () => {
   const DAY = 86_400_000;
   const open = { status: 'open' as const, closedAt: null };
   const closedAt = new Date('2027-05-01T08:00:00Z');
@@ -172,10 +249,12 @@ describe('when a class\'s figures show', () => {
     expect(p.classes[0]!.results).toMatchObject({ answers: 3, detailShown: false });
   });
 
-  it('checks the organiser\'s choice: a known rule, and 3–10,000 answers with min_answers only', () => {
+  it("checks the organiser's choice: a known rule, and 3–10,000 answers with min_answers only", () => {
     expect(checkRelease(undefined)).toEqual({ release: { after: 'window_closed', minAnswers: null }, issues: [] });
-    expect(checkRelease({ after: 'min_answers', minAnswers: 10 }).release)
-      .toEqual({ after: 'min_answers', minAnswers: 10 });
+    expect(checkRelease({ after: 'min_answers', minAnswers: 10 }).release).toEqual({
+      after: 'min_answers',
+      minAnswers: 10,
+    });
     const kinds = (v: unknown) => checkRelease(v).issues.map((i) => `${i.path}:${i.kind}`);
     expect(kinds({ after: 'min_answers' })).toEqual(['release.minAnswers:required']);
     expect(kinds({ after: 'min_answers', minAnswers: 2 })).toEqual(['release.minAnswers:out_of_range']);

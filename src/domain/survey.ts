@@ -39,14 +39,16 @@ export const MIN_ANSWERS_FOR_DETAIL = 3;
 export const ANSWER_DAYS_AFTER_CLOSE = 30;
 
 /** The questionnaire a project has while its organiser has set none. */
-export const DEFAULT_QUESTIONS: readonly SurveyQuestion[] = Object.freeze([
-  { key: 'content', kind: 'rating', zh: '内容实用性', en: 'Usefulness of the content' },
-  { key: 'trainer', kind: 'rating', zh: '培训者水平', en: 'Quality of the trainers' },
-  { key: 'organisation', kind: 'rating', zh: '组织与安排', en: 'Organisation and arrangements' },
-  { key: 'venue', kind: 'rating', zh: '场地或平台', en: 'Venue or online platform' },
-  { key: 'overall', kind: 'rating', zh: '总体满意度', en: 'Overall satisfaction' },
-  { key: 'suggestions', kind: 'text', zh: '意见和建议', en: 'Comments and suggestions' },
-].map((q) => Object.freeze(q as SurveyQuestion)));
+export const DEFAULT_QUESTIONS: readonly SurveyQuestion[] = Object.freeze(
+  [
+    { key: 'content', kind: 'rating', zh: '内容实用性', en: 'Usefulness of the content' },
+    { key: 'trainer', kind: 'rating', zh: '培训者水平', en: 'Quality of the trainers' },
+    { key: 'organisation', kind: 'rating', zh: '组织与安排', en: 'Organisation and arrangements' },
+    { key: 'venue', kind: 'rating', zh: '场地或平台', en: 'Venue or online platform' },
+    { key: 'overall', kind: 'rating', zh: '总体满意度', en: 'Overall satisfaction' },
+    { key: 'suggestions', kind: 'text', zh: '意见和建议', en: 'Comments and suggestions' },
+  ].map((q) => Object.freeze(q as SurveyQuestion)),
+);
 
 /** When a class's figures are shown: after its answer window closed, or from a number of answers on. */
 export const RESULTS_AFTER = ['window_closed', 'min_answers'] as const;
@@ -64,14 +66,30 @@ export const RELEASE_MIN_ANSWERS_MAX = 10_000;
 /** One problem of a questionnaire or of an answer, reported as a form issue (`path` names the field). */
 export interface SurveyIssue {
   path: string;
-  kind: 'required' | 'invalid' | 'duplicate' | 'too_long' | 'too_many' | 'too_few' | 'blank' | 'bad_chars' | 'unknown' | 'out_of_range';
+  kind:
+    | 'required'
+    | 'invalid'
+    | 'duplicate'
+    | 'too_long'
+    | 'too_many'
+    | 'too_few'
+    | 'blank'
+    | 'bad_chars'
+    | 'unknown'
+    | 'out_of_range';
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function checkLabel(v: unknown, path: string, issues: SurveyIssue[]): string {
-  if (typeof v !== 'string') { issues.push({ path, kind: 'required' }); return ''; }
-  if (hasForbiddenChars(v)) { issues.push({ path, kind: 'bad_chars' }); return ''; }
+  if (typeof v !== 'string') {
+    issues.push({ path, kind: 'required' });
+    return '';
+  }
+  if (hasForbiddenChars(v)) {
+    issues.push({ path, kind: 'bad_chars' });
+    return '';
+  }
   const s = normaliseText(v);
   if (!s) issues.push({ path, kind: 'blank' });
   else if ([...s].length > LABEL_MAX) issues.push({ path, kind: 'too_long' });
@@ -94,7 +112,10 @@ export function checkQuestions(input: unknown): { questions: SurveyQuestion[]; i
   const questions: SurveyQuestion[] = [];
   input.forEach((q: unknown, i) => {
     const at = `questions.${i}`;
-    if (!isRecord(q)) { issues.push({ path: at, kind: 'invalid' }); return; }
+    if (!isRecord(q)) {
+      issues.push({ path: at, kind: 'invalid' });
+      return;
+    }
     const unknownField = Object.keys(q).find((k) => !['key', 'kind', 'zh', 'en'].includes(k));
     if (unknownField) issues.push({ path: `${at}.${unknownField}`, kind: 'unknown' });
     const key = q['key'];
@@ -102,7 +123,8 @@ export function checkQuestions(input: unknown): { questions: SurveyQuestion[]; i
     else if (seen.has(key)) issues.push({ path: `${at}.key`, kind: 'duplicate' });
     else seen.add(key);
     const kind = q['kind'];
-    if (typeof kind !== 'string' || !(QUESTION_KINDS as readonly string[]).includes(kind)) issues.push({ path: `${at}.kind`, kind: 'invalid' });
+    if (typeof kind !== 'string' || !(QUESTION_KINDS as readonly string[]).includes(kind))
+      issues.push({ path: `${at}.kind`, kind: 'invalid' });
     const zh = checkLabel(q['zh'], `${at}.zh`, issues);
     const en = checkLabel(q['en'], `${at}.en`, issues);
     questions.push({ key: String(key), kind: kind as QuestionKind, zh, en });
@@ -120,7 +142,10 @@ export type SurveyAnswers = Record<string, number | string>;
  *
  * @example checkAnswers(DEFAULT_QUESTIONS, { content: 5, trainer: 4, organisation: 4, venue: 3, overall: 5 }).issues // []
  */
-export function checkAnswers(questions: readonly SurveyQuestion[], input: unknown): { answers: SurveyAnswers; issues: SurveyIssue[] } {
+export function checkAnswers(
+  questions: readonly SurveyQuestion[],
+  input: unknown,
+): { answers: SurveyAnswers; issues: SurveyIssue[] } {
   if (!isRecord(input)) return { answers: {}, issues: [{ path: 'answers', kind: 'required' }] };
   const issues: SurveyIssue[] = [];
   const answers: SurveyAnswers = {};
@@ -136,11 +161,20 @@ export function checkAnswers(questions: readonly SurveyQuestion[], input: unknow
       else answers[q.key] = v;
     } else {
       if (v === undefined || v === null) continue;
-      if (typeof v !== 'string') { issues.push({ path, kind: 'invalid' }); continue; }
+      if (typeof v !== 'string') {
+        issues.push({ path, kind: 'invalid' });
+        continue;
+      }
       const s = v.replace(/\r\n?/g, '\n');
-      if (hasForbiddenChars(s.replace(/\n/g, ''))) { issues.push({ path, kind: 'bad_chars' }); continue; }
+      if (hasForbiddenChars(s.replace(/\n/g, ''))) {
+        issues.push({ path, kind: 'bad_chars' });
+        continue;
+      }
       const text = normaliseText(s);
-      if ([...text].length > TEXT_ANSWER_MAX) { issues.push({ path, kind: 'too_long' }); continue; }
+      if ([...text].length > TEXT_ANSWER_MAX) {
+        issues.push({ path, kind: 'too_long' });
+        continue;
+      }
       if (text) answers[q.key] = text;
     }
   }
@@ -152,7 +186,10 @@ export function checkAnswers(questions: readonly SurveyQuestion[], input: unknow
  * for a class without sessions) until `ANSWER_DAYS_AFTER_CLOSE` days after it closed.
  * Returns 'not_yet', 'open' or 'over'.
  */
-export function answerWindow(c: { firstSessionStartsAt: Date | null; closedAt: Date | null; status: 'open' | 'closed' }, now: number): 'not_yet' | 'open' | 'over' {
+export function answerWindow(
+  c: { firstSessionStartsAt: Date | null; closedAt: Date | null; status: 'open' | 'closed' },
+  now: number,
+): 'not_yet' | 'open' | 'over' {
   if (c.status === 'closed' && c.closedAt) {
     return now - c.closedAt.getTime() > ANSWER_DAYS_AFTER_CLOSE * 86_400_000 ? 'over' : 'open';
   }
@@ -169,7 +206,8 @@ export function answerWindow(c: { firstSessionStartsAt: Date | null; closedAt: D
 export function checkRelease(input: unknown): { release: ResultsRelease; issues: SurveyIssue[] } {
   if (input === undefined || input === null) return { release: { ...DEFAULT_RELEASE }, issues: [] };
   const refused = (path: string, kind: SurveyIssue['kind']) => ({
-    release: { ...DEFAULT_RELEASE }, issues: [{ path, kind }],
+    release: { ...DEFAULT_RELEASE },
+    issues: [{ path, kind }],
   });
   if (!isRecord(input)) return refused('release.after', 'invalid');
   const after = input['after'];
@@ -198,7 +236,10 @@ export function answerWindowClosesAt(c: { closedAt: Date | null; status: 'open' 
  * @example resultsReleased(DEFAULT_RELEASE, { status: 'open', closedAt: null }, 40, Date.now()) // false
  */
 export function resultsReleased(
-  release: ResultsRelease, c: { closedAt: Date | null; status: 'open' | 'closed' }, answers: number, now: number,
+  release: ResultsRelease,
+  c: { closedAt: Date | null; status: 'open' | 'closed' },
+  answers: number,
+  now: number,
 ): boolean {
   const closes = answerWindowClosesAt(c);
   if (closes && now > closes.getTime()) return true;
@@ -241,27 +282,53 @@ const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 *
  *
  * @example aggregate(DEFAULT_QUESTIONS, [{ overall: 5 }, { overall: 4 }, { overall: 3 }], 6).questions[4].mean // 4
  */
-export function aggregate(questions: readonly SurveyQuestion[], responses: readonly SurveyAnswers[], enrolled: number): SurveyResults {
+export function aggregate(
+  questions: readonly SurveyQuestion[],
+  responses: readonly SurveyAnswers[],
+  enrolled: number,
+): SurveyResults {
   const n = responses.length;
   const detailShown = n >= MIN_ANSWERS_FOR_DETAIL;
   const out: QuestionResult[] = questions.map((q) => {
     const values = responses.map((r) => r[q.key]).filter((v) => v !== undefined);
     if (q.kind === 'rating') {
-      const ratings = values.filter((v): v is number => typeof v === 'number' && Number.isInteger(v) && v >= RATING_MIN && v <= RATING_MAX);
+      const ratings = values.filter(
+        (v): v is number => typeof v === 'number' && Number.isInteger(v) && v >= RATING_MIN && v <= RATING_MAX,
+      );
       const distribution = [0, 0, 0, 0, 0];
       for (const r of ratings) distribution[r - RATING_MIN]!++;
       const mean = ratings.length ? round(ratings.reduce((s, r) => s + r, 0) / ratings.length, 2) : null;
-      return { key: q.key, kind: q.kind, zh: q.zh, en: q.en, answered: ratings.length, mean: detailShown ? mean : null, distribution: detailShown ? distribution : null };
+      return {
+        key: q.key,
+        kind: q.kind,
+        zh: q.zh,
+        en: q.en,
+        answered: ratings.length,
+        mean: detailShown ? mean : null,
+        distribution: detailShown ? distribution : null,
+      };
     }
     const texts = values.filter((v): v is string => typeof v === 'string' && v !== '');
     return { key: q.key, kind: q.kind, zh: q.zh, en: q.en, answered: texts.length, mean: null, distribution: null };
   });
-  const texts = questions.filter((q) => q.kind === 'text').map((q) => ({
-    key: q.key,
-    items: detailShown ? responses.map((r) => r[q.key]).filter((v): v is string => typeof v === 'string' && v !== '').sort(byText) : [],
-  }));
+  const texts = questions
+    .filter((q) => q.kind === 'text')
+    .map((q) => ({
+      key: q.key,
+      items: detailShown
+        ? responses
+            .map((r) => r[q.key])
+            .filter((v): v is string => typeof v === 'string' && v !== '')
+            .sort(byText)
+        : [],
+    }));
   return {
-    answers: n, enrolled, responseRate: enrolled > 0 ? round(Math.min(1, n / enrolled), 3) : null, detailShown, questions: out, texts,
+    answers: n,
+    enrolled,
+    responseRate: enrolled > 0 ? round(Math.min(1, n / enrolled), 3) : null,
+    detailShown,
+    questions: out,
+    texts,
   };
 }
 
@@ -270,7 +337,9 @@ export function aggregate(questions: readonly SurveyQuestion[], responses: reado
  * figure per question, no text), so nothing moves as single answers come in.
  */
 export function withheldResults(
-  questions: readonly SurveyQuestion[], answers: number, enrolled: number,
+  questions: readonly SurveyQuestion[],
+  answers: number,
+  enrolled: number,
 ): SurveyResults {
   const empty = aggregate(questions, [], enrolled);
   return { ...empty, answers, responseRate: enrolled > 0 ? round(Math.min(1, answers / enrolled), 3) : null };
@@ -305,15 +374,22 @@ export interface ProjectSurveyResults<C> {
  * @example projectResults(DEFAULT_QUESTIONS, [{ enrolled: 30, released: true, responses: [] }]).responseRate // 0
  */
 export function projectResults<C extends { enrolled: number; released: boolean; responses: readonly SurveyAnswers[] }>(
-  questions: readonly SurveyQuestion[], classes: readonly C[],
+  questions: readonly SurveyQuestion[],
+  classes: readonly C[],
 ): ProjectSurveyResults<Omit<C, 'responses'>> {
   const answers = classes.reduce((s, c) => s + c.responses.length, 0);
   const enrolled = classes.reduce((s, c) => s + c.enrolled, 0);
   const released = classes.filter((c) => c.released);
   const shown = released.filter((c) => c.responses.length >= MIN_ANSWERS_FOR_DETAIL);
   return {
-    answers, enrolled, responseRate: enrolled > 0 ? round(Math.min(1, answers / enrolled), 3) : null,
-    overall: aggregate(questions, shown.flatMap((c) => c.responses), shown.reduce((s, c) => s + c.enrolled, 0)),
+    answers,
+    enrolled,
+    responseRate: enrolled > 0 ? round(Math.min(1, answers / enrolled), 3) : null,
+    overall: aggregate(
+      questions,
+      shown.flatMap((c) => c.responses),
+      shown.reduce((s, c) => s + c.enrolled, 0),
+    ),
     classesHidden: released.filter((c) => c.responses.length > 0 && c.responses.length < MIN_ANSWERS_FOR_DETAIL).length,
     classesWithheld: classes.filter((c) => !c.released && c.responses.length > 0).length,
     classes: classes.map(({ responses, ...c }) => ({

@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  decodeXmlEscapes, foldFullWidth, hasForbiddenChars, looksLikeIdNumber, normaliseText, quotable, showUnseen,
+  decodeXmlEscapes,
+  foldFullWidth,
+  hasForbiddenChars,
+  looksLikeIdNumber,
+  normaliseText,
+  quotable,
+  showUnseen,
   withholdIdentifiers,
 } from './text.js';
 
@@ -19,16 +25,28 @@ describe('text normalisation', () => {
   });
 
   it('is idempotent', () => {
-    fc.assert(fc.property(fc.string({ unit: 'grapheme' }), (s) => {
-      expect(normaliseText(normaliseText(s))).toBe(normaliseText(s));
-    }));
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), (s) => {
+        expect(normaliseText(normaliseText(s))).toBe(normaliseText(s));
+      }),
+    );
   });
 });
 
 describe('hidden characters', () => {
   it('refuses direction overrides, zero-width and other invisible characters', () => {
     const hidden = [
-      '\u202e', '\u202a', '\u2066', '\u200b', '\u200c', '\u200e', '\u200f', '\u2060', '\ufeff', '\u00ad', '\u3164',
+      '\u202e',
+      '\u202a',
+      '\u2066',
+      '\u200b',
+      '\u200c',
+      '\u200e',
+      '\u200f',
+      '\u2060',
+      '\ufeff',
+      '\u00ad',
+      '\u3164',
     ];
     for (const c of hidden) {
       expect(hasForbiddenChars(`第一${c}小学`), `U+${c.charCodeAt(0).toString(16)}`).toBe(true);
@@ -63,8 +81,10 @@ describe('Excel escapes', () => {
 describe('identifiers in the wrong place', () => {
   it('masks ID numbers to region and last four, and mobile numbers, wherever they are', () => {
     expect(withholdIdentifiers('220283198501120119')).toEqual({ text: '220283********0119', withheld: 'id_number' });
-    expect(withholdIdentifiers('见22028319850112011x号'))
-      .toEqual({ text: '见220283********011x号', withheld: 'id_number' });
+    expect(withholdIdentifiers('见22028319850112011x号')).toEqual({
+      text: '见220283********011x号',
+      withheld: 'id_number',
+    });
     expect(withholdIdentifiers('电话 139-1234-5678')).toEqual({ text: '电话 139****5678', withheld: 'phone' });
     expect(withholdIdentifiers('语文')).toEqual({ text: '语文', withheld: null });
     expect(withholdIdentifiers('2122000099').withheld).toBeNull();

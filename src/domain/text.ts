@@ -3,7 +3,9 @@
  * where asked, and a refusal of control characters, broken surrogates and hidden characters.
  */
 // C0 and C1 controls (tab, CR and LF included), lone surrogates, and the non-characters U+FFFE/U+FFFF
-const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const FORBIDDEN =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses
+  /[\u0000-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /*
  * Hidden characters: they change how text reads or compares without showing. Direction marks,
@@ -13,8 +15,9 @@ const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\
  * sequences (👩‍🏫), where it is the only way to write them. The Mongolian vowel separator
  * (U+180E) is kept: traditional Mongolian script needs it.
  */
-const HIDDEN_CLASS = '\\u00ad\\u061c\\u115f\\u1160\\u200b\\u200c\\u200e\\u200f\\u202a-\\u202e\\u2060-\\u2064'
-  + '\\u2066-\\u206f\\u3164\\ufeff\\uffa0\\ufff9-\\ufffb';
+const HIDDEN_CLASS =
+  '\\u00ad\\u061c\\u115f\\u1160\\u200b\\u200c\\u200e\\u200f\\u202a-\\u202e\\u2060-\\u2064' +
+  '\\u2066-\\u206f\\u3164\\ufeff\\uffa0\\ufff9-\\ufffb';
 const EMOJI = '\\p{Extended_Pictographic}\\u{fe0f}\\u{1f3fb}-\\u{1f3ff}';
 const LONE_JOINER = `(?<![${EMOJI}])\\u200d|\\u200d(?![\\p{Extended_Pictographic}])`;
 const HIDDEN = new RegExp(`[${HIDDEN_CLASS}]|${LONE_JOINER}`, 'u');
@@ -86,8 +89,11 @@ export function decodeXmlEscapes(s: string): string {
  * text, not touching other digits.
  */
 const MONTH_DAY = '(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\\d|3[01])';
-const ID_LIKE = new RegExp('(?<![0-9A-Za-z])([1-9]\\d{5})'
-  + `(?:(?:18|19|20)\\d{2}${MONTH_DAY}\\d{3}[0-9Xx]|\\d{2}${MONTH_DAY}\\d{3})(?![0-9A-Za-z])`, 'g');
+const ID_LIKE = new RegExp(
+  '(?<![0-9A-Za-z])([1-9]\\d{5})' +
+    `(?:(?:18|19|20)\\d{2}${MONTH_DAY}\\d{3}[0-9Xx]|\\d{2}${MONTH_DAY}\\d{3})(?![0-9A-Za-z])`,
+  'g',
+);
 const MOBILE_LIKE = /(?<![0-9])(?:\+?86[ -]?)?(1[3-9]\d)[ -]?\d{4}[ -]?(\d{4})(?![0-9])/g;
 
 export type Withheld = 'id_number' | 'phone';

@@ -23,7 +23,8 @@ describe('plan life cycle', () => {
     expect(planMove('publish', 'draft', 'publish')).toEqual({ ok: true, to: 'published' });
     expect(planMove('publish', 'published', 'edit')).toEqual({ ok: true, to: 'draft' });
     expect(planMove('publish', 'published', 'publish')).toEqual({ ok: false, reason: 'state' });
-    for (const m of ['submit', 'approve', 'return', 'reopen'] as PlanMove[]) expect(planMove('publish', 'draft', m)).toEqual({ ok: false, reason: 'track' });
+    for (const m of ['submit', 'approve', 'return', 'reopen'] as PlanMove[])
+      expect(planMove('publish', 'draft', m)).toEqual({ ok: false, reason: 'track' });
     expect(planMove('review', 'draft', 'publish')).toEqual({ ok: false, reason: 'track' });
   });
 

@@ -48,10 +48,15 @@ export type PlanMove = 'edit' | 'submit' | 'approve' | 'return' | 'reopen' | 'pu
  * @example planMove('review', 'returned', 'submit') // { ok: true, to: 'submitted' }
  * @example planMove('review', 'approved', 'edit')   // { ok: false, reason: 'approved' }
  */
-export function planMove(track: PlanTrack, from: PlanStatus, move: PlanMove): { ok: true; to: PlanStatus } | { ok: false; reason: 'in_review' | 'approved' | 'track' | 'state' } {
+export function planMove(
+  track: PlanTrack,
+  from: PlanStatus,
+  move: PlanMove,
+): { ok: true; to: PlanStatus } | { ok: false; reason: 'in_review' | 'approved' | 'track' | 'state' } {
   if (track === 'none') return { ok: false, reason: 'track' };
   const reviewOnly: readonly PlanMove[] = ['submit', 'approve', 'return', 'reopen'];
-  if ((track === 'publish' && reviewOnly.includes(move)) || (track === 'review' && move === 'publish')) return { ok: false, reason: 'track' };
+  if ((track === 'publish' && reviewOnly.includes(move)) || (track === 'review' && move === 'publish'))
+    return { ok: false, reason: 'track' };
   switch (move) {
     case 'edit':
       if (from === 'submitted') return { ok: false, reason: 'in_review' };
@@ -59,7 +64,9 @@ export function planMove(track: PlanTrack, from: PlanStatus, move: PlanMove): { 
       // an edited published plan is a draft again until it is published anew
       return { ok: true, to: from === 'published' ? 'draft' : from };
     case 'submit':
-      return from === 'draft' || from === 'returned' ? { ok: true, to: 'submitted' } : { ok: false, reason: from === 'approved' ? 'approved' : 'state' };
+      return from === 'draft' || from === 'returned'
+        ? { ok: true, to: 'submitted' }
+        : { ok: false, reason: from === 'approved' ? 'approved' : 'state' };
     case 'approve':
       return from === 'submitted' ? { ok: true, to: 'approved' } : { ok: false, reason: 'state' };
     case 'return':
@@ -85,7 +92,13 @@ export function seesWorkingCopy(actor: { role: Role; orgPath: string }, planPath
 }
 
 /** Chinese labels, for sheets. */
-export const PLAN_FORM_LABELS: Record<PlanForm, string> = { centralised: '集中培训', online: '网络研修', school_based: '校本研修', practice: '实践', degree: '学历提升' };
+export const PLAN_FORM_LABELS: Record<PlanForm, string> = {
+  centralised: '集中培训',
+  online: '网络研修',
+  school_based: '校本研修',
+  practice: '实践',
+  degree: '学历提升',
+};
 export const PLAN_STATUS_LABELS: Record<PlanStatus, { zh: string; en: string }> = {
   draft: { zh: '草稿', en: 'draft' },
   submitted: { zh: '已提交待审核', en: 'submitted for review' },

@@ -97,7 +97,10 @@ export class AppError extends Error {
   /** values interpolated into the localized message, e.g. { field: 'name' } */
   readonly params?: Record<string, string | number>;
 
-  constructor(code: AppErrorCode, opts: { details?: Record<string, unknown>; params?: Record<string, string | number>; cause?: unknown } = {}) {
+  constructor(
+    code: AppErrorCode,
+    opts: { details?: Record<string, unknown>; params?: Record<string, string | number>; cause?: unknown } = {},
+  ) {
     super(code, { cause: opts.cause });
     this.name = 'AppError';
     this.code = code;

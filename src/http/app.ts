@@ -7,7 +7,12 @@ import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import type { Env } from '../config/env.js';
 import type { Database, DatabaseMode } from '../db/database.js';
 import { AppError } from '../errors/app-error.js';
@@ -39,8 +44,9 @@ import { trainingPlanRoutes } from './routes/training-plan.routes.js';
 import { surveyRoutes } from './routes/survey.routes.js';
 import { trainerRoutes } from './routes/trainer.routes.js';
 import { feeRoutes } from './routes/fee.routes.js';
+import { SESSION_COOKIE } from './session-cookie.js';
 
-export const SESSION_COOKIE = 'peixun_session';
+export { SESSION_COOKIE };
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
 /** Per-route settings read by the hooks below and by the access-matrix test. */
@@ -86,15 +92,27 @@ const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * (the icon, QR codes, previews). The verify page sets a stricter one of its own.
  */
 export const APP_CSP = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:",
-  "font-src 'self' data:", "connect-src 'self'", "frame-ancestors 'none'", "object-src 'none'", "base-uri 'none'",
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+  "object-src 'none'",
+  "base-uri 'none'",
   "form-action 'self'",
 ].join('; ');
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const { env, services } = opts;
   const app = Fastify({
-    logger: opts.logger ? { level: env.PEIXUN_LOG_LEVEL, redact: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]'] } : false,
+    logger: opts.logger
+      ? {
+          level: env.PEIXUN_LOG_LEVEL,
+          redact: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]'],
+        }
+      : false,
     // behind the proxy, the client is the address the proxy appended to X-Forwarded-For (the right-most
     // one): only the immediate peer, the proxy, is trusted; earlier entries come from the client and can
     // say anything (Fastify's hop count `1` trusts nobody since 5.x, hence the function)
@@ -118,7 +136,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   if (onRoute) app.addHook('onRoute', (route) => onRoute(route));
 
   await app.register(cookie);
-  await app.register(multipart, { limits: { fileSize: env.PEIXUN_MAX_UPLOAD_MB * 1_048_576, files: 1, fields: 10, parts: 12 } });
+  await app.register(multipart, {
+    limits: { fileSize: env.PEIXUN_MAX_UPLOAD_MB * 1_048_576, files: 1, fields: 10, parts: 12 },
+  });
   await app.register(swagger, {
     openapi: {
       info: { title: 'Peixun API', description: '培训 — 中小学教师继续教育管理平台 API', version: '1.0.0' },
@@ -178,14 +198,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       throw new AppError(result ? 'AUTH_SESSION_EXPIRED' : 'AUTH_REQUIRED');
     }
     req.auth = result;
-    req.sessionToken = result.via === 'session' ? sessionToken ?? null : null;
+    req.sessionToken = result.via === 'session' ? (sessionToken ?? null) : null;
     req.ctx.actor = result.actor;
     if (isPublic) return;
     if (result.via === 'session' && WRITE_METHODS.has(req.method)) {
       const sent = req.headers['x-csrf-token'];
       if (typeof sent !== 'string' || sent !== result.csrfToken) throw new AppError('CSRF_INVALID');
     }
-    if (result.mustChangePassword && !config.allowPendingPasswordChange) throw new AppError('AUTH_PASSWORD_CHANGE_REQUIRED');
+    if (result.mustChangePassword && !config.allowPendingPasswordChange)
+      throw new AppError('AUTH_PASSWORD_CHANGE_REQUIRED');
   });
 
   await app.register(healthRoutes, { prefix: '/api', databaseMode: opts.databaseMode, db: opts.db });
@@ -215,9 +236,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const serveWeb = opts.serveWeb ?? fs.existsSync(path.join(WEB_DIST, 'index.html'));
   if (serveWeb) {
     await app.register(fastifyStatic, {
-      root: WEB_DIST, wildcard: false, index: false,
+      root: WEB_DIST,
+      wildcard: false,
+      index: false,
       setHeaders: (res, file) => {
-        if (file.includes(`${path.sep}assets${path.sep}`)) res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+        if (file.includes(`${path.sep}assets${path.sep}`))
+          res.setHeader('cache-control', 'public, max-age=31536000, immutable');
       },
     });
   }

@@ -27,22 +27,34 @@ export function toAppError(err: unknown, locale: Locale): AppError {
       const params = v.params as { maximum?: number | bigint; minimum?: number | bigint };
       let kind = v.message && /^[a-z_]+$/.test(v.message) ? v.message : 'invalid';
       if (v.keyword === 'invalid_type' && /received undefined/.test(v.message ?? '')) kind = 'required';
-      return { path: field, message: fieldMessage(kind, locale, { max: Number(params.maximum ?? ''), min: Number(params.minimum ?? '') }), kind };
+      return {
+        path: field,
+        message: fieldMessage(kind, locale, { max: Number(params.maximum ?? ''), min: Number(params.minimum ?? '') }),
+        kind,
+      };
     });
     return new AppError('VALIDATION_FAILED', { details: { issues } });
   }
   const fe = err as FastifyError;
   switch (fe?.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE': return new AppError('PAYLOAD_TOO_LARGE');
-    case 'FST_REQ_FILE_TOO_LARGE': return new AppError('FILE_TOO_LARGE');
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': return new AppError('UNSUPPORTED_MEDIA_TYPE');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('PAYLOAD_TOO_LARGE');
+    case 'FST_REQ_FILE_TOO_LARGE':
+      return new AppError('FILE_TOO_LARGE');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError('UNSUPPORTED_MEDIA_TYPE');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-    case 'FST_ERR_CTP_INVALID_JSON_BODY': return new AppError('INVALID_JSON');
-    default: break;
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new AppError('INVALID_JSON');
+    default:
+      break;
   }
   if (fe instanceof SyntaxError && fe.statusCode === 400) return new AppError('INVALID_JSON');
   if (typeof fe?.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    return new AppError(fe.statusCode === 413 ? 'PAYLOAD_TOO_LARGE' : fe.statusCode === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST', { details: { reason: fe.code ?? null } });
+    return new AppError(
+      fe.statusCode === 413 ? 'PAYLOAD_TOO_LARGE' : fe.statusCode === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST',
+      { details: { reason: fe.code ?? null } },
+    );
   }
   const translated = translatePgError(err);
   if (translated instanceof AppError) return translated;
@@ -84,19 +96,42 @@ export function registerErrorHandling(app: FastifyInstance, db: Database): void 
     const audit = !isAudited(err) && appErr.code !== 'DATABASE_UNAVAILABLE' && isApiRequest(req);
     if (audit && (WRITES.has(req.method) || appErr.isDenial)) {
       const { outcome } = outcomeOf(appErr);
-      await appendAudit(db, req.ctx ?? { actor: null, ip: req.ip }, {
-        action: config.action ?? `${req.method} ${req.routeOptions?.url ?? req.url.split('?')[0]}`,
-        targetId: (req.params as Record<string, string> | undefined)?.['id'] ?? null,
-        targetPath: appErr.isDenial ? null : req.ctx?.actor?.orgPath ?? null,
-        details: appErr.code === 'VALIDATION_FAILED' ? { issues: (appErr.details?.['issues'] as Array<{ path: string; kind: string }>).map((i) => ({ path: i.path, kind: i.kind })) } : null,
-      }, outcome, appErr.code).catch(() => undefined);
+      await appendAudit(
+        db,
+        req.ctx ?? { actor: null, ip: req.ip },
+        {
+          action: config.action ?? `${req.method} ${req.routeOptions?.url ?? req.url.split('?')[0]}`,
+          targetId: (req.params as Record<string, string> | undefined)?.['id'] ?? null,
+          targetPath: appErr.isDenial ? null : (req.ctx?.actor?.orgPath ?? null),
+          details:
+            appErr.code === 'VALIDATION_FAILED'
+              ? {
+                  issues: ((appErr.details?.['issues'] ?? []) as Array<{ path: string; kind: string }>).map((i) => ({
+                    path: i.path,
+                    kind: i.kind,
+                  })),
+                }
+              : null,
+        },
+        outcome,
+        appErr.code,
+      ).catch(() => undefined);
     }
-    const details = appErr.details ? Object.fromEntries(Object.entries(appErr.details).filter(([k]) => k !== 'denied')) : undefined;
+    const details = appErr.details
+      ? Object.fromEntries(Object.entries(appErr.details).filter(([k]) => k !== 'denied'))
+      : undefined;
     if (details && appErr.code === 'IMPORT_INVALID') {
-      details['errors'] = (details['errors'] as ImportRowError[]).map((e) => ({ ...e, message: importRowMessage(e, locale) }));
+      details['errors'] = (details['errors'] as ImportRowError[]).map((e) => ({
+        ...e,
+        message: importRowMessage(e, locale),
+      }));
     }
     return reply.status(appErr.status).send({
-      error: { code: appErr.code, message: errorMessage(appErr.code, locale, appErr.params), ...(details && Object.keys(details).length ? { details } : {}) },
+      error: {
+        code: appErr.code,
+        message: errorMessage(appErr.code, locale, appErr.params),
+        ...(details && Object.keys(details).length ? { details } : {}),
+      },
     });
   });
 }

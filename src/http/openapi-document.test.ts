@@ -53,7 +53,9 @@ describe('renderTypes', () => {
                       kind: { type: 'string', enum: ['a', "b'c"] },
                       tags: { type: 'array', items: { anyOf: [{ type: 'string' }, { type: 'number' }] } },
                       byStatus: {
-                        type: 'object', additionalProperties: { type: 'number' }, required: ['paid', 'unpaid'],
+                        type: 'object',
+                        additionalProperties: { type: 'number' },
+                        required: ['paid', 'unpaid'],
                       },
                     },
                     required: ['name', 'note', 'kind', 'byStatus'],

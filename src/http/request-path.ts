@@ -41,7 +41,7 @@ export function isCanonicalPath(url: string): boolean {
  */
 export function isApiRequest(req: FastifyRequest): boolean {
   const route = req.is404 ? req.url : req.routeOptions.url;
-  return route !== undefined && route.startsWith('/api/');
+  return route?.startsWith('/api/') === true;
 }
 
 /** The routes of the interactive API documentation (Swagger UI), which has a looser page policy. */

@@ -32,10 +32,7 @@ export function hiddenCharFields(value: unknown, path = '', depth = 0, out: stri
  */
 export function registerTextGuard(app: FastifyInstance): void {
   app.addHook('preValidation', async (req) => {
-    const fields = [
-      ...hiddenCharFields(req.body),
-      ...hiddenCharFields(req.query).map((f) => `querystring.${f}`),
-    ];
+    const fields = [...hiddenCharFields(req.body), ...hiddenCharFields(req.query).map((f) => `querystring.${f}`)];
     if (fields.length === 0) return;
     const message = fieldMessage('bad_chars', pickLocale(req.headers['accept-language']));
     const issues = fields.slice(0, 50).map((path) => ({ path, message, kind: 'bad_chars' }));

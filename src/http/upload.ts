@@ -7,7 +7,14 @@ export async function readUploadedFile(req: FastifyRequest): Promise<{ name: str
   if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
   try {
     const part = await req.file();
-    if (!part) throw new AppError('VALIDATION_FAILED', { details: { issues: [{ path: 'file', message: errorMessage('VALIDATION_FAILED', pickLocale(req.headers['accept-language'])) }] } });
+    if (!part)
+      throw new AppError('VALIDATION_FAILED', {
+        details: {
+          issues: [
+            { path: 'file', message: errorMessage('VALIDATION_FAILED', pickLocale(req.headers['accept-language'])) },
+          ],
+        },
+      });
     const data = await part.toBuffer();
     return { name: part.filename || 'upload', data };
   } catch (e) {

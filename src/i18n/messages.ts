@@ -5,105 +5,282 @@ export type Locale = 'zh-CN' | 'en';
 
 /** Server-side messages. The web UI has its own translations of the same codes. */
 const ERRORS: Record<AppErrorCode, Record<Locale, string>> = {
-  VALIDATION_FAILED: { 'zh-CN': '提交的内容有误，请按提示修改后重试', en: 'Some fields are invalid; correct them and try again' },
+  VALIDATION_FAILED: {
+    'zh-CN': '提交的内容有误，请按提示修改后重试',
+    en: 'Some fields are invalid; correct them and try again',
+  },
   BAD_REQUEST: { 'zh-CN': '请求格式不正确', en: 'The request is malformed' },
   PATH_NOT_CANONICAL: {
     'zh-CN': '请求地址的写法不规范（含编码的字母、重复斜杠或 . 和 .. 路径段），请使用标准地址',
     en: 'The request path is not written in its standard form (encoded letters, double slashes, . or .. segments)',
   },
   INVALID_JSON: { 'zh-CN': '请求内容不是有效的 JSON', en: 'The request body is not valid JSON' },
-  ORG_KIND_NOT_ALLOWED: { 'zh-CN': '该类型的机构不能建在此上级单位之下', en: 'A unit of this kind cannot be placed under this parent unit' },
+  ORG_KIND_NOT_ALLOWED: {
+    'zh-CN': '该类型的机构不能建在此上级单位之下',
+    en: 'A unit of this kind cannot be placed under this parent unit',
+  },
   ROLE_NOT_ALLOWED_AT_UNIT: { 'zh-CN': '该角色不能设在此类单位', en: 'This role cannot belong to a unit of this kind' },
   PASSWORD_TOO_WEAK: {
-    'zh-CN': '新密码至少 {min} 位，须包含小写字母、大写字母、数字、符号中的至少 {classes} 种，不能是常见密码，也不能包含用户名或证件号码',
-    en: 'The new password needs at least {min} characters mixing at least {classes} of lower case, upper case, digits and symbols; '
-      + 'it must not be a common password or contain the username or ID number',
+    'zh-CN':
+      '新密码至少 {min} 位，须包含小写字母、大写字母、数字、符号中的至少 {classes} 种，不能是常见密码，也不能包含用户名或证件号码',
+    en:
+      'The new password needs at least {min} characters mixing at least {classes} of lower case, upper case, digits and symbols; ' +
+      'it must not be a common password or contain the username or ID number',
   },
   PASSWORD_WRONG: { 'zh-CN': '当前密码不正确', en: 'The current password is wrong' },
-  TEACHER_INVALID: { 'zh-CN': '教师信息有误，请按提示修改', en: 'Some teacher details are invalid; correct them as shown' },
+  TEACHER_INVALID: {
+    'zh-CN': '教师信息有误，请按提示修改',
+    en: 'Some teacher details are invalid; correct them as shown',
+  },
   TEACHER_UNIT_NOT_SCHOOL: {
     'zh-CN': '教师只能属于学校（幼儿园）或乡镇中心校，请选择一所学校',
     en: 'A teacher belongs to a school or a township centre school; choose one',
   },
   TRANSFER_SAME_SCHOOL: { 'zh-CN': '该教师已在这所学校，无需调动', en: 'The teacher is already at this school' },
-  ACTIVATION_INVALID: { 'zh-CN': '证件号码或激活码不正确，或激活码已过期；请向学校管理员索取新的激活码', en: 'The ID number or activation code is wrong, or the code has expired; ask your school administrator for a new one' },
-  CYCLE_RULES_INVALID: { 'zh-CN': '学时规则有误，请按提示修改后再保存', en: 'The cycle rules are invalid; correct them as shown and save again' },
-  CYCLE_NOT_FOUND_FOR_YEAR: { 'zh-CN': '{year} 年不在任何继续教育周期内，请先由省级管理员设置该周期', en: 'No continuing-education cycle covers {year}; a province administrator must set it up first' },
-  ENTRY_INVALID: { 'zh-CN': '学时登记有误，请按提示修改（本批未登记任何记录）', en: 'The registration has errors; correct them as shown (nothing in this batch was registered)' },
-  ENTRY_ABOVE_LIMIT: { 'zh-CN': '单条登记不能超过 {max} 学时（周期规则“单条登记上限”）', en: 'One registration may not exceed {max} hours (cycle rule “per-entry limit”)' },
-  EVIDENCE_TYPE_NOT_ALLOWED: { 'zh-CN': '佐证材料只接受 PDF、图片（JPG/PNG）、Word、Excel 或 ZIP 文件', en: 'Evidence must be a PDF, an image (JPG/PNG), a Word or Excel file, or a ZIP' },
-  CYCLE_OVERLAP: { 'zh-CN': '与已有周期“{name}”的年份重叠，每一年只能属于一个周期', en: 'The years overlap the existing cycle “{name}”; each year belongs to one cycle' },
-  IDEMPOTENCY_KEY_REUSED: { 'zh-CN': '该登记编号已用于另一条内容不同的记录，请换一个编号', en: 'This registration key was already used for a different entry; use another key' },
-  YEAR_LOCKED: { 'zh-CN': '{year} 年度已由区县验证签章并锁定：如需更正，请提交冲销申请，由区县审批', en: 'The year {year} was signed off by the county and is locked; to correct it, request a reversal for the county to approve' },
-  ENTRY_ALREADY_REVERSED: { 'zh-CN': '该记录已冲销或已有待审批的冲销申请', en: 'This entry was already reversed, or a reversal is awaiting approval' },
-  VERIFICATION_STATE: { 'zh-CN': '年度验证当前状态为“{status}”，不能执行此操作', en: 'The annual verification is “{status}”; this action is not possible now' },
-  CERTIFICATE_STATE: { 'zh-CN': '该证书已作废或已被替换，不能再操作', en: 'This certificate was revoked or superseded' },
-  CHECKIN_TOKEN_INVALID: { 'zh-CN': '签到码无效，请扫描培训者屏幕上正在显示的二维码', en: 'The check-in code is not valid; scan the QR code the trainer is showing now' },
-  CHECKIN_TOKEN_EXPIRED: { 'zh-CN': '签到码已过期（二维码每 30 秒更换一次），请扫描屏幕上最新的二维码', en: 'The check-in code has expired (the QR code changes every 30 s); scan the one on screen now' },
-  CHECKIN_WRONG_SESSION: { 'zh-CN': '该签到码属于其他场次，请扫描本场培训的二维码', en: 'This check-in code is for another session; scan the code of this session' },
-  CHECKIN_OUTSIDE_WINDOW: { 'zh-CN': '不在签到时间内（{opens} 至 {closes}）', en: 'Check-in is open only from {opens} to {closes}' },
-  COURSE_INVALID: { 'zh-CN': '课程信息有误，请按提示修改', en: 'Some course details are invalid; correct them as shown' },
-  COURSE_SHEET_INVALID: { 'zh-CN': '课程表有误，未导入任何课程，请按提示修改后重新上传', en: 'The course sheet has errors; no course was imported. Fix them and upload again' },
-  COURSE_TITLE_TAKEN: { 'zh-CN': '本单位已有同名课程，请换一个名称', en: 'Your unit already has a course with this title; choose another' },
-  TRAINER_INVALID: { 'zh-CN': '培训者/专家信息有误，请按提示修改', en: 'Some details of the trainer or expert are invalid; correct them as shown' },
-  TRAINER_ACCOUNT_TAKEN: { 'zh-CN': '该培训者账号已关联到库中另一位培训者/专家，一个账号只能关联一条记录', en: 'This trainer account is already linked to another entry of the pool; an account links to one entry only' },
-  TRAINER_SHEET_INVALID: { 'zh-CN': '培训者/专家表有误，未导入任何人员，请按提示修改后重新上传', en: 'The trainer sheet has errors; no one was imported. Fix them and upload again' },
-  TRAINER_TEACHER_TAKEN: { 'zh-CN': '该教师已关联到库中另一位培训者/专家，一位教师只能关联一条记录', en: 'This teacher is already linked to another entry of the pool; a teacher links to one entry only' },
-  REGISTRATION_CLOSED: { 'zh-CN': '不在报名时间内，或项目未开放报名', en: 'Registration is not open for this project now' },
+  ACTIVATION_INVALID: {
+    'zh-CN': '证件号码或激活码不正确，或激活码已过期；请向学校管理员索取新的激活码',
+    en: 'The ID number or activation code is wrong, or the code has expired; ask your school administrator for a new one',
+  },
+  CYCLE_RULES_INVALID: {
+    'zh-CN': '学时规则有误，请按提示修改后再保存',
+    en: 'The cycle rules are invalid; correct them as shown and save again',
+  },
+  CYCLE_NOT_FOUND_FOR_YEAR: {
+    'zh-CN': '{year} 年不在任何继续教育周期内，请先由省级管理员设置该周期',
+    en: 'No continuing-education cycle covers {year}; a province administrator must set it up first',
+  },
+  ENTRY_INVALID: {
+    'zh-CN': '学时登记有误，请按提示修改（本批未登记任何记录）',
+    en: 'The registration has errors; correct them as shown (nothing in this batch was registered)',
+  },
+  ENTRY_ABOVE_LIMIT: {
+    'zh-CN': '单条登记不能超过 {max} 学时（周期规则“单条登记上限”）',
+    en: 'One registration may not exceed {max} hours (cycle rule “per-entry limit”)',
+  },
+  EVIDENCE_TYPE_NOT_ALLOWED: {
+    'zh-CN': '佐证材料只接受 PDF、图片（JPG/PNG）、Word、Excel 或 ZIP 文件',
+    en: 'Evidence must be a PDF, an image (JPG/PNG), a Word or Excel file, or a ZIP',
+  },
+  CYCLE_OVERLAP: {
+    'zh-CN': '与已有周期“{name}”的年份重叠，每一年只能属于一个周期',
+    en: 'The years overlap the existing cycle “{name}”; each year belongs to one cycle',
+  },
+  IDEMPOTENCY_KEY_REUSED: {
+    'zh-CN': '该登记编号已用于另一条内容不同的记录，请换一个编号',
+    en: 'This registration key was already used for a different entry; use another key',
+  },
+  YEAR_LOCKED: {
+    'zh-CN': '{year} 年度已由区县验证签章并锁定：如需更正，请提交冲销申请，由区县审批',
+    en: 'The year {year} was signed off by the county and is locked; to correct it, request a reversal for the county to approve',
+  },
+  ENTRY_ALREADY_REVERSED: {
+    'zh-CN': '该记录已冲销或已有待审批的冲销申请',
+    en: 'This entry was already reversed, or a reversal is awaiting approval',
+  },
+  VERIFICATION_STATE: {
+    'zh-CN': '年度验证当前状态为“{status}”，不能执行此操作',
+    en: 'The annual verification is “{status}”; this action is not possible now',
+  },
+  CERTIFICATE_STATE: {
+    'zh-CN': '该证书已作废或已被替换，不能再操作',
+    en: 'This certificate was revoked or superseded',
+  },
+  CHECKIN_TOKEN_INVALID: {
+    'zh-CN': '签到码无效，请扫描培训者屏幕上正在显示的二维码',
+    en: 'The check-in code is not valid; scan the QR code the trainer is showing now',
+  },
+  CHECKIN_TOKEN_EXPIRED: {
+    'zh-CN': '签到码已过期（二维码每 30 秒更换一次），请扫描屏幕上最新的二维码',
+    en: 'The check-in code has expired (the QR code changes every 30 s); scan the one on screen now',
+  },
+  CHECKIN_WRONG_SESSION: {
+    'zh-CN': '该签到码属于其他场次，请扫描本场培训的二维码',
+    en: 'This check-in code is for another session; scan the code of this session',
+  },
+  CHECKIN_OUTSIDE_WINDOW: {
+    'zh-CN': '不在签到时间内（{opens} 至 {closes}）',
+    en: 'Check-in is open only from {opens} to {closes}',
+  },
+  COURSE_INVALID: {
+    'zh-CN': '课程信息有误，请按提示修改',
+    en: 'Some course details are invalid; correct them as shown',
+  },
+  COURSE_SHEET_INVALID: {
+    'zh-CN': '课程表有误，未导入任何课程，请按提示修改后重新上传',
+    en: 'The course sheet has errors; no course was imported. Fix them and upload again',
+  },
+  COURSE_TITLE_TAKEN: {
+    'zh-CN': '本单位已有同名课程，请换一个名称',
+    en: 'Your unit already has a course with this title; choose another',
+  },
+  TRAINER_INVALID: {
+    'zh-CN': '培训者/专家信息有误，请按提示修改',
+    en: 'Some details of the trainer or expert are invalid; correct them as shown',
+  },
+  TRAINER_ACCOUNT_TAKEN: {
+    'zh-CN': '该培训者账号已关联到库中另一位培训者/专家，一个账号只能关联一条记录',
+    en: 'This trainer account is already linked to another entry of the pool; an account links to one entry only',
+  },
+  TRAINER_SHEET_INVALID: {
+    'zh-CN': '培训者/专家表有误，未导入任何人员，请按提示修改后重新上传',
+    en: 'The trainer sheet has errors; no one was imported. Fix them and upload again',
+  },
+  TRAINER_TEACHER_TAKEN: {
+    'zh-CN': '该教师已关联到库中另一位培训者/专家，一位教师只能关联一条记录',
+    en: 'This teacher is already linked to another entry of the pool; a teacher links to one entry only',
+  },
+  REGISTRATION_CLOSED: {
+    'zh-CN': '不在报名时间内，或项目未开放报名',
+    en: 'Registration is not open for this project now',
+  },
   QUOTA_EXHAUSTED: { 'zh-CN': '本单位的名额已用完（{quota} 个）', en: 'Your unit has used all of its {quota} places' },
   CLASS_CLOSED: { 'zh-CN': '该班次已结班，不能再变更', en: 'This class is closed and can no longer be changed' },
-  PROJECT_STATE: { 'zh-CN': '培训项目当前状态为“{status}”，不能执行此操作', en: 'The project is “{status}”; this action is not possible now' },
-  NOT_ENROLLED: { 'zh-CN': '您没有报名该班次，不能签到', en: 'You are not enrolled in this class, so you cannot check in' },
+  PROJECT_STATE: {
+    'zh-CN': '培训项目当前状态为“{status}”，不能执行此操作',
+    en: 'The project is “{status}”; this action is not possible now',
+  },
+  NOT_ENROLLED: {
+    'zh-CN': '您没有报名该班次，不能签到',
+    en: 'You are not enrolled in this class, so you cannot check in',
+  },
   ENROLMENT_NOT_ELIGIBLE: { 'zh-CN': '不符合报名条件：{reasons}', en: 'Not eligible to enrol: {reasons}' },
-  ALREADY_ENROLLED: { 'zh-CN': '已报名该项目的班次“{className}”，同一项目只能报名一个班次', en: 'Already enrolled in the class “{className}” of this project; one class per project' },
-  CAPACITY_BELOW_ENROLLED: { 'zh-CN': '班次容量不能少于已报名的 {enrolled} 人', en: 'The capacity cannot be below the {enrolled} teachers already enrolled' },
-  FEE_ITEM_NAME_TAKEN: { 'zh-CN': '本项目已有同名收费项目，请换一个名称', en: 'This project already has a fee with this name; choose another' },
-  FEE_ITEM_ARCHIVED: { 'zh-CN': '收费项目“{name}”已停用，不能再修改或登记缴费', en: 'The fee “{name}” is archived; it can no longer be changed or paid' },
-  FEE_ITEM_HAS_PAYMENTS: { 'zh-CN': '收费项目“{name}”已有缴费记录，不能删除，只能停用', en: 'The fee “{name}” has payments; archive it instead of deleting it' },
-  FEE_PAID_BELOW_ZERO: { 'zh-CN': '更正金额超过了已缴金额 {paid}，已缴合计不能小于零', en: 'The correction exceeds the {paid} paid; the paid total cannot go below zero' },
-  FEE_UNIT_NOT_PAYING: { 'zh-CN': '“{unit}”不是本项目的缴费单位（缴费单位是主办单位的直属下级单位）', en: '“{unit}” does not pay for this project (the paying units are the organiser\'s direct subunits)' },
-  PLAN_IN_REVIEW: { 'zh-CN': '计划已提交县级审核，审核期间不能修改；如需修改，请联系县级教育部门退回后再改', en: 'The plan is waiting for the county\'s review and cannot be changed now; ask the county to return it first' },
-  PLAN_APPROVED: { 'zh-CN': '计划已审核通过，不能直接修改；请先点击“修订”将其转为草稿，修改后重新提交审核', en: 'The plan is approved and cannot be changed directly; choose “Revise” to make it a draft, then submit it for approval again' },
-  PLAN_STATE: { 'zh-CN': '计划当前状态为“{status}”，不能执行此操作，请刷新后查看', en: 'The plan is “{status}”; this action is not possible now. Refresh to see its state' },
-  PLAN_LEVEL_MISMATCH: { 'zh-CN': '学校的计划须提交县级审核；省、市、县级的计划由本单位直接发布', en: 'A school\'s plan is submitted to the county for approval; plans of the province, cities and counties are published by their own unit' },
-  PLAN_INVALID: { 'zh-CN': '计划中有内容不正确，请按提示修改（本次未保存）', en: 'Some lines of the plan are invalid; correct them as shown (nothing was saved)' },
-  PLAN_EMPTY: { 'zh-CN': '计划中还没有任何月份安排，请至少添加一项后再提交或发布', en: 'The plan has no calendar lines yet; add at least one before submitting or publishing it' },
-  SURVEY_ALREADY_ANSWERED: { 'zh-CN': '您已填写过该班次的满意度问卷，每个班次只能填写一次', en: 'You have already answered the satisfaction survey of this class; each class is answered once' },
-  SURVEY_NOT_OPEN: { 'zh-CN': '该班次的满意度问卷现在不能填写：班次首次培训开始后开放，结班 {days} 天后截止', en: 'The satisfaction survey of this class cannot be answered now: it opens when the first session starts and closes {days} days after the class closes' },
-  SURVEY_LOCKED: { 'zh-CN': '该项目已有学员提交满意度问卷，问卷题目不能再修改', en: 'Teachers have already answered this project\'s satisfaction survey; its questions can no longer be changed' },
+  ALREADY_ENROLLED: {
+    'zh-CN': '已报名该项目的班次“{className}”，同一项目只能报名一个班次',
+    en: 'Already enrolled in the class “{className}” of this project; one class per project',
+  },
+  CAPACITY_BELOW_ENROLLED: {
+    'zh-CN': '班次容量不能少于已报名的 {enrolled} 人',
+    en: 'The capacity cannot be below the {enrolled} teachers already enrolled',
+  },
+  FEE_ITEM_NAME_TAKEN: {
+    'zh-CN': '本项目已有同名收费项目，请换一个名称',
+    en: 'This project already has a fee with this name; choose another',
+  },
+  FEE_ITEM_ARCHIVED: {
+    'zh-CN': '收费项目“{name}”已停用，不能再修改或登记缴费',
+    en: 'The fee “{name}” is archived; it can no longer be changed or paid',
+  },
+  FEE_ITEM_HAS_PAYMENTS: {
+    'zh-CN': '收费项目“{name}”已有缴费记录，不能删除，只能停用',
+    en: 'The fee “{name}” has payments; archive it instead of deleting it',
+  },
+  FEE_PAID_BELOW_ZERO: {
+    'zh-CN': '更正金额超过了已缴金额 {paid}，已缴合计不能小于零',
+    en: 'The correction exceeds the {paid} paid; the paid total cannot go below zero',
+  },
+  FEE_UNIT_NOT_PAYING: {
+    'zh-CN': '“{unit}”不是本项目的缴费单位（缴费单位是主办单位的直属下级单位）',
+    en: "“{unit}” does not pay for this project (the paying units are the organiser's direct subunits)",
+  },
+  PLAN_IN_REVIEW: {
+    'zh-CN': '计划已提交县级审核，审核期间不能修改；如需修改，请联系县级教育部门退回后再改',
+    en: "The plan is waiting for the county's review and cannot be changed now; ask the county to return it first",
+  },
+  PLAN_APPROVED: {
+    'zh-CN': '计划已审核通过，不能直接修改；请先点击“修订”将其转为草稿，修改后重新提交审核',
+    en: 'The plan is approved and cannot be changed directly; choose “Revise” to make it a draft, then submit it for approval again',
+  },
+  PLAN_STATE: {
+    'zh-CN': '计划当前状态为“{status}”，不能执行此操作，请刷新后查看',
+    en: 'The plan is “{status}”; this action is not possible now. Refresh to see its state',
+  },
+  PLAN_LEVEL_MISMATCH: {
+    'zh-CN': '学校的计划须提交县级审核；省、市、县级的计划由本单位直接发布',
+    en: "A school's plan is submitted to the county for approval; plans of the province, cities and counties are published by their own unit",
+  },
+  PLAN_INVALID: {
+    'zh-CN': '计划中有内容不正确，请按提示修改（本次未保存）',
+    en: 'Some lines of the plan are invalid; correct them as shown (nothing was saved)',
+  },
+  PLAN_EMPTY: {
+    'zh-CN': '计划中还没有任何月份安排，请至少添加一项后再提交或发布',
+    en: 'The plan has no calendar lines yet; add at least one before submitting or publishing it',
+  },
+  SURVEY_ALREADY_ANSWERED: {
+    'zh-CN': '您已填写过该班次的满意度问卷，每个班次只能填写一次',
+    en: 'You have already answered the satisfaction survey of this class; each class is answered once',
+  },
+  SURVEY_NOT_OPEN: {
+    'zh-CN': '该班次的满意度问卷现在不能填写：班次首次培训开始后开放，结班 {days} 天后截止',
+    en: 'The satisfaction survey of this class cannot be answered now: it opens when the first session starts and closes {days} days after the class closes',
+  },
+  SURVEY_LOCKED: {
+    'zh-CN': '该项目已有学员提交满意度问卷，问卷题目不能再修改',
+    en: "Teachers have already answered this project's satisfaction survey; its questions can no longer be changed",
+  },
   QUOTA_INVALID: { 'zh-CN': '名额设置有误：{problem}', en: 'The quotas are invalid: {problem}' },
-  TEACHER_ID_TAKEN: { 'zh-CN': '该证件号码的教师已在册（可能在其他学校），请改用调动', en: 'A teacher with this ID number is already registered (perhaps at another school); use a transfer instead' },
-  IMPORT_STALE: { 'zh-CN': '校验之后名册已被他人修改，请重新上传文件再确认导入', en: 'The registry changed after this file was checked; upload it again, then confirm' },
-  IMPORT_NOT_OPEN: { 'zh-CN': '该批次已导入或已放弃，不能再次确认', en: 'This upload was already imported or discarded' },
+  TEACHER_ID_TAKEN: {
+    'zh-CN': '该证件号码的教师已在册（可能在其他学校），请改用调动',
+    en: 'A teacher with this ID number is already registered (perhaps at another school); use a transfer instead',
+  },
+  IMPORT_STALE: {
+    'zh-CN': '校验之后名册已被他人修改，请重新上传文件再确认导入',
+    en: 'The registry changed after this file was checked; upload it again, then confirm',
+  },
+  IMPORT_NOT_OPEN: {
+    'zh-CN': '该批次已导入或已放弃，不能再次确认',
+    en: 'This upload was already imported or discarded',
+  },
   IMPORT_EXPIRED: {
     'zh-CN': '该批次校验后 {hours} 小时内未确认，已过期，暂存的数据已删除；请重新上传文件',
-    en: 'This upload was not confirmed within {hours} hours of its check and has expired; its staged rows were deleted. '
-      + 'Upload the file again',
+    en:
+      'This upload was not confirmed within {hours} hours of its check and has expired; its staged rows were deleted. ' +
+      'Upload the file again',
   },
-  IMPORT_UNPACKED_TOO_LARGE: { 'zh-CN': '文件解压后超过 {mb} MB，已拒绝（可能是损坏或恶意文件），请拆分后上传', en: 'The file unpacks to more than {mb} MB and was refused (it may be damaged or malicious); split it and upload again' },
-  IMPORT_TOO_MANY_ROWS: { 'zh-CN': '一次最多导入 {max} 行，请拆分文件', en: 'At most {max} rows per file; split the file' },
-  IMPORT_FILE_UNREADABLE: { 'zh-CN': '无法读取该文件：请上传 Excel（.xlsx）或 CSV 文件，并确认文件完整未损坏', en: 'The file cannot be read: upload an Excel (.xlsx) or CSV file and check that it is complete' },
-  IMPORT_NO_ROSTER_SHEET: { 'zh-CN': '文件中没有找到教师名册表头（需包含“姓名”和“证件号码”列），请使用下载的模板', en: 'No roster header found (it needs “Name” and “ID number” columns); use the downloadable template' },
-  REGISTRATION_SHEET_INVALID: { 'zh-CN': '文件中没有找到学时登记表头（需包含“证件号码”和“学时”等列），或表中没有数据行；请使用下载的学时登记模板', en: 'No hours-registration header (with “ID number” and “Hours” columns) or no data rows were found; use the downloadable registration template' },
+  IMPORT_UNPACKED_TOO_LARGE: {
+    'zh-CN': '文件解压后超过 {mb} MB，已拒绝（可能是损坏或恶意文件），请拆分后上传',
+    en: 'The file unpacks to more than {mb} MB and was refused (it may be damaged or malicious); split it and upload again',
+  },
+  IMPORT_TOO_MANY_ROWS: {
+    'zh-CN': '一次最多导入 {max} 行，请拆分文件',
+    en: 'At most {max} rows per file; split the file',
+  },
+  IMPORT_FILE_UNREADABLE: {
+    'zh-CN': '无法读取该文件：请上传 Excel（.xlsx）或 CSV 文件，并确认文件完整未损坏',
+    en: 'The file cannot be read: upload an Excel (.xlsx) or CSV file and check that it is complete',
+  },
+  IMPORT_NO_ROSTER_SHEET: {
+    'zh-CN': '文件中没有找到教师名册表头（需包含“姓名”和“证件号码”列），请使用下载的模板',
+    en: 'No roster header found (it needs “Name” and “ID number” columns); use the downloadable template',
+  },
+  REGISTRATION_SHEET_INVALID: {
+    'zh-CN': '文件中没有找到学时登记表头（需包含“证件号码”和“学时”等列），或表中没有数据行；请使用下载的学时登记模板',
+    en: 'No hours-registration header (with “ID number” and “Hours” columns) or no data rows were found; use the downloadable registration template',
+  },
   IMPORT_MISSING_COLUMNS: { 'zh-CN': '缺少必填列：{columns}', en: 'Required columns are missing: {columns}' },
   AUTH_REQUIRED: { 'zh-CN': '请先登录', en: 'Please log in' },
   AUTH_INVALID_CREDENTIALS: { 'zh-CN': '用户名或密码错误', en: 'Wrong username or password' },
   AUTH_SESSION_EXPIRED: { 'zh-CN': '登录已超时，请重新登录', en: 'Your session has expired; please log in again' },
-  AUTH_PASSWORD_CHANGE_REQUIRED: { 'zh-CN': '首次登录须先修改密码', en: 'You must change your password before continuing' },
+  AUTH_PASSWORD_CHANGE_REQUIRED: {
+    'zh-CN': '首次登录须先修改密码',
+    en: 'You must change your password before continuing',
+  },
   CSRF_INVALID: { 'zh-CN': '页面已过期，请刷新后重试', en: 'The page has expired; reload it and try again' },
   FORBIDDEN: { 'zh-CN': '您没有执行此操作的权限', en: 'You are not allowed to do this' },
   NOT_FOUND: { 'zh-CN': '未找到该记录，或不在您的管辖范围内', en: 'Not found, or outside your area' },
   CONFLICT: { 'zh-CN': '该记录已被修改或已存在', en: 'The record already exists or was changed' },
   USERNAME_TAKEN: { 'zh-CN': '用户名已被使用，请换一个', en: 'This username is taken; choose another' },
   ORG_CODE_TAKEN: { 'zh-CN': '机构代码已被其他单位使用', en: 'This unit code is already used by another unit' },
-  DIVISION_CODE_TAKEN: { 'zh-CN': '行政区划代码已被其他单位使用', en: 'This division code is already used by another unit' },
+  DIVISION_CODE_TAKEN: {
+    'zh-CN': '行政区划代码已被其他单位使用',
+    en: 'This division code is already used by another unit',
+  },
   PAYLOAD_TOO_LARGE: { 'zh-CN': '提交的内容过大', en: 'The request is too large' },
   FILE_TOO_LARGE: { 'zh-CN': '文件过大，请拆分后上传', en: 'The file is too large; split it and upload again' },
   UNSUPPORTED_MEDIA_TYPE: { 'zh-CN': '不支持的内容类型', en: 'Unsupported content type' },
-  IMPORT_INVALID: { 'zh-CN': '导入文件有错误，未导入任何数据，请修改后重新上传', en: 'The file has errors; nothing was imported. Fix them and upload again' },
-  AUTH_ACCOUNT_LOCKED: { 'zh-CN': '登录失败次数过多，账户已临时锁定，请稍后再试或联系管理员解锁', en: 'Too many failed logins: the account is locked for a while; try later or ask an administrator to unlock it' },
+  IMPORT_INVALID: {
+    'zh-CN': '导入文件有错误，未导入任何数据，请修改后重新上传',
+    en: 'The file has errors; nothing was imported. Fix them and upload again',
+  },
+  AUTH_ACCOUNT_LOCKED: {
+    'zh-CN': '登录失败次数过多，账户已临时锁定，请稍后再试或联系管理员解锁',
+    en: 'Too many failed logins: the account is locked for a while; try later or ask an administrator to unlock it',
+  },
   RATE_LIMITED: { 'zh-CN': '请求过于频繁，请稍后再试', en: 'Too many requests; try again shortly' },
-  INTERNAL: { 'zh-CN': '服务器内部错误，已记录，请稍后再试', en: 'Internal error; it has been logged. Try again later' },
+  INTERNAL: {
+    'zh-CN': '服务器内部错误，已记录，请稍后再试',
+    en: 'Internal error; it has been logged. Try again later',
+  },
   SERVICE_UNAVAILABLE: { 'zh-CN': '服务暂不可用，请稍后再试', en: 'The service is unavailable; try again shortly' },
   DATABASE_UNAVAILABLE: {
     'zh-CN': '数据库暂时无法访问，正在自动恢复，请稍后再试；已保存的数据不受影响',
@@ -132,31 +309,65 @@ const TEACHER_PROBLEMS: Record<string, Record<Locale, string>> = {
     en: 'contains invisible or control characters (marked ⟨U+…⟩ in the table); delete them and upload again',
   },
   id_number_in_text: {
-    'zh-CN': '像是一个证件号码，不能填在此列', en: 'looks like an ID number, which does not belong in this column',
+    'zh-CN': '像是一个证件号码，不能填在此列',
+    en: 'looks like an ID number, which does not belong in this column',
   },
   invalid_choice: { 'zh-CN': '不是可选的值，请从下拉列表中选择', en: 'is not one of the choices; pick from the list' },
   invalid_yes_no: { 'zh-CN': '请填写“是”或“否”', en: 'must be “是” (yes) or “否” (no)' },
   text_too_long: { 'zh-CN': '过长，最多 30 个字', en: 'is too long (at most 30 characters)' },
   name_blank: { 'zh-CN': '不能为空', en: 'must not be empty' },
   name_too_long: { 'zh-CN': '过长，最多 50 个字', en: 'is too long (at most 50 characters)' },
-  name_characters: { 'zh-CN': '只能包含汉字、字母、空格和间隔号“·”', en: 'may only contain Chinese characters, letters, spaces and the middle dot “·”' },
+  name_characters: {
+    'zh-CN': '只能包含汉字、字母、空格和间隔号“·”',
+    en: 'may only contain Chinese characters, letters, spaces and the middle dot “·”',
+  },
   id_blank: { 'zh-CN': '不能为空', en: 'must not be empty' },
   id_length: { 'zh-CN': '居民身份证号码应为 18 位', en: 'a resident ID number has 18 characters' },
-  id_characters: { 'zh-CN': '前 17 位须为数字，最后一位为数字或 X', en: 'the first 17 characters must be digits and the last a digit or X' },
+  id_characters: {
+    'zh-CN': '前 17 位须为数字，最后一位为数字或 X',
+    en: 'the first 17 characters must be digits and the last a digit or X',
+  },
   id_region: { 'zh-CN': '前两位不是有效的省级行政区划代码', en: 'the first two digits are not a valid province code' },
   id_birth_date: { 'zh-CN': '第 7–14 位不是有效的出生日期', en: 'characters 7–14 are not a valid birth date' },
   id_future_birth_date: { 'zh-CN': '出生日期晚于今天', en: 'the birth date lies in the future' },
-  id_check_digit: { 'zh-CN': '校验位（最后一位）不正确，请核对号码', en: 'the check character (the last one) is wrong; check the number' },
+  id_check_digit: {
+    'zh-CN': '校验位（最后一位）不正确，请核对号码',
+    en: 'the check character (the last one) is wrong; check the number',
+  },
   id_too_long: { 'zh-CN': '证件号码过长（最多 30 位）', en: 'the document number is too long (at most 30 characters)' },
-  id_characters_other: { 'zh-CN': '证件号码只能包含字母、数字、括号和短横线，5–30 位', en: 'the document number may only contain letters, digits, brackets and hyphens, 5–30 characters' },
-  id_stored_as_number: { 'zh-CN': '被 Excel 存成了数字，末几位已丢失；请把该列设为文本后重新填写', en: 'Excel stored it as a number and lost the last digits; format the column as text and type it again' },
+  id_characters_other: {
+    'zh-CN': '证件号码只能包含字母、数字、括号和短横线，5–30 位',
+    en: 'the document number may only contain letters, digits, brackets and hyphens, 5–30 characters',
+  },
+  id_stored_as_number: {
+    'zh-CN': '被 Excel 存成了数字，末几位已丢失；请把该列设为文本后重新填写',
+    en: 'Excel stored it as a number and lost the last digits; format the column as text and type it again',
+  },
   gender_mismatch: { 'zh-CN': '与身份证号码中的性别不一致', en: 'does not match the gender in the ID number' },
-  birth_date_mismatch: { 'zh-CN': '与身份证号码中的出生日期不一致', en: 'does not match the birth date in the ID number' },
-  birth_date_invalid: { 'zh-CN': '不是有效日期，可写 1985-03-12 或 1985年3月12日', en: 'is not a valid date; write e.g. 1985-03-12' },
-  phone_invalid: { 'zh-CN': '应为 11 位手机号或带区号的固定电话', en: 'must be an 11-digit mobile number or a landline with area code' },
-  teaching_start_year_invalid: { 'zh-CN': '应为 1950 年至今年之间的四位年份', en: 'must be a four-digit year from 1950 to this year' },
-  school_unknown: { 'zh-CN': '在本单位所辖学校中找不到，请填写学校全称或学校代码', en: 'is not a school of this unit; write its full name or code' },
-  school_ambiguous: { 'zh-CN': '有多所学校同名，请改填学校代码', en: 'several schools have this name; write the school code instead' },
+  birth_date_mismatch: {
+    'zh-CN': '与身份证号码中的出生日期不一致',
+    en: 'does not match the birth date in the ID number',
+  },
+  birth_date_invalid: {
+    'zh-CN': '不是有效日期，可写 1985-03-12 或 1985年3月12日',
+    en: 'is not a valid date; write e.g. 1985-03-12',
+  },
+  phone_invalid: {
+    'zh-CN': '应为 11 位手机号或带区号的固定电话',
+    en: 'must be an 11-digit mobile number or a landline with area code',
+  },
+  teaching_start_year_invalid: {
+    'zh-CN': '应为 1950 年至今年之间的四位年份',
+    en: 'must be a four-digit year from 1950 to this year',
+  },
+  school_unknown: {
+    'zh-CN': '在本单位所辖学校中找不到，请填写学校全称或学校代码',
+    en: 'is not a school of this unit; write its full name or code',
+  },
+  school_ambiguous: {
+    'zh-CN': '有多所学校同名，请改填学校代码',
+    en: 'several schools have this name; write the school code instead',
+  },
   school_mismatch: { 'zh-CN': '与导入的学校不一致', en: 'is not the school being imported into' },
   duplicate_in_file: { 'zh-CN': '与第 {value} 行的证件号码重复', en: 'repeats the ID number of row {value}' },
 };
@@ -164,19 +375,31 @@ const TEACHER_PROBLEMS: Record<string, Record<Locale, string>> = {
 /** "第 12 行「证件号码」：校验位…" — one row problem in the user's language. */
 /** Said after a problem whose quoted value was partly hidden, and before the closest names of an unknown school. */
 const IMPORT_NOTES: Record<string, Record<Locale, string>> = {
-  id_number: { 'zh-CN': '（所填内容疑似证件号码，已部分隐藏）', en: ' (the value looks like an ID number and is partly hidden)' },
-  phone: { 'zh-CN': '（所填内容疑似手机号码，已部分隐藏）', en: ' (the value looks like a mobile number and is partly hidden)' },
+  id_number: {
+    'zh-CN': '（所填内容疑似证件号码，已部分隐藏）',
+    en: ' (the value looks like an ID number and is partly hidden)',
+  },
+  phone: {
+    'zh-CN': '（所填内容疑似手机号码，已部分隐藏）',
+    en: ' (the value looks like a mobile number and is partly hidden)',
+  },
   suggestions: { 'zh-CN': '；是否指：{names}？', en: '; did you mean: {names}?' },
 };
 
-export function importProblemMessage(code: string, column: string, locale: Locale, value?: string,
-  extra: { withheld?: string; suggestions?: string[] } = {}): string {
+export function importProblemMessage(
+  code: string,
+  column: string,
+  locale: Locale,
+  value?: string,
+  extra: { withheld?: string; suggestions?: string[] } = {},
+): string {
   const col = ROSTER_COLUMNS.find((c) => c.key === column);
   const label = col ? (locale === 'en' ? col.en : col.zh) : column;
   let text = fill((TEACHER_PROBLEMS[code] ?? FIELD['invalid']!)[locale], { value: value ?? '' });
   if (extra.withheld && IMPORT_NOTES[extra.withheld]) text += IMPORT_NOTES[extra.withheld]![locale];
   if (extra.suggestions?.length) {
-    const names = extra.suggestions.map((n) => (locale === 'en' ? `"${n}"` : `“${n}”`))
+    const names = extra.suggestions
+      .map((n) => (locale === 'en' ? `"${n}"` : `“${n}”`))
       .join(locale === 'en' ? ', ' : '、');
     text += fill(IMPORT_NOTES['suggestions']![locale], { names });
   }

@@ -6,7 +6,15 @@ import { createKysely, createPool } from '../db/database.js';
 import type { DB } from '../db/schema.js';
 import { AppError } from '../errors/app-error.js';
 import { createJobRepository, type JobRepository } from '../repositories/job.repository.js';
-import { createJobRunner, jobHandlers, kickJobs, registerJobHandler, runJobsUntilIdle, type JobHandler, type JobRunner } from './job-runner.js';
+import {
+  createJobRunner,
+  jobHandlers,
+  kickJobs,
+  registerJobHandler,
+  runJobsUntilIdle,
+  type JobHandler,
+  type JobRunner,
+} from './job-runner.js';
 
 let t: TestDatabase;
 let jobs: JobRepository;
@@ -17,7 +25,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const enqueue = (kind: string, params: Record<string, unknown> = {}, orgPath = '/1/2/') => jobs.enqueue({ kind, provinceId: 1, orgPath, params, createdBy: null });
+const enqueue = (kind: string, params: Record<string, unknown> = {}, orgPath = '/1/2/') =>
+  jobs.enqueue({ kind, provinceId: 1, orgPath, params, createdBy: null });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function waitFor<T>(fn: () => Promise<T | undefined | false>, ms = 10_000): Promise<T> {
@@ -29,17 +38,23 @@ async function waitFor<T>(fn: () => Promise<T | undefined | false>, ms = 10_000)
     await sleep(20);
   }
 }
-const settled = (id: number) => waitFor(async () => {
-  const j = await jobs.get(id);
-  return j && (j.status === 'done' || j.status === 'failed') ? j : undefined;
-});
+const settled = (id: number) =>
+  waitFor(async () => {
+    const j = await jobs.get(id);
+    return j && (j.status === 'done' || j.status === 'failed') ? j : undefined;
+  });
 
 describe('job runner', () => {
   it('runs a job and stores its result and progress, writing progress a few times a second at most', async () => {
     // a second connection pool that counts the progress writes
     let progressWrites = 0;
     const pool = createPool(t.url, 4);
-    const counted = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: (e) => { if (/^update "job" set "progress"/.test(e.query.sql)) progressWrites++; } });
+    const counted = new Kysely<DB>({
+      dialect: new PostgresDialect({ pool }),
+      log: (e) => {
+        if (/^update "job" set "progress"/.test(e.query.sql)) progressWrites++;
+      },
+    });
     const handler: JobHandler = async (job, { progress }) => {
       for (let i = 1; i <= 1000; i++) await progress(i, 1000);
       return { counted: 1000, echo: job.params['x'] };
@@ -49,7 +64,14 @@ describe('job runner', () => {
     runner.start();
     try {
       const j = await settled(id);
-      expect(j).toMatchObject({ status: 'done', progress: 1000, total: 1000, result: { counted: 1000, echo: '甲' }, errorCode: null, attempts: 1 });
+      expect(j).toMatchObject({
+        status: 'done',
+        progress: 1000,
+        total: 1000,
+        result: { counted: 1000, echo: '甲' },
+        errorCode: null,
+        attempts: 1,
+      });
       expect(j.startedAt).toBeInstanceOf(Date);
       expect(j.finishedAt!.getTime()).toBeGreaterThanOrEqual(j.startedAt!.getTime());
       expect(progressWrites).toBeGreaterThanOrEqual(1);
@@ -62,12 +84,28 @@ describe('job runner', () => {
 
   it('writes the latest progress of a handler that pauses after a throttled report', async () => {
     let release!: () => void;
-    const paused = new Promise<void>((r) => { release = r; });
-    const runner = createJobRunner({ db: t.db, handlers: { 'test.pause': async (_j, { progress }) => { await progress(1, 10); await progress(2, 10); await paused; return null; } }, pollMs: 20 });
+    const paused = new Promise<void>((r) => {
+      release = r;
+    });
+    const runner = createJobRunner({
+      db: t.db,
+      handlers: {
+        'test.pause': async (_j, { progress }) => {
+          await progress(1, 10);
+          await progress(2, 10);
+          await paused;
+          return null;
+        },
+      },
+      pollMs: 20,
+    });
     const id = await enqueue('test.pause');
     runner.start();
     try {
-      const j = await waitFor(async () => { const r = await jobs.get(id); return r?.progress === 2 ? r : undefined; }, 3_000);
+      const j = await waitFor(async () => {
+        const r = await jobs.get(id);
+        return r?.progress === 2 ? r : undefined;
+      }, 3_000);
       expect(j).toMatchObject({ status: 'running', progress: 2, total: 10 });
       release();
       expect(await settled(id)).toMatchObject({ status: 'done', result: null });
@@ -80,18 +118,33 @@ describe('job runner', () => {
   it('marks a job failed with the AppError code, or INTERNAL with the message logged', async () => {
     const lines: string[] = [];
     const runner = createJobRunner({
-      db: t.db, log: (l) => lines.push(l), pollMs: 20,
+      db: t.db,
+      log: (l) => lines.push(l),
+      pollMs: 20,
       handlers: {
-        'test.refused': async () => { throw new AppError('CYCLE_RULES_INVALID', { details: { problems: [] } }); },
-        'test.broken': async () => { throw new Error('disk on fire'); },
+        'test.refused': async () => {
+          throw new AppError('CYCLE_RULES_INVALID', { details: { problems: [] } });
+        },
+        'test.broken': async () => {
+          throw new Error('disk on fire');
+        },
       },
     });
     const refused = await enqueue('test.refused');
     const broken = await enqueue('test.broken');
     runner.start();
     try {
-      expect(await settled(refused)).toMatchObject({ status: 'failed', errorCode: 'CYCLE_RULES_INVALID', result: { details: { problems: [] } } });
-      expect(await settled(broken)).toMatchObject({ status: 'failed', errorCode: 'INTERNAL', result: null, attempts: 1 });
+      expect(await settled(refused)).toMatchObject({
+        status: 'failed',
+        errorCode: 'CYCLE_RULES_INVALID',
+        result: { details: { problems: [] } },
+      });
+      expect(await settled(broken)).toMatchObject({
+        status: 'failed',
+        errorCode: 'INTERNAL',
+        result: null,
+        attempts: 1,
+      });
       expect(lines.some((l) => l.includes(`job ${broken} `) && l.includes('disk on fire'))).toBe(true);
     } finally {
       await runner.stop();
@@ -101,12 +154,14 @@ describe('job runner', () => {
   it('two runners on the same table never run the same job twice', async () => {
     const calls = new Map<number, number>();
     const by = { a: 0, b: 0 };
-    const handler = (who: 'a' | 'b'): JobHandler => async (job) => {
-      calls.set(job.id, (calls.get(job.id) ?? 0) + 1);
-      by[who]++;
-      await sleep(Math.random() * 3);
-      return { who };
-    };
+    const handler =
+      (who: 'a' | 'b'): JobHandler =>
+      async (job) => {
+        calls.set(job.id, (calls.get(job.id) ?? 0) + 1);
+        by[who]++;
+        await sleep(Math.random() * 3);
+        return { who };
+      };
     const ids: number[] = [];
     for (let i = 0; i < 50; i++) ids.push(await enqueue('test.many', { i }));
     // the second runner has its own pool, as a second server would
@@ -119,7 +174,12 @@ describe('job runner', () => {
     runners.forEach((r) => r.start());
     try {
       await waitFor(async () => {
-        const r = await t.db.selectFrom('job').select(sql<number>`count(*)::int`.as('n')).where('kind', '=', 'test.many').where('status', '=', 'done').executeTakeFirstOrThrow();
+        const r = await t.db
+          .selectFrom('job')
+          .select(sql<number>`count(*)::int`.as('n'))
+          .where('kind', '=', 'test.many')
+          .where('status', '=', 'done')
+          .executeTakeFirstOrThrow();
         return r.n === 50;
       }, 20_000);
       expect([...calls.keys()].sort((x, y) => x - y)).toEqual(ids);
@@ -136,21 +196,52 @@ describe('job runner', () => {
 
   it('takes again a running job whose lease ran out, and fails one whose lease ran out three times', async () => {
     const seen: Array<{ id: number; attempts: number }> = [];
-    const handlers: Record<string, JobHandler> = { 'test.lease': async (job) => { seen.push({ id: job.id, attempts: job.attempts }); return 'ok'; } };
+    const handlers: Record<string, JobHandler> = {
+      'test.lease': async (job) => {
+        seen.push({ id: job.id, attempts: job.attempts });
+        return 'ok';
+      },
+    };
     const died = await enqueue('test.lease');
     const alive = await enqueue('test.lease');
     const hopeless = await enqueue('test.lease');
     // the server that took them died: leases in the past; one still holds its lease
-    await t.db.updateTable('job').set({ status: 'running', attempts: 1, started_at: sql`now() - interval '2 minutes'`, lease_until: sql`now() - interval '1 second'` }).where('id', '=', died).execute();
-    await t.db.updateTable('job').set({ status: 'running', attempts: 1, started_at: sql`now()`, lease_until: sql`now() + interval '1 minute'` }).where('id', '=', alive).execute();
-    await t.db.updateTable('job').set({ status: 'running', attempts: 3, started_at: sql`now() - interval '2 minutes'`, lease_until: sql`now() - interval '1 second'` }).where('id', '=', hopeless).execute();
+    await t.db
+      .updateTable('job')
+      .set({
+        status: 'running',
+        attempts: 1,
+        started_at: sql`now() - interval '2 minutes'`,
+        lease_until: sql`now() - interval '1 second'`,
+      })
+      .where('id', '=', died)
+      .execute();
+    await t.db
+      .updateTable('job')
+      .set({ status: 'running', attempts: 1, started_at: sql`now()`, lease_until: sql`now() + interval '1 minute'` })
+      .where('id', '=', alive)
+      .execute();
+    await t.db
+      .updateTable('job')
+      .set({
+        status: 'running',
+        attempts: 3,
+        started_at: sql`now() - interval '2 minutes'`,
+        lease_until: sql`now() - interval '1 second'`,
+      })
+      .where('id', '=', hopeless)
+      .execute();
 
     const lines: string[] = [];
     expect(await runJobsUntilIdle(t.db, (l) => lines.push(l), handlers)).toEqual({ done: 1, failed: 1 });
     expect(seen).toEqual([{ id: died, attempts: 2 }]);
     expect(await jobs.get(died)).toMatchObject({ status: 'done', result: 'ok', attempts: 2 });
     expect(await jobs.get(alive)).toMatchObject({ status: 'running', attempts: 1 });
-    expect(await jobs.get(hopeless)).toMatchObject({ status: 'failed', errorCode: 'INTERNAL', result: { reason: 'lease_expired', attempts: 3 } });
+    expect(await jobs.get(hopeless)).toMatchObject({
+      status: 'failed',
+      errorCode: 'INTERNAL',
+      result: { reason: 'lease_expired', attempts: 3 },
+    });
     expect(lines.some((l) => l.includes(`job ${hopeless} `))).toBe(true);
     await t.db.updateTable('job').set({ status: 'failed' }).where('id', '=', alive).execute();
   });
@@ -170,10 +261,18 @@ describe('job runner', () => {
   it('stop() aborts a long handler through its signal and gives the job back to the queue', async () => {
     let started = false;
     let abortedWith: unknown;
-    const handler: JobHandler = (_job, { signal }) => new Promise((_resolve, reject) => {
-      started = true;
-      signal.addEventListener('abort', () => { abortedWith = signal.reason; reject(new Error('aborted')); }, { once: true });
-    });
+    const handler: JobHandler = (_job, { signal }) =>
+      new Promise((_resolve, reject) => {
+        started = true;
+        signal.addEventListener(
+          'abort',
+          () => {
+            abortedWith = signal.reason;
+            reject(new Error('aborted'));
+          },
+          { once: true },
+        );
+      });
     const runner = createJobRunner({ db: t.db, handlers: { 'test.long': handler }, pollMs: 20 });
     const id = await enqueue('test.long');
     runner.start();
@@ -184,7 +283,10 @@ describe('job runner', () => {
     expect(abortedWith).toBeInstanceOf(Error);
     expect(await jobs.get(id)).toMatchObject({ status: 'queued', attempts: 0, startedAt: null });
     // the next server runs it
-    expect(await runJobsUntilIdle(t.db, undefined, { 'test.long': async () => 'finally' })).toEqual({ done: 1, failed: 0 });
+    expect(await runJobsUntilIdle(t.db, undefined, { 'test.long': async () => 'finally' })).toEqual({
+      done: 1,
+      failed: 0,
+    });
     expect(await jobs.get(id)).toMatchObject({ status: 'done', result: 'finally', attempts: 1 });
   });
 
@@ -196,7 +298,12 @@ describe('job runner', () => {
       await sleep(50); // the first poll found nothing; the next is a minute away
       const id = await enqueue('test.kick');
       kickJobs();
-      expect(await waitFor(async () => { const j = await jobs.get(id); return j?.status === 'done' ? j : undefined; }, 2_000)).toMatchObject({ result: 'kicked' });
+      expect(
+        await waitFor(async () => {
+          const j = await jobs.get(id);
+          return j?.status === 'done' ? j : undefined;
+        }, 2_000),
+      ).toMatchObject({ result: 'kicked' });
     } finally {
       await runner.stop();
     }
@@ -227,7 +334,10 @@ describe('job runner', () => {
     const away = createKysely(createPool(viaRelay.toString(), 2));
     const lines: string[] = [];
     const runner = createJobRunner({
-      db: away, handlers: { 'test.outage': async () => ({ ran: true }) }, pollMs: 20, log: (l) => lines.push(l),
+      db: away,
+      handlers: { 'test.outage': async () => ({ ran: true }) },
+      pollMs: 20,
+      log: (l) => lines.push(l),
     });
     const id = await enqueue('test.outage');
     runner.start();

@@ -70,7 +70,7 @@ export function kickJobs(): void {
 
 type Outcome = 'done' | 'failed' | 'released' | 'lost';
 
-const errorText = (e: unknown) => (e instanceof Error ? e.stack ?? e.message : String(e));
+const errorText = (e: unknown) => (e instanceof Error ? (e.stack ?? e.message) : String(e));
 
 /** Writes progress at most every 250 ms, the latest value last; a write that finds the job taken over reports it. */
 function progressWriter(repo: JobRepository, job: JobRow, leaseSeconds: number, onLost: () => void, log: JobLog) {
@@ -87,7 +87,12 @@ function progressWriter(repo: JobRepository, job: JobRow, leaseSeconds: number, 
     lastAt = Date.now();
     chain = chain
       .then(() => repo.progress(job.id, p[0], p[1], { attempt: job.attempts, leaseSeconds }))
-      .then((ok) => { if (!ok) onLost(); }, (e: unknown) => log(`job ${job.id} (${job.kind}): progress not saved: ${errorText(e)}`));
+      .then(
+        (ok) => {
+          if (!ok) onLost();
+        },
+        (e: unknown) => log(`job ${job.id} (${job.kind}): progress not saved: ${errorText(e)}`),
+      );
     return chain;
   };
   const count = (n: number) => (Number.isFinite(n) ? Math.max(0, Math.trunc(n)) : 0);
@@ -105,12 +110,19 @@ function progressWriter(repo: JobRepository, job: JobRow, leaseSeconds: number, 
   };
 }
 
-async function runJob(repo: JobRepository, job: JobRow, handler: JobHandler, o: { leaseSeconds: number; log: JobLog; stopping: AbortSignal }): Promise<Outcome> {
+async function runJob(
+  repo: JobRepository,
+  job: JobRow,
+  handler: JobHandler,
+  o: { leaseSeconds: number; log: JobLog; stopping: AbortSignal },
+): Promise<Outcome> {
   const { log } = o;
   const owner = { attempt: job.attempts };
   if (job.attempts > MAX_JOB_ATTEMPTS) {
     log(`job ${job.id} (${job.kind}) failed: its lease ran out ${job.attempts - 1} times`);
-    return (await repo.fail(job.id, 'INTERNAL', { reason: 'lease_expired', attempts: job.attempts - 1 }, owner)) ? 'failed' : 'lost';
+    return (await repo.fail(job.id, 'INTERNAL', { reason: 'lease_expired', attempts: job.attempts - 1 }, owner))
+      ? 'failed'
+      : 'lost';
   }
 
   const ctrl = new AbortController();
@@ -123,9 +135,17 @@ async function runJob(repo: JobRepository, job: JobRow, handler: JobHandler, o: 
   };
   // keeps the lease while the handler works without reporting progress; stops when the runner
   // stops, so a handler that ignores its signal lets the lease run out and the job be taken again
-  const heartbeat = setInterval(() => {
-    repo.extendLease(job.id, o.leaseSeconds, owner).then((ok) => { if (!ok) loseLease(); }, (e: unknown) => log(`job ${job.id} (${job.kind}): lease not extended: ${errorText(e)}`));
-  }, Math.max(100, (o.leaseSeconds * 1000) / 3));
+  const heartbeat = setInterval(
+    () => {
+      repo.extendLease(job.id, o.leaseSeconds, owner).then(
+        (ok) => {
+          if (!ok) loseLease();
+        },
+        (e: unknown) => log(`job ${job.id} (${job.kind}): lease not extended: ${errorText(e)}`),
+      );
+    },
+    Math.max(100, (o.leaseSeconds * 1000) / 3),
+  );
   heartbeat.unref();
   const onStop = () => {
     clearInterval(heartbeat);
@@ -211,8 +231,10 @@ export function createJobRunner(o: {
         supervisorOf(o.db)?.notice(e);
         // the first failure and then the 2nd, 4th, 8th …, so an outage does not flood the log
         if ((failures & (failures - 1)) === 0) {
-          log(`job runner: could not claim a job (${failures} time(s) in a row), next try in ${backoffMs} ms: `
-            + errorText(e));
+          log(
+            `job runner: could not claim a job (${failures} time(s) in a row), next try in ${backoffMs} ms: ` +
+              errorText(e),
+          );
         }
         return;
       }
@@ -225,8 +247,15 @@ export function createJobRunner(o: {
         return;
       }
       const claimed = job;
-      const p: Promise<void> = runJob(repo, claimed, handlers[claimed.kind]!, { leaseSeconds, log, stopping: stopping.signal })
-        .then(() => undefined, (e: unknown) => log(`job ${claimed.id} (${claimed.kind}): ${errorText(e)}`))
+      const p: Promise<void> = runJob(repo, claimed, handlers[claimed.kind]!, {
+        leaseSeconds,
+        log,
+        stopping: stopping.signal,
+      })
+        .then(
+          () => undefined,
+          (e: unknown) => log(`job ${claimed.id} (${claimed.kind}): ${errorText(e)}`),
+        )
         .finally(() => {
           running.delete(p);
           runner.kick();
@@ -244,7 +273,7 @@ export function createJobRunner(o: {
 
   const runner: JobRunner = {
     start() {
-      if (stopped) throw new Error('A stopped job runner cannot start again');
+      if (stopped !== undefined) throw new Error('A stopped job runner cannot start again');
       if (started) return;
       started = true;
       startedRunners.add(runner);
@@ -253,7 +282,7 @@ export function createJobRunner(o: {
 
     kick() {
       if (!started || stopping.signal.aborted) return;
-      if (polling) {
+      if (polling !== undefined) {
         again = true;
         return;
       }
@@ -276,9 +305,17 @@ export function createJobRunner(o: {
         clearTimeout(timer);
         await polling;
         let wait: NodeJS.Timeout | undefined;
-        await Promise.race([Promise.allSettled([...running]), new Promise((resolve) => { wait = setTimeout(resolve, STOP_WAIT_MS); })]);
+        await Promise.race([
+          Promise.allSettled([...running]),
+          new Promise((resolve) => {
+            wait = setTimeout(resolve, STOP_WAIT_MS);
+          }),
+        ]);
         clearTimeout(wait);
-        if (running.size) log(`job runner: ${running.size} job(s) still running after ${STOP_WAIT_MS / 1000} s; their leases will run out`);
+        if (running.size)
+          log(
+            `job runner: ${running.size} job(s) still running after ${STOP_WAIT_MS / 1000} s; their leases will run out`,
+          );
       })());
     },
   };
@@ -289,7 +326,11 @@ export function createJobRunner(o: {
  * Runs queued jobs (and jobs whose lease ran out) in this process, one after another, until none
  * of the given kinds is left: for tests and the CLI, which have no server polling the table.
  */
-export async function runJobsUntilIdle(db: Kysely<DB>, log: JobLog = () => undefined, handlers: Record<string, JobHandler> = jobHandlers()): Promise<{ done: number; failed: number }> {
+export async function runJobsUntilIdle(
+  db: Kysely<DB>,
+  log: JobLog = () => undefined,
+  handlers: Record<string, JobHandler> = jobHandlers(),
+): Promise<{ done: number; failed: number }> {
   const repo = createJobRepository(db);
   const kinds = Object.keys(handlers);
   const never = new AbortController().signal;

@@ -41,12 +41,22 @@ describe('access policy over the org subtree', () => {
   });
 
   it('gives teachers and trainers their own unit only, and no administration', () => {
-    const actions: Action[] = ['org.list_children', 'org.search', 'org.create_child', 'org.update', 'user.read', 'user.manage', 'audit.read', 'token.manage'];
+    const actions: Action[] = [
+      'org.list_children',
+      'org.search',
+      'org.create_child',
+      'org.update',
+      'user.read',
+      'user.manage',
+      'audit.read',
+      'token.manage',
+    ];
     for (const role of ['teacher', 'trainer'] as const) {
       const a = at(role, SCHOOL);
       expect(can(a, 'org.read', { path: SCHOOL })).toBe(true);
       expect(can(a, 'org.read', { path: OWN_COUNTY })).toBe(false);
-      for (const action of actions) expect(can(a, action, { path: SCHOOL, role: 'teacher' }), `${role} ${action}`).toBe(false);
+      for (const action of actions)
+        expect(can(a, action, { path: SCHOOL, role: 'teacher' }), `${role} ${action}`).toBe(false);
     }
   });
 

@@ -123,7 +123,9 @@ export function can(actor: Pick<Actor, 'role' | 'orgPath'>, action: Action, targ
       return admin && (inside || isWithin(target.path, actor.orgPath));
     case 'course.manage':
       // province, city and county keep catalogues; a school reads them
-      return (actor.role === 'province_admin' || actor.role === 'city_admin' || actor.role === 'county_admin') && inside;
+      return (
+        (actor.role === 'province_admin' || actor.role === 'city_admin' || actor.role === 'county_admin') && inside
+      );
     case 'training.manage':
       // each level's admins run the projects of their units (classes, sessions, quotas, bulk enrolment)
       return admin && inside;

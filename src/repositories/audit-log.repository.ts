@@ -31,13 +31,25 @@ type Q = Kysely<DB>;
 export function createAuditLogRepository(db: Q) {
   return {
     async append(e: AuditEntry): Promise<void> {
-      await db.insertInto('audit_log').values({
-        actor_user_id: e.actorUserId, actor_username: e.actorUsername, actor_role: e.actorRole, actor_path: e.actorPath,
-        target_path: e.targetPath, action: e.action, target_type: e.targetType, target_id: e.targetId,
-        target_label: e.targetLabel?.slice(0, 200) ?? null, ip: e.ip, outcome: e.outcome, error_code: e.errorCode,
-        details: e.details === null ? null : JSON.stringify(e.details),
-        ...(e.at ? { at: e.at } : {}),
-      }).execute();
+      await db
+        .insertInto('audit_log')
+        .values({
+          actor_user_id: e.actorUserId,
+          actor_username: e.actorUsername,
+          actor_role: e.actorRole,
+          actor_path: e.actorPath,
+          target_path: e.targetPath,
+          action: e.action,
+          target_type: e.targetType,
+          target_id: e.targetId,
+          target_label: e.targetLabel?.slice(0, 200) ?? null,
+          ip: e.ip,
+          outcome: e.outcome,
+          error_code: e.errorCode,
+          details: e.details === null ? null : JSON.stringify(e.details),
+          ...(e.at ? { at: e.at } : {}),
+        })
+        .execute();
     },
 
     /**
@@ -47,13 +59,21 @@ export function createAuditLogRepository(db: Q) {
      * without the target: no id, name or details, so a refusal tells the reader nothing they may not know.
      */
     async list(opts: {
-      scopePath: string; includeUnscoped: boolean; action?: string; outcome?: AuditOutcome; actor?: string;
-      from?: Date; to?: Date; limit: number; offset: number;
+      scopePath: string;
+      includeUnscoped: boolean;
+      action?: string;
+      outcome?: AuditOutcome;
+      actor?: string;
+      from?: Date;
+      to?: Date;
+      limit: number;
+      offset: number;
     }): Promise<{ items: AuditRow[]; total: number }> {
       const like = `${opts.scopePath}%`;
       let q = db.selectFrom('audit_log as a').where((eb) => {
         const inScope = [eb('a.target_path', 'like', like), eb('a.actor_path', 'like', like)];
-        if (opts.includeUnscoped) inScope.push(eb.and([eb('a.target_path', 'is', null), eb('a.actor_path', 'is', null)]));
+        if (opts.includeUnscoped)
+          inScope.push(eb.and([eb('a.target_path', 'is', null), eb('a.actor_path', 'is', null)]));
         return eb.or(inScope);
       });
       if (opts.action) q = q.where('a.action', 'like', `${opts.action}%`);
@@ -67,13 +87,25 @@ export function createAuditLogRepository(db: Q) {
         OR (a.target_path IS NULL AND (a.outcome = 'success' OR a.actor_path IS NULL)))`;
       const detailsShown = sql<boolean>`(${targetShown} OR a.target_path IS NULL)`;
       const [rows, n] = await Promise.all([
-        q.select([
-          'a.id', 'a.at', 'a.actor_username as actorUsername', 'a.actor_role as actorRole', 'a.action', 'a.target_type as targetType',
-          sql<string | null>`CASE WHEN ${targetShown} THEN a.target_id END`.as('targetId'),
-          sql<string | null>`CASE WHEN ${targetShown} THEN a.target_label END`.as('targetLabel'),
-          'a.ip', 'a.outcome', 'a.error_code as errorCode',
-          sql<unknown>`CASE WHEN ${detailsShown} THEN a.details END`.as('details'),
-        ]).orderBy('a.id', 'desc').limit(opts.limit).offset(opts.offset).execute(),
+        q
+          .select([
+            'a.id',
+            'a.at',
+            'a.actor_username as actorUsername',
+            'a.actor_role as actorRole',
+            'a.action',
+            'a.target_type as targetType',
+            sql<string | null>`CASE WHEN ${targetShown} THEN a.target_id END`.as('targetId'),
+            sql<string | null>`CASE WHEN ${targetShown} THEN a.target_label END`.as('targetLabel'),
+            'a.ip',
+            'a.outcome',
+            'a.error_code as errorCode',
+            sql<unknown>`CASE WHEN ${detailsShown} THEN a.details END`.as('details'),
+          ])
+          .orderBy('a.id', 'desc')
+          .limit(opts.limit)
+          .offset(opts.offset)
+          .execute(),
         q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
       ]);
       return { items: rows as AuditRow[], total: n.n };

@@ -13,7 +13,11 @@ afterAll(async () => {
 
 const limits = { maxFailures: 3, windowMinutes: 15, lockMinutes: 15 };
 const age = (subject: string, column: 'last_failure_at' | 'locked_until', minutes: number) =>
-  t.db.updateTable('auth_throttle').set({ [column]: new Date(Date.now() - minutes * 60_000) }).where('subject', '=', subject).execute();
+  t.db
+    .updateTable('auth_throttle')
+    .set({ [column]: new Date(Date.now() - minutes * 60_000) })
+    .where('subject', '=', subject)
+    .execute();
 
 describe('failure counts per account and address', () => {
   it('locks a key at the limit, and only that key', async () => {
@@ -50,6 +54,8 @@ describe('failure counts per account and address', () => {
     await repo.recordFailure(key, limits);
     await age(key.subject, 'last_failure_at', 25 * 60);
     expect(await repo.deleteStale(24 * 60)).toBe(1);
-    expect(await t.db.selectFrom('auth_throttle').select('subject').where('subject', '=', key.subject).execute()).toEqual([]);
+    expect(
+      await t.db.selectFrom('auth_throttle').select('subject').where('subject', '=', key.subject).execute(),
+    ).toEqual([]);
   });
 });

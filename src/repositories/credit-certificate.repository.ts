@@ -25,8 +25,21 @@ export interface CertificateRow {
 }
 
 const COLUMNS = [
-  'c.id', 'c.province_id as provinceId', 'c.code', 'c.teacher_id as teacherId', 'c.cycle_id as cycleId', 'c.kind', 'c.year', 'c.org_unit_id as orgUnitId',
-  'c.org_path as orgPath', 'c.status', 'c.superseded_by as supersededBy', 'c.snapshot', 'c.issued_at as issuedAt', 'c.revoked_at as revokedAt', 'c.revoke_reason as revokeReason',
+  'c.id',
+  'c.province_id as provinceId',
+  'c.code',
+  'c.teacher_id as teacherId',
+  'c.cycle_id as cycleId',
+  'c.kind',
+  'c.year',
+  'c.org_unit_id as orgUnitId',
+  'c.org_path as orgPath',
+  'c.status',
+  'c.superseded_by as supersededBy',
+  'c.snapshot',
+  'c.issued_at as issuedAt',
+  'c.revoked_at as revokedAt',
+  'c.revoke_reason as revokeReason',
 ] as const;
 
 /** Certificates: frozen snapshots; revoked and superseded ones keep answering at their code. */
@@ -38,41 +51,101 @@ export function createCreditCertificateRepository(db: Q) {
     },
 
     async findByCode(code: string): Promise<(CertificateRow & { supersededByCode: string | null }) | undefined> {
-      return (await select().leftJoin('credit_certificate as n', 'n.id', 'c.superseded_by').select('n.code as supersededByCode')
-        .where('c.code', '=', code).executeTakeFirst()) as (CertificateRow & { supersededByCode: string | null }) | undefined;
+      return (await select()
+        .leftJoin('credit_certificate as n', 'n.id', 'c.superseded_by')
+        .select('n.code as supersededByCode')
+        .where('c.code', '=', code)
+        .executeTakeFirst()) as (CertificateRow & { supersededByCode: string | null }) | undefined;
     },
 
     /** The valid certificate of a teacher for a cycle (or a year of it), locked for replacement. */
-    async lockValid(teacherId: number, cycleId: number, kind: 'cycle' | 'year', year: number | null): Promise<CertificateRow | undefined> {
-      let q = select().where('c.teacher_id', '=', teacherId).where('c.cycle_id', '=', cycleId).where('c.kind', '=', kind).where('c.status', '=', 'valid');
+    async lockValid(
+      teacherId: number,
+      cycleId: number,
+      kind: 'cycle' | 'year',
+      year: number | null,
+    ): Promise<CertificateRow | undefined> {
+      let q = select()
+        .where('c.teacher_id', '=', teacherId)
+        .where('c.cycle_id', '=', cycleId)
+        .where('c.kind', '=', kind)
+        .where('c.status', '=', 'valid');
       q = year === null ? q.where('c.year', 'is', null) : q.where('c.year', '=', year);
       return (await q.forUpdate().executeTakeFirst()) as CertificateRow | undefined;
     },
 
-    async insert(c: { provinceId: number; code: string; teacherId: number; cycleId: number; kind: 'cycle' | 'year'; year: number | null; orgUnitId: number; orgPath: string; snapshot: unknown; issuedBy: number | null }): Promise<number> {
-      const r = await db.insertInto('credit_certificate').values({
-        province_id: c.provinceId, code: c.code, teacher_id: c.teacherId, cycle_id: c.cycleId, kind: c.kind, year: c.year, org_unit_id: c.orgUnitId,
-        org_path: c.orgPath, status: 'valid', snapshot: JSON.stringify(c.snapshot), issued_by: c.issuedBy,
-      }).returning('id').executeTakeFirstOrThrow();
+    async insert(c: {
+      provinceId: number;
+      code: string;
+      teacherId: number;
+      cycleId: number;
+      kind: 'cycle' | 'year';
+      year: number | null;
+      orgUnitId: number;
+      orgPath: string;
+      snapshot: unknown;
+      issuedBy: number | null;
+    }): Promise<number> {
+      const r = await db
+        .insertInto('credit_certificate')
+        .values({
+          province_id: c.provinceId,
+          code: c.code,
+          teacher_id: c.teacherId,
+          cycle_id: c.cycleId,
+          kind: c.kind,
+          year: c.year,
+          org_unit_id: c.orgUnitId,
+          org_path: c.orgPath,
+          status: 'valid',
+          snapshot: JSON.stringify(c.snapshot),
+          issued_by: c.issuedBy,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
       return r.id;
     },
 
     async supersede(id: number, by: number | null): Promise<void> {
-      await db.updateTable('credit_certificate').set({ status: 'superseded', superseded_by: by }).where('id', '=', id).execute();
+      await db
+        .updateTable('credit_certificate')
+        .set({ status: 'superseded', superseded_by: by })
+        .where('id', '=', id)
+        .execute();
     },
 
     async revoke(id: number, reason: string): Promise<boolean> {
-      const r = await db.updateTable('credit_certificate').set({ status: 'revoked', revoked_at: new Date(), revoke_reason: reason }).where('id', '=', id).where('status', '=', 'valid').executeTakeFirst();
+      const r = await db
+        .updateTable('credit_certificate')
+        .set({ status: 'revoked', revoked_at: new Date(), revoke_reason: reason })
+        .where('id', '=', id)
+        .where('status', '=', 'valid')
+        .executeTakeFirst();
       return Number(r.numUpdatedRows) === 1;
     },
 
     async forTeacher(teacherId: number): Promise<CertificateRow[]> {
-      return (await select().where('c.teacher_id', '=', teacherId).orderBy('c.id', 'desc').limit(100).execute()) as CertificateRow[];
+      return (await select()
+        .where('c.teacher_id', '=', teacherId)
+        .orderBy('c.id', 'desc')
+        .limit(100)
+        .execute()) as CertificateRow[];
     },
 
-    async under(path: string, cycleId: number, page: { limit: number; offset: number }): Promise<Array<CertificateRow & { teacherName: string }>> {
-      return (await select().innerJoin('teacher as t', 't.id', 'c.teacher_id').select('t.name as teacherName')
-        .where('c.cycle_id', '=', cycleId).where('c.org_path', 'like', `${escapeLike(path)}%`).orderBy('c.id', 'desc').limit(page.limit).offset(page.offset).execute()) as Array<CertificateRow & { teacherName: string }>;
+    async under(
+      path: string,
+      cycleId: number,
+      page: { limit: number; offset: number },
+    ): Promise<Array<CertificateRow & { teacherName: string }>> {
+      return (await select()
+        .innerJoin('teacher as t', 't.id', 'c.teacher_id')
+        .select('t.name as teacherName')
+        .where('c.cycle_id', '=', cycleId)
+        .where('c.org_path', 'like', `${escapeLike(path)}%`)
+        .orderBy('c.id', 'desc')
+        .limit(page.limit)
+        .offset(page.offset)
+        .execute()) as Array<CertificateRow & { teacherName: string }>;
     },
   };
 }

@@ -42,8 +42,11 @@ export function createCreditReportRepository(db: Q) {
      * current ones: their figures are from before a new year began or the rules changed.
      */
     async staleStatuses(path: string, cycleId: number, year: number, version: number): Promise<number> {
-      const r = await db.selectFrom('credit_teacher_status').select(sql<number>`count(*)::int`.as('n'))
-        .where('cycle_id', '=', cycleId).where('org_path', 'like', `${escapeLike(path)}%`)
+      const r = await db
+        .selectFrom('credit_teacher_status')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .where('cycle_id', '=', cycleId)
+        .where('org_path', 'like', `${escapeLike(path)}%`)
         .where((eb) => eb.or([eb('as_of_year', '<>', year), eb('rule_version', '<>', version)]))
         .executeTakeFirstOrThrow();
       return r.n;
@@ -53,7 +56,12 @@ export function createCreditReportRepository(db: Q) {
      * One row per child of the unit (or, with `level`, per unit of that kind under it, e.g. every
      * county of a province; the unit itself when there is none), for a cycle and a verification year.
      */
-    async rollup(unit: { id: number; path: string }, cycleId: number, year: number, level?: 'city' | 'county' | 'school'): Promise<RollupRow[]> {
+    async rollup(
+      unit: { id: number; path: string },
+      cycleId: number,
+      year: number,
+      level?: 'city' | 'county' | 'school',
+    ): Promise<RollupRow[]> {
       const unitId = unit.id;
       const below = level
         ? sql`SELECT c.id, c.name, c.kind, c.path FROM org_unit c WHERE c.path LIKE ${`${escapeLike(unit.path)}%`} AND c.kind = ${level} AND c.id <> ${unitId}`
@@ -86,27 +94,63 @@ export function createCreditReportRepository(db: Q) {
           FROM credit_verification WHERE cycle_id = ${cycleId} AND year = ${year} AND org_path ~>=~ k.path AND org_path ~<~ k.upper
         ) v ON true
         ORDER BY k.name, k.id`.execute(db);
-      return r.rows.map((x) => ({ ...x, rawHours: Number(x.rawHours), countedHours: Number(x.countedHours), entryCount: Number(x.entryCount) }));
+      return r.rows.map((x) => ({
+        ...x,
+        rawHours: Number(x.rawHours),
+        countedHours: Number(x.countedHours),
+        entryCount: Number(x.entryCount),
+      }));
     },
 
     /** Teachers of a unit by status (e.g. behind and at risk), slowest first. */
-    async teachers(path: string, cycleId: number, statuses: ProgressStatus[] | undefined, page: { limit: number; offset: number }): Promise<TeacherStatusRow[]> {
-      let q = db.selectFrom('credit_teacher_status as s').innerJoin('teacher as t', 't.id', 's.teacher_id').innerJoin('org_unit as o', 'o.id', 's.org_unit_id')
-        .select(['s.teacher_id as teacherId', 't.name', 't.id_number_masked as idNumberMasked', 's.org_unit_id as orgUnitId', 'o.name as orgUnitName', 's.status',
-          's.counted_hours as countedHours', 's.raw_hours as rawHours', 's.year_hours as yearHours', 's.minima_unmet as minimaUnmet'])
-        .where('s.cycle_id', '=', cycleId).where('s.org_path', 'like', `${escapeLike(path)}%`);
+    async teachers(
+      path: string,
+      cycleId: number,
+      statuses: ProgressStatus[] | undefined,
+      page: { limit: number; offset: number },
+    ): Promise<TeacherStatusRow[]> {
+      let q = db
+        .selectFrom('credit_teacher_status as s')
+        .innerJoin('teacher as t', 't.id', 's.teacher_id')
+        .innerJoin('org_unit as o', 'o.id', 's.org_unit_id')
+        .select([
+          's.teacher_id as teacherId',
+          't.name',
+          't.id_number_masked as idNumberMasked',
+          's.org_unit_id as orgUnitId',
+          'o.name as orgUnitName',
+          's.status',
+          's.counted_hours as countedHours',
+          's.raw_hours as rawHours',
+          's.year_hours as yearHours',
+          's.minima_unmet as minimaUnmet',
+        ])
+        .where('s.cycle_id', '=', cycleId)
+        .where('s.org_path', 'like', `${escapeLike(path)}%`);
       if (statuses?.length) q = q.where('s.status', 'in', statuses);
-      return (await q.orderBy('s.counted_hours').orderBy('s.teacher_id').limit(page.limit).offset(page.offset).execute()) as TeacherStatusRow[];
+      return (await q
+        .orderBy('s.counted_hours')
+        .orderBy('s.teacher_id')
+        .limit(page.limit)
+        .offset(page.offset)
+        .execute()) as TeacherStatusRow[];
     },
 
     async countTeachers(path: string, cycleId: number, statuses: ProgressStatus[] | undefined): Promise<number> {
-      let q = db.selectFrom('credit_teacher_status').select(sql<number>`count(*)::int`.as('n')).where('cycle_id', '=', cycleId).where('org_path', 'like', `${escapeLike(path)}%`);
+      let q = db
+        .selectFrom('credit_teacher_status')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .where('cycle_id', '=', cycleId)
+        .where('org_path', 'like', `${escapeLike(path)}%`);
       if (statuses?.length) q = q.where('status', 'in', statuses);
       return (await q.executeTakeFirstOrThrow()).n;
     },
 
     /** The same rollup computed from the ledger itself (no summaries): for `ledger check` and the benchmark's comparison. */
-    async rollupFromLedger(unitId: number, cycleId: number): Promise<Array<{ orgUnitId: number; rawHours: number; entryCount: number }>> {
+    async rollupFromLedger(
+      unitId: number,
+      cycleId: number,
+    ): Promise<Array<{ orgUnitId: number; rawHours: number; entryCount: number }>> {
       const r = await sql<{ orgUnitId: number; rawHours: string; entryCount: string }>`
         SELECT c.id AS "orgUnitId", coalesce(sum(e.hours), 0) AS "rawHours", count(e.id) AS "entryCount"
         FROM org_unit c
@@ -114,7 +158,11 @@ export function createCreditReportRepository(db: Q) {
         LEFT JOIN credit_entry e ON e.teacher_id = t.id AND e.cycle_id = ${cycleId}
         WHERE c.parent_id = ${unitId}
         GROUP BY c.id ORDER BY c.id`.execute(db);
-      return r.rows.map((x) => ({ orgUnitId: x.orgUnitId, rawHours: Number(x.rawHours), entryCount: Number(x.entryCount) }));
+      return r.rows.map((x) => ({
+        orgUnitId: x.orgUnitId,
+        rawHours: Number(x.rawHours),
+        entryCount: Number(x.entryCount),
+      }));
     },
   };
 }

@@ -80,8 +80,16 @@ export interface OverrideRow {
 }
 
 const ITEM_COLUMNS = [
-  'i.id', 'i.project_id as projectId', 'i.province_id as provinceId', 'i.org_path as orgPath', 'i.name', 'i.kind', 'i.amount_fen as amountFen',
-  'i.archived', 'i.created_at as createdAt', 'i.updated_at as updatedAt',
+  'i.id',
+  'i.project_id as projectId',
+  'i.province_id as provinceId',
+  'i.org_path as orgPath',
+  'i.name',
+  'i.kind',
+  'i.amount_fen as amountFen',
+  'i.archived',
+  'i.created_at as createdAt',
+  'i.updated_at as updatedAt',
 ] as const;
 
 /**
@@ -89,10 +97,20 @@ const ITEM_COLUMNS = [
  * statement: an enrolment's paying unit is the id at the organiser's depth + 1 on its path.
  */
 export function createFeeRepository(db: Q) {
-  const items = () => db.selectFrom('fee_item as i').select(ITEM_COLUMNS)
-    .select((eb) => eb.selectFrom('fee_payment as p').whereRef('p.fee_item_id', '=', 'i.id').select((e) => e.fn.countAll<number>().as('n')).as('paymentCount'));
+  const items = () =>
+    db
+      .selectFrom('fee_item as i')
+      .select(ITEM_COLUMNS)
+      .select((eb) =>
+        eb
+          .selectFrom('fee_payment as p')
+          .whereRef('p.fee_item_id', '=', 'i.id')
+          .select((e) => e.fn.countAll<number>().as('n'))
+          .as('paymentCount'),
+      );
 
-  const item = async (id: number) => (await items().where('i.id', '=', id).executeTakeFirst()) as FeeItemRow | undefined;
+  const item = async (id: number) =>
+    (await items().where('i.id', '=', id).executeTakeFirst()) as FeeItemRow | undefined;
 
   return {
     item,
@@ -109,18 +127,36 @@ export function createFeeRepository(db: Q) {
       return (await q.orderBy('i.archived').orderBy('i.id').execute()) as FeeItemRow[];
     },
 
-    async insertItem(f: FeeItemFields & { projectId: number; provinceId: number; orgPath: string; createdBy: number }): Promise<number> {
-      const r = await db.insertInto('fee_item').values({
-        project_id: f.projectId, province_id: f.provinceId, org_path: f.orgPath, name: f.name, kind: f.kind, amount_fen: f.amountFen, created_by: f.createdBy,
-      }).returning('id').executeTakeFirstOrThrow();
+    async insertItem(
+      f: FeeItemFields & { projectId: number; provinceId: number; orgPath: string; createdBy: number },
+    ): Promise<number> {
+      const r = await db
+        .insertInto('fee_item')
+        .values({
+          project_id: f.projectId,
+          province_id: f.provinceId,
+          org_path: f.orgPath,
+          name: f.name,
+          kind: f.kind,
+          amount_fen: f.amountFen,
+          created_by: f.createdBy,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
       return r.id;
     },
 
     async updateItem(id: number, f: Partial<FeeItemFields>): Promise<void> {
-      await db.updateTable('fee_item').set({
-        ...(f.name !== undefined ? { name: f.name } : {}), ...(f.kind !== undefined ? { kind: f.kind } : {}),
-        ...(f.amountFen !== undefined ? { amount_fen: f.amountFen } : {}), updated_at: new Date(),
-      }).where('id', '=', id).execute();
+      await db
+        .updateTable('fee_item')
+        .set({
+          ...(f.name !== undefined ? { name: f.name } : {}),
+          ...(f.kind !== undefined ? { kind: f.kind } : {}),
+          ...(f.amountFen !== undefined ? { amount_fen: f.amountFen } : {}),
+          updated_at: new Date(),
+        })
+        .where('id', '=', id)
+        .execute();
     },
 
     async setArchived(id: number, archived: boolean): Promise<void> {
@@ -138,12 +174,16 @@ export function createFeeRepository(db: Q) {
      * teachers, and any unit with a payment or an amount set by hand. `onlyUnitPath` keeps the
      * lines of the paying units inside that subtree (what an admin below the organiser may see).
      */
-    async dueLines(project: { id: number; orgUnitId: number; orgPath: string }, itemIds: number[], onlyUnitPath?: string): Promise<DueLineRow[]> {
+    async dueLines(
+      project: { id: number; orgUnitId: number; orgPath: string },
+      itemIds: number[],
+      onlyUnitPath?: string,
+    ): Promise<DueLineRow[]> {
       if (itemIds.length === 0) return [];
       const depth = project.orgPath.split('/').filter(Boolean).length;
       // '/1/7/42/100/'.split('/') = ['', '1', '7', '42', '100', '']: the child of a depth-3 organiser is part 5
       const part = depth + 2;
-      const enrolPrefix = `${escapeLike(onlyUnitPath && onlyUnitPath.startsWith(project.orgPath) ? onlyUnitPath : project.orgPath)}%`;
+      const enrolPrefix = `${escapeLike(onlyUnitPath?.startsWith(project.orgPath) ? onlyUnitPath : project.orgPath)}%`;
       const unitFilter = onlyUnitPath ? sql`AND u.path LIKE ${`${escapeLike(onlyUnitPath)}%`}` : sql``;
       const ids = sql.join(itemIds.map((id) => sql`${id}::bigint`));
       const r = await sql<DueLineRow>`
@@ -182,7 +222,11 @@ export function createFeeRepository(db: Q) {
      * What one unit owes for the fees of the projects run by `organiserIds` (its parent, and itself
      * for a school), leaving out drafts and archived items: one statement for every project.
      */
-    async ownDueLines(unit: { id: number; path: string }, organiserIds: number[], year?: number): Promise<OwnDueLineRow[]> {
+    async ownDueLines(
+      unit: { id: number; path: string },
+      organiserIds: number[],
+      year?: number,
+    ): Promise<OwnDueLineRow[]> {
       if (organiserIds.length === 0) return [];
       const orgs = sql.join(organiserIds.map((id) => sql`${id}::bigint`));
       const yearFilter = year ? sql`AND p.year = ${year}` : sql``;
@@ -216,41 +260,101 @@ export function createFeeRepository(db: Q) {
     },
 
     async override(itemId: number, unitId: number): Promise<OverrideRow | undefined> {
-      return db.selectFrom('fee_due_override').select(['fee_item_id as feeItemId', 'org_unit_id as orgUnitId', 'due_fen as dueFen', 'reason'])
-        .where('fee_item_id', '=', itemId).where('org_unit_id', '=', unitId).executeTakeFirst();
+      return db
+        .selectFrom('fee_due_override')
+        .select(['fee_item_id as feeItemId', 'org_unit_id as orgUnitId', 'due_fen as dueFen', 'reason'])
+        .where('fee_item_id', '=', itemId)
+        .where('org_unit_id', '=', unitId)
+        .executeTakeFirst();
     },
 
     async setOverride(o: OverrideRow & { orgPath: string; updatedBy: number }): Promise<void> {
-      await db.insertInto('fee_due_override').values({
-        fee_item_id: o.feeItemId, org_unit_id: o.orgUnitId, org_path: o.orgPath, due_fen: o.dueFen, reason: o.reason, updated_by: o.updatedBy,
-      }).onConflict((oc) => oc.columns(['fee_item_id', 'org_unit_id']).doUpdateSet({ due_fen: o.dueFen, reason: o.reason, updated_by: o.updatedBy, updated_at: new Date() })).execute();
+      await db
+        .insertInto('fee_due_override')
+        .values({
+          fee_item_id: o.feeItemId,
+          org_unit_id: o.orgUnitId,
+          org_path: o.orgPath,
+          due_fen: o.dueFen,
+          reason: o.reason,
+          updated_by: o.updatedBy,
+        })
+        .onConflict((oc) =>
+          oc
+            .columns(['fee_item_id', 'org_unit_id'])
+            .doUpdateSet({ due_fen: o.dueFen, reason: o.reason, updated_by: o.updatedBy, updated_at: new Date() }),
+        )
+        .execute();
     },
 
     async clearOverride(itemId: number, unitId: number): Promise<boolean> {
-      const r = await db.deleteFrom('fee_due_override').where('fee_item_id', '=', itemId).where('org_unit_id', '=', unitId).executeTakeFirst();
+      const r = await db
+        .deleteFrom('fee_due_override')
+        .where('fee_item_id', '=', itemId)
+        .where('org_unit_id', '=', unitId)
+        .executeTakeFirst();
       return Number(r.numDeletedRows) > 0;
     },
 
     async paidSum(itemId: number, unitId: number): Promise<number> {
-      const r = await db.selectFrom('fee_payment').select(sql<number>`coalesce(sum(amount_fen), 0)::bigint`.as('paid'))
-        .where('fee_item_id', '=', itemId).where('org_unit_id', '=', unitId).executeTakeFirstOrThrow();
+      const r = await db
+        .selectFrom('fee_payment')
+        .select(sql<number>`coalesce(sum(amount_fen), 0)::bigint`.as('paid'))
+        .where('fee_item_id', '=', itemId)
+        .where('org_unit_id', '=', unitId)
+        .executeTakeFirstOrThrow();
       return Number(r.paid);
     },
 
-    async insertPayment(p: { feeItemId: number; orgUnitId: number; orgPath: string; amountFen: number; paidOn: string; receiptNo: string | null; note: string | null; createdBy: number }): Promise<number> {
-      const r = await db.insertInto('fee_payment').values({
-        fee_item_id: p.feeItemId, org_unit_id: p.orgUnitId, org_path: p.orgPath, amount_fen: p.amountFen, paid_on: p.paidOn,
-        receipt_no: p.receiptNo, note: p.note, created_by: p.createdBy,
-      }).returning('id').executeTakeFirstOrThrow();
+    async insertPayment(p: {
+      feeItemId: number;
+      orgUnitId: number;
+      orgPath: string;
+      amountFen: number;
+      paidOn: string;
+      receiptNo: string | null;
+      note: string | null;
+      createdBy: number;
+    }): Promise<number> {
+      const r = await db
+        .insertInto('fee_payment')
+        .values({
+          fee_item_id: p.feeItemId,
+          org_unit_id: p.orgUnitId,
+          org_path: p.orgPath,
+          amount_fen: p.amountFen,
+          paid_on: p.paidOn,
+          receipt_no: p.receiptNo,
+          note: p.note,
+          created_by: p.createdBy,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
       return r.id;
     },
 
     /** The payments and corrections of one unit for one fee, newest first. */
     async payments(itemId: number, unitId: number): Promise<PaymentRow[]> {
-      return db.selectFrom('fee_payment as p').leftJoin('app_user as a', 'a.id', 'p.created_by').select([
-        'p.id', 'p.fee_item_id as feeItemId', 'p.org_unit_id as orgUnitId', 'p.amount_fen as amountFen', 'p.paid_on as paidOn', 'p.receipt_no as receiptNo',
-        'p.note', 'p.created_by as createdBy', 'a.display_name as createdByName', 'p.created_at as createdAt',
-      ]).where('p.fee_item_id', '=', itemId).where('p.org_unit_id', '=', unitId).orderBy('p.id', 'desc').limit(1_000).execute();
+      return db
+        .selectFrom('fee_payment as p')
+        .leftJoin('app_user as a', 'a.id', 'p.created_by')
+        .select([
+          'p.id',
+          'p.fee_item_id as feeItemId',
+          'p.org_unit_id as orgUnitId',
+          'p.amount_fen as amountFen',
+          'p.paid_on as paidOn',
+          'p.receipt_no as receiptNo',
+          'p.note',
+          'p.created_by as createdBy',
+          'a.display_name as createdByName',
+          'p.created_at as createdAt',
+        ])
+        .where('p.fee_item_id', '=', itemId)
+        .where('p.org_unit_id', '=', unitId)
+        .orderBy('p.id', 'desc')
+        .limit(1_000)
+        .execute();
     },
   };
 }

@@ -29,8 +29,21 @@ export interface JobRow {
 }
 
 const COLUMNS = [
-  'id', 'kind', 'province_id as provinceId', 'org_path as orgPath', 'status', 'params', 'progress', 'total', 'result',
-  'error_code as errorCode', 'attempts', 'created_by as createdBy', 'created_at as createdAt', 'started_at as startedAt', 'finished_at as finishedAt',
+  'id',
+  'kind',
+  'province_id as provinceId',
+  'org_path as orgPath',
+  'status',
+  'params',
+  'progress',
+  'total',
+  'result',
+  'error_code as errorCode',
+  'attempts',
+  'created_by as createdBy',
+  'created_at as createdAt',
+  'started_at as startedAt',
+  'finished_at as finishedAt',
 ] as const;
 
 const asRow = (r: unknown) => r as JobRow;
@@ -57,10 +70,27 @@ export function createJobRepository(db: Q) {
      * Queues a job; returns its id. Inside a transaction the job becomes visible (and runnable)
      * only when the transaction commits: call `kickJobs()` after the commit.
      */
-    async enqueue(j: { kind: string; provinceId: number; orgPath: string; params: Record<string, unknown>; total?: number; createdBy: number | null }): Promise<number> {
-      const r = await db.insertInto('job').values({
-        kind: j.kind, province_id: j.provinceId, org_path: j.orgPath, status: 'queued', params: JSON.stringify(j.params), total: j.total ?? 0, created_by: j.createdBy,
-      }).returning('id').executeTakeFirstOrThrow();
+    async enqueue(j: {
+      kind: string;
+      provinceId: number;
+      orgPath: string;
+      params: Record<string, unknown>;
+      total?: number;
+      createdBy: number | null;
+    }): Promise<number> {
+      const r = await db
+        .insertInto('job')
+        .values({
+          kind: j.kind,
+          province_id: j.provinceId,
+          org_path: j.orgPath,
+          status: 'queued',
+          params: JSON.stringify(j.params),
+          total: j.total ?? 0,
+          created_by: j.createdBy,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
       return r.id;
     },
 
@@ -71,37 +101,87 @@ export function createJobRepository(db: Q) {
      */
     async claim(kinds: string[], leaseSeconds: number): Promise<JobRow | undefined> {
       if (kinds.length === 0) return undefined;
-      const r = await db.updateTable('job')
-        .set((eb) => ({ status: 'running', attempts: eb('attempts', '+', 1), started_at: sql<Date>`now()`, lease_until: leaseFromNow(leaseSeconds) }))
-        .where('id', '=', (eb) => eb.selectFrom('job').select('id')
-          .where('kind', 'in', kinds)
-          .where((w) => w.or([w('status', '=', 'queued'), w.and([w('status', '=', 'running'), w('lease_until', '<', sql<Date>`now()`)])]))
-          .orderBy('id').limit(1).forUpdate().skipLocked())
-        .returning(COLUMNS).executeTakeFirst();
+      const r = await db
+        .updateTable('job')
+        .set((eb) => ({
+          status: 'running',
+          attempts: eb('attempts', '+', 1),
+          started_at: sql<Date>`now()`,
+          lease_until: leaseFromNow(leaseSeconds),
+        }))
+        .where('id', '=', (eb) =>
+          eb
+            .selectFrom('job')
+            .select('id')
+            .where('kind', 'in', kinds)
+            .where((w) =>
+              w.or([
+                w('status', '=', 'queued'),
+                w.and([w('status', '=', 'running'), w('lease_until', '<', sql<Date>`now()`)]),
+              ]),
+            )
+            .orderBy('id')
+            .limit(1)
+            .forUpdate()
+            .skipLocked(),
+        )
+        .returning(COLUMNS)
+        .executeTakeFirst();
       return r ? asRow(r) : undefined;
     },
 
     /** Records progress and extends the lease; false when the caller no longer holds the job. */
-    async progress(id: number, progress: number, total: number, opts: JobOwner & { leaseSeconds?: number } = {}): Promise<boolean> {
-      return changed(await owned(id, opts).set({ progress, total, lease_until: leaseFromNow(opts.leaseSeconds ?? 60) }).executeTakeFirst());
+    async progress(
+      id: number,
+      progress: number,
+      total: number,
+      opts: JobOwner & { leaseSeconds?: number } = {},
+    ): Promise<boolean> {
+      return changed(
+        await owned(id, opts)
+          .set({ progress, total, lease_until: leaseFromNow(opts.leaseSeconds ?? 60) })
+          .executeTakeFirst(),
+      );
     },
 
     /** Extends the lease of a job still being worked on; false when the caller no longer holds it. */
     async extendLease(id: number, leaseSeconds: number, owner: JobOwner = {}): Promise<boolean> {
-      return changed(await owned(id, owner).set({ lease_until: leaseFromNow(leaseSeconds) }).executeTakeFirst());
+      return changed(
+        await owned(id, owner)
+          .set({ lease_until: leaseFromNow(leaseSeconds) })
+          .executeTakeFirst(),
+      );
     },
 
     async finish(id: number, result: unknown, owner: JobOwner = {}): Promise<boolean> {
-      return changed(await owned(id, owner).set({ status: 'done', result: json(result), lease_until: null, finished_at: sql<Date>`now()` }).executeTakeFirst());
+      return changed(
+        await owned(id, owner)
+          .set({ status: 'done', result: json(result), lease_until: null, finished_at: sql<Date>`now()` })
+          .executeTakeFirst(),
+      );
     },
 
     async fail(id: number, errorCode: string, result?: unknown, owner: JobOwner = {}): Promise<boolean> {
-      return changed(await owned(id, owner).set({ status: 'failed', error_code: errorCode, result: json(result), lease_until: null, finished_at: sql<Date>`now()` }).executeTakeFirst());
+      return changed(
+        await owned(id, owner)
+          .set({
+            status: 'failed',
+            error_code: errorCode,
+            result: json(result),
+            lease_until: null,
+            finished_at: sql<Date>`now()`,
+          })
+          .executeTakeFirst(),
+      );
     },
 
     /** Gives a job back to the queue (the server stops): the interrupted run does not count as an attempt. */
     async release(id: number, owner: JobOwner = {}): Promise<boolean> {
-      return changed(await owned(id, owner).set((eb) => ({ status: 'queued', attempts: eb('attempts', '-', 1), lease_until: null, started_at: null })).executeTakeFirst());
+      return changed(
+        await owned(id, owner)
+          .set((eb) => ({ status: 'queued', attempts: eb('attempts', '-', 1), lease_until: null, started_at: null }))
+          .executeTakeFirst(),
+      );
     },
 
     async get(id: number): Promise<JobRow | undefined> {
@@ -111,7 +191,10 @@ export function createJobRepository(db: Q) {
 
     /** Jobs of units under `orgPath` (with the unit's own), newest first. */
     async listUnder(orgPath: string, kind: string | undefined, limit: number): Promise<JobRow[]> {
-      let q = db.selectFrom('job').select(COLUMNS).where('org_path', 'like', `${escapeLike(orgPath)}%`);
+      let q = db
+        .selectFrom('job')
+        .select(COLUMNS)
+        .where('org_path', 'like', `${escapeLike(orgPath)}%`);
       if (kind !== undefined) q = q.where('kind', '=', kind);
       return (await q.orderBy('id', 'desc').limit(limit).execute()).map(asRow);
     },
@@ -123,18 +206,28 @@ export function createJobRepository(db: Q) {
      */
     /** The job of this kind and parameters that finished last with success, if any. */
     async lastDone(kind: string, paramsMatch: Record<string, unknown>): Promise<JobRow | undefined> {
-      const r = await db.selectFrom('job').select(COLUMNS)
-        .where('status', '=', 'done').where('kind', '=', kind)
+      const r = await db
+        .selectFrom('job')
+        .select(COLUMNS)
+        .where('status', '=', 'done')
+        .where('kind', '=', kind)
         .where(sql<boolean>`params @> ${JSON.stringify(paramsMatch)}::jsonb`)
-        .orderBy('finished_at', 'desc').limit(1).executeTakeFirst();
+        .orderBy('finished_at', 'desc')
+        .limit(1)
+        .executeTakeFirst();
       return r ? asRow(r) : undefined;
     },
 
     async activeFor(kind: string, paramsMatch: Record<string, unknown>): Promise<JobRow | undefined> {
-      const r = await db.selectFrom('job').select(COLUMNS)
-        .where('status', 'in', ['queued', 'running']).where('kind', '=', kind)
+      const r = await db
+        .selectFrom('job')
+        .select(COLUMNS)
+        .where('status', 'in', ['queued', 'running'])
+        .where('kind', '=', kind)
         .where(sql<boolean>`params @> ${JSON.stringify(paramsMatch)}::jsonb`)
-        .orderBy('id').limit(1).executeTakeFirst();
+        .orderBy('id')
+        .limit(1)
+        .executeTakeFirst();
       return r ? asRow(r) : undefined;
     },
   };

@@ -20,7 +20,12 @@ describe('children: one page and the total', () => {
     const repo = createOrgUnitRepository(t.db);
     const all = await repo.children(tree.K1.id, { limit: 20, offset: 0 });
     expect(all.total).toBe(4);
-    expect(all.items.map((u) => u.name)).toEqual(['桦甸市教师进修学校', '桦甸市第一中学', '桦甸市第一实验小学', '夹皮沟镇中心校']);
+    expect(all.items.map((u) => u.name)).toEqual([
+      '桦甸市教师进修学校',
+      '桦甸市第一中学',
+      '桦甸市第一实验小学',
+      '夹皮沟镇中心校',
+    ]);
     expect(all.items.find((u) => u.kind === 'township')?.childCount).toBe(1);
     expect(Object.keys(all.items[0]!)).not.toContain('fullCount');
 
@@ -33,7 +38,9 @@ describe('children: one page and the total', () => {
     expect(await repo.children(tree.K1.id, { limit: 20, offset: 40 })).toEqual({ items: [], total: 4 });
     expect((await repo.children(tree.K1.id, { kind: 'school', limit: 1, offset: 0 })).total).toBe(2);
     expect((await repo.children(tree.K1.id, { kind: 'school', limit: 1, offset: 5 })).total).toBe(2);
-    expect((await repo.children(tree.K1.id, { q: '实验', limit: 20, offset: 0 })).items.map((u) => u.name)).toEqual(['桦甸市第一实验小学']);
+    expect((await repo.children(tree.K1.id, { q: '实验', limit: 20, offset: 0 })).items.map((u) => u.name)).toEqual([
+      '桦甸市第一实验小学',
+    ]);
     expect(await repo.children(tree.S1.id, { limit: 20, offset: 0 })).toEqual({ items: [], total: 0 });
   });
 });

@@ -20,23 +20,55 @@ type Q = Kysely<DB>;
 
 export function createSessionRepository(db: Q) {
   return {
-    async insert(s: { tokenHash: Buffer; userId: number; csrfToken: string; expiresAt: Date; ip: string | null; userAgent: string | null }): Promise<void> {
-      await db.insertInto('user_session').values({
-        token_hash: s.tokenHash, user_id: s.userId, csrf_token: s.csrfToken, expires_at: s.expiresAt, ip: s.ip, user_agent: s.userAgent,
-      }).execute();
+    async insert(s: {
+      tokenHash: Buffer;
+      userId: number;
+      csrfToken: string;
+      expiresAt: Date;
+      ip: string | null;
+      userAgent: string | null;
+    }): Promise<void> {
+      await db
+        .insertInto('user_session')
+        .values({
+          token_hash: s.tokenHash,
+          user_id: s.userId,
+          csrf_token: s.csrfToken,
+          expires_at: s.expiresAt,
+          ip: s.ip,
+          user_agent: s.userAgent,
+        })
+        .execute();
     },
 
     async find(tokenHash: Buffer): Promise<SessionWithUser | undefined> {
-      const r = await db.selectFrom('user_session as s').innerJoin('app_user as u', 'u.id', 's.user_id').select([
-        's.user_id as userId', 's.csrf_token as csrfToken', 's.last_seen_at as lastSeenAt', 's.expires_at as expiresAt',
-        'u.username', 'u.role', 'u.org_unit_id as orgUnitId', 'u.org_path as orgPath', 'u.province_id as provinceId',
-        'u.must_change_password as mustChangePassword', 'u.disabled',
-      ]).where('s.token_hash', '=', tokenHash).executeTakeFirst();
+      const r = await db
+        .selectFrom('user_session as s')
+        .innerJoin('app_user as u', 'u.id', 's.user_id')
+        .select([
+          's.user_id as userId',
+          's.csrf_token as csrfToken',
+          's.last_seen_at as lastSeenAt',
+          's.expires_at as expiresAt',
+          'u.username',
+          'u.role',
+          'u.org_unit_id as orgUnitId',
+          'u.org_path as orgPath',
+          'u.province_id as provinceId',
+          'u.must_change_password as mustChangePassword',
+          'u.disabled',
+        ])
+        .where('s.token_hash', '=', tokenHash)
+        .executeTakeFirst();
       return r as SessionWithUser | undefined;
     },
 
     async touch(tokenHash: Buffer): Promise<void> {
-      await db.updateTable('user_session').set({ last_seen_at: sql`now()` }).where('token_hash', '=', tokenHash).execute();
+      await db
+        .updateTable('user_session')
+        .set({ last_seen_at: sql`now()` })
+        .where('token_hash', '=', tokenHash)
+        .execute();
     },
 
     async delete(tokenHash: Buffer): Promise<void> {
@@ -50,8 +82,14 @@ export function createSessionRepository(db: Q) {
     },
 
     async deleteExpired(idleMinutes: number): Promise<number> {
-      const r = await db.deleteFrom('user_session')
-        .where((eb) => eb.or([eb('expires_at', '<', sql<Date>`now()`), eb('last_seen_at', '<', sql<Date>`now() - make_interval(mins => ${idleMinutes})`)]))
+      const r = await db
+        .deleteFrom('user_session')
+        .where((eb) =>
+          eb.or([
+            eb('expires_at', '<', sql<Date>`now()`),
+            eb('last_seen_at', '<', sql<Date>`now() - make_interval(mins => ${idleMinutes})`),
+          ]),
+        )
         .executeTakeFirst();
       return Number(r.numDeletedRows);
     },

@@ -21,8 +21,16 @@ let clock = 0;
 
 /** 2027-11-0d hh:mm in China time */
 const cn = (day: number, hh: number, mm = 0) => new Date(Date.UTC(2027, 10, day, hh - 8, mm));
-const codeOf = (p: Promise<unknown>) => p.then(() => 'OK', (e: unknown) => (e instanceof AppError ? e.code : String(e)));
-const errOf = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as AppError);
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => 'OK',
+    (e: unknown) => (e instanceof AppError ? e.code : String(e)),
+  );
+const errOf = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: unknown) => e as AppError,
+  );
 
 const ctxAt = (unit: OrgUnitRow, role: Role, name: string): Promise<RequestContext> => actorAt(t.db, unit, role, name);
 
@@ -37,17 +45,35 @@ const sessionsA: number[] = [];
 let sessionB: number;
 
 async function addSession(classId: number, day: number): Promise<number> {
-  const r = await t.db.insertInto('training_session').values({
-    class_id: classId, starts_at: cn(day, 9), ends_at: cn(day, 12), place: '进修学校报告厅', checkin_opens_at: cn(day, 8, 30), checkin_closes_at: cn(day, 9, 30), token_secret: crypto.randomBytes(32),
-  }).returning('id').executeTakeFirstOrThrow();
+  const r = await t.db
+    .insertInto('training_session')
+    .values({
+      class_id: classId,
+      starts_at: cn(day, 9),
+      ends_at: cn(day, 12),
+      place: '进修学校报告厅',
+      checkin_opens_at: cn(day, 8, 30),
+      checkin_closes_at: cn(day, 9, 30),
+      token_secret: crypto.randomBytes(32),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return r.id;
 }
 
 const present = (sessionId: number, teacherId: number) =>
-  t.db.insertInto('attendance').values({ session_id: sessionId, teacher_id: teacherId, checked_in_at: new Date(), present: true, method: 'qr' }).execute();
+  t.db
+    .insertInto('attendance')
+    .values({ session_id: sessionId, teacher_id: teacherId, checked_in_at: new Date(), present: true, method: 'qr' })
+    .execute();
 
-const entriesOf = (teacherId: number) => t.db.selectFrom('credit_entry').select(['id', 'hours', 'idem_key', 'reverses_id', 'source_ref', 'title', 'occurred_on', 'categories'])
-  .where('teacher_id', '=', teacherId).orderBy('id').execute();
+const entriesOf = (teacherId: number) =>
+  t.db
+    .selectFrom('credit_entry')
+    .select(['id', 'hours', 'idem_key', 'reverses_id', 'source_ref', 'title', 'occurred_on', 'categories'])
+    .where('teacher_id', '=', teacherId)
+    .orderBy('id')
+    .execute();
 const sumOf = async (teacherId: number) => (await entriesOf(teacherId)).reduce((a, e) => a + e.hours, 0);
 
 beforeAll(async () => {
@@ -70,20 +96,59 @@ beforeAll(async () => {
   await runJobsUntilIdle(t.db);
 
   // a county project (the training school teaches it) with two classes; 80 % attendance completes
-  const project = await t.db.insertInto('training_project').values({
-    province_id: tree.K1.provinceId, org_unit_id: tree.K1.id, org_path: tree.K1.path, level: 'county', title: '2027年桦甸市师德专题培训', year: 2027, status: 'open',
-    completion_rule: JSON.stringify({ minAttendancePct: 80, assessmentRequired: false }), hours: 240, credit_categories: ['ethics'],
-  }).returning('id').executeTakeFirstOrThrow();
-  const addClass = async (name: string) => (await t.db.insertInto('training_class').values({ project_id: project.id, province_id: tree.K1.provinceId, org_path: tree.K1.path, name, capacity: 50, status: 'open' })
-    .returning('id').executeTakeFirstOrThrow()).id;
+  const project = await t.db
+    .insertInto('training_project')
+    .values({
+      province_id: tree.K1.provinceId,
+      org_unit_id: tree.K1.id,
+      org_path: tree.K1.path,
+      level: 'county',
+      title: '2027年桦甸市师德专题培训',
+      year: 2027,
+      status: 'open',
+      completion_rule: JSON.stringify({ minAttendancePct: 80, assessmentRequired: false }),
+      hours: 240,
+      credit_categories: ['ethics'],
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const addClass = async (name: string) =>
+    (
+      await t.db
+        .insertInto('training_class')
+        .values({
+          project_id: project.id,
+          province_id: tree.K1.provinceId,
+          org_path: tree.K1.path,
+          name,
+          capacity: 50,
+          status: 'open',
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
   classA = await addClass('一班');
   classB = await addClass('二班');
-  await t.db.insertInto('training_class_trainer').values({ class_id: classA, user_id: trainer.actor!.userId }).execute();
+  await t.db
+    .insertInto('training_class_trainer')
+    .values({ class_id: classA, user_id: trainer.actor!.userId })
+    .execute();
   for (let d = 1; d <= 5; d++) sessionsA.push(await addSession(classA, d));
   sessionB = await addSession(classB, 1);
   // teachers 0–2 are enrolled in class A; teacher 3 in no class
   for (const teacherId of teachers.slice(0, 3)) {
-    await t.db.insertInto('enrolment').values({ class_id: classA, teacher_id: teacherId, province_id: tree.S1.provinceId, org_unit_id: tree.S1.id, org_path: tree.S1.path, status: 'enrolled', source: 'bulk' }).execute();
+    await t.db
+      .insertInto('enrolment')
+      .values({
+        class_id: classA,
+        teacher_id: teacherId,
+        province_id: tree.S1.provinceId,
+        org_unit_id: tree.S1.id,
+        org_path: tree.S1.path,
+        status: 'enrolled',
+        source: 'bulk',
+      })
+      .execute();
   }
 }, 60_000);
 afterAll(async () => {
@@ -91,7 +156,7 @@ afterAll(async () => {
 });
 
 describe('QR check-in', () => {
-  it('checks an enrolled teacher in with the code on the trainer\'s screen; a second scan changes nothing', async () => {
+  it("checks an enrolled teacher in with the code on the trainer's screen; a second scan changes nothing", async () => {
     clock = cn(1, 9, 2).getTime();
     const code = await att.checkinCode(trainer, sessionsA[0]!, 'in', 'https://peixun.test');
     expect(code.url).toBe(`https://peixun.test/checkin?t=${encodeURIComponent(code.token)}`);
@@ -102,7 +167,13 @@ describe('QR check-in', () => {
     const again = await att.scan(teacherCtx[0]!, code.token);
     expect(again.checkedInAt).toEqual(first.checkedInAt);
     const list = await att.sessionAttendance(trainer, sessionsA[0]!);
-    expect(list.items.map((l) => [l.teacherId, l.present])).toEqual(expect.arrayContaining([[teachers[0], true], [teachers[1], null], [teachers[2], null]]));
+    expect(list.items.map((l) => [l.teacherId, l.present])).toEqual(
+      expect.arrayContaining([
+        [teachers[0], true],
+        [teachers[1], null],
+        [teachers[2], null],
+      ]),
+    );
   });
 
   it('checks out with the check-out code, which never checks anyone in', async () => {
@@ -125,7 +196,9 @@ describe('QR check-in', () => {
     const other = await att.checkinCode(county, sessionB, 'in', 'https://peixun.test');
     expect(await codeOf(att.scan(teacherCtx[1]!, other.token))).toBe('CHECKIN_WRONG_SESSION');
     expect(await codeOf(att.scan(teacherCtx[1]!, fresh.token, sessionB))).toBe('CHECKIN_WRONG_SESSION');
-    expect((await att.sessionAttendance(trainer, sessionsA[0]!)).items.find((l) => l.teacherId === teachers[1])?.present).toBeNull();
+    expect(
+      (await att.sessionAttendance(trainer, sessionsA[0]!)).items.find((l) => l.teacherId === teachers[1])?.present,
+    ).toBeNull();
   });
 
   it('refuses scans outside the check-in window, naming the window in China time', async () => {
@@ -136,7 +209,7 @@ describe('QR check-in', () => {
     expect(e?.params).toEqual({ opens: '2027-11-02 08:30', closes: '2027-11-02 09:30' });
   });
 
-  it('refuses a teacher who is not enrolled in the class, and lets only the class\'s runners show the code', async () => {
+  it("refuses a teacher who is not enrolled in the class, and lets only the class's runners show the code", async () => {
     clock = cn(1, 9, 10).getTime();
     const code = await att.checkinCode(trainer, sessionsA[0]!, 'in', 'https://peixun.test');
     expect(await codeOf(att.scan(teacherCtx[3]!, code.token))).toBe('NOT_ENROLLED');
@@ -160,19 +233,45 @@ describe('closing a class', () => {
     expect(await codeOf(att.close(otherCounty, classA))).toBe('NOT_FOUND');
     const r = await att.close(county, classA);
     expect(r).toMatchObject({ enrolled: 3, completed: 2, notCompleted: 1, posted: 2, reversed: 0, problems: [] });
-    expect(r.teachersNotCompleted).toEqual([{ teacherId: t2, teacherName: expect.any(String), attended: 2, sessions: 5, reasons: [{ code: 'attendance', attended: 2, sessions: 5, requiredPct: 80 }] }]);
+    expect(r.teachersNotCompleted).toEqual([
+      {
+        teacherId: t2,
+        teacherName: expect.any(String),
+        attended: 2,
+        sessions: 5,
+        reasons: [{ code: 'attendance', attended: 2, sessions: 5, requiredPct: 80 }],
+      },
+    ]);
     const [e0] = await entriesOf(t0);
-    expect(e0).toMatchObject({ hours: 240, idem_key: `class:${classA}:teacher:${t0}`, source_ref: expect.stringMatching(/^project:\d+$/), title: '2027年桦甸市师德专题培训 一班', occurred_on: '2027-11-05', categories: ['ethics'] });
+    expect(e0).toMatchObject({
+      hours: 240,
+      idem_key: `class:${classA}:teacher:${t0}`,
+      source_ref: expect.stringMatching(/^project:\d+$/),
+      title: '2027年桦甸市师德专题培训 一班',
+      occurred_on: '2027-11-05',
+      categories: ['ethics'],
+    });
     expect(await entriesOf(t2)).toEqual([]);
 
     // a second close is refused and posts nothing
     expect(await codeOf(att.close(county, classA))).toBe('CLASS_CLOSED');
     expect((await entriesOf(t0)).length).toBe(1);
     expect((await entriesOf(t1)).length).toBe(1);
-    const outcomes = await t.db.selectFrom('enrolment').select(['teacher_id', 'outcome', 'outcome_reason']).where('class_id', '=', classA).orderBy('teacher_id').execute();
+    const outcomes = await t.db
+      .selectFrom('enrolment')
+      .select(['teacher_id', 'outcome', 'outcome_reason'])
+      .where('class_id', '=', classA)
+      .orderBy('teacher_id')
+      .execute();
     expect(outcomes.map((o) => o.outcome)).toEqual(['completed', 'completed', 'not_completed']);
-    expect(JSON.parse(outcomes[2]!.outcome_reason!)).toEqual([{ code: 'attendance', attended: 2, sessions: 5, requiredPct: 80 }]);
-    const cls = await t.db.selectFrom('training_class').select(['status', 'closed_at']).where('id', '=', classA).executeTakeFirstOrThrow();
+    expect(JSON.parse(outcomes[2]!.outcome_reason!)).toEqual([
+      { code: 'attendance', attended: 2, sessions: 5, requiredPct: 80 },
+    ]);
+    const cls = await t.db
+      .selectFrom('training_class')
+      .select(['status', 'closed_at'])
+      .where('id', '=', classA)
+      .executeTakeFirstOrThrow();
     expect(cls.status).toBe('closed');
     expect((await checkLedger(t.db, t.env)).ok).toBe(true);
   });
@@ -181,7 +280,9 @@ describe('closing a class', () => {
     clock = cn(1, 9, 15).getTime();
     const code = await att.checkinCode(trainer, sessionsA[0]!, 'in', 'x');
     expect(await codeOf(att.scan(teacherCtx[2]!, code.token))).toBe('CLASS_CLOSED');
-    expect(await codeOf(att.correct(trainer, sessionsA[2]!, teachers[2]!, { present: true, reason: '签到漏扫' }))).toBe('CLASS_CLOSED');
+    expect(await codeOf(att.correct(trainer, sessionsA[2]!, teachers[2]!, { present: true, reason: '签到漏扫' }))).toBe(
+      'CLASS_CLOSED',
+    );
     expect(await codeOf(att.setAssessment(trainer, classA, teachers[2]!, true))).toBe('CLASS_CLOSED');
   });
 
@@ -194,8 +295,15 @@ describe('closing a class', () => {
     await att.correct(trainer, sessionsA[2]!, t2, { present: true, reason: '纸质签到表补录' });
     await att.correct(trainer, sessionsA[3]!, t2, { present: true, reason: '纸质签到表补录' });
     const line = await att.correct(trainer, sessionsA[4]!, t1, { present: false, reason: '当日未到场，误签' });
-    expect(line).toMatchObject({ present: false, method: 'manual', reason: '当日未到场，误签', correctedByName: 'i1-trainer' });
-    expect(await codeOf(att.correct(trainer, sessionsA[4]!, teachers[3]!, { present: true, reason: 'x' }))).toBe('NOT_ENROLLED');
+    expect(line).toMatchObject({
+      present: false,
+      method: 'manual',
+      reason: '当日未到场，误签',
+      correctedByName: 'i1-trainer',
+    });
+    expect(await codeOf(att.correct(trainer, sessionsA[4]!, teachers[3]!, { present: true, reason: 'x' }))).toBe(
+      'NOT_ENROLLED',
+    );
 
     const r = await att.close(county, classA);
     expect(r).toMatchObject({ completed: 2, notCompleted: 1, posted: 1, reversed: 1, problems: [] });
@@ -211,7 +319,11 @@ describe('closing a class', () => {
     await att.correct(trainer, sessionsA[4]!, t1, { present: true, reason: '复核后确认到场' });
     const again = await att.close(county, classA);
     expect(again).toMatchObject({ completed: 3, posted: 1, reversed: 0 });
-    expect((await entriesOf(t1)).map((e) => [e.hours, e.idem_key])).toEqual([[240, `class:${classA}:teacher:${t1}`], [-240, expect.any(String)], [240, `class:${classA}:teacher:${t1}:2`]]);
+    expect((await entriesOf(t1)).map((e) => [e.hours, e.idem_key])).toEqual([
+      [240, `class:${classA}:teacher:${t1}`],
+      [-240, expect.any(String)],
+      [240, `class:${classA}:teacher:${t1}:2`],
+    ]);
     expect(await sumOf(t0)).toBe(240);
     expect((await checkLedger(t.db, t.env)).ok).toBe(true);
   });
@@ -221,17 +333,43 @@ describe('closing a class', () => {
     await att.reopen(county, classA, '复核');
     await att.correct(trainer, sessionsA[4]!, t1, { present: false, reason: '复核：当日缺席' });
     const cycleId = (await t.db.selectFrom('credit_cycle').select('id').executeTakeFirstOrThrow()).id;
-    const v = await t.db.insertInto('credit_verification').values({ province_id: tree.S1.provinceId, cycle_id: cycleId, year: 2027, org_unit_id: tree.S1.id, org_path: tree.S1.path, status: 'signed_off' })
-      .returning('id').executeTakeFirstOrThrow();
+    const v = await t.db
+      .insertInto('credit_verification')
+      .values({
+        province_id: tree.S1.provinceId,
+        cycle_id: cycleId,
+        year: 2027,
+        org_unit_id: tree.S1.id,
+        org_path: tree.S1.path,
+        status: 'signed_off',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const r = await att.close(county, classA);
-    expect(r).toMatchObject({ reversed: 0, posted: 0, problems: [{ teacherId: t1, code: 'reversal_requested', requestId: expect.any(Number) }] });
+    expect(r).toMatchObject({
+      reversed: 0,
+      posted: 0,
+      problems: [{ teacherId: t1, code: 'reversal_requested', requestId: expect.any(Number) }],
+    });
     expect(await sumOf(t1)).toBe(240);
-    expect(await t.db.selectFrom('credit_reversal_request').select('status').where('id', '=', r.problems[0]!.requestId!).executeTakeFirstOrThrow()).toEqual({ status: 'pending' });
+    expect(
+      await t.db
+        .selectFrom('credit_reversal_request')
+        .select('status')
+        .where('id', '=', r.problems[0]!.requestId!)
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ status: 'pending' });
     // closing again while the request waits does not file a second one
     await att.reopen(county, classA, '再次复核');
-    expect((await att.close(county, classA)).problems).toEqual([expect.objectContaining({ teacherId: t1, code: 'reversal_pending' })]);
+    expect((await att.close(county, classA)).problems).toEqual([
+      expect.objectContaining({ teacherId: t1, code: 'reversal_pending' }),
+    ]);
     // put things back for the next test: the county rejects, the year is reopened, teacher 1 was there after all
-    await t.db.updateTable('credit_reversal_request').set({ status: 'rejected' }).where('id', '=', r.problems[0]!.requestId!).execute();
+    await t.db
+      .updateTable('credit_reversal_request')
+      .set({ status: 'rejected' })
+      .where('id', '=', r.problems[0]!.requestId!)
+      .execute();
     await t.db.deleteFrom('credit_verification').where('id', '=', v.id).execute();
     await att.reopen(county, classA, '复核后确认到场');
     await att.correct(trainer, sessionsA[4]!, t1, { present: true, reason: '复核后确认到场' });
@@ -240,13 +378,28 @@ describe('closing a class', () => {
 
   it('requires a passed assessment when the rule says so', async () => {
     const [t0] = teachers as [number];
-    await t.db.updateTable('training_project').set({ completion_rule: JSON.stringify({ minAttendancePct: 80, assessmentRequired: true }) })
-      .where('id', '=', (await t.db.selectFrom('training_class').select('project_id').where('id', '=', classA).executeTakeFirstOrThrow()).project_id).execute();
+    await t.db
+      .updateTable('training_project')
+      .set({ completion_rule: JSON.stringify({ minAttendancePct: 80, assessmentRequired: true }) })
+      .where(
+        'id',
+        '=',
+        (
+          await t.db
+            .selectFrom('training_class')
+            .select('project_id')
+            .where('id', '=', classA)
+            .executeTakeFirstOrThrow()
+        ).project_id,
+      )
+      .execute();
     for (const id of teachers.slice(1, 3)) await att.setAssessment(trainer, classA, id, true);
     expect(await codeOf(att.setAssessment(trainer, classA, teachers[3]!, true))).toBe('NOT_ENROLLED');
     const r = await att.close(county, classA);
     expect(r).toMatchObject({ completed: 2, notCompleted: 1, posted: 0, reversed: 1 });
-    expect(r.teachersNotCompleted).toEqual([expect.objectContaining({ teacherId: t0, reasons: [{ code: 'assessment' }] })]);
+    expect(r.teachersNotCompleted).toEqual([
+      expect.objectContaining({ teacherId: t0, reasons: [{ code: 'assessment' }] }),
+    ]);
     expect(await sumOf(t0)).toBe(0);
     expect((await checkLedger(t.db, t.env)).ok).toBe(true);
   });

@@ -6,7 +6,13 @@ import { completionOf, type CompletionOutcome } from '../domain/enrolment.js';
 import { isAdmin } from '../domain/org-tree.js';
 import { AppError, notFoundDenied } from '../errors/app-error.js';
 import type { Actor } from '../policies/access.policy.js';
-import { createAttendanceRepository, postingKeyPrefix, type AttendanceLine, type ClassRow, type SessionRow } from '../repositories/attendance.repository.js';
+import {
+  createAttendanceRepository,
+  postingKeyPrefix,
+  type AttendanceLine,
+  type ClassRow,
+  type SessionRow,
+} from '../repositories/attendance.repository.js';
 import { createCreditLedgerRepository } from '../repositories/credit-ledger.repository.js';
 import { auditedWrite, auditRefusal } from './audit.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
@@ -41,7 +47,13 @@ export interface CloseResult {
   posted: number;
   /** postings of teachers who no longer complete, reversed now */
   reversed: number;
-  teachersNotCompleted: Array<{ teacherId: number; teacherName: string; attended: number; sessions: number; reasons: NotCompletedReason[] }>;
+  teachersNotCompleted: Array<{
+    teacherId: number;
+    teacherName: string;
+    attended: number;
+    sessions: number;
+    reasons: NotCompletedReason[];
+  }>;
   problems: CloseProblem[];
 }
 
@@ -56,11 +68,27 @@ export function createAttendanceService(deps: ServiceDeps, credits: CreditLedger
   const repo = createAttendanceRepository(db);
 
   /** A class the actor runs: one of its trainers, or an admin of the organiser's subtree. */
-  async function requireRunner(ctx: RequestContext, action: string, cls: ClassRow, target: { type: string; id: number }): Promise<Actor> {
+  async function requireRunner(
+    ctx: RequestContext,
+    action: string,
+    cls: ClassRow,
+    target: { type: string; id: number },
+  ): Promise<Actor> {
     const actor = requireActor(ctx);
     if (await repo.isTrainer(cls.id, actor.userId)) return actor;
-    if (isAdmin(actor.role)) return requireAdminAction(db, ctx, action, 'training.manage', { path: cls.projectPath, type: target.type, id: target.id, label: cls.name });
-    return auditRefusal(db, ctx, { action, targetType: target.type, targetId: target.id }, actor.role === 'teacher' ? new AppError('FORBIDDEN') : notFoundDenied());
+    if (isAdmin(actor.role))
+      return requireAdminAction(db, ctx, action, 'training.manage', {
+        path: cls.projectPath,
+        type: target.type,
+        id: target.id,
+        label: cls.name,
+      });
+    return auditRefusal(
+      db,
+      ctx,
+      { action, targetType: target.type, targetId: target.id },
+      actor.role === 'teacher' ? new AppError('FORBIDDEN') : notFoundDenied(),
+    );
   }
 
   async function sessionOrNotFound(id: number) {
@@ -76,17 +104,31 @@ export function createAttendanceService(deps: ServiceDeps, credits: CreditLedger
   }
 
   /** When scans of a kind are accepted. */
-  const scanWindow = (s: SessionRow, kind: TokenKind) => kind === 'in'
-    ? { opensAt: s.checkinOpensAt.getTime(), closesAt: s.checkinClosesAt.getTime() }
-    : { opensAt: s.checkinOpensAt.getTime(), closesAt: s.endsAt.getTime() + CHECKOUT_GRACE_MS };
+  const scanWindow = (s: SessionRow, kind: TokenKind) =>
+    kind === 'in'
+      ? { opensAt: s.checkinOpensAt.getTime(), closesAt: s.checkinClosesAt.getTime() }
+      : { opensAt: s.checkinOpensAt.getTime(), closesAt: s.endsAt.getTime() + CHECKOUT_GRACE_MS };
 
   const presentSession = (s: SessionRow & { class: ClassRow }) => ({
-    id: s.id, classId: s.classId, className: s.class.name, projectTitle: s.class.projectTitle, classStatus: s.class.status, startsAt: s.startsAt, endsAt: s.endsAt,
-    place: s.place, checkinOpensAt: s.checkinOpensAt, checkinClosesAt: s.checkinClosesAt,
+    id: s.id,
+    classId: s.classId,
+    className: s.class.name,
+    projectTitle: s.class.projectTitle,
+    classStatus: s.class.status,
+    startsAt: s.startsAt,
+    endsAt: s.endsAt,
+    place: s.place,
+    checkinOpensAt: s.checkinOpensAt,
+    checkinClosesAt: s.checkinClosesAt,
   });
 
   /** Close (or re-close) a class inside `trx`: outcomes, postings, reversals. */
-  async function closeIn(trx: Transaction<DB>, ctx: RequestContext, actor: Actor, classId: number): Promise<CloseResult> {
+  async function closeIn(
+    trx: Transaction<DB>,
+    ctx: RequestContext,
+    actor: Actor,
+    classId: number,
+  ): Promise<CloseResult> {
     const r = createAttendanceRepository(trx);
     const cls = await r.classById(classId, true);
     if (!cls) throw new AppError('NOT_FOUND');
@@ -97,7 +139,7 @@ export function createAttendanceService(deps: ServiceDeps, credits: CreditLedger
     const counts = await r.postingCounts(cls.provinceId, classId);
     // the hours count on the day of the last session; never a day after today
     const last = sessions.length ? chinaDay(sessions[sessions.length - 1]!.startsAt) : today(env);
-    const occurredOn = last > today(env) ? today(env) : last;
+    const occurredOn = [last, today(env)].sort()[0]!;
 
     const outcomes: Array<{ teacherId: number; outcome: 'completed' | 'not_completed'; reason: string | null }> = [];
     const notCompleted: CloseResult['teachersNotCompleted'] = [];
@@ -112,13 +154,25 @@ export function createAttendanceService(deps: ServiceDeps, credits: CreditLedger
           // the first posting takes the plain key; after a reversal the next one is numbered
           const n = counts.get(f.teacherId) ?? 0;
           toPost.push({
-            teacherId: f.teacherId, hours: cls.hours, occurredOn, title: `${cls.projectTitle} ${cls.name}`, categories: cls.creditCategories,
-            sourceType: 'project', sourceRef: `project:${cls.projectId}`, idemKey: `${postingKeyPrefix(classId)}${f.teacherId}${n === 0 ? '' : `:${n + 1}`}`,
+            teacherId: f.teacherId,
+            hours: cls.hours,
+            occurredOn,
+            title: `${cls.projectTitle} ${cls.name}`,
+            categories: cls.creditCategories,
+            sourceType: 'project',
+            sourceRef: `project:${cls.projectId}`,
+            idemKey: `${postingKeyPrefix(classId)}${f.teacherId}${n === 0 ? '' : `:${n + 1}`}`,
           });
         }
       } else {
         outcomes.push({ teacherId: f.teacherId, outcome: 'not_completed', reason: JSON.stringify(o.reasons) });
-        notCompleted.push({ teacherId: f.teacherId, teacherName: f.teacherName, attended: f.attended, sessions: sessions.length, reasons: o.reasons });
+        notCompleted.push({
+          teacherId: f.teacherId,
+          teacherName: f.teacherName,
+          attended: f.attended,
+          sessions: sessions.length,
+          reasons: o.reasons,
+        });
       }
     }
 
@@ -134,7 +188,13 @@ export function createAttendanceService(deps: ServiceDeps, credits: CreditLedger
       const entry = (await ledger.entry(p.entryId))!;
       const teacherName = names.get(p.teacherId) ?? (await r.teacherName(p.teacherId)) ?? '';
       if (p.pendingRequestId !== null) {
-        problems.push({ teacherId: p.teacherId, teacherName, code: 'reversal_pending', entryId: p.entryId, requestId: p.pendingRequestId });
+        problems.push({
+          teacherId: p.teacherId,
+          teacherName,
+          code: 'reversal_pending',
+          entryId: p.entryId,
+          requestId: p.pendingRequestId,
+        });
         continue;
       }
       const reason = `结班复核：未达结业要求（${cls.projectTitle} ${cls.name}）`;
@@ -142,7 +202,14 @@ export function createAttendanceService(deps: ServiceDeps, credits: CreditLedger
       // and reports it instead of failing (the other teachers' results still count)
       try {
         const done = await credits.reverseOrRequest(trx, entry, reason, actor.userId);
-        if (done.locked) problems.push({ teacherId: p.teacherId, teacherName, code: done.requestId === null ? 'reversal_pending' : 'reversal_requested', entryId: entry.id, requestId: done.requestId });
+        if (done.locked)
+          problems.push({
+            teacherId: p.teacherId,
+            teacherName,
+            code: done.requestId === null ? 'reversal_pending' : 'reversal_requested',
+            entryId: entry.id,
+            requestId: done.requestId,
+          });
         else reversed++;
       } catch (e) {
         // reversed meanwhile by someone else: nothing left to take back
@@ -153,8 +220,14 @@ export function createAttendanceService(deps: ServiceDeps, credits: CreditLedger
     await r.setOutcomes(classId, outcomes);
     await r.setClassStatus(classId, 'closed', actor.userId);
     return {
-      classId, enrolled: facts.length, completed: completed.size, notCompleted: notCompleted.length, posted: posted.created, reversed,
-      teachersNotCompleted: notCompleted, problems,
+      classId,
+      enrolled: facts.length,
+      completed: completed.size,
+      notCompleted: notCompleted.length,
+      posted: posted.created,
+      reversed,
+      teachersNotCompleted: notCompleted,
+      problems,
     };
   }
 
@@ -166,60 +239,118 @@ export function createAttendanceService(deps: ServiceDeps, credits: CreditLedger
       const { token, rotatesAt } = issueToken(s.tokenSecret, s.id, now(), kind);
       const base = (env.PEIXUN_PUBLIC_URL ?? origin).replace(/\/+$/, '');
       const w = scanWindow(s, kind);
-      return { token, kind, rotatesAt: new Date(rotatesAt), url: `${base}/checkin?t=${encodeURIComponent(token)}`, acceptedFrom: new Date(w.opensAt), acceptedUntil: new Date(w.closesAt), session: presentSession(s) };
+      return {
+        token,
+        kind,
+        rotatesAt: new Date(rotatesAt),
+        url: `${base}/checkin?t=${encodeURIComponent(token)}`,
+        acceptedFrom: new Date(w.opensAt),
+        acceptedUntil: new Date(w.closesAt),
+        session: presentSession(s),
+      };
     },
 
     /** A teacher's scan: checked in (or out) once; a second scan answers the same. */
     async scan(ctx: RequestContext, token: string, expectedSessionId?: number) {
       const actor = requireActor(ctx);
       const action = 'attendance.scan';
-      const refuse = (e: AppError, targetId: number | null = null): Promise<never> => auditRefusal(db, ctx, { action, targetType: 'training_session', targetId }, e);
+      const refuse = (e: AppError, targetId: number | null = null): Promise<never> =>
+        auditRefusal(db, ctx, { action, targetType: 'training_session', targetId }, e);
       if (actor.role !== 'teacher') return refuse(new AppError('FORBIDDEN'));
       const claim = parseToken(token);
       if (!claim) return refuse(new AppError('CHECKIN_TOKEN_INVALID'));
-      if (expectedSessionId !== undefined && expectedSessionId !== claim.sessionId) return refuse(new AppError('CHECKIN_WRONG_SESSION'), claim.sessionId);
+      if (expectedSessionId !== undefined && expectedSessionId !== claim.sessionId)
+        return refuse(new AppError('CHECKIN_WRONG_SESSION'), claim.sessionId);
       const s = await repo.session(claim.sessionId);
       // a session that does not exist is told from a forged code by nobody
       if (!s) return refuse(new AppError('CHECKIN_TOKEN_INVALID'), claim.sessionId);
       const at = now();
       const w = scanWindow(s, claim.kind);
       const problem = checkToken(s.tokenSecret, s.id, token, at, w, claim.kind);
-      if (problem === 'malformed' || problem === 'forged' || problem === 'not_yet' || problem === 'other_session') return refuse(new AppError('CHECKIN_TOKEN_INVALID'), s.id);
+      if (problem === 'malformed' || problem === 'forged' || problem === 'not_yet' || problem === 'other_session')
+        return refuse(new AppError('CHECKIN_TOKEN_INVALID'), s.id);
       if (problem === 'expired') return refuse(new AppError('CHECKIN_TOKEN_EXPIRED'), s.id);
       const teacher = await repo.teacherOfUser(actor.userId);
-      const enrolment = teacher && await repo.enrolmentStatus(s.classId, teacher.id);
+      const enrolment = teacher && (await repo.enrolmentStatus(s.classId, teacher.id));
       if (!teacher || enrolment?.status !== 'enrolled') {
         // the code of the room next door: say so, rather than "not enrolled"
-        const mine = teacher && await repo.openSessionOfTeacher(teacher.id, new Date(at));
-        return refuse(new AppError(mine !== undefined && mine !== s.id ? 'CHECKIN_WRONG_SESSION' : 'NOT_ENROLLED'), s.id);
+        const mine = teacher && (await repo.openSessionOfTeacher(teacher.id, new Date(at)));
+        return refuse(
+          new AppError(mine !== undefined && mine !== s.id ? 'CHECKIN_WRONG_SESSION' : 'NOT_ENROLLED'),
+          s.id,
+        );
       }
-      if (problem === 'outside_checkin') return refuse(new AppError('CHECKIN_OUTSIDE_WINDOW', { params: { opens: chinaTime(new Date(w.opensAt)), closes: chinaTime(new Date(w.closesAt)) } }), s.id);
+      if (problem === 'outside_checkin')
+        return refuse(
+          new AppError('CHECKIN_OUTSIDE_WINDOW', {
+            params: { opens: chinaTime(new Date(w.opensAt)), closes: chinaTime(new Date(w.closesAt)) },
+          }),
+          s.id,
+        );
       if (s.class.status === 'closed') return refuse(new AppError('CLASS_CLOSED'), s.id);
-      const row = await auditedWrite(db, ctx, { action, targetType: 'training_session', targetId: s.id, targetPath: enrolment.orgPath, targetLabel: `${s.class.name} ${chinaTime(s.startsAt)}`, details: { kind: claim.kind, teacherId: teacher.id } },
-        (trx) => createAttendanceRepository(trx).recordScan(s.id, teacher.id, claim.kind, new Date(at)));
-      return { kind: claim.kind, teacherName: teacher.name, checkedInAt: row.checkedInAt, checkedOutAt: row.checkedOutAt, session: presentSession(s) };
+      const row = await auditedWrite(
+        db,
+        ctx,
+        {
+          action,
+          targetType: 'training_session',
+          targetId: s.id,
+          targetPath: enrolment.orgPath,
+          targetLabel: `${s.class.name} ${chinaTime(s.startsAt)}`,
+          details: { kind: claim.kind, teacherId: teacher.id },
+        },
+        (trx) => createAttendanceRepository(trx).recordScan(s.id, teacher.id, claim.kind, new Date(at)),
+      );
+      return {
+        kind: claim.kind,
+        teacherName: teacher.name,
+        checkedInAt: row.checkedInAt,
+        checkedOutAt: row.checkedOutAt,
+        session: presentSession(s),
+      };
     },
 
     /** The session's enrolled teachers with their check-in and check-out times. */
     /** A trainer's own sessions (from yesterday on), each with its QR page. Only trainers have a teaching timetable. */
     async mySessions(ctx: RequestContext) {
       const actor = requireActor(ctx);
-      if (actor.role !== 'trainer') return auditRefusal(db, ctx, { action: 'attendance.my_sessions', targetPath: actor.orgPath }, new AppError('FORBIDDEN'));
+      if (actor.role !== 'trainer')
+        return auditRefusal(
+          db,
+          ctx,
+          { action: 'attendance.my_sessions', targetPath: actor.orgPath },
+          new AppError('FORBIDDEN'),
+        );
       return repo.sessionsTaughtBy(actor.userId);
     },
 
-    async sessionAttendance(ctx: RequestContext, sessionId: number): Promise<{ session: ReturnType<typeof presentSession>; items: AttendanceLine[] }> {
+    async sessionAttendance(
+      ctx: RequestContext,
+      sessionId: number,
+    ): Promise<{ session: ReturnType<typeof presentSession>; items: AttendanceLine[] }> {
       const s = await sessionOrNotFound(sessionId);
       await requireRunner(ctx, 'attendance.read', s.class, { type: 'training_session', id: s.id });
       return { session: presentSession(s), items: await repo.sessionAttendance(s.id, s.classId) };
     },
 
     /** The trainer's correction of one teacher's attendance, with the reason (audited). */
-    async correct(ctx: RequestContext, sessionId: number, teacherId: number, input: { present: boolean; checkedInAt?: Date | null; checkedOutAt?: Date | null; reason: string }) {
+    async correct(
+      ctx: RequestContext,
+      sessionId: number,
+      teacherId: number,
+      input: { present: boolean; checkedInAt?: Date | null; checkedOutAt?: Date | null; reason: string },
+    ) {
       const s = await sessionOrNotFound(sessionId);
       const actor = await requireRunner(ctx, 'attendance.correct', s.class, { type: 'training_session', id: s.id });
       const enrolment = await repo.enrolmentStatus(s.classId, teacherId);
-      const meta = { action: 'attendance.correct', targetType: 'teacher', targetId: teacherId, targetPath: enrolment?.orgPath ?? null, targetLabel: enrolment?.teacherName ?? null, details: { sessionId: s.id, present: input.present, reason: input.reason } };
+      const meta = {
+        action: 'attendance.correct',
+        targetType: 'teacher',
+        targetId: teacherId,
+        targetPath: enrolment?.orgPath ?? null,
+        targetLabel: enrolment?.teacherName ?? null,
+        details: { sessionId: s.id, present: input.present, reason: input.reason },
+      };
       await auditedWrite(db, ctx, meta, async (trx, m) => {
         const r = createAttendanceRepository(trx);
         const cls = await r.classById(s.classId, true);
@@ -228,9 +359,23 @@ export function createAttendanceService(deps: ServiceDeps, credits: CreditLedger
         const before = await r.attendanceOf(s.id, teacherId);
         m.details = { ...m.details, before: before ? { present: before.present, method: before.method } : null };
         // "present" without a time takes the session's start; "absent" clears the times unless given
-        const checkedInAt = input.checkedInAt !== undefined ? input.checkedInAt : input.present ? before?.checkedInAt ?? s.startsAt : null;
-        const checkedOutAt = input.checkedOutAt !== undefined ? input.checkedOutAt : input.present ? before?.checkedOutAt ?? null : null;
-        await r.correct({ sessionId: s.id, teacherId, present: input.present, checkedInAt, checkedOutAt, by: actor.userId, reason: input.reason });
+        const checkedInAt =
+          input.checkedInAt !== undefined
+            ? input.checkedInAt
+            : input.present
+              ? (before?.checkedInAt ?? s.startsAt)
+              : null;
+        const checkedOutAt =
+          input.checkedOutAt !== undefined ? input.checkedOutAt : input.present ? (before?.checkedOutAt ?? null) : null;
+        await r.correct({
+          sessionId: s.id,
+          teacherId,
+          present: input.present,
+          checkedInAt,
+          checkedOutAt,
+          by: actor.userId,
+          reason: input.reason,
+        });
       });
       return (await repo.sessionAttendance(s.id, s.classId)).find((l) => l.teacherId === teacherId)!;
     },
@@ -240,12 +385,24 @@ export function createAttendanceService(deps: ServiceDeps, credits: CreditLedger
       const cls = await classOrNotFound(classId);
       await requireRunner(ctx, 'attendance.set_assessment', cls, { type: 'training_class', id: cls.id });
       const enrolment = await repo.enrolmentStatus(classId, teacherId);
-      await auditedWrite(db, ctx, { action: 'attendance.set_assessment', targetType: 'teacher', targetId: teacherId, targetPath: enrolment?.orgPath ?? null, targetLabel: enrolment?.teacherName ?? null, details: { classId, passed } }, async (trx) => {
-        const r = createAttendanceRepository(trx);
-        const c = await r.classById(classId, true);
-        if (c?.status === 'closed') throw new AppError('CLASS_CLOSED');
-        if (!(await r.setAssessment(classId, teacherId, passed))) throw new AppError('NOT_ENROLLED');
-      });
+      await auditedWrite(
+        db,
+        ctx,
+        {
+          action: 'attendance.set_assessment',
+          targetType: 'teacher',
+          targetId: teacherId,
+          targetPath: enrolment?.orgPath ?? null,
+          targetLabel: enrolment?.teacherName ?? null,
+          details: { classId, passed },
+        },
+        async (trx) => {
+          const r = createAttendanceRepository(trx);
+          const c = await r.classById(classId, true);
+          if (c?.status === 'closed') throw new AppError('CLASS_CLOSED');
+          if (!(await r.setAssessment(classId, teacherId, passed))) throw new AppError('NOT_ENROLLED');
+        },
+      );
       return { classId, teacherId, assessmentPassed: passed };
     },
 
@@ -256,24 +413,64 @@ export function createAttendanceService(deps: ServiceDeps, credits: CreditLedger
      */
     async close(ctx: RequestContext, classId: number): Promise<CloseResult> {
       const cls = await classOrNotFound(classId);
-      const actor = await requireAdminAction(db, ctx, 'training.close_class', 'training.manage', { path: cls.projectPath, type: 'training_class', id: cls.id, label: cls.name });
-      return auditedWrite(db, ctx, { action: 'training.close_class', targetType: 'training_class', targetId: cls.id, targetPath: cls.projectPath, targetLabel: `${cls.projectTitle} ${cls.name}` }, async (trx, m) => {
-        const r = await closeIn(trx, ctx, actor, classId);
-        m.details = { enrolled: r.enrolled, completed: r.completed, notCompleted: r.notCompleted, posted: r.posted, reversed: r.reversed, problems: r.problems.length };
-        return r;
+      const actor = await requireAdminAction(db, ctx, 'training.close_class', 'training.manage', {
+        path: cls.projectPath,
+        type: 'training_class',
+        id: cls.id,
+        label: cls.name,
       });
+      return auditedWrite(
+        db,
+        ctx,
+        {
+          action: 'training.close_class',
+          targetType: 'training_class',
+          targetId: cls.id,
+          targetPath: cls.projectPath,
+          targetLabel: `${cls.projectTitle} ${cls.name}`,
+        },
+        async (trx, m) => {
+          const r = await closeIn(trx, ctx, actor, classId);
+          m.details = {
+            enrolled: r.enrolled,
+            completed: r.completed,
+            notCompleted: r.notCompleted,
+            posted: r.posted,
+            reversed: r.reversed,
+            problems: r.problems.length,
+          };
+          return r;
+        },
+      );
     },
 
     /** Reopens a closed class for corrections (attendance, assessment results), with the reason. */
     async reopen(ctx: RequestContext, classId: number, reason: string) {
       const cls = await classOrNotFound(classId);
-      const actor = await requireAdminAction(db, ctx, 'training.reopen_class', 'training.manage', { path: cls.projectPath, type: 'training_class', id: cls.id, label: cls.name });
-      await auditedWrite(db, ctx, { action: 'training.reopen_class', targetType: 'training_class', targetId: cls.id, targetPath: cls.projectPath, targetLabel: `${cls.projectTitle} ${cls.name}`, details: { reason } }, async (trx) => {
-        const r = createAttendanceRepository(trx);
-        const c = await r.classById(classId, true);
-        if (c?.status !== 'closed') throw new AppError('CONFLICT');
-        await r.setClassStatus(classId, 'open', actor.userId);
+      const actor = await requireAdminAction(db, ctx, 'training.reopen_class', 'training.manage', {
+        path: cls.projectPath,
+        type: 'training_class',
+        id: cls.id,
+        label: cls.name,
       });
+      await auditedWrite(
+        db,
+        ctx,
+        {
+          action: 'training.reopen_class',
+          targetType: 'training_class',
+          targetId: cls.id,
+          targetPath: cls.projectPath,
+          targetLabel: `${cls.projectTitle} ${cls.name}`,
+          details: { reason },
+        },
+        async (trx) => {
+          const r = createAttendanceRepository(trx);
+          const c = await r.classById(classId, true);
+          if (c?.status !== 'closed') throw new AppError('CONFLICT');
+          await r.setClassStatus(classId, 'open', actor.userId);
+        },
+      );
       return { classId, status: 'open' as const };
     },
   };

@@ -42,12 +42,16 @@ export function withholdsTarget(ctx: RequestContext, meta: AuditMeta, outcome: A
 }
 
 export async function appendAudit(
-  db: Kysely<DB>, ctx: RequestContext, meta: AuditMeta, outcome: AuditOutcome, errorCode: string | null = null,
+  db: Kysely<DB>,
+  ctx: RequestContext,
+  meta: AuditMeta,
+  outcome: AuditOutcome,
+  errorCode: string | null = null,
 ): Promise<void> {
   const a = ctx.actor;
   const withheld = withholdsTarget(ctx, meta, outcome);
   const details = {
-    ...(withheld && meta.targetPath ? {} : meta.details ?? {}),
+    ...(withheld && meta.targetPath ? {} : (meta.details ?? {})),
     ...(ctx.via === 'cli' ? { via: 'cli' } : {}),
   };
   await createAuditLogRepository(db).append({
@@ -59,7 +63,7 @@ export async function appendAudit(
     action: meta.action,
     targetType: meta.targetType ?? null,
     targetId: meta.targetId === undefined || meta.targetId === null ? null : String(meta.targetId),
-    targetLabel: withheld ? null : meta.targetLabel ?? null,
+    targetLabel: withheld ? null : (meta.targetLabel ?? null),
     ip: ctx.ip,
     outcome,
     errorCode,
@@ -78,7 +82,12 @@ export function outcomeOf(e: unknown): { outcome: AuditOutcome; code: string } {
  * Runs a write in one transaction and audits it: the success row commits with the change;
  * on failure the change rolls back and a failure (or denied) row is written on its own.
  */
-export async function auditedWrite<T>(db: Kysely<DB>, ctx: RequestContext, meta: AuditMeta, fn: (trx: Transaction<DB>, meta: AuditMeta) => Promise<T>): Promise<T> {
+export async function auditedWrite<T>(
+  db: Kysely<DB>,
+  ctx: RequestContext,
+  meta: AuditMeta,
+  fn: (trx: Transaction<DB>, meta: AuditMeta) => Promise<T>,
+): Promise<T> {
   try {
     return await db.transaction().execute(async (trx) => {
       const result = await fn(trx, meta);

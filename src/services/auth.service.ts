@@ -51,14 +51,22 @@ export function createAuthService({ db, env }: ServiceDeps) {
   const idleMs = env.PEIXUN_SESSION_IDLE_MINUTES * 60_000;
   const throttle = signInThrottle(db, env);
   const actorOf = (u: UserRow): Actor => ({
-    userId: u.id, username: u.username, role: u.role, orgUnitId: u.orgUnitId, orgPath: u.orgPath, provinceId: u.provinceId,
+    userId: u.id,
+    username: u.username,
+    role: u.role,
+    orgUnitId: u.orgUnitId,
+    orgPath: u.orgPath,
+    provinceId: u.provinceId,
   });
 
   async function me(userId: number): Promise<Me> {
     const u = await users.findById(userId);
     if (!u) throw new AppError('AUTH_REQUIRED');
     return {
-      id: u.id, username: u.username, displayName: u.displayName, role: u.role,
+      id: u.id,
+      username: u.username,
+      displayName: u.displayName,
+      role: u.role,
       orgUnit: { id: u.orgUnitId, name: u.orgUnitName, kind: u.orgUnitKind, path: u.orgPath },
       mustChangePassword: u.mustChangePassword,
     };
@@ -77,7 +85,11 @@ export function createAuthService({ db, env }: ServiceDeps) {
       return { ...passwordPolicy(env), maxLength: PASSWORD_MAX_LENGTH };
     },
 
-    async login(ctx: RequestContext, username: string, password: string): Promise<{ sessionToken: string; csrfToken: string; user: Me }> {
+    async login(
+      ctx: RequestContext,
+      username: string,
+      password: string,
+    ): Promise<{ sessionToken: string; csrfToken: string; user: Me }> {
       // teachers log in with their ID number; it never reaches the audit log in clear
       // a resident ID number, or any other document number registered for a teacher (a username is tried first)
       const residentId = ID_NUMBER.test(username);
@@ -85,35 +97,56 @@ export function createAuthService({ db, env }: ServiceDeps) {
       // looked up even when the username matched, so a known name costs the same queries as an unknown one
       const byDocument = !DOCUMENT.test(documentKey(username)) ? undefined : await userOfIdNumber(username);
       const meta = {
-        action: 'auth.login', targetType: 'user',
-        targetLabel: residentId || (byDocument && !byName) ? maskIdNumber(documentKey(username)) : username.slice(0, 60),
+        action: 'auth.login',
+        targetType: 'user',
+        targetLabel:
+          residentId || (byDocument && !byName) ? maskIdNumber(documentKey(username)) : username.slice(0, 60),
       };
       const user = byName ?? byDocument;
       // Every path below costs one lookup of the lock, one argon2 verification and one count of a failure,
       // whether or not the account exists, is locked or has a password: the answer and its time tell nothing.
-      const key = throttle.key('login', user ? `user:${user.id}` : throttle.unknownSubject(documentKey(username).toLowerCase()), ctx);
+      const key = throttle.key(
+        'login',
+        user ? `user:${user.id}` : throttle.unknownSubject(documentKey(username).toLowerCase()),
+        ctx,
+      );
       const lockedUntil = await throttle.lockedUntil(key);
-      const ok = user?.passwordHash ? await verifyPassword(user.passwordHash, password) : (await verifyAgainstDummy(password), false);
+      const ok = user?.passwordHash
+        ? await verifyPassword(user.passwordHash, password)
+        : await verifyAgainstDummy(password).then(() => false);
       const who: RequestContext = user ? { ...ctx, actor: actorOf(user) } : ctx;
       const target = user ? { ...meta, targetId: user.id, targetPath: user.orgPath } : meta;
       const locked = (until: Date, details: Record<string, unknown> | null = null) =>
-        auditRefusal(db, who, { ...target, details }, new AppError('AUTH_ACCOUNT_LOCKED', { details: { lockedUntil: until.toISOString() } }));
+        auditRefusal(
+          db,
+          who,
+          { ...target, details },
+          new AppError('AUTH_ACCOUNT_LOCKED', { details: { lockedUntil: until.toISOString() } }),
+        );
       if (lockedUntil) return locked(lockedUntil);
       if (!user || !ok || user.disabled) {
         if (!ok) {
           const lockedNow = await throttle.fail(key);
           if (lockedNow) return locked(lockedNow, { lockedNow: true });
         }
-        return auditRefusal(db, who, { ...target, details: user?.disabled ? { reason: 'disabled' } : null }, new AppError('AUTH_INVALID_CREDENTIALS'));
+        return auditRefusal(
+          db,
+          who,
+          { ...target, details: user?.disabled ? { reason: 'disabled' } : null },
+          new AppError('AUTH_INVALID_CREDENTIALS'),
+        );
       }
       const sessionToken = randomToken();
       const csrfToken = randomToken(24);
       await db.transaction().execute(async (trx) => {
         await createUserRepository(trx).recordLogin(user.id);
         await createSessionRepository(trx).insert({
-          tokenHash: sha256(sessionToken), userId: user.id, csrfToken,
+          tokenHash: sha256(sessionToken),
+          userId: user.id,
+          csrfToken,
           expiresAt: new Date(Date.now() + env.PEIXUN_SESSION_MAX_HOURS * 3_600_000),
-          ip: ctx.ip, userAgent: ctx.userAgent?.slice(0, 300) ?? null,
+          ip: ctx.ip,
+          userAgent: ctx.userAgent?.slice(0, 300) ?? null,
         });
         await appendAudit(trx, who, target, 'success');
       });
@@ -123,9 +156,20 @@ export function createAuthService({ db, env }: ServiceDeps) {
 
     async logout(ctx: RequestContext, sessionToken: string): Promise<void> {
       const actor = requireActor(ctx);
-      await auditedWrite(db, ctx, { action: 'auth.logout', targetType: 'user', targetId: actor.userId, targetPath: actor.orgPath, targetLabel: actor.username }, async (trx) => {
-        await createSessionRepository(trx).delete(sha256(sessionToken));
-      });
+      await auditedWrite(
+        db,
+        ctx,
+        {
+          action: 'auth.logout',
+          targetType: 'user',
+          targetId: actor.userId,
+          targetPath: actor.orgPath,
+          targetLabel: actor.username,
+        },
+        async (trx) => {
+          await createSessionRepository(trx).delete(sha256(sessionToken));
+        },
+      );
       credentials.delete(`s:${sha256(sessionToken).toString('hex')}`);
     },
 
@@ -134,7 +178,10 @@ export function createAuthService({ db, env }: ServiceDeps) {
      * A credential resolved in the last few seconds is served from memory (see lookup-cache.ts):
      * expiry and the idle clock are still checked on every request.
      */
-    async authenticate(input: { sessionToken?: string; bearer?: string }): Promise<Authenticated | { expired: true } | null> {
+    async authenticate(input: {
+      sessionToken?: string;
+      bearer?: string;
+    }): Promise<Authenticated | { expired: true } | null> {
       const now = Date.now();
       if (input.bearer) {
         const key = `t:${sha256(input.bearer).toString('hex')}`;
@@ -155,8 +202,17 @@ export function createAuthService({ db, env }: ServiceDeps) {
           credentials.update(key, { ...t, lastUsedAt: new Date(now) });
         }
         return {
-          actor: { userId: t.userId, username: t.username, role: t.role, orgUnitId: t.orgUnitId, orgPath: t.orgPath, provinceId: t.provinceId },
-          mustChangePassword: t.mustChangePassword, csrfToken: null, via: 'token',
+          actor: {
+            userId: t.userId,
+            username: t.username,
+            role: t.role,
+            orgUnitId: t.orgUnitId,
+            orgPath: t.orgPath,
+            provinceId: t.provinceId,
+          },
+          mustChangePassword: t.mustChangePassword,
+          csrfToken: null,
+          via: 'token',
         };
       }
       if (!input.sessionToken) return null;
@@ -180,8 +236,17 @@ export function createAuthService({ db, env }: ServiceDeps) {
         credentials.update(key, { ...s, lastSeenAt: new Date(now) });
       }
       return {
-        actor: { userId: s.userId, username: s.username, role: s.role, orgUnitId: s.orgUnitId, orgPath: s.orgPath, provinceId: s.provinceId },
-        mustChangePassword: s.mustChangePassword, csrfToken: s.csrfToken, via: 'session',
+        actor: {
+          userId: s.userId,
+          username: s.username,
+          role: s.role,
+          orgUnitId: s.orgUnitId,
+          orgPath: s.orgPath,
+          provinceId: s.provinceId,
+        },
+        mustChangePassword: s.mustChangePassword,
+        csrfToken: s.csrfToken,
+        via: 'session',
       };
     },
 
@@ -190,15 +255,26 @@ export function createAuthService({ db, env }: ServiceDeps) {
      * at the limit the session ends and logins from here are locked. A new password ends every other
      * session and every API token of the account.
      */
-    async changePassword(ctx: RequestContext, sessionToken: string | null, currentPassword: string, newPassword: string): Promise<void> {
+    async changePassword(
+      ctx: RequestContext,
+      sessionToken: string | null,
+      currentPassword: string,
+      newPassword: string,
+    ): Promise<void> {
       const actor = requireActor(ctx);
       const meta = {
-        action: 'auth.change_password', targetType: 'user', targetId: actor.userId, targetPath: actor.orgPath, targetLabel: actor.username,
+        action: 'auth.change_password',
+        targetType: 'user',
+        targetId: actor.userId,
+        targetPath: actor.orgPath,
+        targetLabel: actor.username,
       };
       const key = throttle.key('login', `user:${actor.userId}`, ctx);
       const lockedUntil = await throttle.lockedUntil(key);
       const u = await users.findById(actor.userId);
-      const ok = u?.passwordHash ? await verifyPassword(u.passwordHash, currentPassword) : (await verifyAgainstDummy(currentPassword), false);
+      const ok = u?.passwordHash
+        ? await verifyPassword(u.passwordHash, currentPassword)
+        : await verifyAgainstDummy(currentPassword).then(() => false);
       const lockedNow = lockedUntil ?? (ok ? null : await throttle.fail(key));
       if (lockedNow) {
         if (sessionToken) {
@@ -206,12 +282,18 @@ export function createAuthService({ db, env }: ServiceDeps) {
           credentials.delete(`s:${sha256(sessionToken).toString('hex')}`);
         }
         const e = new AppError('AUTH_ACCOUNT_LOCKED', { details: { lockedUntil: lockedNow.toISOString() } });
-        return auditRefusal(db, ctx, { ...meta, details: { lockedNow: !lockedUntil, sessionEnded: sessionToken !== null } }, e);
+        return auditRefusal(
+          db,
+          ctx,
+          { ...meta, details: { lockedNow: !lockedUntil, sessionEnded: sessionToken !== null } },
+          e,
+        );
       }
       if (!u || !ok) return auditRefusal(db, ctx, meta, new AppError('PASSWORD_WRONG'));
       await auditedWrite(db, ctx, meta, async (trx, m) => {
-        const problem = checkNewPassword(env, newPassword, { username: u.username })
-          ?? (newPassword === currentPassword ? 'same_as_current' : null);
+        const problem =
+          checkNewPassword(env, newPassword, { username: u.username }) ??
+          (newPassword === currentPassword ? 'same_as_current' : null);
         if (problem) throw weakPassword(env, problem);
         await createUserRepository(trx).setPassword(u.id, await hashPassword(newPassword), false);
         // other devices and programs must sign in again with the new password

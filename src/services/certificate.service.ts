@@ -9,7 +9,10 @@ import { formatCredits, SOURCE_LABELS } from '../domain/cycle-rules.js';
 import { pathIds } from '../domain/org-tree.js';
 import { AppError, notFoundDenied } from '../errors/app-error.js';
 import { kickJobs, registerJobHandler, type JobRow } from '../jobs/job-runner.js';
-import { createCreditCertificateRepository, type CertificateRow } from '../repositories/credit-certificate.repository.js';
+import {
+  createCreditCertificateRepository,
+  type CertificateRow,
+} from '../repositories/credit-certificate.repository.js';
 import { createCreditLedgerRepository, type CycleRow } from '../repositories/credit-ledger.repository.js';
 import { createJobRepository } from '../repositories/job.repository.js';
 import { createOrgUnitRepository } from '../repositories/org-unit.repository.js';
@@ -76,7 +79,8 @@ export function createCertificateService(deps: ServiceDeps, ledgerService: Credi
   const ledger = createCreditLedgerRepository(db);
   const jobsDir = path.join(env.dataDir, 'jobs');
 
-  const verifyUrl = (baseUrl: string, code: string) => `${(env.PEIXUN_PUBLIC_URL ?? baseUrl).replace(/\/+$/, '')}/verify/${code}`;
+  const verifyUrl = (baseUrl: string, code: string) =>
+    `${(env.PEIXUN_PUBLIC_URL ?? baseUrl).replace(/\/+$/, '')}/verify/${code}`;
 
   /** The issuing office of a school's certificates; `memo` keeps it for the schools of one bulk job. */
   async function issuerName(trx: Kysely<DB>, schoolPath: string, memo?: Map<string, string>): Promise<string> {
@@ -94,34 +98,64 @@ export function createCertificateService(deps: ServiceDeps, ledgerService: Credi
   }
 
   /** The snapshot of a teacher's cycle (or one year of it) as the ledger says now. */
-  async function snapshotOf(trx: Kysely<DB>, t: TeacherRow, cycle: CycleRow, kind: 'cycle' | 'year', year: number | null, memo?: Map<string, string>): Promise<CertificateSnapshot> {
+  async function snapshotOf(
+    trx: Kysely<DB>,
+    t: TeacherRow,
+    cycle: CycleRow,
+    kind: 'cycle' | 'year',
+    year: number | null,
+    memo?: Map<string, string>,
+  ): Promise<CertificateSnapshot> {
     const { progress, entries, rules } = await ledgerService.evaluate(trx, t, cycle);
     const counting = new Map(progress.entries.filter((e) => !e.cancelled).map((e) => [e.id, e]));
     const catName = new Map(rules.categories.map((c) => [c.code, c.name]));
     const rows = entries.filter((e) => counting.has(e.id) && (kind === 'cycle' || e.year === year));
     const total = kind === 'cycle' ? progress.counted : rows.reduce((s, e) => s + counting.get(e.id)!.counted, 0);
-    const required = kind === 'cycle' ? progress.required : rules.yearlyMinimum ?? 0;
+    const required = kind === 'cycle' ? progress.required : (rules.yearlyMinimum ?? 0);
     return {
-      kind, teacherName: t.name, idNumberMasked: t.idNumberMasked, unitName: t.orgUnitName, issuerName: await issuerName(trx, t.orgPath, memo),
-      cycleName: cycle.name, year, status: (kind === 'cycle' ? progress.status === 'complete' : total >= required) ? 'complete' : 'incomplete',
-      totalHours: total, requiredHours: required, credits: formatCredits(total, rules.hoursPerCredit),
-      categories: kind === 'cycle'
-        ? rules.categories.map((c) => {
-          const m = progress.minima.find((x) => x.category === c.code && x.applies);
-          const hours = rows.filter((e) => e.categories.includes(c.code)).reduce((s, e) => s + counting.get(e.id)!.counted, 0);
-          return { name: c.name, hours, minimum: m ? m.required : null, met: m ? m.met : null };
-        })
-        : [],
+      kind,
+      teacherName: t.name,
+      idNumberMasked: t.idNumberMasked,
+      unitName: t.orgUnitName,
+      issuerName: await issuerName(trx, t.orgPath, memo),
+      cycleName: cycle.name,
+      year,
+      status: (kind === 'cycle' ? progress.status === 'complete' : total >= required) ? 'complete' : 'incomplete',
+      totalHours: total,
+      requiredHours: required,
+      credits: formatCredits(total, rules.hoursPerCredit),
+      categories:
+        kind === 'cycle'
+          ? rules.categories.map((c) => {
+              const m = progress.minima.find((x) => x.category === c.code && x.applies);
+              const hours = rows
+                .filter((e) => e.categories.includes(c.code))
+                .reduce((s, e) => s + counting.get(e.id)!.counted, 0);
+              return { name: c.name, hours, minimum: m ? m.required : null, met: m ? m.met : null };
+            })
+          : [],
       entries: rows.map((e) => ({
-        date: e.occurredOn, title: e.title, source: SOURCE_LABELS[e.sourceType]['zh-CN'],
-        categories: e.categories.map((c) => catName.get(c) ?? c).join('、'), hours: counting.get(e.id)!.counted,
+        date: e.occurredOn,
+        title: e.title,
+        source: SOURCE_LABELS[e.sourceType]['zh-CN'],
+        categories: e.categories.map((c) => catName.get(c) ?? c).join('、'),
+        hours: counting.get(e.id)!.counted,
       })),
       issuedOn: today(env),
     };
   }
 
   /** Issues a certificate, superseding the valid one it replaces; with `reuseUnchanged` an unchanged valid one is kept instead. */
-  async function issueIn(trx: Kysely<DB>, t: TeacherRow, cycle: CycleRow, kind: 'cycle' | 'year', year: number | null, by: number, reuseUnchanged: boolean, memo?: Map<string, string>): Promise<{ id: number; reused: boolean }> {
+  async function issueIn(
+    trx: Kysely<DB>,
+    t: TeacherRow,
+    cycle: CycleRow,
+    kind: 'cycle' | 'year',
+    year: number | null,
+    by: number,
+    reuseUnchanged: boolean,
+    memo?: Map<string, string>,
+  ): Promise<{ id: number; reused: boolean }> {
     const repo = createCreditCertificateRepository(trx);
     const old = await repo.lockValid(t.id, cycle.id, kind, year);
     const snapshot = await snapshotOf(trx, t, cycle, kind, year, memo);
@@ -132,7 +166,18 @@ export function createCertificateService(deps: ServiceDeps, ledgerService: Credi
     }
     // the old number stops being valid before the new one is written (one valid certificate at a time)
     if (old) await repo.supersede(old.id, null);
-    const id = await repo.insert({ provinceId: t.provinceId, code: newCertificateCode(), teacherId: t.id, cycleId: cycle.id, kind, year, orgUnitId: t.orgUnitId, orgPath: t.orgPath, snapshot, issuedBy: by });
+    const id = await repo.insert({
+      provinceId: t.provinceId,
+      code: newCertificateCode(),
+      teacherId: t.id,
+      cycleId: cycle.id,
+      kind,
+      year,
+      orgUnitId: t.orgUnitId,
+      orgPath: t.orgPath,
+      snapshot,
+      issuedBy: by,
+    });
     if (old) await repo.supersede(old.id, id);
     return { id, reused: false };
   }
@@ -146,7 +191,8 @@ export function createCertificateService(deps: ServiceDeps, ledgerService: Credi
   /** The year a record sheet is for (one of the cycle's), null for a cycle certificate. */
   function yearOf(input: { kind: 'cycle' | 'year'; year: number | null }, cycle: CycleRow): number | null {
     if (input.kind === 'cycle') return null;
-    if (input.year === null || input.year < cycle.startYear || input.year > cycle.endYear) throw new AppError('CYCLE_NOT_FOUND_FOR_YEAR', { params: { year: input.year ?? '' } });
+    if (input.year === null || input.year < cycle.startYear || input.year > cycle.endYear)
+      throw new AppError('CYCLE_NOT_FOUND_FOR_YEAR', { params: { year: input.year ?? '' } });
     return input.year;
   }
 
@@ -156,7 +202,8 @@ export function createCertificateService(deps: ServiceDeps, ledgerService: Credi
     const c = await certs.find(id);
     if (actor.role === 'teacher') {
       const own = await teachers.findByUserId(actor.userId);
-      if (!c || !own || own.id !== c.teacherId) return auditRefusal(db, ctx, { action, targetType: 'credit_certificate', targetId: id }, notFoundDenied());
+      if (!c || !own || own.id !== c.teacherId)
+        return auditRefusal(db, ctx, { action, targetType: 'credit_certificate', targetId: id }, notFoundDenied());
       return c;
     }
     if (!c) throw new AppError('NOT_FOUND');
@@ -164,15 +211,30 @@ export function createCertificateService(deps: ServiceDeps, ledgerService: Credi
     return c;
   }
 
-  const documentOf = (c: CertificateRow, baseUrl: string, locale: 'zh-CN' | 'en'): CertificateDocument => ({ ...(c.snapshot as CertificateSnapshot), code: c.code, verifyUrl: verifyUrl(baseUrl, c.code), locale });
+  const documentOf = (c: CertificateRow, baseUrl: string, locale: 'zh-CN' | 'en'): CertificateDocument => ({
+    ...(c.snapshot as CertificateSnapshot),
+    code: c.code,
+    verifyUrl: verifyUrl(baseUrl, c.code),
+    locale,
+  });
 
   /** Renders the certificates of a unit's teachers into one zip (the bulk job). */
-  async function runBulk(job: JobRow, ctl: { progress(done: number, total: number): Promise<void>; signal: AbortSignal }) {
-    const p = job.params as { orgUnitId: number; cycleId: number; kind: 'cycle' | 'year'; year: number | null; baseUrl: string; createdBy: number };
+  async function runBulk(
+    job: JobRow,
+    ctl: { progress(done: number, total: number): Promise<void>; signal: AbortSignal },
+  ) {
+    const p = job.params as {
+      orgUnitId: number;
+      cycleId: number;
+      kind: 'cycle' | 'year';
+      year: number | null;
+      baseUrl: string;
+      createdBy: number;
+    };
     const unit = (await createOrgUnitRepository(db).findById(p.orgUnitId))!;
     const cycle = (await ledger.cycle(p.cycleId))!;
     const ids: number[] = [];
-    for (let after = 0; ;) {
+    for (let after = 0; ; ) {
       const page = await ledger.teacherIdsUnder(unit.provinceId, unit.path, after, 5_000);
       if (page.length === 0) break;
       ids.push(...page);
@@ -183,7 +245,11 @@ export function createCertificateService(deps: ServiceDeps, ledgerService: Credi
     const tmp = `${file}.tmp`;
     const zip = new yazl.ZipFile();
     const out = fs.createWriteStream(tmp);
-    const finished = new Promise<void>((resolve, reject) => { out.on('close', resolve); out.on('error', reject); zip.outputStream.on('error', reject); });
+    const finished = new Promise<void>((resolve, reject) => {
+      out.on('close', resolve);
+      out.on('error', reject);
+      zip.outputStream.on('error', reject);
+    });
     zip.outputStream.pipe(out);
     let done = 0;
     let issued = 0;
@@ -227,27 +293,65 @@ export function createCertificateService(deps: ServiceDeps, ledgerService: Credi
   registerJobHandler(BULK_CERTIFICATE_JOB, runBulk);
 
   return {
-    async issue(ctx: RequestContext, input: { teacherId: number; cycleId: number; kind: 'cycle' | 'year'; year: number | null }): Promise<CertificateRow> {
+    async issue(
+      ctx: RequestContext,
+      input: { teacherId: number; cycleId: number; kind: 'cycle' | 'year'; year: number | null },
+    ): Promise<CertificateRow> {
       const t = await teachers.findById(input.teacherId);
       if (!t) throw new AppError('NOT_FOUND');
-      const actor = await requireAdminAction(db, ctx, 'credit.issue_certificate', 'credit.certify', { path: t.orgPath, type: 'teacher', id: t.id, label: t.name });
+      const actor = await requireAdminAction(db, ctx, 'credit.issue_certificate', 'credit.certify', {
+        path: t.orgPath,
+        type: 'teacher',
+        id: t.id,
+        label: t.name,
+      });
       const cycle = await loadCycle(t.provinceId, input.cycleId);
       const year = yearOf(input, cycle);
-      const id = await auditedWrite(db, ctx, { action: 'credit.issue_certificate', targetType: 'teacher', targetId: t.id, targetPath: t.orgPath, targetLabel: t.name, details: { cycleId: cycle.id, kind: input.kind, year } }, async (trx, meta) => {
-        const r = await issueIn(trx, t, cycle, input.kind, year, actor.userId, false);
-        meta.details = { ...meta.details, certificateId: r.id };
-        return r.id;
-      });
+      const id = await auditedWrite(
+        db,
+        ctx,
+        {
+          action: 'credit.issue_certificate',
+          targetType: 'teacher',
+          targetId: t.id,
+          targetPath: t.orgPath,
+          targetLabel: t.name,
+          details: { cycleId: cycle.id, kind: input.kind, year },
+        },
+        async (trx, meta) => {
+          const r = await issueIn(trx, t, cycle, input.kind, year, actor.userId, false);
+          meta.details = { ...meta.details, certificateId: r.id };
+          return r.id;
+        },
+      );
       return (await certs.find(id))!;
     },
 
     async revoke(ctx: RequestContext, id: number, reason: string): Promise<CertificateRow> {
       const c = await certs.find(id);
       if (!c) throw new AppError('NOT_FOUND');
-      await requireAdminAction(db, ctx, 'credit.revoke_certificate', 'credit.certify', { path: c.orgPath, type: 'credit_certificate', id, label: c.code });
-      await auditedWrite(db, ctx, { action: 'credit.revoke_certificate', targetType: 'credit_certificate', targetId: id, targetPath: c.orgPath, targetLabel: c.code, details: { reason } }, async (trx) => {
-        if (!(await createCreditCertificateRepository(trx).revoke(id, reason))) throw new AppError('CERTIFICATE_STATE');
+      await requireAdminAction(db, ctx, 'credit.revoke_certificate', 'credit.certify', {
+        path: c.orgPath,
+        type: 'credit_certificate',
+        id,
+        label: c.code,
       });
+      await auditedWrite(
+        db,
+        ctx,
+        {
+          action: 'credit.revoke_certificate',
+          targetType: 'credit_certificate',
+          targetId: id,
+          targetPath: c.orgPath,
+          targetLabel: c.code,
+          details: { reason },
+        },
+        async (trx) => {
+          if (!(await createCreditCertificateRepository(trx).revoke(id, reason)))
+            throw new AppError('CERTIFICATE_STATE');
+        },
+      );
       return (await certs.find(id))!;
     },
 
@@ -260,7 +364,10 @@ export function createCertificateService(deps: ServiceDeps, ledgerService: Credi
      * code points, 'U+2FFFD …'): empty when everything printed in a font.
      */
     async pdf(
-      ctx: RequestContext, id: number, baseUrl: string, locale: 'zh-CN' | 'en',
+      ctx: RequestContext,
+      id: number,
+      baseUrl: string,
+      locale: 'zh-CN' | 'en',
     ): Promise<{ certificate: CertificateRow; pdf: Buffer; missingGlyphs: string[] }> {
       const c = await readable(ctx, id, 'credit.download_certificate');
       return { certificate: c, ...(await pdfPool().renderChecked(documentOf(c, baseUrl, locale))) };
@@ -271,13 +378,25 @@ export function createCertificateService(deps: ServiceDeps, ledgerService: Credi
       const actor = requireActor(ctx);
       if (actor.role === 'teacher') {
         const own = await teachers.findByUserId(actor.userId);
-        if (!own || (teacherId !== undefined && teacherId !== own.id)) return auditRefusal(db, ctx, { action: 'credit.list_certificates', targetType: 'teacher', targetId: teacherId ?? null }, teacherId === undefined ? new AppError('FORBIDDEN') : notFoundDenied());
+        if (!own || (teacherId !== undefined && teacherId !== own.id))
+          return auditRefusal(
+            db,
+            ctx,
+            { action: 'credit.list_certificates', targetType: 'teacher', targetId: teacherId ?? null },
+            teacherId === undefined ? new AppError('FORBIDDEN') : notFoundDenied(),
+          );
         return certs.forTeacher(own.id);
       }
-      if (teacherId === undefined) throw new AppError('VALIDATION_FAILED', { details: { issues: [{ path: 'teacherId', kind: 'required' }] } });
+      if (teacherId === undefined)
+        throw new AppError('VALIDATION_FAILED', { details: { issues: [{ path: 'teacherId', kind: 'required' }] } });
       const t = await teachers.findById(teacherId);
       if (!t) throw new AppError('NOT_FOUND');
-      await requireAdminAction(db, ctx, 'credit.list_certificates', 'credit.read', { path: t.orgPath, type: 'teacher', id: t.id, label: t.name });
+      await requireAdminAction(db, ctx, 'credit.list_certificates', 'credit.read', {
+        path: t.orgPath,
+        type: 'teacher',
+        id: t.id,
+        label: t.name,
+      });
       return certs.forTeacher(t.id);
     },
 
@@ -287,13 +406,35 @@ export function createCertificateService(deps: ServiceDeps, ledgerService: Credi
     },
 
     /** Queues the certificates of every teacher of a school or county as one zip; returns the job to follow. */
-    async bulk(ctx: RequestContext, input: { orgUnitId: number; cycleId: number; kind: 'cycle' | 'year'; year: number | null }, baseUrl: string): Promise<JobRow> {
+    async bulk(
+      ctx: RequestContext,
+      input: { orgUnitId: number; cycleId: number; kind: 'cycle' | 'year'; year: number | null },
+      baseUrl: string,
+    ): Promise<JobRow> {
       const unit = await requireAdminAtUnit(db, ctx, input.orgUnitId, 'credit.bulk_certificates', 'credit.certify');
       const actor = requireActor(ctx);
       const cycle = await loadCycle(unit.provinceId, input.cycleId);
       const year = yearOf(input, cycle);
-      const jobId = await auditedWrite(db, ctx, { action: 'credit.bulk_certificates', targetType: 'org_unit', targetId: unit.id, targetPath: unit.path, targetLabel: unit.name, details: { cycleId: cycle.id, kind: input.kind, year } }, async (trx) =>
-        createJobRepository(trx).enqueue({ kind: BULK_CERTIFICATE_JOB, provinceId: unit.provinceId, orgPath: unit.path, params: { orgUnitId: unit.id, cycleId: cycle.id, kind: input.kind, year, baseUrl, createdBy: actor.userId }, createdBy: actor.userId }));
+      const jobId = await auditedWrite(
+        db,
+        ctx,
+        {
+          action: 'credit.bulk_certificates',
+          targetType: 'org_unit',
+          targetId: unit.id,
+          targetPath: unit.path,
+          targetLabel: unit.name,
+          details: { cycleId: cycle.id, kind: input.kind, year },
+        },
+        async (trx) =>
+          createJobRepository(trx).enqueue({
+            kind: BULK_CERTIFICATE_JOB,
+            provinceId: unit.provinceId,
+            orgPath: unit.path,
+            params: { orgUnitId: unit.id, cycleId: cycle.id, kind: input.kind, year, baseUrl, createdBy: actor.userId },
+            createdBy: actor.userId,
+          }),
+      );
       kickJobs();
       return (await createJobRepository(db).get(jobId))!;
     },
@@ -306,8 +447,16 @@ export function createCertificateService(deps: ServiceDeps, ledgerService: Credi
       if (!c) return null;
       const s = c.snapshot as CertificateSnapshot;
       return {
-        code: c.code, status: c.status, nameMasked: maskName(s.teacherName), unitName: s.unitName, cycleName: s.cycleName, kind: c.kind, year: c.year,
-        totalHours: s.totalHours, issuedOn: s.issuedOn, supersededByCode: c.supersededByCode,
+        code: c.code,
+        status: c.status,
+        nameMasked: maskName(s.teacherName),
+        unitName: s.unitName,
+        cycleName: s.cycleName,
+        kind: c.kind,
+        year: c.year,
+        totalHours: s.totalHours,
+        issuedOn: s.issuedOn,
+        supersededByCode: c.supersededByCode,
       };
     },
 
@@ -315,7 +464,11 @@ export function createCertificateService(deps: ServiceDeps, ledgerService: Credi
     async bulkFile(ctx: RequestContext, jobId: number): Promise<{ path: string; name: string }> {
       const job = await createJobRepository(db).get(jobId);
       if (!job || job.kind !== BULK_CERTIFICATE_JOB) throw new AppError('NOT_FOUND');
-      await requireAdminAction(db, ctx, 'credit.download_certificates', 'credit.read', { path: job.orgPath, type: 'job', id: jobId });
+      await requireAdminAction(db, ctx, 'credit.download_certificates', 'credit.read', {
+        path: job.orgPath,
+        type: 'job',
+        id: jobId,
+      });
       const r = job.result as { file?: string; unitName?: string } | null;
       if (job.status !== 'done' || !r?.file) throw new AppError('CONFLICT');
       return { path: path.join(jobsDir, r.file), name: `${r.unitName ?? 'certificates'}-继续教育证书.zip` };

@@ -3,7 +3,8 @@ import { requireActor } from './context.js';
 
 describe('requireActor', () => {
   it('asks for a login instead of failing when a use case is reached without an actor', () => {
-    expect(() => requireActor({ actor: null, ip: null }))
-      .toThrow(expect.objectContaining({ code: 'AUTH_REQUIRED', status: 401 }));
+    expect(() => requireActor({ actor: null, ip: null })).toThrow(
+      expect.objectContaining({ code: 'AUTH_REQUIRED', status: 401 }),
+    );
   });
 });

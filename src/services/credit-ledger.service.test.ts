@@ -20,9 +20,26 @@ let s: Services;
 let cycleId: number;
 
 const ctxAt = (unit: OrgUnitRow, role: Role, name: string): Promise<RequestContext> => actorAt(t.db, unit, role, name);
-const codeOf = (p: Promise<unknown>) => p.then(() => 'OK', (e: unknown) => (e instanceof AppError ? e.code : String(e)));
-const problemsOf = (p: Promise<unknown>) => p.then(() => [], (e: unknown) => ((e as AppError).details?.['problems'] as Array<{ code: string }>).map((x) => x.code));
-const sumOfEntries = async (teacherId: number) => Number((await t.db.selectFrom('credit_entry').select(t.db.fn.sum<string>('hours').as('h')).where('teacher_id', '=', teacherId).executeTakeFirstOrThrow()).h ?? 0);
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => 'OK',
+    (e: unknown) => (e instanceof AppError ? e.code : String(e)),
+  );
+const problemsOf = (p: Promise<unknown>) =>
+  p.then(
+    () => [],
+    (e: unknown) => (((e as AppError).details?.['problems'] ?? []) as Array<{ code: string }>).map((x) => x.code),
+  );
+const sumOfEntries = async (teacherId: number) =>
+  Number(
+    (
+      await t.db
+        .selectFrom('credit_entry')
+        .select(t.db.fn.sum<string>('hours').as('h'))
+        .where('teacher_id', '=', teacherId)
+        .executeTakeFirstOrThrow()
+    ).h ?? 0,
+  );
 
 let province: RequestContext;
 let school: RequestContext;
@@ -49,7 +66,17 @@ beforeAll(async () => {
   await runJobsUntilIdle(t.db);
   const teacherUser = await addUser(t.db, tree.S1, 'teacher', 'zhang-teacher');
   await t.db.updateTable('teacher').set({ user_id: teacherUser }).where('id', '=', zhang).execute();
-  teacherCtx = { actor: { userId: teacherUser, username: 'zhang-teacher', role: 'teacher', orgUnitId: tree.S1.id, orgPath: tree.S1.path, provinceId: tree.S1.provinceId }, ip: '127.0.0.1' };
+  teacherCtx = {
+    actor: {
+      userId: teacherUser,
+      username: 'zhang-teacher',
+      role: 'teacher',
+      orgUnitId: tree.S1.id,
+      orgPath: tree.S1.path,
+      provinceId: tree.S1.provinceId,
+    },
+    ip: '127.0.0.1',
+  };
 });
 afterAll(async () => {
   await t?.close();
@@ -58,7 +85,9 @@ afterAll(async () => {
 describe('cycles and rules', () => {
   it('only a province admin sets a cycle; overlapping years are refused with the clashing cycle named', async () => {
     expect(await codeOf(s.cycles.create(county, { name: 'x', startYear: 2031, endYear: 2035 }))).toBe('FORBIDDEN');
-    const e = await s.cycles.create(province, { name: '重叠', startYear: 2030, endYear: 2034 }).catch((x: unknown) => x as AppError);
+    const e = await s.cycles
+      .create(province, { name: '重叠', startYear: 2030, endYear: 2034 })
+      .catch((x: unknown) => x as AppError);
     expect(e).toBeInstanceOf(AppError);
     expect((e as AppError).code).toBe('CYCLE_OVERLAP');
     expect((e as AppError).params).toEqual({ name: '2026—2030年' });
@@ -69,11 +98,19 @@ describe('cycles and rules', () => {
     const bad = { ...rules, minima: [{ ...rules.minima[0]!, category: 'nope' }] };
     const e = await s.cycles.save(province, cycleId, bad, null).catch((x: unknown) => x as AppError);
     expect((e as AppError).code).toBe('CYCLE_RULES_INVALID');
-    expect((e as AppError).details?.['problems']).toContainEqual({ path: 'minima.0.category', code: 'unknown_category', params: { value: 'nope' } });
+    expect((e as AppError).details?.['problems']).toContainEqual({
+      path: 'minima.0.category',
+      code: 'unknown_category',
+      params: { value: 'nope' },
+    });
   });
 
-  it('computes every teacher\'s status when the cycle is created', async () => {
-    const rows = await t.db.selectFrom('credit_teacher_status').select(['teacher_id', 'status']).where('cycle_id', '=', cycleId).execute();
+  it("computes every teacher's status when the cycle is created", async () => {
+    const rows = await t.db
+      .selectFrom('credit_teacher_status')
+      .select(['teacher_id', 'status'])
+      .where('cycle_id', '=', cycleId)
+      .execute();
     expect(rows.map((r) => r.teacher_id).sort()).toEqual([zhang, li].sort());
     // two full years (2026 and the current 2027 is not finished): behind after 2026 with nothing registered
     expect(rows.every((r) => r.status === 'behind')).toBe(true);
@@ -82,7 +119,14 @@ describe('cycles and rules', () => {
 
 describe('registering hours', () => {
   it('writes an entry once per key: a retry is a replay, another content under the same key is refused', async () => {
-    const entry = { teacherId: zhang, hours: 125, occurredOn: '2027-03-10', title: '信息技术应用能力提升', categories: ['edu_tech'], idemKey: 'S1-2027-001' };
+    const entry = {
+      teacherId: zhang,
+      hours: 125,
+      occurredOn: '2027-03-10',
+      title: '信息技术应用能力提升',
+      categories: ['edu_tech'],
+      idemKey: 'S1-2027-001',
+    };
     const a = await s.credits.register(school, [entry]);
     const b = await s.credits.register(school, [entry]);
     expect(a.created).toBe(1);
@@ -93,31 +137,67 @@ describe('registering hours', () => {
 
   it('refuses a batch with any bad row, naming the rule, and writes none of it', async () => {
     const before = await sumOfEntries(li);
-    const problems = await problemsOf(s.credits.register(school, [
-      { teacherId: li, hours: 100, occurredOn: '2027-04-01', title: '校本研修', categories: [] },
-      { teacherId: li, hours: 1201, occurredOn: '2027-04-02', title: '超过单条上限', categories: [] },
-      { teacherId: li, hours: 10, occurredOn: '2019-04-02', title: '周期之外', categories: [] },
-      { teacherId: li, hours: 10, occurredOn: '2027-12-30', title: '未来日期', categories: [] },
-      { teacherId: li, hours: 10, occurredOn: '2027-04-03', title: '未知类别', categories: ['astrology'] },
-    ]));
+    const problems = await problemsOf(
+      s.credits.register(school, [
+        { teacherId: li, hours: 100, occurredOn: '2027-04-01', title: '校本研修', categories: [] },
+        { teacherId: li, hours: 1201, occurredOn: '2027-04-02', title: '超过单条上限', categories: [] },
+        { teacherId: li, hours: 10, occurredOn: '2019-04-02', title: '周期之外', categories: [] },
+        { teacherId: li, hours: 10, occurredOn: '2027-12-30', title: '未来日期', categories: [] },
+        { teacherId: li, hours: 10, occurredOn: '2027-04-03', title: '未知类别', categories: ['astrology'] },
+      ]),
+    );
     expect(problems).toEqual(['above_limit', 'no_cycle', 'future_date', 'unknown_category']);
     expect(await sumOfEntries(li)).toBe(before);
   });
 
-  it('does not reach teachers outside the actor\'s subtree, nor let province or city admins register', async () => {
-    expect(await codeOf(s.credits.register(otherSchool, [{ teacherId: zhang, hours: 10, occurredOn: '2027-04-01', title: 'x', categories: [] }]))).toBe('NOT_FOUND');
-    expect(await codeOf(s.credits.register(province, [{ teacherId: zhang, hours: 10, occurredOn: '2027-04-01', title: 'x', categories: [] }]))).toBe('FORBIDDEN');
+  it("does not reach teachers outside the actor's subtree, nor let province or city admins register", async () => {
+    expect(
+      await codeOf(
+        s.credits.register(otherSchool, [
+          { teacherId: zhang, hours: 10, occurredOn: '2027-04-01', title: 'x', categories: [] },
+        ]),
+      ),
+    ).toBe('NOT_FOUND');
+    expect(
+      await codeOf(
+        s.credits.register(province, [
+          { teacherId: zhang, hours: 10, occurredOn: '2027-04-01', title: 'x', categories: [] },
+        ]),
+      ),
+    ).toBe('FORBIDDEN');
   });
 
-  it('keeps the teacher\'s and the school\'s summaries equal to the ledger in the same transaction', async () => {
+  it("keeps the teacher's and the school's summaries equal to the ledger in the same transaction", async () => {
     await s.credits.register(county, [
-      { teacherId: li, hours: 480, occurredOn: '2026-08-01', title: '暑期集中培训', categories: ['ethics'], sourceType: 'project' },
-      { teacherId: zhang, hours: 480, occurredOn: '2026-08-01', title: '暑期集中培训', categories: ['ethics'], sourceType: 'project' },
+      {
+        teacherId: li,
+        hours: 480,
+        occurredOn: '2026-08-01',
+        title: '暑期集中培训',
+        categories: ['ethics'],
+        sourceType: 'project',
+      },
+      {
+        teacherId: zhang,
+        hours: 480,
+        occurredOn: '2026-08-01',
+        title: '暑期集中培训',
+        categories: ['ethics'],
+        sourceType: 'project',
+      },
     ]);
-    const st = await t.db.selectFrom('credit_teacher_status').selectAll().where('teacher_id', '=', li).executeTakeFirstOrThrow();
+    const st = await t.db
+      .selectFrom('credit_teacher_status')
+      .selectAll()
+      .where('teacher_id', '=', li)
+      .executeTakeFirstOrThrow();
     expect(st.raw_hours).toBe(await sumOfEntries(li));
     expect(st.status).toBe('on_track');
-    const summary = await t.db.selectFrom('credit_school_summary').selectAll().where('org_unit_id', '=', tree.S1.id).executeTakeFirstOrThrow();
+    const summary = await t.db
+      .selectFrom('credit_school_summary')
+      .selectAll()
+      .where('org_unit_id', '=', tree.S1.id)
+      .executeTakeFirstOrThrow();
     expect(Number(summary.raw_hours)).toBe((await sumOfEntries(li)) + (await sumOfEntries(zhang)));
     expect(summary.teachers).toBe(2);
     expect((await checkLedger(t.db, t.env)).ok).toBe(true);
@@ -139,12 +219,12 @@ describe('progress that explains itself', () => {
     expect(li_.progress.lines.some((l) => explainLine(l, 'en').startsWith('Does not apply'))).toBe(true);
   });
 
-  it('refuses a teacher another teacher\'s progress, and an admin a teacher outside their area', async () => {
+  it("refuses a teacher another teacher's progress, and an admin a teacher outside their area", async () => {
     expect(await codeOf(s.credits.progress(teacherCtx, { teacherId: li }))).toBe('NOT_FOUND');
     expect(await codeOf(s.credits.progress(otherSchool, { teacherId: li }))).toBe('NOT_FOUND');
   });
 
-  it('a teacher\'s request for a human review reaches the school admin, who answers it', async () => {
+  it("a teacher's request for a human review reaches the school admin, who answers it", async () => {
     const rq = await s.credits.requestReview(teacherCtx, { topic: '2026 年学时', message: '暑期培训应为 60 学时' });
     const open = await s.credits.listReviews(school, { status: 'open', limit: 20, offset: 0 });
     expect(open.map((x) => x.id)).toContain(rq.id);
@@ -157,14 +237,16 @@ describe('progress that explains itself', () => {
 describe('reversal and annual verification', () => {
   it('a reversal cancels an entry and restores the previous total; reversing twice is refused', async () => {
     const before = (await s.credits.progress(school, { teacherId: li })).progress.counted;
-    const { entries } = await s.credits.register(school, [{ teacherId: li, hours: 35, occurredOn: '2027-05-05', title: '误登记', categories: [] }]);
+    const { entries } = await s.credits.register(school, [
+      { teacherId: li, hours: 35, occurredOn: '2027-05-05', title: '误登记', categories: [] },
+    ]);
     const r = await s.credits.reverse(school, entries[0]!.id, '重复登记');
     expect(r.reversalId).not.toBeNull();
     expect((await s.credits.progress(school, { teacherId: li })).progress.counted).toBe(before);
     expect(await codeOf(s.credits.reverse(school, entries[0]!.id, '再次'))).toBe('ENTRY_ALREADY_REVERSED');
   });
 
-  it('school submits, county signs off; the year is locked and changes need the county\'s approval', async () => {
+  it("school submits, county signs off; the year is locked and changes need the county's approval", async () => {
     const v = await s.verifications.open(school, { orgUnitId: tree.S1.id, cycleId, year: 2026 });
     const { items } = await s.verifications.get(school, v.id);
     // 480 of 480 a year: both pass 2026
@@ -176,13 +258,23 @@ describe('reversal and annual verification', () => {
     const signed = await s.verifications.decide(county, v.id, 'sign_off', '同意');
     expect(signed).toMatchObject({ status: 'signed_off', teachers: 2, verified: 1 });
 
-    expect(await codeOf(s.credits.register(school, [{ teacherId: li, hours: 10, occurredOn: '2026-10-01', title: '补登', categories: [] }]))).toBe('YEAR_LOCKED');
-    const entry = (await s.credits.entriesUnder(school, tree.S1.id, cycleId, { limit: 50, offset: 0 }, li)).find((e) => e.year === 2026)!;
+    expect(
+      await codeOf(
+        s.credits.register(school, [
+          { teacherId: li, hours: 10, occurredOn: '2026-10-01', title: '补登', categories: [] },
+        ]),
+      ),
+    ).toBe('YEAR_LOCKED');
+    const entry = (await s.credits.entriesUnder(school, tree.S1.id, cycleId, { limit: 50, offset: 0 }, li)).find(
+      (e) => e.year === 2026,
+    )!;
     const req = await s.credits.reverse(school, entry.id, '证书有误');
     expect(req).toMatchObject({ reversalId: null });
     expect(await codeOf(s.verifications.decideReversal(school, req.requestId!, true, null))).toBe('FORBIDDEN');
     const ok = await s.verifications.decideReversal(county, req.requestId!, true, '核实无误');
-    const reversal = (await s.credits.entriesUnder(county, tree.S1.id, cycleId, { limit: 50, offset: 0 }, li)).find((e) => e.id === ok.reversalId)!;
+    const reversal = (await s.credits.entriesUnder(county, tree.S1.id, cycleId, { limit: 50, offset: 0 }, li)).find(
+      (e) => e.id === ok.reversalId,
+    )!;
     expect(reversal).toMatchObject({ afterLock: true, reversesId: entry.id, hours: -entry.hours });
     expect((await checkLedger(t.db, t.env)).ok).toBe(true);
   });
@@ -196,7 +288,8 @@ describe('registration from a sheet', () => {
     for (const r of rows) ws.addRow(r);
     return Buffer.from(await wb.xlsx.writeBuffer());
   }
-  const idOf = async (id: number) => personalDataCipher(t.env).decrypt((await createTeacherRepository(t.db).secrets(id))!.idNumberEnc);
+  const idOf = async (id: number) =>
+    personalDataCipher(t.env).decrypt((await createTeacherRepository(t.db).secrets(id))!.idNumberEnc);
   const nameOf = async (id: number) => (await createTeacherRepository(t.db).findById(id))!.name;
 
   it('registers every row matched by ID number once, however often the file is uploaded', async () => {
@@ -211,20 +304,28 @@ describe('registration from a sheet', () => {
     expect([a.created, b.created, b.replayed, renamed.created, renamed.replayed]).toEqual([2, 0, 2, 0, 2]);
     expect(await sumOfEntries(zhang)).toBe(before + 55);
     // titles keep their full-width punctuation, as typed
-    const titles = (await s.credits.entriesUnder(school, tree.S1.id, cycleId, { limit: 10, offset: 0 }, zhang)).map((e) => e.title);
+    const titles = (await s.credits.entriesUnder(school, tree.S1.id, cycleId, { limit: 10, offset: 0 }, zhang)).map(
+      (e) => e.title,
+    );
     expect(titles).toContain('校本研修：同课异构');
   });
 
   it('reports each bad row by its row number and registers none of the file', async () => {
     const before = await sumOfEntries(zhang);
-    const e = await s.creditImports.import(school, tree.S1.id, { name: 'bad.xlsx', data: await sheet([
-      [await nameOf(zhang), await idOf(zhang), 1, '2027-09-11', '正确的一行', '', ''],
-      ['王五', await idOf(zhang), 1, '2027-09-11', '姓名不符', '', ''],
-      [await nameOf(zhang), await idOf(zhang), 'abc', '2027-02-30', '学时与日期有误', '占星术', ''],
-    ]) }).catch((x: unknown) => x as AppError);
+    const e = await s.creditImports
+      .import(school, tree.S1.id, {
+        name: 'bad.xlsx',
+        data: await sheet([
+          [await nameOf(zhang), await idOf(zhang), 1, '2027-09-11', '正确的一行', '', ''],
+          ['王五', await idOf(zhang), 1, '2027-09-11', '姓名不符', '', ''],
+          [await nameOf(zhang), await idOf(zhang), 'abc', '2027-02-30', '学时与日期有误', '占星术', ''],
+        ]),
+      })
+      .catch((x: unknown) => x as AppError);
     expect((e as AppError).code).toBe('ENTRY_INVALID');
-    expect(((e as AppError).details!['problems'] as Array<{ row: number; code: string }>).map((p) => `${p.row}:${p.code}`))
-      .toEqual(['3:name_mismatch', '4:bad_hours', '4:bad_date', '4:unknown_category']);
+    expect(
+      ((e as AppError).details!['problems'] as Array<{ row: number; code: string }>).map((p) => `${p.row}:${p.code}`),
+    ).toEqual(['3:name_mismatch', '4:bad_hours', '4:bad_date', '4:unknown_category']);
     expect(await sumOfEntries(zhang)).toBe(before);
   });
 
@@ -232,18 +333,26 @@ describe('registration from a sheet', () => {
     const before = await sumOfEntries(zhang);
     const name = await nameOf(zhang);
     const id = await idOf(zhang);
-    const e = await s.creditImports.import(school, tree.S1.id, { name: 'hidden.xlsx', data: await sheet([
-      [name, id, 1, '2027-09-11', '校本研修_x202E_txt.exe', '', ''],
-      [name, id, 1, '2027-09-11', `听课记录 ${id}`, '', ''],
-      [`${name}\u200b`, id, 1, '2027-09-11', '正常', '', ''],
-    ]) }).catch((x: unknown) => x as AppError);
+    const e = await s.creditImports
+      .import(school, tree.S1.id, {
+        name: 'hidden.xlsx',
+        data: await sheet([
+          [name, id, 1, '2027-09-11', '校本研修_x202E_txt.exe', '', ''],
+          [name, id, 1, '2027-09-11', `听课记录 ${id}`, '', ''],
+          [`${name}\u200b`, id, 1, '2027-09-11', '正常', '', ''],
+        ]),
+      })
+      .catch((x: unknown) => x as AppError);
     expect((e as AppError).code).toBe('ENTRY_INVALID');
     type Problem = { row: number; column: string; code: string; value?: string; withheld?: string };
     const problems = (e as AppError).details!['problems'] as Problem[];
     expect(problems).toEqual([
       { row: 2, column: '培训内容', code: 'bad_chars', value: '校本研修⟨U+202E⟩txt.exe' },
       {
-        row: 3, column: '培训内容', code: 'id_number_in_text', value: `听课记录 ${id.slice(0, 6)}********${id.slice(-4)}`,
+        row: 3,
+        column: '培训内容',
+        code: 'id_number_in_text',
+        value: `听课记录 ${id.slice(0, 6)}********${id.slice(-4)}`,
         withheld: 'id_number',
       },
       { row: 4, column: '姓名', code: 'bad_chars', value: `${name}⟨U+200B⟩` },
@@ -257,7 +366,12 @@ describe('certificates', () => {
   it('issues a numbered certificate the public page confirms; reissuing supersedes, revoking keeps the number answering', async () => {
     const c1 = await s.certificates.issue(school, { teacherId: zhang, cycleId, kind: 'cycle', year: null });
     const pub = await s.certificates.verify(c1.code);
-    expect(pub).toMatchObject({ status: 'valid', cycleName: '2026—2030年', unitName: tree.S1.name, totalHours: await sumOfEntries(zhang) });
+    expect(pub).toMatchObject({
+      status: 'valid',
+      cycleName: '2026—2030年',
+      unitName: tree.S1.name,
+      totalHours: await sumOfEntries(zhang),
+    });
     expect(pub!.nameMasked).toMatch(/^.\*+$/u);
     expect(JSON.stringify(pub)).not.toMatch(/\d{17}[\dX]/);
     const c2 = await s.certificates.issue(school, { teacherId: zhang, cycleId, kind: 'cycle', year: null });

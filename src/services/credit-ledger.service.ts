@@ -9,7 +9,14 @@ import { formatTenths, isIsoDate, type CycleRules, type SourceType } from '../do
 import { AppError, notFoundDenied } from '../errors/app-error.js';
 import { can } from '../policies/access.policy.js';
 import { createCreditEvidenceRepository, type EvidenceRow } from '../repositories/credit-evidence.repository.js';
-import { createCreditLedgerRepository, type CycleRow, type EntryRow, type NewEntry, type TeacherFactsRow, type TeacherRef } from '../repositories/credit-ledger.repository.js';
+import {
+  createCreditLedgerRepository,
+  type CycleRow,
+  type EntryRow,
+  type NewEntry,
+  type TeacherFactsRow,
+  type TeacherRef,
+} from '../repositories/credit-ledger.repository.js';
 import { createCreditReviewRepository, type ReviewRow } from '../repositories/credit-review.repository.js';
 import { createCreditVerificationRepository } from '../repositories/credit-verification.repository.js';
 import { createTeacherRepository, type TeacherRow } from '../repositories/teacher.repository.js';
@@ -39,7 +46,16 @@ export interface RegistrationProblem {
   /** index in the batch (0-based) */
   index: number;
   field: string;
-  code: 'teacher_not_found' | 'no_cycle' | 'above_limit' | 'unknown_category' | 'future_date' | 'bad_date' | 'year_locked' | 'evidence_not_found' | 'duplicate_key_in_batch';
+  code:
+    | 'teacher_not_found'
+    | 'no_cycle'
+    | 'above_limit'
+    | 'unknown_category'
+    | 'future_date'
+    | 'bad_date'
+    | 'year_locked'
+    | 'evidence_not_found'
+    | 'duplicate_key_in_batch';
   params?: Record<string, string | number>;
 }
 
@@ -50,22 +66,50 @@ export interface RegisterResult {
 }
 
 export const EVIDENCE_TYPES: Record<string, string> = {
-  '.pdf': 'application/pdf', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png',
-  '.doc': 'application/msword', '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  '.xls': 'application/vnd.ms-excel', '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', '.zip': 'application/zip',
+  '.pdf': 'application/pdf',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.png': 'image/png',
+  '.doc': 'application/msword',
+  '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  '.xls': 'application/vnd.ms-excel',
+  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  '.zip': 'application/zip',
 };
 
 /** The identity of an entry's content: the same key with another content is refused. */
-export function contentHash(e: Omit<NewEntry, 'contentHash' | 'idemKey' | 'createdBy' | 'afterLock' | 'provinceId' | 'orgUnitId' | 'orgPath'>): Buffer {
-  const canonical = JSON.stringify([e.teacherId, e.cycleId, e.year, e.hours, [...e.categories].sort(), e.sourceType, e.sourceRef, e.title, e.occurredOn, e.evidenceId, e.evidenceRef, e.reversesId, e.reason]);
+export function contentHash(
+  e: Omit<NewEntry, 'contentHash' | 'idemKey' | 'createdBy' | 'afterLock' | 'provinceId' | 'orgUnitId' | 'orgPath'>,
+): Buffer {
+  const canonical = JSON.stringify([
+    e.teacherId,
+    e.cycleId,
+    e.year,
+    e.hours,
+    [...e.categories].sort(),
+    e.sourceType,
+    e.sourceRef,
+    e.title,
+    e.occurredOn,
+    e.evidenceId,
+    e.evidenceRef,
+    e.reversesId,
+    e.reason,
+  ]);
   return crypto.createHash('sha256').update(canonical).digest();
 }
 
 /** What the rule engine needs to know of a teacher, from the registry record. */
 export function teacherFacts(t: TeacherRow): TeacherFacts {
-  return { gender: t.gender, birthDate: t.birthDate, stage: t.stage, subject: t.subject, teachingStartYear: t.teachingStartYear, flags: flagsOf(t) };
+  return {
+    gender: t.gender,
+    birthDate: t.birthDate,
+    stage: t.stage,
+    subject: t.subject,
+    teachingStartYear: t.teachingStartYear,
+    flags: flagsOf(t),
+  };
 }
-
 
 /**
  * The credit ledger (R-15, R-16, R-52): registrations with evidence, reversals, and each teacher's
@@ -92,21 +136,39 @@ export function createCreditLedgerService(deps: ServiceDeps) {
    * A teacher the actor may read the ledger of: themselves, or one of their subtree for an admin.
    * `load` fetches the teacher (and whatever else the caller needs in the same round trip).
    */
-  async function readableTeacher<X extends { teacher: TeacherRow | undefined }>(ctx: RequestContext, teacherId: number | undefined, action: string, load: (ref: TeacherRef) => Promise<X>): Promise<X & { teacher: TeacherRow }> {
+  async function readableTeacher<X extends { teacher: TeacherRow | undefined }>(
+    ctx: RequestContext,
+    teacherId: number | undefined,
+    action: string,
+    load: (ref: TeacherRef) => Promise<X>,
+  ): Promise<X & { teacher: TeacherRow }> {
     const actor = requireActor(ctx);
     if (teacherId === undefined || actor.role === 'teacher') {
       const own = actor.role === 'teacher' ? await load({ userId: actor.userId }) : undefined;
-      if (!own?.teacher || (teacherId !== undefined && teacherId !== own.teacher.id)) return auditRefusal(db, ctx, { action, targetType: 'teacher', targetId: teacherId ?? null }, teacherId === undefined ? new AppError('FORBIDDEN') : notFoundDenied());
+      if (!own?.teacher || (teacherId !== undefined && teacherId !== own.teacher.id))
+        return auditRefusal(
+          db,
+          ctx,
+          { action, targetType: 'teacher', targetId: teacherId ?? null },
+          teacherId === undefined ? new AppError('FORBIDDEN') : notFoundDenied(),
+        );
       return own as X & { teacher: TeacherRow };
     }
     const x = await load({ teacherId });
     const t = x.teacher;
     if (!t) throw new AppError('NOT_FOUND');
-    await requireAdminAction(db, ctx, action, 'credit.read', { path: t.orgPath, type: 'teacher', id: t.id, label: t.name });
+    await requireAdminAction(db, ctx, action, 'credit.read', {
+      path: t.orgPath,
+      type: 'teacher',
+      id: t.id,
+      label: t.name,
+    });
     return x as X & { teacher: TeacherRow };
   }
 
-  const teacherOnly = async (ref: TeacherRef) => ({ teacher: 'userId' in ref ? await teachers.findByUserId(ref.userId) : await teachers.findById(ref.teacherId) });
+  const teacherOnly = async (ref: TeacherRef) => ({
+    teacher: 'userId' in ref ? await teachers.findByUserId(ref.userId) : await teachers.findById(ref.teacherId),
+  });
 
   async function cycleOf(provinceId: number, cycleId: number | undefined): Promise<CycleRow> {
     const c = cycleId !== undefined ? await ledger.cycle(cycleId) : await cycleForYear(provinceId, currentYear(env));
@@ -117,16 +179,33 @@ export function createCreditLedgerService(deps: ServiceDeps) {
     return c;
   }
 
-  type PreparedBatch = { ids: number[]; rows: Array<NewEntry & { index: number }>; cycles: Map<number, { cycle: CycleRow; rules: CycleRules }>; problems: RegistrationProblem[] };
+  type PreparedBatch = {
+    ids: number[];
+    rows: Array<NewEntry & { index: number }>;
+    cycles: Map<number, { cycle: CycleRow; rules: CycleRules }>;
+    problems: RegistrationProblem[];
+  };
 
   /**
    * Checks a batch against the rules of its cycles (no access checks: the caller did them) and
    * turns it into ledger rows. `evidenceVisible` says whether an evidence file may be referenced.
    */
-  async function prepare(q: Kysely<DB>, batch: Registration[], createdBy: number | null, facts: Map<number, TeacherFactsRow>, evidenceVisible: (path: string) => boolean): Promise<PreparedBatch> {
+  async function prepare(
+    q: Kysely<DB>,
+    batch: Registration[],
+    createdBy: number | null,
+    facts: Map<number, TeacherFactsRow>,
+    evidenceVisible: (path: string) => boolean,
+  ): Promise<PreparedBatch> {
     const ids = [...new Set(batch.map((r) => r.teacherId))];
     const problems: RegistrationProblem[] = [];
-    const evidence = new Map((await createCreditEvidenceRepository(q).findMany([...new Set(batch.map((r) => r.evidenceId).filter((x): x is number => typeof x === 'number'))])).map((e) => [e.id, e]));
+    const evidence = new Map(
+      (
+        await createCreditEvidenceRepository(q).findMany([
+          ...new Set(batch.map((r) => r.evidenceId).filter((x): x is number => typeof x === 'number')),
+        ])
+      ).map((e) => [e.id, e]),
+    );
     const todayIso = today(env);
     const rows: Array<NewEntry & { index: number }> = [];
     const keysSeen = new Map<string, { index: number; hash: Buffer }>();
@@ -134,37 +213,83 @@ export function createCreditLedgerService(deps: ServiceDeps) {
     for (let i = 0; i < batch.length; i++) {
       const r = batch[i]!;
       const t = facts.get(r.teacherId);
-      if (!t) { problems.push({ index: i, field: 'teacherId', code: 'teacher_not_found' }); continue; }
-      if (!isIsoDate(r.occurredOn)) { problems.push({ index: i, field: 'occurredOn', code: 'bad_date' }); continue; }
-      if (r.occurredOn > todayIso) { problems.push({ index: i, field: 'occurredOn', code: 'future_date', params: { today: todayIso } }); continue; }
+      if (!t) {
+        problems.push({ index: i, field: 'teacherId', code: 'teacher_not_found' });
+        continue;
+      }
+      if (!isIsoDate(r.occurredOn)) {
+        problems.push({ index: i, field: 'occurredOn', code: 'bad_date' });
+        continue;
+      }
+      if (r.occurredOn > todayIso) {
+        problems.push({ index: i, field: 'occurredOn', code: 'future_date', params: { today: todayIso } });
+        continue;
+      }
       const year = Number(r.occurredOn.slice(0, 4));
       const cycle = await cycleForYear(t.provinceId, year);
-      if (!cycle) { problems.push({ index: i, field: 'occurredOn', code: 'no_cycle', params: { year } }); continue; }
+      if (!cycle) {
+        problems.push({ index: i, field: 'occurredOn', code: 'no_cycle', params: { year } });
+        continue;
+      }
       if (!cycles.has(cycle.id)) cycles.set(cycle.id, { cycle, rules: await rulesOf(q, cycle) });
       const rules = cycles.get(cycle.id)!.rules;
-      if (r.hours > rules.maxEntryHours) problems.push({ index: i, field: 'hours', code: 'above_limit', params: { max: formatTenths(rules.maxEntryHours) } });
+      if (r.hours > rules.maxEntryHours)
+        problems.push({
+          index: i,
+          field: 'hours',
+          code: 'above_limit',
+          params: { max: formatTenths(rules.maxEntryHours) },
+        });
       const known = new Set(rules.categories.map((c) => c.code));
       const unknown = r.categories.filter((c) => !known.has(c));
-      if (unknown.length) problems.push({ index: i, field: 'categories', code: 'unknown_category', params: { value: unknown.join(',') } });
+      if (unknown.length)
+        problems.push({
+          index: i,
+          field: 'categories',
+          code: 'unknown_category',
+          params: { value: unknown.join(',') },
+        });
       if (r.evidenceId != null) {
         const ev = evidence.get(r.evidenceId);
-        if (!ev || !evidenceVisible(ev.orgPath)) problems.push({ index: i, field: 'evidenceId', code: 'evidence_not_found' });
+        if (!ev || !evidenceVisible(ev.orgPath))
+          problems.push({ index: i, field: 'evidenceId', code: 'evidence_not_found' });
       }
       const e = {
-        teacherId: t.id, cycleId: cycle.id, year, hours: r.hours, categories: [...new Set(r.categories)].sort(), sourceType: r.sourceType ?? 'school_activity',
-        sourceRef: r.sourceRef ?? null, title: r.title, occurredOn: r.occurredOn, evidenceId: r.evidenceId ?? null, evidenceRef: r.evidenceRef ?? null,
-        reversesId: null, reason: null,
+        teacherId: t.id,
+        cycleId: cycle.id,
+        year,
+        hours: r.hours,
+        categories: [...new Set(r.categories)].sort(),
+        sourceType: r.sourceType ?? 'school_activity',
+        sourceRef: r.sourceRef ?? null,
+        title: r.title,
+        occurredOn: r.occurredOn,
+        evidenceId: r.evidenceId ?? null,
+        evidenceRef: r.evidenceRef ?? null,
+        reversesId: null,
+        reason: null,
       };
       const hash = contentHash(e);
       const idemKey = r.idemKey ?? `auto:${hash.toString('hex')}`;
       const seen = keysSeen.get(idemKey);
       if (seen !== undefined) {
         // the same row twice in one batch is one entry; the same key with other content is a mistake
-        if (!seen.hash.equals(hash)) problems.push({ index: i, field: 'idemKey', code: 'duplicate_key_in_batch', params: { row: seen.index } });
+        if (!seen.hash.equals(hash))
+          problems.push({ index: i, field: 'idemKey', code: 'duplicate_key_in_batch', params: { row: seen.index } });
         continue;
       }
       keysSeen.set(idemKey, { index: i, hash });
-      rows.push({ ...e, index: i, provinceId: t.provinceId, orgUnitId: t.orgUnitId, orgPath: t.orgPath, afterLock: false, idemKey, contentHash: hash, createdBy });
+      rows.push({
+        ...e,
+        index: i,
+        provinceId: t.provinceId,
+        orgUnitId: t.orgUnitId,
+        orgPath: t.orgPath,
+        afterLock: false,
+        idemKey,
+        contentHash: hash,
+        createdBy,
+      });
     }
     return { ids, rows, cycles, problems };
   }
@@ -173,28 +298,45 @@ export function createCreditLedgerService(deps: ServiceDeps) {
    * Writes a prepared batch in `trx`: the teachers' rows are locked first (so the locked-year check
    * and the summaries see one state), replays are told from conflicts, summaries follow.
    */
-  async function write(trx: Kysely<DB>, provinceId: number, { ids, rows, cycles }: PreparedBatch): Promise<RegisterResult> {
+  async function write(
+    trx: Kysely<DB>,
+    provinceId: number,
+    { ids, rows, cycles }: PreparedBatch,
+  ): Promise<RegisterResult> {
     const repo = createCreditLedgerRepository(trx);
     const locked = await repo.lockTeacherFacts(ids);
     const lockedYears = new Set<string>();
     for (const { cycle } of cycles.values()) {
       const pairs = rows.filter((r) => r.cycleId === cycle.id).map((r) => ({ orgUnitId: r.orgUnitId, year: r.year }));
-      for (const k of await createCreditVerificationRepository(trx).signedOff(cycle.id, pairs)) lockedYears.add(`${cycle.id}:${k}`);
+      for (const k of await createCreditVerificationRepository(trx).signedOff(cycle.id, pairs))
+        lockedYears.add(`${cycle.id}:${k}`);
     }
     const inLocked = rows.find((r) => lockedYears.has(`${r.cycleId}:${r.orgUnitId}:${r.year}`));
-    if (inLocked) throw new AppError('YEAR_LOCKED', { params: { year: inLocked.year }, details: { index: inLocked.index } });
+    if (inLocked)
+      throw new AppError('YEAR_LOCKED', { params: { year: inLocked.year }, details: { index: inLocked.index } });
     if (locked.length !== ids.length) throw new AppError('NOT_FOUND');
     const entries: RegisterResult['entries'] = [];
     for (let i = 0; i < rows.length; i += 2_000) {
       const chunk = rows.slice(i, i + 2_000);
       const written = await repo.insertEntries(chunk.map(({ index: _, ...e }) => e));
       const missing = chunk.filter((r) => !written.has(r.idemKey));
-      const existing = new Map((await repo.entriesByKeys(provinceId, missing.map((r) => r.idemKey))).map((x) => [x.idemKey, x]));
+      const existing = new Map(
+        (
+          await repo.entriesByKeys(
+            provinceId,
+            missing.map((r) => r.idemKey),
+          )
+        ).map((x) => [x.idemKey, x]),
+      );
       for (const r of chunk) {
         const id = written.get(r.idemKey);
-        if (id !== undefined) { entries.push({ index: r.index, id, replayed: false }); continue; }
+        if (id !== undefined) {
+          entries.push({ index: r.index, id, replayed: false });
+          continue;
+        }
         const prior = existing.get(r.idemKey);
-        if (!prior || !prior.contentHash.equals(r.contentHash)) throw new AppError('IDEMPOTENCY_KEY_REUSED', { details: { index: r.index, idemKey: r.idemKey } });
+        if (!prior?.contentHash.equals(r.contentHash))
+          throw new AppError('IDEMPOTENCY_KEY_REUSED', { details: { index: r.index, idemKey: r.idemKey } });
         entries.push({ index: r.index, id: prior.id, replayed: true });
       }
     }
@@ -203,7 +345,9 @@ export function createCreditLedgerService(deps: ServiceDeps) {
       const year = currentYear(env);
       const fresh = new Set(entries.filter((e) => !e.replayed).map((e) => e.index));
       for (const { cycle } of cycles.values()) {
-        const touched = [...new Set(rows.filter((r) => r.cycleId === cycle.id && fresh.has(r.index)).map((r) => r.teacherId))];
+        const touched = [
+          ...new Set(rows.filter((r) => r.cycleId === cycle.id && fresh.has(r.index)).map((r) => r.teacherId)),
+        ];
         for (let i = 0; i < touched.length; i += 2_000) {
           // the teachers' rows were locked above: their facts serve the summaries as they are
           const chunk = new Set(touched.slice(i, i + 2_000));
@@ -219,7 +363,11 @@ export function createCreditLedgerService(deps: ServiceDeps) {
    * Checks a batch against the rules and the actor's scope, then writes it in one transaction:
    * all entries or none. Replays (same key, same content) return the stored entry.
    */
-  async function register(ctx: RequestContext, batch: Registration[], audit: { action: string; details?: Record<string, unknown> }): Promise<RegisterResult> {
+  async function register(
+    ctx: RequestContext,
+    batch: Registration[],
+    audit: { action: string; details?: Record<string, unknown> },
+  ): Promise<RegisterResult> {
     // trainers and teachers are refused before anything is looked up
     const actor = await requireRegistryRole(db, ctx, audit.action);
     const ids = [...new Set(batch.map((r) => r.teacherId))];
@@ -227,33 +375,97 @@ export function createCreditLedgerService(deps: ServiceDeps) {
     // scope first: a teacher outside the subtree is "not found", exactly like a missing one
     for (const id of ids) {
       const t = facts.get(id);
-      if (t && !can(actor, 'org.read', { path: t.orgPath })) return auditRefusal(db, ctx, { action: audit.action, targetType: 'teacher', targetId: id }, notFoundDenied());
+      if (t && !can(actor, 'org.read', { path: t.orgPath }))
+        return auditRefusal(db, ctx, { action: audit.action, targetType: 'teacher', targetId: id }, notFoundDenied());
     }
     const first = facts.get(ids[0]!);
-    await requireAdminAction(db, ctx, audit.action, 'credit.register', { path: first?.orgPath ?? actor.orgPath, type: 'teacher', id: ids[0] ?? 0, label: first?.name });
+    await requireAdminAction(db, ctx, audit.action, 'credit.register', {
+      path: first?.orgPath ?? actor.orgPath,
+      type: 'teacher',
+      id: ids[0] ?? 0,
+      label: first?.name,
+    });
     const prepared = await prepare(db, batch, actor.userId, facts, (path) => can(actor, 'org.read', { path }));
     if (prepared.problems.length) {
-      const err = new AppError('ENTRY_INVALID', { details: { problems: prepared.problems.slice(0, 1_000), problemCount: prepared.problems.length } });
-      return auditRefusal(db, ctx, { action: audit.action, targetType: 'teacher', targetPath: first?.orgPath ?? actor.orgPath, details: { rows: batch.length, problems: prepared.problems.length } }, err);
+      const err = new AppError('ENTRY_INVALID', {
+        details: { problems: prepared.problems.slice(0, 1_000), problemCount: prepared.problems.length },
+      });
+      return auditRefusal(
+        db,
+        ctx,
+        {
+          action: audit.action,
+          targetType: 'teacher',
+          targetPath: first?.orgPath ?? actor.orgPath,
+          details: { rows: batch.length, problems: prepared.problems.length },
+        },
+        err,
+      );
     }
-    return retryConcurrent(() => auditedWrite(db, ctx, { action: audit.action, targetType: ids.length === 1 ? 'teacher' : 'org_unit', targetId: ids.length === 1 ? ids[0]! : first?.orgUnitId ?? null, targetPath: first?.orgPath ?? null, targetLabel: ids.length === 1 ? first?.name ?? null : null, details: { rows: batch.length, ...audit.details } }, async (trx, meta) => {
-      const r = await write(trx, actor.provinceId, prepared);
-      meta.details = { ...meta.details, created: r.created, replayed: r.replayed, entryIds: r.entries.length <= 20 ? r.entries.map((e) => e.id) : undefined };
-      return r;
-    }));
+    return retryConcurrent(() =>
+      auditedWrite(
+        db,
+        ctx,
+        {
+          action: audit.action,
+          targetType: ids.length === 1 ? 'teacher' : 'org_unit',
+          targetId: ids.length === 1 ? ids[0]! : (first?.orgUnitId ?? null),
+          targetPath: first?.orgPath ?? null,
+          targetLabel: ids.length === 1 ? (first?.name ?? null) : null,
+          details: { rows: batch.length, ...audit.details },
+        },
+        async (trx, meta) => {
+          const r = await write(trx, actor.provinceId, prepared);
+          meta.details = {
+            ...meta.details,
+            created: r.created,
+            replayed: r.replayed,
+            entryIds: r.entries.length <= 20 ? r.entries.map((e) => e.id) : undefined,
+          };
+          return r;
+        },
+      ),
+    );
   }
 
   /** Posts the reversal of an entry (the caller checked access and the lock). */
-  async function postReversal(trx: Kysely<DB>, entry: EntryRow, reason: string, by: number, afterLock: boolean): Promise<number> {
+  async function postReversal(
+    trx: Kysely<DB>,
+    entry: EntryRow,
+    reason: string,
+    by: number,
+    afterLock: boolean,
+  ): Promise<number> {
     const repo = createCreditLedgerRepository(trx);
     const t = (await repo.lockTeacherFacts([entry.teacherId]))[0]!;
     if (await repo.isReversed(entry.id)) throw new AppError('ENTRY_ALREADY_REVERSED');
     const e = {
-      teacherId: entry.teacherId, cycleId: entry.cycleId, year: entry.year, hours: -entry.hours, categories: entry.categories, sourceType: entry.sourceType,
-      sourceRef: entry.sourceRef, title: entry.title, occurredOn: entry.occurredOn, evidenceId: entry.evidenceId, evidenceRef: entry.evidenceRef,
-      reversesId: entry.id, reason,
+      teacherId: entry.teacherId,
+      cycleId: entry.cycleId,
+      year: entry.year,
+      hours: -entry.hours,
+      categories: entry.categories,
+      sourceType: entry.sourceType,
+      sourceRef: entry.sourceRef,
+      title: entry.title,
+      occurredOn: entry.occurredOn,
+      evidenceId: entry.evidenceId,
+      evidenceRef: entry.evidenceRef,
+      reversesId: entry.id,
+      reason,
     };
-    const ids = await repo.insertEntries([{ ...e, provinceId: t.provinceId, orgUnitId: entry.orgUnitId, orgPath: entry.orgPath, afterLock, idemKey: `reversal:${entry.id}`, contentHash: contentHash(e), createdBy: by }]);
+    const ids = await repo.insertEntries([
+      {
+        ...e,
+        provinceId: t.provinceId,
+        orgUnitId: entry.orgUnitId,
+        orgPath: entry.orgPath,
+        afterLock,
+        idemKey: `reversal:${entry.id}`,
+        contentHash: contentHash(e),
+        createdBy: by,
+      },
+    ]);
     const id = ids.get(`reversal:${entry.id}`);
     if (id === undefined) throw new AppError('ENTRY_ALREADY_REVERSED');
     const cycle = (await repo.cycle(entry.cycleId))!;
@@ -265,16 +477,29 @@ export function createCreditLedgerService(deps: ServiceDeps) {
    * Takes an entry back: a reversal at once, or, in a year the county has signed off, a pending
    * request for the county to approve (`requestId` null when one is pending already).
    */
-  async function reverseOrRequest(trx: Kysely<DB>, entry: EntryRow, reason: string, by: number): Promise<{ reversalId: number | null; requestId: number | null; locked: boolean }> {
+  async function reverseOrRequest(
+    trx: Kysely<DB>,
+    entry: EntryRow,
+    reason: string,
+    by: number,
+  ): Promise<{ reversalId: number | null; requestId: number | null; locked: boolean }> {
     const verifications = createCreditVerificationRepository(trx);
     const locked = await verifications.signedOff(entry.cycleId, [{ orgUnitId: entry.orgUnitId, year: entry.year }]);
-    if (locked.size === 0) return { reversalId: await postReversal(trx, entry, reason, by, false), requestId: null, locked: false };
-    const requestId = await verifications.insertReversalRequest({ provinceId: entry.provinceId, entryId: entry.id, orgPath: entry.orgPath, reason, requestedBy: by });
+    if (locked.size === 0)
+      return { reversalId: await postReversal(trx, entry, reason, by, false), requestId: null, locked: false };
+    const requestId = await verifications.insertReversalRequest({
+      provinceId: entry.provinceId,
+      entryId: entry.id,
+      orgPath: entry.orgPath,
+      reason,
+      requestedBy: by,
+    });
     return { reversalId: null, requestId: requestId ?? null, locked: true };
   }
 
   return {
-    register: (ctx: RequestContext, batch: Registration[], details?: Record<string, unknown>) => register(ctx, batch, { action: batch.length === 1 ? 'credit.register' : 'credit.register_bulk', details }),
+    register: (ctx: RequestContext, batch: Registration[], details?: Record<string, unknown>) =>
+      register(ctx, batch, { action: batch.length === 1 ? 'credit.register' : 'credit.register_bulk', details }),
 
     /**
      * Posts entries inside the caller's transaction, on the rules alone: for use cases that already
@@ -284,9 +509,17 @@ export function createCreditLedgerService(deps: ServiceDeps) {
     async postInTransaction(trx: Kysely<DB>, ctx: RequestContext, batch: Registration[]): Promise<RegisterResult> {
       if (batch.length === 0) return { created: 0, replayed: 0, entries: [] };
       const actor = requireActor(ctx);
-      const facts = new Map((await createCreditLedgerRepository(trx).teacherFacts([...new Set(batch.map((r) => r.teacherId))])).map((t) => [t.id, t]));
+      const facts = new Map(
+        (await createCreditLedgerRepository(trx).teacherFacts([...new Set(batch.map((r) => r.teacherId))])).map((t) => [
+          t.id,
+          t,
+        ]),
+      );
       const prepared = await prepare(trx, batch, actor.userId, facts, () => true);
-      if (prepared.problems.length) throw new AppError('ENTRY_INVALID', { details: { problems: prepared.problems.slice(0, 1_000), problemCount: prepared.problems.length } });
+      if (prepared.problems.length)
+        throw new AppError('ENTRY_INVALID', {
+          details: { problems: prepared.problems.slice(0, 1_000), problemCount: prepared.problems.length },
+        });
       return write(trx, actor.provinceId, prepared);
     },
 
@@ -297,19 +530,37 @@ export function createCreditLedgerService(deps: ServiceDeps) {
      * Reverses an entry with a reason. In a year the county has signed off, the reversal waits for
      * the county's approval (see the verification service) and this returns the pending request.
      */
-    async reverse(ctx: RequestContext, entryId: number, reason: string): Promise<{ reversalId: number | null; requestId: number | null }> {
+    async reverse(
+      ctx: RequestContext,
+      entryId: number,
+      reason: string,
+    ): Promise<{ reversalId: number | null; requestId: number | null }> {
       const entry = await ledger.entry(entryId);
       if (!entry) throw new AppError('NOT_FOUND');
-      const actor = await requireAdminAction(db, ctx, 'credit.reverse', 'credit.register', { path: entry.orgPath, type: 'credit_entry', id: entryId, label: entry.title });
+      const actor = await requireAdminAction(db, ctx, 'credit.reverse', 'credit.register', {
+        path: entry.orgPath,
+        type: 'credit_entry',
+        id: entryId,
+        label: entry.title,
+      });
       if (entry.reversesId !== null) throw new AppError('ENTRY_ALREADY_REVERSED');
-      const meta = { action: 'credit.reverse', targetType: 'credit_entry', targetId: entryId, targetPath: entry.orgPath, targetLabel: entry.title, details: { reason, hours: entry.hours } };
-      return retryConcurrent(() => auditedWrite(db, ctx, meta, async (trx, m) => {
-        const { reversalId, requestId, locked } = await reverseOrRequest(trx, entry, reason, actor.userId);
-        if (locked && requestId === null) throw new AppError('ENTRY_ALREADY_REVERSED');
-        if (locked) m.action = 'credit.request_reversal';
-        m.details = { ...m.details, ...(locked ? { requestId } : { reversalId }) };
-        return { reversalId, requestId };
-      }));
+      const meta = {
+        action: 'credit.reverse',
+        targetType: 'credit_entry',
+        targetId: entryId,
+        targetPath: entry.orgPath,
+        targetLabel: entry.title,
+        details: { reason, hours: entry.hours },
+      };
+      return retryConcurrent(() =>
+        auditedWrite(db, ctx, meta, async (trx, m) => {
+          const { reversalId, requestId, locked } = await reverseOrRequest(trx, entry, reason, actor.userId);
+          if (locked && requestId === null) throw new AppError('ENTRY_ALREADY_REVERSED');
+          if (locked) m.action = 'credit.request_reversal';
+          m.details = { ...m.details, ...(locked ? { requestId } : { reversalId }) };
+          return { reversalId, requestId };
+        }),
+      );
     },
 
     /** A teacher's progress in a cycle (the current one by default), explained line by line. */
@@ -317,27 +568,51 @@ export function createCreditLedgerService(deps: ServiceDeps) {
       // the actor's province is the teacher's whenever access is granted, so the cycle is known first
       // and the teacher, entries, verification results and reviews come in one prepared statement
       const cycle = await cycleOf(requireActor(ctx).provinceId, q.cycleId);
-      const { teacher: t, entries, verifications, reviews } = await readableTeacher(ctx, q.teacherId, 'credit.read_progress', (ref) => ledger.progressSnapshot(ref, cycle.id));
+      const {
+        teacher: t,
+        entries,
+        verifications,
+        reviews,
+      } = await readableTeacher(ctx, q.teacherId, 'credit.read_progress', (ref) =>
+        ledger.progressSnapshot(ref, cycle.id),
+      );
       const rules = await rulesOf(db, cycle);
       const p = evaluateProgress(rules, cycle, teacherFacts(t), entries, currentYear(env));
       return { teacher: t, cycle, rules, progress: p, entries, verifications, reviews };
     },
 
     /** Evaluates without access checks: for certificates and reports that already checked. */
-    async evaluate(trx: Kysely<DB>, t: TeacherRow, cycle: CycleRow): Promise<{ progress: Progress; entries: EntryRow[]; rules: CycleRules }> {
-      const [rules, entries] = await Promise.all([rulesOf(trx, cycle), createCreditLedgerRepository(trx).teacherEntries(t.id, cycle.id)]);
+    async evaluate(
+      trx: Kysely<DB>,
+      t: TeacherRow,
+      cycle: CycleRow,
+    ): Promise<{ progress: Progress; entries: EntryRow[]; rules: CycleRules }> {
+      const [rules, entries] = await Promise.all([
+        rulesOf(trx, cycle),
+        createCreditLedgerRepository(trx).teacherEntries(t.id, cycle.id),
+      ]);
       return { progress: evaluateProgress(rules, cycle, teacherFacts(t), entries, currentYear(env)), entries, rules };
     },
 
     /** Entries registered under a unit, newest first (the school's register). */
-    async entriesUnder(ctx: RequestContext, orgUnitId: number, cycleId: number, page: { limit: number; offset: number }, teacherId?: number) {
+    async entriesUnder(
+      ctx: RequestContext,
+      orgUnitId: number,
+      cycleId: number,
+      page: { limit: number; offset: number },
+      teacherId?: number,
+    ) {
       const unit = await requireAdminAtUnit(db, ctx, orgUnitId, 'credit.list_entries', 'credit.read');
       return ledger.entriesUnder(unit.path, cycleId, page, teacherId);
     },
 
     // ------------------------------------------------------------------ evidence
 
-    async uploadEvidence(ctx: RequestContext, orgUnitId: number, file: { name: string; data: Buffer }): Promise<EvidenceRow> {
+    async uploadEvidence(
+      ctx: RequestContext,
+      orgUnitId: number,
+      file: { name: string; data: Buffer },
+    ): Promise<EvidenceRow> {
       const orgUnit = await requireAdminAtUnit(db, ctx, orgUnitId, 'credit.upload_evidence', 'credit.register');
       const actor = requireActor(ctx);
       const ext = path.extname(file.name).toLowerCase();
@@ -360,12 +635,37 @@ export function createCreditLedgerService(deps: ServiceDeps) {
         }
         fs.renameSync(tmp, dest);
       }
-      const name = file.name.normalize('NFC').replace(/[\\/\u0000-\u001f]/g, '_').slice(0, 200) || `evidence${ext}`;
-      const id = await auditedWrite(db, ctx, { action: 'credit.upload_evidence', targetType: 'credit_evidence', targetPath: orgUnit.path, targetLabel: name, details: { size: file.data.length, sha256: hex } }, async (trx, meta) => {
-        const evId = await createCreditEvidenceRepository(trx).insert({ provinceId: orgUnit.provinceId, orgUnitId: orgUnit.id, orgPath: orgUnit.path, sha256: sha, fileName: name, mimeType: mime, sizeBytes: file.data.length, createdBy: actor.userId });
-        meta.targetId = evId;
-        return evId;
-      });
+      const name =
+        file.name
+          .normalize('NFC')
+          // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this replaces
+          .replace(/[\\/\u0000-\u001f]/g, '_')
+          .slice(0, 200) || `evidence${ext}`;
+      const id = await auditedWrite(
+        db,
+        ctx,
+        {
+          action: 'credit.upload_evidence',
+          targetType: 'credit_evidence',
+          targetPath: orgUnit.path,
+          targetLabel: name,
+          details: { size: file.data.length, sha256: hex },
+        },
+        async (trx, meta) => {
+          const evId = await createCreditEvidenceRepository(trx).insert({
+            provinceId: orgUnit.provinceId,
+            orgUnitId: orgUnit.id,
+            orgPath: orgUnit.path,
+            sha256: sha,
+            fileName: name,
+            mimeType: mime,
+            sizeBytes: file.data.length,
+            createdBy: actor.userId,
+          });
+          meta.targetId = evId;
+          return evId;
+        },
+      );
       return (await createCreditEvidenceRepository(db).find(id))!;
     },
 
@@ -375,10 +675,20 @@ export function createCreditLedgerService(deps: ServiceDeps) {
       // a teacher may open the evidence of their own entries
       if (actor.role === 'teacher') {
         const own = await teachers.findByUserId(actor.userId);
-        if (!row || !own || !(await ledger.teacherHasEvidence(own.id, id))) return auditRefusal(db, ctx, { action: 'credit.read_evidence', targetType: 'credit_evidence', targetId: id }, notFoundDenied());
+        if (!row || !own || !(await ledger.teacherHasEvidence(own.id, id)))
+          return auditRefusal(
+            db,
+            ctx,
+            { action: 'credit.read_evidence', targetType: 'credit_evidence', targetId: id },
+            notFoundDenied(),
+          );
       } else {
         if (!row) throw new AppError('NOT_FOUND');
-        await requireAdminAction(db, ctx, 'credit.read_evidence', 'credit.read', { path: row.orgPath, type: 'credit_evidence', id });
+        await requireAdminAction(db, ctx, 'credit.read_evidence', 'credit.read', {
+          path: row.orgPath,
+          type: 'credit_evidence',
+          id,
+        });
       }
       if (!row) throw new AppError('NOT_FOUND');
       const hex = row.sha256.toString('hex');
@@ -387,26 +697,74 @@ export function createCreditLedgerService(deps: ServiceDeps) {
 
     // ------------------------------------------------------------------ review requests (PIPL Art. 24)
 
-    async requestReview(ctx: RequestContext, input: { cycleId?: number; topic: string; message: string }): Promise<ReviewRow> {
+    async requestReview(
+      ctx: RequestContext,
+      input: { cycleId?: number; topic: string; message: string },
+    ): Promise<ReviewRow> {
       const { teacher: t } = await readableTeacher(ctx, undefined, 'credit.request_review', teacherOnly);
       const cycle = await cycleOf(t.provinceId, input.cycleId);
-      const id = await auditedWrite(db, ctx, { action: 'credit.request_review', targetType: 'teacher', targetId: t.id, targetPath: t.orgPath, targetLabel: t.name, details: { topic: input.topic } }, async (trx) =>
-        createCreditReviewRepository(trx).insert({ provinceId: t.provinceId, teacherId: t.id, orgPath: t.orgPath, cycleId: cycle.id, topic: input.topic, message: input.message }));
+      const id = await auditedWrite(
+        db,
+        ctx,
+        {
+          action: 'credit.request_review',
+          targetType: 'teacher',
+          targetId: t.id,
+          targetPath: t.orgPath,
+          targetLabel: t.name,
+          details: { topic: input.topic },
+        },
+        async (trx) =>
+          createCreditReviewRepository(trx).insert({
+            provinceId: t.provinceId,
+            teacherId: t.id,
+            orgPath: t.orgPath,
+            cycleId: cycle.id,
+            topic: input.topic,
+            message: input.message,
+          }),
+      );
       return (await createCreditReviewRepository(db).find(id))!;
     },
 
-    async listReviews(ctx: RequestContext, q: { orgUnitId?: number; status?: 'open' | 'answered'; limit: number; offset: number }): Promise<ReviewRow[]> {
-      const unit = await requireAdminAtUnit(db, ctx, q.orgUnitId ?? requireActor(ctx).orgUnitId, 'credit.list_reviews', 'credit.read');
+    async listReviews(
+      ctx: RequestContext,
+      q: { orgUnitId?: number; status?: 'open' | 'answered'; limit: number; offset: number },
+    ): Promise<ReviewRow[]> {
+      const unit = await requireAdminAtUnit(
+        db,
+        ctx,
+        q.orgUnitId ?? requireActor(ctx).orgUnitId,
+        'credit.list_reviews',
+        'credit.read',
+      );
       return createCreditReviewRepository(db).under(unit.path, q.status, q);
     },
 
     async answerReview(ctx: RequestContext, id: number, answer: string): Promise<ReviewRow> {
       const r = await createCreditReviewRepository(db).find(id);
       if (!r) throw new AppError('NOT_FOUND');
-      const actor = await requireAdminAction(db, ctx, 'credit.answer_review', 'credit.register', { path: r.orgPath, type: 'credit_review_request', id, label: r.teacherName });
-      await auditedWrite(db, ctx, { action: 'credit.answer_review', targetType: 'credit_review_request', targetId: id, targetPath: r.orgPath, targetLabel: r.teacherName }, async (trx) => {
-        if (!(await createCreditReviewRepository(trx).answer(id, answer, actor.userId))) throw new AppError('CONFLICT');
+      const actor = await requireAdminAction(db, ctx, 'credit.answer_review', 'credit.register', {
+        path: r.orgPath,
+        type: 'credit_review_request',
+        id,
+        label: r.teacherName,
       });
+      await auditedWrite(
+        db,
+        ctx,
+        {
+          action: 'credit.answer_review',
+          targetType: 'credit_review_request',
+          targetId: id,
+          targetPath: r.orgPath,
+          targetLabel: r.teacherName,
+        },
+        async (trx) => {
+          if (!(await createCreditReviewRepository(trx).answer(id, answer, actor.userId)))
+            throw new AppError('CONFLICT');
+        },
+      );
       return (await createCreditReviewRepository(db).find(id))!;
     },
   };
@@ -416,12 +774,22 @@ export function createCreditLedgerService(deps: ServiceDeps) {
 function sniffMatches(ext: string, data: Buffer): boolean {
   const head = data.subarray(0, 8);
   switch (ext) {
-    case '.pdf': return head.subarray(0, 5).toString('latin1') === '%PDF-';
-    case '.png': return head.equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-    case '.jpg': case '.jpeg': return head[0] === 0xff && head[1] === 0xd8;
-    case '.docx': case '.xlsx': case '.zip': return head[0] === 0x50 && head[1] === 0x4b;
-    case '.doc': case '.xls': return head.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]));
-    default: return false;
+    case '.pdf':
+      return head.subarray(0, 5).toString('latin1') === '%PDF-';
+    case '.png':
+      return head.equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    case '.jpg':
+    case '.jpeg':
+      return head[0] === 0xff && head[1] === 0xd8;
+    case '.docx':
+    case '.xlsx':
+    case '.zip':
+      return head[0] === 0x50 && head[1] === 0x4b;
+    case '.doc':
+    case '.xls':
+      return head.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]));
+    default:
+      return false;
   }
 }
 

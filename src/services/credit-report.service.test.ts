@@ -30,14 +30,19 @@ afterAll(async () => {
   await t?.close();
 });
 
-describe('how current a report\'s figures are', () => {
+describe("how current a report's figures are", () => {
   it('says when they were read and when the statuses were last refreshed; none is stale', async () => {
     const before = Date.now();
     const r = await s.creditReports.rollup(county, { orgUnitId: tree.K1.id, cycleId });
     expect(r.freshness).toMatchObject({ refresh: null, staleTeachers: 0 });
     expect(r.freshness.computedAt.getTime()).toBeGreaterThanOrEqual(before);
-    const done = await t.db.selectFrom('job').select('finished_at').where('kind', '=', REFRESH_JOB)
-      .where('status', '=', 'done').orderBy('finished_at', 'desc').executeTakeFirstOrThrow();
+    const done = await t.db
+      .selectFrom('job')
+      .select('finished_at')
+      .where('kind', '=', REFRESH_JOB)
+      .where('status', '=', 'done')
+      .orderBy('finished_at', 'desc')
+      .executeTakeFirstOrThrow();
     expect(r.freshness.lastRefreshAt).toEqual(done.finished_at);
   });
 
@@ -50,8 +55,12 @@ describe('how current a report\'s figures are', () => {
     expect((await reports.rollup(county, { orgUnitId: tree.S2.id, cycleId })).freshness.staleTeachers).toBe(1);
 
     expect(await queueStaleRefreshes(t.db, env)).toBe(1);
-    expect((await reports.rollup(county, { orgUnitId: tree.K1.id, cycleId })).freshness.refresh)
-      .toEqual({ status: 'queued', progress: 0, total: 0, startedAt: null });
+    expect((await reports.rollup(county, { orgUnitId: tree.K1.id, cycleId })).freshness.refresh).toEqual({
+      status: 'queued',
+      progress: 0,
+      total: 0,
+      startedAt: null,
+    });
     const teachersList = await reports.teachers(county, { orgUnitId: tree.K1.id, cycleId, limit: 10, offset: 0 });
     expect(teachersList.freshness.refresh?.status).toBe('queued');
 

@@ -4,7 +4,11 @@ import { formatCredits, formatTenths } from '../domain/cycle-rules.js';
 import type { ProgressStatus } from '../domain/credit-progress.js';
 import { AppError } from '../errors/app-error.js';
 import { createCreditLedgerRepository, type CycleRow } from '../repositories/credit-ledger.repository.js';
-import { createCreditReportRepository, type RollupRow, type TeacherStatusRow } from '../repositories/credit-report.repository.js';
+import {
+  createCreditReportRepository,
+  type RollupRow,
+  type TeacherStatusRow,
+} from '../repositories/credit-report.repository.js';
 import { createJobRepository } from '../repositories/job.repository.js';
 import type { OrgUnitRow } from '../repositories/org-unit.repository.js';
 import { appendAudit } from './audit.js';
@@ -73,15 +77,24 @@ export function createCreditReportService(deps: ServiceDeps) {
       jobs.lastDone(REFRESH_JOB, { cycleId: cycle.id }),
       reports.staleStatuses(unit.path, cycle.id, currentYear(env), cycle.currentVersion),
     ]);
-    const refresh = active && (active.status === 'queued' || active.status === 'running')
-      ? { status: active.status, progress: active.progress, total: active.total, startedAt: active.startedAt }
-      : null;
+    const refresh =
+      active && (active.status === 'queued' || active.status === 'running')
+        ? { status: active.status, progress: active.progress, total: active.total, startedAt: active.startedAt }
+        : null;
     return { computedAt, refresh, staleTeachers, lastRefreshAt: last?.finishedAt ?? null };
   }
 
-  async function scope(ctx: RequestContext, orgUnitId: number, cycleId: number | undefined, action: string): Promise<{ unit: OrgUnitRow; cycle: CycleRow }> {
+  async function scope(
+    ctx: RequestContext,
+    orgUnitId: number,
+    cycleId: number | undefined,
+    action: string,
+  ): Promise<{ unit: OrgUnitRow; cycle: CycleRow }> {
     const unit = await requireAdminAtUnit(db, ctx, orgUnitId, action, 'credit.read');
-    const cycle = cycleId !== undefined ? await ledger.cycle(cycleId) : await ledger.cycleForYear(unit.provinceId, currentYear(env));
+    const cycle =
+      cycleId !== undefined
+        ? await ledger.cycle(cycleId)
+        : await ledger.cycleForYear(unit.provinceId, currentYear(env));
     if (!cycle || cycle.provinceId !== unit.provinceId) {
       if (cycleId === undefined) throw new AppError('CYCLE_NOT_FOUND_FOR_YEAR', { params: { year: currentYear(env) } });
       throw new AppError('NOT_FOUND');
@@ -89,16 +102,44 @@ export function createCreditReportService(deps: ServiceDeps) {
     return { unit, cycle };
   }
 
-  async function rollup(ctx: RequestContext, q: { orgUnitId: number; cycleId?: number; year?: number; level?: 'city' | 'county' | 'school' }, action = 'credit.report'): Promise<Rollup> {
+  async function rollup(
+    ctx: RequestContext,
+    q: { orgUnitId: number; cycleId?: number; year?: number; level?: 'city' | 'county' | 'school' },
+    action = 'credit.report',
+  ): Promise<Rollup> {
     const { unit, cycle } = await scope(ctx, q.orgUnitId, q.cycleId, action);
     const year = q.year ?? Math.min(cycle.endYear, Math.max(cycle.startYear, currentYear(env)));
     const [rows, fresh] = await Promise.all([reports.rollup(unit, cycle.id, year, q.level), freshness(unit, cycle)]);
-    const total = rows.reduce((t, r) => ({
-      teachers: t.teachers + r.teachers, inScope: t.inScope + r.inScope, complete: t.complete + r.complete, onTrack: t.onTrack + r.onTrack,
-      behind: t.behind + r.behind, atRisk: t.atRisk + r.atRisk, rawHours: t.rawHours + r.rawHours, countedHours: t.countedHours + r.countedHours,
-      entryCount: t.entryCount + r.entryCount, verificationTeachers: t.verificationTeachers + r.verificationTeachers, verified: t.verified + r.verified,
-      schoolsSignedOff: t.schoolsSignedOff + r.schoolsSignedOff,
-    }), { teachers: 0, inScope: 0, complete: 0, onTrack: 0, behind: 0, atRisk: 0, rawHours: 0, countedHours: 0, entryCount: 0, verificationTeachers: 0, verified: 0, schoolsSignedOff: 0 });
+    const total = rows.reduce(
+      (t, r) => ({
+        teachers: t.teachers + r.teachers,
+        inScope: t.inScope + r.inScope,
+        complete: t.complete + r.complete,
+        onTrack: t.onTrack + r.onTrack,
+        behind: t.behind + r.behind,
+        atRisk: t.atRisk + r.atRisk,
+        rawHours: t.rawHours + r.rawHours,
+        countedHours: t.countedHours + r.countedHours,
+        entryCount: t.entryCount + r.entryCount,
+        verificationTeachers: t.verificationTeachers + r.verificationTeachers,
+        verified: t.verified + r.verified,
+        schoolsSignedOff: t.schoolsSignedOff + r.schoolsSignedOff,
+      }),
+      {
+        teachers: 0,
+        inScope: 0,
+        complete: 0,
+        onTrack: 0,
+        behind: 0,
+        atRisk: 0,
+        rawHours: 0,
+        countedHours: 0,
+        entryCount: 0,
+        verificationTeachers: 0,
+        verified: 0,
+        schoolsSignedOff: 0,
+      },
+    );
     return { unit, cycle, year, rows, total, freshness: fresh };
   }
 
@@ -119,16 +160,77 @@ export function createCreditReportService(deps: ServiceDeps) {
     },
 
     /** The rollup as a sheet, one row per child unit and a total row. Checks access, then hands back the name and the writer. */
-    async exportRollup(ctx: RequestContext, q: { orgUnitId: number; cycleId?: number; year?: number; level?: 'city' | 'county' | 'school' }, locale: 'zh-CN' | 'en'): Promise<XlsxDownload> {
+    async exportRollup(
+      ctx: RequestContext,
+      q: { orgUnitId: number; cycleId?: number; year?: number; level?: 'city' | 'county' | 'school' },
+      locale: 'zh-CN' | 'en',
+    ): Promise<XlsxDownload> {
       const r = await rollup(ctx, q, 'credit.export_report');
-      await appendAudit(db, ctx, { action: 'credit.export_report', targetType: 'org_unit', targetId: r.unit.id, targetPath: r.unit.path, targetLabel: r.unit.name, details: { cycleId: r.cycle.id, year: r.year } }, 'success');
+      await appendAudit(
+        db,
+        ctx,
+        {
+          action: 'credit.export_report',
+          targetType: 'org_unit',
+          targetId: r.unit.id,
+          targetPath: r.unit.path,
+          targetLabel: r.unit.name,
+          details: { cycleId: r.cycle.id, year: r.year },
+        },
+        'success',
+      );
       const zh = locale === 'zh-CN';
       const headers = zh
-        ? ['单位', '教师数', '参训人数', '已完成', '进度正常', '进度落后', '有风险', '完成率', '登记学时', '计入学时', '登记条数', `${r.year}年验证人数`, '验证通过', '验证通过率', '已签章学校数']
-        : ['Unit', 'Teachers', 'In scope', 'Complete', 'On track', 'Behind', 'At risk', 'Completion rate', 'Hours registered', 'Hours counted', 'Entries', `Verified in ${r.year} (teachers)`, 'Passed', 'Pass rate', 'Schools signed off'];
+        ? [
+            '单位',
+            '教师数',
+            '参训人数',
+            '已完成',
+            '进度正常',
+            '进度落后',
+            '有风险',
+            '完成率',
+            '登记学时',
+            '计入学时',
+            '登记条数',
+            `${r.year}年验证人数`,
+            '验证通过',
+            '验证通过率',
+            '已签章学校数',
+          ]
+        : [
+            'Unit',
+            'Teachers',
+            'In scope',
+            'Complete',
+            'On track',
+            'Behind',
+            'At risk',
+            'Completion rate',
+            'Hours registered',
+            'Hours counted',
+            'Entries',
+            `Verified in ${r.year} (teachers)`,
+            'Passed',
+            'Pass rate',
+            'Schools signed off',
+          ];
       const line = (name: string, x: Rollup['total']) => [
-        name, x.teachers, x.inScope, x.complete, x.onTrack, x.behind, x.atRisk, pct(x.complete, x.inScope), Number(formatTenths(x.rawHours)), Number(formatTenths(x.countedHours)),
-        x.entryCount, x.verificationTeachers, x.verified, pct(x.verified, x.verificationTeachers), x.schoolsSignedOff,
+        name,
+        x.teachers,
+        x.inScope,
+        x.complete,
+        x.onTrack,
+        x.behind,
+        x.atRisk,
+        pct(x.complete, x.inScope),
+        Number(formatTenths(x.rawHours)),
+        Number(formatTenths(x.countedHours)),
+        x.entryCount,
+        x.verificationTeachers,
+        x.verified,
+        pct(x.verified, x.verificationTeachers),
+        x.schoolsSignedOff,
       ];
       async function* rows() {
         for (const row of r.rows) yield line(row.name, row);
@@ -136,35 +238,75 @@ export function createCreditReportService(deps: ServiceDeps) {
       }
       return {
         name: `${r.unit.name}-${r.cycle.name}-${zh ? '继续教育完成情况' : 'completion'}.xlsx`,
-        write: (out) => writeXlsx(out, zh ? '完成情况' : 'Completion', headers.map((h, i) => ({ header: h, width: i === 0 ? 28 : 12 })), rows()),
+        write: (out) =>
+          writeXlsx(
+            out,
+            zh ? '完成情况' : 'Completion',
+            headers.map((h, i) => ({ header: h, width: i === 0 ? 28 : 12 })),
+            rows(),
+          ),
       };
     },
 
     /** Every teacher of a unit with hours per year, credits and status (R-17: per teacher), streamed. */
-    async exportTeachers(ctx: RequestContext, q: { orgUnitId: number; cycleId?: number; statuses?: ProgressStatus[] }, locale: 'zh-CN' | 'en'): Promise<XlsxDownload> {
+    async exportTeachers(
+      ctx: RequestContext,
+      q: { orgUnitId: number; cycleId?: number; statuses?: ProgressStatus[] },
+      locale: 'zh-CN' | 'en',
+    ): Promise<XlsxDownload> {
       const { unit, cycle } = await scope(ctx, q.orgUnitId, q.cycleId, 'credit.export_teachers');
-      await appendAudit(db, ctx, { action: 'credit.export_teachers', targetType: 'org_unit', targetId: unit.id, targetPath: unit.path, targetLabel: unit.name, details: { cycleId: cycle.id, statuses: q.statuses ?? null } }, 'success');
+      await appendAudit(
+        db,
+        ctx,
+        {
+          action: 'credit.export_teachers',
+          targetType: 'org_unit',
+          targetId: unit.id,
+          targetPath: unit.path,
+          targetLabel: unit.name,
+          details: { cycleId: cycle.id, statuses: q.statuses ?? null },
+        },
+        'success',
+      );
       const rules = await rulesOf(db, cycle);
       const zh = locale === 'zh-CN';
       const years: number[] = [];
       for (let y = cycle.startYear; y <= cycle.endYear; y++) years.push(y);
       const headers = [
-        ...(zh ? ['姓名', '证件号码', '学校', '状态', '计入学时', '应修学时', '学分'] : ['Name', 'ID number', 'School', 'Status', 'Hours counted', 'Hours required', 'Credits']),
-        ...years.map((y) => (zh ? `${y}年学时` : `${y} hours`)), zh ? '未达标最低要求项数' : 'Minima unmet',
+        ...(zh
+          ? ['姓名', '证件号码', '学校', '状态', '计入学时', '应修学时', '学分']
+          : ['Name', 'ID number', 'School', 'Status', 'Hours counted', 'Hours required', 'Credits']),
+        ...years.map((y) => (zh ? `${y}年学时` : `${y} hours`)),
+        zh ? '未达标最低要求项数' : 'Minima unmet',
       ];
       async function* rows() {
         for (let offset = 0; ; offset += 2_000) {
           const page = await reports.teachers(unit.path, cycle.id, q.statuses, { limit: 2_000, offset });
           for (const t of page) {
-            yield [t.name, t.idNumberMasked, t.orgUnitName, STATUS_LABELS[t.status][locale], Number(formatTenths(t.countedHours)), Number(formatTenths(rules.totalHours)),
-              Number(formatCredits(t.countedHours, rules.hoursPerCredit)), ...t.yearHours.map((h) => Number(formatTenths(h))), t.minimaUnmet];
+            yield [
+              t.name,
+              t.idNumberMasked,
+              t.orgUnitName,
+              STATUS_LABELS[t.status][locale],
+              Number(formatTenths(t.countedHours)),
+              Number(formatTenths(rules.totalHours)),
+              Number(formatCredits(t.countedHours, rules.hoursPerCredit)),
+              ...t.yearHours.map((h) => Number(formatTenths(h))),
+              t.minimaUnmet,
+            ];
           }
           if (page.length < 2_000) break;
         }
       }
       return {
         name: `${unit.name}-${cycle.name}-${zh ? '教师学时' : 'teacher-hours'}.xlsx`,
-        write: (out) => writeXlsx(out, zh ? '教师学时' : 'Teachers', headers.map((h, i) => ({ header: h, width: i < 3 ? 20 : 11 })), rows()),
+        write: (out) =>
+          writeXlsx(
+            out,
+            zh ? '教师学时' : 'Teachers',
+            headers.map((h, i) => ({ header: h, width: i < 3 ? 20 : 11 })),
+            rows(),
+          ),
       };
     },
   };

@@ -17,7 +17,6 @@ export interface CycleView extends CycleRow {
   current: boolean;
 }
 
-
 function rulesProblem(problems: ReturnType<typeof validateRules>): AppError {
   return new AppError('CYCLE_RULES_INVALID', { details: { problems } });
 }
@@ -32,8 +31,12 @@ export function createCreditRulesService(deps: ServiceDeps) {
   const ledger = createCreditLedgerRepository(db);
   const jobs = createJobRepository(db);
 
-  registerJobHandler(REFRESH_JOB, (job, ctl) => refreshCycle(db, env, Number(job.params['cycleId']), ctl.progress, ctl.signal));
-  registerJobHandler(PREVIEW_JOB, (job, ctl) => previewRules(db, env, Number(job.params['cycleId']), job.params['rules'] as CycleRules, ctl.progress, ctl.signal));
+  registerJobHandler(REFRESH_JOB, (job, ctl) =>
+    refreshCycle(db, env, Number(job.params['cycleId']), ctl.progress, ctl.signal),
+  );
+  registerJobHandler(PREVIEW_JOB, (job, ctl) =>
+    previewRules(db, env, Number(job.params['cycleId']), job.params['rules'] as CycleRules, ctl.progress, ctl.signal),
+  );
 
   async function provinceUnit(provinceId: number) {
     const u = await createOrgUnitRepository(db).findById(provinceId);
@@ -45,14 +48,24 @@ export function createCreditRulesService(deps: ServiceDeps) {
   async function readable(ctx: RequestContext, id: number, action: string): Promise<CycleRow> {
     const actor = requireActor(ctx);
     const c = await ledger.cycle(id);
-    if (!c || c.provinceId !== actor.provinceId) return auditRefusal(db, ctx, { action, targetType: 'credit_cycle', targetId: id }, notFoundDenied());
+    if (!c || c.provinceId !== actor.provinceId)
+      return auditRefusal(db, ctx, { action, targetType: 'credit_cycle', targetId: id }, notFoundDenied());
     return c;
   }
 
   /** Rules are read by the whole province but set by its province administrators: anyone else is refused, not misled. */
-  async function requireRulesRight(ctx: RequestContext, action: string, target: { path: string; type: string; id: number | null; label: string }): Promise<void> {
+  async function requireRulesRight(
+    ctx: RequestContext,
+    action: string,
+    target: { path: string; type: string; id: number | null; label: string },
+  ): Promise<void> {
     if (!can(requireActor(ctx), 'credit.rules', { path: target.path })) {
-      await auditRefusal(db, ctx, { action, targetType: target.type, targetId: target.id, targetPath: target.path, targetLabel: target.label }, new AppError('FORBIDDEN'));
+      await auditRefusal(
+        db,
+        ctx,
+        { action, targetType: target.type, targetId: target.id, targetPath: target.path, targetLabel: target.label },
+        new AppError('FORBIDDEN'),
+      );
     }
   }
 
@@ -73,10 +86,17 @@ export function createCreditRulesService(deps: ServiceDeps) {
       return Promise.all((await ledger.cycles(actor.provinceId)).map(view));
     },
 
-    async get(ctx: RequestContext, id: number): Promise<CycleView & { versions: Awaited<ReturnType<typeof ledger.ruleVersions>>; canManage: boolean }> {
+    async get(
+      ctx: RequestContext,
+      id: number,
+    ): Promise<CycleView & { versions: Awaited<ReturnType<typeof ledger.ruleVersions>>; canManage: boolean }> {
       const c = await readable(ctx, id, 'credit.read_cycle');
       const actor = requireActor(ctx);
-      return { ...(await view(c)), versions: await ledger.ruleVersions(id), canManage: can(actor, 'credit.rules', { path: c.orgPath }) };
+      return {
+        ...(await view(c)),
+        versions: await ledger.ruleVersions(id),
+        canManage: can(actor, 'credit.rules', { path: c.orgPath }),
+      };
     },
 
     /** The cycle that contains the current year, if the province has set one. */
@@ -88,26 +108,67 @@ export function createCreditRulesService(deps: ServiceDeps) {
       return defaultRules({ startYear, endYear });
     },
 
-    async create(ctx: RequestContext, input: { name: string; startYear: number; endYear: number; rules?: CycleRules; note?: string | null }): Promise<CycleView> {
+    async create(
+      ctx: RequestContext,
+      input: { name: string; startYear: number; endYear: number; rules?: CycleRules; note?: string | null },
+    ): Promise<CycleView> {
       const actor = requireActor(ctx);
       const province = await provinceUnit(actor.provinceId);
-      await requireRulesRight(ctx, 'credit.create_cycle', { path: province.path, type: 'org_unit', id: province.id, label: province.name });
+      await requireRulesRight(ctx, 'credit.create_cycle', {
+        path: province.path,
+        type: 'org_unit',
+        id: province.id,
+        label: province.name,
+      });
       const span = { startYear: input.startYear, endYear: input.endYear };
       const rules = input.rules ?? defaultRules(span);
-      if (input.endYear < input.startYear || input.endYear - input.startYear > 9) throw new AppError('CYCLE_RULES_INVALID', { details: { problems: [{ path: 'endYear', code: 'cycle_years' }] } });
+      if (input.endYear < input.startYear || input.endYear - input.startYear > 9)
+        throw new AppError('CYCLE_RULES_INVALID', {
+          details: { problems: [{ path: 'endYear', code: 'cycle_years' }] },
+        });
       const problems = validateRules(rules, span);
       if (problems.length) throw rulesProblem(problems);
-      const id = await auditedWrite(db, ctx, { action: 'credit.create_cycle', targetType: 'credit_cycle', targetPath: province.path, targetLabel: input.name, details: span }, async (trx, meta) => {
-        const repo = createCreditLedgerRepository(trx);
-        await repo.lockProvince(province.provinceId);
-        const clash = await repo.overlapping(province.provinceId, input.startYear, input.endYear);
-        if (clash) throw new AppError('CYCLE_OVERLAP', { params: { name: clash.name } });
-        const cycleId = await repo.insertCycle({ provinceId: province.provinceId, orgUnitId: province.id, orgPath: province.path, name: input.name, ...span, createdBy: actor.userId });
-        await repo.insertRuleVersion({ cycleId, version: 1, rules, note: input.note ?? null, createdBy: actor.userId });
-        await createJobRepository(trx).enqueue({ kind: REFRESH_JOB, provinceId: province.provinceId, orgPath: province.path, params: { cycleId }, createdBy: actor.userId });
-        meta.targetId = cycleId;
-        return cycleId;
-      });
+      const id = await auditedWrite(
+        db,
+        ctx,
+        {
+          action: 'credit.create_cycle',
+          targetType: 'credit_cycle',
+          targetPath: province.path,
+          targetLabel: input.name,
+          details: span,
+        },
+        async (trx, meta) => {
+          const repo = createCreditLedgerRepository(trx);
+          await repo.lockProvince(province.provinceId);
+          const clash = await repo.overlapping(province.provinceId, input.startYear, input.endYear);
+          if (clash) throw new AppError('CYCLE_OVERLAP', { params: { name: clash.name } });
+          const cycleId = await repo.insertCycle({
+            provinceId: province.provinceId,
+            orgUnitId: province.id,
+            orgPath: province.path,
+            name: input.name,
+            ...span,
+            createdBy: actor.userId,
+          });
+          await repo.insertRuleVersion({
+            cycleId,
+            version: 1,
+            rules,
+            note: input.note ?? null,
+            createdBy: actor.userId,
+          });
+          await createJobRepository(trx).enqueue({
+            kind: REFRESH_JOB,
+            provinceId: province.provinceId,
+            orgPath: province.path,
+            params: { cycleId },
+            createdBy: actor.userId,
+          });
+          meta.targetId = cycleId;
+          return cycleId;
+        },
+      );
       kickJobs();
       return view((await ledger.cycle(id))!);
     },
@@ -121,26 +182,68 @@ export function createCreditRulesService(deps: ServiceDeps) {
       const problems = validateRules(rules, c);
       if (problems.length) throw rulesProblem(problems);
       const actor = requireActor(ctx);
-      const jobId = await auditedWrite(db, ctx, { action: 'credit.preview_rules', targetType: 'credit_cycle', targetId: id, targetPath: c.orgPath, targetLabel: c.name }, async (trx) =>
-        createJobRepository(trx).enqueue({ kind: PREVIEW_JOB, provinceId: c.provinceId, orgPath: c.orgPath, params: { cycleId: id, rules, baseVersion: c.currentVersion }, createdBy: actor.userId }));
+      const jobId = await auditedWrite(
+        db,
+        ctx,
+        {
+          action: 'credit.preview_rules',
+          targetType: 'credit_cycle',
+          targetId: id,
+          targetPath: c.orgPath,
+          targetLabel: c.name,
+        },
+        async (trx) =>
+          createJobRepository(trx).enqueue({
+            kind: PREVIEW_JOB,
+            provinceId: c.provinceId,
+            orgPath: c.orgPath,
+            params: { cycleId: id, rules, baseVersion: c.currentVersion },
+            createdBy: actor.userId,
+          }),
+      );
       kickJobs();
       return (await jobs.get(jobId))!;
     },
 
     /** Saves the rules as a new version and recomputes every teacher's status in the background. */
-    async save(ctx: RequestContext, id: number, rules: CycleRules, note: string | null): Promise<CycleView & { refreshJobId: number }> {
+    async save(
+      ctx: RequestContext,
+      id: number,
+      rules: CycleRules,
+      note: string | null,
+    ): Promise<CycleView & { refreshJobId: number }> {
       const c = await manageable(ctx, id, 'credit.save_rules');
       const problems = validateRules(rules, c);
       if (problems.length) throw rulesProblem(problems);
       const actor = requireActor(ctx);
-      const { jobId, version } = await auditedWrite(db, ctx, { action: 'credit.save_rules', targetType: 'credit_cycle', targetId: id, targetPath: c.orgPath, targetLabel: c.name }, async (trx, meta) => {
-        const repo = createCreditLedgerRepository(trx);
-        const locked = (await repo.lockCycle(id))!;
-        const version = locked.currentVersion + 1;
-        await repo.insertRuleVersion({ cycleId: id, version, rules, note, createdBy: actor.userId });
-        meta.details = { version, note };
-        return { version, jobId: await createJobRepository(trx).enqueue({ kind: REFRESH_JOB, provinceId: c.provinceId, orgPath: c.orgPath, params: { cycleId: id }, createdBy: actor.userId }) };
-      });
+      const { jobId, version } = await auditedWrite(
+        db,
+        ctx,
+        {
+          action: 'credit.save_rules',
+          targetType: 'credit_cycle',
+          targetId: id,
+          targetPath: c.orgPath,
+          targetLabel: c.name,
+        },
+        async (trx, meta) => {
+          const repo = createCreditLedgerRepository(trx);
+          const locked = (await repo.lockCycle(id))!;
+          const version = locked.currentVersion + 1;
+          await repo.insertRuleVersion({ cycleId: id, version, rules, note, createdBy: actor.userId });
+          meta.details = { version, note };
+          return {
+            version,
+            jobId: await createJobRepository(trx).enqueue({
+              kind: REFRESH_JOB,
+              provinceId: c.provinceId,
+              orgPath: c.orgPath,
+              params: { cycleId: id },
+              createdBy: actor.userId,
+            }),
+          };
+        },
+      );
       kickJobs();
       // the version this save wrote, even if another save followed it at once
       return { ...(await view({ ...c, currentVersion: version })), refreshJobId: jobId };

@@ -2,7 +2,13 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { evaluateProgress, type Progress } from '../domain/credit-progress.js';
 import type { CycleRules } from '../domain/cycle-rules.js';
-import { createCreditLedgerRepository, type CycleRow, type StatusRow, type SummaryCounts, type TeacherFactsRow } from '../repositories/credit-ledger.repository.js';
+import {
+  createCreditLedgerRepository,
+  type CycleRow,
+  type StatusRow,
+  type SummaryCounts,
+  type TeacherFactsRow,
+} from '../repositories/credit-ledger.repository.js';
 
 /**
  * The summaries the reports read (per teacher, per school) are kept in the transaction that
@@ -13,7 +19,11 @@ import { createCreditLedgerRepository, type CycleRow, type StatusRow, type Summa
 /** Rule versions never change once saved, so they are kept for the life of the process. */
 const rulesCache = new Map<string, CycleRules>();
 
-export async function rulesOf(db: Kysely<DB>, cycle: Pick<CycleRow, 'id' | 'currentVersion'>, version = cycle.currentVersion): Promise<CycleRules> {
+export async function rulesOf(
+  db: Kysely<DB>,
+  cycle: Pick<CycleRow, 'id' | 'currentVersion'>,
+  version = cycle.currentVersion,
+): Promise<CycleRules> {
   const key = `${cycle.id}:${version}`;
   let r = rulesCache.get(key);
   if (!r) {
@@ -24,7 +34,17 @@ export async function rulesOf(db: Kysely<DB>, cycle: Pick<CycleRow, 'id' | 'curr
   return r;
 }
 
-export const ZERO_COUNTS: SummaryCounts = { teachers: 0, inScope: 0, complete: 0, onTrack: 0, behind: 0, atRisk: 0, rawHours: 0, countedHours: 0, entryCount: 0 };
+export const ZERO_COUNTS: SummaryCounts = {
+  teachers: 0,
+  inScope: 0,
+  complete: 0,
+  onTrack: 0,
+  behind: 0,
+  atRisk: 0,
+  rawHours: 0,
+  countedHours: 0,
+  entryCount: 0,
+};
 
 /** What one teacher's status row adds to their school's counters. */
 export function countsOf(s: StatusRow | undefined): SummaryCounts {
@@ -44,17 +64,40 @@ export function countsOf(s: StatusRow | undefined): SummaryCounts {
 
 export function addCounts(a: SummaryCounts, b: SummaryCounts, sign = 1): SummaryCounts {
   return {
-    teachers: a.teachers + sign * b.teachers, inScope: a.inScope + sign * b.inScope, complete: a.complete + sign * b.complete,
-    onTrack: a.onTrack + sign * b.onTrack, behind: a.behind + sign * b.behind, atRisk: a.atRisk + sign * b.atRisk,
-    rawHours: a.rawHours + sign * b.rawHours, countedHours: a.countedHours + sign * b.countedHours, entryCount: a.entryCount + sign * b.entryCount,
+    teachers: a.teachers + sign * b.teachers,
+    inScope: a.inScope + sign * b.inScope,
+    complete: a.complete + sign * b.complete,
+    onTrack: a.onTrack + sign * b.onTrack,
+    behind: a.behind + sign * b.behind,
+    atRisk: a.atRisk + sign * b.atRisk,
+    rawHours: a.rawHours + sign * b.rawHours,
+    countedHours: a.countedHours + sign * b.countedHours,
+    entryCount: a.entryCount + sign * b.entryCount,
   };
 }
 
-export function statusRowOf(cycle: CycleRow, version: number, t: TeacherFactsRow, p: Progress, entryCount: number): StatusRow {
+export function statusRowOf(
+  cycle: CycleRow,
+  version: number,
+  t: TeacherFactsRow,
+  p: Progress,
+  entryCount: number,
+): StatusRow {
   return {
-    teacherId: t.id, cycleId: cycle.id, provinceId: t.provinceId, orgUnitId: t.orgUnitId, orgPath: t.orgPath, ruleVersion: version,
-    asOfYear: p.asOfYear, inScope: p.inScope, status: p.status, rawHours: p.raw, countedHours: p.counted, entryCount,
-    yearHours: p.years.map((y) => y.counted), minimaUnmet: p.minima.filter((m) => !m.met).length,
+    teacherId: t.id,
+    cycleId: cycle.id,
+    provinceId: t.provinceId,
+    orgUnitId: t.orgUnitId,
+    orgPath: t.orgPath,
+    ruleVersion: version,
+    asOfYear: p.asOfYear,
+    inScope: p.inScope,
+    status: p.status,
+    rawHours: p.raw,
+    countedHours: p.counted,
+    entryCount,
+    yearHours: p.years.map((y) => y.counted),
+    minimaUnmet: p.minima.filter((m) => !m.met).length,
   };
 }
 
@@ -64,7 +107,13 @@ export function statusRowOf(cycle: CycleRow, version: number, t: TeacherFactsRow
  * order) so two writers for the same teacher take turns. A caller that has locked them already in
  * this transaction passes their rows as `lockedFacts` (the same teachers, in id order).
  */
-export async function syncTeachers(trx: Kysely<DB>, cycle: CycleRow, teacherIds: number[], asOfYear: number, opts: { rules?: CycleRules; version?: number; lockedFacts?: TeacherFactsRow[] } = {}): Promise<StatusRow[]> {
+export async function syncTeachers(
+  trx: Kysely<DB>,
+  cycle: CycleRow,
+  teacherIds: number[],
+  asOfYear: number,
+  opts: { rules?: CycleRules; version?: number; lockedFacts?: TeacherFactsRow[] } = {},
+): Promise<StatusRow[]> {
   if (teacherIds.length === 0) return [];
   const repo = createCreditLedgerRepository(trx);
   const version = opts.version ?? cycle.currentVersion;
@@ -75,7 +124,12 @@ export async function syncTeachers(trx: Kysely<DB>, cycle: CycleRow, teacherIds:
   const after: StatusRow[] = [];
   const deltas = new Map<number, { orgUnitId: number; orgPath: string; provinceId: number; d: SummaryCounts }>();
   const move = (s: StatusRow, sign: number) => {
-    const cur = deltas.get(s.orgUnitId) ?? { orgUnitId: s.orgUnitId, orgPath: s.orgPath, provinceId: s.provinceId, d: ZERO_COUNTS };
+    const cur = deltas.get(s.orgUnitId) ?? {
+      orgUnitId: s.orgUnitId,
+      orgPath: s.orgPath,
+      provinceId: s.provinceId,
+      d: ZERO_COUNTS,
+    };
     cur.d = addCounts(cur.d, countsOf(s), sign);
     if (sign > 0) cur.orgPath = s.orgPath;
     deltas.set(s.orgUnitId, cur);
@@ -94,10 +148,16 @@ export async function syncTeachers(trx: Kysely<DB>, cycle: CycleRow, teacherIds:
 }
 
 /** After teachers were created or changed (record, school): their status in every cycle of the province. */
-export async function syncTeachersAllCycles(trx: Kysely<DB>, provinceId: number, teacherIds: number[], asOfYear: number): Promise<void> {
+export async function syncTeachersAllCycles(
+  trx: Kysely<DB>,
+  provinceId: number,
+  teacherIds: number[],
+  asOfYear: number,
+): Promise<void> {
   if (teacherIds.length === 0) return;
   const cycles = await createCreditLedgerRepository(trx).cycles(provinceId);
   for (const c of cycles) {
-    for (let i = 0; i < teacherIds.length; i += 2_000) await syncTeachers(trx, c, teacherIds.slice(i, i + 2_000), asOfYear);
+    for (let i = 0; i < teacherIds.length; i += 2_000)
+      await syncTeachers(trx, c, teacherIds.slice(i, i + 2_000), asOfYear);
   }
 }

@@ -2,7 +2,12 @@ import { currentYear } from '../config/env.js';
 import { verifyYear } from '../domain/credit-progress.js';
 import { AppError } from '../errors/app-error.js';
 import { createCreditLedgerRepository, type CycleRow } from '../repositories/credit-ledger.repository.js';
-import { createCreditVerificationRepository, type VerificationItemRow, type VerificationRow, type VerificationStatus } from '../repositories/credit-verification.repository.js';
+import {
+  createCreditVerificationRepository,
+  type VerificationItemRow,
+  type VerificationRow,
+  type VerificationStatus,
+} from '../repositories/credit-verification.repository.js';
 import { auditedWrite } from './audit.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
 import type { CreditLedgerService } from './credit-ledger.service.js';
@@ -21,25 +26,47 @@ export function createCreditVerificationService(deps: ServiceDeps, ledgerService
   const repo = createCreditVerificationRepository(db);
   const ledger = createCreditLedgerRepository(db);
 
-  async function load(ctx: RequestContext, id: number, action: string, policy: 'credit.read' | 'credit.verify' | 'credit.sign_off'): Promise<VerificationRow> {
+  async function load(
+    ctx: RequestContext,
+    id: number,
+    action: string,
+    policy: 'credit.read' | 'credit.verify' | 'credit.sign_off',
+  ): Promise<VerificationRow> {
     const v = await repo.find(id);
     if (!v) throw new AppError('NOT_FOUND');
-    await requireAdminAction(db, ctx, action, policy, { path: v.orgPath, type: 'credit_verification', id, label: `${v.orgUnitName} ${v.year}` });
+    await requireAdminAction(db, ctx, action, policy, {
+      path: v.orgPath,
+      type: 'credit_verification',
+      id,
+      label: `${v.orgUnitName} ${v.year}`,
+    });
     return v;
   }
 
   const stateError = (status: VerificationStatus) => new AppError('VERIFICATION_STATE', { params: { status } });
 
   /** Recomputes every current teacher of the school against the year's rules. */
-  async function compute(trx: Parameters<Parameters<typeof auditedWrite>[3]>[0], v: { id: number; orgPath: string; provinceId: number; year: number }, cycle: CycleRow): Promise<void> {
+  async function compute(
+    trx: Parameters<Parameters<typeof auditedWrite>[3]>[0],
+    v: { id: number; orgPath: string; provinceId: number; year: number },
+    cycle: CycleRow,
+  ): Promise<void> {
     const r = createCreditLedgerRepository(trx);
     const rules = await rulesOf(trx, cycle);
-    const items: Array<{ teacherId: number; computed: 'passed' | 'failed' | 'not_in_scope'; failures: unknown[]; yearHours: number }> = [];
-    for (let after = 0; ;) {
+    const items: Array<{
+      teacherId: number;
+      computed: 'passed' | 'failed' | 'not_in_scope';
+      failures: unknown[];
+      yearHours: number;
+    }> = [];
+    for (let after = 0; ; ) {
       const facts = await r.teacherFactsUnder(v.provinceId, v.orgPath, after, 2_000);
       if (facts.length === 0) break;
       after = facts[facts.length - 1]!.id;
-      const entries = await r.engineEntries(cycle.id, facts.map((t) => t.id));
+      const entries = await r.engineEntries(
+        cycle.id,
+        facts.map((t) => t.id),
+      );
       for (const t of facts) {
         const res = verifyYear(rules, cycle, t, entries.get(t.id) ?? [], v.year);
         items.push({ teacherId: t.id, computed: res.computed, failures: res.failures, yearHours: res.yearHours });
@@ -50,46 +77,102 @@ export function createCreditVerificationService(deps: ServiceDeps, ledgerService
 
   return {
     /** Opens (or reopens for a fresh look) a school's year. */
-    async open(ctx: RequestContext, input: { orgUnitId: number; cycleId: number; year: number }): Promise<VerificationRow> {
+    async open(
+      ctx: RequestContext,
+      input: { orgUnitId: number; cycleId: number; year: number },
+    ): Promise<VerificationRow> {
       const school = await requireAdminAtUnit(db, ctx, input.orgUnitId, 'credit.open_verification', 'credit.verify');
       const actor = requireActor(ctx);
       if (school.kind !== 'school') throw new AppError('TEACHER_UNIT_NOT_SCHOOL');
       const cycle = await ledger.cycle(input.cycleId);
       if (!cycle || cycle.provinceId !== school.provinceId) throw new AppError('NOT_FOUND');
-      if (input.year < cycle.startYear || input.year > cycle.endYear || input.year > currentYear(env)) throw new AppError('CYCLE_NOT_FOUND_FOR_YEAR', { params: { year: input.year } });
-      const id = await auditedWrite(db, ctx, { action: 'credit.open_verification', targetType: 'org_unit', targetId: school.id, targetPath: school.path, targetLabel: school.name, details: { cycleId: cycle.id, year: input.year } }, async (trx, meta) => {
-        const vr = createCreditVerificationRepository(trx);
-        let vid = (await vr.findFor(cycle.id, input.year, school.id))?.id ?? (await vr.insert({ provinceId: school.provinceId, cycleId: cycle.id, year: input.year, orgUnitId: school.id, orgPath: school.path, openedBy: actor.userId }));
-        vid ??= (await vr.findFor(cycle.id, input.year, school.id))!.id;
-        const state = (await vr.lock(vid))!.status;
-        if (!EDITABLE.has(state)) throw stateError(state);
-        await compute(trx, { id: vid, orgPath: school.path, provinceId: school.provinceId, year: input.year }, cycle);
-        meta.details = { ...meta.details, verificationId: vid };
-        return vid;
-      });
+      if (input.year < cycle.startYear || input.year > cycle.endYear || input.year > currentYear(env))
+        throw new AppError('CYCLE_NOT_FOUND_FOR_YEAR', { params: { year: input.year } });
+      const id = await auditedWrite(
+        db,
+        ctx,
+        {
+          action: 'credit.open_verification',
+          targetType: 'org_unit',
+          targetId: school.id,
+          targetPath: school.path,
+          targetLabel: school.name,
+          details: { cycleId: cycle.id, year: input.year },
+        },
+        async (trx, meta) => {
+          const vr = createCreditVerificationRepository(trx);
+          let vid =
+            (await vr.findFor(cycle.id, input.year, school.id))?.id ??
+            (await vr.insert({
+              provinceId: school.provinceId,
+              cycleId: cycle.id,
+              year: input.year,
+              orgUnitId: school.id,
+              orgPath: school.path,
+              openedBy: actor.userId,
+            }));
+          vid ??= (await vr.findFor(cycle.id, input.year, school.id))!.id;
+          const state = (await vr.lock(vid))!.status;
+          if (!EDITABLE.has(state)) throw stateError(state);
+          await compute(trx, { id: vid, orgPath: school.path, provinceId: school.provinceId, year: input.year }, cycle);
+          meta.details = { ...meta.details, verificationId: vid };
+          return vid;
+        },
+      );
       return (await repo.find(id))!;
     },
 
-    async get(ctx: RequestContext, id: number): Promise<{ verification: VerificationRow; items: VerificationItemRow[] }> {
+    async get(
+      ctx: RequestContext,
+      id: number,
+    ): Promise<{ verification: VerificationRow; items: VerificationItemRow[] }> {
       const v = await load(ctx, id, 'credit.read_verification', 'credit.read');
       return { verification: v, items: await repo.items(id) };
     },
 
-    async list(ctx: RequestContext, q: { orgUnitId?: number; cycleId: number; year?: number; status?: VerificationStatus }): Promise<VerificationRow[]> {
-      const unit = await requireAdminAtUnit(db, ctx, q.orgUnitId ?? requireActor(ctx).orgUnitId, 'credit.list_verifications', 'credit.read');
+    async list(
+      ctx: RequestContext,
+      q: { orgUnitId?: number; cycleId: number; year?: number; status?: VerificationStatus },
+    ): Promise<VerificationRow[]> {
+      const unit = await requireAdminAtUnit(
+        db,
+        ctx,
+        q.orgUnitId ?? requireActor(ctx).orgUnitId,
+        'credit.list_verifications',
+        'credit.read',
+      );
       return repo.under(unit.path, q.cycleId, q.year, q.status);
     },
 
     /** Marks (or clears) the school's exception for one teacher, with its reason. */
-    async mark(ctx: RequestContext, id: number, teacherId: number, exception: 'exempt' | 'failed' | null, reason: string | null): Promise<void> {
+    async mark(
+      ctx: RequestContext,
+      id: number,
+      teacherId: number,
+      exception: 'exempt' | 'failed' | null,
+      reason: string | null,
+    ): Promise<void> {
       const v = await load(ctx, id, 'credit.mark_verification', 'credit.verify');
-      if (exception !== null && !reason) throw new AppError('VALIDATION_FAILED', { details: { issues: [{ path: 'reason', kind: 'required' }] } });
-      await auditedWrite(db, ctx, { action: 'credit.mark_verification', targetType: 'credit_verification', targetId: id, targetPath: v.orgPath, details: { teacherId, exception, reason } }, async (trx) => {
-        const vr = createCreditVerificationRepository(trx);
-        const state = (await vr.lock(id))!.status;
-        if (!EDITABLE.has(state)) throw stateError(state);
-        if (!(await vr.setException(id, teacherId, exception, exception === null ? null : reason))) throw new AppError('NOT_FOUND');
-      });
+      if (exception !== null && !reason)
+        throw new AppError('VALIDATION_FAILED', { details: { issues: [{ path: 'reason', kind: 'required' }] } });
+      await auditedWrite(
+        db,
+        ctx,
+        {
+          action: 'credit.mark_verification',
+          targetType: 'credit_verification',
+          targetId: id,
+          targetPath: v.orgPath,
+          details: { teacherId, exception, reason },
+        },
+        async (trx) => {
+          const vr = createCreditVerificationRepository(trx);
+          const state = (await vr.lock(id))!.status;
+          if (!EDITABLE.has(state)) throw stateError(state);
+          if (!(await vr.setException(id, teacherId, exception, exception === null ? null : reason)))
+            throw new AppError('NOT_FOUND');
+        },
+      );
     },
 
     /** Submits the year to the county, with the results recomputed at this moment. */
@@ -97,53 +180,112 @@ export function createCreditVerificationService(deps: ServiceDeps, ledgerService
       const v = await load(ctx, id, 'credit.submit_verification', 'credit.verify');
       const actor = requireActor(ctx);
       const cycle = (await ledger.cycle(v.cycleId))!;
-      await auditedWrite(db, ctx, { action: 'credit.submit_verification', targetType: 'credit_verification', targetId: id, targetPath: v.orgPath, targetLabel: `${v.orgUnitName} ${v.year}` }, async (trx, meta) => {
-        const vr = createCreditVerificationRepository(trx);
-        const state = (await vr.lock(id))!.status;
-        if (!EDITABLE.has(state)) throw stateError(state);
-        await compute(trx, v, cycle);
-        await vr.setStatus(id, 'submitted', actor.userId);
-        const after = (await vr.find(id))!;
-        meta.details = { teachers: after.teachers, verified: after.verified };
-      });
+      await auditedWrite(
+        db,
+        ctx,
+        {
+          action: 'credit.submit_verification',
+          targetType: 'credit_verification',
+          targetId: id,
+          targetPath: v.orgPath,
+          targetLabel: `${v.orgUnitName} ${v.year}`,
+        },
+        async (trx, meta) => {
+          const vr = createCreditVerificationRepository(trx);
+          const state = (await vr.lock(id))!.status;
+          if (!EDITABLE.has(state)) throw stateError(state);
+          await compute(trx, v, cycle);
+          await vr.setStatus(id, 'submitted', actor.userId);
+          const after = (await vr.find(id))!;
+          meta.details = { teachers: after.teachers, verified: after.verified };
+        },
+      );
       return (await repo.find(id))!;
     },
 
     /** The county signs the year off (locking it) or returns it to the school with a note. */
-    async decide(ctx: RequestContext, id: number, decision: 'sign_off' | 'return', note: string | null): Promise<VerificationRow> {
+    async decide(
+      ctx: RequestContext,
+      id: number,
+      decision: 'sign_off' | 'return',
+      note: string | null,
+    ): Promise<VerificationRow> {
       const v = await load(ctx, id, 'credit.decide_verification', 'credit.sign_off');
       const actor = requireActor(ctx);
-      if (decision === 'return' && !note) throw new AppError('VALIDATION_FAILED', { details: { issues: [{ path: 'note', kind: 'required' }] } });
-      await auditedWrite(db, ctx, { action: decision === 'sign_off' ? 'credit.sign_off_verification' : 'credit.return_verification', targetType: 'credit_verification', targetId: id, targetPath: v.orgPath, targetLabel: `${v.orgUnitName} ${v.year}`, details: { note } }, async (trx) => {
-        const vr = createCreditVerificationRepository(trx);
-        const state = (await vr.lock(id))!.status;
-        if (state !== 'submitted') throw stateError(state);
-        await vr.setStatus(id, decision === 'sign_off' ? 'signed_off' : 'returned', actor.userId, note);
-      });
+      if (decision === 'return' && !note)
+        throw new AppError('VALIDATION_FAILED', { details: { issues: [{ path: 'note', kind: 'required' }] } });
+      await auditedWrite(
+        db,
+        ctx,
+        {
+          action: decision === 'sign_off' ? 'credit.sign_off_verification' : 'credit.return_verification',
+          targetType: 'credit_verification',
+          targetId: id,
+          targetPath: v.orgPath,
+          targetLabel: `${v.orgUnitName} ${v.year}`,
+          details: { note },
+        },
+        async (trx) => {
+          const vr = createCreditVerificationRepository(trx);
+          const state = (await vr.lock(id))!.status;
+          if (state !== 'submitted') throw stateError(state);
+          await vr.setStatus(id, decision === 'sign_off' ? 'signed_off' : 'returned', actor.userId, note);
+        },
+      );
       return (await repo.find(id))!;
     },
 
-    async reversalRequests(ctx: RequestContext, q: { orgUnitId?: number; status?: 'pending' | 'approved' | 'rejected' }) {
-      const unit = await requireAdminAtUnit(db, ctx, q.orgUnitId ?? requireActor(ctx).orgUnitId, 'credit.list_reversal_requests', 'credit.read');
+    async reversalRequests(
+      ctx: RequestContext,
+      q: { orgUnitId?: number; status?: 'pending' | 'approved' | 'rejected' },
+    ) {
+      const unit = await requireAdminAtUnit(
+        db,
+        ctx,
+        q.orgUnitId ?? requireActor(ctx).orgUnitId,
+        'credit.list_reversal_requests',
+        'credit.read',
+      );
       return repo.reversalRequestsUnder(unit.path, q.status);
     },
 
     /** The county approves (the reversal is posted, marked as a change after sign-off) or rejects. */
-    async decideReversal(ctx: RequestContext, id: number, approve: boolean, note: string | null): Promise<{ reversalId: number | null }> {
+    async decideReversal(
+      ctx: RequestContext,
+      id: number,
+      approve: boolean,
+      note: string | null,
+    ): Promise<{ reversalId: number | null }> {
       const req = await repo.findReversalRequest(id);
       if (!req) throw new AppError('NOT_FOUND');
-      const actor = await requireAdminAction(db, ctx, 'credit.decide_reversal', 'credit.sign_off', { path: req.orgPath, type: 'credit_reversal_request', id });
-      const entry = (await ledger.entry(req.entryId))!;
-      return auditedWrite(db, ctx, { action: approve ? 'credit.approve_reversal' : 'credit.reject_reversal', targetType: 'credit_entry', targetId: entry.id, targetPath: entry.orgPath, targetLabel: entry.title, details: { requestId: id, note } }, async (trx, meta) => {
-        const vr = createCreditVerificationRepository(trx);
-        const locked = (await vr.lockReversalRequest(id))!;
-        if (locked.status !== 'pending') throw new AppError('CONFLICT');
-        await vr.decideReversalRequest(id, approve ? 'approved' : 'rejected', actor.userId, note);
-        if (!approve) return { reversalId: null };
-        const reversalId = await ledgerService.postReversal(trx, entry, locked.reason, actor.userId, true);
-        meta.details = { ...meta.details, reversalId };
-        return { reversalId };
+      const actor = await requireAdminAction(db, ctx, 'credit.decide_reversal', 'credit.sign_off', {
+        path: req.orgPath,
+        type: 'credit_reversal_request',
+        id,
       });
+      const entry = (await ledger.entry(req.entryId))!;
+      return auditedWrite(
+        db,
+        ctx,
+        {
+          action: approve ? 'credit.approve_reversal' : 'credit.reject_reversal',
+          targetType: 'credit_entry',
+          targetId: entry.id,
+          targetPath: entry.orgPath,
+          targetLabel: entry.title,
+          details: { requestId: id, note },
+        },
+        async (trx, meta) => {
+          const vr = createCreditVerificationRepository(trx);
+          const locked = (await vr.lockReversalRequest(id))!;
+          if (locked.status !== 'pending') throw new AppError('CONFLICT');
+          await vr.decideReversalRequest(id, approve ? 'approved' : 'rejected', actor.userId, note);
+          if (!approve) return { reversalId: null };
+          const reversalId = await ledgerService.postReversal(trx, entry, locked.reason, actor.userId, true);
+          meta.details = { ...meta.details, reversalId };
+          return { reversalId };
+        },
+      );
     },
   };
 }

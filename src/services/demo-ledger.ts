@@ -24,15 +24,31 @@ const ACTIVITIES: Array<{ title: string; hours: number; categories: string[]; so
  * the old records) and the current cycle with this year's training, so progress pages, reports and
  * certificates have something real to show. Deterministic: the same teachers get the same hours.
  */
-export async function seedDemoLedger(trx: Kysely<DB>, env: Pick<Env, 'PEIXUN_TODAY'>, province: { id: number; path: string; provinceId: number }, teacherIds: number[], schoolOf: Map<number, { id: number; path: string }>): Promise<void> {
+export async function seedDemoLedger(
+  trx: Kysely<DB>,
+  env: Pick<Env, 'PEIXUN_TODAY'>,
+  province: { id: number; path: string; provinceId: number },
+  teacherIds: number[],
+  schoolOf: Map<number, { id: number; path: string }>,
+): Promise<void> {
   const repo = createCreditLedgerRepository(trx);
   const year = currentYear(env);
   const now = today(env);
   const startCurrent = year - ((year - 2021) % 5);
-  const spans = [{ startYear: startCurrent - 5, endYear: startCurrent - 1 }, { startYear: startCurrent, endYear: startCurrent + 4 }];
+  const spans = [
+    { startYear: startCurrent - 5, endYear: startCurrent - 1 },
+    { startYear: startCurrent, endYear: startCurrent + 4 },
+  ];
   for (const span of spans) {
     if (await repo.overlapping(province.provinceId, span.startYear, span.endYear)) continue;
-    const cycleId = await repo.insertCycle({ provinceId: province.provinceId, orgUnitId: province.id, orgPath: province.path, name: `${span.startYear}—${span.endYear}年`, ...span, createdBy: null });
+    const cycleId = await repo.insertCycle({
+      provinceId: province.provinceId,
+      orgUnitId: province.id,
+      orgPath: province.path,
+      name: `${span.startYear}—${span.endYear}年`,
+      ...span,
+      createdBy: null,
+    });
     await repo.insertRuleVersion({ cycleId, version: 1, rules: defaultRules(span), note: '演示数据', createdBy: null });
     const past = span.endYear < year;
     const rows: NewEntry[] = [];
@@ -47,15 +63,36 @@ export async function seedDemoLedger(trx: Kysely<DB>, env: Pick<Env, 'PEIXUN_TOD
           const occurredOn = `${y}-${String(month).padStart(2, '0')}-${String(1 + ((i + k) % 27)).padStart(2, '0')}`;
           if (occurredOn > now) continue;
           const e = {
-            teacherId, cycleId, year: y, hours: a.hours, categories: a.categories, sourceType: past ? 'import' as const : a.source,
-            sourceRef: past ? '2021—2025 继续教育登记册' : null, title: a.title, occurredOn, evidenceId: null, evidenceRef: past ? '纸质登记册存档' : null, reversesId: null, reason: null,
+            teacherId,
+            cycleId,
+            year: y,
+            hours: a.hours,
+            categories: a.categories,
+            sourceType: past ? ('import' as const) : a.source,
+            sourceRef: past ? '2021—2025 继续教育登记册' : null,
+            title: a.title,
+            occurredOn,
+            evidenceId: null,
+            evidenceRef: past ? '纸质登记册存档' : null,
+            reversesId: null,
+            reason: null,
           };
-          rows.push({ ...e, provinceId: province.provinceId, orgUnitId: school.id, orgPath: school.path, afterLock: false, idemKey: `demo:${cycleId}:${teacherId}:${y}:${k}`, contentHash: contentHash(e), createdBy: null });
+          rows.push({
+            ...e,
+            provinceId: province.provinceId,
+            orgUnitId: school.id,
+            orgPath: school.path,
+            afterLock: false,
+            idemKey: `demo:${cycleId}:${teacherId}:${y}:${k}`,
+            contentHash: contentHash(e),
+            createdBy: null,
+          });
         }
       }
     });
     for (let i = 0; i < rows.length; i += 2_000) await repo.insertEntries(rows.slice(i, i + 2_000));
     const cycle = (await repo.cycle(cycleId))!;
-    for (let i = 0; i < teacherIds.length; i += 2_000) await syncTeachers(trx, cycle, teacherIds.slice(i, i + 2_000), year);
+    for (let i = 0; i < teacherIds.length; i += 2_000)
+      await syncTeachers(trx, cycle, teacherIds.slice(i, i + 2_000), year);
   }
 }

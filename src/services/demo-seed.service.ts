@@ -23,17 +23,45 @@ import { toColumns } from './teacher.service.js';
  * accounts share one one-time password that must be changed.
  */
 const DIRECT_SCHOOLS: Array<[string, Stage[]]> = [
-  ['桦甸市第一中学', ['senior']], ['桦甸市第四中学', ['senior']], ['桦甸市职业教育中心', ['vocational']],
-  ['桦甸市第二中学', ['junior']], ['桦甸市第三中学', ['junior']], ['桦甸市第五中学', ['junior']],
-  ['桦甸市第六中学', ['junior']], ['桦甸市实验中学', ['junior']], ['桦甸市朝鲜族学校', ['primary', 'junior']],
-  ['桦甸市第一实验小学', ['primary']], ['桦甸市第二实验小学', ['primary']], ['桦甸市胜利小学', ['primary']],
-  ['桦甸市永吉街小学', ['primary']], ['桦甸市明桦街小学', ['primary']], ['桦甸市新华街小学', ['primary']],
-  ['桦甸市人民街小学', ['primary']], ['桦甸市特殊教育学校', ['primary', 'junior']],
-  ['桦甸市第一幼儿园', ['kindergarten']], ['桦甸市第二幼儿园', ['kindergarten']], ['桦甸市实验幼儿园', ['kindergarten']],
+  ['桦甸市第一中学', ['senior']],
+  ['桦甸市第四中学', ['senior']],
+  ['桦甸市职业教育中心', ['vocational']],
+  ['桦甸市第二中学', ['junior']],
+  ['桦甸市第三中学', ['junior']],
+  ['桦甸市第五中学', ['junior']],
+  ['桦甸市第六中学', ['junior']],
+  ['桦甸市实验中学', ['junior']],
+  ['桦甸市朝鲜族学校', ['primary', 'junior']],
+  ['桦甸市第一实验小学', ['primary']],
+  ['桦甸市第二实验小学', ['primary']],
+  ['桦甸市胜利小学', ['primary']],
+  ['桦甸市永吉街小学', ['primary']],
+  ['桦甸市明桦街小学', ['primary']],
+  ['桦甸市新华街小学', ['primary']],
+  ['桦甸市人民街小学', ['primary']],
+  ['桦甸市特殊教育学校', ['primary', 'junior']],
+  ['桦甸市第一幼儿园', ['kindergarten']],
+  ['桦甸市第二幼儿园', ['kindergarten']],
+  ['桦甸市实验幼儿园', ['kindergarten']],
 ];
-const TOWNSHIPS = ['夹皮沟镇', '二道甸子镇', '红石砬子镇', '八道河子镇', '常山镇', '金沙镇', '横道河子乡', '公吉乡', '桦郊乡'];
+const TOWNSHIPS = [
+  '夹皮沟镇',
+  '二道甸子镇',
+  '红石砬子镇',
+  '八道河子镇',
+  '常山镇',
+  '金沙镇',
+  '横道河子乡',
+  '公吉乡',
+  '桦郊乡',
+];
 
-export const DEMO_ACCOUNTS: Array<{ username: string; displayName: string; role: Role; unit: 'province' | 'city' | 'county' | 'school' | 'institution' }> = [
+export const DEMO_ACCOUNTS: Array<{
+  username: string;
+  displayName: string;
+  role: Role;
+  unit: 'province' | 'city' | 'county' | 'school' | 'institution';
+}> = [
   { username: 'demo-province', displayName: '王建国', role: 'province_admin', unit: 'province' },
   { username: 'demo-city', displayName: '李秀梅', role: 'city_admin', unit: 'city' },
   { username: 'demo-county', displayName: '张志强', role: 'county_admin', unit: 'county' },
@@ -42,7 +70,12 @@ export const DEMO_ACCOUNTS: Array<{ username: string; displayName: string; role:
   { username: 'demo-teacher', displayName: '赵雪', role: 'teacher', unit: 'school' },
 ];
 
-export interface DemoSeedResult { created: boolean; password?: string; usernames: string[]; schools: number }
+export interface DemoSeedResult {
+  created: boolean;
+  password?: string;
+  usernames: string[];
+  schools: number;
+}
 
 export function createDemoSeedService({ db, env }: ServiceDeps) {
   return {
@@ -52,37 +85,90 @@ export function createDemoSeedService({ db, env }: ServiceDeps) {
       return db.transaction().execute(async (trx) => {
         await sql`SELECT pg_advisory_xact_lock(727003)`.execute(trx);
         const users = createUserRepository(trx);
-        if (await users.findByUsername('demo-county')) return { created: false, usernames: DEMO_ACCOUNTS.map((a) => a.username), schools: 0 };
+        if (await users.findByUsername('demo-county'))
+          return { created: false, usernames: DEMO_ACCOUNTS.map((a) => a.username), schools: 0 };
         const repo = createOrgUnitRepository(trx);
         const province = (await ensureDivisionUnit(trx, null, 'province', '220000', '吉林省', true)).unit;
         const city = (await ensureDivisionUnit(trx, province, 'city', '220200', '吉林市', true)).unit;
         const county = (await ensureDivisionUnit(trx, city, 'county', '220282', '桦甸市', true)).unit;
         let seq = 0;
         const nextCode = () => `2122${String(++seq).padStart(6, '0')}`;
-        const add = (parent: OrgUnitRow, kind: 'school' | 'township' | 'institution', name: string, stages: Stage[] = []) =>
-          repo.insert({ parentId: parent.id, kind, name, code: nextCode(), stages, isDemo: true, address: `吉林省桦甸市${name.startsWith('桦甸市') ? '' : name}`, contactName: null, contactPhone: null }, parent);
+        const add = (
+          parent: OrgUnitRow,
+          kind: 'school' | 'township' | 'institution',
+          name: string,
+          stages: Stage[] = [],
+        ) =>
+          repo.insert(
+            {
+              parentId: parent.id,
+              kind,
+              name,
+              code: nextCode(),
+              stages,
+              isDemo: true,
+              address: `吉林省桦甸市${name.startsWith('桦甸市') ? '' : name}`,
+              contactName: null,
+              contactPhone: null,
+            },
+            parent,
+          );
         const institution = await add(county, 'institution', '桦甸市教师进修学校');
         const schools: OrgUnitRow[] = [];
         for (const [name, stages] of DIRECT_SCHOOLS) schools.push(await add(county, 'school', name, stages));
         for (const t of TOWNSHIPS) {
           const centre = await add(county, 'township', `${t}中心校`, ['primary']);
           schools.push(await add(centre, 'school', `${t}中心小学`, ['primary']));
-          schools.push(await add(centre, 'school', t.endsWith('乡') ? `${t}九年一贯制学校` : `${t}中学`, t.endsWith('乡') ? ['primary', 'junior'] : ['junior']));
+          schools.push(
+            await add(
+              centre,
+              'school',
+              t.endsWith('乡') ? `${t}九年一贯制学校` : `${t}中学`,
+              t.endsWith('乡') ? ['primary', 'junior'] : ['junior'],
+            ),
+          );
         }
-        const unitFor = { province, city, county, institution, school: schools.find((s) => s.name === '桦甸市第一实验小学')! };
+        const unitFor = {
+          province,
+          city,
+          county,
+          institution,
+          school: schools.find((s) => s.name === '桦甸市第一实验小学')!,
+        };
         const userIds: Partial<Record<string, number>> = {};
         for (const a of DEMO_ACCOUNTS) {
           const unit = unitFor[a.unit];
-          userIds[a.username] = await users.insert({ username: a.username, displayName: a.displayName, role: a.role, orgUnitId: unit.id, orgPath: unit.path, provinceId: unit.provinceId, passwordHash, mustChangePassword: true, isDemo: true });
+          userIds[a.username] = await users.insert({
+            username: a.username,
+            displayName: a.displayName,
+            role: a.role,
+            orgUnitId: unit.id,
+            orgPath: unit.path,
+            provinceId: unit.provinceId,
+            passwordHash,
+            mustChangePassword: true,
+            isDemo: true,
+          });
         }
         // the registry: 8 to 40 teachers a school, by size; demo-teacher is the first of 第一实验小学
         const cipher = personalDataCipher(env);
         const taken = new Set<string>();
         const rows = schools.flatMap((school, i) => {
-          const size = school.stages.includes('kindergarten') ? 8 : school.parentId === county.id ? 24 + ((i * 7) % 17) : 12 + ((i * 5) % 9);
+          const size = school.stages.includes('kindergarten')
+            ? 8
+            : school.parentId === county.id
+              ? 24 + ((i * 7) % 17)
+              : 12 + ((i * 5) % 9);
           return demoTeachers(school.stages.length ? school.stages : ['primary'], size, i, taken).map((f, k) => {
-            const fields = school.id === unitFor.school.id && k === 0 ? { ...f, name: '赵雪', gender: 'female' as const } : f;
-            return { ...toColumns(fields, cipher), orgUnitId: school.id, orgPath: school.path, provinceId: school.provinceId, isDemo: true };
+            const fields =
+              school.id === unitFor.school.id && k === 0 ? { ...f, name: '赵雪', gender: 'female' as const } : f;
+            return {
+              ...toColumns(fields, cipher),
+              orgUnitId: school.id,
+              orgPath: school.path,
+              provinceId: school.provinceId,
+              isDemo: true,
+            };
           });
         });
         const teachers = createTeacherRepository(trx);
@@ -90,16 +176,44 @@ export function createDemoSeedService({ db, env }: ServiceDeps) {
         const zhaoXue = created.find((t) => t.orgUnitId === unitFor.school.id && t.name === '赵雪')!;
         await teachers.linkUser(zhaoXue.id, userIds['demo-teacher']!);
         const schoolOf = new Map(created.map((t) => [t.id, schools.find((s) => s.id === t.orgUnitId)!]));
-        await seedDemoLedger(trx, env, province, created.map((t) => t.id), schoolOf);
-        const training = await seedDemoTraining(trx, env, { province, county, institutionName: institution.name },
+        await seedDemoLedger(
+          trx,
+          env,
+          province,
+          created.map((t) => t.id),
+          schoolOf,
+        );
+        const training = await seedDemoTraining(
+          trx,
+          env,
+          { province, county, institutionName: institution.name },
           created.map((t) => ({ id: t.id, orgUnitId: t.orgUnitId, orgPath: schoolOf.get(t.id)!.path })),
-          { county: userIds['demo-county']!, trainer: userIds['demo-trainer']! }, zhaoXue.id);
+          { county: userIds['demo-county']!, trainer: userIds['demo-trainer']! },
+          zhaoXue.id,
+        );
         await seedDemoProgramme(trx, env, {
           units: { province, city, county, institution },
-          users: { province: userIds['demo-province']!, city: userIds['demo-city']!, county: userIds['demo-county']!, trainer: userIds['demo-trainer']! },
+          users: {
+            province: userIds['demo-province']!,
+            city: userIds['demo-city']!,
+            county: userIds['demo-county']!,
+            trainer: userIds['demo-trainer']!,
+          },
           projects: { mentalHealth: training.projectIds[0]!, headTeacher: training.projectIds[1]! },
         });
-        await appendAudit(trx, ctx, { action: 'demo.seed', targetType: 'org_unit', targetId: county.id, targetPath: county.path, targetLabel: county.name, details: { schools: schools.length, teachers: created.length } }, 'success');
+        await appendAudit(
+          trx,
+          ctx,
+          {
+            action: 'demo.seed',
+            targetType: 'org_unit',
+            targetId: county.id,
+            targetPath: county.path,
+            targetLabel: county.name,
+            details: { schools: schools.length, teachers: created.length },
+          },
+          'success',
+        );
         return { created: true, password, usernames: DEMO_ACCOUNTS.map((a) => a.username), schools: schools.length };
       });
     },

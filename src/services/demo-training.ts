@@ -20,8 +20,26 @@ const COUNTY_COURSES: CourseFields[] = [
   course('教学能手送教下乡观摩', 'elective', '学科与专业标准', 'practice', 60, ['subject']),
 ];
 
-function course(title: string, category: CourseFields['category'], module: string, form: CourseFields['form'], hours: number, creditCategories: string[]): CourseFields {
-  return { title, category, module, form, hours, creditCategories, stages: [], subjects: [], description: null, materials: [] };
+function course(
+  title: string,
+  category: CourseFields['category'],
+  module: string,
+  form: CourseFields['form'],
+  hours: number,
+  creditCategories: string[],
+): CourseFields {
+  return {
+    title,
+    category,
+    module,
+    form,
+    hours,
+    creditCategories,
+    stages: [],
+    subjects: [],
+    description: null,
+    materials: [],
+  };
 }
 
 function addDays(day: string, n: number): string {
@@ -33,33 +51,77 @@ function addDays(day: string, n: number): string {
 /** A moment on a China calendar day, e.g. at(day, '08:30'). */
 const at = (day: string, hm: string) => new Date(`${day}T${hm}:00+08:00`);
 
-export interface DemoTrainingResult { projectIds: number[]; classIds: number[] }
+export interface DemoTrainingResult {
+  projectIds: number[];
+  classIds: number[];
+}
 
 /**
  * The demo county's training this year: the two catalogues, a mental-health project whose first
  * class meets today (so the trainer's rotating QR code and a teacher's check-in can be tried at once)
  * with demo-teacher enrolled, and a head-teacher project still open for enrolment.
  */
-export async function seedDemoTraining(trx: Kysely<DB>, env: Pick<Env, 'PEIXUN_TODAY'>, units: { province: Unit; county: Unit; institutionName: string },
-  teachers: Array<{ id: number; orgUnitId: number; orgPath: string }>, users: { county: number; trainer: number }, demoTeacherId: number): Promise<DemoTrainingResult> {
+export async function seedDemoTraining(
+  trx: Kysely<DB>,
+  env: Pick<Env, 'PEIXUN_TODAY'>,
+  units: { province: Unit; county: Unit; institutionName: string },
+  teachers: Array<{ id: number; orgUnitId: number; orgPath: string }>,
+  users: { county: number; trainer: number },
+  demoTeacherId: number,
+): Promise<DemoTrainingResult> {
   const { province, county } = units;
   const courses = createCourseRepository(trx);
   const training = createTrainingRepository(trx);
   const enrolments = createEnrolmentRepository(trx);
   const day = today(env);
   const year = currentYear(env);
-  for (const c of PROVINCE_COURSES) await courses.insert({ ...c, provinceId: province.provinceId, orgUnitId: province.id, orgPath: province.path, createdBy: null });
+  for (const c of PROVINCE_COURSES)
+    await courses.insert({
+      ...c,
+      provinceId: province.provinceId,
+      orgUnitId: province.id,
+      orgPath: province.path,
+      createdBy: null,
+    });
   const countyCourseIds: number[] = [];
-  for (const c of COUNTY_COURSES) countyCourseIds.push(await courses.insert({ ...c, provinceId: county.provinceId, orgUnitId: county.id, orgPath: county.path, createdBy: null }));
+  for (const c of COUNTY_COURSES)
+    countyCourseIds.push(
+      await courses.insert({
+        ...c,
+        provinceId: county.provinceId,
+        orgUnitId: county.id,
+        orgPath: county.path,
+        createdBy: null,
+      }),
+    );
 
-  const base = { provinceId: county.provinceId, orgUnitId: county.id, orgPath: county.path, createdBy: users.county, level: 'county' as const, year, registrationOpens: addDays(day, -10), registrationCloses: addDays(day, 20) };
+  const base = {
+    provinceId: county.provinceId,
+    orgUnitId: county.id,
+    orgPath: county.path,
+    createdBy: users.county,
+    level: 'county' as const,
+    year,
+    registrationOpens: addDays(day, -10),
+    registrationCloses: addDays(day, 20),
+  };
   const mental = await training.insertProject({
-    ...base, title: `桦甸市${year}年中小学心理健康教育专题培训`, description: '面向全市中小学教师的心理健康教育集中培训，两期，每期两次集中面授。',
-    eligibility: { minServiceYears: 1 }, completionRule: { minAttendancePct: 80, assessmentRequired: false }, hours: 120, creditCategories: ['mental_health'],
+    ...base,
+    title: `桦甸市${year}年中小学心理健康教育专题培训`,
+    description: '面向全市中小学教师的心理健康教育集中培训，两期，每期两次集中面授。',
+    eligibility: { minServiceYears: 1 },
+    completionRule: { minAttendancePct: 80, assessmentRequired: false },
+    hours: 120,
+    creditCategories: ['mental_health'],
   });
   const headTeacher = await training.insertProject({
-    ...base, title: `桦甸市${year}年班主任能力提升培训`, description: '班主任工作实务、家校沟通与学生心理支持。',
-    eligibility: { minServiceYears: 1 }, completionRule: { minAttendancePct: 80, assessmentRequired: true }, hours: 100, creditCategories: ['student_education'],
+    ...base,
+    title: `桦甸市${year}年班主任能力提升培训`,
+    description: '班主任工作实务、家校沟通与学生心理支持。',
+    eligibility: { minServiceYears: 1 },
+    completionRule: { minAttendancePct: 80, assessmentRequired: true },
+    hours: 100,
+    creditCategories: ['student_education'],
   });
   for (const id of [mental, headTeacher]) await training.moveProject(id, 'draft', 'open');
   await training.setCourses(mental, [countyCourseIds[0]!]);
@@ -68,13 +130,28 @@ export async function seedDemoTraining(trx: Kysely<DB>, env: Pick<Env, 'PEIXUN_T
   const place = `${units.institutionName} 报告厅`;
   const classIds: number[] = [];
   const addClass = async (projectId: number, name: string, capacity: number, days: number[]) => {
-    const id = await training.insertClass({ projectId, provinceId: county.provinceId, orgPath: county.path, name, capacity });
+    const id = await training.insertClass({
+      projectId,
+      provinceId: county.provinceId,
+      orgPath: county.path,
+      name,
+      capacity,
+    });
     await training.setTrainers(id, [users.trainer]);
     for (const n of days) {
       const d = addDays(day, n);
       // today's session takes check-ins all day, so that the demo can be tried at any hour
-      const window = n === 0 ? { checkinOpensAt: at(d, '00:00'), checkinClosesAt: at(addDays(d, 1), '00:00') } : { checkinOpensAt: at(d, '07:30'), checkinClosesAt: at(d, '17:30') };
-      await training.insertSession(id, { startsAt: at(d, '08:30'), endsAt: at(d, '16:30'), place, onlineUrl: null, ...window });
+      const window =
+        n === 0
+          ? { checkinOpensAt: at(d, '00:00'), checkinClosesAt: at(addDays(d, 1), '00:00') }
+          : { checkinOpensAt: at(d, '07:30'), checkinClosesAt: at(d, '17:30') };
+      await training.insertSession(id, {
+        startsAt: at(d, '08:30'),
+        endsAt: at(d, '16:30'),
+        place,
+        onlineUrl: null,
+        ...window,
+      });
     }
     classIds.push(id);
     return id;
@@ -84,11 +161,26 @@ export async function seedDemoTraining(trx: Kysely<DB>, env: Pick<Env, 'PEIXUN_T
   await addClass(headTeacher, '第一期', 80, [24, 25]);
 
   // demo-teacher and the colleagues of three schools fill most of the first class
-  const picked = [teachers.find((t) => t.id === demoTeacherId)!, ...teachers.filter((t) => t.id !== demoTeacherId).filter((_, i) => i % 19 === 0).slice(0, 44)];
-  await enrolments.insert(picked.map((t) => ({
-    classId: first, teacherId: t.id, provinceId: county.provinceId, orgUnitId: t.orgUnitId, orgPath: t.orgPath, status: 'enrolled' as const,
-    source: t.id === demoTeacherId ? 'self' as const : 'bulk' as const, quotaUnitId: null, createdBy: users.county,
-  })));
+  const picked = [
+    teachers.find((t) => t.id === demoTeacherId)!,
+    ...teachers
+      .filter((t) => t.id !== demoTeacherId)
+      .filter((_, i) => i % 19 === 0)
+      .slice(0, 44),
+  ];
+  await enrolments.insert(
+    picked.map((t) => ({
+      classId: first,
+      teacherId: t.id,
+      provinceId: county.provinceId,
+      orgUnitId: t.orgUnitId,
+      orgPath: t.orgPath,
+      status: 'enrolled' as const,
+      source: t.id === demoTeacherId ? ('self' as const) : ('bulk' as const),
+      quotaUnitId: null,
+      createdBy: users.county,
+    })),
+  );
   await enrolments.addToCounters(first, picked.length, 0);
   return { projectIds: [mental, headTeacher], classIds };
 }

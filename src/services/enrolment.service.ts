@@ -2,15 +2,33 @@ import type { Kysely } from 'kysely';
 import { chinaTime, today } from '../config/env.js';
 import type { DB } from '../db/schema.js';
 import { flagsOf } from '../domain/credit-progress.js';
-import { coveringQuota, describeIneligibility, ineligibility, registrationOpen, type IneligibleReason } from '../domain/enrolment.js';
+import {
+  coveringQuota,
+  describeIneligibility,
+  ineligibility,
+  registrationOpen,
+  type IneligibleReason,
+} from '../domain/enrolment.js';
 import { isAdmin, isWithin } from '../domain/org-tree.js';
 import { STAGE_LABELS } from '../domain/teacher.js';
 import { AppError, notFoundDenied } from '../errors/app-error.js';
 import { can, type Actor } from '../policies/access.policy.js';
-import { createEnrolmentRepository, type EnrolmentListRow, type EnrolmentRow, type EnrolmentSource, type EnrolmentStatus, type TimetableRow } from '../repositories/enrolment.repository.js';
+import {
+  createEnrolmentRepository,
+  type EnrolmentListRow,
+  type EnrolmentRow,
+  type EnrolmentSource,
+  type EnrolmentStatus,
+  type TimetableRow,
+} from '../repositories/enrolment.repository.js';
 import { createOrgUnitRepository } from '../repositories/org-unit.repository.js';
 import { createTeacherRepository, selectTeachers, type TeacherRow } from '../repositories/teacher.repository.js';
-import { createTrainingRepository, type ClassRow, type ProjectRow, type QuotaRow } from '../repositories/training.repository.js';
+import {
+  createTrainingRepository,
+  type ClassRow,
+  type ProjectRow,
+  type QuotaRow,
+} from '../repositories/training.repository.js';
 import { appendAudit, auditedWrite, auditRefusal } from './audit.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
 import ExcelJS from './excel.js';
@@ -26,7 +44,10 @@ export const withRetry = <T>(fn: () => Promise<T>): Promise<T> =>
   retryConcurrent(fn, (e) => e.code === '23505' && e.constraint === 'enrolment_one_place_per_project_idx');
 
 /** Whether a project is on the actor's line of the tree (run above their unit and published, or run inside their subtree). */
-export function projectVisibleTo(actor: Pick<Actor, 'orgPath' | 'role'>, p: Pick<ProjectRow, 'orgPath' | 'status'>): boolean {
+export function projectVisibleTo(
+  actor: Pick<Actor, 'orgPath' | 'role'>,
+  p: Pick<ProjectRow, 'orgPath' | 'status'>,
+): boolean {
   if (isAdmin(actor.role) && isWithin(actor.orgPath, p.orgPath)) return true;
   return isWithin(p.orgPath, actor.orgPath) && p.status !== 'draft';
 }
@@ -62,7 +83,8 @@ export async function fillPlaces(trx: Kysely<DB>, classId: number): Promise<numb
   await enrolments.promote(promoted);
   await enrolments.addToCounters(classId, promoted.length, -promoted.length);
   const byQuota = new Map<number, number>();
-  for (const p of promoted) if (p.quotaUnitId !== null) byQuota.set(p.quotaUnitId, (byQuota.get(p.quotaUnitId) ?? 0) + 1);
+  for (const p of promoted)
+    if (p.quotaUnitId !== null) byQuota.set(p.quotaUnitId, (byQuota.get(p.quotaUnitId) ?? 0) + 1);
   for (const [unit, n] of byQuota) await enrolments.addToQuota(classId, unit, n);
   return promoted.map((p) => p.id);
 }
@@ -104,17 +126,29 @@ export function createEnrolmentService(deps: ServiceDeps) {
   }
 
   /** A class with its project, refused as "not found" when the project is not on the actor's line. */
-  async function visibleClass(ctx: RequestContext, classId: number, action: string, actor: Actor): Promise<{ cls: ClassRow; project: ProjectRow }> {
+  async function visibleClass(
+    ctx: RequestContext,
+    classId: number,
+    action: string,
+    actor: Actor,
+  ): Promise<{ cls: ClassRow; project: ProjectRow }> {
     const cls = await training.class(classId);
     const project = cls ? await training.project(cls.projectId) : undefined;
     if (!cls || !project) throw new AppError('NOT_FOUND');
-    if (!projectVisibleTo(actor, project)) return auditRefusal(db, ctx, { action, targetType: 'training_class', targetId: classId }, notFoundDenied());
+    if (!projectVisibleTo(actor, project))
+      return auditRefusal(db, ctx, { action, targetType: 'training_class', targetId: classId }, notFoundDenied());
     return { cls, project };
   }
 
   function requireOpenForRegistration(project: ProjectRow, cls: ClassRow): void {
     if (cls.status === 'closed') throw new AppError('CLASS_CLOSED');
-    if (!registrationOpen({ status: project.status, opens: project.registrationOpens, closes: project.registrationCloses }, today(env))) throw new AppError('REGISTRATION_CLOSED');
+    if (
+      !registrationOpen(
+        { status: project.status, opens: project.registrationOpens, closes: project.registrationCloses },
+        today(env),
+      )
+    )
+      throw new AppError('REGISTRATION_CLOSED');
   }
 
   function notEligible(reasons: IneligibleReason[], teacherId?: number): AppError {
@@ -130,7 +164,17 @@ export function createEnrolmentService(deps: ServiceDeps) {
    * gives each a place while the class and their unit's quota have room, waitlists the rest.
    * With `strictQuota` (a school's nomination) a used-up quota refuses the batch instead.
    */
-  async function place(trx: Kysely<DB>, a: { cls: ClassRow; project: ProjectRow; teachers: TeacherRow[]; source: EnrolmentSource; by: number; strictQuota: boolean }): Promise<PlaceResult[]> {
+  async function place(
+    trx: Kysely<DB>,
+    a: {
+      cls: ClassRow;
+      project: ProjectRow;
+      teachers: TeacherRow[];
+      source: EnrolmentSource;
+      by: number;
+      strictQuota: boolean;
+    },
+  ): Promise<PlaceResult[]> {
     const tr = createTrainingRepository(trx);
     const en = createEnrolmentRepository(trx);
     const cls = await tr.lockClass(a.cls.id);
@@ -140,18 +184,36 @@ export function createEnrolmentService(deps: ServiceDeps) {
     await en.lockTeachers(ids);
     const taken = await en.activeInProject(a.project.id, ids);
     const first = ids.find((id) => taken.has(id));
-    if (first !== undefined) throw new AppError('ALREADY_ENROLLED', { params: { className: taken.get(first)! }, details: { teacherId: first } });
+    if (first !== undefined)
+      throw new AppError('ALREADY_ENROLLED', {
+        params: { className: taken.get(first)! },
+        details: { teacherId: first },
+      });
     const quotas: QuotaRow[] = await tr.quotas([cls.id]);
     let free = cls.capacity - cls.enrolled;
     const rows = a.teachers.map((t) => {
       const q = coveringQuota(quotas, t.orgPath);
       const quotaFull = q !== undefined && q.used >= q.quota;
-      if (quotaFull && a.strictQuota) throw new AppError('QUOTA_EXHAUSTED', { params: { quota: q.quota }, details: { orgUnitId: q.orgUnitId, teacherId: t.id } });
+      if (quotaFull && a.strictQuota)
+        throw new AppError('QUOTA_EXHAUSTED', {
+          params: { quota: q.quota },
+          details: { orgUnitId: q.orgUnitId, teacherId: t.id },
+        });
       const placed = free > 0 && !quotaFull;
-      if (placed) { free--; if (q) q.used++; }
+      if (placed) {
+        free--;
+        if (q) q.used++;
+      }
       return {
-        classId: cls.id, teacherId: t.id, provinceId: t.provinceId, orgUnitId: t.orgUnitId, orgPath: t.orgPath, status: placed ? 'enrolled' as const : 'waitlisted' as const,
-        source: a.source, quotaUnitId: placed ? q?.orgUnitId ?? null : null, createdBy: a.by,
+        classId: cls.id,
+        teacherId: t.id,
+        provinceId: t.provinceId,
+        orgUnitId: t.orgUnitId,
+        orgPath: t.orgPath,
+        status: placed ? ('enrolled' as const) : ('waitlisted' as const),
+        source: a.source,
+        quotaUnitId: placed ? (q?.orgUnitId ?? null) : null,
+        createdBy: a.by,
       };
     });
     const written = await en.insert(rows);
@@ -159,13 +221,19 @@ export function createEnrolmentService(deps: ServiceDeps) {
     const enrolled = rows.filter((r) => r.status === 'enrolled');
     await en.addToCounters(cls.id, enrolled.length, rows.length - enrolled.length);
     const byQuota = new Map<number, number>();
-    for (const r of enrolled) if (r.quotaUnitId !== null) byQuota.set(r.quotaUnitId, (byQuota.get(r.quotaUnitId) ?? 0) + 1);
+    for (const r of enrolled)
+      if (r.quotaUnitId !== null) byQuota.set(r.quotaUnitId, (byQuota.get(r.quotaUnitId) ?? 0) + 1);
     for (const [unit, n] of byQuota) await en.addToQuota(cls.id, unit, n);
     return rows.map((r, i) => ({ teacherId: r.teacherId, enrolmentId: written[i]!, status: r.status }));
   }
 
   /** Who may act on an enrolment for a teacher: the teacher, the organiser, or the teacher's school. */
-  async function requireEnrolmentAccess(ctx: RequestContext, e: EnrolmentRow, project: ProjectRow, action: string): Promise<Actor> {
+  async function requireEnrolmentAccess(
+    ctx: RequestContext,
+    e: EnrolmentRow,
+    project: ProjectRow,
+    action: string,
+  ): Promise<Actor> {
     const actor = requireActor(ctx);
     const meta = { action, targetType: 'enrolment', targetId: e.id };
     if (actor.role === 'teacher') {
@@ -173,17 +241,26 @@ export function createEnrolmentService(deps: ServiceDeps) {
       if (!own || own.id !== e.teacherId) return auditRefusal(db, ctx, meta, notFoundDenied());
       return actor;
     }
-    if (!isAdmin(actor.role) || (!isWithin(actor.orgPath, e.orgPath) && !isWithin(actor.orgPath, project.orgPath))) return auditRefusal(db, ctx, meta, notFoundDenied());
-    if (!can(actor, 'training.manage', { path: project.orgPath }) && !can(actor, 'training.nominate', { path: e.orgPath })) {
+    if (!isAdmin(actor.role) || (!isWithin(actor.orgPath, e.orgPath) && !isWithin(actor.orgPath, project.orgPath)))
+      return auditRefusal(db, ctx, meta, notFoundDenied());
+    if (
+      !can(actor, 'training.manage', { path: project.orgPath }) &&
+      !can(actor, 'training.nominate', { path: e.orgPath })
+    ) {
       return auditRefusal(db, ctx, { ...meta, targetPath: e.orgPath }, new AppError('FORBIDDEN'));
     }
     return actor;
   }
 
   /** A class an admin may list the enrolments of (those of their subtree). */
-  async function listableClass(ctx: RequestContext, classId: number, action: string): Promise<{ cls: ClassRow; project: ProjectRow; actor: Actor }> {
+  async function listableClass(
+    ctx: RequestContext,
+    classId: number,
+    action: string,
+  ): Promise<{ cls: ClassRow; project: ProjectRow; actor: Actor }> {
     const actor = requireActor(ctx);
-    if (!isAdmin(actor.role)) return auditRefusal(db, ctx, { action, targetPath: actor.orgPath }, new AppError('FORBIDDEN'));
+    if (!isAdmin(actor.role))
+      return auditRefusal(db, ctx, { action, targetPath: actor.orgPath }, new AppError('FORBIDDEN'));
     const { cls, project } = await visibleClass(ctx, classId, action, actor);
     return { cls, project, actor };
   }
@@ -199,14 +276,23 @@ export function createEnrolmentService(deps: ServiceDeps) {
       const day = today(env);
       const out: AvailableProject[] = [];
       for (const p of projects) {
-        const own = mine.filter((e) => e.projectId === p.id).sort((a, b) => (a.status === 'withdrawn' ? 1 : 0) - (b.status === 'withdrawn' ? 1 : 0))[0];
+        const own = mine
+          .filter((e) => e.projectId === p.id)
+          .sort((a, b) => (a.status === 'withdrawn' ? 1 : 0) - (b.status === 'withdrawn' ? 1 : 0))[0];
         const cs = classes.filter((c) => c.projectId === p.id);
         let position: number | null = null;
         if (own?.status === 'waitlisted') position = await enrolments.waitlistPosition(own.id);
         out.push({
-          project: p, classes: cs, reasons: ineligibility(p.eligibility, facts, p.year),
-          registrationOpen: registrationOpen({ status: p.status, opens: p.registrationOpens, closes: p.registrationCloses }, day),
-          enrolment: own ? { ...own, className: cs.find((c) => c.id === own.classId)?.name ?? '', waitlistPosition: position } : null,
+          project: p,
+          classes: cs,
+          reasons: ineligibility(p.eligibility, facts, p.year),
+          registrationOpen: registrationOpen(
+            { status: p.status, opens: p.registrationOpens, closes: p.registrationCloses },
+            day,
+          ),
+          enrolment: own
+            ? { ...own, className: cs.find((c) => c.id === own.classId)?.name ?? '', waitlistPosition: position }
+            : null,
         });
       }
       return out;
@@ -218,43 +304,99 @@ export function createEnrolmentService(deps: ServiceDeps) {
       const t = await ownTeacher(ctx, action);
       const actor = requireActor(ctx);
       const { cls, project } = await visibleClass(ctx, classId, action, { ...actor, orgPath: t.orgPath });
-      const meta = { action, targetType: 'training_class', targetId: classId, targetPath: t.orgPath, targetLabel: `${project.title} / ${cls.name}`, details: { teacherId: t.id } as Record<string, unknown> };
-      return withRetry(() => auditedWrite(db, ctx, meta, async (trx, m) => {
-        requireOpenForRegistration(project, cls);
-        const reasons = ineligibility(project.eligibility, { stage: t.stage, subject: t.subject, teachingStartYear: t.teachingStartYear, flags: flagsOf(t) }, project.year);
-        if (reasons.length) throw notEligible(reasons);
-        const [r] = await place(trx, { cls, project, teachers: [t], source: 'self', by: actor.userId, strictQuota: false });
-        m.details = { ...m.details, enrolmentId: r!.enrolmentId, status: r!.status };
-        return r!;
-      }));
+      const meta = {
+        action,
+        targetType: 'training_class',
+        targetId: classId,
+        targetPath: t.orgPath,
+        targetLabel: `${project.title} / ${cls.name}`,
+        details: { teacherId: t.id } as Record<string, unknown>,
+      };
+      return withRetry(() =>
+        auditedWrite(db, ctx, meta, async (trx, m) => {
+          requireOpenForRegistration(project, cls);
+          const reasons = ineligibility(
+            project.eligibility,
+            { stage: t.stage, subject: t.subject, teachingStartYear: t.teachingStartYear, flags: flagsOf(t) },
+            project.year,
+          );
+          if (reasons.length) throw notEligible(reasons);
+          const [r] = await place(trx, {
+            cls,
+            project,
+            teachers: [t],
+            source: 'self',
+            by: actor.userId,
+            strictQuota: false,
+          });
+          m.details = { ...m.details, enrolmentId: r!.enrolmentId, status: r!.status };
+          return r!;
+        }),
+      );
     },
 
     /** A school admin nominates teachers of their school: all or none, within the unit's quota. */
     async nominate(ctx: RequestContext, classId: number, teacherIds: number[]): Promise<PlaceResult[]> {
       const action = 'enrolment.nominate';
       const actor = requireActor(ctx);
-      if (actor.role !== 'school_admin') return auditRefusal(db, ctx, { action, targetType: 'training_class', targetId: classId }, new AppError('FORBIDDEN'));
+      if (actor.role !== 'school_admin')
+        return auditRefusal(
+          db,
+          ctx,
+          { action, targetType: 'training_class', targetId: classId },
+          new AppError('FORBIDDEN'),
+        );
       const ids = [...new Set(teacherIds)];
       const found = (await selectTeachers(db).where('t.id', 'in', ids).execute()) as TeacherRow[];
       // scope first: a teacher outside the school is "not found", exactly like a missing one
       for (const id of ids) {
         const t = found.find((x) => x.id === id);
-        if (!t || !can(actor, 'org.read', { path: t.orgPath })) return auditRefusal(db, ctx, { action, targetType: 'teacher', targetId: id }, notFoundDenied());
+        if (!t || !can(actor, 'org.read', { path: t.orgPath }))
+          return auditRefusal(db, ctx, { action, targetType: 'teacher', targetId: id }, notFoundDenied());
       }
-      await requireAdminAction(db, ctx, action, 'training.nominate', { path: actor.orgPath, type: 'org_unit', id: actor.orgUnitId });
+      await requireAdminAction(db, ctx, action, 'training.nominate', {
+        path: actor.orgPath,
+        type: 'org_unit',
+        id: actor.orgUnitId,
+      });
       const { cls, project } = await visibleClass(ctx, classId, action, actor);
       const ordered = ids.map((id) => found.find((t) => t.id === id)!);
-      const meta = { action, targetType: 'training_class', targetId: classId, targetPath: actor.orgPath, targetLabel: `${project.title} / ${cls.name}`, details: { teachers: ids.length } as Record<string, unknown> };
-      return withRetry(() => auditedWrite(db, ctx, meta, async (trx, m) => {
-        requireOpenForRegistration(project, cls);
-        for (const t of ordered) {
-          const reasons = ineligibility(project.eligibility, { stage: t.stage, subject: t.subject, teachingStartYear: t.teachingStartYear, flags: flagsOf(t) }, project.year);
-          if (reasons.length) throw notEligible(reasons, t.id);
-        }
-        const out = await place(trx, { cls, project, teachers: ordered, source: 'nominated', by: actor.userId, strictQuota: true });
-        m.details = { ...m.details, enrolled: out.filter((r) => r.status === 'enrolled').length, waitlisted: out.filter((r) => r.status === 'waitlisted').length, enrolmentIds: out.length <= 20 ? out.map((r) => r.enrolmentId) : undefined };
-        return out;
-      }));
+      const meta = {
+        action,
+        targetType: 'training_class',
+        targetId: classId,
+        targetPath: actor.orgPath,
+        targetLabel: `${project.title} / ${cls.name}`,
+        details: { teachers: ids.length } as Record<string, unknown>,
+      };
+      return withRetry(() =>
+        auditedWrite(db, ctx, meta, async (trx, m) => {
+          requireOpenForRegistration(project, cls);
+          for (const t of ordered) {
+            const reasons = ineligibility(
+              project.eligibility,
+              { stage: t.stage, subject: t.subject, teachingStartYear: t.teachingStartYear, flags: flagsOf(t) },
+              project.year,
+            );
+            if (reasons.length) throw notEligible(reasons, t.id);
+          }
+          const out = await place(trx, {
+            cls,
+            project,
+            teachers: ordered,
+            source: 'nominated',
+            by: actor.userId,
+            strictQuota: true,
+          });
+          m.details = {
+            ...m.details,
+            enrolled: out.filter((r) => r.status === 'enrolled').length,
+            waitlisted: out.filter((r) => r.status === 'waitlisted').length,
+            enrolmentIds: out.length <= 20 ? out.map((r) => r.enrolmentId) : undefined,
+          };
+          return out;
+        }),
+      );
     },
 
     /**
@@ -262,31 +404,60 @@ export function createEnrolmentService(deps: ServiceDeps) {
      * no place in the project yet, in one set-based statement; places beyond the class's capacity
      * or a unit's quota go to the waitlist.
      */
-    async bulkEnrol(ctx: RequestContext, classId: number, orgUnitIds: number[]): Promise<{ enrolled: number; waitlisted: number }> {
+    async bulkEnrol(
+      ctx: RequestContext,
+      classId: number,
+      orgUnitIds: number[],
+    ): Promise<{ enrolled: number; waitlisted: number }> {
       const action = 'enrolment.bulk_enrol';
       const cls = await training.class(classId);
       const project = cls ? await training.project(cls.projectId) : undefined;
       if (!cls || !project) throw new AppError('NOT_FOUND');
-      const actor = await requireAdminAction(db, ctx, action, 'training.manage', { path: project.orgPath, type: 'training_class', id: classId, label: cls.name });
+      const actor = await requireAdminAction(db, ctx, action, 'training.manage', {
+        path: project.orgPath,
+        type: 'training_class',
+        id: classId,
+        label: cls.name,
+      });
       const units = await createOrgUnitRepository(db).findByIds([...new Set(orgUnitIds)]);
       for (const id of orgUnitIds) {
         const u = units.find((x) => x.id === id);
-        if (!u || !can(actor, 'org.read', { path: u.path })) return auditRefusal(db, ctx, { action, targetType: 'org_unit', targetId: id }, notFoundDenied());
-        if (!isWithin(project.orgPath, u.path)) throw new AppError('VALIDATION_FAILED', { details: { issues: [{ path: 'orgUnitIds', kind: 'invalid', orgUnitId: id }] } });
+        if (!u || !can(actor, 'org.read', { path: u.path }))
+          return auditRefusal(db, ctx, { action, targetType: 'org_unit', targetId: id }, notFoundDenied());
+        if (!isWithin(project.orgPath, u.path))
+          throw new AppError('VALIDATION_FAILED', {
+            details: { issues: [{ path: 'orgUnitIds', kind: 'invalid', orgUnitId: id }] },
+          });
       }
-      const meta = { action, targetType: 'training_class', targetId: classId, targetPath: project.orgPath, targetLabel: `${project.title} / ${cls.name}`, details: { orgUnitIds } as Record<string, unknown> };
-      return withRetry(() => auditedWrite(db, ctx, meta, async (trx, m) => {
-        if (project.status !== 'open') throw new AppError('PROJECT_STATE', { params: { status: project.status } });
-        const locked = await createTrainingRepository(trx).lockClass(classId);
-        if (!locked) throw new AppError('NOT_FOUND');
-        if (locked.status === 'closed') throw new AppError('CLASS_CLOSED');
-        const r = await createEnrolmentRepository(trx).bulkEnrol({
-          classId, projectId: project.id, provinceId: project.provinceId, projectPath: project.orgPath, unitPaths: units.map((u) => u.path),
-          eligibility: project.eligibility, year: project.year, free: locked.capacity - locked.enrolled, createdBy: actor.userId,
-        });
-        m.details = { ...m.details, ...r };
-        return r;
-      }));
+      const meta = {
+        action,
+        targetType: 'training_class',
+        targetId: classId,
+        targetPath: project.orgPath,
+        targetLabel: `${project.title} / ${cls.name}`,
+        details: { orgUnitIds } as Record<string, unknown>,
+      };
+      return withRetry(() =>
+        auditedWrite(db, ctx, meta, async (trx, m) => {
+          if (project.status !== 'open') throw new AppError('PROJECT_STATE', { params: { status: project.status } });
+          const locked = await createTrainingRepository(trx).lockClass(classId);
+          if (!locked) throw new AppError('NOT_FOUND');
+          if (locked.status === 'closed') throw new AppError('CLASS_CLOSED');
+          const r = await createEnrolmentRepository(trx).bulkEnrol({
+            classId,
+            projectId: project.id,
+            provinceId: project.provinceId,
+            projectPath: project.orgPath,
+            unitPaths: units.map((u) => u.path),
+            eligibility: project.eligibility,
+            year: project.year,
+            free: locked.capacity - locked.enrolled,
+            createdBy: actor.userId,
+          });
+          m.details = { ...m.details, ...r };
+          return r;
+        }),
+      );
     },
 
     /** Withdraws an enrolment; a freed place goes to the first waiting teacher in the same transaction. */
@@ -297,26 +468,35 @@ export function createEnrolmentService(deps: ServiceDeps) {
       const cls = (await training.class(e.classId))!;
       const project = (await training.project(cls.projectId))!;
       await requireEnrolmentAccess(ctx, e, project, action);
-      const meta = { action, targetType: 'enrolment', targetId: enrolmentId, targetPath: e.orgPath, targetLabel: `${project.title} / ${cls.name}`, details: { teacherId: e.teacherId, classId: cls.id } as Record<string, unknown> };
-      return withRetry(() => auditedWrite(db, ctx, meta, async (trx, m) => {
-        if (project.status === 'closed') throw new AppError('PROJECT_STATE', { params: { status: project.status } });
-        const tr = createTrainingRepository(trx);
-        const en = createEnrolmentRepository(trx);
-        const locked = await tr.lockClass(cls.id);
-        if (locked!.status === 'closed') throw new AppError('CLASS_CLOSED');
-        const cur = (await en.find(enrolmentId))!;
-        if (cur.status === 'withdrawn') throw new AppError('CONFLICT');
-        await en.withdraw(enrolmentId);
-        if (cur.status === 'enrolled') {
-          await en.addToCounters(cls.id, -1, 0);
-          if (cur.quotaUnitId !== null) await en.addToQuota(cls.id, cur.quotaUnitId, -1);
-        } else {
-          await en.addToCounters(cls.id, 0, -1);
-        }
-        const promoted = await fillPlaces(trx, cls.id);
-        m.details = { ...m.details, was: cur.status, promoted };
-        return { promoted };
-      }));
+      const meta = {
+        action,
+        targetType: 'enrolment',
+        targetId: enrolmentId,
+        targetPath: e.orgPath,
+        targetLabel: `${project.title} / ${cls.name}`,
+        details: { teacherId: e.teacherId, classId: cls.id } as Record<string, unknown>,
+      };
+      return withRetry(() =>
+        auditedWrite(db, ctx, meta, async (trx, m) => {
+          if (project.status === 'closed') throw new AppError('PROJECT_STATE', { params: { status: project.status } });
+          const tr = createTrainingRepository(trx);
+          const en = createEnrolmentRepository(trx);
+          const locked = await tr.lockClass(cls.id);
+          if (locked!.status === 'closed') throw new AppError('CLASS_CLOSED');
+          const cur = (await en.find(enrolmentId))!;
+          if (cur.status === 'withdrawn') throw new AppError('CONFLICT');
+          await en.withdraw(enrolmentId);
+          if (cur.status === 'enrolled') {
+            await en.addToCounters(cls.id, -1, 0);
+            if (cur.quotaUnitId !== null) await en.addToQuota(cls.id, cur.quotaUnitId, -1);
+          } else {
+            await en.addToCounters(cls.id, 0, -1);
+          }
+          const promoted = await fillPlaces(trx, cls.id);
+          m.details = { ...m.details, was: cur.status, promoted };
+          return { promoted };
+        }),
+      );
     },
 
     /** A teacher's sessions (of the classes they hold a place in), from today on unless `all`. */
@@ -326,21 +506,35 @@ export function createEnrolmentService(deps: ServiceDeps) {
     },
 
     /** A class's enrolments of the admin's subtree. */
-    async list(ctx: RequestContext, classId: number, q: { status?: EnrolmentStatus; limit: number; offset: number }): Promise<{ items: EnrolmentListRow[]; total: number; cls: ClassRow; project: ProjectRow }> {
+    async list(
+      ctx: RequestContext,
+      classId: number,
+      q: { status?: EnrolmentStatus; limit: number; offset: number },
+    ): Promise<{ items: EnrolmentListRow[]; total: number; cls: ClassRow; project: ProjectRow }> {
       const { cls, project, actor } = await listableClass(ctx, classId, 'enrolment.list');
       return { ...(await enrolments.list(classId, actor.orgPath, q)), cls, project };
     },
 
     /** The same list as an .xlsx sheet (audited: it carries teachers' names and schools). */
-    async export(ctx: RequestContext, classId: number): Promise<{ buffer: Buffer; project: ProjectRow; cls: ClassRow }> {
+    async export(
+      ctx: RequestContext,
+      classId: number,
+    ): Promise<{ buffer: Buffer; project: ProjectRow; cls: ClassRow }> {
       const action = 'enrolment.export';
       const { cls, project, actor } = await listableClass(ctx, classId, action);
       const wb = new ExcelJS.Workbook();
       const ws = wb.addWorksheet('报名名单');
       ws.columns = [
-        { header: '序号', key: 'n', width: 6 }, { header: '姓名', key: 'name', width: 12 }, { header: '证件号码', key: 'id', width: 22 },
-        { header: '学校', key: 'school', width: 28 }, { header: '学段', key: 'stage', width: 8 }, { header: '学科', key: 'subject', width: 10 },
-        { header: '状态', key: 'status', width: 10 }, { header: '候补顺位', key: 'pos', width: 10 }, { header: '报名方式', key: 'source', width: 10 }, { header: '报名时间', key: 'at', width: 20 },
+        { header: '序号', key: 'n', width: 6 },
+        { header: '姓名', key: 'name', width: 12 },
+        { header: '证件号码', key: 'id', width: 22 },
+        { header: '学校', key: 'school', width: 28 },
+        { header: '学段', key: 'stage', width: 8 },
+        { header: '学科', key: 'subject', width: 10 },
+        { header: '状态', key: 'status', width: 10 },
+        { header: '候补顺位', key: 'pos', width: 10 },
+        { header: '报名方式', key: 'source', width: 10 },
+        { header: '报名时间', key: 'at', width: 20 },
       ];
       const STATUS: Record<string, string> = { enrolled: '已录取', waitlisted: '候补', withdrawn: '已退出' };
       const SOURCE: Record<string, string> = { self: '个人报名', nominated: '学校推荐', bulk: '批量报名' };
@@ -349,13 +543,36 @@ export function createEnrolmentService(deps: ServiceDeps) {
       for (let offset = 0; ; offset += 5_000) {
         const page = await enrolments.list(classId, actor.orgPath, { limit: 5_000, offset });
         for (const r of page.items) {
-          ws.addRow({ n: ++n, name: neutraliseCell(r.teacherName), id: r.idNumberMasked, school: neutraliseCell(r.orgUnitName), stage: STAGE[r.stage] ?? r.stage, subject: neutraliseCell(r.subject ?? ''), status: STATUS[r.status], pos: r.waitlistPosition ?? '', source: SOURCE[r.source], at: chinaTime(r.createdAt) });
+          ws.addRow({
+            n: ++n,
+            name: neutraliseCell(r.teacherName),
+            id: r.idNumberMasked,
+            school: neutraliseCell(r.orgUnitName),
+            stage: STAGE[r.stage] ?? r.stage,
+            subject: neutraliseCell(r.subject ?? ''),
+            status: STATUS[r.status],
+            pos: r.waitlistPosition ?? '',
+            source: SOURCE[r.source],
+            at: chinaTime(r.createdAt),
+          });
         }
         if (page.items.length < 5_000) break;
       }
       ws.getRow(1).font = { bold: true };
       const buffer = Buffer.from(await wb.xlsx.writeBuffer());
-      await appendAudit(db, ctx, { action, targetType: 'training_class', targetId: classId, targetPath: actor.orgPath, targetLabel: `${project.title} / ${cls.name}`, details: { rows: n } }, 'success');
+      await appendAudit(
+        db,
+        ctx,
+        {
+          action,
+          targetType: 'training_class',
+          targetId: classId,
+          targetPath: actor.orgPath,
+          targetLabel: `${project.title} / ${cls.name}`,
+          details: { rows: n },
+        },
+        'success',
+      );
       return { buffer, project, cls };
     },
   };

@@ -43,10 +43,20 @@ async function* parseSax(iterable: AsyncIterable<Buffer | string>): AsyncGenerat
     events.push({ eventType: 'text', value: decodeXmlEscapes(text) });
     text = null;
   };
-  parser.on('error', (e: never) => { error = e; });
-  parser.on('opentag', (value: never) => { flushText(); events.push({ eventType: 'opentag', value }); });
-  parser.on('text', (value: string) => { text = text === null ? value : text + value; });
-  parser.on('closetag', (value: never) => { flushText(); events.push({ eventType: 'closetag', value }); });
+  parser.on('error', (e: never) => {
+    error = e;
+  });
+  parser.on('opentag', (value: never) => {
+    flushText();
+    events.push({ eventType: 'opentag', value });
+  });
+  parser.on('text', (value: string) => {
+    text = text === null ? value : text + value;
+  });
+  parser.on('closetag', (value: never) => {
+    flushText();
+    events.push({ eventType: 'closetag', value });
+  });
   for await (const chunk of iterable) {
     parser.write(typeof chunk === 'string' ? chunk : decoder.write(chunk));
     if (error) throw error;
@@ -70,6 +80,8 @@ const ExcelJS = req('exceljs') as typeof ExcelJSModule;
 const TextXform = req(path.join(root, 'lib', 'xlsx', 'xform', 'strings', 'text-xform.js')) as { prototype: object };
 Object.defineProperty(TextXform.prototype, 'model', {
   configurable: true,
-  get(this: { _text: string[] }) { return this._text.join(''); },
+  get(this: { _text: string[] }) {
+    return this._text.join('');
+  },
 });
 export default ExcelJS;

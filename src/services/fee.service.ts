@@ -3,7 +3,16 @@ import { dueFen, feeStatus, formatFen, FEE_STATUS_LABELS, type FeeStatus } from 
 import { isAdmin } from '../domain/org-tree.js';
 import { AppError, notFoundDenied } from '../errors/app-error.js';
 import { can, type Actor } from '../policies/access.policy.js';
-import { createFeeRepository, FEE_KINDS, type DueLineRow, type FeeItemFields, type FeeItemRow, type FeeKind, type OwnDueLineRow, type PaymentRow } from '../repositories/fee.repository.js';
+import {
+  createFeeRepository,
+  FEE_KINDS,
+  type DueLineRow,
+  type FeeItemFields,
+  type FeeItemRow,
+  type FeeKind,
+  type OwnDueLineRow,
+  type PaymentRow,
+} from '../repositories/fee.repository.js';
 import { createOrgUnitRepository, type OrgUnitRow } from '../repositories/org-unit.repository.js';
 import { createTrainingRepository, type ProjectRow } from '../repositories/training.repository.js';
 import { appendAudit, auditedWrite, auditRefusal } from './audit.js';
@@ -67,7 +76,8 @@ export interface PaymentInput {
   note: string | null;
 }
 
-const invalid = (path: string, kind = 'invalid') => new AppError('VALIDATION_FAILED', { details: { issues: [{ path, kind }] } });
+const invalid = (path: string, kind = 'invalid') =>
+  new AppError('VALIDATION_FAILED', { details: { issues: [{ path, kind }] } });
 const emptyByStatus = (): Record<FeeStatus, number> => ({ unpaid: 0, partial: 0, paid: 0, overpaid: 0 });
 
 function sumUp<T extends { dueFen: number; balanceFen: number; paidFen: number }>(xs: readonly T[]): Totals {
@@ -80,7 +90,10 @@ function sumUp<T extends { dueFen: number; balanceFen: number; paidFen: number }
   return total;
 }
 
-function withStatus<T extends { teachers: number; overrideFen: number | null; paidFen: number }>(row: T, amountFen: number): T & { dueFen: number; balanceFen: number; status: FeeStatus } {
+function withStatus<T extends { teachers: number; overrideFen: number | null; paidFen: number }>(
+  row: T,
+  amountFen: number,
+): T & { dueFen: number; balanceFen: number; status: FeeStatus } {
   const due = dueFen(row.teachers, amountFen, row.overrideFen);
   return { ...row, dueFen: due, balanceFen: due - row.paidFen, status: feeStatus(due, row.paidFen) };
 }
@@ -103,7 +116,12 @@ export function createFeeService(deps: ServiceDeps) {
   const units = createOrgUnitRepository(db);
 
   /** A project whose fees the actor reads: the organiser's side sees all, an admin on the line below it (once it is published) their own units'. */
-  async function readable(ctx: RequestContext, projectId: number, action: string, target: { type: string; id: number }): Promise<{ actor: Actor; project: ProjectRow; scope: FeeScope }> {
+  async function readable(
+    ctx: RequestContext,
+    projectId: number,
+    action: string,
+    target: { type: string; id: number },
+  ): Promise<{ actor: Actor; project: ProjectRow; scope: FeeScope }> {
     const actor = await requireRegistryRole(db, ctx, action);
     const project = await training.project(projectId);
     if (!project) throw new AppError('NOT_FOUND');
@@ -113,10 +131,26 @@ export function createFeeService(deps: ServiceDeps) {
   }
 
   /** A project whose fees the actor sets: one they read but do not run is "forbidden". */
-  async function manageable(ctx: RequestContext, projectId: number, action: string, target: { type: string; id: number; label?: string }): Promise<{ actor: Actor; project: ProjectRow }> {
+  async function manageable(
+    ctx: RequestContext,
+    projectId: number,
+    action: string,
+    target: { type: string; id: number; label?: string },
+  ): Promise<{ actor: Actor; project: ProjectRow }> {
     const r = await readable(ctx, projectId, action, target);
     if (!can(r.actor, 'fee.manage', { path: r.project.orgPath })) {
-      return auditRefusal(db, ctx, { action, targetType: target.type, targetId: target.id, targetPath: r.project.orgPath, targetLabel: target.label ?? r.project.title }, new AppError('FORBIDDEN'));
+      return auditRefusal(
+        db,
+        ctx,
+        {
+          action,
+          targetType: target.type,
+          targetId: target.id,
+          targetPath: r.project.orgPath,
+          targetLabel: target.label ?? r.project.title,
+        },
+        new AppError('FORBIDDEN'),
+      );
     }
     return r;
   }
@@ -128,7 +162,11 @@ export function createFeeService(deps: ServiceDeps) {
     return item;
   }
 
-  async function manageableItem(ctx: RequestContext, itemId: number, action: string): Promise<{ actor: Actor; project: ProjectRow; item: FeeItemRow }> {
+  async function manageableItem(
+    ctx: RequestContext,
+    itemId: number,
+    action: string,
+  ): Promise<{ actor: Actor; project: ProjectRow; item: FeeItemRow }> {
     const item = await itemOf(ctx, itemId, action);
     const r = await manageable(ctx, item.projectId, action, { type: 'fee_item', id: itemId, label: item.name });
     return { ...r, item };
@@ -140,14 +178,36 @@ export function createFeeService(deps: ServiceDeps) {
    * inside the area of anyone who reads its lines); one in the area that does not pay for this
    * project is refused with FEE_UNIT_NOT_PAYING, which names it.
    */
-  async function payingUnit(ctx: RequestContext, actor: Actor, project: ProjectRow, unitId: number, action: string, policy: 'fee.read' | 'fee.manage'): Promise<OrgUnitRow> {
+  async function payingUnit(
+    ctx: RequestContext,
+    actor: Actor,
+    project: ProjectRow,
+    unitId: number,
+    action: string,
+    policy: 'fee.read' | 'fee.manage',
+  ): Promise<OrgUnitRow> {
     const unit = await units.findById(unitId);
     if (!unit) throw new AppError('NOT_FOUND');
-    const inSight = policy === 'fee.manage' ? can(actor, 'org.read', { path: unit.path }) : can(actor, 'fee.read', { path: unit.path });
+    const inSight =
+      policy === 'fee.manage'
+        ? can(actor, 'org.read', { path: unit.path })
+        : can(actor, 'fee.read', { path: unit.path });
     if (!inSight) return auditRefusal(db, ctx, { action, targetType: 'org_unit', targetId: unitId }, notFoundDenied());
     const paying = unit.parentId === project.orgUnitId || (unit.id === project.orgUnitId && unit.kind === 'school');
     if (!paying) {
-      return auditRefusal(db, ctx, { action, targetType: 'org_unit', targetId: unitId, targetPath: unit.path, targetLabel: unit.name, details: { projectId: project.id } }, new AppError('FEE_UNIT_NOT_PAYING', { params: { unit: unit.name } }));
+      return auditRefusal(
+        db,
+        ctx,
+        {
+          action,
+          targetType: 'org_unit',
+          targetId: unitId,
+          targetPath: unit.path,
+          targetLabel: unit.name,
+          details: { projectId: project.id },
+        },
+        new AppError('FEE_UNIT_NOT_PAYING', { params: { unit: unit.name } }),
+      );
     }
     return unit;
   }
@@ -156,25 +216,57 @@ export function createFeeService(deps: ServiceDeps) {
     if (item.archived) throw new AppError('FEE_ITEM_ARCHIVED', { params: { name: item.name } });
   }
 
-  async function projectDues(ctx: RequestContext, projectId: number, action: string, opts: { includeArchived?: boolean } = {}): Promise<ProjectDues & { actor: Actor }> {
-    const { actor, project, scope } = await readable(ctx, projectId, action, { type: 'training_project', id: projectId });
+  async function projectDues(
+    ctx: RequestContext,
+    projectId: number,
+    action: string,
+    opts: { includeArchived?: boolean } = {},
+  ): Promise<ProjectDues & { actor: Actor }> {
+    const { actor, project, scope } = await readable(ctx, projectId, action, {
+      type: 'training_project',
+      id: projectId,
+    });
     const items = await fees.items(projectId, scope === 'all' && opts.includeArchived === true);
-    const rows = await fees.dueLines(project, items.map((i) => i.id), scope === 'own' ? actor.orgPath : undefined);
+    const rows = await fees.dueLines(
+      project,
+      items.map((i) => i.id),
+      scope === 'own' ? actor.orgPath : undefined,
+    );
     const amountOf = new Map(items.map((i) => [i.id, i.amountFen]));
     const lines = rows.map((r) => withStatus(r, amountOf.get(r.itemId)!));
     const itemTotals = items.map((i): ItemTotals => {
       const mine = lines.filter((l) => l.itemId === i.id);
       const byStatus = emptyByStatus();
       for (const l of mine) byStatus[l.status]++;
-      return { itemId: i.id, teachers: mine.reduce((n, l) => n + l.teachers, 0), units: mine.length, byStatus, ...sumUp(mine) };
+      return {
+        itemId: i.id,
+        teachers: mine.reduce((n, l) => n + l.teachers, 0),
+        units: mine.length,
+        byStatus,
+        ...sumUp(mine),
+      };
     });
-    return { actor, project, items, lines, itemTotals, total: sumUp(lines), scope, canManage: can(actor, 'fee.manage', { path: project.orgPath }) };
+    return {
+      actor,
+      project,
+      items,
+      lines,
+      itemTotals,
+      total: sumUp(lines),
+      scope,
+      canManage: can(actor, 'fee.manage', { path: project.orgPath }),
+    };
   }
 
-  async function ownDues(ctx: RequestContext, action: string, q: { year?: number }): Promise<{ unit: OrgUnitRow; lines: OwnDueLine[]; total: Totals }> {
+  async function ownDues(
+    ctx: RequestContext,
+    action: string,
+    q: { year?: number },
+  ): Promise<{ unit: OrgUnitRow; lines: OwnDueLine[]; total: Totals }> {
     const actor = await requireRegistryRole(db, ctx, action);
     const unit = (await units.findById(actor.orgUnitId))!;
-    if (!can(actor, 'fee.read', { path: unit.path })) return auditRefusal(db, ctx, { action, targetType: 'org_unit', targetId: unit.id }, new AppError('FORBIDDEN'));
+    if (!can(actor, 'fee.read', { path: unit.path }))
+      return auditRefusal(db, ctx, { action, targetType: 'org_unit', targetId: unit.id }, new AppError('FORBIDDEN'));
     const organisers = [...(unit.parentId ? [unit.parentId] : []), ...(unit.kind === 'school' ? [unit.id] : [])];
     const lines = (await fees.ownDueLines(unit, organisers, q.year)).map((r) => withStatus(r, r.amountFen));
     return { unit, lines, total: sumUp(lines) };
@@ -182,8 +274,14 @@ export function createFeeService(deps: ServiceDeps) {
 
   return {
     /** The fee items of a project, with whether the actor sets them. */
-    async listItems(ctx: RequestContext, projectId: number): Promise<{ project: ProjectRow; items: FeeItemRow[]; canManage: boolean; scope: FeeScope }> {
-      const { actor, project, scope } = await readable(ctx, projectId, 'fee.list_items', { type: 'training_project', id: projectId });
+    async listItems(
+      ctx: RequestContext,
+      projectId: number,
+    ): Promise<{ project: ProjectRow; items: FeeItemRow[]; canManage: boolean; scope: FeeScope }> {
+      const { actor, project, scope } = await readable(ctx, projectId, 'fee.list_items', {
+        type: 'training_project',
+        id: projectId,
+      });
       const items = await fees.items(projectId, scope === 'all');
       return { project, items, canManage: can(actor, 'fee.manage', { path: project.orgPath }), scope };
     },
@@ -191,12 +289,32 @@ export function createFeeService(deps: ServiceDeps) {
     async createItem(ctx: RequestContext, projectId: number, fields: FeeItemFields): Promise<FeeItemRow> {
       const action = 'fee.create_item';
       const { actor, project } = await manageable(ctx, projectId, action, { type: 'training_project', id: projectId });
-      const id = await auditedWrite(db, ctx, { action, targetType: 'fee_item', targetPath: project.orgPath, targetLabel: `${project.title} / ${fields.name}`, details: { projectId, kind: fields.kind, amountFen: fields.amountFen } }, async (trx, meta) => {
-        const newId = await createFeeRepository(trx).insertItem({ ...fields, projectId, provinceId: project.provinceId, orgPath: project.orgPath, createdBy: actor.userId })
-          .catch((e: unknown) => { throw translatePgError(e, UNIQUE); });
-        meta.targetId = newId;
-        return newId;
-      });
+      const id = await auditedWrite(
+        db,
+        ctx,
+        {
+          action,
+          targetType: 'fee_item',
+          targetPath: project.orgPath,
+          targetLabel: `${project.title} / ${fields.name}`,
+          details: { projectId, kind: fields.kind, amountFen: fields.amountFen },
+        },
+        async (trx, meta) => {
+          const newId = await createFeeRepository(trx)
+            .insertItem({
+              ...fields,
+              projectId,
+              provinceId: project.provinceId,
+              orgPath: project.orgPath,
+              createdBy: actor.userId,
+            })
+            .catch((e: unknown) => {
+              throw translatePgError(e, UNIQUE);
+            });
+          meta.targetId = newId;
+          return newId;
+        },
+      );
       return (await fees.item(id))!;
     },
 
@@ -204,13 +322,33 @@ export function createFeeService(deps: ServiceDeps) {
     async updateItem(ctx: RequestContext, itemId: number, patch: Partial<FeeItemFields>): Promise<FeeItemRow> {
       const action = 'fee.update_item';
       const { project, item } = await manageableItem(ctx, itemId, action);
-      const changes = Object.fromEntries(Object.entries(patch).filter(([k, v]) => v !== undefined && v !== item[k as keyof FeeItemFields]));
-      await auditedWrite(db, ctx, { action, targetType: 'fee_item', targetId: itemId, targetPath: project.orgPath, targetLabel: `${project.title} / ${patch.name ?? item.name}`, details: { before: Object.fromEntries(Object.keys(changes).map((k) => [k, item[k as keyof FeeItemFields]])), after: changes } }, async (trx) => {
-        const repo = createFeeRepository(trx);
-        const cur = (await repo.lockItem(itemId))!;
-        requireActive(cur);
-        if (Object.keys(changes).length) await repo.updateItem(itemId, changes).catch((e: unknown) => { throw translatePgError(e, UNIQUE); });
-      });
+      const changes = Object.fromEntries(
+        Object.entries(patch).filter(([k, v]) => v !== undefined && v !== item[k as keyof FeeItemFields]),
+      );
+      await auditedWrite(
+        db,
+        ctx,
+        {
+          action,
+          targetType: 'fee_item',
+          targetId: itemId,
+          targetPath: project.orgPath,
+          targetLabel: `${project.title} / ${patch.name ?? item.name}`,
+          details: {
+            before: Object.fromEntries(Object.keys(changes).map((k) => [k, item[k as keyof FeeItemFields]])),
+            after: changes,
+          },
+        },
+        async (trx) => {
+          const repo = createFeeRepository(trx);
+          const cur = (await repo.lockItem(itemId))!;
+          requireActive(cur);
+          if (Object.keys(changes).length)
+            await repo.updateItem(itemId, changes).catch((e: unknown) => {
+              throw translatePgError(e, UNIQUE);
+            });
+        },
+      );
       return (await fees.item(itemId))!;
     },
 
@@ -218,11 +356,24 @@ export function createFeeService(deps: ServiceDeps) {
     async setArchived(ctx: RequestContext, itemId: number, archived: boolean): Promise<FeeItemRow> {
       const action = archived ? 'fee.archive_item' : 'fee.unarchive_item';
       const { project, item } = await manageableItem(ctx, itemId, action);
-      await auditedWrite(db, ctx, { action, targetType: 'fee_item', targetId: itemId, targetPath: project.orgPath, targetLabel: `${project.title} / ${item.name}` }, async (trx) => {
-        const repo = createFeeRepository(trx);
-        await repo.lockItem(itemId);
-        await repo.setArchived(itemId, archived).catch((e: unknown) => { throw translatePgError(e, UNIQUE); });
-      });
+      await auditedWrite(
+        db,
+        ctx,
+        {
+          action,
+          targetType: 'fee_item',
+          targetId: itemId,
+          targetPath: project.orgPath,
+          targetLabel: `${project.title} / ${item.name}`,
+        },
+        async (trx) => {
+          const repo = createFeeRepository(trx);
+          await repo.lockItem(itemId);
+          await repo.setArchived(itemId, archived).catch((e: unknown) => {
+            throw translatePgError(e, UNIQUE);
+          });
+        },
+      );
       return (await fees.item(itemId))!;
     },
 
@@ -230,12 +381,24 @@ export function createFeeService(deps: ServiceDeps) {
     async deleteItem(ctx: RequestContext, itemId: number): Promise<void> {
       const action = 'fee.delete_item';
       const { project, item } = await manageableItem(ctx, itemId, action);
-      await auditedWrite(db, ctx, { action, targetType: 'fee_item', targetId: itemId, targetPath: project.orgPath, targetLabel: `${project.title} / ${item.name}`, details: { kind: item.kind, amountFen: item.amountFen } }, async (trx) => {
-        const repo = createFeeRepository(trx);
-        const cur = (await repo.lockItem(itemId))!;
-        if (cur.paymentCount > 0) throw new AppError('FEE_ITEM_HAS_PAYMENTS', { params: { name: cur.name } });
-        await repo.deleteItem(itemId);
-      });
+      await auditedWrite(
+        db,
+        ctx,
+        {
+          action,
+          targetType: 'fee_item',
+          targetId: itemId,
+          targetPath: project.orgPath,
+          targetLabel: `${project.title} / ${item.name}`,
+          details: { kind: item.kind, amountFen: item.amountFen },
+        },
+        async (trx) => {
+          const repo = createFeeRepository(trx);
+          const cur = (await repo.lockItem(itemId))!;
+          if (cur.paymentCount > 0) throw new AppError('FEE_ITEM_HAS_PAYMENTS', { params: { name: cur.name } });
+          await repo.deleteItem(itemId);
+        },
+      );
     },
 
     /** Every paying unit's dues for each fee of a project (the actor's own units' only, below the organiser), with totals. */
@@ -245,17 +408,41 @@ export function createFeeService(deps: ServiceDeps) {
     },
 
     /** Sets by hand what a unit owes for a fee (e.g. teachers who came without enrolling), with the reason. */
-    async setOverride(ctx: RequestContext, itemId: number, unitId: number, input: { dueFen: number; reason: string }): Promise<void> {
+    async setOverride(
+      ctx: RequestContext,
+      itemId: number,
+      unitId: number,
+      input: { dueFen: number; reason: string },
+    ): Promise<void> {
       const action = 'fee.set_override';
       const { actor, project, item } = await manageableItem(ctx, itemId, action);
       const unit = await payingUnit(ctx, actor, project, unitId, action, 'fee.manage');
-      await auditedWrite(db, ctx, { action, targetType: 'fee_item', targetId: itemId, targetPath: unit.path, targetLabel: `${project.title} / ${item.name} / ${unit.name}`, details: { unitId, dueFen: input.dueFen, reason: input.reason } }, async (trx, meta) => {
-        const repo = createFeeRepository(trx);
-        requireActive((await repo.lockItem(itemId))!);
-        const before = await repo.override(itemId, unitId);
-        meta.details = { ...meta.details, before: before ? { dueFen: before.dueFen, reason: before.reason } : null };
-        await repo.setOverride({ feeItemId: itemId, orgUnitId: unitId, orgPath: unit.path, dueFen: input.dueFen, reason: input.reason, updatedBy: actor.userId });
-      });
+      await auditedWrite(
+        db,
+        ctx,
+        {
+          action,
+          targetType: 'fee_item',
+          targetId: itemId,
+          targetPath: unit.path,
+          targetLabel: `${project.title} / ${item.name} / ${unit.name}`,
+          details: { unitId, dueFen: input.dueFen, reason: input.reason },
+        },
+        async (trx, meta) => {
+          const repo = createFeeRepository(trx);
+          requireActive((await repo.lockItem(itemId))!);
+          const before = await repo.override(itemId, unitId);
+          meta.details = { ...meta.details, before: before ? { dueFen: before.dueFen, reason: before.reason } : null };
+          await repo.setOverride({
+            feeItemId: itemId,
+            orgUnitId: unitId,
+            orgPath: unit.path,
+            dueFen: input.dueFen,
+            reason: input.reason,
+            updatedBy: actor.userId,
+          });
+        },
+      );
     },
 
     /** Goes back to counting a unit's dues from its enrolled teachers. */
@@ -263,14 +450,26 @@ export function createFeeService(deps: ServiceDeps) {
       const action = 'fee.clear_override';
       const { actor, project, item } = await manageableItem(ctx, itemId, action);
       const unit = await payingUnit(ctx, actor, project, unitId, action, 'fee.manage');
-      await auditedWrite(db, ctx, { action, targetType: 'fee_item', targetId: itemId, targetPath: unit.path, targetLabel: `${project.title} / ${item.name} / ${unit.name}`, details: { unitId } }, async (trx, meta) => {
-        const repo = createFeeRepository(trx);
-        requireActive((await repo.lockItem(itemId))!);
-        const before = await repo.override(itemId, unitId);
-        if (!before) throw new AppError('NOT_FOUND');
-        meta.details = { ...meta.details, before: { dueFen: before.dueFen, reason: before.reason } };
-        await repo.clearOverride(itemId, unitId);
-      });
+      await auditedWrite(
+        db,
+        ctx,
+        {
+          action,
+          targetType: 'fee_item',
+          targetId: itemId,
+          targetPath: unit.path,
+          targetLabel: `${project.title} / ${item.name} / ${unit.name}`,
+          details: { unitId },
+        },
+        async (trx, meta) => {
+          const repo = createFeeRepository(trx);
+          requireActive((await repo.lockItem(itemId))!);
+          const before = await repo.override(itemId, unitId);
+          if (!before) throw new AppError('NOT_FOUND');
+          meta.details = { ...meta.details, before: { dueFen: before.dueFen, reason: before.reason } };
+          await repo.clearOverride(itemId, unitId);
+        },
+      );
     },
 
     /**
@@ -278,14 +477,29 @@ export function createFeeService(deps: ServiceDeps) {
      * correction never takes the unit's paid total below zero; payments of one fee are decided
      * one at a time under the fee's row lock.
      */
-    async recordPayment(ctx: RequestContext, itemId: number, unitId: number, input: PaymentInput): Promise<{ payment: PaymentRow; paidFen: number }> {
+    async recordPayment(
+      ctx: RequestContext,
+      itemId: number,
+      unitId: number,
+      input: PaymentInput,
+    ): Promise<{ payment: PaymentRow; paidFen: number }> {
       const action = 'fee.record_payment';
       const { actor, project, item } = await manageableItem(ctx, itemId, action);
       const unit = await payingUnit(ctx, actor, project, unitId, action, 'fee.manage');
       const correction = input.amountFen < 0;
       const meta = {
-        action, targetType: 'fee_payment', targetPath: unit.path, targetLabel: `${project.title} / ${item.name} / ${unit.name}`,
-        details: { itemId, unitId, amountFen: input.amountFen, paidOn: input.paidOn, receiptNo: input.receiptNo, correction },
+        action,
+        targetType: 'fee_payment',
+        targetPath: unit.path,
+        targetLabel: `${project.title} / ${item.name} / ${unit.name}`,
+        details: {
+          itemId,
+          unitId,
+          amountFen: input.amountFen,
+          paidOn: input.paidOn,
+          receiptNo: input.receiptNo,
+          correction,
+        },
       };
       const r = await auditedWrite(db, ctx, meta, async (trx, m) => {
         if (correction && !input.note) throw invalid('note', 'required');
@@ -293,8 +507,15 @@ export function createFeeService(deps: ServiceDeps) {
         const repo = createFeeRepository(trx);
         requireActive((await repo.lockItem(itemId))!);
         const paid = await repo.paidSum(itemId, unitId);
-        if (paid + input.amountFen < 0) throw new AppError('FEE_PAID_BELOW_ZERO', { params: { paid: formatFen(paid) } });
-        const id = await repo.insertPayment({ feeItemId: itemId, orgUnitId: unitId, orgPath: unit.path, ...input, createdBy: actor.userId });
+        if (paid + input.amountFen < 0)
+          throw new AppError('FEE_PAID_BELOW_ZERO', { params: { paid: formatFen(paid) } });
+        const id = await repo.insertPayment({
+          feeItemId: itemId,
+          orgUnitId: unitId,
+          orgPath: unit.path,
+          ...input,
+          createdBy: actor.userId,
+        });
         m.targetId = id;
         return { id, paidFen: paid + input.amountFen };
       });
@@ -303,7 +524,11 @@ export function createFeeService(deps: ServiceDeps) {
     },
 
     /** The payments and corrections of one unit for one fee: the organiser's side, and the unit's own admins. */
-    async payments(ctx: RequestContext, itemId: number, unitId: number): Promise<{ item: FeeItemRow; unit: OrgUnitRow; payments: PaymentRow[]; paidFen: number }> {
+    async payments(
+      ctx: RequestContext,
+      itemId: number,
+      unitId: number,
+    ): Promise<{ item: FeeItemRow; unit: OrgUnitRow; payments: PaymentRow[]; paidFen: number }> {
       const action = 'fee.list_payments';
       const item = await itemOf(ctx, itemId, action);
       const { actor, project, scope } = await readable(ctx, item.projectId, action, { type: 'fee_item', id: itemId });
@@ -320,35 +545,79 @@ export function createFeeService(deps: ServiceDeps) {
       const wb = new ExcelJS.Workbook();
       const ws = wb.addWorksheet('费用');
       ws.columns = [
-        { header: '缴费单位', key: 'unit', width: 28 }, { header: '单位代码', key: 'code', width: 12 }, { header: '收费项目', key: 'item', width: 16 },
-        { header: '类别', key: 'kind', width: 8 }, { header: '教师人数', key: 'teachers', width: 10 }, { header: '标准（元/人）', key: 'amount', width: 14 },
-        { header: '应缴（元）', key: 'due', width: 14 }, { header: '已缴（元）', key: 'paid', width: 14 }, { header: '未缴余额（元）', key: 'balance', width: 14 },
-        { header: '状态', key: 'status', width: 10 }, { header: '应缴调整说明', key: 'reason', width: 30 },
+        { header: '缴费单位', key: 'unit', width: 28 },
+        { header: '单位代码', key: 'code', width: 12 },
+        { header: '收费项目', key: 'item', width: 16 },
+        { header: '类别', key: 'kind', width: 8 },
+        { header: '教师人数', key: 'teachers', width: 10 },
+        { header: '标准（元/人）', key: 'amount', width: 14 },
+        { header: '应缴（元）', key: 'due', width: 14 },
+        { header: '已缴（元）', key: 'paid', width: 14 },
+        { header: '未缴余额（元）', key: 'balance', width: 14 },
+        { header: '状态', key: 'status', width: 10 },
+        { header: '应缴调整说明', key: 'reason', width: 30 },
       ];
       const byId = new Map(d.items.map((i) => [i.id, i]));
       for (const l of d.lines) {
         const item = byId.get(l.itemId)!;
         ws.addRow({
-          unit: neutraliseCell(l.unitName), code: l.divisionCode ?? l.unitCode ?? '', item: neutraliseCell(item.name), kind: FEE_KIND_LABELS[item.kind], teachers: l.teachers,
-          amount: yuan(item.amountFen), due: yuan(l.dueFen), paid: yuan(l.paidFen), balance: yuan(l.balanceFen), status: FEE_STATUS_LABELS[l.status],
+          unit: neutraliseCell(l.unitName),
+          code: l.divisionCode ?? l.unitCode ?? '',
+          item: neutraliseCell(item.name),
+          kind: FEE_KIND_LABELS[item.kind],
+          teachers: l.teachers,
+          amount: yuan(item.amountFen),
+          due: yuan(l.dueFen),
+          paid: yuan(l.paidFen),
+          balance: yuan(l.balanceFen),
+          status: FEE_STATUS_LABELS[l.status],
           reason: l.overrideReason ? neutraliseCell(l.overrideReason) : '',
         });
       }
       for (const tot of d.itemTotals) {
         const item = byId.get(tot.itemId)!;
-        ws.addRow({ unit: `小计：${neutraliseCell(item.name)}`, item: neutraliseCell(item.name), kind: FEE_KIND_LABELS[item.kind], teachers: tot.teachers, amount: yuan(item.amountFen), due: yuan(tot.dueFen), paid: yuan(tot.paidFen), balance: yuan(tot.balanceFen) }).font = { bold: true };
+        ws.addRow({
+          unit: `小计：${neutraliseCell(item.name)}`,
+          item: neutraliseCell(item.name),
+          kind: FEE_KIND_LABELS[item.kind],
+          teachers: tot.teachers,
+          amount: yuan(item.amountFen),
+          due: yuan(tot.dueFen),
+          paid: yuan(tot.paidFen),
+          balance: yuan(tot.balanceFen),
+        }).font = { bold: true };
       }
-      ws.addRow({ unit: '合计', due: yuan(d.total.dueFen), paid: yuan(d.total.paidFen), balance: yuan(d.total.balanceFen) }).font = { bold: true };
+      ws.addRow({
+        unit: '合计',
+        due: yuan(d.total.dueFen),
+        paid: yuan(d.total.paidFen),
+        balance: yuan(d.total.balanceFen),
+      }).font = { bold: true };
       for (const key of ['amount', 'due', 'paid', 'balance']) ws.getColumn(key).numFmt = MONEY_FORMAT;
       ws.getRow(1).font = { bold: true };
       ws.views = [{ state: 'frozen', ySplit: 1 }];
       const buffer = Buffer.from(await wb.xlsx.writeBuffer());
-      await appendAudit(db, ctx, { action, targetType: 'training_project', targetId: projectId, targetPath: d.project.orgPath, targetLabel: d.project.title, details: { rows: d.lines.length, scope: d.scope } }, 'success');
+      await appendAudit(
+        db,
+        ctx,
+        {
+          action,
+          targetType: 'training_project',
+          targetId: projectId,
+          targetPath: d.project.orgPath,
+          targetLabel: d.project.title,
+          details: { rows: d.lines.length, scope: d.scope },
+        },
+        'success',
+      );
       return { buffer, project: d.project };
     },
 
     /** 本单位应缴费用: what the actor's unit owes for the projects of the unit above it (and, for a school, its own). */
-    async myUnit(ctx: RequestContext, q: { year?: number } = {}): Promise<{ unit: OrgUnitRow; lines: OwnDueLine[]; total: Totals }> {
+    async myUnit(
+      ctx: RequestContext,
+      q: { year?: number } = {},
+    ): Promise<{ unit: OrgUnitRow; lines: OwnDueLine[]; total: Totals }> {
       return ownDues(ctx, 'fee.my_unit', q);
     },
 
@@ -358,24 +627,58 @@ export function createFeeService(deps: ServiceDeps) {
       const wb = new ExcelJS.Workbook();
       const ws = wb.addWorksheet('本单位应缴费用');
       ws.columns = [
-        { header: '年度', key: 'year', width: 8 }, { header: '培训项目', key: 'project', width: 32 }, { header: '主办单位', key: 'organiser', width: 20 },
-        { header: '收费项目', key: 'item', width: 16 }, { header: '类别', key: 'kind', width: 8 }, { header: '教师人数', key: 'teachers', width: 10 },
-        { header: '标准（元/人）', key: 'amount', width: 14 }, { header: '应缴（元）', key: 'due', width: 14 }, { header: '已缴（元）', key: 'paid', width: 14 },
-        { header: '未缴余额（元）', key: 'balance', width: 14 }, { header: '状态', key: 'status', width: 10 }, { header: '应缴调整说明', key: 'reason', width: 30 },
+        { header: '年度', key: 'year', width: 8 },
+        { header: '培训项目', key: 'project', width: 32 },
+        { header: '主办单位', key: 'organiser', width: 20 },
+        { header: '收费项目', key: 'item', width: 16 },
+        { header: '类别', key: 'kind', width: 8 },
+        { header: '教师人数', key: 'teachers', width: 10 },
+        { header: '标准（元/人）', key: 'amount', width: 14 },
+        { header: '应缴（元）', key: 'due', width: 14 },
+        { header: '已缴（元）', key: 'paid', width: 14 },
+        { header: '未缴余额（元）', key: 'balance', width: 14 },
+        { header: '状态', key: 'status', width: 10 },
+        { header: '应缴调整说明', key: 'reason', width: 30 },
       ];
       for (const l of lines) {
         ws.addRow({
-          year: l.projectYear, project: neutraliseCell(l.projectTitle), organiser: neutraliseCell(l.organiserName), item: neutraliseCell(l.itemName), kind: FEE_KIND_LABELS[l.kind],
-          teachers: l.teachers, amount: yuan(l.amountFen), due: yuan(l.dueFen), paid: yuan(l.paidFen), balance: yuan(l.balanceFen), status: FEE_STATUS_LABELS[l.status],
+          year: l.projectYear,
+          project: neutraliseCell(l.projectTitle),
+          organiser: neutraliseCell(l.organiserName),
+          item: neutraliseCell(l.itemName),
+          kind: FEE_KIND_LABELS[l.kind],
+          teachers: l.teachers,
+          amount: yuan(l.amountFen),
+          due: yuan(l.dueFen),
+          paid: yuan(l.paidFen),
+          balance: yuan(l.balanceFen),
+          status: FEE_STATUS_LABELS[l.status],
           reason: l.overrideReason ? neutraliseCell(l.overrideReason) : '',
         });
       }
-      ws.addRow({ project: '合计', due: yuan(total.dueFen), paid: yuan(total.paidFen), balance: yuan(total.balanceFen) }).font = { bold: true };
+      ws.addRow({
+        project: '合计',
+        due: yuan(total.dueFen),
+        paid: yuan(total.paidFen),
+        balance: yuan(total.balanceFen),
+      }).font = { bold: true };
       for (const key of ['amount', 'due', 'paid', 'balance']) ws.getColumn(key).numFmt = MONEY_FORMAT;
       ws.getRow(1).font = { bold: true };
       ws.views = [{ state: 'frozen', ySplit: 1 }];
       const buffer = Buffer.from(await wb.xlsx.writeBuffer());
-      await appendAudit(db, ctx, { action, targetType: 'org_unit', targetId: unit.id, targetPath: unit.path, targetLabel: unit.name, details: { rows: lines.length } }, 'success');
+      await appendAudit(
+        db,
+        ctx,
+        {
+          action,
+          targetType: 'org_unit',
+          targetId: unit.id,
+          targetPath: unit.path,
+          targetLabel: unit.name,
+          details: { rows: lines.length },
+        },
+        'success',
+      );
       return { buffer, unit };
     },
   };

@@ -15,7 +15,13 @@ const CHUNK = 1_000;
  * computed for an earlier year or rule version. One transaction per chunk, so a long refresh never
  * holds locks for long and a crash keeps the chunks already done.
  */
-export async function refreshCycle(db: Kysely<DB>, env: Pick<Env, 'PEIXUN_TODAY'>, cycleId: number, onProgress: (done: number, total: number) => Promise<void> = async () => undefined, signal?: AbortSignal): Promise<{ updated: number }> {
+export async function refreshCycle(
+  db: Kysely<DB>,
+  env: Pick<Env, 'PEIXUN_TODAY'>,
+  cycleId: number,
+  onProgress: (done: number, total: number) => Promise<void> = async () => undefined,
+  signal?: AbortSignal,
+): Promise<{ updated: number }> {
   const repo = createCreditLedgerRepository(db);
   const cycle = await repo.cycle(cycleId);
   if (!cycle) return { updated: 0 };
@@ -23,9 +29,12 @@ export async function refreshCycle(db: Kysely<DB>, env: Pick<Env, 'PEIXUN_TODAY'
   let updated = 0;
   // first the teachers that have no row at all, then the stale rows
   for (const pass of ['missing', 'stale'] as const) {
-    for (let after = 0; ;) {
+    for (let after = 0; ; ) {
       signal?.throwIfAborted();
-      const ids = pass === 'missing' ? await repo.teachersWithoutStatus(cycle.provinceId, cycle.id, after, CHUNK) : await repo.staleStatusTeachers(cycle.id, year, cycle.currentVersion, after, CHUNK);
+      const ids =
+        pass === 'missing'
+          ? await repo.teachersWithoutStatus(cycle.provinceId, cycle.id, after, CHUNK)
+          : await repo.staleStatusTeachers(cycle.id, year, cycle.currentVersion, after, CHUNK);
       if (ids.length === 0) break;
       after = ids[ids.length - 1]!;
       await db.transaction().execute((trx) => syncTeachers(trx, cycle, ids, year));
@@ -53,9 +62,17 @@ export async function queueStaleRefreshes(db: Kysely<DB>, env: Pick<Env, 'PEIXUN
   const year = currentYear(env);
   let queued = 0;
   for (const c of await repo.allCycles()) {
-    const stale = (await repo.staleStatusTeachers(c.id, year, c.currentVersion, 0, 1)).length > 0 || (await repo.teachersWithoutStatus(c.provinceId, c.id, 0, 1)).length > 0;
+    const stale =
+      (await repo.staleStatusTeachers(c.id, year, c.currentVersion, 0, 1)).length > 0 ||
+      (await repo.teachersWithoutStatus(c.provinceId, c.id, 0, 1)).length > 0;
     if (!stale || (await jobs.activeFor(REFRESH_JOB, { cycleId: c.id }))) continue;
-    await jobs.enqueue({ kind: REFRESH_JOB, provinceId: c.provinceId, orgPath: c.orgPath, params: { cycleId: c.id }, createdBy: null });
+    await jobs.enqueue({
+      kind: REFRESH_JOB,
+      provinceId: c.provinceId,
+      orgPath: c.orgPath,
+      params: { cycleId: c.id },
+      createdBy: null,
+    });
     queued++;
   }
   return queued;
@@ -75,7 +92,15 @@ export interface StatusChange {
  * The dry run of a rule change: each teacher's status under the rules in force and under the
  * proposed ones. Returns how many move between which statuses and the first `sample` of them.
  */
-export async function previewRules(db: Kysely<DB>, env: Pick<Env, 'PEIXUN_TODAY'>, cycleId: number, proposed: CycleRules, onProgress: (done: number, total: number) => Promise<void> = async () => undefined, signal?: AbortSignal, sample = 200) {
+export async function previewRules(
+  db: Kysely<DB>,
+  env: Pick<Env, 'PEIXUN_TODAY'>,
+  cycleId: number,
+  proposed: CycleRules,
+  onProgress: (done: number, total: number) => Promise<void> = async () => undefined,
+  signal?: AbortSignal,
+  sample = 200,
+) {
   const repo = createCreditLedgerRepository(db);
   const cycle = (await repo.cycle(cycleId))!;
   const current = await rulesOf(db, cycle);
@@ -84,12 +109,15 @@ export async function previewRules(db: Kysely<DB>, env: Pick<Env, 'PEIXUN_TODAY'
   const changes: StatusChange[] = [];
   let teachers = 0;
   let changed = 0;
-  for (let after = 0; ;) {
+  for (let after = 0; ; ) {
     signal?.throwIfAborted();
     const facts = await repo.teacherFactsUnder(cycle.provinceId, cycle.orgPath, after, CHUNK);
     if (facts.length === 0) break;
     after = facts[facts.length - 1]!.id;
-    const entries = await repo.engineEntries(cycle.id, facts.map((t) => t.id));
+    const entries = await repo.engineEntries(
+      cycle.id,
+      facts.map((t) => t.id),
+    );
     for (const t of facts) {
       const list = entries.get(t.id) ?? [];
       const a = evaluateProgress(current, cycle, t, list, year);
@@ -99,14 +127,26 @@ export async function previewRules(db: Kysely<DB>, env: Pick<Env, 'PEIXUN_TODAY'
         changed++;
         const key = `${a.status}>${b.status}`;
         transitions.set(key, (transitions.get(key) ?? 0) + 1);
-        if (changes.length < sample) changes.push({ teacherId: t.id, name: t.name, orgUnitId: t.orgUnitId, from: a.status, to: b.status, countedFrom: a.counted, countedTo: b.counted });
+        if (changes.length < sample)
+          changes.push({
+            teacherId: t.id,
+            name: t.name,
+            orgUnitId: t.orgUnitId,
+            from: a.status,
+            to: b.status,
+            countedFrom: a.counted,
+            countedTo: b.counted,
+          });
       }
     }
     await onProgress(teachers, teachers + (facts.length === CHUNK ? CHUNK : 0));
   }
   return {
-    teachers, changed,
-    transitions: [...transitions].map(([k, n]) => ({ from: k.split('>')[0] as ProgressStatus, to: k.split('>')[1] as ProgressStatus, count: n })).sort((x, y) => y.count - x.count),
+    teachers,
+    changed,
+    transitions: [...transitions]
+      .map(([k, n]) => ({ from: k.split('>')[0] as ProgressStatus, to: k.split('>')[1] as ProgressStatus, count: n }))
+      .sort((x, y) => y.count - x.count),
     sample: changes,
   };
 }
@@ -128,14 +168,27 @@ export interface CheckReport {
  * `peixun ledger check`: recomputes every teacher's status and every school's counters from the
  * ledger alone and lists any difference from what is stored. Read-only.
  */
-export async function checkLedger(db: Kysely<DB>, env: Pick<Env, 'PEIXUN_TODAY'>, onProgress: (line: string) => void = () => undefined): Promise<CheckReport> {
+export async function checkLedger(
+  db: Kysely<DB>,
+  env: Pick<Env, 'PEIXUN_TODAY'>,
+  onProgress: (line: string) => void = () => undefined,
+): Promise<CheckReport> {
   const year = currentYear(env);
   const repo = createCreditLedgerRepository(db);
-  const report: CheckReport = { cycles: 0, teachers: 0, entries: 0, statusDifferences: [], missingStatus: 0, staleStatus: 0, schoolDifferences: [], ok: true };
+  const report: CheckReport = {
+    cycles: 0,
+    teachers: 0,
+    entries: 0,
+    statusDifferences: [],
+    missingStatus: 0,
+    staleStatus: 0,
+    schoolDifferences: [],
+    ok: true,
+  };
   for (const cycle of await repo.allCycles()) {
     report.cycles++;
     const schools = new Map<number, SummaryCounts>();
-    for (let after = 0; ;) {
+    for (let after = 0; ; ) {
       const facts = await repo.teacherFactsUnder(cycle.provinceId, '/', after, CHUNK);
       if (facts.length === 0) break;
       after = facts[facts.length - 1]!.id;
@@ -146,13 +199,39 @@ export async function checkLedger(db: Kysely<DB>, env: Pick<Env, 'PEIXUN_TODAY'>
         const list = entries.get(t.id) ?? [];
         report.entries += list.length;
         const s = stored.get(t.id);
-        if (!s) { report.missingStatus++; continue; }
+        if (!s) {
+          report.missingStatus++;
+          continue;
+        }
         const stale = s.ruleVersion !== cycle.currentVersion || s.asOfYear !== year;
         if (stale) report.staleStatus++;
         const rules = await rulesOf(db, cycle, s.ruleVersion);
-        const again = statusRowOf(cycle, s.ruleVersion, t, evaluateProgress(rules, cycle, t, list, s.asOfYear), list.length);
-        for (const f of ['orgUnitId', 'orgPath', 'inScope', 'status', 'rawHours', 'countedHours', 'entryCount', 'minimaUnmet', 'yearHours'] as const) {
-          if (JSON.stringify(s[f]) !== JSON.stringify(again[f])) report.statusDifferences.push({ cycleId: cycle.id, teacherId: t.id, field: f, stored: s[f], recomputed: again[f] });
+        const again = statusRowOf(
+          cycle,
+          s.ruleVersion,
+          t,
+          evaluateProgress(rules, cycle, t, list, s.asOfYear),
+          list.length,
+        );
+        for (const f of [
+          'orgUnitId',
+          'orgPath',
+          'inScope',
+          'status',
+          'rawHours',
+          'countedHours',
+          'entryCount',
+          'minimaUnmet',
+          'yearHours',
+        ] as const) {
+          if (JSON.stringify(s[f]) !== JSON.stringify(again[f]))
+            report.statusDifferences.push({
+              cycleId: cycle.id,
+              teacherId: t.id,
+              field: f,
+              stored: s[f],
+              recomputed: again[f],
+            });
         }
         schools.set(again.orgUnitId, addCounts(schools.get(again.orgUnitId) ?? ZERO_COUNTS, countsOf(again)));
       }
@@ -162,14 +241,28 @@ export async function checkLedger(db: Kysely<DB>, env: Pick<Env, 'PEIXUN_TODAY'>
     for (const [orgUnitId, have] of storedSchools) {
       const want = schools.get(orgUnitId) ?? ZERO_COUNTS;
       for (const f of Object.keys(want) as Array<keyof SummaryCounts>) {
-        if (have[f] !== want[f]) report.schoolDifferences.push({ cycleId: cycle.id, orgUnitId, field: f, stored: have[f], recomputed: want[f] });
+        if (have[f] !== want[f])
+          report.schoolDifferences.push({
+            cycleId: cycle.id,
+            orgUnitId,
+            field: f,
+            stored: have[f],
+            recomputed: want[f],
+          });
       }
     }
     for (const [orgUnitId, want] of schools) {
-      if (!storedSchools.has(orgUnitId) && want.teachers > 0) report.schoolDifferences.push({ cycleId: cycle.id, orgUnitId, field: 'teachers', stored: 0, recomputed: want.teachers });
+      if (!storedSchools.has(orgUnitId) && want.teachers > 0)
+        report.schoolDifferences.push({
+          cycleId: cycle.id,
+          orgUnitId,
+          field: 'teachers',
+          stored: 0,
+          recomputed: want.teachers,
+        });
     }
   }
-  report.ok = report.statusDifferences.length === 0 && report.schoolDifferences.length === 0 && report.missingStatus === 0;
+  report.ok =
+    report.statusDifferences.length === 0 && report.schoolDifferences.length === 0 && report.missingStatus === 0;
   return report;
 }
-

@@ -18,7 +18,10 @@ export class LookupCache<V> {
   private readonly entries = new Map<string, { value: V; until: number; owner: number | null }>();
   private generation = 0;
 
-  constructor(private readonly ttlMs: number, private readonly maxEntries: number) {}
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries: number,
+  ) {}
 
   epoch(): number {
     return this.generation;

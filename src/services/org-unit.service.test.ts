@@ -12,7 +12,14 @@ let tree: Tree;
 let svc: ReturnType<typeof createOrgUnitService>;
 
 const ctxAt = (unit: Tree[keyof Tree], role: Actor['role']): RequestContext => ({
-  actor: { userId: 0, username: `${role}@${unit.name}`, role, orgUnitId: unit.id, orgPath: unit.path, provinceId: unit.provinceId },
+  actor: {
+    userId: 0,
+    username: `${role}@${unit.name}`,
+    role,
+    orgUnitId: unit.id,
+    orgPath: unit.path,
+    provinceId: unit.provinceId,
+  },
   ip: '127.0.0.1',
 });
 
@@ -43,32 +50,54 @@ afterAll(() => t.close());
 describe('org unit use cases', () => {
   it('creates a school under a county with its path below the county, and audits it in the same transaction', async () => {
     const ctx = ctxAt(tree.K1, 'county_admin');
-    const unit = await svc.create(ctx, { parentId: tree.K1.id, kind: 'school', name: '桦甸市第九小学', code: '2122009999', stages: ['primary'] });
+    const unit = await svc.create(ctx, {
+      parentId: tree.K1.id,
+      kind: 'school',
+      name: '桦甸市第九小学',
+      code: '2122009999',
+      stages: ['primary'],
+    });
     expect(unit.path).toBe(`${tree.K1.path}${unit.id}/`);
     expect(unit.provinceId).toBe(tree.P1.id);
-    const audit = await t.db.selectFrom('audit_log').selectAll().where('action', '=', 'org_unit.create').where('target_id', '=', String(unit.id)).execute();
+    const audit = await t.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'org_unit.create')
+      .where('target_id', '=', String(unit.id))
+      .execute();
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ outcome: 'success', ip: '127.0.0.1', target_path: unit.path });
   });
 
   it('refuses a kind that does not belong under the parent, naming the allowed kinds', async () => {
-    const e = await errorOf(svc.create(ctxAt(tree.K1, 'county_admin'), { parentId: tree.S1.id, kind: 'school', name: '学校下的学校' }));
+    const e = await errorOf(
+      svc.create(ctxAt(tree.K1, 'county_admin'), { parentId: tree.S1.id, kind: 'school', name: '学校下的学校' }),
+    );
     expect(e.code).toBe('ORG_KIND_NOT_ALLOWED');
-    const e2 = await errorOf(svc.create(ctxAt(tree.C1, 'city_admin'), { parentId: tree.C1.id, kind: 'school', name: '市直属学校' }));
+    const e2 = await errorOf(
+      svc.create(ctxAt(tree.C1, 'city_admin'), { parentId: tree.C1.id, kind: 'school', name: '市直属学校' }),
+    );
     expect(e2.details?.['allowed']).toEqual(['county', 'institution']);
   });
 
   it('answers "not found" for a sibling county and records the denial', async () => {
     const e = await errorOf(svc.get(ctxAt(tree.K1, 'county_admin'), tree.K2.id));
     expect(e.code).toBe('NOT_FOUND');
-    const denied = await t.db.selectFrom('audit_log').selectAll().where('outcome', '=', 'denied').where('target_id', '=', String(tree.K2.id)).execute();
+    const denied = await t.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('outcome', '=', 'denied')
+      .where('target_id', '=', String(tree.K2.id))
+      .execute();
     expect(denied.length).toBeGreaterThan(0);
   });
 
   it('keeps a duplicate school code out with a clear code and no half-written row', async () => {
     const ctx = ctxAt(tree.K1, 'county_admin');
     await svc.create(ctx, { parentId: tree.K1.id, kind: 'school', name: '代码学校甲', code: 'DUP-1' });
-    const e = await errorOf(svc.create(ctx, { parentId: tree.K1.id, kind: 'school', name: '代码学校乙', code: 'DUP-1' }));
+    const e = await errorOf(
+      svc.create(ctx, { parentId: tree.K1.id, kind: 'school', name: '代码学校乙', code: 'DUP-1' }),
+    );
     expect(e.code).toBe('ORG_CODE_TAKEN');
     expect(await t.db.selectFrom('org_unit').select('id').where('name', '=', '代码学校乙').execute()).toHaveLength(0);
   });
@@ -78,11 +107,13 @@ describe('org unit use cases', () => {
     const u = await svc.update(ctx, tree.S1.id, { contactName: '李老师', contactPhone: '0432-6622 1234' });
     expect(u.contactName).toBe('李老师');
     expect((await errorOf(svc.update(ctx, tree.S1.id, { name: '改名小学' }))).code).toBe('FORBIDDEN');
-    const renamed = await svc.update(ctxAt(tree.K1, 'county_admin'), tree.S1.id, { name: '桦甸市第一实验小学（新址）' });
+    const renamed = await svc.update(ctxAt(tree.K1, 'county_admin'), tree.S1.id, {
+      name: '桦甸市第一实验小学（新址）',
+    });
     expect(renamed.name).toBe('桦甸市第一实验小学（新址）');
   });
 
-  it('shows the breadcrumb only from the actor\'s own unit down', async () => {
+  it("shows the breadcrumb only from the actor's own unit down", async () => {
     const r = await svc.get(ctxAt(tree.K1, 'county_admin'), tree.S4.id);
     expect(r.breadcrumb.map((b) => b.name)).toEqual(['桦甸市', '夹皮沟镇中心校', '夹皮沟镇中心小学']);
   });
@@ -101,14 +132,18 @@ describe('school import from Excel', () => {
     const e = await errorOf(svc.importSchools(ctxAt(tree.K1, 'county_admin'), tree.K1.id, file, 5_000_000));
     expect(e.code).toBe('IMPORT_INVALID');
     const errors = e.details?.['errors'] as Array<{ row: number; column: string; code: string }>;
-    expect(errors).toEqual(expect.arrayContaining([
-      expect.objectContaining({ row: 3, column: 'name', code: 'required' }),
-      expect.objectContaining({ row: 4, column: 'stages', code: 'unknown_stage' }),
-      expect.objectContaining({ row: 5, column: 'township', code: 'unknown_township' }),
-      expect.objectContaining({ row: 6, column: 'contactPhone', code: 'invalid_phone' }),
-      expect.objectContaining({ row: 6, column: 'name', code: 'duplicate_in_file' }),
-    ]));
-    expect(await t.db.selectFrom('org_unit').select('id').where('name', '=', '桦甸市红旗小学').execute()).toHaveLength(0);
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ row: 3, column: 'name', code: 'required' }),
+        expect.objectContaining({ row: 4, column: 'stages', code: 'unknown_stage' }),
+        expect.objectContaining({ row: 5, column: 'township', code: 'unknown_township' }),
+        expect.objectContaining({ row: 6, column: 'contactPhone', code: 'invalid_phone' }),
+        expect.objectContaining({ row: 6, column: 'name', code: 'duplicate_in_file' }),
+      ]),
+    );
+    expect(await t.db.selectFrom('org_unit').select('id').where('name', '=', '桦甸市红旗小学').execute()).toHaveLength(
+      0,
+    );
   });
 
   it('imports every good row in one go, under the county or the named township, normalising full-width digits and spaces', async () => {
@@ -119,15 +154,30 @@ describe('school import from Excel', () => {
     ]);
     const r = await svc.importSchools(ctxAt(tree.K1, 'county_admin'), tree.K1.id, file, 5_000_000);
     expect(r.created).toBe(2);
-    const hq = await t.db.selectFrom('org_unit').selectAll().where('name', '=', '桦甸市红旗小学').executeTakeFirstOrThrow();
-    expect(hq).toMatchObject({ code: '2122000088', stages: ['primary', 'junior'], parent_id: tree.K1.id, contact_phone: '0432-66123456' });
-    const township = await t.db.selectFrom('org_unit').selectAll().where('name', '=', '夹皮沟镇第二小学').executeTakeFirstOrThrow();
+    const hq = await t.db
+      .selectFrom('org_unit')
+      .selectAll()
+      .where('name', '=', '桦甸市红旗小学')
+      .executeTakeFirstOrThrow();
+    expect(hq).toMatchObject({
+      code: '2122000088',
+      stages: ['primary', 'junior'],
+      parent_id: tree.K1.id,
+      contact_phone: '0432-66123456',
+    });
+    const township = await t.db
+      .selectFrom('org_unit')
+      .selectAll()
+      .where('name', '=', '夹皮沟镇第二小学')
+      .executeTakeFirstOrThrow();
     expect(township.parent_id).toBe(tree.T1.id);
   });
 
   it('refuses a file that is not a workbook, with a row-0 error instead of a crash', async () => {
-    const e = await errorOf(svc.importSchools(ctxAt(tree.K1, 'county_admin'), tree.K1.id, Buffer.from('not a zip file'), 5_000_000));
-    expect((e.details?.['errors'] as Array<{ code: string }>)[0]?.code).toBe('not_xlsx');
+    const e = await errorOf(
+      svc.importSchools(ctxAt(tree.K1, 'county_admin'), tree.K1.id, Buffer.from('not a zip file'), 5_000_000),
+    );
+    expect(((e.details?.['errors'] ?? []) as Array<{ code: string }>)[0]?.code).toBe('not_xlsx');
   });
 
   it('serves a template whose headers the importer accepts', async () => {

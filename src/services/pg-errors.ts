@@ -8,7 +8,10 @@ export function translatePgError(e: unknown, uniqueByConstraint: Record<string, 
     return new AppError(code, { cause: e });
   }
   if (pgErr?.code === '23514' || pgErr?.code === '22021' || pgErr?.code === '22P02' || pgErr?.code === '22001') {
-    return new AppError('VALIDATION_FAILED', { cause: e, details: { issues: [{ path: pgErr.constraint ?? '', message: 'invalid' }] } });
+    return new AppError('VALIDATION_FAILED', {
+      cause: e,
+      details: { issues: [{ path: pgErr.constraint ?? '', message: 'invalid' }] },
+    });
   }
   return e;
 }
@@ -17,7 +20,10 @@ export function translatePgError(e: unknown, uniqueByConstraint: Record<string, 
  * Runs a write again when it lost to a concurrent one: deadlocks and serialization failures, and
  * whatever else `alsoRetry` says a fresh attempt would see differently; four attempts at most.
  */
-export async function retryConcurrent<T>(fn: () => Promise<T>, alsoRetry: (e: { code?: string; constraint?: string }) => boolean = () => false): Promise<T> {
+export async function retryConcurrent<T>(
+  fn: () => Promise<T>,
+  alsoRetry: (e: { code?: string; constraint?: string }) => boolean = () => false,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();

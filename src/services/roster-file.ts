@@ -3,9 +3,21 @@ import type * as XL from 'exceljs';
 import ExcelJS from './excel.js';
 import { AppError } from '../errors/app-error.js';
 import { shownValue } from '../domain/text.js';
-import { ROSTER_COLUMNS, columnOfHeader, type Cell, type RawRosterRow, type RosterColumnKey } from '../domain/roster-row.js';
 import {
-  BACKBONE_LABELS, EMPLOYMENT_LABELS, GENDER_LABELS, ID_TYPE_LABELS, STAGE_LABELS, SUBJECT_SUGGESTIONS, TITLE_SUGGESTIONS,
+  ROSTER_COLUMNS,
+  columnOfHeader,
+  type Cell,
+  type RawRosterRow,
+  type RosterColumnKey,
+} from '../domain/roster-row.js';
+import {
+  BACKBONE_LABELS,
+  EMPLOYMENT_LABELS,
+  GENDER_LABELS,
+  ID_TYPE_LABELS,
+  STAGE_LABELS,
+  SUBJECT_SUGGESTIONS,
+  TITLE_SUGGESTIONS,
 } from '../domain/teacher.js';
 
 /**
@@ -33,7 +45,10 @@ export function checkZip(buf: Buffer, maxUnpacked: number): void {
   // the end-of-central-directory record sits in the last 22 + 65535 bytes
   let eocd = -1;
   for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 65_535); i--) {
-    if (buf.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
+    if (buf.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
   }
   if (eocd < 0) throw unreadable('truncated');
   const entries = buf.readUInt16LE(eocd + 10);
@@ -50,7 +65,10 @@ export function checkZip(buf: Buffer, maxUnpacked: number): void {
     if (localOffset + compressed > buf.length) throw unreadable('truncated');
     total += size;
     if (total > maxUnpacked) {
-      throw new AppError('IMPORT_UNPACKED_TOO_LARGE', { params: { mb: Math.round(maxUnpacked / 1_048_576) }, details: { limitBytes: maxUnpacked } });
+      throw new AppError('IMPORT_UNPACKED_TOO_LARGE', {
+        params: { mb: Math.round(maxUnpacked / 1_048_576) },
+        details: { limitBytes: maxUnpacked },
+      });
     }
     p += 46 + buf.readUInt16LE(p + 28) + buf.readUInt16LE(p + 30) + buf.readUInt16LE(p + 32);
   }
@@ -114,7 +132,10 @@ function tooMany(max: number): AppError {
 }
 
 function missingError(sheet: string | null, missing: RosterColumnKey[]): AppError {
-  return new AppError('IMPORT_MISSING_COLUMNS', { details: { sheet, missing }, params: { columns: missing.map((k) => ROSTER_COLUMNS.find((c) => c.key === k)!.zh).join('、') } });
+  return new AppError('IMPORT_MISSING_COLUMNS', {
+    details: { sheet, missing },
+    params: { columns: missing.map((k) => ROSTER_COLUMNS.find((c) => c.key === k)!.zh).join('、') },
+  });
 }
 
 /**
@@ -123,9 +144,16 @@ function missingError(sheet: string | null, missing: RosterColumnKey[]): AppErro
  * as rows all at once. `needSchool`: the upload is above school level, so each row must name its
  * school. Errors thrown by `onRows` pass through unchanged.
  */
-export async function readRosterInChunks(buf: Buffer, fileName: string, opts: RosterReadOptions, onRows: (rows: Rows) => Promise<void>): Promise<Omit<RosterFile, 'rows'> & { total: number }> {
+export async function readRosterInChunks(
+  buf: Buffer,
+  fileName: string,
+  opts: RosterReadOptions,
+  onRows: (rows: Rows) => Promise<void>,
+): Promise<Omit<RosterFile, 'rows'> & { total: number }> {
   const chunkSize = opts.chunkSize ?? 5_000;
-  const isCsv = /\.(csv|txt)$/i.test(fileName) || (buf.length > 0 && buf.readUInt32LE(0) !== 0x04034b50 && !/\.xlsx$/i.test(fileName));
+  const isCsv =
+    /\.(csv|txt)$/i.test(fileName) ||
+    (buf.length > 0 && buf.readUInt32LE(0) !== 0x04034b50 && !/\.xlsx$/i.test(fileName));
   if (isCsv) return readCsv(buf, opts, chunkSize, onRows);
   checkZip(buf, opts.maxUnpacked);
   const sheetsSeen: string[] = [];
@@ -140,7 +168,11 @@ export async function readRosterInChunks(buf: Buffer, fileName: string, opts: Ro
   };
   try {
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(buf), {
-      sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit', entries: 'emit',
+      sharedStrings: 'cache',
+      hyperlinks: 'ignore',
+      styles: 'cache',
+      worksheets: 'emit',
+      entries: 'emit',
     });
     for await (const ws of reader) {
       const name = (ws as unknown as { name?: string }).name ?? `Sheet${sheetsSeen.length + 1}`;
@@ -183,7 +215,9 @@ export async function readRosterInChunks(buf: Buffer, fileName: string, opts: Ro
 /** The whole roster at once (small files, tests). */
 export async function readRoster(buf: Buffer, fileName: string, opts: RosterReadOptions): Promise<RosterFile> {
   const rows: Rows = [];
-  const info = await readRosterInChunks(buf, fileName, opts, async (chunk) => { rows.push(...chunk); });
+  const info = await readRosterInChunks(buf, fileName, opts, async (chunk) => {
+    rows.push(...chunk);
+  });
   return { sheetName: info.sheetName, rows, extraColumns: info.extraColumns };
 }
 
@@ -202,7 +236,9 @@ export function decodeText(buf: Buffer): string {
 /** RFC 4180 rows: quoted fields with doubled quotes, CRLF or LF; the delimiter is guessed from the first line. */
 export function parseCsv(text: string): string[][] {
   const firstLine = text.slice(0, text.search(/\r?\n|$/));
-  const delimiter = [',', '\t', ';'].map((d) => [d, firstLine.split(d).length] as const).sort((a, b) => b[1] - a[1])[0]![0];
+  const delimiter = [',', '\t', ';']
+    .map((d) => [d, firstLine.split(d).length] as const)
+    .sort((a, b) => b[1] - a[1])[0]![0];
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';
@@ -211,20 +247,36 @@ export function parseCsv(text: string): string[][] {
     const c = text[i]!;
     if (quoted) {
       if (c === '"') {
-        if (text[i + 1] === '"') { field += '"'; i++; } else quoted = false;
+        if (text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else quoted = false;
       } else field += c;
     } else if (c === '"' && field === '') quoted = true;
-    else if (c === delimiter) { row.push(field); field = ''; }
-    else if (c === '\n' || c === '\r') {
+    else if (c === delimiter) {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field); rows.push(row); row = []; field = '';
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
     } else field += c;
   }
-  if (field !== '' || row.length) { row.push(field); rows.push(row); }
+  if (field !== '' || row.length) {
+    row.push(field);
+    rows.push(row);
+  }
   return rows;
 }
 
-async function readCsv(buf: Buffer, opts: { maxRows: number; needSchool: boolean }, chunkSize: number, onRows: (rows: Rows) => Promise<void>): Promise<Omit<RosterFile, 'rows'> & { total: number }> {
+async function readCsv(
+  buf: Buffer,
+  opts: { maxRows: number; needSchool: boolean },
+  chunkSize: number,
+  onRows: (rows: Rows) => Promise<void>,
+): Promise<Omit<RosterFile, 'rows'> & { total: number }> {
   const rows = parseCsv(decodeText(buf));
   for (let h = 0; h < Math.min(10, rows.length); h++) {
     const header = headerMap(rows[h]!);
@@ -257,22 +309,44 @@ export async function rosterTemplate(opts: { withSchoolColumn: boolean; schoolRe
   wb.creator = 'Peixun';
   const ws = wb.addWorksheet('教师名册');
   const cols = ROSTER_COLUMNS.filter((c) => c.key !== 'school' || opts.withSchoolColumn);
-  const starred = (c: (typeof cols)[number]) => c.required || (c.key === 'school' && opts.withSchoolColumn && opts.schoolRequired !== false);
+  const starred = (c: (typeof cols)[number]) =>
+    c.required || (c.key === 'school' && opts.withSchoolColumn && opts.schoolRequired !== false);
   ws.columns = cols.map((c) => ({ header: starred(c) ? `${c.zh}*` : c.zh, key: c.key, width: c.width }));
   ws.getRow(1).font = { bold: true };
   ws.views = [{ state: 'frozen', ySplit: 1 }];
   // identifiers and phones as text, so Excel does not turn them into numbers
   for (const key of ['idNumber', 'phone'] as const) ws.getColumn(key).numFmt = '@';
   ws.addRow({
-    name: '示例：张晓梅（请删除此行）', idType: ID_TYPE_LABELS.resident, idNumber: '220282198503120024', gender: '女', birthDate: '1985-03-12',
-    phone: '13800000000', school: '桦甸市第一实验小学', stage: '小学', subject: '语文', title: '一级教师', teachingStartYear: 2007,
-    employment: '在编', headTeacher: '是', backboneLevel: '县级', subjectLeader: '否', masterTeacher: '否', newTeacher: '否',
+    name: '示例：张晓梅（请删除此行）',
+    idType: ID_TYPE_LABELS.resident,
+    idNumber: '220282198503120024',
+    gender: '女',
+    birthDate: '1985-03-12',
+    phone: '13800000000',
+    school: '桦甸市第一实验小学',
+    stage: '小学',
+    subject: '语文',
+    title: '一级教师',
+    teachingStartYear: 2007,
+    employment: '在编',
+    headTeacher: '是',
+    backboneLevel: '县级',
+    subjectLeader: '否',
+    masterTeacher: '否',
+    newTeacher: '否',
   });
   const lists: Partial<Record<RosterColumnKey, string[]>> = {
-    idType: Object.values(ID_TYPE_LABELS), gender: Object.values(GENDER_LABELS), stage: Object.values(STAGE_LABELS),
-    employment: Object.values(EMPLOYMENT_LABELS), backboneLevel: ['无', ...Object.values(BACKBONE_LABELS)],
-    headTeacher: YES_NO, subjectLeader: YES_NO, masterTeacher: YES_NO, newTeacher: YES_NO,
-    subject: [...SUBJECT_SUGGESTIONS], title: [...TITLE_SUGGESTIONS],
+    idType: Object.values(ID_TYPE_LABELS),
+    gender: Object.values(GENDER_LABELS),
+    stage: Object.values(STAGE_LABELS),
+    employment: Object.values(EMPLOYMENT_LABELS),
+    backboneLevel: ['无', ...Object.values(BACKBONE_LABELS)],
+    headTeacher: YES_NO,
+    subjectLeader: YES_NO,
+    masterTeacher: YES_NO,
+    newTeacher: YES_NO,
+    subject: [...SUBJECT_SUGGESTIONS],
+    title: [...TITLE_SUGGESTIONS],
   };
   // the choices live on a hidden sheet: long lists do not fit in a validation formula
   const listSheet = wb.addWorksheet('选项', { state: 'hidden' });
@@ -281,13 +355,20 @@ export async function rosterTemplate(opts: { withSchoolColumn: boolean; schoolRe
     const colIndex = cols.findIndex((c) => c.key === key);
     if (colIndex < 0) continue;
     const letter = listSheet.getColumn(li).letter;
-    options.forEach((o, i) => { listSheet.getCell(i + 1, li).value = o; });
+    options.forEach((o, i) => {
+      listSheet.getCell(i + 1, li).value = o;
+    });
     const strict = key !== 'subject' && key !== 'title';
     const target = ws.getColumn(colIndex + 1).letter;
     for (let r = 2; r <= 3000; r++) {
       ws.getCell(`${target}${r}`).dataValidation = {
-        type: 'list', allowBlank: true, formulae: [`选项!$${letter}$1:$${letter}$${options.length}`],
-        showErrorMessage: strict, errorStyle: 'stop', errorTitle: '请从下拉列表中选择', error: `可选：${options.join('、')}`,
+        type: 'list',
+        allowBlank: true,
+        formulae: [`选项!$${letter}$1:$${letter}$${options.length}`],
+        showErrorMessage: strict,
+        errorStyle: 'stop',
+        errorTitle: '请从下拉列表中选择',
+        error: `可选：${options.join('、')}`,
       };
     }
     li++;
@@ -297,13 +378,25 @@ export async function rosterTemplate(opts: { withSchoolColumn: boolean; schoolRe
   help.addRows([
     ['填写说明 / Instructions'],
     ['1. 带 * 的列必填；每行一位教师；第一行为表头，请勿修改表头文字（列的顺序可以调整，多余的列会被忽略）。'],
-    ['2. 证件号码请按文本填写（本模板已设为文本格式）；若 Excel 显示为 2.20282E+17，说明已被存成数字，末几位已丢失，须重新填写。'],
-    ['3. 证件类型默认为居民身份证，系统会校验校验位、出生日期和地区码，并据此填写性别和出生日期；港澳台及外籍教师请选择对应证件类型。'],
+    [
+      '2. 证件号码请按文本填写（本模板已设为文本格式）；若 Excel 显示为 2.20282E+17，说明已被存成数字，末几位已丢失，须重新填写。',
+    ],
+    [
+      '3. 证件类型默认为居民身份证，系统会校验校验位、出生日期和地区码，并据此填写性别和出生日期；港澳台及外籍教师请选择对应证件类型。',
+    ],
     ['4. 出生日期可写 1985-03-12、1985/3/12 或 1985年3月12日；班主任、学科带头人、名师、新入职填“是”或“否”。'],
-    ['5. 同一证件号码再次导入时：内容相同不做改动；内容不同则更新并逐项记录；若该教师已在其他学校，会列为“调动待确认”，确认后才调入。'],
+    [
+      '5. 同一证件号码再次导入时：内容相同不做改动；内容不同则更新并逐项记录；若该教师已在其他学校，会列为“调动待确认”，确认后才调入。',
+    ],
     ['6. 任何一行有误时可先修改后重新上传；确认导入时，所有无误的行在一次操作中全部导入。'],
-    ...(opts.withSchoolColumn ? [['7. “学校”列填写学校全称或学校代码，须为本单位所辖学校或乡镇中心校'
-      + (opts.schoolRequired === false ? '；留空表示本单位（中心校）自己的教师。' : '。')]] : []),
+    ...(opts.withSchoolColumn
+      ? [
+          [
+            '7. “学校”列填写学校全称或学校代码，须为本单位所辖学校或乡镇中心校' +
+              (opts.schoolRequired === false ? '；留空表示本单位（中心校）自己的教师。' : '。'),
+          ],
+        ]
+      : []),
   ]);
   help.getRow(1).font = { bold: true, size: 14 };
   return Buffer.from(await wb.xlsx.writeBuffer());
@@ -318,7 +411,12 @@ export function neutraliseCell(v: string): string {
 }
 
 /** Streams rows into an .xlsx on `out` with a bold frozen header; every text cell is neutralised. */
-export async function writeXlsx(out: Writable, sheetName: string, headers: Array<{ header: string; width?: number }>, rows: AsyncIterable<Array<string | number | null>>): Promise<void> {
+export async function writeXlsx(
+  out: Writable,
+  sheetName: string,
+  headers: Array<{ header: string; width?: number }>,
+  rows: AsyncIterable<Array<string | number | null>>,
+): Promise<void> {
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   const ws = wb.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = headers.map((h, i) => ({ header: h.header, key: String(i), width: h.width ?? 14 }));

@@ -3,7 +3,12 @@ import ExcelJS from './excel.js';
 import { AppError } from '../errors/app-error.js';
 import { STAGES, type Stage } from '../domain/org-tree.js';
 import {
-  foldFullWidth, hasForbiddenChars, looksLikeIdNumber, normaliseText, shownValue, type Withheld,
+  foldFullWidth,
+  hasForbiddenChars,
+  looksLikeIdNumber,
+  normaliseText,
+  shownValue,
+  type Withheld,
 } from '../domain/text.js';
 
 /** One problem in an uploaded sheet; `code` is translated by the presenter. */
@@ -45,13 +50,21 @@ const COLUMNS = [
 type ColumnKey = (typeof COLUMNS)[number]['key'];
 
 export const STAGE_LABELS: Record<Stage, string> = {
-  kindergarten: '幼儿园', primary: '小学', junior: '初中', senior: '高中', vocational: '中职',
+  kindergarten: '幼儿园',
+  primary: '小学',
+  junior: '初中',
+  senior: '高中',
+  vocational: '中职',
 };
 const STAGE_ALIASES: Record<string, Stage[]> = {
   ...Object.fromEntries(STAGES.map((s) => [s, [s]])),
   ...Object.fromEntries(Object.entries(STAGE_LABELS).map(([k, v]) => [v, [k as Stage]])),
-  九年一贯制: ['primary', 'junior'], 完全中学: ['junior', 'senior'], 十二年一贯制: ['primary', 'junior', 'senior'],
-  职高: ['vocational'], 中专: ['vocational'], 幼: ['kindergarten'],
+  九年一贯制: ['primary', 'junior'],
+  完全中学: ['junior', 'senior'],
+  十二年一贯制: ['primary', 'junior', 'senior'],
+  职高: ['vocational'],
+  中专: ['vocational'],
+  幼: ['kindergarten'],
 };
 
 /** The template users download: Chinese headers, an example row, and a drop-down for the stage column. */
@@ -61,12 +74,25 @@ export async function schoolImportTemplate(): Promise<Buffer> {
   const ws = wb.addWorksheet('学校');
   ws.columns = COLUMNS.map((c) => ({ header: c.required ? `${c.zh}*` : c.zh, key: c.key, width: c.width }));
   ws.getRow(1).font = { bold: true };
-  ws.addRow({ name: '示例：桦甸市第九小学（请删除此行）', code: '2122000099', stages: '小学', township: '', address: '桦甸市××路 1 号', contactName: '张老师', contactPhone: '0432-66000000' });
+  ws.addRow({
+    name: '示例：桦甸市第九小学（请删除此行）',
+    code: '2122000099',
+    stages: '小学',
+    township: '',
+    address: '桦甸市××路 1 号',
+    contactName: '张老师',
+    contactPhone: '0432-66000000',
+  });
   const options = [...Object.values(STAGE_LABELS), '九年一贯制', '完全中学'];
   for (let r = 2; r <= 2000; r++) {
     ws.getCell(`C${r}`).dataValidation = {
-      type: 'list', allowBlank: true, formulae: [`"${options.join(',')}"`],
-      showErrorMessage: false, promptTitle: '学段', prompt: '可选多个，用顿号分隔，如：小学、初中', showInputMessage: true,
+      type: 'list',
+      allowBlank: true,
+      formulae: [`"${options.join(',')}"`],
+      showErrorMessage: false,
+      promptTitle: '学段',
+      prompt: '可选多个，用顿号分隔，如：小学、初中',
+      showInputMessage: true,
     };
   }
   const help = wb.addWorksheet('说明');
@@ -100,8 +126,12 @@ function headerKey(text: string): ColumnKey | undefined {
 }
 
 /** Reads the first worksheet; every problem is reported, nothing is thrown for bad content. */
-export async function parseSchoolSheet(file: Buffer, maxBytes: number): Promise<{ rows: SchoolRow[]; errors: ImportRowError[] }> {
-  if (file.length > maxBytes) throw new AppError('FILE_TOO_LARGE', { params: { max: Math.round(maxBytes / 1_048_576) } });
+export async function parseSchoolSheet(
+  file: Buffer,
+  maxBytes: number,
+): Promise<{ rows: SchoolRow[]; errors: ImportRowError[] }> {
+  if (file.length > maxBytes)
+    throw new AppError('FILE_TOO_LARGE', { params: { max: Math.round(maxBytes / 1_048_576) } });
   const wb = new ExcelJS.Workbook();
   try {
     // exceljs' own Buffer type lags behind @types/node's
@@ -118,7 +148,8 @@ export async function parseSchoolSheet(file: Buffer, maxBytes: number): Promise<
     if (key && !colOf.has(key)) colOf.set(key, col);
   });
   if (!colOf.has('name')) return { rows: [], errors: [{ row: 1, column: 'name', code: 'missing_header' }] };
-  if (ws.rowCount - 1 > MAX_IMPORT_ROWS) return { rows: [], errors: [{ row: 0, column: '', code: 'too_many_rows', value: String(MAX_IMPORT_ROWS) }] };
+  if (ws.rowCount - 1 > MAX_IMPORT_ROWS)
+    return { rows: [], errors: [{ row: 0, column: '', code: 'too_many_rows', value: String(MAX_IMPORT_ROWS) }] };
 
   const rows: SchoolRow[] = [];
   const seenNames = new Map<string, number>();
@@ -132,8 +163,7 @@ export async function parseSchoolSheet(file: Buffer, maxBytes: number): Promise<
       const text = col ? cellText(row.getCell(col).value) : '';
       if (hasForbiddenChars(text.trim())) {
         errors.push({ row: r, column: c.key, code: 'bad_chars', ...shownValue(text.trim()) });
-      }
-      else if (FREE_TEXT.includes(c.key) && looksLikeIdNumber(foldFullWidth(text))) {
+      } else if (FREE_TEXT.includes(c.key) && looksLikeIdNumber(foldFullWidth(text))) {
         errors.push({ row: r, column: c.key, code: 'id_number_in_text', ...shownValue(text.trim()) });
       }
       raw[c.key] = normaliseText(text);
@@ -142,8 +172,14 @@ export async function parseSchoolSheet(file: Buffer, maxBytes: number): Promise<
     if (empty) continue;
     let ok = true;
     for (const c of COLUMNS) {
-      if (c.required && !raw[c.key]) { errors.push({ row: r, column: c.key, code: 'required' }); ok = false; }
-      if (raw[c.key].length > c.max) { errors.push({ row: r, column: c.key, code: 'too_long', value: String(c.max) }); ok = false; }
+      if (c.required && !raw[c.key]) {
+        errors.push({ row: r, column: c.key, code: 'required' });
+        ok = false;
+      }
+      if (raw[c.key].length > c.max) {
+        errors.push({ row: r, column: c.key, code: 'too_long', value: String(c.max) });
+        ok = false;
+      }
     }
     const code = foldFullWidth(raw.code).replace(/\s+/g, '') || null;
     const phone = foldFullWidth(raw.contactPhone) || null;
@@ -154,18 +190,32 @@ export async function parseSchoolSheet(file: Buffer, maxBytes: number): Promise<
     const stages = new Set<Stage>();
     for (const part of raw.stages.split(/[、,，;；/\s]+/).filter(Boolean)) {
       const found = STAGE_ALIASES[part] ?? STAGE_ALIASES[part.toLowerCase()];
-      if (!found) { errors.push({ row: r, column: 'stages', code: 'unknown_stage', ...shownValue(part) }); ok = false; }
-      else found.forEach((s) => stages.add(s));
+      if (!found) {
+        errors.push({ row: r, column: 'stages', code: 'unknown_stage', ...shownValue(part) });
+        ok = false;
+      } else found.forEach((s) => stages.add(s));
     }
     const nameKey = `${raw.township}\u0000${raw.name}`;
-    if (raw.name && seenNames.has(nameKey)) { errors.push({ row: r, column: 'name', code: 'duplicate_in_file', value: String(seenNames.get(nameKey)) }); ok = false; }
-    if (code && seenCodes.has(code)) { errors.push({ row: r, column: 'code', code: 'duplicate_in_file', value: String(seenCodes.get(code)) }); ok = false; }
+    if (raw.name && seenNames.has(nameKey)) {
+      errors.push({ row: r, column: 'name', code: 'duplicate_in_file', value: String(seenNames.get(nameKey)) });
+      ok = false;
+    }
+    if (code && seenCodes.has(code)) {
+      errors.push({ row: r, column: 'code', code: 'duplicate_in_file', value: String(seenCodes.get(code)) });
+      ok = false;
+    }
     seenNames.set(nameKey, r);
     if (code) seenCodes.set(code, r);
     if (ok) {
       rows.push({
-        row: r, name: raw.name, code, stages: STAGES.filter((s) => stages.has(s)), township: raw.township || null,
-        address: raw.address || null, contactName: raw.contactName || null, contactPhone: phone,
+        row: r,
+        name: raw.name,
+        code,
+        stages: STAGES.filter((s) => stages.has(s)),
+        township: raw.township || null,
+        address: raw.address || null,
+        contactName: raw.contactName || null,
+        contactPhone: phone,
       });
     }
   }

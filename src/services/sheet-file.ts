@@ -20,7 +20,12 @@ export function cellValue(v: CellValue): Cell {
 
 /** A cell as typed text (full-width punctuation kept); the quote an export puts before a formula-like text is taken off again. */
 export function words(c: Cell): string {
-  const s = c === null ? '' : c instanceof Date ? c.toISOString().slice(0, 10) : normaliseText(String(c).replace(/\r\n?/g, '\n'));
+  const s =
+    c === null
+      ? ''
+      : c instanceof Date
+        ? c.toISOString().slice(0, 10)
+        : normaliseText(String(c).replace(/\r\n?/g, '\n'));
   return /^'[=+\-@]/.test(s) ? s.slice(1) : s;
 }
 
@@ -42,7 +47,11 @@ export interface SheetColumn<K extends string> {
  *
  * @returns null when no header row was found
  */
-export async function readSheetRows<K extends string>(buf: Buffer, fileName: string, opts: { columns: readonly SheetColumn<K>[]; identifying: readonly K[]; maxRows: number; maxUnpacked: number }): Promise<Array<{ row: number; cells: Partial<Record<K, Cell>> }> | null> {
+export async function readSheetRows<K extends string>(
+  buf: Buffer,
+  fileName: string,
+  opts: { columns: readonly SheetColumn<K>[]; identifying: readonly K[]; maxRows: number; maxUnpacked: number },
+): Promise<Array<{ row: number; cells: Partial<Record<K, Cell>> }> | null> {
   let grid: Cell[][];
   if (path.extname(fileName).toLowerCase() === '.csv') grid = parseCsv(decodeText(buf));
   else {
@@ -64,18 +73,25 @@ export async function readSheetRows<K extends string>(buf: Buffer, fileName: str
     const labels = (grid[h] ?? []).map((c) => codeText(c).toLowerCase());
     const at = new Map<K, number>();
     for (const c of opts.columns) {
-      const i = labels.findIndex((l) => l === c.zh || l === c.en || l.startsWith(`${c.zh}（`) || l.startsWith(`${c.zh}(`));
+      const i = labels.findIndex(
+        (l) => l === c.zh || l === c.en || l.startsWith(`${c.zh}（`) || l.startsWith(`${c.zh}(`),
+      );
       if (i >= 0) at.set(c.key, i);
     }
     if (!opts.identifying.every((k) => at.has(k))) continue;
     const missing = opts.columns.filter((c) => c.required && !at.has(c.key)).map((c) => c.zh);
-    if (missing.length) throw new AppError('IMPORT_MISSING_COLUMNS', { params: { columns: missing.join('、') }, details: { missing } });
+    if (missing.length)
+      throw new AppError('IMPORT_MISSING_COLUMNS', { params: { columns: missing.join('、') }, details: { missing } });
     const rows: Array<{ row: number; cells: Partial<Record<K, Cell>> }> = [];
     for (let r = h + 1; r < grid.length; r++) {
       const line = grid[r] ?? [];
       if (line.every((c) => words(c) === '')) continue;
-      rows.push({ row: r + 1, cells: Object.fromEntries([...at].map(([k, i]) => [k, line[i] ?? null])) as Partial<Record<K, Cell>> });
-      if (rows.length > opts.maxRows) throw new AppError('IMPORT_TOO_MANY_ROWS', { params: { max: opts.maxRows }, details: { max: opts.maxRows } });
+      rows.push({
+        row: r + 1,
+        cells: Object.fromEntries([...at].map(([k, i]) => [k, line[i] ?? null])) as Partial<Record<K, Cell>>,
+      });
+      if (rows.length > opts.maxRows)
+        throw new AppError('IMPORT_TOO_MANY_ROWS', { params: { max: opts.maxRows }, details: { max: opts.maxRows } });
     }
     return rows;
   }

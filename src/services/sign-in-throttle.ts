@@ -1,6 +1,10 @@
 import type { Env } from '../config/env.js';
 import type { Database } from '../db/database.js';
-import { createAuthThrottleRepository, type ThrottleKey, type ThrottleKind } from '../repositories/auth-throttle.repository.js';
+import {
+  createAuthThrottleRepository,
+  type ThrottleKey,
+  type ThrottleKind,
+} from '../repositories/auth-throttle.repository.js';
 import type { RequestContext } from './context.js';
 import { personalDataCipher } from './personal-data.js';
 
@@ -16,9 +20,18 @@ export const ACTIVATION_WINDOW_MINUTES = 15;
  */
 export function signInThrottle(db: Database, env: Env) {
   const repo = createAuthThrottleRepository(db);
-  const limits = (kind: ThrottleKind) => kind === 'login'
-    ? { maxFailures: env.PEIXUN_LOGIN_MAX_FAILURES, windowMinutes: env.PEIXUN_LOCKOUT_MINUTES, lockMinutes: env.PEIXUN_LOCKOUT_MINUTES }
-    : { maxFailures: ACTIVATION_MAX_FAILURES, windowMinutes: ACTIVATION_WINDOW_MINUTES, lockMinutes: ACTIVATION_WINDOW_MINUTES };
+  const limits = (kind: ThrottleKind) =>
+    kind === 'login'
+      ? {
+          maxFailures: env.PEIXUN_LOGIN_MAX_FAILURES,
+          windowMinutes: env.PEIXUN_LOCKOUT_MINUTES,
+          lockMinutes: env.PEIXUN_LOCKOUT_MINUTES,
+        }
+      : {
+          maxFailures: ACTIVATION_MAX_FAILURES,
+          windowMinutes: ACTIVATION_WINDOW_MINUTES,
+          lockMinutes: ACTIVATION_WINDOW_MINUTES,
+        };
   return {
     /** The key of an account (`user:<id>`, `teacher:<id>`) as seen from the request's address. */
     key(kind: ThrottleKind, subject: string, ctx: RequestContext): ThrottleKey {

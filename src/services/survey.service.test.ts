@@ -25,39 +25,89 @@ let trainerA: RequestContext;
 let trainerB: RequestContext;
 /** teacher accounts of S1, their registry ids beside */
 const teachers: Array<{ ctx: RequestContext; id: number }> = [];
-let clock = Date.now();
+const clock = Date.now();
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 const ctxAt = (unit: OrgUnitRow, role: Role, name: string): Promise<RequestContext> => actorAt(t.db, unit, role, name);
-const codeOf = (p: Promise<unknown>) => p.then(() => 'OK', (e: unknown) => (e instanceof AppError ? e.code : String(e)));
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => 'OK',
+    (e: unknown) => (e instanceof AppError ? e.code : String(e)),
+  );
 
 let projectSeq = 0;
 async function project(): Promise<number> {
   const repo = createTrainingRepository(t.db);
   const id = await repo.insertProject({
-    level: 'county', title: `满意度项目${++projectSeq}`, description: null, year: 2027, registrationOpens: null, registrationCloses: null, eligibility: {},
-    completionRule: { minAttendancePct: 80, assessmentRequired: false }, hours: 120, creditCategories: [], provinceId: tree.K1.provinceId, orgUnitId: tree.K1.id,
-    orgPath: tree.K1.path, createdBy: county.actor!.userId,
+    level: 'county',
+    title: `满意度项目${++projectSeq}`,
+    description: null,
+    year: 2027,
+    registrationOpens: null,
+    registrationCloses: null,
+    eligibility: {},
+    completionRule: { minAttendancePct: 80, assessmentRequired: false },
+    hours: 120,
+    creditCategories: [],
+    provinceId: tree.K1.provinceId,
+    orgUnitId: tree.K1.id,
+    orgPath: tree.K1.path,
+    createdBy: county.actor!.userId,
   });
   await repo.moveProject(id, 'draft', 'open');
   return id;
 }
 /** A class of the project whose first session starts at `startsAt`, with these teachers enrolled. */
-async function classOf(projectId: number, enrolled: number[], startsAt = new Date(clock - HOUR), trainer?: RequestContext): Promise<number> {
+async function classOf(
+  projectId: number,
+  enrolled: number[],
+  startsAt = new Date(clock - HOUR),
+  trainer?: RequestContext,
+): Promise<number> {
   const repo = createTrainingRepository(t.db);
-  const classId = await repo.insertClass({ projectId, provinceId: tree.K1.provinceId, orgPath: tree.K1.path, name: `班${projectId}-${enrolled.length}-${startsAt.getTime() % 1000}`, capacity: 100 });
-  await repo.insertSession(classId, { startsAt, endsAt: new Date(startsAt.getTime() + 3 * HOUR), place: '报告厅', onlineUrl: null, checkinOpensAt: new Date(startsAt.getTime() - HOUR), checkinClosesAt: new Date(startsAt.getTime() + HOUR) });
+  const classId = await repo.insertClass({
+    projectId,
+    provinceId: tree.K1.provinceId,
+    orgPath: tree.K1.path,
+    name: `班${projectId}-${enrolled.length}-${startsAt.getTime() % 1000}`,
+    capacity: 100,
+  });
+  await repo.insertSession(classId, {
+    startsAt,
+    endsAt: new Date(startsAt.getTime() + 3 * HOUR),
+    place: '报告厅',
+    onlineUrl: null,
+    checkinOpensAt: new Date(startsAt.getTime() - HOUR),
+    checkinClosesAt: new Date(startsAt.getTime() + HOUR),
+  });
   for (const i of enrolled) {
-    await t.db.insertInto('enrolment').values({
-      class_id: classId, teacher_id: teachers[i]!.id, province_id: tree.S1.provinceId, org_unit_id: tree.S1.id, org_path: tree.S1.path, status: 'enrolled', source: 'nominated', created_by: county.actor!.userId,
-    }).execute();
+    await t.db
+      .insertInto('enrolment')
+      .values({
+        class_id: classId,
+        teacher_id: teachers[i]!.id,
+        province_id: tree.S1.provinceId,
+        org_unit_id: tree.S1.id,
+        org_path: tree.S1.path,
+        status: 'enrolled',
+        source: 'nominated',
+        created_by: county.actor!.userId,
+      })
+      .execute();
   }
   await t.db.updateTable('training_class').set({ enrolled: enrolled.length }).where('id', '=', classId).execute();
   if (trainer) await repo.setTrainers(classId, [trainer.actor!.userId]);
   return classId;
 }
-const rate = (overall: number, suggestions?: string) => ({ content: 4, trainer: 5, organisation: 4, venue: 3, overall, ...(suggestions === undefined ? {} : { suggestions }) });
+const rate = (overall: number, suggestions?: string) => ({
+  content: 4,
+  trainer: 5,
+  organisation: 4,
+  venue: 3,
+  overall,
+  ...(suggestions === undefined ? {} : { suggestions }),
+});
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -80,10 +130,18 @@ afterAll(async () => {
 });
 
 describe('the questionnaire of a project', () => {
-  it('is the default one until the organiser sets questions; only the organiser\'s subtree reads or edits it', async () => {
+  it("is the default one until the organiser sets questions; only the organiser's subtree reads or edits it", async () => {
     const p = await project();
-    expect(await surveys.form(county, p)).toMatchObject({ isDefault: true, locked: false, canEdit: true, questions: DEFAULT_QUESTIONS });
-    const questions = [{ key: 'useful', kind: 'rating' as const, zh: '对教学有帮助', en: 'Helps my teaching' }, { key: 'wish', kind: 'text' as const, zh: '下次希望学什么', en: 'What next' }];
+    expect(await surveys.form(county, p)).toMatchObject({
+      isDefault: true,
+      locked: false,
+      canEdit: true,
+      questions: DEFAULT_QUESTIONS,
+    });
+    const questions = [
+      { key: 'useful', kind: 'rating' as const, zh: '对教学有帮助', en: 'Helps my teaching' },
+      { key: 'wish', kind: 'text' as const, zh: '下次希望学什么', en: 'What next' },
+    ];
     expect(await surveys.saveForm(county, p, questions)).toMatchObject({ isDefault: false, questions });
     expect((await surveys.form(county, p)).questions).toEqual(questions);
     expect(await codeOf(surveys.form(otherCounty, p))).toBe('NOT_FOUND');
@@ -91,20 +149,37 @@ describe('the questionnaire of a project', () => {
     // the school reads the county's project but does not run it
     expect(await codeOf(surveys.form(schoolAdmin, p))).toBe('NOT_FOUND');
     expect(await codeOf(surveys.saveForm(teachers[0]!.ctx, p, questions))).toBe('FORBIDDEN');
-    const denied = await t.db.selectFrom('audit_log').select(['outcome', 'error_code']).where('action', '=', 'survey.save_form').where('actor_username', '=', 'sv-k2').executeTakeFirstOrThrow();
+    const denied = await t.db
+      .selectFrom('audit_log')
+      .select(['outcome', 'error_code'])
+      .where('action', '=', 'survey.save_form')
+      .where('actor_username', '=', 'sv-k2')
+      .executeTakeFirstOrThrow();
     expect(denied).toEqual({ outcome: 'denied', error_code: 'NOT_FOUND' });
   });
 
   it('refuses bad questionnaires with the field named, and changes nothing', async () => {
     const p = await project();
     const bad = async (questions: unknown) => {
-      const e = await surveys.saveForm(county, p, questions).then(() => null, (x: unknown) => x as AppError);
-      return e?.code === 'VALIDATION_FAILED' ? (e.details!['issues'] as Array<{ path: string; kind: string }>).map((i) => `${i.path}:${i.kind}`) : e?.code ?? 'OK';
+      const e = await surveys.saveForm(county, p, questions).then(
+        () => null,
+        (x: unknown) => x as AppError,
+      );
+      return e?.code === 'VALIDATION_FAILED'
+        ? (e.details!['issues'] as Array<{ path: string; kind: string }>).map((i) => `${i.path}:${i.kind}`)
+        : (e?.code ?? 'OK');
     };
     expect(await bad([])).toEqual(['questions:too_few']);
     expect(await bad([{ key: 'x', kind: 'choice', zh: '甲', en: 'A' }])).toEqual(['questions.0.kind:invalid']);
-    expect(await bad([{ key: 'x', kind: 'rating', zh: '甲', en: 'A' }, { key: 'x', kind: 'text', zh: '乙', en: 'B' }])).toEqual(['questions.1.key:duplicate']);
-    expect(await bad(Array.from({ length: 13 }, (_, i) => ({ key: `q${i}`, kind: 'rating', zh: '甲', en: 'A' })))).toEqual(['questions:too_many']);
+    expect(
+      await bad([
+        { key: 'x', kind: 'rating', zh: '甲', en: 'A' },
+        { key: 'x', kind: 'text', zh: '乙', en: 'B' },
+      ]),
+    ).toEqual(['questions.1.key:duplicate']);
+    expect(
+      await bad(Array.from({ length: 13 }, (_, i) => ({ key: `q${i}`, kind: 'rating', zh: '甲', en: 'A' }))),
+    ).toEqual(['questions:too_many']);
     expect((await surveys.form(county, p)).isDefault).toBe(true);
   });
 
@@ -113,7 +188,9 @@ describe('the questionnaire of a project', () => {
     const c = await classOf(p, [0]);
     await surveys.answer(teachers[0]!.ctx, c, rate(5));
     expect(await surveys.form(county, p)).toMatchObject({ locked: true, canEdit: false });
-    expect(await codeOf(surveys.saveForm(county, p, [{ key: 'x', kind: 'rating', zh: '甲', en: 'A' }]))).toBe('SURVEY_LOCKED');
+    expect(await codeOf(surveys.saveForm(county, p, [{ key: 'x', kind: 'rating', zh: '甲', en: 'A' }]))).toBe(
+      'SURVEY_LOCKED',
+    );
     expect((await surveys.form(county, p)).isDefault).toBe(true);
   });
 });
@@ -123,7 +200,12 @@ describe('answering', () => {
     const p = await project();
     const c = await classOf(p, [0, 1]);
     const me = teachers[0]!;
-    expect(await surveys.classForm(me.ctx, c)).toMatchObject({ classId: c, answered: false, window: 'open', questions: DEFAULT_QUESTIONS });
+    expect(await surveys.classForm(me.ctx, c)).toMatchObject({
+      classId: c,
+      answered: false,
+      window: 'open',
+      questions: DEFAULT_QUESTIONS,
+    });
     expect((await surveys.pending(me.ctx)).map((x) => x.classId)).toContain(c);
     const secret = '培训者讲得太快，独一无二的意见';
     expect(await surveys.answer(me.ctx, c, rate(2, secret))).toEqual({ classId: c, answered: true });
@@ -137,9 +219,17 @@ describe('answering', () => {
     expect(Object.keys(stored[0]!).sort()).toEqual(['answers', 'class_id', 'id', 'project_id', 'submitted_on']);
     expect(stored[0]!.answers).toEqual(rate(2, secret));
     expect(stored[0]!.submitted_on).toBe(today(t.env));
-    expect(await t.db.selectFrom('survey_submission').selectAll().where('class_id', '=', c).execute()).toEqual([{ class_id: c, teacher_id: me.id }]);
+    expect(await t.db.selectFrom('survey_submission').selectAll().where('class_id', '=', c).execute()).toEqual([
+      { class_id: c, teacher_id: me.id },
+    ]);
 
-    const audit = await t.db.selectFrom('audit_log').selectAll().where('action', '=', 'survey.answer').where('target_id', '=', String(c)).orderBy('id').execute();
+    const audit = await t.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'survey.answer')
+      .where('target_id', '=', String(c))
+      .orderBy('id')
+      .execute();
     expect(audit.map((a) => a.outcome)).toEqual(['success', 'failure']);
     expect(audit[1]!.error_code).toBe('SURVEY_ALREADY_ANSWERED');
     for (const a of audit) {
@@ -152,7 +242,9 @@ describe('answering', () => {
   it('two answers sent at once store one', async () => {
     const p = await project();
     const c = await classOf(p, [1]);
-    const codes = await Promise.all([surveys.answer(teachers[1]!.ctx, c, rate(4)), surveys.answer(teachers[1]!.ctx, c, rate(3))].map(codeOf));
+    const codes = await Promise.all(
+      [surveys.answer(teachers[1]!.ctx, c, rate(4)), surveys.answer(teachers[1]!.ctx, c, rate(3))].map(codeOf),
+    );
     expect(codes.sort()).toEqual(['OK', 'SURVEY_ALREADY_ANSWERED']);
     expect(await t.db.selectFrom('survey_response').select('id').where('class_id', '=', c).execute()).toHaveLength(1);
   });
@@ -169,7 +261,12 @@ describe('answering', () => {
     expect(await codeOf(surveys.pending(county))).toBe('FORBIDDEN');
     expect(await codeOf(surveys.answer(teachers[0]!.ctx, 999_999_999, rate(5)))).toBe('NOT_FOUND');
     expect(await t.db.selectFrom('survey_response').select('id').where('class_id', '=', c).execute()).toEqual([]);
-    const denied = await t.db.selectFrom('audit_log').select(['outcome', 'error_code']).where('action', '=', 'survey.answer').where('actor_username', '=', 'sv-teacher-2').executeTakeFirstOrThrow();
+    const denied = await t.db
+      .selectFrom('audit_log')
+      .select(['outcome', 'error_code'])
+      .where('action', '=', 'survey.answer')
+      .where('actor_username', '=', 'sv-teacher-2')
+      .executeTakeFirstOrThrow();
     expect(denied).toEqual({ outcome: 'denied', error_code: 'NOT_FOUND' });
   });
 
@@ -179,9 +276,17 @@ describe('answering', () => {
     expect(await surveys.classForm(teachers[3]!.ctx, c)).toMatchObject({ window: 'not_yet' });
     expect((await surveys.pending(teachers[3]!.ctx)).map((x) => x.classId)).not.toContain(c);
     expect(await codeOf(surveys.answer(teachers[3]!.ctx, c, rate(5)))).toBe('SURVEY_NOT_OPEN');
-    await t.db.updateTable('training_class').set({ status: 'closed', closed_at: new Date(clock - 31 * DAY) }).where('id', '=', c).execute();
+    await t.db
+      .updateTable('training_class')
+      .set({ status: 'closed', closed_at: new Date(clock - 31 * DAY) })
+      .where('id', '=', c)
+      .execute();
     expect(await codeOf(surveys.answer(teachers[3]!.ctx, c, rate(5)))).toBe('SURVEY_NOT_OPEN');
-    await t.db.updateTable('training_class').set({ closed_at: new Date(clock - 29 * DAY) }).where('id', '=', c).execute();
+    await t.db
+      .updateTable('training_class')
+      .set({ closed_at: new Date(clock - 29 * DAY) })
+      .where('id', '=', c)
+      .execute();
     expect((await surveys.pending(teachers[3]!.ctx)).map((x) => x.classId)).toContain(c);
     expect(await codeOf(surveys.answer(teachers[3]!.ctx, c, rate(5)))).toBe('OK');
   });
@@ -191,8 +296,13 @@ describe('answering', () => {
     const c = await classOf(p, [4]);
     const me = teachers[4]!.ctx;
     const issues = async (answers: unknown) => {
-      const e = await surveys.answer(me, c, answers).then(() => null, (x: unknown) => x as AppError);
-      return e?.code === 'VALIDATION_FAILED' ? (e.details!['issues'] as Array<{ path: string; kind: string }>).map((i) => `${i.path}:${i.kind}`) : e?.code ?? 'OK';
+      const e = await surveys.answer(me, c, answers).then(
+        () => null,
+        (x: unknown) => x as AppError,
+      );
+      return e?.code === 'VALIDATION_FAILED'
+        ? (e.details!['issues'] as Array<{ path: string; kind: string }>).map((i) => `${i.path}:${i.kind}`)
+        : (e?.code ?? 'OK');
     };
     expect(await issues(rate(0))).toEqual(['answers.overall:out_of_range']);
     expect(await issues(rate(6))).toEqual(['answers.overall:out_of_range']);
@@ -202,10 +312,24 @@ describe('answering', () => {
     const long = '长'.repeat(1001);
     expect(await issues(rate(4, long))).toEqual(['answers.suggestions:too_long']);
     expect(await t.db.selectFrom('survey_response').select('id').where('class_id', '=', c).execute()).toEqual([]);
-    expect(await t.db.selectFrom('survey_submission').select('teacher_id').where('class_id', '=', c).execute()).toEqual([]);
-    const rows = await t.db.selectFrom('audit_log').select(['outcome', 'error_code', 'details']).where('action', '=', 'survey.answer').where('target_id', '=', String(c)).execute();
+    expect(await t.db.selectFrom('survey_submission').select('teacher_id').where('class_id', '=', c).execute()).toEqual(
+      [],
+    );
+    const rows = await t.db
+      .selectFrom('audit_log')
+      .select(['outcome', 'error_code', 'details'])
+      .where('action', '=', 'survey.answer')
+      .where('target_id', '=', String(c))
+      .execute();
     expect(rows).toHaveLength(5);
-    expect(rows.every((r) => r.outcome === 'failure' && r.error_code === 'VALIDATION_FAILED' && !JSON.stringify(r.details ?? {}).includes('长'))).toBe(true);
+    expect(
+      rows.every(
+        (r) =>
+          r.outcome === 'failure' &&
+          r.error_code === 'VALIDATION_FAILED' &&
+          !JSON.stringify(r.details ?? {}).includes('长'),
+      ),
+    ).toBe(true);
     // and the teacher may still answer properly
     expect(await issues(rate(4, '长'.repeat(1000)))).toBe('OK');
   });
@@ -221,17 +345,29 @@ describe('results', () => {
     big = await classOf(p, [3, 4, 5, 6, 7, 8], new Date(clock - HOUR), trainerB);
     await surveys.answer(teachers[0]!.ctx, small, rate(1, '小班唯一的意见'));
     await surveys.answer(teachers[1]!.ctx, small, rate(2));
-    for (const [i, overall, s] of [[5, 5, '乙：多些案例'], [3, 3, '甲：时间太紧'], [4, 4, undefined], [6, 1, '丙：很好']] as Array<[number, number, string | undefined]>) {
+    for (const [i, overall, s] of [
+      [5, 5, '乙：多些案例'],
+      [3, 3, '甲：时间太紧'],
+      [4, 4, undefined],
+      [6, 1, '丙：很好'],
+    ] as Array<[number, number, string | undefined]>) {
       await surveys.answer(teachers[i]!.ctx, big, rate(overall, s));
     }
     // the answer windows are over: the figures show
-    await t.db.updateTable('training_class').set({ status: 'closed', closed_at: new Date(clock - 31 * DAY) })
-      .where('id', 'in', [small, big]).execute();
+    await t.db
+      .updateTable('training_class')
+      .set({ status: 'closed', closed_at: new Date(clock - 31 * DAY) })
+      .where('id', 'in', [small, big])
+      .execute();
   });
 
   it(`below ${MIN_ANSWERS_FOR_DETAIL} answers a class shows counts only, and says so`, async () => {
     const r = await surveys.classResults(trainerA, small);
-    expect(r).toMatchObject({ classId: small, minAnswersForDetail: 3, results: { answers: 2, enrolled: 3, responseRate: 0.667, detailShown: false } });
+    expect(r).toMatchObject({
+      classId: small,
+      minAnswersForDetail: 3,
+      results: { answers: 2, enrolled: 3, responseRate: 0.667, detailShown: false },
+    });
     expect(r.results.questions.every((q) => q.mean === null && q.distribution === null)).toBe(true);
     expect(JSON.stringify(r)).not.toContain('小班唯一');
   });
@@ -239,8 +375,14 @@ describe('results', () => {
   it('a trainer reads their own class: means, distributions and texts ordered by text, nothing identifying', async () => {
     const r = await surveys.classResults(trainerB, big);
     expect(r.results).toMatchObject({ answers: 4, enrolled: 6, responseRate: 0.667, detailShown: true });
-    expect(r.results.questions.find((q) => q.key === 'overall')).toMatchObject({ answered: 4, mean: 3.25, distribution: [1, 0, 1, 1, 1] });
-    expect(r.results.texts).toEqual([{ key: 'suggestions', items: ['丙：很好', '乙：多些案例', '甲：时间太紧'].sort() }]);
+    expect(r.results.questions.find((q) => q.key === 'overall')).toMatchObject({
+      answered: 4,
+      mean: 3.25,
+      distribution: [1, 0, 1, 1, 1],
+    });
+    expect(r.results.texts).toEqual([
+      { key: 'suggestions', items: ['丙：很好', '乙：多些案例', '甲：时间太紧'].sort() },
+    ]);
     const body = JSON.stringify(r);
     expect(body).not.toMatch(/teacher|submitted|"id"/i);
     expect(body).not.toContain(today(t.env));
@@ -254,7 +396,12 @@ describe('results', () => {
     expect(await codeOf(surveys.classResults(county, big))).toBe('OK');
     expect(await codeOf(surveys.projectResults(trainerB, p))).toBe('FORBIDDEN');
     expect(await codeOf(surveys.projectResults(otherCounty, p))).toBe('NOT_FOUND');
-    const denied = await t.db.selectFrom('audit_log').select(['outcome', 'error_code']).where('action', '=', 'survey.class_results').where('actor_username', '=', 'sv-trainer-a').executeTakeFirstOrThrow();
+    const denied = await t.db
+      .selectFrom('audit_log')
+      .select(['outcome', 'error_code'])
+      .where('action', '=', 'survey.class_results')
+      .where('actor_username', '=', 'sv-trainer-a')
+      .executeTakeFirstOrThrow();
     expect(denied).toEqual({ outcome: 'denied', error_code: 'NOT_FOUND' });
   });
 
@@ -263,7 +410,10 @@ describe('results', () => {
     expect(r.results).toMatchObject({ answers: 6, enrolled: 9, responseRate: 0.667, classesHidden: 1 });
     expect(r.results.overall).toMatchObject({ answers: 4, detailShown: true });
     expect(r.results.overall.questions.find((q) => q.key === 'overall')!.mean).toBe(3.25);
-    expect(r.results.classes.map((c) => [c.classId, c.results.answers, c.results.detailShown])).toEqual([[small, 2, false], [big, 4, true]]);
+    expect(r.results.classes.map((c) => [c.classId, c.results.answers, c.results.detailShown])).toEqual([
+      [small, 2, false],
+      [big, 4, true],
+    ]);
     expect(JSON.stringify(r)).not.toContain('小班唯一');
 
     const file = await surveys.exportProject(county, p);
@@ -278,16 +428,26 @@ describe('results', () => {
     const texts = wb.getWorksheet('意见和建议')!;
     const listed = Array.from({ length: texts.rowCount - 1 }, (_, i) => String(texts.getRow(i + 2).getCell(3).value));
     expect(listed).toEqual(['丙：很好', '乙：多些案例', '甲：时间太紧'].sort());
-    const audit = await t.db.selectFrom('audit_log').select('outcome').where('action', '=', 'survey.export_results').where('target_id', '=', String(p)).execute();
+    const audit = await t.db
+      .selectFrom('audit_log')
+      .select('outcome')
+      .where('action', '=', 'survey.export_results')
+      .where('target_id', '=', String(p))
+      .execute();
     expect(audit).toEqual([{ outcome: 'success' }]);
   });
 
-  it('sums up a unit\'s projects of a year, one line each, for its next plan; only within the unit\'s subtree', async () => {
+  it("sums up a unit's projects of a year, one line each, for its next plan; only within the unit's subtree", async () => {
     const r = await surveys.unitSummary(county, tree.K1.id, 2027);
     expect(r.unit).toEqual({ id: tree.K1.id, name: tree.K1.name });
     const line = r.projects.find((x) => x.projectId === p)!;
     expect(line).toMatchObject({ answers: 6, enrolled: 9, responseRate: 0.667, classesHidden: 1 });
-    expect(line.means.find((m) => m.key === 'overall')).toEqual({ key: 'overall', zh: '总体满意度', en: 'Overall satisfaction', mean: 3.25 });
+    expect(line.means.find((m) => m.key === 'overall')).toEqual({
+      key: 'overall',
+      zh: '总体满意度',
+      en: 'Overall satisfaction',
+      mean: 3.25,
+    });
     expect(JSON.stringify(r)).not.toContain('小班唯一');
     expect((await surveys.unitSummary(county, tree.K1.id, 2026)).projects).toEqual([]);
     expect(await codeOf(surveys.unitSummary(otherCounty, tree.K1.id, 2027))).toBe('NOT_FOUND');
@@ -306,7 +466,9 @@ describe('figures wait for the answer window to close', () => {
     for (const i of [0, 1, 2, 3]) await surveys.answer(teachers[i]!.ctx, c, rate(i + 1, `留言甲${i}`));
     const during = await surveys.classResults(county, c);
     expect(during).toMatchObject({
-      released: false, windowClosesAt: null, release: { after: 'window_closed', minAnswers: null },
+      released: false,
+      windowClosesAt: null,
+      release: { after: 'window_closed', minAnswers: null },
     });
     expect(during.results).toMatchObject({ answers: 4, enrolled: 5, detailShown: false });
     expect(overallMean(during)).toBeNull();
@@ -325,8 +487,11 @@ describe('figures wait for the answer window to close', () => {
 
     // the class closes: the window runs 30 more days, and the date is given
     const closedAt = new Date(clock - DAY);
-    await t.db.updateTable('training_class').set({ status: 'closed', closed_at: closedAt })
-      .where('id', '=', c).execute();
+    await t.db
+      .updateTable('training_class')
+      .set({ status: 'closed', closed_at: closedAt })
+      .where('id', '=', c)
+      .execute();
     const closing = await surveys.classResults(county, c);
     expect(closing).toMatchObject({ released: false, windowClosesAt: new Date(closedAt.getTime() + 30 * DAY) });
     await surveys.answer(teachers[4]!.ctx, c, rate(5));
@@ -338,15 +503,19 @@ describe('figures wait for the answer window to close', () => {
     expect(after).toMatchObject({ released: true, results: { answers: 5, detailShown: true } });
     expect(overallMean(after)).toBe(3);
     expect(after.results.texts[0]!.items).toEqual(['留言甲0', '留言甲1', '留言甲2', '留言甲3']);
-    expect((await later.projectResults(county, p)).results)
-      .toMatchObject({ classesWithheld: 0, overall: { answers: 5 } });
+    expect((await later.projectResults(county, p)).results).toMatchObject({
+      classesWithheld: 0,
+      overall: { answers: 5 },
+    });
   });
 
-  it('the organiser may show a class\'s figures from a number of answers on, until anyone answered', async () => {
+  it("the organiser may show a class's figures from a number of answers on, until anyone answered", async () => {
     const p = await project();
     const questions = DEFAULT_QUESTIONS.map((q) => ({ ...q }));
-    const bad = await surveys.saveForm(county, p, questions, { after: 'min_answers', minAnswers: 2 })
-      .then(() => null, (e: AppError) => e);
+    const bad = await surveys.saveForm(county, p, questions, { after: 'min_answers', minAnswers: 2 }).then(
+      () => null,
+      (e: AppError) => e,
+    );
     expect(bad?.details?.['issues']).toEqual([{ path: 'release.minAnswers', kind: 'out_of_range' }]);
     expect((await surveys.form(county, p)).release).toEqual({ after: 'window_closed', minAnswers: null });
     const saved = await surveys.saveForm(county, p, questions, { after: 'min_answers', minAnswers: 3 });
@@ -368,8 +537,13 @@ describe('figures wait for the answer window to close', () => {
     const c = await classOf(p, [8]);
     await surveys.answer(teachers[8]!.ctx, c, rate(4));
     await surveys.answer(teachers[8]!.ctx, c, rate(4)).catch(() => undefined);
-    const rows = await t.db.selectFrom('audit_log').select(['at', 'outcome']).where('action', '=', 'survey.answer')
-      .where('target_id', '=', String(c)).orderBy('id').execute();
+    const rows = await t.db
+      .selectFrom('audit_log')
+      .select(['at', 'outcome'])
+      .where('action', '=', 'survey.answer')
+      .where('target_id', '=', String(c))
+      .orderBy('id')
+      .execute();
     expect(rows.map((r) => r.outcome)).toEqual(['success', 'failure']);
     const midnight = new Date(`${today(t.env)}T00:00:00+08:00`);
     for (const r of rows) expect(r.at).toEqual(midnight);
@@ -389,12 +563,28 @@ describe('over HTTP', () => {
     const teacher = as(app, await login(app, 'sv-teacher-5'));
     const pending = await teacher({ method: 'GET', url: '/api/surveys/pending' });
     expect(pending.json().items.map((x: { classId: number }) => x.classId)).toContain(c);
-    const first = await teacher({ method: 'POST', url: `/api/surveys/classes/${c}/answers`, payload: { answers: rate(5, '') } });
+    const first = await teacher({
+      method: 'POST',
+      url: `/api/surveys/classes/${c}/answers`,
+      payload: { answers: rate(5, '') },
+    });
     expect(first.statusCode, first.body).toBe(201);
-    const again = await teacher({ method: 'POST', url: `/api/surveys/classes/${c}/answers`, payload: { answers: rate(5) }, headers: { 'accept-language': 'en' } });
+    const again = await teacher({
+      method: 'POST',
+      url: `/api/surveys/classes/${c}/answers`,
+      payload: { answers: rate(5) },
+      headers: { 'accept-language': 'en' },
+    });
     expect(again.statusCode).toBe(409);
-    expect(again.json().error).toMatchObject({ code: 'SURVEY_ALREADY_ANSWERED', message: 'You have already answered the satisfaction survey of this class; each class is answered once' });
-    const bad = await teacher({ method: 'POST', url: `/api/surveys/classes/${c}/answers`, payload: { answers: rate(5), teacherId: 1 } });
+    expect(again.json().error).toMatchObject({
+      code: 'SURVEY_ALREADY_ANSWERED',
+      message: 'You have already answered the satisfaction survey of this class; each class is answered once',
+    });
+    const bad = await teacher({
+      method: 'POST',
+      url: `/api/surveys/classes/${c}/answers`,
+      payload: { answers: rate(5), teacherId: 1 },
+    });
     expect(bad.json().error.code).toBe('VALIDATION_FAILED');
     const organiser = as(app, await login(app, 'sv-k1'));
     const sheet = await organiser({ method: 'GET', url: `/api/training/projects/${p}/survey/results.xlsx` });

@@ -1,9 +1,24 @@
 import { chinaDay, today } from '../config/env.js';
 import { isAdmin } from '../domain/org-tree.js';
 import {
-  aggregate, answerWindow, ANSWER_DAYS_AFTER_CLOSE, answerWindowClosesAt, checkAnswers, checkQuestions, checkRelease,
-  DEFAULT_QUESTIONS, DEFAULT_RELEASE, MIN_ANSWERS_FOR_DETAIL, projectResults, resultsReleased, withheldResults,
-  type ProjectSurveyResults, type ResultsRelease, type SurveyIssue, type SurveyQuestion, type SurveyResults,
+  aggregate,
+  answerWindow,
+  ANSWER_DAYS_AFTER_CLOSE,
+  answerWindowClosesAt,
+  checkAnswers,
+  checkQuestions,
+  checkRelease,
+  DEFAULT_QUESTIONS,
+  DEFAULT_RELEASE,
+  MIN_ANSWERS_FOR_DETAIL,
+  projectResults,
+  resultsReleased,
+  withheldResults,
+  type ProjectSurveyResults,
+  type ResultsRelease,
+  type SurveyIssue,
+  type SurveyQuestion,
+  type SurveyResults,
 } from '../domain/survey.js';
 import { AppError, notFoundDenied } from '../errors/app-error.js';
 import { can } from '../policies/access.policy.js';
@@ -91,7 +106,12 @@ export interface UnitSurveySummary {
 }
 
 const invalid = (issues: SurveyIssue[]) => new AppError('VALIDATION_FAILED', { details: { issues } });
-const ref = (c: SurveyClassRow): SurveyClassRef => ({ classId: c.id, className: c.name, projectId: c.projectId, projectTitle: c.projectTitle });
+const ref = (c: SurveyClassRow): SurveyClassRef => ({
+  classId: c.id,
+  className: c.name,
+  projectId: c.projectId,
+  projectTitle: c.projectTitle,
+});
 
 /**
  * The satisfaction survey after each class (R-43). The organiser keeps a project's questionnaire;
@@ -118,20 +138,32 @@ export function createSurveyService(deps: ServiceDeps, now: () => number = Date.
     return c;
   }
 
-  const questionsOf = async (projectId: number) => (await repo.form(projectId))?.questions ?? DEFAULT_QUESTIONS.map((q) => ({ ...q }));
+  const questionsOf = async (projectId: number) =>
+    (await repo.form(projectId))?.questions ?? DEFAULT_QUESTIONS.map((q) => ({ ...q }));
   const formOf = async (projectId: number): Promise<{ questions: SurveyQuestion[]; release: ResultsRelease }> => {
     const f = await repo.form(projectId);
     return f ?? { questions: DEFAULT_QUESTIONS.map((q) => ({ ...q })), release: { ...DEFAULT_RELEASE } };
   };
   const classRelease = (release: ResultsRelease, c: SurveyClassRow, answers: number, at: number): ClassRelease => ({
-    released: resultsReleased(release, c, answers, at), windowClosesAt: answerWindowClosesAt(c),
+    released: resultsReleased(release, c, answers, at),
+    windowClosesAt: answerWindowClosesAt(c),
   });
 
   /** The teacher record of a teacher account enrolled in the class; anyone else is refused. */
-  async function enrolledTeacher(ctx: RequestContext, action: string, classId: number): Promise<{ teacherId: number; teacherPath: string; cls: SurveyClassRow }> {
+  async function enrolledTeacher(
+    ctx: RequestContext,
+    action: string,
+    classId: number,
+  ): Promise<{ teacherId: number; teacherPath: string; cls: SurveyClassRow }> {
     const actor = requireActor(ctx);
     const t = actor.role === 'teacher' ? await repo.teacherOfUser(actor.userId) : undefined;
-    if (!t) return auditRefusal(db, ctx, { action, targetType: 'training_class', targetId: classId, targetPath: actor.orgPath }, new AppError('FORBIDDEN'));
+    if (!t)
+      return auditRefusal(
+        db,
+        ctx,
+        { action, targetType: 'training_class', targetId: classId, targetPath: actor.orgPath },
+        new AppError('FORBIDDEN'),
+      );
     const cls = await repo.class(classId);
     // a class the teacher holds no place in does not exist for them
     if (!cls || cls.projectStatus === 'draft' || !(await repo.isEnrolled(classId, t.id))) {
@@ -147,21 +179,40 @@ export function createSurveyService(deps: ServiceDeps, now: () => number = Date.
       if (await repo.isTrainer(cls.id, actor.userId)) return;
       return auditRefusal(db, ctx, { action, targetType: 'training_class', targetId: cls.id }, notFoundDenied());
     }
-    if (!isAdmin(actor.role)) return auditRefusal(db, ctx, { action, targetType: 'training_class', targetId: cls.id, targetPath: actor.orgPath }, new AppError('FORBIDDEN'));
-    await requireAdminAction(db, ctx, action, 'survey.results', { path: cls.projectPath, type: 'training_class', id: cls.id, label: `${cls.projectTitle} / ${cls.name}` });
+    if (!isAdmin(actor.role))
+      return auditRefusal(
+        db,
+        ctx,
+        { action, targetType: 'training_class', targetId: cls.id, targetPath: actor.orgPath },
+        new AppError('FORBIDDEN'),
+      );
+    await requireAdminAction(db, ctx, action, 'survey.results', {
+      path: cls.projectPath,
+      type: 'training_class',
+      id: cls.id,
+      label: `${cls.projectTitle} / ${cls.name}`,
+    });
   }
 
   async function projectView(projectId: number, project: Pick<ProjectRow, 'title'>): Promise<ProjectSurveyView> {
     const [{ questions, release }, classes] = await Promise.all([formOf(projectId), repo.classesOfProject(projectId)]);
     const responses = await repo.responses(classes.map((c) => c.id));
     const at = now();
-    const results = projectResults(questions, classes.map((c) => {
-      const answers = responses.get(c.id) ?? [];
-      const r = classRelease(release, c, answers.length, at);
-      return {
-        classId: c.id, className: c.name, classStatus: c.status, enrolled: c.enrolled, ...r, responses: answers,
-      };
-    }));
+    const results = projectResults(
+      questions,
+      classes.map((c) => {
+        const answers = responses.get(c.id) ?? [];
+        const r = classRelease(release, c, answers.length, at);
+        return {
+          classId: c.id,
+          className: c.name,
+          classStatus: c.status,
+          enrolled: c.enrolled,
+          ...r,
+          responses: answers,
+        };
+      }),
+    );
     return { projectId, projectTitle: project.title, minAnswersForDetail: MIN_ANSWERS_FOR_DETAIL, release, results };
   }
 
@@ -169,10 +220,18 @@ export function createSurveyService(deps: ServiceDeps, now: () => number = Date.
     /** The questionnaire of a project, for its organiser's subtree. */
     async form(ctx: RequestContext, projectId: number): Promise<SurveyForm> {
       const project = await projectOrNotFound(projectId);
-      const actor = await requireAdminAction(db, ctx, 'survey.read_form', 'survey.results', { path: project.orgPath, type: 'training_project', id: projectId, label: project.title });
+      const actor = await requireAdminAction(db, ctx, 'survey.read_form', 'survey.results', {
+        path: project.orgPath,
+        type: 'training_project',
+        id: projectId,
+        label: project.title,
+      });
       const [form, locked] = await Promise.all([repo.form(projectId), repo.hasResponses(projectId)]);
       return {
-        projectId, questions: form?.questions ?? DEFAULT_QUESTIONS.map((q) => ({ ...q })), isDefault: !form, locked,
+        projectId,
+        questions: form?.questions ?? DEFAULT_QUESTIONS.map((q) => ({ ...q })),
+        isDefault: !form,
+        locked,
         canEdit: !locked && can(actor, 'training.manage', { path: project.orgPath }),
         release: form?.release ?? { ...DEFAULT_RELEASE },
       };
@@ -184,15 +243,26 @@ export function createSurveyService(deps: ServiceDeps, now: () => number = Date.
      * under the rule they were given.
      */
     async saveForm(
-      ctx: RequestContext, projectId: number, input: unknown, releaseInput?: unknown,
+      ctx: RequestContext,
+      projectId: number,
+      input: unknown,
+      releaseInput?: unknown,
     ): Promise<SurveyForm> {
       const action = 'survey.save_form';
       const project = await projectOrNotFound(projectId);
-      const actor = await requireAdminAction(db, ctx, action, 'training.manage', { path: project.orgPath, type: 'training_project', id: projectId, label: project.title });
+      const actor = await requireAdminAction(db, ctx, action, 'training.manage', {
+        path: project.orgPath,
+        type: 'training_project',
+        id: projectId,
+        label: project.title,
+      });
       const { questions, issues } = checkQuestions(input);
       const { release, issues: releaseIssues } = checkRelease(releaseInput);
       const meta = {
-        action, targetType: 'training_project', targetId: projectId, targetPath: project.orgPath,
+        action,
+        targetType: 'training_project',
+        targetId: projectId,
+        targetPath: project.orgPath,
         targetLabel: project.title,
         details: { questions: questions.length, resultsAfter: release.after, resultsMinAnswers: release.minAnswers },
       };
@@ -210,7 +280,13 @@ export function createSurveyService(deps: ServiceDeps, now: () => number = Date.
     async pending(ctx: RequestContext): Promise<SurveyClassRef[]> {
       const actor = requireActor(ctx);
       const t = actor.role === 'teacher' ? await repo.teacherOfUser(actor.userId) : undefined;
-      if (!t) return auditRefusal(db, ctx, { action: 'survey.pending', targetPath: actor.orgPath }, new AppError('FORBIDDEN'));
+      if (!t)
+        return auditRefusal(
+          db,
+          ctx,
+          { action: 'survey.pending', targetPath: actor.orgPath },
+          new AppError('FORBIDDEN'),
+        );
       const at = now();
       return (await repo.classesOfTeacher(t.id)).filter((c) => !c.answered && answerWindow(c, at) === 'open').map(ref);
     },
@@ -218,7 +294,10 @@ export function createSurveyService(deps: ServiceDeps, now: () => number = Date.
     /** What a teacher's form shows: the questions, whether they answered, whether they may now. */
     async classForm(ctx: RequestContext, classId: number): Promise<TeacherSurvey> {
       const { teacherId, cls } = await enrolledTeacher(ctx, 'survey.read_class_form', classId);
-      const [questions, answered] = await Promise.all([questionsOf(cls.projectId), repo.hasAnswered(classId, teacherId)]);
+      const [questions, answered] = await Promise.all([
+        questionsOf(cls.projectId),
+        repo.hasAnswered(classId, teacherId),
+      ]);
       return { ...ref(cls), questions, answered, window: answerWindow(cls, now()) };
     },
 
@@ -232,14 +311,19 @@ export function createSurveyService(deps: ServiceDeps, now: () => number = Date.
       const { teacherId, teacherPath, cls } = await enrolledTeacher(ctx, action, classId);
       // nothing of the answer goes into the audit row, not even on failure, and of its time only the day
       const meta = {
-        action, targetType: 'training_class', targetId: classId, targetPath: teacherPath,
-        targetLabel: `${cls.projectTitle} / ${cls.name}`, day: today(env),
+        action,
+        targetType: 'training_class',
+        targetId: classId,
+        targetPath: teacherPath,
+        targetLabel: `${cls.projectTitle} / ${cls.name}`,
+        day: today(env),
       };
       await auditedWrite(db, ctx, meta, async (trx) => {
         const r = createSurveyRepository(trx);
         await r.lockProject(cls.projectId, 'share');
         const current = (await r.class(classId))!;
-        if (answerWindow(current, now()) !== 'open') throw new AppError('SURVEY_NOT_OPEN', { params: { days: ANSWER_DAYS_AFTER_CLOSE } });
+        if (answerWindow(current, now()) !== 'open')
+          throw new AppError('SURVEY_NOT_OPEN', { params: { days: ANSWER_DAYS_AFTER_CLOSE } });
         const questions = (await r.form(cls.projectId))?.questions ?? [...DEFAULT_QUESTIONS];
         const { answers, issues } = checkAnswers(questions, input);
         if (issues.length) throw invalid(issues);
@@ -260,7 +344,11 @@ export function createSurveyService(deps: ServiceDeps, now: () => number = Date.
       const answers = responses.get(classId) ?? [];
       const r = classRelease(release, cls, answers.length, now());
       return {
-        ...ref(cls), classStatus: cls.status, minAnswersForDetail: MIN_ANSWERS_FOR_DETAIL, release, ...r,
+        ...ref(cls),
+        classStatus: cls.status,
+        minAnswersForDetail: MIN_ANSWERS_FOR_DETAIL,
+        release,
+        ...r,
         results: r.released
           ? aggregate(questions, answers, cls.enrolled)
           : withheldResults(questions, answers.length, cls.enrolled),
@@ -270,7 +358,12 @@ export function createSurveyService(deps: ServiceDeps, now: () => number = Date.
     /** A project's figures: per class, and over the classes with enough answers to show them. */
     async projectResults(ctx: RequestContext, projectId: number): Promise<ProjectSurveyView> {
       const project = await projectOrNotFound(projectId);
-      await requireAdminAction(db, ctx, 'survey.project_results', 'survey.results', { path: project.orgPath, type: 'training_project', id: projectId, label: project.title });
+      await requireAdminAction(db, ctx, 'survey.project_results', 'survey.results', {
+        path: project.orgPath,
+        type: 'training_project',
+        id: projectId,
+        label: project.title,
+      });
       return projectView(projectId, project);
     },
 
@@ -286,31 +379,60 @@ export function createSurveyService(deps: ServiceDeps, now: () => number = Date.
         const view = await projectView(p.id, p);
         const r = view.results;
         lines.push({
-          projectId: p.id, projectTitle: p.title, answers: r.answers, enrolled: r.enrolled, responseRate: r.responseRate, classesHidden: r.classesHidden,
+          projectId: p.id,
+          projectTitle: p.title,
+          answers: r.answers,
+          enrolled: r.enrolled,
+          responseRate: r.responseRate,
+          classesHidden: r.classesHidden,
           classesWithheld: r.classesWithheld,
-          means: r.overall.questions.filter((q) => q.kind === 'rating').map((q) => ({ key: q.key, zh: q.zh, en: q.en, mean: q.mean })),
+          means: r.overall.questions
+            .filter((q) => q.kind === 'rating')
+            .map((q) => ({ key: q.key, zh: q.zh, en: q.en, mean: q.mean })),
         });
       }
-      return { unit: { id: unit.id, name: unit.name }, year, minAnswersForDetail: MIN_ANSWERS_FOR_DETAIL, projects: lines };
+      return {
+        unit: { id: unit.id, name: unit.name },
+        year,
+        minAnswersForDetail: MIN_ANSWERS_FOR_DETAIL,
+        projects: lines,
+      };
     },
 
     /** The project's figures as an .xlsx: per class and question the mean and the counts; the texts of the classes that show them. */
     async exportProject(ctx: RequestContext, projectId: number): Promise<{ buffer: Buffer; projectTitle: string }> {
       const action = 'survey.export_results';
       const project = await projectOrNotFound(projectId);
-      const actor = await requireAdminAction(db, ctx, action, 'survey.results', { path: project.orgPath, type: 'training_project', id: projectId, label: project.title });
+      const actor = await requireAdminAction(db, ctx, action, 'survey.results', {
+        path: project.orgPath,
+        type: 'training_project',
+        id: projectId,
+        label: project.title,
+      });
       const view = await projectView(projectId, project);
       const questions = view.results.overall.questions;
       const ratingKeys = questions.filter((q) => q.kind === 'rating');
       const wb = new ExcelJS.Workbook();
       const ws = wb.addWorksheet('满意度汇总');
       ws.columns = [
-        { header: '班次', key: 'name', width: 24 }, { header: '状态', key: 'status', width: 8 }, { header: '报名人数', key: 'enrolled', width: 10 },
-        { header: '答卷数', key: 'answers', width: 10 }, { header: '答卷率', key: 'rate', width: 10 },
-        ...ratingKeys.flatMap((q) => [{ header: `${q.zh}（均分）`, key: `${q.key}_mean`, width: 14 }, { header: `${q.zh}（1/2/3/4/5 分人数）`, key: `${q.key}_dist`, width: 22 }]),
+        { header: '班次', key: 'name', width: 24 },
+        { header: '状态', key: 'status', width: 8 },
+        { header: '报名人数', key: 'enrolled', width: 10 },
+        { header: '答卷数', key: 'answers', width: 10 },
+        { header: '答卷率', key: 'rate', width: 10 },
+        ...ratingKeys.flatMap((q) => [
+          { header: `${q.zh}（均分）`, key: `${q.key}_mean`, width: 14 },
+          { header: `${q.zh}（1/2/3/4/5 分人数）`, key: `${q.key}_dist`, width: 22 },
+        ]),
       ];
       const row = (name: string, status: string, r: SurveyResults) => {
-        const out: Record<string, string | number> = { name, status, enrolled: r.enrolled, answers: r.answers, rate: r.responseRate === null ? '' : `${Math.round(r.responseRate * 1000) / 10}%` };
+        const out: Record<string, string | number> = {
+          name,
+          status,
+          enrolled: r.enrolled,
+          answers: r.answers,
+          rate: r.responseRate === null ? '' : `${Math.round(r.responseRate * 1000) / 10}%`,
+        };
         for (const q of r.questions.filter((x) => x.kind === 'rating')) {
           out[`${q.key}_mean`] = q.mean ?? (r.detailShown ? '' : `不足 ${MIN_ANSWERS_FOR_DETAIL} 份，不显示`);
           out[`${q.key}_dist`] = q.distribution ? q.distribution.join(' / ') : '';
@@ -326,11 +448,19 @@ export function createSurveyService(deps: ServiceDeps, now: () => number = Date.
         ws.addRow(line);
       }
       const total = row('全项目（答卷不少于 3 份的班次）', '', view.results.overall);
-      Object.assign(total, { enrolled: view.results.enrolled, answers: view.results.answers, rate: view.results.responseRate === null ? '' : `${Math.round(view.results.responseRate * 1000) / 10}%` });
+      Object.assign(total, {
+        enrolled: view.results.enrolled,
+        answers: view.results.answers,
+        rate: view.results.responseRate === null ? '' : `${Math.round(view.results.responseRate * 1000) / 10}%`,
+      });
       ws.addRow(total).font = { bold: true };
       ws.getRow(1).font = { bold: true };
       const texts = wb.addWorksheet('意见和建议');
-      texts.columns = [{ header: '班次', key: 'name', width: 24 }, { header: '问题', key: 'question', width: 16 }, { header: '内容', key: 'text', width: 80 }];
+      texts.columns = [
+        { header: '班次', key: 'name', width: 24 },
+        { header: '问题', key: 'question', width: 16 },
+        { header: '内容', key: 'text', width: 80 },
+      ];
       for (const c of view.results.classes) {
         for (const group of c.results.texts) {
           const label = questions.find((q) => q.key === group.key)?.zh ?? group.key;
@@ -339,7 +469,19 @@ export function createSurveyService(deps: ServiceDeps, now: () => number = Date.
       }
       texts.getRow(1).font = { bold: true };
       const buffer = Buffer.from(await wb.xlsx.writeBuffer());
-      await appendAudit(db, ctx, { action, targetType: 'training_project', targetId: projectId, targetPath: actor.orgPath, targetLabel: project.title, details: { classes: view.results.classes.length } }, 'success');
+      await appendAudit(
+        db,
+        ctx,
+        {
+          action,
+          targetType: 'training_project',
+          targetId: projectId,
+          targetPath: actor.orgPath,
+          targetLabel: project.title,
+          details: { classes: view.results.classes.length },
+        },
+        'success',
+      );
       return { buffer, projectTitle: project.title };
     },
   };

@@ -9,7 +9,9 @@ import { actorAt, buildTree, type Tree } from '../../test/support/fixtures.js';
 import { seedTeacher } from '../../test/support/ledger.js';
 import type { RequestContext } from './context.js';
 import {
-  ACTIVATION_BATCH, createTeacherAccountService, type TeacherAccountService,
+  ACTIVATION_BATCH,
+  createTeacherAccountService,
+  type TeacherAccountService,
 } from './teacher-account.service.js';
 
 let t: TestDatabase;
@@ -19,12 +21,19 @@ let county: RequestContext;
 let otherCounty: RequestContext;
 
 const codeOf = (p: Promise<unknown>) =>
-  p.then(() => 'OK', (e: unknown) => (e instanceof AppError ? e.code : String(e)));
+  p.then(
+    () => 'OK',
+    (e: unknown) => (e instanceof AppError ? e.code : String(e)),
+  );
 
 /** `n` more teachers of a school, copies of one seeded teacher with their own names and ID hashes. */
 async function manyTeachers(school: Tree['S1'], n: number, prefix: string): Promise<number> {
   const model = await seedTeacher(t.db, t.env, school, { seed: 900 });
-  await t.db.updateTable('teacher').set({ name: `${prefix}00000` }).where('id', '=', model).execute();
+  await t.db
+    .updateTable('teacher')
+    .set({ name: `${prefix}00000` })
+    .where('id', '=', model)
+    .execute();
   await sql`INSERT INTO teacher (province_id, org_unit_id, org_path, name, id_type, id_number_enc, id_number_hash,
       id_number_masked, stage, employment)
     SELECT province_id, org_unit_id, org_path, ${prefix} || lpad(g::text, 5, '0'), id_type, id_number_enc,
@@ -54,7 +63,10 @@ describe('activation slips of a unit with more teachers than one print', () => {
     await createTeacherRepository(t.db).linkUser(model, withAccount.actor!.userId);
 
     expect(await accounts.activationBatches(county, tree.K2.id)).toEqual({
-      teachers: total, withoutAccount: total - 1, batchSize: ACTIVATION_BATCH, batches: 2,
+      teachers: total,
+      withoutAccount: total - 1,
+      batchSize: ACTIVATION_BATCH,
+      batches: 2,
     });
     const first = await accounts.issueCodes(county, tree.K2.id, undefined, 1);
     expect(first.batch).toEqual({ batch: 1, batches: 2, from: 1, to: ACTIVATION_BATCH, teachers: total });
@@ -70,14 +82,24 @@ describe('activation slips of a unit with more teachers than one print', () => {
     expect(first.items.some((c) => c.teacherId === model)).toBe(false);
     expect(second.items.at(-1)!.name).toBe(`教师${String(total - 1).padStart(5, '0')}`);
     // every slip's code works: its hash is stored
-    const stored = await t.db.selectFrom('teacher').select(sql<number>`count(*)::int`.as('n'))
-      .where('org_unit_id', '=', tree.S3.id).where('activation_hash', 'is not', null).executeTakeFirstOrThrow();
+    const stored = await t.db
+      .selectFrom('teacher')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('org_unit_id', '=', tree.S3.id)
+      .where('activation_hash', 'is not', null)
+      .executeTakeFirstOrThrow();
     expect(stored.n).toBe(total - 1);
 
     expect(await codeOf(accounts.issueCodes(county, tree.K2.id, undefined, 3))).toBe('VALIDATION_FAILED');
     expect(await codeOf(accounts.activationBatches(otherCounty, tree.K2.id))).toBe('NOT_FOUND');
-    const audit = await t.db.selectFrom('audit_log').select('details').where('action', '=', 'teacher.issue_activation')
-      .where('actor_username', '=', 'ta-k2').where('outcome', '=', 'success').orderBy('id').execute();
+    const audit = await t.db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('action', '=', 'teacher.issue_activation')
+      .where('actor_username', '=', 'ta-k2')
+      .where('outcome', '=', 'success')
+      .orderBy('id')
+      .execute();
     expect(audit.map((a) => a.details)).toEqual([
       { count: ACTIVATION_BATCH - 1, named: 0, batch: 1, from: 1, to: ACTIVATION_BATCH },
       { count: 7, named: 0, batch: 2, from: ACTIVATION_BATCH + 1, to: total },
@@ -133,7 +155,8 @@ describe('over HTTP', () => {
 
     const k1 = as(app, await login(app, 'ta-k1'));
     const page = await k1({
-      method: 'GET', url: `/api/teacher-corrections?orgUnitId=${tree.K1.id}&page=2&pageSize=100`,
+      method: 'GET',
+      url: `/api/teacher-corrections?orgUnitId=${tree.K1.id}&page=2&pageSize=100`,
     });
     expect(page.statusCode, page.body).toBe(200);
     expect(page.json()).toMatchObject({ total: 523, page: 2, pageSize: 100 });

@@ -9,7 +9,7 @@ import { createSessionRepository } from '../repositories/session.repository.js';
 import { createTeacherRepository, type TeacherRow } from '../repositories/teacher.repository.js';
 import { createTeacherCorrectionRepository } from '../repositories/teacher-correction.repository.js';
 import { createUserRepository } from '../repositories/user.repository.js';
-import { appendAudit, auditedWrite, auditRefusal } from './audit.js';
+import { auditedWrite, auditRefusal } from './audit.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
 import { lookupCaches } from './lookup-cache.js';
 import { hashPassword, verifyAgainstDummy } from './password-hasher.js';
@@ -27,7 +27,18 @@ export const ACTIVATION_DAYS = 30;
 export const ACTIVATION_BATCH = 5_000;
 
 /** Fields a teacher may ask to have corrected (PIPL Art. 46). */
-export const CORRECTABLE_FIELDS = ['name', 'idNumber', 'gender', 'birthDate', 'phone', 'stage', 'subject', 'title', 'teachingStartYear', 'employment'] as const;
+export const CORRECTABLE_FIELDS = [
+  'name',
+  'idNumber',
+  'gender',
+  'birthDate',
+  'phone',
+  'stage',
+  'subject',
+  'title',
+  'teachingStartYear',
+  'employment',
+] as const;
 export type CorrectableField = (typeof CORRECTABLE_FIELDS)[number];
 // a birth date is the part a masked ID number hides (maskBirthDate): it is kept like the identifiers
 const SECRET_FIELDS: ReadonlySet<CorrectableField> = new Set(['idNumber', 'phone', 'birthDate']);
@@ -104,7 +115,8 @@ export function createTeacherAccountService(deps: ServiceDeps) {
   return {
     /** How a unit's teachers split into batches of activation slips, for the print chooser. */
     async activationBatches(
-      ctx: RequestContext, orgUnitId: number,
+      ctx: RequestContext,
+      orgUnitId: number,
     ): Promise<{ teachers: number; withoutAccount: number; batchSize: number; batches: number }> {
       const unit = await units.findById(orgUnitId);
       if (!unit) throw new AppError('NOT_FOUND');
@@ -120,7 +132,10 @@ export function createTeacherAccountService(deps: ServiceDeps) {
      * only their hashes are kept.
      */
     async issueCodes(
-      ctx: RequestContext, orgUnitId: number, teacherIds?: number[], batchNumber = 1,
+      ctx: RequestContext,
+      orgUnitId: number,
+      teacherIds?: number[],
+      batchNumber = 1,
     ): Promise<{ items: ActivationCode[]; batch: ActivationBatch | null }> {
       const unit = await units.findById(orgUnitId);
       if (!unit) throw new AppError('NOT_FOUND');
@@ -128,14 +143,17 @@ export function createTeacherAccountService(deps: ServiceDeps) {
       const expiresAt = new Date(Date.now() + ACTIVATION_DAYS * 86_400_000);
       const scope = { provinceId: unit.provinceId, path: unit.path };
       const meta = {
-        action: 'teacher.issue_activation', targetType: 'org_unit', targetId: unit.id, targetPath: unit.path,
+        action: 'teacher.issue_activation',
+        targetType: 'org_unit',
+        targetId: unit.id,
+        targetPath: unit.path,
         targetLabel: unit.name,
       };
       return auditedWrite(db, ctx, meta, async (trx, meta) => {
         const repo = createTeacherRepository(trx);
         let batch: ActivationBatch | null = null;
         // a teacher with an account gets a new code only through a reset, which also ends the old password
-        let rows;
+        let rows: Awaited<ReturnType<typeof repo.withoutAccount>>;
         if (teacherIds?.length) rows = await repo.withoutAccount(scope, teacherIds, ACTIVATION_BATCH);
         else {
           const { teachers: total } = await repo.activationCounts(scope);
@@ -149,10 +167,18 @@ export function createTeacherAccountService(deps: ServiceDeps) {
           rows = await repo.activationBatch(scope, offset, ACTIVATION_BATCH);
         }
         const items: ActivationCode[] = rows.map((r) => ({
-          teacherId: r.id, name: r.name, idNumberMasked: r.idNumberMasked, orgUnitName: r.orgUnitName,
-          code: newActivationCode(), expiresAt, hadAccount: false,
+          teacherId: r.id,
+          name: r.name,
+          idNumberMasked: r.idNumberMasked,
+          orgUnitName: r.orgUnitName,
+          code: newActivationCode(),
+          expiresAt,
+          hadAccount: false,
         }));
-        await repo.setActivations(items.map((c) => ({ id: c.teacherId, hash: codeHash(c.code) })), expiresAt);
+        await repo.setActivations(
+          items.map((c) => ({ id: c.teacherId, hash: codeHash(c.code) })),
+          expiresAt,
+        );
         const range = batch ? { batch: batch.batch, from: batch.from, to: batch.to } : {};
         meta.details = { count: items.length, named: teacherIds?.length ?? 0, ...range };
         return { items, batch };
@@ -169,16 +195,35 @@ export function createTeacherAccountService(deps: ServiceDeps) {
       await requireAdminAt(ctx, t.orgPath, 'teacher.reset_activation', { type: 'teacher', id: teacherId });
       const code = newActivationCode();
       const expiresAt = new Date(Date.now() + ACTIVATION_DAYS * 86_400_000);
-      await auditedWrite(db, ctx, { action: 'teacher.reset_activation', targetType: 'teacher', targetId: t.id, targetPath: t.orgPath, targetLabel: t.name }, async (trx) => {
-        await createTeacherRepository(trx).setActivation(t.id, codeHash(code), expiresAt);
-        if (t.userId) {
-          await createUserRepository(trx).clearPassword(t.userId);
-          await createSessionRepository(trx).deleteForUser(t.userId);
-          await createApiTokenRepository(trx).revokeAllForUser(t.userId);
-        }
-      });
+      await auditedWrite(
+        db,
+        ctx,
+        {
+          action: 'teacher.reset_activation',
+          targetType: 'teacher',
+          targetId: t.id,
+          targetPath: t.orgPath,
+          targetLabel: t.name,
+        },
+        async (trx) => {
+          await createTeacherRepository(trx).setActivation(t.id, codeHash(code), expiresAt);
+          if (t.userId) {
+            await createUserRepository(trx).clearPassword(t.userId);
+            await createSessionRepository(trx).deleteForUser(t.userId);
+            await createApiTokenRepository(trx).revokeAllForUser(t.userId);
+          }
+        },
+      );
       if (t.userId) lookupCaches(db).credentials.deleteOwner(t.userId);
-      return { teacherId: t.id, name: t.name, idNumberMasked: t.idNumberMasked, orgUnitName: t.orgUnitName, code, expiresAt, hadAccount: t.userId !== null };
+      return {
+        teacherId: t.id,
+        name: t.name,
+        idNumberMasked: t.idNumberMasked,
+        orgUnitName: t.orgUnitName,
+        code,
+        expiresAt,
+        hadAccount: t.userId !== null,
+      };
     },
 
     /**
@@ -186,21 +231,36 @@ export function createTeacherAccountService(deps: ServiceDeps) {
      * all give the same answer in the same time; five failures in 15 minutes from one address lock
      * further tries of that ID number from there (an ID number nobody has locks the same way).
      */
-    async activate(ctx: RequestContext, idNumberTyped: string, codeTyped: string, password: string): Promise<{ username: string }> {
+    async activate(
+      ctx: RequestContext,
+      idNumberTyped: string,
+      codeTyped: string,
+      password: string,
+    ): Promise<{ username: string }> {
       const idNumber = normaliseIdNumber(idNumberTyped);
-      const t = /^[0-9A-Z()-]{5,30}$/.test(idNumber) ? await teachers.findByIdHash(cipher().lookupHash(idNumber)) : undefined;
+      const t = /^[0-9A-Z()-]{5,30}$/.test(idNumber)
+        ? await teachers.findByIdHash(cipher().lookupHash(idNumber))
+        : undefined;
       const meta = {
-        action: 'auth.activate', targetType: 'teacher', targetId: t?.id ?? null, targetPath: t?.orgPath ?? null, targetLabel: t?.name ?? null,
+        action: 'auth.activate',
+        targetType: 'teacher',
+        targetId: t?.id ?? null,
+        targetPath: t?.orgPath ?? null,
+        targetLabel: t?.name ?? null,
       };
       const key = throttle.key('activate', t ? `teacher:${t.id}` : throttle.unknownSubject(idNumber), ctx);
       const lockedUntil = await throttle.lockedUntil(key);
       const given = codeHash(normaliseCode(codeTyped));
-      const valid = !lockedUntil && t?.activationHash && t.activationExpires && t.activationExpires.getTime() >= Date.now()
-        && crypto.timingSafeEqual(given, t.activationHash);
+      const valid =
+        !lockedUntil &&
+        t?.activationHash &&
+        t.activationExpires &&
+        t.activationExpires.getTime() >= Date.now() &&
+        crypto.timingSafeEqual(given, t.activationHash);
       if (!t || !valid) {
         // as much work as a password check, whatever was wrong
         await verifyAgainstDummy(password);
-        const lockedNow = lockedUntil ?? await throttle.fail(key);
+        const lockedNow = lockedUntil ?? (await throttle.fail(key));
         if (lockedNow) {
           const e = new AppError('AUTH_ACCOUNT_LOCKED', { details: { lockedUntil: lockedNow.toISOString() } });
           return auditRefusal(db, ctx, meta, e);
@@ -220,7 +280,14 @@ export function createTeacherAccountService(deps: ServiceDeps) {
         } else {
           const school = (await createOrgUnitRepository(trx).findById(t.orgUnitId))!;
           const userId = await users.insert({
-            username, displayName: t.name, role: 'teacher', orgUnitId: school.id, orgPath: school.path, provinceId: school.provinceId, passwordHash: hash, mustChangePassword: false,
+            username,
+            displayName: t.name,
+            role: 'teacher',
+            orgUnitId: school.id,
+            orgPath: school.path,
+            provinceId: school.provinceId,
+            passwordHash: hash,
+            mustChangePassword: false,
           });
           await createTeacherRepository(trx).linkUser(t.id, userId);
         }
@@ -237,17 +304,39 @@ export function createTeacherAccountService(deps: ServiceDeps) {
       return { teacher: t, postings, corrections: (await this.listCorrections(ctx, { teacherId: t.id })).items };
     },
 
-    async requestCorrection(ctx: RequestContext, field: CorrectableField, proposed: string, reason: string): Promise<CorrectionRow> {
+    async requestCorrection(
+      ctx: RequestContext,
+      field: CorrectableField,
+      proposed: string,
+      reason: string,
+    ): Promise<CorrectionRow> {
       const t = await ownTeacher(ctx, 'teacher.request_correction');
       const secret = SECRET_FIELDS.has(field);
-      return auditedWrite(db, ctx, { action: 'teacher.request_correction', targetType: 'teacher', targetId: t.id, targetPath: t.orgPath, targetLabel: t.name, details: { field } }, async (trx, meta) => {
-        const id = await createTeacherCorrectionRepository(trx).insert({
-          teacherId: t.id, provinceId: t.provinceId, orgPath: t.orgPath, field, reason,
-          proposed: secret ? null : proposed, proposedEnc: secret ? cipher().encrypt(proposed) : null,
-        });
-        meta.details = { field, correctionId: id };
-        return (await listCorrectionRows(trx, { id })).items[0]!;
-      });
+      return auditedWrite(
+        db,
+        ctx,
+        {
+          action: 'teacher.request_correction',
+          targetType: 'teacher',
+          targetId: t.id,
+          targetPath: t.orgPath,
+          targetLabel: t.name,
+          details: { field },
+        },
+        async (trx, meta) => {
+          const id = await createTeacherCorrectionRepository(trx).insert({
+            teacherId: t.id,
+            provinceId: t.provinceId,
+            orgPath: t.orgPath,
+            field,
+            reason,
+            proposed: secret ? null : proposed,
+            proposedEnc: secret ? cipher().encrypt(proposed) : null,
+          });
+          meta.details = { field, correctionId: id };
+          return (await listCorrectionRows(trx, { id })).items[0]!;
+        },
+      );
     },
 
     /**
@@ -269,21 +358,40 @@ export function createTeacherAccountService(deps: ServiceDeps) {
     },
 
     /** The school admin accepts (the change is applied, audited field by field) or rejects with a note. */
-    async decideCorrection(ctx: RequestContext, id: number, accept: boolean, note: string | null): Promise<CorrectionRow> {
+    async decideCorrection(
+      ctx: RequestContext,
+      id: number,
+      accept: boolean,
+      note: string | null,
+    ): Promise<CorrectionRow> {
       const c = await createTeacherCorrectionRepository(db).find(id);
       if (!c) throw new AppError('NOT_FOUND');
-      const actor = await requireAdminAt(ctx, c.org_path, 'teacher.decide_correction', { type: 'teacher_correction', id });
-      return auditedWrite(db, ctx, { action: 'teacher.decide_correction', targetType: 'teacher', targetId: c.teacher_id, targetPath: c.org_path, details: { correctionId: id, field: c.field, accept } }, async (trx) => {
-        // the request stays locked until it is decided: a second admin waits, then finds it decided
-        const corrections = createTeacherCorrectionRepository(trx);
-        if ((await corrections.lockStatus(id)) !== 'open') throw new AppError('CONFLICT');
-        if (accept) {
-          const value = c.proposed_enc ? cipher().decrypt(c.proposed_enc) : c.proposed;
-          await teacherService.update(ctx, c.teacher_id, correctionPatch(c.field as CorrectableField, value));
-        }
-        await corrections.decide(id, { accept, by: actor.userId, note });
-        return (await listCorrectionRows(trx, { id })).items[0]!;
+      const actor = await requireAdminAt(ctx, c.org_path, 'teacher.decide_correction', {
+        type: 'teacher_correction',
+        id,
       });
+      return auditedWrite(
+        db,
+        ctx,
+        {
+          action: 'teacher.decide_correction',
+          targetType: 'teacher',
+          targetId: c.teacher_id,
+          targetPath: c.org_path,
+          details: { correctionId: id, field: c.field, accept },
+        },
+        async (trx) => {
+          // the request stays locked until it is decided: a second admin waits, then finds it decided
+          const corrections = createTeacherCorrectionRepository(trx);
+          if ((await corrections.lockStatus(id)) !== 'open') throw new AppError('CONFLICT');
+          if (accept) {
+            const value = c.proposed_enc ? cipher().decrypt(c.proposed_enc) : c.proposed;
+            await teacherService.update(ctx, c.teacher_id, correctionPatch(c.field as CorrectableField, value));
+          }
+          await corrections.decide(id, { accept, by: actor.userId, note });
+          return (await listCorrectionRows(trx, { id })).items[0]!;
+        },
+      );
     },
   };
 }
@@ -327,7 +435,8 @@ function correctionPatch(field: CorrectableField, value: string | null): Partial
 type CorrectionRepository = ReturnType<typeof createTeacherCorrectionRepository>;
 /** Correction requests as the API shows them: a proposal of a secret field is not shown, only flagged. */
 async function listCorrectionRows(
-  db: Parameters<typeof createTeacherCorrectionRepository>[0], f: Parameters<CorrectionRepository['list']>[0],
+  db: Parameters<typeof createTeacherCorrectionRepository>[0],
+  f: Parameters<CorrectionRepository['list']>[0],
   page?: Parameters<CorrectionRepository['list']>[1],
 ): Promise<{ items: CorrectionRow[]; total: number }> {
   const { items: rows, total } = await createTeacherCorrectionRepository(db).list(f, page);

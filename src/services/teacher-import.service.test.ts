@@ -16,8 +16,13 @@ let imports: ReturnType<typeof createTeacherImportService>;
 let teachers: ReturnType<typeof createTeacherService>;
 
 const ctxAt = (unit: OrgUnitRow, role: Role, name: string): Promise<RequestContext> => actorAt(t.db, unit, role, name);
-const codeOf = (p: Promise<unknown>) => p.then(() => 'OK', (e: unknown) => (e instanceof AppError ? e.code : String(e)));
-const count = async (table: 'teacher' | 'teacher_posting') => Number((await t.db.selectFrom(table).select(t.db.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => 'OK',
+    (e: unknown) => (e instanceof AppError ? e.code : String(e)),
+  );
+const count = async (table: 'teacher' | 'teacher_posting') =>
+  Number((await t.db.selectFrom(table).select(t.db.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
 let s1Admin: RequestContext;
 let s2Admin: RequestContext;
@@ -42,7 +47,10 @@ describe('roster import: check first, then all good rows in one transaction', ()
   const people = makeRoster(30, { seed: 7 });
 
   it('checks every row, reports each problem with row and column, and changes nothing yet', async () => {
-    const broken = { ...people[3]!, idNumber: people[3]!.idNumber.slice(0, 17) + (people[3]!.idNumber[17] === '1' ? '2' : '1') };
+    const broken = {
+      ...people[3]!,
+      idNumber: people[3]!.idNumber.slice(0, 17) + (people[3]!.idNumber[17] === '1' ? '2' : '1'),
+    };
     const file = await rosterXlsx([...people.slice(0, 3), broken, ...people.slice(4, 10)], {
       extraRows: [
         ['', people[11]!.idNumber, '女', '', '', '', '小学', '', '', '', '在编', '', ''], // no name
@@ -55,13 +63,26 @@ describe('roster import: check first, then all good rows in one transaction', ()
     const byRow = (row: number) => r.errors.filter((e) => e.row === row).map((e) => `${e.column}:${e.code}`);
     expect(byRow(5)).toEqual(['idNumber:id_check_digit']);
     expect(byRow(12)).toEqual(['name:name_blank']);
-    expect(r.errors.filter((e) => e.row === 13)).toEqual([{ row: 13, column: 'idNumber', code: 'duplicate_in_file', value: '2' }]);
-    expect(byRow(14)).toEqual(expect.arrayContaining(['phone:phone_invalid', 'stage:invalid_choice', 'employment:invalid_choice', 'teachingStartYear:teaching_start_year_invalid', 'headTeacher:invalid_yes_no']));
+    expect(r.errors.filter((e) => e.row === 13)).toEqual([
+      { row: 13, column: 'idNumber', code: 'duplicate_in_file', value: '2' },
+    ]);
+    expect(byRow(14)).toEqual(
+      expect.arrayContaining([
+        'phone:phone_invalid',
+        'stage:invalid_choice',
+        'employment:invalid_choice',
+        'teachingStartYear:teaching_start_year_invalid',
+        'headTeacher:invalid_yes_no',
+      ]),
+    );
     expect(await count('teacher')).toBe(0);
   });
 
   it('commits the good rows with identifiers encrypted, masked and findable by hash', async () => {
-    const r = await imports.validate(s1Admin, tree.S1.id, { name: '名册.xlsx', data: await rosterXlsx(people.slice(0, 20)) });
+    const r = await imports.validate(s1Admin, tree.S1.id, {
+      name: '名册.xlsx',
+      data: await rosterXlsx(people.slice(0, 20)),
+    });
     const done = await imports.commit(s1Admin, r.importId, { confirmTransfers: false });
     expect(done.status).toBe('committed');
     expect(done.result).toMatchObject({ created: 20, updated: 0 });
@@ -75,7 +96,9 @@ describe('roster import: check first, then all good rows in one transaction', ()
     const found = await teachers.list(s1Admin, { q: people[5]!.idNumber }, { page: 1, pageSize: 20 });
     expect(found.items.map((x) => x.name)).toEqual([people[5]!.name]);
     // the staged copies of the identifiers are gone once committed
-    expect(await t.db.selectFrom('teacher_import_row').select('row_no').where('import_id', '=', r.importId).execute()).toEqual([]);
+    expect(
+      await t.db.selectFrom('teacher_import_row').select('row_no').where('import_id', '=', r.importId).execute(),
+    ).toEqual([]);
     expect(await codeOf(imports.commit(s1Admin, r.importId, { confirmTransfers: false }))).toBe('IMPORT_NOT_OPEN');
   });
 
@@ -84,18 +107,32 @@ describe('roster import: check first, then all good rows in one transaction', ()
     const scope = { scopePath: tree.S1.path, provinceId: tree.S1.provinceId };
     const exact = await repo.list(scope, { limit: 5, offset: 0 });
     expect(exact).toMatchObject({ total: 20, totalCapped: false });
-    expect(exact.items.map((x) => x.name)).toEqual([...exact.items.map((x) => x.name)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    expect(exact.items.map((x) => x.name)).toEqual(
+      [...exact.items.map((x) => x.name)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+    );
     expect(await repo.list(scope, { limit: 5, offset: 0 }, 12)).toMatchObject({ total: 12, totalCapped: true });
   });
 
   it('re-importing the same file changes nothing; a changed row updates and is audited field by field', async () => {
-    const again = await imports.validate(s1Admin, tree.S1.id, { name: '名册.xlsx', data: await rosterXlsx(people.slice(0, 20)) });
+    const again = await imports.validate(s1Admin, tree.S1.id, {
+      name: '名册.xlsx',
+      data: await rosterXlsx(people.slice(0, 20)),
+    });
     expect(again.summary).toMatchObject({ unchanged: 20, create: 0, update: 0 });
-    const edited = people.slice(0, 20).map((p, i) => (i === 2 ? { ...p, subject: '数学', title: '高级教师', phone: '13912345678' } : p));
-    const r = await imports.validate(s1Admin, tree.S1.id, { name: '名册-改.csv', data: Buffer.from(rosterCsv(edited), 'utf8') });
+    const edited = people
+      .slice(0, 20)
+      .map((p, i) => (i === 2 ? { ...p, subject: '数学', title: '高级教师', phone: '13912345678' } : p));
+    const r = await imports.validate(s1Admin, tree.S1.id, {
+      name: '名册-改.csv',
+      data: Buffer.from(rosterCsv(edited), 'utf8'),
+    });
     expect(r.summary).toMatchObject({ unchanged: 19, update: 1 });
     await imports.commit(s1Admin, r.importId, { confirmTransfers: false });
-    const audit = await t.db.selectFrom('audit_log').select(['details']).where('action', '=', 'teacher.update').execute();
+    const audit = await t.db
+      .selectFrom('audit_log')
+      .select(['details'])
+      .where('action', '=', 'teacher.update')
+      .execute();
     expect(audit).toHaveLength(1);
     const changes = (audit[0]!.details as { changes: Record<string, { from: unknown; to: unknown }> }).changes;
     expect(changes['subject']).toEqual({ from: people[2]!.subject, to: '数学' });
@@ -105,14 +142,20 @@ describe('roster import: check first, then all good rows in one transaction', ()
 
   it('reports a teacher of another school as a transfer, and moves them only when confirmed', async () => {
     const mover = people[0]!;
-    const r = await imports.validate(s2Admin, tree.S2.id, { name: 'yizhong.xlsx', data: await rosterXlsx([mover, ...people.slice(20, 22)]) });
+    const r = await imports.validate(s2Admin, tree.S2.id, {
+      name: 'yizhong.xlsx',
+      data: await rosterXlsx([mover, ...people.slice(20, 22)]),
+    });
     expect(r.summary).toMatchObject({ transfer: 1, create: 2 });
     expect(r.transfers).toEqual([expect.objectContaining({ name: mover.name, toUnitName: '桦甸市第一中学' })]);
     const kept = await imports.commit(s2Admin, r.importId, { confirmTransfers: false });
     expect(kept.result).toMatchObject({ created: 2, transferred: 0, transfersNotConfirmed: 1 });
     expect((await teachers.list(s1Admin, { q: mover.idNumber }, { page: 1, pageSize: 5 })).total).toBe(1);
 
-    const again = await imports.validate(s2Admin, tree.S2.id, { name: 'yizhong.xlsx', data: await rosterXlsx([mover]) });
+    const again = await imports.validate(s2Admin, tree.S2.id, {
+      name: 'yizhong.xlsx',
+      data: await rosterXlsx([mover]),
+    });
     await imports.commit(s2Admin, again.importId, { confirmTransfers: true });
     expect((await teachers.list(s1Admin, { q: mover.idNumber }, { page: 1, pageSize: 5 })).total).toBe(0);
     const [moved] = (await teachers.list(s2Admin, { q: mover.idNumber }, { page: 1, pageSize: 5 })).items;
@@ -124,7 +167,11 @@ describe('roster import: check first, then all good rows in one transaction', ()
     expect(view.teacher.orgUnitName).toBe('');
     const former = await teachers.formerList(s1Admin, undefined, { page: 1, pageSize: 10 });
     expect(former.items.map((f) => f.name)).toEqual([mover.name]);
-    const out = await t.db.selectFrom('audit_log').select(['target_path']).where('action', '=', 'teacher.transfer_out').execute();
+    const out = await t.db
+      .selectFrom('audit_log')
+      .select(['target_path'])
+      .where('action', '=', 'teacher.transfer_out')
+      .execute();
     expect(out.map((o) => o.target_path)).toEqual([tree.S1.path]);
 
     // two postings in the county, then out of it: the county lists the teacher once, with the last school
@@ -137,8 +184,14 @@ describe('roster import: check first, then all good rows in one transaction', ()
 
   it('refuses a commit when the registry changed since the check, and writes nothing', async () => {
     const fresh = makeRoster(3, { seed: 9, offset: 5_000 });
-    const a = await imports.validate(k1Admin, tree.K1.id, { name: 'a.xlsx', data: await rosterXlsx(fresh.map((p) => ({ ...p, school: '桦甸市第一中学' }))) });
-    const b = await imports.validate(k1Admin, tree.K1.id, { name: 'b.xlsx', data: await rosterXlsx(fresh.map((p) => ({ ...p, school: '桦甸市第一中学' }))) });
+    const a = await imports.validate(k1Admin, tree.K1.id, {
+      name: 'a.xlsx',
+      data: await rosterXlsx(fresh.map((p) => ({ ...p, school: '桦甸市第一中学' }))),
+    });
+    const b = await imports.validate(k1Admin, tree.K1.id, {
+      name: 'b.xlsx',
+      data: await rosterXlsx(fresh.map((p) => ({ ...p, school: '桦甸市第一中学' }))),
+    });
     const before = await count('teacher');
     await imports.commit(k1Admin, a.importId, { confirmTransfers: false });
     expect(await count('teacher')).toBe(before + 3);
@@ -157,14 +210,23 @@ describe('roster import: check first, then all good rows in one transaction', ()
 
   it('at county level, each row names a school of the county', async () => {
     const p = makeRoster(3, { seed: 11, offset: 9_000 });
-    const file = await rosterXlsx([{ ...p[0]!, school: '桦甸市第一中学' }, { ...p[1]!, school: '蛟河市实验小学' }, { ...p[2]!, school: '' }]);
+    const file = await rosterXlsx([
+      { ...p[0]!, school: '桦甸市第一中学' },
+      { ...p[1]!, school: '蛟河市实验小学' },
+      { ...p[2]!, school: '' },
+    ]);
     const r = await imports.validate(k1Admin, tree.K1.id, { name: 'k.xlsx', data: file });
-    expect(r.errors.map((e) => `${e.row}:${e.column}:${e.code}`)).toEqual(['3:school:school_unknown', '4:school:required']);
+    expect(r.errors.map((e) => `${e.row}:${e.column}:${e.code}`)).toEqual([
+      '3:school:school_unknown',
+      '4:school:required',
+    ]);
   });
 
   it('finds a repeated ID number across chunks of a large file, and keeps the ignored columns with the upload', async () => {
     const many = makeRoster(6_000, { seed: 13, offset: 20_000 });
-    const file = await rosterXlsx(many, { extraRows: [['王芳', many[0]!.idNumber, '', '', '', '', '小学', '', '', '', '在编', '', '']] });
+    const file = await rosterXlsx(many, {
+      extraRows: [['王芳', many[0]!.idNumber, '', '', '', '', '小学', '', '', '', '在编', '', '']],
+    });
     const r = await imports.validate(s1Admin, tree.S1.id, { name: 'big.xlsx', data: file });
     expect(r.summary).toMatchObject({ total: 6_001, create: 6_000, error: 1 });
     expect(r.errors).toEqual([{ row: 6_002, column: 'idNumber', code: 'duplicate_in_file', value: '2' }]);
@@ -176,18 +238,34 @@ describe('roster import: check first, then all good rows in one transaction', ()
   }, 60_000);
 
   it('keeps uploads of another county out of sight', async () => {
-    const r = await imports.validate(k1Admin, tree.K1.id, { name: 'k.xlsx', data: await rosterXlsx([{ ...makeRoster(1, { offset: 7_000 })[0]!, school: '桦甸市第一中学' }]) });
+    const r = await imports.validate(k1Admin, tree.K1.id, {
+      name: 'k.xlsx',
+      data: await rosterXlsx([{ ...makeRoster(1, { offset: 7_000 })[0]!, school: '桦甸市第一中学' }]),
+    });
     expect(await codeOf(imports.get(k2Admin, r.importId))).toBe('NOT_FOUND');
     expect(await codeOf(imports.commit(k2Admin, r.importId, { confirmTransfers: false }))).toBe('NOT_FOUND');
-    expect(await codeOf(imports.validate(k2Admin, tree.S1.id, { name: 'x.xlsx', data: Buffer.from('x') }))).toBe('NOT_FOUND');
+    expect(await codeOf(imports.validate(k2Admin, tree.S1.id, { name: 'x.xlsx', data: Buffer.from('x') }))).toBe(
+      'NOT_FOUND',
+    );
   });
 });
 
 describe('roster import with rosters as people really fill them in', () => {
   type Cells = { school?: string; stage?: string; title?: string; subject?: string };
   const row = (p: { name: string; idNumber: string }, over: Cells = {}) => [
-    p.name, p.idNumber, '', '', '', over.school ?? '', over.stage ?? '小学', over.subject ?? '', over.title ?? '',
-    '', '在编', '', '',
+    p.name,
+    p.idNumber,
+    '',
+    '',
+    '',
+    over.school ?? '',
+    over.stage ?? '小学',
+    over.subject ?? '',
+    over.title ?? '',
+    '',
+    '在编',
+    '',
+    '',
   ];
   const xlsx = (rows: Array<Array<string | number>>) => rosterXlsx([], { extraRows: rows });
   const stagedOf = (importId: number) =>
@@ -203,7 +281,10 @@ describe('roster import with rosters as people really fill them in', () => {
     expect(r.errors).toEqual([
       { row: 3, column: 'stage', code: 'invalid_choice', value: '大学' },
       {
-        row: 3, column: 'school', code: 'school_unknown', value: '桦甸第一中学',
+        row: 3,
+        column: 'school',
+        code: 'school_unknown',
+        value: '桦甸第一中学',
         suggestions: expect.arrayContaining(['桦甸市第一中学']),
       },
       { row: 3, column: 'idNumber', code: 'duplicate_in_file', value: '2' },
@@ -220,7 +301,8 @@ describe('roster import with rosters as people really fill them in', () => {
     const file = await xlsx([row(a!, { stage: '大学' }), row(a!)]);
     const r = await imports.validate(s1Admin, tree.S1.id, { name: 'dup.xlsx', data: file });
     expect(r.errors.map((e) => `${e.row}:${e.column}:${e.code}:${e.value}`)).toEqual([
-      '2:stage:invalid_choice:大学', '3:idNumber:duplicate_in_file:2',
+      '2:stage:invalid_choice:大学',
+      '3:idNumber:duplicate_in_file:2',
     ]);
     expect(r.summary).toMatchObject({ total: 2, create: 0, error: 2 });
     await imports.discard(s1Admin, r.importId);
@@ -238,16 +320,34 @@ describe('roster import with rosters as people really fill them in', () => {
     expect(county.errors).toEqual([]);
     await imports.commit(k1Admin, county.importId, { confirmTransfers: false });
     const created = await teachers.create(t1Admin, tree.T1.id, {
-      name: typed!.name, idType: 'resident', idNumber: typed!.idNumber, phone: null, stage: 'primary', subject: null,
-      title: null, teachingStartYear: null, employment: 'staff', headTeacher: false, backboneLevel: null,
-      subjectLeader: false, masterTeacher: false, newTeacher: false,
+      name: typed!.name,
+      idType: 'resident',
+      idNumber: typed!.idNumber,
+      phone: null,
+      stage: 'primary',
+      subject: null,
+      title: null,
+      teachingStartYear: null,
+      employment: 'staff',
+      headTeacher: false,
+      backboneLevel: null,
+      subjectLeader: false,
+      masterTeacher: false,
+      newTeacher: false,
     });
     expect(created.orgUnitId).toBe(tree.T1.id);
-    const units = await t.db.selectFrom('teacher').select(['name', 'org_unit_id'])
-      .where('name', 'in', [own!.name, village!.name, named!.name]).execute();
-    expect(new Map(units.map((u) => [u.name, Number(u.org_unit_id)]))).toEqual(new Map([
-      [own!.name, tree.T1.id], [village!.name, tree.S4.id], [named!.name, tree.T1.id],
-    ]));
+    const units = await t.db
+      .selectFrom('teacher')
+      .select(['name', 'org_unit_id'])
+      .where('name', 'in', [own!.name, village!.name, named!.name])
+      .execute();
+    expect(new Map(units.map((u) => [u.name, Number(u.org_unit_id)]))).toEqual(
+      new Map([
+        [own!.name, tree.T1.id],
+        [village!.name, tree.S4.id],
+        [named!.name, tree.T1.id],
+      ]),
+    );
   });
 
   it('refuses an ID number in a free text column and never quotes it in full', async () => {
@@ -265,7 +365,10 @@ describe('roster import with rosters as people really fill them in', () => {
 
   it("checks Excel's escaped characters as the characters they stand for, and shows them visibly", async () => {
     const [a, b] = makeRoster(2, { seed: 37, offset: 46_000 });
-    const file = await xlsx([row(a!, { subject: '语文_x202E_', title: '一级_x000D_教师' }), row(b!, { subject: '_x200B_' })]);
+    const file = await xlsx([
+      row(a!, { subject: '语文_x202E_', title: '一级_x000D_教师' }),
+      row(b!, { subject: '_x200B_' }),
+    ]);
     const r = await imports.validate(s1Admin, tree.S1.id, { name: 'escaped.xlsx', data: file });
     expect(r.errors).toEqual([
       { row: 2, column: 'subject', code: 'bad_chars', value: '语文⟨U+202E⟩' },
@@ -284,8 +387,11 @@ describe('roster import with rosters as people really fill them in', () => {
     const r = await imports.validate(s1Admin, tree.S1.id, { name: 'late.xlsx', data: await rosterXlsx(people) });
     expect(new Date(r.expiresAt!).getTime() - Date.now()).toBeGreaterThan(23 * 3_600_000);
     expect(await stagedOf(r.importId)).toHaveLength(2);
-    await t.db.updateTable('teacher_import').set({ created_at: new Date(Date.now() - 25 * 3_600_000) })
-      .where('id', '=', r.importId).execute();
+    await t.db
+      .updateTable('teacher_import')
+      .set({ created_at: new Date(Date.now() - 25 * 3_600_000) })
+      .where('id', '=', r.importId)
+      .execute();
     expect(await codeOf(imports.commit(s1Admin, r.importId, { confirmTransfers: false }))).toBe('IMPORT_EXPIRED');
     expect((await imports.get(s1Admin, r.importId)).status).toBe('expired');
     // the next check anywhere sweeps it
@@ -295,8 +401,11 @@ describe('roster import with rosters as people really fill them in', () => {
     expect(await stagedOf(r.importId)).toEqual([]);
     const status = await t.db.selectFrom('teacher_import').select('status').where('id', '=', r.importId).execute();
     expect(status).toEqual([{ status: 'expired' }]);
-    const audit = await t.db.selectFrom('audit_log').select('target_id')
-      .where('action', '=', 'teacher_import.expire').execute();
+    const audit = await t.db
+      .selectFrom('audit_log')
+      .select('target_id')
+      .where('action', '=', 'teacher_import.expire')
+      .execute();
     expect(audit).toEqual([{ target_id: String(r.importId) }]);
     expect((await teachers.list(s1Admin, { q: people[0]!.idNumber }, { page: 1, pageSize: 1 })).total).toBe(0);
   });

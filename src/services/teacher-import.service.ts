@@ -9,7 +9,12 @@ import { diffTeacher } from '../domain/teacher.js';
 import { quotable } from '../domain/text.js';
 import { can } from '../policies/access.policy.js';
 import { createOrgUnitRepository, type OrgUnitRow } from '../repositories/org-unit.repository.js';
-import { createTeacherImportRepository, type ImportSummary, type StagedRow, type TeacherImportRow } from '../repositories/teacher-import.repository.js';
+import {
+  createTeacherImportRepository,
+  type ImportSummary,
+  type StagedRow,
+  type TeacherImportRow,
+} from '../repositories/teacher-import.repository.js';
 import { createTeacherRepository } from '../repositories/teacher.repository.js';
 import { appendAudit, auditedWrite, auditRefusal } from './audit.js';
 import { currentYear } from '../config/env.js';
@@ -37,7 +42,13 @@ export interface ImportReport {
   summary: ImportSummary;
   errors: RowError[];
   extraColumns: string[];
-  transfers: Array<{ row: number; name: string; idNumberMasked: string; fromUnitName: string | null; toUnitName: string }>;
+  transfers: Array<{
+    row: number;
+    name: string;
+    idNumberMasked: string;
+    fromUnitName: string | null;
+    toUnitName: string;
+  }>;
   result: Record<string, number> | null;
 }
 
@@ -53,7 +64,12 @@ export function createTeacherImportService({ db, env }: ServiceDeps) {
     if (!unit) return auditRefusal(db, ctx, { action, targetType: 'org_unit', targetId: unitId }, notFoundDenied());
     await requireRegistryManage(db, ctx, action, { path: unit.path, type: 'org_unit', id: unit.id, label: unit.name });
     if (unit.kind === 'institution') {
-      return auditRefusal(db, ctx, { action, targetType: 'org_unit', targetId: unit.id, targetPath: unit.path, targetLabel: unit.name }, new AppError('FORBIDDEN'));
+      return auditRefusal(
+        db,
+        ctx,
+        { action, targetType: 'org_unit', targetId: unit.id, targetPath: unit.path, targetLabel: unit.name },
+        new AppError('FORBIDDEN'),
+      );
     }
     return unit;
   }
@@ -61,7 +77,8 @@ export function createTeacherImportService({ db, env }: ServiceDeps) {
   async function importFor(ctx: RequestContext, id: number, action: string): Promise<TeacherImportRow> {
     const actor = await requireRegistryRole(db, ctx, action);
     const imp = await imports.find(id);
-    if (!imp || !can(actor, 'teacher.manage', { path: imp.orgPath })) return auditRefusal(db, ctx, { action, targetType: 'teacher_import', targetId: id }, notFoundDenied());
+    if (!imp || !can(actor, 'teacher.manage', { path: imp.orgPath }))
+      return auditRefusal(db, ctx, { action, targetType: 'teacher_import', targetId: id }, notFoundDenied());
     return imp;
   }
 
@@ -92,7 +109,7 @@ export function createTeacherImportService({ db, env }: ServiceDeps) {
 
   const ttlMs = () => env.PEIXUN_IMPORT_TTL_HOURS * 3_600_000;
   const expiresAt = (imp: TeacherImportRow) =>
-    (imp.status === 'validated' ? new Date(imp.createdAt.getTime() + ttlMs()) : null);
+    imp.status === 'validated' ? new Date(imp.createdAt.getTime() + ttlMs()) : null;
   const hasExpired = (imp: TeacherImportRow) =>
     imp.status === 'expired' || (imp.status === 'validated' && expiresAt(imp)!.getTime() <= Date.now());
 
@@ -104,10 +121,19 @@ export function createTeacherImportService({ db, env }: ServiceDeps) {
     return db.transaction().execute(async (trx) => {
       const gone = await createTeacherImportRepository(trx).expireCheckedBefore(new Date(Date.now() - ttlMs()));
       for (const g of gone) {
-        await appendAudit(trx, { actor: null, ip: null }, {
-          action: 'teacher_import.expire', targetType: 'teacher_import', targetId: g.id, targetPath: g.orgPath,
-          targetLabel: g.fileName, details: { hours: env.PEIXUN_IMPORT_TTL_HOURS },
-        }, 'success');
+        await appendAudit(
+          trx,
+          { actor: null, ip: null },
+          {
+            action: 'teacher_import.expire',
+            targetType: 'teacher_import',
+            targetId: g.id,
+            targetPath: g.orgPath,
+            targetLabel: g.fileName,
+            details: { hours: env.PEIXUN_IMPORT_TTL_HOURS },
+          },
+          'success',
+        );
       }
       return gone.length;
     });
@@ -117,10 +143,15 @@ export function createTeacherImportService({ db, env }: ServiceDeps) {
     const expired = hasExpired(imp);
     const transfers = imp.status === 'validated' && !expired ? await imports.stagedTransfers(imp.id, 500) : [];
     return {
-      importId: imp.id, status: expired ? 'expired' : imp.status, fileName: imp.fileName,
+      importId: imp.id,
+      status: expired ? 'expired' : imp.status,
+      fileName: imp.fileName,
       expiresAt: expired ? null : expiresAt(imp),
-      summary: imp.summary, errors: imp.errors as RowError[], extraColumns: imp.extraColumns,
-      transfers: transfers.map(({ fromPath: _, ...t }) => t), result: imp.result,
+      summary: imp.summary,
+      errors: imp.errors as RowError[],
+      extraColumns: imp.extraColumns,
+      transfers: transfers.map(({ fromPath: _, ...t }) => t),
+      result: imp.result,
     };
   }
 
@@ -146,7 +177,13 @@ export function createTeacherImportService({ db, env }: ServiceDeps) {
       const errors: RowError[] = [];
       const summary: ImportSummary = { total: 0, create: 0, update: 0, unchanged: 0, transfer: 0, error: 0 };
       const firstRowOfId = new Map<string, number>();
-      const meta = { action: 'teacher_import.validate', targetType: 'teacher_import', targetPath: unit.path, targetLabel: unit.name, details: { file: quotable(file.name, 100) } as Record<string, unknown> };
+      const meta = {
+        action: 'teacher_import.validate',
+        targetType: 'teacher_import',
+        targetPath: unit.path,
+        targetLabel: unit.name,
+        details: { file: quotable(file.name, 100) } as Record<string, unknown>,
+      };
 
       /** Checks one chunk of rows and encrypts the good ones (Node's work). */
       function prepare(rows: Array<{ rowNo: number; raw: RawRosterRow }>): StagedRow[] {
@@ -188,8 +225,13 @@ export function createTeacherImportService({ db, env }: ServiceDeps) {
             continue;
           }
           staged.push({
-            ...toColumns(r.row.fields, cipher), row_no: rowNo, action: 'create', teacher_id: null,
-            org_unit_id: dest!.id, org_path: dest!.path, changes: null,
+            ...toColumns(r.row.fields, cipher),
+            row_no: rowNo,
+            action: 'create',
+            teacher_id: null,
+            org_unit_id: dest!.id,
+            org_path: dest!.path,
+            changes: null,
           });
         }
         return staged;
@@ -198,7 +240,12 @@ export function createTeacherImportService({ db, env }: ServiceDeps) {
       /** Compares a prepared chunk with the registry and stages it (PostgreSQL's work). */
       async function store(trx: Transaction<DB>, importId: number, staged: StagedRow[]): Promise<void> {
         // compare with the registry, by the keyed hash of the ID number
-        const existing = new Map((await createTeacherRepository(trx).findByIdHashes(staged.map((x) => x.id_number_hash))).map((t) => [t.id_number_hash.toString('hex'), t]));
+        const existing = new Map(
+          (await createTeacherRepository(trx).findByIdHashes(staged.map((x) => x.id_number_hash))).map((t) => [
+            t.id_number_hash.toString('hex'),
+            t,
+          ]),
+        );
         const toStage: StagedRow[] = [];
         for (const x of staged) {
           const t = existing.get(x.id_number_hash.toString('hex'));
@@ -223,21 +270,36 @@ export function createTeacherImportService({ db, env }: ServiceDeps) {
       const importId = await auditedWrite(db, ctx, meta, async (trx, m) => {
         const repo = createTeacherImportRepository(trx);
         const id = await repo.insert({
-          provinceId: unit.provinceId, orgUnitId: unit.id, orgPath: unit.path, createdBy: actor.userId, fileName: quotable(file.name, 200) || 'upload',
-          fileSha256: crypto.createHash('sha256').update(file.data).digest(), totalRows: 0, summary, errors: [],
+          provinceId: unit.provinceId,
+          orgUnitId: unit.id,
+          orgPath: unit.path,
+          createdBy: actor.userId,
+          fileName: quotable(file.name, 200) || 'upload',
+          fileSha256: crypto.createHash('sha256').update(file.data).digest(),
+          totalRows: 0,
+          summary,
+          errors: [],
         });
         m.targetId = id;
         // PostgreSQL stores one chunk while Node reads and prepares the next; at most one waits
         let storing: Promise<void> = Promise.resolve();
-        const info = await readRosterInChunks(file.data, file.name, {
-          maxRows: MAX_ROSTER_ROWS, maxUnpacked: env.PEIXUN_IMPORT_MAX_UNPACKED_MB * 1_048_576, needSchool, chunkSize: CHUNK_ROWS,
-        }, async (rows) => {
-          const staged = prepare(rows);
-          await storing;
-          storing = store(trx, id, staged);
-          // a failure is awaited below or at the next chunk; until then it must not count as unhandled
-          storing.catch(() => undefined);
-        }).catch(async (e: unknown) => {
+        const info = await readRosterInChunks(
+          file.data,
+          file.name,
+          {
+            maxRows: MAX_ROSTER_ROWS,
+            maxUnpacked: env.PEIXUN_IMPORT_MAX_UNPACKED_MB * 1_048_576,
+            needSchool,
+            chunkSize: CHUNK_ROWS,
+          },
+          async (rows) => {
+            const staged = prepare(rows);
+            await storing;
+            storing = store(trx, id, staged);
+            // a failure is awaited below or at the next chunk; until then it must not count as unhandled
+            storing.catch(() => undefined);
+          },
+        ).catch(async (e: unknown) => {
           await storing.catch(() => undefined);
           throw e;
         });
@@ -258,7 +320,14 @@ export function createTeacherImportService({ db, env }: ServiceDeps) {
     async commit(ctx: RequestContext, id: number, opts: { confirmTransfers: boolean }): Promise<ImportReport> {
       const actor = requireActor(ctx);
       const imp = await importFor(ctx, id, 'teacher_import.commit');
-      const meta = { action: 'teacher_import.commit', targetType: 'teacher_import', targetId: id, targetPath: imp.orgPath, targetLabel: imp.fileName, details: { confirmTransfers: opts.confirmTransfers } as Record<string, unknown> };
+      const meta = {
+        action: 'teacher_import.commit',
+        targetType: 'teacher_import',
+        targetId: id,
+        targetPath: imp.orgPath,
+        targetLabel: imp.fileName,
+        details: { confirmTransfers: opts.confirmTransfers } as Record<string, unknown>,
+      };
       await auditedWrite(db, ctx, meta, async (trx, m) => {
         const repo = createTeacherImportRepository(trx);
         const locked = (await repo.lockForCommit(id))!;
@@ -274,8 +343,20 @@ export function createTeacherImportService({ db, env }: ServiceDeps) {
         const updated = await repo.commitUpdates(id);
         await repo.auditRows(id, ctx, opts.confirmTransfers ? ['update', 'transfer'] : ['update']);
         const transferred = opts.confirmTransfers ? await repo.commitTransfers(id, actor.userId, day) : 0;
-        await syncTeachersAllCycles(trx, locked.provinceId, await repo.committedTeacherIds(id, opts.confirmTransfers), currentYear(env));
-        const result = { created, updated, unchanged: locked.summary.unchanged, transferred, transfersNotConfirmed: opts.confirmTransfers ? 0 : locked.summary.transfer, errorRowsLeftOut: locked.summary.error };
+        await syncTeachersAllCycles(
+          trx,
+          locked.provinceId,
+          await repo.committedTeacherIds(id, opts.confirmTransfers),
+          currentYear(env),
+        );
+        const result = {
+          created,
+          updated,
+          unchanged: locked.summary.unchanged,
+          transferred,
+          transfersNotConfirmed: opts.confirmTransfers ? 0 : locked.summary.transfer,
+          errorRowsLeftOut: locked.summary.error,
+        };
         await repo.markCommitted(id, actor.userId, result);
         m.details = { ...m.details, result };
       });
@@ -286,12 +367,23 @@ export function createTeacherImportService({ db, env }: ServiceDeps) {
 
     async discard(ctx: RequestContext, id: number): Promise<void> {
       const imp = await importFor(ctx, id, 'teacher_import.discard');
-      await auditedWrite(db, ctx, { action: 'teacher_import.discard', targetType: 'teacher_import', targetId: id, targetPath: imp.orgPath, targetLabel: imp.fileName }, async (trx) => {
-        const repo = createTeacherImportRepository(trx);
-        const locked = (await repo.lockForCommit(id))!;
-        if (locked.status !== 'validated') throw new AppError('IMPORT_NOT_OPEN');
-        await repo.markDiscarded(id);
-      });
+      await auditedWrite(
+        db,
+        ctx,
+        {
+          action: 'teacher_import.discard',
+          targetType: 'teacher_import',
+          targetId: id,
+          targetPath: imp.orgPath,
+          targetLabel: imp.fileName,
+        },
+        async (trx) => {
+          const repo = createTeacherImportRepository(trx);
+          const locked = (await repo.lockForCommit(id))!;
+          if (locked.status !== 'validated') throw new AppError('IMPORT_NOT_OPEN');
+          await repo.markDiscarded(id);
+        },
+      );
     },
   };
 }

@@ -21,16 +21,45 @@ let otherCounty: RequestContext;
 let school: RequestContext;
 let teacher: RequestContext;
 
-async function ctxAt(unit: OrgUnitRow, role: Role, name: string): Promise<RequestContext & { actor: NonNullable<RequestContext['actor']> }> {
+async function ctxAt(
+  unit: OrgUnitRow,
+  role: Role,
+  name: string,
+): Promise<RequestContext & { actor: NonNullable<RequestContext['actor']> }> {
   const userId = await addUser(t.db, unit, role, name);
-  return { actor: { userId, username: name, role, orgUnitId: unit.id, orgPath: unit.path, provinceId: unit.provinceId }, ip: '127.0.0.1' };
+  return {
+    actor: { userId, username: name, role, orgUnitId: unit.id, orgPath: unit.path, provinceId: unit.provinceId },
+    ip: '127.0.0.1',
+  };
 }
-const codeOf = (p: Promise<unknown>) => p.then(() => 'OK', (e: unknown) => (e instanceof AppError ? e.code : String(e)));
-const errorOf = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as AppError);
-const entry = (name: string, extra: Partial<TrainerInput> = {}): TrainerInput => ({ kind: 'trainer', name, level: 'county', ...extra });
-const names = async (ctx: RequestContext, q: Parameters<Services['trainers']['list']>[1] = {}) => (await s.trainers.list(ctx, q, { limit: 100, offset: 0 })).items.map((x) => x.name).sort();
-const lastAudit = (action: string) => t.db.selectFrom('audit_log').select(['outcome', 'error_code', 'details']).where('action', '=', action).orderBy('id', 'desc').limit(1).executeTakeFirst();
-const profileCount = async () => (await t.db.selectFrom('trainer_profile').select(t.db.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n;
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => 'OK',
+    (e: unknown) => (e instanceof AppError ? e.code : String(e)),
+  );
+const errorOf = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: unknown) => e as AppError,
+  );
+const entry = (name: string, extra: Partial<TrainerInput> = {}): TrainerInput => ({
+  kind: 'trainer',
+  name,
+  level: 'county',
+  ...extra,
+});
+const names = async (ctx: RequestContext, q: Parameters<Services['trainers']['list']>[1] = {}) =>
+  (await s.trainers.list(ctx, q, { limit: 100, offset: 0 })).items.map((x) => x.name).sort();
+const lastAudit = (action: string) =>
+  t.db
+    .selectFrom('audit_log')
+    .select(['outcome', 'error_code', 'details'])
+    .where('action', '=', action)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+const profileCount = async () =>
+  (await t.db.selectFrom('trainer_profile').select(t.db.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n;
 
 beforeAll(async () => {
   t = await createTestDatabase({ PEIXUN_TODAY: '2027-03-01' });
@@ -51,18 +80,36 @@ describe('who sees which pool entries', () => {
   let provinceExpert: number;
   let siblingEntry: number;
   beforeAll(async () => {
-    provinceExpert = (await s.trainers.create(province, entry('省级专家王', { kind: 'expert', level: 'province', subjects: ['语文'], stages: ['senior', 'junior'] }))).id;
+    provinceExpert = (
+      await s.trainers.create(
+        province,
+        entry('省级专家王', { kind: 'expert', level: 'province', subjects: ['语文'], stages: ['senior', 'junior'] }),
+      )
+    ).id;
     await s.trainers.create(city, entry('市级培训者李', { level: 'city', subjects: ['数学'], stages: ['primary'] }));
-    await s.trainers.create(county, entry('县级培训者张', { subjects: ['语文', '数学'], stages: ['primary'], employer: '桦甸市教师进修学校', title: '高级教师' }));
+    await s.trainers.create(
+      county,
+      entry('县级培训者张', {
+        subjects: ['语文', '数学'],
+        stages: ['primary'],
+        employer: '桦甸市教师进修学校',
+        title: '高级教师',
+      }),
+    );
     await s.trainers.create(school, entry('校级培训者赵', { level: 'school', subjects: ['英语'] }));
     siblingEntry = (await s.trainers.create(otherCounty, entry('蛟河培训者刘'))).id;
   });
 
-  it('a county sees the entries of the units above (inherited, read-only), its own and those below, not a sibling county\'s', async () => {
+  it("a county sees the entries of the units above (inherited, read-only), its own and those below, not a sibling county's", async () => {
     expect(await names(county)).toEqual(['县级培训者张', '市级培训者李', '校级培训者赵', '省级专家王'].sort());
     const byName = new Map((await s.trainers.list(county, {}, { limit: 10, offset: 0 })).items.map((x) => [x.name, x]));
     expect(byName.get('省级专家王')).toMatchObject({ inherited: true, canManage: false });
-    expect(byName.get('县级培训者张')).toMatchObject({ inherited: false, canManage: true, employer: '桦甸市教师进修学校', title: '高级教师' });
+    expect(byName.get('县级培训者张')).toMatchObject({
+      inherited: false,
+      canManage: true,
+      employer: '桦甸市教师进修学校',
+      title: '高级教师',
+    });
     expect(byName.get('校级培训者赵')).toMatchObject({ inherited: false, canManage: true });
     expect(await names(county, { origin: 'above' })).toEqual(['市级培训者李', '省级专家王'].sort());
     expect(await names(county, { origin: 'below' })).toEqual(['校级培训者赵']);
@@ -88,31 +135,53 @@ describe('who sees which pool entries', () => {
     expect((await s.trainers.get(county, provinceExpert)).inherited).toBe(true);
     expect(await codeOf(s.trainers.update(county, provinceExpert, { name: '改名' }))).toBe('FORBIDDEN');
     expect(await lastAudit('trainer.update')).toMatchObject({ outcome: 'denied', error_code: 'FORBIDDEN' });
-    expect(await codeOf(s.trainers.addTraining(county, provinceExpert, { title: '研修', organiser: null, startsOn: '2026-07-01', endsOn: '2026-07-02', hours: 120, notes: null }))).toBe('FORBIDDEN');
+    expect(
+      await codeOf(
+        s.trainers.addTraining(county, provinceExpert, {
+          title: '研修',
+          organiser: null,
+          startsOn: '2026-07-01',
+          endsOn: '2026-07-02',
+          hours: 120,
+          notes: null,
+        }),
+      ),
+    ).toBe('FORBIDDEN');
     expect((await s.trainers.get(province, provinceExpert)).name).toBe('省级专家王');
-    expect(await codeOf(s.trainers.list(county, { orgUnitId: tree.K2.id }, { limit: 10, offset: 0 }))).toBe('NOT_FOUND');
+    expect(await codeOf(s.trainers.list(county, { orgUnitId: tree.K2.id }, { limit: 10, offset: 0 }))).toBe(
+      'NOT_FOUND',
+    );
     expect(await codeOf(s.trainers.list(teacher, {}, { limit: 10, offset: 0 }))).toBe('FORBIDDEN');
   });
 
-  it('creates entries only in the admin\'s subtree', async () => {
+  it("creates entries only in the admin's subtree", async () => {
     const before = await profileCount();
     expect(await codeOf(s.trainers.create(county, { ...entry('越界'), orgUnitId: tree.K2.id }))).toBe('NOT_FOUND');
     expect(await codeOf(s.trainers.create(school, { ...entry('越级'), orgUnitId: tree.K1.id }))).toBe('NOT_FOUND');
     expect(await codeOf(s.trainers.create(teacher, entry('教师建的')))).toBe('FORBIDDEN');
     expect(await profileCount()).toBe(before);
-    const below = await s.trainers.create(county, { ...entry('县里为学校建的', { level: 'school' }), orgUnitId: tree.S2.id });
+    const below = await s.trainers.create(county, {
+      ...entry('县里为学校建的', { level: 'school' }),
+      orgUnitId: tree.S2.id,
+    });
     expect(below).toMatchObject({ orgUnitId: tree.S2.id, canManage: true, inherited: false });
   });
 
   it('deactivating takes an entry out of the default list; edits change only what is given', async () => {
-    const { id } = await s.trainers.create(county, entry('将停用的培训者', { subjects: ['物理'], specialties: '实验教学' }));
+    const { id } = await s.trainers.create(
+      county,
+      entry('将停用的培训者', { subjects: ['物理'], specialties: '实验教学' }),
+    );
     const off = await s.trainers.update(county, id, { active: false });
     expect(off).toMatchObject({ active: false, subjects: ['物理'], specialties: '实验教学', name: '将停用的培训者' });
     expect(await names(county)).not.toContain('将停用的培训者');
     expect(await names(county, { status: 'inactive' })).toEqual(['将停用的培训者']);
     const cleared = await s.trainers.update(county, id, { specialties: null, active: true });
     expect(cleared).toMatchObject({ specialties: null, active: true });
-    expect(await lastAudit('trainer.update')).toMatchObject({ outcome: 'success', details: { changed: ['specialties', 'active'] } });
+    expect(await lastAudit('trainer.update')).toMatchObject({
+      outcome: 'success',
+      details: { changed: ['specialties', 'active'] },
+    });
   });
 });
 
@@ -135,9 +204,15 @@ describe('linking accounts and registry teachers', () => {
     const other = await errorOf(s.trainers.create(county, entry('链接外县账号', { userId: trainerK2 })));
     expect(other?.code).toBe('TRAINER_INVALID');
     expect(other?.details).toEqual({ problems: { userId: 'not_found' } });
-    expect((await errorOf(s.trainers.create(county, entry('链接管理员', { userId: adminS1 }))))?.details).toEqual({ problems: { userId: 'not_trainer' } });
-    expect((await errorOf(s.trainers.create(county, entry('链接不存在', { userId: 2_000_000_000 }))))?.details).toEqual({ problems: { userId: 'not_found' } });
-    expect((await errorOf(s.trainers.create(county, entry('链接外县教师', { teacherId: teacherS3 }))))?.details).toEqual({ problems: { teacherId: 'not_found' } });
+    expect((await errorOf(s.trainers.create(county, entry('链接管理员', { userId: adminS1 }))))?.details).toEqual({
+      problems: { userId: 'not_trainer' },
+    });
+    expect((await errorOf(s.trainers.create(county, entry('链接不存在', { userId: 2_000_000_000 }))))?.details).toEqual(
+      { problems: { userId: 'not_found' } },
+    );
+    expect(
+      (await errorOf(s.trainers.create(county, entry('链接外县教师', { teacherId: teacherS3 }))))?.details,
+    ).toEqual({ problems: { teacherId: 'not_found' } });
     expect(await profileCount()).toBe(before);
     expect(await lastAudit('trainer.create')).toMatchObject({ outcome: 'failure', error_code: 'TRAINER_INVALID' });
   });
@@ -146,8 +221,12 @@ describe('linking accounts and registry teachers', () => {
     const first = await s.trainers.create(county, entry('链接的培训者', { userId: trainerK1, teacherId: teacherS1 }));
     expect(first.user).toMatchObject({ id: trainerK1, username: 'tp-trainer-k1' });
     expect(first.teacher?.id).toBe(teacherS1);
-    expect(await codeOf(s.trainers.create(city, entry('重复链接账号', { userId: trainerK1 })))).toBe('TRAINER_ACCOUNT_TAKEN');
-    expect(await codeOf(s.trainers.create(county, entry('重复链接教师', { teacherId: teacherS1 })))).toBe('TRAINER_TEACHER_TAKEN');
+    expect(await codeOf(s.trainers.create(city, entry('重复链接账号', { userId: trainerK1 })))).toBe(
+      'TRAINER_ACCOUNT_TAKEN',
+    );
+    expect(await codeOf(s.trainers.create(county, entry('重复链接教师', { teacherId: teacherS1 })))).toBe(
+      'TRAINER_TEACHER_TAKEN',
+    );
     const other = await s.trainers.create(county, entry('另一位培训者'));
     expect(await codeOf(s.trainers.update(county, other.id, { userId: trainerK1 }))).toBe('TRAINER_ACCOUNT_TAKEN');
     expect((await s.trainers.get(county, other.id)).userId).toBeNull();
@@ -160,7 +239,7 @@ describe('linking accounts and registry teachers', () => {
   });
 });
 
-describe('classes and the trainer\'s own training record', () => {
+describe("classes and the trainer's own training record", () => {
   let trainerUser: RequestContext & { actor: NonNullable<RequestContext['actor']> };
   let profileId: number;
   let k1Class: number;
@@ -169,53 +248,153 @@ describe('classes and the trainer\'s own training record', () => {
   beforeAll(async () => {
     trainerUser = await ctxAt(tree.I1, 'trainer', 'tp-trainer-own');
     teacherId = await seedTeacher(t.db, t.env, tree.S2);
-    profileId = (await s.trainers.create(county, entry('有班次的培训者', { userId: trainerUser.actor.userId, teacherId, subjects: ['语文'] }))).id;
+    profileId = (
+      await s.trainers.create(
+        county,
+        entry('有班次的培训者', { userId: trainerUser.actor.userId, teacherId, subjects: ['语文'] }),
+      )
+    ).id;
     const repo = createTrainingRepository(t.db);
     const project = async (unit: OrgUnitRow, title: string) => {
       const id = await repo.insertProject({
-        level: 'county', title, description: null, year: 2027, registrationOpens: null, registrationCloses: null, eligibility: {},
-        completionRule: { minAttendancePct: 80, assessmentRequired: false }, hours: 120, creditCategories: [], provinceId: unit.provinceId, orgUnitId: unit.id, orgPath: unit.path, createdBy: null as unknown as number,
+        level: 'county',
+        title,
+        description: null,
+        year: 2027,
+        registrationOpens: null,
+        registrationCloses: null,
+        eligibility: {},
+        completionRule: { minAttendancePct: 80, assessmentRequired: false },
+        hours: 120,
+        creditCategories: [],
+        provinceId: unit.provinceId,
+        orgUnitId: unit.id,
+        orgPath: unit.path,
+        createdBy: null as unknown as number,
       });
       await repo.moveProject(id, 'draft', 'open');
       return id;
     };
     const p1 = await project(tree.K1, '桦甸市班主任培训');
-    k1Class = await repo.insertClass({ projectId: p1, provinceId: tree.K1.provinceId, orgPath: tree.K1.path, name: '一班', capacity: 40 });
-    await repo.insertSession(k1Class, { startsAt: new Date('2027-04-01T01:00:00Z'), endsAt: new Date('2027-04-01T04:00:00Z'), place: '报告厅', onlineUrl: null, checkinOpensAt: new Date('2027-04-01T00:30:00Z'), checkinClosesAt: new Date('2027-04-01T02:00:00Z') });
-    await repo.insertSession(k1Class, { startsAt: new Date('2027-04-08T01:00:00Z'), endsAt: new Date('2027-04-08T04:00:00Z'), place: '报告厅', onlineUrl: null, checkinOpensAt: new Date('2027-04-08T00:30:00Z'), checkinClosesAt: new Date('2027-04-08T02:00:00Z') });
+    k1Class = await repo.insertClass({
+      projectId: p1,
+      provinceId: tree.K1.provinceId,
+      orgPath: tree.K1.path,
+      name: '一班',
+      capacity: 40,
+    });
+    await repo.insertSession(k1Class, {
+      startsAt: new Date('2027-04-01T01:00:00Z'),
+      endsAt: new Date('2027-04-01T04:00:00Z'),
+      place: '报告厅',
+      onlineUrl: null,
+      checkinOpensAt: new Date('2027-04-01T00:30:00Z'),
+      checkinClosesAt: new Date('2027-04-01T02:00:00Z'),
+    });
+    await repo.insertSession(k1Class, {
+      startsAt: new Date('2027-04-08T01:00:00Z'),
+      endsAt: new Date('2027-04-08T04:00:00Z'),
+      place: '报告厅',
+      onlineUrl: null,
+      checkinOpensAt: new Date('2027-04-08T00:30:00Z'),
+      checkinClosesAt: new Date('2027-04-08T02:00:00Z'),
+    });
     await repo.setTrainers(k1Class, [trainerUser.actor.userId]);
     const p2 = await project(tree.K2, '蛟河市骨干培训');
-    k2Class = await repo.insertClass({ projectId: p2, provinceId: tree.K2.provinceId, orgPath: tree.K2.path, name: '二班', capacity: 40 });
+    k2Class = await repo.insertClass({
+      projectId: p2,
+      provinceId: tree.K2.provinceId,
+      orgPath: tree.K2.path,
+      name: '二班',
+      capacity: 40,
+    });
     await repo.setTrainers(k2Class, [trainerUser.actor.userId]);
     // the linked teacher is enrolled in the K1 class
-    await t.db.insertInto('enrolment').values({ class_id: k1Class, teacher_id: teacherId, province_id: tree.S2.provinceId, org_unit_id: tree.S2.id, org_path: tree.S2.path, status: 'enrolled', source: 'nominated' }).execute();
+    await t.db
+      .insertInto('enrolment')
+      .values({
+        class_id: k1Class,
+        teacher_id: teacherId,
+        province_id: tree.S2.provinceId,
+        org_unit_id: tree.S2.id,
+        org_path: tree.S2.path,
+        status: 'enrolled',
+        source: 'nominated',
+      })
+      .execute();
   });
 
   it('lists the classes the trainer teaches, scoped to what the reader may see', async () => {
     const mine = await s.trainers.classes(county, profileId);
     expect(mine.map((c) => c.classId)).toEqual([k1Class]);
-    expect(mine[0]).toMatchObject({ projectTitle: '桦甸市班主任培训', className: '一班', sessionCount: 2, classStatus: 'open' });
+    expect(mine[0]).toMatchObject({
+      projectTitle: '桦甸市班主任培训',
+      className: '一班',
+      sessionCount: 2,
+      classStatus: 'open',
+    });
     expect(new Date(mine[0]!.firstSession!).toISOString()).toBe('2027-04-01T01:00:00.000Z');
     expect(new Date(mine[0]!.lastSession!).toISOString()).toBe('2027-04-08T04:00:00.000Z');
     expect((await s.trainers.classes(city, profileId)).map((c) => c.classId).sort()).toEqual([k1Class, k2Class].sort());
   });
 
   it('adds lines to the record, sums the hours per year, and deletes a line with an audit row that keeps it', async () => {
-    const a = await s.trainers.addTraining(county, profileId, { title: '省级培训者高级研修班', organiser: '吉林省教师培训中心', startsOn: '2026-07-10', endsOn: '2026-07-15', hours: 125, notes: null });
-    await s.trainers.addTraining(county, profileId, { title: '国培计划示范项目', organiser: null, startsOn: '2026-11-01', endsOn: '2026-11-01', hours: 30, notes: '线上' });
-    await s.trainers.addTraining(county, profileId, { title: '新课标研修', organiser: null, startsOn: '2027-01-05', endsOn: '2027-01-06', hours: 80, notes: null });
+    const a = await s.trainers.addTraining(county, profileId, {
+      title: '省级培训者高级研修班',
+      organiser: '吉林省教师培训中心',
+      startsOn: '2026-07-10',
+      endsOn: '2026-07-15',
+      hours: 125,
+      notes: null,
+    });
+    await s.trainers.addTraining(county, profileId, {
+      title: '国培计划示范项目',
+      organiser: null,
+      startsOn: '2026-11-01',
+      endsOn: '2026-11-01',
+      hours: 30,
+      notes: '线上',
+    });
+    await s.trainers.addTraining(county, profileId, {
+      title: '新课标研修',
+      organiser: null,
+      startsOn: '2027-01-05',
+      endsOn: '2027-01-06',
+      hours: 80,
+      notes: null,
+    });
     let rec = await s.trainers.training(county, profileId);
     expect(rec.items.map((x) => x.title)).toEqual(['新课标研修', '国培计划示范项目', '省级培训者高级研修班']);
-    expect(rec.years).toEqual([{ year: 2026, hours: 155, count: 2 }, { year: 2027, hours: 80, count: 1 }]);
+    expect(rec.years).toEqual([
+      { year: 2026, hours: 155, count: 2 },
+      { year: 2027, hours: 80, count: 1 },
+    ]);
     expect(rec.totalHours).toBe(235);
     // the linked teacher's enrolments come with the record
     expect(rec.teacher?.enrolments.map((e) => [e.projectTitle, e.status])).toEqual([['桦甸市班主任培训', 'enrolled']]);
-    expect(await codeOf(s.trainers.addTraining(county, profileId, { title: '倒序', organiser: null, startsOn: '2026-07-10', endsOn: '2026-07-09', hours: 10, notes: null }))).toBe('VALIDATION_FAILED');
+    expect(
+      await codeOf(
+        s.trainers.addTraining(county, profileId, {
+          title: '倒序',
+          organiser: null,
+          startsOn: '2026-07-10',
+          endsOn: '2026-07-09',
+          hours: 10,
+          notes: null,
+        }),
+      ),
+    ).toBe('VALIDATION_FAILED');
     expect(await codeOf(s.trainers.deleteTraining(county, profileId, 2_000_000_000))).toBe('NOT_FOUND');
     await s.trainers.deleteTraining(county, profileId, a.id);
     rec = await s.trainers.training(county, profileId);
-    expect(rec.years).toEqual([{ year: 2026, hours: 30, count: 1 }, { year: 2027, hours: 80, count: 1 }]);
-    expect(await lastAudit('trainer.delete_training')).toMatchObject({ outcome: 'success', details: { entryId: a.id, title: '省级培训者高级研修班', hours: 125 } });
+    expect(rec.years).toEqual([
+      { year: 2026, hours: 30, count: 1 },
+      { year: 2027, hours: 80, count: 1 },
+    ]);
+    expect(await lastAudit('trainer.delete_training')).toMatchObject({
+      outcome: 'success',
+      details: { entryId: a.id, title: '省级培训者高级研修班', hours: 125 },
+    });
   });
 
   it('a trainer sees only their own entry and record; the admin routes are refused to them', async () => {
@@ -231,22 +410,63 @@ describe('classes and the trainer\'s own training record', () => {
     expect(await codeOf(s.trainers.mine(county))).toBe('FORBIDDEN');
   });
 
-  it('exports the pool of a unit as a sheet with each one\'s own training hours', async () => {
+  it("exports the pool of a unit as a sheet with each one's own training hours", async () => {
     const { data, unitName } = await s.trainers.export(county, {});
     expect(unitName).toBe('桦甸市');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(data as unknown as ArrayBuffer);
     const rows: string[][] = [];
-    wb.worksheets[0]!.eachRow((r) => rows.push(Array.from((r.values as unknown[]).slice(1), (v) => (v === null || v === undefined ? '' : String(v)))));
-    expect(rows[0]).toEqual(['所属单位', '类别', '姓名', '职称', '工作单位', '入库级别', '学科', '学段', '专长', '培训者账号', '状态', '本人培训学时']);
+    wb.worksheets[0]!.eachRow((r) =>
+      rows.push(Array.from((r.values as unknown[]).slice(1), (v) => (v === null || v === undefined ? '' : String(v)))),
+    );
+    expect(rows[0]).toEqual([
+      '所属单位',
+      '类别',
+      '姓名',
+      '职称',
+      '工作单位',
+      '入库级别',
+      '学科',
+      '学段',
+      '专长',
+      '培训者账号',
+      '状态',
+      '本人培训学时',
+    ]);
     const row = rows.find((r) => r[2] === '有班次的培训者')!;
-    expect(row).toEqual(['桦甸市', '培训者', '有班次的培训者', '', '', '县级', '语文', '', '', 'tp-trainer-own', '在库', '11']);
+    expect(row).toEqual([
+      '桦甸市',
+      '培训者',
+      '有班次的培训者',
+      '',
+      '',
+      '县级',
+      '语文',
+      '',
+      '',
+      'tp-trainer-own',
+      '在库',
+      '11',
+    ]);
     expect(rows.some((r) => r[2] === '蛟河培训者刘')).toBe(false);
   });
 });
 
 describe('importing a pool sheet', () => {
-  const HEADER = ['所属单位', '类别', '姓名', '职称', '工作单位', '入库级别', '学科', '学段', '专长', '培训者账号', '状态', '本人培训学时'];
+  const HEADER = [
+    '所属单位',
+    '类别',
+    '姓名',
+    '职称',
+    '工作单位',
+    '入库级别',
+    '学科',
+    '学段',
+    '专长',
+    '培训者账号',
+    '状态',
+    '本人培训学时',
+  ];
   async function sheet(rows: Array<Array<string | number | null>>, header = HEADER): Promise<Buffer> {
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('培训者专家库');
@@ -262,15 +482,50 @@ describe('importing a pool sheet', () => {
 
   it('creates and updates entries from a sheet, all rows or none; the export imports back unchanged', async () => {
     const first = await sheet([
-      ['', '专家', '导入专家甲', '正高级教师', '南关区教师进修学校', '市级', '语文、历史', '初中、高中', '群文阅读', 'tp-import-trainer', '在库', ''],
+      [
+        '',
+        '专家',
+        '导入专家甲',
+        '正高级教师',
+        '南关区教师进修学校',
+        '市级',
+        '语文、历史',
+        '初中、高中',
+        '群文阅读',
+        'tp-import-trainer',
+        '在库',
+        '',
+      ],
       ['南关区小学', '培训者', '导入培训者乙', '', '', '校级', '数学', '小学', '', '', '停用', 12],
     ]);
-    expect(await s.trainers.import(importer, tree.K4.id, { name: 'pool.xlsx', data: first })).toEqual({ rows: 2, created: 2, updated: 0, unchanged: 0 });
-    const items = (await s.trainers.list(importer, { status: 'all' }, { limit: 50, offset: 0 })).items.filter((x) => x.name.startsWith('导入'));
-    expect(items.map((x) => [x.name, x.orgUnitId, x.kind, x.level, x.subjects.join(), x.stages.join(), x.user?.username ?? null, x.active]).sort()).toEqual([
-      ['导入培训者乙', tree.S6.id, 'trainer', 'school', '数学', 'primary', null, false],
-      ['导入专家甲', tree.K4.id, 'expert', 'city', '语文,历史', 'junior,senior', 'tp-import-trainer', true],
-    ].sort());
+    expect(await s.trainers.import(importer, tree.K4.id, { name: 'pool.xlsx', data: first })).toEqual({
+      rows: 2,
+      created: 2,
+      updated: 0,
+      unchanged: 0,
+    });
+    const items = (await s.trainers.list(importer, { status: 'all' }, { limit: 50, offset: 0 })).items.filter((x) =>
+      x.name.startsWith('导入'),
+    );
+    expect(
+      items
+        .map((x) => [
+          x.name,
+          x.orgUnitId,
+          x.kind,
+          x.level,
+          x.subjects.join(),
+          x.stages.join(),
+          x.user?.username ?? null,
+          x.active,
+        ])
+        .sort(),
+    ).toEqual(
+      [
+        ['导入培训者乙', tree.S6.id, 'trainer', 'school', '数学', 'primary', null, false],
+        ['导入专家甲', tree.K4.id, 'expert', 'city', '语文,历史', 'junior,senior', 'tp-import-trainer', true],
+      ].sort(),
+    );
     // the export of the unit's own and lower entries goes back in without a change
     const exported = await s.trainers.export(importer, { status: 'all' });
     // (with the entries inherited from above, which are left alone)
@@ -279,9 +534,33 @@ describe('importing a pool sheet', () => {
     expect(back.unchanged).toBe(back.rows);
     expect(back.rows).toBeGreaterThanOrEqual(3);
     // a changed row updates its entry
-    const changed = await sheet([['', '专家', '导入专家甲', '正高级教师', '南关区教师进修学校', '省级', '语文', '', '', 'tp-import-trainer', '', '']]);
-    expect(await s.trainers.import(importer, tree.K4.id, { name: 'changed.xlsx', data: changed })).toEqual({ rows: 1, created: 0, updated: 1, unchanged: 0 });
-    expect((await s.trainers.list(importer, { q: '导入专家甲' }, { limit: 5, offset: 0 })).items[0]).toMatchObject({ level: 'province', subjects: ['语文'], stages: [] });
+    const changed = await sheet([
+      [
+        '',
+        '专家',
+        '导入专家甲',
+        '正高级教师',
+        '南关区教师进修学校',
+        '省级',
+        '语文',
+        '',
+        '',
+        'tp-import-trainer',
+        '',
+        '',
+      ],
+    ]);
+    expect(await s.trainers.import(importer, tree.K4.id, { name: 'changed.xlsx', data: changed })).toEqual({
+      rows: 1,
+      created: 0,
+      updated: 1,
+      unchanged: 0,
+    });
+    expect((await s.trainers.list(importer, { q: '导入专家甲' }, { limit: 5, offset: 0 })).items[0]).toMatchObject({
+      level: 'province',
+      subjects: ['语文'],
+      stages: [],
+    });
   });
 
   it('reports every bad row by row and column and stores nothing', async () => {
@@ -296,7 +575,9 @@ describe('importing a pool sheet', () => {
     ]);
     const err = await errorOf(s.trainers.import(importer, tree.K4.id, { name: 'bad.xlsx', data: bad }));
     expect(err?.code).toBe('TRAINER_SHEET_INVALID');
-    const problems = (err?.details as { problems: Array<{ row: number; column: string; code: string }> }).problems.map((p) => [p.row, p.column, p.code]);
+    const problems = (
+      (err?.details ?? { problems: [] }) as { problems: Array<{ row: number; column: string; code: string }> }
+    ).problems.map((p) => [p.row, p.column, p.code]);
     expect(problems).toEqual([
       [2, '类别', 'unknown_kind'],
       [3, '姓名', 'required'],
@@ -310,8 +591,15 @@ describe('importing a pool sheet', () => {
       [7, '姓名', 'duplicate_in_file'],
     ]);
     expect(await profileCount()).toBe(before);
-    expect(await lastAudit('trainer.import')).toMatchObject({ outcome: 'failure', error_code: 'TRAINER_SHEET_INVALID' });
-    expect(await codeOf(s.trainers.import(importer, tree.K4.id, { name: 'x.xlsx', data: await sheet([], ['姓名', '入库级别']) }))).toBe('IMPORT_MISSING_COLUMNS');
+    expect(await lastAudit('trainer.import')).toMatchObject({
+      outcome: 'failure',
+      error_code: 'TRAINER_SHEET_INVALID',
+    });
+    expect(
+      await codeOf(
+        s.trainers.import(importer, tree.K4.id, { name: 'x.xlsx', data: await sheet([], ['姓名', '入库级别']) }),
+      ),
+    ).toBe('IMPORT_MISSING_COLUMNS');
     expect(await codeOf(s.trainers.import(county, tree.K4.id, { name: 'x.xlsx', data: bad }))).toBe('NOT_FOUND');
   });
 });

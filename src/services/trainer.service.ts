@@ -8,8 +8,18 @@ import { AppError, notFoundDenied } from '../errors/app-error.js';
 import { can, type Actor } from '../policies/access.policy.js';
 import { createOrgUnitRepository, type OrgUnitRow } from '../repositories/org-unit.repository.js';
 import {
-  createTrainerRepository, TRAINER_KINDS, TRAINER_LEVELS, type TeacherEnrolmentRow, type TrainerClassRow, type TrainerFields, type TrainerFilter,
-  type TrainerKind, type TrainerLevel, type TrainerRow, type TrainingEntryFields, type TrainingEntryRow,
+  createTrainerRepository,
+  TRAINER_KINDS,
+  TRAINER_LEVELS,
+  type TeacherEnrolmentRow,
+  type TrainerClassRow,
+  type TrainerFields,
+  type TrainerFilter,
+  type TrainerKind,
+  type TrainerLevel,
+  type TrainerRow,
+  type TrainingEntryFields,
+  type TrainingEntryRow,
 } from '../repositories/trainer.repository.js';
 import { auditedWrite, auditRefusal } from './audit.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
@@ -22,8 +32,17 @@ export { TRAINER_KINDS, TRAINER_LEVELS };
 export type { TrainerClassRow, TrainerKind, TrainerLevel, TrainerRow, TrainingEntryFields, TrainingEntryRow };
 
 export const KIND_LABELS: Record<TrainerKind, string> = { trainer: '培训者', expert: '专家' };
-export const LEVEL_LABELS: Record<TrainerLevel, string> = { school: '校级', county: '县级', city: '市级', province: '省级', national: '国家级' };
-const UNIQUE = { trainer_profile_user_idx: 'TRAINER_ACCOUNT_TAKEN', trainer_profile_teacher_idx: 'TRAINER_TEACHER_TAKEN' } as const;
+export const LEVEL_LABELS: Record<TrainerLevel, string> = {
+  school: '校级',
+  county: '县级',
+  city: '市级',
+  province: '省级',
+  national: '国家级',
+};
+const UNIQUE = {
+  trainer_profile_user_idx: 'TRAINER_ACCOUNT_TAKEN',
+  trainer_profile_teacher_idx: 'TRAINER_TEACHER_TAKEN',
+} as const;
 
 /** A pool entry as a reader sees it: whether they may change it, and whether it comes from a unit above them. */
 export interface TrainerView extends TrainerRow {
@@ -32,7 +51,8 @@ export interface TrainerView extends TrainerRow {
 }
 
 /** A new entry; lists, texts and links may be left out. */
-export type TrainerInput = Pick<TrainerFields, 'kind' | 'name' | 'level'> & Partial<Omit<TrainerFields, 'kind' | 'name' | 'level'>>;
+export type TrainerInput = Pick<TrainerFields, 'kind' | 'name' | 'level'> &
+  Partial<Omit<TrainerFields, 'kind' | 'name' | 'level'>>;
 
 export interface TrainerQuery extends Omit<TrainerFilter, 'unitPath' | 'provinceId' | 'status'> {
   orgUnitId?: number;
@@ -76,8 +96,22 @@ const LIST_SEPARATORS = /[、,，;；\n]+/;
 export interface TrainerSheetProblem {
   row: number;
   column: string;
-  code: 'required' | 'too_long' | 'bad_chars' | 'unknown_kind' | 'unknown_level' | 'unknown_stage' | 'unknown_status' | 'too_many' | 'unit_unknown' | 'unit_ambiguous'
-    | 'unit_not_manageable' | 'account_unknown' | 'account_taken' | 'ambiguous' | 'duplicate_in_file';
+  code:
+    | 'required'
+    | 'too_long'
+    | 'bad_chars'
+    | 'unknown_kind'
+    | 'unknown_level'
+    | 'unknown_stage'
+    | 'unknown_status'
+    | 'too_many'
+    | 'unit_unknown'
+    | 'unit_ambiguous'
+    | 'unit_not_manageable'
+    | 'account_unknown'
+    | 'account_taken'
+    | 'ambiguous'
+    | 'duplicate_in_file';
   value?: string;
 }
 
@@ -104,11 +138,17 @@ export function createTrainerService(deps: ServiceDeps) {
   const repo = createTrainerRepository(db);
 
   const view = (actor: Actor, r: TrainerRow): TrainerView => ({
-    ...r, canManage: can(actor, 'trainer.manage', { path: r.orgPath }), inherited: r.orgPath !== actor.orgPath && isWithin(r.orgPath, actor.orgPath),
+    ...r,
+    canManage: can(actor, 'trainer.manage', { path: r.orgPath }),
+    inherited: r.orgPath !== actor.orgPath && isWithin(r.orgPath, actor.orgPath),
   });
 
   /** An entry the actor may read: missing or out of sight is "not found" (audited as denied when it exists). */
-  async function readable(ctx: RequestContext, id: number, action: string): Promise<{ actor: Actor; entry: TrainerRow }> {
+  async function readable(
+    ctx: RequestContext,
+    id: number,
+    action: string,
+  ): Promise<{ actor: Actor; entry: TrainerRow }> {
     const actor = await requireRegistryRole(db, ctx, action);
     const entry = await repo.find(id);
     if (!entry) throw new AppError('NOT_FOUND');
@@ -119,15 +159,28 @@ export function createTrainerService(deps: ServiceDeps) {
   }
 
   /** An entry the actor may change: one inherited from above is "forbidden". */
-  async function manageable(ctx: RequestContext, id: number, action: string): Promise<{ actor: Actor; entry: TrainerRow }> {
+  async function manageable(
+    ctx: RequestContext,
+    id: number,
+    action: string,
+  ): Promise<{ actor: Actor; entry: TrainerRow }> {
     const r = await readable(ctx, id, action);
     if (!can(r.actor, 'trainer.manage', { path: r.entry.orgPath })) {
-      return auditRefusal(db, ctx, { action, targetType: 'trainer_profile', targetId: id, targetPath: r.entry.orgPath, targetLabel: r.entry.name }, new AppError('FORBIDDEN'));
+      return auditRefusal(
+        db,
+        ctx,
+        { action, targetType: 'trainer_profile', targetId: id, targetPath: r.entry.orgPath, targetLabel: r.entry.name },
+        new AppError('FORBIDDEN'),
+      );
     }
     return r;
   }
 
-  async function viewUnit(ctx: RequestContext, orgUnitId: number | undefined, action: string): Promise<{ actor: Actor; unit: OrgUnitRow }> {
+  async function viewUnit(
+    ctx: RequestContext,
+    orgUnitId: number | undefined,
+    action: string,
+  ): Promise<{ actor: Actor; unit: OrgUnitRow }> {
     const actor = await requireRegistryRole(db, ctx, action);
     const unit = await requireAdminAtUnit(db, ctx, orgUnitId ?? actor.orgUnitId, action, 'org.read');
     return { actor, unit };
@@ -137,29 +190,58 @@ export function createTrainerService(deps: ServiceDeps) {
    * The account and registry entry an entry names must be a trainer account and a teacher of the
    * actor's subtree; anything else reads as unknown (existence outside the subtree is not revealed).
    */
-  async function checkLinks(ctx: RequestContext, actor: Actor, action: string, f: { userId: number | null; teacherId: number | null }, before: TrainerRow | null, target: { id?: number; path: string; label: string }): Promise<void> {
+  async function checkLinks(
+    ctx: RequestContext,
+    actor: Actor,
+    action: string,
+    f: { userId: number | null; teacherId: number | null },
+    before: TrainerRow | null,
+    target: { id?: number; path: string; label: string },
+  ): Promise<void> {
     const problems: Record<string, string> = {};
     if (f.userId !== null && f.userId !== before?.userId) {
       const u = await repo.account(f.userId);
-      if (!u || u.provinceId !== actor.provinceId || !isWithin(actor.orgPath, u.orgPath)) problems['userId'] = 'not_found';
+      if (!u || u.provinceId !== actor.provinceId || !isWithin(actor.orgPath, u.orgPath))
+        problems['userId'] = 'not_found';
       else if (u.role !== 'trainer') problems['userId'] = 'not_trainer';
     }
     if (f.teacherId !== null && f.teacherId !== before?.teacherId) {
       const t = await repo.teacher(f.teacherId);
-      if (!t || t.provinceId !== actor.provinceId || !isWithin(actor.orgPath, t.orgPath)) problems['teacherId'] = 'not_found';
+      if (!t || t.provinceId !== actor.provinceId || !isWithin(actor.orgPath, t.orgPath))
+        problems['teacherId'] = 'not_found';
     }
     if (Object.keys(problems).length) {
-      await auditRefusal(db, ctx, { action, targetType: 'trainer_profile', targetId: target.id ?? null, targetPath: target.path, targetLabel: target.label, details: { problems } }, invalid(problems));
+      await auditRefusal(
+        db,
+        ctx,
+        {
+          action,
+          targetType: 'trainer_profile',
+          targetId: target.id ?? null,
+          targetPath: target.path,
+          targetLabel: target.label,
+          details: { problems },
+        },
+        invalid(problems),
+      );
     }
   }
 
   function normalise(input: TrainerInput, base?: TrainerFields): TrainerFields {
-    const pick = <K extends keyof TrainerFields>(k: K, fallback: TrainerFields[K]): TrainerFields[K] => (input[k] !== undefined ? (input[k] as TrainerFields[K]) : base ? base[k] : fallback);
+    const pick = <K extends keyof TrainerFields>(k: K, fallback: TrainerFields[K]): TrainerFields[K] =>
+      input[k] !== undefined ? (input[k] as TrainerFields[K]) : base ? base[k] : fallback;
     return {
-      kind: input.kind ?? base!.kind, name: input.name ?? base!.name, level: input.level ?? base!.level,
-      title: pick('title', null) || null, employer: pick('employer', null) || null, specialties: pick('specialties', null) || null,
-      subjects: uniq(pick('subjects', [])), stages: canonicalStages(pick('stages', [])), active: pick('active', true),
-      userId: pick('userId', null), teacherId: pick('teacherId', null),
+      kind: input.kind ?? base!.kind,
+      name: input.name ?? base!.name,
+      level: input.level ?? base!.level,
+      title: pick('title', null) || null,
+      employer: pick('employer', null) || null,
+      specialties: pick('specialties', null) || null,
+      subjects: uniq(pick('subjects', [])),
+      stages: canonicalStages(pick('stages', [])),
+      active: pick('active', true),
+      userId: pick('userId', null),
+      teacherId: pick('teacherId', null),
     };
   }
 
@@ -169,8 +251,14 @@ export function createTrainerService(deps: ServiceDeps) {
     const [items, years] = await Promise.all([repo.entries(entry.id), repo.yearTotals(entry.id)]);
     let teacher: TrainingRecord['teacher'] = null;
     // the registry teacher's own training: for the trainer themselves, or an admin who may read that teacher's ledger
-    if (entry.teacher && (own || (entry.provinceId === actor.provinceId && can(actor, 'credit.read', { path: entry.teacher.orgPath })))) {
-      const [enrolments, ledger] = await Promise.all([repo.teacherEnrolments(entry.teacher.id), repo.ledgerStanding(entry.teacher.id, currentYear(env))]);
+    if (
+      entry.teacher &&
+      (own || (entry.provinceId === actor.provinceId && can(actor, 'credit.read', { path: entry.teacher.orgPath })))
+    ) {
+      const [enrolments, ledger] = await Promise.all([
+        repo.teacherEnrolments(entry.teacher.id),
+        repo.ledgerStanding(entry.teacher.id, currentYear(env)),
+      ]);
       teacher = { id: entry.teacher.id, name: entry.teacher.name, enrolments, ledger: ledger ?? null };
     }
     return { items, years, totalHours: years.reduce((s, y) => s + y.hours, 0), teacher };
@@ -183,10 +271,19 @@ export function createTrainerService(deps: ServiceDeps) {
 
   return {
     /** One page of a unit's view of the pool (default: the actor's unit), with whether the actor may add entries there. */
-    async list(ctx: RequestContext, q: TrainerQuery, page: { limit: number; offset: number }): Promise<{ items: TrainerView[]; total: number; canCreate: boolean; unit: OrgUnitRow }> {
+    async list(
+      ctx: RequestContext,
+      q: TrainerQuery,
+      page: { limit: number; offset: number },
+    ): Promise<{ items: TrainerView[]; total: number; canCreate: boolean; unit: OrgUnitRow }> {
       const { actor, unit } = await viewUnit(ctx, q.orgUnitId, 'trainer.list');
       const { items, total } = await repo.list(filterOf(actor, unit, q), page);
-      return { items: items.map((r) => view(actor, r)), total, canCreate: can(actor, 'trainer.manage', { path: unit.path }), unit };
+      return {
+        items: items.map((r) => view(actor, r)),
+        total,
+        canCreate: can(actor, 'trainer.manage', { path: unit.path }),
+        unit,
+      };
     },
 
     async get(ctx: RequestContext, id: number): Promise<TrainerView> {
@@ -202,13 +299,32 @@ export function createTrainerService(deps: ServiceDeps) {
       const { orgUnitId: _, ...rest } = input;
       const fields = normalise(rest);
       await checkLinks(ctx, actor, action, fields, null, { path: unit.path, label: fields.name });
-      const id = await auditedWrite(db, ctx, { action, targetType: 'trainer_profile', targetPath: unit.path, targetLabel: fields.name, details: { kind: fields.kind, level: fields.level, userId: fields.userId, teacherId: fields.teacherId } }, async (trx, m) => {
-        const newId = await createTrainerRepository(trx).insert({ ...fields, provinceId: unit.provinceId, orgUnitId: unit.id, orgPath: unit.path, createdBy: actor.userId }).catch((e: unknown) => {
-          throw translated(e);
-        });
-        m.targetId = newId;
-        return newId;
-      });
+      const id = await auditedWrite(
+        db,
+        ctx,
+        {
+          action,
+          targetType: 'trainer_profile',
+          targetPath: unit.path,
+          targetLabel: fields.name,
+          details: { kind: fields.kind, level: fields.level, userId: fields.userId, teacherId: fields.teacherId },
+        },
+        async (trx, m) => {
+          const newId = await createTrainerRepository(trx)
+            .insert({
+              ...fields,
+              provinceId: unit.provinceId,
+              orgUnitId: unit.id,
+              orgPath: unit.path,
+              createdBy: actor.userId,
+            })
+            .catch((e: unknown) => {
+              throw translated(e);
+            });
+          m.targetId = newId;
+          return newId;
+        },
+      );
       return view(actor, (await repo.find(id))!);
     },
 
@@ -218,13 +334,29 @@ export function createTrainerService(deps: ServiceDeps) {
       const { actor, entry } = await manageable(ctx, id, action);
       const fields = normalise({ kind: entry.kind, name: entry.name, level: entry.level, ...patch }, entry);
       await checkLinks(ctx, actor, action, fields, entry, { id, path: entry.orgPath, label: fields.name });
-      const changed = (Object.keys(fields) as Array<keyof TrainerFields>).filter((k) => JSON.stringify(fields[k]) !== JSON.stringify(entry[k]));
+      const changed = (Object.keys(fields) as Array<keyof TrainerFields>).filter(
+        (k) => JSON.stringify(fields[k]) !== JSON.stringify(entry[k]),
+      );
       if (changed.length === 0) return view(actor, entry);
-      await auditedWrite(db, ctx, { action, targetType: 'trainer_profile', targetId: id, targetPath: entry.orgPath, targetLabel: fields.name, details: { changed } }, async (trx) => {
-        await createTrainerRepository(trx).update(id, fields).catch((e: unknown) => {
-          throw translated(e);
-        });
-      });
+      await auditedWrite(
+        db,
+        ctx,
+        {
+          action,
+          targetType: 'trainer_profile',
+          targetId: id,
+          targetPath: entry.orgPath,
+          targetLabel: fields.name,
+          details: { changed },
+        },
+        async (trx) => {
+          await createTrainerRepository(trx)
+            .update(id, fields)
+            .catch((e: unknown) => {
+              throw translated(e);
+            });
+        },
+      );
       return view(actor, (await repo.find(id))!);
     },
 
@@ -252,13 +384,27 @@ export function createTrainerService(deps: ServiceDeps) {
       if (f.endsOn < f.startsOn) {
         throw new AppError('VALIDATION_FAILED', { details: { issues: [{ path: 'endsOn', kind: 'before_start' }] } });
       }
-      const entryId = await auditedWrite(db, ctx, { action, targetType: 'trainer_profile', targetId: id, targetPath: entry.orgPath, targetLabel: entry.name, details: { title: f.title, startsOn: f.startsOn, endsOn: f.endsOn, hours: f.hours } }, async (trx, m) => {
-        const newId = await createTrainerRepository(trx).insertEntry(id, f, actor.userId).catch((e: unknown) => {
-          throw translated(e);
-        });
-        m.details = { ...m.details, entryId: newId };
-        return newId;
-      });
+      const entryId = await auditedWrite(
+        db,
+        ctx,
+        {
+          action,
+          targetType: 'trainer_profile',
+          targetId: id,
+          targetPath: entry.orgPath,
+          targetLabel: entry.name,
+          details: { title: f.title, startsOn: f.startsOn, endsOn: f.endsOn, hours: f.hours },
+        },
+        async (trx, m) => {
+          const newId = await createTrainerRepository(trx)
+            .insertEntry(id, f, actor.userId)
+            .catch((e: unknown) => {
+              throw translated(e);
+            });
+          m.details = { ...m.details, entryId: newId };
+          return newId;
+        },
+      );
       return (await repo.entry(entryId))!;
     },
 
@@ -268,22 +414,48 @@ export function createTrainerService(deps: ServiceDeps) {
       const { entry } = await manageable(ctx, id, action);
       const line = await repo.entry(entryId);
       if (!line || line.trainerId !== id) throw new AppError('NOT_FOUND');
-      await auditedWrite(db, ctx, {
-        action, targetType: 'trainer_profile', targetId: id, targetPath: entry.orgPath, targetLabel: entry.name,
-        details: { entryId, title: line.title, organiser: line.organiser, startsOn: line.startsOn, endsOn: line.endsOn, hours: line.hours },
-      }, async (trx) => {
-        await createTrainerRepository(trx).deleteEntry(entryId);
-      });
+      await auditedWrite(
+        db,
+        ctx,
+        {
+          action,
+          targetType: 'trainer_profile',
+          targetId: id,
+          targetPath: entry.orgPath,
+          targetLabel: entry.name,
+          details: {
+            entryId,
+            title: line.title,
+            organiser: line.organiser,
+            startsOn: line.startsOn,
+            endsOn: line.endsOn,
+            hours: line.hours,
+          },
+        },
+        async (trx) => {
+          await createTrainerRepository(trx).deleteEntry(entryId);
+        },
+      );
     },
 
     /** A trainer's own entry, record and classes (never anyone else's); null when no unit has put them in its pool. */
-    async mine(ctx: RequestContext): Promise<{ profile: TrainerView | null; record: TrainingRecord | null; classes: TrainerClassRow[] }> {
+    async mine(
+      ctx: RequestContext,
+    ): Promise<{ profile: TrainerView | null; record: TrainingRecord | null; classes: TrainerClassRow[] }> {
       const action = 'trainer.read_own';
       const actor = requireActor(ctx);
-      if (actor.role !== 'trainer') return auditRefusal(db, ctx, { action, targetPath: actor.orgPath }, new AppError('FORBIDDEN'));
-      const [entry, classes] = await Promise.all([repo.findByUser(actor.userId), repo.classes(actor.userId, actor.provinceId, null)]);
+      if (actor.role !== 'trainer')
+        return auditRefusal(db, ctx, { action, targetPath: actor.orgPath }, new AppError('FORBIDDEN'));
+      const [entry, classes] = await Promise.all([
+        repo.findByUser(actor.userId),
+        repo.classes(actor.userId, actor.provinceId, null),
+      ]);
       if (!entry) return { profile: null, record: null, classes };
-      return { profile: { ...entry, canManage: false, inherited: false }, record: await record(actor, entry, true), classes };
+      return {
+        profile: { ...entry, canManage: false, inherited: false },
+        record: await record(actor, entry, true),
+        classes,
+      };
     },
 
     /** The entries of a unit's view as a sheet, with each one's own training hours. */
@@ -302,14 +474,28 @@ export function createTrainerService(deps: ServiceDeps) {
           for (const r of batch) {
             const hours = (await repo.yearTotals(r.id)).reduce((s, y) => s + y.hours, 0);
             yield [
-              r.orgUnitName, KIND_LABELS[r.kind], r.name, r.title ?? '', r.employer ?? '', LEVEL_LABELS[r.level], r.subjects.join('、'),
-              r.stages.map((s) => STAGE_LABELS[s as keyof typeof STAGE_LABELS] ?? s).join('、'), r.specialties ?? '', r.user?.username ?? '',
-              r.active ? '在库' : '停用', Number(formatTenths(hours)),
+              r.orgUnitName,
+              KIND_LABELS[r.kind],
+              r.name,
+              r.title ?? '',
+              r.employer ?? '',
+              LEVEL_LABELS[r.level],
+              r.subjects.join('、'),
+              r.stages.map((s) => STAGE_LABELS[s as keyof typeof STAGE_LABELS] ?? s).join('、'),
+              r.specialties ?? '',
+              r.user?.username ?? '',
+              r.active ? '在库' : '停用',
+              Number(formatTenths(hours)),
             ];
           }
         }
       }
-      await writeXlsx(out, '培训者专家库', TRAINER_COLUMNS.map((c) => ({ header: c.zh, width: c.width })), rows());
+      await writeXlsx(
+        out,
+        '培训者专家库',
+        TRAINER_COLUMNS.map((c) => ({ header: c.zh, width: c.width })),
+        rows(),
+      );
       await done;
       return { data: Buffer.concat(chunks), unitName: unit.name };
     },
@@ -320,36 +506,88 @@ export function createTrainerService(deps: ServiceDeps) {
      * A row matches the entry of its unit with the same name: equal content is left alone, other
      * content updates it (its registry teacher stays); 本人培训学时 is not read.
      */
-    async import(ctx: RequestContext, orgUnitId: number, file: { name: string; data: Buffer }): Promise<TrainerImportResult> {
+    async import(
+      ctx: RequestContext,
+      orgUnitId: number,
+      file: { name: string; data: Buffer },
+    ): Promise<TrainerImportResult> {
       const action = 'trainer.import';
       const actor = await requireRegistryRole(db, ctx, action);
       const unit = await requireAdminAtUnit(db, ctx, orgUnitId, action, 'trainer.manage');
-      const rows = await readSheetRows(file.data, file.name, { columns: TRAINER_COLUMNS, identifying: ['name', 'level'], maxRows: MAX_ROWS, maxUnpacked: env.PEIXUN_IMPORT_MAX_UNPACKED_MB * 1_048_576 });
+      const rows = await readSheetRows(file.data, file.name, {
+        columns: TRAINER_COLUMNS,
+        identifying: ['name', 'level'],
+        maxRows: MAX_ROWS,
+        maxUnpacked: env.PEIXUN_IMPORT_MAX_UNPACKED_MB * 1_048_576,
+      });
       if (rows === null) {
         const required = TRAINER_COLUMNS.filter((c) => c.required).map((c) => c.zh);
-        throw new AppError('IMPORT_MISSING_COLUMNS', { params: { columns: required.join('、') }, details: { missing: required } });
+        throw new AppError('IMPORT_MISSING_COLUMNS', {
+          params: { columns: required.join('、') },
+          details: { missing: required },
+        });
       }
-      if (rows.length === 0) throw new AppError('TRAINER_SHEET_INVALID', { details: { problems: [], problemCount: 0, empty: true } });
+      if (rows.length === 0)
+        throw new AppError('TRAINER_SHEET_INVALID', { details: { problems: [], problemCount: 0, empty: true } });
 
-      const kindOf = new Map<string, TrainerKind>(TRAINER_KINDS.flatMap((k) => [[KIND_LABELS[k], k], [k, k]] as Array<[string, TrainerKind]>));
-      const levelOf = new Map<string, TrainerLevel>(TRAINER_LEVELS.flatMap((l) => [[LEVEL_LABELS[l], l], [LEVEL_LABELS[l].replace(/级$/, ''), l], [l, l]] as Array<[string, TrainerLevel]>));
-      const stageOf = new Map<string, string>(STAGES.flatMap((x) => [[STAGE_LABELS[x], x], [x, x]]));
-      const statusOf = new Map<string, boolean>([['', true], ['在库', true], ['启用', true], ['active', true], ['停用', false], ['inactive', false]]);
+      const kindOf = new Map<string, TrainerKind>(
+        TRAINER_KINDS.flatMap(
+          (k) =>
+            [
+              [KIND_LABELS[k], k],
+              [k, k],
+            ] as Array<[string, TrainerKind]>,
+        ),
+      );
+      const levelOf = new Map<string, TrainerLevel>(
+        TRAINER_LEVELS.flatMap(
+          (l) =>
+            [
+              [LEVEL_LABELS[l], l],
+              [LEVEL_LABELS[l].replace(/级$/, ''), l],
+              [l, l],
+            ] as Array<[string, TrainerLevel]>,
+        ),
+      );
+      const stageOf = new Map<string, string>(
+        STAGES.flatMap((x) => [
+          [STAGE_LABELS[x], x],
+          [x, x],
+        ]),
+      );
+      const statusOf = new Map<string, boolean>([
+        ['', true],
+        ['在库', true],
+        ['启用', true],
+        ['active', true],
+        ['停用', false],
+        ['inactive', false],
+      ]);
       const unitNames = uniq(rows.map((r) => words(r.cells.unit ?? null)).filter(Boolean));
       const byName = new Map<string, Array<{ id: number; name: string; path: string }>>();
       // the units a row may name: the unit's subtree, and the units above it (whose rows must then be unchanged)
-      const above = (await createOrgUnitRepository(db).findByIds(pathIds(unit.path))).filter((u) => u.id !== unit.id).map((u) => ({ id: u.id, name: u.name, path: u.path, provinceId: u.provinceId }));
-      for (const u of [...above, ...(await repo.unitsNamed(unit.path, unitNames))]) if (u.provinceId === unit.provinceId) byName.set(u.name, [...(byName.get(u.name) ?? []), u]);
+      const above = (await createOrgUnitRepository(db).findByIds(pathIds(unit.path)))
+        .filter((u) => u.id !== unit.id)
+        .map((u) => ({ id: u.id, name: u.name, path: u.path, provinceId: u.provinceId }));
+      for (const u of [...above, ...(await repo.unitsNamed(unit.path, unitNames))])
+        if (u.provinceId === unit.provinceId) byName.set(u.name, [...(byName.get(u.name) ?? []), u]);
       const usernames = uniq(rows.map((r) => codeText(r.cells.account ?? null)).filter(Boolean));
       const accountOf = new Map((await repo.accountsNamed(usernames)).map((a) => [a.username, a]));
 
       const problems: TrainerSheetProblem[] = [];
-      const parsed: Array<{ row: number; unit: { id: number; name: string; path: string }; username: string; fields: TrainerFields }> = [];
+      const parsed: Array<{
+        row: number;
+        unit: { id: number; name: string; path: string };
+        username: string;
+        fields: TrainerFields;
+      }> = [];
       for (const r of rows) {
         const c = r.cells;
         const before = problems.length;
-        const bad = (key: ColumnKey, code: TrainerSheetProblem['code'], value?: string) => problems.push({ row: r.row, column: COLUMN_ZH[key], code, ...(value ? shownValue(value, 50) : {}) });
-        for (const col of TRAINER_COLUMNS) if (col.required && words(c[col.key] ?? null) === '') bad(col.key, 'required');
+        const bad = (key: ColumnKey, code: TrainerSheetProblem['code'], value?: string) =>
+          problems.push({ row: r.row, column: COLUMN_ZH[key], code, ...(value ? shownValue(value, 50) : {}) });
+        for (const col of TRAINER_COLUMNS)
+          if (col.required && words(c[col.key] ?? null) === '') bad(col.key, 'required');
         if (problems.length > before) continue;
         const text = (key: ColumnKey, max: number): string => {
           const v = words(c[key] ?? null);
@@ -375,10 +613,24 @@ export function createTrainerService(deps: ServiceDeps) {
         if (!level) bad('level', 'unknown_level', words(c.level ?? null));
         const active = statusOf.get(codeText(c.status ?? null).toLowerCase());
         if (active === undefined) bad('status', 'unknown_status', words(c.status ?? null));
-        const subjects = uniq(words(c.subjects ?? null).split(LIST_SEPARATORS).map((x) => normaliseText(x)).filter(Boolean));
+        const subjects = uniq(
+          words(c.subjects ?? null)
+            .split(LIST_SEPARATORS)
+            .map((x) => normaliseText(x))
+            .filter(Boolean),
+        );
         if (subjects.length > 20) bad('subjects', 'too_many', '20');
-        else for (const x of subjects) if ([...x].length > 30 || hasForbiddenChars(x)) { bad('subjects', 'too_long', '30'); break; }
-        const stages = words(c.stages ?? null).split(LIST_SEPARATORS).map((x) => x.trim()).filter(Boolean).map((x) => stageOf.get(x) ?? stageOf.get(x.toLowerCase()) ?? `?${x}`);
+        else
+          for (const x of subjects)
+            if ([...x].length > 30 || hasForbiddenChars(x)) {
+              bad('subjects', 'too_long', '30');
+              break;
+            }
+        const stages = words(c.stages ?? null)
+          .split(LIST_SEPARATORS)
+          .map((x) => x.trim())
+          .filter(Boolean)
+          .map((x) => stageOf.get(x) ?? stageOf.get(x.toLowerCase()) ?? `?${x}`);
         for (const x of stages.filter((y) => y.startsWith('?'))) bad('stages', 'unknown_stage', x.slice(1));
         const username = codeText(c.account ?? null);
         let userId: number | null = null;
@@ -386,63 +638,146 @@ export function createTrainerService(deps: ServiceDeps) {
           const a = accountOf.get(username);
           // an account out of reach is accepted only on the row of the entry that already names it (one from above, left as it is)
           const namedHere = a?.trainerName === name && a.trainerUnitId === target.id;
-          if (!a || a.role !== 'trainer' || a.provinceId !== actor.provinceId || (!isWithin(actor.orgPath, a.orgPath) && !namedHere)) bad('account', 'account_unknown', username);
+          if (
+            a?.role !== 'trainer' ||
+            a.provinceId !== actor.provinceId ||
+            (!isWithin(actor.orgPath, a.orgPath) && !namedHere)
+          )
+            bad('account', 'account_unknown', username);
           else userId = a.id;
         }
         if (problems.length > before) continue;
         parsed.push({
-          row: r.row, unit: target, username,
-          fields: { kind: kind!, name, level: level!, title: title || null, employer: employer || null, specialties: specialties || null, subjects, stages: canonicalStages(stages), active: active!, userId, teacherId: null },
+          row: r.row,
+          unit: target,
+          username,
+          fields: {
+            kind: kind!,
+            name,
+            level: level!,
+            title: title || null,
+            employer: employer || null,
+            specialties: specialties || null,
+            subjects,
+            stages: canonicalStages(stages),
+            active: active!,
+            userId,
+            teacherId: null,
+          },
         });
       }
 
-      const existing = await repo.findByUnitNames(uniq(parsed.map((p) => String(p.unit.id))).map(Number), uniq(parsed.map((p) => p.fields.name)));
+      const existing = await repo.findByUnitNames(
+        uniq(parsed.map((p) => String(p.unit.id))).map(Number),
+        uniq(parsed.map((p) => p.fields.name)),
+      );
       const seen = new Map<string, number>();
       const accountRow = new Map<number, number>();
-      const writes: Array<{ row: number; unit: { id: number; path: string }; fields: TrainerFields; id: number | null }> = [];
+      const writes: Array<{
+        row: number;
+        unit: { id: number; path: string };
+        fields: TrainerFields;
+        id: number | null;
+      }> = [];
       let unchanged = 0;
       for (const p of parsed) {
-        const bad = (key: ColumnKey, code: TrainerSheetProblem['code'], value?: string) => problems.push({ row: p.row, column: COLUMN_ZH[key], code, ...(value ? shownValue(value, 50) : {}) });
+        const bad = (key: ColumnKey, code: TrainerSheetProblem['code'], value?: string) =>
+          problems.push({ row: p.row, column: COLUMN_ZH[key], code, ...(value ? shownValue(value, 50) : {}) });
         const key = `${p.unit.id}\u0000${p.fields.name}`;
         const first = seen.get(key);
-        if (first !== undefined) { bad('name', 'duplicate_in_file', String(first)); continue; }
+        if (first !== undefined) {
+          bad('name', 'duplicate_in_file', String(first));
+          continue;
+        }
         seen.set(key, p.row);
         const matches = existing.filter((e) => e.orgUnitId === p.unit.id && e.name === p.fields.name);
-        if (matches.length > 1) { bad('name', 'ambiguous', p.fields.name); continue; }
+        if (matches.length > 1) {
+          bad('name', 'ambiguous', p.fields.name);
+          continue;
+        }
         const match = matches[0];
         const fields: TrainerFields = { ...p.fields, teacherId: match?.teacherId ?? null };
         if (fields.userId !== null) {
           const owner = accountOf.get(p.username)!.trainerId;
           const firstRow = accountRow.get(fields.userId);
-          if (firstRow !== undefined) { bad('account', 'duplicate_in_file', String(firstRow)); continue; }
+          if (firstRow !== undefined) {
+            bad('account', 'duplicate_in_file', String(firstRow));
+            continue;
+          }
           accountRow.set(fields.userId, p.row);
-          if (owner !== null && owner !== match?.id) { bad('account', 'account_taken'); continue; }
+          if (owner !== null && owner !== match?.id) {
+            bad('account', 'account_taken');
+            continue;
+          }
         }
-        if (match && (Object.keys(fields) as Array<keyof TrainerFields>).every((k) => JSON.stringify(fields[k]) === JSON.stringify(match[k]))) { unchanged++; continue; }
-        if (!can(actor, 'trainer.manage', { path: p.unit.path })) { bad('unit', 'unit_not_manageable', p.unit.name); continue; }
+        if (
+          match &&
+          (Object.keys(fields) as Array<keyof TrainerFields>).every(
+            (k) => JSON.stringify(fields[k]) === JSON.stringify(match[k]),
+          )
+        ) {
+          unchanged++;
+          continue;
+        }
+        if (!can(actor, 'trainer.manage', { path: p.unit.path })) {
+          bad('unit', 'unit_not_manageable', p.unit.name);
+          continue;
+        }
         writes.push({ row: p.row, unit: p.unit, fields, id: match?.id ?? null });
       }
       if (problems.length) {
         const at = (column: string) => TRAINER_COLUMNS.findIndex((c) => c.zh === column);
         problems.sort((a, b) => a.row - b.row || at(a.column) - at(b.column));
-        const err = new AppError('TRAINER_SHEET_INVALID', { details: { problems: problems.slice(0, 1_000), problemCount: problems.length } });
-        return auditRefusal(db, ctx, { action, targetType: 'org_unit', targetId: unit.id, targetPath: unit.path, details: { file: file.name, rows: rows.length, problems: problems.length } }, err);
+        const err = new AppError('TRAINER_SHEET_INVALID', {
+          details: { problems: problems.slice(0, 1_000), problemCount: problems.length },
+        });
+        return auditRefusal(
+          db,
+          ctx,
+          {
+            action,
+            targetType: 'org_unit',
+            targetId: unit.id,
+            targetPath: unit.path,
+            details: { file: file.name, rows: rows.length, problems: problems.length },
+          },
+          err,
+        );
       }
       const created = writes.filter((w) => w.id === null).length;
       if (writes.length > 0) {
-        await auditedWrite(db, ctx, { action, targetType: 'org_unit', targetId: unit.id, targetPath: unit.path, targetLabel: unit.name, details: { file: file.name, rows: rows.length, created, updated: writes.length - created, unchanged } }, async (trx) => {
-          const w = createTrainerRepository(trx);
-          for (const x of writes) {
-            try {
-              if (x.id === null) await w.insert({ ...x.fields, provinceId: unit.provinceId, orgUnitId: x.unit.id, orgPath: x.unit.path, createdBy: actor.userId });
-              else await w.update(x.id, x.fields);
-            } catch (e) {
-              const t = translated(e);
-              if (t instanceof AppError) throw new AppError(t.code, { details: { row: x.row } });
-              throw t;
+        await auditedWrite(
+          db,
+          ctx,
+          {
+            action,
+            targetType: 'org_unit',
+            targetId: unit.id,
+            targetPath: unit.path,
+            targetLabel: unit.name,
+            details: { file: file.name, rows: rows.length, created, updated: writes.length - created, unchanged },
+          },
+          async (trx) => {
+            const w = createTrainerRepository(trx);
+            for (const x of writes) {
+              try {
+                if (x.id === null)
+                  await w.insert({
+                    ...x.fields,
+                    provinceId: unit.provinceId,
+                    orgUnitId: x.unit.id,
+                    orgPath: x.unit.path,
+                    createdBy: actor.userId,
+                  });
+                else await w.update(x.id, x.fields);
+              } catch (e) {
+                const t = translated(e);
+                if (t instanceof AppError) throw new AppError(t.code, { details: { row: x.row } });
+                throw t;
+              }
             }
-          }
-        });
+          },
+        );
       }
       return { rows: rows.length, created, updated: writes.length - created, unchanged };
     },

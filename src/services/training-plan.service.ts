@@ -1,15 +1,31 @@
 import { pathIds, isWithin } from '../domain/org-tree.js';
 import { hasForbiddenChars, normaliseText, shownValue } from '../domain/text.js';
 import {
-  MAX_PLAN_ITEMS, PLAN_FORM_LABELS, PLAN_FORMS, PLAN_STATUS_LABELS, parseMonth, planMove, planTrack, seesWorkingCopy,
-  type PlanForm, type PlanMove, type PlanStatus, type PlanTrack,
+  MAX_PLAN_ITEMS,
+  PLAN_FORM_LABELS,
+  PLAN_FORMS,
+  PLAN_STATUS_LABELS,
+  parseMonth,
+  planMove,
+  planTrack,
+  seesWorkingCopy,
+  type PlanForm,
+  type PlanMove,
+  type PlanStatus,
+  type PlanTrack,
 } from '../domain/training-plan.js';
 import { AppError, notFoundDenied } from '../errors/app-error.js';
 import { can, type Actor } from '../policies/access.policy.js';
 import { createOrgUnitRepository, type OrgUnitRow } from '../repositories/org-unit.repository.js';
 import { createTrainingRepository } from '../repositories/training.repository.js';
 import {
-  createTrainingPlanRepository, type PlanContent, type PlanItem, type PlanItemFields, type PlanRow, type PlanVersionRow, type UnitRef,
+  createTrainingPlanRepository,
+  type PlanContent,
+  type PlanItem,
+  type PlanItemFields,
+  type PlanRow,
+  type PlanVersionRow,
+  type UnitRef,
 } from '../repositories/training-plan.repository.js';
 import { auditedWrite, auditRefusal } from './audit.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
@@ -61,7 +77,16 @@ export interface CalendarItem extends PlanItem {
 export interface Calendar {
   unit: UnitRef;
   year: number;
-  plans: Array<{ planId: number; unitId: number; unitName: string; unitKind: string; title: string; status: PlanStatus; version: number; workingCopy: boolean }>;
+  plans: Array<{
+    planId: number;
+    unitId: number;
+    unitName: string;
+    unitKind: string;
+    title: string;
+    status: PlanStatus;
+    version: number;
+    workingCopy: boolean;
+  }>;
   items: CalendarItem[];
 }
 
@@ -76,15 +101,26 @@ export const PLAN_COLUMNS = [
 ] as const;
 type ColumnKey = (typeof PLAN_COLUMNS)[number]['key'];
 
-const EVENT_OF: Partial<Record<PlanMove, 'submitted' | 'approved' | 'returned' | 'published'>> = { submit: 'submitted', approve: 'approved', return: 'returned', publish: 'published' };
+const EVENT_OF: Partial<Record<PlanMove, 'submitted' | 'approved' | 'returned' | 'published'>> = {
+  submit: 'submitted',
+  approve: 'approved',
+  return: 'returned',
+  publish: 'published',
+};
 
 /** The error for a move that is not possible now: says what to do instead. */
 function moveRefused(reason: 'in_review' | 'approved' | 'track' | 'state', status: PlanStatus): AppError {
   switch (reason) {
-    case 'in_review': return new AppError('PLAN_IN_REVIEW');
-    case 'approved': return new AppError('PLAN_APPROVED');
-    case 'track': return new AppError('PLAN_LEVEL_MISMATCH');
-    default: return new AppError('PLAN_STATE', { params: { status: PLAN_STATUS_LABELS[status].zh, status_en: PLAN_STATUS_LABELS[status].en } });
+    case 'in_review':
+      return new AppError('PLAN_IN_REVIEW');
+    case 'approved':
+      return new AppError('PLAN_APPROVED');
+    case 'track':
+      return new AppError('PLAN_LEVEL_MISMATCH');
+    default:
+      return new AppError('PLAN_STATE', {
+        params: { status: PLAN_STATUS_LABELS[status].zh, status_en: PLAN_STATUS_LABELS[status].en },
+      });
   }
 }
 
@@ -106,7 +142,8 @@ export function createTrainingPlanService(deps: ServiceDeps) {
     const track = planTrack(plan.orgUnitKind);
     const final = (await repo.lastFinal([plan.id])).get(plan.id);
     const base = {
-      track, finalVersion: final?.version ?? null,
+      track,
+      finalVersion: final?.version ?? null,
       canManage: can(actor, 'plan.manage', { path: plan.orgPath }) && track !== 'none',
       canReview: track === 'review' && can(actor, 'plan.review', { path: plan.orgPath }),
     };
@@ -116,18 +153,31 @@ export function createTrainingPlanService(deps: ServiceDeps) {
     }
     if (!final) return undefined;
     return {
-      ...plan, ...base, title: final.content.title, summary: final.content.summary, items: final.content.items, status: final.event as PlanStatus,
-      version: final.version, reviewComment: null, workingCopy: false,
+      ...plan,
+      ...base,
+      title: final.content.title,
+      summary: final.content.summary,
+      items: final.content.items,
+      status: final.event as PlanStatus,
+      version: final.version,
+      reviewComment: null,
+      workingCopy: false,
     };
   }
 
   /** A plan the actor may read: missing or out of sight is "not found" (audited as denied when it exists). */
-  async function readable(ctx: RequestContext, id: number, action: string, workingCopyOnly = false): Promise<{ actor: Actor; view: PlanView }> {
+  async function readable(
+    ctx: RequestContext,
+    id: number,
+    action: string,
+    workingCopyOnly = false,
+  ): Promise<{ actor: Actor; view: PlanView }> {
     const actor = requireActor(ctx);
     const plan = await repo.find(id);
     if (!plan) throw new AppError('NOT_FOUND');
     const view = await viewOf(actor, plan);
-    if (!view || (workingCopyOnly && !view.workingCopy)) return auditRefusal(db, ctx, { action, targetType: 'training_plan', targetId: id }, notFoundDenied());
+    if (!view || (workingCopyOnly && !view.workingCopy))
+      return auditRefusal(db, ctx, { action, targetType: 'training_plan', targetId: id }, notFoundDenied());
     return { actor, view };
   }
 
@@ -136,7 +186,12 @@ export function createTrainingPlanService(deps: ServiceDeps) {
     await requireRegistryRole(db, ctx, action);
     const plan = await repo.find(id);
     if (!plan) throw new AppError('NOT_FOUND');
-    const actor = await requireAdminAction(db, ctx, action, 'plan.manage', { path: plan.orgPath, type: 'training_plan', id, label: `${plan.year} ${plan.title}` });
+    const actor = await requireAdminAction(db, ctx, action, 'plan.manage', {
+      path: plan.orgPath,
+      type: 'training_plan',
+      id,
+      label: `${plan.year} ${plan.title}`,
+    });
     return { actor, plan };
   }
 
@@ -145,7 +200,12 @@ export function createTrainingPlanService(deps: ServiceDeps) {
     await requireRegistryRole(db, ctx, action);
     const plan = await repo.find(id);
     if (!plan) throw new AppError('NOT_FOUND');
-    const actor = await requireAdminAction(db, ctx, action, 'plan.review', { path: plan.orgPath, type: 'training_plan', id, label: `${plan.year} ${plan.title}` });
+    const actor = await requireAdminAction(db, ctx, action, 'plan.review', {
+      path: plan.orgPath,
+      type: 'training_plan',
+      id,
+      label: `${plan.year} ${plan.title}`,
+    });
     return { actor, plan };
   }
 
@@ -174,47 +234,84 @@ export function createTrainingPlanService(deps: ServiceDeps) {
     items.forEach((i, k) => {
       if (i.projectId) {
         const p = projects.get(i.projectId);
-        if (!p || p.provinceId !== unit.provinceId || !projectVisibleTo({ orgPath: unit.path, role: actor.role }, p)) problems.push({ item: k, field: 'projectId', code: 'unknown_project', value: String(i.projectId) });
+        if (!p || p.provinceId !== unit.provinceId || !projectVisibleTo({ orgPath: unit.path, role: actor.role }, p))
+          problems.push({ item: k, field: 'projectId', code: 'unknown_project', value: String(i.projectId) });
       }
       if (i.responsibleUnitId) {
         const u = found.get(i.responsibleUnitId);
-        if (!u || provinceOf(u.path) !== provinceOf(unit.path) || !responsibleAllowed(unit, u)) problems.push({ item: k, field: 'responsibleUnitId', code: 'unit_outside', value: String(i.responsibleUnitId) });
+        if (!u || provinceOf(u.path) !== provinceOf(unit.path) || !responsibleAllowed(unit, u))
+          problems.push({
+            item: k,
+            field: 'responsibleUnitId',
+            code: 'unit_outside',
+            value: String(i.responsibleUnitId),
+          });
       }
     });
     return problems;
   }
 
   /** What the plan form offers: the responsible units and the training projects the unit may link. */
-  async function choicesFor(actor: Actor, unit: OrgUnitRow, year: number): Promise<{ units: UnitRef[]; projects: Array<{ id: number; title: string; orgUnitName: string; year: number }> }> {
+  async function choicesFor(
+    actor: Actor,
+    unit: OrgUnitRow,
+    year: number,
+  ): Promise<{ units: UnitRef[]; projects: Array<{ id: number; title: string; orgUnitName: string; year: number }> }> {
     const [choices, projects] = await Promise.all([
       repo.responsibleChoices(pathIds(unit.path).slice(0, -1), unit.id),
       training.onLine(unit.provinceId, unit.path, { year, limit: 200, offset: 0 }),
     ]);
     const visible = projects.items.filter((p) => projectVisibleTo({ orgPath: unit.path, role: actor.role }, p));
-    return { units: choices, projects: visible.map((p) => ({ id: p.id, title: p.title, orgUnitName: p.orgUnitName, year: p.year })) };
+    return {
+      units: choices,
+      projects: visible.map((p) => ({ id: p.id, title: p.title, orgUnitName: p.orgUnitName, year: p.year })),
+    };
   }
 
   /** A status move with its version row, in one transaction under the plan's lock. */
-  async function move(ctx: RequestContext, actor: Actor, plan: PlanRow, m: PlanMove, action: string, comment: string | null): Promise<PlanView> {
+  async function move(
+    ctx: RequestContext,
+    actor: Actor,
+    plan: PlanRow,
+    m: PlanMove,
+    action: string,
+    comment: string | null,
+  ): Promise<PlanView> {
     const track = planTrack(plan.orgUnitKind);
-    await auditedWrite(db, ctx, { action, targetType: 'training_plan', targetId: plan.id, targetPath: plan.orgPath, targetLabel: `${plan.year} ${plan.title}`, details: { from: plan.status, ...(comment ? { comment } : {}) } }, async (trx, meta) => {
-      const q = createTrainingPlanRepository(trx);
-      const cur = (await q.lock(plan.id))!;
-      const r = planMove(track, cur.status, m);
-      if (!r.ok) throw moveRefused(r.reason, cur.status);
-      const content = await contentOf(q, cur);
-      if ((m === 'submit' || m === 'publish') && content.items.length === 0) throw new AppError('PLAN_EMPTY');
-      // a submission or publication is a new version; a decision is about the version submitted
-      const version = m === 'submit' || m === 'publish' ? cur.version + 1 : cur.version;
-      const patch = m === 'submit' ? { version, submittedAt: true, reviewComment: null, reviewedBy: null }
-        : m === 'publish' ? { version }
-        : m === 'approve' || m === 'return' ? { reviewComment: comment, reviewedBy: actor.userId, reviewedAt: true }
-        : {};
-      if (!(await q.move(plan.id, cur.status, r.to, patch))) throw moveRefused('state', cur.status);
-      const event = EVENT_OF[m];
-      if (event) await q.insertVersion({ planId: plan.id, version, event, content, comment, actorId: actor.userId });
-      meta.details = { ...meta.details, to: r.to, version };
-    });
+    await auditedWrite(
+      db,
+      ctx,
+      {
+        action,
+        targetType: 'training_plan',
+        targetId: plan.id,
+        targetPath: plan.orgPath,
+        targetLabel: `${plan.year} ${plan.title}`,
+        details: { from: plan.status, ...(comment ? { comment } : {}) },
+      },
+      async (trx, meta) => {
+        const q = createTrainingPlanRepository(trx);
+        const cur = (await q.lock(plan.id))!;
+        const r = planMove(track, cur.status, m);
+        if (!r.ok) throw moveRefused(r.reason, cur.status);
+        const content = await contentOf(q, cur);
+        if ((m === 'submit' || m === 'publish') && content.items.length === 0) throw new AppError('PLAN_EMPTY');
+        // a submission or publication is a new version; a decision is about the version submitted
+        const version = m === 'submit' || m === 'publish' ? cur.version + 1 : cur.version;
+        const patch =
+          m === 'submit'
+            ? { version, submittedAt: true, reviewComment: null, reviewedBy: null }
+            : m === 'publish'
+              ? { version }
+              : m === 'approve' || m === 'return'
+                ? { reviewComment: comment, reviewedBy: actor.userId, reviewedAt: true }
+                : {};
+        if (!(await q.move(plan.id, cur.status, r.to, patch))) throw moveRefused('state', cur.status);
+        const event = EVENT_OF[m];
+        if (event) await q.insertVersion({ planId: plan.id, version, event, content, comment, actorId: actor.userId });
+        meta.details = { ...meta.details, to: r.to, version };
+      },
+    );
     return (await viewOf(actor, (await repo.find(plan.id))!))!;
   }
 
@@ -230,7 +327,17 @@ export function createTrainingPlanService(deps: ServiceDeps) {
      * The plan of a unit (default: the actor's own) for a year as the actor sees it, or null when
      * there is none they may see; with the form's choices when the actor writes it.
      */
-    async forUnit(ctx: RequestContext, q: { orgUnitId?: number; year: number }): Promise<{ unit: UnitRef; year: number; plan: PlanView | null; track: PlanTrack; canManage: boolean; choices: Awaited<ReturnType<typeof choicesFor>> | null }> {
+    async forUnit(
+      ctx: RequestContext,
+      q: { orgUnitId?: number; year: number },
+    ): Promise<{
+      unit: UnitRef;
+      year: number;
+      plan: PlanView | null;
+      track: PlanTrack;
+      canManage: boolean;
+      choices: Awaited<ReturnType<typeof choicesFor>> | null;
+    }> {
       const action = 'plan.read';
       const actor = requireActor(ctx);
       const unit = await units.findById(q.orgUnitId ?? actor.orgUnitId);
@@ -239,11 +346,15 @@ export function createTrainingPlanService(deps: ServiceDeps) {
         return auditRefusal(db, ctx, { action, targetType: 'org_unit', targetId: unit.id }, notFoundDenied());
       }
       const row = await repo.findFor(unit.id, q.year);
-      const plan = row ? (await viewOf(actor, row)) ?? null : null;
+      const plan = row ? ((await viewOf(actor, row)) ?? null) : null;
       const track = planTrack(unit.kind);
       const canManage = track !== 'none' && can(actor, 'plan.manage', { path: unit.path });
       return {
-        unit: { id: unit.id, name: unit.name, kind: unit.kind, path: unit.path }, year: q.year, plan, track, canManage,
+        unit: { id: unit.id, name: unit.name, kind: unit.kind, path: unit.path },
+        year: q.year,
+        plan,
+        track,
+        canManage,
         choices: canManage ? await choicesFor(actor, unit, q.year) : null,
       };
     },
@@ -262,14 +373,33 @@ export function createTrainingPlanService(deps: ServiceDeps) {
       const actor = await requireRegistryRole(db, ctx, action);
       const unit = await requireAdminAtUnit(db, ctx, input.orgUnitId ?? actor.orgUnitId, action, 'plan.manage');
       const track = planTrack(unit.kind);
-      const meta = { action, targetType: 'training_plan', targetPath: unit.path, targetLabel: `${input.year} ${input.title}`, details: { year: input.year, items: input.items.length } };
+      const meta = {
+        action,
+        targetType: 'training_plan',
+        targetPath: unit.path,
+        targetLabel: `${input.year} ${input.title}`,
+        details: { year: input.year, items: input.items.length },
+      };
       if (track === 'none') return auditRefusal(db, ctx, meta, new AppError('PLAN_LEVEL_MISMATCH'));
-      if (input.items.length > MAX_PLAN_ITEMS) return auditRefusal(db, ctx, meta, new AppError('VALIDATION_FAILED', { details: { issues: [{ path: 'items', kind: 'too_many' }] } }));
+      if (input.items.length > MAX_PLAN_ITEMS)
+        return auditRefusal(
+          db,
+          ctx,
+          meta,
+          new AppError('VALIDATION_FAILED', { details: { issues: [{ path: 'items', kind: 'too_many' }] } }),
+        );
       const problems = await itemProblems(actor, unit, input.items);
       if (problems.length) return auditRefusal(db, ctx, meta, new AppError('PLAN_INVALID', { details: { problems } }));
       const id = await auditedWrite(db, ctx, meta, async (trx, m) => {
         const q = createTrainingPlanRepository(trx);
-        const { plan, created } = await q.lockOrCreate({ provinceId: unit.provinceId, orgUnitId: unit.id, orgPath: unit.path, year: input.year, title: input.title, createdBy: actor.userId });
+        const { plan, created } = await q.lockOrCreate({
+          provinceId: unit.provinceId,
+          orgUnitId: unit.id,
+          orgPath: unit.path,
+          year: input.year,
+          title: input.title,
+          createdBy: actor.userId,
+        });
         m.targetId = plan.id;
         const r = planMove(track, plan.status, 'edit');
         if (!r.ok) throw moveRefused(r.reason, plan.status);
@@ -309,7 +439,12 @@ export function createTrainingPlanService(deps: ServiceDeps) {
     async return(ctx: RequestContext, id: number, comment: string): Promise<PlanView> {
       const { actor, plan } = await reviewed(ctx, id, 'plan.return');
       if (!comment.trim()) {
-        return auditRefusal(db, ctx, { action: 'plan.return', targetType: 'training_plan', targetId: id, targetPath: plan.orgPath }, new AppError('VALIDATION_FAILED', { details: { issues: [{ path: 'comment', kind: 'blank' }] } }));
+        return auditRefusal(
+          db,
+          ctx,
+          { action: 'plan.return', targetType: 'training_plan', targetId: id, targetPath: plan.orgPath },
+          new AppError('VALIDATION_FAILED', { details: { issues: [{ path: 'comment', kind: 'blank' }] } }),
+        );
       }
       return move(ctx, actor, plan, 'return', 'plan.return', comment.trim());
     },
@@ -326,18 +461,34 @@ export function createTrainingPlanService(deps: ServiceDeps) {
       if (!v) throw new AppError('NOT_FOUND');
       const actor = requireActor(ctx);
       const plan = (await repo.find(v.planId))!;
-      if (plan.provinceId !== actor.provinceId || !can(actor, 'plan.read', { path: plan.orgPath }) || !seesWorkingCopy(actor, plan.orgPath)) {
-        return auditRefusal(db, ctx, { action: 'plan.read_version', targetType: 'training_plan_version', targetId: versionId }, notFoundDenied());
+      if (
+        plan.provinceId !== actor.provinceId ||
+        !can(actor, 'plan.read', { path: plan.orgPath }) ||
+        !seesWorkingCopy(actor, plan.orgPath)
+      ) {
+        return auditRefusal(
+          db,
+          ctx,
+          { action: 'plan.read_version', targetType: 'training_plan_version', targetId: versionId },
+          notFoundDenied(),
+        );
       }
       return v;
     },
 
     /** A county's review queue for a year: the school plans submitted to it, and every school's status. */
-    async reviewQueue(ctx: RequestContext, year: number): Promise<{ submitted: PlanRow[]; schools: Awaited<ReturnType<typeof repo.schoolsWithPlans>> }> {
+    async reviewQueue(
+      ctx: RequestContext,
+      year: number,
+    ): Promise<{ submitted: PlanRow[]; schools: Awaited<ReturnType<typeof repo.schoolsWithPlans>> }> {
       const action = 'plan.review_queue';
       const actor = await requireRegistryRole(db, ctx, action);
-      if (actor.role !== 'county_admin') return auditRefusal(db, ctx, { action, targetPath: actor.orgPath }, new AppError('FORBIDDEN'));
-      const [submitted, schools] = await Promise.all([repo.submittedUnder(actor.orgPath, year), repo.schoolsWithPlans(actor.orgPath, year)]);
+      if (actor.role !== 'county_admin')
+        return auditRefusal(db, ctx, { action, targetPath: actor.orgPath }, new AppError('FORBIDDEN'));
+      const [submitted, schools] = await Promise.all([
+        repo.submittedUnder(actor.orgPath, year),
+        repo.schoolsWithPlans(actor.orgPath, year),
+      ]);
       return { submitted, schools };
     },
 
@@ -358,14 +509,31 @@ export function createTrainingPlanService(deps: ServiceDeps) {
       const finals = await repo.lastFinal(rows.map((r) => r.id));
       const working = rows.filter((r) => r.orgUnitId === unit.id && seesWorkingCopy(actor, r.orgPath));
       const live = await repo.items(working.map((r) => r.id));
-      const out: Calendar = { unit: { id: unit.id, name: unit.name, kind: unit.kind, path: unit.path }, year: q.year, plans: [], items: [] };
+      const out: Calendar = {
+        unit: { id: unit.id, name: unit.name, kind: unit.kind, path: unit.path },
+        year: q.year,
+        plans: [],
+        items: [],
+      };
       for (const r of rows) {
         const own = working.includes(r);
         const final = finals.get(r.id);
         if (!own && !final) continue;
-        const items: PlanItem[] = own ? live.filter((i) => i.planId === r.id).map(({ planId: _, ...i }) => i) : final!.content.items;
-        out.plans.push({ planId: r.id, unitId: r.orgUnitId, unitName: r.orgUnitName, unitKind: r.orgUnitKind, title: own ? r.title : final!.content.title, status: own ? r.status : (final!.event as PlanStatus), version: own ? r.version : final!.version, workingCopy: own });
-        for (const i of items) out.items.push({ ...i, planId: r.id, unitId: r.orgUnitId, unitName: r.orgUnitName, unitKind: r.orgUnitKind });
+        const items: PlanItem[] = own
+          ? live.filter((i) => i.planId === r.id).map(({ planId: _, ...i }) => i)
+          : final!.content.items;
+        out.plans.push({
+          planId: r.id,
+          unitId: r.orgUnitId,
+          unitName: r.orgUnitName,
+          unitKind: r.orgUnitKind,
+          title: own ? r.title : final!.content.title,
+          status: own ? r.status : (final!.event as PlanStatus),
+          version: own ? r.version : final!.version,
+          workingCopy: own,
+        });
+        for (const i of items)
+          out.items.push({ ...i, planId: r.id, unitId: r.orgUnitId, unitName: r.orgUnitName, unitKind: r.orgUnitKind });
       }
       out.items.sort((a, b) => a.month - b.month);
       return out;
@@ -378,17 +546,31 @@ export function createTrainingPlanService(deps: ServiceDeps) {
       const ws = wb.addWorksheet('月份行事表');
       ws.addRow([`${view.orgUnitName}${view.year}年度培训计划 · 月份行事表`]).font = { bold: true, size: 14 };
       ws.mergeCells(1, 1, 1, PLAN_COLUMNS.length);
-      ws.addRow([`${view.title}（${PLAN_STATUS_LABELS[view.status].zh}${view.version ? `，第 ${view.version} 版` : ''}）`]);
+      ws.addRow([
+        `${view.title}（${PLAN_STATUS_LABELS[view.status].zh}${view.version ? `，第 ${view.version} 版` : ''}）`,
+      ]);
       ws.mergeCells(2, 1, 2, PLAN_COLUMNS.length);
       const header = ws.addRow(PLAN_COLUMNS.map((c) => c.zh));
       header.font = { bold: true };
-      PLAN_COLUMNS.forEach((c, i) => { ws.getColumn(i + 1).width = c.width; });
+      PLAN_COLUMNS.forEach((c, i) => {
+        ws.getColumn(i + 1).width = c.width;
+      });
       ws.views = [{ state: 'frozen', ySplit: 3 }];
       for (const i of view.items) {
-        const cells = [`${i.month}月`, i.title, i.form ? PLAN_FORM_LABELS[i.form] : '', i.responsibleUnitName ?? i.responsible ?? '', i.projectTitle ?? '', i.notes ?? ''];
+        const cells = [
+          `${i.month}月`,
+          i.title,
+          i.form ? PLAN_FORM_LABELS[i.form] : '',
+          i.responsibleUnitName ?? i.responsible ?? '',
+          i.projectTitle ?? '',
+          i.notes ?? '',
+        ];
         ws.addRow(cells.map((c) => neutraliseCell(c))).alignment = { wrapText: true, vertical: 'top' };
       }
-      return { data: Buffer.from(await wb.xlsx.writeBuffer()), fileName: `${view.orgUnitName}${view.year}年度培训计划.xlsx` };
+      return {
+        data: Buffer.from(await wb.xlsx.writeBuffer()),
+        fileName: `${view.orgUnitName}${view.year}年度培训计划.xlsx`,
+      };
     },
 
     /**
@@ -396,26 +578,48 @@ export function createTrainingPlanService(deps: ServiceDeps) {
      * form shows them to be checked and saved. Responsible units and projects are matched by name
      * among the form's choices; an unmatched responsible name stays as text.
      */
-    async readSheet(ctx: RequestContext, year: number, file: { name: string; data: Buffer }): Promise<{ items: PlanItem[]; problems: Array<PlanItemProblem & { row: number }> }> {
+    async readSheet(
+      ctx: RequestContext,
+      year: number,
+      file: { name: string; data: Buffer },
+    ): Promise<{ items: PlanItem[]; problems: Array<PlanItemProblem & { row: number }> }> {
       const action = 'plan.import';
       const actor = await requireRegistryRole(db, ctx, action);
       const unit = await requireAdminAtUnit(db, ctx, actor.orgUnitId, action, 'plan.manage');
-      const rows = await readSheetRows(file.data, file.name, { columns: PLAN_COLUMNS, identifying: ['month', 'title'], maxRows: MAX_PLAN_ITEMS, maxUnpacked: env.PEIXUN_IMPORT_MAX_UNPACKED_MB * 1_048_576 });
+      const rows = await readSheetRows(file.data, file.name, {
+        columns: PLAN_COLUMNS,
+        identifying: ['month', 'title'],
+        maxRows: MAX_PLAN_ITEMS,
+        maxUnpacked: env.PEIXUN_IMPORT_MAX_UNPACKED_MB * 1_048_576,
+      });
       if (rows === null) {
         const required = PLAN_COLUMNS.filter((c) => c.required).map((c) => c.zh);
-        throw new AppError('IMPORT_MISSING_COLUMNS', { params: { columns: required.join('、') }, details: { missing: required } });
+        throw new AppError('IMPORT_MISSING_COLUMNS', {
+          params: { columns: required.join('、') },
+          details: { missing: required },
+        });
       }
       const choices = await choicesFor(actor, unit, year);
       const unitByName = new Map(choices.units.map((u) => [u.name, u]));
       const projectByTitle = new Map(choices.projects.map((p) => [p.title, p]));
-      const formOf = new Map<string, PlanForm>(PLAN_FORMS.flatMap((f) => [[PLAN_FORM_LABELS[f], f], [PLAN_FORM_LABELS[f].slice(0, 2), f], [f, f]] as Array<[string, PlanForm]>));
+      const formOf = new Map<string, PlanForm>(
+        PLAN_FORMS.flatMap(
+          (f) =>
+            [
+              [PLAN_FORM_LABELS[f], f],
+              [PLAN_FORM_LABELS[f].slice(0, 2), f],
+              [f, f],
+            ] as Array<[string, PlanForm]>,
+        ),
+      );
       formOf.set('远程研修', 'online');
       formOf.set('网络培训', 'online');
       const items: PlanItem[] = [];
       const problems: Array<PlanItemProblem & { row: number }> = [];
       for (const r of rows) {
         const cell = (k: ColumnKey) => words((r.cells[k] ?? null) as Cell);
-        const bad = (field: PlanItemProblem['field'], code: PlanItemProblem['code'], value?: string) => problems.push({ row: r.row, item: items.length, field, code, ...(value ? shownValue(value, 50) : {}) });
+        const bad = (field: PlanItemProblem['field'], code: PlanItemProblem['code'], value?: string) =>
+          problems.push({ row: r.row, item: items.length, field, code, ...(value ? shownValue(value, 50) : {}) });
         const before = problems.length;
         const month = parseMonth(cell('month'));
         if (month === null) bad('month', cell('month') ? 'unknown_month' : 'required', cell('month'));
@@ -423,7 +627,7 @@ export function createTrainingPlanService(deps: ServiceDeps) {
         if (!title.value) bad('title', 'required');
         else if (title.problem) bad('title', title.problem);
         const formText = cell('form');
-        const form = formText ? formOf.get(formText) ?? null : null;
+        const form = formText ? (formOf.get(formText) ?? null) : null;
         if (formText && !form) bad('form', 'unknown_form', formText);
         const resp = cleanText(cell('responsible'), 100);
         if (resp.problem) bad('responsible', resp.problem);
@@ -435,8 +639,15 @@ export function createTrainingPlanService(deps: ServiceDeps) {
         if (problems.length > before) continue;
         const u = resp.value ? unitByName.get(resp.value) : undefined;
         items.push({
-          month: month!, title: title.value, form, responsibleUnitId: u?.id ?? null, responsibleUnitName: u?.name ?? null, responsible: u ? null : resp.value || null,
-          projectId: project?.id ?? null, projectTitle: project?.title ?? null, notes: notes.value || null,
+          month: month!,
+          title: title.value,
+          form,
+          responsibleUnitId: u?.id ?? null,
+          responsibleUnitName: u?.name ?? null,
+          responsible: u ? null : resp.value || null,
+          projectId: project?.id ?? null,
+          projectTitle: project?.title ?? null,
+          notes: notes.value || null,
         });
       }
       return { items, problems };

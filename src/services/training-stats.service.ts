@@ -27,7 +27,11 @@ export interface ProjectStats {
 const pct = (part: number, whole: number) => (whole > 0 ? Math.round((part * 1000) / whole) / 10 : null);
 
 function withRates(x: UnitTrainingStats): UnitStatsLine {
-  return { ...x, completionPct: pct(x.completed, x.completed + x.notCompleted), attendancePct: pct(x.sessionsAttended, x.sessionsExpected) };
+  return {
+    ...x,
+    completionPct: pct(x.completed, x.completed + x.notCompleted),
+    attendancePct: pct(x.sessionsAttended, x.sessionsExpected),
+  };
 }
 
 /**
@@ -44,15 +48,25 @@ export function createTrainingStatsService({ db }: ServiceDeps) {
     const actor = await requireRegistryRole(db, ctx, action);
     const project = await training.project(projectId);
     if (!project) throw new AppError('NOT_FOUND');
-    if (!projectVisibleTo(actor, project)) return auditRefusal(db, ctx, { action, targetType: 'training_project', targetId: projectId }, notFoundDenied());
+    if (!projectVisibleTo(actor, project))
+      return auditRefusal(db, ctx, { action, targetType: 'training_project', targetId: projectId }, notFoundDenied());
     const below = isWithin(project.orgPath, actor.orgPath);
-    const base = below ? { id: actor.orgUnitId, path: actor.orgPath } : { id: project.orgUnitId, path: project.orgPath };
+    const base = below
+      ? { id: actor.orgUnitId, path: actor.orgPath }
+      : { id: project.orgUnitId, path: project.orgPath };
     const baseName = below ? (await units.findById(actor.orgUnitId))!.name : project.orgUnitName;
     const rows = await stats.byUnit(projectId, base);
     const sum = (k: keyof UnitTrainingStats) => rows.reduce((s, r) => s + (r[k] as number), 0);
     const total = withRates({
-      unitId: base.id, unitName: baseName, enrolled: sum('enrolled'), waitlisted: sum('waitlisted'), withdrawn: sum('withdrawn'), completed: sum('completed'),
-      notCompleted: sum('notCompleted'), sessionsExpected: sum('sessionsExpected'), sessionsAttended: sum('sessionsAttended'),
+      unitId: base.id,
+      unitName: baseName,
+      enrolled: sum('enrolled'),
+      waitlisted: sum('waitlisted'),
+      withdrawn: sum('withdrawn'),
+      completed: sum('completed'),
+      notCompleted: sum('notCompleted'),
+      sessionsExpected: sum('sessionsExpected'),
+      sessionsAttended: sum('sessionsAttended'),
     });
     return { project, base: { id: base.id, name: baseName }, lines: rows.map(withRates), total };
   }
@@ -68,15 +82,51 @@ export function createTrainingStatsService({ db }: ServiceDeps) {
       const ws = wb.addWorksheet('参训统计');
       ws.addRow([`${s.project.title} — 按单位参训统计（${s.base.name}）`]).font = { bold: true, size: 13 };
       ws.addRow([]);
-      const header = ws.addRow(['单位', '录取人数', '候补人数', '退出人数', '已结业', '未结业', '结业率(%)', '应到场次', '实到场次', '出勤率(%)']);
+      const header = ws.addRow([
+        '单位',
+        '录取人数',
+        '候补人数',
+        '退出人数',
+        '已结业',
+        '未结业',
+        '结业率(%)',
+        '应到场次',
+        '实到场次',
+        '出勤率(%)',
+      ]);
       header.font = { bold: true };
-      const line = (x: UnitStatsLine, name: string) => [name, x.enrolled, x.waitlisted, x.withdrawn, x.completed, x.notCompleted, x.completionPct ?? '', x.sessionsExpected, x.sessionsAttended, x.attendancePct ?? ''];
+      const line = (x: UnitStatsLine, name: string) => [
+        name,
+        x.enrolled,
+        x.waitlisted,
+        x.withdrawn,
+        x.completed,
+        x.notCompleted,
+        x.completionPct ?? '',
+        x.sessionsExpected,
+        x.sessionsAttended,
+        x.attendancePct ?? '',
+      ];
       for (const x of s.lines) ws.addRow(line(x, x.unitName));
       ws.addRow(line(s.total, '合计')).font = { bold: true };
-      ws.columns.forEach((c, i) => { c.width = i === 0 ? 30 : 12; });
+      ws.columns.forEach((c, i) => {
+        c.width = i === 0 ? 30 : 12;
+      });
       const buffer = Buffer.from(await wb.xlsx.writeBuffer());
       const actor = requireActor(ctx);
-      await appendAudit(db, ctx, { action, targetType: 'training_project', targetId: projectId, targetPath: actor.orgPath, targetLabel: s.project.title, details: { units: s.lines.length } }, 'success');
+      await appendAudit(
+        db,
+        ctx,
+        {
+          action,
+          targetType: 'training_project',
+          targetId: projectId,
+          targetPath: actor.orgPath,
+          targetLabel: s.project.title,
+          details: { units: s.lines.length },
+        },
+        'success',
+      );
       return { buffer, stats: s };
     },
   };

@@ -5,7 +5,17 @@ import { AppError, notFoundDenied } from '../errors/app-error.js';
 import { can, type Actor } from '../policies/access.policy.js';
 import { createCreditLedgerRepository } from '../repositories/credit-ledger.repository.js';
 import { createOrgUnitRepository } from '../repositories/org-unit.repository.js';
-import { createTrainingRepository, type ClassRow, type CourseRef, type ProjectFields, type ProjectRow, type QuotaRow, type SessionFields, type SessionRow, type TrainerRow } from '../repositories/training.repository.js';
+import {
+  createTrainingRepository,
+  type ClassRow,
+  type CourseRef,
+  type ProjectFields,
+  type ProjectRow,
+  type QuotaRow,
+  type SessionFields,
+  type SessionRow,
+  type TrainerRow,
+} from '../repositories/training.repository.js';
 import { auditedWrite, auditRefusal } from './audit.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
 import { rulesOf } from './credit-summary.js';
@@ -28,7 +38,8 @@ export interface ProjectDetail {
   canNominate: boolean;
 }
 
-const invalid = (path: string, kind = 'invalid', params?: Record<string, unknown>) => new AppError('VALIDATION_FAILED', { details: { issues: [{ path, kind, ...params }] } });
+const invalid = (path: string, kind = 'invalid', params?: Record<string, unknown>) =>
+  new AppError('VALIDATION_FAILED', { details: { issues: [{ path, kind, ...params }] } });
 
 /**
  * Training projects (培训项目, R-20) and their classes (班次): run by the admins of the organiser
@@ -39,15 +50,28 @@ export function createTrainingService(deps: ServiceDeps) {
   const { db, env } = deps;
   const repo = createTrainingRepository(db);
 
-  async function managed(ctx: RequestContext, projectId: number, action: string): Promise<{ actor: Actor; project: ProjectRow }> {
+  async function managed(
+    ctx: RequestContext,
+    projectId: number,
+    action: string,
+  ): Promise<{ actor: Actor; project: ProjectRow }> {
     await requireRegistryRole(db, ctx, action);
     const project = await repo.project(projectId);
     if (!project) throw new AppError('NOT_FOUND');
-    const actor = await requireAdminAction(db, ctx, action, 'training.manage', { path: project.orgPath, type: 'training_project', id: projectId, label: project.title });
+    const actor = await requireAdminAction(db, ctx, action, 'training.manage', {
+      path: project.orgPath,
+      type: 'training_project',
+      id: projectId,
+      label: project.title,
+    });
     return { actor, project };
   }
 
-  async function managedClass(ctx: RequestContext, classId: number, action: string): Promise<{ actor: Actor; project: ProjectRow; cls: ClassRow }> {
+  async function managedClass(
+    ctx: RequestContext,
+    classId: number,
+    action: string,
+  ): Promise<{ actor: Actor; project: ProjectRow; cls: ClassRow }> {
     await requireRegistryRole(db, ctx, action);
     const cls = await repo.class(classId);
     if (!cls) throw new AppError('NOT_FOUND');
@@ -61,7 +85,8 @@ export function createTrainingService(deps: ServiceDeps) {
 
   /** Checks what the schema cannot: dates in order, categories known to the cycle of the year, courses visible. */
   async function checkFields(provinceId: number, orgPath: string, f: ProjectFields): Promise<void> {
-    if (f.registrationOpens && f.registrationCloses && f.registrationCloses < f.registrationOpens) throw invalid('registrationCloses', 'before_opens');
+    if (f.registrationOpens && f.registrationCloses && f.registrationCloses < f.registrationOpens)
+      throw invalid('registrationCloses', 'before_opens');
     if (f.creditCategories.length) {
       const cycle = await createCreditLedgerRepository(db).cycleForYear(provinceId, f.year);
       if (cycle) {
@@ -76,15 +101,24 @@ export function createTrainingService(deps: ServiceDeps) {
   async function detail(project: ProjectRow, actor: Actor): Promise<ProjectDetail> {
     const classes = await repo.classes(project.id);
     const ids = classes.map((c) => c.id);
-    const [courses, quotas, trainers, sessions] = await Promise.all([repo.courses(project.id), repo.quotas(ids), repo.trainers(ids), repo.sessions(ids)]);
+    const [courses, quotas, trainers, sessions] = await Promise.all([
+      repo.courses(project.id),
+      repo.quotas(ids),
+      repo.trainers(ids),
+      repo.sessions(ids),
+    ]);
     return {
-      project, courses,
+      project,
+      courses,
       classes: classes.map((c) => ({
-        ...c, quotas: quotas.filter((q) => q.classId === c.id), sessions: sessions.filter((s) => s.classId === c.id),
+        ...c,
+        quotas: quotas.filter((q) => q.classId === c.id),
+        sessions: sessions.filter((s) => s.classId === c.id),
         trainers: trainers.filter((t) => t.classId === c.id).map(({ classId: _, ...t }) => t),
       })),
       canManage: can(actor, 'training.manage', { path: project.orgPath }),
-      canNominate: actor.role === 'school_admin' && project.status === 'open' && isWithin(project.orgPath, actor.orgPath),
+      canNominate:
+        actor.role === 'school_admin' && project.status === 'open' && isWithin(project.orgPath, actor.orgPath),
     };
   }
 
@@ -96,10 +130,16 @@ export function createTrainingService(deps: ServiceDeps) {
 
   return {
     /** Projects on the admin's line of the tree: run in their subtree, or published above it. */
-    async list(ctx: RequestContext, q: { year?: number; status?: ProjectStatus; limit: number; offset: number }): Promise<{ items: Array<ProjectRow & { canManage: boolean }>; total: number }> {
+    async list(
+      ctx: RequestContext,
+      q: { year?: number; status?: ProjectStatus; limit: number; offset: number },
+    ): Promise<{ items: Array<ProjectRow & { canManage: boolean }>; total: number }> {
       const actor = await requireRegistryRole(db, ctx, 'training.list_projects');
       const r = await repo.onLine(actor.provinceId, actor.orgPath, q);
-      return { items: r.items.map((p) => ({ ...p, canManage: can(actor, 'training.manage', { path: p.orgPath }) })), total: r.total };
+      return {
+        items: r.items.map((p) => ({ ...p, canManage: can(actor, 'training.manage', { path: p.orgPath }) })),
+        total: r.total,
+      };
     },
 
     async get(ctx: RequestContext, id: number): Promise<ProjectDetail> {
@@ -109,8 +149,12 @@ export function createTrainingService(deps: ServiceDeps) {
       if (!project) throw new AppError('NOT_FOUND');
       let visible = false;
       if (isAdmin(actor.role) || actor.role === 'teacher') visible = projectVisibleTo(actor, project);
-      else if (actor.role === 'trainer') visible = (await repo.classes(id)).length > 0 && (await repo.trainers((await repo.classes(id)).map((c) => c.id))).some((t) => t.userId === actor.userId);
-      if (!visible) return auditRefusal(db, ctx, { action, targetType: 'training_project', targetId: id }, notFoundDenied());
+      else if (actor.role === 'trainer')
+        visible =
+          (await repo.classes(id)).length > 0 &&
+          (await repo.trainers((await repo.classes(id)).map((c) => c.id))).some((t) => t.userId === actor.userId);
+      if (!visible)
+        return auditRefusal(db, ctx, { action, targetType: 'training_project', targetId: id }, notFoundDenied());
       return detail(project, actor);
     },
 
@@ -121,11 +165,28 @@ export function createTrainingService(deps: ServiceDeps) {
       if (!levelsForUnit(unit.kind).includes(input.level)) throw invalid('level', 'invalid');
       const { orgUnitId: _, ...fields } = input;
       await checkFields(unit.provinceId, unit.path, fields);
-      const id = await auditedWrite(db, ctx, { action, targetType: 'training_project', targetPath: unit.path, targetLabel: input.title, details: { level: input.level, year: input.year } }, async (trx, m) => {
-        const pid = await createTrainingRepository(trx).insertProject({ ...fields, provinceId: unit.provinceId, orgUnitId: unit.id, orgPath: unit.path, createdBy: actor.userId });
-        m.targetId = pid;
-        return pid;
-      });
+      const id = await auditedWrite(
+        db,
+        ctx,
+        {
+          action,
+          targetType: 'training_project',
+          targetPath: unit.path,
+          targetLabel: input.title,
+          details: { level: input.level, year: input.year },
+        },
+        async (trx, m) => {
+          const pid = await createTrainingRepository(trx).insertProject({
+            ...fields,
+            provinceId: unit.provinceId,
+            orgUnitId: unit.id,
+            orgPath: unit.path,
+            createdBy: actor.userId,
+          });
+          m.targetId = pid;
+          return pid;
+        },
+      );
       return detail((await repo.project(id))!, actor);
     },
 
@@ -135,11 +196,22 @@ export function createTrainingService(deps: ServiceDeps) {
       const unit = (await createOrgUnitRepository(db).findById(project.orgUnitId))!;
       if (!levelsForUnit(unit.kind).includes(fields.level)) throw invalid('level', 'invalid');
       await checkFields(project.provinceId, project.orgPath, fields);
-      await auditedWrite(db, ctx, { action, targetType: 'training_project', targetId: id, targetPath: project.orgPath, targetLabel: fields.title }, async (trx) => {
-        const cur = (await createTrainingRepository(trx).project(id))!;
-        requireNotClosed(cur);
-        await createTrainingRepository(trx).updateProject(id, fields);
-      });
+      await auditedWrite(
+        db,
+        ctx,
+        {
+          action,
+          targetType: 'training_project',
+          targetId: id,
+          targetPath: project.orgPath,
+          targetLabel: fields.title,
+        },
+        async (trx) => {
+          const cur = (await createTrainingRepository(trx).project(id))!;
+          requireNotClosed(cur);
+          await createTrainingRepository(trx).updateProject(id, fields);
+        },
+      );
       return detail((await repo.project(id))!, actor);
     },
 
@@ -147,11 +219,26 @@ export function createTrainingService(deps: ServiceDeps) {
     async setStatus(ctx: RequestContext, id: number, to: ProjectStatus): Promise<ProjectDetail> {
       const action = 'training.set_project_status';
       const { actor, project } = await managed(ctx, id, action);
-      await auditedWrite(db, ctx, { action, targetType: 'training_project', targetId: id, targetPath: project.orgPath, targetLabel: project.title, details: { from: project.status, to } }, async (trx) => {
-        if (!canMoveProject(project.status, to) || !(await createTrainingRepository(trx).moveProject(id, project.status, to))) {
-          throw new AppError('PROJECT_STATE', { params: { status: project.status } });
-        }
-      });
+      await auditedWrite(
+        db,
+        ctx,
+        {
+          action,
+          targetType: 'training_project',
+          targetId: id,
+          targetPath: project.orgPath,
+          targetLabel: project.title,
+          details: { from: project.status, to },
+        },
+        async (trx) => {
+          if (
+            !canMoveProject(project.status, to) ||
+            !(await createTrainingRepository(trx).moveProject(id, project.status, to))
+          ) {
+            throw new AppError('PROJECT_STATE', { params: { status: project.status } });
+          }
+        },
+      );
       return detail((await repo.project(id))!, actor);
     },
 
@@ -163,47 +250,106 @@ export function createTrainingService(deps: ServiceDeps) {
       const found = await repo.findCourses(ids);
       for (const cid of ids) {
         const c = found.find((x) => x.id === cid);
-        const onLine = c && c.provinceId === project.provinceId && (isWithin(c.orgPath, project.orgPath) || isWithin(project.orgPath, c.orgPath));
+        const onLine =
+          c &&
+          c.provinceId === project.provinceId &&
+          (isWithin(c.orgPath, project.orgPath) || isWithin(project.orgPath, c.orgPath));
         if (!c || !onLine || c.archived) throw invalid('courseIds', 'invalid', { courseId: cid });
       }
-      await auditedWrite(db, ctx, { action, targetType: 'training_project', targetId: id, targetPath: project.orgPath, targetLabel: project.title, details: { courseIds: ids } }, async (trx) => {
-        requireNotClosed((await createTrainingRepository(trx).project(id))!);
-        await createTrainingRepository(trx).setCourses(id, ids);
-      });
+      await auditedWrite(
+        db,
+        ctx,
+        {
+          action,
+          targetType: 'training_project',
+          targetId: id,
+          targetPath: project.orgPath,
+          targetLabel: project.title,
+          details: { courseIds: ids },
+        },
+        async (trx) => {
+          requireNotClosed((await createTrainingRepository(trx).project(id))!);
+          await createTrainingRepository(trx).setCourses(id, ids);
+        },
+      );
       return detail((await repo.project(id))!, actor);
     },
 
-    async createClass(ctx: RequestContext, projectId: number, input: { name: string; capacity: number }): Promise<ClassDetail> {
+    async createClass(
+      ctx: RequestContext,
+      projectId: number,
+      input: { name: string; capacity: number },
+    ): Promise<ClassDetail> {
       const action = 'training.create_class';
       const { project } = await managed(ctx, projectId, action);
-      const id = await auditedWrite(db, ctx, { action, targetType: 'training_class', targetPath: project.orgPath, targetLabel: `${project.title} / ${input.name}`, details: { projectId, capacity: input.capacity } }, async (trx, m) => {
-        requireNotClosed((await createTrainingRepository(trx).project(projectId))!);
-        const cid = await createTrainingRepository(trx).insertClass({ projectId, provinceId: project.provinceId, orgPath: project.orgPath, name: input.name, capacity: input.capacity });
-        m.targetId = cid;
-        return cid;
-      });
-      return (await repo.class(id).then((c) => ({ ...c!, quotas: [], trainers: [], sessions: [] })));
+      const id = await auditedWrite(
+        db,
+        ctx,
+        {
+          action,
+          targetType: 'training_class',
+          targetPath: project.orgPath,
+          targetLabel: `${project.title} / ${input.name}`,
+          details: { projectId, capacity: input.capacity },
+        },
+        async (trx, m) => {
+          requireNotClosed((await createTrainingRepository(trx).project(projectId))!);
+          const cid = await createTrainingRepository(trx).insertClass({
+            projectId,
+            provinceId: project.provinceId,
+            orgPath: project.orgPath,
+            name: input.name,
+            capacity: input.capacity,
+          });
+          m.targetId = cid;
+          return cid;
+        },
+      );
+      return await repo.class(id).then((c) => ({ ...c!, quotas: [], trainers: [], sessions: [] }));
     },
 
     /** Renames a class or changes its capacity; more places go to the waitlist at once. */
-    async updateClass(ctx: RequestContext, classId: number, patch: { name?: string; capacity?: number }): Promise<ClassRow & { promoted: number[] }> {
+    async updateClass(
+      ctx: RequestContext,
+      classId: number,
+      patch: { name?: string; capacity?: number },
+    ): Promise<ClassRow & { promoted: number[] }> {
       const action = 'training.update_class';
       const { project, cls } = await managedClass(ctx, classId, action);
-      const promoted = await withRetry(() => auditedWrite(db, ctx, { action, targetType: 'training_class', targetId: classId, targetPath: project.orgPath, targetLabel: `${project.title} / ${patch.name ?? cls.name}`, details: { ...patch } }, async (trx, m) => {
-        requireNotClosed(project);
-        const tr = createTrainingRepository(trx);
-        const locked = (await tr.lockClass(classId))!;
-        if (locked.status === 'closed') throw new AppError('CLASS_CLOSED');
-        if (patch.capacity !== undefined) {
-          if (patch.capacity < locked.enrolled) throw new AppError('CAPACITY_BELOW_ENROLLED', { params: { enrolled: locked.enrolled } });
-          const reserved = (await tr.quotas([classId])).reduce((s, q) => s + q.quota, 0);
-          if (reserved > patch.capacity) throw new AppError('QUOTA_INVALID', { params: { problem: `${reserved} > ${patch.capacity}` }, details: { reserved, capacity: patch.capacity } });
-        }
-        await tr.updateClass(classId, patch);
-        const p = await fillPlaces(trx, classId);
-        m.details = { ...m.details, promoted: p };
-        return p;
-      }));
+      const promoted = await withRetry(() =>
+        auditedWrite(
+          db,
+          ctx,
+          {
+            action,
+            targetType: 'training_class',
+            targetId: classId,
+            targetPath: project.orgPath,
+            targetLabel: `${project.title} / ${patch.name ?? cls.name}`,
+            details: { ...patch },
+          },
+          async (trx, m) => {
+            requireNotClosed(project);
+            const tr = createTrainingRepository(trx);
+            const locked = (await tr.lockClass(classId))!;
+            if (locked.status === 'closed') throw new AppError('CLASS_CLOSED');
+            if (patch.capacity !== undefined) {
+              if (patch.capacity < locked.enrolled)
+                throw new AppError('CAPACITY_BELOW_ENROLLED', { params: { enrolled: locked.enrolled } });
+              const reserved = (await tr.quotas([classId])).reduce((s, q) => s + q.quota, 0);
+              if (reserved > patch.capacity)
+                throw new AppError('QUOTA_INVALID', {
+                  params: { problem: `${reserved} > ${patch.capacity}` },
+                  details: { reserved, capacity: patch.capacity },
+                });
+            }
+            await tr.updateClass(classId, patch);
+            const p = await fillPlaces(trx, classId);
+            m.details = { ...m.details, promoted: p };
+            return p;
+          },
+        ),
+      );
       return { ...(await repo.class(classId))!, promoted };
     },
 
@@ -220,12 +366,24 @@ export function createTrainingService(deps: ServiceDeps) {
       const ok = new Set(await repo.trainersWithin(project.orgPath, ids));
       const bad = ids.find((id) => !ok.has(id));
       if (bad !== undefined) throw invalid('userIds', 'invalid', { userId: bad });
-      await auditedWrite(db, ctx, { action, targetType: 'training_class', targetId: classId, targetPath: project.orgPath, targetLabel: `${project.title} / ${cls.name}`, details: { userIds: ids } }, async (trx) => {
-        requireNotClosed(project);
-        const tr = createTrainingRepository(trx);
-        if ((await tr.lockClass(classId))!.status === 'closed') throw new AppError('CLASS_CLOSED');
-        await tr.setTrainers(classId, ids);
-      });
+      await auditedWrite(
+        db,
+        ctx,
+        {
+          action,
+          targetType: 'training_class',
+          targetId: classId,
+          targetPath: project.orgPath,
+          targetLabel: `${project.title} / ${cls.name}`,
+          details: { userIds: ids },
+        },
+        async (trx) => {
+          requireNotClosed(project);
+          const tr = createTrainingRepository(trx);
+          if ((await tr.lockClass(classId))!.status === 'closed') throw new AppError('CLASS_CLOSED');
+          await tr.setTrainers(classId, ids);
+        },
+      );
       return (await repo.trainers([classId])).map(({ classId: _, ...t }) => t);
     },
 
@@ -234,7 +392,11 @@ export function createTrainingService(deps: ServiceDeps) {
      * counties). A quota below what a unit already uses, or more reserved places than the class
      * has, is refused. Raised quotas give places to waiting teachers of those units.
      */
-    async setQuotas(ctx: RequestContext, classId: number, quotas: Array<{ orgUnitId: number; quota: number }>): Promise<QuotaRow[]> {
+    async setQuotas(
+      ctx: RequestContext,
+      classId: number,
+      quotas: Array<{ orgUnitId: number; quota: number }>,
+    ): Promise<QuotaRow[]> {
       const action = 'training.set_quotas';
       const { actor, project, cls } = await managedClass(ctx, classId, action);
       const ids = [...new Set(quotas.map((q) => q.orgUnitId))];
@@ -242,27 +404,59 @@ export function createTrainingService(deps: ServiceDeps) {
       const units = await createOrgUnitRepository(db).findByIds(ids);
       for (const id of ids) {
         const u = units.find((x) => x.id === id);
-        if (!u || !can(actor, 'org.read', { path: u.path })) return auditRefusal(db, ctx, { action, targetType: 'org_unit', targetId: id }, notFoundDenied());
-        if (!isWithin(project.orgPath, u.path) || u.path === project.orgPath) throw invalid('quotas', 'invalid', { orgUnitId: id });
+        if (!u || !can(actor, 'org.read', { path: u.path }))
+          return auditRefusal(db, ctx, { action, targetType: 'org_unit', targetId: id }, notFoundDenied());
+        if (!isWithin(project.orgPath, u.path) || u.path === project.orgPath)
+          throw invalid('quotas', 'invalid', { orgUnitId: id });
       }
-      const rows = quotas.map((q) => ({ orgUnitId: q.orgUnitId, quota: q.quota, orgPath: units.find((u) => u.id === q.orgUnitId)!.path }));
-      await withRetry(() => auditedWrite(db, ctx, { action, targetType: 'training_class', targetId: classId, targetPath: project.orgPath, targetLabel: `${project.title} / ${cls.name}`, details: { quotas } }, async (trx, m) => {
-        requireNotClosed(project);
-        const tr = createTrainingRepository(trx);
-        const locked = (await tr.lockClass(classId))!;
-        if (locked.status === 'closed') throw new AppError('CLASS_CLOSED');
-        const total = rows.reduce((s, r) => s + r.quota, 0);
-        if (total > locked.capacity) throw new AppError('QUOTA_INVALID', { params: { problem: `${total} > ${locked.capacity}` }, details: { reserved: total, capacity: locked.capacity } });
-        const current = await tr.quotas([classId]);
-        for (const r of rows) {
-          const used = current.find((c) => c.orgUnitId === r.orgUnitId)?.used ?? 0;
-          if (r.quota < used) throw new AppError('QUOTA_INVALID', { params: { problem: `${units.find((u) => u.id === r.orgUnitId)!.name}: ${r.quota} < ${used}` }, details: { orgUnitId: r.orgUnitId, used } });
-        }
-        const dropped = current.find((c) => c.used > 0 && !rows.some((r) => r.orgUnitId === c.orgUnitId));
-        if (dropped) throw new AppError('QUOTA_INVALID', { params: { problem: `${dropped.orgUnitName}: 0 < ${dropped.used}` }, details: { orgUnitId: dropped.orgUnitId, used: dropped.used } });
-        await tr.setQuotas(classId, rows);
-        m.details = { ...m.details, promoted: await fillPlaces(trx, classId) };
+      const rows = quotas.map((q) => ({
+        orgUnitId: q.orgUnitId,
+        quota: q.quota,
+        orgPath: units.find((u) => u.id === q.orgUnitId)!.path,
       }));
+      await withRetry(() =>
+        auditedWrite(
+          db,
+          ctx,
+          {
+            action,
+            targetType: 'training_class',
+            targetId: classId,
+            targetPath: project.orgPath,
+            targetLabel: `${project.title} / ${cls.name}`,
+            details: { quotas },
+          },
+          async (trx, m) => {
+            requireNotClosed(project);
+            const tr = createTrainingRepository(trx);
+            const locked = (await tr.lockClass(classId))!;
+            if (locked.status === 'closed') throw new AppError('CLASS_CLOSED');
+            const total = rows.reduce((s, r) => s + r.quota, 0);
+            if (total > locked.capacity)
+              throw new AppError('QUOTA_INVALID', {
+                params: { problem: `${total} > ${locked.capacity}` },
+                details: { reserved: total, capacity: locked.capacity },
+              });
+            const current = await tr.quotas([classId]);
+            for (const r of rows) {
+              const used = current.find((c) => c.orgUnitId === r.orgUnitId)?.used ?? 0;
+              if (r.quota < used)
+                throw new AppError('QUOTA_INVALID', {
+                  params: { problem: `${units.find((u) => u.id === r.orgUnitId)!.name}: ${r.quota} < ${used}` },
+                  details: { orgUnitId: r.orgUnitId, used },
+                });
+            }
+            const dropped = current.find((c) => c.used > 0 && !rows.some((r) => r.orgUnitId === c.orgUnitId));
+            if (dropped)
+              throw new AppError('QUOTA_INVALID', {
+                params: { problem: `${dropped.orgUnitName}: 0 < ${dropped.used}` },
+                details: { orgUnitId: dropped.orgUnitId, used: dropped.used },
+              });
+            await tr.setQuotas(classId, rows);
+            m.details = { ...m.details, promoted: await fillPlaces(trx, classId) };
+          },
+        ),
+      );
       return repo.quotas([classId]);
     },
 
@@ -270,14 +464,25 @@ export function createTrainingService(deps: ServiceDeps) {
       const action = 'training.create_session';
       const { project, cls } = await managedClass(ctx, classId, action);
       checkSession(f);
-      const id = await auditedWrite(db, ctx, { action, targetType: 'training_session', targetPath: project.orgPath, targetLabel: `${project.title} / ${cls.name}`, details: { classId, startsAt: f.startsAt.toISOString() } }, async (trx, m) => {
-        requireNotClosed(project);
-        const tr = createTrainingRepository(trx);
-        if ((await tr.lockClass(classId))!.status === 'closed') throw new AppError('CLASS_CLOSED');
-        const sid = await tr.insertSession(classId, f);
-        m.targetId = sid;
-        return sid;
-      });
+      const id = await auditedWrite(
+        db,
+        ctx,
+        {
+          action,
+          targetType: 'training_session',
+          targetPath: project.orgPath,
+          targetLabel: `${project.title} / ${cls.name}`,
+          details: { classId, startsAt: f.startsAt.toISOString() },
+        },
+        async (trx, m) => {
+          requireNotClosed(project);
+          const tr = createTrainingRepository(trx);
+          if ((await tr.lockClass(classId))!.status === 'closed') throw new AppError('CLASS_CLOSED');
+          const sid = await tr.insertSession(classId, f);
+          m.targetId = sid;
+          return sid;
+        },
+      );
       return (await repo.session(id))!;
     },
 
@@ -288,12 +493,24 @@ export function createTrainingService(deps: ServiceDeps) {
       if (!s) throw new AppError('NOT_FOUND');
       const { project, cls } = await managedClass(ctx, s.classId, action);
       checkSession(f);
-      await auditedWrite(db, ctx, { action, targetType: 'training_session', targetId: sessionId, targetPath: project.orgPath, targetLabel: `${project.title} / ${cls.name}`, details: { startsAt: f.startsAt.toISOString() } }, async (trx) => {
-        requireNotClosed(project);
-        const tr = createTrainingRepository(trx);
-        if ((await tr.lockClass(s.classId))!.status === 'closed') throw new AppError('CLASS_CLOSED');
-        await tr.updateSession(sessionId, f);
-      });
+      await auditedWrite(
+        db,
+        ctx,
+        {
+          action,
+          targetType: 'training_session',
+          targetId: sessionId,
+          targetPath: project.orgPath,
+          targetLabel: `${project.title} / ${cls.name}`,
+          details: { startsAt: f.startsAt.toISOString() },
+        },
+        async (trx) => {
+          requireNotClosed(project);
+          const tr = createTrainingRepository(trx);
+          if ((await tr.lockClass(s.classId))!.status === 'closed') throw new AppError('CLASS_CLOSED');
+          await tr.updateSession(sessionId, f);
+        },
+      );
       return (await repo.session(sessionId))!;
     },
 
@@ -304,13 +521,24 @@ export function createTrainingService(deps: ServiceDeps) {
       const s = await repo.session(sessionId);
       if (!s) throw new AppError('NOT_FOUND');
       const { project, cls } = await managedClass(ctx, s.classId, action);
-      await auditedWrite(db, ctx, { action, targetType: 'training_session', targetId: sessionId, targetPath: project.orgPath, targetLabel: `${project.title} / ${cls.name}` }, async (trx) => {
-        requireNotClosed(project);
-        const tr = createTrainingRepository(trx);
-        if ((await tr.lockClass(s.classId))!.status === 'closed') throw new AppError('CLASS_CLOSED');
-        if (await tr.hasAttendance(sessionId)) throw new AppError('CONFLICT');
-        await tr.deleteSession(sessionId);
-      });
+      await auditedWrite(
+        db,
+        ctx,
+        {
+          action,
+          targetType: 'training_session',
+          targetId: sessionId,
+          targetPath: project.orgPath,
+          targetLabel: `${project.title} / ${cls.name}`,
+        },
+        async (trx) => {
+          requireNotClosed(project);
+          const tr = createTrainingRepository(trx);
+          if ((await tr.lockClass(s.classId))!.status === 'closed') throw new AppError('CLASS_CLOSED');
+          if (await tr.hasAttendance(sessionId)) throw new AppError('CONFLICT');
+          await tr.deleteSession(sessionId);
+        },
+      );
     },
 
     /** The year a new project defaults to. */

@@ -14,10 +14,21 @@ let auth: ReturnType<typeof createAuthService>;
 let countyAdminId: number;
 
 const ctxAt = (unit: Tree[keyof Tree], role: Actor['role'], userId = 0): RequestContext => ({
-  actor: { userId, username: `${role}@${unit.name}`, role, orgUnitId: unit.id, orgPath: unit.path, provinceId: unit.provinceId },
+  actor: {
+    userId,
+    username: `${role}@${unit.name}`,
+    role,
+    orgUnitId: unit.id,
+    orgPath: unit.path,
+    provinceId: unit.provinceId,
+  },
   ip: '10.0.0.8',
 });
-const codeOf = (p: Promise<unknown>) => p.then(() => 'OK', (e: unknown) => (e instanceof AppError ? e.code : String(e)));
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => 'OK',
+    (e: unknown) => (e instanceof AppError ? e.code : String(e)),
+  );
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -30,7 +41,12 @@ afterAll(() => t.close());
 
 describe('account management', () => {
   it('creates a school admin with a one-time password that must be changed at first login', async () => {
-    const { user, oneTimePassword } = await users.create(ctxAt(tree.K1, 'county_admin', countyAdminId), { username: 'S1.Admin', displayName: '刘校长', role: 'school_admin', orgUnitId: tree.S1.id });
+    const { user, oneTimePassword } = await users.create(ctxAt(tree.K1, 'county_admin', countyAdminId), {
+      username: 'S1.Admin',
+      displayName: '刘校长',
+      role: 'school_admin',
+      orgUnitId: tree.S1.id,
+    });
     expect(user.mustChangePassword).toBe(true);
     expect(oneTimePassword).toMatch(/^[A-Za-z0-9]{12}$/);
     const session = await auth.login({ actor: null, ip: null }, 's1.admin', oneTimePassword);
@@ -38,13 +54,49 @@ describe('account management', () => {
   });
 
   it('refuses a username that differs only in case', async () => {
-    expect(await codeOf(users.create(ctxAt(tree.K1, 'county_admin'), { username: 's1.admin', displayName: '重复', role: 'teacher', orgUnitId: tree.S1.id }))).toBe('USERNAME_TAKEN');
+    expect(
+      await codeOf(
+        users.create(ctxAt(tree.K1, 'county_admin'), {
+          username: 's1.admin',
+          displayName: '重复',
+          role: 'teacher',
+          orgUnitId: tree.S1.id,
+        }),
+      ),
+    ).toBe('USERNAME_TAKEN');
   });
 
   it('refuses a role that does not fit the unit, and roles at or above the actor', async () => {
-    expect(await codeOf(users.create(ctxAt(tree.K1, 'county_admin'), { username: 'bad-place', displayName: '甲', role: 'school_admin', orgUnitId: tree.K1.id }))).toBe('ROLE_NOT_ALLOWED_AT_UNIT');
-    expect(await codeOf(users.create(ctxAt(tree.K1, 'county_admin'), { username: 'peer', displayName: '乙', role: 'county_admin', orgUnitId: tree.K1.id }))).toBe('FORBIDDEN');
-    expect(await codeOf(users.create(ctxAt(tree.K1, 'county_admin'), { username: 'elsewhere', displayName: '丙', role: 'teacher', orgUnitId: tree.S3.id }))).toBe('NOT_FOUND');
+    expect(
+      await codeOf(
+        users.create(ctxAt(tree.K1, 'county_admin'), {
+          username: 'bad-place',
+          displayName: '甲',
+          role: 'school_admin',
+          orgUnitId: tree.K1.id,
+        }),
+      ),
+    ).toBe('ROLE_NOT_ALLOWED_AT_UNIT');
+    expect(
+      await codeOf(
+        users.create(ctxAt(tree.K1, 'county_admin'), {
+          username: 'peer',
+          displayName: '乙',
+          role: 'county_admin',
+          orgUnitId: tree.K1.id,
+        }),
+      ),
+    ).toBe('FORBIDDEN');
+    expect(
+      await codeOf(
+        users.create(ctxAt(tree.K1, 'county_admin'), {
+          username: 'elsewhere',
+          displayName: '丙',
+          role: 'teacher',
+          orgUnitId: tree.S3.id,
+        }),
+      ),
+    ).toBe('NOT_FOUND');
   });
 
   it('lists only accounts inside the subtree', async () => {
@@ -58,22 +110,33 @@ describe('account management', () => {
     const id = await addUser(t.db, tree.S1, 'teacher', 'to-disable');
     const s = await auth.login({ actor: null, ip: null }, 'to-disable', 'Correct-horse-42');
     // a session in use a moment ago (so held in memory) ends as well
-    expect(await auth.authenticate({ sessionToken: s.sessionToken })).toMatchObject({ actor: { username: 'to-disable' } });
+    expect(await auth.authenticate({ sessionToken: s.sessionToken })).toMatchObject({
+      actor: { username: 'to-disable' },
+    });
     await users.update(ctxAt(tree.K1, 'county_admin'), id, { disabled: true });
     expect(await auth.authenticate({ sessionToken: s.sessionToken })).toBeNull();
-    expect(await codeOf(auth.login({ actor: null, ip: null }, 'to-disable', 'Correct-horse-42'))).toBe('AUTH_INVALID_CREDENTIALS');
+    expect(await codeOf(auth.login({ actor: null, ip: null }, 'to-disable', 'Correct-horse-42'))).toBe(
+      'AUTH_INVALID_CREDENTIALS',
+    );
     await users.update(ctxAt(tree.K1, 'county_admin'), id, { disabled: false });
     const again = await auth.login({ actor: null, ip: null }, 'to-disable', 'Correct-horse-42');
     expect(await auth.authenticate({ sessionToken: again.sessionToken })).not.toBeNull();
     const { oneTimePassword } = await users.resetPassword(ctxAt(tree.K1, 'county_admin'), id);
     expect(await auth.authenticate({ sessionToken: again.sessionToken })).toBeNull();
-    expect((await auth.login({ actor: null, ip: null }, 'to-disable', oneTimePassword)).user.mustChangePassword).toBe(true);
+    expect((await auth.login({ actor: null, ip: null }, 'to-disable', oneTimePassword)).user.mustChangePassword).toBe(
+      true,
+    );
   });
 
   it('records field-level changes in the audit log', async () => {
     const id = await addUser(t.db, tree.S1, 'teacher', 'rename-me');
     await users.update(ctxAt(tree.K1, 'county_admin'), id, { displayName: '新名字' });
-    const row = await t.db.selectFrom('audit_log').selectAll().where('action', '=', 'user.update').where('target_id', '=', String(id)).executeTakeFirstOrThrow();
+    const row = await t.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'user.update')
+      .where('target_id', '=', String(id))
+      .executeTakeFirstOrThrow();
     expect(row.details).toEqual({ changes: { displayName: { from: 'rename-me', to: '新名字' } } });
     expect(row.ip).toBe('10.0.0.8');
   });

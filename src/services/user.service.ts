@@ -36,11 +36,15 @@ export function createUserService({ db, env }: ServiceDeps) {
     const meta = { action, targetType: 'user', targetId: id, targetPath: target.orgPath, targetLabel: target.username };
     // the row keeps the target's place, so the target's admins see the attempt; the actor's log does not name it
     if (!can(actor, 'org.read', { path: target.orgPath })) return auditRefusal(db, ctx, meta, notFoundDenied());
-    if (!can(actor, 'user.manage', { path: target.orgPath, role: target.role })) return auditRefusal(db, ctx, meta, new AppError('FORBIDDEN'));
+    if (!can(actor, 'user.manage', { path: target.orgPath, role: target.role }))
+      return auditRefusal(db, ctx, meta, new AppError('FORBIDDEN'));
     return target;
   }
 
-  async function insertUser(trx: Parameters<Parameters<typeof auditedWrite>[3]>[0], input: CreateUserInput & { password: string; mustChangePassword: boolean; isDemo?: boolean }): Promise<UserRow> {
+  async function insertUser(
+    trx: Parameters<Parameters<typeof auditedWrite>[3]>[0],
+    input: CreateUserInput & { password: string; mustChangePassword: boolean; isDemo?: boolean },
+  ): Promise<UserRow> {
     const unit = await createOrgUnitRepository(trx).findById(input.orgUnitId);
     if (!unit) throw new AppError('NOT_FOUND');
     if (!roleFitsUnit(input.role, unit.kind as OrgUnitKind)) {
@@ -48,8 +52,15 @@ export function createUserService({ db, env }: ServiceDeps) {
     }
     try {
       const id = await createUserRepository(trx).insert({
-        username: input.username, displayName: input.displayName, role: input.role, orgUnitId: unit.id, orgPath: unit.path,
-        provinceId: unit.provinceId, passwordHash: await hashPassword(input.password), mustChangePassword: input.mustChangePassword, isDemo: input.isDemo,
+        username: input.username,
+        displayName: input.displayName,
+        role: input.role,
+        orgUnitId: unit.id,
+        orgPath: unit.path,
+        provinceId: unit.provinceId,
+        passwordHash: await hashPassword(input.password),
+        mustChangePassword: input.mustChangePassword,
+        isDemo: input.isDemo,
       });
       return (await createUserRepository(trx).findById(id))!;
     } catch (e) {
@@ -58,23 +69,47 @@ export function createUserService({ db, env }: ServiceDeps) {
   }
 
   return {
-    async list(ctx: RequestContext, q: { orgUnitId?: number; includeDescendants: boolean; q?: string; role?: Role; page: number; pageSize: number }) {
+    async list(
+      ctx: RequestContext,
+      q: { orgUnitId?: number; includeDescendants: boolean; q?: string; role?: Role; page: number; pageSize: number },
+    ) {
       const actor = requireActor(ctx);
       const unit = await units.findById(q.orgUnitId ?? actor.orgUnitId);
       if (!unit) throw new AppError('NOT_FOUND');
       if (!can(actor, 'user.read', { path: unit.path })) {
-        return auditRefusal(db, ctx, { action: 'user.list', targetType: 'org_unit', targetId: unit.id }, can(actor, 'org.read', { path: unit.path }) ? new AppError('FORBIDDEN') : notFoundDenied());
+        return auditRefusal(
+          db,
+          ctx,
+          { action: 'user.list', targetType: 'org_unit', targetId: unit.id },
+          can(actor, 'org.read', { path: unit.path }) ? new AppError('FORBIDDEN') : notFoundDenied(),
+        );
       }
-      return users.list({ scopePath: unit.path, orgUnitId: unit.id, includeDescendants: q.includeDescendants, q: q.q, role: q.role, limit: q.pageSize, offset: (q.page - 1) * q.pageSize });
+      return users.list({
+        scopePath: unit.path,
+        orgUnitId: unit.id,
+        includeDescendants: q.includeDescendants,
+        q: q.q,
+        role: q.role,
+        limit: q.pageSize,
+        offset: (q.page - 1) * q.pageSize,
+      });
     },
 
     async create(ctx: RequestContext, input: CreateUserInput): Promise<{ user: UserRow; oneTimePassword: string }> {
       const actor = requireActor(ctx);
       const unit = await units.findById(input.orgUnitId);
       if (!unit) throw new AppError('NOT_FOUND');
-      const meta = { action: 'user.create', targetType: 'user', targetLabel: input.username, targetPath: unit.path, details: { role: input.role, orgUnitId: unit.id } };
-      if (!can(actor, 'org.read', { path: unit.path })) return auditRefusal(db, ctx, { ...meta, targetPath: null }, notFoundDenied());
-      if (!can(actor, 'user.manage', { path: unit.path, role: input.role })) return auditRefusal(db, ctx, meta, new AppError('FORBIDDEN'));
+      const meta = {
+        action: 'user.create',
+        targetType: 'user',
+        targetLabel: input.username,
+        targetPath: unit.path,
+        details: { role: input.role, orgUnitId: unit.id },
+      };
+      if (!can(actor, 'org.read', { path: unit.path }))
+        return auditRefusal(db, ctx, { ...meta, targetPath: null }, notFoundDenied());
+      if (!can(actor, 'user.manage', { path: unit.path, role: input.role }))
+        return auditRefusal(db, ctx, meta, new AppError('FORBIDDEN'));
       const password = oneTimePassword();
       return auditedWrite(db, ctx, meta, async (trx, m) => {
         const user = await insertUser(trx, { ...input, password, mustChangePassword: true });
@@ -83,14 +118,34 @@ export function createUserService({ db, env }: ServiceDeps) {
       });
     },
 
-    async update(ctx: RequestContext, id: number, patch: { displayName?: string; disabled?: boolean }): Promise<UserRow> {
+    async update(
+      ctx: RequestContext,
+      id: number,
+      patch: { displayName?: string; disabled?: boolean },
+    ): Promise<UserRow> {
       const target = await loadManageable(ctx, id, 'user.update');
-      const changes = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined).map(([k, v]) => [k, { from: target[k as keyof UserRow], to: v }]));
-      const updated = await auditedWrite(db, ctx, { action: 'user.update', targetType: 'user', targetId: id, targetPath: target.orgPath, targetLabel: target.username, details: { changes } }, async (trx) => {
-        await createUserRepository(trx).update(id, patch);
-        if (patch.disabled) await createSessionRepository(trx).deleteForUser(id);
-        return (await createUserRepository(trx).findById(id))!;
-      });
+      const changes = Object.fromEntries(
+        Object.entries(patch)
+          .filter(([, v]) => v !== undefined)
+          .map(([k, v]) => [k, { from: target[k as keyof UserRow], to: v }]),
+      );
+      const updated = await auditedWrite(
+        db,
+        ctx,
+        {
+          action: 'user.update',
+          targetType: 'user',
+          targetId: id,
+          targetPath: target.orgPath,
+          targetLabel: target.username,
+          details: { changes },
+        },
+        async (trx) => {
+          await createUserRepository(trx).update(id, patch);
+          if (patch.disabled) await createSessionRepository(trx).deleteForUser(id);
+          return (await createUserRepository(trx).findById(id))!;
+        },
+      );
       // sessions and tokens resolved before the change carry the old account state
       credentials.deleteOwner(id);
       return updated;
@@ -99,39 +154,74 @@ export function createUserService({ db, env }: ServiceDeps) {
     async resetPassword(ctx: RequestContext, id: number): Promise<{ oneTimePassword: string }> {
       const target = await loadManageable(ctx, id, 'user.reset_password');
       const password = oneTimePassword();
-      const result = await auditedWrite(db, ctx, { action: 'user.reset_password', targetType: 'user', targetId: id, targetPath: target.orgPath, targetLabel: target.username }, async (trx) => {
-        await createUserRepository(trx).setPassword(id, await hashPassword(password), true);
-        // whoever knew the old password loses every way in: sessions, API tokens, and the locks are lifted
-        await createSessionRepository(trx).deleteForUser(id);
-        await createApiTokenRepository(trx).revokeAllForUser(id);
-        await signInThrottle(trx, env).clearAccount('login', `user:${id}`);
-        return { oneTimePassword: password };
-      });
+      const result = await auditedWrite(
+        db,
+        ctx,
+        {
+          action: 'user.reset_password',
+          targetType: 'user',
+          targetId: id,
+          targetPath: target.orgPath,
+          targetLabel: target.username,
+        },
+        async (trx) => {
+          await createUserRepository(trx).setPassword(id, await hashPassword(password), true);
+          // whoever knew the old password loses every way in: sessions, API tokens, and the locks are lifted
+          await createSessionRepository(trx).deleteForUser(id);
+          await createApiTokenRepository(trx).revokeAllForUser(id);
+          await signInThrottle(trx, env).clearAccount('login', `user:${id}`);
+          return { oneTimePassword: password };
+        },
+      );
       credentials.deleteOwner(id);
       return result;
     },
 
     async unlock(ctx: RequestContext, id: number): Promise<void> {
       const target = await loadManageable(ctx, id, 'user.unlock');
-      await auditedWrite(db, ctx, { action: 'user.unlock', targetType: 'user', targetId: id, targetPath: target.orgPath, targetLabel: target.username }, async (trx) => {
-        await createUserRepository(trx).unlock(id);
-        await signInThrottle(trx, env).clearAccount('login', `user:${id}`);
-      });
+      await auditedWrite(
+        db,
+        ctx,
+        {
+          action: 'user.unlock',
+          targetType: 'user',
+          targetId: id,
+          targetPath: target.orgPath,
+          targetLabel: target.username,
+        },
+        async (trx) => {
+          await createUserRepository(trx).unlock(id);
+          await signInThrottle(trx, env).clearAccount('login', `user:${id}`);
+        },
+      );
     },
 
     /**
      * The first administrator, from the command line (`peixun admin create`): no acting user,
      * a password chosen by the operator, which must pass the password rules.
      */
-    async createFromCli(ctx: RequestContext, input: CreateUserInput & { password: string; mustChangePassword?: boolean; isDemo?: boolean }): Promise<UserRow> {
+    async createFromCli(
+      ctx: RequestContext,
+      input: CreateUserInput & { password: string; mustChangePassword?: boolean; isDemo?: boolean },
+    ): Promise<UserRow> {
       const problem = checkNewPassword(env, input.password, { username: input.username });
       if (problem && !input.mustChangePassword) throw weakPassword(env, problem);
-      return auditedWrite(db, ctx, { action: 'user.create', targetType: 'user', targetLabel: input.username, details: { role: input.role, orgUnitId: input.orgUnitId } }, async (trx, m) => {
-        const user = await insertUser(trx, { ...input, mustChangePassword: input.mustChangePassword ?? false });
-        m.targetId = user.id;
-        m.targetPath = user.orgPath;
-        return user;
-      });
+      return auditedWrite(
+        db,
+        ctx,
+        {
+          action: 'user.create',
+          targetType: 'user',
+          targetLabel: input.username,
+          details: { role: input.role, orgUnitId: input.orgUnitId },
+        },
+        async (trx, m) => {
+          const user = await insertUser(trx, { ...input, mustChangePassword: input.mustChangePassword ?? false });
+          m.targetId = user.id;
+          m.targetPath = user.orgPath;
+          return user;
+        },
+      );
     },
   };
 }

@@ -1,4 +1,4 @@
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { launchChromium, STEP_TIMEOUT, submitLogin, textOf, visible } from '../support/browser.js';
 import { startTestServer } from '../support/server.js';
@@ -43,7 +43,7 @@ async function watchedPage(context: BrowserContext): Promise<{ page: Page; viola
   page.on('pageerror', (err) => logged.push(`page error: ${err.message}`));
   return {
     page,
-    violations: async () => [...logged, ...await page.evaluate<string[]>('window.__violations')],
+    violations: async () => [...logged, ...(await page.evaluate<string[]>('window.__violations'))],
   };
 }
 

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
-import { type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import ExcelJS from '../../src/services/excel.js';
 import { STEP_TIMEOUT, textOf, visible } from '../support/browser.js';
 import { fitsWidth, PHONE, startDemoJourney, type DemoJourney } from '../support/journey.js';
-import { type HttpSession } from '../support/server-process.js';
+import type { HttpSession } from '../support/server-process.js';
 
 /**
  * Browser journey through the credit ledger against the real server process with its demo data
@@ -43,8 +43,10 @@ async function api<T>(s: HttpSession | null, method: 'GET' | 'POST', url: string
 
 beforeAll(async () => {
   journey = await startDemoJourney({
-    dataDirPrefix: 'peixun-credits-journey-', password: PASSWORD,
-    accounts: ['demo-school', 'demo-teacher'], sessions: ['demo-school', 'demo-teacher'],
+    dataDirPrefix: 'peixun-credits-journey-',
+    password: PASSWORD,
+    accounts: ['demo-school', 'demo-teacher'],
+    sessions: ['demo-school', 'demo-teacher'],
   });
 }, 120_000);
 
@@ -67,11 +69,20 @@ async function upload(page: Page, name: string, buffer: Buffer): Promise<void> {
 }
 
 test('hours registered by hand and from a sheet reach the teacher, the certificate and its public check', async () => {
-  const { baseUrl, newContext, logIn, sessions: { 'demo-school': school, 'demo-teacher': teacher } } = journey;
+  const {
+    baseUrl,
+    newContext,
+    logIn,
+    sessions: { 'demo-school': school, 'demo-teacher': teacher },
+  } = journey;
   // today as the product sees it (China Standard Time)
   const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
   const me = await api<{ user: { orgUnit: { id: number; name: string } } }>(school, 'GET', '/api/auth/me');
-  const found = await api<{ items: Array<{ id: number; name: string }> }>(school, 'GET', `/api/teachers?orgUnitId=${me.user.orgUnit.id}&q=${encodeURIComponent(TEACHER_NAME)}`);
+  const found = await api<{ items: Array<{ id: number; name: string }> }>(
+    school,
+    'GET',
+    `/api/teachers?orgUnitId=${me.user.orgUnit.id}&q=${encodeURIComponent(TEACHER_NAME)}`,
+  );
   const zhao = found.items.filter((x) => x.name === TEACHER_NAME);
   expect(zhao).toHaveLength(1);
   const { idNumber } = await api<{ idNumber: string }>(school, 'POST', `/api/teachers/${zhao[0]!.id}/unmask`);
@@ -89,7 +100,9 @@ test('hours registered by hand and from a sheet reach the teacher, the certifica
     const teachers = await visible(page.getByTestId('register-teachers'));
     await teachers.click();
     await page.keyboard.type(TEACHER_NAME);
-    await (await visible(page.locator('.ant-select-dropdown .ant-select-item-option', { hasText: TEACHER_OPTION }))).click();
+    await (
+      await visible(page.locator('.ant-select-dropdown .ant-select-item-option', { hasText: TEACHER_OPTION }))
+    ).click();
     await page.keyboard.press('Escape');
     await page.getByTestId('register-hours').fill('2.5');
     await page.getByTestId('register-date').click();
@@ -117,7 +130,9 @@ test('hours registered by hand and from a sheet reach the teacher, the certifica
     const problems = await visible(page.getByTestId('credit-import-problems-table'));
     const problemRows = problems.locator('tbody tr');
     await expect.poll(() => problemRows.count(), { timeout: STEP_TIMEOUT }).toBe(2);
-    expect((await problemRows.nth(0).innerText()).replace(/\s+/g, ' ')).toMatch(/^2 姓名 赵雪雪 姓名与名册中该证件号码的姓名不一致/);
+    expect((await problemRows.nth(0).innerText()).replace(/\s+/g, ' ')).toMatch(
+      /^2 姓名 赵雪雪 姓名与名册中该证件号码的姓名不一致/,
+    );
     expect((await problemRows.nth(1).innerText()).replace(/\s+/g, ' ')).toMatch(/^3 学时 abc 学时须为大于 0 的数字/);
     expect(await textOf(page.getByTestId('credit-import-problems'))).toContain('本文件未登记任何记录');
 
@@ -128,8 +143,13 @@ test('hours registered by hand and from a sheet reach the teacher, the certifica
     ]);
     // held at the server's door, the upload shows its progress bar until the answer comes
     let release!: () => void;
-    const held = new Promise<void>((resolve) => { release = resolve; });
-    await page.route('**/api/credits/entries/import?**', async (route) => { await held; await route.continue(); });
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route('**/api/credits/entries/import?**', async (route) => {
+      await held;
+      await route.continue();
+    });
     await upload(page, '学时登记表.xlsx', good);
     expect(await textOf(page.getByTestId('credit-import-progress'))).toContain('学时登记表.xlsx');
     await visible(page.getByTestId('credit-import-progress').locator('.ant-progress'));
@@ -168,7 +188,11 @@ test('hours registered by hand and from a sheet reach the teacher, the certifica
     expect(await textOf(mobile.getByTestId('my-credits-counted'))).toBe(String(counted));
     const list = await visible(mobile.getByTestId('my-credits-entries'));
     expect(await list.innerText()).toContain(`登记记录（${before.entries.length + 3}）`);
-    for (const [title, hours] of [[HAND_TITLE, '2.5'], [SHEET_TITLES[0]!, '1.5'], [SHEET_TITLES[1]!, '3']] as const) {
+    for (const [title, hours] of [
+      [HAND_TITLE, '2.5'],
+      [SHEET_TITLES[0]!, '1.5'],
+      [SHEET_TITLES[1]!, '3'],
+    ] as const) {
       const item = list.getByTestId('my-credits-entry').filter({ hasText: title });
       expect(await item.count()).toBe(1);
       expect(await item.innerText()).toContain(hours);
@@ -198,7 +222,9 @@ test('hours registered by hand and from a sheet reach the teacher, the certifica
     const modal = await visible(page.getByTestId('certificate-issue-modal').locator('.ant-modal'));
     await modal.getByTestId('register-teachers').click();
     await page.keyboard.type(TEACHER_NAME);
-    await (await visible(page.locator('.ant-select-dropdown .ant-select-item-option', { hasText: TEACHER_OPTION }))).click();
+    await (
+      await visible(page.locator('.ant-select-dropdown .ant-select-item-option', { hasText: TEACHER_OPTION }))
+    ).click();
     // close the drop-down (Escape could close the dialog too)
     await modal.locator('.ant-modal-title').click();
     await modal.locator('.ant-modal-footer .ant-btn-primary').click();

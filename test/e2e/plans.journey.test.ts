@@ -1,4 +1,4 @@
-import { type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { STEP_TIMEOUT, textOf, visible } from '../support/browser.js';
 import { fitsWidth, PHONE, startDemoJourney, type DemoJourney } from '../support/journey.js';
@@ -20,7 +20,11 @@ const COMMENT = '请补充师德培训安排';
 let journey: DemoJourney;
 
 beforeAll(async () => {
-  journey = await startDemoJourney({ dataDirPrefix: 'peixun-plans-journey-', password: PASSWORD, accounts: ['demo-school', 'demo-county', 'demo-teacher'] });
+  journey = await startDemoJourney({
+    dataDirPrefix: 'peixun-plans-journey-',
+    password: PASSWORD,
+    accounts: ['demo-school', 'demo-county', 'demo-teacher'],
+  });
 }, 120_000);
 
 afterAll(async () => {

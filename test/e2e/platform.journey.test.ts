@@ -1,4 +1,4 @@
-import { type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { launchChromium, STEP_TIMEOUT, submitLogin, textOf, visible } from '../support/browser.js';
 import { startTestServer } from '../support/server.js';
@@ -18,7 +18,12 @@ let browser: Browser;
 
 beforeAll(async () => {
   server = await startTestServer();
-  await server.createUser({ username: COUNTY_ADMIN, password: PASSWORD, role: 'county_admin', orgUnitId: server.orgs.countyId });
+  await server.createUser({
+    username: COUNTY_ADMIN,
+    password: PASSWORD,
+    role: 'county_admin',
+    orgUnitId: server.orgs.countyId,
+  });
   await server.createUser({ username: TEACHER, password: PASSWORD, role: 'teacher', orgUnitId: server.orgs.schoolId });
   browser = await launchChromium();
 }, 120_000);
@@ -33,7 +38,10 @@ async function logIn(page: Page, username: string): Promise<void> {
   await submitLogin(page, username, PASSWORD);
 }
 
-async function withContext<T>(options: Parameters<Browser['newContext']>[0], run: (page: Page) => Promise<T>): Promise<T> {
+async function withContext<T>(
+  options: Parameters<Browser['newContext']>[0],
+  run: (page: Page) => Promise<T>,
+): Promise<T> {
   const context: BrowserContext = await browser.newContext(options);
   try {
     return await run(await context.newPage());

@@ -1,4 +1,4 @@
-import { type Locator } from 'playwright-core';
+import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { STEP_TIMEOUT, textOf, visible } from '../support/browser.js';
 import { PHONE, startDemoJourney, type DemoJourney } from '../support/journey.js';
@@ -22,7 +22,11 @@ const HOUR = 3_600_000;
 let journey: DemoJourney;
 
 beforeAll(async () => {
-  journey = await startDemoJourney({ dataDirPrefix: 'peixun-programme-journey-', password: PASSWORD, accounts: ['demo-school', 'demo-county'] });
+  journey = await startDemoJourney({
+    dataDirPrefix: 'peixun-programme-journey-',
+    password: PASSWORD,
+    accounts: ['demo-school', 'demo-county'],
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -33,7 +37,7 @@ afterAll(async () => {
 const numberIn = (text: string) => Number(/-?[\d,]+(\.\d+)?/.exec(text)![0].replace(/,/g, ''));
 const cell = (row: Locator, n: number) => textOf(row.locator('td').nth(n));
 
-test('the programme: a fee added and paid by a school, seen by the school, and a trainer\'s own training', async () => {
+test("the programme: a fee added and paid by a school, seen by the school, and a trainer's own training", async () => {
   const { newContext, logIn } = journey;
   const county = await newContext({ viewport: { width: 1280, height: 800 } });
   const phone = await newContext(PHONE);
@@ -47,7 +51,11 @@ test('the programme: a fee added and paid by a school, seen by the school, and a
     await page.waitForURL(/\/org(\/\d+)?$/, { timeout: STEP_TIMEOUT });
     await (await visible(page.getByTestId('nav-training'))).click();
     await page.waitForURL(/\/training$/, { timeout: STEP_TIMEOUT });
-    await (await visible(page.getByTestId('projects-table').getByRole('link', { name: /^桦甸市\d{4}年中小学心理健康教育专题培训$/ }))).click();
+    await (
+      await visible(
+        page.getByTestId('projects-table').getByRole('link', { name: /^桦甸市\d{4}年中小学心理健康教育专题培训$/ }),
+      )
+    ).click();
     await page.waitForURL(/\/training\/\d+$/, { timeout: STEP_TIMEOUT });
     await (await visible(page.getByTestId('project-tab-fees'))).click();
     await page.waitForURL(/\?tab=fees$/, { timeout: STEP_TIMEOUT });
@@ -111,13 +119,20 @@ test('the programme: a fee added and paid by a school, seen by the school, and a
     const wu = await visible(page.getByTestId('trainers-table').locator('.ant-table-row', { hasText: '吴振宇' }));
     expect(await wu.innerText()).toMatch(/吉林省[\s\S]*上级共享[\s\S]*只读$/);
     expect(await wu.getByTestId('trainer-edit').count()).toBe(0);
-    await page.getByTestId('trainers-table').locator('.ant-table-row', { hasText: '陈立军' }).getByTestId('trainer-row-name').click();
+    await page
+      .getByTestId('trainers-table')
+      .locator('.ant-table-row', { hasText: '陈立军' })
+      .getByTestId('trainer-row-name')
+      .click();
     await page.waitForURL(/\/trainers\/\d+$/, { timeout: STEP_TIMEOUT });
     const totals = await visible(page.getByTestId('trainer-record-totals'));
     // this year's total may not be there yet (the demo's spring line falls in last year before April 8)
-    const hoursOf = async (title: string) => numberIn(await textOf(totals.locator('.ant-statistic', { hasText: title }).locator('.ant-statistic-content')));
+    const hoursOf = async (title: string) =>
+      numberIn(await textOf(totals.locator('.ant-statistic', { hasText: title }).locator('.ant-statistic-content')));
     const yearTitle = `${today.slice(0, 4)} 年`;
-    const before = (await totals.locator('.ant-statistic', { hasText: yearTitle }).count()) ? await hoursOf(yearTitle) : 0;
+    const before = (await totals.locator('.ant-statistic', { hasText: yearTitle }).count())
+      ? await hoursOf(yearTitle)
+      : 0;
     const allBefore = await hoursOf('累计');
     await page.getByTestId('trainer-line-add').click();
     const lineModal = await visible(page.locator('.ant-modal', { hasText: '添加培训记录' }));
@@ -126,13 +141,18 @@ test('the programme: a fee added and paid by a school, seen by the school, and a
     // both ends of the range typed as a user does, Enter taking each
     const dates = lineModal.locator('.ant-picker-range input');
     await dates.nth(0).click();
-    for (const end of [dates.nth(0), dates.nth(1)]) { await end.fill(today); await end.press('Enter'); }
+    for (const end of [dates.nth(0), dates.nth(1)]) {
+      await end.fill(today);
+      await end.press('Enter');
+    }
     await expect.poll(() => dates.nth(1).inputValue(), { timeout: STEP_TIMEOUT }).toBe(today);
     await lineModal.locator('input.ant-input-number-input').fill('8');
     await lineModal.locator('.ant-modal-footer .ant-btn-primary').click();
     await visible(page.locator('.ant-message', { hasText: '已添加培训记录' }));
     await lineModal.waitFor({ state: 'hidden', timeout: STEP_TIMEOUT });
-    expect(await textOf(page.getByTestId('trainer-lines').locator('.ant-table-row', { hasText: LINE }))).toContain(`${today}\t8 学时`);
+    expect(await textOf(page.getByTestId('trainer-lines').locator('.ant-table-row', { hasText: LINE }))).toContain(
+      `${today}\t8 学时`,
+    );
     await expect.poll(() => hoursOf(yearTitle), { timeout: STEP_TIMEOUT }).toBe(before + 8);
     expect(await hoursOf('累计')).toBe(allBefore + 8);
     expect(pageErrors).toEqual([]);

@@ -1,4 +1,4 @@
-import { type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { makeRoster, rosterXlsx } from '../support/roster.js';
 import { launchChromium, STEP_TIMEOUT, submitLogin, textOf, visible } from '../support/browser.js';
@@ -22,7 +22,12 @@ let browser: Browser;
 
 beforeAll(async () => {
   server = await startTestServer();
-  await server.createUser({ username: SCHOOL_ADMIN, password: PASSWORD, role: 'school_admin', orgUnitId: server.orgs.schoolId });
+  await server.createUser({
+    username: SCHOOL_ADMIN,
+    password: PASSWORD,
+    role: 'school_admin',
+    orgUnitId: server.orgs.schoolId,
+  });
   browser = await launchChromium();
 }, 120_000);
 
@@ -105,7 +110,9 @@ test('codes printed by the school let a teacher activate on a phone, log in with
     // 我的信息 is where a teacher lands: the own record, masked.
     await phone.waitForURL(/\/me\/teacher$/, { timeout: STEP_TIMEOUT });
     expect(await textOf(phone.getByTestId('my-teacher-name'))).toBe(teacher.name);
-    expect(await textOf(phone.getByTestId('my-teacher-id-number'))).toBe(`${teacher.idNumber.slice(0, 6)}********${teacher.idNumber.slice(14)}`);
+    expect(await textOf(phone.getByTestId('my-teacher-id-number'))).toBe(
+      `${teacher.idNumber.slice(0, 6)}********${teacher.idNumber.slice(14)}`,
+    );
     expect(await textOf(phone.getByTestId('teacher-postings'))).toContain(server.orgs.schoolName);
     expect(await fitsWidth(phone)).toBe(true);
     await phone.getByTestId('nav-drawer-open').click();
@@ -136,9 +143,9 @@ test('codes printed by the school let a teacher activate on a phone, log in with
 
     // The teacher sees the new number (masked) and the decision.
     await phone.reload();
-    await expect.poll(() => textOf(phone.getByTestId('my-teacher-phone')), { timeout: STEP_TIMEOUT }).toBe(
-      `${NEW_PHONE.slice(0, 3)}****${NEW_PHONE.slice(7)}`,
-    );
+    await expect
+      .poll(() => textOf(phone.getByTestId('my-teacher-phone')), { timeout: STEP_TIMEOUT })
+      .toBe(`${NEW_PHONE.slice(0, 3)}****${NEW_PHONE.slice(7)}`);
     const decided = await textOf(phone.getByTestId('my-correction').first());
     expect(decided).toContain('已同意');
     expect(decided).toContain('已核对');

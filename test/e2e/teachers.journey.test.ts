@@ -1,4 +1,4 @@
-import { type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { makeIdNumber, makeRoster, rosterXlsx } from '../support/roster.js';
 import { launchChromium, STEP_TIMEOUT, submitLogin, textOf, visible } from '../support/browser.js';
@@ -18,7 +18,12 @@ let browser: Browser;
 
 beforeAll(async () => {
   server = await startTestServer();
-  await server.createUser({ username: SCHOOL_ADMIN, password: PASSWORD, role: 'school_admin', orgUnitId: server.orgs.schoolId });
+  await server.createUser({
+    username: SCHOOL_ADMIN,
+    password: PASSWORD,
+    role: 'school_admin',
+    orgUnitId: server.orgs.schoolId,
+  });
   browser = await launchChromium();
 }, 120_000);
 
@@ -85,14 +90,18 @@ test('a school admin imports a roster with one bad row, then finds and opens a t
     await page.waitForURL(/\/teachers\?q=/, { timeout: STEP_TIMEOUT });
     const names = page.getByTestId('teachers-table').getByTestId('teacher-name');
     await expect.poll(() => names.allInnerTexts(), { timeout: STEP_TIMEOUT }).toEqual([teacher.name]);
-    expect(await textOf(page.getByTestId('teachers-table').locator('tbody'))).toContain(`${teacher.idNumber.slice(0, 6)}********`);
+    expect(await textOf(page.getByTestId('teachers-table').locator('tbody'))).toContain(
+      `${teacher.idNumber.slice(0, 6)}********`,
+    );
 
     // Open the record: masked identifiers, the school in the postings, and the actions of a school
     // admin (edit, full ID number; transfers are decided from the county up).
     await names.first().click();
     await page.waitForURL(/\/teachers\/\d+$/, { timeout: STEP_TIMEOUT });
     expect(await textOf(page.getByTestId('teacher-title'))).toBe(teacher.name);
-    expect(await textOf(page.getByTestId('teacher-id-number'))).toBe(`${teacher.idNumber.slice(0, 6)}********${teacher.idNumber.slice(14)}`);
+    expect(await textOf(page.getByTestId('teacher-id-number'))).toBe(
+      `${teacher.idNumber.slice(0, 6)}********${teacher.idNumber.slice(14)}`,
+    );
     expect(await textOf(page.getByTestId('teacher-postings'))).toContain(server.orgs.schoolName);
     await visible(page.getByTestId('teacher-edit'));
     expect(await page.getByTestId('teacher-transfer').count()).toBe(0);

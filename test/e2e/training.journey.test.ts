@@ -1,8 +1,8 @@
-import { type Locator, type Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { STEP_TIMEOUT, textOf, visible } from '../support/browser.js';
 import { fitsWidth, PHONE, startDemoJourney, type DemoJourney } from '../support/journey.js';
-import { type HttpSession } from '../support/server-process.js';
+import type { HttpSession } from '../support/server-process.js';
 
 /**
  * Browser journey through a county training project (issue 5) against the real server process with
@@ -37,8 +37,10 @@ async function api<T>(s: HttpSession, url: string): Promise<T> {
 
 beforeAll(async () => {
   journey = await startDemoJourney({
-    dataDirPrefix: 'peixun-training-journey-', password: PASSWORD,
-    accounts: ['demo-county', 'demo-teacher'], sessions: ['demo-county', 'demo-teacher'],
+    dataDirPrefix: 'peixun-training-journey-',
+    password: PASSWORD,
+    accounts: ['demo-county', 'demo-teacher'],
+    sessions: ['demo-county', 'demo-teacher'],
   });
 }, 120_000);
 
@@ -70,9 +72,17 @@ async function goVia(page: Page, nav: string, path: RegExp): Promise<void> {
 }
 
 test('a county project: created and opened, a teacher enrols on a phone, checks in by QR code, the class closes and the hours count', async () => {
-  const { baseUrl, newContext, logIn, sessions: { 'demo-teacher': teacher } } = journey;
+  const {
+    baseUrl,
+    newContext,
+    logIn,
+    sessions: { 'demo-teacher': teacher },
+  } = journey;
   // 赵雪 (primary school) must meet the project's conditions: primary stage, at least 1 year of teaching
-  const me = await api<{ teacher: { name: string; stage: string; teachingStartYear: number | null } }>(teacher, '/api/me/teacher');
+  const me = await api<{ teacher: { name: string; stage: string; teachingStartYear: number | null } }>(
+    teacher,
+    '/api/me/teacher',
+  );
   const year = Number(new Date(Date.now() + 8 * HOUR).toISOString().slice(0, 4));
   expect(me.teacher.name).toBe(TEACHER_NAME);
   expect(me.teacher.stage).toBe('primary');
@@ -82,7 +92,11 @@ test('a county project: created and opened, a teacher enrols on a phone, checks 
   const now = Date.now();
   const todayStart = Date.parse(`${new Date(now + 8 * HOUR).toISOString().slice(0, 10)}T00:00:00+08:00`);
   const startsAt = Math.max(Math.floor((now - HOUR / 2) / 60_000) * 60_000, todayStart);
-  const session = { from: chinaMinute(startsAt), until: chinaMinute(startsAt + 3 * HOUR), checkinUntil: chinaMinute(startsAt + 2 * HOUR) };
+  const session = {
+    from: chinaMinute(startsAt),
+    until: chinaMinute(startsAt + 3 * HOUR),
+    checkinUntil: chinaMinute(startsAt + 2 * HOUR),
+  };
 
   const admin = await newContext({ viewport: { width: 1280, height: 800 } });
   const phone = await newContext(PHONE);
@@ -106,7 +120,9 @@ test('a county project: created and opened, a teacher enrols on a phone, checks 
     // 教龄满 1 年 is the form's default; primary school teachers only
     expect(await projectModal.locator('#minServiceYears').inputValue()).toBe('1');
     await projectModal.locator('#stages').click();
-    await (await visible(page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: /^小学$/ }))).click();
+    await (
+      await visible(page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: /^小学$/ }))
+    ).click();
     await projectModal.locator('.ant-modal-title').click();
     await projectModal.locator('.ant-modal-footer .ant-btn-primary').click();
     await visible(page.locator('.ant-message', { hasText: '培训项目已创建（草稿）' }));
@@ -120,11 +136,17 @@ test('a county project: created and opened, a teacher enrols on a phone, checks 
     const coursesModal = await visible(page.locator('.ant-modal', { hasText: '选择项目课程' }));
     await coursesModal.getByTestId('project-courses').click();
     await page.keyboard.type('心理健康');
-    await (await visible(page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '中小学心理健康教育' }))).click();
+    await (
+      await visible(
+        page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '中小学心理健康教育' }),
+      )
+    ).click();
     await coursesModal.locator('.ant-modal-title').click();
     await coursesModal.locator('.ant-modal-footer .ant-btn-primary').click();
     await visible(page.locator('.ant-message', { hasText: '已保存，项目共 1 门课程' }));
-    expect(await textOf(page.locator('.ant-descriptions-item', { hasText: '课程' }).first())).toContain('中小学心理健康教育');
+    expect(await textOf(page.locator('.ant-descriptions-item', { hasText: '课程' }).first())).toContain(
+      '中小学心理健康教育',
+    );
 
     await page.getByTestId('new-class').click();
     const classModal = await visible(page.locator('.ant-modal', { hasText: '新建班次' }));
@@ -143,7 +165,9 @@ test('a county project: created and opened, a teacher enrols on a phone, checks 
     const sessionRow = await visible(page.locator('.ant-table-row', { hasText: PLACE }));
     expect(await sessionRow.innerText()).toContain(`${session.from} – ${session.until}`);
     expect(await sessionRow.innerText()).toContain(`${session.from} – ${session.checkinUntil}`);
-    const sessionId = Number(/\/sessions\/(\d+)\/qr$/.exec((await sessionRow.getByTestId('session-qr-link').getAttribute('href')) ?? '')?.[1]);
+    const sessionId = Number(
+      /\/sessions\/(\d+)\/qr$/.exec((await sessionRow.getByTestId('session-qr-link').getAttribute('href')) ?? '')?.[1],
+    );
     expect(sessionId).toBeGreaterThan(0);
 
     await page.getByTestId('open-project').click();
@@ -184,20 +208,29 @@ test('a county project: created and opened, a teacher enrols on a phone, checks 
     // the county admin sees her in the class's list
     await page.goto(projectUrl);
     await visible(page.getByRole('tab', { name: `${CLASS_NAME}（1/50）` }));
-    const enrolled = await visible(page.locator('.ant-card', { hasText: '报名名单' }).locator('tbody tr', { hasText: TEACHER_NAME }));
+    const enrolled = await visible(
+      page.locator('.ant-card', { hasText: '报名名单' }).locator('tbody tr', { hasText: TEACHER_NAME }),
+    );
     expect(await enrolled.innerText()).toContain('已录取');
     expect(await enrolled.innerText()).toContain('个人报名');
 
     // ---- (c) the session's QR page shows a code; the phone opens its address and is checked in
-    const codeResponse = page.waitForResponse((r) => r.url().includes(`/api/sessions/${sessionId}/checkin-code`) && r.status() === 200, { timeout: STEP_TIMEOUT });
+    const codeResponse = page.waitForResponse(
+      (r) => r.url().includes(`/api/sessions/${sessionId}/checkin-code`) && r.status() === 200,
+      { timeout: STEP_TIMEOUT },
+    );
     await page.locator('.ant-table-row', { hasText: PLACE }).getByTestId('session-qr-link').click();
     await page.waitForURL(new RegExp(`/sessions/${sessionId}/qr$`), { timeout: STEP_TIMEOUT });
     const code = (await (await codeResponse).json()) as { url: string; token: string };
-    expect(await (await visible(page.getByTestId('attendance-qr'))).getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+    expect(await (await visible(page.getByTestId('attendance-qr'))).getAttribute('src')).toMatch(
+      /^data:image\/png;base64,/,
+    );
     const qrPage = page.getByTestId('session-qr-page');
     expect(await textOf(qrPage.locator('h3'))).toBe(`${PROJECT_TITLE} · ${CLASS_NAME}`);
     expect(await qrPage.innerText()).toContain(`可扫码时间：${session.from} 至 ${session.checkinUntil}`);
-    expect(await textOf(qrPage.locator('.ant-card-head-title', { hasText: '考勤名单' }))).toBe('考勤名单（已到 0 / 1 人）');
+    expect(await textOf(qrPage.locator('.ant-card-head-title', { hasText: '考勤名单' }))).toBe(
+      '考勤名单（已到 0 / 1 人）',
+    );
     expect(code.url).toBe(`${baseUrl}/checkin?t=${encodeURIComponent(code.token)}`);
 
     await mobile.goto(code.url);
@@ -214,12 +247,16 @@ test('a county project: created and opened, a teacher enrols on a phone, checks 
       await mobile.goto(`${baseUrl}/checkin?t=${encodeURIComponent(token)}`);
       const refused = await visible(mobile.locator('.ant-result-error'));
       expect(await textOf(refused.locator('.ant-result-title'))).toBe('签到未成功');
-      expect(await textOf(refused.locator('.ant-result-subtitle'))).toBe('签到码无效，请扫描培训者屏幕上正在显示的二维码');
+      expect(await textOf(refused.locator('.ant-result-subtitle'))).toBe(
+        '签到码无效，请扫描培训者屏幕上正在显示的二维码',
+      );
     }
 
     // the admin's list shows her present (it refreshes by itself)
     const listCard = qrPage.locator('.ant-card', { hasText: '考勤名单' });
-    await expect.poll(() => textOf(listCard.locator('.ant-card-head-title')), { timeout: STEP_TIMEOUT }).toBe('考勤名单（已到 1 / 1 人）');
+    await expect
+      .poll(() => textOf(listCard.locator('.ant-card-head-title')), { timeout: STEP_TIMEOUT })
+      .toBe('考勤名单（已到 1 / 1 人）');
     const line = listCard.locator('tbody tr', { hasText: TEACHER_NAME });
     expect(await textOf(line.locator('.ant-tag'))).toBe('已到');
     expect(await line.innerText()).toContain(chinaMinute(Date.now()).slice(0, 10));
@@ -238,14 +275,20 @@ test('a county project: created and opened, a teacher enrols on a phone, checks 
     await page.getByTestId('project-tab-stats').click();
     await page.waitForURL(/\?tab=stats$/, { timeout: STEP_TIMEOUT });
     const stats = await visible(page.getByTestId('project-stats'));
-    await expect.poll(async () => textOf(stats.locator('.ant-table-row', { hasText: '桦甸市第一实验小学' })), { timeout: STEP_TIMEOUT }).toMatch(/^桦甸市第一实验小学\s*1\s*0\s*0\s*1\s*0\s*100%\s*100%$/);
+    await expect
+      .poll(async () => textOf(stats.locator('.ant-table-row', { hasText: '桦甸市第一实验小学' })), {
+        timeout: STEP_TIMEOUT,
+      })
+      .toMatch(/^桦甸市第一实验小学\s*1\s*0\s*0\s*1\s*0\s*100%\s*100%$/);
     await visible(stats.getByTestId('project-stats-chart').locator('canvas'));
 
     // ---- (e) 赵雪's hours: the project's hours added to her total, and the new entry
     await mobile.goto(`${baseUrl}/`);
     await mobile.waitForURL(/\/me\/teacher$/, { timeout: STEP_TIMEOUT });
     await goVia(mobile, 'nav-my-credits', /\/me\/credits$/);
-    await expect.poll(async () => Number(await textOf(mobile.getByTestId('my-credits-counted'))), { timeout: STEP_TIMEOUT }).toBe(totalBefore + HOURS);
+    await expect
+      .poll(async () => Number(await textOf(mobile.getByTestId('my-credits-counted'))), { timeout: STEP_TIMEOUT })
+      .toBe(totalBefore + HOURS);
     const entries = await visible(mobile.getByTestId('my-credits-entries'));
     const countBefore = Number(/（(\d+)）/.exec(entriesBefore)?.[1]);
     expect(await textOf(entries.locator('.ant-card-head'))).toContain(`（${countBefore + 1}）`);
@@ -259,15 +302,28 @@ test('a county project: created and opened, a teacher enrols on a phone, checks 
     const pending = await visible(mobile.getByTestId('pending-surveys'));
     await pending.locator('.ant-list-item', { hasText: PROJECT_TITLE }).getByTestId('answer-survey').click();
     await mobile.waitForURL(/\/me\/surveys\/\d+$/, { timeout: STEP_TIMEOUT });
-    for (const [key, stars] of [['content', 5], ['trainer', 5], ['organisation', 4], ['venue', 3], ['overall', 5]] as const) {
-      await (await visible(mobile.getByTestId(`rate-${key}`))).locator('.ant-rate-star').nth(stars - 1).click();
+    for (const [key, stars] of [
+      ['content', 5],
+      ['trainer', 5],
+      ['organisation', 4],
+      ['venue', 3],
+      ['overall', 5],
+    ] as const) {
+      await (await visible(mobile.getByTestId(`rate-${key}`)))
+        .locator('.ant-rate-star')
+        .nth(stars - 1)
+        .click();
     }
     await mobile.getByTestId('text-suggestions').fill('希望增加课堂实录分析');
     expect(await fitsWidth(mobile)).toBe(true);
     await mobile.getByTestId('survey-submit').click();
     await visible(mobile.getByTestId('survey-answered'));
     await goVia(mobile, 'nav-my-timetable', /\/me\/timetable$/);
-    await expect.poll(() => mobile.getByTestId('pending-surveys').locator('.ant-list-item', { hasText: PROJECT_TITLE }).count(), { timeout: STEP_TIMEOUT }).toBe(0);
+    await expect
+      .poll(() => mobile.getByTestId('pending-surveys').locator('.ant-list-item', { hasText: PROJECT_TITLE }).count(), {
+        timeout: STEP_TIMEOUT,
+      })
+      .toBe(0);
     // the county sees one answer of one enrolled teacher, and no detail that could point to her
     await page.goto(`${projectUrl}?tab=survey`);
     const surveyCard = await visible(page.getByTestId('survey-card'));

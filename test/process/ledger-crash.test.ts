@@ -5,8 +5,21 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createKysely, createPool } from '../../src/db/database.js';
 import { checkLedger } from '../../src/services/ledger-maintenance.js';
 import {
-  changePassword, cleanUp, freePort, isAlive, killServer, login, makeDataDir, oneTimePassword, postmasterPid, runCli, spawnServer, waitHealthy, waitUntilDead,
-  type HttpSession, type ServerProcess,
+  changePassword,
+  cleanUp,
+  freePort,
+  isAlive,
+  killServer,
+  login,
+  makeDataDir,
+  oneTimePassword,
+  postmasterPid,
+  runCli,
+  spawnServer,
+  waitHealthy,
+  waitUntilDead,
+  type HttpSession,
+  type ServerProcess,
 } from '../support/server-process.js';
 
 /**
@@ -57,8 +70,13 @@ async function ledgerCheck() {
 
 async function api(port: number, s: HttpSession, method: string, url: string, body?: unknown) {
   return fetch(`http://127.0.0.1:${port}${url}`, {
-    method, body: body === undefined ? undefined : JSON.stringify(body),
-    headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: {
+      cookie: s.cookie,
+      'x-csrf-token': s.csrf,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     signal: AbortSignal.timeout(30_000),
   });
 }
@@ -69,8 +87,19 @@ async function start(port: number): Promise<ServerProcess> {
   return s;
 }
 
-interface Entry { teacherId: number; hours: number; occurredOn: string; title: string; categories: string[]; idemKey: string }
-interface Ack { created: number; replayed: number; entries: Array<{ index: number; id: number; replayed: boolean }> }
+interface Entry {
+  teacherId: number;
+  hours: number;
+  occurredOn: string;
+  title: string;
+  categories: string[];
+  idemKey: string;
+}
+interface Ack {
+  created: number;
+  replayed: number;
+  entries: Array<{ index: number; id: number; replayed: boolean }>;
+}
 
 /**
  * Posts batches of `BATCH` entries from `SENDERS` concurrent senders until stopped. A batch counts as
@@ -82,34 +111,49 @@ function client(port: number, session: HttpSession, prefix: string, teachers: nu
   const unacked = new Map<number, string>();
   let next = 0;
   let stopped = false;
-  const batchOf = (b: number): Entry[] => Array.from({ length: BATCH }, (_, i) => ({
-    teacherId: teachers[(b * BATCH + i) % teachers.length]!, hours: 1 + ((b * 7 + i) % 60), occurredOn: day,
-    title: `崩溃测试 ${prefix} ${b}-${i}`, categories: i % 3 === 0 ? ['ethics'] : [], idemKey: `${prefix}-${b}-${i}`,
-  }));
-  const done = Promise.all(Array.from({ length: SENDERS }, async () => {
-    while (!stopped) {
-      const b = next++;
-      const entries = batchOf(b);
-      batches.set(b, entries);
-      try {
-        const res = await api(port, session, 'POST', '/api/credits/entries', { entries });
-        const body = await res.text();
-        if (res.status === 200) acked.set(b, JSON.parse(body) as Ack);
-        else unacked.set(b, `${res.status} ${body.slice(0, 120)}`);
-      } catch (e) {
-        unacked.set(b, `no answer: ${(e as Error).message}`);
-        // the server is gone: no point in hammering it
-        await sleep(20);
+  const batchOf = (b: number): Entry[] =>
+    Array.from({ length: BATCH }, (_, i) => ({
+      teacherId: teachers[(b * BATCH + i) % teachers.length]!,
+      hours: 1 + ((b * 7 + i) % 60),
+      occurredOn: day,
+      title: `崩溃测试 ${prefix} ${b}-${i}`,
+      categories: i % 3 === 0 ? ['ethics'] : [],
+      idemKey: `${prefix}-${b}-${i}`,
+    }));
+  const done = Promise.all(
+    Array.from({ length: SENDERS }, async () => {
+      while (!stopped) {
+        const b = next++;
+        const entries = batchOf(b);
+        batches.set(b, entries);
+        try {
+          const res = await api(port, session, 'POST', '/api/credits/entries', { entries });
+          const body = await res.text();
+          if (res.status === 200) acked.set(b, JSON.parse(body) as Ack);
+          else unacked.set(b, `${res.status} ${body.slice(0, 120)}`);
+        } catch (e) {
+          unacked.set(b, `no answer: ${(e as Error).message}`);
+          // the server is gone: no point in hammering it
+          await sleep(20);
+        }
       }
-    }
-  }));
+    }),
+  );
   return {
-    batches, acked, unacked,
-    async stop() { stopped = true; await done; },
+    batches,
+    acked,
+    unacked,
+    async stop() {
+      stopped = true;
+      await done;
+    },
     async waitForAcks(n: number, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       while (acked.size < n) {
-        if (Date.now() > deadline) throw new Error(`only ${acked.size} batches acknowledged; refused: ${[...unacked.values()].slice(0, 3).join(' | ')}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `only ${acked.size} batches acknowledged; refused: ${[...unacked.values()].slice(0, 3).join(' | ')}`,
+          );
         await sleep(5);
       }
     },
@@ -121,8 +165,13 @@ type Client = ReturnType<typeof client>;
 /** The ledger holds every acknowledged entry once (with the id the answer gave), every other batch whole or not at all. */
 async function verifyLedger(c: Client, prefix: string): Promise<Set<number>> {
   const rows = await query<{ id: number; idem_key: string; teacher_id: number; hours: number }>(
-    'SELECT id::int, idem_key, teacher_id::int, hours FROM credit_entry WHERE idem_key LIKE $1', [`${prefix}-%`]);
-  const [dups] = await query<{ rows: number; keys: number }>('SELECT count(*)::int AS rows, count(DISTINCT idem_key)::int AS keys FROM credit_entry WHERE idem_key LIKE $1', [`${prefix}-%`]);
+    'SELECT id::int, idem_key, teacher_id::int, hours FROM credit_entry WHERE idem_key LIKE $1',
+    [`${prefix}-%`],
+  );
+  const [dups] = await query<{ rows: number; keys: number }>(
+    'SELECT count(*)::int AS rows, count(DISTINCT idem_key)::int AS keys FROM credit_entry WHERE idem_key LIKE $1',
+    [`${prefix}-%`],
+  );
   expect(dups!.rows, 'a key stored twice').toBe(dups!.keys);
   const byKey = new Map(rows.map((r) => [r.idem_key, r]));
   const problems: string[] = [];
@@ -131,8 +180,10 @@ async function verifyLedger(c: Client, prefix: string): Promise<Set<number>> {
     entries.forEach((e, i) => {
       const r = byKey.get(e.idemKey);
       if (!r) problems.push(`acknowledged ${e.idemKey} is missing`);
-      else if (r.teacher_id !== e.teacherId || r.hours !== e.hours) problems.push(`${e.idemKey} stored with other content`);
-      else if (ack.entries[i]!.id !== r.id) problems.push(`${e.idemKey}: acknowledged as entry ${ack.entries[i]!.id}, stored as ${r.id}`);
+      else if (r.teacher_id !== e.teacherId || r.hours !== e.hours)
+        problems.push(`${e.idemKey} stored with other content`);
+      else if (ack.entries[i]!.id !== r.id)
+        problems.push(`${e.idemKey}: acknowledged as entry ${ack.entries[i]!.id}, stored as ${r.id}`);
     });
   }
   const committed = new Set<number>();
@@ -149,7 +200,12 @@ async function verifyLedger(c: Client, prefix: string): Promise<Set<number>> {
 }
 
 /** Re-sends every batch without an acknowledgement: a replay where it was committed, a creation where not. */
-async function resendUnacknowledged(port: number, s: HttpSession, c: Client, committed: Set<number>): Promise<{ replayed: number; created: number }> {
+async function resendUnacknowledged(
+  port: number,
+  s: HttpSession,
+  c: Client,
+  committed: Set<number>,
+): Promise<{ replayed: number; created: number }> {
   const out = { replayed: 0, created: 0 };
   for (const b of c.batches.keys()) {
     if (c.acked.has(b)) continue;
@@ -179,24 +235,49 @@ describe('a server or its PostgreSQL killed while hours are registered', () => {
       return (await login(port, username, PASSWORD)).session!;
     };
     let school = await sessionOf('demo-school');
-    const schoolId = ((await (await api(port, school, 'GET', '/api/auth/me')).json()) as { user: { orgUnit: { id: number } } }).user.orgUnit.id;
+    const schoolId = (
+      (await (await api(port, school, 'GET', '/api/auth/me')).json()) as { user: { orgUnit: { id: number } } }
+    ).user.orgUnit.id;
     // today as the product sees it (China Standard Time): the entries are of today, in the current cycle
     const day = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
     const year = Number(day.slice(0, 4));
-    const cycles = ((await (await api(port, school, 'GET', '/api/cycles')).json()) as { items: Array<{ id: number; current: boolean }> }).items;
+    const cycles = (
+      (await (await api(port, school, 'GET', '/api/cycles')).json()) as {
+        items: Array<{ id: number; current: boolean }>;
+      }
+    ).items;
     if (!cycles.some((c) => c.current)) {
       // the demo brings its cycles; should the year fall outside them, the province admin sets one
       const province = await sessionOf('demo-province');
-      const made = await api(port, province, 'POST', '/api/cycles', { name: `${year}—${year + 4}年`, startYear: year, endYear: year + 4 });
+      const made = await api(port, province, 'POST', '/api/cycles', {
+        name: `${year}—${year + 4}年`,
+        startYear: year,
+        endYear: year + 4,
+      });
       expect(made.status, await made.clone().text()).toBe(201);
     }
-    const teachers = ((await (await api(port, school, 'GET', `/api/teachers?orgUnitId=${schoolId}&pageSize=200`)).json()) as { items: Array<{ id: number }> }).items.map((x) => x.id);
+    const teachers = (
+      (await (await api(port, school, 'GET', `/api/teachers?orgUnitId=${schoolId}&pageSize=200`)).json()) as {
+        items: Array<{ id: number }>;
+      }
+    ).items.map((x) => x.id);
     expect(teachers.length).toBeGreaterThan(10);
     const tReady = Date.now();
 
     // ---- 1. kill -9 of the server while batches are in flight, three times at different moments
-    const rounds: Array<{ c: Client; prefix: string; sent: number; cut: number; committedCut: number; resent: { replayed: number; created: number } }> = [];
-    for (const [r, acks] of [[1, 12], [2, 25], [3, 40]] as const) {
+    const rounds: Array<{
+      c: Client;
+      prefix: string;
+      sent: number;
+      cut: number;
+      committedCut: number;
+      resent: { replayed: number; created: number };
+    }> = [];
+    for (const [r, acks] of [
+      [1, 12],
+      [2, 25],
+      [3, 40],
+    ] as const) {
       const prefix = `crashA${r}`;
       const a = client(port, school, prefix, teachers, day);
       await a.waitForAcks(acks);
@@ -208,11 +289,23 @@ describe('a server or its PostgreSQL killed while hours are registered', () => {
       server = await start(port);
       const committed = await verifyLedger(a, prefix);
       const check = await ledgerCheck();
-      expect({ ok: check.ok, status: check.statusDifferences.slice(0, 3), schools: check.schoolDifferences.slice(0, 3), missing: check.missingStatus }).toEqual({ ok: true, status: [], schools: [], missing: 0 });
+      expect({
+        ok: check.ok,
+        status: check.statusDifferences.slice(0, 3),
+        schools: check.schoolDifferences.slice(0, 3),
+        missing: check.missingStatus,
+      }).toEqual({ ok: true, status: [], schools: [], missing: 0 });
       school = (await login(port, 'demo-school', PASSWORD)).session!;
       const resent = await resendUnacknowledged(port, school, a, committed);
       await verifyLedger(a, prefix);
-      rounds.push({ c: a, prefix, sent: a.batches.size, cut: cut.length, committedCut: cut.filter((x) => committed.has(x)).length, resent });
+      rounds.push({
+        c: a,
+        prefix,
+        sent: a.batches.size,
+        cut: cut.length,
+        committedCut: cut.filter((x) => committed.has(x)).length,
+        resent,
+      });
     }
     const tA = Date.now();
 
@@ -231,7 +324,7 @@ describe('a server or its PostgreSQL killed while hours are registered', () => {
     // the running server restarts its PostgreSQL by itself, answering 503 (never 500) meanwhile
     let recovered = false;
     const meanwhile = new Set<number>();
-    for (const deadline = Date.now() + 10_000; Date.now() < deadline && !recovered && server.isRunning();) {
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline && !recovered && server.isRunning(); ) {
       const res = await api(port, school, 'GET', '/api/cycles').catch(() => null);
       if (res) meanwhile.add(res.status);
       recovered = res?.status === 200;
@@ -251,17 +344,35 @@ describe('a server or its PostgreSQL killed while hours are registered', () => {
     // the operator's check, as a separate process next to the running server
     const cli = await runCli(dataDir, ['ledger', 'check', '--json']);
     expect(cli.code, cli.stderr).toBe(0);
-    const report = JSON.parse(cli.stdout.trim().split('\n').at(-1)!) as { ok: boolean; entries: number; statusDifferences: unknown[]; schoolDifferences: unknown[]; missingStatus: number };
-    expect({ ok: report.ok, status: report.statusDifferences, schools: report.schoolDifferences, missing: report.missingStatus }).toEqual({ ok: true, status: [], schools: [], missing: 0 });
-    const [total] = await query<{ n: number }>("SELECT count(*)::int AS n FROM credit_entry WHERE idem_key LIKE 'crash%'");
+    const report = JSON.parse(cli.stdout.trim().split('\n').at(-1)!) as {
+      ok: boolean;
+      entries: number;
+      statusDifferences: unknown[];
+      schoolDifferences: unknown[];
+      missingStatus: number;
+    };
+    expect({
+      ok: report.ok,
+      status: report.statusDifferences,
+      schools: report.schoolDifferences,
+      missing: report.missingStatus,
+    }).toEqual({ ok: true, status: [], schools: [], missing: 0 });
+    const [total] = await query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM credit_entry WHERE idem_key LIKE 'crash%'",
+    );
     expect(total!.n).toBe((rounds.reduce((s, r) => s + r.sent, 0) + b.batches.size) * BATCH);
 
-    console.log([
-      `ledger crash: first start ${((tReady - t0) / 1000).toFixed(1)} s, server kills ${((tA - tReady) / 1000).toFixed(1)} s, postmaster kill ${((Date.now() - tA) / 1000).toFixed(1)} s (with ledger check CLI)`,
-      ...rounds.map((r) => `  server kill ${r.prefix}: ${r.sent} batches of ${BATCH} sent, ${r.sent - r.cut} acknowledged, ${r.cut} cut (${r.committedCut} of them committed): re-sent ${r.resent.replayed} replayed, ${r.resent.created} created`),
-      `  postmaster kill: ${b.batches.size} batches sent, ${b.batches.size - cutB.length} acknowledged, ${cutB.length} cut (${cutB.filter((x) => committedB.has(x)).length} of them committed): re-sent ${resentB.replayed} replayed, ${resentB.created} created`,
-      `  after the postmaster kill the server restarted it and answered in ${(recoveredAfter / 1000).toFixed(1)} s`,
-    ].join('\n'));
+    console.log(
+      [
+        `ledger crash: first start ${((tReady - t0) / 1000).toFixed(1)} s, server kills ${((tA - tReady) / 1000).toFixed(1)} s, postmaster kill ${((Date.now() - tA) / 1000).toFixed(1)} s (with ledger check CLI)`,
+        ...rounds.map(
+          (r) =>
+            `  server kill ${r.prefix}: ${r.sent} batches of ${BATCH} sent, ${r.sent - r.cut} acknowledged, ${r.cut} cut (${r.committedCut} of them committed): re-sent ${r.resent.replayed} replayed, ${r.resent.created} created`,
+        ),
+        `  postmaster kill: ${b.batches.size} batches sent, ${b.batches.size - cutB.length} acknowledged, ${cutB.length} cut (${cutB.filter((x) => committedB.has(x)).length} of them committed): re-sent ${resentB.replayed} replayed, ${resentB.created} created`,
+        `  after the postmaster kill the server restarted it and answered in ${(recoveredAfter / 1000).toFixed(1)} s`,
+      ].join('\n'),
+    );
   }, 240_000);
 
   // Regression: a pooled pg client that lost its backend while checked out between two queries of a
@@ -270,14 +381,20 @@ describe('a server or its PostgreSQL killed while hours are registered', () => {
   it('survives its database connections being cut while batches are in flight', async () => {
     const port = server!.port;
     const school = (await login(port, 'demo-school', PASSWORD)).session!;
-    const teachers = (await query<{ id: number }>("SELECT t.id::int FROM teacher t JOIN app_user u ON u.org_unit_id = t.org_unit_id WHERE u.username = 'demo-school' ORDER BY t.id")).map((r) => r.id);
+    const teachers = (
+      await query<{ id: number }>(
+        "SELECT t.id::int FROM teacher t JOIN app_user u ON u.org_unit_id = t.org_unit_id WHERE u.username = 'demo-school' ORDER BY t.id",
+      )
+    ).map((r) => r.id);
     const day = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
     const c = client(port, school, 'crashC', teachers, day);
     await c.waitForAcks(10);
     const pid = server!.pid;
     // cut the connections the server is using right now (not the idle ones), a few times
     for (let i = 0; i < 10 && server!.isRunning(); i++) {
-      await query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'peixun-${pid}' AND state <> 'idle'`);
+      await query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'peixun-${pid}' AND state <> 'idle'`,
+      );
       await sleep(50);
     }
     await c.stop();

@@ -4,7 +4,17 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeRoster, rosterXlsx } from '../support/roster.js';
 import {
-  changePassword, cleanUp, freePort, killServer, login, makeDataDir, oneTimePassword, spawnServer, waitHealthy, type HttpSession, type ServerProcess,
+  changePassword,
+  cleanUp,
+  freePort,
+  killServer,
+  login,
+  makeDataDir,
+  oneTimePassword,
+  spawnServer,
+  waitHealthy,
+  type HttpSession,
+  type ServerProcess,
 } from '../support/server-process.js';
 
 /**
@@ -33,8 +43,19 @@ async function count(): Promise<number> {
   }
 }
 
-async function api(port: number, s: HttpSession, method: string, url: string, body?: string | FormData, headers: Record<string, string> = {}) {
-  return fetch(`http://127.0.0.1:${port}${url}`, { method, body, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, ...headers } });
+async function api(
+  port: number,
+  s: HttpSession,
+  method: string,
+  url: string,
+  body?: string | FormData,
+  headers: Record<string, string> = {},
+) {
+  return fetch(`http://127.0.0.1:${port}${url}`, {
+    method,
+    body,
+    headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, ...headers },
+  });
 }
 
 describe('a server killed during a roster commit', () => {
@@ -47,15 +68,26 @@ describe('a server killed during a roster commit', () => {
     const first = await login(port, 'demo-school', otp);
     await changePassword(port, first.session!, otp, 'Crash-test-2026');
     let s = (await login(port, 'demo-school', 'Crash-test-2026')).session!;
-    const schoolId = ((await (await api(port, s, 'GET', '/api/auth/me')).json()) as { user: { orgUnit: { id: number } } }).user.orgUnit.id;
+    const schoolId = (
+      (await (await api(port, s, 'GET', '/api/auth/me')).json()) as { user: { orgUnit: { id: number } } }
+    ).user.orgUnit.id;
 
     const form = new FormData();
-    form.append('file', new Blob([new Uint8Array(await rosterXlsx(makeRoster(ROWS, { seed: 31, region: '110105' })))]), 'roster.xlsx');
-    const checked = (await (await api(port, s, 'POST', `/api/org-units/${schoolId}/teacher-imports`, form)).json()) as { importId: number; summary: { create: number } };
+    form.append(
+      'file',
+      new Blob([new Uint8Array(await rosterXlsx(makeRoster(ROWS, { seed: 31, region: '110105' })))]),
+      'roster.xlsx',
+    );
+    const checked = (await (await api(port, s, 'POST', `/api/org-units/${schoolId}/teacher-imports`, form)).json()) as {
+      importId: number;
+      summary: { create: number };
+    };
     expect(checked.summary.create).toBe(ROWS);
 
     // the commit starts; the server dies while it runs
-    const commit = api(port, s, 'POST', `/api/teacher-imports/${checked.importId}/commit`, JSON.stringify({}), { 'content-type': 'application/json' }).catch(() => null);
+    const commit = api(port, s, 'POST', `/api/teacher-imports/${checked.importId}/commit`, JSON.stringify({}), {
+      'content-type': 'application/json',
+    }).catch(() => null);
     await new Promise((r) => setTimeout(r, 150));
     await killServer(server);
     await commit;
@@ -66,10 +98,14 @@ describe('a server killed during a roster commit', () => {
     await waitHealthy(server, 90_000);
     expect([0, ROWS]).toContain(await count());
     s = (await login(port, 'demo-school', 'Crash-test-2026')).session!;
-    const state = (await (await api(port, s, 'GET', `/api/teacher-imports/${checked.importId}`)).json()) as { status: string };
+    const state = (await (await api(port, s, 'GET', `/api/teacher-imports/${checked.importId}`)).json()) as {
+      status: string;
+    };
     if (afterKill === 0) {
       expect(state.status).toBe('validated');
-      const done = await api(port, s, 'POST', `/api/teacher-imports/${checked.importId}/commit`, JSON.stringify({}), { 'content-type': 'application/json' });
+      const done = await api(port, s, 'POST', `/api/teacher-imports/${checked.importId}/commit`, JSON.stringify({}), {
+        'content-type': 'application/json',
+      });
       expect(done.status).toBe(200);
     } else {
       expect(state.status).toBe('committed');

@@ -4,8 +4,20 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  cleanUp, freePort, isAlive, killServer, login, makeDataDir, oneTimePassword, postmasterPid, runCli,
-  spawnServer, stopServer, waitHealthy, waitUntilDead, type ServerProcess,
+  cleanUp,
+  freePort,
+  isAlive,
+  killServer,
+  login,
+  makeDataDir,
+  oneTimePassword,
+  postmasterPid,
+  runCli,
+  spawnServer,
+  stopServer,
+  waitHealthy,
+  waitUntilDead,
+  type ServerProcess,
 } from '../support/server-process.js';
 
 /**
@@ -30,7 +42,14 @@ async function start(port?: number): Promise<ServerProcess> {
 async function query<T extends pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<T[]> {
   const port = Number(fs.readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[3]);
   const password = fs.readFileSync(path.join(dataDir, 'pg-password'), 'utf8').trim();
-  const client = new pg.Client({ host: '127.0.0.1', port, user: 'peixun', password, database: 'peixun', application_name: 'peixun-lifecycle-test' });
+  const client = new pg.Client({
+    host: '127.0.0.1',
+    port,
+    user: 'peixun',
+    password,
+    database: 'peixun',
+    application_name: 'peixun-lifecycle-test',
+  });
   await client.connect();
   try {
     return (await client.query<T>(sql, values)).rows;
@@ -53,7 +72,8 @@ describe('server lifecycle on the embedded PostgreSQL', () => {
     const health = await fetch(`http://127.0.0.1:${server.port}/api/health`).then((r) => r.json());
     expect(health).toEqual({ status: 'ok', database: 'embedded' });
     await server.waitFor(/One-time password[^\n]*\n/, 10_000);
-    for (const u of ['demo-province', 'demo-city', 'demo-county', 'demo-school', 'demo-trainer', 'demo-teacher']) expect(server.output()).toContain(u);
+    for (const u of ['demo-province', 'demo-city', 'demo-county', 'demo-school', 'demo-trainer', 'demo-teacher'])
+      expect(server.output()).toContain(u);
     otp = oneTimePassword(server.output()) ?? '';
     expect(otp).toMatch(/^[A-Za-z0-9]{12}$/);
     expect(fs.existsSync(path.join(dataDir, 'pg', 'PG_VERSION'))).toBe(true);
@@ -113,7 +133,9 @@ describe('server lifecycle on the embedded PostgreSQL', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain('吉林省: created 0, already present 79');
 
-    const dup = await query('SELECT division_code FROM org_unit WHERE division_code IS NOT NULL GROUP BY 1 HAVING count(*) > 1');
+    const dup = await query(
+      'SELECT division_code FROM org_unit WHERE division_code IS NOT NULL GROUP BY 1 HAVING count(*) > 1',
+    );
     expect(dup).toEqual([]);
     const [counts] = await query<{ provinces: number; cities: number; counties: number; demo: number }>(`
       SELECT count(*) FILTER (WHERE kind = 'province')::int AS provinces,
@@ -123,18 +145,44 @@ describe('server lifecycle on the embedded PostgreSQL', () => {
         FROM org_unit`);
     expect(counts).toEqual({ provinces: 1, cities: 9, counties: 69, demo: 3 });
     // the demo county kept its schools under the same unit
-    const [hd] = await query<{ n: number }>("SELECT count(*)::int AS n FROM org_unit WHERE parent_id = (SELECT id FROM org_unit WHERE division_code = '220282')");
+    const [hd] = await query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM org_unit WHERE parent_id = (SELECT id FROM org_unit WHERE division_code = '220282')",
+    );
     expect(hd!.n).toBeGreaterThan(20);
     expect((await fetch(`http://127.0.0.1:${server!.port}/api/health`)).status).toBe(200);
   }, 60_000);
 
   it('admin create refuses a weak password with a clear message and creates a user who can log in', async () => {
-    const weak = await runCli(dataDir, ['admin', 'create', '--username', 'jl-admin', '--password', 'short', '--org-code', '220000', '--role', 'province_admin']);
+    const weak = await runCli(dataDir, [
+      'admin',
+      'create',
+      '--username',
+      'jl-admin',
+      '--password',
+      'short',
+      '--org-code',
+      '220000',
+      '--role',
+      'province_admin',
+    ]);
     expect(weak.code).toBe(1);
     expect(weak.stderr).toMatch(/PASSWORD_TOO_WEAK/);
     expect(weak.stderr).toMatch(/too_short/);
 
-    const ok = await runCli(dataDir, ['admin', 'create', '--username', 'jl-admin', '--password', GOOD_PASSWORD, '--org-code', '220000', '--role', 'province_admin', '--display-name', '吉林省管理员']);
+    const ok = await runCli(dataDir, [
+      'admin',
+      'create',
+      '--username',
+      'jl-admin',
+      '--password',
+      GOOD_PASSWORD,
+      '--org-code',
+      '220000',
+      '--role',
+      'province_admin',
+      '--display-name',
+      '吉林省管理员',
+    ]);
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toContain('Created province_admin "jl-admin" at 吉林省');
     const r = await login(server!.port, 'jl-admin', GOOD_PASSWORD);
@@ -153,10 +201,32 @@ describe('server lifecycle on the embedded PostgreSQL', () => {
     const again = await runCli(dataDir, ['org', 'import-divisions', '--province', '22']);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain('吉林省: created 0, already present 79');
-    const weak = await runCli(dataDir, ['admin', 'create', '--username', 'cc-admin', '--password', 'onlyletters-no-digits', '--org-code', '220100', '--role', 'city_admin']);
+    const weak = await runCli(dataDir, [
+      'admin',
+      'create',
+      '--username',
+      'cc-admin',
+      '--password',
+      'onlyletters-no-digits',
+      '--org-code',
+      '220100',
+      '--role',
+      'city_admin',
+    ]);
     expect(weak.code).toBe(1);
     expect(weak.stderr).toMatch(/PASSWORD_TOO_WEAK.*too_simple/);
-    const ok = await runCli(dataDir, ['admin', 'create', '--username', 'cc-admin', '--password', GOOD_PASSWORD, '--org-code', '220100', '--role', 'city_admin']);
+    const ok = await runCli(dataDir, [
+      'admin',
+      'create',
+      '--username',
+      'cc-admin',
+      '--password',
+      GOOD_PASSWORD,
+      '--org-code',
+      '220100',
+      '--role',
+      'city_admin',
+    ]);
     expect(ok.code, ok.stderr).toBe(0);
     const pm = postmasterPid(dataDir);
     if (pm) expect(await waitUntilDead(pm)).toBe(true);
@@ -209,14 +279,18 @@ describe('server lifecycle on the embedded PostgreSQL', () => {
   }, 90_000);
 
   // only as root is PostgreSQL run as the separate postgres user, who may be unable to enter the directory
-  it.skipIf(process.getuid?.() !== 0)('as root, explains a data directory the postgres user cannot enter', async () => {
-    const closed = makeDataDir('peixun-closed-');
-    extraDirs.push(closed);
-    fs.chmodSync(closed, 0o700);
-    const s = spawnServer(closed, await freePort());
-    const exit = await s.exited;
-    expect(exit.code).toBe(1);
-    expect(s.output()).toContain(`cannot enter the data directory ${closed}`);
-    expect(fs.readdirSync(closed).filter((f) => f.startsWith('pg'))).toEqual(['pg-password']);
-  }, 60_000);
+  it.skipIf(process.getuid?.() !== 0)(
+    'as root, explains a data directory the postgres user cannot enter',
+    async () => {
+      const closed = makeDataDir('peixun-closed-');
+      extraDirs.push(closed);
+      fs.chmodSync(closed, 0o700);
+      const s = spawnServer(closed, await freePort());
+      const exit = await s.exited;
+      expect(exit.code).toBe(1);
+      expect(s.output()).toContain(`cannot enter the data directory ${closed}`);
+      expect(fs.readdirSync(closed).filter((f) => f.startsWith('pg'))).toEqual(['pg-password']);
+    },
+    60_000,
+  );
 });

@@ -4,12 +4,22 @@ import { createServices } from '../../src/services/services.js';
 import { TEST_PASSWORD } from './fixtures.js';
 import type { TestDatabase } from './db.js';
 
-export interface Session { cookie: string; csrf: string }
+export interface Session {
+  cookie: string;
+  csrf: string;
+}
 
 /** The real app on a test database, for in-memory route tests with `inject()`. */
 export async function buildTestApp(t: TestDatabase): Promise<FastifyInstance> {
   const services = createServices({ db: t.db, env: t.env });
-  const app = await buildApp({ services, db: t.db, env: t.env, databaseMode: 'external', logger: false, serveWeb: false });
+  const app = await buildApp({
+    services,
+    db: t.db,
+    env: t.env,
+    databaseMode: 'external',
+    logger: false,
+    serveWeb: false,
+  });
   await app.ready();
   return app;
 }
@@ -24,8 +34,13 @@ export async function login(app: FastifyInstance, username: string, password = T
 
 /** inject() as a logged-in user: cookie always, CSRF header on writes. */
 export function as(app: FastifyInstance, s: Session) {
-  return (opts: InjectOptions) => app.inject({
-    ...opts,
-    headers: { ...(opts.headers ?? {}), cookie: s.cookie, ...(opts.method && opts.method !== 'GET' ? { 'x-csrf-token': s.csrf } : {}) },
-  });
+  return (opts: InjectOptions) =>
+    app.inject({
+      ...opts,
+      headers: {
+        ...(opts.headers ?? {}),
+        cookie: s.cookie,
+        ...(opts.method && opts.method !== 'GET' ? { 'x-csrf-token': s.csrf } : {}),
+      },
+    });
 }

@@ -26,9 +26,19 @@ export async function createTestDatabase(envOverrides: Record<string, string> = 
   const url = u.toString();
   const pool = createPool(url, 10);
   const db = createKysely(pool);
-  const env = loadEnv({ NODE_ENV: 'test', DATABASE_URL: url, PEIXUN_LOG_LEVEL: 'silent', PEIXUN_SECRET_KEY: crypto.randomBytes(32).toString('hex'), ...envOverrides });
+  const env = loadEnv({
+    NODE_ENV: 'test',
+    DATABASE_URL: url,
+    PEIXUN_LOG_LEVEL: 'silent',
+    PEIXUN_SECRET_KEY: crypto.randomBytes(32).toString('hex'),
+    ...envOverrides,
+  });
   return {
-    db, pool, url, name, env,
+    db,
+    pool,
+    url,
+    name,
+    env,
     async close() {
       await db.destroy();
       const a = new pg.Client({ connectionString: adminUrl });

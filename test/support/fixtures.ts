@@ -16,15 +16,32 @@ export const TEST_PASSWORD = 'Correct-horse-42';
  *   P2 辽宁省 ─ C3 沈阳市 ─ K3 和平区 ─ S5 和平区第一小学
  */
 export interface Tree {
-  P1: OrgUnitRow; C1: OrgUnitRow; C2: OrgUnitRow; K1: OrgUnitRow; K2: OrgUnitRow; K4: OrgUnitRow;
-  S1: OrgUnitRow; S2: OrgUnitRow; S3: OrgUnitRow; S4: OrgUnitRow; S6: OrgUnitRow; I1: OrgUnitRow; T1: OrgUnitRow;
-  P2: OrgUnitRow; C3: OrgUnitRow; K3: OrgUnitRow; S5: OrgUnitRow;
+  P1: OrgUnitRow;
+  C1: OrgUnitRow;
+  C2: OrgUnitRow;
+  K1: OrgUnitRow;
+  K2: OrgUnitRow;
+  K4: OrgUnitRow;
+  S1: OrgUnitRow;
+  S2: OrgUnitRow;
+  S3: OrgUnitRow;
+  S4: OrgUnitRow;
+  S6: OrgUnitRow;
+  I1: OrgUnitRow;
+  T1: OrgUnitRow;
+  P2: OrgUnitRow;
+  C3: OrgUnitRow;
+  K3: OrgUnitRow;
+  S5: OrgUnitRow;
 }
 
 export async function buildTree(db: Database): Promise<Tree> {
   const repo = createOrgUnitRepository(db);
   const add = (parent: OrgUnitRow | null, kind: OrgUnitKind, name: string, divisionCode?: string) =>
-    repo.insert({ parentId: parent?.id ?? null, kind, name, divisionCode: divisionCode ?? null, code: divisionCode ?? null }, parent);
+    repo.insert(
+      { parentId: parent?.id ?? null, kind, name, divisionCode: divisionCode ?? null, code: divisionCode ?? null },
+      parent,
+    );
   const P1 = await add(null, 'province', '吉林省', '220000');
   const C1 = await add(P1, 'city', '吉林市', '220200');
   const C2 = await add(P1, 'city', '长春市', '220100');
@@ -48,17 +65,32 @@ export async function buildTree(db: Database): Promise<Tree> {
 let cachedHash: Promise<string> | undefined;
 
 /** Creates an account with TEST_PASSWORD (no first-login change pending unless asked). */
-export async function addUser(db: Database, unit: OrgUnitRow, role: Role, username: string, opts: { mustChangePassword?: boolean; password?: string } = {}): Promise<number> {
+export async function addUser(
+  db: Database,
+  unit: OrgUnitRow,
+  role: Role,
+  username: string,
+  opts: { mustChangePassword?: boolean; password?: string } = {},
+): Promise<number> {
   cachedHash ??= hashPassword(TEST_PASSWORD);
   const passwordHash = opts.password ? await hashPassword(opts.password) : await cachedHash;
   return createUserRepository(db).insert({
-    username, displayName: username, role, orgUnitId: unit.id, orgPath: unit.path, provinceId: unit.provinceId,
-    passwordHash, mustChangePassword: opts.mustChangePassword ?? false,
+    username,
+    displayName: username,
+    role,
+    orgUnitId: unit.id,
+    orgPath: unit.path,
+    provinceId: unit.provinceId,
+    passwordHash,
+    mustChangePassword: opts.mustChangePassword ?? false,
   });
 }
 
 /** A new account at `unit` and the request context a service sees when it is logged in. */
 export async function actorAt(db: Database, unit: OrgUnitRow, role: Role, username: string): Promise<RequestContext> {
   const userId = await addUser(db, unit, role, username);
-  return { actor: { userId, username, role, orgUnitId: unit.id, orgPath: unit.path, provinceId: unit.provinceId }, ip: '127.0.0.1' };
+  return {
+    actor: { userId, username, role, orgUnitId: unit.id, orgPath: unit.path, provinceId: unit.provinceId },
+    ip: '127.0.0.1',
+  };
 }

@@ -29,7 +29,10 @@ export async function setup(project: TestProject): Promise<void> {
   } else {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'peixun-test-'));
     fs.chmodSync(dir, 0o755);
-    cluster = await startEmbeddedPostgres({ dataDir: dir, settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '300' } });
+    cluster = await startEmbeddedPostgres({
+      dataDir: dir,
+      settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '300' },
+    });
     adminUrl = cluster.connectionString('postgres');
   }
   const admin = new pg.Client({ connectionString: adminUrl });

@@ -1,9 +1,18 @@
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { launchChromium, submitLogin } from './browser.js';
 import {
-  changePassword, cleanUp, freePort, login, makeDataDir, oneTimePassword, spawnServer, stopServer, waitHealthy,
-  type HttpSession, type ServerProcess,
+  changePassword,
+  cleanUp,
+  freePort,
+  login,
+  makeDataDir,
+  oneTimePassword,
+  spawnServer,
+  stopServer,
+  waitHealthy,
+  type HttpSession,
+  type ServerProcess,
 } from './server-process.js';
 
 /**
@@ -12,7 +21,12 @@ import {
  */
 
 /** A phone's browser context: 375×812 at 2×, touch. */
-export const PHONE = { viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true } as const;
+export const PHONE = {
+  viewport: { width: 375, height: 812 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+} as const;
 
 export type ContextOptions = Parameters<Browser['newContext']>[0];
 
@@ -55,7 +69,9 @@ export interface DemoJourney<S extends string = never> {
  * the demo accounts' one-time password), waits for that password and for health, changes the
  * password of `accounts` and launches Chromium. Should any of it fail, what was started is stopped.
  */
-export async function startDemoJourney<A extends string, S extends A = never>(options: DemoJourneyOptions<A, S>): Promise<DemoJourney<S>> {
+export async function startDemoJourney<A extends string, S extends A = never>(
+  options: DemoJourneyOptions<A, S>,
+): Promise<DemoJourney<S>> {
   const { password } = options;
   const dataDir = makeDataDir(options.dataDirPrefix);
   let server: ServerProcess | undefined;
@@ -70,7 +86,10 @@ export async function startDemoJourney<A extends string, S extends A = never>(op
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
     server = spawnServer(dataDir, port);
-    const [otpLine] = await Promise.all([server.waitFor(/One-time password[^\n]*\n/, 90_000), waitHealthy(server, 90_000)]);
+    const [otpLine] = await Promise.all([
+      server.waitFor(/One-time password[^\n]*\n/, 90_000),
+      waitHealthy(server, 90_000),
+    ]);
     const otp = oneTimePassword(otpLine[0])!;
     // the demo accounts must change their one-time password first: done here through the API
     const wanted = new Set<string>(options.sessions ?? []);
@@ -80,7 +99,10 @@ export async function startDemoJourney<A extends string, S extends A = never>(op
       expect(await changePassword(port, first.session!, otp, password)).toBe(204);
       return [username, wanted.has(username) ? (await login(port, username, password)).session! : undefined];
     };
-    const launched = launchChromium().then((b) => { browser = b; return b; });
+    const launched = launchChromium().then((b) => {
+      browser = b;
+      return b;
+    });
     launching = launched;
     const [readied, chromium] = await Promise.all([Promise.all(options.accounts.map(ready)), launched]);
     const sessions = {} as Record<S, HttpSession>;
@@ -91,7 +113,8 @@ export async function startDemoJourney<A extends string, S extends A = never>(op
       browser: chromium,
       sessions,
       // the product's "today" is China Standard Time; the date pickers agree with it
-      newContext: (contextOptions) => chromium.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...contextOptions }),
+      newContext: (contextOptions) =>
+        chromium.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...contextOptions }),
       logIn: async (page, username) => {
         await page.goto(`${baseUrl}/login`);
         await submitLogin(page, username, password);

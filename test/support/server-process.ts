@@ -55,14 +55,24 @@ process.once('exit', () => {
   for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 
-export function spawnServer(dataDir: string, port: number, extraEnv: Record<string, string> = {}, nodeArgs: string[] = []): ServerProcess {
+export function spawnServer(
+  dataDir: string,
+  port: number,
+  extraEnv: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): ServerProcess {
   const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], {
-    cwd: ROOT, env: childEnv(dataDir, { PORT: String(port), ...extraEnv }), stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: ROOT,
+    env: childEnv(dataDir, { PORT: String(port), ...extraEnv }),
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   started.add(child);
   let out = '';
   const listeners = new Set<() => void>();
-  const onData = (b: Buffer) => { out += b.toString('utf8'); for (const l of listeners) l(); };
+  const onData = (b: Buffer) => {
+    out += b.toString('utf8');
+    for (const l of listeners) l();
+  };
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
   let running = true;
@@ -71,11 +81,16 @@ export function spawnServer(dataDir: string, port: number, extraEnv: Record<stri
       running = false;
       started.delete(child);
       // let the pipes drain before the listeners are told
-      setImmediate(() => { for (const l of listeners) l(); resolve({ code, signal }); });
+      setImmediate(() => {
+        for (const l of listeners) l();
+        resolve({ code, signal });
+      });
     });
   });
   return {
-    child, pid: child.pid!, port,
+    child,
+    pid: child.pid!,
+    port,
     output: () => out,
     exited,
     isRunning: () => running,
@@ -83,10 +98,22 @@ export function spawnServer(dataDir: string, port: number, extraEnv: Record<stri
       return new Promise((resolve, reject) => {
         const check = () => {
           const m = out.match(re);
-          if (m) { done(); resolve(m); } else if (!running) { done(); reject(new Error(`server exited before printing ${re}:\n${out}`)); }
+          if (m) {
+            done();
+            resolve(m);
+          } else if (!running) {
+            done();
+            reject(new Error(`server exited before printing ${re}:\n${out}`));
+          }
         };
-        const timer = setTimeout(() => { done(); reject(new Error(`timed out waiting for ${re}:\n${out}`)); }, timeoutMs);
-        const done = () => { clearTimeout(timer); listeners.delete(check); };
+        const timer = setTimeout(() => {
+          done();
+          reject(new Error(`timed out waiting for ${re}:\n${out}`));
+        }, timeoutMs);
+        const done = () => {
+          clearTimeout(timer);
+          listeners.delete(check);
+        };
         listeners.add(check);
         check();
       });
@@ -95,7 +122,11 @@ export function spawnServer(dataDir: string, port: number, extraEnv: Record<stri
 }
 
 /** Polls GET /api/health until it answers 200; returns the body. Rejects when the server exits first. */
-export async function waitHealthy(server: ServerProcess, timeoutMs = 60_000, intervalMs = 20): Promise<{ status: string; database: string }> {
+export async function waitHealthy(
+  server: ServerProcess,
+  timeoutMs = 60_000,
+  intervalMs = 20,
+): Promise<{ status: string; database: string }> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!server.isRunning()) throw new Error(`server exited before it was healthy:\n${server.output()}`);
@@ -111,9 +142,14 @@ export async function waitHealthy(server: ServerProcess, timeoutMs = 60_000, int
 }
 
 /** SIGTERM, then wait for the exit (SIGKILL after `graceMs`). */
-export async function stopServer(server: ServerProcess, graceMs = 30_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+export async function stopServer(
+  server: ServerProcess,
+  graceMs = 30_000,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   if (server.isRunning()) server.child.kill('SIGTERM');
-  const timer = setTimeout(() => { if (server.isRunning()) server.child.kill('SIGKILL'); }, graceMs);
+  const timer = setTimeout(() => {
+    if (server.isRunning()) server.child.kill('SIGKILL');
+  }, graceMs);
   try {
     return await server.exited;
   } finally {
@@ -126,20 +162,39 @@ export async function killServer(server: ServerProcess): Promise<void> {
   await server.exited;
 }
 
-export interface CliResult { code: number | null; stdout: string; stderr: string }
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs `node bin/peixun.js …args` on the data directory and waits for it. */
 export function runCli(dataDir: string, args: string[], timeoutMs = 60_000): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: childEnv(dataDir, {}), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: ROOT,
+      env: childEnv(dataDir, {}),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     started.add(child);
     let stdout = '';
     let stderr = '';
-    child.stdout!.on('data', (b: Buffer) => { stdout += b.toString('utf8'); });
-    child.stderr!.on('data', (b: Buffer) => { stderr += b.toString('utf8'); });
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`peixun ${args.join(' ')} timed out:\n${stdout}\n${stderr}`)); }, timeoutMs);
+    child.stdout!.on('data', (b: Buffer) => {
+      stdout += b.toString('utf8');
+    });
+    child.stderr!.on('data', (b: Buffer) => {
+      stderr += b.toString('utf8');
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`peixun ${args.join(' ')} timed out:\n${stdout}\n${stderr}`));
+    }, timeoutMs);
     child.once('error', reject);
-    child.once('close', (code) => { clearTimeout(timer); started.delete(child); resolve({ code, stdout, stderr }); });
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      started.delete(child);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 
@@ -188,12 +243,19 @@ export function stopCluster(dataDir: string): void {
   const pid = postmasterPid(dataDir);
   if (!pid || !isAlive(pid)) return;
   try {
-    execFileSync(PG_CTL, ['stop', '-D', path.join(dataDir, 'pg'), '-m', 'immediate', '-w', '-t', '30', '-s'], { ...postgresIds(), stdio: 'ignore' });
+    execFileSync(PG_CTL, ['stop', '-D', path.join(dataDir, 'pg'), '-m', 'immediate', '-w', '-t', '30', '-s'], {
+      ...postgresIds(),
+      stdio: 'ignore',
+    });
   } catch {
     // fall through to the signal below
   }
   if (isAlive(pid)) {
-    try { process.kill(pid, 'SIGQUIT'); } catch { /* gone */ }
+    try {
+      process.kill(pid, 'SIGQUIT');
+    } catch {
+      /* gone */
+    }
   }
 }
 
@@ -219,11 +281,20 @@ export async function cleanUp(dataDirs: string[]): Promise<void> {
   }
 }
 
-export interface HttpSession { cookie: string; csrf: string }
+export interface HttpSession {
+  cookie: string;
+  csrf: string;
+}
 
-export async function login(port: number, username: string, password: string): Promise<{ status: number; session?: HttpSession; body: unknown }> {
+export async function login(
+  port: number,
+  username: string,
+  password: string,
+): Promise<{ status: number; session?: HttpSession; body: unknown }> {
   const res = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
   });
   const body = await res.json().catch(() => null);
   if (res.status !== 200) return { status: res.status, body };
@@ -231,7 +302,12 @@ export async function login(port: number, username: string, password: string): P
   return { status: res.status, body, session: { cookie, csrf: (body as { csrfToken: string }).csrfToken } };
 }
 
-export async function changePassword(port: number, s: HttpSession, currentPassword: string, newPassword: string): Promise<number> {
+export async function changePassword(
+  port: number,
+  s: HttpSession,
+  currentPassword: string,
+  newPassword: string,
+): Promise<number> {
   const res = await fetch(`http://127.0.0.1:${port}/api/auth/change-password`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', cookie: s.cookie, 'x-csrf-token': s.csrf },

@@ -9,13 +9,33 @@ export async function startTestServer() {
   const t = await createTestDatabase();
   const tree = await buildTree(t.db);
   const services = createServices({ db: t.db, env: t.env });
-  const app = await buildApp({ services, db: t.db, env: t.env, databaseMode: 'embedded', logger: false, serveWeb: true });
+  const app = await buildApp({
+    services,
+    db: t.db,
+    env: t.env,
+    databaseMode: 'embedded',
+    logger: false,
+    serveWeb: true,
+  });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     baseUrl: address,
     tree,
-    orgs: { provinceId: tree.P1.id, cityId: tree.C1.id, countyId: tree.K1.id, schoolId: tree.S1.id, countyName: tree.K1.name, schoolName: tree.S1.name },
-    async createUser(o: { username: string; password?: string; role: Role; orgUnitId: number; mustChangePassword?: boolean }) {
+    orgs: {
+      provinceId: tree.P1.id,
+      cityId: tree.C1.id,
+      countyId: tree.K1.id,
+      schoolId: tree.S1.id,
+      countyName: tree.K1.name,
+      schoolName: tree.S1.name,
+    },
+    async createUser(o: {
+      username: string;
+      password?: string;
+      role: Role;
+      orgUnitId: number;
+      mustChangePassword?: boolean;
+    }) {
       const unit = Object.values(tree).find((u) => u.id === o.orgUnitId);
       if (!unit) throw new Error(`unknown unit ${o.orgUnitId}`);
       await addUser(t.db, unit, o.role, o.username, { mustChangePassword: o.mustChangePassword, password: o.password });

@@ -18,14 +18,50 @@ beforeAll(async () => {
   tree = await buildTree(t.db);
   const trainerId = await addUser(t.db, tree.I1, 'trainer', 'ar-trainer');
   await addUser(t.db, tree.K1, 'county_admin', 'ar-county');
-  const p = await t.db.insertInto('training_project').values({ province_id: tree.K1.provinceId, org_unit_id: tree.K1.id, org_path: tree.K1.path, level: 'county', title: '师德专题培训', year: 2027, status: 'open', hours: 120 })
-    .returning('id').executeTakeFirstOrThrow();
-  classId = (await t.db.insertInto('training_class').values({ project_id: p.id, province_id: tree.K1.provinceId, org_path: tree.K1.path, name: '一班', capacity: 10, status: 'open' }).returning('id').executeTakeFirstOrThrow()).id;
+  const p = await t.db
+    .insertInto('training_project')
+    .values({
+      province_id: tree.K1.provinceId,
+      org_unit_id: tree.K1.id,
+      org_path: tree.K1.path,
+      level: 'county',
+      title: '师德专题培训',
+      year: 2027,
+      status: 'open',
+      hours: 120,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  classId = (
+    await t.db
+      .insertInto('training_class')
+      .values({
+        project_id: p.id,
+        province_id: tree.K1.provinceId,
+        org_path: tree.K1.path,
+        name: '一班',
+        capacity: 10,
+        status: 'open',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
   await t.db.insertInto('training_class_trainer').values({ class_id: classId, user_id: trainerId }).execute();
   const now = Date.now();
-  sessionId = (await t.db.insertInto('training_session').values({
-    class_id: classId, starts_at: new Date(now), ends_at: new Date(now + 3_600_000), checkin_opens_at: new Date(now - 600_000), checkin_closes_at: new Date(now + 600_000), token_secret: crypto.randomBytes(32),
-  }).returning('id').executeTakeFirstOrThrow()).id;
+  sessionId = (
+    await t.db
+      .insertInto('training_session')
+      .values({
+        class_id: classId,
+        starts_at: new Date(now),
+        ends_at: new Date(now + 3_600_000),
+        checkin_opens_at: new Date(now - 600_000),
+        checkin_closes_at: new Date(now + 600_000),
+        token_secret: crypto.randomBytes(32),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
   app = await buildTestApp(t);
   trainer = await login(app, 'ar-trainer');
   county = await login(app, 'ar-county');
@@ -48,19 +84,42 @@ describe('attendance routes', () => {
     expect(list.json().items).toEqual([]);
   });
 
-  it('refuse bad input with a coded 400 and an admin\'s scan with 403', async () => {
-    expect((await as(app, county)({ method: 'POST', url: '/api/attendance/scan', payload: { token: 5 } })).statusCode).toBe(400);
-    expect((await as(app, county)({ method: 'POST', url: '/api/attendance/scan', payload: { token: 'x' } })).json().error.code).toBe('FORBIDDEN');
-    expect((await as(app, trainer)({ method: 'PUT', url: `/api/sessions/${sessionId}/attendance/1`, payload: { present: true, reason: '' } })).statusCode).toBe(400);
-    expect((await as(app, county)({ method: 'POST', url: `/api/classes/${classId}/reopen`, payload: {} })).statusCode).toBe(400);
+  it("refuse bad input with a coded 400 and an admin's scan with 403", async () => {
+    expect(
+      (await as(app, county)({ method: 'POST', url: '/api/attendance/scan', payload: { token: 5 } })).statusCode,
+    ).toBe(400);
+    expect(
+      (await as(app, county)({ method: 'POST', url: '/api/attendance/scan', payload: { token: 'x' } })).json().error
+        .code,
+    ).toBe('FORBIDDEN');
+    expect(
+      (
+        await as(
+          app,
+          trainer,
+        )({ method: 'PUT', url: `/api/sessions/${sessionId}/attendance/1`, payload: { present: true, reason: '' } })
+      ).statusCode,
+    ).toBe(400);
+    expect(
+      (await as(app, county)({ method: 'POST', url: `/api/classes/${classId}/reopen`, payload: {} })).statusCode,
+    ).toBe(400);
   });
 
-  it('close and reopen a class for the organiser\'s admins', async () => {
+  it("close and reopen a class for the organiser's admins", async () => {
     const closed = await as(app, county)({ method: 'POST', url: `/api/classes/${classId}/close` });
     expect(closed.statusCode).toBe(200);
     expect(closed.json()).toMatchObject({ classId, enrolled: 0, posted: 0, teachersNotCompleted: [], problems: [] });
-    expect((await as(app, county)({ method: 'POST', url: `/api/classes/${classId}/close` })).json().error.code).toBe('CLASS_CLOSED');
-    expect((await as(app, trainer)({ method: 'POST', url: `/api/classes/${classId}/reopen`, payload: { reason: '补录' } })).statusCode).toBe(403);
-    expect((await as(app, county)({ method: 'POST', url: `/api/classes/${classId}/reopen`, payload: { reason: '补录' } })).json()).toEqual({ classId, status: 'open' });
+    expect((await as(app, county)({ method: 'POST', url: `/api/classes/${classId}/close` })).json().error.code).toBe(
+      'CLASS_CLOSED',
+    );
+    expect(
+      (await as(app, trainer)({ method: 'POST', url: `/api/classes/${classId}/reopen`, payload: { reason: '补录' } }))
+        .statusCode,
+    ).toBe(403);
+    expect(
+      (
+        await as(app, county)({ method: 'POST', url: `/api/classes/${classId}/reopen`, payload: { reason: '补录' } })
+      ).json(),
+    ).toEqual({ classId, status: 'open' });
   });
 });

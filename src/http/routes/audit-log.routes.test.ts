@@ -29,12 +29,22 @@ beforeAll(async () => {
   schoolA = await login(app, 'a-school');
   countyA = await login(app, 'a-county');
   countyB = await login(app, 'b-county');
-  const checked = (await as(app, countyB)({
-    method: 'POST', url: `/api/org-units/${tree.S3.id}/teacher-imports`,
-    ...multipartFile(await rosterXlsx([otherTeacher!]), { filename: 'r.xlsx' }),
-  })).json();
+  const checked = (
+    await as(
+      app,
+      countyB,
+    )({
+      method: 'POST',
+      url: `/api/org-units/${tree.S3.id}/teacher-imports`,
+      ...multipartFile(await rosterXlsx([otherTeacher!]), { filename: 'r.xlsx' }),
+    })
+  ).json();
   await as(app, countyB)({ method: 'POST', url: `/api/teacher-imports/${checked.importId}/commit`, payload: {} });
-  const row = await t.db.selectFrom('teacher').select('id').where('name', '=', otherTeacher!.name).executeTakeFirstOrThrow();
+  const row = await t.db
+    .selectFrom('teacher')
+    .select('id')
+    .where('name', '=', otherTeacher!.name)
+    .executeTakeFirstOrThrow();
   otherTeacherId = row.id;
 });
 afterAll(async () => {
@@ -44,12 +54,19 @@ afterAll(async () => {
 
 const auditLog = (s: Session) => as(app, s)({ method: 'GET', url: '/api/audit-log?pageSize=200' });
 
-describe('the audit log keeps what lies outside the reader\'s subtree to itself', () => {
-  it('a school admin\'s refused calls on another county leave no name of it in their own log', async () => {
-    const update = await as(app, schoolA)({ method: 'PATCH', url: `/api/users/${otherUserId}`, payload: { displayName: '改名' } });
+describe("the audit log keeps what lies outside the reader's subtree to itself", () => {
+  it("a school admin's refused calls on another county leave no name of it in their own log", async () => {
+    const update = await as(
+      app,
+      schoolA,
+    )({ method: 'PATCH', url: `/api/users/${otherUserId}`, payload: { displayName: '改名' } });
     expect(update.statusCode).toBe(404);
-    const activate = await as(app, schoolA)({
-      method: 'POST', url: '/api/auth/activate',
+    const activate = await as(
+      app,
+      schoolA,
+    )({
+      method: 'POST',
+      url: '/api/auth/activate',
       payload: { idNumber: otherTeacher!.idNumber, code: 'AAAAAAAA', password: 'Teacher-pass-2026' },
     });
     expect(activate.statusCode).toBe(400);
@@ -61,33 +78,62 @@ describe('the audit log keeps what lies outside the reader\'s subtree to itself'
       expect(text).not.toContain(OTHER_USERNAME);
       expect(text).not.toContain(otherTeacher!.name);
       // the refusals are there, but without their target
-      const items = res.json().items as Array<{ action: string; actorUsername: string; targetType: string | null; targetId: string | null }>;
-      const own = items.filter((i) => i.actorUsername === 'a-school' && ['user.update', 'auth.activate'].includes(i.action));
+      const items = res.json().items as Array<{
+        action: string;
+        actorUsername: string;
+        targetType: string | null;
+        targetId: string | null;
+      }>;
+      const own = items.filter(
+        (i) => i.actorUsername === 'a-school' && ['user.update', 'auth.activate'].includes(i.action),
+      );
       expect(own.map((i) => i.action).sort()).toEqual(['auth.activate', 'user.update']);
       expect(own.map((i) => i.targetId)).toEqual([null, null]);
-      expect(items.some((i) => (i.targetType === 'user' && i.targetId === String(otherUserId))
-        || (i.targetType === 'teacher' && i.targetId === String(otherTeacherId)))).toBe(false);
+      expect(
+        items.some(
+          (i) =>
+            (i.targetType === 'user' && i.targetId === String(otherUserId)) ||
+            (i.targetType === 'teacher' && i.targetId === String(otherTeacherId)),
+        ),
+      ).toBe(false);
     }
     // nor are the names kept in the rows at all
-    const stored = await t.db.selectFrom('audit_log').select(['target_label', 'details'])
-      .where('actor_username', '=', 'a-school').execute();
+    const stored = await t.db
+      .selectFrom('audit_log')
+      .select(['target_label', 'details'])
+      .where('actor_username', '=', 'a-school')
+      .execute();
     expect(JSON.stringify(stored)).not.toContain(OTHER_USERNAME);
     expect(JSON.stringify(stored)).not.toContain(otherTeacher!.name);
   });
 
   it('a county admin reads no rows about the targets of another county', async () => {
     // county B's own admin acts on its own teacher and account
-    expect((await as(app, countyB)({ method: 'PATCH', url: `/api/users/${otherUserId}`, payload: { displayName: '舒兰校管' } }))
-      .statusCode).toBe(200);
+    expect(
+      (
+        await as(
+          app,
+          countyB,
+        )({ method: 'PATCH', url: `/api/users/${otherUserId}`, payload: { displayName: '舒兰校管' } })
+      ).statusCode,
+    ).toBe(200);
     const a = await auditLog(countyA);
     expect(a.body).not.toContain(OTHER_USERNAME);
     expect(a.body).not.toContain('舒兰校管');
-    expect((a.json().items as Array<{ actorUsername: string }>).some((i) => i.actorUsername === 'b-county')).toBe(false);
+    expect((a.json().items as Array<{ actorUsername: string }>).some((i) => i.actorUsername === 'b-county')).toBe(
+      false,
+    );
     // B's admin sees the attempts on its targets (without the name the refusal withheld)
-    const b = (await auditLog(countyB)).json().items as Array<{ action: string; outcome: string; targetId: string | null }>;
-    expect(b).toEqual(expect.arrayContaining([
-      expect.objectContaining({ action: 'user.update', outcome: 'denied', targetId: String(otherUserId) }),
-      expect.objectContaining({ action: 'auth.activate', outcome: 'failure', targetId: String(otherTeacherId) }),
-    ]));
+    const b = (await auditLog(countyB)).json().items as Array<{
+      action: string;
+      outcome: string;
+      targetId: string | null;
+    }>;
+    expect(b).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ action: 'user.update', outcome: 'denied', targetId: String(otherUserId) }),
+        expect.objectContaining({ action: 'auth.activate', outcome: 'failure', targetId: String(otherTeacherId) }),
+      ]),
+    );
   });
 });

@@ -25,11 +25,16 @@ afterAll(async () => {
   await t.close();
 });
 
-const auditRows = (action: string) => t.db.selectFrom('audit_log').selectAll().where('action', '=', action).orderBy('id').execute();
+const auditRows = (action: string) =>
+  t.db.selectFrom('audit_log').selectAll().where('action', '=', action).orderBy('id').execute();
 
 describe('login, session and logout', () => {
   it('logs in with an httpOnly SameSite cookie and answers /me', async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'hd-admin', password: TEST_PASSWORD } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'hd-admin', password: TEST_PASSWORD },
+    });
     expect(res.statusCode).toBe(200);
     const cookie = String(res.headers['set-cookie']);
     expect(cookie).toMatch(/HttpOnly/i);
@@ -39,33 +44,64 @@ describe('login, session and logout', () => {
     expect(me.json().user).toMatchObject({ username: 'hd-admin', role: 'county_admin', orgUnit: { name: '桦甸市' } });
   });
 
-  it('refuses a wrong password in the user\'s language and audits the failure', async () => {
-    const zh = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'hd-admin', password: 'nope' } });
+  it("refuses a wrong password in the user's language and audits the failure", async () => {
+    const zh = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'hd-admin', password: 'nope' },
+    });
     expect(zh.statusCode).toBe(401);
     expect(zh.json().error).toEqual({ code: 'AUTH_INVALID_CREDENTIALS', message: '用户名或密码错误' });
-    const en = await app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'accept-language': 'en-US' }, payload: { username: 'nobody', password: 'nope' } });
+    const en = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: { 'accept-language': 'en-US' },
+      payload: { username: 'nobody', password: 'nope' },
+    });
     expect(en.json().error.message).toBe('Wrong username or password');
     const rows = await auditRows('auth.login');
-    expect(rows.filter((r) => r.outcome === 'failure').map((r) => r.target_label)).toEqual(expect.arrayContaining(['hd-admin', 'nobody']));
+    expect(rows.filter((r) => r.outcome === 'failure').map((r) => r.target_label)).toEqual(
+      expect.arrayContaining(['hd-admin', 'nobody']),
+    );
   });
 
   it('locks the account after the configured number of failures, even for the right password', async () => {
     for (let i = 0; i < 2; i++) {
-      expect((await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'lockme', password: 'bad' } })).statusCode).toBe(401);
+      expect(
+        (await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'lockme', password: 'bad' } }))
+          .statusCode,
+      ).toBe(401);
     }
-    const third = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'lockme', password: 'bad' } });
+    const third = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'lockme', password: 'bad' },
+    });
     expect(third.statusCode).toBe(423);
     expect(third.json().error.details.lockedUntil).toBeTruthy();
-    const right = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'lockme', password: TEST_PASSWORD } });
+    const right = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'lockme', password: TEST_PASSWORD },
+    });
     expect(right.statusCode).toBe(423);
   });
 
   it('refuses writes without the CSRF token', async () => {
     const s = await login(app, 'hd-admin');
-    const res = await app.inject({ method: 'POST', url: '/api/org-units', headers: { cookie: s.cookie }, payload: { parentId: tree.K1.id, kind: 'school', name: '无令牌学校' } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/org-units',
+      headers: { cookie: s.cookie },
+      payload: { parentId: tree.K1.id, kind: 'school', name: '无令牌学校' },
+    });
     expect(res.statusCode).toBe(403);
     expect(res.json().error.code).toBe('CSRF_INVALID');
-    const count = await t.db.selectFrom('org_unit').select(t.db.fn.countAll().as('n')).where('name', '=', '无令牌学校').executeTakeFirstOrThrow();
+    const count = await t.db
+      .selectFrom('org_unit')
+      .select(t.db.fn.countAll().as('n'))
+      .where('name', '=', '无令牌学校')
+      .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(0);
   });
 
@@ -78,7 +114,10 @@ describe('login, session and logout', () => {
 
   it('ends a session after the idle timeout', async () => {
     const s = await login(app, 'hd-admin');
-    await t.db.updateTable('user_session').set({ last_seen_at: new Date(Date.now() - 31 * 60_000) }).execute();
+    await t.db
+      .updateTable('user_session')
+      .set({ last_seen_at: new Date(Date.now() - 31 * 60_000) })
+      .execute();
     const res = await as(app, s)({ method: 'GET', url: '/api/auth/me' });
     expect(res.statusCode).toBe(401);
     expect(res.json().error.code).toBe('AUTH_SESSION_EXPIRED');
@@ -88,9 +127,23 @@ describe('login, session and logout', () => {
     const s = await login(app, 'newbie');
     const blocked = await as(app, s)({ method: 'GET', url: `/api/org-units/${tree.S1.id}` });
     expect(blocked.json().error.code).toBe('AUTH_PASSWORD_CHANGE_REQUIRED');
-    const weak = await as(app, s)({ method: 'POST', url: '/api/auth/change-password', payload: { currentPassword: TEST_PASSWORD, newPassword: 'short' } });
+    const weak = await as(
+      app,
+      s,
+    )({
+      method: 'POST',
+      url: '/api/auth/change-password',
+      payload: { currentPassword: TEST_PASSWORD, newPassword: 'short' },
+    });
     expect(weak.json().error.code).toBe('PASSWORD_TOO_WEAK');
-    const ok = await as(app, s)({ method: 'POST', url: '/api/auth/change-password', payload: { currentPassword: TEST_PASSWORD, newPassword: 'New-password-2026' } });
+    const ok = await as(
+      app,
+      s,
+    )({
+      method: 'POST',
+      url: '/api/auth/change-password',
+      payload: { currentPassword: TEST_PASSWORD, newPassword: 'New-password-2026' },
+    });
     expect(ok.statusCode).toBe(204);
     expect((await as(app, s)({ method: 'GET', url: `/api/org-units/${tree.S1.id}` })).statusCode).toBe(200);
     await login(app, 'newbie', 'New-password-2026');
@@ -102,10 +155,23 @@ describe('login, session and logout', () => {
     expect(created.statusCode).toBe(201);
     const { token, apiToken } = created.json();
     const bearer = { authorization: `Bearer ${token}` };
-    expect((await app.inject({ method: 'GET', url: `/api/org-units/${tree.K1.id}/children`, headers: bearer })).statusCode).toBe(200);
-    expect((await app.inject({ method: 'POST', url: '/api/org-units', headers: bearer, payload: { parentId: tree.K1.id, kind: 'school', name: '接口创建的学校' } })).statusCode).toBe(201);
+    expect(
+      (await app.inject({ method: 'GET', url: `/api/org-units/${tree.K1.id}/children`, headers: bearer })).statusCode,
+    ).toBe(200);
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/api/org-units',
+          headers: bearer,
+          payload: { parentId: tree.K1.id, kind: 'school', name: '接口创建的学校' },
+        })
+      ).statusCode,
+    ).toBe(201);
     await as(app, s)({ method: 'DELETE', url: `/api/api-tokens/${apiToken.id}` });
-    expect((await app.inject({ method: 'GET', url: `/api/org-units/${tree.K1.id}/children`, headers: bearer })).statusCode).toBe(401);
+    expect(
+      (await app.inject({ method: 'GET', url: `/api/org-units/${tree.K1.id}/children`, headers: bearer })).statusCode,
+    ).toBe(401);
   });
 });
 
@@ -118,7 +184,15 @@ async function timedLogin(ip: string, username: string, password: string) {
   const res = await loginFrom(ip, username, password);
   const ms = performance.now() - started;
   const error = res.json().error as { code: string; message: string; details?: Record<string, unknown> };
-  return { ms, answer: { status: res.statusCode, code: error.code, message: error.message, details: Object.keys(error.details ?? {}) } };
+  return {
+    ms,
+    answer: {
+      status: res.statusCode,
+      code: error.code,
+      message: error.message,
+      details: Object.keys(error.details ?? {}),
+    },
+  };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -156,10 +230,16 @@ describe('no account enumeration, no lock-out by strangers', () => {
 describe('password changes', () => {
   it('limits wrong current passwords like logins: the session ends and logins from there are locked', async () => {
     const s = await loginAt('10.3.0.1', 'wrong-current');
-    const change = (current: string) => as(app, s)({
-      method: 'POST', url: '/api/auth/change-password', remoteAddress: '10.3.0.1',
-      payload: { currentPassword: current, newPassword: 'Fresh-password-2027' },
-    });
+    const change = (current: string) =>
+      as(
+        app,
+        s,
+      )({
+        method: 'POST',
+        url: '/api/auth/change-password',
+        remoteAddress: '10.3.0.1',
+        payload: { currentPassword: current, newPassword: 'Fresh-password-2027' },
+      });
     for (let i = 0; i < 2; i++) expect((await change('Not-my-password-1')).json().error.code).toBe('PASSWORD_WRONG');
     const third = await change('Not-my-password-1');
     expect(third.statusCode).toBe(423);
@@ -168,14 +248,22 @@ describe('password changes', () => {
     expect((await loginFrom('10.3.0.1', 'wrong-current', TEST_PASSWORD)).statusCode).toBe(423);
     expect((await loginFrom('10.3.0.2', 'wrong-current', TEST_PASSWORD)).statusCode).toBe(200);
     const rows = await auditRows('auth.change_password');
-    expect(rows.filter((r) => r.target_label === 'wrong-current').map((r) => r.error_code))
-      .toEqual(['PASSWORD_WRONG', 'PASSWORD_WRONG', 'AUTH_ACCOUNT_LOCKED']);
+    expect(rows.filter((r) => r.target_label === 'wrong-current').map((r) => r.error_code)).toEqual([
+      'PASSWORD_WRONG',
+      'PASSWORD_WRONG',
+      'AUTH_ACCOUNT_LOCKED',
+    ]);
   });
 
   it('refuses common passwords such as Password12', async () => {
     const s = await login(app, 'wrong-current');
-    const res = await as(app, s)({
-      method: 'POST', url: '/api/auth/change-password', headers: { 'accept-language': 'en' },
+    const res = await as(
+      app,
+      s,
+    )({
+      method: 'POST',
+      url: '/api/auth/change-password',
+      headers: { 'accept-language': 'en' },
       payload: { currentPassword: TEST_PASSWORD, newPassword: 'Password12' },
     });
     expect(res.statusCode).toBe(400);
@@ -183,7 +271,7 @@ describe('password changes', () => {
     expect(res.json().error.message).toContain('at least 10 characters');
   });
 
-  it('ends the account\'s API tokens and other sessions when its password changes or is reset', async () => {
+  it("ends the account's API tokens and other sessions when its password changes or is reset", async () => {
     const s = await login(app, 'token-owner');
     const other = await login(app, 'token-owner');
     const bearer = async () => {
@@ -191,20 +279,28 @@ describe('password changes', () => {
       return { authorization: `Bearer ${created.json().token as string}` };
     };
     const first = await bearer();
-    const read = (headers: Record<string, string>) => app.inject({ method: 'GET', url: `/api/org-units/${tree.K1.id}/children`, headers });
+    const read = (headers: Record<string, string>) =>
+      app.inject({ method: 'GET', url: `/api/org-units/${tree.K1.id}/children`, headers });
     expect((await read(first)).statusCode).toBe(200);
-    const changed = await as(app, s)({
-      method: 'POST', url: '/api/auth/change-password', payload: { currentPassword: TEST_PASSWORD, newPassword: 'Fresh-password-2027' },
+    const changed = await as(
+      app,
+      s,
+    )({
+      method: 'POST',
+      url: '/api/auth/change-password',
+      payload: { currentPassword: TEST_PASSWORD, newPassword: 'Fresh-password-2027' },
     });
     expect(changed.statusCode).toBe(204);
     expect((await read(first)).statusCode).toBe(401);
     expect((await as(app, other)({ method: 'GET', url: '/api/auth/me' })).statusCode).toBe(401);
     expect((await as(app, s)({ method: 'GET', url: '/api/auth/me' })).statusCode).toBe(200);
-    const tokens = (await as(app, s)({ method: 'GET', url: '/api/api-tokens' })).json().items as Array<{ revokedAt: string | null }>;
+    const tokens = (await as(app, s)({ method: 'GET', url: '/api/api-tokens' })).json().items as Array<{
+      revokedAt: string | null;
+    }>;
     expect(tokens.every((tk) => tk.revokedAt !== null)).toBe(true);
   });
 
-  it('an administrator\'s password reset ends the account\'s API tokens too', async () => {
+  it("an administrator's password reset ends the account's API tokens too", async () => {
     const owner = await login(app, 'reset-owner');
     const created = await as(app, owner)({ method: 'POST', url: '/api/api-tokens', payload: { name: '学校对接' } });
     expect(created.statusCode).toBe(201);

@@ -29,7 +29,9 @@ describe('system routes', () => {
   it('publishes an OpenAPI 3 document generated from the zod schemas, and the docs page', async () => {
     const doc = (await app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/auth/login', '/api/org-units/{id}/children', '/api/users', '/api/audit-log']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/auth/login', '/api/org-units/{id}/children', '/api/users', '/api/audit-log']),
+    );
     const login = doc.paths['/api/auth/login'].post;
     expect(login.requestBody.content['application/json'].schema.required).toEqual(['username', 'password']);
     const docs = await app.inject({ method: 'GET', url: '/api/docs' });
@@ -54,13 +56,29 @@ describe('audit log browsing', () => {
   it('shows a county admin the events of their county, filtered, and never those of a sibling county', async () => {
     const p = await login(app, 'p1-admin');
     const k = await login(app, 'k1-admin');
-    await as(app, k)({ method: 'POST', url: '/api/org-units', payload: { parentId: tree.K1.id, kind: 'school', name: '桦甸市审计小学' } });
-    await as(app, p)({ method: 'POST', url: '/api/org-units', payload: { parentId: tree.K2.id, kind: 'school', name: '蛟河市审计小学' } });
+    await as(
+      app,
+      k,
+    )({
+      method: 'POST',
+      url: '/api/org-units',
+      payload: { parentId: tree.K1.id, kind: 'school', name: '桦甸市审计小学' },
+    });
+    await as(
+      app,
+      p,
+    )({
+      method: 'POST',
+      url: '/api/org-units',
+      payload: { parentId: tree.K2.id, kind: 'school', name: '蛟河市审计小学' },
+    });
     const mine = (await as(app, k)({ method: 'GET', url: '/api/audit-log?action=org_unit.create' })).json();
     expect(mine.items.map((i: { targetLabel: string }) => i.targetLabel)).toEqual(['桦甸市审计小学']);
     const province = (await as(app, p)({ method: 'GET', url: '/api/audit-log?action=org_unit.create' })).json();
     expect(province.total).toBe(2);
-    const logins = (await as(app, k)({ method: 'GET', url: '/api/audit-log?action=auth.login&outcome=success&actor=K1-ADMIN' })).json();
+    const logins = (
+      await as(app, k)({ method: 'GET', url: '/api/audit-log?action=auth.login&outcome=success&actor=K1-ADMIN' })
+    ).json();
     expect(logins.items[0]).toMatchObject({ actorUsername: 'k1-admin', outcome: 'success', ip: '127.0.0.1' });
     const sibling = await as(app, k)({ method: 'GET', url: `/api/audit-log?orgUnitId=${tree.K2.id}` });
     expect(sibling.statusCode).toBe(404);

@@ -22,7 +22,16 @@ beforeAll(async () => {
   app = await buildTestApp(t);
   school = await login(app, 'acc-school');
   otherCounty = await login(app, 'acc-k2');
-  const checked = (await as(app, school)({ method: 'POST', url: `/api/org-units/${tree.S1.id}/teacher-imports`, ...multipartFile(await rosterXlsx(people), { filename: 'r.xlsx' }) })).json();
+  const checked = (
+    await as(
+      app,
+      school,
+    )({
+      method: 'POST',
+      url: `/api/org-units/${tree.S1.id}/teacher-imports`,
+      ...multipartFile(await rosterXlsx(people), { filename: 'r.xlsx' }),
+    })
+  ).json();
   await as(app, school)({ method: 'POST', url: `/api/teacher-imports/${checked.importId}/commit`, payload: {} });
 });
 afterAll(async () => {
@@ -30,14 +39,19 @@ afterAll(async () => {
   await t.close();
 });
 
-const activate = (idNumber: string, code: string, password = PASSWORD) => app.inject({ method: 'POST', url: '/api/auth/activate', payload: { idNumber, code, password } });
-const loginAs = (username: string, password = PASSWORD) => app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
+const activate = (idNumber: string, code: string, password = PASSWORD) =>
+  app.inject({ method: 'POST', url: '/api/auth/activate', payload: { idNumber, code, password } });
+const loginAs = (username: string, password = PASSWORD) =>
+  app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
 
 describe('teacher accounts by activation code', () => {
   let codes: Array<{ teacherId: number; name: string; code: string; idNumberMasked: string }>;
 
   it('prints one-time codes for every teacher of the school without an account, stored only as hashes', async () => {
-    const res = await as(app, school)({ method: 'POST', url: `/api/org-units/${tree.S1.id}/activation-codes`, payload: {} });
+    const res = await as(
+      app,
+      school,
+    )({ method: 'POST', url: `/api/org-units/${tree.S1.id}/activation-codes`, payload: {} });
     expect(res.statusCode).toBe(200);
     codes = res.json().items;
     expect(codes.map((c) => c.name).sort()).toEqual(people.map((p) => p.name).sort());
@@ -45,13 +59,22 @@ describe('teacher accounts by activation code', () => {
     const stored = await t.db.selectFrom('teacher').select('activation_hash').execute();
     expect(JSON.stringify(stored)).not.toContain(codes[0]!.code);
     // another county cannot issue codes for this school
-    expect((await as(app, otherCounty)({ method: 'POST', url: `/api/org-units/${tree.S1.id}/activation-codes`, payload: {} })).statusCode).toBe(404);
+    expect(
+      (
+        await as(
+          app,
+          otherCounty,
+        )({ method: 'POST', url: `/api/org-units/${tree.S1.id}/activation-codes`, payload: {} })
+      ).statusCode,
+    ).toBe(404);
   });
 
   it('lets a teacher activate with ID number and code, then log in with the ID number', async () => {
     const p = people[0]!;
     const c = codes.find((x) => x.name === p.name)!;
-    expect((await activate(p.idNumber, c.code.toLowerCase().replace(/(.{4})/, '$1-'), 'short')).json().error.code).toBe('PASSWORD_TOO_WEAK');
+    expect((await activate(p.idNumber, c.code.toLowerCase().replace(/(.{4})/, '$1-'), 'short')).json().error.code).toBe(
+      'PASSWORD_TOO_WEAK',
+    );
     const ok = await activate(` ${p.idNumber.toLowerCase()} `, c.code.toLowerCase().replace(/(.{4})/, '$1-'));
     expect(ok.statusCode, ok.body).toBe(200);
     const logged = await loginAs(p.idNumber);
@@ -60,7 +83,11 @@ describe('teacher accounts by activation code', () => {
     // the code is used up
     expect((await activate(p.idNumber, c.code)).json().error.code).toBe('ACTIVATION_INVALID');
     // the ID number never reaches the audit log in clear
-    const audit = await t.db.selectFrom('audit_log').select(['target_label', 'details']).where('action', 'in', ['auth.login', 'auth.activate']).execute();
+    const audit = await t.db
+      .selectFrom('audit_log')
+      .select(['target_label', 'details'])
+      .where('action', 'in', ['auth.login', 'auth.activate'])
+      .execute();
     expect(JSON.stringify(audit)).not.toContain(p.idNumber);
   });
 
@@ -75,12 +102,15 @@ describe('teacher accounts by activation code', () => {
     expect(locked.json().error.code).toBe('AUTH_ACCOUNT_LOCKED');
   });
 
-  it('a reset by the school ends the account\'s sessions until the teacher activates again', async () => {
+  it("a reset by the school ends the account's sessions until the teacher activates again", async () => {
     const p = people[0]!;
     const s = await login(app, p.idNumber, PASSWORD);
     const me = await as(app, s)({ method: 'GET', url: '/api/me/teacher' });
     expect(me.statusCode).toBe(200);
-    const reset = await as(app, school)({ method: 'POST', url: `/api/teachers/${me.json().teacher.id}/reset-activation` });
+    const reset = await as(
+      app,
+      school,
+    )({ method: 'POST', url: `/api/teachers/${me.json().teacher.id}/reset-activation` });
     expect(reset.json().item).toMatchObject({ hadAccount: true });
     expect((await as(app, s)({ method: 'GET', url: '/api/me/teacher' })).statusCode).toBe(401);
     expect((await loginAs(p.idNumber)).statusCode).toBe(401);
@@ -91,16 +121,52 @@ describe('teacher accounts by activation code', () => {
 
 describe('codes and logins beyond the resident ID card', () => {
   it('gives a teacher with an account a new code only through a reset', async () => {
-    const me = (await as(app, await login(app, people[0]!.idNumber, 'Another-pass-2027'))({ method: 'GET', url: '/api/me/teacher' })).json();
-    const named = await as(app, school)({ method: 'POST', url: `/api/org-units/${tree.S1.id}/activation-codes`, payload: { teacherIds: [me.teacher.id] } });
+    const me = (
+      await as(
+        app,
+        await login(app, people[0]!.idNumber, 'Another-pass-2027'),
+      )({ method: 'GET', url: '/api/me/teacher' })
+    ).json();
+    const named = await as(
+      app,
+      school,
+    )({
+      method: 'POST',
+      url: `/api/org-units/${tree.S1.id}/activation-codes`,
+      payload: { teacherIds: [me.teacher.id] },
+    });
     expect(named.json().items).toEqual([]);
     expect((await loginAs(people[0]!.idNumber, 'Another-pass-2027')).statusCode).toBe(200);
   });
 
   it('lets a teacher with a passport activate and log in with the passport number', async () => {
-    const created = await as(app, school)({ method: 'POST', url: '/api/teachers', payload: { orgUnitId: tree.S1.id, name: 'Anna Weber', idType: 'passport', idNumber: 'C01X00T47', gender: 'female', stage: 'senior', employment: 'substitute' } });
+    const created = await as(
+      app,
+      school,
+    )({
+      method: 'POST',
+      url: '/api/teachers',
+      payload: {
+        orgUnitId: tree.S1.id,
+        name: 'Anna Weber',
+        idType: 'passport',
+        idNumber: 'C01X00T47',
+        gender: 'female',
+        stage: 'senior',
+        employment: 'substitute',
+      },
+    });
     expect(created.statusCode).toBe(201);
-    const code = (await as(app, school)({ method: 'POST', url: `/api/org-units/${tree.S1.id}/activation-codes`, payload: { teacherIds: [created.json().teacher.id] } })).json().items[0].code;
+    const code = (
+      await as(
+        app,
+        school,
+      )({
+        method: 'POST',
+        url: `/api/org-units/${tree.S1.id}/activation-codes`,
+        payload: { teacherIds: [created.json().teacher.id] },
+      })
+    ).json().items[0].code;
     expect((await activate('c01x00t47', code)).statusCode).toBe(200);
     const res = await loginAs('C01X00T47');
     expect(res.statusCode).toBe(200);
@@ -108,10 +174,12 @@ describe('codes and logins beyond the resident ID card', () => {
   });
 });
 
-describe('the teacher\'s own record and corrections (PIPL)', () => {
+describe("the teacher's own record and corrections (PIPL)", () => {
   it('shows a teacher only their own record, masked, and sends a correction to the school, which applies it', async () => {
     const p = people[2]!;
-    const codes = (await as(app, school)({ method: 'POST', url: `/api/org-units/${tree.S1.id}/activation-codes`, payload: {} })).json().items as Array<{ name: string; code: string }>;
+    const codes = (
+      await as(app, school)({ method: 'POST', url: `/api/org-units/${tree.S1.id}/activation-codes`, payload: {} })
+    ).json().items as Array<{ name: string; code: string }>;
     await activate(p.idNumber, codes.find((c) => c.name === p.name)!.code);
     const s = await login(app, p.idNumber, PASSWORD);
     const me = (await as(app, s)({ method: 'GET', url: '/api/me/teacher' })).json();
@@ -120,31 +188,84 @@ describe('the teacher\'s own record and corrections (PIPL)', () => {
     // the registry itself stays closed to teachers
     expect((await as(app, s)({ method: 'GET', url: `/api/teachers/${me.teacher.id}` })).statusCode).toBe(403);
 
-    const asked = await as(app, s)({ method: 'POST', url: '/api/me/teacher/corrections', payload: { field: 'phone', proposed: '13911112222', reason: '换了新号码' } });
+    const asked = await as(
+      app,
+      s,
+    )({
+      method: 'POST',
+      url: '/api/me/teacher/corrections',
+      payload: { field: 'phone', proposed: '13911112222', reason: '换了新号码' },
+    });
     expect(asked.statusCode).toBe(201);
     expect(asked.json().correction).toMatchObject({ status: 'open', proposed: null, proposedHidden: true });
     const inbox = (await as(app, school)({ method: 'GET', url: '/api/teacher-corrections?status=open' })).json().items;
     expect(inbox).toEqual([expect.objectContaining({ teacherName: p.name, field: 'phone', reason: '换了新号码' })]);
-    expect((await as(app, otherCounty)({ method: 'GET', url: `/api/teacher-corrections?orgUnitId=${tree.S1.id}` })).statusCode).toBe(404);
+    expect(
+      (await as(app, otherCounty)({ method: 'GET', url: `/api/teacher-corrections?orgUnitId=${tree.S1.id}` }))
+        .statusCode,
+    ).toBe(404);
 
-    const decided = await as(app, school)({ method: 'POST', url: `/api/teacher-corrections/${inbox[0].id}/decide`, payload: { accept: true } });
+    const decided = await as(
+      app,
+      school,
+    )({ method: 'POST', url: `/api/teacher-corrections/${inbox[0].id}/decide`, payload: { accept: true } });
     expect(decided.json().correction.status).toBe('accepted');
-    expect((await as(app, s)({ method: 'GET', url: '/api/me/teacher' })).json().teacher.phoneMasked).toBe('139****2222');
-    expect((await as(app, school)({ method: 'POST', url: `/api/teacher-corrections/${inbox[0].id}/decide`, payload: { accept: false } })).statusCode).toBe(409);
+    expect((await as(app, s)({ method: 'GET', url: '/api/me/teacher' })).json().teacher.phoneMasked).toBe(
+      '139****2222',
+    );
+    expect(
+      (
+        await as(
+          app,
+          school,
+        )({ method: 'POST', url: `/api/teacher-corrections/${inbox[0].id}/decide`, payload: { accept: false } })
+      ).statusCode,
+    ).toBe(409);
 
-    const bad = (await as(app, s)({ method: 'POST', url: '/api/me/teacher/corrections', payload: { field: 'teachingStartYear', proposed: '明年', reason: '填错了' } })).json().correction;
-    const refused = await as(app, school)({ method: 'POST', url: `/api/teacher-corrections/${bad.id}/decide`, payload: { accept: true } });
+    const bad = (
+      await as(
+        app,
+        s,
+      )({
+        method: 'POST',
+        url: '/api/me/teacher/corrections',
+        payload: { field: 'teachingStartYear', proposed: '明年', reason: '填错了' },
+      })
+    ).json().correction;
+    const refused = await as(
+      app,
+      school,
+    )({ method: 'POST', url: `/api/teacher-corrections/${bad.id}/decide`, payload: { accept: true } });
     expect(refused.json().error.code).toBe('TEACHER_INVALID');
-    const rejected = await as(app, school)({ method: 'POST', url: `/api/teacher-corrections/${bad.id}/decide`, payload: { accept: false, note: '请填写四位年份' } });
+    const rejected = await as(
+      app,
+      school,
+    )({
+      method: 'POST',
+      url: `/api/teacher-corrections/${bad.id}/decide`,
+      payload: { accept: false, note: '请填写四位年份' },
+    });
     expect(rejected.json().correction).toMatchObject({ status: 'rejected', decisionNote: '请填写四位年份' });
   });
 
-  it('checks a correction\'s value when it is accepted: a bad value is a clear 400, never stored', async () => {
+  it("checks a correction's value when it is accepted: a bad value is a clear 400, never stored", async () => {
     const p = people[2]!;
     const s = await login(app, p.idNumber, PASSWORD);
-    for (const [field, proposed, problem] of [['stage', '大学', 'invalid_choice'], ['birthDate', '2020-13-45', 'birth_date_invalid'], ['subject', '语'.repeat(40), 'text_too_long']] as const) {
-      const asked = (await as(app, s)({ method: 'POST', url: '/api/me/teacher/corrections', payload: { field, proposed, reason: '测试' } })).json().correction;
-      const res = await as(app, school)({ method: 'POST', url: `/api/teacher-corrections/${asked.id}/decide`, payload: { accept: true } });
+    for (const [field, proposed, problem] of [
+      ['stage', '大学', 'invalid_choice'],
+      ['birthDate', '2020-13-45', 'birth_date_invalid'],
+      ['subject', '语'.repeat(40), 'text_too_long'],
+    ] as const) {
+      const asked = (
+        await as(
+          app,
+          s,
+        )({ method: 'POST', url: '/api/me/teacher/corrections', payload: { field, proposed, reason: '测试' } })
+      ).json().correction;
+      const res = await as(
+        app,
+        school,
+      )({ method: 'POST', url: `/api/teacher-corrections/${asked.id}/decide`, payload: { accept: true } });
       expect(res.statusCode, field).toBe(400);
       expect(res.json().error).toMatchObject({ code: 'TEACHER_INVALID', details: { problems: { [field]: problem } } });
     }
@@ -158,10 +279,25 @@ describe('the teacher\'s own record and corrections (PIPL)', () => {
 describe('no enumeration of registered ID numbers, no lock-out by strangers', () => {
   const activateFrom = async (ip: string, idNumber: string, code: string, password = PASSWORD) => {
     const started = performance.now();
-    const res = await app.inject({ method: 'POST', url: '/api/auth/activate', remoteAddress: ip, payload: { idNumber, code, password } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/auth/activate',
+      remoteAddress: ip,
+      payload: { idNumber, code, password },
+    });
     const ms = performance.now() - started;
-    const error = res.statusCode === 200 ? null : res.json().error as { code: string; message: string; details?: object };
-    return { ms, status: res.statusCode, answer: error && { status: res.statusCode, code: error.code, message: error.message, details: Object.keys(error.details ?? {}) } };
+    const error =
+      res.statusCode === 200 ? null : (res.json().error as { code: string; message: string; details?: object });
+    return {
+      ms,
+      status: res.statusCode,
+      answer: error && {
+        status: res.statusCode,
+        code: error.code,
+        message: error.message,
+        details: Object.keys(error.details ?? {}),
+      },
+    };
   };
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -182,7 +318,8 @@ describe('no enumeration of registered ID numbers, no lock-out by strangers', ()
   it('a lock from one address does not stop the teacher activating from another', async () => {
     const p = people[3]!;
     const teacher = await t.db.selectFrom('teacher').select('id').where('name', '=', p.name).executeTakeFirstOrThrow();
-    const code = (await as(app, school)({ method: 'POST', url: `/api/teachers/${teacher.id}/reset-activation` })).json().item.code as string;
+    const code = (await as(app, school)({ method: 'POST', url: `/api/teachers/${teacher.id}/reset-activation` })).json()
+      .item.code as string;
     for (let i = 0; i < 5; i++) await activateFrom('10.6.0.1', p.idNumber, 'BBBBBBBB');
     expect((await activateFrom('10.6.0.1', p.idNumber, code)).status).toBe(423);
     expect((await activateFrom('10.6.0.2', p.idNumber, code)).status).toBe(200);

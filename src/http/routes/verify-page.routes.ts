@@ -8,14 +8,44 @@ import type { Services } from '../../services/services.js';
 
 const TEXT = {
   'zh-CN': {
-    title: '继续教育证书验证', valid: '证书有效', revoked: '证书已作废', superseded: '证书已被新证书替换', unknown: '未找到该证书',
-    unknownHint: '请核对证书编号；如有疑问，请联系发证单位。', name: '姓名', unit: '单位', cycle: '周期', kind: '类型', total: '计入学时', issued: '发证日期', code: '证书编号',
-    cycleKind: '周期证书', yearKind: (y: number) => `${y} 年度学时登记`, newer: '新证书编号', note: '本页只显示核验所需信息，不含证件号码等个人信息。', hours: '学时',
+    title: '继续教育证书验证',
+    valid: '证书有效',
+    revoked: '证书已作废',
+    superseded: '证书已被新证书替换',
+    unknown: '未找到该证书',
+    unknownHint: '请核对证书编号；如有疑问，请联系发证单位。',
+    name: '姓名',
+    unit: '单位',
+    cycle: '周期',
+    kind: '类型',
+    total: '计入学时',
+    issued: '发证日期',
+    code: '证书编号',
+    cycleKind: '周期证书',
+    yearKind: (y: number) => `${y} 年度学时登记`,
+    newer: '新证书编号',
+    note: '本页只显示核验所需信息，不含证件号码等个人信息。',
+    hours: '学时',
   },
   en: {
-    title: 'Certificate verification', valid: 'Valid certificate', revoked: 'This certificate was revoked', superseded: 'This certificate was replaced by a newer one', unknown: 'No such certificate',
-    unknownHint: 'Check the certificate number; if in doubt, contact the issuing office.', name: 'Name', unit: 'Unit', cycle: 'Cycle', kind: 'Type', total: 'Hours counted', issued: 'Issued on', code: 'Certificate number',
-    cycleKind: 'Cycle certificate', yearKind: (y: number) => `Record of ${y}`, newer: 'Newer certificate', note: 'This page shows only what verification needs; no ID number or other personal data.', hours: 'hours',
+    title: 'Certificate verification',
+    valid: 'Valid certificate',
+    revoked: 'This certificate was revoked',
+    superseded: 'This certificate was replaced by a newer one',
+    unknown: 'No such certificate',
+    unknownHint: 'Check the certificate number; if in doubt, contact the issuing office.',
+    name: 'Name',
+    unit: 'Unit',
+    cycle: 'Cycle',
+    kind: 'Type',
+    total: 'Hours counted',
+    issued: 'Issued on',
+    code: 'Certificate number',
+    cycleKind: 'Cycle certificate',
+    yearKind: (y: number) => `Record of ${y}`,
+    newer: 'Newer certificate',
+    note: 'This page shows only what verification needs; no ID number or other personal data.',
+    hours: 'hours',
   },
 } as const;
 
@@ -35,36 +65,48 @@ small{display:block;margin-top:16px;color:#8c8c8c}
 
 /** The verify page's policy: nothing but its own stylesheet; no script, image, frame or form of any kind. */
 export const VERIFY_PAGE_CSP = [
-  "default-src 'none'", `style-src 'sha256-${crypto.createHash('sha256').update(STYLE).digest('base64')}'`,
-  "frame-ancestors 'none'", "base-uri 'none'", "form-action 'none'",
+  "default-src 'none'",
+  `style-src 'sha256-${crypto.createHash('sha256').update(STYLE).digest('base64')}'`,
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
 ].join('; ');
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** The public page a certificate's QR code opens: plain HTML that works on any phone, no script, no login. */
 export function verifyPageHtml(v: PublicVerification | null, code: string, locale: Locale): string {
   const t = TEXT[locale];
   const headline = !v ? t.unknown : t[v.status];
-  const row = (k: string, val: string) => `<tr><th>${escape(k)}</th><td>${escape(val)}</td></tr>`;
+  const row = (k: string, val: string) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(val)}</td></tr>`;
   const body = !v
-    ? `<p>${escape(t.unknownHint)}</p><table>${row(t.code, code.slice(0, 40))}</table>`
+    ? `<p>${escapeHtml(t.unknownHint)}</p><table>${row(t.code, code.slice(0, 40))}</table>`
     : `<table>${row(t.name, v.nameMasked)}${row(t.unit, v.unitName)}${row(t.cycle, v.cycleName)}${row(t.kind, v.kind === 'cycle' ? t.cycleKind : t.yearKind(v.year ?? 0))}${row(t.total, `${formatTenths(v.totalHours)} ${t.hours}`)}${row(t.issued, v.issuedOn)}${row(t.code, v.code)}${v.supersededByCode ? row(t.newer, v.supersededByCode) : ''}</table>`;
   return `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex">
-<title>${escape(t.title)}</title><style>${STYLE}</style></head><body><main><h1>${escape(t.title)}</h1><div class="status" data-status="${v?.status ?? 'unknown'}">${escape(headline)}</div>${body}<small>${escape(t.note)}</small></main></body></html>`;
+<title>${escapeHtml(t.title)}</title><style>${STYLE}</style></head><body><main><h1>${escapeHtml(t.title)}</h1><div class="status" data-status="${v?.status ?? 'unknown'}">${escapeHtml(headline)}</div>${body}<small>${escapeHtml(t.note)}</small></main></body></html>`;
 }
 
 /** `/verify/<code>`: the only page without login. HTML for people, JSON for `Accept: application/json`. */
 export const verifyPageRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
-  app.get('/verify/:code', {
-    config: { auth: 'public', action: 'certificate.verify' },
-    schema: { hide: true, params: z.object({ code: z.string().max(100) }) },
-  }, async (req, reply) => {
-    const v = await services.certificates.verify(req.params.code);
-    reply.header('cache-control', 'no-store');
-    reply.header('x-robots-tag', 'noindex');
-    reply.header('content-security-policy', VERIFY_PAGE_CSP);
-    if ((req.headers.accept ?? '').includes('application/json')) return reply.status(v ? 200 : 404).send(v ? { certificate: v } : { error: { code: 'NOT_FOUND' } });
-    const locale = pickLocale(req.headers['accept-language']);
-    return reply.status(v ? 200 : 404).type('text/html; charset=utf-8').send(verifyPageHtml(v, req.params.code, locale));
-  });
+  app.get(
+    '/verify/:code',
+    {
+      config: { auth: 'public', action: 'certificate.verify' },
+      schema: { hide: true, params: z.object({ code: z.string().max(100) }) },
+    },
+    async (req, reply) => {
+      const v = await services.certificates.verify(req.params.code);
+      reply.header('cache-control', 'no-store');
+      reply.header('x-robots-tag', 'noindex');
+      reply.header('content-security-policy', VERIFY_PAGE_CSP);
+      if ((req.headers.accept ?? '').includes('application/json'))
+        return reply.status(v ? 200 : 404).send(v ? { certificate: v } : { error: { code: 'NOT_FOUND' } });
+      const locale = pickLocale(req.headers['accept-language']);
+      return reply
+        .status(v ? 200 : 404)
+        .type('text/html; charset=utf-8')
+        .send(verifyPageHtml(v, req.params.code, locale));
+    },
+  );
 };

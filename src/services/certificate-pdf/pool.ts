@@ -69,7 +69,9 @@ export function workerStarter(moduleUrl: string = import.meta.url): () => Worker
   for (const candidate of [new URL('./worker.js', moduleUrl), new URL(`./${BUNDLED_WORKER_FILE}`, moduleUrl)]) {
     if (fs.existsSync(candidate)) return () => new Worker(candidate, { resourceLimits });
   }
-  throw new Error(`certificate PDF worker not found beside ${moduleUrl}: expected worker.js or ${BUNDLED_WORKER_FILE} (rebuild with node scripts/build-server.mjs)`);
+  throw new Error(
+    `certificate PDF worker not found beside ${moduleUrl}: expected worker.js or ${BUNDLED_WORKER_FILE} (rebuild with node scripts/build-server.mjs)`,
+  );
 }
 
 interface Job {
@@ -144,7 +146,11 @@ export function createCertificatePdfPool(opts: CertificatePdfPoolOptions = {}): 
     if (job) {
       if (job.timer) clearTimeout(job.timer);
       slot.job = null;
-      job.reject(new CertificatePdfWorkerError(`certificate PDF worker died while rendering ${job.doc.code}: ${err.message}`, { cause: err }));
+      job.reject(
+        new CertificatePdfWorkerError(`certificate PDF worker died while rendering ${job.doc.code}: ${err.message}`, {
+          cause: err,
+        }),
+      );
     }
     // a worker that had started fine is replaced at once (it loads its fonts while idle); one that
     // died on start is replaced only when a job needs it, so a broken install cannot spin
@@ -165,7 +171,9 @@ export function createCertificatePdfPool(opts: CertificatePdfPoolOptions = {}): 
         slot.worker = null;
         slot.job = null;
         void w.terminate();
-        job.reject(new CertificatePdfWorkerError(`certificate PDF worker took longer than ${timeoutMs} ms on ${job.doc.code}`));
+        job.reject(
+          new CertificatePdfWorkerError(`certificate PDF worker took longer than ${timeoutMs} ms on ${job.doc.code}`),
+        );
         pump();
       }, timeoutMs);
       job.timer.unref();
@@ -208,12 +216,15 @@ export function createCertificatePdfPool(opts: CertificatePdfPoolOptions = {}): 
     render: async (doc) => (await renderChecked(doc)).pdf,
     async close() {
       closing = true;
-      if (queue.length > 0 || slots.some((s) => s.job !== null)) await new Promise<void>((resolve) => idle.push(resolve));
-      await Promise.all(slots.map((s) => {
-        const w = s.worker;
-        s.worker = null;
-        return w ? w.terminate() : undefined;
-      }));
+      if (queue.length > 0 || slots.some((s) => s.job !== null))
+        await new Promise<void>((resolve) => idle.push(resolve));
+      await Promise.all(
+        slots.map((s) => {
+          const w = s.worker;
+          s.worker = null;
+          return w ? w.terminate() : undefined;
+        }),
+      );
     },
     [crashNextRenderForTests](mode) {
       crashNext = mode;

@@ -7,10 +7,23 @@ import { build } from 'esbuild';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CertificateDocument } from './document.js';
-import { BUNDLED_WORKER_FILE, CertificatePdfWorkerError, createCertificatePdfPool, crashNextRenderForTests, defaultPoolSize, type CertificatePdfPool } from './pool.js';
+import {
+  BUNDLED_WORKER_FILE,
+  CertificatePdfWorkerError,
+  createCertificatePdfPool,
+  crashNextRenderForTests,
+  defaultPoolSize,
+  type CertificatePdfPool,
+} from './pool.js';
 import * as fontkit from 'fontkit';
 import {
-  certificateFontRuns, FALLBACK_FONT_CANDIDATES, formatTenths, glyphRuns, locateFont, printable, renderCertificate,
+  certificateFontRuns,
+  FALLBACK_FONT_CANDIDATES,
+  formatTenths,
+  glyphRuns,
+  locateFont,
+  printable,
+  renderCertificate,
   renderCertificatePdf,
 } from './render.js';
 
@@ -39,7 +52,10 @@ function certificate(over: Partial<CertificateDocument> = {}, entries = 30): Cer
     ],
     entries: Array.from({ length: entries }, (_, k) => ({
       date: `2026-${String((k % 12) + 1).padStart(2, '0')}-15`,
-      title: k % 5 === 0 ? '中小学教师信息技术应用能力提升工程2.0：大单元教学设计与实施（线上线下混合式研修）' : `义务教育课程标准（2022年版）解读 第${k + 1}讲`,
+      title:
+        k % 5 === 0
+          ? '中小学教师信息技术应用能力提升工程2.0：大单元教学设计与实施（线上线下混合式研修）'
+          : `义务教育课程标准（2022年版）解读 第${k + 1}讲`,
       source: k % 2 ? '蛟河市教师进修学校' : '国家中小学智慧教育平台',
       categories: k % 3 ? '专业能力' : '师德修养、专业知识',
       hours: 15 + (k % 9) * 5,
@@ -66,7 +82,7 @@ function expectValidPdf(pdf: Buffer): void {
 function contentStreams(pdf: Buffer): string[] {
   const text = latin1(pdf);
   const out: string[] = [];
-  const re = /\/Filter \/FlateDecode[^]*?>>\s*stream\r?\n/g;
+  const re = /\/Filter \/FlateDecode[\s\S]*?>>\s*stream\r?\n/g;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const start = m.index + m[0].length;
     const end = text.indexOf('endstream', start);
@@ -82,7 +98,11 @@ function contentStreams(pdf: Buffer): string[] {
 
 /** Rectangles stroked as boxes (`re` then `S`) in the content streams. */
 function strokedRects(pdf: Buffer): number {
-  return contentStreams(pdf).join('\n').match(/ re\nS\n/g)?.length ?? 0;
+  return (
+    contentStreams(pdf)
+      .join('\n')
+      .match(/ re\nS\n/g)?.length ?? 0
+  );
 }
 
 describe('formatTenths', () => {
@@ -97,11 +117,13 @@ describe('formatTenths', () => {
   });
 
   it('never shows float artefacts: the digits are the integer itself', () => {
-    fc.assert(fc.property(fc.integer({ min: -1e12, max: 1e12 }), (n) => {
-      const s = formatTenths(n);
-      expect(s).toMatch(/^-?\d+\.\d$/);
-      expect(BigInt(s.replace('.', ''))).toBe(BigInt(n));
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: -1e12, max: 1e12 }), (n) => {
+        const s = formatTenths(n);
+        expect(s).toMatch(/^-?\d+\.\d$/);
+        expect(BigInt(s.replace('.', ''))).toBe(BigInt(n));
+      }),
+    );
   });
 
   it('refuses hours that are not integer tenths', () => {
@@ -134,25 +156,29 @@ describe('glyphRuns', () => {
 
   it('loses no character and picks the first font with a glyph (property)', () => {
     const fonts = [(cp: number) => cp % 3 !== 0, (cp: number) => cp % 2 === 0];
-    fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 30 }), (text) => {
-      const runs = glyphRuns(text, fonts);
-      expect(runs.map((r) => r.text).join('')).toBe(text);
-      for (const [i, r] of runs.entries()) {
-        if (i > 0) expect(r.font).not.toBe(runs[i - 1]!.font);
-        for (const ch of r.text) {
-          const cp = ch.codePointAt(0)!;
-          const first = fonts.findIndex((has) => has(cp));
-          expect(r.font).toBe(first === -1 ? null : first);
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 30 }), (text) => {
+        const runs = glyphRuns(text, fonts);
+        expect(runs.map((r) => r.text).join('')).toBe(text);
+        for (const [i, r] of runs.entries()) {
+          if (i > 0) expect(r.font).not.toBe(runs[i - 1]!.font);
+          for (const ch of r.text) {
+            const cp = ch.codePointAt(0)!;
+            const first = fonts.findIndex((has) => has(cp));
+            expect(r.font).toBe(first === -1 ? null : first);
+          }
         }
-      }
-    }));
+      }),
+    );
   });
 });
 
 describe('certificate fonts', () => {
   it('sets Chinese, and rare CJK Extension A characters, in the main font', () => {
     expect(certificateFontRuns('王芳㛃䶮')).toEqual([{ font: 'NotoSerifSC-Regular', text: '王芳㛃䶮' }]);
-    expect(certificateFontRuns('中小学教师继续教育证书', { bold: true })).toEqual([{ font: 'NotoSerifSC-Bold', text: '中小学教师继续教育证书' }]);
+    expect(certificateFontRuns('中小学教师继续教育证书', { bold: true })).toEqual([
+      { font: 'NotoSerifSC-Bold', text: '中小学教师继续教育证书' },
+    ]);
   });
 
   it('never sets 𠮷 in the main font, which lacks it: a fallback font or the replacement box', () => {
@@ -190,7 +216,9 @@ describe('renderCertificatePdf', () => {
   });
 
   it('renders a yearly record sheet in English and a certificate without entries', async () => {
-    const year = await renderCertificatePdf(certificate({ kind: 'year', year: 2027, locale: 'en', status: 'incomplete', teacherName: 'Anna Wiśniewska' }));
+    const year = await renderCertificatePdf(
+      certificate({ kind: 'year', year: 2027, locale: 'en', status: 'incomplete', teacherName: 'Anna Wiśniewska' }),
+    );
     expectValidPdf(year);
     const empty = await renderCertificatePdf(certificate({ categories: [] }, 0));
     expectValidPdf(empty);
@@ -222,8 +250,9 @@ describe('renderCertificatePdf', () => {
       const [run] = certificateFontRuns(ch);
       expect(run!.font, `no installed font has ${ch}: install fonts-hanazono`).not.toBeNull();
       const open = (file: string, name?: string) => fontkit.create(fs.readFileSync(file), name) as fontkit.Font;
-      const candidate = FALLBACK_FONT_CANDIDATES.map((c) => ({ ...c, file: locateFont(c.file) }))
-        .find((c) => c.file && open(c.file, c.postscriptName).postscriptName === run!.font);
+      const candidate = FALLBACK_FONT_CANDIDATES.map((c) => ({ ...c, file: locateFont(c.file) })).find(
+        (c) => c.file && open(c.file, c.postscriptName).postscriptName === run!.font,
+      );
       const font = fontkit.create(fs.readFileSync(candidate!.file!), candidate!.postscriptName) as fontkit.Font;
       expect(font.hasGlyphForCodePoint(ch.codePointAt(0)!)).toBe(true);
     }
@@ -285,15 +314,18 @@ describe('createCertificatePdfPool', () => {
     expect(pageCount(pdfs[19]!)).toBeGreaterThan(pageCount(pdfs[0]!));
   });
 
-  it.each(['exit', 'throw'] as const)('fails only the job of a worker that dies (%s) and replaces the worker', async (mode) => {
-    const p = pool({ size: 1 });
-    p[crashNextRenderForTests](mode);
-    const crashed = p.render(certificate({ code: 'PX-CRASH' }));
-    const after = [p.render(certificate({}, 3)), p.render(certificate({}, 40))];
-    await expect(crashed).rejects.toThrow(CertificatePdfWorkerError);
-    await expect(crashed).rejects.toThrow(/PX-CRASH/);
-    for (const pdf of await Promise.all(after)) expectValidPdf(pdf);
-  });
+  it.each(['exit', 'throw'] as const)(
+    'fails only the job of a worker that dies (%s) and replaces the worker',
+    async (mode) => {
+      const p = pool({ size: 1 });
+      p[crashNextRenderForTests](mode);
+      const crashed = p.render(certificate({ code: 'PX-CRASH' }));
+      const after = [p.render(certificate({}, 3)), p.render(certificate({}, 40))];
+      await expect(crashed).rejects.toThrow(CertificatePdfWorkerError);
+      await expect(crashed).rejects.toThrow(/PX-CRASH/);
+      for (const pdf of await Promise.all(after)) expectValidPdf(pdf);
+    },
+  );
 
   it('ends a worker that hangs after the time-out and goes on', async () => {
     const p = pool({ size: 1, timeoutMs: 3_000 });
@@ -331,19 +363,36 @@ describe('the pool in the server bundle', () => {
     // under node_modules/ so that the bundles' external packages resolve from the project
     const dir = fs.mkdtempSync(path.join(ROOT, 'node_modules/.cache-certificate-pdf-'));
     try {
-      const options = { bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning' } as const;
+      const options = {
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        target: 'node20',
+        packages: 'external',
+        logLevel: 'warning',
+      } as const;
       await build({ ...options, entryPoints: [path.join(HERE, 'pool.ts')], outfile: path.join(dir, 'peixun.mjs') });
-      await build({ ...options, entryPoints: [path.join(HERE, 'worker.ts')], outfile: path.join(dir, BUNDLED_WORKER_FILE) });
+      await build({
+        ...options,
+        entryPoints: [path.join(HERE, 'worker.ts')],
+        outfile: path.join(dir, BUNDLED_WORKER_FILE),
+      });
       const script = path.join(dir, 'run.mjs');
-      fs.writeFileSync(script, `
+      fs.writeFileSync(
+        script,
+        `
         const { createCertificatePdfPool } = await import(${JSON.stringify(path.join(dir, 'peixun.mjs'))});
         const pool = createCertificatePdfPool({ size: 2 });
         const doc = JSON.parse(process.argv[2]);
         const pdfs = await Promise.all([pool.render(doc), pool.render(doc), pool.render(doc)]);
         await pool.close();
-        console.log(pdfs.map((p) => p.subarray(0, 5).toString('latin1') + p.length).join(' '));`);
+        console.log(pdfs.map((p) => p.subarray(0, 5).toString('latin1') + p.length).join(' '));`,
+      );
       // a plain node process: no tsx, no vitest, exactly as the bundled server runs
-      const out = execFileSync(process.execPath, [script, JSON.stringify(certificate())], { encoding: 'utf8', timeout: 60_000 });
+      const out = execFileSync(process.execPath, [script, JSON.stringify(certificate())], {
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
       expect(out.trim().split(' ')).toHaveLength(3);
       for (const word of out.trim().split(' ')) expect(word).toMatch(/^%PDF-\d{4,}$/);
     } finally {

@@ -87,7 +87,9 @@ export function glyphRuns(text: string, hasGlyph: ReadonlyArray<(codePoint: numb
 
 // control characters become spaces; zero-width characters and variation selectors (which the
 // fonts have no glyphs for and which would otherwise show as boxes) are dropped
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this drops
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+// biome-ignore lint/suspicious/noMisleadingCharacterClass: tag characters are matched as their surrogate pairs on purpose
 const INVISIBLE = /[\u200b-\u200d\u2060\ufeff\ufe00-\ufe0f]|\udb40[\udd00-\uddef]/g;
 
 /** Text as it is printed: one line, no invisible characters. */
@@ -102,7 +104,20 @@ function formatDate(iso: string, locale: CertificateDocument['locale']): string 
   if (locale === 'en') return `${EN_MONTHS[Number(mo) - 1] ?? mo} ${Number(d)}, ${y}`;
   return `${y}年${Number(mo)}月${Number(d)}日`;
 }
-const EN_MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const EN_MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 // ---------------------------------------------------------------------------------------------
 // Labels (the PDF is the only place they are used; names and other data are printed as given)
@@ -153,11 +168,15 @@ const LABELS: Record<CertificateDocument['locale'], Labels> = {
     statement: (d, total, required) => {
       const name = printable(d.teacherName);
       if (d.kind === 'cycle') {
-        return `兹证明 ${name} 同志在 ${d.cycleName} 继续教育周期内参加继续教育，累计完成 ${total} 学时（规定 ${required} 学时），`
-          + `折合 ${d.credits} 学分，${d.status === 'complete' ? '经审核，已达到规定要求。' : '尚未达到规定要求。'}`;
+        return (
+          `兹证明 ${name} 同志在 ${d.cycleName} 继续教育周期内参加继续教育，累计完成 ${total} 学时（规定 ${required} 学时），` +
+          `折合 ${d.credits} 学分，${d.status === 'complete' ? '经审核，已达到规定要求。' : '尚未达到规定要求。'}`
+        );
       }
-      return `${name} 同志 ${d.year ?? ''} 年度（${d.cycleName}周期）参加继续教育共 ${total} 学时（年度要求 ${required} 学时），`
-        + `折合 ${d.credits} 学分，${d.status === 'complete' ? '已达到年度要求。' : '尚未达到年度要求。'}`;
+      return (
+        `${name} 同志 ${d.year ?? ''} 年度（${d.cycleName}周期）参加继续教育共 ${total} 学时（年度要求 ${required} 学时），` +
+        `折合 ${d.credits} 学分，${d.status === 'complete' ? '已达到年度要求。' : '尚未达到年度要求。'}`
+      );
     },
     totalHours: '累计学时',
     requiredHours: '规定学时',
@@ -179,7 +198,8 @@ const LABELS: Record<CertificateDocument['locale'], Labels> = {
     page: (n, m) => `第 ${n} 页 / 共 ${m} 页`,
   },
   en: {
-    title: (d) => (d.kind === 'cycle' ? 'Continuing Education Certificate' : `Continuing Education Record ${d.year ?? ''}`.trim()),
+    title: (d) =>
+      d.kind === 'cycle' ? 'Continuing Education Certificate' : `Continuing Education Record ${d.year ?? ''}`.trim(),
     subtitle: 'Primary and Secondary School Teachers',
     certificateNo: 'Certificate No.',
     name: 'Name',
@@ -191,11 +211,15 @@ const LABELS: Record<CertificateDocument['locale'], Labels> = {
     statement: (d, total, required) => {
       const name = printable(d.teacherName);
       if (d.kind === 'cycle') {
-        return `This is to certify that ${name} completed ${total} hours of continuing education in the cycle ${d.cycleName} `
-          + `(${required} hours required), equal to ${d.credits} credits, and ${d.status === 'complete' ? 'has met the requirement.' : 'has not yet met the requirement.'}`;
+        return (
+          `This is to certify that ${name} completed ${total} hours of continuing education in the cycle ${d.cycleName} ` +
+          `(${required} hours required), equal to ${d.credits} credits, and ${d.status === 'complete' ? 'has met the requirement.' : 'has not yet met the requirement.'}`
+        );
       }
-      return `${name} completed ${total} hours of continuing education in ${d.year ?? ''} (cycle ${d.cycleName}; ${required} hours required for the year), `
-        + `equal to ${d.credits} credits, and ${d.status === 'complete' ? 'has met the yearly requirement.' : 'has not yet met the yearly requirement.'}`;
+      return (
+        `${name} completed ${total} hours of continuing education in ${d.year ?? ''} (cycle ${d.cycleName}; ${required} hours required for the year), ` +
+        `equal to ${d.credits} credits, and ${d.status === 'complete' ? 'has met the yearly requirement.' : 'has not yet met the yearly requirement.'}`
+      );
     },
     totalHours: 'Total hours',
     requiredHours: 'Required hours',
@@ -251,9 +275,13 @@ export const FALLBACK_FONT_CANDIDATES: ReadonlyArray<{ file: string; postscriptN
  * copy the files (e.g. HanaMinA.ttf and HanaMinB.ttf) to /usr/local/share/fonts.
  */
 export const FONT_SEARCH_DIRS: readonly string[] = [
-  '/usr/share/fonts/truetype/hanazono', '/usr/share/fonts/hanazono', '/usr/share/fonts/TTF',
+  '/usr/share/fonts/truetype/hanazono',
+  '/usr/share/fonts/hanazono',
+  '/usr/share/fonts/TTF',
   '/usr/share/fonts/truetype',
-  '/usr/local/share/fonts', '/usr/local/share/fonts/hanazono', '/usr/local/share/fonts/truetype',
+  '/usr/local/share/fonts',
+  '/usr/local/share/fonts/hanazono',
+  '/usr/local/share/fonts/truetype',
 ];
 
 /** The path of an installed font file: where the candidate says, or a file of that name in `FONT_SEARCH_DIRS`. */
@@ -270,7 +298,10 @@ class Face {
   /** advance widths in 1/1000 em by code point; null where the font has no glyph */
   private readonly widths = new Map<number, number | null>();
 
-  constructor(readonly key: string, readonly font: fontkit.Font) {}
+  constructor(
+    readonly key: string,
+    readonly font: fontkit.Font,
+  ) {}
 
   get name(): string {
     return this.font.postscriptName;
@@ -280,7 +311,9 @@ class Face {
   advance(cp: number): number | null {
     let w = this.widths.get(cp);
     if (w === undefined) {
-      w = this.font.hasGlyphForCodePoint(cp) ? (this.font.glyphForCodePoint(cp).advanceWidth * 1000) / this.font.unitsPerEm : null;
+      w = this.font.hasGlyphForCodePoint(cp)
+        ? (this.font.glyphForCodePoint(cp).advanceWidth * 1000) / this.font.unitsPerEm
+        : null;
       this.widths.set(cp, w);
     }
     return w;
@@ -336,7 +369,10 @@ function fallbacks(): Array<() => Face | null> {
 export function preloadCertificateFonts(): void {
   const f = faces();
   // touch the tables every PDF uses, so the first PDF is not slower than the rest
-  for (const ch of '中小学教师继续教育证书0123456789.') f.regular.advance(ch.codePointAt(0)!), f.bold.advance(ch.codePointAt(0)!);
+  for (const ch of '中小学教师继续教育证书0123456789.') {
+    f.regular.advance(ch.codePointAt(0)!);
+    f.bold.advance(ch.codePointAt(0)!);
+  }
 }
 
 /** Face per run: the main face (regular or bold), a fallback face, or null (replacement box). */
@@ -351,8 +387,10 @@ function faceRuns(text: string, bold: boolean): Array<{ face: Face | null; text:
   }
   if (allMain) return [{ face: main, text }];
   const chain = [() => main, ...fallbacks()];
-  const runs = glyphRuns(text, chain.map((face) => (cp: number) => face()?.has(cp) ?? false))
-    .map((r) => ({ face: r.font === null ? null : chain[r.font]!(), text: r.text }));
+  const runs = glyphRuns(
+    text,
+    chain.map((face) => (cp: number) => face()?.has(cp) ?? false),
+  ).map((r) => ({ face: r.font === null ? null : chain[r.font]!(), text: r.text }));
   if (missingNow) for (const r of runs) if (!r.face) for (const ch of r.text) missingNow.add(codePointLabel(ch));
   return runs;
 }
@@ -368,7 +406,10 @@ const codePointLabel = (ch: string) => `U+${ch.codePointAt(0)!.toString(16).toUp
  * for characters that no available font has (drawn as a box showing the code point).
  * @example certificateFontRuns('吉𠮷') // [{ font: 'NotoSerifSC-Regular', text: '吉' }, { font: null, text: '𠮷' }] where no fallback font is installed
  */
-export function certificateFontRuns(text: string, opts: { bold?: boolean } = {}): Array<{ font: string | null; text: string }> {
+export function certificateFontRuns(
+  text: string,
+  opts: { bold?: boolean } = {},
+): Array<{ font: string | null; text: string }> {
   return faceRuns(printable(text), opts.bold ?? false).map((r) => ({ font: r.face?.name ?? null, text: r.text }));
 }
 
@@ -442,7 +483,13 @@ class Writer {
   }
 
   /** Draws one line with its baseline at `baseline`; x is the left, centre or right edge per `align`. */
-  line(text: string, x: number, baseline: number, size: number, o: { bold?: boolean; color?: string; align?: Align; spacing?: number } = {}): void {
+  line(
+    text: string,
+    x: number,
+    baseline: number,
+    size: number,
+    o: { bold?: boolean; color?: string; align?: Align; spacing?: number } = {},
+  ): void {
     const clean = printable(text);
     if (clean === '') return;
     const bold = o.bold ?? false;
@@ -458,8 +505,17 @@ class Writer {
         this.use(run.face, size);
         // a fallback font has no bold: embolden its outline with a thin stroke of the same colour
         const fakeBold = bold && run.face !== faces().bold;
-        if (fakeBold) this.pdf.save().lineWidth(size * 0.035).strokeColor(color);
-        this.pdf.fillColor(color).text(run.text, x, baseline, { lineBreak: false, baseline: 'alphabetic', characterSpacing: spacing, ...(fakeBold ? { fill: true, stroke: true } : {}) });
+        if (fakeBold)
+          this.pdf
+            .save()
+            .lineWidth(size * 0.035)
+            .strokeColor(color);
+        this.pdf.fillColor(color).text(run.text, x, baseline, {
+          lineBreak: false,
+          baseline: 'alphabetic',
+          characterSpacing: spacing,
+          ...(fakeBold ? { fill: true, stroke: true } : {}),
+        });
         if (fakeBold) this.pdf.restore();
         x += this.pdf.widthOfString(run.text, { characterSpacing: spacing }) + spacing;
       } else {
@@ -476,7 +532,13 @@ class Writer {
     const top = baseline - size * 0.8;
     const w = size * 0.86;
     const h = size * 0.96;
-    this.pdf.save().lineWidth(Math.max(0.4, size / 20)).strokeColor(color).rect(x + size * 0.07, top, w, h).stroke().restore();
+    this.pdf
+      .save()
+      .lineWidth(Math.max(0.4, size / 20))
+      .strokeColor(color)
+      .rect(x + size * 0.07, top, w, h)
+      .stroke()
+      .restore();
     const hex = cp.toString(16).toUpperCase().padStart(4, '0');
     const rows = hex.length > 4 ? [hex.slice(0, 3), hex.slice(3)] : [hex.slice(0, 2), hex.slice(2)];
     const s = size * 0.3;
@@ -505,7 +567,10 @@ class Writer {
       if (/^\s$/.test(tok)) {
         if (line === '') continue;
         if (lineW + w > width) push();
-        else (line += tok), (lineW += w);
+        else {
+          line += tok;
+          lineW += w;
+        }
         continue;
       }
       if (lineW + w <= width) {
@@ -566,7 +631,11 @@ class Layout {
   page = 1;
   readonly w: Writer;
 
-  constructor(readonly pdf: PDFKit.PDFDocument, readonly d: CertificateDocument, readonly l: Labels) {
+  constructor(
+    readonly pdf: PDFKit.PDFDocument,
+    readonly d: CertificateDocument,
+    readonly l: Labels,
+  ) {
     this.w = new Writer(pdf);
     this.frame();
   }
@@ -574,8 +643,15 @@ class Layout {
   /** Double border of every page. */
   private frame(): void {
     this.pdf.save();
-    this.pdf.lineWidth(2.2).strokeColor(RED).rect(22, 22, PAGE_W - 44, PAGE_H - 44).stroke();
-    this.pdf.lineWidth(0.6).rect(27, 27, PAGE_W - 54, PAGE_H - 54).stroke();
+    this.pdf
+      .lineWidth(2.2)
+      .strokeColor(RED)
+      .rect(22, 22, PAGE_W - 44, PAGE_H - 44)
+      .stroke();
+    this.pdf
+      .lineWidth(0.6)
+      .rect(27, 27, PAGE_W - 54, PAGE_H - 54)
+      .stroke();
     this.pdf.restore();
   }
 
@@ -638,7 +714,11 @@ class Layout {
   heading(text: string): void {
     this.ensure(40);
     this.y += 8;
-    this.pdf.save().rect(X0, this.y + 1, 3, 12).fill(RED).restore();
+    this.pdf
+      .save()
+      .rect(X0, this.y + 1, 3, 12)
+      .fill(RED)
+      .restore();
     this.w.line(text, X0 + 8, this.y + 11.5, 11.5, { bold: true, color: RED });
     this.y += 19;
   }
@@ -659,8 +739,19 @@ function titleBlock(L: Layout): void {
     L.y += 17;
   }
   // ornamental rule
-  L.pdf.save().lineWidth(1.2).strokeColor(RED).moveTo(X0 + 60, L.y).lineTo(X1 - 60, L.y).stroke();
-  L.pdf.lineWidth(0.5).moveTo(X0 + 60, L.y + 2.5).lineTo(X1 - 60, L.y + 2.5).stroke().restore();
+  L.pdf
+    .save()
+    .lineWidth(1.2)
+    .strokeColor(RED)
+    .moveTo(X0 + 60, L.y)
+    .lineTo(X1 - 60, L.y)
+    .stroke();
+  L.pdf
+    .lineWidth(0.5)
+    .moveTo(X0 + 60, L.y + 2.5)
+    .lineTo(X1 - 60, L.y + 2.5)
+    .stroke()
+    .restore();
   L.y += 16;
   w.line(`${l.certificateNo}${l.colon}${d.code}`, X1, L.y, 9.5, { color: MUTED, align: 'right' });
   L.y += 8;
@@ -674,7 +765,12 @@ function holderBlock(L: Layout): void {
   const periodValue = d.kind === 'year' && d.year !== null ? l.yearValue(d.year, d.cycleName) : d.cycleName;
   const label = (text: string): Cell => ({ text, width: lw, align: 'center', fill: LABEL_FILL, color: MUTED });
   const rows: Cell[][] = [
-    [label(l.name), { text: d.teacherName, width: vw, bold: true }, label(l.idNumber), { text: d.idNumberMasked, width: vw }],
+    [
+      label(l.name),
+      { text: d.teacherName, width: vw, bold: true },
+      label(l.idNumber),
+      { text: d.idNumberMasked, width: vw },
+    ],
     [label(l.unit), { text: d.unitName, width: CONTENT_W - lw }],
     [label(periodLabel), { text: periodValue, width: CONTENT_W - lw }],
   ];
@@ -693,7 +789,8 @@ function statementBlock(L: Layout): void {
   const text = l.statement(d, formatTenths(d.totalHours), formatTenths(d.requiredHours));
   const indent = d.locale === 'en' ? 0 : size * 2; // 首行缩进两字
   const first = w.wrap(text, CONTENT_W - indent, size);
-  const lines = first.length > 1 ? [first[0]!, ...w.wrap(text.slice(first[0]!.length).trimStart(), CONTENT_W, size)] : first;
+  const lines =
+    first.length > 1 ? [first[0]!, ...w.wrap(text.slice(first[0]!.length).trimStart(), CONTENT_W, size)] : first;
   const lh = size * 1.75;
   L.ensure(lines.length * lh);
   for (const [i, line] of lines.entries()) {
@@ -714,7 +811,12 @@ function summaryBlock(L: Layout): void {
   L.ensure(h + 10);
   const cw = CONTENT_W / items.length;
   L.pdf.save().lineWidth(0.8).strokeColor(RED).rect(X0, L.y, CONTENT_W, h).stroke();
-  for (let i = 1; i < items.length; i++) L.pdf.lineWidth(0.4).moveTo(X0 + i * cw, L.y + 8).lineTo(X0 + i * cw, L.y + h - 8).stroke();
+  for (let i = 1; i < items.length; i++)
+    L.pdf
+      .lineWidth(0.4)
+      .moveTo(X0 + i * cw, L.y + 8)
+      .lineTo(X0 + i * cw, L.y + h - 8)
+      .stroke();
   L.pdf.restore();
   for (const [i, it] of items.entries()) {
     const cx = X0 + cw * i + cw / 2;
@@ -735,19 +837,37 @@ function categoryBlock(L: Layout): void {
   if (d.categories.length === 0) return;
   const widths = [CONTENT_W * 0.4, CONTENT_W * 0.2, CONTENT_W * 0.2, CONTENT_W * 0.2];
   const head = (): LaidRow =>
-    L.layRow(l.categoryHead.map((text, i) => ({ text, width: widths[i]!, align: 'center' as Align, bold: true, fill: HEAD_FILL })), 9.5);
+    L.layRow(
+      l.categoryHead.map((text, i) => ({
+        text,
+        width: widths[i]!,
+        align: 'center' as Align,
+        bold: true,
+        fill: HEAD_FILL,
+      })),
+      9.5,
+    );
   L.y += 6;
   let header = head();
   L.ensure(header.height * 2);
   L.drawRow(header);
   for (const c of d.categories) {
     const verdict = c.met === null ? '—' : c.met ? l.met : l.notMet;
-    const row = L.layRow([
-      { text: c.name, width: widths[0]! },
-      { text: formatTenths(c.hours), width: widths[1]!, align: 'right' },
-      { text: c.minimum === null ? '—' : formatTenths(c.minimum), width: widths[2]!, align: 'right' },
-      { text: verdict, width: widths[3]!, align: 'center', color: c.met === false ? RED : c.met ? GREEN : MUTED, bold: c.met === false },
-    ], 9.5);
+    const row = L.layRow(
+      [
+        { text: c.name, width: widths[0]! },
+        { text: formatTenths(c.hours), width: widths[1]!, align: 'right' },
+        { text: c.minimum === null ? '—' : formatTenths(c.minimum), width: widths[2]!, align: 'right' },
+        {
+          text: verdict,
+          width: widths[3]!,
+          align: 'center',
+          color: c.met === false ? RED : c.met ? GREEN : MUTED,
+          bold: c.met === false,
+        },
+      ],
+      9.5,
+    );
     if (L.ensure(row.height)) {
       header = head();
       L.drawRow(header);
@@ -786,7 +906,17 @@ function entriesBlock(L: Layout): void {
   const fr = [0.05, 0.115, 0.4, 0.21, 0.145, 0.08];
   const widths = fr.map((f) => CONTENT_W * f);
   const size = 8;
-  const head = (): LaidRow => L.layRow(l.entriesHead.map((text, i) => ({ text, width: widths[i]!, align: 'center' as Align, bold: true, fill: HEAD_FILL })), size);
+  const head = (): LaidRow =>
+    L.layRow(
+      l.entriesHead.map((text, i) => ({
+        text,
+        width: widths[i]!,
+        align: 'center' as Align,
+        bold: true,
+        fill: HEAD_FILL,
+      })),
+      size,
+    );
   let header = head();
   L.ensure(header.height * 2);
   L.drawRow(header);
@@ -795,14 +925,17 @@ function entriesBlock(L: Layout): void {
     return;
   }
   for (const [i, e] of d.entries.entries()) {
-    const row = L.layRow([
-      { text: String(i + 1), width: widths[0]!, align: 'center', color: MUTED },
-      { text: e.date, width: widths[1]!, align: 'center' },
-      { text: e.title, width: widths[2]! },
-      { text: e.source, width: widths[3]! },
-      { text: e.categories, width: widths[4]! },
-      { text: formatTenths(e.hours), width: widths[5]!, align: 'right' },
-    ], size);
+    const row = L.layRow(
+      [
+        { text: String(i + 1), width: widths[0]!, align: 'center', color: MUTED },
+        { text: e.date, width: widths[1]!, align: 'center' },
+        { text: e.title, width: widths[2]! },
+        { text: e.source, width: widths[3]! },
+        { text: e.categories, width: widths[4]! },
+        { text: formatTenths(e.hours), width: widths[5]!, align: 'right' },
+      ],
+      size,
+    );
     if (L.ensure(row.height)) {
       header = head();
       L.drawRow(header);

@@ -37,9 +37,10 @@ port.on('message', (msg: ToWorker) => {
   renderCertificate(msg.doc).then(
     ({ pdf, missingGlyphs }) => {
       // hand the bytes over without a copy when the buffer owns its memory
-      const ab = pdf.byteOffset === 0 && pdf.byteLength === pdf.buffer.byteLength
-        ? (pdf.buffer as ArrayBuffer)
-        : (pdf.buffer.slice(pdf.byteOffset, pdf.byteOffset + pdf.byteLength) as ArrayBuffer);
+      const ab =
+        pdf.byteOffset === 0 && pdf.byteLength === pdf.buffer.byteLength
+          ? (pdf.buffer as ArrayBuffer)
+          : (pdf.buffer.slice(pdf.byteOffset, pdf.byteOffset + pdf.byteLength) as ArrayBuffer);
       port.postMessage({ type: 'done', id: msg.id, pdf: ab, missingGlyphs } satisfies FromWorker, [ab]);
     },
     (err: unknown) => {

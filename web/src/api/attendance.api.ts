@@ -23,14 +23,26 @@ export const attendanceQueryKeys = {
 
 /** QR attendance (R-45) and closing a class (R-15). */
 export const attendanceApi = {
-  code: (sessionId: number, kind: AttendanceCodeKind) => apiRequest<CheckinCode>(`/api/sessions/${sessionId}/checkin-code`, { query: { kind } }),
+  code: (sessionId: number, kind: AttendanceCodeKind) =>
+    apiRequest<CheckinCode>(`/api/sessions/${sessionId}/checkin-code`, { query: { kind } }),
   mySessions: () => apiRequest<{ items: AttendanceSession[] }>('/api/attendance/my-sessions'),
   scan: (token: string) => apiRequest<ScanResult>('/api/attendance/scan', { method: 'POST', body: { token } }),
-  list: (sessionId: number) => apiRequest<{ session: AttendanceSession; items: AttendanceLine[] }>(`/api/sessions/${sessionId}/attendance`),
+  list: (sessionId: number) =>
+    apiRequest<{ session: AttendanceSession; items: AttendanceLine[] }>(`/api/sessions/${sessionId}/attendance`),
   correct: (sessionId: number, teacherId: number, input: { present: boolean; reason: string }) =>
-    apiRequest<{ line: AttendanceLine }>(`/api/sessions/${sessionId}/attendance/${teacherId}`, { method: 'PUT', body: input }),
+    apiRequest<{ line: AttendanceLine }>(`/api/sessions/${sessionId}/attendance/${teacherId}`, {
+      method: 'PUT',
+      body: input,
+    }),
   setAssessment: (classId: number, teacherId: number, passed: boolean | null) =>
-    apiRequest<{ classId: number; teacherId: number; assessmentPassed: boolean | null }>(`/api/classes/${classId}/enrolments/${teacherId}/assessment`, { method: 'PUT', body: { passed } }),
+    apiRequest<{ classId: number; teacherId: number; assessmentPassed: boolean | null }>(
+      `/api/classes/${classId}/enrolments/${teacherId}/assessment`,
+      { method: 'PUT', body: { passed } },
+    ),
   close: (classId: number) => apiRequest<CloseResult>(`/api/classes/${classId}/close`, { method: 'POST' }),
-  reopen: (classId: number, reason: string) => apiRequest<{ classId: number; status: 'open' }>(`/api/classes/${classId}/reopen`, { method: 'POST', body: { reason } }),
+  reopen: (classId: number, reason: string) =>
+    apiRequest<{ classId: number; status: 'open' }>(`/api/classes/${classId}/reopen`, {
+      method: 'POST',
+      body: { reason },
+    }),
 };

@@ -12,8 +12,7 @@ export const certificatesApi = {
   issue: (input: CertificateKindInput & { teacherId: number; cycleId: number }) =>
     apiRequest<{ certificate: Certificate }>('/api/certificates', { method: 'POST', body: input }),
   /** A teacher's certificates; a teacher leaves out `teacherId` for their own. */
-  forTeacher: (teacherId?: number) =>
-    apiRequest<Items<Certificate>>('/api/certificates', { query: { teacherId } }),
+  forTeacher: (teacherId?: number) => apiRequest<Items<Certificate>>('/api/certificates', { query: { teacherId } }),
   underUnit: (query: { orgUnitId: number; cycleId: number; page?: number; pageSize?: number }) =>
     apiRequest<Items<Certificate>>('/api/certificates/unit', { query: { ...query } }),
   /**
@@ -22,7 +21,11 @@ export const certificatesApi = {
    */
   downloadPdf: async (id: number) => {
     const file = await apiDownload(`/api/certificates/${id}/pdf`);
-    const codes = file.headers?.get('x-missing-glyphs')?.split(' ').filter((c) => /^U\+[0-9A-F]{4,6}$/.test(c)) ?? [];
+    const codes =
+      file.headers
+        ?.get('x-missing-glyphs')
+        ?.split(' ')
+        .filter((c) => /^U\+[0-9A-F]{4,6}$/.test(c)) ?? [];
     return { ...file, missingGlyphs: codes.map((c) => String.fromCodePoint(parseInt(c.slice(2), 16))) };
   },
   revoke: (id: number, reason: string) =>

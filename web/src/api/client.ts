@@ -61,7 +61,8 @@ export function buildUrl(path: string, query?: Query): string {
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined || value === null || value === '') continue;
     // a list repeats the key: ?status=behind&status=at_risk
-    if (Array.isArray(value)) for (const item of value as ReadonlyArray<string | number>) params.append(key, String(item));
+    if (Array.isArray(value))
+      for (const item of value as ReadonlyArray<string | number>) params.append(key, String(item));
     else params.set(key, String(value));
   }
   const qs = params.toString();

@@ -27,12 +27,36 @@ export type CourseInput = Omit<ApiBody<'/api/courses', 'post'>, 'orgUnitId'>;
 export type CourseImportResult = ApiResponse<'/api/courses/import', 'post'>;
 
 /** The columns of a course sheet, in order (course.service.ts COURSE_COLUMNS). */
-export const COURSE_SHEET_COLUMNS = ['unit', 'title', 'category', 'module', 'form', 'hours', 'creditCategories', 'stages', 'subjects', 'description', 'materials'] as const;
+export const COURSE_SHEET_COLUMNS = [
+  'unit',
+  'title',
+  'category',
+  'module',
+  'form',
+  'hours',
+  'creditCategories',
+  'stages',
+  'subjects',
+  'description',
+  'materials',
+] as const;
 export type CourseSheetColumn = (typeof COURSE_SHEET_COLUMNS)[number];
 /** What can be wrong with a row of a course sheet (course.service.ts CourseSheetProblem). */
 export const COURSE_SHEET_PROBLEM_CODES = [
-  'required', 'too_long', 'bad_chars', 'unknown_category', 'unknown_form', 'bad_hours', 'unknown_credit_category', 'unknown_stage', 'too_many', 'bad_link',
-  'unit_unknown', 'unit_ambiguous', 'unit_not_manageable', 'duplicate_in_file',
+  'required',
+  'too_long',
+  'bad_chars',
+  'unknown_category',
+  'unknown_form',
+  'bad_hours',
+  'unknown_credit_category',
+  'unknown_stage',
+  'too_many',
+  'bad_link',
+  'unit_unknown',
+  'unit_ambiguous',
+  'unit_not_manageable',
+  'duplicate_in_file',
 ] as const;
 export interface CourseSheetProblem {
   row: number;
@@ -50,12 +74,16 @@ export const courseKeys = {
 export const coursesApi = {
   list: (query: CourseQuery) => apiRequest<CourseList>('/api/courses', { query: { ...query } }),
   get: (id: number) => apiRequest<{ course: Course }>(`/api/courses/${id}`),
-  create: (orgUnitId: number, input: CourseInput) => apiRequest<{ course: Course }>('/api/courses', { method: 'POST', body: { ...input, orgUnitId } }),
-  update: (id: number, input: Partial<CourseInput>) => apiRequest<{ course: Course }>(`/api/courses/${id}`, { method: 'PATCH', body: input }),
+  create: (orgUnitId: number, input: CourseInput) =>
+    apiRequest<{ course: Course }>('/api/courses', { method: 'POST', body: { ...input, orgUnitId } }),
+  update: (id: number, input: Partial<CourseInput>) =>
+    apiRequest<{ course: Course }>(`/api/courses/${id}`, { method: 'PATCH', body: input }),
   archive: (id: number) => apiRequest<{ course: Course }>(`/api/courses/${id}/archive`, { method: 'POST' }),
   unarchive: (id: number) => apiRequest<{ course: Course }>(`/api/courses/${id}/unarchive`, { method: 'POST' }),
-  downloadTemplate: (orgUnitId: number): Promise<DownloadedFile> => apiDownload('/api/courses/template', { query: { orgUnitId } }),
-  exportSheet: (query: Omit<CourseQuery, 'page' | 'pageSize'>): Promise<DownloadedFile> => apiDownload('/api/courses/export', { query: { ...query } }),
+  downloadTemplate: (orgUnitId: number): Promise<DownloadedFile> =>
+    apiDownload('/api/courses/template', { query: { orgUnitId } }),
+  exportSheet: (query: Omit<CourseQuery, 'page' | 'pageSize'>): Promise<DownloadedFile> =>
+    apiDownload('/api/courses/export', { query: { ...query } }),
   importSheet: (orgUnitId: number, file: File, options: UploadOptions = {}) =>
     apiUpload<CourseImportResult>(`/api/courses/import?orgUnitId=${orgUnitId}`, file, options),
   materialUrl: (courseId: number, evidenceId: number) => `/api/courses/${courseId}/materials/${evidenceId}`,

@@ -36,7 +36,16 @@ export const SHEET_PROBLEM_CODES = [
 export type SheetProblemCode = (typeof SHEET_PROBLEM_CODES)[number];
 
 /** The columns of a registration sheet, by the server's header names. */
-export const SHEET_COLUMNS = ['name', 'idNumber', 'hours', 'date', 'title', 'categories', 'source', 'evidence'] as const;
+export const SHEET_COLUMNS = [
+  'name',
+  'idNumber',
+  'hours',
+  'date',
+  'title',
+  'categories',
+  'source',
+  'evidence',
+] as const;
 export type SheetColumn = (typeof SHEET_COLUMNS)[number];
 
 /**

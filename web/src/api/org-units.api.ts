@@ -24,8 +24,7 @@ export const orgUnitsApi = {
     apiRequest<{ unit: OrgUnit }>('/api/org-units', { method: 'POST', body: input }),
   update: (id: number, input: UpdateOrgUnitInput) =>
     apiRequest<{ unit: OrgUnit }>(`/api/org-units/${id}`, { method: 'PATCH', body: input }),
-  downloadSchoolImportTemplate: (id: number) =>
-    apiDownload(`/api/org-units/${id}/school-import-template`),
+  downloadSchoolImportTemplate: (id: number) => apiDownload(`/api/org-units/${id}/school-import-template`),
   importSchools: (id: number, file: Blob, onProgress?: (percent: number) => void) =>
     apiUpload<SchoolImportResult>(`/api/org-units/${id}/school-import`, file, { onProgress }),
 };

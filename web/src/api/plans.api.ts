@@ -42,18 +42,26 @@ export type PlanItemProblem = ApiResponse<'/api/plans/sheet', 'post'>['problems'
 export const plansApi = {
   ofUnit: (year: number, orgUnitId?: number) => apiRequest<PlanOfUnit>('/api/plans', { query: { year, orgUnitId } }),
   get: (id: number) => apiRequest<{ plan: Plan }>(`/api/plans/${id}`),
-  save: (input: { year: number; title: string; summary: string | null; items: PlanItemInput[] }) => apiRequest<{ plan: Plan }>('/api/plans', { method: 'PUT', body: input }),
+  save: (input: { year: number; title: string; summary: string | null; items: PlanItemInput[] }) =>
+    apiRequest<{ plan: Plan }>('/api/plans', { method: 'PUT', body: input }),
   submit: (id: number) => apiRequest<{ plan: Plan }>(`/api/plans/${id}/submit`, { method: 'POST' }),
   publish: (id: number) => apiRequest<{ plan: Plan }>(`/api/plans/${id}/publish`, { method: 'POST' }),
   reopen: (id: number) => apiRequest<{ plan: Plan }>(`/api/plans/${id}/reopen`, { method: 'POST' }),
-  approve: (id: number, comment: string | null) => apiRequest<{ plan: Plan }>(`/api/plans/${id}/approve`, { method: 'POST', body: { comment } }),
-  return: (id: number, comment: string) => apiRequest<{ plan: Plan }>(`/api/plans/${id}/return`, { method: 'POST', body: { comment } }),
+  approve: (id: number, comment: string | null) =>
+    apiRequest<{ plan: Plan }>(`/api/plans/${id}/approve`, { method: 'POST', body: { comment } }),
+  return: (id: number, comment: string) =>
+    apiRequest<{ plan: Plan }>(`/api/plans/${id}/return`, { method: 'POST', body: { comment } }),
   versions: (id: number) => apiRequest<{ items: PlanVersion[] }>(`/api/plans/${id}/versions`),
-  version: (versionId: number) => apiRequest<{ version: PlanVersion & { content: { title: string; summary: string | null; items: PlanItem[] } } }>(`/api/plans/versions/${versionId}`),
+  version: (versionId: number) =>
+    apiRequest<{ version: PlanVersion & { content: { title: string; summary: string | null; items: PlanItem[] } } }>(
+      `/api/plans/versions/${versionId}`,
+    ),
   reviewQueue: (year: number) => apiRequest<ReviewQueue>('/api/plans/review-queue', { query: { year } }),
-  calendar: (year: number, orgUnitId?: number) => apiRequest<PlanCalendar>('/api/plans/calendar', { query: { year, orgUnitId } }),
+  calendar: (year: number, orgUnitId?: number) =>
+    apiRequest<PlanCalendar>('/api/plans/calendar', { query: { year, orgUnitId } }),
   exportSheet: (id: number): Promise<DownloadedFile> => apiDownload(`/api/plans/${id}/export.xlsx`),
-  readSheet: (year: number, file: File) => apiUpload<{ items: PlanItem[]; problems: PlanItemProblem[] }>(`/api/plans/sheet?year=${year}`, file),
+  readSheet: (year: number, file: File) =>
+    apiUpload<{ items: PlanItem[]; problems: PlanItemProblem[] }>(`/api/plans/sheet?year=${year}`, file),
 };
 
 /** Query keys of this module. */

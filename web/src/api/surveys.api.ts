@@ -46,13 +46,20 @@ export const surveysApi = {
   form: (projectId: number) => apiRequest<SurveyForm>(`/api/training/projects/${projectId}/survey`),
   saveForm: (projectId: number, questions: SurveyQuestion[], release: ResultsRelease) =>
     apiRequest<SurveyForm>(`/api/training/projects/${projectId}/survey`, {
-      method: 'PUT', body: { questions, release },
+      method: 'PUT',
+      body: { questions, release },
     }),
-  projectResults: (projectId: number) => apiRequest<ProjectSurveyResults>(`/api/training/projects/${projectId}/survey/results`),
+  projectResults: (projectId: number) =>
+    apiRequest<ProjectSurveyResults>(`/api/training/projects/${projectId}/survey/results`),
   exportProject: (projectId: number) => apiDownload(`/api/training/projects/${projectId}/survey/results.xlsx`),
   pending: () => apiRequest<{ items: SurveyClassRef[] }>('/api/surveys/pending'),
   classForm: (classId: number) => apiRequest<TeacherSurvey>(`/api/surveys/classes/${classId}`),
-  answer: (classId: number, answers: SurveyAnswers) => apiRequest<{ classId: number; answered: true }>(`/api/surveys/classes/${classId}/answers`, { method: 'POST', body: { answers } }),
+  answer: (classId: number, answers: SurveyAnswers) =>
+    apiRequest<{ classId: number; answered: true }>(`/api/surveys/classes/${classId}/answers`, {
+      method: 'POST',
+      body: { answers },
+    }),
   classResults: (classId: number) => apiRequest<ClassSurveyResults>(`/api/surveys/classes/${classId}/results`),
-  unitSummary: (orgUnitId: number, year: number) => apiRequest<UnitSurveySummary>('/api/surveys/summary', { query: { orgUnitId, year } }),
+  unitSummary: (orgUnitId: number, year: number) =>
+    apiRequest<UnitSurveySummary>('/api/surveys/summary', { query: { orgUnitId, year } }),
 };

@@ -3,7 +3,8 @@ import type {
   CreateTeacherInput,
   FormerTeacher,
   FormerTeacherQuery,
-  CappedPage, Page,
+  CappedPage,
+  Page,
   Teacher,
   TeacherDetail,
   TeacherImportReport,
@@ -39,8 +40,11 @@ export const teachersApi = {
 export const teacherImportsApi = {
   downloadTemplate: (orgUnitId: number) => apiDownload(`/api/org-units/${orgUnitId}/teacher-import-template`),
   /** Uploads a roster to be checked; nothing is imported until {@link teacherImportsApi.commit}. */
-  upload: (orgUnitId: number, file: Blob, options: { onProgress?: (percent: number) => void; signal?: AbortSignal } = {}) =>
-    apiUpload<TeacherImportReport>(`/api/org-units/${orgUnitId}/teacher-imports`, file, options),
+  upload: (
+    orgUnitId: number,
+    file: Blob,
+    options: { onProgress?: (percent: number) => void; signal?: AbortSignal } = {},
+  ) => apiUpload<TeacherImportReport>(`/api/org-units/${orgUnitId}/teacher-imports`, file, options),
   get: (id: number) => apiRequest<TeacherImportReport>(`/api/teacher-imports/${id}`),
   commit: (id: number, confirmTransfers: boolean) =>
     apiRequest<TeacherImportReport>(`/api/teacher-imports/${id}/commit`, {

@@ -36,7 +36,20 @@ export type TrainerAccount = ApiResponse<'/api/trainers/accounts', 'get'>['items
 export type TrainerImportResult = ApiResponse<'/api/trainers/import', 'post'>;
 
 /** The columns of a pool sheet, in order (trainer.service.ts TRAINER_COLUMNS). */
-export const TRAINER_SHEET_COLUMNS = ['unit', 'kind', 'name', 'title', 'employer', 'level', 'subjects', 'stages', 'specialties', 'account', 'status', 'hours'] as const;
+export const TRAINER_SHEET_COLUMNS = [
+  'unit',
+  'kind',
+  'name',
+  'title',
+  'employer',
+  'level',
+  'subjects',
+  'stages',
+  'specialties',
+  'account',
+  'status',
+  'hours',
+] as const;
 export type TrainerSheetColumn = (typeof TRAINER_SHEET_COLUMNS)[number];
 export interface TrainerSheetProblem {
   row: number;
@@ -59,14 +72,21 @@ export const trainerKeys = {
 export const trainersApi = {
   list: (query: TrainerQuery) => apiRequest<TrainerList>('/api/trainers', { query: { ...query } }),
   get: (id: number) => apiRequest<{ trainer: Trainer }>(`/api/trainers/${id}`),
-  create: (orgUnitId: number, input: TrainerInput) => apiRequest<{ trainer: Trainer }>('/api/trainers', { method: 'POST', body: { ...input, orgUnitId } }),
-  update: (id: number, input: Partial<TrainerInput>) => apiRequest<{ trainer: Trainer }>(`/api/trainers/${id}`, { method: 'PATCH', body: input }),
-  exportSheet: (query: Omit<TrainerQuery, 'page' | 'pageSize'>): Promise<DownloadedFile> => apiDownload('/api/trainers/export', { query: { ...query } }),
-  importSheet: (orgUnitId: number, file: File, options: UploadOptions = {}) => apiUpload<TrainerImportResult>(`/api/trainers/import?orgUnitId=${orgUnitId}`, file, options),
+  create: (orgUnitId: number, input: TrainerInput) =>
+    apiRequest<{ trainer: Trainer }>('/api/trainers', { method: 'POST', body: { ...input, orgUnitId } }),
+  update: (id: number, input: Partial<TrainerInput>) =>
+    apiRequest<{ trainer: Trainer }>(`/api/trainers/${id}`, { method: 'PATCH', body: input }),
+  exportSheet: (query: Omit<TrainerQuery, 'page' | 'pageSize'>): Promise<DownloadedFile> =>
+    apiDownload('/api/trainers/export', { query: { ...query } }),
+  importSheet: (orgUnitId: number, file: File, options: UploadOptions = {}) =>
+    apiUpload<TrainerImportResult>(`/api/trainers/import?orgUnitId=${orgUnitId}`, file, options),
   accounts: (q?: string) => apiRequest<{ items: TrainerAccount[] }>('/api/trainers/accounts', { query: { q } }),
   classes: (id: number) => apiRequest<{ items: TrainerClass[] }>(`/api/trainers/${id}/classes`),
   training: (id: number) => apiRequest<TrainingRecord>(`/api/trainers/${id}/training`),
-  addTraining: (id: number, input: TrainingLineInput) => apiRequest<{ entry: TrainingLine }>(`/api/trainers/${id}/training`, { method: 'POST', body: input }),
-  deleteTraining: (id: number, entryId: number) => apiRequest<void>(`/api/trainers/${id}/training/${entryId}`, { method: 'DELETE' }),
-  mine: () => apiRequest<{ profile: Trainer | null; record: TrainingRecord | null; classes: TrainerClass[] }>('/api/trainers/me'),
+  addTraining: (id: number, input: TrainingLineInput) =>
+    apiRequest<{ entry: TrainingLine }>(`/api/trainers/${id}/training`, { method: 'POST', body: input }),
+  deleteTraining: (id: number, entryId: number) =>
+    apiRequest<void>(`/api/trainers/${id}/training/${entryId}`, { method: 'DELETE' }),
+  mine: () =>
+    apiRequest<{ profile: Trainer | null; record: TrainingRecord | null; classes: TrainerClass[] }>('/api/trainers/me'),
 };

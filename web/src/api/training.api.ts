@@ -1,13 +1,19 @@
 import { apiDownload, apiRequest } from './client';
 import type { ApiBody, ApiQuery, ApiResponse } from './schema.gen';
-import type { } from './types';
+import type {} from './types';
 
 export type ProjectLevel = Project['level'];
 export type ProjectStatus = Project['status'];
 export type EnrolmentStatus = Enrolment['status'];
 export type TeacherFlag = 'headTeacher' | 'newTeacher' | 'backbone' | 'subjectLeader' | 'masterTeacher';
 export const PROJECT_LEVELS: readonly ProjectLevel[] = ['national', 'province', 'city', 'county', 'school'];
-export const TEACHER_FLAGS: readonly TeacherFlag[] = ['headTeacher', 'newTeacher', 'backbone', 'subjectLeader', 'masterTeacher'];
+export const TEACHER_FLAGS: readonly TeacherFlag[] = [
+  'headTeacher',
+  'newTeacher',
+  'backbone',
+  'subjectLeader',
+  'masterTeacher',
+];
 
 export type Eligibility = Project['eligibility'];
 
@@ -40,30 +46,45 @@ export type ProjectQuery = ApiQuery<'/api/training/projects', 'get'>;
 /** Training projects, classes and enrolment (培训项目、班次、报名). */
 export const trainingApi = {
   projects: (query: ProjectQuery) =>
-    apiRequest<{ items: Array<Project & { canManage: boolean }>; total: number }>('/api/training/projects', { query: { ...query } }),
+    apiRequest<{ items: Array<Project & { canManage: boolean }>; total: number }>('/api/training/projects', {
+      query: { ...query },
+    }),
   project: (id: number) => apiRequest<ProjectDetail>(`/api/training/projects/${id}`),
-  createProject: (input: ProjectInput & { orgUnitId: number }) => apiRequest<ProjectDetail>('/api/training/projects', { method: 'POST', body: input }),
-  updateProject: (id: number, input: ProjectInput) => apiRequest<ProjectDetail>(`/api/training/projects/${id}`, { method: 'PUT', body: input }),
-  setStatus: (id: number, status: 'open' | 'closed') => apiRequest<ProjectDetail>(`/api/training/projects/${id}/status`, { method: 'POST', body: { status } }),
-  setCourses: (id: number, courseIds: number[]) => apiRequest<ProjectDetail>(`/api/training/projects/${id}/courses`, { method: 'PUT', body: { courseIds } }),
-  trainerCandidates: (projectId: number, q?: string) => apiRequest<{ items: Trainer[] }>(`/api/training/projects/${projectId}/trainer-candidates`, { query: { q } }),
+  createProject: (input: ProjectInput & { orgUnitId: number }) =>
+    apiRequest<ProjectDetail>('/api/training/projects', { method: 'POST', body: input }),
+  updateProject: (id: number, input: ProjectInput) =>
+    apiRequest<ProjectDetail>(`/api/training/projects/${id}`, { method: 'PUT', body: input }),
+  setStatus: (id: number, status: 'open' | 'closed') =>
+    apiRequest<ProjectDetail>(`/api/training/projects/${id}/status`, { method: 'POST', body: { status } }),
+  setCourses: (id: number, courseIds: number[]) =>
+    apiRequest<ProjectDetail>(`/api/training/projects/${id}/courses`, { method: 'PUT', body: { courseIds } }),
+  trainerCandidates: (projectId: number, q?: string) =>
+    apiRequest<{ items: Trainer[] }>(`/api/training/projects/${projectId}/trainer-candidates`, { query: { q } }),
   createClass: (projectId: number, input: { name: string; capacity: number }) =>
     apiRequest<ClassDetail>(`/api/training/projects/${projectId}/classes`, { method: 'POST', body: input }),
   updateClass: (id: number, patch: { name?: string; capacity?: number }) =>
     apiRequest<TrainingClass & { promoted: number }>(`/api/training/classes/${id}`, { method: 'PATCH', body: patch }),
-  setTrainers: (classId: number, userIds: number[]) => apiRequest<{ items: Trainer[] }>(`/api/training/classes/${classId}/trainers`, { method: 'PUT', body: { userIds } }),
+  setTrainers: (classId: number, userIds: number[]) =>
+    apiRequest<{ items: Trainer[] }>(`/api/training/classes/${classId}/trainers`, { method: 'PUT', body: { userIds } }),
   setQuotas: (classId: number, quotas: Array<{ orgUnitId: number; quota: number }>) =>
     apiRequest<{ items: Quota[] }>(`/api/training/classes/${classId}/quotas`, { method: 'PUT', body: { quotas } }),
-  createSession: (classId: number, input: SessionInput) => apiRequest<TrainingSession>(`/api/training/classes/${classId}/sessions`, { method: 'POST', body: input }),
+  createSession: (classId: number, input: SessionInput) =>
+    apiRequest<TrainingSession>(`/api/training/classes/${classId}/sessions`, { method: 'POST', body: input }),
   deleteSession: (id: number) => apiRequest<void>(`/api/training/sessions/${id}`, { method: 'DELETE' }),
 
   available: () => apiRequest<{ items: AvailableProject[] }>('/api/enrolments/available'),
   enrol: (classId: number) => apiRequest<Place>('/api/enrolments', { method: 'POST', body: { classId } }),
-  nominate: (classId: number, teacherIds: number[]) => apiRequest<{ items: Place[] }>('/api/enrolments/nominate', { method: 'POST', body: { classId, teacherIds } }),
+  nominate: (classId: number, teacherIds: number[]) =>
+    apiRequest<{ items: Place[] }>('/api/enrolments/nominate', { method: 'POST', body: { classId, teacherIds } }),
   bulk: (classId: number, orgUnitIds: number[]) =>
-    apiRequest<{ enrolled: number; waitlisted: number }>('/api/enrolments/bulk', { method: 'POST', body: { classId, orgUnitIds } }),
-  withdraw: (enrolmentId: number) => apiRequest<{ promoted: number }>(`/api/enrolments/${enrolmentId}/withdraw`, { method: 'POST', body: {} }),
-  timetable: (all = false) => apiRequest<{ items: TimetableItem[] }>('/api/enrolments/timetable', { query: { all: all || undefined } }),
+    apiRequest<{ enrolled: number; waitlisted: number }>('/api/enrolments/bulk', {
+      method: 'POST',
+      body: { classId, orgUnitIds },
+    }),
+  withdraw: (enrolmentId: number) =>
+    apiRequest<{ promoted: number }>(`/api/enrolments/${enrolmentId}/withdraw`, { method: 'POST', body: {} }),
+  timetable: (all = false) =>
+    apiRequest<{ items: TimetableItem[] }>('/api/enrolments/timetable', { query: { all: all || undefined } }),
   enrolments: (query: { classId: number; status?: EnrolmentStatus; page?: number; pageSize?: number }) =>
     apiRequest<{ items: Enrolment[]; total: number }>('/api/enrolments', { query: { ...query } }),
   exportEnrolments: (classId: number) => apiDownload('/api/enrolments/export', { query: { classId } }),

@@ -104,7 +104,13 @@ export const GENDERS: readonly Gender[] = ['male', 'female'];
 export const ID_TYPES: readonly IdType[] = ['resident', 'hk_macao', 'taiwan', 'passport', 'other'];
 export const EMPLOYMENTS: readonly Employment[] = ['staff', 'special_post', 'substitute'];
 export const BACKBONE_LEVELS: readonly BackboneLevel[] = ['school', 'county', 'city', 'province'];
-export const TEACHER_FLAGS: readonly TeacherFlag[] = ['headTeacher', 'backbone', 'subjectLeader', 'masterTeacher', 'newTeacher'];
+export const TEACHER_FLAGS: readonly TeacherFlag[] = [
+  'headTeacher',
+  'backbone',
+  'subjectLeader',
+  'masterTeacher',
+  'newTeacher',
+];
 
 export type Teacher = TeacherDetail['teacher'];
 
@@ -314,7 +320,6 @@ export interface ValidationIssue {
 // (2415 = 241.5 学时); show them with `formatHours` from lib/hours, never with float arithmetic.
 // The enumerations come from the server's own pure rules so the UI cannot drift from them.
 
-
 export type CycleRules = DomainCycleRules;
 export type RuleCondition = CycleRules['minima'][number]['appliesTo'] extends (infer C)[] | null ? C : never;
 export type MinimumRule = CycleRules['minima'][number];
@@ -322,7 +327,13 @@ export type CapRule = CycleRules['caps'][number];
 export type CategoryDef = CycleRules['categories'][number];
 export type ProgressStatus = DomainProgressStatus;
 export type SourceType = 'project' | 'course' | 'school_activity' | 'import' | 'external';
-export const PROGRESS_STATUSES: readonly ProgressStatus[] = ['complete', 'on_track', 'behind', 'at_risk', 'out_of_scope'];
+export const PROGRESS_STATUSES: readonly ProgressStatus[] = [
+  'complete',
+  'on_track',
+  'behind',
+  'at_risk',
+  'out_of_scope',
+];
 export const SOURCE_TYPES: readonly SourceType[] = ['project', 'course', 'school_activity', 'import', 'external'];
 
 export type Cycle = CycleDetail['cycle'];
@@ -374,7 +385,12 @@ export type CreditReview = ApiResponse<'/api/credits/reviews', 'get'>['items'][n
 export type VerificationResult = 'verified' | 'not_verified' | 'exempt' | 'not_in_scope';
 export type VerificationStatus = Verification['status'];
 export const VERIFICATION_STATUSES: readonly VerificationStatus[] = ['open', 'submitted', 'signed_off', 'returned'];
-export const VERIFICATION_RESULTS: readonly VerificationResult[] = ['verified', 'not_verified', 'exempt', 'not_in_scope'];
+export const VERIFICATION_RESULTS: readonly VerificationResult[] = [
+  'verified',
+  'not_verified',
+  'exempt',
+  'not_in_scope',
+];
 
 export type ProgressYear = CreditProgress['years'][number];
 

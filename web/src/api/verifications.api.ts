@@ -1,12 +1,6 @@
 import { apiRequest } from './client';
 import type { ApiQuery } from './schema.gen';
-import type {
-  Items,
-  ReversalRequest,
-  ReversalRequestStatus,
-  Verification,
-  VerificationDetail,
-} from './types';
+import type { Items, ReversalRequest, ReversalRequestStatus, Verification, VerificationDetail } from './types';
 
 export type VerificationQuery = ApiQuery<'/api/verifications', 'get'>;
 
@@ -23,7 +17,8 @@ export const verificationsApi = {
       method: 'PUT',
       body: reason ? { exception, reason } : { exception },
     }),
-  submit: (id: number) => apiRequest<{ verification: Verification }>(`/api/verifications/${id}/submit`, { method: 'POST' }),
+  submit: (id: number) =>
+    apiRequest<{ verification: Verification }>(`/api/verifications/${id}/submit`, { method: 'POST' }),
   decide: (id: number, decision: 'sign_off' | 'return', note: string | null) =>
     apiRequest<{ verification: Verification }>(`/api/verifications/${id}/decision`, {
       method: 'POST',

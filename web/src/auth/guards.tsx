@@ -47,6 +47,6 @@ export function RequireRoles({ roles }: { roles: readonly Role[] }) {
 
 /** Keeps `next` to paths inside this app. */
 export function safeNextPath(next: string | null): string | null {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/login')) return null;
+  if (!next?.startsWith('/') || next.startsWith('//') || next.startsWith('/login')) return null;
   return next;
 }

@@ -29,19 +29,49 @@ export interface BarChartProps {
   onPick?: (index: number) => void;
 }
 
-export default function BarChart({ categories, series, stacked = false, max, unit = '', format, label, testId, onPick }: BarChartProps) {
-  const option = useMemo<EChartOption>(() => ({
-    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v: unknown) => (typeof v !== 'number' ? '—' : format ? format(v) : `${v}${unit}`) },
-    legend: series.length > 1 ? { top: 0, data: series.map((s) => s.name) } : undefined,
-    grid: { left: 8, right: 24, top: series.length > 1 ? 36 : 8, bottom: 8, containLabel: true },
-    xAxis: { type: 'value', minInterval: 1, ...(max !== undefined ? { max } : {}) },
-    // many categories: horizontal bars with names on the axis read better than slanted labels
-    yAxis: { type: 'category', inverse: true, data: [...categories], axisLabel: { width: 140, overflow: 'truncate' } },
-    series: series.map((s) => ({
-      name: s.name, type: 'bar', barMaxWidth: 28, emphasis: { focus: 'series' }, data: s.data,
-      ...(stacked ? { stack: 'all' } : {}), ...(s.color ? { itemStyle: { color: s.color } } : {}),
-    })),
-  }), [categories, series, stacked, max, unit, format]);
-  const height = Math.max(200, (series.length > 1 ? 60 : 30) + categories.length * (stacked ? 30 : 18 + 12 * series.length));
+export default function BarChart({
+  categories,
+  series,
+  stacked = false,
+  max,
+  unit = '',
+  format,
+  label,
+  testId,
+  onPick,
+}: BarChartProps) {
+  const option = useMemo<EChartOption>(
+    () => ({
+      tooltip: {
+        trigger: 'axis',
+        axisPointer: { type: 'shadow' },
+        valueFormatter: (v: unknown) => (typeof v !== 'number' ? '—' : format ? format(v) : `${v}${unit}`),
+      },
+      legend: series.length > 1 ? { top: 0, data: series.map((s) => s.name) } : undefined,
+      grid: { left: 8, right: 24, top: series.length > 1 ? 36 : 8, bottom: 8, containLabel: true },
+      xAxis: { type: 'value', minInterval: 1, ...(max !== undefined ? { max } : {}) },
+      // many categories: horizontal bars with names on the axis read better than slanted labels
+      yAxis: {
+        type: 'category',
+        inverse: true,
+        data: [...categories],
+        axisLabel: { width: 140, overflow: 'truncate' },
+      },
+      series: series.map((s) => ({
+        name: s.name,
+        type: 'bar',
+        barMaxWidth: 28,
+        emphasis: { focus: 'series' },
+        data: s.data,
+        ...(stacked ? { stack: 'all' } : {}),
+        ...(s.color ? { itemStyle: { color: s.color } } : {}),
+      })),
+    }),
+    [categories, series, stacked, max, unit, format],
+  );
+  const height = Math.max(
+    200,
+    (series.length > 1 ? 60 : 30) + categories.length * (stacked ? 30 : 18 + 12 * series.length),
+  );
   return <EChart option={option} height={height} label={label} testId={testId} onPick={onPick} />;
 }

@@ -30,7 +30,13 @@ const STATUS_TAG: Record<ProgressStatus, string> = {
   out_of_scope: 'default',
 };
 
-export function ProgressStatusTag({ status, 'data-testid': testId }: { status: ProgressStatus; 'data-testid'?: string }) {
+export function ProgressStatusTag({
+  status,
+  'data-testid': testId,
+}: {
+  status: ProgressStatus;
+  'data-testid'?: string;
+}) {
   const { t } = useTranslation();
   return (
     <Tag color={STATUS_TAG[status]} data-testid={testId} data-status={status}>
@@ -71,7 +77,11 @@ export function VerificationResultTag({ result }: { result: VerificationResult }
   );
 }
 
-const CERTIFICATE_TAG: Record<CertificateStatus, string> = { valid: 'success', revoked: 'error', superseded: 'default' };
+const CERTIFICATE_TAG: Record<CertificateStatus, string> = {
+  valid: 'success',
+  revoked: 'error',
+  superseded: 'default',
+};
 
 export function CertificateStatusTag({ status }: { status: CertificateStatus }) {
   const { t } = useTranslation();
@@ -83,7 +93,11 @@ export function ReviewStatusTag({ status }: { status: ReviewStatus }) {
   return <Tag color={status === 'open' ? 'gold' : 'success'}>{t(`credits.reviewStatuses.${status}`)}</Tag>;
 }
 
-const REVERSAL_TAG: Record<ReversalRequestStatus, string> = { pending: 'gold', approved: 'success', rejected: 'default' };
+const REVERSAL_TAG: Record<ReversalRequestStatus, string> = {
+  pending: 'gold',
+  approved: 'success',
+  rejected: 'default',
+};
 
 export function ReversalStatusTag({ status }: { status: ReversalRequestStatus }) {
   const { t } = useTranslation();

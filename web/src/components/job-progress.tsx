@@ -7,7 +7,15 @@ import { percentOf } from '../lib/hours';
  * A background job as a progress bar: waiting, running (done of total), finished or failed.
  * `label` says what the job does ("正在重新计算教师状态").
  */
-export function JobProgress({ job, label, 'data-testid': testId }: { job: Job | undefined; label: string; 'data-testid'?: string }) {
+export function JobProgress({
+  job,
+  label,
+  'data-testid': testId,
+}: {
+  job: Job | undefined;
+  label: string;
+  'data-testid'?: string;
+}) {
   const { t, i18n } = useTranslation();
   if (!job) {
     return (

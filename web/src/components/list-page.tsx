@@ -355,22 +355,22 @@ export function ListTable<T extends object>({ list, rows, paging, empty, ...tabl
           : typeof paging === 'number'
             ? { pageSize: paging, showSizeChanger: false, hideOnSinglePage: true }
             : paging.openEnded
-            ? {
-                current: paging.page,
-                pageSize: paging.pageSize,
-                total: openEndedTotal(paging, shown?.length ?? 0),
-                simple: true,
-                onChange: paging.onChange,
-              }
-            : {
-                current: paging.page,
-                pageSize: paging.pageSize,
-                total: list.data?.total ?? 0,
-                showSizeChanger: paging.sizeChanger,
-                showTotal: (total) =>
-                  list.data?.totalCapped ? t('common.totalAtLeast', { total }) : t('common.total', { total }),
-                onChange: paging.onChange,
-              }
+              ? {
+                  current: paging.page,
+                  pageSize: paging.pageSize,
+                  total: openEndedTotal(paging, shown?.length ?? 0),
+                  simple: true,
+                  onChange: paging.onChange,
+                }
+              : {
+                  current: paging.page,
+                  pageSize: paging.pageSize,
+                  total: list.data?.total ?? 0,
+                  showSizeChanger: paging.sizeChanger,
+                  showTotal: (total) =>
+                    list.data?.totalCapped ? t('common.totalAtLeast', { total }) : t('common.total', { total }),
+                  onChange: paging.onChange,
+                }
       }
     />
   );

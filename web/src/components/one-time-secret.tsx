@@ -6,7 +6,12 @@ export function OneTimeSecret({ value, warning, testId }: { value: string; warni
     <Flex vertical gap="middle">
       <Alert type="warning" showIcon title={warning} />
       <div className="secret-box">
-        <Typography.Text code copyable={{ text: value }} className="secret-text" data-testid={testId ?? 'one-time-secret'}>
+        <Typography.Text
+          code
+          copyable={{ text: value }}
+          className="secret-text"
+          data-testid={testId ?? 'one-time-secret'}
+        >
           {value}
         </Typography.Text>
       </div>

@@ -86,11 +86,7 @@ export function OrgUnitPicker({
       placeholder={placeholder ?? t('orgPicker.placeholder')}
       loading={results.isFetching}
       notFoundContent={
-        q.length === 0
-          ? t('orgPicker.typeToSearch')
-          : results.isFetching
-            ? t('common.loading')
-            : t('orgPicker.noMatch')
+        q.length === 0 ? t('orgPicker.typeToSearch') : results.isFetching ? t('common.loading') : t('orgPicker.noMatch')
       }
       options={options}
       optionRender={(option) => (

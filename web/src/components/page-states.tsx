@@ -29,7 +29,11 @@ export function ErrorResult({ error, onRetry }: { error: unknown; onRetry?: () =
     <Result
       status={resultStatus}
       title={
-        status === 403 ? t('common.forbiddenTitle') : status === 404 ? t('common.notFoundTitle') : t('common.loadFailed')
+        status === 403
+          ? t('common.forbiddenTitle')
+          : status === 404
+            ? t('common.notFoundTitle')
+            : t('common.loadFailed')
       }
       subTitle={errorMessage(error)}
       extra={

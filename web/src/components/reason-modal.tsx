@@ -82,7 +82,9 @@ export function ReasonModal({
         <Form.Item
           name="text"
           label={label}
-          rules={required ? [{ required: true, whitespace: true, message: t('common.required', { field: label }) }] : []}
+          rules={
+            required ? [{ required: true, whitespace: true, message: t('common.required', { field: label }) }] : []
+          }
         >
           <Input.TextArea
             rows={3}

@@ -28,7 +28,10 @@ export function sheetProblems(err: unknown, code: string): SheetImportProblem[] 
   if (!isApiError(err, code)) return [];
   const problems = err.details?.['problems'];
   return Array.isArray(problems)
-    ? problems.filter((p): p is SheetImportProblem => typeof p === 'object' && p !== null && typeof (p as { row?: unknown }).row === 'number')
+    ? problems.filter(
+        (p): p is SheetImportProblem =>
+          typeof p === 'object' && p !== null && typeof (p as { row?: unknown }).row === 'number',
+      )
     : [];
 }
 
@@ -52,10 +55,25 @@ export interface SheetImportModalProps {
 }
 
 /** A sheet imported into a unit, all rows or none, problems listed by row and column. */
-export function SheetImportModal({ open, unitName, onClose, i18nPrefix: p, testIdPrefix: id, invalidCode, columns, upload, downloadTemplate, onImported }: SheetImportModalProps) {
+export function SheetImportModal({
+  open,
+  unitName,
+  onClose,
+  i18nPrefix: p,
+  testIdPrefix: id,
+  invalidCode,
+  columns,
+  upload,
+  downloadTemplate,
+  onImported,
+}: SheetImportModalProps) {
   const { t } = useTranslation();
   const errorMessage = useErrorMessage();
-  const { state, props: uploadProps, reset } = useSheetUpload<SheetImportResult>({
+  const {
+    state,
+    props: uploadProps,
+    reset,
+  } = useSheetUpload<SheetImportResult>({
     send: upload,
     template: downloadTemplate,
     onDone: (result) => {
@@ -69,8 +87,12 @@ export function SheetImportModal({ open, unitName, onClose, i18nPrefix: p, testI
     return key ? t(`${p}.columns.${key}`) : zh;
   };
 
-  const problems = state.phase === 'failed' ? sheetProblems(state.error, invalidCode).map((problem, key) => ({ ...problem, key })) : [];
-  const reported = state.phase === 'failed' && isApiError(state.error) ? state.error.details?.['problemCount'] : undefined;
+  const problems =
+    state.phase === 'failed'
+      ? sheetProblems(state.error, invalidCode).map((problem, key) => ({ ...problem, key }))
+      : [];
+  const reported =
+    state.phase === 'failed' && isApiError(state.error) ? state.error.details?.['problemCount'] : undefined;
   const problemCount = typeof reported === 'number' ? reported : problems.length;
   const close = () => {
     reset();
@@ -78,15 +100,18 @@ export function SheetImportModal({ open, unitName, onClose, i18nPrefix: p, testI
   };
 
   return (
-    <Modal open={open} title={t(`${p}.title`, { unit: unitName })} footer={null} onCancel={close} width={760} destroyOnHidden data-testid={`${id}-modal`}>
+    <Modal
+      open={open}
+      title={t(`${p}.title`, { unit: unitName })}
+      footer={null}
+      onCancel={close}
+      width={760}
+      destroyOnHidden
+      data-testid={`${id}-modal`}
+    >
       <Flex vertical gap="middle">
         <Alert type="info" showIcon title={t(`${p}.intro`, { unit: unitName })} description={t(`${p}.allOrNothing`)} />
-        <SheetUpload
-          i18nPrefix={p}
-          workingKey={`${p}.working`}
-          testIdPrefix={id}
-          {...uploadProps}
-        />
+        <SheetUpload i18nPrefix={p} workingKey={`${p}.working`} testIdPrefix={id} {...uploadProps} />
         {state.phase === 'done' && (
           <Alert
             type="success"
@@ -106,7 +131,15 @@ export function SheetImportModal({ open, unitName, onClose, i18nPrefix: p, testI
             data-testid={`${id}-done`}
           />
         )}
-        {state.phase === 'failed' && problems.length === 0 && <Alert type="error" showIcon title={errorMessage(state.error)} description={state.fileName} data-testid={`${id}-file-error`} />}
+        {state.phase === 'failed' && problems.length === 0 && (
+          <Alert
+            type="error"
+            showIcon
+            title={errorMessage(state.error)}
+            description={state.fileName}
+            data-testid={`${id}-file-error`}
+          />
+        )}
         {problems.length > 0 && (
           <Flex vertical gap="small" data-testid={`${id}-problems`}>
             <Alert type="error" showIcon title={t(`${p}.problemsTitle`, { count: problemCount })} />
@@ -121,7 +154,12 @@ export function SheetImportModal({ open, unitName, onClose, i18nPrefix: p, testI
                 { title: t(`${p}.row`), dataIndex: 'row', width: 64 },
                 { title: t(`${p}.column`), dataIndex: 'column', width: 120, render: (c: string) => columnLabel(c) },
                 { title: t(`${p}.value`), dataIndex: 'value', width: 160, render: (v: string | undefined) => v ?? '—' },
-                { title: t(`${p}.problem`), dataIndex: 'code', render: (code: string, problem: SheetImportProblem) => t(`${p}.problems.${code}`, { value: problem.value ?? '' }) },
+                {
+                  title: t(`${p}.problem`),
+                  dataIndex: 'code',
+                  render: (code: string, problem: SheetImportProblem) =>
+                    t(`${p}.problems.${code}`, { value: problem.value ?? '' }),
+                },
               ]}
             />
           </Flex>

@@ -8,7 +8,10 @@ import { useErrorMessage } from '../lib/error-message';
 const ACCEPT = '.xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv';
 
 /** Where an upload stands: sending the file (with its percentage), or the server working on it. */
-export type SheetUploadPhase = { phase: 'uploading'; fileName: string; percent: number } | { phase: 'working'; fileName: string } | { phase: 'idle' };
+export type SheetUploadPhase =
+  | { phase: 'uploading'; fileName: string; percent: number }
+  | { phase: 'working'; fileName: string }
+  | { phase: 'idle' };
 
 /**
  * The template button, the drop zone for an .xlsx or .csv, and the progress bar of its upload, as
@@ -32,7 +35,12 @@ export function SheetUpload(props: {
   return (
     <>
       <div>
-        <Button icon={<DownloadOutlined />} loading={props.downloading} onClick={props.onTemplate} data-testid={`${id}-template`}>
+        <Button
+          icon={<DownloadOutlined />}
+          loading={props.downloading}
+          onClick={props.onTemplate}
+          data-testid={`${id}-template`}
+        >
           {t(`${p}.downloadTemplate`)}
         </Button>
         <Typography.Paragraph type="secondary" style={{ margin: '8px 0 0' }}>
@@ -46,11 +54,11 @@ export function SheetUpload(props: {
         disabled={props.busy}
         beforeUpload={(file) => {
           if (/\.xls$/i.test(file.name)) {
-            message.error(t(`${p}.oldExcel`));
+            void message.error(t(`${p}.oldExcel`));
             return Upload.LIST_IGNORE;
           }
           if (!/\.(xlsx|csv)$/i.test(file.name)) {
-            message.error(t(`${p}.wrongType`));
+            void message.error(t(`${p}.wrongType`));
             return Upload.LIST_IGNORE;
           }
           props.onFile(file);

@@ -53,7 +53,9 @@ describe('UI translations', () => {
   });
 
   test('every server error code has a message in both languages', () => {
-    const missing = Object.keys(ERROR_STATUS).filter((code) => !zhKeys.has(`errors.${code}`) || !enKeys.has(`errors.${code}`));
+    const missing = Object.keys(ERROR_STATUS).filter(
+      (code) => !zhKeys.has(`errors.${code}`) || !enKeys.has(`errors.${code}`),
+    );
     expect(missing).toEqual([]);
   });
 

@@ -52,7 +52,13 @@ const ADMIN_NAV: NavItem[] = [
   { key: '/org', icon: <ApartmentOutlined />, labelKey: 'nav.org', testId: 'nav-org' },
   { key: '/teachers', icon: <IdcardOutlined />, labelKey: 'nav.teachers', testId: 'nav-teachers' },
   { key: '/teacher-corrections', icon: <FormOutlined />, labelKey: 'nav.corrections', testId: 'nav-corrections' },
-  { key: '/credits/register', icon: <EditOutlined />, labelKey: 'nav.creditRegister', testId: 'nav-credit-register', roles: CREDIT_REGISTER_ROLES },
+  {
+    key: '/credits/register',
+    icon: <EditOutlined />,
+    labelKey: 'nav.creditRegister',
+    testId: 'nav-credit-register',
+    roles: CREDIT_REGISTER_ROLES,
+  },
   { key: '/verifications', icon: <CarryOutOutlined />, labelKey: 'nav.verifications', testId: 'nav-verifications' },
   { key: '/certificates', icon: <FileProtectOutlined />, labelKey: 'nav.certificates', testId: 'nav-certificates' },
   { key: '/credit-reports', icon: <BarChartOutlined />, labelKey: 'nav.creditReports', testId: 'nav-credit-reports' },
@@ -60,10 +66,22 @@ const ADMIN_NAV: NavItem[] = [
   { key: '/courses', icon: <BookOutlined />, labelKey: 'courses.nav', testId: 'nav-courses' },
   { key: '/training', icon: <SolutionOutlined />, labelKey: 'training.nav.projects', testId: 'nav-training' },
   { key: '/plans', icon: <ProjectOutlined />, labelKey: 'plans.nav.plan', testId: 'nav-plans' },
-  { key: '/plan-review', icon: <AuditOutlined />, labelKey: 'plans.nav.review', testId: 'nav-plan-review', roles: ['county_admin'] },
+  {
+    key: '/plan-review',
+    icon: <AuditOutlined />,
+    labelKey: 'plans.nav.review',
+    testId: 'nav-plan-review',
+    roles: ['county_admin'],
+  },
   { key: '/plan-calendar', icon: <CalendarOutlined />, labelKey: 'plans.nav.calendar', testId: 'nav-plan-calendar' },
   // a province pays no one: what a unit owes goes to the unit above it
-  { key: '/fees/my-unit', icon: <AccountBookOutlined />, labelKey: 'fees.nav', testId: 'nav-my-unit-fees', roles: ['city_admin', 'county_admin', 'school_admin'] },
+  {
+    key: '/fees/my-unit',
+    icon: <AccountBookOutlined />,
+    labelKey: 'fees.nav',
+    testId: 'nav-my-unit-fees',
+    roles: ['city_admin', 'county_admin', 'school_admin'],
+  },
   { key: '/trainers', icon: <UsergroupAddOutlined />, labelKey: 'trainers.nav', testId: 'nav-trainers' },
   { key: '/users', icon: <TeamOutlined />, labelKey: 'nav.users', testId: 'nav-users' },
   { key: '/audit', icon: <AuditOutlined />, labelKey: 'nav.audit', testId: 'nav-audit' },
@@ -72,7 +90,12 @@ const ADMIN_NAV: NavItem[] = [
 const MEMBER_NAV: NavItem[] = [{ key: '/me', icon: <UserOutlined />, labelKey: 'nav.me', testId: 'nav-me' }];
 
 const TRAINER_NAV: NavItem[] = [
-  { key: '/my-sessions', icon: <CalendarOutlined />, labelKey: 'attendance.mySessions.title', testId: 'nav-my-sessions' },
+  {
+    key: '/my-sessions',
+    icon: <CalendarOutlined />,
+    labelKey: 'attendance.mySessions.title',
+    testId: 'nav-my-sessions',
+  },
   { key: '/me/trainer', icon: <ProfileOutlined />, labelKey: 'trainers.my.title', testId: 'nav-my-trainer' },
   ...MEMBER_NAV,
 ];
@@ -130,9 +153,15 @@ export function AppShell({ children }: { children?: ReactNode }) {
     );
   }
 
-  const nav = (isAdminRole(user.role) ? ADMIN_NAV : user.role === 'teacher' ? TEACHER_NAV : user.role === 'trainer' ? TRAINER_NAV : MEMBER_NAV).filter(
-    (item) => !item.roles || item.roles.includes(user.role),
-  );
+  const nav = (
+    isAdminRole(user.role)
+      ? ADMIN_NAV
+      : user.role === 'teacher'
+        ? TEACHER_NAV
+        : user.role === 'trainer'
+          ? TRAINER_NAV
+          : MEMBER_NAV
+  ).filter((item) => !item.roles || item.roles.includes(user.role));
   const selected = nav.find((item) => location.pathname === item.key || location.pathname.startsWith(`${item.key}/`));
   const menu = (
     <Menu
@@ -152,7 +181,6 @@ export function AppShell({ children }: { children?: ReactNode }) {
       }))}
     />
   );
-
 
   const userMenu: MenuProps = {
     items: [

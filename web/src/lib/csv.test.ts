@@ -3,7 +3,12 @@ import { toCsv } from './csv';
 
 describe('toCsv', () => {
   test('starts with a byte order mark and ends every row with CRLF', () => {
-    expect(toCsv([['行号', '列'], [3, '证件号码']])).toBe('\uFEFF行号,列\r\n3,证件号码\r\n');
+    expect(
+      toCsv([
+        ['行号', '列'],
+        [3, '证件号码'],
+      ]),
+    ).toBe('\uFEFF行号,列\r\n3,证件号码\r\n');
   });
 
   test('quotes commas, quotes and line breaks', () => {

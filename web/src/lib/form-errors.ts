@@ -13,7 +13,9 @@ export function fieldProblems(err: unknown): Record<string, string> {
   const problems = err.details?.['problems'];
   if (typeof problems !== 'object' || problems === null || Array.isArray(problems)) return {};
   return Object.fromEntries(
-    Object.entries(problems as Record<string, unknown>).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+    Object.entries(problems as Record<string, unknown>).filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string',
+    ),
   );
 }
 

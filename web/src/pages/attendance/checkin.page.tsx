@@ -1,6 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
 import { Button, Result, Spin, Typography } from 'antd';
-import { useEffect, useRef } from 'react';
+import { type ReactNode, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { attendanceApi } from '../../api/attendance.api';
@@ -29,7 +29,7 @@ export default function CheckinPage() {
     mutate(token);
   }, [token, mutate]);
 
-  let body;
+  let body: ReactNode;
   if (!token) {
     body = <Result status="warning" title={t('attendance.noToken')} subTitle={t('attendance.scanAgainHint')} />;
   } else if (scan.isError) {

@@ -19,10 +19,30 @@ export default function MySessionsPage() {
         dataSource={q.data.items}
         locale={{ emptyText: t('attendance.mySessions.empty') }}
         renderItem={(s) => (
-          <List.Item data-testid="my-session" actions={[<Link key="qr" to={`/sessions/${s.id}/qr`}><QrcodeOutlined /> {t('attendance.mySessions.openQr')}</Link>, <Link key="survey" to={`/surveys/classes/${s.classId}`}><BarChartOutlined /> {t('surveys.results.link')}</Link>]}>
+          <List.Item
+            data-testid="my-session"
+            actions={[
+              <Link key="qr" to={`/sessions/${s.id}/qr`}>
+                <QrcodeOutlined /> {t('attendance.mySessions.openQr')}
+              </Link>,
+              <Link key="survey" to={`/surveys/classes/${s.classId}`}>
+                <BarChartOutlined /> {t('surveys.results.link')}
+              </Link>,
+            ]}
+          >
             <List.Item.Meta
-              title={<>{s.projectTitle} · {s.className} {s.classStatus === 'closed' && <Tag>{t('attendance.mySessions.closed')}</Tag>}</>}
-              description={<Typography.Text type="secondary">{formatDateTime(s.startsAt)} – {formatDateTime(s.endsAt)}{s.place ? ` · ${s.place}` : ''}</Typography.Text>}
+              title={
+                <>
+                  {s.projectTitle} · {s.className}{' '}
+                  {s.classStatus === 'closed' && <Tag>{t('attendance.mySessions.closed')}</Tag>}
+                </>
+              }
+              description={
+                <Typography.Text type="secondary">
+                  {formatDateTime(s.startsAt)} – {formatDateTime(s.endsAt)}
+                  {s.place ? ` · ${s.place}` : ''}
+                </Typography.Text>
+              }
             />
           </List.Item>
         )}

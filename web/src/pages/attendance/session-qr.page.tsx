@@ -4,7 +4,12 @@ import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
-import { attendanceApi, attendanceQueryKeys, type AttendanceCodeKind, type AttendanceLine } from '../../api/attendance.api';
+import {
+  attendanceApi,
+  attendanceQueryKeys,
+  type AttendanceCodeKind,
+  type AttendanceLine,
+} from '../../api/attendance.api';
 import { ErrorResult, SectionSpin } from '../../components/page-states';
 import { ReasonModal } from '../../components/reason-modal';
 import { formatDateTime } from '../../lib/format';
@@ -45,8 +50,17 @@ export default function SessionQrPage() {
   const sessionId = Number(useParams().id);
   const [kind, setKind] = useState<AttendanceCodeKind>('in');
   const queryClient = useQueryClient();
-  const code = useQuery({ queryKey: attendanceQueryKeys.code(sessionId, kind), queryFn: () => attendanceApi.code(sessionId, kind), enabled: sessionId > 0 });
-  const list = useQuery({ queryKey: attendanceQueryKeys.list(sessionId), queryFn: () => attendanceApi.list(sessionId), enabled: sessionId > 0, refetchInterval: 5_000 });
+  const code = useQuery({
+    queryKey: attendanceQueryKeys.code(sessionId, kind),
+    queryFn: () => attendanceApi.code(sessionId, kind),
+    enabled: sessionId > 0,
+  });
+  const list = useQuery({
+    queryKey: attendanceQueryKeys.list(sessionId),
+    queryFn: () => attendanceApi.list(sessionId),
+    enabled: sessionId > 0,
+    refetchInterval: 5_000,
+  });
   const qr = useQrImage(code.data?.url);
   const secondsLeft = useSecondsUntil(code.data?.rotatesAt);
   const [correcting, setCorrecting] = useState<{ line: AttendanceLine; present: boolean } | null>(null);
@@ -62,7 +76,8 @@ export default function SessionQrPage() {
   }, [rotatesAt, refetch]);
 
   const correct = useMutation({
-    mutationFn: (v: { teacherId: number; present: boolean; reason: string }) => attendanceApi.correct(sessionId, v.teacherId, { present: v.present, reason: v.reason }),
+    mutationFn: (v: { teacherId: number; present: boolean; reason: string }) =>
+      attendanceApi.correct(sessionId, v.teacherId, { present: v.present, reason: v.reason }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: attendanceQueryKeys.list(sessionId) }),
   });
 
@@ -83,8 +98,16 @@ export default function SessionQrPage() {
       key: 'status',
       render: (_, l) => (
         <Space size={4} wrap>
-          {l.present === true ? <Tag color="green">{t('attendance.present')}</Tag> : <Tag>{t('attendance.absent')}</Tag>}
-          {l.method === 'manual' && <Tag color="orange" title={l.reason ?? undefined}>{t('attendance.corrected', { name: l.correctedByName ?? '' })}</Tag>}
+          {l.present === true ? (
+            <Tag color="green">{t('attendance.present')}</Tag>
+          ) : (
+            <Tag>{t('attendance.absent')}</Tag>
+          )}
+          {l.method === 'manual' && (
+            <Tag color="orange" title={l.reason ?? undefined}>
+              {t('attendance.corrected', { name: l.correctedByName ?? '' })}
+            </Tag>
+          )}
         </Space>
       ),
     },
@@ -92,7 +115,12 @@ export default function SessionQrPage() {
       title: t('attendance.actions'),
       key: 'actions',
       render: (_, l) => (
-        <Button size="small" disabled={closed} onClick={() => setCorrecting({ line: l, present: l.present !== true })} data-testid={`attendance-correct-${l.teacherId}`}>
+        <Button
+          size="small"
+          disabled={closed}
+          onClick={() => setCorrecting({ line: l, present: l.present !== true })}
+          data-testid={`attendance-correct-${l.teacherId}`}
+        >
           {l.present === true ? t('attendance.markAbsent') : t('attendance.markPresent')}
         </Button>
       ),
@@ -122,13 +150,22 @@ export default function SessionQrPage() {
                 ]}
               />
               {qr ? (
-                <img src={qr} alt={t('attendance.qrAlt')} className="attendance-qr" style={{ width: '100%', maxWidth: 520, imageRendering: 'pixelated' }} data-testid="attendance-qr" />
+                <img
+                  src={qr}
+                  alt={t('attendance.qrAlt')}
+                  className="attendance-qr"
+                  style={{ width: '100%', maxWidth: 520, imageRendering: 'pixelated' }}
+                  data-testid="attendance-qr"
+                />
               ) : (
                 <SectionSpin />
               )}
               <Typography.Text>{t('attendance.rotatesIn', { seconds: secondsLeft })}</Typography.Text>
               <Typography.Text type="secondary">
-                {t('attendance.acceptedWindow', { from: formatDateTime(code.data.acceptedFrom), until: formatDateTime(code.data.acceptedUntil) })}
+                {t('attendance.acceptedWindow', {
+                  from: formatDateTime(code.data.acceptedFrom),
+                  until: formatDateTime(code.data.acceptedUntil),
+                })}
               </Typography.Text>
             </Space>
           </Card>
@@ -138,17 +175,36 @@ export default function SessionQrPage() {
             {list.isError ? (
               <ErrorResult error={list.error} onRetry={() => void list.refetch()} />
             ) : (
-              <Table<AttendanceLine> rowKey="teacherId" size="small" loading={list.isPending} columns={columns} dataSource={items} pagination={false} />
+              <Table<AttendanceLine>
+                rowKey="teacherId"
+                size="small"
+                loading={list.isPending}
+                columns={columns}
+                dataSource={items}
+                pagination={false}
+              />
             )}
           </Card>
         </Col>
       </Row>
       <ReasonModal
         open={correcting !== null}
-        title={correcting ? t(correcting.present ? 'attendance.markPresentTitle' : 'attendance.markAbsentTitle', { name: correcting.line.teacherName }) : ''}
+        title={
+          correcting
+            ? t(correcting.present ? 'attendance.markPresentTitle' : 'attendance.markAbsentTitle', {
+                name: correcting.line.teacherName,
+              })
+            : ''
+        }
         label={t('attendance.reason')}
         okText={t('attendance.save')}
-        onSubmit={(reason) => correct.mutateAsync({ teacherId: correcting!.line.teacherId, present: correcting!.present, reason: reason ?? '' })}
+        onSubmit={(reason) =>
+          correct.mutateAsync({
+            teacherId: correcting!.line.teacherId,
+            present: correcting!.present,
+            reason: reason ?? '',
+          })
+        }
         onClose={() => setCorrecting(null)}
         data-testid="attendance-correct-modal"
       />

@@ -72,7 +72,10 @@ export default function AuditLogPage() {
   });
   const picked = pickedUnit.data?.unit;
   const unitOptions = useMemo(
-    () => (picked && picked.id !== ownUnit.id ? [ownUnit, { id: picked.id, name: picked.name, kind: picked.kind }] : [ownUnit]),
+    () =>
+      picked && picked.id !== ownUnit.id
+        ? [ownUnit, { id: picked.id, name: picked.name, kind: picked.kind }]
+        : [ownUnit],
     [ownUnit, picked],
   );
 
@@ -94,7 +97,8 @@ export default function AuditLogPage() {
     {
       title: t('audit.fields.actor'),
       dataIndex: 'actorUsername',
-      render: (value: string | null) => value ?? <Typography.Text type="secondary">{t('audit.anonymous')}</Typography.Text>,
+      render: (value: string | null) =>
+        value ?? <Typography.Text type="secondary">{t('audit.anonymous')}</Typography.Text>,
     },
     {
       title: t('audit.fields.role'),
@@ -119,7 +123,12 @@ export default function AuditLogPage() {
         entry.targetLabel ??
         (entry.targetType ? `${entry.targetType}${entry.targetId ? ` #${entry.targetId}` : ''}` : '—'),
     },
-    { title: t('audit.fields.ip'), dataIndex: 'ip', responsive: ['lg'], render: (value: string | null) => value ?? '—' },
+    {
+      title: t('audit.fields.ip'),
+      dataIndex: 'ip',
+      responsive: ['lg'],
+      render: (value: string | null) => value ?? '—',
+    },
     {
       title: t('audit.fields.outcome'),
       dataIndex: 'outcome',
@@ -131,9 +140,7 @@ export default function AuditLogPage() {
     },
   ];
 
-  const filtering = Boolean(
-    search.unit || search.action || search.outcome || search.actor || search.from || search.to,
-  );
+  const filtering = Boolean(search.unit || search.action || search.outcome || search.actor || search.from || search.to);
 
   return (
     <ListPage title={t('audit.title')}>
@@ -149,10 +156,12 @@ export default function AuditLogPage() {
         <AutoComplete
           className="toolbar-item"
           value={actionText}
-          options={knownActions.filter((action) => {
-            const text = actionText.trim().toLowerCase();
-            return !text || action.includes(text) || actionLabel(action).toLowerCase().includes(text);
-          }).map((action) => ({ value: action, label: `${actionLabel(action)} · ${action}` }))}
+          options={knownActions
+            .filter((action) => {
+              const text = actionText.trim().toLowerCase();
+              return !text || action.includes(text) || actionLabel(action).toLowerCase().includes(text);
+            })
+            .map((action) => ({ value: action, label: `${actionLabel(action)} · ${action}` }))}
           onChange={(value: string) => {
             setActionText(value);
             if (!value) setSearch({ action: undefined });
@@ -200,7 +209,14 @@ export default function AuditLogPage() {
             onClick={() => {
               setActorText('');
               setActionText('');
-              setSearch({ unit: undefined, action: undefined, outcome: undefined, actor: undefined, from: undefined, to: undefined });
+              setSearch({
+                unit: undefined,
+                action: undefined,
+                outcome: undefined,
+                actor: undefined,
+                from: undefined,
+                to: undefined,
+              });
             }}
           >
             {t('common.clearFilters')}
@@ -223,9 +239,7 @@ export default function AuditLogPage() {
                   {t('audit.fields.errorCode')}: <Typography.Text code>{entry.errorCode}</Typography.Text>
                 </Typography.Paragraph>
               )}
-              {entry.details !== null && (
-                <pre className="details-json">{JSON.stringify(entry.details, null, 2)}</pre>
-              )}
+              {entry.details !== null && <pre className="details-json">{JSON.stringify(entry.details, null, 2)}</pre>}
             </div>
           ),
         }}

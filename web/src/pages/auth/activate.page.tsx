@@ -71,7 +71,11 @@ export default function ActivatePage() {
 
   const activate = useMutation({
     mutationFn: (values: ActivateForm) =>
-      teacherAccountsApi.activate({ idNumber: normaliseTypedId(values.idNumber), code: values.code.trim(), password: values.password }),
+      teacherAccountsApi.activate({
+        idNumber: normaliseTypedId(values.idNumber),
+        code: values.code.trim(),
+        password: values.password,
+      }),
     onSuccess: (result, values) => {
       const idNumber = normaliseTypedId(values.idNumber);
       const byIdNumber = RESIDENT_ID.test(idNumber);
@@ -82,7 +86,13 @@ export default function ActivatePage() {
     onError: (err) => {
       form.setFieldsValue({ password: '', confirmPassword: '' });
       const rule = err instanceof ApiError && err.code === 'PASSWORD_TOO_WEAK' ? err.details?.['rule'] : undefined;
-      showErrorsOnFields(form, err, FIELDS, CODE_FIELDS, typeof rule === 'string' ? passwordText(rule) : errorMessage(err));
+      showErrorsOnFields(
+        form,
+        err,
+        FIELDS,
+        CODE_FIELDS,
+        typeof rule === 'string' ? passwordText(rule) : errorMessage(err),
+      );
     },
   });
 
@@ -207,7 +217,14 @@ export default function ActivatePage() {
               data-testid="activate-confirm-password"
             />
           </Form.Item>
-          <Button type="primary" htmlType="submit" block size="large" loading={activate.isPending} data-testid="activate-submit">
+          <Button
+            type="primary"
+            htmlType="submit"
+            block
+            size="large"
+            loading={activate.isPending}
+            data-testid="activate-submit"
+          >
             {t('activate.submit')}
           </Button>
         </Form>

@@ -43,7 +43,7 @@ export default function ChangePasswordPage() {
   const change = useMutation({
     mutationFn: (values: ChangePasswordForm) => authApi.changePassword(values.currentPassword, values.newPassword),
     onSuccess: () => {
-      message.success(t('password.changed'));
+      void message.success(t('password.changed'));
       updateSessionUser(queryClient, { mustChangePassword: false });
       void queryClient.invalidateQueries({ queryKey: queryKeys.session });
       void navigate(forced ? homePath(user.role) : '/me', { replace: true });
@@ -63,12 +63,8 @@ export default function ChangePasswordPage() {
         <Typography.Title level={3} style={{ marginTop: 0 }}>
           {t('password.title')}
         </Typography.Title>
-        {forced && (
-          <Alert type="warning" showIcon title={t('password.forcedNotice')} style={{ marginBottom: 16 }} />
-        )}
-        {showBanner && (
-          <Alert type="error" showIcon title={errorMessage(change.error)} style={{ marginBottom: 16 }} />
-        )}
+        {forced && <Alert type="warning" showIcon title={t('password.forcedNotice')} style={{ marginBottom: 16 }} />}
+        {showBanner && <Alert type="error" showIcon title={errorMessage(change.error)} style={{ marginBottom: 16 }} />}
         <Form<ChangePasswordForm>
           name="change-password"
           form={form}
@@ -134,11 +130,7 @@ export default function ChangePasswordPage() {
               {t('password.submit')}
             </Button>
             {forced ? (
-              <Button
-                type="link"
-                block
-                onClick={() => void logout()}
-              >
+              <Button type="link" block onClick={() => void logout()}>
                 {t('account.logout')}
               </Button>
             ) : (

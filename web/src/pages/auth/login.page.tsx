@@ -22,7 +22,9 @@ interface LoginForm {
 function activatedState(state: unknown): ActivatedState | null {
   if (typeof state !== 'object' || state === null) return null;
   const s = state as Partial<ActivatedState>;
-  return s.activated === true && typeof s.username === 'string' ? { activated: true, username: s.username, byIdNumber: s.byIdNumber === true } : null;
+  return s.activated === true && typeof s.username === 'string'
+    ? { activated: true, username: s.username, byIdNumber: s.byIdNumber === true }
+    : null;
 }
 
 function lockedUntil(err: unknown): string | null {
@@ -72,7 +74,9 @@ export default function LoginPage() {
             showIcon
             title={t('login.activated')}
             description={
-              activated.byIdNumber ? t('login.activatedHint') : t('login.activatedUsername', { username: activated.username })
+              activated.byIdNumber
+                ? t('login.activatedHint')
+                : t('login.activatedUsername', { username: activated.username })
             }
             style={{ marginBottom: 16 }}
             data-testid="login-activated"

@@ -11,7 +11,14 @@ import type { BulkCertificateResult, Certificate, CertificateKind, Cycle, OrgUni
 import { useCurrentUser } from '../../auth/session';
 import { CertificateStatusTag } from '../../components/credit-labels';
 import { JobProgress } from '../../components/job-progress';
-import { ListActions, ListPage, ListTable, ListUnitPicker, useListQuery, useListSearch } from '../../components/list-page';
+import {
+  ListActions,
+  ListPage,
+  ListTable,
+  ListUnitPicker,
+  useListQuery,
+  useListSearch,
+} from '../../components/list-page';
 import { ErrorResult, SectionSpin } from '../../components/page-states';
 import { ReasonModal } from '../../components/reason-modal';
 import { useErrorMessage } from '../../lib/error-message';
@@ -50,8 +57,17 @@ function KindFields({ cycle }: { cycle: Cycle }) {
       <Form.Item noStyle shouldUpdate={(a: KindValues, b: KindValues) => a.kind !== b.kind}>
         {({ getFieldValue }) =>
           getFieldValue('kind') === 'year' && (
-            <Form.Item name="year" label={t('certificates.year')} rules={[{ required: true, message: t('certificates.yearRequired') }]}>
-              <InputNumber<number> min={cycle.startYear} max={cycle.endYear} precision={0} placeholder={`${cycle.startYear}–${cycle.endYear}`} />
+            <Form.Item
+              name="year"
+              label={t('certificates.year')}
+              rules={[{ required: true, message: t('certificates.yearRequired') }]}
+            >
+              <InputNumber<number>
+                min={cycle.startYear}
+                max={cycle.endYear}
+                precision={0}
+                placeholder={`${cycle.startYear}–${cycle.endYear}`}
+              />
             </Form.Item>
           )
         }
@@ -60,18 +76,32 @@ function KindFields({ cycle }: { cycle: Cycle }) {
   );
 }
 
-const kindInput = (v: KindValues): CertificateKindInput => ({ kind: v.kind, year: v.kind === 'year' ? (v.year ?? null) : null });
+const kindInput = (v: KindValues): CertificateKindInput => ({
+  kind: v.kind,
+  year: v.kind === 'year' ? (v.year ?? null) : null,
+});
 
-function IssueModal({ open, orgUnitId, cycle, onClose }: { open: boolean; orgUnitId: number; cycle: Cycle; onClose: () => void }) {
+function IssueModal({
+  open,
+  orgUnitId,
+  cycle,
+  onClose,
+}: {
+  open: boolean;
+  orgUnitId: number;
+  cycle: Cycle;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const errorMessage = useErrorMessage();
   const [form] = Form.useForm<KindValues & { teachers?: PickedTeacher[] }>();
   const issue = useMutation({
-    mutationFn: (v: KindValues & { teachers?: PickedTeacher[] }) => certificatesApi.issue({ teacherId: v.teachers![0]!.id, cycleId: cycle.id, ...kindInput(v) }),
+    mutationFn: (v: KindValues & { teachers?: PickedTeacher[] }) =>
+      certificatesApi.issue({ teacherId: v.teachers![0]!.id, cycleId: cycle.id, ...kindInput(v) }),
     onSuccess: ({ certificate }) => {
-      message.success(t('certificates.issue.done', { name: certificate.teacherName, code: certificate.code }));
+      void message.success(t('certificates.issue.done', { name: certificate.teacherName, code: certificate.code }));
       void queryClient.invalidateQueries({ queryKey: queryKeys.credits });
       onClose();
     },
@@ -96,14 +126,20 @@ function IssueModal({ open, orgUnitId, cycle, onClose }: { open: boolean; orgUni
     >
       <Typography.Paragraph type="secondary">{t('certificates.issue.intro')}</Typography.Paragraph>
       {issue.error && <Alert type="error" showIcon title={errorMessage(issue.error)} style={{ marginBottom: 16 }} />}
-      <Form form={form} layout="vertical" onFinish={(v) => issue.mutate(v)} disabled={issue.isPending} requiredMark={false}>
+      <Form
+        form={form}
+        layout="vertical"
+        onFinish={(v) => issue.mutate(v)}
+        disabled={issue.isPending}
+        requiredMark={false}
+      >
         <Form.Item
           name="teachers"
           label={t('certificates.teacher')}
           rules={[
             {
               validator: async (_, v: PickedTeacher[] | undefined) => {
-                if (!v || v.length !== 1) throw new Error(t('certificates.issue.oneTeacher'));
+                if (v?.length !== 1) throw new Error(t('certificates.issue.oneTeacher'));
               },
             },
           ]}
@@ -140,22 +176,40 @@ function BulkCard({ orgUnitId, unitName, cycle }: { orgUnitId: number; unitName:
   return (
     <Card size="small" title={t('certificates.bulk.title')} data-testid="certificates-bulk">
       <Typography.Paragraph type="secondary">{t('certificates.bulk.intro', { unit: unitName })}</Typography.Paragraph>
-      <Form form={form} layout="inline" initialValues={{ kind: 'cycle', year: null }} onFinish={(v) => start.mutate(v)} disabled={running || start.isPending}>
+      <Form
+        form={form}
+        layout="inline"
+        initialValues={{ kind: 'cycle', year: null }}
+        onFinish={(v) => start.mutate(v)}
+        disabled={running || start.isPending}
+      >
         <KindFields cycle={cycle} />
         <Form.Item>
-          <Button type="primary" htmlType="submit" icon={<FileZipOutlined />} loading={start.isPending || running} data-testid="certificates-bulk-start">
+          <Button
+            type="primary"
+            htmlType="submit"
+            icon={<FileZipOutlined />}
+            loading={start.isPending || running}
+            data-testid="certificates-bulk-start"
+          >
             {t('certificates.bulk.start')}
           </Button>
         </Form.Item>
       </Form>
       {jobId !== null && (
         <div style={{ marginTop: 16 }}>
-          <JobProgress job={job.data} label={t('certificates.bulk.running', { unit: unitName })} data-testid="certificates-bulk-progress" />
+          <JobProgress
+            job={job.data}
+            label={t('certificates.bulk.running', { unit: unitName })}
+            data-testid="certificates-bulk-progress"
+          />
         </div>
       )}
       {result && (
         <Flex gap={12} align="center" wrap style={{ marginTop: 12 }}>
-          <Typography.Text>{t('certificates.bulk.done', { count: result.count, issued: result.issued })}</Typography.Text>
+          <Typography.Text>
+            {t('certificates.bulk.done', { count: result.count, issued: result.issued })}
+          </Typography.Text>
           <Button
             icon={<DownloadOutlined />}
             loading={downloading}
@@ -192,7 +246,11 @@ export default function CertificatesPage() {
   const [busy, setBusy] = useState<number | null>(null);
   const mayIssue = ISSUING_ROLES.has(me.role);
   const query = { orgUnitId: unitId, cycleId: cycle?.id ?? 0, page: paging.page, pageSize: paging.pageSize };
-  const list = useListQuery(queryKeys.unitCertificates(query), () => certificatesApi.underUnit(query), cycle !== undefined);
+  const list = useListQuery(
+    queryKeys.unitCertificates(query),
+    () => certificatesApi.underUnit(query),
+    cycle !== undefined,
+  );
 
   if (cycleList.isPending) return <SectionSpin />;
   if (cycleList.isError) return <ErrorResult error={cycleList.error} onRetry={() => void cycleList.refetch()} />;
@@ -212,17 +270,31 @@ export default function CertificatesPage() {
       .then((file) => {
         saveFile(file, `${c.code}.pdf`);
         const chars = file.missingGlyphs.join(' ');
-        if (chars) message.warning(t('certificates.missingGlyphs', { chars }));
+        if (chars) void message.warning(t('certificates.missingGlyphs', { chars }));
       })
       .catch((err: unknown) => message.error(errorMessage(err)))
       .finally(() => setBusy(null));
   };
 
   const columns: TableColumnsType<Certificate> = [
-    { title: t('certificates.code'), dataIndex: 'code', render: (c: string) => <span className="identifier">{c}</span> },
+    {
+      title: t('certificates.code'),
+      dataIndex: 'code',
+      render: (c: string) => <span className="identifier">{c}</span>,
+    },
     { title: t('certificates.teacher'), dataIndex: 'teacherName' },
-    { title: t('certificates.kind'), key: 'kind', render: (_, c) => (c.kind === 'year' ? t('certificates.kinds.yearOf', { year: c.year }) : t('certificates.kinds.cycle')) },
-    { title: t('certificates.totalHours'), dataIndex: 'totalHours', align: 'right', render: (h: number) => formatHours(h) },
+    {
+      title: t('certificates.kind'),
+      key: 'kind',
+      render: (_, c) =>
+        c.kind === 'year' ? t('certificates.kinds.yearOf', { year: c.year }) : t('certificates.kinds.cycle'),
+    },
+    {
+      title: t('certificates.totalHours'),
+      dataIndex: 'totalHours',
+      align: 'right',
+      render: (h: number) => formatHours(h),
+    },
     {
       title: t('certificates.status'),
       key: 'status',
@@ -244,11 +316,23 @@ export default function CertificatesPage() {
       fixed: 'right',
       render: (_, c) => (
         <Space>
-          <Button size="small" icon={<DownloadOutlined />} loading={busy === c.id} onClick={() => download(c)} data-testid="certificate-pdf">
+          <Button
+            size="small"
+            icon={<DownloadOutlined />}
+            loading={busy === c.id}
+            onClick={() => download(c)}
+            data-testid="certificate-pdf"
+          >
             PDF
           </Button>
           {mayIssue && c.status === 'valid' && (
-            <Button size="small" danger icon={<StopOutlined />} onClick={() => setRevoking(c)} data-testid="certificate-revoke">
+            <Button
+              size="small"
+              danger
+              icon={<StopOutlined />}
+              onClick={() => setRevoking(c)}
+              data-testid="certificate-revoke"
+            >
               {t('certificates.revoke.action')}
             </Button>
           )}
@@ -265,7 +349,11 @@ export default function CertificatesPage() {
           <ListActions
             create={
               mayIssue
-                ? { onClick: () => setIssuing(true), label: t('certificates.issue.action'), testId: 'certificate-issue' }
+                ? {
+                    onClick: () => setIssuing(true),
+                    label: t('certificates.issue.action'),
+                    testId: 'certificate-issue',
+                  }
                 : undefined
             }
           >
@@ -302,7 +390,7 @@ export default function CertificatesPage() {
         onClose={() => setRevoking(null)}
         onSubmit={async (reason) => {
           await certificatesApi.revoke(revoking!.id, reason ?? '');
-          message.success(t('certificates.revoke.done'));
+          void message.success(t('certificates.revoke.done'));
           void queryClient.invalidateQueries({ queryKey: queryKeys.credits });
         }}
         data-testid="revoke-modal"

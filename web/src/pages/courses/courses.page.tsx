@@ -22,7 +22,17 @@ import {
 import { STAGES, type OrgUnitKind, type Stage } from '../../api/types';
 import { useCurrentUser } from '../../auth/session';
 import { StageTags } from '../../components/labels';
-import { ListActions, ListFilter, ListPage, ListSearch, ListTable, ListToolbar, ListUnitPicker, useListQuery, useListSearch } from '../../components/list-page';
+import {
+  ListActions,
+  ListFilter,
+  ListPage,
+  ListSearch,
+  ListTable,
+  ListToolbar,
+  ListUnitPicker,
+  useListQuery,
+  useListSearch,
+} from '../../components/list-page';
 import { useErrorMessage } from '../../lib/error-message';
 import { formatHours } from '../../lib/hours';
 import { useCycles } from '../credits/use-cycles';
@@ -33,7 +43,8 @@ import { CourseImportModal } from './course-import.modal';
 const SEARCH_KEYS = ['unit', 'q', 'category', 'form', 'module', 'stage', 'credit', 'origin', 'status', 'page'] as const;
 const UNIT_KINDS: readonly OrgUnitKind[] = ['province', 'city', 'county', 'township', 'school'];
 
-const oneOf = <T extends string>(list: readonly T[], v: string | undefined): T | undefined => (list as readonly string[]).includes(v ?? '') ? (v as T) : undefined;
+const oneOf = <T extends string>(list: readonly T[], v: string | undefined): T | undefined =>
+  (list as readonly string[]).includes(v ?? '') ? (v as T) : undefined;
 
 /** 课程目录: the courses a unit sees (inherited from above, its own, those below); kept by province, city and county admins. */
 export default function CoursesPage() {
@@ -65,7 +76,7 @@ export default function CoursesPage() {
   const archive = useMutation({
     mutationFn: (c: Course) => (c.archived ? coursesApi.unarchive(c.id) : coursesApi.archive(c.id)),
     onSuccess: ({ course }) => {
-      message.success(t(course.archived ? 'courses.archived' : 'courses.unarchived', { title: course.title }));
+      void message.success(t(course.archived ? 'courses.archived' : 'courses.unarchived', { title: course.title }));
       void queryClient.invalidateQueries({ queryKey: courseKeys.all });
     },
     onError: (err) => message.error(errorMessage(err)),
@@ -94,7 +105,12 @@ export default function CoursesPage() {
             {c.title}
           </Typography.Text>
           {c.description && (
-            <Typography.Paragraph type="secondary" className="small-text" ellipsis={{ rows: 2, tooltip: c.description }} style={{ margin: 0, maxWidth: 420 }}>
+            <Typography.Paragraph
+              type="secondary"
+              className="small-text"
+              ellipsis={{ rows: 2, tooltip: c.description }}
+              style={{ margin: 0, maxWidth: 420 }}
+            >
               {c.description}
             </Typography.Paragraph>
           )}
@@ -102,11 +118,21 @@ export default function CoursesPage() {
             <Space size={4} wrap>
               {c.materials.map((m, i) =>
                 m.kind === 'link' ? (
-                  <Typography.Link key={i} href={m.url} target="_blank" rel="noopener noreferrer" className="small-text">
+                  <Typography.Link
+                    key={i}
+                    href={m.url}
+                    target="_blank"
+                    rel="noopener noreferrer"
+                    className="small-text"
+                  >
                     {m.title}
                   </Typography.Link>
                 ) : (
-                  <Typography.Link key={i} className="small-text" onClick={() => openMaterial(c.id, m.evidenceId, m.title)}>
+                  <Typography.Link
+                    key={i}
+                    className="small-text"
+                    onClick={() => openMaterial(c.id, m.evidenceId, m.title)}
+                  >
                     <PaperClipOutlined /> {m.title}
                   </Typography.Link>
                 ),
@@ -119,7 +145,11 @@ export default function CoursesPage() {
     {
       title: t('courses.fields.category'),
       dataIndex: 'category',
-      render: (c: CourseCategory) => <Tag color={c === 'required' ? 'red' : c === 'research' ? 'blue' : 'default'}>{t(`courses.categories.${c}`)}</Tag>,
+      render: (c: CourseCategory) => (
+        <Tag color={c === 'required' ? 'red' : c === 'research' ? 'blue' : 'default'}>
+          {t(`courses.categories.${c}`)}
+        </Tag>
+      ),
     },
     { title: t('courses.fields.module'), dataIndex: 'module' },
     { title: t('courses.fields.form'), dataIndex: 'form', render: (f: CourseForm) => t(`courses.forms.${f}`) },
@@ -130,8 +160,18 @@ export default function CoursesPage() {
       responsive: ['lg'],
       render: (cs: string[]) => (cs.length ? cs.map((c) => <Tag key={c}>{categoryName(c)}</Tag>) : '—'),
     },
-    { title: t('courses.fields.stages'), dataIndex: 'stages', responsive: ['lg'], render: (s: Stage[]) => <StageTags stages={s} /> },
-    { title: t('courses.fields.subjects'), dataIndex: 'subjects', responsive: ['xl'], render: (s: string[]) => (s.length ? s.join(t('common.listSeparator')) : '—') },
+    {
+      title: t('courses.fields.stages'),
+      dataIndex: 'stages',
+      responsive: ['lg'],
+      render: (s: Stage[]) => <StageTags stages={s} />,
+    },
+    {
+      title: t('courses.fields.subjects'),
+      dataIndex: 'subjects',
+      responsive: ['xl'],
+      render: (s: string[]) => (s.length ? s.join(t('common.listSeparator')) : '—'),
+    },
     {
       title: t('courses.fields.unit'),
       key: 'unit',
@@ -155,12 +195,21 @@ export default function CoursesPage() {
               {t('common.edit')}
             </Button>
             <Popconfirm
-              title={c.archived ? t('courses.unarchiveConfirm', { title: c.title }) : t('courses.archiveConfirm', { title: c.title })}
+              title={
+                c.archived
+                  ? t('courses.unarchiveConfirm', { title: c.title })
+                  : t('courses.archiveConfirm', { title: c.title })
+              }
               okText={c.archived ? t('courses.unarchive') : t('courses.archive')}
               cancelText={t('common.cancel')}
               onConfirm={() => archive.mutate(c)}
             >
-              <Button size="small" icon={c.archived ? <RollbackOutlined /> : <InboxOutlined />} loading={archive.isPending && archive.variables?.id === c.id} data-testid="course-archive">
+              <Button
+                size="small"
+                icon={c.archived ? <RollbackOutlined /> : <InboxOutlined />}
+                loading={archive.isPending && archive.variables?.id === c.id}
+                data-testid="course-archive"
+              >
                 {c.archived ? t('courses.unarchive') : t('courses.archive')}
               </Button>
             </Popconfirm>
@@ -185,7 +234,11 @@ export default function CoursesPage() {
             label: t('courses.export'),
             testId: 'courses-export',
           }}
-          importSheet={{ onClick: () => setImporting(true), label: t('courses.importAction'), testId: 'courses-import' }}
+          importSheet={{
+            onClick: () => setImporting(true),
+            label: t('courses.importAction'),
+            testId: 'courses-import',
+          }}
           create={{ onClick: () => setEditing('new'), label: t('courses.create'), testId: 'courses-create' }}
           manage={canCreate}
         >

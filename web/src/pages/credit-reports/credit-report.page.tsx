@@ -7,7 +7,13 @@ import { Link } from 'react-router';
 import { creditReportsApi, type RollupQuery, type TeacherStatusQuery } from '../../api/credit-reports.api';
 import { orgUnitsApi } from '../../api/org-units.api';
 import { queryKeys } from '../../api/query-keys';
-import { PROGRESS_STATUSES, type ProgressStatus, type RollupCounts, type RollupRow, type TeacherStatusRow } from '../../api/types';
+import {
+  PROGRESS_STATUSES,
+  type ProgressStatus,
+  type RollupCounts,
+  type RollupRow,
+  type TeacherStatusRow,
+} from '../../api/types';
 import { useCurrentUser } from '../../auth/session';
 import { ProgressStatusTag } from '../../components/credit-labels';
 import { DownloadButton } from '../../components/download-button';
@@ -32,7 +38,11 @@ type Row = RollupRow & { isTotal?: boolean };
 /** Where in the tree the report stands: from the admin's own unit down to the one shown. */
 function Trail({ unitId, onPick }: { unitId: number; onPick: (id: number) => void }) {
   const me = useCurrentUser();
-  const detail = useQuery({ queryKey: queryKeys.orgUnit(unitId), queryFn: () => orgUnitsApi.get(unitId), staleTime: 60_000 });
+  const detail = useQuery({
+    queryKey: queryKeys.orgUnit(unitId),
+    queryFn: () => orgUnitsApi.get(unitId),
+    staleTime: 60_000,
+  });
   if (!detail.data) return null;
   // the breadcrumb ends with the unit itself
   const crumbs = detail.data.breadcrumb;
@@ -76,7 +86,9 @@ export default function CreditReportPage() {
   const requestedYear = toPositiveInt(search.year, 0);
   const year = years.includes(requestedYear) ? requestedYear : undefined;
   const statuses = useMemo(() => {
-    const picked = (search.status ?? '').split(',').filter((s): s is ProgressStatus => PROGRESS_STATUSES.includes(s as ProgressStatus));
+    const picked = (search.status ?? '')
+      .split(',')
+      .filter((s): s is ProgressStatus => PROGRESS_STATUSES.includes(s as ProgressStatus));
     return picked.length > 0 ? picked : [...DEFAULT_STATUSES];
   }, [search.status]);
 
@@ -123,7 +135,12 @@ export default function CreditReportPage() {
 
   const data = rollup.data;
   const reportYear = data?.year ?? year;
-  const rows: Row[] = data ? [...data.rows, { ...data.total, orgUnitId: -1, name: t('creditReports.total'), kind: data.unit.kind, isTotal: true }] : [];
+  const rows: Row[] = data
+    ? [
+        ...data.rows,
+        { ...data.total, orgUnitId: -1, name: t('creditReports.total'), kind: data.unit.kind, isTotal: true },
+      ]
+    : [];
   const drillable = (r: Row) => !r.isTotal && r.orgUnitId !== unitId;
 
   const columns: TableColumnsType<Row> = [
@@ -153,24 +170,51 @@ export default function CreditReportPage() {
     { title: t('credits.status.on_track'), dataIndex: 'onTrack', align: 'right', responsive: ['md'] },
     { title: t('credits.status.behind'), dataIndex: 'behind', align: 'right' },
     { title: t('credits.status.at_risk'), dataIndex: 'atRisk', align: 'right' },
-    { title: t('creditReports.completionRate'), key: 'completionRate', align: 'right', render: (_, r: RollupCounts) => formatRate(r.complete, r.inScope) },
-    { title: t('creditReports.countedHours'), dataIndex: 'countedHours', align: 'right', responsive: ['lg'], render: (h: number) => formatHours(h) },
+    {
+      title: t('creditReports.completionRate'),
+      key: 'completionRate',
+      align: 'right',
+      render: (_, r: RollupCounts) => formatRate(r.complete, r.inScope),
+    },
+    {
+      title: t('creditReports.countedHours'),
+      dataIndex: 'countedHours',
+      align: 'right',
+      responsive: ['lg'],
+      render: (h: number) => formatHours(h),
+    },
     {
       title: t('creditReports.verificationRate', { year: reportYear ?? '' }),
       key: 'verificationRate',
       align: 'right',
       render: (_, r: RollupCounts) => (
-        <span title={t('creditReports.verifiedOf', { verified: r.verified, teachers: r.verificationTeachers })}>{formatRate(r.verified, r.verificationTeachers)}</span>
+        <span title={t('creditReports.verifiedOf', { verified: r.verified, teachers: r.verificationTeachers })}>
+          {formatRate(r.verified, r.verificationTeachers)}
+        </span>
       ),
     },
     { title: t('creditReports.schoolsSignedOff'), dataIndex: 'schoolsSignedOff', align: 'right', responsive: ['lg'] },
   ];
 
   const teacherColumns: TableColumnsType<TeacherStatusRow> = [
-    { title: t('teachers.fields.name'), dataIndex: 'name', fixed: 'left', render: (name: string, r) => <Link to={`/teachers/${r.teacherId}`}>{name}</Link> },
-    { title: t('teachers.fields.idNumber'), dataIndex: 'idNumberMasked', responsive: ['lg'], render: (v: string) => <span className="identifier">{v}</span> },
+    {
+      title: t('teachers.fields.name'),
+      dataIndex: 'name',
+      fixed: 'left',
+      render: (name: string, r) => <Link to={`/teachers/${r.teacherId}`}>{name}</Link>,
+    },
+    {
+      title: t('teachers.fields.idNumber'),
+      dataIndex: 'idNumberMasked',
+      responsive: ['lg'],
+      render: (v: string) => <span className="identifier">{v}</span>,
+    },
     { title: t('teachers.fields.school'), dataIndex: 'orgUnitName' },
-    { title: t('creditReports.status'), dataIndex: 'status', render: (s: ProgressStatus) => <ProgressStatusTag status={s} /> },
+    {
+      title: t('creditReports.status'),
+      dataIndex: 'status',
+      render: (s: ProgressStatus) => <ProgressStatusTag status={s} />,
+    },
     {
       title: t('creditReports.countedOfRequired'),
       dataIndex: 'countedHours',
@@ -193,7 +237,11 @@ export default function CreditReportPage() {
         <div className="page-title-row">
           <Typography.Title level={3}>{t('creditReports.title')}</Typography.Title>
           <Space wrap>
-            <CycleSelect cycles={cycles} value={cycle.id} onChange={(id) => setSearch({ cycle: String(id), year: undefined })} />
+            <CycleSelect
+              cycles={cycles}
+              value={cycle.id}
+              onChange={(id) => setSearch({ cycle: String(id), year: undefined })}
+            />
             <Select<number>
               value={reportYear}
               onChange={(y) => setSearch({ year: String(y) })}
@@ -202,7 +250,11 @@ export default function CreditReportPage() {
               style={{ minWidth: 150 }}
               data-testid="report-year"
             />
-            <DownloadButton data-testid="report-export-rollup" fileName="report.xlsx" file={() => creditReportsApi.exportRollup(rollupQuery)}>
+            <DownloadButton
+              data-testid="report-export-rollup"
+              fileName="report.xlsx"
+              file={() => creditReportsApi.exportRollup(rollupQuery)}
+            >
               {t('creditReports.exportRollup')}
             </DownloadButton>
             <DownloadButton
@@ -239,7 +291,16 @@ export default function CreditReportPage() {
         </Typography.Paragraph>
       </Card>
       {data && data.rows.length > 0 && (
-        <Card title={t('creditReports.chartTitle')} extra={chartRows.length < data.rows.length ? <Typography.Text type="secondary">{t('creditReports.chartTop', { count: chartRows.length })}</Typography.Text> : undefined}>
+        <Card
+          title={t('creditReports.chartTitle')}
+          extra={
+            chartRows.length < data.rows.length ? (
+              <Typography.Text type="secondary">
+                {t('creditReports.chartTop', { count: chartRows.length })}
+              </Typography.Text>
+            ) : undefined
+          }
+        >
           <Suspense fallback={<SectionSpin />}>
             <StatusChart rows={chartRows} onPick={(id) => id !== unitId && drill(id)} />
           </Suspense>

@@ -13,14 +13,35 @@ const SERIES: ReadonlyArray<{ status: ProgressStatus; field: 'complete' | 'onTra
 ];
 
 /** Teachers by status per child unit; clicking a bar opens that unit. */
-export default function StatusChart({ rows, onPick }: { rows: readonly RollupRow[]; onPick?: (orgUnitId: number) => void }) {
+export default function StatusChart({
+  rows,
+  onPick,
+}: {
+  rows: readonly RollupRow[];
+  onPick?: (orgUnitId: number) => void;
+}) {
   const { t } = useTranslation();
   const categories = useMemo(() => rows.map((r) => r.name), [rows]);
-  const series = useMemo(() => SERIES.map((s) => ({ name: t(`credits.status.${s.status}`), color: STATUS_COLORS[s.status], data: rows.map((r) => r[s.field]) })), [rows, t]);
+  const series = useMemo(
+    () =>
+      SERIES.map((s) => ({
+        name: t(`credits.status.${s.status}`),
+        color: STATUS_COLORS[s.status],
+        data: rows.map((r) => r[s.field]),
+      })),
+    [rows, t],
+  );
   return (
     <BarChart
-      categories={categories} series={series} stacked label={t('creditReports.chartLabel')} testId="credit-status-chart"
-      onPick={(i) => { const row = rows[i]; if (row) onPick?.(row.orgUnitId); }}
+      categories={categories}
+      series={series}
+      stacked
+      label={t('creditReports.chartLabel')}
+      testId="credit-status-chart"
+      onPick={(i) => {
+        const row = rows[i];
+        if (row) onPick?.(row.orgUnitId);
+      }}
     />
   );
 }

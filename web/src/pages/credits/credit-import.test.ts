@@ -28,7 +28,17 @@ describe('the registration sheet is worded in both languages', () => {
   });
 
   test('the Chinese column labels are the sheet headers the server reads', () => {
-    const columns = (zhCN as unknown as { creditRegister: { import: { columns: Record<string, string> } } }).creditRegister.import.columns;
-    expect(SHEET_COLUMNS.map((c) => columns[c])).toEqual(['姓名', '证件号码', '学时', '日期', '培训内容', '类别', '来源', '佐证材料']);
+    const columns = (zhCN as unknown as { creditRegister: { import: { columns: Record<string, string> } } })
+      .creditRegister.import.columns;
+    expect(SHEET_COLUMNS.map((c) => columns[c])).toEqual([
+      '姓名',
+      '证件号码',
+      '学时',
+      '日期',
+      '培训内容',
+      '类别',
+      '来源',
+      '佐证材料',
+    ]);
   });
 });

@@ -4,7 +4,7 @@ import { Alert, Button, Descriptions, Flex, Result, Space, Table, Typography } f
 import type { TableColumnsType } from 'antd';
 import { useCallback, useMemo, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, isApiError, saveFile } from '../../api/client';
+import { type ApiError, isApiError, saveFile } from '../../api/client';
 import {
   creditsApi,
   SHEET_PROBLEM_CODES,
@@ -136,11 +136,19 @@ function ProblemsTable({ fileName, error }: { fileName: string; error: ApiError 
 
   const downloadCsv = () => {
     const rows = [
-      [t('creditRegister.import.row'), t('creditRegister.import.column'), t('creditRegister.import.value'), t('creditRegister.import.problem')],
+      [
+        t('creditRegister.import.row'),
+        t('creditRegister.import.column'),
+        t('creditRegister.import.value'),
+        t('creditRegister.import.problem'),
+      ],
       ...problems.map((p) => [p.row, columnLabel(p), p.value === undefined ? '' : showUnseen(p.value), problemText(p)]),
     ];
     const base = fileName.replace(/\.[^.]+$/, '');
-    saveFile({ blob: csvBlob(rows), filename: t('creditRegister.import.problemsFileName', { file: base }) }, 'problems.csv');
+    saveFile(
+      { blob: csvBlob(rows), filename: t('creditRegister.import.problemsFileName', { file: base }) },
+      'problems.csv',
+    );
   };
 
   const columns: TableColumnsType<NumberedProblem> = [
@@ -183,7 +191,11 @@ function ProblemsTable({ fileName, error }: { fileName: string; error: ApiError 
         </Button>
       </Flex>
       {problems.length < count && (
-        <Alert type="warning" showIcon title={t('creditRegister.import.problemsTruncated', { shown: problems.length, count })} />
+        <Alert
+          type="warning"
+          showIcon
+          title={t('creditRegister.import.problemsTruncated', { shown: problems.length, count })}
+        />
       )}
       <Table<NumberedProblem>
         size="small"
@@ -191,7 +203,12 @@ function ProblemsTable({ fileName, error }: { fileName: string; error: ApiError 
         dataSource={problems}
         columns={columns}
         tableLayout="fixed"
-        pagination={{ pageSize: PAGE_SIZE, showSizeChanger: false, hideOnSinglePage: true, showTotal: (total) => t('common.total', { total }) }}
+        pagination={{
+          pageSize: PAGE_SIZE,
+          showSizeChanger: false,
+          hideOnSinglePage: true,
+          showTotal: (total) => t('common.total', { total }),
+        }}
         data-testid="credit-import-problems-table"
       />
     </Flex>
@@ -217,7 +234,9 @@ function Done({
       status={nothingNew ? 'info' : 'success'}
       title={
         <span data-testid="credit-import-done-title">
-          {nothingNew ? t('creditRegister.import.nothingNewTitle') : t('creditRegister.import.doneTitle', { count: result.created })}
+          {nothingNew
+            ? t('creditRegister.import.nothingNewTitle')
+            : t('creditRegister.import.doneTitle', { count: result.created })}
         </span>
       }
       subTitle={fileName}
@@ -237,7 +256,11 @@ function Done({
         size="small"
         column={{ xs: 1, sm: 3 }}
         items={[
-          { key: 'rows', label: t('creditRegister.import.result.rows'), children: <span data-testid="credit-import-rows">{result.rows}</span> },
+          {
+            key: 'rows',
+            label: t('creditRegister.import.result.rows'),
+            children: <span data-testid="credit-import-rows">{result.rows}</span>,
+          },
           {
             key: 'created',
             label: t('creditRegister.import.result.created'),
@@ -272,7 +295,11 @@ export function CreditImport({
 }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
-  const { state, props: uploadProps, reset } = useSheetUpload<SheetImportResult>({
+  const {
+    state,
+    props: uploadProps,
+    reset,
+  } = useSheetUpload<SheetImportResult>({
     send: (file, options) => creditsApi.importSheet(orgUnitId, file, options),
     template: async () => ({
       file: await creditsApi.downloadImportTemplate(orgUnitId),
@@ -284,14 +311,7 @@ export function CreditImport({
   });
 
   if (state.phase === 'done') {
-    return (
-      <Done
-        fileName={state.fileName}
-        result={state.result}
-        onShowEntries={onShowEntries}
-        onAnother={reset}
-      />
-    );
+    return <Done fileName={state.fileName} result={state.result} onShowEntries={onShowEntries} onAnother={reset} />;
   }
 
   return (

@@ -44,22 +44,37 @@ export default function CreditRegisterPage() {
               value={unitId}
               initialOptions={unitOptions}
               kinds={UNIT_KINDS}
-              onChange={(id) => setSearch({ unit: id === undefined || id === me.orgUnit.id ? undefined : String(id), tab: search.tab })}
+              onChange={(id) =>
+                setSearch({ unit: id === undefined || id === me.orgUnit.id ? undefined : String(id), tab: search.tab })
+              }
               data-testid="register-unit"
             />
           )}
-          <CycleSelect cycles={cycles} value={cycle?.id} onChange={(id) => setSearch({ cycle: String(id), tab: search.tab })} />
+          <CycleSelect
+            cycles={cycles}
+            value={cycle?.id}
+            onChange={(id) => setSearch({ cycle: String(id), tab: search.tab })}
+          />
         </Space>
       </div>
       {cycle && !cycle.current && (
-        <Alert type="info" showIcon style={{ marginBottom: 16 }} title={t('creditRegister.notCurrentCycle', { name: cycle.name })} />
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 16 }}
+          title={t('creditRegister.notCurrentCycle', { name: cycle.name })}
+        />
       )}
       <Tabs
         activeKey={tab}
         onChange={(key) => setSearch({ tab: key === 'register' ? undefined : key })}
         destroyOnHidden
         items={[
-          { key: 'register', label: t('creditRegister.tabs.register'), children: <RegisterForm orgUnitId={unitId} cycle={cycle} /> },
+          {
+            key: 'register',
+            label: t('creditRegister.tabs.register'),
+            children: <RegisterForm orgUnitId={unitId} cycle={cycle} />,
+          },
           {
             key: 'import',
             label: t('creditRegister.tabs.import'),
@@ -76,7 +91,11 @@ export default function CreditRegisterPage() {
           {
             key: 'entries',
             label: t('creditRegister.tabs.entries'),
-            children: cycle ? <EntriesTable orgUnitId={unitId} cycle={cycle} /> : <Alert type="warning" showIcon title={t('creditRegister.noCycle')} />,
+            children: cycle ? (
+              <EntriesTable orgUnitId={unitId} cycle={cycle} />
+            ) : (
+              <Alert type="warning" showIcon title={t('creditRegister.noCycle')} />
+            ),
           },
           { key: 'reviews', label: t('creditRegister.tabs.reviews'), children: <ReviewsInbox orgUnitId={unitId} /> },
         ]}

@@ -19,7 +19,8 @@ const PAGE_SIZE = 50;
 function EvidenceButton({ entry }: { entry: CreditEntry }) {
   const { t } = useTranslation();
   const evidenceId = entry.evidenceId;
-  if (evidenceId === null) return entry.evidenceRef ? <Typography.Text type="secondary">{entry.evidenceRef}</Typography.Text> : <>—</>;
+  if (evidenceId === null)
+    return entry.evidenceRef ? <Typography.Text type="secondary">{entry.evidenceRef}</Typography.Text> : <>—</>;
   return (
     <DownloadButton
       type="link"
@@ -54,7 +55,12 @@ export function EntriesTable({ orgUnitId, cycle }: { orgUnitId: number; cycle: C
   const reversed = new Set(items.map((e) => e.reversesId).filter((x): x is number => x !== null));
 
   const columns: TableColumnsType<CreditEntry> = [
-    { title: t('creditRegister.fields.occurredOn'), dataIndex: 'occurredOn', render: (v: string) => formatDate(v), width: 110 },
+    {
+      title: t('creditRegister.fields.occurredOn'),
+      dataIndex: 'occurredOn',
+      render: (v: string) => formatDate(v),
+      width: 110,
+    },
     { title: t('creditRegister.list.teacher'), dataIndex: 'teacherName', render: (v: string | undefined) => v ?? '—' },
     { title: t('teachers.fields.school'), dataIndex: 'orgUnitName', responsive: ['lg'] },
     {
@@ -69,7 +75,11 @@ export function EntriesTable({ orgUnitId, cycle }: { orgUnitId: number; cycle: C
               {e.afterLock && <Tag color="purple">{t('credits.afterLock')}</Tag>}
             </Space>
           )}
-          {e.reason && <Typography.Text type="secondary" className="small-text">{t('credits.reasonValue', { reason: e.reason })}</Typography.Text>}
+          {e.reason && (
+            <Typography.Text type="secondary" className="small-text">
+              {t('credits.reasonValue', { reason: e.reason })}
+            </Typography.Text>
+          )}
         </Flex>
       ),
     },
@@ -84,7 +94,9 @@ export function EntriesTable({ orgUnitId, cycle }: { orgUnitId: number; cycle: C
       dataIndex: 'categories',
       responsive: ['md'],
       render: (codes: string[]) =>
-        codes.length === 0 ? '—' : (
+        codes.length === 0 ? (
+          '—'
+        ) : (
           <Space size={[0, 4]} wrap>
             {codes.map((c) => (
               <Tag key={c}>{categoryName(cycle.rules, c)}</Tag>
@@ -93,7 +105,12 @@ export function EntriesTable({ orgUnitId, cycle }: { orgUnitId: number; cycle: C
         ),
     },
     { title: t('creditRegister.fields.sourceType'), dataIndex: 'sourceType', responsive: ['lg'], render: sourceLabel },
-    { title: t('creditRegister.fields.evidence'), key: 'evidence', responsive: ['md'], render: (_, e) => <EvidenceButton entry={e} /> },
+    {
+      title: t('creditRegister.fields.evidence'),
+      key: 'evidence',
+      responsive: ['md'],
+      render: (_, e) => <EvidenceButton entry={e} />,
+    },
     {
       title: t('creditRegister.list.registered'),
       key: 'created',
@@ -152,8 +169,8 @@ export function EntriesTable({ orgUnitId, cycle }: { orgUnitId: number; cycle: C
         onClose={() => setReversing(null)}
         onSubmit={async (reason) => {
           const result = await creditsApi.reverse(reversing!.id, reason ?? '');
-          if (result.requestId !== null) message.info(t('creditRegister.reverse.requested'), 6);
-          else message.success(t('creditRegister.reverse.done'));
+          if (result.requestId !== null) void message.info(t('creditRegister.reverse.requested'), 6);
+          else void message.success(t('creditRegister.reverse.done'));
           void queryClient.invalidateQueries({ queryKey: queryKeys.credits });
         }}
         data-testid="reverse-modal"

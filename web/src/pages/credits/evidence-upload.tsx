@@ -79,7 +79,9 @@ export function EvidenceUpload({
         </Button>
       </Upload>
       {percent !== null && <Progress percent={percent} size="small" />}
-      {error !== null && <Alert type="error" showIcon title={errorMessage(error)} data-testid="register-evidence-error" />}
+      {error !== null && (
+        <Alert type="error" showIcon title={errorMessage(error)} data-testid="register-evidence-error" />
+      )}
       <Typography.Text type="secondary" className="small-text">
         {t('creditRegister.evidence.hint')}
       </Typography.Text>

@@ -1,6 +1,21 @@
 import { DownloadOutlined, FileTextOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, AutoComplete, Button, Card, Empty, Flex, Form, Input, List, Progress, Space, Tag, Typography } from 'antd';
+import {
+  Alert,
+  App,
+  AutoComplete,
+  Button,
+  Card,
+  Empty,
+  Flex,
+  Form,
+  Input,
+  List,
+  Progress,
+  Space,
+  Tag,
+  Typography,
+} from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate } from 'react-router';
@@ -126,7 +141,10 @@ function Years({ p }: { p: CreditProgress }) {
                 />
                 <Typography.Text type="secondary" className="small-text">
                   {y.minimum !== null
-                    ? t('myCredits.years.hoursOfMinimum', { counted: formatHours(y.counted), minimum: formatHours(y.minimum) })
+                    ? t('myCredits.years.hoursOfMinimum', {
+                        counted: formatHours(y.counted),
+                        minimum: formatHours(y.minimum),
+                      })
                     : t('myCredits.years.hours', { counted: formatHours(y.counted) })}
                   {y.met === false && ` · ${t('myCredits.years.belowMinimum')}`}
                 </Typography.Text>
@@ -204,7 +222,15 @@ function Minima({ p }: { p: CreditProgress }) {
 }
 
 /** How the numbers were reached; tapping a line marks the entries it was computed from. */
-function Explanation({ p, selected, onSelect }: { p: CreditProgress; selected: number | null; onSelect: (index: number | null) => void }) {
+function Explanation({
+  p,
+  selected,
+  onSelect,
+}: {
+  p: CreditProgress;
+  selected: number | null;
+  onSelect: (index: number | null) => void;
+}) {
   const { t } = useTranslation();
   return (
     <Card
@@ -238,13 +264,21 @@ function Explanation({ p, selected, onSelect }: { p: CreditProgress; selected: n
                     if (!active) {
                       const first = line.entryIds?.[0];
                       if (first !== undefined) {
-                        window.setTimeout(() => document.getElementById(`entry-${first}`)?.scrollIntoView({ behavior: 'smooth', block: 'center' }), 50);
+                        window.setTimeout(
+                          () =>
+                            document
+                              .getElementById(`entry-${first}`)
+                              ?.scrollIntoView({ behavior: 'smooth', block: 'center' }),
+                          50,
+                        );
                       }
                     }
                   }}
                 >
                   {line.text}
-                  <span className="explanation-count">{t('myCredits.explanation.entries', { count: line.entryIds?.length ?? 0 })}</span>
+                  <span className="explanation-count">
+                    {t('myCredits.explanation.entries', { count: line.entryIds?.length ?? 0 })}
+                  </span>
                 </button>
               ) : (
                 <span className={className}>{line.text}</span>
@@ -276,7 +310,9 @@ function EvidenceLink({ entry }: { entry: ProgressEntry }) {
           {entry.evidenceName ?? t('credits.evidence')}
         </DownloadButton>
       )}
-      {entry.evidenceRef && <Typography.Text type="secondary">{t('credits.evidenceRefValue', { ref: entry.evidenceRef })}</Typography.Text>}
+      {entry.evidenceRef && (
+        <Typography.Text type="secondary">{t('credits.evidenceRefValue', { ref: entry.evidenceRef })}</Typography.Text>
+      )}
     </Space>
   );
 }
@@ -284,7 +320,9 @@ function EvidenceLink({ entry }: { entry: ProgressEntry }) {
 function Entries({ p, highlighted }: { p: CreditProgress; highlighted: ReadonlySet<number> }) {
   const { t } = useTranslation();
   const { categoryName, sourceLabel } = useCreditWording();
-  const entries = [...p.entries].sort((a, b) => (a.occurredOn < b.occurredOn ? 1 : a.occurredOn > b.occurredOn ? -1 : b.id - a.id));
+  const entries = [...p.entries].sort((a, b) =>
+    a.occurredOn < b.occurredOn ? 1 : a.occurredOn > b.occurredOn ? -1 : b.id - a.id,
+  );
   const capName = (id: string) => p.caps.find((c) => c.id === id)?.name ?? id;
   return (
     <Card title={t('myCredits.entries.title', { count: entries.length })} data-testid="my-credits-entries">
@@ -368,18 +406,24 @@ function ReviewRequest({ p }: { p: CreditProgress }) {
     mutationFn: (values: ReviewForm) =>
       creditsApi.requestReview({ cycleId: p.cycle.id, topic: values.topic!.trim(), message: values.message!.trim() }),
     onSuccess: () => {
-      message.success(t('myCredits.review.sent'));
+      void message.success(t('myCredits.review.sent'));
       form.resetFields();
       void queryClient.invalidateQueries({ queryKey: queryKeys.myProgress });
     },
     onError: (err) => {
-      if (!showErrorsOnFields(form, err, REVIEW_FIELDS)) message.error(errorMessage(err));
+      if (!showErrorsOnFields(form, err, REVIEW_FIELDS)) void message.error(errorMessage(err));
     },
   });
   return (
     <Card title={t('myCredits.review.title')} data-testid="review-request">
       <Typography.Paragraph type="secondary">{t('myCredits.review.intro')}</Typography.Paragraph>
-      <Form<ReviewForm> form={form} layout="vertical" requiredMark={false} disabled={send.isPending} onFinish={(v) => send.mutate(v)}>
+      <Form<ReviewForm>
+        form={form}
+        layout="vertical"
+        requiredMark={false}
+        disabled={send.isPending}
+        onFinish={(v) => send.mutate(v)}
+      >
         <Form.Item
           name="topic"
           label={t('myCredits.review.topic')}
@@ -397,9 +441,22 @@ function ReviewRequest({ p }: { p: CreditProgress }) {
           label={t('myCredits.review.message')}
           rules={[{ required: true, whitespace: true, message: t('myCredits.review.messageRequired') }]}
         >
-          <Input.TextArea rows={3} maxLength={1000} showCount placeholder={t('myCredits.review.messagePlaceholder')} data-testid="review-message" />
+          <Input.TextArea
+            rows={3}
+            maxLength={1000}
+            showCount
+            placeholder={t('myCredits.review.messagePlaceholder')}
+            data-testid="review-message"
+          />
         </Form.Item>
-        <Button type="primary" htmlType="submit" block size="large" loading={send.isPending} data-testid="review-submit">
+        <Button
+          type="primary"
+          htmlType="submit"
+          block
+          size="large"
+          loading={send.isPending}
+          data-testid="review-submit"
+        >
           {t('myCredits.review.submit')}
         </Button>
       </Form>
@@ -435,7 +492,10 @@ function Reviews({ reviews }: { reviews: CreditReview[] }) {
                     type="success"
                     className="review-answer"
                     title={t('myCredits.reviews.answer', { answer: r.answer })}
-                    description={t('myCredits.reviews.answeredBy', { name: r.answeredByName ?? '—', at: formatDateTime(r.answeredAt) })}
+                    description={t('myCredits.reviews.answeredBy', {
+                      name: r.answeredByName ?? '—',
+                      at: formatDateTime(r.answeredAt),
+                    })}
                     data-testid="my-review-answer"
                   />
                 )}
@@ -461,7 +521,7 @@ function Certificates() {
       .then((file) => {
         saveFile(file, `${c.code}.pdf`);
         const chars = file.missingGlyphs.join(' ');
-        if (chars) message.warning(t('certificates.missingGlyphs', { chars }));
+        if (chars) void message.warning(t('certificates.missingGlyphs', { chars }));
       })
       .catch((err: unknown) => message.error(errorMessage(err)))
       .finally(() => setBusy(null));
@@ -497,7 +557,9 @@ function Certificates() {
               <Flex vertical gap={2} style={{ minWidth: 0 }}>
                 <Space size={8} wrap>
                   <Typography.Text strong>
-                    {c.kind === 'year' ? t('certificates.kinds.yearOf', { year: c.year }) : t('certificates.kinds.cycle')}
+                    {c.kind === 'year'
+                      ? t('certificates.kinds.yearOf', { year: c.year })
+                      : t('certificates.kinds.cycle')}
                   </Typography.Text>
                   <CertificateStatusTag status={c.status} />
                 </Space>

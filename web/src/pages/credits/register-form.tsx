@@ -6,7 +6,14 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, isApiError } from '../../api/client';
 import { creditsApi } from '../../api/credits.api';
 import { queryKeys } from '../../api/query-keys';
-import { SOURCE_TYPES, type Cycle, type EvidenceFile, type RegistrationInput, type RegistrationProblem, type SourceType } from '../../api/types';
+import {
+  SOURCE_TYPES,
+  type Cycle,
+  type EvidenceFile,
+  type RegistrationInput,
+  type RegistrationProblem,
+  type SourceType,
+} from '../../api/types';
 import { useCreditWording } from '../../components/credit-labels';
 import { useErrorMessage, validationIssues } from '../../lib/error-message';
 import { formatHours, parseHours } from '../../lib/hours';
@@ -90,10 +97,17 @@ export function RegisterForm({ orgUnitId, cycle }: { orgUnitId: number; cycle: C
   const register = useMutation({
     mutationFn: (entries: RegistrationInput[]) => creditsApi.register(entries),
     onSuccess: (result) => {
-      if (result.created > 0) message.success(t('creditRegister.done', { count: result.created }));
-      if (result.replayed > 0) message.info(t('creditRegister.replayed', { count: result.replayed }));
+      if (result.created > 0) void message.success(t('creditRegister.done', { count: result.created }));
+      if (result.replayed > 0) void message.info(t('creditRegister.replayed', { count: result.replayed }));
       idemKey.current = newIdemKey();
-      form.setFieldsValue({ teachers: [], hours: undefined, title: undefined, evidence: null, evidenceRef: undefined, sourceRef: undefined });
+      form.setFieldsValue({
+        teachers: [],
+        hours: undefined,
+        title: undefined,
+        evidence: null,
+        evidenceRef: undefined,
+        sourceRef: undefined,
+      });
       void queryClient.invalidateQueries({ queryKey: queryKeys.credits });
     },
   });
@@ -125,7 +139,12 @@ export function RegisterForm({ orgUnitId, cycle }: { orgUnitId: number; cycle: C
             const text = registrationProblemText(p.code, p.params);
             const field = FORM_FIELD[p.field];
             if (field) byField.set(field, (byField.get(field) ?? new Set()).add(text));
-            return { key: `${p.index}-${i}`, teacher: picked[p.index]?.name ?? `#${p.index + 1}`, field: fieldLabel(p.field), text };
+            return {
+              key: `${p.index}-${i}`,
+              teacher: picked[p.index]?.name ?? `#${p.index + 1}`,
+              field: fieldLabel(p.field),
+              text,
+            };
           });
           form.setFields([...byField].map(([name, texts]) => ({ name, errors: [...texts] })));
           if (picked.length > 1 || problems.some((p) => !FORM_FIELD[p.field])) setRowProblems(rows);
@@ -135,7 +154,13 @@ export function RegisterForm({ orgUnitId, cycle }: { orgUnitId: number; cycle: C
         const issues = validationIssues(err);
         if (issues.length > 0) {
           const fields = issues
-            .map((issue) => ({ name: issue.path.split(/[./[\]]+/).map((s) => FORM_FIELD[s]).find(Boolean), message: issue.message }))
+            .map((issue) => ({
+              name: issue.path
+                .split(/[./[\]]+/)
+                .map((s) => FORM_FIELD[s])
+                .find(Boolean),
+              message: issue.message,
+            }))
             .filter((x): x is { name: keyof RegisterValues; message: string } => x.name !== undefined);
           form.setFields(fields.map((f) => ({ name: f.name, errors: [f.message] })));
           if (fields.length === 0) setBanner(errorMessage(err));
@@ -143,7 +168,11 @@ export function RegisterForm({ orgUnitId, cycle }: { orgUnitId: number; cycle: C
         }
         if (isApiError(err, 'YEAR_LOCKED')) form.setFields([{ name: 'occurredOn', errors: [errorMessage(err)] }]);
         if (isApiError(err, 'IDEMPOTENCY_KEY_REUSED')) idemKey.current = newIdemKey();
-        setBanner(err instanceof ApiError && err.code === 'IDEMPOTENCY_KEY_REUSED' ? t('creditRegister.keyReused') : errorMessage(err));
+        setBanner(
+          err instanceof ApiError && err.code === 'IDEMPOTENCY_KEY_REUSED'
+            ? t('creditRegister.keyReused')
+            : errorMessage(err),
+        );
       },
     });
   };
@@ -153,7 +182,9 @@ export function RegisterForm({ orgUnitId, cycle }: { orgUnitId: number; cycle: C
   return (
     <div className="register-form" data-testid="register-form">
       {!cycle && <Alert type="warning" showIcon title={t('creditRegister.noCycle')} style={{ marginBottom: 16 }} />}
-      {banner && <Alert type="error" showIcon title={banner} style={{ marginBottom: 16 }} data-testid="register-error" />}
+      {banner && (
+        <Alert type="error" showIcon title={banner} style={{ marginBottom: 16 }} data-testid="register-error" />
+      )}
       {rowProblems.length > 0 && (
         <Alert
           type="error"
@@ -170,7 +201,9 @@ export function RegisterForm({ orgUnitId, cycle }: { orgUnitId: number; cycle: C
                   {p.text}
                 </li>
               ))}
-              {rowProblems.length > 50 && <li>{t('creditRegister.moreProblems', { count: rowProblems.length - 50 })}</li>}
+              {rowProblems.length > 50 && (
+                <li>{t('creditRegister.moreProblems', { count: rowProblems.length - 50 })}</li>
+              )}
             </ul>
           }
         />
@@ -191,7 +224,13 @@ export function RegisterForm({ orgUnitId, cycle }: { orgUnitId: number; cycle: C
         <Form.Item
           name="teachers"
           label={t('creditRegister.fields.teachers')}
-          rules={[{ validator: async (_, v: PickedTeacher[] | undefined) => { if (!v || v.length === 0) throw new Error(t('creditRegister.teachersRequired')); } }]}
+          rules={[
+            {
+              validator: async (_, v: PickedTeacher[] | undefined) => {
+                if (!v || v.length === 0) throw new Error(t('creditRegister.teachersRequired'));
+              },
+            },
+          ]}
           extra={teachers.length > 1 ? t('creditRegister.manyTeachers', { count: teachers.length }) : undefined}
         >
           <TeacherMultiPicker orgUnitId={orgUnitId} />
@@ -201,22 +240,37 @@ export function RegisterForm({ orgUnitId, cycle }: { orgUnitId: number; cycle: C
             <Form.Item
               name="hours"
               label={t('creditRegister.fields.hours')}
-              extra={maxEntry !== undefined ? t('creditRegister.hoursHint', { max: formatHours(maxEntry) }) : t('creditRegister.hoursHintPlain')}
+              extra={
+                maxEntry !== undefined
+                  ? t('creditRegister.hoursHint', { max: formatHours(maxEntry) })
+                  : t('creditRegister.hoursHintPlain')
+              }
               rules={[
                 {
                   validator: async (_, v: string | undefined) => {
                     const tenths = parseHours(v ?? '');
                     if (tenths === null || tenths <= 0) throw new Error(t('creditRegister.hoursInvalid'));
-                    if (maxEntry !== undefined && tenths > maxEntry) throw new Error(t('creditRegister.hoursAboveLimit', { max: formatHours(maxEntry) }));
+                    if (maxEntry !== undefined && tenths > maxEntry)
+                      throw new Error(t('creditRegister.hoursAboveLimit', { max: formatHours(maxEntry) }));
                   },
                 },
               ]}
             >
-              <Input inputMode="decimal" placeholder="2.5" suffix={t('credits.hoursUnit')} maxLength={8} data-testid="register-hours" />
+              <Input
+                inputMode="decimal"
+                placeholder="2.5"
+                suffix={t('credits.hoursUnit')}
+                maxLength={8}
+                data-testid="register-hours"
+              />
             </Form.Item>
           </Col>
           <Col xs={24} sm={12} md={8}>
-            <Form.Item name="occurredOn" label={t('creditRegister.fields.occurredOn')} rules={[{ required: true, message: t('creditRegister.dateRequired') }]}>
+            <Form.Item
+              name="occurredOn"
+              label={t('creditRegister.fields.occurredOn')}
+              rules={[{ required: true, message: t('creditRegister.dateRequired') }]}
+            >
               <DatePicker
                 style={{ width: '100%' }}
                 disabledDate={(d) => d.isAfter(dayjs(), 'day')}
@@ -234,12 +288,25 @@ export function RegisterForm({ orgUnitId, cycle }: { orgUnitId: number; cycle: C
             </Form.Item>
           </Col>
         </Row>
-        <Form.Item name="title" label={t('creditRegister.fields.title')} rules={[{ required: true, whitespace: true, message: t('creditRegister.titleRequired') }]}>
-          <Input maxLength={200} showCount placeholder={t('creditRegister.titlePlaceholder')} data-testid="register-title" />
+        <Form.Item
+          name="title"
+          label={t('creditRegister.fields.title')}
+          rules={[{ required: true, whitespace: true, message: t('creditRegister.titleRequired') }]}
+        >
+          <Input
+            maxLength={200}
+            showCount
+            placeholder={t('creditRegister.titlePlaceholder')}
+            data-testid="register-title"
+          />
         </Form.Item>
         <Row gutter={16}>
           <Col xs={24} md={12}>
-            <Form.Item name="categories" label={t('creditRegister.fields.categories')} extra={t('creditRegister.categoriesHint')}>
+            <Form.Item
+              name="categories"
+              label={t('creditRegister.fields.categories')}
+              extra={t('creditRegister.categoriesHint')}
+            >
               <Select<string[]>
                 mode="multiple"
                 allowClear
@@ -262,13 +329,26 @@ export function RegisterForm({ orgUnitId, cycle }: { orgUnitId: number; cycle: C
             </Form.Item>
           </Col>
           <Col xs={24} md={12}>
-            <Form.Item name="evidenceRef" label={t('creditRegister.fields.evidenceRef')} extra={t('creditRegister.evidenceRefHint')}>
+            <Form.Item
+              name="evidenceRef"
+              label={t('creditRegister.fields.evidenceRef')}
+              extra={t('creditRegister.evidenceRefHint')}
+            >
               <Input maxLength={200} />
             </Form.Item>
           </Col>
         </Row>
-        <Button type="primary" htmlType="submit" size="large" loading={register.isPending} disabled={!cycle} data-testid="register-submit">
-          {teachers.length > 1 ? t('creditRegister.submitMany', { count: teachers.length }) : t('creditRegister.submit')}
+        <Button
+          type="primary"
+          htmlType="submit"
+          size="large"
+          loading={register.isPending}
+          disabled={!cycle}
+          data-testid="register-submit"
+        >
+          {teachers.length > 1
+            ? t('creditRegister.submitMany', { count: teachers.length })
+            : t('creditRegister.submit')}
         </Button>
       </Form>
     </div>

@@ -42,13 +42,21 @@ export function ReviewsInbox({ orgUnitId }: { orgUnitId: number }) {
           <Typography.Text className="wrap-anywhere">{r.message}</Typography.Text>
           {r.answer && (
             <Typography.Text type="success" className="wrap-anywhere">
-              {t('creditRegister.reviews.answerValue', { answer: r.answer, name: r.answeredByName ?? '—', at: formatDateTime(r.answeredAt) })}
+              {t('creditRegister.reviews.answerValue', {
+                answer: r.answer,
+                name: r.answeredByName ?? '—',
+                at: formatDateTime(r.answeredAt),
+              })}
             </Typography.Text>
           )}
         </Flex>
       ),
     },
-    { title: t('creditRegister.reviews.status'), dataIndex: 'status', render: (s: ReviewStatus) => <ReviewStatusTag status={s} /> },
+    {
+      title: t('creditRegister.reviews.status'),
+      dataIndex: 'status',
+      render: (s: ReviewStatus) => <ReviewStatusTag status={s} />,
+    },
     {
       title: t('common.actions'),
       key: 'actions',
@@ -103,7 +111,7 @@ export function ReviewsInbox({ orgUnitId }: { orgUnitId: number }) {
         onClose={() => setAnswering(null)}
         onSubmit={async (answer) => {
           await creditsApi.answerReview(answering!.id, answer ?? '');
-          message.success(t('creditRegister.reviews.answered'));
+          void message.success(t('creditRegister.reviews.answered'));
           void queryClient.invalidateQueries({ queryKey: queryKeys.credits });
         }}
         data-testid="answer-modal"

@@ -47,9 +47,19 @@ function RegistryModal({
 
   const columns: TableColumnsType<Teacher> = [
     { title: t('teachers.fields.name'), dataIndex: 'name' },
-    { title: t('teachers.fields.idNumber'), dataIndex: 'idNumberMasked', render: (v: string) => <span className="identifier">{v}</span>, responsive: ['sm'] },
+    {
+      title: t('teachers.fields.idNumber'),
+      dataIndex: 'idNumberMasked',
+      render: (v: string) => <span className="identifier">{v}</span>,
+      responsive: ['sm'],
+    },
     { title: t('teachers.fields.school'), dataIndex: 'orgUnitName' },
-    { title: t('teachers.fields.subject'), dataIndex: 'subject', render: (v: string | null) => v ?? '—', responsive: ['md'] },
+    {
+      title: t('teachers.fields.subject'),
+      dataIndex: 'subject',
+      render: (v: string | null) => v ?? '—',
+      responsive: ['md'],
+    },
   ];
 
   return (
@@ -164,14 +174,22 @@ export function TeacherMultiPicker({
         id={id}
         mode="multiple"
         value={value.map((v) => v.id)}
-        onChange={(ids) => onChange?.(ids.map((x) => known.current.get(x)).filter((x): x is PickedTeacher => x !== undefined))}
+        onChange={(ids) =>
+          onChange?.(ids.map((x) => known.current.get(x)).filter((x): x is PickedTeacher => x !== undefined))
+        }
         showSearch={{ filterOption: false, onSearch: setSearch }}
         onOpenChange={(open) => {
           if (!open) setSearch('');
         }}
         options={options}
         placeholder={t('creditRegister.fields.teachersPlaceholder')}
-        notFoundContent={q.length === 0 ? t('creditRegister.picker.typeToSearch') : results.isFetching ? t('common.loading') : t('common.noMatch')}
+        notFoundContent={
+          q.length === 0
+            ? t('creditRegister.picker.typeToSearch')
+            : results.isFetching
+              ? t('common.loading')
+              : t('common.noMatch')
+        }
         loading={results.isFetching}
         maxTagCount="responsive"
         className="teacher-multi-select"

@@ -1,6 +1,20 @@
 import { ExperimentOutlined, SaveOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Breadcrumb, Button, Card, Descriptions, Flex, Form, Input, Space, Table, Tag, Typography } from 'antd';
+import {
+  Alert,
+  App,
+  Breadcrumb,
+  Button,
+  Card,
+  Descriptions,
+  Flex,
+  Form,
+  Input,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -20,14 +34,25 @@ import { RulesForm, type RowProblems } from './rules-form';
 import { formNameOf, rowKeyOf, rulesFromForm, rulesToForm, type RulesFormValues } from './rules-form-values';
 
 function isRuleProblem(value: unknown): value is RuleProblem {
-  return typeof value === 'object' && value !== null && typeof (value as { path?: unknown }).path === 'string' && typeof (value as { code?: unknown }).code === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { path?: unknown }).path === 'string' &&
+    typeof (value as { code?: unknown }).code === 'string'
+  );
 }
 
 /** Problems of CYCLE_RULES_INVALID (and VALIDATION_FAILED, worded by the server) with their paths. */
-function problemsOf(err: unknown, word: (code: string, params?: Record<string, string | number>) => string): Array<{ path: string; text: string }> {
+function problemsOf(
+  err: unknown,
+  word: (code: string, params?: Record<string, string | number>) => string,
+): Array<{ path: string; text: string }> {
   if (isApiError(err, 'CYCLE_RULES_INVALID')) {
     const problems = err.details?.['problems'];
-    return (Array.isArray(problems) ? problems.filter(isRuleProblem) : []).map((p) => ({ path: p.path, text: word(p.code, p.params) }));
+    return (Array.isArray(problems) ? problems.filter(isRuleProblem) : []).map((p) => ({
+      path: p.path,
+      text: word(p.code, p.params),
+    }));
   }
   return validationIssues(err).map((i) => ({ path: i.path.replace(/^(body\.)?rules\./, ''), text: i.message }));
 }
@@ -53,7 +78,9 @@ function PreviewResult({ result }: { result: RulesPreviewResult }) {
   ];
   return (
     <Flex vertical gap={12} data-testid="rules-preview-result">
-      <Typography.Text strong>{t('cycles.preview.summary', { teachers: result.teachers, changed: result.changed })}</Typography.Text>
+      <Typography.Text strong>
+        {t('cycles.preview.summary', { teachers: result.teachers, changed: result.changed })}
+      </Typography.Text>
       {result.transitions.length > 0 && (
         <Table
           size="small"
@@ -70,8 +97,17 @@ function PreviewResult({ result }: { result: RulesPreviewResult }) {
       )}
       {result.sample.length > 0 && (
         <>
-          <Typography.Text type="secondary">{t('cycles.preview.sample', { count: result.sample.length })}</Typography.Text>
-          <Table size="small" rowKey="teacherId" dataSource={result.sample} columns={sampleColumns} pagination={{ pageSize: 10, size: 'small' }} scroll={{ x: 'max-content' }} />
+          <Typography.Text type="secondary">
+            {t('cycles.preview.sample', { count: result.sample.length })}
+          </Typography.Text>
+          <Table
+            size="small"
+            rowKey="teacherId"
+            dataSource={result.sample}
+            columns={sampleColumns}
+            pagination={{ pageSize: 10, size: 'small' }}
+            scroll={{ x: 'max-content' }}
+          />
         </>
       )}
     </Flex>
@@ -157,7 +193,7 @@ function CycleEditor({ detail }: { detail: CycleDetail }) {
       // the whole store: values of rows not on screen (conditions of an "everyone" minimum) are ignored by rulesFromForm
       return rulesFromForm(form.getFieldsValue(true) as RulesFormValues);
     } catch {
-      message.warning(t('cycles.form.fixFirst'));
+      void message.warning(t('cycles.form.fixFirst'));
       return null;
     }
   };
@@ -170,7 +206,7 @@ function CycleEditor({ detail }: { detail: CycleDetail }) {
   const save = useMutation({
     mutationFn: (rules: CycleRules) => cyclesApi.saveRules(cycle.id, rules, note.trim() || undefined),
     onSuccess: (r) => {
-      message.success(t('cycles.saved', { version: r.cycle.currentVersion }));
+      void message.success(t('cycles.saved', { version: r.cycle.currentVersion }));
       setRefreshJobId(r.refreshJobId);
       setNote('');
       setDirty(false);
@@ -259,9 +295,19 @@ function CycleEditor({ detail }: { detail: CycleDetail }) {
               </Button>
               {dirty && <Tag color="orange">{t('cycles.apply.unsaved')}</Tag>}
             </Space>
-            {previewJobId !== null && <JobProgress job={previewJob.data} label={t('cycles.preview.running')} data-testid="rules-preview-progress" />}
-            {previewJob.data?.status === 'done' && previewJob.data.result && <PreviewResult result={previewJob.data.result} />}
-            {refreshJobId !== null && <JobProgress job={refreshJob.data} label={t('cycles.refreshing')} data-testid="rules-refresh-progress" />}
+            {previewJobId !== null && (
+              <JobProgress
+                job={previewJob.data}
+                label={t('cycles.preview.running')}
+                data-testid="rules-preview-progress"
+              />
+            )}
+            {previewJob.data?.status === 'done' && previewJob.data.result && (
+              <PreviewResult result={previewJob.data.result} />
+            )}
+            {refreshJobId !== null && (
+              <JobProgress job={refreshJob.data} label={t('cycles.refreshing')} data-testid="rules-refresh-progress" />
+            )}
           </Flex>
         </Card>
       )}
@@ -274,14 +320,21 @@ function CycleEditor({ detail }: { detail: CycleDetail }) {
 export default function CyclePage() {
   const { t } = useTranslation();
   const id = Number(useParams().id);
-  const detail = useQuery({ queryKey: queryKeys.cycle(id), queryFn: () => cyclesApi.get(id), enabled: Number.isInteger(id) && id > 0 });
+  const detail = useQuery({
+    queryKey: queryKeys.cycle(id),
+    queryFn: () => cyclesApi.get(id),
+    enabled: Number.isInteger(id) && id > 0,
+  });
   if (!Number.isInteger(id) || id <= 0) return <ErrorResult error={new ApiError(404, 'NOT_FOUND', '')} />;
   if (detail.isPending) return <SectionSpin />;
   if (detail.isError) return <ErrorResult error={detail.error} onRetry={() => void detail.refetch()} />;
   const { cycle } = detail.data;
   return (
     <Card>
-      <Breadcrumb items={[{ title: <Link to="/cycles">{t('cycles.title')}</Link> }, { title: cycle.name }]} style={{ marginBottom: 12 }} />
+      <Breadcrumb
+        items={[{ title: <Link to="/cycles">{t('cycles.title')}</Link> }, { title: cycle.name }]}
+        style={{ marginBottom: 12 }}
+      />
       <div className="page-title-row">
         <Typography.Title level={3} data-testid="cycle-name">
           {cycle.name}
@@ -297,7 +350,11 @@ export default function CyclePage() {
         style={{ marginBottom: 16 }}
         items={[
           { key: 'years', label: t('cycles.years'), children: `${cycle.startYear}–${cycle.endYear}` },
-          { key: 'total', label: t('cycles.form.totalHours'), children: t('credits.hoursValue', { hours: formatHours(cycle.rules.totalHours) }) },
+          {
+            key: 'total',
+            label: t('cycles.form.totalHours'),
+            children: t('credits.hoursValue', { hours: formatHours(cycle.rules.totalHours) }),
+          },
           { key: 'created', label: t('cycles.createdAt'), children: formatDateTime(cycle.createdAt) },
         ]}
       />

@@ -35,7 +35,9 @@ function CreateCycleModal({ open, cycles, onClose }: { open: boolean; cycles: re
   const startYear = Form.useWatch('startYear', form);
   const endYear = Form.useWatch('endYear', form);
   const span = useDebouncedValue(
-    typeof startYear === 'number' && typeof endYear === 'number' && endYear >= startYear && endYear - startYear <= 9 ? { startYear, endYear } : null,
+    typeof startYear === 'number' && typeof endYear === 'number' && endYear >= startYear && endYear - startYear <= 9
+      ? { startYear, endYear }
+      : null,
     300,
   );
   const defaults = useQuery({
@@ -55,7 +57,7 @@ function CreateCycleModal({ open, cycles, onClose }: { open: boolean; cycles: re
         ...(v.note?.trim() ? { note: v.note.trim() } : {}),
       }),
     onSuccess: ({ cycle }) => {
-      message.success(t('cycles.create.done', { name: cycle.name }));
+      void message.success(t('cycles.create.done', { name: cycle.name }));
       void queryClient.invalidateQueries({ queryKey: queryKeys.cycles });
       onClose();
       void navigate(`/cycles/${cycle.id}`);
@@ -69,7 +71,12 @@ function CreateCycleModal({ open, cycles, onClose }: { open: boolean; cycles: re
     // the next five years after the latest cycle, or from this year
     const last = Math.max(new Date().getFullYear() - 1, ...cycles.map((c) => c.endYear));
     const start = last + 1;
-    form.setFieldsValue({ name: t('cycles.create.defaultName', { start, end: start + 4 }), startYear: start, endYear: start + 4, note: '' });
+    form.setFieldsValue({
+      name: t('cycles.create.defaultName', { start, end: start + 4 }),
+      startYear: start,
+      endYear: start + 4,
+      note: '',
+    });
   }, [open]);
 
   const rules = defaults.data?.rules;
@@ -89,12 +96,26 @@ function CreateCycleModal({ open, cycles, onClose }: { open: boolean; cycles: re
       {create.error && fieldErrorsFrom(create.error, CREATE_FIELDS, CODE_FIELDS).length === 0 && (
         <Alert type="error" showIcon title={errorMessage(create.error)} style={{ marginBottom: 16 }} />
       )}
-      <Form<CreateValues> form={form} layout="vertical" onFinish={(v) => create.mutate(v)} disabled={create.isPending} requiredMark={false}>
-        <Form.Item name="name" label={t('cycles.create.name')} rules={[{ required: true, whitespace: true, message: t('cycles.form.required') }]}>
+      <Form<CreateValues>
+        form={form}
+        layout="vertical"
+        onFinish={(v) => create.mutate(v)}
+        disabled={create.isPending}
+        requiredMark={false}
+      >
+        <Form.Item
+          name="name"
+          label={t('cycles.create.name')}
+          rules={[{ required: true, whitespace: true, message: t('cycles.form.required') }]}
+        >
           <Input maxLength={60} data-testid="cycle-create-name" />
         </Form.Item>
         <Space wrap>
-          <Form.Item name="startYear" label={t('cycles.create.startYear')} rules={[{ required: true, message: t('cycles.form.required') }]}>
+          <Form.Item
+            name="startYear"
+            label={t('cycles.create.startYear')}
+            rules={[{ required: true, message: t('cycles.form.required') }]}
+          >
             <InputNumber<number> min={2000} max={2100} precision={0} />
           </Form.Item>
           <Form.Item
@@ -106,7 +127,8 @@ function CreateCycleModal({ open, cycles, onClose }: { open: boolean; cycles: re
               {
                 validator: async (_, v: number | null | undefined) => {
                   const s = form.getFieldValue('startYear') as number | null | undefined;
-                  if (typeof v === 'number' && typeof s === 'number' && (v < s || v - s > 9)) throw new Error(t('cycles.problems.cycle_years'));
+                  if (typeof v === 'number' && typeof s === 'number' && (v < s || v - s > 9))
+                    throw new Error(t('cycles.problems.cycle_years'));
                 },
               },
             ]}
@@ -126,15 +148,34 @@ function CreateCycleModal({ open, cycles, onClose }: { open: boolean; cycles: re
           size="small"
           column={1}
           items={[
-            { key: 'total', label: t('cycles.form.totalHours'), children: t('credits.hoursValue', { hours: formatHours(rules.totalHours) }) },
+            {
+              key: 'total',
+              label: t('cycles.form.totalHours'),
+              children: t('credits.hoursValue', { hours: formatHours(rules.totalHours) }),
+            },
             {
               key: 'yearly',
               label: t('cycles.form.yearlyMinimum'),
-              children: rules.yearlyMinimum === null ? t('cycles.none') : t('credits.hoursValue', { hours: formatHours(rules.yearlyMinimum) }),
+              children:
+                rules.yearlyMinimum === null
+                  ? t('cycles.none')
+                  : t('credits.hoursValue', { hours: formatHours(rules.yearlyMinimum) }),
             },
-            { key: 'credit', label: t('cycles.form.hoursPerCredit'), children: t('credits.hoursValue', { hours: formatHours(rules.hoursPerCredit) }) },
-            { key: 'minima', label: t('cycles.form.minima'), children: rules.minima.map((m) => m.name).join(t('common.listSeparator')) || t('cycles.none') },
-            { key: 'caps', label: t('cycles.form.caps'), children: rules.caps.map((c) => c.name).join(t('common.listSeparator')) || t('cycles.none') },
+            {
+              key: 'credit',
+              label: t('cycles.form.hoursPerCredit'),
+              children: t('credits.hoursValue', { hours: formatHours(rules.hoursPerCredit) }),
+            },
+            {
+              key: 'minima',
+              label: t('cycles.form.minima'),
+              children: rules.minima.map((m) => m.name).join(t('common.listSeparator')) || t('cycles.none'),
+            },
+            {
+              key: 'caps',
+              label: t('cycles.form.caps'),
+              children: rules.caps.map((c) => c.name).join(t('common.listSeparator')) || t('cycles.none'),
+            },
           ]}
         />
       ) : (
@@ -184,11 +225,17 @@ export default function CyclesPage() {
   return (
     <ListPage
       title={t('cycles.title')}
-      intro={<Typography.Paragraph type="secondary">{mayCreate ? t('cycles.introManage') : t('cycles.introRead')}</Typography.Paragraph>}
+      intro={
+        <Typography.Paragraph type="secondary">
+          {mayCreate ? t('cycles.introManage') : t('cycles.introRead')}
+        </Typography.Paragraph>
+      }
       actions={
         <ListActions
           create={
-            mayCreate ? { onClick: () => setCreating(true), label: t('cycles.create.action'), testId: 'cycle-create' } : undefined
+            mayCreate
+              ? { onClick: () => setCreating(true), label: t('cycles.create.action'), testId: 'cycle-create' }
+              : undefined
           }
         />
       }
@@ -201,7 +248,9 @@ export default function CyclesPage() {
         empty={mayCreate ? t('cycles.emptyManage') : t('cycles.emptyRead')}
         data-testid="cycles-table"
       />
-      {mayCreate && <CreateCycleModal open={creating} cycles={list.data?.items ?? []} onClose={() => setCreating(false)} />}
+      {mayCreate && (
+        <CreateCycleModal open={creating} cycles={list.data?.items ?? []} onClose={() => setCreating(false)} />
+      )}
     </ListPage>
   );
 }

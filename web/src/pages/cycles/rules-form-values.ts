@@ -65,7 +65,13 @@ export function rulesToForm(rules: CycleRules): RulesFormValues {
       appliesTo: m.appliesTo === null ? 'all' : 'conditions',
       conditions: (m.appliesTo ?? []).map((c) => ({ ...c })),
     })),
-    caps: rules.caps.map((c) => ({ id: c.id, name: c.name, category: c.category ?? null, source: c.source ?? null, hours: formatHours(c.hours) })),
+    caps: rules.caps.map((c) => ({
+      id: c.id,
+      name: c.name,
+      category: c.category ?? null,
+      source: c.source ?? null,
+      hours: formatHours(c.hours),
+    })),
   };
 }
 

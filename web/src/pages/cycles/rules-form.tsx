@@ -3,7 +3,16 @@ import { Button, Card, Col, DatePicker, Flex, Form, Input, InputNumber, Radio, R
 import type { FormInstance } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { GENDERS, SOURCE_TYPES, STAGES, TEACHER_FLAGS, type Gender, type SourceType, type Stage, type TeacherFlag } from '../../api/types';
+import {
+  GENDERS,
+  SOURCE_TYPES,
+  STAGES,
+  TEACHER_FLAGS,
+  type Gender,
+  type SourceType,
+  type Stage,
+  type TeacherFlag,
+} from '../../api/types';
 import { parseHours } from '../../lib/hours';
 import { CODE_PATTERN, type RulesFormValues } from './rules-form-values';
 
@@ -75,11 +84,18 @@ export function RulesForm({
   const codeRules = CodeRule();
   const categories = Form.useWatch('categories', form) ?? [];
   const categoryOptions = categories
-    .filter((c) => c && c.code)
+    .filter((c) => c?.code)
     .map((c) => ({ value: c.code, label: c.name ? `${c.name} (${c.code})` : c.code }));
 
   return (
-    <Form<RulesFormValues> form={form} layout="vertical" disabled={disabled} onValuesChange={onChange} name="cycle-rules" requiredMark={false}>
+    <Form<RulesFormValues>
+      form={form}
+      layout="vertical"
+      disabled={disabled}
+      onValuesChange={onChange}
+      name="cycle-rules"
+      requiredMark={false}
+    >
       <Flex vertical gap={16}>
         <Section title={t('cycles.form.totals')}>
           <Row gutter={16}>
@@ -94,7 +110,12 @@ export function RulesForm({
               </Form.Item>
             </Col>
             <Col xs={12} md={6}>
-              <Form.Item name="yearlyMinimum" label={t('cycles.form.yearlyMinimum')} rules={[optionalHoursRule]} extra={t('cycles.form.yearlyMinimumHint')}>
+              <Form.Item
+                name="yearlyMinimum"
+                label={t('cycles.form.yearlyMinimum')}
+                rules={[optionalHoursRule]}
+                extra={t('cycles.form.yearlyMinimumHint')}
+              >
                 <Input inputMode="decimal" suffix={t('credits.hoursUnit')} data-testid="rules-yearly" />
               </Form.Item>
             </Col>
@@ -137,7 +158,11 @@ export function RulesForm({
                     </Form.Item>
                   </Col>
                   <Col xs={12} sm={7}>
-                    <Form.Item name={[field.name, 'name']} label={t('cycles.form.name')} rules={[{ required: true, whitespace: true, message: t('cycles.form.required') }]}>
+                    <Form.Item
+                      name={[field.name, 'name']}
+                      label={t('cycles.form.name')}
+                      rules={[{ required: true, whitespace: true, message: t('cycles.form.required') }]}
+                    >
                       <Input maxLength={30} />
                     </Form.Item>
                   </Col>
@@ -147,7 +172,15 @@ export function RulesForm({
                     </Form.Item>
                   </Col>
                   <Col xs={24} sm={2} className="rules-row-remove">
-                    {!disabled && <Button type="text" danger icon={<DeleteOutlined />} onClick={() => remove(field.name)} aria-label={t('cycles.form.remove')} />}
+                    {!disabled && (
+                      <Button
+                        type="text"
+                        danger
+                        icon={<DeleteOutlined />}
+                        onClick={() => remove(field.name)}
+                        aria-label={t('cycles.form.remove')}
+                      />
+                    )}
                   </Col>
                 </Row>
               ))}
@@ -164,7 +197,9 @@ export function RulesForm({
                   <Button
                     size="small"
                     icon={<PlusOutlined />}
-                    onClick={() => add({ id: '', name: '', hours: '', evaluatedOn: null, appliesTo: 'all', conditions: [] })}
+                    onClick={() =>
+                      add({ id: '', name: '', hours: '', evaluatedOn: null, appliesTo: 'all', conditions: [] })
+                    }
                   >
                     {t('cycles.form.addMinimum')}
                   </Button>
@@ -181,12 +216,20 @@ export function RulesForm({
                       </Form.Item>
                     </Col>
                     <Col xs={24} sm={16} md={7}>
-                      <Form.Item name={[field.name, 'name']} label={t('cycles.form.name')} rules={[{ required: true, whitespace: true, message: t('cycles.form.required') }]}>
+                      <Form.Item
+                        name={[field.name, 'name']}
+                        label={t('cycles.form.name')}
+                        rules={[{ required: true, whitespace: true, message: t('cycles.form.required') }]}
+                      >
                         <Input maxLength={60} />
                       </Form.Item>
                     </Col>
                     <Col xs={24} sm={8} md={5}>
-                      <Form.Item name={[field.name, 'category']} label={t('cycles.form.category')} rules={[{ required: true, message: t('cycles.form.required') }]}>
+                      <Form.Item
+                        name={[field.name, 'category']}
+                        label={t('cycles.form.category')}
+                        rules={[{ required: true, message: t('cycles.form.required') }]}
+                      >
                         <Select options={categoryOptions} popupMatchSelectWidth={false} />
                       </Form.Item>
                     </Col>
@@ -196,7 +239,12 @@ export function RulesForm({
                       </Form.Item>
                     </Col>
                     <Col xs={12} sm={8} md={4}>
-                      <Form.Item name={[field.name, 'evaluatedOn']} label={t('cycles.form.evaluatedOn')} rules={[{ required: true, message: t('cycles.form.required') }]} tooltip={t('cycles.form.evaluatedOnHint')}>
+                      <Form.Item
+                        name={[field.name, 'evaluatedOn']}
+                        label={t('cycles.form.evaluatedOn')}
+                        rules={[{ required: true, message: t('cycles.form.required') }]}
+                        tooltip={t('cycles.form.evaluatedOnHint')}
+                      >
                         <DatePicker style={{ width: '100%' }} inputReadOnly />
                       </Form.Item>
                     </Col>
@@ -209,7 +257,12 @@ export function RulesForm({
                       ]}
                     />
                   </Form.Item>
-                  <Form.Item noStyle shouldUpdate={(a: RulesFormValues, b: RulesFormValues) => a.minima?.[field.name]?.appliesTo !== b.minima?.[field.name]?.appliesTo}>
+                  <Form.Item
+                    noStyle
+                    shouldUpdate={(a: RulesFormValues, b: RulesFormValues) =>
+                      a.minima?.[field.name]?.appliesTo !== b.minima?.[field.name]?.appliesTo
+                    }
+                  >
                     {() =>
                       form.getFieldValue(['minima', field.name, 'appliesTo']) === 'conditions' && (
                         <ConditionsList minimumIndex={field.name} disabled={disabled} rowProblems={rowProblems} />
@@ -234,7 +287,11 @@ export function RulesForm({
               title={t('cycles.form.caps')}
               extra={
                 !disabled && (
-                  <Button size="small" icon={<PlusOutlined />} onClick={() => add({ id: '', name: '', category: null, source: null, hours: '' })}>
+                  <Button
+                    size="small"
+                    icon={<PlusOutlined />}
+                    onClick={() => add({ id: '', name: '', category: null, source: null, hours: '' })}
+                  >
                     {t('cycles.form.addCap')}
                   </Button>
                 )
@@ -253,13 +310,22 @@ export function RulesForm({
                       </Form.Item>
                     </Col>
                     <Col xs={24} sm={16} md={7}>
-                      <Form.Item name={[field.name, 'name']} label={t('cycles.form.name')} rules={[{ required: true, whitespace: true, message: t('cycles.form.required') }]}>
+                      <Form.Item
+                        name={[field.name, 'name']}
+                        label={t('cycles.form.name')}
+                        rules={[{ required: true, whitespace: true, message: t('cycles.form.required') }]}
+                      >
                         <Input maxLength={60} />
                       </Form.Item>
                     </Col>
                     <Col xs={12} sm={8} md={4}>
                       <Form.Item name={[field.name, 'category']} label={t('cycles.form.category')}>
-                        <Select allowClear options={categoryOptions} popupMatchSelectWidth={false} placeholder={t('cycles.form.any')} />
+                        <Select
+                          allowClear
+                          options={categoryOptions}
+                          popupMatchSelectWidth={false}
+                          placeholder={t('cycles.form.any')}
+                        />
                       </Form.Item>
                     </Col>
                     <Col xs={12} sm={8} md={4}>
@@ -278,7 +344,15 @@ export function RulesForm({
                       </Form.Item>
                     </Col>
                     <Col xs={6} sm={2} className="rules-row-remove">
-                      {!disabled && <Button type="text" danger icon={<DeleteOutlined />} onClick={() => remove(field.name)} aria-label={t('cycles.form.remove')} />}
+                      {!disabled && (
+                        <Button
+                          type="text"
+                          danger
+                          icon={<DeleteOutlined />}
+                          onClick={() => remove(field.name)}
+                          aria-label={t('cycles.form.remove')}
+                        />
+                      )}
                     </Col>
                   </Row>
                   <RowErrors problems={rowProblems} path={`caps.${field.name}`} />
@@ -293,7 +367,15 @@ export function RulesForm({
 }
 
 /** The conditions of one minimum: it applies when any one holds; every stated part of a condition must hold. */
-function ConditionsList({ minimumIndex, disabled, rowProblems }: { minimumIndex: number; disabled: boolean; rowProblems: RowProblems }) {
+function ConditionsList({
+  minimumIndex,
+  disabled,
+  rowProblems,
+}: {
+  minimumIndex: number;
+  disabled: boolean;
+  rowProblems: RowProblems;
+}) {
   const { t } = useTranslation();
   return (
     <Form.List name={[minimumIndex, 'conditions']}>
@@ -305,12 +387,25 @@ function ConditionsList({ minimumIndex, disabled, rowProblems }: { minimumIndex:
                 <Typography.Text strong className="small-text">
                   {i === 0 ? t('cycles.form.conditionFirst') : t('cycles.form.conditionOr')}
                 </Typography.Text>
-                {!disabled && <Button type="text" size="small" danger icon={<DeleteOutlined />} onClick={() => remove(field.name)} aria-label={t('cycles.form.remove')} />}
+                {!disabled && (
+                  <Button
+                    type="text"
+                    size="small"
+                    danger
+                    icon={<DeleteOutlined />}
+                    onClick={() => remove(field.name)}
+                    aria-label={t('cycles.form.remove')}
+                  />
+                )}
               </Flex>
               <Row gutter={8}>
                 <Col xs={12} md={4}>
                   <Form.Item name={[field.name, 'gender']} label={t('cycles.form.gender')}>
-                    <Select<Gender> allowClear placeholder={t('cycles.form.any')} options={GENDERS.map((g) => ({ value: g, label: t(`teachers.genders.${g}`) }))} />
+                    <Select<Gender>
+                      allowClear
+                      placeholder={t('cycles.form.any')}
+                      options={GENDERS.map((g) => ({ value: g, label: t(`teachers.genders.${g}`) }))}
+                    />
                   </Form.Item>
                 </Col>
                 <Col xs={6} md={3}>
@@ -325,17 +420,33 @@ function ConditionsList({ minimumIndex, disabled, rowProblems }: { minimumIndex:
                 </Col>
                 <Col xs={24} md={5}>
                   <Form.Item name={[field.name, 'stages']} label={t('cycles.form.stages')}>
-                    <Select<Stage[]> mode="multiple" allowClear placeholder={t('cycles.form.any')} options={STAGES.map((s) => ({ value: s, label: t(`stages.${s}`) }))} />
+                    <Select<Stage[]>
+                      mode="multiple"
+                      allowClear
+                      placeholder={t('cycles.form.any')}
+                      options={STAGES.map((s) => ({ value: s, label: t(`stages.${s}`) }))}
+                    />
                   </Form.Item>
                 </Col>
                 <Col xs={24} md={5}>
                   <Form.Item name={[field.name, 'flags']} label={t('cycles.form.flags')}>
-                    <Select<TeacherFlag[]> mode="multiple" allowClear placeholder={t('cycles.form.any')} options={TEACHER_FLAGS.map((f) => ({ value: f, label: t(`teachers.flags.${f}`) }))} />
+                    <Select<TeacherFlag[]>
+                      mode="multiple"
+                      allowClear
+                      placeholder={t('cycles.form.any')}
+                      options={TEACHER_FLAGS.map((f) => ({ value: f, label: t(`teachers.flags.${f}`) }))}
+                    />
                   </Form.Item>
                 </Col>
                 <Col xs={24} md={4}>
                   <Form.Item name={[field.name, 'subjects']} label={t('cycles.form.subjects')}>
-                    <Select<string[]> mode="tags" allowClear placeholder={t('cycles.form.any')} open={false} suffixIcon={null} />
+                    <Select<string[]>
+                      mode="tags"
+                      allowClear
+                      placeholder={t('cycles.form.any')}
+                      open={false}
+                      suffixIcon={null}
+                    />
                   </Form.Item>
                 </Col>
               </Row>

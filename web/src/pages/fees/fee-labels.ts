@@ -12,14 +12,22 @@ import { MAX_ITEM_FEN, parseYuan } from '../../../../src/domain/money';
  */
 export { fenToInput, formatFen, MAX_ITEM_FEN, MAX_TOTAL_FEN, parseYuan } from '../../../../src/domain/money';
 
-export const STATUS_COLOR: Record<FeeStatus, string> = { unpaid: 'red', partial: 'orange', paid: 'green', overpaid: 'blue' };
+export const STATUS_COLOR: Record<FeeStatus, string> = {
+  unpaid: 'red',
+  partial: 'orange',
+  paid: 'green',
+  overpaid: 'blue',
+};
 
 /** An antd rule for a yuan field: the same parser as the server's sheets and tests. */
 export function useMoneyRule(opts: { allowNegative?: boolean; maxFen?: number; nonZero?: boolean } = {}): FormRule {
   const { t } = useTranslation();
   return {
     validator: async (_rule, value: unknown) => {
-      const r = parseYuan(typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value), { allowNegative: opts.allowNegative, maxFen: opts.maxFen ?? MAX_ITEM_FEN });
+      const r = parseYuan(
+        typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value),
+        { allowNegative: opts.allowNegative, maxFen: opts.maxFen ?? MAX_ITEM_FEN },
+      );
       if (!r.ok) throw new Error(t(`fees.money.${r.problem}`));
       if (opts.nonZero && r.fen === 0) throw new Error(t('fees.money.zero'));
     },

@@ -126,7 +126,7 @@ export function ApiTokensCard() {
   const revoke = useMutation({
     mutationFn: (token: ApiToken) => apiTokensApi.revoke(token.id),
     onSuccess: () => {
-      message.success(t('tokens.revoked'));
+      void message.success(t('tokens.revoked'));
       void queryClient.invalidateQueries({ queryKey: queryKeys.apiTokens });
     },
     onError: (err) => message.error(errorMessage(err)),

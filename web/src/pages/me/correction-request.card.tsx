@@ -1,17 +1,23 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, AutoComplete, Button, Card, DatePicker, Form, Input, InputNumber, Radio, Select, Typography } from 'antd';
+import {
+  Alert,
+  App,
+  AutoComplete,
+  Button,
+  Card,
+  DatePicker,
+  Form,
+  Input,
+  InputNumber,
+  Radio,
+  Select,
+  Typography,
+} from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { queryKeys } from '../../api/query-keys';
 import { teacherAccountsApi } from '../../api/teacher-accounts.api';
-import {
-  CORRECTABLE_FIELDS,
-  EMPLOYMENTS,
-  GENDERS,
-  STAGES,
-  type CorrectableField,
-  type Teacher,
-} from '../../api/types';
+import { CORRECTABLE_FIELDS, EMPLOYMENTS, GENDERS, STAGES, type CorrectableField, type Teacher } from '../../api/types';
 import { useErrorMessage } from '../../lib/error-message';
 import { fieldErrorsFrom, showErrorsOnFields } from '../../lib/form-errors';
 import { useCorrectionWording } from '../teachers/correction-labels';
@@ -49,7 +55,15 @@ function proposedString(field: CorrectableField, value: Proposed): string {
 }
 
 /** The input that fits the field: choices as choices, so only values the registry takes are sent. */
-function ProposedInput({ field, value, onChange }: { field: CorrectableField; value?: Proposed; onChange?: (v: Proposed) => void }) {
+function ProposedInput({
+  field,
+  value,
+  onChange,
+}: {
+  field: CorrectableField;
+  value?: Proposed;
+  onChange?: (v: Proposed) => void;
+}) {
   const { t } = useTranslation();
   const common = { 'data-testid': 'correction-proposed', style: { width: '100%' } };
   switch (field) {
@@ -169,7 +183,7 @@ export function CorrectionRequestCard({ teacher }: { teacher: Teacher }) {
         reason: values.reason?.trim() ?? '',
       }),
     onSuccess: () => {
-      message.success(t('myTeacher.correction.sent'));
+      void message.success(t('myTeacher.correction.sent'));
       form.resetFields();
       void queryClient.invalidateQueries({ queryKey: queryKeys.myTeacher });
     },
@@ -222,9 +236,7 @@ export function CorrectionRequestCard({ teacher }: { teacher: Teacher }) {
           name="field"
           label={t('myTeacher.correction.field')}
           rules={[{ required: true, message: t('myTeacher.correction.fieldRequired') }]}
-          extra={
-            teacher.idType === 'resident' ? t('myTeacher.correction.derivedNote') : undefined
-          }
+          extra={teacher.idType === 'resident' ? t('myTeacher.correction.derivedNote') : undefined}
         >
           <Select<CorrectableField>
             placeholder={t('myTeacher.correction.fieldPlaceholder')}
@@ -267,7 +279,14 @@ export function CorrectionRequestCard({ teacher }: { teacher: Teacher }) {
             data-testid="correction-reason"
           />
         </Form.Item>
-        <Button type="primary" htmlType="submit" block size="large" loading={send.isPending} data-testid="correction-submit">
+        <Button
+          type="primary"
+          htmlType="submit"
+          block
+          size="large"
+          loading={send.isPending}
+          data-testid="correction-submit"
+        >
           {t('myTeacher.correction.submit')}
         </Button>
       </Form>

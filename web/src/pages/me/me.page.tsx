@@ -33,7 +33,11 @@ export default function MePage() {
           size="small"
           style={{ marginTop: 16 }}
           items={[
-            { key: 'username', label: t('users.fields.username'), children: <span data-testid="me-username">{user.username}</span> },
+            {
+              key: 'username',
+              label: t('users.fields.username'),
+              children: <span data-testid="me-username">{user.username}</span>,
+            },
             {
               key: 'unit',
               label: t('users.fields.orgUnit'),

@@ -21,11 +21,18 @@ export function MyCreditsSummaryCard() {
   return (
     <Card size="small" data-testid="my-credits-summary-card">
       <Flex align="center" gap={12} wrap>
-        <Progress type="circle" size={48} percent={percentOf(p.counted, p.required)} strokeColor={STATUS_COLORS[p.status]} />
+        <Progress
+          type="circle"
+          size={48}
+          percent={percentOf(p.counted, p.required)}
+          strokeColor={STATUS_COLORS[p.status]}
+        />
         <Flex vertical style={{ flex: '1 1 160px', minWidth: 0 }}>
           <Typography.Text strong>{t('nav.myCredits')}</Typography.Text>
           <Space size={6} wrap>
-            <Typography.Text>{t('myCredits.summaryLine', { counted: formatHours(p.counted), required: formatHours(p.required) })}</Typography.Text>
+            <Typography.Text>
+              {t('myCredits.summaryLine', { counted: formatHours(p.counted), required: formatHours(p.required) })}
+            </Typography.Text>
             <ProgressStatusTag status={p.status} />
           </Space>
         </Flex>

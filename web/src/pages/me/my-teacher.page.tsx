@@ -31,7 +31,11 @@ function Record({ record }: { record: MyTeacherRecord }) {
         </span>
       ),
     },
-    { key: 'gender', label: t('teachers.fields.gender'), children: teacher.gender ? t(`teachers.genders.${teacher.gender}`) : '—' },
+    {
+      key: 'gender',
+      label: t('teachers.fields.gender'),
+      children: teacher.gender ? t(`teachers.genders.${teacher.gender}`) : '—',
+    },
     { key: 'birthDate', label: t('teachers.fields.birthDate'), children: orDash(teacher.birthDate) },
     {
       key: 'phone',
@@ -50,7 +54,11 @@ function Record({ record }: { record: MyTeacherRecord }) {
       label: t('teachers.fields.teachingStartYear'),
       children: teacher.teachingStartYear === null ? '—' : String(teacher.teachingStartYear),
     },
-    { key: 'employment', label: t('teachers.fields.employment'), children: t(`teachers.employments.${teacher.employment}`) },
+    {
+      key: 'employment',
+      label: t('teachers.fields.employment'),
+      children: t(`teachers.employments.${teacher.employment}`),
+    },
   ];
   return (
     <Card data-testid="my-teacher-record">
@@ -90,7 +98,10 @@ function Requests({ corrections }: { corrections: TeacherCorrection[] }) {
                 </Typography.Text>
                 <Typography.Text type="secondary">
                   {c.decidedAt
-                    ? t('myTeacher.requests.decidedOn', { asked: formatDate(c.createdAt), decided: formatDateTime(c.decidedAt) })
+                    ? t('myTeacher.requests.decidedOn', {
+                        asked: formatDate(c.createdAt),
+                        decided: formatDateTime(c.decidedAt),
+                      })
                     : t('myTeacher.requests.askedOn', { asked: formatDateTime(c.createdAt) })}
                 </Typography.Text>
                 {c.decisionNote && (

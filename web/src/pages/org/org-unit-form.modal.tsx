@@ -24,7 +24,14 @@ const CODE_FIELDS = { ORG_CODE_TAKEN: 'code', DIVISION_CODE_TAKEN: 'divisionCode
 const KINDS_WITH_STAGES: readonly OrgUnitKind[] = ['township', 'school', 'institution'];
 
 type OrgUnitFormModalProps =
-  | { mode: 'create'; parent: OrgUnit; childKinds: OrgUnitKind[]; open: boolean; onClose: () => void; onSaved: (unit: OrgUnit) => void }
+  | {
+      mode: 'create';
+      parent: OrgUnit;
+      childKinds: OrgUnitKind[];
+      open: boolean;
+      onClose: () => void;
+      onSaved: (unit: OrgUnit) => void;
+    }
   | { mode: 'edit'; unit: OrgUnit; open: boolean; onClose: () => void; onSaved: (unit: OrgUnit) => void };
 
 function blankToUndefined(value: string | undefined): string | undefined {
@@ -72,7 +79,7 @@ export function OrgUnitFormModal(props: OrgUnitFormModalProps) {
       return unit;
     },
     onSuccess: (unit) => {
-      message.success(mode === 'create' ? t('org.form.created', { name: unit.name }) : t('common.saved'));
+      void message.success(mode === 'create' ? t('org.form.created', { name: unit.name }) : t('common.saved'));
       props.onSaved(unit);
       props.onClose();
     },
@@ -137,7 +144,11 @@ export function OrgUnitFormModal(props: OrgUnitFormModalProps) {
         data-testid="org-unit-form"
       >
         {props.mode === 'create' && (
-          <Form.Item name="kind" label={t('org.fields.kind')} rules={[{ required: true, message: t('org.form.kindRequired') }]}>
+          <Form.Item
+            name="kind"
+            label={t('org.fields.kind')}
+            rules={[{ required: true, message: t('org.form.kindRequired') }]}
+          >
             <Select options={props.childKinds.map((value) => ({ value, label: t(`kinds.${value}`) }))} />
           </Form.Item>
         )}
@@ -174,10 +185,18 @@ export function OrgUnitFormModal(props: OrgUnitFormModalProps) {
             <Checkbox.Group options={STAGES.map((value) => ({ value, label: t(`stages.${value}`) }))} />
           </Form.Item>
         )}
-        <Form.Item name="address" label={t('org.fields.address')} rules={[{ max: 200, message: t('validation.maxLength', { max: 200 }) }]}>
+        <Form.Item
+          name="address"
+          label={t('org.fields.address')}
+          rules={[{ max: 200, message: t('validation.maxLength', { max: 200 }) }]}
+        >
           <Input maxLength={200} />
         </Form.Item>
-        <Form.Item name="contactName" label={t('org.fields.contactName')} rules={[{ max: 50, message: t('validation.maxLength', { max: 50 }) }]}>
+        <Form.Item
+          name="contactName"
+          label={t('org.fields.contactName')}
+          rules={[{ max: 50, message: t('validation.maxLength', { max: 50 }) }]}
+        >
           <Input maxLength={50} />
         </Form.Item>
         <Form.Item

@@ -41,8 +41,19 @@ function ChildUnitsCard({ unit, onAdd }: { unit: OrgUnit; onAdd?: () => void }) 
         </Space>
       ),
     },
-    { title: t('org.fields.kind'), dataIndex: 'kind', width: 120, render: (value: OrgUnitKind) => <KindTag kind={value} /> },
-    { title: t('org.fields.code'), dataIndex: 'code', width: 140, responsive: ['md'], render: (value: string | null) => orDash(value) },
+    {
+      title: t('org.fields.kind'),
+      dataIndex: 'kind',
+      width: 120,
+      render: (value: OrgUnitKind) => <KindTag kind={value} />,
+    },
+    {
+      title: t('org.fields.code'),
+      dataIndex: 'code',
+      width: 140,
+      responsive: ['md'],
+      render: (value: string | null) => orDash(value),
+    },
     {
       title: t('org.fields.stages'),
       dataIndex: 'stages',
@@ -143,8 +154,7 @@ function UnitDetail({ detail }: { detail: OrgUnitDetail }) {
           { key: 'root', title: <Link to="/org">{t('nav.org')}</Link> },
           ...breadcrumb.map((crumb, index) => ({
             key: crumb.id,
-            title:
-              index === breadcrumb.length - 1 ? crumb.name : <Link to={`/org/${crumb.id}`}>{crumb.name}</Link>,
+            title: index === breadcrumb.length - 1 ? crumb.name : <Link to={`/org/${crumb.id}`}>{crumb.name}</Link>,
           })),
         ]}
       />

@@ -44,7 +44,7 @@ export function SchoolImportCard({ unit, onImported }: { unit: OrgUnit; onImport
       const file = await orgUnitsApi.downloadSchoolImportTemplate(unit.id);
       saveFile(file, t('org.import.templateFileName'));
     } catch (err) {
-      message.error(errorMessage(err));
+      void message.error(errorMessage(err));
     } finally {
       setDownloading(false);
     }
@@ -92,7 +92,7 @@ export function SchoolImportCard({ unit, onImported }: { unit: OrgUnit; onImport
           disabled={busy}
           beforeUpload={(file) => {
             if (!/\.xlsx$/i.test(file.name)) {
-              message.error(t('org.import.xlsxOnly'));
+              void message.error(t('org.import.xlsxOnly'));
               return Upload.LIST_IGNORE;
             }
             void upload(file);

@@ -63,7 +63,7 @@ export function useOrgTree(): OrgTreeModel {
   const fetchPage = useCallback(
     (id: number, page: number): Promise<void> => {
       const pending = inFlight.current.get(id);
-      if (pending) return pending;
+      if (pending !== undefined) return pending;
       const request = orgUnitsApi
         .children(id, { page, pageSize: TREE_PAGE_SIZE })
         .then(({ items, total }) => {
@@ -127,25 +127,22 @@ export function useOrgTree(): OrgTreeModel {
     [fetchPage],
   );
 
-  const sync = useCallback(
-    (unit: OrgUnit) => {
-      const state = nodes.current.get(unit.id);
-      if (!state) return;
-      const current = state.unit;
-      if (
-        current.name === unit.name &&
-        current.childCount === unit.childCount &&
-        current.isDemo === unit.isDemo &&
-        current.kind === unit.kind
-      ) {
-        return;
-      }
-      state.unit = unit;
-      if (state.childIds === null) state.total = unit.childCount;
-      bump();
-    },
-    [],
-  );
+  const sync = useCallback((unit: OrgUnit) => {
+    const state = nodes.current.get(unit.id);
+    if (!state) return;
+    const current = state.unit;
+    if (
+      current.name === unit.name &&
+      current.childCount === unit.childCount &&
+      current.isDemo === unit.isDemo &&
+      current.kind === unit.kind
+    ) {
+      return;
+    }
+    state.unit = unit;
+    if (state.childIds === null) state.total = unit.childCount;
+    bump();
+  }, []);
 
   const node = useCallback((id: number) => nodes.current.get(id), []);
 

@@ -17,17 +17,38 @@ const MONTHS = Array.from({ length: 12 }, (_, i) => i + 1);
 function Line({ item }: { item: CalendarItem }) {
   const { t } = useTranslation();
   return (
-    <div className="plan-calendar-line" style={{ borderLeft: `3px solid var(--ant-color-${LEVEL_COLOR[item.unitKind]}, ${LEVEL_COLOR[item.unitKind]})`, paddingLeft: 8, marginBottom: 8 }} data-testid="calendar-item">
+    <div
+      className="plan-calendar-line"
+      style={{
+        borderLeft: `3px solid var(--ant-color-${LEVEL_COLOR[item.unitKind]}, ${LEVEL_COLOR[item.unitKind]})`,
+        paddingLeft: 8,
+        marginBottom: 8,
+      }}
+      data-testid="calendar-item"
+    >
       <Space size={4} wrap>
-        <Tag color={LEVEL_COLOR[item.unitKind]} style={{ marginInlineEnd: 0 }}>{t(`kinds.${item.unitKind}`)}</Tag>
+        <Tag color={LEVEL_COLOR[item.unitKind]} style={{ marginInlineEnd: 0 }}>
+          {t(`kinds.${item.unitKind}`)}
+        </Tag>
         <Typography.Text strong>{item.title}</Typography.Text>
       </Space>
       <div>
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-          {[item.unitName, item.form ? t(`plans.forms.${item.form}`) : null, item.responsibleUnitName ?? item.responsible, item.projectTitle].filter(Boolean).join(' · ')}
+          {[
+            item.unitName,
+            item.form ? t(`plans.forms.${item.form}`) : null,
+            item.responsibleUnitName ?? item.responsible,
+            item.projectTitle,
+          ]
+            .filter(Boolean)
+            .join(' · ')}
         </Typography.Text>
       </div>
-      {item.notes && <Typography.Text type="secondary" style={{ fontSize: 12, whiteSpace: 'pre-wrap' }}>{item.notes}</Typography.Text>}
+      {item.notes && (
+        <Typography.Text type="secondary" style={{ fontSize: 12, whiteSpace: 'pre-wrap' }}>
+          {item.notes}
+        </Typography.Text>
+      )}
     </div>
   );
 }
@@ -51,39 +72,85 @@ export default function PlanCalendarPage() {
   const thisMonth = new Date().getFullYear() === year ? new Date().getMonth() + 1 : null;
   return (
     <Space direction="vertical" style={{ width: '100%' }} size="middle">
-      <Card size="small" title={data ? t('plans.calendarTitle', { unit: data.unit.name, year }) : t('plans.nav.calendar')}
-        extra={<Select value={year} onChange={setYear} options={yearOptions()} style={{ width: 100 }} aria-label={t('plans.year')} data-testid="calendar-year" />}>
+      <Card
+        size="small"
+        title={data ? t('plans.calendarTitle', { unit: data.unit.name, year }) : t('plans.nav.calendar')}
+        extra={
+          <Select
+            value={year}
+            onChange={setYear}
+            options={yearOptions()}
+            style={{ width: 100 }}
+            aria-label={t('plans.year')}
+            data-testid="calendar-year"
+          />
+        }
+      >
         <Space direction="vertical" style={{ width: '100%' }}>
           {admin && (
-            <OrgUnitPicker value={unitId ?? own.id} onChange={(id) => setUnitId(id === own.id ? undefined : id)} initialOptions={[own]}
-              kinds={['province', 'city', 'county', 'township', 'school']} style={{ width: '100%', maxWidth: 360 }} data-testid="calendar-unit" />
+            <OrgUnitPicker
+              value={unitId ?? own.id}
+              onChange={(id) => setUnitId(id === own.id ? undefined : id)}
+              initialOptions={[own]}
+              kinds={['province', 'city', 'county', 'township', 'school']}
+              style={{ width: '100%', maxWidth: 360 }}
+              data-testid="calendar-unit"
+            />
           )}
           {data && data.plans.length > 0 && (
             <Space wrap size={[8, 4]}>
               {data.plans.map((p) => (
                 <Space key={p.planId} size={4}>
                   <Tag color={LEVEL_COLOR[p.unitKind]}>{t(`kinds.${p.unitKind}`)}</Tag>
-                  <Typography.Text>{p.unitName}：{p.title}</Typography.Text>
+                  <Typography.Text>
+                    {p.unitName}：{p.title}
+                  </Typography.Text>
                   {p.workingCopy && <StatusTag status={p.status} />}
                 </Space>
               ))}
             </Space>
           )}
-          {data?.plans.filter((p) => p.unitId === data.unit.id).map((p) => (
-            <DownloadButton key={p.planId} size="small" file={() => plansApi.exportSheet(p.planId)} fileName={`${p.unitName}${year}.xlsx`}>{t('plans.exportSheet')}</DownloadButton>
-          ))}
+          {data?.plans
+            .filter((p) => p.unitId === data.unit.id)
+            .map((p) => (
+              <DownloadButton
+                key={p.planId}
+                size="small"
+                file={() => plansApi.exportSheet(p.planId)}
+                fileName={`${p.unitName}${year}.xlsx`}
+              >
+                {t('plans.exportSheet')}
+              </DownloadButton>
+            ))}
         </Space>
       </Card>
-      {!data ? <SectionSpin /> : data.items.length === 0 ? <Empty description={t('plans.calendarEmpty')} /> : (
+      {!data ? (
+        <SectionSpin />
+      ) : data.items.length === 0 ? (
+        <Empty description={t('plans.calendarEmpty')} />
+      ) : (
         <Row gutter={[12, 12]} data-testid="plan-calendar">
           {MONTHS.map((m) => {
             const items = data.items.filter((i) => i.month === m);
             if (isPhone && items.length === 0) return null;
             return (
               <Col key={m} xs={24} sm={12} lg={8} xl={6}>
-                <Card size="small" title={<Space>{t('plans.monthName', { month: m })}{m === thisMonth && <Badge status="processing" text={t('plans.thisMonth')} />}</Space>}
-                  style={{ height: '100%' }} data-testid={`calendar-month-${m}`}>
-                  {items.length === 0 ? <Typography.Text type="secondary">—</Typography.Text> : items.map((i, k) => <Line key={`${i.planId}-${k}`} item={i} />)}
+                <Card
+                  size="small"
+                  title={
+                    <Space>
+                      {t('plans.monthName', { month: m })}
+                      {m === thisMonth && <Badge status="processing" text={t('plans.thisMonth')} />}
+                    </Space>
+                  }
+                  style={{ height: '100%' }}
+                  data-testid={`calendar-month-${m}`}
+                >
+                  {items.length === 0 ? (
+                    <Typography.Text type="secondary">—</Typography.Text>
+                  ) : (
+                    items.map((i, k) => <Line key={`${i.planId}-${k}`} item={i} />)
+                  )}
                 </Card>
               </Col>
             );

@@ -10,14 +10,30 @@ import { SurveyResultsView } from './survey-results.view';
 export default function ClassSurveyResultsPage() {
   const { t } = useTranslation();
   const classId = Number(useParams().classId);
-  const q = useQuery({ queryKey: surveyKeys.classResults(classId), queryFn: () => surveysApi.classResults(classId), enabled: Number.isInteger(classId) });
+  const q = useQuery({
+    queryKey: surveyKeys.classResults(classId),
+    queryFn: () => surveysApi.classResults(classId),
+    enabled: Number.isInteger(classId),
+  });
   if (q.isError) return <ErrorResult error={q.error} onRetry={() => void q.refetch()} />;
   if (!q.data) return <SectionSpin />;
   const r = q.data;
   return (
-    <Card title={<Space wrap>{t('surveys.results.classTitle')}<Typography.Text type="secondary">{r.projectTitle} · {r.className}</Typography.Text>{r.classStatus === 'closed' && <Tag>{t('attendance.mySessions.closed')}</Tag>}</Space>}>
+    <Card
+      title={
+        <Space wrap>
+          {t('surveys.results.classTitle')}
+          <Typography.Text type="secondary">
+            {r.projectTitle} · {r.className}
+          </Typography.Text>
+          {r.classStatus === 'closed' && <Tag>{t('attendance.mySessions.closed')}</Tag>}
+        </Space>
+      }
+    >
       <SurveyResultsView
-        results={r.results} minAnswersForDetail={r.minAnswersForDetail} testId="survey-class-results"
+        results={r.results}
+        minAnswersForDetail={r.minAnswersForDetail}
+        testId="survey-class-results"
         withheld={r.released ? undefined : { release: r.release, windowClosesAt: r.windowClosesAt }}
       />
     </Card>

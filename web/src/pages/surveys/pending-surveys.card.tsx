@@ -12,11 +12,22 @@ export function PendingSurveysCard() {
   if (!q.data?.items.length) return null;
   return (
     <Card size="small" title={t('surveys.pending.title')} data-testid="pending-surveys">
-      <List dataSource={q.data.items} renderItem={(c) => (
-        <List.Item actions={[<Link key="go" to={`/me/surveys/${c.classId}`}><Button type="primary" size="small" icon={<FormOutlined />} data-testid="answer-survey">{t('surveys.pending.answer')}</Button></Link>]}>
-          {c.projectTitle} · {c.className}
-        </List.Item>
-      )} />
+      <List
+        dataSource={q.data.items}
+        renderItem={(c) => (
+          <List.Item
+            actions={[
+              <Link key="go" to={`/me/surveys/${c.classId}`}>
+                <Button type="primary" size="small" icon={<FormOutlined />} data-testid="answer-survey">
+                  {t('surveys.pending.answer')}
+                </Button>
+              </Link>,
+            ]}
+          >
+            {c.projectTitle} · {c.className}
+          </List.Item>
+        )}
+      />
     </Card>
   );
 }

@@ -2,7 +2,11 @@ import { Alert, Card, Col, Empty, List, Row, Space, Statistic, Table, Typography
 import { lazy, Suspense, useCallback, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type {
-  ClassRelease, QuestionResult, ResultsRelease, SurveyQuestion, SurveyResults,
+  ClassRelease,
+  QuestionResult,
+  ResultsRelease,
+  SurveyQuestion,
+  SurveyResults,
 } from '../../api/surveys.api';
 import { formatDate } from '../../lib/format';
 import { SectionSpin } from '../../components/page-states';
@@ -23,7 +27,11 @@ export function useQuestionLabel(): (q: Pick<SurveyQuestion, 'zh' | 'en'>) => st
 export const percent = (rate: number | null) => (rate === null ? '—' : `${Math.round(rate * 1000) / 10}%`);
 
 /** How many gave each rating, one stacked bar per rating question. */
-export function distributionOption(questions: QuestionResult[], label: (q: QuestionResult) => string, ratingName: (n: number) => string): EChartOption {
+export function distributionOption(
+  questions: QuestionResult[],
+  label: (q: QuestionResult) => string,
+  ratingName: (n: number) => string,
+): EChartOption {
   const rated = questions.filter((q) => q.kind === 'rating' && q.distribution);
   return {
     color: RATING_COLORS,
@@ -32,7 +40,13 @@ export function distributionOption(questions: QuestionResult[], label: (q: Quest
     grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
     xAxis: { type: 'value', minInterval: 1 },
     yAxis: { type: 'category', inverse: true, data: rated.map(label), axisLabel: { width: 96, overflow: 'truncate' } },
-    series: [0, 1, 2, 3, 4].map((i) => ({ name: ratingName(i + 1), type: 'bar', stack: 'ratings', barMaxWidth: 24, data: rated.map((q) => q.distribution![i]) })),
+    series: [0, 1, 2, 3, 4].map((i) => ({
+      name: ratingName(i + 1),
+      type: 'bar',
+      stack: 'ratings',
+      barMaxWidth: 24,
+      data: rated.map((q) => q.distribution![i]),
+    })),
   };
 }
 
@@ -40,7 +54,10 @@ export function distributionOption(questions: QuestionResult[], label: (q: Quest
  * What a class whose figures wait shows instead: they come once its answer window closes (with the
  * date when the class has closed), or from the organiser's number of answers on.
  */
-export function WithheldNotice({ release, windowClosesAt }: {
+export function WithheldNotice({
+  release,
+  windowClosesAt,
+}: {
   release: ResultsRelease;
   windowClosesAt: ClassRelease['windowClosesAt'];
 }) {
@@ -48,9 +65,10 @@ export function WithheldNotice({ release, windowClosesAt }: {
   const when = windowClosesAt
     ? t('surveys.release.on', { date: formatDate(windowClosesAt) })
     : t('surveys.release.afterClassCloses');
-  const text = release.after === 'min_answers' && release.minAnswers !== null
-    ? t('surveys.release.withheldOrAnswers', { when, n: release.minAnswers })
-    : t('surveys.release.withheld', { when });
+  const text =
+    release.after === 'min_answers' && release.minAnswers !== null
+      ? t('surveys.release.withheldOrAnswers', { when, n: release.minAnswers })
+      : t('surveys.release.withheld', { when });
   return <Alert type="info" showIcon message={text} data-testid="survey-withheld" />;
 }
 
@@ -58,41 +76,85 @@ export function WithheldNotice({ release, windowClosesAt }: {
  * One survey's figures: answers and response rate, the mean and distribution of each rating
  * question, and the free-text answers (ordered by their text). Below the threshold only counts.
  */
-export function SurveyResultsView({ results, minAnswersForDetail, testId, withheld }: {
-  results: SurveyResults; minAnswersForDetail: number; testId?: string;
+export function SurveyResultsView({
+  results,
+  minAnswersForDetail,
+  testId,
+  withheld,
+}: {
+  results: SurveyResults;
+  minAnswersForDetail: number;
+  testId?: string;
   /** the figures wait for the answer window: say so instead of "too few answers" */
   withheld?: { release: ResultsRelease; windowClosesAt: string | null };
 }) {
   const { t } = useTranslation();
   const label = useQuestionLabel();
-  const option = useMemo(() => distributionOption(results.questions, label, (n) => t('surveys.ratingN', { n })), [results, label, t]);
+  const option = useMemo(
+    () => distributionOption(results.questions, label, (n) => t('surveys.ratingN', { n })),
+    [results, label, t],
+  );
   const rated = results.questions.filter((q) => q.kind === 'rating');
   return (
     <Space direction="vertical" style={{ width: '100%' }} data-testid={testId}>
       <Row gutter={16}>
-        <Col xs={12} md={6}><Statistic title={t('surveys.results.answers')} value={results.answers} suffix={`/ ${results.enrolled}`} /></Col>
-        <Col xs={12} md={6}><Statistic title={t('surveys.results.rate')} value={percent(results.responseRate)} /></Col>
+        <Col xs={12} md={6}>
+          <Statistic title={t('surveys.results.answers')} value={results.answers} suffix={`/ ${results.enrolled}`} />
+        </Col>
+        <Col xs={12} md={6}>
+          <Statistic title={t('surveys.results.rate')} value={percent(results.responseRate)} />
+        </Col>
       </Row>
       {withheld ? (
         <WithheldNotice release={withheld.release} windowClosesAt={withheld.windowClosesAt} />
       ) : !results.detailShown ? (
-        <Alert type="info" showIcon message={t('surveys.results.hidden', { n: minAnswersForDetail })} data-testid="survey-hidden" />
+        <Alert
+          type="info"
+          showIcon
+          message={t('surveys.results.hidden', { n: minAnswersForDetail })}
+          data-testid="survey-hidden"
+        />
       ) : (
         <>
-          <Table size="small" rowKey="key" pagination={false} dataSource={rated} columns={[
-            { title: t('surveys.results.question'), render: (_, q) => label(q) },
-            { title: t('surveys.results.mean'), dataIndex: 'mean', render: (m: number | null) => (m === null ? '—' : m.toFixed(2)) },
-            { title: t('surveys.results.answered'), dataIndex: 'answered' },
-          ]} />
+          <Table
+            size="small"
+            rowKey="key"
+            pagination={false}
+            dataSource={rated}
+            columns={[
+              { title: t('surveys.results.question'), render: (_, q) => label(q) },
+              {
+                title: t('surveys.results.mean'),
+                dataIndex: 'mean',
+                render: (m: number | null) => (m === null ? '—' : m.toFixed(2)),
+              },
+              { title: t('surveys.results.answered'), dataIndex: 'answered' },
+            ]}
+          />
           <Suspense fallback={<SectionSpin />}>
-            <SurveyChart option={option} height={Math.max(200, 60 + rated.length * 36)} label={t('surveys.results.distributionChart')} testId="survey-distribution-chart" />
+            <SurveyChart
+              option={option}
+              height={Math.max(200, 60 + rated.length * 36)}
+              label={t('surveys.results.distributionChart')}
+              testId="survey-distribution-chart"
+            />
           </Suspense>
           {results.texts.map((group) => {
             const q = results.questions.find((x) => x.key === group.key);
             return (
               <Card key={group.key} size="small" title={q ? label(q) : group.key}>
-                {group.items.length === 0 ? <Empty description={t('surveys.results.noTexts')} /> : (
-                  <List size="small" dataSource={group.items} renderItem={(text) => <List.Item><Typography.Text style={{ whiteSpace: 'pre-wrap' }}>{text}</Typography.Text></List.Item>} />
+                {group.items.length === 0 ? (
+                  <Empty description={t('surveys.results.noTexts')} />
+                ) : (
+                  <List
+                    size="small"
+                    dataSource={group.items}
+                    renderItem={(text) => (
+                      <List.Item>
+                        <Typography.Text style={{ whiteSpace: 'pre-wrap' }}>{text}</Typography.Text>
+                      </List.Item>
+                    )}
+                  />
                 )}
               </Card>
             );

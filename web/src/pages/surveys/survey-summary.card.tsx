@@ -16,29 +16,57 @@ type Line = UnitSurveySummary['projects'][number];
 export function SurveySummaryCard({ orgUnitId, year }: { orgUnitId: number; year: number }) {
   const { t } = useTranslation();
   const label = useQuestionLabel();
-  const q = useQuery({ queryKey: surveyKeys.unitSummary(orgUnitId, year), queryFn: () => surveysApi.unitSummary(orgUnitId, year) });
+  const q = useQuery({
+    queryKey: surveyKeys.unitSummary(orgUnitId, year),
+    queryFn: () => surveysApi.unitSummary(orgUnitId, year),
+  });
   if (q.isError) return null;
   if (!q.data) return <SectionSpin />;
   const lines = q.data.projects;
   const ratings = lines[0]?.means ?? [];
   const columns: TableColumnsType<Line> = [
-    { title: t('surveys.summary.project'), dataIndex: 'projectTitle', render: (title: string, l) => <Link to={`/training/${l.projectId}?tab=survey`}>{title}</Link> },
-    { title: t('surveys.summary.answers'), key: 'answers', align: 'right', render: (_v, l) => `${l.answers} / ${l.enrolled}` },
-    { title: t('surveys.summary.rate'), dataIndex: 'responseRate', align: 'right', render: (v: number | null) => percent(v) },
+    {
+      title: t('surveys.summary.project'),
+      dataIndex: 'projectTitle',
+      render: (title: string, l) => <Link to={`/training/${l.projectId}?tab=survey`}>{title}</Link>,
+    },
+    {
+      title: t('surveys.summary.answers'),
+      key: 'answers',
+      align: 'right',
+      render: (_v, l) => `${l.answers} / ${l.enrolled}`,
+    },
+    {
+      title: t('surveys.summary.rate'),
+      dataIndex: 'responseRate',
+      align: 'right',
+      render: (v: number | null) => percent(v),
+    },
     ...ratings.map((r) => ({
-      title: label(r), key: r.key, align: 'right' as const,
+      title: label(r),
+      key: r.key,
+      align: 'right' as const,
       render: (_v: unknown, l: Line) => l.means.find((m) => m.key === r.key)?.mean ?? '—',
     })),
   ];
   return (
     <Card size="small" title={t('surveys.summary.title', { year })} data-testid="survey-summary">
-      {lines.length === 0 ? <Empty description={t('surveys.summary.none', { year })} /> : (
+      {lines.length === 0 ? (
+        <Empty description={t('surveys.summary.none', { year })} />
+      ) : (
         <>
           <Typography.Paragraph type="secondary">
             {t('surveys.summary.hint', { n: q.data.minAnswersForDetail })}
             {lines.some((l) => l.classesWithheld > 0) && ` ${t('surveys.release.summaryWithheld')}`}
           </Typography.Paragraph>
-          <Table<Line> size="small" rowKey="projectId" columns={columns} dataSource={lines} pagination={false} scroll={{ x: 640 }} />
+          <Table<Line>
+            size="small"
+            rowKey="projectId"
+            columns={columns}
+            dataSource={lines}
+            pagination={false}
+            scroll={{ x: 640 }}
+          />
         </>
       )}
     </Card>

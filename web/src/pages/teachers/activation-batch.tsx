@@ -13,7 +13,11 @@ const number = (n: number) => n.toLocaleString('en');
  * choice is handed to `onChoose` (batch 1 until changed). Rendered inside a confirmation dialog,
  * which lies outside the query client: the batches are fetched before it opens.
  */
-export function ActivationBatchChooser({ batches, text, onChoose }: {
+export function ActivationBatchChooser({
+  batches,
+  text,
+  onChoose,
+}: {
   batches: ActivationBatches | null;
   text: string;
   onChoose: (batch: number) => void;

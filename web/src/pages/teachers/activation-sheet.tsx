@@ -75,7 +75,13 @@ export function ActivationSheet({ items, onClose }: { items: ActivationCode[]; o
   const reactivations = items.filter((item) => item.hadAccount).length;
 
   return createPortal(
-    <div className="activation-sheet" role="dialog" aria-modal="true" aria-label={t('teachers.activation.sheetTitle')} data-testid="activation-sheet">
+    <div
+      className="activation-sheet"
+      role="dialog"
+      aria-modal="true"
+      aria-label={t('teachers.activation.sheetTitle')}
+      data-testid="activation-sheet"
+    >
       <div className="activation-sheet-toolbar">
         <Space wrap align="center" style={{ justifyContent: 'space-between', width: '100%' }}>
           <div>
@@ -87,7 +93,12 @@ export function ActivationSheet({ items, onClose }: { items: ActivationCode[]; o
             </Typography.Text>
           </div>
           <Space wrap>
-            <Button type="primary" icon={<PrinterOutlined />} onClick={() => window.print()} data-testid="activation-sheet-print">
+            <Button
+              type="primary"
+              icon={<PrinterOutlined />}
+              onClick={() => window.print()}
+              data-testid="activation-sheet-print"
+            >
               {t('teachers.activation.print')}
             </Button>
             <Button icon={<CloseOutlined />} onClick={close} data-testid="activation-sheet-close">

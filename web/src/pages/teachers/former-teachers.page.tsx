@@ -5,7 +5,14 @@ import { Link } from 'react-router';
 import { queryKeys } from '../../api/query-keys';
 import { teachersApi } from '../../api/teachers.api';
 import type { FormerTeacher, FormerTeacherQuery } from '../../api/types';
-import { ListPage, ListTable, ListToolbar, ListUnitPicker, useListQuery, useListSearch } from '../../components/list-page';
+import {
+  ListPage,
+  ListTable,
+  ListToolbar,
+  ListUnitPicker,
+  useListQuery,
+  useListSearch,
+} from '../../components/list-page';
 import { useUnitFromSearch } from './use-unit-from-search';
 
 const SEARCH_KEYS = ['unit', 'page', 'size'] as const;
@@ -46,7 +53,9 @@ export default function FormerTeachersPage() {
         items={[
           {
             key: 'list',
-            title: <Link to={unitId === ownUnit.id ? '/teachers' : `/teachers?unit=${unitId}`}>{t('nav.teachers')}</Link>,
+            title: (
+              <Link to={unitId === ownUnit.id ? '/teachers' : `/teachers?unit=${unitId}`}>{t('nav.teachers')}</Link>
+            ),
           },
           { key: 'former', title: t('teachers.former.title') },
         ]}

@@ -6,13 +6,20 @@ import type { TeacherPosting } from '../../api/types';
 const POSTING_NOTES: Record<string, string> = { import: 'import', 'transfer (import)': 'importTransfer' };
 
 /** A teacher's postings, newest (where the teacher is now) on top. */
-export function PostingsTimeline({ postings, former = false }: { postings: readonly TeacherPosting[]; former?: boolean }) {
+export function PostingsTimeline({
+  postings,
+  former = false,
+}: {
+  postings: readonly TeacherPosting[];
+  former?: boolean;
+}) {
   const { t } = useTranslation();
   const note = (reason: string) => {
     const key = POSTING_NOTES[reason];
     return key ? t(`teachers.postings.notes.${key}`) : reason;
   };
-  if (postings.length === 0) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('teachers.postings.empty')} />;
+  if (postings.length === 0)
+    return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('teachers.postings.empty')} />;
   const newestFirst = [...postings].reverse();
   return (
     <Timeline

@@ -8,8 +8,20 @@ import { Link } from 'react-router';
 import { isApiError } from '../../api/client';
 import { queryKeys } from '../../api/query-keys';
 import { teacherAccountsApi } from '../../api/teacher-accounts.api';
-import { CORRECTION_STATUSES, type CorrectionQuery, type CorrectionStatus, type TeacherCorrection } from '../../api/types';
-import { ListPage, ListTable, ListToolbar, ListUnitPicker, useListQuery, useListSearch } from '../../components/list-page';
+import {
+  CORRECTION_STATUSES,
+  type CorrectionQuery,
+  type CorrectionStatus,
+  type TeacherCorrection,
+} from '../../api/types';
+import {
+  ListPage,
+  ListTable,
+  ListToolbar,
+  ListUnitPicker,
+  useListQuery,
+  useListSearch,
+} from '../../components/list-page';
 import { useErrorMessage } from '../../lib/error-message';
 import { fieldProblems } from '../../lib/form-errors';
 import { formatDateTime } from '../../lib/format';
@@ -39,10 +51,13 @@ function DecideModal({ deciding, onClose }: { deciding: Deciding | null; onClose
   const [note, setNote] = useState('');
 
   const decide = useMutation({
-    mutationFn: ({ correction, accept }: Deciding) => teacherAccountsApi.decideCorrection(correction.id, accept, note.trim() || null),
+    mutationFn: ({ correction, accept }: Deciding) =>
+      teacherAccountsApi.decideCorrection(correction.id, accept, note.trim() || null),
     onSuccess: ({ correction }) => {
-      message.success(
-        correction.status === 'accepted' ? t('corrections.acceptedDone', { name: correction.teacherName }) : t('corrections.rejectedDone'),
+      void message.success(
+        correction.status === 'accepted'
+          ? t('corrections.acceptedDone', { name: correction.teacherName })
+          : t('corrections.rejectedDone'),
       );
       void queryClient.invalidateQueries({ queryKey: queryKeys.teacherCorrections });
       void queryClient.invalidateQueries({ queryKey: queryKeys.teachers });
@@ -124,7 +139,9 @@ function DecideModal({ deciding, onClose }: { deciding: Deciding | null; onClose
               onChange={(e) => setNote(e.target.value)}
               maxLength={MAX_NOTE}
               showCount
-              placeholder={deciding?.accept ? t('corrections.notePlaceholderAccept') : t('corrections.notePlaceholderReject')}
+              placeholder={
+                deciding?.accept ? t('corrections.notePlaceholderAccept') : t('corrections.notePlaceholderReject')
+              }
               data-testid="correction-note"
             />
           </div>
@@ -146,7 +163,11 @@ export default function TeacherCorrectionsPage() {
   const [deciding, setDeciding] = useState<Deciding | null>(null);
 
   const status: StatusFilter =
-    search.status === ALL ? ALL : CORRECTION_STATUSES.includes(search.status as CorrectionStatus) ? (search.status as CorrectionStatus) : 'open';
+    search.status === ALL
+      ? ALL
+      : CORRECTION_STATUSES.includes(search.status as CorrectionStatus)
+        ? (search.status as CorrectionStatus)
+        : 'open';
   const query: CorrectionQuery = {
     orgUnitId: unitId,
     status: status === ALL ? undefined : status,
@@ -191,7 +212,12 @@ export default function TeacherCorrectionsPage() {
         </Typography.Paragraph>
       ),
     },
-    { title: t('corrections.createdAt'), dataIndex: 'createdAt', responsive: ['lg'], render: (v: string) => formatDateTime(v) },
+    {
+      title: t('corrections.createdAt'),
+      dataIndex: 'createdAt',
+      responsive: ['lg'],
+      render: (v: string) => formatDateTime(v),
+    },
     {
       title: t('corrections.status'),
       key: 'status',

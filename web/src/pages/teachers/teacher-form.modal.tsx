@@ -229,9 +229,11 @@ export function TeacherFormModal(props: TeacherFormModalProps) {
     },
     onSuccess: (teacher) => {
       if (teacher === null) {
-        message.info(t('teachers.form.noChanges'));
+        void message.info(t('teachers.form.noChanges'));
       } else {
-        message.success(mode === 'create' ? t('teachers.form.created', { name: teacher.name }) : t('common.saved'));
+        void message.success(
+          mode === 'create' ? t('teachers.form.created', { name: teacher.name }) : t('common.saved'),
+        );
         props.onSaved(teacher);
       }
       props.onClose();

@@ -75,7 +75,11 @@ function UploadStep({ onChecked }: { onChecked: (report: TeacherImportReport) =>
   const { t } = useTranslation();
   const [search, setSearch] = useSearchState(SEARCH_KEYS);
   const { ownUnit, unitId, unit, unitOptions } = useUnitFromSearch(search.unit);
-  const { state, props: uploadProps, reset } = useSheetUpload<TeacherImportReport>({
+  const {
+    state,
+    props: uploadProps,
+    reset,
+  } = useSheetUpload<TeacherImportReport>({
     send: (file, options) => teacherImportsApi.upload(unitId, file, options),
     template: async () => ({
       file: await teacherImportsApi.downloadTemplate(unitId),
@@ -153,9 +157,15 @@ function ErrorsTable({ report }: { report: TeacherImportReport }) {
       title: t('teachers.import.row'),
       dataIndex: 'row',
       width: 64,
-      render: (row: number) => (row > 0 ? <span data-testid="import-error-row">{row}</span> : t('teachers.import.wholeFile')),
+      render: (row: number) =>
+        row > 0 ? <span data-testid="import-error-row">{row}</span> : t('teachers.import.wholeFile'),
     },
-    { title: t('teachers.import.column'), dataIndex: 'column', width: 104, render: (column: string) => columnLabel(column) },
+    {
+      title: t('teachers.import.column'),
+      dataIndex: 'column',
+      width: 104,
+      render: (column: string) => columnLabel(column),
+    },
     {
       title: t('teachers.import.value'),
       dataIndex: 'value',
@@ -185,7 +195,11 @@ function ErrorsTable({ report }: { report: TeacherImportReport }) {
       </Flex>
       <Typography.Text type="secondary">{t('teachers.import.errorsHint')}</Typography.Text>
       {listedRows < report.summary.error && (
-        <Alert type="warning" showIcon title={t('teachers.import.errorsTruncated', { shown: listedRows, count: report.summary.error })} />
+        <Alert
+          type="warning"
+          showIcon
+          title={t('teachers.import.errorsTruncated', { shown: listedRows, count: report.summary.error })}
+        />
       )}
       <Table<NumberedError>
         size="small"
@@ -193,7 +207,12 @@ function ErrorsTable({ report }: { report: TeacherImportReport }) {
         dataSource={numbered}
         columns={columns}
         tableLayout="fixed"
-        pagination={{ pageSize: 10, showSizeChanger: false, hideOnSinglePage: true, showTotal: (total) => t('common.total', { total }) }}
+        pagination={{
+          pageSize: 10,
+          showSizeChanger: false,
+          hideOnSinglePage: true,
+          showTotal: (total) => t('common.total', { total }),
+        }}
         data-testid="import-errors-table"
       />
     </Flex>
@@ -232,7 +251,10 @@ function TransfersTable({
         <Alert
           type="info"
           showIcon
-          title={t('teachers.import.transfersTruncated', { shown: report.transfers.length, count: report.summary.transfer })}
+          title={t('teachers.import.transfersTruncated', {
+            shown: report.transfers.length,
+            count: report.summary.transfer,
+          })}
         />
       )}
       <Table<TeacherImportTransfer>
@@ -243,7 +265,11 @@ function TransfersTable({
         scroll={{ x: 'max-content' }}
         pagination={{ pageSize: 10, showSizeChanger: false, hideOnSinglePage: true }}
       />
-      <Checkbox checked={confirmed} onChange={(event) => onConfirmedChange(event.target.checked)} data-testid="import-confirm-transfers">
+      <Checkbox
+        checked={confirmed}
+        onChange={(event) => onConfirmedChange(event.target.checked)}
+        data-testid="import-confirm-transfers"
+      >
         {t('teachers.import.confirmTransfers', { count: report.summary.transfer })}
       </Checkbox>
     </Flex>
@@ -276,7 +302,7 @@ function CheckStep({ report, onRestart }: { report: TeacherImportReport; onResta
   const discard = useMutation({
     mutationFn: () => teacherImportsApi.discard(report.importId),
     onSuccess: () => {
-      message.success(t('teachers.import.discarded'));
+      void message.success(t('teachers.import.discarded'));
       queryClient.removeQueries({ queryKey: queryKeys.teacherImport(report.importId) });
       onRestart();
     },
@@ -358,7 +384,13 @@ function CheckStep({ report, onRestart }: { report: TeacherImportReport; onResta
         >
           {t('teachers.import.commit')}
         </Button>
-        <Button danger disabled={busy} loading={discard.isPending} onClick={() => discard.mutate()} data-testid="import-discard">
+        <Button
+          danger
+          disabled={busy}
+          loading={discard.isPending}
+          onClick={() => discard.mutate()}
+          data-testid="import-discard"
+        >
           {t('teachers.import.discard')}
         </Button>
       </Space>
@@ -367,11 +399,21 @@ function CheckStep({ report, onRestart }: { report: TeacherImportReport; onResta
 }
 
 /** Step 3: what the commit did. */
-function DoneStep({ report, unitParam, onRestart }: { report: TeacherImportReport; unitParam: string; onRestart: () => void }) {
+function DoneStep({
+  report,
+  unitParam,
+  onRestart,
+}: {
+  report: TeacherImportReport;
+  unitParam: string;
+  onRestart: () => void;
+}) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const result = report.result ?? {};
-  const lines = (['created', 'updated', 'transferred', 'unchanged', 'transfersNotConfirmed', 'errorRowsLeftOut'] as const)
+  const lines = (
+    ['created', 'updated', 'transferred', 'unchanged', 'transfersNotConfirmed', 'errorRowsLeftOut'] as const
+  )
     .filter((key) => (result[key] ?? 0) > 0 || key === 'created')
     .map((key) => ({ key, label: t(`teachers.import.result.${key}`), children: result[key] ?? 0 }));
   return (

@@ -9,7 +9,12 @@ type FlagFields = Pick<Teacher, 'headTeacher' | 'backboneLevel' | 'subjectLeader
 export function TeacherFlagTags({ teacher, empty = '—' }: { teacher: FlagFields; empty?: string | null }) {
   const { t } = useTranslation();
   const tags = [];
-  if (teacher.headTeacher) tags.push(<Tag key="head" color="blue">{t('teachers.flags.headTeacher')}</Tag>);
+  if (teacher.headTeacher)
+    tags.push(
+      <Tag key="head" color="blue">
+        {t('teachers.flags.headTeacher')}
+      </Tag>,
+    );
   if (teacher.backboneLevel) {
     tags.push(
       <Tag key="backbone" color="gold">
@@ -17,9 +22,24 @@ export function TeacherFlagTags({ teacher, empty = '—' }: { teacher: FlagField
       </Tag>,
     );
   }
-  if (teacher.subjectLeader) tags.push(<Tag key="leader" color="purple">{t('teachers.flags.subjectLeader')}</Tag>);
-  if (teacher.masterTeacher) tags.push(<Tag key="master" color="magenta">{t('teachers.flags.masterTeacher')}</Tag>);
-  if (teacher.newTeacher) tags.push(<Tag key="new" color="green">{t('teachers.flags.newTeacher')}</Tag>);
+  if (teacher.subjectLeader)
+    tags.push(
+      <Tag key="leader" color="purple">
+        {t('teachers.flags.subjectLeader')}
+      </Tag>,
+    );
+  if (teacher.masterTeacher)
+    tags.push(
+      <Tag key="master" color="magenta">
+        {t('teachers.flags.masterTeacher')}
+      </Tag>,
+    );
+  if (teacher.newTeacher)
+    tags.push(
+      <Tag key="new" color="green">
+        {t('teachers.flags.newTeacher')}
+      </Tag>,
+    );
   if (tags.length === 0) return <>{empty}</>;
   return (
     <Space size={[0, 4]} wrap data-testid="teacher-flags">

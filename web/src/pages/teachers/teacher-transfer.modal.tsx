@@ -42,7 +42,7 @@ export function TeacherTransferModal({
         ...(values.reason?.trim() ? { reason: values.reason.trim() } : {}),
       }),
     onSuccess: ({ teacher: moved }) => {
-      message.success(t('teachers.transfer.done', { name: moved.name, school: moved.orgUnitName }));
+      void message.success(t('teachers.transfer.done', { name: moved.name, school: moved.orgUnitName }));
       onDone(moved);
       onClose();
     },
@@ -103,14 +103,23 @@ export function TeacherTransferModal({
             },
           ]}
         >
-          <OrgUnitPicker kinds={TEACHER_UNIT_KINDS} placeholder={t('teachers.form.schoolPlaceholder')} data-testid="teacher-transfer-to" />
+          <OrgUnitPicker
+            kinds={TEACHER_UNIT_KINDS}
+            placeholder={t('teachers.form.schoolPlaceholder')}
+            data-testid="teacher-transfer-to"
+          />
         </Form.Item>
         <Form.Item
           name="reason"
           label={t('teachers.transfer.reason')}
           rules={[{ max: MAX_REASON, message: t('validation.maxLength', { max: MAX_REASON }) }]}
         >
-          <Input.TextArea rows={3} maxLength={MAX_REASON} showCount placeholder={t('teachers.transfer.reasonPlaceholder')} />
+          <Input.TextArea
+            rows={3}
+            maxLength={MAX_REASON}
+            showCount
+            placeholder={t('teachers.transfer.reasonPlaceholder')}
+          />
         </Form.Item>
       </Form>
     </Modal>

@@ -11,7 +11,15 @@ import { useErrorMessage } from '../../lib/error-message';
  * Nothing is kept once the modal closes: the answer lives in this modal's mutation only
  * (never in the query cache) and is dropped on close.
  */
-export function TeacherUnmaskModal({ teacher, open, onClose }: { teacher: Teacher; open: boolean; onClose: () => void }) {
+export function TeacherUnmaskModal({
+  teacher,
+  open,
+  onClose,
+}: {
+  teacher: Teacher;
+  open: boolean;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const errorMessage = useErrorMessage();
   const unmask = useMutation({

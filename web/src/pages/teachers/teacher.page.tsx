@@ -49,7 +49,9 @@ function TeacherView({ detail }: { detail: TeacherDetail }) {
   const confirmReset = () =>
     modal.confirm({
       title: t('teachers.activation.resetConfirmTitle', { name: teacher.name }),
-      content: teacher.hasAccount ? t('teachers.activation.resetConfirmAccount') : t('teachers.activation.resetConfirmNoAccount'),
+      content: teacher.hasAccount
+        ? t('teachers.activation.resetConfirmAccount')
+        : t('teachers.activation.resetConfirmNoAccount'),
       okText: t('teachers.activation.resetOk'),
       okButtonProps: teacher.hasAccount ? { danger: true } : undefined,
       cancelText: t('common.cancel'),
@@ -57,7 +59,9 @@ function TeacherView({ detail }: { detail: TeacherDetail }) {
     });
 
   const afterChange = (saved: Teacher) => {
-    queryClient.setQueryData<TeacherDetail>(queryKeys.teacher(teacher.id), (old) => (old ? { ...old, teacher: saved } : old));
+    queryClient.setQueryData<TeacherDetail>(queryKeys.teacher(teacher.id), (old) =>
+      old ? { ...old, teacher: saved } : old,
+    );
     void queryClient.invalidateQueries({ queryKey: queryKeys.teachers });
   };
 
@@ -74,7 +78,11 @@ function TeacherView({ detail }: { detail: TeacherDetail }) {
         </span>
       ),
     },
-    { key: 'gender', label: t('teachers.fields.gender'), children: teacher.gender ? t(`teachers.genders.${teacher.gender}`) : '—' },
+    {
+      key: 'gender',
+      label: t('teachers.fields.gender'),
+      children: teacher.gender ? t(`teachers.genders.${teacher.gender}`) : '—',
+    },
     // the birth date is the part the masked ID number hides: its year only (in full when unmasked)
     { key: 'birthYear', label: t('teachers.fields.birthYear'), children: orDash(teacher.birthYear?.toString()) },
     {
@@ -93,12 +101,18 @@ function TeacherView({ detail }: { detail: TeacherDetail }) {
           ? '—'
           : t('teachers.detail.teachingSince', { year: teacher.teachingStartYear, count: years ?? 0 }),
     },
-    { key: 'employment', label: t('teachers.fields.employment'), children: t(`teachers.employments.${teacher.employment}`) },
+    {
+      key: 'employment',
+      label: t('teachers.fields.employment'),
+      children: t(`teachers.employments.${teacher.employment}`),
+    },
     { key: 'headTeacher', label: t('teachers.fields.headTeacher'), children: yesNo(teacher.headTeacher, t) },
     {
       key: 'backboneLevel',
       label: t('teachers.fields.backboneLevel'),
-      children: teacher.backboneLevel ? t(`teachers.backboneLevels.${teacher.backboneLevel}`) : t('teachers.form.noBackbone'),
+      children: teacher.backboneLevel
+        ? t(`teachers.backboneLevels.${teacher.backboneLevel}`)
+        : t('teachers.form.noBackbone'),
     },
     { key: 'subjectLeader', label: t('teachers.fields.subjectLeader'), children: yesNo(teacher.subjectLeader, t) },
     { key: 'masterTeacher', label: t('teachers.fields.masterTeacher'), children: yesNo(teacher.masterTeacher, t) },
@@ -116,7 +130,9 @@ function TeacherView({ detail }: { detail: TeacherDetail }) {
       <Breadcrumb
         items={[
           { key: 'list', title: <Link to="/teachers">{t('nav.teachers')}</Link> },
-          ...(former ? [{ key: 'former', title: <Link to="/teachers/former">{t('teachers.former.title')}</Link> }] : []),
+          ...(former
+            ? [{ key: 'former', title: <Link to="/teachers/former">{t('teachers.former.title')}</Link> }]
+            : []),
           { key: 'teacher', title: teacher.name },
         ]}
       />
@@ -146,7 +162,12 @@ function TeacherView({ detail }: { detail: TeacherDetail }) {
               </Button>
             )}
             {permissions.canEdit && !former && (
-              <Button icon={<KeyOutlined />} loading={reset.isPending} onClick={confirmReset} data-testid="teacher-reset-activation">
+              <Button
+                icon={<KeyOutlined />}
+                loading={reset.isPending}
+                onClick={confirmReset}
+                data-testid="teacher-reset-activation"
+              >
                 {t('teachers.activation.reset')}
               </Button>
             )}

@@ -1,4 +1,11 @@
-import { DownloadOutlined, DownOutlined, HistoryOutlined, PlusOutlined, PrinterOutlined, UploadOutlined } from '@ant-design/icons';
+import {
+  DownloadOutlined,
+  DownOutlined,
+  HistoryOutlined,
+  PlusOutlined,
+  PrinterOutlined,
+  UploadOutlined,
+} from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Dropdown, Input, Space, Tag } from 'antd';
 import type { TableColumnsType } from 'antd';
@@ -24,7 +31,15 @@ import {
 } from '../../api/types';
 import { mayExportFullIdentifiers } from '../../auth/roles';
 import { useCurrentUser } from '../../auth/session';
-import { ListFilter, ListPage, ListTable, ListToolbar, ListUnitPicker, useListQuery, useListSearch } from '../../components/list-page';
+import {
+  ListFilter,
+  ListPage,
+  ListTable,
+  ListToolbar,
+  ListUnitPicker,
+  useListQuery,
+  useListSearch,
+} from '../../components/list-page';
 import { useErrorMessage } from '../../lib/error-message';
 import { orDash } from '../../lib/format';
 import { ActivationBatchChooser } from './activation-batch';
@@ -73,8 +88,8 @@ export default function TeachersPage() {
         batch && batch.batches > 1
           ? t('teachers.activation.batchRange', { from: n(batch.from), to: n(batch.to), total: n(batch.teachers) })
           : null;
-      if (range) message.info(t('teachers.activation.batchIssued', { range }));
-      if (items.length === 0) message.info(t('teachers.activation.none'));
+      if (range) void message.info(t('teachers.activation.batchIssued', { range }));
+      if (items.length === 0) void message.info(t('teachers.activation.none'));
       else setCodes(items);
     },
     onError: (err) => message.error(errorMessage(err)),
@@ -100,7 +115,7 @@ export default function TeachersPage() {
       const file = await teachersApi.exportXlsx(filters, full);
       saveFile(file, t('teachers.export.fileName'));
     } catch (err) {
-      message.error(errorMessage(err));
+      void message.error(errorMessage(err));
     } finally {
       setExporting(false);
     }
@@ -204,7 +219,12 @@ export default function TeachersPage() {
       </Button>
     </Dropdown>
   ) : (
-    <Button icon={<DownloadOutlined />} loading={exporting} onClick={() => void runExport(false)} data-testid="teachers-export">
+    <Button
+      icon={<DownloadOutlined />}
+      loading={exporting}
+      onClick={() => void runExport(false)}
+      data-testid="teachers-export"
+    >
       {t('teachers.export.action')}
     </Button>
   );
@@ -217,7 +237,11 @@ export default function TeachersPage() {
           <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="teacher-create">
             {t('teachers.create')}
           </Button>
-          <Button icon={<UploadOutlined />} onClick={() => void navigate(`/teachers/import${unitParam}`)} data-testid="teachers-import">
+          <Button
+            icon={<UploadOutlined />}
+            onClick={() => void navigate(`/teachers/import${unitParam}`)}
+            data-testid="teachers-import"
+          >
             {t('teachers.import.action')}
           </Button>
           {exportButton}

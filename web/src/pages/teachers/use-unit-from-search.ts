@@ -23,7 +23,11 @@ export function useUnitFromSearch(unitParam: string | undefined) {
   });
   const pickedUnit = picked.data?.unit;
   const unit: OrgUnitRef | null =
-    unitId === ownUnit.id ? ownUnit : pickedUnit ? { id: pickedUnit.id, name: pickedUnit.name, kind: pickedUnit.kind } : null;
+    unitId === ownUnit.id
+      ? ownUnit
+      : pickedUnit
+        ? { id: pickedUnit.id, name: pickedUnit.name, kind: pickedUnit.kind }
+        : null;
   const unitOptions = useMemo(
     () =>
       pickedUnit && pickedUnit.id !== ownUnit.id

@@ -16,7 +16,11 @@ export default function MyTrainerPage() {
   return (
     <Flex vertical gap={16} data-testid="my-trainer">
       <Typography.Title level={3}>{t('trainers.my.title')}</Typography.Title>
-      {profile ? <TrainerProfileCard trainer={profile} /> : <Alert type="info" showIcon title={t('trainers.my.notInPool')} data-testid="my-trainer-none" />}
+      {profile ? (
+        <TrainerProfileCard trainer={profile} />
+      ) : (
+        <Alert type="info" showIcon title={t('trainers.my.notInPool')} data-testid="my-trainer-none" />
+      )}
       {record && <TrainingRecordCard record={record} canManage={false} />}
       <TrainerClassesCard classes={classes} />
     </Flex>

@@ -4,7 +4,17 @@ import { TRAINER_SHEET_COLUMNS, trainerKeys, trainersApi } from '../../api/train
 import { SheetImportModal } from '../../components/sheet-import.modal';
 
 /** 导入培训者/专家: a sheet shaped like the export into the unit's pool, all rows or none, problems listed by row and column. */
-export function TrainerImportModal({ open, orgUnitId, unitName, onClose }: { open: boolean; orgUnitId: number; unitName: string; onClose: () => void }) {
+export function TrainerImportModal({
+  open,
+  orgUnitId,
+  unitName,
+  onClose,
+}: {
+  open: boolean;
+  orgUnitId: number;
+  unitName: string;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   return (

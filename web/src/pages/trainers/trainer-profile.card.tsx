@@ -26,12 +26,20 @@ export function TrainerProfileCard({ trainer, extra }: { trainer: Trainer; extra
       <Descriptions size="small" column={{ xs: 1, sm: 1, md: 2 }}>
         <Descriptions.Item label={t('trainers.fields.title')}>{orDash(trainer.title)}</Descriptions.Item>
         <Descriptions.Item label={t('trainers.fields.employer')}>{orDash(trainer.employer)}</Descriptions.Item>
-        <Descriptions.Item label={t('trainers.fields.subjects')}>{trainer.subjects.length ? trainer.subjects.join(t('common.listSeparator')) : '—'}</Descriptions.Item>
-        <Descriptions.Item label={t('trainers.fields.stages')}>{trainer.stages.length ? <StageTags stages={trainer.stages} /> : '—'}</Descriptions.Item>
+        <Descriptions.Item label={t('trainers.fields.subjects')}>
+          {trainer.subjects.length ? trainer.subjects.join(t('common.listSeparator')) : '—'}
+        </Descriptions.Item>
+        <Descriptions.Item label={t('trainers.fields.stages')}>
+          {trainer.stages.length ? <StageTags stages={trainer.stages} /> : '—'}
+        </Descriptions.Item>
         <Descriptions.Item label={t('trainers.fields.specialties')}>{orDash(trainer.specialties)}</Descriptions.Item>
         <Descriptions.Item label={t('trainers.fields.unit')}>{trainer.orgUnitName}</Descriptions.Item>
-        <Descriptions.Item label={t('trainers.fields.account')}>{trainer.user ? `${trainer.user.displayName}（${trainer.user.username}）` : '—'}</Descriptions.Item>
-        <Descriptions.Item label={t('trainers.fields.teacher')}>{trainer.teacher ? `${trainer.teacher.name}（${trainer.teacher.orgUnitName}）` : '—'}</Descriptions.Item>
+        <Descriptions.Item label={t('trainers.fields.account')}>
+          {trainer.user ? `${trainer.user.displayName}（${trainer.user.username}）` : '—'}
+        </Descriptions.Item>
+        <Descriptions.Item label={t('trainers.fields.teacher')}>
+          {trainer.teacher ? `${trainer.teacher.name}（${trainer.teacher.orgUnitName}）` : '—'}
+        </Descriptions.Item>
       </Descriptions>
     </Card>
   );

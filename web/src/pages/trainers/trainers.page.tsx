@@ -21,14 +21,25 @@ import {
 import { STAGES, type OrgUnitKind, type Stage } from '../../api/types';
 import { useCurrentUser } from '../../auth/session';
 import { StageTags } from '../../components/labels';
-import { ListActions, ListFilter, ListPage, ListSearch, ListTable, ListToolbar, ListUnitPicker, useListQuery, useListSearch } from '../../components/list-page';
+import {
+  ListActions,
+  ListFilter,
+  ListPage,
+  ListSearch,
+  ListTable,
+  ListToolbar,
+  ListUnitPicker,
+  useListQuery,
+  useListSearch,
+} from '../../components/list-page';
 import { useUnitFromSearch } from '../teachers/use-unit-from-search';
 import { TrainerFormModal } from './trainer-form.modal';
 import { TrainerImportModal } from './trainer-import.modal';
 
 const SEARCH_KEYS = ['unit', 'q', 'kind', 'level', 'subject', 'stage', 'origin', 'status', 'page'] as const;
 const UNIT_KINDS: readonly OrgUnitKind[] = ['province', 'city', 'county', 'township', 'school'];
-const oneOf = <T extends string>(list: readonly T[], v: string | undefined): T | undefined => ((list as readonly string[]).includes(v ?? '') ? (v as T) : undefined);
+const oneOf = <T extends string>(list: readonly T[], v: string | undefined): T | undefined =>
+  (list as readonly string[]).includes(v ?? '') ? (v as T) : undefined;
 
 /** 培训者/专家库: the pool a unit sees (inherited from above, its own, those below), kept by each unit's admins. */
 export default function TrainersPage() {
@@ -54,7 +65,6 @@ export default function TrainersPage() {
   const unitName = list.data?.unit.name ?? unit?.name ?? me.orgUnit.name;
   const canCreate = list.data?.canCreate ?? false;
 
-
   const columns: TableColumnsType<Trainer> = [
     {
       title: t('trainers.fields.name'),
@@ -62,24 +72,51 @@ export default function TrainersPage() {
       render: (_, r) => (
         <Flex vertical gap={2}>
           <Space size={4} wrap>
-            <Link to={`/trainers/${r.id}`} data-testid="trainer-row-name">{r.name}</Link>
+            <Link to={`/trainers/${r.id}`} data-testid="trainer-row-name">
+              {r.name}
+            </Link>
             <Tag color={r.kind === 'expert' ? 'purple' : 'blue'}>{t(`trainers.kinds.${r.kind}`)}</Tag>
             {!r.active && <Tag>{t('trainers.inactiveTag')}</Tag>}
           </Space>
-          {(r.title || r.employer) && <Typography.Text type="secondary" className="small-text">{[r.title, r.employer].filter(Boolean).join(' · ')}</Typography.Text>}
+          {(r.title || r.employer) && (
+            <Typography.Text type="secondary" className="small-text">
+              {[r.title, r.employer].filter(Boolean).join(' · ')}
+            </Typography.Text>
+          )}
         </Flex>
       ),
     },
     { title: t('trainers.fields.level'), dataIndex: 'level', render: (l: TrainerLevel) => t(`trainers.levels.${l}`) },
-    { title: t('trainers.fields.subjects'), dataIndex: 'subjects', render: (s: string[]) => (s.length ? s.join(t('common.listSeparator')) : '—') },
-    { title: t('trainers.fields.stages'), dataIndex: 'stages', responsive: ['lg'], render: (s: Stage[]) => <StageTags stages={s} /> },
+    {
+      title: t('trainers.fields.subjects'),
+      dataIndex: 'subjects',
+      render: (s: string[]) => (s.length ? s.join(t('common.listSeparator')) : '—'),
+    },
+    {
+      title: t('trainers.fields.stages'),
+      dataIndex: 'stages',
+      responsive: ['lg'],
+      render: (s: Stage[]) => <StageTags stages={s} />,
+    },
     {
       title: t('trainers.fields.specialties'),
       dataIndex: 'specialties',
       responsive: ['xl'],
-      render: (s: string | null) => (s ? <Typography.Paragraph ellipsis={{ rows: 2, tooltip: s }} style={{ margin: 0, maxWidth: 280 }}>{s}</Typography.Paragraph> : '—'),
+      render: (s: string | null) =>
+        s ? (
+          <Typography.Paragraph ellipsis={{ rows: 2, tooltip: s }} style={{ margin: 0, maxWidth: 280 }}>
+            {s}
+          </Typography.Paragraph>
+        ) : (
+          '—'
+        ),
     },
-    { title: t('trainers.fields.account'), key: 'account', responsive: ['md'], render: (_, r) => (r.user ? r.user.displayName : '—') },
+    {
+      title: t('trainers.fields.account'),
+      key: 'account',
+      responsive: ['md'],
+      render: (_, r) => (r.user ? r.user.displayName : '—'),
+    },
     {
       title: t('trainers.fields.unit'),
       key: 'unit',
@@ -101,7 +138,9 @@ export default function TrainersPage() {
             {t('common.edit')}
           </Button>
         ) : (
-          <Typography.Text type="secondary" className="small-text">{t('trainers.readOnly')}</Typography.Text>
+          <Typography.Text type="secondary" className="small-text">
+            {t('trainers.readOnly')}
+          </Typography.Text>
         ),
     },
   ];
@@ -118,7 +157,11 @@ export default function TrainersPage() {
             label: t('trainers.export'),
             testId: 'trainers-export',
           }}
-          importSheet={{ onClick: () => setImporting(true), label: t('trainers.importAction'), testId: 'trainers-import' }}
+          importSheet={{
+            onClick: () => setImporting(true),
+            label: t('trainers.importAction'),
+            testId: 'trainers-import',
+          }}
           create={{ onClick: () => setEditing('new'), label: t('trainers.create'), testId: 'trainers-create' }}
           manage={canCreate}
         >
@@ -202,7 +245,13 @@ export default function TrainersPage() {
         empty={t('trainers.empty')}
         data-testid="trainers-table"
       />
-      <TrainerFormModal open={editing !== null} trainer={editing === 'new' ? null : editing} orgUnitId={unitId} unitName={unitName} onClose={() => setEditing(null)} />
+      <TrainerFormModal
+        open={editing !== null}
+        trainer={editing === 'new' ? null : editing}
+        orgUnitId={unitId}
+        unitName={unitName}
+        onClose={() => setEditing(null)}
+      />
       <TrainerImportModal open={importing} orgUnitId={unitId} unitName={unitName} onClose={() => setImporting(false)} />
     </ListPage>
   );

@@ -9,7 +9,12 @@ import { trainerKeys, trainersApi } from '../../api/trainers.api';
 export function usePoolLabels(orgUnitId: number, enabled: boolean) {
   const { t } = useTranslation();
   const query = { orgUnitId, account: 'linked' as const, pageSize: 200 };
-  const pool = useQuery({ queryKey: trainerKeys.list(query), queryFn: () => trainersApi.list(query), enabled, staleTime: 60_000 });
+  const pool = useQuery({
+    queryKey: trainerKeys.list(query),
+    queryFn: () => trainersApi.list(query),
+    enabled,
+    staleTime: 60_000,
+  });
   const byUser = new Map((pool.data?.items ?? []).flatMap((x) => (x.user ? [[x.user.id, x] as const] : [])));
   return {
     loading: pool.isFetching,

@@ -20,38 +20,98 @@ export function ClassCloseCard({ cls, projectId }: { cls: ClassDetail; projectId
   const [reopening, setReopening] = useState(false);
   const [reason, setReason] = useState('');
   const refresh = () => void queryClient.invalidateQueries({ queryKey: trainingKeys.project(projectId) });
-  const close = useMutation({ mutationFn: () => attendanceApi.close(cls.id), onSuccess: (r) => { setResult(r); refresh(); }, onError: (err) => message.error(errorText(err)) });
-  const reopen = useMutation({
-    mutationFn: () => attendanceApi.reopen(cls.id, reason.trim()),
-    onSuccess: () => { setReopening(false); setReason(''); refresh(); message.success(t('training.close.reopened')); },
+  const close = useMutation({
+    mutationFn: () => attendanceApi.close(cls.id),
+    onSuccess: (r) => {
+      setResult(r);
+      refresh();
+    },
     onError: (err) => message.error(errorText(err)),
   });
-  const reasonText = (r: NotCompletedReason) => (r.code === 'attendance' ? t('training.close.reasonAttendance', { attended: r.attended, sessions: r.sessions, pct: r.requiredPct }) : t('training.close.reasonAssessment'));
+  const reopen = useMutation({
+    mutationFn: () => attendanceApi.reopen(cls.id, reason.trim()),
+    onSuccess: () => {
+      setReopening(false);
+      setReason('');
+      refresh();
+      void message.success(t('training.close.reopened'));
+    },
+    onError: (err) => message.error(errorText(err)),
+  });
+  const reasonText = (r: NotCompletedReason) =>
+    r.code === 'attendance'
+      ? t('training.close.reasonAttendance', { attended: r.attended, sessions: r.sessions, pct: r.requiredPct })
+      : t('training.close.reasonAssessment');
   return (
     <Card size="small" title={t('training.close.title')} data-testid="class-close">
       <Space wrap>
         <Tag color={cls.status === 'closed' ? 'default' : 'green'}>{t(`training.close.status.${cls.status}`)}</Tag>
-        {cls.status === 'open'
-          ? <Button type="primary" loading={close.isPending} onClick={() => close.mutate()} data-testid="close-class">{t('training.close.close')}</Button>
-          : <Button onClick={() => setReopening(true)} data-testid="reopen-class">{t('training.close.reopen')}</Button>}
+        {cls.status === 'open' ? (
+          <Button type="primary" loading={close.isPending} onClick={() => close.mutate()} data-testid="close-class">
+            {t('training.close.close')}
+          </Button>
+        ) : (
+          <Button onClick={() => setReopening(true)} data-testid="reopen-class">
+            {t('training.close.reopen')}
+          </Button>
+        )}
         <Typography.Text type="secondary">{t('training.close.hint')}</Typography.Text>
       </Space>
-      <Modal open={result !== null} title={t('training.close.resultTitle')} footer={null} onCancel={() => setResult(null)} width={640}>
+      <Modal
+        open={result !== null}
+        title={t('training.close.resultTitle')}
+        footer={null}
+        onCancel={() => setResult(null)}
+        width={640}
+      >
         {result && (
           <Space direction="vertical" style={{ width: '100%' }}>
-            <Alert type="success" showIcon message={t('training.close.summary', { enrolled: result.enrolled, completed: result.completed, posted: result.posted, reversed: result.reversed })} />
-            {result.problems.length > 0 && <Alert type="warning" showIcon message={t('training.close.problems', { count: result.problems.length })} />}
+            <Alert
+              type="success"
+              showIcon
+              message={t('training.close.summary', {
+                enrolled: result.enrolled,
+                completed: result.completed,
+                posted: result.posted,
+                reversed: result.reversed,
+              })}
+            />
+            {result.problems.length > 0 && (
+              <Alert
+                type="warning"
+                showIcon
+                message={t('training.close.problems', { count: result.problems.length })}
+              />
+            )}
             {result.teachersNotCompleted.length > 0 && (
-              <Table size="small" rowKey="teacherId" pagination={{ pageSize: 10 }} dataSource={result.teachersNotCompleted} columns={[
-                { title: t('training.close.teacher'), dataIndex: 'teacherName' },
-                { title: t('training.close.reason'), render: (_, x) => x.reasons.map(reasonText).join('；') },
-              ]} />
+              <Table
+                size="small"
+                rowKey="teacherId"
+                pagination={{ pageSize: 10 }}
+                dataSource={result.teachersNotCompleted}
+                columns={[
+                  { title: t('training.close.teacher'), dataIndex: 'teacherName' },
+                  { title: t('training.close.reason'), render: (_, x) => x.reasons.map(reasonText).join('；') },
+                ]}
+              />
             )}
           </Space>
         )}
       </Modal>
-      <Modal open={reopening} title={t('training.close.reopen')} onCancel={() => setReopening(false)} onOk={() => reopen.mutate()} okButtonProps={{ disabled: reason.trim() === '' }} confirmLoading={reopen.isPending}>
-        <Input.TextArea value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} placeholder={t('training.close.reopenReason')} />
+      <Modal
+        open={reopening}
+        title={t('training.close.reopen')}
+        onCancel={() => setReopening(false)}
+        onOk={() => reopen.mutate()}
+        okButtonProps={{ disabled: reason.trim() === '' }}
+        confirmLoading={reopen.isPending}
+      >
+        <Input.TextArea
+          value={reason}
+          maxLength={500}
+          onChange={(e) => setReason(e.target.value)}
+          placeholder={t('training.close.reopenReason')}
+        />
       </Modal>
     </Card>
   );

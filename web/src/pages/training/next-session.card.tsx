@@ -13,11 +13,27 @@ export function NextSessionCard() {
   const next = q.data?.items[0];
   if (!next) return null;
   return (
-    <Card size="small" title={<Space><CalendarOutlined />{t('training.my.nextSession')}</Space>} extra={<Link to="/me/timetable">{t('training.nav.timetable')}</Link>} data-testid="next-session">
+    <Card
+      size="small"
+      title={
+        <Space>
+          <CalendarOutlined />
+          {t('training.my.nextSession')}
+        </Space>
+      }
+      extra={<Link to="/me/timetable">{t('training.nav.timetable')}</Link>}
+      data-testid="next-session"
+    >
       <Space direction="vertical" size={2}>
         <Typography.Text strong>{rangeText(next.startsAt, next.endsAt)}</Typography.Text>
-        <Typography.Text>{next.projectTitle} · {next.className}</Typography.Text>
-        {next.place && <Typography.Text type="secondary">{t('training.session.place')}：{next.place}</Typography.Text>}
+        <Typography.Text>
+          {next.projectTitle} · {next.className}
+        </Typography.Text>
+        {next.place && (
+          <Typography.Text type="secondary">
+            {t('training.session.place')}：{next.place}
+          </Typography.Text>
+        )}
       </Space>
     </Card>
   );

@@ -22,8 +22,15 @@ export function ProjectStatsCard({ projectId }: { projectId: number }) {
   const { message } = App.useApp();
   const errorText = useErrorMessage();
   const [view, setView] = useState<'places' | 'rates'>('places');
-  const q = useQuery({ queryKey: [...trainingKeys.project(projectId), 'stats'], queryFn: () => trainingApi.stats(projectId) });
-  const exportSheet = useMutation({ mutationFn: () => trainingApi.exportStats(projectId), onSuccess: (f) => saveFile(f, `training-stats-${projectId}.xlsx`), onError: (err) => message.error(errorText(err)) });
+  const q = useQuery({
+    queryKey: [...trainingKeys.project(projectId), 'stats'],
+    queryFn: () => trainingApi.stats(projectId),
+  });
+  const exportSheet = useMutation({
+    mutationFn: () => trainingApi.exportStats(projectId),
+    onSuccess: (f) => saveFile(f, `training-stats-${projectId}.xlsx`),
+    onError: (err) => message.error(errorText(err)),
+  });
   if (q.isError) return <ErrorResult error={q.error} onRetry={() => void q.refetch()} />;
   if (!q.data) return <SectionSpin />;
   const { lines, total, base } = q.data;
@@ -38,37 +45,89 @@ export function ProjectStatsCard({ projectId }: { projectId: number }) {
     { title: t('training.stats.attendancePct'), dataIndex: 'attendancePct', align: 'right', render: pctText },
   ];
   const names = lines.map((l) => l.unitName);
-  const series = view === 'places'
-    ? [
-      { name: t('training.stats.completed'), color: '#52c41a', data: lines.map((l) => l.completed) },
-      { name: t('training.stats.notCompleted'), color: '#ff4d4f', data: lines.map((l) => l.notCompleted) },
-      { name: t('training.stats.inProgress'), color: '#1677ff', data: lines.map((l) => l.enrolled - l.completed - l.notCompleted) },
-      { name: t('training.stats.waitlisted'), color: '#faad14', data: lines.map((l) => l.waitlisted) },
-    ]
-    : [
-      { name: t('training.stats.attendancePct'), color: '#1677ff', data: lines.map((l) => l.attendancePct) },
-      { name: t('training.stats.completionPct'), color: '#52c41a', data: lines.map((l) => l.completionPct) },
-    ];
+  const series =
+    view === 'places'
+      ? [
+          { name: t('training.stats.completed'), color: '#52c41a', data: lines.map((l) => l.completed) },
+          { name: t('training.stats.notCompleted'), color: '#ff4d4f', data: lines.map((l) => l.notCompleted) },
+          {
+            name: t('training.stats.inProgress'),
+            color: '#1677ff',
+            data: lines.map((l) => l.enrolled - l.completed - l.notCompleted),
+          },
+          { name: t('training.stats.waitlisted'), color: '#faad14', data: lines.map((l) => l.waitlisted) },
+        ]
+      : [
+          { name: t('training.stats.attendancePct'), color: '#1677ff', data: lines.map((l) => l.attendancePct) },
+          { name: t('training.stats.completionPct'), color: '#52c41a', data: lines.map((l) => l.completionPct) },
+        ];
   return (
     <Card
       title={t('training.stats.title', { unit: base.name })}
-      extra={<Button icon={<DownloadOutlined />} loading={exportSheet.isPending} onClick={() => exportSheet.mutate()} data-testid="export-stats">{t('training.stats.export')}</Button>}
+      extra={
+        <Button
+          icon={<DownloadOutlined />}
+          loading={exportSheet.isPending}
+          onClick={() => exportSheet.mutate()}
+          data-testid="export-stats"
+        >
+          {t('training.stats.export')}
+        </Button>
+      }
       data-testid="project-stats"
     >
-      {lines.length === 0 ? <Empty description={t('training.stats.none')} /> : (
+      {lines.length === 0 ? (
+        <Empty description={t('training.stats.none')} />
+      ) : (
         <>
-          <Segmented value={view} onChange={(v) => setView(v as 'places' | 'rates')} options={[{ value: 'places', label: t('training.stats.byPlaces') }, { value: 'rates', label: t('training.stats.byRates') }]} style={{ marginBottom: 12 }} />
+          <Segmented
+            value={view}
+            onChange={(v) => setView(v as 'places' | 'rates')}
+            options={[
+              { value: 'places', label: t('training.stats.byPlaces') },
+              { value: 'rates', label: t('training.stats.byRates') },
+            ]}
+            style={{ marginBottom: 12 }}
+          />
           <Suspense fallback={<SectionSpin />}>
-            <BarChart categories={names} series={series} stacked={view === 'places'} max={view === 'rates' ? 100 : undefined} unit={view === 'rates' ? '%' : ''} label={t('training.stats.chartLabel')} testId="project-stats-chart" />
+            <BarChart
+              categories={names}
+              series={series}
+              stacked={view === 'places'}
+              max={view === 'rates' ? 100 : undefined}
+              unit={view === 'rates' ? '%' : ''}
+              label={t('training.stats.chartLabel')}
+              testId="project-stats-chart"
+            />
           </Suspense>
-          <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0 }}>{t('training.stats.hint')}</Typography.Paragraph>
+          <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0 }}>
+            {t('training.stats.hint')}
+          </Typography.Paragraph>
           <Table<UnitStats>
-            size="small" rowKey="unitId" columns={columns} dataSource={lines} pagination={false} scroll={{ x: 760 }} style={{ marginTop: 12 }}
+            size="small"
+            rowKey="unitId"
+            columns={columns}
+            dataSource={lines}
+            pagination={false}
+            scroll={{ x: 760 }}
+            style={{ marginTop: 12 }}
             summary={() => (
               <Table.Summary.Row>
-                <Table.Summary.Cell index={0}><Typography.Text strong>{t('training.stats.total')}</Typography.Text></Table.Summary.Cell>
-                {[total.enrolled, total.waitlisted, total.withdrawn, total.completed, total.notCompleted, pctText(total.completionPct), pctText(total.attendancePct)].map((v, i) => (
-                  <Table.Summary.Cell key={i} index={i + 1} align="right"><Typography.Text strong>{v}</Typography.Text></Table.Summary.Cell>
+                <Table.Summary.Cell index={0}>
+                  <Typography.Text strong>{t('training.stats.total')}</Typography.Text>
+                </Table.Summary.Cell>
+                {[
+                  total.enrolled,
+                  total.waitlisted,
+                  total.withdrawn,
+                  total.completed,
+                  total.notCompleted,
+                  pctText(total.completionPct),
+                  pctText(total.attendancePct),
+                ].map((v, i) => (
+                  <Table.Summary.Cell key={i} index={i + 1} align="right">
+                    <Typography.Text strong>{v}</Typography.Text>
+                  </Table.Summary.Cell>
                 ))}
               </Table.Summary.Row>
             )}

@@ -24,22 +24,49 @@ export default function TimetablePage() {
     <Space direction="vertical" style={{ width: '100%' }}>
       <PendingSurveysCard />
       <Space style={{ justifyContent: 'space-between', width: '100%' }} wrap>
-        <Typography.Title level={4} style={{ margin: 0 }}>{t('training.my.timetableTitle')}</Typography.Title>
-        <Segmented value={all ? 'all' : 'upcoming'} onChange={(v) => setAll(v === 'all')}
-          options={[{ value: 'upcoming', label: t('training.my.upcoming') }, { value: 'all', label: t('training.my.all') }]} />
+        <Typography.Title level={4} style={{ margin: 0 }}>
+          {t('training.my.timetableTitle')}
+        </Typography.Title>
+        <Segmented
+          value={all ? 'all' : 'upcoming'}
+          onChange={(v) => setAll(v === 'all')}
+          options={[
+            { value: 'upcoming', label: t('training.my.upcoming') },
+            { value: 'all', label: t('training.my.all') },
+          ]}
+        />
       </Space>
-      {!q.data ? <SectionSpin /> : q.data.items.length === 0 ? <Empty description={t('training.my.noSessions')} /> : (
-        <List dataSource={q.data.items} renderItem={(s) => (
-          <Card size="small" style={{ marginBottom: 8 }} data-testid="timetable-item">
-            <Space direction="vertical" size={2}>
-              <Typography.Text strong>{rangeText(s.startsAt, s.endsAt)}</Typography.Text>
-              <Typography.Text>{s.projectTitle} · {s.className}</Typography.Text>
-              {s.place && <Typography.Text type="secondary">{t('training.session.place')}：{s.place}</Typography.Text>}
-              {s.onlineUrl && <a href={s.onlineUrl} target="_blank" rel="noreferrer">{t('training.session.online')}</a>}
-              <Tag>{t('training.session.checkin')}：{rangeText(s.checkinOpensAt, s.checkinClosesAt)}</Tag>
-            </Space>
-          </Card>
-        )} />
+      {!q.data ? (
+        <SectionSpin />
+      ) : q.data.items.length === 0 ? (
+        <Empty description={t('training.my.noSessions')} />
+      ) : (
+        <List
+          dataSource={q.data.items}
+          renderItem={(s) => (
+            <Card size="small" style={{ marginBottom: 8 }} data-testid="timetable-item">
+              <Space direction="vertical" size={2}>
+                <Typography.Text strong>{rangeText(s.startsAt, s.endsAt)}</Typography.Text>
+                <Typography.Text>
+                  {s.projectTitle} · {s.className}
+                </Typography.Text>
+                {s.place && (
+                  <Typography.Text type="secondary">
+                    {t('training.session.place')}：{s.place}
+                  </Typography.Text>
+                )}
+                {s.onlineUrl && (
+                  <a href={s.onlineUrl} target="_blank" rel="noreferrer">
+                    {t('training.session.online')}
+                  </a>
+                )}
+                <Tag>
+                  {t('training.session.checkin')}：{rangeText(s.checkinOpensAt, s.checkinClosesAt)}
+                </Tag>
+              </Space>
+            </Card>
+          )}
+        />
       )}
     </Space>
   );

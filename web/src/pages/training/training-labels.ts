@@ -5,7 +5,10 @@ import { useCycles } from '../credits/use-cycles';
  * The ledger categories of the cycle that holds `year`, as select options, and a code's name in
  * the UI language (a code the rules do not know shows as itself).
  */
-export function useCreditCategories(year: number | undefined): { options: Array<{ value: string; label: string }>; nameOf: (code: string) => string } {
+export function useCreditCategories(year: number | undefined): {
+  options: Array<{ value: string; label: string }>;
+  nameOf: (code: string) => string;
+} {
   const { i18n } = useTranslation();
   const { cycles } = useCycles();
   const cycle = year === undefined ? undefined : cycles.find((c) => c.startYear <= year && year <= c.endYear);

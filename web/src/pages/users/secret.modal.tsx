@@ -43,9 +43,7 @@ export function OneTimePasswordModal({
           ]}
         />
       )}
-      {password && (
-        <OneTimeSecret value={password} warning={t('users.secret.warning')} testId="one-time-password" />
-      )}
+      {password && <OneTimeSecret value={password} warning={t('users.secret.warning')} testId="one-time-password" />}
     </Modal>
   );
 }

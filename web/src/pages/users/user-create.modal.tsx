@@ -120,7 +120,11 @@ export function UserCreateModal({
         >
           <Input maxLength={50} data-testid="user-create-display-name" />
         </Form.Item>
-        <Form.Item name="role" label={t('users.fields.role')} rules={[{ required: true, message: t('users.create.roleRequired') }]}>
+        <Form.Item
+          name="role"
+          label={t('users.fields.role')}
+          rules={[{ required: true, message: t('users.create.roleRequired') }]}
+        >
           <Select
             options={roles.map((value) => ({ value, label: t(`roles.${value}`) }))}
             onChange={(next: Role) => {

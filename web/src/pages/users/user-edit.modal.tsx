@@ -40,7 +40,7 @@ export function UserEditModal({
       });
     },
     onSuccess: ({ user: saved }) => {
-      message.success(t('common.saved'));
+      void message.success(t('common.saved'));
       onSaved(saved);
       onClose();
     },
@@ -57,8 +57,7 @@ export function UserEditModal({
     // Only when a different user is opened.
   }, [user?.id]);
 
-  const bannerError =
-    save.error && fieldErrorsFrom(save.error, FIELDS).length === 0 ? errorMessage(save.error) : null;
+  const bannerError = save.error && fieldErrorsFrom(save.error, FIELDS).length === 0 ? errorMessage(save.error) : null;
 
   return (
     <Modal
@@ -84,7 +83,13 @@ export function UserEditModal({
         />
       )}
       {bannerError && <Alert type="error" showIcon title={bannerError} style={{ marginBottom: 16 }} />}
-      <Form<EditUserForm> name="user-edit" form={form} layout="vertical" onFinish={(values) => save.mutate(values)} disabled={save.isPending}>
+      <Form<EditUserForm>
+        name="user-edit"
+        form={form}
+        layout="vertical"
+        onFinish={(values) => save.mutate(values)}
+        disabled={save.isPending}
+      >
         <Form.Item
           name="displayName"
           label={t('users.fields.displayName')}

@@ -10,7 +10,12 @@ export function isLocked(user: Pick<User, 'lockedUntil'>, now = Date.now()): boo
 export function UserStatus({ user }: { user: User }) {
   const { t } = useTranslation();
   const tags = [];
-  if (user.disabled) tags.push(<Tag key="disabled" color="red">{t('users.status.disabled')}</Tag>);
+  if (user.disabled)
+    tags.push(
+      <Tag key="disabled" color="red">
+        {t('users.status.disabled')}
+      </Tag>,
+    );
   if (isLocked(user)) {
     tags.push(
       <Tooltip key="locked" title={t('users.status.lockedUntil', { time: formatDateTime(user.lockedUntil) })}>
@@ -18,8 +23,18 @@ export function UserStatus({ user }: { user: User }) {
       </Tooltip>,
     );
   }
-  if (user.mustChangePassword) tags.push(<Tag key="pw" color="blue">{t('users.status.mustChangePassword')}</Tag>);
-  if (tags.length === 0) tags.push(<Tag key="ok" color="green">{t('users.status.active')}</Tag>);
+  if (user.mustChangePassword)
+    tags.push(
+      <Tag key="pw" color="blue">
+        {t('users.status.mustChangePassword')}
+      </Tag>,
+    );
+  if (tags.length === 0)
+    tags.push(
+      <Tag key="ok" color="green">
+        {t('users.status.active')}
+      </Tag>,
+    );
   return (
     <Space size={[0, 4]} wrap>
       {tags}

@@ -17,7 +17,16 @@ import type { Role, User, UserQuery } from '../../api/types';
 import { rolesBelow } from '../../auth/roles';
 import { useCurrentUser } from '../../auth/session';
 import { RoleLabel } from '../../components/labels';
-import { ListFilter, ListPage, ListSearch, ListTable, ListToolbar, ListUnitPicker, useListQuery, useListSearch } from '../../components/list-page';
+import {
+  ListFilter,
+  ListPage,
+  ListSearch,
+  ListTable,
+  ListToolbar,
+  ListUnitPicker,
+  useListQuery,
+  useListSearch,
+} from '../../components/list-page';
 import { useErrorMessage } from '../../lib/error-message';
 import { formatDateTime } from '../../lib/format';
 import { useIsPhone } from '../../lib/use-media-query';
@@ -76,7 +85,7 @@ export default function UsersPage() {
   const unlock = useMutation({
     mutationFn: (user: User) => usersApi.unlock(user.id),
     onSuccess: () => {
-      message.success(t('users.unlock.done'));
+      void message.success(t('users.unlock.done'));
       refresh();
     },
     onError: (err) => message.error(errorMessage(err)),
@@ -85,7 +94,7 @@ export default function UsersPage() {
   const setDisabled = useMutation({
     mutationFn: ({ user, disabled }: { user: User; disabled: boolean }) => usersApi.update(user.id, { disabled }),
     onSuccess: (_, { disabled }) => {
-      message.success(disabled ? t('users.disable.done') : t('users.enable.done'));
+      void message.success(disabled ? t('users.disable.done') : t('users.enable.done'));
       refresh();
     },
     onError: (err) => message.error(errorMessage(err)),
@@ -155,7 +164,13 @@ export default function UsersPage() {
               trigger={['click']}
               menu={{ items: moreActions(user), onClick: ({ key }) => runAction(key as UserAction, user) }}
             >
-              <Button type="link" size="small" icon={<MoreOutlined />} aria-label={t('common.more')} data-testid={`user-more-${user.id}`} />
+              <Button
+                type="link"
+                size="small"
+                icon={<MoreOutlined />}
+                aria-label={t('common.more')}
+                data-testid={`user-more-${user.id}`}
+              />
             </Dropdown>
           </Space>
         ) : (

@@ -27,7 +27,10 @@ export function ReversalRequests({ orgUnitId }: { orgUnitId: number }) {
   const [status, setStatus] = useState<ReversalRequestStatus | 'all'>('pending');
   const [deciding, setDeciding] = useState<Decision | null>(null);
   const query = { orgUnitId, status: status === 'all' ? undefined : status };
-  const list = useQuery({ queryKey: queryKeys.reversalRequests(query), queryFn: () => verificationsApi.reversalRequests(query) });
+  const list = useQuery({
+    queryKey: queryKeys.reversalRequests(query),
+    queryFn: () => verificationsApi.reversalRequests(query),
+  });
   const mayDecide = me.role === 'county_admin';
 
   const columns: TableColumnsType<ReversalRequest> = [
@@ -41,7 +44,11 @@ export function ReversalRequests({ orgUnitId }: { orgUnitId: number }) {
         <Flex vertical>
           <Typography.Text>{r.title}</Typography.Text>
           <Typography.Text type="secondary" className="small-text">
-            {t('verification.reversals.entryLine', { date: formatDate(r.occurredOn), hours: formatHours(r.hours), year: r.year })}
+            {t('verification.reversals.entryLine', {
+              date: formatDate(r.occurredOn),
+              hours: formatHours(r.hours),
+              year: r.year,
+            })}
           </Typography.Text>
         </Flex>
       ),
@@ -82,10 +89,20 @@ export function ReversalRequests({ orgUnitId }: { orgUnitId: number }) {
             render: (_: unknown, r: ReversalRequest) =>
               r.status === 'pending' ? (
                 <Space>
-                  <Button size="small" type="primary" onClick={() => setDeciding({ request: r, approve: true })} data-testid="reversal-approve">
+                  <Button
+                    size="small"
+                    type="primary"
+                    onClick={() => setDeciding({ request: r, approve: true })}
+                    data-testid="reversal-approve"
+                  >
                     {t('verification.reversals.approve')}
                   </Button>
-                  <Button size="small" danger onClick={() => setDeciding({ request: r, approve: false })} data-testid="reversal-reject">
+                  <Button
+                    size="small"
+                    danger
+                    onClick={() => setDeciding({ request: r, approve: false })}
+                    data-testid="reversal-reject"
+                  >
                     {t('verification.reversals.reject')}
                   </Button>
                 </Space>
@@ -141,7 +158,9 @@ export function ReversalRequests({ orgUnitId }: { orgUnitId: number }) {
         onClose={() => setDeciding(null)}
         onSubmit={async (note) => {
           await verificationsApi.decideReversal(deciding!.request.id, deciding!.approve, note);
-          message.success(deciding!.approve ? t('verification.reversals.approved') : t('verification.reversals.rejected'));
+          void message.success(
+            deciding!.approve ? t('verification.reversals.approved') : t('verification.reversals.rejected'),
+          );
           void queryClient.invalidateQueries({ queryKey: queryKeys.credits });
         }}
         data-testid="reversal-decide-modal"

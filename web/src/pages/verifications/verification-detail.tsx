@@ -1,6 +1,22 @@
 import { CheckCircleOutlined, EditOutlined, ReloadOutlined, RollbackOutlined, SendOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Descriptions, Empty, Flex, Form, Input, Modal, Radio, Segmented, Space, Table, Tag, Typography } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Descriptions,
+  Empty,
+  Flex,
+  Form,
+  Input,
+  Modal,
+  Radio,
+  Segmented,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -20,7 +36,15 @@ type ItemFilter = 'all' | 'not_verified' | 'exceptions' | 'verified';
 type ExceptionChoice = 'none' | 'exempt' | 'failed';
 
 /** The school's exception for one teacher: exempt or failed, always with a reason; or cleared. */
-function MarkModal({ verification, item, onClose }: { verification: Verification; item: VerificationItem | null; onClose: () => void }) {
+function MarkModal({
+  verification,
+  item,
+  onClose,
+}: {
+  verification: Verification;
+  item: VerificationItem | null;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
@@ -29,9 +53,14 @@ function MarkModal({ verification, item, onClose }: { verification: Verification
   const choice = Form.useWatch('exception', form);
   const mark = useMutation({
     mutationFn: (v: { exception: ExceptionChoice; reason?: string }) =>
-      verificationsApi.mark(verification.id, item!.teacherId, v.exception === 'none' ? null : v.exception, v.exception === 'none' ? null : (v.reason?.trim() ?? null)),
+      verificationsApi.mark(
+        verification.id,
+        item!.teacherId,
+        v.exception === 'none' ? null : v.exception,
+        v.exception === 'none' ? null : (v.reason?.trim() ?? null),
+      ),
     onSuccess: () => {
-      message.success(t('verification.mark.done'));
+      void message.success(t('verification.mark.done'));
       void queryClient.invalidateQueries({ queryKey: queryKeys.credits });
       onClose();
     },
@@ -73,7 +102,13 @@ function MarkModal({ verification, item, onClose }: { verification: Verification
             label={t('verification.mark.reason')}
             rules={[{ required: true, whitespace: true, message: t('verification.mark.reasonRequired') }]}
           >
-            <Input.TextArea rows={3} maxLength={500} showCount placeholder={t('verification.mark.reasonPlaceholder')} data-testid="mark-reason" />
+            <Input.TextArea
+              rows={3}
+              maxLength={500}
+              showCount
+              placeholder={t('verification.mark.reasonPlaceholder')}
+              data-testid="mark-reason"
+            />
           </Form.Item>
         )}
       </Form>
@@ -101,9 +136,10 @@ export function VerificationDetail({ id }: { id: number }) {
 
   const invalidate = () => void queryClient.invalidateQueries({ queryKey: queryKeys.credits });
   const recompute = useMutation({
-    mutationFn: (v: Verification) => verificationsApi.open({ orgUnitId: v.orgUnitId, cycleId: v.cycleId, year: v.year }),
+    mutationFn: (v: Verification) =>
+      verificationsApi.open({ orgUnitId: v.orgUnitId, cycleId: v.cycleId, year: v.year }),
     onSuccess: () => {
-      message.success(t('verification.recomputed'));
+      void message.success(t('verification.recomputed'));
       invalidate();
     },
     onError: (err) => message.error(errorMessage(err)),
@@ -148,10 +184,10 @@ export function VerificationDetail({ id }: { id: number }) {
       onOk: async () => {
         try {
           await verificationsApi.submit(v.id);
-          message.success(t('verification.submit.done'));
+          void message.success(t('verification.submit.done'));
           invalidate();
         } catch (err) {
-          message.error(errorMessage(err));
+          void message.error(errorMessage(err));
         }
       },
     });
@@ -165,23 +201,35 @@ export function VerificationDetail({ id }: { id: number }) {
       onOk: async () => {
         try {
           await verificationsApi.decide(v.id, 'sign_off', null);
-          message.success(t('verification.signOff.done'));
+          void message.success(t('verification.signOff.done'));
           invalidate();
         } catch (err) {
-          message.error(errorMessage(err));
+          void message.error(errorMessage(err));
         }
       },
     });
 
   const columns: TableColumnsType<VerificationItem> = [
     { title: t('teachers.fields.name'), dataIndex: 'teacherName', fixed: 'left' },
-    { title: t('teachers.fields.idNumber'), dataIndex: 'idNumberMasked', responsive: ['lg'], render: (x: string) => <span className="identifier">{x}</span> },
-    { title: t('verification.items.yearHours'), dataIndex: 'yearHours', align: 'right', render: (h: number) => formatHours(h) },
+    {
+      title: t('teachers.fields.idNumber'),
+      dataIndex: 'idNumberMasked',
+      responsive: ['lg'],
+      render: (x: string) => <span className="identifier">{x}</span>,
+    },
+    {
+      title: t('verification.items.yearHours'),
+      dataIndex: 'yearHours',
+      align: 'right',
+      render: (h: number) => formatHours(h),
+    },
     {
       title: t('verification.items.computed'),
       dataIndex: 'computed',
       render: (c: VerificationItem['computed']) => (
-        <Tag color={c === 'passed' ? 'success' : c === 'failed' ? 'error' : 'default'}>{t(`verification.computed.${c}`)}</Tag>
+        <Tag color={c === 'passed' ? 'success' : c === 'failed' ? 'error' : 'default'}>
+          {t(`verification.computed.${c}`)}
+        </Tag>
       ),
     },
     {
@@ -206,7 +254,9 @@ export function VerificationDetail({ id }: { id: number }) {
       render: (_, i) =>
         i.exception ? (
           <Flex vertical align="flex-start">
-            <Tag color={i.exception === 'exempt' ? 'purple' : 'error'}>{t(`verification.exceptions.${i.exception}`)}</Tag>
+            <Tag color={i.exception === 'exempt' ? 'purple' : 'error'}>
+              {t(`verification.exceptions.${i.exception}`)}
+            </Tag>
             {i.exceptionReason && (
               <Typography.Text type="secondary" className="small-text wrap-anywhere">
                 {i.exceptionReason}
@@ -217,7 +267,11 @@ export function VerificationDetail({ id }: { id: number }) {
           '—'
         ),
     },
-    { title: t('verification.items.result'), dataIndex: 'result', render: (r: VerificationItem['result']) => <VerificationResultTag result={r} /> },
+    {
+      title: t('verification.items.result'),
+      dataIndex: 'result',
+      render: (r: VerificationItem['result']) => <VerificationResultTag result={r} />,
+    },
     ...(editable
       ? [
           {
@@ -226,7 +280,12 @@ export function VerificationDetail({ id }: { id: number }) {
             fixed: 'right' as const,
             render: (_: unknown, i: VerificationItem) =>
               i.computed === 'not_in_scope' ? null : (
-                <Button size="small" icon={<EditOutlined />} onClick={() => setMarking(i)} data-testid="verification-mark">
+                <Button
+                  size="small"
+                  icon={<EditOutlined />}
+                  onClick={() => setMarking(i)}
+                  data-testid="verification-mark"
+                >
                   {t('verification.mark.action')}
                 </Button>
               ),
@@ -247,7 +306,12 @@ export function VerificationDetail({ id }: { id: number }) {
         <Space wrap>
           {editable && (
             <>
-              <Button icon={<ReloadOutlined />} loading={recompute.isPending} onClick={() => recompute.mutate(v)} data-testid="verification-recompute">
+              <Button
+                icon={<ReloadOutlined />}
+                loading={recompute.isPending}
+                onClick={() => recompute.mutate(v)}
+                data-testid="verification-recompute"
+              >
                 {t('verification.recompute')}
               </Button>
               <Button type="primary" icon={<SendOutlined />} onClick={confirmSubmit} data-testid="verification-submit">
@@ -257,10 +321,20 @@ export function VerificationDetail({ id }: { id: number }) {
           )}
           {canDecide && (
             <>
-              <Button icon={<RollbackOutlined />} danger onClick={() => setReturning(true)} data-testid="verification-return">
+              <Button
+                icon={<RollbackOutlined />}
+                danger
+                onClick={() => setReturning(true)}
+                data-testid="verification-return"
+              >
                 {t('verification.return.action')}
               </Button>
-              <Button type="primary" icon={<CheckCircleOutlined />} onClick={confirmSignOff} data-testid="verification-sign-off">
+              <Button
+                type="primary"
+                icon={<CheckCircleOutlined />}
+                onClick={confirmSignOff}
+                data-testid="verification-sign-off"
+              >
                 {t('verification.signOff.action')}
               </Button>
             </>
@@ -268,17 +342,30 @@ export function VerificationDetail({ id }: { id: number }) {
         </Space>
       </Flex>
       {v.status === 'returned' && v.decisionNote && (
-        <Alert type="warning" showIcon title={t('verification.returnedNote', { name: v.decidedByName ?? '—', note: v.decisionNote })} data-testid="verification-returned-note" />
+        <Alert
+          type="warning"
+          showIcon
+          title={t('verification.returnedNote', { name: v.decidedByName ?? '—', note: v.decisionNote })}
+          data-testid="verification-returned-note"
+        />
       )}
       {v.status === 'signed_off' && (
-        <Alert type="success" showIcon title={t('verification.signedOffNote', { name: v.decidedByName ?? '—', at: formatDateTime(v.decidedAt) })} />
+        <Alert
+          type="success"
+          showIcon
+          title={t('verification.signedOffNote', { name: v.decidedByName ?? '—', at: formatDateTime(v.decidedAt) })}
+        />
       )}
       <Descriptions
         size="small"
         column={{ xs: 1, sm: 2, lg: 4 }}
         items={[
           { key: 'teachers', label: t('verification.teachers'), children: v.teachers },
-          { key: 'verified', label: t('verification.verified'), children: t('verification.verifiedValue', { count: v.verified, rate: formatRate(v.verified, v.teachers) }) },
+          {
+            key: 'verified',
+            label: t('verification.verified'),
+            children: t('verification.verifiedValue', { count: v.verified, rate: formatRate(v.verified, v.teachers) }),
+          },
           { key: 'opened', label: t('verification.openedAt'), children: formatDateTime(v.openedAt) },
           { key: 'submitted', label: t('verification.submittedAt'), children: formatDateTime(v.submittedAt) },
         ]}
@@ -294,7 +381,14 @@ export function VerificationDetail({ id }: { id: number }) {
             { value: 'verified', label: t('verification.filter.verified') },
           ]}
         />
-        <Input.Search allowClear className="toolbar-item" placeholder={t('verification.filter.search')} value={q} onChange={(e) => setQ(e.target.value)} maxLength={50} />
+        <Input.Search
+          allowClear
+          className="toolbar-item"
+          placeholder={t('verification.filter.search')}
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+          maxLength={50}
+        />
       </div>
       <Table<VerificationItem>
         rowKey="teacherId"
@@ -303,7 +397,9 @@ export function VerificationDetail({ id }: { id: number }) {
         dataSource={shown}
         scroll={{ x: 'max-content' }}
         pagination={{ pageSize: 50, showSizeChanger: false, showTotal: (total) => t('common.total', { total }) }}
-        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('verification.items.empty')} /> }}
+        locale={{
+          emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('verification.items.empty')} />,
+        }}
         data-testid="verification-items"
       />
       <MarkModal verification={v} item={marking} onClose={() => setMarking(null)} />
@@ -317,7 +413,7 @@ export function VerificationDetail({ id }: { id: number }) {
         onClose={() => setReturning(false)}
         onSubmit={async (note) => {
           await verificationsApi.decide(v.id, 'return', note);
-          message.success(t('verification.return.done'));
+          void message.success(t('verification.return.done'));
           invalidate();
         }}
         data-testid="return-modal"

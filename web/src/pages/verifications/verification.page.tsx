@@ -12,7 +12,13 @@ export default function VerificationPage() {
   if (!Number.isInteger(id) || id <= 0) return <ErrorResult error={new ApiError(404, 'NOT_FOUND', '')} />;
   return (
     <Card>
-      <Breadcrumb items={[{ title: <Link to="/verifications">{t('verification.title')}</Link> }, { title: t('verification.detailCrumb') }]} style={{ marginBottom: 12 }} />
+      <Breadcrumb
+        items={[
+          { title: <Link to="/verifications">{t('verification.title')}</Link> },
+          { title: t('verification.detailCrumb') },
+        ]}
+        style={{ marginBottom: 12 }}
+      />
       <VerificationDetail id={id} />
     </Card>
   );

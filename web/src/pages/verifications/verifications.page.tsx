@@ -45,7 +45,7 @@ function SchoolYear({ cycle, year }: { cycle: Cycle; year: number }) {
   const open = useMutation({
     mutationFn: () => verificationsApi.open({ orgUnitId: me.orgUnit.id, cycleId: cycle.id, year }),
     onSuccess: () => {
-      message.success(t('verification.opened', { year }));
+      void message.success(t('verification.opened', { year }));
       void queryClient.invalidateQueries({ queryKey: queryKeys.credits });
     },
     onError: (err) => message.error(errorMessage(err)),
@@ -57,7 +57,13 @@ function SchoolYear({ cycle, year }: { cycle: Cycle; year: number }) {
     return (
       <Empty description={t('verification.notOpened', { year })} data-testid="verification-not-opened">
         <Typography.Paragraph type="secondary">{t('verification.openIntro')}</Typography.Paragraph>
-        <Button type="primary" icon={<PlayCircleOutlined />} loading={open.isPending} onClick={() => open.mutate()} data-testid="verification-open">
+        <Button
+          type="primary"
+          icon={<PlayCircleOutlined />}
+          loading={open.isPending}
+          onClick={() => open.mutate()}
+          data-testid="verification-open"
+        >
           {t('verification.open', { year })}
         </Button>
       </Empty>
@@ -67,7 +73,17 @@ function SchoolYear({ cycle, year }: { cycle: Cycle; year: number }) {
 }
 
 /** The county (or a city, the province) sees the schools' years; the county may open one for a school. */
-function SchoolsList({ cycle, year, status, onStatus }: { cycle: Cycle; year: number; status: VerificationStatus | undefined; onStatus: (s: VerificationStatus | undefined) => void }) {
+function SchoolsList({
+  cycle,
+  year,
+  status,
+  onStatus,
+}: {
+  cycle: Cycle;
+  year: number;
+  status: VerificationStatus | undefined;
+  onStatus: (s: VerificationStatus | undefined) => void;
+}) {
   const { t } = useTranslation();
   const me = useCurrentUser();
   const navigate = useNavigate();
@@ -99,16 +115,26 @@ function SchoolsList({ cycle, year, status, onStatus }: { cycle: Cycle; year: nu
       ),
     },
     { title: t('verification.year'), dataIndex: 'year' },
-    { title: t('verification.status'), dataIndex: 'status', render: (s: VerificationStatus) => <VerificationStatusTag status={s} /> },
+    {
+      title: t('verification.status'),
+      dataIndex: 'status',
+      render: (s: VerificationStatus) => <VerificationStatusTag status={s} />,
+    },
     { title: t('verification.teachers'), dataIndex: 'teachers', align: 'right' },
     { title: t('verification.verified'), dataIndex: 'verified', align: 'right' },
-    { title: t('verification.rate'), key: 'rate', align: 'right', render: (_, v) => formatRate(v.verified, v.teachers) },
+    {
+      title: t('verification.rate'),
+      key: 'rate',
+      align: 'right',
+      render: (_, v) => formatRate(v.verified, v.teachers),
+    },
     { title: t('verification.submittedAt'), dataIndex: 'submittedAt', responsive: ['md'], render: formatDateTime },
     {
       title: t('verification.decidedAt'),
       key: 'decided',
       responsive: ['lg'],
-      render: (_, v) => (v.decidedAt ? `${formatDateTime(v.decidedAt)}${v.decidedByName ? ` · ${v.decidedByName}` : ''}` : '—'),
+      render: (_, v) =>
+        v.decidedAt ? `${formatDateTime(v.decidedAt)}${v.decidedByName ? ` · ${v.decidedByName}` : ''}` : '—',
     },
   ];
 
@@ -126,7 +152,11 @@ function SchoolsList({ cycle, year, status, onStatus }: { cycle: Cycle; year: nu
           testId="verification-status-filter"
         />
         {me.role === 'county_admin' && (
-          <Button icon={<PlayCircleOutlined />} onClick={() => setOpening(true)} data-testid="verification-open-for-school">
+          <Button
+            icon={<PlayCircleOutlined />}
+            onClick={() => setOpening(true)}
+            data-testid="verification-open-for-school"
+          >
             {t('verification.openForSchool')}
           </Button>
         )}
@@ -177,7 +207,9 @@ export default function VerificationsPage() {
   const year = pickYear(cycle, search.year);
   const years = cycleYears(cycle, new Date().getFullYear());
   const isSchool = me.orgUnit.kind === 'school';
-  const status = VERIFICATION_STATUSES.includes(search.status as VerificationStatus) ? (search.status as VerificationStatus) : undefined;
+  const status = VERIFICATION_STATUSES.includes(search.status as VerificationStatus)
+    ? (search.status as VerificationStatus)
+    : undefined;
   const tab = search.tab === 'reversals' ? 'reversals' : 'years';
 
   return (
@@ -185,7 +217,11 @@ export default function VerificationsPage() {
       title={t('verification.title')}
       actions={
         <Space wrap>
-          <CycleSelect cycles={cycles} value={cycle.id} onChange={(id) => setSearch({ cycle: String(id), year: undefined })} />
+          <CycleSelect
+            cycles={cycles}
+            value={cycle.id}
+            onChange={(id) => setSearch({ cycle: String(id), year: undefined })}
+          />
           <Select<number>
             value={year}
             onChange={(y) => setSearch({ year: String(y) })}
@@ -211,7 +247,11 @@ export default function VerificationsPage() {
               <SchoolsList cycle={cycle} year={year} status={status} onStatus={(s) => setSearch({ status: s })} />
             ),
           },
-          { key: 'reversals', label: t('verification.tabs.reversals'), children: <ReversalRequests orgUnitId={me.orgUnit.id} /> },
+          {
+            key: 'reversals',
+            label: t('verification.tabs.reversals'),
+            children: <ReversalRequests orgUnitId={me.orgUnit.id} />,
+          },
         ]}
       />
     </ListPage>
