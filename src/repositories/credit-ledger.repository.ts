@@ -332,6 +332,19 @@ export function createCreditLedgerRepository(db: Q) {
       return rows.map(toFacts);
     },
 
+    /** The facts of the teachers kept at one unit itself (not the units below), in id order, a page at a time. */
+    async teacherFactsAt(orgUnitId: number, afterId: number, limit: number): Promise<TeacherFactsRow[]> {
+      const rows = await db
+        .selectFrom('teacher')
+        .select(FACT_COLUMNS)
+        .where('org_unit_id', '=', orgUnitId)
+        .where('id', '>', afterId)
+        .orderBy('id')
+        .limit(limit)
+        .execute();
+      return rows.map(toFacts);
+    },
+
     /** The facts of a unit's teachers (with the units below), in id order, a page at a time. */
     async teacherFactsUnder(
       provinceId: number,

@@ -394,3 +394,23 @@ describe('unit reports', () => {
     expect(await codeOf(s.creditReports.rollup(otherSchool, { orgUnitId: tree.K1.id, cycleId }))).toBe('NOT_FOUND');
   });
 });
+
+// last: its entries under the county would change the rollup figures above
+describe('annual verification at a township centre school', () => {
+  it("a township centre school verifies the teachers it keeps itself, not its village schools'", async () => {
+    const atTownship = await seedTeacher(t.db, t.env, tree.T1, { gender: 'female', birthDate: '1985-03-01' });
+    const atVillage = await seedTeacher(t.db, t.env, tree.S4, { gender: 'male', birthDate: '1986-04-01' });
+    const township = await ctxAt(tree.T1, 'school_admin', 't1-admin');
+    const v = await s.verifications.open(township, { orgUnitId: tree.T1.id, cycleId, year: 2026 });
+    const { items } = await s.verifications.get(township, v.id);
+    expect(items.map((i) => i.teacherId)).toEqual([atTownship]);
+    const village = await s.verifications.open(township, { orgUnitId: tree.S4.id, cycleId, year: 2026 });
+    expect((await s.verifications.get(township, village.id)).items.map((i) => i.teacherId)).toEqual([atVillage]);
+    await s.verifications.submit(township, v.id);
+    await s.verifications.decide(county, v.id, 'sign_off', '同意');
+    const late = { teacherId: atTownship, hours: 10, occurredOn: '2026-10-01', title: '补登', categories: [] };
+    expect(await codeOf(s.credits.register(township, [late]))).toBe('YEAR_LOCKED');
+    const villageLate = { ...late, teacherId: atVillage };
+    expect(await codeOf(s.credits.register(township, [villageLate]))).toBe('OK');
+  });
+});

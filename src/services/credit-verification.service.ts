@@ -13,6 +13,7 @@ import { requireActor, type RequestContext, type ServiceDeps } from './context.j
 import type { CreditLedgerService } from './credit-ledger.service.js';
 import { rulesOf } from './credit-summary.js';
 import { requireAdminAction, requireAdminAtUnit } from './registry-access.js';
+import { holdsTeachers } from '../domain/org-tree.js';
 
 const EDITABLE: ReadonlySet<VerificationStatus> = new Set(['open', 'returned']);
 
@@ -48,7 +49,7 @@ export function createCreditVerificationService(deps: ServiceDeps, ledgerService
   /** Recomputes every current teacher of the school against the year's rules. */
   async function compute(
     trx: Parameters<Parameters<typeof auditedWrite>[3]>[0],
-    v: { id: number; orgPath: string; provinceId: number; year: number },
+    v: { id: number; orgUnitId: number; year: number },
     cycle: CycleRow,
   ): Promise<void> {
     const r = createCreditLedgerRepository(trx);
@@ -60,7 +61,9 @@ export function createCreditVerificationService(deps: ServiceDeps, ledgerService
       yearHours: number;
     }> = [];
     for (let after = 0; ; ) {
-      const facts = await r.teacherFactsUnder(v.provinceId, v.orgPath, after, 2_000);
+      // the teachers kept at the unit itself: a township centre school's year leaves out its village
+      // schools, which verify their own
+      const facts = await r.teacherFactsAt(v.orgUnitId, after, 2_000);
       if (facts.length === 0) break;
       after = facts[facts.length - 1]!.id;
       const entries = await r.engineEntries(
@@ -83,7 +86,7 @@ export function createCreditVerificationService(deps: ServiceDeps, ledgerService
     ): Promise<VerificationRow> {
       const school = await requireAdminAtUnit(db, ctx, input.orgUnitId, 'credit.open_verification', 'credit.verify');
       const actor = requireActor(ctx);
-      if (school.kind !== 'school') throw new AppError('TEACHER_UNIT_NOT_SCHOOL');
+      if (!holdsTeachers(school.kind)) throw new AppError('TEACHER_UNIT_NOT_SCHOOL');
       const cycle = await ledger.cycle(input.cycleId);
       if (!cycle || cycle.provinceId !== school.provinceId) throw new AppError('NOT_FOUND');
       if (input.year < cycle.startYear || input.year > cycle.endYear || input.year > currentYear(env))
@@ -114,7 +117,7 @@ export function createCreditVerificationService(deps: ServiceDeps, ledgerService
           vid ??= (await vr.findFor(cycle.id, input.year, school.id))!.id;
           const state = (await vr.lock(vid))!.status;
           if (!EDITABLE.has(state)) throw stateError(state);
-          await compute(trx, { id: vid, orgPath: school.path, provinceId: school.provinceId, year: input.year }, cycle);
+          await compute(trx, { id: vid, orgUnitId: school.id, year: input.year }, cycle);
           meta.details = { ...meta.details, verificationId: vid };
           return vid;
         },

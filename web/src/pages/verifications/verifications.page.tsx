@@ -179,7 +179,7 @@ function SchoolsList({
         onOk={() => school !== undefined && open.mutate(school)}
         onCancel={() => setOpening(false)}
       >
-        <OrgUnitPicker kinds={['school']} value={school} onChange={setSchool} style={{ width: '100%' }} />
+        <OrgUnitPicker kinds={['school', 'township']} value={school} onChange={setSchool} style={{ width: '100%' }} />
       </Modal>
     </>
   );
