@@ -33,6 +33,11 @@ const EnvSchema = z.object({
     .min(1)
     .max(24 * 60)
     .default(15),
+  /**
+   * searches by full ID number or phone an administrator who sees them masked (city, province) may
+   * make in a row (without an hour's pause) before such searches pause for an hour
+   */
+  PEIXUN_ID_LOOKUPS_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(30),
   /** the shortest password accepted when one is chosen */
   PEIXUN_PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(64).default(10),
   /** how many of lower case, upper case, digits and symbols a chosen password must mix */

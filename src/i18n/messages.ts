@@ -277,6 +277,12 @@ const ERRORS: Record<AppErrorCode, Record<Locale, string>> = {
     en: 'Too many failed logins: the account is locked for a while; try later or ask an administrator to unlock it',
   },
   RATE_LIMITED: { 'zh-CN': '请求过于频繁，请稍后再试', en: 'Too many requests; try again shortly' },
+  IDENTIFIER_LOOKUP_LIMIT: {
+    'zh-CN': '按证件号码或手机号查询已连续达到 {max} 次，{until} 前暂停；可按姓名查询，或请县级、学校管理员协助',
+    en:
+      'You searched by ID number or phone {max} times in a row; such searches pause until {until}. ' +
+      'Search by name, or ask a county or school administrator',
+  },
   INTERNAL: {
     'zh-CN': '服务器内部错误，已记录，请稍后再试',
     en: 'Internal error; it has been logged. Try again later',

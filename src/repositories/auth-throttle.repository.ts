@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 
-export type ThrottleKind = 'login' | 'activate';
+/** failed sign-ins and activations; identifier lookups by administrators who see identifiers masked */
+export type ThrottleKind = 'login' | 'activate' | 'id_lookup';
 
 export interface ThrottleKey {
   kind: ThrottleKind;

@@ -28,7 +28,8 @@ import {
   type TeacherRow,
 } from '../repositories/teacher.repository.js';
 import { auditedWrite, auditRefusal, appendAudit } from './audit.js';
-import { currentYear } from '../config/env.js';
+import { chinaTime, currentYear } from '../config/env.js';
+import { createAuthThrottleRepository } from '../repositories/auth-throttle.repository.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
 import { syncTeachersAllCycles } from './credit-summary.js';
 import { personalDataCipher, type PersonalDataCipher } from './personal-data.js';
@@ -267,12 +268,46 @@ export function createTeacherService({ db, env }: ServiceDeps) {
     return unit;
   }
 
+  /**
+   * A search by full ID number or phone from an administrator who sees them masked (city, province)
+   * would let them confirm a guessed number (region, last four and birth year leave few dates): each
+   * is audited without the number, and a run of them pauses such searches for an hour.
+   */
+  async function identifierLookup(ctx: RequestContext, unit: OrgUnitRow, f: TeacherFilter): Promise<void> {
+    const actor = requireActor(ctx);
+    if (!f.q || 'name' in f.q || can(actor, 'teacher.unmask', { path: unit.path })) return;
+    const throttle = createAuthThrottleRepository(db);
+    const key = { kind: 'id_lookup' as const, subject: `user:${actor.userId}`, source: '*' };
+    const meta = {
+      action: 'teacher.lookup_identifier',
+      targetType: 'org_unit',
+      targetId: unit.id,
+      targetPath: unit.path,
+      targetLabel: unit.name,
+      details: { by: 'idHash' in f.q ? 'id_number' : 'phone' },
+    };
+    const locked = await throttle.lockedUntil(key);
+    const max = env.PEIXUN_ID_LOOKUPS_PER_HOUR;
+    const refuse = (until: Date) =>
+      auditRefusal(
+        db,
+        ctx,
+        meta,
+        new AppError('IDENTIFIER_LOOKUP_LIMIT', { params: { max, until: chinaTime(until) } }),
+      );
+    if (locked) return refuse(locked);
+    await throttle.recordFailure(key, { maxFailures: max, windowMinutes: 60, lockMinutes: 60 });
+    await appendAudit(db, ctx, meta, 'success');
+  }
+
   return {
     permissions,
 
     async list(ctx: RequestContext, q: TeacherQuery, page: { page: number; pageSize: number }) {
       const unit = await scopeUnit(ctx, q.orgUnitId, 'teacher.list');
-      return teachers.list(filterOf(unit, q), { limit: page.pageSize, offset: (page.page - 1) * page.pageSize });
+      const filter = filterOf(unit, q);
+      await identifierLookup(ctx, unit, filter);
+      return teachers.list(filter, { limit: page.pageSize, offset: (page.page - 1) * page.pageSize });
     },
 
     async formerList(ctx: RequestContext, orgUnitId: number | undefined, page: { page: number; pageSize: number }) {
