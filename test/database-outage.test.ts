@@ -171,10 +171,13 @@ describe('an external database that goes away', () => {
     } finally {
       await opened.close();
     }
+    // a role that does not exist, with a password: refused as a wrong password (28P01) by a server
+    // that asks for one, as an unknown role (28000) by one that trusts local connections
+    url.username = 'peixun_no_such_role';
     url.password = 'not-the-password';
     const refused = Date.now();
     const wrong = openDatabase({ ...t.env, DATABASE_URL: url.toString() }, { log: () => undefined });
-    await expect(wrong).rejects.toMatchObject({ code: '28P01' });
+    await expect(wrong).rejects.toMatchObject({ code: expect.stringMatching(/^28(P01|000)$/) });
     expect(Date.now() - refused).toBeLessThan(2_000);
     await later.cut();
   }, 30_000);
