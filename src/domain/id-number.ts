@@ -151,3 +151,24 @@ export function maskPhone(phone: string): string {
   if (digits.length < 7) return '*'.repeat(phone.length);
   return `${digits.slice(0, 3)}****${digits.slice(-4)}`;
 }
+
+/**
+ * A refused identifier quoted back so that its writer can find it in the sheet, never in clear:
+ * at most a quarter of it kept at each end (3 characters at the start, 4 at the end), the rest as
+ * stars (at most 30 of them, for a cell of other text); an empty value stays empty.
+ *
+ * @example maskEnds('1380000') // '1*****0'; maskEnds('22028219850312002') // '220**********2002'
+ */
+export function maskEnds(s: string): string {
+  const chars = [...s];
+  const keep = Math.floor(chars.length / 4);
+  const head = Math.min(3, keep);
+  const tail = Math.min(4, keep);
+  const hidden = chars.length - head - tail;
+  return chars.slice(0, head).join('') + '*'.repeat(Math.min(hidden, 30)) + chars.slice(chars.length - tail).join('');
+}
+
+/** A refused ID number quoted back: an 18-character one as {@link maskIdNumber} shows it, any other by {@link maskEnds}. */
+export function maskTypedIdNumber(s: string): string {
+  return s.length === 18 ? maskIdNumber(s) : maskEnds(s);
+}

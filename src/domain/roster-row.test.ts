@@ -52,6 +52,25 @@ describe('a roster row', () => {
     expect(problems({ idNumber: '220282198503120027' })).toEqual(['idNumber:id_check_digit']);
   });
 
+  it('quotes a refused ID number or phone back masked, so it can be found in the sheet but never shows in clear', () => {
+    const quoted = (over: RawRosterRow) => {
+      const r = check(over);
+      return r.ok ? [] : r.errors.map((e) => `${e.column}:${e.code}:${e.value}`);
+    };
+    // region and last four, as everywhere an ID number is masked: the birth date in the middle stays hidden
+    expect(quoted({ idNumber: '220282198503120027' })).toEqual(['idNumber:id_check_digit:220282********0027']);
+    expect(quoted({ idNumber: ' ２２０２８２１９８５０２３０００２６ ' })).toEqual([
+      'idNumber:id_birth_date:220282********0026',
+    ]);
+    // a value of another length keeps at most a quarter at each end
+    expect(quoted({ idNumber: '22028219850312002' })).toEqual(['idNumber:id_length:220**********2002']);
+    expect(quoted({ idType: '护照', idNumber: 'E1' })).toEqual(['idNumber:id_characters_other:**']);
+    expect(quoted({ phone: '1380000' })).toEqual(['phone:phone_invalid:1*****0']);
+    expect(quoted({ phone: '138 0013 800' })).toEqual(['phone:phone_invalid:13******00']);
+    // an empty cell is not quoted at all
+    expect(quoted({ idNumber: '' })).toEqual(['idNumber:id_blank:undefined']);
+  });
+
   it('accepts other document types without the GB 11643 check, and then takes gender from the sheet', () => {
     const r = check({ idType: '港澳居民来往内地通行证', idNumber: 'h12345678', gender: '男', birthDate: '1990/1/2' });
     expect(r.ok && r.row.fields).toMatchObject({

@@ -3,6 +3,7 @@
  * Every problem of the row is reported (not just the first), each with its column and a code
  * the UI translates. Pure: cells arrive as the spreadsheet reader gives them.
  */
+import { maskEnds, maskTypedIdNumber } from './id-number.js';
 import { STAGES, type Stage } from './org-tree.js';
 import {
   BACKBONE_LEVELS,
@@ -113,6 +114,8 @@ export interface RowError {
   withheld?: Withheld;
   /** for an unknown school: the closest school names the uploader may mean */
   suggestions?: string[];
+  /** for a repeated ID number: the row where it first appears */
+  otherRow?: number;
 }
 
 /** A row's problems, with what the file-wide checks (school, repeated ID number) still need. */
@@ -300,6 +303,12 @@ export function checkRosterRow(
     if (reported.has(column)) return;
     errors.push({ row: rowNo, column, code, ...(value !== undefined && value !== null ? shown(value) : {}) });
   };
+  /** An identifier cell is quoted back masked, never in clear; an empty one is not quoted. */
+  const errMasked = (column: RosterColumnKey, code: string, typed: string, mask: (s: string) => string) => {
+    if (reported.has(column)) return;
+    const cell = typed.replace(/\s+/g, '');
+    errors.push({ row: rowNo, column, code, ...(cell ? { value: mask(cell) } : {}) });
+  };
 
   const raw: RawRosterRow = { ...input };
   for (const [k, v] of Object.entries(input) as Array<[RosterColumnKey, Cell]>) {
@@ -329,7 +338,7 @@ export function checkRosterRow(
     err('idNumber', 'id_stored_as_number');
   } else {
     const r = checkIdNumber(idType, text(raw.idNumber), today);
-    if (!r.ok) err('idNumber', r.problem);
+    if (!r.ok) errMasked('idNumber', r.problem, text(raw.idNumber), maskTypedIdNumber);
     else {
       idNumber = r.idNumber;
       derived = { gender: r.gender, birthDate: r.birthDate };
@@ -354,7 +363,7 @@ export function checkRosterRow(
   const phoneText = text(raw.phone);
   if (phoneText) {
     phone = normalisePhone(phoneText);
-    if (!phone) err('phone', 'phone_invalid');
+    if (!phone) errMasked('phone', 'phone_invalid', phoneText, maskEnds);
   }
 
   const stage = stageOf(raw.stage);

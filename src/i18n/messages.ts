@@ -375,7 +375,7 @@ const TEACHER_PROBLEMS: Record<string, Record<Locale, string>> = {
     en: 'several schools have this name; write the school code instead',
   },
   school_mismatch: { 'zh-CN': '与导入的学校不一致', en: 'is not the school being imported into' },
-  duplicate_in_file: { 'zh-CN': '与第 {value} 行的证件号码重复', en: 'repeats the ID number of row {value}' },
+  duplicate_in_file: { 'zh-CN': '与第 {otherRow} 行证件号码重复', en: 'is the same as in row {otherRow}' },
 };
 
 /** "第 12 行「证件号码」：校验位…" — one row problem in the user's language. */
@@ -397,11 +397,13 @@ export function importProblemMessage(
   column: string,
   locale: Locale,
   value?: string,
-  extra: { withheld?: string; suggestions?: string[] } = {},
+  extra: { withheld?: string; suggestions?: string[]; otherRow?: number } = {},
 ): string {
   const col = ROSTER_COLUMNS.find((c) => c.key === column);
   const label = col ? (locale === 'en' ? col.en : col.zh) : column;
-  let text = fill((TEACHER_PROBLEMS[code] ?? FIELD['invalid']!)[locale], { value: value ?? '' });
+  // a report stored before the other row had its own field carried it as the value
+  const otherRow = extra.otherRow ?? value ?? '';
+  let text = fill((TEACHER_PROBLEMS[code] ?? FIELD['invalid']!)[locale], { value: value ?? '', otherRow });
   if (extra.withheld && IMPORT_NOTES[extra.withheld]) text += IMPORT_NOTES[extra.withheld]![locale];
   if (extra.suggestions?.length) {
     const names = extra.suggestions

@@ -62,10 +62,24 @@ describe('roster import: check first, then all good rows in one transaction', ()
     expect(r.summary).toMatchObject({ total: 13, create: 9, error: 4 });
     const byRow = (row: number) => r.errors.filter((e) => e.row === row).map((e) => `${e.column}:${e.code}`);
     expect(byRow(5)).toEqual(['idNumber:id_check_digit']);
+    // what was typed is quoted back masked (region and last four), never the birth date in the middle
+    const typo = r.errors.find((e) => e.row === 5)!;
+    expect(typo.value).toBe(`${broken.idNumber.slice(0, 6)}********${broken.idNumber.slice(14)}`);
+    expect(typo.value).not.toContain(broken.idNumber.slice(6, 14));
     expect(byRow(12)).toEqual(['name:name_blank']);
+    // a repeat quotes the ID number typed, masked, and names the row it repeats in its own field
+    const first = people[0]!.idNumber;
     expect(r.errors.filter((e) => e.row === 13)).toEqual([
-      { row: 13, column: 'idNumber', code: 'duplicate_in_file', value: '2' },
+      {
+        row: 13,
+        column: 'idNumber',
+        code: 'duplicate_in_file',
+        value: `${first.slice(0, 6)}********${first.slice(14)}`,
+        otherRow: 2,
+      },
     ]);
+    // a bad phone is quoted back masked too, not as an empty cell
+    expect(r.errors.find((e) => e.row === 14 && e.column === 'phone')?.value).toBe('1***5');
     expect(byRow(14)).toEqual(
       expect.arrayContaining([
         'phone:phone_invalid',
@@ -229,7 +243,16 @@ describe('roster import: check first, then all good rows in one transaction', ()
     });
     const r = await imports.validate(s1Admin, tree.S1.id, { name: 'big.xlsx', data: file });
     expect(r.summary).toMatchObject({ total: 6_001, create: 6_000, error: 1 });
-    expect(r.errors).toEqual([{ row: 6_002, column: 'idNumber', code: 'duplicate_in_file', value: '2' }]);
+    const repeated = many[0]!.idNumber;
+    expect(r.errors).toEqual([
+      {
+        row: 6_002,
+        column: 'idNumber',
+        code: 'duplicate_in_file',
+        value: `${repeated.slice(0, 6)}********${repeated.slice(14)}`,
+        otherRow: 2,
+      },
+    ]);
     await imports.discard(s1Admin, r.importId);
 
     const csv = Buffer.from('姓名,证件号码,学段,用工类型,备注\r\n王芳,220282198503120024,小学,在编,调入\r\n', 'utf8');
@@ -287,7 +310,7 @@ describe('roster import with rosters as people really fill them in', () => {
         value: '桦甸第一中学',
         suggestions: expect.arrayContaining(['桦甸市第一中学']),
       },
-      { row: 3, column: 'idNumber', code: 'duplicate_in_file', value: '2' },
+      { row: 3, column: 'idNumber', code: 'duplicate_in_file', value: expect.stringMatching(/\*{8}/), otherRow: 2 },
     ]);
     expect(r.errors[1]!.suggestions![0]).toBe('桦甸市第一中学');
     expect(r.errors[1]!.suggestions!.length).toBeLessThanOrEqual(3);
@@ -300,9 +323,9 @@ describe('roster import with rosters as people really fill them in', () => {
     const [a] = makeRoster(1, { seed: 32, offset: 41_000 });
     const file = await xlsx([row(a!, { stage: '大学' }), row(a!)]);
     const r = await imports.validate(s1Admin, tree.S1.id, { name: 'dup.xlsx', data: file });
-    expect(r.errors.map((e) => `${e.row}:${e.column}:${e.code}:${e.value}`)).toEqual([
-      '2:stage:invalid_choice:大学',
-      '3:idNumber:duplicate_in_file:2',
+    expect(r.errors.map((e) => `${e.row}:${e.column}:${e.code}:${e.value}:${e.otherRow}`)).toEqual([
+      '2:stage:invalid_choice:大学:undefined',
+      `3:idNumber:duplicate_in_file:${a!.idNumber.slice(0, 6)}********${a!.idNumber.slice(14)}:2`,
     ]);
     expect(r.summary).toMatchObject({ total: 2, create: 0, error: 2 });
     await imports.discard(s1Admin, r.importId);

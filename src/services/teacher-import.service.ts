@@ -4,6 +4,7 @@ import { AppError, notFoundDenied } from '../errors/app-error.js';
 import type { DB } from '../db/schema.js';
 import { closestNames } from '../domain/name-match.js';
 import { holdsTeachers } from '../domain/org-tree.js';
+import { maskIdNumber } from '../domain/id-number.js';
 import { checkRosterRow, shownValue, type RawRosterRow, type RowError } from '../domain/roster-row.js';
 import { diffTeacher } from '../domain/teacher.js';
 import { quotable } from '../domain/text.js';
@@ -217,7 +218,10 @@ export function createTeacherImportService({ db, env }: ServiceDeps) {
           if (idNumber) {
             const first = firstRowOfId.get(idNumber);
             if (first === undefined) firstRowOfId.set(idNumber, rowNo);
-            else rowErrors.push({ row: rowNo, column: 'idNumber', code: 'duplicate_in_file', value: String(first) });
+            else {
+              const repeat = { code: 'duplicate_in_file', value: maskIdNumber(idNumber), otherRow: first };
+              rowErrors.push({ row: rowNo, column: 'idNumber', ...repeat });
+            }
           }
           if (rowErrors.length || !r.ok) {
             summary.error++;

@@ -146,6 +146,8 @@ const RowErrorOut = z.object({
   withheld: z.enum(['id_number', 'phone']).optional(),
   /** for an unknown school: the closest school names in the uploader's scope */
   suggestions: z.array(z.string()).optional(),
+  /** for a repeated ID number: the row where it first appears */
+  otherRow: z.number().optional(),
 });
 export const ImportOut = z.object({
   importId: z.number(),
@@ -270,7 +272,11 @@ export const teacherRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
       const out = new PassThrough();
       write(out).catch((e: unknown) => out.destroy(e as Error));
       reply.header('content-type', XLSX);
-      reply.header('content-disposition', attachment('teachers.xlsx', '教师名册.xlsx'));
+      // a file with ID numbers in full says so in its name, wherever it is saved or forwarded
+      const name = full
+        ? attachment('teachers-full-id-numbers.xlsx', '教师名册（含完整证件号码）.xlsx')
+        : attachment('teachers.xlsx', '教师名册.xlsx');
+      reply.header('content-disposition', name);
       return reply.send(out);
     },
   );

@@ -2,6 +2,7 @@ import { Space, Tag } from 'antd';
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Teacher } from '../../api/types';
+import { SUBJECT_KEYS, TITLE_KEYS } from './teacher-rules';
 
 type FlagFields = Pick<Teacher, 'headTeacher' | 'backboneLevel' | 'subjectLeader' | 'masterTeacher' | 'newTeacher'>;
 
@@ -60,14 +61,20 @@ export function useRosterWording() {
     [t, i18n],
   );
   /**
-   * The problem alone ("校验位…不正确"), with a note when the value is shown partly hidden and the
-   * closest school names when the school is unknown; null when the UI does not know the code.
+   * The problem alone ("校验位…不正确", "与第 3 行证件号码重复"), with a note when the value is shown
+   * partly hidden and the closest school names when the school is unknown; null when the UI does
+   * not know the code.
    */
   const problemText = useCallback(
-    (code: string, value?: string, extra: { withheld?: 'id_number' | 'phone'; suggestions?: string[] } = {}) => {
+    (
+      code: string,
+      value?: string,
+      extra: { withheld?: 'id_number' | 'phone'; suggestions?: string[]; otherRow?: number } = {},
+    ) => {
       const key = `teacherProblems.${code}`;
       if (!i18n.exists(key)) return null;
-      let text = t(key, { value: value ?? '' });
+      // a report stored before the other row of a repeat had its own field carried it as the value
+      let text = t(key, { value: value ?? '', otherRow: extra.otherRow ?? value ?? '' });
       if (extra.withheld) text += t(`teachers.import.withheld.${extra.withheld}`);
       if (extra.suggestions?.length) {
         const names = extra.suggestions.map((n) => t('common.quoted', { text: n })).join(t('common.listSeparator'));
@@ -78,4 +85,27 @@ export function useRosterWording() {
     [t, i18n],
   );
   return { columnLabel, problemText };
+}
+
+/**
+ * A subject or title in the UI language: the values the product knows are translated,
+ * anything else is shown as typed; a dash when empty.
+ */
+export function useTeacherValueLabels() {
+  const { t } = useTranslation();
+  const label = useCallback(
+    (map: Record<string, string>, prefix: string, value: string | null | undefined) => {
+      if (!value) return '—';
+      const key = Object.hasOwn(map, value) ? map[value] : undefined;
+      return key ? t(`${prefix}.${key}`) : value;
+    },
+    [t],
+  );
+  return {
+    subjectLabel: useCallback((v: string | null | undefined) => label(SUBJECT_KEYS, 'teachers.subjects', v), [label]),
+    titleLabel: useCallback(
+      (v: string | null | undefined) => label(TITLE_KEYS, 'teachers.professionalTitles', v),
+      [label],
+    ),
+  };
 }

@@ -12,6 +12,40 @@ import {
 
 export { SUBJECT_SUGGESTIONS, TITLE_SUGGESTIONS };
 
+/** The label key (teachers.subjects.*) of each subject the product knows. */
+export const SUBJECT_KEYS: Record<(typeof SUBJECT_SUGGESTIONS)[number], string> = {
+  语文: 'chinese',
+  数学: 'maths',
+  英语: 'english',
+  物理: 'physics',
+  化学: 'chemistry',
+  生物: 'biology',
+  历史: 'history',
+  地理: 'geography',
+  道德与法治: 'moralityLaw',
+  思想政治: 'politics',
+  科学: 'science',
+  信息技术: 'it',
+  音乐: 'music',
+  美术: 'art',
+  体育与健康: 'pe',
+  心理健康: 'mentalHealth',
+  劳动: 'labour',
+  综合实践: 'practice',
+  学前教育: 'preschool',
+  特殊教育: 'specialEd',
+  专业课: 'vocational',
+};
+/** The label key (teachers.professionalTitles.*) of each title the product knows. */
+export const TITLE_KEYS: Record<(typeof TITLE_SUGGESTIONS)[number], string> = {
+  正高级教师: 'seniorPlus',
+  高级教师: 'senior',
+  一级教师: 'first',
+  二级教师: 'second',
+  三级教师: 'third',
+  未定级: 'unrated',
+};
+
 /** Oldest teaching start year the registry accepts. */
 export const FIRST_TEACHING_YEAR = 1950;
 /** Longest subject or title, in characters. */
