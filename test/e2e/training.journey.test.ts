@@ -98,8 +98,9 @@ test('a county project: created and opened, a teacher enrols on a phone, checks 
     checkinUntil: chinaMinute(startsAt + 2 * HOUR),
   };
 
-  const admin = await newContext({ viewport: { width: 1280, height: 800 } });
-  const phone = await newContext(PHONE);
+  // both devices run on UTC: what they type and show is China time all the same
+  const admin = await newContext({ viewport: { width: 1280, height: 800 }, timezoneId: 'UTC' });
+  const phone = await newContext({ ...PHONE, timezoneId: 'UTC' });
   // no page may throw along the way
   const pageErrors: string[] = [];
   for (const context of [admin, phone]) context.on('weberror', (e) => pageErrors.push(e.error().message));
@@ -203,6 +204,12 @@ test('a county project: created and opened, a teacher enrols on a phone, checks 
     expect(lessonText).toContain(`${PROJECT_TITLE} · ${CLASS_NAME}`);
     expect(lessonText).toContain(`${session.from} – ${session.until.slice(-5)}`);
     expect(lessonText).toContain(PLACE);
+    // the session typed in China time on a UTC device is stored as that instant
+    const timetable = await api<{ items: { sessionId: number; startsAt: string }[] }>(
+      teacher,
+      '/api/enrolments/timetable',
+    );
+    expect(timetable.items.find((s) => s.sessionId === sessionId)?.startsAt).toBe(new Date(startsAt).toISOString());
     expect(await fitsWidth(mobile)).toBe(true);
 
     // the county admin sees her in the class's list

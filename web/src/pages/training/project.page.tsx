@@ -41,7 +41,7 @@ import { OrgUnitPicker } from '../../components/org-unit-picker';
 import { ErrorResult, SectionSpin } from '../../components/page-states';
 import { useErrorMessage } from '../../lib/error-message';
 import { formatHours } from '../../lib/hours';
-import { formatDateTime } from '../../lib/format';
+import { chinaInstant, formatDateTime } from '../../lib/format';
 import { showErrorsOnFields } from '../../lib/form-errors';
 import { TeacherMultiPicker, type PickedTeacher } from '../credits/teacher-multi-picker';
 import {
@@ -113,10 +113,10 @@ function SessionsCard({ cls, canManage, projectId }: { cls: ClassDetail; canMana
   const add = useMutation({
     mutationFn: (v: { time: [Dayjs, Dayjs]; checkin: [Dayjs, Dayjs]; place?: string; onlineUrl?: string }) =>
       trainingApi.createSession(cls.id, {
-        startsAt: v.time[0].toISOString(),
-        endsAt: v.time[1].toISOString(),
-        checkinOpensAt: v.checkin[0].toISOString(),
-        checkinClosesAt: v.checkin[1].toISOString(),
+        startsAt: chinaInstant(v.time[0]),
+        endsAt: chinaInstant(v.time[1]),
+        checkinOpensAt: chinaInstant(v.checkin[0]),
+        checkinClosesAt: chinaInstant(v.checkin[1]),
         place: v.place?.trim() || null,
         onlineUrl: v.onlineUrl?.trim() || null,
       }),
