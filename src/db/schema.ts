@@ -66,6 +66,7 @@ export interface AuditLogTable {
   outcome: string;
   error_code: string | null;
   details: Json;
+  day_only: Generated<boolean>;
 }
 
 export interface AuthThrottleTable {

@@ -19,11 +19,14 @@ export interface AuditEntry {
   details: Record<string, unknown> | null;
   /** the row's time when not now (e.g. the day only, at midnight); null: now */
   at?: Date | null;
+  /** the time was kept to the day (`at` is that day's midnight in China) */
+  dayOnly?: boolean;
 }
 
-export interface AuditRow extends Omit<AuditEntry, 'actorUserId' | 'actorPath' | 'targetPath'> {
+export interface AuditRow extends Omit<AuditEntry, 'actorUserId' | 'actorPath' | 'targetPath' | 'dayOnly'> {
   id: number;
   at: Date;
+  dayOnly: boolean;
 }
 
 type Q = Kysely<DB>;
@@ -48,6 +51,7 @@ export function createAuditLogRepository(db: Q) {
           error_code: e.errorCode,
           details: e.details === null ? null : JSON.stringify(e.details),
           ...(e.at ? { at: e.at } : {}),
+          day_only: e.dayOnly ?? false,
         })
         .execute();
     },
@@ -91,6 +95,7 @@ export function createAuditLogRepository(db: Q) {
           .select([
             'a.id',
             'a.at',
+            'a.day_only as dayOnly',
             'a.actor_username as actorUsername',
             'a.actor_role as actorRole',
             'a.action',

@@ -69,6 +69,7 @@ export async function appendAudit(
     errorCode,
     details: Object.keys(details).length ? details : null,
     at: meta.day ? new Date(`${meta.day}T00:00:00+08:00`) : null,
+    dayOnly: Boolean(meta.day),
   });
 }
 

@@ -5,6 +5,8 @@ import { createTestDatabase, type TestDatabase } from '../../../test/support/db.
 import { addUser, buildTree, type Tree } from '../../../test/support/fixtures.js';
 import { makeRoster, rosterXlsx } from '../../../test/support/roster.js';
 import { multipartFile } from '../../../test/support/upload.js';
+import { appendAudit } from '../../services/audit.js';
+import type { RequestContext } from '../../services/context.js';
 
 let t: TestDatabase;
 let app: FastifyInstance;
@@ -135,5 +137,16 @@ describe("the audit log keeps what lies outside the reader's subtree to itself",
         expect.objectContaining({ action: 'auth.activate', outcome: 'failure', targetId: String(otherTeacherId) }),
       ]),
     );
+  });
+
+  it('a row whose time was kept to the day says so, and carries that day, not the moment', async () => {
+    const ctx: RequestContext = { actor: null, ip: '127.0.0.1', via: 'cli' };
+    const meta = { action: 'survey.answer', targetType: 'training_class', targetId: 1, targetPath: tree.S1.path };
+    await appendAudit(t.db, ctx, { ...meta, day: '2026-05-04' }, 'success');
+    await appendAudit(t.db, ctx, { ...meta, action: 'survey.save_form' }, 'success');
+    const items = (await auditLog(countyA)).json().items as Array<{ action: string; at: string; dayOnly: boolean }>;
+    const answer = items.find((i) => i.action === 'survey.answer')!;
+    expect(answer).toMatchObject({ dayOnly: true, at: '2026-05-03T16:00:00.000Z' });
+    expect(items.find((i) => i.action === 'survey.save_form')).toMatchObject({ dayOnly: false });
   });
 });

@@ -7,6 +7,8 @@ import { Paging } from '../schemas.js';
 const AuditOut = z.object({
   id: z.number(),
   at: z.string(),
+  /** the time was kept to the day (a survey answer): show the date alone */
+  dayOnly: z.boolean(),
   actorUsername: z.string().nullable(),
   actorRole: z.string().nullable(),
   action: z.string(),

@@ -111,6 +111,7 @@ export interface paths {
         items: {
           id: number;
           at: string;
+          dayOnly: boolean;
           actorUsername: string | null;
           actorRole: string | null;
           action: string;
@@ -2370,6 +2371,7 @@ export interface paths {
           message: string;
           withheld?: 'id_number' | 'phone';
           suggestions?: string[];
+          otherRow?: number;
         }[];
         extraColumns: string[];
         transfers: {
@@ -3445,6 +3447,7 @@ export interface paths {
           message: string;
           withheld?: 'id_number' | 'phone';
           suggestions?: string[];
+          otherRow?: number;
         }[];
         extraColumns: string[];
         transfers: {
@@ -3488,6 +3491,7 @@ export interface paths {
           message: string;
           withheld?: 'id_number' | 'phone';
           suggestions?: string[];
+          otherRow?: number;
         }[];
         extraColumns: string[];
         transfers: {
