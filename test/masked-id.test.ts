@@ -286,15 +286,12 @@ describe('school and county admins', () => {
     }
     const res = await as(app, sessions['school']!)({ method: 'POST', url: `/api/teachers/${residentId}/unmask` });
     expect(res.json()).toEqual({ idNumber, birthDate: BIRTH, phone: '13912345678' });
-    const full = await xlsxText(
-      await as(
-        app,
-        sessions['county']!,
-      )({
-        method: 'GET',
-        url: '/api/teachers/export?full=1',
-      }),
+    const fullExport = await as(app, sessions['county']!)({ method: 'GET', url: '/api/teachers/export?full=1' });
+    // the file's name warns whoever finds it saved or forwarded what it holds
+    expect(decodeURIComponent(String(fullExport.headers['content-disposition']))).toContain(
+      '教师名册（含完整证件号码）.xlsx',
     );
+    const full = await xlsxText(fullExport);
     expect(full).toContain(idNumber);
     expect(full).toContain(BIRTH);
   });

@@ -5,15 +5,18 @@ import { percentOf } from '../lib/hours';
 
 /**
  * A background job as a progress bar: waiting, running (done of total), finished or failed.
- * `label` says what the job does ("正在重新计算教师状态").
+ * `label` says what the job does ("正在重新计算教师状态"); `doneLabel`, when given, replaces it
+ * once the job has finished ("试算完成" rather than "正在试算 · 已完成").
  */
 export function JobProgress({
   job,
   label,
+  doneLabel,
   'data-testid': testId,
 }: {
   job: Job | undefined;
   label: string;
+  doneLabel?: string;
   'data-testid'?: string;
 }) {
   const { t, i18n } = useTranslation();
@@ -39,6 +42,14 @@ export function JobProgress({
   }
   const done = job.status === 'done';
   const percent = done ? 100 : percentOf(job.progress, job.total);
+  if (done && doneLabel) {
+    return (
+      <Flex vertical gap={4} data-testid={testId} data-status={job.status}>
+        <Typography.Text>{doneLabel}</Typography.Text>
+        <Progress percent={100} status="success" />
+      </Flex>
+    );
+  }
   return (
     <Flex vertical gap={4} data-testid={testId} data-status={job.status}>
       <Typography.Text>

@@ -22,6 +22,7 @@ import {
   VERIFICATION_RESULTS,
   VERIFICATION_STATUSES,
 } from '../api/types';
+import { SUBJECT_KEYS, SUBJECT_SUGGESTIONS, TITLE_KEYS, TITLE_SUGGESTIONS } from '../pages/teachers/teacher-rules';
 import en from './en.json';
 import zhCN from './zh-CN.json';
 
@@ -96,5 +97,28 @@ describe('UI translations', () => {
       ...PROGRESS_STATUSES.map((v) => `myCredits.statusHelp.${v}`),
     ];
     expect(wanted.filter((k) => !zhKeys.has(k) || !enKeys.has(k))).toEqual([]);
+  });
+
+  test('the subjects and titles the product knows read in English, and as themselves in Chinese', () => {
+    const lookup = (tree: Tree, path: string) =>
+      path
+        .split('.')
+        .reduce<string | Tree | undefined>((node, k) => (typeof node === 'object' ? node[k] : undefined), tree);
+    const known = [
+      ...SUBJECT_SUGGESTIONS.map((v) => [v, `teachers.subjects.${SUBJECT_KEYS[v]}`] as const),
+      ...TITLE_SUGGESTIONS.map((v) => [v, `teachers.professionalTitles.${TITLE_KEYS[v]}`] as const),
+    ];
+    const wrong = known.filter(([value, key]) => {
+      const zh = lookup(zhCN as Tree, key);
+      const english = lookup(en as Tree, key);
+      return zh !== value || typeof english !== 'string' || /[\u4e00-\u9fff]/.test(english);
+    });
+    expect(wrong).toEqual([]);
+  });
+
+  test('English labels use a plain colon, not a full-width one', () => {
+    const strings = (tree: Tree): string[] =>
+      Object.values(tree).flatMap((v) => (typeof v === 'string' ? [v] : strings(v)));
+    expect(strings(en as Tree).filter((s) => s.includes('：'))).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { AutoComplete, Button, DatePicker, Input, Tag, Typography } from 'antd';
+import { AutoComplete, Button, DatePicker, Input, Tag, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useMemo, useState } from 'react';
@@ -13,7 +13,7 @@ import { DEFAULT_LANGUAGE } from '../../i18n/i18n';
 import { RoleLabel } from '../../components/labels';
 import { ListFilter, ListPage, ListTable, ListToolbar, useListQuery, useListSearch } from '../../components/list-page';
 import { OrgUnitPicker } from '../../components/org-unit-picker';
-import { formatDateTime } from '../../lib/format';
+import { chinaDayBoundary, formatDate, formatDateTime } from '../../lib/format';
 import { toPositiveInt } from '../../lib/use-search-state';
 
 const SEARCH_KEYS = ['unit', 'action', 'outcome', 'actor', 'from', 'to', 'page', 'size'] as const;
@@ -31,12 +31,9 @@ function isOutcome(value: string | undefined): value is AuditOutcome {
   return AUDIT_OUTCOMES.includes(value as AuditOutcome);
 }
 
-/** `YYYY-MM-DD` (local day) → ISO instant at the start or the end of that day. */
+/** `YYYY-MM-DD` (a China day) → ISO instant at the start or the end of that day. */
 function dayBoundary(day: string | undefined, end: boolean): string | undefined {
-  if (!day || !/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  const date = end ? new Date(y, m - 1, d, 23, 59, 59, 999) : new Date(y, m - 1, d, 0, 0, 0, 0);
-  return date.toISOString();
+  return day ? chinaDayBoundary(day, end) : undefined;
 }
 
 export default function AuditLogPage() {
@@ -93,7 +90,20 @@ export default function AuditLogPage() {
   const list = useListQuery(queryKeys.auditLog(query), () => auditLogApi.list(query));
 
   const columns: TableColumnsType<AuditEntry> = [
-    { title: t('audit.fields.at'), dataIndex: 'at', width: 150, render: (value: string) => formatDateTime(value) },
+    {
+      title: t('audit.fields.at'),
+      dataIndex: 'at',
+      width: 150,
+      // a row kept to the day (a survey answer) shows its date alone, not a midnight that never happened
+      render: (value: string, row: AuditEntry) =>
+        row.dayOnly ? (
+          <Tooltip title={t('audit.dayOnly')}>
+            <span data-testid="audit-day-only">{formatDate(value)}</span>
+          </Tooltip>
+        ) : (
+          formatDateTime(value)
+        ),
+    },
     {
       title: t('audit.fields.actor'),
       dataIndex: 'actorUsername',

@@ -299,6 +299,7 @@ function CycleEditor({ detail }: { detail: CycleDetail }) {
               <JobProgress
                 job={previewJob.data}
                 label={t('cycles.preview.running')}
+                doneLabel={t('cycles.preview.done')}
                 data-testid="rules-preview-progress"
               />
             )}

@@ -11,6 +11,7 @@ import { ErrorResult, SectionSpin } from '../../components/page-states';
 import { formatDate, formatDateTime, orDash } from '../../lib/format';
 import { CorrectionStatusTag, useCorrectionWording } from '../teachers/correction-labels';
 import { PostingsTimeline } from '../teachers/postings-timeline';
+import { useTeacherValueLabels } from '../teachers/teacher-labels';
 import { CorrectionRequestCard } from './correction-request.card';
 import { MyCreditsSummaryCard } from './my-credits-summary.card';
 import { NextSessionCard } from '../training/next-session.card';
@@ -18,6 +19,7 @@ import { PendingSurveysCard } from '../surveys/pending-surveys.card';
 
 function Record({ record }: { record: MyTeacherRecord }) {
   const { t } = useTranslation();
+  const { subjectLabel, titleLabel } = useTeacherValueLabels();
   const { teacher } = record;
   const items: DescriptionsProps['items'] = [
     { key: 'school', label: t('teachers.fields.school'), children: teacher.orgUnitName },
@@ -47,8 +49,8 @@ function Record({ record }: { record: MyTeacherRecord }) {
       ),
     },
     { key: 'stage', label: t('teachers.fields.stage'), children: t(`stages.${teacher.stage}`) },
-    { key: 'subject', label: t('teachers.fields.subject'), children: orDash(teacher.subject) },
-    { key: 'title', label: t('teachers.fields.title'), children: orDash(teacher.title) },
+    { key: 'subject', label: t('teachers.fields.subject'), children: subjectLabel(teacher.subject) },
+    { key: 'title', label: t('teachers.fields.title'), children: titleLabel(teacher.title) },
     {
       key: 'teachingStartYear',
       label: t('teachers.fields.teachingStartYear'),

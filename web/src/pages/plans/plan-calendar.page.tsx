@@ -103,7 +103,9 @@ export default function PlanCalendarPage() {
                 <Space key={p.planId} size={4}>
                   <Tag color={LEVEL_COLOR[p.unitKind]}>{t(`kinds.${p.unitKind}`)}</Tag>
                   <Typography.Text>
-                    {p.unitName}：{p.title}
+                    {p.unitName}
+                    {t('common.colon')}
+                    {p.title}
                   </Typography.Text>
                   {p.workingCopy && <StatusTag status={p.status} />}
                 </Space>

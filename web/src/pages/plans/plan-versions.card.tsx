@@ -39,7 +39,9 @@ function VersionModal({ versionId, onClose }: { versionId: number; onClose: () =
           )}
           {v.comment && (
             <Typography.Paragraph type="secondary">
-              {t('plans.comment')}：{v.comment}
+              {t('plans.comment')}
+              {t('common.colon')}
+              {v.comment}
             </Typography.Paragraph>
           )}
           <PlanItemsTable items={v.content.items} />
@@ -72,7 +74,9 @@ export function PlanVersionsCard({ planId }: { planId: number }) {
                 </Typography.Text>
                 {v.comment && (
                   <div>
-                    {t('plans.comment')}：{v.comment}
+                    {t('plans.comment')}
+                    {t('common.colon')}
+                    {v.comment}
                   </div>
                 )}
                 <Button

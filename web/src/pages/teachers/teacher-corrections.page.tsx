@@ -122,7 +122,9 @@ function DecideModal({ deciding, onClose }: { deciding: Deciding | null; onClose
                   <ul style={{ margin: 0, paddingInlineStart: 18 }}>
                     {problems.map(([field, code]) => (
                       <li key={field}>
-                        {columnLabel(field)}：{problemText(code) ?? code}
+                        {columnLabel(field)}
+                        {t('common.colon')}
+                        {problemText(code) ?? code}
                       </li>
                     ))}
                   </ul>

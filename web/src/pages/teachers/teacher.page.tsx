@@ -16,7 +16,7 @@ import { formatDateTime, orDash } from '../../lib/format';
 import { ActivationSheet } from './activation-sheet';
 import { PostingsTimeline } from './postings-timeline';
 import { TeacherFormModal } from './teacher-form.modal';
-import { TeacherFlagTags } from './teacher-labels';
+import { TeacherFlagTags, useTeacherValueLabels } from './teacher-labels';
 import { teachingYears } from './teacher-rules';
 import { TeacherTransferModal } from './teacher-transfer.modal';
 import { TeacherUnmaskModal } from './teacher-unmask.modal';
@@ -29,6 +29,7 @@ function yesNo(value: boolean, t: (key: string) => string): string {
 
 function TeacherView({ detail }: { detail: TeacherDetail }) {
   const { t } = useTranslation();
+  const { subjectLabel, titleLabel } = useTeacherValueLabels();
   const queryClient = useQueryClient();
   const { message, modal } = App.useApp();
   const errorMessage = useErrorMessage();
@@ -91,8 +92,8 @@ function TeacherView({ detail }: { detail: TeacherDetail }) {
       children: <span className="identifier">{orDash(teacher.phoneMasked)}</span>,
     },
     { key: 'stage', label: t('teachers.fields.stage'), children: t(`stages.${teacher.stage}`) },
-    { key: 'subject', label: t('teachers.fields.subject'), children: orDash(teacher.subject) },
-    { key: 'title', label: t('teachers.fields.title'), children: orDash(teacher.title) },
+    { key: 'subject', label: t('teachers.fields.subject'), children: subjectLabel(teacher.subject) },
+    { key: 'title', label: t('teachers.fields.title'), children: titleLabel(teacher.title) },
     {
       key: 'teachingStartYear',
       label: t('teachers.fields.teachingStartYear'),

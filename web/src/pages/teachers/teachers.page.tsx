@@ -45,7 +45,7 @@ import { orDash } from '../../lib/format';
 import { ActivationBatchChooser } from './activation-batch';
 import { ActivationSheet } from './activation-sheet';
 import { TeacherFormModal } from './teacher-form.modal';
-import { TeacherFlagTags } from './teacher-labels';
+import { TeacherFlagTags, useTeacherValueLabels } from './teacher-labels';
 import { useUnitFromSearch } from './use-unit-from-search';
 
 const SEARCH_KEYS = ['unit', 'q', 'stage', 'employment', 'flag', 'backbone', 'account', 'page', 'size'] as const;
@@ -64,6 +64,7 @@ function oneOf<T extends string>(values: readonly T[], value: string | undefined
 
 export default function TeachersPage() {
   const { t } = useTranslation();
+  const { subjectLabel, titleLabel } = useTeacherValueLabels();
   const me = useCurrentUser();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -113,7 +114,7 @@ export default function TeachersPage() {
     setExporting(true);
     try {
       const file = await teachersApi.exportXlsx(filters, full);
-      saveFile(file, t('teachers.export.fileName'));
+      saveFile(file, t(full ? 'teachers.export.fullFileName' : 'teachers.export.fileName'));
     } catch (err) {
       void message.error(errorMessage(err));
     } finally {
@@ -176,12 +177,16 @@ export default function TeachersPage() {
     },
     { title: t('teachers.fields.school'), dataIndex: 'orgUnitName' },
     { title: t('teachers.fields.stage'), dataIndex: 'stage', render: (stage: Stage) => t(`stages.${stage}`) },
-    { title: t('teachers.fields.subject'), dataIndex: 'subject', render: (value: string | null) => orDash(value) },
+    {
+      title: t('teachers.fields.subject'),
+      dataIndex: 'subject',
+      render: (value: string | null) => subjectLabel(value),
+    },
     {
       title: t('teachers.fields.title'),
       dataIndex: 'title',
       responsive: ['lg'],
-      render: (value: string | null) => orDash(value),
+      render: (value: string | null) => titleLabel(value),
     },
     {
       title: t('teachers.fields.employment'),

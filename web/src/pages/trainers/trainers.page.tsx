@@ -61,6 +61,9 @@ export default function TrainersPage() {
     status: oneOf<TrainerStatus>(TRAINER_STATUSES, search.status) ?? 'active',
   };
   const query: TrainerQuery = { ...filters, page: paging.page, pageSize: paging.pageSize };
+  const filtering = Boolean(
+    search.q || search.kind || search.level || search.subject || search.stage || search.origin || search.status,
+  );
   const list = useListQuery(trainerKeys.list(query), () => trainersApi.list(query));
   const unitName = list.data?.unit.name ?? unit?.name ?? me.orgUnit.name;
   const canCreate = list.data?.canCreate ?? false;
@@ -242,7 +245,7 @@ export default function TrainersPage() {
         columns={columns}
         list={list}
         paging={paging}
-        empty={t('trainers.empty')}
+        empty={filtering ? t('common.noMatch') : t('trainers.empty')}
         data-testid="trainers-table"
       />
       <TrainerFormModal

@@ -48,7 +48,9 @@ function ProjectCard({ item }: { item: AvailableProject }) {
           {p.orgUnitName} · {t(`training.level.${p.level}`)} · {t('training.my.hours', { hours: formatHours(p.hours) })}
         </Typography.Text>
         <Typography.Text type="secondary">
-          {t('training.fields.window')}：{p.registrationOpens ?? '…'} ~ {p.registrationCloses ?? '…'}
+          {t('training.fields.window')}
+          {t('common.colon')}
+          {p.registrationOpens ?? '…'} ~ {p.registrationCloses ?? '…'}
         </Typography.Text>
         {p.description && (
           <Typography.Paragraph ellipsis={{ rows: 3, expandable: true }} style={{ marginBottom: 0 }}>

@@ -31,7 +31,9 @@ export function NextSessionCard() {
         </Typography.Text>
         {next.place && (
           <Typography.Text type="secondary">
-            {t('training.session.place')}：{next.place}
+            {t('training.session.place')}
+            {t('common.colon')}
+            {next.place}
           </Typography.Text>
         )}
       </Space>

@@ -52,7 +52,9 @@ export default function TimetablePage() {
                 </Typography.Text>
                 {s.place && (
                   <Typography.Text type="secondary">
-                    {t('training.session.place')}：{s.place}
+                    {t('training.session.place')}
+                    {t('common.colon')}
+                    {s.place}
                   </Typography.Text>
                 )}
                 {s.onlineUrl && (
@@ -61,7 +63,9 @@ export default function TimetablePage() {
                   </a>
                 )}
                 <Tag>
-                  {t('training.session.checkin')}：{rangeText(s.checkinOpensAt, s.checkinClosesAt)}
+                  {t('training.session.checkin')}
+                  {t('common.colon')}
+                  {rangeText(s.checkinOpensAt, s.checkinClosesAt)}
                 </Tag>
               </Space>
             </Card>
