@@ -15,6 +15,7 @@ import { ListFilter, ListPage, ListTable, ListToolbar, useListQuery, useListSear
 import { OrgUnitPicker } from '../../components/org-unit-picker';
 import { chinaDayBoundary, formatDate, formatDateTime } from '../../lib/format';
 import { toPositiveInt } from '../../lib/use-search-state';
+import { auditActor, auditActorText } from './audit-actor';
 
 const SEARCH_KEYS = ['unit', 'action', 'outcome', 'actor', 'from', 'to', 'page', 'size'] as const;
 /** What the server accepts as an action filter. */
@@ -107,8 +108,17 @@ export default function AuditLogPage() {
     {
       title: t('audit.fields.actor'),
       dataIndex: 'actorUsername',
-      render: (value: string | null) =>
-        value ?? <Typography.Text type="secondary">{t('audit.anonymous')}</Typography.Text>,
+      render: (_: string | null, entry: AuditEntry) => {
+        const actor = auditActor(entry);
+        const text = auditActorText(actor, t);
+        return actor.kind === 'user' ? (
+          text
+        ) : (
+          <Typography.Text type="secondary" data-testid={`audit-actor-${actor.kind}`}>
+            {text}
+          </Typography.Text>
+        );
+      },
     },
     {
       title: t('audit.fields.role'),
