@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.js';
 import { actorAt, buildTree, type Tree } from '../../test/support/fixtures.js';
@@ -6,6 +7,7 @@ import { runJobsUntilIdle } from '../jobs/job-runner.js';
 import type { RequestContext } from './context.js';
 import { REFRESH_JOB } from './credit-jobs.js';
 import { createCreditReportService } from './credit-report.service.js';
+import ExcelJS from './excel.js';
 import { queueStaleRefreshes, refreshCycle } from './ledger-maintenance.js';
 import { createServices, type Services } from './services.js';
 
@@ -79,5 +81,30 @@ describe("how current a report's figures are", () => {
     const after = await reports.rollup(county, { orgUnitId: tree.K1.id, cycleId });
     expect(after.freshness).toMatchObject({ refresh: null, staleTeachers: 0 });
     expect(after.freshness.lastRefreshAt!.getTime()).toBeGreaterThan(stale.freshness.lastRefreshAt!.getTime());
+  });
+});
+
+describe('the completion sheet', () => {
+  it('writes the completion rate as a number shown as a percentage, and leaves a rate without teachers empty', async () => {
+    const r = await s.creditReports.rollup(county, { orgUnitId: tree.K1.id, cycleId });
+    const file = await s.creditReports.exportRollup(county, { orgUnitId: tree.K1.id, cycleId }, 'zh-CN');
+    const out = new PassThrough();
+    const chunks: Buffer[] = [];
+    out.on('data', (c: Buffer) => chunks.push(c));
+    await file.write(out);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.concat(chunks) as unknown as ArrayBuffer);
+    const sheet = wb.getWorksheet('完成情况')!;
+    expect(sheet.getRow(1).getCell(8).value).toBe('完成率');
+    expect(sheet.getRow(1).getCell(14).value).toBe('验证通过率');
+    const total = sheet.getRow(sheet.rowCount);
+    expect(total.getCell(1).value).toBe('合计');
+    const completion = total.getCell(8);
+    expect(completion.type).toBe(ExcelJS.ValueType.Number);
+    expect(completion.value).toBe(r.total.complete / r.total.inScope);
+    expect(completion.numFmt).toBe('0.0%');
+    // nobody was verified yet: no rate rather than a made-up 0%
+    expect(r.total.verificationTeachers).toBe(0);
+    expect(total.getCell(14).type).toBe(ExcelJS.ValueType.Null);
   });
 });

@@ -16,7 +16,7 @@ import type { RequestContext, ServiceDeps } from './context.js';
 import { REFRESH_JOB } from './credit-jobs.js';
 import { rulesOf } from './credit-summary.js';
 import { requireAdminAtUnit } from './registry-access.js';
-import { writeXlsx } from './roster-file.js';
+import { PERCENT_FORMAT, writeXlsx } from './roster-file.js';
 
 export const STATUS_LABELS: Record<ProgressStatus, { 'zh-CN': string; en: string }> = {
   complete: { 'zh-CN': '已完成', en: 'Complete' },
@@ -58,7 +58,8 @@ export interface XlsxDownload {
   write(out: Writable): Promise<void>;
 }
 
-const pct = (n: number, d: number) => (d === 0 ? '' : `${((n * 100) / d).toFixed(1)}%`);
+/** A rate as the fraction a sheet shows with PERCENT_FORMAT (0.123 → 12.3%); none without a denominator. */
+const rate = (n: number, d: number) => (d === 0 ? null : n / d);
 
 /**
  * Unit reports (R-17, R-53): completion and verification by child unit, read from the per-school
@@ -223,13 +224,13 @@ export function createCreditReportService(deps: ServiceDeps) {
         x.onTrack,
         x.behind,
         x.atRisk,
-        pct(x.complete, x.inScope),
+        rate(x.complete, x.inScope),
         Number(formatTenths(x.rawHours)),
         Number(formatTenths(x.countedHours)),
         x.entryCount,
         x.verificationTeachers,
         x.verified,
-        pct(x.verified, x.verificationTeachers),
+        rate(x.verified, x.verificationTeachers),
         x.schoolsSignedOff,
       ];
       async function* rows() {
@@ -242,7 +243,12 @@ export function createCreditReportService(deps: ServiceDeps) {
           writeXlsx(
             out,
             zh ? '完成情况' : 'Completion',
-            headers.map((h, i) => ({ header: h, width: i === 0 ? 28 : 12 })),
+            // the completion and pass rates (columns 8 and 14) are numbers shown as percentages
+            headers.map((h, i) => ({
+              header: h,
+              width: i === 0 ? 28 : 12,
+              numFmt: i === 7 || i === 13 ? PERCENT_FORMAT : undefined,
+            })),
             rows(),
           ),
       };

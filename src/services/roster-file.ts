@@ -410,11 +410,17 @@ export function neutraliseCell(v: string): string {
   return /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
 }
 
-/** Streams rows into an .xlsx on `out` with a bold frozen header; every text cell is neutralised. */
+/** The number format of a rate cell: the value is a fraction (0.123), Excel shows 12.3%. */
+export const PERCENT_FORMAT = '0.0%';
+
+/**
+ * Streams rows into an .xlsx on `out` with a bold frozen header; every text cell is neutralised.
+ * A column with `numFmt` shows its numbers in that format (a rate: the fraction with PERCENT_FORMAT).
+ */
 export async function writeXlsx(
   out: Writable,
   sheetName: string,
-  headers: Array<{ header: string; width?: number }>,
+  headers: Array<{ header: string; width?: number; numFmt?: string }>,
   rows: AsyncIterable<Array<string | number | null>>,
 ): Promise<void> {
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
@@ -422,8 +428,11 @@ export async function writeXlsx(
   ws.columns = headers.map((h, i) => ({ header: h.header, key: String(i), width: h.width ?? 14 }));
   ws.getRow(1).font = { bold: true };
   ws.getRow(1).commit();
+  const formats = headers.flatMap((h, i) => (h.numFmt ? [{ column: i + 1, numFmt: h.numFmt }] : []));
   for await (const r of rows) {
-    ws.addRow(r.map((v) => (typeof v === 'string' ? neutraliseCell(v) : v))).commit();
+    const row = ws.addRow(r.map((v) => (typeof v === 'string' ? neutraliseCell(v) : v)));
+    for (const f of formats) if (typeof r[f.column - 1] === 'number') row.getCell(f.column).numFmt = f.numFmt;
+    row.commit();
   }
   ws.commit();
   await wb.commit();

@@ -422,6 +422,14 @@ describe('results', () => {
     const sheet = wb.getWorksheet('满意度汇总')!;
     const header = (sheet.getRow(1).values as unknown[]).slice(1);
     expect(header.slice(0, 5)).toEqual(['班次', '状态', '报名人数', '答卷数', '答卷率']);
+    // the answer rate is a number shown as a percentage, not the text '75%'
+    for (const r of [2, 3]) {
+      const rate = sheet.getRow(r).getCell(5);
+      expect(rate.type).toBe(ExcelJS.ValueType.Number);
+      const answers = Number(sheet.getRow(r).getCell(4).value);
+      expect(rate.value).toBeCloseTo(answers / Number(sheet.getRow(r).getCell(3).value), 3);
+      expect(rate.numFmt).toBe('0.0%');
+    }
     const overallCol = header.indexOf('总体满意度（均分）') + 1;
     expect(sheet.getRow(3).getCell(overallCol).value).toBe(3.25);
     expect(String(sheet.getRow(2).getCell(overallCol).value)).toContain('不足 3 份');

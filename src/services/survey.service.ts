@@ -27,6 +27,7 @@ import { createTrainingRepository, type ProjectRow } from '../repositories/train
 import { appendAudit, auditedWrite, auditRefusal } from './audit.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
 import ExcelJS from './excel.js';
+import { PERCENT_FORMAT } from './roster-file.js';
 import { requireAdminAction, requireAdminAtUnit } from './registry-access.js';
 
 export interface SurveyForm {
@@ -431,7 +432,7 @@ export function createSurveyService(deps: ServiceDeps, now: () => number = Date.
           status,
           enrolled: r.enrolled,
           answers: r.answers,
-          rate: r.responseRate === null ? '' : `${Math.round(r.responseRate * 1000) / 10}%`,
+          rate: r.responseRate ?? '',
         };
         for (const q of r.questions.filter((x) => x.kind === 'rating')) {
           out[`${q.key}_mean`] = q.mean ?? (r.detailShown ? '' : `不足 ${MIN_ANSWERS_FOR_DETAIL} 份，不显示`);
@@ -451,10 +452,12 @@ export function createSurveyService(deps: ServiceDeps, now: () => number = Date.
       Object.assign(total, {
         enrolled: view.results.enrolled,
         answers: view.results.answers,
-        rate: view.results.responseRate === null ? '' : `${Math.round(view.results.responseRate * 1000) / 10}%`,
+        rate: view.results.responseRate ?? '',
       });
       ws.addRow(total).font = { bold: true };
       ws.getRow(1).font = { bold: true };
+      // the answer rate is a number shown as a percentage (0.75 → 75.0%)
+      ws.getColumn('rate').numFmt = PERCENT_FORMAT;
       const texts = wb.addWorksheet('意见和建议');
       texts.columns = [
         { header: '班次', key: 'name', width: 24 },

@@ -173,8 +173,20 @@ describe('participation of a project by unit', () => {
       .getSheetValues()
       .filter(Boolean)
       .map((row) => (row as unknown[]).slice(1));
-    expect(rows.at(-1)).toEqual(['合计', 3, 1, 1, 1, 1, 50, 3, 1, 33.3]);
-    expect(rows.find((row) => row[0] === '桦甸市')).toEqual(['桦甸市', 3, 1, 0, 1, 1, 50, 3, 1, 33.3]);
+    expect(rows.at(-1)).toEqual(['合计', 3, 1, 1, 1, 1, 0.5, 3, 1, 1 / 3]);
+    expect(rows.find((row) => row[0] === '桦甸市')).toEqual(['桦甸市', 3, 1, 0, 1, 1, 0.5, 3, 1, 1 / 3]);
+    // the rates are numbers a sheet can sort and sum, shown as percentages (50.0%, 33.3%)
+    const sheet = wb.getWorksheet('参训统计')!;
+    const total = sheet.getRow(sheet.rowCount);
+    for (const [col, value] of [
+      [7, 0.5],
+      [10, 1 / 3],
+    ] as const) {
+      expect(total.getCell(col).type).toBe(ExcelJS.ValueType.Number);
+      expect(total.getCell(col).value).toBe(value);
+      expect(total.getCell(col).numFmt).toBe('0.0%');
+    }
+    expect(sheet.getRow(3).getCell(7).value).toBe('结业率');
     const audit = await t.db
       .selectFrom('audit_log')
       .select(['action', 'outcome'])

@@ -7,6 +7,7 @@ import { appendAudit, auditRefusal } from './audit.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
 import { projectVisibleTo } from './enrolment.service.js';
 import ExcelJS from './excel.js';
+import { PERCENT_FORMAT } from './roster-file.js';
 import { requireRegistryRole } from './registry-access.js';
 
 export interface UnitStatsLine extends UnitTrainingStats {
@@ -25,6 +26,8 @@ export interface ProjectStats {
 }
 
 const pct = (part: number, whole: number) => (whole > 0 ? Math.round((part * 1000) / whole) / 10 : null);
+/** A rate as a sheet keeps it: the exact fraction, shown with PERCENT_FORMAT. */
+const fraction = (part: number, whole: number) => (whole > 0 ? part / whole : null);
 
 function withRates(x: UnitTrainingStats): UnitStatsLine {
   return {
@@ -89,10 +92,10 @@ export function createTrainingStatsService({ db }: ServiceDeps) {
         '退出人数',
         '已结业',
         '未结业',
-        '结业率(%)',
+        '结业率',
         '应到场次',
         '实到场次',
-        '出勤率(%)',
+        '出勤率',
       ]);
       header.font = { bold: true };
       const line = (x: UnitStatsLine, name: string) => [
@@ -102,16 +105,18 @@ export function createTrainingStatsService({ db }: ServiceDeps) {
         x.withdrawn,
         x.completed,
         x.notCompleted,
-        x.completionPct ?? '',
+        fraction(x.completed, x.completed + x.notCompleted),
         x.sessionsExpected,
         x.sessionsAttended,
-        x.attendancePct ?? '',
+        fraction(x.sessionsAttended, x.sessionsExpected),
       ];
       for (const x of s.lines) ws.addRow(line(x, x.unitName));
       ws.addRow(line(s.total, '合计')).font = { bold: true };
       ws.columns.forEach((c, i) => {
         c.width = i === 0 ? 30 : 12;
       });
+      // rates are numbers shown as percentages (0.5 → 50.0%), so a sheet can sort and sum them
+      for (const col of [7, 10]) ws.getColumn(col).numFmt = PERCENT_FORMAT;
       const buffer = Buffer.from(await wb.xlsx.writeBuffer());
       const actor = requireActor(ctx);
       await appendAudit(
