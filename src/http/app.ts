@@ -79,11 +79,26 @@ export interface AppOptions {
   logger?: boolean;
   /** serve the built web UI from web/dist (default: when it exists) */
   serveWeb?: boolean;
+  /** where the built web UI is (default: web/dist) */
+  webRoot?: string;
   /** called for every route as it is registered (the access-matrix test lists the API with it) */
   onRoute?: (route: RouteOptions) => void;
 }
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * How long a browser keeps a file of the built web UI: the files under assets/ carry a hash of their
+ * content in their name (`index-wMxsAuC0.js`), so a new build has new names and these are kept a year
+ * without asking again; everything else (index.html) is asked for again each time (`no-cache`: a
+ * 304 when unchanged), so a new build is picked up at once.
+ * @example webCacheControl('assets/index-wMxsAuC0.js.br') // 'public, max-age=31536000, immutable'
+ */
+export function webCacheControl(relativePath: string): string {
+  return /^assets[\\/][^\\/]+-[\w-]{8,}\.[a-z0-9]+(?:\.(?:br|gz))?$/.test(relativePath)
+    ? 'public, max-age=31536000, immutable'
+    : 'no-cache';
+}
 
 /**
  * The page policy of the web UI, the API docs (Swagger UI needs nothing more) and every API answer:
@@ -233,20 +248,28 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(verifyPageRoutes, { services });
   app.get('/api/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
-  const serveWeb = opts.serveWeb ?? fs.existsSync(path.join(WEB_DIST, 'index.html'));
+  const webRoot = opts.webRoot ?? WEB_DIST;
+  const serveWeb = opts.serveWeb ?? fs.existsSync(path.join(webRoot, 'index.html'));
   if (serveWeb) {
     await app.register(fastifyStatic, {
-      root: WEB_DIST,
+      root: webRoot,
       wildcard: false,
       index: false,
+      // the build writes a brotli and a gzip copy beside each text file (scripts/precompress.mjs): sent as
+      // they are to a browser that accepts them, the original to one that does not
+      preCompressed: true,
+      // send's own `public, max-age=0` would replace the header set below
+      cacheControl: false,
       setHeaders: (res, file) => {
-        if (file.includes(`${path.sep}assets${path.sep}`))
-          res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+        res.setHeader('vary', 'accept-encoding');
+        res.setHeader('cache-control', webCacheControl(path.relative(webRoot, file)));
       },
     });
   }
   app.setNotFoundHandler(async (req, reply) => {
-    if (isApiRequest(req) || req.method !== 'GET' || !serveWeb) throw new AppError('NOT_FOUND');
+    // a file of the build that is not there (a page open since an earlier build) is no page of the app
+    if (isApiRequest(req) || req.method !== 'GET' || !serveWeb || req.url.startsWith('/assets/'))
+      throw new AppError('NOT_FOUND');
     // client-side routes of the single-page app
     reply.header('cache-control', 'no-cache');
     return reply.type('text/html; charset=utf-8').sendFile('index.html');
