@@ -1359,6 +1359,30 @@ const MATRIX: Entry[] = [
     verify: (b) => problem(itemsOf(b).length >= 1, 'the verifications of the unit are missing'),
   },
   {
+    route: 'GET /api/verifications/schools',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: (c) => ({
+      method: 'GET',
+      url: `/api/verifications/schools?orgUnitId=${c.target.id}&cycleId=${cycleOf(c).pastA}&year=${year - 9}`,
+    }),
+    verify: (b) => problem(itemsOf(b).length >= 1, 'the schools of the unit are missing'),
+  },
+  {
+    route: 'GET /api/verifications/schools/export',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: (c) => ({
+      method: 'GET',
+      url: `/api/verifications/schools/export?orgUnitId=${c.target.id}&cycleId=${cycleOf(c).pastA}&year=${year - 9}`,
+    }),
+    verify: (_b, _c, res) =>
+      problem(
+        String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000,
+        'not an .xlsx answer',
+      ),
+  },
+  {
     route: 'POST /api/verifications',
     about: 'unit',
     rule: {
@@ -2693,6 +2717,21 @@ const MATRIX: Entry[] = [
         .executeTakeFirst();
       return problem(row?.status === 'closed', 'not closed');
     },
+  },
+  {
+    // what the close would do, before it is done: the organiser's, like the close itself
+    route: 'GET /api/classes/:id/close-preview',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: (c) => ({ method: 'GET', url: `/api/classes/${seeded(c.target).classId}/close-preview` }),
+    verify: (b, c) =>
+      problem(
+        (b as { classId?: number }).classId === seeded(c.target).classId &&
+          typeof (b as { ended?: unknown }).ended === 'boolean' &&
+          Array.isArray((b as { completing?: unknown }).completing),
+        'not the preview of the class',
+      ),
   },
   {
     route: 'POST /api/classes/:id/reopen',

@@ -569,7 +569,13 @@ describe('evaluateProgress', () => {
       expect(p.minima.find((m) => m.id === 'ethics_20')!.counted).toBe(0);
       expect(p.lines).toContainEqual({
         key: 'cap.applied',
-        params: { cap: '网络研修最多计 120 学时', limit: '120', matched: '180', excess: '60' },
+        params: {
+          cap: '网络研修最多计 120 学时',
+          capEn: 'Online study: at most 120 hours count',
+          limit: '120',
+          matched: '180',
+          excess: '60',
+        },
         entryIds: [1, 3],
       });
     });

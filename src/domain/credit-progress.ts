@@ -18,6 +18,8 @@ import type { Gender } from './teacher.js';
 import {
   formatCredits,
   formatTenths,
+  SOURCE_LABELS,
+  type CapRule,
   type Condition,
   type CycleRules,
   type CycleSpan,
@@ -299,6 +301,7 @@ export function evaluateProgress(
         key: 'cap.applied',
         params: {
           cap: cap.name,
+          capEn: capName(rules, cap, 'en'),
           limit: formatTenths(cap.hours),
           matched: formatTenths(matched),
           excess: formatTenths(matched - capCounted),
@@ -332,7 +335,12 @@ export function evaluateProgress(
     const met = !applies || c >= m.hours;
     lines.push({
       key: applies ? (met ? 'minimum.met' : 'minimum.unmet') : 'minimum.skipped',
-      params: { minimum: m.name, counted: formatTenths(c), required: formatTenths(m.hours) },
+      params: {
+        minimum: m.name,
+        minimumEn: minimumName(rules, m, 'en'),
+        counted: formatTenths(c),
+        required: formatTenths(m.hours),
+      },
       entryIds: got?.ids ?? [],
     });
     lines.push(why);
@@ -422,6 +430,34 @@ export function verifyYear(
   return { computed: failures.length ? 'failed' : 'passed', yearHours, failures };
 }
 
+const categoryName = (rules: CycleRules, code: string, locale: 'zh-CN' | 'en'): string => {
+  const c = rules.categories.find((x) => x.code === code);
+  return (locale === 'en' ? c?.nameEn : c?.name) ?? code;
+};
+
+/**
+ * A category minimum's name in the reader's language. The rules name it in Chinese; in English it
+ * is said from its category's English name: 'Educational technology: at least 50 hours'.
+ */
+export function minimumName(
+  rules: CycleRules,
+  m: Pick<MinimumRule, 'name' | 'category' | 'hours'>,
+  locale: 'zh-CN' | 'en',
+): string {
+  if (locale === 'zh-CN') return m.name;
+  return `${categoryName(rules, m.category, 'en')}: at least ${formatTenths(m.hours)} hours`;
+}
+
+/** A cap's name in the reader's language: 'Online study: at most 120 hours count'. */
+export function capName(rules: CycleRules, cap: CapRule, locale: 'zh-CN' | 'en'): string {
+  if (locale === 'zh-CN') return cap.name;
+  const what = [
+    cap.category !== undefined ? categoryName(rules, cap.category, 'en') : null,
+    cap.source !== undefined ? SOURCE_LABELS[cap.source].en : null,
+  ].filter((x): x is string => x !== null);
+  return `${what.join(', ')}: at most ${formatTenths(cap.hours)} hours count`;
+}
+
 type Texts = Record<string, { 'zh-CN': string; en: string }>;
 const LINE_TEXT: Texts = {
   'total.raw': { 'zh-CN': '有效登记 {entries} 条，合计 {raw} 学时', en: '{entries} valid entries, {raw} hours in all' },
@@ -489,11 +525,14 @@ const MISSING_TEXT: Texts = {
   birthDate: { 'zh-CN': '出生日期', en: 'birth date' },
 };
 
-/** The explanation line in words. */
+/**
+ * The explanation line in words. A value named in the rules' language (a minimum, a cap) is said
+ * in English from its `…En` companion when the reader reads English.
+ */
 export function explainLine(line: ExplanationLine, locale: 'zh-CN' | 'en'): string {
   const template = LINE_TEXT[line.key]?.[locale] ?? line.key;
   return template.replace(/\{(\w+)\}/g, (_, k: string) => {
-    const v = line.params[k];
+    const v = (locale === 'en' ? line.params[`${k}En`] : undefined) ?? line.params[k];
     if (k === 'missing' && typeof v === 'string')
       return v
         .split(',')
@@ -504,9 +543,52 @@ export function explainLine(line: ExplanationLine, locale: 'zh-CN' | 'en'): stri
   });
 }
 
+const STAGE_TEXT: Texts = {
+  kindergarten: { 'zh-CN': '幼儿园', en: 'kindergarten' },
+  primary: { 'zh-CN': '小学', en: 'primary' },
+  junior: { 'zh-CN': '初中', en: 'junior secondary' },
+  senior: { 'zh-CN': '高中', en: 'senior secondary' },
+  vocational: { 'zh-CN': '中职', en: 'vocational' },
+};
+const FLAG_TEXT: Texts = {
+  headTeacher: { 'zh-CN': '班主任', en: 'head teacher' },
+  newTeacher: { 'zh-CN': '新入职教师', en: 'new teacher' },
+  backbone: { 'zh-CN': '骨干教师', en: 'backbone teacher' },
+  subjectLeader: { 'zh-CN': '学科带头人', en: 'subject leader' },
+  masterTeacher: { 'zh-CN': '名师', en: 'master teacher' },
+};
+const SUBJECT_EN: Record<string, string> = {
+  语文: 'Chinese',
+  数学: 'Mathematics',
+  英语: 'English',
+  物理: 'Physics',
+  化学: 'Chemistry',
+  生物: 'Biology',
+  历史: 'History',
+  地理: 'Geography',
+  道德与法治: 'Morality and Law',
+  思想政治: 'Ideology and Politics',
+  科学: 'Science',
+  信息技术: 'Information Technology',
+  音乐: 'Music',
+  美术: 'Fine Arts',
+  体育与健康: 'PE and Health',
+  心理健康: 'Mental Health',
+  劳动: 'Labour Education',
+  综合实践: 'Integrated Practice',
+  学前教育: 'Preschool Education',
+  特殊教育: 'Special Education',
+  专业课: 'Vocational Subjects',
+};
+
 /** 'gender=male;age<55' → '男、未满 55 周岁' / 'male, under 55'. */
 function conditionWords(s: string, locale: 'zh-CN' | 'en'): string {
   const zh = locale === 'zh-CN';
+  const list = (v: string, sep: string, word: (x: string) => string) =>
+    v
+      .split(sep)
+      .map(word)
+      .join(zh ? '或' : ' or ');
   return s
     .split(' | ')
     .map((cond) =>
@@ -517,6 +599,14 @@ function conditionWords(s: string, locale: 'zh-CN' | 'en'): string {
           if (k === 'gender') return zh ? (v === 'male' ? '男' : '女') : v;
           if (part.startsWith('age>=')) return zh ? `年满 ${part.slice(5)} 周岁` : `aged ${part.slice(5)} or more`;
           if (part.startsWith('age<')) return zh ? `未满 ${part.slice(4)} 周岁` : `under ${part.slice(4)}`;
+          if (k === 'stage') return list(v, '/', (x) => STAGE_TEXT[x]?.[locale] ?? x);
+          if (k === 'subject')
+            return zh ? `学科为${list(v, '/', (x) => x)}` : `teaching ${list(v, '/', (x) => SUBJECT_EN[x] ?? x)}`;
+          if (k === 'flags')
+            return v
+              .split('+')
+              .map((x) => FLAG_TEXT[x]?.[locale] ?? x)
+              .join(zh ? '、' : ' and ');
           return `${k}: ${v}`;
         })
         .join(zh ? '、' : ', '),

@@ -37,6 +37,30 @@ export interface VerificationItemRow {
   result: ItemResult;
 }
 
+/** A school's year as the county's list shows it: `not_started` while the school has not opened it. */
+export type SchoolYearStatus = 'not_started' | VerificationStatus;
+export const SCHOOL_YEAR_STATUSES: readonly SchoolYearStatus[] = [
+  'not_started',
+  'open',
+  'returned',
+  'submitted',
+  'signed_off',
+];
+
+export interface SchoolYearRow {
+  orgUnitId: number;
+  orgUnitName: string;
+  verificationId: number | null;
+  status: SchoolYearStatus;
+  /** the year's teachers; for a school not started, the teachers it keeps now */
+  teachers: number;
+  verified: number | null;
+  openedAt: Date | null;
+  submittedAt: Date | null;
+  decidedAt: Date | null;
+  decidedByName: string | null;
+}
+
 function selectVerifications(db: Q) {
   return db
     .selectFrom('credit_verification as v')
@@ -67,12 +91,13 @@ export interface ReversalRequestRow {
   orgPath: string;
   reason: string;
   status: string;
+  requestedBy: number | null;
 }
 
 function selectReversalRequest(db: Q, id: number) {
   return db
     .selectFrom('credit_reversal_request')
-    .select(['id', 'entry_id as entryId', 'org_path as orgPath', 'reason', 'status'])
+    .select(['id', 'entry_id as entryId', 'org_path as orgPath', 'reason', 'status', 'requested_by as requestedBy'])
     .where('id', '=', id);
 }
 
@@ -113,6 +138,92 @@ export function createCreditVerificationRepository(db: Q) {
       if (year !== undefined) q = q.where('v.year', '=', year);
       if (status) q = q.where('v.status', '=', status);
       return (await q.orderBy('v.year', 'desc').orderBy('o.name').limit(limit).execute()) as VerificationRow[];
+    },
+
+    /**
+     * Every school under `path` with its year, a school that has not opened it included (status
+     * `not_started`): schools, and township centre schools that keep teachers themselves. One page
+     * in name order, the number of matches and the count of each status over all of them.
+     */
+    async schoolsUnder(q: {
+      provinceId: number;
+      path: string;
+      cycleId: number;
+      year: number;
+      status: SchoolYearStatus | undefined;
+      limit: number;
+      offset: number;
+    }): Promise<{ items: SchoolYearRow[]; total: number; counts: Record<SchoolYearStatus, number> }> {
+      const schools = db
+        .selectFrom('org_unit as o')
+        .leftJoin('credit_verification as v', (j) =>
+          j.onRef('v.org_unit_id', '=', 'o.id').on('v.cycle_id', '=', q.cycleId).on('v.year', '=', q.year),
+        )
+        .where('o.province_id', '=', q.provinceId)
+        .where('o.path', 'like', `${escapeLike(q.path)}%`)
+        .where((eb) =>
+          eb.or([
+            eb('o.kind', '=', 'school'),
+            eb.and([
+              eb('o.kind', '=', 'township'),
+              eb.exists(eb.selectFrom('teacher as t').select(sql`1`.as('one')).whereRef('t.org_unit_id', '=', 'o.id')),
+            ]),
+          ]),
+        );
+      const statusOf = sql<SchoolYearStatus>`coalesce(v.status, 'not_started')`;
+      let page = schools
+        .leftJoin('app_user as u', 'u.id', 'v.decided_by')
+        .select([
+          'o.id as orgUnitId',
+          'o.name as orgUnitName',
+          'v.id as verificationId',
+          statusOf.as('status'),
+          'v.teachers',
+          'v.verified',
+          'v.opened_at as openedAt',
+          'v.submitted_at as submittedAt',
+          'v.decided_at as decidedAt',
+          'u.display_name as decidedByName',
+        ]);
+      if (q.status === 'not_started') page = page.where('v.id', 'is', null);
+      else if (q.status) page = page.where('v.status', '=', q.status);
+      const [rows, counted] = await Promise.all([
+        page.orderBy('o.name').orderBy('o.id').limit(q.limit).offset(q.offset).execute(),
+        schools
+          .select([statusOf.as('status'), sql<number>`count(*)::int`.as('n')])
+          .groupBy(statusOf)
+          .execute(),
+      ]);
+      // a school not started yet shows how many teachers it keeps now
+      const waiting = rows.filter((r) => r.verificationId === null).map((r) => r.orgUnitId);
+      const kept = new Map<number, number>();
+      if (waiting.length > 0) {
+        const byUnit = await db
+          .selectFrom('teacher')
+          .select(['org_unit_id as orgUnitId', sql<number>`count(*)::int`.as('n')])
+          .where('org_unit_id', 'in', waiting)
+          .groupBy('org_unit_id')
+          .execute();
+        for (const r of byUnit) kept.set(r.orgUnitId, r.n);
+      }
+      const counts: Record<SchoolYearStatus, number> = {
+        not_started: 0,
+        open: 0,
+        returned: 0,
+        submitted: 0,
+        signed_off: 0,
+      };
+      for (const c of counted) counts[c.status] = c.n;
+      const total = q.status ? counts[q.status] : Object.values(counts).reduce((s, n) => s + n, 0);
+      return {
+        items: rows.map((r) => ({
+          ...r,
+          teachers: r.verificationId === null ? (kept.get(r.orgUnitId) ?? 0) : (r.teachers ?? 0),
+          verified: r.verificationId === null ? null : (r.verified ?? 0),
+        })),
+        total,
+        counts,
+      };
     },
 
     /** Opens a school's year; when it exists already (opened concurrently) returns undefined. */

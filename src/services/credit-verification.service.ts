@@ -1,19 +1,38 @@
-import { currentYear } from '../config/env.js';
+import { chinaTime, currentYear } from '../config/env.js';
 import { verifyYear } from '../domain/credit-progress.js';
 import { AppError } from '../errors/app-error.js';
 import { createCreditLedgerRepository, type CycleRow } from '../repositories/credit-ledger.repository.js';
 import {
   createCreditVerificationRepository,
+  type SchoolYearRow,
+  type SchoolYearStatus,
   type VerificationItemRow,
   type VerificationRow,
   type VerificationStatus,
 } from '../repositories/credit-verification.repository.js';
-import { auditedWrite } from './audit.js';
+import { appendAudit, auditedWrite } from './audit.js';
+import ExcelJS from './excel.js';
+import { neutraliseCell } from './roster-file.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
 import type { CreditLedgerService } from './credit-ledger.service.js';
 import { rulesOf } from './credit-summary.js';
 import { requireAdminAction, requireAdminAtUnit } from './registry-access.js';
 import { holdsTeachers } from '../domain/org-tree.js';
+
+export interface SchoolYearQuery {
+  orgUnitId?: number;
+  cycleId: number;
+  year: number;
+  status?: SchoolYearStatus;
+}
+
+const SCHOOL_YEAR_LABELS: Record<SchoolYearStatus, string> = {
+  not_started: '未开始',
+  open: '学校核验中',
+  returned: '已退回',
+  submitted: '已提交区县',
+  signed_off: '已签章',
+};
 
 const EDITABLE: ReadonlySet<VerificationStatus> = new Set(['open', 'returned']);
 
@@ -42,6 +61,14 @@ export function createCreditVerificationService(deps: ServiceDeps, ledgerService
       label: `${v.orgUnitName} ${v.year}`,
     });
     return v;
+  }
+
+  /** The unit whose schools are listed (the actor's own unless named) and the cycle, of its province. */
+  async function schoolYearScope(ctx: RequestContext, q: SchoolYearQuery, action: string) {
+    const unit = await requireAdminAtUnit(db, ctx, q.orgUnitId ?? requireActor(ctx).orgUnitId, action, 'credit.read');
+    const cycle = await ledger.cycle(q.cycleId);
+    if (!cycle || cycle.provinceId !== unit.provinceId) throw new AppError('NOT_FOUND');
+    return { unit, cycle };
   }
 
   const stateError = (status: VerificationStatus) => new AppError('VERIFICATION_STATE', { params: { status } });
@@ -145,6 +172,92 @@ export function createCreditVerificationService(deps: ServiceDeps, ledgerService
         'credit.read',
       );
       return repo.under(unit.path, q.cycleId, q.year, q.status);
+    },
+
+    /**
+     * The county's list of a year: every school of the unit, those that have not opened the year
+     * too (`not_started`), a page at a time with the count of each status.
+     */
+    async schools(
+      ctx: RequestContext,
+      q: SchoolYearQuery & { page: number; pageSize: number },
+    ): Promise<{ items: SchoolYearRow[]; total: number; counts: Record<SchoolYearStatus, number> }> {
+      const { unit, cycle } = await schoolYearScope(ctx, q, 'credit.list_verifications');
+      return repo.schoolsUnder({
+        provinceId: unit.provinceId,
+        path: unit.path,
+        cycleId: cycle.id,
+        year: q.year,
+        status: q.status,
+        limit: q.pageSize,
+        offset: (q.page - 1) * q.pageSize,
+      });
+    },
+
+    /** The same list as an .xlsx sheet, every matching school (audited like every export). */
+    async exportSchools(
+      ctx: RequestContext,
+      q: SchoolYearQuery,
+    ): Promise<{ buffer: Buffer; unitName: string; rows: number }> {
+      const action = 'credit.export_verifications';
+      const { unit, cycle } = await schoolYearScope(ctx, q, action);
+      const wb = new ExcelJS.Workbook();
+      const ws = wb.addWorksheet(`${q.year}年度验证`);
+      ws.columns = [
+        { header: '序号', key: 'n', width: 6 },
+        { header: '学校', key: 'school', width: 30 },
+        { header: '年度', key: 'year', width: 8 },
+        { header: '状态', key: 'status', width: 10 },
+        { header: '教师数', key: 'teachers', width: 8 },
+        { header: '验证通过', key: 'verified', width: 10 },
+        { header: '通过率', key: 'rate', width: 10 },
+        { header: '提交时间', key: 'submitted', width: 20 },
+        { header: '区县处理时间', key: 'decided', width: 20 },
+        { header: '处理人', key: 'decider', width: 12 },
+      ];
+      let n = 0;
+      for (let offset = 0; ; offset += 2_000) {
+        const page = await repo.schoolsUnder({
+          provinceId: unit.provinceId,
+          path: unit.path,
+          cycleId: cycle.id,
+          year: q.year,
+          status: q.status,
+          limit: 2_000,
+          offset,
+        });
+        for (const r of page.items) {
+          ws.addRow({
+            n: ++n,
+            school: neutraliseCell(r.orgUnitName),
+            year: q.year,
+            status: SCHOOL_YEAR_LABELS[r.status],
+            teachers: r.teachers,
+            verified: r.verified ?? '',
+            rate: r.verified === null || r.teachers === 0 ? '' : `${((r.verified / r.teachers) * 100).toFixed(1)}%`,
+            submitted: r.submittedAt ? chinaTime(r.submittedAt) : '',
+            decided: r.decidedAt ? chinaTime(r.decidedAt) : '',
+            decider: neutraliseCell(r.decidedByName ?? ''),
+          });
+        }
+        if (page.items.length < 2_000) break;
+      }
+      ws.getRow(1).font = { bold: true };
+      const buffer = Buffer.from(await wb.xlsx.writeBuffer());
+      await appendAudit(
+        db,
+        ctx,
+        {
+          action,
+          targetType: 'org_unit',
+          targetId: unit.id,
+          targetPath: unit.path,
+          targetLabel: unit.name,
+          details: { cycleId: cycle.id, year: q.year, status: q.status ?? null, rows: n },
+        },
+        'success',
+      );
+      return { buffer, unitName: unit.name, rows: n };
     },
 
     /** Marks (or clears) the school's exception for one teacher, with its reason. */

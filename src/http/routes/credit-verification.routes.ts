@@ -1,9 +1,14 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { VerificationRow } from '../../repositories/credit-verification.repository.js';
+import {
+  SCHOOL_YEAR_STATUSES,
+  type SchoolYearRow,
+  type SchoolYearStatus,
+  type VerificationRow,
+} from '../../repositories/credit-verification.repository.js';
 import type { Services } from '../../services/services.js';
 import { iso } from '../presenters.js';
-import { IdParams, zBodyId, zId, zOptionalText } from '../schemas.js';
+import { attachment, IdParams, Paging, XLSX, zBodyId, zId, zOptionalText } from '../schemas.js';
 
 const zStatus = z.enum(['open', 'submitted', 'signed_off', 'returned']);
 const VerificationOut = z.object({
@@ -21,6 +26,33 @@ const VerificationOut = z.object({
   decidedByName: z.string().nullable(),
   decisionNote: z.string().nullable(),
 });
+const zSchoolYearStatus = z.enum(SCHOOL_YEAR_STATUSES as [SchoolYearStatus, ...SchoolYearStatus[]]);
+const SchoolYearQuery = z.object({
+  orgUnitId: zId.optional(),
+  cycleId: zId,
+  year: z.coerce.number().int().min(2000).max(2100),
+  status: zSchoolYearStatus.optional(),
+});
+const SchoolYearOut = z.object({
+  orgUnitId: z.number(),
+  orgUnitName: z.string(),
+  verificationId: z.number().nullable().describe('null while the school has not opened the year'),
+  status: zSchoolYearStatus,
+  teachers: z.number().describe("the year's teachers; for a school not started, the teachers it keeps now"),
+  verified: z.number().nullable(),
+  openedAt: z.string().nullable(),
+  submittedAt: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  decidedByName: z.string().nullable(),
+});
+type Counts = Record<SchoolYearStatus, z.ZodNumber>;
+const presentSchoolYear = (r: SchoolYearRow): z.infer<typeof SchoolYearOut> => ({
+  ...r,
+  openedAt: iso(r.openedAt),
+  submittedAt: iso(r.submittedAt),
+  decidedAt: iso(r.decidedAt),
+});
+
 const ItemOut = z.object({
   teacherId: z.number(),
   teacherName: z.string(),
@@ -85,6 +117,51 @@ export const creditVerificationRoutes: FastifyPluginAsyncZod<{ services: Service
       },
     },
     async (req) => ({ items: (await svc.list(req.ctx, req.query)).map(present) }),
+  );
+
+  app.get(
+    '/verifications/schools',
+    {
+      config: { action: 'credit.list_verifications' },
+      schema: {
+        tags: ['verification'],
+        summary:
+          "Every school of a unit with its year's verification, those not started included, and the count of each status",
+        querystring: SchoolYearQuery.extend(Paging),
+        response: {
+          200: z.object({
+            items: z.array(SchoolYearOut),
+            total: z.number(),
+            counts: z.object(Object.fromEntries(SCHOOL_YEAR_STATUSES.map((k) => [k, z.number()])) as Counts),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      const r = await svc.schools(req.ctx, req.query);
+      return { items: r.items.map(presentSchoolYear), total: r.total, counts: r.counts };
+    },
+  );
+
+  app.get(
+    '/verifications/schools/export',
+    {
+      config: { action: 'credit.export_verifications' },
+      schema: {
+        tags: ['verification'],
+        summary: 'The same list as an .xlsx sheet, every matching school',
+        querystring: SchoolYearQuery,
+      },
+    },
+    async (req, reply) => {
+      const r = await svc.exportSchools(req.ctx, req.query);
+      reply.header('content-type', XLSX);
+      reply.header(
+        'content-disposition',
+        attachment(`verifications-${req.query.year}.xlsx`, `${r.unitName}-${req.query.year}年度验证.xlsx`),
+      );
+      return reply.send(r.buffer);
+    },
   );
 
   app.post(

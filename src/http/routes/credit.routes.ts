@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { explainLine, PROGRESS_STATUSES } from '../../domain/credit-progress.js';
+import { capName, explainLine, minimumName, PROGRESS_STATUSES } from '../../domain/credit-progress.js';
 import { SOURCE_TYPES, TEACHER_FLAGS, type CycleRules } from '../../domain/cycle-rules.js';
 import { GENDERS } from '../../domain/teacher.js';
 import { pickLocale } from '../../i18n/messages.js';
@@ -228,7 +228,7 @@ function presentProgress(r: Awaited<ReturnType<Services['credits']['progress']>>
     }),
     minima: p.minima.map((m) => ({
       id: m.id,
-      name: m.name,
+      name: minimumName(r.rules, { name: m.name, category: m.category, hours: m.required }, locale),
       category: m.category,
       required: m.required,
       counted: m.counted,
@@ -236,7 +236,10 @@ function presentProgress(r: Awaited<ReturnType<Services['credits']['progress']>>
       met: m.met,
       why: explainLine(m.why, locale),
     })),
-    caps: p.caps,
+    caps: p.caps.map((c) => {
+      const rule = r.rules.caps.find((x) => x.id === c.id);
+      return { ...c, name: rule ? capName(r.rules, rule, locale) : c.name };
+    }),
     entries: r.entries.map((e) => {
       const o = outcome.get(e.id);
       return {

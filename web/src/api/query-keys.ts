@@ -2,7 +2,7 @@ import type { AuditQuery, CorrectionQuery, FormerTeacherQuery, TeacherQuery, Use
 import type { ChildrenQuery } from './org-units.api';
 import type { EntryQuery, ReviewQuery } from './credits.api';
 import type { RollupQuery, TeacherStatusQuery } from './credit-reports.api';
-import type { VerificationQuery } from './verifications.api';
+import type { SchoolYearQuery, VerificationQuery } from './verifications.api';
 
 /** TanStack Query keys, one place so invalidation matches what was cached. */
 export const queryKeys = {
@@ -36,6 +36,7 @@ export const queryKeys = {
   creditEntries: (query: EntryQuery) => ['credits', 'entries', query] as const,
   creditReviews: (query: ReviewQuery) => ['credits', 'reviews', query] as const,
   verifications: (query: VerificationQuery) => ['credits', 'verifications', query] as const,
+  verificationSchools: (query: SchoolYearQuery) => ['credits', 'verifications', 'schools', query] as const,
   verification: (id: number) => ['credits', 'verification', id] as const,
   reversalRequests: (query: object) => ['credits', 'reversal-requests', query] as const,
   myCertificates: ['credits', 'certificates', 'me'] as const,

@@ -225,7 +225,7 @@ export interface paths {
           teacherId: number;
           teacherName: string;
           cycleId: number;
-          kind: 'cycle' | 'year';
+          kind: 'cycle' | 'year' | 'record';
           year: number | null;
           status: 'valid' | 'revoked' | 'superseded';
           totalHours: number;
@@ -236,8 +236,8 @@ export interface paths {
       };
     };
     /**
-     * Issues a teacher's certificate of a cycle (or record sheet of a year); a valid one it replaces is
-     * superseded
+     * Issues a teacher's certificate of a cycle (before the cycle is finished: a record of hours so far) or
+     * record sheet of a year; a valid one it replaces is superseded
      */
     post: {
       body: {
@@ -253,7 +253,7 @@ export interface paths {
           teacherId: number;
           teacherName: string;
           cycleId: number;
-          kind: 'cycle' | 'year';
+          kind: 'cycle' | 'year' | 'record';
           year: number | null;
           status: 'valid' | 'revoked' | 'superseded';
           totalHours: number;
@@ -304,6 +304,7 @@ export interface paths {
       query: {
         orgUnitId: number;
         cycleId: number;
+        q?: string;
         page?: number;
         pageSize?: number;
       };
@@ -314,7 +315,7 @@ export interface paths {
           teacherId: number;
           teacherName: string;
           cycleId: number;
-          kind: 'cycle' | 'year';
+          kind: 'cycle' | 'year' | 'record';
           year: number | null;
           status: 'valid' | 'revoked' | 'superseded';
           totalHours: number;
@@ -350,7 +351,7 @@ export interface paths {
           teacherId: number;
           teacherName: string;
           cycleId: number;
-          kind: 'cycle' | 'year';
+          kind: 'cycle' | 'year' | 'record';
           year: number | null;
           status: 'valid' | 'revoked' | 'superseded';
           totalHours: number;
@@ -364,14 +365,21 @@ export interface paths {
   '/api/classes/{id}/close': {
     /**
      * Closes a class: outcomes, completed hours posted to the ledger once, postings of those no longer
-     * completing reversed
+     * completing reversed; before its last session has ended only with the reason for closing early
      */
     post: {
       path: {
         id: number;
       };
+      body: 
+        | {
+        earlyCloseReason?: string;
+      }
+        | null;
       response: {
         classId: number;
+        earlyCloseReason: string | null;
+        projectClosed: boolean;
         enrolled: number;
         completed: number;
         notCompleted: number;
@@ -400,6 +408,66 @@ export interface paths {
           requestId: number | null;
         }[];
       };
+    };
+  };
+  '/api/classes/{id}/close-preview': {
+    /**
+     * What closing the class now would do: who completes and who does not (with the reasons), and whether its
+     * last session has ended
+     */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        classId: number;
+        className: string;
+        projectTitle: string;
+        status: 'open' | 'closed';
+        hours: number;
+        sessions: number;
+        lastSessionEndsAt: string | null;
+        ended: boolean;
+        enrolled: number;
+        completing: {
+          teacherId: number;
+          teacherName: string;
+          attended: number;
+          sessions: number;
+        }[];
+        notCompleting: {
+          teacherId: number;
+          teacherName: string;
+          attended: number;
+          sessions: number;
+          reasons: (| {
+            code: 'attendance';
+            attended: number;
+            sessions: number;
+            requiredPct: number;
+          }
+            | {
+            code: 'assessment';
+          })[];
+        }[];
+        toPost: number;
+        toReverse: number;
+      };
+    };
+  };
+  '/api/classes/{id}/completion-list': {
+    /**
+     * A class's completion list (结业名单); `format=pdf` (A4, with the seal and signature block on the last page)
+     * or `format=xlsx`
+     */
+    get: {
+      query: {
+        format?: 'pdf' | 'xlsx';
+      };
+      path: {
+        id: number;
+      };
+      response: void;
     };
   };
   '/api/classes/{id}/enrolments/{teacherId}/assessment': {
@@ -1942,6 +2010,91 @@ export interface paths {
       };
     };
   };
+  '/api/home': {
+    /**
+     * The signed-in user's home page: an admin's to-dos in their subtree with counts, a teacher's hours, next
+     * session and what is missing, a trainer's sessions of the day
+     */
+    get: {
+      response: 
+        | {
+        kind: 'admin';
+        today: string;
+        cycleId: number | null;
+        todos: {
+          kind: 
+            | 'verification_review'
+            | 'plan_review'
+            | 'reversal_request'
+            | 'review_request'
+            | 'correction'
+            | 'registration_closing'
+            | 'verification_not_opened';
+          count: number;
+          year: number | null;
+          cycleId: number | null;
+        }[];
+      }
+        | {
+        kind: 'teacher';
+        today: string;
+        linked: boolean;
+        hours: 
+          | {
+          cycleId: number;
+          cycleName: string;
+          counted: number;
+          required: number;
+          status: 'complete' | 'on_track' | 'behind' | 'at_risk' | 'out_of_scope';
+          year: number;
+          yearCounted: number;
+          yearMinimum: number | null;
+          minimaUnmet: number;
+        }
+          | null;
+        nextSession: 
+          | {
+          sessionId: number;
+          classId: number;
+          className: string;
+          projectTitle: string;
+          startsAt: string;
+          endsAt: string;
+          place: string | null;
+        }
+          | null;
+        surveysPending: number;
+      }
+        | {
+        kind: 'trainer';
+        today: string;
+        sessions: {
+          sessionId: number;
+          classId: number;
+          className: string;
+          projectTitle: string;
+          startsAt: string;
+          endsAt: string;
+          place: string | null;
+        }[];
+        next: 
+          | {
+          sessionId: number;
+          classId: number;
+          className: string;
+          projectTitle: string;
+          startsAt: string;
+          endsAt: string;
+          place: string | null;
+        }
+          | null;
+      }
+        | {
+        kind: 'member';
+        today: string;
+      };
+    };
+  };
   '/api/jobs/{id}': {
     /** A background job: status and progress */
     get: {
@@ -2072,6 +2225,157 @@ export interface paths {
           decisionNote: string | null;
         };
       };
+    };
+  };
+  '/api/messages': {
+    /** One page of the caller's messages, the unread first */
+    get: {
+      query: {
+        unread?: boolean | '0' | '1' | 'true' | 'false';
+        page?: number;
+        pageSize?: number;
+      };
+      response: {
+        items: {
+          id: number;
+          kind: 
+            | 'verification_submitted'
+            | 'verification_signed_off'
+            | 'verification_returned'
+            | 'plan_submitted'
+            | 'plan_approved'
+            | 'plan_returned'
+            | 'correction_requested'
+            | 'correction_decided'
+            | 'review_requested'
+            | 'review_answered'
+            | 'reversal_requested'
+            | 'reversal_decided'
+            | 'reminder';
+          /** the values of the message's text, which the reader's language renders from its kind */
+          params: Record<string, string | number | boolean | null>;
+          /** the page of the web app to act on */
+          link: string | null;
+          senderName: string | null;
+          createdAt: string;
+          readAt: string | null;
+        }[];
+        total: number;
+      };
+    };
+  };
+  '/api/messages/read-all': {
+    /** Marks all the caller's messages and notices read */
+    post: {
+      response: {
+        messages: number;
+        notices: number;
+      };
+    };
+  };
+  '/api/messages/reminders': {
+    /** Reminds (催办) the admins of the chosen units below the caller of something not done */
+    post: {
+      body: {
+        orgUnitIds: number[];
+        topic: 'verification' | 'plan' | 'general';
+        cycleId?: number | null;
+        year?: number | null;
+        deadline?: string | null;
+        note?: string | '' | null;
+      };
+      response: {
+        units: number;
+        recipients: number;
+      };
+    };
+  };
+  '/api/messages/reminders/verification-pending': {
+    /** The schools below the caller's unit whose year has not been submitted, to remind (催办) */
+    get: {
+      query: {
+        cycleId: number;
+        year: number;
+      };
+      response: {
+        items: {
+          orgUnitId: number;
+          orgUnitName: string;
+          status: 'not_started' | 'open' | 'returned';
+          /** the accounts a reminder reaches there */
+          admins: number;
+        }[];
+      };
+    };
+  };
+  '/api/messages/unread-count': {
+    /** How many messages and notices the caller has not read (the bell in the header) */
+    get: {
+      response: {
+        messages: number;
+        notices: number;
+        total: number;
+      };
+    };
+  };
+  '/api/messages/{id}/read': {
+    /** Marks one of the caller's messages read */
+    post: {
+      path: {
+        id: number;
+      };
+      response: null;
+    };
+  };
+  '/api/notices': {
+    /** The notices published at the caller's unit and the units above it, newest first */
+    get: {
+      query: {
+        unread?: boolean | '0' | '1' | 'true' | 'false';
+        page?: number;
+        pageSize?: number;
+      };
+      response: {
+        items: {
+          id: number;
+          orgUnitId: number;
+          orgUnitName: string;
+          title: string;
+          body: string;
+          publishedByName: string | null;
+          publishedAt: string;
+          readAt: string | null;
+        }[];
+        total: number;
+      };
+    };
+    /** A bureau (county and above) publishes a notice to everyone in its subtree */
+    post: {
+      body: {
+        title: string;
+        body: string;
+      };
+      response: {
+        notice: {
+          id: number;
+          orgUnitId: number;
+          orgUnitName: string;
+          title: string;
+          body: string;
+          publishedByName: string | null;
+          publishedAt: string;
+          readAt: string | null;
+        };
+      };
+    };
+  };
+  '/api/notices/{id}/read': {
+    /** Marks a notice read */
+    post: {
+      path: {
+        id: number;
+      };
+      response: null;
     };
   };
   '/api/org-units': {
@@ -3124,6 +3428,59 @@ export interface paths {
       };
     };
   };
+  '/api/search': {
+    /**
+     * Searches teachers, projects, courses and certificates of the admin's subtree by name or number (a few
+     * of each; a full ID number or phone is audited and limited as in the teacher list)
+     */
+    get: {
+      query: {
+        q: string;
+      };
+      response: {
+        teachers: {
+          items: {
+            id: number;
+            name: string;
+            idNumberMasked: string;
+            orgUnitName: string;
+          }[];
+          more: boolean;
+        };
+        projects: {
+          items: {
+            id: number;
+            title: string;
+            year: number;
+            status: 'draft' | 'open' | 'closed';
+            orgUnitName: string;
+          }[];
+          more: boolean;
+        };
+        courses: {
+          items: {
+            id: number;
+            title: string;
+            hours: number;
+            orgUnitName: string;
+          }[];
+          more: boolean;
+        };
+        certificates: {
+          items: {
+            id: number;
+            code: string;
+            teacherName: string;
+            kind: string;
+            year: number | null;
+            cycleId: number;
+            status: string;
+          }[];
+          more: boolean;
+        };
+      };
+    };
+  };
   '/api/sessions/{id}/attendance': {
     /** The enrolled teachers of a session with their check-in and check-out times */
     get: {
@@ -3214,6 +3571,21 @@ export interface paths {
           checkinClosesAt: string;
         };
       };
+    };
+  };
+  '/api/sessions/{id}/sign-in-sheet': {
+    /**
+     * A session's attendance sheet (签到表) with a column to sign; `format=pdf` (A4, with the seal and signature
+     * block on the last page) or `format=xlsx`
+     */
+    get: {
+      query: {
+        format?: 'pdf' | 'xlsx';
+      };
+      path: {
+        id: number;
+      };
+      response: void;
     };
   };
   '/api/surveys/classes/{classId}': {
@@ -4449,6 +4821,7 @@ export interface paths {
       query: {
         year?: number;
         status?: 'draft' | 'open' | 'closed';
+        q?: string;
         page?: number;
         pageSize?: number;
       };
@@ -4543,6 +4916,8 @@ export interface paths {
           enrolled: number;
           waitlisted: number;
           status: 'open' | 'closed';
+          closedAt: string | null;
+          earlyCloseReason: string | null;
           quotas: {
             orgUnitId: number;
             orgUnitName: string;
@@ -4618,6 +4993,8 @@ export interface paths {
           enrolled: number;
           waitlisted: number;
           status: 'open' | 'closed';
+          closedAt: string | null;
+          earlyCloseReason: string | null;
           quotas: {
             orgUnitId: number;
             orgUnitName: string;
@@ -4711,6 +5088,8 @@ export interface paths {
           enrolled: number;
           waitlisted: number;
           status: 'open' | 'closed';
+          closedAt: string | null;
+          earlyCloseReason: string | null;
           quotas: {
             orgUnitId: number;
             orgUnitName: string;
@@ -4761,6 +5140,8 @@ export interface paths {
         enrolled: number;
         waitlisted: number;
         status: 'open' | 'closed';
+        closedAt: string | null;
+        earlyCloseReason: string | null;
         quotas: {
           orgUnitId: number;
           orgUnitName: string;
@@ -4832,6 +5213,8 @@ export interface paths {
           enrolled: number;
           waitlisted: number;
           status: 'open' | 'closed';
+          closedAt: string | null;
+          earlyCloseReason: string | null;
           quotas: {
             orgUnitId: number;
             orgUnitName: string;
@@ -5084,6 +5467,8 @@ export interface paths {
           enrolled: number;
           waitlisted: number;
           status: 'open' | 'closed';
+          closedAt: string | null;
+          earlyCloseReason: string | null;
           quotas: {
             orgUnitId: number;
             orgUnitName: string;
@@ -5468,6 +5853,73 @@ export interface paths {
       };
     };
   };
+  '/api/verifications/schools': {
+    /**
+     * Every school of a unit with its year's verification, those not started included, and the count of each
+     * status
+     */
+    get: {
+      query: {
+        orgUnitId?: number;
+        cycleId: number;
+        year: number;
+        status?: 'not_started' | 'open' | 'returned' | 'submitted' | 'signed_off';
+        page?: number;
+        pageSize?: number;
+      };
+      response: {
+        items: {
+          orgUnitId: number;
+          orgUnitName: string;
+          /** null while the school has not opened the year */
+          verificationId: number | null;
+          status: 'not_started' | 'open' | 'returned' | 'submitted' | 'signed_off';
+          /** the year's teachers; for a school not started, the teachers it keeps now */
+          teachers: number;
+          verified: number | null;
+          openedAt: string | null;
+          submittedAt: string | null;
+          decidedAt: string | null;
+          decidedByName: string | null;
+        }[];
+        total: number;
+        counts: {
+          not_started: number;
+          open: number;
+          returned: number;
+          submitted: number;
+          signed_off: number;
+        };
+      };
+    };
+  };
+  '/api/verifications/schools/export': {
+    /** The same list as an .xlsx sheet, every matching school */
+    get: {
+      query: {
+        orgUnitId?: number;
+        cycleId: number;
+        year: number;
+        status?: 'not_started' | 'open' | 'returned' | 'submitted' | 'signed_off';
+      };
+      response: void;
+    };
+  };
+  '/api/verifications/summary-sheet': {
+    /**
+     * The annual verification summary of a unit's schools (验证汇总表), those not started too; `format=pdf` (A4,
+     * with the seal and signature block on the last page) or `format=xlsx`
+     */
+    get: {
+      query: {
+        format?: 'pdf' | 'xlsx';
+        orgUnitId: number;
+        cycleId: number;
+        year: number;
+      };
+      response: void;
+    };
+  };
   '/api/verifications/{id}': {
     /** A school's year with every teacher's result */
     get: {
@@ -5545,6 +5997,21 @@ export interface paths {
         reason?: string | '' | null;
       };
       response: null;
+    };
+  };
+  '/api/verifications/{id}/sheet': {
+    /**
+     * A school's annual verification summary (验证汇总表), one line per teacher; `format=pdf` (A4, with the seal
+     * and signature block on the last page) or `format=xlsx`
+     */
+    get: {
+      query: {
+        format?: 'pdf' | 'xlsx';
+      };
+      path: {
+        id: number;
+      };
+      response: void;
     };
   };
   '/api/verifications/{id}/submit': {

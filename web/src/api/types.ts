@@ -454,6 +454,17 @@ export type EvidenceFile = ApiResponse<'/api/credits/evidence', 'post'>;
 export type ReverseResult = ApiResponse<'/api/credits/entries/{id}/reverse', 'post'>;
 
 export type Verification = ApiResponse<'/api/verifications', 'get'>['items'][number];
+export type SchoolYearList = ApiResponse<'/api/verifications/schools', 'get'>;
+/** A school's year in the county's list: `not_started` while the school has not opened it. */
+export type SchoolYear = SchoolYearList['items'][number];
+export type SchoolYearStatus = SchoolYear['status'];
+export const SCHOOL_YEAR_STATUSES: readonly SchoolYearStatus[] = [
+  'not_started',
+  'open',
+  'returned',
+  'submitted',
+  'signed_off',
+];
 
 /** One failed item of a teacher's year (domain `YearFailure`). */
 export interface YearFailure {

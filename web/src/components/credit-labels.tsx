@@ -9,6 +9,7 @@ import type {
   ReviewStatus,
   SourceType,
   VerificationResult,
+  SchoolYearStatus,
   VerificationStatus,
   YearFailure,
 } from '../api/types';
@@ -45,14 +46,16 @@ export function ProgressStatusTag({
   );
 }
 
-const VERIFICATION_STATUS_TAG: Record<VerificationStatus, string> = {
+const VERIFICATION_STATUS_TAG: Record<SchoolYearStatus, string> = {
+  not_started: 'default',
   open: 'processing',
   submitted: 'gold',
   signed_off: 'success',
   returned: 'error',
 };
 
-export function VerificationStatusTag({ status }: { status: VerificationStatus }) {
+/** A school's year: its verification's status, or 未开始 while the school has not opened it. */
+export function VerificationStatusTag({ status }: { status: SchoolYearStatus | VerificationStatus }) {
   const { t } = useTranslation();
   return (
     <Tag color={VERIFICATION_STATUS_TAG[status]} data-status={status}>

@@ -1,28 +1,43 @@
 import { PlayCircleOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Empty, Modal, Select, Space, Tabs, Typography } from 'antd';
+import { Alert, App, Button, Card, Empty, Flex, Modal, Select, Tabs, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { queryKeys } from '../../api/query-keys';
-import { VERIFICATION_STATUSES, type Cycle, type Verification, type VerificationStatus } from '../../api/types';
-import { verificationsApi, type VerificationQuery } from '../../api/verifications.api';
+import {
+  SCHOOL_YEAR_STATUSES,
+  type Cycle,
+  type SchoolYear as SchoolYearRow,
+  type SchoolYearStatus,
+} from '../../api/types';
+import { verificationsApi, type SchoolYearQuery, type VerificationQuery } from '../../api/verifications.api';
 import { useCurrentUser } from '../../auth/session';
 import { VerificationStatusTag } from '../../components/credit-labels';
-import { ListFilter, ListPage, ListTable, ListToolbar } from '../../components/list-page';
+import {
+  ListActions,
+  ListFilter,
+  ListPage,
+  ListTable,
+  ListToolbar,
+  useListQuery,
+  useListSearch,
+  type Paging,
+} from '../../components/list-page';
 import { OrgUnitPicker } from '../../components/org-unit-picker';
 import { ErrorResult, SectionSpin } from '../../components/page-states';
 import { useErrorMessage } from '../../lib/error-message';
 import { formatDateTime } from '../../lib/format';
 import { formatRate } from '../../lib/hours';
-import { toPositiveInt, useSearchState } from '../../lib/use-search-state';
+import { toPositiveInt } from '../../lib/use-search-state';
 import { CycleSelect } from '../credits/cycle-select';
 import { cycleYears, useCycles } from '../credits/use-cycles';
+import { NotSubmittedBar } from './not-submitted-bar';
 import { ReversalRequests } from './reversal-requests';
 import { VerificationDetail } from './verification-detail';
 
-const SEARCH_KEYS = ['cycle', 'year', 'status', 'tab'] as const;
+const SEARCH_KEYS = ['cycle', 'year', 'status', 'tab', 'page'] as const;
 
 /** The year to look at: the one in the URL, else last year (the one being verified), else the first. */
 function pickYear(cycle: Cycle, param: string | undefined): number {
@@ -72,17 +87,26 @@ function SchoolYear({ cycle, year }: { cycle: Cycle; year: number }) {
   return <VerificationDetail id={mine.id} />;
 }
 
-/** The county (or a city, the province) sees the schools' years; the county may open one for a school. */
+/** Statuses a school has not submitted in: the rows the county may pick (for a reminder). */
+const NOT_SUBMITTED: ReadonlySet<SchoolYearStatus> = new Set(['not_started', 'open', 'returned']);
+
+/**
+ * The county (or a city, the province) sees every school's year, those that have not opened it too
+ * (未开始), with the count of each status; the county may open a year for a school. Schools that have
+ * not submitted can be ticked: {@link NotSubmittedBar} acts on them.
+ */
 function SchoolsList({
   cycle,
   year,
   status,
+  paging,
   onStatus,
 }: {
   cycle: Cycle;
   year: number;
-  status: VerificationStatus | undefined;
-  onStatus: (s: VerificationStatus | undefined) => void;
+  status: SchoolYearStatus | undefined;
+  paging: Paging;
+  onStatus: (s: SchoolYearStatus | undefined) => void;
 }) {
   const { t } = useTranslation();
   const me = useCurrentUser();
@@ -92,8 +116,18 @@ function SchoolsList({
   const errorMessage = useErrorMessage();
   const [opening, setOpening] = useState(false);
   const [school, setSchool] = useState<number | undefined>(undefined);
-  const query: VerificationQuery = { orgUnitId: me.orgUnit.id, cycleId: cycle.id, year, status };
-  const list = useQuery({ queryKey: queryKeys.verifications(query), queryFn: () => verificationsApi.list(query) });
+  const [picked, setPicked] = useState<Map<number, SchoolYearRow>>(new Map());
+  const query: SchoolYearQuery = {
+    orgUnitId: me.orgUnit.id,
+    cycleId: cycle.id,
+    year,
+    status,
+    page: paging.page,
+    pageSize: paging.pageSize,
+  };
+  const list = useListQuery(queryKeys.verificationSchools(query), () => verificationsApi.schools(query));
+  const counts = list.data?.counts;
+  const all = counts ? Object.values(counts).reduce((a, b) => a + b, 0) : undefined;
   const open = useMutation({
     mutationFn: (orgUnitId: number) => verificationsApi.open({ orgUnitId, cycleId: cycle.id, year }),
     onSuccess: ({ verification }) => {
@@ -104,29 +138,36 @@ function SchoolsList({
     onError: (err) => message.error(errorMessage(err)),
   });
 
-  const columns: TableColumnsType<Verification> = [
+  const columns: TableColumnsType<SchoolYearRow> = [
     {
       title: t('teachers.fields.school'),
       dataIndex: 'orgUnitName',
-      render: (name: string, v) => (
-        <Link to={`/verifications/${v.id}`} data-testid="verification-link">
-          {name}
-        </Link>
-      ),
+      render: (name: string, v) =>
+        v.verificationId === null ? (
+          name
+        ) : (
+          <Link to={`/verifications/${v.verificationId}`} data-testid="verification-link">
+            {name}
+          </Link>
+        ),
     },
-    { title: t('verification.year'), dataIndex: 'year' },
     {
       title: t('verification.status'),
       dataIndex: 'status',
-      render: (s: VerificationStatus) => <VerificationStatusTag status={s} />,
+      render: (s: SchoolYearStatus) => <VerificationStatusTag status={s} />,
     },
     { title: t('verification.teachers'), dataIndex: 'teachers', align: 'right' },
-    { title: t('verification.verified'), dataIndex: 'verified', align: 'right' },
+    {
+      title: t('verification.verified'),
+      dataIndex: 'verified',
+      align: 'right',
+      render: (n: number | null) => n ?? '—',
+    },
     {
       title: t('verification.rate'),
       key: 'rate',
       align: 'right',
-      render: (_, v) => formatRate(v.verified, v.teachers),
+      render: (_, v) => (v.verified === null ? '—' : formatRate(v.verified, v.teachers)),
     },
     { title: t('verification.submittedAt'), dataIndex: 'submittedAt', responsive: ['md'], render: formatDateTime },
     {
@@ -136,6 +177,26 @@ function SchoolsList({
       render: (_, v) =>
         v.decidedAt ? `${formatDateTime(v.decidedAt)}${v.decidedByName ? ` · ${v.decidedByName}` : ''}` : '—',
     },
+    ...(me.role === 'county_admin'
+      ? [
+          {
+            title: t('verification.actions'),
+            key: 'actions',
+            render: (_: unknown, v: SchoolYearRow) =>
+              v.status === 'not_started' ? (
+                <Button
+                  size="small"
+                  type="link"
+                  loading={open.isPending && open.variables === v.orgUnitId}
+                  onClick={() => open.mutate(v.orgUnitId)}
+                  data-testid="verification-open-row"
+                >
+                  {t('verification.openForSchool')}
+                </Button>
+              ) : null,
+          },
+        ]
+      : []),
   ];
 
   return (
@@ -143,11 +204,18 @@ function SchoolsList({
       <ListToolbar>
         <ListFilter
           className="toolbar-item toolbar-item-small"
-          placeholder={t('verification.allStatuses')}
+          placeholder={counts ? t('verification.allStatusesCount', { count: all }) : t('verification.allStatuses')}
           value={status}
-          values={VERIFICATION_STATUSES}
-          label={(s) => t(`verification.statuses.${s}`)}
-          onChange={onStatus}
+          values={SCHOOL_YEAR_STATUSES}
+          label={(s) =>
+            counts
+              ? t('verification.statusCount', { status: t(`verification.statuses.${s}`), count: counts[s] })
+              : t(`verification.statuses.${s}`)
+          }
+          onChange={(s) => {
+            setPicked(new Map());
+            onStatus(s);
+          }}
           ariaLabel={t('verification.status')}
           testId="verification-status-filter"
         />
@@ -161,12 +229,41 @@ function SchoolsList({
           </Button>
         )}
       </ListToolbar>
-      <ListTable<Verification>
-        rowKey="id"
+      {counts && (
+        <Flex gap={8} wrap style={{ marginBottom: 12 }} data-testid="verification-counts">
+          {SCHOOL_YEAR_STATUSES.map((s) => (
+            <Tag.CheckableTag
+              key={s}
+              checked={status === s}
+              onChange={(on) => {
+                setPicked(new Map());
+                onStatus(on ? s : undefined);
+              }}
+              data-status={s}
+            >
+              {t('verification.statusCount', { status: t(`verification.statuses.${s}`), count: counts[s] })}
+            </Tag.CheckableTag>
+          ))}
+        </Flex>
+      )}
+      <NotSubmittedBar schools={[...picked.values()]} year={year} onClear={() => setPicked(new Map())} />
+      <ListTable<SchoolYearRow>
+        rowKey="orgUnitId"
         columns={columns}
         list={list}
-        paging={50}
-        empty={t('verification.emptyList', { year })}
+        paging={paging}
+        empty={t('verification.emptySchools')}
+        rowSelection={{
+          selectedRowKeys: [...picked.keys()],
+          preserveSelectedRowKeys: true,
+          getCheckboxProps: (v) => ({ disabled: !NOT_SUBMITTED.has(v.status) }),
+          onChange: (_keys, rows) => {
+            const onPage = new Set((list.data?.items ?? []).map((r) => r.orgUnitId));
+            const next = new Map([...picked].filter(([id]) => !onPage.has(id)));
+            for (const r of rows) if (r && onPage.has(r.orgUnitId)) next.set(r.orgUnitId, r);
+            setPicked(next);
+          },
+        }}
         data-testid="verifications-table"
       />
       <Modal
@@ -192,7 +289,7 @@ function SchoolsList({
 export default function VerificationsPage() {
   const { t } = useTranslation();
   const me = useCurrentUser();
-  const [search, setSearch] = useSearchState(SEARCH_KEYS);
+  const { search, setSearch, paging } = useListSearch(SEARCH_KEYS, { pageSize: 50 });
   const { list, cycles, cycle } = useCycles(toPositiveInt(search.cycle, 0) || undefined);
   if (list.isPending) return <SectionSpin />;
   if (list.isError) return <ErrorResult error={list.error} onRetry={() => void list.refetch()} />;
@@ -207,8 +304,8 @@ export default function VerificationsPage() {
   const year = pickYear(cycle, search.year);
   const years = cycleYears(cycle, new Date().getFullYear());
   const isSchool = me.orgUnit.kind === 'school';
-  const status = VERIFICATION_STATUSES.includes(search.status as VerificationStatus)
-    ? (search.status as VerificationStatus)
+  const status = SCHOOL_YEAR_STATUSES.includes(search.status as SchoolYearStatus)
+    ? (search.status as SchoolYearStatus)
     : undefined;
   const tab = search.tab === 'reversals' ? 'reversals' : 'years';
 
@@ -216,7 +313,19 @@ export default function VerificationsPage() {
     <ListPage
       title={t('verification.title')}
       actions={
-        <Space wrap>
+        <ListActions
+          exportSheet={
+            isSchool || tab !== 'years'
+              ? undefined
+              : {
+                  label: t('verification.exportSchools'),
+                  file: () =>
+                    verificationsApi.exportSchools({ orgUnitId: me.orgUnit.id, cycleId: cycle.id, year, status }),
+                  fileName: t('verification.exportFileName', { year }),
+                  testId: 'verification-export',
+                }
+          }
+        >
           <CycleSelect
             cycles={cycles}
             value={cycle.id}
@@ -230,7 +339,7 @@ export default function VerificationsPage() {
             data-testid="verification-year"
             style={{ minWidth: 110 }}
           />
-        </Space>
+        </ListActions>
       }
     >
       <Tabs
@@ -244,7 +353,13 @@ export default function VerificationsPage() {
             children: isSchool ? (
               <SchoolYear cycle={cycle} year={year} />
             ) : (
-              <SchoolsList cycle={cycle} year={year} status={status} onStatus={(s) => setSearch({ status: s })} />
+              <SchoolsList
+                cycle={cycle}
+                year={year}
+                status={status}
+                paging={paging}
+                onStatus={(s) => setSearch({ status: s })}
+              />
             ),
           },
           {
