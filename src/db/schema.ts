@@ -609,6 +609,7 @@ export interface TrainingPlanVersionTable {
   comment: string | null;
   actor_id: number | null;
   created_at: Generated<Date>;
+  early_close_reason: string | null;
 }
 
 export interface TrainingProjectTable {

@@ -135,6 +135,14 @@ const ERRORS: Record<AppErrorCode, Record<Locale, string>> = {
   },
   QUOTA_EXHAUSTED: { 'zh-CN': '本单位的名额已用完（{quota} 个）', en: 'Your unit has used all of its {quota} places' },
   CLASS_CLOSED: { 'zh-CN': '该班次已结班，不能再变更', en: 'This class is closed and can no longer be changed' },
+  CLASS_NOT_ENDED: {
+    'zh-CN': '该班次的最后一场培训 {endsAt} 才结束，现在还不能结班；如确需提前结班，请填写提前结班的原因',
+    en: "The class's last session ends at {endsAt}, so it cannot be closed yet; to close it early, give the reason",
+  },
+  CHECKIN_CLASS_CLOSED: {
+    'zh-CN': '该班次已结班，签到码已停用，不能再签到',
+    en: 'This class is closed: its check-in codes no longer work',
+  },
   PROJECT_STATE: {
     'zh-CN': '培训项目当前状态为“{status}”，不能执行此操作',
     en: 'The project is “{status}”; this action is not possible now',

@@ -348,10 +348,10 @@ export function createAttendanceRepository(db: Q) {
       return rows.map((r) => ({ ...r, method: r.method as AttendanceLine['method'] }));
     },
 
-    async sessionsOf(classId: number): Promise<Array<{ id: number; startsAt: Date }>> {
+    async sessionsOf(classId: number): Promise<Array<{ id: number; startsAt: Date; endsAt: Date }>> {
       return db
         .selectFrom('training_session')
-        .select(['id', 'starts_at as startsAt'])
+        .select(['id', 'starts_at as startsAt', 'ends_at as endsAt'])
         .where('class_id', '=', classId)
         .orderBy('starts_at')
         .orderBy('id')
@@ -411,16 +411,40 @@ export function createAttendanceRepository(db: Q) {
       }
     },
 
-    async setClassStatus(classId: number, status: 'open' | 'closed', by: number): Promise<void> {
+    /** Closes (with the reason for closing early, if it was) or reopens a class; reopening clears the reason. */
+    async setClassStatus(
+      classId: number,
+      status: 'open' | 'closed',
+      by: number,
+      earlyCloseReason: string | null = null,
+    ): Promise<void> {
       await db
         .updateTable('training_class')
         .set(
           status === 'closed'
-            ? { status, closed_at: sql<Date>`now()`, closed_by: by }
-            : { status, closed_at: null, closed_by: null },
+            ? { status, closed_at: sql<Date>`now()`, closed_by: by, early_close_reason: earlyCloseReason }
+            : { status, closed_at: null, closed_by: null, early_close_reason: null },
         )
         .where('id', '=', classId)
         .execute();
+    },
+
+    /**
+     * The project follows its classes: after a class closes, an open project none of whose classes is
+     * open any more is closed; after a class reopens, a closed project is open again. Returns whether
+     * the project's status changed.
+     */
+    async followClasses(projectId: number, after: 'class_closed' | 'class_reopened'): Promise<boolean> {
+      const r =
+        after === 'class_closed'
+          ? await sql`UPDATE training_project p SET status = 'closed', updated_at = now()
+              WHERE p.id = ${projectId} AND p.status = 'open'
+                AND NOT EXISTS (SELECT 1 FROM training_class c WHERE c.project_id = p.id AND c.status = 'open')`.execute(
+              db,
+            )
+          : await sql`UPDATE training_project SET status = 'open', updated_at = now()
+              WHERE id = ${projectId} AND status = 'closed'`.execute(db);
+      return Number(r.numAffectedRows ?? 0) === 1;
     },
 
     /** The ledger postings of a class still in force, one per teacher at most. */

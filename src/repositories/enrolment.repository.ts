@@ -398,7 +398,8 @@ export function createEnrolmentRepository(db: Q) {
         .innerJoin('training_session as s', 's.class_id', 'c.id')
         .where('e.teacher_id', '=', teacherId)
         .where('e.status', '=', 'enrolled');
-      if (from) q = q.where('s.ends_at', '>=', from);
+      // what is still to come: a closed class holds no more sessions, even those dated later
+      if (from) q = q.where('s.ends_at', '>=', from).where('c.status', '=', 'open');
       return (await q
         .select([
           's.id as sessionId',

@@ -52,6 +52,9 @@ export interface ClassRow {
   enrolled: number;
   waitlisted: number;
   status: 'open' | 'closed';
+  closedAt: Date | null;
+  /** the organiser's reason when the class was closed before its last session ended */
+  earlyCloseReason: string | null;
   createdAt: Date;
 }
 
@@ -131,6 +134,8 @@ const CLASS_COLUMNS = [
   'c.enrolled',
   'c.waitlisted',
   'c.status',
+  'c.closed_at as closedAt',
+  'c.early_close_reason as earlyCloseReason',
   'c.created_at as createdAt',
 ] as const;
 const SESSION_COLUMNS = [

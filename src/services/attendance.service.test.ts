@@ -231,8 +231,31 @@ describe('closing a class', () => {
 
     expect(await codeOf(att.close(trainer, classA))).toBe('FORBIDDEN');
     expect(await codeOf(att.close(otherCounty, classA))).toBe('NOT_FOUND');
+    expect(await codeOf(att.previewClose(trainer, classA))).toBe('FORBIDDEN');
+    // the last session (day 5) has ended: the preview tells what the close then does
+    clock = cn(5, 12, 30).getTime();
+    const preview = await att.previewClose(county, classA);
+    expect(preview).toMatchObject({
+      ended: true,
+      lastSessionEndsAt: cn(5, 12),
+      enrolled: 3,
+      toPost: 2,
+      toReverse: 0,
+      notCompleting: [{ teacherId: t2, attended: 2, sessions: 5, reasons: [{ code: 'attendance' }] }],
+    });
+    expect(preview.completing.map((c) => c.teacherId)).toEqual([t0, t1]);
     const r = await att.close(county, classA);
-    expect(r).toMatchObject({ enrolled: 3, completed: 2, notCompleted: 1, posted: 2, reversed: 0, problems: [] });
+    expect(r).toMatchObject({
+      enrolled: 3,
+      completed: 2,
+      notCompleted: 1,
+      posted: 2,
+      reversed: 0,
+      problems: [],
+      earlyCloseReason: null,
+      // class B is still open, so the project is too
+      projectClosed: false,
+    });
     expect(r.teachersNotCompleted).toEqual([
       {
         teacherId: t2,
@@ -279,7 +302,8 @@ describe('closing a class', () => {
   it('refuses scans and corrections while the class is closed', async () => {
     clock = cn(1, 9, 15).getTime();
     const code = await att.checkinCode(trainer, sessionsA[0]!, 'in', 'x');
-    expect(await codeOf(att.scan(teacherCtx[2]!, code.token))).toBe('CLASS_CLOSED');
+    expect(code.session.classStatus).toBe('closed');
+    expect(await codeOf(att.scan(teacherCtx[2]!, code.token))).toBe('CHECKIN_CLASS_CLOSED');
     expect(await codeOf(att.correct(trainer, sessionsA[2]!, teachers[2]!, { present: true, reason: '签到漏扫' }))).toBe(
       'CLASS_CLOSED',
     );
@@ -288,6 +312,7 @@ describe('closing a class', () => {
 
   it('after reopening and correcting, posts for the newly completed and reverses the no longer completed', async () => {
     const [t0, t1, t2] = teachers as [number, number, number];
+    clock = cn(6, 9).getTime();
     expect(await codeOf(att.reopen(trainer, classA, '补录考勤'))).toBe('FORBIDDEN');
     await att.reopen(county, classA, '补录考勤');
     expect(await codeOf(att.reopen(county, classA, '再次'))).toBe('CONFLICT');
@@ -401,6 +426,169 @@ describe('closing a class', () => {
       expect.objectContaining({ teacherId: t0, reasons: [{ code: 'assessment' }] }),
     ]);
     expect(await sumOf(t0)).toBe(0);
+    expect((await checkLedger(t.db, t.env)).ok).toBe(true);
+  });
+});
+
+describe('closing before the last session has ended', () => {
+  let projectId: number;
+  let classC: number;
+  let pastSession: number;
+  let futureSession: number;
+  let absent: number;
+  let attended: number;
+  let attendedCtx: RequestContext;
+  let absentEnrolment: number;
+
+  beforeAll(async () => {
+    // a second county project of one class: a session on the 18th (held) and one on the 25th (to come); half the sessions complete
+    projectId = (
+      await t.db
+        .insertInto('training_project')
+        .values({
+          province_id: tree.K1.provinceId,
+          org_unit_id: tree.K1.id,
+          org_path: tree.K1.path,
+          level: 'county',
+          title: '2027年桦甸市班主任专题培训',
+          year: 2027,
+          status: 'open',
+          completion_rule: JSON.stringify({ minAttendancePct: 50, assessmentRequired: false }),
+          hours: 120,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+    classC = (
+      await t.db
+        .insertInto('training_class')
+        .values({
+          project_id: projectId,
+          province_id: tree.K1.provinceId,
+          org_path: tree.K1.path,
+          name: '班主任一班',
+          capacity: 50,
+          status: 'open',
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+    pastSession = await addSession(classC, 18);
+    futureSession = await addSession(classC, 25);
+    absent = teachers[3]!;
+    attended = await seedTeacher(t.db, t.env, tree.S1);
+    attendedCtx = await ctxAt(tree.S1, 'teacher', 'teacher-c');
+    await t.db.updateTable('teacher').set({ user_id: attendedCtx.actor!.userId }).where('id', '=', attended).execute();
+    for (const teacherId of [absent, attended]) {
+      const e = await t.db
+        .insertInto('enrolment')
+        .values({
+          class_id: classC,
+          teacher_id: teacherId,
+          province_id: tree.S1.provinceId,
+          org_unit_id: tree.S1.id,
+          org_path: tree.S1.path,
+          status: 'enrolled',
+          source: 'bulk',
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      if (teacherId === absent) absentEnrolment = e.id;
+    }
+    await present(pastSession, attended);
+    clock = cn(20, 14).getTime();
+  });
+
+  const projectStatus = async () =>
+    (await t.db.selectFrom('training_project').select('status').where('id', '=', projectId).executeTakeFirstOrThrow())
+      .status;
+
+  it('shows who completes and who does not, and refuses the close without a reason, writing nothing', async () => {
+    const preview = await att.previewClose(county, classC);
+    expect(preview).toMatchObject({
+      ended: false,
+      lastSessionEndsAt: cn(25, 12),
+      sessions: 2,
+      enrolled: 2,
+      toPost: 1,
+      toReverse: 0,
+      completing: [{ teacherId: attended, attended: 1, sessions: 2 }],
+      notCompleting: [
+        {
+          teacherId: absent,
+          attended: 0,
+          reasons: [{ code: 'attendance', attended: 0, sessions: 2, requiredPct: 50 }],
+        },
+      ],
+    });
+    const e = await errOf(att.close(county, classC));
+    expect(e?.code).toBe('CLASS_NOT_ENDED');
+    expect(e?.params).toEqual({ endsAt: '2027-11-25 12:00' });
+    expect(await entriesOf(attended)).toEqual([]);
+    const cls = await t.db
+      .selectFrom('training_class')
+      .select(['status', 'early_close_reason'])
+      .where('id', '=', classC)
+      .executeTakeFirstOrThrow();
+    expect(cls).toEqual({ status: 'open', early_close_reason: null });
+    // meanwhile the teacher sees the session to come and may still withdraw
+    expect((await s.enrolments.timetable(attendedCtx)).map((x) => x.sessionId)).toEqual([futureSession]);
+  });
+
+  it('closes early with the reason: kept on the class and in the audit log; the project closes with its last class', async () => {
+    const reason = '受台风影响，第二次集中培训取消';
+    const r = await att.close(county, classC, { earlyCloseReason: reason });
+    expect(r).toMatchObject({
+      earlyCloseReason: reason,
+      projectClosed: true,
+      completed: 1,
+      notCompleted: 1,
+      posted: 1,
+    });
+    expect((await entriesOf(attended)).map((x) => x.hours)).toEqual([120]);
+    const detail = await s.training.get(county, projectId);
+    expect(detail.project.status).toBe('closed');
+    expect(detail.classes[0]).toMatchObject({ status: 'closed', earlyCloseReason: reason });
+    const audit = await t.db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('action', '=', 'training.close_class')
+      .where('target_id', '=', String(classC))
+      .where('outcome', '=', 'success')
+      .executeTakeFirstOrThrow();
+    expect(audit.details).toMatchObject({ earlyCloseReason: reason, projectClosed: true, posted: 1 });
+  });
+
+  it('after closing: its codes stop working, the teacher cannot withdraw, and the timetable has nothing to come', async () => {
+    clock = cn(25, 8, 45).getTime();
+    const code = await att.checkinCode(county, futureSession, 'in', 'x');
+    expect(code.session.classStatus).toBe('closed');
+    const e = await errOf(att.scan(attendedCtx, code.token));
+    expect(e?.code).toBe('CHECKIN_CLASS_CLOSED');
+    expect(await codeOf(att.scan(teacherCtx[3]!, code.token))).toBe('CHECKIN_CLASS_CLOSED');
+    expect(await codeOf(s.enrolments.withdraw(teacherCtx[3]!, absentEnrolment))).toBe('CLASS_CLOSED');
+    expect(await s.enrolments.timetable(attendedCtx)).toEqual([]);
+    // the whole timetable still lists what was held
+    expect((await s.enrolments.timetable(attendedCtx, true)).map((x) => x.sessionId)).toEqual([
+      pastSession,
+      futureSession,
+    ]);
+    // the project is no longer offered to teachers
+    expect((await s.enrolments.available(attendedCtx)).map((a) => a.project.id)).not.toContain(projectId);
+    clock = cn(20, 14).getTime();
+  });
+
+  it('reopening a class opens its project again and clears the reason; closing after the end needs none', async () => {
+    await att.reopen(county, classC, '补录考勤');
+    expect(await projectStatus()).toBe('open');
+    expect((await s.training.get(county, projectId)).classes[0]?.earlyCloseReason).toBeNull();
+    expect((await s.enrolments.timetable(attendedCtx)).map((x) => x.sessionId)).toEqual([futureSession]);
+    clock = cn(25, 12, 1).getTime();
+    expect((await att.previewClose(county, classC)).ended).toBe(true);
+    const r = await att.close(county, classC, { earlyCloseReason: '无需' });
+    // a reason given after the end is not an early close
+    expect(r).toMatchObject({ earlyCloseReason: null, projectClosed: true, posted: 0 });
+    expect(await projectStatus()).toBe('closed');
     expect((await checkLedger(t.db, t.env)).ok).toBe(true);
   });
 });

@@ -38,8 +38,41 @@ export interface CloseProblem {
   requestId: number | null;
 }
 
+/** A teacher of the class as the close would judge them. */
+export interface CloseLine {
+  teacherId: number;
+  teacherName: string;
+  attended: number;
+  sessions: number;
+}
+
+/** What closing the class now would do, computed as the close computes it (nothing is written). */
+export interface ClosePreview {
+  classId: number;
+  className: string;
+  projectTitle: string;
+  status: 'open' | 'closed';
+  /** hours (tenths) each completing teacher gets */
+  hours: number;
+  sessions: number;
+  lastSessionEndsAt: Date | null;
+  /** the last session has ended (or the class has none): closing needs no reason */
+  ended: boolean;
+  enrolled: number;
+  completing: CloseLine[];
+  notCompleting: Array<CloseLine & { reasons: NotCompletedReason[] }>;
+  /** completing teachers whose hours are posted now (the others' are in the ledger already) */
+  toPost: number;
+  /** postings of teachers who no longer complete, taken back (or sent to the county in a signed-off year) */
+  toReverse: number;
+}
+
 export interface CloseResult {
   classId: number;
+  /** the organiser's reason when the class was closed before its last session ended */
+  earlyCloseReason: string | null;
+  /** the class was the project's last open one: the project is closed too */
+  projectClosed: boolean;
   enrolled: number;
   completed: number;
   notCompleted: number;
@@ -122,59 +155,87 @@ export function createAttendanceService(deps: ServiceDeps, credits: CreditLedger
     checkinClosesAt: s.checkinClosesAt,
   });
 
+  /** The end of the class's last session, and whether it has passed (a class without sessions has nothing to wait for). */
+  const timing = (sessions: Array<{ endsAt: Date }>) => {
+    const last = sessions.reduce<Date | null>((a, x) => (a === null || x.endsAt > a ? x.endsAt : a), null);
+    return { lastSessionEndsAt: last, ended: last === null || last.getTime() <= now() };
+  };
+
+  /** Each enrolled teacher judged by the completion rule, with the class's postings in force: what a close decides. */
+  async function assess(r: ReturnType<typeof createAttendanceRepository>, cls: ClassRow) {
+    const sessions = await r.sessionsOf(cls.id);
+    const facts = await r.enrolledFacts(cls.id);
+    const inForce = new Map((await r.postingsInForce(cls.provinceId, cls.id)).map((p) => [p.teacherId, p]));
+    const completing: CloseLine[] = [];
+    const notCompleting: ClosePreview['notCompleting'] = [];
+    for (const f of facts) {
+      const o = completionOf(cls.completionRule, f.attended, sessions.length, f.assessmentPassed);
+      const line = {
+        teacherId: f.teacherId,
+        teacherName: f.teacherName,
+        attended: f.attended,
+        sessions: sessions.length,
+      };
+      if (o.completed) completing.push(line);
+      else notCompleting.push({ ...line, reasons: o.reasons });
+    }
+    const completed = new Set(completing.map((c) => c.teacherId));
+    return {
+      sessions,
+      facts,
+      inForce,
+      completing,
+      notCompleting,
+      completed,
+      toPost: completing.filter((c) => !inForce.has(c.teacherId)).length,
+      toReverse: [...inForce.keys()].filter((id) => !completed.has(id)).length,
+    };
+  }
+
   /** Close (or re-close) a class inside `trx`: outcomes, postings, reversals. */
   async function closeIn(
     trx: Transaction<DB>,
     ctx: RequestContext,
     actor: Actor,
     classId: number,
+    earlyReason: string | null,
   ): Promise<CloseResult> {
     const r = createAttendanceRepository(trx);
     const cls = await r.classById(classId, true);
     if (!cls) throw new AppError('NOT_FOUND');
     if (cls.status === 'closed') throw new AppError('CLASS_CLOSED');
-    const sessions = await r.sessionsOf(classId);
-    const facts = await r.enrolledFacts(classId);
-    const inForce = new Map((await r.postingsInForce(cls.provinceId, classId)).map((p) => [p.teacherId, p]));
+    const a = await assess(r, cls);
+    const { sessions, facts, inForce, completed } = a;
+    // before the last session has ended, only with the organiser's reason for closing early
+    const { lastSessionEndsAt, ended } = timing(sessions);
+    if (!ended && earlyReason === null)
+      throw new AppError('CLASS_NOT_ENDED', { params: { endsAt: chinaTime(lastSessionEndsAt!) } });
     const counts = await r.postingCounts(cls.provinceId, classId);
     // the hours count on the day of the last session; never a day after today
     const last = sessions.length ? chinaDay(sessions[sessions.length - 1]!.startsAt) : today(env);
     const occurredOn = [last, today(env)].sort()[0]!;
 
     const outcomes: Array<{ teacherId: number; outcome: 'completed' | 'not_completed'; reason: string | null }> = [];
-    const notCompleted: CloseResult['teachersNotCompleted'] = [];
     const toPost: Registration[] = [];
-    const completed = new Set<number>();
-    for (const f of facts) {
-      const o = completionOf(cls.completionRule, f.attended, sessions.length, f.assessmentPassed);
-      if (o.completed) {
-        completed.add(f.teacherId);
-        outcomes.push({ teacherId: f.teacherId, outcome: 'completed', reason: null });
-        if (!inForce.has(f.teacherId)) {
-          // the first posting takes the plain key; after a reversal the next one is numbered
-          const n = counts.get(f.teacherId) ?? 0;
-          toPost.push({
-            teacherId: f.teacherId,
-            hours: cls.hours,
-            occurredOn,
-            title: `${cls.projectTitle} ${cls.name}`,
-            categories: cls.creditCategories,
-            sourceType: 'project',
-            sourceRef: `project:${cls.projectId}`,
-            idemKey: `${postingKeyPrefix(classId)}${f.teacherId}${n === 0 ? '' : `:${n + 1}`}`,
-          });
-        }
-      } else {
-        outcomes.push({ teacherId: f.teacherId, outcome: 'not_completed', reason: JSON.stringify(o.reasons) });
-        notCompleted.push({
-          teacherId: f.teacherId,
-          teacherName: f.teacherName,
-          attended: f.attended,
-          sessions: sessions.length,
-          reasons: o.reasons,
-        });
-      }
+    for (const c of a.completing) {
+      outcomes.push({ teacherId: c.teacherId, outcome: 'completed', reason: null });
+      if (inForce.has(c.teacherId)) continue;
+      // the first posting takes the plain key; after a reversal the next one is numbered
+      const n = counts.get(c.teacherId) ?? 0;
+      toPost.push({
+        teacherId: c.teacherId,
+        hours: cls.hours,
+        occurredOn,
+        title: `${cls.projectTitle} ${cls.name}`,
+        categories: cls.creditCategories,
+        sourceType: 'project',
+        sourceRef: `project:${cls.projectId}`,
+        idemKey: `${postingKeyPrefix(classId)}${c.teacherId}${n === 0 ? '' : `:${n + 1}`}`,
+      });
     }
+    for (const x of a.notCompleting)
+      outcomes.push({ teacherId: x.teacherId, outcome: 'not_completed', reason: JSON.stringify(x.reasons) });
+    const notCompleted: CloseResult['teachersNotCompleted'] = a.notCompleting;
 
     const posted = await credits.postInTransaction(trx, ctx, toPost);
 
@@ -218,9 +279,13 @@ export function createAttendanceService(deps: ServiceDeps, credits: CreditLedger
     }
 
     await r.setOutcomes(classId, outcomes);
-    await r.setClassStatus(classId, 'closed', actor.userId);
+    const earlyCloseReason = ended ? null : earlyReason;
+    await r.setClassStatus(classId, 'closed', actor.userId, earlyCloseReason);
+    const projectClosed = await r.followClasses(cls.projectId, 'class_closed');
     return {
       classId,
+      earlyCloseReason,
+      projectClosed,
       enrolled: facts.length,
       completed: completed.size,
       notCompleted: notCompleted.length,
@@ -269,6 +334,8 @@ export function createAttendanceService(deps: ServiceDeps, credits: CreditLedger
       const problem = checkToken(s.tokenSecret, s.id, token, at, w, claim.kind);
       if (problem === 'malformed' || problem === 'forged' || problem === 'not_yet' || problem === 'other_session')
         return refuse(new AppError('CHECKIN_TOKEN_INVALID'), s.id);
+      // once the class is closed its codes stop working, whatever window they were made for
+      if (s.class.status === 'closed') return refuse(new AppError('CHECKIN_CLASS_CLOSED'), s.id);
       if (problem === 'expired') return refuse(new AppError('CHECKIN_TOKEN_EXPIRED'), s.id);
       const teacher = await repo.teacherOfUser(actor.userId);
       const enrolment = teacher && (await repo.enrolmentStatus(s.classId, teacher.id));
@@ -287,7 +354,6 @@ export function createAttendanceService(deps: ServiceDeps, credits: CreditLedger
           }),
           s.id,
         );
-      if (s.class.status === 'closed') return refuse(new AppError('CLASS_CLOSED'), s.id);
       const row = await auditedWrite(
         db,
         ctx,
@@ -407,11 +473,44 @@ export function createAttendanceService(deps: ServiceDeps, credits: CreditLedger
     },
 
     /**
+     * What closing the class now would do: who completes and who does not (with the reasons), how
+     * many postings it writes and takes back, and whether the last session has ended. Computed as
+     * the close computes it; nothing is written.
+     */
+    async previewClose(ctx: RequestContext, classId: number): Promise<ClosePreview> {
+      const cls = await classOrNotFound(classId);
+      await requireAdminAction(db, ctx, 'training.preview_close', 'training.manage', {
+        path: cls.projectPath,
+        type: 'training_class',
+        id: cls.id,
+        label: cls.name,
+      });
+      const a = await assess(repo, cls);
+      return {
+        classId: cls.id,
+        className: cls.name,
+        projectTitle: cls.projectTitle,
+        status: cls.status,
+        hours: cls.hours,
+        sessions: a.sessions.length,
+        ...timing(a.sessions),
+        enrolled: a.facts.length,
+        completing: a.completing,
+        notCompleting: a.notCompleting,
+        toPost: a.toPost,
+        toReverse: a.toReverse,
+      };
+    },
+
+    /**
      * Closes a class in one transaction: each enrolled teacher's outcome, hours posted for those who
      * completed (once: a posting in force is never posted again), postings of those who no longer
-     * complete reversed. Closing a closed class is refused with CLASS_CLOSED and changes nothing.
+     * complete reversed. Closing a closed class is refused with CLASS_CLOSED and changes nothing;
+     * before its last session has ended, with CLASS_NOT_ENDED unless the organiser gives the reason
+     * for closing early (kept on the class and in the audit row). The project closes with its last
+     * open class.
      */
-    async close(ctx: RequestContext, classId: number): Promise<CloseResult> {
+    async close(ctx: RequestContext, classId: number, input: { earlyCloseReason?: string } = {}): Promise<CloseResult> {
       const cls = await classOrNotFound(classId);
       const actor = await requireAdminAction(db, ctx, 'training.close_class', 'training.manage', {
         path: cls.projectPath,
@@ -430,7 +529,7 @@ export function createAttendanceService(deps: ServiceDeps, credits: CreditLedger
           targetLabel: `${cls.projectTitle} ${cls.name}`,
         },
         async (trx, m) => {
-          const r = await closeIn(trx, ctx, actor, classId);
+          const r = await closeIn(trx, ctx, actor, classId, input.earlyCloseReason ?? null);
           m.details = {
             enrolled: r.enrolled,
             completed: r.completed,
@@ -438,6 +537,8 @@ export function createAttendanceService(deps: ServiceDeps, credits: CreditLedger
             posted: r.posted,
             reversed: r.reversed,
             problems: r.problems.length,
+            ...(r.earlyCloseReason === null ? {} : { earlyCloseReason: r.earlyCloseReason }),
+            ...(r.projectClosed ? { projectClosed: true } : {}),
           };
           return r;
         },
@@ -464,11 +565,12 @@ export function createAttendanceService(deps: ServiceDeps, credits: CreditLedger
           targetLabel: `${cls.projectTitle} ${cls.name}`,
           details: { reason },
         },
-        async (trx) => {
+        async (trx, m) => {
           const r = createAttendanceRepository(trx);
           const c = await r.classById(classId, true);
           if (c?.status !== 'closed') throw new AppError('CONFLICT');
           await r.setClassStatus(classId, 'open', actor.userId);
+          if (await r.followClasses(c.projectId, 'class_reopened')) m.details = { ...m.details, projectReopened: true };
         },
       );
       return { classId, status: 'open' as const };

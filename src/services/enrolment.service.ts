@@ -478,11 +478,12 @@ export function createEnrolmentService(deps: ServiceDeps) {
       };
       return withRetry(() =>
         auditedWrite(db, ctx, meta, async (trx, m) => {
-          if (project.status === 'closed') throw new AppError('PROJECT_STATE', { params: { status: project.status } });
           const tr = createTrainingRepository(trx);
           const en = createEnrolmentRepository(trx);
           const locked = await tr.lockClass(cls.id);
+          // a closed class (its project closes with the last one) says so before the project does
           if (locked!.status === 'closed') throw new AppError('CLASS_CLOSED');
+          if (project.status === 'closed') throw new AppError('PROJECT_STATE', { params: { status: project.status } });
           const cur = (await en.find(enrolmentId))!;
           if (cur.status === 'withdrawn') throw new AppError('CONFLICT');
           await en.withdraw(enrolmentId);
@@ -499,7 +500,7 @@ export function createEnrolmentService(deps: ServiceDeps) {
       );
     },
 
-    /** A teacher's sessions (of the classes they hold a place in), from today on unless `all`. */
+    /** A teacher's sessions (of the classes they hold a place in): those to come of classes not closed, or `all`. */
     async timetable(ctx: RequestContext, all = false): Promise<TimetableRow[]> {
       const t = await ownTeacher(ctx, 'enrolment.timetable');
       return enrolments.timetable(t.id, all ? null : new Date(`${today(env)}T00:00:00+08:00`));

@@ -98,8 +98,33 @@ const Reason = z.union([
   z.object({ code: z.literal('attendance'), attended: z.number(), sessions: z.number(), requiredPct: z.number() }),
   z.object({ code: z.literal('assessment') }),
 ]);
+const CloseLineOut = z.object({
+  teacherId: z.number(),
+  teacherName: z.string(),
+  attended: z.number(),
+  sessions: z.number(),
+});
+export const ClosePreviewResponse = z.object({
+  classId: z.number(),
+  className: z.string(),
+  projectTitle: z.string(),
+  status: z.enum(['open', 'closed']),
+  hours: z.number(),
+  sessions: z.number(),
+  lastSessionEndsAt: z.string().nullable(),
+  ended: z.boolean(),
+  enrolled: z.number(),
+  completing: z.array(CloseLineOut),
+  notCompleting: z.array(CloseLineOut.extend({ reasons: z.array(Reason) })),
+  toPost: z.number(),
+  toReverse: z.number(),
+});
+/** The reason is needed (and kept) only when the class's last session has not ended yet. */
+export const CloseRequest = z.object({ earlyCloseReason: zText(500).optional() }).strict();
 export const CloseResponse = z.object({
   classId: z.number(),
+  earlyCloseReason: z.string().nullable(),
+  projectClosed: z.boolean(),
   enrolled: z.number(),
   completed: z.number(),
   notCompleted: z.number(),
@@ -247,6 +272,24 @@ export const attendanceRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
     async (req) => svc.setAssessment(req.ctx, req.params.id, req.params.teacherId, req.body.passed),
   );
 
+  app.get(
+    '/classes/:id/close-preview',
+    {
+      config: { action: 'training.preview_close' },
+      schema: {
+        tags: ['attendance'],
+        summary:
+          'What closing the class now would do: who completes and who does not (with the reasons), and whether its last session has ended',
+        params: SessionParams,
+        response: { 200: ClosePreviewResponse },
+      },
+    },
+    async (req) => {
+      const p = await svc.previewClose(req.ctx, req.params.id);
+      return { ...p, lastSessionEndsAt: iso(p.lastSessionEndsAt) };
+    },
+  );
+
   app.post(
     '/classes/:id/close',
     {
@@ -254,12 +297,14 @@ export const attendanceRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
       schema: {
         tags: ['attendance'],
         summary:
-          'Closes a class: outcomes, completed hours posted to the ledger once, postings of those no longer completing reversed',
+          'Closes a class: outcomes, completed hours posted to the ledger once, postings of those no longer completing reversed; ' +
+          'before its last session has ended only with the reason for closing early',
         params: SessionParams,
+        body: CloseRequest.nullish(),
         response: { 200: CloseResponse },
       },
     },
-    async (req) => svc.close(req.ctx, req.params.id),
+    async (req) => svc.close(req.ctx, req.params.id, req.body ?? {}),
   );
 
   app.post(

@@ -6,6 +6,7 @@ import type { ProjectRow, QuotaRow, SessionRow, TrainerRow } from '../../reposit
 import type { ClassDetail, ProjectDetail } from '../../services/training.service.js';
 import type { Services } from '../../services/services.js';
 import { IdParams, Paging, zBodyId, zDay, zOptionalText, zStage, zText } from '../schemas.js';
+import { iso } from '../presenters.js';
 
 const zCode = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, { message: 'invalid' });
 const zInstant = z.iso.datetime({ offset: true });
@@ -122,6 +123,9 @@ export const ClassOut = z.object({
   status: z.enum(['open', 'closed']),
 });
 const ClassDetailOut = ClassOut.extend({
+  closedAt: z.string().nullable(),
+  /** the organiser's reason when the class was closed before its last session ended */
+  earlyCloseReason: z.string().nullable(),
   quotas: z.array(QuotaOut),
   trainers: z.array(TrainerOut),
   sessions: z.array(SessionOut),
@@ -187,6 +191,8 @@ export const presentClass = (
 });
 const presentClassDetail = (c: ClassDetail) => ({
   ...presentClass(c),
+  closedAt: iso(c.closedAt),
+  earlyCloseReason: c.earlyCloseReason,
   quotas: c.quotas.map(presentQuota),
   trainers: c.trainers.map(presentTrainer),
   sessions: c.sessions.map(presentSession),
