@@ -899,6 +899,13 @@ const MATRIX: Entry[] = [
     verify: (b, c) => (json(b)['teacher']?.['subject'] === `学科${c.seq}` ? null : 'change not stored'),
   },
   {
+    route: 'GET /api/teachers/:id/training',
+    about: 'unit',
+    rule: { allow: TEACHER_READERS, refused: STAFF },
+    request: (c) => ({ method: 'GET', url: `/api/teachers/${teacherOf(c)}/training` }),
+    verify: (b) => problem(Array.isArray((b as { items?: unknown }).items), 'no training record'),
+  },
+  {
     route: 'POST /api/teachers/:id/unmask',
     about: 'unit',
     rule: { allow: { county_admin: SUBTREE, school_admin: SUBTREE }, refused: STAFF },
@@ -1414,6 +1421,38 @@ const MATRIX: Entry[] = [
         json(b)['verification']?.['orgUnitId'] === schoolOf(c).id &&
           ((b as { items?: unknown[] }).items ?? []).length >= 1,
         'another verification, or no items',
+      ),
+  },
+  {
+    // the school's verification summary to print and seal (验证汇总表): read like the verification
+    route: 'GET /api/verifications/:id/sheet',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: async (c) => ({
+      method: 'GET',
+      url: `/api/verifications/${(await createCreditVerificationRepository(t.db).findFor(cycleOf(c).pastA, year - 9, schoolOf(c).id))!.id}/sheet`,
+    }),
+    verify: (_b, _c, res) =>
+      problem(
+        String(res.headers['content-type']) === 'application/pdf' &&
+          res.rawPayload.subarray(0, 5).toString() === '%PDF-',
+        'not a PDF answer',
+      ),
+  },
+  {
+    // the verification summary of a unit's schools (验证汇总表), read like the list of verifications
+    route: 'GET /api/verifications/summary-sheet',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: (c) => ({
+      method: 'GET',
+      url: `/api/verifications/summary-sheet?orgUnitId=${c.target.id}&cycleId=${cycleOf(c).pastA}&year=${year - 9}`,
+    }),
+    verify: (_b, _c, res) =>
+      problem(
+        String(res.headers['content-type']) === 'application/pdf' &&
+          res.rawPayload.subarray(0, 5).toString() === '%PDF-',
+        'not a PDF answer',
       ),
   },
   {
@@ -2650,6 +2689,33 @@ const MATRIX: Entry[] = [
       problem(
         json(b)['session']?.['id'] === seeded(c.target).sessionId && itemsOf(b).length >= 1,
         'another session, or no enrolled teachers',
+      ),
+  },
+  {
+    // the attendance sheet to print and seal (签到表): whoever runs the session
+    route: 'GET /api/sessions/:id/sign-in-sheet',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: RUNNERS, refused: ['teacher'] },
+    request: (c) => ({ method: 'GET', url: `/api/sessions/${seeded(c.target).sessionId}/sign-in-sheet` }),
+    verify: (_b, _c, res) =>
+      problem(
+        String(res.headers['content-type']) === 'application/pdf' &&
+          res.rawPayload.subarray(0, 5).toString() === '%PDF-',
+        'not a PDF answer',
+      ),
+  },
+  {
+    // the completion list to print and seal (结业名单): whoever runs the class
+    route: 'GET /api/classes/:id/completion-list',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: RUNNERS, refused: ['teacher'] },
+    request: (c) => ({ method: 'GET', url: `/api/classes/${seeded(c.target).classId}/completion-list?format=xlsx` }),
+    verify: (_b, _c, res) =>
+      problem(
+        String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000,
+        'not an .xlsx answer',
       ),
   },
   {

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { Stage } from '../domain/org-tree.js';
 import type { BackboneLevel, Employment, Gender, IdType } from '../domain/teacher.js';
+import type { ProjectLevel } from '../domain/enrolment.js';
 import { escapeLike } from './org-unit.repository.js';
 
 type Q = Kysely<DB>;
@@ -100,6 +101,29 @@ const COLUMNS = [
   't.created_at as createdAt',
   't.updated_at as updatedAt',
 ] as const;
+
+/** One class of a teacher's training record. */
+export interface TrainingRecordRow {
+  enrolmentId: number;
+  projectId: number;
+  projectTitle: string;
+  level: ProjectLevel;
+  year: number;
+  /** what completing posts to the ledger, in tenths of an hour */
+  hours: number;
+  organiserName: string;
+  classId: number;
+  className: string;
+  classStatus: 'open' | 'closed';
+  status: 'enrolled' | 'waitlisted' | 'withdrawn';
+  source: 'self' | 'nominated' | 'bulk';
+  outcome: 'completed' | 'not_completed' | null;
+  outcomeReason: string | null;
+  assessmentPassed: boolean | null;
+  enrolledAt: Date;
+  sessionsHeld: number;
+  sessionsAttended: number;
+}
 
 export function selectTeachers(db: Q) {
   return db.selectFrom('teacher as t').innerJoin('org_unit as o', 'o.id', 't.org_unit_id').select(COLUMNS);
@@ -488,6 +512,49 @@ export function createTeacherRepository(db: Q) {
     },
 
     /** The periods a teacher spent in units under `scopePath` (a former school's read access). */
+    /**
+     * The teacher's training record (R-52): every class they enrolled in, newest project first, with
+     * the outcome and the sessions attended of those held; `scopePath` keeps only the places taken
+     * under a unit (what a former school may see).
+     */
+    async training(teacherId: number, scopePath?: string): Promise<TrainingRecordRow[]> {
+      let q = db
+        .selectFrom('enrolment as e')
+        .innerJoin('training_class as c', 'c.id', 'e.class_id')
+        .innerJoin('training_project as p', 'p.id', 'c.project_id')
+        .innerJoin('org_unit as o', 'o.id', 'p.org_unit_id')
+        .where('e.teacher_id', '=', teacherId)
+        .select([
+          'e.id as enrolmentId',
+          'p.id as projectId',
+          'p.title as projectTitle',
+          'p.level',
+          'p.year',
+          'p.hours',
+          'o.name as organiserName',
+          'c.id as classId',
+          'c.name as className',
+          'c.status as classStatus',
+          'e.status',
+          'e.source',
+          'e.outcome',
+          'e.outcome_reason as outcomeReason',
+          'e.assessment_passed as assessmentPassed',
+          'e.created_at as enrolledAt',
+          sql<number>`(SELECT count(*)::int FROM training_session s WHERE s.class_id = c.id AND s.starts_at <= now())`.as(
+            'sessionsHeld',
+          ),
+          sql<number>`(SELECT count(*)::int FROM attendance a JOIN training_session s ON s.id = a.session_id
+            WHERE s.class_id = c.id AND a.teacher_id = e.teacher_id AND a.present)`.as('sessionsAttended'),
+        ]);
+      if (scopePath) q = q.where('e.org_path', 'like', `${escapeLike(scopePath)}%`);
+      return (await q
+        .orderBy('p.year', 'desc')
+        .orderBy('e.created_at', 'desc')
+        .limit(500)
+        .execute()) as TrainingRecordRow[];
+    },
+
     async postingsWithin(
       teacherId: number,
       scopePath: string,

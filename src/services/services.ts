@@ -21,6 +21,7 @@ import { createTrainerService } from './trainer.service.js';
 import { createFeeService } from './fee.service.js';
 import { createJobService } from './job.service.js';
 import { createOrgUnitService } from './org-unit.service.js';
+import { createPrintFormService } from './print-form.service.js';
 import { createTeacherAccountService } from './teacher-account.service.js';
 import { createTeacherImportService } from './teacher-import.service.js';
 import { createTeacherService } from './teacher.service.js';
@@ -56,6 +57,7 @@ export function createServices(deps: ServiceDeps) {
     attendance: createAttendanceService(deps, credits),
     surveys: createSurveyService(deps),
     fees: createFeeService(deps),
+    printForms: createPrintFormService(deps),
   };
 }
 

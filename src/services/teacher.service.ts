@@ -26,6 +26,7 @@ import {
   type TeacherColumns,
   type TeacherFilter,
   type TeacherRow,
+  type TrainingRecordRow,
 } from '../repositories/teacher.repository.js';
 import { auditedWrite, auditRefusal, appendAudit } from './audit.js';
 import { chinaTime, currentYear } from '../config/env.js';
@@ -328,6 +329,16 @@ export function createTeacherService({ db, env }: ServiceDeps) {
         postings: postings.map(({ orgPath: _, ...p }) => p),
         permissions: former ? { canEdit: false, canUnmask: false, canTransfer: false } : permissions(actor, teacher),
       };
+    },
+
+    /**
+     * The teacher's training record (enrolments and outcomes) for the teacher's page; a former
+     * school sees only the places taken while the teacher was there.
+     */
+    async training(ctx: RequestContext, id: number): Promise<TrainingRecordRow[]> {
+      const actor = requireActor(ctx);
+      const { former } = await loadReadable(ctx, id, 'teacher.read_training');
+      return teachers.training(id, former ? actor.orgPath : undefined);
     },
 
     async create(ctx: RequestContext, orgUnitId: number, input: TeacherInput): Promise<TeacherRow> {

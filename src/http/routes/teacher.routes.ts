@@ -77,6 +77,27 @@ export function presentTeacher(t: TeacherRow, view: 'masked' | 'own' = 'masked')
   };
 }
 
+const TrainingRecordOut = z.object({
+  enrolmentId: z.number(),
+  projectId: z.number(),
+  projectTitle: z.string(),
+  level: z.enum(['national', 'province', 'city', 'county', 'school']),
+  year: z.number(),
+  hours: z.number().describe('what completing posts to the ledger, in tenths of an hour'),
+  organiserName: z.string(),
+  classId: z.number(),
+  className: z.string(),
+  classStatus: z.enum(['open', 'closed']),
+  status: z.enum(['enrolled', 'waitlisted', 'withdrawn']),
+  source: z.enum(['self', 'nominated', 'bulk']),
+  outcome: z.enum(['completed', 'not_completed']).nullable(),
+  outcomeReason: z.string().nullable(),
+  assessmentPassed: z.boolean().nullable(),
+  enrolledAt: z.string(),
+  sessionsHeld: z.number(),
+  sessionsAttended: z.number(),
+});
+
 const ListOut = z.object({
   items: z.array(TeacherOut),
   total: z.number(),
@@ -303,6 +324,25 @@ export const teacherRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
       const r = await svc.get(req.ctx, req.params.id);
       return { ...r, teacher: presentTeacher(r.teacher) };
     },
+  );
+
+  app.get(
+    '/teachers/:id/training',
+    {
+      config: { action: 'teacher.read_training' },
+      schema: {
+        tags: ['teachers'],
+        summary: "A teacher's training record: every class enrolled in, with the outcome and attendance",
+        params: IdParams,
+        response: { 200: z.object({ items: z.array(TrainingRecordOut) }) },
+      },
+    },
+    async (req) => ({
+      items: (await svc.training(req.ctx, req.params.id)).map((r) => ({
+        ...r,
+        enrolledAt: r.enrolledAt.toISOString(),
+      })),
+    }),
   );
 
   app.post(

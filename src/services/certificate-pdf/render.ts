@@ -431,7 +431,8 @@ const GREEN = '#1d5b2c';
 const NO_LINE_START = new Set([...'，。、；：？！）」』》〉】〕…—,.;:!?)]}%']);
 const WORD_OR_CHAR = /[^\s\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3000-\u303f\uff00-\uffef]+|[\s\S]/gu;
 
-class Writer {
+/** Draws text with per-character font fallback on one pdfkit document (the printed forms use it too). */
+export class Writer {
   private readonly registered = new Set<string>();
 
   constructor(readonly pdf: PDFKit.PDFDocument) {}

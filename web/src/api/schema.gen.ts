@@ -1040,7 +1040,7 @@ export interface paths {
           };
           createdAt: string;
         };
-        status: 'complete' | 'on_track' | 'behind' | 'at_risk' | 'out_of_scope';
+        status: 'complete' | 'on_track' | 'behind' | 'below_yearly' | 'at_risk' | 'out_of_scope';
         inScope: boolean;
         required: number;
         raw: number;
@@ -1048,6 +1048,15 @@ export interface paths {
         credits: string;
         expectedByNow: number;
         asOfYear: number;
+        thisYear: 
+          | {
+          year: number;
+          counted: number;
+          minimum: number | null;
+          below: boolean;
+          daysLeft: number;
+        }
+          | null;
         years: {
           year: number;
           counted: number;
@@ -2045,7 +2054,7 @@ export interface paths {
           cycleName: string;
           counted: number;
           required: number;
-          status: 'complete' | 'on_track' | 'behind' | 'at_risk' | 'out_of_scope';
+          status: 'complete' | 'on_track' | 'behind' | 'below_yearly' | 'at_risk' | 'out_of_scope';
           year: number;
           yearCounted: number;
           yearMinimum: number | null;
@@ -3281,6 +3290,7 @@ export interface paths {
           complete: number;
           onTrack: number;
           behind: number;
+          belowYearly: number;
           atRisk: number;
           rawHours: number;
           countedHours: number;
@@ -3295,6 +3305,7 @@ export interface paths {
           complete: number;
           onTrack: number;
           behind: number;
+          belowYearly: number;
           atRisk: number;
           rawHours: number;
           countedHours: number;
@@ -3338,8 +3349,8 @@ export interface paths {
         orgUnitId: number;
         cycleId?: number;
         status?: 
-          | 'complete' | 'on_track' | 'behind' | 'at_risk' | 'out_of_scope'
-          | ('complete' | 'on_track' | 'behind' | 'at_risk' | 'out_of_scope')[];
+          | 'complete' | 'on_track' | 'behind' | 'below_yearly' | 'at_risk' | 'out_of_scope'
+          | ('complete' | 'on_track' | 'behind' | 'below_yearly' | 'at_risk' | 'out_of_scope')[];
         page?: number;
         pageSize?: number;
       };
@@ -3369,7 +3380,19 @@ export interface paths {
           rawHours: number;
           yearHours: number[];
           minimaUnmet: number;
+          verifications: {
+            year: number;
+            result: 'verified' | 'not_verified' | 'exempt' | 'not_in_scope';
+            status: 'submitted' | 'signed_off';
+          }[];
         }[];
+        thisYear: 
+          | {
+          year: number;
+          minimum: number | null;
+          daysLeft: number;
+        }
+          | null;
       };
     };
   };
@@ -3380,8 +3403,8 @@ export interface paths {
         orgUnitId: number;
         cycleId?: number;
         status?: 
-          | 'complete' | 'on_track' | 'behind' | 'at_risk' | 'out_of_scope'
-          | ('complete' | 'on_track' | 'behind' | 'at_risk' | 'out_of_scope')[];
+          | 'complete' | 'on_track' | 'behind' | 'below_yearly' | 'at_risk' | 'out_of_scope'
+          | ('complete' | 'on_track' | 'behind' | 'below_yearly' | 'at_risk' | 'out_of_scope')[];
       };
       response: void;
     };
@@ -4195,6 +4218,37 @@ export interface paths {
           expiresAt: string;
           hadAccount: boolean;
         };
+      };
+    };
+  };
+  '/api/teachers/{id}/training': {
+    /** A teacher's training record: every class enrolled in, with the outcome and attendance */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        items: {
+          enrolmentId: number;
+          projectId: number;
+          projectTitle: string;
+          level: 'national' | 'province' | 'city' | 'county' | 'school';
+          year: number;
+          /** what completing posts to the ledger, in tenths of an hour */
+          hours: number;
+          organiserName: string;
+          classId: number;
+          className: string;
+          classStatus: 'open' | 'closed';
+          status: 'enrolled' | 'waitlisted' | 'withdrawn';
+          source: 'self' | 'nominated' | 'bulk';
+          outcome: 'completed' | 'not_completed' | null;
+          outcomeReason: string | null;
+          assessmentPassed: boolean | null;
+          enrolledAt: string;
+          sessionsHeld: number;
+          sessionsAttended: number;
+        }[];
       };
     };
   };

@@ -4,11 +4,13 @@ import type {
   FormerTeacher,
   FormerTeacherQuery,
   CappedPage,
+  Items,
   Page,
   Teacher,
   TeacherDetail,
   TeacherImportReport,
   TeacherQuery,
+  TeacherTrainingRecord,
   TransferTeacherInput,
   UnmaskedIdentifiers,
   UpdateTeacherInput,
@@ -27,6 +29,8 @@ export const teachersApi = {
   exportXlsx: (query: Omit<TeacherQuery, 'page' | 'pageSize'>, full: boolean) =>
     apiDownload('/api/teachers/export', { query: { ...query, full: full ? 1 : 0 } }),
   get: (id: number) => apiRequest<TeacherDetail>(`/api/teachers/${id}`),
+  /** The teacher's training record: every class enrolled in, with the outcome and attendance. */
+  training: (id: number) => apiRequest<Items<TeacherTrainingRecord>>(`/api/teachers/${id}/training`),
   create: (input: CreateTeacherInput) =>
     apiRequest<{ teacher: Teacher }>('/api/teachers', { method: 'POST', body: input }),
   update: (id: number, input: UpdateTeacherInput) =>

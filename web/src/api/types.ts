@@ -125,6 +125,8 @@ export type TeacherPosting = TeacherDetail['postings'][number];
 export type TeacherPermissions = TeacherDetail['permissions'];
 
 export type TeacherDetail = ApiResponse<'/api/teachers/{id}', 'get'>;
+/** One class of a teacher's training record (教师档案). */
+export type TeacherTrainingRecord = ApiResponse<'/api/teachers/{id}/training', 'get'>['items'][number];
 
 export type TeacherInput = Omit<CreateTeacherInput, 'orgUnitId'>;
 
@@ -331,9 +333,12 @@ export const PROGRESS_STATUSES: readonly ProgressStatus[] = [
   'complete',
   'on_track',
   'behind',
+  'below_yearly',
   'at_risk',
   'out_of_scope',
 ];
+/** The statuses a report lists as needing attention (需要关注) by default. */
+export const ATTENTION_STATUSES: readonly ProgressStatus[] = ['behind', 'below_yearly', 'at_risk'];
 export const SOURCE_TYPES: readonly SourceType[] = ['project', 'course', 'school_activity', 'import', 'external'];
 
 export type Cycle = CycleDetail['cycle'];
@@ -501,3 +506,5 @@ export type RollupRow = CreditRollup['rows'][number];
 export type CreditRollup = ApiResponse<'/api/reports/credits', 'get'>;
 
 export type TeacherStatusRow = ApiResponse<'/api/reports/credits/teachers', 'get'>['items'][number];
+/** The current year of a report's cycle: its yearly minimum and the days left in it (today included). */
+export type ReportThisYear = ApiResponse<'/api/reports/credits/teachers', 'get'>['thisYear'];

@@ -11,6 +11,8 @@ import {
   type AttendanceLine,
 } from '../../api/attendance.api';
 import { ErrorResult, SectionSpin } from '../../components/page-states';
+import { PrintFormButton } from '../../components/print-form-button';
+import { printFormsApi } from '../../api/print-forms.api';
 import { ReasonModal } from '../../components/reason-modal';
 import { formatDateTime } from '../../lib/format';
 
@@ -171,7 +173,18 @@ export default function SessionQrPage() {
           </Card>
         </Col>
         <Col xs={24} lg={12}>
-          <Card title={t('attendance.listTitle', { present: presentCount, total: items.length })}>
+          <Card
+            title={t('attendance.listTitle', { present: presentCount, total: items.length })}
+            extra={
+              <PrintFormButton
+                size="small"
+                label={t('printForm.signInSheet')}
+                file={(format) => printFormsApi.signInSheet(sessionId, format)}
+                fileName={`${t('printForm.signInSheet')}-${session.className}`}
+                testId="sign-in-sheet"
+              />
+            }
+          >
             {list.isError ? (
               <ErrorResult error={list.error} onRetry={() => void list.refetch()} />
             ) : (

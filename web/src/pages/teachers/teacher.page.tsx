@@ -1,6 +1,6 @@
 import { EditOutlined, EyeOutlined, KeyOutlined, SwapOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Breadcrumb, Button, Card, Descriptions, Flex, Space, Tag, Typography } from 'antd';
+import { Alert, App, Breadcrumb, Button, Card, Descriptions, Flex, Space, Tabs, Tag, Typography } from 'antd';
 import type { DescriptionsProps } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -13,15 +13,20 @@ import type { ActivationCode, Teacher, TeacherDetail } from '../../api/types';
 import { ErrorResult, SectionSpin } from '../../components/page-states';
 import { useErrorMessage } from '../../lib/error-message';
 import { formatDateTime, orDash } from '../../lib/format';
+import { useSearchState } from '../../lib/use-search-state';
 import { ActivationSheet } from './activation-sheet';
 import { PostingsTimeline } from './postings-timeline';
 import { TeacherFormModal } from './teacher-form.modal';
+import { TeacherCertificates, TeacherHours, TeacherTraining } from './teacher-record';
 import { TeacherFlagTags, useTeacherValueLabels } from './teacher-labels';
 import { teachingYears } from './teacher-rules';
 import { TeacherTransferModal } from './teacher-transfer.modal';
 import { TeacherUnmaskModal } from './teacher-unmask.modal';
 
 type OpenModal = 'edit' | 'unmask' | 'transfer' | null;
+
+const TAB_KEYS = ['tab'] as const;
+const TABS = ['profile', 'hours', 'training', 'certificates'] as const;
 
 function yesNo(value: boolean, t: (key: string) => string): string {
   return value ? t('teachers.yes') : t('teachers.no');
@@ -35,6 +40,11 @@ function TeacherView({ detail }: { detail: TeacherDetail }) {
   const errorMessage = useErrorMessage();
   const [open, setOpen] = useState<OpenModal>(null);
   const { teacher, permissions, former } = detail;
+  const [search, setSearch] = useSearchState(TAB_KEYS);
+  const tab =
+    TABS.includes(search.tab as (typeof TABS)[number]) && !(former && search.tab !== 'training')
+      ? (search.tab as string)
+      : 'profile';
   // The new code lives only here, never in the query cache: it is shown once.
   const [code, setCode] = useState<ActivationCode | null>(null);
   const reset = useMutation({
@@ -180,10 +190,54 @@ function TeacherView({ detail }: { detail: TeacherDetail }) {
           </Space>
         </div>
         {former && <Alert type="info" showIcon title={t('teachers.former.notice')} style={{ marginBottom: 16 }} />}
-        <Descriptions items={items} column={{ xs: 1, sm: 2, lg: 3 }} size="small" data-testid="teacher-details" />
-      </Card>
-      <Card title={t('teachers.postings.title')}>
-        <PostingsTimeline postings={detail.postings} former={detail.former} />
+        <Tabs
+          activeKey={tab}
+          onChange={(k) => setSearch({ tab: k === 'profile' ? undefined : k })}
+          destroyOnHidden
+          data-testid="teacher-tabs"
+          items={[
+            {
+              key: 'profile',
+              label: t('teachers.record.tabs.profile'),
+              children: (
+                <Flex vertical gap={16}>
+                  <Descriptions
+                    items={items}
+                    column={{ xs: 1, sm: 2, lg: 3 }}
+                    size="small"
+                    data-testid="teacher-details"
+                  />
+                  <Typography.Title level={5}>{t('teachers.postings.title')}</Typography.Title>
+                  <PostingsTimeline postings={detail.postings} former={detail.former} />
+                </Flex>
+              ),
+            },
+            // hours and certificates follow the teacher: a former school sees its own places only
+            ...(former
+              ? []
+              : [
+                  {
+                    key: 'hours',
+                    label: t('teachers.record.tabs.hours'),
+                    children: <TeacherHours teacherId={teacher.id} />,
+                  },
+                ]),
+            {
+              key: 'training',
+              label: t('teachers.record.tabs.training'),
+              children: <TeacherTraining teacherId={teacher.id} />,
+            },
+            ...(former
+              ? []
+              : [
+                  {
+                    key: 'certificates',
+                    label: t('teachers.record.tabs.certificates'),
+                    children: <TeacherCertificates teacherId={teacher.id} />,
+                  },
+                ]),
+          ]}
+        />
       </Card>
       {permissions.canEdit && (
         <TeacherFormModal

@@ -36,6 +36,8 @@ import {
 } from '../../api/training.api';
 import { useCurrentUser } from '../../auth/session';
 import { DownloadButton } from '../../components/download-button';
+import { PrintFormButton } from '../../components/print-form-button';
+import { printFormsApi } from '../../api/print-forms.api';
 import { ListFilter, ListTable, useListQuery, useLocalPaging } from '../../components/list-page';
 import { OrgUnitPicker } from '../../components/org-unit-picker';
 import { ErrorResult, SectionSpin } from '../../components/page-states';
@@ -524,6 +526,15 @@ function EnrolmentsCard({ cls, detail }: { cls: ClassDetail; detail: ProjectDeta
           >
             {t('training.enrolment.export')}
           </DownloadButton>
+          {detail.canManage && (
+            <PrintFormButton
+              size="small"
+              label={t('printForm.completionList')}
+              file={(format) => printFormsApi.completionList(cls.id, format)}
+              fileName={`${t('printForm.completionList')}-${cls.name}`}
+              testId="completion-list"
+            />
+          )}
         </Space>
       }
     >

@@ -20,6 +20,8 @@ import {
 import type { TableColumnsType } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { printFormsApi } from '../../api/print-forms.api';
+import { PrintFormButton } from '../../components/print-form-button';
 import { queryKeys } from '../../api/query-keys';
 import type { Verification, VerificationItem } from '../../api/types';
 import { verificationsApi } from '../../api/verifications.api';
@@ -304,6 +306,12 @@ export function VerificationDetail({ id }: { id: number }) {
           <VerificationStatusTag status={v.status} />
         </Space>
         <Space wrap>
+          <PrintFormButton
+            label={t('printForm.verificationSheet')}
+            file={(format) => printFormsApi.verificationSheet(v.id, format)}
+            fileName={`${t('printForm.verificationSheet')}-${v.orgUnitName}-${v.year}`}
+            testId="verification-sheet"
+          />
           {editable && (
             <>
               <Button

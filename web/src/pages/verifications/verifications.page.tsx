@@ -4,6 +4,8 @@ import { Alert, App, Button, Card, Empty, Flex, Modal, Select, Tabs, Tag, Typogr
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { printFormsApi } from '../../api/print-forms.api';
+import { PrintFormButton } from '../../components/print-form-button';
 import { Link, useNavigate } from 'react-router';
 import { queryKeys } from '../../api/query-keys';
 import {
@@ -331,6 +333,16 @@ export default function VerificationsPage() {
             value={cycle.id}
             onChange={(id) => setSearch({ cycle: String(id), year: undefined })}
           />
+          {!isSchool && tab === 'years' && (
+            <PrintFormButton
+              label={t('printForm.verificationSummary')}
+              file={(format) =>
+                printFormsApi.verificationSummary({ orgUnitId: me.orgUnit.id, cycleId: cycle.id, year }, format)
+              }
+              fileName={`${t('printForm.verificationSummary')}-${me.orgUnit.name}-${year}`}
+              testId="verification-summary-sheet"
+            />
+          )}
           <Select<number>
             value={year}
             onChange={(y) => setSearch({ year: String(y) })}
