@@ -56,6 +56,8 @@ import { issueToken } from '../src/domain/attendance-token.js';
 import type { ProjectLevel } from '../src/domain/enrolment.js';
 import { createTrainingPlanRepository } from '../src/repositories/training-plan.repository.js';
 import type { PlanStatus } from '../src/domain/training-plan.js';
+import { createMessageRepository } from '../src/repositories/message.repository.js';
+import { notify } from '../src/services/notify.js';
 
 type UnitKey = keyof Tree;
 type Relation = 'own' | 'child' | 'sibling' | 'parent' | 'other';
@@ -654,6 +656,33 @@ async function feeItemAt(unit: OrgUnitRow, tag: string, archived = false): Promi
 const payerOf = (unit: OrgUnitRow): OrgUnitRow => (unit.kind === 'school' ? unit : childOf(unit)!);
 const feeLinesOf = (b: unknown) =>
   (b as { lines?: Array<{ itemId: number; unitId: number; teachers: number }> }).lines ?? [];
+
+// ------------------------------------------------------------------ message centre: what the rows stand on
+
+/** a message in the actor's own inbox, as a use case writes it */
+async function messageTo(c: Case, note: string): Promise<number> {
+  await t.db
+    .transaction()
+    .execute((trx) => notify(trx, { to: { users: [c.userId] }, kind: 'reminder', params: { topic: 'general', note } }));
+  const row = await t.db
+    .selectFrom('message')
+    .select('id')
+    .where('recipient_id', '=', c.userId)
+    .orderBy('id', 'desc')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+/** a notice published at the actor's own unit */
+function noticeAt(c: Case, tag: string): Promise<number> {
+  return createMessageRepository(t.db).insertNotice({
+    provinceId: c.own.provinceId,
+    orgUnitId: c.own.id,
+    orgPath: c.own.path,
+    title: `矩阵通知${tag}`,
+    body: '矩阵',
+    publishedBy: c.userId,
+  });
+}
 
 const MATRIX: Entry[] = [
   {
@@ -3466,6 +3495,154 @@ const MATRIX: Entry[] = [
         String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000,
         'not an .xlsx answer',
       ),
+  },
+  // ------------------------------------------------------------------ message centre (消息)
+  {
+    // everyone has an inbox of their own
+    route: 'GET /api/messages',
+    about: 'self',
+    rule: { allow: forRoles(ROLES, OWN) },
+    request: async (c) => {
+      await messageTo(c, `list-${c.seq}`);
+      return { method: 'GET', url: '/api/messages?unread=true' };
+    },
+    verify: (b, c) =>
+      problem(
+        ((b as { items?: Array<{ params: { note?: string } }> }).items ?? []).some(
+          (m) => m.params.note === `list-${c.seq}`,
+        ),
+        'the own message missing',
+      ),
+  },
+  {
+    route: 'GET /api/messages/unread-count',
+    about: 'self',
+    rule: { allow: forRoles(ROLES, OWN) },
+    request: async (c) => {
+      await messageTo(c, `count-${c.seq}`);
+      return { method: 'GET', url: '/api/messages/unread-count' };
+    },
+    verify: (b) => problem(((b as { messages?: number }).messages ?? 0) >= 1, 'the unread message not counted'),
+  },
+  {
+    route: 'POST /api/messages/:id/read',
+    about: 'self',
+    rule: { allow: forRoles(ROLES, OWN) },
+    request: async (c) => ({ method: 'POST', url: `/api/messages/${await messageTo(c, `read-${c.seq}`)}/read` }),
+    verify: async (_b, c) => {
+      const rows = await t.db
+        .selectFrom('message')
+        .select(['read_at', 'params'])
+        .where('recipient_id', '=', c.userId)
+        .execute();
+      const row = rows.find((r) => (r.params as { note?: string }).note === `read-${c.seq}`);
+      return problem(row?.read_at != null, 'not marked read');
+    },
+  },
+  {
+    route: 'POST /api/messages/read-all',
+    about: 'self',
+    rule: { allow: forRoles(ROLES, OWN) },
+    request: async (c) => {
+      await messageTo(c, `all-${c.seq}`);
+      return { method: 'POST', url: '/api/messages/read-all' };
+    },
+    verify: async (_b, c) => {
+      const left = await t.db
+        .selectFrom('message')
+        .select('id')
+        .where('recipient_id', '=', c.userId)
+        .where('read_at', 'is', null)
+        .execute();
+      return problem(left.length === 0, 'unread messages left');
+    },
+  },
+  {
+    // the schools below that have not submitted their year, for a reminder (催办)
+    route: 'GET /api/messages/reminders/verification-pending',
+    about: 'self',
+    rule: { allow: forRoles(ADMINS, OWN) },
+    request: (c) => ({
+      method: 'GET',
+      url: `/api/messages/reminders/verification-pending?cycleId=${cycles.get(c.own.provinceId)!.current}&year=${year}`,
+    }),
+    verify: (b, c) => {
+      const below = SCHOOLS.map((k) => tree[k]).filter((s) => s.path.startsWith(c.own.path) && s.id !== c.own.id);
+      const listed = (b as { items?: Array<{ orgUnitId: number }> }).items ?? [];
+      return problem(
+        below.every((s) => listed.some((i) => i.orgUnitId === s.id)) && listed.every((i) => i.orgUnitId !== c.own.id),
+        'not the schools below the unit',
+      );
+    },
+  },
+  {
+    // 催办: an admin reminds the admins of units below; the own unit is refused, outside not found
+    route: 'POST /api/messages/reminders',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, BELOW), refused: STAFF },
+    request: (c) => ({
+      method: 'POST',
+      url: '/api/messages/reminders',
+      payload: { orgUnitIds: [c.target.id], topic: 'general', note: `矩阵催办${c.seq}` },
+    }),
+    verify: async (b, c) => {
+      const got = await t.db
+        .selectFrom('message as m')
+        .innerJoin('app_user as u', 'u.id', 'm.recipient_id')
+        .select(['u.org_unit_id', 'm.params'])
+        .where('m.kind', '=', 'reminder')
+        .execute()
+        .then((rows) => rows.filter((r) => (r.params as { note?: string }).note === `矩阵催办${c.seq}`));
+      return problem(
+        (b as { units?: number }).units === 1 && got.length >= 1 && got.every((r) => r.org_unit_id === c.target.id),
+        "not delivered to the unit's admins only",
+      );
+    },
+  },
+  {
+    route: 'GET /api/notices',
+    about: 'self',
+    rule: { allow: forRoles(ROLES, OWN) },
+    request: async (c) => {
+      await noticeAt(c, `列表${c.seq}`);
+      return { method: 'GET', url: '/api/notices' };
+    },
+    verify: (b, c) =>
+      problem(
+        ((b as { items?: Array<{ title: string }> }).items ?? []).some((n) => n.title === `矩阵通知列表${c.seq}`),
+        'the notice of the own unit missing',
+      ),
+  },
+  {
+    // a bureau (county and above) publishes to its own subtree
+    route: 'POST /api/notices',
+    about: 'self',
+    rule: { allow: forRoles(['province_admin', 'city_admin', 'county_admin'], OWN) },
+    request: (c) => ({
+      method: 'POST',
+      url: '/api/notices',
+      payload: { title: `矩阵发布${c.seq}`, body: '矩阵通知正文' },
+    }),
+    verify: (b, c) =>
+      problem(
+        json(b)['notice']?.['orgUnitId'] === c.own.id && json(b)['notice']?.['title'] === `矩阵发布${c.seq}`,
+        'not published at the own unit',
+      ),
+  },
+  {
+    route: 'POST /api/notices/:id/read',
+    about: 'self',
+    rule: { allow: forRoles(ROLES, OWN) },
+    request: async (c) => ({ method: 'POST', url: `/api/notices/${await noticeAt(c, `已读${c.seq}`)}/read` }),
+    verify: async (_b, c) => {
+      const row = await t.db
+        .selectFrom('notice_read as r')
+        .innerJoin('notice as n', 'n.id', 'r.notice_id')
+        .select('r.user_id')
+        .where('n.title', '=', `矩阵通知已读${c.seq}`)
+        .executeTakeFirst();
+      return problem(row?.user_id === c.userId, 'not marked read');
+    },
   },
   {
     // not required by the coverage check (auth routes are exempt), listed because every role must reach it

@@ -346,6 +346,35 @@ export interface JobTable {
   finished_at: Date | null;
 }
 
+export interface MessageTable {
+  id: Generated<number>;
+  province_id: number;
+  recipient_id: number;
+  kind: string;
+  params: JsonWithDefault;
+  link: string | null;
+  sender_id: number | null;
+  created_at: Generated<Date>;
+  read_at: Date | null;
+}
+
+export interface NoticeTable {
+  id: Generated<number>;
+  province_id: number;
+  org_unit_id: number;
+  org_path: string;
+  title: string;
+  body: string;
+  published_by: number | null;
+  published_at: Generated<Date>;
+}
+
+export interface NoticeReadTable {
+  notice_id: number;
+  user_id: number;
+  read_at: Generated<Date>;
+}
+
 export interface OrgUnitTable {
   id: Generated<number>;
   parent_id: number | null;
@@ -684,6 +713,9 @@ export interface DB {
   fee_item: FeeItemTable;
   fee_payment: FeePaymentTable;
   job: JobTable;
+  message: MessageTable;
+  notice: NoticeTable;
+  notice_read: NoticeReadTable;
   org_unit: OrgUnitTable;
   schema_migrations: SchemaMigrationsTable;
   survey_form: SurveyFormTable;

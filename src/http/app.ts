@@ -44,6 +44,7 @@ import { trainingPlanRoutes } from './routes/training-plan.routes.js';
 import { surveyRoutes } from './routes/survey.routes.js';
 import { trainerRoutes } from './routes/trainer.routes.js';
 import { feeRoutes } from './routes/fee.routes.js';
+import { messageRoutes } from './routes/message.routes.js';
 import { printFormRoutes } from './routes/print-form.routes.js';
 import { SESSION_COOKIE } from './session-cookie.js';
 
@@ -246,6 +247,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(attendanceRoutes, { prefix: '/api', services });
   await app.register(surveyRoutes, { prefix: '/api', services });
   await app.register(feeRoutes, { prefix: '/api', services });
+  await app.register(messageRoutes, { prefix: '/api', services });
   await app.register(printFormRoutes, { prefix: '/api', services });
   await app.register(verifyPageRoutes, { services });
   app.get('/api/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());

@@ -47,7 +47,9 @@ export type Action =
   | 'trainer.manage'
   | 'survey.results'
   | 'fee.read'
-  | 'fee.manage';
+  | 'fee.manage'
+  | 'message.remind'
+  | 'notice.publish';
 
 export interface Target {
   /** path of the unit the action is about (for org.create_child: the parent) */
@@ -156,6 +158,15 @@ export function can(actor: Pick<Actor, 'role' | 'orgPath'>, action: Action, targ
     case 'fee.manage':
       // the organiser sets fees and records what each unit paid
       return admin && inside && actor.role !== 'school_admin';
+    case 'message.remind':
+      // 催办: an admin reminds the admins of the units below (the county its schools)
+      return admin && below;
+    case 'notice.publish':
+      // a bureau (county and above) publishes a notice to its own subtree
+      return (
+        (actor.role === 'province_admin' || actor.role === 'city_admin' || actor.role === 'county_admin') &&
+        target.path === actor.orgPath
+      );
     default: {
       const never: never = action;
       return never;

@@ -25,6 +25,7 @@ import { requireActor, type RequestContext, type ServiceDeps } from './context.j
 import { rulesOf, syncTeachers } from './credit-summary.js';
 import { retryConcurrent } from './pg-errors.js';
 import { requireAdminAction, requireAdminAtUnit, requireRegistryRole } from './registry-access.js';
+import { notify } from './notify.js';
 
 /** One registration of hours for one teacher, as a form or a sheet row gives it. */
 export interface Registration {
@@ -494,6 +495,15 @@ export function createCreditLedgerService(deps: ServiceDeps) {
       reason,
       requestedBy: by,
     });
+    // the county approves a change to a year it signed off
+    if (requestId !== undefined)
+      await notify(trx, {
+        to: { roleAbove: { path: entry.orgPath, role: 'county_admin' } },
+        kind: 'reversal_requested',
+        params: { title: entry.title, unit: entry.orgUnitName, year: entry.year },
+        link: '/verifications?tab=reversals',
+        senderId: by,
+      });
     return { reversalId: null, requestId: requestId ?? null, locked: true };
   }
 
@@ -714,15 +724,25 @@ export function createCreditLedgerService(deps: ServiceDeps) {
           targetLabel: t.name,
           details: { topic: input.topic },
         },
-        async (trx) =>
-          createCreditReviewRepository(trx).insert({
+        async (trx) => {
+          const reviewId = await createCreditReviewRepository(trx).insert({
             provinceId: t.provinceId,
             teacherId: t.id,
             orgPath: t.orgPath,
             cycleId: cycle.id,
             topic: input.topic,
             message: input.message,
-          }),
+          });
+          // the school registers the credits and answers
+          await notify(trx, {
+            to: { adminsAt: [t.orgUnitId] },
+            kind: 'review_requested',
+            params: { teacher: t.name, topic: input.topic },
+            link: '/credits/register?tab=reviews',
+            senderId: requireActor(ctx).userId,
+          });
+          return reviewId;
+        },
       );
       return (await createCreditReviewRepository(db).find(id))!;
     },
@@ -763,6 +783,13 @@ export function createCreditLedgerService(deps: ServiceDeps) {
         async (trx) => {
           if (!(await createCreditReviewRepository(trx).answer(id, answer, actor.userId)))
             throw new AppError('CONFLICT');
+          await notify(trx, {
+            to: { teacherOf: r.teacherId },
+            kind: 'review_answered',
+            params: { topic: r.topic },
+            link: '/me/credits',
+            senderId: actor.userId,
+          });
         },
       );
       return (await createCreditReviewRepository(db).find(id))!;

@@ -18,6 +18,7 @@ import type { CreditLedgerService } from './credit-ledger.service.js';
 import { rulesOf } from './credit-summary.js';
 import { requireAdminAction, requireAdminAtUnit } from './registry-access.js';
 import { holdsTeachers } from '../domain/org-tree.js';
+import { notify } from './notify.js';
 
 export interface SchoolYearQuery {
   orgUnitId?: number;
@@ -312,6 +313,14 @@ export function createCreditVerificationService(deps: ServiceDeps, ledgerService
           if (!EDITABLE.has(state)) throw stateError(state);
           await compute(trx, v, cycle);
           await vr.setStatus(id, 'submitted', actor.userId);
+          // to the county that signs the year off
+          await notify(trx, {
+            to: { roleAbove: { path: v.orgPath, role: 'county_admin' } },
+            kind: 'verification_submitted',
+            params: { unit: v.orgUnitName, year: v.year },
+            link: `/verifications/${id}`,
+            senderId: actor.userId,
+          });
           const after = (await vr.find(id))!;
           meta.details = { teachers: after.teachers, verified: after.verified };
         },
@@ -346,6 +355,13 @@ export function createCreditVerificationService(deps: ServiceDeps, ledgerService
           const state = (await vr.lock(id))!.status;
           if (state !== 'submitted') throw stateError(state);
           await vr.setStatus(id, decision === 'sign_off' ? 'signed_off' : 'returned', actor.userId, note);
+          await notify(trx, {
+            to: { adminsAt: [v.orgUnitId] },
+            kind: decision === 'sign_off' ? 'verification_signed_off' : 'verification_returned',
+            params: { unit: v.orgUnitName, year: v.year, note },
+            link: `/verifications/${id}`,
+            senderId: actor.userId,
+          });
         },
       );
       return (await repo.find(id))!;
@@ -396,6 +412,14 @@ export function createCreditVerificationService(deps: ServiceDeps, ledgerService
           const locked = (await vr.lockReversalRequest(id))!;
           if (locked.status !== 'pending') throw new AppError('CONFLICT');
           await vr.decideReversalRequest(id, approve ? 'approved' : 'rejected', actor.userId, note);
+          if (locked.requestedBy !== null)
+            await notify(trx, {
+              to: { users: [locked.requestedBy] },
+              kind: 'reversal_decided',
+              params: { title: entry.title, unit: entry.orgUnitName, approve, note },
+              link: '/credits/register?tab=entries',
+              senderId: actor.userId,
+            });
           if (!approve) return { reversalId: null };
           const reversalId = await ledgerService.postReversal(trx, entry, locked.reason, actor.userId, true);
           meta.details = { ...meta.details, reversalId };

@@ -20,6 +20,7 @@ import { createSurveyService } from './survey.service.js';
 import { createTrainerService } from './trainer.service.js';
 import { createFeeService } from './fee.service.js';
 import { createJobService } from './job.service.js';
+import { createMessageService } from './message.service.js';
 import { createOrgUnitService } from './org-unit.service.js';
 import { createPrintFormService } from './print-form.service.js';
 import { createTeacherAccountService } from './teacher-account.service.js';
@@ -57,6 +58,7 @@ export function createServices(deps: ServiceDeps) {
     attendance: createAttendanceService(deps, credits),
     surveys: createSurveyService(deps),
     fees: createFeeService(deps),
+    messages: createMessageService(deps),
     printForms: createPrintFormService(deps),
   };
 }

@@ -18,6 +18,7 @@ import { personalDataCipher } from './personal-data.js';
 import { requireRegistryManage } from './registry-access.js';
 import { signInThrottle } from './sign-in-throttle.js';
 import { createTeacherService, type TeacherInput } from './teacher.service.js';
+import { notify } from './notify.js';
 
 /** No 0/O, 1/I/L: codes are read off paper and typed on phones. */
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -334,6 +335,14 @@ export function createTeacherAccountService(deps: ServiceDeps) {
             proposedEnc: secret ? cipher().encrypt(proposed) : null,
           });
           meta.details = { field, correctionId: id };
+          // the school keeps the registry and decides
+          await notify(trx, {
+            to: { adminsAt: [t.orgUnitId] },
+            kind: 'correction_requested',
+            params: { teacher: t.name, field },
+            link: '/teacher-corrections?status=open',
+            senderId: requireActor(ctx).userId,
+          });
           return (await listCorrectionRows(trx, { id })).items[0]!;
         },
       );
@@ -389,6 +398,13 @@ export function createTeacherAccountService(deps: ServiceDeps) {
             await teacherService.update(ctx, c.teacher_id, correctionPatch(c.field as CorrectableField, value));
           }
           await corrections.decide(id, { accept, by: actor.userId, note });
+          await notify(trx, {
+            to: { teacherOf: c.teacher_id },
+            kind: 'correction_decided',
+            params: { field: c.field, accept, note },
+            link: '/me/teacher',
+            senderId: actor.userId,
+          });
           return (await listCorrectionRows(trx, { id })).items[0]!;
         },
       );

@@ -34,6 +34,7 @@ import ExcelJS from './excel.js';
 import { requireAdminAction, requireAdminAtUnit, requireRegistryRole } from './registry-access.js';
 import { neutraliseCell } from './roster-file.js';
 import { readSheetRows, words, type Cell } from './sheet-file.js';
+import { notify } from './notify.js';
 
 export type { PlanContent, PlanItem, PlanItemFields, PlanRow, PlanVersionRow };
 
@@ -309,6 +310,24 @@ export function createTrainingPlanService(deps: ServiceDeps) {
         if (!(await q.move(plan.id, cur.status, r.to, patch))) throw moveRefused('state', cur.status);
         const event = EVENT_OF[m];
         if (event) await q.insertVersion({ planId: plan.id, version, event, content, comment, actorId: actor.userId });
+        const params = { unit: plan.orgUnitName, year: plan.year, title: cur.title, comment };
+        if (m === 'submit')
+          // 校本培训计划审批: to the county that approves it
+          await notify(trx, {
+            to: { roleAbove: { path: plan.orgPath, role: 'county_admin' } },
+            kind: 'plan_submitted',
+            params,
+            link: '/plan-review',
+            senderId: actor.userId,
+          });
+        else if (m === 'approve' || m === 'return')
+          await notify(trx, {
+            to: { adminsAt: [plan.orgUnitId] },
+            kind: m === 'approve' ? 'plan_approved' : 'plan_returned',
+            params,
+            link: '/plans',
+            senderId: actor.userId,
+          });
         meta.details = { ...meta.details, to: r.to, version };
       },
     );

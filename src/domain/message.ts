@@ -1,0 +1,66 @@
+/**
+ * The message centre (消息): what a message is about. A message stores its kind and parameters, never
+ * its text, so each reader sees it in their own language (web/src/i18n: `messages.kinds.<kind>`).
+ */
+export const MESSAGE_KINDS = [
+  // annual verification (R-16): the school submits, the county signs off or returns
+  'verification_submitted',
+  'verification_signed_off',
+  'verification_returned',
+  // a school's annual plan (R-20): submitted to the county, approved or returned
+  'plan_submitted',
+  'plan_approved',
+  'plan_returned',
+  // a teacher asks the school to correct their record; the school accepts or rejects
+  'correction_requested',
+  'correction_decided',
+  // a teacher asks for a person to review their progress; the school answers
+  'review_requested',
+  'review_answered',
+  // taking back an entry of a signed-off year waits for the county
+  'reversal_requested',
+  'reversal_decided',
+  // 催办: an admin above reminds the admins of a unit of something they have not done
+  'reminder',
+] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
+
+/** What a reminder (催办) is about: it decides the text and the page the message opens. */
+export const REMINDER_TOPICS = ['verification', 'plan', 'general'] as const;
+export type ReminderTopic = (typeof REMINDER_TOPICS)[number];
+
+/** The values a message's text is filled with: plain scalars, rendered by the reader's language. */
+export type MessageParams = Record<string, string | number | boolean | null>;
+
+/** At most this many units are reminded at once (every school of a large county). */
+export const MAX_REMINDER_UNITS = 2_000;
+
+/** The page a reminder opens for the unit's admins. */
+export function reminderLink(
+  topic: ReminderTopic,
+  p: { cycleId?: number | null; year?: number | null },
+): string | null {
+  switch (topic) {
+    case 'verification': {
+      const q = [p.cycleId ? `cycle=${p.cycleId}` : null, p.year ? `year=${p.year}` : null].filter(Boolean).join('&');
+      return `/verifications${q ? `?${q}` : ''}`;
+    }
+    case 'plan':
+      return '/plans';
+    case 'general':
+      return null;
+    default: {
+      const never: never = topic;
+      return never;
+    }
+  }
+}
+
+/**
+ * The paths at and above a unit, e.g. '/1/7/42/' → ['/1/', '/1/7/', '/1/7/42/']: the units whose
+ * notices a reader there receives.
+ */
+export function linePaths(path: string): string[] {
+  const ids = path.split('/').filter(Boolean);
+  return ids.map((_, i) => `/${ids.slice(0, i + 1).join('/')}/`);
+}
