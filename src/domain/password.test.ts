@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { characterClasses, DEFAULT_PASSWORD_POLICY, oneTimePassword, passwordProblem } from './password.js';
+import {
+  characterClasses,
+  DEFAULT_PASSWORD_POLICY,
+  oneTimePassword,
+  passwordPolicyFor,
+  passwordProblem,
+  TEACHER_PASSWORD_POLICY,
+} from './password.js';
 
 const policy = DEFAULT_PASSWORD_POLICY;
 const common = new Set(['password12', 'qwerty', 'dragon']);
@@ -47,5 +54,35 @@ describe('password rules', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('the rule per role', () => {
+  it('gives teachers 8 characters of any kind and everyone else the configured rule', () => {
+    expect(passwordPolicyFor('teacher', DEFAULT_PASSWORD_POLICY)).toEqual(TEACHER_PASSWORD_POLICY);
+    expect(passwordPolicyFor('county_admin', DEFAULT_PASSWORD_POLICY)).toEqual(DEFAULT_PASSWORD_POLICY);
+    expect(passwordPolicyFor('trainer', { minLength: 12, minClasses: 4 })).toEqual({ minLength: 12, minClasses: 4 });
+    const teacher = passwordPolicyFor('teacher', DEFAULT_PASSWORD_POLICY);
+    expect(passwordProblem('chun tian hua kai', teacher, { isCommon })).toBeNull();
+    expect(passwordProblem('chuntianhuakai', DEFAULT_PASSWORD_POLICY, { isCommon })).toBe('too_simple');
+    expect(passwordProblem('huakai7', teacher)).toBe('too_short');
+  });
+
+  it("never makes the teachers' rule stricter than the configured one", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 8, max: 64 }), fc.integer({ min: 1, max: 4 }), (minLength, minClasses) => {
+        const t = passwordPolicyFor('teacher', { minLength, minClasses });
+        expect(t.minLength).toBeLessThanOrEqual(minLength);
+        expect(t.minClasses).toBeLessThanOrEqual(minClasses);
+      }),
+    );
+  });
+
+  it('refuses the birth date held in the ID number, as well as its last six characters', () => {
+    const teacher = passwordPolicyFor('teacher', DEFAULT_PASSWORD_POLICY);
+    const idNumber = '220282197503120121';
+    expect(passwordProblem('wang19750312', teacher, { idNumber })).toBe('contains_id_number');
+    expect(passwordProblem('wang-120121', teacher, { idNumber })).toBe('contains_id_number');
+    expect(passwordProblem('wang19750313', teacher, { idNumber })).toBeNull();
   });
 });

@@ -80,9 +80,12 @@ export function createAuthService({ db, env }: ServiceDeps) {
   return {
     me,
 
-    /** The rule a chosen password must meet, for the forms that ask for one (public). */
-    passwordRules(): PasswordPolicy & { maxLength: number } {
-      return { ...passwordPolicy(env), maxLength: PASSWORD_MAX_LENGTH };
+    /**
+     * The rules a chosen password must meet, for the forms that ask for one (public): the configured
+     * one for administrators and trainers, and the teachers' own (activation and a teacher's change).
+     */
+    passwordRules(): PasswordPolicy & { maxLength: number; teacher: PasswordPolicy } {
+      return { ...passwordPolicy(env), maxLength: PASSWORD_MAX_LENGTH, teacher: passwordPolicy(env, 'teacher') };
     },
 
     async login(
@@ -292,9 +295,9 @@ export function createAuthService({ db, env }: ServiceDeps) {
       if (!u || !ok) return auditRefusal(db, ctx, meta, new AppError('PASSWORD_WRONG'));
       await auditedWrite(db, ctx, meta, async (trx, m) => {
         const problem =
-          checkNewPassword(env, newPassword, { username: u.username }) ??
+          checkNewPassword(env, newPassword, { username: u.username, role: u.role }) ??
           (newPassword === currentPassword ? 'same_as_current' : null);
-        if (problem) throw weakPassword(env, problem);
+        if (problem) throw weakPassword(env, problem, u.role);
         await createUserRepository(trx).setPassword(u.id, await hashPassword(newPassword), false);
         // other devices and programs must sign in again with the new password
         await createSessionRepository(trx).deleteForUser(u.id, sessionToken ? sha256(sessionToken) : undefined);

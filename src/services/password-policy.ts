@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Env } from '../config/env.js';
 import { AppError } from '../errors/app-error.js';
 import {
+  passwordPolicyFor,
   passwordProblem,
   type PasswordContext,
   type PasswordPolicy,
@@ -30,26 +31,36 @@ export function isCommonPassword(lowered: string): boolean {
   return common.has(lowered);
 }
 
-/** The configured length and complexity (PEIXUN_PASSWORD_MIN_LENGTH, PEIXUN_PASSWORD_MIN_CLASSES). */
+/**
+ * The length and complexity for a role: the configured ones (PEIXUN_PASSWORD_MIN_LENGTH,
+ * PEIXUN_PASSWORD_MIN_CLASSES) for administrators and trainers, the teachers' own rule for teachers
+ * (domain/password.ts `passwordPolicyFor`). Without a role: the configured policy.
+ */
 export function passwordPolicy(
   env: Pick<Env, 'PEIXUN_PASSWORD_MIN_LENGTH' | 'PEIXUN_PASSWORD_MIN_CLASSES'>,
+  role?: string | null,
 ): PasswordPolicy {
-  return { minLength: env.PEIXUN_PASSWORD_MIN_LENGTH, minClasses: env.PEIXUN_PASSWORD_MIN_CLASSES };
+  return passwordPolicyFor(role, {
+    minLength: env.PEIXUN_PASSWORD_MIN_LENGTH,
+    minClasses: env.PEIXUN_PASSWORD_MIN_CLASSES,
+  });
 }
 
-/** The domain rule with the configured policy and the common-password list. */
+/** The domain rule with the policy of the account's role and the common-password list. */
 export function checkNewPassword(
   env: Env,
   password: string,
-  about: Omit<PasswordContext, 'isCommon'>,
+  about: Omit<PasswordContext, 'isCommon'> & { role?: string | null },
 ): PasswordProblem | null {
-  return passwordProblem(password, passwordPolicy(env), { ...about, isCommon: isCommonPassword });
+  const { role, ...context } = about;
+  return passwordProblem(password, passwordPolicy(env, role), { ...context, isCommon: isCommonPassword });
 }
 
-/** The refusal of a weak new password: the message states the configured rule, `details.rule` what was wrong. */
-export function weakPassword(env: Env, rule: PasswordProblem | 'same_as_current'): AppError {
+/** The refusal of a weak new password: the message states the role's rule, `details.rule` what was wrong. */
+export function weakPassword(env: Env, rule: PasswordProblem | 'same_as_current', role?: string | null): AppError {
+  const policy = passwordPolicy(env, role);
   return new AppError('PASSWORD_TOO_WEAK', {
-    params: { min: env.PEIXUN_PASSWORD_MIN_LENGTH, classes: env.PEIXUN_PASSWORD_MIN_CLASSES },
-    details: { rule },
+    params: { min: policy.minLength, classes: policy.minClasses },
+    details: { rule, minLength: policy.minLength, minClasses: policy.minClasses },
   });
 }

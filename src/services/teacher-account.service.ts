@@ -269,8 +269,8 @@ export function createTeacherAccountService(deps: ServiceDeps) {
         return auditRefusal(db, ctx, meta, new AppError('ACTIVATION_INVALID'));
       }
       const username = `teacher${t.id}`;
-      const problem = checkNewPassword(env, password, { username, idNumber });
-      if (problem) throw weakPassword(env, problem);
+      const problem = checkNewPassword(env, password, { username, idNumber, role: 'teacher' });
+      if (problem) throw weakPassword(env, problem, 'teacher');
       const hash = await hashPassword(password);
       await auditedWrite(db, ctx, meta, async (trx) => {
         const users = createUserRepository(trx);

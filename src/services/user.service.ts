@@ -204,8 +204,8 @@ export function createUserService({ db, env }: ServiceDeps) {
       ctx: RequestContext,
       input: CreateUserInput & { password: string; mustChangePassword?: boolean; isDemo?: boolean },
     ): Promise<UserRow> {
-      const problem = checkNewPassword(env, input.password, { username: input.username });
-      if (problem && !input.mustChangePassword) throw weakPassword(env, problem);
+      const problem = checkNewPassword(env, input.password, { username: input.username, role: input.role });
+      if (problem && !input.mustChangePassword) throw weakPassword(env, problem, input.role);
       return auditedWrite(
         db,
         ctx,

@@ -42,13 +42,16 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: Services; env: Env }>
       config: { auth: 'public' },
       schema: {
         tags: ['auth'],
-        summary: 'The rule a new password must meet (length, character classes), for password forms',
+        summary:
+          'The rule a new password must meet (length, character classes), for password forms: the configured one ' +
+          "for administrators and trainers, `teacher` the teachers' own (8 characters, no mix demanded)",
         security: [],
         response: {
           200: z.object({
             minLength: z.number().int(),
             maxLength: z.number().int(),
             minClasses: z.number().int().min(1).max(4),
+            teacher: z.object({ minLength: z.number().int(), minClasses: z.number().int().min(1).max(4) }),
           }),
         },
       },

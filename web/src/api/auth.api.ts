@@ -11,9 +11,14 @@ export const authApi = {
       expectUnauthorized: true,
     }),
   logout: () => apiRequest<void>('/api/auth/logout', { method: 'POST', expectUnauthorized: true }),
-  /** The server's rule for new passwords (public: the activation page asks before any login). */
+  /**
+   * The server's rules for new passwords (public: the activation page asks before any login): the
+   * configured one, and `teacher` the teachers' own.
+   */
   passwordPolicy: () =>
-    apiRequest<PasswordPolicy & { maxLength: number }>('/api/auth/password-policy', { expectUnauthorized: true }),
+    apiRequest<PasswordPolicy & { maxLength: number; teacher: PasswordPolicy }>('/api/auth/password-policy', {
+      expectUnauthorized: true,
+    }),
   changePassword: (currentPassword: string, newPassword: string) =>
     apiRequest<void>('/api/auth/change-password', {
       method: 'POST',

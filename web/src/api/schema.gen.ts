@@ -203,12 +203,19 @@ export interface paths {
     };
   };
   '/api/auth/password-policy': {
-    /** The rule a new password must meet (length, character classes), for password forms */
+    /**
+     * The rule a new password must meet (length, character classes), for password forms: the configured one
+     * for administrators and trainers, `teacher` the teachers' own (8 characters, no mix demanded)
+     */
     get: {
       response: {
         minLength: number;
         maxLength: number;
         minClasses: number;
+        teacher: {
+          minLength: number;
+          minClasses: number;
+        };
       };
     };
   };

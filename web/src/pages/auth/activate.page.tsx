@@ -66,7 +66,7 @@ export default function ActivatePage() {
   const errorMessage = useErrorMessage();
   const [form] = Form.useForm<ActivateForm>();
 
-  const policy = usePasswordPolicy();
+  const policy = usePasswordPolicy('teacher');
   const passwordText = (problem: string): string => passwordProblemText(t, problem, policy);
 
   const activate = useMutation({

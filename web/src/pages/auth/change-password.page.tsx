@@ -38,7 +38,7 @@ export default function ChangePasswordPage() {
   const [form] = Form.useForm<ChangePasswordForm>();
   const forced = user.mustChangePassword;
   const logout = useLogout();
-  const policy = usePasswordPolicy();
+  const policy = usePasswordPolicy(user.role);
 
   const change = useMutation({
     mutationFn: (values: ChangePasswordForm) => authApi.changePassword(values.currentPassword, values.newPassword),

@@ -4,6 +4,7 @@ import { authApi } from '../../api/auth.api';
 import {
   DEFAULT_PASSWORD_POLICY,
   PASSWORD_MAX_LENGTH,
+  passwordPolicyFor,
   passwordProblem,
   type PasswordPolicy,
   type PasswordProblem,
@@ -12,20 +13,25 @@ import {
 /**
  * The server's password rule (src/domain/password.ts), so the forms answer before submitting. The
  * length and the mix of character classes are the server's configuration, read from
- * /api/auth/password-policy; the list of common passwords stays on the server, which names that
- * problem in `details.rule`.
+ * /api/auth/password-policy, per role: teachers have their own rule (8 characters of any kind), everyone
+ * else the configured one; the list of common passwords stays on the server, which names that problem
+ * in `details.rule`.
  */
 export { PASSWORD_MAX_LENGTH, passwordProblem };
 export type { PasswordPolicy, PasswordProblem };
 
-export function usePasswordPolicy(): PasswordPolicy {
+/** The rule for an account of `role` (a teacher's own, or the configured one). */
+export function usePasswordPolicy(role?: string): PasswordPolicy {
   const policy = useQuery({ queryKey: ['password-policy'], queryFn: authApi.passwordPolicy, staleTime: Infinity });
-  return policy.data ?? DEFAULT_PASSWORD_POLICY;
+  if (!policy.data) return passwordPolicyFor(role, DEFAULT_PASSWORD_POLICY);
+  return role === 'teacher' ? policy.data.teacher : policy.data;
 }
 
-/** The rule in a sentence, for the hint under a new-password field. */
+/** The rule in a sentence, for the hint under a new-password field; a rule without a mix of classes says so. */
 export function passwordRuleText(t: TFunction, policy: PasswordPolicy, withIdNumber = false): string {
   const params = { min: policy.minLength, max: PASSWORD_MAX_LENGTH, classes: policy.minClasses };
+  if (policy.minClasses <= 1)
+    return withIdNumber ? t('activate.passwordRuleAnyKind', params) : t('password.ruleAnyKind', params);
   return withIdNumber ? t('activate.passwordRule', params) : t('password.rule', params);
 }
 
