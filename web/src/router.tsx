@@ -47,6 +47,7 @@ const MySessionsPage = lazy(() => import('./pages/attendance/my-sessions.page'))
 const SurveyAnswerPage = lazy(() => import('./pages/surveys/survey-answer.page'));
 const ClassSurveyResultsPage = lazy(() => import('./pages/surveys/class-results.page'));
 const CheckinPage = lazy(() => import('./pages/attendance/checkin.page'));
+const MessagesPage = lazy(() => import('./pages/messages/messages.page'));
 
 function HomeRedirect() {
   const user = useCurrentUser();
@@ -66,6 +67,7 @@ function HomeRedirect() {
  *   /users            user management (admins)
  *   /audit            audit log (admins)
  *   /me               my account (everyone)
+ *   /messages         消息: the own messages (unread first, each opening its page) and notices; bureaus publish notices (everyone)
  *   /me/teacher       a teacher's own record, postings and correction requests (teachers)
  *   /me/credits       a teacher's own hours in the current cycle, explained; review requests, certificates (teachers)
  *   /credits/register register hours, the unit's register with reversals, review requests (school and county admins)
@@ -102,6 +104,7 @@ export const router = createBrowserRouter([
           { index: true, element: <HomeRedirect /> },
           { path: CHANGE_PASSWORD_PATH, element: <ChangePasswordPage /> },
           { path: '/me', element: <MePage /> },
+          { path: '/messages', element: <MessagesPage /> },
           // a session's rotating QR code and attendance (its trainers and the organiser's admins; the server decides)
           { path: '/sessions/:id/qr', element: <SessionQrPage /> },
           { path: '/my-sessions', element: <MySessionsPage /> },

@@ -33,6 +33,7 @@ import { CREDIT_REGISTER_ROLES, isAdminRole, MY_CREDITS_PATH, MY_TEACHER_PATH } 
 import { useCurrentUser } from '../auth/session';
 import { useLogout } from '../auth/use-logout';
 import { LanguageSwitch } from '../components/language-switch';
+import { MessageBell } from './message-bell';
 import { SectionSpin } from '../components/page-states';
 import { useIsPhone } from '../lib/use-media-query';
 import { CenteredLayout } from './centered-layout';
@@ -257,6 +258,7 @@ export function AppShell({ children }: { children?: ReactNode }) {
             </Typography.Text>
           </div>
           <div className="app-header-right">
+            <MessageBell />
             <LanguageSwitch />
             <Dropdown menu={userMenu} trigger={['click']} placement="bottomRight">
               <Button type="text" className="user-button" data-testid="user-menu">

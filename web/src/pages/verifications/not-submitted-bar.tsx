@@ -1,6 +1,7 @@
 import { Alert, Button, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { SchoolYear } from '../../api/types';
+import { RemindButton } from '../messages/remind.modal';
 
 /**
  * The schools of the county's list ticked because they have not submitted their year (未开始, 学校核验中,
@@ -9,10 +10,12 @@ import type { SchoolYear } from '../../api/types';
  */
 export function NotSubmittedBar({
   schools,
+  cycleId,
   year,
   onClear,
 }: {
   schools: readonly SchoolYear[];
+  cycleId: number;
   year: number;
   onClear: () => void;
 }) {
@@ -31,7 +34,8 @@ export function NotSubmittedBar({
           : names.join(t('common.listSeparator'))
       }
       action={
-        <Space>
+        <Space wrap>
+          <RemindButton schools={schools} cycleId={cycleId} year={year} onSent={onClear} />
           <Button size="small" onClick={onClear} data-testid="verification-picked-clear">
             {t('verification.picked.clear')}
           </Button>

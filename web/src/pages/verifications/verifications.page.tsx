@@ -248,7 +248,12 @@ function SchoolsList({
           ))}
         </Flex>
       )}
-      <NotSubmittedBar schools={[...picked.values()]} year={year} onClear={() => setPicked(new Map())} />
+      <NotSubmittedBar
+        schools={[...picked.values()]}
+        cycleId={cycle.id}
+        year={year}
+        onClear={() => setPicked(new Map())}
+      />
       <ListTable<SchoolYearRow>
         rowKey="orgUnitId"
         columns={columns}

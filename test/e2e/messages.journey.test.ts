@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { STEP_TIMEOUT, textOf, visible } from '../support/browser.js';
+import { fitsWidth, PHONE, startDemoJourney, type DemoJourney } from '../support/journey.js';
+
+/**
+ * Browser journey through the message centre (消息) against the real server process with its demo
+ * data: the school admin submits the school's annual verification; on a phone, the county admin's
+ * bell counts one more unread message, 消息 lists it unread first, and opening it marks it read and
+ * goes to the school's year waiting for sign-off.
+ */
+
+const PASSWORD = 'Messages-journey-1357';
+
+let journey: DemoJourney;
+
+beforeAll(async () => {
+  journey = await startDemoJourney({
+    dataDirPrefix: 'peixun-messages-journey-',
+    password: PASSWORD,
+    accounts: ['demo-school', 'demo-county'],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await journey?.stop();
+}, 60_000);
+
+test('a school submits its verification; the county sees the unread count on a phone and opens the message', async () => {
+  const { newContext, logIn, baseUrl } = journey;
+  const admin = await newContext({ viewport: { width: 1280, height: 800 } });
+  const phone = await newContext(PHONE);
+  const pageErrors: string[] = [];
+  for (const context of [admin, phone]) context.on('weberror', (e) => pageErrors.push(e.error().message));
+  try {
+    // ---- the county admin, on a phone, before anything is submitted
+    const county = await phone.newPage();
+    await logIn(county, 'demo-county');
+    await county.waitForURL(/\/$/, { timeout: STEP_TIMEOUT });
+    const bell = await visible(county.getByTestId('message-bell'));
+    const unreadOf = async () => Number((await bell.getAttribute('data-unread')) ?? 0);
+    await expect.poll(() => county.getByTestId('message-bell').getAttribute('data-unread')).not.toBeNull();
+    const before = await unreadOf();
+
+    // ---- the school admin opens the school's year and submits it to the county
+    const school = await admin.newPage();
+    await logIn(school, 'demo-school');
+    await school.waitForURL(/\/$/, { timeout: STEP_TIMEOUT });
+    await school.goto(`${baseUrl}/verifications`);
+    await (await visible(school.getByTestId('verification-open'))).click();
+    await (await visible(school.getByTestId('verification-submit'))).click();
+    const confirm = await visible(school.locator('.ant-modal-confirm'));
+    await confirm.locator('.ant-btn-primary').click();
+    await visible(school.locator('.ant-message', { hasText: '已提交区县' }));
+
+    // ---- the county's bell counts it (a reload, as the bell would on its next minute)
+    await county.reload();
+    await expect.poll(unreadOf, { timeout: STEP_TIMEOUT }).toBe(before + 1);
+    expect(await fitsWidth(county)).toBe(true);
+    await (await visible(county.getByTestId('message-bell'))).click();
+    await county.waitForURL(/\/messages$/, { timeout: STEP_TIMEOUT });
+    const item = await visible(county.getByTestId('message-item').first());
+    expect(await item.getAttribute('data-kind')).toBe('verification_submitted');
+    expect(await item.getAttribute('data-unread')).toBe('true');
+    const text = await textOf(item);
+    expect(text).toMatch(/提交了 \d{4} 年度学时验证，请审核签章/);
+    expect(await fitsWidth(county)).toBe(true);
+
+    // ---- opening it marks it read and shows the school's year, waiting for the county's sign-off
+    await item.click();
+    await county.waitForURL(/\/verifications\/\d+$/, { timeout: STEP_TIMEOUT });
+    await visible(county.getByTestId('verification-sign-off'));
+    await expect.poll(unreadOf, { timeout: STEP_TIMEOUT }).toBe(before);
+    expect(pageErrors).toEqual([]);
+  } finally {
+    await admin.close();
+    await phone.close();
+  }
+}, 180_000);
