@@ -615,6 +615,7 @@ const SUMMARY_COLUMNS = [
   'raw_hours',
   'counted_hours',
   'entry_count',
+  'below_yearly',
 ];
 
 /** Tables the load fills; their secondary indexes are dropped for it and rebuilt from their own definitions. */
@@ -832,7 +833,7 @@ export async function loadLedger(
       copyInto(client, copySql('credit_school_summary', SUMMARY_COLUMNS, freeze), function* () {
         let text = '';
         for (const [id, c] of [...schools].sort((a, b) => a[0] - b[0])) {
-          text += `${id}\t${cycle.id}\t${provinceId}\t${pathOf.get(id)!}\t${c.teachers}\t${c.inScope}\t${c.complete}\t${c.onTrack}\t${c.behind}\t${c.atRisk}\t${c.rawHours}\t${c.countedHours}\t${c.entryCount}\n`;
+          text += `${id}\t${cycle.id}\t${provinceId}\t${pathOf.get(id)!}\t${c.teachers}\t${c.inScope}\t${c.complete}\t${c.onTrack}\t${c.behind}\t${c.atRisk}\t${c.rawHours}\t${c.countedHours}\t${c.entryCount}\t${c.belowYearly}\n`;
         }
         yield text;
       }),

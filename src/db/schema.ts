@@ -221,6 +221,7 @@ export interface CreditSchoolSummaryTable {
   raw_hours: Generated<number>;
   counted_hours: Generated<number>;
   entry_count: Generated<number>;
+  below_yearly: Generated<number>;
 }
 
 export interface CreditTeacherStatusTable {

@@ -452,8 +452,10 @@ describe('evaluateProgress', () => {
         ['edu_tech_50', 500, true, true],
         ['ethics_20', 200, true, true],
       ]);
-      expect(p.status).toBe('on_track');
+      // not behind (100 h by now against the 48 expected by the end of 2026), but 2027 is below its 48 h
+      expect(p.status).toBe('below_yearly');
       expect(p.expectedByNow).toBe(480);
+      expect(p.thisYear).toEqual({ year: 2027, counted: 300, minimum: 480, below: true });
     });
 
     it('without caps: counted = raw = the sum of the non-cancelled entries (property)', () => {
@@ -771,7 +773,7 @@ describe('evaluateProgress', () => {
         RULES,
         SPAN,
         ZHANG_WEI,
-        [entry(500, { id: 1, on: '2026-07-01', categories: ['edu_tech'] })],
+        [entry(500, { id: 1, on: '2027-07-01', categories: ['edu_tech'] })],
         2027,
       );
       const texts = (locale: 'zh-CN' | 'en') => p.lines.map((l) => explainLine(l, locale));
@@ -832,10 +834,11 @@ describe('evaluateProgress', () => {
       const byYear = Object.fromEntries(
         [2027, 2028, 2029, 2030, 2031].map((y) => [y, evaluateProgress(RULES, SPAN, ZHANG_WEI, es, y).status]),
       );
+      // nothing registered after 2027: each later year is below its minimum until the last one
       expect(byYear).toEqual({
         2027: 'on_track',
-        2028: 'on_track',
-        2029: 'on_track',
+        2028: 'below_yearly',
+        2029: 'below_yearly',
         2030: 'at_risk',
         2031: 'at_risk',
       });
@@ -850,28 +853,64 @@ describe('evaluateProgress', () => {
       const es = complete();
       es[3] = { ...es[3]!, hours: 699 };
       expect(evaluateProgress(RULES, SPAN, ZHANG_WEI, es, 2030).status).toBe('at_risk');
-      expect(evaluateProgress(RULES, SPAN, ZHANG_WEI, es, 2029).status).toBe('on_track');
+      expect(evaluateProgress(RULES, SPAN, ZHANG_WEI, es, 2029).status).toBe('below_yearly');
     });
 
     it('behind when below the yearly minimum times the finished years (boundary)', () => {
       const at = (hours: number, asOf: number) =>
         evaluateProgress(RULES, SPAN, ZHANG_WEI, hours ? [entry(hours, { id: 1, on: '2026-06-01' })] : [], asOf);
-      expect(at(0, 2026).status).toBe('on_track');
       expect(at(0, 2026).expectedByNow).toBe(0);
-      expect(at(480, 2027).status).toBe('on_track');
+      expect(at(480, 2027).status).toBe('below_yearly');
       expect(at(479, 2027).status).toBe('behind');
       expect(at(479, 2027).expectedByNow).toBe(480);
-      expect(at(1440, 2029).status).toBe('on_track');
+      expect(at(1440, 2029).status).toBe('below_yearly');
       expect(at(1439, 2029).status).toBe('behind');
       expect(at(1439, 2029).lines.at(-1)).toEqual({
         key: 'status.behind',
-        params: { counted: '143.9', expected: '144', required: '240', endYear: 2030, unmet: 2 },
+        params: {
+          counted: '143.9',
+          expected: '144',
+          required: '240',
+          endYear: 2030,
+          unmet: 2,
+          year: 2029,
+          yearCounted: '0',
+          yearMinimum: '48',
+        },
       });
       // the last year is 'at risk', never 'behind'
       expect(at(0, 2030).status).toBe('at_risk');
       // before the cycle starts nothing is expected
       expect(at(0, 2025).status).toBe('on_track');
       expect(at(0, 2025).expectedByNow).toBe(0);
+    });
+
+    it('below the yearly minimum when the current year falls short of it, in the first year of a cycle too (boundary)', () => {
+      const at = (hours: number, asOf: number) =>
+        evaluateProgress(RULES, SPAN, ZHANG_WEI, hours ? [entry(hours, { id: 1, on: `${asOf}-06-01` })] : [], asOf);
+      // 2026 is the first year: nothing is expected of the finished years, but the year's 48 h are
+      expect(at(0, 2026).status).toBe('below_yearly');
+      expect(at(479, 2026).status).toBe('below_yearly');
+      expect(at(480, 2026).status).toBe('on_track');
+      expect(at(479, 2026).thisYear).toEqual({ year: 2026, counted: 479, minimum: 480, below: true });
+      const p = at(300, 2026);
+      expect(p.lines.at(-1)).toMatchObject({
+        key: 'status.below_yearly',
+        params: { year: 2026, yearCounted: '30', yearMinimum: '48' },
+      });
+      expect(explainLine(p.lines.at(-1)!, 'zh-CN')).toBe(
+        '状态：本年度未达标——2026 年已计 30 学时，低于每年不少于 48 学时的要求（年度验证按此核验）',
+      );
+      expect(explainLine(p.lines.at(-1)!, 'en')).toBe(
+        'Status: below this year’s minimum — 30 hours in 2026, below the 48 required each year (what the annual verification checks)',
+      );
+      // what the year's verification says of the same ledger
+      expect(verifyYear(RULES, SPAN, ZHANG_WEI, [entry(479, { id: 1, on: '2026-06-01' })], 2026).computed).toBe(
+        'failed',
+      );
+      // without a yearly minimum, or outside the cycle, there is no year to fall short of
+      expect(evaluateProgress(NO_YEARLY, SPAN, ZHANG_WEI, [], 2026).status).toBe('on_track');
+      expect(at(0, 2025).thisYear).toBeNull();
     });
 
     it('without a yearly minimum, behind is measured against the pro-rata share of the total', () => {
@@ -888,7 +927,7 @@ describe('evaluateProgress', () => {
       const started = (year: number | null): TeacherFacts => ({ ...ZHANG_WEI, teachingStartYear: year });
       expect(evaluateProgress(RULES, SPAN, started(2025), es, 2026)).toMatchObject({
         inScope: true,
-        status: 'on_track',
+        status: 'below_yearly',
       });
       const out = evaluateProgress(RULES, SPAN, started(2026), es, 2026);
       expect(out).toMatchObject({ inScope: false, status: 'out_of_scope', counted: 100 });
@@ -905,7 +944,7 @@ describe('evaluateProgress', () => {
       expect(evaluateProgress(RULES, SPAN, started(2026), complete(), 2026).status).toBe('out_of_scope');
     });
 
-    it('follows the documented order complete > at_risk > behind > on_track, out_of_scope overriding all (property)', () => {
+    it('follows the documented order complete > at_risk > behind > below_yearly > on_track, out_of_scope overriding all (property)', () => {
       const rulesVariant = fc
         .record({ yearly: fc.constantFrom(480, 720, null), minService: fc.integer({ min: 0, max: 3 }) })
         .map(
@@ -942,7 +981,11 @@ describe('evaluateProgress', () => {
                 ? 'at_risk'
                 : counted < expectedByNow
                   ? 'behind'
-                  : 'on_track';
+                  : rules.yearlyMinimum !== null &&
+                      asOf >= SPAN.startYear &&
+                      sum(counting.filter((e) => e.year === asOf).map((e) => e.hours)) < rules.yearlyMinimum
+                    ? 'below_yearly'
+                    : 'on_track';
           expect(p.inScope).toBe(inScope);
           expect(p.expectedByNow).toBe(expectedByNow);
           expect(p.status).toBe(expected);

@@ -11,7 +11,9 @@
  * - Status: complete (total and every applicable minimum met); else at risk in the last year of
  *   the cycle or later; else behind when the counted total is below the yearly minimum times the
  *   cycle's finished years (or the pro-rata share of the total when there is no yearly minimum);
- *   else on track. Out of scope (R-14) overrides all.
+ *   else below the yearly minimum when the current year's counted hours are under it (what the
+ *   year's verification will check: in the first year of a cycle nobody is behind yet); else on
+ *   track. Out of scope (R-14) overrides all.
  */
 import type { Stage } from './org-tree.js';
 import type { Gender } from './teacher.js';
@@ -64,14 +66,17 @@ export interface LedgerEntry {
   reversesId: number | null;
 }
 
-export type ProgressStatus = 'complete' | 'on_track' | 'behind' | 'at_risk' | 'out_of_scope';
+export type ProgressStatus = 'complete' | 'on_track' | 'behind' | 'below_yearly' | 'at_risk' | 'out_of_scope';
 export const PROGRESS_STATUSES: readonly ProgressStatus[] = [
   'complete',
   'on_track',
   'behind',
+  'below_yearly',
   'at_risk',
   'out_of_scope',
 ];
+/** The statuses a report lists as needing attention (需要关注) unless asked for others. */
+export const ATTENTION_STATUSES: readonly ProgressStatus[] = ['behind', 'below_yearly', 'at_risk'];
 
 /** One line of the explanation: a message key, its values, and the entries it was computed from. */
 export interface ExplanationLine {
@@ -116,6 +121,8 @@ export interface Progress {
   entries: EntryOutcome[];
   /** expected by the end of the previous year (what "behind" compares with) */
   expectedByNow: number;
+  /** the current year when it lies in the cycle: its counted hours against the yearly minimum */
+  thisYear: { year: number; counted: number; minimum: number | null; below: boolean } | null;
   lines: ExplanationLine[];
 }
 
@@ -132,6 +139,18 @@ export function ageOn(birthDate: string, date: string): number {
   let age = y - by;
   if (m < bm || (m === bm && d < bd)) age -= 1;
   return age;
+}
+
+/**
+ * The days left in the year of a day, that day included: what a teacher below the yearly minimum
+ * still has to make it up.
+ *
+ * @example daysLeftInYear('2026-12-07') // 25
+ * @example daysLeftInYear('2026-12-31') // 1
+ */
+export function daysLeftInYear(day: string): number {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return Math.round((Date.UTC(y, 11, 31) - Date.UTC(y, m - 1, d)) / 86_400_000) + 1;
 }
 
 /** Whether one condition holds; `missing` names the facts that were not on record. */
@@ -357,11 +376,21 @@ export function evaluateProgress(
       : Math.floor((rules.totalHours * finishedYears) / cycleYears),
   );
   const complete = counted >= rules.totalHours && minima.every((m) => m.met);
+  const current = years.find((y) => y.year === asOfYear);
+  const thisYear = current
+    ? {
+        year: current.year,
+        counted: current.counted,
+        minimum: current.minimum,
+        below: current.minimum !== null && current.counted < current.minimum,
+      }
+    : null;
   let status: ProgressStatus;
   if (!inScope) status = 'out_of_scope';
   else if (complete) status = 'complete';
   else if (asOfYear >= span.endYear) status = 'at_risk';
   else if (counted < expectedByNow) status = 'behind';
+  else if (thisYear?.below) status = 'below_yearly';
   else status = 'on_track';
   if (!inScope)
     lines.push({
@@ -377,6 +406,9 @@ export function evaluateProgress(
         required: formatTenths(rules.totalHours),
         endYear: span.endYear,
         unmet: minima.filter((m) => !m.met).length,
+        year: asOfYear,
+        yearCounted: formatTenths(thisYear?.counted ?? 0),
+        yearMinimum: formatTenths(thisYear?.minimum ?? 0),
       },
     });
 
@@ -393,6 +425,7 @@ export function evaluateProgress(
     caps,
     entries: outcomes,
     expectedByNow,
+    thisYear,
     lines,
   };
 }
@@ -509,6 +542,11 @@ const LINE_TEXT: Texts = {
   'status.behind': {
     'zh-CN': '状态：进度落后——已计 {counted} 学时，低于截至上年末应完成的 {expected} 学时',
     en: 'Status: behind — {counted} hours, below the {expected} expected by the end of last year',
+  },
+  'status.below_yearly': {
+    'zh-CN':
+      '状态：本年度未达标——{year} 年已计 {yearCounted} 学时，低于每年不少于 {yearMinimum} 学时的要求（年度验证按此核验）',
+    en: 'Status: below this year’s minimum — {yearCounted} hours in {year}, below the {yearMinimum} required each year (what the annual verification checks)',
   },
   'status.at_risk': {
     'zh-CN': '状态：有风险——周期最后一年（{endYear} 年）仍未完成（总学时 {counted}/{required}，未达标项 {unmet} 项）',

@@ -92,6 +92,8 @@ export interface SummaryCounts {
   complete: number;
   onTrack: number;
   behind: number;
+  /** below the current year's yearly minimum (not behind on the finished years) */
+  belowYearly: number;
   atRisk: number;
   rawHours: number;
   countedHours: number;
@@ -587,6 +589,7 @@ export function createCreditLedgerRepository(db: Q) {
             complete: d.complete,
             on_track: d.onTrack,
             behind: d.behind,
+            below_yearly: d.belowYearly,
             at_risk: d.atRisk,
             raw_hours: d.rawHours,
             counted_hours: d.countedHours,
@@ -601,6 +604,7 @@ export function createCreditLedgerRepository(db: Q) {
             complete: sql`credit_school_summary.complete + excluded.complete`,
             on_track: sql`credit_school_summary.on_track + excluded.on_track`,
             behind: sql`credit_school_summary.behind + excluded.behind`,
+            below_yearly: sql`credit_school_summary.below_yearly + excluded.below_yearly`,
             at_risk: sql`credit_school_summary.at_risk + excluded.at_risk`,
             raw_hours: sql`credit_school_summary.raw_hours + excluded.raw_hours`,
             counted_hours: sql`credit_school_summary.counted_hours + excluded.counted_hours`,
@@ -622,6 +626,7 @@ export function createCreditLedgerRepository(db: Q) {
             complete: r.complete,
             onTrack: r.on_track,
             behind: r.behind,
+            belowYearly: r.below_yearly,
             atRisk: r.at_risk,
             rawHours: Number(r.raw_hours),
             countedHours: Number(r.counted_hours),

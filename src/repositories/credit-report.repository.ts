@@ -29,7 +29,11 @@ export interface TeacherStatusRow {
   rawHours: number;
   yearHours: number[];
   minimaUnmet: number;
+  /** the result of each year of the cycle whose verification the school submitted (or the county signed off) */
+  verifications: Array<{ year: number; result: VerificationResult; status: 'submitted' | 'signed_off' }>;
 }
+
+export type VerificationResult = 'verified' | 'not_verified' | 'exempt' | 'not_in_scope';
 
 /**
  * The unit reports (R-17, R-53): sums of the per-school summaries by child unit. Only summary
@@ -79,12 +83,13 @@ export function createCreditReportRepository(db: Q) {
         SELECT k.id AS "orgUnitId", k.name, k.kind, k.path,
           coalesce(s.teachers, 0)::int AS teachers, coalesce(s.in_scope, 0)::int AS "inScope", coalesce(s.complete, 0)::int AS complete,
           coalesce(s.on_track, 0)::int AS "onTrack", coalesce(s.behind, 0)::int AS behind, coalesce(s.at_risk, 0)::int AS "atRisk",
+          coalesce(s.below_yearly, 0)::int AS "belowYearly",
           coalesce(s.raw_hours, 0)::bigint AS "rawHours", coalesce(s.counted_hours, 0)::bigint AS "countedHours", coalesce(s.entry_count, 0)::bigint AS "entryCount",
           coalesce(v.teachers, 0)::int AS "verificationTeachers", coalesce(v.verified, 0)::int AS verified, coalesce(v.signed_off, 0)::int AS "schoolsSignedOff"
         FROM kids k
         LEFT JOIN LATERAL (
           SELECT sum(teachers) AS teachers, sum(in_scope) AS in_scope, sum(complete) AS complete, sum(on_track) AS on_track, sum(behind) AS behind,
-                 sum(at_risk) AS at_risk, sum(raw_hours) AS raw_hours, sum(counted_hours) AS counted_hours, sum(entry_count) AS entry_count
+                 sum(below_yearly) AS below_yearly, sum(at_risk) AS at_risk, sum(raw_hours) AS raw_hours, sum(counted_hours) AS counted_hours, sum(entry_count) AS entry_count
           FROM credit_school_summary WHERE cycle_id = ${cycleId} AND org_path ~>=~ k.path AND org_path ~<~ k.upper
         ) s ON true
         LEFT JOIN LATERAL (
@@ -124,6 +129,11 @@ export function createCreditReportRepository(db: Q) {
           's.raw_hours as rawHours',
           's.year_hours as yearHours',
           's.minima_unmet as minimaUnmet',
+          sql<TeacherStatusRow['verifications']>`coalesce((
+            SELECT json_agg(json_build_object('year', v.year, 'result', i.result, 'status', v.status) ORDER BY v.year)
+            FROM credit_verification_item i JOIN credit_verification v ON v.id = i.verification_id
+            WHERE i.teacher_id = s.teacher_id AND v.cycle_id = s.cycle_id AND v.status IN ('submitted', 'signed_off')
+          ), '[]'::json)`.as('verifications'),
         ])
         .where('s.cycle_id', '=', cycleId)
         .where('s.org_path', 'like', `${escapeLike(path)}%`);

@@ -4,7 +4,13 @@ import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { currentYear, today } from '../config/env.js';
 import type { DB } from '../db/schema.js';
-import { evaluateProgress, flagsOf, type Progress, type TeacherFacts } from '../domain/credit-progress.js';
+import {
+  daysLeftInYear,
+  evaluateProgress,
+  flagsOf,
+  type Progress,
+  type TeacherFacts,
+} from '../domain/credit-progress.js';
 import { formatTenths, isIsoDate, type CycleRules, type SourceType } from '../domain/cycle-rules.js';
 import { AppError, notFoundDenied } from '../errors/app-error.js';
 import { can } from '../policies/access.policy.js';
@@ -588,7 +594,8 @@ export function createCreditLedgerService(deps: ServiceDeps) {
       );
       const rules = await rulesOf(db, cycle);
       const p = evaluateProgress(rules, cycle, teacherFacts(t), entries, currentYear(env));
-      return { teacher: t, cycle, rules, progress: p, entries, verifications, reviews };
+      const daysLeft = daysLeftInYear(today(env));
+      return { teacher: t, cycle, rules, progress: p, daysLeft, entries, verifications, reviews };
     },
 
     /** Evaluates without access checks: for certificates and reports that already checked. */

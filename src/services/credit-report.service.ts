@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
-import { currentYear } from '../config/env.js';
+import { currentYear, today } from '../config/env.js';
 import { formatCredits, formatTenths } from '../domain/cycle-rules.js';
-import type { ProgressStatus } from '../domain/credit-progress.js';
+import { daysLeftInYear, type ProgressStatus } from '../domain/credit-progress.js';
 import { AppError } from '../errors/app-error.js';
 import { createCreditLedgerRepository, type CycleRow } from '../repositories/credit-ledger.repository.js';
 import {
@@ -22,6 +22,7 @@ export const STATUS_LABELS: Record<ProgressStatus, { 'zh-CN': string; en: string
   complete: { 'zh-CN': '已完成', en: 'Complete' },
   on_track: { 'zh-CN': '进度正常', en: 'On track' },
   behind: { 'zh-CN': '进度落后', en: 'Behind' },
+  below_yearly: { 'zh-CN': '本年度未达标', en: 'Below this year’s minimum' },
   at_risk: { 'zh-CN': '有风险', en: 'At risk' },
   out_of_scope: { 'zh-CN': '不在培训范围', en: 'Not in scope' },
 };
@@ -50,6 +51,13 @@ export interface Rollup {
   rows: RollupRow[];
   total: Omit<RollupRow, 'orgUnitId' | 'name' | 'kind' | 'path'>;
   freshness: Freshness;
+}
+
+/** The current year of the cycle: its yearly minimum and the days left in it (today included). */
+export interface ThisYear {
+  year: number;
+  minimum: number | null;
+  daysLeft: number;
 }
 
 /** A download whose access was checked: its file name and the writer that streams it. */
@@ -118,6 +126,7 @@ export function createCreditReportService(deps: ServiceDeps) {
         complete: t.complete + r.complete,
         onTrack: t.onTrack + r.onTrack,
         behind: t.behind + r.behind,
+        belowYearly: t.belowYearly + r.belowYearly,
         atRisk: t.atRisk + r.atRisk,
         rawHours: t.rawHours + r.rawHours,
         countedHours: t.countedHours + r.countedHours,
@@ -132,6 +141,7 @@ export function createCreditReportService(deps: ServiceDeps) {
         complete: 0,
         onTrack: 0,
         behind: 0,
+        belowYearly: 0,
         atRisk: 0,
         rawHours: 0,
         countedHours: 0,
@@ -150,14 +160,26 @@ export function createCreditReportService(deps: ServiceDeps) {
     async teachers(
       ctx: RequestContext,
       q: { orgUnitId: number; cycleId?: number; statuses?: ProgressStatus[]; limit: number; offset: number },
-    ): Promise<{ items: TeacherStatusRow[]; total: number; cycle: CycleRow; freshness: Freshness }> {
+    ): Promise<{
+      items: TeacherStatusRow[];
+      total: number;
+      cycle: CycleRow;
+      freshness: Freshness;
+      thisYear: ThisYear | null;
+    }> {
       const { unit, cycle } = await scope(ctx, q.orgUnitId, q.cycleId, 'credit.report_teachers');
-      const [items, total, fresh] = await Promise.all([
+      const [items, total, fresh, rules] = await Promise.all([
         reports.teachers(unit.path, cycle.id, q.statuses, q),
         reports.countTeachers(unit.path, cycle.id, q.statuses),
         freshness(unit, cycle),
+        rulesOf(db, cycle),
       ]);
-      return { items, total, cycle, freshness: fresh };
+      const year = currentYear(env);
+      const thisYear =
+        year >= cycle.startYear && year <= cycle.endYear
+          ? { year, minimum: rules.yearlyMinimum, daysLeft: daysLeftInYear(today(env)) }
+          : null;
+      return { items, total, cycle, freshness: fresh, thisYear };
     },
 
     /** The rollup as a sheet, one row per child unit and a total row. Checks access, then hands back the name and the writer. */
@@ -198,6 +220,7 @@ export function createCreditReportService(deps: ServiceDeps) {
             '验证通过',
             '验证通过率',
             '已签章学校数',
+            '本年度未达标',
           ]
         : [
             'Unit',
@@ -215,6 +238,7 @@ export function createCreditReportService(deps: ServiceDeps) {
             'Passed',
             'Pass rate',
             'Schools signed off',
+            'Below this year’s minimum',
           ];
       const line = (name: string, x: Rollup['total']) => [
         name,
@@ -232,6 +256,7 @@ export function createCreditReportService(deps: ServiceDeps) {
         x.verified,
         rate(x.verified, x.verificationTeachers),
         x.schoolsSignedOff,
+        x.belowYearly,
       ];
       async function* rows() {
         for (const row of r.rows) yield line(row.name, row);

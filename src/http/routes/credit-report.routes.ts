@@ -15,6 +15,7 @@ const Counts = {
   complete: z.number(),
   onTrack: z.number(),
   behind: z.number(),
+  belowYearly: z.number(),
   atRisk: z.number(),
   rawHours: z.number(),
   countedHours: z.number(),
@@ -126,8 +127,17 @@ export const creditReportRoutes: FastifyPluginAsyncZod<{ services: Services }> =
                 rawHours: z.number(),
                 yearHours: z.array(z.number()),
                 minimaUnmet: z.number(),
+                verifications: z.array(
+                  z.object({
+                    year: z.number(),
+                    result: z.enum(['verified', 'not_verified', 'exempt', 'not_in_scope']),
+                    status: z.enum(['submitted', 'signed_off']),
+                  }),
+                ),
               }),
             ),
+            /** the current year of the cycle, its yearly minimum and the days left in it (today included) */
+            thisYear: z.object({ year: z.number(), minimum: z.number().nullable(), daysLeft: z.number() }).nullable(),
           }),
         },
       },
@@ -141,7 +151,7 @@ export const creditReportRoutes: FastifyPluginAsyncZod<{ services: Services }> =
         limit: q.pageSize,
         offset: (q.page - 1) * q.pageSize,
       });
-      return { total: r.total, items: r.items, freshness: presentFreshness(r.freshness) };
+      return { total: r.total, items: r.items, freshness: presentFreshness(r.freshness), thisYear: r.thisYear };
     },
   );
 

@@ -217,6 +217,7 @@ function presentProgress(r: Awaited<ReturnType<Services['credits']['progress']>>
     credits: p.credits,
     expectedByNow: p.expectedByNow,
     asOfYear: p.asOfYear,
+    thisYear: p.thisYear && { ...p.thisYear, daysLeft: r.daysLeft },
     years: p.years.map((y) => {
       const v = verdicts.get(y.year);
       return {
@@ -543,6 +544,16 @@ export const creditRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
             credits: z.string(),
             expectedByNow: z.number(),
             asOfYear: z.number(),
+            /** the current year when it lies in the cycle: its hours against the yearly minimum, days left (today included) */
+            thisYear: z
+              .object({
+                year: z.number(),
+                counted: z.number(),
+                minimum: z.number().nullable(),
+                below: z.boolean(),
+                daysLeft: z.number(),
+              })
+              .nullable(),
             years: z.array(
               z.object({
                 year: z.number(),

@@ -20,6 +20,7 @@ export const STATUS_COLORS: Record<ProgressStatus, string> = {
   complete: '#389e0d',
   on_track: '#1d5fbf',
   behind: '#d48806',
+  below_yearly: '#d4380d',
   at_risk: '#cf1322',
   out_of_scope: '#8c8c8c',
 };
@@ -27,6 +28,7 @@ const STATUS_TAG: Record<ProgressStatus, string> = {
   complete: 'success',
   on_track: 'processing',
   behind: 'warning',
+  below_yearly: 'volcano',
   at_risk: 'error',
   out_of_scope: 'default',
 };

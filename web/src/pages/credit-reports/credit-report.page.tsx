@@ -8,6 +8,7 @@ import { creditReportsApi, type RollupQuery, type TeacherStatusQuery } from '../
 import { orgUnitsApi } from '../../api/org-units.api';
 import { queryKeys } from '../../api/query-keys';
 import {
+  ATTENTION_STATUSES,
   PROGRESS_STATUSES,
   type ProgressStatus,
   type RollupCounts,
@@ -15,7 +16,7 @@ import {
   type TeacherStatusRow,
 } from '../../api/types';
 import { useCurrentUser } from '../../auth/session';
-import { ProgressStatusTag } from '../../components/credit-labels';
+import { ProgressStatusTag, VerificationResultTag } from '../../components/credit-labels';
 import { DownloadButton } from '../../components/download-button';
 import { ListTable, ListToolbar, useListQuery, useListSearch } from '../../components/list-page';
 import { ErrorResult, SectionSpin } from '../../components/page-states';
@@ -29,8 +30,9 @@ import { FreshnessNotice, REFRESH_POLL_MS } from './freshness-notice';
 const StatusChart = lazy(() => import('./status-chart'));
 
 const SEARCH_KEYS = ['unit', 'cycle', 'year', 'status', 'page'] as const;
-const DEFAULT_STATUSES: readonly ProgressStatus[] = ['behind', 'at_risk'];
-/** Units drawn in the chart at most: the ones with most teachers behind or at risk. */
+/** 需要关注: behind on the finished years, below this year's minimum, or at risk in the last year. */
+const DEFAULT_STATUSES: readonly ProgressStatus[] = ATTENTION_STATUSES;
+/** Units drawn in the chart at most: the ones with most teachers needing attention. */
 const CHART_ROWS = 30;
 
 type Row = RollupRow & { isTotal?: boolean };
@@ -69,6 +71,32 @@ function Trail({ unitId, onPick }: { unitId: number; onPick: (id: number) => voi
       }))}
       data-testid="report-trail"
     />
+  );
+}
+
+/**
+ * A teacher's hours of one year in the report: below the yearly minimum (the current year's, when
+ * given) in red with what is missing, and the year's verification once the school submitted it.
+ */
+function YearCell({
+  hours,
+  minimum,
+  verification,
+}: {
+  hours: number;
+  minimum: number | null;
+  verification: TeacherStatusRow['verifications'][number]['result'] | undefined;
+}) {
+  const { t } = useTranslation();
+  const short = minimum !== null && hours < minimum;
+  return (
+    <Flex vertical align="end" gap={2}>
+      <Typography.Text type={short ? 'danger' : undefined} data-testid={short ? 'report-year-short' : undefined}>
+        {formatHours(hours)}
+        {short && ` · ${t('creditReports.shortOf', { hours: formatHours(minimum - hours) })}`}
+      </Typography.Text>
+      {verification && <VerificationResultTag result={verification} />}
+    </Flex>
   );
 }
 
@@ -119,7 +147,8 @@ export default function CreditReportPage() {
   const chartRows = useMemo(() => {
     const rows = rollup.data?.rows ?? [];
     if (rows.length <= CHART_ROWS) return rows;
-    return [...rows].sort((a, b) => b.behind + b.atRisk - (a.behind + a.atRisk)).slice(0, CHART_ROWS);
+    const attention = (r: RollupRow) => r.behind + r.belowYearly + r.atRisk;
+    return [...rows].sort((a, b) => attention(b) - attention(a)).slice(0, CHART_ROWS);
   }, [rollup.data]);
 
   if (cycleList.isPending) return <SectionSpin />;
@@ -134,6 +163,7 @@ export default function CreditReportPage() {
   }
 
   const data = rollup.data;
+  const thisYear = teachers.data?.thisYear ?? null;
   const reportYear = data?.year ?? year;
   const rows: Row[] = data
     ? [
@@ -169,6 +199,7 @@ export default function CreditReportPage() {
     { title: t('credits.status.complete'), dataIndex: 'complete', align: 'right' },
     { title: t('credits.status.on_track'), dataIndex: 'onTrack', align: 'right', responsive: ['md'] },
     { title: t('credits.status.behind'), dataIndex: 'behind', align: 'right' },
+    { title: t('credits.status.below_yearly'), dataIndex: 'belowYearly', align: 'right' },
     { title: t('credits.status.at_risk'), dataIndex: 'atRisk', align: 'right' },
     {
       title: t('creditReports.completionRate'),
@@ -221,13 +252,23 @@ export default function CreditReportPage() {
       align: 'right',
       render: (h: number) => `${formatHours(h)} / ${formatHours(cycle.rules.totalHours)}`,
     },
-    ...cycleYears(cycle).map((y, i) => ({
-      title: String(y),
-      key: `y${y}`,
-      align: 'right' as const,
-      responsive: ['md' as const],
-      render: (_: unknown, r: TeacherStatusRow) => formatHours(r.yearHours[i] ?? 0),
-    })),
+    ...cycleYears(cycle).map((y, i) => {
+      const current = thisYear?.year === y;
+      return {
+        title: current ? t('creditReports.thisYearColumn', { year: y }) : String(y),
+        key: `y${y}`,
+        align: 'right' as const,
+        // the current year is what the status is about: shown on phones too
+        responsive: current ? undefined : ['md' as const],
+        render: (_: unknown, r: TeacherStatusRow) => (
+          <YearCell
+            hours={r.yearHours[i] ?? 0}
+            minimum={current ? (thisYear?.minimum ?? null) : null}
+            verification={r.verifications.find((v) => v.year === y)?.result}
+          />
+        ),
+      };
+    }),
     { title: t('creditReports.minimaUnmet'), dataIndex: 'minimaUnmet', align: 'right' },
   ];
 
@@ -307,6 +348,15 @@ export default function CreditReportPage() {
         </Card>
       )}
       <Card title={t('creditReports.teachersTitle')}>
+        {thisYear && thisYear.minimum !== null && (
+          <Typography.Paragraph type="secondary" className="small-text" data-testid="report-this-year">
+            {t('creditReports.thisYearHelp', {
+              year: thisYear.year,
+              minimum: formatHours(thisYear.minimum),
+              days: thisYear.daysLeft,
+            })}
+          </Typography.Paragraph>
+        )}
         <ListToolbar>
           <Checkbox.Group
             value={statuses}

@@ -5,10 +5,14 @@ import type { ProgressStatus, RollupRow } from '../../api/types';
 import BarChart from '../../components/bar-chart';
 import { STATUS_COLORS } from '../../components/credit-labels';
 
-const SERIES: ReadonlyArray<{ status: ProgressStatus; field: 'complete' | 'onTrack' | 'behind' | 'atRisk' }> = [
+const SERIES: ReadonlyArray<{
+  status: ProgressStatus;
+  field: 'complete' | 'onTrack' | 'behind' | 'belowYearly' | 'atRisk';
+}> = [
   { status: 'complete', field: 'complete' },
   { status: 'on_track', field: 'onTrack' },
   { status: 'behind', field: 'behind' },
+  { status: 'below_yearly', field: 'belowYearly' },
   { status: 'at_risk', field: 'atRisk' },
 ];
 

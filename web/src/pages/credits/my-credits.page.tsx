@@ -37,7 +37,7 @@ import { ErrorResult, SectionSpin } from '../../components/page-states';
 import { useErrorMessage } from '../../lib/error-message';
 import { showErrorsOnFields } from '../../lib/form-errors';
 import { formatDate, formatDateTime } from '../../lib/format';
-import { formatHours, percentOf } from '../../lib/hours';
+import { formatHours, percentOf, thisYearParams } from '../../lib/hours';
 
 /** The big number: counted of required hours, credits and the status with its meaning. */
 function Summary({ p }: { p: CreditProgress }) {
@@ -76,7 +76,11 @@ function Summary({ p }: { p: CreditProgress }) {
           <Typography.Text>
             {p.status === 'on_track' && p.expectedByNow === 0
               ? t('myCredits.statusHelpFirstYear')
-              : t(`myCredits.statusHelp.${p.status}`, { expected: formatHours(p.expectedByNow), end: p.cycle.endYear })}
+              : t(`myCredits.statusHelp.${p.status}`, {
+                  expected: formatHours(p.expectedByNow),
+                  end: p.cycle.endYear,
+                  ...thisYearParams(p.thisYear),
+                })}
           </Typography.Text>
           {p.raw !== p.counted && (
             <Typography.Text type="secondary">
@@ -148,6 +152,11 @@ function Years({ p }: { p: CreditProgress }) {
                     : t('myCredits.years.hours', { counted: formatHours(y.counted) })}
                   {y.met === false && ` · ${t('myCredits.years.belowMinimum')}`}
                 </Typography.Text>
+                {p.thisYear?.year === y.year && p.thisYear.below && (
+                  <Typography.Text type="warning" className="small-text" data-testid="my-credits-days-left">
+                    {t('myCredits.years.daysLeft', thisYearParams(p.thisYear))}
+                  </Typography.Text>
+                )}
                 {y.verification === 'not_verified' && (
                   <Typography.Text type="danger" data-testid="my-credits-not-basic">
                     {t('myCredits.years.notVerifiedMeaning')}

@@ -17,7 +17,7 @@ import {
 import { DownloadButton } from '../../components/download-button';
 import { ErrorResult, SectionSpin } from '../../components/page-states';
 import { formatDate } from '../../lib/format';
-import { formatHours, percentOf } from '../../lib/hours';
+import { formatHours, percentOf, thisYearParams } from '../../lib/hours';
 
 /**
  * 教师档案 · 学时: the current cycle's hours of one teacher, each year against the yearly minimum and
@@ -106,6 +106,14 @@ export function TeacherHours({ teacherId }: { teacherId: number }) {
         <Typography.Text type="secondary">
           {t('teachers.record.yearlyMinimum', { hours: formatHours(yearly) })}
         </Typography.Text>
+      )}
+      {p.thisYear?.below && p.status === 'below_yearly' && (
+        <Alert
+          type="warning"
+          showIcon
+          title={t('myCredits.statusHelp.below_yearly', thisYearParams(p.thisYear))}
+          data-testid="teacher-below-yearly"
+        />
       )}
       <Table<ProgressYear>
         rowKey="year"
