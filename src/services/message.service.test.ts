@@ -215,4 +215,36 @@ describe('message centre', () => {
       accept: true,
     });
   });
+  it('tells the school of a review request and the teacher of its answer; the county of a reversal and the school of its decision', async () => {
+    const rq = await s.credits.requestReview(teacher, { topic: '2026 年学时', message: '暑期培训应为 60 学时' });
+    expect((await inbox(school)).find((m) => m.kind === 'review_requested')?.params).toEqual({
+      teacher: (await s.teachers.get(school, teacherId)).teacher.name,
+      topic: '2026 年学时',
+    });
+    await s.credits.answerReview(school, rq.id, '已核实');
+    expect(await kinds(teacher)).toContain('review_answered');
+
+    // an entry of 2026, then the year signed off: taking it back waits for the county
+    const { entries } = await s.credits.register(school, [
+      { teacherId, hours: 20, occurredOn: '2026-05-05', title: '误登记的讲座', categories: [] },
+    ]);
+    const v = await s.verifications.open(school, { orgUnitId: tree.S1.id, cycleId, year: 2026 });
+    await s.verifications.submit(school, v.id);
+    await s.verifications.decide(county, v.id, 'sign_off', null);
+    expect(await kinds(school)).toContain('verification_signed_off');
+    const { requestId } = await s.credits.reverse(school, entries[0]!.id, '重复登记');
+    expect((await inbox(county)).find((m) => m.kind === 'reversal_requested')?.params).toEqual({
+      title: '误登记的讲座',
+      unit: tree.S1.name,
+      year: 2026,
+    });
+    expect((await inbox(otherCounty)).map((m) => m.kind)).not.toContain('reversal_requested');
+    await s.verifications.decideReversal(county, requestId!, false, '证据充分，不予冲销');
+    expect((await inbox(school)).find((m) => m.kind === 'reversal_decided')?.params).toEqual({
+      title: '误登记的讲座',
+      unit: tree.S1.name,
+      approve: false,
+      note: '证据充分，不予冲销',
+    });
+  });
 });
