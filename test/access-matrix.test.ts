@@ -3644,6 +3644,29 @@ const MATRIX: Entry[] = [
       return problem(row?.user_id === c.userId, 'not marked read');
     },
   },
+  // ------------------------------------------------------------------ home page and the header's search
+  {
+    route: 'GET /api/home',
+    about: 'self',
+    rule: { allow: forRoles(ROLES, OWN) },
+    request: () => ({ method: 'GET', url: '/api/home' }),
+    verify: (b, c) => {
+      const kind = (b as { kind?: string }).kind;
+      const want = ADMINS.some((r) => r === c.role) ? 'admin' : c.role;
+      return problem(kind === want, `the home of ${kind}, not of ${want}`);
+    },
+  },
+  {
+    route: 'GET /api/search',
+    about: 'self',
+    rule: { allow: forRoles(ADMINS, OWN) },
+    request: () => ({ method: 'GET', url: `/api/search?q=${encodeURIComponent('矩阵')}` }),
+    verify: (b) =>
+      problem(
+        ['teachers', 'projects', 'courses', 'certificates'].every((k) => k in (b as object)),
+        'a kind of result is missing',
+      ),
+  },
   {
     // not required by the coverage check (auth routes are exempt), listed because every role must reach it
     route: 'GET /api/auth/me',

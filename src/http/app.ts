@@ -46,6 +46,7 @@ import { trainerRoutes } from './routes/trainer.routes.js';
 import { feeRoutes } from './routes/fee.routes.js';
 import { messageRoutes } from './routes/message.routes.js';
 import { printFormRoutes } from './routes/print-form.routes.js';
+import { homeRoutes } from './routes/home.routes.js';
 import { SESSION_COOKIE } from './session-cookie.js';
 
 export { SESSION_COOKIE };
@@ -249,6 +250,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(feeRoutes, { prefix: '/api', services });
   await app.register(messageRoutes, { prefix: '/api', services });
   await app.register(printFormRoutes, { prefix: '/api', services });
+  await app.register(homeRoutes, { prefix: '/api', services });
   await app.register(verifyPageRoutes, { services });
   app.get('/api/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
 

@@ -134,18 +134,23 @@ export function createCreditCertificateRepository(db: Q) {
 
     async under(
       path: string,
-      cycleId: number,
+      cycleId: number | undefined,
       page: { limit: number; offset: number },
+      q?: string,
     ): Promise<Array<CertificateRow & { teacherName: string }>> {
-      return (await select()
+      let query = select()
         .innerJoin('teacher as t', 't.id', 'c.teacher_id')
         .select('t.name as teacherName')
-        .where('c.cycle_id', '=', cycleId)
-        .where('c.org_path', 'like', `${escapeLike(path)}%`)
-        .orderBy('c.id', 'desc')
-        .limit(page.limit)
-        .offset(page.offset)
-        .execute()) as Array<CertificateRow & { teacherName: string }>;
+        .where('c.org_path', 'like', `${escapeLike(path)}%`);
+      if (cycleId !== undefined) query = query.where('c.cycle_id', '=', cycleId);
+      // a certificate's number exactly (typed in any case), or a part of its teacher's name
+      if (q)
+        query = query.where((eb) =>
+          eb.or([eb('c.code', '=', q.toUpperCase()), eb('t.name', 'ilike', `%${escapeLike(q)}%`)]),
+        );
+      return (await query.orderBy('c.id', 'desc').limit(page.limit).offset(page.offset).execute()) as Array<
+        CertificateRow & { teacherName: string }
+      >;
     },
   };
 }

@@ -212,7 +212,7 @@ export function createTrainingRepository(db: Q) {
     async onLine(
       provinceId: number,
       path: string,
-      f: { year?: number; status?: ProjectStatus; limit: number; offset: number },
+      f: { year?: number; status?: ProjectStatus; q?: string; limit: number; offset: number },
     ): Promise<{ items: ProjectRow[]; total: number }> {
       const ancestors = pathPrefixes(path).filter((p) => p !== path);
       let q = projects()
@@ -225,6 +225,7 @@ export function createTrainingRepository(db: Q) {
         );
       if (f.year !== undefined) q = q.where('p.year', '=', f.year);
       if (f.status !== undefined) q = q.where('p.status', '=', f.status);
+      if (f.q) q = q.where('p.title', 'ilike', `%${escapeLike(f.q)}%`);
       const [items, total] = await Promise.all([
         q.orderBy('p.year', 'desc').orderBy('p.id', 'desc').limit(f.limit).offset(f.offset).execute(),
         q.clearSelect().select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),

@@ -400,9 +400,15 @@ export function createCertificateService(deps: ServiceDeps, ledgerService: Credi
       return certs.forTeacher(t.id);
     },
 
-    async under(ctx: RequestContext, orgUnitId: number, cycleId: number, page: { limit: number; offset: number }) {
+    async under(
+      ctx: RequestContext,
+      orgUnitId: number,
+      cycleId: number,
+      page: { limit: number; offset: number },
+      q?: string,
+    ) {
       const unit = await requireAdminAtUnit(db, ctx, orgUnitId, 'credit.list_certificates', 'credit.read');
-      return certs.under(unit.path, cycleId, page);
+      return certs.under(unit.path, cycleId, page, q);
     },
 
     /** Queues the certificates of every teacher of a school or county as one zip; returns the job to follow. */

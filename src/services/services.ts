@@ -19,10 +19,12 @@ import { createTrainingPlanService } from './training-plan.service.js';
 import { createSurveyService } from './survey.service.js';
 import { createTrainerService } from './trainer.service.js';
 import { createFeeService } from './fee.service.js';
+import { createHomeService } from './home.service.js';
 import { createJobService } from './job.service.js';
 import { createMessageService } from './message.service.js';
 import { createOrgUnitService } from './org-unit.service.js';
 import { createPrintFormService } from './print-form.service.js';
+import { createSearchService } from './search.service.js';
 import { createTeacherAccountService } from './teacher-account.service.js';
 import { createTeacherImportService } from './teacher-import.service.js';
 import { createTeacherService } from './teacher.service.js';
@@ -31,7 +33,7 @@ import { createUserService } from './user.service.js';
 /** All use cases, wired to one database. Each service builds only the repositories it needs. */
 export function createServices(deps: ServiceDeps) {
   const credits = createCreditLedgerService(deps);
-  return {
+  const services = {
     auth: createAuthService(deps),
     orgUnits: createOrgUnitService(deps),
     users: createUserService(deps),
@@ -60,6 +62,12 @@ export function createServices(deps: ServiceDeps) {
     fees: createFeeService(deps),
     messages: createMessageService(deps),
     printForms: createPrintFormService(deps),
+  };
+  // the home page and the header's search read through the use cases above (their checks and audit)
+  return {
+    ...services,
+    home: createHomeService(deps, services),
+    search: createSearchService(deps, services),
   };
 }
 

@@ -132,7 +132,7 @@ export function createTrainingService(deps: ServiceDeps) {
     /** Projects on the admin's line of the tree: run in their subtree, or published above it. */
     async list(
       ctx: RequestContext,
-      q: { year?: number; status?: ProjectStatus; limit: number; offset: number },
+      q: { year?: number; status?: ProjectStatus; q?: string; limit: number; offset: number },
     ): Promise<{ items: Array<ProjectRow & { canManage: boolean }>; total: number }> {
       const actor = await requireRegistryRole(db, ctx, 'training.list_projects');
       const r = await repo.onLine(actor.provinceId, actor.orgPath, q);

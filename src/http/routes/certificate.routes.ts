@@ -87,17 +87,14 @@ export const certificateRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
       schema: {
         tags: ['certificates'],
         summary: 'Certificates issued to the teachers of a unit',
-        querystring: z.object({ orgUnitId: zId, cycleId: zId, ...Paging }),
+        querystring: z.object({ orgUnitId: zId, cycleId: zId, q: zText(60).optional(), ...Paging }),
         response: { 200: z.object({ items: z.array(CertificateOut) }) },
       },
     },
     async (req) => {
       const q = req.query;
-      return {
-        items: (
-          await svc.under(req.ctx, q.orgUnitId, q.cycleId, { limit: q.pageSize, offset: (q.page - 1) * q.pageSize })
-        ).map(present),
-      };
+      const page = { limit: q.pageSize, offset: (q.page - 1) * q.pageSize };
+      return { items: (await svc.under(req.ctx, q.orgUnitId, q.cycleId, page, q.q)).map(present) };
     },
   );
 

@@ -218,6 +218,7 @@ export const trainingRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
         querystring: z.object({
           year: z.coerce.number().int().min(2000).max(2100).optional(),
           status: z.enum(PROJECT_STATUSES).optional(),
+          q: zText(60).optional(),
           ...Paging,
         }),
         response: {

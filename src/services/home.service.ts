@@ -1,0 +1,193 @@
+import { chinaDay, currentYear, today } from '../config/env.js';
+import type { ProgressStatus } from '../domain/credit-progress.js';
+import { isAdmin } from '../domain/org-tree.js';
+import { AppError } from '../errors/app-error.js';
+import { can, type Actor } from '../policies/access.policy.js';
+import { pathPrefixes } from '../repositories/course.repository.js';
+import { createCreditLedgerRepository } from '../repositories/credit-ledger.repository.js';
+import { createHomeRepository } from '../repositories/home.repository.js';
+import { createTeacherRepository } from '../repositories/teacher.repository.js';
+import type { createAttendanceService } from './attendance.service.js';
+import type { createCreditLedgerService } from './credit-ledger.service.js';
+import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
+import type { createEnrolmentService } from './enrolment.service.js';
+import type { createSurveyService } from './survey.service.js';
+
+/** Days ahead in which a registration closing counts as "closing soon". */
+export const CLOSING_SOON_DAYS = 7;
+
+export const TODO_KINDS = [
+  'verification_review',
+  'plan_review',
+  'reversal_request',
+  'review_request',
+  'correction',
+  'registration_closing',
+  'verification_not_opened',
+] as const;
+export type TodoKind = (typeof TODO_KINDS)[number];
+
+/** One to-do of an administrator: how many things wait, and the year and cycle its list is filtered by. */
+export interface Todo {
+  kind: TodoKind;
+  count: number;
+  year: number | null;
+  cycleId: number | null;
+}
+
+export interface SessionRef {
+  sessionId: number;
+  classId: number;
+  className: string;
+  projectTitle: string;
+  startsAt: Date;
+  endsAt: Date;
+  place: string | null;
+}
+
+export type Home =
+  | { kind: 'admin'; today: string; cycleId: number | null; todos: Todo[] }
+  | {
+      kind: 'teacher';
+      today: string;
+      linked: boolean;
+      hours: {
+        cycleId: number;
+        cycleName: string;
+        counted: number;
+        required: number;
+        status: ProgressStatus;
+        year: number;
+        yearCounted: number;
+        yearMinimum: number | null;
+        minimaUnmet: number;
+      } | null;
+      nextSession: SessionRef | null;
+      surveysPending: number;
+    }
+  | { kind: 'trainer'; today: string; sessions: SessionRef[]; next: SessionRef | null }
+  | { kind: 'member'; today: string };
+
+interface Collaborators {
+  credits: ReturnType<typeof createCreditLedgerService>;
+  enrolments: ReturnType<typeof createEnrolmentService>;
+  surveys: ReturnType<typeof createSurveyService>;
+  attendance: ReturnType<typeof createAttendanceService>;
+}
+
+const addDays = (day: string, n: number) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * The home page (工作台) of each role: an administrator's to-dos in their subtree with counts, a
+ * teacher's hours, next session and what is missing, a trainer's sessions of the day. Read only.
+ */
+export function createHomeService(deps: ServiceDeps, c: Collaborators) {
+  const { db, env } = deps;
+  const home = createHomeRepository(db);
+  const ledger = createCreditLedgerRepository(db);
+
+  /** The year a school verifies now: the last finished one inside the cycle (as the verification page picks it). */
+  const verificationYear = (cycle: { startYear: number; endYear: number }) =>
+    Math.min(cycle.endYear, Math.max(cycle.startYear, currentYear(env) - 1));
+
+  async function adminHome(actor: Actor): Promise<Home> {
+    const day = today(env);
+    const path = actor.orgPath;
+    const at = { path };
+    const cycle = await ledger.cycleForYear(actor.provinceId, currentYear(env));
+    const todos: Todo[] = [];
+    const add = (kind: TodoKind, count: number, year: number | null = null) => {
+      if (count > 0) todos.push({ kind, count, year, cycleId: year === null ? null : (cycle?.id ?? null) });
+    };
+    const signs = can(actor, 'credit.sign_off', at);
+    const registers = can(actor, 'credit.register', at);
+    const [submitted, plans, reversals, reviews, corrections, closing, notOpened] = await Promise.all([
+      signs && cycle ? home.verificationsSubmitted(path, cycle.id) : [],
+      actor.role === 'county_admin' ? home.plansSubmitted(path) : 0,
+      signs ? home.reversalsPending(path) : 0,
+      registers && cycle ? home.reviewsOpen(path, cycle.id) : 0,
+      can(actor, 'teacher.manage', at) ? home.correctionsOpen(path) : 0,
+      home.registrationsClosing(actor.provinceId, pathPrefixes(path), path, day, addDays(day, CLOSING_SOON_DAYS)),
+      cycle ? home.schoolsNotOpened(path, cycle.id, verificationYear(cycle)) : 0,
+    ]);
+    for (const s of submitted) add('verification_review', s.n, s.year);
+    add('plan_review', plans);
+    add('reversal_request', reversals);
+    add('review_request', reviews);
+    add('correction', corrections);
+    add('registration_closing', closing);
+    if (cycle) add('verification_not_opened', notOpened, verificationYear(cycle));
+    return { kind: 'admin', today: day, cycleId: cycle?.id ?? null, todos };
+  }
+
+  async function teacherHome(ctx: RequestContext, actor: Actor): Promise<Home> {
+    const day = today(env);
+    const teacher = await createTeacherRepository(db).findByUserId(actor.userId);
+    if (!teacher)
+      return { kind: 'teacher', today: day, linked: false, hours: null, nextSession: null, surveysPending: 0 };
+    const progress = c.credits.progress(ctx, {}).catch((e: unknown) => {
+      // no cycle covers this year yet: nothing to count against
+      if (e instanceof AppError && e.code === 'CYCLE_NOT_FOUND_FOR_YEAR') return null;
+      throw e;
+    });
+    const [p, timetable, surveys] = await Promise.all([progress, c.enrolments.timetable(ctx), c.surveys.pending(ctx)]);
+    const year = currentYear(env);
+    const thisYear = p?.progress.years.find((y) => y.year === year);
+    const next = timetable.find((s) => s.endsAt.getTime() > Date.now()) ?? null;
+    return {
+      kind: 'teacher',
+      today: day,
+      linked: true,
+      hours: p
+        ? {
+            cycleId: p.cycle.id,
+            cycleName: p.cycle.name,
+            counted: p.progress.counted,
+            required: p.progress.required,
+            status: p.progress.status,
+            year,
+            yearCounted: thisYear?.counted ?? 0,
+            yearMinimum: thisYear?.minimum ?? null,
+            minimaUnmet: p.progress.minima.filter((m) => m.applies && !m.met).length,
+          }
+        : null,
+      nextSession: next && {
+        sessionId: next.sessionId,
+        classId: next.classId,
+        className: next.className,
+        projectTitle: next.projectTitle,
+        startsAt: next.startsAt,
+        endsAt: next.endsAt,
+        place: next.place,
+      },
+      surveysPending: surveys.length,
+    };
+  }
+
+  async function trainerHome(ctx: RequestContext): Promise<Home> {
+    const day = today(env);
+    const all = (await c.attendance.mySessions(ctx)).map((s) => ({
+      sessionId: s.id,
+      classId: s.classId,
+      className: s.className,
+      projectTitle: s.projectTitle,
+      startsAt: s.startsAt,
+      endsAt: s.endsAt,
+      place: s.place,
+    }));
+    const sessions = all.filter((s) => chinaDay(s.startsAt) === day).sort((a, b) => +a.startsAt - +b.startsAt);
+    const next = all.filter((s) => chinaDay(s.startsAt) > day).sort((a, b) => +a.startsAt - +b.startsAt)[0] ?? null;
+    return { kind: 'trainer', today: day, sessions, next };
+  }
+
+  return {
+    async get(ctx: RequestContext): Promise<Home> {
+      const actor = requireActor(ctx);
+      if (isAdmin(actor.role)) return adminHome(actor);
+      if (actor.role === 'teacher') return teacherHome(ctx, actor);
+      if (actor.role === 'trainer') return trainerHome(ctx);
+      return { kind: 'member', today: today(env) };
+    },
+  };
+}
