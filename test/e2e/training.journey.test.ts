@@ -10,7 +10,11 @@ import type { HttpSession } from '../support/server-process.js';
  * course from the county's catalogue, adds one class and one session of today whose check-in is open now, and opens it for registration; 赵雪, on
  * a phone, enrols and finds the session in her timetable; she opens the check-in address of the QR
  * code the county admin's screen shows and is checked in, while a tampered code and one of an
- * earlier window are refused; the county admin closes the class (1 completed) and the project's hours
+ * earlier window are refused; her school nominates a colleague who never comes; the county admin
+ * opens the close dialog, which shows who completes (赵雪) and who does not (the colleague, with the
+ * reason), and closes the class while its session is still on, giving the reason for closing early;
+ * the code stops working, the QR page says the class is closed, 赵雪's phone no longer offers 退出
+ * nor lists the session as 待上课, and the project closes with its only class; the project's hours
  * reach 赵雪's total and her list of entries; she answers the class's satisfaction survey on the
  * phone, and the county sees the count but not her words (fewer than 3 answers).
  */
@@ -23,15 +27,24 @@ const PLACE = '桦甸市教师进修学校 三楼报告厅';
 const HOURS = 12;
 const HOUR = 3_600_000;
 
-let journey: DemoJourney<'demo-county' | 'demo-teacher'>;
+const EARLY_REASON = '天气原因，下午的课程改为线上自学';
 
-async function api<T>(s: HttpSession, url: string): Promise<T> {
+let journey: DemoJourney<'demo-county' | 'demo-teacher' | 'demo-school'>;
+
+async function api<T>(s: HttpSession, url: string, body?: unknown): Promise<T> {
   const res = await fetch(`${journey.baseUrl}${url}`, {
-    headers: { accept: 'application/json', cookie: s.cookie, 'x-csrf-token': s.csrf },
+    method: body === undefined ? 'GET' : 'POST',
+    headers: {
+      accept: 'application/json',
+      cookie: s.cookie,
+      'x-csrf-token': s.csrf,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(STEP_TIMEOUT),
   });
   const text = await res.text();
-  if (!res.ok) throw new Error(`GET ${url}: ${res.status} ${text}`);
+  if (!res.ok) throw new Error(`${body === undefined ? 'GET' : 'POST'} ${url}: ${res.status} ${text}`);
   return JSON.parse(text) as T;
 }
 
@@ -39,8 +52,8 @@ beforeAll(async () => {
   journey = await startDemoJourney({
     dataDirPrefix: 'peixun-training-journey-',
     password: PASSWORD,
-    accounts: ['demo-county', 'demo-teacher'],
-    sessions: ['demo-county', 'demo-teacher'],
+    accounts: ['demo-county', 'demo-teacher', 'demo-school'],
+    sessions: ['demo-county', 'demo-teacher', 'demo-school'],
   });
 }, 120_000);
 
@@ -76,7 +89,7 @@ test('a county project: created and opened, a teacher enrols on a phone, checks 
     baseUrl,
     newContext,
     logIn,
-    sessions: { 'demo-teacher': teacher },
+    sessions: { 'demo-teacher': teacher, 'demo-school': school },
   } = journey;
   // 赵雪 (primary school) must meet the project's conditions: primary stage, at least 1 year of teaching
   const me = await api<{ teacher: { name: string; stage: string; teachingStartYear: number | null } }>(
@@ -268,25 +281,91 @@ test('a county project: created and opened, a teacher enrols on a phone, checks 
     expect(await textOf(line.locator('.ant-tag'))).toBe('已到');
     expect(await line.innerText()).toContain(chinaMinute(Date.now()).slice(0, 10));
 
-    // ---- (d) the county admin closes the class: 1 completed, 1 entry of hours
+    // her school nominates a colleague (primary, a year of service or more), who never comes
+    const projectId = Number(/\/training\/(\d+)$/.exec(new URL(projectUrl).pathname)?.[1]);
+    const detail = await api<{ classes: { id: number }[] }>(school, `/api/training/projects/${projectId}`);
+    const colleagues = await api<{ items: { id: number; name: string; teachingStartYear: number | null }[] }>(
+      school,
+      '/api/teachers?stage=primary&limit=100',
+    );
+    const colleague = colleagues.items.find(
+      (x) => x.name !== TEACHER_NAME && x.teachingStartYear !== null && year - x.teachingStartYear >= 1,
+    )!;
+    expect(colleague).toBeDefined();
+    await api(school, '/api/enrolments/nominate', { classId: detail.classes[0]!.id, teacherIds: [colleague.id] });
+
+    // ---- (d) the county admin closes the class: the dialog shows who completes and who does not first
     await page.goto(projectUrl);
     const closeCard = await visible(page.getByTestId('class-close'));
     await closeCard.getByTestId('close-class').click();
+    const dialog = await visible(page.locator('.ant-modal', { hasText: '确认结班并登记学时' }));
+    await expect
+      .poll(() => textOf(dialog.getByTestId('close-class-summary').locator('.ant-alert-title')), {
+        timeout: STEP_TIMEOUT,
+      })
+      .toBe(`将为 1 名教师登记学时（每人 ${HOURS} 学时），1 名未达到结业要求不登记`);
+    expect(await textOf(dialog.getByTestId('close-completing').locator('tbody tr'))).toContain(TEACHER_NAME);
+    const absentRow = await textOf(dialog.getByTestId('close-not-completing').locator('tbody tr'));
+    expect(absentRow).toContain(colleague.name);
+    expect(absentRow).toContain('出勤 0/1 场，未达 80%');
+    // the session is still on: closing now asks why, and the button waits for the reason
+    expect(await dialog.innerText()).toContain(`本班最后一场培训 ${session.until} 才结束`);
+    const confirm = dialog.getByTestId('close-class-confirm');
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog.getByTestId('early-close-reason').fill(EARLY_REASON);
+    expect(await confirm.isDisabled()).toBe(false);
+    await confirm.click();
     const result = await visible(page.locator('.ant-modal', { hasText: '结班结果' }));
-    expect(await textOf(result.locator('.ant-alert-success'))).toBe('报名 1 人，结业 1 人；新登记 1 条学时，冲销 0 条');
+    expect(await textOf(result.locator('.ant-alert-success'))).toBe('报名 2 人，结业 1 人；新登记 1 条学时，冲销 0 条');
+    expect(await result.innerText()).toContain('项目的所有班次均已结班，项目随之结束');
     await result.locator('.ant-modal-close').click();
     await result.waitFor({ state: 'hidden', timeout: STEP_TIMEOUT });
     await visible(closeCard.getByTestId('reopen-class'));
     expect(await textOf(closeCard.locator('.ant-tag'))).toBe('已结班');
+    expect(await textOf(closeCard.getByTestId('early-close-note'))).toContain(EARLY_REASON);
+    await expect.poll(() => header.innerText(), { timeout: STEP_TIMEOUT }).toContain('已结束');
+
+    // the code stops working: the phone is told the class is closed, and the QR page says so
+    await mobile.goto(code.url);
+    const stopped = await visible(mobile.locator('.ant-result-error'));
+    expect(await textOf(stopped.locator('.ant-result-subtitle'))).toBe('该班次已结班，签到码已停用，不能再签到');
+    await page.goto(`${baseUrl}/sessions/${sessionId}/qr`);
+    await visible(page.getByTestId('attendance-code-stopped'));
+    expect(await page.getByTestId('attendance-qr').count()).toBe(0);
+
+    // 赵雪's phone: no 退出 for the closed class, and nothing left to attend in 待上课
+    await mobile.goto(`${baseUrl}/`);
+    await mobile.waitForURL(/\/me\/teacher$/, { timeout: STEP_TIMEOUT });
+    expect(await mobile.getByTestId('home-next-session').filter({ hasText: PROJECT_TITLE }).count()).toBe(0);
+    await goVia(mobile, 'nav-my-training', /\/me\/training$/);
+    await visible(mobile.getByRole('heading', { name: '可报名培训' }));
+    // the project closed with its class: it is no longer offered, so neither is its 退出
+    await expect
+      .poll(() => mobile.locator('[data-testid^="available-"]').filter({ hasText: PROJECT_TITLE }).count(), {
+        timeout: STEP_TIMEOUT,
+      })
+      .toBe(0);
+    expect(await mobile.getByTestId('withdraw').filter({ hasText: PROJECT_TITLE }).count()).toBe(0);
+    await goVia(mobile, 'nav-my-timetable', /\/me\/timetable$/);
+    expect(await textOf(mobile.locator('.ant-segmented-item-selected'))).toBe('待上课');
+    await expect
+      .poll(() => mobile.getByTestId('timetable-item').filter({ hasText: PROJECT_TITLE }).count(), {
+        timeout: STEP_TIMEOUT,
+      })
+      .toBe(0);
+    // the whole timetable still shows the session she attended
+    await mobile.locator('.ant-segmented-item', { hasText: '全部' }).click();
+    await visible(mobile.getByTestId('timetable-item').filter({ hasText: PROJECT_TITLE }));
     // the participation figures by school count her as completed, with a chart beside them
-    await page.getByTestId('project-tab-stats').click();
+    await page.goto(projectUrl);
+    await (await visible(page.getByTestId('project-tab-stats'))).click();
     await page.waitForURL(/\?tab=stats$/, { timeout: STEP_TIMEOUT });
     const stats = await visible(page.getByTestId('project-stats'));
     await expect
       .poll(async () => textOf(stats.locator('.ant-table-row', { hasText: '桦甸市第一实验小学' })), {
         timeout: STEP_TIMEOUT,
       })
-      .toMatch(/^桦甸市第一实验小学\s*1\s*0\s*0\s*1\s*0\s*100%\s*100%$/);
+      .toMatch(/^桦甸市第一实验小学\s*2\s*0\s*0\s*1\s*1\s*50%\s*50%$/);
     await visible(stats.getByTestId('project-stats-chart').locator('canvas'));
 
     // ---- (e) 赵雪's hours: the project's hours added to her total, and the new entry
@@ -331,14 +410,14 @@ test('a county project: created and opened, a teacher enrols on a phone, checks 
         timeout: STEP_TIMEOUT,
       })
       .toBe(0);
-    // the county sees one answer of one enrolled teacher, and no detail that could point to her
+    // the county sees one answer of two enrolled teachers, and no detail that could point to her
     await page.goto(`${projectUrl}?tab=survey`);
     const surveyCard = await visible(page.getByTestId('survey-card'));
-    await expect.poll(async () => surveyCard.innerText(), { timeout: STEP_TIMEOUT }).toContain('1 / 1');
+    await expect.poll(async () => surveyCard.innerText(), { timeout: STEP_TIMEOUT }).toContain('1 / 2');
     expect(await surveyCard.innerText()).not.toContain('希望增加课堂实录分析');
     expect(pageErrors).toEqual([]);
   } finally {
     await phone.close();
     await admin.close();
   }
-}, 90_000);
+}, 150_000);

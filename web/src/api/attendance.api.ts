@@ -16,9 +16,13 @@ export type NotCompletedReason = CloseResult['teachersNotCompleted'][number]['re
 
 export type CloseResult = ApiResponse<'/api/classes/{id}/close', 'post'>;
 
+/** What closing a class would do now: who completes, who does not and why, and whether its last session has ended. */
+export type ClosePreview = ApiResponse<'/api/classes/{id}/close-preview', 'get'>;
+
 export const attendanceQueryKeys = {
   code: (sessionId: number, kind: AttendanceCodeKind) => ['attendance', 'code', sessionId, kind] as const,
   list: (sessionId: number) => ['attendance', 'list', sessionId] as const,
+  closePreview: (classId: number) => ['attendance', 'close-preview', classId] as const,
 };
 
 /** QR attendance (R-45) and closing a class (R-15). */
@@ -39,7 +43,13 @@ export const attendanceApi = {
       `/api/classes/${classId}/enrolments/${teacherId}/assessment`,
       { method: 'PUT', body: { passed } },
     ),
-  close: (classId: number) => apiRequest<CloseResult>(`/api/classes/${classId}/close`, { method: 'POST' }),
+  closePreview: (classId: number) => apiRequest<ClosePreview>(`/api/classes/${classId}/close-preview`),
+  /** `earlyCloseReason`: needed while the class's last session has not ended */
+  close: (classId: number, earlyCloseReason?: string) =>
+    apiRequest<CloseResult>(`/api/classes/${classId}/close`, {
+      method: 'POST',
+      body: earlyCloseReason === undefined ? {} : { earlyCloseReason },
+    }),
   reopen: (classId: number, reason: string) =>
     apiRequest<{ classId: number; status: 'open' }>(`/api/classes/${classId}/reopen`, {
       method: 'POST',

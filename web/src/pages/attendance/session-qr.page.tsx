@@ -1,5 +1,18 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Card, Col, Row, Segmented, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  Col,
+  Result,
+  Row,
+  Segmented,
+  Space,
+  Table,
+  Tag,
+  Typography,
+  type TableColumnsType,
+} from 'antd';
 import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -70,12 +83,14 @@ export default function SessionQrPage() {
   // the next code is fetched when this one is replaced (a code stays valid for one more window, so a late clock does no harm)
   const { refetch } = code;
   const rotatesAt = code.data?.rotatesAt;
+  const classClosed = code.data?.session.classStatus === 'closed';
   useEffect(() => {
-    if (!rotatesAt) return;
+    // a closed class's codes no longer work: nothing to rotate
+    if (!rotatesAt || classClosed) return;
     const delay = Math.min(30_000, Math.max(1_000, new Date(rotatesAt).getTime() - Date.now() + 250));
     const id = window.setTimeout(() => void refetch(), delay);
     return () => window.clearTimeout(id);
-  }, [rotatesAt, refetch]);
+  }, [rotatesAt, refetch, classClosed]);
 
   const correct = useMutation({
     mutationFn: (v: { teacherId: number; present: boolean; reason: string }) =>
@@ -142,34 +157,38 @@ export default function SessionQrPage() {
       <Row gutter={[24, 24]}>
         <Col xs={24} lg={12}>
           <Card>
-            <Space orientation="vertical" align="center" style={{ width: '100%' }}>
-              <Segmented<AttendanceCodeKind>
-                value={kind}
-                onChange={setKind}
-                options={[
-                  { value: 'in', label: t('attendance.kindIn') },
-                  { value: 'out', label: t('attendance.kindOut') },
-                ]}
-              />
-              {qr ? (
-                <img
-                  src={qr}
-                  alt={t('attendance.qrAlt')}
-                  className="attendance-qr"
-                  style={{ width: '100%', maxWidth: 520, imageRendering: 'pixelated' }}
-                  data-testid="attendance-qr"
+            {closed ? (
+              <Result status="info" title={t('attendance.codeStopped')} data-testid="attendance-code-stopped" />
+            ) : (
+              <Space orientation="vertical" align="center" style={{ width: '100%' }}>
+                <Segmented<AttendanceCodeKind>
+                  value={kind}
+                  onChange={setKind}
+                  options={[
+                    { value: 'in', label: t('attendance.kindIn') },
+                    { value: 'out', label: t('attendance.kindOut') },
+                  ]}
                 />
-              ) : (
-                <SectionSpin />
-              )}
-              <Typography.Text>{t('attendance.rotatesIn', { seconds: secondsLeft })}</Typography.Text>
-              <Typography.Text type="secondary">
-                {t('attendance.acceptedWindow', {
-                  from: formatDateTime(code.data.acceptedFrom),
-                  until: formatDateTime(code.data.acceptedUntil),
-                })}
-              </Typography.Text>
-            </Space>
+                {qr ? (
+                  <img
+                    src={qr}
+                    alt={t('attendance.qrAlt')}
+                    className="attendance-qr"
+                    style={{ width: '100%', maxWidth: 520, imageRendering: 'pixelated' }}
+                    data-testid="attendance-qr"
+                  />
+                ) : (
+                  <SectionSpin />
+                )}
+                <Typography.Text>{t('attendance.rotatesIn', { seconds: secondsLeft })}</Typography.Text>
+                <Typography.Text type="secondary">
+                  {t('attendance.acceptedWindow', {
+                    from: formatDateTime(code.data.acceptedFrom),
+                    until: formatDateTime(code.data.acceptedUntil),
+                  })}
+                </Typography.Text>
+              </Space>
+            )}
           </Card>
         </Col>
         <Col xs={24} lg={12}>

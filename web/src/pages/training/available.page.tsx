@@ -33,6 +33,8 @@ function ProjectCard({ item }: { item: AvailableProject }) {
   });
   const p = item.project;
   const mine = item.enrolment && item.enrolment.status !== 'withdrawn' ? item.enrolment : null;
+  // a closed class is over: its place can no longer be given up
+  const mineClosed = mine !== null && item.classes.find((c) => c.id === mine.classId)?.status === 'closed';
   return (
     <Card
       size="small"
@@ -67,11 +69,15 @@ function ProjectCard({ item }: { item: AvailableProject }) {
                 : t('training.my.youWait', { name: mine.className, n: mine.waitlistPosition ?? '?' })
             }
             action={
-              <Popconfirm title={t('training.my.withdrawConfirm')} onConfirm={() => withdraw.mutate(mine.id)}>
-                <Button size="small" danger>
-                  {t('training.enrolment.withdraw')}
-                </Button>
-              </Popconfirm>
+              mineClosed ? (
+                <Tag>{t('training.close.status.closed')}</Tag>
+              ) : (
+                <Popconfirm title={t('training.my.withdrawConfirm')} onConfirm={() => withdraw.mutate(mine.id)}>
+                  <Button size="small" danger data-testid="withdraw">
+                    {t('training.enrolment.withdraw')}
+                  </Button>
+                </Popconfirm>
+              )
             }
           />
         )}

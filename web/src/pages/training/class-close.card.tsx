@@ -2,14 +2,17 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Input, Modal, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { attendanceApi, type CloseResult, type NotCompletedReason } from '../../api/attendance.api';
+import { attendanceApi, type CloseResult } from '../../api/attendance.api';
 import { trainingKeys, type ClassDetail } from '../../api/training.api';
 import { useErrorMessage } from '../../lib/error-message';
+import { formatDateTime } from '../../lib/format';
+import { ClassCloseModal, useReasonText } from './class-close.modal';
 
 /**
  * Closing a class (R-15): teachers who met the completion rule get the project's hours in the
- * ledger, once; the others are listed with the reason. A closed class can be reopened to correct
- * attendance or assessments, then closed again.
+ * ledger, once; the others are listed with the reason. The close is confirmed in a dialog that shows
+ * both lists first (and asks why, before the last session has ended). A closed class can be
+ * reopened to correct attendance or assessments, then closed again.
  */
 export function ClassCloseCard({ cls, projectId }: { cls: ClassDetail; projectId: number }) {
   const { t } = useTranslation();
@@ -17,16 +20,17 @@ export function ClassCloseCard({ cls, projectId }: { cls: ClassDetail; projectId
   const errorText = useErrorMessage();
   const queryClient = useQueryClient();
   const [result, setResult] = useState<CloseResult | null>(null);
+  const [confirming, setConfirming] = useState(false);
   const [reopening, setReopening] = useState(false);
   const [reason, setReason] = useState('');
   const refresh = () => void queryClient.invalidateQueries({ queryKey: trainingKeys.project(projectId) });
   const close = useMutation({
-    mutationFn: () => attendanceApi.close(cls.id),
+    mutationFn: (earlyCloseReason: string | undefined) => attendanceApi.close(cls.id, earlyCloseReason),
     onSuccess: (r) => {
+      setConfirming(false);
       setResult(r);
       refresh();
     },
-    onError: (err) => message.error(errorText(err)),
   });
   const reopen = useMutation({
     mutationFn: () => attendanceApi.reopen(cls.id, reason.trim()),
@@ -38,16 +42,20 @@ export function ClassCloseCard({ cls, projectId }: { cls: ClassDetail; projectId
     },
     onError: (err) => message.error(errorText(err)),
   });
-  const reasonText = (r: NotCompletedReason) =>
-    r.code === 'attendance'
-      ? t('training.close.reasonAttendance', { attended: r.attended, sessions: r.sessions, pct: r.requiredPct })
-      : t('training.close.reasonAssessment');
+  const reasonText = useReasonText();
   return (
     <Card size="small" title={t('training.close.title')} data-testid="class-close">
       <Space wrap>
         <Tag color={cls.status === 'closed' ? 'default' : 'green'}>{t(`training.close.status.${cls.status}`)}</Tag>
         {cls.status === 'open' ? (
-          <Button type="primary" loading={close.isPending} onClick={() => close.mutate()} data-testid="close-class">
+          <Button
+            type="primary"
+            onClick={() => {
+              close.reset();
+              setConfirming(true);
+            }}
+            data-testid="close-class"
+          >
             {t('training.close.close')}
           </Button>
         ) : (
@@ -57,6 +65,24 @@ export function ClassCloseCard({ cls, projectId }: { cls: ClassDetail; projectId
         )}
         <Typography.Text type="secondary">{t('training.close.hint')}</Typography.Text>
       </Space>
+      {cls.status === 'closed' && cls.earlyCloseReason && (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginTop: 12 }}
+          data-testid="early-close-note"
+          title={t('training.close.closedEarly', { at: formatDateTime(cls.closedAt) })}
+          description={cls.earlyCloseReason}
+        />
+      )}
+      <ClassCloseModal
+        classId={cls.id}
+        open={confirming}
+        pending={close.isPending}
+        error={close.error}
+        onConfirm={(r) => close.mutate(r)}
+        onCancel={() => setConfirming(false)}
+      />
       <Modal
         open={result !== null}
         title={t('training.close.resultTitle')}
@@ -76,6 +102,7 @@ export function ClassCloseCard({ cls, projectId }: { cls: ClassDetail; projectId
                 reversed: result.reversed,
               })}
             />
+            {result.projectClosed && <Alert type="info" showIcon message={t('training.close.projectClosed')} />}
             {result.problems.length > 0 && (
               <Alert
                 type="warning"
