@@ -92,7 +92,7 @@ function sampleCertificate(i: number, entries = ENTRIES): CertificateDocument {
   const rows = Array.from({ length: entries }, (_, k) => ({
     date: `20${26 + (k % 5)}-${String((k % 12) + 1).padStart(2, '0')}-${String(((i + k) % 28) + 1).padStart(2, '0')}`,
     title: pick<string>(COURSES, i + k * 3),
-    source: pick<string>(SOURCES, i + k),
+    organiser: pick<string>(SOURCES, i + k),
     categories:
       k % 4 === 0
         ? `${pick<string>(CATEGORIES, k)}、${pick<string>(CATEGORIES, k + 1)}`
@@ -156,7 +156,7 @@ function renderBare(d: CertificateDocument, fonts: { regular: fontkit.Font; bold
     [`${d.issuerName} ${d.issuedOn} ${d.code}`, false],
     [d.verifyUrl, false],
     ...d.entries.map((e): [string, boolean] => [
-      `${e.date} ${e.title} ${e.source} ${e.categories} ${e.hours / 10}`,
+      `${e.date} ${e.title} ${e.organiser} ${e.categories} ${e.hours / 10}`,
       false,
     ]),
   ];

@@ -39,8 +39,12 @@ interface Person {
 }
 let wang: Person;
 let li: Person;
-/** certificates: wang's first (superseded by the second, which is valid), li's (revoked), wang's record of 2026 (valid) */
-const codes = { superseded: '', valid: '', revoked: '', year: '' };
+/**
+ * wang's cycle 2026—2030 is under way (today is 2027-11-20): asked for a cycle certificate, he gets a
+ * record of hours so far (学时证明), twice (the first superseded by the second, which is valid); li's
+ * (revoked); wang's sheet of 2026 (valid); wang's certificate of the ended cycle 2021—2025, not met.
+ */
+const codes = { superseded: '', valid: '', revoked: '', year: '', ended: '' };
 const SECRET_TITLE = '仅档案可见的培训名称';
 
 const ctxAt = (unit: OrgUnitRow, role: Role, name: string): Promise<RequestContext> => actorAt(t.db, unit, role, name);
@@ -97,6 +101,7 @@ beforeAll(async () => {
   const province = await ctxAt(tree.P1, 'province_admin', 'vp-province');
   const school = await ctxAt(tree.S1, 'school_admin', 'vp-school');
   const cycleId = (await s.cycles.create(province, { name: '2026—2030年', startYear: 2026, endYear: 2030 })).id;
+  const ended = (await s.cycles.create(province, { name: '2021—2025年', startYear: 2021, endYear: 2025 })).id;
   await runJobsUntilIdle(t.db);
   await s.credits.register(school, [
     {
@@ -108,13 +113,26 @@ beforeAll(async () => {
       sourceType: 'project',
     },
     { teacherId: li.id, hours: 240, occurredOn: '2027-03-01', title: SECRET_TITLE, categories: [] },
+    { teacherId: wang.id, hours: 730, occurredOn: '2025-06-01', title: SECRET_TITLE, categories: [] },
   ]);
   const first = await s.certificates.issue(school, { teacherId: wang.id, cycleId, kind: 'cycle', year: null });
   const second = await s.certificates.issue(school, { teacherId: wang.id, cycleId, kind: 'cycle', year: null });
   const revoked = await s.certificates.issue(school, { teacherId: li.id, cycleId, kind: 'cycle', year: null });
   await s.certificates.revoke(school, revoked.id, '信息有误');
   const year = await s.certificates.issue(school, { teacherId: wang.id, cycleId, kind: 'year', year: 2026 });
-  Object.assign(codes, { superseded: first.code, valid: second.code, revoked: revoked.code, year: year.code });
+  const endedCycle = await s.certificates.issue(school, {
+    teacherId: wang.id,
+    cycleId: ended,
+    kind: 'cycle',
+    year: null,
+  });
+  Object.assign(codes, {
+    superseded: first.code,
+    valid: second.code,
+    revoked: revoked.code,
+    year: year.code,
+    ended: endedCycle.code,
+  });
   app = await buildTestApp(t);
 });
 
@@ -158,19 +176,24 @@ function htmlOf(res: LightMyRequestResponse): string {
 }
 
 describe('GET /verify/:code (public)', () => {
-  it('answers a valid certificate without login, in Chinese by default, with only what verification needs', async () => {
+  it('answers a valid record of hours without login, in Chinese by default, with its conclusion and freeze date', async () => {
     const res = await page(codes.valid);
     expect(res.statusCode).toBe(200);
     const html = htmlOf(res);
     expect(html).toContain('<html lang="zh-CN">');
-    expect(html).toContain('data-status="valid"');
+    // mid-cycle: a record of hours so far, never a green "certificate valid"
+    expect(html).toContain('data-status="valid" data-result="record"');
+    expect(html).not.toContain('证书有效');
     for (const shown of [
-      '证书有效',
+      '学时证明有效',
+      '学时证明：截至 2027年11月20日 累计 60.5 学时',
+      '数据截至 2027年11月20日',
       '王**',
       tree.S1.name,
       '2026—2030年',
-      '周期证书',
+      '继续教育学时证明（周期未结束）',
       '60.5 学时',
+      '240 学时',
       '2027-11-20',
       codes.valid,
       '本页只显示核验所需信息',
@@ -183,6 +206,18 @@ describe('GET /verify/:code (public)', () => {
     expect(bogus.body).toBe(html);
   });
 
+  it('states the conclusion of a cycle certificate: an ended cycle not met is valid but says 未达标', async () => {
+    const html = htmlOf(await page(codes.ended));
+    expect(html).toContain('data-status="valid" data-result="incomplete"');
+    for (const shown of ['证书有效', '未达标（73 / 240 学时）', '数据截至 2027年11月20日', '继续教育证书（周期）'])
+      expect(html).toContain(shown);
+    expect(html).not.toContain('data-result="complete"');
+    const en = htmlOf(await page(codes.ended, { 'accept-language': 'en' }));
+    for (const shown of ['Valid certificate', 'Requirement not met (73 of 240 hours)', 'Figures as of 2027-11-20'])
+      expect(en).toContain(shown);
+    expect(leaks(html, wang, codes.ended)).toEqual([]);
+  });
+
   it('answers in English when asked', async () => {
     const res = await page(codes.valid, { 'accept-language': 'en-US,en;q=0.9' });
     expect(res.statusCode).toBe(200);
@@ -190,11 +225,12 @@ describe('GET /verify/:code (public)', () => {
     expect(html).toContain('<html lang="en">');
     for (const shown of [
       'Certificate verification',
-      'Valid certificate',
+      'Valid record of hours',
+      'Record of hours: 60.5 hours as of 2027-11-20',
       'Name',
       'Unit',
       'Cycle',
-      'Cycle certificate',
+      'Record of hours (cycle not finished)',
       '60.5 hours',
       'Issued on',
       'Certificate number',
@@ -202,7 +238,7 @@ describe('GET /verify/:code (public)', () => {
       codes.valid,
     ])
       expect(html).toContain(shown);
-    expect(html).not.toContain('证书有效');
+    expect(html).not.toContain('学时证明有效');
     expect(leaks(html, wang, codes.valid)).toEqual([]);
   });
 
@@ -210,6 +246,9 @@ describe('GET /verify/:code (public)', () => {
     const zh = htmlOf(await page(codes.year));
     expect(zh).toContain('2026 年度学时登记');
     expect(zh).toContain('60.5 学时');
+    // the year's requirement is 0 hours: met, as of the day it was issued
+    expect(zh).toContain('data-result="complete"');
+    expect(zh).toContain('数据截至 2027年11月20日');
     const en = htmlOf(await page(codes.year, { 'accept-language': 'en' }));
     expect(en).toContain('Record of 2026');
     expect(leaks(zh, wang, codes.year)).toEqual([]);
@@ -288,11 +327,21 @@ describe('GET /verify/:code (public)', () => {
       nameMasked: '王**',
       unitName: tree.S1.name,
       cycleName: '2026—2030年',
-      kind: 'cycle',
+      kind: 'record',
       year: null,
       totalHours: 605,
+      requiredHours: 2400,
+      result: null,
+      asOf: '2027-11-20',
       issuedOn: '2027-11-20',
       supersededByCode: null,
+    });
+    expect((await page(codes.ended, { accept: 'application/json' })).json().certificate).toMatchObject({
+      kind: 'cycle',
+      result: 'incomplete',
+      totalHours: 730,
+      requiredHours: 2400,
+      asOf: '2027-11-20',
     });
     expect(leaks(res.body, wang, codes.valid)).toEqual([]);
     const old = (await page(codes.superseded, { accept: 'application/json' })).json().certificate;

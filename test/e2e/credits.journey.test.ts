@@ -1,17 +1,20 @@
 import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { formatTenths } from '../../src/domain/cycle-rules.js';
 import ExcelJS from '../../src/services/excel.js';
 import { STEP_TIMEOUT, textOf, visible } from '../support/browser.js';
 import { fitsWidth, PHONE, startDemoJourney, type DemoJourney } from '../support/journey.js';
+import { pdfText } from '../support/pdf-text.js';
 import type { HttpSession } from '../support/server-process.js';
 
 /**
  * Browser journey through the credit ledger against the real server process with its demo data
  * (built web UI in web/dist): the school registers hours for 赵雪 by hand and from a sheet (the same
  * sheet twice registers nothing twice); 赵雪 sees them on a phone, taps an explanation line and asks
- * for a review; the school issues a certificate, whose PDF the teacher downloads and whose public
- * verification page shows it valid with the name masked.
+ * for a review; the school asks for her cycle certificate mid-cycle and gets a record of hours so far
+ * (学时证明), whose PDF the teacher downloads and whose public verification page shows it valid with
+ * the name masked, its conclusion (hours up to today) and the day the figures were frozen.
  */
 
 const PASSWORD = 'Credits-journey-2468';
@@ -274,16 +277,23 @@ test('hours registered by hand and from a sheet reach the teacher, the certifica
     // close the drop-down (Escape could close the dialog too)
     await modal.locator('.ant-modal-title').click();
     await modal.locator('.ant-modal-footer .ant-btn-primary').click();
-    const issued = await textOf(page.locator('.ant-message', { hasText: `已为 ${TEACHER_NAME} 签发证书` }));
-    const code = /证书\s*([A-Z0-9]{14})/.exec(issued)?.[1] ?? '';
+    const issued = await textOf(
+      page.locator('.ant-message', { hasText: `${TEACHER_NAME} 的周期尚未完成，已出具学时证明` }),
+    );
+    const code = /学时证明\s*([A-Z0-9]{14})/.exec(issued)?.[1] ?? '';
     expect(code, issued).not.toBe('');
     const certRow = await visible(page.getByTestId('certificates-table').locator('tbody tr', { hasText: code }));
     expect(await certRow.innerText()).toContain(TEACHER_NAME);
+    expect(await certRow.innerText()).toContain('学时证明（周期未结束）');
     expect(await certRow.innerText()).toContain('有效');
+    const [y, m, d] = today.split('-').map(Number);
+    const todayZh = `${y}年${m}月${d}日`;
+    const hours = formatTenths(before.counted + added);
 
     // the teacher downloads it as a PDF
     await mobile.reload();
     const cert = await visible(mobile.getByTestId('my-certificate').filter({ hasText: code }));
+    expect(await cert.innerText()).toContain('学时证明（周期未结束）');
     const [response, download] = await Promise.all([
       mobile.waitForResponse((r) => r.url().endsWith('/pdf'), { timeout: STEP_TIMEOUT }),
       mobile.waitForEvent('download', { timeout: STEP_TIMEOUT }),
@@ -296,6 +306,10 @@ test('hours registered by hand and from a sheet reach the teacher, the certifica
     const saved = fs.readFileSync((await download.path())!);
     expect(saved.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     expect(saved.length).toBeGreaterThan(10_000);
+    // titled as what it is: a record of hours up to today, not the cycle certificate
+    const printed = pdfText(saved);
+    expect(printed[0]).toBe('中小学教师继续教育学时证明');
+    expect(printed.join('').replace(/\s/g, '')).toContain(`截至${todayZh}累计完成`);
 
     // anyone can check it, without a session: valid, name masked
     const anonymous = await newContext(PHONE);
@@ -303,8 +317,13 @@ test('hours registered by hand and from a sheet reach the teacher, the certifica
       const check = await anonymous.newPage();
       const res = await check.goto(`${baseUrl}/verify/${code}`);
       expect(res?.status()).toBe(200);
-      expect(await textOf(check.locator('.status'))).toBe('证书有效');
+      // never a bare green "valid": what it states, and as of when
+      expect(await check.locator('.status').getAttribute('data-result')).toBe('record');
+      expect(await textOf(check.locator('.status'))).toContain('学时证明有效');
+      expect(await textOf(check.getByTestId('conclusion'))).toBe(`学时证明：截至 ${todayZh} 累计 ${hours} 学时`);
+      expect(await textOf(check.getByTestId('as-of'))).toBe(`数据截至 ${todayZh}`);
       const body = await textOf(check.locator('main'));
+      expect(body).not.toContain('证书有效');
       expect(body).toContain('赵*');
       expect(body).not.toContain(TEACHER_NAME);
       expect(body).toContain(code);

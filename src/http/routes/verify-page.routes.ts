@@ -6,10 +6,16 @@ import { pickLocale, type Locale } from '../../i18n/messages.js';
 import type { PublicVerification } from '../../services/certificate.service.js';
 import type { Services } from '../../services/services.js';
 
+/** 'YYYY-MM-DD' as the page prints it: 2027年11月20日 / 2027-11-20. */
+const zhDate = (iso: string) => {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  return m ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : iso;
+};
+
 const TEXT = {
   'zh-CN': {
     title: '继续教育证书验证',
-    valid: '证书有效',
+    valid: { cycle: '证书有效', year: '登记表有效', record: '学时证明有效' },
     revoked: '证书已作废',
     superseded: '证书已被新证书替换',
     unknown: '未找到该证书',
@@ -19,17 +25,27 @@ const TEXT = {
     cycle: '周期',
     kind: '类型',
     total: '计入学时',
+    required: '规定学时',
+    result: '结论',
+    asOf: '数据截至',
     issued: '发证日期',
     code: '证书编号',
-    cycleKind: '周期证书',
+    cycleKind: '继续教育证书（周期）',
+    recordKind: '继续教育学时证明（周期未结束）',
     yearKind: (y: number) => `${y} 年度学时登记`,
+    conclusion: (v: PublicVerification) =>
+      v.result === null
+        ? `学时证明：截至 ${zhDate(v.asOf)} 累计 ${formatTenths(v.totalHours)} 学时`
+        : `${v.result === 'complete' ? '达标' : '未达标'}（${formatTenths(v.totalHours)} / ${formatTenths(v.requiredHours)} 学时）`,
+    asOfLine: (iso: string) => `数据截至 ${zhDate(iso)}`,
+    date: zhDate,
     newer: '新证书编号',
     note: '本页只显示核验所需信息，不含证件号码等个人信息。',
     hours: '学时',
   },
   en: {
     title: 'Certificate verification',
-    valid: 'Valid certificate',
+    valid: { cycle: 'Valid certificate', year: 'Valid record of the year', record: 'Valid record of hours' },
     revoked: 'This certificate was revoked',
     superseded: 'This certificate was replaced by a newer one',
     unknown: 'No such certificate',
@@ -39,10 +55,20 @@ const TEXT = {
     cycle: 'Cycle',
     kind: 'Type',
     total: 'Hours counted',
+    required: 'Hours required',
+    result: 'Result',
+    asOf: 'Figures as of',
     issued: 'Issued on',
     code: 'Certificate number',
     cycleKind: 'Cycle certificate',
+    recordKind: 'Record of hours (cycle not finished)',
     yearKind: (y: number) => `Record of ${y}`,
+    conclusion: (v: PublicVerification) =>
+      v.result === null
+        ? `Record of hours: ${formatTenths(v.totalHours)} hours as of ${v.asOf}`
+        : `${v.result === 'complete' ? 'Requirement met' : 'Requirement not met'} (${formatTenths(v.totalHours)} of ${formatTenths(v.requiredHours)} hours)`,
+    asOfLine: (iso: string) => `Figures as of ${iso}`,
+    date: (iso: string) => iso,
     newer: 'Newer certificate',
     note: 'This page shows only what verification needs; no ID number or other personal data.',
     hours: 'hours',
@@ -55,7 +81,10 @@ body{font-family:system-ui,-apple-system,"PingFang SC","Microsoft YaHei","WenQua
 margin:0;background:#f5f5f5;color:#262626}
 main{max-width:480px;margin:0 auto;padding:24px 16px}h1{font-size:18px;margin:0 0 16px}
 .status{border-radius:8px;padding:16px;color:#fff;background:#8c8c8c;font-size:20px;font-weight:600;margin-bottom:16px}
-.status[data-status=valid]{background:#389e0d}
+.status[data-status=valid][data-result=complete]{background:#389e0d}
+.status[data-status=valid][data-result=incomplete]{background:#d46b08}
+.status[data-status=valid][data-result=record]{background:#0958d9}
+.status span{display:block;font-size:15px;font-weight:400;margin-top:6px}
 .status[data-status=revoked],.status[data-status=superseded]{background:#cf1322}
 table{width:100%;background:#fff;border-radius:8px;border-collapse:collapse}
 th,td{padding:10px 12px;border-bottom:1px solid #f0f0f0;text-align:left;font-size:15px}
@@ -75,16 +104,41 @@ export const VERIFY_PAGE_CSP = [
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-/** The public page a certificate's QR code opens: plain HTML that works on any phone, no script, no login. */
+/**
+ * The public page a certificate's QR code opens: plain HTML that works on any phone, no script, no login.
+ * A valid document is never a bare "valid": the box says what it concludes (met, not met, or only the
+ * hours so far for a record of hours) and the day its figures were frozen.
+ */
 export function verifyPageHtml(v: PublicVerification | null, code: string, locale: Locale): string {
   const t = TEXT[locale];
-  const headline = !v ? t.unknown : t[v.status];
   const row = (k: string, val: string) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(val)}</td></tr>`;
-  const body = !v
-    ? `<p>${escapeHtml(t.unknownHint)}</p><table>${row(t.code, code.slice(0, 40))}</table>`
-    : `<table>${row(t.name, v.nameMasked)}${row(t.unit, v.unitName)}${row(t.cycle, v.cycleName)}${row(t.kind, v.kind === 'cycle' ? t.cycleKind : t.yearKind(v.year ?? 0))}${row(t.total, `${formatTenths(v.totalHours)} ${t.hours}`)}${row(t.issued, v.issuedOn)}${row(t.code, v.code)}${v.supersededByCode ? row(t.newer, v.supersededByCode) : ''}</table>`;
+  if (!v) {
+    const body = `<p>${escapeHtml(t.unknownHint)}</p><table>${row(t.code, code.slice(0, 40))}</table>`;
+    return page(
+      t.title,
+      locale,
+      `<div class="status" data-status="unknown">${escapeHtml(t.unknown)}</div>${body}`,
+      t.note,
+    );
+  }
+  const headline = v.status === 'valid' ? t.valid[v.kind] : t[v.status];
+  const result = v.result ?? 'record';
+  const kind = v.kind === 'cycle' ? t.cycleKind : v.kind === 'record' ? t.recordKind : t.yearKind(v.year ?? 0);
+  const box =
+    `<div class="status" data-status="${v.status}" data-result="${result}">${escapeHtml(headline)}` +
+    `<span data-testid="conclusion">${escapeHtml(t.conclusion(v))}</span>` +
+    `<span data-testid="as-of">${escapeHtml(t.asOfLine(v.asOf))}</span></div>`;
+  const table =
+    `<table>${row(t.name, v.nameMasked)}${row(t.unit, v.unitName)}${row(t.cycle, v.cycleName)}${row(t.kind, kind)}` +
+    `${row(t.result, t.conclusion(v))}${row(t.total, `${formatTenths(v.totalHours)} ${t.hours}`)}` +
+    `${row(t.required, `${formatTenths(v.requiredHours)} ${t.hours}`)}${row(t.asOf, t.date(v.asOf))}` +
+    `${row(t.issued, v.issuedOn)}${row(t.code, v.code)}${v.supersededByCode ? row(t.newer, v.supersededByCode) : ''}</table>`;
+  return page(t.title, locale, box + table, t.note);
+}
+
+function page(title: string, locale: Locale, body: string, note: string): string {
   return `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex">
-<title>${escapeHtml(t.title)}</title><style>${STYLE}</style></head><body><main><h1>${escapeHtml(t.title)}</h1><div class="status" data-status="${v?.status ?? 'unknown'}">${escapeHtml(headline)}</div>${body}<small>${escapeHtml(t.note)}</small></main></body></html>`;
+<title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><main><h1>${escapeHtml(title)}</h1>${body}<small>${escapeHtml(note)}</small></main></body></html>`;
 }
 
 /** `/verify/<code>`: the only page without login. HTML for people, JSON for `Accept: application/json`. */

@@ -6,7 +6,9 @@
  * Hours are tenths of an hour (integers) everywhere, as in the ledger: 2415 is printed '241.5'.
  */
 export interface CertificateDocument {
-  kind: 'cycle' | 'year'; // cycle certificate, or a yearly record sheet (年度学时登记表)
+  // cycle certificate of a finished cycle (学时证书), record of hours so far in a cycle not finished
+  // (学时证明, "截至 issuedOn"), or a yearly record sheet (年度学时登记表)
+  kind: 'cycle' | 'record' | 'year';
   code: string; // unique certificate number printed on it, e.g. 'PX2026-7K3M9Q2R4T'
   verifyUrl: string; // absolute URL encoded in the QR code, e.g. 'https://host/verify/7K3M9Q2R4T'
   teacherName: string; // may contain rare characters such as 𠮷 or 㛃
@@ -20,7 +22,9 @@ export interface CertificateDocument {
   requiredHours: number; // tenths
   credits: string; // already formatted, e.g. '24.2'
   categories: Array<{ name: string; hours: number; minimum: number | null; met: boolean | null }>; // hours/minimum in tenths
-  entries: Array<{ date: string; title: string; source: string; categories: string; hours: number }>; // date 'YYYY-MM-DD', hours tenths (may be up to ~300 rows → multi-page)
-  issuedOn: string; // 'YYYY-MM-DD'
+  // date 'YYYY-MM-DD', organiser: the unit that organised the training (主办单位), hours tenths
+  // (may be up to ~300 rows → multi-page)
+  entries: Array<{ date: string; title: string; organiser: string; categories: string; hours: number }>;
+  issuedOn: string; // 'YYYY-MM-DD': the day the figures were frozen
   locale: 'zh-CN' | 'en'; // zh-CN: Chinese labels (default); en: English labels, names stay as given
 }

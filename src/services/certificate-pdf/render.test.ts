@@ -16,12 +16,14 @@ import {
   type CertificatePdfPool,
 } from './pool.js';
 import * as fontkit from 'fontkit';
+import { pdfPages } from '../../../test/support/pdf-text.js';
 import {
   certificateFontRuns,
   FALLBACK_FONT_CANDIDATES,
   formatTenths,
   glyphRuns,
   locateFont,
+  planTablePages,
   printable,
   renderCertificate,
   renderCertificatePdf,
@@ -56,7 +58,7 @@ function certificate(over: Partial<CertificateDocument> = {}, entries = 30): Cer
         k % 5 === 0
           ? '中小学教师信息技术应用能力提升工程2.0：大单元教学设计与实施（线上线下混合式研修）'
           : `义务教育课程标准（2022年版）解读 第${k + 1}讲`,
-      source: k % 2 ? '蛟河市教师进修学校' : '国家中小学智慧教育平台',
+      organiser: k % 2 ? '蛟河市教师进修学校' : '国家中小学智慧教育平台',
       categories: k % 3 ? '专业能力' : '师德修养、专业知识',
       hours: 15 + (k % 9) * 5,
     })),
@@ -280,6 +282,110 @@ describe('renderCertificatePdf', () => {
 
   it('refuses hours that are not integer tenths', async () => {
     await expect(renderCertificatePdf(certificate({ totalHours: 241.5 }))).rejects.toThrow(/tenths/);
+  });
+});
+
+describe('planTablePages', () => {
+  const o = { first: 100, next: 200, tail: 30, keep: 2 };
+
+  it('keeps a table that fits, with the block after it, on one page', () => {
+    expect(planTablePages([10, 10, 10], o)).toEqual([3]);
+    expect(planTablePages([], o)).toEqual([0]);
+  });
+
+  it('moves the last rows to the next page with the block after the table rather than leaving it alone there', () => {
+    // 9 rows of 10 fit the first page, but not with the 30 points of the block after them
+    expect(planTablePages(Array(9).fill(10), o)).toEqual([7, 2]);
+    expect(planTablePages(Array(40).fill(10), o)).toEqual([10, 20, 10]);
+  });
+
+  it('does not open a table with one row at the foot of a page', () => {
+    expect(planTablePages([10, 10, 10], { ...o, first: 45 })).toEqual([0, 3]);
+  });
+
+  it('places every row once, in order, and ends with the block after at least `keep` rows (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 5, max: 60 }), { minLength: 1, maxLength: 120 }),
+        fc.integer({ min: 0, max: 300 }),
+        (heights, first) => {
+          const plan = planTablePages(heights, { first, next: 700, tail: 120, keep: 2 });
+          expect(plan.reduce((a, n) => a + n, 0)).toBe(heights.length);
+          expect(plan.at(-1)).toBeGreaterThanOrEqual(Math.min(2, heights.length));
+          for (const n of plan.slice(1)) expect(n).toBeGreaterThan(0);
+          // every page but the first holds what it was given, the last with the block after it
+          let i = 0;
+          for (const [p, n] of plan.entries()) {
+            const used = heights.slice(i, i + n).reduce((a, h) => a + h, 0) + (p === plan.length - 1 ? 120 : 0);
+            if (p > 0) expect(used).toBeLessThanOrEqual(700);
+            else expect(n === 0 || used <= first).toBe(true);
+            i += n;
+          }
+        },
+      ),
+    );
+  });
+});
+
+describe('the entries table over pages', () => {
+  /** n entries of one line each, like a teacher's many short courses */
+  const rows = (n: number) =>
+    Array.from({ length: n }, (_, k) => ({
+      date: '2026-03-15',
+      title: `义务教育课程标准（2022年版）解读 第${k + 1}讲`,
+      organiser: '蛟河市教师进修学校',
+      categories: '专业能力',
+      hours: 20,
+    }));
+  const numbered = (lines: string[]) =>
+    lines.filter((l) => /^\d+ 2026-03-15 /.test(l)).map((l) => Number(l.split(' ')[0]));
+  const issuer = (lines: string[]) => lines.some((l) => l.startsWith('发证单位：'));
+
+  it('fits a table that overflows the page by a little in tighter rows: one page, the seal block after the last row', async () => {
+    const pages = pdfPages(await renderCertificatePdf(certificate({ entries: rows(14) })));
+    expect(pages).toHaveLength(1);
+    expect(numbered(pages[0]!)).toEqual(Array.from({ length: 14 }, (_, i) => i + 1));
+    const lines = pages[0]!;
+    expect(lines.findIndex((l) => l.startsWith('发证单位：'))).toBeGreaterThan(
+      lines.findIndex((l) => l.startsWith('14 ')),
+    );
+    expect(lines.some((l) => l.includes('第 1 页 / 共 1 页'))).toBe(true);
+  });
+
+  it('continues a long table with the running head （续）, the heading and the header again, and the seal block on the last page after its rows', async () => {
+    const pages = pdfPages(await renderCertificatePdf(certificate({ entries: rows(60) })));
+    expect(pages.length).toBeGreaterThanOrEqual(3);
+    const m = pages.length;
+    expect(pages.flatMap(numbered)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    for (const [i, lines] of pages.entries()) {
+      expect(lines.some((l) => l.includes(`第 ${i + 1} 页 / 共 ${m} 页`))).toBe(true);
+      expect(lines).toContain('序号 日期 培训项目 主办单位 学时类别 学时');
+      expect(issuer(lines)).toBe(i === m - 1);
+      if (i > 0) {
+        expect(lines[0]).toMatch(/^中小学教师继续教育证书（续） 王芳/);
+        expect(lines).toContain('学时明细（续）');
+      }
+    }
+    expect(numbered(pages[m - 1]!).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('never leaves the seal block alone on a page, whatever the number of rows', async () => {
+    for (let n = 0; n <= 75; n += 3) {
+      const pages = pdfPages(await renderCertificatePdf(certificate({ entries: rows(n) })));
+      const last = pages.at(-1)!;
+      expect(pages.filter(issuer), `${n} rows`).toHaveLength(1);
+      expect(issuer(last), `${n} rows`).toBe(true);
+      expect(numbered(last).length, `${n} rows`).toBeGreaterThanOrEqual(Math.min(2, n));
+      expect(pages.flatMap(numbered), `${n} rows`).toHaveLength(n);
+    }
+  });
+
+  it('prints the organising unit in the 主办单位 column', async () => {
+    const doc = certificate({ entries: [{ ...rows(1)[0]!, organiser: '吉林市船营区教师进修学校' }] });
+    const lines = pdfPages(await renderCertificatePdf(doc))[0]!;
+    expect(lines).toContain(
+      '1 2026-03-15 义务教育课程标准（2022年版）解读 第1讲 吉林市船营区教师进修学校 专业能力 2.0',
+    );
   });
 });
 

@@ -139,16 +139,21 @@ interface Labels {
   credits: string;
   status: string;
   statusValue: Record<CertificateDocument['status'], string>;
+  /** the summary's last cell on a record of hours so far, instead of a result */
+  asOf: string;
   hoursUnit: string;
   categoryHead: [string, string, string, string];
   met: string;
   notMet: string;
+  /** on a record of hours so far, a minimum not reached yet */
+  toGo(hours: string): string;
   issuer: string;
   issuedOn: string;
   scanToVerify: string;
   entriesHead: [string, string, string, string, string, string];
   noEntries: string;
   entriesHeading(n: number): string;
+  entriesContinued: string;
   colon: string;
   continued: string;
   page(n: number, m: number): string;
@@ -156,7 +161,12 @@ interface Labels {
 
 const LABELS: Record<CertificateDocument['locale'], Labels> = {
   'zh-CN': {
-    title: (d) => (d.kind === 'cycle' ? '中小学教师继续教育证书' : `${d.year ?? ''}年度继续教育学时登记表`),
+    title: (d) =>
+      d.kind === 'cycle'
+        ? '中小学教师继续教育证书'
+        : d.kind === 'record'
+          ? '中小学教师继续教育学时证明'
+          : `${d.year ?? ''}年度继续教育学时登记表`,
     subtitle: null,
     certificateNo: '证书编号',
     name: '姓　　名',
@@ -173,6 +183,12 @@ const LABELS: Record<CertificateDocument['locale'], Labels> = {
           `折合 ${d.credits} 学分，${d.status === 'complete' ? '经审核，已达到规定要求。' : '尚未达到规定要求。'}`
         );
       }
+      if (d.kind === 'record') {
+        return (
+          `兹证明 ${name} 同志在 ${d.cycleName} 继续教育周期内，截至 ${formatDate(d.issuedOn, 'zh-CN')} 累计完成 ${total} 学时` +
+          `（周期规定 ${required} 学时），折合 ${d.credits} 学分。本周期尚未结束，本证明只载明截至该日的学时，不作周期达标认定。`
+        );
+      }
       return (
         `${name} 同志 ${d.year ?? ''} 年度（${d.cycleName}周期）参加继续教育共 ${total} 学时（年度要求 ${required} 学时），` +
         `折合 ${d.credits} 学分，${d.status === 'complete' ? '已达到年度要求。' : '尚未达到年度要求。'}`
@@ -183,23 +199,30 @@ const LABELS: Record<CertificateDocument['locale'], Labels> = {
     credits: '折合学分',
     status: '认定结论',
     statusValue: { complete: '已达标', incomplete: '未达标' },
+    asOf: '数据截至',
     hoursUnit: '学时',
     categoryHead: ['学时类别', '已获学时', '最低要求', '是否达标'],
     met: '达标',
     notMet: '未达标',
+    toGo: (h) => `尚差 ${h} 学时`,
     issuer: '发证单位',
     issuedOn: '发证日期',
     scanToVerify: '扫码验证真伪',
     entriesHead: ['序号', '日期', '培训项目', '主办单位', '学时类别', '学时'],
     noEntries: '（无学时记录）',
     entriesHeading: (n) => `学时明细（共 ${n} 条记录）`,
+    entriesContinued: '学时明细（续）',
     colon: '：',
     continued: '（续）',
     page: (n, m) => `第 ${n} 页 / 共 ${m} 页`,
   },
   en: {
     title: (d) =>
-      d.kind === 'cycle' ? 'Continuing Education Certificate' : `Continuing Education Record ${d.year ?? ''}`.trim(),
+      d.kind === 'cycle'
+        ? 'Continuing Education Certificate'
+        : d.kind === 'record'
+          ? 'Record of Continuing Education Hours'
+          : `Continuing Education Record ${d.year ?? ''}`.trim(),
     subtitle: 'Primary and Secondary School Teachers',
     certificateNo: 'Certificate No.',
     name: 'Name',
@@ -216,6 +239,13 @@ const LABELS: Record<CertificateDocument['locale'], Labels> = {
           `(${required} hours required), equal to ${d.credits} credits, and ${d.status === 'complete' ? 'has met the requirement.' : 'has not yet met the requirement.'}`
         );
       }
+      if (d.kind === 'record') {
+        return (
+          `This is to certify that ${name} had completed ${total} hours of continuing education in the cycle ${d.cycleName} ` +
+          `as of ${formatDate(d.issuedOn, 'en')} (${required} hours required in the cycle), equal to ${d.credits} credits. ` +
+          'The cycle has not ended: this record states the hours up to that day and does not decide whether the requirement is met.'
+        );
+      }
       return (
         `${name} completed ${total} hours of continuing education in ${d.year ?? ''} (cycle ${d.cycleName}; ${required} hours required for the year), ` +
         `equal to ${d.credits} credits, and ${d.status === 'complete' ? 'has met the yearly requirement.' : 'has not yet met the yearly requirement.'}`
@@ -226,16 +256,19 @@ const LABELS: Record<CertificateDocument['locale'], Labels> = {
     credits: 'Credits',
     status: 'Result',
     statusValue: { complete: 'Complete', incomplete: 'Incomplete' },
+    asOf: 'As of',
     hoursUnit: 'h',
     categoryHead: ['Category', 'Hours', 'Minimum', 'Result'],
     met: 'Met',
     notMet: 'Not met',
+    toGo: (h) => `${h} h to go`,
     issuer: 'Issued by',
     issuedOn: 'Date of issue',
     scanToVerify: 'Scan to verify',
     entriesHead: ['No.', 'Date', 'Course / project', 'Organiser', 'Category', 'Hours'],
     noEntries: '(no entries)',
     entriesHeading: (n) => `Record of training (${n} ${n === 1 ? 'entry' : 'entries'})`,
+    entriesContinued: 'Record of training (continued)',
     colon: ': ',
     continued: ' (continued)',
     page: (n, m) => `Page ${n} of ${m}`,
@@ -625,6 +658,8 @@ interface LaidRow {
   lines: string[][];
   height: number;
   size: number;
+  /** line height as a multiple of the size */
+  leading: number;
 }
 
 class Layout {
@@ -677,16 +712,16 @@ class Layout {
     return true;
   }
 
-  layRow(cells: Cell[], size: number, padX = 4): LaidRow {
+  layRow(cells: Cell[], size: number, padX = 4, leading = 1.45, padY = 0.9): LaidRow {
     const lines = cells.map((c) => this.w.wrap(c.text, c.width - 2 * padX, size, c.bold));
-    const lh = size * 1.45;
-    const height = Math.max(...lines.map((ls) => ls.length)) * lh + size * 0.9;
-    return { cells, lines, height, size };
+    const lh = size * leading;
+    const height = Math.max(...lines.map((ls) => ls.length)) * lh + size * padY;
+    return { cells, lines, height, size, leading };
   }
 
   drawRow(row: LaidRow, x = X0, padX = 4): void {
     const { size } = row;
-    const lh = size * 1.45;
+    const lh = size * row.leading;
     let cx = x;
     for (const [i, c] of row.cells.entries()) {
       if (c.fill) this.pdf.save().rect(cx, this.y, c.width, row.height).fill(c.fill).restore();
@@ -712,8 +747,8 @@ class Layout {
     this.y += row.height;
   }
 
-  heading(text: string): void {
-    this.ensure(40);
+  heading(text: string, keepOnPage = false): void {
+    if (!keepOnPage) this.ensure(40);
     this.y += 8;
     this.pdf
       .save()
@@ -806,7 +841,9 @@ function summaryBlock(L: Layout): void {
     { label: l.totalHours, value: formatTenths(d.totalHours), unit: l.hoursUnit },
     { label: l.requiredHours, value: formatTenths(d.requiredHours), unit: l.hoursUnit },
     { label: l.credits, value: d.credits, unit: '' },
-    { label: l.status, value: l.statusValue[d.status], unit: '', color: d.status === 'complete' ? GREEN : RED },
+    d.kind === 'record'
+      ? { label: l.asOf, value: formatDate(d.issuedOn, d.locale), unit: '' }
+      : { label: l.status, value: l.statusValue[d.status], unit: '', color: d.status === 'complete' ? GREEN : RED },
   ];
   const h = 50;
   L.ensure(h + 10);
@@ -822,7 +859,7 @@ function summaryBlock(L: Layout): void {
   for (const [i, it] of items.entries()) {
     const cx = X0 + cw * i + cw / 2;
     w.line(it.label, cx, L.y + 16, 9, { color: MUTED, align: 'center' });
-    const valueSize = 16;
+    const valueSize = w.fit(it.value, cw - 12, 16, 9, true);
     const unitSize = 9;
     const vw = w.width(it.value, valueSize, true);
     const uw = it.unit ? w.width(it.unit, unitSize) + 3 : 0;
@@ -853,7 +890,9 @@ function categoryBlock(L: Layout): void {
   L.ensure(header.height * 2);
   L.drawRow(header);
   for (const c of d.categories) {
-    const verdict = c.met === null ? '—' : c.met ? l.met : l.notMet;
+    // a record of hours so far decides nothing: a minimum not reached yet says how much is still to go
+    const toGo = d.kind === 'record' && c.met === false && c.minimum !== null;
+    const verdict = c.met === null ? '—' : toGo ? l.toGo(formatTenths(c.minimum! - c.hours)) : c.met ? l.met : l.notMet;
     const row = L.layRow(
       [
         { text: c.name, width: widths[0]! },
@@ -863,8 +902,8 @@ function categoryBlock(L: Layout): void {
           text: verdict,
           width: widths[3]!,
           align: 'center',
-          color: c.met === false ? RED : c.met ? GREEN : MUTED,
-          bold: c.met === false,
+          color: toGo ? MUTED : c.met === false ? RED : c.met ? GREEN : MUTED,
+          bold: c.met === false && !toGo,
         },
       ],
       9.5,
@@ -878,12 +917,21 @@ function categoryBlock(L: Layout): void {
   L.y += 10;
 }
 
+const QR_SIZE = 76;
+const URL_SIZE = 5.2;
+
+/** The height of the issuer, date and QR code block (with its top margin). */
+function issueBlockHeight(L: Layout): number {
+  const urlLines = L.w.wrap(L.d.verifyUrl, QR_SIZE + 30, URL_SIZE);
+  return QR_SIZE + 34 + Math.max(0, urlLines.length - 2) * URL_SIZE * 1.3 + 4;
+}
+
 function issueBlock(L: Layout): void {
   const { w, d, l, pdf } = L;
-  const qrSize = 76;
-  const urlSize = 5.2;
+  const qrSize = QR_SIZE;
+  const urlSize = URL_SIZE;
   const urlLines = w.wrap(d.verifyUrl, qrSize + 30, urlSize);
-  const h = qrSize + 34 + Math.max(0, urlLines.length - 2) * urlSize * 1.3;
+  const h = issueBlockHeight(L) - 4;
   L.ensure(h + 4);
   const top = L.y + 4;
   // left: issuer and date, right-aligned against the QR code as a signature block
@@ -901,14 +949,73 @@ function issueBlock(L: Layout): void {
   L.y = top + h;
 }
 
-function entriesBlock(L: Layout): void {
+/**
+ * Splits the rows of a table over pages so that the block after it (the issuer and the QR code,
+ * `tail` points high) ends the last page after at least `keep` rows (all of them when fewer), never
+ * alone on a page of its own. `first` points are free for rows on the current page, `next` on each
+ * further page. Returns the number of rows on each page; a first count of 0 starts the table on a
+ * new page.
+ * @example planTablePages([10, 10, 10], { first: 45, next: 100, tail: 20, keep: 2 }) // [0, 3]: the table starts on the next page
+ */
+export function planTablePages(
+  heights: readonly number[],
+  o: { first: number; next: number; tail: number; keep: number },
+): number[] {
+  const keep = Math.min(o.keep, heights.length);
+  const pages = [0];
+  let free = o.first;
+  const place = (h: number) => {
+    const last = pages.length - 1;
+    // a row taller than a whole page still goes on a page of its own rather than nowhere
+    if (h > free && !(pages[last] === 0 && free === o.next)) {
+      pages.push(0);
+      free = o.next;
+    }
+    free -= h;
+    pages[pages.length - 1]!++;
+  };
+  for (const h of heights.slice(0, heights.length - keep)) place(h);
+  // the last rows go with the tail: on this page when both fit, else together on the next
+  const lastRows = heights.slice(heights.length - keep);
+  const together = lastRows.reduce((a, h) => a + h, 0) + o.tail;
+  if (together > free && !(pages[pages.length - 1] === 0 && free === o.next)) {
+    pages.push(0);
+    free = o.next;
+  }
+  for (const h of lastRows) {
+    free -= h;
+    pages[pages.length - 1]!++;
+  }
+  // a first page with a single row (more following) starts the table on the next page instead
+  if (pages.length > 1 && pages[0] === 1 && keep > 1) return [0, ...planTablePages(heights, { ...o, first: o.next })];
+  return pages;
+}
+
+/** Row styles of the entries table: the usual one, and a tighter one that lets a table overflowing by a little fit. */
+const ENTRY_STYLES = [
+  { size: 8, leading: 1.45, padY: 0.9 },
+  { size: 7, leading: 1.25, padY: 0.6 },
+] as const;
+/** Rows kept on the last page with the issuer block. */
+const KEEP_WITH_ISSUER = 2;
+const HEADING_H = 27;
+/** Where rows start on a continuation page: its running head, then the heading. */
+const CONTINUED_TOP = TOP + 26 + HEADING_H;
+
+/**
+ * The entries table, then the issuer, date and QR code block after its last row. A table that
+ * would overflow the page by a little is set in tighter rows to fit; a longer one continues on
+ * further pages, each with the running head "（续）", the heading and the table header again, and
+ * the issuer block ends the last page after at least two rows.
+ */
+function entriesAndIssueBlock(L: Layout): void {
   const { d, l } = L;
-  L.heading(l.entriesHeading(d.entries.length));
   const fr = [0.05, 0.115, 0.4, 0.21, 0.145, 0.08];
   const widths = fr.map((f) => CONTENT_W * f);
-  const size = 8;
-  const head = (): LaidRow =>
-    L.layRow(
+  const tail = issueBlockHeight(L);
+  const lay = (style: (typeof ENTRY_STYLES)[number]) => {
+    const row = (cells: Cell[]) => L.layRow(cells, style.size, 4, style.leading, style.padY);
+    const header = row(
       l.entriesHead.map((text, i) => ({
         text,
         width: widths[i]!,
@@ -916,33 +1023,46 @@ function entriesBlock(L: Layout): void {
         bold: true,
         fill: HEAD_FILL,
       })),
-      size,
     );
-  let header = head();
-  L.ensure(header.height * 2);
-  L.drawRow(header);
-  if (d.entries.length === 0) {
-    L.drawRow(L.layRow([{ text: l.noEntries, width: CONTENT_W, align: 'center', color: MUTED }], size));
-    return;
-  }
-  for (const [i, e] of d.entries.entries()) {
-    const row = L.layRow(
-      [
-        { text: String(i + 1), width: widths[0]!, align: 'center', color: MUTED },
-        { text: e.date, width: widths[1]!, align: 'center' },
-        { text: e.title, width: widths[2]! },
-        { text: e.source, width: widths[3]! },
-        { text: e.categories, width: widths[4]! },
-        { text: formatTenths(e.hours), width: widths[5]!, align: 'right' },
-      ],
-      size,
+    const rows =
+      d.entries.length === 0
+        ? [row([{ text: l.noEntries, width: CONTENT_W, align: 'center', color: MUTED }])]
+        : d.entries.map((e, i) =>
+            row([
+              { text: String(i + 1), width: widths[0]!, align: 'center', color: MUTED },
+              { text: e.date, width: widths[1]!, align: 'center' },
+              { text: e.title, width: widths[2]! },
+              { text: e.organiser, width: widths[3]! },
+              { text: e.categories, width: widths[4]! },
+              { text: formatTenths(e.hours), width: widths[5]!, align: 'right' },
+            ]),
+          );
+    const plan = planTablePages(
+      rows.map((r) => r.height),
+      {
+        first: BOTTOM - L.y - HEADING_H - header.height,
+        next: BOTTOM - CONTINUED_TOP - header.height,
+        tail,
+        keep: KEEP_WITH_ISSUER,
+      },
     );
-    if (L.ensure(row.height)) {
-      header = head();
-      L.drawRow(header);
-    }
-    L.drawRow(row);
+    return { header, rows, plan };
+  };
+  let table = lay(ENTRY_STYLES[0]);
+  if (table.plan.length > 1) {
+    const tight = lay(ENTRY_STYLES[1]);
+    if (tight.plan.length === 1) table = tight;
   }
+  const { header, rows, plan } = table;
+  let next = 0;
+  for (const [p, count] of plan.entries()) {
+    if (p > 0) L.newPage();
+    if (p === 0 && count === 0) continue;
+    L.heading(p === 0 || next === 0 ? l.entriesHeading(d.entries.length) : l.entriesContinued, true);
+    L.drawRow(header);
+    for (let k = 0; k < count; k++) L.drawRow(rows[next++]!);
+  }
+  issueBlock(L);
 }
 
 function footers(L: Layout): void {
@@ -1038,8 +1158,7 @@ function drawCertificate(doc: CertificateDocument): Promise<Buffer> {
   statementBlock(L);
   summaryBlock(L);
   categoryBlock(L);
-  issueBlock(L);
-  entriesBlock(L);
+  entriesAndIssueBlock(L);
   footers(L);
   missingNow = undefined;
   pdf.end();

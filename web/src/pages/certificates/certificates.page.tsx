@@ -101,7 +101,9 @@ function IssueModal({
     mutationFn: (v: KindValues & { teachers?: PickedTeacher[] }) =>
       certificatesApi.issue({ teacherId: v.teachers![0]!.id, cycleId: cycle.id, ...kindInput(v) }),
     onSuccess: ({ certificate }) => {
-      void message.success(t('certificates.issue.done', { name: certificate.teacherName, code: certificate.code }));
+      // before the cycle is finished for the teacher, the server issues a record of hours instead
+      const done = certificate.kind === 'record' ? 'certificates.issue.doneRecord' : 'certificates.issue.done';
+      void message.success(t(done, { name: certificate.teacherName, code: certificate.code }));
       void queryClient.invalidateQueries({ queryKey: queryKeys.credits });
       onClose();
     },
@@ -287,7 +289,11 @@ export default function CertificatesPage() {
       title: t('certificates.kind'),
       key: 'kind',
       render: (_, c) =>
-        c.kind === 'year' ? t('certificates.kinds.yearOf', { year: c.year }) : t('certificates.kinds.cycle'),
+        c.kind === 'year'
+          ? t('certificates.kinds.yearOf', { year: c.year })
+          : c.kind === 'record'
+            ? t('certificates.kinds.record')
+            : t('certificates.kinds.cycle'),
     },
     {
       title: t('certificates.totalHours'),

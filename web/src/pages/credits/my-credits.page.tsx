@@ -568,7 +568,9 @@ function Certificates() {
                   <Typography.Text strong>
                     {c.kind === 'year'
                       ? t('certificates.kinds.yearOf', { year: c.year })
-                      : t('certificates.kinds.cycle')}
+                      : c.kind === 'record'
+                        ? t('certificates.kinds.record')
+                        : t('certificates.kinds.cycle')}
                   </Typography.Text>
                   <CertificateStatusTag status={c.status} />
                 </Space>
