@@ -1,10 +1,12 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { escapeLike } from './org-unit.repository.js';
 
 type Q = Kysely<DB>;
 
 export type CertificateStatus = 'valid' | 'revoked' | 'superseded';
+/** 'cycle': certificate of a finished cycle (学时证书); 'record': hours so far (学时证明); 'year': a year's sheet */
+export type CertificateKind = 'cycle' | 'year' | 'record';
 
 export interface CertificateRow {
   id: number;
@@ -12,7 +14,7 @@ export interface CertificateRow {
   code: string;
   teacherId: number;
   cycleId: number;
-  kind: 'cycle' | 'year';
+  kind: CertificateKind;
   year: number | null;
   orgUnitId: number;
   orgPath: string;
@@ -58,20 +60,47 @@ export function createCreditCertificateRepository(db: Q) {
         .executeTakeFirst()) as (CertificateRow & { supersededByCode: string | null }) | undefined;
     },
 
-    /** The valid certificate of a teacher for a cycle (or a year of it), locked for replacement. */
+    /**
+     * The valid certificates of a teacher for a cycle of the given kinds (or for a year of it), locked
+     * for replacement: one at most per kind.
+     */
     async lockValid(
       teacherId: number,
       cycleId: number,
-      kind: 'cycle' | 'year',
+      kinds: readonly CertificateKind[],
       year: number | null,
-    ): Promise<CertificateRow | undefined> {
+    ): Promise<CertificateRow[]> {
       let q = select()
         .where('c.teacher_id', '=', teacherId)
         .where('c.cycle_id', '=', cycleId)
-        .where('c.kind', '=', kind)
+        .where('c.kind', 'in', kinds)
         .where('c.status', '=', 'valid');
       q = year === null ? q.where('c.year', 'is', null) : q.where('c.year', '=', year);
-      return (await q.forUpdate().executeTakeFirst()) as CertificateRow | undefined;
+      return (await q.orderBy('c.id').forUpdate().execute()) as CertificateRow[];
+    },
+
+    /**
+     * The unit that organised each entry's training, by entry id: the project's organiser for hours
+     * a project posted, the school for school-based training, else the unit of whoever registered it
+     * (the entry's school when nobody did).
+     */
+    async organisers(entryIds: readonly number[]): Promise<Map<number, string>> {
+      if (entryIds.length === 0) return new Map();
+      const rows = await sql<{ id: number; name: string }>`
+        SELECT e.id, coalesce(
+            CASE WHEN e.source_type = 'project' THEN pu.name END,
+            CASE WHEN e.source_type = 'school_activity' THEN o.name END,
+            ru.name,
+            o.name) AS name
+          FROM credit_entry e
+          JOIN org_unit o ON o.id = e.org_unit_id
+          LEFT JOIN training_project p ON e.source_type = 'project' AND e.source_ref ~ '^project:[0-9]{1,18}$'
+            AND p.id = substring(e.source_ref FROM 9)::bigint
+          LEFT JOIN org_unit pu ON pu.id = p.org_unit_id
+          LEFT JOIN app_user u ON u.id = e.created_by
+          LEFT JOIN org_unit ru ON ru.id = u.org_unit_id
+         WHERE e.id = ANY(${sql.val([...entryIds])}::bigint[])`.execute(db);
+      return new Map(rows.rows.map((r) => [Number(r.id), r.name]));
     },
 
     async insert(c: {
@@ -79,7 +108,7 @@ export function createCreditCertificateRepository(db: Q) {
       code: string;
       teacherId: number;
       cycleId: number;
-      kind: 'cycle' | 'year';
+      kind: CertificateKind;
       year: number | null;
       orgUnitId: number;
       orgPath: string;

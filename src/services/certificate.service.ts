@@ -5,11 +5,12 @@ import type { Kysely } from 'kysely';
 import yazl from 'yazl';
 import { today } from '../config/env.js';
 import type { DB } from '../db/schema.js';
-import { formatCredits, SOURCE_LABELS } from '../domain/cycle-rules.js';
+import { formatCredits } from '../domain/cycle-rules.js';
 import { pathIds } from '../domain/org-tree.js';
 import { AppError, notFoundDenied } from '../errors/app-error.js';
 import { kickJobs, registerJobHandler, type JobRow } from '../jobs/job-runner.js';
 import {
+  type CertificateKind,
   createCreditCertificateRepository,
   type CertificateRow,
 } from '../repositories/credit-certificate.repository.js';
@@ -41,18 +42,38 @@ export function maskName(name: string): string {
 /** What a certificate certified, frozen when it was issued (the PDF is drawn from it). */
 export type CertificateSnapshot = Omit<CertificateDocument, 'code' | 'verifyUrl' | 'locale'>;
 
-/** What the public verification page may show: nothing beyond name (masked), unit, cycle and total. */
+/**
+ * What the public verification page may show: nothing beyond name (masked), unit, cycle, total and
+ * what the document concludes — met or not met (a cycle certificate, a year's sheet) or only the
+ * hours so far (a record: `result` null) — with the day the figures were frozen (`asOf`).
+ */
 export interface PublicVerification {
   code: string;
   status: 'valid' | 'revoked' | 'superseded';
   nameMasked: string;
   unitName: string;
   cycleName: string;
-  kind: 'cycle' | 'year';
+  kind: CertificateKind;
   year: number | null;
   totalHours: number;
+  requiredHours: number;
+  result: 'complete' | 'incomplete' | null;
+  asOf: string;
   issuedOn: string;
   supersededByCode: string | null;
+}
+
+/**
+ * The kind a request for a cycle certificate gets: the certificate (学时证书) once the cycle is
+ * finished for the teacher (completed, or its last year is over), else a record of hours so far (学时证明).
+ * @example documentKindFor('cycle', { complete: false, cycleEndYear: 2030, today: '2027-11-20' }) // 'record'
+ */
+export function documentKindFor(
+  requested: 'cycle' | 'year',
+  o: { complete: boolean; cycleEndYear: number; today: string },
+): CertificateKind {
+  if (requested === 'year') return 'year';
+  return o.complete || o.today > `${o.cycleEndYear}-12-31` ? 'cycle' : 'record';
 }
 
 let pool: ReturnType<typeof createCertificatePdfPool> | undefined;
@@ -97,21 +118,32 @@ export function createCertificateService(deps: ServiceDeps, ledgerService: Credi
     return county ? `${county.name}教育局` : '';
   }
 
-  /** The snapshot of a teacher's cycle (or one year of it) as the ledger says now. */
+  /**
+   * The snapshot of a teacher's cycle (or one year of it) as the ledger says now. A cycle certificate
+   * asked for before the cycle is finished for the teacher becomes a record of hours so far.
+   */
   async function snapshotOf(
     trx: Kysely<DB>,
     t: TeacherRow,
     cycle: CycleRow,
-    kind: 'cycle' | 'year',
+    requested: 'cycle' | 'year',
     year: number | null,
     memo?: Map<string, string>,
   ): Promise<CertificateSnapshot> {
     const { progress, entries, rules } = await ledgerService.evaluate(trx, t, cycle);
+    const issuedOn = today(env);
+    const kind = documentKindFor(requested, {
+      complete: progress.status === 'complete',
+      cycleEndYear: cycle.endYear,
+      today: issuedOn,
+    });
+    const whole = kind !== 'year';
     const counting = new Map(progress.entries.filter((e) => !e.cancelled).map((e) => [e.id, e]));
     const catName = new Map(rules.categories.map((c) => [c.code, c.name]));
-    const rows = entries.filter((e) => counting.has(e.id) && (kind === 'cycle' || e.year === year));
-    const total = kind === 'cycle' ? progress.counted : rows.reduce((s, e) => s + counting.get(e.id)!.counted, 0);
-    const required = kind === 'cycle' ? progress.required : (rules.yearlyMinimum ?? 0);
+    const rows = entries.filter((e) => counting.has(e.id) && (whole || e.year === year));
+    const organisers = await createCreditCertificateRepository(trx).organisers(rows.map((e) => e.id));
+    const total = whole ? progress.counted : rows.reduce((s, e) => s + counting.get(e.id)!.counted, 0);
+    const required = whole ? progress.required : (rules.yearlyMinimum ?? 0);
     return {
       kind,
       teacherName: t.name,
@@ -120,65 +152,69 @@ export function createCertificateService(deps: ServiceDeps, ledgerService: Credi
       issuerName: await issuerName(trx, t.orgPath, memo),
       cycleName: cycle.name,
       year,
-      status: (kind === 'cycle' ? progress.status === 'complete' : total >= required) ? 'complete' : 'incomplete',
+      status: (whole ? progress.status === 'complete' : total >= required) ? 'complete' : 'incomplete',
       totalHours: total,
       requiredHours: required,
       credits: formatCredits(total, rules.hoursPerCredit),
-      categories:
-        kind === 'cycle'
-          ? rules.categories.map((c) => {
-              const m = progress.minima.find((x) => x.category === c.code && x.applies);
-              const hours = rows
-                .filter((e) => e.categories.includes(c.code))
-                .reduce((s, e) => s + counting.get(e.id)!.counted, 0);
-              return { name: c.name, hours, minimum: m ? m.required : null, met: m ? m.met : null };
-            })
-          : [],
+      categories: whole
+        ? rules.categories.map((c) => {
+            const m = progress.minima.find((x) => x.category === c.code && x.applies);
+            const hours = rows
+              .filter((e) => e.categories.includes(c.code))
+              .reduce((s, e) => s + counting.get(e.id)!.counted, 0);
+            return { name: c.name, hours, minimum: m ? m.required : null, met: m ? m.met : null };
+          })
+        : [],
       entries: rows.map((e) => ({
         date: e.occurredOn,
         title: e.title,
-        source: SOURCE_LABELS[e.sourceType]['zh-CN'],
+        organiser: organisers.get(e.id) ?? e.orgUnitName,
         categories: e.categories.map((c) => catName.get(c) ?? c).join('、'),
         hours: counting.get(e.id)!.counted,
       })),
-      issuedOn: today(env),
+      issuedOn,
     };
   }
 
-  /** Issues a certificate, superseding the valid one it replaces; with `reuseUnchanged` an unchanged valid one is kept instead. */
+  /**
+   * Issues a certificate (or, for a cycle not finished, a record of hours so far), superseding the
+   * valid document of the cycle or year it replaces — a certificate replaces a record and the other
+   * way round; with `reuseUnchanged` an unchanged valid one of the same kind is kept instead.
+   */
   async function issueIn(
     trx: Kysely<DB>,
     t: TeacherRow,
     cycle: CycleRow,
-    kind: 'cycle' | 'year',
+    requested: 'cycle' | 'year',
     year: number | null,
     by: number,
     reuseUnchanged: boolean,
     memo?: Map<string, string>,
   ): Promise<{ id: number; reused: boolean }> {
     const repo = createCreditCertificateRepository(trx);
-    const old = await repo.lockValid(t.id, cycle.id, kind, year);
-    const snapshot = await snapshotOf(trx, t, cycle, kind, year, memo);
-    if (old && reuseUnchanged) {
-      const { issuedOn: _a, ...was } = old.snapshot as CertificateSnapshot;
+    const olds = await repo.lockValid(t.id, cycle.id, requested === 'year' ? ['year'] : ['cycle', 'record'], year);
+    const snapshot = await snapshotOf(trx, t, cycle, requested, year, memo);
+    const same = olds.find((o) => o.kind === snapshot.kind);
+    if (same && olds.length === 1 && reuseUnchanged) {
+      const { issuedOn: _a, ...was } = same.snapshot as CertificateSnapshot;
       const { issuedOn: _b, ...now } = snapshot;
-      if (JSON.stringify(was) === JSON.stringify(now)) return { id: old.id, reused: true };
+      if (JSON.stringify(was) === JSON.stringify(now)) return { id: same.id, reused: true };
     }
     // the old number stops being valid before the new one is written (one valid certificate at a time)
-    if (old) await repo.supersede(old.id, null);
+    for (const old of olds) await repo.supersede(old.id, null);
     const id = await repo.insert({
       provinceId: t.provinceId,
       code: newCertificateCode(),
       teacherId: t.id,
       cycleId: cycle.id,
-      kind,
+      kind: snapshot.kind,
       year,
       orgUnitId: t.orgUnitId,
       orgPath: t.orgPath,
       snapshot,
       issuedBy: by,
     });
-    if (old) await repo.supersede(old.id, id);
+    for (const old of olds) await repo.supersede(old.id, id);
     return { id, reused: false };
   }
 
@@ -211,12 +247,17 @@ export function createCertificateService(deps: ServiceDeps, ledgerService: Credi
     return c;
   }
 
-  const documentOf = (c: CertificateRow, baseUrl: string, locale: 'zh-CN' | 'en'): CertificateDocument => ({
-    ...(c.snapshot as CertificateSnapshot),
-    code: c.code,
-    verifyUrl: verifyUrl(baseUrl, c.code),
-    locale,
-  });
+  const documentOf = (c: CertificateRow, baseUrl: string, locale: 'zh-CN' | 'en'): CertificateDocument => {
+    const s = c.snapshot as CertificateSnapshot;
+    return {
+      ...s,
+      // snapshots frozen before the organiser was kept name the kind of source there
+      entries: s.entries.map((e) => ({ ...e, organiser: e.organiser ?? (e as { source?: string }).source ?? '' })),
+      code: c.code,
+      verifyUrl: verifyUrl(baseUrl, c.code),
+      locale,
+    };
+  };
 
   /** Renders the certificates of a unit's teachers into one zip (the bulk job). */
   async function runBulk(
@@ -461,6 +502,10 @@ export function createCertificateService(deps: ServiceDeps, ledgerService: Credi
         kind: c.kind,
         year: c.year,
         totalHours: s.totalHours,
+        requiredHours: s.requiredHours,
+        result: c.kind === 'record' ? null : s.status,
+        // the figures were frozen when the document was issued
+        asOf: s.issuedOn,
         issuedOn: s.issuedOn,
         supersededByCode: c.supersededByCode,
       };

@@ -14,7 +14,8 @@ const CertificateOut = z.object({
   teacherId: z.number(),
   teacherName: z.string(),
   cycleId: z.number(),
-  kind: z.enum(['cycle', 'year']),
+  /** 'record': asked for as a cycle certificate before the cycle was finished, a record of hours so far (学时证明) */
+  kind: z.enum(['cycle', 'year', 'record']),
   year: z.number().nullable(),
   status: z.enum(['valid', 'revoked', 'superseded']),
   totalHours: z.number(),
@@ -58,7 +59,7 @@ export const certificateRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
       schema: {
         tags: ['certificates'],
         summary:
-          "Issues a teacher's certificate of a cycle (or record sheet of a year); a valid one it replaces is superseded",
+          "Issues a teacher's certificate of a cycle (before the cycle is finished: a record of hours so far) or record sheet of a year; a valid one it replaces is superseded",
         body: Kind.extend({ teacherId: zBodyId, cycleId: zBodyId }).strict(),
         response: { 201: z.object({ certificate: CertificateOut }) },
       },
@@ -115,7 +116,10 @@ export const certificateRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
       reply.header('content-type', 'application/pdf');
       reply.header(
         'content-disposition',
-        attachment(`certificate-${certificate.code}.pdf`, `继续教育证书-${certificate.code}.pdf`),
+        attachment(
+          `${certificate.kind === 'record' ? 'record-of-hours' : 'certificate'}-${certificate.code}.pdf`,
+          `${certificate.kind === 'record' ? '继续教育学时证明' : '继续教育证书'}-${certificate.code}.pdf`,
+        ),
       );
       return reply.send(pdf);
     },
