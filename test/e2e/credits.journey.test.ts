@@ -264,7 +264,7 @@ test('hours registered by hand and from a sheet reach the teacher, the certifica
     expect(await sent.innerText()).toContain('待答复');
     expect(await fitsWidth(mobile)).toBe(true);
 
-    // ---- (c) the school issues 赵雪's certificate of the cycle
+    // ---- (c) the school asks for 赵雪's certificate of the cycle: mid-cycle, she gets a record of hours
     await page.getByTestId('nav-certificates').click();
     await page.waitForURL(/\/certificates/, { timeout: STEP_TIMEOUT });
     await (await visible(page.getByTestId('certificate-issue'))).click();
