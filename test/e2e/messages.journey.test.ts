@@ -6,7 +6,8 @@ import { fitsWidth, PHONE, startDemoJourney, type DemoJourney } from '../support
  * Browser journey through the message centre (消息) against the real server process with its demo
  * data: the school admin submits the school's annual verification; on a phone, the county admin's
  * bell counts one more unread message, 消息 lists it unread first, and opening it marks it read and
- * goes to the school's year waiting for sign-off.
+ * goes to the school's year waiting for sign-off; from the verification list the county then reminds (催办)
+ * the schools that have not submitted, which leaves out the one that did.
  */
 
 const PASSWORD = 'Messages-journey-1357';
@@ -70,6 +71,16 @@ test('a school submits its verification; the county sees the unread count on a p
     await county.waitForURL(/\/verifications\/\d+$/, { timeout: STEP_TIMEOUT });
     await visible(county.getByTestId('verification-sign-off'));
     await expect.poll(unreadOf, { timeout: STEP_TIMEOUT }).toBe(before);
+
+    // ---- the county reminds (催办) the schools that have not submitted: the school that did is not among them
+    await county.goto(`${baseUrl}/verifications`);
+    await (await visible(county.getByTestId('verification-remind-all'))).click();
+    const listed = await textOf(county.getByTestId('remind-schools'));
+    const schoolName = await textOf(school.getByTestId('header-unit'));
+    expect(listed).not.toContain(schoolName);
+    await county.getByTestId('remind-note').fill('请于本周内提交');
+    await county.locator('.ant-modal .ant-btn-primary', { hasText: '发送催办' }).click();
+    await visible(county.locator('.ant-message', { hasText: /已催办 \d+ 所学校/ }));
     expect(pageErrors).toEqual([]);
   } finally {
     await admin.close();

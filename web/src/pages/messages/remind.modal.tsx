@@ -7,36 +7,40 @@ import { useTranslation } from 'react-i18next';
 import { messageKeys, messagesApi } from '../../api/messages.api';
 import { useErrorMessage } from '../../lib/error-message';
 
+type School = { orgUnitId: number; orgUnitName: string };
+
 interface RemindForm {
   deadline?: Dayjs | null;
   note?: string;
 }
 
 /**
- * 催办: reminds the admins of the given schools to submit their year's verification. The dialog
- * names the schools and their number before anything is sent.
+ * 催办: the dialog that reminds the admins of `schools` to submit their year's verification. It names
+ * the schools and their number before anything is sent.
  */
-export function RemindButton({
+function RemindModal({
   schools,
   cycleId,
   year,
+  onClose,
   onSent,
 }: {
-  schools: ReadonlyArray<{ orgUnitId: number; orgUnitName: string }>;
+  schools: readonly School[] | null;
   cycleId: number;
   year: number;
+  onClose: () => void;
   onSent?: () => void;
 }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const errorMessage = useErrorMessage();
-  const [open, setOpen] = useState(false);
   const [form] = Form.useForm<RemindForm>();
+  const list = schools ?? [];
   const send = useMutation({
     mutationFn: (v: RemindForm) =>
       messagesApi.remind({
-        orgUnitIds: schools.map((s) => s.orgUnitId),
+        orgUnitIds: list.map((s) => s.orgUnitId),
         topic: 'verification',
         cycleId,
         year,
@@ -46,12 +50,63 @@ export function RemindButton({
     onSuccess: (r) => {
       void message.success(t('messages.remind.sent', { units: r.units, recipients: r.recipients }));
       void queryClient.invalidateQueries({ queryKey: messageKeys.all });
-      setOpen(false);
+      onClose();
       onSent?.();
     },
     onError: (err) => message.error(errorMessage(err)),
   });
-  const names = schools.slice(0, 10).map((s) => s.orgUnitName);
+  const names = list.slice(0, 10).map((s) => s.orgUnitName);
+  return (
+    <Modal
+      open={schools !== null}
+      title={t('messages.remind.title', { year })}
+      okText={t('messages.remind.ok', { count: list.length })}
+      okButtonProps={{ disabled: list.length === 0 }}
+      cancelText={t('common.cancel')}
+      confirmLoading={send.isPending}
+      onOk={() => void form.validateFields().then((v) => send.mutate(v))}
+      onCancel={onClose}
+      destroyOnHidden
+      data-testid="remind-form"
+    >
+      {list.length === 0 ? (
+        <Typography.Paragraph data-testid="remind-none">{t('messages.remind.none', { year })}</Typography.Paragraph>
+      ) : (
+        <>
+          <Typography.Paragraph>{t('messages.remind.intro', { count: list.length, year })}</Typography.Paragraph>
+          <Typography.Paragraph type="secondary" data-testid="remind-schools">
+            {list.length > names.length
+              ? t('verification.picked.namesMore', { names: names.join(t('common.listSeparator')), count: list.length })
+              : names.join(t('common.listSeparator'))}
+          </Typography.Paragraph>
+        </>
+      )}
+      <Form form={form} layout="vertical" preserve={false}>
+        <Form.Item name="deadline" label={t('messages.remind.deadline')}>
+          <DatePicker style={{ width: '100%' }} data-testid="remind-deadline" />
+        </Form.Item>
+        <Form.Item name="note" label={t('messages.remind.note')}>
+          <Input.TextArea rows={3} maxLength={500} showCount data-testid="remind-note" />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+/** 催办 the schools ticked in the county's verification list. */
+export function RemindButton({
+  schools,
+  cycleId,
+  year,
+  onSent,
+}: {
+  schools: readonly School[];
+  cycleId: number;
+  year: number;
+  onSent?: () => void;
+}) {
+  const { t } = useTranslation();
+  const [shown, setShown] = useState<readonly School[] | null>(null);
   return (
     <>
       <Button
@@ -59,43 +114,39 @@ export function RemindButton({
         type="primary"
         icon={<BellOutlined />}
         disabled={schools.length === 0}
-        onClick={() => {
-          form.resetFields();
-          setOpen(true);
-        }}
+        onClick={() => setShown(schools)}
         data-testid="verification-remind"
       >
         {t('messages.remind.button', { count: schools.length })}
       </Button>
-      <Modal
-        open={open}
-        title={t('messages.remind.title', { year })}
-        okText={t('messages.remind.ok', { count: schools.length })}
-        cancelText={t('common.cancel')}
-        confirmLoading={send.isPending}
-        onOk={() => void form.validateFields().then((v) => send.mutate(v))}
-        onCancel={() => setOpen(false)}
-        destroyOnHidden
-        data-testid="remind-form"
+      <RemindModal schools={shown} cycleId={cycleId} year={year} onClose={() => setShown(null)} onSent={onSent} />
+    </>
+  );
+}
+
+/** 催办 every school below the own unit that has not submitted the year (all pages of the list, not only the ticked). */
+export function RemindAllButton({ cycleId, year, count }: { cycleId: number; year: number; count: number }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const errorMessage = useErrorMessage();
+  const [shown, setShown] = useState<readonly School[] | null>(null);
+  const load = useMutation({
+    mutationFn: () => messagesApi.verificationPending(cycleId, year),
+    onSuccess: (r) => setShown(r.items),
+    onError: (err) => message.error(errorMessage(err)),
+  });
+  return (
+    <>
+      <Button
+        icon={<BellOutlined />}
+        disabled={count === 0}
+        loading={load.isPending}
+        onClick={() => load.mutate()}
+        data-testid="verification-remind-all"
       >
-        <Typography.Paragraph>{t('messages.remind.intro', { count: schools.length, year })}</Typography.Paragraph>
-        <Typography.Paragraph type="secondary" data-testid="remind-schools">
-          {schools.length > names.length
-            ? t('verification.picked.namesMore', {
-                names: names.join(t('common.listSeparator')),
-                count: schools.length,
-              })
-            : names.join(t('common.listSeparator'))}
-        </Typography.Paragraph>
-        <Form form={form} layout="vertical">
-          <Form.Item name="deadline" label={t('messages.remind.deadline')}>
-            <DatePicker style={{ width: '100%' }} data-testid="remind-deadline" />
-          </Form.Item>
-          <Form.Item name="note" label={t('messages.remind.note')}>
-            <Input.TextArea rows={3} maxLength={500} showCount data-testid="remind-note" />
-          </Form.Item>
-        </Form>
-      </Modal>
+        {t('messages.remind.all', { count })}
+      </Button>
+      <RemindModal schools={shown} cycleId={cycleId} year={year} onClose={() => setShown(null)} />
     </>
   );
 }

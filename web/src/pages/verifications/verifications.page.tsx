@@ -35,6 +35,7 @@ import { formatRate } from '../../lib/hours';
 import { toPositiveInt } from '../../lib/use-search-state';
 import { CycleSelect } from '../credits/cycle-select';
 import { cycleYears, useCycles } from '../credits/use-cycles';
+import { RemindAllButton } from '../messages/remind.modal';
 import { NotSubmittedBar } from './not-submitted-bar';
 import { ReversalRequests } from './reversal-requests';
 import { VerificationDetail } from './verification-detail';
@@ -229,6 +230,9 @@ function SchoolsList({
           >
             {t('verification.openForSchool')}
           </Button>
+        )}
+        {counts && (
+          <RemindAllButton cycleId={cycle.id} year={year} count={counts.not_started + counts.open + counts.returned} />
         )}
       </ListToolbar>
       {counts && (
