@@ -54,6 +54,9 @@ test('the app, the verify page and the API docs render under their page policies
     const response = await page.goto(`${server.baseUrl}/login`);
     expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
     await submitLogin(page, ADMIN, PASSWORD);
+    await page.waitForURL(/\/$/, { timeout: STEP_TIMEOUT });
+    await visible(page.getByTestId('home-admin'));
+    await (await visible(page.getByTestId('nav-org'))).click();
     await page.waitForURL(/\/org(\/\d+)?$/, { timeout: STEP_TIMEOUT });
     expect(await textOf(page.getByTestId(`org-node-${server.orgs.provinceId}`))).toContain('吉林省');
     // antd's CSS-in-JS wrote its <style> elements, and nothing was refused

@@ -143,7 +143,7 @@ test('hours registered by hand and from a sheet reach the teacher, the certifica
     // ---- (a) the school registers 2.5 hours of school-based training for 赵雪, dated today
     const page = await admin.newPage();
     await logIn(page, 'demo-school');
-    await page.waitForURL(/\/org(\/\d+)?$/, { timeout: STEP_TIMEOUT });
+    await page.waitForURL(/\/$/, { timeout: STEP_TIMEOUT });
     await (await visible(page.getByTestId('nav-credit-register'))).click();
     await page.waitForURL(/\/credits\/register/, { timeout: STEP_TIMEOUT });
     const teachers = await visible(page.getByTestId('register-teachers'));
@@ -229,7 +229,7 @@ test('hours registered by hand and from a sheet reach the teacher, the certifica
     const added = 25 + 15 + 30;
     const mobile = await phone.newPage();
     await logIn(mobile, 'demo-teacher');
-    await mobile.waitForURL(/\/me\/teacher$/, { timeout: STEP_TIMEOUT });
+    await mobile.waitForURL(/\/$/, { timeout: STEP_TIMEOUT });
     await mobile.getByTestId('nav-drawer-open').click();
     await (await visible(mobile.getByTestId('nav-my-credits'))).click();
     await mobile.waitForURL(/\/me\/credits$/, { timeout: STEP_TIMEOUT });

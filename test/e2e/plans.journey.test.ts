@@ -51,7 +51,7 @@ test('a school plan: written and submitted, returned with a comment, submitted a
     // ---- (a) the school admin writes two lines and submits the plan
     const page = await admin.newPage();
     await logIn(page, 'demo-school');
-    await page.waitForURL(/\/org(\/\d+)?$/, { timeout: STEP_TIMEOUT });
+    await page.waitForURL(/\/$/, { timeout: STEP_TIMEOUT });
     await (await visible(page.getByTestId('nav-plans'))).click();
     await page.waitForURL(/\/plans$/, { timeout: STEP_TIMEOUT });
     expect(await (await visible(page.getByTestId('plan-title'))).inputValue()).toContain('年度教师培训计划');
@@ -70,7 +70,7 @@ test('a school plan: written and submitted, returned with a comment, submitted a
     // ---- (b) the county admin returns it with a comment (required)
     const review = await county.newPage();
     await logIn(review, 'demo-county');
-    await review.waitForURL(/\/org(\/\d+)?$/, { timeout: STEP_TIMEOUT });
+    await review.waitForURL(/\/$/, { timeout: STEP_TIMEOUT });
     await (await visible(review.getByTestId('nav-plan-review'))).click();
     await review.waitForURL(/\/plan-review$/, { timeout: STEP_TIMEOUT });
     await (await visible(review.getByTestId('plan-queue').getByTestId('plan-open-review'))).click();
@@ -113,7 +113,7 @@ test('a school plan: written and submitted, returned with a comment, submitted a
     // ---- (e) 赵雪 finds the lines in her school's calendar on her phone
     const mobile = await phone.newPage();
     await logIn(mobile, 'demo-teacher');
-    await mobile.waitForURL(/\/me\/teacher$/, { timeout: STEP_TIMEOUT });
+    await mobile.waitForURL(/\/$/, { timeout: STEP_TIMEOUT });
     await (await visible(mobile.getByTestId('nav-drawer-open'))).click();
     await (await visible(mobile.getByTestId('nav-plan-calendar'))).click();
     await mobile.waitForURL(/\/plan-calendar$/, { timeout: STEP_TIMEOUT });

@@ -55,7 +55,11 @@ test('a county admin finds a school in the org tree, switches to English and log
   await withContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' }, async (page) => {
     await logIn(page, COUNTY_ADMIN);
 
-    // The tree starts at the admin's own county.
+    // The admin lands on the 工作台; the tree is its own menu item and starts at the admin's own county.
+    await page.waitForURL(/\/$/, { timeout: STEP_TIMEOUT });
+    await visible(page.getByTestId('home-admin'));
+    expect(await textOf(page.getByTestId('nav-org'))).toBe('组织机构');
+    await page.getByTestId('nav-org').click();
     await page.waitForURL(/\/org(\/\d+)?$/, { timeout: STEP_TIMEOUT });
     expect(await textOf(page.getByTestId(`org-node-${countyId}`))).toContain(countyName);
     expect(await textOf(page.getByTestId('nav-org'))).toBe('组织机构');
@@ -98,6 +102,11 @@ test('a teacher sees their account page on a 375px phone without horizontal scro
     { viewport: { width: 375, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' },
     async (page) => {
       await logIn(page, TEACHER);
+      // an account not linked to the registry lands on the home page, which says so
+      await page.waitForURL(/\/$/, { timeout: STEP_TIMEOUT });
+      await visible(page.getByTestId('home-not-linked'));
+      await page.getByTestId('nav-drawer-open').click();
+      await (await visible(page.getByTestId('nav-me'))).click();
       await page.waitForURL(/\/me$/, { timeout: STEP_TIMEOUT });
       await visible(page.getByTestId('me-profile'));
       expect(await textOf(page.getByTestId('me-username'))).toBe(TEACHER);
@@ -109,7 +118,7 @@ test('a teacher sees their account page on a 375px phone without horizontal scro
       );
       expect(overflow.scrollWidth).toBeLessThanOrEqual(overflow.viewport);
 
-      // Teachers get only "my account" in the (drawer) menu.
+      // Teachers get no admin page in the (drawer) menu.
       await page.getByTestId('nav-drawer-open').click();
       await visible(page.getByTestId('nav-me'));
       expect(await page.getByTestId('nav-org').count()).toBe(0);

@@ -48,7 +48,7 @@ test("the programme: a fee added and paid by a school, seen by the school, and a
     // ---- (a) the county admin adds 报名费 ¥20 a teacher to the mental-health project
     const page = await county.newPage();
     await logIn(page, 'demo-county');
-    await page.waitForURL(/\/org(\/\d+)?$/, { timeout: STEP_TIMEOUT });
+    await page.waitForURL(/\/$/, { timeout: STEP_TIMEOUT });
     await (await visible(page.getByTestId('nav-training'))).click();
     await page.waitForURL(/\/training$/, { timeout: STEP_TIMEOUT });
     await (
@@ -100,7 +100,7 @@ test("the programme: a fee added and paid by a school, seen by the school, and a
     // ---- (b) the school admin on a phone: both fees of the project for her school
     const mobile = await phone.newPage();
     await logIn(mobile, 'demo-school');
-    await mobile.waitForURL(/\/org(\/\d+)?$/, { timeout: STEP_TIMEOUT });
+    await mobile.waitForURL(/\/$/, { timeout: STEP_TIMEOUT });
     await (await visible(mobile.getByTestId('nav-drawer-open'))).click();
     await (await visible(mobile.getByTestId('nav-my-unit-fees'))).click();
     await mobile.waitForURL(/\/fees\/my-unit$/, { timeout: STEP_TIMEOUT });

@@ -52,7 +52,7 @@ test('codes printed by the school let a teacher activate on a phone, log in with
     const admin = await adminContext.newPage();
     await admin.goto(`${server.baseUrl}/login`);
     await logIn(admin, SCHOOL_ADMIN, PASSWORD);
-    await admin.waitForURL(/\/org(\/\d+)?$/, { timeout: STEP_TIMEOUT });
+    await admin.waitForURL(/\/$/, { timeout: STEP_TIMEOUT });
     await admin.goto(`${server.baseUrl}/teachers/import`);
     await visible(admin.getByTestId('import-template'));
     await admin.locator('input[type=file]').setInputFiles({
@@ -108,6 +108,9 @@ test('codes printed by the school let a teacher activate on a phone, log in with
     await phone.getByTestId('login-submit').click();
 
     // 我的信息 is where a teacher lands: the own record, masked.
+    await phone.waitForURL(/\/$/, { timeout: STEP_TIMEOUT });
+    await (await visible(phone.getByTestId('nav-drawer-open'))).click();
+    await (await visible(phone.getByTestId('nav-my-teacher'))).click();
     await phone.waitForURL(/\/me\/teacher$/, { timeout: STEP_TIMEOUT });
     expect(await textOf(phone.getByTestId('my-teacher-name'))).toBe(teacher.name);
     expect(await textOf(phone.getByTestId('my-teacher-id-number'))).toBe(

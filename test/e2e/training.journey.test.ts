@@ -121,7 +121,7 @@ test('a county project: created and opened, a teacher enrols on a phone, checks 
     // ---- (a) the county admin creates the project, its class and its session, and opens it
     const page = await admin.newPage();
     await logIn(page, 'demo-county');
-    await page.waitForURL(/\/org(\/\d+)?$/, { timeout: STEP_TIMEOUT });
+    await page.waitForURL(/\/$/, { timeout: STEP_TIMEOUT });
     await (await visible(page.getByTestId('nav-training'))).click();
     await page.waitForURL(/\/training$/, { timeout: STEP_TIMEOUT });
     await (await visible(page.getByTestId('new-project'))).click();
@@ -185,13 +185,17 @@ test('a county project: created and opened, a teacher enrols on a phone, checks 
     expect(sessionId).toBeGreaterThan(0);
 
     await page.getByTestId('open-project').click();
+    // opening registration cannot be undone: the dialog says what opens, and how many places
+    const openDialog = await visible(page.locator('.ant-modal-confirm', { hasText: '报名？' }));
+    expect(await openDialog.innerText()).toContain('1 个班次，共 50 个名额');
+    await openDialog.getByTestId('open-project-confirm').click();
     await expect.poll(() => header.innerText(), { timeout: STEP_TIMEOUT }).toContain('报名中');
     expect(await page.getByTestId('open-project').count()).toBe(0);
 
     // ---- (b) 赵雪 on her phone: her total before, enrolment, the timetable
     const mobile = await phone.newPage();
     await logIn(mobile, 'demo-teacher');
-    await mobile.waitForURL(/\/me\/teacher$/, { timeout: STEP_TIMEOUT });
+    await mobile.waitForURL(/\/$/, { timeout: STEP_TIMEOUT });
     await goVia(mobile, 'nav-my-credits', /\/me\/credits$/);
     const totalBefore = Number(await textOf(mobile.getByTestId('my-credits-counted')));
     expect(totalBefore).toBeGreaterThanOrEqual(0);
@@ -335,7 +339,7 @@ test('a county project: created and opened, a teacher enrols on a phone, checks 
 
     // 赵雪's phone: no 退出 for the closed class, and nothing left to attend in 待上课
     await mobile.goto(`${baseUrl}/`);
-    await mobile.waitForURL(/\/me\/teacher$/, { timeout: STEP_TIMEOUT });
+    await mobile.waitForURL(/\/$/, { timeout: STEP_TIMEOUT });
     expect(await mobile.getByTestId('home-next-session').filter({ hasText: PROJECT_TITLE }).count()).toBe(0);
     await goVia(mobile, 'nav-my-training', /\/me\/training$/);
     await visible(mobile.getByRole('heading', { name: '可报名培训' }));
@@ -370,7 +374,7 @@ test('a county project: created and opened, a teacher enrols on a phone, checks 
 
     // ---- (e) 赵雪's hours: the project's hours added to her total, and the new entry
     await mobile.goto(`${baseUrl}/`);
-    await mobile.waitForURL(/\/me\/teacher$/, { timeout: STEP_TIMEOUT });
+    await mobile.waitForURL(/\/$/, { timeout: STEP_TIMEOUT });
     await goVia(mobile, 'nav-my-credits', /\/me\/credits$/);
     await expect
       .poll(async () => Number(await textOf(mobile.getByTestId('my-credits-counted'))), { timeout: STEP_TIMEOUT })

@@ -1,8 +1,7 @@
 import { lazy } from 'react';
-import { createBrowserRouter, Navigate } from 'react-router';
+import { createBrowserRouter } from 'react-router';
 import { CHANGE_PASSWORD_PATH, RequireAdmin, RequireAuth, RequireRoles } from './auth/guards';
-import { CREDIT_REGISTER_ROLES, homePath, MY_CREDITS_PATH } from './auth/roles';
-import { useCurrentUser } from './auth/session';
+import { CREDIT_REGISTER_ROLES, MY_CREDITS_PATH } from './auth/roles';
 import { AppShell } from './layout/app-shell';
 
 // One chunk per page.
@@ -42,6 +41,7 @@ const PlanPage = lazy(() => import('./pages/plans/plan.page'));
 const PlanReviewPage = lazy(() => import('./pages/plans/plan-review.page'));
 const PlanCalendarPage = lazy(() => import('./pages/plans/plan-calendar.page'));
 const NotFoundPage = lazy(() => import('./pages/not-found.page'));
+const HomePage = lazy(() => import('./pages/home/home.page'));
 const SessionQrPage = lazy(() => import('./pages/attendance/session-qr.page'));
 const MySessionsPage = lazy(() => import('./pages/attendance/my-sessions.page'));
 const SurveyAnswerPage = lazy(() => import('./pages/surveys/survey-answer.page'));
@@ -49,18 +49,14 @@ const ClassSurveyResultsPage = lazy(() => import('./pages/surveys/class-results.
 const CheckinPage = lazy(() => import('./pages/attendance/checkin.page'));
 const MessagesPage = lazy(() => import('./pages/messages/messages.page'));
 
-function HomeRedirect() {
-  const user = useCurrentUser();
-  return <Navigate to={homePath(user.role)} replace />;
-}
-
 /**
  * Routes:
  *   /login            log in (public)
  *   /activate         a teacher activates their account with ID number and activation code (public)
  *   /change-password  change own password (forced first when the account requires it)
- *   /                 → /org for admins, /me/teacher for teachers, /me for trainers
- *   /org, /org/:id    org tree navigator and unit detail (admins)
+ *   /                 工作台 (home), where everyone lands: an admin's to-dos with counts, each opening the
+ *                     filtered list; a teacher's hours, next session and what is missing; a trainer's sessions today
+ *   /org, /org/:id    组织机构: org tree navigator and unit detail (admins)
  *   /teachers         teacher registry: list, /teachers/:id detail, /teachers/import roster import,
  *                     /teachers/former teachers who moved away (admins)
  *   /teacher-corrections  teachers' requests to correct their records (admins)
@@ -101,7 +97,7 @@ export const router = createBrowserRouter([
       {
         element: <AppShell />,
         children: [
-          { index: true, element: <HomeRedirect /> },
+          { index: true, element: <HomePage /> },
           { path: CHANGE_PASSWORD_PATH, element: <ChangePasswordPage /> },
           { path: '/me', element: <MePage /> },
           { path: '/messages', element: <MessagesPage /> },

@@ -13,7 +13,7 @@ export const certificatesApi = {
     apiRequest<{ certificate: Certificate }>('/api/certificates', { method: 'POST', body: input }),
   /** A teacher's certificates; a teacher leaves out `teacherId` for their own. */
   forTeacher: (teacherId?: number) => apiRequest<Items<Certificate>>('/api/certificates', { query: { teacherId } }),
-  underUnit: (query: { orgUnitId: number; cycleId: number; page?: number; pageSize?: number }) =>
+  underUnit: (query: { orgUnitId: number; cycleId: number; q?: string; page?: number; pageSize?: number }) =>
     apiRequest<Items<Certificate>>('/api/certificates/unit', { query: { ...query } }),
   /**
    * The PDF, with the characters no font on the server has (printed as boxes with their code points),

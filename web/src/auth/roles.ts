@@ -45,9 +45,10 @@ export const MY_CREDITS_PATH = '/me/credits';
 /** A teacher's own record; an account not linked to the registry is sent on to /me from there. */
 export const MY_TEACHER_PATH = '/me/teacher';
 
-/** Where a user lands after logging in. */
-export function homePath(role: Role): string {
-  if (isAdminRole(role)) return '/org';
-  if (role === 'trainer') return '/my-sessions';
-  return role === 'teacher' ? MY_TEACHER_PATH : '/me';
+/** 工作台: an admin's to-dos, a teacher's hours and next session, a trainer's sessions of the day. */
+export const HOME_PATH = '/';
+
+/** Where a user lands after logging in: every role's home page. */
+export function homePath(_role: Role): string {
+  return HOME_PATH;
 }

@@ -1,35 +1,9 @@
-import {
-  ApartmentOutlined,
-  AuditOutlined,
-  BarChartOutlined,
-  BookOutlined,
-  CalendarOutlined,
-  FlagOutlined,
-  SolutionOutlined,
-  CarryOutOutlined,
-  EditOutlined,
-  FileProtectOutlined,
-  ScheduleOutlined,
-  ProjectOutlined,
-  TrophyOutlined,
-  DownOutlined,
-  FormOutlined,
-  IdcardOutlined,
-  KeyOutlined,
-  LogoutOutlined,
-  MenuOutlined,
-  ProfileOutlined,
-  TeamOutlined,
-  UserOutlined,
-  UsergroupAddOutlined,
-  AccountBookOutlined,
-} from '@ant-design/icons';
+import { DownOutlined, KeyOutlined, LogoutOutlined, MenuOutlined, UserOutlined } from '@ant-design/icons';
 import { Avatar, Button, Drawer, Dropdown, Layout, Menu, Typography, type MenuProps } from 'antd';
 import { Suspense, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
-import type { Role } from '../api/types';
-import { CREDIT_REGISTER_ROLES, isAdminRole, MY_CREDITS_PATH, MY_TEACHER_PATH } from '../auth/roles';
+import { isAdminRole } from '../auth/roles';
 import { useCurrentUser } from '../auth/session';
 import { useLogout } from '../auth/use-logout';
 import { LanguageSwitch } from '../components/language-switch';
@@ -37,78 +11,11 @@ import { MessageBell } from './message-bell';
 import { SectionSpin } from '../components/page-states';
 import { useIsPhone } from '../lib/use-media-query';
 import { CenteredLayout } from './centered-layout';
+import { GlobalSearch } from './global-search';
+import { navFor, pageTrail } from './nav';
+import { PageBreadcrumb } from './page-breadcrumb';
 
 const SIDER_STORAGE_KEY = 'peixun.siderCollapsed';
-
-interface NavItem {
-  key: string;
-  icon: ReactNode;
-  labelKey: string;
-  testId: string;
-  /** only for these roles (default: everyone the list is for) */
-  roles?: readonly Role[];
-}
-
-const ADMIN_NAV: NavItem[] = [
-  { key: '/org', icon: <ApartmentOutlined />, labelKey: 'nav.org', testId: 'nav-org' },
-  { key: '/teachers', icon: <IdcardOutlined />, labelKey: 'nav.teachers', testId: 'nav-teachers' },
-  { key: '/teacher-corrections', icon: <FormOutlined />, labelKey: 'nav.corrections', testId: 'nav-corrections' },
-  {
-    key: '/credits/register',
-    icon: <EditOutlined />,
-    labelKey: 'nav.creditRegister',
-    testId: 'nav-credit-register',
-    roles: CREDIT_REGISTER_ROLES,
-  },
-  { key: '/verifications', icon: <CarryOutOutlined />, labelKey: 'nav.verifications', testId: 'nav-verifications' },
-  { key: '/certificates', icon: <FileProtectOutlined />, labelKey: 'nav.certificates', testId: 'nav-certificates' },
-  { key: '/credit-reports', icon: <BarChartOutlined />, labelKey: 'nav.creditReports', testId: 'nav-credit-reports' },
-  { key: '/cycles', icon: <ScheduleOutlined />, labelKey: 'nav.cycles', testId: 'nav-cycles' },
-  { key: '/courses', icon: <BookOutlined />, labelKey: 'courses.nav', testId: 'nav-courses' },
-  { key: '/training', icon: <SolutionOutlined />, labelKey: 'training.nav.projects', testId: 'nav-training' },
-  { key: '/plans', icon: <ProjectOutlined />, labelKey: 'plans.nav.plan', testId: 'nav-plans' },
-  {
-    key: '/plan-review',
-    icon: <AuditOutlined />,
-    labelKey: 'plans.nav.review',
-    testId: 'nav-plan-review',
-    roles: ['county_admin'],
-  },
-  { key: '/plan-calendar', icon: <CalendarOutlined />, labelKey: 'plans.nav.calendar', testId: 'nav-plan-calendar' },
-  // a province pays no one: what a unit owes goes to the unit above it
-  {
-    key: '/fees/my-unit',
-    icon: <AccountBookOutlined />,
-    labelKey: 'fees.nav',
-    testId: 'nav-my-unit-fees',
-    roles: ['city_admin', 'county_admin', 'school_admin'],
-  },
-  { key: '/trainers', icon: <UsergroupAddOutlined />, labelKey: 'trainers.nav', testId: 'nav-trainers' },
-  { key: '/users', icon: <TeamOutlined />, labelKey: 'nav.users', testId: 'nav-users' },
-  { key: '/audit', icon: <AuditOutlined />, labelKey: 'nav.audit', testId: 'nav-audit' },
-  { key: '/me', icon: <UserOutlined />, labelKey: 'nav.me', testId: 'nav-me' },
-];
-const MEMBER_NAV: NavItem[] = [{ key: '/me', icon: <UserOutlined />, labelKey: 'nav.me', testId: 'nav-me' }];
-
-const TRAINER_NAV: NavItem[] = [
-  {
-    key: '/my-sessions',
-    icon: <CalendarOutlined />,
-    labelKey: 'attendance.mySessions.title',
-    testId: 'nav-my-sessions',
-  },
-  { key: '/me/trainer', icon: <ProfileOutlined />, labelKey: 'trainers.my.title', testId: 'nav-my-trainer' },
-  ...MEMBER_NAV,
-];
-// The own pages first: the first matching key is the selected one, and /me/credits and /me/teacher are under /me.
-const TEACHER_NAV: NavItem[] = [
-  { key: MY_CREDITS_PATH, icon: <TrophyOutlined />, labelKey: 'nav.myCredits', testId: 'nav-my-credits' },
-  { key: MY_TEACHER_PATH, icon: <ProfileOutlined />, labelKey: 'nav.myTeacher', testId: 'nav-my-teacher' },
-  { key: '/me/training', icon: <FlagOutlined />, labelKey: 'training.nav.available', testId: 'nav-my-training' },
-  { key: '/me/timetable', icon: <CalendarOutlined />, labelKey: 'training.nav.timetable', testId: 'nav-my-timetable' },
-  { key: '/plan-calendar', icon: <ScheduleOutlined />, labelKey: 'plans.nav.calendar', testId: 'nav-plan-calendar' },
-  ...MEMBER_NAV,
-];
 
 function readCollapsed(): boolean {
   try {
@@ -154,31 +61,28 @@ export function AppShell({ children }: { children?: ReactNode }) {
     );
   }
 
-  const nav = (
-    isAdminRole(user.role)
-      ? ADMIN_NAV
-      : user.role === 'teacher'
-        ? TEACHER_NAV
-        : user.role === 'trainer'
-          ? TRAINER_NAV
-          : MEMBER_NAV
-  ).filter((item) => !item.roles || item.roles.includes(user.role));
-  const selected = nav.find((item) => location.pathname === item.key || location.pathname.startsWith(`${item.key}/`));
+  const groups = navFor(user.role);
+  const trail = pageTrail(groups, location.pathname);
   const menu = (
     <Menu
       mode="inline"
       theme="dark"
-      selectedKeys={selected ? [selected.key] : []}
+      selectedKeys={trail.selected ? [trail.selected] : []}
       onClick={() => setDrawerOpen(false)}
       data-testid="main-menu"
-      items={nav.map((item) => ({
-        key: item.key,
-        icon: item.icon,
-        label: (
-          <Link to={item.key} data-testid={item.testId}>
-            {t(item.labelKey)}
-          </Link>
-        ),
+      items={groups.map((group) => ({
+        type: 'group' as const,
+        key: group.key,
+        label: <span data-testid={`nav-group-${group.key}`}>{t(group.labelKey)}</span>,
+        children: group.items.map((item) => ({
+          key: item.key,
+          icon: item.icon,
+          label: (
+            <Link to={item.key} data-testid={item.testId}>
+              {t(item.labelKey)}
+            </Link>
+          ),
+        })),
       }))}
     />
   );
@@ -256,6 +160,7 @@ export function AppShell({ children }: { children?: ReactNode }) {
             <Typography.Text strong ellipsis className="header-unit" data-testid="header-unit">
               {user.orgUnit.name}
             </Typography.Text>
+            {isAdminRole(user.role) && <GlobalSearch phone={isPhone} />}
           </div>
           <div className="app-header-right">
             <MessageBell />
@@ -270,6 +175,7 @@ export function AppShell({ children }: { children?: ReactNode }) {
           </div>
         </Layout.Header>
         <Layout.Content className="app-content">
+          <PageBreadcrumb trail={trail} />
           <Suspense fallback={<SectionSpin />}>{content}</Suspense>
         </Layout.Content>
       </Layout>

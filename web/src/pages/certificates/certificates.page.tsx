@@ -14,7 +14,9 @@ import { JobProgress } from '../../components/job-progress';
 import {
   ListActions,
   ListPage,
+  ListSearch,
   ListTable,
+  ListToolbar,
   ListUnitPicker,
   useListQuery,
   useListSearch,
@@ -31,7 +33,7 @@ import { TeacherMultiPicker, type PickedTeacher } from '../credits/teacher-multi
 import { useCycles } from '../credits/use-cycles';
 import { useUnitFromSearch } from '../teachers/use-unit-from-search';
 
-const SEARCH_KEYS = ['unit', 'cycle', 'page'] as const;
+const SEARCH_KEYS = ['unit', 'cycle', 'q', 'page'] as const;
 const PAGE_SIZE = 50;
 const UNIT_KINDS: readonly OrgUnitKind[] = ['province', 'city', 'county', 'township', 'school'];
 /** The units that issue certificates (R-16: the school registers and keeps the archive, the county may). */
@@ -247,7 +249,13 @@ export default function CertificatesPage() {
   const [revoking, setRevoking] = useState<Certificate | null>(null);
   const [busy, setBusy] = useState<number | null>(null);
   const mayIssue = ISSUING_ROLES.has(me.role);
-  const query = { orgUnitId: unitId, cycleId: cycle?.id ?? 0, page: paging.page, pageSize: paging.pageSize };
+  const query = {
+    orgUnitId: unitId,
+    cycleId: cycle?.id ?? 0,
+    q: search.q,
+    page: paging.page,
+    pageSize: paging.pageSize,
+  };
   const list = useListQuery(
     queryKeys.unitCertificates(query),
     () => certificatesApi.underUnit(query),
@@ -375,12 +383,21 @@ export default function CertificatesPage() {
           </ListActions>
         }
       >
+        <ListToolbar>
+          <ListSearch
+            value={search.q}
+            onSearch={(q) => setSearch({ q })}
+            placeholder={t('certificates.searchPlaceholder')}
+            width={240}
+            testId="certificates-search"
+          />
+        </ListToolbar>
         <ListTable<Certificate>
           rowKey="id"
           columns={columns}
           list={list}
           paging={paging}
-          empty={t('certificates.empty')}
+          empty={search.q ? t('common.noMatch') : t('certificates.empty')}
           data-testid="certificates-table"
         />
       </ListPage>

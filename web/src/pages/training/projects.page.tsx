@@ -24,6 +24,7 @@ import {
   ListTable,
   ListToolbar,
   useListQuery,
+  ListSearch,
   useListSearch,
 } from '../../components/list-page';
 import { OrgUnitPicker } from '../../components/org-unit-picker';
@@ -249,7 +250,7 @@ function CreateProjectModal({ open, onClose }: { open: boolean; onClose: () => v
   );
 }
 
-const SEARCH_KEYS = ['status', 'page'] as const;
+const SEARCH_KEYS = ['q', 'status', 'page'] as const;
 const PROJECT_STATUSES: readonly ProjectStatus[] = ['draft', 'open', 'closed'];
 
 /** 培训项目: the projects of the admin's subtree and the open ones above it. */
@@ -258,7 +259,7 @@ export default function ProjectsPage() {
   const { search, setSearch, paging } = useListSearch(SEARCH_KEYS);
   const status = PROJECT_STATUSES.find((s) => s === search.status);
   const [creating, setCreating] = useState(false);
-  const query = { status, page: paging.page, pageSize: paging.pageSize };
+  const query = { q: search.q, status, page: paging.page, pageSize: paging.pageSize };
   const list = useListQuery(trainingKeys.projects(query), () => trainingApi.projects(query));
   const columns: TableColumnsType<Project & { canManage: boolean }> = [
     {
@@ -290,6 +291,13 @@ export default function ProjectsPage() {
       }
     >
       <ListToolbar>
+        <ListSearch
+          value={search.q}
+          onSearch={(q) => setSearch({ q })}
+          placeholder={t('training.searchPlaceholder')}
+          width={220}
+          testId="projects-search"
+        />
         <ListFilter
           placeholder={t('training.fields.status')}
           className="toolbar-item toolbar-item-small"
@@ -304,7 +312,7 @@ export default function ProjectsPage() {
         columns={columns}
         list={list}
         paging={paging}
-        empty={status ? t('common.noMatch') : t('training.projectsEmpty')}
+        empty={status || search.q ? t('common.noMatch') : t('training.projectsEmpty')}
         data-testid="projects-table"
       />
       <CreateProjectModal open={creating} onClose={() => setCreating(false)} />

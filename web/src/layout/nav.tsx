@@ -1,0 +1,258 @@
+import {
+  AccountBookOutlined,
+  ApartmentOutlined,
+  AuditOutlined,
+  BarChartOutlined,
+  BookOutlined,
+  CalendarOutlined,
+  CarryOutOutlined,
+  DashboardOutlined,
+  EditOutlined,
+  FileProtectOutlined,
+  FlagOutlined,
+  FormOutlined,
+  IdcardOutlined,
+  ProfileOutlined,
+  ProjectOutlined,
+  ScheduleOutlined,
+  SolutionOutlined,
+  TeamOutlined,
+  TrophyOutlined,
+  UserOutlined,
+  UsergroupAddOutlined,
+} from '@ant-design/icons';
+import type { ReactNode } from 'react';
+import type { Role } from '../api/types';
+import { CREDIT_REGISTER_ROLES, HOME_PATH, isAdminRole, MY_CREDITS_PATH, MY_TEACHER_PATH } from '../auth/roles';
+
+export interface NavItem {
+  key: string;
+  icon: ReactNode;
+  labelKey: string;
+  testId: string;
+  /** only for these roles (default: everyone the menu is for) */
+  roles?: readonly Role[];
+}
+
+/** A group of the menu, named by the task its pages serve (工作台, 教师, 培训, 学时, 统计, 系统). */
+export interface NavGroup {
+  key: string;
+  labelKey: string;
+  items: NavItem[];
+}
+
+const HOME: NavItem = { key: HOME_PATH, icon: <DashboardOutlined />, labelKey: 'nav.home', testId: 'nav-home' };
+const ME: NavItem = { key: '/me', icon: <UserOutlined />, labelKey: 'nav.me', testId: 'nav-me' };
+
+const ADMIN_NAV: NavGroup[] = [
+  { key: 'home', labelKey: 'nav.groups.home', items: [HOME] },
+  {
+    key: 'teachers',
+    labelKey: 'nav.groups.teachers',
+    items: [
+      { key: '/teachers', icon: <IdcardOutlined />, labelKey: 'nav.teachers', testId: 'nav-teachers' },
+      { key: '/teacher-corrections', icon: <FormOutlined />, labelKey: 'nav.corrections', testId: 'nav-corrections' },
+    ],
+  },
+  {
+    key: 'training',
+    labelKey: 'nav.groups.training',
+    items: [
+      { key: '/training', icon: <SolutionOutlined />, labelKey: 'training.nav.projects', testId: 'nav-training' },
+      { key: '/courses', icon: <BookOutlined />, labelKey: 'courses.nav', testId: 'nav-courses' },
+      { key: '/plans', icon: <ProjectOutlined />, labelKey: 'plans.nav.plan', testId: 'nav-plans' },
+      {
+        key: '/plan-review',
+        icon: <AuditOutlined />,
+        labelKey: 'plans.nav.review',
+        testId: 'nav-plan-review',
+        roles: ['county_admin'],
+      },
+      {
+        key: '/plan-calendar',
+        icon: <CalendarOutlined />,
+        labelKey: 'plans.nav.calendar',
+        testId: 'nav-plan-calendar',
+      },
+      { key: '/trainers', icon: <UsergroupAddOutlined />, labelKey: 'trainers.nav', testId: 'nav-trainers' },
+      // a province pays no one: what a unit owes goes to the unit above it
+      {
+        key: '/fees/my-unit',
+        icon: <AccountBookOutlined />,
+        labelKey: 'fees.nav',
+        testId: 'nav-my-unit-fees',
+        roles: ['city_admin', 'county_admin', 'school_admin'],
+      },
+    ],
+  },
+  {
+    key: 'credits',
+    labelKey: 'nav.groups.credits',
+    items: [
+      {
+        key: '/credits/register',
+        icon: <EditOutlined />,
+        labelKey: 'nav.creditRegister',
+        testId: 'nav-credit-register',
+        roles: CREDIT_REGISTER_ROLES,
+      },
+      {
+        key: '/verifications',
+        icon: <CarryOutOutlined />,
+        labelKey: 'nav.verifications',
+        testId: 'nav-verifications',
+      },
+      {
+        key: '/certificates',
+        icon: <FileProtectOutlined />,
+        labelKey: 'nav.certificates',
+        testId: 'nav-certificates',
+      },
+      { key: '/cycles', icon: <ScheduleOutlined />, labelKey: 'nav.cycles', testId: 'nav-cycles' },
+    ],
+  },
+  {
+    key: 'stats',
+    labelKey: 'nav.groups.stats',
+    items: [
+      {
+        key: '/credit-reports',
+        icon: <BarChartOutlined />,
+        labelKey: 'nav.creditReports',
+        testId: 'nav-credit-reports',
+      },
+    ],
+  },
+  {
+    key: 'system',
+    labelKey: 'nav.groups.system',
+    items: [
+      { key: '/org', icon: <ApartmentOutlined />, labelKey: 'nav.org', testId: 'nav-org' },
+      { key: '/users', icon: <TeamOutlined />, labelKey: 'nav.users', testId: 'nav-users' },
+      { key: '/audit', icon: <AuditOutlined />, labelKey: 'nav.audit', testId: 'nav-audit' },
+      ME,
+    ],
+  },
+];
+
+const TEACHER_NAV: NavGroup[] = [
+  { key: 'home', labelKey: 'nav.groups.home', items: [HOME] },
+  {
+    key: 'credits',
+    labelKey: 'nav.groups.credits',
+    items: [{ key: MY_CREDITS_PATH, icon: <TrophyOutlined />, labelKey: 'nav.myCredits', testId: 'nav-my-credits' }],
+  },
+  {
+    key: 'training',
+    labelKey: 'nav.groups.training',
+    items: [
+      { key: '/me/training', icon: <FlagOutlined />, labelKey: 'training.nav.available', testId: 'nav-my-training' },
+      {
+        key: '/me/timetable',
+        icon: <CalendarOutlined />,
+        labelKey: 'training.nav.timetable',
+        testId: 'nav-my-timetable',
+      },
+      {
+        key: '/plan-calendar',
+        icon: <ScheduleOutlined />,
+        labelKey: 'plans.nav.calendar',
+        testId: 'nav-plan-calendar',
+      },
+    ],
+  },
+  {
+    key: 'mine',
+    labelKey: 'nav.groups.mine',
+    items: [
+      { key: MY_TEACHER_PATH, icon: <ProfileOutlined />, labelKey: 'nav.myTeacher', testId: 'nav-my-teacher' },
+      ME,
+    ],
+  },
+];
+
+const TRAINER_NAV: NavGroup[] = [
+  { key: 'home', labelKey: 'nav.groups.home', items: [HOME] },
+  {
+    key: 'training',
+    labelKey: 'nav.groups.training',
+    items: [
+      {
+        key: '/my-sessions',
+        icon: <CalendarOutlined />,
+        labelKey: 'attendance.mySessions.title',
+        testId: 'nav-my-sessions',
+      },
+      { key: '/me/trainer', icon: <ProfileOutlined />, labelKey: 'trainers.my.title', testId: 'nav-my-trainer' },
+    ],
+  },
+  { key: 'mine', labelKey: 'nav.groups.mine', items: [ME] },
+];
+
+const MEMBER_NAV: NavGroup[] = [{ key: 'mine', labelKey: 'nav.groups.mine', items: [ME] }];
+
+/** The menu of a role: its groups, each with the items the role uses (empty groups left out). */
+export function navFor(role: Role): NavGroup[] {
+  const groups = isAdminRole(role)
+    ? ADMIN_NAV
+    : role === 'teacher'
+      ? TEACHER_NAV
+      : role === 'trainer'
+        ? TRAINER_NAV
+        : MEMBER_NAV;
+  return groups
+    .map((g) => ({ ...g, items: g.items.filter((item) => !item.roles || item.roles.includes(role)) }))
+    .filter((g) => g.items.length > 0);
+}
+
+/** Pages below a menu item that have a name of their own (anything else deeper is a detail page). */
+const SUB_PAGES: Record<string, string> = {
+  '/teachers/import': 'teachers.import.title',
+  '/teachers/former': 'teachers.former.title',
+};
+
+/** Pages outside the menu, by pattern: their group, and their name. */
+const OTHER_PAGES: Array<{ pattern: RegExp; group: string; labelKey: string }> = [
+  { pattern: /^\/change-password$/, group: 'nav.groups.mine', labelKey: 'account.changePassword' },
+  { pattern: /^\/sessions\/\d+\/qr$/, group: 'nav.groups.training', labelKey: 'nav.crumbs.sessionQr' },
+  { pattern: /^\/me\/surveys\/\d+$/, group: 'nav.groups.training', labelKey: 'surveys.answer.title' },
+  { pattern: /^\/surveys\/classes\/\d+$/, group: 'nav.groups.training', labelKey: 'surveys.results.classTitle' },
+];
+
+export interface Crumb {
+  labelKey: string;
+  /** where the crumb leads (none for the group and the page itself) */
+  to?: string;
+}
+
+export interface PageTrail {
+  /** the menu item the page belongs to */
+  selected?: string;
+  crumbs: Crumb[];
+}
+
+/**
+ * Where a page sits in a role's menu: the selected item (the longest key the path starts with) and the
+ * breadcrumbs: group, item, and a sub-page or detail below it. The last crumb names the page (the
+ * document title).
+ */
+export function pageTrail(groups: NavGroup[], pathname: string): PageTrail {
+  let best: { group: NavGroup; item: NavItem } | undefined;
+  for (const group of groups)
+    for (const item of group.items) {
+      const match = pathname === item.key || (item.key !== HOME_PATH && pathname.startsWith(`${item.key}/`));
+      if (match && (!best || item.key.length > best.item.key.length)) best = { group, item };
+    }
+  if (best) {
+    const { group, item } = best;
+    if (item.key === HOME_PATH) return { selected: item.key, crumbs: [{ labelKey: item.labelKey }] };
+    const crumbs: Crumb[] = [{ labelKey: group.labelKey }];
+    if (pathname === item.key) crumbs.push({ labelKey: item.labelKey });
+    else
+      crumbs.push({ labelKey: item.labelKey, to: item.key }, { labelKey: SUB_PAGES[pathname] ?? 'nav.crumbs.detail' });
+    return { selected: item.key, crumbs };
+  }
+  const other = OTHER_PAGES.find((p) => p.pattern.test(pathname));
+  if (other) return { crumbs: [{ labelKey: other.group }, { labelKey: other.labelKey }] };
+  return { crumbs: [{ labelKey: 'common.notFoundTitle' }] };
+}
