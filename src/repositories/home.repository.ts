@@ -1,6 +1,5 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
-import { TEACHER_UNIT_KINDS } from '../domain/org-tree.js';
 import { escapeLike } from './org-unit.repository.js';
 
 type Q = Kysely<DB>;
@@ -87,15 +86,23 @@ export function createHomeRepository(db: Q) {
       return r.n;
     },
 
-    /** Schools of the subtree that keep teachers and have not opened their year of the cycle. */
+    /**
+     * Units of the subtree that have not opened their year of the cycle, counted as the verification list
+     * shows them `not_started`: schools, and township centre schools that keep teachers themselves.
+     */
     async schoolsNotOpened(path: string, cycleId: number, year: number): Promise<number> {
       const r = await db
         .selectFrom('org_unit as o')
         .select(count)
         .where('o.path', 'like', under(path))
-        .where('o.kind', 'in', TEACHER_UNIT_KINDS)
-        .where(({ exists, selectFrom }) =>
-          exists(selectFrom('teacher as t').select(sql`1`.as('one')).whereRef('t.org_unit_id', '=', 'o.id')),
+        .where((eb) =>
+          eb.or([
+            eb('o.kind', '=', 'school'),
+            eb.and([
+              eb('o.kind', '=', 'township'),
+              eb.exists(eb.selectFrom('teacher as t').select(sql`1`.as('one')).whereRef('t.org_unit_id', '=', 'o.id')),
+            ]),
+          ]),
         )
         .where(({ not, exists, selectFrom }) =>
           not(
