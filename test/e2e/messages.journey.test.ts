@@ -7,7 +7,8 @@ import { fitsWidth, PHONE, startDemoJourney, type DemoJourney } from '../support
  * data: the school admin submits the school's annual verification; on a phone, the county admin's
  * bell counts one more unread message, 消息 lists it unread first, and opening it marks it read and
  * goes to the school's year waiting for sign-off; from the verification list the county then reminds (催办)
- * the schools that have not submitted, which leaves out the one that did.
+ * the schools that have not submitted, which leaves out the one that did, and from the plan review the
+ * schools whose plan is not in: the school admin opens that reminder and lands on the school's plan.
  */
 
 const PASSWORD = 'Messages-journey-1357';
@@ -81,6 +82,22 @@ test('a school submits its verification; the county sees the unread count on a p
     await county.getByTestId('remind-note').fill('请于本周内提交');
     await county.locator('.ant-modal .ant-btn-primary', { hasText: '发送催办' }).click();
     await visible(county.locator('.ant-message', { hasText: /已催办 \d+ 所学校/ }));
+
+    // ---- and, from the plan review, the schools whose annual plan is not in
+    await county.goto(`${baseUrl}/plan-review`);
+    await (await visible(county.getByTestId('plan-remind'))).click();
+    await visible(county.locator('.ant-modal-title', { hasText: '年度培训计划' }));
+    await county.locator('.ant-modal .ant-btn-primary', { hasText: '发送催办' }).click();
+    await visible(county.locator('.ant-message', { hasText: /已催办 \d+ 所学校/ }));
+
+    // the school admin's bell counts the plan reminder, which opens the school's plan
+    await school.reload();
+    await (await visible(school.getByTestId('message-bell'))).click();
+    await school.waitForURL(/\/messages$/, { timeout: STEP_TIMEOUT });
+    const reminder = await visible(school.getByTestId('message-item').filter({ hasText: '年度培训计划' }).first());
+    expect(await reminder.getAttribute('data-unread')).toBe('true');
+    await reminder.click();
+    await school.waitForURL(/\/plans$/, { timeout: STEP_TIMEOUT });
     expect(pageErrors).toEqual([]);
   } finally {
     await admin.close();

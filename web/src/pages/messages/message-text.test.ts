@@ -54,6 +54,11 @@ describe('messages read in the reader’s language', () => {
     expect(messageText(english.t, reminder)).toBe(
       'Reminder from 桦甸市: please submit the 2026 annual verification (due by 2027-03-15)',
     );
+    const plan = {
+      kind: 'reminder' as const,
+      params: { topic: 'plan', fromUnit: '桦甸市', year: 2027, note: '月底前' },
+    };
+    expect(messageText(zh.t, plan)).toBe('桦甸市催办：请尽快提交 2027 年度培训计划。附言：月底前');
     const decided = {
       kind: 'correction_decided' as const,
       params: { field: 'teachingStartYear', accept: false, note: null },

@@ -15,18 +15,20 @@ interface RemindForm {
 }
 
 /**
- * 催办: the dialog that reminds the admins of `schools` to submit their year's verification. It names
- * the schools and their number before anything is sent.
+ * 催办: the dialog that reminds the admins of `schools` to submit their year's verification or annual
+ * plan. It names the schools and their number before anything is sent.
  */
 function RemindModal({
   schools,
-  cycleId,
+  topic = 'verification',
+  cycleId = null,
   year,
   onClose,
   onSent,
 }: {
   schools: readonly School[] | null;
-  cycleId: number;
+  topic?: 'verification' | 'plan';
+  cycleId?: number | null;
   year: number;
   onClose: () => void;
   onSent?: () => void;
@@ -41,7 +43,7 @@ function RemindModal({
     mutationFn: (v: RemindForm) =>
       messagesApi.remind({
         orgUnitIds: list.map((s) => s.orgUnitId),
-        topic: 'verification',
+        topic,
         cycleId,
         year,
         deadline: v.deadline ? v.deadline.format('YYYY-MM-DD') : null,
@@ -59,7 +61,7 @@ function RemindModal({
   return (
     <Modal
       open={schools !== null}
-      title={t('messages.remind.title', { year })}
+      title={t(topic === 'plan' ? 'messages.remind.planTitle' : 'messages.remind.title', { year })}
       okText={t('messages.remind.ok', { count: list.length })}
       okButtonProps={{ disabled: list.length === 0 }}
       cancelText={t('common.cancel')}
@@ -73,7 +75,9 @@ function RemindModal({
         <Typography.Paragraph data-testid="remind-none">{t('messages.remind.none', { year })}</Typography.Paragraph>
       ) : (
         <>
-          <Typography.Paragraph>{t('messages.remind.intro', { count: list.length, year })}</Typography.Paragraph>
+          <Typography.Paragraph>
+            {t(topic === 'plan' ? 'messages.remind.planIntro' : 'messages.remind.intro', { count: list.length, year })}
+          </Typography.Paragraph>
           <Typography.Paragraph type="secondary" data-testid="remind-schools">
             {list.length > names.length
               ? t('verification.picked.namesMore', { names: names.join(t('common.listSeparator')), count: list.length })
@@ -147,6 +151,25 @@ export function RemindAllButton({ cycleId, year, count }: { cycleId: number; yea
         {t('messages.remind.all', { count })}
       </Button>
       <RemindModal schools={shown} cycleId={cycleId} year={year} onClose={() => setShown(null)} />
+    </>
+  );
+}
+
+/** 催办 the schools whose annual plan of the year has not been submitted (not written, draft or returned). */
+export function RemindPlanButton({ schools, year }: { schools: readonly School[]; year: number }) {
+  const { t } = useTranslation();
+  const [shown, setShown] = useState<readonly School[] | null>(null);
+  return (
+    <>
+      <Button
+        icon={<BellOutlined />}
+        disabled={schools.length === 0}
+        onClick={() => setShown(schools)}
+        data-testid="plan-remind"
+      >
+        {t('messages.remind.all', { count: schools.length })}
+      </Button>
+      <RemindModal schools={shown} topic="plan" year={year} onClose={() => setShown(null)} />
     </>
   );
 }

@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { planKeys, plansApi, type PlanStatus, type PlanSummary, type ReviewQueue } from '../../api/plans.api';
 import { ErrorResult, SectionSpin } from '../../components/page-states';
 import { formatDateTime } from '../../lib/format';
+import { RemindPlanButton } from '../messages/remind.modal';
 import { PlanItemsTable, StatusTag, usePlanError, yearOptions } from './plan-labels';
 import { PlanVersionsCard } from './plan-versions.card';
 
@@ -197,17 +198,25 @@ export default function PlanReviewPage() {
         title={t('plans.schoolsTitle')}
         size="small"
         extra={
-          <Select
-            allowClear
-            placeholder={t('plans.statusLabel')}
-            value={status}
-            onChange={setStatus}
-            style={{ width: 140 }}
-            options={(['none', 'draft', 'submitted', 'approved', 'returned'] as const).map((s) => ({
-              value: s,
-              label: s === 'none' ? t('plans.notStarted') : t(`plans.status.${s}`),
-            }))}
-          />
+          <Space wrap>
+            <RemindPlanButton
+              year={year}
+              schools={schools
+                .filter((s) => !s.status || s.status === 'draft' || s.status === 'returned')
+                .map((s) => ({ orgUnitId: s.unit.id, orgUnitName: s.unit.name }))}
+            />
+            <Select
+              allowClear
+              placeholder={t('plans.statusLabel')}
+              value={status}
+              onChange={setStatus}
+              style={{ width: 140 }}
+              options={(['none', 'draft', 'submitted', 'approved', 'returned'] as const).map((s) => ({
+                value: s,
+                label: s === 'none' ? t('plans.notStarted') : t(`plans.status.${s}`),
+              }))}
+            />
+          </Space>
         }
       >
         <Table
