@@ -311,7 +311,7 @@ describe('GET /api/search', () => {
           org_unit_id: unit.id,
           org_path: unit.path,
           status: 'valid',
-          snapshot: JSON.stringify({}),
+          snapshot: JSON.stringify({ teacherName: teacherId === ids.ann ? ann.name : other.name, totalHours: 2400 }),
         })
         .execute();
   });
@@ -332,6 +332,28 @@ describe('GET /api/search', () => {
     const cert = (await search('h-county-a', 'hmq7rt2kxw4b9c')).json();
     expect(cert.certificates.items.map((c: { code: string }) => c.code)).toEqual(['HMQ7RT2KXW4B9C']);
     expect((await search('h-county-a', 'PZ3V8N6YDJ2A5E')).json().certificates.items).toEqual([]);
+  });
+
+  it('the project and certificate lists take the same search text', async () => {
+    const projects = await as(
+      app,
+      s['h-county-a']!,
+    )({ method: 'GET', url: `/api/training/projects?q=${encodeURIComponent('班主任')}` });
+    expect(projects.statusCode).toBe(200);
+    expect(projects.json().items.map((p: { title: string }) => p.title)).toEqual(['桦甸市班主任培训']);
+    const list = (q: string) =>
+      as(
+        app,
+        s['h-county-a']!,
+      )({
+        method: 'GET',
+        url: `/api/certificates/unit?orgUnitId=${tree.K1.id}&cycleId=${cycleId}&q=${encodeURIComponent(q)}`,
+      });
+    const first = await list(ann.name);
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json().items.map((c: { code: string }) => c.code)).toEqual(['HMQ7RT2KXW4B9C']);
+    expect((await list('hmq7rt2kxw4b9c')).json().items).toHaveLength(1);
+    expect((await list(other.name)).json().items).toEqual([]);
   });
 
   it('shows ID numbers masked, without the birth date', async () => {
