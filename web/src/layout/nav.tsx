@@ -11,6 +11,7 @@ import {
   FileProtectOutlined,
   FlagOutlined,
   FormOutlined,
+  BellOutlined,
   IdcardOutlined,
   ProfileOutlined,
   ProjectOutlined,
@@ -43,9 +44,16 @@ export interface NavGroup {
 
 const HOME: NavItem = { key: HOME_PATH, icon: <DashboardOutlined />, labelKey: 'nav.home', testId: 'nav-home' };
 const ME: NavItem = { key: '/me', icon: <UserOutlined />, labelKey: 'nav.me', testId: 'nav-me' };
+/** 消息: everyone's inbox and notices (also behind the bell in the header) */
+const MESSAGES: NavItem = {
+  key: '/messages',
+  icon: <BellOutlined />,
+  labelKey: 'nav.messages',
+  testId: 'nav-messages',
+};
 
 const ADMIN_NAV: NavGroup[] = [
-  { key: 'home', labelKey: 'nav.groups.home', items: [HOME] },
+  { key: 'home', labelKey: 'nav.groups.home', items: [HOME, MESSAGES] },
   {
     key: 'teachers',
     labelKey: 'nav.groups.teachers',
@@ -136,7 +144,7 @@ const ADMIN_NAV: NavGroup[] = [
 ];
 
 const TEACHER_NAV: NavGroup[] = [
-  { key: 'home', labelKey: 'nav.groups.home', items: [HOME] },
+  { key: 'home', labelKey: 'nav.groups.home', items: [HOME, MESSAGES] },
   {
     key: 'credits',
     labelKey: 'nav.groups.credits',
@@ -172,7 +180,7 @@ const TEACHER_NAV: NavGroup[] = [
 ];
 
 const TRAINER_NAV: NavGroup[] = [
-  { key: 'home', labelKey: 'nav.groups.home', items: [HOME] },
+  { key: 'home', labelKey: 'nav.groups.home', items: [HOME, MESSAGES] },
   {
     key: 'training',
     labelKey: 'nav.groups.training',
@@ -189,7 +197,7 @@ const TRAINER_NAV: NavGroup[] = [
   { key: 'mine', labelKey: 'nav.groups.mine', items: [ME] },
 ];
 
-const MEMBER_NAV: NavGroup[] = [{ key: 'mine', labelKey: 'nav.groups.mine', items: [ME] }];
+const MEMBER_NAV: NavGroup[] = [{ key: 'mine', labelKey: 'nav.groups.mine', items: [MESSAGES, ME] }];
 
 /** The menu of a role: its groups, each with the items the role uses (empty groups left out). */
 export function navFor(role: Role): NavGroup[] {
