@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { ProgressStatus } from '../domain/credit-progress.js';
 import type { SummaryCounts } from './credit-ledger.repository.js';
@@ -34,6 +34,32 @@ export interface TeacherStatusRow {
 }
 
 export type VerificationResult = 'verified' | 'not_verified' | 'exempt' | 'not_in_scope';
+
+/**
+ * The teachers a list picks: all when no status is named; else those of the given statuses, and
+ * those not verified in a year whose verification the school submitted (or the county signed off).
+ */
+function picked(
+  eb: ExpressionBuilder<DB & { s: DB['credit_teacher_status'] }, 's'>,
+  statuses: ProgressStatus[] | undefined,
+  notVerifiedIn: number | undefined,
+): Expression<SqlBool> {
+  if (!statuses?.length) return sql<SqlBool>`true`;
+  const byStatus = eb('s.status', 'in', statuses);
+  if (notVerifiedIn === undefined) return byStatus;
+  const notVerified = eb.exists(
+    eb
+      .selectFrom('credit_verification_item as i')
+      .innerJoin('credit_verification as v', 'v.id', 'i.verification_id')
+      .select('i.teacher_id')
+      .whereRef('i.teacher_id', '=', 's.teacher_id')
+      .whereRef('v.cycle_id', '=', 's.cycle_id')
+      .where('v.year', '=', notVerifiedIn)
+      .where('v.status', 'in', ['submitted', 'signed_off'])
+      .where('i.result', '=', 'not_verified'),
+  );
+  return eb.or([byStatus, notVerified]);
+}
 
 /**
  * The unit reports (R-17, R-53): sums of the per-school summaries by child unit. Only summary
@@ -107,12 +133,16 @@ export function createCreditReportRepository(db: Q) {
       }));
     },
 
-    /** Teachers of a unit by status (e.g. behind and at risk), slowest first. */
+    /**
+     * Teachers of a unit by status (e.g. behind and at risk), slowest first; with `notVerifiedIn`,
+     * also those a submitted or signed-off verification of that year did not verify.
+     */
     async teachers(
       path: string,
       cycleId: number,
       statuses: ProgressStatus[] | undefined,
       page: { limit: number; offset: number },
+      notVerifiedIn?: number,
     ): Promise<TeacherStatusRow[]> {
       let q = db
         .selectFrom('credit_teacher_status as s')
@@ -137,7 +167,7 @@ export function createCreditReportRepository(db: Q) {
         ])
         .where('s.cycle_id', '=', cycleId)
         .where('s.org_path', 'like', `${escapeLike(path)}%`);
-      if (statuses?.length) q = q.where('s.status', 'in', statuses);
+      q = q.where((eb) => picked(eb, statuses, notVerifiedIn));
       return (await q
         .orderBy('s.counted_hours')
         .orderBy('s.teacher_id')
@@ -146,13 +176,18 @@ export function createCreditReportRepository(db: Q) {
         .execute()) as TeacherStatusRow[];
     },
 
-    async countTeachers(path: string, cycleId: number, statuses: ProgressStatus[] | undefined): Promise<number> {
-      let q = db
-        .selectFrom('credit_teacher_status')
+    async countTeachers(
+      path: string,
+      cycleId: number,
+      statuses: ProgressStatus[] | undefined,
+      notVerifiedIn?: number,
+    ): Promise<number> {
+      const q = db
+        .selectFrom('credit_teacher_status as s')
         .select(sql<number>`count(*)::int`.as('n'))
-        .where('cycle_id', '=', cycleId)
-        .where('org_path', 'like', `${escapeLike(path)}%`);
-      if (statuses?.length) q = q.where('status', 'in', statuses);
+        .where('s.cycle_id', '=', cycleId)
+        .where('s.org_path', 'like', `${escapeLike(path)}%`)
+        .where((eb) => picked(eb, statuses, notVerifiedIn));
       return (await q.executeTakeFirstOrThrow()).n;
     },
 

@@ -159,7 +159,15 @@ export function createCreditReportService(deps: ServiceDeps) {
 
     async teachers(
       ctx: RequestContext,
-      q: { orgUnitId: number; cycleId?: number; statuses?: ProgressStatus[]; limit: number; offset: number },
+      q: {
+        orgUnitId: number;
+        cycleId?: number;
+        statuses?: ProgressStatus[];
+        /** also the teachers a submitted or signed-off verification of this year did not verify */
+        notVerifiedIn?: number;
+        limit: number;
+        offset: number;
+      },
     ): Promise<{
       items: TeacherStatusRow[];
       total: number;
@@ -169,8 +177,8 @@ export function createCreditReportService(deps: ServiceDeps) {
     }> {
       const { unit, cycle } = await scope(ctx, q.orgUnitId, q.cycleId, 'credit.report_teachers');
       const [items, total, fresh, rules] = await Promise.all([
-        reports.teachers(unit.path, cycle.id, q.statuses, q),
-        reports.countTeachers(unit.path, cycle.id, q.statuses),
+        reports.teachers(unit.path, cycle.id, q.statuses, q, q.notVerifiedIn),
+        reports.countTeachers(unit.path, cycle.id, q.statuses, q.notVerifiedIn),
         freshness(unit, cycle),
         rulesOf(db, cycle),
       ]);

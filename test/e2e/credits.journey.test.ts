@@ -112,6 +112,9 @@ test('a teacher below the yearly minimum in the first year of the cycle is among
     // the status filter of 需要关注 has it ticked by default
     const filter = page.getByTestId('report-status-filter');
     expect(await filter.locator('.ant-checkbox-wrapper-checked', { hasText: '本年度未达标' }).count()).toBe(1);
+    // and so are the teachers the year's verification did not verify
+    const notVerified = page.locator('.ant-checkbox-wrapper-checked', { hasText: `${lowest.year} 年验证未通过` });
+    expect(await notVerified.count()).toBe(1);
   } finally {
     await admin.close();
   }

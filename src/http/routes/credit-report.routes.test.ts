@@ -23,6 +23,8 @@ let cycleId: number;
 let verificationId: number;
 /** 2026 hours (tenths) of each teacher; the yearly minimum is 480 */
 const HOURS = [0, 200, 479, 480, 600, 1000];
+/** the school marks the one with 100 h as failed (another item of the year, R-16) */
+const MARKED = 5;
 const teachers: number[] = [];
 
 beforeAll(async () => {
@@ -61,6 +63,15 @@ beforeAll(async () => {
   });
   expect(opened.statusCode).toBe(200);
   verificationId = opened.json().verification.id;
+  const marked = await as(
+    app,
+    school,
+  )({
+    method: 'PUT',
+    url: `/api/verifications/${verificationId}/items/${teachers[MARKED]!}`,
+    payload: { exception: 'failed', reason: '师德考核不合格' },
+  });
+  expect(marked.statusCode).toBe(204);
   expect(
     (await as(app, school)({ method: 'POST', url: `/api/verifications/${verificationId}/submit` })).statusCode,
   ).toBe(200);
@@ -85,9 +96,10 @@ type Progress = {
   explanation: Array<{ key: string; text: string }>;
 };
 
-const reportTeachers = async (statuses?: readonly string[]) => {
+const reportTeachers = async (statuses?: readonly string[], notVerifiedIn?: number) => {
   const q = new URLSearchParams({ orgUnitId: String(tree.S1.id), cycleId: String(cycleId), pageSize: '100' });
   for (const st of statuses ?? []) q.append('status', st);
+  if (notVerifiedIn) q.append('notVerifiedIn', String(notVerifiedIn));
   const res = await as(app, county)({ method: 'GET', url: `/api/reports/credits/teachers?${q}` });
   expect(res.statusCode).toBe(200);
   return res.json() as { total: number; items: ReportTeacher[]; thisYear: { year: number; daysLeft: number } | null };
@@ -103,6 +115,7 @@ describe('reports agree with the annual verification in the first year of a cycl
     for (let i = 0; i < HOURS.length; i++) {
       const id = teachers[i]!;
       const below = HOURS[i]! < 480;
+      const verified = !below && i !== MARKED;
       const item = v.items.find((x) => x.teacherId === id)!;
       const row = report.items.find((x) => x.teacherId === id)!;
       const page = (
@@ -113,7 +126,7 @@ describe('reports agree with the annual verification in the first year of a cycl
       expect(item, who).toMatchObject({
         yearHours: HOURS[i],
         computed: below ? 'failed' : 'passed',
-        result: below ? 'not_verified' : 'verified',
+        result: verified ? 'verified' : 'not_verified',
       });
       // the report: the same hours and result, and below the yearly minimum rather than on track
       expect(row, who).toMatchObject({
@@ -136,11 +149,21 @@ describe('reports agree with the annual verification in the first year of a cycl
     expect(mine.years[0]!.verification).toBe('not_verified');
   });
 
-  it('lists exactly the teachers below the yearly minimum as needing attention, and counts them per school', async () => {
-    const attention = await reportTeachers(ATTENTION_STATUSES);
+  it('lists the teachers below the yearly minimum, and those the year did not verify, as needing attention', async () => {
     const below = teachers.filter((_, i) => HOURS[i]! < 480);
+    const attention = await reportTeachers(ATTENTION_STATUSES);
     expect(attention.items.map((x) => x.teacherId).sort()).toEqual([...below].sort());
     expect(attention.total).toBe(below.length);
+    // with the year's verification: the teacher the school marked failed, on track by the hours, too
+    const withYear = await reportTeachers(ATTENTION_STATUSES, 2026);
+    expect(withYear.items.map((x) => x.teacherId).sort()).toEqual([...below, teachers[MARKED]!].sort());
+    expect(withYear.total).toBe(below.length + 1);
+    expect(withYear.items.find((x) => x.teacherId === teachers[MARKED])).toMatchObject({
+      status: 'on_track',
+      verifications: [{ year: 2026, result: 'not_verified', status: 'submitted' }],
+    });
+    // no verification of 2027: nobody more
+    expect((await reportTeachers(ATTENTION_STATUSES, 2027)).total).toBe(below.length);
     const rollup = (
       await as(
         app,
@@ -162,7 +185,7 @@ describe('reports agree with the annual verification in the first year of a cycl
       belowYearly: below.length,
       onTrack: HOURS.length - below.length,
       verificationTeachers: HOURS.length,
-      verified: HOURS.length - below.length,
+      verified: HOURS.length - below.length - 1,
     });
   });
 });

@@ -109,8 +109,16 @@ export const creditReportRoutes: FastifyPluginAsyncZod<{ services: Services }> =
       config: { action: 'credit.report_teachers' },
       schema: {
         tags: ['reports'],
-        summary: 'Teachers of a unit by status (e.g. behind and at risk), fewest hours first',
-        querystring: z.object({ orgUnitId: zId, cycleId: zId.optional(), status: zStatuses, ...Paging }),
+        summary:
+          'Teachers of a unit by status (e.g. behind and at risk), or not verified in a year, fewest hours first',
+        querystring: z.object({
+          orgUnitId: zId,
+          cycleId: zId.optional(),
+          status: zStatuses,
+          /** also the teachers a submitted or signed-off verification of this year did not verify */
+          notVerifiedIn: z.coerce.number().int().min(2000).max(2100).optional(),
+          ...Paging,
+        }),
         response: {
           200: z.object({
             total: z.number(),
@@ -148,6 +156,7 @@ export const creditReportRoutes: FastifyPluginAsyncZod<{ services: Services }> =
         orgUnitId: q.orgUnitId,
         cycleId: q.cycleId,
         statuses: q.status,
+        notVerifiedIn: q.notVerifiedIn,
         limit: q.pageSize,
         offset: (q.page - 1) * q.pageSize,
       });

@@ -3350,7 +3350,9 @@ export interface paths {
     };
   };
   '/api/reports/credits/teachers': {
-    /** Teachers of a unit by status (e.g. behind and at risk), fewest hours first */
+    /**
+     * Teachers of a unit by status (e.g. behind and at risk), or not verified in a year, fewest hours first
+     */
     get: {
       query: {
         orgUnitId: number;
@@ -3358,6 +3360,7 @@ export interface paths {
         status?: 
           | 'complete' | 'on_track' | 'behind' | 'below_yearly' | 'at_risk' | 'out_of_scope'
           | ('complete' | 'on_track' | 'behind' | 'below_yearly' | 'at_risk' | 'out_of_scope')[];
+        notVerifiedIn?: number;
         page?: number;
         pageSize?: number;
       };

@@ -29,7 +29,7 @@ import { FreshnessNotice, REFRESH_POLL_MS } from './freshness-notice';
 // ECharts is big: its chunk is fetched only when the chart is about to be drawn.
 const StatusChart = lazy(() => import('./status-chart'));
 
-const SEARCH_KEYS = ['unit', 'cycle', 'year', 'status', 'page'] as const;
+const SEARCH_KEYS = ['unit', 'cycle', 'year', 'status', 'nv', 'page'] as const;
 /** 需要关注: behind on the finished years, below this year's minimum, or at risk in the last year. */
 const DEFAULT_STATUSES: readonly ProgressStatus[] = ATTENTION_STATUSES;
 /** Units drawn in the chart at most: the ones with most teachers needing attention. */
@@ -129,10 +129,14 @@ export default function CreditReportPage() {
     // while the statuses are being refreshed the figures move: read them again until it ends
     refetchInterval: (q) => (q.state.data?.freshness.refresh ? REFRESH_POLL_MS : false),
   });
+  // the teachers the year's verification did not verify need attention too (unless unticked: nv=0)
+  const verificationYear = year ?? rollup.data?.year;
+  const withNotVerified = search.nv !== '0';
   const teachersQuery: TeacherStatusQuery = {
     orgUnitId: unitId,
     cycleId: cycle?.id,
     status: statuses,
+    notVerifiedIn: withNotVerified ? verificationYear : undefined,
     page: paging.page,
     pageSize: paging.pageSize,
   };
@@ -364,6 +368,15 @@ export default function CreditReportPage() {
             options={PROGRESS_STATUSES.map((s) => ({ value: s, label: t(`credits.status.${s}`) }))}
             data-testid="report-status-filter"
           />
+          {reportYear !== undefined && (
+            <Checkbox
+              checked={withNotVerified}
+              onChange={(e) => setSearch({ nv: e.target.checked ? undefined : '0' })}
+              data-testid="report-not-verified-filter"
+            >
+              {t('creditReports.notVerifiedIn', { year: reportYear })}
+            </Checkbox>
+          )}
         </ListToolbar>
         <ListTable<TeacherStatusRow>
           rowKey="teacherId"
