@@ -1201,6 +1201,34 @@ const MATRIX: Entry[] = [
     },
   },
   {
+    route: 'POST /api/credits/entries/matching',
+    about: 'unit',
+    rule: { allow: CREDIT_WRITERS, refused: STAFF },
+    request: async (c) => {
+      const name = (
+        await t.db.selectFrom('teacher').select('name').where('id', '=', teacherOf(c)).executeTakeFirstOrThrow()
+      ).name;
+      return {
+        method: 'POST',
+        url: '/api/credits/entries/matching',
+        payload: {
+          matching: { orgUnitId: c.target.id, q: name },
+          entry: { hours: 15, occurredOn: `${year}-01-01`, title: `矩阵全选${c.seq}`, categories: ['ethics'] },
+          idemKey: `mx-matching-${c.seq}`,
+        },
+      };
+    },
+    verify: async (_b, c) => {
+      const row = await t.db
+        .selectFrom('credit_entry')
+        .select(['hours'])
+        .where('teacher_id', '=', teacherOf(c))
+        .where('title', '=', `矩阵全选${c.seq}`)
+        .executeTakeFirst();
+      return problem(row?.hours === 15, 'entry not stored for the matching teacher');
+    },
+  },
+  {
     route: 'GET /api/credits/entries/template',
     about: 'unit',
     rule: { allow: CREDIT_WRITERS, refused: STAFF },

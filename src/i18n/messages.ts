@@ -134,6 +134,10 @@ const ERRORS: Record<AppErrorCode, Record<Locale, string>> = {
     en: 'Registration is not open for this project now',
   },
   QUOTA_EXHAUSTED: { 'zh-CN': '本单位的名额已用完（{quota} 个）', en: 'Your unit has used all of its {quota} places' },
+  SELECTION_TOO_LARGE: {
+    'zh-CN': '筛选出的教师超过一次可处理的 {max} 名，请缩小筛选范围后分批办理',
+    en: 'More than {max} teachers match, more than one request can take: narrow the filters and do it in parts',
+  },
   CLASS_CLOSED: { 'zh-CN': '该班次已结班，不能再变更', en: 'This class is closed and can no longer be changed' },
   CLASS_NOT_ENDED: {
     'zh-CN': '该班次的最后一场培训 {endsAt} 才结束，现在还不能结班；如确需提前结班，请填写提前结班的原因',

@@ -31,6 +31,7 @@ import { requireActor, type RequestContext, type ServiceDeps } from './context.j
 import { rulesOf, syncTeachers } from './credit-summary.js';
 import { retryConcurrent } from './pg-errors.js';
 import { requireAdminAction, requireAdminAtUnit, requireRegistryRole } from './registry-access.js';
+import { createTeacherService, type TeacherQuery } from './teacher.service.js';
 import { notify } from './notify.js';
 
 /** One registration of hours for one teacher, as a form or a sheet row gives it. */
@@ -122,10 +123,14 @@ export function teacherFacts(t: TeacherRow): TeacherFacts {
  * The credit ledger (R-15, R-16, R-52): registrations with evidence, reversals, and each teacher's
  * progress explained line by line. Every write keeps the summaries in the same transaction.
  */
+/** The most teachers one "all matching" registration takes (as many as a batch of entries). */
+export const REGISTER_MATCHING_MAX = 10_000;
+
 export function createCreditLedgerService(deps: ServiceDeps) {
   const { db, env } = deps;
   const ledger = createCreditLedgerRepository(db);
   const teachers = createTeacherRepository(db);
+  const teacherService = createTeacherService(deps);
   const evidenceDir = path.join(env.dataDir, 'evidence');
 
   const cycleCache = new Map<number, { at: number; cycle: CycleRow | undefined }>();
@@ -516,6 +521,43 @@ export function createCreditLedgerService(deps: ServiceDeps) {
   return {
     register: (ctx: RequestContext, batch: Registration[], details?: Record<string, unknown>) =>
       register(ctx, batch, { action: batch.length === 1 ? 'credit.register' : 'credit.register_bulk', details }),
+
+    /**
+     * Registers one entry for every teacher matching the registry filters (less those left out), all
+     * or none: "all 312 matching" without the ids going to the browser and back. Each teacher's key is
+     * `idemKey:teacherId`, so a retry is one entry each; problems name the teacher they are about.
+     */
+    async registerMatching(
+      ctx: RequestContext,
+      pick: { matching: TeacherQuery; except?: number[] },
+      entry: Omit<Registration, 'teacherId' | 'idemKey'>,
+      idemKey: string | null,
+    ): Promise<RegisterResult & { teachers: number }> {
+      const action = 'credit.register_bulk';
+      const picked = await teacherService.matching(ctx, pick.matching, {
+        action,
+        max: REGISTER_MATCHING_MAX,
+        except: pick.except,
+      });
+      if (picked.length === 0)
+        throw new AppError('VALIDATION_FAILED', { details: { issues: [{ path: 'matching', kind: 'required' }] } });
+      const batch = picked.map((t) => ({ ...entry, teacherId: t.id, idemKey: idemKey ? `${idemKey}:${t.id}` : null }));
+      try {
+        // the filters without the search text (it may be an ID number)
+        const r = await register(ctx, batch, { action, details: { matching: { ...pick.matching, q: undefined } } });
+        return { ...r, teachers: picked.length };
+      } catch (err) {
+        if (!(err instanceof AppError) || err.code !== 'ENTRY_INVALID') throw err;
+        const problems = (err.details?.['problems'] ?? []) as Array<RegistrationProblem>;
+        throw new AppError('ENTRY_INVALID', {
+          params: err.params,
+          details: {
+            ...err.details,
+            problems: problems.map((p) => ({ ...p, teacherName: picked[p.index]?.name ?? null })),
+          },
+        });
+      }
+    },
 
     /**
      * Posts entries inside the caller's transaction, on the rules alone: for use cases that already

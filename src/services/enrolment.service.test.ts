@@ -248,17 +248,17 @@ describe('a school nominates its teachers', () => {
     const t1 = await teacherAt(tree.S1, '一号老师');
     const t2 = await teacherAt(tree.S1, '二号老师');
     const t3 = await teacherAt(tree.S1, '三号老师');
-    const r = await s.enrolments.nominate(school1, classId, [t1.id, t2.id]);
+    const r = await s.enrolments.nominate(school1, classId, { teacherIds: [t1.id, t2.id] });
     expect(r.map((x) => x.status)).toEqual(['enrolled', 'enrolled']);
-    const e = await errOf(s.enrolments.nominate(school1, classId, [t3.id]));
+    const e = await errOf(s.enrolments.nominate(school1, classId, { teacherIds: [t3.id] }));
     expect(e.code).toBe('QUOTA_EXHAUSTED');
     expect(errorMessage(e.code, 'zh-CN', e.params)).toBe('本单位的名额已用完（2 个）');
     // S4 lies under the township centre T1: T1's quota holds for it
     const s4admin = await ctxAt(tree.S4, 'school_admin', 's4-admin');
     const u1 = await teacherAt(tree.S4, '四号老师');
     const u2 = await teacherAt(tree.S4, '五号老师');
-    expect((await s.enrolments.nominate(s4admin, classId, [u1.id]))[0]!.status).toBe('enrolled');
-    expect(await codeOf(s.enrolments.nominate(s4admin, classId, [u2.id]))).toBe('QUOTA_EXHAUSTED');
+    expect((await s.enrolments.nominate(s4admin, classId, { teacherIds: [u1.id] }))[0]!.status).toBe('enrolled');
+    expect(await codeOf(s.enrolments.nominate(s4admin, classId, { teacherIds: [u2.id] }))).toBe('QUOTA_EXHAUSTED');
     const quotas = await t.db
       .selectFrom('training_class_quota')
       .select(['org_unit_id', 'used'])
@@ -278,13 +278,63 @@ describe('a school nominates its teachers', () => {
     const own = await teacherAt(tree.S1, '本校老师');
     const foreign = await teacherAt(tree.S2, '外校老师');
     const junior = await teacherAt(tree.S1, '初中老师', { stage: 'junior' });
-    expect(await codeOf(s.enrolments.nominate(school1, classId, [own.id, foreign.id]))).toBe('NOT_FOUND');
-    const e = await errOf(s.enrolments.nominate(school1, classId, [own.id, junior.id]));
+    expect(await codeOf(s.enrolments.nominate(school1, classId, { teacherIds: [own.id, foreign.id] }))).toBe(
+      'NOT_FOUND',
+    );
+    const e = await errOf(s.enrolments.nominate(school1, classId, { teacherIds: [own.id, junior.id] }));
     expect(e.code).toBe('ENROLMENT_NOT_ELIGIBLE');
     expect(e.details!['teacherId']).toBe(junior.id);
     expect(await classCounters(classId)).toMatchObject({ enrolled: 0, waitlisted: 0 });
     // a county admin organises; nominating is the school's
-    expect(await codeOf(s.enrolments.nominate(county, classId, [own.id]))).toBe('FORBIDDEN');
+    expect(await codeOf(s.enrolments.nominate(county, classId, { teacherIds: [own.id] }))).toBe('FORBIDDEN');
+  });
+
+  it('nominates all teachers matching the picker filters, less those left out, without sending their ids', async () => {
+    const { classId } = await openProject({ capacity: 50 });
+    const art = [];
+    for (let i = 0; i < 4; i++) art.push(await teacherAt(tree.S1, `美术老师${i}号`, { subject: '美术' }));
+    await teacherAt(tree.S1, '音乐老师', { subject: '音乐' });
+    const r = await s.enrolments.nominate(school1, classId, {
+      matching: { orgUnitId: tree.S1.id, subject: '美术' },
+      except: [art[3]!.id],
+    });
+    expect(r.map((x) => x.teacherId).sort()).toEqual(
+      art
+        .slice(0, 3)
+        .map((x) => x.id)
+        .sort(),
+    );
+    expect(await classCounters(classId)).toMatchObject({ enrolled: 3, waitlisted: 0 });
+    const audit = await t.db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('action', '=', 'enrolment.nominate')
+      .where('target_id', '=', String(classId))
+      .where('outcome', '=', 'success')
+      .executeTakeFirstOrThrow();
+    expect(audit.details).toMatchObject({ teachers: 3, matching: { subject: '美术' } });
+    // the filters of another school are "not found", like its teachers
+    expect(await codeOf(s.enrolments.nominate(school1, classId, { matching: { orgUnitId: tree.S2.id } }))).toBe(
+      'NOT_FOUND',
+    );
+    // nothing left to nominate once everyone matching is left out
+    expect(
+      await codeOf(
+        s.enrolments.nominate(school1, classId, {
+          matching: { orgUnitId: tree.S1.id, subject: '美术' },
+          except: art.map((x) => x.id),
+        }),
+      ),
+    ).toBe('VALIDATION_FAILED');
+  });
+
+  it('refuses a filter matching more teachers than one request takes, saying how many it takes', async () => {
+    for (let i = 0; i < 3; i++) await teacherAt(tree.S1, `书法老师${i}号`, { subject: '书法' });
+    const e = await errOf(
+      s.teachers.matching(school1, { orgUnitId: tree.S1.id, subject: '书法' }, { action: 'test.pick', max: 2 }),
+    );
+    expect(e.code).toBe('SELECTION_TOO_LARGE');
+    expect(errorMessage(e.code, 'zh-CN', e.params)).toContain('2 名');
   });
 });
 

@@ -35,6 +35,7 @@ import ExcelJS from './excel.js';
 import { neutraliseCell } from './roster-file.js';
 import { retryConcurrent } from './pg-errors.js';
 import { requireAdminAction } from './registry-access.js';
+import { createTeacherService, type TeacherQuery } from './teacher.service.js';
 
 /**
  * Concurrent writers retried (see retryConcurrent), and a place taken in another class of the
@@ -111,11 +112,18 @@ export interface PlaceResult {
  * under the class row's lock; a full class puts teachers on the waitlist, and a withdrawal promotes
  * the first waiting teacher in the same transaction.
  */
+/** Teachers picked by id, or "all matching" the registry list's filters less those left out. */
+export type TeacherPick = { teacherIds: number[] } | { matching: TeacherQuery; except?: number[] };
+
+/** The most teachers one nomination takes. */
+export const NOMINATE_MAX = 2_000;
+
 export function createEnrolmentService(deps: ServiceDeps) {
   const { db, env } = deps;
   const training = createTrainingRepository(db);
   const enrolments = createEnrolmentRepository(db);
   const teachers = createTeacherRepository(db);
+  const teacherService = createTeacherService(deps);
 
   /** The teacher record of a teacher account; anyone else is refused before anything is looked up. */
   async function ownTeacher(ctx: RequestContext, action: string): Promise<TeacherRow> {
@@ -336,7 +344,7 @@ export function createEnrolmentService(deps: ServiceDeps) {
     },
 
     /** A school admin nominates teachers of their school: all or none, within the unit's quota. */
-    async nominate(ctx: RequestContext, classId: number, teacherIds: number[]): Promise<PlaceResult[]> {
+    async nominate(ctx: RequestContext, classId: number, who: TeacherPick): Promise<PlaceResult[]> {
       const action = 'enrolment.nominate';
       const actor = requireActor(ctx);
       if (actor.role !== 'school_admin')
@@ -346,8 +354,16 @@ export function createEnrolmentService(deps: ServiceDeps) {
           { action, targetType: 'training_class', targetId: classId },
           new AppError('FORBIDDEN'),
         );
-      const ids = [...new Set(teacherIds)];
-      const found = (await selectTeachers(db).where('t.id', 'in', ids).execute()) as TeacherRow[];
+      // "all N matching" the picker's filters: resolved here, checked like the registry list
+      const found =
+        'matching' in who
+          ? await teacherService.matching(ctx, who.matching, { action, max: NOMINATE_MAX, except: who.except })
+          : ((await selectTeachers(db)
+              .where('t.id', 'in', [...new Set(who.teacherIds)])
+              .execute()) as TeacherRow[]);
+      const ids = 'matching' in who ? found.map((t) => t.id) : [...new Set(who.teacherIds)];
+      if (ids.length === 0)
+        throw new AppError('VALIDATION_FAILED', { details: { issues: [{ path: 'teacherIds', kind: 'required' }] } });
       // scope first: a teacher outside the school is "not found", exactly like a missing one
       for (const id of ids) {
         const t = found.find((x) => x.id === id);
@@ -367,7 +383,11 @@ export function createEnrolmentService(deps: ServiceDeps) {
         targetId: classId,
         targetPath: actor.orgPath,
         targetLabel: `${project.title} / ${cls.name}`,
-        details: { teachers: ids.length } as Record<string, unknown>,
+        // the filters of an "all matching" pick, without the search text (it may be an ID number)
+        details: {
+          teachers: ids.length,
+          ...('matching' in who ? { matching: { ...who.matching, q: undefined } } : {}),
+        } as Record<string, unknown>,
       };
       return withRetry(() =>
         auditedWrite(db, ctx, meta, async (trx, m) => {

@@ -311,6 +311,32 @@ export function createTeacherService({ db, env }: ServiceDeps) {
       return teachers.list(filter, { limit: page.pageSize, offset: (page.page - 1) * page.pageSize });
     },
 
+    /**
+     * "All N matching": every teacher the list's filters match (less those left out), resolved here so
+     * a bulk registration or nomination of a whole filtered list never sends the rows to the browser
+     * and back. Checked like the list itself; more than `max` matches is refused.
+     */
+    async matching(
+      ctx: RequestContext,
+      q: TeacherQuery,
+      opts: { action: string; max: number; except?: readonly number[] },
+    ): Promise<TeacherRow[]> {
+      const unit = await scopeUnit(ctx, q.orgUnitId, opts.action);
+      const filter = filterOf(unit, q);
+      await identifierLookup(ctx, unit, filter);
+      const except = new Set(opts.except ?? []);
+      const out: TeacherRow[] = [];
+      for await (const chunk of teachers.stream(filter)) {
+        for (const { idNumberEnc: _, phoneEnc: __, ...row } of chunk) {
+          if (except.has(row.id)) continue;
+          if (out.length === opts.max)
+            throw new AppError('SELECTION_TOO_LARGE', { params: { max: opts.max }, details: { max: opts.max } });
+          out.push(row);
+        }
+      }
+      return out;
+    },
+
     async formerList(ctx: RequestContext, orgUnitId: number | undefined, page: { page: number; pageSize: number }) {
       const unit = await scopeUnit(ctx, orgUnitId, 'teacher.list_former');
       return teachers.formerList(unit.path, { limit: page.pageSize, offset: (page.page - 1) * page.pageSize });

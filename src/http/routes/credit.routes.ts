@@ -9,6 +9,7 @@ import type { CycleRow, EntryRow } from '../../repositories/credit-ledger.reposi
 import type { ReviewRow } from '../../repositories/credit-review.repository.js';
 import type { JobRow } from '../../repositories/job.repository.js';
 import type { Services } from '../../services/services.js';
+import { REGISTER_MATCHING_MAX } from '../../services/credit-ledger.service.js';
 import {
   attachment,
   IdParams,
@@ -23,6 +24,7 @@ import {
 } from '../schemas.js';
 import { iso } from '../presenters.js';
 import { readUploadedFile } from '../upload.js';
+import { TeacherListQuery } from './teacher.routes.js';
 
 /** Hours travel as integers in tenths of an hour (2400 = 240 学时). */
 const zTenths = z.number().int().min(1).max(100_000);
@@ -433,6 +435,38 @@ export const creditRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
       },
     },
     async (req) => credits.register(req.ctx, req.body.entries),
+  );
+
+  app.post(
+    '/credits/entries/matching',
+    {
+      config: { action: 'credit.register_bulk' },
+      schema: {
+        tags: ['credits'],
+        summary:
+          'Registers the same hours for every teacher matching the registry filters, less those left out (all or none)',
+        body: z
+          .object({
+            matching: TeacherListQuery.describe('the filters of the teacher list ("all N matching")'),
+            except: z.array(zBodyId).max(REGISTER_MATCHING_MAX).optional(),
+            entry: Registration.omit({ teacherId: true, idemKey: true }),
+            idemKey: Registration.shape.idemKey.describe("each teacher's entry is keyed idemKey:teacherId"),
+          })
+          .strict(),
+        response: {
+          200: z.object({
+            teachers: z.number(),
+            created: z.number(),
+            replayed: z.number(),
+            entries: z.array(z.object({ index: z.number(), id: z.number(), replayed: z.boolean() })),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      const { matching, except, entry, idemKey } = req.body;
+      return credits.registerMatching(req.ctx, { matching, except }, entry, idemKey ?? null);
+    },
   );
 
   app.get(

@@ -2,8 +2,10 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { describeReason } from '../../domain/enrolment.js';
 import { pickLocale } from '../../i18n/messages.js';
+import { NOMINATE_MAX } from '../../services/enrolment.service.js';
 import type { Services } from '../../services/services.js';
 import { attachment, IdParams, Paging, XLSX, zBodyId, zBool, zId } from '../schemas.js';
+import { TeacherListQuery } from './teacher.routes.js';
 import { ClassOut, presentClass, presentProject, ProjectOut } from './training.routes.js';
 
 const STATUS = z.enum(['enrolled', 'waitlisted', 'withdrawn']);
@@ -91,13 +93,43 @@ export const enrolmentRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
       config: { action: 'enrolment.nominate' },
       schema: {
         tags: ['enrolments'],
-        summary: 'A school nominates its teachers (all or none, within its quota)',
-        body: z.object({ classId: zBodyId, teacherIds: z.array(zBodyId).min(1).max(500) }).strict(),
+        summary:
+          'A school nominates its teachers (all or none, within its quota): by id, or all matching the registry filters',
+        body: z
+          .object({
+            classId: zBodyId,
+            teacherIds: z.array(zBodyId).min(1).max(500).optional(),
+            matching: TeacherListQuery.optional().describe('every teacher the filters match ("all N matching")'),
+            except: z.array(zBodyId).max(NOMINATE_MAX).optional().describe('left out of the matching ones'),
+          })
+          .strict()
+          .refine((b) => (b.teacherIds === undefined) !== (b.matching === undefined), {
+            message: 'required',
+            path: ['teacherIds'],
+          }),
         response: { 201: z.object({ items: z.array(PlaceOut) }) },
       },
     },
-    async (req, reply) =>
-      reply.status(201).send({ items: await enrolments.nominate(req.ctx, req.body.classId, req.body.teacherIds) }),
+    async (req, reply) => {
+      const { classId, teacherIds, matching, except } = req.body;
+      const who = matching ? { matching, except } : { teacherIds: teacherIds ?? [] };
+      return reply.status(201).send({ items: await enrolments.nominate(req.ctx, classId, who) });
+    },
+  );
+
+  app.post(
+    '/enrolments/bulk/preview',
+    {
+      config: { action: 'enrolment.preview_bulk' },
+      schema: {
+        tags: ['enrolments'],
+        summary:
+          'How many teachers enrolling these units would place and put on the waitlist now (nothing is written), for the confirmation',
+        body: z.object({ classId: zBodyId, orgUnitIds: z.array(zBodyId).min(1).max(500) }).strict(),
+        response: { 200: z.object({ enrolled: z.number(), waitlisted: z.number() }) },
+      },
+    },
+    async (req) => enrolments.bulkEnrol(req.ctx, req.body.classId, req.body.orgUnitIds, { dryRun: true }),
   );
 
   app.post(

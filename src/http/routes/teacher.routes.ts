@@ -104,7 +104,8 @@ const ListOut = z.object({
   totalCapped: z.boolean().describe('true when there are more matches than total (a lower bound)'),
 });
 
-const ListQuery = z.object({
+/** The registry list's filters; also what "all N matching" of a teacher picker sends. */
+export const TeacherListQuery = z.object({
   orgUnitId: zId.optional(),
   directOnly: zBool.optional(),
   q: zText(60).optional(),
@@ -203,7 +204,7 @@ export const teacherRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
 
   async function list(
     ctx: RequestContext,
-    { page, pageSize, ...q }: z.infer<typeof ListQuery> & { page: number; pageSize: number },
+    { page, pageSize, ...q }: z.infer<typeof TeacherListQuery> & { page: number; pageSize: number },
   ): Promise<z.infer<typeof ListOut>> {
     const r = await svc.list(ctx, q, { page, pageSize });
     return { items: r.items.map((t) => presentTeacher(t)), total: r.total, totalCapped: r.totalCapped };
@@ -226,7 +227,7 @@ export const teacherRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
         tags: ['teachers'],
         summary:
           'Teachers of a unit and the units below it: search by name prefix, full ID number or phone; filter; page',
-        querystring: ListQuery.extend(Paging),
+        querystring: TeacherListQuery.extend(Paging),
         response: { 200: ListOut },
       },
     },
@@ -241,7 +242,7 @@ export const teacherRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
         tags: ['teachers'],
         summary:
           'The same as GET /teachers, with the query in the body: an ID number or phone searched for stays out of URLs and access logs',
-        body: ListQuery.extend(Paging).strict(),
+        body: TeacherListQuery.extend(Paging).strict(),
         response: { 200: ListOut },
       },
     },
@@ -283,7 +284,7 @@ export const teacherRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
       schema: {
         tags: ['teachers'],
         summary: 'The filtered list as .xlsx (streamed); full=1 for identifiers in full where allowed',
-        querystring: ListQuery.extend({ full: zBool.default(false) }),
+        querystring: TeacherListQuery.extend({ full: zBool.default(false) }),
       },
     },
     async (req, reply) => {

@@ -11,6 +11,7 @@ import type {
   EvidenceFile,
   Items,
   Job,
+  MatchingRegistration,
   RegisterResult,
   RegistrationInput,
   ReverseResult,
@@ -90,6 +91,9 @@ export const creditsApi = {
   /** One or many registrations, all or none; hours in tenths. */
   register: (entries: RegistrationInput[]) =>
     apiRequest<RegisterResult>('/api/credits/entries', { method: 'POST', body: { entries } }),
+  /** The same hours for every teacher matching the registry filters, less those left out (all or none). */
+  registerMatching: (body: MatchingRegistration) =>
+    apiRequest<RegisterResult & { teachers: number }>('/api/credits/entries/matching', { method: 'POST', body }),
   /** Entries registered under a unit, newest first. */
   entries: (query: EntryQuery) => apiRequest<Items<CreditEntry>>('/api/credits/entries', { query: { ...query } }),
   /** In a signed-off year the answer carries `requestId`: the county must approve the reversal. */

@@ -931,6 +931,51 @@ export interface paths {
       };
     };
   };
+  '/api/credits/entries/matching': {
+    /**
+     * Registers the same hours for every teacher matching the registry filters, less those left out (all or
+     * none)
+     */
+    post: {
+      body: {
+        /** the filters of the teacher list ("all N matching") */
+        matching: {
+          orgUnitId?: number;
+          directOnly?: boolean;
+          q?: string;
+          stage?: 'kindergarten' | 'primary' | 'junior' | 'senior' | 'vocational';
+          subject?: string;
+          employment?: 'staff' | 'special_post' | 'substitute';
+          flag?: 'headTeacher' | 'subjectLeader' | 'masterTeacher' | 'newTeacher' | 'backbone';
+          backboneLevel?: 'school' | 'county' | 'city' | 'province';
+          hasAccount?: boolean;
+        };
+        except?: number[];
+        entry: {
+          hours: number;
+          occurredOn: string;
+          title: string;
+          categories?: string[];
+          sourceType?: 'project' | 'course' | 'school_activity' | 'import' | 'external';
+          sourceRef?: string | '' | null;
+          evidenceId?: number | null;
+          evidenceRef?: string | '' | null;
+        };
+        /** each teacher's entry is keyed idemKey:teacherId */
+        idemKey?: string | null;
+      };
+      response: {
+        teachers: number;
+        created: number;
+        replayed: number;
+        entries: {
+          index: number;
+          id: number;
+          replayed: boolean;
+        }[];
+      };
+    };
+  };
   '/api/credits/entries/template': {
     /** The .xlsx sheet for registering hours in bulk, with the current cycle's categories */
     get: {
@@ -1753,6 +1798,22 @@ export interface paths {
       };
     };
   };
+  '/api/enrolments/bulk/preview': {
+    /**
+     * How many teachers enrolling these units would place and put on the waitlist now (nothing is written),
+     * for the confirmation
+     */
+    post: {
+      body: {
+        classId: number;
+        orgUnitIds: number[];
+      };
+      response: {
+        enrolled: number;
+        waitlisted: number;
+      };
+    };
+  };
   '/api/enrolments/export': {
     /** The same list as an .xlsx sheet */
     get: {
@@ -1763,11 +1824,28 @@ export interface paths {
     };
   };
   '/api/enrolments/nominate': {
-    /** A school nominates its teachers (all or none, within its quota) */
+    /**
+     * A school nominates its teachers (all or none, within its quota): by id, or all matching the registry
+     * filters
+     */
     post: {
       body: {
         classId: number;
-        teacherIds: number[];
+        teacherIds?: number[];
+        /** every teacher the filters match ("all N matching") */
+        matching?: {
+          orgUnitId?: number;
+          directOnly?: boolean;
+          q?: string;
+          stage?: 'kindergarten' | 'primary' | 'junior' | 'senior' | 'vocational';
+          subject?: string;
+          employment?: 'staff' | 'special_post' | 'substitute';
+          flag?: 'headTeacher' | 'subjectLeader' | 'masterTeacher' | 'newTeacher' | 'backbone';
+          backboneLevel?: 'school' | 'county' | 'city' | 'province';
+          hasAccount?: boolean;
+        };
+        /** left out of the matching ones */
+        except?: number[];
       };
       response: {
         items: {
@@ -4886,6 +4964,7 @@ export interface paths {
         year?: number;
         status?: 'draft' | 'open' | 'closed';
         q?: string;
+        closingWithinDays?: number;
         page?: number;
         pageSize?: number;
       };

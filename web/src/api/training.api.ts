@@ -26,6 +26,7 @@ export type Quota = ClassDetail['quotas'][number];
 export type Trainer = ClassDetail['trainers'][number];
 export type TrainingSession = ClassDetail['sessions'][number];
 export type SessionInput = ApiBody<'/api/training/classes/{id}/sessions', 'post'>;
+type NominateBody = ApiBody<'/api/enrolments/nominate', 'post'>;
 export type ClassDetail = ProjectDetail['classes'][number];
 export type ProjectDetail = ApiResponse<'/api/training/projects/{id}', 'get'>;
 
@@ -74,8 +75,11 @@ export const trainingApi = {
 
   available: () => apiRequest<{ items: AvailableProject[] }>('/api/enrolments/available'),
   enrol: (classId: number) => apiRequest<Place>('/api/enrolments', { method: 'POST', body: { classId } }),
-  nominate: (classId: number, teacherIds: number[]) =>
-    apiRequest<{ items: Place[] }>('/api/enrolments/nominate', { method: 'POST', body: { classId, teacherIds } }),
+  /** Nominates teachers by id, or every teacher matching the registry filters less those left out. */
+  nominate: (
+    classId: number,
+    who: { teacherIds: number[] } | { matching: NonNullable<NominateBody['matching']>; except?: number[] },
+  ) => apiRequest<{ items: Place[] }>('/api/enrolments/nominate', { method: 'POST', body: { classId, ...who } }),
   bulk: (classId: number, orgUnitIds: number[]) =>
     apiRequest<{ enrolled: number; waitlisted: number }>('/api/enrolments/bulk', {
       method: 'POST',

@@ -409,6 +409,8 @@ export type CreditProgress = ApiResponse<'/api/credits/progress', 'get'>;
 export type RegistrationInput = ApiBody<'/api/credits/entries', 'post'>['entries'][number];
 
 export type RegisterResult = ApiResponse<'/api/credits/entries', 'post'>;
+/** The same hours for every teacher matching the registry filters ("all N matching"). */
+export type MatchingRegistration = ApiBody<'/api/credits/entries/matching', 'post'>;
 
 /** `details.problems[]` of ENTRY_INVALID: one row of the batch and what is wrong with it. */
 export const REGISTRATION_PROBLEM_CODES = [
@@ -426,6 +428,8 @@ export type RegistrationProblemCode = (typeof REGISTRATION_PROBLEM_CODES)[number
 
 export interface RegistrationProblem {
   index: number;
+  /** who the problem is about, when the teachers were picked as "all matching" */
+  teacherName?: string | null;
   field: string;
   code: RegistrationProblemCode | string;
   params?: Record<string, string | number>;

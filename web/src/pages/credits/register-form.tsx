@@ -10,6 +10,7 @@ import {
   SOURCE_TYPES,
   type Cycle,
   type EvidenceFile,
+  type MatchingRegistration,
   type RegistrationInput,
   type RegistrationProblem,
   type SourceType,
@@ -19,10 +20,10 @@ import { useErrorMessage, validationIssues } from '../../lib/error-message';
 import { formatHours, parseHours } from '../../lib/hours';
 import { newIdemKey } from '../../lib/idem-key';
 import { EvidenceUpload } from './evidence-upload';
-import { TeacherMultiPicker, type PickedTeacher } from './teacher-multi-picker';
+import { EMPTY_PICK, pickCount, TeacherPicker, type TeacherPick } from './teacher-multi-picker';
 
 interface RegisterValues {
-  teachers?: PickedTeacher[];
+  teachers?: TeacherPick;
   hours?: string;
   occurredOn?: Dayjs | null;
   title?: string;
@@ -77,7 +78,7 @@ interface RowProblem {
  */
 export function RegisterForm({ orgUnitId, cycle }: { orgUnitId: number; cycle: Cycle | undefined }) {
   const { t, i18n } = useTranslation();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const queryClient = useQueryClient();
   const errorMessage = useErrorMessage();
   const { categoryName, sourceLabel, registrationProblemText } = useCreditWording();
@@ -86,7 +87,7 @@ export function RegisterForm({ orgUnitId, cycle }: { orgUnitId: number; cycle: C
   const idemKey = useRef(newIdemKey());
   const [rowProblems, setRowProblems] = useState<RowProblem[]>([]);
   const [banner, setBanner] = useState<string | null>(null);
-  const teachers = Form.useWatch('teachers', form) ?? [];
+  const teachers = Form.useWatch('teachers', form) ?? EMPTY_PICK;
 
   const rules = cycle?.rules;
   const fieldLabel = (field: string) => {
@@ -95,13 +96,14 @@ export function RegisterForm({ orgUnitId, cycle }: { orgUnitId: number; cycle: C
   };
 
   const register = useMutation({
-    mutationFn: (entries: RegistrationInput[]) => creditsApi.register(entries),
+    mutationFn: (r: { entries: RegistrationInput[] } | MatchingRegistration) =>
+      'entries' in r ? creditsApi.register(r.entries) : creditsApi.registerMatching(r),
     onSuccess: (result) => {
       if (result.created > 0) void message.success(t('creditRegister.done', { count: result.created }));
       if (result.replayed > 0) void message.info(t('creditRegister.replayed', { count: result.replayed }));
       idemKey.current = newIdemKey();
       form.setFieldsValue({
-        teachers: [],
+        teachers: EMPTY_PICK,
         hours: undefined,
         title: undefined,
         evidence: null,
@@ -113,11 +115,10 @@ export function RegisterForm({ orgUnitId, cycle }: { orgUnitId: number; cycle: C
   });
 
   const submit = (values: RegisterValues) => {
-    const picked = values.teachers ?? [];
-    const hours = parseHours(values.hours ?? '')!;
-    const entries: RegistrationInput[] = picked.map((teacher) => ({
-      teacherId: teacher.id,
-      hours,
+    const pick = values.teachers ?? EMPTY_PICK;
+    const picked = pick.teachers;
+    const entry = {
+      hours: parseHours(values.hours ?? '')!,
       occurredOn: values.occurredOn!.format('YYYY-MM-DD'),
       title: values.title!.trim(),
       categories: values.categories ?? [],
@@ -125,56 +126,85 @@ export function RegisterForm({ orgUnitId, cycle }: { orgUnitId: number; cycle: C
       sourceRef: values.sourceRef?.trim() || null,
       evidenceId: values.evidence?.id ?? null,
       evidenceRef: values.evidenceRef?.trim() || null,
-      idemKey: `${idemKey.current}:${teacher.id}`,
-    }));
+    };
+    // "all N matching": the filters go to the server, which keys each teacher's entry idemKey:teacherId
+    const request = pick.matching
+      ? {
+          matching: pick.matching.filter,
+          except: pick.matching.except.map((x) => x.id),
+          entry,
+          idemKey: idemKey.current,
+        }
+      : {
+          entries: picked.map((teacher) => ({
+            ...entry,
+            teacherId: teacher.id,
+            idemKey: `${idemKey.current}:${teacher.id}`,
+          })),
+        };
     setRowProblems([]);
     setBanner(null);
-    register.mutate(entries, {
-      onError: (err) => {
-        const problems = registrationProblems(err);
-        if (problems.length > 0) {
-          // each field gets its distinct problems; with many teachers, the rows are listed too
-          const byField = new Map<keyof RegisterValues, Set<string>>();
-          const rows: RowProblem[] = problems.map((p, i) => {
-            const text = registrationProblemText(p.code, p.params);
-            const field = FORM_FIELD[p.field];
-            if (field) byField.set(field, (byField.get(field) ?? new Set()).add(text));
-            return {
-              key: `${p.index}-${i}`,
-              teacher: picked[p.index]?.name ?? `#${p.index + 1}`,
-              field: fieldLabel(p.field),
-              text,
-            };
-          });
-          form.setFields([...byField].map(([name, texts]) => ({ name, errors: [...texts] })));
-          if (picked.length > 1 || problems.some((p) => !FORM_FIELD[p.field])) setRowProblems(rows);
-          setBanner(errorMessage(err));
-          return;
-        }
-        const issues = validationIssues(err);
-        if (issues.length > 0) {
-          const fields = issues
-            .map((issue) => ({
-              name: issue.path
-                .split(/[./[\]]+/)
-                .map((s) => FORM_FIELD[s])
-                .find(Boolean),
-              message: issue.message,
-            }))
-            .filter((x): x is { name: keyof RegisterValues; message: string } => x.name !== undefined);
-          form.setFields(fields.map((f) => ({ name: f.name, errors: [f.message] })));
-          if (fields.length === 0) setBanner(errorMessage(err));
-          return;
-        }
-        if (isApiError(err, 'YEAR_LOCKED')) form.setFields([{ name: 'occurredOn', errors: [errorMessage(err)] }]);
-        if (isApiError(err, 'IDEMPOTENCY_KEY_REUSED')) idemKey.current = newIdemKey();
-        setBanner(
-          err instanceof ApiError && err.code === 'IDEMPOTENCY_KEY_REUSED'
-            ? t('creditRegister.keyReused')
-            : errorMessage(err),
-        );
-      },
-    });
+    const send = () =>
+      register.mutate(request, {
+        onError: (err) => {
+          const problems = registrationProblems(err);
+          if (problems.length > 0) {
+            // each field gets its distinct problems; with many teachers, the rows are listed too
+            const byField = new Map<keyof RegisterValues, Set<string>>();
+            const rows: RowProblem[] = problems.map((p, i) => {
+              const text = registrationProblemText(p.code, p.params);
+              const field = FORM_FIELD[p.field];
+              if (field) byField.set(field, (byField.get(field) ?? new Set()).add(text));
+              return {
+                key: `${p.index}-${i}`,
+                teacher: p.teacherName ?? picked[p.index]?.name ?? `#${p.index + 1}`,
+                field: fieldLabel(p.field),
+                text,
+              };
+            });
+            form.setFields([...byField].map(([name, texts]) => ({ name, errors: [...texts] })));
+            if (pickCount(pick) > 1 || problems.some((p) => !FORM_FIELD[p.field])) setRowProblems(rows);
+            setBanner(errorMessage(err));
+            return;
+          }
+          const issues = validationIssues(err);
+          if (issues.length > 0) {
+            const fields = issues
+              .map((issue) => ({
+                name: issue.path
+                  .split(/[./[\]]+/)
+                  .map((s) => FORM_FIELD[s])
+                  .find(Boolean),
+                message: issue.message,
+              }))
+              .filter((x): x is { name: keyof RegisterValues; message: string } => x.name !== undefined);
+            form.setFields(fields.map((f) => ({ name: f.name, errors: [f.message] })));
+            if (fields.length === 0) setBanner(errorMessage(err));
+            return;
+          }
+          if (isApiError(err, 'YEAR_LOCKED')) form.setFields([{ name: 'occurredOn', errors: [errorMessage(err)] }]);
+          if (isApiError(err, 'IDEMPOTENCY_KEY_REUSED')) idemKey.current = newIdemKey();
+          setBanner(
+            err instanceof ApiError && err.code === 'IDEMPOTENCY_KEY_REUSED'
+              ? t('creditRegister.keyReused')
+              : errorMessage(err),
+          );
+        },
+      });
+    // an "all matching" pick shows no names: say how many and what before writing
+    if (pick.matching)
+      modal.confirm({
+        title: t('creditRegister.confirmMatching.title', { count: pickCount(pick) }),
+        content: t('creditRegister.confirmMatching.text', {
+          count: pickCount(pick),
+          hours: formatHours(entry.hours),
+          title: entry.title,
+        }),
+        okText: t('creditRegister.confirmMatching.ok', { count: pickCount(pick) }),
+        cancelText: t('common.cancel'),
+        onOk: send,
+      });
+    else send();
   };
 
   const maxEntry = rules?.maxEntryHours;
@@ -214,7 +244,7 @@ export function RegisterForm({ orgUnitId, cycle }: { orgUnitId: number; cycle: C
         layout="vertical"
         requiredMark={false}
         disabled={register.isPending}
-        initialValues={{ sourceType: 'school_activity', categories: [], teachers: [], evidence: null }}
+        initialValues={{ sourceType: 'school_activity', categories: [], teachers: EMPTY_PICK, evidence: null }}
         onValuesChange={() => {
           // new content, new key: the old key belongs to what was sent before
           idemKey.current = newIdemKey();
@@ -226,14 +256,14 @@ export function RegisterForm({ orgUnitId, cycle }: { orgUnitId: number; cycle: C
           label={t('creditRegister.fields.teachers')}
           rules={[
             {
-              validator: async (_, v: PickedTeacher[] | undefined) => {
-                if (!v || v.length === 0) throw new Error(t('creditRegister.teachersRequired'));
+              validator: async (_, v: TeacherPick | undefined) => {
+                if (pickCount(v) === 0) throw new Error(t('creditRegister.teachersRequired'));
               },
             },
           ]}
-          extra={teachers.length > 1 ? t('creditRegister.manyTeachers', { count: teachers.length }) : undefined}
+          extra={pickCount(teachers) > 1 ? t('creditRegister.manyTeachers', { count: pickCount(teachers) }) : undefined}
         >
-          <TeacherMultiPicker orgUnitId={orgUnitId} />
+          <TeacherPicker orgUnitId={orgUnitId} allowMatching />
         </Form.Item>
         <Row gutter={16}>
           <Col xs={24} sm={12} md={8}>
@@ -346,8 +376,8 @@ export function RegisterForm({ orgUnitId, cycle }: { orgUnitId: number; cycle: C
           disabled={!cycle}
           data-testid="register-submit"
         >
-          {teachers.length > 1
-            ? t('creditRegister.submitMany', { count: teachers.length })
+          {pickCount(teachers) > 1
+            ? t('creditRegister.submitMany', { count: pickCount(teachers) })
             : t('creditRegister.submit')}
         </Button>
       </Form>

@@ -45,7 +45,7 @@ import { useErrorMessage } from '../../lib/error-message';
 import { formatHours } from '../../lib/hours';
 import { chinaInstant, formatDateTime } from '../../lib/format';
 import { showErrorsOnFields } from '../../lib/form-errors';
-import { TeacherMultiPicker, type PickedTeacher } from '../credits/teacher-multi-picker';
+import { EMPTY_PICK, pickCount, TeacherPicker, type TeacherPick } from '../credits/teacher-multi-picker';
 import {
   PROJECT_FORM_FIELDS,
   ProjectFields,
@@ -403,7 +403,7 @@ function EnrolmentsCard({ cls, detail }: { cls: ClassDetail; detail: ProjectDeta
   const [status, setStatus] = useState<EnrolmentStatus | undefined>();
   const { paging, reset } = useLocalPaging(20);
   const [bulkUnits, setBulkUnits] = useState<number[] | null>(null);
-  const [nominees, setNominees] = useState<PickedTeacher[] | null>(null);
+  const [nominees, setNominees] = useState<TeacherPick | null>(null);
   const query = { classId: cls.id, status, page: paging.page, pageSize: paging.pageSize };
   const list = useListQuery(trainingKeys.enrolments(cls.id, query), () => trainingApi.enrolments(query));
   const after = () => {
@@ -432,10 +432,12 @@ function EnrolmentsCard({ cls, detail }: { cls: ClassDetail; detail: ProjectDeta
     onError: (err) => message.error(errorText(err)),
   });
   const nominate = useMutation({
-    mutationFn: (ts: PickedTeacher[]) =>
+    mutationFn: (pick: TeacherPick) =>
       trainingApi.nominate(
         cls.id,
-        ts.map((x) => x.id),
+        pick.matching
+          ? { matching: pick.matching.filter, except: pick.matching.except.map((x) => x.id) }
+          : { teacherIds: pick.teachers.map((x) => x.id) },
       ),
     onSuccess: (r) => {
       after();
@@ -515,7 +517,7 @@ function EnrolmentsCard({ cls, detail }: { cls: ClassDetail; detail: ProjectDeta
             </Button>
           )}
           {detail.canNominate && open && (
-            <Button size="small" onClick={() => setNominees([])} data-testid="nominate">
+            <Button size="small" onClick={() => setNominees(EMPTY_PICK)} data-testid="nominate">
               {t('training.enrolment.nominate')}
             </Button>
           )}
@@ -578,12 +580,18 @@ function EnrolmentsCard({ cls, detail }: { cls: ClassDetail; detail: ProjectDeta
         open={nominees !== null}
         title={t('training.enrolment.nominate')}
         onCancel={() => setNominees(null)}
-        okButtonProps={{ disabled: !nominees?.length }}
+        okText={t('training.enrolment.nominateOk', { count: pickCount(nominees ?? undefined) })}
+        okButtonProps={{ disabled: pickCount(nominees ?? undefined) === 0 }}
         onOk={() => nominees && nominate.mutate(nominees)}
         confirmLoading={nominate.isPending}
         destroyOnHidden
       >
-        <TeacherMultiPicker orgUnitId={user.orgUnit.id} value={nominees ?? []} onChange={setNominees} />
+        <TeacherPicker
+          orgUnitId={user.orgUnit.id}
+          value={nominees ?? EMPTY_PICK}
+          onChange={setNominees}
+          allowMatching
+        />
       </Modal>
     </Card>
   );

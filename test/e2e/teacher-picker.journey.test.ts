@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { STEP_TIMEOUT, textOf, visible } from '../support/browser.js';
+import { startDemoJourney, type DemoJourney } from '../support/journey.js';
+import type { HttpSession } from '../support/server-process.js';
+
+/**
+ * Browser journey through the teacher picker of the hours register, as the county (real server, demo
+ * data, built web UI): the registry table lists the county's teachers at once; filtered to one school
+ * and ticked page-wide, the school's teachers show as named chips with their count, and clear; then
+ * every primary teacher of the county ("all N matching", more than a page) but one is registered at
+ * once, after a confirmation that says how many, without their ids leaving the server.
+ */
+
+const PASSWORD = 'Picker-journey-2468';
+const SCHOOL = '桦甸市第一实验小学';
+const TITLE = '全县小学教师师德专题讲座';
+
+let journey: DemoJourney<'demo-county'>;
+
+async function api<T>(s: HttpSession, url: string): Promise<T> {
+  const res = await fetch(`${journey.baseUrl}${url}`, {
+    headers: { accept: 'application/json', cookie: s.cookie, 'x-csrf-token': s.csrf },
+    signal: AbortSignal.timeout(STEP_TIMEOUT),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`GET ${url}: ${res.status} ${text}`);
+  return JSON.parse(text) as T;
+}
+
+beforeAll(async () => {
+  journey = await startDemoJourney({
+    dataDirPrefix: 'peixun-picker-journey-',
+    password: PASSWORD,
+    accounts: ['demo-county'],
+    sessions: ['demo-county'],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await journey?.stop();
+}, 60_000);
+
+test('the county picks every teacher of a school and sees their names, then registers all primary teachers but one', async () => {
+  const {
+    newContext,
+    logIn,
+    sessions: { 'demo-county': county },
+  } = journey;
+  const me = await api<{ user: { orgUnit: { id: number } } }>(county, '/api/auth/me');
+  const schools = await api<{ items: Array<{ id: number; name: string }> }>(
+    county,
+    `/api/org-units/${me.user.orgUnit.id}/children?q=${encodeURIComponent(SCHOOL)}`,
+  );
+  const school = schools.items.find((s) => s.name === SCHOOL)!;
+  const ofSchool = await api<{ items: Array<{ id: number; name: string }>; total: number }>(
+    county,
+    `/api/teachers?orgUnitId=${school.id}&pageSize=100`,
+  );
+  expect(ofSchool.total).toBeGreaterThan(1);
+  expect(ofSchool.total).toBeLessThanOrEqual(50);
+  const primary = await api<{ total: number }>(
+    county,
+    `/api/teachers?orgUnitId=${me.user.orgUnit.id}&stage=primary&pageSize=1`,
+  );
+  expect(primary.total).toBeGreaterThan(50);
+
+  const admin = await newContext({ viewport: { width: 1366, height: 900 } });
+  try {
+    const page = await admin.newPage();
+    await logIn(page, 'demo-county');
+    await page.waitForURL(/\/$/, { timeout: STEP_TIMEOUT });
+    await page.goto(`${journey.baseUrl}/credits/register`);
+    await (await visible(page.getByTestId('register-pick-registry'))).click();
+    const modal = await visible(page.locator('.ant-modal').filter({ has: page.getByTestId('teacher-picker-table') }));
+    const table = modal.getByTestId('teacher-picker-table');
+    // the county's teachers are listed at once, no name typed
+    await expect.poll(() => table.locator('tbody tr.ant-table-row').count(), { timeout: STEP_TIMEOUT }).toBe(50);
+
+    // ---- one school, every teacher of it ticked: the names show as chips with their count
+    await modal.getByTestId('picker-school').click();
+    await page.keyboard.type(SCHOOL);
+    await (await visible(page.locator('.ant-select-dropdown .ant-select-item-option', { hasText: SCHOOL }))).click();
+    await expect
+      .poll(() => table.locator('tbody tr.ant-table-row').count(), { timeout: STEP_TIMEOUT })
+      .toBe(ofSchool.total);
+    await table.locator('thead .ant-checkbox-input').check();
+    expect(await textOf(modal.getByTestId('picker-count'))).toContain(`已选 ${ofSchool.total} 人`);
+    await page.getByRole('button', { name: `选定 ${ofSchool.total} 人` }).click();
+    const chips = page.getByTestId('register-teachers').locator('.ant-select-selection-item');
+    await expect.poll(() => chips.count(), { timeout: STEP_TIMEOUT }).toBe(ofSchool.total);
+    const shown = await chips.allInnerTexts();
+    for (const t of ofSchool.items) expect(shown.some((c) => c.startsWith(`${t.name} · `))).toBe(true);
+    expect(await textOf(page.getByTestId('register-teachers-count'))).toBe(`已选 ${ofSchool.total} 名教师`);
+    await page.getByTestId('register-teachers-clear').click();
+    await expect.poll(() => chips.count(), { timeout: STEP_TIMEOUT }).toBe(0);
+
+    // ---- every primary teacher of the county but one: "all N matching", more than a page
+    await page.getByTestId('register-pick-registry').click();
+    await visible(modal);
+    // the filters stay as they were: the school's is cleared for the whole county
+    await modal.getByTestId('picker-school').hover();
+    await (await visible(modal.getByTestId('picker-school').locator('.ant-select-clear'))).click();
+    await modal.getByTestId('picker-stage').click();
+    await (await visible(page.locator('.ant-select-dropdown:visible .ant-select-item-option[title="小学"]'))).click();
+    await expect
+      .poll(() => textOf(modal.locator('.ant-pagination-total-text')), { timeout: STEP_TIMEOUT })
+      .toContain(String(primary.total));
+    await table.locator('thead .ant-checkbox-input').check();
+    await (await visible(modal.getByTestId('picker-select-all-matching'))).click();
+    expect(await textOf(modal.getByTestId('picker-all-matching'))).toContain(`全部 ${primary.total} 人`);
+    await table.locator('tbody tr.ant-table-row').first().locator('.ant-checkbox-input').uncheck();
+    const count = primary.total - 1;
+    expect(await textOf(modal.getByTestId('picker-count'))).toContain(`已选 ${count} 人`);
+    await page.getByRole('button', { name: `选定 ${count} 人` }).click();
+    expect(await textOf(page.getByTestId('register-teachers-matching'))).toContain(
+      `符合条件的全部 ${count} 名教师：小学`,
+    );
+
+    await page.getByTestId('register-hours').fill('2');
+    await page.getByTestId('register-date').click();
+    await (await visible(page.locator('.ant-picker-dropdown .ant-picker-now-btn'))).click();
+    await page.getByTestId('register-title').fill(TITLE);
+    await page.getByTestId('register-submit').click();
+    const confirm = await visible(page.locator('.ant-modal-confirm'));
+    expect(await textOf(confirm)).toContain(`为 ${count} 名教师登记学时？`);
+    await confirm.getByRole('button', { name: `登记 ${count} 人` }).click();
+    await visible(page.locator('.ant-message', { hasText: `已登记 ${count} 条` }));
+  } finally {
+    await admin.close();
+  }
+}, 180_000);
