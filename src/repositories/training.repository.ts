@@ -212,7 +212,15 @@ export function createTrainingRepository(db: Q) {
     async onLine(
       provinceId: number,
       path: string,
-      f: { year?: number; status?: ProjectStatus; q?: string; limit: number; offset: number },
+      f: {
+        year?: number;
+        status?: ProjectStatus;
+        q?: string;
+        /** registration closing between these days (inclusive) */
+        closes?: { from: string; to: string };
+        limit: number;
+        offset: number;
+      },
     ): Promise<{ items: ProjectRow[]; total: number }> {
       const ancestors = pathPrefixes(path).filter((p) => p !== path);
       let q = projects()
@@ -226,6 +234,8 @@ export function createTrainingRepository(db: Q) {
       if (f.year !== undefined) q = q.where('p.year', '=', f.year);
       if (f.status !== undefined) q = q.where('p.status', '=', f.status);
       if (f.q) q = q.where('p.title', 'ilike', `%${escapeLike(f.q)}%`);
+      if (f.closes)
+        q = q.where('p.registration_closes', '>=', f.closes.from).where('p.registration_closes', '<=', f.closes.to);
       const [items, total] = await Promise.all([
         q.orderBy('p.year', 'desc').orderBy('p.id', 'desc').limit(f.limit).offset(f.offset).execute(),
         q.clearSelect().select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),

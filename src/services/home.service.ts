@@ -1,4 +1,5 @@
 import { chinaDay, currentYear, today } from '../config/env.js';
+import { addDays } from '../domain/calendar.js';
 import type { ProgressStatus } from '../domain/credit-progress.js';
 import { isAdmin } from '../domain/org-tree.js';
 import { AppError } from '../errors/app-error.js';
@@ -74,9 +75,6 @@ interface Collaborators {
   surveys: ReturnType<typeof createSurveyService>;
   attendance: ReturnType<typeof createAttendanceService>;
 }
-
-const addDays = (day: string, n: number) =>
-  new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 /**
  * The home page (工作台) of each role: an administrator's to-dos in their subtree with counts, a

@@ -1,4 +1,5 @@
-import { currentYear } from '../config/env.js';
+import { currentYear, today } from '../config/env.js';
+import { addDays } from '../domain/calendar.js';
 import { canMoveProject, levelsForUnit, type ProjectStatus } from '../domain/enrolment.js';
 import { isAdmin, isWithin } from '../domain/org-tree.js';
 import { AppError, notFoundDenied } from '../errors/app-error.js';
@@ -132,10 +133,21 @@ export function createTrainingService(deps: ServiceDeps) {
     /** Projects on the admin's line of the tree: run in their subtree, or published above it. */
     async list(
       ctx: RequestContext,
-      q: { year?: number; status?: ProjectStatus; q?: string; limit: number; offset: number },
+      q: {
+        year?: number;
+        status?: ProjectStatus;
+        q?: string;
+        /** only those whose registration closes from today to this many days ahead */
+        closingWithinDays?: number;
+        limit: number;
+        offset: number;
+      },
     ): Promise<{ items: Array<ProjectRow & { canManage: boolean }>; total: number }> {
       const actor = await requireRegistryRole(db, ctx, 'training.list_projects');
-      const r = await repo.onLine(actor.provinceId, actor.orgPath, q);
+      const { closingWithinDays: days, ...f } = q;
+      const from = today(env);
+      const closes = days === undefined ? undefined : { from, to: addDays(from, days) };
+      const r = await repo.onLine(actor.provinceId, actor.orgPath, { ...f, closes });
       return {
         items: r.items.map((p) => ({ ...p, canManage: can(actor, 'training.manage', { path: p.orgPath }) })),
         total: r.total,

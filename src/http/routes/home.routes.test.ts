@@ -341,6 +341,12 @@ describe('GET /api/search', () => {
     )({ method: 'GET', url: `/api/training/projects?q=${encodeURIComponent('班主任')}` });
     expect(projects.statusCode).toBe(200);
     expect(projects.json().items.map((p: { title: string }) => p.title)).toEqual(['桦甸市班主任培训']);
+    // the 工作台's link: open projects whose registration closes within 7 days, as it counted them
+    const closing = await as(
+      app,
+      s['h-county-a']!,
+    )({ method: 'GET', url: '/api/training/projects?status=open&closingWithinDays=7' });
+    expect(closing.json().items.map((p: { title: string }) => p.title)).toEqual(['桦甸市班主任培训']);
     const list = (q: string) =>
       as(
         app,

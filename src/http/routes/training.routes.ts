@@ -219,6 +219,7 @@ export const trainingRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
           year: z.coerce.number().int().min(2000).max(2100).optional(),
           status: z.enum(PROJECT_STATUSES).optional(),
           q: zText(60).optional(),
+          closingWithinDays: z.coerce.number().int().min(1).max(90).optional(),
           ...Paging,
         }),
         response: {

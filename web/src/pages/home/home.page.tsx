@@ -26,6 +26,9 @@ import { ErrorResult, SectionSpin } from '../../components/page-states';
 import { formatHours, percentOf } from '../../lib/hours';
 import { rangeText } from '../training/timetable.page';
 
+/** The days ahead in which the server counts a registration as closing soon. */
+const CLOSING_SOON_DAYS = 7;
+
 /** Where each to-do is acted on: the list, filtered to the things waiting. */
 function todoLink(todo: Todo): string {
   const cycle = todo.cycleId ? `cycle=${todo.cycleId}&` : '';
@@ -36,7 +39,7 @@ function todoLink(todo: Todo): string {
     reversal_request: '/verifications?tab=reversals',
     review_request: '/credits/register?tab=reviews',
     correction: '/teacher-corrections?status=open',
-    registration_closing: '/training?status=open',
+    registration_closing: `/training?status=open&closing=${CLOSING_SOON_DAYS}`,
   };
   return links[todo.kind];
 }

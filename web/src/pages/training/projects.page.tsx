@@ -31,6 +31,7 @@ import { OrgUnitPicker } from '../../components/org-unit-picker';
 import { useErrorMessage } from '../../lib/error-message';
 import { formatHours } from '../../lib/hours';
 import { showErrorsOnFields } from '../../lib/form-errors';
+import { toPositiveInt } from '../../lib/use-search-state';
 import { useCreditCategories } from './training-labels';
 
 export const PROJECT_FORM_FIELDS = [
@@ -250,7 +251,7 @@ function CreateProjectModal({ open, onClose }: { open: boolean; onClose: () => v
   );
 }
 
-const SEARCH_KEYS = ['q', 'status', 'page'] as const;
+const SEARCH_KEYS = ['q', 'status', 'closing', 'page'] as const;
 const PROJECT_STATUSES: readonly ProjectStatus[] = ['draft', 'open', 'closed'];
 
 /** 培训项目: the projects of the admin's subtree and the open ones above it. */
@@ -259,7 +260,9 @@ export default function ProjectsPage() {
   const { search, setSearch, paging } = useListSearch(SEARCH_KEYS);
   const status = PROJECT_STATUSES.find((s) => s === search.status);
   const [creating, setCreating] = useState(false);
-  const query = { q: search.q, status, page: paging.page, pageSize: paging.pageSize };
+  // from the 工作台: only the projects whose registration closes within so many days
+  const closing = toPositiveInt(search.closing, 0) || undefined;
+  const query = { q: search.q, status, closingWithinDays: closing, page: paging.page, pageSize: paging.pageSize };
   const list = useListQuery(trainingKeys.projects(query), () => trainingApi.projects(query));
   const columns: TableColumnsType<Project & { canManage: boolean }> = [
     {
@@ -306,13 +309,18 @@ export default function ProjectsPage() {
           label={(s) => t(`training.status.${s}`)}
           onChange={(next) => setSearch({ status: next })}
         />
+        {closing && (
+          <Tag closable onClose={() => setSearch({ closing: undefined })} data-testid="projects-closing-filter">
+            {t('training.closingWithin', { days: closing })}
+          </Tag>
+        )}
       </ListToolbar>
       <ListTable<Project & { canManage: boolean }>
         rowKey="id"
         columns={columns}
         list={list}
         paging={paging}
-        empty={status || search.q ? t('common.noMatch') : t('training.projectsEmpty')}
+        empty={status || search.q || closing ? t('common.noMatch') : t('training.projectsEmpty')}
         data-testid="projects-table"
       />
       <CreateProjectModal open={creating} onClose={() => setCreating(false)} />
