@@ -35,6 +35,7 @@ import { creditReportRoutes } from './routes/credit-report.routes.js';
 import { creditVerificationRoutes } from './routes/credit-verification.routes.js';
 import { creditRoutes } from './routes/credit.routes.js';
 import { verifyPageRoutes } from './routes/verify-page.routes.js';
+import { helpPageRoutes } from './routes/help-page.routes.js';
 import { attendanceRoutes } from './routes/attendance.routes.js';
 import { courseRoutes } from './routes/course.routes.js';
 import { enrolmentRoutes } from './routes/enrolment.routes.js';
@@ -252,6 +253,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(printFormRoutes, { prefix: '/api', services });
   await app.register(homeRoutes, { prefix: '/api', services });
   await app.register(verifyPageRoutes, { services });
+  await app.register(helpPageRoutes);
   app.get('/api/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
   const webRoot = opts.webRoot ?? WEB_DIST;

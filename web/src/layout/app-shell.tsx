@@ -7,6 +7,7 @@ import { isAdminRole } from '../auth/roles';
 import { useCurrentUser } from '../auth/session';
 import { useLogout } from '../auth/use-logout';
 import { LanguageSwitch } from '../components/language-switch';
+import { HelpLink } from './help-link';
 import { MessageBell } from './message-bell';
 import { SectionSpin } from '../components/page-states';
 import { useIsPhone } from '../lib/use-media-query';
@@ -164,6 +165,7 @@ export function AppShell({ children }: { children?: ReactNode }) {
           </div>
           <div className="app-header-right">
             <MessageBell />
+            <HelpLink phone={isPhone} />
             <LanguageSwitch />
             <Dropdown menu={userMenu} trigger={['click']} placement="bottomRight">
               <Button type="text" className="user-button" data-testid="user-menu">

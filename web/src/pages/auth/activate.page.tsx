@@ -2,10 +2,11 @@ import { IdcardOutlined, KeyOutlined, LockOutlined } from '@ant-design/icons';
 import { useMutation } from '@tanstack/react-query';
 import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { teacherAccountsApi } from '../../api/teacher-accounts.api';
 import { CenteredLayout } from '../../layout/centered-layout';
+import { codeFromLink } from '../../lib/activation-link';
 import { useErrorMessage } from '../../lib/error-message';
 import { fieldErrorsFrom, showErrorsOnFields } from '../../lib/form-errors';
 import { formatDateTime } from '../../lib/format';
@@ -65,6 +66,9 @@ export default function ActivatePage() {
   const navigate = useNavigate();
   const errorMessage = useErrorMessage();
   const [form] = Form.useForm<ActivateForm>();
+  // the QR code of the slip opens this page with the code filled in
+  const [search] = useSearchParams();
+  const linkedCode = codeFromLink(search.get('code'));
 
   const policy = usePasswordPolicy('teacher');
   const passwordText = (problem: string): string => passwordProblemText(t, problem, policy);
@@ -123,6 +127,7 @@ export default function ActivatePage() {
           requiredMark={false}
           onFinish={(values) => activate.mutate(values)}
           disabled={activate.isPending}
+          initialValues={linkedCode ? { code: linkedCode } : undefined}
         >
           <Form.Item
             name="idNumber"
@@ -235,6 +240,10 @@ export default function ActivatePage() {
           <Link to="/login" data-testid="activate-to-login">
             {t('activate.toLogin')}
           </Link>
+          {/* the manual's page on accounts: public, a teacher who cannot sign in yet can read it */}
+          <Typography.Link href="/help/accounts" target="_blank" style={{ marginLeft: 16 }} data-testid="activate-help">
+            {t('help.activate')}
+          </Typography.Link>
         </div>
       </Card>
     </CenteredLayout>

@@ -4,6 +4,8 @@ import { useEffect } from 'react';
 import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { ActivationCode } from '../../api/types';
+import { QrSvg } from '../../components/qr-svg';
+import { activationLink } from '../../lib/activation-link';
 import { formatDate } from '../../lib/format';
 
 const PRINTING_CLASS = 'activation-sheet-open';
@@ -26,23 +28,34 @@ function Slip({ item }: { item: ActivationCode }) {
         <span className="activation-slip-school">{item.orgUnitName}</span>
         <span>{t('teachers.activation.slipTitle')}</span>
       </div>
-      <div className="activation-slip-row">
-        <span className="activation-slip-label">{t('teachers.fields.name')}</span>
-        <strong data-testid="activation-slip-name">{item.name}</strong>
-      </div>
-      <div className="activation-slip-row">
-        <span className="activation-slip-label">{t('teachers.fields.idNumber')}</span>
-        <span className="identifier">{item.idNumberMasked}</span>
-      </div>
-      <div className="activation-slip-row">
-        <span className="activation-slip-label">{t('teachers.activation.code')}</span>
-        <span className="activation-slip-code" data-testid="activation-slip-code" data-code={item.code}>
-          {groupCode(item.code)}
-        </span>
-      </div>
-      <div className="activation-slip-row">
-        <span className="activation-slip-label">{t('teachers.activation.expires')}</span>
-        <span>{formatDate(item.expiresAt)}</span>
+      <div style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
+        <div style={{ flex: 1, minWidth: 0 }}>
+          <div className="activation-slip-row">
+            <span className="activation-slip-label">{t('teachers.fields.name')}</span>
+            <strong data-testid="activation-slip-name">{item.name}</strong>
+          </div>
+          <div className="activation-slip-row">
+            <span className="activation-slip-label">{t('teachers.fields.idNumber')}</span>
+            <span className="identifier">{item.idNumberMasked}</span>
+          </div>
+          <div className="activation-slip-row">
+            <span className="activation-slip-label">{t('teachers.activation.code')}</span>
+            <span className="activation-slip-code" data-testid="activation-slip-code" data-code={item.code}>
+              {groupCode(item.code)}
+            </span>
+          </div>
+          <div className="activation-slip-row">
+            <span className="activation-slip-label">{t('teachers.activation.expires')}</span>
+            <span>{formatDate(item.expiresAt)}</span>
+          </div>
+        </div>
+        {/* the activation page with this code filled in: the teacher scans, types the ID number and a password */}
+        <QrSvg
+          text={activationLink(window.location.origin, item.code)}
+          size={84}
+          label={t('teachers.activation.qrLabel')}
+          testId="activation-slip-qr"
+        />
       </div>
       <div className="activation-slip-help">{t('teachers.activation.instructions', { url: activationUrl() })}</div>
     </div>

@@ -1,0 +1,38 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** docs/manual beside the sources; the server bundle sits two folders below the root like this file. */
+export const MANUAL_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/manual');
+
+/**
+ * The sections of the operator's manual, one Markdown file each in docs/manual, in the order the help
+ * pages list them. The web UI links each page to its section (`/help/<slug>`).
+ */
+export const MANUAL_SECTIONS = [
+  { slug: 'teachers', title: '教师名册', en: 'Teacher registry' },
+  { slug: 'training', title: '培训项目', en: 'Training projects' },
+  { slug: 'credits', title: '学时登记', en: 'Registering hours' },
+  { slug: 'verification', title: '年度验证', en: 'Annual verification' },
+  { slug: 'certificates', title: '证书', en: 'Certificates' },
+  { slug: 'reports', title: '统计报表', en: 'Statistics and reports' },
+  { slug: 'accounts', title: '账号与安全', en: 'Accounts and security' },
+] as const;
+
+export type ManualSlug = (typeof MANUAL_SECTIONS)[number]['slug'];
+
+export function isManualSlug(s: string): s is ManualSlug {
+  return MANUAL_SECTIONS.some((x) => x.slug === s);
+}
+
+/** A section's Markdown, read when asked (the files are small and an edit shows at once). */
+export function readManualSection(slug: ManualSlug, dir = MANUAL_DIR): string {
+  return fs.readFileSync(path.join(dir, `${slug}.md`), 'utf8');
+}
+
+/** An image of the manual: only names like `teachers-list.png` in docs/manual/images, or null. */
+export function manualImagePath(name: string, dir = MANUAL_DIR): string | null {
+  if (!/^[a-z0-9][a-z0-9-]{0,80}\.png$/.test(name)) return null;
+  const file = path.join(dir, 'images', name);
+  return fs.existsSync(file) ? file : null;
+}

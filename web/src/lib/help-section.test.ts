@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { helpSectionFor, helpUrl } from './help-section';
+
+describe("each page's section of the manual", () => {
+  it('is the section of its area', () => {
+    expect(helpSectionFor('/teachers')).toBe('teachers');
+    expect(helpSectionFor('/teachers/42')).toBe('teachers');
+    expect(helpSectionFor('/org/7')).toBe('teachers');
+    expect(helpSectionFor('/training/3')).toBe('training');
+    expect(helpSectionFor('/sessions/9/qr')).toBe('training');
+    expect(helpSectionFor('/credits/register')).toBe('credits');
+    expect(helpSectionFor('/verifications/12')).toBe('verification');
+    expect(helpSectionFor('/certificates')).toBe('certificates');
+    expect(helpSectionFor('/credit-reports')).toBe('reports');
+    expect(helpSectionFor('/users')).toBe('accounts');
+    expect(helpSectionFor('/change-password')).toBe('accounts');
+    expect(helpSectionFor('/me/teacher')).toBe('teachers');
+  });
+
+  it('is the contents where no section fits, and never a section by a mere prefix of a word', () => {
+    expect(helpUrl('/')).toBe('/help');
+    expect(helpUrl('/trainingx')).toBe('/help');
+    expect(helpUrl('/verifications/')).toBe('/help/verification');
+  });
+});

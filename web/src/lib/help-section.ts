@@ -1,0 +1,43 @@
+/**
+ * The section of the operator's manual (docs/manual, served at /help/<section>) that explains a page:
+ * by the page's path, '' for the manual's contents. The sections are the server's
+ * (src/services/manual.ts `MANUAL_SECTIONS`).
+ * @example helpSectionFor('/verifications/12') // 'verification'
+ */
+export function helpSectionFor(pathname: string): string {
+  const p = pathname.replace(/\/+$/, '') || '/';
+  const first = (prefixes: string[]) => prefixes.some((x) => p === x || p.startsWith(`${x}/`));
+  if (first(['/teachers', '/teacher-corrections', '/org', '/me/teacher'])) return 'teachers';
+  if (
+    first([
+      '/training',
+      '/courses',
+      '/trainers',
+      '/sessions',
+      '/my-sessions',
+      '/checkin',
+      '/me/training',
+      '/me/timetable',
+      '/me/trainer',
+      '/me/surveys',
+      '/surveys',
+      '/plans',
+      '/plan-calendar',
+      '/plan-review',
+      '/fees',
+    ])
+  )
+    return 'training';
+  if (first(['/credits', '/cycles', '/me/credits'])) return 'credits';
+  if (first(['/verifications'])) return 'verification';
+  if (first(['/certificates'])) return 'certificates';
+  if (first(['/credit-reports'])) return 'reports';
+  if (first(['/users', '/audit', '/me', '/change-password', '/activate', '/login'])) return 'accounts';
+  return '';
+}
+
+/** The address of the manual's section for a page. */
+export function helpUrl(pathname: string): string {
+  const section = helpSectionFor(pathname);
+  return section ? `/help/${section}` : '/help';
+}
