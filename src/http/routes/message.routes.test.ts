@@ -114,6 +114,26 @@ describe('message centre routes', () => {
     });
     expect(published.statusCode).toBe(201);
     const notice = published.json().notice;
+    // a notice of several paragraphs keeps its line breaks; other control characters are refused
+    const paragraphs = await as(
+      app,
+      county,
+    )({
+      method: 'POST',
+      url: '/api/notices',
+      payload: { title: '关于报送培训名单的通知', body: '各学校：\r\n\r\n请于本周五前报送名单。\n\n桦甸市教育局' },
+    });
+    expect(paragraphs.statusCode).toBe(201);
+    expect(paragraphs.json().notice.body).toBe('各学校：\n\n请于本周五前报送名单。\n\n桦甸市教育局');
+    const bell = await as(
+      app,
+      county,
+    )({
+      method: 'POST',
+      url: '/api/notices',
+      payload: { title: '响铃', body: '正文\u0007' },
+    });
+    expect(bell.statusCode).toBe(400);
     expect(notice).toMatchObject({ orgUnitId: tree.K1.id, orgUnitName: tree.K1.name, publishedByName: 'mr-county' });
     expect(
       (await as(app, school)({ method: 'POST', url: '/api/notices', payload: { title: 'x', body: 'y' } })).statusCode,
@@ -121,13 +141,16 @@ describe('message centre routes', () => {
 
     expect((await as(app, village)({ method: 'GET', url: '/api/messages/unread-count' })).json()).toEqual({
       messages: 0,
-      notices: 1,
-      total: 1,
+      notices: 2,
+      total: 2,
     });
     const list = (await as(app, village)({ method: 'GET', url: '/api/notices' })).json();
-    expect(list.items.map((n: { title: string }) => n.title)).toEqual(['关于开展暑期集中培训的通知']);
+    expect(list.items.map((n: { title: string }) => n.title)).toEqual([
+      '关于报送培训名单的通知',
+      '关于开展暑期集中培训的通知',
+    ]);
     const all = await as(app, village)({ method: 'POST', url: '/api/messages/read-all' });
-    expect(all.json()).toEqual({ messages: 0, notices: 1 });
+    expect(all.json()).toEqual({ messages: 0, notices: 2 });
     expect((await as(app, village)({ method: 'GET', url: '/api/messages/unread-count' })).json().total).toBe(0);
     expect((await as(app, village)({ method: 'GET', url: '/api/notices?unread=true' })).json().total).toBe(0);
   });

@@ -4,7 +4,18 @@ import { MAX_REMINDER_UNITS, MESSAGE_KINDS, REMINDER_TOPICS, type MessageKind } 
 import type { MessageRow, NoticeRow } from '../../repositories/message.repository.js';
 import type { Services } from '../../services/services.js';
 import { iso } from '../presenters.js';
+import { hasForbiddenChars, normaliseText } from '../../domain/text.js';
 import { IdParams, Paging, zBodyId, zBool, zDay, zId, zOptionalText, zText } from '../schemas.js';
+
+/** A notice's text: paragraphs keep their line breaks; other control characters are refused. */
+const zParagraphs = (max: number) =>
+  z
+    .string()
+    .max(max * 4, { message: 'too_long' })
+    .transform((s) => s.replace(/\r\n?/g, '\n'))
+    .refine((s) => !hasForbiddenChars(s.replace(/\n/g, '')), { message: 'bad_chars' })
+    .transform(normaliseText)
+    .pipe(z.string().min(1, { message: 'blank' }).max(max, { message: 'too_long' }));
 
 const MessageOut = z.object({
   id: z.number(),
@@ -182,7 +193,7 @@ export const messageRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
       schema: {
         tags: ['message'],
         summary: 'A bureau (county and above) publishes a notice to everyone in its subtree',
-        body: z.object({ title: zText(200), body: zText(4000) }).strict(),
+        body: z.object({ title: zText(200), body: zParagraphs(4000) }).strict(),
         response: { 201: z.object({ notice: NoticeOut }) },
       },
     },

@@ -90,7 +90,7 @@ function RemindModal({
           <DatePicker style={{ width: '100%' }} data-testid="remind-deadline" />
         </Form.Item>
         <Form.Item name="note" label={t('messages.remind.note')}>
-          <Input.TextArea rows={3} maxLength={500} showCount data-testid="remind-note" />
+          <Input maxLength={500} showCount data-testid="remind-note" />
         </Form.Item>
       </Form>
     </Modal>
