@@ -5,17 +5,25 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { attendanceApi } from '../../api/attendance.api';
 import { ErrorResult, SectionSpin } from '../../components/page-states';
-import { formatDateTime } from '../../lib/format';
+import { useIsPhone } from '../../lib/use-media-query';
+import { rangeText } from '../training/timetable.page';
 
-/** A trainer's sessions from yesterday on, each opening its rotating check-in code. */
+/**
+ * A trainer's sessions from yesterday on, each opening its rotating check-in code. On a phone the links go
+ * below each session, and the project and the class each take a line of the full width, so a long name is
+ * never squeezed beside them into a column one character wide.
+ */
 export default function MySessionsPage() {
   const { t } = useTranslation();
+  const isPhone = useIsPhone();
   const q = useQuery({ queryKey: ['attendance', 'my-sessions'], queryFn: () => attendanceApi.mySessions() });
   if (q.isPending) return <SectionSpin />;
   if (q.isError) return <ErrorResult error={q.error} onRetry={() => void q.refetch()} />;
   return (
-    <Card title={t('attendance.mySessions.title')}>
+    <Card title={t('attendance.mySessions.title')} size={isPhone ? 'small' : 'default'}>
       <List
+        itemLayout={isPhone ? 'vertical' : 'horizontal'}
+        className="my-sessions"
         dataSource={q.data.items}
         locale={{ emptyText: t('attendance.mySessions.empty') }}
         renderItem={(s) => (
@@ -33,13 +41,16 @@ export default function MySessionsPage() {
             <List.Item.Meta
               title={
                 <>
-                  {s.projectTitle} · {s.className}{' '}
-                  {s.classStatus === 'closed' && <Tag>{t('attendance.mySessions.closed')}</Tag>}
+                  <span className="my-session-project">{s.projectTitle}</span>
+                  <span className="my-session-separator"> · </span>
+                  <span className="my-session-class">
+                    {s.className} {s.classStatus === 'closed' && <Tag>{t('attendance.mySessions.closed')}</Tag>}
+                  </span>
                 </>
               }
               description={
                 <Typography.Text type="secondary">
-                  {formatDateTime(s.startsAt)} – {formatDateTime(s.endsAt)}
+                  {rangeText(s.startsAt, s.endsAt)}
                   {s.place ? ` · ${s.place}` : ''}
                 </Typography.Text>
               }

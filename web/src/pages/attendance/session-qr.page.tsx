@@ -106,10 +106,21 @@ export default function SessionQrPage() {
   const closed = session.classStatus === 'closed';
 
   const columns: TableColumnsType<AttendanceLine> = [
-    { title: t('attendance.teacher'), dataIndex: 'teacherName', key: 'name' },
+    // names and times are read whole: on a phone the table scrolls inside its card, the name kept in view
+    { title: t('attendance.teacher'), dataIndex: 'teacherName', key: 'name', className: 'nowrap', fixed: 'left' },
     { title: t('attendance.school'), dataIndex: 'orgUnitName', key: 'school', responsive: ['md'] },
-    { title: t('attendance.checkedInAt'), key: 'in', render: (_, l) => formatDateTime(l.checkedInAt) },
-    { title: t('attendance.checkedOutAt'), key: 'out', render: (_, l) => formatDateTime(l.checkedOutAt) },
+    {
+      title: t('attendance.checkedInAt'),
+      key: 'in',
+      className: 'nowrap',
+      render: (_, l) => formatDateTime(l.checkedInAt),
+    },
+    {
+      title: t('attendance.checkedOutAt'),
+      key: 'out',
+      className: 'nowrap',
+      render: (_, l) => formatDateTime(l.checkedOutAt),
+    },
     {
       title: t('attendance.status'),
       key: 'status',
@@ -214,6 +225,7 @@ export default function SessionQrPage() {
                 columns={columns}
                 dataSource={items}
                 pagination={false}
+                scroll={{ x: 'max-content' }}
               />
             )}
           </Card>
