@@ -2614,6 +2614,28 @@ const MATRIX: Entry[] = [
     },
   },
   {
+    // the counts the bulk enrolment's confirmation shows: the organiser's, like the enrolment itself; nothing written
+    route: 'POST /api/enrolments/bulk/preview',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: async (c) => ({
+      method: 'POST',
+      url: '/api/enrolments/bulk/preview',
+      payload: { classId: await newClass(c.target, `bp-${c.seq}`), orgUnitIds: [c.target.id] },
+    }),
+    verify: async (b, c) => {
+      const r = b as { enrolled?: number; waitlisted?: number };
+      const rows = await t.db
+        .selectFrom('enrolment as e')
+        .innerJoin('training_class as k', 'k.id', 'e.class_id')
+        .select('e.id')
+        .where('k.name', '=', `矩阵班bp-${c.seq}`)
+        .execute();
+      return problem((r.enrolled ?? 0) >= 1 && rows.length === 0, `not a preview: ${JSON.stringify(b)}`);
+    },
+  },
+  {
     // the enrolment of a teacher of the first school under the target, in a project run at the target: the teacher,
     // the organiser's admins and the school's admin withdraw it; an admin above the school but not the organiser is refused
     route: 'POST /api/enrolments/:id/withdraw',

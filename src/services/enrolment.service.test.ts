@@ -352,7 +352,15 @@ describe('the organiser enrols whole units', () => {
       made.push(x.id);
     }
     await s.training.setQuotas(county, classId, [{ orgUnitId: tree.S2.id, quota: 1 }]);
+    // the confirmation's numbers come from the same statement, rolled back: nobody is enrolled by it
+    const preview = await s.enrolments.bulkEnrol(county, classId, [tree.S2.id, tree.T1.id], { dryRun: true });
+    expect(await classCounters(classId)).toMatchObject({ enrolled: 0, waitlisted: 0 });
+    expect(
+      await t.db.selectFrom('enrolment').select('id').where('class_id', '=', classId).executeTakeFirst(),
+    ).toBeUndefined();
     const r = await s.enrolments.bulkEnrol(county, classId, [tree.S2.id, tree.T1.id]);
+    expect(r).toEqual(preview);
+    expect(preview.enrolled + preview.waitlisted).toBeGreaterThan(0);
     const rows = await t.db
       .selectFrom('enrolment')
       .select(['teacher_id', 'status', 'quota_unit_id'])
@@ -410,6 +418,7 @@ describe('the organiser enrols whole units', () => {
     const { classId } = await openProject();
     expect(await codeOf(s.enrolments.bulkEnrol(county, classId, [tree.S3.id]))).toBe('NOT_FOUND');
     expect(await codeOf(s.enrolments.bulkEnrol(school1, classId, [tree.S1.id]))).toBe('NOT_FOUND');
+    expect(await codeOf(s.enrolments.bulkEnrol(county, classId, [tree.S3.id], { dryRun: true }))).toBe('NOT_FOUND');
     expect(await codeOf(s.enrolments.bulkEnrol(school3, classId, [tree.S3.id]))).toBe('NOT_FOUND');
   });
 });

@@ -422,14 +422,17 @@ export function createEnrolmentService(deps: ServiceDeps) {
     /**
      * The organiser enrols every eligible teacher of some units (inside the project's area) who has
      * no place in the project yet, in one set-based statement; places beyond the class's capacity
-     * or a unit's quota go to the waitlist.
+     * or a unit's quota go to the waitlist. `dryRun` answers how many would get a place and how
+     * many would wait, by running the same statement in a transaction that is rolled back (for the
+     * confirmation before the real one; nothing is written or audited).
      */
     async bulkEnrol(
       ctx: RequestContext,
       classId: number,
       orgUnitIds: number[],
+      opts: { dryRun?: boolean } = {},
     ): Promise<{ enrolled: number; waitlisted: number }> {
-      const action = 'enrolment.bulk_enrol';
+      const action = opts.dryRun ? 'enrolment.preview_bulk' : 'enrolment.bulk_enrol';
       const cls = await training.class(classId);
       const project = cls ? await training.project(cls.projectId) : undefined;
       if (!cls || !project) throw new AppError('NOT_FOUND');
@@ -457,23 +460,39 @@ export function createEnrolmentService(deps: ServiceDeps) {
         targetLabel: `${project.title} / ${cls.name}`,
         details: { orgUnitIds } as Record<string, unknown>,
       };
+      const enrolIn = async (trx: Kysely<DB>) => {
+        if (project.status !== 'open') throw new AppError('PROJECT_STATE', { params: { status: project.status } });
+        const locked = await createTrainingRepository(trx).lockClass(classId);
+        if (!locked) throw new AppError('NOT_FOUND');
+        if (locked.status === 'closed') throw new AppError('CLASS_CLOSED');
+        return createEnrolmentRepository(trx).bulkEnrol({
+          classId,
+          projectId: project.id,
+          provinceId: project.provinceId,
+          projectPath: project.orgPath,
+          unitPaths: units.map((u) => u.path),
+          eligibility: project.eligibility,
+          year: project.year,
+          free: locked.capacity - locked.enrolled,
+          createdBy: actor.userId,
+        });
+      };
+      if (opts.dryRun) {
+        const rollBack = new Error('dry run');
+        let counted: { enrolled: number; waitlisted: number } | undefined;
+        try {
+          await db.transaction().execute(async (trx) => {
+            counted = await enrolIn(trx);
+            throw rollBack;
+          });
+        } catch (e) {
+          if (e !== rollBack) throw e;
+        }
+        return counted!;
+      }
       return withRetry(() =>
         auditedWrite(db, ctx, meta, async (trx, m) => {
-          if (project.status !== 'open') throw new AppError('PROJECT_STATE', { params: { status: project.status } });
-          const locked = await createTrainingRepository(trx).lockClass(classId);
-          if (!locked) throw new AppError('NOT_FOUND');
-          if (locked.status === 'closed') throw new AppError('CLASS_CLOSED');
-          const r = await createEnrolmentRepository(trx).bulkEnrol({
-            classId,
-            projectId: project.id,
-            provinceId: project.provinceId,
-            projectPath: project.orgPath,
-            unitPaths: units.map((u) => u.path),
-            eligibility: project.eligibility,
-            year: project.year,
-            free: locked.capacity - locked.enrolled,
-            createdBy: actor.userId,
-          });
+          const r = await enrolIn(trx);
           m.details = { ...m.details, ...r };
           return r;
         }),

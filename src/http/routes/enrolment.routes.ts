@@ -118,6 +118,21 @@ export const enrolmentRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
   );
 
   app.post(
+    '/enrolments/bulk/preview',
+    {
+      config: { action: 'enrolment.preview_bulk' },
+      schema: {
+        tags: ['enrolments'],
+        summary:
+          'How many teachers enrolling these units would place and put on the waitlist now (nothing is written), for the confirmation',
+        body: z.object({ classId: zBodyId, orgUnitIds: z.array(zBodyId).min(1).max(500) }).strict(),
+        response: { 200: z.object({ enrolled: z.number(), waitlisted: z.number() }) },
+      },
+    },
+    async (req) => enrolments.bulkEnrol(req.ctx, req.body.classId, req.body.orgUnitIds, { dryRun: true }),
+  );
+
+  app.post(
     '/enrolments/bulk',
     {
       config: { action: 'enrolment.bulk_enrol' },

@@ -80,6 +80,12 @@ export const trainingApi = {
     classId: number,
     who: { teacherIds: number[] } | { matching: NonNullable<NominateBody['matching']>; except?: number[] },
   ) => apiRequest<{ items: Place[] }>('/api/enrolments/nominate', { method: 'POST', body: { classId, ...who } }),
+  /** How many `bulk` would place and put on the waitlist now; nothing is written. */
+  bulkPreview: (classId: number, orgUnitIds: number[]) =>
+    apiRequest<{ enrolled: number; waitlisted: number }>('/api/enrolments/bulk/preview', {
+      method: 'POST',
+      body: { classId, orgUnitIds },
+    }),
   bulk: (classId: number, orgUnitIds: number[]) =>
     apiRequest<{ enrolled: number; waitlisted: number }>('/api/enrolments/bulk', {
       method: 'POST',

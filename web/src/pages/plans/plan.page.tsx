@@ -349,6 +349,17 @@ export default function PlanPage() {
     !!data?.canManage &&
     (!plan || plan.status === 'draft' || plan.status === 'returned' || plan.status === 'published');
 
+  /** Publishing puts the plan in front of every unit below: say what and how much first. */
+  const confirmPublish = (id: number, lines: number) =>
+    modal.confirm({
+      title: t('plans.publishConfirm', { unit: data?.unit.name ?? '', year }),
+      content: t('plans.publishHint', { count: lines }),
+      okText: t('plans.publish'),
+      cancelText: t('common.cancel'),
+      okButtonProps: { 'data-testid': 'plan-publish-confirm' },
+      onOk: () => act.mutateAsync({ kind: 'publish', id }),
+    });
+
   const confirmReopen = (id: number) =>
     modal.confirm({
       title: t('plans.reopenConfirm'),
@@ -431,7 +442,7 @@ export default function PlanPage() {
                 {plan.canManage && plan.track === 'publish' && plan.status === 'draft' && (
                   <Button
                     type="primary"
-                    onClick={() => act.mutate({ kind: 'publish', id: plan.id })}
+                    onClick={() => confirmPublish(plan.id, plan.items.length)}
                     loading={act.isPending}
                     data-testid="plan-publish"
                   >

@@ -395,7 +395,7 @@ const ENROLMENT_STATUSES: readonly EnrolmentStatus[] = ['enrolled', 'waitlisted'
 
 function EnrolmentsCard({ cls, detail }: { cls: ClassDetail; detail: ProjectDetail }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const user = useCurrentUser();
   const errorText = useErrorMessage();
   const refresh = useRefresh(detail.project.id);
@@ -428,6 +428,25 @@ function EnrolmentsCard({ cls, detail }: { cls: ClassDetail; detail: ProjectDeta
       after();
       setBulkUnits(null);
       void message.success(t('training.enrolment.bulkDone', r));
+    },
+    onError: (err) => message.error(errorText(err)),
+  });
+  // bulk enrolment is not undone in one step: the server counts first, the organiser confirms the numbers
+  const previewBulk = useMutation({
+    mutationFn: (ids: number[]) => trainingApi.bulkPreview(cls.id, ids),
+    onSuccess: (r, ids) => {
+      if (r.enrolled + r.waitlisted === 0) {
+        void message.info(t('training.enrolment.bulkNobody'));
+        return;
+      }
+      modal.confirm({
+        title: t('training.enrolment.bulkConfirm', { count: r.enrolled + r.waitlisted, name: cls.name }),
+        content: t('training.enrolment.bulkConfirmHint', r),
+        okText: t('training.enrolment.bulkOk'),
+        cancelText: t('common.cancel'),
+        okButtonProps: { 'data-testid': 'bulk-enrol-confirm' },
+        onOk: () => bulk.mutateAsync(ids),
+      });
     },
     onError: (err) => message.error(errorText(err)),
   });
@@ -553,8 +572,9 @@ function EnrolmentsCard({ cls, detail }: { cls: ClassDetail; detail: ProjectDeta
         title={t('training.enrolment.bulk')}
         onCancel={() => setBulkUnits(null)}
         okButtonProps={{ disabled: !bulkUnits?.length }}
-        onOk={() => bulkUnits && bulk.mutate(bulkUnits)}
-        confirmLoading={bulk.isPending}
+        onOk={() => bulkUnits && previewBulk.mutate(bulkUnits)}
+        okText={t('training.enrolment.bulkNext')}
+        confirmLoading={previewBulk.isPending || bulk.isPending}
         destroyOnHidden
       >
         <Typography.Paragraph type="secondary">{t('training.enrolment.bulkHelp')}</Typography.Paragraph>
@@ -716,7 +736,20 @@ export default function ProjectPage() {
                 <Button
                   type="primary"
                   loading={status.isPending}
-                  onClick={() => status.mutate('open')}
+                  onClick={() =>
+                    modal.confirm({
+                      title: t('training.openConfirm', { title: p.title }),
+                      content: t('training.openHint', {
+                        classes: d.classes.length,
+                        capacity: d.classes.reduce((a, c) => a + c.capacity, 0),
+                        window: `${p.registrationOpens ?? '…'} ~ ${p.registrationCloses ?? '…'}`,
+                      }),
+                      okText: t('training.openRegistration'),
+                      cancelText: t('common.cancel'),
+                      okButtonProps: { 'data-testid': 'open-project-confirm' },
+                      onOk: () => status.mutateAsync('open'),
+                    })
+                  }
                   data-testid="open-project"
                 >
                   {t('training.openRegistration')}
@@ -727,7 +760,15 @@ export default function ProjectPage() {
                   danger
                   loading={status.isPending}
                   onClick={() =>
-                    modal.confirm({ title: t('training.closeConfirm'), onOk: () => status.mutateAsync('closed') })
+                    modal.confirm({
+                      title: t('training.closeConfirm'),
+                      content: t('training.closeHint', {
+                        open: d.classes.filter((c) => c.status === 'open').length,
+                        enrolled: d.classes.reduce((a, c) => a + c.enrolled, 0),
+                      }),
+                      okButtonProps: { danger: true },
+                      onOk: () => status.mutateAsync('closed'),
+                    })
                   }
                 >
                   {t('training.closeProject')}

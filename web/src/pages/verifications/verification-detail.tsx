@@ -197,7 +197,12 @@ export function VerificationDetail({ id }: { id: number }) {
   const confirmSignOff = () =>
     modal.confirm({
       title: t('verification.signOff.title', { school: v.orgUnitName, year: v.year }),
-      content: t('verification.signOff.text'),
+      content: t('verification.signOff.text', {
+        teachers: detail.data.items.length,
+        verified: detail.data.items.filter((i) => i.result === 'verified' || i.result === 'exempt').length,
+        notVerified,
+      }),
+      okButtonProps: { 'data-testid': 'sign-off-confirm' },
       okText: t('verification.signOff.ok'),
       cancelText: t('common.cancel'),
       onOk: async () => {
