@@ -4298,8 +4298,23 @@ describe('hidden characters in every text field', () => {
         url: `/api/teachers?q=${encodeURIComponent(`王${v}芳`)}`,
       }),
     ],
+    // a notice keeps its line breaks, never a hidden character
+    [
+      'notice body',
+      'body',
+      (v) => ({ method: 'POST', url: '/api/notices', payload: { title: '通知', body: `各学校：\n请${v}报送` } }),
+    ],
+    [
+      'reminder note',
+      'note',
+      (v) => ({
+        method: 'POST',
+        url: '/api/messages/reminders',
+        payload: { orgUnitIds: [tree.S1.id], topic: 'general', note: `请${v}尽快报送` },
+      }),
+    ],
   ];
-  const STATE: TableName[] = ['org_unit', 'app_user', 'api_token', 'course', 'user_session'];
+  const STATE: TableName[] = ['org_unit', 'app_user', 'api_token', 'course', 'user_session', 'notice', 'message'];
 
   it('refuses each of them in every route with VALIDATION_FAILED naming the field, and writes nothing', async () => {
     const cases: Array<[string, InjectOptions, string]> = [];
