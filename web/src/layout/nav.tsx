@@ -243,8 +243,14 @@ export interface PageTrail {
  * Where a page sits in a role's menu: the selected item (the longest key the path starts with) and the
  * breadcrumbs: group, item, and a sub-page or detail below it. The last crumb names the page (the
  * document title).
+ *
+ * @example pageTrail(navFor('county_admin'), '/teachers/42').crumbs
+ * // [{ labelKey: 'nav.groups.teachers' }, { labelKey: 'nav.teachers', to: '/teachers' }, { labelKey: 'nav.crumbs.detail' }]
  */
 export function pageTrail(groups: NavGroup[], pathname: string): PageTrail {
+  // pages of their own first: a survey's form lies under /me, yet is no part of the account page
+  const other = OTHER_PAGES.find((p) => p.pattern.test(pathname));
+  if (other) return { crumbs: [{ labelKey: other.group }, { labelKey: other.labelKey }] };
   let best: { group: NavGroup; item: NavItem } | undefined;
   for (const group of groups)
     for (const item of group.items) {
@@ -260,7 +266,5 @@ export function pageTrail(groups: NavGroup[], pathname: string): PageTrail {
       crumbs.push({ labelKey: item.labelKey, to: item.key }, { labelKey: SUB_PAGES[pathname] ?? 'nav.crumbs.detail' });
     return { selected: item.key, crumbs };
   }
-  const other = OTHER_PAGES.find((p) => p.pattern.test(pathname));
-  if (other) return { crumbs: [{ labelKey: other.group }, { labelKey: other.labelKey }] };
   return { crumbs: [{ labelKey: 'common.notFoundTitle' }] };
 }

@@ -1,0 +1,43 @@
+import { describe, expect, test } from 'vitest';
+import { navFor, pageTrail } from './nav';
+
+const labels = (role: Parameters<typeof navFor>[0], path: string) =>
+  pageTrail(navFor(role), path).crumbs.map((c) => c.labelKey);
+
+describe('menus grouped by task, and where each page sits in them', () => {
+  test('each role sees only the groups and pages it uses', () => {
+    const groups = (role: Parameters<typeof navFor>[0]) => navFor(role).map((g) => g.key);
+    expect(groups('county_admin')).toEqual(['home', 'teachers', 'training', 'credits', 'stats', 'system']);
+    expect(groups('teacher')).toEqual(['home', 'credits', 'training', 'mine']);
+    expect(groups('trainer')).toEqual(['home', 'training', 'mine']);
+    const items = (role: Parameters<typeof navFor>[0]) => navFor(role).flatMap((g) => g.items.map((i) => i.key));
+    expect(items('county_admin')).toContain('/plan-review');
+    expect(items('city_admin')).not.toContain('/plan-review');
+    expect(items('province_admin')).not.toContain('/fees/my-unit');
+    expect(items('city_admin')).not.toContain('/credits/register');
+    expect(items('teacher')).not.toContain('/teachers');
+  });
+
+  test('breadcrumbs: the group, the menu item, then a named sub-page or a detail', () => {
+    expect(labels('county_admin', '/')).toEqual(['nav.home']);
+    expect(labels('county_admin', '/teacher-corrections')).toEqual(['nav.groups.teachers', 'nav.corrections']);
+    expect(labels('county_admin', '/teachers/import')).toEqual([
+      'nav.groups.teachers',
+      'nav.teachers',
+      'teachers.import.title',
+    ]);
+    expect(labels('county_admin', '/org/42')).toEqual(['nav.groups.system', 'nav.org', 'nav.crumbs.detail']);
+    expect(pageTrail(navFor('county_admin'), '/teachers/42').crumbs[1]).toEqual({
+      labelKey: 'nav.teachers',
+      to: '/teachers',
+    });
+  });
+
+  test('the longest menu key wins, and pages outside the menu still have a name', () => {
+    expect(pageTrail(navFor('teacher'), '/me/credits').selected).toBe('/me/credits');
+    expect(pageTrail(navFor('teacher'), '/me').selected).toBe('/me');
+    expect(labels('teacher', '/me/surveys/7')).toEqual(['nav.groups.training', 'surveys.answer.title']);
+    expect(labels('trainer', '/sessions/3/qr')).toEqual(['nav.groups.training', 'nav.crumbs.sessionQr']);
+    expect(labels('county_admin', '/no-such-page')).toEqual(['common.notFoundTitle']);
+  });
+});
