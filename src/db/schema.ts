@@ -583,6 +583,7 @@ export interface TrainingClassTable {
   closed_at: Date | null;
   closed_by: number | null;
   created_at: Generated<Date>;
+  early_close_reason: string | null;
 }
 
 export interface TrainingClassQuotaTable {
@@ -639,7 +640,6 @@ export interface TrainingPlanVersionTable {
   comment: string | null;
   actor_id: number | null;
   created_at: Generated<Date>;
-  early_close_reason: string | null;
 }
 
 export interface TrainingProjectTable {
