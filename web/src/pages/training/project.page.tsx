@@ -499,7 +499,9 @@ function EnrolmentsCard({ cls, detail }: { cls: ClassDetail; detail: ProjectDeta
       title: '',
       render: (_, e) =>
         e.status !== 'withdrawn' &&
-        detail.project.status !== 'closed' && (
+        detail.project.status !== 'closed' &&
+        // a closed class keeps its places: the server refuses a withdrawal
+        cls.status !== 'closed' && (
           <Popconfirm
             title={t('training.enrolment.withdrawConfirm', { name: e.teacherName })}
             onConfirm={() => withdraw.mutate(e.id)}
