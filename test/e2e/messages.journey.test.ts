@@ -79,6 +79,8 @@ test('a school submits its verification; the county sees the unread count on a p
     const listed = await textOf(county.getByTestId('remind-schools'));
     const schoolName = await textOf(school.getByTestId('header-unit'));
     expect(listed).not.toContain(schoolName);
+    // the demo's other schools have no admin account yet: the dialog says the reminder cannot reach them
+    await visible(county.getByTestId('remind-unreachable'));
     await county.getByTestId('remind-note').fill('请于本周内提交');
     await county.locator('.ant-modal .ant-btn-primary', { hasText: '发送催办' }).click();
     await visible(county.locator('.ant-message', { hasText: /已催办 \d+ 所学校/ }));

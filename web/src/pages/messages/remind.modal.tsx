@@ -1,13 +1,14 @@
 import { BellOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Button, DatePicker, Form, Input, Modal, Typography } from 'antd';
+import { Alert, App, Button, DatePicker, Form, Input, Modal, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { messageKeys, messagesApi } from '../../api/messages.api';
 import { useErrorMessage } from '../../lib/error-message';
 
-type School = { orgUnitId: number; orgUnitName: string };
+/** a school to remind; `admins`, when known, is how many accounts the reminder reaches there */
+type School = { orgUnitId: number; orgUnitName: string; admins?: number };
 
 interface RemindForm {
   deadline?: Dayjs | null;
@@ -58,6 +59,7 @@ function RemindModal({
     onError: (err) => message.error(errorMessage(err)),
   });
   const names = list.slice(0, 10).map((s) => s.orgUnitName);
+  const unreachable = list.filter((s) => s.admins === 0).map((s) => s.orgUnitName);
   return (
     <Modal
       open={schools !== null}
@@ -83,6 +85,18 @@ function RemindModal({
               ? t('verification.picked.namesMore', { names: names.join(t('common.listSeparator')), count: list.length })
               : names.join(t('common.listSeparator'))}
           </Typography.Paragraph>
+          {unreachable.length > 0 && (
+            <Alert
+              type="warning"
+              showIcon
+              style={{ marginBottom: 16 }}
+              title={t('messages.remind.noAdmins', {
+                count: unreachable.length,
+                names: unreachable.slice(0, 10).join(t('common.listSeparator')),
+              })}
+              data-testid="remind-unreachable"
+            />
+          )}
         </>
       )}
       <Form form={form} layout="vertical" preserve={false}>
