@@ -46,15 +46,21 @@ function todoLink(todo: Todo): string {
 
 function TodoCard({ todo }: { todo: Todo }) {
   const { t } = useTranslation();
+  const me = useCurrentUser();
+  // a school's own year is one thing to do, not a count of schools
+  const ownYear = todo.kind === 'verification_not_opened' && me.orgUnit.kind === 'school';
   return (
     <Card size="small" className="home-todo" data-testid={`todo-${todo.kind}`}>
       <Flex align="center" justify="space-between" gap={12}>
-        <Statistic
-          title={t(`home.todos.${todo.kind}`, { year: todo.year ?? '' })}
-          value={todo.count}
-          suffix={t(`home.units.${todo.kind}`)}
-          data-testid="todo-count"
-        />
+        {ownYear ? (
+          <Typography.Text strong>{t('home.todos.ownYearNotOpened', { year: todo.year ?? '' })}</Typography.Text>
+        ) : (
+          <Statistic
+            title={t(`home.todos.${todo.kind}`, { year: todo.year ?? '' })}
+            value={todo.count}
+            suffix={t(`home.units.${todo.kind}`)}
+          />
+        )}
         <Link to={todoLink(todo)} data-testid="todo-link">
           <Button type="primary" ghost>
             {t('home.act')} <RightOutlined />

@@ -310,7 +310,12 @@ export default function ProjectsPage() {
           onChange={(next) => setSearch({ status: next })}
         />
         {closing && (
-          <Tag closable onClose={() => setSearch({ closing: undefined })} data-testid="projects-closing-filter">
+          <Tag
+            closable
+            onClose={() => setSearch({ closing: undefined })}
+            style={{ alignSelf: 'center' }}
+            data-testid="projects-closing-filter"
+          >
             {t('training.closingWithin', { days: closing })}
           </Tag>
         )}
