@@ -40,7 +40,8 @@ test('a school submits its verification; the county sees the unread count on a p
     await county.waitForURL(/\/$/, { timeout: STEP_TIMEOUT });
     const bell = await visible(county.getByTestId('message-bell'));
     const unreadOf = async () => Number((await bell.getAttribute('data-unread')) ?? 0);
-    await expect.poll(() => county.getByTestId('message-bell').getAttribute('data-unread')).not.toBeNull();
+    // the count as the server gave it (not the 0 shown while it loads)
+    await visible(county.locator('[data-testid="message-bell"][data-loaded="true"]'));
     const before = await unreadOf();
 
     // ---- the school admin opens the school's year and submits it to the county

@@ -28,6 +28,7 @@ export function MessageBell() {
         aria-label={count ? t('messages.bellUnread', { count }) : t('messages.title')}
         data-testid="message-bell"
         data-unread={count}
+        data-loaded={unread.isSuccess ? 'true' : undefined}
       />
     </Badge>
   );
