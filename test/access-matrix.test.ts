@@ -2423,6 +2423,26 @@ const MATRIX: Entry[] = [
     },
   },
   {
+    // the quota table: every unit below the organiser, for those who set the quotas
+    route: 'GET /api/training/classes/:id/quota-units',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: async (c) => ({
+      method: 'GET',
+      url: `/api/training/classes/${await newClass(c.target, `qu-${c.seq}`)}/quota-units`,
+    }),
+    verify: (b, c) => {
+      const below = childOf(c.target);
+      const items = (b as { items?: Array<{ orgUnitId: number }> }).items ?? [];
+      return problem(
+        typeof (b as { capacity?: number }).capacity === 'number' &&
+          (below ? items.some((i) => i.orgUnitId === below.id) : items.length === 0),
+        'the child units are missing',
+      );
+    },
+  },
+  {
     // places reserved for a unit below the organiser (a school organises for nobody below: an empty list)
     route: 'PUT /api/training/classes/:id/quotas',
     about: 'unit',

@@ -476,6 +476,22 @@ export function createTrainingRepository(db: Q) {
         .execute();
     },
 
+    /**
+     * The quota table of a class: every unit directly below the organiser that can hold teachers' places
+     * (not a training institution), and any other unit holding a quota, with its quota and places used
+     * (0 where none is set), in name order.
+     */
+    async quotaUnits(classId: number, organiserId: number): Promise<QuotaRow[]> {
+      const rows = await sql<QuotaRow>`
+        SELECT ${classId}::bigint AS "classId", o.id AS "orgUnitId", o.name AS "orgUnitName", o.path AS "orgPath",
+               coalesce(q.quota, 0)::int AS quota, coalesce(q.used, 0)::int AS used
+          FROM org_unit o
+          LEFT JOIN training_class_quota q ON q.class_id = ${classId} AND q.org_unit_id = o.id
+         WHERE (o.parent_id = ${organiserId} AND o.kind <> 'institution') OR q.class_id IS NOT NULL
+         ORDER BY o.name, o.id`.execute(db);
+      return rows.rows.map((r) => ({ ...r, classId: Number(r.classId) }));
+    },
+
     /** Replaces the quotas of a class: rows kept keep their `used`; the caller holds the class lock. */
     async setQuotas(
       classId: number,

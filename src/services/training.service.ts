@@ -400,6 +400,15 @@ export function createTrainingService(deps: ServiceDeps) {
     },
 
     /**
+     * The quota table of a class for its managers: every child unit of the organiser with its quota
+     * and places used, and the class's capacity the quotas must stay within.
+     */
+    async quotaUnits(ctx: RequestContext, classId: number): Promise<{ capacity: number; items: QuotaRow[] }> {
+      const { project, cls } = await managedClass(ctx, classId, 'training.read_quotas');
+      return { capacity: cls.capacity, items: await repo.quotaUnits(classId, project.orgUnitId) };
+    },
+
+    /**
      * Sets the places reserved for units inside the project's area (a county's schools, a city's
      * counties). A quota below what a unit already uses, or more reserved places than the class
      * has, is refused. Raised quotas give places to waiting teachers of those units.

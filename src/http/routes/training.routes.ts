@@ -382,6 +382,24 @@ export const trainingRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
     }),
   );
 
+  app.get(
+    '/training/classes/:id/quota-units',
+    {
+      config: { action: 'training.read_quotas' },
+      schema: {
+        tags: ['training'],
+        summary:
+          "A class's quota table: every unit below the organiser (and any other holding a quota) with its quota and places used",
+        params: IdParams,
+        response: { 200: z.object({ capacity: z.number(), items: z.array(QuotaOut) }) },
+      },
+    },
+    async (req) => {
+      const r = await training.quotaUnits(req.ctx, req.params.id);
+      return { capacity: r.capacity, items: r.items.map(presentQuota) };
+    },
+  );
+
   app.put(
     '/training/classes/:id/quotas',
     {

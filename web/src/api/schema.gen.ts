@@ -4890,6 +4890,26 @@ export interface paths {
       };
     };
   };
+  '/api/training/classes/{id}/quota-units': {
+    /**
+     * A class's quota table: every unit below the organiser (and any other holding a quota) with its quota
+     * and places used
+     */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        capacity: number;
+        items: {
+          orgUnitId: number;
+          orgUnitName: string;
+          quota: number;
+          used: number;
+        }[];
+      };
+    };
+  };
   '/api/training/classes/{id}/quotas': {
     /** Places reserved per unit below the organiser (replaces the list) */
     put: {

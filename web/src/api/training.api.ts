@@ -67,6 +67,9 @@ export const trainingApi = {
     apiRequest<TrainingClass & { promoted: number }>(`/api/training/classes/${id}`, { method: 'PATCH', body: patch }),
   setTrainers: (classId: number, userIds: number[]) =>
     apiRequest<{ items: Trainer[] }>(`/api/training/classes/${classId}/trainers`, { method: 'PUT', body: { userIds } }),
+  /** The quota table: every unit below the organiser with its quota and places used, and the capacity. */
+  quotaUnits: (classId: number) =>
+    apiRequest<{ capacity: number; items: Quota[] }>(`/api/training/classes/${classId}/quota-units`),
   setQuotas: (classId: number, quotas: Array<{ orgUnitId: number; quota: number }>) =>
     apiRequest<{ items: Quota[] }>(`/api/training/classes/${classId}/quotas`, { method: 'PUT', body: { quotas } }),
   createSession: (classId: number, input: SessionInput) =>

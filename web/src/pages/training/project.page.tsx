@@ -31,7 +31,6 @@ import {
   type Enrolment,
   type EnrolmentStatus,
   type ProjectDetail,
-  type Quota,
   type TrainingSession,
 } from '../../api/training.api';
 import { useCurrentUser } from '../../auth/session';
@@ -46,6 +45,7 @@ import { formatHours } from '../../lib/hours';
 import { chinaInstant, formatDateTime } from '../../lib/format';
 import { showErrorsOnFields } from '../../lib/form-errors';
 import { EMPTY_PICK, pickCount, TeacherPicker, type TeacherPick } from '../credits/teacher-multi-picker';
+import { QuotaTableCard } from './quota-table.card';
 import {
   PROJECT_FORM_FIELDS,
   ProjectFields,
@@ -302,89 +302,6 @@ function TrainersCard({
             {t('training.save')}
           </Button>
           <Button onClick={() => setPicked(null)}>{t('training.cancel')}</Button>
-        </Space>
-      )}
-    </Card>
-  );
-}
-
-function QuotasCard({ cls, canManage, projectId }: { cls: ClassDetail; canManage: boolean; projectId: number }) {
-  const { t } = useTranslation();
-  const { message } = App.useApp();
-  const errorText = useErrorMessage();
-  const refresh = useRefresh(projectId);
-  const [rows, setRows] = useState<Array<{ orgUnitId?: number; quota: number }> | null>(null);
-  const save = useMutation({
-    mutationFn: (r: Array<{ orgUnitId?: number; quota: number }>) =>
-      trainingApi.setQuotas(
-        cls.id,
-        r.filter((x) => x.orgUnitId !== undefined).map((x) => ({ orgUnitId: x.orgUnitId!, quota: x.quota })),
-      ),
-    onSuccess: () => {
-      refresh();
-      setRows(null);
-    },
-    onError: (err) => message.error(errorText(err)),
-  });
-  const columns: TableColumnsType<Quota> = [
-    { title: t('training.quota.unit'), dataIndex: 'orgUnitName' },
-    { title: t('training.quota.quota'), dataIndex: 'quota' },
-    { title: t('training.quota.used'), dataIndex: 'used' },
-  ];
-  return (
-    <Card
-      size="small"
-      title={t('training.quotas')}
-      extra={
-        canManage &&
-        rows === null && (
-          <Button
-            size="small"
-            onClick={() => setRows(cls.quotas.map((q) => ({ orgUnitId: q.orgUnitId, quota: q.quota })))}
-          >
-            {t('training.edit')}
-          </Button>
-        )
-      }
-    >
-      {rows === null ? (
-        <Table
-          rowKey="orgUnitId"
-          size="small"
-          pagination={false}
-          columns={columns}
-          dataSource={cls.quotas}
-          locale={{ emptyText: t('training.quota.none') }}
-        />
-      ) : (
-        <Space direction="vertical" style={{ width: '100%' }}>
-          {rows.map((r, i) => (
-            <Space key={i} wrap>
-              <OrgUnitPicker
-                value={r.orgUnitId}
-                style={{ width: 260 }}
-                initialOptions={cls.quotas
-                  .filter((q) => q.orgUnitId === r.orgUnitId)
-                  .map((q) => ({ id: q.orgUnitId, name: q.orgUnitName, kind: 'school' as const }))}
-                onChange={(id) => setRows(rows.map((x, j) => (j === i ? { ...x, orgUnitId: id } : x)))}
-              />
-              <InputNumber
-                min={0}
-                value={r.quota}
-                onChange={(v) => setRows(rows.map((x, j) => (j === i ? { ...x, quota: v ?? 0 } : x)))}
-              />
-              <Button icon={<DeleteOutlined />} onClick={() => setRows(rows.filter((_, j) => j !== i))} />
-            </Space>
-          ))}
-          <Space>
-            <Button icon={<PlusOutlined />} onClick={() => setRows([...rows, { quota: 1 }])}>
-              {t('training.quota.add')}
-            </Button>
-            <Button type="primary" loading={save.isPending} onClick={() => save.mutate(rows)}>
-              {t('training.save')}
-            </Button>
-            <Button onClick={() => setRows(null)}>{t('training.cancel')}</Button>
-          </Space>
         </Space>
       )}
     </Card>
@@ -664,7 +581,7 @@ function ClassPanel({ cls, detail }: { cls: ClassDetail; detail: ProjectDetail }
         projectId={detail.project.id}
         orgUnitId={detail.project.orgUnitId}
       />
-      <QuotasCard cls={cls} canManage={detail.canManage} projectId={detail.project.id} />
+      <QuotaTableCard cls={cls} canManage={detail.canManage} />
       <EnrolmentsCard cls={cls} detail={detail} />
       {detail.canManage && <ClassCloseCard cls={cls} projectId={detail.project.id} />}
     </Space>
