@@ -89,13 +89,12 @@ test('a county project: created and opened, a teacher enrols on a phone, checks 
     baseUrl,
     newContext,
     logIn,
-    sessions: { 'demo-teacher': teacher, 'demo-school': school },
+    sessions: { 'demo-teacher': teacher, 'demo-school': school, 'demo-county': county },
   } = journey;
   // 赵雪 (primary school) must meet the project's conditions: primary stage, at least 1 year of teaching
-  const me = await api<{ teacher: { name: string; stage: string; teachingStartYear: number | null } }>(
-    teacher,
-    '/api/me/teacher',
-  );
+  const me = await api<{
+    teacher: { name: string; stage: string; teachingStartYear: number | null; orgUnitId: number; orgUnitName: string };
+  }>(teacher, '/api/me/teacher');
   const year = Number(new Date(Date.now() + 8 * HOUR).toISOString().slice(0, 4));
   expect(me.teacher.name).toBe(TEACHER_NAME);
   expect(me.teacher.stage).toBe('primary');
@@ -237,6 +236,45 @@ test('a county project: created and opened, a teacher enrols on a phone, checks 
     );
     expect(await enrolled.innerText()).toContain('已录取');
     expect(await enrolled.innerText()).toContain('个人报名');
+
+    // enrolling her whole school is counted first and asks for confirmation; cancelled, it enrols nobody
+    const classId = (
+      await api<{ classes: { id: number }[] }>(county, `/api/training/projects/${projectUrl.split('/').pop()}`)
+    ).classes[0]!.id;
+    const counted = await api<{ enrolled: number; waitlisted: number }>(county, '/api/enrolments/bulk/preview', {
+      classId,
+      orgUnitIds: [me.teacher.orgUnitId],
+    });
+    expect(counted.enrolled + counted.waitlisted).toBeGreaterThan(0);
+    await page.getByTestId('bulk-enrol').click();
+    const bulkModal = await visible(page.locator('.ant-modal', { hasText: '按单位批量报名' }));
+    await bulkModal.getByTestId('bulk-unit').click();
+    await page.keyboard.type(me.teacher.orgUnitName);
+    await (
+      await visible(
+        page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: me.teacher.orgUnitName }),
+      )
+    ).click();
+    await bulkModal.locator('.ant-modal-footer .ant-btn-primary').click();
+    const bulkConfirm = await visible(page.locator('.ant-modal-confirm', { hasText: '名教师报名' }));
+    expect(await textOf(bulkConfirm.locator('.ant-modal-confirm-title'))).toBe(
+      `将为 ${counted.enrolled + counted.waitlisted} 名教师报名“${CLASS_NAME}”？`,
+    );
+    expect(await bulkConfirm.innerText()).toContain(
+      `录取 ${counted.enrolled} 人，${counted.waitlisted} 人进入候补名单`,
+    );
+    await bulkConfirm.locator('.ant-btn', { hasText: /^取\s*消$/ }).click();
+    await bulkConfirm.waitFor({ state: 'hidden', timeout: STEP_TIMEOUT });
+    await bulkModal.locator('.ant-modal-footer .ant-btn', { hasText: /^取\s*消$/ }).click();
+    await bulkModal.waitFor({ state: 'hidden', timeout: STEP_TIMEOUT });
+    expect(
+      await api<{ enrolled: number; waitlisted: number }>(county, '/api/enrolments/bulk/preview', {
+        classId,
+        orgUnitIds: [me.teacher.orgUnitId],
+      }),
+    ).toEqual(counted);
+    await page.reload();
+    await visible(page.getByRole('tab', { name: `${CLASS_NAME}（1/50）` }));
 
     // ---- (c) the session's QR page shows a code; the phone opens its address and is checked in
     const codeResponse = page.waitForResponse(
