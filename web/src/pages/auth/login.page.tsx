@@ -149,6 +149,9 @@ export default function LoginPage() {
           <Link to="/activate" data-testid="login-activate-link">
             {t('login.activateLink')}
           </Link>
+          <Typography.Link href="/help/accounts" target="_blank" style={{ marginLeft: 16 }} data-testid="login-help">
+            {t('help.link')}
+          </Typography.Link>
         </div>
       </Card>
     </CenteredLayout>
