@@ -163,7 +163,8 @@ export function createMessageRepository(db: Q) {
     /**
      * The schools below `path` (not the unit itself) whose year has not reached the county: not
      * opened, open or returned; with the number of admins a reminder would reach there. A township
-     * centre school counts when it keeps teachers itself.
+     * centre school counts when it keeps teachers itself. At most `limit` in name order, and how many
+     * there are in all.
      */
     async verificationPending(q: {
       provinceId: number;
@@ -171,8 +172,8 @@ export function createMessageRepository(db: Q) {
       cycleId: number;
       year: number;
       limit: number;
-    }): Promise<PendingUnitRow[]> {
-      const rows = await db
+    }): Promise<{ items: PendingUnitRow[]; total: number }> {
+      const pending = db
         .selectFrom('org_unit as o')
         .leftJoin('credit_verification as v', (j) =>
           j.onRef('v.org_unit_id', '=', 'o.id').on('v.cycle_id', '=', q.cycleId).on('v.year', '=', q.year),
@@ -188,29 +189,36 @@ export function createMessageRepository(db: Q) {
             ]),
           ]),
         )
-        .where((eb) => eb.or([eb('v.id', 'is', null), eb('v.status', 'in', ['open', 'returned'])]))
-        .select((eb) => [
-          'o.id as orgUnitId',
-          'o.name as orgUnitName',
-          sql<string | null>`v.status`.as('status'),
-          eb
-            .selectFrom('app_user as u')
-            .select(sql<number>`count(*)::int`.as('n'))
-            .whereRef('u.org_unit_id', '=', 'o.id')
-            .where('u.role', 'in', [...ADMIN_ROLES])
-            .where('u.disabled', '=', false)
-            .as('admins'),
-        ])
-        .orderBy('o.name')
-        .orderBy('o.id')
-        .limit(q.limit)
-        .execute();
-      return rows.map((r) => ({
-        orgUnitId: r.orgUnitId,
-        orgUnitName: r.orgUnitName,
-        status: r.status === 'open' || r.status === 'returned' ? r.status : 'not_started',
-        admins: Number(r.admins ?? 0),
-      }));
+        .where((eb) => eb.or([eb('v.id', 'is', null), eb('v.status', 'in', ['open', 'returned'])]));
+      const [rows, counted] = await Promise.all([
+        pending
+          .select((eb) => [
+            'o.id as orgUnitId',
+            'o.name as orgUnitName',
+            sql<string | null>`v.status`.as('status'),
+            eb
+              .selectFrom('app_user as u')
+              .select(sql<number>`count(*)::int`.as('n'))
+              .whereRef('u.org_unit_id', '=', 'o.id')
+              .where('u.role', 'in', [...ADMIN_ROLES])
+              .where('u.disabled', '=', false)
+              .as('admins'),
+          ])
+          .orderBy('o.name')
+          .orderBy('o.id')
+          .limit(q.limit)
+          .execute(),
+        pending.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+      ]);
+      return {
+        items: rows.map((r) => ({
+          orgUnitId: r.orgUnitId,
+          orgUnitName: r.orgUnitName,
+          status: r.status === 'open' || r.status === 'returned' ? r.status : 'not_started',
+          admins: Number(r.admins ?? 0),
+        })),
+        total: counted.n,
+      };
     },
 
     // ------------------------------------------------------------------ notices (通知)

@@ -127,7 +127,8 @@ describe('message centre', () => {
   });
 
   it('lists the schools below that have not submitted, for a reminder', async () => {
-    const pending = await s.messages.verificationPending(county, { cycleId, year: 2026 });
+    const { items: pending, total } = await s.messages.verificationPending(county, { cycleId, year: 2026 });
+    expect(total).toBe(3);
     // S1 was returned; S2 and the village school S4 never opened their year; the sibling county's S3 is not listed
     expect(pending.map((p) => [p.orgUnitName, p.status, p.admins])).toEqual(
       [
@@ -136,6 +137,9 @@ describe('message centre', () => {
         [tree.S4.name, 'not_started', 1],
       ].sort((a, b) => String(a[0]).localeCompare(String(b[0]), 'en')),
     );
+    // beyond what one reminder takes, the list is cut and says how many there are in all
+    const cut = await s.messages.verificationPending(county, { cycleId, year: 2026 }, 2);
+    expect([cut.items.length, cut.total]).toEqual([2, 3]);
   });
 
   it('a notice reaches the subtree of the bureau that published it, not a sibling county or the units above', async () => {

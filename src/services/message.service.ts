@@ -90,9 +90,14 @@ export function createMessageService(deps: ServiceDeps) {
 
     /**
      * The schools below the actor's unit whose year of a cycle has not been submitted (not opened,
-     * open or returned), for a reminder: at most MAX_REMINDER_UNITS, in name order.
+     * open or returned), for a reminder: at most `limit` (what one reminder takes) in name order, and
+     * how many there are in all.
      */
-    async verificationPending(ctx: RequestContext, q: { cycleId: number; year: number }): Promise<PendingUnitRow[]> {
+    async verificationPending(
+      ctx: RequestContext,
+      q: { cycleId: number; year: number },
+      limit = MAX_REMINDER_UNITS,
+    ): Promise<{ items: PendingUnitRow[]; total: number }> {
       const action = 'message.list_pending';
       const actor = await requireRegistryRole(db, ctx, action);
       const cycle = await createCreditLedgerRepository(db).cycle(q.cycleId);
@@ -103,7 +108,7 @@ export function createMessageService(deps: ServiceDeps) {
         path: actor.orgPath,
         cycleId: cycle.id,
         year: q.year,
-        limit: MAX_REMINDER_UNITS,
+        limit,
       });
     },
 

@@ -139,11 +139,12 @@ export const messageRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
                 admins: z.number().describe('the accounts a reminder reaches there'),
               }),
             ),
+            total: z.number().describe('all such schools; the list stops at what one reminder takes'),
           }),
         },
       },
     },
-    async (req) => ({ items: await svc.verificationPending(req.ctx, req.query) }),
+    async (req) => svc.verificationPending(req.ctx, req.query),
   );
 
   app.post(

@@ -2399,6 +2399,8 @@ export interface paths {
           /** the accounts a reminder reaches there */
           admins: number;
         }[];
+        /** all such schools; the list stops at what one reminder takes */
+        total: number;
       };
     };
   };

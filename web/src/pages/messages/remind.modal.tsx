@@ -21,6 +21,7 @@ interface RemindForm {
  */
 function RemindModal({
   schools,
+  total,
   topic = 'verification',
   cycleId = null,
   year,
@@ -28,6 +29,8 @@ function RemindModal({
   onSent,
 }: {
   schools: readonly School[] | null;
+  /** how many schools there are in all, when the list was cut at what one reminder takes */
+  total?: number;
   topic?: 'verification' | 'plan';
   cycleId?: number | null;
   year: number;
@@ -85,6 +88,15 @@ function RemindModal({
               ? t('verification.picked.namesMore', { names: names.join(t('common.listSeparator')), count: list.length })
               : names.join(t('common.listSeparator'))}
           </Typography.Paragraph>
+          {total !== undefined && total > list.length && (
+            <Alert
+              type="warning"
+              showIcon
+              style={{ marginBottom: 16 }}
+              title={t('messages.remind.cut', { total, count: list.length })}
+              data-testid="remind-cut"
+            />
+          )}
           {unreachable.length > 0 && (
             <Alert
               type="warning"
@@ -147,10 +159,10 @@ export function RemindAllButton({ cycleId, year, count }: { cycleId: number; yea
   const { t } = useTranslation();
   const { message } = App.useApp();
   const errorMessage = useErrorMessage();
-  const [shown, setShown] = useState<readonly School[] | null>(null);
+  const [shown, setShown] = useState<{ items: readonly School[]; total: number } | null>(null);
   const load = useMutation({
     mutationFn: () => messagesApi.verificationPending(cycleId, year),
-    onSuccess: (r) => setShown(r.items),
+    onSuccess: (r) => setShown(r),
     onError: (err) => message.error(errorMessage(err)),
   });
   return (
@@ -164,7 +176,13 @@ export function RemindAllButton({ cycleId, year, count }: { cycleId: number; yea
       >
         {t('messages.remind.all', { count })}
       </Button>
-      <RemindModal schools={shown} cycleId={cycleId} year={year} onClose={() => setShown(null)} />
+      <RemindModal
+        schools={shown?.items ?? null}
+        total={shown?.total}
+        cycleId={cycleId}
+        year={year}
+        onClose={() => setShown(null)}
+      />
     </>
   );
 }
