@@ -7,7 +7,8 @@ import { manualShot } from '../support/manual-shots.js';
  * Browser journey through help and printing against the real server process with its demo data:
  * the school's teacher list opens its section of the manual from 帮助 in a new tab; the activation
  * slips carry a QR code that opens the activation page on a phone with the code filled in; the
- * county downloads the verification summary of its schools as a PDF to seal. With
+ * county downloads the verification summary of its schools as a PDF to seal, and the trainer the
+ * attendance sheet (签到表) of today's session. With
  * PEIXUN_MANUAL_SHOTS=1 the journey saves the manual's screenshots into docs/manual/images.
  */
 
@@ -18,7 +19,7 @@ beforeAll(async () => {
   journey = await startDemoJourney({
     dataDirPrefix: 'peixun-help-journey-',
     password: PASSWORD,
-    accounts: ['demo-school', 'demo-county'],
+    accounts: ['demo-school', 'demo-county', 'demo-trainer'],
   });
 }, 120_000);
 
@@ -101,6 +102,31 @@ test('the county prints the verification summary of its schools to seal, and see
     await visible(county.locator('.ant-table-row').first());
     await manualShot(county, 'credit-report');
     expect(await county.getByTestId('help-link').getAttribute('href')).toBe('/help/reports');
+  } finally {
+    await context.close();
+  }
+});
+
+test("the trainer prints today's attendance sheet (签到表) from the session's check-in page", async () => {
+  const { baseUrl } = journey;
+  const context = await journey.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  try {
+    const trainer = await context.newPage();
+    await journey.logIn(trainer, 'demo-trainer');
+    await trainer.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: STEP_TIMEOUT });
+    await trainer.goto(`${baseUrl}/my-sessions`);
+    await (await visible(trainer.getByTestId('my-session').first().locator('a[href$="/qr"]'))).click();
+    await trainer.waitForURL(/\/sessions\/\d+\/qr$/, { timeout: STEP_TIMEOUT });
+    const pdf = await visible(trainer.getByTestId('sign-in-sheet-pdf'));
+    await manualShot(trainer, 'session-attendance');
+    const [download] = await Promise.all([trainer.waitForEvent('download', { timeout: STEP_TIMEOUT }), pdf.click()]);
+    expect(download.suggestedFilename()).toMatch(/^签到表-.+\.pdf$/);
+    const [sheet] = await Promise.all([
+      trainer.waitForEvent('download', { timeout: STEP_TIMEOUT }),
+      trainer.getByTestId('sign-in-sheet-xlsx').click(),
+    ]);
+    expect(sheet.suggestedFilename()).toMatch(/^签到表-.+\.xlsx$/);
+    expect(await trainer.getByTestId('help-link').getAttribute('href')).toBe('/help/training');
   } finally {
     await context.close();
   }
