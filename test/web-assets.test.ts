@@ -19,6 +19,12 @@ const YEAR_IMMUTABLE = 'public, max-age=31536000, immutable';
 const SCRIPT = `${'export const greeting = "培训 · 教师继续教育";\n'.repeat(200)}console.log(greeting);\n`;
 const PAGE = `<!doctype html><html lang="zh-CN"><head><title>培训</title>${'<link rel="modulepreload" href="/assets/x.js">'.repeat(40)}<script type="module" src="/assets/index-AbCd1234.js"></script></head><body><div id="root"></div></body></html>\n`;
 
+/** the copy of the page for `/`, naming the home page's files and data too */
+const HOME_PAGE = PAGE.replace(
+  '</head>',
+  '<link rel="preload" href="/api/home" as="fetch" crossorigin="anonymous"></head>',
+);
+
 let t: TestDatabase;
 let app: FastifyInstance;
 let webRoot: string;
@@ -28,6 +34,7 @@ beforeAll(async () => {
   webRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'peixun-web-'));
   fs.mkdirSync(path.join(webRoot, 'assets'));
   fs.writeFileSync(path.join(webRoot, 'index.html'), PAGE);
+  fs.writeFileSync(path.join(webRoot, 'home.html'), HOME_PAGE);
   fs.writeFileSync(path.join(webRoot, 'assets/index-AbCd1234.js'), SCRIPT);
   fs.writeFileSync(path.join(webRoot, 'assets/tiny-Zz9_y8-X.js'), 'export{};\n');
   await precompressDir(webRoot);
@@ -97,13 +104,15 @@ describe('a hashed script of the build', () => {
 
 describe('the page itself', () => {
   it('is asked for again each time, compressed, at its own name and at every path of the app', async () => {
-    for (const url of ['/index.html', '/', '/me/teacher', '/my-sessions']) {
+    for (const url of ['/index.html', '/me/teacher', '/my-sessions', '/checkin?t=abc', '/']) {
       const res = await get(url, 'gzip, deflate, br');
       expect(res.statusCode, url).toBe(200);
       expect(res.headers['cache-control'], url).toBe('no-cache');
       expect(res.headers['content-encoding'], url).toBe('br');
       expect(res.headers['content-type'], url).toMatch(/^text\/html/);
-      expect(zlib.brotliDecompressSync(res.rawPayload).toString('utf8'), url).toBe(PAGE);
+      // `/`, where everyone lands, names the home page's data too; no other address does
+      const page = url === '/' ? HOME_PAGE : PAGE;
+      expect(zlib.brotliDecompressSync(res.rawPayload).toString('utf8'), url).toBe(page);
     }
     const plain = await get('/me/teacher');
     expect(plain.headers['content-encoding']).toBeUndefined();

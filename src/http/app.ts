@@ -45,9 +45,9 @@ import { trainingPlanRoutes } from './routes/training-plan.routes.js';
 import { surveyRoutes } from './routes/survey.routes.js';
 import { trainerRoutes } from './routes/trainer.routes.js';
 import { feeRoutes } from './routes/fee.routes.js';
-import { messageRoutes } from './routes/message.routes.js';
 import { printFormRoutes } from './routes/print-form.routes.js';
 import { homeRoutes } from './routes/home.routes.js';
+import { messageRoutes } from './routes/message.routes.js';
 import { SESSION_COOKIE } from './session-cookie.js';
 
 export { SESSION_COOKIE };
@@ -249,15 +249,18 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(attendanceRoutes, { prefix: '/api', services });
   await app.register(surveyRoutes, { prefix: '/api', services });
   await app.register(feeRoutes, { prefix: '/api', services });
-  await app.register(messageRoutes, { prefix: '/api', services });
   await app.register(printFormRoutes, { prefix: '/api', services });
   await app.register(homeRoutes, { prefix: '/api', services });
+  await app.register(messageRoutes, { prefix: '/api', services });
   await app.register(verifyPageRoutes, { services });
   await app.register(helpPageRoutes);
   app.get('/api/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
   const webRoot = opts.webRoot ?? WEB_DIST;
   const serveWeb = opts.serveWeb ?? fs.existsSync(path.join(webRoot, 'index.html'));
+  // `/`, where everyone lands, has a copy of the page that also names the home page's files and data, so
+  // a phone fetches them beside the app's script (vite.config.ts); every other address gets index.html
+  const landingPage = serveWeb && fs.existsSync(path.join(webRoot, 'home.html'));
   if (serveWeb) {
     await app.register(fastifyStatic, {
       root: webRoot,
@@ -280,7 +283,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       throw new AppError('NOT_FOUND');
     // client-side routes of the single-page app
     reply.header('cache-control', 'no-cache');
-    return reply.type('text/html; charset=utf-8').sendFile('index.html');
+    const page = landingPage && req.url.split('?')[0] === '/' ? 'home.html' : 'index.html';
+    return reply.type('text/html; charset=utf-8').sendFile(page);
   });
   return app;
 }

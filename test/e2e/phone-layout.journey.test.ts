@@ -95,7 +95,6 @@ test('at 375 px a long name in 我的班次 and in the attendance list stays on 
     // 我的班次: the project's name and the class's each on one line, the links below them
     const item = page.getByTestId('my-session').first();
     expect(await item.locator('.ant-list-item-meta-title').innerText()).toContain(session.className);
-    await page.screenshot({ path: '/tmp/pxmine/my-sessions.png' });
     expect(await linesOf(item.getByText(session.projectTitle).first())).toBeLessThan(1.5);
     expect(await linesOf(item.getByText(session.className).first())).toBeLessThan(1.5);
     expect(await fitsWidth(page)).toBe(true);
@@ -104,7 +103,6 @@ test('at 375 px a long name in 我的班次 and in the attendance list stays on 
     await page.goto(`${baseUrl}/sessions/${session.id}/qr`);
     const row = page.locator('.ant-table-row', { hasText: LONG_NAME });
     await visible(row);
-    await page.screenshot({ path: '/tmp/pxmine/attendance.png', fullPage: true });
     expect(await linesOf(row.locator('td').first())).toBeLessThan(1.5);
     expect(await fitsWidth(page)).toBe(true);
   } finally {

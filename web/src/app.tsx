@@ -1,7 +1,5 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { App as AntApp, ConfigProvider } from 'antd';
-import enUS from 'antd/locale/en_US';
-import zhCN from 'antd/locale/zh_CN';
 import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { RouterProvider } from 'react-router';
@@ -9,7 +7,7 @@ import { ApiError, configureApiClient } from './api/client';
 import { queryKeys } from './api/query-keys';
 import { endSession, updateSessionUser } from './auth/session';
 import { FullPageSpin } from './components/page-states';
-import { currentLanguage } from './i18n/i18n';
+import { antdLocale, currentLanguage } from './i18n/i18n';
 import { router } from './router';
 
 export const queryClient = new QueryClient({
@@ -41,9 +39,10 @@ const theme = {
 };
 
 export function App() {
-  const { i18n } = useTranslation();
+  // drawn again when the language changes
+  useTranslation();
   return (
-    <ConfigProvider locale={i18n.language === 'en' ? enUS : zhCN} theme={theme}>
+    <ConfigProvider locale={antdLocale()} theme={theme}>
       <AntApp>
         <QueryClientProvider client={queryClient}>
           <Suspense fallback={<FullPageSpin />}>

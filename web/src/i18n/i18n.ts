@@ -1,8 +1,10 @@
+import type { Locale } from 'antd/es/locale';
+import antdEnUS from 'antd/es/locale/en_US';
+import antdZhCN from 'antd/es/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import en from './en.json';
 import zhCN from './zh-CN.json';
 
 export type Language = 'zh-CN' | 'en';
@@ -27,12 +29,28 @@ export function currentLanguage(): Language {
   return isLanguage(i18next.language) ? i18next.language : DEFAULT_LANGUAGE;
 }
 
+/** antd's own words (pickers, pagination, empty lists) in the language shown (antd carries its English anyway) */
+export function antdLocale(): Locale {
+  return currentLanguage() === 'en' ? antdEnUS : antdZhCN;
+}
+
+/**
+ * The English words are fetched the first time English is chosen (most users never do), so a phone's
+ * first page carries only the Chinese ones.
+ */
+async function loadLanguage(language: Language): Promise<void> {
+  if (language !== 'en' || i18next.hasResourceBundle('en', 'translation')) return;
+  const words = await import('./en.json');
+  i18next.addResourceBundle('en', 'translation', words.default, true, true);
+}
+
 export async function changeLanguage(language: Language): Promise<void> {
   try {
     window.localStorage.setItem(LANGUAGE_STORAGE_KEY, language);
   } catch {
     // private mode or storage disabled: the switch still applies to this page
   }
+  await loadLanguage(language);
   await i18next.changeLanguage(language);
 }
 
@@ -44,17 +62,22 @@ function applyToDocument(): void {
 
 i18next.on('languageChanged', applyToDocument);
 
+const stored = storedLanguage();
+
+// Chinese is there from the start; English is added when asked for (loadLanguage)
 void i18next.use(initReactI18next).init({
-  resources: {
-    'zh-CN': { translation: zhCN },
-    en: { translation: en },
-  },
-  lng: storedLanguage(),
+  resources: { 'zh-CN': { translation: zhCN } },
+  partialBundledLanguages: true,
+  lng: DEFAULT_LANGUAGE,
   fallbackLng: DEFAULT_LANGUAGE,
   supportedLngs: ['zh-CN', 'en'],
   interpolation: { escapeValue: false },
 });
 
 applyToDocument();
+
+/** Resolves once the remembered language's words are here: the app is drawn after it (main.tsx). */
+export const languageReady: Promise<void> =
+  stored === DEFAULT_LANGUAGE ? Promise.resolve() : changeLanguage(stored).catch(() => undefined);
 
 export default i18next;

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Card, Descriptions, Empty, Flex, List, Space, Typography } from 'antd';
 import type { DescriptionsProps } from 'antd';
+import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate } from 'react-router';
 import { isApiError } from '../../api/client';
@@ -12,10 +13,14 @@ import { formatDate, formatDateTime, orDash } from '../../lib/format';
 import { CorrectionStatusTag, useCorrectionWording } from '../teachers/correction-labels';
 import { PostingsTimeline } from '../teachers/postings-timeline';
 import { useTeacherValueLabels } from '../teachers/teacher-labels';
-import { CorrectionRequestCard } from './correction-request.card';
 import { MyCreditsSummaryCard } from './my-credits-summary.card';
 import { NextSessionCard } from '../training/next-session.card';
 import { PendingSurveysCard } from '../surveys/pending-surveys.card';
+
+// the correction form (date picker, selects, number inputs) comes when the page is on screen, not with it
+const CorrectionRequestCard = lazy(() =>
+  import('./correction-request.card').then((m) => ({ default: m.CorrectionRequestCard })),
+);
 
 function Record({ record }: { record: MyTeacherRecord }) {
   const { t } = useTranslation();
@@ -143,7 +148,9 @@ export default function MyTeacherPage() {
       <Card title={t('teachers.postings.title')}>
         <PostingsTimeline postings={record.data.postings} />
       </Card>
-      <CorrectionRequestCard teacher={record.data.teacher} />
+      <Suspense fallback={<Card loading />}>
+        <CorrectionRequestCard teacher={record.data.teacher} />
+      </Suspense>
       <Requests corrections={record.data.corrections} />
     </Flex>
   );
