@@ -5,7 +5,7 @@ import { as, buildTestApp, login, type Session } from '../../../test/support/app
 import { createTestDatabase, type TestDatabase } from '../../../test/support/db.js';
 import { actorAt, addUser, buildTree, type Tree } from '../../../test/support/fixtures.js';
 import { seedTeacher } from '../../../test/support/ledger.js';
-import { pdfLines as pdfText, pdfPageLines as pdfPages } from '../../../test/support/pdf-lines.js';
+import { pdfPages, pdfText } from '../../../test/support/pdf-text.js';
 import { runJobsUntilIdle } from '../../jobs/job-runner.js';
 import ExcelJS from '../../services/excel.js';
 import { createServices } from '../../services/services.js';
