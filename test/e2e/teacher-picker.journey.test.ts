@@ -8,7 +8,9 @@ import type { HttpSession } from '../support/server-process.js';
  * data, built web UI): the registry table lists the county's teachers at once; filtered to one school
  * and ticked page-wide, the school's teachers show as named chips with their count, and clear; then
  * every primary teacher of the county ("all N matching", more than a page) but one is registered at
- * once, after a confirmation that says how many, without their ids leaving the server.
+ * once, after a confirmation that says how many, without their ids leaving the server. The county's
+ * verification list shows every school of the county, those that have not started the year too, with
+ * the count of each status, lets the ones not submitted be ticked, and exports the list as a sheet.
  */
 
 const PASSWORD = 'Picker-journey-2468';
@@ -129,3 +131,55 @@ test('the county picks every teacher of a school and sees their names, then regi
     await admin.close();
   }
 }, 180_000);
+
+test("the county's verification list shows every school, those not started too, counts them and exports them", async () => {
+  const {
+    newContext,
+    logIn,
+    sessions: { 'demo-county': county },
+  } = journey;
+  const me = await api<{ user: { orgUnit: { id: number } } }>(county, '/api/auth/me');
+  const cycles = await api<{ items: Array<{ id: number; current: boolean; startYear: number }> }>(
+    county,
+    '/api/cycles',
+  );
+  const cycle = cycles.items.find((c) => c.current) ?? cycles.items[0]!;
+  const page1 = await api<{ total: number; counts: Record<string, number>; items: Array<{ orgUnitName: string }> }>(
+    county,
+    `/api/verifications/schools?orgUnitId=${me.user.orgUnit.id}&cycleId=${cycle.id}&year=${cycle.startYear}&pageSize=50`,
+  );
+  // the demo cycle begins this year: no school has opened its year, every one is 未开始
+  expect(page1.counts['not_started']).toBe(page1.total);
+  expect(page1.total).toBeGreaterThan(20);
+
+  const admin = await newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
+  try {
+    const page = await admin.newPage();
+    await logIn(page, 'demo-county');
+    await page.waitForURL(/\/$/, { timeout: STEP_TIMEOUT });
+    await page.goto(`${journey.baseUrl}/verifications?cycle=${cycle.id}&year=${cycle.startYear}`);
+    const table = await visible(page.getByTestId('verifications-table'));
+    await expect
+      .poll(() => table.locator('tbody tr.ant-table-row').count(), { timeout: STEP_TIMEOUT })
+      .toBe(Math.min(50, page1.total));
+    const first = table.locator('tbody tr.ant-table-row').first();
+    expect(await textOf(first)).toContain(page1.items[0]!.orgUnitName);
+    expect(await textOf(first.locator('[data-status]'))).toBe('未开始');
+    expect(await textOf(page.getByTestId('verification-counts').locator('[data-status="not_started"]'))).toBe(
+      `未开始（${page1.total}）`,
+    );
+    // the schools not submitted can be ticked: the bar says how many
+    await first.locator('.ant-checkbox-input').check();
+    expect(await textOf(page.getByTestId('verification-picked'))).toContain(
+      `已选 1 所未提交 ${cycle.startYear} 年度验证的学校`,
+    );
+    // the list as a sheet
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: STEP_TIMEOUT }),
+      page.getByTestId('verification-export').click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/年度验证\.xlsx$/);
+  } finally {
+    await admin.close();
+  }
+}, 120_000);
