@@ -7,7 +7,8 @@
  *   npm run bench:quick
  *
  * Runs, each in its own process (its own embedded PostgreSQL, removed at the end):
- *   platform --quick, roster --quick, ledger --scale county --quick, training --scale county, certificates --quick
+ *   platform --quick, roster --quick, ledger --scale county --quick, training --scale county, certificates --quick,
+ *   web --quick (the built web UI in Chromium over a throttled 3G link)
  * and prints their lines indented, then one table (benchmark, figure, value, unit, limit, ratio), then
  * one JSON object as the last line, also written to bench/results/quick.json. The ratio is the share of
  * the limit the product reaches: its rate / the limit's rate, or the limit's time / its time.
@@ -153,6 +154,23 @@ const BENCHES: Bench[] = [
         ratio: 'pdf_ratio_to_bare',
       },
       { figure: 'certificate PDFs, worker pool', value: 'pool_per_s', unit: '/s' },
+    ],
+  },
+  {
+    name: 'web',
+    file: 'bench/web.bench.ts',
+    args: ['--quick'],
+    rows: [
+      {
+        figure: "teacher's first page on 3G, cold",
+        value: 'teacher_3g_load_ms',
+        unit: 'ms',
+        limit: 'raw_fetch_same_bytes_ms',
+        ratio: 'ratio_to_raw',
+      },
+      { figure: "  bytes of the teacher's first page", value: 'teacher_transfer_kb', unit: 'KB' },
+      { figure: "  the teacher's page again (cached)", value: 'teacher_3g_reload_ms', unit: 'ms' },
+      { figure: "bytes of an admin's first page", value: 'admin_transfer_kb', unit: 'KB' },
     ],
   },
 ];
