@@ -11,6 +11,7 @@ import type { HttpSession } from '../support/server-process.js';
  * once, after a confirmation that says how many, without their ids leaving the server. The county's
  * verification list shows every school of the county, those that have not started the year too, with
  * the count of each status, lets the ones not submitted be ticked, and exports the list as a sheet.
+ * A class's quotas are typed for the county's schools in one table whose total is held to the capacity.
  */
 
 const PASSWORD = 'Picker-journey-2468';
@@ -179,6 +180,65 @@ test("the county's verification list shows every school, those not started too, 
       page.getByTestId('verification-export').click(),
     ]);
     expect(download.suggestedFilename()).toMatch(/年度验证\.xlsx$/);
+  } finally {
+    await admin.close();
+  }
+}, 120_000);
+
+test("the county sets a class's quotas for all its schools in one table, held back above the capacity", async () => {
+  const {
+    newContext,
+    logIn,
+    sessions: { 'demo-county': county },
+  } = journey;
+  const projects = await api<{ items: Array<{ id: number; title: string }> }>(
+    county,
+    `/api/training/projects?q=${encodeURIComponent('班主任能力提升培训')}`,
+  );
+  const project = projects.items[0]!;
+  const detail = await api<{ classes: Array<{ id: number; capacity: number }> }>(
+    county,
+    `/api/training/projects/${project.id}`,
+  );
+  const cls = detail.classes[0]!;
+  const units = await api<{ capacity: number; items: Array<{ orgUnitId: number; orgUnitName: string }> }>(
+    county,
+    `/api/training/classes/${cls.id}/quota-units`,
+  );
+  expect(units.items.length).toBeGreaterThan(20);
+
+  const admin = await newContext({ viewport: { width: 1366, height: 900 } });
+  try {
+    const page = await admin.newPage();
+    await logIn(page, 'demo-county');
+    await page.waitForURL(/\/$/, { timeout: STEP_TIMEOUT });
+    await page.goto(`${journey.baseUrl}/training/${project.id}`);
+    await (await visible(page.getByTestId('quota-edit').first())).click();
+    const table = await visible(page.getByTestId('quota-table'));
+    const inputs = table.locator('.ant-input-number input');
+    // every school of the county is a row, ready for its number
+    await expect.poll(() => inputs.count(), { timeout: STEP_TIMEOUT }).toBe(units.items.length);
+    await inputs.nth(0).fill('30');
+    await inputs.nth(1).fill(String(units.capacity));
+    await expect
+      .poll(() => textOf(page.getByTestId('quota-total')), { timeout: STEP_TIMEOUT })
+      .toBe(`${30 + units.capacity} / 容量 ${units.capacity}`);
+    expect(await page.getByTestId('quota-save').isDisabled()).toBe(true);
+    await inputs.nth(1).fill('20');
+    await expect
+      .poll(() => textOf(page.getByTestId('quota-total')), { timeout: STEP_TIMEOUT })
+      .toBe(`50 / 容量 ${units.capacity}`);
+    await page.getByTestId('quota-save').click();
+    await visible(page.locator('.ant-message', { hasText: '名额已保存' }));
+    const saved = await api<{ items: Array<{ orgUnitId: number; quota: number }> }>(
+      county,
+      `/api/training/classes/${cls.id}/quota-units`,
+    );
+    const set = saved.items.filter((i) => i.quota > 0).map((i) => [i.orgUnitId, i.quota]);
+    expect(set).toEqual([
+      [units.items[0]!.orgUnitId, 30],
+      [units.items[1]!.orgUnitId, 20],
+    ]);
   } finally {
     await admin.close();
   }
