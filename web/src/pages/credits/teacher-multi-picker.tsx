@@ -2,7 +2,7 @@ import { CloseOutlined, TeamOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Alert, Button, Flex, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { orgUnitsApi } from '../../api/org-units.api';
 import { queryKeys } from '../../api/query-keys';
@@ -418,6 +418,13 @@ export function TeacherPicker({
   }, [q, results.data, value.teachers]);
   const count = pickCount(value);
   const clear = () => onChange?.(EMPTY_PICK);
+  // "all matching" is about the filters of one unit: another unit's form starts empty
+  const lastUnit = useRef(orgUnitId);
+  useEffect(() => {
+    if (lastUnit.current === orgUnitId) return;
+    lastUnit.current = orgUnitId;
+    if (value.matching) onChange?.(EMPTY_PICK);
+  }, [orgUnitId, value.matching, onChange]);
 
   return (
     <Flex vertical gap={6} className="teacher-multi-picker">
@@ -494,6 +501,8 @@ export function TeacherPicker({
         </Space>
       )}
       <RegistryModal
+        // another unit starts from its own list: the filters of the last one do not carry over
+        key={orgUnitId}
         orgUnitId={orgUnitId}
         open={registryOpen}
         value={value}
