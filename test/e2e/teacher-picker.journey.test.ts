@@ -12,6 +12,7 @@ import type { HttpSession } from '../support/server-process.js';
  * verification list shows every school of the county, those that have not started the year too, with
  * the count of each status, lets the ones not submitted be ticked, and exports the list as a sheet.
  * A class's quotas are typed for the county's schools in one table whose total is held to the capacity.
+ * A teacher's page (教师档案) shows the cycle's hours, the training taken and the certificates in tabs.
  */
 
 const PASSWORD = 'Picker-journey-2468';
@@ -239,6 +240,47 @@ test("the county sets a class's quotas for all its schools in one table, held ba
       [units.items[0]!.orgUnitId, 30],
       [units.items[1]!.orgUnitId, 20],
     ]);
+  } finally {
+    await admin.close();
+  }
+}, 120_000);
+
+test("a teacher's page shows the cycle's hours against the requirement and the training taken, in tabs", async () => {
+  const {
+    newContext,
+    logIn,
+    sessions: { 'demo-county': county },
+  } = journey;
+  const found = await api<{ items: Array<{ id: number; name: string }> }>(
+    county,
+    `/api/teachers?q=${encodeURIComponent('赵雪')}`,
+  );
+  const zhao = found.items.find((x) => x.name === '赵雪')!;
+  const progress = await api<{ counted: number; required: number; years: Array<{ year: number }> }>(
+    county,
+    `/api/credits/progress?teacherId=${zhao.id}`,
+  );
+  const training = await api<{ items: Array<{ projectTitle: string }> }>(county, `/api/teachers/${zhao.id}/training`);
+  expect(training.items.length).toBeGreaterThan(0);
+
+  const admin = await newContext({ viewport: { width: 1366, height: 900 } });
+  try {
+    const page = await admin.newPage();
+    await logIn(page, 'demo-county');
+    await page.waitForURL(/\/$/, { timeout: STEP_TIMEOUT });
+    await page.goto(`${journey.baseUrl}/teachers/${zhao.id}`);
+    await visible(page.getByTestId('teacher-details'));
+    await page.getByRole('tab', { name: '学时' }).click();
+    const hours = await visible(page.getByTestId('teacher-total-hours'));
+    expect(await textOf(hours)).toMatch(/^[\d.]+ \/ [\d.]+ 学时$/);
+    await expect
+      .poll(() => page.getByTestId('teacher-year-hours').count(), { timeout: STEP_TIMEOUT })
+      .toBe(progress.years.length);
+    await page.getByRole('tab', { name: '培训' }).click();
+    const table = await visible(page.getByTestId('teacher-training'));
+    expect(await textOf(table)).toContain(training.items[0]!.projectTitle);
+    await page.getByRole('tab', { name: '证书' }).click();
+    await visible(page.getByTestId('teacher-certificates'));
   } finally {
     await admin.close();
   }

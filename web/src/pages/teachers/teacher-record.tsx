@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Card, Descriptions, Empty, Flex, Progress, Space, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../../api/client';
 import { certificatesApi } from '../../api/certificates.api';
@@ -18,17 +19,25 @@ import { DownloadButton } from '../../components/download-button';
 import { ErrorResult, SectionSpin } from '../../components/page-states';
 import { formatDate } from '../../lib/format';
 import { formatHours, percentOf, thisYearParams } from '../../lib/hours';
+import { CycleSelect } from '../credits/cycle-select';
+import { useCycles } from '../credits/use-cycles';
 
 /**
- * 教师档案 · 学时: the current cycle's hours of one teacher, each year against the yearly minimum and
- * the total against what the cycle requires (R-10, R-11), with each year's verification.
+ * 教师档案 · 学时: the hours of one teacher in a cycle (the current one unless another is chosen), each
+ * year against the yearly minimum and the total against what the cycle requires (R-10, R-11), with
+ * each year's verification.
  */
 export function TeacherHours({ teacherId }: { teacherId: number }) {
   const { t } = useTranslation();
+  const [cycleId, setCycleId] = useState<number | undefined>(undefined);
+  const { list, cycles, cycle } = useCycles(cycleId);
   const progress = useQuery({
-    queryKey: queryKeys.teacherProgress(teacherId),
-    queryFn: () => creditsApi.progress({ teacherId }),
+    queryKey: [...queryKeys.teacherProgress(teacherId), cycle?.id ?? null],
+    queryFn: () => creditsApi.progress({ teacherId, cycleId: cycle?.id }),
+    // the cycle to show is known once the province's cycles are
+    enabled: !list.isPending,
   });
+  const choose = <CycleSelect cycles={cycles} value={cycle?.id} onChange={setCycleId} />;
   if (progress.isPending) return <SectionSpin />;
   if (progress.isError) {
     if (isApiError(progress.error, 'CYCLE_NOT_FOUND_FOR_YEAR'))
@@ -80,6 +89,7 @@ export function TeacherHours({ teacherId }: { teacherId: number }) {
   ];
   return (
     <Flex vertical gap={16} data-testid="teacher-hours">
+      {cycles.length > 1 && <div>{choose}</div>}
       <Descriptions
         size="small"
         column={{ xs: 1, sm: 2, lg: 4 }}
