@@ -7,18 +7,20 @@ const PHONE_UI =
   /node_modules[\\/]antd[\\/]es[\\/](?:card|list|progress|grid|row|col|empty|alert|statistic|tag|flex|descriptions|timeline|segmented|skeleton|badge|pagination)[\\/]/;
 
 /**
- * The page everyone lands on after signing in (工作台, at `/`), its data and where its built page goes:
- * the server sends this copy of index.html for `/` only (http/app.ts), so a phone opening any other
- * address (a check-in link from a QR code) fetches nothing for the home page.
+ * The page everyone lands on after signing in (工作台, at `/`) and where its built page goes: the server
+ * sends this copy of index.html for `/` only (http/app.ts), so a phone opening any other address (a
+ * check-in link from a QR code) fetches nothing for the home page.
  */
-const LANDING = { module: 'web/src/pages/home/home.page.tsx', data: '/api/home', html: 'home.html' };
+const LANDING = { module: 'web/src/pages/home/home.page.tsx', html: 'home.html' };
 
 /**
  * On a 3G link a first page would otherwise wait in turn for the app's script, for it to run, for the
- * session and only then for the page's own files and data, each a round trip of 150 ms or more. Every
- * page asks for the session at once (`preload`, taken up by the app's own request for it); the landing
- * page's copy also names its files (`modulepreload`: fetched beside the app's script, run when imported)
- * and its data.
+ * session and only then for the page's own files, each a round trip of 150 ms or more. Every page asks
+ * for the session at once (`preload`, taken up by the request app.tsx makes for it as it starts, whatever
+ * the address: a preloaded answer left unused would be handed to a later request, after a login); the
+ * landing page's copy also names its files (`modulepreload`: fetched beside the app's script, run when
+ * imported). Its data is not preloaded: asked for before a login, that answer (401) would be the one the
+ * page got after it.
  */
 function preloadFirstPage(): Plugin {
   const link = (attrs: Record<string, string>) =>
@@ -54,12 +56,9 @@ function preloadFirstPage(): Plugin {
       const loaded = withImports(chunks.find((c) => c.isEntry));
       const page = withImports(chunks.find((c) => c.facadeModuleId?.endsWith(LANDING.module)));
       if (page.size === 0) return;
-      const links = [
-        link({ rel: 'preload', href: LANDING.data, as: 'fetch', crossorigin: 'anonymous' }),
-        ...[...page]
-          .filter((f) => !loaded.has(f))
-          .map((f) => link({ rel: 'modulepreload', crossorigin: '', href: `/${f}` })),
-      ];
+      const links = [...page]
+        .filter((f) => !loaded.has(f))
+        .map((f) => link({ rel: 'modulepreload', crossorigin: '', href: `/${f}` }));
       this.emitFile({
         type: 'asset',
         fileName: LANDING.html,

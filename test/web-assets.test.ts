@@ -19,11 +19,8 @@ const YEAR_IMMUTABLE = 'public, max-age=31536000, immutable';
 const SCRIPT = `${'export const greeting = "培训 · 教师继续教育";\n'.repeat(200)}console.log(greeting);\n`;
 const PAGE = `<!doctype html><html lang="zh-CN"><head><title>培训</title>${'<link rel="modulepreload" href="/assets/x.js">'.repeat(40)}<script type="module" src="/assets/index-AbCd1234.js"></script></head><body><div id="root"></div></body></html>\n`;
 
-/** the copy of the page for `/`, naming the home page's files and data too */
-const HOME_PAGE = PAGE.replace(
-  '</head>',
-  '<link rel="preload" href="/api/home" as="fetch" crossorigin="anonymous"></head>',
-);
+/** the copy of the page for `/`, naming the home page's files too */
+const HOME_PAGE = PAGE.replace('</head>', '<link rel="modulepreload" href="/assets/home.page-Hh12Jk34.js"></head>');
 
 let t: TestDatabase;
 let app: FastifyInstance;
@@ -110,7 +107,7 @@ describe('the page itself', () => {
       expect(res.headers['cache-control'], url).toBe('no-cache');
       expect(res.headers['content-encoding'], url).toBe('br');
       expect(res.headers['content-type'], url).toMatch(/^text\/html/);
-      // `/`, where everyone lands, names the home page's data too; no other address does
+      // `/`, where everyone lands, names the home page's files too; no other address does
       const page = url === '/' ? HOME_PAGE : PAGE;
       expect(zlib.brotliDecompressSync(res.rawPayload).toString('utf8'), url).toBe(page);
     }

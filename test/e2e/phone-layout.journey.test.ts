@@ -1,6 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { STEP_TIMEOUT, visible } from '../support/browser.js';
+import { STEP_TIMEOUT, submitLogin, textOf, visible } from '../support/browser.js';
 import { fitsWidth, PHONE, startDemoJourney, type DemoJourney } from '../support/journey.js';
 import type { HttpSession } from '../support/server-process.js';
 
@@ -105,6 +105,28 @@ test('at 375 px a long name in 我的班次 and in the attendance list stays on 
     await visible(row);
     expect(await linesOf(row.locator('td').first())).toBeLessThan(1.5);
     expect(await fitsWidth(page)).toBe(true);
+  } finally {
+    await phone.close();
+  }
+});
+
+test('opened signed out at its address, the app asks for a login and then shows the 工作台 with its data', async () => {
+  // `/` names its data for the phone to fetch early; asked for before the login, that answer (401) must
+  // not be what the page shows after it
+  const { baseUrl, newContext } = journey;
+  const phone = await newContext(PHONE);
+  try {
+    const page = await phone.newPage();
+    await page.goto(`${baseUrl}/`);
+    await page.waitForURL(/\/login$/, { timeout: STEP_TIMEOUT });
+    // a first visit, not a session that ran out
+    await visible(page.getByTestId('login-username'));
+    expect(await page.locator('body').innerText()).not.toContain('登录已过期');
+    await submitLogin(page, 'demo-trainer', PASSWORD);
+    await page.waitForURL(`${baseUrl}/`, { timeout: STEP_TIMEOUT });
+    await visible(page.getByTestId('home-trainer'));
+    expect(page.url()).toBe(`${baseUrl}/`);
+    expect(await textOf(page.getByTestId('home-trainer'))).not.toContain('登录');
   } finally {
     await phone.close();
   }
