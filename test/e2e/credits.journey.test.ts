@@ -289,6 +289,16 @@ test('hours registered by hand and from a sheet reach the teacher, the certifica
     expect(await certRow.innerText()).toContain(TEACHER_NAME);
     expect(await certRow.innerText()).toContain('学时证明（周期未结束）');
     expect(await certRow.innerText()).toContain('有效');
+    // making the whole school's documents first says for how many teachers, and what cannot be undone
+    await (await visible(page.getByTestId('certificates-bulk-start'))).click();
+    const bulkText = await textOf(page.getByTestId('certificates-bulk-confirm'));
+    const bulkCount = Number(/的 ([\d,]+) 名教师逐人签发/.exec(bulkText)?.[1]?.replace(/,/g, '') ?? 0);
+    expect(bulkCount, bulkText).toBeGreaterThan(1);
+    expect(bulkText).toContain('只能作废，不能删除');
+    await page.locator('.ant-modal-confirm .ant-btn', { hasText: '取' }).click();
+    // cancelled: no job started
+    await expect.poll(() => page.getByTestId('certificates-bulk-confirm').count(), { timeout: STEP_TIMEOUT }).toBe(0);
+    expect(await page.getByTestId('certificates-bulk-progress').count()).toBe(0);
     const [y, m, d] = today.split('-').map(Number);
     const todayZh = `${y}年${m}月${d}日`;
     const hours = formatTenths(before.counted + added);

@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { saveFile } from '../../api/client';
 import { certificatesApi, type CertificateKindInput } from '../../api/certificates.api';
 import { queryKeys } from '../../api/query-keys';
+import { teachersApi } from '../../api/teachers.api';
 import type { BulkCertificateResult, Certificate, CertificateKind, Cycle, OrgUnitKind } from '../../api/types';
 import { useCurrentUser } from '../../auth/session';
 import { CertificateStatusTag } from '../../components/credit-labels';
@@ -159,10 +160,11 @@ function IssueModal({
 /** Certificates of every teacher of the unit in one zip, made by a background job. */
 function BulkCard({ orgUnitId, unitName, cycle }: { orgUnitId: number; unitName: string; cycle: Cycle }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const queryClient = useQueryClient();
   const errorMessage = useErrorMessage();
   const [form] = Form.useForm<KindValues>();
+  const [counting, setCounting] = useState(false);
   const [jobId, setJobId] = useState<number | null>(null);
   const [downloading, setDownloading] = useState(false);
   const job = useJob<BulkCertificateResult>(jobId);
@@ -177,6 +179,33 @@ function BulkCard({ orgUnitId, unitName, cycle }: { orgUnitId: number; unitName:
   const running = jobId !== null && job.data?.status !== 'done' && job.data?.status !== 'failed';
   const result = job.data?.status === 'done' ? job.data.result : null;
 
+  /** Says how many teachers get a document, and what cannot be taken back, before the job starts. */
+  const confirmStart = async (v: KindValues) => {
+    setCounting(true);
+    let teachers: { total: number; totalCapped: boolean };
+    try {
+      teachers = await teachersApi.list({ orgUnitId, page: 1, pageSize: 1 });
+    } catch (err) {
+      void message.error(errorMessage(err));
+      return;
+    } finally {
+      setCounting(false);
+    }
+    const count = teachers.totalCapped
+      ? `${teachers.total.toLocaleString('en')}+`
+      : teachers.total.toLocaleString('en');
+    modal.confirm({
+      title: t('certificates.bulk.confirmTitle', { unit: unitName }),
+      content: (
+        <span data-testid="certificates-bulk-confirm">
+          {t('certificates.bulk.confirmText', { unit: unitName, count, cycle: cycle.name })}
+        </span>
+      ),
+      okText: t('certificates.bulk.start'),
+      onOk: () => start.mutate(v),
+    });
+  };
+
   return (
     <Card size="small" title={t('certificates.bulk.title')} data-testid="certificates-bulk">
       <Typography.Paragraph type="secondary">{t('certificates.bulk.intro', { unit: unitName })}</Typography.Paragraph>
@@ -184,8 +213,8 @@ function BulkCard({ orgUnitId, unitName, cycle }: { orgUnitId: number; unitName:
         form={form}
         layout="inline"
         initialValues={{ kind: 'cycle', year: null }}
-        onFinish={(v) => start.mutate(v)}
-        disabled={running || start.isPending}
+        onFinish={(v) => void confirmStart(v)}
+        disabled={running || start.isPending || counting}
       >
         <KindFields cycle={cycle} />
         <Form.Item>
@@ -193,7 +222,7 @@ function BulkCard({ orgUnitId, unitName, cycle }: { orgUnitId: number; unitName:
             type="primary"
             htmlType="submit"
             icon={<FileZipOutlined />}
-            loading={start.isPending || running}
+            loading={start.isPending || running || counting}
             data-testid="certificates-bulk-start"
           >
             {t('certificates.bulk.start')}
