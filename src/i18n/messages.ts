@@ -21,11 +21,8 @@ const ERRORS: Record<AppErrorCode, Record<Locale, string>> = {
   },
   ROLE_NOT_ALLOWED_AT_UNIT: { 'zh-CN': '该角色不能设在此类单位', en: 'This role cannot belong to a unit of this kind' },
   PASSWORD_TOO_WEAK: {
-    'zh-CN':
-      '新密码至少 {min} 位，须包含小写字母、大写字母、数字、符号中的至少 {classes} 种，不能是常见密码，也不能包含用户名或证件号码',
-    en:
-      'The new password needs at least {min} characters mixing at least {classes} of lower case, upper case, digits and symbols; ' +
-      'it must not be a common password or contain the username or ID number',
+    'zh-CN': '新密码至少 {min} 位{mix}，不能是常见密码，也不能包含用户名或证件号码',
+    en: 'The new password needs at least {min} characters{mix}; it must not be a common password or contain the username or ID number',
   },
   PASSWORD_WRONG: { 'zh-CN': '当前密码不正确', en: 'The current password is wrong' },
   TEACHER_INVALID: {

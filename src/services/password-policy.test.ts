@@ -81,6 +81,8 @@ describe('the password rule per role', () => {
       details: { rule: 'too_short', minLength: 8 },
     });
     expect(short.json().error.message).toContain('至少 8 位');
+    // a teacher is asked for no mix of character kinds, and the message does not mention one
+    expect(short.json().error.message).not.toMatch(/种/);
     expect((await activate(1, 'password')).json().error.details.rule).toBe('common');
     expect((await activate(1, '12345678')).json().error.details.rule).toBe('common');
     const birth = people[1]!.idNumber.slice(6, 14);
@@ -105,6 +107,7 @@ describe('the password rule per role', () => {
       code: 'PASSWORD_TOO_WEAK',
       details: { rule: 'too_simple', minLength: 10, minClasses: 3 },
     });
+    expect(weak.json().error.message).toContain('至少 3 种');
     expect((await change('Chun-tian-2026')).statusCode).toBe(204);
   });
 

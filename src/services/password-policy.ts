@@ -59,8 +59,15 @@ export function checkNewPassword(
 /** The refusal of a weak new password: the message states the role's rule, `details.rule` what was wrong. */
 export function weakPassword(env: Env, rule: PasswordProblem | 'same_as_current', role?: string | null): AppError {
   const policy = passwordPolicy(env, role);
+  // a rule of one kind of character (teachers) asks for no mix, and says none
+  const mixed = policy.minClasses > 1;
   return new AppError('PASSWORD_TOO_WEAK', {
-    params: { min: policy.minLength, classes: policy.minClasses },
+    params: {
+      min: policy.minLength,
+      classes: policy.minClasses,
+      mix: mixed ? `，须包含小写字母、大写字母、数字、符号中的至少 ${policy.minClasses} 种` : '',
+      mix_en: mixed ? ` mixing at least ${policy.minClasses} of lower case, upper case, digits and symbols` : '',
+    },
     details: { rule, minLength: policy.minLength, minClasses: policy.minClasses },
   });
 }
