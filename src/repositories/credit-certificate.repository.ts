@@ -94,8 +94,9 @@ export function createCreditCertificateRepository(db: Q) {
             o.name) AS name
           FROM credit_entry e
           JOIN org_unit o ON o.id = e.org_unit_id
-          LEFT JOIN training_project p ON e.source_type = 'project' AND e.source_ref ~ '^project:[0-9]{1,18}$'
-            AND p.id = substring(e.source_ref FROM 9)::bigint
+          LEFT JOIN training_project p ON e.source_type = 'project'
+            -- a CASE, so that no plan casts a reference typed by hand ("县教培〔2027〕12号") to a number
+            AND p.id = CASE WHEN e.source_ref ~ '^project:[0-9]{1,18}$' THEN substring(e.source_ref FROM 9)::bigint END
           LEFT JOIN org_unit pu ON pu.id = p.org_unit_id
           LEFT JOIN app_user u ON u.id = e.created_by
           LEFT JOIN org_unit ru ON ru.id = u.org_unit_id

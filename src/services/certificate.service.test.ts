@@ -4,11 +4,13 @@
  * far (学时证明) with its own title; the public check states the conclusion and the day the figures
  * were frozen; the 主办单位 column names the unit that organised the training.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.js';
 import { actorAt, buildTree, type Tree } from '../../test/support/fixtures.js';
 import { seedTeacher } from '../../test/support/ledger.js';
 import { pdfText } from '../../test/support/pdf-text.js';
+import { createKysely, createPool } from '../db/database.js';
 import { runJobsUntilIdle } from '../jobs/job-runner.js';
 import { type CertificateSnapshot, closeCertificatePool, documentKindFor } from './certificate.service.js';
 import type { RequestContext } from './context.js';
@@ -175,5 +177,48 @@ describe('a teacher who completes the cycle', () => {
     expect(await s.certificates.verify(record!.code)).toMatchObject({ status: 'superseded', supersededByCode: c.code });
     const { flat } = await pdfOf(c.id);
     expect(flat).toContain('经审核，已达到规定要求。');
+  });
+});
+
+describe('bulk certificates of a unit', () => {
+  it("makes every teacher's document in one zip: records of hours mid-cycle, each numbered once", async () => {
+    // hours of a project registered by hand carry the project's own reference number, not a project id
+    await s.credits.register(school, [
+      {
+        teacherId: zhou,
+        hours: 30,
+        occurredOn: '2027-04-01',
+        title: '县级骨干教师培训',
+        categories: ['subject'],
+        sourceType: 'project',
+        sourceRef: '县教培〔2027〕12号',
+      },
+    ]);
+    // a hash join (as on a large ledger) reads every entry's reference before any filter: forced here
+    await sql`ALTER DATABASE ${sql.id(t.name)} SET enable_nestloop = off`.execute(t.db);
+    await sql`ALTER DATABASE ${sql.id(t.name)} SET enable_mergejoin = off`.execute(t.db);
+    const pool = createPool(t.url, 2);
+    const db = createKysely(pool);
+    const hashed = createServices({ db, env: t.env });
+    onTestFinished(() => db.destroy());
+    const queued = await hashed.certificates.bulk(
+      school,
+      { orgUnitId: tree.S1.id, cycleId, kind: 'cycle', year: null },
+      'https://peixun.example.edu.cn',
+    );
+    const lines: string[] = [];
+    expect(await runJobsUntilIdle(db, (l) => lines.push(l))).toMatchObject({ failed: 0 });
+    const job = await t.db.selectFrom('job').selectAll().where('id', '=', queued.id).executeTakeFirstOrThrow();
+    expect(job.status, lines.join('\n')).toBe('done');
+    const result = job.result as { count: number; issued: number };
+    expect(result.count).toBeGreaterThanOrEqual(2);
+    // the teachers without a document of this cycle got one: a record of hours, the cycle running
+    const kinds = await t.db
+      .selectFrom('credit_certificate')
+      .select(['teacher_id', 'kind'])
+      .where('cycle_id', '=', cycleId)
+      .where('status', '=', 'valid')
+      .execute();
+    expect(kinds.filter((k) => k.teacher_id === zhou)).toEqual([{ teacher_id: zhou, kind: 'record' }]);
   });
 });
