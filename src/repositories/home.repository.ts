@@ -118,5 +118,18 @@ export function createHomeRepository(db: Q) {
         .executeTakeFirstOrThrow();
       return r.n;
     },
+
+    /** Verifications of the year in the subtree opened (or returned) and not submitted yet. */
+    async verificationsNotSubmitted(path: string, cycleId: number, year: number): Promise<number> {
+      const r = await db
+        .selectFrom('credit_verification as v')
+        .select(count)
+        .where('v.org_path', 'like', under(path))
+        .where('v.cycle_id', '=', cycleId)
+        .where('v.year', '=', year)
+        .where('v.status', 'in', ['open', 'returned'])
+        .executeTakeFirstOrThrow();
+      return r.n;
+    },
   };
 }

@@ -25,6 +25,7 @@ export const TODO_KINDS = [
   'correction',
   'registration_closing',
   'verification_not_opened',
+  'verification_to_submit',
 ] as const;
 export type TodoKind = (typeof TODO_KINDS)[number];
 
@@ -100,7 +101,9 @@ export function createHomeService(deps: ServiceDeps, c: Collaborators) {
     };
     const signs = can(actor, 'credit.sign_off', at);
     const registers = can(actor, 'credit.register', at);
-    const [submitted, plans, reversals, reviews, corrections, closing, notOpened] = await Promise.all([
+    // a school checks its own year and submits it: open (or returned) and not submitted waits on it
+    const submits = actor.role === 'school_admin' && can(actor, 'credit.verify', at);
+    const [submitted, plans, reversals, reviews, corrections, closing, notOpened, toSubmit] = await Promise.all([
       signs && cycle ? home.verificationsSubmitted(path, cycle.id) : [],
       actor.role === 'county_admin' ? home.plansSubmitted(path) : 0,
       signs ? home.reversalsPending(path) : 0,
@@ -108,6 +111,7 @@ export function createHomeService(deps: ServiceDeps, c: Collaborators) {
       can(actor, 'teacher.manage', at) ? home.correctionsOpen(path) : 0,
       home.registrationsClosing(actor.provinceId, pathPrefixes(path), path, day, addDays(day, CLOSING_SOON_DAYS)),
       cycle ? home.schoolsNotOpened(path, cycle.id, verificationYear(cycle)) : 0,
+      submits && cycle ? home.verificationsNotSubmitted(path, cycle.id, verificationYear(cycle)) : 0,
     ]);
     for (const s of submitted) add('verification_review', s.n, s.year);
     add('plan_review', plans);
@@ -116,6 +120,7 @@ export function createHomeService(deps: ServiceDeps, c: Collaborators) {
     add('correction', corrections);
     add('registration_closing', closing);
     if (cycle) add('verification_not_opened', notOpened, verificationYear(cycle));
+    if (cycle) add('verification_to_submit', toSubmit, verificationYear(cycle));
     return { kind: 'admin', today: day, cycleId: cycle?.id ?? null, todos };
   }
 

@@ -255,6 +255,32 @@ describe('GET /api/home', () => {
     expect(school.plan_review).toBeUndefined();
     // S1's year is open (submitted): nothing to open
     expect(school.verification_not_opened).toBeUndefined();
+    expect(school.verification_to_submit).toBeUndefined();
+  });
+
+  it('a school whose year was returned (or opened and not submitted) is asked to submit it', async () => {
+    const setS1 = (status: 'submitted' | 'returned' | 'open') =>
+      t.db
+        .updateTable('credit_verification')
+        .set({ status })
+        .where('org_unit_id', '=', tree.S1.id)
+        .where('cycle_id', '=', cycleId)
+        .execute();
+    try {
+      for (const status of ['returned', 'open'] as const) {
+        await setS1(status);
+        expect((await todos('h-school')).verification_to_submit).toEqual({
+          kind: 'verification_to_submit',
+          count: 1,
+          year: year - 1,
+          cycleId,
+        });
+        // the county waits for the school, it has nothing to submit itself
+        expect((await todos('h-county-a')).verification_to_submit).toBeUndefined();
+      }
+    } finally {
+      await setS1('submitted');
+    }
   });
 
   it('a city admin counts both counties; a province admin the whole province', async () => {

@@ -2123,7 +2123,8 @@ export interface paths {
             | 'review_request'
             | 'correction'
             | 'registration_closing'
-            | 'verification_not_opened';
+            | 'verification_not_opened'
+            | 'verification_to_submit';
           count: number;
           year: number | null;
           cycleId: number | null;

@@ -35,6 +35,7 @@ function todoLink(todo: Todo): string {
   const links: Record<TodoKind, string> = {
     verification_review: `/verifications?${cycle}year=${todo.year ?? ''}&status=submitted`,
     verification_not_opened: `/verifications?${cycle}year=${todo.year ?? ''}&status=not_started`,
+    verification_to_submit: `/verifications?${cycle}year=${todo.year ?? ''}`,
     plan_review: '/plan-review',
     reversal_request: '/verifications?tab=reversals',
     review_request: '/credits/register?tab=reviews',
@@ -54,6 +55,8 @@ function TodoCard({ todo }: { todo: Todo }) {
       <Flex align="center" justify="space-between" gap={12}>
         {ownYear ? (
           <Typography.Text strong>{t('home.todos.ownYearNotOpened', { year: todo.year ?? '' })}</Typography.Text>
+        ) : todo.kind === 'verification_to_submit' ? (
+          <Typography.Text strong>{t('home.todos.ownYearToSubmit', { year: todo.year ?? '' })}</Typography.Text>
         ) : (
           <Statistic
             title={t(`home.todos.${todo.kind}`, { year: todo.year ?? '' })}
