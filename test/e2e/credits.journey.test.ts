@@ -295,6 +295,8 @@ test('hours registered by hand and from a sheet reach the teacher, the certifica
     const bulkCount = Number(/的 ([\d,]+) 名教师逐人签发/.exec(bulkText)?.[1]?.replace(/,/g, '') ?? 0);
     expect(bulkCount, bulkText).toBeGreaterThan(1);
     expect(bulkText).toContain('只能作废，不能删除');
+    const bulkTitle = await textOf(page.locator('.ant-modal-confirm-title'));
+    expect(bulkTitle).toContain(`${bulkCount.toLocaleString('en')} 名教师`);
     await page.locator('.ant-modal-confirm .ant-btn', { hasText: '取' }).click();
     // cancelled: no job started
     await expect.poll(() => page.getByTestId('certificates-bulk-confirm').count(), { timeout: STEP_TIMEOUT }).toBe(0);

@@ -195,7 +195,7 @@ function BulkCard({ orgUnitId, unitName, cycle }: { orgUnitId: number; unitName:
       ? `${teachers.total.toLocaleString('en')}+`
       : teachers.total.toLocaleString('en');
     modal.confirm({
-      title: t('certificates.bulk.confirmTitle', { unit: unitName }),
+      title: t('certificates.bulk.confirmTitle', { unit: unitName, count }),
       content: (
         <span data-testid="certificates-bulk-confirm">
           {t('certificates.bulk.confirmText', { unit: unitName, count, cycle: cycle.name })}
