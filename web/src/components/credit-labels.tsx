@@ -73,8 +73,24 @@ const RESULT_TAG: Record<VerificationResult, string> = {
   not_in_scope: 'default',
 };
 
-export function VerificationResultTag({ result }: { result: VerificationResult }) {
+/**
+ * A year's verification result. While the school is still checking the year (`open`, or `returned` to it)
+ * the result is only what the rules give so far, and says so rather than "已通过验证".
+ */
+export function VerificationResultTag({
+  result,
+  status,
+}: {
+  result: VerificationResult;
+  status?: VerificationStatus | null;
+}) {
   const { t } = useTranslation();
+  if (status === 'open' || status === 'returned')
+    return (
+      <Tag color="processing" data-result={result} data-provisional="true">
+        {t(`verification.provisional.${result}`)}
+      </Tag>
+    );
   return (
     <Tag color={RESULT_TAG[result]} data-result={result}>
       {t(`verification.results.${result}`)}

@@ -105,7 +105,7 @@ function YearVerdict({ y, asOfYear }: { y: ProgressYear; asOfYear: number }) {
   }
   return (
     <Space size={4} wrap>
-      <VerificationResultTag result={y.verification} />
+      <VerificationResultTag result={y.verification} status={y.verificationStatus} />
       {y.verificationStatus && y.verificationStatus !== 'signed_off' && (
         <Typography.Text type="secondary" className="small-text">
           {t(`myCredits.years.pending.${y.verificationStatus}`)}
