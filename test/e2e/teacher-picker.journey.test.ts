@@ -270,6 +270,10 @@ test("a teacher's page shows the cycle's hours against the requirement and the t
     await page.waitForURL(/\/$/, { timeout: STEP_TIMEOUT });
     await page.goto(`${journey.baseUrl}/teachers/${zhao.id}`);
     await visible(page.getByTestId('teacher-details'));
+    // one line of breadcrumbs, the page's own, which names the teacher
+    const crumbs = page.locator('.ant-breadcrumb:visible');
+    await expect.poll(() => crumbs.count(), { timeout: STEP_TIMEOUT }).toBe(1);
+    expect(await textOf(crumbs)).toContain(zhao.name);
     await page.getByRole('tab', { name: '学时' }).click();
     const hours = await visible(page.getByTestId('teacher-total-hours'));
     expect(await textOf(hours)).toMatch(/^[\d.]+ \/ [\d.]+ 学时$/);
