@@ -101,6 +101,24 @@ test('a school submits its verification; the county sees the unread count on a p
     expect(await reminder.getAttribute('data-unread')).toBe('true');
     await reminder.click();
     await school.waitForURL(/\/plans$/, { timeout: STEP_TIMEOUT });
+
+    // the school reads everything; the county publishes a notice: the school's bell opens the notices
+    await school.goto(`${baseUrl}/messages`);
+    await (await visible(school.getByTestId('messages-read-all'))).click();
+    await visible(school.locator('.ant-message', { hasText: '已读' }));
+    await county.goto(`${baseUrl}/messages`);
+    await (await visible(county.getByTestId('notice-publish'))).click();
+    await (await visible(county.getByTestId('notice-title'))).fill('寒假前教师培训安排');
+    await county.getByTestId('notice-body').fill('请各校于 1 月 10 日前报送寒假培训名单。');
+    await county.locator('.ant-modal .ant-btn-primary').click();
+    await visible(county.getByTestId('notice-item').filter({ hasText: '寒假前教师培训安排' }));
+    await school.goto(`${baseUrl}/`);
+    await visible(school.locator('[data-testid="message-bell"][data-unread="1"]'));
+    await school.getByTestId('message-bell').click();
+    await school.waitForURL(/\/messages\?tab=notices$/, { timeout: STEP_TIMEOUT });
+    const notice = await visible(school.getByTestId('notice-item').filter({ hasText: '寒假前教师培训安排' }));
+    expect(await notice.getAttribute('data-unread')).toBe('true');
+    expect(await textOf(school.getByTestId('messages-tab-notices-unread').locator('.ant-badge-count'))).toBe('1');
     expect(pageErrors).toEqual([]);
   } finally {
     await admin.close();

@@ -19,12 +19,14 @@ export function MessageBell() {
     refetchOnWindowFocus: true,
   });
   const count = unread.data?.total ?? 0;
+  // only notices unread: open their tab, not an empty list of messages
+  const onlyNotices = (unread.data?.messages ?? 0) === 0 && (unread.data?.notices ?? 0) > 0;
   return (
     <Badge count={count} overflowCount={99} size="small" offset={[-6, 6]} data-testid="message-bell-count">
       <Button
         type="text"
         icon={<BellOutlined />}
-        onClick={() => void navigate('/messages')}
+        onClick={() => void navigate(onlyNotices ? '/messages?tab=notices' : '/messages')}
         aria-label={count ? t('messages.bellUnread', { count }) : t('messages.title')}
         data-testid="message-bell"
         data-unread={count}

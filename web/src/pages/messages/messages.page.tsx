@@ -1,5 +1,5 @@
 import { CheckOutlined, NotificationOutlined } from '@ant-design/icons';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Badge, Button, Modal, Segmented, Space, Tabs, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
@@ -110,6 +110,7 @@ function NoticeList({ unread, paging }: { unread: boolean; paging: ReturnType<ty
               read.mutate(n);
             }}
             data-testid="notice-item"
+            data-unread={n.readAt ? 'false' : 'true'}
           >
             {title}
           </Typography.Link>
@@ -167,6 +168,13 @@ export default function MessagesPage() {
   const [publishing, setPublishing] = useState(false);
   const tab = search.tab === 'notices' ? 'notices' : 'messages';
   const unread = search.unread === '1';
+  // the bell's figures, beside each tab's name: which one holds what is unread
+  const counts = useQuery({ queryKey: messageKeys.unread(), queryFn: () => messagesApi.unreadCount() }).data;
+  const tabLabel = (key: 'messages' | 'notices', n: number | undefined) => (
+    <Badge count={n ?? 0} size="small" offset={[8, -2]} data-testid={`messages-tab-${key}-unread`}>
+      {t(`messages.tabs.${key}`)}
+    </Badge>
+  );
   const readAll = useMutation({
     mutationFn: () => messagesApi.markAllRead(),
     onSuccess: (r) => {
@@ -209,7 +217,7 @@ export default function MessagesPage() {
         items={[
           {
             key: 'messages',
-            label: t('messages.tabs.messages'),
+            label: tabLabel('messages', counts?.messages),
             children: (
               <>
                 <ListToolbar>
@@ -224,7 +232,7 @@ export default function MessagesPage() {
           },
           {
             key: 'notices',
-            label: t('messages.tabs.notices'),
+            label: tabLabel('notices', counts?.notices),
             children: (
               <>
                 <ListToolbar>
