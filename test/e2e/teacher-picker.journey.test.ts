@@ -175,6 +175,18 @@ test("the county's verification list shows every school, those not started too, 
     expect(await textOf(page.getByTestId('verification-picked'))).toContain(
       `已选 1 所未提交 ${cycle.startYear} 年度验证的学校`,
     );
+    // a reminder to the ticked school warns before sending when nobody there would receive it
+    const pending = await api<{ items: Array<{ orgUnitName: string; admins: number }> }>(
+      county,
+      `/api/messages/reminders/verification-pending?cycleId=${cycle.id}&year=${cycle.startYear}`,
+    );
+    const ticked = pending.items.find((s) => s.orgUnitName === page1.items[0]!.orgUnitName)!;
+    await page.getByTestId('verification-remind').click();
+    await visible(page.getByTestId('remind-schools'));
+    const warned = page.getByTestId('remind-unreachable');
+    if (ticked.admins === 0) expect(await textOf(warned)).toContain(ticked.orgUnitName);
+    else expect(await warned.count()).toBe(0);
+    await page.locator('.ant-modal-footer .ant-btn', { hasText: '取' }).click();
     // the list as a sheet
     const [download] = await Promise.all([
       page.waitForEvent('download', { timeout: STEP_TIMEOUT }),

@@ -136,7 +136,18 @@ export function RemindButton({
   onSent?: () => void;
 }) {
   const { t } = useTranslation();
+  const { message } = App.useApp();
+  const errorMessage = useErrorMessage();
   const [shown, setShown] = useState<readonly School[] | null>(null);
+  // the ticked schools with how many admins each has, so the dialog warns of those nobody will read it in
+  const load = useMutation({
+    mutationFn: () => messagesApi.verificationPending(cycleId, year),
+    onSuccess: (r) => {
+      const admins = new Map(r.items.map((s) => [s.orgUnitId, s.admins]));
+      setShown(schools.map((s) => ({ ...s, admins: admins.get(s.orgUnitId) ?? s.admins })));
+    },
+    onError: (err) => message.error(errorMessage(err)),
+  });
   return (
     <>
       <Button
@@ -144,7 +155,8 @@ export function RemindButton({
         type="primary"
         icon={<BellOutlined />}
         disabled={schools.length === 0}
-        onClick={() => setShown(schools)}
+        loading={load.isPending}
+        onClick={() => load.mutate()}
         data-testid="verification-remind"
       >
         {t('messages.remind.button', { count: schools.length })}
