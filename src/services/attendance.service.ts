@@ -3,8 +3,7 @@ import { chinaDay, chinaTime, today } from '../config/env.js';
 import type { DB } from '../db/schema.js';
 import { checkToken, issueToken, parseToken, type TokenKind } from '../domain/attendance-token.js';
 import { completionOf, type CompletionOutcome } from '../domain/enrolment.js';
-import { isAdmin } from '../domain/org-tree.js';
-import { AppError, notFoundDenied } from '../errors/app-error.js';
+import { AppError } from '../errors/app-error.js';
 import type { Actor } from '../policies/access.policy.js';
 import {
   createAttendanceRepository,
@@ -15,6 +14,7 @@ import {
 } from '../repositories/attendance.repository.js';
 import { createCreditLedgerRepository } from '../repositories/credit-ledger.repository.js';
 import { auditedWrite, auditRefusal } from './audit.js';
+import { requireClassRunner } from './class-runner.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
 import type { CreditLedgerService, Registration } from './credit-ledger.service.js';
 import { requireAdminAction } from './registry-access.js';
@@ -101,28 +101,8 @@ export function createAttendanceService(deps: ServiceDeps, credits: CreditLedger
   const repo = createAttendanceRepository(db);
 
   /** A class the actor runs: one of its trainers, or an admin of the organiser's subtree. */
-  async function requireRunner(
-    ctx: RequestContext,
-    action: string,
-    cls: ClassRow,
-    target: { type: string; id: number },
-  ): Promise<Actor> {
-    const actor = requireActor(ctx);
-    if (await repo.isTrainer(cls.id, actor.userId)) return actor;
-    if (isAdmin(actor.role))
-      return requireAdminAction(db, ctx, action, 'training.manage', {
-        path: cls.projectPath,
-        type: target.type,
-        id: target.id,
-        label: cls.name,
-      });
-    return auditRefusal(
-      db,
-      ctx,
-      { action, targetType: target.type, targetId: target.id },
-      actor.role === 'teacher' ? new AppError('FORBIDDEN') : notFoundDenied(),
-    );
-  }
+  const requireRunner = (ctx: RequestContext, action: string, cls: ClassRow, target: { type: string; id: number }) =>
+    requireClassRunner(db, ctx, action, cls, target);
 
   async function sessionOrNotFound(id: number) {
     const s = await repo.session(id);

@@ -1,9 +1,7 @@
 import { chinaTime, today } from '../config/env.js';
 import { completionOf } from '../domain/enrolment.js';
-import { isAdmin } from '../domain/org-tree.js';
-import { AppError, notFoundDenied } from '../errors/app-error.js';
+import { AppError } from '../errors/app-error.js';
 import type { Locale } from '../i18n/messages.js';
-import type { Actor } from '../policies/access.policy.js';
 import { createAttendanceRepository, type ClassRow } from '../repositories/attendance.repository.js';
 import { createCreditLedgerRepository } from '../repositories/credit-ledger.repository.js';
 import {
@@ -12,8 +10,9 @@ import {
   type VerificationStatus,
 } from '../repositories/credit-verification.repository.js';
 import { createPrintFormRepository } from '../repositories/print-form.repository.js';
-import { appendAudit, auditRefusal } from './audit.js';
-import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
+import { appendAudit } from './audit.js';
+import { requireClassRunner } from './class-runner.js';
+import type { RequestContext, ServiceDeps } from './context.js';
 import type { FormDocument } from './print-forms/form-document.js';
 import { renderFormPdf } from './print-forms/form-pdf.js';
 import { renderFormXlsx } from './print-forms/form-xlsx.js';
@@ -184,28 +183,9 @@ export function createPrintFormService(deps: ServiceDeps) {
   const verifications = createCreditVerificationRepository(db);
   const ledger = createCreditLedgerRepository(db);
 
-  /** A class the actor runs: one of its trainers, or an admin allowed to manage training at the organiser. */
-  async function requireRunner(
-    ctx: RequestContext,
-    action: string,
-    cls: ClassRow,
-    target: { type: string; id: number },
-  ): Promise<Actor> {
-    const actor = requireActor(ctx);
-    if (await attendance.isTrainer(cls.id, actor.userId)) return actor;
-    if (isAdmin(actor.role))
-      return requireAdminAction(db, ctx, action, 'training.manage', {
-        path: cls.projectPath,
-        ...target,
-        label: cls.name,
-      });
-    return auditRefusal(
-      db,
-      ctx,
-      { action, targetType: target.type, targetId: target.id },
-      actor.role === 'teacher' ? new AppError('FORBIDDEN') : notFoundDenied(),
-    );
-  }
+  /** A class the actor runs: one of its trainers, or an admin of the organiser's subtree. */
+  const requireRunner = (ctx: RequestContext, action: string, cls: ClassRow, target: { type: string; id: number }) =>
+    requireClassRunner(db, ctx, action, cls, target);
 
   async function print(
     ctx: RequestContext,
