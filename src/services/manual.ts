@@ -10,6 +10,7 @@ export const MANUAL_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.ur
  * pages list them. The web UI links each page to its section (`/help/<slug>`).
  */
 export const MANUAL_SECTIONS = [
+  { slug: 'home', title: '工作台与消息', en: 'Home page and messages' },
   { slug: 'teachers', title: '教师名册', en: 'Teacher registry' },
   { slug: 'training', title: '培训项目', en: 'Training projects' },
   { slug: 'credits', title: '学时登记', en: 'Registering hours' },

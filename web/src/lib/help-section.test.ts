@@ -15,10 +15,13 @@ describe("each page's section of the manual", () => {
     expect(helpSectionFor('/users')).toBe('accounts');
     expect(helpSectionFor('/change-password')).toBe('accounts');
     expect(helpSectionFor('/me/teacher')).toBe('teachers');
+    // the home page (工作台) and the messages have their own section
+    expect(helpSectionFor('/')).toBe('home');
+    expect(helpSectionFor('/messages')).toBe('home');
   });
 
   it('is the contents where no section fits, and never a section by a mere prefix of a word', () => {
-    expect(helpUrl('/')).toBe('/help');
+    expect(helpUrl('/nowhere')).toBe('/help');
     expect(helpUrl('/trainingx')).toBe('/help');
     expect(helpUrl('/verifications/')).toBe('/help/verification');
   });
