@@ -73,7 +73,8 @@ test('a county admin finds a school in the org tree, switches to English and log
     // Open the school.
     await school.click();
     await page.waitForURL(new RegExp(`/org/${schoolId}$`), { timeout: STEP_TIMEOUT });
-    expect(await textOf(page.getByTestId('org-unit-title'))).toBe(schoolName);
+    // the title follows once the school's record has come (the county's shows until then)
+    await expect.poll(() => textOf(page.getByTestId('org-unit-title')), { timeout: STEP_TIMEOUT }).toBe(schoolName);
     expect(await textOf(page.getByTestId('org-breadcrumb'))).toContain(countyName);
 
     // Switch to English: the menu follows at once and after a reload.
@@ -83,7 +84,8 @@ test('a county admin finds a school in the org tree, switches to English and log
     await page.reload();
     expect(await textOf(page.getByTestId('nav-org'))).toBe('Organisation');
     expect(await page.evaluate<string | null>("window.localStorage.getItem('peixun.lang')")).toBe('en');
-    expect(await textOf(page.getByTestId('org-unit-title'))).toBe(schoolName);
+    // the title follows once the school's record has come (the county's shows until then)
+    await expect.poll(() => textOf(page.getByTestId('org-unit-title')), { timeout: STEP_TIMEOUT }).toBe(schoolName);
 
     // Log out through the user menu.
     await page.getByTestId('user-menu').click();

@@ -362,8 +362,20 @@ test('a county project: created and opened, a teacher enrols on a phone, checks 
     const result = await visible(page.locator('.ant-modal', { hasText: '结班结果' }));
     expect(await textOf(result.locator('.ant-alert-success'))).toBe('报名 2 人，结业 1 人；新登记 1 条学时，冲销 0 条');
     expect(await result.innerText()).toContain('项目的所有班次均已结班，项目随之结束');
-    await result.locator('.ant-modal-close').click();
-    await result.waitFor({ state: 'hidden', timeout: STEP_TIMEOUT });
+    // a click while the dialog is still zooming in can be lost: click until it has gone
+    await expect
+      .poll(
+        async () => {
+          if (await result.isVisible())
+            await result
+              .locator('.ant-modal-close')
+              .click({ timeout: 2_000 })
+              .catch(() => {});
+          return result.isVisible();
+        },
+        { timeout: STEP_TIMEOUT, interval: 500 },
+      )
+      .toBe(false);
     await visible(closeCard.getByTestId('reopen-class'));
     expect(await textOf(closeCard.locator('.ant-tag'))).toBe('已结班');
     expect(await textOf(closeCard.getByTestId('early-close-note'))).toContain(EARLY_REASON);
