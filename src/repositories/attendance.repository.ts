@@ -2,6 +2,14 @@ import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { CompletionRule } from '../domain/enrolment.js';
 
+/**
+ * How many sessions of the class the enrolment's teacher (`e.teacher_id`) attended: a column of a
+ * query over `enrolment as e`, for the close of a class and its printed completion list alike.
+ */
+export const attendedIn = (classId: number) =>
+  sql<string>`(SELECT count(*) FROM attendance a JOIN training_session s ON s.id = a.session_id
+    WHERE a.teacher_id = e.teacher_id AND s.class_id = ${classId} AND a.present)`;
+
 type Q = Kysely<DB>;
 
 /** A class with what attendance and completion need of its project. */
@@ -363,18 +371,11 @@ export function createAttendanceRepository(db: Q) {
       const rows = await db
         .selectFrom('enrolment as e')
         .innerJoin('teacher as t', 't.id', 'e.teacher_id')
-        .select((eb) => [
+        .select([
           'e.teacher_id as teacherId',
           't.name as teacherName',
           'e.assessment_passed as assessmentPassed',
-          eb
-            .selectFrom('attendance as a')
-            .innerJoin('training_session as s', 's.id', 'a.session_id')
-            .select(eb.fn.countAll<string>().as('n'))
-            .whereRef('a.teacher_id', '=', 'e.teacher_id')
-            .where('s.class_id', '=', classId)
-            .where('a.present', '=', true)
-            .as('attended'),
+          attendedIn(classId).as('attended'),
         ])
         .where('e.class_id', '=', classId)
         .where('e.status', '=', 'enrolled')

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { TEACHER_UNIT_KINDS } from '../domain/org-tree.js';
+import { attendedIn } from './attendance.repository.js';
 import { escapeLike } from './org-unit.repository.js';
 
 type Q = Kysely<DB>;
@@ -66,20 +67,13 @@ export function createPrintFormRepository(db: Q) {
         .selectFrom('enrolment as e')
         .innerJoin('teacher as t', 't.id', 'e.teacher_id')
         .innerJoin('org_unit as o', 'o.id', 't.org_unit_id')
-        .select((eb) => [
+        .select([
           't.name as teacherName',
           't.id_number_masked as idNumberMasked',
           'o.name as orgUnitName',
           'e.assessment_passed as assessmentPassed',
           'e.outcome',
-          eb
-            .selectFrom('attendance as a')
-            .innerJoin('training_session as s', 's.id', 'a.session_id')
-            .select(eb.fn.countAll<string>().as('n'))
-            .whereRef('a.teacher_id', '=', 'e.teacher_id')
-            .where('s.class_id', '=', classId)
-            .where('a.present', '=', true)
-            .as('attended'),
+          attendedIn(classId).as('attended'),
         ])
         .where('e.class_id', '=', classId)
         .where('e.status', '=', 'enrolled')
