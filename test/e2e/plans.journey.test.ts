@@ -125,6 +125,9 @@ test('a school plan: written and submitted, returned with a comment, submitted a
     expect(await textOf(march.getByTestId('calendar-item').first())).toContain('全省中小学教师继续教育工作会议');
     expect(await textOf(mobile.getByTestId('calendar-month-6'))).toContain('中小学心理健康教育专题培训（第一期）');
     expect(await fitsWidth(mobile)).toBe(true);
+    // the calendar's title (the school's long name and the year) is read whole on the phone, not cut
+    const title = mobile.locator('.ant-card-head-title').first();
+    expect(await title.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
     expect(pageErrors).toEqual([]);
   } finally {
     await phone.close();

@@ -74,6 +74,7 @@ export default function PlanCalendarPage() {
     <Space direction="vertical" style={{ width: '100%' }} size="middle">
       <Card
         size="small"
+        className="wrap-title"
         title={data ? t('plans.calendarTitle', { unit: data.unit.name, year }) : t('plans.nav.calendar')}
         extra={
           <Select
