@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type HtmlTagDescriptor, type Plugin, type Rollup } from 'vite';
 import react from '@vitejs/plugin-react';
+import fs from 'node:fs';
+import { FIRST_WORDS, splitWords } from './web/src/i18n/first-words';
 
 /** antd's display components that the phone pages use (lists, cards, progress, tags), with their dependencies */
 const PHONE_UI =
@@ -69,13 +71,36 @@ function preloadFirstPage(): Plugin {
 }
 
 /**
+ * `virtual:zh-words/first` and `virtual:zh-words/rest`: zh-CN.json split into the words a first page
+ * needs (carried by the app's script) and the others (their own file); see web/src/i18n/first-words.ts.
+ * Each is a `JSON.parse` of a string, which a browser reads faster than an object literal.
+ */
+function chineseWords(): Plugin {
+  const file = fileURLToPath(new URL('./web/src/i18n/zh-CN.json', import.meta.url));
+  const PREFIX = 'virtual:zh-words/';
+  return {
+    name: 'peixun:zh-words',
+    resolveId: (id) => (id.startsWith(PREFIX) ? `\0${id}` : undefined),
+    load(id) {
+      if (!id.startsWith(`\0${PREFIX}`)) return undefined;
+      this.addWatchFile(file);
+      const half = id.slice(PREFIX.length + 1);
+      const split = splitWords(JSON.parse(fs.readFileSync(file, 'utf8')), FIRST_WORDS);
+      const words = half === 'first' ? split.first : half === 'rest' ? split.rest : undefined;
+      if (!words) throw new Error(`no such words: ${id.slice(1)}`);
+      return `export default JSON.parse(${JSON.stringify(JSON.stringify(words))});`;
+    },
+  };
+}
+
+/**
  * Web UI build. The app lives in `web/`; `vite build` writes `web/dist`, which the
  * server serves as static files (scripts/build-web.mjs then writes their brotli and gzip copies). In
  * development `/api` is proxied to the server.
  */
 export default defineConfig({
   root: fileURLToPath(new URL('./web', import.meta.url)),
-  plugins: [react(), preloadFirstPage()],
+  plugins: [react(), chineseWords(), preloadFirstPage()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

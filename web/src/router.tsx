@@ -1,53 +1,63 @@
-import { lazy } from 'react';
+import { type ComponentType, lazy } from 'react';
 import { createBrowserRouter } from 'react-router';
 import { CHANGE_PASSWORD_PATH, RequireAdmin, RequireAuth, RequireRoles } from './auth/guards';
 import { CREDIT_REGISTER_ROLES, MY_CREDITS_PATH } from './auth/roles';
+import { wordsReady } from './i18n/i18n';
 import { AppShell } from './layout/app-shell';
 
-// One chunk per page.
-const LoginPage = lazy(() => import('./pages/auth/login.page'));
-const ActivatePage = lazy(() => import('./pages/auth/activate.page'));
-const ChangePasswordPage = lazy(() => import('./pages/auth/change-password.page'));
-const OrgLayout = lazy(() => import('./pages/org/org-layout.page'));
-const OrgIndexPage = lazy(() => import('./pages/org/org-index.page'));
-const OrgUnitPage = lazy(() => import('./pages/org/org-unit.page'));
-const UsersPage = lazy(() => import('./pages/users/users.page'));
-const AuditLogPage = lazy(() => import('./pages/audit/audit-log.page'));
-const TeachersPage = lazy(() => import('./pages/teachers/teachers.page'));
-const TeacherPage = lazy(() => import('./pages/teachers/teacher.page'));
-const TeacherImportPage = lazy(() => import('./pages/teachers/teacher-import.page'));
-const FormerTeachersPage = lazy(() => import('./pages/teachers/former-teachers.page'));
-const TeacherCorrectionsPage = lazy(() => import('./pages/teachers/teacher-corrections.page'));
-const MePage = lazy(() => import('./pages/me/me.page'));
-const MyTeacherPage = lazy(() => import('./pages/me/my-teacher.page'));
-const MyCreditsPage = lazy(() => import('./pages/credits/my-credits.page'));
-const CreditRegisterPage = lazy(() => import('./pages/credits/credit-register.page'));
-const CyclesPage = lazy(() => import('./pages/cycles/cycles.page'));
-const CyclePage = lazy(() => import('./pages/cycles/cycle.page'));
-const VerificationsPage = lazy(() => import('./pages/verifications/verifications.page'));
-const VerificationPage = lazy(() => import('./pages/verifications/verification.page'));
-const CreditReportPage = lazy(() => import('./pages/credit-reports/credit-report.page'));
-const CertificatesPage = lazy(() => import('./pages/certificates/certificates.page'));
-const CoursesPage = lazy(() => import('./pages/courses/courses.page'));
-const TrainersPage = lazy(() => import('./pages/trainers/trainers.page'));
-const TrainerPage = lazy(() => import('./pages/trainers/trainer.page'));
-const MyTrainerPage = lazy(() => import('./pages/trainers/my-trainer.page'));
-const TrainingProjectsPage = lazy(() => import('./pages/training/projects.page'));
-const TrainingProjectPage = lazy(() => import('./pages/training/project.page'));
-const MyUnitFeesPage = lazy(() => import('./pages/fees/my-unit-fees.page'));
-const AvailableTrainingPage = lazy(() => import('./pages/training/available.page'));
-const TimetablePage = lazy(() => import('./pages/training/timetable.page'));
-const PlanPage = lazy(() => import('./pages/plans/plan.page'));
-const PlanReviewPage = lazy(() => import('./pages/plans/plan-review.page'));
-const PlanCalendarPage = lazy(() => import('./pages/plans/plan-calendar.page'));
-const NotFoundPage = lazy(() => import('./pages/not-found.page'));
+/**
+ * A page's own chunk, drawn once all the Chinese words are here too: the app's script carries only those
+ * of the home page and the shell (i18n/first-words.ts).
+ */
+// biome-ignore lint/suspicious/noExplicitAny: React.lazy's own bound on a component's props
+function page<T extends ComponentType<any>>(load: () => Promise<{ default: T }>) {
+  return lazy(() => Promise.all([load(), wordsReady]).then(([chunk]) => chunk));
+}
+
+// One chunk per page; the home page needs only the words the app's script carries.
+const LoginPage = page(() => import('./pages/auth/login.page'));
+const ActivatePage = page(() => import('./pages/auth/activate.page'));
+const ChangePasswordPage = page(() => import('./pages/auth/change-password.page'));
+const OrgLayout = page(() => import('./pages/org/org-layout.page'));
+const OrgIndexPage = page(() => import('./pages/org/org-index.page'));
+const OrgUnitPage = page(() => import('./pages/org/org-unit.page'));
+const UsersPage = page(() => import('./pages/users/users.page'));
+const AuditLogPage = page(() => import('./pages/audit/audit-log.page'));
+const TeachersPage = page(() => import('./pages/teachers/teachers.page'));
+const TeacherPage = page(() => import('./pages/teachers/teacher.page'));
+const TeacherImportPage = page(() => import('./pages/teachers/teacher-import.page'));
+const FormerTeachersPage = page(() => import('./pages/teachers/former-teachers.page'));
+const TeacherCorrectionsPage = page(() => import('./pages/teachers/teacher-corrections.page'));
+const MePage = page(() => import('./pages/me/me.page'));
+const MyTeacherPage = page(() => import('./pages/me/my-teacher.page'));
+const MyCreditsPage = page(() => import('./pages/credits/my-credits.page'));
+const CreditRegisterPage = page(() => import('./pages/credits/credit-register.page'));
+const CyclesPage = page(() => import('./pages/cycles/cycles.page'));
+const CyclePage = page(() => import('./pages/cycles/cycle.page'));
+const VerificationsPage = page(() => import('./pages/verifications/verifications.page'));
+const VerificationPage = page(() => import('./pages/verifications/verification.page'));
+const CreditReportPage = page(() => import('./pages/credit-reports/credit-report.page'));
+const CertificatesPage = page(() => import('./pages/certificates/certificates.page'));
+const CoursesPage = page(() => import('./pages/courses/courses.page'));
+const TrainersPage = page(() => import('./pages/trainers/trainers.page'));
+const TrainerPage = page(() => import('./pages/trainers/trainer.page'));
+const MyTrainerPage = page(() => import('./pages/trainers/my-trainer.page'));
+const TrainingProjectsPage = page(() => import('./pages/training/projects.page'));
+const TrainingProjectPage = page(() => import('./pages/training/project.page'));
+const MyUnitFeesPage = page(() => import('./pages/fees/my-unit-fees.page'));
+const AvailableTrainingPage = page(() => import('./pages/training/available.page'));
+const TimetablePage = page(() => import('./pages/training/timetable.page'));
+const PlanPage = page(() => import('./pages/plans/plan.page'));
+const PlanReviewPage = page(() => import('./pages/plans/plan-review.page'));
+const PlanCalendarPage = page(() => import('./pages/plans/plan-calendar.page'));
+const NotFoundPage = page(() => import('./pages/not-found.page'));
 const HomePage = lazy(() => import('./pages/home/home.page'));
-const SessionQrPage = lazy(() => import('./pages/attendance/session-qr.page'));
-const MySessionsPage = lazy(() => import('./pages/attendance/my-sessions.page'));
-const SurveyAnswerPage = lazy(() => import('./pages/surveys/survey-answer.page'));
-const ClassSurveyResultsPage = lazy(() => import('./pages/surveys/class-results.page'));
-const CheckinPage = lazy(() => import('./pages/attendance/checkin.page'));
-const MessagesPage = lazy(() => import('./pages/messages/messages.page'));
+const SessionQrPage = page(() => import('./pages/attendance/session-qr.page'));
+const MySessionsPage = page(() => import('./pages/attendance/my-sessions.page'));
+const SurveyAnswerPage = page(() => import('./pages/surveys/survey-answer.page'));
+const ClassSurveyResultsPage = page(() => import('./pages/surveys/class-results.page'));
+const CheckinPage = page(() => import('./pages/attendance/checkin.page'));
+const MessagesPage = page(() => import('./pages/messages/messages.page'));
 
 /**
  * Routes:

@@ -5,7 +5,7 @@ import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import zhCN from './zh-CN.json';
+import firstWords from 'virtual:zh-words/first';
 
 export type Language = 'zh-CN' | 'en';
 
@@ -64,9 +64,10 @@ i18next.on('languageChanged', applyToDocument);
 
 const stored = storedLanguage();
 
-// Chinese is there from the start; English is added when asked for (loadLanguage)
+// The Chinese a first page needs is there from the start, the rest follows at once (wordsReady); English
+// is added when asked for (loadLanguage)
 void i18next.use(initReactI18next).init({
-  resources: { 'zh-CN': { translation: zhCN } },
+  resources: { 'zh-CN': { translation: firstWords } },
   partialBundledLanguages: true,
   lng: DEFAULT_LANGUAGE,
   fallbackLng: DEFAULT_LANGUAGE,
@@ -75,6 +76,17 @@ void i18next.use(initReactI18next).init({
 });
 
 applyToDocument();
+
+/**
+ * Resolves once all the Chinese words are here (first-words.ts): every page but the home page waits for
+ * it before it is drawn (router.tsx). Asked for as the app starts. Should the file not come, the pages
+ * are drawn anyway, as a page whose own file did come can be.
+ */
+export const wordsReady: Promise<void> = import('virtual:zh-words/rest')
+  .then((rest) => {
+    i18next.addResourceBundle(DEFAULT_LANGUAGE, 'translation', rest.default, true, true);
+  })
+  .catch(() => undefined);
 
 /** Resolves once the remembered language's words are here: the app is drawn after it (main.tsx). */
 export const languageReady: Promise<void> =

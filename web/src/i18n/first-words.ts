@@ -1,0 +1,101 @@
+/**
+ * The Chinese words a first page needs, and the split of zh-CN.json into them and the rest.
+ *
+ * A phone on a 3G link waits for every byte of the app's script before it shows anything, and all the
+ * words are a third of the script's compressed size. The app's script carries only these (the shell,
+ * the menu, the home page and the messages); the rest come in their own file, asked for as the app starts,
+ * and every page but the home page waits for them before it is drawn (router.tsx). The build makes both
+ * halves from zh-CN.json (vite.config.ts), so the words are written in one place.
+ */
+
+type Words = { [key: string]: string | Words };
+
+/** Namespaces, or dotted paths into one, that the app's script carries. */
+export const FIRST_WORDS: readonly string[] = [
+  'app',
+  'nav',
+  'common',
+  'search',
+  'help',
+  'home',
+  'messages',
+  'errors',
+  'validation',
+  'account',
+  'roles',
+  'kinds',
+  'stages',
+  'credits',
+  'myCredits',
+  'jobs',
+  // the menu's entries and the home page's cards
+  'training.nav',
+  'training.session',
+  'training.my',
+  'attendance.mySessions',
+  'courses.nav',
+  'plans.nav',
+  'trainers.nav',
+  'trainers.my.title',
+  'fees.nav',
+  'teachers.import.title',
+  'teachers.former.title',
+  'surveys.answer.title',
+  'surveys.results.classTitle',
+  // the labels of statuses and problems (components/credit-labels.tsx, the search's results)
+  'verification.statuses',
+  'verification.provisional',
+  'verification.results',
+  'verification.reversalStatuses',
+  'verification.failures',
+  'certificates.statuses',
+  'creditRegister.problems',
+  'cycles.problems',
+];
+
+function isWords(value: unknown): value is Words {
+  return typeof value === 'object' && value !== null;
+}
+
+/** `all` split into the words under `paths` and the others; merged deeply, the two give `all` again. */
+export function splitWords(all: Words, paths: readonly string[]): { first: Words; rest: Words } {
+  const first: Words = {};
+  const rest: Words = structuredClone(all);
+  for (const path of paths) {
+    const parts = path.split('.');
+    let from: Words | string | undefined = all;
+    let restParent: Words | undefined = rest;
+    let into = first;
+    parts.forEach((part, i) => {
+      if (!isWords(from)) throw new Error(`words: ${path} is not in zh-CN.json`);
+      from = from[part];
+      if (from === undefined) throw new Error(`words: ${path} is not in zh-CN.json`);
+      const last = i === parts.length - 1;
+      if (last) {
+        into[part] = structuredClone(from);
+        if (restParent) delete restParent[part];
+      } else {
+        const next: string | Words = into[part] ?? {};
+        if (!isWords(next)) throw new Error(`words: ${path} overlaps another path`);
+        into[part] = next;
+        into = next;
+        const r: string | Words | undefined = restParent?.[part];
+        restParent = isWords(r) ? r : undefined;
+      }
+    });
+  }
+  return { first, rest: pruned(rest) };
+}
+
+/** without the objects left empty by the split */
+function pruned(words: Words): Words {
+  const out: Words = {};
+  for (const [k, v] of Object.entries(words)) {
+    if (!isWords(v)) out[k] = v;
+    else {
+      const inner = pruned(v);
+      if (Object.keys(inner).length > 0) out[k] = inner;
+    }
+  }
+  return out;
+}
