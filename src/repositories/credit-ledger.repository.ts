@@ -483,23 +483,26 @@ export function createCreditLedgerRepository(db: Q) {
         verifications: unknown[];
         reviews: unknown[];
       }>(db, `progress_by_${by}`, compiled.text, values);
-      // JSON carries timestamps as text
+      // JSON carries timestamps as text: turned into dates in the rows just parsed (no copies: a
+      // progress page is the busiest read, and dozens of copied entries showed in its profile)
       const at = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
       const t = r?.teacher;
+      if (t) {
+        t['createdAt'] = at(t['createdAt']);
+        t['updatedAt'] = at(t['updatedAt']);
+      }
+      const entries = (r?.entries ?? []) as Array<Record<string, unknown>>;
+      for (const e of entries) e['createdAt'] = at(e['createdAt']);
+      const reviews = (r?.reviews ?? []) as Array<Record<string, unknown>>;
+      for (const x of reviews) {
+        x['createdAt'] = at(x['createdAt']);
+        x['answeredAt'] = at(x['answeredAt']);
+      }
       return {
-        teacher: t
-          ? ({ ...t, createdAt: at(t['createdAt']), updatedAt: at(t['updatedAt']) } as unknown as TeacherRow)
-          : undefined,
-        entries: (r?.entries ?? []).map((e) => ({
-          ...(e as EntryRow),
-          createdAt: at((e as { createdAt: string }).createdAt)!,
-        })),
+        teacher: t ? (t as unknown as TeacherRow) : undefined,
+        entries: entries as unknown as EntryRow[],
         verifications: (r?.verifications ?? []) as TeacherYearResult[],
-        reviews: (r?.reviews ?? []).map((x) => ({
-          ...(x as ReviewRow),
-          createdAt: at((x as { createdAt: string }).createdAt)!,
-          answeredAt: at((x as { answeredAt: string | null }).answeredAt),
-        })),
+        reviews: reviews as unknown as ReviewRow[],
       };
     },
 
