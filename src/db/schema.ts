@@ -99,6 +99,36 @@ export interface CourseTable {
   updated_at: Generated<Date>;
 }
 
+export interface CourseChapterTable {
+  id: Generated<number>;
+  course_id: number;
+  position: number;
+  title: string;
+  created_at: Generated<Date>;
+}
+
+export interface CourseItemTable {
+  id: Generated<number>;
+  course_id: number;
+  chapter_id: number;
+  position: number;
+  kind: string;
+  title: string;
+  required_minutes: number;
+  file_id: number | null;
+  body: string | null;
+  archived: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+export interface CourseOnlineTable {
+  course_id: number;
+  study_rule: JsonWithDefault;
+  completion_rule: JsonWithDefault;
+  updated_by: number | null;
+  updated_at: Generated<Date>;
+}
+
 export interface CreditCertificateTable {
   id: Generated<number>;
   province_id: number;
@@ -402,6 +432,51 @@ export interface SchemaMigrationsTable {
   applied_at: Generated<Date>;
 }
 
+export interface StudyFileTable {
+  id: Generated<number>;
+  province_id: number;
+  course_id: number;
+  kind: string;
+  file_name: string;
+  mime_type: string;
+  size_bytes: number;
+  sha256: string;
+  duration_seconds: number | null;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface StudyHeartbeatTable {
+  session_id: number;
+  seq: number;
+  received_at: Generated<Date>;
+  position_from: unknown;
+  position_to: unknown;
+  rate: unknown;
+  visible: boolean;
+  focused: boolean;
+  playing: boolean;
+  presence_answer: string | null;
+}
+
+export interface StudySessionTable {
+  id: Generated<number>;
+  province_id: number;
+  class_id: number;
+  item_id: number;
+  teacher_id: number;
+  org_path: string;
+  rule: Json;
+  presence_key: Buffer;
+  started_at: Generated<Date>;
+  ended_at: Date | null;
+  segments: Json;
+  counted_seconds: number | null;
+  receipt: Json;
+  settled_at: Date | null;
+  settled_seq: number | null;
+}
+
 export interface SurveyFormTable {
   project_id: number;
   questions: Json;
@@ -584,6 +659,9 @@ export interface TrainingClassTable {
   closed_by: number | null;
   created_at: Generated<Date>;
   early_close_reason: string | null;
+  course_id: number | null;
+  study_opens_on: string | null;
+  study_closes_on: string | null;
 }
 
 export interface TrainingClassQuotaTable {
@@ -698,6 +776,9 @@ export interface DB {
   audit_log: AuditLogTable;
   auth_throttle: AuthThrottleTable;
   course: CourseTable;
+  course_chapter: CourseChapterTable;
+  course_item: CourseItemTable;
+  course_online: CourseOnlineTable;
   credit_certificate: CreditCertificateTable;
   credit_cycle: CreditCycleTable;
   credit_entry: CreditEntryTable;
@@ -719,6 +800,9 @@ export interface DB {
   notice_read: NoticeReadTable;
   org_unit: OrgUnitTable;
   schema_migrations: SchemaMigrationsTable;
+  study_file: StudyFileTable;
+  study_heartbeat: StudyHeartbeatTable;
+  study_session: StudySessionTable;
   survey_form: SurveyFormTable;
   survey_response: SurveyResponseTable;
   survey_submission: SurveySubmissionTable;
