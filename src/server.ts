@@ -107,6 +107,8 @@ export async function startServer(
         .catch(() => undefined);
       // checked roster uploads nobody committed in time: their staged identifiers go
       void services.teacherImports.expireStale().catch(() => undefined);
+      // study pages closed without saying so: their sessions are ended and settled
+      void services.study.sweepQuietSessions().catch(() => undefined);
     }, 10 * 60_000);
     sweeper.unref();
 

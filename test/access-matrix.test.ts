@@ -20,6 +20,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import crypto from 'node:crypto';
+import { sql } from 'kysely';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,7 +39,7 @@ import { createTeacherRepository } from '../src/repositories/teacher.repository.
 import { createTeacherImportRepository } from '../src/repositories/teacher-import.repository.js';
 import { personalDataCipher } from '../src/services/personal-data.js';
 import { toColumns } from '../src/services/teacher.service.js';
-import { currentYear } from '../src/config/env.js';
+import { chinaDay, currentYear } from '../src/config/env.js';
 import { runJobsUntilIdle } from '../src/jobs/job-runner.js';
 import { createCreditReviewRepository } from '../src/repositories/credit-review.repository.js';
 import {
@@ -357,6 +358,81 @@ const courseAt = new Map<number, number>();
 /** per organiser unit: an open project with a class (the schools' teachers below enrolled, one session now) and a draft project */
 const seededAt = new Map<number, { open: number; draft: number; classId: number; sessionId: number }>();
 const seeded = (unit: OrgUnitRow) => seededAt.get(unit.id)!;
+/** per organiser unit: the seeded class is online, its course's video item open for study now */
+const studyAt = new Map<number, number>();
+/** Makes a seeded class online: a course of the unit with one chapter and one video, open a month either side of today. */
+async function makeOnline(unit: OrgUnitRow, classId: number): Promise<number> {
+  const courseId = await newCourse(unit, `在线${unit.id}`);
+  const chapter = await t.db
+    .insertInto('course_chapter')
+    .values({ course_id: courseId, position: 0, title: '第一章' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const file = await t.db
+    .insertInto('study_file')
+    .values({
+      province_id: unit.provinceId,
+      course_id: courseId,
+      kind: 'video',
+      file_name: '矩阵.mp4',
+      mime_type: 'video/mp4',
+      size_bytes: 1000,
+      sha256: crypto.randomBytes(32).toString('hex'),
+      duration_seconds: 600,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const item = await t.db
+    .insertInto('course_item')
+    .values({
+      course_id: courseId,
+      chapter_id: chapter.id,
+      position: 0,
+      kind: 'video',
+      title: '矩阵视频',
+      required_minutes: 10,
+      file_id: file.id,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const day = (d: number) => chinaDay(new Date(Date.now() + d * 86_400_000));
+  await t.db
+    .updateTable('training_class')
+    .set({ course_id: courseId, study_opens_on: day(-30), study_closes_on: day(30) })
+    .where('id', '=', classId)
+    .execute();
+  return item.id;
+}
+/**
+ * A study session at the target's seeded class: the matrix teacher's when they hold a place in it,
+ * else that of a teacher of a school below the target (another teacher's session, for the teacher).
+ */
+async function studySession(c: Case): Promise<number> {
+  const classId = seeded(c.target).classId;
+  const own = teacherAtSchool.get(tree.S1.id)!;
+  const place = await t.db
+    .selectFrom('enrolment')
+    .select(['teacher_id', 'org_path', 'province_id'])
+    .where('class_id', '=', classId)
+    .where('status', '=', 'enrolled')
+    .orderBy(sql`teacher_id = ${own}`, 'desc')
+    .orderBy('teacher_id')
+    .executeTakeFirstOrThrow();
+  const r = await t.db
+    .insertInto('study_session')
+    .values({
+      province_id: place.province_id,
+      class_id: classId,
+      item_id: studyAt.get(c.target.id)!,
+      teacher_id: place.teacher_id,
+      org_path: place.org_path,
+      rule: JSON.stringify({}),
+      presence_key: crypto.randomBytes(32),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return r.id;
+}
 const unitOf = (id: number) => Object.values(tree).find((u) => u.id === id)!;
 /** the nearest unit at or above `unit` that keeps a catalogue */
 const catalogueOf = (unit: OrgUnitRow) =>
@@ -3079,6 +3155,60 @@ const MATRIX: Entry[] = [
         'not the figures of the class',
       ),
   },
+  // ------------------------------------------------------------------ online study (R-36)
+  {
+    // a teacher studies an item of an online class they hold a place in; any other class does not exist for them
+    route: 'POST /api/study/sessions',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: { teacher: ['own', 'parent'] }, refused: NOT_TEACHER },
+    request: (c) => ({
+      method: 'POST',
+      url: '/api/study/sessions',
+      payload: { classId: seeded(c.target).classId, itemId: studyAt.get(c.target.id)! },
+    }),
+    verify: (b) => problem(typeof json(b)['sessionId'] === 'number', 'no session'),
+  },
+  {
+    route: 'POST /api/study/sessions/:id/heartbeats',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: { teacher: ['own', 'parent'] }, refused: NOT_TEACHER },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/study/sessions/${await studySession(c)}/heartbeats`,
+      payload: { seq: 0, from: 0, to: 1, rate: 1, visible: true, focused: true, playing: true },
+    }),
+    verify: (b) => problem((b as { repeated?: boolean }).repeated === false, 'not taken'),
+  },
+  {
+    route: 'POST /api/study/sessions/:id/end',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: { teacher: ['own', 'parent'] }, refused: NOT_TEACHER },
+    request: async (c) => ({ method: 'POST', url: `/api/study/sessions/${await studySession(c)}/end` }),
+    verify: (b) => problem(typeof (b as { endedAt?: unknown }).endedAt === 'string', 'not ended'),
+  },
+  {
+    // its teacher, the class's trainers and the organiser's admins
+    route: 'GET /api/study/sessions/:id/receipt',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: { ...RUNNERS, teacher: ['own', 'parent'] } },
+    request: async (c) => ({ method: 'GET', url: `/api/study/sessions/${await studySession(c)}/receipt` }),
+    verify: (b) => problem(typeof (b as { wallSeconds?: unknown }).wallSeconds === 'number', 'not a receipt'),
+  },
+  {
+    route: 'GET /api/study/classes/:classId/items/:itemId/state',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: { teacher: ['own', 'parent'] }, refused: NOT_TEACHER },
+    request: (c) => ({
+      method: 'GET',
+      url: `/api/study/classes/${seeded(c.target).classId}/items/${studyAt.get(c.target.id)!}/state`,
+    }),
+    verify: (b) => problem((b as { requiredMinutes?: number }).requiredMinutes === 10, 'not the item'),
+  },
   // ------------------------------------------------------------------ annual plans (R-20)
   {
     // the plan of a unit: its own and those above it to everyone there, those below to admins; approved or published ones only from below the plan's unit
@@ -3950,6 +4080,7 @@ async function prepareTraining(): Promise<void> {
       if (tree[k].path.startsWith(u.path)) await enrolDirect(classId, teacherAtSchool.get(tree[k].id)!);
     if (u.id === tree.K1.id) await training.setTrainers(classId, [userIds.get('trainer')!]);
     seededAt.set(u.id, { open, draft, classId, sessionId });
+    studyAt.set(u.id, await makeOnline(u, classId));
   }
 }
 

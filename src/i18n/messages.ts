@@ -140,6 +140,18 @@ const ERRORS: Record<AppErrorCode, Record<Locale, string>> = {
     'zh-CN': '该班次的最后一场培训 {endsAt} 才结束，现在还不能结班；如确需提前结班，请填写提前结班的原因',
     en: "The class's last session ends at {endsAt}, so it cannot be closed yet; to close it early, give the reason",
   },
+  STUDY_NOT_OPEN: {
+    'zh-CN': '该课程的学习时间为 {opensOn} 至 {closesOn}，现在不在学习时间内',
+    en: 'This course is open for study from {opensOn} to {closesOn}; it is not open now',
+  },
+  STUDY_SESSION_ENDED: {
+    'zh-CN': '本次学习已结束，请重新打开该学习内容继续学习',
+    en: 'This study session has ended: open the item again to go on studying',
+  },
+  STUDY_TOO_MANY_HEARTBEATS: {
+    'zh-CN': '学习记录提交过于频繁，请稍后再试',
+    en: 'Study records are being sent too often; try again in a moment',
+  },
   CHECKIN_CLASS_CLOSED: {
     'zh-CN': '该班次已结班，签到码已停用，不能再签到',
     en: 'This class is closed: its check-in codes no longer work',

@@ -25,6 +25,7 @@ import { createMessageService } from './message.service.js';
 import { createOrgUnitService } from './org-unit.service.js';
 import { createPrintFormService } from './print-form.service.js';
 import { createSearchService } from './search.service.js';
+import { createStudyService } from './study.service.js';
 import { createTeacherAccountService } from './teacher-account.service.js';
 import { createTeacherImportService } from './teacher-import.service.js';
 import { createTeacherService } from './teacher.service.js';
@@ -58,6 +59,7 @@ export function createServices(deps: ServiceDeps) {
     trainers: createTrainerService(deps),
     enrolments: createEnrolmentService(deps),
     attendance: createAttendanceService(deps, credits),
+    study: createStudyService(deps),
     surveys: createSurveyService(deps),
     fees: createFeeService(deps),
     messages: createMessageService(deps),

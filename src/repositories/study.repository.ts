@@ -1,0 +1,329 @@
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
+import type { ReceiptReason, Segment, StudyItemKind } from '../domain/study-minutes.js';
+
+/** An item of an online class as a teacher studies it, with who may. */
+export interface StudyItemRow {
+  classId: number;
+  className: string;
+  classStatus: string;
+  projectPath: string;
+  courseId: number;
+  studyOpensOn: string;
+  studyClosesOn: string;
+  itemId: number;
+  itemTitle: string;
+  kind: StudyItemKind;
+  requiredMinutes: number;
+  archived: boolean;
+  fileId: number | null;
+  durationSeconds: number | null;
+  studyRule: unknown;
+}
+
+export interface StudySessionRow {
+  id: number;
+  provinceId: number;
+  classId: number;
+  itemId: number;
+  teacherId: number;
+  orgPath: string;
+  rule: unknown;
+  presenceKey: Buffer;
+  startedAt: Date;
+  endedAt: Date | null;
+  segments: Segment[] | null;
+  countedSeconds: number | null;
+  receipt: StoredReceipt | null;
+  settledAt: Date | null;
+  settledSeq: number | null;
+}
+
+/** What a settled session keeps beside its segments. */
+export interface StoredReceipt {
+  wallSeconds: number;
+  newSeconds: number;
+  wall: Record<ReceiptReason, number>;
+  furthest: number;
+  lastPosition: number;
+  heartbeats: number;
+  presenceChecks: number;
+  presenceMissed: number;
+  lastHeartbeatAt: string | null;
+}
+
+export interface HeartbeatInput {
+  seq: number;
+  from: number;
+  to: number;
+  rate: number;
+  visible: boolean;
+  focused: boolean;
+  playing: boolean;
+  presenceAnswer: string | null;
+}
+
+export interface HeartbeatRow extends HeartbeatInput {
+  receivedAt: Date;
+}
+
+const SESSION_COLUMNS = [
+  's.id',
+  's.province_id as provinceId',
+  's.class_id as classId',
+  's.item_id as itemId',
+  's.teacher_id as teacherId',
+  's.org_path as orgPath',
+  's.rule',
+  's.presence_key as presenceKey',
+  's.started_at as startedAt',
+  's.ended_at as endedAt',
+  's.segments',
+  's.counted_seconds as countedSeconds',
+  's.receipt',
+  's.settled_at as settledAt',
+  's.settled_seq as settledSeq',
+] as const;
+
+export function createStudyRepository(db: Kysely<DB>) {
+  return {
+    async item(classId: number, itemId: number): Promise<StudyItemRow | undefined> {
+      const row = await db
+        .selectFrom('training_class as c')
+        .innerJoin('training_project as p', 'p.id', 'c.project_id')
+        .innerJoin('course_item as i', (j) => j.onRef('i.course_id', '=', 'c.course_id'))
+        .leftJoin('study_file as f', 'f.id', 'i.file_id')
+        .leftJoin('course_online as o', 'o.course_id', 'c.course_id')
+        .select([
+          'c.id as classId',
+          'c.name as className',
+          'c.status as classStatus',
+          'p.org_path as projectPath',
+          'c.course_id as courseId',
+          'c.study_opens_on as studyOpensOn',
+          'c.study_closes_on as studyClosesOn',
+          'i.id as itemId',
+          'i.title as itemTitle',
+          'i.kind',
+          'i.required_minutes as requiredMinutes',
+          'i.archived',
+          'i.file_id as fileId',
+          'f.duration_seconds as durationSeconds',
+          'o.study_rule as studyRule',
+        ])
+        .where('c.id', '=', classId)
+        .where('i.id', '=', itemId)
+        .executeTakeFirst();
+      if (!row || row.courseId === null) return undefined;
+      return {
+        ...row,
+        courseId: row.courseId,
+        studyOpensOn: String(row.studyOpensOn),
+        studyClosesOn: String(row.studyClosesOn),
+        kind: row.kind as StudyItemKind,
+        durationSeconds: row.durationSeconds === null ? null : Number(row.durationSeconds),
+      };
+    },
+
+    /** The teacher's place in the class, when enrolled. */
+    async enrolment(classId: number, teacherId: number): Promise<{ orgPath: string; provinceId: number } | undefined> {
+      return db
+        .selectFrom('enrolment')
+        .select(['org_path as orgPath', 'province_id as provinceId'])
+        .where('class_id', '=', classId)
+        .where('teacher_id', '=', teacherId)
+        .where('status', '=', 'enrolled')
+        .executeTakeFirst();
+    },
+
+    async createSession(s: {
+      provinceId: number;
+      classId: number;
+      itemId: number;
+      teacherId: number;
+      orgPath: string;
+      rule: unknown;
+      presenceKey: Buffer;
+    }): Promise<{ id: number; startedAt: Date }> {
+      return db
+        .insertInto('study_session')
+        .values({
+          province_id: s.provinceId,
+          class_id: s.classId,
+          item_id: s.itemId,
+          teacher_id: s.teacherId,
+          org_path: s.orgPath,
+          rule: JSON.stringify(s.rule),
+          presence_key: s.presenceKey,
+        })
+        .returning(['id', 'started_at as startedAt'])
+        .executeTakeFirstOrThrow();
+    },
+
+    async session(id: number): Promise<StudySessionRow | undefined> {
+      return (await db
+        .selectFrom('study_session as s')
+        .select(SESSION_COLUMNS)
+        .where('s.id', '=', id)
+        .executeTakeFirst()) as StudySessionRow | undefined;
+    },
+
+    /**
+     * Records a heartbeat of a session the teacher holds and has not ended, in one statement; a number
+     * already taken is left as it was. Answers the server's time of receipt, or nothing when nothing
+     * was written (a repeat, or not such a session of this teacher).
+     */
+    async addHeartbeat(sessionId: number, teacherId: number, h: HeartbeatInput): Promise<Date | undefined> {
+      const r = await sql<{ received_at: Date }>`
+        INSERT INTO study_heartbeat
+          (session_id, seq, position_from, position_to, rate, visible, focused, playing, presence_answer)
+        SELECT s.id, ${h.seq}, ${h.from}, ${h.to}, ${h.rate}, ${h.visible}, ${h.focused}, ${h.playing},
+          ${h.presenceAnswer}
+        FROM study_session s
+        WHERE s.id = ${sessionId} AND s.teacher_id = ${teacherId} AND s.ended_at IS NULL
+        ON CONFLICT (session_id, seq) DO NOTHING
+        RETURNING received_at`.execute(db);
+      return r.rows[0]?.received_at;
+    },
+
+    async heartbeats(sessionId: number): Promise<HeartbeatRow[]> {
+      // real columns come back as numbers (pg parses float4)
+      return (await db
+        .selectFrom('study_heartbeat')
+        .select([
+          'seq',
+          'received_at as receivedAt',
+          'position_from as from',
+          'position_to as to',
+          'rate',
+          'visible',
+          'focused',
+          'playing',
+          'presence_answer as presenceAnswer',
+        ])
+        .where('session_id', '=', sessionId)
+        .orderBy('seq')
+        .execute()) as HeartbeatRow[];
+    },
+
+    async presenceAnswers(sessionId: number): Promise<string[]> {
+      const rows = await db
+        .selectFrom('study_heartbeat')
+        .select('presence_answer')
+        .where('session_id', '=', sessionId)
+        .where('presence_answer', 'is not', null)
+        .execute();
+      return rows.map((r) => r.presence_answer!);
+    },
+
+    async lastHeartbeat(sessionId: number): Promise<{ seq: number; receivedAt: Date } | undefined> {
+      return db
+        .selectFrom('study_heartbeat')
+        .select(['seq', 'received_at as receivedAt'])
+        .where('session_id', '=', sessionId)
+        .orderBy('seq', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+    },
+
+    /** The other sessions of the teacher at the item in the class, oldest first. */
+    async sessionsOf(classId: number, teacherId: number, itemId: number): Promise<StudySessionRow[]> {
+      return (await db
+        .selectFrom('study_session as s')
+        .select(SESSION_COLUMNS)
+        .where('s.class_id', '=', classId)
+        .where('s.teacher_id', '=', teacherId)
+        .where('s.item_id', '=', itemId)
+        .orderBy('s.id')
+        .execute()) as StudySessionRow[];
+    },
+
+    async saveSettlement(
+      id: number,
+      s: { segments: Segment[]; countedSeconds: number; receipt: StoredReceipt; seq: number | null; end: Date | null },
+    ): Promise<void> {
+      await db
+        .updateTable('study_session')
+        .set({
+          segments: JSON.stringify(s.segments),
+          counted_seconds: Math.round(s.countedSeconds),
+          receipt: JSON.stringify(s.receipt),
+          settled_at: new Date(),
+          settled_seq: s.seq,
+          ...(s.end ? { ended_at: sql<Date>`coalesce(ended_at, ${s.end})` } : {}),
+        })
+        .where('id', '=', id)
+        .execute();
+    },
+
+    /** Sessions not settled since their last heartbeat, quiet for `idleMs` (the sweeper ends them). */
+    async quietSessions(idleMs: number, limit: number): Promise<number[]> {
+      const rows = await sql<{ id: number }>`
+        SELECT s.id FROM study_session s
+        WHERE s.ended_at IS NULL
+          AND coalesce((SELECT max(h.received_at) FROM study_heartbeat h WHERE h.session_id = s.id), s.started_at)
+              < now() - make_interval(secs => ${idleMs / 1000})
+        ORDER BY s.id LIMIT ${limit}`.execute(db);
+      return rows.rows.map((r) => r.id);
+    },
+
+    /** Every session of a class's teachers at each item, for the class's progress and its completion. */
+    async classSessions(
+      classId: number,
+      teacherIds?: readonly number[],
+    ): Promise<Array<{ id: number; teacherId: number; itemId: number; segments: Segment[] | null; stale: boolean }>> {
+      let q = db
+        .selectFrom('study_session as s')
+        .select([
+          's.id',
+          's.teacher_id as teacherId',
+          's.item_id as itemId',
+          's.segments',
+          sql<boolean>`s.settled_at IS NULL OR s.settled_seq IS DISTINCT FROM
+            (SELECT max(h.seq) FROM study_heartbeat h WHERE h.session_id = s.id)`.as('stale'),
+        ])
+        .where('s.class_id', '=', classId);
+      if (teacherIds) {
+        if (teacherIds.length === 0) return [];
+        q = q.where('s.teacher_id', 'in', teacherIds);
+      }
+      return (await q.orderBy('s.id').execute()) as Array<{
+        id: number;
+        teacherId: number;
+        itemId: number;
+        segments: Segment[] | null;
+        stale: boolean;
+      }>;
+    },
+
+    /** The kind of each item of a class's course (archived ones too: they may have sessions). */
+    async classItemKinds(classId: number): Promise<Map<number, StudyItemKind>> {
+      const rows = await db
+        .selectFrom('training_class as c')
+        .innerJoin('course_item as i', (j) => j.onRef('i.course_id', '=', 'c.course_id'))
+        .select(['i.id', 'i.kind'])
+        .where('c.id', '=', classId)
+        .execute();
+      return new Map(rows.map((r) => [r.id, r.kind as StudyItemKind]));
+    },
+
+    /** The items of a course (not archived), in the order of the outline. */
+    async courseItems(
+      courseId: number,
+    ): Promise<Array<{ id: number; kind: StudyItemKind; title: string; requiredMinutes: number }>> {
+      return (await db
+        .selectFrom('course_item as i')
+        .innerJoin('course_chapter as c', 'c.id', 'i.chapter_id')
+        .select(['i.id', 'i.kind', 'i.title', 'i.required_minutes as requiredMinutes'])
+        .where('i.course_id', '=', courseId)
+        .where('i.archived', '=', false)
+        .orderBy('c.position')
+        .orderBy('c.id')
+        .orderBy('i.position')
+        .orderBy('i.id')
+        .execute()) as Array<{ id: number; kind: StudyItemKind; title: string; requiredMinutes: number }>;
+    },
+  };
+}
+
+export type StudyRepository = ReturnType<typeof createStudyRepository>;

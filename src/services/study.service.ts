@@ -1,0 +1,476 @@
+import crypto from 'node:crypto';
+import { today } from '../config/env.js';
+import { type StudyRule, studyRuleOf } from '../domain/online-course.js';
+import {
+  type Heartbeat,
+  itemSeconds,
+  presenceDueAfter,
+  presenceNonce,
+  type Segment,
+  settleSession,
+  type SessionOutcome,
+} from '../domain/study-minutes.js';
+import { AppError, notFoundDenied } from '../errors/app-error.js';
+import { createAttendanceRepository } from '../repositories/attendance.repository.js';
+import {
+  createStudyRepository,
+  type HeartbeatInput,
+  type StoredReceipt,
+  type StudyItemRow,
+  type StudySessionRow,
+} from '../repositories/study.repository.js';
+import { auditedWrite, auditRefusal } from './audit.js';
+import { requireClassRunner } from './class-runner.js';
+import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
+
+/** The page sends a heartbeat this often while an item is studied (and at once on pause, seek, hide …). */
+export const HEARTBEAT_SECONDS = 30;
+/** An interval longer than this counts this long at most: a page quiet for longer was away. */
+export const MAX_INTERVAL_SECONDS = 90;
+/** A session quiet for this long is ended and settled by the sweeper. */
+export const SESSION_IDLE_MS = 30 * 60_000;
+/** Heartbeats a session may send in a burst, and how fast the burst refills (one per this many ms). */
+const BURST = 12;
+const REFILL_MS = 2_000;
+
+export interface StudyReceipt {
+  sessionId: number;
+  classId: number;
+  itemId: number;
+  itemTitle: string;
+  kind: StudyItemRow['kind'];
+  startedAt: Date;
+  endedAt: Date | null;
+  lastHeartbeatAt: Date | null;
+  /** the session's wall time, measured by the server (s) */
+  wallSeconds: number;
+  /** the seconds of the item it added (s) */
+  countedSeconds: number;
+  /** wall seconds by what became of them (they add up to wallSeconds) */
+  wall: StoredReceipt['wall'];
+  presenceChecks: number;
+  presenceMissed: number;
+  heartbeats: number;
+}
+
+export interface ItemState {
+  classId: number;
+  itemId: number;
+  itemTitle: string;
+  kind: StudyItemRow['kind'];
+  requiredMinutes: number;
+  fileId: number | null;
+  durationSeconds: number | null;
+  rule: Pick<StudyRule, 'maxSpeed' | 'allowSeek'>;
+  /** seconds credited so far over every session */
+  countedSeconds: number;
+  /** the furthest point credited (videos) */
+  furthest: number;
+  /** where to start: where the last session was, never past the furthest point when seeking is not allowed */
+  resumeAt: number;
+  studyOpensOn: string;
+  studyClosesOn: string;
+  open: boolean;
+  sessions: StudyReceipt[];
+}
+
+/** What the server keeps in memory of a live session: what each heartbeat needs besides its row. */
+interface LiveSession {
+  teacherId: number;
+  startedAt: number;
+  rule: StudyRule;
+  key: Buffer;
+  /** the highest presence check answered */
+  answered: number;
+  tokens: number;
+  refilledAt: number;
+}
+
+function toHeartbeat(h: HeartbeatInput & { receivedAt: Date }): Heartbeat {
+  return {
+    seq: h.seq,
+    receivedAt: h.receivedAt.getTime(),
+    from: h.from,
+    to: h.to,
+    rate: h.rate,
+    visible: h.visible,
+    focused: h.focused,
+    playing: h.playing,
+    presenceAnswer: h.presenceAnswer,
+  };
+}
+
+export function createStudyService({ db, env }: ServiceDeps) {
+  const repo = createStudyRepository(db);
+  const attendance = createAttendanceRepository(db);
+  const live = new Map<number, LiveSession>();
+  const teacherOfUser = new Map<number, number>();
+
+  async function teacherIdOf(userId: number): Promise<number | undefined> {
+    const known = teacherOfUser.get(userId);
+    if (known !== undefined) return known;
+    const t = await attendance.teacherOfUser(userId);
+    if (t) teacherOfUser.set(userId, t.id);
+    return t?.id;
+  }
+
+  const isOpen = (item: Pick<StudyItemRow, 'studyOpensOn' | 'studyClosesOn'>) => {
+    const day = today(env);
+    return item.studyOpensOn <= day && day <= item.studyClosesOn;
+  };
+
+  /** The item of a class for the teacher enrolled in it; anyone else: as if it did not exist. */
+  async function teacherItem(ctx: RequestContext, action: string, classId: number, itemId: number) {
+    const actor = requireActor(ctx);
+    const refuse = (e: AppError) =>
+      auditRefusal(db, ctx, { action, targetType: 'training_class', targetId: classId }, e);
+    // studying is a teacher's: anyone else is refused before anything is looked up
+    if (actor.role !== 'teacher') return refuse(new AppError('FORBIDDEN'));
+    const teacherId = await teacherIdOf(actor.userId);
+    const item = await repo.item(classId, itemId);
+    const place = teacherId === undefined || !item ? undefined : await repo.enrolment(classId, teacherId);
+    if (!item || !place || item.archived || teacherId === undefined) return refuse(notFoundDenied());
+    return { actor, teacherId, item, place };
+  }
+
+  async function liveSession(row: StudySessionRow): Promise<LiveSession> {
+    const known = live.get(row.id);
+    if (known) return known;
+    const rule = studyRuleOf(row.rule);
+    const answers = await repo.presenceAnswers(row.id);
+    let answered = -1;
+    for (let k = 0; answers.length > 0 && k < 10_000; k++) {
+      const nonce = presenceNonce(row.presenceKey, k);
+      if (answers.includes(nonce)) answered = k;
+      if (presenceDueAfter(row.presenceKey, rule, k) > Date.now() - row.startedAt.getTime()) break;
+    }
+    const s: LiveSession = {
+      teacherId: row.teacherId,
+      startedAt: row.startedAt.getTime(),
+      rule,
+      key: row.presenceKey,
+      answered,
+      tokens: BURST,
+      refilledAt: Date.now(),
+    };
+    if (live.size > 50_000) live.delete(live.keys().next().value as number);
+    live.set(row.id, s);
+    return s;
+  }
+
+  /** The presence check due and not answered at `now`, if any. */
+  function pendingCheck(s: LiveSession, now: number): { nonce: string } | null {
+    const k = s.answered + 1;
+    if (s.startedAt + presenceDueAfter(s.key, s.rule, k) > now) return null;
+    // the latest check due: answering it answers the earlier ones
+    let latest = k;
+    while (s.startedAt + presenceDueAfter(s.key, s.rule, latest + 1) <= now) latest += 1;
+    return { nonce: presenceNonce(s.key, latest) };
+  }
+
+  /** Settles a session from its heartbeats (the videos' earlier sessions first) and stores it. */
+  async function settle(row: StudySessionRow, item: StudyItemRow, end: Date | null): Promise<SessionOutcome> {
+    const heartbeats = await repo.heartbeats(row.id);
+    let prior: Segment[] = [];
+    if (item.kind === 'video') {
+      const others = await repo.sessionsOf(row.classId, row.teacherId, row.itemId);
+      prior = others.filter((o) => o.id < row.id).flatMap((o) => o.segments ?? []);
+    }
+    const outcome = settleSession(
+      {
+        kind: item.kind,
+        startedAt: row.startedAt.getTime(),
+        durationSeconds: item.durationSeconds,
+        rule: studyRuleOf(row.rule),
+        presenceKey: row.presenceKey,
+        prior,
+        maxIntervalSeconds: MAX_INTERVAL_SECONDS,
+      },
+      heartbeats.map(toHeartbeat),
+    );
+    const last = heartbeats[heartbeats.length - 1];
+    const receipt: StoredReceipt = {
+      wallSeconds: outcome.wallSeconds,
+      newSeconds: outcome.newSeconds,
+      wall: outcome.wall,
+      furthest: outcome.furthest,
+      lastPosition: outcome.lastPosition,
+      heartbeats: outcome.heartbeats,
+      presenceChecks: outcome.presenceChecks,
+      presenceMissed: outcome.presenceMissed,
+      lastHeartbeatAt: last ? last.receivedAt.toISOString() : null,
+    };
+    await repo.saveSettlement(row.id, {
+      segments: outcome.segments,
+      countedSeconds: outcome.newSeconds,
+      receipt,
+      seq: last?.seq ?? null,
+      end,
+    });
+    row.segments = outcome.segments;
+    row.countedSeconds = Math.round(outcome.newSeconds);
+    row.receipt = receipt;
+    row.settledSeq = last?.seq ?? null;
+    if (end) live.delete(row.id);
+    return outcome;
+  }
+
+  /** Every session of the teacher at the item, settled up to its last heartbeat. */
+  async function settledSessions(item: StudyItemRow, teacherId: number): Promise<StudySessionRow[]> {
+    const rows = await repo.sessionsOf(item.classId, teacherId, item.itemId);
+    for (const row of rows) {
+      const last = await repo.lastHeartbeat(row.id);
+      const current = row.settledAt !== null && row.settledSeq === (last?.seq ?? null);
+      if (!current) await settle(row, item, null);
+    }
+    return rows;
+  }
+
+  function receiptOf(row: StudySessionRow, item: Pick<StudyItemRow, 'itemTitle' | 'kind'>): StudyReceipt {
+    const r = row.receipt;
+    return {
+      sessionId: row.id,
+      classId: row.classId,
+      itemId: row.itemId,
+      itemTitle: item.itemTitle,
+      kind: item.kind,
+      startedAt: row.startedAt,
+      endedAt: row.endedAt,
+      lastHeartbeatAt: r?.lastHeartbeatAt ? new Date(r.lastHeartbeatAt) : null,
+      wallSeconds: r?.wallSeconds ?? 0,
+      countedSeconds: r?.newSeconds ?? 0,
+      wall: r?.wall ?? { counted: 0, hidden: 0, idle: 0, presence: 0, speed: 0, seek: 0, repeat: 0 },
+      presenceChecks: r?.presenceChecks ?? 0,
+      presenceMissed: r?.presenceMissed ?? 0,
+      heartbeats: r?.heartbeats ?? 0,
+    };
+  }
+
+  function stateOf(item: StudyItemRow, rows: StudySessionRow[]): ItemState {
+    const rule = studyRuleOf(item.studyRule);
+    const counted = itemSeconds(
+      item.kind,
+      rows.map((r) => r.segments ?? []),
+    );
+    const furthest = Math.max(0, ...rows.map((r) => r.receipt?.furthest ?? 0));
+    const last = rows[rows.length - 1]?.receipt?.lastPosition ?? 0;
+    const resumeAt = item.kind === 'video' && !rule.allowSeek ? Math.min(last, furthest) : last;
+    return {
+      classId: item.classId,
+      itemId: item.itemId,
+      itemTitle: item.itemTitle,
+      kind: item.kind,
+      requiredMinutes: item.requiredMinutes,
+      fileId: item.fileId,
+      durationSeconds: item.durationSeconds,
+      rule: { maxSpeed: rule.maxSpeed, allowSeek: rule.allowSeek },
+      countedSeconds: counted,
+      furthest,
+      resumeAt,
+      studyOpensOn: item.studyOpensOn,
+      studyClosesOn: item.studyClosesOn,
+      open: isOpen(item),
+      sessions: rows
+        .slice(-20)
+        .reverse()
+        .map((r) => receiptOf(r, item)),
+    };
+  }
+
+  return {
+    /** A teacher begins studying an item of an online class they are enrolled in, in its study window. */
+    async startSession(
+      ctx: RequestContext,
+      input: { classId: number; itemId: number },
+    ): Promise<{ sessionId: number; heartbeatSeconds: number; state: ItemState }> {
+      const action = 'study.start';
+      const { teacherId, item, place } = await teacherItem(ctx, action, input.classId, input.itemId);
+      const meta = {
+        action,
+        targetType: 'training_class',
+        targetId: item.classId,
+        targetLabel: item.className,
+        details: { itemId: item.itemId },
+      };
+      if (item.classStatus !== 'open') return auditRefusal(db, ctx, meta, new AppError('CLASS_CLOSED'));
+      if (!isOpen(item))
+        return auditRefusal(
+          db,
+          ctx,
+          meta,
+          new AppError('STUDY_NOT_OPEN', { params: { opensOn: item.studyOpensOn, closesOn: item.studyClosesOn } }),
+        );
+      const rule = studyRuleOf(item.studyRule);
+      const created = await auditedWrite(db, ctx, meta, async (trx) =>
+        createStudyRepository(trx).createSession({
+          provinceId: place.provinceId,
+          classId: item.classId,
+          itemId: item.itemId,
+          teacherId,
+          orgPath: place.orgPath,
+          rule,
+          presenceKey: crypto.randomBytes(32),
+        }),
+      );
+      live.set(created.id, {
+        teacherId,
+        startedAt: created.startedAt.getTime(),
+        rule,
+        key: (await repo.session(created.id))!.presenceKey,
+        answered: -1,
+        tokens: BURST,
+        refilledAt: Date.now(),
+      });
+      const rows = await settledSessions(item, teacherId);
+      return { sessionId: created.id, heartbeatSeconds: HEARTBEAT_SECONDS, state: stateOf(item, rows) };
+    },
+
+    /**
+     * A heartbeat of the teacher's session: written (durably) before it is acknowledged; a number
+     * already taken is acknowledged again and changes nothing. The answer names the presence check
+     * due, if one is.
+     */
+    async heartbeat(
+      ctx: RequestContext,
+      sessionId: number,
+      h: HeartbeatInput,
+    ): Promise<{ seq: number; repeated: boolean; presence: { nonce: string } | null }> {
+      const actor = requireActor(ctx);
+      const refuse = (e: AppError) =>
+        auditRefusal(db, ctx, { action: 'study.heartbeat', targetType: 'study_session', targetId: sessionId }, e);
+      if (actor.role !== 'teacher') return refuse(new AppError('FORBIDDEN'));
+      const teacherId = await teacherIdOf(actor.userId);
+      let s = live.get(sessionId);
+      if (!s || s.teacherId !== teacherId) {
+        const row = teacherId === undefined ? undefined : await repo.session(sessionId);
+        if (!row || row.teacherId !== teacherId) return refuse(notFoundDenied());
+        if (row.endedAt) throw new AppError('STUDY_SESSION_ENDED');
+        s = await liveSession(row);
+      }
+      const now = Date.now();
+      s.tokens = Math.min(BURST, s.tokens + (now - s.refilledAt) / REFILL_MS);
+      s.refilledAt = now;
+      if (s.tokens < 1) throw new AppError('STUDY_TOO_MANY_HEARTBEATS');
+      s.tokens -= 1;
+      const receivedAt = await repo.addHeartbeat(sessionId, s.teacherId, h);
+      if (!receivedAt) {
+        const row = await repo.session(sessionId);
+        if (row?.endedAt) {
+          live.delete(sessionId);
+          throw new AppError('STUDY_SESSION_ENDED');
+        }
+      }
+      if (receivedAt && h.presenceAnswer) {
+        for (let k = s.answered + 1; k < s.answered + 1000; k++) {
+          if (s.startedAt + presenceDueAfter(s.key, s.rule, k) > receivedAt.getTime()) break;
+          if (presenceNonce(s.key, k) === h.presenceAnswer) s.answered = k;
+        }
+      }
+      return { seq: h.seq, repeated: !receivedAt, presence: pendingCheck(s, receivedAt?.getTime() ?? now) };
+    },
+
+    /** The teacher leaves the item: the session is ended and its receipt returned. */
+    async endSession(ctx: RequestContext, sessionId: number): Promise<StudyReceipt> {
+      const actor = requireActor(ctx);
+      const refuse = (e: AppError) =>
+        auditRefusal(db, ctx, { action: 'study.end', targetType: 'study_session', targetId: sessionId }, e);
+      if (actor.role !== 'teacher') return refuse(new AppError('FORBIDDEN'));
+      const teacherId = await teacherIdOf(actor.userId);
+      const row = teacherId === undefined ? undefined : await repo.session(sessionId);
+      if (!row || row.teacherId !== teacherId) return refuse(notFoundDenied());
+      const item = (await repo.item(row.classId, row.itemId))!;
+      if (!row.endedAt) {
+        await auditedWrite(
+          db,
+          ctx,
+          { action: 'study.end', targetType: 'study_session', targetId: sessionId, targetLabel: item.itemTitle },
+          async () => undefined,
+        );
+        const last = await repo.lastHeartbeat(row.id);
+        await settle(row, item, last?.receivedAt ?? row.startedAt);
+        row.endedAt = last?.receivedAt ?? row.startedAt;
+      } else {
+        await settledSessions(item, row.teacherId);
+        Object.assign(row, await repo.session(row.id));
+      }
+      return receiptOf(row, item);
+    },
+
+    /** A session's receipt: its teacher, the class's tutors and the organiser's admins. */
+    async receipt(ctx: RequestContext, sessionId: number): Promise<StudyReceipt> {
+      const actor = requireActor(ctx);
+      const row = await repo.session(sessionId);
+      const refuse = (e: AppError) =>
+        auditRefusal(db, ctx, { action: 'study.read_receipt', targetType: 'study_session', targetId: sessionId }, e);
+      if (!row) return refuse(notFoundDenied());
+      const item = (await repo.item(row.classId, row.itemId))!;
+      if (actor.role === 'teacher') {
+        if ((await teacherIdOf(actor.userId)) !== row.teacherId) return refuse(notFoundDenied());
+      } else {
+        const cls = await attendance.classById(row.classId);
+        if (!cls) return refuse(notFoundDenied());
+        await requireClassRunner(db, ctx, 'study.read_receipt', cls, { type: 'study_session', id: sessionId });
+      }
+      await settledSessions(item, row.teacherId);
+      return receiptOf((await repo.session(sessionId))!, item);
+    },
+
+    /** Where a teacher is with an item: counted so far, where to resume, the last sessions' receipts. */
+    async itemState(ctx: RequestContext, classId: number, itemId: number): Promise<ItemState> {
+      const { teacherId, item } = await teacherItem(ctx, 'study.read', classId, itemId);
+      return stateOf(item, await settledSessions(item, teacherId));
+    },
+
+    /**
+     * Seconds counted per teacher and item of a class, every session settled first: for the outline,
+     * the tutor's table and the completion of the class.
+     */
+    async classSeconds(classId: number, teacherIds?: readonly number[]): Promise<Map<number, Map<number, number>>> {
+      const sessions = await repo.classSessions(classId, teacherIds);
+      const items = new Map<number, StudyItemRow>();
+      for (const s of sessions.filter((x) => x.stale)) {
+        const row = (await repo.session(s.id))!;
+        let item = items.get(row.itemId);
+        if (!item) {
+          item = (await repo.item(classId, row.itemId))!;
+          items.set(row.itemId, item);
+        }
+        // the earlier sessions of a video first: settle in id order (the list is ordered)
+        await settle(row, item, null);
+        s.segments = row.segments;
+      }
+      const kinds = new Map<number, StudyItemRow['kind']>();
+      const out = new Map<number, Map<number, number>>();
+      const grouped = new Map<string, { teacherId: number; itemId: number; segments: Segment[][] }>();
+      for (const s of sessions) {
+        const key = `${s.teacherId}:${s.itemId}`;
+        const g = grouped.get(key) ?? { teacherId: s.teacherId, itemId: s.itemId, segments: [] };
+        g.segments.push(s.segments ?? []);
+        grouped.set(key, g);
+      }
+      const courseItems = sessions.length > 0 ? await repo.classItemKinds(classId) : new Map();
+      for (const [id, kind] of courseItems) kinds.set(id, kind);
+      for (const g of grouped.values()) {
+        const perItem = out.get(g.teacherId) ?? new Map<number, number>();
+        perItem.set(g.itemId, itemSeconds(kinds.get(g.itemId) ?? 'video', g.segments));
+        out.set(g.teacherId, perItem);
+      }
+      return out;
+    },
+
+    /** Ends and settles sessions quiet for half an hour (the page was closed without saying so). */
+    async sweepQuietSessions(): Promise<number> {
+      const ids = await repo.quietSessions(SESSION_IDLE_MS, 500);
+      for (const id of ids) {
+        const row = await repo.session(id);
+        if (!row || row.endedAt) continue;
+        const item = (await repo.item(row.classId, row.itemId))!;
+        const last = await repo.lastHeartbeat(id);
+        await settle(row, item, last?.receivedAt ?? row.startedAt);
+      }
+      return ids.length;
+    },
+  };
+}
+
+export type StudyService = ReturnType<typeof createStudyService>;
