@@ -186,6 +186,31 @@ export function createStudyRepository(db: Kysely<DB>) {
       return r.rows[0]?.received_at;
     },
 
+    /**
+     * `addHeartbeat` for many at once, in one statement (one commit): the rows written, with the time
+     * of receipt, by (session, seq).
+     */
+    async addHeartbeats(
+      beats: ReadonlyArray<HeartbeatInput & { sessionId: number; teacherId: number }>,
+    ): Promise<Map<string, Date>> {
+      const col = <T>(f: (b: (typeof beats)[number]) => T) => beats.map(f);
+      const r = await sql<{ session_id: number; seq: number; received_at: Date }>`
+        INSERT INTO study_heartbeat
+          (session_id, seq, position_from, position_to, rate, visible, focused, playing, presence_answer)
+        SELECT v.session_id, v.seq, v.position_from, v.position_to, v.rate, v.visible, v.focused, v.playing,
+          v.presence_answer
+        FROM unnest(${col((b) => b.sessionId)}::bigint[], ${col((b) => b.teacherId)}::bigint[],
+          ${col((b) => b.seq)}::int[], ${col((b) => b.from)}::real[], ${col((b) => b.to)}::real[],
+          ${col((b) => b.rate)}::real[], ${col((b) => b.visible)}::boolean[], ${col((b) => b.focused)}::boolean[],
+          ${col((b) => b.playing)}::boolean[], ${col((b) => b.presenceAnswer)}::text[])
+          AS v(session_id, teacher_id, seq, position_from, position_to, rate, visible, focused, playing,
+            presence_answer)
+        JOIN study_session s ON s.id = v.session_id AND s.teacher_id = v.teacher_id AND s.ended_at IS NULL
+        ON CONFLICT (session_id, seq) DO NOTHING
+        RETURNING session_id, seq, received_at`.execute(db);
+      return new Map(r.rows.map((x) => [`${x.session_id}:${x.seq}`, x.received_at]));
+    },
+
     async heartbeats(sessionId: number): Promise<HeartbeatRow[]> {
       // real columns come back as numbers (pg parses float4)
       return (await db

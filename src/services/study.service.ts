@@ -100,8 +100,47 @@ function toHeartbeat(h: HeartbeatInput & { receivedAt: Date }): Heartbeat {
   };
 }
 
+/**
+ * Heartbeats arriving together are written together: each waits for the next turn of the event loop,
+ * and all that came meanwhile go in one INSERT (one commit). Each is acknowledged only once that
+ * statement has committed, so an acknowledged heartbeat is on disk; a crash before loses only
+ * unacknowledged ones, which the page sends again under the same number.
+ */
+function heartbeatWriter(repo: ReturnType<typeof createStudyRepository>) {
+  type Pending = HeartbeatInput & {
+    sessionId: number;
+    teacherId: number;
+    done: (at: Date | undefined) => void;
+    fail: (e: unknown) => void;
+  };
+  let pending: Pending[] = [];
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    const batch = pending;
+    pending = [];
+    repo.addHeartbeats(batch).then(
+      (written) => {
+        for (const b of batch) b.done(written.get(`${b.sessionId}:${b.seq}`));
+      },
+      (e: unknown) => {
+        for (const b of batch) b.fail(e);
+      },
+    );
+  };
+  return (beat: HeartbeatInput & { sessionId: number; teacherId: number }) =>
+    new Promise<Date | undefined>((done, fail) => {
+      pending.push({ ...beat, done, fail });
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    });
+}
+
 export function createStudyService({ db, env }: ServiceDeps) {
   const repo = createStudyRepository(db);
+  const writeHeartbeat = heartbeatWriter(repo);
   const attendance = createAttendanceRepository(db);
   const live = new Map<number, LiveSession>();
   const teacherOfUser = new Map<number, number>();
@@ -352,7 +391,7 @@ export function createStudyService({ db, env }: ServiceDeps) {
       s.refilledAt = now;
       if (s.tokens < 1) throw new AppError('STUDY_TOO_MANY_HEARTBEATS');
       s.tokens -= 1;
-      const receivedAt = await repo.addHeartbeat(sessionId, s.teacherId, h);
+      const receivedAt = await writeHeartbeat({ ...h, sessionId, teacherId: s.teacherId });
       if (!receivedAt) {
         const row = await repo.session(sessionId);
         if (row?.endedAt) {
