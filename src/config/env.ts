@@ -38,6 +38,8 @@ const EnvSchema = z.object({
    * make in a row (without an hour's pause) before such searches pause for an hour
    */
   PEIXUN_ID_LOOKUPS_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(30),
+  // how often a study page sends its heartbeat (s); the minutes are the server's either way
+  PEIXUN_STUDY_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(60).optional(),
   /** the shortest password accepted when one is chosen */
   PEIXUN_PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(64).default(10),
   /** how many of lower case, upper case, digits and symbols a chosen password must mix */

@@ -18,6 +18,7 @@ export interface StudyItemRow {
   archived: boolean;
   fileId: number | null;
   durationSeconds: number | null;
+  body: string | null;
   studyRule: unknown;
 }
 
@@ -109,6 +110,7 @@ export function createStudyRepository(db: Kysely<DB>) {
           'i.archived',
           'i.file_id as fileId',
           'f.duration_seconds as durationSeconds',
+          'i.body',
           'o.study_rule as studyRule',
         ])
         .where('c.id', '=', classId)

@@ -23,7 +23,10 @@ import { auditedWrite, auditRefusal } from './audit.js';
 import { requireClassRunner } from './class-runner.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
 
-/** The page sends a heartbeat this often while an item is studied (and at once on pause, seek, hide …). */
+/**
+ * The page sends a heartbeat this often while an item is studied (and at once on pause, seek, hide …);
+ * `PEIXUN_STUDY_HEARTBEAT_SECONDS` sets it (tests use a few seconds).
+ */
 export const HEARTBEAT_SECONDS = 30;
 /** An interval longer than this counts this long at most: a page quiet for longer was away. */
 export const MAX_INTERVAL_SECONDS = 90;
@@ -61,6 +64,8 @@ export interface ItemState {
   requiredMinutes: number;
   fileId: number | null;
   durationSeconds: number | null;
+  /** a text page's text */
+  body: string | null;
   rule: Pick<StudyRule, 'maxSpeed' | 'allowSeek'>;
   /** seconds credited so far over every session */
   countedSeconds: number;
@@ -141,6 +146,7 @@ function heartbeatWriter(repo: ReturnType<typeof createStudyRepository>) {
 export function createStudyService({ db, env }: ServiceDeps) {
   const repo = createStudyRepository(db);
   const writeHeartbeat = heartbeatWriter(repo);
+  const heartbeatSeconds = env.PEIXUN_STUDY_HEARTBEAT_SECONDS ?? HEARTBEAT_SECONDS;
   const attendance = createAttendanceRepository(db);
   const live = new Map<number, LiveSession>();
   const teacherOfUser = new Map<number, number>();
@@ -302,6 +308,7 @@ export function createStudyService({ db, env }: ServiceDeps) {
       requiredMinutes: item.requiredMinutes,
       fileId: item.fileId,
       durationSeconds: item.durationSeconds,
+      body: item.body,
       rule: { maxSpeed: rule.maxSpeed, allowSeek: rule.allowSeek },
       countedSeconds: counted,
       furthest,
@@ -361,7 +368,7 @@ export function createStudyService({ db, env }: ServiceDeps) {
         refilledAt: Date.now(),
       });
       const rows = await settledSessions(item, teacherId);
-      return { sessionId: created.id, heartbeatSeconds: HEARTBEAT_SECONDS, state: stateOf(item, rows) };
+      return { sessionId: created.id, heartbeatSeconds, state: stateOf(item, rows) };
     },
 
     /**

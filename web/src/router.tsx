@@ -58,6 +58,7 @@ const SurveyAnswerPage = page(() => import('./pages/surveys/survey-answer.page')
 const ClassSurveyResultsPage = page(() => import('./pages/surveys/class-results.page'));
 const CheckinPage = page(() => import('./pages/attendance/checkin.page'));
 const MessagesPage = page(() => import('./pages/messages/messages.page'));
+const StudyItemPage = page(() => import('./pages/study/study-item.page'));
 
 /**
  * Routes:
@@ -92,6 +93,7 @@ const MessagesPage = page(() => import('./pages/messages/messages.page'));
  *   /me/trainer       a trainer's own pool entry, training record and classes (trainers)
  *   /sessions/:id/qr  a session's rotating check-in/check-out QR code and live attendance list (trainers, organiser admins)
  *   /my-sessions      a trainer's sessions, each opening its QR code
+ *   /me/study/:classId/items/:itemId  a teacher studies an item of an online class: video, PDF or text, heartbeats, receipts
  *   /me/surveys/:classId  a teacher answers a class's satisfaction survey (phone form; pending ones listed on /me/timetable)
  *   /surveys/classes/:classId  a class's satisfaction figures (its trainers, the organiser's admins); a project's are on /training/:id
  *   /checkin?t=…      what a teacher's phone opens after scanning: checks in or out (teachers; login returns here)
@@ -120,6 +122,7 @@ export const router = createBrowserRouter([
           { path: '/me/timetable', element: <TimetablePage /> },
           { path: '/plan-calendar', element: <PlanCalendarPage /> },
           { path: '/me/surveys/:classId', element: <SurveyAnswerPage /> },
+          { path: '/me/study/:classId/items/:itemId', element: <StudyItemPage /> },
           { path: '/surveys/classes/:classId', element: <ClassSurveyResultsPage /> },
           { path: '/me/trainer', element: <MyTrainerPage /> },
           {

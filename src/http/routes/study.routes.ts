@@ -43,6 +43,7 @@ const StateOut = z.object({
   requiredMinutes: z.number(),
   fileId: z.number().nullable(),
   durationSeconds: z.number().nullable(),
+  body: z.string().nullable().describe("a text page's text"),
   rule: z.object({ maxSpeed: z.number(), allowSeek: z.boolean() }),
   countedSeconds: z.number(),
   furthest: z.number(),

@@ -120,6 +120,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Set for calls where a 401 is an expected answer (who am I, log in). */
   expectUnauthorized?: boolean;
+  /** the request outlives the page (the last heartbeat of a study page being closed) */
+  keepalive?: boolean;
 }
 
 async function send(path: string, options: RequestOptions): Promise<Response> {
@@ -140,6 +142,7 @@ async function send(path: string, options: RequestOptions): Promise<Response> {
       body,
       credentials: 'same-origin',
       signal: options.signal,
+      keepalive: options.keepalive,
     });
   } catch (err) {
     if (err instanceof DOMException && err.name === 'AbortError') throw err;

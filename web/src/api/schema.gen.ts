@@ -3702,6 +3702,245 @@ export interface paths {
       response: void;
     };
   };
+  '/api/study/classes/{classId}/items/{itemId}/state': {
+    /**
+     * Where the calling teacher is with an item: counted so far, where to resume, the last sessions' receipts
+     */
+    get: {
+      path: {
+        classId: number;
+        itemId: number;
+      };
+      response: {
+        classId: number;
+        itemId: number;
+        itemTitle: string;
+        kind: 'video' | 'document' | 'text';
+        requiredMinutes: number;
+        fileId: number | null;
+        durationSeconds: number | null;
+        /** a text page's text */
+        body: string | null;
+        rule: {
+          maxSpeed: number;
+          allowSeek: boolean;
+        };
+        countedSeconds: number;
+        furthest: number;
+        resumeAt: number;
+        studyOpensOn: string;
+        studyClosesOn: string;
+        open: boolean;
+        sessions: {
+          sessionId: number;
+          classId: number;
+          itemId: number;
+          itemTitle: string;
+          kind: 'video' | 'document' | 'text';
+          startedAt: string;
+          endedAt: string | null;
+          lastHeartbeatAt: string | null;
+          /** the time the page was open, measured by the server */
+          wallSeconds: number;
+          /** the seconds of the item this session added */
+          countedSeconds: number;
+          /**
+           * wall seconds by what became of them: counted, hidden (tab hidden or not in front), idle (paused,
+           * or the page quiet), presence (a presence check unanswered), speed, seek (a jump ahead), repeat
+           * (watched before)
+           */
+          wall: {
+            counted: number;
+            hidden: number;
+            idle: number;
+            presence: number;
+            speed: number;
+            seek: number;
+            repeat: number;
+          };
+          presenceChecks: number;
+          presenceMissed: number;
+          heartbeats: number;
+        }[];
+      };
+    };
+  };
+  '/api/study/sessions': {
+    /** A teacher begins studying an item of an online class (enrolled, in its study window) */
+    post: {
+      body: {
+        classId: number;
+        itemId: number;
+      };
+      response: {
+        sessionId: number;
+        heartbeatSeconds: number;
+        state: {
+          classId: number;
+          itemId: number;
+          itemTitle: string;
+          kind: 'video' | 'document' | 'text';
+          requiredMinutes: number;
+          fileId: number | null;
+          durationSeconds: number | null;
+          /** a text page's text */
+          body: string | null;
+          rule: {
+            maxSpeed: number;
+            allowSeek: boolean;
+          };
+          countedSeconds: number;
+          furthest: number;
+          resumeAt: number;
+          studyOpensOn: string;
+          studyClosesOn: string;
+          open: boolean;
+          sessions: {
+            sessionId: number;
+            classId: number;
+            itemId: number;
+            itemTitle: string;
+            kind: 'video' | 'document' | 'text';
+            startedAt: string;
+            endedAt: string | null;
+            lastHeartbeatAt: string | null;
+            /** the time the page was open, measured by the server */
+            wallSeconds: number;
+            /** the seconds of the item this session added */
+            countedSeconds: number;
+            /**
+             * wall seconds by what became of them: counted, hidden (tab hidden or not in front), idle
+             * (paused, or the page quiet), presence (a presence check unanswered), speed, seek (a jump
+             * ahead), repeat (watched before)
+             */
+            wall: {
+              counted: number;
+              hidden: number;
+              idle: number;
+              presence: number;
+              speed: number;
+              seek: number;
+              repeat: number;
+            };
+            presenceChecks: number;
+            presenceMissed: number;
+            heartbeats: number;
+          }[];
+        };
+      };
+    };
+  };
+  '/api/study/sessions/{id}/end': {
+    /** Ends the caller's study session and returns its receipt */
+    post: {
+      path: {
+        id: number;
+      };
+      response: {
+        sessionId: number;
+        classId: number;
+        itemId: number;
+        itemTitle: string;
+        kind: 'video' | 'document' | 'text';
+        startedAt: string;
+        endedAt: string | null;
+        lastHeartbeatAt: string | null;
+        /** the time the page was open, measured by the server */
+        wallSeconds: number;
+        /** the seconds of the item this session added */
+        countedSeconds: number;
+        /**
+         * wall seconds by what became of them: counted, hidden (tab hidden or not in front), idle (paused, or
+         * the page quiet), presence (a presence check unanswered), speed, seek (a jump ahead), repeat
+         * (watched before)
+         */
+        wall: {
+          counted: number;
+          hidden: number;
+          idle: number;
+          presence: number;
+          speed: number;
+          seek: number;
+          repeat: number;
+        };
+        presenceChecks: number;
+        presenceMissed: number;
+        heartbeats: number;
+      };
+    };
+  };
+  '/api/study/sessions/{id}/heartbeats': {
+    /**
+     * A numbered heartbeat of the caller's study session, written before it is acknowledged; a number already
+     * taken changes nothing. Names the presence check (还在学习吗？) due, if any
+     */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        seq: number;
+        from: number;
+        to: number;
+        rate: number;
+        visible: boolean;
+        focused: boolean;
+        playing: boolean;
+        presenceAnswer?: string | null;
+      };
+      response: {
+        seq: number;
+        repeated: boolean;
+        presence: 
+          | {
+          nonce: string;
+        }
+          | null;
+      };
+    };
+  };
+  '/api/study/sessions/{id}/receipt': {
+    /**
+     * A study session's receipt: wall time, counted minutes and why the rest did not count (its teacher, the
+     * class's tutors, the organiser's admins)
+     */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        sessionId: number;
+        classId: number;
+        itemId: number;
+        itemTitle: string;
+        kind: 'video' | 'document' | 'text';
+        startedAt: string;
+        endedAt: string | null;
+        lastHeartbeatAt: string | null;
+        /** the time the page was open, measured by the server */
+        wallSeconds: number;
+        /** the seconds of the item this session added */
+        countedSeconds: number;
+        /**
+         * wall seconds by what became of them: counted, hidden (tab hidden or not in front), idle (paused, or
+         * the page quiet), presence (a presence check unanswered), speed, seek (a jump ahead), repeat
+         * (watched before)
+         */
+        wall: {
+          counted: number;
+          hidden: number;
+          idle: number;
+          presence: number;
+          speed: number;
+          seek: number;
+          repeat: number;
+        };
+        presenceChecks: number;
+        presenceMissed: number;
+        heartbeats: number;
+      };
+    };
+  };
   '/api/surveys/classes/{classId}': {
     /** The survey of a class the teacher is enrolled in, and whether they answered */
     get: {
