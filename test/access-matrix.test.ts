@@ -3199,6 +3199,41 @@ const MATRIX: Entry[] = [
     verify: (b) => problem(typeof (b as { wallSeconds?: unknown }).wallSeconds === 'number', 'not a receipt'),
   },
   {
+    route: 'GET /api/study/classes/:classId/my-progress',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: { teacher: ['own', 'parent'] }, refused: NOT_TEACHER },
+    request: (c) => ({ method: 'GET', url: `/api/study/classes/${seeded(c.target).classId}/my-progress` }),
+    verify: (b) => problem((b as { rows?: unknown[] }).rows?.length === 1, 'not the own row'),
+  },
+  {
+    // the tutor's table: the class's trainers and the organiser's admins; a teacher never
+    route: 'GET /api/study/classes/:classId/progress',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: RUNNERS, refused: ['teacher'] },
+    request: (c) => ({ method: 'GET', url: `/api/study/classes/${seeded(c.target).classId}/progress` }),
+    verify: (b, c) =>
+      problem((b as { classId?: number }).classId === seeded(c.target).classId, 'not the table of the class'),
+  },
+  {
+    route: 'GET /api/study/classes/:classId/progress.xlsx',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: RUNNERS, refused: ['teacher'] },
+    request: (c) => ({ method: 'GET', url: `/api/study/classes/${seeded(c.target).classId}/progress.xlsx` }),
+    verify: (_b, _c, res) =>
+      problem(String(res.headers['content-type']).includes('spreadsheetml'), 'not an .xlsx answer'),
+  },
+  {
+    route: 'POST /api/study/classes/:classId/reminders',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: RUNNERS, refused: ['teacher'] },
+    request: (c) => ({ method: 'POST', url: `/api/study/classes/${seeded(c.target).classId}/reminders`, payload: {} }),
+    verify: (b) => problem(typeof (b as { teachers?: unknown }).teachers === 'number', 'no count'),
+  },
+  {
     route: 'GET /api/study/classes/:classId/items/:itemId/state',
     about: 'unit',
     at: ORGANISERS,

@@ -22,6 +22,8 @@ export const MESSAGE_KINDS = [
   'reversal_decided',
   // 催办: an admin above reminds the admins of a unit of something they have not done
   'reminder',
+  // a tutor of an online class reminds a teacher of what is still missing
+  'study_reminder',
 ] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 

@@ -27,6 +27,8 @@ export interface ClassRow {
   completionRule: CompletionRule;
   hours: number;
   creditCategories: string[];
+  /** an online class's course: its online requirements count toward completion too */
+  courseId: number | null;
 }
 
 export interface SessionRow {
@@ -99,6 +101,7 @@ export function createAttendanceRepository(db: Q) {
         'p.completion_rule as completionRule',
         'p.hours',
         'p.credit_categories as creditCategories',
+        'c.course_id as courseId',
       ]);
   const toClass = (
     r: { completionRule: unknown; status: string } & Omit<ClassRow, 'completionRule' | 'status'>,

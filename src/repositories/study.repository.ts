@@ -334,6 +334,56 @@ export function createStudyRepository(db: Kysely<DB>) {
       return new Map(rows.map((r) => [r.id, r.kind as StudyItemKind]));
     },
 
+    /** An online class with its course and window, or nothing when the class is not online. */
+    async onlineClass(classId: number): Promise<
+      | {
+          classId: number;
+          className: string;
+          courseId: number;
+          courseTitle: string;
+          studyOpensOn: string;
+          studyClosesOn: string;
+          completionRule: unknown;
+        }
+      | undefined
+    > {
+      const r = await db
+        .selectFrom('training_class as c')
+        .innerJoin('course as co', 'co.id', 'c.course_id')
+        .leftJoin('course_online as o', 'o.course_id', 'c.course_id')
+        .select([
+          'c.id as classId',
+          'c.name as className',
+          'co.id as courseId',
+          'co.title as courseTitle',
+          'c.study_opens_on as studyOpensOn',
+          'c.study_closes_on as studyClosesOn',
+          'o.completion_rule as completionRule',
+        ])
+        .where('c.id', '=', classId)
+        .executeTakeFirst();
+      return r && { ...r, studyOpensOn: String(r.studyOpensOn), studyClosesOn: String(r.studyClosesOn) };
+    },
+
+    /** The teachers holding a place in a class, with their school, by name. */
+    async classTeachers(
+      classId: number,
+      teacherIds?: readonly number[],
+    ): Promise<Array<{ teacherId: number; teacherName: string; schoolName: string }>> {
+      let q = db
+        .selectFrom('enrolment as e')
+        .innerJoin('teacher as t', 't.id', 'e.teacher_id')
+        .innerJoin('org_unit as u', 'u.id', 'e.org_unit_id')
+        .select(['e.teacher_id as teacherId', 't.name as teacherName', 'u.name as schoolName'])
+        .where('e.class_id', '=', classId)
+        .where('e.status', '=', 'enrolled');
+      if (teacherIds) {
+        if (teacherIds.length === 0) return [];
+        q = q.where('e.teacher_id', 'in', teacherIds);
+      }
+      return q.orderBy('u.name').orderBy('t.name').orderBy('e.teacher_id').execute();
+    },
+
     /** The items of a course (not archived), in the order of the outline. */
     async courseItems(
       courseId: number,

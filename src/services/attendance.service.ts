@@ -3,6 +3,7 @@ import { chinaDay, chinaTime, today } from '../config/env.js';
 import type { DB } from '../db/schema.js';
 import { checkToken, issueToken, parseToken, type TokenKind } from '../domain/attendance-token.js';
 import { completionOf, type CompletionOutcome } from '../domain/enrolment.js';
+import type { OnlineShortfall } from '../domain/online-completion.js';
 import { AppError } from '../errors/app-error.js';
 import type { Actor } from '../policies/access.policy.js';
 import {
@@ -23,7 +24,10 @@ import { requireAdminAction } from './registry-access.js';
 export const CHECKOUT_GRACE_MS = 60 * 60_000;
 
 /** A time as users in China read it: 'YYYY-MM-DD HH:mm' (UTC+8, no daylight saving). */
-export type NotCompletedReason = Extract<CompletionOutcome, { completed: false }>['reasons'][number];
+export type NotCompletedReason = Extract<CompletionOutcome, { completed: false }>['reasons'][number] | OnlineShortfall;
+
+/** What each teacher of an online class still lacks online (study.service.ts `shortfallsOfClass`). */
+export type OnlineAssessor = (classId: number) => Promise<Map<number, OnlineShortfall[]> | null>;
 
 export interface CloseProblem {
   teacherId: number;
@@ -96,7 +100,12 @@ export interface CloseResult {
  * (once per teacher, whatever the retries) and reverses them when a reopened class is corrected.
  * `now` is the clock (tests pass their own).
  */
-export function createAttendanceService(deps: ServiceDeps, credits: CreditLedgerService, now: () => number = Date.now) {
+export function createAttendanceService(
+  deps: ServiceDeps,
+  credits: CreditLedgerService,
+  now: () => number = Date.now,
+  online?: OnlineAssessor,
+) {
   const { db, env } = deps;
   const repo = createAttendanceRepository(db);
 
@@ -148,6 +157,8 @@ export function createAttendanceService(deps: ServiceDeps, credits: CreditLedger
     const inForce = new Map((await r.postingsInForce(cls.provinceId, cls.id)).map((p) => [p.teacherId, p]));
     const completing: CloseLine[] = [];
     const notCompleting: ClosePreview['notCompleting'] = [];
+    // an online class: its course's requirements (minutes, homework, posts, reflections) as well
+    const shortfalls = cls.courseId !== null && online ? await online(cls.id) : null;
     for (const f of facts) {
       const o = completionOf(cls.completionRule, f.attended, sessions.length, f.assessmentPassed);
       const line = {
@@ -156,8 +167,12 @@ export function createAttendanceService(deps: ServiceDeps, credits: CreditLedger
         attended: f.attended,
         sessions: sessions.length,
       };
-      if (o.completed) completing.push(line);
-      else notCompleting.push({ ...line, reasons: o.reasons });
+      const reasons: NotCompletedReason[] = [
+        ...(o.completed ? [] : o.reasons),
+        ...(shortfalls?.get(f.teacherId) ?? []),
+      ];
+      if (reasons.length === 0) completing.push(line);
+      else notCompleting.push({ ...line, reasons });
     }
     const completed = new Set(completing.map((c) => c.teacherId));
     return {

@@ -34,6 +34,7 @@ import { createUserService } from './user.service.js';
 /** All use cases, wired to one database. Each service builds only the repositories it needs. */
 export function createServices(deps: ServiceDeps) {
   const credits = createCreditLedgerService(deps);
+  const study = createStudyService(deps);
   const services = {
     auth: createAuthService(deps),
     orgUnits: createOrgUnitService(deps),
@@ -58,8 +59,8 @@ export function createServices(deps: ServiceDeps) {
     plans: createTrainingPlanService(deps),
     trainers: createTrainerService(deps),
     enrolments: createEnrolmentService(deps),
-    attendance: createAttendanceService(deps, credits),
-    study: createStudyService(deps),
+    attendance: createAttendanceService(deps, credits, Date.now, (classId) => study.shortfallsOfClass(classId)),
+    study,
     surveys: createSurveyService(deps),
     fees: createFeeService(deps),
     messages: createMessageService(deps),

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { today } from '../config/env.js';
-import { type StudyRule, studyRuleOf } from '../domain/online-course.js';
+import { type OnlineShortfall, onlineShortfalls } from '../domain/online-completion.js';
+import { type OnlineCompletionRule, onlineCompletionOf, type StudyRule, studyRuleOf } from '../domain/online-course.js';
 import {
   type Heartbeat,
   itemSeconds,
@@ -19,7 +20,10 @@ import {
   type StudyItemRow,
   type StudySessionRow,
 } from '../repositories/study.repository.js';
-import { auditedWrite, auditRefusal } from './audit.js';
+import { appendAudit, auditedWrite, auditRefusal } from './audit.js';
+import ExcelJS from './excel.js';
+import { notify } from './notify.js';
+import { neutraliseCell } from './roster-file.js';
 import { requireClassRunner } from './class-runner.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
 
@@ -143,7 +147,64 @@ function heartbeatWriter(repo: ReturnType<typeof createStudyRepository>) {
     });
 }
 
-export function createStudyService({ db, env }: ServiceDeps) {
+/**
+ * What the other parts of an online class count for its completion, each for a whole class at once:
+ * homework (every assignment passed, by teacher; null when the class has none), forum posts that
+ * count, and reflections that count. A part not wired counts nothing.
+ */
+export interface OnlineCounters {
+  homeworkPassed?: (classId: number) => Promise<Map<number, boolean> | null>;
+  posts?: (classId: number) => Promise<Map<number, number>>;
+  reflections?: (classId: number) => Promise<Map<number, number>>;
+}
+
+/** One teacher of an online class: minutes per item, homework, posts, reflections, and what is missing. */
+export interface ProgressRow {
+  teacherId: number;
+  teacherName: string;
+  schoolName: string;
+  /** counted seconds per item id */
+  seconds: Map<number, number>;
+  homeworkPassed: boolean | null;
+  posts: number;
+  reflections: number;
+  shortfalls: OnlineShortfall[];
+}
+
+export interface ClassProgress {
+  classId: number;
+  className: string;
+  courseId: number;
+  courseTitle: string;
+  studyOpensOn: string;
+  studyClosesOn: string;
+  rule: OnlineCompletionRule;
+  items: Array<{ id: number; kind: StudyItemRow['kind']; title: string; requiredMinutes: number }>;
+  rows: ProgressRow[];
+}
+
+/** What is missing, in words (the tutor's sheet, a reminder's message). */
+export function shortfallText(x: OnlineShortfall, locale: 'zh-CN' | 'en'): string {
+  const zh = locale === 'zh-CN';
+  switch (x.code) {
+    case 'study_minutes':
+      return zh
+        ? `“${x.title}”已学 ${x.countedMinutes} 分钟，要求 ${x.requiredMinutes} 分钟`
+        : `“${x.title}”: ${x.countedMinutes} of ${x.requiredMinutes} minutes`;
+    case 'homework':
+      return zh ? '研修作业未全部通过' : 'homework not all passed';
+    case 'posts':
+      return zh ? `有效研讨帖 ${x.counted} / ${x.required}` : `forum posts ${x.counted} of ${x.required}`;
+    case 'reflections':
+      return zh ? `原创心得 ${x.counted} / ${x.required}` : `original reflections ${x.counted} of ${x.required}`;
+    default: {
+      const never: never = x;
+      return never;
+    }
+  }
+}
+
+export function createStudyService({ db, env }: ServiceDeps, counters: OnlineCounters = {}) {
   const repo = createStudyRepository(db);
   const writeHeartbeat = heartbeatWriter(repo);
   const heartbeatSeconds = env.PEIXUN_STUDY_HEARTBEAT_SECONDS ?? HEARTBEAT_SECONDS;
@@ -323,6 +384,93 @@ export function createStudyService({ db, env }: ServiceDeps) {
     };
   }
 
+  /**
+   * Seconds counted per teacher and item of a class, every session settled first: for the outline,
+   * the tutor's table and the completion of the class.
+   */
+  async function classSecondsOf(
+    classId: number,
+    teacherIds?: readonly number[],
+  ): Promise<Map<number, Map<number, number>>> {
+    const sessions = await repo.classSessions(classId, teacherIds);
+    const items = new Map<number, StudyItemRow>();
+    for (const s of sessions.filter((x) => x.stale)) {
+      const row = (await repo.session(s.id))!;
+      let item = items.get(row.itemId);
+      if (!item) {
+        item = (await repo.item(classId, row.itemId))!;
+        items.set(row.itemId, item);
+      }
+      // the earlier sessions of a video first: settle in id order (the list is ordered)
+      await settle(row, item, null);
+      s.segments = row.segments;
+    }
+    const kinds = new Map<number, StudyItemRow['kind']>();
+    const out = new Map<number, Map<number, number>>();
+    const grouped = new Map<string, { teacherId: number; itemId: number; segments: Segment[][] }>();
+    for (const s of sessions) {
+      const key = `${s.teacherId}:${s.itemId}`;
+      const g = grouped.get(key) ?? { teacherId: s.teacherId, itemId: s.itemId, segments: [] };
+      g.segments.push(s.segments ?? []);
+      grouped.set(key, g);
+    }
+    const courseItems = sessions.length > 0 ? await repo.classItemKinds(classId) : new Map();
+    for (const [id, kind] of courseItems) kinds.set(id, kind);
+    for (const g of grouped.values()) {
+      const perItem = out.get(g.teacherId) ?? new Map<number, number>();
+      perItem.set(g.itemId, itemSeconds(kinds.get(g.itemId) ?? 'video', g.segments));
+      out.set(g.teacherId, perItem);
+    }
+    return out;
+  }
+
+  /** The class, for its trainers and the organiser's admins only. */
+  async function requireRunnerOf(ctx: RequestContext, action: string, classId: number) {
+    const cls = await attendance.classById(classId);
+    if (!cls)
+      return auditRefusal(db, ctx, { action, targetType: 'training_class', targetId: classId }, notFoundDenied());
+    await requireClassRunner(db, ctx, action, cls, { type: 'training_class', id: classId });
+    return cls;
+  }
+
+  async function progressOf(classId: number, teacherIds?: readonly number[]): Promise<ClassProgress | undefined> {
+    const cls = await repo.onlineClass(classId);
+    if (!cls) return undefined;
+    const rule = onlineCompletionOf(cls.completionRule);
+    const [items, teachers, seconds, homework, posts, reflections] = await Promise.all([
+      repo.courseItems(cls.courseId),
+      repo.classTeachers(classId, teacherIds),
+      classSecondsOf(classId, teacherIds),
+      counters.homeworkPassed?.(classId) ?? Promise.resolve(null),
+      counters.posts?.(classId) ?? Promise.resolve(new Map<number, number>()),
+      counters.reflections?.(classId) ?? Promise.resolve(new Map<number, number>()),
+    ]);
+    const rows = teachers.map((t): ProgressRow => {
+      const mine = seconds.get(t.teacherId) ?? new Map<number, number>();
+      const homeworkPassed = homework === null ? null : (homework.get(t.teacherId) ?? false);
+      const facts = {
+        items: items.map((i) => ({
+          itemId: i.id,
+          title: i.title,
+          requiredMinutes: i.requiredMinutes,
+          countedSeconds: mine.get(i.id) ?? 0,
+        })),
+        homeworkPassed,
+        posts: posts.get(t.teacherId) ?? 0,
+        reflections: reflections.get(t.teacherId) ?? 0,
+      };
+      return {
+        ...t,
+        seconds: mine,
+        homeworkPassed,
+        posts: facts.posts,
+        reflections: facts.reflections,
+        shortfalls: onlineShortfalls(rule, facts),
+      };
+    });
+    return { ...cls, rule, items, rows };
+  }
+
   return {
     /** A teacher begins studying an item of an online class they are enrolled in, in its study window. */
     async startSession(
@@ -471,37 +619,135 @@ export function createStudyService({ db, env }: ServiceDeps) {
      * Seconds counted per teacher and item of a class, every session settled first: for the outline,
      * the tutor's table and the completion of the class.
      */
-    async classSeconds(classId: number, teacherIds?: readonly number[]): Promise<Map<number, Map<number, number>>> {
-      const sessions = await repo.classSessions(classId, teacherIds);
-      const items = new Map<number, StudyItemRow>();
-      for (const s of sessions.filter((x) => x.stale)) {
-        const row = (await repo.session(s.id))!;
-        let item = items.get(row.itemId);
-        if (!item) {
-          item = (await repo.item(classId, row.itemId))!;
-          items.set(row.itemId, item);
-        }
-        // the earlier sessions of a video first: settle in id order (the list is ordered)
-        await settle(row, item, null);
-        s.segments = row.segments;
-      }
-      const kinds = new Map<number, StudyItemRow['kind']>();
-      const out = new Map<number, Map<number, number>>();
-      const grouped = new Map<string, { teacherId: number; itemId: number; segments: Segment[][] }>();
-      for (const s of sessions) {
-        const key = `${s.teacherId}:${s.itemId}`;
-        const g = grouped.get(key) ?? { teacherId: s.teacherId, itemId: s.itemId, segments: [] };
-        g.segments.push(s.segments ?? []);
-        grouped.set(key, g);
-      }
-      const courseItems = sessions.length > 0 ? await repo.classItemKinds(classId) : new Map();
-      for (const [id, kind] of courseItems) kinds.set(id, kind);
-      for (const g of grouped.values()) {
-        const perItem = out.get(g.teacherId) ?? new Map<number, number>();
-        perItem.set(g.itemId, itemSeconds(kinds.get(g.itemId) ?? 'video', g.segments));
-        out.set(g.teacherId, perItem);
-      }
-      return out;
+    classSeconds: (classId: number, teacherIds?: readonly number[]) => classSecondsOf(classId, teacherIds),
+
+    /** Where every teacher of an online class (or these) stands: the class's completion, as closing it would judge. */
+    async classProgress(classId: number, teacherIds?: readonly number[]): Promise<ClassProgress | undefined> {
+      return progressOf(classId, teacherIds);
+    },
+
+    /** What each teacher of an online class still lacks (empty: complete); nothing for a class that is not online. */
+    async shortfallsOfClass(classId: number): Promise<Map<number, OnlineShortfall[]> | null> {
+      const p = await progressOf(classId);
+      return p ? new Map(p.rows.map((r) => [r.teacherId, r.shortfalls])) : null;
+    },
+
+    /** A teacher's own standing in an online class they hold a place in: what counts and what is missing. */
+    async myProgress(ctx: RequestContext, classId: number): Promise<ClassProgress> {
+      const actor = requireActor(ctx);
+      const refuse = (e: AppError) =>
+        auditRefusal(db, ctx, { action: 'study.my_progress', targetType: 'training_class', targetId: classId }, e);
+      if (actor.role !== 'teacher') return refuse(new AppError('FORBIDDEN'));
+      const teacherId = await teacherIdOf(actor.userId);
+      const place = teacherId === undefined ? undefined : await repo.enrolment(classId, teacherId);
+      const p = place ? await progressOf(classId, [teacherId!]) : undefined;
+      if (!p) return refuse(notFoundDenied());
+      return p;
+    },
+
+    /** The tutor's table: every teacher of the class (its trainers and the organiser's admins). */
+    async progressReport(ctx: RequestContext, classId: number): Promise<ClassProgress> {
+      await requireRunnerOf(ctx, 'study.progress', classId);
+      const p = await progressOf(classId);
+      if (!p) throw notFoundDenied();
+      return p;
+    },
+
+    /** The tutor's table as an .xlsx sheet: one row per teacher, one column per item. */
+    async progressSheet(ctx: RequestContext, classId: number): Promise<{ buffer: Buffer; progress: ClassProgress }> {
+      const cls = await requireRunnerOf(ctx, 'study.progress_export', classId);
+      const p = await progressOf(classId);
+      if (!p) throw notFoundDenied();
+      const wb = new ExcelJS.Workbook();
+      const ws = wb.addWorksheet('学习进度');
+      ws.columns = [
+        { header: '学校', key: 'school', width: 24 },
+        { header: '姓名', key: 'name', width: 12 },
+        ...p.items.map((i) => ({
+          header: `${i.title}（分钟，要求 ${i.requiredMinutes}）`,
+          key: `i${i.id}`,
+          width: 18,
+        })),
+        { header: '作业', key: 'homework', width: 10 },
+        { header: `有效研讨帖（要求 ${p.rule.postsRequired}）`, key: 'posts', width: 14 },
+        { header: `原创心得（要求 ${p.rule.reflectionsRequired}）`, key: 'reflections', width: 14 },
+        { header: '是否完成', key: 'complete', width: 10 },
+        { header: '尚缺', key: 'missing', width: 40 },
+      ];
+      for (const r of p.rows)
+        ws.addRow({
+          school: neutraliseCell(r.schoolName),
+          name: neutraliseCell(r.teacherName),
+          ...Object.fromEntries(p.items.map((i) => [`i${i.id}`, Math.floor((r.seconds.get(i.id) ?? 0) / 60)])),
+          homework: r.homeworkPassed === null ? '无作业' : r.homeworkPassed ? '已通过' : '未通过',
+          posts: r.posts,
+          reflections: r.reflections,
+          complete: r.shortfalls.length === 0 ? '已完成' : '未完成',
+          missing: neutraliseCell(r.shortfalls.map((x) => shortfallText(x, 'zh-CN')).join('；')),
+        });
+      ws.getRow(1).font = { bold: true };
+      ws.views = [{ state: 'frozen', ySplit: 1, xSplit: 2 }];
+      const buffer = Buffer.from(await wb.xlsx.writeBuffer());
+      await appendAudit(
+        db,
+        ctx,
+        {
+          action: 'study.progress_export',
+          targetType: 'training_class',
+          targetId: classId,
+          targetPath: cls.projectPath,
+          targetLabel: cls.name,
+          details: { rows: p.rows.length },
+        },
+        'success',
+      );
+      return { buffer, progress: p };
+    },
+
+    /**
+     * A tutor reminds teachers of the class of what they still lack (催办): the given ones, or every
+     * teacher not complete. Each gets a message in the product naming what is missing.
+     */
+    async remind(
+      ctx: RequestContext,
+      classId: number,
+      input: { teacherIds?: number[] },
+    ): Promise<{ teachers: number; recipients: number }> {
+      const cls = await requireRunnerOf(ctx, 'study.remind', classId);
+      const p = await progressOf(classId, input.teacherIds);
+      if (!p) throw notFoundDenied();
+      const due = p.rows.filter((r) => r.shortfalls.length > 0);
+      const actor = requireActor(ctx);
+      return auditedWrite(
+        db,
+        ctx,
+        {
+          action: 'study.remind',
+          targetType: 'training_class',
+          targetId: classId,
+          targetPath: cls.projectPath,
+          targetLabel: cls.name,
+          details: { teachers: due.length },
+        },
+        async (trx) => {
+          let recipients = 0;
+          for (const r of due)
+            recipients += await notify(trx, {
+              to: { teacherOf: r.teacherId },
+              kind: 'study_reminder',
+              params: {
+                className: p.className,
+                course: p.courseTitle,
+                closesOn: p.studyClosesOn,
+                missing: r.shortfalls.map((x) => shortfallText(x, 'zh-CN')).join('；'),
+                missingEn: r.shortfalls.map((x) => shortfallText(x, 'en')).join('; '),
+              },
+              link: `/me/study/${classId}`,
+              senderId: actor.userId,
+            });
+          return { teachers: due.length, recipients };
+        },
+      );
     },
 
     /** Ends and settles sessions quiet for half an hour (the page was closed without saying so). */

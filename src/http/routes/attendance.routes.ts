@@ -97,6 +97,17 @@ export const ReopenRequest = z.object({ reason: zText(500) }).strict();
 const Reason = z.union([
   z.object({ code: z.literal('attendance'), attended: z.number(), sessions: z.number(), requiredPct: z.number() }),
   z.object({ code: z.literal('assessment') }),
+  // an online class's requirements (domain/online-completion.ts)
+  z.object({
+    code: z.literal('study_minutes'),
+    itemId: z.number(),
+    title: z.string(),
+    countedMinutes: z.number(),
+    requiredMinutes: z.number(),
+  }),
+  z.object({ code: z.literal('homework') }),
+  z.object({ code: z.literal('posts'), counted: z.number(), required: z.number() }),
+  z.object({ code: z.literal('reflections'), counted: z.number(), required: z.number() }),
 ]);
 const CloseLineOut = z.object({
   teacherId: z.number(),

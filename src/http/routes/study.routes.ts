@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { RECEIPT_REASONS } from '../../domain/study-minutes.js';
-import type { ItemState, StudyReceipt } from '../../services/study.service.js';
+import type { ClassProgress, ItemState, StudyReceipt } from '../../services/study.service.js';
 import type { Services } from '../../services/services.js';
 import { iso } from '../presenters.js';
-import { IdParams, zBodyId, zId } from '../schemas.js';
+import { attachment, IdParams, XLSX, zBodyId, zId } from '../schemas.js';
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
@@ -98,6 +98,78 @@ const Heartbeat = z
   .strict();
 
 const ClassItemParams = z.object({ classId: zId, itemId: zId });
+const ClassParams = z.object({ classId: zId });
+
+const Shortfall = z.union([
+  z.object({
+    code: z.literal('study_minutes'),
+    itemId: z.number(),
+    title: z.string(),
+    countedMinutes: z.number(),
+    requiredMinutes: z.number(),
+  }),
+  z.object({ code: z.literal('homework') }),
+  z.object({ code: z.literal('posts'), counted: z.number(), required: z.number() }),
+  z.object({ code: z.literal('reflections'), counted: z.number(), required: z.number() }),
+]);
+const ProgressOut = z.object({
+  classId: z.number(),
+  className: z.string(),
+  courseId: z.number(),
+  courseTitle: z.string(),
+  studyOpensOn: z.string(),
+  studyClosesOn: z.string(),
+  rule: z.object({
+    homeworkRequired: z.boolean(),
+    postsRequired: z.number(),
+    minPostChars: z.number(),
+    reflectionsRequired: z.number(),
+    minReflectionChars: z.number(),
+    similarityThreshold: z.number(),
+  }),
+  items: z.array(
+    z.object({
+      id: z.number(),
+      kind: z.enum(['video', 'document', 'text']),
+      title: z.string(),
+      requiredMinutes: z.number(),
+    }),
+  ),
+  rows: z.array(
+    z.object({
+      teacherId: z.number(),
+      teacherName: z.string(),
+      schoolName: z.string(),
+      minutes: z.record(z.string(), z.number()).describe('whole minutes counted, by item id'),
+      homeworkPassed: z.boolean().nullable().describe('null: the class has no assignment'),
+      posts: z.number(),
+      reflections: z.number(),
+      complete: z.boolean(),
+      shortfalls: z.array(Shortfall),
+    }),
+  ),
+});
+const presentProgress = (p: ClassProgress): z.infer<typeof ProgressOut> => ({
+  classId: p.classId,
+  className: p.className,
+  courseId: p.courseId,
+  courseTitle: p.courseTitle,
+  studyOpensOn: p.studyOpensOn,
+  studyClosesOn: p.studyClosesOn,
+  rule: p.rule,
+  items: p.items,
+  rows: p.rows.map((r) => ({
+    teacherId: r.teacherId,
+    teacherName: r.teacherName,
+    schoolName: r.schoolName,
+    minutes: Object.fromEntries([...r.seconds].map(([id, s]) => [String(id), Math.floor(s / 60 + 1e-9)])),
+    homeworkPassed: r.homeworkPassed,
+    posts: r.posts,
+    reflections: r.reflections,
+    complete: r.shortfalls.length === 0,
+    shortfalls: r.shortfalls,
+  })),
+});
 
 /** Online study: sessions at an item, their heartbeats and receipts (the server decides the minutes). */
 export const studyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
@@ -174,6 +246,70 @@ export const studyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       },
     },
     async (req) => presentReceipt(await svc.receipt(req.ctx, req.params.id)),
+  );
+
+  app.get(
+    '/study/classes/:classId/my-progress',
+    {
+      config: { action: 'study.my_progress' },
+      schema: {
+        tags: ['study'],
+        summary:
+          "The calling teacher's standing in an online class: minutes per item, homework, posts, reflections, what is missing",
+        params: ClassParams,
+        response: { 200: ProgressOut },
+      },
+    },
+    async (req) => presentProgress(await svc.myProgress(req.ctx, req.params.classId)),
+  );
+
+  app.get(
+    '/study/classes/:classId/progress',
+    {
+      config: { action: 'study.progress' },
+      schema: {
+        tags: ['study'],
+        summary:
+          "Every teacher of an online class and what each still lacks (the class's trainers, the organiser's admins)",
+        params: ClassParams,
+        response: { 200: ProgressOut },
+      },
+    },
+    async (req) => presentProgress(await svc.progressReport(req.ctx, req.params.classId)),
+  );
+
+  app.get(
+    '/study/classes/:classId/progress.xlsx',
+    {
+      config: { action: 'study.progress_export' },
+      schema: { tags: ['study'], summary: "The tutor's table of an online class as .xlsx", params: ClassParams },
+    },
+    async (req, reply) => {
+      const r = await svc.progressSheet(req.ctx, req.params.classId);
+      reply.header('content-type', XLSX);
+      reply.header(
+        'content-disposition',
+        attachment(`class-${r.progress.classId}-study.xlsx`, `${r.progress.className}学习进度.xlsx`),
+      );
+      return reply.send(r.buffer);
+    },
+  );
+
+  app.post(
+    '/study/classes/:classId/reminders',
+    {
+      config: { action: 'study.remind' },
+      schema: {
+        tags: ['study'],
+        summary:
+          'A tutor reminds teachers of an online class of what they still lack (the given ones, or all not complete): ' +
+          'each gets a message in the product',
+        params: ClassParams,
+        body: z.object({ teacherIds: z.array(zBodyId).max(100_000).optional() }).strict(),
+        response: { 200: z.object({ teachers: z.number(), recipients: z.number() }) },
+      },
+    },
+    async (req) => svc.remind(req.ctx, req.params.classId, req.body),
   );
 
   app.get(

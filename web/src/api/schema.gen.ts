@@ -405,6 +405,26 @@ export interface paths {
           }
             | {
             code: 'assessment';
+          }
+            | {
+            code: 'study_minutes';
+            itemId: number;
+            title: string;
+            countedMinutes: number;
+            requiredMinutes: number;
+          }
+            | {
+            code: 'homework';
+          }
+            | {
+            code: 'posts';
+            counted: number;
+            required: number;
+          }
+            | {
+            code: 'reflections';
+            counted: number;
+            required: number;
           })[];
         }[];
         problems: {
@@ -455,6 +475,26 @@ export interface paths {
           }
             | {
             code: 'assessment';
+          }
+            | {
+            code: 'study_minutes';
+            itemId: number;
+            title: string;
+            countedMinutes: number;
+            requiredMinutes: number;
+          }
+            | {
+            code: 'homework';
+          }
+            | {
+            code: 'posts';
+            counted: number;
+            required: number;
+          }
+            | {
+            code: 'reflections';
+            counted: number;
+            required: number;
           })[];
         }[];
         toPost: number;
@@ -2346,7 +2386,8 @@ export interface paths {
             | 'review_answered'
             | 'reversal_requested'
             | 'reversal_decided'
-            | 'reminder';
+            | 'reminder'
+            | 'study_reminder';
           /** the values of the message's text, which the reader's language renders from its kind */
           params: Record<string, string | number | boolean | null>;
           /** the page of the web app to act on */
@@ -3762,6 +3803,163 @@ export interface paths {
           presenceMissed: number;
           heartbeats: number;
         }[];
+      };
+    };
+  };
+  '/api/study/classes/{classId}/my-progress': {
+    /**
+     * The calling teacher's standing in an online class: minutes per item, homework, posts, reflections, what
+     * is missing
+     */
+    get: {
+      path: {
+        classId: number;
+      };
+      response: {
+        classId: number;
+        className: string;
+        courseId: number;
+        courseTitle: string;
+        studyOpensOn: string;
+        studyClosesOn: string;
+        rule: {
+          homeworkRequired: boolean;
+          postsRequired: number;
+          minPostChars: number;
+          reflectionsRequired: number;
+          minReflectionChars: number;
+          similarityThreshold: number;
+        };
+        items: {
+          id: number;
+          kind: 'video' | 'document' | 'text';
+          title: string;
+          requiredMinutes: number;
+        }[];
+        rows: {
+          teacherId: number;
+          teacherName: string;
+          schoolName: string;
+          /** whole minutes counted, by item id */
+          minutes: Record<string, number>;
+          /** null: the class has no assignment */
+          homeworkPassed: boolean | null;
+          posts: number;
+          reflections: number;
+          complete: boolean;
+          shortfalls: (| {
+            code: 'study_minutes';
+            itemId: number;
+            title: string;
+            countedMinutes: number;
+            requiredMinutes: number;
+          }
+            | {
+            code: 'homework';
+          }
+            | {
+            code: 'posts';
+            counted: number;
+            required: number;
+          }
+            | {
+            code: 'reflections';
+            counted: number;
+            required: number;
+          })[];
+        }[];
+      };
+    };
+  };
+  '/api/study/classes/{classId}/progress': {
+    /**
+     * Every teacher of an online class and what each still lacks (the class's trainers, the organiser's
+     * admins)
+     */
+    get: {
+      path: {
+        classId: number;
+      };
+      response: {
+        classId: number;
+        className: string;
+        courseId: number;
+        courseTitle: string;
+        studyOpensOn: string;
+        studyClosesOn: string;
+        rule: {
+          homeworkRequired: boolean;
+          postsRequired: number;
+          minPostChars: number;
+          reflectionsRequired: number;
+          minReflectionChars: number;
+          similarityThreshold: number;
+        };
+        items: {
+          id: number;
+          kind: 'video' | 'document' | 'text';
+          title: string;
+          requiredMinutes: number;
+        }[];
+        rows: {
+          teacherId: number;
+          teacherName: string;
+          schoolName: string;
+          /** whole minutes counted, by item id */
+          minutes: Record<string, number>;
+          /** null: the class has no assignment */
+          homeworkPassed: boolean | null;
+          posts: number;
+          reflections: number;
+          complete: boolean;
+          shortfalls: (| {
+            code: 'study_minutes';
+            itemId: number;
+            title: string;
+            countedMinutes: number;
+            requiredMinutes: number;
+          }
+            | {
+            code: 'homework';
+          }
+            | {
+            code: 'posts';
+            counted: number;
+            required: number;
+          }
+            | {
+            code: 'reflections';
+            counted: number;
+            required: number;
+          })[];
+        }[];
+      };
+    };
+  };
+  '/api/study/classes/{classId}/progress.xlsx': {
+    /** The tutor's table of an online class as .xlsx */
+    get: {
+      path: {
+        classId: number;
+      };
+      response: void;
+    };
+  };
+  '/api/study/classes/{classId}/reminders': {
+    /**
+     * A tutor reminds teachers of an online class of what they still lack (the given ones, or all not
+     * complete): each gets a message in the product
+     */
+    post: {
+      path: {
+        classId: number;
+      };
+      body: {
+        teacherIds?: number[];
+      };
+      response: {
+        teachers: number;
+        recipients: number;
       };
     };
   };

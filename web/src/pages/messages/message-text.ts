@@ -18,6 +18,9 @@ export function messageText(t: TFunction, m: Pick<Message, 'kind' | 'params'>): 
   const str = (k: string) => (p[k] === null || p[k] === undefined ? '' : String(p[k]));
   const values: Record<string, string> = Object.fromEntries(Object.keys(p).map((k) => [k, str(k)]));
   if (typeof p['field'] === 'string') values['field'] = t(`teachers.fields.${p['field']}`);
+  // what a study reminder lists as missing is stored in both languages (it names the course's items):
+  // each language names the value it reads
+  if (m.kind === 'study_reminder') values['missing'] = str(t('messages.studyMissingParam')) || str('missing');
   if (DECIDED.has(m.kind))
     values['outcome'] = t((p['accept'] ?? p['approve']) ? 'messages.outcomes.accepted' : 'messages.outcomes.rejected');
   const topic = REMINDER_TOPICS.includes(str('topic') as ReminderTopic) ? str('topic') : 'general';

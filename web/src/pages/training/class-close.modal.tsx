@@ -16,10 +16,30 @@ import { formatHours } from '../../lib/hours';
 /** One reason a teacher does not complete, in the reader's language. */
 export function useReasonText() {
   const { t } = useTranslation();
-  return (r: NotCompletedReason) =>
-    r.code === 'attendance'
-      ? t('training.close.reasonAttendance', { attended: r.attended, sessions: r.sessions, pct: r.requiredPct })
-      : t('training.close.reasonAssessment');
+  return (r: NotCompletedReason): string => {
+    switch (r.code) {
+      case 'attendance':
+        return t('training.close.reasonAttendance', { attended: r.attended, sessions: r.sessions, pct: r.requiredPct });
+      case 'assessment':
+        return t('training.close.reasonAssessment');
+      case 'study_minutes':
+        return t('training.close.reasonStudyMinutes', {
+          title: r.title,
+          counted: r.countedMinutes,
+          required: r.requiredMinutes,
+        });
+      case 'homework':
+        return t('training.close.reasonHomework');
+      case 'posts':
+        return t('training.close.reasonPosts', { counted: r.counted, required: r.required });
+      case 'reflections':
+        return t('training.close.reasonReflections', { counted: r.counted, required: r.required });
+      default: {
+        const never: never = r;
+        return String(never);
+      }
+    }
+  };
 }
 
 /**
