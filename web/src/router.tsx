@@ -59,6 +59,7 @@ const ClassSurveyResultsPage = page(() => import('./pages/surveys/class-results.
 const CheckinPage = page(() => import('./pages/attendance/checkin.page'));
 const MessagesPage = page(() => import('./pages/messages/messages.page'));
 const StudyItemPage = page(() => import('./pages/study/study-item.page'));
+const ClassProgressPage = page(() => import('./pages/study/class-progress.page'));
 
 /**
  * Routes:
@@ -94,6 +95,7 @@ const StudyItemPage = page(() => import('./pages/study/study-item.page'));
  *   /sessions/:id/qr  a session's rotating check-in/check-out QR code and live attendance list (trainers, organiser admins)
  *   /my-sessions      a trainer's sessions, each opening its QR code
  *   /me/study/:classId/items/:itemId  a teacher studies an item of an online class: video, PDF or text, heartbeats, receipts
+ *   /study/classes/:classId/progress  the tutor's table of an online class: minutes, homework, posts, reflections, reminders
  *   /me/surveys/:classId  a teacher answers a class's satisfaction survey (phone form; pending ones listed on /me/timetable)
  *   /surveys/classes/:classId  a class's satisfaction figures (its trainers, the organiser's admins); a project's are on /training/:id
  *   /checkin?t=…      what a teacher's phone opens after scanning: checks in or out (teachers; login returns here)
@@ -123,6 +125,8 @@ export const router = createBrowserRouter([
           { path: '/plan-calendar', element: <PlanCalendarPage /> },
           { path: '/me/surveys/:classId', element: <SurveyAnswerPage /> },
           { path: '/me/study/:classId/items/:itemId', element: <StudyItemPage /> },
+          // an online class's progress table: its trainers and the organiser's admins (the server decides)
+          { path: '/study/classes/:classId/progress', element: <ClassProgressPage /> },
           { path: '/surveys/classes/:classId', element: <ClassSurveyResultsPage /> },
           { path: '/me/trainer', element: <MyTrainerPage /> },
           {
