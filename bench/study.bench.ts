@@ -20,7 +20,10 @@
  *      limit: single-row INSERTs into study_heartbeat straight through `pg` from 50 connections, each
  *      committed (durable) on its own (heartbeat_ratio_to_raw = median over the turns of product ÷ raw);
  *    - heartbeats_lost: acknowledged heartbeats (200, not a repeat) missing from study_heartbeat after
- *      the run (must be 0).
+ *      the run (must be 0);
+ *    - study_close_s: POST /api/classes/:id/close of the online class by the county admin: every
+ *      session settled from its heartbeats, each of the 10k teachers judged by the course's online
+ *      requirements, the completing teachers' hours posted to the ledger (checked: one entry each).
  * Prints readable lines, then one JSON object as the last line, also written to
  * bench/results/study-county.json (study-county-quick.json with --quick).
  */
@@ -34,6 +37,9 @@ import { performance } from 'node:perf_hooks';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { bundleIsCurrent } from '../scripts/server-bundle.mjs';
+import { createApiTokenRepository } from '../src/repositories/api-token.repository.js';
+import { sha256 } from '../src/services/auth.service.js';
+import { addUser } from '../test/support/fixtures.js';
 import { createPool } from '../src/db/database.js';
 import { startEmbeddedPostgres, type EmbeddedCluster } from '../src/db/embedded-postgres.js';
 import { migrate } from '../src/db/migrate.js';
@@ -321,6 +327,62 @@ async function main(): Promise<void> {
       `   lost: ${lost} of ${fmt(acked.length)} acknowledged heartbeats missing from the table (target 0: ${mark(lost === 0)})`,
     );
 
+    // ------------------------------------------------------------ 5. closing the class
+    const admin = await addUser(db, county as never, 'county_admin', 'bench-study-organiser');
+    const prefix = crypto.randomBytes(4).toString('hex');
+    const token = `px_${prefix}_${crypto.randomBytes(24).toString('base64url')}`;
+    await createApiTokenRepository(db).insert({
+      userId: admin,
+      name: 'study-bench',
+      prefix,
+      tokenHash: sha256(token),
+      expiresAt: null,
+    });
+    // every teacher of the class has studied the first minute of the video a day ago (two heartbeats),
+    // the requirement is that minute, and nothing else is asked: everyone completes, 10k postings
+    await pool.query(`UPDATE course_item SET required_minutes = 1 WHERE id = $1`, [online.itemId]);
+    await pool.query(
+      `UPDATE course_online SET completion_rule = '{"homeworkRequired": false, "postsRequired": 0, "reflectionsRequired": 0}'
+       WHERE course_id = (SELECT course_id FROM training_class WHERE id = $1)`,
+      [online.classId],
+    );
+    await pool.query(
+      `WITH s AS (
+         INSERT INTO study_session (province_id, class_id, item_id, teacher_id, org_path, rule, presence_key, started_at)
+         SELECT province_id, class_id, $2, teacher_id, org_path, '{}', decode(md5(random()::text) || md5(random()::text), 'hex'),
+           now() - interval '1 day'
+         FROM enrolment WHERE class_id = $1 RETURNING id, started_at)
+       INSERT INTO study_heartbeat (session_id, seq, received_at, position_from, position_to, rate, visible, focused, playing)
+       SELECT s.id, g, s.started_at + (g + 1) * interval '30 s', g * 30, g * 30 + 30, 1, true, true, true
+       FROM s, generate_series(0, 1) g`,
+      [online.classId, online.itemId],
+    );
+    const c0 = performance.now();
+    const closeRes = await fetch(`http://127.0.0.1:${port}/api/classes/${online.classId}/close`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({}),
+    });
+    const closeS = (performance.now() - c0) / 1000;
+    const closeBody = (await closeRes.json()) as { completed?: number; notCompleted?: number; posted?: number };
+    if (closeRes.status !== 200) throw new Error(`close answered ${closeRes.status}: ${JSON.stringify(closeBody)}`);
+    const posted = Number(
+      (
+        await pool.query<{ n: string }>(`SELECT count(*) AS n FROM credit_entry WHERE idem_key LIKE $1`, [
+          `class:${online.classId}:teacher:%`,
+        ])
+      ).rows[0]!.n,
+    );
+    const stored = Number(
+      (await pool.query<{ n: string }>(`SELECT count(*) AS n FROM study_session WHERE class_id = $1`, [online.classId]))
+        .rows[0]!.n,
+    );
+    say(
+      `5. closing the online class (${fmt(online.enrolled)} teachers, ${fmt(stored)} study sessions settled from their heartbeats): ` +
+        `${round(closeS, 2)} s; ${fmt(closeBody.completed ?? 0)} complete, ${fmt(closeBody.notCompleted ?? 0)} not; ` +
+        `${fmt(posted)} ledger entries of the class (posted now ${fmt(closeBody.posted ?? 0)})`,
+    );
+
     const result = {
       scale: 'county',
       quick: QUICK,
@@ -335,6 +397,9 @@ async function main(): Promise<void> {
       heartbeat_turns: turns,
       heartbeats_acknowledged: acked.length,
       heartbeats_lost: lost,
+      study_close_s: round(closeS, 2),
+      study_close_completed: closeBody.completed ?? 0,
+      study_close_posted: posted,
       targets: TARGETS,
       run_s: round((performance.now() - started) / 1000, 1),
       machine: {

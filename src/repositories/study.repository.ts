@@ -283,6 +283,52 @@ export function createStudyRepository(db: Kysely<DB>) {
         .execute();
     },
 
+    async sessionsByIds(ids: readonly number[]): Promise<StudySessionRow[]> {
+      if (ids.length === 0) return [];
+      return (await db
+        .selectFrom('study_session as s')
+        .select(SESSION_COLUMNS)
+        .where('s.id', 'in', ids)
+        .orderBy('s.id')
+        .execute()) as StudySessionRow[];
+    },
+
+    /** The heartbeats of many sessions in one read, by session. */
+    async heartbeatsOf(ids: readonly number[]): Promise<Map<number, HeartbeatRow[]>> {
+      const out = new Map<number, HeartbeatRow[]>();
+      if (ids.length === 0) return out;
+      const rows = await sql<HeartbeatRow & { sessionId: number }>`
+        SELECT session_id AS "sessionId", seq, received_at AS "receivedAt", position_from AS "from",
+          position_to AS "to", rate, visible, focused, playing, presence_answer AS "presenceAnswer"
+        FROM study_heartbeat WHERE session_id = ANY(${ids}::bigint[]) ORDER BY session_id, seq`.execute(db);
+      for (const r of rows.rows) {
+        const list = out.get(r.sessionId) ?? [];
+        list.push(r);
+        out.set(r.sessionId, list);
+      }
+      return out;
+    },
+
+    /** `saveSettlement` of many sessions in one statement (none ended by it). */
+    async saveSettlements(
+      list: ReadonlyArray<{
+        id: number;
+        segments: Segment[];
+        countedSeconds: number;
+        receipt: StoredReceipt;
+        seq: number | null;
+      }>,
+    ): Promise<void> {
+      if (list.length === 0) return;
+      await sql`
+        UPDATE study_session s SET segments = v.segments::jsonb, counted_seconds = v.counted,
+          receipt = v.receipt::jsonb, settled_at = now(), settled_seq = v.seq
+        FROM unnest(${list.map((x) => x.id)}::bigint[], ${list.map((x) => JSON.stringify(x.segments))}::text[],
+          ${list.map((x) => Math.round(x.countedSeconds))}::int[], ${list.map((x) => JSON.stringify(x.receipt))}::text[],
+          ${list.map((x) => x.seq)}::int[]) AS v(id, segments, counted, receipt, seq)
+        WHERE s.id = v.id`.execute(db);
+    },
+
     /** Sessions not settled since their last heartbeat, quiet for `idleMs` (the sweeper ends them). */
     async quietSessions(idleMs: number, limit: number): Promise<number[]> {
       const rows = await sql<{ id: number }>`

@@ -274,14 +274,13 @@ export function createStudyService({ db, env }: ServiceDeps, counters: OnlineCou
     return { nonce: presenceNonce(s.key, latest) };
   }
 
-  /** Settles a session from its heartbeats (the videos' earlier sessions first) and stores it. */
-  async function settle(row: StudySessionRow, item: StudyItemRow, end: Date | null): Promise<SessionOutcome> {
-    const heartbeats = await repo.heartbeats(row.id);
-    let prior: Segment[] = [];
-    if (item.kind === 'video') {
-      const others = await repo.sessionsOf(row.classId, row.teacherId, row.itemId);
-      prior = others.filter((o) => o.id < row.id).flatMap((o) => o.segments ?? []);
-    }
+  /** What a session's heartbeats count, with the receipt kept beside it. */
+  function settlement(
+    row: StudySessionRow,
+    item: StudyItemRow,
+    heartbeats: ReadonlyArray<HeartbeatInput & { receivedAt: Date }>,
+    prior: Segment[],
+  ): { outcome: SessionOutcome; receipt: StoredReceipt } {
     const outcome = settleSession(
       {
         kind: item.kind,
@@ -306,6 +305,19 @@ export function createStudyService({ db, env }: ServiceDeps, counters: OnlineCou
       presenceMissed: outcome.presenceMissed,
       lastHeartbeatAt: last ? last.receivedAt.toISOString() : null,
     };
+    return { outcome, receipt };
+  }
+
+  /** Settles a session from its heartbeats (the videos' earlier sessions first) and stores it. */
+  async function settle(row: StudySessionRow, item: StudyItemRow, end: Date | null): Promise<SessionOutcome> {
+    const heartbeats = await repo.heartbeats(row.id);
+    let prior: Segment[] = [];
+    if (item.kind === 'video') {
+      const others = await repo.sessionsOf(row.classId, row.teacherId, row.itemId);
+      prior = others.filter((o) => o.id < row.id).flatMap((o) => o.segments ?? []);
+    }
+    const { outcome, receipt } = settlement(row, item, heartbeats, prior);
+    const last = heartbeats[heartbeats.length - 1];
     await repo.saveSettlement(row.id, {
       segments: outcome.segments,
       countedSeconds: outcome.newSeconds,
@@ -393,17 +405,43 @@ export function createStudyService({ db, env }: ServiceDeps, counters: OnlineCou
     teacherIds?: readonly number[],
   ): Promise<Map<number, Map<number, number>>> {
     const sessions = await repo.classSessions(classId, teacherIds);
-    const items = new Map<number, StudyItemRow>();
-    for (const s of sessions.filter((x) => x.stale)) {
-      const row = (await repo.session(s.id))!;
-      let item = items.get(row.itemId);
-      if (!item) {
-        item = (await repo.item(classId, row.itemId))!;
-        items.set(row.itemId, item);
+    const stale = sessions.filter((x) => x.stale);
+    if (stale.length > 0) {
+      // settled together: two reads and one write for the whole class, in session order, so a video's
+      // earlier sessions are known before a later one is judged against them
+      const [rows, beats] = await Promise.all([
+        repo.sessionsByIds(stale.map((x) => x.id)),
+        repo.heartbeatsOf(stale.map((x) => x.id)),
+      ]);
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      const items = new Map<number, StudyItemRow>();
+      for (const itemId of new Set(rows.map((r) => r.itemId))) items.set(itemId, (await repo.item(classId, itemId))!);
+      const prior = new Map<string, Segment[]>();
+      const saved: Parameters<typeof repo.saveSettlements>[0][number][] = [];
+      for (const s of sessions) {
+        const key = `${s.teacherId}:${s.itemId}`;
+        const row = s.stale ? byId.get(s.id) : undefined;
+        if (row) {
+          const item = items.get(row.itemId)!;
+          const heartbeats = beats.get(row.id) ?? [];
+          const { outcome, receipt } = settlement(
+            row,
+            item,
+            heartbeats,
+            item.kind === 'video' ? (prior.get(key) ?? []) : [],
+          );
+          s.segments = outcome.segments;
+          saved.push({
+            id: row.id,
+            segments: outcome.segments,
+            countedSeconds: outcome.newSeconds,
+            receipt,
+            seq: heartbeats[heartbeats.length - 1]?.seq ?? null,
+          });
+        }
+        prior.set(key, [...(prior.get(key) ?? []), ...(s.segments ?? [])]);
       }
-      // the earlier sessions of a video first: settle in id order (the list is ordered)
-      await settle(row, item, null);
-      s.segments = row.segments;
+      await repo.saveSettlements(saved);
     }
     const kinds = new Map<number, StudyItemRow['kind']>();
     const out = new Map<number, Map<number, number>>();
