@@ -108,7 +108,7 @@ export async function startServer(
       // checked roster uploads nobody committed in time: their staged identifiers go
       void services.teacherImports.expireStale().catch(() => undefined);
       // study pages closed without saying so: their sessions are ended and settled
-      void services.study.sweepQuietSessions().catch(() => undefined);
+      void services.studySessions.sweepQuietSessions().catch(() => undefined);
     }, 10 * 60_000);
     sweeper.unref();
 

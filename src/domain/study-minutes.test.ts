@@ -184,15 +184,20 @@ describe('the minutes a study session counts (R-36)', () => {
 
     it('heartbeats in any order give the same result', () => {
       fc.assert(
-        fc.property(arbHeartbeats, rules, fc.infiniteStream(fc.double({ min: 0, max: 1, noNaN: true })), (hs, rule, r) => {
-          const shuffled = [...hs].map((h) => [h, r.next().value] as const).sort((a, b) => a[1] - b[1]);
-          const a = settleSession(facts({ rule }), hs);
-          const b = settleSession(
-            facts({ rule }),
-            shuffled.map(([h]) => h),
-          );
-          expect(b).toEqual(a);
-        }),
+        fc.property(
+          arbHeartbeats,
+          rules,
+          fc.infiniteStream(fc.double({ min: 0, max: 1, noNaN: true })),
+          (hs, rule, r) => {
+            const shuffled = [...hs].map((h) => [h, r.next().value] as const).sort((a, b) => a[1] - b[1]);
+            const a = settleSession(facts({ rule }), hs);
+            const b = settleSession(
+              facts({ rule }),
+              shuffled.map(([h]) => h),
+            );
+            expect(b).toEqual(a);
+          },
+        ),
       );
     });
 
@@ -276,7 +281,9 @@ describe('the minutes a study session counts (R-36)', () => {
     it('the union of segments is sorted, disjoint and measures no more than its parts', () => {
       fc.assert(
         fc.property(
-          fc.array(fc.tuple(fc.double({ min: 0, max: 1000, noNaN: true }), fc.double({ min: 0, max: 100, noNaN: true }))),
+          fc.array(
+            fc.tuple(fc.double({ min: 0, max: 1000, noNaN: true }), fc.double({ min: 0, max: 100, noNaN: true })),
+          ),
           (raw) => {
             const segs = raw.map(([a, l]) => [a, a + l] as const);
             const u = unionOf(segs);

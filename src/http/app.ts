@@ -23,7 +23,7 @@ import { registerErrorHandling } from './error-handler.js';
 import { registerTextGuard } from './text-guard.js';
 import { isApiRequest, isCanonicalPath, isDocsRoute } from './request-path.js';
 import { apiTokenRoutes } from './routes/api-token.routes.js';
-import { studyRoutes } from './routes/study.routes.js';
+import { studySessionRoutes } from './routes/study-session.routes.js';
 import { auditLogRoutes } from './routes/audit-log.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
@@ -253,7 +253,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(printFormRoutes, { prefix: '/api', services });
   await app.register(homeRoutes, { prefix: '/api', services });
   await app.register(messageRoutes, { prefix: '/api', services });
-  await app.register(studyRoutes, { prefix: '/api', services });
+  await app.register(studySessionRoutes, { prefix: '/api', services });
   await app.register(verifyPageRoutes, { services });
   await app.register(helpPageRoutes);
   app.get('/api/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());

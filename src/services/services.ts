@@ -25,7 +25,7 @@ import { createMessageService } from './message.service.js';
 import { createOrgUnitService } from './org-unit.service.js';
 import { createPrintFormService } from './print-form.service.js';
 import { createSearchService } from './search.service.js';
-import { createStudyService } from './study.service.js';
+import { createStudySessionService } from './study-session.service.js';
 import { createTeacherAccountService } from './teacher-account.service.js';
 import { createTeacherImportService } from './teacher-import.service.js';
 import { createTeacherService } from './teacher.service.js';
@@ -34,7 +34,7 @@ import { createUserService } from './user.service.js';
 /** All use cases, wired to one database. Each service builds only the repositories it needs. */
 export function createServices(deps: ServiceDeps) {
   const credits = createCreditLedgerService(deps);
-  const study = createStudyService(deps);
+  const studySessions = createStudySessionService(deps);
   const services = {
     auth: createAuthService(deps),
     orgUnits: createOrgUnitService(deps),
@@ -59,8 +59,8 @@ export function createServices(deps: ServiceDeps) {
     plans: createTrainingPlanService(deps),
     trainers: createTrainerService(deps),
     enrolments: createEnrolmentService(deps),
-    attendance: createAttendanceService(deps, credits, Date.now, (classId) => study.shortfallsOfClass(classId)),
-    study,
+    attendance: createAttendanceService(deps, credits, Date.now, (classId) => studySessions.shortfallsOfClass(classId)),
+    studySessions,
     surveys: createSurveyService(deps),
     fees: createFeeService(deps),
     messages: createMessageService(deps),

@@ -2,12 +2,12 @@ import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.js';
 import { actorAt, buildTree, type Tree } from '../../test/support/fixtures.js';
-import { type OnlineClass, seedOnlineClass } from '../../test/support/study.js';
+import { type OnlineClass, seedOnlineClass } from '../../test/support/online-class.js';
 import { runJobsUntilIdle } from '../jobs/job-runner.js';
 import ExcelJS from './excel.js';
 import type { RequestContext } from './context.js';
 import { createServices, type Services } from './services.js';
-import { createStudyService } from './study.service.js';
+import { createStudySessionService } from './study-session.service.js';
 
 let t: TestDatabase;
 let tree: Tree;
@@ -96,7 +96,7 @@ afterAll(() => t?.close());
 
 describe('completing an online class', () => {
   it('shows a teacher what still counts toward the course and what is missing', async () => {
-    const mine = await s.study.myProgress(teacherCtx[1]!, oc.classId);
+    const mine = await s.studySessions.myProgress(teacherCtx[1]!, oc.classId);
     expect(mine.rows).toHaveLength(1);
     expect(mine.rows[0]!.shortfalls).toEqual([
       {
@@ -109,7 +109,7 @@ describe('completing an online class', () => {
       { code: 'study_minutes', itemId: oc.documentId, title: '讲义', countedMinutes: 0, requiredMinutes: 5 },
       { code: 'study_minutes', itemId: oc.textId, title: '学习指南', countedMinutes: 0, requiredMinutes: 1 },
     ]);
-    expect((await s.study.myProgress(teacherCtx[0]!, oc.classId)).rows[0]!.shortfalls).toEqual([]);
+    expect((await s.studySessions.myProgress(teacherCtx[0]!, oc.classId)).rows[0]!.shortfalls).toEqual([]);
     // another class's teacher: as if it did not exist
     const other = await seedOnlineClass(t.db, t.env, {
       county: tree.K1,
@@ -117,11 +117,13 @@ describe('completing an online class', () => {
       prefix: 'sc2',
       teacherCount: 0,
     });
-    await expect(s.study.myProgress(teacherCtx[0]!, other.classId)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(s.studySessions.myProgress(teacherCtx[0]!, other.classId)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 
   it("counts homework, posts and reflections from their parts, and lists each teacher's shortfalls for the tutor", async () => {
-    const study = createStudyService(
+    const study = createStudySessionService(
       { db: t.db, env: t.env },
       {
         homeworkPassed: async () => new Map([[oc.teachers[0]!.id, true]]),
@@ -158,13 +160,13 @@ describe('completing an online class', () => {
   });
 
   it('gives the tutor the table as a sheet and reminds only the teachers not complete', async () => {
-    const sheet = await s.study.progressSheet(county, oc.classId);
+    const sheet = await s.studySessions.progressSheet(county, oc.classId);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(sheet.buffer as unknown as ArrayBuffer);
     const rows = wb.worksheets[0]!.getSheetValues().filter(Boolean) as unknown[][];
     expect(rows).toHaveLength(3);
     expect(JSON.stringify(rows)).toContain('未完成');
-    const r = await s.study.remind(county, oc.classId, {});
+    const r = await s.studySessions.remind(county, oc.classId, {});
     expect(r).toEqual({ teachers: 1, recipients: 1 });
     const inbox = await t.db
       .selectFrom('message')

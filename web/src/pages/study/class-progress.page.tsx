@@ -5,7 +5,7 @@ import type { TableProps } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
-import { type ProgressRow, studyApi, studyKeys } from '../../api/study.api';
+import { type ProgressRow, studySessionApi, studySessionKeys } from '../../api/study-session.api';
 import { DownloadButton } from '../../components/download-button';
 import { ErrorResult, SectionSpin } from '../../components/page-states';
 import { useErrorMessage } from '../../lib/error-message';
@@ -26,14 +26,17 @@ export default function ClassProgressPage() {
   const [onlyMissing, setOnlyMissing] = useState(false);
   const [selected, setSelected] = useState<number[]>([]);
   const [confirming, setConfirming] = useState<number[] | 'all' | null>(null);
-  const q = useQuery({ queryKey: studyKeys.progress(classId), queryFn: () => studyApi.progress(classId) });
+  const q = useQuery({
+    queryKey: studySessionKeys.progress(classId),
+    queryFn: () => studySessionApi.progress(classId),
+  });
   const remind = useMutation({
-    mutationFn: (ids: number[] | 'all') => studyApi.remind(classId, ids === 'all' ? undefined : ids),
+    mutationFn: (ids: number[] | 'all') => studySessionApi.remind(classId, ids === 'all' ? undefined : ids),
     onSuccess: (r) => {
       setConfirming(null);
       setSelected([]);
       void message.success(t('studyProgress.reminded', { teachers: r.teachers, recipients: r.recipients }));
-      void qc.invalidateQueries({ queryKey: studyKeys.progress(classId) });
+      void qc.invalidateQueries({ queryKey: studySessionKeys.progress(classId) });
     },
     onError: (e) => void message.error(errorText(e)),
   });
@@ -102,7 +105,7 @@ export default function ClassProgressPage() {
       extra={
         <Space wrap>
           <DownloadButton
-            file={() => studyApi.progressSheet(classId)}
+            file={() => studySessionApi.progressSheet(classId)}
             fileName={`${p.className}学习进度.xlsx`}
             data-testid="study-progress-export"
           >

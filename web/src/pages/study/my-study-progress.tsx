@@ -2,7 +2,7 @@ import { CheckCircleOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Card, List, Progress, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { studyApi, studyKeys } from '../../api/study.api';
+import { studySessionApi, studySessionKeys } from '../../api/study-session.api';
 import { ErrorResult, SectionSpin } from '../../components/page-states';
 import { shortfallText } from './shortfall-text';
 
@@ -12,7 +12,10 @@ import { shortfallText } from './shortfall-text';
  */
 export function MyStudyProgress({ classId }: { classId: number }) {
   const { t } = useTranslation();
-  const q = useQuery({ queryKey: studyKeys.myProgress(classId), queryFn: () => studyApi.myProgress(classId) });
+  const q = useQuery({
+    queryKey: studySessionKeys.myProgress(classId),
+    queryFn: () => studySessionApi.myProgress(classId),
+  });
   if (q.isPending) return <SectionSpin />;
   if (q.isError) return <ErrorResult error={q.error} onRetry={() => void q.refetch()} />;
   const row = q.data.rows[0];

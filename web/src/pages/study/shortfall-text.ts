@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import type { Shortfall } from '../../api/study.api';
+import type { Shortfall } from '../../api/study-session.api';
 
 /** What a teacher still lacks in an online course, in the reader's language. */
 export function shortfallText(t: TFunction, x: Shortfall): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../api/client';
-import type { HeartbeatBody } from '../../api/study.api';
+import type { HeartbeatBody } from '../../api/study-session.api';
 import { type ClockState, StudyClock } from './study-clock';
 
 function page(initial: Partial<ClockState> = {}) {

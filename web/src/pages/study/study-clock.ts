@@ -1,5 +1,5 @@
 import { ApiError } from '../../api/client';
-import type { HeartbeatAck, HeartbeatBody } from '../../api/study.api';
+import type { HeartbeatAck, HeartbeatBody } from '../../api/study-session.api';
 
 /** What the page is doing at a moment: where the media (or the reading clock) is, and whether it is studied. */
 export interface ClockState {

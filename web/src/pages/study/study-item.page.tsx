@@ -4,7 +4,7 @@ import { Alert, App, Button, Card, Collapse, Flex, Modal, Progress, Space, Typog
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { type ItemState, type StudyReceipt, studyApi, studyKeys } from '../../api/study.api';
+import { type ItemState, type StudyReceipt, studySessionApi, studySessionKeys } from '../../api/study-session.api';
 import { ErrorResult, SectionSpin } from '../../components/page-states';
 import { useErrorMessage } from '../../lib/error-message';
 import { formatDateTime } from '../../lib/format';
@@ -83,7 +83,7 @@ export default function StudyItemPage() {
   const reading = useRef({ seconds: 0, since: 0 });
 
   const start = useMutation({
-    mutationFn: () => studyApi.start(classId, itemId),
+    mutationFn: () => studySessionApi.start(classId, itemId),
     onSuccess: (r) => {
       furthest.current = r.state.furthest;
       lastPosition.current = r.state.resumeAt;
@@ -124,7 +124,7 @@ export default function StudyItemPage() {
     if (!started) return;
     reading.current = { seconds: 0, since: studying() ? performance.now() : 0 };
     const c = new StudyClock({
-      send: (body, keepalive) => studyApi.heartbeat(started.sessionId, body, keepalive),
+      send: (body, keepalive) => studySessionApi.heartbeat(started.sessionId, body, keepalive),
       read,
       periodSeconds: started.period,
       onPresence: (nonce) => {
@@ -146,7 +146,7 @@ export default function StudyItemPage() {
     window.addEventListener('blur', changed);
     const leave = () => {
       c.stop(true);
-      void studyApi.end(started.sessionId, true).catch(() => undefined);
+      void studySessionApi.end(started.sessionId, true).catch(() => undefined);
     };
     window.addEventListener('pagehide', leave);
     return () => {
@@ -156,7 +156,7 @@ export default function StudyItemPage() {
       window.removeEventListener('pagehide', leave);
       if (clock.current === c) {
         leave();
-        void qc.invalidateQueries({ queryKey: studyKeys.all });
+        void qc.invalidateQueries({ queryKey: studySessionKeys.all });
       }
     };
   }, [started, read, studying, qc]);
@@ -173,11 +173,11 @@ export default function StudyItemPage() {
       clock.current = null;
       c?.stop();
       await c?.flush();
-      return studyApi.end(started!.sessionId);
+      return studySessionApi.end(started!.sessionId);
     },
     onSuccess: (r) => {
       setReceipt(r);
-      void qc.invalidateQueries({ queryKey: studyKeys.all });
+      void qc.invalidateQueries({ queryKey: studySessionKeys.all });
     },
     onError: (e) => void message.error(errorText(e)),
   });

@@ -14,12 +14,12 @@ import {
 import { AppError, notFoundDenied } from '../errors/app-error.js';
 import { createAttendanceRepository } from '../repositories/attendance.repository.js';
 import {
-  createStudyRepository,
+  createStudySessionRepository,
   type HeartbeatInput,
   type StoredReceipt,
   type StudyItemRow,
   type StudySessionRow,
-} from '../repositories/study.repository.js';
+} from '../repositories/study-session.repository.js';
 import { appendAudit, auditedWrite, auditRefusal } from './audit.js';
 import ExcelJS from './excel.js';
 import { notify } from './notify.js';
@@ -115,7 +115,7 @@ function toHeartbeat(h: HeartbeatInput & { receivedAt: Date }): Heartbeat {
  * statement has committed, so an acknowledged heartbeat is on disk; a crash before loses only
  * unacknowledged ones, which the page sends again under the same number.
  */
-function heartbeatWriter(repo: ReturnType<typeof createStudyRepository>) {
+function heartbeatWriter(repo: ReturnType<typeof createStudySessionRepository>) {
   type Pending = HeartbeatInput & {
     sessionId: number;
     teacherId: number;
@@ -204,8 +204,8 @@ export function shortfallText(x: OnlineShortfall, locale: 'zh-CN' | 'en'): strin
   }
 }
 
-export function createStudyService({ db, env }: ServiceDeps, counters: OnlineCounters = {}) {
-  const repo = createStudyRepository(db);
+export function createStudySessionService({ db, env }: ServiceDeps, counters: OnlineCounters = {}) {
+  const repo = createStudySessionRepository(db);
   const writeHeartbeat = heartbeatWriter(repo);
   const heartbeatSeconds = env.PEIXUN_STUDY_HEARTBEAT_SECONDS ?? HEARTBEAT_SECONDS;
   const attendance = createAttendanceRepository(db);
@@ -534,7 +534,7 @@ export function createStudyService({ db, env }: ServiceDeps, counters: OnlineCou
         );
       const rule = studyRuleOf(item.studyRule);
       const created = await auditedWrite(db, ctx, meta, async (trx) =>
-        createStudyRepository(trx).createSession({
+        createStudySessionRepository(trx).createSession({
           provinceId: place.provinceId,
           classId: item.classId,
           itemId: item.itemId,
@@ -803,4 +803,4 @@ export function createStudyService({ db, env }: ServiceDeps, counters: OnlineCou
   };
 }
 
-export type StudyService = ReturnType<typeof createStudyService>;
+export type StudySessionService = ReturnType<typeof createStudySessionService>;

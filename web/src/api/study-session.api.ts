@@ -11,16 +11,16 @@ export type ClassProgress = ApiResponse<'/api/study/classes/{classId}/progress',
 export type ProgressRow = ClassProgress['rows'][number];
 export type Shortfall = ProgressRow['shortfalls'][number];
 
-export const studyKeys = {
-  all: ['study'] as const,
-  state: (classId: number, itemId: number) => ['study', 'state', classId, itemId] as const,
-  receipt: (sessionId: number) => ['study', 'receipt', sessionId] as const,
-  myProgress: (classId: number) => ['study', 'my-progress', classId] as const,
-  progress: (classId: number) => ['study', 'progress', classId] as const,
+export const studySessionKeys = {
+  all: ['study-session'] as const,
+  state: (classId: number, itemId: number) => ['study-session', 'state', classId, itemId] as const,
+  receipt: (sessionId: number) => ['study-session', 'receipt', sessionId] as const,
+  myProgress: (classId: number) => ['study-session', 'my-progress', classId] as const,
+  progress: (classId: number) => ['study-session', 'progress', classId] as const,
 };
 
 /** Online study: a session at an item, its heartbeats and its receipt (the server decides the minutes). */
-export const studyApi = {
+export const studySessionApi = {
   start: (classId: number, itemId: number) =>
     apiRequest<StudyStart>('/api/study/sessions', { method: 'POST', body: { classId, itemId } }),
   heartbeat: (sessionId: number, body: HeartbeatBody, keepalive = false) =>

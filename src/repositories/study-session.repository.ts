@@ -86,7 +86,7 @@ const SESSION_COLUMNS = [
   's.settled_seq as settledSeq',
 ] as const;
 
-export function createStudyRepository(db: Kysely<DB>) {
+export function createStudySessionRepository(db: Kysely<DB>) {
   return {
     async item(classId: number, itemId: number): Promise<StudyItemRow | undefined> {
       const row = await db
@@ -449,4 +449,4 @@ export function createStudyRepository(db: Kysely<DB>) {
   };
 }
 
-export type StudyRepository = ReturnType<typeof createStudyRepository>;
+export type StudySessionRepository = ReturnType<typeof createStudySessionRepository>;

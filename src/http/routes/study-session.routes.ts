@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { RECEIPT_REASONS } from '../../domain/study-minutes.js';
-import type { ClassProgress, ItemState, StudyReceipt } from '../../services/study.service.js';
+import type { ClassProgress, ItemState, StudyReceipt } from '../../services/study-session.service.js';
 import type { Services } from '../../services/services.js';
 import { iso } from '../presenters.js';
 import { attachment, IdParams, XLSX, zBodyId, zId } from '../schemas.js';
@@ -172,8 +172,8 @@ const presentProgress = (p: ClassProgress): z.infer<typeof ProgressOut> => ({
 });
 
 /** Online study: sessions at an item, their heartbeats and receipts (the server decides the minutes). */
-export const studyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
-  const svc = services.study;
+export const studySessionRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+  const svc = services.studySessions;
 
   app.post(
     '/study/sessions',
