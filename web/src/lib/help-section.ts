@@ -9,6 +9,7 @@ export function helpSectionFor(pathname: string): string {
   const first = (prefixes: string[]) => prefixes.some((x) => p === x || p.startsWith(`${x}/`));
   if (p === '/' || first(['/messages'])) return 'home';
   if (first(['/teachers', '/teacher-corrections', '/org', '/me/teacher'])) return 'teachers';
+  if (first(['/me/study']) || /^\/courses\/\d+\/online$/.test(p)) return 'online';
   if (
     first([
       '/training',
