@@ -40,6 +40,9 @@ import { createTeacherImportRepository } from '../src/repositories/teacher-impor
 import { personalDataCipher } from '../src/services/personal-data.js';
 import { toColumns } from '../src/services/teacher.service.js';
 import { chinaDay, currentYear } from '../src/config/env.js';
+import { addDays } from '../src/domain/calendar.js';
+import { createOnlineCourseRepository } from '../src/repositories/online-course.repository.js';
+import { tinyMp4 } from './support/study-files.js';
 import { runJobsUntilIdle } from '../src/jobs/job-runner.js';
 import { createCreditReviewRepository } from '../src/repositories/credit-review.repository.js';
 import {
@@ -632,6 +635,65 @@ async function planAt(
 }
 const planStatusOf = async (id: number) =>
   (await t.db.selectFrom('training_plan').select('status').where('id', '=', id).executeTakeFirst())?.status;
+
+// ------------------------------------------------------------------ online study (R-20 网络): what the rows stand on
+
+/** per catalogue unit: its seeded course's chapter, text item and video, and an online class of it (window open) */
+const onlineAt = new Map<number, { classId: number; chapterId: number; itemId: number; fileId: number }>();
+const online = (unit: OrgUnitRow) => onlineAt.get(unit.id)!;
+const MATRIX_MP4 = tinyMp4({ seconds: 30 });
+/** a course of its own with one chapter (and a text item in it), for a row that changes content */
+async function courseWithContent(
+  unit: OrgUnitRow,
+  tag: string,
+): Promise<{ courseId: number; chapterId: number; itemId: number }> {
+  const courseId = await newCourse(unit, tag);
+  const chapterId = (
+    await t.db
+      .insertInto('course_chapter')
+      .values({ course_id: courseId, title: `矩阵章${tag}`, position: 0 })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
+  const itemId = (
+    await t.db
+      .insertInto('course_item')
+      .values({
+        course_id: courseId,
+        chapter_id: chapterId,
+        position: 0,
+        kind: 'text',
+        title: `矩阵页${tag}`,
+        required_minutes: 10,
+        body: '矩阵正文',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
+  return { courseId, chapterId, itemId };
+}
+/** the rules a course's online settings row sends */
+const ONLINE_RULES = {
+  studyRule: {
+    maxSpeed: 2,
+    allowSeek: false,
+    presenceMinMinutes: 10,
+    presenceMaxMinutes: 20,
+    presenceTimeoutSeconds: 60,
+  },
+  completionRule: {
+    homeworkRequired: true,
+    postsRequired: 2,
+    minPostChars: 20,
+    reflectionsRequired: 5,
+    minReflectionChars: 200,
+    similarityThreshold: 0.5,
+  },
+};
+/** who reads an online class's outline: its enrolled teachers (S1's are in K1's), its trainers (K1's), the organiser's admins */
+const STUDY_READERS = { ...forRoles(ADMINS, SUBTREE), trainer: ['parent'], teacher: ['parent'] } as Partial<
+  Record<Role, readonly Relation[]>
+>;
 
 // ------------------------------------------------------------------ trainer and expert pool (R-51): what the rows stand on
 
@@ -2031,6 +2093,221 @@ const MATRIX: Entry[] = [
     }),
     verify: (_b, _c, res) => problem(res.rawPayload.equals(PDF), 'not the material file'),
   },
+  // ------------------------------------------------------------------ online content of a course (R-20 网络)
+  {
+    route: 'GET /api/courses/:id/online',
+    about: 'unit',
+    at: CATALOGUE,
+    rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
+    request: (c) => ({ method: 'GET', url: `/api/courses/${courseAt.get(c.target.id)}/online` }),
+    verify: (b) => problem(typeof json(b)['studyRule']?.['maxSpeed'] === 'number', 'no study rule'),
+  },
+  {
+    // kept by whoever keeps the course: a course seen from below (or a school's view) is refused with 403
+    route: 'PUT /api/courses/:id/online',
+    about: 'unit',
+    at: CATALOGUE,
+    rule: { allow: forRoles(COURSE_KEEPERS, SUBTREE), refused: STAFF, reach: LINE },
+    request: async (c) => ({
+      method: 'PUT',
+      url: `/api/courses/${await newCourse(c.target, `onl-${c.seq}`)}/online`,
+      payload: ONLINE_RULES,
+    }),
+    verify: async (_b, c) => {
+      const row = await t.db
+        .selectFrom('course_online as o')
+        .innerJoin('course as k', 'k.id', 'o.course_id')
+        .select('o.study_rule')
+        .where('k.title', '=', `矩阵课程onl-${c.seq}`)
+        .executeTakeFirst();
+      return problem((row?.study_rule as { maxSpeed?: number } | undefined)?.maxSpeed === 2, 'rules not stored');
+    },
+  },
+  {
+    route: 'GET /api/courses/:id/content',
+    about: 'unit',
+    at: CATALOGUE,
+    rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
+    request: (c) => ({ method: 'GET', url: `/api/courses/${courseAt.get(c.target.id)}/content` }),
+    verify: (b, c) => {
+      const r = b as { chapters?: Array<{ id: number; items: Array<{ id: number }> }>; files?: Array<{ id: number }> };
+      return problem(
+        (r.chapters ?? []).some((ch) => ch.id === online(c.target).chapterId && ch.items.length === 1) &&
+          (r.files ?? []).some((f) => f.id === online(c.target).fileId),
+        'the chapter, item or file of the course missing',
+      );
+    },
+  },
+  {
+    route: 'PUT /api/courses/:id/content/order',
+    about: 'unit',
+    at: CATALOGUE,
+    rule: { allow: forRoles(COURSE_KEEPERS, SUBTREE), refused: STAFF, reach: LINE },
+    request: async (c) => {
+      const k = await courseWithContent(c.target, `ord-${c.seq}`);
+      return {
+        method: 'PUT',
+        url: `/api/courses/${k.courseId}/content/order`,
+        payload: { chapters: [{ chapterId: k.chapterId, itemIds: [k.itemId] }] },
+      };
+    },
+    verify: (b) => problem(((b as { chapters?: unknown[] }).chapters ?? []).length === 1, 'not the content in order'),
+  },
+  {
+    route: 'POST /api/courses/:id/chapters',
+    about: 'unit',
+    at: CATALOGUE,
+    rule: { allow: forRoles(COURSE_KEEPERS, SUBTREE), refused: STAFF, reach: LINE },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/courses/${await newCourse(c.target, `ch-${c.seq}`)}/chapters`,
+      payload: { title: `矩阵新章${c.seq}` },
+    }),
+    verify: async (b, c) => {
+      const row = await t.db
+        .selectFrom('course_chapter')
+        .select('title')
+        .where('id', '=', Number((b as { id?: number }).id))
+        .executeTakeFirst();
+      return problem(row?.title === `矩阵新章${c.seq}`, 'chapter not stored');
+    },
+  },
+  {
+    route: 'PATCH /api/courses/:id/chapters/:chapterId',
+    about: 'unit',
+    at: CATALOGUE,
+    rule: { allow: forRoles(COURSE_KEEPERS, SUBTREE), refused: STAFF, reach: LINE },
+    request: async (c) => {
+      const k = await courseWithContent(c.target, `rch-${c.seq}`);
+      return {
+        method: 'PATCH',
+        url: `/api/courses/${k.courseId}/chapters/${k.chapterId}`,
+        payload: { title: `矩阵改章${c.seq}` },
+      };
+    },
+    verify: async (b, c) => {
+      const row = await t.db
+        .selectFrom('course_chapter')
+        .select('title')
+        .where('id', '=', Number((b as { id?: number }).id))
+        .executeTakeFirst();
+      return problem(row?.title === `矩阵改章${c.seq}`, 'new title not stored');
+    },
+  },
+  {
+    route: 'DELETE /api/courses/:id/chapters/:chapterId',
+    about: 'unit',
+    at: CATALOGUE,
+    rule: { allow: forRoles(COURSE_KEEPERS, SUBTREE), refused: STAFF, reach: LINE },
+    request: async (c) => {
+      const courseId = await newCourse(c.target, `dch-${c.seq}`);
+      const ch = await t.db
+        .insertInto('course_chapter')
+        .values({ course_id: courseId, title: `矩阵空章${c.seq}`, position: 0 })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return { method: 'DELETE', url: `/api/courses/${courseId}/chapters/${ch.id}` };
+    },
+    verify: async (_b, c, res) => {
+      const left = await t.db
+        .selectFrom('course_chapter')
+        .select('id')
+        .where('title', '=', `矩阵空章${c.seq}`)
+        .execute();
+      return problem(res.statusCode === 204 && left.length === 0, 'chapter still there');
+    },
+  },
+  {
+    route: 'POST /api/courses/:id/items',
+    about: 'unit',
+    at: CATALOGUE,
+    rule: { allow: forRoles(COURSE_KEEPERS, SUBTREE), refused: STAFF, reach: LINE },
+    request: async (c) => {
+      const k = await courseWithContent(c.target, `it-${c.seq}`);
+      return {
+        method: 'POST',
+        url: `/api/courses/${k.courseId}/items`,
+        payload: { chapterId: k.chapterId, kind: 'text', title: `矩阵新页${c.seq}`, requiredMinutes: 5, body: '正文' },
+      };
+    },
+    verify: async (b, c) => {
+      const row = await t.db
+        .selectFrom('course_item')
+        .select(['title', 'position'])
+        .where('id', '=', Number((b as { id?: number }).id))
+        .executeTakeFirst();
+      return problem(row?.title === `矩阵新页${c.seq}` && row.position === 1, 'item not stored last of its chapter');
+    },
+  },
+  {
+    route: 'PATCH /api/courses/:id/items/:itemId',
+    about: 'unit',
+    at: CATALOGUE,
+    rule: { allow: forRoles(COURSE_KEEPERS, SUBTREE), refused: STAFF, reach: LINE },
+    request: async (c) => {
+      const k = await courseWithContent(c.target, `uit-${c.seq}`);
+      return {
+        method: 'PATCH',
+        url: `/api/courses/${k.courseId}/items/${k.itemId}`,
+        payload: { requiredMinutes: 42 },
+      };
+    },
+    verify: async (b) => {
+      const row = await t.db
+        .selectFrom('course_item')
+        .select('required_minutes')
+        .where('id', '=', Number((b as { id?: number }).id))
+        .executeTakeFirst();
+      return problem(row?.required_minutes === 42, 'change not stored');
+    },
+  },
+  {
+    route: 'POST /api/courses/:id/items/:itemId/archive',
+    about: 'unit',
+    at: CATALOGUE,
+    rule: { allow: forRoles(COURSE_KEEPERS, SUBTREE), refused: STAFF, reach: LINE },
+    request: async (c) => {
+      const k = await courseWithContent(c.target, `ait-${c.seq}`);
+      return { method: 'POST', url: `/api/courses/${k.courseId}/items/${k.itemId}/archive` };
+    },
+    verify: async (b) => {
+      const row = await t.db
+        .selectFrom('course_item')
+        .select('archived')
+        .where('id', '=', Number((b as { id?: number }).id))
+        .executeTakeFirst();
+      return problem(row?.archived === true, 'not archived');
+    },
+  },
+  {
+    route: 'POST /api/courses/:id/files',
+    about: 'unit',
+    at: CATALOGUE,
+    rule: { allow: forRoles(COURSE_KEEPERS, SUBTREE), refused: STAFF, reach: LINE },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/courses/${await newCourse(c.target, `fi-${c.seq}`)}/files`,
+      ...multipartFile(MATRIX_MP4, { filename: `矩阵视频${c.seq}.mp4`, contentType: 'video/mp4' }),
+    }),
+    verify: (b) => {
+      const f = (b as { file?: { kind: string; durationSeconds: number } }).file;
+      return problem(f?.kind === 'video' && f.durationSeconds === 30, 'video not stored with its length');
+    },
+  },
+  {
+    // the admins who read the course; a trainer and the teachers of an online class of it (K1's, open)
+    route: 'GET /api/study-files/:id',
+    about: 'unit',
+    at: CATALOGUE,
+    rule: { allow: { ...forRoles(ADMINS, LINE), trainer: ['parent'], teacher: ['parent'] } },
+    request: (c) => ({
+      method: 'GET',
+      url: `/api/study-files/${online(c.target).fileId}`,
+      headers: { range: 'bytes=0-99' },
+    }),
+    verify: (_b, _c, res) =>
+      problem(res.statusCode === 206 && res.rawPayload.equals(MATRIX_MP4.subarray(0, 100)), 'not the bytes asked for'),
+  },
   // ------------------------------------------------------------------ trainer and expert pool (R-51)
   {
     route: 'GET /api/trainers',
@@ -2475,6 +2752,33 @@ const MATRIX: Entry[] = [
     },
   },
   {
+    // made online by who runs the project, with a course on its line that has content
+    route: 'PUT /api/training/classes/:id/online',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: async (c) => ({
+      method: 'PUT',
+      url: `/api/training/classes/${await newClass(c.target, `on-${c.seq}`)}/online`,
+      payload: {
+        courseId: courseAt.get(catalogueOf(c.target).id),
+        studyOpensOn: `${year}-03-01`,
+        studyClosesOn: `${year}-12-31`,
+      },
+    }),
+    verify: async (b, c) => {
+      const row = await t.db
+        .selectFrom('training_class')
+        .select(['course_id', 'study_closes_on'])
+        .where('id', '=', Number((b as { id?: number }).id))
+        .executeTakeFirst();
+      return problem(
+        row?.course_id === courseAt.get(catalogueOf(c.target).id) && row?.study_closes_on === `${year}-12-31`,
+        'class not made online',
+      );
+    },
+  },
+  {
     route: 'PUT /api/training/classes/:id/trainers',
     about: 'unit',
     at: ORGANISERS,
@@ -2771,6 +3075,46 @@ const MATRIX: Entry[] = [
         ),
         "the session of the teacher's class missing",
       ),
+  },
+  // ------------------------------------------------------------------ online study, the teacher's side
+  {
+    route: 'GET /api/me/study',
+    about: 'self',
+    rule: { allow: { teacher: OWN } },
+    request: () => ({ method: 'GET', url: '/api/me/study' }),
+    verify: (b) => {
+      const ids = ((b as { items?: Array<{ classId: number }> }).items ?? []).map((x) => x.classId);
+      return problem(
+        ids.includes(online(tree.K1).classId) && !ids.includes(online(tree.K3).classId),
+        "not the teacher's own online classes",
+      );
+    },
+  },
+  {
+    route: 'GET /api/study/classes/:classId/outline',
+    about: 'unit',
+    at: CATALOGUE,
+    rule: { allow: STUDY_READERS },
+    request: (c) => ({ method: 'GET', url: `/api/study/classes/${online(c.target).classId}/outline` }),
+    verify: (b, c) => {
+      const r = b as { class?: { classId: number }; chapters?: Array<{ items: Array<{ id: number }> }> };
+      return problem(
+        r.class?.classId === online(c.target).classId &&
+          (r.chapters ?? []).some((ch) => ch.items.some((i) => i.id === online(c.target).itemId)),
+        'not the outline of the class',
+      );
+    },
+  },
+  {
+    route: 'GET /api/study/classes/:classId/items/:itemId',
+    about: 'unit',
+    at: CATALOGUE,
+    rule: { allow: STUDY_READERS },
+    request: (c) => ({
+      method: 'GET',
+      url: `/api/study/classes/${online(c.target).classId}/items/${online(c.target).itemId}`,
+    }),
+    verify: (b) => problem((b as { body?: string }).body === '矩阵种子正文', 'not the text page'),
   },
   {
     // the matrix's trainer teaches K1's class: its session is in their list
@@ -3958,6 +4302,7 @@ beforeAll(async () => {
   services = createServices({ db: t.db, env: t.env });
   await prepareCredits();
   await prepareTraining();
+  await prepareOnline();
   app = await buildApp({
     services,
     db: t.db,
@@ -4116,6 +4461,69 @@ async function prepareTraining(): Promise<void> {
     if (u.id === tree.K1.id) await training.setTrainers(classId, [userIds.get('trainer')!]);
     seededAt.set(u.id, { open, draft, classId, sessionId });
     studyAt.set(u.id, await makeOnline(u, classId));
+  }
+}
+
+/**
+ * At every catalogue unit, its seeded course gets a chapter with a text page and a video file (on disk
+ * under the data dir, as an upload leaves it), and an online project of the unit opens it in a class
+ * whose window is open, with the teachers of the schools below enrolled; the matrix's trainer teaches K1's.
+ */
+async function prepareOnline(): Promise<void> {
+  const training = createTrainingRepository(t.db);
+  const sha = crypto.createHash('sha256').update(MATRIX_MP4).digest('hex');
+  fs.mkdirSync(path.join(dataDir, 'study-files', sha.slice(0, 2)), { recursive: true });
+  fs.writeFileSync(path.join(dataDir, 'study-files', sha.slice(0, 2), sha), MATRIX_MP4);
+  const day = chinaDay(new Date());
+  for (const u of Object.values(tree)) {
+    if (!CATALOGUE.includes(u.kind)) continue;
+    const courseId = courseAt.get(u.id)!;
+    const chapterId = (
+      await t.db
+        .insertInto('course_chapter')
+        .values({ course_id: courseId, title: '矩阵种子章', position: 0 })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+    const itemId = (
+      await t.db
+        .insertInto('course_item')
+        .values({
+          course_id: courseId,
+          chapter_id: chapterId,
+          position: 0,
+          kind: 'text',
+          title: '矩阵种子页',
+          required_minutes: 30,
+          body: '矩阵种子正文',
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+    const fileId = await createOnlineCourseRepository(t.db).insertFile({
+      provinceId: u.provinceId,
+      courseId,
+      kind: 'video',
+      fileName: '矩阵视频.mp4',
+      mimeType: 'video/mp4',
+      sizeBytes: MATRIX_MP4.length,
+      sha256: sha,
+      durationSeconds: 30,
+      createdBy: userIds.get('province_admin')!,
+    });
+    const projectId = await newProject(u, `网络${u.id}`, 'open', year);
+    const classId = await training.insertClass({
+      projectId,
+      provinceId: u.provinceId,
+      orgPath: u.path,
+      name: `矩阵网络班${u.id}`,
+      capacity: 1000,
+    });
+    await training.setOnline(classId, { courseId, opensOn: addDays(day, -1), closesOn: addDays(day, 60) });
+    for (const k of SCHOOLS)
+      if (tree[k].path.startsWith(u.path)) await enrolDirect(classId, teacherAtSchool.get(tree[k].id)!);
+    if (u.id === tree.K1.id) await training.setTrainers(classId, [userIds.get('trainer')!]);
+    onlineAt.set(u.id, { classId, chapterId, itemId, fileId });
   }
 }
 

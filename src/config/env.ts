@@ -58,6 +58,15 @@ const EnvSchema = z.object({
     .refine((k) => k === undefined || parseSecretKey(k) !== null, {
       message: 'must be 32 bytes as 64 hex digits or base64 / 须为 32 字节密钥（64 位十六进制或 base64）',
     }),
+  /** the largest video (MP4) an online course takes, in MB; streamed to disk, never held in memory */
+  PEIXUN_STUDY_VIDEO_MAX_MB: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(16 * 1024)
+    .default(1024),
+  /** the largest document (PDF) an online course takes, in MB */
+  PEIXUN_STUDY_DOCUMENT_MAX_MB: z.coerce.number().int().min(1).max(1024).default(50),
   /** the largest uncompressed content of an uploaded .xlsx (zip bombs are refused above it) */
   PEIXUN_IMPORT_MAX_UNPACKED_MB: z.coerce.number().int().min(1).max(4096).default(300),
   /** hours a checked roster upload waits to be committed; after them its staged rows are deleted and it expires */

@@ -20,6 +20,8 @@ export const MESSAGE_KINDS = [
   // taking back an entry of a signed-off year waits for the county
   'reversal_requested',
   'reversal_decided',
+  // an online class opens its course to its enrolled teachers for a study window
+  'study_opened',
   // 催办: an admin above reminds the admins of a unit of something they have not done
   'reminder',
   // a tutor of an online class reminds a teacher of what is still missing

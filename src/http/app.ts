@@ -39,6 +39,8 @@ import { verifyPageRoutes } from './routes/verify-page.routes.js';
 import { helpPageRoutes } from './routes/help-page.routes.js';
 import { attendanceRoutes } from './routes/attendance.routes.js';
 import { courseRoutes } from './routes/course.routes.js';
+import { onlineCourseRoutes } from './routes/online-course.routes.js';
+import { studyRoutes } from './routes/study.routes.js';
 import { enrolmentRoutes } from './routes/enrolment.routes.js';
 import { trainingRoutes } from './routes/training.routes.js';
 import { trainingStatsRoutes } from './routes/training-stats.routes.js';
@@ -196,7 +198,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     reply.header('referrer-policy', 'same-origin');
     if (hsts) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
     if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', APP_CSP);
-    if ((isApiRequest(req) && !isDocsRoute(req)) || reply.statusCode >= 400) reply.header('cache-control', 'no-store');
+    // an API answer is not kept unless its route says so (a course file: `private`); a refusal never is
+    if (reply.statusCode >= 400 || (isApiRequest(req) && !isDocsRoute(req) && !reply.hasHeader('cache-control')))
+      reply.header('cache-control', 'no-store');
   });
 
   // Who is asking: session cookie or API token; CSRF on cookie-authenticated writes.
@@ -242,6 +246,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(certificateRoutes, { prefix: '/api', services });
   await app.register(creditReportRoutes, { prefix: '/api', services });
   await app.register(courseRoutes, { prefix: '/api', services });
+  await app.register(onlineCourseRoutes, { prefix: '/api', services, env });
+  await app.register(studyRoutes, { prefix: '/api', services });
   await app.register(trainingRoutes, { prefix: '/api', services });
   await app.register(trainingStatsRoutes, { prefix: '/api', services });
   await app.register(trainingPlanRoutes, { prefix: '/api', services });

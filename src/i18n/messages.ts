@@ -229,6 +229,34 @@ const ERRORS: Record<AppErrorCode, Record<Locale, string>> = {
     'zh-CN': '该项目已有学员提交满意度问卷，问卷题目不能再修改',
     en: "Teachers have already answered this project's satisfaction survey; its questions can no longer be changed",
   },
+  COURSE_CHAPTER_NOT_EMPTY: {
+    'zh-CN': '该章仍有学习内容（或已有教师学过其中归档的内容），不能删除；请先把内容移到其他章或归档',
+    en: 'This chapter still holds items (or archived items teachers have studied) and cannot be deleted; move or archive them first',
+  },
+  COURSE_CONTENT_STALE: {
+    'zh-CN': '课程内容已被他人修改，请刷新页面后重新调整顺序',
+    en: 'Someone else changed the course content meanwhile; reload the page and reorder again',
+  },
+  COURSE_ITEM_ARCHIVED: {
+    'zh-CN': '该学习内容已归档，不能再修改',
+    en: 'This item is archived and can no longer be changed',
+  },
+  STUDY_FILE_TYPE_NOT_ALLOWED: {
+    'zh-CN': '只能上传 MP4 视频或 PDF 文档；该文件的内容不是这两种格式（改扩展名无效），或视频文件不完整',
+    en: 'Only MP4 videos and PDF documents can be uploaded; this file’s content is neither (renaming does not help), or the video is incomplete',
+  },
+  STUDY_FILE_TOO_LARGE: {
+    'zh-CN': '文件过大：此类文件最大 {maxMb} MB',
+    en: 'The file is too large: files of this kind may be at most {maxMb} MB',
+  },
+  ONLINE_COURSE_EMPTY: {
+    'zh-CN': '该课程还没有在线学习内容，请先在课程目录的“在线内容”中添加章节和内容',
+    en: 'This course has no online content yet; add chapters and items under “Online content” in the course catalogue first',
+  },
+  CLASS_HAS_STUDY: {
+    'zh-CN': '已有教师在本班次开始在线学习，不能再更换课程或改为面授',
+    en: 'Teachers have begun studying online in this class: its course can no longer be changed, nor the class made face-to-face',
+  },
   QUOTA_INVALID: { 'zh-CN': '名额设置有误：{problem}', en: 'The quotas are invalid: {problem}' },
   TEACHER_ID_TAKEN: {
     'zh-CN': '该证件号码的教师已在册（可能在其他学校），请改用调动',
@@ -326,6 +354,7 @@ const FIELD: Record<string, Record<Locale, string>> = {
   },
   blank: { 'zh-CN': '不能为空白', en: 'must not be blank' },
   invalid: { 'zh-CN': '格式不正确', en: 'is not valid' },
+  below_min: { 'zh-CN': '不能小于对应的下限', en: 'must not be below its lower bound' },
 };
 
 /** Problems of a roster row or a teacher form field, by code. */

@@ -56,6 +56,11 @@ export interface ClassRow {
   /** the organiser's reason when the class was closed before its last session ended */
   earlyCloseReason: string | null;
   createdAt: Date;
+  /** an online class (网络研修) opens this course to its enrolled teachers from one day to another */
+  courseId: number | null;
+  courseTitle: string | null;
+  studyOpensOn: string | null;
+  studyClosesOn: string | null;
 }
 
 export interface QuotaRow {
@@ -137,6 +142,11 @@ const CLASS_COLUMNS = [
   'c.closed_at as closedAt',
   'c.early_close_reason as earlyCloseReason',
   'c.created_at as createdAt',
+  'c.course_id as courseId',
+  // a subquery rather than a join: lockClass takes the class row FOR UPDATE, which a nullable join refuses
+  sql<string | null>`(SELECT title FROM course WHERE id = c.course_id)`.as('courseTitle'),
+  'c.study_opens_on as studyOpensOn',
+  'c.study_closes_on as studyClosesOn',
 ] as const;
 const SESSION_COLUMNS = [
   's.id',
@@ -396,6 +406,43 @@ export function createTrainingRepository(db: Q) {
         .returning('id')
         .executeTakeFirstOrThrow();
       return r.id;
+    },
+
+    /** Makes a class online for a course and a study window, or face-to-face again (null). */
+    async setOnline(id: number, online: { courseId: number; opensOn: string; closesOn: string } | null): Promise<void> {
+      await db
+        .updateTable('training_class')
+        .set({
+          course_id: online?.courseId ?? null,
+          study_opens_on: online?.opensOn ?? null,
+          study_closes_on: online?.closesOn ?? null,
+        })
+        .where('id', '=', id)
+        .execute();
+    },
+
+    /** Whether any teacher has begun studying online in the class. */
+    async hasStudy(classId: number): Promise<boolean> {
+      const r = await db
+        .selectFrom('study_session')
+        .select('id')
+        .where('class_id', '=', classId)
+        .limit(1)
+        .executeTakeFirst();
+      return r !== undefined;
+    },
+
+    /** The accounts of the class's enrolled teachers (those who activated one). */
+    async enrolledAccounts(classId: number): Promise<number[]> {
+      const rows = await db
+        .selectFrom('enrolment as e')
+        .innerJoin('teacher as t', 't.id', 'e.teacher_id')
+        .select('t.user_id')
+        .where('e.class_id', '=', classId)
+        .where('e.status', '=', 'enrolled')
+        .where('t.user_id', 'is not', null)
+        .execute();
+      return rows.map((r) => r.user_id!);
     },
 
     async updateClass(id: number, patch: { name?: string; capacity?: number }): Promise<void> {

@@ -5,6 +5,7 @@ import { formatTenths, parseHours, type CycleRules } from '../domain/cycle-rules
 import { pathIds, STAGES, type OrgUnitKind } from '../domain/org-tree.js';
 import { STAGE_LABELS } from '../domain/teacher.js';
 import { hasForbiddenChars, normaliseText, shownValue } from '../domain/text.js';
+import type { Database } from '../db/database.js';
 import { AppError, notFoundDenied } from '../errors/app-error.js';
 import { can, type Actor } from '../policies/access.policy.js';
 import {
@@ -167,6 +168,36 @@ function parseMaterialLine(line: string): { title: string; url: string } | null 
 }
 
 /**
+ * A course the actor may read ('read': an admin on its line of the tree) or change ('manage': an admin of
+ * the unit that keeps it or above it, at a catalogue-keeping level). Missing or out of sight is "not
+ * found" (audited as denied when it exists); one seen but not kept by the actor (a school's, or one from
+ * above) is "forbidden". Trainers and teachers are "forbidden" before anything is looked up.
+ */
+export async function requireCourse(
+  db: Database,
+  ctx: RequestContext,
+  id: number,
+  action: string,
+  need: 'read' | 'manage',
+): Promise<{ actor: Actor; course: CourseRow }> {
+  const actor = await requireRegistryRole(db, ctx, action);
+  const course = await createCourseRepository(db).find(id);
+  if (!course) throw new AppError('NOT_FOUND');
+  if (course.provinceId !== actor.provinceId || !can(actor, 'course.read', { path: course.orgPath })) {
+    return auditRefusal(db, ctx, { action, targetType: 'course', targetId: id }, notFoundDenied());
+  }
+  if (need === 'manage' && !can(actor, 'course.manage', { path: course.orgPath })) {
+    return auditRefusal(
+      db,
+      ctx,
+      { action, targetType: 'course', targetId: id, targetPath: course.orgPath, targetLabel: course.title },
+      new AppError('FORBIDDEN'),
+    );
+  }
+  return { actor, course };
+}
+
+/**
  * The course catalogue (R-13, R-20): province, city and county administrators keep the courses of
  * their unit; every administrator reads the courses of their own unit, of the units above it and
  * of the units below it. Sheets are imported whole or not at all, matched on unit and title.
@@ -182,38 +213,8 @@ export function createCourseService(deps: ServiceDeps) {
     inherited: c.orgPath !== actor.orgPath && actor.orgPath.startsWith(c.orgPath),
   });
 
-  /** A course the actor may read: missing or out of sight is "not found" (audited as denied when it exists). */
-  async function readable(
-    ctx: RequestContext,
-    id: number,
-    action: string,
-  ): Promise<{ actor: Actor; course: CourseRow }> {
-    const actor = await requireRegistryRole(db, ctx, action);
-    const course = await courses.find(id);
-    if (!course) throw new AppError('NOT_FOUND');
-    if (course.provinceId !== actor.provinceId || !can(actor, 'course.read', { path: course.orgPath })) {
-      return auditRefusal(db, ctx, { action, targetType: 'course', targetId: id }, notFoundDenied());
-    }
-    return { actor, course };
-  }
-
-  /** A course the actor may change: one they can read but not change (a school's, or one from above) is "forbidden". */
-  async function manageable(
-    ctx: RequestContext,
-    id: number,
-    action: string,
-  ): Promise<{ actor: Actor; course: CourseRow }> {
-    const r = await readable(ctx, id, action);
-    if (!can(r.actor, 'course.manage', { path: r.course.orgPath })) {
-      return auditRefusal(
-        db,
-        ctx,
-        { action, targetType: 'course', targetId: id, targetPath: r.course.orgPath, targetLabel: r.course.title },
-        new AppError('FORBIDDEN'),
-      );
-    }
-    return r;
-  }
+  const readable = (ctx: RequestContext, id: number, action: string) => requireCourse(db, ctx, id, action, 'read');
+  const manageable = (ctx: RequestContext, id: number, action: string) => requireCourse(db, ctx, id, action, 'manage');
 
   /** The unit whose view is listed: the actor's own, or one of their subtree. */
   async function viewUnit(

@@ -22,10 +22,12 @@ import { createFeeService } from './fee.service.js';
 import { createHomeService } from './home.service.js';
 import { createJobService } from './job.service.js';
 import { createMessageService } from './message.service.js';
+import { createOnlineCourseService } from './online-course.service.js';
 import { createOrgUnitService } from './org-unit.service.js';
 import { createPrintFormService } from './print-form.service.js';
 import { createSearchService } from './search.service.js';
 import { createStudySessionService } from './study-session.service.js';
+import { createStudyService } from './study.service.js';
 import { createTeacherAccountService } from './teacher-account.service.js';
 import { createTeacherImportService } from './teacher-import.service.js';
 import { createTeacherService } from './teacher.service.js';
@@ -54,6 +56,8 @@ export function createServices(deps: ServiceDeps) {
     creditReports: createCreditReportService(deps),
     jobs: createJobService(deps),
     courses: createCourseService(deps),
+    onlineCourses: createOnlineCourseService(deps),
+    study: createStudyService(deps),
     training: createTrainingService(deps),
     trainingStats: createTrainingStatsService(deps),
     plans: createTrainingPlanService(deps),

@@ -17,7 +17,9 @@ import {
   type SessionRow,
   type TrainerRow,
 } from '../repositories/training.repository.js';
+import { createOnlineCourseRepository } from '../repositories/online-course.repository.js';
 import { auditedWrite, auditRefusal } from './audit.js';
+import { notify } from './notify.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
 import { rulesOf } from './credit-summary.js';
 import { fillPlaces, projectVisibleTo, withRetry } from './enrolment.service.js';
@@ -363,6 +365,74 @@ export function createTrainingService(deps: ServiceDeps) {
         ),
       );
       return { ...(await repo.class(classId))!, promoted };
+    },
+
+    /**
+     * Makes a class online (网络研修): it opens a course to its enrolled teachers from one day to another;
+     * null makes it face-to-face again. The course must be on the project's line of the tree (its own,
+     * inherited from above, or of a unit below), not archived, and hold content. Once a teacher has begun
+     * studying, the course stays (its dates may still move). The enrolled teachers are told.
+     */
+    async setOnline(
+      ctx: RequestContext,
+      classId: number,
+      online: { courseId: number; studyOpensOn: string; studyClosesOn: string } | null,
+    ): Promise<ClassRow> {
+      const action = 'training.set_online';
+      const { actor, project, cls } = await managedClass(ctx, classId, action);
+      const meta = {
+        action,
+        targetType: 'training_class',
+        targetId: classId,
+        targetPath: project.orgPath,
+        targetLabel: `${project.title} / ${cls.name}`,
+        details: { ...(online ?? { courseId: null }) },
+      };
+      let courseTitle: string | null = null;
+      if (online) {
+        if (online.studyClosesOn < online.studyOpensOn)
+          return auditRefusal(db, ctx, meta, invalid('studyClosesOn', 'before_opens'));
+        const [c] = await repo.findCourses([online.courseId]);
+        const onLine =
+          c &&
+          c.provinceId === project.provinceId &&
+          (isWithin(c.orgPath, project.orgPath) || isWithin(project.orgPath, c.orgPath));
+        if (!c || !onLine || c.archived) return auditRefusal(db, ctx, meta, invalid('courseId'));
+        courseTitle = c.title;
+        const totals = await createOnlineCourseRepository(db).totals([c.id]);
+        if (!totals.get(c.id)?.items) return auditRefusal(db, ctx, meta, new AppError('ONLINE_COURSE_EMPTY'));
+      }
+      await auditedWrite(db, ctx, meta, async (trx) => {
+        requireNotClosed((await createTrainingRepository(trx).project(project.id))!);
+        const tr = createTrainingRepository(trx);
+        const locked = (await tr.lockClass(classId))!;
+        if (locked.status === 'closed') throw new AppError('CLASS_CLOSED');
+        const sameCourse = online !== null && locked.courseId === online.courseId;
+        if (locked.courseId !== null && !sameCourse && (await tr.hasStudy(classId)))
+          throw new AppError('CLASS_HAS_STUDY');
+        await tr.setOnline(
+          classId,
+          online && { courseId: online.courseId, opensOn: online.studyOpensOn, closesOn: online.studyClosesOn },
+        );
+        const changed =
+          online !== null &&
+          (!sameCourse || locked.studyOpensOn !== online.studyOpensOn || locked.studyClosesOn !== online.studyClosesOn);
+        if (changed)
+          await notify(trx, {
+            to: { users: await tr.enrolledAccounts(classId) },
+            kind: 'study_opened',
+            params: {
+              project: project.title,
+              className: cls.name,
+              course: courseTitle,
+              opensOn: online.studyOpensOn,
+              closesOn: online.studyClosesOn,
+            },
+            link: `/me/study/${classId}`,
+            senderId: actor.userId,
+          });
+      });
+      return (await repo.class(classId))!;
     },
 
     /** Trainer accounts of the organiser's subtree, for the class's trainer picker. */

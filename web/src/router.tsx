@@ -39,6 +39,9 @@ const VerificationPage = page(() => import('./pages/verifications/verification.p
 const CreditReportPage = page(() => import('./pages/credit-reports/credit-report.page'));
 const CertificatesPage = page(() => import('./pages/certificates/certificates.page'));
 const CoursesPage = page(() => import('./pages/courses/courses.page'));
+const CourseOnlinePage = page(() => import('./pages/courses/course-online.page'));
+const MyStudyPage = page(() => import('./pages/study/my-study.page'));
+const StudyOutlinePage = page(() => import('./pages/study/study-outline.page'));
 const TrainersPage = page(() => import('./pages/trainers/trainers.page'));
 const TrainerPage = page(() => import('./pages/trainers/trainer.page'));
 const MyTrainerPage = page(() => import('./pages/trainers/my-trainer.page'));
@@ -87,6 +90,9 @@ const ClassProgressPage = page(() => import('./pages/study/class-progress.page')
  *   /fees/my-unit     本单位应缴费用: what the admin's unit owes for the projects above it, with an .xlsx export (admins)
  *   /me/training, /me/timetable  a teacher's open training with enrol buttons, and their timetable (teachers)
  *   /courses          course catalogue: inherited from above, own, below; kept by province/city/county admins
+ *   /courses/:id/online  a course's online content (在线内容): chapters, items, videos and documents, study rules (admins)
+ *   /me/study         在线学习: a teacher's online classes; /me/study/:classId the course outline of one (its teachers,
+ *                     trainers and the organiser's admins; the server decides); each item opens /me/study/:classId/items/:itemId
  *   /plans            the own unit's annual plan (年度计划) for a year: month calendar, submit or publish, versions (admins)
  *   /plan-review      a county's review of its schools' plans: queue of submitted plans, every school's status (county admins)
  *   /plan-calendar    培训行事历: the month calendar of a unit, its own plan and the approved or published ones above it (everyone)
@@ -122,6 +128,8 @@ export const router = createBrowserRouter([
           { path: MY_CREDITS_PATH, element: <MyCreditsPage /> },
           { path: '/me/training', element: <AvailableTrainingPage /> },
           { path: '/me/timetable', element: <TimetablePage /> },
+          { path: '/me/study', element: <MyStudyPage /> },
+          { path: '/me/study/:classId', element: <StudyOutlinePage /> },
           { path: '/plan-calendar', element: <PlanCalendarPage /> },
           { path: '/me/surveys/:classId', element: <SurveyAnswerPage /> },
           { path: '/me/study/:classId/items/:itemId', element: <StudyItemPage /> },
@@ -154,6 +162,7 @@ export const router = createBrowserRouter([
               { path: '/credit-reports', element: <CreditReportPage /> },
               { path: '/certificates', element: <CertificatesPage /> },
               { path: '/courses', element: <CoursesPage /> },
+              { path: '/courses/:id/online', element: <CourseOnlinePage /> },
               { path: '/trainers', element: <TrainersPage /> },
               { path: '/trainers/:id', element: <TrainerPage /> },
               { path: '/training', element: <TrainingProjectsPage /> },

@@ -113,6 +113,10 @@ const SessionOut = z
     checkinClosesAt: z.string(),
   })
   .strict();
+/** An online class (网络研修): the course it opens to its enrolled teachers, and the study window */
+const OnlineOut = z
+  .object({ courseId: z.number(), courseTitle: z.string(), studyOpensOn: z.string(), studyClosesOn: z.string() })
+  .nullable();
 export const ClassOut = z.object({
   id: z.number(),
   projectId: z.number(),
@@ -121,6 +125,8 @@ export const ClassOut = z.object({
   enrolled: z.number(),
   waitlisted: z.number(),
   status: z.enum(['open', 'closed']),
+  /** null: a face-to-face class */
+  online: OnlineOut,
 });
 const ClassDetailOut = ClassOut.extend({
   closedAt: z.string().nullable(),
@@ -179,8 +185,21 @@ export const presentSession = (s: SessionRow): z.infer<typeof SessionOut> => ({
   checkinClosesAt: s.checkinClosesAt.toISOString(),
 });
 export const presentClass = (
-  c: Pick<ClassDetail, 'id' | 'projectId' | 'name' | 'capacity' | 'enrolled' | 'waitlisted' | 'status'>,
-) => ({
+  c: Pick<
+    ClassDetail,
+    | 'id'
+    | 'projectId'
+    | 'name'
+    | 'capacity'
+    | 'enrolled'
+    | 'waitlisted'
+    | 'status'
+    | 'courseId'
+    | 'courseTitle'
+    | 'studyOpensOn'
+    | 'studyClosesOn'
+  >,
+): z.infer<typeof ClassOut> => ({
   id: c.id,
   projectId: c.projectId,
   name: c.name,
@@ -188,6 +207,15 @@ export const presentClass = (
   enrolled: c.enrolled,
   waitlisted: c.waitlisted,
   status: c.status,
+  online:
+    c.courseId !== null && c.studyOpensOn !== null && c.studyClosesOn !== null
+      ? {
+          courseId: c.courseId,
+          courseTitle: c.courseTitle ?? '',
+          studyOpensOn: c.studyOpensOn,
+          studyClosesOn: c.studyClosesOn,
+        }
+      : null,
 });
 const presentClassDetail = (c: ClassDetail) => ({
   ...presentClass(c),
@@ -363,6 +391,22 @@ export const trainingRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
       const c = await training.updateClass(req.ctx, req.params.id, req.body);
       return { ...presentClass(c), promoted: c.promoted.length };
     },
+  );
+
+  app.put(
+    '/training/classes/:id/online',
+    {
+      config: { action: 'training.set_online' },
+      schema: {
+        tags: ['training'],
+        summary:
+          'Makes a class online: it opens a course with content to its enrolled teachers for a study window; null makes it face-to-face again (not once a teacher has begun studying)',
+        params: IdParams,
+        body: z.object({ courseId: zBodyId, studyOpensOn: zDay, studyClosesOn: zDay }).strict().nullable(),
+        response: { 200: ClassOut },
+      },
+    },
+    async (req) => presentClass(await training.setOnline(req.ctx, req.params.id, req.body)),
   );
 
   app.put(

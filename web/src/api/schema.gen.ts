@@ -844,6 +844,278 @@ export interface paths {
       };
     };
   };
+  '/api/courses/{id}/chapters': {
+    /** A new chapter, last of the course */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        title: string;
+      };
+      response: {
+        id: number;
+        position: number;
+        title: string;
+        items: {
+          id: number;
+          chapterId: number;
+          position: number;
+          kind: 'video' | 'document' | 'text';
+          title: string;
+          requiredMinutes: number;
+          fileId: number | null;
+          body: string | null;
+          archived: boolean;
+          file: 
+            | {
+            name: string;
+            sizeBytes: number;
+            durationSeconds: number | null;
+          }
+            | null;
+        }[];
+      };
+    };
+  };
+  '/api/courses/{id}/chapters/{chapterId}': {
+    /** Renames a chapter */
+    patch: {
+      path: {
+        id: number;
+        chapterId: number;
+      };
+      body: {
+        title: string;
+      };
+      response: {
+        id: number;
+        position: number;
+        title: string;
+      };
+    };
+    /** Deletes a chapter that holds no items (409 COURSE_CHAPTER_NOT_EMPTY otherwise) */
+    delete: {
+      path: {
+        id: number;
+        chapterId: number;
+      };
+      response: null;
+    };
+  };
+  '/api/courses/{id}/content': {
+    /** A course's chapters in order with their items (archived ones marked), and its uploaded files */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        chapters: {
+          id: number;
+          position: number;
+          title: string;
+          items: {
+            id: number;
+            chapterId: number;
+            position: number;
+            kind: 'video' | 'document' | 'text';
+            title: string;
+            requiredMinutes: number;
+            fileId: number | null;
+            body: string | null;
+            archived: boolean;
+            file: 
+              | {
+              name: string;
+              sizeBytes: number;
+              durationSeconds: number | null;
+            }
+              | null;
+          }[];
+        }[];
+        files: {
+          id: number;
+          kind: 'video' | 'document';
+          fileName: string;
+          mimeType: string;
+          sizeBytes: number;
+          durationSeconds: number | null;
+          createdAt: string;
+        }[];
+        canManage: boolean;
+      };
+    };
+  };
+  '/api/courses/{id}/content/order': {
+    /**
+     * Puts the chapters and their items in this order, moving items between chapters; every chapter and every
+     * item not archived, once (409 COURSE_CONTENT_STALE otherwise)
+     */
+    put: {
+      path: {
+        id: number;
+      };
+      body: {
+        chapters: {
+          chapterId: number;
+          itemIds: number[];
+        }[];
+      };
+      response: {
+        chapters: {
+          id: number;
+          position: number;
+          title: string;
+          items: {
+            id: number;
+            chapterId: number;
+            position: number;
+            kind: 'video' | 'document' | 'text';
+            title: string;
+            requiredMinutes: number;
+            fileId: number | null;
+            body: string | null;
+            archived: boolean;
+            file: 
+              | {
+              name: string;
+              sizeBytes: number;
+              durationSeconds: number | null;
+            }
+              | null;
+          }[];
+        }[];
+        files: {
+          id: number;
+          kind: 'video' | 'document';
+          fileName: string;
+          mimeType: string;
+          sizeBytes: number;
+          durationSeconds: number | null;
+          createdAt: string;
+        }[];
+        canManage: boolean;
+      };
+    };
+  };
+  '/api/courses/{id}/files': {
+    /**
+     * Uploads an MP4 video or a PDF document for the course (multipart field "file"), checked by its content
+     * and limited in size
+     */
+    post: {
+      path: {
+        id: number;
+      };
+      response: {
+        file: {
+          id: number;
+          kind: 'video' | 'document';
+          fileName: string;
+          mimeType: string;
+          sizeBytes: number;
+          durationSeconds: number | null;
+          createdAt: string;
+        };
+      };
+    };
+  };
+  '/api/courses/{id}/items': {
+    /**
+     * A new item, last of its chapter: a video or document showing an uploaded file of the course (fileId),
+     * or a text page (body)
+     */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        chapterId: number;
+        kind: 'video' | 'document' | 'text';
+        title: string;
+        requiredMinutes: number;
+        fileId?: number | null;
+        body?: string | null;
+      };
+      response: {
+        id: number;
+        chapterId: number;
+        position: number;
+        kind: 'video' | 'document' | 'text';
+        title: string;
+        requiredMinutes: number;
+        fileId: number | null;
+        body: string | null;
+        archived: boolean;
+        file: 
+          | {
+          name: string;
+          sizeBytes: number;
+          durationSeconds: number | null;
+        }
+          | null;
+      };
+    };
+  };
+  '/api/courses/{id}/items/{itemId}': {
+    /** Changes an item's title, required minutes or (a text page's) body */
+    patch: {
+      path: {
+        id: number;
+        itemId: number;
+      };
+      body: {
+        title?: string;
+        requiredMinutes?: number;
+        body?: string;
+      };
+      response: {
+        id: number;
+        chapterId: number;
+        position: number;
+        kind: 'video' | 'document' | 'text';
+        title: string;
+        requiredMinutes: number;
+        fileId: number | null;
+        body: string | null;
+        archived: boolean;
+        file: 
+          | {
+          name: string;
+          sizeBytes: number;
+          durationSeconds: number | null;
+        }
+          | null;
+      };
+    };
+  };
+  '/api/courses/{id}/items/{itemId}/archive': {
+    /** Archives an item: it leaves the outline teachers see; what they studied of it stays on record */
+    post: {
+      path: {
+        id: number;
+        itemId: number;
+      };
+      response: {
+        id: number;
+        chapterId: number;
+        position: number;
+        kind: 'video' | 'document' | 'text';
+        title: string;
+        requiredMinutes: number;
+        fileId: number | null;
+        body: string | null;
+        archived: boolean;
+        file: 
+          | {
+          name: string;
+          sizeBytes: number;
+          durationSeconds: number | null;
+        }
+          | null;
+      };
+    };
+  };
   '/api/courses/{id}/materials/{evidenceId}': {
     /** Downloads a file listed among a course's materials */
     get: {
@@ -852,6 +1124,72 @@ export interface paths {
         evidenceId: number;
       };
       response: void;
+    };
+  };
+  '/api/courses/{id}/online': {
+    /** A course's study rule (speed, seeking, presence checks) and what completes it online */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        studyRule: {
+          maxSpeed: number;
+          allowSeek: boolean;
+          presenceMinMinutes: number;
+          presenceMaxMinutes: number;
+          presenceTimeoutSeconds: number;
+        };
+        completionRule: {
+          homeworkRequired: boolean;
+          postsRequired: number;
+          minPostChars: number;
+          reflectionsRequired: number;
+          minReflectionChars: number;
+          similarityThreshold: number;
+        };
+        canManage: boolean;
+      };
+    };
+    /** Sets a course's study rule and online completion rule */
+    put: {
+      path: {
+        id: number;
+      };
+      body: {
+        studyRule: {
+          maxSpeed: number;
+          allowSeek: boolean;
+          presenceMinMinutes: number;
+          presenceMaxMinutes: number;
+          presenceTimeoutSeconds: number;
+        };
+        completionRule: {
+          homeworkRequired: boolean;
+          postsRequired: number;
+          minPostChars: number;
+          reflectionsRequired: number;
+          minReflectionChars: number;
+          similarityThreshold: number;
+        };
+      };
+      response: {
+        studyRule: {
+          maxSpeed: number;
+          allowSeek: boolean;
+          presenceMinMinutes: number;
+          presenceMaxMinutes: number;
+          presenceTimeoutSeconds: number;
+        };
+        completionRule: {
+          homeworkRequired: boolean;
+          postsRequired: number;
+          minPostChars: number;
+          reflectionsRequired: number;
+          minReflectionChars: number;
+          similarityThreshold: number;
+        };
+      };
     };
   };
   '/api/courses/{id}/unarchive': {
@@ -1805,6 +2143,14 @@ export interface paths {
             enrolled: number;
             waitlisted: number;
             status: 'open' | 'closed';
+            online: 
+              | {
+              courseId: number;
+              courseTitle: string;
+              studyOpensOn: string;
+              studyClosesOn: string;
+            }
+              | null;
           }[];
           registrationOpen: boolean;
           eligible: boolean;
@@ -2252,6 +2598,31 @@ export interface paths {
       };
     };
   };
+  '/api/me/study': {
+    /**
+     * A teacher's online classes (those they hold a place in): course, study window, items and required
+     * minutes
+     */
+    get: {
+      response: {
+        items: {
+          classId: number;
+          className: string;
+          classStatus: 'open' | 'closed';
+          projectId: number;
+          projectTitle: string;
+          courseId: number;
+          courseTitle: string;
+          studyOpensOn: string;
+          studyClosesOn: string;
+          openNow: boolean;
+          opened: boolean;
+          itemCount: number;
+          requiredMinutes: number;
+        }[];
+      };
+    };
+  };
   '/api/me/teacher': {
     /** The logged-in teacher's own record, postings and correction requests */
     get: {
@@ -2386,6 +2757,7 @@ export interface paths {
             | 'review_answered'
             | 'reversal_requested'
             | 'reversal_decided'
+            | 'study_opened'
             | 'reminder'
             | 'study_reminder';
           /** the values of the message's text, which the reader's language renders from its kind */
@@ -3743,6 +4115,41 @@ export interface paths {
       response: void;
     };
   };
+  '/api/study-files/{id}': {
+    /**
+     * A course file, streamed with byte ranges (206, 416), for the admins who read the course, the trainers
+     * of an online class of it and the teachers enrolled in one whose window has opened
+     */
+    get: {
+      path: {
+        id: number;
+      };
+      response: void;
+    };
+  };
+  '/api/study/classes/{classId}/items/{itemId}': {
+    /**
+     * One item of an online class's course, with a text page's body; a teacher opens it once the window has
+     * begun (409 STUDY_NOT_OPEN before)
+     */
+    get: {
+      path: {
+        classId: number;
+        itemId: number;
+      };
+      response: {
+        id: number;
+        kind: 'video' | 'document' | 'text';
+        title: string;
+        requiredMinutes: number;
+        fileId: number | null;
+        durationSeconds: number | null;
+        body: string | null;
+        fileName: string | null;
+        sizeBytes: number | null;
+      };
+    };
+  };
   '/api/study/classes/{classId}/items/{itemId}/state': {
     /**
      * Where the calling teacher is with an item: counted so far, where to resume, the last sessions' receipts
@@ -3868,6 +4275,47 @@ export interface paths {
             required: number;
           })[];
         }[];
+      };
+    };
+  };
+  '/api/study/classes/{classId}/outline': {
+    /**
+     * An online class's course outline (chapters and items) for its enrolled teachers, its trainers and the
+     * organiser's admins
+     */
+    get: {
+      path: {
+        classId: number;
+      };
+      response: {
+        class: {
+          classId: number;
+          className: string;
+          classStatus: 'open' | 'closed';
+          projectId: number;
+          projectTitle: string;
+          courseId: number;
+          courseTitle: string;
+          studyOpensOn: string;
+          studyClosesOn: string;
+          openNow: boolean;
+          opened: boolean;
+        };
+        viewer: 'teacher' | 'trainer' | 'admin';
+        chapters: {
+          id: number;
+          title: string;
+          items: {
+            id: number;
+            kind: 'video' | 'document' | 'text';
+            title: string;
+            requiredMinutes: number;
+            fileId: number | null;
+            durationSeconds: number | null;
+          }[];
+        }[];
+        itemCount: number;
+        requiredMinutes: number;
       };
     };
   };
@@ -5326,7 +5774,50 @@ export interface paths {
         enrolled: number;
         waitlisted: number;
         status: 'open' | 'closed';
+        online: 
+          | {
+          courseId: number;
+          courseTitle: string;
+          studyOpensOn: string;
+          studyClosesOn: string;
+        }
+          | null;
         promoted: number;
+      };
+    };
+  };
+  '/api/training/classes/{id}/online': {
+    /**
+     * Makes a class online: it opens a course with content to its enrolled teachers for a study window; null
+     * makes it face-to-face again (not once a teacher has begun studying)
+     */
+    put: {
+      path: {
+        id: number;
+      };
+      body: 
+        | {
+        courseId: number;
+        studyOpensOn: string;
+        studyClosesOn: string;
+      }
+        | null;
+      response: {
+        id: number;
+        projectId: number;
+        name: string;
+        capacity: number;
+        enrolled: number;
+        waitlisted: number;
+        status: 'open' | 'closed';
+        online: 
+          | {
+          courseId: number;
+          courseTitle: string;
+          studyOpensOn: string;
+          studyClosesOn: string;
+        }
+          | null;
       };
     };
   };
@@ -5519,6 +6010,14 @@ export interface paths {
           enrolled: number;
           waitlisted: number;
           status: 'open' | 'closed';
+          online: 
+            | {
+            courseId: number;
+            courseTitle: string;
+            studyOpensOn: string;
+            studyClosesOn: string;
+          }
+            | null;
           closedAt: string | null;
           earlyCloseReason: string | null;
           quotas: {
@@ -5596,6 +6095,14 @@ export interface paths {
           enrolled: number;
           waitlisted: number;
           status: 'open' | 'closed';
+          online: 
+            | {
+            courseId: number;
+            courseTitle: string;
+            studyOpensOn: string;
+            studyClosesOn: string;
+          }
+            | null;
           closedAt: string | null;
           earlyCloseReason: string | null;
           quotas: {
@@ -5691,6 +6198,14 @@ export interface paths {
           enrolled: number;
           waitlisted: number;
           status: 'open' | 'closed';
+          online: 
+            | {
+            courseId: number;
+            courseTitle: string;
+            studyOpensOn: string;
+            studyClosesOn: string;
+          }
+            | null;
           closedAt: string | null;
           earlyCloseReason: string | null;
           quotas: {
@@ -5743,6 +6258,14 @@ export interface paths {
         enrolled: number;
         waitlisted: number;
         status: 'open' | 'closed';
+        online: 
+          | {
+          courseId: number;
+          courseTitle: string;
+          studyOpensOn: string;
+          studyClosesOn: string;
+        }
+          | null;
         closedAt: string | null;
         earlyCloseReason: string | null;
         quotas: {
@@ -5816,6 +6339,14 @@ export interface paths {
           enrolled: number;
           waitlisted: number;
           status: 'open' | 'closed';
+          online: 
+            | {
+            courseId: number;
+            courseTitle: string;
+            studyOpensOn: string;
+            studyClosesOn: string;
+          }
+            | null;
           closedAt: string | null;
           earlyCloseReason: string | null;
           quotas: {
@@ -6070,6 +6601,14 @@ export interface paths {
           enrolled: number;
           waitlisted: number;
           status: 'open' | 'closed';
+          online: 
+            | {
+            courseId: number;
+            courseTitle: string;
+            studyOpensOn: string;
+            studyClosesOn: string;
+          }
+            | null;
           closedAt: string | null;
           earlyCloseReason: string | null;
           quotas: {

@@ -26,6 +26,7 @@ export type Quota = ClassDetail['quotas'][number];
 export type Trainer = ClassDetail['trainers'][number];
 export type TrainingSession = ClassDetail['sessions'][number];
 export type SessionInput = ApiBody<'/api/training/classes/{id}/sessions', 'post'>;
+export type OnlineClassInput = NonNullable<ApiBody<'/api/training/classes/{id}/online', 'put'>>;
 type NominateBody = ApiBody<'/api/enrolments/nominate', 'post'>;
 export type ClassDetail = ProjectDetail['classes'][number];
 export type ProjectDetail = ApiResponse<'/api/training/projects/{id}', 'get'>;
@@ -65,6 +66,9 @@ export const trainingApi = {
     apiRequest<ClassDetail>(`/api/training/projects/${projectId}/classes`, { method: 'POST', body: input }),
   updateClass: (id: number, patch: { name?: string; capacity?: number }) =>
     apiRequest<TrainingClass & { promoted: number }>(`/api/training/classes/${id}`, { method: 'PATCH', body: patch }),
+  /** Makes a class online for a course and a study window, or face-to-face again (null). */
+  setOnline: (classId: number, online: OnlineClassInput | null) =>
+    apiRequest<TrainingClass>(`/api/training/classes/${classId}/online`, { method: 'PUT', body: online }),
   setTrainers: (classId: number, userIds: number[]) =>
     apiRequest<{ items: Trainer[] }>(`/api/training/classes/${classId}/trainers`, { method: 'PUT', body: { userIds } }),
   /** The quota table: every unit below the organiser with its quota and places used, and the capacity. */

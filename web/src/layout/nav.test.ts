@@ -27,6 +27,14 @@ describe('menus grouped by task, and where each page sits in them', () => {
       'teachers.import.title',
     ]);
     expect(labels('county_admin', '/org/42')).toEqual(['nav.groups.system', 'nav.org', 'nav.crumbs.detail']);
+    expect(labels('county_admin', '/courses/7/online')).toEqual([
+      'nav.groups.training',
+      'courses.nav',
+      'courseOnline.crumb',
+    ]);
+    expect(labels('teacher', '/me/study')).toEqual(['nav.groups.training', 'study.nav']);
+    expect(labels('teacher', '/me/study/12')).toEqual(['nav.groups.training', 'study.nav', 'study.outline.crumb']);
+    expect(pageTrail(navFor('teacher'), '/me/study/12/items/3').selected).toBe('/me/study');
     expect(pageTrail(navFor('county_admin'), '/teachers/42').crumbs[1]).toEqual({
       labelKey: 'nav.teachers',
       to: '/teachers',

@@ -14,6 +14,7 @@ import {
   BellOutlined,
   IdcardOutlined,
   ProfileOutlined,
+  PlayCircleOutlined,
   ProjectOutlined,
   ScheduleOutlined,
   SolutionOutlined,
@@ -154,6 +155,8 @@ const TEACHER_NAV: NavGroup[] = [
     key: 'training',
     labelKey: 'nav.groups.training',
     items: [
+      // 在线学习: the teacher's online classes and their course outlines
+      { key: '/me/study', icon: <PlayCircleOutlined />, labelKey: 'study.nav', testId: 'nav-my-study' },
       { key: '/me/training', icon: <FlagOutlined />, labelKey: 'training.nav.available', testId: 'nav-my-training' },
       {
         key: '/me/timetable',
@@ -219,6 +222,12 @@ const SUB_PAGES: Record<string, string> = {
   '/teachers/former': 'teachers.former.title',
 };
 
+/** Named pages below a menu item, by pattern (an id in their path). */
+const SUB_PAGE_PATTERNS: Array<{ pattern: RegExp; labelKey: string }> = [
+  { pattern: /^\/courses\/\d+\/online$/, labelKey: 'courseOnline.crumb' },
+  { pattern: /^\/me\/study\/\d+$/, labelKey: 'study.outline.crumb' },
+];
+
 /** Pages outside the menu, by pattern: their group, and their name. */
 const OTHER_PAGES: Array<{ pattern: RegExp; group: string; labelKey: string }> = [
   { pattern: /^\/change-password$/, group: 'nav.groups.mine', labelKey: 'account.changePassword' },
@@ -263,7 +272,15 @@ export function pageTrail(groups: NavGroup[], pathname: string): PageTrail {
     const crumbs: Crumb[] = [{ labelKey: group.labelKey }];
     if (pathname === item.key) crumbs.push({ labelKey: item.labelKey });
     else
-      crumbs.push({ labelKey: item.labelKey, to: item.key }, { labelKey: SUB_PAGES[pathname] ?? 'nav.crumbs.detail' });
+      crumbs.push(
+        { labelKey: item.labelKey, to: item.key },
+        {
+          labelKey:
+            SUB_PAGES[pathname] ??
+            SUB_PAGE_PATTERNS.find((p) => p.pattern.test(pathname))?.labelKey ??
+            'nav.crumbs.detail',
+        },
+      );
     return { selected: item.key, crumbs };
   }
   return { crumbs: [{ labelKey: 'common.notFoundTitle' }] };

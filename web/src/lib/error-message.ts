@@ -47,6 +47,9 @@ const SPECIFIC_SERVER_WORDING = new Set([
   // surveys
   'SURVEY_NOT_OPEN',
   'SURVEY_ALREADY_ANSWERED',
+  // online study
+  'STUDY_FILE_TOO_LARGE',
+  'STUDY_NOT_OPEN',
 ]);
 
 /**

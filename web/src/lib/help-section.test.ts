@@ -15,6 +15,9 @@ describe("each page's section of the manual", () => {
     expect(helpSectionFor('/users')).toBe('accounts');
     expect(helpSectionFor('/change-password')).toBe('accounts');
     expect(helpSectionFor('/me/teacher')).toBe('teachers');
+    expect(helpSectionFor('/courses/5/online')).toBe('online');
+    expect(helpSectionFor('/courses')).toBe('training');
+    expect(helpSectionFor('/me/study/3')).toBe('online');
     // the home page (工作台) and the messages have their own section
     expect(helpSectionFor('/')).toBe('home');
     expect(helpSectionFor('/messages')).toBe('home');

@@ -8,8 +8,10 @@ export function helpSectionFor(pathname: string): string {
   const p = pathname.replace(/\/+$/, '') || '/';
   const first = (prefixes: string[]) => prefixes.some((x) => p === x || p.startsWith(`${x}/`));
   if (p === '/' || first(['/messages'])) return 'home';
-  if (first(['/me/study', '/study'])) return 'online-study';
+  // studying an item, and the tutor's table: how the minutes are counted
+  if (first(['/study']) || /^\/me\/study\/\d+\/items\//.test(p)) return 'online-study';
   if (first(['/teachers', '/teacher-corrections', '/org', '/me/teacher'])) return 'teachers';
+  if (first(['/me/study']) || /^\/courses\/\d+\/online$/.test(p)) return 'online';
   if (
     first([
       '/training',

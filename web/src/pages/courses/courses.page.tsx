@@ -1,9 +1,16 @@
-import { EditOutlined, InboxOutlined, PaperClipOutlined, RollbackOutlined } from '@ant-design/icons';
+import {
+  EditOutlined,
+  InboxOutlined,
+  PaperClipOutlined,
+  PlayCircleOutlined,
+  RollbackOutlined,
+} from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Flex, Popconfirm, Space, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { apiDownload, saveFile } from '../../api/client';
 import {
   COURSE_CATEGORIES,
@@ -188,9 +195,17 @@ export default function CoursesPage() {
       title: t('common.actions'),
       key: 'actions',
       fixed: 'right',
-      render: (_, c) =>
-        c.canManage ? (
-          <Space>
+      render: (_, c) => {
+        const online = (
+          <Link to={`/courses/${c.id}/online`}>
+            <Button size="small" icon={<PlayCircleOutlined />} data-testid="course-online">
+              {t('courseOnline.open')}
+            </Button>
+          </Link>
+        );
+        return c.canManage ? (
+          <Space wrap>
+            {online}
             <Button size="small" icon={<EditOutlined />} onClick={() => setEditing(c)} data-testid="course-edit">
               {t('common.edit')}
             </Button>
@@ -215,10 +230,14 @@ export default function CoursesPage() {
             </Popconfirm>
           </Space>
         ) : (
-          <Typography.Text type="secondary" className="small-text">
-            {t('courses.readOnly')}
-          </Typography.Text>
-        ),
+          <Space wrap>
+            {online}
+            <Typography.Text type="secondary" className="small-text">
+              {t('courses.readOnly')}
+            </Typography.Text>
+          </Space>
+        );
+      },
     },
   ];
 

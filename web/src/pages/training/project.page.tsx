@@ -55,6 +55,7 @@ import {
   type ProjectFormValues,
 } from './projects.page';
 import { ClassCloseCard } from './class-close.card';
+import { ClassOnlineCard } from './class-online.card';
 import { ProjectCoursesModal } from './project-courses.modal';
 import { SurveyResultsCard } from '../surveys/survey-results.card';
 import { ProjectStatsCard } from './project-stats.card';
@@ -574,6 +575,7 @@ function ClassPanel({ cls, detail }: { cls: ClassDetail; detail: ProjectDetail }
             </Space>
           ))}
       </Space>
+      <ClassOnlineCard cls={cls} detail={detail} />
       <SessionsCard cls={cls} canManage={detail.canManage} projectId={detail.project.id} />
       <TrainersCard
         cls={cls}
@@ -752,7 +754,7 @@ export default function ProjectPage() {
                   <Tabs
                     items={d.classes.map((c) => ({
                       key: String(c.id),
-                      label: `${c.name}（${c.enrolled}/${c.capacity}）`,
+                      label: `${c.name}（${c.enrolled}/${c.capacity}）${c.online ? ` · ${t('training.online.tag')}` : ''}`,
                       children: <ClassPanel cls={c} detail={d} />,
                     }))}
                   />
