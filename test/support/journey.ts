@@ -48,11 +48,15 @@ export interface DemoJourneyOptions<A extends string, S extends A> {
   accounts: readonly A[];
   /** of those, the ones logged in again with the new password, for the journey's own API calls */
   sessions?: readonly S[];
+  /** the server's environment beside the defaults (e.g. a shorter study heartbeat) */
+  env?: Record<string, string>;
 }
 
 export interface DemoJourney<S extends string = never> {
   baseUrl: string;
   port: number;
+  /** the server's data directory (its embedded PostgreSQL, its files) */
+  dataDir: string;
   browser: Browser;
   /** the API sessions of the accounts asked for in `sessions` */
   sessions: Record<S, HttpSession>;
@@ -85,7 +89,7 @@ export async function startDemoJourney<A extends string, S extends A = never>(
   try {
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
-    server = spawnServer(dataDir, port);
+    server = spawnServer(dataDir, port, options.env ?? {});
     const [otpLine] = await Promise.all([
       server.waitFor(/One-time password[^\n]*\n/, 90_000),
       waitHealthy(server, 90_000),
@@ -110,6 +114,7 @@ export async function startDemoJourney<A extends string, S extends A = never>(
     return {
       baseUrl,
       port,
+      dataDir,
       browser: chromium,
       sessions,
       // the product's "today" is China Standard Time; the date pickers agree with it
