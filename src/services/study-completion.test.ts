@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.js';
 import { actorAt, buildTree, type Tree } from '../../test/support/fixtures.js';
-import { type OnlineClass, seedOnlineClass } from '../../test/support/online-class.js';
+import { type OnlineClass, seedOnlineClass } from '../../test/support/study-session.js';
 import { runJobsUntilIdle } from '../jobs/job-runner.js';
 import ExcelJS from './excel.js';
 import type { RequestContext } from './context.js';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { as, buildTestApp, login } from '../../../test/support/app.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/db.js';
 import { addUser, buildTree, type Tree } from '../../../test/support/fixtures.js';
-import { backdateSession, type OnlineClass, seedOnlineClass } from '../../../test/support/online-class.js';
+import { backdateSession, type OnlineClass, seedOnlineClass } from '../../../test/support/study-session.js';
 import { presenceNonce } from '../../domain/study-minutes.js';
 
 let t: TestDatabase;
