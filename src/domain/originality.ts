@@ -34,7 +34,7 @@ export const LSH_BANDS = 32;
 export const LSH_ROWS = 4;
 /** A matched passage shorter than this many kept characters is not shown (common phrases). */
 export const MIN_PASSAGE_CHARS = 8;
-/** Texts less similar than this contribute no passages (LSH lets through some that share little). */
+/** Texts sharing less than this with the checked one, either way round, show no passages (LSH lets through some that share little). */
 export const PASSAGE_FLOOR = 0.1;
 
 /** A text reduced to its letters and digits, each with the span of the original text it came from. */
@@ -255,7 +255,7 @@ export interface CheckResult<Id> {
   similarity: number;
   /** the text it was highest with, and their Jaccard similarity */
   best: { id: Id; similarity: number; jaccard: number } | null;
-  /** passages of the checked text found in the texts it is at least PASSAGE_FLOOR similar to */
+  /** passages of the checked text found in the texts it shares at least PASSAGE_FLOOR with, either way round */
   matchedRanges: TextRange[];
 }
 
@@ -268,7 +268,8 @@ export function compareWith<Id>(text: Shingles, others: readonly Comparand<Id>[]
   const similar: Set<number>[] = [];
   for (const o of others) {
     const s = similarity(text.set, o.set);
-    if (s >= PASSAGE_FLOOR) similar.push(o.set);
+    // a text much of which is found in this one (a prompt it quotes) shows its passages too
+    if (s >= PASSAGE_FLOOR || containment(o.set, text.set) >= PASSAGE_FLOOR) similar.push(o.set);
     if (!best || s > best.similarity) best = { id: o.id, similarity: s, jaccard: jaccard(text.set, o.set) };
   }
   return {

@@ -17,6 +17,8 @@ import { createTrainingService } from './training.service.js';
 import { createTrainingStatsService } from './training-stats.service.js';
 import { createTrainingPlanService } from './training-plan.service.js';
 import { createSurveyService } from './survey.service.js';
+import { createOriginalityService } from './originality.service.js';
+import { createReflectionService } from './reflection.service.js';
 import { createTrainerService } from './trainer.service.js';
 import { createFeeService } from './fee.service.js';
 import { createHomeService } from './home.service.js';
@@ -59,6 +61,8 @@ export function createServices(deps: ServiceDeps) {
     enrolments: createEnrolmentService(deps),
     attendance: createAttendanceService(deps, credits),
     surveys: createSurveyService(deps),
+    originality: createOriginalityService(deps),
+    reflections: createReflectionService(deps),
     fees: createFeeService(deps),
     messages: createMessageService(deps),
     printForms: createPrintFormService(deps),

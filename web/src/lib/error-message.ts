@@ -47,6 +47,9 @@ const SPECIFIC_SERVER_WORDING = new Set([
   // surveys
   'SURVEY_NOT_OPEN',
   'SURVEY_ALREADY_ANSWERED',
+  // reflections
+  'REFLECTION_NOT_OPEN',
+  'REFLECTION_LIMIT',
 ]);
 
 /**
