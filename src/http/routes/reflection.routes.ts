@@ -61,13 +61,13 @@ const MyReflectionOut = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
+/** class: a text of this class (its author named); own: the author's other text; outside: a text outside the class (not named); prompt */
 const TutorMatchOut = z
-  .union([
-    z.object({ kind: z.literal('class'), reflectionId: z.number(), teacherName: z.string() }),
-    z.object({ kind: z.literal('own'), reflectionId: z.number() }),
-    z.object({ kind: z.literal('outside') }),
-    z.object({ kind: z.literal('prompt') }),
-  ])
+  .object({
+    kind: z.enum(['class', 'own', 'outside', 'prompt']),
+    reflectionId: z.number().optional().describe('the other reflection, when it is of this class'),
+    teacherName: z.string().optional().describe("its author, when it is a classmate's"),
+  })
   .nullable();
 const ClassItemOut = z.object({
   id: z.number(),

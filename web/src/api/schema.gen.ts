@@ -538,20 +538,12 @@ export interface paths {
           counts: boolean;
           reasons: ('too_short' | 'too_similar')[];
           match: 
-            | | {
-            kind: 'class';
-            reflectionId: number;
-            teacherName: string;
-          }
             | {
-            kind: 'own';
-            reflectionId: number;
-          }
-            | {
-            kind: 'outside';
-          }
-            | {
-            kind: 'prompt';
+            kind: 'class' | 'own' | 'outside' | 'prompt';
+            /** the other reflection, when it is of this class */
+            reflectionId?: number;
+            /** its author, when it is a classmate's */
+            teacherName?: string;
           }
             | null;
           createdAt: string;
@@ -619,20 +611,12 @@ export interface paths {
         counts: boolean;
         reasons: ('too_short' | 'too_similar')[];
         match: 
-          | | {
-          kind: 'class';
-          reflectionId: number;
-          teacherName: string;
-        }
           | {
-          kind: 'own';
-          reflectionId: number;
-        }
-          | {
-          kind: 'outside';
-        }
-          | {
-          kind: 'prompt';
+          kind: 'class' | 'own' | 'outside' | 'prompt';
+          /** the other reflection, when it is of this class */
+          reflectionId?: number;
+          /** its author, when it is a classmate's */
+          teacherName?: string;
         }
           | null;
         createdAt: string;
