@@ -143,6 +143,38 @@ export function createReflectionRepository(db: Q) {
         .executeTakeFirst();
     },
 
+    /** The online classes a teacher holds a place in (of published projects), newest first. */
+    async onlineClassesOfTeacher(teacherId: number): Promise<ReflectionClassRow[]> {
+      return (await db
+        .selectFrom('enrolment as e')
+        .innerJoin('training_class as c', 'c.id', 'e.class_id')
+        .innerJoin('training_project as p', 'p.id', 'c.project_id')
+        .innerJoin('course as co', 'co.id', 'c.course_id')
+        .leftJoin('course_online as o', 'o.course_id', 'c.course_id')
+        .select([
+          'c.id',
+          'c.name',
+          'c.status',
+          'c.province_id as provinceId',
+          'c.course_id as courseId',
+          'co.title as courseTitle',
+          'c.study_opens_on as studyOpensOn',
+          'c.study_closes_on as studyClosesOn',
+          'p.id as projectId',
+          'p.title as projectTitle',
+          'p.status as projectStatus',
+          'p.org_path as projectPath',
+          'o.completion_rule as completionRule',
+        ])
+        .where('e.teacher_id', '=', teacherId)
+        .where('e.status', '=', 'enrolled')
+        .where('p.status', '<>', 'draft')
+        .orderBy('c.study_closes_on', 'desc')
+        .orderBy('c.id', 'desc')
+        .limit(100)
+        .execute()) as ReflectionClassRow[];
+    },
+
     /** Whether the teacher holds a place in the class (enrolled, not waitlisted or withdrawn). */
     async isEnrolled(classId: number, teacherId: number, lock = false): Promise<boolean> {
       let q = db

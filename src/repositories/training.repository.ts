@@ -55,6 +55,8 @@ export interface ClassRow {
   closedAt: Date | null;
   /** the organiser's reason when the class was closed before its last session ended */
   earlyCloseReason: string | null;
+  /** the course an online class opens to its teachers (null: not an online class) */
+  courseId: number | null;
   createdAt: Date;
 }
 
@@ -136,6 +138,7 @@ const CLASS_COLUMNS = [
   'c.status',
   'c.closed_at as closedAt',
   'c.early_close_reason as earlyCloseReason',
+  'c.course_id as courseId',
   'c.created_at as createdAt',
 ] as const;
 const SESSION_COLUMNS = [

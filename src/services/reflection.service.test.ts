@@ -346,6 +346,16 @@ describe('who may write, and when', () => {
   });
 });
 
+describe("a teacher's online classes", () => {
+  it('list each with how many reflections count and how many are required', async () => {
+    const mine = await reflections.myClasses(teachers[2]!.ctx);
+    const a = mine.find((c) => c.id === classA)!;
+    expect(a).toMatchObject({ required: 2, counted: 2, window: 'open', courseId: course });
+    expect(mine.some((c) => c.id === classB)).toBe(false);
+    expect(await codeOf(reflections.myClasses(tutorA))).toBe('FORBIDDEN');
+  });
+});
+
 describe('the originality service for the rest of the product', () => {
   it('checks any text against a course and counts the reflections that count, under the rule in force', async () => {
     const cls = await onlineClass(t.db, tree.K1, course, {

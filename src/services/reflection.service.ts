@@ -75,6 +75,12 @@ export interface MyReflection {
   updatedAt: Date;
 }
 
+/** An online class of the teacher's, with their progress in reflections. */
+export interface MyReflectionClass extends ReflectionClass {
+  required: number;
+  counted: number;
+}
+
 export interface MyReflections {
   class: ReflectionClass;
   rule: ReflectionRule;
@@ -361,6 +367,27 @@ export function createReflectionService(deps: ServiceDeps) {
   }
 
   return {
+    /** The online classes the teacher holds a place in, each with how many of their reflections count. */
+    async myClasses(ctx: RequestContext): Promise<MyReflectionClass[]> {
+      const actor = requireActor(ctx);
+      const teacher = actor.role === 'teacher' ? await repo.teacherOfUser(actor.userId) : undefined;
+      if (!teacher)
+        return auditRefusal(
+          db,
+          ctx,
+          { action: 'reflection.list_classes', targetPath: actor.orgPath },
+          new AppError('FORBIDDEN'),
+        );
+      const classes = await repo.onlineClassesOfTeacher(teacher.id);
+      return Promise.all(
+        classes.map(async (c) => {
+          const rule = ruleView(onlineCompletionOf(c.completionRule));
+          const counted = await repo.counted(c.id, teacher.id, rule.minChars, rule.threshold);
+          return { ...classView(c), required: rule.required, counted };
+        }),
+      );
+    },
+
     /** The teacher's reflections of a class, the rule, the course's prompts, and how many count. */
     async mine(ctx: RequestContext, classId: number): Promise<MyReflections> {
       const { teacher, cls } = await enrolledTeacher(ctx, 'reflection.list_own', classId);

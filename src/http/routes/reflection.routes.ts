@@ -103,6 +103,22 @@ export const reflectionRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
   const { reflections } = services;
 
   app.get(
+    '/study/reflections',
+    {
+      config: { action: 'reflection.list_classes' },
+      schema: {
+        tags: ['reflections'],
+        summary:
+          "The teacher's online classes, each with how many of their reflections count and how many are required",
+        response: {
+          200: z.object({ items: z.array(ClassOut.extend({ required: z.number(), counted: z.number() })) }),
+        },
+      },
+    },
+    async (req) => ({ items: await reflections.myClasses(req.ctx) }),
+  );
+
+  app.get(
     '/study/classes/:id/reflections',
     {
       config: { action: 'reflection.list_own' },

@@ -3987,6 +3987,28 @@ export interface paths {
       };
     };
   };
+  '/api/study/reflections': {
+    /**
+     * The teacher's online classes, each with how many of their reflections count and how many are required
+     */
+    get: {
+      response: {
+        items: {
+          id: number;
+          name: string;
+          projectTitle: string;
+          courseId: number;
+          courseTitle: string;
+          studyOpensOn: string;
+          studyClosesOn: string;
+          classStatus: 'open' | 'closed';
+          window: 'open' | 'not_yet' | 'over' | 'closed';
+          required: number;
+          counted: number;
+        }[];
+      };
+    };
+  };
   '/api/surveys/classes/{classId}': {
     /** The survey of a class the teacher is enrolled in, and whether they answered */
     get: {
@@ -4944,6 +4966,7 @@ export interface paths {
           sessionCount: number;
           firstSession: string | null;
           lastSession: string | null;
+          courseId: number | null;
         }[];
       };
     };
@@ -5066,6 +5089,7 @@ export interface paths {
           sessionCount: number;
           firstSession: string | null;
           lastSession: string | null;
+          courseId: number | null;
         }[];
       };
     };
@@ -5369,6 +5393,7 @@ export interface paths {
           status: 'open' | 'closed';
           closedAt: string | null;
           earlyCloseReason: string | null;
+          courseId: number | null;
           quotas: {
             orgUnitId: number;
             orgUnitName: string;
@@ -5446,6 +5471,7 @@ export interface paths {
           status: 'open' | 'closed';
           closedAt: string | null;
           earlyCloseReason: string | null;
+          courseId: number | null;
           quotas: {
             orgUnitId: number;
             orgUnitName: string;
@@ -5541,6 +5567,7 @@ export interface paths {
           status: 'open' | 'closed';
           closedAt: string | null;
           earlyCloseReason: string | null;
+          courseId: number | null;
           quotas: {
             orgUnitId: number;
             orgUnitName: string;
@@ -5593,6 +5620,7 @@ export interface paths {
         status: 'open' | 'closed';
         closedAt: string | null;
         earlyCloseReason: string | null;
+        courseId: number | null;
         quotas: {
           orgUnitId: number;
           orgUnitName: string;
@@ -5666,6 +5694,7 @@ export interface paths {
           status: 'open' | 'closed';
           closedAt: string | null;
           earlyCloseReason: string | null;
+          courseId: number | null;
           quotas: {
             orgUnitId: number;
             orgUnitName: string;
@@ -5920,6 +5949,7 @@ export interface paths {
           status: 'open' | 'closed';
           closedAt: string | null;
           earlyCloseReason: string | null;
+          courseId: number | null;
           quotas: {
             orgUnitId: number;
             orgUnitName: string;
