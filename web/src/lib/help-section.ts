@@ -8,6 +8,7 @@ export function helpSectionFor(pathname: string): string {
   const p = pathname.replace(/\/+$/, '') || '/';
   const first = (prefixes: string[]) => prefixes.some((x) => p === x || p.startsWith(`${x}/`));
   if (p === '/' || first(['/messages'])) return 'home';
+  if (/^\/me\/study\/\d+\/reflections$/.test(p) || /^\/classes\/\d+\/reflections$/.test(p)) return 'reflections';
   if (first(['/teachers', '/teacher-corrections', '/org', '/me/teacher'])) return 'teachers';
   if (
     first([
