@@ -51,6 +51,7 @@ let baseUrl: string;
 let browser: Browser;
 let classId: number;
 let classmateName: string;
+let myName: string;
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -66,14 +67,17 @@ beforeAll(async () => {
   classmateName = (
     await t.db.selectFrom('teacher').select('name').where('id', '=', classmate).executeTakeFirstOrThrow()
   ).name;
+  myName = (await t.db.selectFrom('teacher').select('name').where('id', '=', me).executeTakeFirstOrThrow()).name;
   const course = await onlineCourse(
     t.db,
     tree.K1,
     { reflectionsRequired: 5, minReflectionChars: 200, similarityThreshold: 0.5 },
     '新课标下的大单元教学设计',
   );
+  const trainerId = await addUser(t.db, tree.I1, 'trainer', 'journey.tutor', { password: PASSWORD });
   classId = await onlineClass(t.db, tree.K1, course, {
     teachers: [me, classmate],
+    trainers: [trainerId],
     createdBy: countyId,
     name: '网络研修一班',
   });
@@ -157,6 +161,37 @@ test('on a phone, a teacher writes a reflection that counts, then a near copy th
     const verdicts = await page.getByTestId('reflection-verdict').allInnerTexts();
     expect(verdicts).toEqual(['不计入', '计入']);
     expect(await fitsWidth(page)).toBe(true);
+  } finally {
+    await context.close();
+  }
+});
+
+test("the class's tutor finds the copy among the class's reflections and in a cluster with the classmate's", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/login`);
+    await submitLogin(page, 'journey.tutor', PASSWORD);
+    await page.waitForURL((url) => !url.pathname.startsWith('/login'), { timeout: STEP_TIMEOUT });
+    // the trainer's classes link the online class's reflections
+    await page.goto(`${baseUrl}/me/trainer`);
+    await (await visible(page.getByTestId('trainer-class-reflections'))).click();
+    await page.waitForURL(new RegExp(`/classes/${classId}/reflections$`), { timeout: STEP_TIMEOUT });
+    const table = await visible(page.getByTestId('class-reflections-table'));
+    await table.getByText('第二篇心得').waitFor({ timeout: STEP_TIMEOUT });
+    expect(await table.innerText()).toContain(`本班 ${classmateName}`);
+    // its text, the copied passages marked
+    await table.getByText('第二篇心得').click();
+    const drawer = await visible(page.getByTestId('class-reflection-text'));
+    expect(await drawer.getByTestId('matched-passage').count()).toBeGreaterThan(0);
+    await page.keyboard.press('Escape');
+    // 相似聚类: the two texts in one group, with their authors
+    await page.getByTestId('class-reflections-clusters-tab').click();
+    const cluster = await visible(page.getByTestId('reflection-cluster'));
+    const text = await cluster.innerText();
+    expect(text).toContain(classmateName);
+    expect(text).toContain(myName);
+    expect(await page.getByTestId('reflection-cluster').count()).toBe(1);
   } finally {
     await context.close();
   }
