@@ -60,36 +60,46 @@ const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
  * @example normalise('Ａ，b').cps // [0x61, 0x62]: 'a' from 0..1, 'b' from 2..3
  */
 export function normalise(text: string): Normalised {
-  const cps: number[] = [];
-  const from: number[] = [];
-  const to: number[] = [];
+  // typed arrays grown as needed: this runs on every text checked and every candidate compared
+  let cap = Math.max(16, text.length);
+  let cps = new Int32Array(cap);
+  let from = new Int32Array(cap);
+  let to = new Int32Array(cap);
+  let n = 0;
+  const push = (cp: number, start: number, end: number) => {
+    if (n === cap) {
+      cap *= 2;
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(cap);
+        b.set(a);
+        return b;
+      };
+      cps = grow(cps);
+      from = grow(from);
+      to = grow(to);
+    }
+    cps[n] = cp;
+    from[n] = start;
+    to[n] = end;
+    n++;
+  };
   let i = 0;
   while (i < text.length) {
     const cp = text.codePointAt(i)!;
     const width = cp > 0xffff ? 2 : 1;
     if (cp >= 0x4e00 && cp <= 0x9fff) {
       // CJK unified ideographs: unchanged by NFKC and by case
-      cps.push(cp);
-      from.push(i);
-      to.push(i + width);
+      push(cp, i, i + width);
     } else if (cp < 0x80) {
       const lower = cp >= 0x41 && cp <= 0x5a ? cp + 32 : cp;
-      if (isAsciiAlnum(lower)) {
-        cps.push(lower);
-        from.push(i);
-        to.push(i + width);
-      }
+      if (isAsciiAlnum(lower)) push(lower, i, i + width);
     } else {
-      for (const ch of String.fromCodePoint(cp).normalize('NFKC').toLowerCase()) {
-        if (!LETTER_OR_DIGIT.test(ch)) continue;
-        cps.push(ch.codePointAt(0)!);
-        from.push(i);
-        to.push(i + width);
-      }
+      for (const ch of String.fromCodePoint(cp).normalize('NFKC').toLowerCase())
+        if (LETTER_OR_DIGIT.test(ch)) push(ch.codePointAt(0)!, i, i + width);
     }
     i += width;
   }
-  return { cps: Int32Array.from(cps), from: Int32Array.from(from), to: Int32Array.from(to) };
+  return { cps: cps.slice(0, n), from: from.slice(0, n), to: to.slice(0, n) };
 }
 
 /** MurmurHash3's finaliser: a bijection of 32-bit integers that mixes every bit. */
@@ -151,12 +161,22 @@ const SEEDS = (() => {
  * it gives over the set (0xffffffff for an empty set).
  */
 export function minhash(set: Iterable<number>): Uint32Array {
+  const xs = Uint32Array.from(set);
   const sig = new Uint32Array(MINHASH_SIZE).fill(0xffffffff);
-  for (const x of set)
+  for (let j = 0; j < xs.length; j++) {
+    const x = xs[j]!;
     for (let i = 0; i < MINHASH_SIZE; i++) {
-      const h = fmix32(x ^ SEEDS[i]!);
+      // fmix32(x ^ seed), written out: the hot loop of every fingerprint (128 per shingle)
+      let h = x ^ SEEDS[i]!;
+      h ^= h >>> 16;
+      h = Math.imul(h, 0x85ebca6b);
+      h ^= h >>> 13;
+      h = Math.imul(h, 0xc2b2ae35);
+      h ^= h >>> 16;
+      h >>>= 0;
       if (h < sig[i]!) sig[i] = h;
     }
+  }
   return sig;
 }
 

@@ -39,13 +39,13 @@ const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
  * A text checked against its course's corpus: the submitted reflections of every class and year of
  * the course (found through the LSH band index, so only candidates are read) and the course's
  * prompts (all compared). Run it in the transaction that stores the result, after `lockBands`.
- * Returns the fingerprint too, for storing.
+ * Returns the fingerprint too, for storing, and how many texts were compared exactly.
  */
 export async function checkOriginality(
   db: Kysely<DB>,
   input: OriginalityInput,
   fp: Fingerprint = fingerprintOf(input.text),
-): Promise<OriginalityResult & { fingerprint: Fingerprint }> {
+): Promise<OriginalityResult & { fingerprint: Fingerprint; compared: number }> {
   const repo = createReflectionRepository(db);
   const [candidates, prompts] = await Promise.all([
     repo.candidates(input.courseId, fp.bands, input.excludeIds ?? [], CANDIDATE_LIMIT),
@@ -61,6 +61,7 @@ export async function checkOriginality(
     matchedRanges: r.matchedRanges,
     match: r.best?.id ?? null,
     fingerprint: fp,
+    compared: others.length,
   };
 }
 
@@ -90,8 +91,8 @@ export function createOriginalityService(deps: ServiceDeps) {
      * const original = similarity < rule.similarityThreshold;
      */
     async check(input: OriginalityInput, trx: Kysely<DB> = db): Promise<OriginalityResult> {
-      const { fingerprint: _fp, ...r } = await checkOriginality(trx, input);
-      return r;
+      const r = await checkOriginality(trx, input);
+      return { similarity: r.similarity, matchedRanges: r.matchedRanges, match: r.match };
     },
 
     /** How many of the teacher's reflections in the class count (long enough and original, by the course's rule now). */
