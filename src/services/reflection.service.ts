@@ -541,7 +541,7 @@ export function createReflectionService(deps: ServiceDeps) {
         scored,
         rule.threshold,
       );
-      const inGroups = groups.flat();
+      const inGroups = new Set(groups.flat());
       // every reflection of the class with its author (a class holds at most a few thousand)
       const all = await repo.ofClass(classId, {
         minChars: rule.minChars,
@@ -562,7 +562,7 @@ export function createReflectionService(deps: ServiceDeps) {
       );
       const elsewhere: ReflectionClusters['elsewhere'] = [];
       for (const r of all.items) {
-        if (r.similarity < rule.threshold || inGroups.includes(r.id)) continue;
+        if (r.similarity < rule.threshold || inGroups.has(r.id)) continue;
         const m = tutorMatch(r, classId, authors);
         if (m?.kind === 'outside' || m?.kind === 'prompt')
           elsewhere.push({
