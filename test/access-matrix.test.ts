@@ -62,6 +62,10 @@ import { createTrainingPlanRepository } from '../src/repositories/training-plan.
 import type { PlanStatus } from '../src/domain/training-plan.js';
 import { createMessageRepository } from '../src/repositories/message.repository.js';
 import { notify } from '../src/services/notify.js';
+import { countedChars } from '../src/domain/online-course.js';
+import { fingerprint, signatureBytes } from '../src/domain/originality.js';
+import { createReflectionRepository } from '../src/repositories/reflection.repository.js';
+import { reflectionText } from './support/reflection-corpus.js';
 
 type UnitKey = keyof Tree;
 type Relation = 'own' | 'child' | 'sibling' | 'parent' | 'other';
@@ -560,6 +564,89 @@ async function runClass(c: Case): Promise<{ classId: number; teacherId: number }
   return { classId, teacherId };
 }
 const projectsOf = (b: unknown) => itemsOf(b).map((p) => p.id);
+
+// ------------------------------------------------------------------ reflections (R-35): what the rows stand on
+
+/** per organiser unit: an online class of the catalogue's course (the schools' teachers below enrolled) and a reflection in it */
+const onlineAtUnit = new Map<number, { classId: number; reflectionId: number }>();
+const reflectedAt = (unit: OrgUnitRow) => onlineAtUnit.get(unit.id)!;
+/** whose reflection a teacher row acts on: the matrix teacher's where they hold a place, else the first school's teacher below */
+const reflectionAuthor = (c: Case) =>
+  c.role === 'teacher' && (c.relation === 'own' || c.relation === 'parent')
+    ? teacherAtSchool.get(tree.S1.id)!
+    : teacherAtSchool.get(schoolUnder(c.target).id)!;
+/** A reflection stored straight into the tables, with its band rows (the text from the seed). */
+async function reflectionIn(
+  classId: number,
+  teacherId: number,
+  title: string,
+  seed: number,
+  body?: string,
+): Promise<number> {
+  const text = body ?? reflectionText(seed, 300);
+  const cls = await t.db
+    .selectFrom('training_class')
+    .select(['course_id', 'province_id'])
+    .where('id', '=', classId)
+    .executeTakeFirstOrThrow();
+  const teacher = await t.db
+    .selectFrom('teacher')
+    .select('org_path')
+    .where('id', '=', teacherId)
+    .executeTakeFirstOrThrow();
+  const fp = fingerprint(text);
+  const repo = createReflectionRepository(t.db);
+  const id = await repo.insert({
+    provinceId: cls.province_id,
+    classId,
+    courseId: cls.course_id!,
+    teacherId,
+    orgPath: teacher.org_path,
+    title,
+    body: text,
+    chars: countedChars(text),
+    similarity: 0,
+    counts: true,
+    matchedRanges: [],
+    matchedKind: null,
+    matchedReflectionId: null,
+    signature: signatureBytes(fp.signature),
+  });
+  await repo.insertBands(cls.course_id!, id, fp.bands);
+  return id;
+}
+/** At every organiser unit an online class with a study window open now; in it two near-identical reflections (a cluster). */
+async function prepareReflections(): Promise<void> {
+  const training = createTrainingRepository(t.db);
+  for (const u of Object.values(tree)) {
+    if (!ORGANISERS.includes(u.kind)) continue;
+    const projectId = await newProject(u, `网络${u.id}`, 'open', year);
+    const classId = await training.insertClass({
+      projectId,
+      provinceId: u.provinceId,
+      orgPath: u.path,
+      name: `矩阵网络班${u.id}`,
+      capacity: 1000,
+    });
+    await t.db
+      .updateTable('training_class')
+      .set({
+        course_id: courseAt.get(catalogueOf(u).id)!,
+        study_opens_on: `${year - 1}-01-01`,
+        study_closes_on: `${year + 1}-12-31`,
+      })
+      .where('id', '=', classId)
+      .execute();
+    for (const k of SCHOOLS)
+      if (tree[k].path.startsWith(u.path)) await enrolDirect(classId, teacherAtSchool.get(tree[k].id)!);
+    if (u.id === tree.K1.id) await training.setTrainers(classId, [userIds.get('trainer')!]);
+    const author = teacherAtSchool.get(schoolUnder(u).id)!;
+    const text = reflectionText(80_000 + u.id, 300);
+    const reflectionId = await reflectionIn(classId, author, `矩阵种子心得${u.id}`, 0, text);
+    await reflectionIn(classId, author, `矩阵种子心得${u.id}（再交）`, 0, text);
+    onlineAtUnit.set(u.id, { classId, reflectionId });
+  }
+}
 
 // ------------------------------------------------------------------ annual plans (R-20): what the rows stand on
 
@@ -3588,6 +3675,185 @@ const MATRIX: Entry[] = [
     }),
     verify: (b) => problem((b as { requiredMinutes?: number }).requiredMinutes === 10, 'not the item'),
   },
+  // ------------------------------------------------------------------ reflections (R-35)
+  {
+    // the online classes of the teacher's school and of the units above it hold a place for them
+    route: 'GET /api/study/reflections',
+    about: 'self',
+    rule: { allow: { teacher: OWN } },
+    request: () => ({ method: 'GET', url: '/api/study/reflections' }),
+    verify: (b) => {
+      const ids = ((b as { items?: Array<{ id: number }> }).items ?? []).map((x) => x.id);
+      return problem(
+        ids.includes(reflectedAt(tree.S1).classId) &&
+          ids.includes(reflectedAt(tree.K1).classId) &&
+          !ids.includes(reflectedAt(tree.S2).classId),
+        'not the online classes of the teacher',
+      );
+    },
+  },
+  {
+    // a teacher's own reflections of an online class they hold a place in; any other class does not exist for them
+    route: 'GET /api/study/classes/:id/reflections',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: { teacher: ['own', 'parent'] }, refused: NOT_TEACHER },
+    request: (c) => ({ method: 'GET', url: `/api/study/classes/${reflectedAt(c.target).classId}/reflections` }),
+    verify: (b, c) =>
+      problem(
+        json(b)['class']?.['id'] === reflectedAt(c.target).classId && Array.isArray((b as { items?: unknown }).items),
+        'not the reflections of the class',
+      ),
+  },
+  {
+    route: 'POST /api/study/classes/:id/reflections',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: { teacher: ['own', 'parent'] }, refused: NOT_TEACHER },
+    request: (c) => ({
+      method: 'POST',
+      url: `/api/study/classes/${reflectedAt(c.target).classId}/reflections`,
+      payload: { title: `矩阵心得${c.seq}`, body: reflectionText(90_000 + c.seq, 300) },
+    }),
+    verify: async (b, c) => {
+      const row = await t.db
+        .selectFrom('reflection')
+        .select(['title', 'class_id'])
+        .where('id', '=', Number((b as { id?: number }).id))
+        .executeTakeFirst();
+      return problem(
+        row?.title === `矩阵心得${c.seq}` &&
+          row.class_id === reflectedAt(c.target).classId &&
+          json(b)['counts'] !== undefined,
+        'reflection not stored in the class',
+      );
+    },
+  },
+  {
+    route: 'PUT /api/study/classes/:id/reflections/:reflectionId',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: { teacher: ['own', 'parent'] }, refused: NOT_TEACHER },
+    request: async (c) => {
+      const { classId } = reflectedAt(c.target);
+      const id = await reflectionIn(classId, reflectionAuthor(c), `改前${c.seq}`, 91_000 + c.seq);
+      return {
+        method: 'PUT',
+        url: `/api/study/classes/${classId}/reflections/${id}`,
+        payload: { title: `矩阵改后${c.seq}`, body: reflectionText(92_000 + c.seq, 300) },
+      };
+    },
+    verify: async (b, c) => {
+      const row = await t.db
+        .selectFrom('reflection')
+        .select('title')
+        .where('id', '=', Number((b as { id?: number }).id))
+        .executeTakeFirst();
+      return problem(row?.title === `矩阵改后${c.seq}`, 'change not stored');
+    },
+  },
+  {
+    route: 'POST /api/study/classes/:id/reflections/:reflectionId/withdraw',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: { teacher: ['own', 'parent'] }, refused: NOT_TEACHER },
+    request: async (c) => {
+      const { classId } = reflectedAt(c.target);
+      const id = await reflectionIn(classId, reflectionAuthor(c), `撤回${c.seq}`, 93_000 + c.seq);
+      return { method: 'POST', url: `/api/study/classes/${classId}/reflections/${id}/withdraw` };
+    },
+    verify: async (b) => {
+      const row = await t.db
+        .selectFrom('reflection')
+        .select('status')
+        .where('id', '=', Number((b as { id?: number }).id))
+        .executeTakeFirst();
+      return problem(row?.status === 'withdrawn', 'not withdrawn');
+    },
+  },
+  {
+    // the class's tutors (its trainers) and the organiser's subtree read the class's reflections; a teacher never does
+    route: 'GET /api/classes/:id/reflections',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: RUNNERS, refused: ['teacher'] },
+    request: (c) => ({ method: 'GET', url: `/api/classes/${reflectedAt(c.target).classId}/reflections` }),
+    verify: (b, c) =>
+      problem(
+        ((b as { items?: Array<{ id: number }> }).items ?? []).some((x) => x.id === reflectedAt(c.target).reflectionId),
+        "the class's reflection missing",
+      ),
+  },
+  {
+    route: 'GET /api/classes/:id/reflections.xlsx',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: RUNNERS, refused: ['teacher'] },
+    request: (c) => ({ method: 'GET', url: `/api/classes/${reflectedAt(c.target).classId}/reflections.xlsx` }),
+    verify: (_b, _c, res) =>
+      problem(
+        String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000,
+        'not an .xlsx answer',
+      ),
+  },
+  {
+    route: 'GET /api/classes/:id/reflections/clusters',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: RUNNERS, refused: ['teacher'] },
+    request: (c) => ({ method: 'GET', url: `/api/classes/${reflectedAt(c.target).classId}/reflections/clusters` }),
+    verify: (b, c) =>
+      problem(
+        ((b as { clusters?: Array<{ members: Array<{ id: number }> }> }).clusters ?? []).some((g) =>
+          g.members.some((m) => m.id === reflectedAt(c.target).reflectionId),
+        ),
+        "the class's cluster missing",
+      ),
+  },
+  {
+    route: 'GET /api/classes/:id/reflections/:reflectionId',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: RUNNERS, refused: ['teacher'] },
+    request: (c) => {
+      const o = reflectedAt(c.target);
+      return { method: 'GET', url: `/api/classes/${o.classId}/reflections/${o.reflectionId}` };
+    },
+    verify: (b, c) =>
+      problem(
+        (b as { id?: number }).id === reflectedAt(c.target).reflectionId &&
+          typeof (b as { body?: unknown }).body === 'string',
+        'not the reflection',
+      ),
+  },
+  {
+    route: 'GET /api/courses/:id/reflection-prompts',
+    about: 'unit',
+    at: CATALOGUE,
+    rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
+    request: (c) => ({ method: 'GET', url: `/api/courses/${courseAt.get(c.target.id)}/reflection-prompts` }),
+    verify: (b, c) => problem((b as { courseId?: number }).courseId === courseAt.get(c.target.id), 'another course'),
+  },
+  {
+    // prompts are set by the admins who keep the course; one seen from below is refused with 403
+    route: 'PUT /api/courses/:id/reflection-prompts',
+    about: 'unit',
+    at: CATALOGUE,
+    rule: { allow: forRoles(COURSE_KEEPERS, SUBTREE), refused: STAFF, reach: LINE },
+    request: async (c) => ({
+      method: 'PUT',
+      url: `/api/courses/${await newCourse(c.target, `prompt-${c.seq}`)}/reflection-prompts`,
+      payload: { prompts: [`矩阵提示${c.seq}`] },
+    }),
+    verify: async (b, c) => {
+      const rows = await t.db
+        .selectFrom('course_reflection_prompt')
+        .select('body')
+        .where('course_id', '=', Number((b as { courseId?: number }).courseId))
+        .execute();
+      return problem(rows.length === 1 && rows[0]!.body === `矩阵提示${c.seq}`, 'prompts not stored');
+    },
+  },
   // ------------------------------------------------------------------ annual plans (R-20)
   {
     // the plan of a unit: its own and those above it to everyone there, those below to admins; approved or published ones only from below the plan's unit
@@ -4303,6 +4569,7 @@ beforeAll(async () => {
   await prepareCredits();
   await prepareTraining();
   await prepareOnline();
+  await prepareReflections();
   app = await buildApp({
     services,
     db: t.db,

@@ -25,6 +25,8 @@ function tsType(dataType: string, udtName: string): string {
     case 'integer':
     case 'smallint':
     case 'numeric':
+    case 'real':
+    case 'double precision':
       return 'number';
     case 'text':
     case 'character varying':

@@ -129,6 +129,15 @@ export interface CourseOnlineTable {
   updated_at: Generated<Date>;
 }
 
+export interface CourseReflectionPromptTable {
+  id: Generated<number>;
+  course_id: number;
+  position: number;
+  body: string;
+  updated_by: number | null;
+  updated_at: Generated<Date>;
+}
+
 export interface CreditCertificateTable {
   id: Generated<number>;
   province_id: number;
@@ -425,6 +434,34 @@ export interface OrgUnitTable {
   updated_at: Generated<Date>;
 }
 
+export interface ReflectionTable {
+  id: Generated<number>;
+  province_id: number;
+  class_id: number;
+  course_id: number;
+  teacher_id: number;
+  org_path: string;
+  title: string;
+  body: string;
+  chars: number;
+  similarity: number;
+  counts: boolean;
+  matched_ranges: JsonWithDefault;
+  matched_kind: string | null;
+  matched_reflection_id: number | null;
+  signature: Buffer;
+  status: Generated<string>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  withdrawn_at: Date | null;
+}
+
+export interface ReflectionBandTable {
+  course_id: number;
+  band_key: number;
+  reflection_id: number;
+}
+
 export interface SchemaMigrationsTable {
   version: string;
   name: string;
@@ -450,9 +487,9 @@ export interface StudyHeartbeatTable {
   session_id: number;
   seq: number;
   received_at: Generated<Date>;
-  position_from: unknown;
-  position_to: unknown;
-  rate: unknown;
+  position_from: number;
+  position_to: number;
+  rate: number;
   visible: boolean;
   focused: boolean;
   playing: boolean;
@@ -779,6 +816,7 @@ export interface DB {
   course_chapter: CourseChapterTable;
   course_item: CourseItemTable;
   course_online: CourseOnlineTable;
+  course_reflection_prompt: CourseReflectionPromptTable;
   credit_certificate: CreditCertificateTable;
   credit_cycle: CreditCycleTable;
   credit_entry: CreditEntryTable;
@@ -799,6 +837,8 @@ export interface DB {
   notice: NoticeTable;
   notice_read: NoticeReadTable;
   org_unit: OrgUnitTable;
+  reflection: ReflectionTable;
+  reflection_band: ReflectionBandTable;
   schema_migrations: SchemaMigrationsTable;
   study_file: StudyFileTable;
   study_heartbeat: StudyHeartbeatTable;

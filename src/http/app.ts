@@ -46,6 +46,7 @@ import { trainingRoutes } from './routes/training.routes.js';
 import { trainingStatsRoutes } from './routes/training-stats.routes.js';
 import { trainingPlanRoutes } from './routes/training-plan.routes.js';
 import { surveyRoutes } from './routes/survey.routes.js';
+import { reflectionRoutes } from './routes/reflection.routes.js';
 import { trainerRoutes } from './routes/trainer.routes.js';
 import { feeRoutes } from './routes/fee.routes.js';
 import { printFormRoutes } from './routes/print-form.routes.js';
@@ -255,6 +256,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(enrolmentRoutes, { prefix: '/api', services });
   await app.register(attendanceRoutes, { prefix: '/api', services });
   await app.register(surveyRoutes, { prefix: '/api', services });
+  await app.register(reflectionRoutes, { prefix: '/api', services });
   await app.register(feeRoutes, { prefix: '/api', services });
   await app.register(printFormRoutes, { prefix: '/api', services });
   await app.register(homeRoutes, { prefix: '/api', services });

@@ -257,6 +257,22 @@ const ERRORS: Record<AppErrorCode, Record<Locale, string>> = {
     'zh-CN': '已有教师在本班次开始在线学习，不能再更换课程或改为面授',
     en: 'Teachers have begun studying online in this class: its course can no longer be changed, nor the class made face-to-face',
   },
+  CLASS_NOT_ONLINE: {
+    'zh-CN': '该班次没有网络研修课程',
+    en: 'This class has no online course',
+  },
+  REFLECTION_NOT_OPEN: {
+    'zh-CN': '研修心得只能在学习期内（{opens} 至 {closes}）提交、修改或撤回',
+    en: 'Reflections can be written, changed or withdrawn only in the study window ({opens} to {closes})',
+  },
+  REFLECTION_WITHDRAWN: {
+    'zh-CN': '这篇心得已撤回，不能再修改或撤回',
+    en: 'This reflection has been withdrawn and can no longer be changed',
+  },
+  REFLECTION_LIMIT: {
+    'zh-CN': '每个班次最多保留 {max} 篇心得，请修改已写的心得',
+    en: 'A class keeps at most {max} reflections of yours; change one you have written',
+  },
   QUOTA_INVALID: { 'zh-CN': '名额设置有误：{problem}', en: 'The quotas are invalid: {problem}' },
   TEACHER_ID_TAKEN: {
     'zh-CN': '该证件号码的教师已在册（可能在其他学校），请改用调动',

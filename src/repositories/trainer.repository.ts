@@ -88,6 +88,8 @@ export interface TrainerClassRow {
   sessionCount: number;
   firstSession: Date | null;
   lastSession: Date | null;
+  /** the course an online class opens (null: not an online class) */
+  courseId: number | null;
 }
 
 /** A training class the linked teacher is (or was) enrolled in. */
@@ -441,6 +443,7 @@ export function createTrainerRepository(db: Q) {
           'c.status as classStatus',
           'c.enrolled',
           'c.capacity',
+          'c.course_id as courseId',
           'pr.id as projectId',
           'pr.title as projectTitle',
           'pr.status as projectStatus',

@@ -141,8 +141,8 @@ const CLASS_COLUMNS = [
   'c.status',
   'c.closed_at as closedAt',
   'c.early_close_reason as earlyCloseReason',
-  'c.created_at as createdAt',
   'c.course_id as courseId',
+  'c.created_at as createdAt',
   // a subquery rather than a join: lockClass takes the class row FOR UPDATE, which a nullable join refuses
   sql<string | null>`(SELECT title FROM course WHERE id = c.course_id)`.as('courseTitle'),
   'c.study_opens_on as studyOpensOn',

@@ -17,6 +17,8 @@ import { createTrainingService } from './training.service.js';
 import { createTrainingStatsService } from './training-stats.service.js';
 import { createTrainingPlanService } from './training-plan.service.js';
 import { createSurveyService } from './survey.service.js';
+import { createOriginalityService } from './originality.service.js';
+import { createReflectionService } from './reflection.service.js';
 import { createTrainerService } from './trainer.service.js';
 import { createFeeService } from './fee.service.js';
 import { createHomeService } from './home.service.js';
@@ -36,7 +38,11 @@ import { createUserService } from './user.service.js';
 /** All use cases, wired to one database. Each service builds only the repositories it needs. */
 export function createServices(deps: ServiceDeps) {
   const credits = createCreditLedgerService(deps);
-  const studySessions = createStudySessionService(deps);
+  const originality = createOriginalityService(deps);
+  // an online class's completion counts the reflections (and, once wired, homework and posts) of its parts
+  const studySessions = createStudySessionService(deps, {
+    reflections: (classId) => originality.countedReflectionsOfClass(classId),
+  });
   const services = {
     auth: createAuthService(deps),
     orgUnits: createOrgUnitService(deps),
@@ -66,6 +72,8 @@ export function createServices(deps: ServiceDeps) {
     attendance: createAttendanceService(deps, credits, Date.now, (classId) => studySessions.shortfallsOfClass(classId)),
     studySessions,
     surveys: createSurveyService(deps),
+    originality,
+    reflections: createReflectionService(deps),
     fees: createFeeService(deps),
     messages: createMessageService(deps),
     printForms: createPrintFormService(deps),

@@ -60,6 +60,8 @@ const MySessionsPage = page(() => import('./pages/attendance/my-sessions.page'))
 const SurveyAnswerPage = page(() => import('./pages/surveys/survey-answer.page'));
 const ClassSurveyResultsPage = page(() => import('./pages/surveys/class-results.page'));
 const CheckinPage = page(() => import('./pages/attendance/checkin.page'));
+const MyReflectionsPage = page(() => import('./pages/reflections/my-reflections.page'));
+const ClassReflectionsPage = page(() => import('./pages/reflections/class-reflections.page'));
 const MessagesPage = page(() => import('./pages/messages/messages.page'));
 const StudyItemPage = page(() => import('./pages/study/study-item.page'));
 const ClassProgressPage = page(() => import('./pages/study/class-progress.page'));
@@ -105,6 +107,11 @@ const ClassProgressPage = page(() => import('./pages/study/class-progress.page')
  *   /me/surveys/:classId  a teacher answers a class's satisfaction survey (phone form; pending ones listed on /me/timetable)
  *   /surveys/classes/:classId  a class's satisfaction figures (its trainers, the organiser's admins); a project's are on /training/:id
  *   /checkin?t=…      what a teacher's phone opens after scanning: checks in or out (teachers; login returns here)
+ *   /me/study/:classId/reflections  a teacher's 研修心得 of an online class: progress, write and edit with a live
+ *                     character count, whether each counts or why not with the matched passages (phone-first;
+ *                     the teacher's online classes are listed on /me/timetable)
+ *   /classes/:classId/reflections  an online class's reflections and 相似聚类 (its trainers, the organiser's admins;
+ *                     linked from the class on /training/:id and from a trainer's classes)
  */
 export const router = createBrowserRouter([
   { path: '/login', element: <LoginPage /> },
@@ -136,6 +143,8 @@ export const router = createBrowserRouter([
           // an online class's progress table: its trainers and the organiser's admins (the server decides)
           { path: '/study/classes/:classId/progress', element: <ClassProgressPage /> },
           { path: '/surveys/classes/:classId', element: <ClassSurveyResultsPage /> },
+          { path: '/me/study/:classId/reflections', element: <MyReflectionsPage /> },
+          { path: '/classes/:classId/reflections', element: <ClassReflectionsPage /> },
           { path: '/me/trainer', element: <MyTrainerPage /> },
           {
             element: <RequireAdmin />,

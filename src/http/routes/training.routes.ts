@@ -132,6 +132,8 @@ const ClassDetailOut = ClassOut.extend({
   closedAt: z.string().nullable(),
   /** the organiser's reason when the class was closed before its last session ended */
   earlyCloseReason: z.string().nullable(),
+  /** the course an online class opens (its reflections are on /classes/:id/reflections); null for other classes */
+  courseId: z.number().nullable(),
   quotas: z.array(QuotaOut),
   trainers: z.array(TrainerOut),
   sessions: z.array(SessionOut),
@@ -221,6 +223,7 @@ const presentClassDetail = (c: ClassDetail) => ({
   ...presentClass(c),
   closedAt: iso(c.closedAt),
   earlyCloseReason: c.earlyCloseReason,
+  courseId: c.courseId,
   quotas: c.quotas.map(presentQuota),
   trainers: c.trainers.map(presentTrainer),
   sessions: c.sessions.map(presentSession),

@@ -534,6 +534,141 @@ export interface paths {
       };
     };
   };
+  '/api/classes/{id}/reflections': {
+    /**
+     * An online class's reflections with their authors, for its tutors (trainers) and the organiser's admins
+     */
+    get: {
+      query: {
+        page?: number;
+        pageSize?: number;
+        teacherId?: number;
+        counted?: boolean | '0' | '1' | 'true' | 'false';
+      };
+      path: {
+        id: number;
+      };
+      response: {
+        class: {
+          id: number;
+          name: string;
+          projectTitle: string;
+          courseId: number;
+          courseTitle: string;
+          studyOpensOn: string;
+          studyClosesOn: string;
+          classStatus: 'open' | 'closed';
+          window: 'open' | 'not_yet' | 'over' | 'closed';
+        };
+        rule: {
+          required: number;
+          minChars: number;
+          /** at or above this similarity (0–1) a reflection does not count */
+          threshold: number;
+        };
+        total: number;
+        items: {
+          id: number;
+          teacherId: number;
+          teacherName: string;
+          schoolName: string;
+          title: string;
+          chars: number;
+          similarity: number;
+          counts: boolean;
+          reasons: ('too_short' | 'too_similar')[];
+          match: 
+            | {
+            kind: 'class' | 'own' | 'outside' | 'prompt';
+            /** the other reflection, when it is of this class */
+            reflectionId?: number;
+            /** its author, when it is a classmate's */
+            teacherName?: string;
+          }
+            | null;
+          createdAt: string;
+          updatedAt: string;
+        }[];
+      };
+    };
+  };
+  '/api/classes/{id}/reflections.xlsx': {
+    /** The class's reflections as an .xlsx: one line per teacher (written, counted) and one per reflection */
+    get: {
+      path: {
+        id: number;
+      };
+      response: void;
+    };
+  };
+  '/api/classes/{id}/reflections/clusters': {
+    /**
+     * Groups of the class's near-identical reflections (with their authors), and those too similar to a text
+     * outside the class or to a prompt (the other text not named)
+     */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        threshold: number;
+        clusters: {
+          maxSimilarity: number;
+          members: {
+            id: number;
+            teacherId: number;
+            teacherName: string;
+            title: string;
+            chars: number;
+          }[];
+        }[];
+        elsewhere: {
+          id: number;
+          teacherId: number;
+          teacherName: string;
+          title: string;
+          similarity: number;
+          kind: 'outside' | 'prompt';
+        }[];
+      };
+    };
+  };
+  '/api/classes/{id}/reflections/{reflectionId}': {
+    /** One reflection of the class with its text and matched passages, for its tutors */
+    get: {
+      path: {
+        id: number;
+        reflectionId: number;
+      };
+      response: {
+        id: number;
+        teacherId: number;
+        teacherName: string;
+        schoolName: string;
+        title: string;
+        chars: number;
+        similarity: number;
+        counts: boolean;
+        reasons: ('too_short' | 'too_similar')[];
+        match: 
+          | {
+          kind: 'class' | 'own' | 'outside' | 'prompt';
+          /** the other reflection, when it is of this class */
+          reflectionId?: number;
+          /** its author, when it is a classmate's */
+          teacherName?: string;
+        }
+          | null;
+        createdAt: string;
+        updatedAt: string;
+        body: string;
+        matchedRanges: {
+          start: number;
+          end: number;
+        }[];
+      };
+    };
+  };
   '/api/classes/{id}/reopen': {
     /** Reopens a closed class for corrections, with the reason */
     post: {
@@ -1189,6 +1324,31 @@ export interface paths {
           minReflectionChars: number;
           similarityThreshold: number;
         };
+      };
+    };
+  };
+  '/api/courses/{id}/reflection-prompts': {
+    /** The prompts (topics) of a course's reflections; a text that only copies one does not count */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        courseId: number;
+        prompts: string[];
+      };
+    };
+    /** Sets the prompts of a course's reflections (the whole list, in order, at most 20) */
+    put: {
+      path: {
+        id: number;
+      };
+      body: {
+        prompts: string[];
+      };
+      response: {
+        courseId: number;
+        prompts: string[];
       };
     };
   };
@@ -4411,6 +4571,153 @@ export interface paths {
       };
     };
   };
+  '/api/study/classes/{id}/reflections': {
+    /**
+     * The teacher's reflections of an online class they are enrolled in, whether each counts and why not, the
+     * course's rule and prompts
+     */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        class: {
+          id: number;
+          name: string;
+          projectTitle: string;
+          courseId: number;
+          courseTitle: string;
+          studyOpensOn: string;
+          studyClosesOn: string;
+          classStatus: 'open' | 'closed';
+          window: 'open' | 'not_yet' | 'over' | 'closed';
+        };
+        rule: {
+          required: number;
+          minChars: number;
+          /** at or above this similarity (0–1) a reflection does not count */
+          threshold: number;
+        };
+        prompts: string[];
+        counted: number;
+        items: {
+          id: number;
+          title: string;
+          body: string;
+          chars: number;
+          similarity: number;
+          counts: boolean;
+          reasons: ('too_short' | 'too_similar')[];
+          /** passages of `body` (UTF-16 offsets) found in similar texts */
+          matchedRanges: {
+            start: number;
+            end: number;
+          }[];
+          /** what it was most similar to: another text (never whose), one of the teacher's own, a prompt */
+          match: 'other' | 'own' | 'prompt' | null;
+          createdAt: string;
+          updatedAt: string;
+        }[];
+      };
+    };
+    /**
+     * A new reflection, checked for originality against the course (every class and year) and its prompts;
+     * the answer says whether it counts and shows the matched passages of its own text
+     */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        title: string;
+        body: string;
+      };
+      response: {
+        id: number;
+        title: string;
+        body: string;
+        chars: number;
+        similarity: number;
+        counts: boolean;
+        reasons: ('too_short' | 'too_similar')[];
+        /** passages of `body` (UTF-16 offsets) found in similar texts */
+        matchedRanges: {
+          start: number;
+          end: number;
+        }[];
+        /** what it was most similar to: another text (never whose), one of the teacher's own, a prompt */
+        match: 'other' | 'own' | 'prompt' | null;
+        createdAt: string;
+        updatedAt: string;
+      };
+    };
+  };
+  '/api/study/classes/{id}/reflections/{reflectionId}': {
+    /** Changes one of the teacher's reflections; it is checked again */
+    put: {
+      path: {
+        id: number;
+        reflectionId: number;
+      };
+      body: {
+        title: string;
+        body: string;
+      };
+      response: {
+        id: number;
+        title: string;
+        body: string;
+        chars: number;
+        similarity: number;
+        counts: boolean;
+        reasons: ('too_short' | 'too_similar')[];
+        /** passages of `body` (UTF-16 offsets) found in similar texts */
+        matchedRanges: {
+          start: number;
+          end: number;
+        }[];
+        /** what it was most similar to: another text (never whose), one of the teacher's own, a prompt */
+        match: 'other' | 'own' | 'prompt' | null;
+        createdAt: string;
+        updatedAt: string;
+      };
+    };
+  };
+  '/api/study/classes/{id}/reflections/{reflectionId}/withdraw': {
+    /** Withdraws one of the teacher's reflections: it no longer counts nor takes part in checks */
+    post: {
+      path: {
+        id: number;
+        reflectionId: number;
+      };
+      response: {
+        id: number;
+        status: 'withdrawn';
+      };
+    };
+  };
+  '/api/study/reflections': {
+    /**
+     * The teacher's online classes, each with how many of their reflections count and how many are required
+     */
+    get: {
+      response: {
+        items: {
+          id: number;
+          name: string;
+          projectTitle: string;
+          courseId: number;
+          courseTitle: string;
+          studyOpensOn: string;
+          studyClosesOn: string;
+          classStatus: 'open' | 'closed';
+          window: 'open' | 'not_yet' | 'over' | 'closed';
+          required: number;
+          counted: number;
+        }[];
+      };
+    };
+  };
   '/api/study/sessions': {
     /** A teacher begins studying an item of an online class (enrolled, in its study window) */
     post: {
@@ -5544,6 +5851,7 @@ export interface paths {
           sessionCount: number;
           firstSession: string | null;
           lastSession: string | null;
+          courseId: number | null;
         }[];
       };
     };
@@ -5666,6 +5974,7 @@ export interface paths {
           sessionCount: number;
           firstSession: string | null;
           lastSession: string | null;
+          courseId: number | null;
         }[];
       };
     };
@@ -6020,6 +6329,7 @@ export interface paths {
             | null;
           closedAt: string | null;
           earlyCloseReason: string | null;
+          courseId: number | null;
           quotas: {
             orgUnitId: number;
             orgUnitName: string;
@@ -6105,6 +6415,7 @@ export interface paths {
             | null;
           closedAt: string | null;
           earlyCloseReason: string | null;
+          courseId: number | null;
           quotas: {
             orgUnitId: number;
             orgUnitName: string;
@@ -6208,6 +6519,7 @@ export interface paths {
             | null;
           closedAt: string | null;
           earlyCloseReason: string | null;
+          courseId: number | null;
           quotas: {
             orgUnitId: number;
             orgUnitName: string;
@@ -6268,6 +6580,7 @@ export interface paths {
           | null;
         closedAt: string | null;
         earlyCloseReason: string | null;
+        courseId: number | null;
         quotas: {
           orgUnitId: number;
           orgUnitName: string;
@@ -6349,6 +6662,7 @@ export interface paths {
             | null;
           closedAt: string | null;
           earlyCloseReason: string | null;
+          courseId: number | null;
           quotas: {
             orgUnitId: number;
             orgUnitName: string;
@@ -6611,6 +6925,7 @@ export interface paths {
             | null;
           closedAt: string | null;
           earlyCloseReason: string | null;
+          courseId: number | null;
           quotas: {
             orgUnitId: number;
             orgUnitName: string;

@@ -45,6 +45,11 @@ export const FIRST_WORDS: readonly string[] = [
   'teachers.former.title',
   'surveys.answer.title',
   'surveys.results.classTitle',
+  'study.nav',
+  'study.outline.crumb',
+  'courseOnline.crumb',
+  'reflections.my.title',
+  'reflections.class.title',
   // the labels of statuses and problems (components/credit-labels.tsx, the search's results)
   'verification.statuses',
   'verification.provisional',

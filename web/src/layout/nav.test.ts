@@ -46,6 +46,9 @@ describe('menus grouped by task, and where each page sits in them', () => {
     expect(pageTrail(navFor('teacher'), '/me').selected).toBe('/me');
     expect(labels('teacher', '/me/surveys/7')).toEqual(['nav.groups.training', 'surveys.answer.title']);
     expect(labels('trainer', '/sessions/3/qr')).toEqual(['nav.groups.training', 'nav.crumbs.sessionQr']);
+    // a teacher's reflections lie under /me, yet belong to training; a class's reflections beside its project
+    expect(labels('teacher', '/me/study/7/reflections')).toEqual(['nav.groups.training', 'reflections.my.title']);
+    expect(labels('trainer', '/classes/7/reflections')).toEqual(['nav.groups.training', 'reflections.class.title']);
     expect(labels('county_admin', '/no-such-page')).toEqual(['common.notFoundTitle']);
   });
 });

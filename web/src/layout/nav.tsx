@@ -234,6 +234,8 @@ const OTHER_PAGES: Array<{ pattern: RegExp; group: string; labelKey: string }> =
   { pattern: /^\/sessions\/\d+\/qr$/, group: 'nav.groups.training', labelKey: 'nav.crumbs.sessionQr' },
   { pattern: /^\/me\/surveys\/\d+$/, group: 'nav.groups.training', labelKey: 'surveys.answer.title' },
   { pattern: /^\/surveys\/classes\/\d+$/, group: 'nav.groups.training', labelKey: 'surveys.results.classTitle' },
+  { pattern: /^\/me\/study\/\d+\/reflections$/, group: 'nav.groups.training', labelKey: 'reflections.my.title' },
+  { pattern: /^\/classes\/\d+\/reflections$/, group: 'nav.groups.training', labelKey: 'reflections.class.title' },
 ];
 
 export interface Crumb {

@@ -50,6 +50,9 @@ const SPECIFIC_SERVER_WORDING = new Set([
   // online study
   'STUDY_FILE_TOO_LARGE',
   'STUDY_NOT_OPEN',
+  // reflections
+  'REFLECTION_NOT_OPEN',
+  'REFLECTION_LIMIT',
 ]);
 
 /**

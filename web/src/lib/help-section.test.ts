@@ -21,6 +21,9 @@ describe("each page's section of the manual", () => {
     // the home page (工作台) and the messages have their own section
     expect(helpSectionFor('/')).toBe('home');
     expect(helpSectionFor('/messages')).toBe('home');
+    // reflections have their own section, for the teacher's page and the tutors' alike
+    expect(helpSectionFor('/me/study/7/reflections')).toBe('reflections');
+    expect(helpSectionFor('/classes/7/reflections')).toBe('reflections');
   });
 
   it('is the contents where no section fits, and never a section by a mere prefix of a word', () => {

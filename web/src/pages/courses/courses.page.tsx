@@ -1,4 +1,5 @@
 import {
+  BulbOutlined,
   EditOutlined,
   InboxOutlined,
   PaperClipOutlined,
@@ -46,6 +47,7 @@ import { useCycles } from '../credits/use-cycles';
 import { useUnitFromSearch } from '../teachers/use-unit-from-search';
 import { CourseFormModal } from './course-form.modal';
 import { CourseImportModal } from './course-import.modal';
+import { ReflectionPromptsModal } from '../reflections/reflection-prompts.modal';
 
 const SEARCH_KEYS = ['unit', 'q', 'category', 'form', 'module', 'stage', 'credit', 'origin', 'status', 'page'] as const;
 const UNIT_KINDS: readonly OrgUnitKind[] = ['province', 'city', 'county', 'township', 'school'];
@@ -64,6 +66,7 @@ export default function CoursesPage() {
   const { unitId, unit, unitOptions } = useUnitFromSearch(search.unit);
   const { cycle } = useCycles();
   const [editing, setEditing] = useState<Course | 'new' | null>(null);
+  const [prompting, setPrompting] = useState<Course | null>(null);
   const [importing, setImporting] = useState(false);
 
   const filters: Omit<CourseQuery, 'page' | 'pageSize'> = {
@@ -209,6 +212,16 @@ export default function CoursesPage() {
             <Button size="small" icon={<EditOutlined />} onClick={() => setEditing(c)} data-testid="course-edit">
               {t('common.edit')}
             </Button>
+            {c.form === 'online' && (
+              <Button
+                size="small"
+                icon={<BulbOutlined />}
+                onClick={() => setPrompting(c)}
+                data-testid="course-reflection-prompts"
+              >
+                {t('reflections.prompts.button')}
+              </Button>
+            )}
             <Popconfirm
               title={
                 c.archived
@@ -363,6 +376,7 @@ export default function CoursesPage() {
         mayUploadFiles={me.role === 'county_admin'}
         onClose={() => setEditing(null)}
       />
+      <ReflectionPromptsModal course={prompting} onClose={() => setPrompting(null)} />
       <CourseImportModal open={importing} orgUnitId={unitId} unitName={unitName} onClose={() => setImporting(false)} />
     </ListPage>
   );

@@ -24,6 +24,7 @@ import type { TableColumnsType } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import {
   trainerKeys,
   trainersApi,
@@ -335,6 +336,11 @@ export function TrainerClassesCard({ classes }: { classes: TrainerClass[] }) {
                 </Typography.Text>
               }
             />
+            {c.courseId !== null && (
+              <Link to={`/classes/${c.classId}/reflections`} data-testid="trainer-class-reflections">
+                {t('reflections.classLink')}
+              </Link>
+            )}
             <Tag color={c.classStatus === 'closed' ? 'default' : 'green'}>
               {c.classStatus === 'closed'
                 ? t('trainers.classes.closed')

@@ -1,4 +1,4 @@
-import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
+import { DeleteOutlined, FileTextOutlined, PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   App,
@@ -558,6 +558,13 @@ function ClassPanel({ cls, detail }: { cls: ClassDetail; detail: ProjectDetail }
         <Typography.Text>
           {t('training.class.places', { enrolled: cls.enrolled, capacity: cls.capacity, waitlisted: cls.waitlisted })}
         </Typography.Text>
+        {cls.courseId !== null && (
+          <Link to={`/classes/${cls.id}/reflections`} data-testid="class-reflections-link">
+            <Button size="small" icon={<FileTextOutlined />}>
+              {t('reflections.classLink')}
+            </Button>
+          </Link>
+        )}
         {detail.canManage &&
           (capacity === null ? (
             <Button size="small" onClick={() => setCapacity(cls.capacity)}>

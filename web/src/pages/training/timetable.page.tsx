@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { trainingApi, trainingKeys } from '../../api/training.api';
 import { ErrorResult, SectionSpin } from '../../components/page-states';
 import { formatDateTime } from '../../lib/format';
+import { MyReflectionClassesCard } from '../reflections/my-reflection-classes.card';
 import { PendingSurveysCard } from '../surveys/pending-surveys.card';
 
 /** From one time to another: the second without its date when both fall on the same day. */
@@ -23,6 +24,7 @@ export default function TimetablePage() {
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <PendingSurveysCard />
+      <MyReflectionClassesCard />
       <Space style={{ justifyContent: 'space-between', width: '100%' }} wrap>
         <Typography.Title level={4} style={{ margin: 0 }}>
           {t('training.my.timetableTitle')}
