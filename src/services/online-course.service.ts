@@ -106,6 +106,7 @@ export function createOnlineCourseService(deps: ServiceDeps) {
   ): Promise<{ tmp: string; kind: StudyFileKind; size: number; sha256: string }> {
     const incomingDir = path.join(filesDir, 'incoming');
     await fsp.mkdir(incomingDir, { recursive: true });
+    await sweepIncoming(incomingDir);
     const tmp = path.join(incomingDir, `${crypto.randomUUID()}.part`);
     const hash = crypto.createHash('sha256');
     let head = Buffer.alloc(0);
@@ -145,6 +146,17 @@ export function createOnlineCourseService(deps: ServiceDeps) {
       throw e;
     }
     return { tmp, kind: kind as unknown as StudyFileKind, size, sha256: hash.digest('hex') };
+  }
+
+  /** Removes what uploads cut off by a crash left behind: temporary files older than a day. */
+  async function sweepIncoming(dir: string): Promise<void> {
+    const dayAgo = Date.now() - 86_400_000;
+    for (const name of await fsp.readdir(dir).catch(() => [] as string[])) {
+      if (!name.endsWith('.part')) continue;
+      const file = path.join(dir, name);
+      const stat = await fsp.stat(file).catch(() => null);
+      if (stat && stat.mtimeMs < dayAgo) await fsp.rm(file, { force: true });
+    }
   }
 
   /** A video's length from its MP4 header, read a few boxes at a time from the file on disk. */
@@ -312,6 +324,8 @@ export function createOnlineCourseService(deps: ServiceDeps) {
       const id = await auditedWrite(db, ctx, meta, async (trx, m) => {
         const r = createOnlineCourseRepository(trx);
         await r.lockCourse(courseId);
+        // deleted meanwhile by another admin (a chapter goes only under the same lock)
+        if (!(await r.chapter(f.chapterId))) throw invalid('chapterId');
         const itemId = await r.insertItem(courseId, f);
         m.details = { ...m.details, itemId };
         return itemId;

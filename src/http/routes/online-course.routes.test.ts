@@ -501,6 +501,20 @@ describe('the files of a course', () => {
     expect(doc.rawPayload.equals(pdf)).toBe(true);
   });
 
+  it('clears what an upload cut off by a crash left behind, a day later', async () => {
+    const incoming = path.join(dataDir, 'study-files', 'incoming');
+    const old = path.join(incoming, 'crashed.part');
+    const fresh = path.join(incoming, 'under-way.part');
+    fs.writeFileSync(old, 'half a video');
+    fs.writeFileSync(fresh, 'a video arriving now');
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
+    fs.utimesSync(old, twoDaysAgo, twoDaysAgo);
+    expect((await upload(county, courseId, tinyPdf('next'), 'next.pdf')).statusCode).toBe(201);
+    expect(fs.existsSync(old)).toBe(false);
+    expect(fs.existsSync(fresh)).toBe(true);
+    fs.rmSync(fresh);
+  });
+
   it('gives the file to who may study or run the course, and 404 to everyone else', async () => {
     const status = async (s: Session) =>
       (await req(s)({ method: 'GET', url: `/api/study-files/${videoId}`, headers: { range: 'bytes=0-99' } }))

@@ -69,11 +69,11 @@ export default function StudyOutlinePage() {
         </Link>
       )}
       {o.chapters.length === 0 && <Alert type="info" showIcon title={t('study.outline.empty')} />}
-      {o.chapters.map((ch, i) => (
+      {o.chapters.map((ch) => (
         <Card
           key={ch.id}
           size="small"
-          title={<span className="wrap-anywhere">{t('study.outline.chapter', { n: i + 1, title: ch.title })}</span>}
+          title={<span className="wrap-anywhere">{ch.title}</span>}
           data-testid="outline-chapter"
           styles={{ body: { padding: '0 12px' } }}
         >
