@@ -22,6 +22,13 @@ export const MESSAGE_KINDS = [
   'reversal_decided',
   // 催办: an admin above reminds the admins of a unit of something they have not done
   'reminder',
+  // homework of an online class (研修作业): handed in to its tutors; returned or graded to its teacher
+  'homework_submitted',
+  'homework_returned',
+  'homework_graded',
+  // the class forum (班级研讨): a report to its moderators; a hidden post to its author
+  'forum_reported',
+  'forum_post_hidden',
 ] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 

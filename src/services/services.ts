@@ -19,9 +19,12 @@ import { createTrainingPlanService } from './training-plan.service.js';
 import { createSurveyService } from './survey.service.js';
 import { createTrainerService } from './trainer.service.js';
 import { createFeeService } from './fee.service.js';
+import { createForumService } from './forum.service.js';
 import { createHomeService } from './home.service.js';
+import { createHomeworkService } from './homework.service.js';
 import { createJobService } from './job.service.js';
 import { createMessageService } from './message.service.js';
+import { createOnlineClassService } from './online-class.service.js';
 import { createOrgUnitService } from './org-unit.service.js';
 import { createPrintFormService } from './print-form.service.js';
 import { createSearchService } from './search.service.js';
@@ -62,6 +65,10 @@ export function createServices(deps: ServiceDeps) {
     fees: createFeeService(deps),
     messages: createMessageService(deps),
     printForms: createPrintFormService(deps),
+    homework: createHomeworkService(deps),
+    // the originality check of the course's texts plugs in here: createForumService(deps, { checkOriginality })
+    forum: createForumService(deps),
+    onlineClasses: createOnlineClassService(deps),
   };
   // the home page and the header's search read through the use cases above (their checks and audit)
   return {
