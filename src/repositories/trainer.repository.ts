@@ -88,6 +88,8 @@ export interface TrainerClassRow {
   sessionCount: number;
   firstSession: Date | null;
   lastSession: Date | null;
+  /** an online class's course: it has homework and a forum */
+  courseId: number | null;
 }
 
 /** A training class the linked teacher is (or was) enrolled in. */
@@ -446,6 +448,7 @@ export function createTrainerRepository(db: Q) {
           'pr.status as projectStatus',
           'pr.year as projectYear',
           'o.name as orgUnitName',
+          'c.course_id as courseId',
           sql<number>`(SELECT count(*)::int FROM training_session s WHERE s.class_id = c.id)`.as('sessionCount'),
           sql<Date | null>`(SELECT min(s.starts_at) FROM training_session s WHERE s.class_id = c.id)`.as(
             'firstSession',

@@ -56,6 +56,8 @@ export interface ClassRow {
   /** the organiser's reason when the class was closed before its last session ended */
   earlyCloseReason: string | null;
   createdAt: Date;
+  /** an online class's course (homework, forum); null for a face-to-face class */
+  courseId: number | null;
 }
 
 export interface QuotaRow {
@@ -137,6 +139,7 @@ const CLASS_COLUMNS = [
   'c.closed_at as closedAt',
   'c.early_close_reason as earlyCloseReason',
   'c.created_at as createdAt',
+  'c.course_id as courseId',
 ] as const;
 const SESSION_COLUMNS = [
   's.id',

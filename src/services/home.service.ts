@@ -72,8 +72,8 @@ export type Home =
       } | null;
       nextSession: SessionRef | null;
       surveysPending: number;
-      /** assignments of the teacher's online classes still to hand in (none sent, returned, failed) */
-      homeworkToDo: number;
+      /** assignments of the teacher's online classes still to hand in (none sent, returned, failed), per class */
+      homeworkToDo: Array<{ classId: number; className: string; count: number }>;
       /** open reports of the forums the teacher moderates, per class */
       forumReports: Array<{ classId: number; className: string; count: number }>;
     }
@@ -154,7 +154,7 @@ export function createHomeService(deps: ServiceDeps, c: Collaborators) {
         hours: null,
         nextSession: null,
         surveysPending: 0,
-        homeworkToDo: 0,
+        homeworkToDo: [],
         forumReports: [],
       };
     const progress = c.credits.progress(ctx, {}).catch((e: unknown) => {
@@ -163,11 +163,12 @@ export function createHomeService(deps: ServiceDeps, c: Collaborators) {
       throw e;
     });
     const onlineIds = await onlineClasses.enrolledIn(teacher.id);
-    const [p, timetable, surveys, standing, reports] = await Promise.all([
+    const [p, timetable, surveys, standing, online, reports] = await Promise.all([
       progress,
       c.enrolments.timetable(ctx),
       c.surveys.pending(ctx),
       homework.standing(teacher.id, onlineIds),
+      onlineClasses.summaries(onlineIds),
       forum.openReportsForModerator(teacher.id),
     ]);
     const year = currentYear(env);
@@ -200,7 +201,13 @@ export function createHomeService(deps: ServiceDeps, c: Collaborators) {
         place: next.place,
       },
       surveysPending: surveys.length,
-      homeworkToDo: standing.reduce((a, x) => a + x.toDo, 0),
+      homeworkToDo: standing
+        .filter((x) => x.toDo > 0)
+        .map((x) => ({
+          classId: x.classId,
+          className: online.find((o) => o.classId === x.classId)?.className ?? '',
+          count: x.toDo,
+        })),
       forumReports: reports.map((r) => ({ classId: r.classId, className: r.className, count: r.n })),
     };
   }

@@ -13,6 +13,7 @@ export const MANUAL_SECTIONS = [
   { slug: 'home', title: '工作台与消息', en: 'Home page and messages' },
   { slug: 'teachers', title: '教师名册', en: 'Teacher registry' },
   { slug: 'training', title: '培训项目', en: 'Training projects' },
+  { slug: 'homework', title: '研修作业与班级研讨', en: 'Homework and class forums' },
   { slug: 'credits', title: '学时登记', en: 'Registering hours' },
   { slug: 'verification', title: '年度验证', en: 'Annual verification' },
   { slug: 'certificates', title: '证书', en: 'Certificates' },

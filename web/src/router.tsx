@@ -58,6 +58,10 @@ const SurveyAnswerPage = page(() => import('./pages/surveys/survey-answer.page')
 const ClassSurveyResultsPage = page(() => import('./pages/surveys/class-results.page'));
 const CheckinPage = page(() => import('./pages/attendance/checkin.page'));
 const MessagesPage = page(() => import('./pages/messages/messages.page'));
+const MyHomeworkPage = page(() => import('./pages/study/my-homework.page'));
+const TutorHomeworkPage = page(() => import('./pages/study/tutor-homework.page'));
+const ForumPage = page(() => import('./pages/study/forum.page'));
+const TutoringPage = page(() => import('./pages/study/tutoring.page'));
 
 /**
  * Routes:
@@ -95,6 +99,11 @@ const MessagesPage = page(() => import('./pages/messages/messages.page'));
  *   /me/surveys/:classId  a teacher answers a class's satisfaction survey (phone form; pending ones listed on /me/timetable)
  *   /surveys/classes/:classId  a class's satisfaction figures (its trainers, the organiser's admins); a project's are on /training/:id
  *   /checkin?t=…      what a teacher's phone opens after scanning: checks in or out (teachers; login returns here)
+ *   /me/study/:classId/homework  研修作业 of an online class on a teacher's phone: status, hand in with files, grades, recommended works
+ *   /me/study/:classId/forum[/:topicId]  班级研讨: topics, a topic with replies (live Chinese character count), reports for moderators
+ *   /study/tutoring   研修辅导: the online classes one tutors, with work waiting to be graded and reports (trainers, admins)
+ *   /study/classes/:classId/homework  a class's assignments, submissions, grading drawer, .xlsx grades (its tutors; the server decides)
+ *   /study/classes/:classId/forum[/:topicId]  a class's forum with moderation, reports and moderators (its tutors)
  */
 export const router = createBrowserRouter([
   { path: '/login', element: <LoginPage /> },
@@ -122,6 +131,14 @@ export const router = createBrowserRouter([
           { path: '/me/surveys/:classId', element: <SurveyAnswerPage /> },
           { path: '/surveys/classes/:classId', element: <ClassSurveyResultsPage /> },
           { path: '/me/trainer', element: <MyTrainerPage /> },
+          // online classes: the teachers' pages and the tutors' (trainers and admins; the server decides)
+          { path: '/me/study/:classId/homework', element: <MyHomeworkPage /> },
+          { path: '/me/study/:classId/forum', element: <ForumPage /> },
+          { path: '/me/study/:classId/forum/:topicId', element: <ForumPage /> },
+          { path: '/study/tutoring', element: <TutoringPage /> },
+          { path: '/study/classes/:classId/homework', element: <TutorHomeworkPage /> },
+          { path: '/study/classes/:classId/forum', element: <ForumPage /> },
+          { path: '/study/classes/:classId/forum/:topicId', element: <ForumPage /> },
           {
             element: <RequireAdmin />,
             children: [

@@ -54,7 +54,7 @@ const HomeOut = z.discriminatedUnion('kind', [
       .nullable(),
     nextSession: SessionOut.nullable(),
     surveysPending: z.number(),
-    homeworkToDo: z.number(),
+    homeworkToDo: z.array(z.object({ classId: z.number(), className: z.string(), count: z.number() })),
     forumReports: z.array(z.object({ classId: z.number(), className: z.string(), count: z.number() })),
   }),
   z.object({

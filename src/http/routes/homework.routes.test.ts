@@ -136,7 +136,7 @@ describe('homework routes', () => {
     expect(download.rawPayload.equals(PDF)).toBe(true);
     // the teacher's home counts nothing left to hand in; the tutor's home nothing left to grade
     const home = await as(app, teacher)({ method: 'GET', url: '/api/home' });
-    expect(home.json()).toMatchObject({ kind: 'teacher', homeworkToDo: 0 });
+    expect(home.json()).toMatchObject({ kind: 'teacher', homeworkToDo: [] });
     const tutorHome = await as(app, tutor)({ method: 'GET', url: '/api/home' });
     expect(tutorHome.json().todos).toEqual([]);
   });

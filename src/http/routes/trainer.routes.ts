@@ -99,6 +99,8 @@ const ClassOut = z.object({
   sessionCount: z.number(),
   firstSession: z.string().nullable(),
   lastSession: z.string().nullable(),
+  /** an online class's course: it has homework and a forum */
+  courseId: z.number().nullable(),
 });
 const RecordOut = z.object({
   items: z.array(EntryOut),

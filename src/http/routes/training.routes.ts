@@ -123,6 +123,8 @@ export const ClassOut = z.object({
   status: z.enum(['open', 'closed']),
 });
 const ClassDetailOut = ClassOut.extend({
+  /** an online class's course: it has homework and a forum */
+  courseId: z.number().nullable(),
   closedAt: z.string().nullable(),
   /** the organiser's reason when the class was closed before its last session ended */
   earlyCloseReason: z.string().nullable(),
@@ -191,6 +193,7 @@ export const presentClass = (
 });
 const presentClassDetail = (c: ClassDetail) => ({
   ...presentClass(c),
+  courseId: c.courseId,
   closedAt: iso(c.closedAt),
   earlyCloseReason: c.earlyCloseReason,
   quotas: c.quotas.map(presentQuota),

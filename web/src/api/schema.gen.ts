@@ -2736,7 +2736,11 @@ export interface paths {
         }
           | null;
         surveysPending: number;
-        homeworkToDo: number;
+        homeworkToDo: {
+          classId: number;
+          className: string;
+          count: number;
+        }[];
         forumReports: {
           classId: number;
           className: string;
@@ -5750,6 +5754,7 @@ export interface paths {
           sessionCount: number;
           firstSession: string | null;
           lastSession: string | null;
+          courseId: number | null;
         }[];
       };
     };
@@ -5872,6 +5877,7 @@ export interface paths {
           sessionCount: number;
           firstSession: string | null;
           lastSession: string | null;
+          courseId: number | null;
         }[];
       };
     };
@@ -6173,6 +6179,7 @@ export interface paths {
           enrolled: number;
           waitlisted: number;
           status: 'open' | 'closed';
+          courseId: number | null;
           closedAt: string | null;
           earlyCloseReason: string | null;
           quotas: {
@@ -6250,6 +6257,7 @@ export interface paths {
           enrolled: number;
           waitlisted: number;
           status: 'open' | 'closed';
+          courseId: number | null;
           closedAt: string | null;
           earlyCloseReason: string | null;
           quotas: {
@@ -6345,6 +6353,7 @@ export interface paths {
           enrolled: number;
           waitlisted: number;
           status: 'open' | 'closed';
+          courseId: number | null;
           closedAt: string | null;
           earlyCloseReason: string | null;
           quotas: {
@@ -6397,6 +6406,7 @@ export interface paths {
         enrolled: number;
         waitlisted: number;
         status: 'open' | 'closed';
+        courseId: number | null;
         closedAt: string | null;
         earlyCloseReason: string | null;
         quotas: {
@@ -6470,6 +6480,7 @@ export interface paths {
           enrolled: number;
           waitlisted: number;
           status: 'open' | 'closed';
+          courseId: number | null;
           closedAt: string | null;
           earlyCloseReason: string | null;
           quotas: {
@@ -6724,6 +6735,7 @@ export interface paths {
           enrolled: number;
           waitlisted: number;
           status: 'open' | 'closed';
+          courseId: number | null;
           closedAt: string | null;
           earlyCloseReason: string | null;
           quotas: {

@@ -42,6 +42,9 @@ export const FIRST_WORDS: readonly string[] = [
   'teachers.former.title',
   'surveys.answer.title',
   'surveys.results.classTitle',
+  'study.nav',
+  'study.homework.title',
+  'study.forum.title',
   // the labels of statuses and problems (components/credit-labels.tsx, the search's results)
   'verification.statuses',
   'verification.provisional',

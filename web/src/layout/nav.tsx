@@ -15,6 +15,7 @@ import {
   IdcardOutlined,
   ProfileOutlined,
   ProjectOutlined,
+  ReadOutlined,
   ScheduleOutlined,
   SolutionOutlined,
   TeamOutlined,
@@ -52,6 +53,14 @@ const MESSAGES: NavItem = {
   testId: 'nav-messages',
 };
 
+/** 研修辅导: the online classes one tutors, with the work and reports waiting (trainers and admins) */
+const TUTORING: NavItem = {
+  key: '/study/tutoring',
+  icon: <ReadOutlined />,
+  labelKey: 'study.nav.tutoring',
+  testId: 'nav-tutoring',
+};
+
 const ADMIN_NAV: NavGroup[] = [
   { key: 'home', labelKey: 'nav.groups.home', items: [HOME, MESSAGES] },
   {
@@ -83,6 +92,7 @@ const ADMIN_NAV: NavGroup[] = [
         testId: 'nav-plan-calendar',
       },
       { key: '/trainers', icon: <UsergroupAddOutlined />, labelKey: 'trainers.nav', testId: 'nav-trainers' },
+      TUTORING,
       // a province pays no one: what a unit owes goes to the unit above it
       {
         key: '/fees/my-unit',
@@ -191,6 +201,7 @@ const TRAINER_NAV: NavGroup[] = [
         labelKey: 'attendance.mySessions.title',
         testId: 'nav-my-sessions',
       },
+      TUTORING,
       { key: '/me/trainer', icon: <ProfileOutlined />, labelKey: 'trainers.my.title', testId: 'nav-my-trainer' },
     ],
   },
@@ -225,6 +236,17 @@ const OTHER_PAGES: Array<{ pattern: RegExp; group: string; labelKey: string }> =
   { pattern: /^\/sessions\/\d+\/qr$/, group: 'nav.groups.training', labelKey: 'nav.crumbs.sessionQr' },
   { pattern: /^\/me\/surveys\/\d+$/, group: 'nav.groups.training', labelKey: 'surveys.answer.title' },
   { pattern: /^\/surveys\/classes\/\d+$/, group: 'nav.groups.training', labelKey: 'surveys.results.classTitle' },
+  // an online class's homework and forum, the teachers' pages and the tutors' alike
+  {
+    pattern: /^\/(?:me\/study|study\/classes)\/\d+\/homework$/,
+    group: 'nav.groups.training',
+    labelKey: 'study.homework.title',
+  },
+  {
+    pattern: /^\/(?:me\/study|study\/classes)\/\d+\/forum(?:\/\d+)?$/,
+    group: 'nav.groups.training',
+    labelKey: 'study.forum.title',
+  },
 ];
 
 export interface Crumb {

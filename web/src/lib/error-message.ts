@@ -47,6 +47,10 @@ const SPECIFIC_SERVER_WORDING = new Set([
   // surveys
   'SURVEY_NOT_OPEN',
   'SURVEY_ALREADY_ANSWERED',
+  // homework and forums
+  'HOMEWORK_SCHEME_INVALID',
+  'HOMEWORK_MARK_INVALID',
+  'FORUM_MODERATOR_INVALID',
 ]);
 
 /**

@@ -18,6 +18,11 @@ describe("each page's section of the manual", () => {
     // the home page (工作台) and the messages have their own section
     expect(helpSectionFor('/')).toBe('home');
     expect(helpSectionFor('/messages')).toBe('home');
+    // an online class's homework and forum, the teachers' pages and the tutors'
+    expect(helpSectionFor('/me/study/7/homework')).toBe('homework');
+    expect(helpSectionFor('/me/study/7/forum/12')).toBe('homework');
+    expect(helpSectionFor('/study/classes/7/forum')).toBe('homework');
+    expect(helpSectionFor('/study/tutoring')).toBe('homework');
   });
 
   it('is the contents where no section fits, and never a section by a mere prefix of a word', () => {

@@ -8,6 +8,8 @@ export function helpSectionFor(pathname: string): string {
   const p = pathname.replace(/\/+$/, '') || '/';
   const first = (prefixes: string[]) => prefixes.some((x) => p === x || p.startsWith(`${x}/`));
   if (p === '/' || first(['/messages'])) return 'home';
+  if (/^\/(?:me\/study|study\/classes)\/\d+\/(?:homework|forum)(?:\/|$)/.test(p) || first(['/study/tutoring']))
+    return 'homework';
   if (first(['/teachers', '/teacher-corrections', '/org', '/me/teacher'])) return 'teachers';
   if (
     first([

@@ -20,6 +20,8 @@ export function messageText(t: TFunction, m: Pick<Message, 'kind' | 'params'>): 
   if (typeof p['field'] === 'string') values['field'] = t(`teachers.fields.${p['field']}`);
   if (DECIDED.has(m.kind))
     values['outcome'] = t((p['accept'] ?? p['approve']) ? 'messages.outcomes.accepted' : 'messages.outcomes.rejected');
+  if (m.kind === 'homework_graded')
+    values['outcome'] = t(p['passed'] ? 'messages.outcomes.passed' : 'messages.outcomes.failed');
   const topic = REMINDER_TOPICS.includes(str('topic') as ReminderTopic) ? str('topic') : 'general';
   let text =
     m.kind === 'reminder' ? t(`messages.reminderText.${topic}`, values) : t(`messages.kinds.${m.kind}`, values);

@@ -24,6 +24,7 @@ import type { TableColumnsType } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import {
   trainerKeys,
   trainersApi,
@@ -335,6 +336,17 @@ export function TrainerClassesCard({ classes }: { classes: TrainerClass[] }) {
                 </Typography.Text>
               }
             />
+            {c.courseId !== null && (
+              // an online class the trainer tutors: its homework and forum
+              <Space size={4} style={{ marginInlineEnd: 8 }}>
+                <Link to={`/study/classes/${c.classId}/homework`} data-testid="trainer-class-homework">
+                  {t('study.links.homework')}
+                </Link>
+                <Link to={`/study/classes/${c.classId}/forum`} data-testid="trainer-class-forum">
+                  {t('study.links.forum')}
+                </Link>
+              </Space>
+            )}
             <Tag color={c.classStatus === 'closed' ? 'default' : 'green'}>
               {c.classStatus === 'closed'
                 ? t('trainers.classes.closed')
