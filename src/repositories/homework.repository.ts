@@ -507,15 +507,26 @@ export function createHomeworkRepository(db: Q) {
       q: { filter?: TutorFilter; late?: boolean; name?: string; withMissing: boolean; limit: number; offset: number },
     ): Promise<{ items: TutorLine[]; total: number }> {
       let base = db
-        .selectFrom('enrolment as e')
-        .innerJoin('teacher as t', 't.id', 'e.teacher_id')
+        .selectFrom('teacher as t')
         .innerJoin('org_unit as o', 'o.id', 't.org_unit_id')
         .leftJoin('homework_submission as s', (j) =>
-          j.onRef('s.teacher_id', '=', 'e.teacher_id').on('s.assignment_id', '=', assignment.id),
+          j.onRef('s.teacher_id', '=', 't.id').on('s.assignment_id', '=', assignment.id),
         )
-        .where('e.class_id', '=', assignment.classId)
-        // a teacher who left the class keeps the work they handed in
-        .where((eb) => eb.or([eb('e.status', '=', 'enrolled'), eb('s.id', 'is not', null)]));
+        // the class's teachers, and those who left it after handing in work (which they keep)
+        .where((eb) =>
+          eb.or([
+            eb(
+              't.id',
+              'in',
+              eb
+                .selectFrom('enrolment as e')
+                .select('e.teacher_id')
+                .where('e.class_id', '=', assignment.classId)
+                .where('e.status', '=', 'enrolled'),
+            ),
+            eb('s.id', 'is not', null),
+          ]),
+        );
       if (!q.withMissing) base = base.where('s.id', 'is not', null);
       switch (q.filter) {
         case 'waiting':
@@ -531,7 +542,7 @@ export function createHomeworkRepository(db: Q) {
           base = base.where('s.status', '=', 'graded').where('s.passed', '=', false);
           break;
         case 'not_submitted':
-          base = base.where('s.id', 'is', null).where('e.status', '=', 'enrolled');
+          base = base.where('s.id', 'is', null);
           break;
         case undefined:
           break;

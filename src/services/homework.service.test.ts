@@ -412,3 +412,31 @@ describe('a closed class', () => {
     }
   });
 });
+
+describe('a teacher who leaves the class', () => {
+  it('keeps the work handed in listed once for the tutors, and drops out of the class’s completion', async () => {
+    const leaver = teachers[1]!;
+    const a = (await hw.assignments(trainer, classId)).items.find((x) => x.title === '教学设计')!;
+    await t.db
+      .updateTable('enrolment')
+      .set({ status: 'withdrawn' })
+      .where('class_id', '=', classId)
+      .where('teacher_id', '=', leaver.id)
+      .execute();
+    try {
+      const lines = (await hw.submissions(trainer, a.id, { limit: 50, offset: 0 })).items;
+      expect(lines.filter((l) => l.teacherId === leaver.id)).toHaveLength(1);
+      const missing = await hw.submissions(trainer, a.id, { filter: 'not_submitted', limit: 50, offset: 0 });
+      expect(missing.items.map((l) => l.teacherId)).not.toContain(leaver.id);
+      expect((await homeworkPassedByTeacher(t.db, classId)).has(leaver.id)).toBe(false);
+      expect(await codeOf(hw.mine(leaver.ctx, classId))).toBe('NOT_FOUND');
+    } finally {
+      await t.db
+        .updateTable('enrolment')
+        .set({ status: 'enrolled' })
+        .where('class_id', '=', classId)
+        .where('teacher_id', '=', leaver.id)
+        .execute();
+    }
+  });
+});
