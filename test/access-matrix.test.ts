@@ -66,6 +66,7 @@ import { countedChars } from '../src/domain/online-course.js';
 import { fingerprint, signatureBytes } from '../src/domain/originality.js';
 import { createReflectionRepository } from '../src/repositories/reflection.repository.js';
 import { reflectionText } from './support/reflection-corpus.js';
+import { storeBySha256 } from '../src/services/stored-file.js';
 
 type UnitKey = keyof Tree;
 type Relation = 'own' | 'child' | 'sibling' | 'parent' | 'other';
@@ -366,7 +367,7 @@ const courseAt = new Map<number, number>();
 const seededAt = new Map<number, { open: number; draft: number; classId: number; sessionId: number }>();
 const seeded = (unit: OrgUnitRow) => seededAt.get(unit.id)!;
 /** per organiser unit: the seeded class is online, its course's video item open for study now */
-const studyAt = new Map<number, number>();
+const sessionItemAt = new Map<number, number>();
 /** Makes a seeded class online: a course of the unit with one chapter and one video, open a month either side of today. */
 async function makeOnline(unit: OrgUnitRow, classId: number): Promise<number> {
   const courseId = await newCourse(unit, `在线${unit.id}`);
@@ -430,7 +431,7 @@ async function studySession(c: Case): Promise<number> {
     .values({
       province_id: place.province_id,
       class_id: classId,
-      item_id: studyAt.get(c.target.id)!,
+      item_id: sessionItemAt.get(c.target.id)!,
       teacher_id: place.teacher_id,
       org_path: place.org_path,
       rule: JSON.stringify({}),
@@ -907,6 +908,131 @@ function noticeAt(c: Case, tag: string): Promise<number> {
     body: '矩阵',
     publishedBy: c.userId,
   });
+}
+
+// ------------------------------------------------------------------ homework and forums of online classes: what the rows stand on
+
+/**
+ * per organiser unit: an online class (a course of the catalogue above, the teachers of the schools below
+ * enrolled, K1's taught by the matrix's trainer) with an assignment, a submission with a file by the teacher
+ * of the first school below, and a topic with its opening post
+ */
+const studyAt = new Map<
+  number,
+  { classId: number; assignmentId: number; submissionId: number; fileId: number; topicId: number; postId: number }
+>();
+const study = (unit: OrgUnitRow) => studyAt.get(unit.id)!;
+/** the teacher whose work the rows at a unit act on: of the first school below it */
+const studentOf = (unit: OrgUnitRow) => teacherAtSchool.get(schoolUnder(unit).id)!;
+/** tutors: the class's trainers and the organiser's subtree; teachers are refused */
+const TUTORS: Rule = { allow: RUNNERS, refused: ['teacher'] };
+/** everyone in the class: its tutors and its teachers (the matrix's teacher holds a place at S1's and K1's) */
+const CLASS_MEMBERS: Rule = { allow: { ...RUNNERS, teacher: ['own', 'parent'] } };
+/** what only the class's teachers do */
+const STUDENTS: Rule = { allow: { teacher: ['own', 'parent'] }, refused: NOT_TEACHER };
+const HOMEWORK_PDF = Buffer.from('%PDF-1.4\n% matrix homework\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n');
+
+/** an online class of its own at a unit */
+async function newOnlineClass(unit: OrgUnitRow, tag: string): Promise<number> {
+  const classId = await newClass(unit, tag);
+  await t.db
+    .updateTable('training_class')
+    .set({
+      course_id: courseAt.get(catalogueOf(unit).id)!,
+      study_opens_on: `${year}-01-01`,
+      study_closes_on: `${year + 1}-12-31`,
+    })
+    .where('id', '=', classId)
+    .execute();
+  for (const k of SCHOOLS)
+    if (tree[k].path.startsWith(unit.path)) await enrolDirect(classId, teacherAtSchool.get(tree[k].id)!);
+  return classId;
+}
+async function assignmentIn(classId: number, title: string, blind = false): Promise<number> {
+  const { province_id } = await t.db
+    .selectFrom('training_class')
+    .select('province_id')
+    .where('id', '=', classId)
+    .executeTakeFirstOrThrow();
+  return (
+    await t.db
+      .insertInto('homework_assignment')
+      .values({
+        province_id,
+        class_id: classId,
+        title,
+        due_at: new Date(Date.now() + 7 * 86_400_000),
+        grading: 'grade',
+        blind,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
+}
+/** a teacher's submission (version 1), waiting or graded as passed */
+async function submissionIn(
+  assignmentId: number,
+  teacherId: number,
+  status: 'submitted' | 'graded' = 'submitted',
+): Promise<number> {
+  const a = await t.db
+    .selectFrom('homework_assignment')
+    .select(['province_id', 'class_id'])
+    .where('id', '=', assignmentId)
+    .executeTakeFirstOrThrow();
+  const tr = await t.db.selectFrom('teacher').select('org_path').where('id', '=', teacherId).executeTakeFirstOrThrow();
+  const graded = status === 'graded' ? { grade: 'good', passed: true } : {};
+  const id = (
+    await t.db
+      .insertInto('homework_submission')
+      .values({
+        province_id: a.province_id,
+        assignment_id: assignmentId,
+        class_id: a.class_id,
+        teacher_id: teacherId,
+        org_path: tr.org_path,
+        anon_code: String(assignmentId % 10_000).padStart(4, '0'),
+        status,
+        version: 1,
+        late: false,
+        submitted_at: new Date(),
+        ...graded,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
+  await t.db
+    .insertInto('homework_version')
+    .values({ submission_id: id, version: 1, body: '矩阵作业', late: false, ...graded })
+    .execute();
+  return id;
+}
+/** a fresh submission of the target's teacher in the target's online class */
+const freshSubmission = async (c: Case, status: 'submitted' | 'graded' = 'submitted') =>
+  submissionIn(await assignmentIn(study(c.target).classId, `矩阵作业${c.seq}`), studentOf(c.target), status);
+/** a post of the seeded topic of the target's online class, shown or hidden */
+async function postIn(unit: OrgUnitRow, body: string, hidden = false): Promise<number> {
+  const { classId, topicId } = study(unit);
+  return (
+    await t.db
+      .insertInto('forum_post')
+      .values({
+        province_id: unit.provinceId,
+        class_id: classId,
+        topic_id: topicId,
+        author_id: userIds.get('province_admin')!,
+        teacher_id: studentOf(unit),
+        opening: false,
+        body,
+        chars: body.length,
+        counts: !hidden,
+        why_not: hidden ? 'hidden' : null,
+        hidden_at: hidden ? new Date() : null,
+        hidden_reason: hidden ? '矩阵隐藏' : null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
 }
 
 const MATRIX: Entry[] = [
@@ -3596,7 +3722,7 @@ const MATRIX: Entry[] = [
     request: (c) => ({
       method: 'POST',
       url: '/api/study/sessions',
-      payload: { classId: seeded(c.target).classId, itemId: studyAt.get(c.target.id)! },
+      payload: { classId: seeded(c.target).classId, itemId: sessionItemAt.get(c.target.id)! },
     }),
     verify: (b) => problem(typeof json(b)['sessionId'] === 'number', 'no session'),
   },
@@ -3671,7 +3797,7 @@ const MATRIX: Entry[] = [
     rule: { allow: { teacher: ['own', 'parent'] }, refused: NOT_TEACHER },
     request: (c) => ({
       method: 'GET',
-      url: `/api/study/classes/${seeded(c.target).classId}/items/${studyAt.get(c.target.id)!}/state`,
+      url: `/api/study/classes/${seeded(c.target).classId}/items/${sessionItemAt.get(c.target.id)!}/state`,
     }),
     verify: (b) => problem((b as { requiredMinutes?: number }).requiredMinutes === 10, 'not the item'),
   },
@@ -4512,6 +4638,463 @@ const MATRIX: Entry[] = [
         'a kind of result is missing',
       ),
   },
+  // ------------------------------------------------------------------ homework of online classes (研修作业)
+  {
+    route: 'GET /api/classes/:id/homework/assignments',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: TUTORS,
+    request: (c) => ({ method: 'GET', url: `/api/classes/${study(c.target).classId}/homework/assignments` }),
+    verify: (b, c) =>
+      problem(
+        itemsOf(b).some((a) => a.id === study(c.target).assignmentId),
+        "the class's assignment missing",
+      ),
+  },
+  {
+    route: 'POST /api/classes/:id/homework/assignments',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: TUTORS,
+    request: (c) => ({
+      method: 'POST',
+      url: `/api/classes/${study(c.target).classId}/homework/assignments`,
+      payload: { title: `矩阵布置${c.seq}`, dueAt: new Date(Date.now() + 86_400_000).toISOString(), grading: 'grade' },
+    }),
+    verify: async (_b, c) =>
+      problem(
+        (await t.db.selectFrom('homework_assignment').select('id').where('title', '=', `矩阵布置${c.seq}`).execute())
+          .length === 1,
+        'assignment not stored',
+      ),
+  },
+  {
+    route: 'PUT /api/homework/assignments/:id',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: TUTORS,
+    request: async (c) => ({
+      method: 'PUT',
+      url: `/api/homework/assignments/${await assignmentIn(study(c.target).classId, `矩阵改前${c.seq}`)}`,
+      payload: { title: `矩阵改后${c.seq}`, dueAt: new Date(Date.now() + 86_400_000).toISOString(), grading: 'grade' },
+    }),
+    verify: async (_b, c) =>
+      problem(
+        (await t.db.selectFrom('homework_assignment').select('id').where('title', '=', `矩阵改后${c.seq}`).execute())
+          .length === 1,
+        'assignment not changed',
+      ),
+  },
+  {
+    route: 'DELETE /api/homework/assignments/:id',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: TUTORS,
+    request: async (c) => ({
+      method: 'DELETE',
+      url: `/api/homework/assignments/${await assignmentIn(study(c.target).classId, `矩阵删除${c.seq}`)}`,
+    }),
+    verify: async (_b, c) =>
+      problem(
+        (await t.db.selectFrom('homework_assignment').select('id').where('title', '=', `矩阵删除${c.seq}`).execute())
+          .length === 0,
+        'assignment not deleted',
+      ),
+  },
+  {
+    route: 'POST /api/homework/assignments/:id/release',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: TUTORS,
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/homework/assignments/${await assignmentIn(study(c.target).classId, `矩阵匿名${c.seq}`, true)}/release`,
+    }),
+    verify: (b) => problem(json(b)['assignment']?.['blindNow'] === false, 'not released'),
+  },
+  {
+    route: 'GET /api/homework/assignments/:id/submissions',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: TUTORS,
+    request: (c) => ({ method: 'GET', url: `/api/homework/assignments/${study(c.target).assignmentId}/submissions` }),
+    verify: (b, c) =>
+      problem(
+        ((b as { items?: Array<{ submissionId: number }> }).items ?? []).some(
+          (l) => l.submissionId === study(c.target).submissionId,
+        ),
+        'the submission missing',
+      ),
+  },
+  {
+    route: 'GET /api/homework/assignments/:id/submissions.xlsx',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: TUTORS,
+    request: (c) => ({
+      method: 'GET',
+      url: `/api/homework/assignments/${study(c.target).assignmentId}/submissions.xlsx`,
+    }),
+    verify: (_b, _c, res) =>
+      problem(
+        String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000,
+        'not an .xlsx answer',
+      ),
+  },
+  {
+    route: 'GET /api/homework/submissions/:id',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: TUTORS,
+    request: (c) => ({ method: 'GET', url: `/api/homework/submissions/${study(c.target).submissionId}` }),
+    verify: (b, c) => problem(json(b)['submission']?.['id'] === study(c.target).submissionId, 'another submission'),
+  },
+  {
+    route: 'POST /api/homework/submissions/:id/grade',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: TUTORS,
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/homework/submissions/${await freshSubmission(c)}/grade`,
+      payload: { version: 1, grade: 'good', comment: `矩阵评语${c.seq}` },
+    }),
+    verify: async (_b, c) => {
+      const row = await t.db
+        .selectFrom('homework_submission')
+        .select(['status', 'passed'])
+        .where('comment', '=', `矩阵评语${c.seq}`)
+        .executeTakeFirst();
+      return problem(row?.status === 'graded' && row.passed === true, 'not graded');
+    },
+  },
+  {
+    route: 'POST /api/homework/submissions/:id/return',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: TUTORS,
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/homework/submissions/${await freshSubmission(c)}/return`,
+      payload: { version: 1, comment: `矩阵退回${c.seq}` },
+    }),
+    verify: async (_b, c) => {
+      const row = await t.db
+        .selectFrom('homework_submission')
+        .select('status')
+        .where('comment', '=', `矩阵退回${c.seq}`)
+        .executeTakeFirst();
+      return problem(row?.status === 'returned', 'not returned');
+    },
+  },
+  {
+    route: 'PUT /api/homework/submissions/:id/recommended',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: TUTORS,
+    request: async (c) => ({
+      method: 'PUT',
+      url: `/api/homework/submissions/${await freshSubmission(c, 'graded')}/recommended`,
+      payload: { recommended: true },
+    }),
+    verify: (b) => problem(json(b)['submission']?.['recommended'] === true, 'not recommended'),
+  },
+  {
+    // the teacher's own work in a class they hold a place in; anyone else has none there
+    route: 'GET /api/classes/:id/homework/mine',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: STUDENTS,
+    request: (c) => ({ method: 'GET', url: `/api/classes/${study(c.target).classId}/homework/mine` }),
+    verify: (b, c) =>
+      problem(
+        ((b as { items?: Array<{ assignment: { id: number } }> }).items ?? []).some(
+          (x) => x.assignment.id === study(c.target).assignmentId,
+        ),
+        "the class's assignment missing",
+      ),
+  },
+  {
+    route: 'POST /api/classes/:id/homework/files',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: STUDENTS,
+    request: (c) => ({
+      method: 'POST',
+      url: `/api/classes/${study(c.target).classId}/homework/files`,
+      ...multipartFile(HOMEWORK_PDF, { filename: `矩阵作业${c.seq}.pdf`, contentType: 'application/pdf' }),
+    }),
+    verify: async (_b, c) =>
+      problem(
+        (await t.db.selectFrom('homework_file').select('id').where('file_name', '=', `矩阵作业${c.seq}.pdf`).execute())
+          .length === 1,
+        'file not stored',
+      ),
+  },
+  {
+    route: 'POST /api/homework/assignments/:id/submission',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: STUDENTS,
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/homework/assignments/${await assignmentIn(study(c.target).classId, `矩阵提交${c.seq}`)}/submission`,
+      payload: { body: `矩阵正文${c.seq}` },
+    }),
+    verify: async (_b, c) =>
+      problem(
+        (await t.db.selectFrom('homework_version').select('id').where('body', '=', `矩阵正文${c.seq}`).execute())
+          .length === 1,
+        'work not stored',
+      ),
+  },
+  {
+    route: 'GET /api/classes/:id/homework/recommended',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: CLASS_MEMBERS,
+    request: (c) => ({ method: 'GET', url: `/api/classes/${study(c.target).classId}/homework/recommended` }),
+    verify: (b, c) => problem(json(b)['class']?.['id'] === study(c.target).classId, 'another class'),
+  },
+  {
+    // the author's own file (the matrix's teacher wrote the work at S1's and K1's class), the tutors' once handed in
+    route: 'GET /api/homework/files/:id',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: CLASS_MEMBERS,
+    request: (c) => ({ method: 'GET', url: `/api/homework/files/${study(c.target).fileId}` }),
+    verify: (_b, _c, res) => problem(res.rawPayload.equals(HOMEWORK_PDF), 'not the file'),
+  },
+  {
+    // a trainer's online classes; an admin's those of the unit's own projects
+    route: 'GET /api/study/tutoring',
+    about: 'self',
+    rule: { allow: { ...forRoles(ADMINS, OWN), trainer: OWN }, refused: ['teacher'] },
+    request: () => ({ method: 'GET', url: '/api/study/tutoring' }),
+    verify: (b, c) => {
+      const want = study(c.role === 'trainer' ? tree.K1 : c.own).classId;
+      return problem(
+        ((b as { items?: Array<{ classId: number }> }).items ?? []).some((x) => x.classId === want),
+        'the online class missing',
+      );
+    },
+  },
+  {
+    route: 'GET /api/study/my-classes',
+    about: 'self',
+    rule: { allow: { teacher: OWN } },
+    request: () => ({ method: 'GET', url: '/api/study/my-classes' }),
+    verify: (b) => {
+      const ids = ((b as { items?: Array<{ classId: number }> }).items ?? []).map((x) => x.classId);
+      return problem(
+        ids.includes(study(tree.S1).classId) &&
+          ids.includes(study(tree.K1).classId) &&
+          !ids.includes(study(tree.S2).classId),
+        'not the classes of the teacher',
+      );
+    },
+  },
+  // ------------------------------------------------------------------ class forums (班级研讨)
+  {
+    route: 'GET /api/classes/:id/forum/topics',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: CLASS_MEMBERS,
+    request: (c) => ({ method: 'GET', url: `/api/classes/${study(c.target).classId}/forum/topics` }),
+    verify: (b, c) =>
+      problem(
+        itemsOf(b).some((x) => x.id === study(c.target).topicId),
+        "the class's topic missing",
+      ),
+  },
+  {
+    route: 'POST /api/classes/:id/forum/topics',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: CLASS_MEMBERS,
+    request: (c) => ({
+      method: 'POST',
+      url: `/api/classes/${study(c.target).classId}/forum/topics`,
+      payload: { title: `矩阵主题${c.seq}`, body: '矩阵主题的开篇帖子内容' },
+    }),
+    verify: async (_b, c) =>
+      problem(
+        (await t.db.selectFrom('forum_topic').select('id').where('title', '=', `矩阵主题${c.seq}`).execute()).length ===
+          1,
+        'topic not stored',
+      ),
+  },
+  {
+    route: 'GET /api/forum/topics/:id',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: CLASS_MEMBERS,
+    request: (c) => ({ method: 'GET', url: `/api/forum/topics/${study(c.target).topicId}` }),
+    verify: (b, c) =>
+      problem(
+        json(b)['topic']?.['id'] === study(c.target).topicId &&
+          ((b as { posts?: Array<{ id: number }> }).posts ?? []).some((p) => p.id === study(c.target).postId),
+        'not the topic with its posts',
+      ),
+  },
+  {
+    route: 'POST /api/forum/topics/:id/posts',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: CLASS_MEMBERS,
+    request: (c) => ({
+      method: 'POST',
+      url: `/api/forum/topics/${study(c.target).topicId}/posts`,
+      payload: { body: `矩阵回复${c.seq}` },
+    }),
+    verify: async (_b, c) =>
+      problem(
+        (await t.db.selectFrom('forum_post').select('id').where('body', '=', `矩阵回复${c.seq}`).execute()).length ===
+          1,
+        'reply not stored',
+      ),
+  },
+  {
+    route: 'POST /api/forum/posts/:id/reports',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: CLASS_MEMBERS,
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/forum/posts/${await postIn(c.target, `矩阵被举报${c.seq}`)}/reports`,
+      payload: { reason: `矩阵举报${c.seq}` },
+    }),
+    verify: async (_b, c) =>
+      problem(
+        (await t.db.selectFrom('forum_report').select('id').where('reason', '=', `矩阵举报${c.seq}`).execute())
+          .length === 1,
+        'report not stored',
+      ),
+  },
+  {
+    // moderators: the class's tutors (the matrix's teacher moderates nothing)
+    route: 'PATCH /api/forum/topics/:id',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: TUTORS,
+    request: (c) => ({
+      method: 'PATCH',
+      url: `/api/forum/topics/${study(c.target).topicId}`,
+      payload: { pinned: true },
+    }),
+    verify: (b) => problem(json(b)['topic']?.['pinned'] === true, 'not pinned'),
+  },
+  {
+    route: 'POST /api/forum/posts/:id/hide',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: TUTORS,
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/forum/posts/${await postIn(c.target, `矩阵待隐藏${c.seq}`)}/hide`,
+      payload: { reason: `矩阵隐藏理由${c.seq}` },
+    }),
+    verify: async (_b, c) =>
+      problem(
+        (
+          await t.db
+            .selectFrom('forum_post')
+            .select('id')
+            .where('hidden_reason', '=', `矩阵隐藏理由${c.seq}`)
+            .where('counts', '=', false)
+            .execute()
+        ).length === 1,
+        'not hidden',
+      ),
+  },
+  {
+    route: 'POST /api/forum/posts/:id/unhide',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: TUTORS,
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/forum/posts/${await postIn(c.target, `矩阵已隐藏${c.seq}`, true)}/unhide`,
+    }),
+    verify: (b) => problem(json(b)['post']?.['hidden'] === false, 'still hidden'),
+  },
+  {
+    route: 'GET /api/classes/:id/forum/reports',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: TUTORS,
+    request: (c) => ({ method: 'GET', url: `/api/classes/${study(c.target).classId}/forum/reports` }),
+    verify: (b, c) => problem(json(b)['class']?.['id'] === study(c.target).classId, 'another class'),
+  },
+  {
+    route: 'POST /api/forum/reports/:id/answer',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: TUTORS,
+    request: async (c) => {
+      const postId = await postIn(c.target, `矩阵待处理${c.seq}`);
+      const report = await t.db
+        .insertInto('forum_report')
+        .values({
+          province_id: c.target.provinceId,
+          class_id: study(c.target).classId,
+          post_id: postId,
+          reporter_id: userIds.get('province_admin')!,
+          reason: `矩阵待答${c.seq}`,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return {
+        method: 'POST',
+        url: `/api/forum/reports/${report.id}/answer`,
+        payload: { decision: 'dismiss', answer: `矩阵答复${c.seq}` },
+      };
+    },
+    verify: async (_b, c) =>
+      problem(
+        (
+          await t.db
+            .selectFrom('forum_report')
+            .select('id')
+            .where('answer', '=', `矩阵答复${c.seq}`)
+            .where('status', '=', 'dismissed')
+            .execute()
+        ).length === 1,
+        'report not answered',
+      ),
+  },
+  {
+    // choosing moderators is the tutors' (on a class of its own, so the matrix's teacher moderates nothing elsewhere)
+    route: 'GET /api/classes/:id/forum/moderators',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: TUTORS,
+    request: (c) => ({ method: 'GET', url: `/api/classes/${study(c.target).classId}/forum/moderators` }),
+    verify: (b, c) =>
+      problem(
+        ((b as { candidates?: Array<{ teacherId: number }> }).candidates ?? []).some(
+          (x) => x.teacherId === studentOf(c.target),
+        ),
+        'the enrolled teacher missing among the candidates',
+      ),
+  },
+  {
+    route: 'PUT /api/classes/:id/forum/moderators',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: TUTORS,
+    request: async (c) => ({
+      method: 'PUT',
+      url: `/api/classes/${await newOnlineClass(c.target, `mod-${c.seq}`)}/forum/moderators`,
+      payload: { teacherIds: [studentOf(c.target)] },
+    }),
+    verify: (b, c) =>
+      problem(
+        ((b as { moderators?: Array<{ teacherId: number }> }).moderators ?? []).map((m) => m.teacherId).join() ===
+          String(studentOf(c.target)),
+        'moderator not stored',
+      ),
+  },
   {
     // not required by the coverage check (auth routes are exempt), listed because every role must reach it
     route: 'GET /api/auth/me',
@@ -4570,6 +5153,7 @@ beforeAll(async () => {
   await prepareTraining();
   await prepareOnline();
   await prepareReflections();
+  await prepareStudy();
   app = await buildApp({
     services,
     db: t.db,
@@ -4727,7 +5311,7 @@ async function prepareTraining(): Promise<void> {
       if (tree[k].path.startsWith(u.path)) await enrolDirect(classId, teacherAtSchool.get(tree[k].id)!);
     if (u.id === tree.K1.id) await training.setTrainers(classId, [userIds.get('trainer')!]);
     seededAt.set(u.id, { open, draft, classId, sessionId });
-    studyAt.set(u.id, await makeOnline(u, classId));
+    sessionItemAt.set(u.id, await makeOnline(u, classId));
   }
 }
 
@@ -4791,6 +5375,60 @@ async function prepareOnline(): Promise<void> {
       if (tree[k].path.startsWith(u.path)) await enrolDirect(classId, teacherAtSchool.get(tree[k].id)!);
     if (u.id === tree.K1.id) await training.setTrainers(classId, [userIds.get('trainer')!]);
     onlineAt.set(u.id, { classId, chapterId, itemId, fileId });
+  }
+}
+
+/**
+ * At every organiser unit an online class with an assignment, the work of the first school's teacher
+ * (with a file stored under the data dir) and a topic with its opening post.
+ */
+async function prepareStudy(): Promise<void> {
+  const stored = storeBySha256(path.join(dataDir, 'homework'), HOMEWORK_PDF);
+  for (const u of Object.values(tree)) {
+    if (!ORGANISERS.includes(u.kind)) continue;
+    const classId = await newOnlineClass(u, `网络${u.id}`);
+    const assignmentId = await assignmentIn(classId, `矩阵种子作业${u.id}`);
+    const teacherId = studentOf(u);
+    const submissionId = await submissionIn(assignmentId, teacherId);
+    const fileId = (
+      await t.db
+        .insertInto('homework_file')
+        .values({
+          province_id: u.provinceId,
+          class_id: classId,
+          teacher_id: teacherId,
+          sha256: stored.sha256,
+          file_name: `矩阵种子${u.id}.pdf`,
+          mime_type: 'application/pdf',
+          size_bytes: HOMEWORK_PDF.length,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+    const { id: versionId } = await t.db
+      .selectFrom('homework_version')
+      .select('id')
+      .where('submission_id', '=', submissionId)
+      .executeTakeFirstOrThrow();
+    await t.db
+      .insertInto('homework_version_file')
+      .values({ version_id: versionId, file_id: fileId, position: 0 })
+      .execute();
+    const topicId = (
+      await t.db
+        .insertInto('forum_topic')
+        .values({
+          province_id: u.provinceId,
+          class_id: classId,
+          title: `矩阵种子主题${u.id}`,
+          author_id: userIds.get('province_admin')!,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+    studyAt.set(u.id, { classId, assignmentId, submissionId, fileId, topicId, postId: 0 });
+    const postId = await postIn(u, `矩阵种子帖子${u.id}`);
+    studyAt.set(u.id, { classId, assignmentId, submissionId, fileId, topicId, postId });
   }
 }
 

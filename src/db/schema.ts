@@ -367,6 +367,135 @@ export interface FeePaymentTable {
   created_at: Generated<Date>;
 }
 
+export interface ForumModeratorTable {
+  class_id: number;
+  teacher_id: number;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface ForumPostTable {
+  id: Generated<number>;
+  province_id: number;
+  class_id: number;
+  topic_id: number;
+  author_id: number;
+  teacher_id: number | null;
+  opening: boolean;
+  body: string;
+  chars: number;
+  similarity: number | null;
+  counts: boolean;
+  why_not: string | null;
+  hidden_at: Date | null;
+  hidden_by: number | null;
+  hidden_reason: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface ForumReportTable {
+  id: Generated<number>;
+  province_id: number;
+  class_id: number;
+  post_id: number;
+  reporter_id: number;
+  reason: string;
+  status: Generated<string>;
+  answer: string | null;
+  handled_by: number | null;
+  handled_at: Date | null;
+  created_at: Generated<Date>;
+}
+
+export interface ForumTopicTable {
+  id: Generated<number>;
+  province_id: number;
+  class_id: number;
+  title: string;
+  author_id: number;
+  pinned: Generated<boolean>;
+  locked: Generated<boolean>;
+  replies: Generated<number>;
+  last_post_at: Generated<Date>;
+  created_at: Generated<Date>;
+}
+
+export interface HomeworkAssignmentTable {
+  id: Generated<number>;
+  province_id: number;
+  class_id: number;
+  title: string;
+  instructions: Generated<string>;
+  due_at: Timestamp;
+  grading: string;
+  max_score: number | null;
+  pass_score: number | null;
+  blind: Generated<boolean>;
+  released_at: Date | null;
+  released_by: number | null;
+  created_by: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface HomeworkFileTable {
+  id: Generated<number>;
+  province_id: number;
+  class_id: number;
+  teacher_id: number;
+  sha256: Buffer;
+  file_name: string;
+  mime_type: string;
+  size_bytes: number;
+  created_at: Generated<Date>;
+}
+
+export interface HomeworkSubmissionTable {
+  id: Generated<number>;
+  province_id: number;
+  assignment_id: number;
+  class_id: number;
+  teacher_id: number;
+  org_path: string;
+  anon_code: string;
+  status: string;
+  version: number;
+  late: boolean;
+  submitted_at: Timestamp;
+  share_name: Generated<boolean>;
+  score: number | null;
+  grade: string | null;
+  passed: boolean | null;
+  comment: string | null;
+  decided_by: number | null;
+  decided_at: Date | null;
+  recommended_at: Date | null;
+  recommended_by: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface HomeworkVersionTable {
+  id: Generated<number>;
+  submission_id: number;
+  version: number;
+  body: string;
+  late: boolean;
+  submitted_at: Generated<Date>;
+  outcome: string | null;
+  score: number | null;
+  grade: string | null;
+  passed: boolean | null;
+  comment: string | null;
+  decided_by: number | null;
+  decided_at: Date | null;
+}
+
+export interface HomeworkVersionFileTable {
+  version_id: number;
+  file_id: number;
+  position: number;
+}
+
 export interface JobTable {
   id: Generated<number>;
   kind: string;
@@ -832,6 +961,15 @@ export interface DB {
   fee_due_override: FeeDueOverrideTable;
   fee_item: FeeItemTable;
   fee_payment: FeePaymentTable;
+  forum_moderator: ForumModeratorTable;
+  forum_post: ForumPostTable;
+  forum_report: ForumReportTable;
+  forum_topic: ForumTopicTable;
+  homework_assignment: HomeworkAssignmentTable;
+  homework_file: HomeworkFileTable;
+  homework_submission: HomeworkSubmissionTable;
+  homework_version: HomeworkVersionTable;
+  homework_version_file: HomeworkVersionFileTable;
   job: JobTable;
   message: MessageTable;
   notice: NoticeTable;

@@ -26,6 +26,13 @@ export const MESSAGE_KINDS = [
   'reminder',
   // a tutor of an online class reminds a teacher of what is still missing
   'study_reminder',
+  // homework of an online class (研修作业): handed in to its tutors; returned or graded to its teacher
+  'homework_submitted',
+  'homework_returned',
+  'homework_graded',
+  // the class forum (班级研讨): a report to its moderators; a hidden post to its author
+  'forum_reported',
+  'forum_post_hidden',
 ] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 

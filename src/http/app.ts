@@ -52,6 +52,9 @@ import { feeRoutes } from './routes/fee.routes.js';
 import { printFormRoutes } from './routes/print-form.routes.js';
 import { homeRoutes } from './routes/home.routes.js';
 import { messageRoutes } from './routes/message.routes.js';
+import { homeworkRoutes } from './routes/homework.routes.js';
+import { forumRoutes } from './routes/forum.routes.js';
+import { onlineClassRoutes } from './routes/online-class.routes.js';
 import { SESSION_COOKIE } from './session-cookie.js';
 
 export { SESSION_COOKIE };
@@ -262,6 +265,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(homeRoutes, { prefix: '/api', services });
   await app.register(messageRoutes, { prefix: '/api', services });
   await app.register(studySessionRoutes, { prefix: '/api', services });
+  await app.register(homeworkRoutes, { prefix: '/api', services });
+  await app.register(forumRoutes, { prefix: '/api', services });
+  await app.register(onlineClassRoutes, { prefix: '/api', services });
   await app.register(verifyPageRoutes, { services });
   await app.register(helpPageRoutes);
   app.get('/api/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());

@@ -21,6 +21,24 @@ export function zText(max: number, min = 1) {
     );
 }
 
+/**
+ * A longer text (a notice, a forum post, homework): paragraphs keep their line breaks; other control
+ * characters are refused. `min` 0 allows an empty text.
+ */
+export const zParagraphs = (max: number, min = 1) =>
+  z
+    .string()
+    .max(max * 4, { message: 'too_long' })
+    .transform((s) => s.replace(/\r\n?/g, '\n'))
+    .refine((s) => !hasForbiddenChars(s.replace(/\n/g, '')), { message: 'bad_chars' })
+    .transform(normaliseText)
+    .pipe(
+      z
+        .string()
+        .min(min, { message: min === 1 ? 'blank' : 'too_short' })
+        .max(max, { message: 'too_long' }),
+    );
+
 export const zOptionalText = (max: number) =>
   z.union([zText(max), z.literal('').transform(() => null), z.null()]).optional();
 

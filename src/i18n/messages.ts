@@ -273,6 +273,50 @@ const ERRORS: Record<AppErrorCode, Record<Locale, string>> = {
     'zh-CN': '每个班次最多保留 {max} 篇心得，请修改已写的心得',
     en: 'A class keeps at most {max} reflections of yours; change one you have written',
   },
+  HOMEWORK_SCHEME_INVALID: {
+    'zh-CN': '评分方式有误：{problem}',
+    en: 'The grading is invalid: {problem}',
+  },
+  HOMEWORK_MARK_INVALID: {
+    'zh-CN': '评分有误：{problem}',
+    en: 'The mark is invalid: {problem}',
+  },
+  HOMEWORK_EMPTY: {
+    'zh-CN': '请填写作业内容或上传附件后再提交',
+    en: 'Write your work or attach a file before submitting',
+  },
+  HOMEWORK_STATE: {
+    'zh-CN': '该作业当前的状态不能这样处理（可能已通过、已批改或已被他人处理），请刷新后查看',
+    en: 'The work is not in a state that allows this (it may have passed, been graded or been handled by someone else); reload to see it',
+  },
+  HOMEWORK_VERSION_STALE: {
+    'zh-CN': '学员已重新提交了作业，请查看最新版本后再批改',
+    en: 'The teacher has sent a newer version; read it before grading',
+  },
+  HOMEWORK_HAS_SUBMISSIONS: {
+    'zh-CN': '该作业已有学员提交，不能删除或更改评分方式',
+    en: 'Teachers have already submitted work for this assignment; it cannot be deleted nor its grading changed',
+  },
+  HOMEWORK_FILE_NOT_ALLOWED: {
+    'zh-CN': '作业附件只接受 PDF、图片（JPG/PNG）、Word、Excel 或 ZIP 文件',
+    en: 'Homework files must be a PDF, an image (JPG/PNG), a Word or Excel file, or a ZIP',
+  },
+  FORUM_TOPIC_LOCKED: {
+    'zh-CN': '该主题已被版主锁定，不能再回复',
+    en: 'A moderator has locked this topic; it takes no more replies',
+  },
+  FORUM_ALREADY_REPORTED: {
+    'zh-CN': '您已举报过该帖子，版主处理前无需重复举报',
+    en: 'You have already reported this post; a moderator will answer it',
+  },
+  FORUM_STATE: {
+    'zh-CN': '该帖子或举报已被处理，请刷新后查看',
+    en: 'The post or report has already been handled; reload to see it',
+  },
+  FORUM_MODERATOR_INVALID: {
+    'zh-CN': '版主只能从本班次的在读学员中选择（最多 {max} 人）',
+    en: 'Moderators are chosen among the teachers enrolled in the class (at most {max})',
+  },
   QUOTA_INVALID: { 'zh-CN': '名额设置有误：{problem}', en: 'The quotas are invalid: {problem}' },
   TEACHER_ID_TAKEN: {
     'zh-CN': '该证件号码的教师已在册（可能在其他学校），请改用调动',

@@ -88,7 +88,7 @@ export interface TrainerClassRow {
   sessionCount: number;
   firstSession: Date | null;
   lastSession: Date | null;
-  /** the course an online class opens (null: not an online class) */
+  /** an online class's course (reflections, homework, forum); null for other classes */
   courseId: number | null;
 }
 
@@ -449,6 +449,7 @@ export function createTrainerRepository(db: Q) {
           'pr.status as projectStatus',
           'pr.year as projectYear',
           'o.name as orgUnitName',
+          'c.course_id as courseId',
           sql<number>`(SELECT count(*)::int FROM training_session s WHERE s.class_id = c.id)`.as('sessionCount'),
           sql<Date | null>`(SELECT min(s.starts_at) FROM training_session s WHERE s.class_id = c.id)`.as(
             'firstSession',

@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { currentYear, today } from '../config/env.js';
@@ -33,6 +32,7 @@ import { retryConcurrent } from './pg-errors.js';
 import { requireAdminAction, requireAdminAtUnit, requireRegistryRole } from './registry-access.js';
 import { createTeacherService, type TeacherQuery } from './teacher.service.js';
 import { notify } from './notify.js';
+import { cleanFileName, storeBySha256, storedPath, UPLOAD_TYPES, uploadType } from './stored-file.js';
 
 /** One registration of hours for one teacher, as a form or a sheet row gives it. */
 export interface Registration {
@@ -73,17 +73,8 @@ export interface RegisterResult {
   entries: Array<{ index: number; id: number; replayed: boolean }>;
 }
 
-export const EVIDENCE_TYPES: Record<string, string> = {
-  '.pdf': 'application/pdf',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.png': 'image/png',
-  '.doc': 'application/msword',
-  '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  '.xls': 'application/vnd.ms-excel',
-  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  '.zip': 'application/zip',
-};
+/** The kinds of evidence file accepted (the same as every upload: services/stored-file.ts). */
+export const EVIDENCE_TYPES = UPLOAD_TYPES;
 
 /** The identity of an entry's content: the same key with another content is refused. */
 export function contentHash(
@@ -674,32 +665,10 @@ export function createCreditLedgerService(deps: ServiceDeps) {
     ): Promise<EvidenceRow> {
       const orgUnit = await requireAdminAtUnit(db, ctx, orgUnitId, 'credit.upload_evidence', 'credit.register');
       const actor = requireActor(ctx);
-      const ext = path.extname(file.name).toLowerCase();
-      const mime = EVIDENCE_TYPES[ext];
-      if (!mime || !sniffMatches(ext, file.data)) throw new AppError('EVIDENCE_TYPE_NOT_ALLOWED');
-      const sha = crypto.createHash('sha256').update(file.data).digest();
-      const hex = sha.toString('hex');
-      const dir = path.join(evidenceDir, hex.slice(0, 2));
-      const dest = path.join(dir, hex);
-      if (!fs.existsSync(dest)) {
-        // written under a temporary name and renamed: a crash never leaves half a file under the real name
-        fs.mkdirSync(dir, { recursive: true });
-        const tmp = `${dest}.${process.pid}.${Date.now()}.tmp`;
-        const fd = fs.openSync(tmp, 'w', 0o600);
-        try {
-          fs.writeSync(fd, file.data);
-          fs.fsyncSync(fd);
-        } finally {
-          fs.closeSync(fd);
-        }
-        fs.renameSync(tmp, dest);
-      }
-      const name =
-        file.name
-          .normalize('NFC')
-          // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this replaces
-          .replace(/[\\/\u0000-\u001f]/g, '_')
-          .slice(0, 200) || `evidence${ext}`;
+      const mime = uploadType(file.name, file.data);
+      if (!mime) throw new AppError('EVIDENCE_TYPE_NOT_ALLOWED');
+      const { sha256: sha, hex } = storeBySha256(evidenceDir, file.data);
+      const name = cleanFileName(file.name, `evidence${path.extname(file.name).toLowerCase()}`);
       const id = await auditedWrite(
         db,
         ctx,
@@ -750,8 +719,7 @@ export function createCreditLedgerService(deps: ServiceDeps) {
         });
       }
       if (!row) throw new AppError('NOT_FOUND');
-      const hex = row.sha256.toString('hex');
-      return { row, path: path.join(evidenceDir, hex.slice(0, 2), hex) };
+      return { row, path: storedPath(evidenceDir, row.sha256) };
     },
 
     // ------------------------------------------------------------------ review requests (PIPL Art. 24)
@@ -844,29 +812,6 @@ export function createCreditLedgerService(deps: ServiceDeps) {
       return (await createCreditReviewRepository(db).find(id))!;
     },
   };
-}
-
-/** The first bytes must match the extension: a renamed executable is not evidence. */
-function sniffMatches(ext: string, data: Buffer): boolean {
-  const head = data.subarray(0, 8);
-  switch (ext) {
-    case '.pdf':
-      return head.subarray(0, 5).toString('latin1') === '%PDF-';
-    case '.png':
-      return head.equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-    case '.jpg':
-    case '.jpeg':
-      return head[0] === 0xff && head[1] === 0xd8;
-    case '.docx':
-    case '.xlsx':
-    case '.zip':
-      return head[0] === 0x50 && head[1] === 0x4b;
-    case '.doc':
-    case '.xls':
-      return head.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]));
-    default:
-      return false;
-  }
 }
 
 export type CreditLedgerService = ReturnType<typeof createCreditLedgerService>;

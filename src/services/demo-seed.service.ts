@@ -9,6 +9,7 @@ import type { RequestContext, ServiceDeps } from './context.js';
 import { ensureDivisionUnit } from './division-import.service.js';
 import { seedDemoLedger } from './demo-ledger.js';
 import { seedDemoProgramme } from './demo-programme.js';
+import { seedDemoStudy } from './demo-study.js';
 import { seedDemoTraining } from './demo-training.js';
 import { demoTeachers } from './demo-teachers.js';
 import { hashPassword } from './password-hasher.js';
@@ -19,7 +20,8 @@ import { toColumns } from './teacher.service.js';
  * Demo data: 吉林省 吉林市 桦甸市 (220282) with its teacher-training school, nine township centre
  * schools and about forty schools of every stage with their teachers, and one account per level
  * (demo-teacher is one of the teachers), their credit ledger of the last and the current cycle, and
- * this year's training (catalogues, projects, a class meeting today, plans, the trainer pool, a fee). Every unit, teacher and account is marked `is_demo`; the
+ * this year's training (catalogues, projects, a class meeting today, an online class with homework and a
+ * forum, plans, the trainer pool, a fee). Every unit, teacher and account is marked `is_demo`; the
  * accounts share one one-time password that must be changed.
  */
 const DIRECT_SCHOOLS: Array<[string, Stage[]]> = [
@@ -189,6 +191,14 @@ export function createDemoSeedService({ db, env }: ServiceDeps) {
           { province, county, institutionName: institution.name },
           created.map((t) => ({ id: t.id, orgUnitId: t.orgUnitId, orgPath: schoolOf.get(t.id)!.path })),
           { county: userIds['demo-county']!, trainer: userIds['demo-trainer']! },
+          zhaoXue.id,
+        );
+        await seedDemoStudy(
+          trx,
+          env,
+          { province, county },
+          { county: userIds['demo-county']!, trainer: userIds['demo-trainer']! },
+          created.map((t) => ({ id: t.id, orgUnitId: t.orgUnitId, orgPath: schoolOf.get(t.id)!.path })),
           zhaoXue.id,
         );
         await seedDemoProgramme(trx, env, {

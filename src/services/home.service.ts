@@ -6,7 +6,10 @@ import { AppError } from '../errors/app-error.js';
 import { can, type Actor } from '../policies/access.policy.js';
 import { pathPrefixes } from '../repositories/course.repository.js';
 import { createCreditLedgerRepository } from '../repositories/credit-ledger.repository.js';
+import { createForumRepository } from '../repositories/forum.repository.js';
 import { createHomeRepository } from '../repositories/home.repository.js';
+import { createHomeworkRepository } from '../repositories/homework.repository.js';
+import { createOnlineClassRepository } from '../repositories/online-class.repository.js';
 import { createTeacherRepository } from '../repositories/teacher.repository.js';
 import type { createAttendanceService } from './attendance.service.js';
 import type { createCreditLedgerService } from './credit-ledger.service.js';
@@ -26,6 +29,9 @@ export const TODO_KINDS = [
   'registration_closing',
   'verification_not_opened',
   'verification_to_submit',
+  // online classes (研修作业, 班级研讨): work waiting for its tutors, reports waiting for the moderators
+  'homework_to_grade',
+  'forum_reports',
 ] as const;
 export type TodoKind = (typeof TODO_KINDS)[number];
 
@@ -66,8 +72,12 @@ export type Home =
       } | null;
       nextSession: SessionRef | null;
       surveysPending: number;
+      /** assignments of the teacher's online classes still to hand in (none sent, returned, failed), per class */
+      homeworkToDo: Array<{ classId: number; className: string; count: number }>;
+      /** open reports of the forums the teacher moderates, per class */
+      forumReports: Array<{ classId: number; className: string; count: number }>;
     }
-  | { kind: 'trainer'; today: string; sessions: SessionRef[]; next: SessionRef | null }
+  | { kind: 'trainer'; today: string; sessions: SessionRef[]; next: SessionRef | null; todos: Todo[] }
   | { kind: 'member'; today: string };
 
 interface Collaborators {
@@ -85,6 +95,9 @@ export function createHomeService(deps: ServiceDeps, c: Collaborators) {
   const { db, env } = deps;
   const home = createHomeRepository(db);
   const ledger = createCreditLedgerRepository(db);
+  const homework = createHomeworkRepository(db);
+  const forum = createForumRepository(db);
+  const onlineClasses = createOnlineClassRepository(db);
 
   /** The year a school verifies now: the last finished one inside the cycle (as the verification page picks it). */
   const verificationYear = (cycle: { startYear: number; endYear: number }) =>
@@ -103,16 +116,20 @@ export function createHomeService(deps: ServiceDeps, c: Collaborators) {
     const registers = can(actor, 'credit.register', at);
     // a school checks its own year and submits it: open (or returned) and not submitted waits on it
     const submits = actor.role === 'school_admin' && can(actor, 'credit.verify', at);
-    const [submitted, plans, reversals, reviews, corrections, closing, notOpened, toSubmit] = await Promise.all([
-      signs && cycle ? home.verificationsSubmitted(path, cycle.id) : [],
-      actor.role === 'county_admin' ? home.plansSubmitted(path) : 0,
-      signs ? home.reversalsPending(path) : 0,
-      registers && cycle ? home.reviewsOpen(path, cycle.id) : 0,
-      can(actor, 'teacher.manage', at) ? home.correctionsOpen(path) : 0,
-      home.registrationsClosing(actor.provinceId, pathPrefixes(path), path, day, addDays(day, CLOSING_SOON_DAYS)),
-      cycle ? home.schoolsNotOpened(path, cycle.id, verificationYear(cycle)) : 0,
-      submits && cycle ? home.verificationsNotSubmitted(path, cycle.id, verificationYear(cycle)) : 0,
-    ]);
+    const [submitted, plans, reversals, reviews, corrections, closing, notOpened, toSubmit, toGrade, reports] =
+      await Promise.all([
+        signs && cycle ? home.verificationsSubmitted(path, cycle.id) : [],
+        actor.role === 'county_admin' ? home.plansSubmitted(path) : 0,
+        signs ? home.reversalsPending(path) : 0,
+        registers && cycle ? home.reviewsOpen(path, cycle.id) : 0,
+        can(actor, 'teacher.manage', at) ? home.correctionsOpen(path) : 0,
+        home.registrationsClosing(actor.provinceId, pathPrefixes(path), path, day, addDays(day, CLOSING_SOON_DAYS)),
+        cycle ? home.schoolsNotOpened(path, cycle.id, verificationYear(cycle)) : 0,
+        submits && cycle ? home.verificationsNotSubmitted(path, cycle.id, verificationYear(cycle)) : 0,
+        // the online classes of the unit's own projects: its admins are their tutors too
+        homework.waitingAtUnit(actor.orgUnitId),
+        forum.openReportsAtUnit(actor.orgUnitId),
+      ]);
     for (const s of submitted) add('verification_review', s.n, s.year);
     add('plan_review', plans);
     add('reversal_request', reversals);
@@ -121,6 +138,8 @@ export function createHomeService(deps: ServiceDeps, c: Collaborators) {
     add('registration_closing', closing);
     if (cycle) add('verification_not_opened', notOpened, verificationYear(cycle));
     if (cycle) add('verification_to_submit', toSubmit, verificationYear(cycle));
+    add('homework_to_grade', toGrade);
+    add('forum_reports', reports);
     return { kind: 'admin', today: day, cycleId: cycle?.id ?? null, todos };
   }
 
@@ -128,13 +147,30 @@ export function createHomeService(deps: ServiceDeps, c: Collaborators) {
     const day = today(env);
     const teacher = await createTeacherRepository(db).findByUserId(actor.userId);
     if (!teacher)
-      return { kind: 'teacher', today: day, linked: false, hours: null, nextSession: null, surveysPending: 0 };
+      return {
+        kind: 'teacher',
+        today: day,
+        linked: false,
+        hours: null,
+        nextSession: null,
+        surveysPending: 0,
+        homeworkToDo: [],
+        forumReports: [],
+      };
     const progress = c.credits.progress(ctx, {}).catch((e: unknown) => {
       // no cycle covers this year yet: nothing to count against
       if (e instanceof AppError && e.code === 'CYCLE_NOT_FOUND_FOR_YEAR') return null;
       throw e;
     });
-    const [p, timetable, surveys] = await Promise.all([progress, c.enrolments.timetable(ctx), c.surveys.pending(ctx)]);
+    const onlineIds = await onlineClasses.enrolledIn(teacher.id);
+    const [p, timetable, surveys, standing, online, reports] = await Promise.all([
+      progress,
+      c.enrolments.timetable(ctx),
+      c.surveys.pending(ctx),
+      homework.standing(teacher.id, onlineIds),
+      onlineClasses.summaries(onlineIds),
+      forum.openReportsForModerator(teacher.id),
+    ]);
     const year = currentYear(env);
     const thisYear = p?.progress.years.find((y) => y.year === year);
     const next = timetable.find((s) => s.endsAt.getTime() > Date.now()) ?? null;
@@ -165,11 +201,26 @@ export function createHomeService(deps: ServiceDeps, c: Collaborators) {
         place: next.place,
       },
       surveysPending: surveys.length,
+      homeworkToDo: standing
+        .filter((x) => x.toDo > 0)
+        .map((x) => ({
+          classId: x.classId,
+          className: online.find((o) => o.classId === x.classId)?.className ?? '',
+          count: x.toDo,
+        })),
+      forumReports: reports.map((r) => ({ classId: r.classId, className: r.className, count: r.n })),
     };
   }
 
-  async function trainerHome(ctx: RequestContext): Promise<Home> {
+  async function trainerHome(ctx: RequestContext, actor: Actor): Promise<Home> {
     const day = today(env);
+    const [toGrade, reports] = await Promise.all([
+      homework.waitingForTrainer(actor.userId),
+      forum.openReportsForTrainer(actor.userId),
+    ]);
+    const todos: Todo[] = [];
+    if (toGrade > 0) todos.push({ kind: 'homework_to_grade', count: toGrade, year: null, cycleId: null });
+    if (reports > 0) todos.push({ kind: 'forum_reports', count: reports, year: null, cycleId: null });
     const all = (await c.attendance.mySessions(ctx)).map((s) => ({
       sessionId: s.id,
       classId: s.classId,
@@ -181,7 +232,7 @@ export function createHomeService(deps: ServiceDeps, c: Collaborators) {
     }));
     const sessions = all.filter((s) => chinaDay(s.startsAt) === day).sort((a, b) => +a.startsAt - +b.startsAt);
     const next = all.filter((s) => chinaDay(s.startsAt) > day).sort((a, b) => +a.startsAt - +b.startsAt)[0] ?? null;
-    return { kind: 'trainer', today: day, sessions, next };
+    return { kind: 'trainer', today: day, sessions, next, todos };
   }
 
   return {
@@ -189,7 +240,7 @@ export function createHomeService(deps: ServiceDeps, c: Collaborators) {
       const actor = requireActor(ctx);
       if (isAdmin(actor.role)) return adminHome(actor);
       if (actor.role === 'teacher') return teacherHome(ctx, actor);
-      if (actor.role === 'trainer') return trainerHome(ctx);
+      if (actor.role === 'trainer') return trainerHome(ctx, actor);
       return { kind: 'member', today: today(env) };
     },
   };

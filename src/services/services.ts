@@ -21,10 +21,13 @@ import { createOriginalityService } from './originality.service.js';
 import { createReflectionService } from './reflection.service.js';
 import { createTrainerService } from './trainer.service.js';
 import { createFeeService } from './fee.service.js';
+import { countedPostsByTeacher, createForumService } from './forum.service.js';
 import { createHomeService } from './home.service.js';
+import { createHomeworkService, homeworkPassedByTeacher } from './homework.service.js';
 import { createJobService } from './job.service.js';
 import { createMessageService } from './message.service.js';
 import { createOnlineCourseService } from './online-course.service.js';
+import { createOnlineClassService } from './online-class.service.js';
 import { createOrgUnitService } from './org-unit.service.js';
 import { createPrintFormService } from './print-form.service.js';
 import { createSearchService } from './search.service.js';
@@ -39,8 +42,15 @@ import { createUserService } from './user.service.js';
 export function createServices(deps: ServiceDeps) {
   const credits = createCreditLedgerService(deps);
   const originality = createOriginalityService(deps);
-  // an online class's completion counts the reflections (and, once wired, homework and posts) of its parts
+  // an online class's completion counts what its parts count: homework passed, posts, original reflections
   const studySessions = createStudySessionService(deps, {
+    homeworkPassed: async (classId) => {
+      const byTeacher = await homeworkPassedByTeacher(deps.db, classId);
+      // a class without assignments asks for none
+      const total = Math.max(0, ...[...byTeacher.values()].map((x) => x.total));
+      return total === 0 ? null : new Map([...byTeacher].map(([id, x]) => [id, x.all]));
+    },
+    posts: (classId) => countedPostsByTeacher(deps.db, classId),
     reflections: (classId) => originality.countedReflectionsOfClass(classId),
   });
   const services = {
@@ -77,6 +87,12 @@ export function createServices(deps: ServiceDeps) {
     fees: createFeeService(deps),
     messages: createMessageService(deps),
     printForms: createPrintFormService(deps),
+    homework: createHomeworkService(deps),
+    // a post counts only when original: checked against the course's texts like a reflection
+    forum: createForumService(deps, {
+      checkOriginality: async (courseId, text) => originality.check({ courseId, text }),
+    }),
+    onlineClasses: createOnlineClassService(deps),
   };
   // the home page and the header's search read through the use cases above (their checks and audit)
   return {

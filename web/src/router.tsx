@@ -65,6 +65,10 @@ const ClassReflectionsPage = page(() => import('./pages/reflections/class-reflec
 const MessagesPage = page(() => import('./pages/messages/messages.page'));
 const StudyItemPage = page(() => import('./pages/study/study-item.page'));
 const ClassProgressPage = page(() => import('./pages/study/class-progress.page'));
+const MyHomeworkPage = page(() => import('./pages/study/my-homework.page'));
+const TutorHomeworkPage = page(() => import('./pages/study/tutor-homework.page'));
+const ForumPage = page(() => import('./pages/study/forum.page'));
+const TutoringPage = page(() => import('./pages/study/tutoring.page'));
 
 /**
  * Routes:
@@ -112,6 +116,11 @@ const ClassProgressPage = page(() => import('./pages/study/class-progress.page')
  *                     the teacher's online classes are listed on /me/timetable)
  *   /classes/:classId/reflections  an online class's reflections and 相似聚类 (its trainers, the organiser's admins;
  *                     linked from the class on /training/:id and from a trainer's classes)
+ *   /me/study/:classId/homework  研修作业 of an online class on a teacher's phone: status, hand in with files, grades, recommended works
+ *   /me/study/:classId/forum[/:topicId]  班级研讨: topics, a topic with replies (live Chinese character count), reports for moderators
+ *   /study/tutoring   研修辅导: the online classes one tutors, with work waiting to be graded and reports (trainers, admins)
+ *   /study/classes/:classId/homework  a class's assignments, submissions, grading drawer, .xlsx grades (its tutors; the server decides)
+ *   /study/classes/:classId/forum[/:topicId]  a class's forum with moderation, reports and moderators (its tutors)
  */
 export const router = createBrowserRouter([
   { path: '/login', element: <LoginPage /> },
@@ -146,6 +155,14 @@ export const router = createBrowserRouter([
           { path: '/me/study/:classId/reflections', element: <MyReflectionsPage /> },
           { path: '/classes/:classId/reflections', element: <ClassReflectionsPage /> },
           { path: '/me/trainer', element: <MyTrainerPage /> },
+          // online classes: the teachers' pages and the tutors' (trainers and admins; the server decides)
+          { path: '/me/study/:classId/homework', element: <MyHomeworkPage /> },
+          { path: '/me/study/:classId/forum', element: <ForumPage /> },
+          { path: '/me/study/:classId/forum/:topicId', element: <ForumPage /> },
+          { path: '/study/tutoring', element: <TutoringPage /> },
+          { path: '/study/classes/:classId/homework', element: <TutorHomeworkPage /> },
+          { path: '/study/classes/:classId/forum', element: <ForumPage /> },
+          { path: '/study/classes/:classId/forum/:topicId', element: <ForumPage /> },
           {
             element: <RequireAdmin />,
             children: [

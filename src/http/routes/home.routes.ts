@@ -21,19 +21,19 @@ const presentSession = (s: SessionRef): z.infer<typeof SessionOut> => ({
   endsAt: s.endsAt.toISOString(),
 });
 
+const TodoOut = z.object({
+  kind: z.enum(TODO_KINDS),
+  count: z.number(),
+  year: z.number().nullable(),
+  cycleId: z.number().nullable(),
+});
+
 const HomeOut = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('admin'),
     today: z.string(),
     cycleId: z.number().nullable(),
-    todos: z.array(
-      z.object({
-        kind: z.enum(TODO_KINDS),
-        count: z.number(),
-        year: z.number().nullable(),
-        cycleId: z.number().nullable(),
-      }),
-    ),
+    todos: z.array(TodoOut),
   }),
   z.object({
     kind: z.literal('teacher'),
@@ -54,12 +54,15 @@ const HomeOut = z.discriminatedUnion('kind', [
       .nullable(),
     nextSession: SessionOut.nullable(),
     surveysPending: z.number(),
+    homeworkToDo: z.array(z.object({ classId: z.number(), className: z.string(), count: z.number() })),
+    forumReports: z.array(z.object({ classId: z.number(), className: z.string(), count: z.number() })),
   }),
   z.object({
     kind: z.literal('trainer'),
     today: z.string(),
     sessions: z.array(SessionOut),
     next: SessionOut.nullable(),
+    todos: z.array(TodoOut),
   }),
   z.object({ kind: z.literal('member'), today: z.string() }),
 ]);

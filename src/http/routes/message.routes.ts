@@ -4,18 +4,7 @@ import { MAX_REMINDER_UNITS, MESSAGE_KINDS, REMINDER_TOPICS, type MessageKind } 
 import type { MessageRow, NoticeRow } from '../../repositories/message.repository.js';
 import type { Services } from '../../services/services.js';
 import { iso } from '../presenters.js';
-import { hasForbiddenChars, normaliseText } from '../../domain/text.js';
-import { IdParams, Paging, zBodyId, zBool, zDay, zId, zOptionalText, zText } from '../schemas.js';
-
-/** A notice's text: paragraphs keep their line breaks; other control characters are refused. */
-const zParagraphs = (max: number) =>
-  z
-    .string()
-    .max(max * 4, { message: 'too_long' })
-    .transform((s) => s.replace(/\r\n?/g, '\n'))
-    .refine((s) => !hasForbiddenChars(s.replace(/\n/g, '')), { message: 'bad_chars' })
-    .transform(normaliseText)
-    .pipe(z.string().min(1, { message: 'blank' }).max(max, { message: 'too_long' }));
+import { IdParams, Paging, zBodyId, zBool, zDay, zId, zOptionalText, zParagraphs, zText } from '../schemas.js';
 
 const MessageOut = z.object({
   id: z.number(),

@@ -99,7 +99,7 @@ const ClassOut = z.object({
   sessionCount: z.number(),
   firstSession: z.string().nullable(),
   lastSession: z.string().nullable(),
-  /** the course an online class opens (its reflections are on /classes/:id/reflections); null for other classes */
+  /** an online class's course: its reflections, homework and forum; null for other classes */
   courseId: z.number().nullable(),
 });
 const RecordOut = z.object({

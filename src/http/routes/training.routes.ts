@@ -129,11 +129,11 @@ export const ClassOut = z.object({
   online: OnlineOut,
 });
 const ClassDetailOut = ClassOut.extend({
+  /** an online class's course (its reflections, homework and forum); null for other classes */
+  courseId: z.number().nullable(),
   closedAt: z.string().nullable(),
   /** the organiser's reason when the class was closed before its last session ended */
   earlyCloseReason: z.string().nullable(),
-  /** the course an online class opens (its reflections are on /classes/:id/reflections); null for other classes */
-  courseId: z.number().nullable(),
   quotas: z.array(QuotaOut),
   trainers: z.array(TrainerOut),
   sessions: z.array(SessionOut),
@@ -221,9 +221,9 @@ export const presentClass = (
 });
 const presentClassDetail = (c: ClassDetail) => ({
   ...presentClass(c),
+  courseId: c.courseId,
   closedAt: iso(c.closedAt),
   earlyCloseReason: c.earlyCloseReason,
-  courseId: c.courseId,
   quotas: c.quotas.map(presentQuota),
   trainers: c.trainers.map(presentTrainer),
   sessions: c.sessions.map(presentSession),

@@ -534,6 +534,378 @@ export interface paths {
       };
     };
   };
+  '/api/classes/{id}/forum/moderators': {
+    /**
+     * The teachers chosen as the forum's moderators, and enrolled teachers to choose from by name (tutors)
+     */
+    get: {
+      query: {
+        q?: string;
+      };
+      path: {
+        id: number;
+      };
+      response: {
+        class: {
+          id: number;
+          name: string;
+          status: 'open' | 'closed';
+          projectTitle: string;
+          courseTitle: string;
+        };
+        moderators: {
+          teacherId: number;
+          name: string;
+          orgUnitName: string;
+        }[];
+        candidates: {
+          teacherId: number;
+          name: string;
+          orgUnitName: string;
+        }[];
+      };
+    };
+    /** Chooses the teachers who moderate the forum beside its tutors (enrolled teachers, at most 20) */
+    put: {
+      path: {
+        id: number;
+      };
+      body: {
+        teacherIds: number[];
+      };
+      response: {
+        moderators: {
+          teacherId: number;
+          name: string;
+          orgUnitName: string;
+        }[];
+      };
+    };
+  };
+  '/api/classes/{id}/forum/reports': {
+    /** The class forum's reports, open ones first (moderators) */
+    get: {
+      query: {
+        status?: 'open' | 'dismissed' | 'hidden';
+        page?: number;
+        pageSize?: number;
+      };
+      path: {
+        id: number;
+      };
+      response: {
+        class: {
+          id: number;
+          name: string;
+          status: 'open' | 'closed';
+          projectTitle: string;
+          courseTitle: string;
+        };
+        viewer: {
+          tutor: boolean;
+          moderator: boolean;
+          teacherId: number | null;
+        };
+        items: {
+          id: number;
+          postId: number;
+          topicId: number;
+          topicTitle: string;
+          postAuthorName: string;
+          postExcerpt: string;
+          postHidden: boolean;
+          reporterName: string;
+          reason: string;
+          status: 'open' | 'dismissed' | 'hidden';
+          answer: string | null;
+          handledByName: string | null;
+          handledAt: string | null;
+          createdAt: string;
+        }[];
+        total: number;
+      };
+    };
+  };
+  '/api/classes/{id}/forum/topics': {
+    /**
+     * One page of the class forum's topics, pinned first, with the course's minimum post length and the
+     * reader's counted posts
+     */
+    get: {
+      query: {
+        page?: number;
+        pageSize?: number;
+      };
+      path: {
+        id: number;
+      };
+      response: {
+        class: {
+          id: number;
+          name: string;
+          status: 'open' | 'closed';
+          projectTitle: string;
+          courseTitle: string;
+        };
+        viewer: {
+          tutor: boolean;
+          moderator: boolean;
+          teacherId: number | null;
+        };
+        rule: {
+          minPostChars: number;
+          postsRequired: number;
+        };
+        counted: number | null;
+        items: {
+          id: number;
+          classId: number;
+          title: string;
+          authorName: string;
+          pinned: boolean;
+          locked: boolean;
+          replies: number;
+          lastPostAt: string;
+          createdAt: string;
+        }[];
+        total: number;
+      };
+    };
+    /** Starts a topic with its opening post (which counts when long enough in Chinese characters) */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        title: string;
+        body: string;
+      };
+      response: {
+        topicId: number;
+        post: {
+          id: number;
+          topicId: number;
+          authorName: string;
+          authorKind: 'tutor' | 'teacher';
+          authorModerates: boolean;
+          orgUnitName: string | null;
+          mine: boolean;
+          opening: boolean;
+          body: string | null;
+          chars: number;
+          counts: boolean | null;
+          whyNot: 'too_short' | 'not_original' | 'hidden' | null;
+          hidden: boolean;
+          hiddenReason: string | null;
+          createdAt: string;
+        };
+      };
+    };
+  };
+  '/api/classes/{id}/homework/assignments': {
+    /** An online class's assignments with how their submissions stand (its tutors) */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        class: {
+          id: number;
+          name: string;
+          status: 'open' | 'closed';
+          projectTitle: string;
+          courseTitle: string;
+        };
+        viewer: {
+          tutor: boolean;
+          trainer: boolean;
+        };
+        items: {
+          id: number;
+          classId: number;
+          title: string;
+          instructions: string;
+          dueAt: string;
+          grading: 'score' | 'grade';
+          maxScore: number | null;
+          passScore: number | null;
+          blind: boolean;
+          blindNow: boolean;
+          releasedAt: string | null;
+          createdAt: string;
+          counts: {
+            submitted: number;
+            waiting: number;
+            returned: number;
+            passed: number;
+            failed: number;
+            late: number;
+            recommended: number;
+          };
+        }[];
+      };
+    };
+    /**
+     * Sets an assignment: title, instructions, due moment, a score (full and pass marks) or a grade
+     * (优秀/良好/合格/不合格), blind marking
+     */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        title: string;
+        instructions?: string;
+        dueAt: string;
+        grading: 'score' | 'grade';
+        maxScore?: number | null;
+        passScore?: number | null;
+        blind?: boolean;
+      };
+      response: {
+        assignment: {
+          id: number;
+          classId: number;
+          title: string;
+          instructions: string;
+          dueAt: string;
+          grading: 'score' | 'grade';
+          maxScore: number | null;
+          passScore: number | null;
+          blind: boolean;
+          blindNow: boolean;
+          releasedAt: string | null;
+          createdAt: string;
+        };
+      };
+    };
+  };
+  '/api/classes/{id}/homework/files': {
+    /**
+     * Uploads a file for the next version (PDF, image, Word, Excel, ZIP, checked by content, at most 20 MB;
+     * multipart field "file")
+     */
+    post: {
+      path: {
+        id: number;
+      };
+      response: {
+        file: {
+          id: number;
+          fileName: string;
+          mimeType: string;
+          sizeBytes: number;
+        };
+      };
+    };
+  };
+  '/api/classes/{id}/homework/mine': {
+    /**
+     * A teacher's assignments of the class with their own work: 未提交 / 逾期 / 已提交 / 已退回 / 已通过 / 未通过, every
+     * version
+     */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        class: {
+          id: number;
+          name: string;
+          status: 'open' | 'closed';
+          projectTitle: string;
+          courseTitle: string;
+        };
+        items: {
+          assignment: {
+            id: number;
+            classId: number;
+            title: string;
+            instructions: string;
+            dueAt: string;
+            grading: 'score' | 'grade';
+            maxScore: number | null;
+            passScore: number | null;
+            blind: boolean;
+            blindNow: boolean;
+            releasedAt: string | null;
+            createdAt: string;
+          };
+          status: 'not_submitted' | 'overdue' | 'submitted' | 'returned' | 'passed' | 'failed';
+          maySubmit: boolean;
+          submission: 
+            | {
+            id: number;
+            version: number;
+            late: boolean;
+            submittedAt: string;
+            shareName: boolean;
+            score: number | null;
+            grade: 'excellent' | 'good' | 'pass' | 'fail' | null;
+            passed: boolean | null;
+            comment: string | null;
+            decidedAt: string | null;
+            gradeWithheld: boolean;
+            recommended: boolean;
+            versions: {
+              version: number;
+              body: string;
+              late: boolean;
+              submittedAt: string;
+              outcome: 'returned' | 'graded' | null;
+              score: number | null;
+              grade: 'excellent' | 'good' | 'pass' | 'fail' | null;
+              passed: boolean | null;
+              comment: string | null;
+              decidedAt: string | null;
+              files: {
+                id: number;
+                fileName: string;
+                mimeType: string;
+                sizeBytes: number;
+              }[];
+            }[];
+          }
+            | null;
+        }[];
+      };
+    };
+  };
+  '/api/classes/{id}/homework/recommended': {
+    /** The class's recommended works (优秀作业), named when their authors agreed */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        class: {
+          id: number;
+          name: string;
+          status: 'open' | 'closed';
+          projectTitle: string;
+          courseTitle: string;
+        };
+        items: {
+          submissionId: number;
+          assignmentId: number;
+          assignmentTitle: string;
+          teacherName: string | null;
+          orgUnitName: string | null;
+          body: string;
+          score: number | null;
+          grade: 'excellent' | 'good' | 'pass' | 'fail' | null;
+          comment: string | null;
+          recommendedAt: string;
+          files: {
+            id: number;
+            fileName: string;
+            mimeType: string;
+            sizeBytes: number;
+          }[];
+        }[];
+      };
+    };
+  };
   '/api/classes/{id}/reflections': {
     /**
      * An online class's reflections with their authors, for its tutors (trainers) and the organiser's admins
@@ -2641,6 +3013,209 @@ export interface paths {
       };
     };
   };
+  '/api/forum/posts/{id}/hide': {
+    /** Hides a post with the reason; its author is told, and it no longer counts (moderators) */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        reason: string;
+      };
+      response: {
+        post: {
+          id: number;
+          topicId: number;
+          authorName: string;
+          authorKind: 'tutor' | 'teacher';
+          authorModerates: boolean;
+          orgUnitName: string | null;
+          mine: boolean;
+          opening: boolean;
+          body: string | null;
+          chars: number;
+          counts: boolean | null;
+          whyNot: 'too_short' | 'not_original' | 'hidden' | null;
+          hidden: boolean;
+          hiddenReason: string | null;
+          createdAt: string;
+        };
+      };
+    };
+  };
+  '/api/forum/posts/{id}/reports': {
+    /** Reports a post to the moderators, with the reason */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        reason: string;
+      };
+      response: {
+        reportId: number;
+      };
+    };
+  };
+  '/api/forum/posts/{id}/unhide': {
+    /** Shows a hidden post again (moderators) */
+    post: {
+      path: {
+        id: number;
+      };
+      response: {
+        post: {
+          id: number;
+          topicId: number;
+          authorName: string;
+          authorKind: 'tutor' | 'teacher';
+          authorModerates: boolean;
+          orgUnitName: string | null;
+          mine: boolean;
+          opening: boolean;
+          body: string | null;
+          chars: number;
+          counts: boolean | null;
+          whyNot: 'too_short' | 'not_original' | 'hidden' | null;
+          hidden: boolean;
+          hiddenReason: string | null;
+          createdAt: string;
+        };
+      };
+    };
+  };
+  '/api/forum/reports/{id}/answer': {
+    /** Answers a report: dismissed, or the post hidden with the answer as the reason (moderators) */
+    post: {
+      path: {
+        id: number;
+      };
+      body: 
+        | {
+        decision: 'dismiss';
+        answer?: string | null;
+      }
+        | {
+        decision: 'hide';
+        answer: string;
+      };
+      response: null;
+    };
+  };
+  '/api/forum/topics/{id}': {
+    /**
+     * A topic with one page of its posts (a hidden post shows its text to its author and the moderators only)
+     */
+    get: {
+      query: {
+        page?: number;
+        pageSize?: number;
+      };
+      path: {
+        id: number;
+      };
+      response: {
+        class: {
+          id: number;
+          name: string;
+          status: 'open' | 'closed';
+          projectTitle: string;
+          courseTitle: string;
+        };
+        viewer: {
+          tutor: boolean;
+          moderator: boolean;
+          teacherId: number | null;
+        };
+        rule: {
+          minPostChars: number;
+          postsRequired: number;
+        };
+        topic: {
+          id: number;
+          classId: number;
+          title: string;
+          authorName: string;
+          pinned: boolean;
+          locked: boolean;
+          replies: number;
+          lastPostAt: string;
+          createdAt: string;
+        };
+        posts: {
+          id: number;
+          topicId: number;
+          authorName: string;
+          authorKind: 'tutor' | 'teacher';
+          authorModerates: boolean;
+          orgUnitName: string | null;
+          mine: boolean;
+          opening: boolean;
+          body: string | null;
+          chars: number;
+          counts: boolean | null;
+          whyNot: 'too_short' | 'not_original' | 'hidden' | null;
+          hidden: boolean;
+          hiddenReason: string | null;
+          createdAt: string;
+        }[];
+        total: number;
+      };
+    };
+    /** Pins or locks a topic, or undoes it (moderators) */
+    patch: {
+      path: {
+        id: number;
+      };
+      body: {
+        pinned?: boolean;
+        locked?: boolean;
+      };
+      response: {
+        topic: {
+          id: number;
+          classId: number;
+          title: string;
+          authorName: string;
+          pinned: boolean;
+          locked: boolean;
+          replies: number;
+          lastPostAt: string;
+          createdAt: string;
+        };
+      };
+    };
+  };
+  '/api/forum/topics/{id}/posts': {
+    /** Replies to a topic; a locked topic takes no reply (FORUM_TOPIC_LOCKED) */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        body: string;
+      };
+      response: {
+        post: {
+          id: number;
+          topicId: number;
+          authorName: string;
+          authorKind: 'tutor' | 'teacher';
+          authorModerates: boolean;
+          orgUnitName: string | null;
+          mine: boolean;
+          opening: boolean;
+          body: string | null;
+          chars: number;
+          counts: boolean | null;
+          whyNot: 'too_short' | 'not_original' | 'hidden' | null;
+          hidden: boolean;
+          hiddenReason: string | null;
+          createdAt: string;
+        };
+      };
+    };
+  };
   '/api/health': {
     /** Liveness, database reachability and mode */
     get: {
@@ -2670,7 +3245,9 @@ export interface paths {
             | 'correction'
             | 'registration_closing'
             | 'verification_not_opened'
-            | 'verification_to_submit';
+            | 'verification_to_submit'
+            | 'homework_to_grade'
+            | 'forum_reports';
           count: number;
           year: number | null;
           cycleId: number | null;
@@ -2705,6 +3282,16 @@ export interface paths {
         }
           | null;
         surveysPending: number;
+        homeworkToDo: {
+          classId: number;
+          className: string;
+          count: number;
+        }[];
+        forumReports: {
+          classId: number;
+          className: string;
+          count: number;
+        }[];
       }
         | {
         kind: 'trainer';
@@ -2729,10 +3316,461 @@ export interface paths {
           place: string | null;
         }
           | null;
+        todos: {
+          kind: 
+            | 'verification_review'
+            | 'plan_review'
+            | 'reversal_request'
+            | 'review_request'
+            | 'correction'
+            | 'registration_closing'
+            | 'verification_not_opened'
+            | 'verification_to_submit'
+            | 'homework_to_grade'
+            | 'forum_reports';
+          count: number;
+          year: number | null;
+          cycleId: number | null;
+        }[];
       }
         | {
         kind: 'member';
         today: string;
+      };
+    };
+  };
+  '/api/homework/assignments/{id}': {
+    /**
+     * Changes an assignment; its grading once work is graded, and its blind marking once work is handed in,
+     * stay (HOMEWORK_HAS_SUBMISSIONS)
+     */
+    put: {
+      path: {
+        id: number;
+      };
+      body: {
+        title: string;
+        instructions?: string;
+        dueAt: string;
+        grading: 'score' | 'grade';
+        maxScore?: number | null;
+        passScore?: number | null;
+        blind?: boolean;
+      };
+      response: {
+        assignment: {
+          id: number;
+          classId: number;
+          title: string;
+          instructions: string;
+          dueAt: string;
+          grading: 'score' | 'grade';
+          maxScore: number | null;
+          passScore: number | null;
+          blind: boolean;
+          blindNow: boolean;
+          releasedAt: string | null;
+          createdAt: string;
+        };
+      };
+    };
+    /** Deletes an assignment nobody has handed work in for */
+    delete: {
+      path: {
+        id: number;
+      };
+      response: null;
+    };
+  };
+  '/api/homework/assignments/{id}/release': {
+    /** Releases the grades of a blind-marked assignment: tutors see the names, teachers their grades */
+    post: {
+      path: {
+        id: number;
+      };
+      response: {
+        assignment: {
+          id: number;
+          classId: number;
+          title: string;
+          instructions: string;
+          dueAt: string;
+          grading: 'score' | 'grade';
+          maxScore: number | null;
+          passScore: number | null;
+          blind: boolean;
+          blindNow: boolean;
+          releasedAt: string | null;
+          createdAt: string;
+        };
+      };
+    };
+  };
+  '/api/homework/assignments/{id}/submission': {
+    /**
+     * Hands in a version (text and uploaded files): the first, or a new one after a return or a failing
+     * grade; after the due moment it is accepted and marked late
+     */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        body: string;
+        fileIds?: number[];
+        shareName?: boolean;
+      };
+      response: {
+        item: {
+          assignment: {
+            id: number;
+            classId: number;
+            title: string;
+            instructions: string;
+            dueAt: string;
+            grading: 'score' | 'grade';
+            maxScore: number | null;
+            passScore: number | null;
+            blind: boolean;
+            blindNow: boolean;
+            releasedAt: string | null;
+            createdAt: string;
+          };
+          status: 'not_submitted' | 'overdue' | 'submitted' | 'returned' | 'passed' | 'failed';
+          maySubmit: boolean;
+          submission: 
+            | {
+            id: number;
+            version: number;
+            late: boolean;
+            submittedAt: string;
+            shareName: boolean;
+            score: number | null;
+            grade: 'excellent' | 'good' | 'pass' | 'fail' | null;
+            passed: boolean | null;
+            comment: string | null;
+            decidedAt: string | null;
+            gradeWithheld: boolean;
+            recommended: boolean;
+            versions: {
+              version: number;
+              body: string;
+              late: boolean;
+              submittedAt: string;
+              outcome: 'returned' | 'graded' | null;
+              score: number | null;
+              grade: 'excellent' | 'good' | 'pass' | 'fail' | null;
+              passed: boolean | null;
+              comment: string | null;
+              decidedAt: string | null;
+              files: {
+                id: number;
+                fileName: string;
+                mimeType: string;
+                sizeBytes: number;
+              }[];
+            }[];
+          }
+            | null;
+        };
+      };
+    };
+  };
+  '/api/homework/assignments/{id}/submissions': {
+    /**
+     * An assignment's submissions, waiting ones first, and (unless blind-marked) the teachers without one;
+     * under blind marking without names or schools
+     */
+    get: {
+      query: {
+        status?: 'waiting' | 'returned' | 'passed' | 'failed' | 'not_submitted';
+        late?: boolean | '0' | '1' | 'true' | 'false';
+        q?: string;
+        page?: number;
+        pageSize?: number;
+      };
+      path: {
+        id: number;
+      };
+      response: {
+        class: {
+          id: number;
+          name: string;
+          status: 'open' | 'closed';
+          projectTitle: string;
+          courseTitle: string;
+        };
+        assignment: {
+          id: number;
+          classId: number;
+          title: string;
+          instructions: string;
+          dueAt: string;
+          grading: 'score' | 'grade';
+          maxScore: number | null;
+          passScore: number | null;
+          blind: boolean;
+          blindNow: boolean;
+          releasedAt: string | null;
+          createdAt: string;
+        };
+        blind: boolean;
+        items: {
+          submissionId: number | null;
+          teacherId: number | null;
+          teacherName: string | null;
+          orgUnitName: string | null;
+          anonCode: string | null;
+          status: 'submitted' | 'returned' | 'graded' | null;
+          version: number | null;
+          late: boolean;
+          submittedAt: string | null;
+          score: number | null;
+          grade: 'excellent' | 'good' | 'pass' | 'fail' | null;
+          passed: boolean | null;
+          decidedAt: string | null;
+          recommended: boolean;
+        }[];
+        total: number;
+      };
+    };
+  };
+  '/api/homework/assignments/{id}/submissions.xlsx': {
+    /** The grades of an assignment as an .xlsx sheet (under blind marking without names or schools) */
+    get: {
+      path: {
+        id: number;
+      };
+      response: void;
+    };
+  };
+  '/api/homework/files/{id}': {
+    /**
+     * Downloads a homework file: its author's; the class's tutors once handed in; the class's teachers when
+     * recommended
+     */
+    get: {
+      path: {
+        id: number;
+      };
+      response: void;
+    };
+  };
+  '/api/homework/submissions/{id}': {
+    /** A submission with every version and its files, for its tutors (under blind marking by its code) */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        class: {
+          id: number;
+          name: string;
+          status: 'open' | 'closed';
+          projectTitle: string;
+          courseTitle: string;
+        };
+        assignment: {
+          id: number;
+          classId: number;
+          title: string;
+          instructions: string;
+          dueAt: string;
+          grading: 'score' | 'grade';
+          maxScore: number | null;
+          passScore: number | null;
+          blind: boolean;
+          blindNow: boolean;
+          releasedAt: string | null;
+          createdAt: string;
+        };
+        blind: boolean;
+        submission: {
+          id: number;
+          anonCode: string;
+          teacherId: number | null;
+          teacherName: string | null;
+          orgUnitName: string | null;
+          status: 'submitted' | 'returned' | 'graded';
+          version: number;
+          late: boolean;
+          submittedAt: string;
+          score: number | null;
+          grade: 'excellent' | 'good' | 'pass' | 'fail' | null;
+          passed: boolean | null;
+          comment: string | null;
+          decidedAt: string | null;
+          recommended: boolean;
+          versions: {
+            version: number;
+            body: string;
+            late: boolean;
+            submittedAt: string;
+            outcome: 'returned' | 'graded' | null;
+            score: number | null;
+            grade: 'excellent' | 'good' | 'pass' | 'fail' | null;
+            passed: boolean | null;
+            comment: string | null;
+            decidedAt: string | null;
+            files: {
+              id: number;
+              fileName: string;
+              mimeType: string;
+              sizeBytes: number;
+            }[];
+          }[];
+        };
+      };
+    };
+  };
+  '/api/homework/submissions/{id}/grade': {
+    /**
+     * Grades the version waiting: a score (0 to the full mark, passed from the pass mark) or a grade (passed
+     * from 合格), with a comment
+     */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        version: number;
+        score?: number | null;
+        grade?: 'excellent' | 'good' | 'pass' | 'fail' | null;
+        comment?: string | null;
+      };
+      response: {
+        submission: {
+          id: number;
+          anonCode: string;
+          teacherId: number | null;
+          teacherName: string | null;
+          orgUnitName: string | null;
+          status: 'submitted' | 'returned' | 'graded';
+          version: number;
+          late: boolean;
+          submittedAt: string;
+          score: number | null;
+          grade: 'excellent' | 'good' | 'pass' | 'fail' | null;
+          passed: boolean | null;
+          comment: string | null;
+          decidedAt: string | null;
+          recommended: boolean;
+          versions: {
+            version: number;
+            body: string;
+            late: boolean;
+            submittedAt: string;
+            outcome: 'returned' | 'graded' | null;
+            score: number | null;
+            grade: 'excellent' | 'good' | 'pass' | 'fail' | null;
+            passed: boolean | null;
+            comment: string | null;
+            decidedAt: string | null;
+            files: {
+              id: number;
+              fileName: string;
+              mimeType: string;
+              sizeBytes: number;
+            }[];
+          }[];
+        };
+      };
+    };
+  };
+  '/api/homework/submissions/{id}/recommended': {
+    /** Recommends a passed work to the whole class (优秀作业), or takes it back */
+    put: {
+      path: {
+        id: number;
+      };
+      body: {
+        recommended: boolean;
+      };
+      response: {
+        submission: {
+          id: number;
+          anonCode: string;
+          teacherId: number | null;
+          teacherName: string | null;
+          orgUnitName: string | null;
+          status: 'submitted' | 'returned' | 'graded';
+          version: number;
+          late: boolean;
+          submittedAt: string;
+          score: number | null;
+          grade: 'excellent' | 'good' | 'pass' | 'fail' | null;
+          passed: boolean | null;
+          comment: string | null;
+          decidedAt: string | null;
+          recommended: boolean;
+          versions: {
+            version: number;
+            body: string;
+            late: boolean;
+            submittedAt: string;
+            outcome: 'returned' | 'graded' | null;
+            score: number | null;
+            grade: 'excellent' | 'good' | 'pass' | 'fail' | null;
+            passed: boolean | null;
+            comment: string | null;
+            decidedAt: string | null;
+            files: {
+              id: number;
+              fileName: string;
+              mimeType: string;
+              sizeBytes: number;
+            }[];
+          }[];
+        };
+      };
+    };
+  };
+  '/api/homework/submissions/{id}/return': {
+    /** Returns the version waiting for another one, with what to change */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        version: number;
+        comment: string;
+      };
+      response: {
+        submission: {
+          id: number;
+          anonCode: string;
+          teacherId: number | null;
+          teacherName: string | null;
+          orgUnitName: string | null;
+          status: 'submitted' | 'returned' | 'graded';
+          version: number;
+          late: boolean;
+          submittedAt: string;
+          score: number | null;
+          grade: 'excellent' | 'good' | 'pass' | 'fail' | null;
+          passed: boolean | null;
+          comment: string | null;
+          decidedAt: string | null;
+          recommended: boolean;
+          versions: {
+            version: number;
+            body: string;
+            late: boolean;
+            submittedAt: string;
+            outcome: 'returned' | 'graded' | null;
+            score: number | null;
+            grade: 'excellent' | 'good' | 'pass' | 'fail' | null;
+            passed: boolean | null;
+            comment: string | null;
+            decidedAt: string | null;
+            files: {
+              id: number;
+              fileName: string;
+              mimeType: string;
+              sizeBytes: number;
+            }[];
+          }[];
+        };
       };
     };
   };
@@ -2919,7 +3957,12 @@ export interface paths {
             | 'reversal_decided'
             | 'study_opened'
             | 'reminder'
-            | 'study_reminder';
+            | 'study_reminder'
+            | 'homework_submitted'
+            | 'homework_returned'
+            | 'homework_graded'
+            | 'forum_reported'
+            | 'forum_post_hidden';
           /** the values of the message's text, which the reader's language renders from its kind */
           params: Record<string, string | number | boolean | null>;
           /** the page of the web app to act on */
@@ -4696,6 +5739,34 @@ export interface paths {
       };
     };
   };
+  '/api/study/my-classes': {
+    /**
+     * A teacher's online classes with their homework (passed, still to hand in) and their posts that count
+     */
+    get: {
+      response: {
+        items: {
+          classId: number;
+          className: string;
+          status: 'open' | 'closed';
+          enrolled: number;
+          projectId: number;
+          projectTitle: string;
+          orgUnitName: string;
+          courseTitle: string;
+          studyOpensOn: string | null;
+          studyClosesOn: string | null;
+          assignments: number;
+          passed: number;
+          toDo: number;
+          countedPosts: number;
+          postsRequired: number;
+          moderator: boolean;
+          reports: number;
+        }[];
+      };
+    };
+  };
   '/api/study/reflections': {
     /**
      * The teacher's online classes, each with how many of their reflections count and how many are required
@@ -4891,6 +5962,30 @@ export interface paths {
         presenceChecks: number;
         presenceMissed: number;
         heartbeats: number;
+      };
+    };
+  };
+  '/api/study/tutoring': {
+    /**
+     * The online classes a trainer teaches, or those of the projects an admin's unit organises, with the
+     * submissions waiting to be graded and the forum reports waiting in each
+     */
+    get: {
+      response: {
+        items: {
+          classId: number;
+          className: string;
+          status: 'open' | 'closed';
+          enrolled: number;
+          projectId: number;
+          projectTitle: string;
+          orgUnitName: string;
+          courseTitle: string;
+          studyOpensOn: string | null;
+          studyClosesOn: string | null;
+          waiting: number;
+          reports: number;
+        }[];
       };
     };
   };
@@ -6327,9 +7422,9 @@ export interface paths {
             studyClosesOn: string;
           }
             | null;
+          courseId: number | null;
           closedAt: string | null;
           earlyCloseReason: string | null;
-          courseId: number | null;
           quotas: {
             orgUnitId: number;
             orgUnitName: string;
@@ -6413,9 +7508,9 @@ export interface paths {
             studyClosesOn: string;
           }
             | null;
+          courseId: number | null;
           closedAt: string | null;
           earlyCloseReason: string | null;
-          courseId: number | null;
           quotas: {
             orgUnitId: number;
             orgUnitName: string;
@@ -6517,9 +7612,9 @@ export interface paths {
             studyClosesOn: string;
           }
             | null;
+          courseId: number | null;
           closedAt: string | null;
           earlyCloseReason: string | null;
-          courseId: number | null;
           quotas: {
             orgUnitId: number;
             orgUnitName: string;
@@ -6578,9 +7673,9 @@ export interface paths {
           studyClosesOn: string;
         }
           | null;
+        courseId: number | null;
         closedAt: string | null;
         earlyCloseReason: string | null;
-        courseId: number | null;
         quotas: {
           orgUnitId: number;
           orgUnitName: string;
@@ -6660,9 +7755,9 @@ export interface paths {
             studyClosesOn: string;
           }
             | null;
+          courseId: number | null;
           closedAt: string | null;
           earlyCloseReason: string | null;
-          courseId: number | null;
           quotas: {
             orgUnitId: number;
             orgUnitName: string;
@@ -6923,9 +8018,9 @@ export interface paths {
             studyClosesOn: string;
           }
             | null;
+          courseId: number | null;
           closedAt: string | null;
           earlyCloseReason: string | null;
-          courseId: number | null;
           quotas: {
             orgUnitId: number;
             orgUnitName: string;

@@ -15,6 +15,8 @@ interface ReasonModalProps {
   maxLength?: number;
   okText: string;
   danger?: boolean;
+  /** the text the field starts with (e.g. a comment already typed elsewhere) */
+  initialText?: string;
   /** does the work; a rejection is shown in the modal, which stays open */
   onSubmit: (text: string | null) => Promise<unknown>;
   onClose: () => void;
@@ -32,6 +34,7 @@ export function ReasonModal({
   maxLength = 500,
   okText,
   danger,
+  initialText,
   onSubmit,
   onClose,
   'data-testid': testId,
@@ -45,6 +48,7 @@ export function ReasonModal({
   useEffect(() => {
     if (!open) return;
     form.resetFields();
+    if (initialText) form.setFieldsValue({ text: initialText });
     setError(null);
     // Only when the modal opens.
   }, [open]);

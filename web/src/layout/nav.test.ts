@@ -50,5 +50,10 @@ describe('menus grouped by task, and where each page sits in them', () => {
     expect(labels('teacher', '/me/study/7/reflections')).toEqual(['nav.groups.training', 'reflections.my.title']);
     expect(labels('trainer', '/classes/7/reflections')).toEqual(['nav.groups.training', 'reflections.class.title']);
     expect(labels('county_admin', '/no-such-page')).toEqual(['common.notFoundTitle']);
+    // an online class's homework and forum, for its teachers and its tutors
+    expect(labels('teacher', '/me/study/7/homework')).toEqual(['nav.groups.training', 'study.homework.title']);
+    expect(labels('trainer', '/study/classes/7/forum/3')).toEqual(['nav.groups.training', 'study.forum.title']);
+    expect(pageTrail(navFor('trainer'), '/study/tutoring').selected).toBe('/study/tutoring');
+    expect(pageTrail(navFor('county_admin'), '/study/tutoring').selected).toBe('/study/tutoring');
   });
 });

@@ -16,6 +16,7 @@ import {
   ProfileOutlined,
   PlayCircleOutlined,
   ProjectOutlined,
+  ReadOutlined,
   ScheduleOutlined,
   SolutionOutlined,
   TeamOutlined,
@@ -53,6 +54,14 @@ const MESSAGES: NavItem = {
   testId: 'nav-messages',
 };
 
+/** 研修辅导: the online classes one tutors, with the work and reports waiting (trainers and admins) */
+const TUTORING: NavItem = {
+  key: '/study/tutoring',
+  icon: <ReadOutlined />,
+  labelKey: 'study.tutoringNav',
+  testId: 'nav-tutoring',
+};
+
 const ADMIN_NAV: NavGroup[] = [
   { key: 'home', labelKey: 'nav.groups.home', items: [HOME, MESSAGES] },
   {
@@ -84,6 +93,7 @@ const ADMIN_NAV: NavGroup[] = [
         testId: 'nav-plan-calendar',
       },
       { key: '/trainers', icon: <UsergroupAddOutlined />, labelKey: 'trainers.nav', testId: 'nav-trainers' },
+      TUTORING,
       // a province pays no one: what a unit owes goes to the unit above it
       {
         key: '/fees/my-unit',
@@ -194,6 +204,7 @@ const TRAINER_NAV: NavGroup[] = [
         labelKey: 'attendance.mySessions.title',
         testId: 'nav-my-sessions',
       },
+      TUTORING,
       { key: '/me/trainer', icon: <ProfileOutlined />, labelKey: 'trainers.my.title', testId: 'nav-my-trainer' },
     ],
   },
@@ -236,6 +247,17 @@ const OTHER_PAGES: Array<{ pattern: RegExp; group: string; labelKey: string }> =
   { pattern: /^\/surveys\/classes\/\d+$/, group: 'nav.groups.training', labelKey: 'surveys.results.classTitle' },
   { pattern: /^\/me\/study\/\d+\/reflections$/, group: 'nav.groups.training', labelKey: 'reflections.my.title' },
   { pattern: /^\/classes\/\d+\/reflections$/, group: 'nav.groups.training', labelKey: 'reflections.class.title' },
+  // an online class's homework and forum, the teachers' pages and the tutors' alike
+  {
+    pattern: /^\/(?:me\/study|study\/classes)\/\d+\/homework$/,
+    group: 'nav.groups.training',
+    labelKey: 'study.homework.title',
+  },
+  {
+    pattern: /^\/(?:me\/study|study\/classes)\/\d+\/forum(?:\/\d+)?$/,
+    group: 'nav.groups.training',
+    labelKey: 'study.forum.title',
+  },
 ];
 
 export interface Crumb {

@@ -53,6 +53,10 @@ const SPECIFIC_SERVER_WORDING = new Set([
   // reflections
   'REFLECTION_NOT_OPEN',
   'REFLECTION_LIMIT',
+  // homework and forums
+  'HOMEWORK_SCHEME_INVALID',
+  'HOMEWORK_MARK_INVALID',
+  'FORUM_MODERATOR_INVALID',
 ]);
 
 /**

@@ -24,6 +24,11 @@ describe("each page's section of the manual", () => {
     // reflections have their own section, for the teacher's page and the tutors' alike
     expect(helpSectionFor('/me/study/7/reflections')).toBe('reflections');
     expect(helpSectionFor('/classes/7/reflections')).toBe('reflections');
+    // an online class's homework and forum, the teachers' pages and the tutors'
+    expect(helpSectionFor('/me/study/7/homework')).toBe('homework');
+    expect(helpSectionFor('/me/study/7/forum/12')).toBe('homework');
+    expect(helpSectionFor('/study/classes/7/forum')).toBe('homework');
+    expect(helpSectionFor('/study/tutoring')).toBe('homework');
   });
 
   it('is the contents where no section fits, and never a section by a mere prefix of a word', () => {

@@ -8,6 +8,8 @@ export function helpSectionFor(pathname: string): string {
   const p = pathname.replace(/\/+$/, '') || '/';
   const first = (prefixes: string[]) => prefixes.some((x) => p === x || p.startsWith(`${x}/`));
   if (p === '/' || first(['/messages'])) return 'home';
+  if (/^\/(?:me\/study|study\/classes)\/\d+\/(?:homework|forum)(?:\/|$)/.test(p) || first(['/study/tutoring']))
+    return 'homework';
   // studying an item, and the tutor's table: how the minutes are counted
   if (first(['/study']) || /^\/me\/study\/\d+\/items\//.test(p)) return 'online-study';
   if (/^\/me\/study\/\d+\/reflections$/.test(p) || /^\/classes\/\d+\/reflections$/.test(p)) return 'reflections';

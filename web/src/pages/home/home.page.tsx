@@ -25,6 +25,7 @@ import { ProgressStatusTag, STATUS_COLORS } from '../../components/credit-labels
 import { ErrorResult, SectionSpin } from '../../components/page-states';
 import { formatHours, percentOf } from '../../lib/hours';
 import { rangeText } from '../training/timetable.page';
+import { OnlineClassesCard } from './online-classes.card';
 
 /** The days ahead in which the server counts a registration as closing soon. */
 const CLOSING_SOON_DAYS = 7;
@@ -41,6 +42,8 @@ function todoLink(todo: Todo): string {
     review_request: '/credits/register?tab=reviews',
     correction: '/teacher-corrections?status=open',
     registration_closing: `/training?status=open&closing=${CLOSING_SOON_DAYS}`,
+    homework_to_grade: '/study/tutoring',
+    forum_reports: '/study/tutoring',
   };
   return links[todo.kind];
 }
@@ -153,6 +156,18 @@ function TeacherHomeView({ home }: { home: TeacherHome }) {
       text: t('home.teacher.missing.surveys', { count: home.surveysPending }),
       to: '/me/timetable',
     });
+  for (const h of home.homeworkToDo)
+    missing.push({
+      key: `homework-${h.classId}`,
+      text: t('home.teacher.missing.homework', { count: h.count, className: h.className }),
+      to: `/me/study/${h.classId}/homework`,
+    });
+  for (const r of home.forumReports)
+    missing.push({
+      key: `reports-${r.classId}`,
+      text: t('home.teacher.missing.forumReports', { count: r.count, className: r.className }),
+      to: `/me/study/${r.classId}/forum?tab=reports`,
+    });
   return (
     <Flex vertical gap={16} data-testid="home-teacher">
       <Card
@@ -207,6 +222,7 @@ function TeacherHomeView({ home }: { home: TeacherHome }) {
           <Typography.Text type="secondary">{t('home.teacher.noSession')}</Typography.Text>
         )}
       </Card>
+      <OnlineClassesCard />
       <Card size="small" title={t('home.teacher.missingTitle')} data-testid="home-missing">
         {missing.length === 0 ? (
           <Typography.Text type="secondary">{t('home.teacher.nothingMissing')}</Typography.Text>
@@ -258,6 +274,15 @@ function TrainerHomeView({ home }: { home: TrainerHome }) {
         <Card size="small" title={t('home.trainer.next')}>
           <SessionLine s={home.next} />
         </Card>
+      )}
+      {home.todos.length > 0 && (
+        <Row gutter={[16, 16]}>
+          {home.todos.map((todo) => (
+            <Col key={todo.kind} xs={24} sm={12}>
+              <TodoCard todo={todo} />
+            </Col>
+          ))}
+        </Row>
       )}
     </Flex>
   );

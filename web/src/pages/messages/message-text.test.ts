@@ -45,6 +45,27 @@ describe('messages read in the reader’s language', () => {
     expect(messageText(zh.t, returned)).toBe('2027 年度培训计划“校本计划”被退回，请修改后重新提交。附言：请补充三月');
   });
 
+  test('homework graded says whether it passed; a return carries the tutor’s comment; a report its reason', () => {
+    const graded = {
+      kind: 'homework_graded' as const,
+      params: { className: '网络研修班', assignment: '教学设计', passed: true },
+    };
+    expect(messageText(zh.t, graded)).toBe('网络研修班：您的作业“教学设计”已批改，已通过');
+    expect(messageText(english.t, { ...graded, params: { ...graded.params, passed: false } })).toBe(
+      '网络研修班: your homework “教学设计” was graded: not passed',
+    );
+    const returned = {
+      kind: 'homework_returned' as const,
+      params: { className: '网络研修班', assignment: '教学设计', comment: '请补充板书设计' },
+    };
+    expect(messageText(zh.t, returned)).toContain('请补充板书设计');
+    const reported = {
+      kind: 'forum_reported' as const,
+      params: { className: '网络研修班', topic: '读书分享', reason: '广告' },
+    };
+    expect(messageText(zh.t, reported)).toBe('网络研修班：研讨主题“读书分享”中有帖子被举报（广告），请处理');
+  });
+
   test('a reminder says who sends it, what is due and by when; a decision says its outcome', () => {
     const reminder = {
       kind: 'reminder' as const,

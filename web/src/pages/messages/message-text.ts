@@ -23,6 +23,8 @@ export function messageText(t: TFunction, m: Pick<Message, 'kind' | 'params'>): 
   if (m.kind === 'study_reminder') values['missing'] = str(t('messages.studyMissingParam')) || str('missing');
   if (DECIDED.has(m.kind))
     values['outcome'] = t((p['accept'] ?? p['approve']) ? 'messages.outcomes.accepted' : 'messages.outcomes.rejected');
+  if (m.kind === 'homework_graded')
+    values['outcome'] = t(p['passed'] ? 'messages.outcomes.passed' : 'messages.outcomes.failed');
   const topic = REMINDER_TOPICS.includes(str('topic') as ReminderTopic) ? str('topic') : 'general';
   let text =
     m.kind === 'reminder' ? t(`messages.reminderText.${topic}`, values) : t(`messages.kinds.${m.kind}`, values);

@@ -337,9 +337,18 @@ export function TrainerClassesCard({ classes }: { classes: TrainerClass[] }) {
               }
             />
             {c.courseId !== null && (
-              <Link to={`/classes/${c.classId}/reflections`} data-testid="trainer-class-reflections">
-                {t('reflections.classLink')}
-              </Link>
+              // an online class the trainer tutors: its homework and forum
+              <Space size={4} style={{ marginInlineEnd: 8 }}>
+                <Link to={`/study/classes/${c.classId}/homework`} data-testid="trainer-class-homework">
+                  {t('study.links.homework')}
+                </Link>
+                <Link to={`/study/classes/${c.classId}/forum`} data-testid="trainer-class-forum">
+                  {t('study.links.forum')}
+                </Link>
+                <Link to={`/classes/${c.classId}/reflections`} data-testid="trainer-class-reflections">
+                  {t('reflections.classLink')}
+                </Link>
+              </Space>
             )}
             <Tag color={c.classStatus === 'closed' ? 'default' : 'green'}>
               {c.classStatus === 'closed'

@@ -583,6 +583,17 @@ function ClassPanel({ cls, detail }: { cls: ClassDetail; detail: ProjectDetail }
           ))}
       </Space>
       <ClassOnlineCard cls={cls} detail={detail} />
+      {cls.courseId !== null && (
+        // an online class: its homework and forum, run by its trainers and the organiser's admins
+        <Space wrap data-testid="class-study-links">
+          <Link to={`/study/classes/${cls.id}/homework`} data-testid="class-homework-link">
+            <Button size="small">{t('study.links.homework')}</Button>
+          </Link>
+          <Link to={`/study/classes/${cls.id}/forum`} data-testid="class-forum-link">
+            <Button size="small">{t('study.links.forum')}</Button>
+          </Link>
+        </Space>
+      )}
       <SessionsCard cls={cls} canManage={detail.canManage} projectId={detail.project.id} />
       <TrainersCard
         cls={cls}
