@@ -7,8 +7,8 @@
  *   npm run bench:quick
  *
  * Runs, each in its own process (its own embedded PostgreSQL, removed at the end):
- *   platform --quick, roster --quick, ledger --scale county --quick, training --scale county, certificates --quick,
- *   web --quick (the built web UI in Chromium over a throttled 3G link)
+ *   platform --quick, roster --quick, ledger --scale county --quick, training --scale county, study --quick,
+ *   certificates --quick, web --quick (the built web UI in Chromium over a throttled 3G link)
  * and prints their lines indented, then one table (benchmark, figure, value, unit, limit, ratio), then
  * one JSON object as the last line, also written to bench/results/quick.json. The ratio is the share of
  * the limit the product reaches: its rate / the limit's rate, or the limit's time / its time.
@@ -139,6 +139,30 @@ const BENCHES: Bench[] = [
       { figure: 'check-in storm p99', value: 'checkin_p99_ms', unit: 'ms' },
       { figure: 'check-ins lost', value: 'checkins_lost', unit: '' },
       { figure: 'close a 10k class', value: 'close_project_s', unit: 's' },
+    ],
+  },
+  {
+    name: 'study',
+    file: 'bench/study.bench.ts',
+    args: ['--quick'],
+    rows: [
+      {
+        figure: 'study heartbeats, durable, 50 conn.',
+        value: 'heartbeats_per_s',
+        unit: '/s',
+        limit: 'heartbeat_raw_per_s',
+        ratio: 'heartbeat_ratio_to_raw',
+      },
+      { figure: '  heartbeat p99', value: 'heartbeat_p99_ms', unit: 'ms' },
+      { figure: '  acknowledged heartbeats lost', value: 'heartbeats_lost', unit: '' },
+      { figure: 'close a 10k online class', value: 'study_close_s', unit: 's' },
+      {
+        figure: 'originality check p95 (10k stored)',
+        value: 'originality_p95_ms',
+        unit: 'ms',
+        limit: 'originality_raw_p95_ms',
+        ratio: 'originality_ratio_to_raw',
+      },
     ],
   },
   {

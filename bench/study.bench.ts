@@ -23,12 +23,14 @@
  *      the run (must be 0);
  *    - study_close_s: POST /api/classes/:id/close of the online class by the county admin: every
  *      session settled from its heartbeats, each of the 10k teachers judged by the course's online
- *      requirements, the completing teachers' hours posted to the ledger (checked: one entry each).
+ *      requirements, the completing teachers' hours posted to the ledger (checked: one entry each);
+ *    - originality_p95_ms: bench/originality.bench.ts in its own process (100k stored reflections; 10k
+ *      with --quick): the check of a 1,000-character reflection, against the bare band lookup through pg.
  * Prints readable lines, then one JSON object as the last line, also written to
  * bench/results/study-county.json (study-county-quick.json with --quick).
  */
 import crypto from 'node:crypto';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -383,6 +385,32 @@ async function main(): Promise<void> {
         `${fmt(posted)} ledger entries of the class (posted now ${fmt(closeBody.posted ?? 0)})`,
     );
 
+    // ------------------------------------------------------------ 6. originality (its own process and database)
+    const orig = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'bench/originality.bench.ts', ...(QUICK ? ['--quick'] : [])],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: process.env,
+      },
+    );
+    const lastLine = (orig.stdout ?? '').trim().split('\n').pop() ?? '';
+    let originality: Record<string, unknown> = {};
+    try {
+      originality = JSON.parse(lastLine) as Record<string, unknown>;
+    } catch {
+      throw new Error(
+        `bench/originality.bench.ts gave no figures (exit ${orig.status}): ${(orig.stderr ?? '').slice(-500)}`,
+      );
+    }
+    say(
+      `6. originality of a 1,000-character reflection against ${fmt(Number(originality['originality_stored']))} stored: ` +
+        `p50 ${originality['originality_p50_ms']} ms, p95 ${originality['originality_p95_ms']} ms (target ≤ 50: ` +
+        `${mark(Number(originality['originality_p95_ms']) <= 50)}); bare band lookup p95 ${originality['originality_raw_p95_ms']} ms ` +
+        `→ ratio ${originality['originality_ratio_to_raw']}`,
+    );
+
     const result = {
       scale: 'county',
       quick: QUICK,
@@ -400,6 +428,11 @@ async function main(): Promise<void> {
       study_close_s: round(closeS, 2),
       study_close_completed: closeBody.completed ?? 0,
       study_close_posted: posted,
+      originality_stored: originality['originality_stored'],
+      originality_p50_ms: originality['originality_p50_ms'],
+      originality_p95_ms: originality['originality_p95_ms'],
+      originality_raw_p95_ms: originality['originality_raw_p95_ms'],
+      originality_ratio_to_raw: originality['originality_ratio_to_raw'],
       targets: TARGETS,
       run_s: round((performance.now() - started) / 1000, 1),
       machine: {
