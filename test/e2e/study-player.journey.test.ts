@@ -188,8 +188,17 @@ test('the hidden time and the time after a missed presence check are not counted
       if (await answer.isVisible()) await answer.click();
   };
   await answerAtOnce(3_000);
-  await answerAtOnce(300);
-  await page.getByTestId('study-finish').click();
+  // she ends the session (a check that comes meanwhile is answered first)
+  for (let tries = 0; ; tries++) {
+    if (await answer.isVisible()) await answer.click();
+    const clicked = await page
+      .getByTestId('study-finish')
+      .click({ timeout: 2_000 })
+      .then(() => true)
+      .catch(() => false);
+    if (clicked) break;
+    expect(tries, 'the session could not be ended').toBeLessThan(10);
+  }
   const receipt = page.getByTestId('study-receipt').last();
   await visible(receipt);
   await expect.poll(() => receipt.getByTestId('receipt-hidden').count(), { timeout: STEP_TIMEOUT }).toBe(1);
@@ -206,9 +215,10 @@ test('the hidden time and the time after a missed presence check are not counted
   expect(session.wall['hidden']).toBeGreaterThan(4);
   expect(session.wall['presence']).toBeGreaterThan(2);
   expect(session.newSeconds).toBeGreaterThan(4);
-  expect(session.newSeconds).toBeLessThan(9.5);
+  // what counted is at most the time in front of her with the presence stop left out (the video at 1×)
   expect(session.newSeconds).toBeLessThan(
     session.wallSeconds - session.wall['hidden']! - session.wall['presence']! + 0.5,
   );
+  expect(session.wall['counted']).toBeLessThan(session.wallSeconds - 8);
   await context.close();
 }, 180_000);

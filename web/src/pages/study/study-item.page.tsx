@@ -128,6 +128,8 @@ export default function StudyItemPage() {
       read,
       periodSeconds: started.period,
       onPresence: (nonce) => {
+        // a check the last heartbeats bring after the session was ended asks nothing
+        if (clock.current !== c) return;
         video.current?.pause();
         setPresence(nonce);
       },
