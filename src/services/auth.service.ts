@@ -46,6 +46,29 @@ export interface Authenticated {
 export function createAuthService({ db, env }: ServiceDeps) {
   const users = createUserRepository(db);
   const sessions = createSessionRepository(db);
+  /**
+   * Session lookups that miss the cache and arrive together (many phones sending study heartbeats at
+   * once) are read in one statement at the next turn of the event loop; each request still waits for
+   * its own answer.
+   */
+  let waiting: Array<{ hash: Buffer; done: (s: SessionWithUser | undefined) => void; fail: (e: unknown) => void }> = [];
+  const findSession = (hash: Buffer) =>
+    new Promise<SessionWithUser | undefined>((done, fail) => {
+      waiting.push({ hash, done, fail });
+      if (waiting.length > 1) return;
+      setImmediate(() => {
+        const batch = waiting;
+        waiting = [];
+        sessions.findMany(batch.map((b) => b.hash)).then(
+          (found) => {
+            for (const b of batch) b.done(found.get(b.hash.toString('hex')));
+          },
+          (e: unknown) => {
+            for (const b of batch) b.fail(e);
+          },
+        );
+      });
+    });
   const tokens = createApiTokenRepository(db);
   const { credentials } = lookupCaches(db);
   const idleMs = env.PEIXUN_SESSION_IDLE_MINUTES * 60_000;
@@ -224,7 +247,7 @@ export function createAuthService({ db, env }: ServiceDeps) {
       const epoch = credentials.epoch();
       let s = credentials.get(key, now) as SessionWithUser | undefined;
       if (!s) {
-        s = await sessions.find(hash);
+        s = await findSession(hash);
         if (!s) return null;
         credentials.set(key, s, epoch, s.userId, now);
       }
