@@ -35,6 +35,41 @@ export async function seedDemoStudy(
     .where('org_unit_id', '=', units.province.id)
     .where('title', '=', '师德师风建设专题')
     .executeTakeFirstOrThrow();
+  // its online content: a chapter of text pages, so the study page, its clock and its receipt can be tried
+  // (videos are uploaded by the course's keepers; the demo ships none)
+  const chapter = await trx
+    .insertInto('course_chapter')
+    .values({ course_id: course.id, position: 0, title: '第一章 新时代教师职业行为准则' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await trx
+    .insertInto('course_item')
+    .values([
+      {
+        course_id: course.id,
+        chapter_id: chapter.id,
+        position: 0,
+        kind: 'text',
+        title: '学习指南',
+        required_minutes: 2,
+        body:
+          '本课程共一章。请在学习时间内读完每一节：页面在前台时才计时，切换到其他页面或应用的时间不计入；' +
+          '学习中会弹出“还在学习吗？”，请及时点击继续。学完后完成研修作业、参加班级研讨并写研修心得。',
+      },
+      {
+        course_id: course.id,
+        chapter_id: chapter.id,
+        position: 1,
+        kind: 'text',
+        title: '十项准则导读',
+        required_minutes: 5,
+        body:
+          '《新时代中小学教师职业行为十项准则》要求教师坚定政治方向、自觉爱国守法、传播优秀文化、潜心教书育人、' +
+          '关心爱护学生、加强安全防范、坚持言行雅正、秉持公平诚信、坚守廉洁自律、规范从教行为。\n\n' +
+          '请结合自己的教育教学实践，想一想每一条准则在日常工作中意味着什么。',
+      },
+    ])
+    .execute();
   const projectId = await training.insertProject({
     provinceId: county.provinceId,
     orgUnitId: county.id,

@@ -248,6 +248,8 @@ const OTHER_PAGES: Array<{ pattern: RegExp; group: string; labelKey: string }> =
   { pattern: /^\/me\/study\/\d+\/reflections$/, group: 'nav.groups.training', labelKey: 'reflections.my.title' },
   { pattern: /^\/classes\/\d+\/reflections$/, group: 'nav.groups.training', labelKey: 'reflections.class.title' },
   // an online class's homework and forum, the teachers' pages and the tutors' alike
+  // the tutor's table of an online class
+  { pattern: /^\/study\/classes\/\d+\/progress$/, group: 'nav.groups.training', labelKey: 'studyProgress.open' },
   {
     pattern: /^\/(?:me\/study|study\/classes)\/\d+\/homework$/,
     group: 'nav.groups.training',
