@@ -19,6 +19,31 @@ export interface SessionWithUser {
 type Q = Kysely<DB>;
 
 export function createSessionRepository(db: Q) {
+  /** `find` of many sessions in one statement, by the hex of their token hash. */
+  async function findMany(tokenHashes: readonly Buffer[]): Promise<Map<string, SessionWithUser>> {
+    if (tokenHashes.length === 0) return new Map();
+    const rows = await db
+      .selectFrom('user_session as s')
+      .innerJoin('app_user as u', 'u.id', 's.user_id')
+      .select([
+        's.token_hash as tokenHash',
+        's.user_id as userId',
+        's.csrf_token as csrfToken',
+        's.last_seen_at as lastSeenAt',
+        's.expires_at as expiresAt',
+        'u.username',
+        'u.role',
+        'u.org_unit_id as orgUnitId',
+        'u.org_path as orgPath',
+        'u.province_id as provinceId',
+        'u.must_change_password as mustChangePassword',
+        'u.disabled',
+      ])
+      .where('s.token_hash', 'in', [...tokenHashes])
+      .execute();
+    return new Map(rows.map(({ tokenHash, ...r }) => [Buffer.from(tokenHash).toString('hex'), r as SessionWithUser]));
+  }
+
   return {
     async insert(s: {
       tokenHash: Buffer;
@@ -42,51 +67,10 @@ export function createSessionRepository(db: Q) {
     },
 
     async find(tokenHash: Buffer): Promise<SessionWithUser | undefined> {
-      const r = await db
-        .selectFrom('user_session as s')
-        .innerJoin('app_user as u', 'u.id', 's.user_id')
-        .select([
-          's.user_id as userId',
-          's.csrf_token as csrfToken',
-          's.last_seen_at as lastSeenAt',
-          's.expires_at as expiresAt',
-          'u.username',
-          'u.role',
-          'u.org_unit_id as orgUnitId',
-          'u.org_path as orgPath',
-          'u.province_id as provinceId',
-          'u.must_change_password as mustChangePassword',
-          'u.disabled',
-        ])
-        .where('s.token_hash', '=', tokenHash)
-        .executeTakeFirst();
-      return r as SessionWithUser | undefined;
+      return (await findMany([tokenHash])).get(tokenHash.toString('hex'));
     },
 
-    /** `find` of many sessions in one statement, by the hex of their token hash. */
-    async findMany(tokenHashes: readonly Buffer[]): Promise<Map<string, SessionWithUser>> {
-      if (tokenHashes.length === 0) return new Map();
-      const rows = await db
-        .selectFrom('user_session as s')
-        .innerJoin('app_user as u', 'u.id', 's.user_id')
-        .select([
-          's.token_hash as tokenHash',
-          's.user_id as userId',
-          's.csrf_token as csrfToken',
-          's.last_seen_at as lastSeenAt',
-          's.expires_at as expiresAt',
-          'u.username',
-          'u.role',
-          'u.org_unit_id as orgUnitId',
-          'u.org_path as orgPath',
-          'u.province_id as provinceId',
-          'u.must_change_password as mustChangePassword',
-          'u.disabled',
-        ])
-        .where('s.token_hash', 'in', [...tokenHashes])
-        .execute();
-      return new Map(rows.map(({ tokenHash, ...r }) => [Buffer.from(tokenHash).toString('hex'), r as SessionWithUser]));
-    },
+    findMany,
 
     async touch(tokenHash: Buffer): Promise<void> {
       await db
