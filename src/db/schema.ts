@@ -330,6 +330,135 @@ export interface EnrolmentTable {
   project_id: Generated<number>;
 }
 
+export interface ExamTable {
+  id: Generated<number>;
+  province_id: number;
+  org_unit_id: number;
+  org_path: string;
+  title: string;
+  instructions: Generated<string>;
+  target: string;
+  course_id: number | null;
+  class_id: number | null;
+  project_id: number | null;
+  spot_check_id: number | null;
+  status: string;
+  opens_at: Timestamp;
+  closes_at: Timestamp;
+  duration_minutes: number;
+  attempts_allowed: Generated<number>;
+  grade_policy: Generated<string>;
+  paper: Json;
+  paper_pool: Json;
+  shuffle_questions: Generated<boolean>;
+  show_answers: Generated<string>;
+  gates: JsonWithDefault;
+  composite: JsonWithDefault;
+  level_cuts: JsonWithDefault;
+  pass_level: Generated<string>;
+  targets: JsonWithDefault;
+  hours: number | null;
+  credit_categories: Generated<string[]>;
+  blind_marking: Generated<boolean>;
+  double_marking: Generated<boolean>;
+  dispute_threshold: Generated<number>;
+  published_at: Date | null;
+  closed_at: Date | null;
+  created_by: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ExamAnswerTable {
+  attempt_id: number;
+  position: number;
+  answer: Json;
+  client_seq: number;
+  saved_at: Generated<Date>;
+  auto_score: number | null;
+  mark_state: string | null;
+  manual_score: number | null;
+}
+
+export interface ExamAttemptTable {
+  id: Generated<number>;
+  province_id: number;
+  exam_id: number;
+  teacher_id: number;
+  org_path: string;
+  attempt_no: number;
+  seed: string;
+  paper: Json;
+  anon_code: string;
+  status: string;
+  started_at: Generated<Date>;
+  deadline_at: Timestamp;
+  submitted_at: Date | null;
+  submitted_how: string | null;
+  max_score: number;
+  auto_score: number | null;
+  manual_score: number | null;
+  score: number | null;
+  pending_marks: Generated<number>;
+}
+
+export interface ExamComponentScoreTable {
+  exam_id: number;
+  teacher_id: number;
+  component: string;
+  score: number;
+  entered_by: number | null;
+  entered_at: Generated<Date>;
+}
+
+export interface ExamEventTable {
+  id: Generated<number>;
+  attempt_id: number;
+  kind: string;
+  client_at: Date | null;
+  at: Generated<Date>;
+}
+
+export interface ExamMarkTable {
+  id: Generated<number>;
+  attempt_id: number;
+  position: number;
+  round: number;
+  marker_id: number;
+  score: number;
+  comment: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface ExamMarkerTable {
+  exam_id: number;
+  user_id: number;
+}
+
+export interface ExamRegradeTable {
+  id: Generated<number>;
+  exam_id: number;
+  question_id: number;
+  from_version: number;
+  to_version: number;
+  summary: Json;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface ExamResultTable {
+  exam_id: number;
+  teacher_id: number;
+  org_path: string;
+  attempt_id: number | null;
+  exam_score: number | null;
+  composite: number | null;
+  level: string | null;
+  passed: Generated<boolean>;
+  credited: Generated<boolean>;
+  updated_at: Generated<Date>;
+}
+
 export interface FeeDueOverrideTable {
   fee_item_id: number;
   org_unit_id: number;
@@ -563,6 +692,44 @@ export interface OrgUnitTable {
   updated_at: Generated<Date>;
 }
 
+export interface QuestionTable {
+  id: Generated<number>;
+  province_id: number;
+  org_unit_id: number;
+  org_path: string;
+  current_version: Generated<number>;
+  archived: Generated<boolean>;
+  created_by: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface QuestionBankEditorTable {
+  org_unit_id: number;
+  user_id: number;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface QuestionVersionTable {
+  id: Generated<number>;
+  question_id: number;
+  version: number;
+  kind: string;
+  stem: string;
+  options: JsonWithDefault;
+  answer: Json;
+  explanation: Generated<string>;
+  module: Generated<string>;
+  subject: Generated<string>;
+  stage: Generated<string>;
+  difficulty: Generated<number>;
+  shuffle_options: Generated<boolean>;
+  frozen: Generated<boolean>;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
 export interface ReflectionTable {
   id: Generated<number>;
   province_id: number;
@@ -596,6 +763,45 @@ export interface SchemaMigrationsTable {
   name: string;
   checksum: string;
   applied_at: Generated<Date>;
+}
+
+export interface SpotCheckTable {
+  id: Generated<number>;
+  province_id: number;
+  org_unit_id: number;
+  org_path: string;
+  title: string;
+  year: number;
+  rate_percent: Generated<number>;
+  min_per_unit: Generated<number>;
+  criteria: JsonWithDefault;
+  status: string;
+  list_sha256: string | null;
+  seed_sha256: string | null;
+  seed: string | null;
+  committed_at: Date | null;
+  drawn_at: Date | null;
+  results_published_at: Date | null;
+  created_by: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface SpotCheckCandidateTable {
+  spot_check_id: number;
+  teacher_id: number;
+  org_unit_id: number;
+  org_path: string;
+  list_key: string;
+  drawn: Generated<boolean>;
+}
+
+export interface SpotCheckUnitTable {
+  spot_check_id: number;
+  org_unit_id: number;
+  org_path: string;
+  eligible: number;
+  sample_size: number;
 }
 
 export interface StudyFileTable {
@@ -958,6 +1164,15 @@ export interface DB {
   credit_verification: CreditVerificationTable;
   credit_verification_item: CreditVerificationItemTable;
   enrolment: EnrolmentTable;
+  exam: ExamTable;
+  exam_answer: ExamAnswerTable;
+  exam_attempt: ExamAttemptTable;
+  exam_component_score: ExamComponentScoreTable;
+  exam_event: ExamEventTable;
+  exam_mark: ExamMarkTable;
+  exam_marker: ExamMarkerTable;
+  exam_regrade: ExamRegradeTable;
+  exam_result: ExamResultTable;
   fee_due_override: FeeDueOverrideTable;
   fee_item: FeeItemTable;
   fee_payment: FeePaymentTable;
@@ -975,9 +1190,15 @@ export interface DB {
   notice: NoticeTable;
   notice_read: NoticeReadTable;
   org_unit: OrgUnitTable;
+  question: QuestionTable;
+  question_bank_editor: QuestionBankEditorTable;
+  question_version: QuestionVersionTable;
   reflection: ReflectionTable;
   reflection_band: ReflectionBandTable;
   schema_migrations: SchemaMigrationsTable;
+  spot_check: SpotCheckTable;
+  spot_check_candidate: SpotCheckCandidateTable;
+  spot_check_unit: SpotCheckUnitTable;
   study_file: StudyFileTable;
   study_heartbeat: StudyHeartbeatTable;
   study_session: StudySessionTable;

@@ -49,7 +49,13 @@ export type Action =
   | 'fee.read'
   | 'fee.manage'
   | 'message.remind'
-  | 'notice.publish';
+  | 'notice.publish'
+  | 'question.read'
+  | 'question.manage'
+  | 'exam.manage'
+  | 'exam.results'
+  | 'spotcheck.manage'
+  | 'spotcheck.read';
 
 export interface Target {
   /** path of the unit the action is about (for org.create_child: the parent) */
@@ -167,6 +173,29 @@ export function can(actor: Pick<Actor, 'role' | 'orgPath'>, action: Action, targ
         (actor.role === 'province_admin' || actor.role === 'city_admin' || actor.role === 'county_admin') &&
         target.path === actor.orgPath
       );
+    case 'question.read':
+      // R-30: a question bank is shared downward like the catalogue; an admin also reads the banks below
+      return admin && (inside || isWithin(target.path, actor.orgPath));
+    case 'question.manage':
+      // province, city and county keep banks (and may name trainers to keep them)
+      return (
+        (actor.role === 'province_admin' || actor.role === 'city_admin' || actor.role === 'county_admin') && inside
+      );
+    case 'exam.manage':
+      // every level sets exams for its courses, classes and projects (a school: 校本考查)
+      return admin && inside;
+    case 'exam.results':
+      // results, statistics and marking of the exams organised in the subtree; a unit reads its own
+      // teachers' results of the exams organised above it
+      return admin && inside;
+    case 'spotcheck.manage':
+      // R-34: a bureau (county and above) draws a sample of its units' teachers
+      return (
+        (actor.role === 'province_admin' || actor.role === 'city_admin' || actor.role === 'county_admin') && inside
+      );
+    case 'spotcheck.read':
+      // the published list, the draw and the results: the organiser's subtree, and the units drawn from
+      return admin && (inside || isWithin(target.path, actor.orgPath));
     default: {
       const never: never = action;
       return never;
