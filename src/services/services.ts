@@ -24,6 +24,7 @@ import { createFeeService } from './fee.service.js';
 import { countedPostsByTeacher, createForumService } from './forum.service.js';
 import { createHomeService } from './home.service.js';
 import { createHomeworkService, homeworkPassedByTeacher } from './homework.service.js';
+import { createQuestionBankService } from './question-bank.service.js';
 import { createJobService } from './job.service.js';
 import { createMessageService } from './message.service.js';
 import { createOnlineCourseService } from './online-course.service.js';
@@ -88,6 +89,7 @@ export function createServices(deps: ServiceDeps) {
     messages: createMessageService(deps),
     printForms: createPrintFormService(deps),
     homework: createHomeworkService(deps),
+    questionBank: createQuestionBankService(deps),
     // a post counts only when original: checked against the course's texts like a reflection
     forum: createForumService(deps, {
       checkOriginality: async (courseId, text) => originality.check({ courseId, text }),
