@@ -4963,6 +4963,385 @@ export interface paths {
       };
     };
   };
+  '/api/question-bank/{unitId}/editors': {
+    /**
+     * The trainers named to keep a unit's bank, and for its administrators the trainer accounts that may be
+     * named
+     */
+    get: {
+      path: {
+        unitId: number;
+      };
+      response: {
+        unit: {
+          id: number;
+          name: string;
+          kind: string;
+        };
+        editors: {
+          userId: number;
+          username: string;
+          displayName: string;
+          orgUnitName: string;
+        }[];
+        canManage: boolean;
+        candidates: {
+          userId: number;
+          username: string;
+          displayName: string;
+          orgUnitName: string;
+        }[];
+      };
+    };
+    /** Names exactly these trainers (accounts of the unit's subtree) to keep its bank */
+    put: {
+      path: {
+        unitId: number;
+      };
+      body: {
+        userIds: number[];
+      };
+      response: {
+        editors: {
+          userId: number;
+          username: string;
+          displayName: string;
+          orgUnitName: string;
+        }[];
+      };
+    };
+  };
+  '/api/questions': {
+    /** The questions of a unit's bank (default: the caller's), with the banks above it when asked */
+    get: {
+      query: {
+        unitId?: number;
+        kind?: 'single' | 'multiple' | 'true_false' | 'fill_in' | 'essay';
+        module?: string;
+        subject?: string;
+        stage?: 'kindergarten' | 'primary' | 'junior' | 'senior' | 'vocational';
+        difficulty?: number;
+        q?: string;
+        includeInherited?: boolean | '0' | '1' | 'true' | 'false';
+        status?: 'active' | 'archived' | 'all';
+        page?: number;
+        pageSize?: number;
+      };
+      response: {
+        items: {
+          id: number;
+          unitId: number;
+          unitName: string;
+          version: number;
+          frozen: boolean;
+          archived: boolean;
+          canManage: boolean;
+          inherited: boolean;
+          createdAt: string;
+          updatedAt: string;
+          kind: 'single' | 'multiple' | 'true_false' | 'fill_in' | 'essay';
+          stem: string;
+          options: {
+            key: string;
+            text: string;
+          }[];
+          answer: unknown;
+          explanation: string;
+          module: string;
+          subject: string;
+          stage: string;
+          difficulty: number;
+          shuffleOptions: boolean;
+        }[];
+        total: number;
+        canCreate: boolean;
+        unit: {
+          id: number;
+          name: string;
+          kind: string;
+        };
+      };
+    };
+    /** A new question of a unit's bank (its administrators and the trainers named to keep it) */
+    post: {
+      body: {
+        kind: 'single' | 'multiple' | 'true_false' | 'fill_in' | 'essay';
+        stem: string;
+        options?: {
+          key: 'A' | 'B' | 'C' | 'D' | 'E' | 'F' | 'G' | 'H' | 'I' | 'J';
+          text: string;
+        }[];
+        answer: boolean | string | string[] | string[][] | null;
+        explanation?: string;
+        module?: '';
+        subject?: '';
+        stage?: 'kindergarten' | 'primary' | 'junior' | 'senior' | 'vocational' | '';
+        difficulty?: number;
+        shuffleOptions?: boolean;
+        unitId?: number;
+      };
+      response: {
+        question: {
+          id: number;
+          unitId: number;
+          unitName: string;
+          version: number;
+          frozen: boolean;
+          archived: boolean;
+          canManage: boolean;
+          inherited: boolean;
+          createdAt: string;
+          updatedAt: string;
+          kind: 'single' | 'multiple' | 'true_false' | 'fill_in' | 'essay';
+          stem: string;
+          options: {
+            key: string;
+            text: string;
+          }[];
+          answer: unknown;
+          explanation: string;
+          module: string;
+          subject: string;
+          stage: string;
+          difficulty: number;
+          shuffleOptions: boolean;
+        };
+      };
+    };
+  };
+  '/api/questions/export.xlsx': {
+    /** The listed questions as an .xlsx with the template's columns, which imports back unchanged */
+    get: {
+      query: {
+        unitId?: number;
+        kind?: 'single' | 'multiple' | 'true_false' | 'fill_in' | 'essay';
+        module?: string;
+        subject?: string;
+        stage?: 'kindergarten' | 'primary' | 'junior' | 'senior' | 'vocational';
+        difficulty?: number;
+        q?: string;
+        includeInherited?: boolean | '0' | '1' | 'true' | 'false';
+        status?: 'active' | 'archived' | 'all';
+      };
+      response: void;
+    };
+  };
+  '/api/questions/import': {
+    /**
+     * Imports the rows of an .xlsx or .csv sheet (multipart field "file") into a bank: all rows or none,
+     * every bad row reported; a row equal to a question of the bank is left alone
+     */
+    post: {
+      query: {
+        unitId?: number;
+      };
+      response: {
+        rows: number;
+        created: number;
+        updated: number;
+        unchanged: number;
+      };
+    };
+  };
+  '/api/questions/tags': {
+    /** The modules, subjects and stages used in a bank and the banks above it (filters, paper builder) */
+    get: {
+      query: {
+        unitId?: number;
+      };
+      response: {
+        modules: string[];
+        subjects: string[];
+        stages: string[];
+      };
+    };
+  };
+  '/api/questions/template.xlsx': {
+    /** The .xlsx sheet for importing questions, with examples and a sheet 说明 explaining the columns */
+    get: {
+      query: {
+        unitId?: number;
+      };
+      response: void;
+    };
+  };
+  '/api/questions/{id}': {
+    /** A question: its current version and every version it has had, newest first */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        question: {
+          id: number;
+          unitId: number;
+          unitName: string;
+          version: number;
+          frozen: boolean;
+          archived: boolean;
+          canManage: boolean;
+          inherited: boolean;
+          createdAt: string;
+          updatedAt: string;
+          kind: 'single' | 'multiple' | 'true_false' | 'fill_in' | 'essay';
+          stem: string;
+          options: {
+            key: string;
+            text: string;
+          }[];
+          answer: unknown;
+          explanation: string;
+          module: string;
+          subject: string;
+          stage: string;
+          difficulty: number;
+          shuffleOptions: boolean;
+        };
+        versions: {
+          id: number;
+          version: number;
+          frozen: boolean;
+          createdByName: string | null;
+          createdAt: string;
+          kind: 'single' | 'multiple' | 'true_false' | 'fill_in' | 'essay';
+          stem: string;
+          options: {
+            key: string;
+            text: string;
+          }[];
+          answer: unknown;
+          explanation: string;
+          module: string;
+          subject: string;
+          stage: string;
+          difficulty: number;
+          shuffleOptions: boolean;
+        }[];
+      };
+    };
+    /**
+     * Replaces what a question says: a version an exam or attempt used stays and the change becomes the next
+     * version
+     */
+    put: {
+      path: {
+        id: number;
+      };
+      body: {
+        kind: 'single' | 'multiple' | 'true_false' | 'fill_in' | 'essay';
+        stem: string;
+        options?: {
+          key: 'A' | 'B' | 'C' | 'D' | 'E' | 'F' | 'G' | 'H' | 'I' | 'J';
+          text: string;
+        }[];
+        answer: boolean | string | string[] | string[][] | null;
+        explanation?: string;
+        module?: '';
+        subject?: '';
+        stage?: 'kindergarten' | 'primary' | 'junior' | 'senior' | 'vocational' | '';
+        difficulty?: number;
+        shuffleOptions?: boolean;
+      };
+      response: {
+        question: {
+          id: number;
+          unitId: number;
+          unitName: string;
+          version: number;
+          frozen: boolean;
+          archived: boolean;
+          canManage: boolean;
+          inherited: boolean;
+          createdAt: string;
+          updatedAt: string;
+          kind: 'single' | 'multiple' | 'true_false' | 'fill_in' | 'essay';
+          stem: string;
+          options: {
+            key: string;
+            text: string;
+          }[];
+          answer: unknown;
+          explanation: string;
+          module: string;
+          subject: string;
+          stage: string;
+          difficulty: number;
+          shuffleOptions: boolean;
+        };
+        newVersion: boolean;
+      };
+    };
+  };
+  '/api/questions/{id}/archive': {
+    /** Archives a question: it leaves the lists and new papers (past attempts keep it) */
+    post: {
+      path: {
+        id: number;
+      };
+      response: {
+        question: {
+          id: number;
+          unitId: number;
+          unitName: string;
+          version: number;
+          frozen: boolean;
+          archived: boolean;
+          canManage: boolean;
+          inherited: boolean;
+          createdAt: string;
+          updatedAt: string;
+          kind: 'single' | 'multiple' | 'true_false' | 'fill_in' | 'essay';
+          stem: string;
+          options: {
+            key: string;
+            text: string;
+          }[];
+          answer: unknown;
+          explanation: string;
+          module: string;
+          subject: string;
+          stage: string;
+          difficulty: number;
+          shuffleOptions: boolean;
+        };
+      };
+    };
+  };
+  '/api/questions/{id}/restore': {
+    /** Brings an archived question back */
+    post: {
+      path: {
+        id: number;
+      };
+      response: {
+        question: {
+          id: number;
+          unitId: number;
+          unitName: string;
+          version: number;
+          frozen: boolean;
+          archived: boolean;
+          canManage: boolean;
+          inherited: boolean;
+          createdAt: string;
+          updatedAt: string;
+          kind: 'single' | 'multiple' | 'true_false' | 'fill_in' | 'essay';
+          stem: string;
+          options: {
+            key: string;
+            text: string;
+          }[];
+          answer: unknown;
+          explanation: string;
+          module: string;
+          subject: string;
+          stage: string;
+          difficulty: number;
+          shuffleOptions: boolean;
+        };
+      };
+    };
+  };
   '/api/reports/credits': {
     /** Completion and verification by child unit (sums of the ledger, via the summaries) */
     get: {
