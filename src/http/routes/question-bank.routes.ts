@@ -7,7 +7,7 @@ import type { Services } from '../../services/services.js';
 import { attachment, IdParams, Paging, XLSX, zBodyId, zBool, zId, zParagraphs, zStage, zText } from '../schemas.js';
 import { readUploadedFile } from '../upload.js';
 
-const zTag = z.union([zText(40), z.literal('')]);
+const zTag = zText(40, 0);
 const Option = z.object({ key: z.enum(OPTION_KEYS as [string, ...string[]]), text: zText(1_000) }).strict();
 /** single "B"; multiple ["A","C"]; true_false true|false; fill_in [["accepted", …], …]; essay a reference text or null */
 const Answer = z.union([

@@ -5073,8 +5073,8 @@ export interface paths {
         }[];
         answer: boolean | string | string[] | string[][] | null;
         explanation?: string;
-        module?: '';
-        subject?: '';
+        module?: string;
+        subject?: string;
         stage?: 'kindergarten' | 'primary' | 'junior' | 'senior' | 'vocational' | '';
         difficulty?: number;
         shuffleOptions?: boolean;
@@ -5236,8 +5236,8 @@ export interface paths {
         }[];
         answer: boolean | string | string[] | string[][] | null;
         explanation?: string;
-        module?: '';
-        subject?: '';
+        module?: string;
+        subject?: string;
         stage?: 'kindergarten' | 'primary' | 'junior' | 'senior' | 'vocational' | '';
         difficulty?: number;
         shuffleOptions?: boolean;
