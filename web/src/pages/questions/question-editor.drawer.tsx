@@ -64,7 +64,7 @@ export function QuestionEditorDrawer({
   useEffect(() => {
     if (open) {
       setDraft(question ? draftOf(question) : emptyDraft());
-      setTab(question && !question.canManage ? 'history' : 'edit');
+      setTab('edit');
     }
   }, [open, question]);
 
