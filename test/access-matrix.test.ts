@@ -54,6 +54,7 @@ import { closeCertificatePool } from '../src/services/certificate.service.js';
 import type { RequestContext } from '../src/services/context.js';
 import type { Services } from '../src/services/services.js';
 import { createCourseRepository } from '../src/repositories/course.repository.js';
+import { createQuestionRepository } from '../src/repositories/question.repository.js';
 import { createTrainingRepository } from '../src/repositories/training.repository.js';
 import { createEnrolmentRepository } from '../src/repositories/enrolment.repository.js';
 import { issueToken } from '../src/domain/attendance-token.js';
@@ -472,6 +473,39 @@ const sessionBody = (place: string) => {
   };
 };
 /** a course of its own for a row that changes one */
+/** per catalogue unit: a question of its bank */
+const questionAt = new Map<number, number>();
+/** A question of a unit's bank (archived when asked). */
+async function newQuestion(unit: OrgUnitRow, tag: string, archived = false): Promise<number> {
+  const id = await createQuestionRepository(t.db).insert({
+    kind: 'single',
+    stem: `矩阵试题${tag}`,
+    options: [
+      { key: 'A', text: '甲' },
+      { key: 'B', text: '乙' },
+    ],
+    answer: 'A',
+    explanation: '',
+    module: '师德',
+    subject: '',
+    stage: '',
+    difficulty: 3,
+    shuffleOptions: true,
+    provinceId: unit.provinceId,
+    orgUnitId: unit.id,
+    orgPath: unit.path,
+    createdBy: null,
+  });
+  if (archived) await createQuestionRepository(t.db).setArchived(id, true);
+  return id;
+}
+/** Readers of a bank: admins on their line of the tree; the matrix trainer, named for K1's bank, there (their "parent"). */
+const BANK_READERS = { ...forRoles(ADMINS, LINE), trainer: ['parent'] as readonly Relation[] };
+/** Keepers of a bank: province, city and county admins in their subtree; the matrix trainer at K1. */
+const BANK_KEEPERS = { ...forRoles(COURSE_KEEPERS, SUBTREE), trainer: ['parent'] as readonly Relation[] };
+/** a trainer named for no other bank: every other unit is out of their reach */
+const TRAINER_OUT = { trainer: [] as readonly Relation[] };
+
 async function newCourse(unit: OrgUnitRow, tag: string, archived = false): Promise<number> {
   const id = await createCourseRepository(t.db).insert({
     title: `矩阵课程${tag}`,
@@ -2508,6 +2542,234 @@ const MATRIX: Entry[] = [
       url: `/api/courses/${courseAt.get(c.target.id)}/materials/${evidenceAt.get((c.target.provinceId === tree.P1.provinceId ? tree.S1 : tree.S5).id)}`,
     }),
     verify: (_b, _c, res) => problem(res.rawPayload.equals(PDF), 'not the material file'),
+  },
+  // ------------------------------------------------------------------ question banks (R-30)
+  {
+    route: 'GET /api/questions',
+    about: 'unit',
+    rule: { allow: BANK_READERS, refused: ['teacher'], reachOf: TRAINER_OUT },
+    request: (c) => ({
+      method: 'GET',
+      url: `/api/questions?unitId=${c.target.id}&includeInherited=true&pageSize=200&q=${encodeURIComponent(`矩阵试题种子${catalogueOf(c.target).id}`)}`,
+    }),
+    verify: (b, c) =>
+      problem(
+        json(b)['unit']?.['id'] === c.target.id &&
+          itemsOf(b).some((x) => x.id === questionAt.get(catalogueOf(c.target).id)),
+        'another bank, or the question of the bank (inherited for a school) missing',
+      ),
+  },
+  {
+    route: 'GET /api/questions/tags',
+    about: 'unit',
+    rule: { allow: BANK_READERS, refused: ['teacher'], reachOf: TRAINER_OUT },
+    request: (c) => ({ method: 'GET', url: `/api/questions/tags?unitId=${c.target.id}` }),
+    verify: (b) => problem(((b as { modules?: string[] }).modules ?? []).includes('师德'), 'modules missing'),
+  },
+  {
+    route: 'POST /api/questions',
+    about: 'unit',
+    rule: {
+      allow: BANK_KEEPERS,
+      refused: ['teacher'],
+      reach: LINE,
+      reachOf: TRAINER_OUT,
+      kinds: { only: CATALOGUE, otherwise: { invalid: 'QUESTION_INVALID' } },
+    },
+    request: (c) => ({
+      method: 'POST',
+      url: '/api/questions',
+      payload: {
+        unitId: c.target.id,
+        kind: 'true_false',
+        stem: `矩阵新试题${c.seq}`,
+        answer: true,
+      },
+    }),
+    verify: async (b, c) => {
+      const row = await t.db
+        .selectFrom('question')
+        .select('org_unit_id')
+        .where('id', '=', Number(json(b)['question']?.['id']))
+        .executeTakeFirst();
+      return problem(row?.org_unit_id === c.target.id, 'question not stored in the bank');
+    },
+  },
+  {
+    route: 'GET /api/questions/template.xlsx',
+    about: 'unit',
+    rule: {
+      allow: BANK_KEEPERS,
+      refused: ['teacher'],
+      reach: LINE,
+      reachOf: TRAINER_OUT,
+      kinds: { only: CATALOGUE, otherwise: { invalid: 'QUESTION_INVALID' } },
+    },
+    request: (c) => ({ method: 'GET', url: `/api/questions/template.xlsx?unitId=${c.target.id}` }),
+    verify: (_b, _c, res) =>
+      problem(
+        String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000,
+        'not an .xlsx answer',
+      ),
+  },
+  {
+    route: 'POST /api/questions/import',
+    about: 'unit',
+    rule: {
+      allow: BANK_KEEPERS,
+      refused: ['teacher'],
+      reach: LINE,
+      reachOf: TRAINER_OUT,
+      kinds: { only: CATALOGUE, otherwise: { invalid: 'QUESTION_INVALID' } },
+    },
+    request: (c) => {
+      const csv = `题型,题干,选项A,选项B,答案\r\n单选,矩阵导入试题${c.seq},甲,乙,B\r\n`;
+      return {
+        method: 'POST',
+        url: `/api/questions/import?unitId=${c.target.id}`,
+        ...multipartFile(csv, { filename: `mxq-${c.seq}.csv`, contentType: 'text/csv' }),
+      };
+    },
+    verify: async (b, c) => {
+      const rows = await t.db
+        .selectFrom('question_version as v')
+        .innerJoin('question as q', 'q.id', 'v.question_id')
+        .select(['q.org_unit_id', 'v.answer'])
+        .where('v.stem', '=', `矩阵导入试题${c.seq}`)
+        .execute();
+      return problem(
+        (b as { created?: number }).created === 1 &&
+          rows.length === 1 &&
+          rows[0]!.org_unit_id === c.target.id &&
+          rows[0]!.answer === 'B',
+        `sheet not imported: ${JSON.stringify(b)}`,
+      );
+    },
+  },
+  {
+    route: 'GET /api/questions/export.xlsx',
+    about: 'unit',
+    rule: { allow: BANK_READERS, refused: ['teacher'], reachOf: TRAINER_OUT },
+    request: (c) => ({ method: 'GET', url: `/api/questions/export.xlsx?unitId=${c.target.id}&includeInherited=true` }),
+    verify: (_b, _c, res) =>
+      problem(
+        String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000,
+        'not an .xlsx answer',
+      ),
+  },
+  {
+    // read on the actor's line of the tree; a sibling's bank is not seen
+    route: 'GET /api/questions/:id',
+    about: 'unit',
+    at: CATALOGUE,
+    rule: { allow: BANK_READERS, refused: ['teacher'], reachOf: TRAINER_OUT },
+    request: (c) => ({ method: 'GET', url: `/api/questions/${questionAt.get(c.target.id)}` }),
+    verify: (b, c) =>
+      problem(
+        json(b)['question']?.['id'] === questionAt.get(c.target.id) &&
+          json(b)['question']?.['canManage'] ===
+            (c.role === 'trainer' || (c.relation !== 'parent' && (COURSE_KEEPERS as readonly Role[]).includes(c.role))),
+        'another question, or canManage wrong',
+      ),
+  },
+  {
+    // a question seen but not kept by the actor (from above, or a school admin's view) is refused with 403
+    route: 'PUT /api/questions/:id',
+    about: 'unit',
+    at: CATALOGUE,
+    rule: { allow: BANK_KEEPERS, refused: ['teacher'], reach: LINE, reachOf: TRAINER_OUT },
+    request: async (c) => ({
+      method: 'PUT',
+      url: `/api/questions/${await newQuestion(c.target, `put-${c.seq}`)}`,
+      payload: { kind: 'true_false', stem: `矩阵改过的试题${c.seq}`, answer: false },
+    }),
+    verify: async (b, c) => {
+      const row = await t.db
+        .selectFrom('question_version')
+        .select(['stem', 'kind'])
+        .where('question_id', '=', Number(json(b)['question']?.['id']))
+        .executeTakeFirst();
+      return problem(row?.stem === `矩阵改过的试题${c.seq}` && row.kind === 'true_false', 'change not stored');
+    },
+  },
+  {
+    route: 'POST /api/questions/:id/archive',
+    about: 'unit',
+    at: CATALOGUE,
+    rule: { allow: BANK_KEEPERS, refused: ['teacher'], reach: LINE, reachOf: TRAINER_OUT },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/questions/${await newQuestion(c.target, `arch-${c.seq}`)}/archive`,
+    }),
+    verify: async (b) => {
+      const row = await t.db
+        .selectFrom('question')
+        .select('archived')
+        .where('id', '=', Number(json(b)['question']?.['id']))
+        .executeTakeFirst();
+      return problem(row?.archived === true, 'not archived');
+    },
+  },
+  {
+    route: 'POST /api/questions/:id/restore',
+    about: 'unit',
+    at: CATALOGUE,
+    rule: { allow: BANK_KEEPERS, refused: ['teacher'], reach: LINE, reachOf: TRAINER_OUT },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/questions/${await newQuestion(c.target, `rest-${c.seq}`, true)}/restore`,
+    }),
+    verify: async (b) => {
+      const row = await t.db
+        .selectFrom('question')
+        .select('archived')
+        .where('id', '=', Number(json(b)['question']?.['id']))
+        .executeTakeFirst();
+      return problem(row?.archived === false, 'still archived');
+    },
+  },
+  {
+    route: 'GET /api/question-bank/:unitId/editors',
+    about: 'unit',
+    rule: { allow: BANK_READERS, refused: ['teacher'], reachOf: TRAINER_OUT },
+    request: (c) => ({ method: 'GET', url: `/api/question-bank/${c.target.id}/editors` }),
+    verify: (b, c) =>
+      problem(
+        json(b)['unit']?.['id'] === c.target.id &&
+          (c.target.id !== tree.K1.id ||
+            ((b as { editors: Array<{ userId: number }> }).editors ?? []).some(
+              (e) => e.userId === userIds.get('trainer'),
+            )),
+        'another unit, or the named trainer missing',
+      ),
+  },
+  {
+    // administrators name the keepers; a named trainer never names others
+    route: 'PUT /api/question-bank/:unitId/editors',
+    about: 'unit',
+    rule: {
+      allow: forRoles(COURSE_KEEPERS, SUBTREE),
+      refused: STAFF,
+      reach: LINE,
+      kinds: { only: CATALOGUE, otherwise: { invalid: 'QUESTION_INVALID' } },
+    },
+    // K1 keeps the matrix trainer named: the trainer's rows run beside these
+    request: (c) => ({
+      method: 'PUT',
+      url: `/api/question-bank/${c.target.id}/editors`,
+      payload: { userIds: c.target.id === tree.K1.id ? [userIds.get('trainer')!] : [] },
+    }),
+    verify: async (_b, c) => {
+      const rows = await t.db
+        .selectFrom('question_bank_editor')
+        .select('user_id')
+        .where('org_unit_id', '=', c.target.id)
+        .execute();
+      return problem(
+        rows.length === (c.target.id === tree.K1.id ? 1 : 0),
+        `keepers not stored: ${JSON.stringify(rows)}`,
+      );
+    },
   },
   // ------------------------------------------------------------------ online content of a course (R-20 网络)
   {
@@ -5621,6 +5883,7 @@ beforeAll(async () => {
   services = createServices({ db: t.db, env: t.env });
   await prepareCredits();
   await prepareTraining();
+  await prepareQuestions();
   await prepareOnline();
   await prepareReflections();
   await prepareStudy();
@@ -5730,6 +5993,13 @@ async function prepareCredits(): Promise<void> {
       year: year - 9,
     });
   }
+}
+
+/** At every catalogue unit a question of its bank; the matrix trainer (at I1) is named to keep K1's. */
+async function prepareQuestions(): Promise<void> {
+  for (const u of Object.values(tree))
+    if (CATALOGUE.includes(u.kind)) questionAt.set(u.id, await newQuestion(u, `种子${u.id}`));
+  await createQuestionRepository(t.db).setEditors(tree.K1.id, [userIds.get('trainer')!], null);
 }
 
 /**

@@ -27,6 +27,7 @@ import { createExamAttemptService } from './exam-attempt.service.js';
 import { createExamMarkingService } from './exam-marking.service.js';
 import { createExamService } from './exam.service.js';
 import { createHomeworkService, homeworkPassedByTeacher } from './homework.service.js';
+import { createQuestionBankService } from './question-bank.service.js';
 import { createJobService } from './job.service.js';
 import { createMessageService } from './message.service.js';
 import { createOnlineCourseService } from './online-course.service.js';
@@ -91,6 +92,7 @@ export function createServices(deps: ServiceDeps) {
     messages: createMessageService(deps),
     printForms: createPrintFormService(deps),
     homework: createHomeworkService(deps),
+    questionBank: createQuestionBankService(deps),
     // a post counts only when original: checked against the course's texts like a reflection
     forum: createForumService(deps, {
       checkOriginality: async (courseId, text) => originality.check({ courseId, text }),

@@ -34,6 +34,7 @@ export const FIRST_WORDS: readonly string[] = [
   'training.my',
   'attendance.mySessions',
   'courses.nav',
+  'questions.nav',
   'courseOnline.crumb',
   'study.nav',
   'study.tutoringNav',

@@ -7,6 +7,7 @@ import {
   CalendarOutlined,
   CarryOutOutlined,
   DashboardOutlined,
+  DatabaseOutlined,
   EditOutlined,
   FileProtectOutlined,
   FlagOutlined,
@@ -54,6 +55,15 @@ const MESSAGES: NavItem = {
   testId: 'nav-messages',
 };
 
+/** 题库: the question bank (province, city and county admins; trainers named to keep one) */
+const QUESTIONS: NavItem = {
+  key: '/questions',
+  icon: <DatabaseOutlined />,
+  labelKey: 'questions.nav',
+  testId: 'nav-questions',
+  roles: ['province_admin', 'city_admin', 'county_admin', 'trainer'],
+};
+
 /** 研修辅导: the online classes one tutors, with the work and reports waiting (trainers and admins) */
 const TUTORING: NavItem = {
   key: '/study/tutoring',
@@ -78,6 +88,7 @@ const ADMIN_NAV: NavGroup[] = [
     items: [
       { key: '/training', icon: <SolutionOutlined />, labelKey: 'training.nav.projects', testId: 'nav-training' },
       { key: '/courses', icon: <BookOutlined />, labelKey: 'courses.nav', testId: 'nav-courses' },
+      QUESTIONS,
       { key: '/plans', icon: <ProjectOutlined />, labelKey: 'plans.nav.plan', testId: 'nav-plans' },
       {
         key: '/plan-review',
@@ -205,6 +216,7 @@ const TRAINER_NAV: NavGroup[] = [
         testId: 'nav-my-sessions',
       },
       TUTORING,
+      QUESTIONS,
       { key: '/me/trainer', icon: <ProfileOutlined />, labelKey: 'trainers.my.title', testId: 'nav-my-trainer' },
     ],
   },
