@@ -414,7 +414,7 @@ export function createExamStatsService({ db }: ServiceDeps) {
       const ws = wb.addWorksheet('成绩名单');
       ws.addRow([`${exam.title} — 成绩名单（${base.name}）`]).font = { bold: true, size: 13 };
       ws.addRow([]);
-      ws.addRow(['名次', '姓名', '学校', '卷面成绩', '综合成绩', '等级', '是否合格', '交卷次数', '交卷时间']).font = {
+      ws.addRow(['序号', '姓名', '学校', '卷面成绩', '综合成绩', '等级', '是否合格', '交卷次数', '交卷时间']).font = {
         bold: true,
       };
       r.items.forEach((x, i) => {

@@ -28,7 +28,7 @@ export default function RatesChart({
         : {
             symbol: 'none',
             lineStyle: { color, type: 'dashed' },
-            label: { formatter: `${name} ${value}%`, position: 'insideEndTop' },
+            label: { formatter: `${name} ${value}%`, position: 'start' },
             data: [{ xAxis: value }],
           };
     return {
@@ -39,7 +39,7 @@ export default function RatesChart({
         valueFormatter: (v: unknown) => (typeof v === 'number' ? `${v}%` : '—'),
       },
       legend: { top: 0 },
-      grid: { left: 8, right: 32, top: 36, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 40, top: 56, bottom: 8, containLabel: true },
       xAxis: { type: 'value', max: 100 },
       yAxis: {
         type: 'category',
@@ -70,7 +70,7 @@ export default function RatesChart({
   return (
     <EChart
       option={option}
-      height={Math.max(220, 60 + units.length * 44)}
+      height={Math.max(240, 80 + units.length * 44)}
       label={t('examResults.ratesChartLabel')}
       testId="exam-rates-chart"
       onPick={(i) => {
