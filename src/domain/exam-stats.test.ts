@@ -6,7 +6,9 @@ import {
   DEFAULT_BANDS,
   distribution,
   type GradedPaper,
+  groupSize,
   noLevels,
+  questionFigures,
   questionFlags,
   summarise,
   TEN_POINT_BANDS,
@@ -132,6 +134,32 @@ describe('question analysis', () => {
         }
       }),
     );
+  });
+
+  it('takes 27 % of the papers, rounded, at least one, for each group', () => {
+    expect([1, 3, 10, 11, 50, 100].map(groupSize)).toEqual([1, 1, 3, 3, 14, 27]);
+  });
+
+  it('gives the same figures from sums the database adds up', () => {
+    const sums = {
+      questionVersionId: 3,
+      papers: 12,
+      answered: 11,
+      earned: 30,
+      possible: 60,
+      upperEarned: 15,
+      upperPossible: 15,
+      lowerEarned: 0,
+      lowerPossible: 15,
+    };
+    expect(questionFigures(sums, 12)).toEqual({
+      questionVersionId: 3,
+      papers: 12,
+      answered: 11,
+      difficulty: 0.5,
+      discrimination: 1,
+    });
+    expect(questionFigures(sums, 9).discrimination).toBeNull();
   });
 
   it('flags questions too easy, too hard or telling the groups apart poorly', () => {

@@ -102,8 +102,6 @@ export interface GradedPaper {
 
 /** Fewer graded papers than this and discrimination is not computed (the 27 % groups would be two or three papers). */
 export const DISCRIMINATION_MIN_PAPERS = 10;
-/** The share of papers in the upper and in the lower group (Kelley's 27 %). */
-export const GROUP_SHARE = 0.27;
 
 export interface QuestionFigures {
   questionVersionId: number;
@@ -117,49 +115,92 @@ export interface QuestionFigures {
   discrimination: number | null;
 }
 
-function pOf(items: readonly PaperItem[]): number | null {
-  const possible = items.reduce((s, x) => s + x.points, 0);
-  return possible > 0 ? items.reduce((s, x) => s + Math.min(x.earned, x.points), 0) / possible : null;
+/** The size of the upper and of the lower group among `n` papers (Kelley's 27 %): round(27 % of n), at least one. */
+export function groupSize(n: number): number {
+  return Math.max(1, Math.round((n * 27) / 100));
+}
+
+/**
+ * What one question's figures are computed from, summed over the papers it stood on: all of them, the
+ * upper group's and the lower group's (earned points are capped at the question's points).
+ */
+export interface QuestionSums {
+  questionVersionId: number;
+  papers: number;
+  answered: number;
+  earned: number;
+  possible: number;
+  upperEarned: number;
+  upperPossible: number;
+  lowerEarned: number;
+  lowerPossible: number;
+}
+
+const ratio = (earned: number, possible: number) => (possible > 0 ? earned / possible : null);
+
+/**
+ * Difficulty and discrimination of one question from its sums, `paperCount` being the number of graded
+ * papers analysed (discrimination needs DISCRIMINATION_MIN_PAPERS of them).
+ */
+export function questionFigures(s: QuestionSums, paperCount: number): QuestionFigures {
+  const p = ratio(s.earned, s.possible);
+  const pu = ratio(s.upperEarned, s.upperPossible);
+  const pl = ratio(s.lowerEarned, s.lowerPossible);
+  return {
+    questionVersionId: s.questionVersionId,
+    papers: s.papers,
+    answered: s.answered,
+    difficulty: p === null ? null : round2(p),
+    discrimination: paperCount < DISCRIMINATION_MIN_PAPERS || pu === null || pl === null ? null : round2(pu - pl),
+  };
 }
 
 /**
  * Difficulty and discrimination of every question over the graded papers. The upper and lower groups
  * are the round(27 %) best and worst papers by total (at least one each); papers of equal total keep
- * their given order, so the same input always gives the same figures.
+ * their given order, so the same input always gives the same figures. (The statistics service has the
+ * database add up the same sums; this is the rule they follow.)
  */
 export function analyseQuestions(papers: readonly GradedPaper[]): QuestionFigures[] {
   const n = papers.length;
   const ranked = papers.map((p, i) => ({ p, i })).sort((a, b) => b.p.total - a.p.total || a.i - b.i);
-  const k = Math.max(1, Math.round(n * GROUP_SHARE));
+  const k = groupSize(n);
   const upper = new Set(ranked.slice(0, k).map((x) => x.i));
   const lower = new Set(ranked.slice(n - k).map((x) => x.i));
-  const byQuestion = new Map<number, { all: PaperItem[]; upper: PaperItem[]; lower: PaperItem[] }>();
+  const sums = new Map<number, QuestionSums>();
   papers.forEach((paper, i) => {
     for (const item of paper.items) {
-      let q = byQuestion.get(item.questionVersionId);
+      let q = sums.get(item.questionVersionId);
       if (!q) {
-        q = { all: [], upper: [], lower: [] };
-        byQuestion.set(item.questionVersionId, q);
+        q = {
+          questionVersionId: item.questionVersionId,
+          papers: 0,
+          answered: 0,
+          earned: 0,
+          possible: 0,
+          upperEarned: 0,
+          upperPossible: 0,
+          lowerEarned: 0,
+          lowerPossible: 0,
+        };
+        sums.set(item.questionVersionId, q);
       }
-      q.all.push(item);
-      if (upper.has(i)) q.upper.push(item);
-      if (lower.has(i)) q.lower.push(item);
+      const earned = Math.min(item.earned, item.points);
+      q.papers++;
+      if (item.answered) q.answered++;
+      q.earned += earned;
+      q.possible += item.points;
+      if (upper.has(i)) {
+        q.upperEarned += earned;
+        q.upperPossible += item.points;
+      }
+      if (lower.has(i)) {
+        q.lowerEarned += earned;
+        q.lowerPossible += item.points;
+      }
     }
   });
-  const out: QuestionFigures[] = [];
-  for (const [questionVersionId, q] of byQuestion) {
-    const p = pOf(q.all);
-    const pu = pOf(q.upper);
-    const pl = pOf(q.lower);
-    out.push({
-      questionVersionId,
-      papers: q.all.length,
-      answered: q.all.filter((x) => x.answered).length,
-      difficulty: p === null ? null : round2(p),
-      discrimination: n < DISCRIMINATION_MIN_PAPERS || pu === null || pl === null ? null : round2(pu - pl),
-    });
-  }
-  return out;
+  return [...sums.values()].map((q) => questionFigures(q, n));
 }
 
 export type QuestionFlag = 'too_easy' | 'too_hard' | 'poor_discrimination';

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../db/schema.js';
+import type { QuestionSums } from '../domain/exam-stats.js';
 import { escapeLike } from './org-unit.repository.js';
 
 export type ExamTarget = 'course' | 'class' | 'project' | 'spot_check';
@@ -48,14 +49,9 @@ export interface UnitResultRow {
   mean: number | null;
 }
 
-export interface PaperItemRow {
-  attemptId: number;
-  /** the paper's score out of 100 */
-  total: number;
-  questionVersionId: number;
+/** A question's sums, and what it was worth on the papers (the highest, should pools differ). */
+export interface QuestionSumsRow extends QuestionSums {
   points: number;
-  earned: number;
-  answered: boolean;
 }
 
 export interface QuestionVersionInfo {
@@ -206,24 +202,48 @@ export function createExamStatsRepository(db: Kysely<DB>) {
     },
 
     /**
-     * Every question of the counting attempts that are fully graded, below `path`: what it was worth
-     * on that paper, what it earned (a hand mark over the automatic one; nothing when unanswered).
+     * Question sums over the counting attempts that are fully graded, below `path` (see
+     * domain/exam-stats.ts `analyseQuestions`, whose rule this follows): per question version, what it
+     * was worth and earned (a hand mark over the automatic one, nothing when unanswered, never more than
+     * its points) on all papers, on the upper 27 % by total and on the lower 27 % (ties by attempt).
+     * Added up here, so a province's exam never brings its papers' answers into the server.
      */
-    async gradedPaperItems(examId: number, path: string): Promise<PaperItemRow[]> {
-      const r = await sql<PaperItemRow>`
-        SELECT a.id AS "attemptId",
-               (a.score / a.max_score * 100)::float8 AS total,
-               (p->>'questionVersionId')::bigint AS "questionVersionId",
-               (p->>'points')::float8 AS points,
-               coalesce(an.manual_score, an.auto_score, 0)::float8 AS earned,
-               an.attempt_id IS NOT NULL AS answered
-        FROM exam_result r
-        JOIN exam_attempt a ON a.id = r.attempt_id AND a.status = 'graded'
-        CROSS JOIN LATERAL jsonb_array_elements(a.paper) p
-        LEFT JOIN exam_answer an ON an.attempt_id = a.id AND an.position = (p->>'position')::int
-        WHERE r.exam_id = ${examId} AND r.org_path LIKE ${under(path)}
-        ORDER BY a.id, (p->>'position')::int`.execute(db);
-      return r.rows;
+    async questionSums(examId: number, path: string): Promise<{ paperCount: number; questions: QuestionSumsRow[] }> {
+      const r = await sql<QuestionSumsRow & { n: number }>`
+        WITH papers AS (
+          SELECT a.id, a.paper,
+                 row_number() OVER (ORDER BY a.score / a.max_score DESC, a.id) AS rk,
+                 count(*) OVER () AS n
+          FROM exam_result r
+          JOIN exam_attempt a ON a.id = r.attempt_id AND a.status = 'graded'
+          WHERE r.exam_id = ${examId} AND r.org_path LIKE ${under(path)}
+        ), items AS (
+          SELECT p.rk, p.n, greatest(1, round(p.n * 27 / 100.0)) AS k,
+                 (e->>'questionVersionId')::bigint AS qv,
+                 (e->>'position')::int AS position,
+                 (e->>'points')::float8 AS points,
+                 least(coalesce(an.manual_score, an.auto_score, 0)::float8, (e->>'points')::float8) AS earned,
+                 an.attempt_id IS NOT NULL AS answered
+          FROM papers p
+          CROSS JOIN LATERAL jsonb_array_elements(p.paper) e
+          LEFT JOIN exam_answer an ON an.attempt_id = p.id AND an.position = (e->>'position')::int
+        )
+        SELECT qv AS "questionVersionId", max(n)::int AS n,
+               count(*)::int AS papers,
+               count(*) FILTER (WHERE answered)::int AS answered,
+               max(points) AS points,
+               sum(earned) AS earned, sum(points) AS possible,
+               coalesce(sum(earned) FILTER (WHERE rk <= k), 0) AS "upperEarned",
+               coalesce(sum(points) FILTER (WHERE rk <= k), 0) AS "upperPossible",
+               coalesce(sum(earned) FILTER (WHERE rk > n - k), 0) AS "lowerEarned",
+               coalesce(sum(points) FILTER (WHERE rk > n - k), 0) AS "lowerPossible"
+        FROM items
+        GROUP BY qv
+        ORDER BY min(position), qv`.execute(db);
+      return {
+        paperCount: r.rows[0]?.n ?? 0,
+        questions: r.rows.map(({ n: _n, ...q }) => q),
+      };
     },
 
     async questionVersions(ids: readonly number[]): Promise<QuestionVersionInfo[]> {

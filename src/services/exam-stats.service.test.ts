@@ -4,6 +4,7 @@ import { createTestDatabase, type TestDatabase } from '../../test/support/db.js'
 import { seedExam, seedQuestion, seedSitting } from '../../test/support/exam-stats.js';
 import { actorAt, buildTree, type Tree } from '../../test/support/fixtures.js';
 import { seedTeacher } from '../../test/support/ledger.js';
+import { analyseQuestions, type GradedPaper } from '../domain/exam-stats.js';
 import type { Role } from '../domain/org-tree.js';
 import { AppError } from '../errors/app-error.js';
 import type { OrgUnitRow } from '../repositories/org-unit.repository.js';
@@ -159,6 +160,54 @@ describe('exam statistics by unit', () => {
     expect(single?.discrimination).toBe(1);
     expect(essay).toMatchObject({ kind: 'essay', difficulty: 0.82, discrimination: 0.25, flags: [] });
     expect(essay?.stem.length).toBeLessThanOrEqual(61);
+  });
+
+  it('adds up the same difficulty and discrimination in the database as the rule over the papers, ties included', async () => {
+    const course = await t.db
+      .insertInto('course')
+      .values({
+        province_id: tree.C1.provinceId,
+        org_unit_id: tree.C1.id,
+        org_path: tree.C1.path,
+        title: '信息技术',
+        category: 'required',
+        module: '教育技术',
+        form: 'online',
+        hours: 10,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const examOf = await seedExam(t.db, tree.C1, { target: 'course', courseId: course.id });
+    const q3 = (await seedQuestion(t.db, tree.C1, 'true_false', '判断题')).versionId;
+    const papers: GradedPaper[] = [];
+    for (let i = 0; i < 23; i++) {
+      // scores repeat every five sittings: ties at every group boundary
+      const a = (i * 7) % 5 === 0 ? null : ((i * 3) % 5) * 2;
+      const b = (i * 11) % 13;
+      const c = i % 2 === 0 ? 10 : 0;
+      const items = [
+        { versionId: q1, points: 10, earned: a },
+        { versionId: q2, points: 12, earned: b, essay: true },
+        { versionId: q3, points: 10, earned: c },
+      ];
+      await seedSitting(t.db, examOf, await seedTeacher(t.db, t.env, tree.S2), tree.S2, items);
+      const total = items.reduce((x, y) => x + (y.earned ?? 0), 0);
+      papers.push({
+        total: (total / 32) * 100,
+        items: items.map((x) => ({
+          questionVersionId: x.versionId,
+          points: x.points,
+          earned: x.earned ?? 0,
+          answered: x.earned !== null,
+        })),
+      });
+    }
+    const r = await s.examStats.stats(await ctxAt(tree.C1, 'city_admin', 'es-city'), examOf);
+    const expected = analyseQuestions(papers);
+    expect(r.gradedPapers).toBe(23);
+    expect(r.questions.map((q) => [q.papers, q.answered, q.difficulty, q.discrimination])).toEqual(
+      expected.map((q) => [q.papers, q.answered, q.difficulty, q.discrimination]),
+    );
   });
 
   it('shows a school below the organiser its own teachers only', async () => {

@@ -1,13 +1,12 @@
 import {
   addCounts,
-  analyseQuestions,
   type BandCount,
   DEFAULT_BANDS,
   DISCRIMINATION_MIN_PAPERS,
   distribution,
-  type PaperItem,
   noLevels,
   type QuestionFlag,
+  questionFigures,
   questionFlags,
   type ScoreSummary,
   summarise,
@@ -167,12 +166,12 @@ export function createExamStatsService({ db }: ServiceDeps) {
 
   async function compute(ctx: RequestContext, examId: number, action: string, unitId?: number, bins: Bins = 'bands') {
     const { exam, base } = await open(ctx, examId, action, unitId);
-    const [candidates, sat, results, scores, items] = await Promise.all([
+    const [candidates, sat, results, scores, sums] = await Promise.all([
       repo.candidatesByUnit(exam, base),
       repo.satByUnit(exam.id, base),
       repo.resultsByUnit(exam.id, base),
       repo.examScores(exam.id, base.path),
-      repo.gradedPaperItems(exam.id, base.path),
+      repo.questionSums(exam.id, base.path),
     ]);
     const ids = new Set([...candidates, ...sat, ...results].map((r) => r.unitId));
     const names = new Map((await units.findByIds([...ids])).map((u) => [u.id, u.name]));
@@ -197,23 +196,7 @@ export function createExamStatsService({ db }: ServiceDeps) {
       summary,
     };
 
-    const papers = new Map<number, { total: number; items: PaperItem[] }>();
-    const pointsOf = new Map<number, number>();
-    for (const it of items) {
-      let p = papers.get(it.attemptId);
-      if (!p) {
-        p = { total: it.total, items: [] };
-        papers.set(it.attemptId, p);
-      }
-      p.items.push({
-        questionVersionId: it.questionVersionId,
-        points: it.points,
-        earned: it.earned,
-        answered: it.answered,
-      });
-      pointsOf.set(it.questionVersionId, Math.max(pointsOf.get(it.questionVersionId) ?? 0, it.points));
-    }
-    const figures = analyseQuestions([...papers.values()]);
+    const figures = sums.questions.map((q) => ({ ...questionFigures(q, sums.paperCount), points: q.points }));
     const info = new Map((await repo.questionVersions(figures.map((f) => f.questionVersionId))).map((v) => [v.id, v]));
     const questions: QuestionLine[] = figures.map((f) => {
       const v = info.get(f.questionVersionId);
@@ -223,7 +206,7 @@ export function createExamStatsService({ db }: ServiceDeps) {
         version: v?.version ?? 0,
         kind: v?.kind ?? '',
         stem: stem.length > STEM_EXCERPT ? `${stem.slice(0, STEM_EXCERPT)}…` : stem,
-        points: pointsOf.get(f.questionVersionId) ?? 0,
+        points: f.points,
         papers: f.papers,
         answered: f.answered,
         difficulty: f.difficulty,
@@ -247,7 +230,7 @@ export function createExamStatsService({ db }: ServiceDeps) {
       overall,
       units: lines,
       distribution: distribution(scores, bins === 'tens' ? TEN_POINT_BANDS : DEFAULT_BANDS),
-      gradedPapers: papers.size,
+      gradedPapers: sums.paperCount,
       discriminationMinPapers: DISCRIMINATION_MIN_PAPERS,
       questions,
       definitions: [
