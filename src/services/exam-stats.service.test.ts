@@ -350,6 +350,8 @@ describe('exam statistics sheets', () => {
     await wl.xlsx.load(list.buffer as unknown as ArrayBuffer);
     const sheet = wl.getWorksheet('成绩名单')!;
     expect(sheet.getRow(3).getCell(2).value).toBe('姓名');
+    // handed in, in China time to the minute
+    expect(String(sheet.getRow(4).getCell(9).value)).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
     expect(sheet.rowCount).toBe(3 + 6);
     const audit = await t.db
       .selectFrom('audit_log')

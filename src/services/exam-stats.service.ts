@@ -22,6 +22,7 @@ import {
   type LevelCuts,
   type PassLevel,
 } from '../domain/exam-score.js';
+import { chinaTime } from '../config/env.js';
 import { isWithin } from '../domain/org-tree.js';
 import { AppError, notFoundDenied } from '../errors/app-error.js';
 import { can, type Actor } from '../policies/access.policy.js';
@@ -410,13 +411,12 @@ export function createExamStatsService({ db }: ServiceDeps) {
           x.level ? EXAM_LEVEL_LABELS[x.level as ExamLevel] : '',
           x.passed ? '合格' : '不合格',
           x.attempts,
-          x.submittedAt ?? '',
+          x.submittedAt ? chinaTime(x.submittedAt) : '',
         ]);
       });
       ws.columns.forEach((c, i) => {
         c.width = i === 2 ? 28 : i === 8 ? 20 : 11;
       });
-      ws.getColumn(9).numFmt = 'yyyy-mm-dd hh:mm';
       const buffer = Buffer.from(await wb.xlsx.writeBuffer());
       await audited(ctx, action, { id: exam.id, title: exam.title } as ExamStats['exam'], {
         rows: r.items.length,
