@@ -223,7 +223,8 @@ export function createExamStatsRepository(db: Kysely<DB>) {
                  (e->>'position')::int AS position,
                  (e->>'points')::float8 AS points,
                  least(coalesce(an.manual_score, an.auto_score, 0)::float8, (e->>'points')::float8) AS earned,
-                 an.attempt_id IS NOT NULL AS answered
+                 -- a blank essay is stored as null to be scored 0; empty texts and lists are no answer either
+                 an.attempt_id IS NOT NULL AND an.answer NOT IN ('null'::jsonb, '""'::jsonb, '[]'::jsonb) AS answered
           FROM papers p
           CROSS JOIN LATERAL jsonb_array_elements(p.paper) e
           LEFT JOIN exam_answer an ON an.attempt_id = p.id AND an.position = (e->>'position')::int
@@ -266,7 +267,8 @@ export function createExamStatsRepository(db: Kysely<DB>) {
           sql`r.exam_id = ${examId}`,
           sql`r.org_path LIKE ${under(f.path)}`,
           ...(f.level ? [sql`r.level = ${f.level}`] : []),
-          ...(f.passed === undefined ? [] : [sql`r.passed = ${f.passed}`]),
+          // not passed: a level below the pass level (a result still waiting for marks has no level yet)
+          ...(f.passed === undefined ? [] : [f.passed ? sql`r.passed` : sql`r.level IS NOT NULL AND NOT r.passed`]),
           ...(f.q ? [sql`t.name LIKE ${`%${escapeLike(f.q)}%`}`] : []),
         ],
         sql` AND `,

@@ -1,10 +1,13 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.js';
+import { examInput, OPTIONS4, seedQuestions, teacherWithAccount } from '../../test/support/exam.js';
 import { seedExam, seedQuestion, seedSitting } from '../../test/support/exam-stats.js';
 import { actorAt, buildTree, type Tree } from '../../test/support/fixtures.js';
 import { seedTeacher } from '../../test/support/ledger.js';
+import type { PaperItem } from '../domain/exam-paper.js';
 import { analyseQuestions, type GradedPaper } from '../domain/exam-stats.js';
+import { toPaperKey } from '../domain/question.js';
 import type { Role } from '../domain/org-tree.js';
 import { AppError } from '../errors/app-error.js';
 import type { OrgUnitRow } from '../repositories/org-unit.repository.js';
@@ -360,5 +363,121 @@ describe('exam statistics sheets', () => {
       .where('outcome', '=', 'success')
       .execute();
     expect(audit.map((a) => a.action).sort()).toEqual(['exam.export_results', 'exam.export_stats']);
+  });
+});
+
+describe('what the exam core writes', () => {
+  it('is read as it stands: handed in and marked, handed in blank, still sitting', async () => {
+    const county = await ctxAt(tree.K1, 'county_admin', 'es-k1');
+    const [single, truth, essay] = await seedQuestions(t.db, tree.K1, [
+      { kind: 'single', stem: '单选：教师职业道德的核心是', options: OPTIONS4, answer: 'B' },
+      { kind: 'true_false', stem: '判断：教师应当关爱学生', answer: true },
+      { kind: 'essay', stem: '简答：谈谈你对终身学习的理解', answer: '参考要点' },
+    ]);
+    // a county project (a course exam would post hours to the ledger, which is not what is read here)
+    const project = await t.db
+      .insertInto('training_project')
+      .values({
+        province_id: tree.K1.provinceId,
+        org_unit_id: tree.K1.id,
+        org_path: tree.K1.path,
+        level: 'county',
+        title: '2027年桦甸市师德专题培训',
+        year: 2027,
+        status: 'open',
+        hours: 20,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const cls = await t.db
+      .insertInto('training_class')
+      .values({
+        project_id: project.id,
+        province_id: tree.K1.provinceId,
+        org_path: tree.K1.path,
+        name: '一班',
+        capacity: 50,
+        status: 'open',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const enrolled = async (school: OrgUnitRow, username: string) => {
+      const teacher = await teacherWithAccount(t.db, t.env, school, username);
+      await t.db
+        .insertInto('enrolment')
+        .values({
+          class_id: cls.id,
+          teacher_id: teacher.id,
+          province_id: school.provinceId,
+          org_unit_id: school.id,
+          org_path: school.path,
+          status: 'enrolled',
+          source: 'bulk',
+        })
+        .execute();
+      return teacher;
+    };
+    const good = await enrolled(tree.S1, 'es-core-good');
+    const weak = await enrolled(tree.S2, 'es-core-weak');
+    const late = await enrolled(tree.S1, 'es-core-late');
+    const created = await s.exams.create(
+      county,
+      examInput(tree.K1, {
+        target: 'project',
+        projectId: project.id,
+        paper: {
+          mode: 'fixed',
+          items: [
+            { questionId: single!, points: 20 },
+            { questionId: truth!, points: 20 },
+            { questionId: essay!, points: 60 },
+          ],
+        },
+      }),
+    );
+    const examId = created.exam.id;
+    await s.exams.publish(county, examId);
+    const singleKey = async (attemptId: number, right: boolean) => {
+      const a = await t.db
+        .selectFrom('exam_attempt')
+        .select('paper')
+        .where('id', '=', attemptId)
+        .executeTakeFirstOrThrow();
+      const order = (a.paper as PaperItem[])[0]!.optionOrder;
+      const key = toPaperKey('single', 'B', order) as string;
+      return right ? key : (['A', 'B', 'C', 'D'].find((k) => k !== key) as string);
+    };
+    // 第一实验小学: all right, the essay marked 50 of 60
+    const g = (await s.examAttempts.start(good.ctx, examId)).attemptId;
+    await s.examAttempts.submit(good.ctx, g, [
+      { position: 0, answer: await singleKey(g, true), clientSeq: 1 },
+      { position: 1, answer: true, clientSeq: 1 },
+      { position: 2, answer: '终身学习是教师专业发展的基础。', clientSeq: 1 },
+    ]);
+    await s.examMarking.mark(county, examId, { attemptId: g, position: 2, score: 50, comment: null });
+    // 第一中学: wrong choices and a blank essay
+    const w = (await s.examAttempts.start(weak.ctx, examId)).attemptId;
+    await s.examAttempts.submit(weak.ctx, w, [
+      { position: 0, answer: await singleKey(w, false), clientSeq: 1 },
+      { position: 1, answer: false, clientSeq: 1 },
+    ]);
+    // 第一实验小学: still sitting
+    await s.examAttempts.start(late.ctx, examId);
+
+    const r = await s.examStats.stats(county, examId);
+    expect(r.overall).toMatchObject({ candidates: 3, sat: 2, participationRate: 66.7, assessed: 2, passed: 1 });
+    expect(r.overall.levels).toMatchObject({ excellent: 1, fail: 1 });
+    expect(r.units.find((u) => u.unitId === tree.S1.id)).toMatchObject({ candidates: 2, sat: 1, passRate: 100 });
+    expect(r.questions.map((q) => [q.kind, q.papers, q.answered, q.difficulty])).toEqual([
+      ['single', 2, 2, 0.5],
+      ['true_false', 2, 2, 0.5],
+      // the blank essay counts 0 and is no answer
+      ['essay', 2, 1, 0.42],
+    ]);
+    const list = await s.examStats.results(county, examId, { page: 1, pageSize: 20 });
+    expect(list.items.map((x) => [x.name, x.composite, x.level, x.attempts])).toEqual([
+      [good.name, 90, 'excellent', 1],
+      [weak.name, 0, 'fail', 1],
+    ]);
   });
 });

@@ -409,7 +409,7 @@ export function createExamStatsService({ db }: ServiceDeps) {
           x.examScore,
           x.composite,
           x.level ? EXAM_LEVEL_LABELS[x.level as ExamLevel] : '',
-          x.passed ? '合格' : '不合格',
+          x.level === null ? '待阅卷' : x.passed ? '合格' : '不合格',
           x.attempts,
           x.submittedAt ? chinaTime(x.submittedAt) : '',
         ]);

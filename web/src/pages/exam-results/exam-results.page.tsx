@@ -343,7 +343,13 @@ function ListTab({
     {
       title: t('examResults.passed'),
       dataIndex: 'passed',
-      render: (p: boolean) => <Tag color={p ? 'success' : 'error'}>{t(p ? 'examResults.yes' : 'examResults.no')}</Tag>,
+      // a result waiting for marks has no level, and is neither passed nor failed yet
+      render: (p: boolean, r) =>
+        r.level === null ? (
+          <Typography.Text type="secondary">{t('examResults.pending')}</Typography.Text>
+        ) : (
+          <Tag color={p ? 'success' : 'error'}>{t(p ? 'examResults.yes' : 'examResults.no')}</Tag>
+        ),
     },
     { title: t('examResults.attempts'), dataIndex: 'attempts', align: 'right' },
     { title: t('examResults.submittedAt'), dataIndex: 'submittedAt', render: (v: string | null) => formatDateTime(v) },
