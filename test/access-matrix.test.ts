@@ -68,6 +68,7 @@ import { fingerprint, signatureBytes } from '../src/domain/originality.js';
 import { createReflectionRepository } from '../src/repositories/reflection.repository.js';
 import { reflectionText } from './support/reflection-corpus.js';
 import { storeBySha256 } from '../src/services/stored-file.js';
+import { seedExam, seedQuestion, seedSitting } from './support/exam-stats.js';
 
 type UnitKey = keyof Tree;
 type Relation = 'own' | 'child' | 'sibling' | 'parent' | 'other';
@@ -367,6 +368,8 @@ const courseAt = new Map<number, number>();
 /** per organiser unit: an open project with a class (the schools' teachers below enrolled, one session now) and a draft project */
 const seededAt = new Map<number, { open: number; draft: number; classId: number; sessionId: number }>();
 const seeded = (unit: OrgUnitRow) => seededAt.get(unit.id)!;
+/** per organiser unit: a closed exam of its open project, sat by the teacher of every school below */
+const statsExamAt = new Map<number, number>();
 /** per organiser unit: the seeded class is online, its course's video item open for study now */
 const sessionItemAt = new Map<number, number>();
 /** Makes a seeded class online: a course of the unit with one chapter and one video, open a month either side of today. */
@@ -3392,6 +3395,54 @@ const MATRIX: Entry[] = [
       String(res.headers['content-type']).includes('spreadsheetml') ? null : 'not an .xlsx answer',
   },
   {
+    // exam statistics by unit: exam.results on the organiser's line; a unit below the organiser reads its own subtree
+    route: 'GET /api/exams/:id/stats',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
+    request: (c) => ({ method: 'GET', url: `/api/exams/${statsExamAt.get(c.target.id)}/stats` }),
+    verify: (b, c) => {
+      const s = b as { base?: { id: number }; overall?: { sat: number } };
+      return problem(
+        s.base?.id === (c.relation === 'parent' ? c.own.id : c.target.id) && s.overall?.sat === resultSchools(c).length,
+        'figures not based on the organiser, or on the reader below it',
+      );
+    },
+  },
+  {
+    route: 'GET /api/exams/:id/stats.xlsx',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
+    request: (c) => ({ method: 'GET', url: `/api/exams/${statsExamAt.get(c.target.id)}/stats.xlsx` }),
+    verify: (_b, _c, res) =>
+      String(res.headers['content-type']).includes('spreadsheetml') ? null : 'not an .xlsx answer',
+  },
+  {
+    // the ranked list: the organiser's side reads every school, a unit below the organiser its own schools only
+    route: 'GET /api/exams/:id/results',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
+    request: (c) => ({ method: 'GET', url: `/api/exams/${statsExamAt.get(c.target.id)}/results?pageSize=50` }),
+    verify: (b, c) => {
+      const schools = ((b as { items?: Array<{ schoolName: string | null }> }).items ?? []).map((x) => x.schoolName);
+      return problem(
+        [...schools].sort().join() === resultSchools(c).sort().join(),
+        `results of other schools listed, or own missing: ${schools.join()}`,
+      );
+    },
+  },
+  {
+    route: 'GET /api/exams/:id/results.xlsx',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
+    request: (c) => ({ method: 'GET', url: `/api/exams/${statsExamAt.get(c.target.id)}/results.xlsx` }),
+    verify: (_b, _c, res) =>
+      String(res.headers['content-type']).includes('spreadsheetml') ? null : 'not an .xlsx answer',
+  },
+  {
     route: 'POST /api/training/projects/:id/classes',
     about: 'unit',
     at: ORGANISERS,
@@ -5888,6 +5939,7 @@ beforeAll(async () => {
   await prepareReflections();
   await prepareStudy();
   await prepareExams();
+  await prepareExamStats();
   app = await buildApp({
     services,
     db: t.db,
@@ -6172,6 +6224,34 @@ async function prepareStudy(): Promise<void> {
     studyAt.set(u.id, { classId, assignmentId, submissionId, fileId, topicId, postId });
   }
 }
+
+/** At every organiser unit a closed exam of its open project, graded for the teacher of each school below. */
+async function prepareExamStats(): Promise<void> {
+  const question = new Map<number, number>();
+  for (const p of [tree.P1, tree.P2])
+    question.set(p.provinceId, (await seedQuestion(t.db, p, 'single', `矩阵种子试题${p.id}`)).versionId);
+  for (const u of Object.values(tree)) {
+    if (!ORGANISERS.includes(u.kind)) continue;
+    const examId = await seedExam(
+      t.db,
+      u,
+      { target: 'project', projectId: seeded(u).open },
+      { title: `矩阵考试${u.id}` },
+    );
+    statsExamAt.set(u.id, examId);
+    for (const k of SCHOOLS)
+      if (tree[k].path.startsWith(u.path))
+        await seedSitting(t.db, examId, teacherAtSchool.get(tree[k].id)!, tree[k], [
+          { versionId: question.get(u.provinceId)!, points: 10, earned: 8 },
+        ]);
+  }
+}
+
+/** The schools whose results a reader of `target`'s exam sees: those below the reader's base (the organiser, or the reader's unit below it). */
+const resultSchools = (c: Case) => {
+  const base = c.relation === 'parent' ? c.own : c.target;
+  return SCHOOLS.filter((k) => tree[k].path.startsWith(base.path)).map((k) => tree[k].name);
+};
 
 describe('access matrix (R-01)', () => {
   it('has a row for every API route', () => {

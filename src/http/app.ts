@@ -44,6 +44,7 @@ import { studyRoutes } from './routes/study.routes.js';
 import { enrolmentRoutes } from './routes/enrolment.routes.js';
 import { trainingRoutes } from './routes/training.routes.js';
 import { trainingStatsRoutes } from './routes/training-stats.routes.js';
+import { examStatsRoutes } from './routes/exam-stats.routes.js';
 import { trainingPlanRoutes } from './routes/training-plan.routes.js';
 import { surveyRoutes } from './routes/survey.routes.js';
 import { reflectionRoutes } from './routes/reflection.routes.js';
@@ -257,6 +258,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(studyRoutes, { prefix: '/api', services });
   await app.register(trainingRoutes, { prefix: '/api', services });
   await app.register(trainingStatsRoutes, { prefix: '/api', services });
+  await app.register(examStatsRoutes, { prefix: '/api', services });
   await app.register(trainingPlanRoutes, { prefix: '/api', services });
   await app.register(trainerRoutes, { prefix: '/api', services });
   await app.register(enrolmentRoutes, { prefix: '/api', services });

@@ -15,6 +15,7 @@ import { createDivisionImportService } from './division-import.service.js';
 import { createEnrolmentService } from './enrolment.service.js';
 import { createTrainingService } from './training.service.js';
 import { createTrainingStatsService } from './training-stats.service.js';
+import { createExamStatsService } from './exam-stats.service.js';
 import { createTrainingPlanService } from './training-plan.service.js';
 import { createSurveyService } from './survey.service.js';
 import { createOriginalityService } from './originality.service.js';
@@ -80,6 +81,7 @@ export function createServices(deps: ServiceDeps) {
     study: createStudyService(deps),
     training: createTrainingService(deps),
     trainingStats: createTrainingStatsService(deps),
+    examStats: createExamStatsService(deps),
     plans: createTrainingPlanService(deps),
     trainers: createTrainerService(deps),
     enrolments: createEnrolmentService(deps),

@@ -48,6 +48,7 @@ const TrainerPage = page(() => import('./pages/trainers/trainer.page'));
 const MyTrainerPage = page(() => import('./pages/trainers/my-trainer.page'));
 const TrainingProjectsPage = page(() => import('./pages/training/projects.page'));
 const TrainingProjectPage = page(() => import('./pages/training/project.page'));
+const ExamResultsPage = page(() => import('./pages/exam-results/exam-results.page'));
 const MyUnitFeesPage = page(() => import('./pages/fees/my-unit-fees.page'));
 const AvailableTrainingPage = page(() => import('./pages/training/available.page'));
 const TimetablePage = page(() => import('./pages/training/timetable.page'));
@@ -94,6 +95,7 @@ const TutoringPage = page(() => import('./pages/study/tutoring.page'));
  *   /credit-reports   completion and verification by child unit, teachers behind, exports (admins)
  *   /certificates     certificates of a unit's teachers: issue, revoke, bulk zip (admins)
  *   /training, /training/:id  training projects: classes, sessions, quotas, trainers, enrolments (admins)
+ *   /exams/:id/results  成绩与统计 of an exam: by unit against the targets, distribution, question analysis, ranked list (admins)
  *   /fees/my-unit     本单位应缴费用: what the admin's unit owes for the projects above it, with an .xlsx export (admins)
  *   /me/training, /me/timetable  a teacher's open training with enrol buttons, and their timetable (teachers)
  *   /courses          course catalogue: inherited from above, own, below; kept by province/city/county admins
@@ -198,6 +200,7 @@ export const router = createBrowserRouter([
               { path: '/trainers/:id', element: <TrainerPage /> },
               { path: '/training', element: <TrainingProjectsPage /> },
               { path: '/training/:id', element: <TrainingProjectPage /> },
+              { path: '/exams/:id/results', element: <ExamResultsPage /> },
               { path: '/plans', element: <PlanPage /> },
               {
                 element: <RequireRoles roles={['county_admin']} />,

@@ -3539,6 +3539,184 @@ export interface paths {
       };
     };
   };
+  '/api/exams/{id}/results': {
+    /** The results below the reader’s unit, best composite first (no ID numbers) */
+    get: {
+      query: {
+        unitId?: number;
+        level?: 'excellent' | 'good' | 'pass' | 'basic' | 'fail';
+        passed?: boolean | '0' | '1' | 'true' | 'false';
+        q?: string;
+        page?: number;
+        pageSize?: number;
+      };
+      path: {
+        id: number;
+      };
+      response: {
+        items: {
+          teacherId: number;
+          name: string;
+          schoolName: string | null;
+          examScore: number | null;
+          composite: number | null;
+          level: 'excellent' | 'good' | 'pass' | 'basic' | 'fail' | null;
+          passed: boolean;
+          attempts: number;
+          submittedAt: string | null;
+        }[];
+        total: number;
+        base: {
+          id: number;
+          name: string;
+        };
+      };
+    };
+  };
+  '/api/exams/{id}/results.xlsx': {
+    /** The filtered results as a sheet (成绩名单) */
+    get: {
+      query: {
+        unitId?: number;
+        level?: 'excellent' | 'good' | 'pass' | 'basic' | 'fail';
+        passed?: boolean | '0' | '1' | 'true' | 'false';
+        q?: string;
+      };
+      path: {
+        id: number;
+      };
+      response: void;
+    };
+  };
+  '/api/exams/{id}/stats': {
+    /** Participation, pass and excellence rates by child unit against the targets; distribution; questions */
+    get: {
+      query: {
+        unitId?: number;
+        bins?: 'bands' | 'tens';
+      };
+      path: {
+        id: number;
+      };
+      response: {
+        exam: {
+          id: number;
+          title: string;
+          target: 'course' | 'class' | 'project' | 'spot_check';
+          status: string;
+          opensAt: string;
+          closesAt: string;
+          organiser: {
+            id: number;
+            name: string;
+          };
+        };
+        base: {
+          id: number;
+          name: string;
+        };
+        cutoffs: {
+          levelCuts: {
+            excellent: number;
+            good: number;
+            pass: number;
+            basic: number;
+          };
+          passLevel: 'excellent' | 'good' | 'pass' | 'basic';
+          targets: {
+            excellentShare?: number;
+            competentShare?: number;
+          };
+        };
+        overall: {
+          unitId: number;
+          unitName: string;
+          candidates: number;
+          sat: number;
+          participationRate: number | null;
+          assessed: number;
+          passed: number;
+          passRate: number | null;
+          excellent: number;
+          excellentRate: number | null;
+          levels: {
+            excellent: number;
+            good: number;
+            pass: number;
+            basic: number;
+            fail: number;
+          };
+          mean: number | null;
+          excellentMet: boolean | null;
+          competentMet: boolean | null;
+          summary: {
+            count: number;
+            mean: number | null;
+            median: number | null;
+            max: number | null;
+            min: number | null;
+            sd: number | null;
+          };
+        };
+        units: {
+          unitId: number;
+          unitName: string;
+          candidates: number;
+          sat: number;
+          participationRate: number | null;
+          assessed: number;
+          passed: number;
+          passRate: number | null;
+          excellent: number;
+          excellentRate: number | null;
+          levels: {
+            excellent: number;
+            good: number;
+            pass: number;
+            basic: number;
+            fail: number;
+          };
+          mean: number | null;
+          excellentMet: boolean | null;
+          competentMet: boolean | null;
+        }[];
+        distribution: {
+          from: number;
+          to: number;
+          count: number;
+          share: number | null;
+        }[];
+        gradedPapers: number;
+        discriminationMinPapers: number;
+        questions: {
+          questionId: number;
+          version: number;
+          kind: string;
+          stem: string;
+          points: number;
+          papers: number;
+          answered: number;
+          difficulty: number | null;
+          discrimination: number | null;
+          flags: ('too_easy' | 'too_hard' | 'poor_discrimination')[];
+        }[];
+        definitions: string[];
+      };
+    };
+  };
+  '/api/exams/{id}/stats.xlsx': {
+    /** The statistics as a workbook (单位统计, 成绩分布, 试题分析) */
+    get: {
+      query: {
+        unitId?: number;
+        bins?: 'bands' | 'tens';
+      };
+      path: {
+        id: number;
+      };
+      response: void;
+    };
+  };
   '/api/fees/my-unit': {
     /**
      * 本单位应缴费用: what the caller's unit owes for the projects of the unit above it (a school also for its own)

@@ -57,6 +57,7 @@ export const FIRST_WORDS: readonly string[] = [
   'reflections.class.title',
   'study.homework.title',
   'study.forum.title',
+  'examResults.link',
   // the labels of statuses and problems (components/credit-labels.tsx, the search's results)
   'verification.statuses',
   'verification.provisional',

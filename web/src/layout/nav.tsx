@@ -255,6 +255,8 @@ const SUB_PAGE_PATTERNS: Array<{ pattern: RegExp; labelKey: string }> = [
 const OTHER_PAGES: Array<{ pattern: RegExp; group: string; labelKey: string }> = [
   { pattern: /^\/change-password$/, group: 'nav.groups.mine', labelKey: 'account.changePassword' },
   { pattern: /^\/sessions\/\d+\/qr$/, group: 'nav.groups.training', labelKey: 'nav.crumbs.sessionQr' },
+  // an exam's results and statistics, linked from the exam's page
+  { pattern: /^\/exams\/\d+\/results$/, group: 'nav.groups.training', labelKey: 'examResults.link' },
   { pattern: /^\/me\/surveys\/\d+$/, group: 'nav.groups.training', labelKey: 'surveys.answer.title' },
   { pattern: /^\/surveys\/classes\/\d+$/, group: 'nav.groups.training', labelKey: 'surveys.results.classTitle' },
   { pattern: /^\/me\/study\/\d+\/reflections$/, group: 'nav.groups.training', labelKey: 'reflections.my.title' },

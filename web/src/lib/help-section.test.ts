@@ -29,6 +29,8 @@ describe("each page's section of the manual", () => {
     expect(helpSectionFor('/me/study/7/forum/12')).toBe('homework');
     expect(helpSectionFor('/study/classes/7/forum')).toBe('homework');
     expect(helpSectionFor('/study/tutoring')).toBe('homework');
+    // an exam's results and statistics
+    expect(helpSectionFor('/exams/12/results')).toBe('exam-results');
   });
 
   it('is the contents where no section fits, and never a section by a mere prefix of a word', () => {

@@ -14,6 +14,7 @@ export function helpSectionFor(pathname: string): string {
   if (first(['/study']) || /^\/me\/study\/\d+\/items\//.test(p)) return 'online-study';
   if (/^\/me\/study\/\d+\/reflections$/.test(p) || /^\/classes\/\d+\/reflections$/.test(p)) return 'reflections';
   if (first(['/questions'])) return 'question-bank';
+  if (/^\/exams\/\d+\/results$/.test(p)) return 'exam-results';
   if (first(['/teachers', '/teacher-corrections', '/org', '/me/teacher'])) return 'teachers';
   if (first(['/me/study']) || /^\/courses\/\d+\/online$/.test(p)) return 'online';
   if (
