@@ -56,6 +56,9 @@ export const FIRST_WORDS: readonly string[] = [
   'reflections.class.title',
   'study.homework.title',
   'study.forum.title',
+  'myExams.nav',
+  'myExams.entry.title',
+  'myExams.result.title',
   // the labels of statuses and problems (components/credit-labels.tsx, the search's results)
   'verification.statuses',
   'verification.provisional',
