@@ -139,6 +139,22 @@ describe("the sitting page's outbox", () => {
     expect(srv.stored.get(3)?.answer).toEqual(['甲']);
   });
 
+  it('leaves the device to the page opened next when it is left with a save on the way', async () => {
+    const srv = server();
+    const storage = memoryStorage();
+    const first = outbox(srv, storage);
+    first.box.put(0, 'A'); // on the way…
+    first.box.stop(); // …as the page goes
+    const second = outbox(srv, storage);
+    second.box.merge([]);
+    second.box.put(1, true);
+    await vi.advanceTimersByTimeAsync(0);
+    await second.box.flushNow();
+    // the first page's late answer did not overwrite what the second one keeps
+    expect(storage.m.get(queueStorageKey(7))).toBe(JSON.stringify({ answers: [], events: [], seqs: { 0: 1, 1: 1 } }));
+    expect([...srv.stored.keys()].sort()).toEqual([0, 1]);
+  });
+
   it('stops and hands over when the server says the time is up', async () => {
     const srv = server();
     const o = outbox(srv, memoryStorage());

@@ -174,6 +174,7 @@ export class AnswerOutbox {
     try {
       for (let batch = nextBatch(this.queue); batch.length > 0 && !this.stopped; batch = nextBatch(this.queue)) {
         const ack = await this.o.save(batch);
+        if (this.stopped) break;
         this.queue = acknowledgeAnswers(this.queue, ack.saved);
         // an answer the server did not list is taken as saved too, or it would be resent for ever
         this.queue = acknowledgeAnswers(this.queue, batch);
@@ -222,6 +223,8 @@ export class AnswerOutbox {
   }
 
   private persist(): void {
+    // a stopped outbox (the page left) must not overwrite what the next one of the attempt keeps
+    if (this.stopped) return;
     try {
       this.o.storage?.setItem(queueStorageKey(this.o.attemptId), serializeQueue(this.queue));
     } catch {
@@ -230,6 +233,7 @@ export class AnswerOutbox {
   }
 
   private emit(): void {
+    if (this.stopped) return;
     this.o.onStatus(this.status());
   }
 }
