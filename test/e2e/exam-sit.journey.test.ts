@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { STEP_TIMEOUT, textOf, visible } from '../support/browser.js';
 import { fitsWidth, PHONE, startDemoJourney, type DemoJourney } from '../support/journey.js';
+import { manualShot } from '../support/manual-shots.js';
 import type { HttpSession } from '../support/server-process.js';
 
 /**
@@ -212,6 +213,7 @@ test('a teacher sits an exam on her phone, loses the network halfway, and every 
       .poll(() => textOf(page.getByTestId('exam-unsent-count')), { timeout: STEP_TIMEOUT })
       .toBe('2 个答案未上传');
     expect(await page.getByTestId('exam-save-state').getAttribute('data-state')).toBe('unsent');
+    await manualShot(page, 'exam-offline-phone');
     const stored = await page.evaluate<string | null>(`localStorage.getItem('peixun.exam-attempt.${attemptId}.queue')`);
     const kept = JSON.parse(stored ?? '{}') as { answers: { position: number; answer: unknown }[] };
     expect(kept.answers.map((a) => [a.position, a.answer])).toEqual([
@@ -247,6 +249,7 @@ test('a teacher sits an exam on her phone, loses the network halfway, and every 
     expect(await textOf(result)).toContain('优秀');
     expect(await textOf(page.getByTestId('exam-result-passed'))).toContain('通过');
     expect(await page.getByTestId('exam-result-key').count()).toBe(4);
+    await manualShot(page, 'exam-result-phone');
     expect(await fitsWidth(page)).toBe(true);
     // the phone forgets the submitted attempt
     expect(await page.evaluate(`localStorage.getItem('peixun.exam-attempt.${attemptId}.queue')`)).toBeNull();
