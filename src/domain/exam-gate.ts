@@ -41,7 +41,8 @@ export function entryMissing(f: EntryFacts): EntryMissing[] {
   if (!f.isCandidate) return [{ code: 'not_a_candidate' }];
   if (f.hasOpenAttempt && f.status === 'published' && f.now < f.closesAt) return [];
   const out: EntryMissing[] = [];
-  if (f.status === 'closed' || f.now >= f.closesAt) out.push({ code: 'closed', closesAt: new Date(f.closesAt).toISOString() });
+  if (f.status === 'closed' || f.now >= f.closesAt)
+    out.push({ code: 'closed', closesAt: new Date(f.closesAt).toISOString() });
   else if (f.status !== 'published' || f.now < f.opensAt)
     out.push({ code: 'not_open', opensAt: new Date(f.opensAt).toISOString() });
   if (f.attemptsUsed >= f.attemptsAllowed) out.push({ code: 'no_attempts_left', allowed: f.attemptsAllowed });

@@ -54,7 +54,7 @@ export const MAX_PAPER_QUESTIONS = 300;
 /** A deterministic stream of uniform integers from a seed. */
 export function seededStream(seed: string) {
   let counter = 0;
-  let words: number[] = [];
+  const words: number[] = [];
   const nextWord = () => {
     if (words.length === 0) {
       const h = crypto.createHash('sha256').update(`${seed}:${counter++}`).digest();

@@ -155,7 +155,11 @@ export function createExamAttemptRepository(db: Q) {
         const a = await db
           .selectFrom('exam_attempt as a')
           .innerJoin('teacher as t', 't.id', 'a.teacher_id')
-          .select(['a.status', 'a.deadline_at as deadlineAt', sql<number>`jsonb_array_length(a.paper)`.as('paperLength')])
+          .select([
+            'a.status',
+            'a.deadline_at as deadlineAt',
+            sql<number>`jsonb_array_length(a.paper)`.as('paperLength'),
+          ])
           .where('a.id', '=', attemptId)
           .where('t.user_id', '=', userId)
           .executeTakeFirst();
@@ -303,7 +307,14 @@ export function createExamAttemptRepository(db: Q) {
         .selectFrom('exam_event as v')
         .innerJoin('exam_attempt as a', 'a.id', 'v.attempt_id')
         .innerJoin('teacher as t', 't.id', 'a.teacher_id')
-        .select(['v.id', 'v.attempt_id as attemptId', 't.name as teacherName', 'v.kind', 'v.at', 'v.client_at as clientAt'])
+        .select([
+          'v.id',
+          'v.attempt_id as attemptId',
+          't.name as teacherName',
+          'v.kind',
+          'v.at',
+          'v.client_at as clientAt',
+        ])
         .where('a.exam_id', '=', examId)
         .where('a.org_path', 'like', `${escapeLike(path)}%`);
       if (attemptId !== null) q = q.where('v.attempt_id', '=', attemptId);
@@ -351,7 +362,12 @@ export function createExamAttemptRepository(db: Q) {
       return db
         .selectFrom('exam_mark as m')
         .innerJoin('app_user as u', 'u.id', 'm.marker_id')
-        .select(['m.attempt_id as attemptId', 'm.round', sql<number>`m.score::float8`.as('score'), 'm.marker_id as markerId'])
+        .select([
+          'm.attempt_id as attemptId',
+          'm.round',
+          sql<number>`m.score::float8`.as('score'),
+          'm.marker_id as markerId',
+        ])
         .select(['u.display_name as markerName', 'm.comment'])
         .where('m.attempt_id', 'in', [...attemptIds])
         .where('m.position', '=', position)
@@ -369,7 +385,14 @@ export function createExamAttemptRepository(db: Q) {
       return q.executeTakeFirst();
     },
 
-    async insertMark(m: { attemptId: number; position: number; round: number; markerId: number; score: number; comment: string | null }) {
+    async insertMark(m: {
+      attemptId: number;
+      position: number;
+      round: number;
+      markerId: number;
+      score: number;
+      comment: string | null;
+    }) {
       await db
         .insertInto('exam_mark')
         .values({
@@ -383,7 +406,12 @@ export function createExamAttemptRepository(db: Q) {
         .execute();
     },
 
-    async setMarkState(attemptId: number, position: number, state: 'pending' | 'disputed' | 'marked', score: number | null) {
+    async setMarkState(
+      attemptId: number,
+      position: number,
+      state: 'pending' | 'disputed' | 'marked',
+      score: number | null,
+    ) {
       await db
         .updateTable('exam_answer')
         .set({ mark_state: state, manual_score: score })

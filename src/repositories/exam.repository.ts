@@ -2,7 +2,14 @@ import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { ExamGates } from '../domain/exam-gate.js';
 import type { FrozenPaper, PaperSpec, TaggedQuestion } from '../domain/exam-paper.js';
-import type { CompositeComponent, ExamLevel, GradePolicy, LevelCuts, PassLevel, SkillTargets } from '../domain/exam-score.js';
+import type {
+  CompositeComponent,
+  ExamLevel,
+  GradePolicy,
+  LevelCuts,
+  PassLevel,
+  SkillTargets,
+} from '../domain/exam-score.js';
 import type { QuestionKey, QuestionKind, QuestionOption } from '../domain/question.js';
 import { escapeLike } from './org-unit.repository.js';
 
@@ -175,7 +182,11 @@ export interface ExamCounts {
 
 export function createExamRepository(db: Q) {
   const base = () =>
-    db.selectFrom('exam as e').innerJoin('org_unit as u', 'u.id', 'e.org_unit_id').select(EXAM_COLUMNS).select('u.name as orgUnitName');
+    db
+      .selectFrom('exam as e')
+      .innerJoin('org_unit as u', 'u.id', 'e.org_unit_id')
+      .select(EXAM_COLUMNS)
+      .select('u.name as orgUnitName');
 
   return {
     async exam(id: number, lock = false): Promise<ExamRow | undefined> {
@@ -190,10 +201,7 @@ export function createExamRepository(db: Q) {
       if (q.q) w = w.where('e.title', 'ilike', `%${escapeLike(q.q)}%`);
       const [items, total] = await Promise.all([
         w.orderBy('e.opens_at', 'desc').orderBy('e.id', 'desc').limit(q.limit).offset(q.offset).execute(),
-        w
-          .clearSelect()
-          .select(sql<number>`count(*)::int`.as('n'))
-          .executeTakeFirstOrThrow(),
+        w.clearSelect().select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
       ]);
       return { items: items as ExamRow[], total: total.n };
     },
@@ -252,9 +260,11 @@ export function createExamRepository(db: Q) {
      * The current versions of the questions an exam organised at `path` may use: the banks of its unit,
      * of the units above it and of those below, not archived.
      */
-    async usableQuestions(path: string, provinceId: number, questionIds?: readonly number[]): Promise<
-      Array<TaggedQuestion & { questionId: number }>
-    > {
+    async usableQuestions(
+      path: string,
+      provinceId: number,
+      questionIds?: readonly number[],
+    ): Promise<Array<TaggedQuestion & { questionId: number }>> {
       if (questionIds && questionIds.length === 0) return [];
       let q = db
         .selectFrom('question as q')
@@ -275,7 +285,10 @@ export function createExamRepository(db: Q) {
         .where('q.province_id', '=', provinceId)
         .where('q.archived', '=', false)
         .where((eb) =>
-          eb.or([eb('q.org_path', 'like', `${escapeLike(path)}%`), eb(sql.val(path), 'like', sql<string>`q.org_path || '%'`)]),
+          eb.or([
+            eb('q.org_path', 'like', `${escapeLike(path)}%`),
+            eb(sql.val(path), 'like', sql<string>`q.org_path || '%'`),
+          ]),
         );
       if (questionIds) q = q.where('q.id', 'in', questionIds);
       return (await q.execute()) as Array<TaggedQuestion & { questionId: number }>;
@@ -283,7 +296,9 @@ export function createExamRepository(db: Q) {
 
     async freezeVersions(ids: readonly number[]): Promise<void> {
       if (ids.length === 0) return;
-      await sql`UPDATE question_version SET frozen = true WHERE id = ANY(${[...ids]}::bigint[]) AND NOT frozen`.execute(db);
+      await sql`UPDATE question_version SET frozen = true WHERE id = ANY(${[...ids]}::bigint[]) AND NOT frozen`.execute(
+        db,
+      );
     },
 
     async versions(ids: readonly number[]): Promise<Map<number, QuestionVersionRow>> {
@@ -327,7 +342,14 @@ export function createExamRepository(db: Q) {
     async courseOf(id: number) {
       return db
         .selectFrom('course')
-        .select(['id', 'org_path as orgPath', 'title', 'hours', 'credit_categories as creditCategories', 'province_id as provinceId'])
+        .select([
+          'id',
+          'org_path as orgPath',
+          'title',
+          'hours',
+          'credit_categories as creditCategories',
+          'province_id as provinceId',
+        ])
         .where('id', '=', id)
         .executeTakeFirst();
     },
@@ -336,7 +358,14 @@ export function createExamRepository(db: Q) {
       return db
         .selectFrom('training_class as c')
         .innerJoin('training_project as p', 'p.id', 'c.project_id')
-        .select(['c.id', 'c.name', 'c.course_id as courseId', 'c.status', 'p.id as projectId', 'p.org_path as projectPath'])
+        .select([
+          'c.id',
+          'c.name',
+          'c.course_id as courseId',
+          'c.status',
+          'p.id as projectId',
+          'p.org_path as projectPath',
+        ])
         .select(['p.title as projectTitle', 'c.province_id as provinceId'])
         .where('c.id', '=', id)
         .executeTakeFirst();
@@ -414,7 +443,11 @@ export function createExamRepository(db: Q) {
       q =
         e.target === 'class'
           ? q.where('n.class_id', '=', e.classId!)
-          : q.where('n.class_id', 'in', db.selectFrom('training_class').select('id').where('project_id', '=', e.projectId!));
+          : q.where(
+              'n.class_id',
+              'in',
+              db.selectFrom('training_class').select('id').where('project_id', '=', e.projectId!),
+            );
       return (await q.executeTakeFirstOrThrow()).n;
     },
 
@@ -428,11 +461,18 @@ export function createExamRepository(db: Q) {
         .where('e.status', '<>', 'draft')
         .where((eb) =>
           eb.or([
-            eb.and([eb('e.target', '=', 'course'), eb(sql.val(teacher.orgPath), 'like', sql<string>`e.org_path || '%'`)]),
+            eb.and([
+              eb('e.target', '=', 'course'),
+              eb(sql.val(teacher.orgPath), 'like', sql<string>`e.org_path || '%'`),
+            ]),
             eb(
               'e.class_id',
               'in',
-              db.selectFrom('enrolment').select('class_id').where('teacher_id', '=', teacher.id).where('status', '=', 'enrolled'),
+              db
+                .selectFrom('enrolment')
+                .select('class_id')
+                .where('teacher_id', '=', teacher.id)
+                .where('status', '=', 'enrolled'),
             ),
             eb.and([
               eb('e.target', '=', 'project'),
@@ -575,7 +615,15 @@ export function createExamRepository(db: Q) {
       if (rows.length === 0) return;
       await db
         .insertInto('exam_component_score')
-        .values(rows.map((r) => ({ exam_id: examId, teacher_id: r.teacherId, component: r.component, score: r.score, entered_by: by })))
+        .values(
+          rows.map((r) => ({
+            exam_id: examId,
+            teacher_id: r.teacherId,
+            component: r.component,
+            score: r.score,
+            entered_by: by,
+          })),
+        )
         .onConflict((oc) =>
           oc.columns(['exam_id', 'teacher_id', 'component']).doUpdateSet({
             score: sql`EXCLUDED.score`,

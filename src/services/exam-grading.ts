@@ -8,12 +8,23 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { chinaDay } from '../config/env.js';
-import { compositeScore, countingAttempt, levelOf, levelPasses, outOf100, type ExamLevel } from '../domain/exam-score.js';
+import {
+  compositeScore,
+  countingAttempt,
+  levelOf,
+  levelPasses,
+  outOf100,
+  type ExamLevel,
+} from '../domain/exam-score.js';
 import { gradeAnswer, isManual, toBankAnswer, type CandidateAnswer } from '../domain/question.js';
 import { AppError } from '../errors/app-error.js';
 import type { Actor } from '../policies/access.policy.js';
 import { createCreditLedgerRepository } from '../repositories/credit-ledger.repository.js';
-import { createExamAttemptRepository, type AnswerRow, type AttemptRow } from '../repositories/exam-attempt.repository.js';
+import {
+  createExamAttemptRepository,
+  type AnswerRow,
+  type AttemptRow,
+} from '../repositories/exam-attempt.repository.js';
 import { createExamRepository, type ExamRow, type QuestionVersionRow } from '../repositories/exam.repository.js';
 import type { RequestContext } from './context.js';
 import type { CreditLedgerService } from './credit-ledger.service.js';
@@ -101,10 +112,26 @@ async function organiserActor(trx: Kysely<DB>, e: ExamRow): Promise<Actor | null
   const u = await trx
     .selectFrom('exam as e')
     .innerJoin('app_user as u', 'u.id', 'e.created_by')
-    .select(['u.id', 'u.username', 'u.role', 'u.org_unit_id as orgUnitId', 'u.org_path as orgPath', 'u.province_id as provinceId'])
+    .select([
+      'u.id',
+      'u.username',
+      'u.role',
+      'u.org_unit_id as orgUnitId',
+      'u.org_path as orgPath',
+      'u.province_id as provinceId',
+    ])
     .where('e.id', '=', e.id)
     .executeTakeFirst();
-  return u ? { userId: u.id, username: u.username, role: u.role as Actor['role'], orgUnitId: u.orgUnitId, orgPath: u.orgPath, provinceId: u.provinceId } : null;
+  return u
+    ? {
+        userId: u.id,
+        username: u.username,
+        role: u.role as Actor['role'],
+        orgUnitId: u.orgUnitId,
+        orgPath: u.orgPath,
+        provinceId: u.provinceId,
+      }
+    : null;
 }
 
 /**
@@ -132,7 +159,8 @@ export async function recomputeResults(
     const counting = countingAttempt(graded, e.gradePolicy);
     const examScore = counting ? outOf100(counting.score, counting.maxScore) : null;
     const components = await exams.componentScores(e.id, teacherId);
-    const composite = examScore === null ? null : compositeScore(e.composite.components, { ...components, exam: examScore });
+    const composite =
+      examScore === null ? null : compositeScore(e.composite.components, { ...components, exam: examScore });
     const level = composite === null ? null : levelOf(composite, e.levelCuts);
     const passed = level !== null && levelPasses(level, e.passLevel);
     const change: ResultChange = {
@@ -184,7 +212,8 @@ export async function recomputeResults(
       await exams.setClassAssessment(e.classId, teacherId, graded.length ? passed : null);
     const orgPath =
       all[all.length - 1]?.orgPath ??
-      (await trx.selectFrom('teacher').select('org_path').where('id', '=', teacherId).executeTakeFirstOrThrow()).org_path;
+      (await trx.selectFrom('teacher').select('org_path').where('id', '=', teacherId).executeTakeFirstOrThrow())
+        .org_path;
     await exams.writeResult({
       examId: e.id,
       teacherId,

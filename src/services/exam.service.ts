@@ -76,7 +76,8 @@ export function createExamService(deps: ServiceDeps, credits: CreditLedgerServic
       }
       case 'project': {
         const p = input.projectId !== null ? await repo.projectOf(input.projectId) : undefined;
-        if (!p || p.provinceId !== actor.provinceId || !inScope(p.orgPath) || !p.orgPath.startsWith(orgPath)) throw refuse();
+        if (!p || p.provinceId !== actor.provinceId || !inScope(p.orgPath) || !p.orgPath.startsWith(orgPath))
+          throw refuse();
         return {};
       }
       case 'spot_check': {
@@ -108,10 +109,13 @@ export function createExamService(deps: ServiceDeps, credits: CreditLedgerServic
     if (problems.length) throw paperError(problems);
     if (spec.mode === 'fixed') {
       const usable = new Map(
-        (await repo.usableQuestions(e.orgPath, e.provinceId, spec.items.map((i) => i.questionId))).map((q) => [
-          q.questionId,
-          q,
-        ]),
+        (
+          await repo.usableQuestions(
+            e.orgPath,
+            e.provinceId,
+            spec.items.map((i) => i.questionId),
+          )
+        ).map((q) => [q.questionId, q]),
       );
       const missing = spec.items.filter((i) => !usable.has(i.questionId));
       if (missing.length)
@@ -136,7 +140,9 @@ export function createExamService(deps: ServiceDeps, credits: CreditLedgerServic
   }
 
   const frozenVersionIds = (f: FrozenPaper) =>
-    f.mode === 'fixed' ? f.items.map((i) => i.questionVersionId) : f.sections.flatMap((s) => s.questions.map((q) => q.questionVersionId));
+    f.mode === 'fixed'
+      ? f.items.map((i) => i.questionVersionId)
+      : f.sections.flatMap((s) => s.questions.map((q) => q.questionVersionId));
 
   async function details(e: ExamRow) {
     const counts = await repo.counts(e.id, await repo.candidateCount(e));
@@ -150,7 +156,10 @@ export function createExamService(deps: ServiceDeps, credits: CreditLedgerServic
       : paperMaxScore(e.paper.pools.map((p) => ({ points: p.points * p.count })));
 
   return {
-    async list(ctx: RequestContext, q: { unitId?: number; status?: ExamStatus; q?: string; page: number; pageSize: number }) {
+    async list(
+      ctx: RequestContext,
+      q: { unitId?: number; status?: ExamStatus; q?: string; page: number; pageSize: number },
+    ) {
       const actor = requireActor(ctx);
       const unit = await requireAdminAtUnit(db, ctx, q.unitId ?? actor.orgUnitId, 'exam.list', 'exam.manage');
       const r = await repo.list({
@@ -182,8 +191,10 @@ export function createExamService(deps: ServiceDeps, credits: CreditLedgerServic
             ...input,
             provinceId: actor.provinceId,
             orgPath: unit.path,
-            courseId: input.target === 'class' ? (t.courseId ?? null) : input.target === 'course' ? input.courseId : null,
-            projectId: input.target === 'class' ? (t.projectId ?? null) : input.target === 'project' ? input.projectId : null,
+            courseId:
+              input.target === 'class' ? (t.courseId ?? null) : input.target === 'course' ? input.courseId : null,
+            projectId:
+              input.target === 'class' ? (t.projectId ?? null) : input.target === 'project' ? input.projectId : null,
             classId: input.target === 'class' ? input.classId : null,
             spotCheckId: input.target === 'spot_check' ? input.spotCheckId : null,
             // a course exam posts the course's hours unless told otherwise; other exams post none
@@ -211,8 +222,18 @@ export function createExamService(deps: ServiceDeps, credits: CreditLedgerServic
           const r = createExamRepository(trx);
           const e = (await r.exam(id, true))!;
           // what candidates were given stays as it was: the paper, gates and target change only in a draft
-          const frozenFields = ['paper', 'gates', 'target', 'courseId', 'classId', 'projectId', 'spotCheckId', 'orgUnitId'] as const;
-          if (e.status !== 'draft' && frozenFields.some((f) => patch[f] !== undefined)) throw new AppError('EXAM_NOT_DRAFT');
+          const frozenFields = [
+            'paper',
+            'gates',
+            'target',
+            'courseId',
+            'classId',
+            'projectId',
+            'spotCheckId',
+            'orgUnitId',
+          ] as const;
+          if (e.status !== 'draft' && frozenFields.some((f) => patch[f] !== undefined))
+            throw new AppError('EXAM_NOT_DRAFT');
           if (e.status === 'closed') throw new AppError('EXAM_CLOSED');
           const merged = { opensAt: e.opensAt, closesAt: e.closesAt, ...patch };
           checkRules(merged);
@@ -227,7 +248,12 @@ export function createExamService(deps: ServiceDeps, credits: CreditLedgerServic
               .select('teacher_id')
               .where('exam_id', '=', id)
               .execute();
-            await recomputeResults(trx, credits, after, teachers.map((t) => t.teacher_id));
+            await recomputeResults(
+              trx,
+              credits,
+              after,
+              teachers.map((t) => t.teacher_id),
+            );
           }
           return details(after);
         },
@@ -304,7 +330,13 @@ export function createExamService(deps: ServiceDeps, credits: CreditLedgerServic
       return auditedWrite(
         db,
         ctx,
-        { action: 'exam.set_markers', targetType: 'exam', targetId: id, targetLabel: exam.title, targetPath: exam.orgPath },
+        {
+          action: 'exam.set_markers',
+          targetType: 'exam',
+          targetId: id,
+          targetLabel: exam.title,
+          targetPath: exam.orgPath,
+        },
         async (trx, meta) => {
           const r = createExamRepository(trx);
           const users = await r.usersAt([...new Set(userIds)]);
