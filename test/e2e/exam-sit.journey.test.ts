@@ -124,7 +124,6 @@ async function seedExam(): Promise<void> {
     blindMarking: false,
     doubleMarking: false,
     disputeThreshold: 3,
-    multiplePartial: false,
   });
   examId = created.exam.id;
   await api(county, 'POST', `/api/exams/${examId}/publish`);

@@ -1,32 +1,17 @@
-import type { ExamAnswer, ExamEventKind, QuestionKind, SeqAnswer } from '../pages/exams/answer-queue';
+import type { ExamAnswer, ExamEventKind, SeqAnswer } from '../pages/exams/answer-queue';
 import { apiRequest } from './client';
+import type { ApiResponse } from './schema.gen';
 
 /** A teacher's exams: upcoming, open and closed, with the attempts used and the result. */
-export interface MyExam {
-  id: number;
-  title: string;
-  target: 'course' | 'class' | 'project' | 'spot_check';
-  opensAt: string;
-  closesAt: string;
-  durationMinutes: number;
-  attemptsAllowed: number;
-  attemptsUsed: number;
-  openAttemptId: number | null;
-  state: 'upcoming' | 'open' | 'closed';
-  result: ExamResultLine | null;
-}
+export type MyExam = ApiResponse<'/api/me/exams', 'get'>['items'][number];
+export type ExamLevelCode = NonNullable<NonNullable<MyExam['result']>['level']>;
 
-export interface ExamResultLine {
-  examScore: number | null;
-  composite: number | null;
-  level: ExamLevelCode | null;
-  passed: boolean | null;
-  pendingMarks: number;
-}
+type EntryResponse = ApiResponse<'/api/exams/{id}/entry', 'get'>;
 
-export type ExamLevelCode = 'excellent' | 'good' | 'pass' | 'basic' | 'fail';
-
-/** One thing a teacher still lacks before starting, with the figures to name it. */
+/**
+ * One thing a teacher still lacks before starting (src/domain/exam-gate.ts `EntryMissing`), with the
+ * figures to name it; the response types it loosely (a code and its values).
+ */
 export interface ExamMissing {
   code:
     | 'not_open'
@@ -37,98 +22,34 @@ export interface ExamMissing {
     | 'homework'
     | 'posts'
     | 'reflections'
-    | 'ledger_hours';
+    | 'ledger_hours'
+    | (string & {});
   title?: string | null;
   countedMinutes?: number;
   requiredMinutes?: number;
   counted?: number;
   required?: number;
-  hours?: number;
+  allowed?: number;
   opensAt?: string;
   closesAt?: string;
   category?: string | null;
 }
 
-export interface ExamEntry {
-  exam: {
-    id: number;
-    title: string;
-    instructions: string | null;
-    opensAt: string;
-    closesAt: string;
-    durationMinutes: number;
-    attemptsAllowed: number;
-    questionCount: number;
-    maxScore: number;
-  };
-  canStart: boolean;
-  missing: ExamMissing[];
-  attemptsUsed: number;
-  openAttemptId: number | null;
-  serverNow: string;
-}
+export type ExamEntry = Omit<EntryResponse, 'missing'> & { missing: ExamMissing[] };
 
-export interface ExamOption {
-  key: string;
-  text: string;
-}
+type AttemptResponse = ApiResponse<'/api/exam-attempts/{id}', 'get'>;
+export type AttemptQuestion = AttemptResponse['questions'][number];
+/** The paper with the answers saved, typed as the answers the page gives (the response says `unknown`). */
+export type AttemptView = Omit<AttemptResponse, 'answers'> & { answers: SeqAnswer[] };
+export type SaveAnswersAck = ApiResponse<'/api/exam-attempts/{id}/answers', 'put'>;
 
-export interface AttemptQuestion {
-  position: number;
-  kind: QuestionKind;
-  stem: string;
-  options: ExamOption[];
-  blanks: number;
-  points: number;
-}
-
-export interface AttemptView {
-  attempt: {
-    id: number;
-    examId: number;
-    title: string;
-    status: 'open' | 'submitted' | 'graded';
-    attemptNo: number;
-    startedAt: string;
-    deadlineAt: string;
-    serverNow: string;
-  };
-  questions: AttemptQuestion[];
-  answers: SeqAnswer[];
-}
-
-export interface SaveAnswersAck {
-  saved: { position: number; clientSeq: number }[];
-  serverNow: string;
-  deadlineAt: string;
-}
-
-export interface AttemptResult {
-  attempt: {
-    id: number;
-    examId: number;
-    title: string;
-    status: 'open' | 'submitted' | 'graded';
-    score: number | null;
-    maxScore: number;
-    examScore: number | null;
-    pendingMarks: number;
-    submittedAt: string | null;
-    submittedHow: 'candidate' | 'time_up' | null;
-  };
-  result: { composite: number | null; level: ExamLevelCode | null; passed: boolean | null; credited: boolean } | null;
-  questions: {
-    position: number;
-    kind: QuestionKind;
-    stem: string;
-    options: ExamOption[];
-    points: number;
-    earned: number | null;
-    yourAnswer: ExamAnswer;
-    key?: ExamAnswer | string[][];
-    explanation?: string | null;
-  }[];
-}
+type ResultResponse = ApiResponse<'/api/exam-attempts/{id}/result', 'get'>;
+export type ResultQuestion = Omit<ResultResponse['questions'][number], 'yourAnswer' | 'key'> & {
+  yourAnswer: ExamAnswer;
+  /** a fill-in's key lists the accepted texts of each blank */
+  key: ExamAnswer | string[][];
+};
+export type AttemptResult = Omit<ResultResponse, 'questions'> & { questions: ResultQuestion[] };
 
 export const examKeys = {
   all: ['exams'] as const,
@@ -140,10 +61,11 @@ export const examKeys = {
 
 /** A teacher's side of online exams: the list, the entry, sitting an attempt and its result. */
 export const examsApi = {
-  mine: () => apiRequest<{ items: MyExam[] }>('/api/me/exams'),
+  mine: () => apiRequest<ApiResponse<'/api/me/exams', 'get'>>('/api/me/exams'),
   entry: (examId: number) => apiRequest<ExamEntry>(`/api/exams/${examId}/entry`),
-  /** starts an attempt, or resumes the one in progress */
-  start: (examId: number) => apiRequest<{ attemptId: number }>(`/api/exams/${examId}/attempts`, { method: 'POST' }),
+  /** starts an attempt, or resumes the one in progress (from any device) */
+  start: (examId: number) =>
+    apiRequest<ApiResponse<'/api/exams/{id}/attempts', 'post'>>(`/api/exams/${examId}/attempts`, { method: 'POST' }),
   attempt: (attemptId: number) => apiRequest<AttemptView>(`/api/exam-attempts/${attemptId}`),
   saveAnswers: (attemptId: number, answers: SeqAnswer[]) =>
     apiRequest<SaveAnswersAck>(`/api/exam-attempts/${attemptId}/answers`, { method: 'PUT', body: { answers } }),
@@ -155,9 +77,9 @@ export const examsApi = {
       keepalive: true,
     }),
   submit: (attemptId: number, answers: SeqAnswer[]) =>
-    apiRequest<{ status: 'submitted' | 'graded' }>(`/api/exam-attempts/${attemptId}/submit`, {
+    apiRequest<ApiResponse<'/api/exam-attempts/{id}/submit', 'post'>>(`/api/exam-attempts/${attemptId}/submit`, {
       method: 'POST',
-      body: answers.length > 0 ? { answers } : {},
+      body: { answers },
     }),
   result: (attemptId: number) => apiRequest<AttemptResult>(`/api/exam-attempts/${attemptId}/result`),
 };

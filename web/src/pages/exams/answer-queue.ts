@@ -32,8 +32,8 @@ export interface AnswerQueue {
 
 /** At most this many events are kept (a phone switching apps all day must not fill the storage). */
 export const MAX_QUEUED_EVENTS = 100;
-/** The server takes at most this many answers in one save. */
-export const MAX_ANSWERS_PER_SAVE = 200;
+/** The server takes at most this many answers in one save (and a paper has at most 300 questions). */
+export const MAX_ANSWERS_PER_SAVE = 300;
 
 export function emptyQueue(): AnswerQueue {
   return { answers: [], events: [], seqs: {} };
@@ -74,7 +74,7 @@ export function acknowledgeEvents(q: AnswerQueue, count: number): AnswerQueue {
   return count <= 0 ? q : { ...q, events: q.events.slice(count) };
 }
 
-/** The next answers to send in one save (the server takes 1–200). */
+/** The next answers to send in one save (the server takes 1–300). */
 export function nextBatch(q: AnswerQueue): SeqAnswer[] {
   return q.answers.slice(0, MAX_ANSWERS_PER_SAVE);
 }

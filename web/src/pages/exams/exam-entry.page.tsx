@@ -60,7 +60,7 @@ export default function ExamEntryPage() {
   });
   if (q.isError) return <ErrorResult error={q.error} onRetry={() => void q.refetch()} />;
   if (!q.data) return <SectionSpin />;
-  const { exam, canStart, missing, attemptsUsed, openAttemptId } = q.data;
+  const { exam, canStart, missing, attemptsUsed, openAttemptId, lastAttemptId } = q.data;
   const refusedMissing =
     isApiError(start.error, 'EXAM_CANNOT_START') && Array.isArray(start.error.details?.['missing'])
       ? (start.error.details['missing'] as ExamMissing[])
@@ -73,6 +73,7 @@ export default function ExamEntryPage() {
       </Link>
       <Card size="small" title={<span className="wrap-anywhere">{exam.title}</span>} data-testid="exam-entry">
         <Flex vertical gap={6}>
+          <Typography.Text type="secondary">{exam.orgUnitName}</Typography.Text>
           <Typography.Text>
             {t('myExams.entry.window', { from: formatDateTime(exam.opensAt), to: formatDateTime(exam.closesAt) })}
           </Typography.Text>
@@ -109,6 +110,13 @@ export default function ExamEntryPage() {
         </Button>
       ) : (
         shownMissing.length > 0 && <MissingList missing={shownMissing} attemptsAllowed={exam.attemptsAllowed} />
+      )}
+      {lastAttemptId !== null && openAttemptId === null && (
+        <Link to={`/exam-attempts/${lastAttemptId}/result`} data-testid="exam-last-result">
+          <Button size="large" block>
+            {t('myExams.viewResult')}
+          </Button>
+        </Link>
       )}
       {start.isError && !refusedMissing && <Alert type="error" showIcon title={errorMessage(start.error)} />}
       <Modal

@@ -3,14 +3,12 @@ import { useQuery } from '@tanstack/react-query';
 import { Alert, Card, Flex, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { type AttemptResult, examKeys, examsApi } from '../../api/exams';
+import { examKeys, examsApi, type ResultQuestion } from '../../api/exams';
 import { ErrorResult, SectionSpin } from '../../components/page-states';
 import { formatDateTime } from '../../lib/format';
 import { Paragraphs } from '../study/study-labels';
 import { LevelTag } from './exam-labels';
 import { answerText } from './exam-text';
-
-type ResultQuestion = AttemptResult['questions'][number];
 
 /** A figure of the result: its name above, the value large. */
 function Figure({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
@@ -26,7 +24,7 @@ function Figure({ label, children, testId }: { label: string; children: React.Re
   );
 }
 
-function QuestionResult({ q }: { q: ResultQuestion }) {
+function QuestionResult({ q, keyShown }: { q: ResultQuestion; keyShown: boolean }) {
   const { t } = useTranslation();
   const full = q.earned !== null && q.earned >= q.points;
   const none = q.earned !== null && q.earned <= 0;
@@ -63,7 +61,7 @@ function QuestionResult({ q }: { q: ResultQuestion }) {
         <Typography.Text data-testid="exam-result-your-answer">
           {t('myExams.result.yourAnswer')}：{answerText(t, q.kind, q.yourAnswer)}
         </Typography.Text>
-        {q.key !== undefined && (
+        {keyShown && (
           <Typography.Text type="success" data-testid="exam-result-key">
             {t('myExams.result.key')}：{answerText(t, q.kind, q.key)}
           </Typography.Text>
@@ -93,7 +91,6 @@ export default function ExamResultPage() {
   if (!q.data) return <SectionSpin />;
   const { attempt: a, result: r, questions } = q.data;
   const timeUp = params.get('timeUp') === '1' || a.submittedHow === 'time_up';
-  const keysShown = questions.some((x) => x.key !== undefined);
   return (
     <Flex vertical gap={12}>
       <Link to="/me/exams">
@@ -118,7 +115,7 @@ export default function ExamResultPage() {
               <LevelTag level={r.level} />
             </Figure>
           )}
-          {r?.passed !== null && r?.passed !== undefined && (
+          {r && (
             <Figure label={t('myExams.result.outcome')} testId="exam-result-passed">
               <Tag color={r.passed ? 'success' : 'error'}>{r.passed ? t('myExams.passed') : t('myExams.failed')}</Tag>
             </Figure>
@@ -142,9 +139,11 @@ export default function ExamResultPage() {
           <Typography.Title level={5} style={{ margin: 0 }}>
             {t('myExams.result.details')}
           </Typography.Title>
-          {!keysShown && <Typography.Text type="secondary">{t('myExams.result.answersHidden')}</Typography.Text>}
+          {!q.data.answersShown && (
+            <Typography.Text type="secondary">{t('myExams.result.answersHidden')}</Typography.Text>
+          )}
           {questions.map((x) => (
-            <QuestionResult key={x.position} q={x} />
+            <QuestionResult key={x.position} q={x} keyShown={q.data.answersShown && x.key !== null} />
           ))}
         </>
       )}

@@ -29,23 +29,27 @@ describe('the words of exams', () => {
   test('say every missing item in plain Chinese with its figures', () => {
     const missing: ExamMissing[] = [
       { code: 'study_minutes', title: '第一讲 信息技术与课堂', countedMinutes: 12, requiredMinutes: 30 },
-      { code: 'homework', counted: 0, required: 1 },
+      { code: 'homework' },
       { code: 'posts', counted: 1, required: 3 },
       { code: 'reflections', counted: 0, required: 2 },
       { code: 'ledger_hours', counted: 20.5, required: 24 },
       { code: 'not_open', opensAt: '2026-12-08T01:00:00.000Z' },
       { code: 'closed', closesAt: '2026-12-01T10:00:00.000Z' },
-      { code: 'no_attempts_left' },
+      { code: 'no_attempts_left', allowed: 2 },
+      { code: 'ledger_hours', counted: 8, required: 12, category: '师德' },
+      { code: 'something_new' },
     ];
-    expect(missing.map((m) => missingText(zh.t, m, 2))).toEqual([
+    expect(missing.map((m) => missingText(zh.t, m, 1))).toEqual([
       '《第一讲 信息技术与课堂》：已学 12 分钟，需学满 30 分钟',
-      '研修作业：已完成 0 项，需完成 1 项',
+      '研修作业：尚未全部通过',
       '班级研讨发帖：已有 1 帖，需 3 帖',
       '研修心得：已有 0 篇符合要求，需 2 篇',
       '学时：已有 20.5 学时，需 24 学时',
       '考试尚未开放，2026-12-08 09:00 开始',
       '考试已于 2026-12-01 18:00 结束',
       '作答次数已用完（共 2 次）',
+      '师德学时：已有 8 学时，需 12 学时',
+      '尚有条件未满足',
     ]);
     expect(missingText(english.t, { code: 'posts', counted: 1, required: 3 }, 1)).toBe('Forum posts: 1 of 3');
   });

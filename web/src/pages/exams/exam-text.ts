@@ -16,14 +16,14 @@ function num(n: number | undefined): string {
 export function missingText(t: TFunction, m: ExamMissing, attemptsAllowed: number): string {
   const k = 'myExams.entry.missing';
   const counted = num(m.counted ?? m.countedMinutes);
-  const required = num(m.required ?? m.requiredMinutes ?? m.hours);
+  const required = num(m.required ?? m.requiredMinutes);
   switch (m.code) {
     case 'not_open':
       return t(`${k}.not_open`, { at: formatDateTime(m.opensAt) });
     case 'closed':
       return t(`${k}.closed`, { at: formatDateTime(m.closesAt) });
     case 'no_attempts_left':
-      return t(`${k}.no_attempts_left`, { allowed: m.required ?? attemptsAllowed });
+      return t(`${k}.no_attempts_left`, { allowed: m.allowed ?? attemptsAllowed });
     case 'not_a_candidate':
       return t(`${k}.not_a_candidate`);
     case 'study_minutes':
@@ -33,9 +33,7 @@ export function missingText(t: TFunction, m: ExamMissing, attemptsAllowed: numbe
         required: num(m.requiredMinutes ?? m.required),
       });
     case 'homework':
-      return m.title && m.required === undefined
-        ? t(`${k}.homeworkTitled`, { title: m.title })
-        : t(`${k}.homework`, { counted, required });
+      return t(`${k}.homework`);
     case 'posts':
       return t(`${k}.posts`, { counted, required });
     case 'reflections':

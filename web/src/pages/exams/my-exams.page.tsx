@@ -10,9 +10,15 @@ import { ExamStateTag, LevelTag } from './exam-labels';
 
 const ORDER: Record<MyExam['state'], number> = { open: 0, upcoming: 1, closed: 2 };
 
-/** Where a card of the list leads: the attempt in progress, else the entry page. */
+/**
+ * Where a card of the list leads: the attempt in progress; the last result once no attempt can be started
+ * (closed, or none left); else the entry page (which links the last result too).
+ */
 function examLink(e: MyExam): string {
-  return e.openAttemptId !== null ? `/exam-attempts/${e.openAttemptId}` : `/exams/${e.id}/entry`;
+  if (e.openAttemptId !== null) return `/exam-attempts/${e.openAttemptId}`;
+  if (e.lastAttemptId !== null && (e.state === 'closed' || e.attemptsUsed >= e.attemptsAllowed))
+    return `/exam-attempts/${e.lastAttemptId}/result`;
+  return `/exams/${e.id}/entry`;
 }
 
 function ExamCard({ e }: { e: MyExam }) {
@@ -25,6 +31,9 @@ function ExamCard({ e }: { e: MyExam }) {
           <Flex vertical gap={4} style={{ minWidth: 0 }}>
             <Typography.Text strong className="wrap-anywhere">
               {e.title}
+            </Typography.Text>
+            <Typography.Text type="secondary" className="small-text wrap-anywhere">
+              {e.orgUnitName}
             </Typography.Text>
             <Typography.Text type="secondary" className="small-text">
               {t('myExams.window', { from: formatDateTime(e.opensAt), to: formatDateTime(e.closesAt) })}
