@@ -222,7 +222,7 @@ test('a teacher sits an exam on her phone, loses the network halfway, and every 
     // submitting now is refused, with the reason
     await page.getByTestId('exam-submit').click();
     expect(await textOf(await visible(page.getByTestId('exam-submit-offline')))).toContain('恢复网络');
-    await page.getByTestId('exam-submit-offline').getByRole('button').last().click();
+    await page.getByTestId('exam-submit-offline-ok').click();
 
     // the network is back: the answers go by themselves
     await sleep(500);

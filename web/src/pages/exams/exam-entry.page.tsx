@@ -129,9 +129,10 @@ export default function ExamEntryPage() {
         onCancel={() => setConfirming(false)}
         okButtonProps={{ size: 'large', 'data-testid': 'exam-start-confirm' }}
         cancelButtonProps={{ size: 'large' }}
-        data-testid="exam-start-modal"
       >
-        <Typography.Paragraph>{t('myExams.entry.confirmBody', { minutes: exam.durationMinutes })}</Typography.Paragraph>
+        <Typography.Paragraph data-testid="exam-start-modal">
+          {t('myExams.entry.confirmBody', { minutes: exam.durationMinutes })}
+        </Typography.Paragraph>
       </Modal>
     </Flex>
   );

@@ -477,9 +477,8 @@ export default function ExamSitPage() {
           void submit(false);
         }}
         onCancel={() => setConfirming(null)}
-        data-testid="exam-submit-modal"
       >
-        <Flex vertical gap={8}>
+        <Flex vertical gap={8} data-testid="exam-submit-modal">
           <Typography.Text data-testid="exam-submit-unanswered">
             {unanswered.length > 0
               ? t('myExams.sit.submitUnanswered', { count: unanswered.length, list: numberList(unanswered) })
@@ -496,9 +495,11 @@ export default function ExamSitPage() {
         onCancel={() => setConfirming(null)}
         cancelButtonProps={{ style: { display: 'none' } }}
         okText={t('myExams.sit.keepAnswering')}
-        data-testid="exam-submit-offline"
+        okButtonProps={{ 'data-testid': 'exam-submit-offline-ok' }}
       >
-        <Typography.Paragraph>{t('myExams.sit.submitOffline', { count: unsent })}</Typography.Paragraph>
+        <Typography.Paragraph data-testid="exam-submit-offline">
+          {t('myExams.sit.submitOffline', { count: unsent })}
+        </Typography.Paragraph>
       </Modal>
     </div>
   );
