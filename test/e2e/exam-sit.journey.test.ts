@@ -13,8 +13,10 @@ import type { HttpSession } from '../support/server-process.js';
  * after the warning that the clock cannot be paused, answers a single-choice and a multiple-choice question,
  * loses the network (the browser's offline mode), answers a true/false and a fill-in question (the red
  * banner counts two unsent answers, kept in the phone's storage), gets the network back, sees them all
- * saved, submits and reads her score and level. The server holds all four answers and the offline and
- * online events for the invigilator. The county (the class's organiser) sets and publishes the exam
+ * saved, opens the same attempt on a computer (it resumes with the four answers), submits on the phone and
+ * reads her score and level. The server holds all four answers and the offline and online events for the
+ * invigilator. Before all that, an exam of the class that opens tomorrow and asks for 999 hours lists both
+ * missing items and offers no start. The county (the class's organiser) sets and publishes the exam
  * through the API; its four questions are put in the county's bank first.
  */
 
@@ -22,6 +24,8 @@ const PASSWORD = 'Exam-sit-journey-1357';
 let journey: DemoJourney<'demo-county' | 'demo-teacher'>;
 let db: pg.Pool;
 let examId: number;
+/** an exam of the same class that opens tomorrow and asks for more hours than she has */
+let laterExamId: number;
 
 function clusterUrl(dataDir: string): string {
   const port = Number(fs.readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[3]);
@@ -100,13 +104,13 @@ async function seedExam(): Promise<void> {
   }
   const county = journey.sessions['demo-county'];
   const now = Date.now();
-  const created = await api<{ exam: { id: number } }>(county, 'POST', '/api/exams', {
-    title: '师德与信息技术结业考试',
+  const exam = (title: string, opensAt: number, gates: object) => ({
+    title,
     instructions: '闭卷，独立完成。',
     target: 'class',
     classId: Number(cls.id),
     orgUnitId: Number(cls.org_unit_id),
-    opensAt: new Date(now - 3_600_000).toISOString(),
+    opensAt: new Date(opensAt).toISOString(),
     closesAt: new Date(now + 7 * 86_400_000).toISOString(),
     durationMinutes: 30,
     attemptsAllowed: 2,
@@ -114,7 +118,7 @@ async function seedExam(): Promise<void> {
     paper: { mode: 'fixed', items: questionIds.map((questionId) => ({ questionId, points: 25 })) },
     shuffleQuestions: false,
     showAnswers: 'after_submit',
-    gates: {},
+    gates,
     composite: { components: [{ key: 'exam', label: '考试', weight: 100 }] },
     levelCuts: { excellent: 90, good: 80, pass: 60, basic: 50 },
     passLevel: 'pass',
@@ -125,8 +129,13 @@ async function seedExam(): Promise<void> {
     doubleMarking: false,
     disputeThreshold: 3,
   });
-  examId = created.exam.id;
-  await api(county, 'POST', `/api/exams/${examId}/publish`);
+  const publish = async (body: object) => {
+    const { id } = (await api<{ exam: { id: number } }>(county, 'POST', '/api/exams', body)).exam;
+    await api(county, 'POST', `/api/exams/${id}/publish`);
+    return id;
+  };
+  examId = await publish(exam('师德与信息技术结业考试', now - 3_600_000, {}));
+  laterExamId = await publish(exam('信息技术应用能力测评', now + 86_400_000, { minLedgerHours: 999 }));
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -164,8 +173,19 @@ test('a teacher sits an exam on her phone, loses the network halfway, and every 
     await logIn(page, 'demo-teacher');
     await page.waitForURL(/\/$/, { timeout: STEP_TIMEOUT });
 
-    // 我的考试: the exam is open, no attempt used yet
+    // an exam she may not sit yet lists every missing item, and offers no start
+    await page.goto(`${baseUrl}/exams/${laterExamId}/entry`);
+    const missing = await visible(page.getByTestId('exam-missing'));
+    const items = await missing.locator('li').allTextContents();
+    expect(items[0]).toMatch(/^考试尚未开放，\d{4}-\d{2}-\d{2} \d{2}:\d{2} 开始$/);
+    expect(items[1]).toMatch(/^学时：已有 [\d.]+ 学时，需 999 学时$/);
+    expect(await page.getByTestId('exam-start').count()).toBe(0);
+
+    // 我的考试: the exam is open, no attempt used yet; the later one is listed as not open
     await page.goto(`${baseUrl}/me/exams`);
+    await visible(
+      page.getByTestId('my-exam').filter({ hasText: '信息技术应用能力测评' }).filter({ hasText: '未开始' }),
+    );
     const card = await visible(page.getByTestId('my-exam').filter({ hasText: '师德与信息技术结业考试' }));
     expect(await textOf(card)).toContain('开放中');
     expect(await textOf(card)).toContain('已用 0/2 次');
@@ -229,6 +249,26 @@ test('a teacher sits an exam on her phone, loses the network halfway, and every 
     await context.setOffline(false);
     await allSaved(page);
     await expect.poll(() => banner.count(), { timeout: STEP_TIMEOUT }).toBe(0);
+
+    // the same attempt opened on another device (a computer) resumes with the four answers, same deadline
+    const desk = await newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const other = await desk.newPage();
+      await logIn(other, 'demo-teacher');
+      await other.waitForURL(/\/$/, { timeout: STEP_TIMEOUT });
+      await other.goto(`${baseUrl}/me/exams`);
+      const going = await visible(other.getByTestId('my-exam').filter({ hasText: '作答中' }));
+      await going.click();
+      await other.waitForURL(new RegExp(`/exam-attempts/${attemptId}$`), { timeout: STEP_TIMEOUT });
+      await other.getByTestId('exam-card-toggle').click();
+      const cellsThere = other.getByTestId('exam-card-cell');
+      await expect.poll(() => cellsThere.count(), { timeout: STEP_TIMEOUT }).toBe(4);
+      for (let i = 0; i < 4; i++) expect(await cellsThere.nth(i).getAttribute('data-answered')).toBe('true');
+      await other.getByTestId('exam-card-cell').nth(3).click();
+      expect(await other.getByTestId('exam-blank').inputValue()).toBe('北京');
+    } finally {
+      await desk.close();
+    }
 
     // the answer card shows all four answered; the submission lists nothing unanswered
     await page.getByTestId('exam-card-toggle').click();
