@@ -172,6 +172,11 @@ test('a teacher sits an exam on her phone, loses the network halfway, and every 
     const page = await context.newPage();
     await logIn(page, 'demo-teacher');
     await page.waitForURL(/\/$/, { timeout: STEP_TIMEOUT });
+    // her home page lists the open exam to sit (not the one opening tomorrow)
+    const toSit = await visible(page.getByTestId('home-open-exams'));
+    expect(await toSit.getByTestId('home-open-exam').allTextContents()).toEqual([
+      expect.stringContaining('师德与信息技术结业考试'),
+    ]);
 
     // an exam she may not sit yet lists every missing item, and offers no start
     await page.goto(`${baseUrl}/exams/${laterExamId}/entry`);
