@@ -37,8 +37,8 @@ export function createExamMarkingService(deps: ServiceDeps, credits: CreditLedge
     const exam = await exams.exam(id);
     if (exam && exam.provinceId === actor.provinceId && (await exams.isMarker(id, actor.userId)))
       return { actor, exam, admin: isAdmin(actor.role) && can(actor, 'exam.manage', { path: exam.orgPath }) };
-    if (!exam || !isAdmin(actor.role))
-      return auditRefusal(db, ctx, { action, targetType: 'exam', targetId: id }, notFoundDenied());
+    if (!isAdmin(actor.role))
+      return auditRefusal(db, ctx, { action, targetPath: actor.orgPath }, new AppError('FORBIDDEN'));
     const r = await requireExam(deps, ctx, id, action, 'exam.manage');
     return { ...r, admin: true };
   }
