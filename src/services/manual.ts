@@ -18,6 +18,7 @@ export const MANUAL_SECTIONS = [
   { slug: 'reflections', title: '研修心得', en: 'Reflections' },
   { slug: 'homework', title: '研修作业与班级研讨', en: 'Homework and class forums' },
   { slug: 'question-bank', title: '题库', en: 'Question banks' },
+  { slug: 'exam-taking', title: '参加在线考试', en: 'Sitting an online exam' },
   { slug: 'credits', title: '学时登记', en: 'Registering hours' },
   { slug: 'verification', title: '年度验证', en: 'Annual verification' },
   { slug: 'certificates', title: '证书', en: 'Certificates' },

@@ -71,6 +71,10 @@ const MyHomeworkPage = page(() => import('./pages/study/my-homework.page'));
 const TutorHomeworkPage = page(() => import('./pages/study/tutor-homework.page'));
 const ForumPage = page(() => import('./pages/study/forum.page'));
 const TutoringPage = page(() => import('./pages/study/tutoring.page'));
+const MyExamsPage = page(() => import('./pages/exams/my-exams.page'));
+const ExamEntryPage = page(() => import('./pages/exams/exam-entry.page'));
+const ExamSitPage = page(() => import('./pages/exams/exam-sit.page'));
+const ExamResultPage = page(() => import('./pages/exams/exam-result.page'));
 
 /**
  * Routes:
@@ -126,6 +130,11 @@ const TutoringPage = page(() => import('./pages/study/tutoring.page'));
  *   /study/tutoring   研修辅导: the online classes one tutors, with work waiting to be graded and reports (trainers, admins)
  *   /study/classes/:classId/homework  a class's assignments, submissions, grading drawer, .xlsx grades (its tutors; the server decides)
  *   /study/classes/:classId/forum[/:topicId]  a class's forum with moderation, reports and moderators (its tutors)
+ *   /me/exams         我的考试: a teacher's exams (open, upcoming, closed), attempts used and results (teachers)
+ *   /exams/:id/entry  an exam's instructions, duration and attempts, every item still missing, the start (teachers)
+ *   /exam-attempts/:id  sitting an attempt on a phone, full screen: the server's countdown, answers saved as given
+ *                     and kept on the device without network; reopened (or on another device) it resumes
+ *   /exam-attempts/:id/result  an attempt's score, level and, when the exam shows them, answers with explanations
  */
 export const router = createBrowserRouter([
   { path: '/login', element: <LoginPage /> },
@@ -135,6 +144,8 @@ export const router = createBrowserRouter([
     children: [
       // a teacher's phone after scanning a session's QR code: full screen, outside the app shell
       { path: '/checkin', element: <CheckinPage /> },
+      // sitting an exam: full screen, nothing to tap away to by mistake
+      { path: '/exam-attempts/:id', element: <ExamSitPage /> },
       {
         element: <AppShell />,
         children: [
@@ -170,6 +181,10 @@ export const router = createBrowserRouter([
           { path: '/study/classes/:classId/homework', element: <TutorHomeworkPage /> },
           { path: '/study/classes/:classId/forum', element: <ForumPage /> },
           { path: '/study/classes/:classId/forum/:topicId', element: <ForumPage /> },
+          // a teacher's exams (the server decides who is a candidate)
+          { path: '/me/exams', element: <MyExamsPage /> },
+          { path: '/exams/:id/entry', element: <ExamEntryPage /> },
+          { path: '/exam-attempts/:id/result', element: <ExamResultPage /> },
           {
             element: <RequireAdmin />,
             children: [

@@ -9,6 +9,7 @@ import {
   DashboardOutlined,
   DatabaseOutlined,
   EditOutlined,
+  FileDoneOutlined,
   FileProtectOutlined,
   FlagOutlined,
   FormOutlined,
@@ -178,6 +179,8 @@ const TEACHER_NAV: NavGroup[] = [
     items: [
       // 在线学习: the teacher's online classes and their course outlines
       { key: '/me/study', icon: <PlayCircleOutlined />, labelKey: 'study.nav', testId: 'nav-my-study' },
+      // 我的考试: the teacher's exams, entries and results
+      { key: '/me/exams', icon: <FileDoneOutlined />, labelKey: 'myExams.nav', testId: 'nav-my-exams' },
       { key: '/me/training', icon: <FlagOutlined />, labelKey: 'training.nav.available', testId: 'nav-my-training' },
       {
         key: '/me/timetable',
@@ -274,6 +277,9 @@ const OTHER_PAGES: Array<{ pattern: RegExp; group: string; labelKey: string }> =
     group: 'nav.groups.training',
     labelKey: 'study.forum.title',
   },
+  // an exam's entry and an attempt's result, reached from 我的考试
+  { pattern: /^\/exams\/\d+\/entry$/, group: 'nav.groups.training', labelKey: 'myExams.entry.title' },
+  { pattern: /^\/exam-attempts\/\d+\/result$/, group: 'nav.groups.training', labelKey: 'myExams.result.title' },
 ];
 
 export interface Crumb {
