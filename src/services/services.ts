@@ -31,6 +31,7 @@ import { createOnlineClassService } from './online-class.service.js';
 import { createOrgUnitService } from './org-unit.service.js';
 import { createPrintFormService } from './print-form.service.js';
 import { createSearchService } from './search.service.js';
+import { createSpotCheckService } from './spot-check.service.js';
 import { createStudySessionService } from './study-session.service.js';
 import { createStudyService } from './study.service.js';
 import { createTeacherAccountService } from './teacher-account.service.js';
@@ -93,6 +94,7 @@ export function createServices(deps: ServiceDeps) {
       checkOriginality: async (courseId, text) => originality.check({ courseId, text }),
     }),
     onlineClasses: createOnlineClassService(deps),
+    spotChecks: createSpotCheckService(deps),
   };
   // the home page and the header's search read through the use cases above (their checks and audit)
   return {
