@@ -118,7 +118,9 @@ export interface SpotCheckResults {
   overall: { drawn: number; assessed: number; passRate: number | null; excellentRate: number | null };
 }
 
-export const VERIFY_COMMAND = (id: number) => `npx peixun draw verify --list spot-check-${id}-list.json --seed <种子>`;
+/** The command that recomputes the draw from the downloaded list; with the seed once it is revealed. */
+export const VERIFY_COMMAND = (id: number, seed: string | null) =>
+  `npx peixun draw verify --list spot-check-${id}-list.json --seed ${seed ?? '<种子>'}`;
 
 /** Checks a draft's fields; answers the problems by field (empty when fine). */
 export function spotCheckProblems(f: SpotCheckFields): Record<string, string> {
@@ -563,7 +565,7 @@ export function createSpotCheckService({ db }: ServiceDeps) {
         ['名单哈希 SHA-256', list.listSha256],
         ['种子哈希 SHA-256', list.seedSha256],
         ['种子', list.seed ?? '（抽取时公布）'],
-        ['核验命令', VERIFY_COMMAND(s.id)],
+        ['核验命令', VERIFY_COMMAND(s.id, list.seed ?? null)],
       ] as const)
         info.addRow({ k, v });
       const ws = wb.addWorksheet('名单');

@@ -80,7 +80,7 @@ const present = (s: SpotCheckView): z.infer<typeof SpotCheckOut> => ({
   resultsPublishedAt: iso(s.resultsPublishedAt),
   createdAt: iso(s.createdAt) as string,
   manage: s.manage,
-  verifyCommand: VERIFY_COMMAND(s.id),
+  verifyCommand: VERIFY_COMMAND(s.id, s.seed),
 });
 
 const UnitOut = z.object({
