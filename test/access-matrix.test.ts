@@ -1044,7 +1044,8 @@ const BUREAUS: readonly OrgUnitKind[] = ['province', 'city', 'county'];
 const SPOT_CHECK_MANAGERS = ['province_admin', 'city_admin', 'county_admin'] as const satisfies readonly Role[];
 type SpotCheckState = 'draft' | 'committed' | 'drawn' | 'published';
 const STATE_ORDER: readonly SpotCheckState[] = ['draft', 'committed', 'drawn', 'published'];
-const spotCheckCache = new Map<string, number>();
+/** the shared ones, as promises: rows running together ask for the same one at once */
+const spotCheckCache = new Map<string, Promise<number>>();
 
 /** The province administrator of the unit's province, as the services see them (prepares the states). */
 async function provinceCtx(unit: OrgUnitRow): Promise<RequestContext> {
@@ -1069,9 +1070,14 @@ async function provinceCtx(unit: OrgUnitRow): Promise<RequestContext> {
 }
 
 /** A spot-check organised at `unit`, brought to `state` (a fresh one, or with `shared` the same one per unit). */
-async function spotCheckAt(unit: OrgUnitRow, state: SpotCheckState, tag: string, shared = false): Promise<number> {
+function spotCheckAt(unit: OrgUnitRow, state: SpotCheckState, tag: string, shared = false): Promise<number> {
+  if (!shared) return newSpotCheck(unit, state, tag);
   const key = `${unit.id}:${state}`;
-  if (shared && spotCheckCache.has(key)) return spotCheckCache.get(key)!;
+  if (!spotCheckCache.has(key)) spotCheckCache.set(key, newSpotCheck(unit, state, tag));
+  return spotCheckCache.get(key)!;
+}
+
+async function newSpotCheck(unit: OrgUnitRow, state: SpotCheckState, tag: string): Promise<number> {
   const row = await t.db
     .insertInto('spot_check')
     .values({
@@ -1128,7 +1134,6 @@ async function spotCheckAt(unit: OrgUnitRow, state: SpotCheckState, tag: string,
         .execute();
   }
   if (upto >= 3) await services.spotChecks.publishResults(ctx, row.id);
-  if (shared) spotCheckCache.set(key, row.id);
   return row.id;
 }
 const spotCheckStatus = async (id: number) =>
