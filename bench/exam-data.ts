@@ -27,7 +27,7 @@ export async function seedExam(
     await db.query<{ id: string }>(
       `SELECT id FROM app_user WHERE role IN ('county_admin', 'province_admin') ORDER BY role = 'county_admin' DESC, id LIMIT 1`,
     )
-  ).rows[0]!;
+  ).rows[0];
   const kinds = ['single', 'multiple', 'true_false'] as const;
   const keys: SeededExam['keys'] = [];
   const items: Array<{
@@ -66,12 +66,18 @@ export async function seedExam(
     });
     fixed.push({ questionId: Number(q.rows[0]!.id), points: 2 });
   }
+  // a course exam needs its course: the county's own
+  const course = await db.query<{ id: string }>(
+    `INSERT INTO course (province_id, org_unit_id, org_path, title, category, module, form, hours)
+     VALUES ($1, $2, $3, $4, 'required', '师德', 'online', 20) RETURNING id`,
+    [unit.province_id, unit.id, unit.path, `师德专题-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`],
+  );
   const now = Date.now();
   const e = await db.query<{ id: string }>(
     `INSERT INTO exam (province_id, org_unit_id, org_path, title, target, course_id, status, opens_at, closes_at,
                        duration_minutes, attempts_allowed, paper, paper_pool, published_at, created_by)
      VALUES ($1, $2, $3, $4, 'course',
-             (SELECT id FROM course WHERE province_id = $1 ORDER BY id LIMIT 1),
+             $11,
              'published', $5, $6, $7, 1, $8::jsonb, $9::jsonb, now(), $10) RETURNING id`,
     [
       unit.province_id,
@@ -83,7 +89,8 @@ export async function seedExam(
       opts.durationMinutes ?? 120,
       JSON.stringify({ mode: 'fixed', items: fixed }),
       JSON.stringify({ mode: 'fixed', items }),
-      creator.id,
+      creator?.id ?? null,
+      course.rows[0]!.id,
     ],
   );
   return { examId: Number(e.rows[0]!.id), questions: opts.questions, keys };

@@ -40,6 +40,7 @@ const CreditReportPage = page(() => import('./pages/credit-reports/credit-report
 const CertificatesPage = page(() => import('./pages/certificates/certificates.page'));
 const CoursesPage = page(() => import('./pages/courses/courses.page'));
 const CourseOnlinePage = page(() => import('./pages/courses/course-online.page'));
+const QuestionsPage = page(() => import('./pages/questions/questions.page'));
 const MyStudyPage = page(() => import('./pages/study/my-study.page'));
 const StudyOutlinePage = page(() => import('./pages/study/study-outline.page'));
 const TrainersPage = page(() => import('./pages/trainers/trainers.page'));
@@ -47,6 +48,7 @@ const TrainerPage = page(() => import('./pages/trainers/trainer.page'));
 const MyTrainerPage = page(() => import('./pages/trainers/my-trainer.page'));
 const TrainingProjectsPage = page(() => import('./pages/training/projects.page'));
 const TrainingProjectPage = page(() => import('./pages/training/project.page'));
+const ExamResultsPage = page(() => import('./pages/exam-results/exam-results.page'));
 const MyUnitFeesPage = page(() => import('./pages/fees/my-unit-fees.page'));
 const SpotChecksPage = page(() => import('./pages/spot-checks/spot-checks.page'));
 const SpotCheckPage = page(() => import('./pages/spot-checks/spot-check.page'));
@@ -71,6 +73,10 @@ const MyHomeworkPage = page(() => import('./pages/study/my-homework.page'));
 const TutorHomeworkPage = page(() => import('./pages/study/tutor-homework.page'));
 const ForumPage = page(() => import('./pages/study/forum.page'));
 const TutoringPage = page(() => import('./pages/study/tutoring.page'));
+const MyExamsPage = page(() => import('./pages/exams/my-exams.page'));
+const ExamEntryPage = page(() => import('./pages/exams/exam-entry.page'));
+const ExamSitPage = page(() => import('./pages/exams/exam-sit.page'));
+const ExamResultPage = page(() => import('./pages/exams/exam-result.page'));
 
 /**
  * Routes:
@@ -95,10 +101,13 @@ const TutoringPage = page(() => import('./pages/study/tutoring.page'));
  *   /credit-reports   completion and verification by child unit, teachers behind, exports (admins)
  *   /certificates     certificates of a unit's teachers: issue, revoke, bulk zip (admins)
  *   /training, /training/:id  training projects: classes, sessions, quotas, trainers, enrolments (admins)
+ *   /exams/:id/results  成绩与统计 of an exam: by unit against the targets, distribution, question analysis, ranked list (admins)
  *   /fees/my-unit     本单位应缴费用: what the admin's unit owes for the projects above it, with an .xlsx export (admins)
  *   /spot-checks, /spot-checks/:id  抽测: draft, publish the list and seed hash, draw, results per person and unit (admins)
  *   /me/training, /me/timetable  a teacher's open training with enrol buttons, and their timetable (teachers)
  *   /courses          course catalogue: inherited from above, own, below; kept by province/city/county admins
+ *   /questions        题库: a unit's question bank with those above it (read-only); kept by province/city/county admins
+ *                     and the trainers they name (the server decides)
  *   /courses/:id/online  a course's online content (在线内容): chapters, items, videos and documents, study rules (admins)
  *   /me/study         在线学习: a teacher's online classes; /me/study/:classId the course outline of one (its teachers,
  *                     trainers and the organiser's admins; the server decides); each item opens /me/study/:classId/items/:itemId
@@ -124,6 +133,11 @@ const TutoringPage = page(() => import('./pages/study/tutoring.page'));
  *   /study/tutoring   研修辅导: the online classes one tutors, with work waiting to be graded and reports (trainers, admins)
  *   /study/classes/:classId/homework  a class's assignments, submissions, grading drawer, .xlsx grades (its tutors; the server decides)
  *   /study/classes/:classId/forum[/:topicId]  a class's forum with moderation, reports and moderators (its tutors)
+ *   /me/exams         我的考试: a teacher's exams (open, upcoming, closed), attempts used and results (teachers)
+ *   /exams/:id/entry  an exam's instructions, duration and attempts, every item still missing, the start (teachers)
+ *   /exam-attempts/:id  sitting an attempt on a phone, full screen: the server's countdown, answers saved as given
+ *                     and kept on the device without network; reopened (or on another device) it resumes
+ *   /exam-attempts/:id/result  an attempt's score, level and, when the exam shows them, answers with explanations
  */
 export const router = createBrowserRouter([
   { path: '/login', element: <LoginPage /> },
@@ -133,6 +147,8 @@ export const router = createBrowserRouter([
     children: [
       // a teacher's phone after scanning a session's QR code: full screen, outside the app shell
       { path: '/checkin', element: <CheckinPage /> },
+      // sitting an exam: full screen, nothing to tap away to by mistake
+      { path: '/exam-attempts/:id', element: <ExamSitPage /> },
       {
         element: <AppShell />,
         children: [
@@ -158,6 +174,8 @@ export const router = createBrowserRouter([
           { path: '/me/study/:classId/reflections', element: <MyReflectionsPage /> },
           { path: '/classes/:classId/reflections', element: <ClassReflectionsPage /> },
           { path: '/me/trainer', element: <MyTrainerPage /> },
+          // 题库: admins and the trainers named to keep a bank (the server decides)
+          { path: '/questions', element: <QuestionsPage /> },
           // online classes: the teachers' pages and the tutors' (trainers and admins; the server decides)
           { path: '/me/study/:classId/homework', element: <MyHomeworkPage /> },
           { path: '/me/study/:classId/forum', element: <ForumPage /> },
@@ -166,6 +184,10 @@ export const router = createBrowserRouter([
           { path: '/study/classes/:classId/homework', element: <TutorHomeworkPage /> },
           { path: '/study/classes/:classId/forum', element: <ForumPage /> },
           { path: '/study/classes/:classId/forum/:topicId', element: <ForumPage /> },
+          // a teacher's exams (the server decides who is a candidate)
+          { path: '/me/exams', element: <MyExamsPage /> },
+          { path: '/exams/:id/entry', element: <ExamEntryPage /> },
+          { path: '/exam-attempts/:id/result', element: <ExamResultPage /> },
           {
             element: <RequireAdmin />,
             children: [
@@ -196,6 +218,7 @@ export const router = createBrowserRouter([
               { path: '/trainers/:id', element: <TrainerPage /> },
               { path: '/training', element: <TrainingProjectsPage /> },
               { path: '/training/:id', element: <TrainingProjectPage /> },
+              { path: '/exams/:id/results', element: <ExamResultsPage /> },
               { path: '/plans', element: <PlanPage /> },
               {
                 element: <RequireRoles roles={['county_admin']} />,

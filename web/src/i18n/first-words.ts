@@ -34,6 +34,7 @@ export const FIRST_WORDS: readonly string[] = [
   'training.my',
   'attendance.mySessions',
   'courses.nav',
+  'questions.nav',
   'courseOnline.crumb',
   'study.nav',
   'study.tutoringNav',
@@ -56,6 +57,10 @@ export const FIRST_WORDS: readonly string[] = [
   'reflections.class.title',
   'study.homework.title',
   'study.forum.title',
+  'examResults.link',
+  'myExams.nav',
+  'myExams.entry.title',
+  'myExams.result.title',
   // the labels of statuses and problems (components/credit-labels.tsx, the search's results)
   'verification.statuses',
   'verification.provisional',

@@ -8,7 +8,9 @@ import {
   CarryOutOutlined,
   DashboardOutlined,
   ExperimentOutlined,
+  DatabaseOutlined,
   EditOutlined,
+  FileDoneOutlined,
   FileProtectOutlined,
   FlagOutlined,
   FormOutlined,
@@ -55,6 +57,15 @@ const MESSAGES: NavItem = {
   testId: 'nav-messages',
 };
 
+/** 题库: the question bank (province, city and county admins; trainers named to keep one) */
+const QUESTIONS: NavItem = {
+  key: '/questions',
+  icon: <DatabaseOutlined />,
+  labelKey: 'questions.nav',
+  testId: 'nav-questions',
+  roles: ['province_admin', 'city_admin', 'county_admin', 'trainer'],
+};
+
 /** 研修辅导: the online classes one tutors, with the work and reports waiting (trainers and admins) */
 const TUTORING: NavItem = {
   key: '/study/tutoring',
@@ -79,6 +90,7 @@ const ADMIN_NAV: NavGroup[] = [
     items: [
       { key: '/training', icon: <SolutionOutlined />, labelKey: 'training.nav.projects', testId: 'nav-training' },
       { key: '/courses', icon: <BookOutlined />, labelKey: 'courses.nav', testId: 'nav-courses' },
+      QUESTIONS,
       { key: '/plans', icon: <ProjectOutlined />, labelKey: 'plans.nav.plan', testId: 'nav-plans' },
       {
         key: '/plan-review',
@@ -176,6 +188,8 @@ const TEACHER_NAV: NavGroup[] = [
     items: [
       // 在线学习: the teacher's online classes and their course outlines
       { key: '/me/study', icon: <PlayCircleOutlined />, labelKey: 'study.nav', testId: 'nav-my-study' },
+      // 我的考试: the teacher's exams, entries and results
+      { key: '/me/exams', icon: <FileDoneOutlined />, labelKey: 'myExams.nav', testId: 'nav-my-exams' },
       { key: '/me/training', icon: <FlagOutlined />, labelKey: 'training.nav.available', testId: 'nav-my-training' },
       {
         key: '/me/timetable',
@@ -214,6 +228,7 @@ const TRAINER_NAV: NavGroup[] = [
         testId: 'nav-my-sessions',
       },
       TUTORING,
+      QUESTIONS,
       { key: '/me/trainer', icon: <ProfileOutlined />, labelKey: 'trainers.my.title', testId: 'nav-my-trainer' },
     ],
   },
@@ -252,6 +267,8 @@ const SUB_PAGE_PATTERNS: Array<{ pattern: RegExp; labelKey: string }> = [
 const OTHER_PAGES: Array<{ pattern: RegExp; group: string; labelKey: string }> = [
   { pattern: /^\/change-password$/, group: 'nav.groups.mine', labelKey: 'account.changePassword' },
   { pattern: /^\/sessions\/\d+\/qr$/, group: 'nav.groups.training', labelKey: 'nav.crumbs.sessionQr' },
+  // an exam's results and statistics, linked from the exam's page
+  { pattern: /^\/exams\/\d+\/results$/, group: 'nav.groups.training', labelKey: 'examResults.link' },
   { pattern: /^\/me\/surveys\/\d+$/, group: 'nav.groups.training', labelKey: 'surveys.answer.title' },
   { pattern: /^\/surveys\/classes\/\d+$/, group: 'nav.groups.training', labelKey: 'surveys.results.classTitle' },
   { pattern: /^\/me\/study\/\d+\/reflections$/, group: 'nav.groups.training', labelKey: 'reflections.my.title' },
@@ -269,6 +286,9 @@ const OTHER_PAGES: Array<{ pattern: RegExp; group: string; labelKey: string }> =
     group: 'nav.groups.training',
     labelKey: 'study.forum.title',
   },
+  // an exam's entry and an attempt's result, reached from 我的考试
+  { pattern: /^\/exams\/\d+\/entry$/, group: 'nav.groups.training', labelKey: 'myExams.entry.title' },
+  { pattern: /^\/exam-attempts\/\d+\/result$/, group: 'nav.groups.training', labelKey: 'myExams.result.title' },
 ];
 
 export interface Crumb {

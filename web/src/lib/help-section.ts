@@ -8,11 +8,14 @@ export function helpSectionFor(pathname: string): string {
   const p = pathname.replace(/\/+$/, '') || '/';
   const first = (prefixes: string[]) => prefixes.some((x) => p === x || p.startsWith(`${x}/`));
   if (p === '/' || first(['/messages'])) return 'home';
+  if (first(['/me/exams', '/exam-attempts']) || /^\/exams\/\d+\/entry$/.test(p)) return 'exam-taking';
   if (/^\/(?:me\/study|study\/classes)\/\d+\/(?:homework|forum)(?:\/|$)/.test(p) || first(['/study/tutoring']))
     return 'homework';
   // studying an item, and the tutor's table: how the minutes are counted
   if (first(['/study']) || /^\/me\/study\/\d+\/items\//.test(p)) return 'online-study';
   if (/^\/me\/study\/\d+\/reflections$/.test(p) || /^\/classes\/\d+\/reflections$/.test(p)) return 'reflections';
+  if (first(['/questions'])) return 'question-bank';
+  if (/^\/exams\/\d+\/results$/.test(p)) return 'exam-results';
   if (first(['/teachers', '/teacher-corrections', '/org', '/me/teacher'])) return 'teachers';
   if (first(['/me/study']) || /^\/courses\/\d+\/online$/.test(p)) return 'online';
   if (
