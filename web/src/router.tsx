@@ -50,6 +50,8 @@ const TrainingProjectsPage = page(() => import('./pages/training/projects.page')
 const TrainingProjectPage = page(() => import('./pages/training/project.page'));
 const ExamResultsPage = page(() => import('./pages/exam-results/exam-results.page'));
 const MyUnitFeesPage = page(() => import('./pages/fees/my-unit-fees.page'));
+const SpotChecksPage = page(() => import('./pages/spot-checks/spot-checks.page'));
+const SpotCheckPage = page(() => import('./pages/spot-checks/spot-check.page'));
 const AvailableTrainingPage = page(() => import('./pages/training/available.page'));
 const TimetablePage = page(() => import('./pages/training/timetable.page'));
 const PlanPage = page(() => import('./pages/plans/plan.page'));
@@ -101,6 +103,7 @@ const ExamResultPage = page(() => import('./pages/exams/exam-result.page'));
  *   /training, /training/:id  training projects: classes, sessions, quotas, trainers, enrolments (admins)
  *   /exams/:id/results  成绩与统计 of an exam: by unit against the targets, distribution, question analysis, ranked list (admins)
  *   /fees/my-unit     本单位应缴费用: what the admin's unit owes for the projects above it, with an .xlsx export (admins)
+ *   /spot-checks, /spot-checks/:id  抽测: draft, publish the list and seed hash, draw, results per person and unit (admins)
  *   /me/training, /me/timetable  a teacher's open training with enrol buttons, and their timetable (teachers)
  *   /courses          course catalogue: inherited from above, own, below; kept by province/city/county admins
  *   /questions        题库: a unit's question bank with those above it (read-only); kept by province/city/county admins
@@ -222,6 +225,8 @@ export const router = createBrowserRouter([
                 children: [{ path: '/plan-review', element: <PlanReviewPage /> }],
               },
               { path: '/fees/my-unit', element: <MyUnitFeesPage /> },
+              { path: '/spot-checks', element: <SpotChecksPage /> },
+              { path: '/spot-checks/:id', element: <SpotCheckPage /> },
               {
                 element: <RequireRoles roles={CREDIT_REGISTER_ROLES} />,
                 children: [{ path: '/credits/register', element: <CreditRegisterPage /> }],

@@ -7,6 +7,7 @@ import {
   CalendarOutlined,
   CarryOutOutlined,
   DashboardOutlined,
+  ExperimentOutlined,
   DatabaseOutlined,
   EditOutlined,
   FileDoneOutlined,
@@ -114,6 +115,14 @@ const ADMIN_NAV: NavGroup[] = [
         testId: 'nav-my-unit-fees',
         roles: ['city_admin', 'county_admin', 'school_admin'],
       },
+    ],
+  },
+  {
+    key: 'assessment',
+    labelKey: 'nav.groups.assessment',
+    items: [
+      // 抽测: bureaus draw and publish; a school reads what was drawn from it and the results
+      { key: '/spot-checks', icon: <ExperimentOutlined />, labelKey: 'nav.spotChecks', testId: 'nav-spot-checks' },
     ],
   },
   {

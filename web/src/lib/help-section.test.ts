@@ -26,6 +26,7 @@ describe("each page's section of the manual", () => {
     expect(helpSectionFor('/classes/7/reflections')).toBe('reflections');
     // an online class's homework and forum, the teachers' pages and the tutors'
     expect(helpSectionFor('/me/study/7/homework')).toBe('homework');
+    expect(helpSectionFor('/spot-checks/3')).toBe('spot-check');
     expect(helpSectionFor('/me/study/7/forum/12')).toBe('homework');
     expect(helpSectionFor('/study/classes/7/forum')).toBe('homework');
     expect(helpSectionFor('/study/tutoring')).toBe('homework');

@@ -42,6 +42,7 @@ export function helpSectionFor(pathname: string): string {
   if (first(['/verifications'])) return 'verification';
   if (first(['/certificates'])) return 'certificates';
   if (first(['/credit-reports'])) return 'reports';
+  if (first(['/spot-checks'])) return 'spot-check';
   if (first(['/users', '/audit', '/me', '/change-password', '/activate', '/login'])) return 'accounts';
   return '';
 }
