@@ -415,7 +415,7 @@ async function main(): Promise<void> {
     // ------------------------------------------------------------ 7. the draw of a province (its own process)
     let draw: Record<string, unknown> = {};
     if (fs.existsSync(path.join(ROOT, 'bench/draw.bench.ts'))) {
-      const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/draw.bench.ts'], {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/draw.bench.ts', '--no-db'], {
         cwd: ROOT,
         encoding: 'utf8',
       });
@@ -426,7 +426,8 @@ async function main(): Promise<void> {
       }
       say(
         `7. spot-check draw over a 1M-teacher province: ${draw['draw_province_s']} s (target ≤ ${TARGETS.draw_province_s}: ` +
-          `${mark(Number(draw['draw_province_s']) <= TARGETS.draw_province_s)}); ratio to the bare HMAC of every teacher ${draw['draw_ratio_to_hmac']}`,
+          `${mark(Number(draw['draw_province_s']) <= TARGETS.draw_province_s)}); the bare HMAC of every teacher ${draw['hmac_s']} s ` +
+          `→ draw_ratio_to_hmac ${round(Number(draw['hmac_s']) / Number(draw['draw_province_s']), 3)}`,
       );
     }
 
@@ -453,7 +454,9 @@ async function main(): Promise<void> {
       grade_raw_s: round(g.rawSeconds, 2),
       grade_ratio_to_raw: g.ratio,
       draw_province_s: (draw['draw_province_s'] as number | undefined) ?? null,
-      draw_ratio_to_hmac: (draw['draw_ratio_to_hmac'] as number | undefined) ?? null,
+      draw_hmac_s: (draw['hmac_s'] as number | undefined) ?? null,
+      // the share of the limit reached, as every other ratio: the bare HMAC's time ÷ the draw's
+      draw_ratio_to_hmac: draw['hmac_s'] ? round(Number(draw['hmac_s']) / Number(draw['draw_province_s']), 3) : null,
       targets: TARGETS,
       run_s: round((performance.now() - started) / 1000, 1),
       machine: {
