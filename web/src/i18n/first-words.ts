@@ -56,6 +56,8 @@ export const FIRST_WORDS: readonly string[] = [
   'reflections.class.title',
   'study.homework.title',
   'study.forum.title',
+  'examAdmin.nav',
+  'examAdmin.crumbs',
   // the labels of statuses and problems (components/credit-labels.tsx, the search's results)
   'verification.statuses',
   'verification.provisional',
