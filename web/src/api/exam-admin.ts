@@ -39,7 +39,10 @@ export interface PaperPool {
   count: number;
   points: number;
 }
-export type Paper = { mode: 'fixed'; items: FixedItem[] } | { mode: 'drawn'; pools: PaperPool[] };
+export type Paper = ({ mode: 'fixed'; items: FixedItem[] } | { mode: 'drawn'; pools: PaperPool[] }) & {
+  /** multiple choice: a correct subset with no wrong letter earns half the points */
+  multiplePartial?: boolean;
+};
 
 export interface CompositeComponent {
   key: string;
@@ -80,7 +83,6 @@ export interface ExamInput {
   blindMarking: boolean;
   doubleMarking: boolean;
   disputeThreshold: number;
-  multiplePartial: boolean;
 }
 
 export type Exam = ExamInput & {
@@ -103,10 +105,12 @@ export interface ExamSummary {
   closesAt: string;
   durationMinutes: number;
   attemptsAllowed?: number;
+  maxScore?: number;
 }
 
 export interface ExamCounts {
-  candidates: number;
+  /** null: a course exam, open to every teacher below the organiser */
+  candidates: number | null;
   started: number;
   submitted: number;
   graded: number;
@@ -116,7 +120,7 @@ export interface ExamCounts {
 export interface ExamDetail {
   exam: Exam;
   counts: ExamCounts;
-  markers?: Marker[];
+  maxScore: number;
 }
 
 export interface ExamQuery {
@@ -129,15 +133,18 @@ export interface ExamQuery {
 
 export interface PaperQuestionWithKey {
   position: number;
-  questionId?: number;
-  version?: number;
+  questionId: number;
+  version: number;
   kind: QuestionKind;
   stem: string;
   options: { key: string; text: string }[];
+  blanks: number;
   points: number;
-  answer?: unknown;
-  key?: unknown;
-  explanation?: string;
+  /** the bank's key, in the bank's letters */
+  key: unknown;
+  /** the bank's letters in the order this paper shows them */
+  optionOrder: string[];
+  explanation: string;
 }
 
 export interface Marker {
@@ -146,16 +153,17 @@ export interface Marker {
 }
 
 export interface ExamEvent {
+  id: number;
   attemptId: number;
   teacherName: string;
-  kind: ExamEventKind;
+  kind: string;
   at: string;
   clientAt: string | null;
 }
 
 export interface MarkingQuestion {
   position: number;
-  questionId: number;
+  questionId: number | null;
   stem: string;
   points: number;
   pending: number;
@@ -167,14 +175,32 @@ export interface MarkRound {
   round: number;
   score: number;
   markerName: string;
+  mine: boolean;
+  comment: string | null;
 }
 
 export interface MarkingAnswer {
   attemptId: number;
+  /** the name, or the 6-digit code under blind marking */
   candidate: string;
+  anonCode: string;
   answer: unknown;
   marks: MarkRound[];
-  state: MarkState;
+}
+
+export interface MarkingAnswers {
+  question: {
+    position: number;
+    points: number;
+    kind: QuestionKind;
+    stem: string;
+    options: { key: string; text: string }[];
+    blanks: number;
+    reference: unknown;
+    explanation: string;
+  } | null;
+  total: number;
+  items: MarkingAnswer[];
 }
 
 export interface MarkInput {
@@ -187,8 +213,8 @@ export interface MarkInput {
 export interface RegradeRow {
   attemptId: number;
   teacherName: string;
-  before: number;
-  after: number;
+  before: number | null;
+  after: number | null;
   passedBefore: boolean;
   passedAfter: boolean;
 }
@@ -200,6 +226,9 @@ export interface RegradeSummary {
   changed: number;
   passedNow: number;
   failedNow: number;
+  /** teachers whose hours are posted, and taken back */
+  hoursPosted: number;
+  hoursReversed: number;
   rows: RegradeRow[];
 }
 
@@ -212,7 +241,7 @@ export interface ComponentRow {
 /** A question of the bank as the paper builder lists it (GET /api/questions). */
 export interface BankQuestion {
   id: number;
-  currentVersion: number;
+  version: number;
   kind: QuestionKind;
   stem: string;
   module: string;
@@ -228,6 +257,7 @@ export interface BankQuery {
   module?: string;
   difficulty?: number;
   q?: string;
+  includeInherited?: 'true' | 'false';
   page?: number;
   pageSize?: number;
 }
@@ -240,6 +270,9 @@ export interface SpotCheckOption {
   status?: string;
 }
 
+/** answers a marker's page fetches at once */
+export const MARKING_PAGE = 20;
+
 export const examAdminKeys = {
   all: ['exam-admin'] as const,
   list: (query: ExamQuery) => ['exam-admin', 'list', query] as const,
@@ -250,6 +283,8 @@ export const examAdminKeys = {
     ['exam-admin', 'answers', id, position, state, page] as const,
   bank: (query: BankQuery) => ['exam-admin', 'bank', query] as const,
   spotChecks: ['exam-admin', 'spot-checks'] as const,
+  markers: (id: number) => ['exam-admin', 'markers', id] as const,
+  tags: (unitId?: number) => ['exam-admin', 'tags', unitId ?? null] as const,
 };
 
 export const examAdminApi = {
@@ -262,21 +297,28 @@ export const examAdminApi = {
   publish: (id: number) => apiRequest<{ exam: Exam }>(`/api/exams/${id}/publish`, { method: 'POST' }),
   close: (id: number) => apiRequest<{ exam: Exam }>(`/api/exams/${id}/close`, { method: 'POST' }),
   paperPreview: (id: number, seed?: string) =>
-    apiRequest<{ seed: string; questions: PaperQuestionWithKey[] }>(`/api/exams/${id}/paper-preview`, {
-      method: 'POST',
-      body: seed ? { seed } : {},
-    }),
+    apiRequest<{ seed: string; maxScore: number; questions: PaperQuestionWithKey[] }>(
+      `/api/exams/${id}/paper-preview`,
+      {
+        method: 'POST',
+        body: seed ? { seed } : {},
+      },
+    ),
+  markers: (id: number) => apiRequest<{ markers: Marker[] }>(`/api/exams/${id}/markers`),
   setMarkers: (id: number, userIds: number[]) =>
     apiRequest<{ markers: Marker[] }>(`/api/exams/${id}/markers`, { method: 'PUT', body: { userIds } }),
   events: (id: number, attemptId?: number) =>
     apiRequest<{ items: ExamEvent[] }>(`/api/exams/${id}/events`, { query: { attemptId } }),
   marking: (id: number) => apiRequest<{ questions: MarkingQuestion[] }>(`/api/exams/${id}/marking`),
   answers: (id: number, position: number, state: MarkState, page: number) =>
-    apiRequest<{ items: MarkingAnswer[]; total: number }>(`/api/exams/${id}/marking/${position}`, {
-      query: { state, page },
+    apiRequest<MarkingAnswers>(`/api/exams/${id}/marking/${position}`, {
+      query: { state, page, pageSize: MARKING_PAGE },
     }),
   mark: (id: number, input: MarkInput) =>
-    apiRequest<{ state: MarkState; score?: number }>(`/api/exams/${id}/marks`, { method: 'POST', body: input }),
+    apiRequest<{ round: number; state: MarkState; score: number | null }>(`/api/exams/${id}/marks`, {
+      method: 'POST',
+      body: input,
+    }),
   regradePreview: (id: number, questionId: number) =>
     apiRequest<RegradeSummary>(`/api/exams/${id}/regrade/preview`, { method: 'POST', body: { questionId } }),
   regrade: (id: number, questionId: number) =>
@@ -286,5 +328,9 @@ export const examAdminApi = {
 
   bank: (query: BankQuery) =>
     apiRequest<{ items: BankQuestion[]; total: number }>('/api/questions', { query: { ...query } }),
+  bankTags: (unitId?: number) =>
+    apiRequest<{ modules: string[]; subjects: string[]; stages: string[] }>('/api/questions/tags', {
+      query: { unitId },
+    }),
   spotChecks: () => apiRequest<{ items: SpotCheckOption[] }>('/api/spot-checks'),
 };

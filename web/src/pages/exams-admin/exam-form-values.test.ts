@@ -27,7 +27,7 @@ const values = (patch: Partial<ExamFormValues> = {}): ExamFormValues =>
   }) as ExamFormValues;
 
 describe('the exam form', () => {
-  it('sends the window as China time, only the target’s own id, and hours in tenths', () => {
+  it('sends the window as China time, only the target’s own id, hours posted in tenths, the gate in whole hours', () => {
     const input = valuesToInput(values({ hours: 1.5, minLedgerHours: 24, ledgerCategory: 'A' }));
     expect(input.title).toBe('师德考核');
     expect(input.opensAt).toBe('2026-03-01T00:30:00.000Z');
@@ -35,13 +35,14 @@ describe('the exam form', () => {
     expect(input.courseId).toBe(3);
     expect(input.projectId).toBeUndefined();
     expect(input.hours).toBe(15);
-    expect(input.gates).toEqual({ minLedgerHours: 240, ledgerCategory: 'A' });
+    expect(input.gates).toEqual({ minLedgerHours: 24, ledgerCategory: 'A' });
     expect(input.paper).toEqual({
       mode: 'fixed',
       items: [
         { questionId: 11, points: 2 },
         { questionId: 12, points: 10 },
       ],
+      multiplePartial: false,
     });
   });
 
@@ -52,6 +53,7 @@ describe('the exam form', () => {
         classId: 4,
         hours: 3,
         paperMode: 'drawn',
+        multiplePartial: true,
         pools: [
           { kind: 'single', module: '师德', subject: '', difficultyMin: 2, difficultyMax: 3, count: 10, points: 2 },
         ],
@@ -61,6 +63,7 @@ describe('the exam form', () => {
     expect(input.courseId).toBeUndefined();
     expect(input.paper).toEqual({
       mode: 'drawn',
+      multiplePartial: true,
       pools: [{ kind: 'single', module: '师德', difficultyMin: 2, difficultyMax: 3, count: 10, points: 2 }],
     });
   });

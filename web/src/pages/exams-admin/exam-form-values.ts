@@ -48,7 +48,7 @@ export interface ExamFormValues {
   items: FixedRow[];
   pools: PaperPool[];
   studyComplete: boolean;
-  /** hours as typed (one decimal at most) */
+  /** whole hours of the current year in the ledger */
   minLedgerHours?: number | null;
   ledgerCategory?: string;
   components: CompositeComponent[];
@@ -122,7 +122,7 @@ export function examToValues(exam: Exam, known: ReadonlyMap<number, FixedRow> = 
         : [],
     pools: exam.paper.mode === 'drawn' ? exam.paper.pools.map((p) => ({ ...p })) : [],
     studyComplete: exam.gates.studyComplete ?? false,
-    minLedgerHours: fromTenths(exam.gates.minLedgerHours),
+    minLedgerHours: exam.gates.minLedgerHours ?? null,
     ledgerCategory: exam.gates.ledgerCategory,
     components: exam.composite.components.map((c) => ({ ...c })),
     levelCuts: { ...exam.levelCuts },
@@ -134,7 +134,7 @@ export function examToValues(exam: Exam, known: ReadonlyMap<number, FixedRow> = 
     blindMarking: exam.blindMarking,
     doubleMarking: exam.doubleMarking,
     disputeThreshold: exam.disputeThreshold,
-    multiplePartial: exam.multiplePartial,
+    multiplePartial: exam.paper.multiplePartial ?? false,
   };
 }
 
@@ -145,9 +145,8 @@ export function valuesToInput(v: ExamFormValues): ExamInput {
   const [opens, closes] = v.window ?? [];
   const gates: ExamInput['gates'] = {};
   if (v.studyComplete) gates.studyComplete = true;
-  const minTenths = toTenths(v.minLedgerHours);
-  if (minTenths !== undefined && minTenths > 0) {
-    gates.minLedgerHours = minTenths;
+  if (given(v.minLedgerHours) && v.minLedgerHours > 0) {
+    gates.minLedgerHours = v.minLedgerHours;
     if (v.ledgerCategory) gates.ledgerCategory = v.ledgerCategory;
   }
   const targets: ExamInput['targets'] = {};
@@ -169,9 +168,14 @@ export function valuesToInput(v: ExamFormValues): ExamInput {
     gradePolicy: v.gradePolicy,
     paper:
       v.paperMode === 'fixed'
-        ? { mode: 'fixed', items: v.items.map((i) => ({ questionId: i.questionId, points: i.points })) }
+        ? {
+            mode: 'fixed',
+            items: v.items.map((i) => ({ questionId: i.questionId, points: i.points })),
+            multiplePartial: v.multiplePartial,
+          }
         : {
             mode: 'drawn',
+            multiplePartial: v.multiplePartial,
             pools: v.pools.map((p) => ({
               kind: p.kind,
               ...(p.module ? { module: p.module } : {}),
@@ -197,7 +201,6 @@ export function valuesToInput(v: ExamFormValues): ExamInput {
     blindMarking: v.blindMarking,
     doubleMarking: v.doubleMarking,
     disputeThreshold: v.disputeThreshold,
-    multiplePartial: v.multiplePartial,
   };
 }
 

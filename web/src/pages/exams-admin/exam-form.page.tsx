@@ -33,9 +33,9 @@ import {
 import { useCurrentUser } from '../../auth/session';
 import { OrgUnitPicker } from '../../components/org-unit-picker';
 import { ErrorResult, FullPageSpin } from '../../components/page-states';
-import { useErrorMessage } from '../../lib/error-message';
 import { showErrorsOnFields } from '../../lib/form-errors';
 import { toPositiveInt } from '../../lib/use-search-state';
+import { useUnitFromSearch } from '../teachers/use-unit-from-search';
 import { useCreditCategories } from '../training/training-labels';
 import {
   compositeProblems,
@@ -48,6 +48,7 @@ import {
   paperTotal,
   valuesToInput,
 } from './exam-form-values';
+import { usePaperErrorText } from './exam-labels';
 import { ClassSelect, CourseSelect, ProjectSelect, SpotCheckSelect } from './exam-pickers';
 import { PaperBuilder } from './paper-builder';
 import { PaperPreviewModal } from './paper-preview.modal';
@@ -178,7 +179,7 @@ function ExamForm({ exam, known }: { exam: Exam | null; known?: ReadonlyMap<numb
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const { message, modal } = App.useApp();
-  const errorText = useErrorMessage();
+  const errorText = usePaperErrorText();
   const qc = useQueryClient();
   const [form] = Form.useForm<ExamFormValues>();
   const [step, setStep] = useState(0);
@@ -188,10 +189,8 @@ function ExamForm({ exam, known }: { exam: Exam | null; known?: ReadonlyMap<numb
     () => (exam ? examToValues(exam, known) : newExamValues(toPositiveInt(params.get('unit') ?? '', me.orgUnit.id))),
     [exam, known, params, me.orgUnit.id],
   );
-  const initialUnits = useMemo(
-    () => [{ id: me.orgUnit.id, name: me.orgUnit.name, kind: me.orgUnit.kind }],
-    [me.orgUnit.id, me.orgUnit.name, me.orgUnit.kind],
-  );
+  // the unit the list was showing, with its name for the picker
+  const { unitOptions: initialUnits } = useUnitFromSearch(params.get('unit') ?? undefined);
   const target = Form.useWatch('target', form) ?? initial.target;
   const orgUnitId = Form.useWatch('orgUnitId', form);
   const projectId = Form.useWatch('projectId', form);
@@ -208,11 +207,19 @@ function ExamForm({ exam, known }: { exam: Exam | null; known?: ReadonlyMap<numb
     mutationFn: (v: ExamFormValues) => {
       const input = valuesToInput(v);
       if (!exam) return examAdminApi.create(input);
-      if (locked) {
-        const { paper: _paper, gates: _gates, ...rest } = input;
-        return examAdminApi.update(exam.id, rest);
-      }
-      return examAdminApi.update(exam.id, input);
+      // the organiser and the target are set once; a published exam keeps its paper and gates
+      const {
+        orgUnitId: _u,
+        target: _t,
+        courseId: _c,
+        classId: _k,
+        projectId: _p,
+        spotCheckId: _s,
+        paper,
+        gates,
+        ...rest
+      } = input;
+      return examAdminApi.update(exam.id, locked ? rest : { ...rest, paper, gates });
     },
     onSuccess: ({ exam: saved }) => {
       void qc.invalidateQueries({ queryKey: examAdminKeys.all });
@@ -302,20 +309,26 @@ function ExamForm({ exam, known }: { exam: Exam | null; known?: ReadonlyMap<numb
           <Form.Item name="instructions" label={t('examAdmin.fields.instructions')} rules={[{ max: 5000 }]}>
             <Input.TextArea rows={3} maxLength={5000} data-testid="exam-instructions" />
           </Form.Item>
-          <Form.Item
-            name="orgUnitId"
-            label={t('examAdmin.fields.orgUnit')}
-            rules={[{ required: true, message: t('examAdmin.problems.orgUnit') }]}
-          >
-            <OrgUnitPicker
-              initialOptions={initialUnits}
-              kinds={['province', 'city', 'county', 'township', 'school']}
-              style={{ width: 360 }}
-              data-testid="exam-unit"
-            />
-          </Form.Item>
+          {exam ? (
+            <Form.Item label={t('examAdmin.fields.orgUnit')}>
+              <Typography.Text>{exam.orgUnitName}</Typography.Text>
+            </Form.Item>
+          ) : (
+            <Form.Item
+              name="orgUnitId"
+              label={t('examAdmin.fields.orgUnit')}
+              rules={[{ required: true, message: t('examAdmin.problems.orgUnit') }]}
+            >
+              <OrgUnitPicker
+                initialOptions={initialUnits}
+                kinds={['province', 'city', 'county', 'township', 'school']}
+                style={{ width: 360 }}
+                data-testid="exam-unit"
+              />
+            </Form.Item>
+          )}
           <Form.Item name="target" label={t('examAdmin.fields.target')} extra={t(`examAdmin.targetHints.${target}`)}>
-            <Radio.Group disabled={locked} data-testid="exam-target">
+            <Radio.Group disabled={exam !== null} data-testid="exam-target">
               {EXAM_TARGETS.map((x) => (
                 <Radio.Button key={x} value={x} data-testid={`exam-target-${x}`}>
                   {t(`examAdmin.targets.${x}`)}
@@ -329,7 +342,7 @@ function ExamForm({ exam, known }: { exam: Exam | null; known?: ReadonlyMap<numb
               label={t('examAdmin.targets.course')}
               rules={[{ required: true, message: t('examAdmin.problems.course') }]}
             >
-              <CourseSelect orgUnitId={orgUnitId} data-testid="exam-course" />
+              <CourseSelect orgUnitId={orgUnitId} disabled={exam !== null} data-testid="exam-course" />
             </Form.Item>
           )}
           {(target === 'project' || target === 'class') && (
@@ -338,7 +351,7 @@ function ExamForm({ exam, known }: { exam: Exam | null; known?: ReadonlyMap<numb
               label={t('examAdmin.targets.project')}
               rules={[{ required: true, message: t('examAdmin.problems.project') }]}
             >
-              <ProjectSelect data-testid="exam-project" />
+              <ProjectSelect disabled={exam !== null} data-testid="exam-project" />
             </Form.Item>
           )}
           {target === 'class' && (
@@ -347,7 +360,7 @@ function ExamForm({ exam, known }: { exam: Exam | null; known?: ReadonlyMap<numb
               label={t('examAdmin.targets.class')}
               rules={[{ required: true, message: t('examAdmin.problems.class') }]}
             >
-              <ClassSelect projectId={projectId} data-testid="exam-class" />
+              <ClassSelect projectId={projectId} disabled={exam !== null} data-testid="exam-class" />
             </Form.Item>
           )}
           {target === 'spot_check' && (
@@ -356,7 +369,7 @@ function ExamForm({ exam, known }: { exam: Exam | null; known?: ReadonlyMap<numb
               label={t('examAdmin.targets.spot_check')}
               rules={[{ required: true, message: t('examAdmin.problems.spotCheck') }]}
             >
-              <SpotCheckSelect data-testid="exam-spot-check" />
+              <SpotCheckSelect disabled={exam !== null} data-testid="exam-spot-check" />
             </Form.Item>
           )}
           <Form.Item
@@ -425,7 +438,7 @@ function ExamForm({ exam, known }: { exam: Exam | null; known?: ReadonlyMap<numb
           </Form.Item>
           <Space wrap>
             <Form.Item name="minLedgerHours" label={t('examAdmin.fields.minLedgerHours')}>
-              <InputNumber min={0} max={9999} step={1} precision={1} disabled={locked} data-testid="exam-gate-hours" />
+              <InputNumber min={0} max={10000} step={1} precision={0} disabled={locked} data-testid="exam-gate-hours" />
             </Form.Item>
             <Form.Item name="ledgerCategory" label={t('examAdmin.fields.ledgerCategory')}>
               <Select

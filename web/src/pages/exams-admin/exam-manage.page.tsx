@@ -38,12 +38,11 @@ import {
   type Marker,
 } from '../../api/exam-admin';
 import { ErrorResult, FullPageSpin } from '../../components/page-states';
-import { useErrorMessage } from '../../lib/error-message';
 import { formatDateTime } from '../../lib/format';
 import { formatHours } from '../../lib/hours';
 import { toPositiveInt } from '../../lib/use-search-state';
 import { ComponentScoresCard } from './component-scores.card';
-import { ExamStatusTag, TargetLabel, formatPoints } from './exam-labels';
+import { ExamStatusTag, TargetLabel, formatPoints, usePaperErrorText } from './exam-labels';
 import { MarkerSelect, type PickedUser } from './exam-pickers';
 import { PaperPreviewModal } from './paper-preview.modal';
 import { type PaperQuestionChoice, RegradeModal } from './regrade.modal';
@@ -68,14 +67,14 @@ export default function ExamManagePage() {
   const q = useQuery({ queryKey: examAdminKeys.exam(examId), queryFn: () => examAdminApi.get(examId) });
   if (q.isError) return <ErrorResult error={q.error} onRetry={() => void q.refetch()} />;
   if (!q.data) return <FullPageSpin />;
-  return <ExamManage exam={q.data.exam} counts={q.data.counts} markers={q.data.markers} />;
+  return <ExamManage exam={q.data.exam} counts={q.data.counts} maxScore={q.data.maxScore} />;
 }
 
-function ExamManage({ exam, counts, markers }: { exam: Exam; counts: ExamCounts; markers?: Marker[] }) {
+function ExamManage({ exam, counts, maxScore }: { exam: Exam; counts: ExamCounts; maxScore: number }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const { message, modal } = App.useApp();
-  const errorText = useErrorMessage();
+  const errorText = usePaperErrorText();
   const qc = useQueryClient();
   const [previewing, setPreviewing] = useState(false);
   const [regrading, setRegrading] = useState(false);
@@ -87,7 +86,7 @@ function ExamManage({ exam, counts, markers }: { exam: Exam; counts: ExamCounts;
       after();
       void message.success(t('examAdmin.manage.published'));
     },
-    onError: (err) => message.error(errorText(err)),
+    onError: (err) => modal.error({ title: t('examAdmin.manage.publishFailed'), content: errorText(err) }),
   });
   const close = useMutation({
     mutationFn: () => examAdminApi.close(exam.id),
@@ -113,16 +112,16 @@ function ExamManage({ exam, counts, markers }: { exam: Exam; counts: ExamCounts;
       okText: t('examAdmin.manage.publish'),
       cancelText: t('common.cancel'),
       okButtonProps: { 'data-testid': 'publish-ok' },
-      onOk: () => publish.mutateAsync(),
+      onOk: () => publish.mutateAsync().catch(() => undefined),
     });
   const confirmClose = () =>
     modal.confirm({
       title: t('examAdmin.manage.closeConfirmTitle', { title: exam.title }),
-      content: t('examAdmin.manage.closeConfirm', { open: counts.started - counts.submitted }),
+      content: t('examAdmin.manage.closeConfirm', { open: Math.max(0, counts.started - counts.submitted) }),
       okText: t('examAdmin.manage.close'),
       okButtonProps: { danger: true, 'data-testid': 'close-ok' },
       cancelText: t('common.cancel'),
-      onOk: () => close.mutateAsync(),
+      onOk: () => close.mutateAsync().catch(() => undefined),
     });
 
   const fixedQuestions: PaperQuestionChoice[] =
@@ -133,7 +132,7 @@ function ExamManage({ exam, counts, markers }: { exam: Exam; counts: ExamCounts;
         }))
       : [];
 
-  const stats: { key: keyof ExamCounts; value: number }[] = [
+  const stats: { key: keyof ExamCounts; value: number | null }[] = [
     { key: 'candidates', value: counts.candidates },
     { key: 'started', value: counts.started },
     { key: 'submitted', value: counts.submitted },
@@ -203,7 +202,8 @@ function ExamManage({ exam, counts, markers }: { exam: Exam; counts: ExamCounts;
             {exam.attemptsAllowed}（{t(`examAdmin.gradePolicies.${exam.gradePolicy}`)}）
           </Descriptions.Item>
           <Descriptions.Item label={t('examAdmin.paper.mode')}>
-            {t(`examAdmin.paper.modes.${exam.paper.mode}`)}
+            {t(`examAdmin.paper.modes.${exam.paper.mode}`)}，
+            {t('examAdmin.manage.maxScore', { points: formatPoints(maxScore) })}
           </Descriptions.Item>
           <Descriptions.Item label={t('examAdmin.fields.composite')}>
             {exam.composite.components.map((c) => `${c.label} ${c.weight}%`).join(' + ')}
@@ -231,7 +231,11 @@ function ExamManage({ exam, counts, markers }: { exam: Exam; counts: ExamCounts;
         <Row gutter={[16, 16]} data-testid="exam-counts">
           {stats.map((s) => (
             <Col key={s.key} xs={12} md={8} xl={4}>
-              <Statistic title={t(`examAdmin.counts.${s.key}`)} value={s.value} data-testid={`exam-count-${s.key}`} />
+              <Statistic
+                title={t(`examAdmin.counts.${s.key}`)}
+                value={s.value ?? t('examAdmin.counts.open')}
+                data-testid={`exam-count-${s.key}`}
+              />
             </Col>
           ))}
         </Row>
@@ -254,7 +258,7 @@ function ExamManage({ exam, counts, markers }: { exam: Exam; counts: ExamCounts;
         </Space>
       </Card>
 
-      <MarkersCard examId={exam.id} initial={markers ?? []} />
+      <MarkersCard examId={exam.id} />
       <EventsCard examId={exam.id} />
       <ComponentScoresCard exam={exam} />
 
@@ -265,10 +269,17 @@ function ExamManage({ exam, counts, markers }: { exam: Exam; counts: ExamCounts;
 }
 
 /** 阅卷人: trainer and admin accounts named to mark the exam's essays beside its admins. */
-function MarkersCard({ examId, initial }: { examId: number; initial: Marker[] }) {
+function MarkersCard({ examId }: { examId: number }) {
+  const named = useQuery({ queryKey: examAdminKeys.markers(examId), queryFn: () => examAdminApi.markers(examId) });
+  if (named.isError) return <ErrorResult error={named.error} onRetry={() => void named.refetch()} />;
+  if (!named.data) return null;
+  return <MarkersForm examId={examId} initial={named.data.markers} />;
+}
+
+function MarkersForm({ examId, initial }: { examId: number; initial: Marker[] }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const errorText = useErrorMessage();
+  const errorText = usePaperErrorText();
   const qc = useQueryClient();
   const [picked, setPicked] = useState<PickedUser[]>(initial);
   const save = useMutation({
@@ -279,7 +290,7 @@ function MarkersCard({ examId, initial }: { examId: number; initial: Marker[] })
       ),
     onSuccess: (r) => {
       setPicked(r.markers);
-      void qc.invalidateQueries({ queryKey: examAdminKeys.exam(examId) });
+      qc.setQueryData(examAdminKeys.markers(examId), r);
       void message.success(t('examAdmin.markers.saved', { count: r.markers.length }));
     },
     onError: (err) => message.error(errorText(err)),
@@ -334,7 +345,7 @@ function EventsCard({ examId }: { examId: number }) {
       </Space>
       <Table<ExamEvent>
         size="small"
-        rowKey={(e) => `${e.attemptId}-${e.at}-${e.kind}`}
+        rowKey="id"
         loading={events.isFetching}
         dataSource={rows}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
@@ -364,7 +375,12 @@ function EventsCard({ examId }: { examId: number }) {
           {
             title: t('examAdmin.events.kind'),
             dataIndex: 'kind',
-            render: (k: ExamEventKind) => <Tag color={EVENT_COLOR[k]}>{t(`examAdmin.events.kinds.${k}`)}</Tag>,
+            render: (k: string) =>
+              (EVENT_KINDS as readonly string[]).includes(k) ? (
+                <Tag color={EVENT_COLOR[k as ExamEventKind]}>{t(`examAdmin.events.kinds.${k}`)}</Tag>
+              ) : (
+                <Tag>{k}</Tag>
+              ),
           },
           { title: t('examAdmin.events.at'), dataIndex: 'at', render: (v: string) => formatDateTime(v) },
           {

@@ -37,6 +37,8 @@ import { useKeyText } from './paper-preview.modal';
 
 const SEARCH_KEYS = ['q', 'state'] as const;
 
+const hasReference = (r: unknown) => r !== null && r !== undefined && r !== '';
+
 /**
  * 阅卷 (/exams/:id/marking): the essay questions of an exam with how many answers wait, are disputed or are
  * marked; a question opens its answers one at a time (the candidate as a 6-digit code under blind
@@ -166,7 +168,10 @@ function AnswerMarker({
     queryFn: () => examAdminApi.answers(examId, question.position, state, page),
   });
   const items = useMemo(
-    () => (answers.data?.items ?? []).filter((a) => state !== 'pending' || !done.has(a.attemptId)),
+    () =>
+      (answers.data?.items ?? []).filter(
+        (a) => state !== 'pending' || (!done.has(a.attemptId) && !a.marks.some((m) => m.mine)),
+      ),
     [answers.data, done, state],
   );
   const answer: MarkingAnswer | undefined = items[Math.min(index, Math.max(0, items.length - 1))];
@@ -221,7 +226,15 @@ function AnswerMarker({
       }
       data-testid="marking-answer-card"
     >
-      <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }}>{question.stem}</Typography.Paragraph>
+      <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }}>
+        {answers.data?.question?.stem ?? question.stem}
+      </Typography.Paragraph>
+      {answers.data?.question && hasReference(answers.data.question.reference) && (
+        <Typography.Paragraph type="secondary" style={{ whiteSpace: 'pre-wrap' }} data-testid="marking-reference">
+          {t('examAdmin.marking.reference')}
+          {keyText(answers.data.question.reference)}
+        </Typography.Paragraph>
+      )}
       {answers.isError ? (
         <ErrorResult error={answers.error} onRetry={() => void answers.refetch()} />
       ) : answers.isPending ? (
@@ -252,8 +265,12 @@ function AnswerMarker({
                   <Flex vertical gap={2} data-testid="marking-marks">
                     {answer.marks.map((m) => (
                       <span key={m.round}>
-                        {t(`examAdmin.marking.rounds.${Math.min(m.round, 3)}`)}：{formatPoints(m.score)}（{m.markerName}
-                        ）
+                        {t('examAdmin.marking.markLine', {
+                          round: t(`examAdmin.marking.rounds.${Math.min(m.round, 3)}`),
+                          score: formatPoints(m.score),
+                          marker: m.mine ? t('examAdmin.marking.me') : m.markerName,
+                        })}
+                        {m.comment ? t('examAdmin.marking.commentLine', { comment: m.comment }) : ''}
                       </span>
                     ))}
                   </Flex>

@@ -19,6 +19,7 @@ import { useDebouncedValue } from '../../lib/use-debounced-value';
 interface PickerProps {
   value?: number;
   onChange?: (id: number | undefined) => void;
+  disabled?: boolean;
   id?: string;
   'data-testid'?: string;
 }
@@ -28,6 +29,7 @@ export function CourseSelect({
   value,
   onChange,
   orgUnitId,
+  disabled,
   id,
   'data-testid': testId,
 }: PickerProps & { orgUnitId?: number }) {
@@ -51,6 +53,7 @@ export function CourseSelect({
       id={id}
       showSearch={{ filterOption: false, onSearch: setQ }}
       allowClear
+      disabled={disabled}
       value={value}
       onChange={(v) => onChange?.(v ?? undefined)}
       options={options}
@@ -64,7 +67,7 @@ export function CourseSelect({
 }
 
 /** A training project the organiser's unit runs or sees. */
-export function ProjectSelect({ value, onChange, id, 'data-testid': testId }: PickerProps) {
+export function ProjectSelect({ value, onChange, disabled, id, 'data-testid': testId }: PickerProps) {
   const { t } = useTranslation();
   const [q, setQ] = useState('');
   const debounced = useDebouncedValue(q.trim(), 300);
@@ -85,6 +88,7 @@ export function ProjectSelect({ value, onChange, id, 'data-testid': testId }: Pi
       id={id}
       showSearch={{ filterOption: false, onSearch: setQ }}
       allowClear
+      disabled={disabled}
       value={value}
       onChange={(v) => onChange?.(v ?? undefined)}
       options={options}
@@ -102,6 +106,7 @@ export function ClassSelect({
   value,
   onChange,
   projectId,
+  disabled,
   id,
   'data-testid': testId,
 }: PickerProps & { projectId?: number }) {
@@ -115,7 +120,7 @@ export function ClassSelect({
     <Select<number>
       id={id}
       allowClear
-      disabled={projectId === undefined}
+      disabled={disabled || projectId === undefined}
       value={value}
       onChange={(v) => onChange?.(v ?? undefined)}
       options={(project.data?.classes ?? []).map((c) => ({ value: c.id, label: c.name }))}
@@ -132,7 +137,7 @@ export function ClassSelect({
  * A spot-check of the organiser (GET /api/spot-checks); where the server has no such list, its number
  * typed in.
  */
-export function SpotCheckSelect({ value, onChange, id, 'data-testid': testId }: PickerProps) {
+export function SpotCheckSelect({ value, onChange, disabled, id, 'data-testid': testId }: PickerProps) {
   const { t } = useTranslation();
   const list = useQuery({
     queryKey: examAdminKeys.spotChecks,
@@ -143,6 +148,7 @@ export function SpotCheckSelect({ value, onChange, id, 'data-testid': testId }: 
     return (
       <InputNumber
         id={id}
+        disabled={disabled}
         min={1}
         precision={0}
         value={value}
@@ -156,6 +162,7 @@ export function SpotCheckSelect({ value, onChange, id, 'data-testid': testId }: 
     <Select<number>
       id={id}
       allowClear
+      disabled={disabled}
       value={value}
       onChange={(v) => onChange?.(v ?? undefined)}
       options={(list.data?.items ?? []).map((s) => ({

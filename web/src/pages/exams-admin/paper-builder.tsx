@@ -2,10 +2,10 @@ import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, PlusOutlined } from
 import { useQuery } from '@tanstack/react-query';
 import {
   Alert,
+  AutoComplete,
   Button,
   Flex,
   Form,
-  Input,
   InputNumber,
   Modal,
   Radio,
@@ -18,7 +18,6 @@ import {
 import type { FormInstance, TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { coursesApi } from '../../api/courses.api';
 import {
   QUESTION_KINDS,
   examAdminApi,
@@ -65,13 +64,15 @@ export function PaperBuilder({ form, locked }: { form: FormInstance<ExamFormValu
   const mode = Form.useWatch('paperMode', form) ?? 'fixed';
   const orgUnitId = Form.useWatch('orgUnitId', form);
   const [picking, setPicking] = useState(false);
-  // the catalogue's modules (师德, 教育技术 …) are the bank's tags too
-  const modules = useQuery({
-    queryKey: ['exam-admin', 'modules', orgUnitId ?? null],
-    queryFn: () => coursesApi.list({ orgUnitId, pageSize: 1 }),
+  // the tags the organiser's banks use (师德, 教育技术 …; subjects)
+  const tags = useQuery({
+    queryKey: examAdminKeys.tags(orgUnitId),
+    queryFn: () => examAdminApi.bankTags(orgUnitId),
     staleTime: 300_000,
+    retry: false,
   });
-  const moduleOptions = (modules.data?.modules ?? []).map((m) => ({ value: m, label: m }));
+  const moduleOptions = (tags.data?.modules ?? []).map((m) => ({ value: m, label: m }));
+  const subjectOptions = (tags.data?.subjects ?? []).map((m) => ({ value: m, label: m }));
 
   return (
     <Flex vertical gap={12}>
@@ -203,6 +204,7 @@ export function PaperBuilder({ form, locked }: { form: FormInstance<ExamFormValu
                   index={i}
                   locked={locked}
                   moduleOptions={moduleOptions}
+                  subjectOptions={subjectOptions}
                   onRemove={() => remove(f.name)}
                 />
               ))}
@@ -245,6 +247,7 @@ function PoolRow({
   index,
   locked,
   moduleOptions,
+  subjectOptions,
   onRemove,
 }: {
   form: FormInstance<ExamFormValues>;
@@ -252,6 +255,7 @@ function PoolRow({
   index: number;
   locked: boolean;
   moduleOptions: { value: string; label: string }[];
+  subjectOptions: { value: string; label: string }[];
   onRemove: () => void;
 }) {
   const { t } = useTranslation();
@@ -269,10 +273,9 @@ function PoolRow({
             data-testid="pool-kind"
           />
         </Form.Item>
-        <Form.Item name={[name, 'module']} label={t('examAdmin.paper.module')}>
-          <Select
+        <Form.Item name={[name, 'module']} label={t('examAdmin.paper.module')} rules={[{ max: 40 }]}>
+          <AutoComplete
             allowClear
-            showSearch
             disabled={locked}
             style={{ width: 150 }}
             options={moduleOptions}
@@ -281,7 +284,13 @@ function PoolRow({
           />
         </Form.Item>
         <Form.Item name={[name, 'subject']} label={t('examAdmin.paper.subject')} rules={[{ max: 40 }]}>
-          <Input disabled={locked} style={{ width: 110 }} placeholder={t('examAdmin.paper.any')} />
+          <AutoComplete
+            allowClear
+            disabled={locked}
+            style={{ width: 120 }}
+            options={subjectOptions}
+            placeholder={t('examAdmin.paper.any')}
+          />
         </Form.Item>
         <Form.Item name={[name, 'stage']} label={t('examAdmin.paper.stage')}>
           <Select
@@ -365,7 +374,7 @@ function QuestionPickerModal({
 }) {
   const { t } = useTranslation();
   const { paging, reset } = useLocalPaging(10);
-  const [filters, setFilters] = useState<Omit<BankQuery, 'page' | 'pageSize'>>({ unitId });
+  const [filters, setFilters] = useState<Omit<BankQuery, 'page' | 'pageSize'>>({ unitId, includeInherited: 'true' });
   const [chosen, setChosen] = useState<Map<number, BankQuestion>>(new Map());
   const query: BankQuery = { ...filters, page: paging.page, pageSize: paging.pageSize };
   const list = useQuery({ queryKey: examAdminKeys.bank(query), queryFn: () => examAdminApi.bank(query) });
@@ -405,7 +414,7 @@ function QuestionPickerModal({
         onPick(
           [...chosen.values()].map((q) => ({
             questionId: q.id,
-            version: q.currentVersion,
+            version: q.version,
             kind: q.kind,
             stem: q.stem,
             points: DEFAULT_POINTS[q.kind] ?? 2,

@@ -4,8 +4,8 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PaperQuestionWithKey } from '../../api/exam-admin';
 import { examAdminApi } from '../../api/exam-admin';
-import { useErrorMessage } from '../../lib/error-message';
-import { formatPoints } from './exam-labels';
+import { type QuestionKey, toPaperKey } from '../../../../src/domain/question';
+import { formatPoints, usePaperErrorText } from './exam-labels';
 
 /** A key as the preview shows it: letters, 对/错, the accepted texts of each blank, or a reference text. */
 export function useKeyText(): (key: unknown) => string {
@@ -33,7 +33,7 @@ export function useKeyText(): (key: unknown) => string {
 export function PaperPreviewModal({ examId, onClose }: { examId: number; onClose: () => void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const errorText = useErrorMessage();
+  const errorText = usePaperErrorText();
   const keyText = useKeyText();
   const [seed, setSeed] = useState('');
   const preview = useMutation({
@@ -99,7 +99,7 @@ export function PaperPreviewModal({ examId, onClose }: { examId: number; onClose
                 ))}
                 <Typography.Text type="success" data-testid="preview-key">
                   {t('examAdmin.preview.key')}
-                  {keyText(q.answer ?? q.key)}
+                  {keyText(toPaperKey(q.kind, q.key as QuestionKey, q.optionOrder))}
                 </Typography.Text>
                 {q.explanation && (
                   <Typography.Text type="secondary">

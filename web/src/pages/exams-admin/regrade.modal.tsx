@@ -20,6 +20,8 @@ import { useErrorMessage } from '../../lib/error-message';
 import { formatHours } from '../../lib/hours';
 import { formatPoints } from './exam-labels';
 
+const pointsOrDash = (v: number | null) => (v === null ? '—' : formatPoints(v));
+
 export interface PaperQuestionChoice {
   questionId: number;
   label: string;
@@ -61,8 +63,8 @@ export function RegradeModal({
   const summary: RegradeSummary | undefined = preview.data;
   const credits = exam.target === 'course' && exam.hours ? formatHours(exam.hours) : null;
   const ledgerText = summary
-    ? credits && (summary.passedNow > 0 || summary.failedNow > 0)
-      ? t('examAdmin.regrade.ledger', { passedNow: summary.passedNow, failedNow: summary.failedNow, hours: credits })
+    ? credits && (summary.hoursPosted > 0 || summary.hoursReversed > 0)
+      ? t('examAdmin.regrade.ledger', { posted: summary.hoursPosted, reversed: summary.hoursReversed, hours: credits })
       : t('examAdmin.regrade.noLedger')
     : '';
   return (
@@ -152,13 +154,14 @@ export function RegradeModal({
               pagination={{ pageSize: 10, hideOnSinglePage: true }}
               columns={[
                 { title: t('examAdmin.regrade.teacher'), dataIndex: 'teacherName' },
-                { title: t('examAdmin.regrade.before'), dataIndex: 'before', align: 'right', render: formatPoints },
-                { title: t('examAdmin.regrade.after'), dataIndex: 'after', align: 'right', render: formatPoints },
+                { title: t('examAdmin.regrade.before'), dataIndex: 'before', align: 'right', render: pointsOrDash },
+                { title: t('examAdmin.regrade.after'), dataIndex: 'after', align: 'right', render: pointsOrDash },
                 {
                   title: t('examAdmin.regrade.difference'),
                   key: 'd',
                   align: 'right',
                   render: (_, r) => {
+                    if (r.after === null || r.before === null) return '—';
                     const d = Math.round((r.after - r.before) * 100) / 100;
                     return (
                       <Typography.Text type={d > 0 ? 'success' : d < 0 ? 'danger' : undefined}>
