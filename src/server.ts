@@ -111,6 +111,19 @@ export async function startServer(
       void services.studySessions.sweepQuietSessions().catch(() => undefined);
     }, 10 * 60_000);
     sweeper.unref();
+    // exam attempts whose time is up are handed in with what was saved, even if the page never returns
+    let sweepingExams = false;
+    const examSweeper = setInterval(() => {
+      if (sweepingExams) return;
+      sweepingExams = true;
+      void services.examAttempts
+        .sweepTimeUp()
+        .catch(() => undefined)
+        .finally(() => {
+          sweepingExams = false;
+        });
+    }, 30_000);
+    examSweeper.unref();
 
     let closing: Promise<void> | undefined;
     // a new year (or an interrupted refresh) leaves statuses to recompute: checked now and hourly
@@ -133,6 +146,7 @@ export async function startServer(
         await jobs.stop();
         await closeCertificatePool();
         clearInterval(sweeper);
+        clearInterval(examSweeper);
         await app.close();
         if (lockClient) {
           await lockClient.end().catch(() => undefined);

@@ -53,6 +53,8 @@ import { printFormRoutes } from './routes/print-form.routes.js';
 import { homeRoutes } from './routes/home.routes.js';
 import { messageRoutes } from './routes/message.routes.js';
 import { homeworkRoutes } from './routes/homework.routes.js';
+import { examRoutes } from './routes/exam.routes.js';
+import { examAttemptRoutes } from './routes/exam-attempt.routes.js';
 import { forumRoutes } from './routes/forum.routes.js';
 import { onlineClassRoutes } from './routes/online-class.routes.js';
 import { SESSION_COOKIE } from './session-cookie.js';
@@ -266,6 +268,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(messageRoutes, { prefix: '/api', services });
   await app.register(studySessionRoutes, { prefix: '/api', services });
   await app.register(homeworkRoutes, { prefix: '/api', services });
+  await app.register(examRoutes, { prefix: '/api', services });
+  await app.register(examAttemptRoutes, { prefix: '/api', services });
   await app.register(forumRoutes, { prefix: '/api', services });
   await app.register(onlineClassRoutes, { prefix: '/api', services });
   await app.register(verifyPageRoutes, { services });

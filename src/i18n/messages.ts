@@ -273,6 +273,70 @@ const ERRORS: Record<AppErrorCode, Record<Locale, string>> = {
     'zh-CN': '每个班次最多保留 {max} 篇心得，请修改已写的心得',
     en: 'A class keeps at most {max} reflections of yours; change one you have written',
   },
+  EXAM_PAPER_INVALID: {
+    'zh-CN': '试卷设置有误（{count} 处），请按提示修改题目、分值或抽题条件',
+    en: 'The paper has {count} problem(s); change the questions, points or pools as shown',
+  },
+  EXAM_TARGET_INVALID: {
+    'zh-CN': '考试对象不存在或不在您的管理范围内，请重新选择课程、班级、项目或抽测',
+    en: 'The course, class, project or spot-check does not exist or is outside your units; choose it again',
+  },
+  EXAM_WINDOW_INVALID: {
+    'zh-CN': '考试结束时间须晚于开始时间',
+    en: 'The exam must close after it opens',
+  },
+  EXAM_LEVELS_INVALID: {
+    'zh-CN': '等级分数线须在 0–100 之间，并按 优秀 ≥ 良好 ≥ 合格 ≥ 基本合格 排列',
+    en: 'Level cut-offs must lie within 0–100 and fall from excellent to good to pass to basic pass',
+  },
+  EXAM_COMPOSITE_INVALID: {
+    'zh-CN': '综合成绩须包含“考试”一项，各项权重为正数且合计为 100%',
+    en: 'The composite must include the exam, with positive weights adding up to 100 %',
+  },
+  EXAM_MARKER_INVALID: {
+    'zh-CN': '阅卷人须为考试组织单位范围内的管理员或培训者账号',
+    en: 'Markers must be admin or trainer accounts within the organising unit',
+  },
+  EXAM_MARK_INVALID: {
+    'zh-CN': '评分须在 0 到本题满分 {points} 分之间',
+    en: "The mark must be between 0 and the question's {points} points",
+  },
+  EXAM_ANSWER_INVALID: {
+    'zh-CN': '答案与试卷不符（题号超出试卷范围），请刷新页面后重试',
+    en: 'The answer does not fit the paper (no such question); reload the page and try again',
+  },
+  EXAM_NOT_DRAFT: {
+    'zh-CN': '考试已发布，试卷、准入条件和考试对象不能再修改',
+    en: 'The exam is published: its paper, entry conditions and target can no longer change',
+  },
+  EXAM_NOT_PUBLISHED: {
+    'zh-CN': '考试尚未发布',
+    en: 'The exam has not been published',
+  },
+  EXAM_CLOSED: {
+    'zh-CN': '考试已结束',
+    en: 'The exam has closed',
+  },
+  EXAM_CANNOT_START: {
+    'zh-CN': '暂不能参加本次考试，请查看页面所列的未满足条件',
+    en: 'You cannot sit this exam yet; see the conditions listed on the page',
+  },
+  EXAM_TIME_UP: {
+    'zh-CN': '考试时间已到，系统已按已保存的答案交卷',
+    en: 'Time is up: the exam was submitted with the answers saved',
+  },
+  EXAM_ATTEMPT_CLOSED: {
+    'zh-CN': '本次作答已交卷，不能再修改答案',
+    en: 'This attempt has been submitted; its answers can no longer change',
+  },
+  EXAM_MARKING_STATE: {
+    'zh-CN': '该答案现在不需要您评分（可能已评完、需由另一位阅卷人评分或待仲裁），请刷新后查看',
+    en: 'This answer does not need your mark now (already marked, waiting for another marker, or for the arbiter); reload to see it',
+  },
+  EXAM_REGRADE_NOTHING: {
+    'zh-CN': '该题没有比考试所用版本更新的版本，或本考试没有使用该题',
+    en: 'The question has no newer version than the exam used, or the exam does not use it',
+  },
   HOMEWORK_SCHEME_INVALID: {
     'zh-CN': '评分方式有误：{problem}',
     en: 'The grading is invalid: {problem}',

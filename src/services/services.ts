@@ -23,6 +23,9 @@ import { createTrainerService } from './trainer.service.js';
 import { createFeeService } from './fee.service.js';
 import { countedPostsByTeacher, createForumService } from './forum.service.js';
 import { createHomeService } from './home.service.js';
+import { createExamAttemptService } from './exam-attempt.service.js';
+import { createExamMarkingService } from './exam-marking.service.js';
+import { createExamService } from './exam.service.js';
 import { createHomeworkService, homeworkPassedByTeacher } from './homework.service.js';
 import { createJobService } from './job.service.js';
 import { createMessageService } from './message.service.js';
@@ -93,6 +96,13 @@ export function createServices(deps: ServiceDeps) {
       checkOriginality: async (courseId, text) => originality.check({ courseId, text }),
     }),
     onlineClasses: createOnlineClassService(deps),
+    exams: createExamService(deps, credits),
+    // the study gate of an exam is the online class's own completion, less nothing
+    examAttempts: createExamAttemptService(deps, credits, async (classId, teacherId) => {
+      const p = await studySessions.classProgress(classId, [teacherId]);
+      return p ? (p.rows[0]?.shortfalls ?? null) : null;
+    }),
+    examMarking: createExamMarkingService(deps, credits),
   };
   // the home page and the header's search read through the use cases above (their checks and audit)
   return {
