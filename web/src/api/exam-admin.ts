@@ -1,9 +1,10 @@
 import { apiRequest } from './client';
+import type { ApiBody, ApiQuery, ApiResponse } from './schema.gen';
 
 /**
  * 考试管理: the organiser's side of exams (settings, paper, publication), markers, invigilation events,
- * marking by question, key-correction regrades and component scores. Written to the exam contract while
- * its routes are being built; to be typed from schema.gen.ts once they are in the OpenAPI document.
+ * marking by question, key-correction regrades and component scores. Typed from the OpenAPI document
+ * (schema.gen.ts); the bank's list and the spot-checks, served by their own routes, are written here.
  */
 
 export const EXAM_TARGETS = ['course', 'class', 'project', 'spot_check'] as const;
@@ -25,218 +26,66 @@ export type MarkState = (typeof MARK_STATES)[number];
 export const EVENT_KINDS = ['left', 'returned', 'offline', 'online', 'resumed', 'time_up'] as const;
 export type ExamEventKind = (typeof EVENT_KINDS)[number];
 
-export interface FixedItem {
-  questionId: number;
-  points: number;
-}
-export interface PaperPool {
+export type ExamInput = ApiBody<'/api/exams', 'post'>;
+export type Paper = ExamInput['paper'];
+export type FixedItem = Extract<Paper, { mode: 'fixed' }>['items'][number];
+/** A pool of a drawn paper: "10 single choice of 师德, difficulty 2–3, 2 points each". */
+export type PaperPool = Omit<
+  Extract<Paper, { mode: 'drawn' }>['pools'][number],
+  'kind' | 'module' | 'subject' | 'stage'
+> & {
   kind: QuestionKind;
   module?: string;
   subject?: string;
   stage?: string;
-  difficultyMin: number;
-  difficultyMax: number;
-  count: number;
-  points: number;
-}
-export type Paper = ({ mode: 'fixed'; items: FixedItem[] } | { mode: 'drawn'; pools: PaperPool[] }) & {
-  /** multiple choice: a correct subset with no wrong letter earns half the points */
-  multiplePartial?: boolean;
 };
+export type CompositeComponent = NonNullable<ExamInput['composite']>['components'][number];
+export type LevelCuts = NonNullable<ExamInput['levelCuts']>;
 
-export interface CompositeComponent {
-  key: string;
-  label: string;
-  weight: number;
-}
-export interface LevelCuts {
-  excellent: number;
-  good: number;
-  pass: number;
-  basic: number;
-}
+type ExamOut = ApiResponse<'/api/exams/{id}', 'get'>['exam'];
+/**
+ * An exam as stored. The route's answer names its heading and passes the rest through; that rest is the
+ * exam's settings as the body sets them, each present.
+ */
+export type Exam = ExamOut &
+  Required<Omit<ExamInput, 'courseId' | 'classId' | 'projectId' | 'spotCheckId' | 'hours'>> & {
+    courseId: number | null;
+    classId: number | null;
+    projectId: number | null;
+    spotCheckId: number | null;
+    hours: number | null;
+    publishedAt: string | null;
+    closedAt: string | null;
+  };
+export type ExamDetail = ApiResponse<'/api/exams/{id}', 'get'>;
+export type ExamCounts = ExamDetail['counts'];
 
-export interface ExamInput {
-  title: string;
-  instructions?: string;
-  target: ExamTarget;
-  courseId?: number;
-  classId?: number;
-  projectId?: number;
-  spotCheckId?: number;
-  orgUnitId: number;
-  opensAt: string;
-  closesAt: string;
+export type ExamQuery = ApiQuery<'/api/exams', 'get'>;
+/** A line of the list; the settings pass through beside the heading. */
+export type ExamSummary = ApiResponse<'/api/exams', 'get'>['items'][number] & {
   durationMinutes: number;
   attemptsAllowed: number;
-  gradePolicy: GradePolicy;
-  paper: Paper;
-  shuffleQuestions: boolean;
-  showAnswers: ShowAnswers;
-  gates: { studyComplete?: boolean; minLedgerHours?: number; ledgerCategory?: string };
-  composite: { components: CompositeComponent[] };
-  levelCuts: LevelCuts;
-  passLevel: PassLevel;
-  targets: { excellentShare?: number; competentShare?: number };
-  hours?: number | null;
-  creditCategories?: string[];
-  blindMarking: boolean;
-  doubleMarking: boolean;
-  disputeThreshold: number;
-}
-
-export type Exam = ExamInput & {
-  id: number;
-  status: ExamStatus;
-  orgUnitName?: string;
-  publishedAt?: string | null;
-  closedAt?: string | null;
-  canManage?: boolean;
+  maxScore: number;
 };
 
-export interface ExamSummary {
-  id: number;
-  title: string;
-  target: ExamTarget;
-  status: ExamStatus;
-  orgUnitId: number;
-  orgUnitName?: string;
-  opensAt: string;
-  closesAt: string;
-  durationMinutes: number;
-  attemptsAllowed?: number;
-  maxScore?: number;
-}
+export type PaperPreview = ApiResponse<'/api/exams/{id}/paper-preview', 'post'>;
+export type PaperQuestionWithKey = PaperPreview['questions'][number];
 
-export interface ExamCounts {
-  /** null: a course exam, open to every teacher below the organiser */
-  candidates: number | null;
-  started: number;
-  submitted: number;
-  graded: number;
-  pendingMarks: number;
-}
+export type Marker = ApiResponse<'/api/exams/{id}/markers', 'get'>['markers'][number];
+export type ExamEvent = ApiResponse<'/api/exams/{id}/events', 'get'>['items'][number];
 
-export interface ExamDetail {
-  exam: Exam;
-  counts: ExamCounts;
-  maxScore: number;
-}
+export type MarkingQueue = ApiResponse<'/api/exams/{id}/marking', 'get'>;
+export type MarkingQuestion = MarkingQueue['questions'][number];
+export type MarkingAnswers = ApiResponse<'/api/exams/{id}/marking/{position}', 'get'>;
+export type MarkingAnswer = MarkingAnswers['items'][number];
+export type MarkRound = MarkingAnswer['marks'][number];
+export type MarkInput = ApiBody<'/api/exams/{id}/marks', 'post'>;
+export type MarkResult = ApiResponse<'/api/exams/{id}/marks', 'post'>;
 
-export interface ExamQuery {
-  unitId?: number;
-  status?: ExamStatus;
-  q?: string;
-  page?: number;
-  pageSize?: number;
-}
+export type RegradeSummary = ApiResponse<'/api/exams/{id}/regrade/preview', 'post'>;
+export type RegradeRow = RegradeSummary['rows'][number];
 
-export interface PaperQuestionWithKey {
-  position: number;
-  questionId: number;
-  version: number;
-  kind: QuestionKind;
-  stem: string;
-  options: { key: string; text: string }[];
-  blanks: number;
-  points: number;
-  /** the bank's key, in the bank's letters */
-  key: unknown;
-  /** the bank's letters in the order this paper shows them */
-  optionOrder: string[];
-  explanation: string;
-}
-
-export interface Marker {
-  userId: number;
-  name: string;
-}
-
-export interface ExamEvent {
-  id: number;
-  attemptId: number;
-  teacherName: string;
-  kind: string;
-  at: string;
-  clientAt: string | null;
-}
-
-export interface MarkingQuestion {
-  position: number;
-  questionId: number | null;
-  stem: string;
-  points: number;
-  pending: number;
-  disputed: number;
-  marked: number;
-}
-
-export interface MarkRound {
-  round: number;
-  score: number;
-  markerName: string;
-  mine: boolean;
-  comment: string | null;
-}
-
-export interface MarkingAnswer {
-  attemptId: number;
-  /** the name, or the 6-digit code under blind marking */
-  candidate: string;
-  anonCode: string;
-  answer: unknown;
-  marks: MarkRound[];
-}
-
-export interface MarkingAnswers {
-  question: {
-    position: number;
-    points: number;
-    kind: QuestionKind;
-    stem: string;
-    options: { key: string; text: string }[];
-    blanks: number;
-    reference: unknown;
-    explanation: string;
-  } | null;
-  total: number;
-  items: MarkingAnswer[];
-}
-
-export interface MarkInput {
-  attemptId: number;
-  position: number;
-  score: number;
-  comment?: string;
-}
-
-export interface RegradeRow {
-  attemptId: number;
-  teacherName: string;
-  before: number | null;
-  after: number | null;
-  passedBefore: boolean;
-  passedAfter: boolean;
-}
-
-export interface RegradeSummary {
-  fromVersion: number;
-  toVersion: number;
-  attempts: number;
-  changed: number;
-  passedNow: number;
-  failedNow: number;
-  /** teachers whose hours are posted, and taken back */
-  hoursPosted: number;
-  hoursReversed: number;
-  rows: RegradeRow[];
-}
-
-export interface ComponentRow {
-  teacherId: number;
-  component: string;
-  score: number;
-}
+export type ComponentRow = ApiBody<'/api/exams/{id}/components', 'put'>['rows'][number];
 
 /** A question of the bank as the paper builder lists it (GET /api/questions). */
 export interface BankQuestion {
@@ -287,15 +136,18 @@ export const examAdminKeys = {
   tags: (unitId?: number) => ['exam-admin', 'tags', unitId ?? null] as const,
 };
 
+/** An exam with its counts and full marks, as every exam route answers it. */
+type Detail = Omit<ExamDetail, 'exam'> & { exam: Exam };
+
 export const examAdminApi = {
   list: (query: ExamQuery) =>
     apiRequest<{ items: ExamSummary[]; total: number }>('/api/exams', { query: { ...query } }),
-  get: (id: number) => apiRequest<ExamDetail>(`/api/exams/${id}`),
-  create: (input: ExamInput) => apiRequest<{ exam: Exam }>('/api/exams', { method: 'POST', body: input }),
-  update: (id: number, input: Partial<ExamInput>) =>
-    apiRequest<{ exam: Exam }>(`/api/exams/${id}`, { method: 'PATCH', body: input }),
-  publish: (id: number) => apiRequest<{ exam: Exam }>(`/api/exams/${id}/publish`, { method: 'POST' }),
-  close: (id: number) => apiRequest<{ exam: Exam }>(`/api/exams/${id}/close`, { method: 'POST' }),
+  get: (id: number) => apiRequest<Detail>(`/api/exams/${id}`),
+  create: (input: ExamInput) => apiRequest<Detail>('/api/exams', { method: 'POST', body: input }),
+  update: (id: number, input: ApiBody<'/api/exams/{id}', 'patch'>) =>
+    apiRequest<Detail>(`/api/exams/${id}`, { method: 'PATCH', body: input }),
+  publish: (id: number) => apiRequest<Detail>(`/api/exams/${id}/publish`, { method: 'POST' }),
+  close: (id: number) => apiRequest<Detail>(`/api/exams/${id}/close`, { method: 'POST' }),
   paperPreview: (id: number, seed?: string) =>
     apiRequest<{ seed: string; maxScore: number; questions: PaperQuestionWithKey[] }>(
       `/api/exams/${id}/paper-preview`,
@@ -309,13 +161,13 @@ export const examAdminApi = {
     apiRequest<{ markers: Marker[] }>(`/api/exams/${id}/markers`, { method: 'PUT', body: { userIds } }),
   events: (id: number, attemptId?: number) =>
     apiRequest<{ items: ExamEvent[] }>(`/api/exams/${id}/events`, { query: { attemptId } }),
-  marking: (id: number) => apiRequest<{ questions: MarkingQuestion[] }>(`/api/exams/${id}/marking`),
+  marking: (id: number) => apiRequest<MarkingQueue>(`/api/exams/${id}/marking`),
   answers: (id: number, position: number, state: MarkState, page: number) =>
     apiRequest<MarkingAnswers>(`/api/exams/${id}/marking/${position}`, {
       query: { state, page, pageSize: MARKING_PAGE },
     }),
   mark: (id: number, input: MarkInput) =>
-    apiRequest<{ round: number; state: MarkState; score: number | null }>(`/api/exams/${id}/marks`, {
+    apiRequest<MarkResult>(`/api/exams/${id}/marks`, {
       method: 'POST',
       body: input,
     }),

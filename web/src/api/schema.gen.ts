@@ -2808,6 +2808,737 @@ export interface paths {
       };
     };
   };
+  '/api/exam-attempts/{id}': {
+    /** The candidate's paper (never the key), the answers saved and the server's clock */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        attempt: {
+          id: number;
+          examId: number;
+          title: string;
+          status: 'open' | 'submitted' | 'graded';
+          attemptNo: number;
+          startedAt: string;
+          deadlineAt: string;
+          serverNow: string;
+          maxScore: number;
+        };
+        questions: {
+          position: number;
+          points: number;
+          kind: 'single' | 'multiple' | 'true_false' | 'fill_in' | 'essay';
+          stem: string;
+          options: {
+            key: string;
+            text: string;
+          }[];
+          blanks: number;
+        }[];
+        answers: {
+          position: number;
+          answer: unknown;
+          clientSeq: number;
+        }[];
+      };
+    };
+  };
+  '/api/exam-attempts/{id}/answers': {
+    /**
+     * Saves answers as they are given (each on disk when acknowledged; an older clientSeq never overwrites a
+     * newer one)
+     */
+    put: {
+      path: {
+        id: number;
+      };
+      body: {
+        answers: {
+          position: number;
+          answer: string | string[] | boolean | null;
+          clientSeq: number;
+        }[];
+      };
+      response: {
+        saved: {
+          position: number;
+          clientSeq: number;
+        }[];
+        serverNow: string;
+        deadlineAt: string;
+      };
+    };
+  };
+  '/api/exam-attempts/{id}/events': {
+    /** Tells the invigilator the page was left or came back, or the connection was lost or found */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        kind: 'left' | 'returned' | 'offline' | 'online';
+        clientAt?: string;
+      };
+      response: null;
+    };
+  };
+  '/api/exam-attempts/{id}/result': {
+    /** An attempt's score, level and answers (the key and explanations only when the exam allows it now) */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        attempt: {
+          id: number;
+          examId: number;
+          title: string;
+          status: 'open' | 'submitted' | 'graded';
+          attemptNo: number;
+          score: number | null;
+          maxScore: number;
+          examScore: number | null;
+          pendingMarks: number;
+          submittedAt: string | null;
+          submittedHow: 'candidate' | 'time_up' | null;
+        };
+        result: 
+          | {
+          composite: number | null;
+          level: 'excellent' | 'good' | 'pass' | 'basic' | 'fail' | null;
+          passed: boolean;
+          credited: boolean;
+          countingAttemptId: number | null;
+        }
+          | null;
+        answersShown: boolean;
+        questions: {
+          position: number;
+          points: number;
+          kind: 'single' | 'multiple' | 'true_false' | 'fill_in' | 'essay';
+          stem: string;
+          options: {
+            key: string;
+            text: string;
+          }[];
+          blanks: number;
+          yourAnswer: unknown;
+          earned: number | null;
+          key: unknown;
+          explanation: string | null;
+        }[];
+      };
+    };
+  };
+  '/api/exam-attempts/{id}/submit': {
+    /** Hands the attempt in (with any answers not yet sent); graded at once except essays */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        answers?: {
+          position: number;
+          answer: string | string[] | boolean | null;
+          clientSeq: number;
+        }[];
+      };
+      response: {
+        status: 'open' | 'submitted' | 'graded';
+      };
+    };
+  };
+  '/api/exams': {
+    /** Exams organised in a unit and below (newest first) */
+    get: {
+      query: {
+        unitId?: number;
+        status?: 'draft' | 'published' | 'closed';
+        q?: string;
+        page?: number;
+        pageSize?: number;
+      };
+      response: {
+        items: {
+          id: number;
+          title: string;
+          status: 'draft' | 'published' | 'closed';
+          target: 'course' | 'class' | 'project' | 'spot_check';
+          orgUnitId: number;
+          orgUnitName: string;
+          opensAt: string;
+          closesAt: string;
+          [key: string]: unknown;
+        }[];
+        total: number;
+      };
+    };
+    /** Sets an exam (a draft): target, window, duration, attempts, paper, gates, composite and levels */
+    post: {
+      body: {
+        title: string;
+        instructions?: string;
+        target: 'course' | 'class' | 'project' | 'spot_check';
+        courseId?: number | null;
+        classId?: number | null;
+        projectId?: number | null;
+        spotCheckId?: number | null;
+        orgUnitId: number;
+        opensAt: string;
+        closesAt: string;
+        durationMinutes: number;
+        attemptsAllowed?: number;
+        gradePolicy?: 'highest' | 'last';
+        paper: 
+          | {
+          mode: 'fixed';
+          items: {
+            questionId: number;
+            points: number;
+          }[];
+          multiplePartial?: boolean;
+        }
+          | {
+          mode: 'drawn';
+          pools: {
+            kind: 'single' | 'multiple' | 'true_false' | 'fill_in' | 'essay';
+            module?: string | null;
+            subject?: string | null;
+            stage?: string | null;
+            difficultyMin: number;
+            difficultyMax: number;
+            count: number;
+            points: number;
+          }[];
+          multiplePartial?: boolean;
+        };
+        shuffleQuestions?: boolean;
+        showAnswers?: 'never' | 'after_submit' | 'after_close';
+        gates?: {
+          studyComplete?: boolean;
+          minLedgerHours?: number;
+          ledgerCategory?: string;
+        };
+        composite?: {
+          components: {
+            key: string;
+            label: string;
+            weight: number;
+          }[];
+        };
+        levelCuts?: {
+          excellent: number;
+          good: number;
+          pass: number;
+          basic: number;
+        };
+        passLevel?: 'excellent' | 'good' | 'pass' | 'basic';
+        targets?: {
+          excellentShare?: number;
+          competentShare?: number;
+        };
+        hours?: number | null;
+        creditCategories?: string[];
+        blindMarking?: boolean;
+        doubleMarking?: boolean;
+        disputeThreshold?: number;
+      };
+      response: {
+        exam: {
+          id: number;
+          title: string;
+          status: 'draft' | 'published' | 'closed';
+          target: 'course' | 'class' | 'project' | 'spot_check';
+          orgUnitId: number;
+          orgUnitName: string;
+          opensAt: string;
+          closesAt: string;
+          [key: string]: unknown;
+        };
+        counts: {
+          candidates: number | null;
+          started: number;
+          submitted: number;
+          graded: number;
+          pendingMarks: number;
+        };
+        maxScore: number;
+      };
+    };
+  };
+  '/api/exams/{id}': {
+    /** An exam with its counts (candidates, started, submitted, graded, marks pending) */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        exam: {
+          id: number;
+          title: string;
+          status: 'draft' | 'published' | 'closed';
+          target: 'course' | 'class' | 'project' | 'spot_check';
+          orgUnitId: number;
+          orgUnitName: string;
+          opensAt: string;
+          closesAt: string;
+          [key: string]: unknown;
+        };
+        counts: {
+          candidates: number | null;
+          started: number;
+          submitted: number;
+          graded: number;
+          pendingMarks: number;
+        };
+        maxScore: number;
+      };
+    };
+    /** Changes an exam (its paper, gates and target only while a draft) */
+    patch: {
+      path: {
+        id: number;
+      };
+      body: {
+        title?: string;
+        instructions?: string;
+        target?: 'course' | 'class' | 'project' | 'spot_check';
+        courseId?: number | null;
+        classId?: number | null;
+        projectId?: number | null;
+        spotCheckId?: number | null;
+        orgUnitId?: number;
+        opensAt?: string;
+        closesAt?: string;
+        durationMinutes?: number;
+        attemptsAllowed?: number;
+        gradePolicy?: 'highest' | 'last';
+        paper?: 
+          | {
+          mode: 'fixed';
+          items: {
+            questionId: number;
+            points: number;
+          }[];
+          multiplePartial?: boolean;
+        }
+          | {
+          mode: 'drawn';
+          pools: {
+            kind: 'single' | 'multiple' | 'true_false' | 'fill_in' | 'essay';
+            module?: string | null;
+            subject?: string | null;
+            stage?: string | null;
+            difficultyMin: number;
+            difficultyMax: number;
+            count: number;
+            points: number;
+          }[];
+          multiplePartial?: boolean;
+        };
+        shuffleQuestions?: boolean;
+        showAnswers?: 'never' | 'after_submit' | 'after_close';
+        gates?: {
+          studyComplete?: boolean;
+          minLedgerHours?: number;
+          ledgerCategory?: string;
+        };
+        composite?: {
+          components: {
+            key: string;
+            label: string;
+            weight: number;
+          }[];
+        };
+        levelCuts?: {
+          excellent: number;
+          good: number;
+          pass: number;
+          basic: number;
+        };
+        passLevel?: 'excellent' | 'good' | 'pass' | 'basic';
+        targets?: {
+          excellentShare?: number;
+          competentShare?: number;
+        };
+        hours?: number | null;
+        creditCategories?: string[];
+        blindMarking?: boolean;
+        doubleMarking?: boolean;
+        disputeThreshold?: number;
+      };
+      response: {
+        exam: {
+          id: number;
+          title: string;
+          status: 'draft' | 'published' | 'closed';
+          target: 'course' | 'class' | 'project' | 'spot_check';
+          orgUnitId: number;
+          orgUnitName: string;
+          opensAt: string;
+          closesAt: string;
+          [key: string]: unknown;
+        };
+        counts: {
+          candidates: number | null;
+          started: number;
+          submitted: number;
+          graded: number;
+          pendingMarks: number;
+        };
+        maxScore: number;
+      };
+    };
+  };
+  '/api/exams/{id}/attempts': {
+    /** Starts an attempt, or resumes the one in progress (from any device) */
+    post: {
+      path: {
+        id: number;
+      };
+      response: {
+        attemptId: number;
+        resumed: boolean;
+      };
+    };
+  };
+  '/api/exams/{id}/close': {
+    /** Closes an exam: no attempt starts any more */
+    post: {
+      path: {
+        id: number;
+      };
+      response: {
+        exam: {
+          id: number;
+          title: string;
+          status: 'draft' | 'published' | 'closed';
+          target: 'course' | 'class' | 'project' | 'spot_check';
+          orgUnitId: number;
+          orgUnitName: string;
+          opensAt: string;
+          closesAt: string;
+          [key: string]: unknown;
+        };
+        counts: {
+          candidates: number | null;
+          started: number;
+          submitted: number;
+          graded: number;
+          pendingMarks: number;
+        };
+        maxScore: number;
+      };
+    };
+  };
+  '/api/exams/{id}/components': {
+    /** Scores (0–100) of the composite's other components, e.g. the process score */
+    put: {
+      path: {
+        id: number;
+      };
+      body: {
+        rows: {
+          teacherId: number;
+          component: string;
+          score: number;
+        }[];
+      };
+      response: {
+        updated: number;
+      };
+    };
+  };
+  '/api/exams/{id}/entry': {
+    /** Whether the teacher may start now, with every condition still missing */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        exam: {
+          id: number;
+          title: string;
+          instructions: string;
+          orgUnitName: string;
+          opensAt: string;
+          closesAt: string;
+          durationMinutes: number;
+          attemptsAllowed: number;
+          gradePolicy: 'highest' | 'last';
+          questionCount: number;
+          maxScore: number;
+        };
+        canStart: boolean;
+        missing: {
+          code: string;
+          [key: string]: unknown;
+        }[];
+        attemptsUsed: number;
+        openAttemptId: number | null;
+        lastAttemptId: number | null;
+        serverNow: string;
+      };
+    };
+  };
+  '/api/exams/{id}/events': {
+    /** What invigilators see: pages left and returned to, connections lost, attempts resumed, time up */
+    get: {
+      query: {
+        attemptId?: number;
+      };
+      path: {
+        id: number;
+      };
+      response: {
+        items: {
+          id: number;
+          attemptId: number;
+          teacherName: string;
+          kind: string;
+          at: string;
+          clientAt: string | null;
+        }[];
+      };
+    };
+  };
+  '/api/exams/{id}/markers': {
+    /** The markers named for an exam */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        markers: {
+          userId: number;
+          name: string;
+        }[];
+      };
+    };
+    /** Names the markers of an exam (trainer or admin accounts of the organising unit) */
+    put: {
+      path: {
+        id: number;
+      };
+      body: {
+        userIds: number[];
+      };
+      response: {
+        markers: {
+          userId: number;
+          name: string;
+        }[];
+      };
+    };
+  };
+  '/api/exams/{id}/marking': {
+    /** The marking queue by question: answers waiting, disputed and marked */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        blind: boolean;
+        doubleMarking: boolean;
+        questions: {
+          position: number;
+          questionId: number | null;
+          stem: string;
+          points: number;
+          pending: number;
+          disputed: number;
+          marked: number;
+        }[];
+      };
+    };
+  };
+  '/api/exams/{id}/marking/{position}': {
+    /** A question's answers in one state (under blind marking, candidates as six-digit codes) */
+    get: {
+      query: {
+        state?: 'pending' | 'disputed' | 'marked';
+        page?: number;
+        pageSize?: number;
+      };
+      path: {
+        id: number;
+        position: number;
+      };
+      response: {
+        question: 
+          | {
+          position: number;
+          points: number;
+          kind: 'single' | 'multiple' | 'true_false' | 'fill_in' | 'essay';
+          stem: string;
+          options: {
+            key: string;
+            text: string;
+          }[];
+          blanks: number;
+          reference: unknown;
+          explanation: string;
+        }
+          | null;
+        total: number;
+        items: {
+          attemptId: number;
+          candidate: string;
+          anonCode: string;
+          answer: unknown;
+          marks: {
+            round: number;
+            score: number;
+            markerName: string;
+            mine: boolean;
+            comment: string | null;
+          }[];
+        }[];
+      };
+    };
+  };
+  '/api/exams/{id}/marks': {
+    /** Marks an essay answer (first or second marker; the arbiter settles a disputed one) */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        attemptId: number;
+        position: number;
+        score: number;
+        comment?: string;
+      };
+      response: {
+        round: number;
+        state: 'pending' | 'disputed' | 'marked';
+        score: number | null;
+      };
+    };
+  };
+  '/api/exams/{id}/paper-preview': {
+    /** One candidate's paper for a seed, with the key (the same seed always gives the same paper) */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        seed?: string;
+      };
+      response: {
+        seed: string;
+        maxScore: number;
+        questions: {
+          position: number;
+          questionId: number;
+          version: number;
+          kind: 'single' | 'multiple' | 'true_false' | 'fill_in' | 'essay';
+          stem: string;
+          options: {
+            key: string;
+            text: string;
+          }[];
+          blanks: number;
+          points: number;
+          key: unknown;
+          optionOrder: string[];
+          explanation: string;
+        }[];
+      };
+    };
+  };
+  '/api/exams/{id}/publish': {
+    /** Publishes an exam: its paper's questions are frozen and candidates may start from the opening time */
+    post: {
+      path: {
+        id: number;
+      };
+      response: {
+        exam: {
+          id: number;
+          title: string;
+          status: 'draft' | 'published' | 'closed';
+          target: 'course' | 'class' | 'project' | 'spot_check';
+          orgUnitId: number;
+          orgUnitName: string;
+          opensAt: string;
+          closesAt: string;
+          [key: string]: unknown;
+        };
+        counts: {
+          candidates: number | null;
+          started: number;
+          submitted: number;
+          graded: number;
+          pendingMarks: number;
+        };
+        maxScore: number;
+      };
+    };
+  };
+  '/api/exams/{id}/regrade': {
+    /** Applies a corrected key: attempts regraded, results and the ledger's hours follow */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        questionId: number;
+      };
+      response: {
+        fromVersion: number;
+        toVersion: number;
+        attempts: number;
+        changed: number;
+        passedNow: number;
+        failedNow: number;
+        hoursPosted: number;
+        hoursReversed: number;
+        rows: {
+          attemptId: number;
+          teacherName: string;
+          before: number | null;
+          after: number | null;
+          passedBefore: boolean;
+          passedAfter: boolean;
+        }[];
+      };
+    };
+  };
+  '/api/exams/{id}/regrade/preview': {
+    /**
+     * What a corrected question's key changes: every affected attempt before and after, who passes or fails
+     * now
+     */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        questionId: number;
+      };
+      response: {
+        fromVersion: number;
+        toVersion: number;
+        attempts: number;
+        changed: number;
+        passedNow: number;
+        failedNow: number;
+        hoursPosted: number;
+        hoursReversed: number;
+        rows: {
+          attemptId: number;
+          teacherName: string;
+          before: number | null;
+          after: number | null;
+          passedBefore: boolean;
+          passedAfter: boolean;
+        }[];
+      };
+    };
+  };
   '/api/fees/my-unit': {
     /**
      * 本单位应缴费用: what the caller's unit owes for the projects of the unit above it (a school also for its own)
@@ -3793,6 +4524,39 @@ export interface paths {
           startedAt: string | null;
           finishedAt: string | null;
         };
+      };
+    };
+  };
+  '/api/me/exams': {
+    /**
+     * The teacher's exams (classes, projects, spot-checks drawn for, course exams above the school) and
+     * results
+     */
+    get: {
+      response: {
+        items: {
+          id: number;
+          title: string;
+          target: 'course' | 'class' | 'project' | 'spot_check';
+          orgUnitName: string;
+          opensAt: string;
+          closesAt: string;
+          durationMinutes: number;
+          attemptsAllowed: number;
+          attemptsUsed: number;
+          openAttemptId: number | null;
+          lastAttemptId: number | null;
+          state: 'upcoming' | 'open' | 'closed';
+          result: 
+            | {
+            examScore: number | null;
+            composite: number | null;
+            level: 'excellent' | 'good' | 'pass' | 'basic' | 'fail' | null;
+            passed: boolean;
+            pendingMarks: number;
+          }
+            | null;
+        }[];
       };
     };
   };

@@ -70,7 +70,14 @@ describe('the exam form', () => {
 
   it('shows a stored exam as it was entered', () => {
     const input = valuesToInput(values({ hours: 2 }));
-    const exam: Exam = { ...input, id: 5, status: 'draft' };
+    const exam = {
+      ...input,
+      id: 5,
+      status: 'draft',
+      orgUnitName: '城关区教育局',
+      publishedAt: null,
+      closedAt: null,
+    } as Exam;
     const back = examToValues(exam, new Map([[11, { questionId: 11, points: 1, stem: '题干', kind: 'single' }]]));
     expect(back.window?.[0].format('YYYY-MM-DD HH:mm')).toBe('2026-03-01 08:30');
     expect(back.hours).toBe(2);

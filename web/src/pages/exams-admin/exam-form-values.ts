@@ -120,7 +120,15 @@ export function examToValues(exam: Exam, known: ReadonlyMap<number, FixedRow> = 
       exam.paper.mode === 'fixed'
         ? exam.paper.items.map((i) => ({ ...known.get(i.questionId), questionId: i.questionId, points: i.points }))
         : [],
-    pools: exam.paper.mode === 'drawn' ? exam.paper.pools.map((p) => ({ ...p })) : [],
+    pools:
+      exam.paper.mode === 'drawn'
+        ? exam.paper.pools.map((p) => ({
+            ...p,
+            module: p.module ?? undefined,
+            subject: p.subject ?? undefined,
+            stage: p.stage ?? undefined,
+          }))
+        : [],
     studyComplete: exam.gates.studyComplete ?? false,
     minLedgerHours: exam.gates.minLedgerHours ?? null,
     ledgerCategory: exam.gates.ledgerCategory,
