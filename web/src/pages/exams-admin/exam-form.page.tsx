@@ -104,9 +104,9 @@ interface Problem {
 function useFormProblems(form: FormInstance<ExamFormValues>): Problem[] {
   const { t } = useTranslation();
   const mode = Form.useWatch('paperMode', form) ?? 'fixed';
-  const items = Form.useWatch('items', form);
-  const pools = Form.useWatch('pools', form);
-  const components = Form.useWatch('components', form);
+  const items = Form.useWatch('items', { form, preserve: true });
+  const pools = Form.useWatch('pools', { form, preserve: true });
+  const components = Form.useWatch('components', { form, preserve: true });
   const cuts = Form.useWatch('levelCuts', form);
   const window = Form.useWatch('window', form);
   const duration = Form.useWatch('durationMinutes', form);
@@ -558,7 +558,7 @@ function ProblemList({ problems }: { problems: Problem[] }) {
 /** The composite's components (exam 70 % + process 30 %): the exam's own row stays; the weights add up to 100. */
 function CompositeEditor({ form }: { form: FormInstance<ExamFormValues> }) {
   const { t } = useTranslation();
-  const components = Form.useWatch('components', form);
+  const components = Form.useWatch('components', { form, preserve: true });
   const { sum } = compositeProblems(components);
   return (
     <Form.List name="components">

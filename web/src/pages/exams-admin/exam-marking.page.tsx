@@ -285,9 +285,8 @@ function AnswerMarker({
             <Flex vertical gap={12}>
               <Space align="center">
                 <Typography.Text>{t('examAdmin.marking.score')}</Typography.Text>
+                {/* bounds are checked beside the box rather than clamped, so a slip (12 for 1.2) is seen, not changed */}
                 <InputNumber
-                  min={0}
-                  max={question.points}
                   step={0.5}
                   precision={2}
                   value={score}

@@ -41,8 +41,8 @@ const POOL_ROW_STYLE = { border: '1px solid #f0f0f0', borderRadius: 8, padding: 
 export function PaperTotal({ form }: { form: FormInstance<ExamFormValues> }) {
   const { t } = useTranslation();
   const mode = Form.useWatch('paperMode', form) ?? 'fixed';
-  const items = Form.useWatch('items', form);
-  const pools = Form.useWatch('pools', form);
+  const items = Form.useWatch('items', { form, preserve: true });
+  const pools = Form.useWatch('pools', { form, preserve: true });
   const total = paperTotal(mode, items, pools);
   return (
     <Alert
