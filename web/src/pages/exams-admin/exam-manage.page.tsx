@@ -234,6 +234,11 @@ function ExamManage({ exam, counts, maxScore }: { exam: Exam; counts: ExamCounts
               <Statistic
                 title={t(`examAdmin.counts.${s.key}`)}
                 value={s.value ?? t('examAdmin.counts.open')}
+                suffix={
+                  s.value === null ? (
+                    <Typography.Text type="secondary">{t('examAdmin.counts.openHint')}</Typography.Text>
+                  ) : undefined
+                }
                 data-testid={`exam-count-${s.key}`}
               />
             </Col>

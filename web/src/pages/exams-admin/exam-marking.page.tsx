@@ -247,7 +247,7 @@ function AnswerMarker({
       ) : (
         <Row gutter={[24, 16]}>
           <Col xs={24} lg={14}>
-            <Descriptions size="small" column={1} bordered>
+            <Descriptions size="small" column={1} bordered styles={{ label: { whiteSpace: 'nowrap' } }}>
               <Descriptions.Item label={t('examAdmin.marking.candidate')}>
                 <Typography.Text strong data-testid="marking-candidate">
                   {answer.candidate}

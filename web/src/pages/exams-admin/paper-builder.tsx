@@ -131,7 +131,6 @@ export function PaperBuilder({ form, locked }: { form: FormInstance<ExamFormValu
                           min={0.5}
                           max={100}
                           step={0.5}
-                          precision={1}
                           disabled={locked}
                           aria-label={t('examAdmin.paper.points')}
                           data-testid="paper-item-points"
@@ -339,7 +338,6 @@ function PoolRow({
             min={0.5}
             max={100}
             step={0.5}
-            precision={1}
             disabled={locked}
             style={{ width: 80 }}
             data-testid="pool-points"
