@@ -1035,6 +1035,209 @@ async function postIn(unit: OrgUnitRow, body: string, hidden = false): Promise<n
   ).id;
 }
 
+// ------------------------------------------------------------------ exams: what the rows stand on
+
+/** per province: a single-choice question and an essay in its bank */
+const examQuestionsAt = new Map<number, { single: number; essay: number }>();
+/** per organiser unit: a published course exam (single + essay, a process component) with a submitted attempt of the first school's teacher below, its essay waiting */
+const examAt = new Map<number, { examId: number; attemptId: number }>();
+const examOf = (unit: OrgUnitRow) => examAt.get(unit.id)!;
+/** candidates: the matrix teacher (at S1) sits the exams organised at S1 and above it */
+const CANDIDATE: Rule = { allow: { teacher: ['own', 'parent'] }, refused: NOT_TEACHER };
+const EXAM_ADMINS: Rule = { allow: forRoles(ADMINS, SUBTREE), refused: STAFF };
+const teacherCtx = (): RequestContext => ({
+  actor: {
+    userId: userIds.get('teacher')!,
+    username: ACTORS.teacher.username,
+    role: 'teacher',
+    orgUnitId: tree.S1.id,
+    orgPath: tree.S1.path,
+    provinceId: tree.S1.provinceId,
+  },
+  ip: '127.0.0.1',
+});
+
+async function bankQuestion(unit: OrgUnitRow, kind: 'single' | 'essay', tag: string): Promise<number> {
+  const q = await t.db
+    .insertInto('question')
+    .values({ province_id: unit.provinceId, org_unit_id: unit.id, org_path: unit.path })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await t.db
+    .insertInto('question_version')
+    .values({
+      question_id: q.id,
+      version: 1,
+      kind,
+      stem: `矩阵${kind === 'single' ? '单选' : '简答'}${tag}`,
+      options: JSON.stringify(
+        kind === 'single'
+          ? [
+              { key: 'A', text: '甲' },
+              { key: 'B', text: '乙' },
+            ]
+          : [],
+      ),
+      answer: JSON.stringify(kind === 'single' ? 'A' : null),
+      shuffle_options: false,
+    })
+    .execute();
+  return q.id;
+}
+
+/** an exam organised at a unit through the service (its seeder), published unless asked not to */
+async function newExam(
+  unit: OrgUnitRow,
+  tag: string,
+  opts: { draft?: boolean; questions?: number[] } = {},
+): Promise<number> {
+  const qs = examQuestionsAt.get(unit.provinceId)!;
+  const province = unit.provinceId === tree.P1.provinceId ? tree.P1 : tree.P2;
+  const admin: RequestContext = {
+    actor: {
+      userId: userIds.get('province_admin')!,
+      username: 'mx-exam-seeder',
+      role: 'province_admin',
+      orgUnitId: province.id,
+      orgPath: province.path,
+      provinceId: province.provinceId,
+    },
+    ip: '127.0.0.1',
+  };
+  const r = await services.exams.create(admin, {
+    title: `矩阵考试${tag}`,
+    instructions: '',
+    target: 'course',
+    courseId: courseAt.get(catalogueOf(unit).id)!,
+    classId: null,
+    projectId: null,
+    spotCheckId: null,
+    orgUnitId: unit.id,
+    opensAt: new Date(Date.now() - 3_600_000),
+    closesAt: new Date(Date.now() + 86_400_000),
+    durationMinutes: 60,
+    attemptsAllowed: 20,
+    gradePolicy: 'highest',
+    paper: {
+      mode: 'fixed',
+      items: (opts.questions ?? [qs.single, qs.essay]).map((questionId) => ({ questionId, points: 10 })),
+    },
+    shuffleQuestions: false,
+    showAnswers: 'after_close',
+    gates: {},
+    composite: {
+      components: [
+        { key: 'exam', label: '考试', weight: 70 },
+        { key: 'process', label: '过程', weight: 30 },
+      ],
+    },
+    levelCuts: { excellent: 90, good: 80, pass: 60, basic: 50 },
+    passLevel: 'pass',
+    targets: {},
+    hours: null,
+    creditCategories: [],
+    blindMarking: false,
+    doubleMarking: false,
+    disputeThreshold: 3,
+  });
+  if (!opts.draft) await services.exams.publish(admin, r.exam.id);
+  return r.exam.id;
+}
+
+/** a submitted attempt of a teacher, its answers put straight in: the single answered, the essay waiting for a mark */
+async function submittedAttempt(examId: number, teacherId: number): Promise<number> {
+  const e = await t.db.selectFrom('exam').select(['paper_pool']).where('id', '=', examId).executeTakeFirstOrThrow();
+  const pool = e.paper_pool as { items: Array<{ questionVersionId: number; optionKeys: string[]; points: number }> };
+  const tr = await t.db
+    .selectFrom('teacher')
+    .select(['org_path', 'province_id'])
+    .where('id', '=', teacherId)
+    .executeTakeFirstOrThrow();
+  const n = await t.db
+    .selectFrom('exam_attempt')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('exam_id', '=', examId)
+    .where('teacher_id', '=', teacherId)
+    .executeTakeFirstOrThrow();
+  const a = await t.db
+    .insertInto('exam_attempt')
+    .values({
+      province_id: tr.province_id,
+      exam_id: examId,
+      teacher_id: teacherId,
+      org_path: tr.org_path,
+      attempt_no: Number(n.n) + 1,
+      seed: crypto.randomBytes(16).toString('hex'),
+      paper: JSON.stringify(
+        pool.items.map((p, position) => ({
+          position,
+          questionVersionId: p.questionVersionId,
+          points: p.points,
+          optionOrder: p.optionKeys,
+        })),
+      ),
+      anon_code: String(crypto.randomInt(0, 1_000_000)).padStart(6, '0'),
+      status: 'submitted',
+      deadline_at: new Date(Date.now() + 3_600_000),
+      submitted_at: new Date(),
+      submitted_how: 'candidate',
+      max_score: 20,
+      auto_score: 10,
+      manual_score: 0,
+      pending_marks: 1,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await t.db
+    .insertInto('exam_answer')
+    .values(
+      [
+        { attempt_id: a.id, position: 0, answer: JSON.stringify('A'), client_seq: 1, auto_score: 10 },
+        { attempt_id: a.id, position: 1, answer: JSON.stringify('矩阵作答'), client_seq: 1, mark_state: 'pending' },
+      ].slice(0, pool.items.length),
+    )
+    .execute();
+  return a.id;
+}
+
+/** an attempt of the matrix teacher in progress, started through the service */
+async function myAttempt(tag: string): Promise<number> {
+  const examId = await newExam(tree.K1, `作答${tag}`);
+  return (await services.examAttempts.start(teacherCtx(), examId)).attemptId;
+}
+
+async function prepareExams(): Promise<void> {
+  for (const p of [tree.P1, tree.P2])
+    examQuestionsAt.set(p.provinceId, {
+      single: await bankQuestion(p, 'single', `${p.id}`),
+      essay: await bankQuestion(p, 'essay', `${p.id}`),
+    });
+  for (const u of Object.values(tree)) {
+    if (!ORGANISERS.includes(u.kind)) continue;
+    const examId = await newExam(u, `种子${u.id}`);
+    const attemptId = await submittedAttempt(examId, teacherAtSchool.get(schoolUnder(u).id)!);
+    examAt.set(u.id, { examId, attemptId });
+  }
+}
+
+/** an exam at the target whose only question's key was corrected after an attempt (version 2 says B) */
+async function correctedExam(c: Case): Promise<{ examId: number; questionId: number }> {
+  const questionId = await bankQuestion(
+    c.target.provinceId === tree.P1.provinceId ? tree.P1 : tree.P2,
+    'single',
+    `改键${c.seq}`,
+  );
+  const examId = await newExam(c.target, `改键${c.seq}`, { questions: [questionId] });
+  await submittedAttempt(examId, teacherAtSchool.get(schoolUnder(c.target).id)!);
+  // the key corrected: version 2 says B
+  await sql`
+    INSERT INTO question_version (question_id, version, kind, stem, options, answer, shuffle_options)
+    SELECT question_id, 2, kind, stem, options, '"B"'::jsonb, shuffle_options
+    FROM question_version WHERE question_id = ${questionId}`.execute(t.db);
+  await t.db.updateTable('question').set({ current_version: 2 }).where('id', '=', questionId).execute();
+  return { examId, questionId };
+}
+
 const MATRIX: Entry[] = [
   {
     route: 'GET /api/org-units/roots',
@@ -5095,6 +5298,273 @@ const MATRIX: Entry[] = [
         'moderator not stored',
       ),
   },
+  // ------------------------------------------------------------------ exams (R-30 … R-34)
+  {
+    route: 'GET /api/exams',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: EXAM_ADMINS,
+    request: (c) => ({ method: 'GET', url: `/api/exams?unitId=${c.target.id}&pageSize=200` }),
+    verify: (b, c) =>
+      problem(
+        itemsOf(b).some((e) => e.id === examOf(c.target).examId),
+        "the unit's exam missing",
+      ),
+  },
+  {
+    route: 'POST /api/exams',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: EXAM_ADMINS,
+    request: (c) => ({
+      method: 'POST',
+      url: '/api/exams',
+      payload: {
+        title: `矩阵新考试${c.seq}`,
+        target: 'course',
+        courseId: courseAt.get(catalogueOf(c.target).id)!,
+        orgUnitId: c.target.id,
+        opensAt: new Date(Date.now() - 60_000).toISOString(),
+        closesAt: new Date(Date.now() + 86_400_000).toISOString(),
+        durationMinutes: 30,
+        paper: { mode: 'fixed', items: [{ questionId: examQuestionsAt.get(c.target.provinceId)!.single, points: 5 }] },
+      },
+    }),
+    verify: async (_b, c) =>
+      problem(
+        (
+          await t.db
+            .selectFrom('exam')
+            .select('org_unit_id')
+            .where('title', '=', `矩阵新考试${c.seq}`)
+            .executeTakeFirst()
+        )?.org_unit_id === c.target.id,
+        'exam not stored at the unit',
+      ),
+  },
+  {
+    route: 'GET /api/exams/:id',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: EXAM_ADMINS,
+    request: (c) => ({ method: 'GET', url: `/api/exams/${examOf(c.target).examId}` }),
+    verify: (b, c) => problem(json(b)['exam']?.['id'] === examOf(c.target).examId, 'another exam answered'),
+  },
+  {
+    route: 'PATCH /api/exams/:id',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: EXAM_ADMINS,
+    request: async (c) => ({
+      method: 'PATCH',
+      url: `/api/exams/${await newExam(c.target, `改${c.seq}`, { draft: true })}`,
+      payload: { title: `矩阵改后考试${c.seq}` },
+    }),
+    verify: async (_b, c) =>
+      problem(
+        !!(await t.db.selectFrom('exam').select('id').where('title', '=', `矩阵改后考试${c.seq}`).executeTakeFirst()),
+        'title not changed',
+      ),
+  },
+  {
+    route: 'POST /api/exams/:id/publish',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: EXAM_ADMINS,
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/exams/${await newExam(c.target, `发布${c.seq}`, { draft: true })}/publish`,
+    }),
+    verify: (b) => problem(json(b)['exam']?.['status'] === 'published', 'not published'),
+  },
+  {
+    route: 'POST /api/exams/:id/close',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: EXAM_ADMINS,
+    request: async (c) => ({ method: 'POST', url: `/api/exams/${await newExam(c.target, `结束${c.seq}`)}/close` }),
+    verify: (b) => problem(json(b)['exam']?.['status'] === 'closed', 'not closed'),
+  },
+  {
+    route: 'POST /api/exams/:id/paper-preview',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: EXAM_ADMINS,
+    request: (c) => ({ method: 'POST', url: `/api/exams/${examOf(c.target).examId}/paper-preview`, payload: {} }),
+    verify: (b) => problem(((b as { questions?: unknown[] }).questions ?? []).length === 2, 'paper not shown'),
+  },
+  {
+    route: 'GET /api/exams/:id/markers',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: EXAM_ADMINS,
+    request: (c) => ({ method: 'GET', url: `/api/exams/${examOf(c.target).examId}/markers` }),
+  },
+  {
+    route: 'PUT /api/exams/:id/markers',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: EXAM_ADMINS,
+    request: (c) => ({ method: 'PUT', url: `/api/exams/${examOf(c.target).examId}/markers`, payload: { userIds: [] } }),
+  },
+  {
+    route: 'GET /api/exams/:id/events',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: EXAM_ADMINS,
+    request: (c) => ({ method: 'GET', url: `/api/exams/${examOf(c.target).examId}/events` }),
+  },
+  {
+    route: 'GET /api/exams/:id/marking',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: EXAM_ADMINS,
+    request: (c) => ({ method: 'GET', url: `/api/exams/${examOf(c.target).examId}/marking` }),
+    verify: (b) =>
+      problem(
+        ((b as { questions?: Array<{ pending: number }> }).questions ?? []).some((q) => q.pending > 0),
+        'essay not queued',
+      ),
+  },
+  {
+    route: 'GET /api/exams/:id/marking/:position',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: EXAM_ADMINS,
+    request: (c) => ({ method: 'GET', url: `/api/exams/${examOf(c.target).examId}/marking/1` }),
+    verify: (b, c) =>
+      problem(
+        ((b as { items?: Array<{ attemptId: number }> }).items ?? []).some(
+          (x) => x.attemptId === examOf(c.target).attemptId,
+        ),
+        'answer not listed',
+      ),
+  },
+  {
+    route: 'POST /api/exams/:id/marks',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: EXAM_ADMINS,
+    request: async (c) => {
+      const examId = examOf(c.target).examId;
+      const attemptId = await submittedAttempt(examId, teacherAtSchool.get(schoolUnder(c.target).id)!);
+      return { method: 'POST', url: `/api/exams/${examId}/marks`, payload: { attemptId, position: 1, score: 6 } };
+    },
+    verify: (b) => problem(json(b)['state'] === ('marked' as never), 'not marked'),
+  },
+  {
+    route: 'POST /api/exams/:id/regrade/preview',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: EXAM_ADMINS,
+    request: async (c) => {
+      const { examId, questionId } = await correctedExam(c);
+      return { method: 'POST', url: `/api/exams/${examId}/regrade/preview`, payload: { questionId } };
+    },
+    verify: (b) => problem(json(b)['attempts'] === (1 as never), 'the attempt not regraded'),
+  },
+  {
+    route: 'POST /api/exams/:id/regrade',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: EXAM_ADMINS,
+    request: async (c) => {
+      const { examId, questionId } = await correctedExam(c);
+      return { method: 'POST', url: `/api/exams/${examId}/regrade`, payload: { questionId } };
+    },
+    verify: (b) => problem(json(b)['toVersion'] === (2 as never), 'not regraded to version 2'),
+  },
+  {
+    route: 'PUT /api/exams/:id/components',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: EXAM_ADMINS,
+    request: (c) => ({
+      method: 'PUT',
+      url: `/api/exams/${examOf(c.target).examId}/components`,
+      payload: {
+        rows: [{ teacherId: teacherAtSchool.get(schoolUnder(c.target).id)!, component: 'process', score: 88 }],
+      },
+    }),
+    verify: (b) => problem(json(b)['updated'] === (1 as never), 'not stored'),
+  },
+  {
+    route: 'GET /api/me/exams',
+    about: 'self',
+    rule: { allow: { teacher: OWN }, refused: NOT_TEACHER },
+    request: () => ({ method: 'GET', url: '/api/me/exams' }),
+    verify: (b) =>
+      problem(
+        itemsOf(b).some((e) => e.id === examOf(tree.S1).examId),
+        "the school's exam missing",
+      ),
+  },
+  {
+    route: 'GET /api/exams/:id/entry',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: CANDIDATE,
+    request: (c) => ({ method: 'GET', url: `/api/exams/${examOf(c.target).examId}/entry` }),
+    verify: (b) => problem((b as { canStart?: boolean }).canStart === true, 'may not start'),
+  },
+  {
+    route: 'POST /api/exams/:id/attempts',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: CANDIDATE,
+    request: (c) => ({ method: 'POST', url: `/api/exams/${examOf(c.target).examId}/attempts` }),
+    verify: (b) => problem(typeof (b as { attemptId?: number }).attemptId === 'number', 'no attempt'),
+  },
+  {
+    route: 'GET /api/exam-attempts/:id',
+    about: 'self',
+    rule: { allow: { teacher: OWN }, refused: NOT_TEACHER },
+    request: async (c) => ({ method: 'GET', url: `/api/exam-attempts/${await myAttempt(`读${c.seq}`)}` }),
+    verify: (b) =>
+      problem(
+        JSON.stringify(b).includes('矩阵单选') && !JSON.stringify(b).includes('"answer":"A"'),
+        'paper wrong or key shown',
+      ),
+  },
+  {
+    route: 'PUT /api/exam-attempts/:id/answers',
+    about: 'self',
+    rule: { allow: { teacher: OWN }, refused: NOT_TEACHER },
+    request: async (c) => ({
+      method: 'PUT',
+      url: `/api/exam-attempts/${await myAttempt(`存${c.seq}`)}/answers`,
+      payload: { answers: [{ position: 0, answer: 'B', clientSeq: 1 }] },
+    }),
+    verify: (b) => problem(((b as { saved?: unknown[] }).saved ?? []).length === 1, 'not saved'),
+  },
+  {
+    route: 'POST /api/exam-attempts/:id/events',
+    about: 'self',
+    rule: { allow: { teacher: OWN }, refused: NOT_TEACHER },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/exam-attempts/${await myAttempt(`离开${c.seq}`)}/events`,
+      payload: { kind: 'left' },
+    }),
+  },
+  {
+    route: 'POST /api/exam-attempts/:id/submit',
+    about: 'self',
+    rule: { allow: { teacher: OWN }, refused: NOT_TEACHER },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/exam-attempts/${await myAttempt(`交卷${c.seq}`)}/submit`,
+      payload: { answers: [{ position: 0, answer: 'A', clientSeq: 1 }] },
+    }),
+    // the essay left blank scores 0 with nothing to mark: graded at once
+    verify: (b) => problem(json(b)['status'] === ('graded' as never), 'not graded'),
+  },
+  {
+    route: 'GET /api/exam-attempts/:id/result',
+    about: 'self',
+    rule: { allow: { teacher: OWN }, refused: NOT_TEACHER },
+    request: async (c) => ({ method: 'GET', url: `/api/exam-attempts/${await myAttempt(`成绩${c.seq}`)}/result` }),
+  },
   {
     // not required by the coverage check (auth routes are exempt), listed because every role must reach it
     route: 'GET /api/auth/me',
@@ -5154,6 +5624,7 @@ beforeAll(async () => {
   await prepareOnline();
   await prepareReflections();
   await prepareStudy();
+  await prepareExams();
   app = await buildApp({
     services,
     db: t.db,

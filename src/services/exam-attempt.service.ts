@@ -106,7 +106,6 @@ export function createExamAttemptService(
 
   /** Submits attempts (the candidate's, or the clock's) and grades them in one transaction. */
   async function submitAndGrade(
-    ctx: RequestContext,
     e: ExamRow,
     ids: readonly number[],
     how: 'candidate' | 'time_up',
@@ -128,9 +127,9 @@ export function createExamAttemptService(
   }
 
   /** Attempts whose time is up are submitted with what was saved (called before reading one, and by the sweeper). */
-  async function closeIfTimeUp(ctx: RequestContext, a: AttemptRow, e: ExamRow): Promise<AttemptRow> {
+  async function closeIfTimeUp(_ctx: RequestContext, a: AttemptRow, e: ExamRow): Promise<AttemptRow> {
     if (a.status !== 'open' || a.deadlineAt.getTime() > now()) return a;
-    await submitAndGrade(ctx, e, [a.id], 'time_up');
+    await submitAndGrade(e, [a.id], 'time_up');
     return (await attempts.attempt(a.id))!;
   }
 
@@ -454,7 +453,7 @@ export function createExamAttemptService(
       let n = 0;
       for (const [examId, ids] of byExam) {
         const e = (await exams.exam(examId))!;
-        n += (await submitAndGrade({ actor: null, ip: null, via: 'cli' }, e, ids, 'time_up')).length;
+        n += (await submitAndGrade(e, ids, 'time_up')).length;
       }
       return n;
     },

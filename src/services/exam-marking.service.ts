@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { markOutcome } from '../domain/exam-score.js';
 import { candidateView } from '../domain/question.js';
 import { isAdmin } from '../domain/org-tree.js';
-import { AppError, notFoundDenied } from '../errors/app-error.js';
+import { AppError } from '../errors/app-error.js';
 import { can, type Actor } from '../policies/access.policy.js';
 import { createExamAttemptRepository } from '../repositories/exam-attempt.repository.js';
 import { createExamRepository, type ExamRow } from '../repositories/exam.repository.js';
@@ -37,8 +37,8 @@ export function createExamMarkingService(deps: ServiceDeps, credits: CreditLedge
     const exam = await exams.exam(id);
     if (exam && exam.provinceId === actor.provinceId && (await exams.isMarker(id, actor.userId)))
       return { actor, exam, admin: isAdmin(actor.role) && can(actor, 'exam.manage', { path: exam.orgPath }) };
-    if (!exam || !isAdmin(actor.role))
-      return auditRefusal(db, ctx, { action, targetType: 'exam', targetId: id }, notFoundDenied());
+    if (!isAdmin(actor.role))
+      return auditRefusal(db, ctx, { action, targetPath: actor.orgPath }, new AppError('FORBIDDEN'));
     const r = await requireExam(deps, ctx, id, action, 'exam.manage');
     return { ...r, admin: true };
   }
@@ -353,7 +353,7 @@ export function createExamMarkingService(deps: ServiceDeps, credits: CreditLedge
           const outside: number[] = [];
           for (const row of rows) {
             const p = known.get(row.teacherId);
-            if (!p || !p.startsWith(exam.orgPath) || !(await r.isCandidate(exam, { id: row.teacherId, orgPath: p })))
+            if (!p?.startsWith(exam.orgPath) || !(await r.isCandidate(exam, { id: row.teacherId, orgPath: p })))
               outside.push(row.teacherId);
           }
           if (outside.length) throw new AppError('NOT_FOUND');

@@ -28,8 +28,8 @@ import { requireAdminAction, requireAdminAtUnit } from './registry-access.js';
 export type ExamInput = Omit<ExamWrite, 'provinceId' | 'orgPath'>;
 
 /**
- * The exam an admin may act on under `policy`: "not found" for anyone outside the organiser's subtree
- * (and for trainers and teachers), "forbidden" inside it without the right.
+ * The exam an admin may act on under `policy`: "not found" outside the organiser's subtree, "forbidden"
+ * inside it without the right, and for trainers and teachers.
  */
 export async function requireExam(
   deps: ServiceDeps,
@@ -39,8 +39,11 @@ export async function requireExam(
   policy: 'exam.manage' | 'exam.results' = 'exam.manage',
 ): Promise<{ actor: Actor; exam: ExamRow }> {
   const actor = requireActor(ctx);
+  // trainers and teachers are refused before anything is looked up, as for every admin use case
+  if (!isAdmin(actor.role))
+    return auditRefusal(deps.db, ctx, { action, targetPath: actor.orgPath }, new AppError('FORBIDDEN'));
   const exam = await createExamRepository(deps.db).exam(id);
-  if (!exam || exam.provinceId !== actor.provinceId || !isAdmin(actor.role))
+  if (!exam || exam.provinceId !== actor.provinceId)
     return auditRefusal(deps.db, ctx, { action, targetType: 'exam', targetId: id }, notFoundDenied());
   await requireAdminAction(deps.db, ctx, action, policy, { path: exam.orgPath, type: 'exam', id, label: exam.title });
   return { actor, exam };
