@@ -262,12 +262,12 @@ function PoolRow({
   const subtotal = (pool?.count ?? 0) * (pool?.points ?? 0);
   return (
     <div style={POOL_ROW_STYLE} data-testid="paper-pool">
-      <Space wrap align="start">
+      <Space wrap align="start" size={8}>
         <Typography.Text strong>{t('examAdmin.paper.poolNo', { n: index + 1 })}</Typography.Text>
         <Form.Item name={[name, 'kind']} label={t('examAdmin.paper.kind')} rules={[{ required: true }]}>
           <Select
             disabled={locked}
-            style={{ width: 130 }}
+            style={{ width: 110 }}
             options={QUESTION_KINDS.map((k) => ({ value: k, label: t(`examAdmin.kinds.${k}`) }))}
             data-testid="pool-kind"
           />
@@ -276,7 +276,7 @@ function PoolRow({
           <AutoComplete
             allowClear
             disabled={locked}
-            style={{ width: 150 }}
+            style={{ width: 120 }}
             options={moduleOptions}
             placeholder={t('examAdmin.paper.any')}
             data-testid="pool-module"
@@ -286,7 +286,7 @@ function PoolRow({
           <AutoComplete
             allowClear
             disabled={locked}
-            style={{ width: 120 }}
+            style={{ width: 100 }}
             options={subjectOptions}
             placeholder={t('examAdmin.paper.any')}
           />
@@ -295,7 +295,7 @@ function PoolRow({
           <Select
             allowClear
             disabled={locked}
-            style={{ width: 110 }}
+            style={{ width: 100 }}
             options={STAGES.map((s) => ({ value: s, label: t(`stages.${s}`) }))}
             placeholder={t('examAdmin.paper.any')}
           />
