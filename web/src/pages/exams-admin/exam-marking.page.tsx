@@ -64,7 +64,13 @@ export default function ExamMarkingPage() {
     <Flex vertical gap={16} data-testid="exam-marking">
       <Card>
         <div className="page-title-row">
-          <Typography.Title level={3}>{t('examAdmin.marking.title')}</Typography.Title>
+          <Space wrap>
+            <Typography.Title level={3} style={{ margin: 0 }}>
+              {t('examAdmin.marking.title')}
+            </Typography.Title>
+            {queue.data.blind && <Tag color="purple">{t('examAdmin.marking.blindTag')}</Tag>}
+            {queue.data.doubleMarking && <Tag color="blue">{t('examAdmin.marking.doubleTag')}</Tag>}
+          </Space>
           <Link to={`/exams/${examId}/manage`}>
             <Button icon={<ArrowLeftOutlined />}>{t('examAdmin.marking.backToExam')}</Button>
           </Link>
@@ -332,7 +338,10 @@ function AnswerMarker({
                   {t('examAdmin.marking.skip')}
                 </Button>
                 <Typography.Text type="secondary">
-                  {t('examAdmin.marking.left', { count: Math.max(0, total - done.size) })}
+                  {t('examAdmin.marking.left', {
+                    // those marked here that still wait for a second marker are not left for this marker
+                    count: Math.max(0, total - ((answers.data?.items.length ?? 0) - items.length)),
+                  })}
                 </Typography.Text>
               </Space>
             </Flex>
