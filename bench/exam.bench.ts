@@ -333,19 +333,35 @@ async function main(): Promise<void> {
         });
         if (a.status === 200) count++;
       };
-      let rawSeq = 1_000_000;
+      // the limit writes into attempts of its own (another exam's), each upsert a newer answer
+      const rawExam = await seedExam(pool!, { questions: QUESTIONS, title: '写入基准' });
+      const rawAttempts = (
+        await pool!.query<{ id: string }>(
+          `INSERT INTO exam_attempt (province_id, exam_id, teacher_id, org_path, attempt_no, seed, paper, anon_code,
+                                     status, deadline_at, max_score)
+           SELECT province_id, $1, id, org_path, 1, md5(id::text), '[]', lpad((row_number() OVER ())::text, 6, '0'),
+                  'open', now() + interval '1 day', 100
+           FROM teacher WHERE id = ANY($2::bigint[]) RETURNING id`,
+          [rawExam.examId, teachers],
+        )
+      ).rows.map((r) => Number(r.id));
+      let rawSeq = 1;
       const raw = await openRawLoad(
         url,
         () => {
-          const c = candidates[rawSeq % candidates.length]!;
           const seq = rawSeq++;
           return {
             name: 'raw_answer',
             text:
               'INSERT INTO exam_answer (attempt_id, position, answer, client_seq) VALUES ($1, $2, $3::jsonb, $4) ' +
               'ON CONFLICT (attempt_id, position) DO UPDATE SET answer = EXCLUDED.answer, client_seq = EXCLUDED.client_seq, ' +
-              'saved_at = clock_timestamp() WHERE exam_answer.client_seq < EXCLUDED.client_seq',
-            values: [c.attempt, seq % QUESTIONS, JSON.stringify('B'), seq],
+              'saved_at = clock_timestamp() WHERE exam_answer.client_seq < EXCLUDED.client_seq RETURNING position',
+            values: [
+              rawAttempts[seq % rawAttempts.length],
+              Math.floor(seq / rawAttempts.length) % QUESTIONS,
+              JSON.stringify('B'),
+              seq,
+            ],
           };
         },
         CONNECTIONS,
@@ -383,7 +399,13 @@ async function main(): Promise<void> {
     server = undefined;
 
     // ------------------------------------------------------------ 6. bulk grading
-    const g = await gradeBench(pool, db, exam.examId, teachers);
+    // an exam of its own, so its six-digit codes never meet the candidates'
+    const g = await gradeBench(
+      pool,
+      db,
+      (await seedExam(pool, { questions: QUESTIONS, title: '批改基准' })).examId,
+      teachers,
+    );
     say(
       `6. grading ${fmt(PAPERS)} submitted papers of ${QUESTIONS} answers: ${round(g.seconds, 2)} s → ${fmt(g.perS)} papers/s ` +
         `(100k within 60 s needs ≥ 1,667/s: ${mark(g.perS >= 1_667)}); bare read and write of the same rows ${round(g.rawSeconds, 2)} s ` +
@@ -485,7 +507,7 @@ async function gradeBench(pool: pg.Pool, db: Kysely<DB>, examId: number, teacher
   ).rows.map((r) => Number(r.id));
   await pool.query(
     `INSERT INTO exam_answer (attempt_id, position, answer, client_seq)
-     SELECT a, p, CASE p % 3 WHEN 0 THEN to_jsonb(substr('ABCD', 1 + (a + p) % 4, 1))
+     SELECT a, p, CASE p % 3 WHEN 0 THEN to_jsonb(substr('ABCD', 1 + ((a + p) % 4)::int, 1))
                              WHEN 1 THEN '["A","C"]'::jsonb ELSE to_jsonb((a + p) % 2 = 0) END, 1
      FROM unnest($1::bigint[]) a, generate_series(0, $2::int - 1) p`,
     [ids, QUESTIONS],

@@ -54,6 +54,7 @@ import { closeCertificatePool } from '../src/services/certificate.service.js';
 import type { RequestContext } from '../src/services/context.js';
 import type { Services } from '../src/services/services.js';
 import { createCourseRepository } from '../src/repositories/course.repository.js';
+import { createQuestionRepository } from '../src/repositories/question.repository.js';
 import { createTrainingRepository } from '../src/repositories/training.repository.js';
 import { createEnrolmentRepository } from '../src/repositories/enrolment.repository.js';
 import { issueToken } from '../src/domain/attendance-token.js';
@@ -67,6 +68,7 @@ import { fingerprint, signatureBytes } from '../src/domain/originality.js';
 import { createReflectionRepository } from '../src/repositories/reflection.repository.js';
 import { reflectionText } from './support/reflection-corpus.js';
 import { storeBySha256 } from '../src/services/stored-file.js';
+import { seedExam, seedQuestion, seedSitting } from './support/exam-stats.js';
 
 type UnitKey = keyof Tree;
 type Relation = 'own' | 'child' | 'sibling' | 'parent' | 'other';
@@ -366,6 +368,8 @@ const courseAt = new Map<number, number>();
 /** per organiser unit: an open project with a class (the schools' teachers below enrolled, one session now) and a draft project */
 const seededAt = new Map<number, { open: number; draft: number; classId: number; sessionId: number }>();
 const seeded = (unit: OrgUnitRow) => seededAt.get(unit.id)!;
+/** per organiser unit: a closed exam of its open project, sat by the teacher of every school below */
+const statsExamAt = new Map<number, number>();
 /** per organiser unit: the seeded class is online, its course's video item open for study now */
 const sessionItemAt = new Map<number, number>();
 /** Makes a seeded class online: a course of the unit with one chapter and one video, open a month either side of today. */
@@ -472,6 +476,39 @@ const sessionBody = (place: string) => {
   };
 };
 /** a course of its own for a row that changes one */
+/** per catalogue unit: a question of its bank */
+const questionAt = new Map<number, number>();
+/** A question of a unit's bank (archived when asked). */
+async function newQuestion(unit: OrgUnitRow, tag: string, archived = false): Promise<number> {
+  const id = await createQuestionRepository(t.db).insert({
+    kind: 'single',
+    stem: `矩阵试题${tag}`,
+    options: [
+      { key: 'A', text: '甲' },
+      { key: 'B', text: '乙' },
+    ],
+    answer: 'A',
+    explanation: '',
+    module: '师德',
+    subject: '',
+    stage: '',
+    difficulty: 3,
+    shuffleOptions: true,
+    provinceId: unit.provinceId,
+    orgUnitId: unit.id,
+    orgPath: unit.path,
+    createdBy: null,
+  });
+  if (archived) await createQuestionRepository(t.db).setArchived(id, true);
+  return id;
+}
+/** Readers of a bank: admins on their line of the tree; the matrix trainer, named for K1's bank, there (their "parent"). */
+const BANK_READERS = { ...forRoles(ADMINS, LINE), trainer: ['parent'] as readonly Relation[] };
+/** Keepers of a bank: province, city and county admins in their subtree; the matrix trainer at K1. */
+const BANK_KEEPERS = { ...forRoles(COURSE_KEEPERS, SUBTREE), trainer: ['parent'] as readonly Relation[] };
+/** a trainer named for no other bank: every other unit is out of their reach */
+const TRAINER_OUT = { trainer: [] as readonly Relation[] };
+
 async function newCourse(unit: OrgUnitRow, tag: string, archived = false): Promise<number> {
   const id = await createCourseRepository(t.db).insert({
     title: `矩阵课程${tag}`,
@@ -2509,6 +2546,234 @@ const MATRIX: Entry[] = [
     }),
     verify: (_b, _c, res) => problem(res.rawPayload.equals(PDF), 'not the material file'),
   },
+  // ------------------------------------------------------------------ question banks (R-30)
+  {
+    route: 'GET /api/questions',
+    about: 'unit',
+    rule: { allow: BANK_READERS, refused: ['teacher'], reachOf: TRAINER_OUT },
+    request: (c) => ({
+      method: 'GET',
+      url: `/api/questions?unitId=${c.target.id}&includeInherited=true&pageSize=200&q=${encodeURIComponent(`矩阵试题种子${catalogueOf(c.target).id}`)}`,
+    }),
+    verify: (b, c) =>
+      problem(
+        json(b)['unit']?.['id'] === c.target.id &&
+          itemsOf(b).some((x) => x.id === questionAt.get(catalogueOf(c.target).id)),
+        'another bank, or the question of the bank (inherited for a school) missing',
+      ),
+  },
+  {
+    route: 'GET /api/questions/tags',
+    about: 'unit',
+    rule: { allow: BANK_READERS, refused: ['teacher'], reachOf: TRAINER_OUT },
+    request: (c) => ({ method: 'GET', url: `/api/questions/tags?unitId=${c.target.id}` }),
+    verify: (b) => problem(((b as { modules?: string[] }).modules ?? []).includes('师德'), 'modules missing'),
+  },
+  {
+    route: 'POST /api/questions',
+    about: 'unit',
+    rule: {
+      allow: BANK_KEEPERS,
+      refused: ['teacher'],
+      reach: LINE,
+      reachOf: TRAINER_OUT,
+      kinds: { only: CATALOGUE, otherwise: { invalid: 'QUESTION_INVALID' } },
+    },
+    request: (c) => ({
+      method: 'POST',
+      url: '/api/questions',
+      payload: {
+        unitId: c.target.id,
+        kind: 'true_false',
+        stem: `矩阵新试题${c.seq}`,
+        answer: true,
+      },
+    }),
+    verify: async (b, c) => {
+      const row = await t.db
+        .selectFrom('question')
+        .select('org_unit_id')
+        .where('id', '=', Number(json(b)['question']?.['id']))
+        .executeTakeFirst();
+      return problem(row?.org_unit_id === c.target.id, 'question not stored in the bank');
+    },
+  },
+  {
+    route: 'GET /api/questions/template.xlsx',
+    about: 'unit',
+    rule: {
+      allow: BANK_KEEPERS,
+      refused: ['teacher'],
+      reach: LINE,
+      reachOf: TRAINER_OUT,
+      kinds: { only: CATALOGUE, otherwise: { invalid: 'QUESTION_INVALID' } },
+    },
+    request: (c) => ({ method: 'GET', url: `/api/questions/template.xlsx?unitId=${c.target.id}` }),
+    verify: (_b, _c, res) =>
+      problem(
+        String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000,
+        'not an .xlsx answer',
+      ),
+  },
+  {
+    route: 'POST /api/questions/import',
+    about: 'unit',
+    rule: {
+      allow: BANK_KEEPERS,
+      refused: ['teacher'],
+      reach: LINE,
+      reachOf: TRAINER_OUT,
+      kinds: { only: CATALOGUE, otherwise: { invalid: 'QUESTION_INVALID' } },
+    },
+    request: (c) => {
+      const csv = `题型,题干,选项A,选项B,答案\r\n单选,矩阵导入试题${c.seq},甲,乙,B\r\n`;
+      return {
+        method: 'POST',
+        url: `/api/questions/import?unitId=${c.target.id}`,
+        ...multipartFile(csv, { filename: `mxq-${c.seq}.csv`, contentType: 'text/csv' }),
+      };
+    },
+    verify: async (b, c) => {
+      const rows = await t.db
+        .selectFrom('question_version as v')
+        .innerJoin('question as q', 'q.id', 'v.question_id')
+        .select(['q.org_unit_id', 'v.answer'])
+        .where('v.stem', '=', `矩阵导入试题${c.seq}`)
+        .execute();
+      return problem(
+        (b as { created?: number }).created === 1 &&
+          rows.length === 1 &&
+          rows[0]!.org_unit_id === c.target.id &&
+          rows[0]!.answer === 'B',
+        `sheet not imported: ${JSON.stringify(b)}`,
+      );
+    },
+  },
+  {
+    route: 'GET /api/questions/export.xlsx',
+    about: 'unit',
+    rule: { allow: BANK_READERS, refused: ['teacher'], reachOf: TRAINER_OUT },
+    request: (c) => ({ method: 'GET', url: `/api/questions/export.xlsx?unitId=${c.target.id}&includeInherited=true` }),
+    verify: (_b, _c, res) =>
+      problem(
+        String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000,
+        'not an .xlsx answer',
+      ),
+  },
+  {
+    // read on the actor's line of the tree; a sibling's bank is not seen
+    route: 'GET /api/questions/:id',
+    about: 'unit',
+    at: CATALOGUE,
+    rule: { allow: BANK_READERS, refused: ['teacher'], reachOf: TRAINER_OUT },
+    request: (c) => ({ method: 'GET', url: `/api/questions/${questionAt.get(c.target.id)}` }),
+    verify: (b, c) =>
+      problem(
+        json(b)['question']?.['id'] === questionAt.get(c.target.id) &&
+          json(b)['question']?.['canManage'] ===
+            (c.role === 'trainer' || (c.relation !== 'parent' && (COURSE_KEEPERS as readonly Role[]).includes(c.role))),
+        'another question, or canManage wrong',
+      ),
+  },
+  {
+    // a question seen but not kept by the actor (from above, or a school admin's view) is refused with 403
+    route: 'PUT /api/questions/:id',
+    about: 'unit',
+    at: CATALOGUE,
+    rule: { allow: BANK_KEEPERS, refused: ['teacher'], reach: LINE, reachOf: TRAINER_OUT },
+    request: async (c) => ({
+      method: 'PUT',
+      url: `/api/questions/${await newQuestion(c.target, `put-${c.seq}`)}`,
+      payload: { kind: 'true_false', stem: `矩阵改过的试题${c.seq}`, answer: false },
+    }),
+    verify: async (b, c) => {
+      const row = await t.db
+        .selectFrom('question_version')
+        .select(['stem', 'kind'])
+        .where('question_id', '=', Number(json(b)['question']?.['id']))
+        .executeTakeFirst();
+      return problem(row?.stem === `矩阵改过的试题${c.seq}` && row.kind === 'true_false', 'change not stored');
+    },
+  },
+  {
+    route: 'POST /api/questions/:id/archive',
+    about: 'unit',
+    at: CATALOGUE,
+    rule: { allow: BANK_KEEPERS, refused: ['teacher'], reach: LINE, reachOf: TRAINER_OUT },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/questions/${await newQuestion(c.target, `arch-${c.seq}`)}/archive`,
+    }),
+    verify: async (b) => {
+      const row = await t.db
+        .selectFrom('question')
+        .select('archived')
+        .where('id', '=', Number(json(b)['question']?.['id']))
+        .executeTakeFirst();
+      return problem(row?.archived === true, 'not archived');
+    },
+  },
+  {
+    route: 'POST /api/questions/:id/restore',
+    about: 'unit',
+    at: CATALOGUE,
+    rule: { allow: BANK_KEEPERS, refused: ['teacher'], reach: LINE, reachOf: TRAINER_OUT },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/questions/${await newQuestion(c.target, `rest-${c.seq}`, true)}/restore`,
+    }),
+    verify: async (b) => {
+      const row = await t.db
+        .selectFrom('question')
+        .select('archived')
+        .where('id', '=', Number(json(b)['question']?.['id']))
+        .executeTakeFirst();
+      return problem(row?.archived === false, 'still archived');
+    },
+  },
+  {
+    route: 'GET /api/question-bank/:unitId/editors',
+    about: 'unit',
+    rule: { allow: BANK_READERS, refused: ['teacher'], reachOf: TRAINER_OUT },
+    request: (c) => ({ method: 'GET', url: `/api/question-bank/${c.target.id}/editors` }),
+    verify: (b, c) =>
+      problem(
+        json(b)['unit']?.['id'] === c.target.id &&
+          (c.target.id !== tree.K1.id ||
+            ((b as { editors: Array<{ userId: number }> }).editors ?? []).some(
+              (e) => e.userId === userIds.get('trainer'),
+            )),
+        'another unit, or the named trainer missing',
+      ),
+  },
+  {
+    // administrators name the keepers; a named trainer never names others
+    route: 'PUT /api/question-bank/:unitId/editors',
+    about: 'unit',
+    rule: {
+      allow: forRoles(COURSE_KEEPERS, SUBTREE),
+      refused: STAFF,
+      reach: LINE,
+      kinds: { only: CATALOGUE, otherwise: { invalid: 'QUESTION_INVALID' } },
+    },
+    // K1 keeps the matrix trainer named: the trainer's rows run beside these
+    request: (c) => ({
+      method: 'PUT',
+      url: `/api/question-bank/${c.target.id}/editors`,
+      payload: { userIds: c.target.id === tree.K1.id ? [userIds.get('trainer')!] : [] },
+    }),
+    verify: async (_b, c) => {
+      const rows = await t.db
+        .selectFrom('question_bank_editor')
+        .select('user_id')
+        .where('org_unit_id', '=', c.target.id)
+        .execute();
+      return problem(
+        rows.length === (c.target.id === tree.K1.id ? 1 : 0),
+        `keepers not stored: ${JSON.stringify(rows)}`,
+      );
+    },
+  },
   // ------------------------------------------------------------------ online content of a course (R-20 网络)
   {
     route: 'GET /api/courses/:id/online',
@@ -3126,6 +3391,54 @@ const MATRIX: Entry[] = [
     at: ORGANISERS,
     rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
     request: (c) => ({ method: 'GET', url: `/api/training/projects/${seeded(c.target).open}/stats/export` }),
+    verify: (_b, _c, res) =>
+      String(res.headers['content-type']).includes('spreadsheetml') ? null : 'not an .xlsx answer',
+  },
+  {
+    // exam statistics by unit: exam.results on the organiser's line; a unit below the organiser reads its own subtree
+    route: 'GET /api/exams/:id/stats',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
+    request: (c) => ({ method: 'GET', url: `/api/exams/${statsExamAt.get(c.target.id)}/stats` }),
+    verify: (b, c) => {
+      const s = b as { base?: { id: number }; overall?: { sat: number } };
+      return problem(
+        s.base?.id === (c.relation === 'parent' ? c.own.id : c.target.id) && s.overall?.sat === resultSchools(c).length,
+        'figures not based on the organiser, or on the reader below it',
+      );
+    },
+  },
+  {
+    route: 'GET /api/exams/:id/stats.xlsx',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
+    request: (c) => ({ method: 'GET', url: `/api/exams/${statsExamAt.get(c.target.id)}/stats.xlsx` }),
+    verify: (_b, _c, res) =>
+      String(res.headers['content-type']).includes('spreadsheetml') ? null : 'not an .xlsx answer',
+  },
+  {
+    // the ranked list: the organiser's side reads every school, a unit below the organiser its own schools only
+    route: 'GET /api/exams/:id/results',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
+    request: (c) => ({ method: 'GET', url: `/api/exams/${statsExamAt.get(c.target.id)}/results?pageSize=50` }),
+    verify: (b, c) => {
+      const schools = ((b as { items?: Array<{ schoolName: string | null }> }).items ?? []).map((x) => x.schoolName);
+      return problem(
+        [...schools].sort().join() === resultSchools(c).sort().join(),
+        `results of other schools listed, or own missing: ${schools.join()}`,
+      );
+    },
+  },
+  {
+    route: 'GET /api/exams/:id/results.xlsx',
+    about: 'unit',
+    at: ORGANISERS,
+    rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
+    request: (c) => ({ method: 'GET', url: `/api/exams/${statsExamAt.get(c.target.id)}/results.xlsx` }),
     verify: (_b, _c, res) =>
       String(res.headers['content-type']).includes('spreadsheetml') ? null : 'not an .xlsx answer',
   },
@@ -5621,10 +5934,12 @@ beforeAll(async () => {
   services = createServices({ db: t.db, env: t.env });
   await prepareCredits();
   await prepareTraining();
+  await prepareQuestions();
   await prepareOnline();
   await prepareReflections();
   await prepareStudy();
   await prepareExams();
+  await prepareExamStats();
   app = await buildApp({
     services,
     db: t.db,
@@ -5730,6 +6045,13 @@ async function prepareCredits(): Promise<void> {
       year: year - 9,
     });
   }
+}
+
+/** At every catalogue unit a question of its bank; the matrix trainer (at I1) is named to keep K1's. */
+async function prepareQuestions(): Promise<void> {
+  for (const u of Object.values(tree))
+    if (CATALOGUE.includes(u.kind)) questionAt.set(u.id, await newQuestion(u, `种子${u.id}`));
+  await createQuestionRepository(t.db).setEditors(tree.K1.id, [userIds.get('trainer')!], null);
 }
 
 /**
@@ -5902,6 +6224,34 @@ async function prepareStudy(): Promise<void> {
     studyAt.set(u.id, { classId, assignmentId, submissionId, fileId, topicId, postId });
   }
 }
+
+/** At every organiser unit a closed exam of its open project, graded for the teacher of each school below. */
+async function prepareExamStats(): Promise<void> {
+  const question = new Map<number, number>();
+  for (const p of [tree.P1, tree.P2])
+    question.set(p.provinceId, (await seedQuestion(t.db, p, 'single', `矩阵种子试题${p.id}`)).versionId);
+  for (const u of Object.values(tree)) {
+    if (!ORGANISERS.includes(u.kind)) continue;
+    const examId = await seedExam(
+      t.db,
+      u,
+      { target: 'project', projectId: seeded(u).open },
+      { title: `矩阵考试${u.id}` },
+    );
+    statsExamAt.set(u.id, examId);
+    for (const k of SCHOOLS)
+      if (tree[k].path.startsWith(u.path))
+        await seedSitting(t.db, examId, teacherAtSchool.get(tree[k].id)!, tree[k], [
+          { versionId: question.get(u.provinceId)!, points: 10, earned: 8 },
+        ]);
+  }
+}
+
+/** The schools whose results a reader of `target`'s exam sees: those below the reader's base (the organiser, or the reader's unit below it). */
+const resultSchools = (c: Case) => {
+  const base = c.relation === 'parent' ? c.own : c.target;
+  return SCHOOLS.filter((k) => tree[k].path.startsWith(base.path)).map((k) => tree[k].name);
+};
 
 describe('access matrix (R-01)', () => {
   it('has a row for every API route', () => {

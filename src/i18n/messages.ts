@@ -106,6 +106,18 @@ const ERRORS: Record<AppErrorCode, Record<Locale, string>> = {
     'zh-CN': '课程表有误，未导入任何课程，请按提示修改后重新上传',
     en: 'The course sheet has errors; no course was imported. Fix them and upload again',
   },
+  QUESTION_INVALID: {
+    'zh-CN': '试题内容有误，请按提示修改',
+    en: 'The question is not complete or not consistent; correct it as shown',
+  },
+  QUESTION_SHEET_INVALID: {
+    'zh-CN': '题库表有误，未导入任何试题，请按提示修改后重新上传',
+    en: 'The question sheet has errors; no question was imported. Fix them and upload again',
+  },
+  QUESTION_EDITOR_INVALID: {
+    'zh-CN': '只能指定本单位及下属单位的培训者账号维护题库',
+    en: 'Only trainer accounts of this unit or the units below it can be named to keep its bank',
+  },
   COURSE_TITLE_TAKEN: {
     'zh-CN': '本单位已有同名课程，请换一个名称',
     en: 'Your unit already has a course with this title; choose another',

@@ -119,7 +119,7 @@ export function createExamAttemptRepository(db: Q) {
                                   status, deadline_at, max_score)
         VALUES (${a.provinceId}, ${a.examId}, ${a.teacherId}, ${a.orgPath}, ${a.attemptNo}, ${a.seed},
                 ${JSON.stringify(a.paper)}::jsonb, ${a.anonCode}, 'open', ${a.deadlineAt}, ${a.maxScore})
-        ON CONFLICT DO NOTHING
+        ON CONFLICT (exam_id, teacher_id) WHERE status = 'open' DO NOTHING
         RETURNING id`.execute(db);
       return r.rows[0]?.id;
     },

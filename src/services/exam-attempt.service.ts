@@ -288,6 +288,8 @@ export function createExamAttemptService(
           const paper = buildPaper(e.paperPool!, seed, e.shuffleQuestions);
           const deadline = new Date(Math.min(now() + e.durationMinutes * 60_000, e.closesAt.getTime()));
           for (let tries = 0; ; tries++) {
+            // a savepoint, so a clash of the six-digit code leaves the transaction usable for the next draw
+            await sql`SAVEPOINT anon_code`.execute(trx);
             try {
               const id = await r.insert({
                 provinceId: e.provinceId,
@@ -311,8 +313,10 @@ export function createExamAttemptService(
                 tries < 5 &&
                 err instanceof Error &&
                 /anon_code/.test(String((err as { constraint?: string }).constraint))
-              )
+              ) {
+                await sql`ROLLBACK TO SAVEPOINT anon_code`.execute(trx);
                 continue;
+              }
               throw err;
             }
           }

@@ -15,6 +15,7 @@ import { createDivisionImportService } from './division-import.service.js';
 import { createEnrolmentService } from './enrolment.service.js';
 import { createTrainingService } from './training.service.js';
 import { createTrainingStatsService } from './training-stats.service.js';
+import { createExamStatsService } from './exam-stats.service.js';
 import { createTrainingPlanService } from './training-plan.service.js';
 import { createSurveyService } from './survey.service.js';
 import { createOriginalityService } from './originality.service.js';
@@ -27,6 +28,7 @@ import { createExamAttemptService } from './exam-attempt.service.js';
 import { createExamMarkingService } from './exam-marking.service.js';
 import { createExamService } from './exam.service.js';
 import { createHomeworkService, homeworkPassedByTeacher } from './homework.service.js';
+import { createQuestionBankService } from './question-bank.service.js';
 import { createJobService } from './job.service.js';
 import { createMessageService } from './message.service.js';
 import { createOnlineCourseService } from './online-course.service.js';
@@ -79,6 +81,7 @@ export function createServices(deps: ServiceDeps) {
     study: createStudyService(deps),
     training: createTrainingService(deps),
     trainingStats: createTrainingStatsService(deps),
+    examStats: createExamStatsService(deps),
     plans: createTrainingPlanService(deps),
     trainers: createTrainerService(deps),
     enrolments: createEnrolmentService(deps),
@@ -91,6 +94,7 @@ export function createServices(deps: ServiceDeps) {
     messages: createMessageService(deps),
     printForms: createPrintFormService(deps),
     homework: createHomeworkService(deps),
+    questionBank: createQuestionBankService(deps),
     // a post counts only when original: checked against the course's texts like a reflection
     forum: createForumService(deps, {
       checkOriginality: async (courseId, text) => originality.check({ courseId, text }),

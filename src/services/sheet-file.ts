@@ -73,8 +73,10 @@ export async function readSheetRows<K extends string>(
     const labels = (grid[h] ?? []).map((c) => codeText(c).toLowerCase());
     const at = new Map<K, number>();
     for (const c of opts.columns) {
+      // labels are compared in lower case: a header such as 选项A is found as typed or as 选项a
+      const zh = c.zh.toLowerCase();
       const i = labels.findIndex(
-        (l) => l === c.zh || l === c.en || l.startsWith(`${c.zh}（`) || l.startsWith(`${c.zh}(`),
+        (l) => l === zh || l === c.en.toLowerCase() || l.startsWith(`${zh}（`) || l.startsWith(`${zh}(`),
       );
       if (i >= 0) at.set(c.key, i);
     }

@@ -40,6 +40,7 @@ const CreditReportPage = page(() => import('./pages/credit-reports/credit-report
 const CertificatesPage = page(() => import('./pages/certificates/certificates.page'));
 const CoursesPage = page(() => import('./pages/courses/courses.page'));
 const CourseOnlinePage = page(() => import('./pages/courses/course-online.page'));
+const QuestionsPage = page(() => import('./pages/questions/questions.page'));
 const MyStudyPage = page(() => import('./pages/study/my-study.page'));
 const StudyOutlinePage = page(() => import('./pages/study/study-outline.page'));
 const TrainersPage = page(() => import('./pages/trainers/trainers.page'));
@@ -47,6 +48,7 @@ const TrainerPage = page(() => import('./pages/trainers/trainer.page'));
 const MyTrainerPage = page(() => import('./pages/trainers/my-trainer.page'));
 const TrainingProjectsPage = page(() => import('./pages/training/projects.page'));
 const TrainingProjectPage = page(() => import('./pages/training/project.page'));
+const ExamResultsPage = page(() => import('./pages/exam-results/exam-results.page'));
 const MyUnitFeesPage = page(() => import('./pages/fees/my-unit-fees.page'));
 const AvailableTrainingPage = page(() => import('./pages/training/available.page'));
 const TimetablePage = page(() => import('./pages/training/timetable.page'));
@@ -97,9 +99,12 @@ const ExamMarkingPage = page(() => import('./pages/exams-admin/exam-marking.page
  *   /credit-reports   completion and verification by child unit, teachers behind, exports (admins)
  *   /certificates     certificates of a unit's teachers: issue, revoke, bulk zip (admins)
  *   /training, /training/:id  training projects: classes, sessions, quotas, trainers, enrolments (admins)
+ *   /exams/:id/results  成绩与统计 of an exam: by unit against the targets, distribution, question analysis, ranked list (admins)
  *   /fees/my-unit     本单位应缴费用: what the admin's unit owes for the projects above it, with an .xlsx export (admins)
  *   /me/training, /me/timetable  a teacher's open training with enrol buttons, and their timetable (teachers)
  *   /courses          course catalogue: inherited from above, own, below; kept by province/city/county admins
+ *   /questions        题库: a unit's question bank with those above it (read-only); kept by province/city/county admins
+ *                     and the trainers they name (the server decides)
  *   /courses/:id/online  a course's online content (在线内容): chapters, items, videos and documents, study rules (admins)
  *   /me/study         在线学习: a teacher's online classes; /me/study/:classId the course outline of one (its teachers,
  *                     trainers and the organiser's admins; the server decides); each item opens /me/study/:classId/items/:itemId
@@ -164,6 +169,8 @@ export const router = createBrowserRouter([
           { path: '/me/study/:classId/reflections', element: <MyReflectionsPage /> },
           { path: '/classes/:classId/reflections', element: <ClassReflectionsPage /> },
           { path: '/me/trainer', element: <MyTrainerPage /> },
+          // 题库: admins and the trainers named to keep a bank (the server decides)
+          { path: '/questions', element: <QuestionsPage /> },
           // online classes: the teachers' pages and the tutors' (trainers and admins; the server decides)
           { path: '/me/study/:classId/homework', element: <MyHomeworkPage /> },
           { path: '/me/study/:classId/forum', element: <ForumPage /> },
@@ -208,6 +215,7 @@ export const router = createBrowserRouter([
               { path: '/trainers/:id', element: <TrainerPage /> },
               { path: '/training', element: <TrainingProjectsPage /> },
               { path: '/training/:id', element: <TrainingProjectPage /> },
+              { path: '/exams/:id/results', element: <ExamResultsPage /> },
               { path: '/plans', element: <PlanPage /> },
               {
                 element: <RequireRoles roles={['county_admin']} />,

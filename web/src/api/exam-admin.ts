@@ -88,30 +88,11 @@ export type RegradeRow = RegradeSummary['rows'][number];
 export type ComponentRow = ApiBody<'/api/exams/{id}/components', 'put'>['rows'][number];
 
 /** A question of the bank as the paper builder lists it (GET /api/questions). */
-export interface BankQuestion {
-  id: number;
-  version: number;
-  kind: QuestionKind;
-  stem: string;
-  module: string;
-  subject: string;
-  stage: string;
-  difficulty: number;
-  unitName?: string;
-}
+export type BankQuestion = Omit<ApiResponse<'/api/questions', 'get'>['items'][number], 'kind'> & { kind: QuestionKind };
+export type BankQuery = ApiQuery<'/api/questions', 'get'>;
+export type BankTags = ApiResponse<'/api/questions/tags', 'get'>;
 
-export interface BankQuery {
-  unitId?: number;
-  kind?: QuestionKind;
-  module?: string;
-  difficulty?: number;
-  q?: string;
-  includeInherited?: 'true' | 'false';
-  page?: number;
-  pageSize?: number;
-}
-
-/** A spot-check as the exam form offers it (GET /api/spot-checks). */
+/** A spot-check as the exam form offers it (GET /api/spot-checks, where the server has it). */
 export interface SpotCheckOption {
   id: number;
   title: string;
@@ -181,7 +162,7 @@ export const examAdminApi = {
   bank: (query: BankQuery) =>
     apiRequest<{ items: BankQuestion[]; total: number }>('/api/questions', { query: { ...query } }),
   bankTags: (unitId?: number) =>
-    apiRequest<{ modules: string[]; subjects: string[]; stages: string[] }>('/api/questions/tags', {
+    apiRequest<BankTags>('/api/questions/tags', {
       query: { unitId },
     }),
   spotChecks: () => apiRequest<{ items: SpotCheckOption[] }>('/api/spot-checks'),

@@ -3539,6 +3539,184 @@ export interface paths {
       };
     };
   };
+  '/api/exams/{id}/results': {
+    /** The results below the reader’s unit, best composite first (no ID numbers) */
+    get: {
+      query: {
+        unitId?: number;
+        level?: 'excellent' | 'good' | 'pass' | 'basic' | 'fail';
+        passed?: boolean | '0' | '1' | 'true' | 'false';
+        q?: string;
+        page?: number;
+        pageSize?: number;
+      };
+      path: {
+        id: number;
+      };
+      response: {
+        items: {
+          teacherId: number;
+          name: string;
+          schoolName: string | null;
+          examScore: number | null;
+          composite: number | null;
+          level: 'excellent' | 'good' | 'pass' | 'basic' | 'fail' | null;
+          passed: boolean;
+          attempts: number;
+          submittedAt: string | null;
+        }[];
+        total: number;
+        base: {
+          id: number;
+          name: string;
+        };
+      };
+    };
+  };
+  '/api/exams/{id}/results.xlsx': {
+    /** The filtered results as a sheet (成绩名单) */
+    get: {
+      query: {
+        unitId?: number;
+        level?: 'excellent' | 'good' | 'pass' | 'basic' | 'fail';
+        passed?: boolean | '0' | '1' | 'true' | 'false';
+        q?: string;
+      };
+      path: {
+        id: number;
+      };
+      response: void;
+    };
+  };
+  '/api/exams/{id}/stats': {
+    /** Participation, pass and excellence rates by child unit against the targets; distribution; questions */
+    get: {
+      query: {
+        unitId?: number;
+        bins?: 'bands' | 'tens';
+      };
+      path: {
+        id: number;
+      };
+      response: {
+        exam: {
+          id: number;
+          title: string;
+          target: 'course' | 'class' | 'project' | 'spot_check';
+          status: string;
+          opensAt: string;
+          closesAt: string;
+          organiser: {
+            id: number;
+            name: string;
+          };
+        };
+        base: {
+          id: number;
+          name: string;
+        };
+        cutoffs: {
+          levelCuts: {
+            excellent: number;
+            good: number;
+            pass: number;
+            basic: number;
+          };
+          passLevel: 'excellent' | 'good' | 'pass' | 'basic';
+          targets: {
+            excellentShare?: number;
+            competentShare?: number;
+          };
+        };
+        overall: {
+          unitId: number;
+          unitName: string;
+          candidates: number;
+          sat: number;
+          participationRate: number | null;
+          assessed: number;
+          passed: number;
+          passRate: number | null;
+          excellent: number;
+          excellentRate: number | null;
+          levels: {
+            excellent: number;
+            good: number;
+            pass: number;
+            basic: number;
+            fail: number;
+          };
+          mean: number | null;
+          excellentMet: boolean | null;
+          competentMet: boolean | null;
+          summary: {
+            count: number;
+            mean: number | null;
+            median: number | null;
+            max: number | null;
+            min: number | null;
+            sd: number | null;
+          };
+        };
+        units: {
+          unitId: number;
+          unitName: string;
+          candidates: number;
+          sat: number;
+          participationRate: number | null;
+          assessed: number;
+          passed: number;
+          passRate: number | null;
+          excellent: number;
+          excellentRate: number | null;
+          levels: {
+            excellent: number;
+            good: number;
+            pass: number;
+            basic: number;
+            fail: number;
+          };
+          mean: number | null;
+          excellentMet: boolean | null;
+          competentMet: boolean | null;
+        }[];
+        distribution: {
+          from: number;
+          to: number;
+          count: number;
+          share: number | null;
+        }[];
+        gradedPapers: number;
+        discriminationMinPapers: number;
+        questions: {
+          questionId: number;
+          version: number;
+          kind: string;
+          stem: string;
+          points: number;
+          papers: number;
+          answered: number;
+          difficulty: number | null;
+          discrimination: number | null;
+          flags: ('too_easy' | 'too_hard' | 'poor_discrimination')[];
+        }[];
+        definitions: string[];
+      };
+    };
+  };
+  '/api/exams/{id}/stats.xlsx': {
+    /** The statistics as a workbook (单位统计, 成绩分布, 试题分析) */
+    get: {
+      query: {
+        unitId?: number;
+        bins?: 'bands' | 'tens';
+      };
+      path: {
+        id: number;
+      };
+      response: void;
+    };
+  };
   '/api/fees/my-unit': {
     /**
      * 本单位应缴费用: what the caller's unit owes for the projects of the unit above it (a school also for its own)
@@ -5724,6 +5902,385 @@ export interface paths {
           actorName: string | null;
           createdAt: string;
         }[];
+      };
+    };
+  };
+  '/api/question-bank/{unitId}/editors': {
+    /**
+     * The trainers named to keep a unit's bank, and for its administrators the trainer accounts that may be
+     * named
+     */
+    get: {
+      path: {
+        unitId: number;
+      };
+      response: {
+        unit: {
+          id: number;
+          name: string;
+          kind: string;
+        };
+        editors: {
+          userId: number;
+          username: string;
+          displayName: string;
+          orgUnitName: string;
+        }[];
+        canManage: boolean;
+        candidates: {
+          userId: number;
+          username: string;
+          displayName: string;
+          orgUnitName: string;
+        }[];
+      };
+    };
+    /** Names exactly these trainers (accounts of the unit's subtree) to keep its bank */
+    put: {
+      path: {
+        unitId: number;
+      };
+      body: {
+        userIds: number[];
+      };
+      response: {
+        editors: {
+          userId: number;
+          username: string;
+          displayName: string;
+          orgUnitName: string;
+        }[];
+      };
+    };
+  };
+  '/api/questions': {
+    /** The questions of a unit's bank (default: the caller's), with the banks above it when asked */
+    get: {
+      query: {
+        unitId?: number;
+        kind?: 'single' | 'multiple' | 'true_false' | 'fill_in' | 'essay';
+        module?: string;
+        subject?: string;
+        stage?: 'kindergarten' | 'primary' | 'junior' | 'senior' | 'vocational';
+        difficulty?: number;
+        q?: string;
+        includeInherited?: boolean | '0' | '1' | 'true' | 'false';
+        status?: 'active' | 'archived' | 'all';
+        page?: number;
+        pageSize?: number;
+      };
+      response: {
+        items: {
+          id: number;
+          unitId: number;
+          unitName: string;
+          version: number;
+          frozen: boolean;
+          archived: boolean;
+          canManage: boolean;
+          inherited: boolean;
+          createdAt: string;
+          updatedAt: string;
+          kind: 'single' | 'multiple' | 'true_false' | 'fill_in' | 'essay';
+          stem: string;
+          options: {
+            key: string;
+            text: string;
+          }[];
+          answer: unknown;
+          explanation: string;
+          module: string;
+          subject: string;
+          stage: string;
+          difficulty: number;
+          shuffleOptions: boolean;
+        }[];
+        total: number;
+        canCreate: boolean;
+        unit: {
+          id: number;
+          name: string;
+          kind: string;
+        };
+      };
+    };
+    /** A new question of a unit's bank (its administrators and the trainers named to keep it) */
+    post: {
+      body: {
+        kind: 'single' | 'multiple' | 'true_false' | 'fill_in' | 'essay';
+        stem: string;
+        options?: {
+          key: 'A' | 'B' | 'C' | 'D' | 'E' | 'F' | 'G' | 'H' | 'I' | 'J';
+          text: string;
+        }[];
+        answer: boolean | string | string[] | string[][] | null;
+        explanation?: string;
+        module?: string;
+        subject?: string;
+        stage?: 'kindergarten' | 'primary' | 'junior' | 'senior' | 'vocational' | '';
+        difficulty?: number;
+        shuffleOptions?: boolean;
+        unitId?: number;
+      };
+      response: {
+        question: {
+          id: number;
+          unitId: number;
+          unitName: string;
+          version: number;
+          frozen: boolean;
+          archived: boolean;
+          canManage: boolean;
+          inherited: boolean;
+          createdAt: string;
+          updatedAt: string;
+          kind: 'single' | 'multiple' | 'true_false' | 'fill_in' | 'essay';
+          stem: string;
+          options: {
+            key: string;
+            text: string;
+          }[];
+          answer: unknown;
+          explanation: string;
+          module: string;
+          subject: string;
+          stage: string;
+          difficulty: number;
+          shuffleOptions: boolean;
+        };
+      };
+    };
+  };
+  '/api/questions/export.xlsx': {
+    /** The listed questions as an .xlsx with the template's columns, which imports back unchanged */
+    get: {
+      query: {
+        unitId?: number;
+        kind?: 'single' | 'multiple' | 'true_false' | 'fill_in' | 'essay';
+        module?: string;
+        subject?: string;
+        stage?: 'kindergarten' | 'primary' | 'junior' | 'senior' | 'vocational';
+        difficulty?: number;
+        q?: string;
+        includeInherited?: boolean | '0' | '1' | 'true' | 'false';
+        status?: 'active' | 'archived' | 'all';
+      };
+      response: void;
+    };
+  };
+  '/api/questions/import': {
+    /**
+     * Imports the rows of an .xlsx or .csv sheet (multipart field "file") into a bank: all rows or none,
+     * every bad row reported; a row equal to a question of the bank is left alone
+     */
+    post: {
+      query: {
+        unitId?: number;
+      };
+      response: {
+        rows: number;
+        created: number;
+        updated: number;
+        unchanged: number;
+      };
+    };
+  };
+  '/api/questions/tags': {
+    /** The modules, subjects and stages used in a bank and the banks above it (filters, paper builder) */
+    get: {
+      query: {
+        unitId?: number;
+      };
+      response: {
+        modules: string[];
+        subjects: string[];
+        stages: string[];
+      };
+    };
+  };
+  '/api/questions/template.xlsx': {
+    /** The .xlsx sheet for importing questions, with examples and a sheet 说明 explaining the columns */
+    get: {
+      query: {
+        unitId?: number;
+      };
+      response: void;
+    };
+  };
+  '/api/questions/{id}': {
+    /** A question: its current version and every version it has had, newest first */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        question: {
+          id: number;
+          unitId: number;
+          unitName: string;
+          version: number;
+          frozen: boolean;
+          archived: boolean;
+          canManage: boolean;
+          inherited: boolean;
+          createdAt: string;
+          updatedAt: string;
+          kind: 'single' | 'multiple' | 'true_false' | 'fill_in' | 'essay';
+          stem: string;
+          options: {
+            key: string;
+            text: string;
+          }[];
+          answer: unknown;
+          explanation: string;
+          module: string;
+          subject: string;
+          stage: string;
+          difficulty: number;
+          shuffleOptions: boolean;
+        };
+        versions: {
+          id: number;
+          version: number;
+          frozen: boolean;
+          createdByName: string | null;
+          createdAt: string;
+          kind: 'single' | 'multiple' | 'true_false' | 'fill_in' | 'essay';
+          stem: string;
+          options: {
+            key: string;
+            text: string;
+          }[];
+          answer: unknown;
+          explanation: string;
+          module: string;
+          subject: string;
+          stage: string;
+          difficulty: number;
+          shuffleOptions: boolean;
+        }[];
+      };
+    };
+    /**
+     * Replaces what a question says: a version an exam or attempt used stays and the change becomes the next
+     * version
+     */
+    put: {
+      path: {
+        id: number;
+      };
+      body: {
+        kind: 'single' | 'multiple' | 'true_false' | 'fill_in' | 'essay';
+        stem: string;
+        options?: {
+          key: 'A' | 'B' | 'C' | 'D' | 'E' | 'F' | 'G' | 'H' | 'I' | 'J';
+          text: string;
+        }[];
+        answer: boolean | string | string[] | string[][] | null;
+        explanation?: string;
+        module?: string;
+        subject?: string;
+        stage?: 'kindergarten' | 'primary' | 'junior' | 'senior' | 'vocational' | '';
+        difficulty?: number;
+        shuffleOptions?: boolean;
+      };
+      response: {
+        question: {
+          id: number;
+          unitId: number;
+          unitName: string;
+          version: number;
+          frozen: boolean;
+          archived: boolean;
+          canManage: boolean;
+          inherited: boolean;
+          createdAt: string;
+          updatedAt: string;
+          kind: 'single' | 'multiple' | 'true_false' | 'fill_in' | 'essay';
+          stem: string;
+          options: {
+            key: string;
+            text: string;
+          }[];
+          answer: unknown;
+          explanation: string;
+          module: string;
+          subject: string;
+          stage: string;
+          difficulty: number;
+          shuffleOptions: boolean;
+        };
+        newVersion: boolean;
+      };
+    };
+  };
+  '/api/questions/{id}/archive': {
+    /** Archives a question: it leaves the lists and new papers (past attempts keep it) */
+    post: {
+      path: {
+        id: number;
+      };
+      response: {
+        question: {
+          id: number;
+          unitId: number;
+          unitName: string;
+          version: number;
+          frozen: boolean;
+          archived: boolean;
+          canManage: boolean;
+          inherited: boolean;
+          createdAt: string;
+          updatedAt: string;
+          kind: 'single' | 'multiple' | 'true_false' | 'fill_in' | 'essay';
+          stem: string;
+          options: {
+            key: string;
+            text: string;
+          }[];
+          answer: unknown;
+          explanation: string;
+          module: string;
+          subject: string;
+          stage: string;
+          difficulty: number;
+          shuffleOptions: boolean;
+        };
+      };
+    };
+  };
+  '/api/questions/{id}/restore': {
+    /** Brings an archived question back */
+    post: {
+      path: {
+        id: number;
+      };
+      response: {
+        question: {
+          id: number;
+          unitId: number;
+          unitName: string;
+          version: number;
+          frozen: boolean;
+          archived: boolean;
+          canManage: boolean;
+          inherited: boolean;
+          createdAt: string;
+          updatedAt: string;
+          kind: 'single' | 'multiple' | 'true_false' | 'fill_in' | 'essay';
+          stem: string;
+          options: {
+            key: string;
+            text: string;
+          }[];
+          answer: unknown;
+          explanation: string;
+          module: string;
+          subject: string;
+          stage: string;
+          difficulty: number;
+          shuffleOptions: boolean;
+        };
       };
     };
   };

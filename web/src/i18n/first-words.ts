@@ -34,6 +34,7 @@ export const FIRST_WORDS: readonly string[] = [
   'training.my',
   'attendance.mySessions',
   'courses.nav',
+  'questions.nav',
   'courseOnline.crumb',
   'study.nav',
   'study.tutoringNav',
@@ -58,6 +59,7 @@ export const FIRST_WORDS: readonly string[] = [
   'study.forum.title',
   'examAdmin.nav',
   'examAdmin.crumbs',
+  'examResults.link',
   // the labels of statuses and problems (components/credit-labels.tsx, the search's results)
   'verification.statuses',
   'verification.provisional',

@@ -7,6 +7,7 @@ import {
   CalendarOutlined,
   CarryOutOutlined,
   DashboardOutlined,
+  DatabaseOutlined,
   EditOutlined,
   FileDoneOutlined,
   FileProtectOutlined,
@@ -55,6 +56,15 @@ const MESSAGES: NavItem = {
   testId: 'nav-messages',
 };
 
+/** 题库: the question bank (province, city and county admins; trainers named to keep one) */
+const QUESTIONS: NavItem = {
+  key: '/questions',
+  icon: <DatabaseOutlined />,
+  labelKey: 'questions.nav',
+  testId: 'nav-questions',
+  roles: ['province_admin', 'city_admin', 'county_admin', 'trainer'],
+};
+
 /** 研修辅导: the online classes one tutors, with the work and reports waiting (trainers and admins) */
 const TUTORING: NavItem = {
   key: '/study/tutoring',
@@ -81,6 +91,7 @@ const ADMIN_NAV: NavGroup[] = [
       { key: '/courses', icon: <BookOutlined />, labelKey: 'courses.nav', testId: 'nav-courses' },
       // 考试管理: exams with their papers, gates, marking and regrades
       { key: '/exams', icon: <FileDoneOutlined />, labelKey: 'examAdmin.nav', testId: 'nav-exams' },
+      QUESTIONS,
       { key: '/plans', icon: <ProjectOutlined />, labelKey: 'plans.nav.plan', testId: 'nav-plans' },
       {
         key: '/plan-review',
@@ -208,6 +219,7 @@ const TRAINER_NAV: NavGroup[] = [
         testId: 'nav-my-sessions',
       },
       TUTORING,
+      QUESTIONS,
       { key: '/me/trainer', icon: <ProfileOutlined />, labelKey: 'trainers.my.title', testId: 'nav-my-trainer' },
     ],
   },
@@ -249,6 +261,8 @@ const SUB_PAGE_PATTERNS: Array<{ pattern: RegExp; labelKey: string }> = [
 const OTHER_PAGES: Array<{ pattern: RegExp; group: string; labelKey: string }> = [
   { pattern: /^\/change-password$/, group: 'nav.groups.mine', labelKey: 'account.changePassword' },
   { pattern: /^\/sessions\/\d+\/qr$/, group: 'nav.groups.training', labelKey: 'nav.crumbs.sessionQr' },
+  // an exam's results and statistics, linked from the exam's page
+  { pattern: /^\/exams\/\d+\/results$/, group: 'nav.groups.training', labelKey: 'examResults.link' },
   { pattern: /^\/me\/surveys\/\d+$/, group: 'nav.groups.training', labelKey: 'surveys.answer.title' },
   { pattern: /^\/surveys\/classes\/\d+$/, group: 'nav.groups.training', labelKey: 'surveys.results.classTitle' },
   { pattern: /^\/me\/study\/\d+\/reflections$/, group: 'nav.groups.training', labelKey: 'reflections.my.title' },

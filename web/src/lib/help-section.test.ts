@@ -34,6 +34,8 @@ describe("each page's section of the manual", () => {
     expect(helpSectionFor('/exams/new')).toBe('exams');
     expect(helpSectionFor('/exams/4/manage')).toBe('exams');
     expect(helpSectionFor('/exams/4/marking')).toBe('exams');
+    // an exam's results and statistics
+    expect(helpSectionFor('/exams/12/results')).toBe('exam-results');
   });
 
   it('is the contents where no section fits, and never a section by a mere prefix of a word', () => {

@@ -15,6 +15,8 @@ export function helpSectionFor(pathname: string): string {
   if (/^\/me\/study\/\d+\/reflections$/.test(p) || /^\/classes\/\d+\/reflections$/.test(p)) return 'reflections';
   // an exam's settings, paper, marking and regrades (the candidates' and results' pages name their own)
   if (p === '/exams' || /^\/exams\/(?:new|\d+\/(?:edit|manage|marking))$/.test(p)) return 'exams';
+  if (first(['/questions'])) return 'question-bank';
+  if (/^\/exams\/\d+\/results$/.test(p)) return 'exam-results';
   if (first(['/teachers', '/teacher-corrections', '/org', '/me/teacher'])) return 'teachers';
   if (first(['/me/study']) || /^\/courses\/\d+\/online$/.test(p)) return 'online';
   if (
