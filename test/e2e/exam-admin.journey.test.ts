@@ -12,7 +12,7 @@ import type { HttpSession } from '../support/server-process.js';
  * Browser journey of an exam's organiser, on a desktop: the county admin (张志强) sets a course exam with a
  * fixed paper picked from the county's bank, sees the live total and what publishing fixes, publishes it and
  * finds it in 考试管理; 赵雪 sits it (through the API) and writes the essay; the admin opens 阅卷, marks her
- * essay out of its 10 points, and the queue counts it as marked.
+ * essay out of its 10 points, the queue counts it as marked, and her process score is entered.
  */
 
 const PASSWORD = 'Exam-admin-journey-9753';
@@ -237,6 +237,16 @@ test('a county admin sets a course exam with a fixed paper, publishes it, and ma
     await expect
       .poll(async () => (await queue.locator('td').allInnerTexts()).slice(-4, -1).join(' '), { timeout: STEP_TIMEOUT })
       .toBe('0 0 1');
+
+    // her process score (30 % of the composite) is entered on the exam's page
+    await page.getByRole('button', { name: '返回考试' }).click();
+    await page.waitForURL(new RegExp(`/exams/${examId}/manage$`), { timeout: STEP_TIMEOUT });
+    const scores = await visible(page.getByTestId('exam-components-card'));
+    await scores.getByTestId('components-load').click();
+    const line = await visible(scores.locator('.ant-table-row', { hasText: '赵雪' }));
+    await line.getByTestId('component-score').locator(INPUT).fill('90');
+    await scores.getByRole('button', { name: '保存成绩' }).click();
+    await visible(page.locator('.ant-message', { hasText: '已保存 1 项成绩' }));
     expect(pageErrors).toEqual([]);
   } finally {
     await desk.close();

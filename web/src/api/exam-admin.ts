@@ -86,6 +86,8 @@ export type RegradeSummary = ApiResponse<'/api/exams/{id}/regrade/preview', 'pos
 export type RegradeRow = RegradeSummary['rows'][number];
 
 export type ComponentRow = ApiBody<'/api/exams/{id}/components', 'put'>['rows'][number];
+/** A candidate with a result, as the results list gives them. */
+export type ResultLine = ApiResponse<'/api/exams/{id}/results', 'get'>['items'][number];
 
 /** A question of the bank as the paper builder lists it (GET /api/questions). */
 export type BankQuestion = Omit<ApiResponse<'/api/questions', 'get'>['items'][number], 'kind'> & { kind: QuestionKind };
@@ -156,6 +158,18 @@ export const examAdminApi = {
     apiRequest<RegradeSummary>(`/api/exams/${id}/regrade/preview`, { method: 'POST', body: { questionId } }),
   regrade: (id: number, questionId: number) =>
     apiRequest<RegradeSummary>(`/api/exams/${id}/regrade`, { method: 'POST', body: { questionId } }),
+  /** every candidate with a result (pages of 200 read one after another, 5,000 at most) */
+  candidates: async (id: number): Promise<ResultLine[]> => {
+    const out: ResultLine[] = [];
+    for (let page = 1; page <= 25; page++) {
+      const r = await apiRequest<{ items: ResultLine[]; total: number }>(`/api/exams/${id}/results`, {
+        query: { page, pageSize: 200 },
+      });
+      out.push(...r.items);
+      if (out.length >= r.total || r.items.length === 0) break;
+    }
+    return out;
+  },
   setComponents: (id: number, rows: ComponentRow[]) =>
     apiRequest<{ updated: number }>(`/api/exams/${id}/components`, { method: 'PUT', body: { rows } }),
 

@@ -41,6 +41,24 @@ export function ComponentScoresCard({ exam }: { exam: Exam }) {
     },
     onError: (err) => message.error(errorText(err)),
   });
+  const load = useMutation({
+    mutationFn: () => examAdminApi.candidates(exam.id),
+    onSuccess: (rows) => {
+      setLines((prev) => {
+        const have = new Set(prev.map((l) => l.teacherId));
+        const added = rows
+          .filter((r) => !have.has(r.teacherId))
+          .map((r) => ({
+            teacherId: r.teacherId,
+            name: r.schoolName ? `${r.name}（${r.schoolName}）` : r.name,
+            scores: {} as Record<string, number | null>,
+          }));
+        return [...prev, ...added];
+      });
+      void message.info(t('examAdmin.components.loaded', { count: rows.length }));
+    },
+    onError: (err) => message.error(errorText(err)),
+  });
   if (others.length === 0) return null;
 
   const addPicked = () => {
@@ -70,6 +88,9 @@ export function ComponentScoresCard({ exam }: { exam: Exam }) {
         </div>
         <Button disabled={pick.teachers.length === 0} onClick={addPicked} data-testid="components-add">
           {t('examAdmin.components.add')}
+        </Button>
+        <Button loading={load.isPending} onClick={() => load.mutate()} data-testid="components-load">
+          {t('examAdmin.components.load')}
         </Button>
       </Flex>
       <Table<Line>
