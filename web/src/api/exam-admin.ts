@@ -179,5 +179,5 @@ export const examAdminApi = {
     apiRequest<BankTags>('/api/questions/tags', {
       query: { unitId },
     }),
-  spotChecks: () => apiRequest<{ items: SpotCheckOption[] }>('/api/spot-checks'),
+  spotChecks: () => apiRequest<{ items: SpotCheckOption[] }>('/api/spot-checks', { query: { pageSize: 200 } }),
 };
