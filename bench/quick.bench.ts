@@ -8,7 +8,7 @@
  *
  * Runs, each in its own process (its own embedded PostgreSQL, removed at the end):
  *   platform --quick, roster --quick, ledger --scale county --quick, training --scale county, study --quick,
- *   certificates --quick, web --quick (the built web UI in Chromium over a throttled 3G link)
+ *   exam --quick, certificates --quick, web --quick (the built web UI in Chromium over a throttled 3G link)
  * and prints their lines indented, then one table (benchmark, figure, value, unit, limit, ratio), then
  * one JSON object as the last line, also written to bench/results/quick.json. The ratio is the share of
  * the limit the product reaches: its rate / the limit's rate, or the limit's time / its time.
@@ -163,6 +163,25 @@ const BENCHES: Bench[] = [
         limit: 'originality_raw_p95_ms',
         ratio: 'originality_ratio_to_raw',
       },
+    ],
+  },
+  {
+    name: 'exam',
+    file: 'bench/exam.bench.ts',
+    args: ['--quick'],
+    rows: [
+      { figure: 'exam attempts started, 50 conn.', value: 'exam_starts_per_s', unit: '/s' },
+      { figure: '  answer save p99 (think time)', value: 'answer_save_p99_ms', unit: 'ms' },
+      { figure: '  acknowledged answers lost', value: 'answers_lost', unit: '' },
+      {
+        figure: 'answer saves at capacity, 50 conn.',
+        value: 'answer_capacity_per_s',
+        unit: '/s',
+        limit: 'answer_raw_per_s',
+        ratio: 'answer_ratio_to_raw',
+      },
+      { figure: 'papers of 50 graded', value: 'grade_papers_per_s', unit: '/s', ratio: 'grade_ratio_to_raw' },
+      { figure: 'spot-check draw, 1M teachers', value: 'draw_province_s', unit: 's', ratio: 'draw_ratio_to_hmac' },
     ],
   },
   {

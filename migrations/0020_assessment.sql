@@ -225,7 +225,8 @@ CREATE TABLE exam_answer (
   mark_state   text CHECK (mark_state IN ('pending','disputed','marked')),
   manual_score numeric(8,2),
   PRIMARY KEY (attempt_id, position)
-);
+) WITH (fillfactor = 70);
+-- room left in each page: a save or a grade rewrites the row in place (a HOT update, no index entry)
 CREATE INDEX exam_answer_marking_idx ON exam_answer (mark_state) WHERE mark_state IN ('pending','disputed');
 
 -- A mark given by hand: round 1 and 2 (double marking), 3 the arbiter's.

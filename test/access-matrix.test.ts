@@ -927,10 +927,12 @@ async function messageTo(c: Case, note: string): Promise<number> {
   await t.db
     .transaction()
     .execute((trx) => notify(trx, { to: { users: [c.userId] }, kind: 'reminder', params: { topic: 'general', note } }));
+  // by its note: other rows running beside this one may send the same account messages (a spot-check's draw)
   const row = await t.db
     .selectFrom('message')
     .select('id')
     .where('recipient_id', '=', c.userId)
+    .where(sql`params->>'note'`, '=', note)
     .orderBy('id', 'desc')
     .executeTakeFirstOrThrow();
   return row.id;
@@ -1072,6 +1074,113 @@ async function postIn(unit: OrgUnitRow, body: string, hidden = false): Promise<n
   ).id;
 }
 
+// ------------------------------------------------------------------ spot-checks (抽测, R-34): what the rows stand on
+
+/** Spot-checks are organised by a bureau; the rows act on one at the target in the state they need. */
+const BUREAUS: readonly OrgUnitKind[] = ['province', 'city', 'county'];
+const SPOT_CHECK_MANAGERS = ['province_admin', 'city_admin', 'county_admin'] as const satisfies readonly Role[];
+type SpotCheckState = 'draft' | 'committed' | 'drawn' | 'published';
+const STATE_ORDER: readonly SpotCheckState[] = ['draft', 'committed', 'drawn', 'published'];
+/** the shared ones, as promises: rows running together ask for the same one at once */
+const spotCheckCache = new Map<string, Promise<number>>();
+
+/** The province administrator of the unit's province, as the services see them (prepares the states). */
+async function provinceCtx(unit: OrgUnitRow): Promise<RequestContext> {
+  const p = unit.provinceId === tree.P1.provinceId ? tree.P1 : tree.P2;
+  const username = p.id === tree.P1.id ? ACTORS.province_admin.username : 'mx-p2-province';
+  const user = await t.db
+    .selectFrom('app_user')
+    .select('id')
+    .where('username', '=', username)
+    .executeTakeFirstOrThrow();
+  return {
+    actor: {
+      userId: user.id,
+      username,
+      role: 'province_admin',
+      orgUnitId: p.id,
+      orgPath: p.path,
+      provinceId: p.provinceId,
+    },
+    ip: '127.0.0.1',
+  };
+}
+
+/** A spot-check organised at `unit`, brought to `state` (a fresh one, or with `shared` the same one per unit). */
+function spotCheckAt(unit: OrgUnitRow, state: SpotCheckState, tag: string, shared = false): Promise<number> {
+  if (!shared) return newSpotCheck(unit, state, tag);
+  const key = `${unit.id}:${state}`;
+  if (!spotCheckCache.has(key)) spotCheckCache.set(key, newSpotCheck(unit, state, tag));
+  return spotCheckCache.get(key)!;
+}
+
+async function newSpotCheck(unit: OrgUnitRow, state: SpotCheckState, tag: string): Promise<number> {
+  const row = await t.db
+    .insertInto('spot_check')
+    .values({
+      province_id: unit.provinceId,
+      org_unit_id: unit.id,
+      org_path: unit.path,
+      title: `矩阵抽测${tag}`,
+      year,
+      status: 'draft',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const ctx = await provinceCtx(unit);
+  const upto = STATE_ORDER.indexOf(state);
+  if (upto >= 1) await services.spotChecks.commit(ctx, row.id);
+  if (upto >= 2) {
+    await services.spotChecks.draw(ctx, row.id);
+    // the unified exam with a result for every drawn teacher, as the exam core writes them
+    const exam = await t.db
+      .insertInto('exam')
+      .values({
+        province_id: unit.provinceId,
+        org_unit_id: unit.id,
+        org_path: unit.path,
+        title: `矩阵抽测考试${tag}`,
+        target: 'spot_check',
+        spot_check_id: row.id,
+        status: 'closed',
+        opens_at: new Date(Date.now() - 2 * 86_400_000),
+        closes_at: new Date(Date.now() - 86_400_000),
+        duration_minutes: 60,
+        paper: JSON.stringify({ mode: 'fixed', items: [] }),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const drawn = await t.db
+      .selectFrom('spot_check_candidate')
+      .select(['teacher_id', 'org_path'])
+      .where('spot_check_id', '=', row.id)
+      .where('drawn', '=', true)
+      .execute();
+    for (const [i, d] of drawn.entries())
+      await t.db
+        .insertInto('exam_result')
+        .values({
+          exam_id: exam.id,
+          teacher_id: d.teacher_id,
+          org_path: d.org_path,
+          exam_score: 70 + i,
+          composite: 70 + i,
+          level: 'pass',
+          passed: true,
+        })
+        .execute();
+  }
+  if (upto >= 3) await services.spotChecks.publishResults(ctx, row.id);
+  return row.id;
+}
+const spotCheckStatus = async (id: number) =>
+  (await t.db.selectFrom('spot_check').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
+/** read by the organiser's subtree and by the units below it; not by a sibling */
+const SPOT_CHECK_READ: Rule = { allow: forRoles(ADMINS, LINE), refused: STAFF };
+/** the steps: the organiser's bureaus; a unit below sees the spot-check and is refused (403) */
+const SPOT_CHECK_STEP: Rule = { allow: forRoles(SPOT_CHECK_MANAGERS, SUBTREE), refused: STAFF, reach: LINE };
+/** a draft is the organiser's alone: not found from below */
+const SPOT_CHECK_DRAFT: Rule = { allow: forRoles(SPOT_CHECK_MANAGERS, SUBTREE), refused: STAFF };
 // ------------------------------------------------------------------ exams: what the rows stand on
 
 /** per province: a single-choice question and an essay in its bank */
@@ -5035,11 +5144,19 @@ const MATRIX: Entry[] = [
       return { method: 'POST', url: '/api/messages/read-all' };
     },
     verify: async (_b, c) => {
+      // up to the one sent for this row: rows running beside it may send the account more afterwards
+      const last = await t.db
+        .selectFrom('message')
+        .select('id')
+        .where('recipient_id', '=', c.userId)
+        .where(sql`params->>'note'`, '=', `all-${c.seq}`)
+        .executeTakeFirstOrThrow();
       const left = await t.db
         .selectFrom('message')
         .select('id')
         .where('recipient_id', '=', c.userId)
         .where('read_at', 'is', null)
+        .where('id', '<=', last.id)
         .execute();
       return problem(left.length === 0, 'unread messages left');
     },
@@ -5893,6 +6010,170 @@ const MATRIX: Entry[] = [
     rule: { allow: forRoles(ROLES, OWN) },
     request: () => ({ method: 'GET', url: '/api/auth/password-policy' }),
     verify: (b) => problem((b as { minLength?: number }).minLength === 10, 'not the configured rule'),
+  },
+  // ------------------------------------------------------------------ spot-checks (抽测, R-34)
+  {
+    route: 'GET /api/spot-checks',
+    about: 'self',
+    rule: { allow: forRoles(ADMINS, OWN) },
+    request: () => ({ method: 'GET', url: '/api/spot-checks' }),
+    verify: (b) => problem(Array.isArray((b as { items?: unknown }).items), 'no list'),
+  },
+  {
+    // a bureau organises its own; province and city also for a bureau below them; a school is no organiser
+    route: 'POST /api/spot-checks',
+    about: 'unit',
+    rule: {
+      allow: forRoles(SPOT_CHECK_MANAGERS, SUBTREE),
+      refused: STAFF,
+      kinds: { only: BUREAUS, otherwise: { invalid: 'SPOT_CHECK_INVALID' } },
+    },
+    request: (c) => ({
+      method: 'POST',
+      url: '/api/spot-checks',
+      payload: { title: `矩阵新建抽测${c.seq}`, year, ratePercent: 10, orgUnitId: c.target.id },
+    }),
+    verify: async (b, c) =>
+      problem(
+        json(b)['spotCheck']?.['orgUnitId'] === c.target.id &&
+          (await t.db.selectFrom('spot_check').select('id').where('title', '=', `矩阵新建抽测${c.seq}`).execute())
+            .length === 1,
+        'spot-check not stored at the target',
+      ),
+  },
+  {
+    route: 'GET /api/spot-checks/:id',
+    about: 'unit',
+    at: BUREAUS,
+    rule: SPOT_CHECK_READ,
+    request: async (c) => ({
+      method: 'GET',
+      url: `/api/spot-checks/${await spotCheckAt(c.target, 'drawn', 'r', true)}`,
+    }),
+    verify: async (b, c) =>
+      problem(
+        json(b)['spotCheck']?.['id'] === (await spotCheckAt(c.target, 'drawn', 'r', true)) &&
+          json(b)['spotCheck']?.['manage'] === (c.relation !== 'parent' && c.role !== 'school_admin'),
+        'another spot-check, or manage wrong',
+      ),
+  },
+  {
+    route: 'PUT /api/spot-checks/:id',
+    about: 'unit',
+    at: BUREAUS,
+    rule: SPOT_CHECK_DRAFT,
+    request: async (c) => ({
+      method: 'PUT',
+      url: `/api/spot-checks/${await spotCheckAt(c.target, 'draft', `u${c.seq}`)}`,
+      payload: { title: `矩阵改抽测${c.seq}`, year, ratePercent: 12.5, minPerUnit: 2 },
+    }),
+    verify: (b, c) => problem(json(b)['spotCheck']?.['title'] === `矩阵改抽测${c.seq}`, 'change not stored'),
+  },
+  {
+    route: 'POST /api/spot-checks/:id/commit',
+    about: 'unit',
+    at: BUREAUS,
+    rule: SPOT_CHECK_DRAFT,
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/spot-checks/${await spotCheckAt(c.target, 'draft', `c${c.seq}`)}/commit`,
+    }),
+    verify: (b) =>
+      problem(
+        json(b)['spotCheck']?.['status'] === 'committed' && json(b)['spotCheck']?.['seed'] === null,
+        'not committed, or the seed shown',
+      ),
+  },
+  {
+    route: 'POST /api/spot-checks/:id/draw',
+    about: 'unit',
+    at: BUREAUS,
+    rule: SPOT_CHECK_STEP,
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/spot-checks/${await spotCheckAt(c.target, 'committed', `d${c.seq}`)}/draw`,
+    }),
+    verify: async (b) =>
+      problem(
+        json(b)['spotCheck']?.['status'] === 'drawn' &&
+          (await spotCheckStatus(Number(json(b)['spotCheck']?.['id']))) === 'drawn',
+        'not drawn',
+      ),
+  },
+  {
+    route: 'POST /api/spot-checks/:id/publish-results',
+    about: 'unit',
+    at: BUREAUS,
+    rule: SPOT_CHECK_STEP,
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/spot-checks/${await spotCheckAt(c.target, 'drawn', `p${c.seq}`)}/publish-results`,
+    }),
+    verify: (b) => problem(json(b)['spotCheck']?.['status'] === 'published', 'not published'),
+  },
+  {
+    route: 'GET /api/spot-checks/:id/list.json',
+    about: 'unit',
+    at: BUREAUS,
+    rule: SPOT_CHECK_READ,
+    request: async (c) => ({
+      method: 'GET',
+      url: `/api/spot-checks/${await spotCheckAt(c.target, 'drawn', 'r', true)}/list.json`,
+    }),
+    verify: (b) => {
+      const list = b as { listSha256?: string; seed?: string; units?: Array<{ teachers: Array<{ name: string }> }> };
+      return problem(
+        /^[0-9a-f]{64}$/.test(list.listSha256 ?? '') &&
+          /^[0-9a-f]{64}$/.test(list.seed ?? '') &&
+          (list.units ?? []).every((u) => u.teachers.every((x) => x.name.includes('*'))),
+        'not the published list with masked names and the seed',
+      );
+    },
+  },
+  {
+    route: 'GET /api/spot-checks/:id/list.xlsx',
+    about: 'unit',
+    at: BUREAUS,
+    rule: SPOT_CHECK_READ,
+    request: async (c) => ({
+      method: 'GET',
+      url: `/api/spot-checks/${await spotCheckAt(c.target, 'drawn', 'r', true)}/list.xlsx`,
+    }),
+    verify: (_b, _c, res) =>
+      problem(
+        String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000,
+        'not an .xlsx answer',
+      ),
+  },
+  {
+    route: 'GET /api/spot-checks/:id/results',
+    about: 'unit',
+    at: BUREAUS,
+    rule: SPOT_CHECK_READ,
+    request: async (c) => ({
+      method: 'GET',
+      url: `/api/spot-checks/${await spotCheckAt(c.target, 'published', 'pub', true)}/results`,
+    }),
+    verify: (b) =>
+      problem(
+        (b as { published?: boolean }).published === true && ((b as { people?: unknown[] }).people ?? []).length > 0,
+        'results not published or empty',
+      ),
+  },
+  {
+    route: 'GET /api/spot-checks/:id/results.xlsx',
+    about: 'unit',
+    at: BUREAUS,
+    rule: SPOT_CHECK_READ,
+    request: async (c) => ({
+      method: 'GET',
+      url: `/api/spot-checks/${await spotCheckAt(c.target, 'published', 'pub', true)}/results.xlsx`,
+    }),
+    verify: (_b, _c, res) =>
+      problem(
+        String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000,
+        'not an .xlsx answer',
+      ),
   },
 ];
 

@@ -15,6 +15,7 @@ import { ServerAlreadyRunningError, startServer } from '../server.js';
 import { createServices, type Services } from '../services/services.js';
 import type { RequestContext } from '../services/context.js';
 import { checkLedger, refreshAllCycles } from '../services/ledger-maintenance.js';
+import { verifyDraw } from './draw-verify.js';
 
 const HELP = `培训 Peixun — 中小学教师继续教育管理平台
 
@@ -31,6 +32,9 @@ Usage / 用法: npx peixun <command> [options]
   ledger check [--json]                   recompute every status and school summary from the ledger and
                                           report any difference (exit code 3 when there is one)
   ledger refresh                          bring every teacher's status up to date (new year, new rules)
+  draw verify --list L.json [--seed HEX]  recompute a spot-check's draw (抽测) from its published list and
+                                          the revealed seed; exit code 1 when anything differs (needs no
+                                          database; see docs/spot-check-draw.md)
 
 Roles: ${ROLES.join(', ')}
 Every command works whether or not the server is running.`;
@@ -81,8 +85,25 @@ async function serve(env: Env): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
+/** `draw verify`: pure, reads only the given file (no configuration, no database). */
+function drawCommand(sub: string | undefined, rest: string[]): number {
+  if (sub !== 'verify') {
+    console.error(`Unknown command / 未知命令: draw ${sub ?? ''}\n\n${HELP}`);
+    return 2;
+  }
+  const { values } = parseArgs({ args: rest, options: { list: { type: 'string' }, seed: { type: 'string' } } });
+  if (!values.list) {
+    console.error('Missing / 缺少参数: --list <published list .json>');
+    return 2;
+  }
+  const r = verifyDraw(values.list, values.seed);
+  for (const line of r.lines) (r.code === 2 ? console.error : console.log)(line);
+  return r.code;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [cmd, sub, ...rest] = argv;
+  if (cmd === 'draw') return drawCommand(sub, rest);
   const env = loadEnv();
   try {
     switch (cmd) {

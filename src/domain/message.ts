@@ -33,6 +33,9 @@ export const MESSAGE_KINDS = [
   // the class forum (班级研讨): a report to its moderators; a hidden post to its author
   'forum_reported',
   'forum_post_hidden',
+  // a spot-check's draw (抽测, R-34): to each drawn teacher, and to the admins of their schools
+  'spot_check_drawn',
+  'spot_check_unit_drawn',
 ] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 

@@ -393,6 +393,22 @@ const ERRORS: Record<AppErrorCode, Record<Locale, string>> = {
     'zh-CN': '版主只能从本班次的在读学员中选择（最多 {max} 人）',
     en: 'Moderators are chosen among the teachers enrolled in the class (at most {max})',
   },
+  SPOT_CHECK_INVALID: {
+    'zh-CN': '抽测设置有误，请检查标出的项目',
+    en: 'The spot-check settings are invalid; check the marked fields',
+  },
+  SPOT_CHECK_STATE: {
+    'zh-CN': '该抽测当前的状态不能这样处理（可能已被他人推进到下一步），请刷新后查看',
+    en: 'The spot-check is not in a state that allows this (someone may have moved it on); reload to see it',
+  },
+  SPOT_CHECK_EMPTY: {
+    'zh-CN': '组织单位下没有符合条件的教师，不能公示名单',
+    en: "No teacher of the organiser's units matches the criteria; there is no list to publish",
+  },
+  SPOT_CHECK_NO_RESULTS: {
+    'zh-CN': '抽测的统一考试还没有成绩，不能公布',
+    en: "The spot-check's exam has no results yet; there is nothing to publish",
+  },
   QUOTA_INVALID: { 'zh-CN': '名额设置有误：{problem}', en: 'The quotas are invalid: {problem}' },
   TEACHER_ID_TAKEN: {
     'zh-CN': '该证件号码的教师已在册（可能在其他学校），请改用调动',

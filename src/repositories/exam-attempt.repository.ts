@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { queryPrepared } from '../db/database.js';
 import type { DB } from '../db/schema.js';
 import type { PaperItem } from '../domain/exam-paper.js';
 import type { CandidateAnswer } from '../domain/question.js';
@@ -68,11 +69,6 @@ export interface SaveItem {
   clientSeq: number;
 }
 
-/** Why a save found no open attempt of the teacher's. */
-export type SaveOutcome =
-  | { ok: true; saved: Array<{ position: number; clientSeq: number }>; deadlineAt: Date; now: Date }
-  | { ok: false; attempt: { status: AttemptStatus; deadlineAt: Date; paperLength: number } | null };
-
 export function createExamAttemptRepository(db: Q) {
   return {
     async attempt(id: number, lock = false): Promise<AttemptRow | undefined> {
@@ -125,53 +121,72 @@ export function createExamAttemptRepository(db: Q) {
     },
 
     /**
-     * Saves answers of the teacher's open attempt before its deadline, in one statement: a save with
-     * an older sequence number than the stored one is acknowledged without overwriting it. The
-     * deadline is the database's clock, so no server's clock can stretch it.
+     * Saves the answers of many requests in one statement (saves arriving together are written
+     * together), each request's only into its teacher's open attempt before its deadline, and only
+     * when no position lies beyond the paper: a request that fails a check writes nothing. A save with
+     * an older sequence number than the stored one is acknowledged without overwriting it; of two
+     * saves of one answer in the batch the newer is written. The deadline is the database's clock, so
+     * no server's clock can stretch it. Returns, per request, the deadline and the database's time,
+     * or undefined when nothing was written for it.
      */
-    async save(attemptId: number, userId: number, items: readonly SaveItem[]): Promise<SaveOutcome> {
-      // a position beyond the paper writes nothing of the batch
-      const maxPosition = Math.max(...items.map((i) => i.position));
-      const r = await sql<{ position: number | null; deadline_at: Date; now: Date }>`
-        WITH a AS (
-          SELECT a.id, a.deadline_at
-          FROM exam_attempt a JOIN teacher t ON t.id = a.teacher_id
-          WHERE a.id = ${attemptId} AND t.user_id = ${userId} AND a.status = 'open'
-            AND a.deadline_at > clock_timestamp() AND jsonb_array_length(a.paper) > ${maxPosition}
-        ), w AS (
-          INSERT INTO exam_answer (attempt_id, position, answer, client_seq)
-          SELECT a.id, x.position, x.answer, x.seq
-          FROM a, unnest(${items.map((i) => i.position)}::smallint[], ${items.map((i) => JSON.stringify(i.answer))}::jsonb[],
-                         ${items.map((i) => i.clientSeq)}::int[]) AS x(position, answer, seq)
-          ON CONFLICT (attempt_id, position) DO UPDATE
-            SET answer = EXCLUDED.answer, client_seq = EXCLUDED.client_seq, saved_at = clock_timestamp()
-            WHERE exam_answer.client_seq < EXCLUDED.client_seq
-          RETURNING position
-        )
-        SELECT NULL::smallint AS position, a.deadline_at, clock_timestamp() AS now FROM a
-        UNION ALL SELECT w.position, NULL, NULL FROM w`.execute(db);
-      const head = r.rows.find((x) => x.position === null);
-      if (!head) {
-        const a = await db
-          .selectFrom('exam_attempt as a')
-          .innerJoin('teacher as t', 't.id', 'a.teacher_id')
-          .select([
-            'a.status',
-            'a.deadline_at as deadlineAt',
-            sql<number>`jsonb_array_length(a.paper)`.as('paperLength'),
-          ])
-          .where('a.id', '=', attemptId)
-          .where('t.user_id', '=', userId)
-          .executeTakeFirst();
-        return { ok: false, attempt: (a as { status: AttemptStatus; deadlineAt: Date; paperLength: number }) ?? null };
-      }
-      // every item of a known position is acknowledged: written now, or already held at the same or a newer number
-      return {
-        ok: true,
-        saved: items.map((i) => ({ position: i.position, clientSeq: i.clientSeq })),
-        deadlineAt: head.deadline_at,
-        now: head.now,
-      };
+    async saveMany(
+      requests: ReadonlyArray<{ attemptId: number; userId: number; items: readonly SaveItem[] }>,
+    ): Promise<Array<{ deadlineAt: Date; now: Date } | undefined>> {
+      const req: number[] = [];
+      const att: number[] = [];
+      const uid: number[] = [];
+      const pos: number[] = [];
+      const ans: string[] = [];
+      const seq: number[] = [];
+      requests.forEach((r, k) => {
+        for (const i of r.items) {
+          req.push(k);
+          att.push(r.attemptId);
+          uid.push(r.userId);
+          pos.push(i.position);
+          ans.push(JSON.stringify(i.answer));
+          seq.push(i.clientSeq);
+        }
+      });
+      const rows = await queryPrepared<{ req: number; deadline_at: Date; now: Date }>(
+        db,
+        'exam_answer_save',
+        `WITH x AS (
+           SELECT * FROM unnest($1::int[], $2::bigint[], $3::bigint[], $4::smallint[], $5::jsonb[], $6::int[])
+             AS x(req, att, uid, pos, ans, seq)
+         ), ok AS (
+           SELECT r.req, a.id AS att, a.deadline_at
+           FROM (SELECT req, min(att) AS att, min(uid) AS uid, max(pos) AS pos FROM x GROUP BY req) r
+           JOIN exam_attempt a ON a.id = r.att
+           JOIN teacher t ON t.id = a.teacher_id AND t.user_id = r.uid
+           WHERE a.status = 'open' AND a.deadline_at > clock_timestamp() AND jsonb_array_length(a.paper) > r.pos
+         ), w AS (
+           INSERT INTO exam_answer (attempt_id, position, answer, client_seq)
+           SELECT DISTINCT ON (x.att, x.pos) x.att, x.pos, x.ans, x.seq
+           FROM x JOIN ok ON ok.req = x.req
+           ORDER BY x.att, x.pos, x.seq DESC
+           ON CONFLICT (attempt_id, position) DO UPDATE
+             SET answer = EXCLUDED.answer, client_seq = EXCLUDED.client_seq, saved_at = clock_timestamp()
+             WHERE exam_answer.client_seq < EXCLUDED.client_seq
+           RETURNING 1
+         )
+         SELECT ok.req, ok.deadline_at, clock_timestamp() AS now FROM ok, (SELECT count(*) FROM w) done`,
+        [req, att, uid, pos, ans, seq],
+      );
+      const out: Array<{ deadlineAt: Date; now: Date } | undefined> = requests.map(() => undefined);
+      for (const r of rows) out[r.req] = { deadlineAt: r.deadline_at, now: r.now };
+      return out;
+    },
+
+    /** Why a save wrote nothing: the teacher's attempt as it stands (undefined: not theirs). */
+    async saveRefusal(attemptId: number, userId: number) {
+      return (await db
+        .selectFrom('exam_attempt as a')
+        .innerJoin('teacher as t', 't.id', 'a.teacher_id')
+        .select(['a.status', 'a.deadline_at as deadlineAt', sql<number>`jsonb_array_length(a.paper)`.as('paperLength')])
+        .where('a.id', '=', attemptId)
+        .where('t.user_id', '=', userId)
+        .executeTakeFirst()) as { status: AttemptStatus; deadlineAt: Date; paperLength: number } | undefined;
     },
 
     async answers(attemptId: number): Promise<AnswerRow[]> {

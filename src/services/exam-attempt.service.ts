@@ -138,6 +138,35 @@ export function createExamAttemptService(
     (e.showAnswers === 'after_submit' ||
       (e.showAnswers === 'after_close' && (e.status === 'closed' || e.closesAt.getTime() <= now())));
 
+  /**
+   * Saves arriving together (many phones answering at once) are written in one statement at the next
+   * turn of the event loop; each request still waits for its own answer, and is acknowledged only
+   * once that statement has committed.
+   */
+  type Waiting = {
+    attemptId: number;
+    userId: number;
+    items: readonly SaveItem[];
+    done: (r: { deadlineAt: Date; now: Date } | undefined) => void;
+    fail: (e: unknown) => void;
+  };
+  let waiting: Waiting[] = [];
+  const saveTogether = (attemptId: number, userId: number, items: readonly SaveItem[]) =>
+    new Promise<{ deadlineAt: Date; now: Date } | undefined>((done, fail) => {
+      waiting.push({ attemptId, userId, items, done, fail });
+      if (waiting.length > 1) return;
+      setImmediate(() => {
+        const batch = waiting;
+        waiting = [];
+        attempts.saveMany(batch).then(
+          (r) => batch.forEach((b, i) => b.done(r[i])),
+          (e: unknown) => {
+            for (const b of batch) b.fail(e);
+          },
+        );
+      });
+    });
+
   /** Saves answers as they are given; each is on disk when acknowledged. */
   async function save(ctx: RequestContext, attemptId: number, items: SaveItem[]) {
     const actor = requireActor(ctx);
@@ -148,22 +177,29 @@ export function createExamAttemptService(
         { action: 'exam.save_answers', targetPath: actor.orgPath },
         new AppError('FORBIDDEN'),
       );
-    const r = await attempts.save(attemptId, actor.userId, items);
-    if (r.ok) return { saved: r.saved, serverNow: r.now, deadlineAt: r.deadlineAt };
-    if (!r.attempt)
+    const r = await saveTogether(attemptId, actor.userId, items);
+    if (r)
+      return {
+        saved: items.map((i) => ({ position: i.position, clientSeq: i.clientSeq })),
+        serverNow: r.now,
+        deadlineAt: r.deadlineAt,
+      };
+    const a = await attempts.saveRefusal(attemptId, actor.userId);
+    if (!a)
       return auditRefusal(
         db,
         ctx,
         { action: 'exam.save_answers', targetType: 'exam_attempt', targetId: attemptId },
         notFoundDenied(),
       );
-    if (items.some((i) => i.position >= r.attempt!.paperLength)) throw new AppError('EXAM_ANSWER_INVALID');
-    if (r.attempt.status === 'open') {
+    if (a.status === 'open' && items.some((i) => i.position >= a.paperLength))
+      throw new AppError('EXAM_ANSWER_INVALID');
+    if (a.status === 'open') {
       const found = await ownAttempt(ctx, attemptId, 'exam.save_answers');
       await closeIfTimeUp(ctx, found.attempt, found.exam);
       throw new AppError('EXAM_TIME_UP');
     }
-    throw new AppError(r.attempt.deadlineAt.getTime() <= now() ? 'EXAM_TIME_UP' : 'EXAM_ATTEMPT_CLOSED');
+    throw new AppError(a.deadlineAt.getTime() <= now() ? 'EXAM_TIME_UP' : 'EXAM_ATTEMPT_CLOSED');
   }
 
   return {

@@ -96,7 +96,21 @@ export async function gradeAttempts(
   }
   await attempts.insertBlankAnswers(blanks);
   await attempts.writeGrades(answerWrites, totals);
-  return attempts.attemptsByIds(attemptIds);
+  // the attempts as now written (the same rule as writeGrades' statement)
+  const byId = new Map(totals.map((x) => [x.id, x]));
+  return rows.map((a) => {
+    const x = byId.get(a.id)!;
+    if (a.status === 'open') return a;
+    const done = x.pending === 0;
+    return {
+      ...a,
+      autoScore: x.autoScore,
+      manualScore: x.manualScore,
+      pendingMarks: x.pending,
+      score: done ? Math.round((x.autoScore + x.manualScore) * 100) / 100 : null,
+      status: done ? ('graded' as const) : ('submitted' as const),
+    };
+  });
 }
 
 export interface ResultChange {

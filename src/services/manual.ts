@@ -19,10 +19,12 @@ export const MANUAL_SECTIONS = [
   { slug: 'homework', title: '研修作业与班级研讨', en: 'Homework and class forums' },
   { slug: 'exams', title: '考试管理与阅卷', en: 'Exams and marking' },
   { slug: 'question-bank', title: '题库', en: 'Question banks' },
+  { slug: 'exam-taking', title: '参加在线考试', en: 'Sitting an online exam' },
   { slug: 'credits', title: '学时登记', en: 'Registering hours' },
   { slug: 'verification', title: '年度验证', en: 'Annual verification' },
   { slug: 'certificates', title: '证书', en: 'Certificates' },
   { slug: 'reports', title: '统计报表', en: 'Statistics and reports' },
+  { slug: 'spot-check', title: '抽测', en: 'Spot-checks' },
   { slug: 'exam-results', title: '考试成绩与统计', en: 'Exam results and statistics' },
   { slug: 'accounts', title: '账号与安全', en: 'Accounts and security' },
 ] as const;

@@ -50,6 +50,8 @@ const TrainingProjectsPage = page(() => import('./pages/training/projects.page')
 const TrainingProjectPage = page(() => import('./pages/training/project.page'));
 const ExamResultsPage = page(() => import('./pages/exam-results/exam-results.page'));
 const MyUnitFeesPage = page(() => import('./pages/fees/my-unit-fees.page'));
+const SpotChecksPage = page(() => import('./pages/spot-checks/spot-checks.page'));
+const SpotCheckPage = page(() => import('./pages/spot-checks/spot-check.page'));
 const AvailableTrainingPage = page(() => import('./pages/training/available.page'));
 const TimetablePage = page(() => import('./pages/training/timetable.page'));
 const PlanPage = page(() => import('./pages/plans/plan.page'));
@@ -75,6 +77,10 @@ const ExamsPage = page(() => import('./pages/exams-admin/exams.page'));
 const ExamFormPage = page(() => import('./pages/exams-admin/exam-form.page'));
 const ExamManagePage = page(() => import('./pages/exams-admin/exam-manage.page'));
 const ExamMarkingPage = page(() => import('./pages/exams-admin/exam-marking.page'));
+const MyExamsPage = page(() => import('./pages/exams/my-exams.page'));
+const ExamEntryPage = page(() => import('./pages/exams/exam-entry.page'));
+const ExamSitPage = page(() => import('./pages/exams/exam-sit.page'));
+const ExamResultPage = page(() => import('./pages/exams/exam-result.page'));
 
 /**
  * Routes:
@@ -101,6 +107,7 @@ const ExamMarkingPage = page(() => import('./pages/exams-admin/exam-marking.page
  *   /training, /training/:id  training projects: classes, sessions, quotas, trainers, enrolments (admins)
  *   /exams/:id/results  成绩与统计 of an exam: by unit against the targets, distribution, question analysis, ranked list (admins)
  *   /fees/my-unit     本单位应缴费用: what the admin's unit owes for the projects above it, with an .xlsx export (admins)
+ *   /spot-checks, /spot-checks/:id  抽测: draft, publish the list and seed hash, draw, results per person and unit (admins)
  *   /me/training, /me/timetable  a teacher's open training with enrol buttons, and their timetable (teachers)
  *   /courses          course catalogue: inherited from above, own, below; kept by province/city/county admins
  *   /questions        题库: a unit's question bank with those above it (read-only); kept by province/city/county admins
@@ -135,6 +142,11 @@ const ExamMarkingPage = page(() => import('./pages/exams-admin/exam-marking.page
  *                     close, markers, invigilation events, component scores, regrade after a key correction
  *   /exams/:id/marking  阅卷: an exam's essay answers by question, one at a time (its admins and named markers;
  *                     the server decides)
+ *   /me/exams         我的考试: a teacher's exams (open, upcoming, closed), attempts used and results (teachers)
+ *   /exams/:id/entry  an exam's instructions, duration and attempts, every item still missing, the start (teachers)
+ *   /exam-attempts/:id  sitting an attempt on a phone, full screen: the server's countdown, answers saved as given
+ *                     and kept on the device without network; reopened (or on another device) it resumes
+ *   /exam-attempts/:id/result  an attempt's score, level and, when the exam shows them, answers with explanations
  */
 export const router = createBrowserRouter([
   { path: '/login', element: <LoginPage /> },
@@ -144,6 +156,8 @@ export const router = createBrowserRouter([
     children: [
       // a teacher's phone after scanning a session's QR code: full screen, outside the app shell
       { path: '/checkin', element: <CheckinPage /> },
+      // sitting an exam: full screen, nothing to tap away to by mistake
+      { path: '/exam-attempts/:id', element: <ExamSitPage /> },
       {
         element: <AppShell />,
         children: [
@@ -181,6 +195,10 @@ export const router = createBrowserRouter([
           { path: '/study/classes/:classId/forum/:topicId', element: <ForumPage /> },
           // an exam's marking: its admins and the markers they named, trainers among them (the server decides)
           { path: '/exams/:id/marking', element: <ExamMarkingPage /> },
+          // a teacher's exams (the server decides who is a candidate)
+          { path: '/me/exams', element: <MyExamsPage /> },
+          { path: '/exams/:id/entry', element: <ExamEntryPage /> },
+          { path: '/exam-attempts/:id/result', element: <ExamResultPage /> },
           {
             element: <RequireAdmin />,
             children: [
@@ -222,6 +240,8 @@ export const router = createBrowserRouter([
                 children: [{ path: '/plan-review', element: <PlanReviewPage /> }],
               },
               { path: '/fees/my-unit', element: <MyUnitFeesPage /> },
+              { path: '/spot-checks', element: <SpotChecksPage /> },
+              { path: '/spot-checks/:id', element: <SpotCheckPage /> },
               {
                 element: <RequireRoles roles={CREDIT_REGISTER_ROLES} />,
                 children: [{ path: '/credits/register', element: <CreditRegisterPage /> }],

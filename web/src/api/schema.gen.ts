@@ -4904,7 +4904,9 @@ export interface paths {
             | 'homework_returned'
             | 'homework_graded'
             | 'forum_reported'
-            | 'forum_post_hidden';
+            | 'forum_post_hidden'
+            | 'spot_check_drawn'
+            | 'spot_check_unit_drawn';
           /** the values of the message's text, which the reader's language renders from its kind */
           params: Record<string, string | number | boolean | null>;
           /** the page of the web app to act on */
@@ -6633,6 +6635,420 @@ export interface paths {
       query: {
         format?: 'pdf' | 'xlsx';
       };
+      path: {
+        id: number;
+      };
+      response: void;
+    };
+  };
+  '/api/spot-checks': {
+    /** The spot-checks organised in the subtree, and those above it (not drafts), newest year first */
+    get: {
+      query: {
+        year?: number;
+        page?: number;
+        pageSize?: number;
+      };
+      response: {
+        items: {
+          id: number;
+          orgUnitId: number;
+          orgUnitName: string;
+          orgPath: string;
+          title: string;
+          year: number;
+          ratePercent: number;
+          minPerUnit: number;
+          criteria: {
+            stages?: string[];
+            subjects?: string[];
+            employments?: string[];
+          };
+          status: 'draft' | 'committed' | 'drawn' | 'published';
+          listSha256: string | null;
+          seedSha256: string | null;
+          seed: string | null;
+          committedAt: string | null;
+          drawnAt: string | null;
+          resultsPublishedAt: string | null;
+          createdAt: string;
+          manage: boolean;
+          verifyCommand: string;
+        }[];
+        total: number;
+      };
+    };
+    /**
+     * Drafts a spot-check at the actor’s bureau (province and city: or a bureau below): rate, minimum per
+     * unit, eligible stages, subjects and employment types
+     */
+    post: {
+      body: {
+        title: string;
+        year: number;
+        ratePercent: number;
+        minPerUnit?: number;
+        criteria?: {
+          stages?: ('kindergarten' | 'primary' | 'junior' | 'senior' | 'vocational')[];
+          subjects?: string[];
+          employments?: ('staff' | 'special_post' | 'substitute')[];
+        };
+        orgUnitId?: number;
+      };
+      response: {
+        spotCheck: {
+          id: number;
+          orgUnitId: number;
+          orgUnitName: string;
+          orgPath: string;
+          title: string;
+          year: number;
+          ratePercent: number;
+          minPerUnit: number;
+          criteria: {
+            stages?: string[];
+            subjects?: string[];
+            employments?: string[];
+          };
+          status: 'draft' | 'committed' | 'drawn' | 'published';
+          listSha256: string | null;
+          seedSha256: string | null;
+          seed: string | null;
+          committedAt: string | null;
+          drawnAt: string | null;
+          resultsPublishedAt: string | null;
+          createdAt: string;
+          manage: boolean;
+          verifyCommand: string;
+        };
+      };
+    };
+  };
+  '/api/spot-checks/{id}': {
+    /**
+     * A spot-check with its units, sample sizes and (once drawn) the drawn teachers: names in full inside the
+     * reader’s subtree, masked elsewhere
+     */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        spotCheck: {
+          id: number;
+          orgUnitId: number;
+          orgUnitName: string;
+          orgPath: string;
+          title: string;
+          year: number;
+          ratePercent: number;
+          minPerUnit: number;
+          criteria: {
+            stages?: string[];
+            subjects?: string[];
+            employments?: string[];
+          };
+          status: 'draft' | 'committed' | 'drawn' | 'published';
+          listSha256: string | null;
+          seedSha256: string | null;
+          seed: string | null;
+          committedAt: string | null;
+          drawnAt: string | null;
+          resultsPublishedAt: string | null;
+          createdAt: string;
+          manage: boolean;
+          verifyCommand: string;
+        };
+        units: {
+          unitId: number;
+          name: string;
+          eligible: number;
+          sampleSize: number;
+          drawn: {
+            listKey: string;
+            name: string;
+            schoolName: string;
+          }[];
+        }[];
+        exam: 
+          | {
+          id: number;
+          title: string;
+          status: string;
+        }
+          | null;
+      };
+    };
+    /** Changes a draft (SPOT_CHECK_STATE once its list is published) */
+    put: {
+      path: {
+        id: number;
+      };
+      body: {
+        title: string;
+        year: number;
+        ratePercent: number;
+        minPerUnit?: number;
+        criteria?: {
+          stages?: ('kindergarten' | 'primary' | 'junior' | 'senior' | 'vocational')[];
+          subjects?: string[];
+          employments?: ('staff' | 'special_post' | 'substitute')[];
+        };
+      };
+      response: {
+        spotCheck: {
+          id: number;
+          orgUnitId: number;
+          orgUnitName: string;
+          orgPath: string;
+          title: string;
+          year: number;
+          ratePercent: number;
+          minPerUnit: number;
+          criteria: {
+            stages?: string[];
+            subjects?: string[];
+            employments?: string[];
+          };
+          status: 'draft' | 'committed' | 'drawn' | 'published';
+          listSha256: string | null;
+          seedSha256: string | null;
+          seed: string | null;
+          committedAt: string | null;
+          drawnAt: string | null;
+          resultsPublishedAt: string | null;
+          createdAt: string;
+          manage: boolean;
+          verifyCommand: string;
+        };
+      };
+    };
+  };
+  '/api/spot-checks/{id}/commit': {
+    /**
+     * 公示: freezes the list of eligible teachers per unit, sizes each sample, and publishes the list’s hash
+     * and the secret seed’s hash (irreversible)
+     */
+    post: {
+      path: {
+        id: number;
+      };
+      response: {
+        spotCheck: {
+          id: number;
+          orgUnitId: number;
+          orgUnitName: string;
+          orgPath: string;
+          title: string;
+          year: number;
+          ratePercent: number;
+          minPerUnit: number;
+          criteria: {
+            stages?: string[];
+            subjects?: string[];
+            employments?: string[];
+          };
+          status: 'draft' | 'committed' | 'drawn' | 'published';
+          listSha256: string | null;
+          seedSha256: string | null;
+          seed: string | null;
+          committedAt: string | null;
+          drawnAt: string | null;
+          resultsPublishedAt: string | null;
+          createdAt: string;
+          manage: boolean;
+          verifyCommand: string;
+        };
+      };
+    };
+  };
+  '/api/spot-checks/{id}/draw': {
+    /**
+     * 抽取: reveals the seed, draws each unit’s sample, tells the drawn teachers and their schools
+     * (irreversible)
+     */
+    post: {
+      path: {
+        id: number;
+      };
+      response: {
+        spotCheck: {
+          id: number;
+          orgUnitId: number;
+          orgUnitName: string;
+          orgPath: string;
+          title: string;
+          year: number;
+          ratePercent: number;
+          minPerUnit: number;
+          criteria: {
+            stages?: string[];
+            subjects?: string[];
+            employments?: string[];
+          };
+          status: 'draft' | 'committed' | 'drawn' | 'published';
+          listSha256: string | null;
+          seedSha256: string | null;
+          seed: string | null;
+          committedAt: string | null;
+          drawnAt: string | null;
+          resultsPublishedAt: string | null;
+          createdAt: string;
+          manage: boolean;
+          verifyCommand: string;
+        };
+      };
+    };
+  };
+  '/api/spot-checks/{id}/list.json': {
+    /**
+     * The published list as a file: units, teachers’ list keys and masked names (no ID numbers), the list and
+     * seed hashes; from the draw on the seed and the sample
+     */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        format: 'peixun-spot-check-list/1';
+        spotCheck: {
+          id: number;
+          title: string;
+          year: number;
+          organiserId: number;
+          organiser: string;
+        };
+        ratePercent: number;
+        rateBp: number;
+        minPerUnit: number;
+        criteria: {
+          stages?: string[];
+          subjects?: string[];
+          employments?: string[];
+        };
+        committedAt: string | null;
+        listSha256: string;
+        seedSha256: string;
+        units: {
+          unitId: number;
+          name: string;
+          eligible: number;
+          sampleSize: number;
+          teachers: {
+            key: string;
+            name: string;
+          }[];
+        }[];
+        seed?: string;
+        drawnAt?: string;
+        sample?: {
+          unitId: number;
+          drawn: string[];
+        }[];
+      };
+    };
+  };
+  '/api/spot-checks/{id}/list.xlsx': {
+    /** The published list as an .xlsx sheet */
+    get: {
+      path: {
+        id: number;
+      };
+      response: void;
+    };
+  };
+  '/api/spot-checks/{id}/publish-results': {
+    /**
+     * 公布成绩: publishes the unified exam’s results per person and per unit (SPOT_CHECK_NO_RESULTS before any)
+     */
+    post: {
+      path: {
+        id: number;
+      };
+      response: {
+        spotCheck: {
+          id: number;
+          orgUnitId: number;
+          orgUnitName: string;
+          orgPath: string;
+          title: string;
+          year: number;
+          ratePercent: number;
+          minPerUnit: number;
+          criteria: {
+            stages?: string[];
+            subjects?: string[];
+            employments?: string[];
+          };
+          status: 'draft' | 'committed' | 'drawn' | 'published';
+          listSha256: string | null;
+          seedSha256: string | null;
+          seed: string | null;
+          committedAt: string | null;
+          drawnAt: string | null;
+          resultsPublishedAt: string | null;
+          createdAt: string;
+          manage: boolean;
+          verifyCommand: string;
+        };
+      };
+    };
+  };
+  '/api/spot-checks/{id}/results': {
+    /**
+     * Results per person and per unit, best first, with pass and excellence rates (organisers from the draw
+     * on, the units drawn from once published)
+     */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        published: boolean;
+        exam: 
+          | {
+          id: number;
+          title: string;
+          status: string;
+        }
+          | null;
+        people: {
+          rank: number | null;
+          listKey: string;
+          name: string;
+          unitId: number;
+          unitName: string;
+          schoolName: string;
+          examScore: number | null;
+          composite: number | null;
+          level: 'excellent' | 'good' | 'pass' | 'basic' | 'fail' | null;
+          passed: boolean;
+        }[];
+        units: {
+          rank: number | null;
+          unitId: number;
+          unitName: string;
+          drawn: number;
+          assessed: number;
+          absent: number;
+          meanComposite: number | null;
+          passed: number;
+          excellent: number;
+          passRate: number | null;
+          excellentRate: number | null;
+        }[];
+        overall: {
+          drawn: number;
+          assessed: number;
+          passRate: number | null;
+          excellentRate: number | null;
+        };
+      };
+    };
+  };
+  '/api/spot-checks/{id}/results.xlsx': {
+    /** The results per unit and per person as an .xlsx sheet */
+    get: {
       path: {
         id: number;
       };

@@ -60,6 +60,9 @@ export const FIRST_WORDS: readonly string[] = [
   'examAdmin.nav',
   'examAdmin.crumbs',
   'examResults.link',
+  'myExams.nav',
+  'myExams.entry.title',
+  'myExams.result.title',
   // the labels of statuses and problems (components/credit-labels.tsx, the search's results)
   'verification.statuses',
   'verification.provisional',

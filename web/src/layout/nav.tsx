@@ -7,6 +7,7 @@ import {
   CalendarOutlined,
   CarryOutOutlined,
   DashboardOutlined,
+  ExperimentOutlined,
   DatabaseOutlined,
   EditOutlined,
   FileDoneOutlined,
@@ -89,8 +90,6 @@ const ADMIN_NAV: NavGroup[] = [
     items: [
       { key: '/training', icon: <SolutionOutlined />, labelKey: 'training.nav.projects', testId: 'nav-training' },
       { key: '/courses', icon: <BookOutlined />, labelKey: 'courses.nav', testId: 'nav-courses' },
-      // 考试管理: exams with their papers, gates, marking and regrades
-      { key: '/exams', icon: <FileDoneOutlined />, labelKey: 'examAdmin.nav', testId: 'nav-exams' },
       QUESTIONS,
       { key: '/plans', icon: <ProjectOutlined />, labelKey: 'plans.nav.plan', testId: 'nav-plans' },
       {
@@ -116,6 +115,16 @@ const ADMIN_NAV: NavGroup[] = [
         testId: 'nav-my-unit-fees',
         roles: ['city_admin', 'county_admin', 'school_admin'],
       },
+    ],
+  },
+  {
+    key: 'assessment',
+    labelKey: 'nav.groups.assessment',
+    items: [
+      // 考试管理: exams with their papers, gates, marking and regrades
+      { key: '/exams', icon: <FileDoneOutlined />, labelKey: 'examAdmin.nav', testId: 'nav-exams' },
+      // 抽测: bureaus draw and publish; a school reads what was drawn from it and the results
+      { key: '/spot-checks', icon: <ExperimentOutlined />, labelKey: 'nav.spotChecks', testId: 'nav-spot-checks' },
     ],
   },
   {
@@ -181,6 +190,8 @@ const TEACHER_NAV: NavGroup[] = [
     items: [
       // 在线学习: the teacher's online classes and their course outlines
       { key: '/me/study', icon: <PlayCircleOutlined />, labelKey: 'study.nav', testId: 'nav-my-study' },
+      // 我的考试: the teacher's exams, entries and results
+      { key: '/me/exams', icon: <FileDoneOutlined />, labelKey: 'myExams.nav', testId: 'nav-my-exams' },
       { key: '/me/training', icon: <FlagOutlined />, labelKey: 'training.nav.available', testId: 'nav-my-training' },
       {
         key: '/me/timetable',
@@ -268,7 +279,7 @@ const OTHER_PAGES: Array<{ pattern: RegExp; group: string; labelKey: string }> =
   { pattern: /^\/me\/study\/\d+\/reflections$/, group: 'nav.groups.training', labelKey: 'reflections.my.title' },
   { pattern: /^\/classes\/\d+\/reflections$/, group: 'nav.groups.training', labelKey: 'reflections.class.title' },
   // an exam's marking: its admins and the markers they named (trainers too, who have no 考试管理 in their menu)
-  { pattern: /^\/exams\/\d+\/marking$/, group: 'nav.groups.training', labelKey: 'examAdmin.crumbs.marking' },
+  { pattern: /^\/exams\/\d+\/marking$/, group: 'nav.groups.assessment', labelKey: 'examAdmin.crumbs.marking' },
   // an online class's homework and forum, the teachers' pages and the tutors' alike
   // the tutor's table of an online class
   { pattern: /^\/study\/classes\/\d+\/progress$/, group: 'nav.groups.training', labelKey: 'studyProgress.open' },
@@ -282,6 +293,9 @@ const OTHER_PAGES: Array<{ pattern: RegExp; group: string; labelKey: string }> =
     group: 'nav.groups.training',
     labelKey: 'study.forum.title',
   },
+  // an exam's entry and an attempt's result, reached from 我的考试
+  { pattern: /^\/exams\/\d+\/entry$/, group: 'nav.groups.training', labelKey: 'myExams.entry.title' },
+  { pattern: /^\/exam-attempts\/\d+\/result$/, group: 'nav.groups.training', labelKey: 'myExams.result.title' },
 ];
 
 export interface Crumb {

@@ -26,6 +26,7 @@ describe("each page's section of the manual", () => {
     expect(helpSectionFor('/classes/7/reflections')).toBe('reflections');
     // an online class's homework and forum, the teachers' pages and the tutors'
     expect(helpSectionFor('/me/study/7/homework')).toBe('homework');
+    expect(helpSectionFor('/spot-checks/3')).toBe('spot-check');
     expect(helpSectionFor('/me/study/7/forum/12')).toBe('homework');
     expect(helpSectionFor('/study/classes/7/forum')).toBe('homework');
     expect(helpSectionFor('/study/tutoring')).toBe('homework');
@@ -36,6 +37,11 @@ describe("each page's section of the manual", () => {
     expect(helpSectionFor('/exams/4/marking')).toBe('exams');
     // an exam's results and statistics
     expect(helpSectionFor('/exams/12/results')).toBe('exam-results');
+    // a teacher's exams: the list, an entry, sitting one and its result
+    expect(helpSectionFor('/me/exams')).toBe('exam-taking');
+    expect(helpSectionFor('/exams/4/entry')).toBe('exam-taking');
+    expect(helpSectionFor('/exam-attempts/9')).toBe('exam-taking');
+    expect(helpSectionFor('/exam-attempts/9/result')).toBe('exam-taking');
   });
 
   it('is the contents where no section fits, and never a section by a mere prefix of a word', () => {

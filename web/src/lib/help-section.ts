@@ -8,6 +8,7 @@ export function helpSectionFor(pathname: string): string {
   const p = pathname.replace(/\/+$/, '') || '/';
   const first = (prefixes: string[]) => prefixes.some((x) => p === x || p.startsWith(`${x}/`));
   if (p === '/' || first(['/messages'])) return 'home';
+  if (first(['/me/exams', '/exam-attempts']) || /^\/exams\/\d+\/entry$/.test(p)) return 'exam-taking';
   if (/^\/(?:me\/study|study\/classes)\/\d+\/(?:homework|forum)(?:\/|$)/.test(p) || first(['/study/tutoring']))
     return 'homework';
   // studying an item, and the tutor's table: how the minutes are counted
@@ -43,6 +44,7 @@ export function helpSectionFor(pathname: string): string {
   if (first(['/verifications'])) return 'verification';
   if (first(['/certificates'])) return 'certificates';
   if (first(['/credit-reports'])) return 'reports';
+  if (first(['/spot-checks'])) return 'spot-check';
   if (first(['/users', '/audit', '/me', '/change-password', '/activate', '/login'])) return 'accounts';
   return '';
 }

@@ -26,6 +26,7 @@ import { ErrorResult, SectionSpin } from '../../components/page-states';
 import { formatHours, percentOf } from '../../lib/hours';
 import { rangeText } from '../training/timetable.page';
 import { OnlineClassesCard } from './online-classes.card';
+import { OpenExamsCard } from './open-exams.card';
 
 /** The days ahead in which the server counts a registration as closing soon. */
 const CLOSING_SOON_DAYS = 7;
@@ -222,6 +223,7 @@ function TeacherHomeView({ home }: { home: TeacherHome }) {
           <Typography.Text type="secondary">{t('home.teacher.noSession')}</Typography.Text>
         )}
       </Card>
+      <OpenExamsCard />
       <OnlineClassesCard />
       <Card size="small" title={t('home.teacher.missingTitle')} data-testid="home-missing">
         {missing.length === 0 ? (
