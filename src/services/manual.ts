@@ -17,6 +17,7 @@ export const MANUAL_SECTIONS = [
   { slug: 'online-study', title: '学习计时与进度', en: 'Study time and progress' },
   { slug: 'reflections', title: '研修心得', en: 'Reflections' },
   { slug: 'homework', title: '研修作业与班级研讨', en: 'Homework and class forums' },
+  { slug: 'exams', title: '考试管理与阅卷', en: 'Exams and marking' },
   { slug: 'question-bank', title: '题库', en: 'Question banks' },
   { slug: 'exam-taking', title: '参加在线考试', en: 'Sitting an online exam' },
   { slug: 'credits', title: '学时登记', en: 'Registering hours' },

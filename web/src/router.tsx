@@ -73,6 +73,10 @@ const MyHomeworkPage = page(() => import('./pages/study/my-homework.page'));
 const TutorHomeworkPage = page(() => import('./pages/study/tutor-homework.page'));
 const ForumPage = page(() => import('./pages/study/forum.page'));
 const TutoringPage = page(() => import('./pages/study/tutoring.page'));
+const ExamsPage = page(() => import('./pages/exams-admin/exams.page'));
+const ExamFormPage = page(() => import('./pages/exams-admin/exam-form.page'));
+const ExamManagePage = page(() => import('./pages/exams-admin/exam-manage.page'));
+const ExamMarkingPage = page(() => import('./pages/exams-admin/exam-marking.page'));
 const MyExamsPage = page(() => import('./pages/exams/my-exams.page'));
 const ExamEntryPage = page(() => import('./pages/exams/exam-entry.page'));
 const ExamSitPage = page(() => import('./pages/exams/exam-sit.page'));
@@ -133,6 +137,11 @@ const ExamResultPage = page(() => import('./pages/exams/exam-result.page'));
  *   /study/tutoring   研修辅导: the online classes one tutors, with work waiting to be graded and reports (trainers, admins)
  *   /study/classes/:classId/homework  a class's assignments, submissions, grading drawer, .xlsx grades (its tutors; the server decides)
  *   /study/classes/:classId/forum[/:topicId]  a class's forum with moderation, reports and moderators (its tutors)
+ *   /exams            考试管理: a unit's exams by status (admins); /exams/new and /exams/:id/edit the exam's settings,
+ *                     paper, gates, composite and marking options in steps; /exams/:id/manage counts, publish and
+ *                     close, markers, invigilation events, component scores, regrade after a key correction
+ *   /exams/:id/marking  阅卷: an exam's essay answers by question, one at a time (its admins and named markers;
+ *                     the server decides)
  *   /me/exams         我的考试: a teacher's exams (open, upcoming, closed), attempts used and results (teachers)
  *   /exams/:id/entry  an exam's instructions, duration and attempts, every item still missing, the start (teachers)
  *   /exam-attempts/:id  sitting an attempt on a phone, full screen: the server's countdown, answers saved as given
@@ -184,6 +193,8 @@ export const router = createBrowserRouter([
           { path: '/study/classes/:classId/homework', element: <TutorHomeworkPage /> },
           { path: '/study/classes/:classId/forum', element: <ForumPage /> },
           { path: '/study/classes/:classId/forum/:topicId', element: <ForumPage /> },
+          // an exam's marking: its admins and the markers they named, trainers among them (the server decides)
+          { path: '/exams/:id/marking', element: <ExamMarkingPage /> },
           // a teacher's exams (the server decides who is a candidate)
           { path: '/me/exams', element: <MyExamsPage /> },
           { path: '/exams/:id/entry', element: <ExamEntryPage /> },
@@ -214,6 +225,10 @@ export const router = createBrowserRouter([
               { path: '/certificates', element: <CertificatesPage /> },
               { path: '/courses', element: <CoursesPage /> },
               { path: '/courses/:id/online', element: <CourseOnlinePage /> },
+              { path: '/exams', element: <ExamsPage /> },
+              { path: '/exams/new', element: <ExamFormPage /> },
+              { path: '/exams/:id/edit', element: <ExamFormPage /> },
+              { path: '/exams/:id/manage', element: <ExamManagePage /> },
               { path: '/trainers', element: <TrainersPage /> },
               { path: '/trainers/:id', element: <TrainerPage /> },
               { path: '/training', element: <TrainingProjectsPage /> },

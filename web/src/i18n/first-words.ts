@@ -57,6 +57,8 @@ export const FIRST_WORDS: readonly string[] = [
   'reflections.class.title',
   'study.homework.title',
   'study.forum.title',
+  'examAdmin.nav',
+  'examAdmin.crumbs',
   'examResults.link',
   'myExams.nav',
   'myExams.entry.title',

@@ -7,7 +7,15 @@ const labels = (role: Parameters<typeof navFor>[0], path: string) =>
 describe('menus grouped by task, and where each page sits in them', () => {
   test('each role sees only the groups and pages it uses', () => {
     const groups = (role: Parameters<typeof navFor>[0]) => navFor(role).map((g) => g.key);
-    expect(groups('county_admin')).toEqual(['home', 'teachers', 'training', 'credits', 'stats', 'system']);
+    expect(groups('county_admin')).toEqual([
+      'home',
+      'teachers',
+      'training',
+      'assessment',
+      'credits',
+      'stats',
+      'system',
+    ]);
     expect(groups('teacher')).toEqual(['home', 'credits', 'training', 'mine']);
     expect(groups('trainer')).toEqual(['home', 'training', 'mine']);
     const items = (role: Parameters<typeof navFor>[0]) => navFor(role).flatMap((g) => g.items.map((i) => i.key));

@@ -121,6 +121,8 @@ const ADMIN_NAV: NavGroup[] = [
     key: 'assessment',
     labelKey: 'nav.groups.assessment',
     items: [
+      // 考试管理: exams with their papers, gates, marking and regrades
+      { key: '/exams', icon: <FileDoneOutlined />, labelKey: 'examAdmin.nav', testId: 'nav-exams' },
       // 抽测: bureaus draw and publish; a school reads what was drawn from it and the results
       { key: '/spot-checks', icon: <ExperimentOutlined />, labelKey: 'nav.spotChecks', testId: 'nav-spot-checks' },
     ],
@@ -255,12 +257,15 @@ export function navFor(role: Role): NavGroup[] {
 const SUB_PAGES: Record<string, string> = {
   '/teachers/import': 'teachers.import.title',
   '/teachers/former': 'teachers.former.title',
+  '/exams/new': 'examAdmin.crumbs.create',
 };
 
 /** Named pages below a menu item, by pattern (an id in their path). */
 const SUB_PAGE_PATTERNS: Array<{ pattern: RegExp; labelKey: string }> = [
   { pattern: /^\/courses\/\d+\/online$/, labelKey: 'courseOnline.crumb' },
   { pattern: /^\/me\/study\/\d+$/, labelKey: 'study.outline.crumb' },
+  { pattern: /^\/exams\/\d+\/edit$/, labelKey: 'examAdmin.crumbs.edit' },
+  { pattern: /^\/exams\/\d+\/manage$/, labelKey: 'examAdmin.crumbs.manage' },
 ];
 
 /** Pages outside the menu, by pattern: their group, and their name. */
@@ -273,6 +278,8 @@ const OTHER_PAGES: Array<{ pattern: RegExp; group: string; labelKey: string }> =
   { pattern: /^\/surveys\/classes\/\d+$/, group: 'nav.groups.training', labelKey: 'surveys.results.classTitle' },
   { pattern: /^\/me\/study\/\d+\/reflections$/, group: 'nav.groups.training', labelKey: 'reflections.my.title' },
   { pattern: /^\/classes\/\d+\/reflections$/, group: 'nav.groups.training', labelKey: 'reflections.class.title' },
+  // an exam's marking: its admins and the markers they named (trainers too, who have no 考试管理 in their menu)
+  { pattern: /^\/exams\/\d+\/marking$/, group: 'nav.groups.assessment', labelKey: 'examAdmin.crumbs.marking' },
   // an online class's homework and forum, the teachers' pages and the tutors' alike
   // the tutor's table of an online class
   { pattern: /^\/study\/classes\/\d+\/progress$/, group: 'nav.groups.training', labelKey: 'studyProgress.open' },

@@ -30,6 +30,11 @@ describe("each page's section of the manual", () => {
     expect(helpSectionFor('/me/study/7/forum/12')).toBe('homework');
     expect(helpSectionFor('/study/classes/7/forum')).toBe('homework');
     expect(helpSectionFor('/study/tutoring')).toBe('homework');
+    // setting an exam, its paper, marking and regrades
+    expect(helpSectionFor('/exams')).toBe('exams');
+    expect(helpSectionFor('/exams/new')).toBe('exams');
+    expect(helpSectionFor('/exams/4/manage')).toBe('exams');
+    expect(helpSectionFor('/exams/4/marking')).toBe('exams');
     // an exam's results and statistics
     expect(helpSectionFor('/exams/12/results')).toBe('exam-results');
     // a teacher's exams: the list, an entry, sitting one and its result

@@ -14,6 +14,8 @@ export function helpSectionFor(pathname: string): string {
   // studying an item, and the tutor's table: how the minutes are counted
   if (first(['/study']) || /^\/me\/study\/\d+\/items\//.test(p)) return 'online-study';
   if (/^\/me\/study\/\d+\/reflections$/.test(p) || /^\/classes\/\d+\/reflections$/.test(p)) return 'reflections';
+  // an exam's settings, paper, marking and regrades (the candidates' and results' pages name their own)
+  if (p === '/exams' || /^\/exams\/(?:new|\d+\/(?:edit|manage|marking))$/.test(p)) return 'exams';
   if (first(['/questions'])) return 'question-bank';
   if (/^\/exams\/\d+\/results$/.test(p)) return 'exam-results';
   if (first(['/teachers', '/teacher-corrections', '/org', '/me/teacher'])) return 'teachers';
