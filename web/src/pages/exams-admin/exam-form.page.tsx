@@ -224,7 +224,7 @@ function ExamForm({ exam, known }: { exam: Exam | null; known?: ReadonlyMap<numb
     onSuccess: ({ exam: saved }) => {
       void qc.invalidateQueries({ queryKey: examAdminKeys.all });
       void message.success(t('examAdmin.form.saved', { title: saved.title }));
-      navigate(`/exams/${saved.id}/manage`);
+      void navigate(`/exams/${saved.id}/manage`);
     },
     onError: (err) => {
       if (showErrorsOnFields(form, err, SERVER_FIELDS)) {
