@@ -9,6 +9,7 @@ import type { RequestContext, ServiceDeps } from './context.js';
 import { ensureDivisionUnit } from './division-import.service.js';
 import { seedDemoLedger } from './demo-ledger.js';
 import { seedDemoProgramme } from './demo-programme.js';
+import { seedDemoExam } from './demo-exam.js';
 import { seedDemoStudy } from './demo-study.js';
 import { seedDemoTraining } from './demo-training.js';
 import { demoTeachers } from './demo-teachers.js';
@@ -193,13 +194,19 @@ export function createDemoSeedService({ db, env }: ServiceDeps) {
           { county: userIds['demo-county']!, trainer: userIds['demo-trainer']! },
           zhaoXue.id,
         );
-        await seedDemoStudy(
+        const study = await seedDemoStudy(
           trx,
           env,
           { province, county },
           { county: userIds['demo-county']!, trainer: userIds['demo-trainer']! },
           created.map((t) => ({ id: t.id, orgUnitId: t.orgUnitId, orgPath: schoolOf.get(t.id)!.path })),
           zhaoXue.id,
+        );
+        await seedDemoExam(
+          trx,
+          { county },
+          { county: userIds['demo-county']!, trainer: userIds['demo-trainer']! },
+          study.classId,
         );
         await seedDemoProgramme(trx, env, {
           units: { province, city, county, institution },
