@@ -5919,6 +5919,13 @@ const MATRIX: Entry[] = [
     verify: (b) => problem(json(b)['updated'] === (1 as never), 'not stored'),
   },
   {
+    route: 'GET /api/me/marking',
+    about: 'self',
+    rule: { allow: { ...forRoles(ADMINS, OWN), trainer: OWN }, refused: ['teacher'] },
+    request: () => ({ method: 'GET', url: '/api/me/marking' }),
+    verify: (b) => problem(Array.isArray((b as { items?: unknown }).items), 'no list'),
+  },
+  {
     route: 'GET /api/me/exams',
     about: 'self',
     rule: { allow: { teacher: OWN }, refused: NOT_TEACHER },

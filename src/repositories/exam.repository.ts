@@ -569,6 +569,34 @@ export function createExamRepository(db: Q) {
         .execute();
     },
 
+    /**
+     * The exams with essays waiting for this account: those it was named to mark, and (for an admin)
+     * those organised at its own unit, with the answers waiting for a mark and for the arbiter.
+     */
+    async markingOf(userId: number, ownUnitPath: string | null) {
+      const r = await sql<{
+        examId: number;
+        title: string;
+        orgUnitName: string;
+        pending: number;
+        disputed: number;
+        named: boolean;
+      }>`
+        SELECT e.id AS "examId", e.title, u.name AS "orgUnitName",
+               count(*) FILTER (WHERE an.mark_state = 'pending')::int AS pending,
+               count(*) FILTER (WHERE an.mark_state = 'disputed')::int AS disputed,
+               EXISTS (SELECT 1 FROM exam_marker m WHERE m.exam_id = e.id AND m.user_id = ${userId}) AS named
+        FROM exam e
+        JOIN org_unit u ON u.id = e.org_unit_id
+        JOIN exam_attempt a ON a.exam_id = e.id AND a.status = 'submitted'
+        JOIN exam_answer an ON an.attempt_id = a.id AND an.mark_state IN ('pending', 'disputed')
+        WHERE e.id IN (SELECT exam_id FROM exam_marker WHERE user_id = ${userId})
+           OR e.org_path = ${ownUnitPath ?? ''}
+        GROUP BY e.id, u.name
+        ORDER BY e.closes_at, e.id`.execute(db);
+      return r.rows;
+    },
+
     // ------------------------------------------------------------ results
 
     async result(examId: number, teacherId: number) {

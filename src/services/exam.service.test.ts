@@ -457,6 +457,17 @@ describe('marking essays', () => {
       status: 'submitted',
     });
 
+    // the essay reaches its markers and the organiser's admins as something to do
+    expect((await s.exams.myMarking(marker)).items).toEqual([
+      expect.objectContaining({ examId, pending: 1, disputed: 0, named: true }),
+    ]);
+    expect((await s.exams.myMarking(county)).items.map((x) => x.examId)).toContain(examId);
+    expect((await s.exams.myMarking(otherCounty)).items.map((x) => x.examId)).not.toContain(examId);
+    expect(await codeOf(s.exams.myMarking(teacher.ctx))).toBe('FORBIDDEN');
+    const home = await s.home.get(marker);
+    expect(home.kind === 'trainer' && home.todos).toEqual([
+      { kind: 'exam_marking', count: 1, year: null, cycleId: null },
+    ]);
     const queue = await s.examMarking.summary(marker, examId);
     expect(queue.questions).toEqual([expect.objectContaining({ position: 1, pending: 1, points: 20 })]);
     const list = await s.examMarking.answers(marker, examId, 1, 'pending', 1, 20);

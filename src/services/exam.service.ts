@@ -361,6 +361,26 @@ export function createExamService(deps: ServiceDeps, credits: CreditLedgerServic
       return { markers: await repo.markers(id) };
     },
 
+    /**
+     * The marking waiting for the actor: the exams they were named to mark and, for an admin, those
+     * organised at their own unit (the disputed answers only an admin settles). Teachers mark nothing.
+     */
+    async myMarking(ctx: RequestContext) {
+      const actor = requireActor(ctx);
+      if (actor.role === 'teacher')
+        return auditRefusal(
+          db,
+          ctx,
+          { action: 'exam.my_marking', targetPath: actor.orgPath },
+          new AppError('FORBIDDEN'),
+        );
+      const admin = isAdmin(actor.role);
+      const rows = await repo.markingOf(actor.userId, admin ? actor.orgPath : null);
+      return {
+        items: rows.map((r) => ({ ...r, disputed: admin || !r.named ? r.disputed : 0 })),
+      };
+    },
+
     /** What invigilators see: pages left and come back to, connections lost and found. */
     async events(ctx: RequestContext, id: number, attemptId: number | null) {
       const { actor, exam } = await requireExam(deps, ctx, id, 'exam.events', 'exam.results');

@@ -6,6 +6,7 @@ import { AppError } from '../errors/app-error.js';
 import { can, type Actor } from '../policies/access.policy.js';
 import { pathPrefixes } from '../repositories/course.repository.js';
 import { createCreditLedgerRepository } from '../repositories/credit-ledger.repository.js';
+import { createExamRepository } from '../repositories/exam.repository.js';
 import { createForumRepository } from '../repositories/forum.repository.js';
 import { createHomeRepository } from '../repositories/home.repository.js';
 import { createHomeworkRepository } from '../repositories/homework.repository.js';
@@ -32,6 +33,8 @@ export const TODO_KINDS = [
   // online classes (研修作业, 班级研讨): work waiting for its tutors, reports waiting for the moderators
   'homework_to_grade',
   'forum_reports',
+  // essays of exams waiting for a mark: the markers named, and the organiser's admins (who also settle disputes)
+  'exam_marking',
 ] as const;
 export type TodoKind = (typeof TODO_KINDS)[number];
 
@@ -140,6 +143,11 @@ export function createHomeService(deps: ServiceDeps, c: Collaborators) {
     if (cycle) add('verification_to_submit', toSubmit, verificationYear(cycle));
     add('homework_to_grade', toGrade);
     add('forum_reports', reports);
+    const marking = await createExamRepository(db).markingOf(actor.userId, actor.orgPath);
+    add(
+      'exam_marking',
+      marking.reduce((n, x) => n + x.pending + x.disputed, 0),
+    );
     return { kind: 'admin', today: day, cycleId: cycle?.id ?? null, todos };
   }
 
@@ -220,6 +228,9 @@ export function createHomeService(deps: ServiceDeps, c: Collaborators) {
     ]);
     const todos: Todo[] = [];
     if (toGrade > 0) todos.push({ kind: 'homework_to_grade', count: toGrade, year: null, cycleId: null });
+    // a trainer marks what they were named for; disputes wait for the organiser's admins
+    const marking = (await createExamRepository(db).markingOf(actor.userId, null)).reduce((n, x) => n + x.pending, 0);
+    if (marking > 0) todos.push({ kind: 'exam_marking', count: marking, year: null, cycleId: null });
     if (reports > 0) todos.push({ kind: 'forum_reports', count: reports, year: null, cycleId: null });
     const all = (await c.attendance.mySessions(ctx)).map((s) => ({
       sessionId: s.id,

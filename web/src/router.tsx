@@ -77,6 +77,7 @@ const ExamsPage = page(() => import('./pages/exams-admin/exams.page'));
 const ExamFormPage = page(() => import('./pages/exams-admin/exam-form.page'));
 const ExamManagePage = page(() => import('./pages/exams-admin/exam-manage.page'));
 const ExamMarkingPage = page(() => import('./pages/exams-admin/exam-marking.page'));
+const MyMarkingPage = page(() => import('./pages/exams-admin/my-marking.page'));
 const MyExamsPage = page(() => import('./pages/exams/my-exams.page'));
 const ExamEntryPage = page(() => import('./pages/exams/exam-entry.page'));
 const ExamSitPage = page(() => import('./pages/exams/exam-sit.page'));
@@ -195,6 +196,7 @@ export const router = createBrowserRouter([
           { path: '/study/classes/:classId/forum/:topicId', element: <ForumPage /> },
           // an exam's marking: its admins and the markers they named, trainers among them (the server decides)
           { path: '/exams/:id/marking', element: <ExamMarkingPage /> },
+          { path: '/marking', element: <MyMarkingPage /> },
           // a teacher's exams (the server decides who is a candidate)
           { path: '/me/exams', element: <MyExamsPage /> },
           { path: '/exams/:id/entry', element: <ExamEntryPage /> },

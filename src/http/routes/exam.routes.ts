@@ -360,6 +360,32 @@ export const examRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
     async (req) => asJson(await exams.events(req.ctx, req.params.id, req.query.attemptId ?? null)) as never,
   );
 
+  app.get(
+    '/me/marking',
+    {
+      config: { action: 'exam.my_marking' },
+      schema: {
+        tags: ['exams'],
+        summary: "The exams with essays waiting for the caller's mark (named marker, or admin of the organiser)",
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({
+                examId: z.number(),
+                title: z.string(),
+                orgUnitName: z.string(),
+                pending: z.number(),
+                disputed: z.number(),
+                named: z.boolean(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (req) => exams.myMarking(req.ctx),
+  );
+
   // ------------------------------------------------------------ marking
 
   app.get(

@@ -114,6 +114,7 @@ export const examAdminKeys = {
   answers: (id: number, position: number, state: MarkState, page: number) =>
     ['exam-admin', 'answers', id, position, state, page] as const,
   bank: (query: BankQuery) => ['exam-admin', 'bank', query] as const,
+  myMarking: ['exam-admin', 'my-marking'] as const,
   spotChecks: ['exam-admin', 'spot-checks'] as const,
   markers: (id: number) => ['exam-admin', 'markers', id] as const,
   tags: (unitId?: number) => ['exam-admin', 'tags', unitId ?? null] as const,
@@ -122,7 +123,11 @@ export const examAdminKeys = {
 /** An exam with its counts and full marks, as every exam route answers it. */
 type Detail = Omit<ExamDetail, 'exam'> & { exam: Exam };
 
+export type MyMarking = ApiResponse<'/api/me/marking', 'get'>['items'][number];
+
 export const examAdminApi = {
+  /** the exams with essays waiting for the caller's mark */
+  myMarking: () => apiRequest<{ items: MyMarking[] }>('/api/me/marking'),
   list: (query: ExamQuery) =>
     apiRequest<{ items: ExamSummary[]; total: number }>('/api/exams', { query: { ...query } }),
   get: (id: number) => apiRequest<Detail>(`/api/exams/${id}`),

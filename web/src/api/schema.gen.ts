@@ -4156,7 +4156,8 @@ export interface paths {
             | 'verification_not_opened'
             | 'verification_to_submit'
             | 'homework_to_grade'
-            | 'forum_reports';
+            | 'forum_reports'
+            | 'exam_marking';
           count: number;
           year: number | null;
           cycleId: number | null;
@@ -4236,7 +4237,8 @@ export interface paths {
             | 'verification_not_opened'
             | 'verification_to_submit'
             | 'homework_to_grade'
-            | 'forum_reports';
+            | 'forum_reports'
+            | 'exam_marking';
           count: number;
           year: number | null;
           cycleId: number | null;
@@ -4734,6 +4736,21 @@ export interface paths {
             pendingMarks: number;
           }
             | null;
+        }[];
+      };
+    };
+  };
+  '/api/me/marking': {
+    /** The exams with essays waiting for the caller's mark (named marker, or admin of the organiser) */
+    get: {
+      response: {
+        items: {
+          examId: number;
+          title: string;
+          orgUnitName: string;
+          pending: number;
+          disputed: number;
+          named: boolean;
         }[];
       };
     };

@@ -61,6 +61,7 @@ export const FIRST_WORDS: readonly string[] = [
   'examAdmin.crumbs',
   'examResults.link',
   'myExams.nav',
+  'examAdmin.myMarking.nav',
   'myExams.entry.title',
   'myExams.result.title',
   // the labels of statuses and problems (components/credit-labels.tsx, the search's results)

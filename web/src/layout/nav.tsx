@@ -66,6 +66,14 @@ const QUESTIONS: NavItem = {
   roles: ['province_admin', 'city_admin', 'county_admin', 'trainer'],
 };
 
+/** 阅卷: the exams with essays waiting for one's mark (admins, and the trainers named as markers) */
+const MARKING: NavItem = {
+  key: '/marking',
+  icon: <FileDoneOutlined />,
+  labelKey: 'examAdmin.myMarking.nav',
+  testId: 'nav-my-marking',
+};
+
 /** 研修辅导: the online classes one tutors, with the work and reports waiting (trainers and admins) */
 const TUTORING: NavItem = {
   key: '/study/tutoring',
@@ -125,6 +133,7 @@ const ADMIN_NAV: NavGroup[] = [
       { key: '/exams', icon: <FileDoneOutlined />, labelKey: 'examAdmin.nav', testId: 'nav-exams' },
       // 抽测: bureaus draw and publish; a school reads what was drawn from it and the results
       { key: '/spot-checks', icon: <ExperimentOutlined />, labelKey: 'nav.spotChecks', testId: 'nav-spot-checks' },
+      MARKING,
     ],
   },
   {
@@ -230,6 +239,7 @@ const TRAINER_NAV: NavGroup[] = [
         testId: 'nav-my-sessions',
       },
       TUTORING,
+      MARKING,
       QUESTIONS,
       { key: '/me/trainer', icon: <ProfileOutlined />, labelKey: 'trainers.my.title', testId: 'nav-my-trainer' },
     ],

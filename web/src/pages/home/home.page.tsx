@@ -45,6 +45,7 @@ function todoLink(todo: Todo): string {
     registration_closing: `/training?status=open&closing=${CLOSING_SOON_DAYS}`,
     homework_to_grade: '/study/tutoring',
     forum_reports: '/study/tutoring',
+    exam_marking: '/marking',
   };
   return links[todo.kind];
 }
