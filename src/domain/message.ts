@@ -36,6 +36,8 @@ export const MESSAGE_KINDS = [
   // a spot-check's draw (抽测, R-34): to each drawn teacher, and to the admins of their schools
   'spot_check_drawn',
   'spot_check_unit_drawn',
+  // an exam published to its candidates (a class's, a project's, a spot-check's drawn teachers)
+  'exam_published',
 ] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 

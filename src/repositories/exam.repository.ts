@@ -424,6 +424,32 @@ export function createExamRepository(db: Q) {
       }
     },
 
+    /** The accounts of an exam's candidates, when they are a list (a course exam's are the whole subtree). */
+    async candidateAccounts(e: ExamRow): Promise<number[]> {
+      if (e.target === 'course') return [];
+      const rows =
+        e.target === 'spot_check'
+          ? await db
+              .selectFrom('spot_check_candidate as c')
+              .innerJoin('teacher as t', 't.id', 'c.teacher_id')
+              .select('t.user_id as userId')
+              .where('c.spot_check_id', '=', e.spotCheckId!)
+              .where('c.drawn', '=', true)
+              .where('t.user_id', 'is not', null)
+              .execute()
+          : await db
+              .selectFrom('enrolment as n')
+              .innerJoin('teacher as t', 't.id', 'n.teacher_id')
+              .select('t.user_id as userId')
+              .where('n.status', '=', 'enrolled')
+              .where((eb) =>
+                e.target === 'class' ? eb('n.class_id', '=', e.classId!) : eb('n.project_id', '=', e.projectId!),
+              )
+              .where('t.user_id', 'is not', null)
+              .execute();
+      return [...new Set(rows.map((r) => r.userId as number))];
+    },
+
     /** How many teachers are expected to sit (null: anyone of the organiser's subtree may). */
     async candidateCount(e: ExamRow): Promise<number | null> {
       if (e.target === 'course') return null;

@@ -416,6 +416,14 @@ describe('entry gates (R-31)', () => {
       examInput(tree.K1, { target: 'class', classId, paper: fixedPaper([mixed[0]!], [10]) }),
     );
     await s.exams.publish(county, e.exam.id);
+    // the class's teachers hear of it in their messages
+    const told = await t.db
+      .selectFrom('message')
+      .select(['link', 'params'])
+      .where('recipient_id', '=', teacher.ctx.actor!.userId)
+      .where('kind', '=', 'exam_published')
+      .execute();
+    expect(told).toEqual([expect.objectContaining({ link: `/exams/${e.exam.id}/entry` })]);
     const { attemptId } = await s.examAttempts.start(teacher.ctx, e.exam.id);
     const [right] = await rightAnswers(attemptId);
     await s.examAttempts.submit(teacher.ctx, attemptId, [right!]);

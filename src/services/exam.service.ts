@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { chinaTime } from '../config/env.js';
 import { isAdmin } from '../domain/org-tree.js';
 import {
   buildPaper,
@@ -23,6 +24,7 @@ import { auditedWrite, auditRefusal } from './audit.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
 import type { CreditLedgerService } from './credit-ledger.service.js';
 import { recomputeResults } from './exam-grading.js';
+import { notify } from './notify.js';
 import { requireAdminAction, requireAdminAtUnit } from './registry-access.js';
 
 export type ExamInput = Omit<ExamWrite, 'provinceId' | 'orgPath'>;
@@ -276,6 +278,21 @@ export function createExamService(deps: ServiceDeps, credits: CreditLedgerServic
           const frozen = await freeze(e);
           await r.freezeVersions(frozenVersionIds(frozen));
           await r.publish(id, frozen);
+          // the candidates hear of it in their messages (a course exam's are everyone below: they find it in 我的考试)
+          const fmt = (d: Date) => chinaTime(d);
+          await notify(trx, {
+            to: { users: await r.candidateAccounts(e) },
+            kind: 'exam_published',
+            params: {
+              organiser: e.orgUnitName,
+              title: e.title,
+              opensAt: fmt(e.opensAt),
+              closesAt: fmt(e.closesAt),
+              minutes: e.durationMinutes,
+            },
+            link: `/exams/${id}/entry`,
+            senderId: requireActor(ctx).userId,
+          });
           meta.details = {
             questions: frozen.mode === 'fixed' ? frozen.items.length : frozen.sections.reduce((s, x) => s + x.count, 0),
             pool: frozenVersionIds(frozen).length,
