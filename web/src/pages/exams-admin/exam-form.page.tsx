@@ -185,10 +185,13 @@ function ExamForm({ exam, known }: { exam: Exam | null; known?: ReadonlyMap<numb
   const [step, setStep] = useState(0);
   const [previewing, setPreviewing] = useState(false);
   const locked = exam !== null && exam.status !== 'draft';
-  const initial = useMemo(
-    () => (exam ? examToValues(exam, known) : newExamValues(toPositiveInt(params.get('unit') ?? '', me.orgUnit.id))),
-    [exam, known, params, me.orgUnit.id],
-  );
+  const initial = useMemo(() => {
+    if (exam) return examToValues(exam, known);
+    const values = newExamValues(toPositiveInt(params.get('unit') ?? '', me.orgUnit.id));
+    // from a spot-check's page: its unified exam
+    const spotCheckId = toPositiveInt(params.get('spotCheck') ?? '', 0);
+    return spotCheckId ? { ...values, target: 'spot_check' as const, spotCheckId } : values;
+  }, [exam, known, params, me.orgUnit.id]);
   // the unit the list was showing, with its name for the picker
   const { unitOptions: initialUnits } = useUnitFromSearch(params.get('unit') ?? undefined);
   const target = Form.useWatch('target', form) ?? initial.target;

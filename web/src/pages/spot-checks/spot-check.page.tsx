@@ -3,7 +3,7 @@ import { Alert, App, Button, Card, Descriptions, Empty, Space, Steps, Table, Tag
 import type { TableColumnsType } from 'antd';
 import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import {
   SPOT_CHECK_STEPS,
   type SpotCheck,
@@ -158,10 +158,19 @@ export default function SpotCheckPage() {
               <Typography.Text type="secondary">{t('spotChecks.hashes.seedSecret')}</Typography.Text>
             )}
           </Descriptions.Item>
-          {exam && (
+          {exam ? (
             <Descriptions.Item label={t('spotChecks.exam')} span={2}>
               {exam.title}
             </Descriptions.Item>
+          ) : (
+            s.manage &&
+            s.status !== 'draft' && (
+              <Descriptions.Item label={t('spotChecks.exam')} span={2}>
+                <Link to={`/exams/new?unit=${s.orgUnitId}&spotCheck=${s.id}`} data-testid="spot-check-new-exam">
+                  {t('spotChecks.newExam')}
+                </Link>
+              </Descriptions.Item>
+            )
           )}
         </Descriptions>
       </Card>
