@@ -38,6 +38,9 @@ export const MESSAGE_KINDS = [
   'spot_check_unit_drawn',
   // an exam published to its candidates (a class's, a project's, a spot-check's drawn teachers)
   'exam_published',
+  // a marker named for an exam; a candidate's attempt graded once its essays were marked
+  'exam_marker_named',
+  'exam_graded',
 ] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 

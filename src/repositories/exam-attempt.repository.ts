@@ -281,15 +281,40 @@ export function createExamAttemptRepository(db: Q) {
       answers: ReadonlyArray<{ attemptId: number; position: number; autoScore: number | null; pending: boolean }>,
       attempts: ReadonlyArray<{ id: number; autoScore: number; manualScore: number; pending: number }>,
     ): Promise<void> {
-      if (answers.length)
+      if (answers.length) {
+        // one row per attempt, its scores and essay flags as arrays by position, cast once (materialised):
+        // the answers are then found by the attempt's range of the primary key, not one probe each
+        const byAttempt = new Map<number, { s: Array<number | null>; p: boolean[] }>();
+        for (const a of answers) {
+          let x = byAttempt.get(a.attemptId);
+          if (!x) byAttempt.set(a.attemptId, (x = { s: [], p: [] }));
+          x.s[a.position] = a.autoScore;
+          x.p[a.position] = a.pending;
+        }
+        const literal = (xs: ReadonlyArray<unknown>, n: number) =>
+          `{${Array.from({ length: n }, (_, i) => (xs[i] === undefined || xs[i] === null ? 'NULL' : String(xs[i]))).join(',')}}`;
+        const ids = [...byAttempt.keys()];
+        const scores: string[] = [];
+        const flags: string[] = [];
+        for (const id of ids) {
+          const x = byAttempt.get(id)!;
+          const n = Math.max(x.s.length, x.p.length);
+          scores.push(literal(x.s, n));
+          flags.push(literal(x.p, n));
+        }
         await sql`
-          UPDATE exam_answer e SET auto_score = x.s,
-            mark_state = CASE WHEN x.p AND e.mark_state IS NULL THEN 'pending' ELSE e.mark_state END
-          FROM unnest(${answers.map((a) => a.attemptId)}::bigint[], ${answers.map((a) => a.position)}::smallint[],
-                      ${answers.map((a) => a.autoScore)}::numeric[], ${answers.map((a) => a.pending)}::boolean[])
-               AS x(a, pos, s, p)
-          WHERE e.attempt_id = x.a AND e.position = x.pos
-            AND (e.auto_score IS DISTINCT FROM x.s OR (x.p AND e.mark_state IS NULL))`.execute(db);
+          WITH x AS MATERIALIZED (
+            SELECT a, s::numeric[] AS s, p::boolean[] AS p
+            FROM unnest(${ids}::bigint[], ${scores}::text[], ${flags}::text[]) AS u(a, s, p)
+          )
+          UPDATE exam_answer e SET auto_score = x.s[e.position + 1],
+            mark_state = CASE WHEN coalesce(x.p[e.position + 1], false) AND e.mark_state IS NULL
+                              THEN 'pending' ELSE e.mark_state END
+          FROM x
+          WHERE e.attempt_id = x.a
+            AND (e.auto_score IS DISTINCT FROM x.s[e.position + 1]
+                 OR (coalesce(x.p[e.position + 1], false) AND e.mark_state IS NULL))`.execute(db);
+      }
       if (attempts.length)
         await sql`
           UPDATE exam_attempt a SET auto_score = x.auto, manual_score = x.manual, pending_marks = x.pending,

@@ -89,8 +89,9 @@ export async function gradeAttempts(
   for (const a of rows) {
     const s = scoreAttempt(a, answers.get(a.id) ?? [], versions, partial);
     for (const l of s.lines) {
+      // a blank essay gets its row (0, nothing to mark) and is written with the others
       if (l.blankEssay) blanks.push({ attemptId: a.id, position: l.position });
-      else answerWrites.push({ attemptId: a.id, position: l.position, autoScore: l.autoScore, pending: l.pending });
+      answerWrites.push({ attemptId: a.id, position: l.position, autoScore: l.autoScore, pending: l.pending });
     }
     totals.push({ id: a.id, autoScore: s.auto, manualScore: s.manual, pending: s.pending });
   }

@@ -11,6 +11,7 @@ import { requireActor, type RequestContext, type ServiceDeps } from './context.j
 import type { CreditLedgerService } from './credit-ledger.service.js';
 import { gradeAttempts, recomputeResults } from './exam-grading.js';
 import { requireExam } from './exam.service.js';
+import { notify } from './notify.js';
 
 class Rollback extends Error {
   constructor(readonly value: unknown) {
@@ -177,8 +178,24 @@ export function createExamMarkingService(deps: ServiceDeps, credits: CreditLedge
           await r.setMarkState(a.id, input.position, outcome.state, outcome.state === 'marked' ? outcome.score : null);
           meta.details = { ...meta.details, round, state: outcome.state, anonCode: a.anonCode };
           if (outcome.state === 'marked') {
-            await gradeAttempts(trx, exam, [a.id]);
+            const [graded] = await gradeAttempts(trx, exam, [a.id]);
             await recomputeResults(trx, credits, exam, [a.teacherId]);
+            // the last mark of an attempt: its candidate hears the result is out
+            if (graded?.status === 'graded') {
+              const account = await trx
+                .selectFrom('teacher')
+                .select('user_id')
+                .where('id', '=', a.teacherId)
+                .executeTakeFirst();
+              if (account?.user_id)
+                await notify(trx, {
+                  to: { users: [account.user_id] },
+                  kind: 'exam_graded',
+                  params: { title: exam.title },
+                  link: `/exam-attempts/${a.id}/result`,
+                  senderId: actor.userId,
+                });
+            }
           }
           return { round, state: outcome.state, score: outcome.state === 'marked' ? outcome.score : null };
         },

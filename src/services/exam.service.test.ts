@@ -459,6 +459,13 @@ describe('marking essays', () => {
     const examId = e.exam.id;
     await s.exams.publish(county, examId);
     await s.exams.setMarkers(county, examId, [marker.actor!.userId, secondMarker.actor!.userId]);
+    const named = await t.db
+      .selectFrom('message')
+      .select('link')
+      .where('recipient_id', '=', marker.actor!.userId)
+      .where('kind', '=', 'exam_marker_named')
+      .execute();
+    expect(named).toEqual([{ link: `/exams/${examId}/marking` }]);
     const teacher = await teacherWithAccount(t.db, t.env, tree.S1, 's1-essay');
     const { attemptId } = await s.examAttempts.start(teacher.ctx, examId);
     expect(await s.examAttempts.submit(teacher.ctx, attemptId, await rightAnswers(attemptId))).toEqual({
@@ -510,6 +517,13 @@ describe('marking essays', () => {
     });
     const r = await s.examAttempts.result(teacher.ctx, attemptId);
     expect(r.attempt).toMatchObject({ status: 'graded', score: 24, examScore: 80 });
+    const out = await t.db
+      .selectFrom('message')
+      .select('link')
+      .where('recipient_id', '=', teacher.ctx.actor!.userId)
+      .where('kind', '=', 'exam_graded')
+      .execute();
+    expect(out).toEqual([{ link: `/exam-attempts/${attemptId}/result` }]);
     // the composite waits for the process score
     expect(r.result).toMatchObject({ composite: null, passed: false });
     await s.examMarking.setComponents(county, examId, [{ teacherId: teacher.id, component: 'process', score: 90 }]);

@@ -366,8 +366,19 @@ export function createExamService(deps: ServiceDeps, credits: CreditLedgerServic
             return !x || x.role === 'teacher' || !x.orgPath.startsWith(exam.orgPath);
           });
           if (bad.length) throw new AppError('EXAM_MARKER_INVALID', { details: { userIds: bad } });
+          const before = new Set((await r.markers(id)).map((m) => m.userId));
           await r.setMarkers(id, [...new Set(userIds)]);
           meta.details = { userIds };
+          // the markers newly named hear of it, with the way to their queue
+          const added = [...new Set(userIds)].filter((u) => !before.has(u));
+          if (added.length)
+            await notify(trx, {
+              to: { users: added },
+              kind: 'exam_marker_named',
+              params: { organiser: exam.orgUnitName, title: exam.title },
+              link: `/exams/${id}/marking`,
+              senderId: requireActor(ctx).userId,
+            });
           return { markers: await r.markers(id) };
         },
       );

@@ -4923,7 +4923,8 @@ export interface paths {
             | 'forum_reported'
             | 'forum_post_hidden'
             | 'spot_check_drawn'
-            | 'spot_check_unit_drawn';
+            | 'spot_check_unit_drawn'
+            | 'exam_published';
           /** the values of the message's text, which the reader's language renders from its kind */
           params: Record<string, string | number | boolean | null>;
           /** the page of the web app to act on */
