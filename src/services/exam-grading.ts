@@ -5,7 +5,7 @@
  * them back when a regrade makes it fail; a class exam sets the teacher's assessment in the class,
  * which its close reads.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { chinaDay } from '../config/env.js';
 import {
@@ -120,6 +120,8 @@ export interface ResultChange {
   after: { composite: number | null; level: ExamLevel | null; passed: boolean };
   posted: boolean;
   reversed: boolean;
+  /** why the ledger refused the posting (e.g. 'year_locked', 'no_cycle'); the result stands, not credited */
+  postingRefused?: string;
 }
 
 /** The account the exam's postings are made under: its organiser's (whoever triggered the grading). */
@@ -200,19 +202,35 @@ export async function recomputeResults(
       if (change.posted) {
         const day = chinaDay(counting?.submittedAt ?? new Date());
         const today = chinaDay(new Date());
-        await credits.postInTransaction(trx, ctx, [
-          {
-            teacherId,
-            hours: e.hours as number,
-            occurredOn: [day, today].sort()[0] as string,
-            title: `${e.title}（考核合格）`,
-            categories: e.creditCategories,
-            sourceType: 'course',
-            sourceRef: e.courseId !== null ? `course:${e.courseId}` : `exam:${e.id}`,
-            idemKey: `exam:${e.id}:teacher:${teacherId}${postings.length === 0 ? '' : `:${postings.length + 1}`}`,
-          },
-        ]);
-        credited = true;
+        // the ledger may refuse (no cycle covers the day, the school's year is signed off): the result
+        // stands all the same, not credited, and says why; the savepoint keeps the transaction usable
+        await sql`SAVEPOINT exam_posting`.execute(trx);
+        const refused = await credits
+          .postInTransaction(trx, ctx, [
+            {
+              teacherId,
+              hours: e.hours as number,
+              occurredOn: [day, today].sort()[0] as string,
+              title: `${e.title}（考核合格）`,
+              categories: e.creditCategories,
+              sourceType: 'course',
+              sourceRef: e.courseId !== null ? `course:${e.courseId}` : `exam:${e.id}`,
+              idemKey: `exam:${e.id}:teacher:${teacherId}${postings.length === 0 ? '' : `:${postings.length + 1}`}`,
+            },
+          ])
+          .then(
+            () => null,
+            (err: unknown) => {
+              if (err instanceof AppError && err.code === 'ENTRY_INVALID') return err;
+              throw err;
+            },
+          );
+        if (refused) {
+          await sql`ROLLBACK TO SAVEPOINT exam_posting`.execute(trx);
+          change.posted = false;
+          change.postingRefused =
+            (refused.details?.['problems'] as Array<{ code: string }> | undefined)?.[0]?.code ?? 'refused';
+        } else credited = true;
       } else {
         const standing = postings.filter((p) => !p.reversed);
         const ledger = createCreditLedgerRepository(trx);

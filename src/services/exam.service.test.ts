@@ -374,6 +374,28 @@ describe('sitting an exam', () => {
   });
 });
 
+describe('a pass the ledger cannot take', () => {
+  it('still stands: the submission succeeds, the result passes, not credited', async () => {
+    // the other province has no credit cycle yet: its ledger refuses every posting
+    const p2 = await actorAt(t.db, tree.K3, 'county_admin', 'k3-admin');
+    const [q] = await seedQuestions(t.db, tree.K3, [MIXED[0]!]);
+    const courseId = await seedCourse(t.db, tree.K3, 100);
+    const e = await s.exams.create(p2, examInput(tree.K3, { courseId, paper: fixedPaper([q!], [10]) }));
+    await s.exams.publish(p2, e.exam.id);
+    const teacher = await teacherWithAccount(t.db, t.env, tree.S5, 's5-no-cycle');
+    const { attemptId } = await s.examAttempts.start(teacher.ctx, e.exam.id);
+    expect(await s.examAttempts.submit(teacher.ctx, attemptId, await rightAnswers(attemptId))).toEqual({
+      status: 'graded',
+    });
+    expect((await s.examAttempts.result(teacher.ctx, attemptId)).result).toMatchObject({
+      passed: true,
+      credited: false,
+    });
+    const n = await t.db.selectFrom('credit_entry').select('id').where('teacher_id', '=', teacher.id).execute();
+    expect(n).toEqual([]);
+  });
+});
+
 describe('entry gates (R-31)', () => {
   it('lists every missing item: the window, study minutes and homework, posts, ledger hours', async () => {
     const teacher = await teacherWithAccount(t.db, t.env, tree.S1, 's1-gated');
