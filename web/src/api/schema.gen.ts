@@ -4924,7 +4924,9 @@ export interface paths {
             | 'forum_post_hidden'
             | 'spot_check_drawn'
             | 'spot_check_unit_drawn'
-            | 'exam_published';
+            | 'exam_published'
+            | 'exam_marker_named'
+            | 'exam_graded';
           /** the values of the message's text, which the reader's language renders from its kind */
           params: Record<string, string | number | boolean | null>;
           /** the page of the web app to act on */
