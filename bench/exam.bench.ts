@@ -70,8 +70,8 @@ const SPEC: ScaleSpec = {
 const CANDIDATES = FULL ? 20_000 : QUICK ? 1_000 : 2_000;
 const QUESTIONS = 50;
 /** candidates arrive spread over this window, then answer for ANSWER_S */
-const START_WINDOW_S = FULL ? 300 : QUICK ? 5 : 10;
-const ANSWER_S = FULL ? 120 : QUICK ? 10 : 25;
+const START_WINDOW_S = FULL ? 300 : QUICK ? 3 : 10;
+const ANSWER_S = FULL ? 120 : QUICK ? 6 : 25;
 /** mean think time between two answers of one candidate (uniform from half to one and a half times) */
 const THINK_S = FULL ? 30 : 3;
 const PAPERS = FULL ? 100_000 : QUICK ? 5_000 : 10_000;
