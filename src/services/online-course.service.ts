@@ -133,8 +133,9 @@ export function createOnlineCourseService(deps: ServiceDeps) {
         done(kind ? null : new AppError('STUDY_FILE_TYPE_NOT_ALLOWED'));
       },
     });
+    const out = fs.createWriteStream(tmp, { mode: 0o600 });
     try {
-      await pipeline(incoming.stream, check, fs.createWriteStream(tmp, { mode: 0o600 }));
+      await pipeline(incoming.stream, check, out);
       const fh = await fsp.open(tmp, 'r+');
       try {
         await fh.sync();
@@ -142,6 +143,9 @@ export function createOnlineCourseService(deps: ServiceDeps) {
         await fh.close();
       }
     } catch (e) {
+      // a file refused at its first chunk may still be opening when the pipeline is torn down: removed
+      // before the refusal is answered, not after (which left a stray .part behind under load)
+      if (!out.closed) await new Promise<void>((done) => out.once('close', () => done()));
       await fsp.rm(tmp, { force: true });
       throw e;
     }
