@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createKysely, createPool } from '../../src/db/database.js';
@@ -7,6 +5,7 @@ import { checkLedger } from '../../src/services/ledger-maintenance.js';
 import {
   changePassword,
   cleanUp,
+  embeddedClusterUrl,
   freePort,
   isAlive,
   killServer,
@@ -15,8 +14,7 @@ import {
   oneTimePassword,
   postmasterPid,
   runCli,
-  spawnServer,
-  waitHealthy,
+  startHealthy,
   waitUntilDead,
   type HttpSession,
   type ServerProcess,
@@ -42,11 +40,7 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function clusterUrl(): string {
-  const port = Number(fs.readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[3]);
-  const password = fs.readFileSync(path.join(dataDir, 'pg-password'), 'utf8').trim();
-  return `postgres://peixun:${encodeURIComponent(password)}@127.0.0.1:${port}/peixun`;
-}
+const clusterUrl = () => embeddedClusterUrl(dataDir);
 
 async function query<T extends pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<T[]> {
   const c = new pg.Client({ connectionString: clusterUrl(), application_name: 'peixun-ledger-crash-test' });
@@ -81,11 +75,7 @@ async function api(port: number, s: HttpSession, method: string, url: string, bo
   });
 }
 
-async function start(port: number): Promise<ServerProcess> {
-  const s = spawnServer(dataDir, port);
-  await waitHealthy(s, 90_000);
-  return s;
-}
+const start = (port: number) => startHealthy(dataDir, port);
 
 interface Entry {
   teacherId: number;

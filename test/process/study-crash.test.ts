@@ -1,16 +1,14 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type TeacherPhone, teacherPhones } from '../../bench/training-storm.js';
 import {
   cleanUp,
+  embeddedClusterUrl,
   freePort,
   killServer,
   makeDataDir,
-  spawnServer,
-  waitHealthy,
+  startHealthy,
   type ServerProcess,
 } from '../support/server-process.js';
 
@@ -33,17 +31,9 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function clusterUrl(): string {
-  const port = Number(fs.readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[3]);
-  const password = fs.readFileSync(path.join(dataDir, 'pg-password'), 'utf8').trim();
-  return `postgres://peixun:${encodeURIComponent(password)}@127.0.0.1:${port}/peixun`;
-}
+const clusterUrl = () => embeddedClusterUrl(dataDir);
 
-async function start(port: number): Promise<ServerProcess> {
-  const s = spawnServer(dataDir, port);
-  await waitHealthy(s, 90_000);
-  return s;
-}
+const start = (port: number) => startHealthy(dataDir, port);
 
 const post = (port: number, phone: TeacherPhone, url: string, body: unknown) =>
   fetch(`http://127.0.0.1:${port}${url}`, {

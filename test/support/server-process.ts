@@ -142,6 +142,20 @@ export async function waitHealthy(
 }
 
 /** SIGTERM, then wait for the exit (SIGKILL after `graceMs`). */
+/** The connection string of the embedded cluster a server started on `dataDir` (for checking its tables). */
+export function embeddedClusterUrl(dataDir: string): string {
+  const port = Number(fs.readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[3]);
+  const password = fs.readFileSync(path.join(dataDir, 'pg-password'), 'utf8').trim();
+  return `postgres://peixun:${encodeURIComponent(password)}@127.0.0.1:${port}/peixun`;
+}
+
+/** Spawns a server on `dataDir` and waits until it answers healthy. */
+export async function startHealthy(dataDir: string, port: number): Promise<ServerProcess> {
+  const s = spawnServer(dataDir, port);
+  await waitHealthy(s, 90_000);
+  return s;
+}
+
 export async function stopServer(
   server: ServerProcess,
   graceMs = 30_000,
