@@ -211,3 +211,19 @@ export function freezePools(
     problems,
   };
 }
+
+/** Every question version a frozen paper can give. */
+export function poolVersionIds(f: FrozenPaper): number[] {
+  return f.mode === 'fixed'
+    ? f.items.map((i) => i.questionVersionId)
+    : f.sections.flatMap((s) => s.questions.map((q) => q.questionVersionId));
+}
+
+/** The frozen paper with these versions replaced by another (a corrected key). */
+export function replaceVersions(f: FrozenPaper, from: ReadonlySet<number>, to: number): FrozenPaper {
+  const swap = <T extends { questionVersionId: number }>(q: T): T =>
+    from.has(q.questionVersionId) ? { ...q, questionVersionId: to } : q;
+  return f.mode === 'fixed'
+    ? { mode: 'fixed', items: f.items.map(swap) }
+    : { mode: 'drawn', sections: f.sections.map((s) => ({ ...s, questions: s.questions.map(swap) })) };
+}

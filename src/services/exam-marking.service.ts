@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { poolVersionIds, replaceVersions } from '../domain/exam-paper.js';
 import { markOutcome } from '../domain/exam-score.js';
 import { candidateView } from '../domain/question.js';
 import { isAdmin } from '../domain/org-tree.js';
@@ -224,9 +225,7 @@ export function createExamMarkingService(deps: ServiceDeps, credits: CreditLedge
             .execute();
           const olderIds = older.filter((o) => o.kind === current.kind).map((o) => o.id);
           const affected = olderIds.length ? await ar.attemptsWithVersions(id, olderIds) : [];
-          const poolHas = JSON.stringify(e.paperPool).match(
-            new RegExp(`"questionVersionId":(${olderIds.join('|') || '-1'})[,}]`),
-          );
+          const poolHas = poolVersionIds(e.paperPool).some((v) => olderIds.includes(v));
           if (affected.length === 0 && !poolHas) throw new AppError('EXAM_REGRADE_NOTHING');
           const fromVersion =
             older.find((o) => affected.length && olderIds.includes(o.id))?.version ?? current.version - 1;
@@ -244,12 +243,7 @@ export function createExamMarkingService(deps: ServiceDeps, credits: CreditLedge
                                ORDER BY (p->>'position')::int)
               FROM jsonb_array_elements(paper) p)
             WHERE id = ANY(${affected}::bigint[])`.execute(trx);
-          const pool = JSON.parse(
-            JSON.stringify(e.paperPool).replace(
-              new RegExp(`"questionVersionId":(${olderIds.join('|') || '-1'})([,}])`, 'g'),
-              `"questionVersionId":${current.id}$2`,
-            ),
-          );
+          const pool = replaceVersions(e.paperPool, new Set(olderIds), current.id);
           await sql`UPDATE exam SET paper_pool = ${JSON.stringify(pool)}::jsonb, updated_at = now() WHERE id = ${id}`.execute(
             trx,
           );

@@ -5,6 +5,7 @@ import {
   buildPaper,
   freezePools,
   paperMaxScore,
+  poolVersionIds,
   specProblems,
   type FrozenPaper,
   type PaperProblem,
@@ -144,11 +145,6 @@ export function createExamService(deps: ServiceDeps, credits: CreditLedgerServic
     return frozen;
   }
 
-  const frozenVersionIds = (f: FrozenPaper) =>
-    f.mode === 'fixed'
-      ? f.items.map((i) => i.questionVersionId)
-      : f.sections.flatMap((s) => s.questions.map((q) => q.questionVersionId));
-
   async function details(e: ExamRow) {
     const counts = await repo.counts(e.id, await repo.candidateCount(e));
     const { paperPool: _pool, ...rest } = e;
@@ -276,7 +272,7 @@ export function createExamService(deps: ServiceDeps, credits: CreditLedgerServic
           const e = (await r.exam(id, true))!;
           if (e.status !== 'draft') throw new AppError('EXAM_NOT_DRAFT');
           const frozen = await freeze(e);
-          await r.freezeVersions(frozenVersionIds(frozen));
+          await r.freezeVersions(poolVersionIds(frozen));
           await r.publish(id, frozen);
           // the candidates hear of it in their messages (a course exam's are everyone below: they find it in 我的考试)
           const fmt = (d: Date) => chinaTime(d);
@@ -295,7 +291,7 @@ export function createExamService(deps: ServiceDeps, credits: CreditLedgerServic
           });
           meta.details = {
             questions: frozen.mode === 'fixed' ? frozen.items.length : frozen.sections.reduce((s, x) => s + x.count, 0),
-            pool: frozenVersionIds(frozen).length,
+            pool: poolVersionIds(frozen).length,
           };
           return details((await r.exam(id))!);
         },
