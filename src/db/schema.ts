@@ -644,6 +644,23 @@ export interface JobTable {
   finished_at: Date | null;
 }
 
+export interface LrsClientTable {
+  id: Generated<number>;
+  province_id: number;
+  org_unit_id: number;
+  org_path: string;
+  name: string;
+  api_key: string;
+  secret_hash: Buffer;
+  identity: JsonWithDefault;
+  id_hash_salt: string | null;
+  created_by: number | null;
+  created_at: Generated<Date>;
+  revoked_at: Date | null;
+  revoked_by: number | null;
+  last_used_at: Date | null;
+}
+
 export interface MessageTable {
   id: Generated<number>;
   province_id: number;
@@ -1141,6 +1158,40 @@ export interface UserSessionTable {
   user_agent: string | null;
 }
 
+export interface XapiAttachmentTable {
+  province_id: number;
+  sha2: string;
+  content_type: string;
+  length: number;
+  content: Buffer;
+  created_at: Generated<Date>;
+}
+
+export interface XapiStatementTable {
+  seq: Generated<number>;
+  province_id: number;
+  id: string;
+  client_id: number | null;
+  client_path: string;
+  teacher_id: number | null;
+  teacher_path: string | null;
+  match_status: Generated<string>;
+  stored: Timestamp;
+  ts: Timestamp;
+  verb_id: string;
+  actor_ifi: string | null;
+  object_kind: string;
+  object_id: string | null;
+  registration: string | null;
+  related_agents: Generated<string[]>;
+  related_activities: Generated<string[]>;
+  ref_id: string | null;
+  voided: Generated<boolean>;
+  is_voiding: Generated<boolean>;
+  attachment_sha2: Generated<string[]>;
+  body: string;
+}
+
 export interface DB {
   api_token: ApiTokenTable;
   app_user: AppUserTable;
@@ -1186,6 +1237,7 @@ export interface DB {
   homework_version: HomeworkVersionTable;
   homework_version_file: HomeworkVersionFileTable;
   job: JobTable;
+  lrs_client: LrsClientTable;
   message: MessageTable;
   notice: NoticeTable;
   notice_read: NoticeReadTable;
@@ -1222,4 +1274,6 @@ export interface DB {
   training_project_course: TrainingProjectCourseTable;
   training_session: TrainingSessionTable;
   user_session: UserSessionTable;
+  xapi_attachment: XapiAttachmentTable;
+  xapi_statement: XapiStatementTable;
 }

@@ -60,6 +60,7 @@ import { examRoutes } from './routes/exam.routes.js';
 import { examAttemptRoutes } from './routes/exam-attempt.routes.js';
 import { forumRoutes } from './routes/forum.routes.js';
 import { onlineClassRoutes } from './routes/online-class.routes.js';
+import { xapiRoutes } from './routes/xapi.routes.js';
 import { SESSION_COOKIE } from './session-cookie.js';
 
 export { SESSION_COOKIE };
@@ -76,6 +77,8 @@ export interface RouteConfig {
   action?: string;
   /** reachable while a first-login password change is pending */
   allowPendingPasswordChange?: boolean;
+  /** a route of the Learning Record Store (/xapi): its own authentication, parsing and checks */
+  xapi?: boolean;
 }
 
 declare module 'fastify' {
@@ -278,6 +281,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(examAttemptRoutes, { prefix: '/api', services });
   await app.register(forumRoutes, { prefix: '/api', services });
   await app.register(onlineClassRoutes, { prefix: '/api', services });
+  await app.register(xapiRoutes, { prefix: '/xapi', services, env, db: opts.db });
   await app.register(verifyPageRoutes, { services });
   await app.register(helpPageRoutes);
   app.get('/api/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());

@@ -75,7 +75,11 @@ export function registerErrorHandling(app: FastifyInstance, db: Database): void 
     app.addHook('onRequest', async (req) => {
       if (supervisor.available) return;
       const route = req.routeOptions?.url;
-      if (route && (route.startsWith('/api/') || route.startsWith('/verify/')) && !NEEDS_NO_DATABASE.test(route)) {
+      if (
+        route &&
+        (route.startsWith('/api/') || route.startsWith('/verify/') || route.startsWith('/xapi/')) &&
+        !NEEDS_NO_DATABASE.test(route)
+      ) {
         throw new AppError('DATABASE_UNAVAILABLE');
       }
     });

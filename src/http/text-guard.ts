@@ -32,6 +32,8 @@ export function hiddenCharFields(value: unknown, path = '', depth = 0, out: stri
  */
 export function registerTextGuard(app: FastifyInstance): void {
   app.addHook('preValidation', async (req) => {
+    // xAPI statements are kept exactly as sent (the specification decides what is valid)
+    if ((req.routeOptions.config as { xapi?: boolean } | undefined)?.xapi) return;
     const fields = [...hiddenCharFields(req.body), ...hiddenCharFields(req.query).map((f) => `querystring.${f}`)];
     if (fields.length === 0) return;
     const message = fieldMessage('bad_chars', pickLocale(req.headers['accept-language']));

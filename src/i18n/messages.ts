@@ -317,6 +317,46 @@ const ERRORS: Record<AppErrorCode, Record<Locale, string>> = {
     'zh-CN': '答案与试卷不符（题号超出试卷范围），请刷新页面后重试',
     en: 'The answer does not fit the paper (no such question); reload the page and try again',
   },
+  XAPI_VERSION_INVALID: {
+    'zh-CN': '请求缺少 X-Experience-API-Version 头，或其版本不受支持（支持 1.0.x 与 2.0.x）',
+    en: 'The X-Experience-API-Version header is missing or names an unsupported version (1.0.x and 2.0.x are supported)',
+  },
+  XAPI_INVALID: {
+    'zh-CN': '学习记录（xAPI）请求不符合规范：{reason}',
+    en: 'The xAPI request does not follow the specification: {reason}',
+  },
+  XAPI_AUTH_REQUIRED: {
+    'zh-CN': '需要学习记录接口的客户端密钥（HTTP Basic：密钥名与密钥），或密钥已被撤销',
+    en: 'LRS client credentials are required (HTTP Basic: key and secret), or they were revoked',
+  },
+  XAPI_FORBIDDEN: {
+    'zh-CN': '该客户端无权进行此操作：{reason}',
+    en: 'This client may not do this: {reason}',
+  },
+  XAPI_CONFLICT: {
+    'zh-CN': '冲突：{reason}',
+    en: 'Conflict: {reason}',
+  },
+  XAPI_PRECONDITION_FAILED: {
+    'zh-CN': '文档已被他人修改（ETag 不符），请重新读取后再写入',
+    en: 'The document was changed meanwhile (the ETag does not match); read it again before writing',
+  },
+  XAPI_TOO_LARGE: {
+    'zh-CN': '请求内容过大（超过 {max}）',
+    en: 'The request is too large (more than {max})',
+  },
+  XAPI_PRECONDITION_REQUIRED: {
+    'zh-CN': '该文档已存在，写入时须带 If-Match 或 If-None-Match 头',
+    en: 'The document exists: send If-Match or If-None-Match with the write',
+  },
+  LRS_CLIENT_INVALID: {
+    'zh-CN': '学习记录客户端的设置有误：{reason}',
+    en: 'The LRS client settings are invalid: {reason}',
+  },
+  LRS_RULE_INVALID: {
+    'zh-CN': '学时转换规则有误：{reason}',
+    en: 'The mapping rule is invalid: {reason}',
+  },
   EXAM_NOT_DRAFT: {
     'zh-CN': '考试已发布，试卷、准入条件和考试对象不能再修改',
     en: 'The exam is published: its paper, entry conditions and target can no longer change',
