@@ -1,5 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { XapiRouteDeps } from './xapi.routes.js';
 
 /** The document resources (State, Activity Profile, Agent Profile) and the Agents and Activities resources. */
-export async function xapiDocumentRoutes(_app: FastifyInstance, _deps: XapiRouteDeps): Promise<void> {}
+export const xapiDocumentRoutes: FastifyPluginAsync<XapiRouteDeps> = async (_app, _deps) => {};

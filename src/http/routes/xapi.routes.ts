@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Env } from '../../config/env.js';
 import type { Database } from '../../db/database.js';
 import { AppError } from '../../errors/app-error.js';
@@ -47,7 +47,7 @@ export interface XapiRouteDeps {
  * tokens do not reach it) and its own version check; errors use the API's usual `{ error: { code,
  * message } }` answer with the status the specification requires.
  */
-export async function xapiRoutes(app: FastifyInstance, deps: XapiRouteDeps): Promise<void> {
+export const xapiRoutes: FastifyPluginAsync<XapiRouteDeps> = async (app, deps) => {
   app.decorateRequest('lrsClient', null);
   app.decorateRequest('xapiVersion', '2.0.0');
   app.addHook('onRoute', (route) => {
@@ -83,7 +83,7 @@ export async function xapiRoutes(app: FastifyInstance, deps: XapiRouteDeps): Pro
 
   await app.register(xapiStatementRoutes, deps);
   await app.register(xapiDocumentRoutes, deps);
-}
+};
 
 /** The client of a request that passed the hook above. */
 export function clientOf(req: FastifyRequest): LrsClient {
