@@ -661,6 +661,42 @@ export interface LrsClientTable {
   last_used_at: Date | null;
 }
 
+export interface LrsCreditTable {
+  province_id: number;
+  statement_id: string;
+  seq: number;
+  teacher_id: number;
+  rule_id: number;
+  hours: number;
+  entry_id: number | null;
+  refused: string | null;
+  voided_at: Date | null;
+  reversal_id: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface LrsMappingStateTable {
+  province_id: number;
+  watermark: Generated<number>;
+  updated_at: Generated<Date>;
+}
+
+export interface LrsRuleTable {
+  id: Generated<number>;
+  province_id: number;
+  org_unit_id: number;
+  org_path: string;
+  name: string;
+  enabled: Generated<boolean>;
+  priority: Generated<number>;
+  definition: Json;
+  version: Generated<number>;
+  created_by: number | null;
+  created_at: Generated<Date>;
+  updated_by: number | null;
+  updated_at: Generated<Date>;
+}
+
 export interface MessageTable {
   id: Generated<number>;
   province_id: number;
@@ -1167,6 +1203,14 @@ export interface XapiAttachmentTable {
   created_at: Generated<Date>;
 }
 
+export interface XapiOwnStateTable {
+  province_id: number;
+  source: string;
+  after_id: Generated<number>;
+  after_ts: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 export interface XapiStatementTable {
   seq: Generated<number>;
   province_id: number;
@@ -1238,6 +1282,9 @@ export interface DB {
   homework_version_file: HomeworkVersionFileTable;
   job: JobTable;
   lrs_client: LrsClientTable;
+  lrs_credit: LrsCreditTable;
+  lrs_mapping_state: LrsMappingStateTable;
+  lrs_rule: LrsRuleTable;
   message: MessageTable;
   notice: NoticeTable;
   notice_read: NoticeReadTable;
@@ -1275,5 +1322,6 @@ export interface DB {
   training_session: TrainingSessionTable;
   user_session: UserSessionTable;
   xapi_attachment: XapiAttachmentTable;
+  xapi_own_state: XapiOwnStateTable;
   xapi_statement: XapiStatementTable;
 }

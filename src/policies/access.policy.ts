@@ -55,7 +55,8 @@ export type Action =
   | 'exam.manage'
   | 'exam.results'
   | 'spotcheck.manage'
-  | 'spotcheck.read';
+  | 'spotcheck.read'
+  | 'lrs.rules';
 
 export interface Target {
   /** path of the unit the action is about (for org.create_child: the parent) */
@@ -129,6 +130,11 @@ export function can(actor: Pick<Actor, 'role' | 'orgPath'>, action: Action, targ
     case 'course.read':
       // a catalogue is inherited downward; an admin also reads the courses of the units below
       return admin && (inside || isWithin(target.path, actor.orgPath));
+    case 'lrs.rules':
+      // the LRS's mapping rules: county and higher admins, for the statements of their subtree
+      return (
+        (actor.role === 'province_admin' || actor.role === 'city_admin' || actor.role === 'county_admin') && inside
+      );
     case 'course.manage':
       // province, city and county keep catalogues; a school reads them
       return (

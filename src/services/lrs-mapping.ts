@@ -1,7 +1,447 @@
+import type { Kysely } from 'kysely';
+import { currentYear, type Env, loadEnv, today } from '../config/env.js';
 import type { Database } from '../db/database.js';
+import type { DB } from '../db/schema.js';
+import type { CycleRules } from '../domain/cycle-rules.js';
+import {
+  chinaDate,
+  evidenceRefOf,
+  pickRule,
+  renderTitle,
+  statementFacts,
+  type StatementFacts,
+} from '../domain/lrs-rule.js';
+import { AppError } from '../errors/app-error.js';
+import { kickJobs, registerJobHandler, type JobControl } from '../jobs/job-runner.js';
+import { createCreditLedgerRepository, type CycleRow } from '../repositories/credit-ledger.repository.js';
+import { createCreditVerificationRepository } from '../repositories/credit-verification.repository.js';
+import { createJobRepository } from '../repositories/job.repository.js';
+import {
+  createLrsMappingRepository,
+  type CreditRow,
+  type LrsRuleRow,
+  type MappingStatement,
+  type XapiEntry,
+} from '../repositories/lrs-mapping.repository.js';
+import type { ServiceDeps } from './context.js';
+import { contentHash, createCreditLedgerService } from './credit-ledger.service.js';
+import { rulesOf, syncTeachers } from './credit-summary.js';
+
+/**
+ * Turns accepted xAPI statements into ledger hours by the mapping rules (domain/lrs-rule.ts).
+ *
+ * A job per province reads its statements in `seq` order after a watermark, in batches of
+ * thousands, each batch one transaction: the rules pick the statements they credit; the ledger's
+ * own checks (a cycle for the year, the per-entry limit, known categories, no future date, no
+ * signed-off year) decide which are posted and which are recorded as refused with the reason
+ * (never tried again); entries are written by one INSERT … SELECT FROM unnest with the idem key
+ * 'xapi:<statement id>' (a retry or a second run is one entry), `lrs_credit` records what became of
+ * each statement, and the touched teachers' summaries follow in the same transaction
+ * (`syncTeachers`). A voiding statement takes the entry of the statement it voids back through the
+ * ledger's reversal path (a request to the county in a signed-off year). Peixun's own statements
+ * ('own') are never posted: the ledger has those hours from Peixun itself.
+ *
+ * The watermark stays behind statements stored less than a minute ago, so a statement whose
+ * transaction commits after a later one's is read again on the next run (recorded statements are
+ * skipped), never missed.
+ */
+
+export const LRS_MAPPING_JOB = 'lrs.mapping';
+/** Statements read per batch (one transaction). */
+export const MAPPING_BATCH = 5_000;
+/** The watermark does not pass statements stored more recently than this. */
+const SETTLE_MS = 60_000;
+const PEIXUN_PLATFORM = '培训平台';
+
+export type Refusal = 'no_cycle' | 'above_limit' | 'unknown_category' | 'future_date' | 'year_locked';
+
+/** What the rules and the ledger's checks make of one statement. */
+export interface MappingDecision {
+  statement: MappingStatement;
+  facts: StatementFacts;
+  rule: LrsRuleRow;
+  hours: number;
+  title: string;
+  occurredOn: string;
+  platform: string;
+  cycle: CycleRow | null;
+  refused: Refusal | null;
+}
+
+export interface MappingTotals {
+  statements: number;
+  credited: number;
+  refused: number;
+  hours: number;
+  voided: number;
+}
+
+let configured: Env | undefined;
+const envOf = (): Env => (configured ??= loadEnv());
+
+/** Cycles and their rules for a run (cycles change rarely; a run is short). */
+export function cycleLookup(q: Kysely<DB>) {
+  const byYear = new Map<string, Promise<CycleRow | undefined>>();
+  const rules = new Map<number, Promise<CycleRules>>();
+  return {
+    cycle(provinceId: number, year: number) {
+      const key = `${provinceId}:${year}`;
+      let c = byYear.get(key);
+      if (!c) {
+        c = createCreditLedgerRepository(q).cycleForYear(provinceId, year);
+        byYear.set(key, c);
+      }
+      return c;
+    },
+    rules(cycle: CycleRow) {
+      let r = rules.get(cycle.id);
+      if (!r) {
+        r = rulesOf(q, cycle);
+        rules.set(cycle.id, r);
+      }
+      return r;
+    },
+  };
+}
+export type CycleLookup = ReturnType<typeof cycleLookup>;
+
+/**
+ * Decides a batch of statements: which rule credits each (of `rules`) and whether the ledger
+ * takes it. Shared by the posting and the preview, so the preview shows what posting does.
+ * `lockedYears` holds `cycleId:orgUnitId:year` of signed-off years; `unitOf` the teacher's school.
+ */
+export async function decide(
+  rows: MappingStatement[],
+  rules: readonly LrsRuleRow[],
+  o: {
+    provinceId: number;
+    today: string;
+    cycles: CycleLookup;
+  },
+): Promise<MappingDecision[]> {
+  const out: MappingDecision[] = [];
+  for (const s of rows) {
+    if (s.matchStatus !== 'matched' || s.voided || s.isVoiding || s.teacherId === null || s.teacherPath === null)
+      continue;
+    let body: unknown;
+    try {
+      body = JSON.parse(s.body);
+    } catch {
+      continue;
+    }
+    const facts = statementFacts(body, s.clientId);
+    const pick = pickRule(rules, facts, s.teacherPath);
+    if (!pick) continue;
+    const platform = s.clientName ?? PEIXUN_PLATFORM;
+    const occurredOn = chinaDate(facts.timestamp);
+    const d: MappingDecision = {
+      statement: s,
+      facts,
+      rule: pick.rule,
+      hours: pick.tenths,
+      title: renderTitle(pick.rule.definition.titleTemplate, facts, platform),
+      occurredOn,
+      platform,
+      cycle: null,
+      refused: null,
+    };
+    out.push(d);
+    if (occurredOn > o.today) {
+      d.refused = 'future_date';
+      continue;
+    }
+    const cycle = await o.cycles.cycle(o.provinceId, Number(occurredOn.slice(0, 4)));
+    if (!cycle) {
+      d.refused = 'no_cycle';
+      continue;
+    }
+    d.cycle = cycle;
+    const cr = await o.cycles.rules(cycle);
+    if (d.hours > cr.maxEntryHours) d.refused = 'above_limit';
+    else {
+      const known = new Set(cr.categories.map((c) => c.code));
+      if (d.rule.definition.categories.some((c) => !known.has(c))) d.refused = 'unknown_category';
+    }
+  }
+  return out;
+}
+
+/** Marks decisions of signed-off years (teachers' schools as given) refused. */
+export async function refuseLockedYears(
+  trx: Kysely<DB>,
+  decisions: MappingDecision[],
+  schoolOf: (teacherId: number) => number | undefined,
+): Promise<void> {
+  const byCycle = new Map<number, MappingDecision[]>();
+  for (const d of decisions) {
+    if (d.refused || !d.cycle) continue;
+    const list = byCycle.get(d.cycle.id) ?? [];
+    list.push(d);
+    byCycle.set(d.cycle.id, list);
+  }
+  const verifications = createCreditVerificationRepository(trx);
+  for (const [cycleId, list] of byCycle) {
+    const pairs = list.map((d) => ({
+      orgUnitId: schoolOf(d.statement.teacherId!) ?? 0,
+      year: Number(d.occurredOn.slice(0, 4)),
+    }));
+    const locked = await verifications.signedOff(cycleId, pairs);
+    if (locked.size === 0) continue;
+    list.forEach((d, i) => {
+      if (locked.has(`${pairs[i]!.orgUnitId}:${pairs[i]!.year}`)) d.refused = 'year_locked';
+    });
+  }
+}
+
+/**
+ * Posts a batch of statements in the caller's transaction (the province's watermark row is locked
+ * by the caller when it runs as the job). Returns what became of them.
+ */
+export async function postStatements(
+  trx: Kysely<DB>,
+  env: Env,
+  provinceId: number,
+  rows: MappingStatement[],
+  rules: readonly LrsRuleRow[],
+  cycles: CycleLookup = cycleLookup(trx),
+): Promise<MappingTotals> {
+  const repo = createLrsMappingRepository(trx);
+  const totals: MappingTotals = { statements: rows.length, credited: 0, refused: 0, hours: 0, voided: 0 };
+  const candidates = rows.filter((s) => s.matchStatus === 'matched' && !s.voided && !s.isVoiding);
+  const recorded = await repo.creditsOf(
+    provinceId,
+    candidates.map((s) => s.id),
+  );
+  const fresh = candidates.filter((s) => !recorded.has(s.id));
+  const decisions = await decide(fresh, rules, { provinceId, today: today(env), cycles });
+  if (decisions.length) {
+    const ledger = createCreditLedgerRepository(trx);
+    // the teachers' rows first (as every ledger writer does), so summaries and the lock check see one state
+    const facts = await ledger.lockTeacherFacts([...new Set(decisions.map((d) => d.statement.teacherId!))]);
+    const byId = new Map(facts.map((t) => [t.id, t]));
+    await refuseLockedYears(trx, decisions, (id) => byId.get(id)?.orgUnitId);
+    const posted = decisions.filter((d) => !d.refused && byId.has(d.statement.teacherId!));
+    const entries: XapiEntry[] = posted.map((d) => {
+      const t = byId.get(d.statement.teacherId!)!;
+      const e = {
+        teacherId: t.id,
+        cycleId: d.cycle!.id,
+        year: Number(d.occurredOn.slice(0, 4)),
+        hours: d.hours,
+        categories: [...new Set(d.rule.definition.categories)].sort(),
+        sourceType: 'external' as const,
+        sourceRef: `xapi:${d.statement.id}`,
+        title: d.title,
+        occurredOn: d.occurredOn,
+        evidenceId: null,
+        evidenceRef: evidenceRefOf(d.statement.id, d.platform),
+        reversesId: null,
+        reason: null,
+      };
+      return { ...e, orgUnitId: t.orgUnitId, orgPath: t.orgPath, idemKey: e.sourceRef, contentHash: contentHash(e) };
+    });
+    const ids = await repo.insertEntries(provinceId, entries);
+    const missing = entries.filter((e) => !ids.has(e.idemKey)).map((e) => e.idemKey);
+    for (const [k, id] of await repo.entryIdsByKeys(provinceId, missing)) ids.set(k, id);
+    const credits: CreditRow[] = decisions
+      .filter((d) => byId.has(d.statement.teacherId!))
+      .map((d) => ({
+        statementId: d.statement.id,
+        seq: d.statement.seq,
+        teacherId: d.statement.teacherId!,
+        ruleId: d.rule.id,
+        hours: d.hours,
+        entryId: d.refused ? null : (ids.get(`xapi:${d.statement.id}`) ?? null),
+        refused: d.refused,
+      }))
+      .map((c) => (c.entryId === null && c.refused === null ? { ...c, refused: 'not_written' } : c));
+    await repo.insertCredits(provinceId, credits);
+    for (const c of credits) {
+      if (c.entryId !== null) {
+        totals.credited++;
+        totals.hours += c.hours;
+      } else totals.refused++;
+    }
+    // the touched teachers' summaries, per cycle, in this transaction
+    const byCycle = new Map<number, { cycle: CycleRow; teachers: Set<number> }>();
+    for (const d of posted) {
+      const g = byCycle.get(d.cycle!.id) ?? { cycle: d.cycle!, teachers: new Set<number>() };
+      g.teachers.add(d.statement.teacherId!);
+      byCycle.set(d.cycle!.id, g);
+    }
+    const year = currentYear(env);
+    for (const { cycle, teachers } of byCycle.values()) {
+      const list = [...teachers].sort((a, b) => a - b);
+      for (let i = 0; i < list.length; i += 2_000) {
+        const chunk = new Set(list.slice(i, i + 2_000));
+        await syncTeachers(trx, cycle, [...chunk], year, { lockedFacts: facts.filter((t) => chunk.has(t.id)) });
+      }
+    }
+  }
+  totals.voided = await applyVoids(
+    trx,
+    env,
+    provinceId,
+    rows.filter((s) => s.isVoiding && s.refId !== null),
+  );
+  return totals;
+}
+
+/** Voiding statements take back the entries of the statements they void. */
+async function applyVoids(trx: Kysely<DB>, env: Env, provinceId: number, voiding: MappingStatement[]): Promise<number> {
+  if (voiding.length === 0) return 0;
+  const repo = createLrsMappingRepository(trx);
+  const credited = await repo.creditedEntries(
+    provinceId,
+    voiding.map((s) => s.refId!),
+  );
+  if (credited.length === 0) return 0;
+  const voidedBy = new Map(voiding.map((s) => [s.refId!, s.id]));
+  const ledger = createCreditLedgerRepository(trx);
+  const credits = createCreditLedgerService({ db: trx, env });
+  const rules = new Map<number, LrsRuleRow | undefined>();
+  let n = 0;
+  for (const c of credited) {
+    const entry = await ledger.entry(c.entryId);
+    if (!entry) continue;
+    if (!rules.has(c.ruleId)) rules.set(c.ruleId, await repo.rule(c.ruleId));
+    const by = rules.get(c.ruleId)?.createdBy ?? null;
+    let reversalId: number | null = null;
+    try {
+      // the reversal is registered in the name of the rule's author (the ledger names a person)
+      const r = await credits.reverseOrRequest(
+        trx,
+        entry,
+        `xAPI 语句已作废（${voidedBy.get(c.statementId)}）`,
+        by as number,
+      );
+      reversalId = r.reversalId;
+    } catch (e) {
+      // reversed by hand already: nothing more to take back
+      if (!(e instanceof AppError && e.code === 'ENTRY_ALREADY_REVERSED')) throw e;
+    }
+    await repo.markVoided(provinceId, c.statementId, reversalId);
+    n++;
+  }
+  return n;
+}
 
 /**
  * Applies the mapping rules to statements (by seq) that became matched after they were stored (a
  * review-queue decision), in the caller's transaction.
  */
-export async function applyMappingRules(_trx: Database, _provinceId: number, _seqs: number[]): Promise<void> {}
+export async function applyMappingRules(trx: Database, provinceId: number, seqs: number[]): Promise<void> {
+  if (seqs.length === 0) return;
+  const repo = createLrsMappingRepository(trx);
+  const rules = (await repo.rulesOfProvince(provinceId)).filter((r) => r.enabled);
+  if (rules.length === 0) return;
+  // one writer of a province's mapping at a time: the job's batches take the same lock
+  await repo.lockWatermark(provinceId);
+  for (let i = 0; i < seqs.length; i += MAPPING_BATCH) {
+    const rows = await repo.statementsBySeq(provinceId, seqs.slice(i, i + MAPPING_BATCH));
+    await postStatements(trx, envOf(), provinceId, rows, rules);
+  }
+}
+
+/**
+ * Runs the mapping of a province until its statements are all read: one transaction per batch,
+ * each under the lock of the province's watermark row.
+ */
+export async function runMapping(
+  db: Database,
+  env: Env,
+  provinceId: number,
+  ctl?: Pick<JobControl, 'progress' | 'signal'>,
+  batch = MAPPING_BATCH,
+): Promise<MappingTotals> {
+  const totals: MappingTotals = { statements: 0, credited: 0, refused: 0, hours: 0, voided: 0 };
+  const rules = (await createLrsMappingRepository(db).rulesOfProvince(provinceId)).filter((r) => r.enabled);
+  const cycles = cycleLookup(db);
+  let cursor: number | undefined;
+  for (;;) {
+    ctl?.signal.throwIfAborted();
+    const done = await db.transaction().execute(async (trx) => {
+      const repo = createLrsMappingRepository(trx);
+      const watermark = await repo.lockWatermark(provinceId);
+      const from = Math.max(cursor ?? watermark, watermark);
+      const rows = await repo.statementsAfter(provinceId, from, batch);
+      if (rows.length === 0) return true;
+      const t =
+        rules.length || rows.some((s) => s.isVoiding)
+          ? await postStatements(trx, env, provinceId, rows, rules, cycles)
+          : undefined;
+      if (t) {
+        totals.credited += t.credited;
+        totals.refused += t.refused;
+        totals.hours += t.hours;
+        totals.voided += t.voided;
+      }
+      totals.statements += rows.length;
+      cursor = rows[rows.length - 1]!.seq;
+      // the watermark passes only statements stored long enough ago that no earlier seq can still commit
+      const settled = Date.now() - SETTLE_MS;
+      const firstFresh = rows.find((s) => s.stored.getTime() > settled);
+      const mark = firstFresh ? firstFresh.seq - 1 : cursor;
+      if (mark > watermark) await repo.setWatermark(provinceId, mark);
+      return rows.length < batch;
+    });
+    await ctl?.progress(totals.statements, totals.statements);
+    if (done) return totals;
+  }
+}
+
+const wakeTimers = new Map<number, NodeJS.Timeout>();
+
+/** Queues the mapping job of a province unless one is waiting already. */
+export async function queueMapping(db: Database, provinceId: number): Promise<boolean> {
+  const waiting = await db
+    .selectFrom('job')
+    .select('id')
+    .where('kind', '=', LRS_MAPPING_JOB)
+    .where('province_id', '=', provinceId)
+    .where('status', '=', 'queued')
+    .executeTakeFirst();
+  if (waiting) return false;
+  await createJobRepository(db).enqueue({
+    kind: LRS_MAPPING_JOB,
+    provinceId,
+    orgPath: `/${provinceId}/`,
+    params: { provinceId },
+    createdBy: null,
+  });
+  return true;
+}
+
+/**
+ * Asks for the mapping of a province's new statements (call after the statements' commit). Cheap:
+ * calls within a second are one, and a job already waiting takes them. Without a province, every
+ * province whose statements go past its watermark (the periodic sweep).
+ */
+export function wakeLrsMapping(db: Database, provinceId?: number): void {
+  if (provinceId === undefined) {
+    void createLrsMappingRepository(db)
+      .provincesBehind()
+      .then((ids) => {
+        for (const id of ids) wakeLrsMapping(db, id);
+      })
+      .catch(() => undefined);
+    return;
+  }
+  if (wakeTimers.has(provinceId)) return;
+  const t = setTimeout(() => {
+    wakeTimers.delete(provinceId);
+    void queueMapping(db, provinceId)
+      .then((queued) => queued && kickJobs())
+      .catch(() => undefined);
+  }, 1_000);
+  t.unref();
+  wakeTimers.set(provinceId, t);
+}
+
+/** Registers the mapping job's handler (see services.ts). */
+export function registerLrsMapping(deps: ServiceDeps): void {
+  configured = deps.env;
+  registerJobHandler(LRS_MAPPING_JOB, (job, ctl) =>
+    runMapping(deps.db, deps.env, Number(job.params['provinceId'] ?? job.provinceId), ctl),
+  );
+}

@@ -36,6 +36,7 @@ import { createOnlineClassService } from './online-class.service.js';
 import { createOrgUnitService } from './org-unit.service.js';
 import { createPrintFormService } from './print-form.service.js';
 import { createSearchService } from './search.service.js';
+import { createLrsRuleService } from './lrs-rule.service.js';
 import { createSpotCheckService } from './spot-check.service.js';
 import { createStudySessionService } from './study-session.service.js';
 import { createStudyService } from './study.service.js';
@@ -102,6 +103,7 @@ export function createServices(deps: ServiceDeps) {
     }),
     onlineClasses: createOnlineClassService(deps),
     spotChecks: createSpotCheckService(deps),
+    lrsRules: createLrsRuleService(deps),
     exams: createExamService(deps, credits),
     // the study gate of an exam is the online class's own completion, less nothing
     examAttempts: createExamAttemptService(deps, credits, async (classId, teacherId) => {
