@@ -1384,6 +1384,40 @@ async function correctedExam(c: Case): Promise<{ examId: number; questionId: num
   return { examId, questionId };
 }
 
+// ------------------------------------------------------------------ LRS mapping rules (学时转换规则)
+
+const LRS_RULE_KEEPERS = ['province_admin', 'city_admin', 'county_admin'] as const satisfies readonly Role[];
+const LRS_RULE: Rule = { allow: forRoles(LRS_RULE_KEEPERS, SUBTREE), refused: STAFF };
+const lrsDefinition = {
+  verbId: 'http://adlnet.gov/expapi/verbs/completed',
+  activityType: null,
+  activityPattern: 'https://edu.example/*',
+  clientId: null,
+  completion: true,
+  success: false,
+  minScaled: null,
+  minDurationMinutes: null,
+  hours: { kind: 'fixed', tenths: 10 },
+  categories: [],
+  titleTemplate: '{activity}',
+};
+/** A (disabled) mapping rule of the target unit. */
+async function lrsRuleAt(unit: OrgUnitRow, tag: string): Promise<number> {
+  const r = await t.db
+    .insertInto('lrs_rule')
+    .values({
+      province_id: unit.provinceId,
+      org_unit_id: unit.id,
+      org_path: unit.path,
+      name: `矩阵规则${tag}`,
+      enabled: false,
+      definition: JSON.stringify(lrsDefinition),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return r.id;
+}
+
 const MATRIX: Entry[] = [
   {
     route: 'GET /api/org-units/roots',
@@ -6017,6 +6051,66 @@ const MATRIX: Entry[] = [
     rule: { allow: forRoles(ROLES, OWN) },
     request: () => ({ method: 'GET', url: '/api/auth/password-policy' }),
     verify: (b) => problem((b as { minLength?: number }).minLength === 10, 'not the configured rule'),
+  },
+  // ------------------------------------------------------------------ LRS mapping rules (学时转换规则)
+  {
+    route: 'GET /api/lrs/rules',
+    about: 'unit',
+    rule: LRS_RULE,
+    request: (c) => ({ method: 'GET', url: `/api/lrs/rules?orgUnitId=${c.target.id}` }),
+    verify: (b) => problem(Array.isArray((b as { items?: unknown }).items), 'no list'),
+  },
+  {
+    route: 'POST /api/lrs/rules',
+    about: 'unit',
+    rule: LRS_RULE,
+    request: (c) => ({
+      method: 'POST',
+      url: '/api/lrs/rules',
+      payload: {
+        orgUnitId: c.target.id,
+        name: `矩阵新规则${c.seq}`,
+        enabled: false,
+        priority: 0,
+        definition: lrsDefinition,
+      },
+    }),
+    verify: async (b, c) =>
+      problem(
+        json(b)['orgUnitId'] === (c.target.id as unknown) &&
+          (await t.db.selectFrom('lrs_rule').select('id').where('name', '=', `矩阵新规则${c.seq}`).execute()).length ===
+            1,
+        'rule not stored at the target',
+      ),
+  },
+  {
+    route: 'GET /api/lrs/rules/:id',
+    about: 'unit',
+    rule: LRS_RULE,
+    request: async (c) => ({ method: 'GET', url: `/api/lrs/rules/${await lrsRuleAt(c.target, `r${c.seq}`)}` }),
+    verify: (b, c) => problem(json(b)['name'] === (`矩阵规则r${c.seq}` as unknown), 'another rule'),
+  },
+  {
+    route: 'PATCH /api/lrs/rules/:id',
+    about: 'unit',
+    rule: LRS_RULE,
+    request: async (c) => ({
+      method: 'PATCH',
+      url: `/api/lrs/rules/${await lrsRuleAt(c.target, `u${c.seq}`)}`,
+      payload: { name: `矩阵改规则${c.seq}` },
+    }),
+    verify: (b, c) => problem(json(b)['name'] === (`矩阵改规则${c.seq}` as unknown), 'change not stored'),
+  },
+  {
+    route: 'POST /api/lrs/rules/preview',
+    about: 'unit',
+    rule: LRS_RULE,
+    request: (c) => ({
+      method: 'POST',
+      url: '/api/lrs/rules/preview',
+      payload: { orgUnitId: c.target.id, definition: lrsDefinition },
+    }),
+    verify: (b) => problem(typeof json(b)['totals']?.['credit'] === 'number', 'no totals'),
   },
   // ------------------------------------------------------------------ spot-checks (抽测, R-34)
   {

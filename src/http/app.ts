@@ -54,6 +54,7 @@ import { printFormRoutes } from './routes/print-form.routes.js';
 import { homeRoutes } from './routes/home.routes.js';
 import { messageRoutes } from './routes/message.routes.js';
 import { homeworkRoutes } from './routes/homework.routes.js';
+import { lrsRuleRoutes } from './routes/lrs-rule.routes.js';
 import { spotCheckRoutes } from './routes/spot-check.routes.js';
 import { questionBankRoutes } from './routes/question-bank.routes.js';
 import { examRoutes } from './routes/exam.routes.js';
@@ -281,6 +282,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(examAttemptRoutes, { prefix: '/api', services });
   await app.register(forumRoutes, { prefix: '/api', services });
   await app.register(onlineClassRoutes, { prefix: '/api', services });
+  await app.register(lrsRuleRoutes, { prefix: '/api', services });
   await app.register(xapiRoutes, { prefix: '/xapi', services, env, db: opts.db });
   await app.register(verifyPageRoutes, { services });
   await app.register(helpPageRoutes);

@@ -9,7 +9,7 @@ import { auditedWrite, auditRefusal } from './audit.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
 import { rulesOf } from './credit-summary.js';
 import { cycleLookup, decide, queueMapping, refuseLockedYears, registerLrsMapping } from './lrs-mapping.js';
-import { requireAdminAction, requireAdminAtUnit } from './registry-access.js';
+import { requireAdminAction, requireAdminAtUnit, requireRegistryRole } from './registry-access.js';
 
 export interface LrsRuleInput {
   name: string;
@@ -84,7 +84,8 @@ export function createLrsRuleService(deps: ServiceDeps) {
   }
 
   async function readable(ctx: RequestContext, id: number, action: string): Promise<LrsRuleRow> {
-    const actor = requireActor(ctx);
+    // trainers and teachers are refused before anything is looked up
+    const actor = await requireRegistryRole(db, ctx, action);
     const r = await repo.rule(id);
     if (!r || r.provinceId !== actor.provinceId || !can(actor, 'org.read', { path: r.orgPath }))
       return auditRefusal(db, ctx, { action, targetType: 'lrs_rule', targetId: id }, notFoundDenied());

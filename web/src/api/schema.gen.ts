@@ -4707,6 +4707,303 @@ export interface paths {
       };
     };
   };
+  '/api/lrs/rules': {
+    /** Mapping rules of a unit: its own, those below it, and those above it that apply to it */
+    get: {
+      query: {
+        orgUnitId?: number;
+      };
+      response: {
+        items: {
+          id: number;
+          orgUnitId: number;
+          orgUnitName: string;
+          name: string;
+          enabled: boolean;
+          priority: number;
+          definition: {
+            verbId: string;
+            activityType: string | null;
+            activityPattern: string | null;
+            clientId: number | null;
+            completion: boolean;
+            success: boolean;
+            minScaled: number | null;
+            minDurationMinutes: number | null;
+            hours: 
+              | {
+              kind: 'fixed';
+              tenths: number;
+            }
+              | {
+              kind: 'per_duration';
+              tenths: number;
+              perMinutes: number;
+              maxTenths: number | null;
+            };
+            categories: string[];
+            titleTemplate: string;
+          };
+          version: number;
+          createdAt: string;
+          updatedAt: string;
+          credited: {
+            statements: number;
+            hours: number;
+          };
+        }[];
+      };
+    };
+    /** Create a mapping rule (statements stored before it are credited by it too) */
+    post: {
+      body: {
+        name: string;
+        enabled: boolean;
+        priority: number;
+        definition: {
+          verbId: string;
+          activityType: string | null;
+          activityPattern: string | null;
+          clientId: number | null;
+          completion: boolean;
+          success: boolean;
+          minScaled: number | null;
+          minDurationMinutes: number | null;
+          hours: 
+            | {
+            kind: 'fixed';
+            tenths: number;
+          }
+            | {
+            kind: 'per_duration';
+            tenths: number;
+            perMinutes: number;
+            maxTenths: number | null;
+          };
+          categories: string[];
+          titleTemplate: string;
+        };
+        orgUnitId?: number;
+      };
+      response: {
+        id: number;
+        orgUnitId: number;
+        orgUnitName: string;
+        name: string;
+        enabled: boolean;
+        priority: number;
+        definition: {
+          verbId: string;
+          activityType: string | null;
+          activityPattern: string | null;
+          clientId: number | null;
+          completion: boolean;
+          success: boolean;
+          minScaled: number | null;
+          minDurationMinutes: number | null;
+          hours: 
+            | {
+            kind: 'fixed';
+            tenths: number;
+          }
+            | {
+            kind: 'per_duration';
+            tenths: number;
+            perMinutes: number;
+            maxTenths: number | null;
+          };
+          categories: string[];
+          titleTemplate: string;
+        };
+        version: number;
+        createdAt: string;
+        updatedAt: string;
+        credited: {
+          statements: number;
+          hours: number;
+        };
+      };
+    };
+  };
+  '/api/lrs/rules/preview': {
+    /** What a draft rule would credit among the stored statements, before it is saved */
+    post: {
+      body: {
+        orgUnitId?: number;
+        ruleId?: number;
+        priority?: number;
+        definition: {
+          verbId: string;
+          activityType: string | null;
+          activityPattern: string | null;
+          clientId: number | null;
+          completion: boolean;
+          success: boolean;
+          minScaled: number | null;
+          minDurationMinutes: number | null;
+          hours: 
+            | {
+            kind: 'fixed';
+            tenths: number;
+          }
+            | {
+            kind: 'per_duration';
+            tenths: number;
+            perMinutes: number;
+            maxTenths: number | null;
+          };
+          categories: string[];
+          titleTemplate: string;
+        };
+        offset?: number;
+        limit?: number;
+      };
+      response: {
+        lines: {
+          statementId: string;
+          seq: number;
+          teacherId: number;
+          teacherName: string;
+          platform: string;
+          verbId: string;
+          activity: string | null;
+          timestamp: string;
+          hours: number;
+          title: string;
+          outcome: 'credit' | 'refused' | 'credited_other' | 'other_rule';
+          reason: string | null;
+        }[];
+        totals: {
+          matched: number;
+          credit: number;
+          hours: number;
+          creditedOther: number;
+          otherRule: number;
+          refused: number;
+        };
+        scanned: number;
+        capped: boolean;
+      };
+    };
+  };
+  '/api/lrs/rules/{id}': {
+    /** A mapping rule */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        id: number;
+        orgUnitId: number;
+        orgUnitName: string;
+        name: string;
+        enabled: boolean;
+        priority: number;
+        definition: {
+          verbId: string;
+          activityType: string | null;
+          activityPattern: string | null;
+          clientId: number | null;
+          completion: boolean;
+          success: boolean;
+          minScaled: number | null;
+          minDurationMinutes: number | null;
+          hours: 
+            | {
+            kind: 'fixed';
+            tenths: number;
+          }
+            | {
+            kind: 'per_duration';
+            tenths: number;
+            perMinutes: number;
+            maxTenths: number | null;
+          };
+          categories: string[];
+          titleTemplate: string;
+        };
+        version: number;
+        createdAt: string;
+        updatedAt: string;
+        credited: {
+          statements: number;
+          hours: number;
+        };
+      };
+    };
+    /** Change, enable or disable a mapping rule */
+    patch: {
+      path: {
+        id: number;
+      };
+      body: {
+        name?: string;
+        enabled?: boolean;
+        priority?: number;
+        definition?: {
+          verbId: string;
+          activityType: string | null;
+          activityPattern: string | null;
+          clientId: number | null;
+          completion: boolean;
+          success: boolean;
+          minScaled: number | null;
+          minDurationMinutes: number | null;
+          hours: 
+            | {
+            kind: 'fixed';
+            tenths: number;
+          }
+            | {
+            kind: 'per_duration';
+            tenths: number;
+            perMinutes: number;
+            maxTenths: number | null;
+          };
+          categories: string[];
+          titleTemplate: string;
+        };
+      };
+      response: {
+        id: number;
+        orgUnitId: number;
+        orgUnitName: string;
+        name: string;
+        enabled: boolean;
+        priority: number;
+        definition: {
+          verbId: string;
+          activityType: string | null;
+          activityPattern: string | null;
+          clientId: number | null;
+          completion: boolean;
+          success: boolean;
+          minScaled: number | null;
+          minDurationMinutes: number | null;
+          hours: 
+            | {
+            kind: 'fixed';
+            tenths: number;
+          }
+            | {
+            kind: 'per_duration';
+            tenths: number;
+            perMinutes: number;
+            maxTenths: number | null;
+          };
+          categories: string[];
+          titleTemplate: string;
+        };
+        version: number;
+        createdAt: string;
+        updatedAt: string;
+        credited: {
+          statements: number;
+          hours: number;
+        };
+      };
+    };
+  };
   '/api/me/exams': {
     /**
      * The teacher's exams (classes, projects, spot-checks drawn for, course exams above the school) and
