@@ -33,15 +33,16 @@ CREATE TABLE lrs_mapping_state (
 -- (refused: no_cycle, above_limit, unknown_category, future_date, year_locked), never tried again.
 -- A statement is credited at most once (the entry's idem key is 'xapi:<statement id>' too).
 -- voided_at: a voiding statement took the entry back (reversal_id, or a reversal request of a
--- signed-off year).
+-- signed-off year). Written thousands of rows per statement by the mapping job, so its ids (teacher,
+-- rule, entries) are not foreign keys: rules are never deleted, entries never (the ledger is append-only).
 CREATE TABLE lrs_credit (
   province_id   bigint NOT NULL,
   statement_id  uuid NOT NULL,
   seq           bigint NOT NULL,
-  teacher_id    bigint NOT NULL REFERENCES teacher(id),
-  rule_id       bigint NOT NULL REFERENCES lrs_rule(id),
+  teacher_id    bigint NOT NULL,
+  rule_id       bigint NOT NULL,
   hours         integer NOT NULL,
-  entry_id      bigint REFERENCES credit_entry(id),
+  entry_id      bigint,
   refused       text CHECK (refused IS NULL OR length(refused) <= 40),
   voided_at     timestamptz,
   reversal_id   bigint REFERENCES credit_entry(id),
@@ -62,3 +63,6 @@ CREATE TABLE xapi_own_state (
   updated_at   timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (province_id, source)
 );
+-- what the own-statement job reads by update time
+CREATE INDEX exam_result_updated_idx ON exam_result (updated_at, (exam_id * 100000000 + teacher_id));
+CREATE INDEX enrolment_completed_idx ON enrolment (updated_at, id) WHERE outcome = 'completed';

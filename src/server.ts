@@ -1,3 +1,5 @@
+import { wakeLrsMapping } from './services/lrs-mapping.js';
+import { wakeXapiOwn } from './services/xapi-own.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
@@ -124,6 +126,13 @@ export async function startServer(
         });
     }, 30_000);
     examSweeper.unref();
+    // statements waiting for the LRS's mapping rules (a wake after storing may have been lost with a restart),
+    // and Peixun's own learning records as xAPI statements
+    const lrsSweeper = setInterval(() => {
+      wakeLrsMapping(handle.db);
+      wakeXapiOwn(handle.db);
+    }, 60_000);
+    lrsSweeper.unref();
 
     let closing: Promise<void> | undefined;
     // a new year (or an interrupted refresh) leaves statuses to recompute: checked now and hourly
@@ -147,6 +156,7 @@ export async function startServer(
         await closeCertificatePool();
         clearInterval(sweeper);
         clearInterval(examSweeper);
+        clearInterval(lrsSweeper);
         await app.close();
         if (lockClient) {
           await lockClient.end().catch(() => undefined);

@@ -229,6 +229,26 @@ export function createLrsMappingRepository(db: Q) {
       return r.rows;
     },
 
+    /** The seqs (and teachers) of the statements after a seq the mapping acts on: a window to plan batches in. */
+    async headsAfter(
+      provinceId: number,
+      after: number,
+      limit: number,
+    ): Promise<Array<{ seq: number; teacherId: number | null; isVoiding: boolean; stored: Date }>> {
+      const r = await sql<{ seq: number; teacherId: number | null; isVoiding: boolean; stored: Date }>`
+        SELECT s.seq, s.teacher_id AS "teacherId", s.is_voiding AS "isVoiding", s.stored
+        FROM xapi_statement s
+        WHERE s.province_id = ${provinceId} AND s.seq > ${after}
+          AND ((s.match_status = 'matched' AND NOT s.voided AND NOT s.is_voiding) OR s.is_voiding)
+        ORDER BY s.seq
+        LIMIT ${limit}`.execute(db);
+      return r.rows.map((x) => ({
+        ...x,
+        seq: Number(x.seq),
+        teacherId: x.teacherId === null ? null : Number(x.teacherId),
+      }));
+    },
+
     async statementsBySeq(provinceId: number, seqs: number[]): Promise<MappingStatement[]> {
       if (seqs.length === 0) return [];
       const r = await sql<MappingStatement>`

@@ -48,7 +48,9 @@ import { rulesOf, syncTeachers } from './credit-summary.js';
 
 export const LRS_MAPPING_JOB = 'lrs.mapping';
 /** Statements read per batch (one transaction). */
-export const MAPPING_BATCH = 5_000;
+export const MAPPING_BATCH = 10_000;
+/** Statements planned together: a teacher's summary is recomputed once per window. */
+export const MAPPING_WINDOW = 200_000;
 /** The watermark does not pass statements stored more recently than this. */
 const SETTLE_MS = 60_000;
 const PEIXUN_PLATFORM = '培训平台';
@@ -213,13 +215,17 @@ export async function postStatements(
     candidates.map((s) => s.id),
   );
   const fresh = candidates.filter((s) => !recorded.has(s.id));
+
   const decisions = await decide(fresh, rules, { provinceId, today: today(env), cycles });
+
   if (decisions.length) {
     const ledger = createCreditLedgerRepository(trx);
     // the teachers' rows first (as every ledger writer does), so summaries and the lock check see one state
     const facts = await ledger.lockTeacherFacts([...new Set(decisions.map((d) => d.statement.teacherId!))]);
     const byId = new Map(facts.map((t) => [t.id, t]));
+
     await refuseLockedYears(trx, decisions, (id) => byId.get(id)?.orgUnitId);
+
     const posted = decisions.filter((d) => !d.refused && byId.has(d.statement.teacherId!));
     const entries: XapiEntry[] = posted.map((d) => {
       const t = byId.get(d.statement.teacherId!)!;
@@ -240,7 +246,9 @@ export async function postStatements(
       };
       return { ...e, orgUnitId: t.orgUnitId, orgPath: t.orgPath, idemKey: e.sourceRef, contentHash: contentHash(e) };
     });
+
     const ids = await repo.insertEntries(provinceId, entries);
+
     const missing = entries.filter((e) => !ids.has(e.idemKey)).map((e) => e.idemKey);
     for (const [k, id] of await repo.entryIdsByKeys(provinceId, missing)) ids.set(k, id);
     const credits: CreditRow[] = decisions
@@ -256,6 +264,7 @@ export async function postStatements(
       }))
       .map((c) => (c.entryId === null && c.refused === null ? { ...c, refused: 'not_written' } : c));
     await repo.insertCredits(provinceId, credits);
+
     for (const c of credits) {
       if (c.entryId !== null) {
         totals.credited++;
@@ -278,6 +287,7 @@ export async function postStatements(
       }
     }
   }
+
   totals.voided = await applyVoids(
     trx,
     env,
@@ -344,8 +354,12 @@ export async function applyMappingRules(trx: Database, provinceId: number, seqs:
 }
 
 /**
- * Runs the mapping of a province until its statements are all read: one transaction per batch,
- * each under the lock of the province's watermark row.
+ * Runs the mapping of a province until its statements are all read. Statements are taken in windows
+ * of MAPPING_WINDOW by seq; a window's statements are posted teacher by teacher in batches of about
+ * MAPPING_BATCH (each one transaction under the lock of the province's watermark row), so a teacher's
+ * summary is recomputed once per window however many of their statements it holds; voiding
+ * statements come last. The watermark moves when the whole window is done: a run that stops half-way
+ * reads the window again and skips what it recorded.
  */
 export async function runMapping(
   db: Database,
@@ -353,40 +367,83 @@ export async function runMapping(
   provinceId: number,
   ctl?: Pick<JobControl, 'progress' | 'signal'>,
   batch = MAPPING_BATCH,
+  window = MAPPING_WINDOW,
 ): Promise<MappingTotals> {
   const totals: MappingTotals = { statements: 0, credited: 0, refused: 0, hours: 0, voided: 0 };
   const rules = (await createLrsMappingRepository(db).rulesOfProvince(provinceId)).filter((r) => r.enabled);
   const cycles = cycleLookup(db);
-  let cursor: number | undefined;
+  const add = (t: MappingTotals) => {
+    totals.credited += t.credited;
+    totals.refused += t.refused;
+    totals.hours += t.hours;
+    totals.voided += t.voided;
+  };
+  const repo = createLrsMappingRepository(db);
+  const cursor = (
+    await db
+      .selectFrom('lrs_mapping_state')
+      .select('watermark')
+      .where('province_id', '=', provinceId)
+      .executeTakeFirst()
+  )?.watermark;
+  let from = Number(cursor ?? 0);
   for (;;) {
     ctl?.signal.throwIfAborted();
-    const done = await db.transaction().execute(async (trx) => {
-      const repo = createLrsMappingRepository(trx);
-      const watermark = await repo.lockWatermark(provinceId);
-      const from = Math.max(cursor ?? watermark, watermark);
-      const rows = await repo.statementsAfter(provinceId, from, batch);
-      if (rows.length === 0) return true;
-      const t =
-        rules.length || rows.some((s) => s.isVoiding)
-          ? await postStatements(trx, env, provinceId, rows, rules, cycles)
-          : undefined;
-      if (t) {
-        totals.credited += t.credited;
-        totals.refused += t.refused;
-        totals.hours += t.hours;
-        totals.voided += t.voided;
+    const heads = await repo.headsAfter(provinceId, from, window);
+    if (heads.length === 0) return totals;
+    // the window's matched statements grouped by teacher, in batches of whole teachers
+    const byTeacher = new Map<number, number[]>();
+    const voiding: number[] = [];
+    for (const h of heads) {
+      if (h.isVoiding) voiding.push(h.seq);
+      else if (h.teacherId !== null) {
+        const list = byTeacher.get(h.teacherId);
+        if (list) list.push(h.seq);
+        else byTeacher.set(h.teacherId, [h.seq]);
       }
-      totals.statements += rows.length;
-      cursor = rows[rows.length - 1]!.seq;
-      // the watermark passes only statements stored long enough ago that no earlier seq can still commit
-      const settled = Date.now() - SETTLE_MS;
-      const firstFresh = rows.find((s) => s.stored.getTime() > settled);
-      const mark = firstFresh ? firstFresh.seq - 1 : cursor;
-      if (mark > watermark) await repo.setWatermark(provinceId, mark);
-      return rows.length < batch;
+    }
+    const batches: number[][] = [];
+    let current: number[] = [];
+    for (const id of [...byTeacher.keys()].sort((a, b) => a - b)) {
+      const seqs = byTeacher.get(id)!;
+      if (current.length > 0 && current.length + seqs.length > batch) {
+        batches.push(current);
+        current = [];
+      }
+      for (const q of seqs) current.push(q);
+    }
+    if (current.length) batches.push(current);
+    // without rules nothing is credited: only voiding statements may still take entries back
+    if (rules.length === 0) batches.length = 0;
+    for (let i = 0; i < voiding.length; i += batch) batches.push(voiding.slice(i, i + batch));
+    for (const seqs of batches) {
+      ctl?.signal.throwIfAborted();
+      const t = await db.transaction().execute(async (trx) => {
+        const r = createLrsMappingRepository(trx);
+        await r.lockWatermark(provinceId);
+        const rows = await r.statementsBySeq(
+          provinceId,
+          seqs.sort((a, b) => a - b),
+        );
+        return postStatements(trx, env, provinceId, rows, rules, cycles);
+      });
+      add(t);
+      await ctl?.progress(totals.statements, totals.statements + heads.length);
+    }
+    totals.statements += heads.length;
+    const last = heads[heads.length - 1]!.seq;
+    // the watermark passes only statements stored long enough ago that no earlier seq can still commit
+    const settled = Date.now() - SETTLE_MS;
+    const firstFresh = heads.find((s) => s.stored.getTime() > settled);
+    const mark = firstFresh ? firstFresh.seq - 1 : last;
+    await db.transaction().execute(async (trx) => {
+      const r = createLrsMappingRepository(trx);
+      await r.lockWatermark(provinceId);
+      await r.setWatermark(provinceId, mark);
     });
+    from = last;
     await ctl?.progress(totals.statements, totals.statements);
-    if (done) return totals;
+    if (heads.length < window) return totals;
   }
 }
 

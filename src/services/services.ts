@@ -37,6 +37,7 @@ import { createOrgUnitService } from './org-unit.service.js';
 import { createPrintFormService } from './print-form.service.js';
 import { createSearchService } from './search.service.js';
 import { createLrsRuleService } from './lrs-rule.service.js';
+import { registerXapiOwn } from './xapi-own.js';
 import { createSpotCheckService } from './spot-check.service.js';
 import { createStudySessionService } from './study-session.service.js';
 import { createStudyService } from './study.service.js';
@@ -47,6 +48,8 @@ import { createUserService } from './user.service.js';
 
 /** All use cases, wired to one database. Each service builds only the repositories it needs. */
 export function createServices(deps: ServiceDeps) {
+  // Peixun's own learning records as xAPI statements (a job; the store is wired where it lives)
+  registerXapiOwn(deps);
   const credits = createCreditLedgerService(deps);
   const originality = createOriginalityService(deps);
   // an online class's completion counts what its parts count: homework passed, posts, original reflections
