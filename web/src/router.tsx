@@ -51,6 +51,7 @@ const TrainingProjectPage = page(() => import('./pages/training/project.page'));
 const ExamResultsPage = page(() => import('./pages/exam-results/exam-results.page'));
 const MyUnitFeesPage = page(() => import('./pages/fees/my-unit-fees.page'));
 const SpotChecksPage = page(() => import('./pages/spot-checks/spot-checks.page'));
+const LrsRulesPage = page(() => import('./pages/lrs/lrs-rules.page'));
 const SpotCheckPage = page(() => import('./pages/spot-checks/spot-check.page'));
 const AvailableTrainingPage = page(() => import('./pages/training/available.page'));
 const TimetablePage = page(() => import('./pages/training/timetable.page'));
@@ -108,6 +109,7 @@ const ExamResultPage = page(() => import('./pages/exams/exam-result.page'));
  *   /training, /training/:id  training projects: classes, sessions, quotas, trainers, enrolments (admins)
  *   /exams/:id/results  成绩与统计 of an exam: by unit against the targets, distribution, question analysis, ranked list (admins)
  *   /fees/my-unit     本单位应缴费用: what the admin's unit owes for the projects above it, with an .xlsx export (admins)
+ *   /lrs/rules  学时转换规则: which xAPI learning records become ledger hours, with a preview (county and higher)
  *   /spot-checks, /spot-checks/:id  抽测: draft, publish the list and seed hash, draw, results per person and unit (admins)
  *   /me/training, /me/timetable  a teacher's open training with enrol buttons, and their timetable (teachers)
  *   /courses          course catalogue: inherited from above, own, below; kept by province/city/county admins
@@ -243,6 +245,7 @@ export const router = createBrowserRouter([
               },
               { path: '/fees/my-unit', element: <MyUnitFeesPage /> },
               { path: '/spot-checks', element: <SpotChecksPage /> },
+              { path: '/lrs/rules', element: <LrsRulesPage /> },
               { path: '/spot-checks/:id', element: <SpotCheckPage /> },
               {
                 element: <RequireRoles roles={CREDIT_REGISTER_ROLES} />,

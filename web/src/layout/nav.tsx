@@ -22,6 +22,7 @@ import {
   ReadOutlined,
   ScheduleOutlined,
   SolutionOutlined,
+  SwapOutlined,
   TeamOutlined,
   TrophyOutlined,
   UserOutlined,
@@ -160,6 +161,20 @@ const ADMIN_NAV: NavGroup[] = [
         testId: 'nav-certificates',
       },
       { key: '/cycles', icon: <ScheduleOutlined />, labelKey: 'nav.cycles', testId: 'nav-cycles' },
+    ],
+  },
+  {
+    // learning records from other platforms (xAPI): county and higher admins
+    key: 'lrs',
+    labelKey: 'nav.groups.lrs',
+    items: [
+      {
+        key: '/lrs/rules',
+        icon: <SwapOutlined />,
+        labelKey: 'nav.lrsRules',
+        testId: 'nav-lrs-rules',
+        roles: ['province_admin', 'city_admin', 'county_admin'],
+      },
     ],
   },
   {
