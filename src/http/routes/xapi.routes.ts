@@ -81,8 +81,10 @@ export const xapiRoutes: FastifyPluginAsync<XapiRouteDeps> = async (app, deps) =
     extensions: {},
   }));
 
-  await app.register(xapiStatementRoutes, deps);
-  await app.register(xapiDocumentRoutes, deps);
+  // the options this plugin got carry its prefix: the sub-plugins get the dependencies alone
+  const sub: XapiRouteDeps = { services: deps.services, env: deps.env, db: deps.db };
+  await app.register(xapiStatementRoutes, sub);
+  await app.register(xapiDocumentRoutes, sub);
 };
 
 /** The client of a request that passed the hook above. */
