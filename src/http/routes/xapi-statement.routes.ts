@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { writeMultipart } from '../../domain/xapi-multipart.js';
 import { AppError } from '../../errors/app-error.js';
 import { createXapiStatementService, type StatementAnswer } from '../../services/xapi-statement.service.js';
-import { clientOf, type XapiRouteDeps } from './xapi.routes.js';
+import { clientOf, type XapiRouteDeps } from '../xapi-request.js';
 
 type Query = Record<string, string | string[] | undefined>;
 
