@@ -130,6 +130,8 @@ export function toUtcTimestamp(s: string): string {
 
 /** Whether a text is an ISO 8601 duration (`PT1H30M`, `P1DT2.5S`). */
 export function isDuration(s: string): boolean {
+  // weeks stand alone (ISO 8601 4.4.4.3: PnW), they do not mix with the other components
+  if (s.includes('W') && !/^P\d+(?:[.,]\d+)?W$/.test(s)) return false;
   return DURATION.test(s) && !s.endsWith('T');
 }
 
@@ -426,8 +428,8 @@ function body(o: JsonObject, at: string, version: XapiVersion, sub: boolean): vo
     if (a['objectType'] === 'Group') {
       group(a, p('authority'));
       const members = a['member'];
-      if (!Array.isArray(members) || members.length !== 2)
-        fail(p('authority'), 'a Group authority must be an OAuth pair of two Agents');
+      if (!Array.isArray(members) || members.length !== 2 || ifiKeys(a).length > 0)
+        fail(p('authority'), 'a Group authority must be an anonymous OAuth pair of two Agents');
     } else agent(a, p('authority'));
   }
   if ('version' in o) {

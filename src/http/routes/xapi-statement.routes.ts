@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { writeMultipart } from '../../domain/xapi-multipart.js';
 import { AppError } from '../../errors/app-error.js';
 import { createXapiStatementService, type StatementAnswer } from '../../services/xapi-statement.service.js';
@@ -27,7 +27,7 @@ function send(reply: FastifyReply, answer: StatementAnswer) {
 export const xapiStatementRoutes: FastifyPluginAsync<XapiRouteDeps> = async (app, deps) => {
   const statements = createXapiStatementService({ db: deps.db, env: deps.env });
 
-  app.put('/statements', { schema: { hide: true } }, async (req, reply) => {
+  async function put(req: FastifyRequest, reply: FastifyReply) {
     const q = req.query as Query;
     const id = q['statementId'];
     if (typeof id !== 'string')
@@ -44,9 +44,19 @@ export const xapiStatementRoutes: FastifyPluginAsync<XapiRouteDeps> = async (app
       id,
     );
     return reply.status(204).send();
-  });
+  }
+
+  async function get(req: FastifyRequest, reply: FastifyReply) {
+    return send(reply, await statements.get(clientOf(req), req.query as Query, req.headers['accept-language']));
+  }
+
+  app.put('/statements', { schema: { hide: true } }, put);
 
   app.post('/statements', { schema: { hide: true } }, async (req, reply) => {
+    if (req.alternateMethod === 'PUT') return put(req, reply);
+    if (req.alternateMethod === 'GET') return get(req, reply);
+    if (req.alternateMethod === 'DELETE')
+      throw new AppError('XAPI_INVALID', { params: { reason: 'statements cannot be deleted' } });
     const q = req.query as Query;
     const extra = Object.keys(q)[0];
     if (extra) throw new AppError('XAPI_INVALID', { params: { reason: `${extra} is not a parameter of POST` } });
@@ -60,7 +70,5 @@ export const xapiStatementRoutes: FastifyPluginAsync<XapiRouteDeps> = async (app
     return reply.type('application/json; charset=utf-8').send(JSON.stringify(ids));
   });
 
-  app.get('/statements', { schema: { hide: true } }, async (req, reply) =>
-    send(reply, await statements.get(clientOf(req), req.query as Query, req.headers['accept-language'])),
-  );
+  app.get('/statements', { schema: { hide: true } }, get);
 };

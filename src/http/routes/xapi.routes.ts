@@ -2,7 +2,15 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Database } from '../../db/database.js';
 import { AppError } from '../../errors/app-error.js';
 import { authenticateLrsClient } from '../../services/lrs-client-auth.js';
-import { XAPI_BODY_LIMIT, XAPI_VERSIONS, xapiVersionOf, type XapiRouteDeps } from '../xapi-request.js';
+import {
+  isAlternateSyntax,
+  readAlternateRequest,
+  XAPI_BODY_LIMIT,
+  XAPI_VERSIONS,
+  xapiVersionOf,
+  type XapiRouteDeps,
+  type XapiVersion,
+} from '../xapi-request.js';
 import { xapiDocumentRoutes } from './xapi-document.routes.js';
 import { xapiStatementRoutes } from './xapi-statement.routes.js';
 
@@ -16,6 +24,7 @@ import { xapiStatementRoutes } from './xapi-statement.routes.js';
 export const xapiRoutes: FastifyPluginAsync<XapiRouteDeps> = async (app, deps) => {
   app.decorateRequest('lrsClient', null);
   app.decorateRequest('xapiVersion', '2.0.0');
+  app.decorateRequest('alternateMethod', null);
   app.addHook('onRoute', (route) => {
     route.config = { ...(route.config ?? {}), auth: 'public', xapi: true } as typeof route.config;
   });
@@ -27,12 +36,9 @@ export const xapiRoutes: FastifyPluginAsync<XapiRouteDeps> = async (app, deps) =
     done(null, body),
   );
 
-  app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
-    const isAbout = req.routeOptions.url === '/xapi/about';
-    const version = xapiVersionOf(req.headers['x-experience-api-version']);
+  async function admit(req: FastifyRequest, reply: FastifyReply, version: XapiVersion | null): Promise<void> {
     req.xapiVersion = version ?? '2.0.0';
     reply.header('x-experience-api-version', req.xapiVersion);
-    if (isAbout) return;
     const client = await authenticateLrsClient(deps.db, req.headers.authorization);
     if (!client) {
       reply.header('www-authenticate', 'Basic realm="Peixun LRS"');
@@ -40,6 +46,37 @@ export const xapiRoutes: FastifyPluginAsync<XapiRouteDeps> = async (app, deps) =
     }
     req.lrsClient = client;
     if (!version) throw new AppError('XAPI_VERSION_INVALID');
+  }
+
+  app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+    const version = xapiVersionOf(req.headers['x-experience-api-version']);
+    if (req.routeOptions.url === '/xapi/about') {
+      req.xapiVersion = version ?? '2.0.0';
+      reply.header('x-experience-api-version', req.xapiVersion);
+      return;
+    }
+    // the alternate request syntax carries its headers in the form: admitted once the body is read
+    if (req.method === 'POST' && isAlternateSyntax(req.query)) return;
+    if (isAlternateSyntax(req.query)) {
+      throw new AppError('XAPI_INVALID', { params: { reason: 'the method parameter is only taken on a POST' } });
+    }
+    await admit(req, reply, version);
+  });
+
+  // xAPI 1.0.x's alternate request syntax: POST ?method=PUT|GET|DELETE with a form holding the headers,
+  // the parameters and the body as `content` (2.0 dropped it: refused there)
+  app.addHook('preHandler', async (req: FastifyRequest, reply: FastifyReply) => {
+    if (req.method !== 'POST' || !isAlternateSyntax(req.query)) return;
+    const alt = readAlternateRequest(req.query as Record<string, unknown>, req.headers, req.body as Buffer | undefined);
+    Object.assign(req.headers, alt.headers);
+    const version = xapiVersionOf(req.headers['x-experience-api-version']);
+    await admit(req, reply, version);
+    if (req.xapiVersion !== '1.0.3') {
+      throw new AppError('XAPI_INVALID', { params: { reason: 'xAPI 2.0 has no alternate request syntax' } });
+    }
+    req.query = alt.query;
+    req.body = alt.body;
+    req.alternateMethod = alt.method;
   });
 
   app.get('/about', { schema: { hide: true } }, async () => ({
