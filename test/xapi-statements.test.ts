@@ -382,3 +382,18 @@ describe('xAPI 1.0.3', () => {
     expect(refused.statusCode).toBe(400);
   });
 });
+
+describe('browsers', () => {
+  it('answers a preflight without credentials and lets any origin read the answers', async () => {
+    const pre = await app.inject({
+      method: 'OPTIONS',
+      url: '/xapi/statements',
+      headers: { origin: 'https://course.example.cn', 'access-control-request-method': 'POST' },
+    });
+    expect(pre.statusCode).toBe(204);
+    expect(pre.headers['access-control-allow-headers']).toContain('X-Experience-API-Version');
+    const res = await get(k1, 'limit=1', { origin: 'https://course.example.cn' });
+    expect(res.headers['access-control-allow-origin']).toBe('*');
+    expect(res.headers['access-control-expose-headers']).toContain('X-Experience-API-Consistent-Through');
+  });
+});
