@@ -37,7 +37,9 @@ import { createOrgUnitService } from './org-unit.service.js';
 import { createPrintFormService } from './print-form.service.js';
 import { createSearchService } from './search.service.js';
 import { createLrsRuleService } from './lrs-rule.service.js';
-import { registerXapiOwn } from './xapi-own.js';
+import { registerXapiOwn, setOwnStatementStore } from './xapi-own.js';
+import { storeOwnStatements } from './xapi-statement.service.js';
+import type { JsonObject } from '../domain/xapi-statement.js';
 import { createSpotCheckService } from './spot-check.service.js';
 import { createStudySessionService } from './study-session.service.js';
 import { createStudyService } from './study.service.js';
@@ -50,6 +52,13 @@ import { createUserService } from './user.service.js';
 export function createServices(deps: ServiceDeps) {
   // Peixun's own learning records as xAPI statements (a job; the store is wired where it lives)
   registerXapiOwn(deps);
+  setOwnStatementStore((db, provinceId, rows) =>
+    storeOwnStatements(
+      db,
+      provinceId,
+      rows.map((r) => ({ ...r, statement: r.statement as JsonObject })),
+    ),
+  );
   const credits = createCreditLedgerService(deps);
   const originality = createOriginalityService(deps);
   // an online class's completion counts what its parts count: homework passed, posts, original reflections
