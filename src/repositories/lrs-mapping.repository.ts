@@ -260,24 +260,26 @@ export function createLrsMappingRepository(db: Q) {
     },
 
     /**
-     * Matched statements of a subtree with one verb, after a seq (the preview reads them page by page).
+     * Matched statements of a subtree with one verb, after a (stored, seq) position: the preview reads
+     * them page by page along the verb index.
      */
     async matchedWithVerb(
       provinceId: number,
       path: string,
       verbId: string,
-      after: number,
+      after: { stored: Date; seq: number } | null,
       limit: number,
     ): Promise<MappingStatement[]> {
+      const from = after ?? { stored: new Date(0), seq: 0 };
       const r = await sql<MappingStatement>`
         SELECT ${STATEMENT_COLUMNS}
         FROM xapi_statement s LEFT JOIN lrs_client c ON c.id = s.client_id
-        WHERE s.province_id = ${provinceId} AND s.verb_id = ${verbId} AND s.seq > ${after}
+        WHERE s.province_id = ${provinceId} AND s.verb_id = ${verbId} AND (s.stored, s.seq) > (${from.stored}, ${from.seq})
           AND s.match_status = 'matched' AND NOT s.voided AND NOT s.is_voiding
           AND s.teacher_path LIKE ${`${escapeLike(path)}%`}
-        ORDER BY s.seq
+        ORDER BY s.stored, s.seq
         LIMIT ${limit}`.execute(db);
-      return r.rows;
+      return r.rows.map((x) => ({ ...x, seq: Number(x.seq) }));
     },
 
     /** The credits already recorded for these statements (whatever became of them). */

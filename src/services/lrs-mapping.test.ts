@@ -175,12 +175,13 @@ describe('mapping rules', () => {
     const future = await store(zhang, { timestamp: '2025-03-01T02:00:00.000Z' }); // no cycle for 2025
     const preview = await s.lrsRules.preview(county, { priority: 0, definition: rule }, { offset: 0, limit: 50 });
     expect(preview.totals).toMatchObject({ matched: 3, credit: 2, hours: 60, refused: 1, creditedOther: 0 });
+    // in the order they were stored
     expect(preview.lines.map((l) => [l.statementId, l.hours, l.outcome])).toEqual([
+      [future.id, 20, 'refused'],
       [a.id, 20, 'credit'],
       [b.id, 40, 'credit'],
-      [future.id, 20, 'refused'],
     ]);
-    expect(preview.lines[2]!.reason).toBe('no_cycle');
+    expect(preview.lines[0]!.reason).toBe('no_cycle');
 
     const created = await s.lrsRules.create(county, undefined, {
       name: '国家平台课程',

@@ -242,13 +242,14 @@ export function createLrsRuleService(deps: ServiceDeps) {
         refused: 0,
       };
       const names = new Map<number, string>();
-      let after = 0;
+      let after: { stored: Date; seq: number } | null = null;
       let scanned = 0;
       let capped = false;
       for (;;) {
         const rows = await repo.matchedWithVerb(actor.provinceId, unitPath, draft.definition.verbId, after, 5_000);
         if (rows.length === 0) break;
-        after = rows[rows.length - 1]!.seq;
+        const last = rows[rows.length - 1]!;
+        after = { stored: last.stored, seq: last.seq };
         scanned += rows.length;
         const mine = await decide(rows, [draftRule], { provinceId: actor.provinceId, today: today(env), cycles });
         if (mine.length) {
