@@ -51,7 +51,6 @@ CREATE TABLE lrs_credit (
   CHECK ((entry_id IS NULL) <> (refused IS NULL))
 );
 CREATE INDEX lrs_credit_rule_idx ON lrs_credit (rule_id, seq);
-CREATE INDEX lrs_credit_teacher_idx ON lrs_credit (teacher_id);
 
 -- How far Peixun's own xAPI statements have been written, per province and source
 -- ('study_session' by session id; 'enrolment' and 'exam_result' by their updated_at).

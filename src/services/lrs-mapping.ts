@@ -50,7 +50,7 @@ export const LRS_MAPPING_JOB = 'lrs.mapping';
 /** Statements read per batch (one transaction). */
 export const MAPPING_BATCH = 10_000;
 /** Statements planned together: a teacher's summary is recomputed once per window. */
-export const MAPPING_WINDOW = 200_000;
+export const MAPPING_WINDOW = 500_000;
 /** The watermark does not pass statements stored more recently than this. */
 const SETTLE_MS = 60_000;
 const PEIXUN_PLATFORM = '培训平台';
