@@ -273,8 +273,12 @@ export function createLrsRuleService(deps: ServiceDeps) {
           for (const d of mine) {
             const rec = recorded.get(d.statement.id);
             const w = winner.get(d.statement.id);
+            // a statement recorded before is not tried again: credited, or refused with its reason
+            if (rec?.refused) d.refused = rec.refused as typeof d.refused;
             const outcome: PreviewLine['outcome'] = rec
-              ? 'credited_other'
+              ? rec.refused
+                ? 'refused'
+                : 'credited_other'
               : w && w.rule.id !== draftRule.id
                 ? 'other_rule'
                 : d.refused
