@@ -240,6 +240,41 @@ describe('mapping rules', () => {
     expect((await checkLedger(t.db, t.env)).ok).toBe(true);
   });
 
+  it('in a signed-off year refuses new statements and turns a void into a reversal request', async () => {
+    const cycle = await t.db.selectFrom('credit_cycle').select('id').executeTakeFirstOrThrow();
+    const credited = await t.db
+      .selectFrom('lrs_credit')
+      .select('statement_id')
+      .where('teacher_id', '=', wang)
+      .where('entry_id', 'is not', null)
+      .executeTakeFirstOrThrow();
+    await t.db
+      .insertInto('credit_verification')
+      .values({
+        province_id: tree.P1.id,
+        cycle_id: cycle.id,
+        year: 2027,
+        org_unit_id: tree.S2.id,
+        org_path: tree.S2.path,
+        status: 'signed_off',
+      })
+      .execute();
+    const late = await store(wang, { duration: 'PT50M' });
+    await store(null, { voids: credited.statement_id });
+    await runMapping(t.db, t.env, tree.P1.id);
+    const refused = await t.db
+      .selectFrom('lrs_credit')
+      .select('refused')
+      .where('statement_id', '=', late.id)
+      .executeTakeFirstOrThrow();
+    expect(refused.refused).toBe('year_locked');
+    // the entry stays until the county approves its reversal
+    expect((await entriesOf(wang)).map((x) => x.hours)).toEqual([40]);
+    const requests = await t.db.selectFrom('credit_reversal_request').select(['status', 'reason']).execute();
+    expect(requests).toEqual([{ status: 'pending', reason: expect.stringContaining('xAPI') }]);
+    await t.db.deleteFrom('credit_verification').execute();
+  });
+
   it('maps statements a review matched later', async () => {
     const late = await store(null, { duration: 'PT50M' });
     await runMapping(t.db, t.env, tree.P1.id);
