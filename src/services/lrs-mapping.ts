@@ -50,7 +50,7 @@ export const LRS_MAPPING_JOB = 'lrs.mapping';
 /** Statements read per batch (one transaction). */
 export const MAPPING_BATCH = 10_000;
 /** Statements planned together: a teacher's summary is recomputed once per window. */
-export const MAPPING_WINDOW = 500_000;
+export const MAPPING_WINDOW = 250_000;
 /** The watermark does not pass statements stored more recently than this. */
 const SETTLE_MS = 60_000;
 const PEIXUN_PLATFORM = '培训平台';
@@ -168,13 +168,40 @@ export async function decide(
   return out;
 }
 
-/** Marks decisions of signed-off years (teachers' schools as given) refused. */
-export async function refuseLockedYears(
-  trx: Kysely<DB>,
-  decisions: MappingDecision[],
-  schoolOf: (teacherId: number) => number | undefined,
-): Promise<void> {
-  const byCycle = new Map<number, MappingDecision[]>();
+/** What posting needs of a decision (the statement's body and facts are left behind). */
+export interface PostItem {
+  statementId: string;
+  seq: number;
+  teacherId: number;
+  ruleId: number;
+  categories: string[];
+  hours: number;
+  title: string;
+  occurredOn: string;
+  platform: string;
+  cycle: CycleRow | null;
+  refused: Refusal | null;
+}
+
+export const itemOf = (d: MappingDecision): PostItem => ({
+  statementId: d.statement.id,
+  seq: d.statement.seq,
+  teacherId: d.statement.teacherId!,
+  ruleId: d.rule.id,
+  categories: d.rule.definition.categories,
+  hours: d.hours,
+  title: d.title,
+  occurredOn: d.occurredOn,
+  platform: d.platform,
+  cycle: d.cycle,
+  refused: d.refused,
+});
+
+/** Marks decisions of signed-off years (by the school `schoolOf` gives) refused. */
+export async function refuseLockedYears<
+  D extends { cycle: CycleRow | null; refused: Refusal | null; occurredOn: string },
+>(trx: Kysely<DB>, decisions: D[], schoolOf: (d: D) => number | undefined): Promise<void> {
+  const byCycle = new Map<number, D[]>();
   for (const d of decisions) {
     if (d.refused || !d.cycle) continue;
     const list = byCycle.get(d.cycle.id) ?? [];
@@ -183,10 +210,7 @@ export async function refuseLockedYears(
   }
   const verifications = createCreditVerificationRepository(trx);
   for (const [cycleId, list] of byCycle) {
-    const pairs = list.map((d) => ({
-      orgUnitId: schoolOf(d.statement.teacherId!) ?? 0,
-      year: Number(d.occurredOn.slice(0, 4)),
-    }));
+    const pairs = list.map((d) => ({ orgUnitId: schoolOf(d) ?? 0, year: Number(d.occurredOn.slice(0, 4)) }));
     const locked = await verifications.signedOff(cycleId, pairs);
     if (locked.size === 0) continue;
     list.forEach((d, i) => {
@@ -207,93 +231,100 @@ export async function postStatements(
   rules: readonly LrsRuleRow[],
   cycles: CycleLookup = cycleLookup(trx),
 ): Promise<MappingTotals> {
-  const repo = createLrsMappingRepository(trx);
-  const totals: MappingTotals = { statements: rows.length, credited: 0, refused: 0, hours: 0, voided: 0 };
-  const candidates = rows.filter((s) => s.matchStatus === 'matched' && !s.voided && !s.isVoiding);
-  const recorded = await repo.creditsOf(
-    provinceId,
-    candidates.map((s) => s.id),
-  );
-  const fresh = candidates.filter((s) => !recorded.has(s.id));
-
-  const decisions = await decide(fresh, rules, { provinceId, today: today(env), cycles });
-
-  if (decisions.length) {
-    const ledger = createCreditLedgerRepository(trx);
-    // the teachers' rows first (as every ledger writer does), so summaries and the lock check see one state
-    const facts = await ledger.lockTeacherFacts([...new Set(decisions.map((d) => d.statement.teacherId!))]);
-    const byId = new Map(facts.map((t) => [t.id, t]));
-
-    await refuseLockedYears(trx, decisions, (id) => byId.get(id)?.orgUnitId);
-
-    const posted = decisions.filter((d) => !d.refused && byId.has(d.statement.teacherId!));
-    const entries: XapiEntry[] = posted.map((d) => {
-      const t = byId.get(d.statement.teacherId!)!;
-      const e = {
-        teacherId: t.id,
-        cycleId: d.cycle!.id,
-        year: Number(d.occurredOn.slice(0, 4)),
-        hours: d.hours,
-        categories: [...new Set(d.rule.definition.categories)].sort(),
-        sourceType: 'external' as const,
-        sourceRef: `xapi:${d.statement.id}`,
-        title: d.title,
-        occurredOn: d.occurredOn,
-        evidenceId: null,
-        evidenceRef: evidenceRefOf(d.statement.id, d.platform),
-        reversesId: null,
-        reason: null,
-      };
-      return { ...e, orgUnitId: t.orgUnitId, orgPath: t.orgPath, idemKey: e.sourceRef, contentHash: contentHash(e) };
-    });
-
-    const ids = await repo.insertEntries(provinceId, entries);
-
-    const missing = entries.filter((e) => !ids.has(e.idemKey)).map((e) => e.idemKey);
-    for (const [k, id] of await repo.entryIdsByKeys(provinceId, missing)) ids.set(k, id);
-    const credits: CreditRow[] = decisions
-      .filter((d) => byId.has(d.statement.teacherId!))
-      .map((d) => ({
-        statementId: d.statement.id,
-        seq: d.statement.seq,
-        teacherId: d.statement.teacherId!,
-        ruleId: d.rule.id,
-        hours: d.hours,
-        entryId: d.refused ? null : (ids.get(`xapi:${d.statement.id}`) ?? null),
-        refused: d.refused,
-      }))
-      .map((c) => (c.entryId === null && c.refused === null ? { ...c, refused: 'not_written' } : c));
-    await repo.insertCredits(provinceId, credits);
-
-    for (const c of credits) {
-      if (c.entryId !== null) {
-        totals.credited++;
-        totals.hours += c.hours;
-      } else totals.refused++;
-    }
-    // the touched teachers' summaries, per cycle, in this transaction
-    const byCycle = new Map<number, { cycle: CycleRow; teachers: Set<number> }>();
-    for (const d of posted) {
-      const g = byCycle.get(d.cycle!.id) ?? { cycle: d.cycle!, teachers: new Set<number>() };
-      g.teachers.add(d.statement.teacherId!);
-      byCycle.set(d.cycle!.id, g);
-    }
-    const year = currentYear(env);
-    for (const { cycle, teachers } of byCycle.values()) {
-      const list = [...teachers].sort((a, b) => a - b);
-      for (let i = 0; i < list.length; i += 2_000) {
-        const chunk = new Set(list.slice(i, i + 2_000));
-        await syncTeachers(trx, cycle, [...chunk], year, { lockedFacts: facts.filter((t) => chunk.has(t.id)) });
-      }
-    }
-  }
-
+  const decisions = await decide(rows, rules, { provinceId, today: today(env), cycles });
+  const totals = await postItems(trx, env, provinceId, decisions.map(itemOf));
+  totals.statements = rows.length;
   totals.voided = await applyVoids(
     trx,
     env,
     provinceId,
     rows.filter((s) => s.isVoiding && s.refId !== null),
   );
+  return totals;
+}
+
+/**
+ * Writes decided statements to the ledger in the caller's transaction: statements recorded already
+ * are skipped, the teachers' rows are locked, signed-off years refused, the entries and the records
+ * written set-based, and the teachers' summaries recomputed.
+ */
+export async function postItems(
+  trx: Kysely<DB>,
+  env: Env,
+  provinceId: number,
+  all: PostItem[],
+): Promise<MappingTotals> {
+  const repo = createLrsMappingRepository(trx);
+  const totals: MappingTotals = { statements: all.length, credited: 0, refused: 0, hours: 0, voided: 0 };
+  if (all.length === 0) return totals;
+  const recorded = await repo.creditsOf(
+    provinceId,
+    all.map((d) => d.statementId),
+  );
+  const items = all.filter((d) => !recorded.has(d.statementId));
+  if (items.length === 0) return totals;
+  const ledger = createCreditLedgerRepository(trx);
+  // the teachers' rows first (as every ledger writer does), so summaries and the lock check see one state
+  const facts = await ledger.lockTeacherFacts([...new Set(items.map((d) => d.teacherId))]);
+  const byId = new Map(facts.map((t) => [t.id, t]));
+  await refuseLockedYears(trx, items, (d) => byId.get(d.teacherId)?.orgUnitId);
+  const posted = items.filter((d) => !d.refused && byId.has(d.teacherId));
+  const entries: XapiEntry[] = posted.map((d) => {
+    const t = byId.get(d.teacherId)!;
+    const e = {
+      teacherId: t.id,
+      cycleId: d.cycle!.id,
+      year: Number(d.occurredOn.slice(0, 4)),
+      hours: d.hours,
+      categories: [...new Set(d.categories)].sort(),
+      sourceType: 'external' as const,
+      sourceRef: `xapi:${d.statementId}`,
+      title: d.title,
+      occurredOn: d.occurredOn,
+      evidenceId: null,
+      evidenceRef: evidenceRefOf(d.statementId, d.platform),
+      reversesId: null,
+      reason: null,
+    };
+    return { ...e, orgUnitId: t.orgUnitId, orgPath: t.orgPath, idemKey: e.sourceRef, contentHash: contentHash(e) };
+  });
+  const ids = await repo.insertEntries(provinceId, entries);
+  const missing = entries.filter((e) => !ids.has(e.idemKey)).map((e) => e.idemKey);
+  for (const [k, id] of await repo.entryIdsByKeys(provinceId, missing)) ids.set(k, id);
+  const credits: CreditRow[] = items
+    .filter((d) => byId.has(d.teacherId))
+    .map((d) => ({
+      statementId: d.statementId,
+      seq: d.seq,
+      teacherId: d.teacherId,
+      ruleId: d.ruleId,
+      hours: d.hours,
+      entryId: d.refused ? null : (ids.get(`xapi:${d.statementId}`) ?? null),
+      refused: d.refused,
+    }))
+    .map((c) => (c.entryId === null && c.refused === null ? { ...c, refused: 'not_written' } : c));
+  await repo.insertCredits(provinceId, credits);
+  for (const c of credits) {
+    if (c.entryId !== null) {
+      totals.credited++;
+      totals.hours += c.hours;
+    } else totals.refused++;
+  }
+  // the touched teachers' summaries, per cycle, in this transaction
+  const byCycle = new Map<number, { cycle: CycleRow; teachers: Set<number> }>();
+  for (const d of posted) {
+    const g = byCycle.get(d.cycle!.id) ?? { cycle: d.cycle!, teachers: new Set<number>() };
+    g.teachers.add(d.teacherId);
+    byCycle.set(d.cycle!.id, g);
+  }
+  const year = currentYear(env);
+  for (const { cycle, teachers } of byCycle.values()) {
+    const list = [...teachers].sort((a, b) => a - b);
+    for (let i = 0; i < list.length; i += 2_000) {
+      const chunk = new Set(list.slice(i, i + 2_000));
+      await syncTeachers(trx, cycle, [...chunk], year, { lockedFacts: facts.filter((t) => chunk.has(t.id)) });
+    }
+  }
   return totals;
 }
 
@@ -354,12 +385,13 @@ export async function applyMappingRules(trx: Database, provinceId: number, seqs:
 }
 
 /**
- * Runs the mapping of a province until its statements are all read. Statements are taken in windows
- * of MAPPING_WINDOW by seq; a window's statements are posted teacher by teacher in batches of about
- * MAPPING_BATCH (each one transaction under the lock of the province's watermark row), so a teacher's
- * summary is recomputed once per window however many of their statements it holds; voiding
- * statements come last. The watermark moves when the whole window is done: a run that stops half-way
- * reads the window again and skips what it recorded.
+ * Runs the mapping of a province until its statements are all read. Statements are read in seq
+ * order (pages of MAPPING_BATCH, no lock held) and decided by the rules, a window of MAPPING_WINDOW at a
+ * time; the window's decisions are then posted teacher by teacher in batches of about MAPPING_BATCH
+ * (each one transaction under the lock of the province's watermark row), so a teacher's summary is
+ * recomputed once per window however many of their statements it holds; voiding statements come
+ * last. The watermark moves when the whole window is done: a run that stops half-way reads the window
+ * again and skips what it recorded.
  */
 export async function runMapping(
   db: Database,
@@ -370,81 +402,93 @@ export async function runMapping(
   window = MAPPING_WINDOW,
 ): Promise<MappingTotals> {
   const totals: MappingTotals = { statements: 0, credited: 0, refused: 0, hours: 0, voided: 0 };
-  const rules = (await createLrsMappingRepository(db).rulesOfProvince(provinceId)).filter((r) => r.enabled);
-  const cycles = cycleLookup(db);
-  const add = (t: MappingTotals) => {
-    totals.credited += t.credited;
-    totals.refused += t.refused;
-    totals.hours += t.hours;
-    totals.voided += t.voided;
-  };
   const repo = createLrsMappingRepository(db);
-  const cursor = (
-    await db
-      .selectFrom('lrs_mapping_state')
-      .select('watermark')
-      .where('province_id', '=', provinceId)
-      .executeTakeFirst()
-  )?.watermark;
-  let from = Number(cursor ?? 0);
+  const rules = (await repo.rulesOfProvince(provinceId)).filter((r) => r.enabled);
+  const cycles = cycleLookup(db);
+  const state = await db
+    .selectFrom('lrs_mapping_state')
+    .select('watermark')
+    .where('province_id', '=', provinceId)
+    .executeTakeFirst();
+  let from = Number(state?.watermark ?? 0);
   for (;;) {
-    ctl?.signal.throwIfAborted();
-    const heads = await repo.headsAfter(provinceId, from, window);
-    if (heads.length === 0) return totals;
-    // the window's matched statements grouped by teacher, in batches of whole teachers
-    const byTeacher = new Map<number, number[]>();
-    const voiding: number[] = [];
-    for (const h of heads) {
-      if (h.isVoiding) voiding.push(h.seq);
-      else if (h.teacherId !== null) {
-        const list = byTeacher.get(h.teacherId);
-        if (list) list.push(h.seq);
-        else byTeacher.set(h.teacherId, [h.seq]);
+    // 1. read and decide a window, in seq order
+    const items: PostItem[] = [];
+    const voiding: MappingStatement[] = [];
+    let read = 0;
+    let firstFresh: number | null = null;
+    const settled = Date.now() - SETTLE_MS;
+    let more = true;
+    while (read < window) {
+      ctl?.signal.throwIfAborted();
+      const rows = await repo.statementsAfter(provinceId, from, Math.min(batch, window - read));
+      for (const s of rows) {
+        if (s.isVoiding && s.refId !== null) voiding.push({ ...s, body: '' });
+        if (firstFresh === null && s.stored.getTime() > settled) firstFresh = s.seq;
+      }
+      if (rules.length)
+        for (const d of await decide(rows, rules, { provinceId, today: today(env), cycles })) items.push(itemOf(d));
+      read += rows.length;
+      if (rows.length) from = rows[rows.length - 1]!.seq;
+      if (rows.length < Math.min(batch, window - read + rows.length)) {
+        more = false;
+        break;
       }
     }
-    const batches: number[][] = [];
-    let current: number[] = [];
+    if (read === 0) return totals;
+    // 2. post them teacher by teacher, then the voids
+    const byTeacher = new Map<number, PostItem[]>();
+    for (const d of items) {
+      const list = byTeacher.get(d.teacherId);
+      if (list) list.push(d);
+      else byTeacher.set(d.teacherId, [d]);
+    }
+    const batches: PostItem[][] = [];
+    let current: PostItem[] = [];
     for (const id of [...byTeacher.keys()].sort((a, b) => a - b)) {
-      const seqs = byTeacher.get(id)!;
-      if (current.length > 0 && current.length + seqs.length > batch) {
+      const list = byTeacher.get(id)!;
+      if (current.length > 0 && current.length + list.length > batch) {
         batches.push(current);
         current = [];
       }
-      for (const q of seqs) current.push(q);
+      for (const d of list) current.push(d);
     }
     if (current.length) batches.push(current);
-    // without rules nothing is credited: only voiding statements may still take entries back
-    if (rules.length === 0) batches.length = 0;
-    for (let i = 0; i < voiding.length; i += batch) batches.push(voiding.slice(i, i + batch));
-    for (const seqs of batches) {
+    let posted = 0;
+    for (const b of batches) {
       ctl?.signal.throwIfAborted();
       const t = await db.transaction().execute(async (trx) => {
-        const r = createLrsMappingRepository(trx);
-        await r.lockWatermark(provinceId);
-        const rows = await r.statementsBySeq(
-          provinceId,
-          seqs.sort((a, b) => a - b),
-        );
-        return postStatements(trx, env, provinceId, rows, rules, cycles);
+        await createLrsMappingRepository(trx).lockWatermark(provinceId);
+        return postItems(trx, env, provinceId, b);
       });
-      add(t);
-      await ctl?.progress(totals.statements, totals.statements + heads.length);
+      add(totals, t);
+      posted += b.length;
+      await ctl?.progress(totals.statements + Math.round((posted / items.length) * read), totals.statements + read);
     }
-    totals.statements += heads.length;
-    const last = heads[heads.length - 1]!.seq;
+    for (let i = 0; i < voiding.length; i += batch) {
+      const t = await db.transaction().execute(async (trx) => {
+        await createLrsMappingRepository(trx).lockWatermark(provinceId);
+        return applyVoids(trx, env, provinceId, voiding.slice(i, i + batch));
+      });
+      totals.voided += t;
+    }
+    totals.statements += read;
     // the watermark passes only statements stored long enough ago that no earlier seq can still commit
-    const settled = Date.now() - SETTLE_MS;
-    const firstFresh = heads.find((s) => s.stored.getTime() > settled);
-    const mark = firstFresh ? firstFresh.seq - 1 : last;
+    const mark = firstFresh !== null ? firstFresh - 1 : from;
     await db.transaction().execute(async (trx) => {
       const r = createLrsMappingRepository(trx);
       await r.lockWatermark(provinceId);
       await r.setWatermark(provinceId, mark);
     });
-    from = last;
     await ctl?.progress(totals.statements, totals.statements);
-    if (heads.length < window) return totals;
+    if (!more) return totals;
   }
+}
+
+function add(totals: MappingTotals, t: MappingTotals): void {
+  totals.credited += t.credited;
+  totals.refused += t.refused;
+  totals.hours += t.hours;
 }
 
 const wakeTimers = new Map<number, NodeJS.Timeout>();

@@ -269,7 +269,7 @@ export function createLrsRuleService(deps: ServiceDeps) {
           ]);
           const school = new Map(facts.map((t) => [t.id, t.orgUnitId]));
           for (const t of facts) names.set(t.id, t.name);
-          await refuseLockedYears(db, mine, (id) => school.get(id));
+          await refuseLockedYears(db, mine, (d) => school.get(d.statement.teacherId!));
           for (const d of mine) {
             const rec = recorded.get(d.statement.id);
             const w = winner.get(d.statement.id);
