@@ -81,8 +81,10 @@ export const xapiRoutes: FastifyPluginAsync<XapiRouteDeps> = async (app, deps) =
     extensions: {},
   }));
 
-  await app.register(xapiStatementRoutes, deps);
-  await app.register(xapiDocumentRoutes, deps);
+  // not `deps` itself: it carries this plugin's prefix, which would be applied a second time
+  const inner: XapiRouteDeps = { services: deps.services, env: deps.env, db: deps.db };
+  await app.register(xapiStatementRoutes, inner);
+  await app.register(xapiDocumentRoutes, inner);
 };
 
 /** The client of a request that passed the hook above. */
