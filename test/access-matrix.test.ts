@@ -69,6 +69,8 @@ import { createReflectionRepository } from '../src/repositories/reflection.repos
 import { reflectionText } from './support/reflection-corpus.js';
 import { storeBySha256 } from '../src/services/stored-file.js';
 import { seedExam, seedQuestion, seedSitting } from './support/exam-stats.js';
+import { addLrsClient, revokeLrsClient } from './support/xapi-document.js';
+import { recordActivities } from '../src/services/xapi-activity.js';
 
 type UnitKey = keyof Tree;
 type Relation = 'own' | 'child' | 'sibling' | 'parent' | 'other';
@@ -6865,3 +6867,215 @@ function printSummary(cells: Map<string, string>): void {
   }
   console.log(lines.join('\n'));
 }
+
+/**
+ * The LRS at /xapi is reached with LRS client credentials (HTTP Basic), not with a role: a client acts
+ * for the unit an admin created it at. Its rows: every /xapi route without credentials, with a wrong
+ * secret and with a revoked client (401, nothing written), and, for what clients store, every place of
+ * a second client relative to the unit of the client that wrote it. A document (State, Activity Profile,
+ * Agent Profile) belongs to the writer's unit: another client of that unit shares it ('own'); a client
+ * of a unit below ('child'), beside ('sibling'), above ('parent') or in another province ('other') gets
+ * 404 and empty lists, and its writes never reach the document. Activity definitions are the
+ * province's; the Agents resource stores nothing.
+ */
+type XapiRelation = 'own' | 'child' | 'sibling' | 'parent' | 'other';
+const XAPI_RELATIONS: readonly XapiRelation[] = ['child', 'sibling', 'parent', 'other', 'own'];
+/** the writer is a client of K1; the second client's unit for each relation */
+const XAPI_READER_UNIT: Record<XapiRelation, UnitKey> = {
+  own: 'K1',
+  child: 'S1',
+  sibling: 'K2',
+  parent: 'C1',
+  other: 'K3',
+};
+const XAPI_ACTIVITY = 'https://platform.example.cn/matrix/lesson';
+const XAPI_AGENT = JSON.stringify({ mbox: 'mailto:matrix@school.example.cn' });
+/** The document resources, each with the query naming one document and the query naming its list. */
+const XAPI_DOCUMENTS = [
+  {
+    path: '/xapi/activities/state',
+    one: { activityId: XAPI_ACTIVITY, agent: XAPI_AGENT, stateId: 'matrix' },
+    list: { activityId: XAPI_ACTIVITY, agent: XAPI_AGENT },
+  },
+  {
+    path: '/xapi/activities/profile',
+    one: { activityId: XAPI_ACTIVITY, profileId: 'matrix' },
+    list: { activityId: XAPI_ACTIVITY },
+  },
+  {
+    path: '/xapi/agents/profile',
+    one: { agent: XAPI_AGENT, profileId: 'matrix' },
+    list: { agent: XAPI_AGENT },
+  },
+] as const;
+/** Every /xapi route but About (public), with a request that would succeed with good credentials. */
+const XAPI_MATRIX: Array<{ route: string; request: InjectOptions }> = [
+  ...XAPI_DOCUMENTS.flatMap((d) => {
+    const url = `${d.path}?${new URLSearchParams(d.one)}`;
+    return [
+      { route: `GET ${d.path}`, request: { method: 'GET' as const, url: `${d.path}?${new URLSearchParams(d.list)}` } },
+      {
+        route: `PUT ${d.path}`,
+        request: { method: 'PUT' as const, url, payload: '{"by":"nobody"}', headers: { 'if-none-match': '*' } },
+      },
+      { route: `POST ${d.path}`, request: { method: 'POST' as const, url, payload: '{"by":"nobody"}' } },
+      { route: `DELETE ${d.path}`, request: { method: 'DELETE' as const, url } },
+    ];
+  }),
+  {
+    route: 'GET /xapi/agents',
+    request: { method: 'GET', url: `/xapi/agents?${new URLSearchParams({ agent: XAPI_AGENT })}` },
+  },
+  {
+    route: 'GET /xapi/activities',
+    request: { method: 'GET', url: `/xapi/activities?${new URLSearchParams({ activityId: XAPI_ACTIVITY })}` },
+  },
+];
+
+describe('access matrix of LRS clients (/xapi)', () => {
+  const basic = (key: string, secret: string) => `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`;
+  async function addClient(unit: UnitKey, name: string) {
+    const client = await addLrsClient(t.db, tree[unit], name);
+    const send = (o: InjectOptions) =>
+      app.inject({ ...o, headers: { 'content-type': 'application/json', ...(o.headers ?? {}), ...client.headers() } });
+    return { ...client, send };
+  }
+
+  it('has a row for every /xapi route', () => {
+    const routes = registered
+      .filter((r) => r.method !== 'HEAD' && r.url.startsWith('/xapi/') && r.url !== '/xapi/about')
+      .map((r) => `${r.method} ${r.url}`);
+    const declared = new Set(XAPI_MATRIX.map((e) => e.route));
+    expect(
+      routes.filter((r) => !declared.has(r)),
+      'routes without a row',
+    ).toEqual([]);
+    expect(
+      [...declared].filter((r) => !routes.includes(r)),
+      'rows for routes that do not exist',
+    ).toEqual([]);
+  });
+
+  it('answers 401 without credentials, with a wrong secret and for a revoked client, and writes nothing', async () => {
+    const revoked = await addClient('K1', 'matrix revoked');
+    const witness = await addClient('K1', 'matrix witness');
+    await revokeLrsClient(t.db, revoked);
+    const problems: string[] = [];
+    for (const e of XAPI_MATRIX) {
+      const attempts: Array<[string, Record<string, string>]> = [
+        ['no credentials', {}],
+        ['wrong secret', { authorization: basic(witness.key, 'not-the-secret') }],
+        ['revoked client', { authorization: basic(revoked.key, revoked.secret) }],
+      ];
+      for (const [how, auth] of attempts) {
+        const res = await app.inject({
+          ...e.request,
+          headers: {
+            'content-type': 'application/json',
+            ...(e.request.headers ?? {}),
+            'x-experience-api-version': '2.0.0',
+            ...auth,
+          },
+        });
+        if (res.statusCode !== 401 || res.json().error?.code !== 'XAPI_AUTH_REQUIRED')
+          problems.push(`${e.route} (${how}): expected 401 XAPI_AUTH_REQUIRED, got ${res.statusCode} ${res.body}`);
+      }
+    }
+    expect(problems).toEqual([]);
+    for (const d of XAPI_DOCUMENTS) {
+      const res = await witness.send({ method: 'GET', url: `${d.path}?${new URLSearchParams(d.list)}` });
+      expect(res.json(), d.path).toEqual([]);
+    }
+  });
+
+  it('keeps every document to the unit that wrote it, at every place of the reader', async () => {
+    const writer = await addClient('K1', 'matrix writer');
+    const readers = new Map<XapiRelation, Awaited<ReturnType<typeof addClient>>>();
+    for (const rel of XAPI_RELATIONS) readers.set(rel, await addClient(XAPI_READER_UNIT[rel], `matrix ${rel}`));
+    const problems: string[] = [];
+    const cells: string[] = [];
+
+    for (const d of XAPI_DOCUMENTS) {
+      const one = `${d.path}?${new URLSearchParams(d.one)}`;
+      const list = `${d.path}?${new URLSearchParams(d.list)}`;
+      const put = await writer.send({
+        method: 'PUT',
+        url: one,
+        payload: '{"by":"writer"}',
+        headers: { 'if-none-match': '*' },
+      });
+      expect(put.statusCode, d.path).toBe(204);
+      const etag = put.headers['etag'] as string;
+      const writerSees = async (want: unknown, where: string) => {
+        const res = await writer.send({ method: 'GET', url: one });
+        const got = res.statusCode === 200 ? res.json() : res.statusCode;
+        if (JSON.stringify(got) !== JSON.stringify(want))
+          problems.push(`${where}: the writer reads ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
+      };
+      for (const rel of XAPI_RELATIONS) {
+        const reader = readers.get(rel)!;
+        const where = `${d.path} ${rel}=${XAPI_READER_UNIT[rel]}`;
+        const read = await reader.send({ method: 'GET', url: one });
+        const ids = (await reader.send({ method: 'GET', url: list })).json();
+        if (rel === 'own') {
+          if (read.statusCode !== 200 || read.json().by !== 'writer' || read.headers['etag'] !== etag)
+            problems.push(`${where}: a client of the same unit reads ${read.statusCode} ${read.body}`);
+          if (JSON.stringify(ids) !== '["matrix"]') problems.push(`${where}: lists ${JSON.stringify(ids)}`);
+          const merged = await reader.send({ method: 'POST', url: one, payload: '{"also":"own"}' });
+          if (merged.statusCode !== 204) problems.push(`${where}: POST got ${merged.statusCode}`);
+          await writerSees({ by: 'writer', also: 'own' }, where);
+          const gone = await reader.send({ method: 'DELETE', url: one });
+          if (gone.statusCode !== 204) problems.push(`${where}: DELETE got ${gone.statusCode}`);
+          await writerSees(404, where);
+          cells.push(`${where}: ✓ shared`);
+          continue;
+        }
+        if (read.statusCode !== 404 || read.json().error?.code !== 'NOT_FOUND')
+          problems.push(`${where}: expected 404, got ${read.statusCode} ${read.body}`);
+        if (JSON.stringify(ids) !== '[]') problems.push(`${where}: expected an empty list, got ${JSON.stringify(ids)}`);
+        // the writer's tag names nothing here; writes without it make the reader's own document
+        const overwrite = await reader.send({
+          method: 'PUT',
+          url: one,
+          payload: '{"by":"x"}',
+          headers: { 'if-match': etag },
+        });
+        if (overwrite.statusCode !== 412)
+          problems.push(`${where}: PUT with the writer's ETag got ${overwrite.statusCode}`);
+        const remove = await reader.send({ method: 'DELETE', url: one, headers: { 'if-match': etag } });
+        if (remove.statusCode !== 412)
+          problems.push(`${where}: DELETE with the writer's ETag got ${remove.statusCode}`);
+        await reader.send({ method: 'POST', url: one, payload: `{"by":"${rel}"}` });
+        await reader.send({ method: 'DELETE', url: one });
+        if (d.path === '/xapi/activities/state') await reader.send({ method: 'DELETE', url: list });
+        await writerSees({ by: 'writer' }, where);
+        cells.push(`${where}: N not found, its writes apart`);
+      }
+    }
+    console.log(`LRS document scope (writer: a client of K1)\n${cells.join('\n')}`);
+    expect(problems).toEqual([]);
+  });
+
+  it('answers activity definitions within the province only', async () => {
+    const writer = await addClient('K1', 'matrix activities');
+    await t.db
+      .transaction()
+      .execute((trx) =>
+        recordActivities(trx, tree.K1.provinceId, [
+          { object: { id: XAPI_ACTIVITY, definition: { name: { 'zh-CN': '矩阵课' } } } },
+        ]),
+      );
+    const url = `/xapi/activities?${new URLSearchParams({ activityId: XAPI_ACTIVITY })}`;
+    expect((await writer.send({ method: 'GET', url })).json().definition).toEqual({ name: { 'zh-CN': '矩阵课' } });
+    for (const rel of XAPI_RELATIONS) {
+      const reader = await addClient(XAPI_READER_UNIT[rel], `matrix activities ${rel}`);
+      const res = await reader.send({ method: 'GET', url });
+      expect(res.statusCode, rel).toBe(200);
+      expect(res.json(), rel).toEqual(
+        rel === 'other'
+          ? { objectType: 'Activity', id: XAPI_ACTIVITY }
+          : { objectType: 'Activity', id: XAPI_ACTIVITY, definition: { name: { 'zh-CN': '矩阵课' } } },
+      );
+    }
+  });
+});
