@@ -150,10 +150,15 @@ export async function upsertActivityDefinitions(
   defs: ReadonlyArray<{ id: string; definition: Record<string, unknown> }>,
 ): Promise<void> {
   if (defs.length === 0) return;
+  // Definitions that change nothing are dropped before the insert, so they take no row lock: a storm of
+  // statements about one activity does not queue its transactions behind each other.
   await sql`
     INSERT INTO xapi_activity (province_id, activity_id, definition)
     SELECT ${provinceId}, d.id, d.definition
       FROM jsonb_to_recordset(${JSON.stringify(defs)}::jsonb) AS d(id text, definition jsonb)
+      LEFT JOIN xapi_activity a ON a.province_id = ${provinceId} AND a.activity_id = d.id
+     WHERE a.definition IS NULL OR xapi_merge_definition(a.definition, d.definition) IS DISTINCT FROM a.definition
+     ORDER BY d.id
     ON CONFLICT (province_id, activity_id) DO UPDATE
       SET definition = xapi_merge_definition(xapi_activity.definition, excluded.definition), updated = now()
       WHERE xapi_merge_definition(xapi_activity.definition, excluded.definition)

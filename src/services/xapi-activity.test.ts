@@ -84,6 +84,32 @@ describe('recordActivities', () => {
     );
   });
 
+  it('lets a statement that repeats a known definition through while another batch changes it', async () => {
+    const id = 'https://platform.example.cn/busy';
+    const known = { name: { 'zh-CN': '热门课' } };
+    await record(904, [statementAbout(id, known)]);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    let changed!: () => void;
+    const changing = new Promise<void>((r) => {
+      changed = r;
+    });
+    const slow = t.db.transaction().execute(async (trx) => {
+      await recordActivities(trx, 904, [statementAbout(id, { name: { 'en-US': 'Popular' } })]);
+      changed();
+      await gate;
+    });
+    await changing;
+    const repeated = record(904, [statementAbout(id, known)]).then(() => 'done');
+    const waited = await Promise.race([repeated, new Promise((r) => setTimeout(() => r('blocked'), 2_000))]);
+    release();
+    await slow;
+    expect(waited).toBe('done');
+    expect(await findActivityDefinition(t.db, 904, id)).toEqual({ name: { 'zh-CN': '热门课', 'en-US': 'Popular' } });
+  });
+
   it('keeps nothing for statements without definitions, and provinces apart', async () => {
     await record(903, [
       statementAbout('https://platform.example.cn/bare', {}),

@@ -115,6 +115,25 @@ describe('xAPI document resources', () => {
     expect((await call(platform, doc)).statusCode).toBe(404);
   });
 
+  it('let one of several simultaneous creations win, and lose none of several simultaneous merges', async () => {
+    const race = state('race');
+    const creations = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        call(platform, { ...race, method: 'PUT', body: { winner: i }, headers: { 'if-none-match': '*' } }),
+      ),
+    );
+    expect(creations.map((r) => r.statusCode).sort()).toEqual([204, 412, 412, 412, 412, 412]);
+
+    const merges = state('merges');
+    const posts = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => call(platform, { ...merges, method: 'POST', body: { [`part${i}`]: i } })),
+    );
+    expect(posts.map((r) => r.statusCode)).toEqual(Array(8).fill(204));
+    expect(Object.keys((await call(platform, merges)).json()).sort()).toEqual(
+      Array.from({ length: 8 }, (_, i) => `part${i}`),
+    );
+  });
+
   it('follow 1.0.3 where it differs: states are overwritten freely, a profile PUT needs a precondition', async () => {
     const doc = state('v1-state');
     expect((await call(platform, { ...doc, method: 'PUT', body: { a: 1 }, version: '1.0.3' })).statusCode).toBe(204);
