@@ -112,7 +112,11 @@ function keyOf(client: LrsClient, req: XapiDocumentRequest): XapiDocumentKey {
 
 function refuse(pre: 'failed' | 'conflict' | 'missing'): AppError {
   if (pre === 'failed') return new AppError('XAPI_PRECONDITION_FAILED');
-  if (pre === 'conflict') return new AppError('XAPI_CONFLICT');
+  if (pre === 'conflict') {
+    return new AppError('XAPI_CONFLICT', {
+      params: { reason: 'the document exists; read it and send its ETag in If-Match to replace it' },
+    });
+  }
   return invalid('If-Match or If-None-Match needed');
 }
 
@@ -130,7 +134,7 @@ export function createXapiDocumentService(deps: ServiceDeps) {
         if (!doc) throw new AppError('NOT_FOUND');
         return { kind: 'document', ...doc };
       }
-      // a profile list ignores nothing: without an id it is the list; a state list spans registrations when none is named
+      // without an id: the list (of states, across registrations unless one is named)
       const list = await listDocumentIds(db, scope, since);
       return { kind: 'ids', ...list };
     },
@@ -182,7 +186,11 @@ export function createXapiDocumentService(deps: ServiceDeps) {
         });
         // another request created the document between our look and our insert: decide again
         if (result) return result;
-        if (attempt >= 2) throw new AppError('XAPI_CONFLICT');
+        if (attempt >= 2) {
+          throw new AppError('XAPI_CONFLICT', {
+            params: { reason: 'the document is being written by another request' },
+          });
+        }
       }
     },
 

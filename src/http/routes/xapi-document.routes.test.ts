@@ -101,6 +101,7 @@ describe('xAPI document resources', () => {
     const blind = await call(platform, { ...doc, method: 'PUT', body: { page: 9 } });
     expect(blind.statusCode).toBe(409);
     expect(blind.json().error.code).toBe('XAPI_CONFLICT');
+    expect(blind.json().error.message).toContain('If-Match');
     expect((await call(platform, doc)).json()).toEqual({ page: 3 });
 
     const updated = await call(platform, { ...doc, method: 'PUT', body: { page: 4 }, headers: { 'if-match': tag } });
