@@ -55,7 +55,7 @@ export interface XapiPreconditions {
 
 export type XapiDocumentAnswer =
   | { kind: 'document'; contentType: string; content: Buffer; etag: string; updated: Date }
-  | { kind: 'ids'; ids: string[]; lastModified: Date | null };
+  | { kind: 'ids'; ids: string[]; content: Buffer; etag: string; lastModified: Date | null };
 
 const IRI = /^[a-z][a-z0-9+.-]*:\S*$/i;
 
@@ -136,7 +136,9 @@ export function createXapiDocumentService(deps: ServiceDeps) {
       }
       // without an id: the list (of states, across registrations unless one is named)
       const list = await listDocumentIds(db, scope, since);
-      return { kind: 'ids', ...list };
+      // every GET of a document resource carries an ETag, the list's too
+      const content = Buffer.from(JSON.stringify(list.ids), 'utf8');
+      return { kind: 'ids', ...list, content, etag: etagOf(content) };
     },
 
     /**

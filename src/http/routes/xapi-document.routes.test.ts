@@ -235,6 +235,7 @@ describe('xAPI document resources', () => {
     expect(all.statusCode).toBe(200);
     expect(all.json()).toEqual(expect.arrayContaining(['s-old-1', 's-old-2', 's-new', 's-reg']));
     expect(all.headers['last-modified']).toBeTruthy();
+    expect(all.headers['etag']).toMatch(/^"[0-9a-f]{40}"$/);
     expect((await list({ since })).json()).toEqual(['s-new', 's-reg']);
     expect((await list({ registration: REGISTRATION })).json()).toEqual(['s-reg']);
     // the document under a registration is not the one without

@@ -25,7 +25,7 @@ function preconditionsOf(req: FastifyRequest) {
 function send(reply: FastifyReply, answer: XapiDocumentAnswer) {
   if (answer.kind === 'ids') {
     if (answer.lastModified) reply.header('last-modified', answer.lastModified.toUTCString());
-    return reply.type('application/json; charset=utf-8').send(JSON.stringify(answer.ids));
+    return reply.header('etag', answer.etag).type('application/json; charset=utf-8').send(answer.content);
   }
   return reply
     .header('etag', answer.etag)
