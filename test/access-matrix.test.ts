@@ -69,7 +69,8 @@ import { createReflectionRepository } from '../src/repositories/reflection.repos
 import { reflectionText } from './support/reflection-corpus.js';
 import { storeBySha256 } from '../src/services/stored-file.js';
 import { seedExam, seedQuestion, seedSitting } from './support/exam-stats.js';
-import { addLrsClient, revokeLrsClient } from './support/xapi-document.js';
+import { addLrsClient } from './support/lrs.js';
+import { forgetLrsClient } from '../src/services/lrs-client-auth.js';
 import { recordActivities } from '../src/services/xapi-activity.js';
 
 type UnitKey = keyof Tree;
@@ -6908,7 +6909,15 @@ const XAPI_DOCUMENTS = [
     list: { agent: XAPI_AGENT },
   },
 ] as const;
-/** Every /xapi route but About (public), with a request that would succeed with good credentials. */
+const XAPI_STATEMENT = {
+  actor: { mbox: 'mailto:matrix@school.example.cn' },
+  verb: { id: 'http://adlnet.gov/expapi/verbs/experienced' },
+  object: { id: XAPI_ACTIVITY },
+};
+/**
+ * Every /xapi route but About and the CORS preflights (public by design), with a request that would
+ * succeed with good credentials.
+ */
 const XAPI_MATRIX: Array<{ route: string; request: InjectOptions }> = [
   ...XAPI_DOCUMENTS.flatMap((d) => {
     const url = `${d.path}?${new URLSearchParams(d.one)}`;
@@ -6930,20 +6939,59 @@ const XAPI_MATRIX: Array<{ route: string; request: InjectOptions }> = [
     route: 'GET /xapi/activities',
     request: { method: 'GET', url: `/xapi/activities?${new URLSearchParams({ activityId: XAPI_ACTIVITY })}` },
   },
+  // xAPI 1.0.x's alternate request syntax: a GET sent as a POST with a form
+  ...[
+    ['/xapi/agents', { agent: XAPI_AGENT }],
+    ['/xapi/activities', { activityId: XAPI_ACTIVITY }],
+  ].map(([path, params]) => ({
+    route: `POST ${path as string}`,
+    request: {
+      method: 'POST' as const,
+      url: `${path as string}?method=GET`,
+      payload: new URLSearchParams({
+        ...(params as Record<string, string>),
+        'X-Experience-API-Version': '1.0.3',
+      }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    },
+  })),
+  { route: 'GET /xapi/statements', request: { method: 'GET', url: '/xapi/statements' } },
+  {
+    route: 'PUT /xapi/statements',
+    request: {
+      method: 'PUT',
+      url: `/xapi/statements?statementId=${crypto.randomUUID()}`,
+      payload: JSON.stringify(XAPI_STATEMENT),
+    },
+  },
+  {
+    route: 'POST /xapi/statements',
+    request: { method: 'POST', url: '/xapi/statements', payload: JSON.stringify(XAPI_STATEMENT) },
+  },
 ];
 
 describe('access matrix of LRS clients (/xapi)', () => {
   const basic = (key: string, secret: string) => `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`;
   async function addClient(unit: UnitKey, name: string) {
-    const client = await addLrsClient(t.db, tree[unit], name);
+    const client = await addLrsClient(t.db, tree[unit], { name });
     const send = (o: InjectOptions) =>
-      app.inject({ ...o, headers: { 'content-type': 'application/json', ...(o.headers ?? {}), ...client.headers() } });
+      app.inject({
+        ...o,
+        headers: {
+          'content-type': 'application/json',
+          ...(o.headers ?? {}),
+          authorization: client.authorization,
+          'x-experience-api-version': '2.0.0',
+        },
+      });
     return { ...client, send };
   }
 
   it('has a row for every /xapi route', () => {
     const routes = registered
-      .filter((r) => r.method !== 'HEAD' && r.url.startsWith('/xapi/') && r.url !== '/xapi/about')
+      .filter(
+        (r) => r.method !== 'HEAD' && r.method !== 'OPTIONS' && r.url.startsWith('/xapi/') && r.url !== '/xapi/about',
+      )
       .map((r) => `${r.method} ${r.url}`);
     const declared = new Set(XAPI_MATRIX.map((e) => e.route));
     expect(
@@ -6959,7 +7007,8 @@ describe('access matrix of LRS clients (/xapi)', () => {
   it('answers 401 without credentials, with a wrong secret and for a revoked client, and writes nothing', async () => {
     const revoked = await addClient('K1', 'matrix revoked');
     const witness = await addClient('K1', 'matrix witness');
-    await revokeLrsClient(t.db, revoked);
+    await t.db.updateTable('lrs_client').set({ revoked_at: new Date() }).where('id', '=', revoked.id).execute();
+    forgetLrsClient(t.db);
     const problems: string[] = [];
     for (const e of XAPI_MATRIX) {
       const attempts: Array<[string, Record<string, string>]> = [

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp } from '../../../test/support/app.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/db.js';
 import { buildTree, type Tree } from '../../../test/support/fixtures.js';
-import { addLrsClient, type TestLrsClient, xapiQuery } from '../../../test/support/xapi-document.js';
+import { addLrsClient, type TestLrsClient } from '../../../test/support/lrs.js';
 import { recordActivities } from '../../services/xapi-activity.js';
 
 let t: TestDatabase;
@@ -26,11 +26,11 @@ const REGISTRATION = '6e0b3d4c-7a2b-4f5e-9c1d-2b3a4c5d6e7f';
 beforeAll(async () => {
   t = await createTestDatabase();
   tree = await buildTree(t.db);
-  platform = await addLrsClient(t.db, tree.K1, '国家智慧教育平台');
-  samePlatformRenewed = await addLrsClient(t.db, tree.K1, '国家智慧教育平台（新密钥）');
-  otherCounty = await addLrsClient(t.db, tree.K2, '蛟河市平台');
-  city = await addLrsClient(t.db, tree.C1, '吉林市平台');
-  otherProvince = await addLrsClient(t.db, tree.K3, '辽宁平台');
+  platform = await addLrsClient(t.db, tree.K1, { name: '国家智慧教育平台' });
+  samePlatformRenewed = await addLrsClient(t.db, tree.K1, { name: '国家智慧教育平台（新密钥）' });
+  otherCounty = await addLrsClient(t.db, tree.K2, { name: '蛟河市平台' });
+  city = await addLrsClient(t.db, tree.C1, { name: '吉林市平台' });
+  otherProvince = await addLrsClient(t.db, tree.K3, { name: '辽宁平台' });
   app = await buildTestApp(t);
 });
 afterAll(async () => {
@@ -55,7 +55,8 @@ function call(client: TestLrsClient, c: Call) {
     method: c.method ?? 'GET',
     url: `/xapi${c.path}?${xapiQuery(c.query)}`,
     headers: {
-      ...client.headers(c.version),
+      authorization: client.authorization,
+      'x-experience-api-version': c.version ?? '2.0.0',
       ...(body !== undefined ? { 'content-type': c.type ?? 'application/json' } : {}),
       ...(c.headers ?? {}),
     },
@@ -159,6 +160,46 @@ describe('xAPI document resources', () => {
     expect((await call(platform, { ...profile, method: 'PUT', body: { a: 2 }, version: '1.0.3' })).statusCode).toBe(
       409,
     );
+  });
+
+  it('take 1.0.3’s alternate request syntax: a form POSTed with ?method= standing for PUT, GET and DELETE', async () => {
+    const form = (method: string, fields: Record<string, string>) =>
+      app.inject({
+        method: 'POST',
+        url: `/xapi/activities/state?method=${method}`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({
+          Authorization: platform.authorization,
+          'X-Experience-API-Version': '1.0.3',
+          activityId: ACTIVITY,
+          agent: JSON.stringify(AGENT),
+          stateId: 'by-form',
+          ...fields,
+        }).toString(),
+      });
+    const put = await form('PUT', { 'Content-Type': 'application/json', content: '{"via":"form"}' });
+    expect(put.statusCode).toBe(204);
+    const got = await form('GET', {});
+    expect(got.statusCode).toBe(200);
+    expect(got.json()).toEqual({ via: 'form' });
+    expect(got.headers['etag']).toBe(put.headers['etag']);
+    const person = await app.inject({
+      method: 'POST',
+      url: '/xapi/agents?method=GET',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({
+        Authorization: platform.authorization,
+        'X-Experience-API-Version': '1.0.3',
+        agent: JSON.stringify(AGENT),
+      }).toString(),
+    });
+    expect(person.json().objectType).toBe('Person');
+    expect((await form('DELETE', {})).statusCode).toBe(204);
+    expect((await call(platform, { ...state('by-form'), version: '1.0.3' })).statusCode).toBe(404);
+    // a plain POST to the read-only resources is no route
+    expect(
+      (await call(platform, { method: 'POST', path: '/agents', query: { agent: AGENT }, body: {} })).statusCode,
+    ).toBe(404);
   });
 
   it('merge a posted JSON object into the stored one, and refuse a merge that is not of two JSON objects', async () => {
@@ -351,6 +392,13 @@ describe('xAPI Agents and Activities resources', () => {
     });
   });
 });
+
+/** A resource's query string: JSON for the agent, the rest as they are. */
+function xapiQuery(params: Record<string, unknown>): string {
+  return new URLSearchParams(
+    Object.entries(params).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+  ).toString();
+}
 
 function stateScope(extra: Record<string, unknown>) {
   return { path: '/activities/state', query: { activityId: ACTIVITY, agent: AGENT, ...extra } };

@@ -1,16 +1,9 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { XapiDocumentAnswer, XapiDocumentRequest } from '../../services/xapi-document.service.js';
 import { AppError } from '../../errors/app-error.js';
-import type { LrsClient } from '../../services/lrs-client-auth.js';
-import type { XapiRouteDeps } from './xapi.routes.js';
+import { clientOf, type XapiRouteDeps } from '../xapi-request.js';
 
 type Kind = XapiDocumentRequest['kind'];
-
-/** The client the /xapi plugin's hook authenticated (as its `clientOf`, without importing the plugin back). */
-function clientOf(req: FastifyRequest): LrsClient {
-  if (!req.lrsClient) throw new AppError('XAPI_AUTH_REQUIRED');
-  return req.lrsClient;
-}
 
 /** The one value of a request header (a repeated header is joined as HTTP lists are). */
 function header(req: FastifyRequest, name: string): string | undefined {
@@ -55,6 +48,8 @@ export const xapiDocumentRoutes: FastifyPluginAsync<XapiRouteDeps> = async (app,
       query: req.query as Record<string, unknown>,
       version: req.xapiVersion,
     });
+    const read = async (req: FastifyRequest, reply: FastifyReply) =>
+      send(reply, await docs.read(clientOf(req), request(req)));
     const write = (method: 'PUT' | 'POST') => async (req: FastifyRequest, reply: FastifyReply) => {
       const content = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const { etag } = await docs.write(
@@ -66,21 +61,35 @@ export const xapiDocumentRoutes: FastifyPluginAsync<XapiRouteDeps> = async (app,
       );
       return reply.header('etag', etag).status(204).send();
     };
-    app.get(url, { schema: { hide: true } }, async (req, reply) =>
-      send(reply, await docs.read(clientOf(req), request(req))),
-    );
-    app.put(url, { schema: { hide: true } }, write('PUT'));
-    app.post(url, { schema: { hide: true } }, write('POST'));
-    app.delete(url, { schema: { hide: true } }, async (req, reply) => {
+    const remove = async (req: FastifyRequest, reply: FastifyReply) => {
       await docs.remove(clientOf(req), request(req), preconditionsOf(req));
       return reply.status(204).send();
+    };
+    const put = write('PUT');
+    const post = write('POST');
+    app.get(url, { schema: { hide: true } }, read);
+    app.put(url, { schema: { hide: true } }, put);
+    // a 1.0.x alternate-syntax request arrives as a POST standing for another method
+    app.post(url, { schema: { hide: true } }, async (req, reply) => {
+      if (req.alternateMethod === 'GET') return read(req, reply);
+      if (req.alternateMethod === 'PUT') return put(req, reply);
+      if (req.alternateMethod === 'DELETE') return remove(req, reply);
+      return post(req, reply);
     });
+    app.delete(url, { schema: { hide: true } }, remove);
   }
 
-  app.get('/agents', { schema: { hide: true } }, async (req) =>
-    docs.person(clientOf(req), req.query as Record<string, unknown>),
-  );
-  app.get('/activities', { schema: { hide: true } }, async (req) =>
-    docs.activity(clientOf(req), req.query as Record<string, unknown>),
-  );
+  const person = async (req: FastifyRequest) => docs.person(clientOf(req), req.query as Record<string, unknown>);
+  const activity = async (req: FastifyRequest) => docs.activity(clientOf(req), req.query as Record<string, unknown>);
+  app.get('/agents', { schema: { hide: true } }, person);
+  app.get('/activities', { schema: { hide: true } }, activity);
+  // read-only resources: a POST is only a 1.0.x alternate-syntax GET
+  app.post('/agents', { schema: { hide: true } }, async (req) => {
+    if (req.alternateMethod !== 'GET') throw new AppError('NOT_FOUND');
+    return person(req);
+  });
+  app.post('/activities', { schema: { hide: true } }, async (req) => {
+    if (req.alternateMethod !== 'GET') throw new AppError('NOT_FOUND');
+    return activity(req);
+  });
 };
