@@ -397,3 +397,21 @@ describe('browsers', () => {
     expect(res.headers['access-control-expose-headers']).toContain('X-Experience-API-Consistent-Through');
   });
 });
+
+describe('statements about statements', () => {
+  it('answers a statement that refers to a matching statement with the query, not a voiding one', async () => {
+    const agent = { mbox: `mailto:ref-${crypto.randomUUID().slice(0, 8)}@x.cn` };
+    const [target] = (await post(k1, statementAbout(agent.mbox.slice(7)))).json() as string[];
+    const [comment] = (
+      await post(k1, {
+        actor: { mbox: 'mailto:mentor@x.cn' },
+        verb: { id: 'http://adlnet.gov/expapi/verbs/commented' },
+        object: { objectType: 'StatementRef', id: target },
+      })
+    ).json() as string[];
+    const found = (await get(k1, `agent=${encodeURIComponent(JSON.stringify(agent))}`)).json();
+    expect(found.statements.map((s: { id: string }) => s.id)).toEqual([comment, target]);
+    const other = (await get(k2, `agent=${encodeURIComponent(JSON.stringify(agent))}`)).json();
+    expect(other.statements).toHaveLength(0);
+  });
+});

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { Database } from '../../db/database.js';
 import { AppError } from '../../errors/app-error.js';
 import { authenticateLrsClient } from '../../services/lrs-client-auth.js';
 import {
