@@ -10,6 +10,10 @@
  *   their unit: 404 for one statement or document, an empty list for queries, and a write under the same
  *   id elsewhere never changes K1's data.
  *
+ * Documents (State, Activity Profile, Agent Profile) belong to the unit of the client that wrote them:
+ * every client of K1 shares them, a client of any other unit (below, beside, above, another province)
+ * meets none of them. Activity definitions are the province's; the Agents resource stores nothing.
+ *
  * Expected answers are written here from those rules, not read from the server's code.
  */
 import crypto from 'node:crypto';
@@ -37,7 +41,38 @@ const clients = new Map<Caller, TestLrsClient>();
 const data = {
   statementId: crypto.randomUUID(),
   agent: { objectType: 'Agent', mbox: `mailto:matrix-${crypto.randomUUID().slice(0, 8)}@x.cn` },
+  /** an activity only K1's client's statement defines */
+  activityId: `https://edu.example.cn/matrix/${crypto.randomUUID()}`,
 };
+
+/** K1's documents: one per document resource, with the query naming it and the query naming its list. */
+const DOCUMENTS = [
+  {
+    path: '/xapi/activities/state',
+    one: () => `activityId=${encodeURIComponent(data.activityId)}&${agentQuery()}&stateId=matrix`,
+    list: () => `activityId=${encodeURIComponent(data.activityId)}&${agentQuery()}`,
+  },
+  {
+    path: '/xapi/activities/profile',
+    one: () => `activityId=${encodeURIComponent(data.activityId)}&profileId=matrix`,
+    list: () => `activityId=${encodeURIComponent(data.activityId)}`,
+  },
+  {
+    path: '/xapi/agents/profile',
+    one: () => `${agentQuery()}&profileId=matrix`,
+    list: () => agentQuery(),
+  },
+];
+const K1_DOCUMENT = '{"by":"K1"}';
+/** a caller whose unit is K1 */
+const ofK1 = (c: Caller) => c === 'own';
+/** a 1.0.x alternate-syntax GET: a form POSTed with ?method=GET */
+const alternateGet = (path: string, params: Record<string, string>) => ({
+  method: 'POST',
+  url: `${path}?method=GET`,
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  payload: new URLSearchParams({ ...params, 'X-Experience-API-Version': '1.0.3' }).toString(),
+});
 
 interface Row {
   route: string;
@@ -108,6 +143,72 @@ const MATRIX: Row[] = [
     // stored, but it voids nothing the caller cannot read (checked after the matrix)
     expect: () => 200,
   },
+  ...DOCUMENTS.flatMap((d): Row[] => [
+    {
+      route: `GET ${d.path}`,
+      request: () => ({ method: 'GET', url: `${d.path}?${d.one()}` }),
+      expect: (c) => (ofK1(c) ? 200 : 404),
+      check: (c, res) => expect(res.body, c).toBe(K1_DOCUMENT),
+    },
+    {
+      route: `GET ${d.path}`,
+      request: () => ({ method: 'GET', url: `${d.path}?${d.list()}` }),
+      expect: () => 200,
+      check: (c, res) => expect(res.json(), c).toEqual(ofK1(c) ? ['matrix'] : []),
+    },
+    {
+      // If-Match * holds only where the document is: K1's clients rewrite it (with the same content)
+      route: `PUT ${d.path}`,
+      request: () => ({
+        method: 'PUT',
+        url: `${d.path}?${d.one()}`,
+        headers: { ...json, 'if-match': '*' },
+        payload: K1_DOCUMENT,
+      }),
+      expect: (c) => (ofK1(c) ? 204 : 412),
+    },
+    {
+      // If-None-Match * fails only where the document is (before anyone else wrote one): nothing is deleted
+      route: `DELETE ${d.path}`,
+      request: () => ({ method: 'DELETE', url: `${d.path}?${d.one()}`, headers: { 'if-none-match': '*' } }),
+      expect: (c) => (ofK1(c) ? 412 : 204),
+    },
+    {
+      // elsewhere the merge makes the caller's own document; K1's is checked after the matrix
+      route: `POST ${d.path}`,
+      request: (c) => ({
+        method: 'POST',
+        url: `${d.path}?${d.one()}`,
+        headers: json,
+        payload: ofK1(c) ? '{}' : '{"by":"stranger"}',
+      }),
+      expect: () => 204,
+    },
+  ]),
+  {
+    route: 'GET /xapi/agents',
+    request: () => ({ method: 'GET', url: `/xapi/agents?${agentQuery()}` }),
+    expect: () => 200,
+    check: (c, res) => expect(res.json(), c).toEqual({ objectType: 'Person', name: [], mbox: [data.agent.mbox] }),
+  },
+  {
+    route: 'POST /xapi/agents',
+    request: () => alternateGet('/xapi/agents', { agent: JSON.stringify(data.agent) }),
+    expect: () => 200,
+  },
+  {
+    route: 'GET /xapi/activities',
+    request: () => ({ method: 'GET', url: `/xapi/activities?activityId=${encodeURIComponent(data.activityId)}` }),
+    expect: () => 200,
+    // the province's definition: every client of P1 reads it, another province knows only the id
+    check: (c, res) =>
+      expect(res.json().definition, c).toEqual(c === 'other' ? undefined : { name: { 'zh-CN': '矩阵课' } }),
+  },
+  {
+    route: 'POST /xapi/activities',
+    request: () => alternateGet('/xapi/activities', { activityId: data.activityId }),
+    expect: () => 200,
+  },
 ];
 
 beforeAll(async () => {
@@ -143,6 +244,30 @@ beforeAll(async () => {
     payload: { ...statementAbout(data.agent.mbox.slice(7)), actor: data.agent },
   });
   expect(res.statusCode, res.body).toBe(204);
+  const defining = await asClient(
+    app,
+    own,
+  )({
+    method: 'POST',
+    url: '/xapi/statements',
+    payload: {
+      ...statementAbout(data.agent.mbox.slice(7)),
+      object: { objectType: 'Activity', id: data.activityId, definition: { name: { 'zh-CN': '矩阵课' } } },
+    },
+  });
+  expect(defining.statusCode, defining.body).toBe(200);
+  for (const d of DOCUMENTS) {
+    const put = await asClient(
+      app,
+      own,
+    )({
+      method: 'PUT',
+      url: `${d.path}?${d.one()}`,
+      headers: { ...json, 'if-none-match': '*' },
+      payload: K1_DOCUMENT,
+    });
+    expect(put.statusCode, put.body).toBe(204);
+  }
 });
 afterAll(async () => {
   await app?.close();
@@ -196,5 +321,10 @@ describe('LRS access matrix', () => {
     const own = clients.get('own') as TestLrsClient;
     const still = await asClient(app, own)({ method: 'GET', url: `/xapi/statements?statementId=${data.statementId}` });
     expect(still.statusCode).toBe(200);
+    // nor did anyone's writes change K1's documents
+    for (const d of DOCUMENTS) {
+      const doc = await asClient(app, own)({ method: 'GET', url: `${d.path}?${d.one()}` });
+      expect(doc.body, d.path).toBe(K1_DOCUMENT);
+    }
   });
 });

@@ -13,6 +13,7 @@ let platform: TestLrsClient;
 let samePlatformRenewed: TestLrsClient;
 let otherCounty: TestLrsClient;
 let city: TestLrsClient;
+let school: TestLrsClient;
 let otherProvince: TestLrsClient;
 
 const ACTIVITY = 'https://www.smartedu.cn/course/7/lesson/3';
@@ -30,6 +31,7 @@ beforeAll(async () => {
   samePlatformRenewed = await addLrsClient(t.db, tree.K1, { name: '国家智慧教育平台（新密钥）' });
   otherCounty = await addLrsClient(t.db, tree.K2, { name: '蛟河市平台' });
   city = await addLrsClient(t.db, tree.C1, { name: '吉林市平台' });
+  school = await addLrsClient(t.db, tree.S1, { name: '学校平台' });
   otherProvince = await addLrsClient(t.db, tree.K3, { name: '辽宁平台' });
   app = await buildTestApp(t);
 });
@@ -333,7 +335,7 @@ describe('xAPI document resources', () => {
     await call(platform, { ...doc, method: 'PUT', body: { by: 'K1' }, headers: { 'if-none-match': '*' } });
     expect((await call(samePlatformRenewed, doc)).json()).toEqual({ by: 'K1' });
     const ids = { path: '/activities/state', query: { activityId: ACTIVITY, agent: AGENT } };
-    for (const stranger of [otherCounty, city, otherProvince]) {
+    for (const stranger of [school, otherCounty, city, otherProvince]) {
       expect((await call(stranger, doc)).statusCode).toBe(404);
       expect((await call(stranger, ids)).json()).toEqual([]);
       // its own document under the same names is another one
