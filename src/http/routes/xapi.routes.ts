@@ -3,6 +3,7 @@ import type { Env } from '../../config/env.js';
 import type { Database } from '../../db/database.js';
 import { AppError } from '../../errors/app-error.js';
 import { authenticateLrsClient, type LrsClient } from '../../services/lrs-client-auth.js';
+import { countLrsTraffic } from '../../services/lrs-traffic.js';
 import type { Services } from '../../services/services.js';
 import { xapiDocumentRoutes } from './xapi-document.routes.js';
 import { xapiStatementRoutes } from './xapi-statement.routes.js';
@@ -74,6 +75,11 @@ export const xapiRoutes: FastifyPluginAsync<XapiRouteDeps> = async (app, deps) =
     }
     req.lrsClient = client;
     if (!version) throw new AppError('XAPI_VERSION_INVALID');
+  });
+
+  // every authenticated request counts in its client's traffic (in memory, flushed every few seconds)
+  app.addHook('onResponse', async (req: FastifyRequest) => {
+    if (req.lrsClient) countLrsTraffic(deps.db, req.lrsClient.id, { requests: 1 });
   });
 
   app.get('/about', { schema: { hide: true } }, async () => ({
