@@ -105,11 +105,7 @@ export function createLrsClientRepository(db: Q) {
     async listUnder(path: string, includeRevoked: boolean): Promise<LrsClientRow[]> {
       let q = selectClients(db).where('c.org_path', 'like', `${path}%`);
       if (!includeRevoked) q = q.where('c.revoked_at', 'is', null);
-      const rows = await q
-        .orderBy(sql`c.revoked_at IS NOT NULL`)
-        .orderBy('c.id', 'desc')
-        .limit(500)
-        .execute();
+      const rows = await q.orderBy(sql`c.revoked_at IS NOT NULL`).orderBy('c.id', 'desc').limit(500).execute();
       return rows.map(toRow);
     },
 

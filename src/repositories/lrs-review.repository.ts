@@ -118,7 +118,9 @@ export function createLrsReviewRepository(db: Q) {
         .insertInto('lrs_actor_mapping')
         .values({ client_id: clientId, actor_ifi: actorIfi, teacher_id: teacherId, created_by: by })
         .onConflict((oc) =>
-          oc.columns(['client_id', 'actor_ifi']).doUpdateSet({ teacher_id: teacherId, created_by: by, created_at: sql`now()` }),
+          oc
+            .columns(['client_id', 'actor_ifi'])
+            .doUpdateSet({ teacher_id: teacherId, created_by: by, created_at: sql`now()` }),
         )
         .execute();
     },

@@ -55,7 +55,12 @@ async function store(client: LrsClient, actors: Array<Record<string, unknown>>) 
     for (const actor of actors) {
       const id = crypto.randomUUID();
       const now = new Date();
-      const body = { id, actor, verb: { id: 'http://adlnet.gov/expapi/verbs/completed' }, object: { id: 'https://x.cn/c/1' } };
+      const body = {
+        id,
+        actor,
+        verb: { id: 'http://adlnet.gov/expapi/verbs/completed' },
+        object: { id: 'https://x.cn/c/1' },
+      };
       const r = await trx
         .insertInto('xapi_statement')
         .values({
@@ -116,11 +121,7 @@ describe('LRS clients', () => {
     const r = await s.lrsClients.create(county, { orgUnitId: tree.K1.id, name: '国家智慧教育平台', identity: 'mbox' });
     expect(r.key).toMatch(/^[a-z0-9]{20}$/);
     expect(r.secret.length).toBeGreaterThanOrEqual(40);
-    const row = await t.db
-      .selectFrom('lrs_client')
-      .selectAll()
-      .where('id', '=', r.client.id)
-      .executeTakeFirstOrThrow();
+    const row = await t.db.selectFrom('lrs_client').selectAll().where('id', '=', r.client.id).executeTakeFirstOrThrow();
     expect(row.secret_hash.equals(crypto.createHash('sha256').update(r.secret).digest())).toBe(true);
     expect(JSON.stringify(row)).not.toContain(r.secret);
     expect((await clientOf(r.key, r.secret)).orgPath).toBe(tree.K1.path);
@@ -143,9 +144,9 @@ describe('LRS clients', () => {
     expect(await codeOf(s.lrsClients.create(school, { orgUnitId: tree.S1.id, name: 'x', identity: 'mbox' }))).toBe(
       'FORBIDDEN',
     );
-    expect(
-      await codeOf(s.lrsClients.create(otherCounty, { orgUnitId: tree.K1.id, name: 'x', identity: 'mbox' })),
-    ).toBe('NOT_FOUND');
+    expect(await codeOf(s.lrsClients.create(otherCounty, { orgUnitId: tree.K1.id, name: 'x', identity: 'mbox' }))).toBe(
+      'NOT_FOUND',
+    );
     expect(await codeOf(s.lrsClients.list(school))).toBe('FORBIDDEN');
     const bad = [
       { identity: 'account' as const },
@@ -157,9 +158,10 @@ describe('LRS clients', () => {
       { identity: 'mbox' as const, salt: 'abcdefghij' },
     ];
     for (const b of bad)
-      expect(await codeOf(s.lrsClients.create(county, { orgUnitId: tree.K1.id, name: 'x', ...b })), JSON.stringify(b)).toBe(
-        'LRS_CLIENT_INVALID',
-      );
+      expect(
+        await codeOf(s.lrsClients.create(county, { orgUnitId: tree.K1.id, name: 'x', ...b })),
+        JSON.stringify(b),
+      ).toBe('LRS_CLIENT_INVALID');
     expect(await t.db.selectFrom('lrs_client').select('id').execute()).toEqual(before);
   });
 
@@ -319,9 +321,9 @@ describe('the review queue', () => {
     expect(await s.lrsReview.reject(county, { clientId: client.id, actorIfi: 'mbox:mailto:who@example.cn' })).toEqual({
       rejected: 1,
     });
-    expect(await codeOf(s.lrsReview.reject(county, { clientId: client.id, actorIfi: 'mbox:mailto:who@example.cn' }))).toBe(
-      'NOT_FOUND',
-    );
+    expect(
+      await codeOf(s.lrsReview.reject(county, { clientId: client.id, actorIfi: 'mbox:mailto:who@example.cn' })),
+    ).toBe('NOT_FOUND');
     expect((await s.lrsReview.queue(county)).items.filter((x) => x.clientId === client.id)).toEqual([]);
     const audit = await t.db
       .selectFrom('audit_log')

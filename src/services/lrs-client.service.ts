@@ -62,7 +62,11 @@ export function identityOf(input: Pick<LrsClientInput, 'identity' | 'homePage' |
     return { identity: { kind: 'account', homePage }, salt: null };
   }
   if (!salt || salt.length < 8 || salt.length > 100)
-    throw invalid('salt', '按身份证号哈希识别时须填写与平台约定的盐值（8–100 个字符）', 'give the agreed salt (8–100 characters)');
+    throw invalid(
+      'salt',
+      '按身份证号哈希识别时须填写与平台约定的盐值（8–100 个字符）',
+      'give the agreed salt (8–100 characters)',
+    );
   return { identity: { kind: 'id_hash', homePage }, salt };
 }
 
@@ -175,7 +179,13 @@ export function createLrsClientService({ db, env }: ServiceDeps) {
       await auditedWrite(
         db,
         ctx,
-        { action: 'lrs_client.revoke', targetType: 'lrs_client', targetId: id, targetLabel: c!.name, targetPath: c!.orgPath },
+        {
+          action: 'lrs_client.revoke',
+          targetType: 'lrs_client',
+          targetId: id,
+          targetLabel: c!.name,
+          targetPath: c!.orgPath,
+        },
         async (trx) => {
           if (!(await createLrsClientRepository(trx).revoke(id, actor.userId)))
             throw new AppError('CONFLICT', { details: { revokedAt: c!.revokedAt } });

@@ -24,7 +24,7 @@ let cipherOf: (() => PersonalDataCipher) | null = null;
  * account name; decrypting ID numbers for id_hash clients), asked for when first needed. Set when the
  * services are created; the signature of matchActors is the statement store's.
  */
-export function useLrsMatchCipher(cipher: () => PersonalDataCipher): void {
+export function setLrsMatchCipher(cipher: () => PersonalDataCipher): void {
   cipherOf = cipher;
 }
 

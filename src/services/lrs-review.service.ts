@@ -75,7 +75,7 @@ export function createLrsReviewService({ db }: ServiceDeps) {
         .select(['id', 'org_path', 'name'])
         .where('id', '=', d.teacherId)
         .executeTakeFirst();
-      if (!teacher || !teacher.org_path.startsWith(actor.orgPath))
+      if (!teacher?.org_path.startsWith(actor.orgPath))
         return auditRefusal(
           db,
           ctx,

@@ -29,7 +29,7 @@ import { createExamMarkingService } from './exam-marking.service.js';
 import { createExamService } from './exam.service.js';
 import { createHomeworkService, homeworkPassedByTeacher } from './homework.service.js';
 import { createLrsClientService } from './lrs-client.service.js';
-import { useLrsMatchCipher } from './lrs-match.js';
+import { setLrsMatchCipher } from './lrs-match.js';
 import { createLrsReviewService } from './lrs-review.service.js';
 import { personalDataCipher } from './personal-data.js';
 import { createQuestionBankService } from './question-bank.service.js';
@@ -51,7 +51,7 @@ import { createUserService } from './user.service.js';
 /** All use cases, wired to one database. Each service builds only the repositories it needs. */
 export function createServices(deps: ServiceDeps) {
   const credits = createCreditLedgerService(deps);
-  useLrsMatchCipher(() => personalDataCipher(deps.env));
+  setLrsMatchCipher(() => personalDataCipher(deps.env));
   const originality = createOriginalityService(deps);
   // an online class's completion counts what its parts count: homework passed, posts, original reflections
   const studySessions = createStudySessionService(deps, {
