@@ -5,6 +5,7 @@ import type { DB } from '../db/schema.js';
 export interface LrsReviewRow {
   clientId: number;
   clientName: string;
+  clientUnitId: number;
   clientUnitName: string;
   /** the statements' actor_ifi ('' for an actor without one) */
   actorIfi: string;
@@ -26,6 +27,7 @@ export function createLrsReviewRepository(db: Q) {
       const r = await sql<{
         client_id: string;
         client_name: string;
+        unit_id: string;
         unit_name: string;
         actor_ifi: string;
         n: string;
@@ -34,7 +36,7 @@ export function createLrsReviewRepository(db: Q) {
         last_seq: string;
         total: string;
       }>`
-        SELECT g.client_id, c.name AS client_name, o.name AS unit_name, g.actor_ifi, g.n, g.first_stored,
+        SELECT g.client_id, c.name AS client_name, o.id AS unit_id, o.name AS unit_name, g.actor_ifi, g.n, g.first_stored,
                g.last_stored, g.last_seq, count(*) OVER () AS total
           FROM (SELECT s.client_id, coalesce(s.actor_ifi, '') AS actor_ifi, count(*) AS n, min(s.stored) AS first_stored,
                        max(s.stored) AS last_stored, max(s.seq) AS last_seq
@@ -63,6 +65,7 @@ export function createLrsReviewRepository(db: Q) {
           return {
             clientId: Number(x.client_id),
             clientName: x.client_name,
+            clientUnitId: Number(x.unit_id),
             clientUnitName: x.unit_name,
             actorIfi: x.actor_ifi,
             actor: (s?.actor as Record<string, unknown> | null) ?? null,

@@ -48,6 +48,7 @@ function presentClient(c: LrsClientRow): z.infer<typeof LrsClientOut> {
 const ReviewOut = z.object({
   clientId: z.number(),
   clientName: z.string(),
+  clientUnitId: z.number(),
   clientUnitName: z.string(),
   actorIfi: z.string(),
   actor: z.record(z.string(), z.unknown()).nullable(),
