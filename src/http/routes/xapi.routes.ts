@@ -1,45 +1,19 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { Env } from '../../config/env.js';
 import type { Database } from '../../db/database.js';
 import { AppError } from '../../errors/app-error.js';
-import { authenticateLrsClient, type LrsClient } from '../../services/lrs-client-auth.js';
+import { authenticateLrsClient } from '../../services/lrs-client-auth.js';
 import { countLrsTraffic } from '../../services/lrs-traffic.js';
-import type { Services } from '../../services/services.js';
+import {
+  isAlternateSyntax,
+  readAlternateRequest,
+  XAPI_BODY_LIMIT,
+  XAPI_VERSIONS,
+  xapiVersionOf,
+  type XapiRouteDeps,
+  type XapiVersion,
+} from '../xapi-request.js';
 import { xapiDocumentRoutes } from './xapi-document.routes.js';
 import { xapiStatementRoutes } from './xapi-statement.routes.js';
-
-/** The versions of xAPI the LRS speaks, newest first: answers carry the one the request asked for. */
-export const XAPI_VERSIONS = ['2.0.0', '1.0.3'] as const;
-export type XapiVersion = (typeof XAPI_VERSIONS)[number];
-
-/** The largest request body /xapi takes (a statement batch with attachments). */
-export const XAPI_BODY_LIMIT = 20 * 1_048_576;
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    lrsClient: LrsClient | null;
-    xapiVersion: XapiVersion;
-  }
-}
-
-/**
- * The version named by an X-Experience-API-Version header: 2.0.x answers as 2.0.0, 1.0.x as 1.0.3;
- * anything else (missing, 0.95, 3.0.0, "1.0") is null.
- * @example xapiVersionOf('1.0.1') // '1.0.3'
- */
-export function xapiVersionOf(header: string | string[] | undefined): XapiVersion | null {
-  if (typeof header !== 'string') return null;
-  const v = header.trim();
-  if (/^2\.0\.\d+$/.test(v)) return '2.0.0';
-  if (/^1\.0\.\d+$/.test(v)) return '1.0.3';
-  return null;
-}
-
-export interface XapiRouteDeps {
-  services: Services;
-  env: Env;
-  db: Database;
-}
 
 /**
  * The Learning Record Store at /xapi (mounted with that prefix). It has its own body parsing (every
@@ -51,6 +25,7 @@ export interface XapiRouteDeps {
 export const xapiRoutes: FastifyPluginAsync<XapiRouteDeps> = async (app, deps) => {
   app.decorateRequest('lrsClient', null);
   app.decorateRequest('xapiVersion', '2.0.0');
+  app.decorateRequest('alternateMethod', null);
   app.addHook('onRoute', (route) => {
     route.config = { ...(route.config ?? {}), auth: 'public', xapi: true } as typeof route.config;
   });
@@ -62,12 +37,9 @@ export const xapiRoutes: FastifyPluginAsync<XapiRouteDeps> = async (app, deps) =
     done(null, body),
   );
 
-  app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
-    const isAbout = req.routeOptions.url === '/xapi/about';
-    const version = xapiVersionOf(req.headers['x-experience-api-version']);
+  async function admit(req: FastifyRequest, reply: FastifyReply, version: XapiVersion | null): Promise<void> {
     req.xapiVersion = version ?? '2.0.0';
     reply.header('x-experience-api-version', req.xapiVersion);
-    if (isAbout) return;
     const client = await authenticateLrsClient(deps.db, req.headers.authorization);
     if (!client) {
       reply.header('www-authenticate', 'Basic realm="Peixun LRS"');
@@ -75,6 +47,37 @@ export const xapiRoutes: FastifyPluginAsync<XapiRouteDeps> = async (app, deps) =
     }
     req.lrsClient = client;
     if (!version) throw new AppError('XAPI_VERSION_INVALID');
+  }
+
+  app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+    const version = xapiVersionOf(req.headers['x-experience-api-version']);
+    if (req.routeOptions.url === '/xapi/about') {
+      req.xapiVersion = version ?? '2.0.0';
+      reply.header('x-experience-api-version', req.xapiVersion);
+      return;
+    }
+    // the alternate request syntax carries its headers in the form: admitted once the body is read
+    if (req.method === 'POST' && isAlternateSyntax(req.query)) return;
+    if (isAlternateSyntax(req.query)) {
+      throw new AppError('XAPI_INVALID', { params: { reason: 'the method parameter is only taken on a POST' } });
+    }
+    await admit(req, reply, version);
+  });
+
+  // xAPI 1.0.x's alternate request syntax: POST ?method=PUT|GET|DELETE with a form holding the headers,
+  // the parameters and the body as `content` (2.0 dropped it: refused there)
+  app.addHook('preHandler', async (req: FastifyRequest, reply: FastifyReply) => {
+    if (req.method !== 'POST' || !isAlternateSyntax(req.query)) return;
+    const alt = readAlternateRequest(req.query as Record<string, unknown>, req.headers, req.body as Buffer | undefined);
+    Object.assign(req.headers, alt.headers);
+    const version = xapiVersionOf(req.headers['x-experience-api-version']);
+    await admit(req, reply, version);
+    if (req.xapiVersion !== '1.0.3') {
+      throw new AppError('XAPI_INVALID', { params: { reason: 'xAPI 2.0 has no alternate request syntax' } });
+    }
+    req.query = alt.query;
+    req.body = alt.body;
+    req.alternateMethod = alt.method;
   });
 
   // every authenticated request counts in its client's traffic (in memory, flushed every few seconds)
@@ -87,12 +90,8 @@ export const xapiRoutes: FastifyPluginAsync<XapiRouteDeps> = async (app, deps) =
     extensions: {},
   }));
 
-  await app.register(xapiStatementRoutes, deps);
-  await app.register(xapiDocumentRoutes, deps);
+  // the options this plugin got carry its prefix: the sub-plugins get the dependencies alone
+  const sub: XapiRouteDeps = { services: deps.services, env: deps.env, db: deps.db };
+  await app.register(xapiStatementRoutes, sub);
+  await app.register(xapiDocumentRoutes, sub);
 };
-
-/** The client of a request that passed the hook above. */
-export function clientOf(req: FastifyRequest): LrsClient {
-  if (!req.lrsClient) throw new AppError('XAPI_AUTH_REQUIRED');
-  return req.lrsClient;
-}
