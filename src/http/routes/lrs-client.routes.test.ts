@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { as, buildTestApp, login, type Session } from '../../../test/support/app.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/db.js';
 import { addUser, buildTree, type Tree } from '../../../test/support/fixtures.js';
+import { seedTeacher } from '../../../test/support/ledger.js';
 import { flushLrsTraffic } from '../../services/lrs-traffic.js';
 
 let t: TestDatabase;
@@ -54,6 +55,54 @@ describe('LRS client routes', () => {
     expect(revoked.statusCode).toBe(200);
     expect(revoked.json().client.revokedAt).not.toBeNull();
     expect((await app.inject({ method: 'GET', url: '/xapi/nothing-here', headers })).statusCode).toBe(401);
+  });
+
+  it('match the statements a platform posts to the teachers of its unit; the others wait in the review queue', async () => {
+    const teacherId = await seedTeacher(t.db, t.env, tree.S1);
+    const userId = await addUser(t.db, tree.S1, 'teacher', 'lr-teacher');
+    await t.db.updateTable('teacher').set({ user_id: userId }).where('id', '=', teacherId).execute();
+    const outsider = await seedTeacher(t.db, t.env, tree.S3);
+    const outsiderUser = await addUser(t.db, tree.S3, 'teacher', 'lr-outsider');
+    await t.db.updateTable('teacher').set({ user_id: outsiderUser }).where('id', '=', outsider).execute();
+    const res = await as(
+      app,
+      county,
+    )({
+      method: 'POST',
+      url: '/api/lrs/clients',
+      payload: { orgUnitId: tree.K1.id, name: '研修网', identity: 'account', homePage: 'https://yxw.example.cn' },
+    });
+    const { key, secret, client } = res.json();
+    const statement = (name: string) => ({
+      actor: { objectType: 'Agent', account: { homePage: 'https://yxw.example.cn', name } },
+      verb: { id: 'http://adlnet.gov/expapi/verbs/completed', display: { 'zh-CN': '完成' } },
+      object: { objectType: 'Activity', id: 'https://yxw.example.cn/course/42' },
+    });
+    const posted = await app.inject({
+      method: 'POST',
+      url: '/xapi/statements',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`,
+        'x-experience-api-version': '2.0.0',
+        'content-type': 'application/json',
+      },
+      payload: JSON.stringify([statement('LR-Teacher'), statement('lr-outsider'), statement('nobody')]),
+    });
+    expect(posted.statusCode, posted.body).toBe(200);
+    const rows = await t.db
+      .selectFrom('xapi_statement')
+      .select(['match_status', 'teacher_id'])
+      .where('client_id', '=', client.id)
+      .orderBy('seq')
+      .execute();
+    // a teacher of another county is "nobody" to this platform
+    expect(rows).toEqual([
+      { match_status: 'matched', teacher_id: teacherId },
+      { match_status: 'unmatched', teacher_id: null },
+      { match_status: 'unmatched', teacher_id: null },
+    ]);
+    const queue = (await as(app, county)({ method: 'GET', url: '/api/lrs/review' })).json();
+    expect(queue.items.filter((x: { clientId: number }) => x.clientId === client.id)).toHaveLength(2);
   });
 
   it('refuse bad input with 400 and store nothing', async () => {
