@@ -382,3 +382,36 @@ describe('xAPI 1.0.3', () => {
     expect(refused.statusCode).toBe(400);
   });
 });
+
+describe('browsers', () => {
+  it('answers a preflight without credentials and lets any origin read the answers', async () => {
+    const pre = await app.inject({
+      method: 'OPTIONS',
+      url: '/xapi/statements',
+      headers: { origin: 'https://course.example.cn', 'access-control-request-method': 'POST' },
+    });
+    expect(pre.statusCode).toBe(204);
+    expect(pre.headers['access-control-allow-headers']).toContain('X-Experience-API-Version');
+    const res = await get(k1, 'limit=1', { origin: 'https://course.example.cn' });
+    expect(res.headers['access-control-allow-origin']).toBe('*');
+    expect(res.headers['access-control-expose-headers']).toContain('X-Experience-API-Consistent-Through');
+  });
+});
+
+describe('statements about statements', () => {
+  it('answers a statement that refers to a matching statement with the query, not a voiding one', async () => {
+    const agent = { mbox: `mailto:ref-${crypto.randomUUID().slice(0, 8)}@x.cn` };
+    const [target] = (await post(k1, statementAbout(agent.mbox.slice(7)))).json() as string[];
+    const [comment] = (
+      await post(k1, {
+        actor: { mbox: 'mailto:mentor@x.cn' },
+        verb: { id: 'http://adlnet.gov/expapi/verbs/commented' },
+        object: { objectType: 'StatementRef', id: target },
+      })
+    ).json() as string[];
+    const found = (await get(k1, `agent=${encodeURIComponent(JSON.stringify(agent))}`)).json();
+    expect(found.statements.map((s: { id: string }) => s.id)).toEqual([comment, target]);
+    const other = (await get(k2, `agent=${encodeURIComponent(JSON.stringify(agent))}`)).json();
+    expect(other.statements).toHaveLength(0);
+  });
+});
