@@ -59,6 +59,9 @@ describe('storing statements', () => {
     expect(s.authority.account.name).toBe(`client-${k1.id}`);
     expect(Date.parse(one.headers['last-modified'] as string)).toBe(Math.floor(Date.parse(s.stored) / 1000) * 1000);
     expect(one.headers['x-experience-api-consistent-through']).toBeTruthy();
+    const unknown = await get(k1, `statementId=${crypto.randomUUID()}`);
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.headers['x-experience-api-consistent-through']).toBeTruthy();
   });
 
   it('keeps a retried statement once and refuses another statement under a stored id', async () => {

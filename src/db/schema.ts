@@ -644,6 +644,14 @@ export interface JobTable {
   finished_at: Date | null;
 }
 
+export interface LrsActorMappingTable {
+  client_id: number;
+  actor_ifi: string;
+  teacher_id: number;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
 export interface LrsClientTable {
   id: Generated<number>;
   province_id: number;
@@ -659,6 +667,21 @@ export interface LrsClientTable {
   revoked_at: Date | null;
   revoked_by: number | null;
   last_used_at: Date | null;
+}
+
+export interface LrsClientIdHashTable {
+  client_id: number;
+  teacher_id: number;
+  id_number_hash: Buffer;
+  salted_hash: string;
+}
+
+export interface LrsClientTrafficTable {
+  client_id: number;
+  requests: Generated<number>;
+  statements_stored: Generated<number>;
+  statements_read: Generated<number>;
+  last_request_at: Date | null;
 }
 
 export interface LrsCreditTable {
@@ -1194,6 +1217,13 @@ export interface UserSessionTable {
   user_agent: string | null;
 }
 
+export interface XapiActivityTable {
+  province_id: number;
+  activity_id: string;
+  definition: Json;
+  updated: Generated<Date>;
+}
+
 export interface XapiAttachmentTable {
   province_id: number;
   sha2: string;
@@ -1201,6 +1231,22 @@ export interface XapiAttachmentTable {
   length: number;
   content: Buffer;
   created_at: Generated<Date>;
+}
+
+export interface XapiDocumentTable {
+  id: Generated<number>;
+  province_id: number;
+  org_unit_id: number;
+  kind: string;
+  activity_id: Generated<string>;
+  agent_ifi: Generated<string>;
+  registration: string | null;
+  doc_id: string;
+  content_type: string;
+  content: Buffer;
+  etag: string;
+  client_id: number | null;
+  updated: Timestamp;
 }
 
 export interface XapiOwnStateTable {
@@ -1281,7 +1327,10 @@ export interface DB {
   homework_version: HomeworkVersionTable;
   homework_version_file: HomeworkVersionFileTable;
   job: JobTable;
+  lrs_actor_mapping: LrsActorMappingTable;
   lrs_client: LrsClientTable;
+  lrs_client_id_hash: LrsClientIdHashTable;
+  lrs_client_traffic: LrsClientTrafficTable;
   lrs_credit: LrsCreditTable;
   lrs_mapping_state: LrsMappingStateTable;
   lrs_rule: LrsRuleTable;
@@ -1321,7 +1370,9 @@ export interface DB {
   training_project_course: TrainingProjectCourseTable;
   training_session: TrainingSessionTable;
   user_session: UserSessionTable;
+  xapi_activity: XapiActivityTable;
   xapi_attachment: XapiAttachmentTable;
+  xapi_document: XapiDocumentTable;
   xapi_own_state: XapiOwnStateTable;
   xapi_statement: XapiStatementTable;
 }

@@ -56,7 +56,7 @@ export type Action =
   | 'exam.results'
   | 'spotcheck.manage'
   | 'spotcheck.read'
-  | 'lrs.rules';
+  | 'lrs.manage';
 
 export interface Target {
   /** path of the unit the action is about (for org.create_child: the parent) */
@@ -130,11 +130,6 @@ export function can(actor: Pick<Actor, 'role' | 'orgPath'>, action: Action, targ
     case 'course.read':
       // a catalogue is inherited downward; an admin also reads the courses of the units below
       return admin && (inside || isWithin(target.path, actor.orgPath));
-    case 'lrs.rules':
-      // the LRS's mapping rules: county and higher admins, for the statements of their subtree
-      return (
-        (actor.role === 'province_admin' || actor.role === 'city_admin' || actor.role === 'county_admin') && inside
-      );
     case 'course.manage':
       // province, city and county keep catalogues; a school reads them
       return (
@@ -202,6 +197,12 @@ export function can(actor: Pick<Actor, 'role' | 'orgPath'>, action: Action, targ
     case 'spotcheck.read':
       // the published list, the draw and the results: the organiser's subtree, and the units drawn from
       return admin && (inside || isWithin(target.path, actor.orgPath));
+    case 'lrs.manage':
+      // a bureau (county and above) keeps the credentials of the platforms reporting learning records for
+      // its subtree, and maps or rejects their statements that matched nobody
+      return (
+        (actor.role === 'province_admin' || actor.role === 'city_admin' || actor.role === 'county_admin') && inside
+      );
     default: {
       const never: never = action;
       return never;

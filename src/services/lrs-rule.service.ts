@@ -89,7 +89,7 @@ export function createLrsRuleService(deps: ServiceDeps) {
     const r = await repo.rule(id);
     if (!r || r.provinceId !== actor.provinceId || !can(actor, 'org.read', { path: r.orgPath }))
       return auditRefusal(db, ctx, { action, targetType: 'lrs_rule', targetId: id }, notFoundDenied());
-    await requireAdminAction(db, ctx, action, 'lrs.rules', { path: r.orgPath, type: 'lrs_rule', id, label: r.name });
+    await requireAdminAction(db, ctx, action, 'lrs.manage', { path: r.orgPath, type: 'lrs_rule', id, label: r.name });
     return r;
   }
 
@@ -106,7 +106,7 @@ export function createLrsRuleService(deps: ServiceDeps) {
   return {
     async list(ctx: RequestContext, q: { orgUnitId?: number }): Promise<LrsRuleView[]> {
       const actor = requireActor(ctx);
-      const unit = await requireAdminAtUnit(db, ctx, q.orgUnitId ?? actor.orgUnitId, 'lrs.rule.list', 'lrs.rules');
+      const unit = await requireAdminAtUnit(db, ctx, q.orgUnitId ?? actor.orgUnitId, 'lrs.rule.list', 'lrs.manage');
       // the rules of the unit and below, and those of the units above it that apply to it too
       const all = await repo.rulesOfProvince(actor.provinceId);
       const rules = all
@@ -124,7 +124,7 @@ export function createLrsRuleService(deps: ServiceDeps) {
 
     async create(ctx: RequestContext, orgUnitId: number | undefined, input: LrsRuleInput): Promise<LrsRuleView> {
       const actor = requireActor(ctx);
-      const unit = await requireAdminAtUnit(db, ctx, orgUnitId ?? actor.orgUnitId, 'lrs.rule.create', 'lrs.rules');
+      const unit = await requireAdminAtUnit(db, ctx, orgUnitId ?? actor.orgUnitId, 'lrs.rule.create', 'lrs.manage');
       await check(actor.provinceId, input);
       const id = await auditedWrite(
         db,
@@ -204,7 +204,7 @@ export function createLrsRuleService(deps: ServiceDeps) {
           ctx,
           draft.orgUnitId ?? actor.orgUnitId,
           'lrs.rule.preview',
-          'lrs.rules',
+          'lrs.manage',
         );
         unitPath = u.path;
         unitId = u.id;

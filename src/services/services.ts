@@ -28,6 +28,10 @@ import { createExamAttemptService } from './exam-attempt.service.js';
 import { createExamMarkingService } from './exam-marking.service.js';
 import { createExamService } from './exam.service.js';
 import { createHomeworkService, homeworkPassedByTeacher } from './homework.service.js';
+import { createLrsClientService } from './lrs-client.service.js';
+import { setLrsMatchCipher } from './lrs-match.js';
+import { createLrsReviewService } from './lrs-review.service.js';
+import { personalDataCipher } from './personal-data.js';
 import { createQuestionBankService } from './question-bank.service.js';
 import { createJobService } from './job.service.js';
 import { createMessageService } from './message.service.js';
@@ -47,6 +51,7 @@ import { createTeacherAccountService } from './teacher-account.service.js';
 import { createTeacherImportService } from './teacher-import.service.js';
 import { createTeacherService } from './teacher.service.js';
 import { createUserService } from './user.service.js';
+import { createXapiDocumentService } from './xapi-document.service.js';
 
 /** All use cases, wired to one database. Each service builds only the repositories it needs. */
 export function createServices(deps: ServiceDeps) {
@@ -60,6 +65,7 @@ export function createServices(deps: ServiceDeps) {
     ),
   );
   const credits = createCreditLedgerService(deps);
+  setLrsMatchCipher(() => personalDataCipher(deps.env));
   const originality = createOriginalityService(deps);
   // an online class's completion counts what its parts count: homework passed, posts, original reflections
   const studySessions = createStudySessionService(deps, {
@@ -116,6 +122,8 @@ export function createServices(deps: ServiceDeps) {
     onlineClasses: createOnlineClassService(deps),
     spotChecks: createSpotCheckService(deps),
     lrsRules: createLrsRuleService(deps),
+    lrsClients: createLrsClientService(deps),
+    lrsReview: createLrsReviewService(deps),
     exams: createExamService(deps, credits),
     // the study gate of an exam is the online class's own completion, less nothing
     examAttempts: createExamAttemptService(deps, credits, async (classId, teacherId) => {
@@ -123,6 +131,7 @@ export function createServices(deps: ServiceDeps) {
       return p ? (p.rows[0]?.shortfalls ?? null) : null;
     }),
     examMarking: createExamMarkingService(deps, credits),
+    xapiDocuments: createXapiDocumentService(deps),
   };
   // the home page and the header's search read through the use cases above (their checks and audit)
   return {

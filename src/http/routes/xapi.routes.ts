@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { Database } from '../../db/database.js';
 import { AppError } from '../../errors/app-error.js';
 import { authenticateLrsClient } from '../../services/lrs-client-auth.js';
+import { countLrsTraffic } from '../../services/lrs-traffic.js';
 import {
   isAlternateSyntax,
   readAlternateRequest,
@@ -99,6 +99,11 @@ export const xapiRoutes: FastifyPluginAsync<XapiRouteDeps> = async (app, deps) =
     req.query = alt.query;
     req.body = alt.body;
     req.alternateMethod = alt.method;
+  });
+
+  // every authenticated request counts in its client's traffic (in memory, flushed every few seconds)
+  app.addHook('onResponse', async (req: FastifyRequest) => {
+    if (req.lrsClient) countLrsTraffic(deps.db, req.lrsClient.id, { requests: 1 });
   });
 
   app.get('/about', { schema: { hide: true } }, async () => ({
