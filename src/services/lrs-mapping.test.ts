@@ -297,6 +297,28 @@ describe('mapping rules', () => {
     expect(now[now.length - 1]).toMatchObject({ hours: 10, source_ref: `xapi:${late.id}` });
   });
 
+  it('reads window after window, posting each statement once', async () => {
+    const before = await t.db.selectFrom('lrs_credit').select('statement_id').execute();
+    const many = [];
+    for (let i = 0; i < 7; i++) many.push(await store(i % 2 ? zhang : wang, { duration: 'PT45M' }));
+    // windows of 3 statements, batches of 2: the next window is read while one is written
+    const r = await runMapping(t.db, t.env, tree.P1.id, undefined, 2, 3);
+    expect(r).toMatchObject({ credited: 7, hours: 70 });
+    const after = await t.db.selectFrom('lrs_credit').select(['statement_id', 'entry_id']).execute();
+    expect(after.length - before.length).toBe(7);
+    const keys = await t.db
+      .selectFrom('credit_entry')
+      .select('idem_key')
+      .where(
+        'idem_key',
+        'in',
+        many.map((m) => `xapi:${m.id}`),
+      )
+      .execute();
+    expect(keys).toHaveLength(7);
+    expect((await checkLedger(t.db, t.env)).ok).toBe(true);
+  });
+
   it('lists the rules of the subtree and disables one', async () => {
     const list = await s.lrsRules.list(county, {});
     expect(list.map((r) => r.name)).toEqual(['国家平台课程']);

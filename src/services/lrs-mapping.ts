@@ -50,7 +50,7 @@ export const LRS_MAPPING_JOB = 'lrs.mapping';
 /** Statements read per batch (one transaction). */
 export const MAPPING_BATCH = 10_000;
 /** Statements planned together: a teacher's summary is recomputed once per window. */
-export const MAPPING_WINDOW = 250_000;
+export const MAPPING_WINDOW = 200_000;
 /** The watermark does not pass statements stored more recently than this. */
 const SETTLE_MS = 60_000;
 const PEIXUN_PLATFORM = '培训平台';
@@ -411,17 +411,19 @@ export async function runMapping(
     .where('province_id', '=', provinceId)
     .executeTakeFirst();
   let from = Number(state?.watermark ?? 0);
-  for (;;) {
-    // 1. read and decide a window, in seq order
+  /** Reads and decides the window after `after`, in seq order (no lock held). */
+  const readWindow = async (after: number) => {
     const items: PostItem[] = [];
     const voiding: MappingStatement[] = [];
     let read = 0;
+    let last = after;
     let firstFresh: number | null = null;
     const settled = Date.now() - SETTLE_MS;
     let more = true;
     while (read < window) {
       ctl?.signal.throwIfAborted();
-      const rows = await repo.statementsAfter(provinceId, from, Math.min(batch, window - read));
+      const limit = Math.min(batch, window - read);
+      const rows = await repo.statementsAfter(provinceId, last, limit);
       for (const s of rows) {
         if (s.isVoiding && s.refId !== null) voiding.push({ ...s, body: '' });
         if (firstFresh === null && s.stored.getTime() > settled) firstFresh = s.seq;
@@ -429,13 +431,26 @@ export async function runMapping(
       if (rules.length)
         for (const d of await decide(rows, rules, { provinceId, today: today(env), cycles })) items.push(itemOf(d));
       read += rows.length;
-      if (rows.length) from = rows[rows.length - 1]!.seq;
-      if (rows.length < Math.min(batch, window - read + rows.length)) {
+      if (rows.length) last = rows[rows.length - 1]!.seq;
+      if (rows.length < limit) {
         more = false;
         break;
       }
     }
+    return { items, voiding, read, last, firstFresh, more };
+  };
+  // the next window is read and decided while this one is written (the server's and the database's
+  // work overlap); its decisions do not depend on this window's entries (recorded ones are skipped when posted)
+  let next = readWindow(from);
+  // the first statement of this run too fresh for the watermark to pass: it stays below it from then on
+  let stuck: number | null = null;
+  for (;;) {
+    const { items, voiding, read, last, firstFresh, more } = await next;
     if (read === 0) return totals;
+    next = more ? readWindow(last) : Promise.resolve({ ...EMPTY_WINDOW, last });
+    // a failure of the read ahead is met when it is awaited, not as an unhandled rejection meanwhile
+    next.catch(() => undefined);
+    from = last;
     // 2. post them teacher by teacher, then the voids
     const byTeacher = new Map<number, PostItem[]>();
     for (const d of items) {
@@ -474,7 +489,8 @@ export async function runMapping(
     }
     totals.statements += read;
     // the watermark passes only statements stored long enough ago that no earlier seq can still commit
-    const mark = firstFresh !== null ? firstFresh - 1 : from;
+    stuck ??= firstFresh;
+    const mark = stuck !== null ? stuck - 1 : from;
     await db.transaction().execute(async (trx) => {
       const r = createLrsMappingRepository(trx);
       await r.lockWatermark(provinceId);
@@ -490,6 +506,14 @@ function add(totals: MappingTotals, t: MappingTotals): void {
   totals.refused += t.refused;
   totals.hours += t.hours;
 }
+
+const EMPTY_WINDOW = {
+  items: [] as PostItem[],
+  voiding: [] as MappingStatement[],
+  read: 0,
+  firstFresh: null as number | null,
+  more: false,
+};
 
 const wakeTimers = new Map<number, NodeJS.Timeout>();
 
