@@ -1,12 +1,13 @@
 /**
  * Mapping accepted xAPI statements to ledger entries (issue 15's `mapping_per_s`, target ≥ 10k/s).
  *
- *   npx tsx bench/lrs-mapping.ts --count 100000
+ *   npx tsx bench/lrs-mapping.ts --count 100000 [--check]
  *
  * Alone, it builds the ledger benchmark's county (10k teachers, 200k entries; bench/ledger-data.ts)
  * in a fresh embedded PostgreSQL, COPYs `--count` matched statements about its teachers into
  * `xapi_statement`, one rule that credits most of them, and runs the mapping job's code over all of
  * them (services/lrs-mapping.ts `runMapping`), then prints statements/s as the last line (JSON).
+ * `--check` then recomputes every summary from the ledger (`peixun ledger check`) and says whether they agree.
  *
  * For bench:lrs: `insertMatchedStatements` (the generator) and `measureMapping` (the run) work on
  * any database that holds the ledger benchmark's data.
@@ -32,6 +33,7 @@ import { startEmbeddedPostgres, type EmbeddedCluster } from '../src/db/embedded-
 import { migrate } from '../src/db/migrate.js';
 import type { DB } from '../src/db/schema.js';
 import type { LrsRuleDef } from '../src/domain/lrs-rule.js';
+import { checkLedger } from '../src/services/ledger-maintenance.js';
 import { runMapping } from '../src/services/lrs-mapping.js';
 import { buildTree, createCycle, loadLedger, prng, SCALES, TODAY } from './ledger-data.js';
 
@@ -216,7 +218,13 @@ async function main(): Promise<void> {
     );
     const r = await measureMapping(db, tree.province.provinceId);
     say(`mapped ${r.statements} statements (${r.credited} credited, ${r.refused} refused) in ${r.seconds} s`);
-    console.log(JSON.stringify(r));
+    let ledgerOk: boolean | undefined;
+    if (process.argv.includes('--check')) {
+      // the summaries the batches kept (two at a time) against a recomputation from the ledger
+      ledgerOk = (await checkLedger(db, loadEnv({ ...process.env, PEIXUN_TODAY: TODAY }))).ok;
+      say(`ledger check: ${ledgerOk ? 'ok' : 'MISMATCH'}`);
+    }
+    console.log(JSON.stringify({ ...r, ...(ledgerOk === undefined ? {} : { ledger_ok: ledgerOk }) }));
   } finally {
     await db?.destroy().catch(() => undefined);
     await cluster?.stop().catch(() => undefined);

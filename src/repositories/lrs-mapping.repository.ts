@@ -192,19 +192,18 @@ export function createLrsMappingRepository(db: Q) {
 
     // ------------------------------------------------------------------ statements
 
-    /** Lock of a province's mapping (the watermark row, created on first use); returns the watermark. */
-    async lockWatermark(provinceId: number): Promise<number> {
+    /**
+     * Lock of a province's mapping (the watermark row, created on first use); returns the watermark.
+     * 'share': batches of one run, written side by side (their teachers differ); 'update': one writer.
+     */
+    async lockWatermark(provinceId: number, mode: 'update' | 'share' = 'update'): Promise<number> {
       await db
         .insertInto('lrs_mapping_state')
         .values({ province_id: provinceId })
         .onConflict((oc) => oc.column('province_id').doNothing())
         .execute();
-      const r = await db
-        .selectFrom('lrs_mapping_state')
-        .select('watermark')
-        .where('province_id', '=', provinceId)
-        .forUpdate()
-        .executeTakeFirstOrThrow();
+      const q = db.selectFrom('lrs_mapping_state').select('watermark').where('province_id', '=', provinceId);
+      const r = await (mode === 'share' ? q.forShare() : q.forUpdate()).executeTakeFirstOrThrow();
       return Number(r.watermark);
     },
 

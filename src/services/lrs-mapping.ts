@@ -26,6 +26,7 @@ import {
 import type { ServiceDeps } from './context.js';
 import { contentHash, createCreditLedgerService } from './credit-ledger.service.js';
 import { rulesOf, syncTeachers } from './credit-summary.js';
+import { retryConcurrent } from './pg-errors.js';
 
 /**
  * Turns accepted xAPI statements into ledger hours by the mapping rules (domain/lrs-rule.ts).
@@ -469,17 +470,29 @@ export async function runMapping(
       for (const d of list) current.push(d);
     }
     if (current.length) batches.push(current);
+    // two batches at a time (their teachers differ): the database's work of one overlaps the server's of the other
     let posted = 0;
-    for (const b of batches) {
-      ctl?.signal.throwIfAborted();
-      const t = await db.transaction().execute(async (trx) => {
-        await createLrsMappingRepository(trx).lockWatermark(provinceId);
-        return postItems(trx, env, provinceId, b);
-      });
-      add(totals, t);
-      posted += b.length;
-      await ctl?.progress(totals.statements + Math.round((posted / items.length) * read), totals.statements + read);
-    }
+    let nextBatch = 0;
+    let failed = false;
+    const worker = async () => {
+      while (nextBatch < batches.length && !failed) {
+        const b = batches[nextBatch++]!;
+        ctl?.signal.throwIfAborted();
+        const t = await retryConcurrent(() =>
+          db.transaction().execute(async (trx) => {
+            await createLrsMappingRepository(trx).lockWatermark(provinceId, 'share');
+            return postItems(trx, env, provinceId, b);
+          }),
+        ).catch((e: unknown) => {
+          failed = true;
+          throw e;
+        });
+        add(totals, t);
+        posted += b.length;
+        await ctl?.progress(totals.statements + Math.round((posted / items.length) * read), totals.statements + read);
+      }
+    };
+    await Promise.all([worker(), worker()]);
     for (let i = 0; i < voiding.length; i += batch) {
       const t = await db.transaction().execute(async (trx) => {
         await createLrsMappingRepository(trx).lockWatermark(provinceId);
