@@ -79,13 +79,15 @@ export function createXapiStatementRepository(db: Database) {
     },
 
     /**
-     * Inserts statements; ids already stored are left as they are and answered in `existing`. One
-     * statement for the whole batch (its rows travel as one JSON parameter).
+     * Inserts statements; ids already stored are left as they are (not in `inserted`). One statement
+     * for the whole batch (its rows travel as one JSON parameter). With `voidedBy`, a statement that a
+     * voiding statement readable in that scope already names is stored voided (the voiding arrived first).
      */
     async insertMany(
       provinceId: number,
       client: { id: number | null; path: string },
       rows: StatementInsert[],
+      voidedBy?: ReadScope,
     ): Promise<{ inserted: Array<{ seq: number; id: string }> }> {
       if (rows.length === 0) return { inserted: [] };
       const data = JSON.stringify(
@@ -112,10 +114,16 @@ export function createXapiStatementRepository(db: Database) {
       const { rows: inserted } = await sql<{ seq: string; id: string }>`
         INSERT INTO xapi_statement (province_id, id, client_id, client_path, teacher_id, teacher_path, match_status,
           stored, ts, verb_id, actor_ifi, object_kind, object_id, registration, related_agents, related_activities,
-          ref_id, is_voiding, attachment_sha2, body)
+          ref_id, is_voiding, attachment_sha2, body, voided)
         SELECT ${provinceId}, r.id, ${client.id}, ${client.path}, r.teacher_id, r.teacher_path, r.match_status,
           r.stored, r.ts, r.verb_id, r.actor_ifi, r.object_kind, r.object_id, r.registration, r.related_agents,
-          r.related_activities, r.ref_id, r.is_voiding, r.attachment_sha2, r.body
+          r.related_activities, r.ref_id, r.is_voiding, r.attachment_sha2, r.body, ${
+            voidedBy
+              ? sql`NOT r.is_voiding AND EXISTS (SELECT 1 FROM xapi_statement s
+                  WHERE s.province_id = ${voidedBy.provinceId} AND s.is_voiding AND s.ref_id = r.id
+                    AND ${scopeSql(voidedBy)})`
+              : sql`false`
+          }
         FROM jsonb_to_recordset(${data}::jsonb) AS r(id uuid, stored timestamptz, ts timestamptz, verb_id text,
           actor_ifi text, object_kind text, object_id text, registration uuid, related_agents text[],
           related_activities text[], ref_id uuid, is_voiding boolean, attachment_sha2 text[], teacher_id bigint,

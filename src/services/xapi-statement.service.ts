@@ -398,18 +398,18 @@ async function storePrepared(
       }
       return new Set(existing.map((r) => r.id.toLowerCase()));
     };
-    const already = await settle(ids);
-    const fresh = prepared.filter((_s, i) => !already.has(ids[i] as string));
-    const rows: StatementInsert[] = fresh.map((s) => ({
+    // inserted first, compared after: a retried or conflicting id is the exception, so the common
+    // request is one INSERT (the statements a voiding statement stored earlier names are stored voided)
+    const rows: StatementInsert[] = prepared.map((s) => ({
       ...statementFacts(s),
       body: JSON.stringify(s),
       teacherId: null,
       teacherPath: null,
       matchStatus: 'unmatched',
     }));
-    const { inserted } = await repo.insertMany(client.provinceId, { id: client.id, path: client.orgPath }, rows);
+    const { inserted } = await repo.insertMany(client.provinceId, { id: client.id, path: client.orgPath }, rows, scope);
     if (inserted.length < rows.length) {
-      // stored meanwhile by a concurrent request: the same statement is fine, another one a conflict
+      // already stored (a retry, or a concurrent request): the same statement is fine, another one a conflict
       const got = new Set(inserted.map((r) => r.id));
       await settle(rows.map((r) => r.id).filter((id) => !got.has(id)));
     }
@@ -417,13 +417,6 @@ async function storePrepared(
     const newRows = rows.filter((r) => insertedIds.has(r.id));
     const voiding = newRows.filter((r) => r.isVoiding && r.refId).map((r) => r.refId as string);
     await repo.voidTargets(scope, voiding);
-    await repo.markVoided(
-      client.provinceId,
-      await repo.voidedEarlier(
-        scope,
-        newRows.map((r) => r.id),
-      ),
-    );
     const usedParts = [...parts.entries()].map(([sha2, p]) => ({
       sha2,
       contentType: p.headers['content-type'] ?? 'application/octet-stream',
@@ -431,7 +424,7 @@ async function storePrepared(
     }));
     await repo.insertAttachments(client.provinceId, usedParts);
     const seqById = new Map(inserted.map((r) => [r.id, r.seq]));
-    const bodies = fresh.filter((s) => insertedIds.has((s['id'] as string).toLowerCase()));
+    const bodies = prepared.filter((s) => insertedIds.has((s['id'] as string).toLowerCase()));
     const actors = bodies.map((s) => ({
       seq: seqById.get((s['id'] as string).toLowerCase()) as number,
       actor: s['actor'] as Record<string, unknown>,
