@@ -45,7 +45,14 @@ import { migrate } from '../src/db/migrate.js';
 import type { DB } from '../src/db/schema.js';
 import { agentKey, prepareStatement, statementFacts } from '../src/domain/xapi-statement.js';
 import { clientAuthority } from '../src/services/xapi-statement.service.js';
-import { freePort, killServer, ROOT, type ServerProcess, waitHealthy } from '../test/support/server-process.js';
+import {
+  freePort,
+  killServer,
+  ROOT,
+  type ServerProcess,
+  stopServer,
+  waitHealthy,
+} from '../test/support/server-process.js';
 import { buildTree, prng, SCALES, TODAY } from './ledger-data.js';
 import { spawnLedgerServer } from './ledger-server.js';
 import { benchAgent, benchStatement, loadStatements, pickAgent } from './lrs-data.js';
@@ -59,6 +66,12 @@ const QUICK = process.argv.includes('--quick');
 const SCALE = arg('scale') === 'province' ? 'province' : 'county';
 const FULL = SCALE === 'province';
 const DATABASE_URL = process.env['DATABASE_URL'];
+/** --cpu-prof: the server writes a V8 CPU profile to bench/results/profiles/ (read it with bench/ledger-profile.ts) */
+const CPU_PROF = process.argv.includes('--cpu-prof');
+/** --explain: also the single-statement limit with the server's pool size, and as BEGIN / INSERT / COMMIT */
+const EXPLAIN = process.argv.includes('--explain');
+/** --singles-only: only the single statements (with --cpu-prof, a profile of them alone) */
+const SINGLES_ONLY = process.argv.includes('--singles-only');
 const STORED = FULL ? 10_000_000 : QUICK ? 100_000 : 300_000;
 const AGENTS = FULL ? 1_000_000 : QUICK ? 10_000 : 30_000;
 const BATCH = 100;
@@ -93,6 +106,16 @@ const percentile = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? NaN;
 };
 const median = (xs: number[]) => percentile(xs, 50);
+
+/** user + system CPU of a process so far, in ms (Linux /proc) */
+function cpuMs(pid: number): number {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
+}
 
 interface Answer {
   status: number;
@@ -227,7 +250,13 @@ async function main(): Promise<void> {
     const client = { id: clientId, name: '国家中小学智慧教育平台', orgPath: county.path };
     const authorization = `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`;
     const until = Date.now() - 60_000;
-    const loaded = await loadStatements(pool, { provinceId: county.provinceId, client }, STORED, { agents: AGENTS }, until);
+    const loaded = await loadStatements(
+      pool,
+      { provinceId: county.provinceId, client },
+      STORED,
+      { agents: AGENTS },
+      until,
+    );
     if (cluster) {
       await db.destroy();
       await cluster.stop();
@@ -253,6 +282,7 @@ async function main(): Promise<void> {
       port,
       databaseUrl: DATABASE_URL,
       env: { PEIXUN_TODAY: TODAY, PEIXUN_SEED_DEMO: 'never' },
+      nodeArgs: CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', path.join(ROOT, 'bench/results/profiles')] : [],
     });
     await waitHealthy(server, 120_000, 20);
     say(`2. Server: pid ${server.pid}`);
@@ -295,6 +325,7 @@ async function main(): Promise<void> {
       ];
     };
 
+    const serverCpu = { ms: 0, wallMs: 0, statements: 0 };
     const turnsOf = async (
       connections: number,
       perRequest: number,
@@ -308,6 +339,7 @@ async function main(): Promise<void> {
         const loop = async (seconds: number) => {
           const end = performance.now() + seconds * 1000;
           const t0 = performance.now();
+          const cpu0 = cpuMs(server!.pid);
           let n = 0;
           await Promise.all(
             Array.from({ length: connections }, async () => {
@@ -317,6 +349,9 @@ async function main(): Promise<void> {
               }
             }),
           );
+          serverCpu.ms += cpuMs(server!.pid) - cpu0;
+          serverCpu.wallMs += performance.now() - t0;
+          serverCpu.statements += n;
           return n / ((performance.now() - t0) / 1000);
         };
         await loop(0.5);
@@ -333,22 +368,26 @@ async function main(): Promise<void> {
     };
 
     // 3a. batches of 100
-    const batchTurns = await turnsOf(
-      BATCH_CONNECTIONS,
-      BATCH,
-      async (agent) => {
-        const list = Array.from({ length: BATCH }, sentStatement);
-        const a = await request(agent, port, authorization, 'POST', '/xapi/statements', JSON.stringify(list));
-        if (a.status !== 200) {
-          refuse(a);
-          return 0;
-        }
-        const ids = JSON.parse(a.body) as string[];
-        for (const id of ids) acked.push(id);
-        return ids.length;
-      },
-      () => rawInsert('raw_batch', Array.from({ length: BATCH }, rawRow)),
-    );
+    const batchTurns = SINGLES_ONLY
+      ? [{ product: 0, raw: 1 }]
+      : await turnsOf(
+          BATCH_CONNECTIONS,
+          BATCH,
+          async (agent) => {
+            const list = Array.from({ length: BATCH }, sentStatement);
+            const a = await request(agent, port, authorization, 'POST', '/xapi/statements', JSON.stringify(list));
+            if (a.status !== 200) {
+              refuse(a);
+              return 0;
+            }
+            const ids = JSON.parse(a.body) as string[];
+            for (const id of ids) acked.push(id);
+            return ids.length;
+          },
+          () => rawInsert('raw_batch', Array.from({ length: BATCH }, rawRow)),
+        );
+    const batchCpu = { ...serverCpu };
+    Object.assign(serverCpu, { ms: 0, wallMs: 0, statements: 0 });
     const batchPerS = median(batchTurns.map((t) => t.product));
     const batchRatio = round(median(batchTurns.map((t) => t.product / t.raw)), 3);
     say(
@@ -358,12 +397,31 @@ async function main(): Promise<void> {
     );
 
     // 3b. single statements
+    const waits: Record<string, number> = {};
+    let sampling = EXPLAIN;
+    const sampler = (async () => {
+      while (sampling) {
+        const { rows } = await pool!.query<{ k: string; n: string }>(
+          `SELECT application_name || ' ' || state || ' ' || coalesce(wait_event_type || ':' || wait_event, 'cpu') AS k, count(*) AS n
+           FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle' GROUP BY 1`,
+        );
+        for (const r of rows) waits[r.k] = (waits[r.k] ?? 0) + Number(r.n);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
     const singleLatencies: number[] = [];
     const singleTurns = await turnsOf(
       CONNECTIONS,
       1,
       async (agent) => {
-        const a = await request(agent, port, authorization, 'POST', '/xapi/statements', JSON.stringify(sentStatement()));
+        const a = await request(
+          agent,
+          port,
+          authorization,
+          'POST',
+          '/xapi/statements',
+          JSON.stringify(sentStatement()),
+        );
         singleLatencies.push(a.ms);
         if (a.status !== 200) {
           refuse(a);
@@ -374,6 +432,17 @@ async function main(): Promise<void> {
       },
       () => rawInsert('raw_single', [rawRow()]),
     );
+    const singleCpu = { ...serverCpu };
+    sampling = false;
+    await sampler;
+    if (EXPLAIN)
+      say(
+        `    explain: busy backends by wait (samples): ${Object.entries(waits)
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 12)
+          .map(([k, n]) => `${k} ${n}`)
+          .join('; ')}`,
+      );
     const singlePerS = median(singleTurns.map((t) => t.product));
     const singleRatio = round(median(singleTurns.map((t) => t.product / t.raw)), 3);
     const p99 = round(percentile(singleLatencies, 99), 1);
@@ -383,6 +452,43 @@ async function main(): Promise<void> {
         `${singleTurns.map((x) => `${fmt(x.product)} vs ${fmt(x.raw)}`).join('; ')} /s → ${fmt(singlePerS)} /s ` +
         `(${round(singlePerS / 17, 0)} × Learning Locker's 17/s), p50 ${p50} ms, p99 ${p99} ms, ratio ${singleRatio} ` +
         `(target ≥ ${TARGETS.lrs_ratio_to_raw}: ${mark(singleRatio >= TARGETS.lrs_ratio_to_raw)})`,
+    );
+    if (EXPLAIN) {
+      // where a single statement's time goes: fewer connections (the server's pool), more round trips
+      const variant = async (connections: number, transaction: boolean) => {
+        const clients = await Promise.all(
+          Array.from({ length: connections }, async () => {
+            const c = new pg.Client({ connectionString: url });
+            await c.connect();
+            return c;
+          }),
+        );
+        let n = 0;
+        const t0 = performance.now();
+        const end = t0 + TURN_SECONDS * 1000;
+        await Promise.all(
+          clients.map(async (c) => {
+            while (performance.now() < end) {
+              const q = rawInsert('raw_single', [rawRow()]);
+              if (transaction) await c.query('BEGIN');
+              await c.query({ name: q.name, text: q.text, values: q.values });
+              if (transaction) await c.query('COMMIT');
+              n++;
+            }
+          }),
+        );
+        await Promise.all(clients.map((c) => c.end()));
+        return Math.round(n / ((performance.now() - t0) / 1000));
+      };
+      say(
+        `    explain: single-row INSERTs through pg from 50 connections ${fmt(await variant(50, false))} /s; from 20 (the server's pool) ` +
+          `${fmt(await variant(20, false))} /s; as BEGIN, INSERT, COMMIT from 20 ${fmt(await variant(20, true))} /s`,
+      );
+    }
+    say(
+      `    the server process's CPU while the product ran: batches ${round(batchCpu.ms / batchCpu.wallMs, 2)} cores, ` +
+        `${round((batchCpu.ms * 1000) / Math.max(1, batchCpu.statements), 0)} µs a statement; singles ${round(singleCpu.ms / singleCpu.wallMs, 2)} cores, ` +
+        `${round((singleCpu.ms * 1000) / Math.max(1, singleCpu.statements), 0)} µs a statement`,
     );
     const ratio = Math.min(batchRatio, singleRatio);
     say(
@@ -414,7 +520,11 @@ async function main(): Promise<void> {
     const queryOf = () => {
       const a = pickAgent(qrand, AGENTS);
       const from = until - 365 * DAY + Math.floor(qrand() * 335) * DAY;
-      return { agent: benchAgent(a), since: new Date(from).toISOString(), until: new Date(from + 30 * DAY).toISOString() };
+      return {
+        agent: benchAgent(a),
+        since: new Date(from).toISOString(),
+        until: new Date(from + 30 * DAY).toISOString(),
+      };
     };
     const queryLatencies: number[] = [];
     let queryRows = 0;
@@ -480,7 +590,8 @@ async function main(): Promise<void> {
         `(target ≥ ${fmt(TARGETS.mapping_per_s)}/s over 1M statements)`,
     );
 
-    await killServer(server);
+    // SIGTERM: a profiled server writes its profile as it exits
+    await stopServer(server);
     server = undefined;
     const result = {
       scale: SCALE,
