@@ -601,7 +601,22 @@ export function sameStatement(stored: JsonObject, sent: JsonObject): boolean {
     return dropTimestamp ? rest : { ...rest, timestamp };
   };
   const noTimestamp = !('timestamp' in sent);
-  return deepEqual(strip(stored, noTimestamp), strip(sent, noTimestamp));
+  return deepEqual(strip(comparable(stored), noTimestamp), strip(comparable(sent), noTimestamp));
+}
+
+/**
+ * A statement in the form the LRS keeps (timestamps in UTC, context activities as lists), so a
+ * retried statement compares equal to the one stored from it: `+08:00` and `Z` name the same instant.
+ */
+function comparable(s: JsonObject): JsonObject {
+  const out: JsonObject = { ...s };
+  const ts = out['timestamp'];
+  if (typeof ts === 'string' && isTimestamp(ts)) out['timestamp'] = toUtcTimestamp(ts);
+  const context = listContextActivities(out['context']);
+  if (context !== undefined) out['context'] = context;
+  const obj = out['object'];
+  if (isObject(obj) && obj['objectType'] === 'SubStatement') out['object'] = comparable(obj);
+  return out;
 }
 
 function deepEqual(a: unknown, b: unknown): boolean {
