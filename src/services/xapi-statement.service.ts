@@ -216,6 +216,7 @@ function scopeOf(client: LrsClient): ReadScope {
 }
 
 export function createXapiStatementService({ db, env }: ServiceDeps) {
+  const write = createStatementWriter(db);
   /**
    * Stores statements in one transaction: all or none. Ids already stored with the same statement are
    * answered as stored (a retried request is one statement); with another statement, 409.
@@ -251,7 +252,7 @@ export function createXapiStatementService({ db, env }: ServiceDeps) {
     if (new Set(ids).size !== ids.length) throw invalid('a statement id is used more than once in the batch');
     const prepared = withIds.map((s) => prepareStatement(s, { id: s['id'] as string, stored, authority, version }));
     if (prepared.length === 0) return [];
-    await storePrepared(db, client, withIds, prepared, parts);
+    await write(client, withIds, prepared, parts);
     return withIds.map((s) => s['id'] as string);
   }
 
@@ -367,6 +368,99 @@ export function createXapiStatementService({ db, env }: ServiceDeps) {
   }
 
   return { store, get };
+}
+
+interface StoreJob {
+  client: LrsClient;
+  sent: JsonObject[];
+  prepared: JsonObject[];
+  parts: Map<string, Part>;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+/** Transactions of one client's statements at a time; requests beyond these wait and are written together. */
+const WRITERS_PER_CLIENT = 4;
+/** Most statements written together in one transaction (one request's batch may be more). */
+const GROUP_STATEMENTS = 1_000;
+
+/**
+ * Writes one client's concurrent requests together (group commit): while WRITERS_PER_CLIENT of its
+ * transactions run, its next requests wait, and the ones waiting when a transaction ends go in one
+ * transaction, so a storm of single statements costs a few commits instead of one each. Every
+ * request is answered after the commit of the transaction that holds it. Should the shared
+ * transaction fail (a conflict of one request, say), each request of it is written on its own and
+ * gets its own answer, as when it came alone.
+ */
+function createStatementWriter(db: Database) {
+  const lanes = new Map<number, { running: number; queue: StoreJob[] }>();
+  const alone = async (j: StoreJob) => {
+    try {
+      await storePrepared(db, j.client, j.sent, j.prepared, j.parts);
+      j.resolve();
+    } catch (e) {
+      j.reject(e);
+    }
+  };
+  async function run(jobs: StoreJob[]): Promise<void> {
+    const [first] = jobs;
+    if (!first) return;
+    if (jobs.length === 1) return alone(first);
+    const parts = new Map<string, Part>();
+    for (const j of jobs) for (const [k, v] of j.parts) parts.set(k, v);
+    try {
+      await storePrepared(
+        db,
+        first.client,
+        jobs.flatMap((j) => j.sent),
+        jobs.flatMap((j) => j.prepared),
+        parts,
+      );
+    } catch {
+      await Promise.all(jobs.map(alone));
+      return;
+    }
+    for (const j of jobs) j.resolve();
+  }
+  /** The next group of a lane: in order, up to GROUP_STATEMENTS, never two requests naming one id. */
+  function take(queue: StoreJob[]): StoreJob[] {
+    const group: StoreJob[] = [];
+    const ids = new Set<string>();
+    let statements = 0;
+    while (queue.length > 0) {
+      const j = queue[0] as StoreJob;
+      const mine = j.prepared.map((s) => String(s['id']).toLowerCase());
+      if (group.length > 0 && (statements + mine.length > GROUP_STATEMENTS || mine.some((id) => ids.has(id)))) break;
+      queue.shift();
+      group.push(j);
+      for (const id of mine) ids.add(id);
+      statements += mine.length;
+    }
+    return group;
+  }
+  function pump(clientId: number): void {
+    const lane = lanes.get(clientId);
+    if (!lane) return;
+    while (lane.running < WRITERS_PER_CLIENT && lane.queue.length > 0) {
+      const group = take(lane.queue);
+      lane.running++;
+      void run(group).finally(() => {
+        lane.running--;
+        if (lane.running === 0 && lane.queue.length === 0) lanes.delete(clientId);
+        else pump(clientId);
+      });
+    }
+  }
+  return (client: LrsClient, sent: JsonObject[], prepared: JsonObject[], parts: Map<string, Part>) =>
+    new Promise<void>((resolve, reject) => {
+      let lane = lanes.get(client.id);
+      if (!lane) {
+        lane = { running: 0, queue: [] };
+        lanes.set(client.id, lane);
+      }
+      lane.queue.push({ client, sent, prepared, parts, resolve, reject });
+      pump(client.id);
+    });
 }
 
 /**
