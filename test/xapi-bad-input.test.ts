@@ -75,7 +75,7 @@ function multipart(statements: unknown, parts: Array<{ headers: Record<string, s
 
 describe('bad statements', () => {
   it('a statement with a property of the wrong type is refused with 400, and so is the whole batch it came in', async () => {
-    const wrong: Array<[string, Record<string, unknown>]> = [
+    const wrong: Array<[string, unknown]> = [
       ['actor as a string', { ...good(), actor: 'mailto:a@x.cn' }],
       ['verb id a number', { ...good(), verb: { id: 42 } }],
       [
