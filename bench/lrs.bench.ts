@@ -3,7 +3,7 @@
  * inserted straight through `pg`; a teacher's statements queried by agent and time range from a big
  * table; and the mapping of accepted statements to ledger entries.
  *
- *   npm run bench:lrs                        county scale: 300k stored statements (under a minute)
+ *   npm run bench:lrs                        county scale: 200k stored statements (under a minute)
  *   npm run bench:lrs -- --scale province    10M stored statements
  *   npm run bench:lrs -- --quick             county scale, shorter (for bench:quick)
  *
@@ -72,8 +72,8 @@ const CPU_PROF = process.argv.includes('--cpu-prof');
 const EXPLAIN = process.argv.includes('--explain');
 /** --singles-only: only the single statements (with --cpu-prof, a profile of them alone) */
 const SINGLES_ONLY = process.argv.includes('--singles-only');
-const STORED = FULL ? 10_000_000 : QUICK ? 100_000 : 300_000;
-const AGENTS = FULL ? 1_000_000 : QUICK ? 10_000 : 30_000;
+const STORED = FULL ? 10_000_000 : QUICK ? 100_000 : 200_000;
+const AGENTS = FULL ? 1_000_000 : QUICK ? 10_000 : 20_000;
 const BATCH = 100;
 const BATCH_CONNECTIONS = 8;
 const CONNECTIONS = 50;
@@ -115,6 +115,30 @@ function cpuMs(pid: number): number {
   } catch {
     return 0;
   }
+}
+
+/** user + system CPU of the cluster's postmaster and its backends, in ms */
+function clusterCpuMs(postmaster: number | null): number {
+  if (!postmaster) return 0;
+  let ms = cpuMs(postmaster);
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const f = fs.readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      if (Number(f[1]) === postmaster) ms += ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return ms;
+}
+
+/** busy and total CPU time of the whole machine so far, in ms */
+function machineCpuMs(): { busy: number; total: number } {
+  const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1).map(Number);
+  const total = f.reduce((a, b) => a + b, 0);
+  const idle = (f[3] ?? 0) + (f[4] ?? 0);
+  return { busy: ((total - idle) * 1000) / 100, total: (total * 1000) / 100 };
 }
 
 interface Answer {
@@ -325,7 +349,20 @@ async function main(): Promise<void> {
       ];
     };
 
-    const serverCpu = { ms: 0, wallMs: 0, statements: 0 };
+    const serverCpu = {
+      ms: 0,
+      pgMs: 0,
+      machineBusy: 0,
+      machineTotal: 0,
+      wallMs: 0,
+      statements: 0,
+      rawPgMs: 0,
+      rawWallMs: 0,
+      rawStatements: 0,
+    };
+    const postmaster = dir
+      ? Number(fs.readFileSync(path.join(dir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0])
+      : null;
     const turnsOf = async (
       connections: number,
       perRequest: number,
@@ -340,6 +377,8 @@ async function main(): Promise<void> {
           const end = performance.now() + seconds * 1000;
           const t0 = performance.now();
           const cpu0 = cpuMs(server!.pid);
+          const pg0 = clusterCpuMs(postmaster);
+          const m0 = machineCpuMs();
           let n = 0;
           await Promise.all(
             Array.from({ length: connections }, async () => {
@@ -350,6 +389,10 @@ async function main(): Promise<void> {
             }),
           );
           serverCpu.ms += cpuMs(server!.pid) - cpu0;
+          serverCpu.pgMs += clusterCpuMs(postmaster) - pg0;
+          const m1 = machineCpuMs();
+          serverCpu.machineBusy += m1.busy - m0.busy;
+          serverCpu.machineTotal += m1.total - m0.total;
           serverCpu.wallMs += performance.now() - t0;
           serverCpu.statements += n;
           return n / ((performance.now() - t0) / 1000);
@@ -357,7 +400,12 @@ async function main(): Promise<void> {
         await loop(0.5);
         for (let turn = 0; turn < TURNS; turn++) {
           const product = await loop(TURN_SECONDS);
+          const p0 = clusterCpuMs(postmaster);
+          const w0 = performance.now();
           const r = await raw.measure(TURN_SECONDS);
+          serverCpu.rawPgMs += clusterCpuMs(postmaster) - p0;
+          serverCpu.rawWallMs += performance.now() - w0;
+          serverCpu.rawStatements += r.queries * perRequest;
           turns.push({ product: Math.round(product), raw: Math.round(r.perS * perRequest) });
         }
       } finally {
@@ -387,7 +435,7 @@ async function main(): Promise<void> {
           () => rawInsert('raw_batch', Array.from({ length: BATCH }, rawRow)),
         );
     const batchCpu = { ...serverCpu };
-    Object.assign(serverCpu, { ms: 0, wallMs: 0, statements: 0 });
+    for (const k of Object.keys(serverCpu) as Array<keyof typeof serverCpu>) serverCpu[k] = 0;
     const batchPerS = median(batchTurns.map((t) => t.product));
     const batchRatio = round(median(batchTurns.map((t) => t.product / t.raw)), 3);
     say(
@@ -485,11 +533,13 @@ async function main(): Promise<void> {
           `${fmt(await variant(20, false))} /s; as BEGIN, INSERT, COMMIT from 20 ${fmt(await variant(20, true))} /s`,
       );
     }
-    say(
-      `    the server process's CPU while the product ran: batches ${round(batchCpu.ms / batchCpu.wallMs, 2)} cores, ` +
-        `${round((batchCpu.ms * 1000) / Math.max(1, batchCpu.statements), 0)} µs a statement; singles ${round(singleCpu.ms / singleCpu.wallMs, 2)} cores, ` +
-        `${round((singleCpu.ms * 1000) / Math.max(1, singleCpu.statements), 0)} µs a statement`,
-    );
+    const cpuLine = (c: typeof serverCpu) =>
+      `server ${round(c.ms / c.wallMs, 2)} cores, ${round((c.ms * 1000) / Math.max(1, c.statements), 0)} µs a statement; ` +
+      `PostgreSQL ${round(c.pgMs / c.wallMs, 2)} cores, ${round((c.pgMs * 1000) / Math.max(1, c.statements), 0)} µs a statement; ` +
+      `machine ${round((100 * c.machineBusy) / Math.max(1, c.machineTotal), 0)} % busy; ` +
+      `the limit's PostgreSQL ${round(c.rawPgMs / c.rawWallMs, 2)} cores, ${round((c.rawPgMs * 1000) / Math.max(1, c.rawStatements), 0)} µs a statement`;
+    say(`    CPU while the product ran — batches: ${cpuLine(batchCpu)}`);
+    say(`    CPU while the product ran — singles: ${cpuLine(singleCpu)}`);
     const ratio = Math.min(batchRatio, singleRatio);
     say(
       `    lrs_ratio_to_raw (the lower of the two) ${ratio} (target ≥ ${TARGETS.lrs_ratio_to_raw}: ${mark(ratio >= TARGETS.lrs_ratio_to_raw)})`,
