@@ -1158,6 +1158,13 @@ export interface UserSessionTable {
   user_agent: string | null;
 }
 
+export interface XapiActivityTable {
+  province_id: number;
+  activity_id: string;
+  definition: Json;
+  updated: Generated<Date>;
+}
+
 export interface XapiAttachmentTable {
   province_id: number;
   sha2: string;
@@ -1165,6 +1172,22 @@ export interface XapiAttachmentTable {
   length: number;
   content: Buffer;
   created_at: Generated<Date>;
+}
+
+export interface XapiDocumentTable {
+  id: Generated<number>;
+  province_id: number;
+  org_unit_id: number;
+  kind: string;
+  activity_id: Generated<string>;
+  agent_ifi: Generated<string>;
+  registration: string | null;
+  doc_id: string;
+  content_type: string;
+  content: Buffer;
+  etag: string;
+  client_id: number | null;
+  updated: Timestamp;
 }
 
 export interface XapiStatementTable {
@@ -1274,6 +1297,8 @@ export interface DB {
   training_project_course: TrainingProjectCourseTable;
   training_session: TrainingSessionTable;
   user_session: UserSessionTable;
+  xapi_activity: XapiActivityTable;
   xapi_attachment: XapiAttachmentTable;
+  xapi_document: XapiDocumentTable;
   xapi_statement: XapiStatementTable;
 }

@@ -119,7 +119,7 @@ export function toUtcTimestamp(s: string): string {
   const m = TIMESTAMP.exec(s);
   if (!m) throw new Error(`not a timestamp: ${s}`);
   const [, y, mo, d, h, mi, sec, frac, zone] = m;
-  const ms = Number(((frac ?? '') + '000').slice(0, 3));
+  const ms = Number(`${frac ?? ''}000`.slice(0, 3));
   let t = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Math.min(Number(sec ?? 0), 59), ms);
   if (zone && zone !== 'Z' && zone !== 'z') {
     const z = /^([+-])(\d{2}):?(\d{2})?$/.exec(zone);

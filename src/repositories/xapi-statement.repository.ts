@@ -182,40 +182,65 @@ export function createXapiStatementRepository(db: Database) {
       return rows[0] ? toStored(rows[0]) : undefined;
     },
 
-    /** A page of statements (not voided) matching a filter, newest first unless ascending; `limit + 1` rows. */
+    /**
+     * A page of statements (not voided) matching a filter, newest first unless ascending; `limit + 1`
+     * rows. A statement whose object is a StatementRef (not a voiding one) also matches when the statement
+     * it targets matches the agent, verb, activity and registration filters (xAPI's filter conditions for
+     * StatementRefs, one level deep); the time, order and paging apply to the referring statement.
+     */
     async query(scope: ReadScope, f: StatementFilter, limit: number): Promise<StoredStatement[]> {
-      const where = [sql`s.province_id = ${scope.provinceId}`, sql`NOT s.voided`, scopeSql(scope)];
-      if (f.agent !== undefined) {
-        where.push(
-          f.relatedAgents
-            ? sql`s.related_agents @> ARRAY[${f.agent}]::text[]`
-            : sql`(s.actor_ifi = ${f.agent} OR (s.object_kind IN ('Agent','Group') AND s.object_id = ${f.agent}))`,
-        );
-      }
-      if (f.verb !== undefined) where.push(sql`s.verb_id = ${f.verb}`);
-      if (f.activity !== undefined) {
-        where.push(
-          f.relatedActivities
-            ? sql`s.related_activities @> ARRAY[${f.activity}]::text[]`
-            : sql`(s.object_kind = 'Activity' AND s.object_id = ${f.activity})`,
-        );
-      }
-      if (f.registration !== undefined) where.push(sql`s.registration = ${f.registration}::uuid`);
-      if (f.since !== undefined) where.push(sql`s.stored > ${f.since}::timestamptz`);
-      if (f.until !== undefined) where.push(sql`s.stored <= ${f.until}::timestamptz`);
-      if (f.storedUpTo !== undefined) where.push(sql`s.stored <= ${f.storedUpTo}::timestamptz`);
+      const base = [sql`s.province_id = ${scope.provinceId}`, sql`NOT s.voided`, scopeSql(scope)];
+      const matching = (t: string) => {
+        const c = (col: string) => sql.ref(`${t}.${col}`);
+        const where = [];
+        if (f.agent !== undefined) {
+          where.push(
+            f.relatedAgents
+              ? sql`${c('related_agents')} @> ARRAY[${f.agent}]::text[]`
+              : sql`(${c('actor_ifi')} = ${f.agent} OR (${c('object_kind')} IN ('Agent','Group') AND ${c('object_id')} = ${f.agent}))`,
+          );
+        }
+        if (f.verb !== undefined) where.push(sql`${c('verb_id')} = ${f.verb}`);
+        if (f.activity !== undefined) {
+          where.push(
+            f.relatedActivities
+              ? sql`${c('related_activities')} @> ARRAY[${f.activity}]::text[]`
+              : sql`(${c('object_kind')} = 'Activity' AND ${c('object_id')} = ${f.activity})`,
+          );
+        }
+        if (f.registration !== undefined) where.push(sql`${c('registration')} = ${f.registration}::uuid`);
+        return where;
+      };
+      const window = [];
+      if (f.since !== undefined) window.push(sql`s.stored > ${f.since}::timestamptz`);
+      if (f.until !== undefined) window.push(sql`s.stored <= ${f.until}::timestamptz`);
+      if (f.storedUpTo !== undefined) window.push(sql`s.stored <= ${f.storedUpTo}::timestamptz`);
       if (f.after) {
-        where.push(
+        window.push(
           f.ascending
             ? sql`(s.stored, s.seq) > (${f.after.stored}::timestamptz, ${f.after.seq}::bigint)`
             : sql`(s.stored, s.seq) < (${f.after.stored}::timestamptz, ${f.after.seq}::bigint)`,
         );
       }
-      const order = f.ascending ? sql`ORDER BY s.stored, s.seq` : sql`ORDER BY s.stored DESC, s.seq DESC`;
-      const { rows } = await sql<Parameters<typeof toStored>[0]>`
-        SELECT s.seq, s.id, s.body, s.stored, s.voided, s.is_voiding, s.client_id FROM xapi_statement s
-        WHERE ${sql.join(where, sql` AND `)} ${order} LIMIT ${limit + 1}`.execute(db);
-      return rows.map(toStored);
+      const order = f.ascending ? sql`ORDER BY stored, seq` : sql`ORDER BY stored DESC, seq DESC`;
+      const columns = sql`s.seq, s.id, s.body, s.stored, s.voided, s.is_voiding, s.client_id`;
+      const direct = sql`SELECT ${columns} FROM xapi_statement s
+        WHERE ${sql.join([...base, ...matching('s'), ...window], sql` AND `)} ${order} LIMIT ${limit + 1}`;
+      const filters = matching('m');
+      const scopeOfTarget =
+        scope.clientId === null
+          ? sql`m.teacher_path LIKE ${`${scope.path}%`}`
+          : sql`(m.client_id = ${scope.clientId} OR m.teacher_path LIKE ${`${scope.path}%`})`;
+      const query =
+        filters.length === 0
+          ? direct
+          : sql`SELECT * FROM ((${direct}) UNION (SELECT ${columns} FROM xapi_statement s
+              WHERE ${sql.join([...base, ...window], sql` AND `)} AND s.ref_id IS NOT NULL AND NOT s.is_voiding
+                AND EXISTS (SELECT 1 FROM xapi_statement m WHERE m.province_id = s.province_id AND m.id = s.ref_id
+                  AND ${scopeOfTarget} AND ${sql.join(filters, sql` AND `)})
+              ${order} LIMIT ${limit + 1})) u ${order} LIMIT ${limit + 1}`;
+      const { rows } = await query.execute(db);
+      return rows.map((r) => toStored(r as Parameters<typeof toStored>[0]));
     },
 
     async insertAttachments(

@@ -43,6 +43,7 @@ import { createTeacherAccountService } from './teacher-account.service.js';
 import { createTeacherImportService } from './teacher-import.service.js';
 import { createTeacherService } from './teacher.service.js';
 import { createUserService } from './user.service.js';
+import { createXapiDocumentService } from './xapi-document.service.js';
 
 /** All use cases, wired to one database. Each service builds only the repositories it needs. */
 export function createServices(deps: ServiceDeps) {
@@ -109,6 +110,7 @@ export function createServices(deps: ServiceDeps) {
       return p ? (p.rows[0]?.shortfalls ?? null) : null;
     }),
     examMarking: createExamMarkingService(deps, credits),
+    xapiDocuments: createXapiDocumentService(deps),
   };
   // the home page and the header's search read through the use cases above (their checks and audit)
   return {

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { Database } from '../../db/database.js';
 import { AppError } from '../../errors/app-error.js';
 import { authenticateLrsClient } from '../../services/lrs-client-auth.js';
 import {
@@ -48,7 +47,29 @@ export const xapiRoutes: FastifyPluginAsync<XapiRouteDeps> = async (app, deps) =
     if (!version) throw new AppError('XAPI_VERSION_INVALID');
   }
 
+  // Learning content often runs in the browser and reports from there: any origin may call the LRS with
+  // its client credentials (an explicit Authorization header, never a cookie of this site)
+  app.addHook('onSend', async (_req, reply) => {
+    reply.header('access-control-allow-origin', '*');
+    reply.header(
+      'access-control-expose-headers',
+      'ETag, Last-Modified, Content-Type, X-Experience-API-Version, X-Experience-API-Consistent-Through',
+    );
+  });
+  app.options('/*', { schema: { hide: true } }, async (_req, reply) =>
+    reply
+      .status(204)
+      .header('access-control-allow-methods', 'GET, HEAD, PUT, POST, DELETE, OPTIONS')
+      .header(
+        'access-control-allow-headers',
+        'Authorization, Content-Type, X-Experience-API-Version, If-Match, If-None-Match, Accept-Language',
+      )
+      .header('access-control-max-age', '86400')
+      .send(),
+  );
+
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+    if (req.method === 'OPTIONS') return;
     const version = xapiVersionOf(req.headers['x-experience-api-version']);
     if (req.routeOptions.url === '/xapi/about') {
       req.xapiVersion = version ?? '2.0.0';
