@@ -6,14 +6,15 @@
  *
  * `loadStatements` writes a year of them straight into xapi_statement with COPY, each row exactly as
  * the statement store writes it (prepareStatement and statementFacts of src/domain/xapi-statement.ts),
- * so the queries run against the table the product would have built.
+ * so the queries run against the table the product would have built; one in 500 is voided by a
+ * voiding statement that follows it.
  */
 import crypto from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { type JsonObject, prepareStatement, statementFacts } from '../src/domain/xapi-statement.js';
+import { type JsonObject, prepareStatement, statementFacts, VOIDED_VERB } from '../src/domain/xapi-statement.js';
 import { clientAuthority } from '../src/services/xapi-statement.service.js';
 import { prng } from './ledger-data.js';
 
@@ -133,6 +134,7 @@ const COLUMNS = [
   'is_voiding',
   'attachment_sha2',
   'body',
+  'voided',
 ];
 
 export interface LoadTarget {
@@ -166,6 +168,7 @@ export async function loadStatements(
     ).rows;
     for (const i of indexes) await client.query(`DROP INDEX ${i.indexname}`);
     const rand = prng(seed);
+    const pending: Array<{ id: string; at: number }> = [];
     const authority = clientAuthority(target.client, target.publicUrl);
     const YEAR = 365 * 86_400_000;
     const t0 = performance.now();
@@ -177,7 +180,26 @@ export async function loadStatements(
         for (let i = start; i < Math.min(count, start + per); i++) {
           const stored = until - YEAR + Math.floor(((i + rand()) / count) * YEAR);
           const a = pickAgent(rand, spec.agents);
-          const sent = benchStatement(rand, a, crypto.randomUUID(), stored - Math.floor(rand() * 600_000));
+          // one statement in 500 is voided by its platform a little later (a voiding statement 500 rows on)
+          const due = pending[0];
+          let voided = false;
+          let sent: JsonObject;
+          if (due && i >= due.at + 500) {
+            pending.shift();
+            sent = {
+              id: crypto.randomUUID(),
+              actor: benchAgent(a),
+              verb: { id: VOIDED_VERB, display: { 'zh-CN': '作废', 'en-US': 'voided' } },
+              object: { objectType: 'StatementRef', id: due.id },
+              timestamp: new Date(stored).toISOString(),
+            };
+          } else {
+            sent = benchStatement(rand, a, crypto.randomUUID(), stored - Math.floor(rand() * 600_000));
+            if (i < count - 1_000 && rand() < 1 / 500) {
+              voided = true;
+              pending.push({ id: sent['id'] as string, at: i });
+            }
+          }
           const s = prepareStatement(sent, {
             id: sent['id'] as string,
             stored: new Date(stored).toISOString(),
@@ -206,6 +228,7 @@ export async function loadStatements(
             f.isVoiding ? 't' : 'f',
             copyText(arrayLiteral(f.attachmentSha2)),
             copyText(JSON.stringify(s)),
+            voided ? 't' : 'f',
           ].join('\t')}\n`;
         }
         yield Buffer.from(text, 'utf8');

@@ -600,7 +600,12 @@ async function main(): Promise<void> {
       );
       agent.destroy();
     }
-    // the same SQL the repository sends, through pg
+    // the same SQL the repository sends (statements of the agent, and statements referring to one), through pg
+    const COLUMNS = 's.seq, s.id, s.body, s.stored, s.voided, s.is_voiding, s.client_id';
+    const BASE = 's.province_id = $1 AND NOT s.voided AND (s.client_id = $2 OR s.teacher_path LIKE $3)';
+    const matchingOf = (t: string) =>
+      `(${t}.actor_ifi = $4 OR (${t}.object_kind IN ('Agent','Group') AND ${t}.object_id = $4))`;
+    const WINDOW = 's.stored > $5::timestamptz AND s.stored <= $6::timestamptz AND s.stored <= now()';
     const rawQuery = await openRawLoad(
       url,
       () => {
@@ -610,11 +615,14 @@ async function main(): Promise<void> {
           name: 'raw_query',
           // one row per query (the page's bodies joined), so a range that finds nothing is timed too
           text: `WITH page AS (
-                   SELECT s.seq, s.id, s.body, s.stored, s.voided, s.is_voiding, s.client_id FROM xapi_statement s
-                   WHERE s.province_id = $1 AND NOT s.voided AND (s.client_id = $2 OR s.teacher_path LIKE $3)
-                     AND (s.actor_ifi = $4 OR (s.object_kind IN ('Agent','Group') AND s.object_id = $4))
-                     AND s.stored > $5::timestamptz AND s.stored <= $6::timestamptz AND s.stored <= now()
-                   ORDER BY s.stored DESC, s.seq DESC LIMIT 101)
+                   SELECT * FROM ((SELECT ${COLUMNS} FROM xapi_statement s
+                     WHERE ${BASE} AND ${matchingOf('s')} AND ${WINDOW}
+                     ORDER BY stored DESC, seq DESC LIMIT 101)
+                   UNION (SELECT ${COLUMNS} FROM xapi_statement s
+                     WHERE ${BASE} AND ${WINDOW} AND s.ref_id IS NOT NULL AND NOT s.is_voiding
+                       AND EXISTS (SELECT 1 FROM xapi_statement m WHERE m.province_id = s.province_id AND m.id = s.ref_id
+                         AND (m.client_id = $2 OR m.teacher_path LIKE $3) AND ${matchingOf('m')})
+                     ORDER BY stored DESC, seq DESC LIMIT 101)) u ORDER BY stored DESC, seq DESC LIMIT 101)
                  SELECT count(*) AS n, string_agg(body, ',') AS bodies FROM page`,
           values: [county.provinceId, clientId, `${county.path}%`, key, q.since, q.until],
         };
