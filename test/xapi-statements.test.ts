@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeMultipart } from '../src/domain/xapi-multipart.js';
+import { flushLrsTraffic } from '../src/services/lrs-traffic.js';
 import { buildTestApp } from './support/app.js';
 import { createTestDatabase, type TestDatabase } from './support/db.js';
 import { buildTree, type Tree } from './support/fixtures.js';
@@ -430,5 +431,27 @@ describe('a request without a version', () => {
     const res = await bare();
     expect(res.statusCode).toBe(400);
     expect(res.headers['x-experience-api-version']).toBe('1.0.3');
+  });
+});
+
+describe('traffic', () => {
+  it('counts the requests, the statements stored (a retry is not stored again) and the statements read', async () => {
+    const c = await addLrsClient(t.db, tree.K1);
+    const s = { ...statementAbout('traffic@x.cn'), id: crypto.randomUUID() };
+    await post(c, [s, statementAbout('traffic@x.cn')]);
+    await post(c, s);
+    await get(c, `statementId=${s.id}`);
+    await get(c, `agent=${encodeURIComponent(JSON.stringify({ mbox: 'mailto:traffic@x.cn' }))}`);
+    await flushLrsTraffic(t.db);
+    const row = await t.db
+      .selectFrom('lrs_client_traffic')
+      .selectAll()
+      .where('client_id', '=', c.id)
+      .executeTakeFirstOrThrow();
+    expect({
+      requests: Number(row.requests),
+      stored: Number(row.statements_stored),
+      read: Number(row.statements_read),
+    }).toEqual({ requests: 4, stored: 2, read: 3 });
   });
 });

@@ -27,6 +27,7 @@ import {
 import type { ServiceDeps } from './context.js';
 import type { LrsClient } from './lrs-client-auth.js';
 import { matchActors } from './lrs-match.js';
+import { countLrsTraffic } from './lrs-traffic.js';
 import { recordActivities } from './xapi-activity.js';
 
 const invalid = (reason: string) => new AppError('XAPI_INVALID', { params: { reason }, details: { reason } });
@@ -251,7 +252,8 @@ export function createXapiStatementService({ db, env }: ServiceDeps) {
     if (new Set(ids).size !== ids.length) throw invalid('a statement id is used more than once in the batch');
     const prepared = withIds.map((s) => prepareStatement(s, { id: s['id'] as string, stored, authority, version }));
     if (prepared.length === 0) return [];
-    await storePrepared(db, client, withIds, prepared, parts);
+    const inserted = await storePrepared(db, client, withIds, prepared, parts);
+    countLrsTraffic(db, client.id, { stored: inserted });
     return withIds.map((s) => s['id'] as string);
   }
 
@@ -285,6 +287,7 @@ export function createXapiStatementService({ db, env }: ServiceDeps) {
       const row = await createXapiStatementRepository(db).findOne(scope, single);
       const wantVoided = 'voidedStatementId' in q;
       if (!row || row.voided !== wantVoided) throw new AppError('NOT_FOUND');
+      countLrsTraffic(db, client.id, { read: 1 });
       return {
         json: formatted(row.body, format, languages),
         attachments: withAttachments ? await attachmentParts(client.provinceId, [row]) : null,
@@ -336,6 +339,7 @@ export function createXapiStatementService({ db, env }: ServiceDeps) {
     }
     const rows = await createXapiStatementRepository(db).query(scope, filter, limit);
     const page = rows.slice(0, limit);
+    if (page.length) countLrsTraffic(db, client.id, { read: page.length });
     const last = page[page.length - 1];
     const more =
       rows.length > limit && last
@@ -380,9 +384,9 @@ async function storePrepared(
   sent: JsonObject[],
   prepared: JsonObject[],
   parts: Map<string, Part>,
-): Promise<void> {
+): Promise<number> {
   const scope = scopeOf(client);
-  await db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx) => {
     const repo = createXapiStatementRepository(trx);
     const ids = prepared.map((s) => (s['id'] as string).toLowerCase());
     const settle = async (candidates: string[]) => {
@@ -443,6 +447,7 @@ async function storePrepared(
       ),
     );
     await recordActivities(trx, client.provinceId, bodies);
+    return inserted.length;
   });
 }
 
