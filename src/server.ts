@@ -13,6 +13,7 @@ import { createSessionRepository } from './repositories/session.repository.js';
 import { personalDataCipher } from './services/personal-data.js';
 import { createServices } from './services/services.js';
 import { closeCertificatePool } from './services/certificate.service.js';
+import { stopLrsTraffic } from './services/lrs-traffic.js';
 import { queueStaleRefreshes } from './services/ledger-maintenance.js';
 
 const SERVER_LOCK = 727_000;
@@ -148,6 +149,7 @@ export async function startServer(
         clearInterval(sweeper);
         clearInterval(examSweeper);
         await app.close();
+        await stopLrsTraffic(handle.db);
         if (lockClient) {
           await lockClient.end().catch(() => undefined);
           fs.rmSync(path.join(env.dataDir, 'server.pid'), { force: true });

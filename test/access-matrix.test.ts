@@ -1074,6 +1074,59 @@ async function postIn(unit: OrgUnitRow, body: string, hidden = false): Promise<n
   ).id;
 }
 
+// ------------------------------------------------------------------ LRS clients and the review queue: what the rows stand on
+
+/** Bureaus keep the credentials of reporting platforms and their review queue (a school keeps none). */
+const LRS_MANAGERS = ['province_admin', 'city_admin', 'county_admin'] as const satisfies readonly Role[];
+
+/** A reporting platform's client kept at the unit (inserted straight: the rows test the routes). */
+async function lrsClientAt(unit: OrgUnitRow, tag: string): Promise<number> {
+  const r = await t.db
+    .insertInto('lrs_client')
+    .values({
+      province_id: unit.provinceId,
+      org_unit_id: unit.id,
+      org_path: unit.path,
+      name: `矩阵平台${tag}`,
+      api_key: `mx${crypto.randomBytes(8).toString('hex')}`,
+      secret_hash: crypto.randomBytes(32),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return r.id;
+}
+
+/** A client at the unit with one statement of an actor that matched nobody, waiting in the review queue. */
+async function waitingActorAt(unit: OrgUnitRow, tag: string): Promise<{ clientId: number; actorIfi: string }> {
+  const clientId = await lrsClientAt(unit, tag);
+  const actorIfi = `mbox:mailto:mx-${tag}@example.cn`;
+  const id = crypto.randomUUID();
+  await t.db
+    .insertInto('xapi_statement')
+    .values({
+      province_id: unit.provinceId,
+      id,
+      client_id: clientId,
+      client_path: unit.path,
+      match_status: 'unmatched',
+      stored: new Date(),
+      ts: new Date(),
+      verb_id: 'http://adlnet.gov/expapi/verbs/completed',
+      actor_ifi: actorIfi,
+      object_kind: 'Activity',
+      object_id: 'https://mx.example.cn/course/1',
+      body: JSON.stringify({ id, actor: { mbox: `mailto:mx-${tag}@example.cn` } }),
+    })
+    .execute();
+  return { clientId, actorIfi };
+}
+const statusOfActor = async (clientId: number) =>
+  await t.db
+    .selectFrom('xapi_statement')
+    .select(['match_status', 'teacher_id'])
+    .where('client_id', '=', clientId)
+    .executeTakeFirstOrThrow();
+
 // ------------------------------------------------------------------ spot-checks (抽测, R-34): what the rows stand on
 
 /** Spot-checks are organised by a bureau; the rows act on one at the target in the state they need. */
@@ -6017,6 +6070,122 @@ const MATRIX: Entry[] = [
     rule: { allow: forRoles(ROLES, OWN) },
     request: () => ({ method: 'GET', url: '/api/auth/password-policy' }),
     verify: (b) => problem((b as { minLength?: number }).minLength === 10, 'not the configured rule'),
+  },
+  // ------------------------------------------------------------------ LRS clients (学习记录接口) and the review queue (待匹配学习记录)
+  {
+    route: 'GET /api/lrs/clients',
+    about: 'self',
+    rule: { allow: forRoles(LRS_MANAGERS, OWN) },
+    request: () => ({ method: 'GET', url: '/api/lrs/clients' }),
+    verify: (b) => problem(Array.isArray((b as { items?: unknown }).items), 'no list'),
+  },
+  {
+    route: 'GET /api/lrs/clients/:id',
+    about: 'unit',
+    rule: { allow: forRoles(LRS_MANAGERS, SUBTREE) },
+    request: async (c) => ({ method: 'GET', url: `/api/lrs/clients/${await lrsClientAt(c.target, `r${c.seq}`)}` }),
+    verify: (b, c) =>
+      problem(
+        json(b)['client']?.['orgUnitId'] === c.target.id && !JSON.stringify(b).includes('secret_hash'),
+        'not the client',
+      ),
+  },
+  {
+    route: 'POST /api/lrs/clients',
+    about: 'unit',
+    rule: { allow: forRoles(LRS_MANAGERS, SUBTREE) },
+    request: (c) => ({
+      method: 'POST',
+      url: '/api/lrs/clients',
+      payload: { orgUnitId: c.target.id, name: `矩阵接口${c.seq}`, identity: 'mbox' },
+    }),
+    verify: async (b, c) =>
+      problem(
+        typeof (b as { secret?: unknown }).secret === 'string' &&
+          (
+            await t.db
+              .selectFrom('lrs_client')
+              .select('id')
+              .where('name', '=', `矩阵接口${c.seq}`)
+              .where('org_unit_id', '=', c.target.id)
+              .execute()
+          ).length === 1,
+        'client not stored at the target',
+      ),
+  },
+  {
+    route: 'POST /api/lrs/clients/:id/revoke',
+    about: 'unit',
+    rule: { allow: forRoles(LRS_MANAGERS, SUBTREE) },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/lrs/clients/${await lrsClientAt(c.target, `x${c.seq}`)}/revoke`,
+    }),
+    verify: async (b) =>
+      problem(
+        (
+          await t.db
+            .selectFrom('lrs_client')
+            .select('revoked_at')
+            .where('id', '=', Number(json(b)['client']?.['id']))
+            .executeTakeFirst()
+        )?.revoked_at != null,
+        'not revoked',
+      ),
+  },
+  {
+    route: 'GET /api/lrs/review',
+    about: 'self',
+    rule: { allow: forRoles(LRS_MANAGERS, OWN) },
+    request: () => ({ method: 'GET', url: '/api/lrs/review' }),
+    verify: (b) => problem(Array.isArray((b as { items?: unknown }).items), 'no list'),
+  },
+  {
+    route: 'POST /api/lrs/review/map',
+    about: 'unit',
+    rule: { allow: forRoles(LRS_MANAGERS, SUBTREE) },
+    request: async (c) => {
+      const w = await waitingActorAt(c.target, `m${c.seq}`);
+      return {
+        method: 'POST',
+        url: '/api/lrs/review/map',
+        payload: { ...w, teacherId: teacherOf(c), remember: true },
+      };
+    },
+    verify: async (b, c) => {
+      const clientId = (
+        await t.db
+          .selectFrom('lrs_client')
+          .select('id')
+          .where('name', '=', `矩阵平台m${c.seq}`)
+          .executeTakeFirstOrThrow()
+      ).id;
+      const st = await statusOfActor(clientId);
+      return problem(
+        json(b)['matched'] === (1 as unknown) && st.match_status === 'matched' && st.teacher_id === teacherOf(c),
+        'statement not matched',
+      );
+    },
+  },
+  {
+    route: 'POST /api/lrs/review/reject',
+    about: 'unit',
+    rule: { allow: forRoles(LRS_MANAGERS, SUBTREE) },
+    request: async (c) => ({
+      method: 'POST',
+      url: '/api/lrs/review/reject',
+      payload: await waitingActorAt(c.target, `j${c.seq}`),
+    }),
+    verify: async (_b, c) => {
+      const clientId = (
+        await t.db
+          .selectFrom('lrs_client')
+          .select('id')
+          .where('name', '=', `矩阵平台j${c.seq}`)
+          .executeTakeFirstOrThrow()
+      ).id;
+      return problem((await statusOfActor(clientId)).match_status === 'rejected', 'statement not rejected');
+    },
   },
   // ------------------------------------------------------------------ spot-checks (抽测, R-34)
   {

@@ -15,6 +15,7 @@ import { ServerAlreadyRunningError, startServer } from '../server.js';
 import { createServices, type Services } from '../services/services.js';
 import type { RequestContext } from '../services/context.js';
 import { checkLedger, refreshAllCycles } from '../services/ledger-maintenance.js';
+import { LRS_IDENTITY_KINDS, type LrsIdentityKind } from '../services/lrs-client.service.js';
 import { verifyDraw } from './draw-verify.js';
 
 const HELP = `培训 Peixun — 中小学教师继续教育管理平台
@@ -26,6 +27,9 @@ Usage / 用法: npx peixun <command> [options]
   admin create --username U --password P --org-code C --role R [--display-name N]
                                           create an account (the first administrator)
   org import-divisions --province NN      build a province's cities and counties from GB/T 2260
+  lrs client create --org-code C --name N [--identity mbox|account|id_hash] [--home-page URL] [--salt S]
+                                          create credentials for a platform reporting learning records
+                                          (xAPI) about the unit's teachers; prints the key and the secret once
   seed demo                               add the demo county 吉林省 吉林市 桦甸市
   db types                                regenerate src/db/schema.ts from the migrated schema
   openapi                                 print the API's OpenAPI document (JSON; needs no database)
@@ -99,6 +103,50 @@ function drawCommand(sub: string | undefined, rest: string[]): number {
   const r = verifyDraw(values.list, values.seed);
   for (const line of r.lines) (r.code === 2 ? console.error : console.log)(line);
   return r.code;
+}
+
+/** `lrs client create`: credentials for a reporting platform, printed once (operators, conformance runs). */
+async function lrsClientCreate(env: Env, args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      'org-code': { type: 'string' },
+      name: { type: 'string' },
+      identity: { type: 'string', default: 'mbox' },
+      'home-page': { type: 'string' },
+      salt: { type: 'string' },
+    },
+  });
+  const missing = ['org-code', 'name'].filter((k) => !values[k as keyof typeof values]);
+  if (missing.length) {
+    console.error(`Missing / 缺少参数: ${missing.map((m) => `--${m}`).join(' ')}`);
+    return 2;
+  }
+  if (!(LRS_IDENTITY_KINDS as readonly string[]).includes(values.identity!)) {
+    console.error(`Unknown identity / 未知识别方式 "${values.identity}". Use one of: ${LRS_IDENTITY_KINDS.join(', ')}`);
+    return 2;
+  }
+  const r = await withServices(env, (s) =>
+    s.lrsClients
+      .createFromCli(CLI_CTX, values['org-code']!, {
+        name: values.name!,
+        identity: values.identity as LrsIdentityKind,
+        homePage: values['home-page'] ?? null,
+        salt: values.salt ?? null,
+      })
+      .catch((e: unknown) => {
+        if (e instanceof AppError && e.code === 'NOT_FOUND')
+          throw new Error(`No unit with code / 找不到代码为 "${values['org-code']}" 的单位`);
+        throw e;
+      }),
+  );
+  const base = (env.PEIXUN_PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
+  console.log(`Created LRS client "${r.client.name}" at ${r.client.orgUnitName} / 已创建学习记录接口`);
+  console.log(`endpoint: ${base}/xapi/`);
+  console.log(`key: ${r.key}`);
+  console.log(`secret: ${r.secret}`);
+  console.log('The secret is shown only now / 密钥只显示这一次');
+  return 0;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -230,6 +278,10 @@ export async function main(argv: string[]): Promise<number> {
           return 0;
         }
         break;
+      }
+      case 'lrs': {
+        if (sub !== 'client' || rest[0] !== 'create') break;
+        return await lrsClientCreate(env, rest.slice(1));
       }
       case 'seed': {
         if (sub !== 'demo') break;

@@ -644,6 +644,14 @@ export interface JobTable {
   finished_at: Date | null;
 }
 
+export interface LrsActorMappingTable {
+  client_id: number;
+  actor_ifi: string;
+  teacher_id: number;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
 export interface LrsClientTable {
   id: Generated<number>;
   province_id: number;
@@ -659,6 +667,21 @@ export interface LrsClientTable {
   revoked_at: Date | null;
   revoked_by: number | null;
   last_used_at: Date | null;
+}
+
+export interface LrsClientIdHashTable {
+  client_id: number;
+  teacher_id: number;
+  id_number_hash: Buffer;
+  salted_hash: string;
+}
+
+export interface LrsClientTrafficTable {
+  client_id: number;
+  requests: Generated<number>;
+  statements_stored: Generated<number>;
+  statements_read: Generated<number>;
+  last_request_at: Date | null;
 }
 
 export interface MessageTable {
@@ -1260,7 +1283,10 @@ export interface DB {
   homework_version: HomeworkVersionTable;
   homework_version_file: HomeworkVersionFileTable;
   job: JobTable;
+  lrs_actor_mapping: LrsActorMappingTable;
   lrs_client: LrsClientTable;
+  lrs_client_id_hash: LrsClientIdHashTable;
+  lrs_client_traffic: LrsClientTrafficTable;
   message: MessageTable;
   notice: NoticeTable;
   notice_read: NoticeReadTable;

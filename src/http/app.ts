@@ -55,6 +55,7 @@ import { homeRoutes } from './routes/home.routes.js';
 import { messageRoutes } from './routes/message.routes.js';
 import { homeworkRoutes } from './routes/homework.routes.js';
 import { spotCheckRoutes } from './routes/spot-check.routes.js';
+import { lrsClientRoutes } from './routes/lrs-client.routes.js';
 import { questionBankRoutes } from './routes/question-bank.routes.js';
 import { examRoutes } from './routes/exam.routes.js';
 import { examAttemptRoutes } from './routes/exam-attempt.routes.js';
@@ -276,6 +277,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(studySessionRoutes, { prefix: '/api', services });
   await app.register(homeworkRoutes, { prefix: '/api', services });
   await app.register(spotCheckRoutes, { prefix: '/api', services });
+  await app.register(lrsClientRoutes, { prefix: '/api', services });
   await app.register(questionBankRoutes, { prefix: '/api', services });
   await app.register(examRoutes, { prefix: '/api', services });
   await app.register(examAttemptRoutes, { prefix: '/api', services });

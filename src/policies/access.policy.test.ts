@@ -82,6 +82,15 @@ describe('access policy over the org subtree', () => {
     expect(can(school, 'plan.review', { path: SCHOOL })).toBe(false);
   });
 
+  it('lets bureaus keep platform credentials and review queues for their subtree, never a school', () => {
+    expect(can(at('county_admin', OWN_COUNTY), 'lrs.manage', { path: SCHOOL })).toBe(true);
+    expect(can(at('city_admin', CITY), 'lrs.manage', { path: OWN_COUNTY })).toBe(true);
+    expect(can(at('county_admin', OWN_COUNTY), 'lrs.manage', { path: SIBLING })).toBe(false);
+    expect(can(at('county_admin', OWN_COUNTY), 'lrs.manage', { path: CITY })).toBe(false);
+    expect(can(at('school_admin', SCHOOL), 'lrs.manage', { path: SCHOOL })).toBe(false);
+    expect(can(at('teacher', SCHOOL), 'lrs.manage', { path: SCHOOL })).toBe(false);
+  });
+
   it('shares trainer pools downward and keeps fees with the organiser', () => {
     const county = at('county_admin', OWN_COUNTY);
     expect(can(county, 'trainer.read', { path: CITY })).toBe(true);

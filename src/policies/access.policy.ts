@@ -55,7 +55,8 @@ export type Action =
   | 'exam.manage'
   | 'exam.results'
   | 'spotcheck.manage'
-  | 'spotcheck.read';
+  | 'spotcheck.read'
+  | 'lrs.manage';
 
 export interface Target {
   /** path of the unit the action is about (for org.create_child: the parent) */
@@ -196,6 +197,12 @@ export function can(actor: Pick<Actor, 'role' | 'orgPath'>, action: Action, targ
     case 'spotcheck.read':
       // the published list, the draw and the results: the organiser's subtree, and the units drawn from
       return admin && (inside || isWithin(target.path, actor.orgPath));
+    case 'lrs.manage':
+      // a bureau (county and above) keeps the credentials of the platforms reporting learning records for
+      // its subtree, and maps or rejects their statements that matched nobody
+      return (
+        (actor.role === 'province_admin' || actor.role === 'city_admin' || actor.role === 'county_admin') && inside
+      );
     default: {
       const never: never = action;
       return never;

@@ -184,9 +184,10 @@ export function createXapiStatementRepository(db: Database) {
 
     /**
      * A page of statements (not voided) matching a filter, newest first unless ascending; `limit + 1`
-     * rows. A statement whose object is a StatementRef (not a voiding one) also matches when the statement
+     * rows. A statement whose object is a StatementRef also matches when the statement
      * it targets matches the agent, verb, activity and registration filters (xAPI's filter conditions for
-     * StatementRefs, one level deep); the time, order and paging apply to the referring statement.
+     * StatementRefs, one level deep; a voiding statement too, so a voided statement's voiding is found);
+     * the time, order and paging apply to the referring statement.
      */
     async query(scope: ReadScope, f: StatementFilter, limit: number): Promise<StoredStatement[]> {
       const base = [sql`s.province_id = ${scope.provinceId}`, sql`NOT s.voided`, scopeSql(scope)];
@@ -235,7 +236,7 @@ export function createXapiStatementRepository(db: Database) {
         filters.length === 0
           ? direct
           : sql`SELECT * FROM ((${direct}) UNION (SELECT ${columns} FROM xapi_statement s
-              WHERE ${sql.join([...base, ...window], sql` AND `)} AND s.ref_id IS NOT NULL AND NOT s.is_voiding
+              WHERE ${sql.join([...base, ...window], sql` AND `)} AND s.ref_id IS NOT NULL
                 AND EXISTS (SELECT 1 FROM xapi_statement m WHERE m.province_id = s.province_id AND m.id = s.ref_id
                   AND ${scopeOfTarget} AND ${sql.join(filters, sql` AND `)})
               ${order} LIMIT ${limit + 1})) u ${order} LIMIT ${limit + 1}`;

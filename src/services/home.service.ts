@@ -10,6 +10,7 @@ import { createExamRepository } from '../repositories/exam.repository.js';
 import { createForumRepository } from '../repositories/forum.repository.js';
 import { createHomeRepository } from '../repositories/home.repository.js';
 import { createHomeworkRepository } from '../repositories/homework.repository.js';
+import { createLrsReviewRepository } from '../repositories/lrs-review.repository.js';
 import { createOnlineClassRepository } from '../repositories/online-class.repository.js';
 import { createTeacherRepository } from '../repositories/teacher.repository.js';
 import type { createAttendanceService } from './attendance.service.js';
@@ -35,6 +36,8 @@ export const TODO_KINDS = [
   'forum_reports',
   // essays of exams waiting for a mark: the markers named, and the organiser's admins (who also settle disputes)
   'exam_marking',
+  // learning records from other platforms whose actor matched no teacher (待匹配学习记录)
+  'lrs_review',
 ] as const;
 export type TodoKind = (typeof TODO_KINDS)[number];
 
@@ -148,6 +151,7 @@ export function createHomeService(deps: ServiceDeps, c: Collaborators) {
       'exam_marking',
       marking.reduce((n, x) => n + x.pending + x.disputed, 0),
     );
+    if (can(actor, 'lrs.manage', at)) add('lrs_review', await createLrsReviewRepository(db).waitingUnder(path));
     return { kind: 'admin', today: day, cycleId: cycle?.id ?? null, todos };
   }
 

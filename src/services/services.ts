@@ -28,6 +28,10 @@ import { createExamAttemptService } from './exam-attempt.service.js';
 import { createExamMarkingService } from './exam-marking.service.js';
 import { createExamService } from './exam.service.js';
 import { createHomeworkService, homeworkPassedByTeacher } from './homework.service.js';
+import { createLrsClientService } from './lrs-client.service.js';
+import { setLrsMatchCipher } from './lrs-match.js';
+import { createLrsReviewService } from './lrs-review.service.js';
+import { personalDataCipher } from './personal-data.js';
 import { createQuestionBankService } from './question-bank.service.js';
 import { createJobService } from './job.service.js';
 import { createMessageService } from './message.service.js';
@@ -48,6 +52,7 @@ import { createXapiDocumentService } from './xapi-document.service.js';
 /** All use cases, wired to one database. Each service builds only the repositories it needs. */
 export function createServices(deps: ServiceDeps) {
   const credits = createCreditLedgerService(deps);
+  setLrsMatchCipher(() => personalDataCipher(deps.env));
   const originality = createOriginalityService(deps);
   // an online class's completion counts what its parts count: homework passed, posts, original reflections
   const studySessions = createStudySessionService(deps, {
@@ -103,6 +108,8 @@ export function createServices(deps: ServiceDeps) {
     }),
     onlineClasses: createOnlineClassService(deps),
     spotChecks: createSpotCheckService(deps),
+    lrsClients: createLrsClientService(deps),
+    lrsReview: createLrsReviewService(deps),
     exams: createExamService(deps, credits),
     // the study gate of an exam is the online class's own completion, less nothing
     examAttempts: createExamAttemptService(deps, credits, async (classId, teacherId) => {

@@ -27,6 +27,7 @@ import {
 import type { ServiceDeps } from './context.js';
 import type { LrsClient } from './lrs-client-auth.js';
 import { matchActors } from './lrs-match.js';
+import { countLrsTraffic } from './lrs-traffic.js';
 import { recordActivities } from './xapi-activity.js';
 
 const invalid = (reason: string) => new AppError('XAPI_INVALID', { params: { reason }, details: { reason } });
@@ -252,7 +253,8 @@ export function createXapiStatementService({ db, env }: ServiceDeps) {
     if (new Set(ids).size !== ids.length) throw invalid('a statement id is used more than once in the batch');
     const prepared = withIds.map((s) => prepareStatement(s, { id: s['id'] as string, stored, authority, version }));
     if (prepared.length === 0) return [];
-    await write(client, withIds, prepared, parts);
+    const inserted = await write(client, withIds, prepared, parts);
+    countLrsTraffic(db, client.id, { stored: inserted });
     return withIds.map((s) => s['id'] as string);
   }
 
@@ -286,6 +288,7 @@ export function createXapiStatementService({ db, env }: ServiceDeps) {
       const row = await createXapiStatementRepository(db).findOne(scope, single);
       const wantVoided = 'voidedStatementId' in q;
       if (!row || row.voided !== wantVoided) throw new AppError('NOT_FOUND');
+      countLrsTraffic(db, client.id, { read: 1 });
       return {
         json: formatted(row.body, format, languages),
         attachments: withAttachments ? await attachmentParts(client.provinceId, [row]) : null,
@@ -337,6 +340,7 @@ export function createXapiStatementService({ db, env }: ServiceDeps) {
     }
     const rows = await createXapiStatementRepository(db).query(scope, filter, limit);
     const page = rows.slice(0, limit);
+    if (page.length) countLrsTraffic(db, client.id, { read: page.length });
     const last = page[page.length - 1];
     const more =
       rows.length > limit && last
@@ -375,9 +379,14 @@ interface StoreJob {
   sent: JsonObject[];
   prepared: JsonObject[];
   parts: Map<string, Part>;
-  resolve: () => void;
+  /** with how many of its statements were newly stored (not retries) */
+  resolve: (stored: number) => void;
   reject: (e: unknown) => void;
 }
+
+/** How many of a request's statements a transaction newly stored. */
+const storedOf = (j: StoreJob, inserted: Set<string>) =>
+  j.prepared.filter((s) => inserted.has(String(s['id']).toLowerCase())).length;
 
 /** Transactions of one client's statements at a time; requests beyond these wait and are written together. */
 const WRITERS_PER_CLIENT = 4;
@@ -396,8 +405,7 @@ function createStatementWriter(db: Database) {
   const lanes = new Map<number, { running: number; queue: StoreJob[] }>();
   const alone = async (j: StoreJob) => {
     try {
-      await storePrepared(db, j.client, j.sent, j.prepared, j.parts);
-      j.resolve();
+      j.resolve(storedOf(j, await storePrepared(db, j.client, j.sent, j.prepared, j.parts)));
     } catch (e) {
       j.reject(e);
     }
@@ -408,8 +416,9 @@ function createStatementWriter(db: Database) {
     if (jobs.length === 1) return alone(first);
     const parts = new Map<string, Part>();
     for (const j of jobs) for (const [k, v] of j.parts) parts.set(k, v);
+    let inserted: Set<string>;
     try {
-      await storePrepared(
+      inserted = await storePrepared(
         db,
         first.client,
         jobs.flatMap((j) => j.sent),
@@ -420,7 +429,7 @@ function createStatementWriter(db: Database) {
       await Promise.all(jobs.map(alone));
       return;
     }
-    for (const j of jobs) j.resolve();
+    for (const j of jobs) j.resolve(storedOf(j, inserted));
   }
   /** The next group of a lane: in order, up to GROUP_STATEMENTS, never two requests naming one id. */
   function take(queue: StoreJob[]): StoreJob[] {
@@ -452,7 +461,7 @@ function createStatementWriter(db: Database) {
     }
   }
   return (client: LrsClient, sent: JsonObject[], prepared: JsonObject[], parts: Map<string, Part>) =>
-    new Promise<void>((resolve, reject) => {
+    new Promise<number>((resolve, reject) => {
       let lane = lanes.get(client.id);
       if (!lane) {
         lane = { running: 0, queue: [] };
@@ -474,9 +483,9 @@ async function storePrepared(
   sent: JsonObject[],
   prepared: JsonObject[],
   parts: Map<string, Part>,
-): Promise<void> {
+): Promise<Set<string>> {
   const scope = scopeOf(client);
-  await db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx) => {
     const repo = createXapiStatementRepository(trx);
     const ids = prepared.map((s) => (s['id'] as string).toLowerCase());
     const settle = async (candidates: string[]) => {
@@ -530,6 +539,7 @@ async function storePrepared(
       ),
     );
     await recordActivities(trx, client.provinceId, bodies);
+    return insertedIds;
   });
 }
 

@@ -1,7 +1,7 @@
 import { type ComponentType, lazy } from 'react';
 import { createBrowserRouter } from 'react-router';
 import { CHANGE_PASSWORD_PATH, RequireAdmin, RequireAuth, RequireRoles } from './auth/guards';
-import { CREDIT_REGISTER_ROLES, MY_CREDITS_PATH } from './auth/roles';
+import { CREDIT_REGISTER_ROLES, LRS_MANAGER_ROLES, MY_CREDITS_PATH } from './auth/roles';
 import { wordsReady } from './i18n/i18n';
 import { AppShell } from './layout/app-shell';
 
@@ -52,6 +52,8 @@ const ExamResultsPage = page(() => import('./pages/exam-results/exam-results.pag
 const MyUnitFeesPage = page(() => import('./pages/fees/my-unit-fees.page'));
 const SpotChecksPage = page(() => import('./pages/spot-checks/spot-checks.page'));
 const SpotCheckPage = page(() => import('./pages/spot-checks/spot-check.page'));
+const LrsClientsPage = page(() => import('./pages/lrs/lrs-clients.page'));
+const LrsReviewPage = page(() => import('./pages/lrs/lrs-review.page'));
 const AvailableTrainingPage = page(() => import('./pages/training/available.page'));
 const TimetablePage = page(() => import('./pages/training/timetable.page'));
 const PlanPage = page(() => import('./pages/plans/plan.page'));
@@ -109,6 +111,8 @@ const ExamResultPage = page(() => import('./pages/exams/exam-result.page'));
  *   /exams/:id/results  成绩与统计 of an exam: by unit against the targets, distribution, question analysis, ranked list (admins)
  *   /fees/my-unit     本单位应缴费用: what the admin's unit owes for the projects above it, with an .xlsx export (admins)
  *   /spot-checks, /spot-checks/:id  抽测: draft, publish the list and seed hash, draw, results per person and unit (admins)
+ *   /lrs/clients      学习记录接口: credentials of the platforms reporting learning records (xAPI), their traffic (bureaus)
+ *   /lrs/review       待匹配学习记录: reported statements whose person matched no teacher, mapped or rejected (bureaus)
  *   /me/training, /me/timetable  a teacher's open training with enrol buttons, and their timetable (teachers)
  *   /courses          course catalogue: inherited from above, own, below; kept by province/city/county admins
  *   /questions        题库: a unit's question bank with those above it (read-only); kept by province/city/county admins
@@ -244,6 +248,13 @@ export const router = createBrowserRouter([
               { path: '/fees/my-unit', element: <MyUnitFeesPage /> },
               { path: '/spot-checks', element: <SpotChecksPage /> },
               { path: '/spot-checks/:id', element: <SpotCheckPage /> },
+              {
+                element: <RequireRoles roles={LRS_MANAGER_ROLES} />,
+                children: [
+                  { path: '/lrs/clients', element: <LrsClientsPage /> },
+                  { path: '/lrs/review', element: <LrsReviewPage /> },
+                ],
+              },
               {
                 element: <RequireRoles roles={CREDIT_REGISTER_ROLES} />,
                 children: [{ path: '/credits/register', element: <CreditRegisterPage /> }],

@@ -47,6 +47,8 @@ export const xapiStatementRoutes: FastifyPluginAsync<XapiRouteDeps> = async (app
   }
 
   async function get(req: FastifyRequest, reply: FastifyReply) {
+    // on every answer, a 404 for an unknown id too (set again below from the query's own moment)
+    reply.header('x-experience-api-consistent-through', new Date().toISOString());
     return send(reply, await statements.get(clientOf(req), req.query as Query, req.headers['accept-language']));
   }
 

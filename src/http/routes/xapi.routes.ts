@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors/app-error.js';
 import { authenticateLrsClient } from '../../services/lrs-client-auth.js';
+import { countLrsTraffic } from '../../services/lrs-traffic.js';
 import {
   isAlternateSyntax,
   readAlternateRequest,
@@ -35,6 +36,9 @@ export const xapiRoutes: FastifyPluginAsync<XapiRouteDeps> = async (app, deps) =
     done(null, body),
   );
 
+  // the version each client last spoke: a request that names none is refused in that version's terms
+  const spoken = new Map<number, XapiVersion>();
+
   async function admit(req: FastifyRequest, reply: FastifyReply, version: XapiVersion | null): Promise<void> {
     req.xapiVersion = version ?? '2.0.0';
     reply.header('x-experience-api-version', req.xapiVersion);
@@ -44,7 +48,15 @@ export const xapiRoutes: FastifyPluginAsync<XapiRouteDeps> = async (app, deps) =
       throw new AppError('XAPI_AUTH_REQUIRED');
     }
     req.lrsClient = client;
-    if (!version) throw new AppError('XAPI_VERSION_INVALID');
+    if (!version) {
+      req.xapiVersion = spoken.get(client.id) ?? '2.0.0';
+      reply.header('x-experience-api-version', req.xapiVersion);
+      throw new AppError('XAPI_VERSION_INVALID');
+    }
+    if (spoken.get(client.id) !== version) {
+      if (spoken.size >= 10_000) spoken.clear();
+      spoken.set(client.id, version);
+    }
   }
 
   // Learning content often runs in the browser and reports from there: any origin may call the LRS with
@@ -98,6 +110,11 @@ export const xapiRoutes: FastifyPluginAsync<XapiRouteDeps> = async (app, deps) =
     req.query = alt.query;
     req.body = alt.body;
     req.alternateMethod = alt.method;
+  });
+
+  // every authenticated request counts in its client's traffic (in memory, flushed every few seconds)
+  app.addHook('onResponse', async (req: FastifyRequest) => {
+    if (req.lrsClient) countLrsTraffic(deps.db, req.lrsClient.id, { requests: 1 });
   });
 
   app.get('/about', { schema: { hide: true } }, async () => ({

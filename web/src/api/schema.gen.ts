@@ -4157,7 +4157,8 @@ export interface paths {
             | 'verification_to_submit'
             | 'homework_to_grade'
             | 'forum_reports'
-            | 'exam_marking';
+            | 'exam_marking'
+            | 'lrs_review';
           count: number;
           year: number | null;
           cycleId: number | null;
@@ -4238,7 +4239,8 @@ export interface paths {
             | 'verification_to_submit'
             | 'homework_to_grade'
             | 'forum_reports'
-            | 'exam_marking';
+            | 'exam_marking'
+            | 'lrs_review';
           count: number;
           year: number | null;
           cycleId: number | null;
@@ -4704,6 +4706,162 @@ export interface paths {
           startedAt: string | null;
           finishedAt: string | null;
         };
+      };
+    };
+  };
+  '/api/lrs/clients': {
+    /** The LRS clients of the subtree with their traffic */
+    get: {
+      response: {
+        items: {
+          id: number;
+          orgUnitId: number;
+          orgUnitName: string;
+          name: string;
+          apiKey: string;
+          identity: 'mbox' | 'account' | 'id_hash';
+          homePage: string | null;
+          hasSalt: boolean;
+          createdAt: string;
+          createdBy: string | null;
+          revokedAt: string | null;
+          lastUsedAt: string | null;
+          requests: number;
+          statementsStored: number;
+          statementsRead: number;
+        }[];
+      };
+    };
+    /** Create credentials for a reporting platform; the secret is shown once */
+    post: {
+      body: {
+        orgUnitId: number;
+        name: string;
+        identity: 'mbox' | 'account' | 'id_hash';
+        homePage?: string | null;
+        salt?: string | null;
+      };
+      response: {
+        client: {
+          id: number;
+          orgUnitId: number;
+          orgUnitName: string;
+          name: string;
+          apiKey: string;
+          identity: 'mbox' | 'account' | 'id_hash';
+          homePage: string | null;
+          hasSalt: boolean;
+          createdAt: string;
+          createdBy: string | null;
+          revokedAt: string | null;
+          lastUsedAt: string | null;
+          requests: number;
+          statementsStored: number;
+          statementsRead: number;
+        };
+        key: string;
+        secret: string;
+      };
+    };
+  };
+  '/api/lrs/clients/{id}': {
+    /** One LRS client with its traffic */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        client: {
+          id: number;
+          orgUnitId: number;
+          orgUnitName: string;
+          name: string;
+          apiKey: string;
+          identity: 'mbox' | 'account' | 'id_hash';
+          homePage: string | null;
+          hasSalt: boolean;
+          createdAt: string;
+          createdBy: string | null;
+          revokedAt: string | null;
+          lastUsedAt: string | null;
+          requests: number;
+          statementsStored: number;
+          statementsRead: number;
+        };
+      };
+    };
+  };
+  '/api/lrs/clients/{id}/revoke': {
+    /** Revoke a client's credentials: its reports are refused from now on */
+    post: {
+      path: {
+        id: number;
+      };
+      response: {
+        client: {
+          id: number;
+          orgUnitId: number;
+          orgUnitName: string;
+          name: string;
+          apiKey: string;
+          identity: 'mbox' | 'account' | 'id_hash';
+          homePage: string | null;
+          hasSalt: boolean;
+          createdAt: string;
+          createdBy: string | null;
+          revokedAt: string | null;
+          lastUsedAt: string | null;
+          requests: number;
+          statementsStored: number;
+          statementsRead: number;
+        };
+      };
+    };
+  };
+  '/api/lrs/review': {
+    /** Statements of the subtree whose actor matched no teacher, one row per actor */
+    get: {
+      response: {
+        items: {
+          clientId: number;
+          clientName: string;
+          clientUnitId: number;
+          clientUnitName: string;
+          actorIfi: string;
+          actor: Record<string, unknown> | null;
+          count: number;
+          firstStored: string;
+          lastStored: string;
+          sampleVerb: string;
+          sampleActivity: string | null;
+        }[];
+        total: number;
+      };
+    };
+  };
+  '/api/lrs/review/map': {
+    /** Map an actor's waiting statements to a teacher of the platform's unit */
+    post: {
+      body: {
+        clientId: number;
+        actorIfi: string;
+        teacherId: number;
+        remember?: boolean;
+      };
+      response: {
+        matched: number;
+      };
+    };
+  };
+  '/api/lrs/review/reject': {
+    /** Reject an actor's waiting statements: nobody of ours */
+    post: {
+      body: {
+        clientId: number;
+        actorIfi: string;
+      };
+      response: {
+        rejected: number;
       };
     };
   };

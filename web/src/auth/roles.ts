@@ -35,6 +35,9 @@ export function mayExportFullIdentifiers(role: Role): boolean {
  */
 export const CREDIT_REGISTER_ROLES: readonly Role[] = ['school_admin', 'county_admin'];
 
+/** Who keeps the credentials of platforms reporting learning records, and maps what matched nobody (bureaus). */
+export const LRS_MANAGER_ROLES: readonly Role[] = ['province_admin', 'city_admin', 'county_admin'];
+
 export function mayRegisterCredits(role: Role): boolean {
   return CREDIT_REGISTER_ROLES.includes(role);
 }

@@ -1,5 +1,6 @@
 import {
   AccountBookOutlined,
+  ApiOutlined,
   ApartmentOutlined,
   AuditOutlined,
   BarChartOutlined,
@@ -17,6 +18,7 @@ import {
   BellOutlined,
   IdcardOutlined,
   ProfileOutlined,
+  QuestionCircleOutlined,
   PlayCircleOutlined,
   ProjectOutlined,
   ReadOutlined,
@@ -29,7 +31,14 @@ import {
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { Role } from '../api/types';
-import { CREDIT_REGISTER_ROLES, HOME_PATH, isAdminRole, MY_CREDITS_PATH, MY_TEACHER_PATH } from '../auth/roles';
+import {
+  CREDIT_REGISTER_ROLES,
+  HOME_PATH,
+  isAdminRole,
+  LRS_MANAGER_ROLES,
+  MY_CREDITS_PATH,
+  MY_TEACHER_PATH,
+} from '../auth/roles';
 
 export interface NavItem {
   key: string;
@@ -160,6 +169,21 @@ const ADMIN_NAV: NavGroup[] = [
         testId: 'nav-certificates',
       },
       { key: '/cycles', icon: <ScheduleOutlined />, labelKey: 'nav.cycles', testId: 'nav-cycles' },
+      // learning records from other platforms (xAPI): their credentials, and the records matching nobody
+      {
+        key: '/lrs/clients',
+        icon: <ApiOutlined />,
+        labelKey: 'nav.lrsClients',
+        testId: 'nav-lrs-clients',
+        roles: LRS_MANAGER_ROLES,
+      },
+      {
+        key: '/lrs/review',
+        icon: <QuestionCircleOutlined />,
+        labelKey: 'nav.lrsReview',
+        testId: 'nav-lrs-review',
+        roles: LRS_MANAGER_ROLES,
+      },
     ],
   },
   {

@@ -57,6 +57,8 @@ const SPECIFIC_SERVER_WORDING = new Set([
   'HOMEWORK_SCHEME_INVALID',
   'HOMEWORK_MARK_INVALID',
   'FORUM_MODERATOR_INVALID',
+  // learning records from other platforms
+  'LRS_CLIENT_INVALID',
 ]);
 
 /**

@@ -27,6 +27,9 @@ describe("each page's section of the manual", () => {
     // an online class's homework and forum, the teachers' pages and the tutors'
     expect(helpSectionFor('/me/study/7/homework')).toBe('homework');
     expect(helpSectionFor('/spot-checks/3')).toBe('spot-check');
+    // the platforms reporting learning records and the records matching nobody
+    expect(helpSectionFor('/lrs/clients')).toBe('lrs');
+    expect(helpSectionFor('/lrs/review')).toBe('lrs');
     expect(helpSectionFor('/me/study/7/forum/12')).toBe('homework');
     expect(helpSectionFor('/study/classes/7/forum')).toBe('homework');
     expect(helpSectionFor('/study/tutoring')).toBe('homework');

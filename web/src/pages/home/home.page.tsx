@@ -46,6 +46,7 @@ function todoLink(todo: Todo): string {
     homework_to_grade: '/study/tutoring',
     forum_reports: '/study/tutoring',
     exam_marking: '/marking',
+    lrs_review: '/lrs/review',
   };
   return links[todo.kind];
 }
