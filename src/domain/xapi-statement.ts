@@ -629,10 +629,11 @@ export function sameStatement(stored: JsonObject, sent: JsonObject): boolean {
 
 /**
  * A statement in the form the LRS keeps (timestamps in UTC, context activities as lists), so a
- * retried statement compares equal to the one stored from it: `+08:00` and `Z` name the same instant.
+ * retried statement compares equal to the one stored from it: `+08:00` and `Z` name the same instant;
+ * durations compare to the hundredth of a second.
  */
 function comparable(s: JsonObject): JsonObject {
-  const out: JsonObject = { ...s };
+  const out: JsonObject = withComparableDurations(s);
   const ts = out['timestamp'];
   if (typeof ts === 'string' && isTimestamp(ts)) out['timestamp'] = toUtcTimestamp(ts);
   const context = listContextActivities(out['context']);
