@@ -8,7 +8,7 @@
  *
  * Runs, each in its own process (its own embedded PostgreSQL, removed at the end):
  *   platform --quick, roster --quick, ledger --scale county --quick, training --scale county, study --quick,
- *   exam --quick, certificates --quick, web --quick (the built web UI in Chromium over a throttled 3G link)
+ *   exam --quick, lrs --quick, certificates --quick, web --quick (the built web UI in Chromium over a throttled 3G link)
  * and prints their lines indented, then one table (benchmark, figure, value, unit, limit, ratio), then
  * one JSON object as the last line, also written to bench/results/quick.json. The ratio is the share of
  * the limit the product reaches: its rate / the limit's rate, or the limit's time / its time.
@@ -182,6 +182,38 @@ const BENCHES: Bench[] = [
       },
       { figure: 'papers of 50 graded', value: 'grade_papers_per_s', unit: '/s', ratio: 'grade_ratio_to_raw' },
       { figure: 'spot-check draw, 1M teachers', value: 'draw_province_s', unit: 's', ratio: 'draw_ratio_to_hmac' },
+    ],
+  },
+  {
+    name: 'lrs',
+    file: 'bench/lrs.bench.ts',
+    args: ['--quick'],
+    rows: [
+      {
+        figure: 'xAPI statements in batches of 100, 8 conn.',
+        value: 'statements_batch_per_s',
+        unit: '/s',
+        limit: 'statements_batch_raw_per_s',
+        ratio: 'lrs_batch_ratio_to_raw',
+      },
+      {
+        figure: 'xAPI single statements, 50 conn.',
+        value: 'statements_single_per_s',
+        unit: '/s',
+        limit: 'statements_single_raw_per_s',
+        ratio: 'lrs_single_ratio_to_raw',
+      },
+      { figure: '  single statement p99', value: 'statement_p99_ms', unit: 'ms' },
+      { figure: '  acknowledged statements lost', value: 'statements_lost', unit: '' },
+      {
+        figure: 'statements by agent and time range p95',
+        value: 'query_p95_ms',
+        unit: 'ms',
+        limit: 'query_raw_p95_ms',
+        ratio: 'query_ratio_to_raw',
+        kind: 'time',
+      },
+      { figure: 'statements mapped to ledger entries', value: 'mapping_per_s', unit: '/s' },
     ],
   },
   {

@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeMultipart } from '../src/domain/xapi-multipart.js';
+import { flushLrsTraffic } from '../src/services/lrs-traffic.js';
 import { buildTestApp } from './support/app.js';
 import { createTestDatabase, type TestDatabase } from './support/db.js';
 import { buildTree, type Tree } from './support/fixtures.js';
@@ -151,8 +152,9 @@ describe('voiding', () => {
     const [voidingId] = (await post(k1, voiding)).json() as string[];
     expect((await get(k1, `statementId=${target}`)).statusCode).toBe(404);
     expect((await get(k1, `voidedStatementId=${target}`)).json().id).toBe(target);
+    // the query finds the voiding statement through its target, never the voided statement itself
     const list = (await get(k1, `agent=${encodeURIComponent(JSON.stringify({ mbox: 'mailto:void@x.cn' }))}`)).json();
-    expect(list.statements).toHaveLength(0);
+    expect(list.statements.map((s: { id: string }) => s.id)).toEqual([voidingId]);
     // a voiding statement is not voided by another
     await post(k1, { ...voiding, object: { objectType: 'StatementRef', id: voidingId } });
     expect((await get(k1, `statementId=${voidingId}`)).statusCode).toBe(200);
@@ -416,5 +418,40 @@ describe('statements about statements', () => {
     expect(found.statements.map((s: { id: string }) => s.id)).toEqual([comment, target]);
     const other = (await get(k2, `agent=${encodeURIComponent(JSON.stringify(agent))}`)).json();
     expect(other.statements).toHaveLength(0);
+  });
+});
+
+describe('a request without a version', () => {
+  it('is refused in the terms of the version its client last spoke', async () => {
+    const c = await addLrsClient(t.db, tree.K1);
+    const bare = () =>
+      app.inject({ method: 'GET', url: '/xapi/statements', headers: { authorization: c.authorization } });
+    expect((await bare()).headers['x-experience-api-version']).toBe('2.0.0');
+    await asClient(app, c, '1.0.3')({ method: 'GET', url: '/xapi/statements?limit=1' });
+    const res = await bare();
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['x-experience-api-version']).toBe('1.0.3');
+  });
+});
+
+describe('traffic', () => {
+  it('counts the requests, the statements stored (a retry is not stored again) and the statements read', async () => {
+    const c = await addLrsClient(t.db, tree.K1);
+    const s = { ...statementAbout('traffic@x.cn'), id: crypto.randomUUID() };
+    await post(c, [s, statementAbout('traffic@x.cn')]);
+    await post(c, s);
+    await get(c, `statementId=${s.id}`);
+    await get(c, `agent=${encodeURIComponent(JSON.stringify({ mbox: 'mailto:traffic@x.cn' }))}`);
+    await flushLrsTraffic(t.db);
+    const row = await t.db
+      .selectFrom('lrs_client_traffic')
+      .selectAll()
+      .where('client_id', '=', c.id)
+      .executeTakeFirstOrThrow();
+    expect({
+      requests: Number(row.requests),
+      stored: Number(row.statements_stored),
+      read: Number(row.statements_read),
+    }).toEqual({ requests: 4, stored: 2, read: 3 });
   });
 });

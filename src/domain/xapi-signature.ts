@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { JsonObject } from './xapi-statement.js';
+import { type JsonObject, withComparableDurations } from './xapi-statement.js';
 
 const ALGORITHMS: Record<string, string> = { RS256: 'sha256', RS384: 'sha384', RS512: 'sha512' };
 
@@ -9,7 +9,13 @@ function decodeJson(part: string): unknown {
 
 function comparable(s: unknown): unknown {
   if (typeof s !== 'object' || s === null || Array.isArray(s)) return s;
-  const { attachments: _a, stored: _s, authority: _au, version: _v, ...rest } = s as JsonObject;
+  const {
+    attachments: _a,
+    stored: _s,
+    authority: _au,
+    version: _v,
+    ...rest
+  } = withComparableDurations(s as JsonObject);
   return rest;
 }
 

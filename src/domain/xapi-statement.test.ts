@@ -183,7 +183,7 @@ describe('what the store keeps', () => {
     const s = prepared();
     const ids = idsFormat(s);
     expect(ids['actor']).toEqual({ objectType: 'Agent', mbox: 'mailto:li@school.cn' });
-    expect(ids['object']).toEqual({ objectType: 'Activity', id: 'https://basic.smartedu.cn/course/42' });
+    expect(ids['object']).toEqual({ id: 'https://basic.smartedu.cn/course/42' });
     expect(ids['verb']).toEqual({ id: 'http://adlnet.gov/expapi/verbs/completed' });
     const zh = canonicalFormat(s, ['zh-CN']);
     expect((zh['verb'] as JsonObject)['display']).toEqual({ 'zh-CN': '完成' });

@@ -591,6 +591,29 @@ function listContextActivities(c: Json | undefined): Json | undefined {
 }
 
 /**
+ * A duration as statements are compared: seconds cut (not rounded) to hundredths, as xAPI 2.0 compares.
+ * @example comparableDuration('P1DT12H36M0.1237S') // 'P1DT12H36M0.12S'
+ */
+export function comparableDuration(d: string): string {
+  return d.replace(/(\d+)[.,](\d+)S$/, (_m, whole: string, frac: string) => {
+    const cut = frac.slice(0, 2).replace(/0+$/, '');
+    return cut ? `${whole}.${cut}S` : `${whole}S`;
+  });
+}
+
+/** A statement with its durations written for comparison (see comparableDuration). */
+export function withComparableDurations(s: JsonObject): JsonObject {
+  const fix = (o: Json | undefined): Json | undefined => {
+    if (!isObject(o) || !isObject(o['result']) || typeof o['result']['duration'] !== 'string') return o;
+    return { ...o, result: { ...o['result'], duration: comparableDuration(o['result']['duration']) } };
+  };
+  const out = fix(s) as JsonObject;
+  return isObject(out['object']) && out['object']['objectType'] === 'SubStatement'
+    ? { ...out, object: fix(out['object']) as Json }
+    : out;
+}
+
+/**
  * Whether two statements say the same thing (xAPI's statement comparison): the properties the LRS
  * sets (stored, authority, version) are left out, and the timestamp when the new one had none;
  * object keys compare in any order.
@@ -601,7 +624,23 @@ export function sameStatement(stored: JsonObject, sent: JsonObject): boolean {
     return dropTimestamp ? rest : { ...rest, timestamp };
   };
   const noTimestamp = !('timestamp' in sent);
-  return deepEqual(strip(stored, noTimestamp), strip(sent, noTimestamp));
+  return deepEqual(strip(comparable(stored), noTimestamp), strip(comparable(sent), noTimestamp));
+}
+
+/**
+ * A statement in the form the LRS keeps (timestamps in UTC, context activities as lists), so a
+ * retried statement compares equal to the one stored from it: `+08:00` and `Z` name the same instant;
+ * durations compare to the hundredth of a second.
+ */
+function comparable(s: JsonObject): JsonObject {
+  const out: JsonObject = withComparableDurations(s);
+  const ts = out['timestamp'];
+  if (typeof ts === 'string' && isTimestamp(ts)) out['timestamp'] = toUtcTimestamp(ts);
+  const context = listContextActivities(out['context']);
+  if (context !== undefined) out['context'] = context;
+  const obj = out['object'];
+  if (isObject(obj) && obj['objectType'] === 'SubStatement') out['object'] = comparable(obj);
+  return out;
 }
 
 function deepEqual(a: unknown, b: unknown): boolean {
@@ -625,8 +664,7 @@ export function idsFormat(s: JsonObject): JsonObject {
     if (!agentKey(v) && Array.isArray(v['member'])) out['member'] = v['member'].map((m) => agentIds(m) as Json);
     return out;
   };
-  const activityIds = (v: Json | undefined): Json | undefined =>
-    isObject(v) ? { ...(v['objectType'] ? { objectType: v['objectType'] } : {}), id: v['id'] as Json } : v;
+  const activityIds = (v: Json | undefined): Json | undefined => (isObject(v) ? { id: v['id'] as Json } : v);
   const objectIds = (o: Json | undefined): Json | undefined => {
     if (!isObject(o)) return o;
     const type = o['objectType'] ?? 'Activity';

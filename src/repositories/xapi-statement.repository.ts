@@ -79,13 +79,15 @@ export function createXapiStatementRepository(db: Database) {
     },
 
     /**
-     * Inserts statements; ids already stored are left as they are and answered in `existing`. One
-     * statement for the whole batch (its rows travel as one JSON parameter).
+     * Inserts statements; ids already stored are left as they are (not in `inserted`). One statement
+     * for the whole batch (its rows travel as one JSON parameter). With `voidedBy`, a statement that a
+     * voiding statement readable in that scope already names is stored voided (the voiding arrived first).
      */
     async insertMany(
       provinceId: number,
       client: { id: number | null; path: string },
       rows: StatementInsert[],
+      voidedBy?: ReadScope,
     ): Promise<{ inserted: Array<{ seq: number; id: string }> }> {
       if (rows.length === 0) return { inserted: [] };
       const data = JSON.stringify(
@@ -112,10 +114,16 @@ export function createXapiStatementRepository(db: Database) {
       const { rows: inserted } = await sql<{ seq: string; id: string }>`
         INSERT INTO xapi_statement (province_id, id, client_id, client_path, teacher_id, teacher_path, match_status,
           stored, ts, verb_id, actor_ifi, object_kind, object_id, registration, related_agents, related_activities,
-          ref_id, is_voiding, attachment_sha2, body)
+          ref_id, is_voiding, attachment_sha2, body, voided)
         SELECT ${provinceId}, r.id, ${client.id}, ${client.path}, r.teacher_id, r.teacher_path, r.match_status,
           r.stored, r.ts, r.verb_id, r.actor_ifi, r.object_kind, r.object_id, r.registration, r.related_agents,
-          r.related_activities, r.ref_id, r.is_voiding, r.attachment_sha2, r.body
+          r.related_activities, r.ref_id, r.is_voiding, r.attachment_sha2, r.body, ${
+            voidedBy
+              ? sql`NOT r.is_voiding AND EXISTS (SELECT 1 FROM xapi_statement s
+                  WHERE s.province_id = ${voidedBy.provinceId} AND s.is_voiding AND s.ref_id = r.id
+                    AND ${scopeSql(voidedBy)})`
+              : sql`false`
+          }
         FROM jsonb_to_recordset(${data}::jsonb) AS r(id uuid, stored timestamptz, ts timestamptz, verb_id text,
           actor_ifi text, object_kind text, object_id text, registration uuid, related_agents text[],
           related_activities text[], ref_id uuid, is_voiding boolean, attachment_sha2 text[], teacher_id bigint,
@@ -176,9 +184,10 @@ export function createXapiStatementRepository(db: Database) {
 
     /**
      * A page of statements (not voided) matching a filter, newest first unless ascending; `limit + 1`
-     * rows. A statement whose object is a StatementRef (not a voiding one) also matches when the statement
+     * rows. A statement whose object is a StatementRef also matches when the statement
      * it targets matches the agent, verb, activity and registration filters (xAPI's filter conditions for
-     * StatementRefs, one level deep); the time, order and paging apply to the referring statement.
+     * StatementRefs, one level deep; a voiding statement too, so a voided statement's voiding is found);
+     * the time, order and paging apply to the referring statement.
      */
     async query(scope: ReadScope, f: StatementFilter, limit: number): Promise<StoredStatement[]> {
       const base = [sql`s.province_id = ${scope.provinceId}`, sql`NOT s.voided`, scopeSql(scope)];
@@ -227,7 +236,7 @@ export function createXapiStatementRepository(db: Database) {
         filters.length === 0
           ? direct
           : sql`SELECT * FROM ((${direct}) UNION (SELECT ${columns} FROM xapi_statement s
-              WHERE ${sql.join([...base, ...window], sql` AND `)} AND s.ref_id IS NOT NULL AND NOT s.is_voiding
+              WHERE ${sql.join([...base, ...window], sql` AND `)} AND s.ref_id IS NOT NULL
                 AND EXISTS (SELECT 1 FROM xapi_statement m WHERE m.province_id = s.province_id AND m.id = s.ref_id
                   AND ${scopeOfTarget} AND ${sql.join(filters, sql` AND `)})
               ${order} LIMIT ${limit + 1})) u ${order} LIMIT ${limit + 1}`;

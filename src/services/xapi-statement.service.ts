@@ -27,6 +27,7 @@ import {
 import type { ServiceDeps } from './context.js';
 import type { LrsClient } from './lrs-client-auth.js';
 import { matchActors } from './lrs-match.js';
+import { countLrsTraffic } from './lrs-traffic.js';
 import { recordActivities } from './xapi-activity.js';
 
 const invalid = (reason: string) => new AppError('XAPI_INVALID', { params: { reason }, details: { reason } });
@@ -216,6 +217,7 @@ function scopeOf(client: LrsClient): ReadScope {
 }
 
 export function createXapiStatementService({ db, env }: ServiceDeps) {
+  const write = createStatementWriter(db);
   /**
    * Stores statements in one transaction: all or none. Ids already stored with the same statement are
    * answered as stored (a retried request is one statement); with another statement, 409.
@@ -251,7 +253,8 @@ export function createXapiStatementService({ db, env }: ServiceDeps) {
     if (new Set(ids).size !== ids.length) throw invalid('a statement id is used more than once in the batch');
     const prepared = withIds.map((s) => prepareStatement(s, { id: s['id'] as string, stored, authority, version }));
     if (prepared.length === 0) return [];
-    await storePrepared(db, client, withIds, prepared, parts);
+    const inserted = await write(client, withIds, prepared, parts);
+    countLrsTraffic(db, client.id, { stored: inserted });
     return withIds.map((s) => s['id'] as string);
   }
 
@@ -285,6 +288,7 @@ export function createXapiStatementService({ db, env }: ServiceDeps) {
       const row = await createXapiStatementRepository(db).findOne(scope, single);
       const wantVoided = 'voidedStatementId' in q;
       if (!row || row.voided !== wantVoided) throw new AppError('NOT_FOUND');
+      countLrsTraffic(db, client.id, { read: 1 });
       return {
         json: formatted(row.body, format, languages),
         attachments: withAttachments ? await attachmentParts(client.provinceId, [row]) : null,
@@ -336,6 +340,7 @@ export function createXapiStatementService({ db, env }: ServiceDeps) {
     }
     const rows = await createXapiStatementRepository(db).query(scope, filter, limit);
     const page = rows.slice(0, limit);
+    if (page.length) countLrsTraffic(db, client.id, { read: page.length });
     const last = page[page.length - 1];
     const more =
       rows.length > limit && last
@@ -369,6 +374,104 @@ export function createXapiStatementService({ db, env }: ServiceDeps) {
   return { store, get };
 }
 
+interface StoreJob {
+  client: LrsClient;
+  sent: JsonObject[];
+  prepared: JsonObject[];
+  parts: Map<string, Part>;
+  /** with how many of its statements were newly stored (not retries) */
+  resolve: (stored: number) => void;
+  reject: (e: unknown) => void;
+}
+
+/** How many of a request's statements a transaction newly stored. */
+const storedOf = (j: StoreJob, inserted: Set<string>) =>
+  j.prepared.filter((s) => inserted.has(String(s['id']).toLowerCase())).length;
+
+/** Transactions of one client's statements at a time; requests beyond these wait and are written together. */
+const WRITERS_PER_CLIENT = 4;
+/** Most statements written together in one transaction (one request's batch may be more). */
+const GROUP_STATEMENTS = 1_000;
+
+/**
+ * Writes one client's concurrent requests together (group commit): while WRITERS_PER_CLIENT of its
+ * transactions run, its next requests wait, and the ones waiting when a transaction ends go in one
+ * transaction, so a storm of single statements costs a few commits instead of one each. Every
+ * request is answered after the commit of the transaction that holds it. Should the shared
+ * transaction fail (a conflict of one request, say), each request of it is written on its own and
+ * gets its own answer, as when it came alone.
+ */
+function createStatementWriter(db: Database) {
+  const lanes = new Map<number, { running: number; queue: StoreJob[] }>();
+  const alone = async (j: StoreJob) => {
+    try {
+      j.resolve(storedOf(j, await storePrepared(db, j.client, j.sent, j.prepared, j.parts)));
+    } catch (e) {
+      j.reject(e);
+    }
+  };
+  async function run(jobs: StoreJob[]): Promise<void> {
+    const [first] = jobs;
+    if (!first) return;
+    if (jobs.length === 1) return alone(first);
+    const parts = new Map<string, Part>();
+    for (const j of jobs) for (const [k, v] of j.parts) parts.set(k, v);
+    let inserted: Set<string>;
+    try {
+      inserted = await storePrepared(
+        db,
+        first.client,
+        jobs.flatMap((j) => j.sent),
+        jobs.flatMap((j) => j.prepared),
+        parts,
+      );
+    } catch {
+      await Promise.all(jobs.map(alone));
+      return;
+    }
+    for (const j of jobs) j.resolve(storedOf(j, inserted));
+  }
+  /** The next group of a lane: in order, up to GROUP_STATEMENTS, never two requests naming one id. */
+  function take(queue: StoreJob[]): StoreJob[] {
+    const group: StoreJob[] = [];
+    const ids = new Set<string>();
+    let statements = 0;
+    while (queue.length > 0) {
+      const j = queue[0] as StoreJob;
+      const mine = j.prepared.map((s) => String(s['id']).toLowerCase());
+      if (group.length > 0 && (statements + mine.length > GROUP_STATEMENTS || mine.some((id) => ids.has(id)))) break;
+      queue.shift();
+      group.push(j);
+      for (const id of mine) ids.add(id);
+      statements += mine.length;
+    }
+    return group;
+  }
+  function pump(clientId: number): void {
+    const lane = lanes.get(clientId);
+    if (!lane) return;
+    while (lane.running < WRITERS_PER_CLIENT && lane.queue.length > 0) {
+      const group = take(lane.queue);
+      lane.running++;
+      void run(group).finally(() => {
+        lane.running--;
+        if (lane.running === 0 && lane.queue.length === 0) lanes.delete(clientId);
+        else pump(clientId);
+      });
+    }
+  }
+  return (client: LrsClient, sent: JsonObject[], prepared: JsonObject[], parts: Map<string, Part>) =>
+    new Promise<number>((resolve, reject) => {
+      let lane = lanes.get(client.id);
+      if (!lane) {
+        lane = { running: 0, queue: [] };
+        lanes.set(client.id, lane);
+      }
+      lane.queue.push({ client, sent, prepared, parts, resolve, reject });
+      pump(client.id);
+    });
+}
+
 /**
  * Stores prepared statements (with the statements as sent, for the comparison of retried ids) in one
  * transaction: conflicts answered 409, voiding applied, attachments kept, actors matched, activity
@@ -380,9 +483,9 @@ async function storePrepared(
   sent: JsonObject[],
   prepared: JsonObject[],
   parts: Map<string, Part>,
-): Promise<void> {
+): Promise<Set<string>> {
   const scope = scopeOf(client);
-  await db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx) => {
     const repo = createXapiStatementRepository(trx);
     const ids = prepared.map((s) => (s['id'] as string).toLowerCase());
     const settle = async (candidates: string[]) => {
@@ -398,18 +501,18 @@ async function storePrepared(
       }
       return new Set(existing.map((r) => r.id.toLowerCase()));
     };
-    const already = await settle(ids);
-    const fresh = prepared.filter((_s, i) => !already.has(ids[i] as string));
-    const rows: StatementInsert[] = fresh.map((s) => ({
+    // inserted first, compared after: a retried or conflicting id is the exception, so the common
+    // request is one INSERT (the statements a voiding statement stored earlier names are stored voided)
+    const rows: StatementInsert[] = prepared.map((s) => ({
       ...statementFacts(s),
       body: JSON.stringify(s),
       teacherId: null,
       teacherPath: null,
       matchStatus: 'unmatched',
     }));
-    const { inserted } = await repo.insertMany(client.provinceId, { id: client.id, path: client.orgPath }, rows);
+    const { inserted } = await repo.insertMany(client.provinceId, { id: client.id, path: client.orgPath }, rows, scope);
     if (inserted.length < rows.length) {
-      // stored meanwhile by a concurrent request: the same statement is fine, another one a conflict
+      // already stored (a retry, or a concurrent request): the same statement is fine, another one a conflict
       const got = new Set(inserted.map((r) => r.id));
       await settle(rows.map((r) => r.id).filter((id) => !got.has(id)));
     }
@@ -417,13 +520,6 @@ async function storePrepared(
     const newRows = rows.filter((r) => insertedIds.has(r.id));
     const voiding = newRows.filter((r) => r.isVoiding && r.refId).map((r) => r.refId as string);
     await repo.voidTargets(scope, voiding);
-    await repo.markVoided(
-      client.provinceId,
-      await repo.voidedEarlier(
-        scope,
-        newRows.map((r) => r.id),
-      ),
-    );
     const usedParts = [...parts.entries()].map(([sha2, p]) => ({
       sha2,
       contentType: p.headers['content-type'] ?? 'application/octet-stream',
@@ -431,7 +527,7 @@ async function storePrepared(
     }));
     await repo.insertAttachments(client.provinceId, usedParts);
     const seqById = new Map(inserted.map((r) => [r.id, r.seq]));
-    const bodies = fresh.filter((s) => insertedIds.has((s['id'] as string).toLowerCase()));
+    const bodies = prepared.filter((s) => insertedIds.has((s['id'] as string).toLowerCase()));
     const actors = bodies.map((s) => ({
       seq: seqById.get((s['id'] as string).toLowerCase()) as number,
       actor: s['actor'] as Record<string, unknown>,
@@ -443,6 +539,7 @@ async function storePrepared(
       ),
     );
     await recordActivities(trx, client.provinceId, bodies);
+    return insertedIds;
   });
 }
 

@@ -36,6 +36,9 @@ export const xapiRoutes: FastifyPluginAsync<XapiRouteDeps> = async (app, deps) =
     done(null, body),
   );
 
+  // the version each client last spoke: a request that names none is refused in that version's terms
+  const spoken = new Map<number, XapiVersion>();
+
   async function admit(req: FastifyRequest, reply: FastifyReply, version: XapiVersion | null): Promise<void> {
     req.xapiVersion = version ?? '2.0.0';
     reply.header('x-experience-api-version', req.xapiVersion);
@@ -45,7 +48,15 @@ export const xapiRoutes: FastifyPluginAsync<XapiRouteDeps> = async (app, deps) =
       throw new AppError('XAPI_AUTH_REQUIRED');
     }
     req.lrsClient = client;
-    if (!version) throw new AppError('XAPI_VERSION_INVALID');
+    if (!version) {
+      req.xapiVersion = spoken.get(client.id) ?? '2.0.0';
+      reply.header('x-experience-api-version', req.xapiVersion);
+      throw new AppError('XAPI_VERSION_INVALID');
+    }
+    if (spoken.get(client.id) !== version) {
+      if (spoken.size >= 10_000) spoken.clear();
+      spoken.set(client.id, version);
+    }
   }
 
   // Learning content often runs in the browser and reports from there: any origin may call the LRS with
