@@ -9,8 +9,9 @@
  * them (services/lrs-mapping.ts `runMapping`), then prints statements/s as the last line (JSON).
  * `--check` then recomputes every summary from the ledger (`peixun ledger check`) and says whether they agree.
  *
- * For bench:lrs: `insertMatchedStatements` (the generator) and `measureMapping` (the run) work on
- * any database that holds the ledger benchmark's data.
+ * For bench:lrs: `mappingBench({ count })` runs it all in its own cluster and returns the figure;
+ * `insertMatchedStatements` (the generator) and `measureMapping` (the run) work on any database that
+ * holds the ledger benchmark's data.
  *
  * The statements are laid out as they arrive: in time order, a teacher's study session sending a
  * few statements together (a completion per item, with its duration), 9 in 10 of them completions
@@ -182,13 +183,26 @@ const LOAD_SETTINGS: Record<string, string> = {
   autovacuum: 'off',
 };
 
-async function main(): Promise<void> {
-  const arg = (name: string) => {
-    const i = process.argv.indexOf(name);
-    return i >= 0 ? process.argv[i + 1] : undefined;
-  };
-  const count = Number(arg('--count') ?? 100_000);
-  const say = (line: string) => process.stderr.write(`${line}\n`);
+export interface MappingBenchResult {
+  statements: number;
+  credited: number;
+  refused: number;
+  seconds: number;
+  mapping_per_s: number;
+  ledger_ok?: boolean;
+}
+
+/**
+ * The whole benchmark in its own embedded PostgreSQL (removed after): the ledger benchmark's county,
+ * `count` matched statements about its teachers, the mapping over all of them. For bench:lrs.
+ * @example const { mapping_per_s } = await mappingBench({ count: 1_000_000 });
+ */
+export async function mappingBench(o: {
+  count: number;
+  check?: boolean;
+  log?: (line: string) => void;
+}): Promise<MappingBenchResult> {
+  const say = o.log ?? (() => undefined);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'peixun-lrs-mapping-'));
   fs.chmodSync(dir, 0o755);
   let cluster: EmbeddedCluster | undefined;
@@ -210,26 +224,36 @@ async function main(): Promise<void> {
     await insertMatchedStatements(pool, {
       provinceId: tree.province.provinceId,
       provincePath: tree.province.path,
-      count,
+      count: o.count,
     });
     say(
-      `data: ${loaded.teachers} teachers, ${loaded.entries} entries; ${count} statements copied in ` +
+      `data: ${loaded.teachers} teachers, ${loaded.entries} entries; ${o.count} statements copied in ` +
         `${Math.round(performance.now() - g0) / 1000} s`,
     );
-    const r = await measureMapping(db, tree.province.provinceId);
+    const r: MappingBenchResult = await measureMapping(db, tree.province.provinceId);
     say(`mapped ${r.statements} statements (${r.credited} credited, ${r.refused} refused) in ${r.seconds} s`);
-    let ledgerOk: boolean | undefined;
-    if (process.argv.includes('--check')) {
+    if (o.check) {
       // the summaries the batches kept (two at a time) against a recomputation from the ledger
-      ledgerOk = (await checkLedger(db, loadEnv({ ...process.env, PEIXUN_TODAY: TODAY }))).ok;
-      say(`ledger check: ${ledgerOk ? 'ok' : 'MISMATCH'}`);
+      r.ledger_ok = (await checkLedger(db, loadEnv({ ...process.env, PEIXUN_TODAY: TODAY }))).ok;
+      say(`ledger check: ${r.ledger_ok ? 'ok' : 'MISMATCH'}`);
     }
-    console.log(JSON.stringify({ ...r, ...(ledgerOk === undefined ? {} : { ledger_ok: ledgerOk }) }));
+    return r;
   } finally {
     await db?.destroy().catch(() => undefined);
     await cluster?.stop().catch(() => undefined);
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+async function main(): Promise<void> {
+  const i = process.argv.indexOf('--count');
+  const count = Number(i >= 0 ? process.argv[i + 1] : 100_000);
+  const r = await mappingBench({
+    count,
+    check: process.argv.includes('--check'),
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  console.log(JSON.stringify(r));
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
