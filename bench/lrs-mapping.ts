@@ -189,6 +189,11 @@ export interface MappingBenchResult {
   refused: number;
   seconds: number;
   mapping_per_s: number;
+  /** the limit, in the same run: the same entry rows written again with one INSERT … SELECT (rolled back) */
+  raw_seconds: number;
+  raw_per_s: number;
+  /** raw time ÷ mapping time */
+  mapping_ratio_to_raw: number;
   ledger_ok?: boolean;
 }
 
@@ -230,8 +235,36 @@ export async function mappingBench(o: {
       `data: ${loaded.teachers} teachers, ${loaded.entries} entries; ${o.count} statements copied in ` +
         `${Math.round(performance.now() - g0) / 1000} s`,
     );
-    const r: MappingBenchResult = await measureMapping(db, tree.province.provinceId);
-    say(`mapped ${r.statements} statements (${r.credited} credited, ${r.refused} refused) in ${r.seconds} s`);
+    const mapped = await measureMapping(db, tree.province.provinceId);
+    say(
+      `mapped ${mapped.statements} statements (${mapped.credited} credited, ${mapped.refused} refused) in ${mapped.seconds} s`,
+    );
+    // the limit: the rows the mapping wrote, written again by one statement with the same indexes and keys
+    const raw = await pool.connect();
+    let rawSeconds = 0;
+    try {
+      await raw.query('BEGIN');
+      const r0 = performance.now();
+      await raw.query(`INSERT INTO credit_entry (province_id, teacher_id, org_unit_id, org_path, cycle_id, year, hours,
+          categories, source_type, source_ref, title, occurred_on, evidence_ref, after_lock, idem_key, content_hash)
+        SELECT province_id, teacher_id, org_unit_id, org_path, cycle_id, year, hours, categories, source_type,
+          source_ref, title, occurred_on, evidence_ref, after_lock, 'raw:' || idem_key, content_hash
+        FROM credit_entry WHERE source_type = 'external'`);
+      rawSeconds = (performance.now() - r0) / 1000;
+      await raw.query('ROLLBACK');
+    } finally {
+      raw.release();
+    }
+    const round = (n: number, d = 3) => Math.round(n * 10 ** d) / 10 ** d;
+    const r: MappingBenchResult = {
+      ...mapped,
+      raw_seconds: round(rawSeconds),
+      raw_per_s: Math.round(mapped.credited / Math.max(rawSeconds, 1e-6)),
+      mapping_ratio_to_raw: round(rawSeconds / Math.max(mapped.seconds, 1e-6)),
+    };
+    say(
+      `limit: the same ${mapped.credited} entries by one INSERT … SELECT in ${r.raw_seconds} s (ratio ${r.mapping_ratio_to_raw})`,
+    );
     if (o.check) {
       // the summaries the batches kept (two at a time) against a recomputation from the ledger
       r.ledger_ok = (await checkLedger(db, loadEnv({ ...process.env, PEIXUN_TODAY: TODAY }))).ok;

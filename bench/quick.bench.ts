@@ -213,7 +213,13 @@ const BENCHES: Bench[] = [
         ratio: 'query_ratio_to_raw',
         kind: 'time',
       },
-      { figure: 'statements mapped to ledger entries', value: 'mapping_per_s', unit: '/s' },
+      {
+        figure: 'statements mapped to ledger entries',
+        value: 'mapping_per_s',
+        unit: '/s',
+        limit: 'mapping_raw_per_s',
+        ratio: 'mapping_ratio_to_raw',
+      },
     ],
   },
   {

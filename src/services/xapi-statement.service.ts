@@ -27,6 +27,7 @@ import {
 import type { ServiceDeps } from './context.js';
 import type { LrsClient } from './lrs-client-auth.js';
 import { matchActors } from './lrs-match.js';
+import { wakeLrsMapping } from './lrs-mapping.js';
 import { countLrsTraffic } from './lrs-traffic.js';
 import { recordActivities } from './xapi-activity.js';
 
@@ -255,6 +256,8 @@ export function createXapiStatementService({ db, env }: ServiceDeps) {
     if (prepared.length === 0) return [];
     const inserted = await write(client, withIds, prepared, parts);
     countLrsTraffic(db, client.id, { stored: inserted });
+    // the mapping rules see the new statements within a second (statements of nobody known are skipped there)
+    if (inserted > 0) wakeLrsMapping(db, client.provinceId);
     return withIds.map((s) => s['id'] as string);
   }
 
