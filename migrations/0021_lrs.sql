@@ -31,8 +31,8 @@ CREATE INDEX lrs_client_path_idx ON lrs_client (org_path text_pattern_ops, id);
 -- A statement as the LRS stores it. `body` is the statement's JSON text exactly as it is returned
 -- (id, timestamp, stored, authority and version filled in), so a read sends it without re-encoding.
 -- The other columns are what queries filter on:
---   actor_ifi / object_agent_ifi: an agent or identified group as one string ('mbox:mailto:a@b',
---     'mbox_sha1sum:…', 'openid:…', 'account:<homePage> <name>'), prefixed by its objectType letter
+--   actor_ifi / object_id of an agent object: an agent or identified group as one string, its objectType
+--     letter first ('A|mbox|mailto:a@b', 'A|sha1|…', 'A|openid|…', 'A|account|<homePage>|<name>', 'G|…')
 --   related_agents / related_activities: every agent and activity the statement names anywhere
 --     (actor, object, context, authority, sub-statement), for related_agents / related_activities
 --   ref_id: the statement a StatementRef object (or a voiding statement) points at

@@ -326,8 +326,8 @@ const ERRORS: Record<AppErrorCode, Record<Locale, string>> = {
     en: 'The xAPI request does not follow the specification: {reason}',
   },
   XAPI_AUTH_REQUIRED: {
-    'zh-CN': '需要学习记录接口的客户端密钥（HTTP Basic：密钥名与密钥），或密钥已被撤销',
-    en: 'LRS client credentials are required (HTTP Basic: key and secret), or they were revoked',
+    'zh-CN': '需要学习记录接口的接口账号（key）和接口密钥（secret），以 HTTP Basic 方式发送；或该接口已被撤销',
+    en: 'The key and secret of a learning-record interface are required (HTTP Basic), or the interface was revoked',
   },
   XAPI_FORBIDDEN: {
     'zh-CN': '该客户端无权进行此操作：{reason}',
@@ -350,8 +350,8 @@ const ERRORS: Record<AppErrorCode, Record<Locale, string>> = {
     en: 'The document exists: send If-Match or If-None-Match with the write',
   },
   LRS_CLIENT_INVALID: {
-    'zh-CN': '学习记录客户端的设置有误：{reason}',
-    en: 'The LRS client settings are invalid: {reason}',
+    'zh-CN': '学习记录接口的设置有误：{reason}',
+    en: 'The learning-record interface settings are invalid: {reason}',
   },
   LRS_RULE_INVALID: {
     'zh-CN': '学时转换规则有误：{reason}',

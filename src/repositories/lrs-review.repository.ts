@@ -16,9 +16,28 @@ export interface LrsReviewRow {
   lastStored: Date;
   sampleVerb: string;
   sampleActivity: string | null;
+  /** the display names the latest statement gave its verb and activity (Chinese first), when it gave them */
+  sampleVerbName: string | null;
+  sampleActivityName: string | null;
+  /** a person (an Agent with an identifier): groups and actors without one cannot be one teacher */
+  mappable: boolean;
+}
+
+/** The Chinese entry of a language map, else its first; null for anything else. */
+function nameOf(map: unknown): string | null {
+  if (typeof map !== 'object' || map === null || Array.isArray(map)) return null;
+  const m = map as Record<string, unknown>;
+  const key = Object.keys(m).find((k) => /^zh/i.test(k)) ?? Object.keys(m)[0];
+  const v = key === undefined ? undefined : m[key];
+  return typeof v === 'string' ? v : null;
 }
 
 type Q = Kysely<DB>;
+
+/** Whether a statement's actor_ifi names one person (an Agent), the only kind an admin may map to a teacher. */
+export function isPersonKey(actorIfi: string): boolean {
+  return actorIfi.startsWith('A|');
+}
 
 export function createLrsReviewRepository(db: Q) {
   return {
@@ -50,7 +69,14 @@ export function createLrsReviewRepository(db: Q) {
       if (r.rows.length === 0) return { rows: [], total: 0 };
       const samples = await db
         .selectFrom('xapi_statement')
-        .select(['seq', 'verb_id', 'object_id', sql<unknown>`body::jsonb -> 'actor'`.as('actor')])
+        .select([
+          'seq',
+          'verb_id',
+          'object_id',
+          sql<unknown>`body::jsonb -> 'actor'`.as('actor'),
+          sql<unknown>`body::jsonb #> '{verb,display}'`.as('verb_display'),
+          sql<unknown>`body::jsonb #> '{object,definition,name}'`.as('activity_name'),
+        ])
         .where(
           'seq',
           'in',
@@ -74,6 +100,9 @@ export function createLrsReviewRepository(db: Q) {
             lastStored: x.last_stored,
             sampleVerb: s?.verb_id ?? '',
             sampleActivity: s?.object_id ?? null,
+            sampleVerbName: nameOf(s?.verb_display),
+            sampleActivityName: nameOf(s?.activity_name),
+            mappable: isPersonKey(x.actor_ifi),
           };
         }),
       };

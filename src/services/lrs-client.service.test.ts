@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { agentKey } from '../domain/xapi-statement.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.js';
 import { actorAt, buildTree, type Tree } from '../../test/support/fixtures.js';
@@ -43,10 +44,8 @@ async function clientOf(key: string, secret: string): Promise<LrsClient> {
   return (await authenticateLrsClient(t.db, basic(key, secret)))!;
 }
 
-const ifiOf = (actor: Record<string, unknown>) => {
-  const a = actor.account as { homePage: string; name: string } | undefined;
-  return a ? `account:${a.homePage} ${a.name}` : `mbox:${String(actor.mbox)}`;
-};
+/** the statement store's identity string of an actor (domain/xapi-statement.ts agentKey) */
+const ifiOf = (actor: Record<string, unknown>) => agentKey(actor);
 
 /** Stores statements as the statement store does: inserted, matched in the same transaction, marked. */
 async function store(client: LrsClient, actors: Array<Record<string, unknown>>) {
@@ -284,9 +283,10 @@ describe('the review queue', () => {
     const stranger = { mbox: 'mailto:who@example.cn' };
     expect(await store(client, [li, li, stranger])).toEqual([null, null, null]);
     const q = await s.lrsReview.queue(county);
-    const liRow = q.items.find((x) => x.actorIfi === 'mbox:mailto:li@example.cn' && x.clientId === client.id)!;
+    const liRow = q.items.find((x) => x.actorIfi === 'A|mbox|mailto:li@example.cn' && x.clientId === client.id)!;
     expect(liRow).toMatchObject({ count: 2, clientName: '邮箱平台', actor: li });
     expect(liRow.sampleVerb).toBe('http://adlnet.gov/expapi/verbs/completed');
+    expect(liRow).toMatchObject({ mappable: true, sampleVerbName: null, sampleActivityName: null });
     // another county sees none of it, a school keeps no queue, and the home page counts what waits
     expect((await s.lrsReview.queue(otherCounty)).items.filter((x) => x.clientId === client.id)).toEqual([]);
     expect(await codeOf(s.lrsReview.queue(school))).toBe('FORBIDDEN');
@@ -318,11 +318,13 @@ describe('the review queue', () => {
     // remembered: the next statement about that actor matches by itself
     expect(await store(client, [li])).toEqual([teacherS2]);
 
-    expect(await s.lrsReview.reject(county, { clientId: client.id, actorIfi: 'mbox:mailto:who@example.cn' })).toEqual({
-      rejected: 1,
-    });
+    expect(await s.lrsReview.reject(county, { clientId: client.id, actorIfi: 'A|mbox|mailto:who@example.cn' })).toEqual(
+      {
+        rejected: 1,
+      },
+    );
     expect(
-      await codeOf(s.lrsReview.reject(county, { clientId: client.id, actorIfi: 'mbox:mailto:who@example.cn' })),
+      await codeOf(s.lrsReview.reject(county, { clientId: client.id, actorIfi: 'A|mbox|mailto:who@example.cn' })),
     ).toBe('NOT_FOUND');
     expect((await s.lrsReview.queue(county)).items.filter((x) => x.clientId === client.id)).toEqual([]);
     const audit = await t.db
@@ -342,11 +344,27 @@ describe('the review queue', () => {
       await codeOf(
         s.lrsReview.map(county, {
           clientId: client.id,
-          actorIfi: 'mbox:mailto:wang@example.cn',
+          actorIfi: 'A|mbox|mailto:wang@example.cn',
           teacherId: teacherS2,
           remember: false,
         }),
       ),
     ).toBe('LRS_CLIENT_INVALID');
+  });
+});
+
+describe('a group in the review queue', () => {
+  it('cannot be mapped to one teacher, only rejected', async () => {
+    const r = await s.lrsClients.create(county, { orgUnitId: tree.K1.id, name: '群组平台', identity: 'mbox' });
+    const client = await clientOf(r.key, r.secret);
+    const team = { objectType: 'Group', name: '三年级组', mbox: 'mailto:grade3@example.cn' };
+    await store(client, [team]);
+    const row = (await s.lrsReview.queue(county)).items.find((x) => x.clientId === client.id)!;
+    expect(row.mappable).toBe(false);
+    const decision = { clientId: client.id, actorIfi: row.actorIfi };
+    expect(await codeOf(s.lrsReview.map(county, { ...decision, teacherId: teacherS2, remember: true }))).toBe(
+      'LRS_CLIENT_INVALID',
+    );
+    expect(await s.lrsReview.reject(county, decision)).toEqual({ rejected: 1 });
   });
 });

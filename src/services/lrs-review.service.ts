@@ -1,7 +1,7 @@
 import { AppError, notFoundDenied } from '../errors/app-error.js';
 import { can } from '../policies/access.policy.js';
 import { createLrsClientRepository } from '../repositories/lrs-client.repository.js';
-import { createLrsReviewRepository, type LrsReviewRow } from '../repositories/lrs-review.repository.js';
+import { createLrsReviewRepository, isPersonKey, type LrsReviewRow } from '../repositories/lrs-review.repository.js';
 import { auditedWrite, auditRefusal } from './audit.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
 import { applyMappingRules } from './lrs-mapping.js';
@@ -70,6 +70,15 @@ export function createLrsReviewService({ db }: ServiceDeps) {
       d: LrsReviewDecision & { teacherId: number; remember: boolean },
     ): Promise<{ matched: number }> {
       const { actor, client } = await requireClient(ctx, 'lrs_review.map', d.clientId);
+      if (!isPersonKey(d.actorIfi))
+        throw new AppError('LRS_CLIENT_INVALID', {
+          params: {
+            reason: '只能把个人学员对应到教师；群组和无标识的学员只能驳回',
+            reason_en:
+              'only a person can be mapped to a teacher; groups and actors without an identifier can only be rejected',
+          },
+          details: { field: 'actorIfi' },
+        });
       const teacher = await db
         .selectFrom('teacher')
         .select(['id', 'org_path', 'name'])

@@ -57,6 +57,9 @@ const ReviewOut = z.object({
   lastStored: z.string(),
   sampleVerb: z.string(),
   sampleActivity: z.string().nullable(),
+  sampleVerbName: z.string().nullable(),
+  sampleActivityName: z.string().nullable(),
+  mappable: z.boolean(),
 });
 
 function presentReview(r: LrsReviewRow): z.infer<typeof ReviewOut> {

@@ -4834,6 +4834,9 @@ export interface paths {
           lastStored: string;
           sampleVerb: string;
           sampleActivity: string | null;
+          sampleVerbName: string | null;
+          sampleActivityName: string | null;
+          mappable: boolean;
         }[];
         total: number;
       };
