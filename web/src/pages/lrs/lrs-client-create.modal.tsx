@@ -105,8 +105,12 @@ export function LrsClientCreateModal({ ownUnit, onClose }: { ownUnit: OrgUnitRef
               </Typography.Text>
             </Descriptions.Item>
             <Descriptions.Item label={t('lrs.clients.identity')}>
-              {t(`lrs.identities.${created.client.identity}`)}
-              {created.client.homePage ? `（${created.client.homePage}）` : ''}
+              {created.client.homePage
+                ? t('lrs.clients.identityWithHomePage', {
+                    identity: t(`lrs.identities.${created.client.identity}`),
+                    homePage: created.client.homePage,
+                  })
+                : t(`lrs.identities.${created.client.identity}`)}
             </Descriptions.Item>
           </Descriptions>
           <Typography.Text strong>{t('lrs.clients.secret')}</Typography.Text>

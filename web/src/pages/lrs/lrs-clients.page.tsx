@@ -10,7 +10,9 @@ import { ListPage } from '../../components/list-page';
 import { ErrorResult } from '../../components/page-states';
 import { useErrorMessage } from '../../lib/error-message';
 import { formatDateTime } from '../../lib/format';
+import { useIsPhone } from '../../lib/use-media-query';
 import { LrsClientCreateModal } from './lrs-client-create.modal';
+import { useTableWidth } from './table-width';
 
 /** 学习记录接口: the credentials of the platforms that report learning records, with what each has sent. */
 export default function LrsClientsPage() {
@@ -20,6 +22,7 @@ export default function LrsClientsPage() {
   const { message, modal } = App.useApp();
   const errorMessage = useErrorMessage();
   const [creating, setCreating] = useState(false);
+  const isPhone = useIsPhone();
   const list = useQuery({ queryKey: lrsKeys.clients, queryFn: lrsApi.clients });
 
   const revoke = useMutation({
@@ -41,44 +44,66 @@ export default function LrsClientsPage() {
       onOk: () => revoke.mutateAsync(c).catch(() => undefined),
     });
 
+  // The platform at the left and its action at the right stay in view; on a phone only they and the state show.
   const columns: TableColumnsType<LrsClient> = [
     {
       title: t('lrs.clients.name'),
       dataIndex: 'name',
+      fixed: 'left',
+      width: isPhone ? 130 : 180,
       render: (v: string, c) => (
         <>
-          <div>{v}</div>
+          <Typography.Text ellipsis={{ tooltip: v }} style={{ display: 'block' }}>
+            {v}
+          </Typography.Text>
           <Typography.Text type="secondary" code>
             {c.apiKey}
           </Typography.Text>
         </>
       ),
     },
-    { title: t('lrs.clients.unit'), dataIndex: 'orgUnitName' },
+    {
+      title: t('lrs.clients.unit'),
+      dataIndex: 'orgUnitName',
+      width: 120,
+      responsive: ['lg'],
+      ellipsis: { showTitle: true },
+    },
     {
       title: t('lrs.clients.identity'),
       dataIndex: 'identity',
+      width: 160,
+      responsive: ['md'],
       render: (v: LrsClient['identity'], c) => (
         <>
           <div>{t(`lrs.identities.${v}`)}</div>
-          {c.homePage && <Typography.Text type="secondary">{c.homePage}</Typography.Text>}
+          {c.homePage && (
+            <Typography.Text type="secondary" ellipsis={{ tooltip: c.homePage }} style={{ display: 'block' }}>
+              {c.homePage}
+            </Typography.Text>
+          )}
         </>
       ),
     },
-    { title: t('lrs.clients.requests'), dataIndex: 'requests', align: 'right' },
-    { title: t('lrs.clients.stored'), dataIndex: 'statementsStored', align: 'right' },
-    { title: t('lrs.clients.read'), dataIndex: 'statementsRead', align: 'right' },
+    { title: t('lrs.clients.requests'), dataIndex: 'requests', align: 'right', width: 80, responsive: ['lg'] },
+    { title: t('lrs.clients.stored'), dataIndex: 'statementsStored', align: 'right', width: 100, responsive: ['md'] },
+    { title: t('lrs.clients.read'), dataIndex: 'statementsRead', align: 'right', width: 90, responsive: ['lg'] },
     {
       title: t('lrs.clients.lastUsed'),
       dataIndex: 'lastUsedAt',
+      width: 130,
+      responsive: ['md'],
       render: (v: string | null) => (v ? formatDateTime(v) : t('lrs.clients.neverUsed')),
     },
     {
       title: t('lrs.clients.state'),
       key: 'state',
+      width: isPhone ? 100 : 110,
       render: (_, c) =>
         c.revokedAt ? (
-          <Tag>{t('lrs.clients.stateRevoked', { at: formatDateTime(c.revokedAt) })}</Tag>
+          <Tag className="wrap-anywhere" style={{ whiteSpace: 'normal' }}>
+            {t('lrs.clients.stateRevoked', { at: formatDateTime(c.revokedAt) })}
+          </Tag>
         ) : (
           <Tag color="green">{t('lrs.clients.stateActive')}</Tag>
         ),
@@ -86,6 +111,8 @@ export default function LrsClientsPage() {
     {
       title: t('common.actions'),
       key: 'actions',
+      fixed: 'right',
+      width: 80,
       render: (_, c) =>
         c.revokedAt ? null : (
           <Button type="link" size="small" danger onClick={() => confirmRevoke(c)} data-testid={`lrs-revoke-${c.id}`}>
@@ -94,6 +121,7 @@ export default function LrsClientsPage() {
         ),
     },
   ];
+  const tableWidth = useTableWidth(columns);
 
   return (
     <ListPage
@@ -117,7 +145,7 @@ export default function LrsClientsPage() {
         dataSource={list.data?.items}
         loading={list.isFetching}
         pagination={{ pageSize: 50, hideOnSinglePage: true }}
-        scroll={{ x: 'max-content' }}
+        scroll={{ x: tableWidth }}
         data-testid="lrs-clients-table"
         locale={{
           emptyText: list.isError ? (

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Checkbox, Empty, Flex, Form, Modal, Select, Space, Table, Typography } from 'antd';
+import { App, Button, Checkbox, Empty, Flex, Form, Modal, Select, Space, Table, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -12,6 +12,8 @@ import { ErrorResult } from '../../components/page-states';
 import { useErrorMessage } from '../../lib/error-message';
 import { formatDateTime } from '../../lib/format';
 import { useDebouncedValue } from '../../lib/use-debounced-value';
+import { useIsPhone } from '../../lib/use-media-query';
+import { useTableWidth } from './table-width';
 
 /** How a platform named the person: their name, mailbox or account, as sent. */
 function actorWords(row: LrsReviewRow): { name: string | null; id: string } {
@@ -27,12 +29,43 @@ function actorWords(row: LrsReviewRow): { name: string | null; id: string } {
 
 const rowKey = (r: LrsReviewRow) => `${r.clientId}|${r.actorIfi}`;
 
+/** The person in one short phrase: the name a platform gave, else its identifier. */
+const whoOf = (row: LrsReviewRow): string => {
+  const who = actorWords(row);
+  return who.name ?? who.id;
+};
+
+/** One line cut short with an ellipsis; the whole text shows on hover. */
+function Clipped({ text, secondary }: { text: string; secondary?: boolean }) {
+  return (
+    <Typography.Text
+      type={secondary ? 'secondary' : undefined}
+      ellipsis={{ tooltip: text }}
+      style={{ display: 'block', maxWidth: '100%' }}
+    >
+      {text}
+    </Typography.Text>
+  );
+}
+
+/** A display name with its IRI beside it on hover; the IRI itself when the platform sent no name. */
+function Named({ name, iri, secondary }: { name: string | null; iri: string; secondary?: boolean }) {
+  if (!name) return <Clipped text={iri} secondary={secondary} />;
+  return (
+    <Tooltip title={iri}>
+      <Typography.Text type={secondary ? 'secondary' : undefined} ellipsis style={{ display: 'block' }}>
+        {name}
+      </Typography.Text>
+    </Tooltip>
+  );
+}
+
 function MapModal({ row, onClose }: { row: LrsReviewRow; onClose: () => void }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const { message } = App.useApp();
   const errorMessage = useErrorMessage();
-  const [teacherId, setTeacherId] = useState<number | undefined>();
+  const [teacher, setTeacher] = useState<{ id: number; name: string } | undefined>();
   const [remember, setRemember] = useState(true);
   const [search, setSearch] = useState('');
   const q = useDebouncedValue(search.trim(), 250);
@@ -43,9 +76,9 @@ function MapModal({ row, onClose }: { row: LrsReviewRow; onClose: () => void }) 
     enabled: q.length > 0,
   });
   const map = useMutation({
-    mutationFn: () => lrsApi.map({ clientId: row.clientId, actorIfi: row.actorIfi, teacherId: teacherId!, remember }),
+    mutationFn: () => lrsApi.map({ clientId: row.clientId, actorIfi: row.actorIfi, teacherId: teacher!.id, remember }),
     onSuccess: (r) => {
-      void message.success(t('lrs.review.mapped', { count: r.matched }));
+      void message.success(t('lrs.review.mapped', { count: r.matched, teacher: teacher!.name }));
       void queryClient.invalidateQueries({ queryKey: lrsKeys.all });
       onClose();
     },
@@ -58,13 +91,13 @@ function MapModal({ row, onClose }: { row: LrsReviewRow; onClose: () => void }) 
       title={t('lrs.review.mapTitle')}
       onCancel={map.isPending ? undefined : onClose}
       okText={t('lrs.review.map')}
-      okButtonProps={{ disabled: teacherId === undefined, 'data-testid': 'lrs-map-ok' }}
+      okButtonProps={{ disabled: teacher === undefined, 'data-testid': 'lrs-map-ok' }}
       confirmLoading={map.isPending}
       onOk={() => map.mutate()}
     >
       <Typography.Paragraph>
         {t('lrs.review.mapText', {
-          who: who.name ? `${who.name}（${who.id}）` : who.id,
+          who: who.name ? t('lrs.review.nameAndId', { name: who.name, id: who.id }) : who.id,
           count: row.count,
           client: row.clientName,
         })}
@@ -73,8 +106,11 @@ function MapModal({ row, onClose }: { row: LrsReviewRow; onClose: () => void }) 
         <Form.Item label={t('lrs.review.teacher')} extra={t('lrs.review.teacherHint', { unit: row.clientUnitName })}>
           <Select<number>
             showSearch={{ filterOption: false, onSearch: setSearch }}
-            value={teacherId}
-            onChange={setTeacherId}
+            value={teacher?.id}
+            onChange={(id) => {
+              const x = teachers.data?.items.find((i) => i.id === id);
+              setTeacher(x ? { id: x.id, name: x.name } : undefined);
+            }}
             loading={teachers.isFetching}
             placeholder={t('lrs.review.teacherPlaceholder')}
             notFoundContent={q ? t('lrs.review.noTeacher') : null}
@@ -100,6 +136,7 @@ export default function LrsReviewPage() {
   const { message, modal } = App.useApp();
   const errorMessage = useErrorMessage();
   const [mapping, setMapping] = useState<LrsReviewRow | null>(null);
+  const isPhone = useIsPhone();
   const list = useQuery({ queryKey: lrsKeys.review, queryFn: lrsApi.review });
 
   const reject = useMutation({
@@ -113,7 +150,7 @@ export default function LrsReviewPage() {
 
   const confirmReject = (r: LrsReviewRow) =>
     modal.confirm({
-      title: t('lrs.review.rejectTitle'),
+      title: t('lrs.review.rejectTitle', { who: whoOf(r), client: r.clientName, count: r.count }),
       content: t('lrs.review.rejectText', { count: r.count }),
       okText: t('lrs.review.reject'),
       okButtonProps: { danger: true, 'data-testid': 'lrs-reject-ok' },
@@ -121,17 +158,22 @@ export default function LrsReviewPage() {
       onOk: () => reject.mutateAsync(r).catch(() => undefined),
     });
 
+  // The person stays at the left and the actions at the right while the columns between scroll; on a
+  // phone only the person, the records' platform on a second line, and the actions are shown.
   const columns: TableColumnsType<LrsReviewRow> = [
     {
       title: t('lrs.review.actor'),
       key: 'actor',
+      fixed: 'left',
+      width: isPhone ? 160 : 220,
       render: (_, r) => {
         const who = actorWords(r);
         return (
           <>
-            {who.name && <div>{who.name}</div>}
-            <Typography.Text type="secondary" className="wrap-anywhere">
-              {who.id}
+            {who.name && <Clipped text={who.name} />}
+            <Clipped text={who.id} secondary />
+            <Typography.Text type="secondary" className="lrs-review-phone-only">
+              {t('lrs.review.countOn', { count: r.count, client: r.clientName })}
             </Typography.Text>
           </>
         );
@@ -140,57 +182,76 @@ export default function LrsReviewPage() {
     {
       title: t('lrs.review.client'),
       key: 'client',
+      width: 180,
+      responsive: ['md'],
       render: (_, r) => (
         <>
-          <div>{r.clientName}</div>
-          <Typography.Text type="secondary">{r.clientUnitName}</Typography.Text>
+          <Clipped text={r.clientName} />
+          <Clipped text={r.clientUnitName} secondary />
         </>
       ),
     },
-    { title: t('lrs.review.count'), dataIndex: 'count', align: 'right' },
+    { title: t('lrs.review.count'), dataIndex: 'count', align: 'right', width: 80, responsive: ['md'] },
     {
       title: t('lrs.review.stored'),
       key: 'stored',
+      width: 150,
+      responsive: ['lg'],
       render: (_, r) =>
-        r.firstStored === r.lastStored
-          ? formatDateTime(r.lastStored)
-          : `${formatDateTime(r.firstStored)} – ${formatDateTime(r.lastStored)}`,
+        r.firstStored === r.lastStored ? (
+          formatDateTime(r.lastStored)
+        ) : (
+          <>
+            <div className="nowrap">{formatDateTime(r.firstStored)} –</div>
+            <div className="nowrap">{formatDateTime(r.lastStored)}</div>
+          </>
+        ),
     },
     {
       title: t('lrs.review.sample'),
       key: 'sample',
+      width: 250,
+      responsive: ['md'],
       render: (_, r) => (
-        <Flex vertical>
-          <Typography.Text className="wrap-anywhere">{r.sampleVerb}</Typography.Text>
-          {r.sampleActivity && (
-            <Typography.Text type="secondary" className="wrap-anywhere">
-              {r.sampleActivity}
-            </Typography.Text>
-          )}
+        <Flex vertical style={{ minWidth: 0 }}>
+          <Named name={r.sampleVerbName} iri={r.sampleVerb} />
+          {r.sampleActivity && <Named name={r.sampleActivityName} iri={r.sampleActivity} secondary />}
         </Flex>
       ),
     },
     {
       title: t('common.actions'),
       key: 'actions',
+      fixed: 'right',
+      width: isPhone ? 150 : 170,
       render: (_, r) => (
-        <Space size={0}>
-          <Button type="link" size="small" onClick={() => setMapping(r)} data-testid={`lrs-map-${rowKey(r)}`}>
-            {t('lrs.review.map')}
-          </Button>
-          <Button
-            type="link"
-            size="small"
-            danger
-            onClick={() => confirmReject(r)}
-            data-testid={`lrs-reject-${rowKey(r)}`}
-          >
-            {t('lrs.review.reject')}
-          </Button>
-        </Space>
+        <Flex vertical align="flex-start">
+          <Space size={0} wrap>
+            {r.mappable && (
+              <Button type="link" size="small" onClick={() => setMapping(r)} data-testid={`lrs-map-${rowKey(r)}`}>
+                {t('lrs.review.map')}
+              </Button>
+            )}
+            <Button
+              type="link"
+              size="small"
+              danger
+              onClick={() => confirmReject(r)}
+              data-testid={`lrs-reject-${rowKey(r)}`}
+            >
+              {t('lrs.review.reject')}
+            </Button>
+          </Space>
+          {!r.mappable && (
+            <Typography.Text type="secondary" className="small-text" data-testid={`lrs-unmappable-${rowKey(r)}`}>
+              {t('lrs.review.unmappable')}
+            </Typography.Text>
+          )}
+        </Flex>
       ),
     },
   ];
+  const tableWidth = useTableWidth(columns);
 
   return (
     <ListPage
@@ -212,7 +273,7 @@ export default function LrsReviewPage() {
         dataSource={list.data?.items}
         loading={list.isFetching}
         pagination={{ pageSize: 50, hideOnSinglePage: true }}
-        scroll={{ x: 'max-content' }}
+        scroll={{ x: tableWidth }}
         data-testid="lrs-review-table"
         locale={{
           emptyText: list.isError ? (

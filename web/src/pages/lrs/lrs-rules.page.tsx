@@ -3,10 +3,12 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
   App,
+  AutoComplete,
   Button,
   Checkbox,
   Descriptions,
   Drawer,
+  Flex,
   Form,
   Input,
   InputNumber,
@@ -16,9 +18,10 @@ import {
   Switch,
   Table,
   Tag,
+  Typography,
 } from 'antd';
 import type { TableColumnsType } from 'antd';
-import { useMemo, useState } from 'react';
+import { type ReactNode, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { cyclesApi } from '../../api/credits.api';
 import {
@@ -33,15 +36,44 @@ import { ListPage } from '../../components/list-page';
 import { formatDateTime } from '../../lib/format';
 import { useErrorMessage } from '../../lib/error-message';
 import { formatHours, parseHours } from '../../lib/hours';
+import { useIsPhone } from '../../lib/use-media-query';
+import { useTableWidth } from './table-width';
 
-/** The verbs platforms send most, offered in the form (any IRI may be typed). */
-const VERBS = [
-  'http://adlnet.gov/expapi/verbs/completed',
-  'http://adlnet.gov/expapi/verbs/passed',
-  'http://adlnet.gov/expapi/verbs/attended',
-  'http://adlnet.gov/expapi/verbs/experienced',
-  'https://w3id.org/xapi/video/verbs/completed',
+/** The verbs platforms send most (ADL's and the video profile's), offered by name in the form; any IRI may be typed. */
+const VERBS: readonly { iri: string; key: string }[] = [
+  { iri: 'http://adlnet.gov/expapi/verbs/completed', key: 'completed' },
+  { iri: 'http://adlnet.gov/expapi/verbs/passed', key: 'passed' },
+  { iri: 'http://adlnet.gov/expapi/verbs/failed', key: 'failed' },
+  { iri: 'http://adlnet.gov/expapi/verbs/attempted', key: 'attempted' },
+  { iri: 'http://adlnet.gov/expapi/verbs/experienced', key: 'experienced' },
+  { iri: 'http://adlnet.gov/expapi/verbs/attended', key: 'attended' },
+  { iri: 'http://adlnet.gov/expapi/verbs/scored', key: 'scored' },
+  { iri: 'https://w3id.org/xapi/video/verbs/played', key: 'played' },
+  { iri: 'https://w3id.org/xapi/video/verbs/paused', key: 'paused' },
+  { iri: 'https://w3id.org/xapi/video/verbs/completed', key: 'videoCompleted' },
 ];
+
+/** The name of a known verb in the reader's language, or null for any other IRI. */
+function useVerbName() {
+  const { t } = useTranslation();
+  return (iri: string): string | null => {
+    const known = VERBS.find((v) => v.iri === iri.trim());
+    return known ? t(`lrsRules.verbs.${known.key}`) : null;
+  };
+}
+
+/** The labels of the cycles' category codes (网络研修, …), the same the form offers; unknown codes stay as they are. */
+function useCategories() {
+  const cycles = useQuery({ queryKey: ['cycles', 'list'], queryFn: () => cyclesApi.list() });
+  return useMemo(() => {
+    const m = new Map<string, string>();
+    for (const c of cycles.data?.items ?? []) for (const cat of c.rules.categories) m.set(cat.code, cat.name);
+    return {
+      options: [...m].map(([value, label]) => ({ value, label })),
+      label: (code: string) => m.get(code) ?? code,
+    };
+  }, [cycles.data]);
+}
 const OUTCOME_COLOR: Record<LrsPreviewLine['outcome'], string> = {
   credit: 'green',
   refused: 'red',
@@ -101,7 +133,7 @@ function valuesOf(r: LrsRule | undefined): Values {
       name: '',
       enabled: true,
       priority: 0,
-      verbId: VERBS[0]!,
+      verbId: VERBS[0]!.iri,
       completion: true,
       success: false,
       hoursKind: 'per_duration',
@@ -136,8 +168,9 @@ function valuesOf(r: LrsRule | undefined): Values {
 /** What a rule asks for and gives, in one line of the list. */
 function useSummary() {
   const { t } = useTranslation();
+  const verbName = useVerbName();
   return (d: LrsRuleDefinition) => {
-    const parts = [d.verbId.replace(/^.*\//, '')];
+    const parts = [verbName(d.verbId) ?? d.verbId.replace(/^.*\//, '')];
     if (d.activityPattern) parts.push(d.activityPattern);
     if (d.activityType) parts.push(d.activityType.replace(/^.*\//, ''));
     if (d.completion) parts.push(t('lrsRules.conditions.completion'));
@@ -160,51 +193,93 @@ function useSummary() {
 /** 学时转换规则: the rules of the unit and below (and those above that apply), create, edit, enable. */
 export default function LrsRulesPage() {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const errorText = useErrorMessage();
   const queryClient = useQueryClient();
   const summary = useSummary();
+  const categories = useCategories();
   const [editing, setEditing] = useState<LrsRule | 'new' | null>(null);
+  const isPhone = useIsPhone();
   const list = useQuery({ queryKey: lrsRuleKeys.list(), queryFn: () => lrsRulesApi.list() });
   const toggle = useMutation({
     mutationFn: (r: LrsRule) => lrsRulesApi.update(r.id, { enabled: !r.enabled }),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: lrsRuleKeys.all }),
+    onSuccess: (_, r) => {
+      void message.success(t(r.enabled ? 'lrsRules.disabled' : 'lrsRules.enabledDone', { name: r.name }));
+      void queryClient.invalidateQueries({ queryKey: lrsRuleKeys.all });
+    },
     onError: (err) => void message.error(errorText(err)),
   });
+  // Disabling keeps the hours already credited; enabling checks the stored records again: the reader is told first.
+  const confirmToggle = (r: LrsRule) =>
+    modal.confirm({
+      title: t(r.enabled ? 'lrsRules.disableTitle' : 'lrsRules.enableTitle', { name: r.name }),
+      content: t(r.enabled ? 'lrsRules.disableText' : 'lrsRules.enableText'),
+      okText: t(r.enabled ? 'lrsRules.disable' : 'lrsRules.enable'),
+      okButtonProps: { danger: r.enabled, 'data-testid': 'lrs-rule-toggle-ok' },
+      cancelText: t('common.cancel'),
+      onOk: () => toggle.mutateAsync(r).catch(() => undefined),
+    });
 
+  // On a phone a row is the rule's name, whether it is on, and its edit button.
   const columns: TableColumnsType<LrsRule> = [
-    { title: t('lrsRules.name'), dataIndex: 'name' },
-    { title: t('lrsRules.unit'), dataIndex: 'orgUnitName' },
-    { title: t('lrsRules.rule'), key: 'summary', render: (_, r) => summary(r.definition) },
+    {
+      title: t('lrsRules.name'),
+      dataIndex: 'name',
+      fixed: 'left',
+      width: isPhone ? 150 : 160,
+      className: 'wrap-anywhere',
+    },
+    { title: t('lrsRules.unit'), dataIndex: 'orgUnitName', width: 120, responsive: ['lg'] },
+    {
+      title: t('lrsRules.rule'),
+      key: 'summary',
+      width: 260,
+      responsive: ['md'],
+      className: 'wrap-anywhere',
+      render: (_, r) => summary(r.definition),
+    },
     {
       title: t('lrsRules.categories'),
       key: 'categories',
-      render: (_, r) => r.definition.categories.map((c) => <Tag key={c}>{c}</Tag>),
+      width: 130,
+      responsive: ['lg'],
+      render: (_, r) => r.definition.categories.map((c) => <Tag key={c}>{categories.label(c)}</Tag>),
     },
-    { title: t('lrsRules.priority'), dataIndex: 'priority', width: 80 },
+    { title: t('lrsRules.priority'), dataIndex: 'priority', width: 80, responsive: ['xl'] },
     {
       title: t('lrsRules.credited'),
       key: 'credited',
+      width: 140,
+      responsive: ['md'],
       render: (_, r) =>
         t('lrsRules.creditedLine', { statements: r.credited.statements, hours: formatHours(r.credited.hours) }),
     },
     {
       title: t('lrsRules.enabled'),
       key: 'enabled',
+      width: 80,
       render: (_, r) => (
         <Switch
           checked={r.enabled}
           loading={toggle.isPending && toggle.variables?.id === r.id}
-          onChange={() => toggle.mutate(r)}
+          onChange={() => confirmToggle(r)}
           data-testid={`lrs-rule-enabled-${r.id}`}
           aria-label={t('lrsRules.enabled')}
         />
       ),
     },
-    { title: t('lrsRules.updatedAt'), dataIndex: 'updatedAt', render: (v: string) => formatDateTime(v) },
+    {
+      title: t('lrsRules.updatedAt'),
+      dataIndex: 'updatedAt',
+      width: 150,
+      responsive: ['xxl'],
+      render: (v: string) => formatDateTime(v),
+    },
     {
       title: '',
       key: 'edit',
+      fixed: 'right',
+      width: 80,
       render: (_, r) => (
         <Button size="small" onClick={() => setEditing(r)} data-testid={`lrs-rule-edit-${r.id}`}>
           {t('common.edit')}
@@ -212,6 +287,7 @@ export default function LrsRulesPage() {
       ),
     },
   ];
+  const tableWidth = useTableWidth(columns);
 
   return (
     <ListPage
@@ -228,7 +304,7 @@ export default function LrsRulesPage() {
       <Table<LrsRule>
         rowKey="id"
         size="middle"
-        scroll={{ x: 'max-content' }}
+        scroll={{ x: tableWidth }}
         loading={list.isFetching}
         dataSource={list.data?.items}
         columns={columns}
@@ -237,6 +313,15 @@ export default function LrsRulesPage() {
       />
       {editing && <RuleDrawer rule={editing === 'new' ? undefined : editing} onClose={() => setEditing(null)} />}
     </ListPage>
+  );
+}
+
+/** Fields side by side on a wide screen; on a phone one under the other, each the whole width. */
+function FieldRow({ phone, children }: { phone: boolean; children: ReactNode }) {
+  return (
+    <Flex wrap gap="0 16px" vertical={phone} align={phone ? 'stretch' : 'flex-start'}>
+      {children}
+    </Flex>
   );
 }
 
@@ -249,12 +334,12 @@ function RuleDrawer({ rule, onClose }: { rule?: LrsRule; onClose: () => void }) 
   const [form] = Form.useForm<Values>();
   const [previewed, setPreviewed] = useState<{ key: string; result: LrsPreview; offset: number } | null>(null);
   const [version, setVersion] = useState(0);
-  const cycles = useQuery({ queryKey: ['cycles', 'list'], queryFn: () => cyclesApi.list() });
-  const categories = useMemo(() => {
-    const m = new Map<string, string>();
-    for (const c of cycles.data?.items ?? []) for (const cat of c.rules.categories) m.set(cat.code, cat.name);
-    return [...m].map(([value, label]) => ({ value, label }));
-  }, [cycles.data]);
+  const isPhone = useIsPhone();
+  const categories = useCategories().options;
+  const verbName = useVerbName();
+  // a field's width on a wide screen; on a phone every field takes the whole line
+  const wide = (width: number) => ({ width: isPhone ? '100%' : width });
+
   const current = (): { key: string; definition: LrsRuleDefinition; priority: number } | null => {
     const v = form.getFieldsValue(true) as Values;
     if (!v.verbId) return null;
@@ -297,9 +382,14 @@ function RuleDrawer({ rule, onClose }: { rule?: LrsRule; onClose: () => void }) 
 
   const lines: TableColumnsType<LrsPreviewLine> = [
     { title: t('lrsRules.preview.teacher'), dataIndex: 'teacherName' },
-    { title: t('lrsRules.preview.platform'), dataIndex: 'platform' },
-    { title: t('lrsRules.preview.activity'), dataIndex: 'activity' },
-    { title: t('lrsRules.preview.time'), dataIndex: 'timestamp', render: (v: string) => formatDateTime(v) },
+    { title: t('lrsRules.preview.platform'), dataIndex: 'platform', responsive: ['md'] },
+    { title: t('lrsRules.preview.activity'), dataIndex: 'activity', responsive: ['md'] },
+    {
+      title: t('lrsRules.preview.time'),
+      dataIndex: 'timestamp',
+      responsive: ['lg'],
+      render: (v: string) => formatDateTime(v),
+    },
     { title: t('lrsRules.preview.hours'), dataIndex: 'hours', render: (v: number) => formatHours(v) },
     {
       title: t('lrsRules.preview.outcome'),
@@ -311,34 +401,44 @@ function RuleDrawer({ rule, onClose }: { rule?: LrsRule; onClose: () => void }) 
         </Tag>
       ),
     },
-    { title: t('lrsRules.preview.statement'), dataIndex: 'statementId', render: (v: string) => <code>{v}</code> },
+    {
+      title: t('lrsRules.preview.statement'),
+      dataIndex: 'statementId',
+      responsive: ['lg'],
+      render: (v: string) => <code>{v}</code>,
+    },
   ];
   const hoursKind = Form.useWatch('hoursKind', form);
+  const verbId = Form.useWatch('verbId', form);
+  const chosenVerb = typeof verbId === 'string' ? verbName(verbId) : null;
+  // on a phone the buttons sit at the foot of the drawer, clear of the title
+  const buttons = (
+    <Space wrap>
+      <Button onClick={onClose}>{t('common.cancel')}</Button>
+      <Button onClick={() => preview.mutate(0)} loading={preview.isPending} data-testid="lrs-rule-preview">
+        {t('lrsRules.preview.run')}
+      </Button>
+      <Button
+        type="primary"
+        disabled={!fresh}
+        loading={save.isPending}
+        onClick={() => form.submit()}
+        data-testid="lrs-rule-save"
+      >
+        {t('common.save')}
+      </Button>
+    </Space>
+  );
 
   return (
     <Drawer
       open
-      width={980}
+      width={isPhone ? '100%' : 980}
       title={rule ? t('lrsRules.editTitle') : t('lrsRules.createTitle')}
       onClose={onClose}
       destroyOnHidden
-      extra={
-        <Space>
-          <Button onClick={onClose}>{t('common.cancel')}</Button>
-          <Button onClick={() => preview.mutate(0)} loading={preview.isPending} data-testid="lrs-rule-preview">
-            {t('lrsRules.preview.run')}
-          </Button>
-          <Button
-            type="primary"
-            disabled={!fresh}
-            loading={save.isPending}
-            onClick={() => form.submit()}
-            data-testid="lrs-rule-save"
-          >
-            {t('common.save')}
-          </Button>
-        </Space>
-      }
+      extra={isPhone ? undefined : buttons}
+      footer={isPhone ? <Flex justify="flex-end">{buttons}</Flex> : undefined}
     >
       <Form<Values>
         form={form}
@@ -347,9 +447,16 @@ function RuleDrawer({ rule, onClose }: { rule?: LrsRule; onClose: () => void }) 
         onFinish={(v) => save.mutate(v)}
         onValuesChange={() => setVersion((x) => x + 1)}
       >
-        <Space wrap align="start">
-          <Form.Item name="name" label={t('lrsRules.name')} rules={[{ required: true, max: 100 }]}>
-            <Input style={{ width: 280 }} data-testid="lrs-rule-name" />
+        <FieldRow phone={isPhone}>
+          <Form.Item
+            name="name"
+            label={t('lrsRules.name')}
+            rules={[
+              { required: true, whitespace: true, message: t('lrsRules.nameRequired') },
+              { max: 100, message: t('validation.maxLength', { max: 100 }) },
+            ]}
+          >
+            <Input style={wide(280)} data-testid="lrs-rule-name" />
           </Form.Item>
           <Form.Item name="priority" label={t('lrsRules.priority')} extra={t('lrsRules.priorityHint')}>
             <InputNumber min={-1000} max={1000} precision={0} />
@@ -357,24 +464,45 @@ function RuleDrawer({ rule, onClose }: { rule?: LrsRule; onClose: () => void }) 
           <Form.Item name="enabled" label={t('lrsRules.enabled')} valuePropName="checked">
             <Switch />
           </Form.Item>
-        </Space>
-        <Form.Item name="verbId" label={t('lrsRules.verb')} rules={[{ required: true }]} extra={t('lrsRules.verbHint')}>
-          <Select
-            showSearch
-            mode={undefined}
-            options={VERBS.map((v) => ({ value: v, label: v }))}
-            data-testid="lrs-rule-verb"
-          />
+        </FieldRow>
+        <Form.Item
+          name="verbId"
+          label={t('lrsRules.verb')}
+          rules={[{ required: true, whitespace: true, message: t('lrsRules.verbRequired') }]}
+          extra={t('lrsRules.verbHint')}
+        >
+          <AutoComplete
+            options={VERBS.map((v) => ({
+              value: v.iri,
+              label: (
+                <Flex gap={8} wrap>
+                  <span>{t(`lrsRules.verbs.${v.key}`)}</span>
+                  <Typography.Text type="secondary" className="wrap-anywhere">
+                    {v.iri}
+                  </Typography.Text>
+                </Flex>
+              ),
+            }))}
+            showSearch={{
+              filterOption: (input, option) => {
+                const q = input.trim().toLowerCase();
+                const iri = String(option?.value ?? '');
+                return iri.toLowerCase().includes(q) || (verbName(iri) ?? '').toLowerCase().includes(q);
+              },
+            }}
+          >
+            <Input suffix={chosenVerb} data-testid="lrs-rule-verb" />
+          </AutoComplete>
         </Form.Item>
-        <Space wrap align="start">
+        <FieldRow phone={isPhone}>
           <Form.Item name="activityPattern" label={t('lrsRules.activityPattern')} extra={t('lrsRules.patternHint')}>
-            <Input style={{ width: 420 }} placeholder="https://…/course/*" data-testid="lrs-rule-pattern" />
+            <Input style={wide(420)} placeholder="https://…/course/*" data-testid="lrs-rule-pattern" />
           </Form.Item>
           <Form.Item name="activityType" label={t('lrsRules.activityType')}>
-            <Input style={{ width: 360 }} placeholder="http://adlnet.gov/expapi/activities/course" />
+            <Input style={wide(360)} placeholder="http://adlnet.gov/expapi/activities/course" />
           </Form.Item>
-        </Space>
-        <Space wrap align="start">
+        </FieldRow>
+        <FieldRow phone={isPhone}>
           <Form.Item name="completion" valuePropName="checked">
             <Checkbox>{t('lrsRules.conditions.completion')}</Checkbox>
           </Form.Item>
@@ -387,8 +515,8 @@ function RuleDrawer({ rule, onClose }: { rule?: LrsRule; onClose: () => void }) 
           <Form.Item name="minDurationMinutes" label={t('lrsRules.minDuration')}>
             <InputNumber min={1} max={100000} precision={0} addonAfter={t('lrsRules.minutes')} />
           </Form.Item>
-        </Space>
-        <Space wrap align="start">
+        </FieldRow>
+        <FieldRow phone={isPhone}>
           <Form.Item name="hoursKind" label={t('lrsRules.hoursKind')}>
             <Radio.Group
               options={[
@@ -400,21 +528,31 @@ function RuleDrawer({ rule, onClose }: { rule?: LrsRule; onClose: () => void }) 
           <Form.Item
             name="hours"
             label={t('lrsRules.hours')}
-            rules={[{ required: true, validator: async (_, v) => (tenths(v) > 0 ? undefined : Promise.reject()) }]}
+            rules={[
+              {
+                required: true,
+                message: t('lrsRules.hoursRequired'),
+                validator: async (_, v) => (tenths(v) > 0 ? undefined : Promise.reject()),
+              },
+            ]}
           >
-            <Input style={{ width: 100 }} data-testid="lrs-rule-hours" />
+            <Input style={wide(100)} data-testid="lrs-rule-hours" />
           </Form.Item>
           {hoursKind === 'per_duration' && (
             <>
-              <Form.Item name="perMinutes" label={t('lrsRules.perMinutes')} rules={[{ required: true }]}>
+              <Form.Item
+                name="perMinutes"
+                label={t('lrsRules.perMinutes')}
+                rules={[{ required: true, message: t('lrsRules.perMinutesRequired') }]}
+              >
                 <InputNumber min={1} max={1440} precision={0} addonAfter={t('lrsRules.minutes')} />
               </Form.Item>
               <Form.Item name="maxHours" label={t('lrsRules.maxHours')}>
-                <Input style={{ width: 100 }} />
+                <Input style={wide(100)} />
               </Form.Item>
             </>
           )}
-        </Space>
+        </FieldRow>
         <Form.Item name="categories" label={t('lrsRules.categories')}>
           <Select mode="multiple" allowClear options={categories} />
         </Form.Item>
@@ -422,7 +560,10 @@ function RuleDrawer({ rule, onClose }: { rule?: LrsRule; onClose: () => void }) 
           name="titleTemplate"
           label={t('lrsRules.titleTemplate')}
           extra={t('lrsRules.titleHint')}
-          rules={[{ required: true, max: 200 }]}
+          rules={[
+            { required: true, whitespace: true, message: t('lrsRules.titleRequired') },
+            { max: 200, message: t('validation.maxLength', { max: 200 }) },
+          ]}
         >
           <Input />
         </Form.Item>
@@ -430,7 +571,7 @@ function RuleDrawer({ rule, onClose }: { rule?: LrsRule; onClose: () => void }) 
       {!fresh && <Alert type="info" showIcon message={t('lrsRules.preview.needed')} />}
       {previewed && (
         <div data-testid="lrs-rule-preview-result" style={{ opacity: fresh ? 1 : 0.5 }}>
-          <Descriptions size="small" column={3} style={{ margin: '16px 0' }}>
+          <Descriptions size="small" column={{ xs: 1, sm: 2, lg: 3 }} style={{ margin: '16px 0' }}>
             <Descriptions.Item label={t('lrsRules.preview.credit')}>
               {t('lrsRules.preview.creditLine', {
                 statements: previewed.result.totals.credit,
