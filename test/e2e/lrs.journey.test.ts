@@ -7,8 +7,9 @@ import { embeddedClusterUrl } from '../support/server-process.js';
 /**
  * Browser journey of a county admin connecting a learning platform (学习记录接口): the client is
  * created with its secret shown once, the platform's statements about a person nobody recognised wait
- * in 待匹配学习记录 (and on the home page), the admin maps that person to a teacher of the county, and
- * finally revokes the credentials, after which the platform is refused.
+ * in 待匹配学习记录 (and on the home page), the admin rejects the group it reported (a group can only be
+ * rejected, the confirmation naming it and the platform) and maps that person to a teacher of the county,
+ * and finally revokes the credentials, after which the platform is refused.
  */
 
 const PASSWORD = 'Lrs-journey-2468-ok';
@@ -79,11 +80,35 @@ test('a county connects a platform, maps the person it reported to a teacher, an
       ),
     });
     expect(posted.status, await posted.clone().text()).toBe(200);
+    // and a group, which no one teacher can stand for
+    const group = {
+      objectType: 'Group',
+      name: '数学教研组',
+      member: [{ mbox: 'mailto:a@yx.example.cn' }, { mbox: 'mailto:b@yx.example.cn' }],
+    };
+    const groupPosted = await fetch(`${baseUrl}/xapi/statements`, {
+      method: 'POST',
+      headers: { authorization: auth, 'x-experience-api-version': '2.0.0', 'content-type': 'application/json' },
+      body: JSON.stringify({
+        actor: group,
+        verb: { id: 'http://adlnet.gov/expapi/verbs/attended', display: { 'zh-CN': '参加' } },
+        object: { objectType: 'Activity', id: 'https://yx.example.cn/workshop/1' },
+      }),
+    });
+    expect(groupPosted.status, await groupPosted.clone().text()).toBe(200);
     const actorIfi = (
-      await db.query<{ actor_ifi: string }>('SELECT DISTINCT actor_ifi FROM xapi_statement WHERE client_id = $1', [
-        client.id,
-      ])
+      await db.query<{ actor_ifi: string }>(
+        "SELECT DISTINCT actor_ifi FROM xapi_statement WHERE client_id = $1 AND body::jsonb->'actor'->>'mbox' IS NOT NULL",
+        [client.id],
+      )
     ).rows.map((r) => r.actor_ifi);
+    const groupIfi =
+      (
+        await db.query<{ actor_ifi: string | null }>(
+          "SELECT actor_ifi FROM xapi_statement WHERE client_id = $1 AND body::jsonb->'actor'->>'objectType' = 'Group'",
+          [client.id],
+        )
+      ).rows[0]!.actor_ifi ?? ''; // an anonymous group has no identifier; the queue lists it under ''
     expect(actorIfi).toHaveLength(1);
     const teacher = (
       await db.query<{ id: string; name: string }>(
@@ -101,6 +126,18 @@ test('a county connects a platform, maps the person it reported to a teacher, an
     const queue = await visible(page.getByTestId('lrs-review-table'));
     await expect.poll(() => queue.innerText(), { timeout: STEP_TIMEOUT }).toContain('周老师');
     expect(await queue.innerText()).toContain(PLATFORM);
+    // the verb is named as the platform named it
+    expect(await queue.innerText()).toContain('完成');
+    // the group can only be rejected, and the confirmation names it and the platform
+    const groupKey = `${client.id}|${groupIfi}`;
+    expect(await page.getByTestId(`lrs-map-${groupKey}`).count()).toBe(0);
+    expect(await textOf(page.getByTestId(`lrs-unmappable-${groupKey}`))).toContain('只能驳回');
+    await page.getByTestId(`lrs-reject-${groupKey}`).click();
+    const rejecting = await visible(page.locator('.ant-modal-confirm'));
+    expect(await rejecting.innerText()).toContain(`驳回“数学教研组”在“${PLATFORM}”的 1 条学习记录？`);
+    expect(await rejecting.innerText()).toContain('不能撤销');
+    await rejecting.getByTestId('lrs-reject-ok').click();
+    await expect.poll(() => page.getByTestId(`lrs-reject-${groupKey}`).count(), { timeout: STEP_TIMEOUT }).toBe(0);
     await page.getByTestId(`lrs-map-${rowKey}`).click();
     await (await visible(page.getByTestId('lrs-map-teacher'))).click();
     await page.keyboard.type(teacher.name);
@@ -109,9 +146,15 @@ test('a county connects a platform, maps the person it reported to a teacher, an
     ).click();
     await page.getByTestId('lrs-map-ok').click();
     await expect.poll(() => page.getByTestId(`lrs-map-${rowKey}`).count(), { timeout: STEP_TIMEOUT }).toBe(0);
+    // the message names the teacher and says the records now count by the mapping rules
+    await visible(
+      page.locator('.ant-message-success', {
+        hasText: `已将 2 条学习记录对应到${teacher.name}，将按学时转换规则计入学时`,
+      }),
+    );
     const stored = await db.query<{ match_status: string; teacher_id: string }>(
-      'SELECT match_status, teacher_id FROM xapi_statement WHERE client_id = $1',
-      [client.id],
+      'SELECT match_status, teacher_id FROM xapi_statement WHERE client_id = $1 AND actor_ifi = $2',
+      [client.id, actorIfi[0]],
     );
     expect(stored.rows.map((r) => [r.match_status, String(r.teacher_id)])).toEqual([
       ['matched', String(teacher.id)],

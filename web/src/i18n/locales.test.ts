@@ -121,4 +121,11 @@ describe('UI translations', () => {
       Object.values(tree).flatMap((v) => (typeof v === 'string' ? [v] : strings(v)));
     expect(strings(en as Tree).filter((s) => s.includes('：'))).toEqual([]);
   });
+
+  test('English learning-record words use ASCII brackets and quotes, not full-width or curly ones', () => {
+    const strings = (tree: Tree): string[] =>
+      Object.values(tree).flatMap((v) => (typeof v === 'string' ? [v] : strings(v)));
+    const lrs = [...strings((en as Tree)['lrs'] as Tree), ...strings((en as Tree)['lrsRules'] as Tree)];
+    expect(lrs.filter((s) => /[（）“”]/.test(s))).toEqual([]);
+  });
 });
