@@ -174,6 +174,20 @@ describe('bad statements', () => {
     await refused(post(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d])), 400);
   });
 
+  it('a NUL character in any text of a statement is refused with 400, not a failure of the store', async () => {
+    const nul = String.fromCharCode(0);
+    const named = good({
+      object: { id: 'https://edu.example.cn/c/1', definition: { name: { 'zh-CN': `课${nul}程` } } },
+    });
+    const res = await refused(post(named), 400);
+    expect(res.json().error.code).toBe('XAPI_INVALID');
+    await refused(post(good({ object: { id: `https://edu.example.cn/c/1${nul}` } })), 400);
+    await refused(post([good(), good({ result: { response: nul } })]), 400);
+    // the six characters \u0000 written out are text like any other
+    const res2 = await asClient(app, k1)(post(good({ result: { response: '\\u0000' } })));
+    expect(res2.statusCode).toBe(200);
+  });
+
   it('malformed multipart is refused with 400 and keeps no attachment', async () => {
     const content = Buffer.from('结业证书：王老师，师德师风专题 20 学时', 'utf8');
     const a = attachmentOf(content);

@@ -77,12 +77,26 @@ export function clientAuthority(client: { id: number; name: string }, publicUrl:
   };
 }
 
+/** Whether a JSON value holds a NUL character in any string or key. */
+function holdsNul(v: unknown): boolean {
+  if (typeof v === 'string') return v.includes('\u0000');
+  if (Array.isArray(v)) return v.some(holdsNul);
+  if (v !== null && typeof v === 'object')
+    return Object.entries(v).some(([k, x]) => k.includes('\u0000') || holdsNul(x));
+  return false;
+}
+
 function parseJson(text: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw invalid('the body is not valid JSON');
   }
+  // PostgreSQL keeps no NUL in text: refused here rather than failing the store (only looked for when escaped)
+  if (text.includes('\\u0000') && holdsNul(value))
+    throw invalid('a text holds a NUL character (\\u0000), which cannot be stored');
+  return value;
 }
 
 /**
