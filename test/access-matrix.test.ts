@@ -1099,7 +1099,7 @@ async function lrsClientAt(unit: OrgUnitRow, tag: string): Promise<number> {
 /** A client at the unit with one statement of an actor that matched nobody, waiting in the review queue. */
 async function waitingActorAt(unit: OrgUnitRow, tag: string): Promise<{ clientId: number; actorIfi: string }> {
   const clientId = await lrsClientAt(unit, tag);
-  const actorIfi = `mbox:mailto:mx-${tag}@example.cn`;
+  const actorIfi = `A|mbox|mailto:mx-${tag}@example.cn`;
   const id = crypto.randomUUID();
   await t.db
     .insertInto('xapi_statement')
