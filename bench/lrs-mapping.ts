@@ -249,7 +249,7 @@ export async function mappingBench(o: {
           categories, source_type, source_ref, title, occurred_on, evidence_ref, after_lock, idem_key, content_hash)
         SELECT province_id, teacher_id, org_unit_id, org_path, cycle_id, year, hours, categories, source_type,
           source_ref, title, occurred_on, evidence_ref, after_lock, 'raw:' || idem_key, content_hash
-        FROM credit_entry WHERE source_type = 'external'`);
+        FROM credit_entry WHERE source_ref LIKE 'xapi:%' AND reverses_id IS NULL`);
       rawSeconds = (performance.now() - r0) / 1000;
       await raw.query('ROLLBACK');
     } finally {
