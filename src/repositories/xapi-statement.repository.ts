@@ -158,22 +158,6 @@ export function createXapiStatementRepository(db: Database) {
       return rows.map((r) => Number(r.seq));
     },
 
-    /** Whether statements with these ids were voided by statements stored before them (voiding arriving first). */
-    async voidedEarlier(scope: ReadScope, ids: string[]): Promise<string[]> {
-      if (ids.length === 0) return [];
-      const { rows } = await sql<{ ref_id: string }>`
-        SELECT DISTINCT s.ref_id FROM xapi_statement s
-        WHERE s.province_id = ${scope.provinceId} AND s.is_voiding AND s.ref_id = ANY(${ids}::uuid[])
-          AND ${scopeSql(scope)}`.execute(db);
-      return rows.map((r) => r.ref_id);
-    },
-
-    async markVoided(provinceId: number, ids: string[]): Promise<void> {
-      if (ids.length === 0) return;
-      await sql`UPDATE xapi_statement SET voided = true
-        WHERE province_id = ${provinceId} AND id = ANY(${ids}::uuid[]) AND NOT is_voiding`.execute(db);
-    },
-
     /** One statement the client may read, by id. */
     async findOne(scope: ReadScope, id: string): Promise<StoredStatement | undefined> {
       const { rows } = await sql<Parameters<typeof toStored>[0]>`
