@@ -5357,6 +5357,7 @@ const MATRIX: Entry[] = [
         'a kind of result is missing',
       ),
   },
+  // ------------------------------------------------------------------ training archive and development plan (R-52)
   // ------------------------------------------------------------------ homework of online classes (研修作业)
   {
     route: 'GET /api/classes/:id/homework/assignments',
@@ -5814,6 +5815,7 @@ const MATRIX: Entry[] = [
         'moderator not stored',
       ),
   },
+  // ------------------------------------------------------------------ public notice (公示) and commendations (R-44)
   // ------------------------------------------------------------------ exams (R-30 … R-34)
   {
     route: 'GET /api/exams',
@@ -6104,6 +6106,7 @@ const MATRIX: Entry[] = [
     request: () => ({ method: 'GET', url: '/api/auth/password-policy' }),
     verify: (b) => problem((b as { minLength?: number }).minLength === 10, 'not the configured rule'),
   },
+  // ------------------------------------------------------------------ mentoring pairs (师徒结对, R-40)
   // ------------------------------------------------------------------ LRS mapping rules (学时转换规则)
   {
     route: 'GET /api/lrs/rules',
@@ -6164,6 +6167,7 @@ const MATRIX: Entry[] = [
     }),
     verify: (b) => problem(typeof json(b)['totals']?.['credit'] === 'number', 'no totals'),
   },
+  // ------------------------------------------------------------------ backbone teachers (骨干教师, R-41)
   // ------------------------------------------------------------------ LRS clients (学习记录接口) and the review queue (待匹配学习记录)
   {
     route: 'GET /api/lrs/clients',
@@ -6280,6 +6284,7 @@ const MATRIX: Entry[] = [
       return problem((await statusOfActor(clientId)).match_status === 'rejected', 'statement not rejected');
     },
   },
+  // ------------------------------------------------------------------ competitions and judging (评比, R-42)
   // ------------------------------------------------------------------ spot-checks (抽测, R-34)
   {
     route: 'GET /api/spot-checks',
@@ -6490,6 +6495,11 @@ beforeAll(async () => {
   await prepareStudy();
   await prepareExams();
   await prepareExamStats();
+  await preparePairs();
+  await prepareBackbone();
+  await prepareCompetitions();
+  await preparePublicity();
+  await prepareArchive();
   app = await buildApp({
     services,
     db: t.db,
@@ -7126,4 +7136,29 @@ function printSummary(cells: Map<string, string>): void {
     lines.push(`${name.padEnd(58)}${row.join('')}`);
   }
   console.log(lines.join('\n'));
+}
+
+/** Mentoring pairs the rows act on (R-40). */
+async function preparePairs(): Promise<void> {
+  // filled by the pairs rows
+}
+
+/** Backbone rounds and titles the rows act on (R-41). */
+async function prepareBackbone(): Promise<void> {
+  // filled by the backbone rows
+}
+
+/** Competitions, entries and panels the rows act on (R-42). */
+async function prepareCompetitions(): Promise<void> {
+  // filled by the competition rows
+}
+
+/** Published lists and commendation batches the rows act on (公示, R-44). */
+async function preparePublicity(): Promise<void> {
+  // filled by the public notice rows
+}
+
+/** Development plans the rows act on (R-52). */
+async function prepareArchive(): Promise<void> {
+  // filled by the archive rows
 }

@@ -78,6 +78,39 @@ export interface AuthThrottleTable {
   locked_until: Date | null;
 }
 
+export interface BackboneTitleTable {
+  id: Generated<number>;
+  province_id: number;
+  teacher_id: number;
+  org_path: string;
+  level: string;
+  granted_by_unit_id: number;
+  granted_path: string;
+  round_id: number | null;
+  term_start: string;
+  term_end: string;
+  status: Generated<string>;
+  flagged_at: Date | null;
+  flag_reason: string | null;
+  flag_source_kind: string | null;
+  flag_source_id: number | null;
+  revoked_at: Date | null;
+  revoked_by: number | null;
+  revoke_reason: string | null;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface BackboneTitleEventTable {
+  id: Generated<number>;
+  title_id: number;
+  kind: string;
+  reason: string | null;
+  actor_id: number | null;
+  at: Generated<Date>;
+  details: Json;
+}
+
 export interface CourseTable {
   id: Generated<number>;
   province_id: number;
@@ -625,6 +658,31 @@ export interface HomeworkVersionFileTable {
   position: number;
 }
 
+export interface HonourTable {
+  id: Generated<number>;
+  province_id: number;
+  kind: string;
+  teacher_id: number | null;
+  user_id: number | null;
+  org_unit_id: number;
+  org_path: string;
+  recipient_name: string;
+  awarded_by_unit_id: number;
+  awarded_by_path: string;
+  title: string;
+  grade: string | null;
+  year: number;
+  source_kind: string;
+  source_id: number;
+  code: string;
+  awarded_on: string;
+  revoked_at: Date | null;
+  revoked_by: number | null;
+  revoke_reason: string | null;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
 export interface JobTable {
   id: Generated<number>;
   kind: string;
@@ -766,6 +824,52 @@ export interface OrgUnitTable {
   is_demo: Generated<boolean>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+}
+
+export interface PublicityTable {
+  id: Generated<number>;
+  province_id: number;
+  org_unit_id: number;
+  org_path: string;
+  scope_path: string;
+  kind: string;
+  source_id: number;
+  title: string;
+  body: string | null;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  status: Generated<string>;
+  finalised_at: Date | null;
+  finalised_by: number | null;
+  withdrawn_reason: string | null;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface PublicityItemTable {
+  id: Generated<number>;
+  publicity_id: number;
+  position: number;
+  ref_id: number;
+  title: string;
+  subtitle: string | null;
+  scorecard: Json;
+  outcome: string | null;
+}
+
+export interface PublicityObjectionTable {
+  id: Generated<number>;
+  province_id: number;
+  publicity_id: number;
+  item_id: number;
+  author_id: number;
+  author_path: string;
+  body: string;
+  status: Generated<string>;
+  answer: string | null;
+  answered_by: number | null;
+  answered_at: Date | null;
+  created_at: Generated<Date>;
 }
 
 export interface QuestionTable {
@@ -1288,6 +1392,8 @@ export interface DB {
   attendance: AttendanceTable;
   audit_log: AuditLogTable;
   auth_throttle: AuthThrottleTable;
+  backbone_title: BackboneTitleTable;
+  backbone_title_event: BackboneTitleEventTable;
   course: CourseTable;
   course_chapter: CourseChapterTable;
   course_item: CourseItemTable;
@@ -1326,6 +1432,7 @@ export interface DB {
   homework_submission: HomeworkSubmissionTable;
   homework_version: HomeworkVersionTable;
   homework_version_file: HomeworkVersionFileTable;
+  honour: HonourTable;
   job: JobTable;
   lrs_actor_mapping: LrsActorMappingTable;
   lrs_client: LrsClientTable;
@@ -1338,6 +1445,9 @@ export interface DB {
   notice: NoticeTable;
   notice_read: NoticeReadTable;
   org_unit: OrgUnitTable;
+  publicity: PublicityTable;
+  publicity_item: PublicityItemTable;
+  publicity_objection: PublicityObjectionTable;
   question: QuestionTable;
   question_bank_editor: QuestionBankEditorTable;
   question_version: QuestionVersionTable;
