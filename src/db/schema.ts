@@ -826,6 +826,98 @@ export interface OrgUnitTable {
   updated_at: Generated<Date>;
 }
 
+export interface PairTable {
+  id: Generated<number>;
+  province_id: number;
+  kind: string;
+  county_id: number;
+  county_path: string;
+  org_unit_id: number;
+  org_path: string;
+  mentee_org_unit_id: number;
+  mentee_org_path: string;
+  mentor_teacher_id: number | null;
+  mentee_teacher_id: number | null;
+  applied_as: string;
+  application_note: string | null;
+  status: string;
+  status_reason: string | null;
+  goals: string | null;
+  plan: string | null;
+  term_start: string | null;
+  term_end: string | null;
+  mentor_confirmed_at: Date | null;
+  mentee_confirmed_at: Date | null;
+  registered_at: Date | null;
+  registered_by: number | null;
+  ended_at: Date | null;
+  end_kind: string | null;
+  honour_id: number | null;
+  created_by: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface PairActivityTable {
+  id: Generated<number>;
+  pair_id: number;
+  kind: string;
+  occurred_on: string;
+  minutes: number;
+  note: string;
+  side: string;
+  teacher_id: number | null;
+  logged_by: number;
+  status: Generated<string>;
+  decided_by: number | null;
+  decided_at: Date | null;
+  reject_reason: string | null;
+  hours: number | null;
+  entry_id: number | null;
+  posting_refused: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface PairActivityFileTable {
+  id: Generated<number>;
+  activity_id: number;
+  sha256: Buffer;
+  file_name: string;
+  mime_type: string;
+  size_bytes: number;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface PairReviewTable {
+  id: Generated<number>;
+  pair_id: number;
+  stage: string;
+  school_score: number | null;
+  school_comment: string | null;
+  school_by: number | null;
+  school_at: Date | null;
+  county_score: number | null;
+  county_comment: string | null;
+  county_by: number | null;
+  county_at: Date | null;
+}
+
+export interface PairRuleTable {
+  county_id: number;
+  province_id: number;
+  county_path: string;
+  enabled: Generated<boolean>;
+  observation_tenths: number;
+  guidance_tenths: number;
+  coteaching_tenths: number;
+  other_tenths: number;
+  cap_tenths: number;
+  category: string | null;
+  updated_by: number | null;
+  updated_at: Generated<Date>;
+}
+
 export interface PublicityTable {
   id: Generated<number>;
   province_id: number;
@@ -1445,6 +1537,11 @@ export interface DB {
   notice: NoticeTable;
   notice_read: NoticeReadTable;
   org_unit: OrgUnitTable;
+  pair: PairTable;
+  pair_activity: PairActivityTable;
+  pair_activity_file: PairActivityFileTable;
+  pair_review: PairReviewTable;
+  pair_rule: PairRuleTable;
   publicity: PublicityTable;
   publicity_item: PublicityItemTable;
   publicity_objection: PublicityObjectionTable;
