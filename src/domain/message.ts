@@ -41,6 +41,20 @@ export const MESSAGE_KINDS = [
   // a marker named for an exam; a candidate's attempt graded once its essays were marked
   'exam_marker_named',
   'exam_graded',
+  // mentoring pairs (师徒结对, R-40): an application to its school, a recommendation to the county, each
+  // decision to the members and their schools, an agreement or an activity to the other side to confirm
+  'pair_applied',
+  'pair_recommended',
+  'pair_returned',
+  'pair_registered',
+  'pair_refused',
+  'pair_agreement',
+  'pair_signed',
+  'pair_activity_logged',
+  'pair_activity_decided',
+  'pair_review_scored',
+  'pair_awarded',
+  'pair_ended',
 ] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 

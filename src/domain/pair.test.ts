@@ -87,9 +87,9 @@ describe('the agreement', () => {
       'goals',
       'termEnd',
     ]);
-    expect(agreementGaps({ goals: '站稳讲台', plan: '每月听课', termStart: '2026-09-01', termEnd: '2027-07-01' })).toEqual(
-      [],
-    );
+    expect(
+      agreementGaps({ goals: '站稳讲台', plan: '每月听课', termStart: '2026-09-01', termEnd: '2027-07-01' }),
+    ).toEqual([]);
   });
 
   it('takes a term of at most three years that ends after it starts', () => {

@@ -7,7 +7,15 @@
 export const PAIR_KINDS = ['mentoring', 'school'] as const;
 export type PairKind = (typeof PAIR_KINDS)[number];
 
-export const PAIR_STATUSES = ['applied', 'returned', 'recommended', 'refused', 'registered', 'active', 'ended'] as const;
+export const PAIR_STATUSES = [
+  'applied',
+  'returned',
+  'recommended',
+  'refused',
+  'registered',
+  'active',
+  'ended',
+] as const;
 export type PairStatus = (typeof PAIR_STATUSES)[number];
 
 /** Who started the pair: a teacher as mentor or mentee, a school pairing its teachers, a county pairing schools. */

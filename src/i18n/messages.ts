@@ -449,6 +449,18 @@ const ERRORS: Record<AppErrorCode, Record<Locale, string>> = {
     'zh-CN': '抽测的统一考试还没有成绩，不能公布',
     en: "The spot-check's exam has no results yet; there is nothing to publish",
   },
+  PAIR_INVALID: {
+    'zh-CN': '结对信息有误，请检查标出的项目',
+    en: 'The pairing details are invalid; check the marked fields',
+  },
+  PAIR_STATE: {
+    'zh-CN': '该结对当前的状态不能这样处理（可能已被他人推进到下一步），请刷新后查看',
+    en: 'The pair is not in a state that allows this (someone may have moved it on); reload to see it',
+  },
+  PAIR_TAKEN: {
+    'zh-CN': '该教师已有一个进行中的同类结对，不能再申请',
+    en: 'The teacher already has an open pair in this role; finish or end it first',
+  },
   QUOTA_INVALID: { 'zh-CN': '名额设置有误：{problem}', en: 'The quotas are invalid: {problem}' },
   TEACHER_ID_TAKEN: {
     'zh-CN': '该证件号码的教师已在册（可能在其他学校），请改用调动',

@@ -12,6 +12,7 @@ import { createHomeRepository } from '../repositories/home.repository.js';
 import { createHomeworkRepository } from '../repositories/homework.repository.js';
 import { createLrsReviewRepository } from '../repositories/lrs-review.repository.js';
 import { createOnlineClassRepository } from '../repositories/online-class.repository.js';
+import { createPairRepository } from '../repositories/pair.repository.js';
 import { createTeacherRepository } from '../repositories/teacher.repository.js';
 import type { createAttendanceService } from './attendance.service.js';
 import type { createCreditLedgerService } from './credit-ledger.service.js';
@@ -38,6 +39,9 @@ export const TODO_KINDS = [
   'exam_marking',
   // learning records from other platforms whose actor matched no teacher (待匹配学习记录)
   'lrs_review',
+  // mentoring pairs (师徒结对, R-40): applications for the school to recommend, recommendations for the county
+  'pair_recommend',
+  'pair_register',
 ] as const;
 export type TodoKind = (typeof TODO_KINDS)[number];
 
@@ -82,6 +86,8 @@ export type Home =
       homeworkToDo: Array<{ classId: number; className: string; count: number }>;
       /** open reports of the forums the teacher moderates, per class */
       forumReports: Array<{ classId: number; className: string; count: number }>;
+      /** mentoring pairs: agreements and the partner's activities waiting for the teacher's confirmation */
+      pairsToConfirm: number;
     }
   | { kind: 'trainer'; today: string; sessions: SessionRef[]; next: SessionRef | null; todos: Todo[] }
   | { kind: 'member'; today: string };
@@ -152,6 +158,9 @@ export function createHomeService(deps: ServiceDeps, c: Collaborators) {
       marking.reduce((n, x) => n + x.pending + x.disputed, 0),
     );
     if (can(actor, 'lrs.manage', at)) add('lrs_review', await createLrsReviewRepository(db).waitingUnder(path));
+    if (actor.role === 'school_admin' || actor.role === 'county_admin')
+      add('pair_recommend', await createPairRepository(db).waitingForSchool(path));
+    if (actor.role === 'county_admin') add('pair_register', await createPairRepository(db).waitingForCounty(path));
     return { kind: 'admin', today: day, cycleId: cycle?.id ?? null, todos };
   }
 
@@ -168,6 +177,7 @@ export function createHomeService(deps: ServiceDeps, c: Collaborators) {
         surveysPending: 0,
         homeworkToDo: [],
         forumReports: [],
+        pairsToConfirm: 0,
       };
     const progress = c.credits.progress(ctx, {}).catch((e: unknown) => {
       // no cycle covers this year yet: nothing to count against
@@ -221,6 +231,7 @@ export function createHomeService(deps: ServiceDeps, c: Collaborators) {
           count: x.toDo,
         })),
       forumReports: reports.map((r) => ({ classId: r.classId, className: r.className, count: r.n })),
+      pairsToConfirm: await createPairRepository(db).waitingForTeacher(teacher.id),
     };
   }
 

@@ -56,6 +56,7 @@ const HomeOut = z.discriminatedUnion('kind', [
     surveysPending: z.number(),
     homeworkToDo: z.array(z.object({ classId: z.number(), className: z.string(), count: z.number() })),
     forumReports: z.array(z.object({ classId: z.number(), className: z.string(), count: z.number() })),
+    pairsToConfirm: z.number(),
   }),
   z.object({
     kind: z.literal('trainer'),

@@ -47,6 +47,8 @@ function todoLink(todo: Todo): string {
     forum_reports: '/study/tutoring',
     exam_marking: '/marking',
     lrs_review: '/lrs/review',
+    pair_recommend: '/programmes/pairs?status=applied',
+    pair_register: '/programmes/pairs?status=recommended',
   };
   return links[todo.kind];
 }
@@ -170,6 +172,12 @@ function TeacherHomeView({ home }: { home: TeacherHome }) {
       key: `reports-${r.classId}`,
       text: t('home.teacher.missing.forumReports', { count: r.count, className: r.className }),
       to: `/me/study/${r.classId}/forum?tab=reports`,
+    });
+  if (home.pairsToConfirm > 0)
+    missing.push({
+      key: 'pairs',
+      text: t('home.teacher.missing.pairs', { count: home.pairsToConfirm }),
+      to: '/me/pairs',
     });
   return (
     <Flex vertical gap={16} data-testid="home-teacher">
