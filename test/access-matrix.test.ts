@@ -6107,6 +6107,277 @@ const MATRIX: Entry[] = [
     verify: (b) => problem((b as { minLength?: number }).minLength === 10, 'not the configured rule'),
   },
   // ------------------------------------------------------------------ mentoring pairs (师徒结对, R-40)
+  {
+    route: 'GET /api/pairs',
+    about: 'self',
+    rule: { allow: forRoles(ADMINS, OWN) },
+    request: () => ({ method: 'GET', url: '/api/pairs?status=active' }),
+    verify: (b) => problem(Array.isArray((b as { items?: unknown }).items), 'no list'),
+  },
+  {
+    route: 'GET /api/pairs/export.xlsx',
+    about: 'self',
+    rule: { allow: forRoles(ADMINS, OWN) },
+    request: () => ({ method: 'GET', url: '/api/pairs/export.xlsx' }),
+    verify: (_b, _c, res) =>
+      problem(String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 0, 'no sheet'),
+  },
+  {
+    route: 'GET /api/pairs/mine',
+    about: 'self',
+    rule: { allow: { teacher: OWN } },
+    request: () => ({ method: 'GET', url: '/api/pairs/mine' }),
+    verify: (b) => problem(((b as { items?: unknown[] }).items ?? []).length > 0, 'the teacher’s pairs missing'),
+  },
+  {
+    route: 'GET /api/pairs/candidates',
+    about: 'self',
+    rule: { allow: { ...forRoles(ADMINS, OWN), teacher: OWN } },
+    request: () => ({ method: 'GET', url: '/api/pairs/candidates?q=' }),
+    verify: (b) => problem(Array.isArray((b as { items?: unknown }).items), 'no list'),
+  },
+  {
+    // a teacher applies naming a teacher of the county; a school pairs its own teachers, a county those of its subtree
+    route: 'POST /api/pairs',
+    about: 'unit',
+    rule: {
+      allow: { teacher: ['own', 'sibling', 'parent'], school_admin: OWN, county_admin: SUBTREE },
+      refused: ['city_admin', 'province_admin', 'trainer'],
+    },
+    request: async (c) => {
+      const school = schoolOf(c);
+      const payload =
+        c.role === 'teacher'
+          ? { kind: 'mentoring', as: 'mentee', partnerTeacherId: await seedTeacher(school), note: `矩阵申请${c.seq}` }
+          : {
+              kind: 'mentoring',
+              mentorTeacherId: await seedTeacher(school),
+              menteeTeacherId: await seedTeacher(school),
+              note: `矩阵申请${c.seq}`,
+            };
+      return { method: 'POST', url: '/api/pairs', payload };
+    },
+    verify: async (b, c) =>
+      problem(
+        (
+          await t.db
+            .selectFrom('pair')
+            .select('status')
+            .where('application_note', '=', `矩阵申请${c.seq}`)
+            .executeTakeFirst()
+        )?.status === json(b)['pair']?.['status'],
+        'pair not stored',
+      ),
+  },
+  {
+    route: 'GET /api/pairs/:id',
+    about: 'unit',
+    rule: { allow: { ...forRoles(ADMINS, SUBTREE), teacher: OWN }, refused: ['trainer'] },
+    request: async (c) => ({ method: 'GET', url: `/api/pairs/${await sharedPair(schoolOf(c))}` }),
+    verify: async (b, c) => problem(json(b)['pair']?.['id'] === (await sharedPair(schoolOf(c))), 'another pair'),
+  },
+  {
+    route: 'GET /api/pairs/:id/agreement.pdf',
+    about: 'unit',
+    rule: { allow: { ...forRoles(ADMINS, SUBTREE), teacher: OWN }, refused: ['trainer'] },
+    request: async (c) => ({ method: 'GET', url: `/api/pairs/${await sharedPair(schoolOf(c))}/agreement.pdf` }),
+    verify: (_b, _c, res) => problem(res.rawPayload.subarray(0, 5).toString('latin1') === '%PDF-', 'not a PDF'),
+  },
+  {
+    route: 'POST /api/pairs/:id/resubmit',
+    about: 'unit',
+    rule: { allow: { teacher: OWN }, refused: ['trainer'] },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/pairs/${await pairAt(schoolOf(c), 'returned')}/resubmit`,
+      payload: { note: '补充了指导方向' },
+    }),
+    verify: (b) => problem(json(b)['pair']?.['status'] === 'applied', 'not sent again'),
+  },
+  {
+    route: 'POST /api/pairs/:id/recommend',
+    about: 'unit',
+    rule: { allow: { school_admin: OWN, county_admin: SUBTREE }, refused: ['trainer'] },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/pairs/${await pairAt(schoolOf(c), 'applied')}/recommend`,
+      payload: {},
+    }),
+    verify: (b) => problem(json(b)['pair']?.['status'] === 'recommended', 'not recommended'),
+  },
+  {
+    route: 'POST /api/pairs/:id/return',
+    about: 'unit',
+    rule: { allow: { school_admin: OWN, county_admin: SUBTREE }, refused: ['trainer'] },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/pairs/${await pairAt(schoolOf(c), 'applied')}/return`,
+      payload: { reason: '请写明结对目标' },
+    }),
+    verify: (b) => problem(json(b)['pair']?.['status'] === 'returned', 'not returned'),
+  },
+  {
+    route: 'POST /api/pairs/:id/register',
+    about: 'unit',
+    rule: { allow: { county_admin: SUBTREE }, refused: ['trainer'] },
+    request: async (c) => ({ method: 'POST', url: `/api/pairs/${await pairAt(schoolOf(c), 'recommended')}/register` }),
+    verify: (b) => problem(json(b)['pair']?.['status'] === 'registered', 'not registered'),
+  },
+  {
+    route: 'POST /api/pairs/:id/refuse',
+    about: 'unit',
+    rule: { allow: { county_admin: SUBTREE }, refused: ['trainer'] },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/pairs/${await pairAt(schoolOf(c), 'recommended')}/refuse`,
+      payload: { reason: '名额已满' },
+    }),
+    verify: (b) => problem(json(b)['pair']?.['status'] === 'refused', 'not refused'),
+  },
+  {
+    route: 'PUT /api/pairs/:id/agreement',
+    about: 'unit',
+    rule: { allow: { school_admin: OWN, county_admin: SUBTREE, teacher: OWN }, refused: ['trainer'] },
+    request: async (c) => ({
+      method: 'PUT',
+      url: `/api/pairs/${await pairAt(schoolOf(c), 'registered')}/agreement`,
+      payload: {
+        goals: `矩阵目标${c.seq}`,
+        plan: '每月听课两节',
+        termStart: `${year}-01-01`,
+        termEnd: `${year + 1}-01-01`,
+      },
+    }),
+    verify: (b, c) => problem(json(b)['pair']?.['goals'] === `矩阵目标${c.seq}`, 'agreement not stored'),
+  },
+  {
+    route: 'POST /api/pairs/:id/confirm',
+    about: 'unit',
+    rule: { allow: { teacher: OWN }, refused: ['trainer'] },
+    request: async (c) => ({ method: 'POST', url: `/api/pairs/${await pairAt(schoolOf(c), 'registered')}/confirm` }),
+    verify: (b) => problem(json(b)['pair']?.['mentorConfirmedAt'] !== null, 'not confirmed'),
+  },
+  {
+    route: 'POST /api/pairs/:id/activities',
+    about: 'unit',
+    rule: { allow: { teacher: OWN }, refused: ['trainer'] },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/pairs/${await pairAt(schoolOf(c), 'active')}/activities`,
+      payload: { kind: 'observation', occurredOn: `${year}-01-02`, minutes: 40, note: `矩阵听课${c.seq}` },
+    }),
+    verify: async (b, c) =>
+      problem(
+        (await t.db.selectFrom('pair_activity').select('id').where('note', '=', `矩阵听课${c.seq}`).execute())
+          .length === 1 && typeof (b as { activityId?: unknown }).activityId === 'number',
+        'activity not stored',
+      ),
+  },
+  {
+    // the logger adds evidence while the activity waits
+    route: 'POST /api/pairs/activities/:id/files',
+    about: 'unit',
+    rule: { allow: { teacher: OWN }, refused: ['trainer'] },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/pairs/activities/${await activityAt(schoolOf(c), 'mentor')}/files`,
+      ...multipartFile(PDF, { filename: '听课记录.pdf', contentType: 'application/pdf' }),
+    }),
+    verify: (b) => problem(json(b)['file']?.['fileName'] === '听课记录.pdf', 'file not stored'),
+  },
+  {
+    route: 'GET /api/pairs/files/:id',
+    about: 'unit',
+    rule: { allow: { ...forRoles(ADMINS, SUBTREE), teacher: OWN }, refused: ['trainer'] },
+    request: async (c) => ({ method: 'GET', url: `/api/pairs/files/${await pairFileAt(schoolOf(c))}` }),
+    verify: (_b, _c, res) => problem(res.rawPayload.equals(PDF), 'another file'),
+  },
+  {
+    // the other side confirms; so may the school and the county
+    route: 'POST /api/pairs/activities/:id/decision',
+    about: 'unit',
+    rule: { allow: { school_admin: OWN, county_admin: SUBTREE, teacher: OWN }, refused: ['trainer'] },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/pairs/activities/${await activityAt(schoolOf(c), 'mentee')}/decision`,
+      payload: { decision: 'confirm' },
+    }),
+    verify: (b) =>
+      problem(
+        ((b as { activities?: Array<{ status: string }> }).activities ?? []).some((a) => a.status === 'confirmed'),
+        'not confirmed',
+      ),
+  },
+  {
+    // the school scores first, then the county (the fixture's school score is in)
+    route: 'POST /api/pairs/:id/reviews/:stage',
+    about: 'unit',
+    rule: { allow: { school_admin: OWN, county_admin: SUBTREE }, refused: ['trainer'] },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/pairs/${await pairAt(schoolOf(c), 'active', { schoolScored: true })}/reviews/midterm`,
+      payload: { score: 88, comment: '矩阵评分' },
+    }),
+    verify: (b) =>
+      problem(
+        (
+          (b as { pair?: { reviews?: Array<{ schoolScore: number | null; countyScore: number | null }> } }).pair
+            ?.reviews ?? []
+        ).some((r) => r.schoolScore === 88 || r.countyScore === 88),
+        'score not stored',
+      ),
+  },
+  {
+    route: 'POST /api/pairs/:id/award',
+    about: 'unit',
+    rule: { allow: { county_admin: SUBTREE }, refused: ['trainer'] },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/pairs/${await pairAt(schoolOf(c), 'active')}/award`,
+      payload: { title: '优秀师徒结对' },
+    }),
+    verify: (b) => problem(typeof json(b)['pair']?.['honourCode'] === 'string', 'no honour'),
+  },
+  {
+    route: 'POST /api/pairs/:id/end',
+    about: 'unit',
+    rule: { allow: { county_admin: SUBTREE }, refused: ['trainer'] },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/pairs/${await pairAt(schoolOf(c), 'active')}/end`,
+      payload: { endKind: 'completed', reason: '期满' },
+    }),
+    verify: (b) => problem(json(b)['pair']?.['status'] === 'ended', 'not ended'),
+  },
+  {
+    // the county's own admins, those above it, and its schools read it
+    route: 'GET /api/pairs/rules/:id',
+    about: 'unit',
+    at: ['county'],
+    rule: {
+      allow: { county_admin: OWN, city_admin: BELOW, province_admin: BELOW, school_admin: ['parent'] },
+      refused: STAFF,
+    },
+    request: (c) => ({ method: 'GET', url: `/api/pairs/rules/${c.target.id}` }),
+    verify: (b) => problem('rule' in (b as object), 'no rule field'),
+  },
+  {
+    route: 'PUT /api/pairs/rules/:id',
+    about: 'unit',
+    at: ['county'],
+    rule: { allow: { county_admin: OWN }, refused: STAFF },
+    request: (c) => ({
+      method: 'PUT',
+      url: `/api/pairs/rules/${c.target.id}`,
+      payload: {
+        enabled: true,
+        tenths: { observation: 10, guidance: 10, coteaching: 20, other: 5 },
+        capTenths: 100 + (c.seq % 1000),
+        category: null,
+      },
+    }),
+    verify: (b, c) => problem(json(b)['rule']?.['capTenths'] === 100 + (c.seq % 1000), 'rule not stored'),
+  },
   // ------------------------------------------------------------------ LRS mapping rules (学时转换规则)
   {
     route: 'GET /api/lrs/rules',
@@ -7140,7 +7411,122 @@ function printSummary(cells: Map<string, string>): void {
 
 /** Mentoring pairs the rows act on (R-40). */
 async function preparePairs(): Promise<void> {
-  // filled by the pairs rows
+  for (const k of SCHOOLS) menteeAtSchool.set(tree[k].id, await seedTeacher(tree[k]));
+}
+
+/** a second teacher per school: the mentee of the pairs there (the school's first teacher mentors; at S1 that is the matrix's teacher) */
+const menteeAtSchool = new Map<number, number>();
+const sharedPairs = new Map<number, Promise<number>>();
+
+/** A mentoring pair between the school's two teachers, put straight into `state` (a fresh one each call). */
+async function pairAt(
+  school: OrgUnitRow,
+  state: 'applied' | 'returned' | 'recommended' | 'registered' | 'active',
+  opts: { schoolScored?: boolean } = {},
+): Promise<number> {
+  const county = await t.db
+    .selectFrom('org_unit')
+    .select(['id', 'path'])
+    .where('kind', '=', 'county')
+    .where(sql<boolean>`${school.path} LIKE path || '%'`)
+    .executeTakeFirstOrThrow();
+  const signed = state === 'active';
+  const row = await t.db
+    .insertInto('pair')
+    .values({
+      province_id: school.provinceId,
+      kind: 'mentoring',
+      county_id: county.id,
+      county_path: county.path,
+      org_unit_id: school.id,
+      org_path: school.path,
+      mentee_org_unit_id: school.id,
+      mentee_org_path: school.path,
+      mentor_teacher_id: teacherAtSchool.get(school.id)!,
+      mentee_teacher_id: menteeAtSchool.get(school.id)!,
+      applied_as: 'mentor',
+      status: state,
+      goals: state === 'registered' || signed ? '站稳讲台' : null,
+      plan: state === 'registered' || signed ? '每月听课两节' : null,
+      term_start: state === 'registered' || signed ? `${year - 1}-09-01` : null,
+      term_end: state === 'registered' || signed ? `${year + 1}-07-01` : null,
+      mentor_confirmed_at: signed ? new Date() : null,
+      mentee_confirmed_at: signed || state === 'registered' ? new Date() : null,
+      registered_at: state === 'registered' || signed ? new Date() : null,
+      created_by: userIds.get('teacher')!,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const id = Number(row.id);
+  if (opts.schoolScored)
+    await t.db
+      .insertInto('pair_review')
+      .values({ pair_id: id, stage: 'midterm', school_score: 80, school_at: new Date() })
+      .execute();
+  return id;
+}
+/** One working pair per school for the reading rows. */
+function sharedPair(school: OrgUnitRow): Promise<number> {
+  if (!sharedPairs.has(school.id)) sharedPairs.set(school.id, pairAt(school, 'active'));
+  return sharedPairs.get(school.id)!;
+}
+/** An activity waiting for confirmation in a fresh working pair, logged by one side (by the matrix's teacher as mentor). */
+async function activityAt(school: OrgUnitRow, side: 'mentor' | 'mentee'): Promise<number> {
+  const pairId = await pairAt(school, 'active');
+  const row = await t.db
+    .insertInto('pair_activity')
+    .values({
+      pair_id: pairId,
+      kind: 'guidance',
+      occurred_on: `${year}-01-03`,
+      minutes: 30,
+      note: '矩阵准备的指导',
+      side,
+      teacher_id: side === 'mentor' ? teacherAtSchool.get(school.id)! : menteeAtSchool.get(school.id)!,
+      logged_by: userIds.get('teacher')!,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
+}
+const pairFiles = new Map<number, Promise<number>>();
+/** An evidence file of an activity of the school's shared pair. */
+function pairFileAt(school: OrgUnitRow): Promise<number> {
+  if (!pairFiles.has(school.id))
+    pairFiles.set(
+      school.id,
+      (async () => {
+        const pairId = await sharedPair(school);
+        const activity = await t.db
+          .insertInto('pair_activity')
+          .values({
+            pair_id: pairId,
+            kind: 'observation',
+            occurred_on: `${year}-01-04`,
+            minutes: 45,
+            note: '矩阵证明材料',
+            side: 'mentor',
+            teacher_id: teacherAtSchool.get(school.id)!,
+            logged_by: userIds.get('teacher')!,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        const { sha256 } = storeBySha256(path.join(dataDir, 'pairs'), PDF);
+        const file = await t.db
+          .insertInto('pair_activity_file')
+          .values({
+            activity_id: activity.id,
+            sha256,
+            file_name: '听课记录.pdf',
+            mime_type: 'application/pdf',
+            size_bytes: PDF.length,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        return Number(file.id);
+      })(),
+    );
+  return pairFiles.get(school.id)!;
 }
 
 /** Backbone rounds and titles the rows act on (R-41). */

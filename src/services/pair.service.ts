@@ -1102,7 +1102,7 @@ export function createPairService(deps: ServiceDeps, credits: CreditLedgerServic
       activityId: number,
       d: { decision: 'confirm' | 'reject'; reason?: string | null },
     ): Promise<PairDetail> {
-      const action = d.decision === 'confirm' ? 'pair.activity.confirm' : 'pair.activity.reject';
+      const action = 'pair.activity.decide';
       if (d.decision === 'reject' && !reasonText(d.reason))
         throw new AppError('PAIR_INVALID', { details: { reason: 'required' } });
       const found = await repo.lockActivity(activityId);
@@ -1146,7 +1146,7 @@ export function createPairService(deps: ServiceDeps, credits: CreditLedgerServic
           });
         },
         () => true,
-        { activityId, reason: d.reason ? reasonText(d.reason) : undefined },
+        { activityId, decision: d.decision, reason: d.reason ? reasonText(d.reason) : undefined },
       );
     },
 

@@ -51,6 +51,10 @@ const TrainingProjectPage = page(() => import('./pages/training/project.page'));
 const ExamResultsPage = page(() => import('./pages/exam-results/exam-results.page'));
 const MyUnitFeesPage = page(() => import('./pages/fees/my-unit-fees.page'));
 const SpotChecksPage = page(() => import('./pages/spot-checks/spot-checks.page'));
+// mentoring pairs (师徒结对, R-40)
+const PairsPage = page(() => import('./pages/pairs/pairs.page'));
+const PairPage = page(() => import('./pages/pairs/pair.page'));
+const MyPairsPage = page(() => import('./pages/pairs/my-pairs.page'));
 const LrsRulesPage = page(() => import('./pages/lrs/lrs-rules.page'));
 const SpotCheckPage = page(() => import('./pages/spot-checks/spot-check.page'));
 const LrsClientsPage = page(() => import('./pages/lrs/lrs-clients.page'));
@@ -112,6 +116,8 @@ const ExamResultPage = page(() => import('./pages/exams/exam-result.page'));
  *   /exams/:id/results  成绩与统计 of an exam: by unit against the targets, distribution, question analysis, ranked list (admins)
  *   /fees/my-unit     本单位应缴费用: what the admin's unit owes for the projects above it, with an .xlsx export (admins)
  *   /spot-checks, /spot-checks/:id  抽测: draft, publish the list and seed hash, draw, results per person and unit (admins)
+ *   /programmes/pairs, /programmes/pairs/:id  师徒结对 / 城乡对口帮扶: the subtree's pairs, recommend, register, review (admins)
+ *   /me/pairs, /me/pairs/:id  我的结对: a teacher's pairs, application, agreement, activities (teachers)
  *   /lrs/clients      学习记录接口: credentials of the platforms reporting learning records (xAPI), their traffic (bureaus)
  *   /lrs/review       待匹配学习记录: reported statements whose person matched no teacher, mapped or rejected (bureaus)
  *   /lrs/rules        学时转换规则: which learning records become ledger hours, with a preview before saving (bureaus)
@@ -205,6 +211,9 @@ export const router = createBrowserRouter([
           { path: '/marking', element: <MyMarkingPage /> },
           // a teacher's exams (the server decides who is a candidate)
           { path: '/me/exams', element: <MyExamsPage /> },
+          // a teacher's pairs (the server decides who is a member)
+          { path: '/me/pairs', element: <MyPairsPage /> },
+          { path: '/me/pairs/:id', element: <PairPage /> },
           { path: '/exams/:id/entry', element: <ExamEntryPage /> },
           { path: '/exam-attempts/:id/result', element: <ExamResultPage /> },
           {
@@ -250,6 +259,8 @@ export const router = createBrowserRouter([
               { path: '/fees/my-unit', element: <MyUnitFeesPage /> },
               { path: '/spot-checks', element: <SpotChecksPage /> },
               { path: '/spot-checks/:id', element: <SpotCheckPage /> },
+              { path: '/programmes/pairs', element: <PairsPage /> },
+              { path: '/programmes/pairs/:id', element: <PairPage /> },
               {
                 element: <RequireRoles roles={LRS_MANAGER_ROLES} />,
                 children: [

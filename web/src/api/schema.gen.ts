@@ -4158,7 +4158,9 @@ export interface paths {
             | 'homework_to_grade'
             | 'forum_reports'
             | 'exam_marking'
-            | 'lrs_review';
+            | 'lrs_review'
+            | 'pair_recommend'
+            | 'pair_register';
           count: number;
           year: number | null;
           cycleId: number | null;
@@ -4203,6 +4205,7 @@ export interface paths {
           className: string;
           count: number;
         }[];
+        pairsToConfirm: number;
       }
         | {
         kind: 'trainer';
@@ -4240,7 +4243,9 @@ export interface paths {
             | 'homework_to_grade'
             | 'forum_reports'
             | 'exam_marking'
-            | 'lrs_review';
+            | 'lrs_review'
+            | 'pair_recommend'
+            | 'pair_register';
           count: number;
           year: number | null;
           cycleId: number | null;
@@ -5384,7 +5389,19 @@ export interface paths {
             | 'spot_check_unit_drawn'
             | 'exam_published'
             | 'exam_marker_named'
-            | 'exam_graded';
+            | 'exam_graded'
+            | 'pair_applied'
+            | 'pair_recommended'
+            | 'pair_returned'
+            | 'pair_registered'
+            | 'pair_refused'
+            | 'pair_agreement'
+            | 'pair_signed'
+            | 'pair_activity_logged'
+            | 'pair_activity_decided'
+            | 'pair_review_scored'
+            | 'pair_awarded'
+            | 'pair_ended';
           /** the values of the message's text, which the reader's language renders from its kind */
           params: Record<string, string | number | boolean | null>;
           /** the page of the web app to act on */
@@ -5821,6 +5838,1477 @@ export interface paths {
           toUnitName: string;
         }[];
         result: Record<string, number> | null;
+      };
+    };
+  };
+  '/api/pairs': {
+    /** Pairs of the reader's subtree (either side's school under it), newest first */
+    get: {
+      query: {
+        status?: 'applied' | 'returned' | 'recommended' | 'refused' | 'registered' | 'active' | 'ended';
+        kind?: 'mentoring' | 'school';
+        q?: string;
+        page?: number;
+        pageSize?: number;
+      };
+      response: {
+        items: {
+          id: number;
+          kind: 'mentoring' | 'school';
+          countyId: number;
+          countyName: string;
+          orgUnitId: number;
+          orgUnitName: string;
+          menteeOrgUnitId: number;
+          menteeOrgUnitName: string;
+          mentorTeacherId: number | null;
+          mentorName: string | null;
+          menteeTeacherId: number | null;
+          menteeName: string | null;
+          appliedAs: 'mentor' | 'mentee' | 'school' | 'county';
+          applicationNote: string | null;
+          status: 'applied' | 'returned' | 'recommended' | 'refused' | 'registered' | 'active' | 'ended';
+          statusReason: string | null;
+          goals: string | null;
+          plan: string | null;
+          termStart: string | null;
+          termEnd: string | null;
+          mentorConfirmedAt: string | null;
+          menteeConfirmedAt: string | null;
+          registeredAt: string | null;
+          endedAt: string | null;
+          endKind: 'completed' | 'not_fulfilled' | 'other' | null;
+          honourCode: string | null;
+          createdAt: string;
+        }[];
+        total: number;
+        page: number;
+        pageSize: number;
+      };
+    };
+    /**
+     * Starts a pair: a teacher applies (as mentor or mentee); a school pairs two of its teachers; a county
+     * pairs teachers or two schools (urban–rural)
+     */
+    post: {
+      body: {
+        kind: 'mentoring' | 'school';
+        as?: 'mentor' | 'mentee' | null;
+        partnerTeacherId?: number | null;
+        mentorTeacherId?: number | null;
+        menteeTeacherId?: number | null;
+        orgUnitId?: number | null;
+        menteeOrgUnitId?: number | null;
+        note?: string | '' | null;
+      };
+      response: {
+        pair: {
+          id: number;
+          kind: 'mentoring' | 'school';
+          countyId: number;
+          countyName: string;
+          orgUnitId: number;
+          orgUnitName: string;
+          menteeOrgUnitId: number;
+          menteeOrgUnitName: string;
+          mentorTeacherId: number | null;
+          mentorName: string | null;
+          menteeTeacherId: number | null;
+          menteeName: string | null;
+          appliedAs: 'mentor' | 'mentee' | 'school' | 'county';
+          applicationNote: string | null;
+          status: 'applied' | 'returned' | 'recommended' | 'refused' | 'registered' | 'active' | 'ended';
+          statusReason: string | null;
+          goals: string | null;
+          plan: string | null;
+          termStart: string | null;
+          termEnd: string | null;
+          mentorConfirmedAt: string | null;
+          menteeConfirmedAt: string | null;
+          registeredAt: string | null;
+          endedAt: string | null;
+          endKind: 'completed' | 'not_fulfilled' | 'other' | null;
+          honourCode: string | null;
+          createdAt: string;
+          side: 'mentor' | 'mentee' | null;
+          can: {
+            recommend: boolean;
+            register: boolean;
+            resubmit: boolean;
+            editAgreement: boolean;
+            confirm: boolean;
+            logActivity: boolean;
+            decideActivities: boolean;
+            scoreAsSchool: boolean;
+            scoreAsCounty: boolean;
+            award: boolean;
+            end: boolean;
+          };
+          reviews: {
+            stage: 'midterm' | 'yearend';
+            schoolScore: number | null;
+            schoolComment: string | null;
+            schoolAt: string | null;
+            countyScore: number | null;
+            countyComment: string | null;
+            countyAt: string | null;
+          }[];
+        };
+      };
+    };
+  };
+  '/api/pairs/activities/{id}/decision': {
+    /**
+     * The other side (or a school) confirms an activity, posting its hours under the county rule, or rejects
+     * it with a reason
+     */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        decision: 'confirm' | 'reject';
+        reason?: string | '' | null;
+      };
+      response: {
+        pair: {
+          id: number;
+          kind: 'mentoring' | 'school';
+          countyId: number;
+          countyName: string;
+          orgUnitId: number;
+          orgUnitName: string;
+          menteeOrgUnitId: number;
+          menteeOrgUnitName: string;
+          mentorTeacherId: number | null;
+          mentorName: string | null;
+          menteeTeacherId: number | null;
+          menteeName: string | null;
+          appliedAs: 'mentor' | 'mentee' | 'school' | 'county';
+          applicationNote: string | null;
+          status: 'applied' | 'returned' | 'recommended' | 'refused' | 'registered' | 'active' | 'ended';
+          statusReason: string | null;
+          goals: string | null;
+          plan: string | null;
+          termStart: string | null;
+          termEnd: string | null;
+          mentorConfirmedAt: string | null;
+          menteeConfirmedAt: string | null;
+          registeredAt: string | null;
+          endedAt: string | null;
+          endKind: 'completed' | 'not_fulfilled' | 'other' | null;
+          honourCode: string | null;
+          createdAt: string;
+          side: 'mentor' | 'mentee' | null;
+          can: {
+            recommend: boolean;
+            register: boolean;
+            resubmit: boolean;
+            editAgreement: boolean;
+            confirm: boolean;
+            logActivity: boolean;
+            decideActivities: boolean;
+            scoreAsSchool: boolean;
+            scoreAsCounty: boolean;
+            award: boolean;
+            end: boolean;
+          };
+          reviews: {
+            stage: 'midterm' | 'yearend';
+            schoolScore: number | null;
+            schoolComment: string | null;
+            schoolAt: string | null;
+            countyScore: number | null;
+            countyComment: string | null;
+            countyAt: string | null;
+          }[];
+        };
+        activities: {
+          id: number;
+          kind: 'observation' | 'guidance' | 'coteaching' | 'other';
+          occurredOn: string;
+          minutes: number;
+          note: string;
+          side: 'mentor' | 'mentee';
+          teacherName: string | null;
+          loggedByName: string;
+          status: 'logged' | 'confirmed' | 'rejected';
+          decidedAt: string | null;
+          rejectReason: string | null;
+          hours: number | null;
+          entryId: number | null;
+          postingRefused: string | null;
+          files: {
+            id: number;
+            fileName: string;
+            mimeType: string;
+            sizeBytes: number;
+          }[];
+          decidable: boolean;
+        }[];
+        postedTenths: number;
+      };
+    };
+  };
+  '/api/pairs/activities/{id}/files': {
+    /**
+     * Uploads an evidence file of an activity waiting for confirmation (PDF, image, Word, Excel, ZIP, checked
+     * by content, at most 20 MB; multipart field "file")
+     */
+    post: {
+      path: {
+        id: number;
+      };
+      response: {
+        file: {
+          id: number;
+          fileName: string;
+          mimeType: string;
+          sizeBytes: number;
+        };
+      };
+    };
+  };
+  '/api/pairs/candidates': {
+    /** Teachers to name as the other member: a teacher's county, an admin's subtree (20 by name) */
+    get: {
+      query: {
+        q?: string;
+      };
+      response: {
+        items: {
+          id: number;
+          name: string;
+          schoolName: string;
+          subject: string | null;
+        }[];
+      };
+    };
+  };
+  '/api/pairs/export.xlsx': {
+    /** The subtree's pairs as a sheet (.xlsx), with the list's filters */
+    get: {
+      query: {
+        status?: 'applied' | 'returned' | 'recommended' | 'refused' | 'registered' | 'active' | 'ended';
+        kind?: 'mentoring' | 'school';
+        q?: string;
+      };
+      response: void;
+    };
+  };
+  '/api/pairs/files/{id}': {
+    /** Downloads an evidence file of a pair activity */
+    get: {
+      path: {
+        id: number;
+      };
+      response: void;
+    };
+  };
+  '/api/pairs/mine': {
+    /** A teacher's own pairs (as mentor or mentee) */
+    get: {
+      response: {
+        items: {
+          id: number;
+          kind: 'mentoring' | 'school';
+          countyId: number;
+          countyName: string;
+          orgUnitId: number;
+          orgUnitName: string;
+          menteeOrgUnitId: number;
+          menteeOrgUnitName: string;
+          mentorTeacherId: number | null;
+          mentorName: string | null;
+          menteeTeacherId: number | null;
+          menteeName: string | null;
+          appliedAs: 'mentor' | 'mentee' | 'school' | 'county';
+          applicationNote: string | null;
+          status: 'applied' | 'returned' | 'recommended' | 'refused' | 'registered' | 'active' | 'ended';
+          statusReason: string | null;
+          goals: string | null;
+          plan: string | null;
+          termStart: string | null;
+          termEnd: string | null;
+          mentorConfirmedAt: string | null;
+          menteeConfirmedAt: string | null;
+          registeredAt: string | null;
+          endedAt: string | null;
+          endKind: 'completed' | 'not_fulfilled' | 'other' | null;
+          honourCode: string | null;
+          createdAt: string;
+          side: 'mentor' | 'mentee' | null;
+          can: {
+            recommend: boolean;
+            register: boolean;
+            resubmit: boolean;
+            editAgreement: boolean;
+            confirm: boolean;
+            logActivity: boolean;
+            decideActivities: boolean;
+            scoreAsSchool: boolean;
+            scoreAsCounty: boolean;
+            award: boolean;
+            end: boolean;
+          };
+          reviews: {
+            stage: 'midterm' | 'yearend';
+            schoolScore: number | null;
+            schoolComment: string | null;
+            schoolAt: string | null;
+            countyScore: number | null;
+            countyComment: string | null;
+            countyAt: string | null;
+          }[];
+        }[];
+      };
+    };
+  };
+  '/api/pairs/rules/{id}': {
+    /** A county's hours rule for pair activities (null when it has none) */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        rule: 
+          | {
+          countyId: number;
+          enabled: boolean;
+          tenths: {
+            observation: number;
+            guidance: number;
+            coteaching: number;
+            other: number;
+          };
+          capTenths: number;
+          category: string | null;
+          updatedAt: string;
+        }
+          | null;
+      };
+    };
+    /**
+     * Sets the county's hours rule: tenths of an hour per activity kind, a cap per teacher and year, a
+     * category
+     */
+    put: {
+      path: {
+        id: number;
+      };
+      body: {
+        enabled: boolean;
+        tenths: {
+          observation: number;
+          guidance: number;
+          coteaching: number;
+          other: number;
+        };
+        capTenths: number;
+        category: string | '' | null;
+      };
+      response: {
+        rule: {
+          countyId: number;
+          enabled: boolean;
+          tenths: {
+            observation: number;
+            guidance: number;
+            coteaching: number;
+            other: number;
+          };
+          capTenths: number;
+          category: string | null;
+          updatedAt: string;
+        };
+      };
+    };
+  };
+  '/api/pairs/{id}': {
+    /** A pair with its agreement, activities, evidence and reviews, and what the reader may do */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        pair: {
+          id: number;
+          kind: 'mentoring' | 'school';
+          countyId: number;
+          countyName: string;
+          orgUnitId: number;
+          orgUnitName: string;
+          menteeOrgUnitId: number;
+          menteeOrgUnitName: string;
+          mentorTeacherId: number | null;
+          mentorName: string | null;
+          menteeTeacherId: number | null;
+          menteeName: string | null;
+          appliedAs: 'mentor' | 'mentee' | 'school' | 'county';
+          applicationNote: string | null;
+          status: 'applied' | 'returned' | 'recommended' | 'refused' | 'registered' | 'active' | 'ended';
+          statusReason: string | null;
+          goals: string | null;
+          plan: string | null;
+          termStart: string | null;
+          termEnd: string | null;
+          mentorConfirmedAt: string | null;
+          menteeConfirmedAt: string | null;
+          registeredAt: string | null;
+          endedAt: string | null;
+          endKind: 'completed' | 'not_fulfilled' | 'other' | null;
+          honourCode: string | null;
+          createdAt: string;
+          side: 'mentor' | 'mentee' | null;
+          can: {
+            recommend: boolean;
+            register: boolean;
+            resubmit: boolean;
+            editAgreement: boolean;
+            confirm: boolean;
+            logActivity: boolean;
+            decideActivities: boolean;
+            scoreAsSchool: boolean;
+            scoreAsCounty: boolean;
+            award: boolean;
+            end: boolean;
+          };
+          reviews: {
+            stage: 'midterm' | 'yearend';
+            schoolScore: number | null;
+            schoolComment: string | null;
+            schoolAt: string | null;
+            countyScore: number | null;
+            countyComment: string | null;
+            countyAt: string | null;
+          }[];
+        };
+        activities: {
+          id: number;
+          kind: 'observation' | 'guidance' | 'coteaching' | 'other';
+          occurredOn: string;
+          minutes: number;
+          note: string;
+          side: 'mentor' | 'mentee';
+          teacherName: string | null;
+          loggedByName: string;
+          status: 'logged' | 'confirmed' | 'rejected';
+          decidedAt: string | null;
+          rejectReason: string | null;
+          hours: number | null;
+          entryId: number | null;
+          postingRefused: string | null;
+          files: {
+            id: number;
+            fileName: string;
+            mimeType: string;
+            sizeBytes: number;
+          }[];
+          decidable: boolean;
+        }[];
+        postedTenths: number;
+      };
+    };
+  };
+  '/api/pairs/{id}/activities': {
+    /** A member logs an activity (observation, guidance, co-teaching, other); the other side confirms it */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        kind: 'observation' | 'guidance' | 'coteaching' | 'other';
+        occurredOn: string;
+        minutes: number;
+        note: string;
+      };
+      response: {
+        activityId: number;
+        detail: {
+          pair: {
+            id: number;
+            kind: 'mentoring' | 'school';
+            countyId: number;
+            countyName: string;
+            orgUnitId: number;
+            orgUnitName: string;
+            menteeOrgUnitId: number;
+            menteeOrgUnitName: string;
+            mentorTeacherId: number | null;
+            mentorName: string | null;
+            menteeTeacherId: number | null;
+            menteeName: string | null;
+            appliedAs: 'mentor' | 'mentee' | 'school' | 'county';
+            applicationNote: string | null;
+            status: 'applied' | 'returned' | 'recommended' | 'refused' | 'registered' | 'active' | 'ended';
+            statusReason: string | null;
+            goals: string | null;
+            plan: string | null;
+            termStart: string | null;
+            termEnd: string | null;
+            mentorConfirmedAt: string | null;
+            menteeConfirmedAt: string | null;
+            registeredAt: string | null;
+            endedAt: string | null;
+            endKind: 'completed' | 'not_fulfilled' | 'other' | null;
+            honourCode: string | null;
+            createdAt: string;
+            side: 'mentor' | 'mentee' | null;
+            can: {
+              recommend: boolean;
+              register: boolean;
+              resubmit: boolean;
+              editAgreement: boolean;
+              confirm: boolean;
+              logActivity: boolean;
+              decideActivities: boolean;
+              scoreAsSchool: boolean;
+              scoreAsCounty: boolean;
+              award: boolean;
+              end: boolean;
+            };
+            reviews: {
+              stage: 'midterm' | 'yearend';
+              schoolScore: number | null;
+              schoolComment: string | null;
+              schoolAt: string | null;
+              countyScore: number | null;
+              countyComment: string | null;
+              countyAt: string | null;
+            }[];
+          };
+          activities: {
+            id: number;
+            kind: 'observation' | 'guidance' | 'coteaching' | 'other';
+            occurredOn: string;
+            minutes: number;
+            note: string;
+            side: 'mentor' | 'mentee';
+            teacherName: string | null;
+            loggedByName: string;
+            status: 'logged' | 'confirmed' | 'rejected';
+            decidedAt: string | null;
+            rejectReason: string | null;
+            hours: number | null;
+            entryId: number | null;
+            postingRefused: string | null;
+            files: {
+              id: number;
+              fileName: string;
+              mimeType: string;
+              sizeBytes: number;
+            }[];
+            decidable: boolean;
+          }[];
+          postedTenths: number;
+        };
+      };
+    };
+  };
+  '/api/pairs/{id}/agreement': {
+    /** Writes the agreement (goals, activities planned, term); a change clears both confirmations */
+    put: {
+      path: {
+        id: number;
+      };
+      body: {
+        goals: string | '' | null;
+        plan: string | '' | null;
+        termStart: string | null;
+        termEnd: string | null;
+      };
+      response: {
+        pair: {
+          id: number;
+          kind: 'mentoring' | 'school';
+          countyId: number;
+          countyName: string;
+          orgUnitId: number;
+          orgUnitName: string;
+          menteeOrgUnitId: number;
+          menteeOrgUnitName: string;
+          mentorTeacherId: number | null;
+          mentorName: string | null;
+          menteeTeacherId: number | null;
+          menteeName: string | null;
+          appliedAs: 'mentor' | 'mentee' | 'school' | 'county';
+          applicationNote: string | null;
+          status: 'applied' | 'returned' | 'recommended' | 'refused' | 'registered' | 'active' | 'ended';
+          statusReason: string | null;
+          goals: string | null;
+          plan: string | null;
+          termStart: string | null;
+          termEnd: string | null;
+          mentorConfirmedAt: string | null;
+          menteeConfirmedAt: string | null;
+          registeredAt: string | null;
+          endedAt: string | null;
+          endKind: 'completed' | 'not_fulfilled' | 'other' | null;
+          honourCode: string | null;
+          createdAt: string;
+          side: 'mentor' | 'mentee' | null;
+          can: {
+            recommend: boolean;
+            register: boolean;
+            resubmit: boolean;
+            editAgreement: boolean;
+            confirm: boolean;
+            logActivity: boolean;
+            decideActivities: boolean;
+            scoreAsSchool: boolean;
+            scoreAsCounty: boolean;
+            award: boolean;
+            end: boolean;
+          };
+          reviews: {
+            stage: 'midterm' | 'yearend';
+            schoolScore: number | null;
+            schoolComment: string | null;
+            schoolAt: string | null;
+            countyScore: number | null;
+            countyComment: string | null;
+            countyAt: string | null;
+          }[];
+        };
+        activities: {
+          id: number;
+          kind: 'observation' | 'guidance' | 'coteaching' | 'other';
+          occurredOn: string;
+          minutes: number;
+          note: string;
+          side: 'mentor' | 'mentee';
+          teacherName: string | null;
+          loggedByName: string;
+          status: 'logged' | 'confirmed' | 'rejected';
+          decidedAt: string | null;
+          rejectReason: string | null;
+          hours: number | null;
+          entryId: number | null;
+          postingRefused: string | null;
+          files: {
+            id: number;
+            fileName: string;
+            mimeType: string;
+            sizeBytes: number;
+          }[];
+          decidable: boolean;
+        }[];
+        postedTenths: number;
+      };
+    };
+  };
+  '/api/pairs/{id}/agreement.pdf': {
+    /** The agreement as a printable PDF for the school to seal */
+    get: {
+      path: {
+        id: number;
+      };
+      response: void;
+    };
+  };
+  '/api/pairs/{id}/award': {
+    /** The county awards a good pair (an honour for each named member, verifiable by its code) */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        title?: string | '' | null;
+      };
+      response: {
+        pair: {
+          id: number;
+          kind: 'mentoring' | 'school';
+          countyId: number;
+          countyName: string;
+          orgUnitId: number;
+          orgUnitName: string;
+          menteeOrgUnitId: number;
+          menteeOrgUnitName: string;
+          mentorTeacherId: number | null;
+          mentorName: string | null;
+          menteeTeacherId: number | null;
+          menteeName: string | null;
+          appliedAs: 'mentor' | 'mentee' | 'school' | 'county';
+          applicationNote: string | null;
+          status: 'applied' | 'returned' | 'recommended' | 'refused' | 'registered' | 'active' | 'ended';
+          statusReason: string | null;
+          goals: string | null;
+          plan: string | null;
+          termStart: string | null;
+          termEnd: string | null;
+          mentorConfirmedAt: string | null;
+          menteeConfirmedAt: string | null;
+          registeredAt: string | null;
+          endedAt: string | null;
+          endKind: 'completed' | 'not_fulfilled' | 'other' | null;
+          honourCode: string | null;
+          createdAt: string;
+          side: 'mentor' | 'mentee' | null;
+          can: {
+            recommend: boolean;
+            register: boolean;
+            resubmit: boolean;
+            editAgreement: boolean;
+            confirm: boolean;
+            logActivity: boolean;
+            decideActivities: boolean;
+            scoreAsSchool: boolean;
+            scoreAsCounty: boolean;
+            award: boolean;
+            end: boolean;
+          };
+          reviews: {
+            stage: 'midterm' | 'yearend';
+            schoolScore: number | null;
+            schoolComment: string | null;
+            schoolAt: string | null;
+            countyScore: number | null;
+            countyComment: string | null;
+            countyAt: string | null;
+          }[];
+        };
+        activities: {
+          id: number;
+          kind: 'observation' | 'guidance' | 'coteaching' | 'other';
+          occurredOn: string;
+          minutes: number;
+          note: string;
+          side: 'mentor' | 'mentee';
+          teacherName: string | null;
+          loggedByName: string;
+          status: 'logged' | 'confirmed' | 'rejected';
+          decidedAt: string | null;
+          rejectReason: string | null;
+          hours: number | null;
+          entryId: number | null;
+          postingRefused: string | null;
+          files: {
+            id: number;
+            fileName: string;
+            mimeType: string;
+            sizeBytes: number;
+          }[];
+          decidable: boolean;
+        }[];
+        postedTenths: number;
+      };
+    };
+  };
+  '/api/pairs/{id}/confirm': {
+    /** A member confirms the agreement; both confirmed, it is signed and the pair works */
+    post: {
+      path: {
+        id: number;
+      };
+      response: {
+        pair: {
+          id: number;
+          kind: 'mentoring' | 'school';
+          countyId: number;
+          countyName: string;
+          orgUnitId: number;
+          orgUnitName: string;
+          menteeOrgUnitId: number;
+          menteeOrgUnitName: string;
+          mentorTeacherId: number | null;
+          mentorName: string | null;
+          menteeTeacherId: number | null;
+          menteeName: string | null;
+          appliedAs: 'mentor' | 'mentee' | 'school' | 'county';
+          applicationNote: string | null;
+          status: 'applied' | 'returned' | 'recommended' | 'refused' | 'registered' | 'active' | 'ended';
+          statusReason: string | null;
+          goals: string | null;
+          plan: string | null;
+          termStart: string | null;
+          termEnd: string | null;
+          mentorConfirmedAt: string | null;
+          menteeConfirmedAt: string | null;
+          registeredAt: string | null;
+          endedAt: string | null;
+          endKind: 'completed' | 'not_fulfilled' | 'other' | null;
+          honourCode: string | null;
+          createdAt: string;
+          side: 'mentor' | 'mentee' | null;
+          can: {
+            recommend: boolean;
+            register: boolean;
+            resubmit: boolean;
+            editAgreement: boolean;
+            confirm: boolean;
+            logActivity: boolean;
+            decideActivities: boolean;
+            scoreAsSchool: boolean;
+            scoreAsCounty: boolean;
+            award: boolean;
+            end: boolean;
+          };
+          reviews: {
+            stage: 'midterm' | 'yearend';
+            schoolScore: number | null;
+            schoolComment: string | null;
+            schoolAt: string | null;
+            countyScore: number | null;
+            countyComment: string | null;
+            countyAt: string | null;
+          }[];
+        };
+        activities: {
+          id: number;
+          kind: 'observation' | 'guidance' | 'coteaching' | 'other';
+          occurredOn: string;
+          minutes: number;
+          note: string;
+          side: 'mentor' | 'mentee';
+          teacherName: string | null;
+          loggedByName: string;
+          status: 'logged' | 'confirmed' | 'rejected';
+          decidedAt: string | null;
+          rejectReason: string | null;
+          hours: number | null;
+          entryId: number | null;
+          postingRefused: string | null;
+          files: {
+            id: number;
+            fileName: string;
+            mimeType: string;
+            sizeBytes: number;
+          }[];
+          decidable: boolean;
+        }[];
+        postedTenths: number;
+      };
+    };
+  };
+  '/api/pairs/{id}/end': {
+    /**
+     * The county ends a pair with a reason; "agreement not fulfilled" flags the mentor's backbone titles for
+     * the certifying unit
+     */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        endKind: 'completed' | 'not_fulfilled' | 'other';
+        reason: string;
+      };
+      response: {
+        pair: {
+          id: number;
+          kind: 'mentoring' | 'school';
+          countyId: number;
+          countyName: string;
+          orgUnitId: number;
+          orgUnitName: string;
+          menteeOrgUnitId: number;
+          menteeOrgUnitName: string;
+          mentorTeacherId: number | null;
+          mentorName: string | null;
+          menteeTeacherId: number | null;
+          menteeName: string | null;
+          appliedAs: 'mentor' | 'mentee' | 'school' | 'county';
+          applicationNote: string | null;
+          status: 'applied' | 'returned' | 'recommended' | 'refused' | 'registered' | 'active' | 'ended';
+          statusReason: string | null;
+          goals: string | null;
+          plan: string | null;
+          termStart: string | null;
+          termEnd: string | null;
+          mentorConfirmedAt: string | null;
+          menteeConfirmedAt: string | null;
+          registeredAt: string | null;
+          endedAt: string | null;
+          endKind: 'completed' | 'not_fulfilled' | 'other' | null;
+          honourCode: string | null;
+          createdAt: string;
+          side: 'mentor' | 'mentee' | null;
+          can: {
+            recommend: boolean;
+            register: boolean;
+            resubmit: boolean;
+            editAgreement: boolean;
+            confirm: boolean;
+            logActivity: boolean;
+            decideActivities: boolean;
+            scoreAsSchool: boolean;
+            scoreAsCounty: boolean;
+            award: boolean;
+            end: boolean;
+          };
+          reviews: {
+            stage: 'midterm' | 'yearend';
+            schoolScore: number | null;
+            schoolComment: string | null;
+            schoolAt: string | null;
+            countyScore: number | null;
+            countyComment: string | null;
+            countyAt: string | null;
+          }[];
+        };
+        activities: {
+          id: number;
+          kind: 'observation' | 'guidance' | 'coteaching' | 'other';
+          occurredOn: string;
+          minutes: number;
+          note: string;
+          side: 'mentor' | 'mentee';
+          teacherName: string | null;
+          loggedByName: string;
+          status: 'logged' | 'confirmed' | 'rejected';
+          decidedAt: string | null;
+          rejectReason: string | null;
+          hours: number | null;
+          entryId: number | null;
+          postingRefused: string | null;
+          files: {
+            id: number;
+            fileName: string;
+            mimeType: string;
+            sizeBytes: number;
+          }[];
+          decidable: boolean;
+        }[];
+        postedTenths: number;
+        flaggedTitles: number;
+      };
+    };
+  };
+  '/api/pairs/{id}/recommend': {
+    /**
+     * The school recommends an application to the county (naming the partner when it was asked to find one)
+     */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        partnerTeacherId?: number | null;
+      };
+      response: {
+        pair: {
+          id: number;
+          kind: 'mentoring' | 'school';
+          countyId: number;
+          countyName: string;
+          orgUnitId: number;
+          orgUnitName: string;
+          menteeOrgUnitId: number;
+          menteeOrgUnitName: string;
+          mentorTeacherId: number | null;
+          mentorName: string | null;
+          menteeTeacherId: number | null;
+          menteeName: string | null;
+          appliedAs: 'mentor' | 'mentee' | 'school' | 'county';
+          applicationNote: string | null;
+          status: 'applied' | 'returned' | 'recommended' | 'refused' | 'registered' | 'active' | 'ended';
+          statusReason: string | null;
+          goals: string | null;
+          plan: string | null;
+          termStart: string | null;
+          termEnd: string | null;
+          mentorConfirmedAt: string | null;
+          menteeConfirmedAt: string | null;
+          registeredAt: string | null;
+          endedAt: string | null;
+          endKind: 'completed' | 'not_fulfilled' | 'other' | null;
+          honourCode: string | null;
+          createdAt: string;
+          side: 'mentor' | 'mentee' | null;
+          can: {
+            recommend: boolean;
+            register: boolean;
+            resubmit: boolean;
+            editAgreement: boolean;
+            confirm: boolean;
+            logActivity: boolean;
+            decideActivities: boolean;
+            scoreAsSchool: boolean;
+            scoreAsCounty: boolean;
+            award: boolean;
+            end: boolean;
+          };
+          reviews: {
+            stage: 'midterm' | 'yearend';
+            schoolScore: number | null;
+            schoolComment: string | null;
+            schoolAt: string | null;
+            countyScore: number | null;
+            countyComment: string | null;
+            countyAt: string | null;
+          }[];
+        };
+        activities: {
+          id: number;
+          kind: 'observation' | 'guidance' | 'coteaching' | 'other';
+          occurredOn: string;
+          minutes: number;
+          note: string;
+          side: 'mentor' | 'mentee';
+          teacherName: string | null;
+          loggedByName: string;
+          status: 'logged' | 'confirmed' | 'rejected';
+          decidedAt: string | null;
+          rejectReason: string | null;
+          hours: number | null;
+          entryId: number | null;
+          postingRefused: string | null;
+          files: {
+            id: number;
+            fileName: string;
+            mimeType: string;
+            sizeBytes: number;
+          }[];
+          decidable: boolean;
+        }[];
+        postedTenths: number;
+      };
+    };
+  };
+  '/api/pairs/{id}/refuse': {
+    /** The county refuses a recommended pair with a reason */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        reason: string;
+      };
+      response: {
+        pair: {
+          id: number;
+          kind: 'mentoring' | 'school';
+          countyId: number;
+          countyName: string;
+          orgUnitId: number;
+          orgUnitName: string;
+          menteeOrgUnitId: number;
+          menteeOrgUnitName: string;
+          mentorTeacherId: number | null;
+          mentorName: string | null;
+          menteeTeacherId: number | null;
+          menteeName: string | null;
+          appliedAs: 'mentor' | 'mentee' | 'school' | 'county';
+          applicationNote: string | null;
+          status: 'applied' | 'returned' | 'recommended' | 'refused' | 'registered' | 'active' | 'ended';
+          statusReason: string | null;
+          goals: string | null;
+          plan: string | null;
+          termStart: string | null;
+          termEnd: string | null;
+          mentorConfirmedAt: string | null;
+          menteeConfirmedAt: string | null;
+          registeredAt: string | null;
+          endedAt: string | null;
+          endKind: 'completed' | 'not_fulfilled' | 'other' | null;
+          honourCode: string | null;
+          createdAt: string;
+          side: 'mentor' | 'mentee' | null;
+          can: {
+            recommend: boolean;
+            register: boolean;
+            resubmit: boolean;
+            editAgreement: boolean;
+            confirm: boolean;
+            logActivity: boolean;
+            decideActivities: boolean;
+            scoreAsSchool: boolean;
+            scoreAsCounty: boolean;
+            award: boolean;
+            end: boolean;
+          };
+          reviews: {
+            stage: 'midterm' | 'yearend';
+            schoolScore: number | null;
+            schoolComment: string | null;
+            schoolAt: string | null;
+            countyScore: number | null;
+            countyComment: string | null;
+            countyAt: string | null;
+          }[];
+        };
+        activities: {
+          id: number;
+          kind: 'observation' | 'guidance' | 'coteaching' | 'other';
+          occurredOn: string;
+          minutes: number;
+          note: string;
+          side: 'mentor' | 'mentee';
+          teacherName: string | null;
+          loggedByName: string;
+          status: 'logged' | 'confirmed' | 'rejected';
+          decidedAt: string | null;
+          rejectReason: string | null;
+          hours: number | null;
+          entryId: number | null;
+          postingRefused: string | null;
+          files: {
+            id: number;
+            fileName: string;
+            mimeType: string;
+            sizeBytes: number;
+          }[];
+          decidable: boolean;
+        }[];
+        postedTenths: number;
+      };
+    };
+  };
+  '/api/pairs/{id}/register': {
+    /** The county's training department registers a recommended pair */
+    post: {
+      path: {
+        id: number;
+      };
+      response: {
+        pair: {
+          id: number;
+          kind: 'mentoring' | 'school';
+          countyId: number;
+          countyName: string;
+          orgUnitId: number;
+          orgUnitName: string;
+          menteeOrgUnitId: number;
+          menteeOrgUnitName: string;
+          mentorTeacherId: number | null;
+          mentorName: string | null;
+          menteeTeacherId: number | null;
+          menteeName: string | null;
+          appliedAs: 'mentor' | 'mentee' | 'school' | 'county';
+          applicationNote: string | null;
+          status: 'applied' | 'returned' | 'recommended' | 'refused' | 'registered' | 'active' | 'ended';
+          statusReason: string | null;
+          goals: string | null;
+          plan: string | null;
+          termStart: string | null;
+          termEnd: string | null;
+          mentorConfirmedAt: string | null;
+          menteeConfirmedAt: string | null;
+          registeredAt: string | null;
+          endedAt: string | null;
+          endKind: 'completed' | 'not_fulfilled' | 'other' | null;
+          honourCode: string | null;
+          createdAt: string;
+          side: 'mentor' | 'mentee' | null;
+          can: {
+            recommend: boolean;
+            register: boolean;
+            resubmit: boolean;
+            editAgreement: boolean;
+            confirm: boolean;
+            logActivity: boolean;
+            decideActivities: boolean;
+            scoreAsSchool: boolean;
+            scoreAsCounty: boolean;
+            award: boolean;
+            end: boolean;
+          };
+          reviews: {
+            stage: 'midterm' | 'yearend';
+            schoolScore: number | null;
+            schoolComment: string | null;
+            schoolAt: string | null;
+            countyScore: number | null;
+            countyComment: string | null;
+            countyAt: string | null;
+          }[];
+        };
+        activities: {
+          id: number;
+          kind: 'observation' | 'guidance' | 'coteaching' | 'other';
+          occurredOn: string;
+          minutes: number;
+          note: string;
+          side: 'mentor' | 'mentee';
+          teacherName: string | null;
+          loggedByName: string;
+          status: 'logged' | 'confirmed' | 'rejected';
+          decidedAt: string | null;
+          rejectReason: string | null;
+          hours: number | null;
+          entryId: number | null;
+          postingRefused: string | null;
+          files: {
+            id: number;
+            fileName: string;
+            mimeType: string;
+            sizeBytes: number;
+          }[];
+          decidable: boolean;
+        }[];
+        postedTenths: number;
+      };
+    };
+  };
+  '/api/pairs/{id}/resubmit': {
+    /** The applicant sends a returned application again */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        note?: string | '' | null;
+      };
+      response: {
+        pair: {
+          id: number;
+          kind: 'mentoring' | 'school';
+          countyId: number;
+          countyName: string;
+          orgUnitId: number;
+          orgUnitName: string;
+          menteeOrgUnitId: number;
+          menteeOrgUnitName: string;
+          mentorTeacherId: number | null;
+          mentorName: string | null;
+          menteeTeacherId: number | null;
+          menteeName: string | null;
+          appliedAs: 'mentor' | 'mentee' | 'school' | 'county';
+          applicationNote: string | null;
+          status: 'applied' | 'returned' | 'recommended' | 'refused' | 'registered' | 'active' | 'ended';
+          statusReason: string | null;
+          goals: string | null;
+          plan: string | null;
+          termStart: string | null;
+          termEnd: string | null;
+          mentorConfirmedAt: string | null;
+          menteeConfirmedAt: string | null;
+          registeredAt: string | null;
+          endedAt: string | null;
+          endKind: 'completed' | 'not_fulfilled' | 'other' | null;
+          honourCode: string | null;
+          createdAt: string;
+          side: 'mentor' | 'mentee' | null;
+          can: {
+            recommend: boolean;
+            register: boolean;
+            resubmit: boolean;
+            editAgreement: boolean;
+            confirm: boolean;
+            logActivity: boolean;
+            decideActivities: boolean;
+            scoreAsSchool: boolean;
+            scoreAsCounty: boolean;
+            award: boolean;
+            end: boolean;
+          };
+          reviews: {
+            stage: 'midterm' | 'yearend';
+            schoolScore: number | null;
+            schoolComment: string | null;
+            schoolAt: string | null;
+            countyScore: number | null;
+            countyComment: string | null;
+            countyAt: string | null;
+          }[];
+        };
+        activities: {
+          id: number;
+          kind: 'observation' | 'guidance' | 'coteaching' | 'other';
+          occurredOn: string;
+          minutes: number;
+          note: string;
+          side: 'mentor' | 'mentee';
+          teacherName: string | null;
+          loggedByName: string;
+          status: 'logged' | 'confirmed' | 'rejected';
+          decidedAt: string | null;
+          rejectReason: string | null;
+          hours: number | null;
+          entryId: number | null;
+          postingRefused: string | null;
+          files: {
+            id: number;
+            fileName: string;
+            mimeType: string;
+            sizeBytes: number;
+          }[];
+          decidable: boolean;
+        }[];
+        postedTenths: number;
+      };
+    };
+  };
+  '/api/pairs/{id}/return': {
+    /** The school returns an application with a reason */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        reason: string;
+      };
+      response: {
+        pair: {
+          id: number;
+          kind: 'mentoring' | 'school';
+          countyId: number;
+          countyName: string;
+          orgUnitId: number;
+          orgUnitName: string;
+          menteeOrgUnitId: number;
+          menteeOrgUnitName: string;
+          mentorTeacherId: number | null;
+          mentorName: string | null;
+          menteeTeacherId: number | null;
+          menteeName: string | null;
+          appliedAs: 'mentor' | 'mentee' | 'school' | 'county';
+          applicationNote: string | null;
+          status: 'applied' | 'returned' | 'recommended' | 'refused' | 'registered' | 'active' | 'ended';
+          statusReason: string | null;
+          goals: string | null;
+          plan: string | null;
+          termStart: string | null;
+          termEnd: string | null;
+          mentorConfirmedAt: string | null;
+          menteeConfirmedAt: string | null;
+          registeredAt: string | null;
+          endedAt: string | null;
+          endKind: 'completed' | 'not_fulfilled' | 'other' | null;
+          honourCode: string | null;
+          createdAt: string;
+          side: 'mentor' | 'mentee' | null;
+          can: {
+            recommend: boolean;
+            register: boolean;
+            resubmit: boolean;
+            editAgreement: boolean;
+            confirm: boolean;
+            logActivity: boolean;
+            decideActivities: boolean;
+            scoreAsSchool: boolean;
+            scoreAsCounty: boolean;
+            award: boolean;
+            end: boolean;
+          };
+          reviews: {
+            stage: 'midterm' | 'yearend';
+            schoolScore: number | null;
+            schoolComment: string | null;
+            schoolAt: string | null;
+            countyScore: number | null;
+            countyComment: string | null;
+            countyAt: string | null;
+          }[];
+        };
+        activities: {
+          id: number;
+          kind: 'observation' | 'guidance' | 'coteaching' | 'other';
+          occurredOn: string;
+          minutes: number;
+          note: string;
+          side: 'mentor' | 'mentee';
+          teacherName: string | null;
+          loggedByName: string;
+          status: 'logged' | 'confirmed' | 'rejected';
+          decidedAt: string | null;
+          rejectReason: string | null;
+          hours: number | null;
+          entryId: number | null;
+          postingRefused: string | null;
+          files: {
+            id: number;
+            fileName: string;
+            mimeType: string;
+            sizeBytes: number;
+          }[];
+          decidable: boolean;
+        }[];
+        postedTenths: number;
+      };
+    };
+  };
+  '/api/pairs/{id}/reviews/{stage}': {
+    /**
+     * Scores the mid-term exchange or the year-end review (0–100 with a comment): the school, then the county
+     */
+    post: {
+      path: {
+        id: number;
+        stage: 'midterm' | 'yearend';
+      };
+      body: {
+        score: number;
+        comment?: string | '' | null;
+      };
+      response: {
+        pair: {
+          id: number;
+          kind: 'mentoring' | 'school';
+          countyId: number;
+          countyName: string;
+          orgUnitId: number;
+          orgUnitName: string;
+          menteeOrgUnitId: number;
+          menteeOrgUnitName: string;
+          mentorTeacherId: number | null;
+          mentorName: string | null;
+          menteeTeacherId: number | null;
+          menteeName: string | null;
+          appliedAs: 'mentor' | 'mentee' | 'school' | 'county';
+          applicationNote: string | null;
+          status: 'applied' | 'returned' | 'recommended' | 'refused' | 'registered' | 'active' | 'ended';
+          statusReason: string | null;
+          goals: string | null;
+          plan: string | null;
+          termStart: string | null;
+          termEnd: string | null;
+          mentorConfirmedAt: string | null;
+          menteeConfirmedAt: string | null;
+          registeredAt: string | null;
+          endedAt: string | null;
+          endKind: 'completed' | 'not_fulfilled' | 'other' | null;
+          honourCode: string | null;
+          createdAt: string;
+          side: 'mentor' | 'mentee' | null;
+          can: {
+            recommend: boolean;
+            register: boolean;
+            resubmit: boolean;
+            editAgreement: boolean;
+            confirm: boolean;
+            logActivity: boolean;
+            decideActivities: boolean;
+            scoreAsSchool: boolean;
+            scoreAsCounty: boolean;
+            award: boolean;
+            end: boolean;
+          };
+          reviews: {
+            stage: 'midterm' | 'yearend';
+            schoolScore: number | null;
+            schoolComment: string | null;
+            schoolAt: string | null;
+            countyScore: number | null;
+            countyComment: string | null;
+            countyAt: string | null;
+          }[];
+        };
+        activities: {
+          id: number;
+          kind: 'observation' | 'guidance' | 'coteaching' | 'other';
+          occurredOn: string;
+          minutes: number;
+          note: string;
+          side: 'mentor' | 'mentee';
+          teacherName: string | null;
+          loggedByName: string;
+          status: 'logged' | 'confirmed' | 'rejected';
+          decidedAt: string | null;
+          rejectReason: string | null;
+          hours: number | null;
+          entryId: number | null;
+          postingRefused: string | null;
+          files: {
+            id: number;
+            fileName: string;
+            mimeType: string;
+            sizeBytes: number;
+          }[];
+          decidable: boolean;
+        }[];
+        postedTenths: number;
       };
     };
   };

@@ -13,10 +13,11 @@ describe('menus grouped by task, and where each page sits in them', () => {
       'training',
       'assessment',
       'credits',
+      'programmes',
       'stats',
       'system',
     ]);
-    expect(groups('teacher')).toEqual(['home', 'credits', 'training', 'mine']);
+    expect(groups('teacher')).toEqual(['home', 'credits', 'training', 'programmes', 'mine']);
     expect(groups('trainer')).toEqual(['home', 'training', 'mine']);
     const items = (role: Parameters<typeof navFor>[0]) => navFor(role).flatMap((g) => g.items.map((i) => i.key));
     expect(items('county_admin')).toContain('/plan-review');

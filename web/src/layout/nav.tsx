@@ -17,6 +17,7 @@ import {
   FormOutlined,
   BellOutlined,
   IdcardOutlined,
+  LinkOutlined,
   ProfileOutlined,
   QuestionCircleOutlined,
   PlayCircleOutlined,
@@ -195,6 +196,12 @@ const ADMIN_NAV: NavGroup[] = [
       },
     ],
   },
+  // 项目与评比: the long-running programmes (pairs, backbone teachers, competitions, public notices)
+  {
+    key: 'programmes',
+    labelKey: 'nav.groups.programmes',
+    items: [{ key: '/programmes/pairs', icon: <LinkOutlined />, labelKey: 'nav.pairs', testId: 'nav-pairs' }],
+  },
   {
     key: 'stats',
     labelKey: 'nav.groups.stats',
@@ -248,6 +255,11 @@ const TEACHER_NAV: NavGroup[] = [
         testId: 'nav-plan-calendar',
       },
     ],
+  },
+  {
+    key: 'programmes',
+    labelKey: 'nav.groups.programmes',
+    items: [{ key: '/me/pairs', icon: <LinkOutlined />, labelKey: 'nav.myPairs', testId: 'nav-my-pairs' }],
   },
   {
     key: 'mine',
