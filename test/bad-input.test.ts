@@ -4339,3 +4339,414 @@ describe('hidden characters in every text field', () => {
     expect(emoji.json().unit.address).toBe(address);
   });
 });
+
+describe('mentoring pair forms (R-40)', () => {
+  let teacher: Caller;
+  let teacherId: number;
+  let partnerId: number;
+  let pairId: number;
+  let activePairId: number;
+  const PAIR_TABLES = ['pair', 'pair_activity', 'pair_activity_file', 'pair_review', 'pair_rule', 'honour'] as const;
+  const pairState = () => tableState(PAIR_TABLES);
+  /** a paragraph field as stored: line breaks kept (CR LF as LF), NFC, trimmed */
+  const paragraph = (v: unknown): Stored =>
+    typeof v === 'string' ? v.replace(/\r\n?/g, '\n').normalize('NFC').trim() || REJECT : REJECT;
+  const day = (offset: number) => new Date(Date.now() + 8 * 3_600_000 + offset * 86_400_000).toISOString().slice(0, 10);
+
+  beforeAll(async () => {
+    teacherId = await seedTeacher(t.db, t.env, tree.S1, { seed: 900 });
+    partnerId = await seedTeacher(t.db, t.env, tree.S1, { seed: 901 });
+    const userId = await addUser(t.db, tree.S1, 'teacher', 'bad-pair-teacher');
+    await createTeacherRepository(t.db).linkUser(teacherId, userId);
+    teacher = as(app, await login(app, 'bad-pair-teacher'));
+    const made = await county({
+      method: 'POST',
+      url: '/api/pairs',
+      payload: { kind: 'mentoring', mentorTeacherId: partnerId, menteeTeacherId: teacherId },
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    pairId = made.json().pair.id;
+    const other = await seedTeacher(t.db, t.env, tree.S1, { seed: 902 });
+    const active = await county({
+      method: 'POST',
+      url: '/api/pairs',
+      payload: { kind: 'mentoring', mentorTeacherId: other, menteeTeacherId: teacherId },
+    });
+    activePairId = active.json().pair.id;
+    // signed straight in the table: the probes work on a working pair
+    await t.db
+      .updateTable('pair')
+      .set({
+        status: 'active',
+        goals: '站稳讲台',
+        plan: '每月听课',
+        term_start: day(-60),
+        term_end: day(300),
+        mentor_confirmed_at: new Date(),
+        mentee_confirmed_at: new Date(),
+      })
+      .where('id', '=', activePairId)
+      .execute();
+  }, 60_000);
+
+  it('PUT /api/pairs/:id/agreement goals: stored as typed (line breaks kept) or refused, nothing half-written', async () => {
+    const problems: string[] = [];
+    let accepted = 0;
+    let refused = 0;
+    const row = async () =>
+      JSON.stringify(await t.db.selectFrom('pair').selectAll().where('id', '=', pairId).executeTakeFirst());
+    for (const v of NASTY) {
+      const before = await row();
+      const res = await county({
+        method: 'PUT',
+        url: `/api/pairs/${pairId}/agreement`,
+        payload: { goals: v, plan: '每月听课两节', termStart: day(0), termEnd: day(200) },
+      });
+      const bad = answerProblem(res);
+      if (bad) problems.push(`${show(v)}: ${bad}`);
+      else if (res.statusCode < 300) {
+        accepted++;
+        const got = (await t.db.selectFrom('pair').select('goals').where('id', '=', pairId).executeTakeFirstOrThrow())
+          .goals;
+        const want = v === '' || v === null ? null : paragraph(v);
+        if (want === REJECT) problems.push(`${show(v)}: accepted and stored as ${show(got)}`);
+        else if (got !== want) problems.push(`${show(v)}: stored as ${show(got)}, expected ${show(want)}`);
+        else if (typeof got === 'string' && CONTROL.test(got.replace(/\n/g, '')))
+          problems.push(`${show(v)}: control characters stored`);
+      } else {
+        refused++;
+        if ((await row()) !== before) problems.push(`${show(v)}: refused with ${res.statusCode} but changed`);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(accepted).toBeGreaterThan(0);
+    expect(refused).toBeGreaterThan(0);
+  }, 300_000);
+
+  it('POST /api/pairs/:id/activities note (as a member): stored as typed or refused without an activity', async () => {
+    const problems: string[] = [];
+    let accepted = 0;
+    let refused = 0;
+    for (const v of NASTY) {
+      const count = Number(
+        (
+          await t.db
+            .selectFrom('pair_activity')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+      const res = await teacher({
+        method: 'POST',
+        url: `/api/pairs/${activePairId}/activities`,
+        payload: { kind: 'guidance', occurredOn: day(-1), minutes: 40, note: v },
+      });
+      const bad = answerProblem(res);
+      if (bad) problems.push(`${show(v)}: ${bad}`);
+      else if (res.statusCode < 300) {
+        accepted++;
+        const got = (
+          await t.db
+            .selectFrom('pair_activity')
+            .select('note')
+            .where('id', '=', res.json().activityId)
+            .executeTakeFirstOrThrow()
+        ).note;
+        const want = paragraph(v);
+        if (want === REJECT) problems.push(`${show(v)}: accepted and stored as ${show(got)}`);
+        else if (got !== want) problems.push(`${show(v)}: stored as ${show(got)}, expected ${show(want)}`);
+      } else {
+        refused++;
+        const now = Number(
+          (
+            await t.db
+              .selectFrom('pair_activity')
+              .select((eb) => eb.fn.countAll().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+        if (now !== count) problems.push(`${show(v)}: refused with ${res.statusCode} but an activity was stored`);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(accepted).toBeGreaterThan(0);
+    expect(refused).toBeGreaterThan(0);
+  }, 300_000);
+
+  it('refuses wrong types, impossible values, unknown fields and wrong states with a code, writing nothing', async () => {
+    const long = '长'.repeat(5001);
+    const post = (url: string, payload: unknown): InjectOptions => ({
+      method: 'POST',
+      url,
+      payload: payload as InjectOptions['payload'],
+    });
+    const put = (url: string, payload: unknown): InjectOptions => ({
+      method: 'PUT',
+      url,
+      payload: payload as InjectOptions['payload'],
+    });
+    const agreement = { goals: '目标', plan: '安排', termStart: day(0), termEnd: day(200) };
+    const rule = {
+      enabled: true,
+      tenths: { observation: 10, guidance: 10, coteaching: 20, other: 5 },
+      capTenths: 100,
+      category: null,
+    };
+    await refusedWithoutTrace(
+      county,
+      [
+        [
+          'unknown kind',
+          post('/api/pairs', { kind: 'friendship', mentorTeacherId: partnerId, menteeTeacherId: teacherId }),
+          'VALIDATION_FAILED',
+        ],
+        [
+          'id as a string',
+          post('/api/pairs', { kind: 'mentoring', mentorTeacherId: String(partnerId), menteeTeacherId: teacherId }),
+          'VALIDATION_FAILED',
+        ],
+        [
+          'unknown field',
+          post('/api/pairs', {
+            kind: 'mentoring',
+            mentorTeacherId: partnerId,
+            menteeTeacherId: teacherId,
+            status: 'active',
+          }),
+          'VALIDATION_FAILED',
+        ],
+        [
+          'the same teacher twice',
+          post('/api/pairs', { kind: 'mentoring', mentorTeacherId: teacherId, menteeTeacherId: teacherId }),
+          'PAIR_INVALID',
+        ],
+        ['a mentee missing', post('/api/pairs', { kind: 'mentoring', mentorTeacherId: partnerId }), 'PAIR_INVALID'],
+        [
+          'an unknown teacher',
+          post('/api/pairs', { kind: 'mentoring', mentorTeacherId: 2_000_000_000, menteeTeacherId: teacherId }),
+          'NOT_FOUND',
+        ],
+        [
+          'a teacher of another county',
+          post('/api/pairs', {
+            kind: 'mentoring',
+            mentorTeacherId: partnerId,
+            menteeTeacherId: await seedTeacher(t.db, t.env, tree.S3, { seed: 903 }),
+          }),
+          'NOT_FOUND',
+        ],
+        [
+          'a school pairing with itself',
+          post('/api/pairs', { kind: 'school', orgUnitId: tree.S1.id, menteeOrgUnitId: tree.S1.id }),
+          'PAIR_INVALID',
+        ],
+        [
+          'a school pairing with a township',
+          post('/api/pairs', { kind: 'school', orgUnitId: tree.S1.id, menteeOrgUnitId: tree.T1.id }),
+          'PAIR_INVALID',
+        ],
+        [
+          'goals over 5,000 characters',
+          put(`/api/pairs/${pairId}/agreement`, { ...agreement, goals: long }),
+          'VALIDATION_FAILED',
+        ],
+        [
+          '30 February',
+          put(`/api/pairs/${pairId}/agreement`, { ...agreement, termEnd: `${day(0).slice(0, 4)}-02-30` }),
+          'VALIDATION_FAILED',
+        ],
+        [
+          'a term ending before it starts',
+          put(`/api/pairs/${pairId}/agreement`, { ...agreement, termEnd: day(-10) }),
+          'PAIR_INVALID',
+        ],
+        [
+          'a term of five years',
+          put(`/api/pairs/${pairId}/agreement`, { ...agreement, termEnd: day(1900) }),
+          'PAIR_INVALID',
+        ],
+        ['an agreement of a working pair', put(`/api/pairs/${activePairId}/agreement`, agreement), 'PAIR_STATE'],
+        ['registering what no school recommended', post(`/api/pairs/${pairId}/register`, {}), 'PAIR_STATE'],
+        [
+          'a score of 101',
+          post(`/api/pairs/${activePairId}/reviews/midterm`, { score: 101, comment: null }),
+          'VALIDATION_FAILED',
+        ],
+        [
+          'a score of 50.5',
+          post(`/api/pairs/${activePairId}/reviews/midterm`, { score: 50.5, comment: null }),
+          'VALIDATION_FAILED',
+        ],
+        [
+          'an unknown review stage',
+          post(`/api/pairs/${activePairId}/reviews/final`, { score: 80, comment: null }),
+          'VALIDATION_FAILED',
+        ],
+        [
+          'the county before the school',
+          post(`/api/pairs/${activePairId}/reviews/yearend`, { score: 80, comment: null }),
+          'PAIR_STATE',
+        ],
+        [
+          'an unknown way to end',
+          post(`/api/pairs/${activePairId}/end`, { endKind: 'fired', reason: '原因' }),
+          'VALIDATION_FAILED',
+        ],
+        [
+          'ending without a reason',
+          post(`/api/pairs/${activePairId}/end`, { endKind: 'completed', reason: '  ' }),
+          'VALIDATION_FAILED',
+        ],
+        ['refusing without a reason', post(`/api/pairs/${pairId}/refuse`, { reason: '' }), 'VALIDATION_FAILED'],
+        [
+          'a cap over 200 hours',
+          put(`/api/pairs/rules/${tree.K1.id}`, { ...rule, capTenths: 2001 }),
+          'VALIDATION_FAILED',
+        ],
+        [
+          'negative hours',
+          put(`/api/pairs/rules/${tree.K1.id}`, { ...rule, tenths: { ...rule.tenths, observation: -1 } }),
+          'VALIDATION_FAILED',
+        ],
+        [
+          'an unknown activity kind in the rule',
+          put(`/api/pairs/rules/${tree.K1.id}`, { ...rule, tenths: { ...rule.tenths, party: 5 } }),
+          'VALIDATION_FAILED',
+        ],
+        [
+          'a category of 41 characters',
+          put(`/api/pairs/rules/${tree.K1.id}`, { ...rule, category: 'x'.repeat(41) }),
+          'VALIDATION_FAILED',
+        ],
+        ['a rule of a school', put(`/api/pairs/rules/${tree.S1.id}`, rule), 'PAIR_INVALID'],
+      ],
+      pairState,
+      PAIR_TABLES.join(', '),
+    );
+    const logged = await teacher(
+      post(`/api/pairs/${activePairId}/activities`, {
+        kind: 'observation',
+        occurredOn: day(-2),
+        minutes: 30,
+        note: '听课',
+      }),
+    );
+    expect(logged.statusCode, logged.body).toBe(201);
+    const activityId = logged.json().activityId as number;
+    await refusedWithoutTrace(
+      teacher,
+      [
+        [
+          '0 minutes',
+          post(`/api/pairs/${activePairId}/activities`, {
+            kind: 'guidance',
+            occurredOn: day(-1),
+            minutes: 0,
+            note: '指导',
+          }),
+          'VALIDATION_FAILED',
+        ],
+        [
+          'a whole day and a minute',
+          post(`/api/pairs/${activePairId}/activities`, {
+            kind: 'guidance',
+            occurredOn: day(-1),
+            minutes: 1441,
+            note: '指导',
+          }),
+          'VALIDATION_FAILED',
+        ],
+        [
+          'minutes as text',
+          post(`/api/pairs/${activePairId}/activities`, {
+            kind: 'guidance',
+            occurredOn: day(-1),
+            minutes: '45',
+            note: '指导',
+          }),
+          'VALIDATION_FAILED',
+        ],
+        [
+          'an unknown activity',
+          post(`/api/pairs/${activePairId}/activities`, {
+            kind: 'party',
+            occurredOn: day(-1),
+            minutes: 45,
+            note: '聚餐',
+          }),
+          'VALIDATION_FAILED',
+        ],
+        [
+          'a day still to come',
+          post(`/api/pairs/${activePairId}/activities`, {
+            kind: 'guidance',
+            occurredOn: day(3),
+            minutes: 45,
+            note: '指导',
+          }),
+          'PAIR_INVALID',
+        ],
+        [
+          'a day before the term',
+          post(`/api/pairs/${activePairId}/activities`, {
+            kind: 'guidance',
+            occurredOn: day(-400),
+            minutes: 45,
+            note: '指导',
+          }),
+          'PAIR_INVALID',
+        ],
+        [
+          'confirming one’s own activity',
+          post(`/api/pairs/activities/${activityId}/decision`, { decision: 'confirm' }),
+          'FORBIDDEN',
+        ],
+        [
+          'an unknown decision',
+          post(`/api/pairs/activities/${activityId}/decision`, { decision: 'maybe' }),
+          'VALIDATION_FAILED',
+        ],
+        [
+          'a renamed executable as evidence',
+          {
+            method: 'POST',
+            url: `/api/pairs/activities/${activityId}/files`,
+            ...multipartFile('MZ\u0090\u0000', { filename: '听课.pdf', contentType: 'application/pdf' }),
+          },
+          'EVIDENCE_TYPE_NOT_ALLOWED',
+        ],
+        [
+          'a script as evidence',
+          {
+            method: 'POST',
+            url: `/api/pairs/activities/${activityId}/files`,
+            ...multipartFile('<script>', { filename: 'a.html', contentType: 'text/html' }),
+          },
+          'EVIDENCE_TYPE_NOT_ALLOWED',
+        ],
+        [
+          'applying for a school pairing',
+          post('/api/pairs', { kind: 'school', orgUnitId: tree.S1.id, menteeOrgUnitId: tree.S2.id }),
+          'FORBIDDEN',
+        ],
+        [
+          'applying without a role',
+          post('/api/pairs', { kind: 'mentoring', partnerTeacherId: partnerId }),
+          'PAIR_INVALID',
+        ],
+      ],
+      pairState,
+      PAIR_TABLES.join(', '),
+    );
+    const rejected = await county(post(`/api/pairs/activities/${activityId}/decision`, { decision: 'reject' }));
+    expect(rejected.statusCode).toBe(400);
+    expect(rejected.json().error.code).toBe('PAIR_INVALID');
+    const en = await county({
+      ...post(`/api/pairs/${activePairId}/end`, { endKind: 'completed', reason: 'x'.repeat(2001) }),
+      headers: { 'accept-language': 'en' },
+    });
+    expect(en.json().error.details.issues).toEqual([
+      { path: 'reason', message: expect.stringMatching(/too long/), kind: 'too_long' },
+    ]);
+  }, 120_000);
+});
