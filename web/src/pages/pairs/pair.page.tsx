@@ -374,14 +374,14 @@ function AgreementCard({ detail, onDone }: { detail: PairDetail; onDone: (d: Pai
   const errorText = useErrorMessage();
   const p = detail.pair;
   const [editing, setEditing] = useState(false);
-  const [form] = Form.useForm<{ goals: string; plan: string; term: [Dayjs, Dayjs] | null }>();
+  const [form] = Form.useForm<AgreementForm>();
   const save = useMutation({
-    mutationFn: (v: { goals: string; plan: string; term: [Dayjs, Dayjs] | null }) =>
+    mutationFn: (v: AgreementForm) =>
       pairsApi.saveAgreement(p.id, {
         goals: v.goals ?? '',
         plan: v.plan ?? '',
-        termStart: v.term ? v.term[0].format('YYYY-MM-DD') : null,
-        termEnd: v.term ? v.term[1].format('YYYY-MM-DD') : null,
+        termStart: v.termStart || null,
+        termEnd: v.termEnd || null,
       }),
     onSuccess: (d) => {
       onDone(d);
@@ -421,7 +421,8 @@ function AgreementCard({ detail, onDone }: { detail: PairDetail; onDone: (d: Pai
                 form.setFieldsValue({
                   goals: p.goals ?? '',
                   plan: p.plan ?? '',
-                  term: p.termStart && p.termEnd ? [dayjs(p.termStart), dayjs(p.termEnd)] : null,
+                  termStart: p.termStart ?? '',
+                  termEnd: p.termEnd ?? '',
                 });
                 setEditing(true);
               }}
@@ -447,9 +448,15 @@ function AgreementCard({ detail, onDone }: { detail: PairDetail; onDone: (d: Pai
           <Form.Item name="plan" label={t('pairs.plan')} rules={[{ max: 5000 }]}>
             <Input.TextArea rows={3} maxLength={5000} data-testid="pair-plan" />
           </Form.Item>
-          <Form.Item name="term" label={t('pairs.term')}>
-            <DatePicker.RangePicker style={{ width: '100%' }} data-testid="pair-term" />
-          </Form.Item>
+          {/* the phone's own date picker: easier to use with a thumb than a calendar popup */}
+          <Space wrap>
+            <Form.Item name="termStart" label={t('pairs.termStart')}>
+              <Input type="date" data-testid="pair-term-start" />
+            </Form.Item>
+            <Form.Item name="termEnd" label={t('pairs.termEnd')}>
+              <Input type="date" data-testid="pair-term-end" />
+            </Form.Item>
+          </Space>
           <Space>
             <Button type="primary" htmlType="submit" loading={save.isPending} data-testid="pair-agreement-save">
               {t('common.save')}
@@ -482,6 +489,13 @@ function AgreementCard({ detail, onDone }: { detail: PairDetail; onDone: (d: Pai
       )}
     </Card>
   );
+}
+
+interface AgreementForm {
+  goals: string;
+  plan: string;
+  termStart: string;
+  termEnd: string;
 }
 
 interface ActivityForm {
