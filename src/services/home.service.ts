@@ -10,6 +10,7 @@ import { createExamRepository } from '../repositories/exam.repository.js';
 import { createForumRepository } from '../repositories/forum.repository.js';
 import { createHomeRepository } from '../repositories/home.repository.js';
 import { createHomeworkRepository } from '../repositories/homework.repository.js';
+import { createDevelopmentPlanRepository } from '../repositories/development-plan.repository.js';
 import { createLrsReviewRepository } from '../repositories/lrs-review.repository.js';
 import { createOnlineClassRepository } from '../repositories/online-class.repository.js';
 import { createTeacherRepository } from '../repositories/teacher.repository.js';
@@ -38,6 +39,8 @@ export const TODO_KINDS = [
   'exam_marking',
   // learning records from other platforms whose actor matched no teacher (待匹配学习记录)
   'lrs_review',
+  // development plans of the school's teachers waiting for its review (个人专业发展规划)
+  'development_plan_review',
 ] as const;
 export type TodoKind = (typeof TODO_KINDS)[number];
 
@@ -152,6 +155,8 @@ export function createHomeService(deps: ServiceDeps, c: Collaborators) {
       marking.reduce((n, x) => n + x.pending + x.disputed, 0),
     );
     if (can(actor, 'lrs.manage', at)) add('lrs_review', await createLrsReviewRepository(db).waitingUnder(path));
+    if (actor.role === 'school_admin')
+      add('development_plan_review', await createDevelopmentPlanRepository(db).waitingUnder(actor.provinceId, path));
     return { kind: 'admin', today: day, cycleId: cycle?.id ?? null, todos };
   }
 
