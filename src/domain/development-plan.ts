@@ -59,11 +59,13 @@ export function startYearAllowed(startYear: number, currentYear: number): boolea
 
 /**
  * What is wrong with a plan: for saving a draft (`forSubmit` false) only lengths, ranges and the
- * years; for submitting also that the goals and every year's actions are written.
+ * years; for submitting also that the goals and every year's actions are written. The starting year
+ * is checked when a plan is started (`currentYear` given); a plan being revised keeps its years.
  */
-export function planProblems(d: PlanDraft, currentYear: number, forSubmit: boolean): PlanProblem[] {
+export function planProblems(d: PlanDraft, currentYear: number | null, forSubmit: boolean): PlanProblem[] {
   const out: PlanProblem[] = [];
-  if (!startYearAllowed(d.startYear, currentYear)) out.push({ field: 'startYear', reason: 'range' });
+  if (currentYear !== null && !startYearAllowed(d.startYear, currentYear))
+    out.push({ field: 'startYear', reason: 'range' });
   if (d.goals.length > GOALS_MAX) out.push({ field: 'goals', reason: 'too_long' });
   else if (forSubmit && d.goals.trim() === '') out.push({ field: 'goals', reason: 'empty' });
   const want = planYears(d.startYear);

@@ -68,8 +68,9 @@ export function createDevelopmentPlanService(deps: ServiceDeps) {
   const reviews = (actor: { role: string; orgPath: string }, p: { orgPath: string }) =>
     actor.role === 'school_admin' && p.orgPath.startsWith(actor.orgPath);
 
-  function check(d: PlanDraft, forSubmit: boolean): void {
-    const problems = planProblems(d, currentYear(env), forSubmit);
+  /** `starting`: a new plan, whose starting year must lie in the allowed range */
+  function check(d: PlanDraft, forSubmit: boolean, starting = false): void {
+    const problems = planProblems(d, starting ? currentYear(env) : null, forSubmit);
     if (problems.length)
       throw new AppError('DEVELOPMENT_PLAN_INVALID', {
         params: { reason: problems.map((p) => ('year' in p ? `${p.year} ${p.field}` : p.field)).join(', ') },
@@ -152,7 +153,7 @@ export function createDevelopmentPlanService(deps: ServiceDeps) {
     /** A new plan, saved as a draft. One plan per starting year. */
     async create(ctx: RequestContext, d: PlanDraft): Promise<DevelopmentPlanView> {
       const t = await ownTeacher(ctx, 'development_plan.create');
-      check(d, false);
+      check(d, false, true);
       const id = await auditedWrite(
         db,
         ctx,

@@ -47,6 +47,7 @@ function todoLink(todo: Todo): string {
     forum_reports: '/study/tutoring',
     exam_marking: '/marking',
     lrs_review: '/lrs/review',
+    development_plan_review: '/development-plans',
   };
   return links[todo.kind];
 }
