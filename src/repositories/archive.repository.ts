@@ -88,7 +88,8 @@ export function createArchiveRepository(db: Q) {
           'r.passed',
         ])
         .where('r.teacher_id', '=', teacherId)
-        .where('r.attempt_id', 'is not', null)
+        // a candidate with a figure: an attempt graded or a component entered
+        .where((eb) => eb.or([eb('r.exam_score', 'is not', null), eb('r.composite', 'is not', null)]))
         .orderBy('e.closes_at', 'desc')
         .limit(500)
         .execute();
