@@ -55,6 +55,10 @@ export const MESSAGE_KINDS = [
   'pair_review_scored',
   'pair_awarded',
   'pair_ended',
+  // a teacher's development plan (个人专业发展规划, R-52): submitted to the school, approved or returned
+  'development_plan_submitted',
+  'development_plan_approved',
+  'development_plan_returned',
 ] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 

@@ -10,6 +10,7 @@ import { createExamRepository } from '../repositories/exam.repository.js';
 import { createForumRepository } from '../repositories/forum.repository.js';
 import { createHomeRepository } from '../repositories/home.repository.js';
 import { createHomeworkRepository } from '../repositories/homework.repository.js';
+import { createDevelopmentPlanRepository } from '../repositories/development-plan.repository.js';
 import { createLrsReviewRepository } from '../repositories/lrs-review.repository.js';
 import { createOnlineClassRepository } from '../repositories/online-class.repository.js';
 import { createPairRepository } from '../repositories/pair.repository.js';
@@ -42,6 +43,8 @@ export const TODO_KINDS = [
   // mentoring pairs (师徒结对, R-40): applications for the school to recommend, recommendations for the county
   'pair_recommend',
   'pair_register',
+  // development plans of the school's teachers waiting for its review (个人专业发展规划)
+  'development_plan_review',
 ] as const;
 export type TodoKind = (typeof TODO_KINDS)[number];
 
@@ -161,6 +164,8 @@ export function createHomeService(deps: ServiceDeps, c: Collaborators) {
     if (actor.role === 'school_admin' || actor.role === 'county_admin')
       add('pair_recommend', await createPairRepository(db).waitingForSchool(path));
     if (actor.role === 'county_admin') add('pair_register', await createPairRepository(db).waitingForCounty(path));
+    if (actor.role === 'school_admin')
+      add('development_plan_review', await createDevelopmentPlanRepository(db).waitingUnder(actor.provinceId, path));
     return { kind: 'admin', today: day, cycleId: cycle?.id ?? null, todos };
   }
 

@@ -25,6 +25,8 @@ describe('menus grouped by task, and where each page sits in them', () => {
     expect(items('province_admin')).not.toContain('/fees/my-unit');
     expect(items('city_admin')).not.toContain('/credits/register');
     expect(items('teacher')).not.toContain('/teachers');
+    expect(items('teacher')).toEqual(expect.arrayContaining(['/me/archive', '/me/plan']));
+    expect(items('school_admin')).toContain('/development-plans');
   });
 
   test('breadcrumbs: the group, the menu item, then a named sub-page or a detail', () => {

@@ -1,5 +1,8 @@
 import {
   AccountBookOutlined,
+  AimOutlined,
+  ContainerOutlined,
+  ReconciliationOutlined,
   ApiOutlined,
   ApartmentOutlined,
   AuditOutlined,
@@ -200,7 +203,16 @@ const ADMIN_NAV: NavGroup[] = [
   {
     key: 'programmes',
     labelKey: 'nav.groups.programmes',
-    items: [{ key: '/programmes/pairs', icon: <LinkOutlined />, labelKey: 'nav.pairs', testId: 'nav-pairs' }],
+    items: [
+      { key: '/programmes/pairs', icon: <LinkOutlined />, labelKey: 'nav.pairs', testId: 'nav-pairs' },
+      // 发展规划审核: the teachers' development plans, reviewed by their school (R-52)
+      {
+        key: '/development-plans',
+        icon: <ReconciliationOutlined />,
+        labelKey: 'archive.review.nav',
+        testId: 'nav-development-plans',
+      },
+    ],
   },
   {
     key: 'stats',
@@ -266,6 +278,9 @@ const TEACHER_NAV: NavGroup[] = [
     labelKey: 'nav.groups.mine',
     items: [
       { key: MY_TEACHER_PATH, icon: <ProfileOutlined />, labelKey: 'nav.myTeacher', testId: 'nav-my-teacher' },
+      // 培训档案 and 个人专业发展规划 (R-52)
+      { key: '/me/archive', icon: <ContainerOutlined />, labelKey: 'archive.myNav', testId: 'nav-my-archive' },
+      { key: '/me/plan', icon: <AimOutlined />, labelKey: 'archive.plan.nav', testId: 'nav-my-plan' },
       ME,
     ],
   },
@@ -321,6 +336,7 @@ const SUB_PAGE_PATTERNS: Array<{ pattern: RegExp; labelKey: string }> = [
   { pattern: /^\/me\/study\/\d+$/, labelKey: 'study.outline.crumb' },
   { pattern: /^\/exams\/\d+\/edit$/, labelKey: 'examAdmin.crumbs.edit' },
   { pattern: /^\/exams\/\d+\/manage$/, labelKey: 'examAdmin.crumbs.manage' },
+  { pattern: /^\/teachers\/\d+\/archive$/, labelKey: 'archive.title' },
 ];
 
 /** Pages outside the menu, by pattern: their group, and their name. */

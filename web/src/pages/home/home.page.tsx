@@ -49,6 +49,7 @@ function todoLink(todo: Todo): string {
     lrs_review: '/lrs/review',
     pair_recommend: '/programmes/pairs?status=applied',
     pair_register: '/programmes/pairs?status=recommended',
+    development_plan_review: '/development-plans',
   };
   return links[todo.kind];
 }
