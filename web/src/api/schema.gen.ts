@@ -4157,6 +4157,8 @@ export interface paths {
             | 'verification_to_submit'
             | 'homework_to_grade'
             | 'forum_reports'
+            | 'publicity_objections'
+            | 'publicity_to_finalise'
             | 'exam_marking'
             | 'lrs_review';
           count: number;
@@ -4239,6 +4241,8 @@ export interface paths {
             | 'verification_to_submit'
             | 'homework_to_grade'
             | 'forum_reports'
+            | 'publicity_objections'
+            | 'publicity_to_finalise'
             | 'exam_marking'
             | 'lrs_review';
           count: number;
@@ -5380,6 +5384,9 @@ export interface paths {
             | 'homework_graded'
             | 'forum_reported'
             | 'forum_post_hidden'
+            | 'publicity_opened'
+            | 'publicity_objection'
+            | 'publicity_answered'
             | 'spot_check_drawn'
             | 'spot_check_unit_drawn'
             | 'exam_published'
@@ -6382,6 +6389,407 @@ export interface paths {
           actorName: string | null;
           createdAt: string;
         }[];
+      };
+    };
+  };
+  '/api/publicity': {
+    /**
+     * Public notices (公示) the reader's unit lies in the scope of, and those the reader's subtree organises
+     */
+    get: {
+      query: {
+        status?: 'open' | 'finalised' | 'withdrawn' | 'all';
+        kind?: 'backbone_round' | 'competition_round' | 'commendation' | 'pair_award';
+        page?: number;
+        pageSize?: number;
+      };
+      response: {
+        items: {
+          id: number;
+          kind: 'backbone_round' | 'competition_round' | 'commendation' | 'pair_award';
+          sourceId: number;
+          title: string;
+          body: string | null;
+          orgUnitId: number;
+          orgUnitName: string;
+          scopeName: string;
+          startsOn: string;
+          endsOn: string;
+          status: 'open' | 'finalised' | 'withdrawn';
+          phase: 'upcoming' | 'running' | 'ended';
+          finalisedAt: string | null;
+          withdrawnReason: string | null;
+          items: number;
+          openObjections: number;
+          manage: boolean;
+          inScope: boolean;
+        }[];
+        total: number;
+      };
+    };
+  };
+  '/api/publicity/objections/{id}/answer': {
+    /** The organiser's answer to an objection: upheld removes the line, dismissed keeps it */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        decision: 'upheld' | 'dismissed';
+        answer: string;
+      };
+      response: {
+        list: {
+          id: number;
+          kind: 'backbone_round' | 'competition_round' | 'commendation' | 'pair_award';
+          sourceId: number;
+          title: string;
+          body: string | null;
+          orgUnitId: number;
+          orgUnitName: string;
+          scopeName: string;
+          startsOn: string;
+          endsOn: string;
+          status: 'open' | 'finalised' | 'withdrawn';
+          phase: 'upcoming' | 'running' | 'ended';
+          finalisedAt: string | null;
+          withdrawnReason: string | null;
+          items: number;
+          openObjections: number;
+          manage: boolean;
+          inScope: boolean;
+        };
+        items: {
+          id: number;
+          position: number;
+          title: string;
+          subtitle: string | null;
+          scorecard: 
+            | {
+            raw?: {
+              label: string;
+              value: number | null;
+              dropped?: 'high' | 'low' | null;
+            }[];
+            normalised?: number | null;
+            normalisationNote?: string | null;
+            final?: number | null;
+            rank?: number | null;
+            lines?: string[];
+            [key: string]: unknown;
+          }
+            | null;
+          outcome: 'kept' | 'removed' | null;
+          removed: boolean;
+          openObjections: number;
+        }[];
+        objections: {
+          id: number;
+          itemId: number;
+          authorName: string;
+          authorUnitName: string;
+          mine: boolean;
+          step: string | null;
+          body: string;
+          status: 'open' | 'upheld' | 'dismissed';
+          answer: string | null;
+          answeredAt: string | null;
+          createdAt: string;
+        }[];
+        canFinalise: boolean;
+        canObject: boolean;
+      };
+    };
+  };
+  '/api/publicity/running': {
+    /** How many notices in the reader's scope are in their period now (the menu's badge) */
+    get: {
+      response: {
+        running: number;
+      };
+    };
+  };
+  '/api/publicity/{id}': {
+    /** A public notice: its lines with their scorecards, and the objections the reader may see */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        list: {
+          id: number;
+          kind: 'backbone_round' | 'competition_round' | 'commendation' | 'pair_award';
+          sourceId: number;
+          title: string;
+          body: string | null;
+          orgUnitId: number;
+          orgUnitName: string;
+          scopeName: string;
+          startsOn: string;
+          endsOn: string;
+          status: 'open' | 'finalised' | 'withdrawn';
+          phase: 'upcoming' | 'running' | 'ended';
+          finalisedAt: string | null;
+          withdrawnReason: string | null;
+          items: number;
+          openObjections: number;
+          manage: boolean;
+          inScope: boolean;
+        };
+        items: {
+          id: number;
+          position: number;
+          title: string;
+          subtitle: string | null;
+          scorecard: 
+            | {
+            raw?: {
+              label: string;
+              value: number | null;
+              dropped?: 'high' | 'low' | null;
+            }[];
+            normalised?: number | null;
+            normalisationNote?: string | null;
+            final?: number | null;
+            rank?: number | null;
+            lines?: string[];
+            [key: string]: unknown;
+          }
+            | null;
+          outcome: 'kept' | 'removed' | null;
+          removed: boolean;
+          openObjections: number;
+        }[];
+        objections: {
+          id: number;
+          itemId: number;
+          authorName: string;
+          authorUnitName: string;
+          mine: boolean;
+          step: string | null;
+          body: string;
+          status: 'open' | 'upheld' | 'dismissed';
+          answer: string | null;
+          answeredAt: string | null;
+          createdAt: string;
+        }[];
+        canFinalise: boolean;
+        canObject: boolean;
+      };
+    };
+  };
+  '/api/publicity/{id}/finalise': {
+    /** Make the list final after its period, when every objection is answered */
+    post: {
+      path: {
+        id: number;
+      };
+      response: {
+        list: {
+          id: number;
+          kind: 'backbone_round' | 'competition_round' | 'commendation' | 'pair_award';
+          sourceId: number;
+          title: string;
+          body: string | null;
+          orgUnitId: number;
+          orgUnitName: string;
+          scopeName: string;
+          startsOn: string;
+          endsOn: string;
+          status: 'open' | 'finalised' | 'withdrawn';
+          phase: 'upcoming' | 'running' | 'ended';
+          finalisedAt: string | null;
+          withdrawnReason: string | null;
+          items: number;
+          openObjections: number;
+          manage: boolean;
+          inScope: boolean;
+        };
+        items: {
+          id: number;
+          position: number;
+          title: string;
+          subtitle: string | null;
+          scorecard: 
+            | {
+            raw?: {
+              label: string;
+              value: number | null;
+              dropped?: 'high' | 'low' | null;
+            }[];
+            normalised?: number | null;
+            normalisationNote?: string | null;
+            final?: number | null;
+            rank?: number | null;
+            lines?: string[];
+            [key: string]: unknown;
+          }
+            | null;
+          outcome: 'kept' | 'removed' | null;
+          removed: boolean;
+          openObjections: number;
+        }[];
+        objections: {
+          id: number;
+          itemId: number;
+          authorName: string;
+          authorUnitName: string;
+          mine: boolean;
+          step: string | null;
+          body: string;
+          status: 'open' | 'upheld' | 'dismissed';
+          answer: string | null;
+          answeredAt: string | null;
+          createdAt: string;
+        }[];
+        canFinalise: boolean;
+        canObject: boolean;
+      };
+    };
+  };
+  '/api/publicity/{id}/objections': {
+    /** Object (异议) to one line while the period runs, naming the step of its calculation if any */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        itemId: number;
+        step?: string | '' | null;
+        body: string;
+      };
+      response: {
+        list: {
+          id: number;
+          kind: 'backbone_round' | 'competition_round' | 'commendation' | 'pair_award';
+          sourceId: number;
+          title: string;
+          body: string | null;
+          orgUnitId: number;
+          orgUnitName: string;
+          scopeName: string;
+          startsOn: string;
+          endsOn: string;
+          status: 'open' | 'finalised' | 'withdrawn';
+          phase: 'upcoming' | 'running' | 'ended';
+          finalisedAt: string | null;
+          withdrawnReason: string | null;
+          items: number;
+          openObjections: number;
+          manage: boolean;
+          inScope: boolean;
+        };
+        items: {
+          id: number;
+          position: number;
+          title: string;
+          subtitle: string | null;
+          scorecard: 
+            | {
+            raw?: {
+              label: string;
+              value: number | null;
+              dropped?: 'high' | 'low' | null;
+            }[];
+            normalised?: number | null;
+            normalisationNote?: string | null;
+            final?: number | null;
+            rank?: number | null;
+            lines?: string[];
+            [key: string]: unknown;
+          }
+            | null;
+          outcome: 'kept' | 'removed' | null;
+          removed: boolean;
+          openObjections: number;
+        }[];
+        objections: {
+          id: number;
+          itemId: number;
+          authorName: string;
+          authorUnitName: string;
+          mine: boolean;
+          step: string | null;
+          body: string;
+          status: 'open' | 'upheld' | 'dismissed';
+          answer: string | null;
+          answeredAt: string | null;
+          createdAt: string;
+        }[];
+        canFinalise: boolean;
+        canObject: boolean;
+      };
+    };
+  };
+  '/api/publicity/{id}/withdraw': {
+    /** Withdraw an open list with a reason (the programme may publish it again) */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        reason: string;
+      };
+      response: {
+        list: {
+          id: number;
+          kind: 'backbone_round' | 'competition_round' | 'commendation' | 'pair_award';
+          sourceId: number;
+          title: string;
+          body: string | null;
+          orgUnitId: number;
+          orgUnitName: string;
+          scopeName: string;
+          startsOn: string;
+          endsOn: string;
+          status: 'open' | 'finalised' | 'withdrawn';
+          phase: 'upcoming' | 'running' | 'ended';
+          finalisedAt: string | null;
+          withdrawnReason: string | null;
+          items: number;
+          openObjections: number;
+          manage: boolean;
+          inScope: boolean;
+        };
+        items: {
+          id: number;
+          position: number;
+          title: string;
+          subtitle: string | null;
+          scorecard: 
+            | {
+            raw?: {
+              label: string;
+              value: number | null;
+              dropped?: 'high' | 'low' | null;
+            }[];
+            normalised?: number | null;
+            normalisationNote?: string | null;
+            final?: number | null;
+            rank?: number | null;
+            lines?: string[];
+            [key: string]: unknown;
+          }
+            | null;
+          outcome: 'kept' | 'removed' | null;
+          removed: boolean;
+          openObjections: number;
+        }[];
+        objections: {
+          id: number;
+          itemId: number;
+          authorName: string;
+          authorUnitName: string;
+          mine: boolean;
+          step: string | null;
+          body: string;
+          status: 'open' | 'upheld' | 'dismissed';
+          answer: string | null;
+          answeredAt: string | null;
+          createdAt: string;
+        }[];
+        canFinalise: boolean;
+        canObject: boolean;
       };
     };
   };
