@@ -57,6 +57,8 @@ import { homeworkRoutes } from './routes/homework.routes.js';
 import { lrsRuleRoutes } from './routes/lrs-rule.routes.js';
 import { spotCheckRoutes } from './routes/spot-check.routes.js';
 import { publicityRoutes } from './routes/publicity.routes.js';
+import { commendationRoutes } from './routes/commendation.routes.js';
+import { honourRoutes } from './routes/honour.routes.js';
 import { lrsClientRoutes } from './routes/lrs-client.routes.js';
 import { questionBankRoutes } from './routes/question-bank.routes.js';
 import { examRoutes } from './routes/exam.routes.js';
@@ -280,6 +282,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(homeworkRoutes, { prefix: '/api', services });
   await app.register(spotCheckRoutes, { prefix: '/api', services });
   await app.register(publicityRoutes, { prefix: '/api', services });
+  await app.register(commendationRoutes, { prefix: '/api', services });
+  await app.register(honourRoutes, { prefix: '/api', services });
   await app.register(lrsClientRoutes, { prefix: '/api', services });
   await app.register(questionBankRoutes, { prefix: '/api', services });
   await app.register(examRoutes, { prefix: '/api', services });

@@ -477,6 +477,22 @@ const ERRORS: Record<AppErrorCode, Record<Locale, string>> = {
     'zh-CN': '该异议已答复，请刷新后查看',
     en: 'This objection was answered already; reload to see the answer',
   },
+  COMMENDATION_INVALID: {
+    'zh-CN': '评优设置有误：{reason}',
+    en: 'The commendation settings are invalid: {reason}',
+  },
+  COMMENDATION_STATE: {
+    'zh-CN': '该评优批次当前的状态不能这样处理（可能已公示或已定稿），请刷新后查看',
+    en: 'The commendation batch is not in a state that allows this (it may be under public notice or final); reload to see it',
+  },
+  COMMENDATION_EMPTY: {
+    'zh-CN': '名单中没有候选对象，不能公示',
+    en: 'The list holds no candidate; there is nothing to publish',
+  },
+  HONOUR_REVOKED: {
+    'zh-CN': '该荣誉已被撤销',
+    en: 'This honour was revoked already',
+  },
   QUOTA_INVALID: { 'zh-CN': '名额设置有误：{problem}', en: 'The quotas are invalid: {problem}' },
   TEACHER_ID_TAKEN: {
     'zh-CN': '该证件号码的教师已在册（可能在其他学校），请改用调动',

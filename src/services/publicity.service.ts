@@ -1,5 +1,5 @@
 import type { Env } from '../config/env.js';
-import { chinaDay } from '../config/env.js';
+import { chinaDay, today } from '../config/env.js';
 import { isAdmin, isWithin } from '../domain/org-tree.js';
 import { AppError, notFoundDenied } from '../errors/app-error.js';
 import type { Actor } from '../policies/access.policy.js';
@@ -10,7 +10,11 @@ import {
   type PublicityRow,
   type PublicityStatus,
 } from '../repositories/publicity.repository.js';
-import { auditedWrite, auditRefusal } from './audit.js';
+import type { Locale } from '../i18n/messages.js';
+import { appendAudit, auditedWrite, auditRefusal } from './audit.js';
+import type { FormDocument } from './print-forms/form-document.js';
+import { renderFormPdf } from './print-forms/form-pdf.js';
+import { renderFormXlsx } from './print-forms/form-xlsx.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
 import { notify } from './notify.js';
 import { type PublicityKind, publicityHook } from './publicity.js';
@@ -56,6 +60,83 @@ export interface PublicityView {
   /** the list may be finalised now: period over, nothing open */
   canFinalise: boolean;
   canObject: boolean;
+}
+
+/** A line's published figures (services/publicity.ts documents the shape the programmes publish). */
+export interface Scorecard {
+  raw?: Array<{ label: string; value: number | null; dropped?: 'high' | 'low' | null }>;
+  normalised?: number | null;
+  normalisationNote?: string | null;
+  final?: number | null;
+  rank?: number | null;
+  lines?: string[];
+}
+
+const DOC_WORDS = {
+  'zh-CN': {
+    title: (t: string) => `${t}（公示名单）`,
+    period: '公示期',
+    organiser: '组织单位',
+    scope: '公示范围',
+    status: '状态',
+    statuses: { open: '公示中', finalised: '已定稿', withdrawn: '已撤回' },
+    no: '序号',
+    name: '名称',
+    detail: '单位 / 说明',
+    figures: '评分与依据',
+    final: '最终得分',
+    rank: '名次',
+    outcome: '结果',
+    kept: '保留',
+    removed: '异议成立，移出',
+    high: '去掉最高',
+    low: '去掉最低',
+    normalised: '标准化',
+    summary: (n: number, removed: number) => `共 ${n} 条${removed ? `，其中 ${removed} 条因异议成立移出` : ''}`,
+    sep: '；',
+    to: ' 至 ',
+  },
+  en: {
+    title: (t: string) => `${t} (public notice)`,
+    period: 'Notice period',
+    organiser: 'Organiser',
+    scope: 'Units concerned',
+    status: 'Status',
+    statuses: { open: 'Under notice', finalised: 'Final', withdrawn: 'Withdrawn' },
+    no: 'No.',
+    name: 'Name',
+    detail: 'Unit / details',
+    figures: 'Scores and grounds',
+    final: 'Final score',
+    rank: 'Rank',
+    outcome: 'Outcome',
+    kept: 'Kept',
+    removed: 'Removed (objection upheld)',
+    high: 'highest dropped',
+    low: 'lowest dropped',
+    normalised: 'normalised',
+    summary: (n: number, removed: number) =>
+      `${n} lines${removed ? `; ${removed} removed after an objection was upheld` : ''}`,
+    sep: '; ',
+    to: ' to ',
+  },
+} as const;
+
+/** A scorecard in one line of text, as the printed list shows it. */
+export function scorecardText(sc: Scorecard | null, locale: Locale): string {
+  if (!sc) return '';
+  const w = DOC_WORDS[locale];
+  const parts: string[] = [];
+  if (sc.raw?.length)
+    parts.push(
+      sc.raw
+        .map((r) => `${r.label} ${r.value ?? '—'}${r.dropped ? `（${r.dropped === 'high' ? w.high : w.low}）` : ''}`)
+        .join(locale === 'zh-CN' ? '、' : ', '),
+    );
+  if (sc.normalised !== undefined && sc.normalised !== null) parts.push(`${w.normalised} ${sc.normalised}`);
+  if (sc.normalisationNote) parts.push(sc.normalisationNote);
+  if (sc.lines?.length) parts.push(...sc.lines);
+  return parts.join(w.sep);
 }
 
 const READER_STATUSES: readonly PublicityStatus[] = ['open', 'finalised'];
@@ -321,6 +402,68 @@ export function createPublicityService(deps: ServiceDeps) {
         },
       );
       return detail(actor, (await repo.find(id))!);
+    },
+
+    /** The published list to print and seal (PDF) or to file (.xlsx): every line with its figures. */
+    async document(
+      ctx: RequestContext,
+      id: number,
+      format: 'pdf' | 'xlsx',
+      locale: Locale,
+    ): Promise<{ body: Buffer; title: string }> {
+      const actor = requireActor(ctx);
+      const p = await readable(ctx, id, 'publicity.print');
+      const v = await detail(actor, p);
+      const w = DOC_WORDS[locale];
+      const doc: FormDocument = {
+        unitName: p.orgUnitName,
+        title: w.title(p.title),
+        facts: [
+          [w.organiser, p.orgUnitName],
+          [w.scope, p.scopeName],
+          [w.period, `${v.list.startsOn}${w.to}${v.list.endsOn}`],
+          [w.status, w.statuses[p.status]],
+        ],
+        columns: [
+          { header: w.no, width: 0.06, numeric: true, align: 'center' },
+          { header: w.name, width: 0.14 },
+          { header: w.detail, width: 0.2 },
+          { header: w.figures, width: 0.34 },
+          { header: w.final, width: 0.09, numeric: true, align: 'right' },
+          { header: w.rank, width: 0.06, numeric: true, align: 'center' },
+          { header: w.outcome, width: 0.11 },
+        ],
+        rows: v.items.map((it) => {
+          const sc = (it.scorecard ?? null) as Scorecard | null;
+          return [
+            it.position,
+            it.title,
+            it.subtitle ?? '',
+            scorecardText(sc, locale),
+            sc?.final ?? null,
+            sc?.rank ?? null,
+            it.removed ? w.removed : p.status === 'finalised' ? w.kept : '',
+          ];
+        }),
+        summary: w.summary(v.items.length, v.items.filter((i) => i.removed).length),
+        printedOn: today(env),
+        locale,
+      };
+      const body = format === 'pdf' ? await renderFormPdf(doc) : await renderFormXlsx(doc);
+      await appendAudit(
+        db,
+        ctx,
+        {
+          action: 'publicity.print',
+          targetType: 'publicity',
+          targetId: id,
+          targetPath: p.orgPath,
+          targetLabel: p.title,
+          details: { format },
+        },
+        'success',
+      );
+      return { body, title: p.title };
     },
 
     /** Lists whose period runs in the actor's scope (the menu's badge). */

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { PublicityListView, PublicityView } from '../../services/publicity.service.js';
 import type { Services } from '../../services/services.js';
-import { IdParams, Paging, zBodyId, zOptionalText, zParagraphs, zText } from '../schemas.js';
+import { pickLocale } from '../../i18n/messages.js';
+import { attachment, IdParams, Paging, XLSX, zBodyId, zOptionalText, zParagraphs, zText } from '../schemas.js';
 
 const KINDS = ['backbone_round', 'competition_round', 'commendation', 'pair_award'] as const;
 
@@ -257,5 +258,28 @@ export const publicityRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
       },
     },
     async (req) => presentPublicity(await pub.withdraw(req.ctx, req.params.id, req.body), uid(req)),
+  );
+
+  app.get(
+    '/publicity/:id/list',
+    {
+      config: { action: 'publicity.print' },
+      schema: {
+        tags: ['publicity'],
+        summary: 'The published list to print and seal: `format=pdf` (A4, seal block) or `format=xlsx`',
+        params: IdParams,
+        querystring: z.object({ format: z.enum(['pdf', 'xlsx']).default('pdf') }),
+      },
+    },
+    async (req, reply) => {
+      const { format } = req.query;
+      const d = await pub.document(req.ctx, req.params.id, format, pickLocale(req.headers['accept-language']));
+      reply.header('content-type', format === 'pdf' ? 'application/pdf' : XLSX);
+      reply.header(
+        'content-disposition',
+        attachment(`publicity-${req.params.id}.${format}`, `公示名单-${d.title}.${format}`),
+      );
+      return reply.send(d.body);
+    },
   );
 };
