@@ -430,7 +430,7 @@ export function createCommendationService(deps: ServiceDeps) {
         }
         meta.details = { ...meta.details, name: row.name };
         const added = await r.insertAdded(id, row, input.reason, actor.userId);
-        if (added === null) throw invalid('duplicate');
+        if (added === null) throw new AppError('CONFLICT', { details: { reason: 'already_candidate' } });
       });
     },
 

@@ -53,6 +53,11 @@ const MyUnitFeesPage = page(() => import('./pages/fees/my-unit-fees.page'));
 const SpotChecksPage = page(() => import('./pages/spot-checks/spot-checks.page'));
 const LrsRulesPage = page(() => import('./pages/lrs/lrs-rules.page'));
 const SpotCheckPage = page(() => import('./pages/spot-checks/spot-check.page'));
+const PublicityListPage = page(() => import('./pages/publicity/publicity-list.page'));
+const PublicityPage = page(() => import('./pages/publicity/publicity.page'));
+const CommendationsPage = page(() => import('./pages/programmes/commendations.page'));
+const CommendationPage = page(() => import('./pages/programmes/commendation.page'));
+const HonoursPage = page(() => import('./pages/programmes/honours.page'));
 const LrsClientsPage = page(() => import('./pages/lrs/lrs-clients.page'));
 const LrsReviewPage = page(() => import('./pages/lrs/lrs-review.page'));
 const AvailableTrainingPage = page(() => import('./pages/training/available.page'));
@@ -112,6 +117,9 @@ const ExamResultPage = page(() => import('./pages/exams/exam-result.page'));
  *   /exams/:id/results  成绩与统计 of an exam: by unit against the targets, distribution, question analysis, ranked list (admins)
  *   /fees/my-unit     本单位应缴费用: what the admin's unit owes for the projects above it, with an .xlsx export (admins)
  *   /spot-checks, /spot-checks/:id  抽测: draft, publish the list and seed hash, draw, results per person and unit (admins)
+ *   /publicity, /publicity/:id      公示: lists in the reader's scope (teachers too), objections, answers, finalising
+ *   /programmes/commendations[/:id] 评优表彰 (R-44): criteria, proposed candidates, review, public notice (bureaus)
+ *   /programmes/honours             荣誉: honours of the subtree, export, revocation (admins)
  *   /lrs/clients      学习记录接口: credentials of the platforms reporting learning records (xAPI), their traffic (bureaus)
  *   /lrs/review       待匹配学习记录: reported statements whose person matched no teacher, mapped or rejected (bureaus)
  *   /lrs/rules        学时转换规则: which learning records become ledger hours, with a preview before saving (bureaus)
@@ -207,6 +215,9 @@ export const router = createBrowserRouter([
           { path: '/me/exams', element: <MyExamsPage /> },
           { path: '/exams/:id/entry', element: <ExamEntryPage /> },
           { path: '/exam-attempts/:id/result', element: <ExamResultPage /> },
+          // 公示: anyone whose unit lies in a list's scope reads it (the server decides)
+          { path: '/publicity', element: <PublicityListPage /> },
+          { path: '/publicity/:id', element: <PublicityPage /> },
           {
             element: <RequireAdmin />,
             children: [
@@ -250,6 +261,9 @@ export const router = createBrowserRouter([
               { path: '/fees/my-unit', element: <MyUnitFeesPage /> },
               { path: '/spot-checks', element: <SpotChecksPage /> },
               { path: '/spot-checks/:id', element: <SpotCheckPage /> },
+              { path: '/programmes/commendations', element: <CommendationsPage /> },
+              { path: '/programmes/commendations/:id', element: <CommendationPage /> },
+              { path: '/programmes/honours', element: <HonoursPage /> },
               {
                 element: <RequireRoles roles={LRS_MANAGER_ROLES} />,
                 children: [

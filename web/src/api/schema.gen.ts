@@ -1056,6 +1056,697 @@ export interface paths {
       };
     };
   };
+  '/api/commendations': {
+    /** Commendation batches (R-44) of a bureau and the bureaus below it */
+    get: {
+      query: {
+        orgUnitId?: number;
+        year?: number;
+        page?: number;
+        pageSize?: number;
+      };
+      response: {
+        items: {
+          id: number;
+          orgUnitId: number;
+          orgUnitName: string;
+          year: number;
+          title: string;
+          criteria: {
+            advancedUnit: {
+              enabled: boolean;
+              minCompletionPercent: number | null;
+              requireSignedOff: boolean;
+              minExamPassPercent: number | null;
+              minParticipationPercent: number | null;
+              maxCount: number | null;
+            };
+            outstandingAdmin: {
+              enabled: boolean;
+              minCompletionPercent: number | null;
+              requireSignedOff: boolean;
+              minExamPassPercent: number | null;
+              minParticipationPercent: number | null;
+              maxCount: number | null;
+            };
+            outstandingTrainee: {
+              enabled: boolean;
+              requireComplete: boolean;
+              minYearHours: number | null;
+              minExamsPassed: number | null;
+              requireExcellent: boolean;
+              minClassesCompleted: number | null;
+              maxCount: number | null;
+            };
+          };
+          status: 'draft' | 'published' | 'finalised';
+          proposedAt: string | null;
+          createdAt: string;
+          candidates: number;
+        }[];
+        total: number;
+      };
+    };
+    /** A bureau's commendations of a year, with criteria over the product's statistics */
+    post: {
+      body: {
+        orgUnitId?: number;
+        year: number;
+        title: string;
+        criteria: {
+          advancedUnit: {
+            enabled: boolean;
+            minCompletionPercent: number | null;
+            requireSignedOff: boolean;
+            minExamPassPercent: number | null;
+            minParticipationPercent: number | null;
+            maxCount: number | null;
+          };
+          outstandingAdmin: {
+            enabled: boolean;
+            minCompletionPercent: number | null;
+            requireSignedOff: boolean;
+            minExamPassPercent: number | null;
+            minParticipationPercent: number | null;
+            maxCount: number | null;
+          };
+          outstandingTrainee: {
+            enabled: boolean;
+            requireComplete: boolean;
+            minYearHours: number | null;
+            minExamsPassed: number | null;
+            requireExcellent: boolean;
+            minClassesCompleted: number | null;
+            maxCount: number | null;
+          };
+        };
+      };
+      response: {
+        batch: {
+          id: number;
+          orgUnitId: number;
+          orgUnitName: string;
+          year: number;
+          title: string;
+          criteria: {
+            advancedUnit: {
+              enabled: boolean;
+              minCompletionPercent: number | null;
+              requireSignedOff: boolean;
+              minExamPassPercent: number | null;
+              minParticipationPercent: number | null;
+              maxCount: number | null;
+            };
+            outstandingAdmin: {
+              enabled: boolean;
+              minCompletionPercent: number | null;
+              requireSignedOff: boolean;
+              minExamPassPercent: number | null;
+              minParticipationPercent: number | null;
+              maxCount: number | null;
+            };
+            outstandingTrainee: {
+              enabled: boolean;
+              requireComplete: boolean;
+              minYearHours: number | null;
+              minExamsPassed: number | null;
+              requireExcellent: boolean;
+              minClassesCompleted: number | null;
+              maxCount: number | null;
+            };
+          };
+          status: 'draft' | 'published' | 'finalised';
+          proposedAt: string | null;
+          createdAt: string;
+          candidates: number;
+        };
+        candidates: {
+          id: number;
+          kind: 'advanced_unit' | 'outstanding_admin' | 'outstanding_trainee';
+          orgUnitId: number;
+          teacherId: number | null;
+          userId: number | null;
+          name: string;
+          unitName: string;
+          lines: string[];
+          figures: Record<string, unknown>;
+          origin: 'proposed' | 'added';
+          addedReason: string | null;
+          removedAt: string | null;
+          removedReason: string | null;
+          outcome: 'kept' | 'removed' | null;
+          honourCode: string | null;
+        }[];
+        publicity: 
+          | {
+          id: number;
+          status: 'open' | 'finalised' | 'withdrawn';
+        }
+          | null;
+      };
+    };
+  };
+  '/api/commendations/{id}': {
+    /** A commendation batch with its candidates and the figures that qualified them */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        batch: {
+          id: number;
+          orgUnitId: number;
+          orgUnitName: string;
+          year: number;
+          title: string;
+          criteria: {
+            advancedUnit: {
+              enabled: boolean;
+              minCompletionPercent: number | null;
+              requireSignedOff: boolean;
+              minExamPassPercent: number | null;
+              minParticipationPercent: number | null;
+              maxCount: number | null;
+            };
+            outstandingAdmin: {
+              enabled: boolean;
+              minCompletionPercent: number | null;
+              requireSignedOff: boolean;
+              minExamPassPercent: number | null;
+              minParticipationPercent: number | null;
+              maxCount: number | null;
+            };
+            outstandingTrainee: {
+              enabled: boolean;
+              requireComplete: boolean;
+              minYearHours: number | null;
+              minExamsPassed: number | null;
+              requireExcellent: boolean;
+              minClassesCompleted: number | null;
+              maxCount: number | null;
+            };
+          };
+          status: 'draft' | 'published' | 'finalised';
+          proposedAt: string | null;
+          createdAt: string;
+          candidates: number;
+        };
+        candidates: {
+          id: number;
+          kind: 'advanced_unit' | 'outstanding_admin' | 'outstanding_trainee';
+          orgUnitId: number;
+          teacherId: number | null;
+          userId: number | null;
+          name: string;
+          unitName: string;
+          lines: string[];
+          figures: Record<string, unknown>;
+          origin: 'proposed' | 'added';
+          addedReason: string | null;
+          removedAt: string | null;
+          removedReason: string | null;
+          outcome: 'kept' | 'removed' | null;
+          honourCode: string | null;
+        }[];
+        publicity: 
+          | {
+          id: number;
+          status: 'open' | 'finalised' | 'withdrawn';
+        }
+          | null;
+      };
+    };
+    /** Change the title or criteria of a draft batch */
+    patch: {
+      path: {
+        id: number;
+      };
+      body: {
+        title?: string;
+        criteria?: {
+          advancedUnit: {
+            enabled: boolean;
+            minCompletionPercent: number | null;
+            requireSignedOff: boolean;
+            minExamPassPercent: number | null;
+            minParticipationPercent: number | null;
+            maxCount: number | null;
+          };
+          outstandingAdmin: {
+            enabled: boolean;
+            minCompletionPercent: number | null;
+            requireSignedOff: boolean;
+            minExamPassPercent: number | null;
+            minParticipationPercent: number | null;
+            maxCount: number | null;
+          };
+          outstandingTrainee: {
+            enabled: boolean;
+            requireComplete: boolean;
+            minYearHours: number | null;
+            minExamsPassed: number | null;
+            requireExcellent: boolean;
+            minClassesCompleted: number | null;
+            maxCount: number | null;
+          };
+        };
+      };
+      response: {
+        batch: {
+          id: number;
+          orgUnitId: number;
+          orgUnitName: string;
+          year: number;
+          title: string;
+          criteria: {
+            advancedUnit: {
+              enabled: boolean;
+              minCompletionPercent: number | null;
+              requireSignedOff: boolean;
+              minExamPassPercent: number | null;
+              minParticipationPercent: number | null;
+              maxCount: number | null;
+            };
+            outstandingAdmin: {
+              enabled: boolean;
+              minCompletionPercent: number | null;
+              requireSignedOff: boolean;
+              minExamPassPercent: number | null;
+              minParticipationPercent: number | null;
+              maxCount: number | null;
+            };
+            outstandingTrainee: {
+              enabled: boolean;
+              requireComplete: boolean;
+              minYearHours: number | null;
+              minExamsPassed: number | null;
+              requireExcellent: boolean;
+              minClassesCompleted: number | null;
+              maxCount: number | null;
+            };
+          };
+          status: 'draft' | 'published' | 'finalised';
+          proposedAt: string | null;
+          createdAt: string;
+          candidates: number;
+        };
+        candidates: {
+          id: number;
+          kind: 'advanced_unit' | 'outstanding_admin' | 'outstanding_trainee';
+          orgUnitId: number;
+          teacherId: number | null;
+          userId: number | null;
+          name: string;
+          unitName: string;
+          lines: string[];
+          figures: Record<string, unknown>;
+          origin: 'proposed' | 'added';
+          addedReason: string | null;
+          removedAt: string | null;
+          removedReason: string | null;
+          outcome: 'kept' | 'removed' | null;
+          honourCode: string | null;
+        }[];
+        publicity: 
+          | {
+          id: number;
+          status: 'open' | 'finalised' | 'withdrawn';
+        }
+          | null;
+      };
+    };
+  };
+  '/api/commendations/{id}/candidates': {
+    /** Add a candidate the criteria did not propose, with a reason */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        kind: 'advanced_unit' | 'outstanding_admin' | 'outstanding_trainee';
+        orgUnitId?: number;
+        teacherId?: number;
+        userId?: number;
+        reason: string;
+      };
+      response: {
+        batch: {
+          id: number;
+          orgUnitId: number;
+          orgUnitName: string;
+          year: number;
+          title: string;
+          criteria: {
+            advancedUnit: {
+              enabled: boolean;
+              minCompletionPercent: number | null;
+              requireSignedOff: boolean;
+              minExamPassPercent: number | null;
+              minParticipationPercent: number | null;
+              maxCount: number | null;
+            };
+            outstandingAdmin: {
+              enabled: boolean;
+              minCompletionPercent: number | null;
+              requireSignedOff: boolean;
+              minExamPassPercent: number | null;
+              minParticipationPercent: number | null;
+              maxCount: number | null;
+            };
+            outstandingTrainee: {
+              enabled: boolean;
+              requireComplete: boolean;
+              minYearHours: number | null;
+              minExamsPassed: number | null;
+              requireExcellent: boolean;
+              minClassesCompleted: number | null;
+              maxCount: number | null;
+            };
+          };
+          status: 'draft' | 'published' | 'finalised';
+          proposedAt: string | null;
+          createdAt: string;
+          candidates: number;
+        };
+        candidates: {
+          id: number;
+          kind: 'advanced_unit' | 'outstanding_admin' | 'outstanding_trainee';
+          orgUnitId: number;
+          teacherId: number | null;
+          userId: number | null;
+          name: string;
+          unitName: string;
+          lines: string[];
+          figures: Record<string, unknown>;
+          origin: 'proposed' | 'added';
+          addedReason: string | null;
+          removedAt: string | null;
+          removedReason: string | null;
+          outcome: 'kept' | 'removed' | null;
+          honourCode: string | null;
+        }[];
+        publicity: 
+          | {
+          id: number;
+          status: 'open' | 'finalised' | 'withdrawn';
+        }
+          | null;
+      };
+    };
+  };
+  '/api/commendations/{id}/candidates/{candidateId}/remove': {
+    /** Take a candidate off the list with a reason (kept on record) */
+    post: {
+      path: {
+        id: number;
+        candidateId: number;
+      };
+      body: {
+        reason: string;
+      };
+      response: {
+        batch: {
+          id: number;
+          orgUnitId: number;
+          orgUnitName: string;
+          year: number;
+          title: string;
+          criteria: {
+            advancedUnit: {
+              enabled: boolean;
+              minCompletionPercent: number | null;
+              requireSignedOff: boolean;
+              minExamPassPercent: number | null;
+              minParticipationPercent: number | null;
+              maxCount: number | null;
+            };
+            outstandingAdmin: {
+              enabled: boolean;
+              minCompletionPercent: number | null;
+              requireSignedOff: boolean;
+              minExamPassPercent: number | null;
+              minParticipationPercent: number | null;
+              maxCount: number | null;
+            };
+            outstandingTrainee: {
+              enabled: boolean;
+              requireComplete: boolean;
+              minYearHours: number | null;
+              minExamsPassed: number | null;
+              requireExcellent: boolean;
+              minClassesCompleted: number | null;
+              maxCount: number | null;
+            };
+          };
+          status: 'draft' | 'published' | 'finalised';
+          proposedAt: string | null;
+          createdAt: string;
+          candidates: number;
+        };
+        candidates: {
+          id: number;
+          kind: 'advanced_unit' | 'outstanding_admin' | 'outstanding_trainee';
+          orgUnitId: number;
+          teacherId: number | null;
+          userId: number | null;
+          name: string;
+          unitName: string;
+          lines: string[];
+          figures: Record<string, unknown>;
+          origin: 'proposed' | 'added';
+          addedReason: string | null;
+          removedAt: string | null;
+          removedReason: string | null;
+          outcome: 'kept' | 'removed' | null;
+          honourCode: string | null;
+        }[];
+        publicity: 
+          | {
+          id: number;
+          status: 'open' | 'finalised' | 'withdrawn';
+        }
+          | null;
+      };
+    };
+  };
+  '/api/commendations/{id}/candidates/{candidateId}/restore': {
+    /** Put a candidate taken off back on the list */
+    post: {
+      path: {
+        id: number;
+        candidateId: number;
+      };
+      response: {
+        batch: {
+          id: number;
+          orgUnitId: number;
+          orgUnitName: string;
+          year: number;
+          title: string;
+          criteria: {
+            advancedUnit: {
+              enabled: boolean;
+              minCompletionPercent: number | null;
+              requireSignedOff: boolean;
+              minExamPassPercent: number | null;
+              minParticipationPercent: number | null;
+              maxCount: number | null;
+            };
+            outstandingAdmin: {
+              enabled: boolean;
+              minCompletionPercent: number | null;
+              requireSignedOff: boolean;
+              minExamPassPercent: number | null;
+              minParticipationPercent: number | null;
+              maxCount: number | null;
+            };
+            outstandingTrainee: {
+              enabled: boolean;
+              requireComplete: boolean;
+              minYearHours: number | null;
+              minExamsPassed: number | null;
+              requireExcellent: boolean;
+              minClassesCompleted: number | null;
+              maxCount: number | null;
+            };
+          };
+          status: 'draft' | 'published' | 'finalised';
+          proposedAt: string | null;
+          createdAt: string;
+          candidates: number;
+        };
+        candidates: {
+          id: number;
+          kind: 'advanced_unit' | 'outstanding_admin' | 'outstanding_trainee';
+          orgUnitId: number;
+          teacherId: number | null;
+          userId: number | null;
+          name: string;
+          unitName: string;
+          lines: string[];
+          figures: Record<string, unknown>;
+          origin: 'proposed' | 'added';
+          addedReason: string | null;
+          removedAt: string | null;
+          removedReason: string | null;
+          outcome: 'kept' | 'removed' | null;
+          honourCode: string | null;
+        }[];
+        publicity: 
+          | {
+          id: number;
+          status: 'open' | 'finalised' | 'withdrawn';
+        }
+          | null;
+      };
+    };
+  };
+  '/api/commendations/{id}/propose': {
+    /** Propose the candidates the criteria select (again); candidates added by hand stay */
+    post: {
+      path: {
+        id: number;
+      };
+      response: {
+        batch: {
+          id: number;
+          orgUnitId: number;
+          orgUnitName: string;
+          year: number;
+          title: string;
+          criteria: {
+            advancedUnit: {
+              enabled: boolean;
+              minCompletionPercent: number | null;
+              requireSignedOff: boolean;
+              minExamPassPercent: number | null;
+              minParticipationPercent: number | null;
+              maxCount: number | null;
+            };
+            outstandingAdmin: {
+              enabled: boolean;
+              minCompletionPercent: number | null;
+              requireSignedOff: boolean;
+              minExamPassPercent: number | null;
+              minParticipationPercent: number | null;
+              maxCount: number | null;
+            };
+            outstandingTrainee: {
+              enabled: boolean;
+              requireComplete: boolean;
+              minYearHours: number | null;
+              minExamsPassed: number | null;
+              requireExcellent: boolean;
+              minClassesCompleted: number | null;
+              maxCount: number | null;
+            };
+          };
+          status: 'draft' | 'published' | 'finalised';
+          proposedAt: string | null;
+          createdAt: string;
+          candidates: number;
+        };
+        candidates: {
+          id: number;
+          kind: 'advanced_unit' | 'outstanding_admin' | 'outstanding_trainee';
+          orgUnitId: number;
+          teacherId: number | null;
+          userId: number | null;
+          name: string;
+          unitName: string;
+          lines: string[];
+          figures: Record<string, unknown>;
+          origin: 'proposed' | 'added';
+          addedReason: string | null;
+          removedAt: string | null;
+          removedReason: string | null;
+          outcome: 'kept' | 'removed' | null;
+          honourCode: string | null;
+        }[];
+        publicity: 
+          | {
+          id: number;
+          status: 'open' | 'finalised' | 'withdrawn';
+        }
+          | null;
+      };
+    };
+  };
+  '/api/commendations/{id}/publish': {
+    /** Publish the list for public notice (公示); by default from today for 5 working days */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        startsOn?: string;
+        endsOn?: string;
+      };
+      response: {
+        batch: {
+          id: number;
+          orgUnitId: number;
+          orgUnitName: string;
+          year: number;
+          title: string;
+          criteria: {
+            advancedUnit: {
+              enabled: boolean;
+              minCompletionPercent: number | null;
+              requireSignedOff: boolean;
+              minExamPassPercent: number | null;
+              minParticipationPercent: number | null;
+              maxCount: number | null;
+            };
+            outstandingAdmin: {
+              enabled: boolean;
+              minCompletionPercent: number | null;
+              requireSignedOff: boolean;
+              minExamPassPercent: number | null;
+              minParticipationPercent: number | null;
+              maxCount: number | null;
+            };
+            outstandingTrainee: {
+              enabled: boolean;
+              requireComplete: boolean;
+              minYearHours: number | null;
+              minExamsPassed: number | null;
+              requireExcellent: boolean;
+              minClassesCompleted: number | null;
+              maxCount: number | null;
+            };
+          };
+          status: 'draft' | 'published' | 'finalised';
+          proposedAt: string | null;
+          createdAt: string;
+          candidates: number;
+        };
+        candidates: {
+          id: number;
+          kind: 'advanced_unit' | 'outstanding_admin' | 'outstanding_trainee';
+          orgUnitId: number;
+          teacherId: number | null;
+          userId: number | null;
+          name: string;
+          unitName: string;
+          lines: string[];
+          figures: Record<string, unknown>;
+          origin: 'proposed' | 'added';
+          addedReason: string | null;
+          removedAt: string | null;
+          removedReason: string | null;
+          outcome: 'kept' | 'removed' | null;
+          honourCode: string | null;
+        }[];
+        publicity: 
+          | {
+          id: number;
+          status: 'open' | 'finalised' | 'withdrawn';
+        }
+          | null;
+      };
+    };
+  };
   '/api/courses': {
     /**
      * The courses a unit sees (default: the caller's): inherited from the units above, its own, and those of
@@ -4691,6 +5382,145 @@ export interface paths {
       };
     };
   };
+  '/api/honours': {
+    /** Honours (荣誉) of a unit's subtree and those its units awarded, with filters */
+    get: {
+      query: {
+        orgUnitId?: number;
+        kind?: 
+          | 'competition_award'
+          | 'organisation_award'
+          | 'advanced_unit'
+          | 'outstanding_admin'
+          | 'outstanding_trainee'
+          | 'pair_award';
+        year?: number;
+        q?: string;
+        state?: 'active' | 'revoked';
+        page?: number;
+        pageSize?: number;
+      };
+      response: {
+        items: {
+          id: number;
+          kind: 
+            | 'competition_award'
+            | 'organisation_award'
+            | 'advanced_unit'
+            | 'outstanding_admin'
+            | 'outstanding_trainee'
+            | 'pair_award';
+          teacherId: number | null;
+          userId: number | null;
+          orgUnitId: number;
+          unitName: string;
+          recipientName: string;
+          awardedByName: string;
+          title: string;
+          grade: 'first' | 'second' | 'third' | 'excellent' | 'organisation' | null;
+          year: number;
+          sourceKind: 'competition' | 'commendation' | 'pair';
+          sourceId: number;
+          code: string;
+          awardedOn: string;
+          revokedAt: string | null;
+          revokeReason: string | null;
+          revokedByName: string | null;
+        }[];
+        total: number;
+      };
+    };
+  };
+  '/api/honours.xlsx': {
+    /** The honours list as .xlsx, with the same filters */
+    get: {
+      query: {
+        orgUnitId?: number;
+        kind?: 
+          | 'competition_award'
+          | 'organisation_award'
+          | 'advanced_unit'
+          | 'outstanding_admin'
+          | 'outstanding_trainee'
+          | 'pair_award';
+        year?: number;
+        q?: string;
+        state?: 'active' | 'revoked';
+      };
+      response: void;
+    };
+  };
+  '/api/honours/{id}': {
+    /** An honour */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        id: number;
+        kind: 
+          | 'competition_award'
+          | 'organisation_award'
+          | 'advanced_unit'
+          | 'outstanding_admin'
+          | 'outstanding_trainee'
+          | 'pair_award';
+        teacherId: number | null;
+        userId: number | null;
+        orgUnitId: number;
+        unitName: string;
+        recipientName: string;
+        awardedByName: string;
+        title: string;
+        grade: 'first' | 'second' | 'third' | 'excellent' | 'organisation' | null;
+        year: number;
+        sourceKind: 'competition' | 'commendation' | 'pair';
+        sourceId: number;
+        code: string;
+        awardedOn: string;
+        revokedAt: string | null;
+        revokeReason: string | null;
+        revokedByName: string | null;
+      };
+    };
+  };
+  '/api/honours/{id}/revoke': {
+    /** Revoke an honour with a reason (the record stays; its verify page says revoked and when) */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        reason: string;
+      };
+      response: {
+        id: number;
+        kind: 
+          | 'competition_award'
+          | 'organisation_award'
+          | 'advanced_unit'
+          | 'outstanding_admin'
+          | 'outstanding_trainee'
+          | 'pair_award';
+        teacherId: number | null;
+        userId: number | null;
+        orgUnitId: number;
+        unitName: string;
+        recipientName: string;
+        awardedByName: string;
+        title: string;
+        grade: 'first' | 'second' | 'third' | 'excellent' | 'organisation' | null;
+        year: number;
+        sourceKind: 'competition' | 'commendation' | 'pair';
+        sourceId: number;
+        code: string;
+        awardedOn: string;
+        revokedAt: string | null;
+        revokeReason: string | null;
+        revokedByName: string | null;
+      };
+    };
+  };
   '/api/jobs/{id}': {
     /** A background job: status and progress */
     get: {
@@ -6645,6 +7475,18 @@ export interface paths {
         canFinalise: boolean;
         canObject: boolean;
       };
+    };
+  };
+  '/api/publicity/{id}/list': {
+    /** The published list to print and seal: `format=pdf` (A4, seal block) or `format=xlsx` */
+    get: {
+      query: {
+        format?: 'pdf' | 'xlsx';
+      };
+      path: {
+        id: number;
+      };
+      response: void;
     };
   };
   '/api/publicity/{id}/objections': {

@@ -27,6 +27,9 @@ import {
   SwapOutlined,
   TeamOutlined,
   TrophyOutlined,
+  NotificationOutlined,
+  CrownOutlined,
+  StarOutlined,
   UserOutlined,
   UsergroupAddOutlined,
 } from '@ant-design/icons';
@@ -90,6 +93,14 @@ const TUTORING: NavItem = {
   icon: <ReadOutlined />,
   labelKey: 'study.tutoringNav',
   testId: 'nav-tutoring',
+};
+
+/** 公示: every role in a list's scope reads it (teachers and trainers too). */
+const PUBLICITY: NavItem = {
+  key: '/publicity',
+  icon: <NotificationOutlined />,
+  labelKey: 'nav.publicity',
+  testId: 'nav-publicity',
 };
 
 const ADMIN_NAV: NavGroup[] = [
@@ -196,6 +207,23 @@ const ADMIN_NAV: NavGroup[] = [
     ],
   },
   {
+    key: 'programmes',
+    labelKey: 'nav.groups.programmes',
+    items: [
+      // 公示: lists in the reader's scope and those the subtree organises, with their objections
+      PUBLICITY,
+      // 评优表彰: a bureau's criteria, proposed candidates and review
+      {
+        key: '/programmes/commendations',
+        icon: <StarOutlined />,
+        labelKey: 'nav.commendations',
+        testId: 'nav-commendations',
+        roles: ['province_admin', 'city_admin', 'county_admin'],
+      },
+      { key: '/programmes/honours', icon: <CrownOutlined />, labelKey: 'nav.honours', testId: 'nav-honours' },
+    ],
+  },
+  {
     key: 'stats',
     labelKey: 'nav.groups.stats',
     items: [
@@ -249,6 +277,8 @@ const TEACHER_NAV: NavGroup[] = [
       },
     ],
   },
+  // 公示: the lists in the teacher's scope, to read and object to
+  { key: 'programmes', labelKey: 'nav.groups.programmes', items: [PUBLICITY] },
   {
     key: 'mine',
     labelKey: 'nav.groups.mine',
@@ -277,6 +307,7 @@ const TRAINER_NAV: NavGroup[] = [
       { key: '/me/trainer', icon: <ProfileOutlined />, labelKey: 'trainers.my.title', testId: 'nav-my-trainer' },
     ],
   },
+  { key: 'programmes', labelKey: 'nav.groups.programmes', items: [PUBLICITY] },
   { key: 'mine', labelKey: 'nav.groups.mine', items: [ME] },
 ];
 
