@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.js';
+import { pdfText } from '../../test/support/pdf-text.js';
+import ExcelJS from './excel.js';
 import { actorAt, buildTree, type Tree } from '../../test/support/fixtures.js';
 import { AppError } from '../errors/app-error.js';
 import type { RequestContext } from './context.js';
@@ -237,6 +239,18 @@ describe('public notice (公示)', () => {
       { publicityId: id, sourceId, kept: [501, 503], removed: [502] },
     ]);
     expect(await codeOf(pub.finalise(county, id))).toBe('PUBLICITY_CLOSED');
+    // the printed list: every line with its scores (the dropped ones named), final score, rank and outcome
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await pub.document(teacher2, id, 'xlsx', 'zh-CN')).body as never);
+    const cells = wb.worksheets[0]!.getSheetValues().flat().map(String);
+    expect(cells).toContain(
+      '评委1 88、评委2 90、评委3 92、评委4 95（去掉最高）、评委5 80（去掉最低）；评委人数不足，未作标准化',
+    );
+    expect(cells).toContain('异议成立，移出');
+    expect(await codeOf(pub.document(teacher3, id, 'pdf', 'zh-CN'))).toBe('NOT_FOUND');
+    const pdf = pdfText((await pub.document(county, id, 'pdf', 'zh-CN')).body).join('\n');
+    expect(pdf).toContain('2027 年县级骨干教师拟认定名单（公示名单）');
+    expect(pdf).toContain('张老师');
     expect(await codeOf(pub.withdraw(county, id, { reason: '撤回' }))).toBe('PUBLICITY_CLOSED');
     // a final list is still read in scope
     expect((await pub.get(teacher2, id)).list.status).toBe('finalised');
@@ -255,6 +269,9 @@ describe('public notice (公示)', () => {
       'publicity.answer',
       'publicity.answer',
       'publicity.finalise',
+      // printing and exporting the list are recorded too
+      'publicity.print',
+      'publicity.print',
     ]);
   });
 
