@@ -144,7 +144,11 @@ export function createPublicityRepository(db: Q) {
         .where('p.status', 'in', [...q.statuses])
         .where((eb) =>
           eb.or([
-            sql<boolean>`starts_with(${q.actorPath}::text, p.scope_path)`,
+            // a reader in scope sees open and final lists; a withdrawn one is the organiser's business
+            eb.and([
+              sql<boolean>`starts_with(${q.actorPath}::text, p.scope_path)`,
+              eb('p.status', 'in', ['open', 'finalised']),
+            ]),
             ...(q.admin ? [eb('p.org_path', 'like', under(q.actorPath))] : []),
           ]),
         );

@@ -292,6 +292,9 @@ describe('public notice (公示)', () => {
     expect(v.list).toMatchObject({ status: 'withdrawn', withdrawnReason: '名单有误，重新评审后再公示' });
     expect(withdrawn).toContain(sourceId);
     expect(await codeOf(pub.get(teacher1, id))).toBe('NOT_FOUND');
+    expect((await pub.list(teacher1, { status: 'all', page: 1, pageSize: 50 })).items.map((l) => l.id)).not.toContain(
+      id,
+    );
     expect((await pub.list(county, { status: 'withdrawn', page: 1, pageSize: 50 })).items.map((l) => l.id)).toContain(
       id,
     );

@@ -227,9 +227,7 @@ export function createPublicityService(deps: ServiceDeps) {
         offset: (q.page - 1) * q.pageSize,
         limit: q.pageSize,
       });
-      // a withdrawn list is the organiser's business only
-      const visible = rows.filter((p) => reads(actor, p));
-      return { items: visible.map((p) => view(actor, p)), total: total - (rows.length - visible.length) };
+      return { items: rows.map((p) => view(actor, p)), total };
     },
 
     async get(ctx: RequestContext, id: number): Promise<PublicityView> {
