@@ -48,6 +48,9 @@ import { storeOwnStatements } from './xapi-statement.service.js';
 import type { JsonObject } from '../domain/xapi-statement.js';
 import { createSpotCheckService } from './spot-check.service.js';
 import { createPairService } from './pair.service.js';
+import { createPublicityService } from './publicity.service.js';
+import { createCommendationService } from './commendation.service.js';
+import { createHonourService } from './honour.service.js';
 import { createStudySessionService } from './study-session.service.js';
 import { createStudyService } from './study.service.js';
 import { createTeacherAccountService } from './teacher-account.service.js';
@@ -126,6 +129,9 @@ export function createServices(deps: ServiceDeps) {
     spotChecks: createSpotCheckService(deps),
     // mentoring pairs (师徒结对, R-40): confirmed activities post hours through the ledger
     pairs: createPairService(deps, credits),
+    publicity: createPublicityService(deps),
+    commendations: createCommendationService(deps),
+    honours: createHonourService(deps),
     lrsRules: createLrsRuleService(deps),
     lrsClients: createLrsClientService(deps),
     lrsReview: createLrsReviewService(deps),

@@ -18,7 +18,7 @@ describe('menus grouped by task, and where each page sits in them', () => {
       'system',
     ]);
     expect(groups('teacher')).toEqual(['home', 'credits', 'training', 'programmes', 'mine']);
-    expect(groups('trainer')).toEqual(['home', 'training', 'mine']);
+    expect(groups('trainer')).toEqual(['home', 'training', 'programmes', 'mine']);
     const items = (role: Parameters<typeof navFor>[0]) => navFor(role).flatMap((g) => g.items.map((i) => i.key));
     expect(items('county_admin')).toContain('/plan-review');
     expect(items('city_admin')).not.toContain('/plan-review');
@@ -27,6 +27,11 @@ describe('menus grouped by task, and where each page sits in them', () => {
     expect(items('teacher')).not.toContain('/teachers');
     expect(items('teacher')).toEqual(expect.arrayContaining(['/me/archive', '/me/plan']));
     expect(items('school_admin')).toContain('/development-plans');
+    // 公示 reaches everyone in a list's scope; commendations are a bureau's
+    expect(items('teacher')).toContain('/publicity');
+    expect(items('county_admin')).toContain('/programmes/commendations');
+    expect(items('school_admin')).not.toContain('/programmes/commendations');
+    expect(items('school_admin')).toContain('/programmes/honours');
   });
 
   test('breadcrumbs: the group, the menu item, then a named sub-page or a detail', () => {

@@ -19,6 +19,7 @@ import {
   type TodoKind,
   type TrainerHome,
 } from '../../api/home.api';
+import { publicityApi } from '../../api/programmes.api';
 import { MY_CREDITS_PATH } from '../../auth/roles';
 import { useCurrentUser } from '../../auth/session';
 import { ProgressStatusTag, STATUS_COLORS } from '../../components/credit-labels';
@@ -45,6 +46,8 @@ function todoLink(todo: Todo): string {
     registration_closing: `/training?status=open&closing=${CLOSING_SOON_DAYS}`,
     homework_to_grade: '/study/tutoring',
     forum_reports: '/study/tutoring',
+    publicity_objections: '/publicity?status=open',
+    publicity_to_finalise: '/publicity?status=open',
     exam_marking: '/marking',
     lrs_review: '/lrs/review',
     pair_recommend: '/programmes/pairs?status=applied',
@@ -136,6 +139,8 @@ function SessionLine({ s, qr }: { s: HomeSession; qr?: boolean }) {
 
 function TeacherHomeView({ home }: { home: TeacherHome }) {
   const { t } = useTranslation();
+  // 公示: lists in the teacher's scope whose period runs now
+  const publicity = useQuery({ queryKey: ['publicity', 'running'], queryFn: () => publicityApi.running() });
   if (!home.linked)
     return <Alert type="info" showIcon title={t('home.teacher.notLinked')} data-testid="home-not-linked" />;
   const h = home.hours;
@@ -167,6 +172,12 @@ function TeacherHomeView({ home }: { home: TeacherHome }) {
       key: `homework-${h.classId}`,
       text: t('home.teacher.missing.homework', { count: h.count, className: h.className }),
       to: `/me/study/${h.classId}/homework`,
+    });
+  if ((publicity.data?.running ?? 0) > 0)
+    missing.push({
+      key: 'publicity',
+      text: t('home.teacher.missing.publicity', { count: publicity.data?.running ?? 0 }),
+      to: '/publicity?status=open',
     });
   for (const r of home.forumReports)
     missing.push({
