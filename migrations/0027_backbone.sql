@@ -95,7 +95,7 @@ CREATE TABLE backbone_score (
 );
 
 -- A yearly duty done by a holder (an open lesson 公开课, a paper 论文) with its evidence, confirmed by the
--- teacher's school. org_path: the teacher's school when recorded (scoping).
+-- teacher's school (a link or a file is needed to confirm it). org_path: the teacher's school when recorded (scoping).
 CREATE TABLE backbone_duty (
   id            bigserial PRIMARY KEY,
   province_id   bigint NOT NULL,
@@ -116,8 +116,7 @@ CREATE TABLE backbone_duty (
   decided_at    timestamptz,
   decision_note text CHECK (decision_note IS NULL OR length(decision_note) <= 1000),
   created_by    bigint REFERENCES app_user(id),
-  created_at    timestamptz NOT NULL DEFAULT now(),
-  CHECK (link IS NOT NULL OR sha256 IS NOT NULL)
+  created_at    timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX backbone_duty_title_idx ON backbone_duty (title_id, year);
 CREATE INDEX backbone_duty_path_idx ON backbone_duty (province_id, org_path text_pattern_ops, status);
