@@ -10,7 +10,7 @@ import {
   levelOfUnit,
   nextRoundStatus,
   ROUND_EVENTS,
-  ROUND_STATUSES,
+  type ROUND_STATUSES,
   roundProblems,
   termEnd,
 } from './backbone.js';

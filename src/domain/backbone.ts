@@ -69,8 +69,7 @@ const RANK: Record<BackboneLevel, number> = { school: 1, county: 2, city: 3, pro
  */
 export function highestLevel(titles: readonly { level: BackboneLevel; status: string }[]): BackboneLevel | null {
   let best: BackboneLevel | null = null;
-  for (const t of titles)
-    if (t.status === 'active' && (best === null || RANK[t.level] > RANK[best])) best = t.level;
+  for (const t of titles) if (t.status === 'active' && (best === null || RANK[t.level] > RANK[best])) best = t.level;
   return best;
 }
 
@@ -118,7 +117,10 @@ export function fitsQuota(quota: number, used: number): boolean {
  * Takes nomination requests in order and accepts each that fits its unit's quota (a unit without a
  * quota accepts none). Accepted ones never exceed a unit's quota. Answers the accepted requests' indices.
  */
-export function acceptWithinQuotas(quotas: ReadonlyMap<number, number>, requests: readonly { unitId: number }[]): number[] {
+export function acceptWithinQuotas(
+  quotas: ReadonlyMap<number, number>,
+  requests: readonly { unitId: number }[],
+): number[] {
   const used = new Map<number, number>();
   const out: number[] = [];
   requests.forEach((r, i) => {

@@ -305,7 +305,9 @@ export function createBackboneRepository(db: Q) {
       if (quotas.length)
         await db
           .insertInto('backbone_quota')
-          .values(quotas.map((q) => ({ round_id: roundId, org_unit_id: q.orgUnitId, org_path: q.orgPath, quota: q.quota })))
+          .values(
+            quotas.map((q) => ({ round_id: roundId, org_unit_id: q.orgUnitId, org_path: q.orgPath, quota: q.quota })),
+          )
           .execute();
     },
 
@@ -534,7 +536,12 @@ export function createBackboneRepository(db: Q) {
         .where('nomination_id', 'in', nominationIds)
         .orderBy('id')
         .execute();
-      return rows.map((r) => ({ ...r, id: Number(r.id), nominationId: Number(r.nominationId), sizeBytes: Number(r.sizeBytes) }));
+      return rows.map((r) => ({
+        ...r,
+        id: Number(r.id),
+        nominationId: Number(r.nominationId),
+        sizeBytes: Number(r.sizeBytes),
+      }));
     },
 
     async file(id: number): Promise<FileRow | undefined> {
@@ -551,7 +558,12 @@ export function createBackboneRepository(db: Q) {
           ])
           .where('id', '=', id)
           .execute()
-      ).map((r) => ({ ...r, id: Number(r.id), nominationId: Number(r.nominationId), sizeBytes: Number(r.sizeBytes) }))[0];
+      ).map((r) => ({
+        ...r,
+        id: Number(r.id),
+        nominationId: Number(r.nominationId),
+        sizeBytes: Number(r.sizeBytes),
+      }))[0];
     },
 
     // ------------------------------------------------------------------ panel and scores
@@ -613,12 +625,16 @@ export function createBackboneRepository(db: Q) {
         .insertInto('backbone_score')
         .values({ nomination_id: s.nominationId, user_id: s.userId, score: s.score, comment: s.comment })
         .onConflict((oc) =>
-          oc.columns(['nomination_id', 'user_id']).doUpdateSet({ score: s.score, comment: s.comment, scored_at: new Date() }),
+          oc
+            .columns(['nomination_id', 'user_id'])
+            .doUpdateSet({ score: s.score, comment: s.comment, scored_at: new Date() }),
         )
         .execute();
     },
 
-    async scores(roundId: number): Promise<{ nominationId: number; userId: number; score: number; comment: string | null }[]> {
+    async scores(
+      roundId: number,
+    ): Promise<{ nominationId: number; userId: number; score: number; comment: string | null }[]> {
       const rows = await db
         .selectFrom('backbone_score as s')
         .innerJoin('backbone_nomination as n', 'n.id', 's.nomination_id')
@@ -721,7 +737,9 @@ export function createBackboneRepository(db: Q) {
     },
 
     async titlesOfTeacher(teacherId: number): Promise<TitleRow[]> {
-      return (await selectTitles(db).where('b.teacher_id', '=', teacherId).orderBy('b.id', 'desc').execute()).map(toTitle);
+      return (await selectTitles(db).where('b.teacher_id', '=', teacherId).orderBy('b.id', 'desc').execute()).map(
+        toTitle,
+      );
     },
 
     /** Titles of the teachers of a subtree, or granted by a unit of it. */
@@ -814,12 +832,18 @@ export function createBackboneRepository(db: Q) {
     async activeTitles(provinceId: number | null, path: string | null): Promise<TitleRow[]> {
       let q = selectTitles(db).where('b.status', '=', 'active');
       if (provinceId !== null) q = q.where('b.province_id', '=', provinceId);
-      if (path) q = q.where((eb) => eb.or([eb('t.org_path', 'like', under(path)), eb('b.granted_path', 'like', under(path))]));
+      if (path)
+        q = q.where((eb) => eb.or([eb('t.org_path', 'like', under(path)), eb('b.granted_path', 'like', under(path))]));
       return (await q.orderBy('b.id').execute()).map(toTitle);
     },
 
     /** Active titles due for re-review: those of a level granted in a subtree whose term ends by `until`. */
-    async dueForReview(provinceId: number, level: BackboneLevel, grantedPath: string, until: string): Promise<TitleRow[]> {
+    async dueForReview(
+      provinceId: number,
+      level: BackboneLevel,
+      grantedPath: string,
+      until: string,
+    ): Promise<TitleRow[]> {
       return (
         await selectTitles(db)
           .where('b.province_id', '=', provinceId)
@@ -894,7 +918,9 @@ export function createBackboneRepository(db: Q) {
 
     async dutiesOfTitles(titleIds: number[]): Promise<DutyRow[]> {
       if (!titleIds.length) return [];
-      return (await selectDuties(db).where('d.title_id', 'in', titleIds).orderBy('d.held_on', 'desc').execute()).map(toDuty);
+      return (await selectDuties(db).where('d.title_id', 'in', titleIds).orderBy('d.held_on', 'desc').execute()).map(
+        toDuty,
+      );
     },
 
     /** Duties recorded by the teachers of a subtree waiting for their school's decision. */
@@ -931,7 +957,10 @@ export function createBackboneRepository(db: Q) {
     },
 
     /** Confirmed duties per title and year. */
-    async confirmedCounts(titleIds: number[], year: number): Promise<Map<number, { openLessons: number; papers: number }>> {
+    async confirmedCounts(
+      titleIds: number[],
+      year: number,
+    ): Promise<Map<number, { openLessons: number; papers: number }>> {
       const out = new Map<number, { openLessons: number; papers: number }>();
       if (!titleIds.length) return out;
       const rows = await db
@@ -951,7 +980,10 @@ export function createBackboneRepository(db: Q) {
       return out;
     },
 
-    async dutyYears(titleIds: number[], year: number): Promise<Map<number, { remindedOn: string | null; flaggedOn: string | null }>> {
+    async dutyYears(
+      titleIds: number[],
+      year: number,
+    ): Promise<Map<number, { remindedOn: string | null; flaggedOn: string | null }>> {
       const out = new Map<number, { remindedOn: string | null; flaggedOn: string | null }>();
       if (!titleIds.length) return out;
       const rows = await db

@@ -18,6 +18,7 @@ import type { createCreditLedgerService } from './credit-ledger.service.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
 import type { createEnrolmentService } from './enrolment.service.js';
 import type { createSurveyService } from './survey.service.js';
+import type { createBackboneService } from './backbone.service.js';
 
 /** Days ahead in which a registration closing counts as "closing soon". */
 export const CLOSING_SOON_DAYS = 7;
@@ -38,6 +39,11 @@ export const TODO_KINDS = [
   'exam_marking',
   // learning records from other platforms whose actor matched no teacher (待匹配学习记录)
   'lrs_review',
+  // backbone teachers (骨干教师): quotas still open, nominations to score, flagged titles, duties to confirm
+  'backbone_nominate',
+  'backbone_score',
+  'backbone_flagged',
+  'backbone_duties',
 ] as const;
 export type TodoKind = (typeof TODO_KINDS)[number];
 
@@ -91,6 +97,7 @@ interface Collaborators {
   enrolments: ReturnType<typeof createEnrolmentService>;
   surveys: ReturnType<typeof createSurveyService>;
   attendance: ReturnType<typeof createAttendanceService>;
+  backbone: Pick<ReturnType<typeof createBackboneService>, 'todos'>;
 }
 
 /**
@@ -152,6 +159,11 @@ export function createHomeService(deps: ServiceDeps, c: Collaborators) {
       marking.reduce((n, x) => n + x.pending + x.disputed, 0),
     );
     if (can(actor, 'lrs.manage', at)) add('lrs_review', await createLrsReviewRepository(db).waitingUnder(path));
+    const backbone = await c.backbone.todos(actor);
+    add('backbone_nominate', backbone.nominate);
+    add('backbone_score', backbone.score);
+    add('backbone_flagged', backbone.flagged);
+    add('backbone_duties', backbone.duties);
     return { kind: 'admin', today: day, cycleId: cycle?.id ?? null, todos };
   }
 
@@ -236,6 +248,8 @@ export function createHomeService(deps: ServiceDeps, c: Collaborators) {
     const marking = (await createExamRepository(db).markingOf(actor.userId, null)).reduce((n, x) => n + x.pending, 0);
     if (marking > 0) todos.push({ kind: 'exam_marking', count: marking, year: null, cycleId: null });
     if (reports > 0) todos.push({ kind: 'forum_reports', count: reports, year: null, cycleId: null });
+    const toScore = (await c.backbone.todos(actor)).score;
+    if (toScore > 0) todos.push({ kind: 'backbone_score', count: toScore, year: null, cycleId: null });
     const all = (await c.attendance.mySessions(ctx)).map((s) => ({
       sessionId: s.id,
       classId: s.classId,
