@@ -1354,7 +1354,7 @@ export function createBackboneService(deps: ServiceDeps) {
 
     async attachDutyFile(ctx: RequestContext, id: number, file: { name: string; data: Buffer }): Promise<DutyView> {
       const action = 'backbone.duty.upload';
-      const { actor, teacherId } = await myTeacher(ctx, action);
+      const { teacherId } = await myTeacher(ctx, action);
       const d = await repo.duty(id);
       if (!d || teacherId === null || d.teacherId !== teacherId)
         return auditRefusal(db, ctx, { action, targetType: 'backbone_duty', targetId: id }, notFoundDenied());
@@ -1376,7 +1376,7 @@ export function createBackboneService(deps: ServiceDeps) {
             .updateTable('backbone_duty')
             .set({ sha256: f.sha256, file_name: f.name, mime_type: f.mime, size_bytes: file.data.length })
             .where('id', '=', id)
-            .where('created_by', '=', actor.userId)
+            .where('teacher_id', '=', d.teacherId)
             .execute();
           return dutyView((await createBackboneRepository(trx).duty(id)) as DutyRow);
         },

@@ -38,6 +38,9 @@ const VerificationsPage = page(() => import('./pages/verifications/verifications
 const VerificationPage = page(() => import('./pages/verifications/verification.page'));
 const CreditReportPage = page(() => import('./pages/credit-reports/credit-report.page'));
 const CertificatesPage = page(() => import('./pages/certificates/certificates.page'));
+const BackbonePage = page(() => import('./pages/backbone/backbone.page'));
+const BackboneRoundPage = page(() => import('./pages/backbone/round.page'));
+const MyBackbonePage = page(() => import('./pages/backbone/my-backbone.page'));
 const CoursesPage = page(() => import('./pages/courses/courses.page'));
 const CourseOnlinePage = page(() => import('./pages/courses/course-online.page'));
 const QuestionsPage = page(() => import('./pages/questions/questions.page'));
@@ -111,6 +114,9 @@ const ExamResultPage = page(() => import('./pages/exams/exam-result.page'));
  *   /training, /training/:id  training projects: classes, sessions, quotas, trainers, enrolments (admins)
  *   /exams/:id/results  成绩与统计 of an exam: by unit against the targets, distribution, question analysis, ranked list (admins)
  *   /fees/my-unit     本单位应缴费用: what the admin's unit owes for the projects above it, with an .xlsx export (admins)
+ *   /programmes/backbone  骨干教师: selection rounds, titles with keep/revoke and export, duties to confirm (admins)
+ *   /programmes/backbone/:id  a round: quotas, nominations, panel, scores, ranking, publishing (admins; its panel members)
+ *   /me/backbone      我的骨干教师: own titles, yearly duties and records, rounds one reviews (teachers, trainers)
  *   /spot-checks, /spot-checks/:id  抽测: draft, publish the list and seed hash, draw, results per person and unit (admins)
  *   /lrs/clients      学习记录接口: credentials of the platforms reporting learning records (xAPI), their traffic (bureaus)
  *   /lrs/review       待匹配学习记录: reported statements whose person matched no teacher, mapped or rejected (bureaus)
@@ -205,6 +211,9 @@ export const router = createBrowserRouter([
           { path: '/marking', element: <MyMarkingPage /> },
           // a teacher's exams (the server decides who is a candidate)
           { path: '/me/exams', element: <MyExamsPage /> },
+          // backbone teachers: a round is opened by its admins and its panel members (the server decides)
+          { path: '/programmes/backbone/:id', element: <BackboneRoundPage /> },
+          { path: '/me/backbone', element: <MyBackbonePage /> },
           { path: '/exams/:id/entry', element: <ExamEntryPage /> },
           { path: '/exam-attempts/:id/result', element: <ExamResultPage /> },
           {
@@ -248,6 +257,7 @@ export const router = createBrowserRouter([
                 children: [{ path: '/plan-review', element: <PlanReviewPage /> }],
               },
               { path: '/fees/my-unit', element: <MyUnitFeesPage /> },
+              { path: '/programmes/backbone', element: <BackbonePage /> },
               { path: '/spot-checks', element: <SpotChecksPage /> },
               { path: '/spot-checks/:id', element: <SpotCheckPage /> },
               {

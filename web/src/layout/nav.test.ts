@@ -13,6 +13,7 @@ describe('menus grouped by task, and where each page sits in them', () => {
       'training',
       'assessment',
       'credits',
+      'programmes',
       'stats',
       'system',
     ]);

@@ -7,6 +7,7 @@ import {
   BookOutlined,
   CalendarOutlined,
   CarryOutOutlined,
+  CrownOutlined,
   DashboardOutlined,
   ExperimentOutlined,
   DatabaseOutlined,
@@ -196,6 +197,14 @@ const ADMIN_NAV: NavGroup[] = [
     ],
   },
   {
+    key: 'programmes',
+    labelKey: 'nav.groups.programmes',
+    items: [
+      // 骨干教师: selection rounds, titles of the subtree, holders' duties to confirm
+      { key: '/programmes/backbone', icon: <CrownOutlined />, labelKey: 'backbone.nav', testId: 'nav-backbone' },
+    ],
+  },
+  {
     key: 'stats',
     labelKey: 'nav.groups.stats',
     items: [
@@ -254,6 +263,8 @@ const TEACHER_NAV: NavGroup[] = [
     labelKey: 'nav.groups.mine',
     items: [
       { key: MY_TEACHER_PATH, icon: <ProfileOutlined />, labelKey: 'nav.myTeacher', testId: 'nav-my-teacher' },
+      // 我的骨干教师: titles, yearly duties, the rounds one reviews
+      { key: '/me/backbone', icon: <CrownOutlined />, labelKey: 'backbone.my.nav', testId: 'nav-my-backbone' },
       ME,
     ],
   },
@@ -277,7 +288,15 @@ const TRAINER_NAV: NavGroup[] = [
       { key: '/me/trainer', icon: <ProfileOutlined />, labelKey: 'trainers.my.title', testId: 'nav-my-trainer' },
     ],
   },
-  { key: 'mine', labelKey: 'nav.groups.mine', items: [ME] },
+  {
+    key: 'mine',
+    labelKey: 'nav.groups.mine',
+    items: [
+      // the backbone rounds whose panel the trainer sits on
+      { key: '/me/backbone', icon: <CrownOutlined />, labelKey: 'backbone.my.panelNav', testId: 'nav-my-backbone' },
+      ME,
+    ],
+  },
 ];
 
 const MEMBER_NAV: NavGroup[] = [{ key: 'mine', labelKey: 'nav.groups.mine', items: [MESSAGES, ME] }];
@@ -314,6 +333,8 @@ const SUB_PAGE_PATTERNS: Array<{ pattern: RegExp; labelKey: string }> = [
 /** Pages outside the menu, by pattern: their group, and their name. */
 const OTHER_PAGES: Array<{ pattern: RegExp; group: string; labelKey: string }> = [
   { pattern: /^\/change-password$/, group: 'nav.groups.mine', labelKey: 'account.changePassword' },
+  // a backbone round opened by a panel member (a teacher or a trainer) from 我的骨干教师
+  { pattern: /^\/programmes\/backbone\/\d+$/, group: 'nav.groups.mine', labelKey: 'backbone.round.crumb' },
   { pattern: /^\/sessions\/\d+\/qr$/, group: 'nav.groups.training', labelKey: 'nav.crumbs.sessionQr' },
   // an exam's results and statistics, linked from the exam's page
   { pattern: /^\/exams\/\d+\/results$/, group: 'nav.groups.training', labelKey: 'examResults.link' },

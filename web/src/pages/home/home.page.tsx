@@ -47,6 +47,10 @@ function todoLink(todo: Todo): string {
     forum_reports: '/study/tutoring',
     exam_marking: '/marking',
     lrs_review: '/lrs/review',
+    backbone_nominate: '/programmes/backbone',
+    backbone_score: '/me/backbone',
+    backbone_flagged: '/programmes/backbone?tab=titles&flagged=1',
+    backbone_duties: '/programmes/backbone?tab=duties',
   };
   return links[todo.kind];
 }
