@@ -1266,7 +1266,7 @@ export function createBackboneService(deps: ServiceDeps) {
       };
     },
 
-    /** Runs the sweep for the reader's subtree now (the server also runs it daily). */
+    /** Runs the sweep for the reader's subtree now (the server also runs it every hour). */
     async runSweep(ctx: RequestContext) {
       const action = 'backbone.sweep';
       const actor = await requireRegistryRole(db, ctx, action);

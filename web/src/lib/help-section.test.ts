@@ -27,6 +27,8 @@ describe("each page's section of the manual", () => {
     // an online class's homework and forum, the teachers' pages and the tutors'
     expect(helpSectionFor('/me/study/7/homework')).toBe('homework');
     expect(helpSectionFor('/spot-checks/3')).toBe('spot-check');
+    expect(helpSectionFor('/programmes/backbone/4')).toBe('backbone');
+    expect(helpSectionFor('/me/backbone')).toBe('backbone');
     expect(helpSectionFor('/lrs/rules')).toBe('lrs-rules');
     // the platforms reporting learning records and the records matching nobody
     expect(helpSectionFor('/lrs/clients')).toBe('lrs');
