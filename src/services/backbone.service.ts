@@ -37,7 +37,6 @@ import {
   type TitleRow,
 } from '../repositories/backbone.repository.js';
 import { createOrgUnitRepository } from '../repositories/org-unit.repository.js';
-import { type ArchiveSection, registerArchiveSection } from './archive-sections.js';
 import { appendAudit, auditedWrite, auditRefusal } from './audit.js';
 import { flagBackboneTitles } from './backbone-flag.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
@@ -113,12 +112,6 @@ export type DutyView = Omit<DutyRow, 'sha256'> & { hasFile: boolean };
 const dutyView = ({ sha256, ...d }: DutyRow): DutyView => ({ ...d, hasFile: sha256 !== null });
 
 const LEVEL_ZH: Record<BackboneLevel, string> = { school: '校级', county: '县级', city: '市级', province: '省级' };
-const LEVEL_EN: Record<BackboneLevel, string> = {
-  school: 'School',
-  county: 'County',
-  city: 'City',
-  province: 'Province',
-};
 
 /**
  * Backbone teachers (骨干教师, R-41): selection rounds opened by a unit at its own level with criteria,
@@ -423,35 +416,6 @@ export function createBackboneService(deps: ServiceDeps) {
       await r.setRoundStatus(round.id, 'scoring', { publicityId: null });
       await r.clearOutcomes(round.id);
     },
-  });
-
-  // the titles and their history in a teacher's training archive
-  registerArchiveSection('backbone', async (adb, q): Promise<ArchiveSection | null> => {
-    const titles = await createBackboneRepository(adb).titlesOfTeacher(q.teacherId);
-    if (!titles.length) return null;
-    const events = await createBackboneRepository(adb).events(titles.map((t) => t.id));
-    const zh = q.locale === 'zh-CN';
-    const status = (s: string) =>
-      zh
-        ? ({ active: '有效', expired: '已到期', revoked: '已撤销' }[s] ?? s)
-        : ({ active: 'Active', expired: 'Expired', revoked: 'Revoked' }[s] ?? s);
-    return {
-      key: 'backbone',
-      order: 50,
-      title: zh ? '骨干教师称号' : 'Backbone teacher titles',
-      columns: zh ? ['级别', '认定单位', '任期', '状态', '记录'] : ['Level', 'Granted by', 'Term', 'Status', 'History'],
-      rows: titles.map((t) => [
-        zh ? `${LEVEL_ZH[t.level]}骨干教师` : `${LEVEL_EN[t.level]} backbone teacher`,
-        t.grantedByName,
-        `${t.termStart} – ${t.termEnd}`,
-        status(t.status),
-        events
-          .filter((e) => e.titleId === t.id)
-          .map((e) => `${e.at.toISOString().slice(0, 10)} ${e.kind}${e.reason ? `（${e.reason}）` : ''}`)
-          .join('；'),
-      ]),
-      note: zh ? '撤销或到期的称号仍保留在档案中' : 'Revoked and expired titles stay listed',
-    };
   });
 
   // ------------------------------------------------------------------ the yearly sweep
