@@ -1470,6 +1470,41 @@ async function lrsRuleAt(unit: OrgUnitRow, tag: string): Promise<number> {
   return r.id;
 }
 
+// ------------------------------------------------------------------ training archive and development plan (R-52)
+
+/** The archive is read by the teacher and by the admins whose subtree holds the teacher's current school. */
+const ARCHIVE_READ: Rule = { allow: OWN_OR_ADMIN, refused: ['trainer'] };
+/** a submitted plan of each school's teacher, by teacher */
+const planOf = new Map<number, number>();
+/** plans written straight to the table take a starting year of their own (one plan per teacher and year) */
+let planYearSeq = 2030;
+const nextPlanYear = () => planYearSeq++;
+/** past years for approved plans, whose self-reviews are open */
+let pastPlanYearSeq = 2001;
+const planYearsBody = (start: number) =>
+  [0, 1, 2].map((k) => ({ year: start + k, actions: '矩阵行动', training: '', targetTenths: 720 }));
+/** A plan of a teacher in a given state (past years, so a self-review of an approved one is open). */
+async function developmentPlanAt(
+  teacherId: number,
+  status: 'draft' | 'submitted' | 'approved',
+  start = nextPlanYear(),
+): Promise<number> {
+  const r = await t.db
+    .insertInto('development_plan')
+    .values({
+      province_id: (await createTeacherRepository(t.db).findById(teacherId))!.provinceId,
+      teacher_id: teacherId,
+      start_year: start,
+      goals: '矩阵目标',
+      years: JSON.stringify(planYearsBody(start).map((y) => ({ ...y, selfReview: null, selfReviewedAt: null }))),
+      status,
+      submitted_at: status === 'draft' ? null : new Date(),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return r.id;
+}
+
 const MATRIX: Entry[] = [
   {
     route: 'GET /api/org-units/roots',
@@ -5358,6 +5393,145 @@ const MATRIX: Entry[] = [
       ),
   },
   // ------------------------------------------------------------------ training archive and development plan (R-52)
+  {
+    route: 'GET /api/archive/me',
+    about: 'self',
+    rule: { allow: { teacher: OWN } },
+    request: () => ({ method: 'GET', url: '/api/archive/me' }),
+    verify: (b) => problem(json(b)['identifiers'] === ('own' as unknown), 'not the own archive'),
+  },
+  {
+    route: 'GET /api/archive/me/archive.pdf',
+    about: 'self',
+    rule: { allow: { teacher: OWN } },
+    request: () => ({ method: 'GET', url: '/api/archive/me/archive.pdf' }),
+    verify: (_b, _c, res) => problem(res.rawPayload.subarray(0, 5).toString() === '%PDF-', 'not a PDF'),
+  },
+  {
+    route: 'GET /api/archive/teachers/:id',
+    about: 'unit',
+    rule: ARCHIVE_READ,
+    request: (c) => ({ method: 'GET', url: `/api/archive/teachers/${teacherOf(c)}` }),
+    verify: (b, c) =>
+      problem(
+        (b as { identity: Array<[string, string]> }).identity.some(([, v]) => v === personOf.get(teacherOf(c))!.name),
+        'another teacher answered',
+      ),
+  },
+  {
+    route: 'GET /api/archive/teachers/:id/archive.pdf',
+    about: 'unit',
+    rule: ARCHIVE_READ,
+    request: (c) => ({ method: 'GET', url: `/api/archive/teachers/${teacherOf(c)}/archive.pdf` }),
+    verify: (_b, _c, res) => problem(res.rawPayload.subarray(0, 5).toString() === '%PDF-', 'not a PDF'),
+  },
+  {
+    route: 'GET /api/archive/teachers/:id/archive.xlsx',
+    about: 'unit',
+    rule: ARCHIVE_READ,
+    request: (c) => ({ method: 'GET', url: `/api/archive/teachers/${teacherOf(c)}/archive.xlsx` }),
+    verify: (_b, _c, res) =>
+      problem(String(res.headers['content-type']).includes('spreadsheetml'), 'not an .xlsx answer'),
+  },
+  {
+    route: 'GET /api/development-plans/mine',
+    about: 'self',
+    rule: { allow: { teacher: OWN } },
+    request: () => ({ method: 'GET', url: '/api/development-plans/mine' }),
+    verify: (b) =>
+      problem(
+        itemsOf(b).length > 0 &&
+          itemsOf(b).every((p) => (p as { teacherId?: number }).teacherId === teacherAtSchool.get(tree.S1.id)),
+        "not the teacher's own plans",
+      ),
+  },
+  {
+    route: 'GET /api/development-plans',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: (c) => ({
+      method: 'GET',
+      url: `/api/development-plans?orgUnitId=${c.target.id}&status=submitted&pageSize=200`,
+    }),
+    verify: (b, c) =>
+      problem(
+        itemsOf(b).some((p) => p.id === planOf.get(teacherOf(c))) &&
+          itemsOf(b).every((p) => (p as { orgUnitId?: number }).orgUnitId !== undefined),
+        "the unit's submitted plan is missing",
+      ),
+  },
+  {
+    route: 'GET /api/development-plans/:id',
+    about: 'unit',
+    rule: ARCHIVE_READ,
+    request: (c) => ({ method: 'GET', url: `/api/development-plans/${planOf.get(teacherOf(c))}` }),
+    verify: (b, c) => problem((b as { teacherId?: number }).teacherId === teacherOf(c), 'another plan answered'),
+  },
+  {
+    route: 'POST /api/development-plans',
+    about: 'self',
+    rule: { allow: { teacher: OWN } },
+    request: () => ({
+      method: 'POST',
+      url: '/api/development-plans',
+      payload: { startYear: year, goals: '矩阵目标', years: planYearsBody(year) },
+    }),
+    verify: (b) => problem((b as { status?: string }).status === 'draft', 'not saved as a draft'),
+  },
+  {
+    route: 'PUT /api/development-plans/:id',
+    about: 'self',
+    rule: { allow: { teacher: OWN } },
+    request: async (c) => {
+      const start = nextPlanYear();
+      return {
+        method: 'PUT',
+        url: `/api/development-plans/${await developmentPlanAt(teacherAtSchool.get(tree.S1.id)!, 'draft', start)}`,
+        payload: { goals: `矩阵修改${c.seq}`, years: planYearsBody(start) },
+      };
+    },
+    verify: (b, c) => problem((b as { goals?: string }).goals === `矩阵修改${c.seq}`, 'not saved'),
+  },
+  {
+    route: 'POST /api/development-plans/:id/submit',
+    about: 'self',
+    rule: { allow: { teacher: OWN } },
+    request: async () => ({
+      method: 'POST',
+      url: `/api/development-plans/${await developmentPlanAt(teacherAtSchool.get(tree.S1.id)!, 'draft')}/submit`,
+    }),
+    verify: (b) => problem((b as { status?: string }).status === 'submitted', 'not submitted'),
+  },
+  {
+    route: 'POST /api/development-plans/:id/review',
+    about: 'unit',
+    // the school reviews its own teachers' plans; the bureaus above read them
+    rule: { allow: { school_admin: OWN }, refused: STAFF },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/development-plans/${await developmentPlanAt(teacherOf(c), 'submitted')}/review`,
+      payload: { decision: 'return', comment: `矩阵退回${c.seq}` },
+    }),
+    verify: (b, c) => problem((b as { reviewComment?: string }).reviewComment === `矩阵退回${c.seq}`, 'not returned'),
+  },
+  {
+    route: 'PUT /api/development-plans/:id/self-review',
+    about: 'self',
+    rule: { allow: { teacher: OWN } },
+    request: async (c) => {
+      const start = pastPlanYearSeq++;
+      return {
+        method: 'PUT',
+        url: `/api/development-plans/${await developmentPlanAt(teacherAtSchool.get(tree.S1.id)!, 'approved', start)}/self-review`,
+        payload: { year: start, text: `矩阵自评${c.seq}` },
+      };
+    },
+    verify: (b, c) =>
+      problem(
+        (b as { years?: Array<{ selfReview: string }> }).years?.[0]?.selfReview === `矩阵自评${c.seq}`,
+        'not kept',
+      ),
+  },
   // ------------------------------------------------------------------ homework of online classes (研修作业)
   {
     route: 'GET /api/classes/:id/homework/assignments',
@@ -7611,7 +7785,8 @@ async function preparePublicity(): Promise<void> {
   // filled by the public notice rows
 }
 
-/** Development plans the rows act on (R-52). */
+/** Development plans the rows act on (R-52): a submitted plan of every school's teacher. */
 async function prepareArchive(): Promise<void> {
-  // filled by the archive rows
+  for (const teacherId of teacherAtSchool.values())
+    planOf.set(teacherId, await developmentPlanAt(teacherId, 'submitted'));
 }

@@ -443,6 +443,33 @@ export interface CreditVerificationItemTable {
   result: string;
 }
 
+export interface DevelopmentPlanTable {
+  id: Generated<number>;
+  province_id: number;
+  teacher_id: number;
+  start_year: number;
+  goals: string;
+  years: Json;
+  status: Generated<string>;
+  review_comment: string | null;
+  submitted_at: Date | null;
+  reviewed_at: Date | null;
+  reviewed_by: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface DevelopmentPlanReviewTable {
+  id: Generated<number>;
+  plan_id: number;
+  decision: string;
+  comment: string | null;
+  org_path: string;
+  reviewed_by: number;
+  reviewed_at: Generated<Date>;
+  snapshot: Json;
+}
+
 export interface EnrolmentTable {
   id: Generated<number>;
   class_id: number;
@@ -1518,6 +1545,8 @@ export interface DB {
   credit_teacher_status: CreditTeacherStatusTable;
   credit_verification: CreditVerificationTable;
   credit_verification_item: CreditVerificationItemTable;
+  development_plan: DevelopmentPlanTable;
+  development_plan_review: DevelopmentPlanReviewTable;
   enrolment: EnrolmentTable;
   exam: ExamTable;
   exam_answer: ExamAnswerTable;

@@ -50,6 +50,10 @@ export const MESSAGE_KINDS = [
   // a marker named for an exam; a candidate's attempt graded once its essays were marked
   'exam_marker_named',
   'exam_graded',
+  // a teacher's development plan (个人专业发展规划, R-52): submitted to the school, approved or returned
+  'development_plan_submitted',
+  'development_plan_approved',
+  'development_plan_returned',
 ] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 

@@ -55,6 +55,7 @@ import { homeRoutes } from './routes/home.routes.js';
 import { messageRoutes } from './routes/message.routes.js';
 import { homeworkRoutes } from './routes/homework.routes.js';
 import { lrsRuleRoutes } from './routes/lrs-rule.routes.js';
+import { archiveRoutes } from './routes/archive.routes.js';
 import { spotCheckRoutes } from './routes/spot-check.routes.js';
 import { backboneRoutes } from './routes/backbone.routes.js';
 import { lrsClientRoutes } from './routes/lrs-client.routes.js';
@@ -287,6 +288,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(forumRoutes, { prefix: '/api', services });
   await app.register(onlineClassRoutes, { prefix: '/api', services });
   await app.register(lrsRuleRoutes, { prefix: '/api', services });
+  await app.register(archiveRoutes, { prefix: '/api', services });
   await app.register(xapiRoutes, { prefix: '/xapi', services, env, db: opts.db });
   await app.register(verifyPageRoutes, { services });
   await app.register(helpPageRoutes);

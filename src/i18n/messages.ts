@@ -353,6 +353,22 @@ const ERRORS: Record<AppErrorCode, Record<Locale, string>> = {
     'zh-CN': '学习记录接口的设置有误：{reason}',
     en: 'The learning-record interface settings are invalid: {reason}',
   },
+  DEVELOPMENT_PLAN_INVALID: {
+    'zh-CN': '发展规划填写有误：{reason}',
+    en: 'The development plan is not filled in correctly: {reason}',
+  },
+  DEVELOPMENT_PLAN_STATE: {
+    'zh-CN': '发展规划当前状态（{status}）下不能这样操作',
+    en: 'The development plan cannot be changed that way in its current state ({status})',
+  },
+  DEVELOPMENT_PLAN_EXISTS: {
+    'zh-CN': '{year} 年起的发展规划已经存在，请在原规划上修改',
+    en: 'A development plan starting in {year} already exists; change that one',
+  },
+  SELF_REVIEW_NOT_OPEN: {
+    'zh-CN': '{year} 年度自评要在规划通过后、{from} 起填写',
+    en: 'The self-review of {year} can be written once the plan is approved, from {from}',
+  },
   LRS_RULE_INVALID: {
     'zh-CN': '学时转换规则有误：{reason}',
     en: 'The mapping rule is invalid: {reason}',

@@ -78,7 +78,7 @@ export function documentKindFor(
 
 let pool: ReturnType<typeof createCertificatePdfPool> | undefined;
 /** One worker pool per process, created on first use. */
-function pdfPool() {
+export function pdfPool() {
   pool ??= createCertificatePdfPool();
   return pool;
 }

@@ -10,6 +10,7 @@ import { createExamRepository } from '../repositories/exam.repository.js';
 import { createForumRepository } from '../repositories/forum.repository.js';
 import { createHomeRepository } from '../repositories/home.repository.js';
 import { createHomeworkRepository } from '../repositories/homework.repository.js';
+import { createDevelopmentPlanRepository } from '../repositories/development-plan.repository.js';
 import { createLrsReviewRepository } from '../repositories/lrs-review.repository.js';
 import { createOnlineClassRepository } from '../repositories/online-class.repository.js';
 import { createTeacherRepository } from '../repositories/teacher.repository.js';
@@ -44,6 +45,8 @@ export const TODO_KINDS = [
   'backbone_score',
   'backbone_flagged',
   'backbone_duties',
+  // development plans of the school's teachers waiting for its review (个人专业发展规划)
+  'development_plan_review',
 ] as const;
 export type TodoKind = (typeof TODO_KINDS)[number];
 
@@ -164,6 +167,8 @@ export function createHomeService(deps: ServiceDeps, c: Collaborators) {
     add('backbone_score', backbone.score);
     add('backbone_flagged', backbone.flagged);
     add('backbone_duties', backbone.duties);
+    if (actor.role === 'school_admin')
+      add('development_plan_review', await createDevelopmentPlanRepository(db).waitingUnder(actor.provinceId, path));
     return { kind: 'admin', today: day, cycleId: cycle?.id ?? null, todos };
   }
 

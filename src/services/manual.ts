@@ -12,6 +12,7 @@ export const MANUAL_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.ur
 export const MANUAL_SECTIONS = [
   { slug: 'home', title: '工作台与消息', en: 'Home page and messages' },
   { slug: 'teachers', title: '教师名册', en: 'Teacher registry' },
+  { slug: 'archive', title: '培训档案与个人发展规划', en: 'Training archive and development plan' },
   { slug: 'training', title: '培训项目', en: 'Training projects' },
   { slug: 'online', title: '在线学习', en: 'Online study' },
   { slug: 'online-study', title: '学习计时与进度', en: 'Study time and progress' },

@@ -1,5 +1,7 @@
 import type { ServiceDeps } from './context.js';
 import { createApiTokenService } from './api-token.service.js';
+import { createArchiveService } from './archive.service.js';
+import { createDevelopmentPlanService } from './development-plan.service.js';
 import { createAuditLogService } from './audit-log.service.js';
 import { createAuthService } from './auth.service.js';
 import { createCertificateService } from './certificate.service.js';
@@ -134,6 +136,9 @@ export function createServices(deps: ServiceDeps) {
     }),
     examMarking: createExamMarkingService(deps, credits),
     xapiDocuments: createXapiDocumentService(deps),
+    // a teacher's training archive and development plan
+    archive: createArchiveService(deps),
+    developmentPlans: createDevelopmentPlanService(deps),
   };
   // the home page and the header's search read through the use cases above (their checks and audit)
   return {

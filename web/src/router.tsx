@@ -62,6 +62,12 @@ const AvailableTrainingPage = page(() => import('./pages/training/available.page
 const TimetablePage = page(() => import('./pages/training/timetable.page'));
 const PlanPage = page(() => import('./pages/plans/plan.page'));
 const PlanReviewPage = page(() => import('./pages/plans/plan-review.page'));
+// a teacher's training archive (培训档案) and development plan (个人专业发展规划), R-52
+const TeacherArchivePage = page(() => import('./pages/archive/teacher-archive.page'));
+const MyArchivePage = page(() => import('./pages/archive/my-archive.page'));
+const MyPlanPage = page(() => import('./pages/archive/my-plan.page'));
+const DevelopmentPlansPage = page(() => import('./pages/archive/plan-review.page'));
+const DevelopmentPlanPage = page(() => import('./pages/archive/plan-detail.page'));
 const PlanCalendarPage = page(() => import('./pages/plans/plan-calendar.page'));
 const NotFoundPage = page(() => import('./pages/not-found.page'));
 const HomePage = lazy(() => import('./pages/home/home.page'));
@@ -106,6 +112,10 @@ const ExamResultPage = page(() => import('./pages/exams/exam-result.page'));
  *   /messages         消息: the own messages (unread first, each opening its page) and notices; bureaus publish notices (everyone)
  *   /me/teacher       a teacher's own record, postings and correction requests (teachers)
  *   /me/credits       a teacher's own hours in the current cycle, explained; review requests, certificates (teachers)
+ *   /me/archive       我的培训档案: the teacher's whole training archive, with its PDF (teachers)
+ *   /me/plan          个人专业发展规划: three-year goals and yearly actions, submitted to the school, self-reviews (teachers)
+ *   /teachers/:id/archive  a teacher's training archive, PDF and .xlsx (admins of the teacher's current school and above)
+ *   /development-plans, /development-plans/:id  the teachers' development plans, approved or returned by the school (admins)
  *   /credits/register register hours, the unit's register with reversals, review requests (school and county admins)
  *   /cycles, /cycles/:id  cycles and their rules: edited by province admins, read by the others
  *   /verifications, /verifications/:id  annual verification of schools' years and reversal requests (admins)
@@ -214,6 +224,8 @@ export const router = createBrowserRouter([
           // backbone teachers: a round is opened by its admins and its panel members (the server decides)
           { path: '/programmes/backbone/:id', element: <BackboneRoundPage /> },
           { path: '/me/backbone', element: <MyBackbonePage /> },
+          { path: '/me/archive', element: <MyArchivePage /> },
+          { path: '/me/plan', element: <MyPlanPage /> },
           { path: '/exams/:id/entry', element: <ExamEntryPage /> },
           { path: '/exam-attempts/:id/result', element: <ExamResultPage /> },
           {
@@ -231,6 +243,9 @@ export const router = createBrowserRouter([
               { path: '/teachers/import', element: <TeacherImportPage /> },
               { path: '/teachers/former', element: <FormerTeachersPage /> },
               { path: '/teachers/:id', element: <TeacherPage /> },
+              { path: '/teachers/:id/archive', element: <TeacherArchivePage /> },
+              { path: '/development-plans', element: <DevelopmentPlansPage /> },
+              { path: '/development-plans/:id', element: <DevelopmentPlanPage /> },
               { path: '/teacher-corrections', element: <TeacherCorrectionsPage /> },
               { path: '/users', element: <UsersPage /> },
               { path: '/audit', element: <AuditLogPage /> },

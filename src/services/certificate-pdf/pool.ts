@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { ArchiveDocument } from '../../domain/archive.js';
 import type { CertificateDocument } from './document.js';
 import type { FromWorker, ToWorker, WorkerCrashMode } from './worker.js';
 
@@ -29,6 +30,8 @@ export interface CertificatePdfPool {
   render(doc: CertificateDocument): Promise<Buffer>;
   /** Like `render`, with the characters no font has (drawn as boxes), as 'U+2FFFD …'. */
   renderChecked(doc: CertificateDocument): Promise<{ pdf: Buffer; missingGlyphs: string[] }>;
+  /** Renders a teacher's training archive (archive-pdf/archive-pdf.ts) in a worker. */
+  renderArchive(doc: ArchiveDocument): Promise<Buffer>;
   /** Lets queued and running jobs finish, then ends the workers. Later renders are rejected. */
   close(): Promise<void>;
   /** Number of worker threads. */
@@ -77,6 +80,8 @@ export function workerStarter(moduleUrl: string = import.meta.url): () => Worker
 interface Job {
   id: number;
   doc: CertificateDocument;
+  /** set for a training archive: rendered instead of `doc` */
+  archive?: ArchiveDocument;
   crash?: WorkerCrashMode;
   resolve: (r: { pdf: Buffer; missingGlyphs: string[] }) => void;
   reject: (err: Error) => void;
@@ -147,9 +152,12 @@ export function createCertificatePdfPool(opts: CertificatePdfPoolOptions = {}): 
       if (job.timer) clearTimeout(job.timer);
       slot.job = null;
       job.reject(
-        new CertificatePdfWorkerError(`certificate PDF worker died while rendering ${job.doc.code}: ${err.message}`, {
-          cause: err,
-        }),
+        new CertificatePdfWorkerError(
+          `certificate PDF worker died while rendering ${job.archive ? `the archive of ${job.archive.teacherName}` : job.doc.code}: ${err.message}`,
+          {
+            cause: err,
+          },
+        ),
       );
     }
     // a worker that had started fine is replaced at once (it loads its fonts while idle); one that
@@ -172,12 +180,16 @@ export function createCertificatePdfPool(opts: CertificatePdfPoolOptions = {}): 
         slot.job = null;
         void w.terminate();
         job.reject(
-          new CertificatePdfWorkerError(`certificate PDF worker took longer than ${timeoutMs} ms on ${job.doc.code}`),
+          new CertificatePdfWorkerError(
+            `certificate PDF worker took longer than ${timeoutMs} ms on ${job.archive ? `the archive of ${job.archive.teacherName}` : job.doc.code}`,
+          ),
         );
         pump();
       }, timeoutMs);
       job.timer.unref();
-      const msg: ToWorker = { type: 'render', id: job.id, doc: job.doc, ...(job.crash ? { crash: job.crash } : {}) };
+      const msg: ToWorker = job.archive
+        ? { type: 'render_archive', id: job.id, doc: job.archive }
+        : { type: 'render', id: job.id, doc: job.doc, ...(job.crash ? { crash: job.crash } : {}) };
       try {
         w.postMessage(msg);
       } catch (err) {
@@ -210,9 +222,25 @@ export function createCertificatePdfPool(opts: CertificatePdfPoolOptions = {}): 
     });
   }
 
+  function renderArchive(archive: ArchiveDocument): Promise<Buffer> {
+    if (closing) return Promise.reject(new Error('certificate PDF pool is closed'));
+    return new Promise((resolve, reject) => {
+      const job: Job = {
+        id: nextId++,
+        doc: null as unknown as CertificateDocument, // an archive job carries no certificate
+        archive,
+        resolve: (r) => resolve(r.pdf),
+        reject,
+      };
+      queue.push(job);
+      pump();
+    });
+  }
+
   return {
     size,
     renderChecked,
+    renderArchive,
     render: async (doc) => (await renderChecked(doc)).pdf,
     async close() {
       closing = true;

@@ -48,6 +48,82 @@ export interface paths {
       response: null;
     };
   };
+  '/api/archive/me': {
+    /** The teacher's own training archive */
+    get: {
+      response: {
+        locale: 'zh-CN' | 'en';
+        title: string;
+        teacherName: string;
+        unitName: string;
+        identity: string[][];
+        sections: {
+          key: string;
+          order: number;
+          title: string;
+          columns: string[];
+          rows: ((string | number | null)[])[];
+          note?: string | null;
+        }[];
+        printedOn: string;
+        /** 'full': school and county admins; 'masked': city, province */
+        identifiers: 'full' | 'masked' | 'own';
+      };
+    };
+  };
+  '/api/archive/me/archive.pdf': {
+    /** The teacher's own training archive as a printable A4 PDF */
+    get: {
+      response: void;
+    };
+  };
+  '/api/archive/teachers/{id}': {
+    /**
+     * A teacher's training archive: read by the admins whose subtree holds the teacher's current school
+     * (whole history)
+     */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        locale: 'zh-CN' | 'en';
+        title: string;
+        teacherName: string;
+        unitName: string;
+        identity: string[][];
+        sections: {
+          key: string;
+          order: number;
+          title: string;
+          columns: string[];
+          rows: ((string | number | null)[])[];
+          note?: string | null;
+        }[];
+        printedOn: string;
+        /** 'full': school and county admins; 'masked': city, province */
+        identifiers: 'full' | 'masked' | 'own';
+      };
+    };
+  };
+  '/api/archive/teachers/{id}/archive.pdf': {
+    /** A teacher's training archive as a printable A4 PDF */
+    get: {
+      path: {
+        id: number;
+      };
+      response: void;
+    };
+  };
+  '/api/archive/teachers/{id}/archive.xlsx': {
+    /** A teacher's training archive as .xlsx, one sheet per section */
+    get: {
+      path: {
+        id: number;
+      };
+      response: void;
+    };
+  };
   '/api/attendance/my-sessions': {
     /** A trainer's sessions from yesterday on, to open their QR codes */
     get: {
@@ -3536,6 +3612,349 @@ export interface paths {
       };
     };
   };
+  '/api/development-plans': {
+    /** Development plans of a unit's teachers (the school's review list; filter by status) */
+    get: {
+      query: {
+        orgUnitId?: number;
+        status?: 'draft' | 'submitted' | 'approved' | 'returned';
+        page?: number;
+        pageSize?: number;
+      };
+      response: {
+        items: {
+          id: number;
+          teacherId: number;
+          teacherName: string;
+          orgUnitId: number;
+          orgUnitName: string;
+          startYear: number;
+          goals: string;
+          years: {
+            year: number;
+            actions: string;
+            training: string;
+            targetTenths: number;
+            selfReview: string | null;
+            selfReviewedAt: string | null;
+          }[];
+          status: 'draft' | 'submitted' | 'approved' | 'returned';
+          reviewComment: string | null;
+          submittedAt: string | null;
+          reviewedAt: string | null;
+          reviewedByName: string | null;
+          updatedAt: string;
+        }[];
+        total: number;
+      };
+    };
+    /** Start a development plan (saved as a draft); one per starting year */
+    post: {
+      body: {
+        goals: string;
+        years: {
+          year: number;
+          actions: string;
+          training: string;
+          targetTenths: number;
+        }[];
+        startYear: number;
+      };
+      response: {
+        id: number;
+        teacherId: number;
+        teacherName: string;
+        orgUnitId: number;
+        orgUnitName: string;
+        startYear: number;
+        goals: string;
+        years: {
+          year: number;
+          actions: string;
+          training: string;
+          targetTenths: number;
+          selfReview: string | null;
+          selfReviewedAt: string | null;
+        }[];
+        status: 'draft' | 'submitted' | 'approved' | 'returned';
+        reviewComment: string | null;
+        submittedAt: string | null;
+        reviewedAt: string | null;
+        reviewedByName: string | null;
+        updatedAt: string;
+        reviews: {
+          id: number;
+          decision: 'approved' | 'returned';
+          comment: string | null;
+          reviewedByName: string;
+          reviewedAt: string;
+        }[];
+        canEdit: boolean;
+        canReview: boolean;
+        selfReviewYears: number[];
+      };
+    };
+  };
+  '/api/development-plans/mine': {
+    /** The teacher's own development plans, newest period first */
+    get: {
+      response: {
+        items: {
+          id: number;
+          teacherId: number;
+          teacherName: string;
+          orgUnitId: number;
+          orgUnitName: string;
+          startYear: number;
+          goals: string;
+          years: {
+            year: number;
+            actions: string;
+            training: string;
+            targetTenths: number;
+            selfReview: string | null;
+            selfReviewedAt: string | null;
+          }[];
+          status: 'draft' | 'submitted' | 'approved' | 'returned';
+          reviewComment: string | null;
+          submittedAt: string | null;
+          reviewedAt: string | null;
+          reviewedByName: string | null;
+          updatedAt: string;
+          reviews: {
+            id: number;
+            decision: 'approved' | 'returned';
+            comment: string | null;
+            reviewedByName: string;
+            reviewedAt: string;
+          }[];
+          canEdit: boolean;
+          canReview: boolean;
+          selfReviewYears: number[];
+        }[];
+      };
+    };
+  };
+  '/api/development-plans/{id}': {
+    /** A development plan with its reviews */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        id: number;
+        teacherId: number;
+        teacherName: string;
+        orgUnitId: number;
+        orgUnitName: string;
+        startYear: number;
+        goals: string;
+        years: {
+          year: number;
+          actions: string;
+          training: string;
+          targetTenths: number;
+          selfReview: string | null;
+          selfReviewedAt: string | null;
+        }[];
+        status: 'draft' | 'submitted' | 'approved' | 'returned';
+        reviewComment: string | null;
+        submittedAt: string | null;
+        reviewedAt: string | null;
+        reviewedByName: string | null;
+        updatedAt: string;
+        reviews: {
+          id: number;
+          decision: 'approved' | 'returned';
+          comment: string | null;
+          reviewedByName: string;
+          reviewedAt: string;
+        }[];
+        canEdit: boolean;
+        canReview: boolean;
+        selfReviewYears: number[];
+      };
+    };
+    /** Save the goals and yearly actions (a draft, or a returned plan being revised) */
+    put: {
+      path: {
+        id: number;
+      };
+      body: {
+        goals: string;
+        years: {
+          year: number;
+          actions: string;
+          training: string;
+          targetTenths: number;
+        }[];
+      };
+      response: {
+        id: number;
+        teacherId: number;
+        teacherName: string;
+        orgUnitId: number;
+        orgUnitName: string;
+        startYear: number;
+        goals: string;
+        years: {
+          year: number;
+          actions: string;
+          training: string;
+          targetTenths: number;
+          selfReview: string | null;
+          selfReviewedAt: string | null;
+        }[];
+        status: 'draft' | 'submitted' | 'approved' | 'returned';
+        reviewComment: string | null;
+        submittedAt: string | null;
+        reviewedAt: string | null;
+        reviewedByName: string | null;
+        updatedAt: string;
+        reviews: {
+          id: number;
+          decision: 'approved' | 'returned';
+          comment: string | null;
+          reviewedByName: string;
+          reviewedAt: string;
+        }[];
+        canEdit: boolean;
+        canReview: boolean;
+        selfReviewYears: number[];
+      };
+    };
+  };
+  '/api/development-plans/{id}/review': {
+    /** The school's decision: approve, or return with a comment (required to return) */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        decision: 'approve' | 'return';
+        comment?: string | null;
+      };
+      response: {
+        id: number;
+        teacherId: number;
+        teacherName: string;
+        orgUnitId: number;
+        orgUnitName: string;
+        startYear: number;
+        goals: string;
+        years: {
+          year: number;
+          actions: string;
+          training: string;
+          targetTenths: number;
+          selfReview: string | null;
+          selfReviewedAt: string | null;
+        }[];
+        status: 'draft' | 'submitted' | 'approved' | 'returned';
+        reviewComment: string | null;
+        submittedAt: string | null;
+        reviewedAt: string | null;
+        reviewedByName: string | null;
+        updatedAt: string;
+        reviews: {
+          id: number;
+          decision: 'approved' | 'returned';
+          comment: string | null;
+          reviewedByName: string;
+          reviewedAt: string;
+        }[];
+        canEdit: boolean;
+        canReview: boolean;
+        selfReviewYears: number[];
+      };
+    };
+  };
+  '/api/development-plans/{id}/self-review': {
+    /** The teacher's self-review of one year of an approved plan (from that year's December) */
+    put: {
+      path: {
+        id: number;
+      };
+      body: {
+        year: number;
+        text: string;
+      };
+      response: {
+        id: number;
+        teacherId: number;
+        teacherName: string;
+        orgUnitId: number;
+        orgUnitName: string;
+        startYear: number;
+        goals: string;
+        years: {
+          year: number;
+          actions: string;
+          training: string;
+          targetTenths: number;
+          selfReview: string | null;
+          selfReviewedAt: string | null;
+        }[];
+        status: 'draft' | 'submitted' | 'approved' | 'returned';
+        reviewComment: string | null;
+        submittedAt: string | null;
+        reviewedAt: string | null;
+        reviewedByName: string | null;
+        updatedAt: string;
+        reviews: {
+          id: number;
+          decision: 'approved' | 'returned';
+          comment: string | null;
+          reviewedByName: string;
+          reviewedAt: string;
+        }[];
+        canEdit: boolean;
+        canReview: boolean;
+        selfReviewYears: number[];
+      };
+    };
+  };
+  '/api/development-plans/{id}/submit': {
+    /** Submit the plan to the school's review */
+    post: {
+      path: {
+        id: number;
+      };
+      response: {
+        id: number;
+        teacherId: number;
+        teacherName: string;
+        orgUnitId: number;
+        orgUnitName: string;
+        startYear: number;
+        goals: string;
+        years: {
+          year: number;
+          actions: string;
+          training: string;
+          targetTenths: number;
+          selfReview: string | null;
+          selfReviewedAt: string | null;
+        }[];
+        status: 'draft' | 'submitted' | 'approved' | 'returned';
+        reviewComment: string | null;
+        submittedAt: string | null;
+        reviewedAt: string | null;
+        reviewedByName: string | null;
+        updatedAt: string;
+        reviews: {
+          id: number;
+          decision: 'approved' | 'returned';
+          comment: string | null;
+          reviewedByName: string;
+          reviewedAt: string;
+        }[];
+        canEdit: boolean;
+        canReview: boolean;
+        selfReviewYears: number[];
+      };
+    };
+  };
   '/api/enrolments': {
     /** A class's enrolments of the admin's subtree: places, then the waitlist in order */
     get: {
@@ -5100,7 +5519,8 @@ export interface paths {
             | 'backbone_nominate'
             | 'backbone_score'
             | 'backbone_flagged'
-            | 'backbone_duties';
+            | 'backbone_duties'
+            | 'development_plan_review';
           count: number;
           year: number | null;
           cycleId: number | null;
@@ -5186,7 +5606,8 @@ export interface paths {
             | 'backbone_nominate'
             | 'backbone_score'
             | 'backbone_flagged'
-            | 'backbone_duties';
+            | 'backbone_duties'
+            | 'development_plan_review';
           count: number;
           year: number | null;
           cycleId: number | null;
@@ -6337,7 +6758,10 @@ export interface paths {
             | 'backbone_title_flagged'
             | 'exam_published'
             | 'exam_marker_named'
-            | 'exam_graded';
+            | 'exam_graded'
+            | 'development_plan_submitted'
+            | 'development_plan_approved'
+            | 'development_plan_returned';
           /** the values of the message's text, which the reader's language renders from its kind */
           params: Record<string, string | number | boolean | null>;
           /** the page of the web app to act on */

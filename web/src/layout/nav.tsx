@@ -1,5 +1,8 @@
 import {
   AccountBookOutlined,
+  AimOutlined,
+  ContainerOutlined,
+  ReconciliationOutlined,
   ApiOutlined,
   ApartmentOutlined,
   AuditOutlined,
@@ -202,6 +205,13 @@ const ADMIN_NAV: NavGroup[] = [
     items: [
       // 骨干教师: selection rounds, titles of the subtree, holders' duties to confirm
       { key: '/programmes/backbone', icon: <CrownOutlined />, labelKey: 'backbone.nav', testId: 'nav-backbone' },
+      // 发展规划审核: the teachers' development plans, reviewed by their school (R-52)
+      {
+        key: '/development-plans',
+        icon: <ReconciliationOutlined />,
+        labelKey: 'archive.review.nav',
+        testId: 'nav-development-plans',
+      },
     ],
   },
   {
@@ -265,6 +275,9 @@ const TEACHER_NAV: NavGroup[] = [
       { key: MY_TEACHER_PATH, icon: <ProfileOutlined />, labelKey: 'nav.myTeacher', testId: 'nav-my-teacher' },
       // 我的骨干教师: titles, yearly duties, the rounds one reviews
       { key: '/me/backbone', icon: <CrownOutlined />, labelKey: 'backbone.my.nav', testId: 'nav-my-backbone' },
+      // 培训档案 and 个人专业发展规划 (R-52)
+      { key: '/me/archive', icon: <ContainerOutlined />, labelKey: 'archive.myNav', testId: 'nav-my-archive' },
+      { key: '/me/plan', icon: <AimOutlined />, labelKey: 'archive.plan.nav', testId: 'nav-my-plan' },
       ME,
     ],
   },
@@ -328,6 +341,7 @@ const SUB_PAGE_PATTERNS: Array<{ pattern: RegExp; labelKey: string }> = [
   { pattern: /^\/me\/study\/\d+$/, labelKey: 'study.outline.crumb' },
   { pattern: /^\/exams\/\d+\/edit$/, labelKey: 'examAdmin.crumbs.edit' },
   { pattern: /^\/exams\/\d+\/manage$/, labelKey: 'examAdmin.crumbs.manage' },
+  { pattern: /^\/teachers\/\d+\/archive$/, labelKey: 'archive.title' },
 ];
 
 /** Pages outside the menu, by pattern: their group, and their name. */

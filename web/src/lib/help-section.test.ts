@@ -5,6 +5,10 @@ describe("each page's section of the manual", () => {
   it('is the section of its area', () => {
     expect(helpSectionFor('/teachers')).toBe('teachers');
     expect(helpSectionFor('/teachers/42')).toBe('teachers');
+    expect(helpSectionFor('/teachers/42/archive')).toBe('archive');
+    expect(helpSectionFor('/me/archive')).toBe('archive');
+    expect(helpSectionFor('/me/plan')).toBe('archive');
+    expect(helpSectionFor('/development-plans/3')).toBe('archive');
     expect(helpSectionFor('/org/7')).toBe('teachers');
     expect(helpSectionFor('/training/3')).toBe('training');
     expect(helpSectionFor('/sessions/9/qr')).toBe('training');

@@ -18,6 +18,9 @@ export function helpSectionFor(pathname: string): string {
   if (p === '/exams' || /^\/exams\/(?:new|\d+\/(?:edit|manage|marking))$/.test(p)) return 'exams';
   if (first(['/questions'])) return 'question-bank';
   if (/^\/exams\/\d+\/results$/.test(p)) return 'exam-results';
+  // a teacher's training archive and development plan
+  if (/^\/teachers\/\d+\/archive$/.test(p) || first(['/me/archive', '/me/plan', '/development-plans']))
+    return 'archive';
   if (first(['/teachers', '/teacher-corrections', '/org', '/me/teacher'])) return 'teachers';
   if (first(['/me/study']) || /^\/courses\/\d+\/online$/.test(p)) return 'online';
   if (

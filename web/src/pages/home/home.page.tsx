@@ -51,6 +51,7 @@ function todoLink(todo: Todo): string {
     backbone_score: '/me/backbone',
     backbone_flagged: '/programmes/backbone?tab=titles&flagged=1',
     backbone_duties: '/programmes/backbone?tab=duties',
+    development_plan_review: '/development-plans',
   };
   return links[todo.kind];
 }

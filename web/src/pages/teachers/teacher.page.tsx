@@ -1,4 +1,4 @@
-import { EditOutlined, EyeOutlined, KeyOutlined, SwapOutlined } from '@ant-design/icons';
+import { ContainerOutlined, EditOutlined, EyeOutlined, KeyOutlined, SwapOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Breadcrumb, Button, Card, Descriptions, Flex, Space, Tabs, Tag, Typography } from 'antd';
 import type { DescriptionsProps } from 'antd';
@@ -162,6 +162,12 @@ function TeacherView({ detail }: { detail: TeacherDetail }) {
             <TeacherFlagTags teacher={teacher} empty={null} />
           </Space>
           <Space wrap>
+            {/* the archive (培训档案) follows the teacher: only the current school's line reads it */}
+            {!former && (
+              <Link to={`/teachers/${teacher.id}/archive`} data-testid="teacher-archive-link">
+                <Button icon={<ContainerOutlined />}>{t('archive.link')}</Button>
+              </Link>
+            )}
             {permissions.canEdit && (
               <Button icon={<EditOutlined />} onClick={() => setOpen('edit')} data-testid="teacher-edit">
                 {t('common.edit')}

@@ -1,0 +1,1 @@
+export { PlanReviewPage as default } from './plan-review.page';
