@@ -69,6 +69,7 @@ import { createReflectionRepository } from '../src/repositories/reflection.repos
 import { reflectionText } from './support/reflection-corpus.js';
 import { storeBySha256 } from '../src/services/stored-file.js';
 import { seedExam, seedQuestion, seedSitting } from './support/exam-stats.js';
+import { publishList } from '../src/services/publicity.js';
 
 type UnitKey = keyof Tree;
 type Relation = 'own' | 'child' | 'sibling' | 'parent' | 'other';
@@ -5990,6 +5991,87 @@ const MATRIX: Entry[] = [
       ),
   },
   // ------------------------------------------------------------------ public notice (公示) and commendations (R-44)
+  {
+    // anyone whose unit lies under the list's scope reads it (teachers too), and the admins of the organiser's subtree
+    route: 'GET /api/publicity',
+    about: 'unit',
+    rule: { allow: pubReaders(), outside: 'hidden' },
+    request: () => ({ method: 'GET', url: '/api/publicity?status=finalised&kind=competition_round&pageSize=200' }),
+    verify: async (b, c) =>
+      problem(
+        itemsOf(b).some((l) => l.id === pubShared.get(c.target.id)),
+        "the unit's list missing",
+      ),
+    unlisted: async (b, c) =>
+      problem(!itemsOf(b).some((l) => l.id === pubShared.get(c.target.id)), 'list of another scope shown'),
+  },
+  {
+    route: 'GET /api/publicity/running',
+    about: 'self',
+    rule: { allow: forRoles(ROLES, OWN) },
+    request: () => ({ method: 'GET', url: '/api/publicity/running' }),
+    verify: (b) => problem(typeof (b as { running?: unknown }).running === 'number', 'no count'),
+  },
+  {
+    route: 'GET /api/publicity/:id',
+    about: 'unit',
+    rule: { allow: pubReaders() },
+    request: (c) => ({ method: 'GET', url: `/api/publicity/${pubShared.get(c.target.id)}` }),
+    verify: (b, c) =>
+      problem(
+        json(b)['list']?.['id'] === pubShared.get(c.target.id) &&
+          json(b)['list']?.['manage'] === (isAdminRole(c.role) && c.relation !== 'parent'),
+        'another list, or manage wrong',
+      ),
+  },
+  {
+    // anyone in scope objects; the admins of the units above the scope read the list but are not in it
+    route: 'POST /api/publicity/:id/objections',
+    about: 'unit',
+    rule: { allow: forRoles(ROLES, ['own', 'parent']) },
+    request: async (c) => {
+      const p = await pubList(c.target, 'running');
+      return {
+        method: 'POST',
+        url: `/api/publicity/${p.id}/objections`,
+        payload: { itemId: p.itemId, body: '矩阵异议' },
+      };
+    },
+    verify: (b) => problem(((b as { objections?: unknown[] }).objections ?? []).length === 1, 'objection not stored'),
+  },
+  {
+    route: 'POST /api/publicity/objections/:id/answer',
+    about: 'unit',
+    rule: pubManage(),
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/publicity/objections/${(await pubList(c.target, 'objected')).objectionId}/answer`,
+      payload: { decision: 'upheld', answer: '矩阵答复' },
+    }),
+    verify: (b) =>
+      problem(
+        (b as { objections?: Array<{ status: string }> }).objections?.[0]?.status === 'upheld',
+        'answer not stored',
+      ),
+  },
+  {
+    route: 'POST /api/publicity/:id/finalise',
+    about: 'unit',
+    rule: pubManage(),
+    request: async (c) => ({ method: 'POST', url: `/api/publicity/${(await pubList(c.target, 'ended')).id}/finalise` }),
+    verify: (b) => problem(json(b)['list']?.['status'] === 'finalised', 'not finalised'),
+  },
+  {
+    route: 'POST /api/publicity/:id/withdraw',
+    about: 'unit',
+    rule: pubManage(),
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/publicity/${(await pubList(c.target, 'running')).id}/withdraw`,
+      payload: { reason: '矩阵撤回' },
+    }),
+    verify: (b) => problem(json(b)['list']?.['status'] === 'withdrawn', 'not withdrawn'),
+  },
   // ------------------------------------------------------------------ exams (R-30 … R-34)
   {
     route: 'GET /api/exams',
@@ -7782,7 +7864,90 @@ async function prepareCompetitions(): Promise<void> {
 
 /** Published lists and commendation batches the rows act on (公示, R-44). */
 async function preparePublicity(): Promise<void> {
-  // filled by the public notice rows
+  // at every unit a final list organised there and published to its subtree: what the readers' rows read
+  for (const unit of Object.values(tree)) {
+    const p = await pubList(unit, 'ended', 'competition_round');
+    await t.db
+      .updateTable('publicity')
+      .set({ status: 'finalised', finalised_at: new Date() })
+      .where('id', '=', p.id)
+      .execute();
+    pubShared.set(unit.id, p.id);
+  }
+}
+
+/** the final list organised at each unit, read by the rows that only read */
+const pubShared = new Map<number, number>();
+let pubSeq = 0;
+const isAdminRole = (r: Role) => (ADMINS as readonly Role[]).includes(r);
+/** readers of a list organised at the target and published to its subtree: the subtree's admins, and everyone in it */
+function pubReaders(): Partial<Record<Role, readonly Relation[]>> {
+  return { ...forRoles(ADMINS, ['own', 'child', 'parent']), ...forRoles(STAFF, ['own', 'parent']) };
+}
+/** answering, finalising, withdrawing: the organiser's admins (and above); readers in scope below are refused */
+function pubManage(): Rule {
+  return { allow: forRoles(ADMINS, SUBTREE), reach: ['own', 'child', 'parent'] };
+}
+
+/**
+ * A fresh list organised at `unit` and published to its subtree, with one line: running (objections
+ * taken), with an open objection, or with its period over (ready to finalise).
+ */
+async function pubList(
+  unit: OrgUnitRow,
+  state: 'running' | 'objected' | 'ended',
+  kind: 'competition_round' | 'commendation' = 'commendation',
+): Promise<{ id: number; itemId: number; objectionId: number | null }> {
+  const by = userIds.get('province_admin')!;
+  const { id } = await t.db.transaction().execute((trx) =>
+    publishList(
+      trx,
+      {
+        userId: by,
+        username: 'mx-province',
+        role: 'province_admin',
+        orgUnitId: unit.id,
+        orgPath: unit.path,
+        provinceId: unit.provinceId,
+      },
+      {
+        kind,
+        sourceId: 9_000_000 + pubSeq++,
+        provinceId: unit.provinceId,
+        orgUnitId: unit.id,
+        orgPath: unit.path,
+        scopePath: unit.path,
+        title: `矩阵公示${pubSeq}`,
+        startsOn: state === 'ended' ? '2020-01-01' : '2020-01-01',
+        endsOn: state === 'ended' ? '2020-01-07' : '2099-12-31',
+        items: [{ refId: 1, title: '矩阵条目', scorecard: { raw: [], final: 1, rank: 1 } }],
+      },
+    ),
+  );
+  const item = await t.db
+    .selectFrom('publicity_item')
+    .select('id')
+    .where('publicity_id', '=', id)
+    .executeTakeFirstOrThrow();
+  let objectionId: number | null = null;
+  if (state === 'objected')
+    objectionId = Number(
+      (
+        await t.db
+          .insertInto('publicity_objection')
+          .values({
+            province_id: unit.provinceId,
+            publicity_id: id,
+            item_id: item.id,
+            author_id: by,
+            author_path: unit.path,
+            body: '矩阵准备的异议',
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id,
+    );
+  return { id, itemId: Number(item.id), objectionId };
 }
 
 /** Development plans the rows act on (R-52): a submitted plan of every school's teacher. */

@@ -211,6 +211,43 @@ export interface BackboneTitleEventTable {
   details: Json;
 }
 
+export interface CommendationBatchTable {
+  id: Generated<number>;
+  province_id: number;
+  org_unit_id: number;
+  org_path: string;
+  year: number;
+  title: string;
+  criteria: Json;
+  status: Generated<string>;
+  proposed_at: Date | null;
+  created_by: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface CommendationCandidateTable {
+  id: Generated<number>;
+  batch_id: number;
+  kind: string;
+  org_unit_id: number;
+  org_path: string;
+  teacher_id: number | null;
+  user_id: number | null;
+  name: string;
+  unit_name: string;
+  figures: Json;
+  origin: string;
+  added_reason: string | null;
+  removed_at: Date | null;
+  removed_by: number | null;
+  removed_reason: string | null;
+  outcome: string | null;
+  honour_id: number | null;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
 export interface CourseTable {
   id: Generated<number>;
   province_id: number;
@@ -997,6 +1034,7 @@ export interface PublicityObjectionTable {
   answered_by: number | null;
   answered_at: Date | null;
   created_at: Generated<Date>;
+  step: string | null;
 }
 
 export interface QuestionTable {
@@ -1529,6 +1567,8 @@ export interface DB {
   backbone_score: BackboneScoreTable;
   backbone_title: BackboneTitleTable;
   backbone_title_event: BackboneTitleEventTable;
+  commendation_batch: CommendationBatchTable;
+  commendation_candidate: CommendationCandidateTable;
   course: CourseTable;
   course_chapter: CourseChapterTable;
   course_item: CourseItemTable;

@@ -33,6 +33,11 @@ export const MESSAGE_KINDS = [
   // the class forum (班级研讨): a report to its moderators; a hidden post to its author
   'forum_reported',
   'forum_post_hidden',
+  // the public notice (公示): a list opened to the admins of the units in scope; an objection to the
+  // organiser's admins; the answer to the objector
+  'publicity_opened',
+  'publicity_objection',
+  'publicity_answered',
   // a spot-check's draw (抽测, R-34): to each drawn teacher, and to the admins of their schools
   'spot_check_drawn',
   'spot_check_unit_drawn',

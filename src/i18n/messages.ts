@@ -530,6 +530,50 @@ const ERRORS: Record<AppErrorCode, Record<Locale, string>> = {
     'zh-CN': '只接受 PDF、图片、Word、Excel 或 ZIP 文件',
     en: 'Only PDF, image, Word, Excel or ZIP files are accepted',
   },
+  PUBLICITY_CLOSED: {
+    'zh-CN': '该公示已定稿或已撤回，不能再这样处理，请刷新后查看',
+    en: 'The public notice is final or withdrawn; this can no longer be done. Reload to see it',
+  },
+  PUBLICITY_NOT_RUNNING: {
+    'zh-CN': '不在公示期内，不能提出异议',
+    en: 'The notice period is not running; objections can be lodged only during it',
+  },
+  PUBLICITY_NOT_OVER: {
+    'zh-CN': '公示期未满，期满后才能定稿',
+    en: 'The notice period is not over yet; the list can be finalised after it',
+  },
+  PUBLICITY_OBJECTIONS_OPEN: {
+    'zh-CN': '还有未答复的异议，请先逐条答复再定稿',
+    en: 'Some objections are not answered yet; answer each one before finalising',
+  },
+  PUBLICITY_ITEM_REMOVED: {
+    'zh-CN': '该条目已因异议成立被移出名单',
+    en: 'This line was removed from the list after an objection was upheld',
+  },
+  PUBLICITY_ALREADY_OBJECTED: {
+    'zh-CN': '您对该条目的异议还在等待答复，不能重复提出',
+    en: 'Your objection to this line is still waiting for an answer; it cannot be lodged twice',
+  },
+  PUBLICITY_ANSWERED: {
+    'zh-CN': '该异议已答复，请刷新后查看',
+    en: 'This objection was answered already; reload to see the answer',
+  },
+  COMMENDATION_INVALID: {
+    'zh-CN': '评优设置有误：{reason}',
+    en: 'The commendation settings are invalid: {reason}',
+  },
+  COMMENDATION_STATE: {
+    'zh-CN': '该评优批次当前的状态不能这样处理（可能已公示或已定稿），请刷新后查看',
+    en: 'The commendation batch is not in a state that allows this (it may be under public notice or final); reload to see it',
+  },
+  COMMENDATION_EMPTY: {
+    'zh-CN': '名单中没有候选对象，不能公示',
+    en: 'The list holds no candidate; there is nothing to publish',
+  },
+  HONOUR_REVOKED: {
+    'zh-CN': '该荣誉已被撤销',
+    en: 'This honour was revoked already',
+  },
   QUOTA_INVALID: { 'zh-CN': '名额设置有误：{problem}', en: 'The quotas are invalid: {problem}' },
   TEACHER_ID_TAKEN: {
     'zh-CN': '该证件号码的教师已在册（可能在其他学校），请改用调动',

@@ -60,7 +60,10 @@ export type Action =
   | 'backbone.manage'
   | 'backbone.nominate'
   | 'backbone.confirm'
-  | 'lrs.manage';
+  | 'lrs.manage'
+  | 'commendation.manage'
+  | 'honour.read'
+  | 'honour.revoke';
 
 export interface Target {
   /** path of the unit the action is about (for org.create_child: the parent) */
@@ -198,6 +201,15 @@ export function can(actor: Pick<Actor, 'role' | 'orgPath'>, action: Action, targ
       return (
         (actor.role === 'province_admin' || actor.role === 'city_admin' || actor.role === 'county_admin') && inside
       );
+    case 'commendation.manage':
+      // a bureau (county and above) commends the units, administrators and trainees of its subtree
+      return (
+        (actor.role === 'province_admin' || actor.role === 'city_admin' || actor.role === 'county_admin') && inside
+      );
+    case 'honour.read':
+    case 'honour.revoke':
+      // the honours of the subtree's units and people; revoked by the admins above the awarding unit too
+      return admin && inside;
     case 'spotcheck.read':
       // the published list, the draw and the results: the organiser's subtree, and the units drawn from
       return admin && (inside || isWithin(target.path, actor.orgPath));

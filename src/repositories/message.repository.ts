@@ -15,7 +15,9 @@ export type Recipients =
   /** the accounts of one role at the units on the line of a path (the county admins above a school) */
   | { roleAbove: { path: string; role: Role } }
   /** the account of a registry teacher, when they have activated one */
-  | { teacherOf: number };
+  | { teacherOf: number }
+  /** the administrators of every unit under a path, the unit at the path included (a public notice's scope) */
+  | { adminsUnder: string };
 
 export interface MessageRow {
   id: number;
@@ -67,6 +69,8 @@ export function createMessageRepository(db: Q) {
       } else if ('adminsAt' in to) {
         if (to.adminsAt.length === 0) return 0;
         who = who.where('u.org_unit_id', 'in', [...to.adminsAt]).where('u.role', 'in', [...ADMIN_ROLES]);
+      } else if ('adminsUnder' in to) {
+        who = who.where('u.org_path', 'like', `${escapeLike(to.adminsUnder)}%`).where('u.role', 'in', [...ADMIN_ROLES]);
       } else if ('teacherOf' in to) {
         who = who.where('u.id', '=', (eb) =>
           eb.selectFrom('teacher as t').select('t.user_id').where('t.id', '=', to.teacherOf),

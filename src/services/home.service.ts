@@ -13,11 +13,13 @@ import { createHomeworkRepository } from '../repositories/homework.repository.js
 import { createDevelopmentPlanRepository } from '../repositories/development-plan.repository.js';
 import { createLrsReviewRepository } from '../repositories/lrs-review.repository.js';
 import { createOnlineClassRepository } from '../repositories/online-class.repository.js';
+import { createPublicityRepository } from '../repositories/publicity.repository.js';
 import { createTeacherRepository } from '../repositories/teacher.repository.js';
 import type { createAttendanceService } from './attendance.service.js';
 import type { createCreditLedgerService } from './credit-ledger.service.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
 import type { createEnrolmentService } from './enrolment.service.js';
+import { publicityNow } from './publicity.service.js';
 import type { createSurveyService } from './survey.service.js';
 import type { createBackboneService } from './backbone.service.js';
 
@@ -36,6 +38,9 @@ export const TODO_KINDS = [
   // online classes (研修作业, 班级研讨): work waiting for its tutors, reports waiting for the moderators
   'homework_to_grade',
   'forum_reports',
+  // the public notice (公示): objections waiting for the organiser's answer, lists whose period is over
+  'publicity_objections',
+  'publicity_to_finalise',
   // essays of exams waiting for a mark: the markers named, and the organiser's admins (who also settle disputes)
   'exam_marking',
   // learning records from other platforms whose actor matched no teacher (待匹配学习记录)
@@ -169,6 +174,9 @@ export function createHomeService(deps: ServiceDeps, c: Collaborators) {
     add('backbone_duties', backbone.duties);
     if (actor.role === 'school_admin')
       add('development_plan_review', await createDevelopmentPlanRepository(db).waitingUnder(actor.provinceId, path));
+    const publicity = createPublicityRepository(db);
+    add('publicity_objections', await publicity.openObjectionsAtUnit(actor.orgUnitId));
+    add('publicity_to_finalise', await publicity.readyToFinaliseAtUnit(actor.orgUnitId, publicityNow(env)));
     return { kind: 'admin', today: day, cycleId: cycle?.id ?? null, todos };
   }
 

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { Actor } from '../policies/access.policy.js';
+import { notify } from './notify.js';
 
 /**
  * The public notice (公示) the programmes share: a list published to the units under a scope for a set
@@ -72,7 +73,8 @@ export function periodBounds(startsOn: string, endsOn: string): { startsAt: Date
 }
 
 /**
- * Publishes a list inside the caller's transaction (the caller checks access and audits). A source
+ * Publishes a list inside the caller's transaction (the caller checks access and audits); the
+ * administrators of the units in scope get a message that it is open. A source
  * with an open or finalised list already is refused by the unique index (a PostgreSQL 23505 the
  * caller turns into its own conflict). Answers the new list's id.
  *
@@ -112,6 +114,13 @@ export async function publishList(trx: Kysely<DB>, actor: Actor, p: PublishInput
         })),
       )
       .execute();
+  await notify(trx, {
+    to: { adminsUnder: p.scopePath },
+    kind: 'publicity_opened',
+    params: { title: p.title, startsOn: p.startsOn, endsOn: p.endsOn },
+    link: `/publicity/${id}`,
+    senderId: actor.userId,
+  });
   return { id };
 }
 

@@ -48,6 +48,9 @@ import { storeOwnStatements } from './xapi-statement.service.js';
 import type { JsonObject } from '../domain/xapi-statement.js';
 import { createSpotCheckService } from './spot-check.service.js';
 import { createBackboneService } from './backbone.service.js';
+import { createPublicityService } from './publicity.service.js';
+import { createCommendationService } from './commendation.service.js';
+import { createHonourService } from './honour.service.js';
 import { createStudySessionService } from './study-session.service.js';
 import { createStudyService } from './study.service.js';
 import { createTeacherAccountService } from './teacher-account.service.js';
@@ -125,6 +128,9 @@ export function createServices(deps: ServiceDeps) {
     onlineClasses: createOnlineClassService(deps),
     spotChecks: createSpotCheckService(deps),
     backbone: createBackboneService(deps),
+    publicity: createPublicityService(deps),
+    commendations: createCommendationService(deps),
+    honours: createHonourService(deps),
     lrsRules: createLrsRuleService(deps),
     lrsClients: createLrsClientService(deps),
     lrsReview: createLrsReviewService(deps),

@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { formatTenths } from '../../domain/cycle-rules.js';
 import { pickLocale, type Locale } from '../../i18n/messages.js';
 import type { PublicVerification } from '../../services/certificate.service.js';
+import { HONOUR_CODE, type PublicHonour } from '../../services/honour.service.js';
 import type { Services } from '../../services/services.js';
 
 /** 'YYYY-MM-DD' as the page prints it: 2027年11月20日 / 2027-11-20. */
@@ -84,6 +85,7 @@ main{max-width:480px;margin:0 auto;padding:24px 16px}h1{font-size:18px;margin:0 
 .status[data-status=valid][data-result=complete]{background:#389e0d}
 .status[data-status=valid][data-result=incomplete]{background:#d46b08}
 .status[data-status=valid][data-result=record]{background:#0958d9}
+.status[data-status=valid][data-result=honour]{background:#389e0d}
 .status span{display:block;font-size:15px;font-weight:400;margin-top:6px}
 .status[data-status=revoked],.status[data-status=superseded]{background:#cf1322}
 table{width:100%;background:#fff;border-radius:8px;border-collapse:collapse}
@@ -136,6 +138,75 @@ export function verifyPageHtml(v: PublicVerification | null, code: string, local
   return page(t.title, locale, box + table, t.note);
 }
 
+const HONOUR_TEXT = {
+  'zh-CN': {
+    title: '荣誉证书验证',
+    valid: '荣誉有效',
+    revoked: (day: string) => `该荣誉已于 ${zhDate(day)} 撤销`,
+    unknown: '未找到该荣誉',
+    unknownHint: '请核对荣誉编号；如有疑问，请联系授予单位。',
+    recipient: '获得者',
+    unit: '所在单位',
+    honour: '荣誉名称',
+    grade: '等次',
+    year: '年度',
+    awardedBy: '授予单位',
+    awardedOn: '授予日期',
+    code: '荣誉编号',
+    grades: { first: '一等奖', second: '二等奖', third: '三等奖', excellent: '优秀奖', organisation: '优秀组织奖' },
+    date: zhDate,
+    note: '本页只显示核验所需信息，个人姓名已隐去部分。',
+  },
+  en: {
+    title: 'Honour verification',
+    valid: 'Valid honour',
+    revoked: (day: string) => `This honour was revoked on ${day}`,
+    unknown: 'No such honour',
+    unknownHint: 'Check the number; if in doubt, contact the awarding office.',
+    recipient: 'Awarded to',
+    unit: 'Unit',
+    honour: 'Honour',
+    grade: 'Grade',
+    year: 'Year',
+    awardedBy: 'Awarded by',
+    awardedOn: 'Awarded on',
+    code: 'Number',
+    grades: {
+      first: 'First prize',
+      second: 'Second prize',
+      third: 'Third prize',
+      excellent: 'Excellence award',
+      organisation: 'Organisation award',
+    },
+    date: (iso: string) => iso,
+    note: "This page shows only what verification needs; a person's name is partly hidden.",
+  },
+} as const;
+
+/** The verify page of an honour (its code starts with 'H'): valid, or revoked and when; 404 text when unknown. */
+export function honourPageHtml(h: PublicHonour | null, code: string, locale: Locale): string {
+  const t = HONOUR_TEXT[locale];
+  const row = (k: string, val: string) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(val)}</td></tr>`;
+  if (!h) {
+    const body = `<p>${escapeHtml(t.unknownHint)}</p><table>${row(t.code, code.slice(0, 40))}</table>`;
+    return page(
+      t.title,
+      locale,
+      `<div class="status" data-status="unknown">${escapeHtml(t.unknown)}</div>${body}`,
+      t.note,
+    );
+  }
+  const headline = h.status === 'revoked' && h.revokedOn ? t.revoked(h.revokedOn) : t.valid;
+  const box =
+    `<div class="status" data-status="${h.status}" data-result="honour">${escapeHtml(headline)}` +
+    `<span data-testid="conclusion">${escapeHtml(h.title)}${h.grade ? ` · ${escapeHtml(t.grades[h.grade as keyof typeof t.grades] ?? '')}` : ''}</span></div>`;
+  const table =
+    `<table>${row(t.recipient, h.recipient)}${row(t.unit, h.unitName)}${row(t.honour, h.title)}` +
+    `${h.grade ? row(t.grade, t.grades[h.grade as keyof typeof t.grades] ?? '') : ''}${row(t.year, String(h.year))}` +
+    `${row(t.awardedBy, h.awardedBy)}${row(t.awardedOn, t.date(h.awardedOn))}${row(t.code, h.code)}</table>`;
+  return page(t.title, locale, box + table, t.note);
+}
+
 function page(title: string, locale: Locale, body: string, note: string): string {
   return `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex">
 <title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><main><h1>${escapeHtml(title)}</h1>${body}<small>${escapeHtml(note)}</small></main></body></html>`;
@@ -150,10 +221,20 @@ export const verifyPageRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
       schema: { hide: true, params: z.object({ code: z.string().max(100) }) },
     },
     async (req, reply) => {
-      const v = await services.certificates.verify(req.params.code);
       reply.header('cache-control', 'no-store');
       reply.header('x-robots-tag', 'noindex');
       reply.header('content-security-policy', VERIFY_PAGE_CSP);
+      // an honour's code: 'H' and 14 characters (a certificate's has 14)
+      if (HONOUR_CODE.test(req.params.code.trim().toUpperCase())) {
+        const h = await services.honours.verify(req.params.code);
+        if ((req.headers.accept ?? '').includes('application/json'))
+          return reply.status(h ? 200 : 404).send(h ? { honour: h } : { error: { code: 'NOT_FOUND' } });
+        return reply
+          .status(h ? 200 : 404)
+          .type('text/html; charset=utf-8')
+          .send(honourPageHtml(h, req.params.code, pickLocale(req.headers['accept-language'])));
+      }
+      const v = await services.certificates.verify(req.params.code);
       if ((req.headers.accept ?? '').includes('application/json'))
         return reply.status(v ? 200 : 404).send(v ? { certificate: v } : { error: { code: 'NOT_FOUND' } });
       const locale = pickLocale(req.headers['accept-language']);

@@ -2070,6 +2070,697 @@ export interface paths {
       };
     };
   };
+  '/api/commendations': {
+    /** Commendation batches (R-44) of a bureau and the bureaus below it */
+    get: {
+      query: {
+        orgUnitId?: number;
+        year?: number;
+        page?: number;
+        pageSize?: number;
+      };
+      response: {
+        items: {
+          id: number;
+          orgUnitId: number;
+          orgUnitName: string;
+          year: number;
+          title: string;
+          criteria: {
+            advancedUnit: {
+              enabled: boolean;
+              minCompletionPercent: number | null;
+              requireSignedOff: boolean;
+              minExamPassPercent: number | null;
+              minParticipationPercent: number | null;
+              maxCount: number | null;
+            };
+            outstandingAdmin: {
+              enabled: boolean;
+              minCompletionPercent: number | null;
+              requireSignedOff: boolean;
+              minExamPassPercent: number | null;
+              minParticipationPercent: number | null;
+              maxCount: number | null;
+            };
+            outstandingTrainee: {
+              enabled: boolean;
+              requireComplete: boolean;
+              minYearHours: number | null;
+              minExamsPassed: number | null;
+              requireExcellent: boolean;
+              minClassesCompleted: number | null;
+              maxCount: number | null;
+            };
+          };
+          status: 'draft' | 'published' | 'finalised';
+          proposedAt: string | null;
+          createdAt: string;
+          candidates: number;
+        }[];
+        total: number;
+      };
+    };
+    /** A bureau's commendations of a year, with criteria over the product's statistics */
+    post: {
+      body: {
+        orgUnitId?: number;
+        year: number;
+        title: string;
+        criteria: {
+          advancedUnit: {
+            enabled: boolean;
+            minCompletionPercent: number | null;
+            requireSignedOff: boolean;
+            minExamPassPercent: number | null;
+            minParticipationPercent: number | null;
+            maxCount: number | null;
+          };
+          outstandingAdmin: {
+            enabled: boolean;
+            minCompletionPercent: number | null;
+            requireSignedOff: boolean;
+            minExamPassPercent: number | null;
+            minParticipationPercent: number | null;
+            maxCount: number | null;
+          };
+          outstandingTrainee: {
+            enabled: boolean;
+            requireComplete: boolean;
+            minYearHours: number | null;
+            minExamsPassed: number | null;
+            requireExcellent: boolean;
+            minClassesCompleted: number | null;
+            maxCount: number | null;
+          };
+        };
+      };
+      response: {
+        batch: {
+          id: number;
+          orgUnitId: number;
+          orgUnitName: string;
+          year: number;
+          title: string;
+          criteria: {
+            advancedUnit: {
+              enabled: boolean;
+              minCompletionPercent: number | null;
+              requireSignedOff: boolean;
+              minExamPassPercent: number | null;
+              minParticipationPercent: number | null;
+              maxCount: number | null;
+            };
+            outstandingAdmin: {
+              enabled: boolean;
+              minCompletionPercent: number | null;
+              requireSignedOff: boolean;
+              minExamPassPercent: number | null;
+              minParticipationPercent: number | null;
+              maxCount: number | null;
+            };
+            outstandingTrainee: {
+              enabled: boolean;
+              requireComplete: boolean;
+              minYearHours: number | null;
+              minExamsPassed: number | null;
+              requireExcellent: boolean;
+              minClassesCompleted: number | null;
+              maxCount: number | null;
+            };
+          };
+          status: 'draft' | 'published' | 'finalised';
+          proposedAt: string | null;
+          createdAt: string;
+          candidates: number;
+        };
+        candidates: {
+          id: number;
+          kind: 'advanced_unit' | 'outstanding_admin' | 'outstanding_trainee';
+          orgUnitId: number;
+          teacherId: number | null;
+          userId: number | null;
+          name: string;
+          unitName: string;
+          lines: string[];
+          figures: Record<string, unknown>;
+          origin: 'proposed' | 'added';
+          addedReason: string | null;
+          removedAt: string | null;
+          removedReason: string | null;
+          outcome: 'kept' | 'removed' | null;
+          honourCode: string | null;
+        }[];
+        publicity: 
+          | {
+          id: number;
+          status: 'open' | 'finalised' | 'withdrawn';
+        }
+          | null;
+      };
+    };
+  };
+  '/api/commendations/{id}': {
+    /** A commendation batch with its candidates and the figures that qualified them */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        batch: {
+          id: number;
+          orgUnitId: number;
+          orgUnitName: string;
+          year: number;
+          title: string;
+          criteria: {
+            advancedUnit: {
+              enabled: boolean;
+              minCompletionPercent: number | null;
+              requireSignedOff: boolean;
+              minExamPassPercent: number | null;
+              minParticipationPercent: number | null;
+              maxCount: number | null;
+            };
+            outstandingAdmin: {
+              enabled: boolean;
+              minCompletionPercent: number | null;
+              requireSignedOff: boolean;
+              minExamPassPercent: number | null;
+              minParticipationPercent: number | null;
+              maxCount: number | null;
+            };
+            outstandingTrainee: {
+              enabled: boolean;
+              requireComplete: boolean;
+              minYearHours: number | null;
+              minExamsPassed: number | null;
+              requireExcellent: boolean;
+              minClassesCompleted: number | null;
+              maxCount: number | null;
+            };
+          };
+          status: 'draft' | 'published' | 'finalised';
+          proposedAt: string | null;
+          createdAt: string;
+          candidates: number;
+        };
+        candidates: {
+          id: number;
+          kind: 'advanced_unit' | 'outstanding_admin' | 'outstanding_trainee';
+          orgUnitId: number;
+          teacherId: number | null;
+          userId: number | null;
+          name: string;
+          unitName: string;
+          lines: string[];
+          figures: Record<string, unknown>;
+          origin: 'proposed' | 'added';
+          addedReason: string | null;
+          removedAt: string | null;
+          removedReason: string | null;
+          outcome: 'kept' | 'removed' | null;
+          honourCode: string | null;
+        }[];
+        publicity: 
+          | {
+          id: number;
+          status: 'open' | 'finalised' | 'withdrawn';
+        }
+          | null;
+      };
+    };
+    /** Change the title or criteria of a draft batch */
+    patch: {
+      path: {
+        id: number;
+      };
+      body: {
+        title?: string;
+        criteria?: {
+          advancedUnit: {
+            enabled: boolean;
+            minCompletionPercent: number | null;
+            requireSignedOff: boolean;
+            minExamPassPercent: number | null;
+            minParticipationPercent: number | null;
+            maxCount: number | null;
+          };
+          outstandingAdmin: {
+            enabled: boolean;
+            minCompletionPercent: number | null;
+            requireSignedOff: boolean;
+            minExamPassPercent: number | null;
+            minParticipationPercent: number | null;
+            maxCount: number | null;
+          };
+          outstandingTrainee: {
+            enabled: boolean;
+            requireComplete: boolean;
+            minYearHours: number | null;
+            minExamsPassed: number | null;
+            requireExcellent: boolean;
+            minClassesCompleted: number | null;
+            maxCount: number | null;
+          };
+        };
+      };
+      response: {
+        batch: {
+          id: number;
+          orgUnitId: number;
+          orgUnitName: string;
+          year: number;
+          title: string;
+          criteria: {
+            advancedUnit: {
+              enabled: boolean;
+              minCompletionPercent: number | null;
+              requireSignedOff: boolean;
+              minExamPassPercent: number | null;
+              minParticipationPercent: number | null;
+              maxCount: number | null;
+            };
+            outstandingAdmin: {
+              enabled: boolean;
+              minCompletionPercent: number | null;
+              requireSignedOff: boolean;
+              minExamPassPercent: number | null;
+              minParticipationPercent: number | null;
+              maxCount: number | null;
+            };
+            outstandingTrainee: {
+              enabled: boolean;
+              requireComplete: boolean;
+              minYearHours: number | null;
+              minExamsPassed: number | null;
+              requireExcellent: boolean;
+              minClassesCompleted: number | null;
+              maxCount: number | null;
+            };
+          };
+          status: 'draft' | 'published' | 'finalised';
+          proposedAt: string | null;
+          createdAt: string;
+          candidates: number;
+        };
+        candidates: {
+          id: number;
+          kind: 'advanced_unit' | 'outstanding_admin' | 'outstanding_trainee';
+          orgUnitId: number;
+          teacherId: number | null;
+          userId: number | null;
+          name: string;
+          unitName: string;
+          lines: string[];
+          figures: Record<string, unknown>;
+          origin: 'proposed' | 'added';
+          addedReason: string | null;
+          removedAt: string | null;
+          removedReason: string | null;
+          outcome: 'kept' | 'removed' | null;
+          honourCode: string | null;
+        }[];
+        publicity: 
+          | {
+          id: number;
+          status: 'open' | 'finalised' | 'withdrawn';
+        }
+          | null;
+      };
+    };
+  };
+  '/api/commendations/{id}/candidates': {
+    /** Add a candidate the criteria did not propose, with a reason */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        kind: 'advanced_unit' | 'outstanding_admin' | 'outstanding_trainee';
+        orgUnitId?: number;
+        teacherId?: number;
+        userId?: number;
+        reason: string;
+      };
+      response: {
+        batch: {
+          id: number;
+          orgUnitId: number;
+          orgUnitName: string;
+          year: number;
+          title: string;
+          criteria: {
+            advancedUnit: {
+              enabled: boolean;
+              minCompletionPercent: number | null;
+              requireSignedOff: boolean;
+              minExamPassPercent: number | null;
+              minParticipationPercent: number | null;
+              maxCount: number | null;
+            };
+            outstandingAdmin: {
+              enabled: boolean;
+              minCompletionPercent: number | null;
+              requireSignedOff: boolean;
+              minExamPassPercent: number | null;
+              minParticipationPercent: number | null;
+              maxCount: number | null;
+            };
+            outstandingTrainee: {
+              enabled: boolean;
+              requireComplete: boolean;
+              minYearHours: number | null;
+              minExamsPassed: number | null;
+              requireExcellent: boolean;
+              minClassesCompleted: number | null;
+              maxCount: number | null;
+            };
+          };
+          status: 'draft' | 'published' | 'finalised';
+          proposedAt: string | null;
+          createdAt: string;
+          candidates: number;
+        };
+        candidates: {
+          id: number;
+          kind: 'advanced_unit' | 'outstanding_admin' | 'outstanding_trainee';
+          orgUnitId: number;
+          teacherId: number | null;
+          userId: number | null;
+          name: string;
+          unitName: string;
+          lines: string[];
+          figures: Record<string, unknown>;
+          origin: 'proposed' | 'added';
+          addedReason: string | null;
+          removedAt: string | null;
+          removedReason: string | null;
+          outcome: 'kept' | 'removed' | null;
+          honourCode: string | null;
+        }[];
+        publicity: 
+          | {
+          id: number;
+          status: 'open' | 'finalised' | 'withdrawn';
+        }
+          | null;
+      };
+    };
+  };
+  '/api/commendations/{id}/candidates/{candidateId}/remove': {
+    /** Take a candidate off the list with a reason (kept on record) */
+    post: {
+      path: {
+        id: number;
+        candidateId: number;
+      };
+      body: {
+        reason: string;
+      };
+      response: {
+        batch: {
+          id: number;
+          orgUnitId: number;
+          orgUnitName: string;
+          year: number;
+          title: string;
+          criteria: {
+            advancedUnit: {
+              enabled: boolean;
+              minCompletionPercent: number | null;
+              requireSignedOff: boolean;
+              minExamPassPercent: number | null;
+              minParticipationPercent: number | null;
+              maxCount: number | null;
+            };
+            outstandingAdmin: {
+              enabled: boolean;
+              minCompletionPercent: number | null;
+              requireSignedOff: boolean;
+              minExamPassPercent: number | null;
+              minParticipationPercent: number | null;
+              maxCount: number | null;
+            };
+            outstandingTrainee: {
+              enabled: boolean;
+              requireComplete: boolean;
+              minYearHours: number | null;
+              minExamsPassed: number | null;
+              requireExcellent: boolean;
+              minClassesCompleted: number | null;
+              maxCount: number | null;
+            };
+          };
+          status: 'draft' | 'published' | 'finalised';
+          proposedAt: string | null;
+          createdAt: string;
+          candidates: number;
+        };
+        candidates: {
+          id: number;
+          kind: 'advanced_unit' | 'outstanding_admin' | 'outstanding_trainee';
+          orgUnitId: number;
+          teacherId: number | null;
+          userId: number | null;
+          name: string;
+          unitName: string;
+          lines: string[];
+          figures: Record<string, unknown>;
+          origin: 'proposed' | 'added';
+          addedReason: string | null;
+          removedAt: string | null;
+          removedReason: string | null;
+          outcome: 'kept' | 'removed' | null;
+          honourCode: string | null;
+        }[];
+        publicity: 
+          | {
+          id: number;
+          status: 'open' | 'finalised' | 'withdrawn';
+        }
+          | null;
+      };
+    };
+  };
+  '/api/commendations/{id}/candidates/{candidateId}/restore': {
+    /** Put a candidate taken off back on the list */
+    post: {
+      path: {
+        id: number;
+        candidateId: number;
+      };
+      response: {
+        batch: {
+          id: number;
+          orgUnitId: number;
+          orgUnitName: string;
+          year: number;
+          title: string;
+          criteria: {
+            advancedUnit: {
+              enabled: boolean;
+              minCompletionPercent: number | null;
+              requireSignedOff: boolean;
+              minExamPassPercent: number | null;
+              minParticipationPercent: number | null;
+              maxCount: number | null;
+            };
+            outstandingAdmin: {
+              enabled: boolean;
+              minCompletionPercent: number | null;
+              requireSignedOff: boolean;
+              minExamPassPercent: number | null;
+              minParticipationPercent: number | null;
+              maxCount: number | null;
+            };
+            outstandingTrainee: {
+              enabled: boolean;
+              requireComplete: boolean;
+              minYearHours: number | null;
+              minExamsPassed: number | null;
+              requireExcellent: boolean;
+              minClassesCompleted: number | null;
+              maxCount: number | null;
+            };
+          };
+          status: 'draft' | 'published' | 'finalised';
+          proposedAt: string | null;
+          createdAt: string;
+          candidates: number;
+        };
+        candidates: {
+          id: number;
+          kind: 'advanced_unit' | 'outstanding_admin' | 'outstanding_trainee';
+          orgUnitId: number;
+          teacherId: number | null;
+          userId: number | null;
+          name: string;
+          unitName: string;
+          lines: string[];
+          figures: Record<string, unknown>;
+          origin: 'proposed' | 'added';
+          addedReason: string | null;
+          removedAt: string | null;
+          removedReason: string | null;
+          outcome: 'kept' | 'removed' | null;
+          honourCode: string | null;
+        }[];
+        publicity: 
+          | {
+          id: number;
+          status: 'open' | 'finalised' | 'withdrawn';
+        }
+          | null;
+      };
+    };
+  };
+  '/api/commendations/{id}/propose': {
+    /** Propose the candidates the criteria select (again); candidates added by hand stay */
+    post: {
+      path: {
+        id: number;
+      };
+      response: {
+        batch: {
+          id: number;
+          orgUnitId: number;
+          orgUnitName: string;
+          year: number;
+          title: string;
+          criteria: {
+            advancedUnit: {
+              enabled: boolean;
+              minCompletionPercent: number | null;
+              requireSignedOff: boolean;
+              minExamPassPercent: number | null;
+              minParticipationPercent: number | null;
+              maxCount: number | null;
+            };
+            outstandingAdmin: {
+              enabled: boolean;
+              minCompletionPercent: number | null;
+              requireSignedOff: boolean;
+              minExamPassPercent: number | null;
+              minParticipationPercent: number | null;
+              maxCount: number | null;
+            };
+            outstandingTrainee: {
+              enabled: boolean;
+              requireComplete: boolean;
+              minYearHours: number | null;
+              minExamsPassed: number | null;
+              requireExcellent: boolean;
+              minClassesCompleted: number | null;
+              maxCount: number | null;
+            };
+          };
+          status: 'draft' | 'published' | 'finalised';
+          proposedAt: string | null;
+          createdAt: string;
+          candidates: number;
+        };
+        candidates: {
+          id: number;
+          kind: 'advanced_unit' | 'outstanding_admin' | 'outstanding_trainee';
+          orgUnitId: number;
+          teacherId: number | null;
+          userId: number | null;
+          name: string;
+          unitName: string;
+          lines: string[];
+          figures: Record<string, unknown>;
+          origin: 'proposed' | 'added';
+          addedReason: string | null;
+          removedAt: string | null;
+          removedReason: string | null;
+          outcome: 'kept' | 'removed' | null;
+          honourCode: string | null;
+        }[];
+        publicity: 
+          | {
+          id: number;
+          status: 'open' | 'finalised' | 'withdrawn';
+        }
+          | null;
+      };
+    };
+  };
+  '/api/commendations/{id}/publish': {
+    /** Publish the list for public notice (公示); by default from today for 5 working days */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        startsOn?: string;
+        endsOn?: string;
+      };
+      response: {
+        batch: {
+          id: number;
+          orgUnitId: number;
+          orgUnitName: string;
+          year: number;
+          title: string;
+          criteria: {
+            advancedUnit: {
+              enabled: boolean;
+              minCompletionPercent: number | null;
+              requireSignedOff: boolean;
+              minExamPassPercent: number | null;
+              minParticipationPercent: number | null;
+              maxCount: number | null;
+            };
+            outstandingAdmin: {
+              enabled: boolean;
+              minCompletionPercent: number | null;
+              requireSignedOff: boolean;
+              minExamPassPercent: number | null;
+              minParticipationPercent: number | null;
+              maxCount: number | null;
+            };
+            outstandingTrainee: {
+              enabled: boolean;
+              requireComplete: boolean;
+              minYearHours: number | null;
+              minExamsPassed: number | null;
+              requireExcellent: boolean;
+              minClassesCompleted: number | null;
+              maxCount: number | null;
+            };
+          };
+          status: 'draft' | 'published' | 'finalised';
+          proposedAt: string | null;
+          createdAt: string;
+          candidates: number;
+        };
+        candidates: {
+          id: number;
+          kind: 'advanced_unit' | 'outstanding_admin' | 'outstanding_trainee';
+          orgUnitId: number;
+          teacherId: number | null;
+          userId: number | null;
+          name: string;
+          unitName: string;
+          lines: string[];
+          figures: Record<string, unknown>;
+          origin: 'proposed' | 'added';
+          addedReason: string | null;
+          removedAt: string | null;
+          removedReason: string | null;
+          outcome: 'kept' | 'removed' | null;
+          honourCode: string | null;
+        }[];
+        publicity: 
+          | {
+          id: number;
+          status: 'open' | 'finalised' | 'withdrawn';
+        }
+          | null;
+      };
+    };
+  };
   '/api/courses': {
     /**
      * The courses a unit sees (default: the caller's): inherited from the units above, its own, and those of
@@ -5514,6 +6205,8 @@ export interface paths {
             | 'verification_to_submit'
             | 'homework_to_grade'
             | 'forum_reports'
+            | 'publicity_objections'
+            | 'publicity_to_finalise'
             | 'exam_marking'
             | 'lrs_review'
             | 'backbone_nominate'
@@ -5601,6 +6294,8 @@ export interface paths {
             | 'verification_to_submit'
             | 'homework_to_grade'
             | 'forum_reports'
+            | 'publicity_objections'
+            | 'publicity_to_finalise'
             | 'exam_marking'
             | 'lrs_review'
             | 'backbone_nominate'
@@ -6051,6 +6746,145 @@ export interface paths {
             }[];
           }[];
         };
+      };
+    };
+  };
+  '/api/honours': {
+    /** Honours (荣誉) of a unit's subtree and those its units awarded, with filters */
+    get: {
+      query: {
+        orgUnitId?: number;
+        kind?: 
+          | 'competition_award'
+          | 'organisation_award'
+          | 'advanced_unit'
+          | 'outstanding_admin'
+          | 'outstanding_trainee'
+          | 'pair_award';
+        year?: number;
+        q?: string;
+        state?: 'active' | 'revoked';
+        page?: number;
+        pageSize?: number;
+      };
+      response: {
+        items: {
+          id: number;
+          kind: 
+            | 'competition_award'
+            | 'organisation_award'
+            | 'advanced_unit'
+            | 'outstanding_admin'
+            | 'outstanding_trainee'
+            | 'pair_award';
+          teacherId: number | null;
+          userId: number | null;
+          orgUnitId: number;
+          unitName: string;
+          recipientName: string;
+          awardedByName: string;
+          title: string;
+          grade: 'first' | 'second' | 'third' | 'excellent' | 'organisation' | null;
+          year: number;
+          sourceKind: 'competition' | 'commendation' | 'pair';
+          sourceId: number;
+          code: string;
+          awardedOn: string;
+          revokedAt: string | null;
+          revokeReason: string | null;
+          revokedByName: string | null;
+        }[];
+        total: number;
+      };
+    };
+  };
+  '/api/honours.xlsx': {
+    /** The honours list as .xlsx, with the same filters */
+    get: {
+      query: {
+        orgUnitId?: number;
+        kind?: 
+          | 'competition_award'
+          | 'organisation_award'
+          | 'advanced_unit'
+          | 'outstanding_admin'
+          | 'outstanding_trainee'
+          | 'pair_award';
+        year?: number;
+        q?: string;
+        state?: 'active' | 'revoked';
+      };
+      response: void;
+    };
+  };
+  '/api/honours/{id}': {
+    /** An honour */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        id: number;
+        kind: 
+          | 'competition_award'
+          | 'organisation_award'
+          | 'advanced_unit'
+          | 'outstanding_admin'
+          | 'outstanding_trainee'
+          | 'pair_award';
+        teacherId: number | null;
+        userId: number | null;
+        orgUnitId: number;
+        unitName: string;
+        recipientName: string;
+        awardedByName: string;
+        title: string;
+        grade: 'first' | 'second' | 'third' | 'excellent' | 'organisation' | null;
+        year: number;
+        sourceKind: 'competition' | 'commendation' | 'pair';
+        sourceId: number;
+        code: string;
+        awardedOn: string;
+        revokedAt: string | null;
+        revokeReason: string | null;
+        revokedByName: string | null;
+      };
+    };
+  };
+  '/api/honours/{id}/revoke': {
+    /** Revoke an honour with a reason (the record stays; its verify page says revoked and when) */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        reason: string;
+      };
+      response: {
+        id: number;
+        kind: 
+          | 'competition_award'
+          | 'organisation_award'
+          | 'advanced_unit'
+          | 'outstanding_admin'
+          | 'outstanding_trainee'
+          | 'pair_award';
+        teacherId: number | null;
+        userId: number | null;
+        orgUnitId: number;
+        unitName: string;
+        recipientName: string;
+        awardedByName: string;
+        title: string;
+        grade: 'first' | 'second' | 'third' | 'excellent' | 'organisation' | null;
+        year: number;
+        sourceKind: 'competition' | 'commendation' | 'pair';
+        sourceId: number;
+        code: string;
+        awardedOn: string;
+        revokedAt: string | null;
+        revokeReason: string | null;
+        revokedByName: string | null;
       };
     };
   };
@@ -6747,6 +7581,9 @@ export interface paths {
             | 'homework_graded'
             | 'forum_reported'
             | 'forum_post_hidden'
+            | 'publicity_opened'
+            | 'publicity_objection'
+            | 'publicity_answered'
             | 'spot_check_drawn'
             | 'spot_check_unit_drawn'
             | 'backbone_round_opened'
@@ -7759,6 +8596,419 @@ export interface paths {
           actorName: string | null;
           createdAt: string;
         }[];
+      };
+    };
+  };
+  '/api/publicity': {
+    /**
+     * Public notices (公示) the reader's unit lies in the scope of, and those the reader's subtree organises
+     */
+    get: {
+      query: {
+        status?: 'open' | 'finalised' | 'withdrawn' | 'all';
+        kind?: 'backbone_round' | 'competition_round' | 'commendation' | 'pair_award';
+        page?: number;
+        pageSize?: number;
+      };
+      response: {
+        items: {
+          id: number;
+          kind: 'backbone_round' | 'competition_round' | 'commendation' | 'pair_award';
+          sourceId: number;
+          title: string;
+          body: string | null;
+          orgUnitId: number;
+          orgUnitName: string;
+          scopeName: string;
+          startsOn: string;
+          endsOn: string;
+          status: 'open' | 'finalised' | 'withdrawn';
+          phase: 'upcoming' | 'running' | 'ended';
+          finalisedAt: string | null;
+          withdrawnReason: string | null;
+          items: number;
+          openObjections: number;
+          manage: boolean;
+          inScope: boolean;
+        }[];
+        total: number;
+      };
+    };
+  };
+  '/api/publicity/objections/{id}/answer': {
+    /** The organiser's answer to an objection: upheld removes the line, dismissed keeps it */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        decision: 'upheld' | 'dismissed';
+        answer: string;
+      };
+      response: {
+        list: {
+          id: number;
+          kind: 'backbone_round' | 'competition_round' | 'commendation' | 'pair_award';
+          sourceId: number;
+          title: string;
+          body: string | null;
+          orgUnitId: number;
+          orgUnitName: string;
+          scopeName: string;
+          startsOn: string;
+          endsOn: string;
+          status: 'open' | 'finalised' | 'withdrawn';
+          phase: 'upcoming' | 'running' | 'ended';
+          finalisedAt: string | null;
+          withdrawnReason: string | null;
+          items: number;
+          openObjections: number;
+          manage: boolean;
+          inScope: boolean;
+        };
+        items: {
+          id: number;
+          position: number;
+          title: string;
+          subtitle: string | null;
+          scorecard: 
+            | {
+            raw?: {
+              label: string;
+              value: number | null;
+              dropped?: 'high' | 'low' | null;
+            }[];
+            normalised?: number | null;
+            normalisationNote?: string | null;
+            final?: number | null;
+            rank?: number | null;
+            lines?: string[];
+            [key: string]: unknown;
+          }
+            | null;
+          outcome: 'kept' | 'removed' | null;
+          removed: boolean;
+          openObjections: number;
+        }[];
+        objections: {
+          id: number;
+          itemId: number;
+          authorName: string;
+          authorUnitName: string;
+          mine: boolean;
+          step: string | null;
+          body: string;
+          status: 'open' | 'upheld' | 'dismissed';
+          answer: string | null;
+          answeredAt: string | null;
+          createdAt: string;
+        }[];
+        canFinalise: boolean;
+        canObject: boolean;
+      };
+    };
+  };
+  '/api/publicity/running': {
+    /** How many notices in the reader's scope are in their period now (the menu's badge) */
+    get: {
+      response: {
+        running: number;
+      };
+    };
+  };
+  '/api/publicity/{id}': {
+    /** A public notice: its lines with their scorecards, and the objections the reader may see */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        list: {
+          id: number;
+          kind: 'backbone_round' | 'competition_round' | 'commendation' | 'pair_award';
+          sourceId: number;
+          title: string;
+          body: string | null;
+          orgUnitId: number;
+          orgUnitName: string;
+          scopeName: string;
+          startsOn: string;
+          endsOn: string;
+          status: 'open' | 'finalised' | 'withdrawn';
+          phase: 'upcoming' | 'running' | 'ended';
+          finalisedAt: string | null;
+          withdrawnReason: string | null;
+          items: number;
+          openObjections: number;
+          manage: boolean;
+          inScope: boolean;
+        };
+        items: {
+          id: number;
+          position: number;
+          title: string;
+          subtitle: string | null;
+          scorecard: 
+            | {
+            raw?: {
+              label: string;
+              value: number | null;
+              dropped?: 'high' | 'low' | null;
+            }[];
+            normalised?: number | null;
+            normalisationNote?: string | null;
+            final?: number | null;
+            rank?: number | null;
+            lines?: string[];
+            [key: string]: unknown;
+          }
+            | null;
+          outcome: 'kept' | 'removed' | null;
+          removed: boolean;
+          openObjections: number;
+        }[];
+        objections: {
+          id: number;
+          itemId: number;
+          authorName: string;
+          authorUnitName: string;
+          mine: boolean;
+          step: string | null;
+          body: string;
+          status: 'open' | 'upheld' | 'dismissed';
+          answer: string | null;
+          answeredAt: string | null;
+          createdAt: string;
+        }[];
+        canFinalise: boolean;
+        canObject: boolean;
+      };
+    };
+  };
+  '/api/publicity/{id}/finalise': {
+    /** Make the list final after its period, when every objection is answered */
+    post: {
+      path: {
+        id: number;
+      };
+      response: {
+        list: {
+          id: number;
+          kind: 'backbone_round' | 'competition_round' | 'commendation' | 'pair_award';
+          sourceId: number;
+          title: string;
+          body: string | null;
+          orgUnitId: number;
+          orgUnitName: string;
+          scopeName: string;
+          startsOn: string;
+          endsOn: string;
+          status: 'open' | 'finalised' | 'withdrawn';
+          phase: 'upcoming' | 'running' | 'ended';
+          finalisedAt: string | null;
+          withdrawnReason: string | null;
+          items: number;
+          openObjections: number;
+          manage: boolean;
+          inScope: boolean;
+        };
+        items: {
+          id: number;
+          position: number;
+          title: string;
+          subtitle: string | null;
+          scorecard: 
+            | {
+            raw?: {
+              label: string;
+              value: number | null;
+              dropped?: 'high' | 'low' | null;
+            }[];
+            normalised?: number | null;
+            normalisationNote?: string | null;
+            final?: number | null;
+            rank?: number | null;
+            lines?: string[];
+            [key: string]: unknown;
+          }
+            | null;
+          outcome: 'kept' | 'removed' | null;
+          removed: boolean;
+          openObjections: number;
+        }[];
+        objections: {
+          id: number;
+          itemId: number;
+          authorName: string;
+          authorUnitName: string;
+          mine: boolean;
+          step: string | null;
+          body: string;
+          status: 'open' | 'upheld' | 'dismissed';
+          answer: string | null;
+          answeredAt: string | null;
+          createdAt: string;
+        }[];
+        canFinalise: boolean;
+        canObject: boolean;
+      };
+    };
+  };
+  '/api/publicity/{id}/list': {
+    /** The published list to print and seal: `format=pdf` (A4, seal block) or `format=xlsx` */
+    get: {
+      query: {
+        format?: 'pdf' | 'xlsx';
+      };
+      path: {
+        id: number;
+      };
+      response: void;
+    };
+  };
+  '/api/publicity/{id}/objections': {
+    /** Object (异议) to one line while the period runs, naming the step of its calculation if any */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        itemId: number;
+        step?: string | '' | null;
+        body: string;
+      };
+      response: {
+        list: {
+          id: number;
+          kind: 'backbone_round' | 'competition_round' | 'commendation' | 'pair_award';
+          sourceId: number;
+          title: string;
+          body: string | null;
+          orgUnitId: number;
+          orgUnitName: string;
+          scopeName: string;
+          startsOn: string;
+          endsOn: string;
+          status: 'open' | 'finalised' | 'withdrawn';
+          phase: 'upcoming' | 'running' | 'ended';
+          finalisedAt: string | null;
+          withdrawnReason: string | null;
+          items: number;
+          openObjections: number;
+          manage: boolean;
+          inScope: boolean;
+        };
+        items: {
+          id: number;
+          position: number;
+          title: string;
+          subtitle: string | null;
+          scorecard: 
+            | {
+            raw?: {
+              label: string;
+              value: number | null;
+              dropped?: 'high' | 'low' | null;
+            }[];
+            normalised?: number | null;
+            normalisationNote?: string | null;
+            final?: number | null;
+            rank?: number | null;
+            lines?: string[];
+            [key: string]: unknown;
+          }
+            | null;
+          outcome: 'kept' | 'removed' | null;
+          removed: boolean;
+          openObjections: number;
+        }[];
+        objections: {
+          id: number;
+          itemId: number;
+          authorName: string;
+          authorUnitName: string;
+          mine: boolean;
+          step: string | null;
+          body: string;
+          status: 'open' | 'upheld' | 'dismissed';
+          answer: string | null;
+          answeredAt: string | null;
+          createdAt: string;
+        }[];
+        canFinalise: boolean;
+        canObject: boolean;
+      };
+    };
+  };
+  '/api/publicity/{id}/withdraw': {
+    /** Withdraw an open list with a reason (the programme may publish it again) */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        reason: string;
+      };
+      response: {
+        list: {
+          id: number;
+          kind: 'backbone_round' | 'competition_round' | 'commendation' | 'pair_award';
+          sourceId: number;
+          title: string;
+          body: string | null;
+          orgUnitId: number;
+          orgUnitName: string;
+          scopeName: string;
+          startsOn: string;
+          endsOn: string;
+          status: 'open' | 'finalised' | 'withdrawn';
+          phase: 'upcoming' | 'running' | 'ended';
+          finalisedAt: string | null;
+          withdrawnReason: string | null;
+          items: number;
+          openObjections: number;
+          manage: boolean;
+          inScope: boolean;
+        };
+        items: {
+          id: number;
+          position: number;
+          title: string;
+          subtitle: string | null;
+          scorecard: 
+            | {
+            raw?: {
+              label: string;
+              value: number | null;
+              dropped?: 'high' | 'low' | null;
+            }[];
+            normalised?: number | null;
+            normalisationNote?: string | null;
+            final?: number | null;
+            rank?: number | null;
+            lines?: string[];
+            [key: string]: unknown;
+          }
+            | null;
+          outcome: 'kept' | 'removed' | null;
+          removed: boolean;
+          openObjections: number;
+        }[];
+        objections: {
+          id: number;
+          itemId: number;
+          authorName: string;
+          authorUnitName: string;
+          mine: boolean;
+          step: string | null;
+          body: string;
+          status: 'open' | 'upheld' | 'dismissed';
+          answer: string | null;
+          answeredAt: string | null;
+          createdAt: string;
+        }[];
+        canFinalise: boolean;
+        canObject: boolean;
       };
     };
   };

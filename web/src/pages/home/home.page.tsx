@@ -45,6 +45,8 @@ function todoLink(todo: Todo): string {
     registration_closing: `/training?status=open&closing=${CLOSING_SOON_DAYS}`,
     homework_to_grade: '/study/tutoring',
     forum_reports: '/study/tutoring',
+    publicity_objections: '/publicity?status=open',
+    publicity_to_finalise: '/publicity?status=open',
     exam_marking: '/marking',
     lrs_review: '/lrs/review',
     backbone_nominate: '/programmes/backbone',
