@@ -137,7 +137,7 @@ export function createBackboneService(deps: ServiceDeps) {
   }
 
   // ------------------------------------------------------------------ rounds: access
-  async function roundAccess(actor: Actor, r: RoundRow, quotas: QuotaRow[]) {
+  async function roundAccess(actor: Actor, r: RoundRow, quotas: QuotaRow[], q: Kysely<DB> = db) {
     const admin = isAdmin(actor.role);
     const manage = admin && can(actor, 'backbone.manage', { path: r.orgPath });
     const nominatesFor =
@@ -150,7 +150,7 @@ export function createBackboneService(deps: ServiceDeps) {
             )
             .map((q) => q.orgUnitId)
         : [];
-    const panel = await repo.isPanelMember(r.id, actor.userId);
+    const panel = await createBackboneRepository(q).isPanelMember(r.id, actor.userId);
     return { manage, nominatesFor, panel };
   }
 
@@ -188,10 +188,11 @@ export function createBackboneService(deps: ServiceDeps) {
     return next;
   }
 
-  async function roundView(actor: Actor, r: RoundRow, quotas: QuotaRow[]): Promise<RoundView> {
+  /** The round as the reader sees it; inside a transaction, pass it as `q` (no second connection is taken). */
+  async function roundView(actor: Actor, r: RoundRow, quotas: QuotaRow[], q: Kysely<DB> = db): Promise<RoundView> {
     const { provinceId: _p, ...rest } = r;
-    const access = await roundAccess(actor, r, quotas);
-    const p = await publicityOf(db, 'backbone_round', r.id);
+    const access = await roundAccess(actor, r, quotas, q);
+    const p = await publicityOf(q, 'backbone_round', r.id);
     return { ...rest, ...access, publicity: p ? { id: p.id, status: p.status } : null };
   }
 
@@ -213,8 +214,9 @@ export function createBackboneService(deps: ServiceDeps) {
     quotas.find((q) => q.orgUnitId === n.quotaUnitId)?.orgPath ?? '';
 
   /** The panel's score of each nomination: the trimmed mean (judging rules), scorecards with anonymous labels. */
-  async function ranking(r: RoundRow): Promise<RankedNomination[]> {
-    const [noms, scores, panel] = await Promise.all([repo.nominations(r.id), repo.scores(r.id), repo.panel(r.id)]);
+  async function ranking(r: RoundRow, q: Kysely<DB> = db): Promise<RankedNomination[]> {
+    const rr = createBackboneRepository(q);
+    const [noms, scores, panel] = await Promise.all([rr.nominations(r.id), rr.scores(r.id), rr.panel(r.id)]);
     const label = new Map(panel.map((p, i) => [p.userId, `评委${i + 1}`]));
     const rows = noms
       .filter((n) => n.status === 'nominated')
@@ -620,7 +622,7 @@ export function createBackboneService(deps: ServiceDeps) {
               senderId: actor.userId,
             });
           const row = (await r.round(id)) as RoundRow;
-          return roundView(actor, row, await r.quotas(id));
+          return roundView(actor, row, await r.quotas(id), trx);
         },
       );
     },
@@ -667,7 +669,7 @@ export function createBackboneService(deps: ServiceDeps) {
           const next = step(cur, e);
           await r.setRoundStatus(id, next);
           meta.details = { from: cur.status, to: next };
-          return roundView(x.actor, (await r.round(id)) as RoundRow, await r.quotas(id));
+          return roundView(x.actor, (await r.round(id)) as RoundRow, await r.quotas(id), trx);
         },
       );
     },
@@ -996,7 +998,7 @@ export function createBackboneService(deps: ServiceDeps) {
           await r.lockRound(id);
           const cur = (await r.round(id)) as RoundRow;
           const next = step(cur, 'publish');
-          const ranked = await ranking(cur);
+          const ranked = await ranking(cur, trx);
           const chosen = new Set(input.nominationIds);
           const items = ranked.filter((it) => chosen.has(it.nominationId));
           if (items.length === 0 || items.length !== chosen.size)
