@@ -4232,9 +4232,11 @@ describe('backbone teacher forms (R-41)', () => {
   let nominationId: number;
   let titleId: number;
   let teacherId: number;
+  let outsider: number;
 
   beforeAll(async () => {
     teacherId = await seedTeacher(t.db, t.env, tree.S1, { seed: 4141 });
+    outsider = await addUser(t.db, tree.K2, 'trainer', 'bad-backbone-outsider');
     const open = await county({ method: 'POST', url: '/api/backbone/rounds', payload: round() });
     roundId = open.json().round.id;
     const other = await county({
@@ -4431,7 +4433,7 @@ describe('backbone teacher forms (R-41)', () => {
         ],
         [
           'a panel from another county',
-          { method: 'PUT', url: `${rounds}/${scoringRound}/panel`, payload: { userIds: [1] } },
+          { method: 'PUT', url: `${rounds}/${scoringRound}/panel`, payload: { userIds: [outsider] } },
           'BACKBONE_PANEL_INVALID',
         ],
         [
