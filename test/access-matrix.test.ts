@@ -70,6 +70,8 @@ import { reflectionText } from './support/reflection-corpus.js';
 import { storeBySha256 } from '../src/services/stored-file.js';
 import { seedExam, seedQuestion, seedSitting } from './support/exam-stats.js';
 import { publishList } from '../src/services/publicity.js';
+import { recordHonour } from '../src/services/honour.js';
+import { DEFAULT_CRITERIA } from '../src/domain/commendation.js';
 
 type UnitKey = keyof Tree;
 type Relation = 'own' | 'child' | 'sibling' | 'parent' | 'other';
@@ -6072,6 +6074,173 @@ const MATRIX: Entry[] = [
     }),
     verify: (b) => problem(json(b)['list']?.['status'] === 'withdrawn', 'not withdrawn'),
   },
+  {
+    route: 'GET /api/publicity/:id/list',
+    about: 'unit',
+    rule: { allow: pubReaders() },
+    request: (c) => ({ method: 'GET', url: `/api/publicity/${pubShared.get(c.target.id)}/list?format=pdf` }),
+    verify: (_b, _c, res) =>
+      problem(String(res.headers['content-type']).includes('pdf') && res.rawPayload.length > 1000, 'not a PDF'),
+  },
+  {
+    // a bureau (county and above) commends in its subtree; a school is no bureau
+    route: 'GET /api/commendations',
+    about: 'unit',
+    rule: { allow: forRoles(BUREAU_ADMINS(), SUBTREE), refused: STAFF },
+    request: (c) => ({ method: 'GET', url: `/api/commendations?orgUnitId=${c.target.id}&pageSize=200` }),
+    verify: (b) => problem(Array.isArray((b as { items?: unknown }).items), 'no list'),
+  },
+  {
+    route: 'POST /api/commendations',
+    about: 'unit',
+    rule: {
+      allow: forRoles(BUREAU_ADMINS(), SUBTREE),
+      refused: STAFF,
+      kinds: { only: ['province', 'city', 'county'], otherwise: { invalid: 'COMMENDATION_INVALID' } },
+    },
+    request: (c) => ({
+      method: 'POST',
+      url: '/api/commendations',
+      payload: { orgUnitId: c.target.id, year, title: `矩阵表彰${c.seq}`, criteria: DEFAULT_CRITERIA },
+    }),
+    verify: (b, c) => problem(json(b)['batch']?.['orgUnitId'] === c.target.id, 'batch not at the target'),
+  },
+  {
+    route: 'GET /api/commendations/:id',
+    about: 'unit',
+    at: ['province', 'city', 'county'],
+    rule: { allow: forRoles(BUREAU_ADMINS(), SUBTREE), refused: STAFF },
+    request: async (c) => ({ method: 'GET', url: `/api/commendations/${await batchAt(c.target, 'r', true)}` }),
+    verify: async (b, c) => problem(json(b)['batch']?.['id'] === (await batchAt(c.target, 'r', true)), 'another batch'),
+  },
+  {
+    route: 'PATCH /api/commendations/:id',
+    about: 'unit',
+    at: ['province', 'city', 'county'],
+    rule: { allow: forRoles(BUREAU_ADMINS(), SUBTREE), refused: STAFF },
+    request: async (c) => ({
+      method: 'PATCH',
+      url: `/api/commendations/${await batchAt(c.target, `u${c.seq}`)}`,
+      payload: { title: `矩阵改表彰${c.seq}` },
+    }),
+    verify: (b, c) => problem(json(b)['batch']?.['title'] === `矩阵改表彰${c.seq}`, 'change not stored'),
+  },
+  {
+    route: 'POST /api/commendations/:id/propose',
+    about: 'unit',
+    at: ['province', 'city', 'county'],
+    rule: { allow: forRoles(BUREAU_ADMINS(), SUBTREE), refused: STAFF },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/commendations/${await batchAt(c.target, `p${c.seq}`)}/propose`,
+    }),
+    verify: (b) => problem(json(b)['batch']?.['proposedAt'] !== null, 'not proposed'),
+  },
+  {
+    route: 'POST /api/commendations/:id/candidates',
+    about: 'unit',
+    at: ['province', 'city', 'county'],
+    rule: { allow: forRoles(BUREAU_ADMINS(), SUBTREE), refused: STAFF },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/commendations/${await batchAt(c.target, `a${c.seq}`)}/candidates`,
+      payload: { kind: 'advanced_unit', orgUnitId: schoolUnder(c.target).id, reason: '矩阵增补' },
+    }),
+    verify: (b) => problem(((b as { candidates?: unknown[] }).candidates ?? []).length === 2, 'candidate not added'),
+  },
+  {
+    route: 'POST /api/commendations/:id/candidates/:candidateId/remove',
+    about: 'unit',
+    at: ['province', 'city', 'county'],
+    rule: { allow: forRoles(BUREAU_ADMINS(), SUBTREE), refused: STAFF },
+    request: async (c) => {
+      const id = await batchAt(c.target, `x${c.seq}`);
+      return {
+        method: 'POST',
+        url: `/api/commendations/${id}/candidates/${await candidateOf(id)}/remove`,
+        payload: { reason: '矩阵移出' },
+      };
+    },
+    verify: (b) =>
+      problem(
+        (b as { candidates?: Array<{ removedReason: string | null }> }).candidates?.[0]?.removedReason === '矩阵移出',
+        'not removed',
+      ),
+  },
+  {
+    route: 'POST /api/commendations/:id/candidates/:candidateId/restore',
+    about: 'unit',
+    at: ['province', 'city', 'county'],
+    rule: { allow: forRoles(BUREAU_ADMINS(), SUBTREE), refused: STAFF },
+    request: async (c) => {
+      const id = await batchAt(c.target, `s${c.seq}`);
+      const candidate = await candidateOf(id);
+      await t.db
+        .updateTable('commendation_candidate')
+        .set({ removed_at: new Date(), removed_reason: '矩阵准备' })
+        .where('id', '=', candidate)
+        .execute();
+      return { method: 'POST', url: `/api/commendations/${id}/candidates/${candidate}/restore` };
+    },
+    verify: (b) =>
+      problem(
+        (b as { candidates?: Array<{ removedAt: string | null }> }).candidates?.[0]?.removedAt === null,
+        'not restored',
+      ),
+  },
+  {
+    route: 'POST /api/commendations/:id/publish',
+    about: 'unit',
+    at: ['province', 'city', 'county'],
+    rule: { allow: forRoles(BUREAU_ADMINS(), SUBTREE), refused: STAFF },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/commendations/${await batchAt(c.target, `g${c.seq}`)}/publish`,
+      payload: {},
+    }),
+    verify: (b) => problem(json(b)['batch']?.['status'] === 'published', 'not published'),
+  },
+  {
+    // the honours of the subtree's units and people, and those its units awarded
+    route: 'GET /api/honours',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: (c) => ({ method: 'GET', url: `/api/honours?orgUnitId=${c.target.id}&pageSize=200` }),
+    verify: async (b, c) =>
+      problem(
+        itemsOf(b).some((h) => h.id === honourShared.get(c.target.id)),
+        "the unit's honour missing",
+      ),
+  },
+  {
+    route: 'GET /api/honours.xlsx',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: (c) => ({ method: 'GET', url: `/api/honours.xlsx?orgUnitId=${c.target.id}` }),
+    verify: (_b, _c, res) =>
+      problem(
+        String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000,
+        'not .xlsx',
+      ),
+  },
+  {
+    route: 'GET /api/honours/:id',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: (c) => ({ method: 'GET', url: `/api/honours/${honourShared.get(c.target.id)}` }),
+    verify: (b, c) => problem(json(b)['id'] === (honourShared.get(c.target.id) as unknown), 'another honour'),
+  },
+  {
+    route: 'POST /api/honours/:id/revoke',
+    about: 'unit',
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/honours/${await honourAt(c.target, `v${c.seq}`)}/revoke`,
+      payload: { reason: '矩阵撤销' },
+    }),
+    verify: (b) => problem(json(b)['revokeReason'] === ('矩阵撤销' as unknown), 'not revoked'),
+  },
   // ------------------------------------------------------------------ exams (R-30 … R-34)
   {
     route: 'GET /api/exams',
@@ -7874,8 +8043,76 @@ async function preparePublicity(): Promise<void> {
       .execute();
     pubShared.set(unit.id, p.id);
   }
+  for (const unit of Object.values(tree)) honourShared.set(unit.id, await honourAt(unit, 'r'));
 }
 
+/** the honour awarded at each unit to itself, read by the rows that only read */
+const honourShared = new Map<number, number>();
+function BUREAU_ADMINS(): Role[] {
+  return ['province_admin', 'city_admin', 'county_admin'];
+}
+const batchCache = new Map<string, Promise<number>>();
+/** A draft commendation batch of the current year at a bureau, with one candidate (the unit itself). */
+function batchAt(unit: OrgUnitRow, tag: string, shared = false): Promise<number> {
+  const key = `${unit.id}:${tag}`;
+  if (shared && batchCache.has(key)) return batchCache.get(key)!;
+  const made = (async () => {
+    const b = await t.db
+      .insertInto('commendation_batch')
+      .values({
+        province_id: unit.provinceId,
+        org_unit_id: unit.id,
+        org_path: unit.path,
+        year,
+        title: `矩阵表彰${tag}`,
+        criteria: JSON.stringify(DEFAULT_CRITERIA),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await t.db
+      .insertInto('commendation_candidate')
+      .values({
+        batch_id: b.id,
+        kind: 'advanced_unit',
+        org_unit_id: unit.id,
+        org_path: unit.path,
+        name: unit.name,
+        unit_name: unit.name,
+        figures: JSON.stringify({}),
+        origin: 'proposed',
+      })
+      .execute();
+    return Number(b.id);
+  })();
+  if (shared) batchCache.set(key, made);
+  return made;
+}
+async function candidateOf(batchId: number): Promise<number> {
+  const r = await t.db
+    .selectFrom('commendation_candidate')
+    .select('id')
+    .where('batch_id', '=', batchId)
+    .executeTakeFirstOrThrow();
+  return Number(r.id);
+}
+/** An honour of a unit awarded by itself. */
+async function honourAt(unit: OrgUnitRow, tag: string): Promise<number> {
+  const h = await recordHonour(t.db, {
+    provinceId: unit.provinceId,
+    kind: 'advanced_unit',
+    orgUnitId: unit.id,
+    orgPath: unit.path,
+    recipientName: unit.name,
+    awardedByUnitId: unit.id,
+    awardedByPath: unit.path,
+    title: `矩阵荣誉${tag}`,
+    year,
+    source: { kind: 'commendation', id: 0 },
+    awardedOn: `${year}-01-02`,
+    createdBy: null,
+  });
+  return h.id;
+}
 /** the final list organised at each unit, read by the rows that only read */
 const pubShared = new Map<number, number>();
 let pubSeq = 0;

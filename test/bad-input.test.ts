@@ -21,6 +21,9 @@ import { multipartFile, schoolSheet } from './support/upload.js';
 import { currentYear } from '../src/config/env.js';
 import { createCreditReviewRepository } from '../src/repositories/credit-review.repository.js';
 import { createCreditVerificationRepository } from '../src/repositories/credit-verification.repository.js';
+import { publishList } from '../src/services/publicity.js';
+import { recordHonour } from '../src/services/honour.js';
+import { DEFAULT_CRITERIA } from '../src/domain/commendation.js';
 import { createTeacherRepository } from '../src/repositories/teacher.repository.js';
 import { closeCertificatePool } from '../src/services/certificate.service.js';
 import { seedTeacher } from './support/ledger.js';
@@ -4472,6 +4475,247 @@ describe('backbone teacher forms (R-41)', () => {
       headers: { 'accept-language': 'zh-CN' },
     });
     expect(zh.json().error.message).toContain('尚无评分');
+  });
+});
+
+describe('public notice (公示) and commendation forms (R-44)', () => {
+  const NOPE = 2_000_000_000;
+  let running: number;
+  let itemId: number;
+  let foreign: number;
+  let ended: number;
+  let endedItem: number;
+  let batch: number;
+  let foreignBatch: number;
+  let honour: number;
+  const TABLES = [
+    'publicity',
+    'publicity_item',
+    'publicity_objection',
+    'commendation_batch',
+    'commendation_candidate',
+    'honour',
+  ] as const;
+  const refuseAll = (cases: Array<[string, InjectOptions, string]>) =>
+    refusedWithoutTrace(county, cases, () => tableState(TABLES), 'the public notice tables');
+  const post = (url: string, payload?: unknown): InjectOptions => ({
+    method: 'POST',
+    url,
+    ...(payload === undefined ? {} : { payload: payload as InjectOptions['payload'] }),
+  });
+  const list = async (unit: OrgUnitRow, endsOn: string, sourceId: number) => {
+    const by = (
+      await t.db.selectFrom('app_user').select('id').where('username', '=', 'bad-county').executeTakeFirstOrThrow()
+    ).id;
+    const actor = {
+      userId: by,
+      username: 'bad-county',
+      role: 'county_admin' as const,
+      orgUnitId: unit.id,
+      orgPath: unit.path,
+      provinceId: unit.provinceId,
+    };
+    const { id } = await t.db.transaction().execute((trx) =>
+      publishList(trx, actor, {
+        kind: 'backbone_round',
+        sourceId,
+        provinceId: unit.provinceId,
+        orgUnitId: unit.id,
+        orgPath: unit.path,
+        scopePath: unit.path,
+        title: '坏输入公示',
+        startsOn: '2020-01-01',
+        endsOn,
+        items: [{ refId: 1, title: '张老师', scorecard: { raw: [{ label: '评委1', value: 90 }], final: 90, rank: 1 } }],
+      }),
+    );
+    const item = await t.db
+      .selectFrom('publicity_item')
+      .select('id')
+      .where('publicity_id', '=', id)
+      .executeTakeFirstOrThrow();
+    return { id, itemId: Number(item.id) };
+  };
+  const batchAt = async (unit: OrgUnitRow) =>
+    Number(
+      (
+        await t.db
+          .insertInto('commendation_batch')
+          .values({
+            province_id: unit.provinceId,
+            org_unit_id: unit.id,
+            org_path: unit.path,
+            year: 2026,
+            title: '坏输入表彰',
+            criteria: JSON.stringify(DEFAULT_CRITERIA),
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id,
+    );
+
+  beforeAll(async () => {
+    ({ id: running, itemId } = await list(tree.K1, '2099-12-31', 70_001));
+    ({ id: foreign } = await list(tree.K2, '2099-12-31', 70_002));
+    ({ id: ended, itemId: endedItem } = await list(tree.K1, '2020-01-07', 70_003));
+    batch = await batchAt(tree.K1);
+    foreignBatch = await batchAt(tree.K2);
+    honour = (
+      await recordHonour(t.db, {
+        provinceId: tree.K1.provinceId,
+        kind: 'advanced_unit',
+        orgUnitId: tree.S1.id,
+        orgPath: tree.S1.path,
+        recipientName: tree.S1.name,
+        awardedByUnitId: tree.K1.id,
+        awardedByPath: tree.K1.path,
+        title: '坏输入荣誉',
+        year: 2026,
+        source: { kind: 'commendation', id: batch },
+        awardedOn: '2026-12-01',
+        createdBy: null,
+      })
+    ).id;
+  });
+
+  it('objections, answers, finalising and withdrawing: blank or overlong text, wrong lines, states and ids', async () => {
+    const object = (change: Record<string, unknown>, id = running) =>
+      post(`/api/publicity/${id}/objections`, { itemId, body: '评分有误', ...change });
+    await refuseAll([
+      ['a blank reason', object({ body: '   ' }), 'VALIDATION_FAILED'],
+      ['a reason of 2001 characters', object({ body: '异'.repeat(2001) }), 'VALIDATION_FAILED'],
+      ['a step of 101 characters', object({ step: '步'.repeat(101) }), 'VALIDATION_FAILED'],
+      ['the line as text', object({ itemId: String(itemId) }), 'VALIDATION_FAILED'],
+      ['no line', post(`/api/publicity/${running}/objections`, { body: 'x' }), 'VALIDATION_FAILED'],
+      ['a line of another list', object({ itemId: endedItem }), 'VALIDATION_FAILED'],
+      ['an author smuggled in', object({ authorId: 1 }), 'VALIDATION_FAILED'],
+      ['a list of another county', object({}, foreign), 'NOT_FOUND'],
+      ['no such list', object({}, NOPE), 'NOT_FOUND'],
+      [
+        'a list id that is not a number',
+        post('/api/publicity/abc/objections', { itemId, body: 'x' }),
+        'VALIDATION_FAILED',
+      ],
+      ['after the period', object({ itemId: endedItem }, ended), 'PUBLICITY_NOT_RUNNING'],
+      [
+        'answer: no such objection',
+        post(`/api/publicity/objections/${NOPE}/answer`, { decision: 'upheld', answer: 'x' }),
+        'NOT_FOUND',
+      ],
+      ['finalise during the period', post(`/api/publicity/${running}/finalise`), 'PUBLICITY_NOT_OVER'],
+      ['withdraw without a reason', post(`/api/publicity/${running}/withdraw`, {}), 'VALIDATION_FAILED'],
+      [
+        'withdraw with a blank reason',
+        post(`/api/publicity/${running}/withdraw`, { reason: ' ' }),
+        'VALIDATION_FAILED',
+      ],
+      [
+        'print in an unknown format',
+        { method: 'GET', url: `/api/publicity/${running}/list?format=docx` },
+        'VALIDATION_FAILED',
+      ],
+    ]);
+    const objection = await county(object({ body: '评委1的分数录入有误', step: '评委1的分数' }));
+    expect(objection.statusCode).toBe(201);
+    const objectionId = (objection.json() as { objections: Array<{ id: number }> }).objections[0]!.id;
+    const answer = (payload: unknown) => post(`/api/publicity/objections/${objectionId}/answer`, payload);
+    await refuseAll([
+      ['an unknown decision', answer({ decision: 'maybe', answer: 'x' }), 'VALIDATION_FAILED'],
+      ['a decision in Chinese', answer({ decision: '成立', answer: 'x' }), 'VALIDATION_FAILED'],
+      ['a blank answer', answer({ decision: 'upheld', answer: '' }), 'VALIDATION_FAILED'],
+      [
+        'an answer of 2001 characters',
+        answer({ decision: 'dismissed', answer: '答'.repeat(2001) }),
+        'VALIDATION_FAILED',
+      ],
+      ['the same objection twice', object({ body: '再次异议' }), 'PUBLICITY_ALREADY_OBJECTED'],
+    ]);
+  });
+
+  it('commendations: impossible thresholds and years, candidates out of reach, wrong states; honours revoked twice', async () => {
+    const criteria = (change: Record<string, unknown>) => ({
+      ...DEFAULT_CRITERIA,
+      advancedUnit: { ...DEFAULT_CRITERIA.advancedUnit, ...change },
+    });
+    const create = (change: Record<string, unknown>) =>
+      post('/api/commendations', { year: 2026, title: '坏输入新表彰', criteria: DEFAULT_CRITERIA, ...change });
+    const outsider = await seedTeacher(t.db, t.env, tree.S3, { seed: 991 });
+    await refuseAll([
+      [
+        'a completion rate of 101 %',
+        create({ criteria: criteria({ minCompletionPercent: 101 }) }),
+        'VALIDATION_FAILED',
+      ],
+      ['a negative pass rate', create({ criteria: criteria({ minExamPassPercent: -1 }) }), 'VALIDATION_FAILED'],
+      ['a rate as text', create({ criteria: criteria({ minCompletionPercent: '95%' }) }), 'VALIDATION_FAILED'],
+      ['a cap of 0', create({ criteria: criteria({ maxCount: 0 }) }), 'VALIDATION_FAILED'],
+      ['an unknown threshold', create({ criteria: criteria({ minSmiles: 3 }) }), 'VALIDATION_FAILED'],
+      ['criteria missing', post('/api/commendations', { year: 2026, title: 'x' }), 'VALIDATION_FAILED'],
+      [
+        'every kind switched off',
+        create({
+          criteria: {
+            advancedUnit: { ...DEFAULT_CRITERIA.advancedUnit, enabled: false },
+            outstandingAdmin: { ...DEFAULT_CRITERIA.outstandingAdmin, enabled: false },
+            outstandingTrainee: { ...DEFAULT_CRITERIA.outstandingTrainee, enabled: false },
+          },
+        }),
+        'COMMENDATION_INVALID',
+      ],
+      ['the year 1999', create({ year: 1999 }), 'VALIDATION_FAILED'],
+      ['a year as text', create({ year: '2026年' }), 'VALIDATION_FAILED'],
+      ['a blank title', create({ title: '  ' }), 'VALIDATION_FAILED'],
+      ['at a school', create({ orgUnitId: tree.S1.id }), 'COMMENDATION_INVALID'],
+      ['at another county', create({ orgUnitId: tree.K2.id }), 'NOT_FOUND'],
+      ['read another county', { method: 'GET', url: `/api/commendations/${foreignBatch}` }, 'NOT_FOUND'],
+      [
+        'add: a teacher of another county',
+        post(`/api/commendations/${batch}/candidates`, {
+          kind: 'outstanding_trainee',
+          teacherId: outsider,
+          reason: 'x',
+        }),
+        'COMMENDATION_INVALID',
+      ],
+      [
+        'add: a unit of another county',
+        post(`/api/commendations/${batch}/candidates`, { kind: 'advanced_unit', orgUnitId: tree.S3.id, reason: 'x' }),
+        'COMMENDATION_INVALID',
+      ],
+      [
+        'add: without a reason',
+        post(`/api/commendations/${batch}/candidates`, { kind: 'advanced_unit', orgUnitId: tree.S1.id }),
+        'VALIDATION_FAILED',
+      ],
+      [
+        'add: an unknown kind',
+        post(`/api/commendations/${batch}/candidates`, { kind: 'best_teacher', orgUnitId: tree.S1.id, reason: 'x' }),
+        'VALIDATION_FAILED',
+      ],
+      [
+        'remove: no such candidate',
+        post(`/api/commendations/${batch}/candidates/${NOPE}/remove`, { reason: 'x' }),
+        'NOT_FOUND',
+      ],
+      ['publish: nobody on the list', post(`/api/commendations/${batch}/publish`, {}), 'COMMENDATION_EMPTY'],
+      [
+        'publish: an end before the start',
+        post(`/api/commendations/${batch}/publish`, { startsOn: '2026-05-10', endsOn: '2026-05-01' }),
+        'COMMENDATION_INVALID',
+      ],
+      [
+        'publish: 30 February',
+        post(`/api/commendations/${batch}/publish`, { startsOn: '2026-02-30' }),
+        'VALIDATION_FAILED',
+      ],
+      ['revoke: a blank reason', post(`/api/honours/${honour}/revoke`, { reason: '' }), 'VALIDATION_FAILED'],
+      ['revoke: no such honour', post(`/api/honours/${NOPE}/revoke`, { reason: 'x' }), 'NOT_FOUND'],
+      ['honours of an unknown kind', { method: 'GET', url: '/api/honours?kind=medal' }, 'VALIDATION_FAILED'],
+    ]);
+    expect((await county(post(`/api/honours/${honour}/revoke`, { reason: '授予有误' }))).statusCode).toBe(200);
+    await refuseAll([
+      ['revoke twice', post(`/api/honours/${honour}/revoke`, { reason: '再次撤销' }), 'HONOUR_REVOKED'],
+    ]);
   });
 });
 

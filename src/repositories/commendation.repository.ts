@@ -475,6 +475,32 @@ export function createCommendationRepository(db: Q) {
       });
     },
 
+    /** Where a teacher's school is (to check they lie in a bureau's subtree). */
+    async teacherPath(teacherId: number): Promise<string | null> {
+      const r = await db.selectFrom('teacher').select('org_path').where('id', '=', teacherId).executeTakeFirst();
+      return r?.org_path ?? null;
+    },
+
+    /** An account, with its unit and role (an administrator a bureau adds by hand). */
+    async account(
+      userId: number,
+    ): Promise<{ userId: number; orgUnitId: number; orgPath: string; name: string; role: string } | null> {
+      const r = await db
+        .selectFrom('app_user')
+        .select(['id', 'org_unit_id', 'org_path', 'display_name', 'username', 'role'])
+        .where('id', '=', userId)
+        .executeTakeFirst();
+      return r
+        ? {
+            userId: Number(r.id),
+            orgUnitId: Number(r.org_unit_id),
+            orgPath: r.org_path,
+            name: r.display_name || r.username,
+            role: r.role,
+          }
+        : null;
+    },
+
     /** The administrators kept at these units (enabled accounts). */
     async adminsAt(unitIds: readonly number[]): Promise<Array<{ userId: number; name: string; orgUnitId: number }>> {
       if (unitIds.length === 0) return [];

@@ -150,11 +150,7 @@ beforeAll(async () => {
       .execute();
   }
   await t.db.updateTable('teacher').set({ name: '王小明' }).where('id', '=', people.S1[0]!).execute();
-  await t.db
-    .updateTable('teacher')
-    .set({ user_id: teacher1.actor!.userId })
-    .where('id', '=', people.S1[0]!)
-    .execute();
+  await t.db.updateTable('teacher').set({ user_id: teacher1.actor!.userId }).where('id', '=', people.S1[0]!).execute();
 });
 afterAll(async () => {
   await t?.close();
@@ -205,7 +201,11 @@ describe('commendations (R-44)', () => {
     const outsider = await seedTeacher(t.db, t.env, tree.S3);
     expect(
       await codeOf(
-        s.commendations.addCandidate(county, draft.id, { kind: 'outstanding_trainee', teacherId: outsider, reason: 'x' }),
+        s.commendations.addCandidate(county, draft.id, {
+          kind: 'outstanding_trainee',
+          teacherId: outsider,
+          reason: 'x',
+        }),
       ),
     ).toBe('COMMENDATION_INVALID');
 

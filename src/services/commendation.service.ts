@@ -368,10 +368,12 @@ export function createCommendationService(deps: ServiceDeps) {
     ): Promise<BatchView> {
       return draftWrite(ctx, id, 'commendation.add', { ...input }, async (trx, b, actor, meta) => {
         const r = createCommendationRepository(trx);
-        const cycle = await cycleOf(b.provinceId, b.year);
         let row: CandidateInput | null = null;
         if (input.kind === 'outstanding_trainee') {
           if (input.teacherId === undefined) throw invalid('teacherId');
+          // out of the bureau's subtree reads as an invalid choice, before anything is computed
+          if (!(await r.teacherPath(input.teacherId))?.startsWith(b.orgPath)) throw invalid('teacherId');
+          const cycle = await cycleOf(b.provinceId, b.year);
           const p = (
             await r.traineeFigures({
               path: b.orgPath,
@@ -390,19 +392,16 @@ export function createCommendationService(deps: ServiceDeps) {
           let name: string | null = null;
           if (input.kind === 'outstanding_admin') {
             if (input.userId === undefined) throw invalid('userId');
-            const user = await trx
-              .selectFrom('app_user')
-              .select(['id', 'org_unit_id', 'org_path', 'display_name', 'username', 'role'])
-              .where('id', '=', input.userId)
-              .executeTakeFirst();
-            if (!user?.org_path.startsWith(b.orgPath) || !user.role.endsWith('_admin')) throw invalid('userId');
-            unitId = Number(user.org_unit_id);
-            userId = Number(user.id);
-            name = user.display_name || user.username;
+            const account = await r.account(input.userId);
+            if (!account?.orgPath.startsWith(b.orgPath) || !account.role.endsWith('_admin')) throw invalid('userId');
+            unitId = account.orgUnitId;
+            userId = account.userId;
+            name = account.name;
           }
           if (unitId === undefined) throw invalid('orgUnitId');
           const unit = await createOrgUnitRepository(trx).findById(unitId);
           if (!unit?.path.startsWith(b.orgPath)) throw invalid('orgUnitId');
+          const cycle = await cycleOf(b.provinceId, b.year);
           const figures = (await r.unitFigures({ path: unit.path, cycleId: cycle.id, year: b.year })).find(
             (u) => u.orgUnitId === unit.id,
           )?.figures ?? {
@@ -430,7 +429,7 @@ export function createCommendationService(deps: ServiceDeps) {
         }
         meta.details = { ...meta.details, name: row.name };
         const added = await r.insertAdded(id, row, input.reason, actor.userId);
-        if (added === null) throw invalid('duplicate');
+        if (added === null) throw new AppError('CONFLICT', { details: { reason: 'already_candidate' } });
       });
     },
 

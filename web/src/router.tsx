@@ -56,6 +56,11 @@ const MyUnitFeesPage = page(() => import('./pages/fees/my-unit-fees.page'));
 const SpotChecksPage = page(() => import('./pages/spot-checks/spot-checks.page'));
 const LrsRulesPage = page(() => import('./pages/lrs/lrs-rules.page'));
 const SpotCheckPage = page(() => import('./pages/spot-checks/spot-check.page'));
+const PublicityListPage = page(() => import('./pages/publicity/publicity-list.page'));
+const PublicityPage = page(() => import('./pages/publicity/publicity.page'));
+const CommendationsPage = page(() => import('./pages/programmes/commendations.page'));
+const CommendationPage = page(() => import('./pages/programmes/commendation.page'));
+const HonoursPage = page(() => import('./pages/programmes/honours.page'));
 const LrsClientsPage = page(() => import('./pages/lrs/lrs-clients.page'));
 const LrsReviewPage = page(() => import('./pages/lrs/lrs-review.page'));
 const AvailableTrainingPage = page(() => import('./pages/training/available.page'));
@@ -128,6 +133,9 @@ const ExamResultPage = page(() => import('./pages/exams/exam-result.page'));
  *   /programmes/backbone/:id  a round: quotas, nominations, panel, scores, ranking, publishing (admins; its panel members)
  *   /me/backbone      我的骨干教师: own titles, yearly duties and records, rounds one reviews (teachers, trainers)
  *   /spot-checks, /spot-checks/:id  抽测: draft, publish the list and seed hash, draw, results per person and unit (admins)
+ *   /publicity, /publicity/:id      公示: lists in the reader's scope (teachers too), objections, answers, finalising
+ *   /programmes/commendations[/:id] 评优表彰 (R-44): criteria, proposed candidates, review, public notice (bureaus)
+ *   /programmes/honours             荣誉: honours of the subtree, export, revocation (admins)
  *   /lrs/clients      学习记录接口: credentials of the platforms reporting learning records (xAPI), their traffic (bureaus)
  *   /lrs/review       待匹配学习记录: reported statements whose person matched no teacher, mapped or rejected (bureaus)
  *   /lrs/rules        学时转换规则: which learning records become ledger hours, with a preview before saving (bureaus)
@@ -228,6 +236,9 @@ export const router = createBrowserRouter([
           { path: '/me/plan', element: <MyPlanPage /> },
           { path: '/exams/:id/entry', element: <ExamEntryPage /> },
           { path: '/exam-attempts/:id/result', element: <ExamResultPage /> },
+          // 公示: anyone whose unit lies in a list's scope reads it (the server decides)
+          { path: '/publicity', element: <PublicityListPage /> },
+          { path: '/publicity/:id', element: <PublicityPage /> },
           {
             element: <RequireAdmin />,
             children: [
@@ -275,6 +286,9 @@ export const router = createBrowserRouter([
               { path: '/programmes/backbone', element: <BackbonePage /> },
               { path: '/spot-checks', element: <SpotChecksPage /> },
               { path: '/spot-checks/:id', element: <SpotCheckPage /> },
+              { path: '/programmes/commendations', element: <CommendationsPage /> },
+              { path: '/programmes/commendations/:id', element: <CommendationPage /> },
+              { path: '/programmes/honours', element: <HonoursPage /> },
               {
                 element: <RequireRoles roles={LRS_MANAGER_ROLES} />,
                 children: [

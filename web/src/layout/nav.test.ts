@@ -17,14 +17,19 @@ describe('menus grouped by task, and where each page sits in them', () => {
       'stats',
       'system',
     ]);
-    expect(groups('teacher')).toEqual(['home', 'credits', 'training', 'mine']);
-    expect(groups('trainer')).toEqual(['home', 'training', 'mine']);
+    expect(groups('teacher')).toEqual(['home', 'credits', 'training', 'programmes', 'mine']);
+    expect(groups('trainer')).toEqual(['home', 'training', 'programmes', 'mine']);
     const items = (role: Parameters<typeof navFor>[0]) => navFor(role).flatMap((g) => g.items.map((i) => i.key));
     expect(items('county_admin')).toContain('/plan-review');
     expect(items('city_admin')).not.toContain('/plan-review');
     expect(items('province_admin')).not.toContain('/fees/my-unit');
     expect(items('city_admin')).not.toContain('/credits/register');
     expect(items('teacher')).not.toContain('/teachers');
+    // 公示 reaches everyone in a list's scope; commendations are a bureau's
+    expect(items('teacher')).toContain('/publicity');
+    expect(items('county_admin')).toContain('/programmes/commendations');
+    expect(items('school_admin')).not.toContain('/programmes/commendations');
+    expect(items('school_admin')).toContain('/programmes/honours');
   });
 
   test('breadcrumbs: the group, the menu item, then a named sub-page or a detail', () => {

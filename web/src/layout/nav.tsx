@@ -31,6 +31,8 @@ import {
   SwapOutlined,
   TeamOutlined,
   TrophyOutlined,
+  NotificationOutlined,
+  StarOutlined,
   UserOutlined,
   UsergroupAddOutlined,
 } from '@ant-design/icons';
@@ -94,6 +96,14 @@ const TUTORING: NavItem = {
   icon: <ReadOutlined />,
   labelKey: 'study.tutoringNav',
   testId: 'nav-tutoring',
+};
+
+/** 公示: every role in a list's scope reads it (teachers and trainers too). */
+const PUBLICITY: NavItem = {
+  key: '/publicity',
+  icon: <NotificationOutlined />,
+  labelKey: 'nav.publicity',
+  testId: 'nav-publicity',
 };
 
 const ADMIN_NAV: NavGroup[] = [
@@ -212,6 +222,17 @@ const ADMIN_NAV: NavGroup[] = [
         labelKey: 'archive.review.nav',
         testId: 'nav-development-plans',
       },
+      // 公示: lists in the reader's scope and those the subtree organises, with their objections
+      PUBLICITY,
+      // 评优表彰: a bureau's criteria, proposed candidates and review
+      {
+        key: '/programmes/commendations',
+        icon: <StarOutlined />,
+        labelKey: 'nav.commendations',
+        testId: 'nav-commendations',
+        roles: ['province_admin', 'city_admin', 'county_admin'],
+      },
+      { key: '/programmes/honours', icon: <CrownOutlined />, labelKey: 'nav.honours', testId: 'nav-honours' },
     ],
   },
   {
@@ -268,6 +289,8 @@ const TEACHER_NAV: NavGroup[] = [
       },
     ],
   },
+  // 公示: the lists in the teacher's scope, to read and object to
+  { key: 'programmes', labelKey: 'nav.groups.programmes', items: [PUBLICITY] },
   {
     key: 'mine',
     labelKey: 'nav.groups.mine',
@@ -301,6 +324,7 @@ const TRAINER_NAV: NavGroup[] = [
       { key: '/me/trainer', icon: <ProfileOutlined />, labelKey: 'trainers.my.title', testId: 'nav-my-trainer' },
     ],
   },
+  { key: 'programmes', labelKey: 'nav.groups.programmes', items: [PUBLICITY] },
   {
     key: 'mine',
     labelKey: 'nav.groups.mine',
