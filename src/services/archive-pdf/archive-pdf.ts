@@ -39,16 +39,24 @@ const FRAME = {
   },
 } as const;
 
-/** Column widths: a share of the width by the longest text in each column, within bounds. */
+/**
+ * Column widths: each column's longest text (header or the first rows) decides what it wants; short
+ * columns (dates, hours, statuses) keep theirs whole, and the long ones share the rest in proportion.
+ */
 function widthsOf(w: Writer, s: ArchiveTable): number[] {
   const n = s.columns.length || 1;
   const want = s.columns.map((c, i) => {
-    let m = w.measure(c, SIZE, true);
+    let m = Math.min(w.measure(c, SIZE, true), 4 * SIZE); // a header wraps before a short column widens
     for (const r of s.rows.slice(0, 60)) m = Math.max(m, w.measure(cellText(r[i] ?? null), SIZE));
-    return Math.min(Math.max(m + 2 * PAD, 34), CONTENT_W * 0.5);
+    return Math.max(m + 2 * PAD + 1, 30);
   });
   const total = want.reduce((a, b) => a + b, 0);
-  return total <= CONTENT_W ? want.map((x) => x + (CONTENT_W - total) / n) : want.map((x) => (x * CONTENT_W) / total);
+  if (total <= CONTENT_W) return want.map((x) => x + (CONTENT_W - total) / n);
+  const SHORT = 80;
+  const short = want.reduce((a, x) => a + (x <= SHORT ? x : 0), 0);
+  const long = total - short;
+  if (long === 0 || short > CONTENT_W * 0.7) return want.map((x) => (x * CONTENT_W) / total);
+  return want.map((x) => (x <= SHORT ? x : (x * (CONTENT_W - short)) / long));
 }
 
 const cellText = (v: string | number | null): string =>

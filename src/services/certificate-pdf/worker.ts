@@ -5,7 +5,6 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { ArchiveDocument } from '../../domain/archive.js';
-import { renderArchivePdf } from '../archive-pdf/archive-pdf.js';
 import type { CertificateDocument } from './document.js';
 import { preloadCertificateFonts, renderCertificate } from './render.js';
 
@@ -35,16 +34,19 @@ function transferable(pdf: Buffer): ArrayBuffer {
 
 port.on('message', (msg: ToWorker) => {
   if (msg.type === 'render_archive') {
-    renderArchivePdf(msg.doc).then(
-      (pdf) => {
-        const ab = transferable(pdf);
-        port.postMessage({ type: 'done', id: msg.id, pdf: ab, missingGlyphs: [] } satisfies FromWorker, [ab]);
-      },
-      (err: unknown) => {
-        const e = err instanceof Error ? err : new Error(String(err));
-        port.postMessage({ type: 'failed', id: msg.id, message: e.message, stack: e.stack } satisfies FromWorker);
-      },
-    );
+    // loaded on the first archive, so a worker that only prints certificates starts as before
+    import('../archive-pdf/archive-pdf.js')
+      .then((m) => m.renderArchivePdf(msg.doc))
+      .then(
+        (pdf) => {
+          const ab = transferable(pdf);
+          port.postMessage({ type: 'done', id: msg.id, pdf: ab, missingGlyphs: [] } satisfies FromWorker, [ab]);
+        },
+        (err: unknown) => {
+          const e = err instanceof Error ? err : new Error(String(err));
+          port.postMessage({ type: 'failed', id: msg.id, message: e.message, stack: e.stack } satisfies FromWorker);
+        },
+      );
     return;
   }
   if (msg.type !== 'render') return;

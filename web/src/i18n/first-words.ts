@@ -87,6 +87,11 @@ export const FIRST_WORDS: readonly string[] = [
   'examAdmin.myMarking.nav',
   'myExams.entry.title',
   'myExams.result.title',
+  // the training archive and development plan
+  'archive.title',
+  'archive.myNav',
+  'archive.plan.nav',
+  'archive.review.nav',
   // the labels of statuses and problems (components/credit-labels.tsx, the search's results)
   'verification.statuses',
   'verification.provisional',

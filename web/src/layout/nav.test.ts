@@ -30,6 +30,8 @@ describe('menus grouped by task, and where each page sits in them', () => {
     expect(items('county_admin')).toContain('/programmes/commendations');
     expect(items('school_admin')).not.toContain('/programmes/commendations');
     expect(items('school_admin')).toContain('/programmes/honours');
+    expect(items('teacher')).toEqual(expect.arrayContaining(['/me/archive', '/me/plan']));
+    expect(items('school_admin')).toContain('/development-plans');
   });
 
   test('breadcrumbs: the group, the menu item, then a named sub-page or a detail', () => {

@@ -4,7 +4,7 @@ import { Alert, App, Breadcrumb, Button, Card, Descriptions, Flex, Space, Tabs, 
 import type { DescriptionsProps } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { queryKeys } from '../../api/query-keys';
 import { teacherAccountsApi } from '../../api/teacher-accounts.api';
@@ -34,6 +34,7 @@ function yesNo(value: boolean, t: (key: string) => string): string {
 
 function TeacherView({ detail }: { detail: TeacherDetail }) {
   const { t } = useTranslation();
+  const navigate = useNavigate();
   const { subjectLabel, titleLabel } = useTeacherValueLabels();
   const queryClient = useQueryClient();
   const { message, modal } = App.useApp();
@@ -164,9 +165,13 @@ function TeacherView({ detail }: { detail: TeacherDetail }) {
           <Space wrap>
             {/* the archive (培训档案) follows the teacher: only the current school's line reads it */}
             {!former && (
-              <Link to={`/teachers/${teacher.id}/archive`} data-testid="teacher-archive-link">
-                <Button icon={<ContainerOutlined />}>{t('archive.link')}</Button>
-              </Link>
+              <Button
+                icon={<ContainerOutlined />}
+                onClick={() => void navigate(`/teachers/${teacher.id}/archive`)}
+                data-testid="teacher-archive-link"
+              >
+                {t('archive.link')}
+              </Button>
             )}
             {permissions.canEdit && (
               <Button icon={<EditOutlined />} onClick={() => setOpen('edit')} data-testid="teacher-edit">
