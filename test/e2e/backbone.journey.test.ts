@@ -193,33 +193,51 @@ test('a school nominates a teacher to a county round, three judges score, the li
       ).rows[0]!.id,
     );
 
-    // ---- the public notice: the school objects to the line, the county answers (dismissed)
-    const notice = await api(sessions['demo-school'], 'GET', `/api/publicity/${publicityId}`);
-    expect(notice.status, notice.text).toBe(200);
-    const line = notice.body.items[0];
-    expect(line.title).toBe(TEACHER);
-    expect(line.scorecard).toMatchObject({ final: 87, rank: 1 });
-    expect(line.scorecard.raw.map((r: { label: string }) => r.label)).toEqual(['评委1', '评委2', '评委3']);
-    const objected = await api(sessions['demo-school'], 'POST', `/api/publicity/${publicityId}/objections`, {
-      itemId: line.id,
-      step: '评委2',
-      body: '评委2的评分与其他评委差距较大，请核实。',
-    });
-    expect(objected.status, objected.text).toBe(201);
-    const objectionId = objected.body.objections[0].id as number;
-    const answered = await api(sessions['demo-county'], 'POST', `/api/publicity/objections/${objectionId}/answer`, {
-      decision: 'dismissed',
-      answer: '经核实，三位评委独立评分，评分在正常范围内，维持原结果。',
-    });
-    expect(answered.status, answered.text).toBe(200);
+    // ---- the public notice: the school reads the scorecard and objects to the line, naming the step
+    await school.reload();
+    await (await visible(school.getByTestId('backbone-publicity-link'))).click();
+    await school.waitForURL(new RegExp(`/publicity/${publicityId}$`), { timeout: STEP_TIMEOUT });
+    const card = await visible(school.getByTestId('scorecard-1'));
+    const cardText = await card.innerText();
+    for (const label of ['评委1', '评委2', '评委3', '87']) expect(cardText).toContain(label);
+    expect(await textOf(school.getByTestId('publicity-item-1'))).toContain(TEACHER);
+    await school.getByTestId('object-1').click();
+    await (await visible(school.getByTestId('objection-body'))).fill('评委2的评分与其他评委差距较大，请核实。');
+    await school.getByTestId('objection-submit').click();
+    const objections = () =>
+      db.query<{ id: string }>('SELECT id FROM publicity_objection WHERE publicity_id = $1', [publicityId]);
+    await expect.poll(async () => (await objections()).rows.length, { timeout: STEP_TIMEOUT }).toBe(1);
+    const objectionId = Number((await objections()).rows[0]!.id);
+    await visible(school.getByTestId(`objection-${objectionId}`));
+
+    // ---- the county answers it (dismissed: the line stays)
+    await (await visible(county.getByTestId('backbone-publicity-link'))).click();
+    await county.waitForURL(new RegExp(`/publicity/${publicityId}$`), { timeout: STEP_TIMEOUT });
+    await (await visible(county.getByTestId(`dismiss-${objectionId}`))).click();
+    await (await visible(county.getByTestId('answer-modal-text'))).fill(
+      '经核实，三位评委独立评分，评分在正常范围内，维持原结果。',
+    );
+    await county.getByTestId('answer-modal-ok').click();
+    await expect
+      .poll(() => textOf(county.getByTestId(`answer-${objectionId}`)), { timeout: STEP_TIMEOUT })
+      .toContain('维持原结果');
     // the period of five working days is over (moved here rather than waited for); the county finalises
     await db.query(
       "UPDATE publicity SET starts_at = now() - interval '8 days', ends_at = now() - interval '1 hour' WHERE id = $1",
       [publicityId],
     );
-    const finalised = await api(sessions['demo-county'], 'POST', `/api/publicity/${publicityId}/finalise`);
-    expect(finalised.status, finalised.text).toBe(200);
     await county.reload();
+    await (await visible(county.getByTestId('publicity-finalise'))).click();
+    await (await visible(county.locator('.ant-modal-confirm .ant-btn-primary'))).click();
+    await expect
+      .poll(
+        async () =>
+          (await db.query<{ status: string }>('SELECT status FROM publicity WHERE id = $1', [publicityId])).rows[0]!
+            .status,
+        { timeout: STEP_TIMEOUT },
+      )
+      .toBe('finalised');
+    await county.goto(`${journey.baseUrl}/programmes/backbone/${roundId}`);
     await expect
       .poll(() => textOf(county.getByTestId('backbone-round-status')), { timeout: STEP_TIMEOUT })
       .toBe('已认定');
