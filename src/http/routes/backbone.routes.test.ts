@@ -428,3 +428,109 @@ describe('backbone routes', () => {
     expect(other.json().items).toEqual([]);
   });
 });
+
+describe('re-review and the end of a term', () => {
+  it('a re-review round renews a title it keeps; a title past its term without one expires', async () => {
+    const insertTitle = async (teacherId: number, termEnd: string) =>
+      Number(
+        (
+          await t.db
+            .insertInto('backbone_title')
+            .values({
+              province_id: tree.K1.provinceId,
+              teacher_id: teacherId,
+              org_path: tree.S1.path,
+              level: 'county',
+              granted_by_unit_id: tree.K1.id,
+              granted_path: tree.K1.path,
+              term_start: '2023-03-02',
+              term_end: termEnd,
+            })
+            .returning('id')
+            .executeTakeFirstOrThrow()
+        ).id,
+      );
+    const renewing = await insertTitle(teachers['b']!, '2026-03-01');
+    const lapsing = await insertTitle(teachers['c']!, '2026-03-01');
+    const created = await as(
+      app,
+      county,
+    )({
+      method: 'POST',
+      url: '/api/backbone/rounds',
+      payload: {
+        kind: 'review',
+        title: '县级骨干教师期满复评',
+        criteria: '任期内职责完成情况',
+        nominationDeadline: '2026-03-20',
+        termYears: 3,
+        quotas: [{ orgUnitId: tree.S1.id, quota: 2 }],
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().round.id as number;
+    // only holders of the level's title may be put forward for a re-review
+    const none = await as(
+      app,
+      school,
+    )({
+      method: 'POST',
+      url: `/api/backbone/rounds/${id}/nominations`,
+      payload: { teacherId: teachers['a'], statement: '复评' },
+    });
+    expect(none.json().error.code).toBe('BACKBONE_NO_TITLE');
+    const n = await as(
+      app,
+      school,
+    )({
+      method: 'POST',
+      url: `/api/backbone/rounds/${id}/nominations`,
+      payload: { teacherId: teachers['b'], statement: '任期内完成全部职责' },
+    });
+    expect(n.statusCode, n.body).toBe(201);
+    await as(
+      app,
+      county,
+    )({ method: 'PUT', url: `/api/backbone/rounds/${id}/panel`, payload: { userIds: [countyAdminId] } });
+    await as(app, county)({ method: 'POST', url: `/api/backbone/rounds/${id}/close` });
+    await as(
+      app,
+      county,
+    )({ method: 'PUT', url: `/api/backbone/nominations/${n.json().id}/score`, payload: { score: 92 } });
+    const pub = await as(
+      app,
+      county,
+    )({
+      method: 'POST',
+      url: `/api/backbone/rounds/${id}/publish`,
+      payload: { nominationIds: [n.json().id] },
+    });
+    expect(pub.statusCode, pub.body).toBe(200);
+    const actor = {
+      userId: countyAdminId,
+      username: 'bb-county',
+      role: 'county_admin' as const,
+      orgUnitId: tree.K1.id,
+      orgPath: tree.K1.path,
+      provinceId: tree.K1.provinceId,
+    };
+    await t.db
+      .transaction()
+      .execute((trx) =>
+        publicityHook('backbone_round')!.finalise(
+          trx,
+          { actor, publicityId: pub.json().publicityId, sourceId: id },
+          { kept: [n.json().id], removed: [] },
+        ),
+      );
+    const renewed = await as(app, county)({ method: 'GET', url: `/api/backbone/titles/${renewing}` });
+    expect(renewed.json()).toMatchObject({ status: 'active', termEnd: '2029-03-01' });
+    expect(renewed.json().events.map((e: { kind: string }) => e.kind)).toEqual(['renewed']);
+    // the other holder's term ended without a re-review: the check ends it, and the level goes with it
+    const later = createBackboneService({ db: t.db, env: { ...t.env, PEIXUN_TODAY: '2026-03-03' } });
+    expect((await later.sweep(null, null)).expired).toBe(1);
+    const lapsed = await as(app, county)({ method: 'GET', url: `/api/backbone/titles/${lapsing}` });
+    expect(lapsed.json()).toMatchObject({ status: 'expired' });
+    expect(lapsed.json().events.map((e: { kind: string }) => e.kind)).toEqual(['expired']);
+  });
+});
