@@ -455,22 +455,24 @@ export default function BackboneRoundPage() {
                     {t('backbone.nomination.forward')}
                   </Button>
                 )}
-                <Button
-                  size="small"
-                  danger
-                  onClick={() =>
-                    modal.confirm({
-                      title: t('backbone.nomination.withdrawTitle'),
-                      content: t('backbone.nomination.withdrawConfirm', { name: n.teacherName }),
-                      okText: t('backbone.nomination.withdraw'),
-                      cancelText: t('common.cancel'),
-                      okButtonProps: { danger: true },
-                      onOk: () => nominationAct.mutateAsync({ id: n.id, what: 'withdraw' }),
-                    })
-                  }
-                >
-                  {t('backbone.nomination.withdraw')}
-                </Button>
+                {(r.manage || r.nominatesFor.includes(n.quotaUnitId)) && (
+                  <Button
+                    size="small"
+                    danger
+                    onClick={() =>
+                      modal.confirm({
+                        title: t('backbone.nomination.withdrawTitle'),
+                        content: t('backbone.nomination.withdrawConfirm', { name: n.teacherName }),
+                        okText: t('backbone.nomination.withdraw'),
+                        cancelText: t('common.cancel'),
+                        okButtonProps: { danger: true },
+                        onOk: () => nominationAct.mutateAsync({ id: n.id, what: 'withdraw' }),
+                      })
+                    }
+                  >
+                    {t('backbone.nomination.withdraw')}
+                  </Button>
+                )}
               </Space>
             ),
           },
