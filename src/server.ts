@@ -137,13 +137,13 @@ export async function startServer(
 
     let closing: Promise<void> | undefined;
     // a new year (or an interrupted refresh) leaves statuses to recompute: checked now and hourly
-    const refresher = setInterval(
-      () =>
-        void queueStaleRefreshes(handle.db, env)
-          .then((n) => n && jobs.kick())
-          .catch(() => undefined),
-      3_600_000,
-    );
+    const refresher = setInterval(() => {
+      void queueStaleRefreshes(handle.db, env)
+        .then((n) => n && jobs.kick())
+        .catch(() => undefined);
+      // backbone titles: ended terms expire, undone duties are reminded from November and flagged after the year
+      void services.backbone.sweep(null, null).catch(() => undefined);
+    }, 3_600_000);
     refresher.unref();
     void queueStaleRefreshes(handle.db, env)
       .then((n) => n && jobs.kick())

@@ -6864,6 +6864,285 @@ const MATRIX: Entry[] = [
     verify: (b) => problem(typeof json(b)['totals']?.['credit'] === 'number', 'no totals'),
   },
   // ------------------------------------------------------------------ backbone teachers (骨干教师, R-41)
+  {
+    route: 'GET /api/backbone/rounds',
+    about: 'self',
+    rule: { allow: forRoles(ADMINS, OWN) },
+    request: () => ({ method: 'GET', url: '/api/backbone/rounds' }),
+    verify: (b) => problem(Array.isArray(itemsOf(b)), 'no list'),
+  },
+  {
+    route: 'POST /api/backbone/rounds',
+    about: 'unit',
+    at: bbLevels(),
+    rule: { allow: forRoles(ADMINS, OWN), refused: STAFF },
+    request: (c) => ({
+      method: 'POST',
+      url: '/api/backbone/rounds',
+      payload: {
+        orgUnitId: c.target.id,
+        title: `矩阵评选${c.seq}`,
+        criteria: '师德良好',
+        nominationDeadline: addDays(chinaDay(new Date()), 30),
+        termYears: 3,
+        quotas: [{ orgUnitId: bbQuotaUnit(c.target).id, quota: 2 }],
+      },
+    }),
+    verify: (b, c) => problem(json(b)['round']?.['orgUnitId'] === c.target.id, 'round not at the target'),
+  },
+  {
+    route: 'GET /api/backbone/rounds/:id',
+    about: 'unit',
+    at: bbLevels(),
+    rule: bbRoundRead(),
+    request: async (c) => ({
+      method: 'GET',
+      url: `/api/backbone/rounds/${(await bbRound(c.target, 'nominating')).id}`,
+    }),
+    verify: (b, c) => problem(json(b)['round']?.['orgUnitId'] === c.target.id, 'not the round'),
+  },
+  ...(['close', 'reopen', 'cancel'] as const).map(
+    (step): Entry => ({
+      route: `POST /api/backbone/rounds/:id/${step}`,
+      about: 'unit',
+      at: bbLevels(),
+      rule: bbRoundManage(),
+      request: async (c) => ({
+        method: 'POST',
+        url: `/api/backbone/rounds/${(await bbRound(c.target, step === 'reopen' ? 'scoring' : 'nominating')).id}/${step}`,
+      }),
+      verify: (b) =>
+        problem(
+          json(b)['round']?.['status'] === { close: 'scoring', reopen: 'nominating', cancel: 'cancelled' }[step],
+          'status unchanged',
+        ),
+    }),
+  ),
+  {
+    route: 'PUT /api/backbone/rounds/:id/panel',
+    about: 'unit',
+    at: bbLevels(),
+    rule: bbRoundManage(),
+    request: async (c) => ({
+      method: 'PUT',
+      url: `/api/backbone/rounds/${(await bbRound(c.target, 'nominating')).id}/panel`,
+      payload: { userIds: [] },
+    }),
+    verify: (b) => problem(Array.isArray(json(b)['panel']), 'no panel'),
+  },
+  {
+    route: 'POST /api/backbone/rounds/:id/nominations',
+    about: 'unit',
+    at: bbLevels(),
+    rule: bbRoundRead(),
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/backbone/rounds/${(await bbRound(c.target, 'nominating')).id}/nominations`,
+      payload: { teacherId: teacherAtSchool.get(schoolUnder(c.target).id), statement: '矩阵推荐' },
+    }),
+    verify: (b) => problem(typeof json(b)['id'] === 'number', 'no nomination'),
+  },
+  {
+    route: 'POST /api/backbone/nominations/:id/forward',
+    about: 'unit',
+    at: bbLevels(),
+    rule: bbRoundRead(),
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/backbone/nominations/${await bbNomination(c.target, 'proposed')}/forward`,
+    }),
+    verify: (b) => problem(json(b)['status'] === ('nominated' as never), 'not nominated'),
+  },
+  {
+    route: 'POST /api/backbone/nominations/:id/withdraw',
+    about: 'unit',
+    at: bbLevels(),
+    rule: bbRoundRead(),
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/backbone/nominations/${await bbNomination(c.target, 'nominated')}/withdraw`,
+    }),
+    verify: (b) => problem(json(b)['status'] === ('withdrawn' as never), 'not withdrawn'),
+  },
+  {
+    route: 'POST /api/backbone/nominations/:id/files',
+    about: 'unit',
+    at: bbLevels(),
+    rule: bbRoundRead(),
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/backbone/nominations/${await bbNomination(c.target, 'nominated')}/files`,
+      ...multipartFile(PDF, { filename: '推荐材料.pdf', contentType: 'application/pdf' }),
+    }),
+    verify: (b) => problem(typeof json(b)['id'] === 'number', 'no file'),
+  },
+  {
+    route: 'GET /api/backbone/files/:id',
+    about: 'unit',
+    at: bbLevels(),
+    rule: bbRoundRead(),
+    request: async (c) => ({ method: 'GET', url: `/api/backbone/files/${await bbNominationFile(c.target)}` }),
+    verify: (_b, _c, res) => problem(res.rawPayload.subarray(0, 5).toString() === '%PDF-', 'not the file'),
+  },
+  {
+    route: 'PUT /api/backbone/nominations/:id/score',
+    about: 'unit',
+    at: bbLevels(),
+    rule: {
+      allow: { ...forRoles(ADMINS, ['own', 'parent']), trainer: ['parent'], teacher: ['own', 'parent'] },
+      reach: ['own', 'child', 'parent'],
+    },
+    request: async (c) => ({
+      method: 'PUT',
+      url: `/api/backbone/nominations/${await bbNomination(c.target, 'nominated', { scoring: true, panel: c })}/score`,
+      payload: { score: 88, comment: '矩阵评分' },
+    }),
+    verify: (b) => problem(json(b)['score'] === (88 as never), 'score not kept'),
+  },
+  {
+    route: 'GET /api/backbone/rounds/:id/ranking',
+    about: 'unit',
+    at: bbLevels(),
+    rule: bbRoundManage(),
+    request: async (c) => ({
+      method: 'GET',
+      url: `/api/backbone/rounds/${(await bbScoredRound(c.target)).roundId}/ranking`,
+    }),
+    verify: (b) => problem(itemsOf(b).length === 1, 'no ranking'),
+  },
+  {
+    route: 'POST /api/backbone/rounds/:id/publish',
+    about: 'unit',
+    at: bbLevels(),
+    rule: bbRoundManage(),
+    request: async (c) => {
+      const r = await bbScoredRound(c.target);
+      return {
+        method: 'POST',
+        url: `/api/backbone/rounds/${r.roundId}/publish`,
+        payload: { nominationIds: [r.nominationId] },
+      };
+    },
+    verify: (b) => problem(typeof json(b)['publicityId'] === 'number', 'not published'),
+  },
+  {
+    route: 'GET /api/backbone/titles',
+    about: 'self',
+    rule: { allow: forRoles(ADMINS, OWN) },
+    request: () => ({ method: 'GET', url: '/api/backbone/titles' }),
+    verify: (b) => problem(Array.isArray(itemsOf(b)), 'no list'),
+  },
+  {
+    route: 'GET /api/backbone/titles.xlsx',
+    about: 'self',
+    rule: { allow: forRoles(ADMINS, OWN) },
+    request: () => ({ method: 'GET', url: '/api/backbone/titles.xlsx' }),
+    verify: (_b, _c, res) =>
+      problem(String(res.headers['content-type']).includes('spreadsheetml'), 'not an .xlsx answer'),
+  },
+  {
+    route: 'GET /api/backbone/titles/:id',
+    about: 'unit',
+    at: bbLevels(),
+    rule: { allow: { ...forRoles(ADMINS, SUBTREE), teacher: OWN }, reachOf: { trainer: [], teacher: OWN } },
+    request: async (c) => ({ method: 'GET', url: `/api/backbone/titles/${await bbTitle(c, false)}` }),
+    verify: (b) => problem(Array.isArray(json(b)['events']), 'no history'),
+  },
+  ...(['keep', 'revoke'] as const).map(
+    (decision): Entry => ({
+      route: `POST /api/backbone/titles/:id/${decision}`,
+      about: 'unit',
+      at: bbLevels(),
+      rule: { allow: forRoles(ADMINS, SUBTREE), reachOf: { trainer: [], teacher: OWN } },
+      request: async (c) => ({
+        method: 'POST',
+        url: `/api/backbone/titles/${await bbTitle(c, true)}/${decision}`,
+        payload: { reason: '矩阵处理' },
+      }),
+      verify: async (b) => {
+        const row = await t.db
+          .selectFrom('backbone_title')
+          .select(['status', 'flagged_at'])
+          .where('id', '=', Number(json(b)['id']))
+          .executeTakeFirstOrThrow();
+        return problem(decision === 'keep' ? row.flagged_at === null : row.status === 'revoked', 'title unchanged');
+      },
+    }),
+  ),
+  {
+    route: 'GET /api/backbone/duties',
+    about: 'self',
+    rule: { allow: forRoles(ADMINS, OWN) },
+    request: () => ({ method: 'GET', url: '/api/backbone/duties' }),
+    verify: (b) => problem(Array.isArray(itemsOf(b)), 'no list'),
+  },
+  {
+    route: 'POST /api/backbone/duties/:id/decide',
+    about: 'unit',
+    at: bbLevels(),
+    rule: { allow: { school_admin: OWN, county_admin: SUBTREE }, refused: STAFF },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/backbone/duties/${await bbDuty(c, false)}/decide`,
+      payload: { confirm: true },
+    }),
+    verify: (b) => problem(json(b)['status'] === ('confirmed' as never), 'not confirmed'),
+  },
+  {
+    route: 'GET /api/backbone/duties/:id/file',
+    about: 'unit',
+    at: bbLevels(),
+    rule: { allow: { ...forRoles(ADMINS, SUBTREE), teacher: OWN }, reachOf: { trainer: [], teacher: OWN } },
+    request: async (c) => ({ method: 'GET', url: `/api/backbone/duties/${await bbDuty(c, true)}/file` }),
+    verify: (_b, _c, res) => problem(res.rawPayload.subarray(0, 5).toString() === '%PDF-', 'not the file'),
+  },
+  {
+    route: 'POST /api/backbone/sweep',
+    about: 'self',
+    rule: { allow: forRoles(ADMINS, OWN) },
+    request: () => ({ method: 'POST', url: '/api/backbone/sweep' }),
+    verify: (b) => problem(typeof json(b)['expired'] === 'number', 'no counts'),
+  },
+  {
+    route: 'GET /api/backbone/panel',
+    about: 'self',
+    rule: { allow: forRoles(ROLES, OWN) },
+    request: () => ({ method: 'GET', url: '/api/backbone/panel' }),
+    verify: (b) => problem(Array.isArray(itemsOf(b)), 'no list'),
+  },
+  {
+    route: 'GET /api/backbone/me',
+    about: 'self',
+    rule: { allow: { teacher: OWN } },
+    request: () => ({ method: 'GET', url: '/api/backbone/me' }),
+    verify: (b) => problem(json(b)['linked'] === (true as never), 'not linked'),
+  },
+  {
+    route: 'POST /api/backbone/me/duties',
+    about: 'self',
+    rule: { allow: { teacher: OWN } },
+    request: async (c) => {
+      const titleId = await bbTitle({ ...c, target: tree.S1, relation: 'own' }, false);
+      const day = chinaDay(new Date());
+      return {
+        method: 'POST',
+        url: '/api/backbone/me/duties',
+        payload: { titleId, year: Number(day.slice(0, 4)), kind: 'paper', subject: '矩阵论文', heldOn: day },
+      };
+    },
+    verify: (b) => problem(json(b)['status'] === ('recorded' as never), 'not recorded'),
+  },
+  {
+    route: 'POST /api/backbone/me/duties/:id/file',
+    about: 'self',
+    rule: { allow: { teacher: OWN } },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/backbone/me/duties/${await bbDuty({ ...c, target: tree.S1, relation: 'own' }, false)}/file`,
+      ...multipartFile(PDF, { filename: '论文.pdf', contentType: 'application/pdf' }),
+    }),
+    verify: (b) => problem(json(b)['hasFile'] === (true as never), 'no file'),
+  },
   // ------------------------------------------------------------------ LRS clients (学习记录接口) and the review queue (待匹配学习记录)
   {
     route: 'GET /api/lrs/clients',
@@ -7955,8 +8234,182 @@ function pairFileAt(school: OrgUnitRow): Promise<number> {
 }
 
 /** Backbone rounds and titles the rows act on (R-41). */
+/** Units that certify backbone titles (a township or an institution organises no round). */
+function bbLevels(): readonly OrgUnitKind[] {
+  return ['province', 'city', 'county', 'school'];
+}
+/**
+ * A round is read by the admins of its organiser's subtree and by those of a unit with a quota on their
+ * line (a school reads the county's round it nominates to); trainers and teachers only on its panel.
+ */
+function bbRoundRead(): Rule {
+  return { allow: forRoles(ADMINS, ['own', 'child', 'parent']), reachOf: { trainer: [], teacher: [] } };
+}
+/** Only the organiser's subtree runs a round; a nominating unit above is refused. */
+function bbRoundManage(): Rule {
+  return { allow: forRoles(ADMINS, SUBTREE), reach: ['own', 'child', 'parent'], reachOf: { trainer: [], teacher: [] } };
+}
+
+/** The unit of `unit`'s round that holds the quota on the line to its first school (a school: itself). */
+function bbQuotaUnit(unit: OrgUnitRow): OrgUnitRow {
+  if (unit.kind === 'school') return unit;
+  const school = schoolUnder(unit);
+  return Object.values(tree).find((u) => u.parentId === unit.id && school.path.startsWith(u.path)) ?? school;
+}
+
+const BB_LEVEL_OF: Partial<Record<OrgUnitKind, string>> = {
+  province: 'province',
+  city: 'city',
+  county: 'county',
+  school: 'school',
+};
+
+/** A round organised at `unit` (quota 50 for the unit on the line to its first school), in `status`. */
+async function bbRound(unit: OrgUnitRow, status: string): Promise<{ id: number; quotaUnit: OrgUnitRow }> {
+  const quotaUnit = bbQuotaUnit(unit);
+  const row = await t.db
+    .insertInto('backbone_round')
+    .values({
+      province_id: unit.provinceId,
+      org_unit_id: unit.id,
+      org_path: unit.path,
+      level: BB_LEVEL_OF[unit.kind] ?? 'county',
+      title: `矩阵骨干评选${unit.id}`,
+      criteria: '矩阵条件',
+      nomination_deadline: addDays(chinaDay(new Date()), 30),
+      term_years: 3,
+      duties: JSON.stringify({ openLessons: 1, papers: 1 }),
+      status,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await t.db
+    .insertInto('backbone_quota')
+    .values({ round_id: row.id, org_unit_id: quotaUnit.id, org_path: quotaUnit.path, quota: 50 })
+    .execute();
+  return { id: Number(row.id), quotaUnit };
+}
+
+/**
+ * A nomination of the first school's teacher to a fresh round at `unit`. With `scoring` the round is
+ * closed; with `panel` the case's actor sits on its panel when their unit lies under the organiser
+ * (as naming a panel allows).
+ */
+async function bbNomination(
+  unit: OrgUnitRow,
+  status: 'proposed' | 'nominated',
+  opts: { scoring?: boolean; panel?: Case } = {},
+): Promise<number> {
+  const r = await bbRound(unit, opts.scoring ? 'scoring' : 'nominating');
+  const school = schoolUnder(unit);
+  const row = await t.db
+    .insertInto('backbone_nomination')
+    .values({
+      province_id: unit.provinceId,
+      round_id: r.id,
+      teacher_id: teacherAtSchool.get(school.id)!,
+      org_path: school.path,
+      quota_unit_id: r.quotaUnit.id,
+      by_unit_id: school.id,
+      statement: '矩阵推荐材料',
+      status,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const c = opts.panel;
+  if (c?.own.path.startsWith(unit.path))
+    await t.db.insertInto('backbone_panel_member').values({ round_id: r.id, user_id: c.userId }).execute();
+  return Number(row.id);
+}
+
+async function bbNominationFile(unit: OrgUnitRow): Promise<number> {
+  const nominationId = await bbNomination(unit, 'nominated');
+  const { sha256 } = storeBySha256(path.join(dataDir, 'backbone'), PDF);
+  const row = await t.db
+    .insertInto('backbone_nomination_file')
+    .values({
+      nomination_id: nominationId,
+      sha256,
+      file_name: '推荐材料.pdf',
+      mime_type: 'application/pdf',
+      size_bytes: PDF.length,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
+}
+
+/** A closed round at `unit` with one nomination scored by one panel member. */
+async function bbScoredRound(unit: OrgUnitRow): Promise<{ roundId: number; nominationId: number }> {
+  const nominationId = await bbNomination(unit, 'nominated', { scoring: true });
+  const n = await t.db
+    .selectFrom('backbone_nomination')
+    .select('round_id')
+    .where('id', '=', nominationId)
+    .executeTakeFirstOrThrow();
+  const judge = userIds.get('province_admin')!;
+  await t.db.insertInto('backbone_panel_member').values({ round_id: n.round_id, user_id: judge }).execute();
+  await t.db.insertInto('backbone_score').values({ nomination_id: nominationId, user_id: judge, score: 80 }).execute();
+  return { roundId: Number(n.round_id), nominationId };
+}
+
+/** The teacher a title or duty of the case belongs to: at a school under the target (for the parent, one outside the actor's unit). */
+const bbTeacherOf = (c: Case) => {
+  const school = schoolUnder(c.target, c.relation === 'parent' ? c.own : undefined);
+  return { school, teacherId: teacherAtSchool.get(school.id)! };
+};
+
+/** An active title granted by the target to a teacher under it, flagged when asked. */
+async function bbTitle(c: Case, flagged: boolean): Promise<number> {
+  const { school, teacherId } = bbTeacherOf(c);
+  const day = chinaDay(new Date());
+  const row = await t.db
+    .insertInto('backbone_title')
+    .values({
+      province_id: c.target.provinceId,
+      teacher_id: teacherId,
+      org_path: school.path,
+      level: BB_LEVEL_OF[c.target.kind] ?? 'county',
+      granted_by_unit_id: c.target.id,
+      granted_path: c.target.path,
+      term_start: day,
+      term_end: addDays(day, 3 * 365),
+      ...(flagged ? { flagged_at: new Date(), flag_reason: '矩阵标记', flag_source_kind: 'admin' } : {}),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await t.db.insertInto('backbone_title_event').values({ title_id: row.id, kind: 'granted' }).execute();
+  return Number(row.id);
+}
+
+/** A duty recorded (with a link, and a file when asked) on a fresh title of the case's teacher. */
+async function bbDuty(c: Case, withFile: boolean): Promise<number> {
+  const titleId = await bbTitle(c, false);
+  const { school, teacherId } = bbTeacherOf(c);
+  const day = chinaDay(new Date());
+  const file = withFile ? storeBySha256(path.join(dataDir, 'backbone'), PDF).sha256 : null;
+  const row = await t.db
+    .insertInto('backbone_duty')
+    .values({
+      province_id: c.target.provinceId,
+      title_id: titleId,
+      teacher_id: teacherId,
+      org_path: school.path,
+      year: Number(day.slice(0, 4)),
+      kind: 'open_lesson',
+      subject: '矩阵公开课',
+      held_on: day,
+      link: 'https://example.cn/lesson',
+      ...(file ? { sha256: file, file_name: '课件.pdf', mime_type: 'application/pdf', size_bytes: PDF.length } : {}),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
+}
+
+/** Backbone rows make their rounds, titles and duties as they go (see the bb* helpers above). */
 async function prepareBackbone(): Promise<void> {
-  // filled by the backbone rows
+  fs.mkdirSync(path.join(dataDir, 'backbone'), { recursive: true });
 }
 
 /** Competitions, entries and panels the rows act on (R-42). */

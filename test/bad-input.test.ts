@@ -21,12 +21,12 @@ import { multipartFile, schoolSheet } from './support/upload.js';
 import { currentYear } from '../src/config/env.js';
 import { createCreditReviewRepository } from '../src/repositories/credit-review.repository.js';
 import { createCreditVerificationRepository } from '../src/repositories/credit-verification.repository.js';
-import { createTeacherRepository } from '../src/repositories/teacher.repository.js';
-import { closeCertificatePool } from '../src/services/certificate.service.js';
-import { seedTeacher } from './support/ledger.js';
 import { publishList } from '../src/services/publicity.js';
 import { recordHonour } from '../src/services/honour.js';
 import { DEFAULT_CRITERIA } from '../src/domain/commendation.js';
+import { createTeacherRepository } from '../src/repositories/teacher.repository.js';
+import { closeCertificatePool } from '../src/services/certificate.service.js';
+import { seedTeacher } from './support/ledger.js';
 
 // This file creates some 500 accounts; their one-time passwords are hashed with argon2id at its
 // cheapest settings so the run stays short. Logins still verify at full cost, against real hashes.
@@ -4207,6 +4207,274 @@ describe('fee forms (R-50)', () => {
     });
     expect(below.en.message).toBe('The correction exceeds the ¥80.00 paid; the paid total cannot go below zero');
     expect(await feeState()).toBe(before);
+  });
+});
+
+describe('backbone teacher forms (R-41)', () => {
+  const BB_TABLES = [
+    'backbone_round',
+    'backbone_quota',
+    'backbone_nomination',
+    'backbone_score',
+    'backbone_title',
+    'backbone_title_event',
+    'publicity',
+  ] as const;
+  const bbState = () => tableState(BB_TABLES);
+  const deadline = () => new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+  const round = (patch: Record<string, unknown> = {}) => ({
+    title: '坏输入骨干评选',
+    criteria: '师德良好',
+    nominationDeadline: deadline(),
+    termYears: 3,
+    quotas: [{ orgUnitId: tree.S1.id, quota: 1 }],
+    ...patch,
+  });
+  let roundId: number;
+  let scoringRound: number;
+  let nominationId: number;
+  let titleId: number;
+  let teacherId: number;
+  let outsider: number;
+
+  beforeAll(async () => {
+    teacherId = await seedTeacher(t.db, t.env, tree.S1, { seed: 4141 });
+    outsider = await addUser(t.db, tree.K2, 'trainer', 'bad-backbone-outsider');
+    const open = await county({ method: 'POST', url: '/api/backbone/rounds', payload: round() });
+    roundId = open.json().round.id;
+    const other = await county({
+      method: 'POST',
+      url: '/api/backbone/rounds',
+      payload: round({ title: '坏输入评审' }),
+    });
+    scoringRound = other.json().round.id;
+    const n = await county({
+      method: 'POST',
+      url: `/api/backbone/rounds/${scoringRound}/nominations`,
+      payload: { teacherId, statement: '推荐理由' },
+    });
+    nominationId = n.json().id;
+    await county({ method: 'POST', url: `/api/backbone/rounds/${scoringRound}/close` });
+    titleId = Number(
+      (
+        await t.db
+          .insertInto('backbone_title')
+          .values({
+            province_id: tree.K1.provinceId,
+            teacher_id: teacherId,
+            org_path: tree.S1.path,
+            level: 'county',
+            granted_by_unit_id: tree.K1.id,
+            granted_path: tree.K1.path,
+            term_start: '2026-01-01',
+            term_end: '2028-12-31',
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id,
+    );
+  });
+
+  it('POST /api/backbone/rounds title', async () => {
+    const r = await probe(
+      {
+        field: 'title',
+        mode: 'create',
+        stored: text,
+        request: (v) => ({ method: 'POST', url: '/api/backbone/rounds', payload: round({ title: v }) }),
+        idOf: (res) => res.json().round.id,
+        shown: async () => {
+          const out: Shown = new Map();
+          for (let page = 1; ; page++) {
+            const items = (
+              await county({ method: 'GET', url: `/api/backbone/rounds?pageSize=200&page=${page}` })
+            ).json().items as Array<{ id: number }>;
+            for (const x of items) out.set(x.id, x);
+            if (items.length < 200) return out;
+          }
+        },
+        count: async () =>
+          Number(
+            (
+              await t.db
+                .selectFrom('backbone_round')
+                .select((eb) => eb.fn.countAll().as('n'))
+                .executeTakeFirstOrThrow()
+            ).n,
+          ),
+      },
+      NASTY,
+    );
+    expect(r.problems).toEqual([]);
+    expect(r.accepted).toBeGreaterThan(0);
+    expect(r.refused).toBeGreaterThan(0);
+  }, 180_000);
+
+  it('rounds, nominations, scores, lists and titles: impossible terms and quotas, wrong units and types, out-of-range scores', async () => {
+    const post = (url: string, payload: unknown): InjectOptions => ({
+      method: 'POST',
+      url,
+      payload: payload as InjectOptions['payload'],
+    });
+    const rounds = '/api/backbone/rounds';
+    await refusedWithoutTrace(
+      county,
+      [
+        ['no title', post(rounds, round({ title: undefined })), 'VALIDATION_FAILED'],
+        ['blank criteria', post(rounds, round({ criteria: '   ' })), 'VALIDATION_FAILED'],
+        ['64 KiB criteria', post(rounds, round({ criteria: '条'.repeat(65_536) })), 'VALIDATION_FAILED'],
+        ['term of 0 years', post(rounds, round({ termYears: 0 })), 'VALIDATION_FAILED'],
+        ['term of 11 years', post(rounds, round({ termYears: 11 })), 'VALIDATION_FAILED'],
+        ['term as a string', post(rounds, round({ termYears: '3' })), 'VALIDATION_FAILED'],
+        ['30 February', post(rounds, round({ nominationDeadline: '2027-02-30' })), 'VALIDATION_FAILED'],
+        ['a deadline passed', post(rounds, round({ nominationDeadline: '2020-01-01' })), 'BACKBONE_ROUND_INVALID'],
+        ['no quotas', post(rounds, round({ quotas: [] })), 'VALIDATION_FAILED'],
+        [
+          'only zero quotas',
+          post(rounds, round({ quotas: [{ orgUnitId: tree.S1.id, quota: 0 }] })),
+          'BACKBONE_ROUND_INVALID',
+        ],
+        [
+          'a negative quota',
+          post(rounds, round({ quotas: [{ orgUnitId: tree.S1.id, quota: -1 }] })),
+          'VALIDATION_FAILED',
+        ],
+        [
+          'a unit outside the county',
+          post(rounds, round({ quotas: [{ orgUnitId: tree.S3.id, quota: 1 }] })),
+          'BACKBONE_ROUND_INVALID',
+        ],
+        [
+          'a unit twice',
+          post(
+            rounds,
+            round({
+              quotas: [
+                { orgUnitId: tree.S1.id, quota: 1 },
+                { orgUnitId: tree.S1.id, quota: 2 },
+              ],
+            }),
+          ),
+          'BACKBONE_ROUND_INVALID',
+        ],
+        [
+          'nested units',
+          post(
+            rounds,
+            round({
+              quotas: [
+                { orgUnitId: tree.T1.id, quota: 1 },
+                { orgUnitId: tree.S4.id, quota: 1 },
+              ],
+            }),
+          ),
+          'BACKBONE_ROUND_INVALID',
+        ],
+        ['negative duties', post(rounds, round({ duties: { openLessons: -1, papers: 1 } })), 'VALIDATION_FAILED'],
+        ['a stage that does not exist', post(rounds, round({ checks: { stages: ['college'] } })), 'VALIDATION_FAILED'],
+        ['an unknown field', post(rounds, round({ budget: 100 })), 'VALIDATION_FAILED'],
+        [
+          'malformed JSON',
+          { method: 'POST', url: rounds, payload: '{"title":', headers: { 'content-type': 'application/json' } },
+          '*',
+        ],
+        [
+          'a teacher id as a string',
+          post(`${rounds}/${roundId}/nominations`, { teacherId: String(teacherId), statement: '理由' }),
+          'VALIDATION_FAILED',
+        ],
+        [
+          'a blank statement',
+          post(`${rounds}/${roundId}/nominations`, { teacherId, statement: ' ' }),
+          'VALIDATION_FAILED',
+        ],
+        [
+          'a 6000-character statement',
+          post(`${rounds}/${roundId}/nominations`, { teacherId, statement: '优'.repeat(6000) }),
+          'VALIDATION_FAILED',
+        ],
+        [
+          'a teacher that does not exist',
+          post(`${rounds}/${roundId}/nominations`, { teacherId: 2_000_000_000, statement: '理由' }),
+          'NOT_FOUND',
+        ],
+        [
+          'nominating after the close',
+          post(`${rounds}/${scoringRound}/nominations`, { teacherId, statement: '理由' }),
+          'BACKBONE_ROUND_STATE',
+        ],
+        [
+          'a score of 101',
+          { method: 'PUT', url: `/api/backbone/nominations/${nominationId}/score`, payload: { score: 101 } },
+          'VALIDATION_FAILED',
+        ],
+        [
+          'a score of 1.5',
+          { method: 'PUT', url: `/api/backbone/nominations/${nominationId}/score`, payload: { score: 1.5 } },
+          'VALIDATION_FAILED',
+        ],
+        [
+          'a score as a string',
+          { method: 'PUT', url: `/api/backbone/nominations/${nominationId}/score`, payload: { score: '90' } },
+          'VALIDATION_FAILED',
+        ],
+        [
+          'a score by no panel member',
+          { method: 'PUT', url: `/api/backbone/nominations/${nominationId}/score`, payload: { score: 90 } },
+          'FORBIDDEN',
+        ],
+        ['an empty list', post(`${rounds}/${scoringRound}/publish`, { nominationIds: [] }), 'VALIDATION_FAILED'],
+        [
+          'a list of another round',
+          post(`${rounds}/${scoringRound}/publish`, { nominationIds: [2_000_000_000] }),
+          'BACKBONE_LIST_INVALID',
+        ],
+        [
+          'a list nobody scored',
+          post(`${rounds}/${scoringRound}/publish`, { nominationIds: [nominationId] }),
+          'BACKBONE_NOT_SCORED',
+        ],
+        [
+          'a panel from another county',
+          { method: 'PUT', url: `${rounds}/${scoringRound}/panel`, payload: { userIds: [outsider] } },
+          'BACKBONE_PANEL_INVALID',
+        ],
+        [
+          'a revoke without a reason',
+          post(`/api/backbone/titles/${titleId}/revoke`, { reason: '' }),
+          'VALIDATION_FAILED',
+        ],
+        [
+          'keeping a title not flagged',
+          post(`/api/backbone/titles/${titleId}/keep`, { reason: '保留' }),
+          'BACKBONE_TITLE_STATE',
+        ],
+        [
+          'a title that does not exist',
+          post('/api/backbone/titles/2000000000/revoke', { reason: '撤销' }),
+          'NOT_FOUND',
+        ],
+      ],
+      bbState,
+      'the backbone tables',
+    );
+  }, 120_000);
+
+  it('answers the refusals of the backbone forms in the language asked for', async () => {
+    const res = await county({
+      method: 'POST',
+      url: '/api/backbone/rounds',
+      payload: round({ quotas: [{ orgUnitId: tree.S1.id, quota: 0 }] }),
+      headers: { 'accept-language': 'en' },
+    });
+    expect(res.json().error.message).toMatch(/round settings are invalid/);
+    const zh = await county({
+      method: 'POST',
+      url: `/api/backbone/rounds/${scoringRound}/publish`,
+      payload: { nominationIds: [nominationId] },
+      headers: { 'accept-language': 'zh-CN' },
+    });
+    expect(zh.json().error.message).toContain('尚无评分');
   });
 });
 

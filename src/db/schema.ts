@@ -78,6 +78,106 @@ export interface AuthThrottleTable {
   locked_until: Date | null;
 }
 
+export interface BackboneDutyTable {
+  id: Generated<number>;
+  province_id: number;
+  title_id: number;
+  teacher_id: number;
+  org_path: string;
+  year: number;
+  kind: string;
+  subject: string;
+  held_on: string;
+  link: string | null;
+  sha256: Buffer | null;
+  file_name: string | null;
+  mime_type: string | null;
+  size_bytes: number | null;
+  status: Generated<string>;
+  decided_by: number | null;
+  decided_at: Date | null;
+  decision_note: string | null;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface BackboneDutyYearTable {
+  title_id: number;
+  year: number;
+  reminded_on: string | null;
+  flagged_on: string | null;
+}
+
+export interface BackboneNominationTable {
+  id: Generated<number>;
+  province_id: number;
+  round_id: number;
+  teacher_id: number;
+  org_path: string;
+  quota_unit_id: number;
+  by_unit_id: number;
+  statement: string;
+  title_id: number | null;
+  status: string;
+  outcome: string | null;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface BackboneNominationFileTable {
+  id: Generated<number>;
+  nomination_id: number;
+  sha256: Buffer;
+  file_name: string;
+  mime_type: string;
+  size_bytes: number;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface BackbonePanelMemberTable {
+  round_id: number;
+  user_id: number;
+  added_by: number | null;
+  added_at: Generated<Date>;
+}
+
+export interface BackboneQuotaTable {
+  round_id: number;
+  org_unit_id: number;
+  org_path: string;
+  quota: number;
+}
+
+export interface BackboneRoundTable {
+  id: Generated<number>;
+  province_id: number;
+  org_unit_id: number;
+  org_path: string;
+  level: string;
+  kind: Generated<string>;
+  title: string;
+  criteria: string;
+  checks: JsonWithDefault;
+  nomination_deadline: string;
+  term_years: number;
+  duties: Json;
+  status: Generated<string>;
+  publicity_id: number | null;
+  finalised_at: Date | null;
+  created_by: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface BackboneScoreTable {
+  nomination_id: number;
+  user_id: number;
+  score: number;
+  comment: string | null;
+  scored_at: Generated<Date>;
+}
+
 export interface BackboneTitleTable {
   id: Generated<number>;
   province_id: number;
@@ -1549,6 +1649,14 @@ export interface DB {
   attendance: AttendanceTable;
   audit_log: AuditLogTable;
   auth_throttle: AuthThrottleTable;
+  backbone_duty: BackboneDutyTable;
+  backbone_duty_year: BackboneDutyYearTable;
+  backbone_nomination: BackboneNominationTable;
+  backbone_nomination_file: BackboneNominationFileTable;
+  backbone_panel_member: BackbonePanelMemberTable;
+  backbone_quota: BackboneQuotaTable;
+  backbone_round: BackboneRoundTable;
+  backbone_score: BackboneScoreTable;
   backbone_title: BackboneTitleTable;
   backbone_title_event: BackboneTitleEventTable;
   commendation_batch: CommendationBatchTable;

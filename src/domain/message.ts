@@ -41,6 +41,15 @@ export const MESSAGE_KINDS = [
   // a spot-check's draw (抽测, R-34): to each drawn teacher, and to the admins of their schools
   'spot_check_drawn',
   'spot_check_unit_drawn',
+  // backbone teachers (骨干教师, R-41): a round opened to the units with a quota, a school's proposal to the
+  // unit passing it up, panel members named, a title granted or revoked, a duty reminder, a title flagged
+  'backbone_round_opened',
+  'backbone_nomination_proposed',
+  'backbone_panel_named',
+  'backbone_title_granted',
+  'backbone_title_revoked',
+  'backbone_duty_reminder',
+  'backbone_title_flagged',
   // an exam published to its candidates (a class's, a project's, a spot-check's drawn teachers)
   'exam_published',
   // a marker named for an exam; a candidate's attempt graded once its essays were marked

@@ -58,6 +58,7 @@ import { lrsRuleRoutes } from './routes/lrs-rule.routes.js';
 import { archiveRoutes } from './routes/archive.routes.js';
 import { spotCheckRoutes } from './routes/spot-check.routes.js';
 import { pairRoutes } from './routes/pair.routes.js';
+import { backboneRoutes } from './routes/backbone.routes.js';
 import { publicityRoutes } from './routes/publicity.routes.js';
 import { commendationRoutes } from './routes/commendation.routes.js';
 import { honourRoutes } from './routes/honour.routes.js';
@@ -284,6 +285,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(homeworkRoutes, { prefix: '/api', services });
   await app.register(spotCheckRoutes, { prefix: '/api', services });
   await app.register(pairRoutes, { prefix: '/api', services });
+  await app.register(backboneRoutes, { prefix: '/api', services });
   await app.register(publicityRoutes, { prefix: '/api', services });
   await app.register(commendationRoutes, { prefix: '/api', services });
   await app.register(honourRoutes, { prefix: '/api', services });

@@ -477,6 +477,71 @@ const ERRORS: Record<AppErrorCode, Record<Locale, string>> = {
     'zh-CN': '该教师已有一个进行中的同类结对，不能再申请',
     en: 'The teacher already has an open pair in this role; finish or end it first',
   },
+  BACKBONE_ROUND_INVALID: {
+    'zh-CN': '评选设置有误，请检查标出的项目',
+    en: 'The selection round settings are invalid; check the marked fields',
+  },
+  BACKBONE_ROUND_STATE: {
+    'zh-CN': '该评选当前的状态不能这样处理（可能已被他人推进到下一步），请刷新后查看',
+    en: 'The round is not in a state that allows this (someone may have moved it on); reload to see it',
+  },
+  BACKBONE_DEADLINE_PASSED: {
+    'zh-CN': '推荐截止日期（{deadline}）已过，不能再推荐',
+    en: 'The nomination deadline ({deadline}) has passed',
+  },
+  BACKBONE_NO_QUOTA: {
+    'zh-CN': '该教师所在单位在本次评选中没有推荐名额',
+    en: "The teacher's unit has no quota in this round",
+  },
+  BACKBONE_NOT_ELIGIBLE: {
+    'zh-CN': '该教师不符合本次评选的条件（教龄、学段或学科）',
+    en: "The teacher does not meet the round's conditions (years of service, stage or subject)",
+  },
+  BACKBONE_NO_TITLE: {
+    'zh-CN': '复评只能推荐持有本级有效骨干教师称号的教师',
+    en: 'A re-review takes only teachers holding an active title of its level',
+  },
+  BACKBONE_OVER_QUOTA: {
+    'zh-CN': '{unit}的推荐名额已用完（名额 {quota} 人，已推荐 {used} 人）',
+    en: '{unit} has used its quota ({used} of {quota} nominated)',
+  },
+  BACKBONE_NOMINATION_TAKEN: {
+    'zh-CN': '该教师已在本次评选的推荐名单中',
+    en: 'The teacher is already nominated in this round',
+  },
+  BACKBONE_PANEL_INVALID: {
+    'zh-CN': '评审组成员只能从组织单位及其下属单位的账号中选择',
+    en: "Panel members are accounts of the organiser's units",
+  },
+  BACKBONE_SCORE_INVALID: { 'zh-CN': '评分应为 0 到 100 的整数', en: 'A score is a whole number from 0 to 100' },
+  BACKBONE_LIST_INVALID: {
+    'zh-CN': '公示名单有误：请从本次评选的推荐对象中选择至少一人',
+    en: "The list is invalid: choose at least one of the round's nominees",
+  },
+  BACKBONE_NOT_SCORED: {
+    'zh-CN': '名单中有尚无评分的推荐对象，评审组评分后才能公示',
+    en: 'Someone on the list has no score yet; publish after the panel has scored',
+  },
+  BACKBONE_TITLE_STATE: {
+    'zh-CN': '该称号当前的状态不能这样处理，请刷新后查看',
+    en: 'The title is not in a state that allows this; reload to see it',
+  },
+  BACKBONE_DUTY_INVALID: {
+    'zh-CN': '职责记录有误，请检查标出的项目',
+    en: 'The duty record is invalid; check the marked fields',
+  },
+  BACKBONE_DUTY_STATE: {
+    'zh-CN': '该职责记录已确认或退回，不能再修改',
+    en: 'The duty record has been confirmed or rejected already',
+  },
+  BACKBONE_DUTY_NO_EVIDENCE: {
+    'zh-CN': '该记录没有链接或附件，不能确认',
+    en: 'The record has no link or file; it cannot be confirmed',
+  },
+  BACKBONE_FILE_NOT_ALLOWED: {
+    'zh-CN': '只接受 PDF、图片、Word、Excel 或 ZIP 文件',
+    en: 'Only PDF, image, Word, Excel or ZIP files are accepted',
+  },
   PUBLICITY_CLOSED: {
     'zh-CN': '该公示已定稿或已撤回，不能再这样处理，请刷新后查看',
     en: 'The public notice is final or withdrawn; this can no longer be done. Reload to see it',

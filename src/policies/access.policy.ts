@@ -56,6 +56,10 @@ export type Action =
   | 'exam.results'
   | 'spotcheck.manage'
   | 'spotcheck.read'
+  | 'backbone.open'
+  | 'backbone.manage'
+  | 'backbone.nominate'
+  | 'backbone.confirm'
   | 'lrs.manage'
   | 'commendation.manage'
   | 'honour.read'
@@ -209,6 +213,18 @@ export function can(actor: Pick<Actor, 'role' | 'orgPath'>, action: Action, targ
     case 'spotcheck.read':
       // the published list, the draw and the results: the organiser's subtree, and the units drawn from
       return admin && (inside || isWithin(target.path, actor.orgPath));
+    case 'backbone.open':
+      // a unit opens selection rounds of its own level (校级, 县级, 市级, 省级), never for another unit
+      return admin && target.path === actor.orgPath;
+    case 'backbone.manage':
+      // the organiser's admins (and those above them) run a round and decide on the titles it granted
+      return admin && inside;
+    case 'backbone.nominate':
+      // a unit puts forward teachers of its own subtree
+      return admin && inside;
+    case 'backbone.confirm':
+      // a holder's yearly duties are confirmed by the school that keeps the archive (or its county)
+      return (actor.role === 'school_admin' || actor.role === 'county_admin') && inside;
     case 'lrs.manage':
       // a bureau (county and above) keeps the credentials of the platforms reporting learning records for
       // its subtree, and maps or rejects their statements that matched nobody

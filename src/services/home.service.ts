@@ -22,6 +22,7 @@ import { requireActor, type RequestContext, type ServiceDeps } from './context.j
 import type { createEnrolmentService } from './enrolment.service.js';
 import { publicityNow } from './publicity.service.js';
 import type { createSurveyService } from './survey.service.js';
+import type { createBackboneService } from './backbone.service.js';
 
 /** Days ahead in which a registration closing counts as "closing soon". */
 export const CLOSING_SOON_DAYS = 7;
@@ -48,6 +49,11 @@ export const TODO_KINDS = [
   // mentoring pairs (师徒结对, R-40): applications for the school to recommend, recommendations for the county
   'pair_recommend',
   'pair_register',
+  // backbone teachers (骨干教师): quotas still open, nominations to score, flagged titles, duties to confirm
+  'backbone_nominate',
+  'backbone_score',
+  'backbone_flagged',
+  'backbone_duties',
   // development plans of the school's teachers waiting for its review (个人专业发展规划)
   'development_plan_review',
 ] as const;
@@ -105,6 +111,7 @@ interface Collaborators {
   enrolments: ReturnType<typeof createEnrolmentService>;
   surveys: ReturnType<typeof createSurveyService>;
   attendance: ReturnType<typeof createAttendanceService>;
+  backbone: Pick<ReturnType<typeof createBackboneService>, 'todos'>;
 }
 
 /**
@@ -171,6 +178,11 @@ export function createHomeService(deps: ServiceDeps, c: Collaborators) {
     if (actor.role === 'county_admin') add('pair_register', await createPairRepository(db).waitingForCounty(path));
     if (actor.role === 'school_admin')
       add('development_plan_review', await createDevelopmentPlanRepository(db).waitingUnder(actor.provinceId, path));
+    const backbone = await c.backbone.todos(actor);
+    add('backbone_nominate', backbone.nominate);
+    add('backbone_score', backbone.score);
+    add('backbone_flagged', backbone.flagged);
+    add('backbone_duties', backbone.duties);
     const publicity = createPublicityRepository(db);
     add('publicity_objections', await publicity.openObjectionsAtUnit(actor.orgUnitId));
     add('publicity_to_finalise', await publicity.readyToFinaliseAtUnit(actor.orgUnitId, publicityNow(env)));
@@ -260,6 +272,8 @@ export function createHomeService(deps: ServiceDeps, c: Collaborators) {
     const marking = (await createExamRepository(db).markingOf(actor.userId, null)).reduce((n, x) => n + x.pending, 0);
     if (marking > 0) todos.push({ kind: 'exam_marking', count: marking, year: null, cycleId: null });
     if (reports > 0) todos.push({ kind: 'forum_reports', count: reports, year: null, cycleId: null });
+    const toScore = (await c.backbone.todos(actor)).score;
+    if (toScore > 0) todos.push({ kind: 'backbone_score', count: toScore, year: null, cycleId: null });
     const all = (await c.attendance.mySessions(ctx)).map((s) => ({
       sessionId: s.id,
       classId: s.classId,

@@ -27,6 +27,7 @@ export const MANUAL_SECTIONS = [
   { slug: 'reports', title: '统计报表', en: 'Statistics and reports' },
   { slug: 'spot-check', title: '抽测', en: 'Spot-checks' },
   { slug: 'pairs', title: '师徒结对与城乡帮扶', en: 'Mentoring pairs and school pairing' },
+  { slug: 'backbone', title: '骨干教师', en: 'Backbone teachers' },
   { slug: 'publicity', title: '公示与评优表彰', en: 'Public notices, commendations and honours' },
   { slug: 'lrs-rules', title: '学时转换规则', en: 'Hour conversion rules' },
   { slug: 'lrs', title: '学习记录接口', en: 'Learning records from other platforms' },

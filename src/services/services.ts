@@ -48,6 +48,7 @@ import { storeOwnStatements } from './xapi-statement.service.js';
 import type { JsonObject } from '../domain/xapi-statement.js';
 import { createSpotCheckService } from './spot-check.service.js';
 import { createPairService } from './pair.service.js';
+import { createBackboneService } from './backbone.service.js';
 import { createPublicityService } from './publicity.service.js';
 import { createCommendationService } from './commendation.service.js';
 import { createHonourService } from './honour.service.js';
@@ -129,6 +130,7 @@ export function createServices(deps: ServiceDeps) {
     spotChecks: createSpotCheckService(deps),
     // mentoring pairs (师徒结对, R-40): confirmed activities post hours through the ledger
     pairs: createPairService(deps, credits),
+    backbone: createBackboneService(deps),
     publicity: createPublicityService(deps),
     commendations: createCommendationService(deps),
     honours: createHonourService(deps),

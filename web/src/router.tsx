@@ -38,6 +38,9 @@ const VerificationsPage = page(() => import('./pages/verifications/verifications
 const VerificationPage = page(() => import('./pages/verifications/verification.page'));
 const CreditReportPage = page(() => import('./pages/credit-reports/credit-report.page'));
 const CertificatesPage = page(() => import('./pages/certificates/certificates.page'));
+const BackbonePage = page(() => import('./pages/backbone/backbone.page'));
+const BackboneRoundPage = page(() => import('./pages/backbone/round.page'));
+const MyBackbonePage = page(() => import('./pages/backbone/my-backbone.page'));
 const CoursesPage = page(() => import('./pages/courses/courses.page'));
 const CourseOnlinePage = page(() => import('./pages/courses/course-online.page'));
 const QuestionsPage = page(() => import('./pages/questions/questions.page'));
@@ -130,6 +133,9 @@ const ExamResultPage = page(() => import('./pages/exams/exam-result.page'));
  *   /training, /training/:id  training projects: classes, sessions, quotas, trainers, enrolments (admins)
  *   /exams/:id/results  成绩与统计 of an exam: by unit against the targets, distribution, question analysis, ranked list (admins)
  *   /fees/my-unit     本单位应缴费用: what the admin's unit owes for the projects above it, with an .xlsx export (admins)
+ *   /programmes/backbone  骨干教师: selection rounds, titles with keep/revoke and export, duties to confirm (admins)
+ *   /programmes/backbone/:id  a round: quotas, nominations, panel, scores, ranking, publishing (admins; its panel members)
+ *   /me/backbone      我的骨干教师: own titles, yearly duties and records, rounds one reviews (teachers, trainers)
  *   /spot-checks, /spot-checks/:id  抽测: draft, publish the list and seed hash, draw, results per person and unit (admins)
  *   /programmes/pairs, /programmes/pairs/:id  师徒结对 / 城乡对口帮扶: the subtree's pairs, recommend, register, review (admins)
  *   /me/pairs, /me/pairs/:id  我的结对: a teacher's pairs, application, agreement, activities (teachers)
@@ -232,6 +238,9 @@ export const router = createBrowserRouter([
           // a teacher's pairs (the server decides who is a member)
           { path: '/me/pairs', element: <MyPairsPage /> },
           { path: '/me/pairs/:id', element: <PairPage /> },
+          // backbone teachers: a round is opened by its admins and its panel members (the server decides)
+          { path: '/programmes/backbone/:id', element: <BackboneRoundPage /> },
+          { path: '/me/backbone', element: <MyBackbonePage /> },
           { path: '/me/archive', element: <MyArchivePage /> },
           { path: '/me/plan', element: <MyPlanPage /> },
           { path: '/exams/:id/entry', element: <ExamEntryPage /> },
@@ -283,6 +292,7 @@ export const router = createBrowserRouter([
                 children: [{ path: '/plan-review', element: <PlanReviewPage /> }],
               },
               { path: '/fees/my-unit', element: <MyUnitFeesPage /> },
+              { path: '/programmes/backbone', element: <BackbonePage /> },
               { path: '/spot-checks', element: <SpotChecksPage /> },
               { path: '/spot-checks/:id', element: <SpotCheckPage /> },
               { path: '/programmes/pairs', element: <PairsPage /> },

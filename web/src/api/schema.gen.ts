@@ -295,6 +295,944 @@ export interface paths {
       };
     };
   };
+  '/api/backbone/duties': {
+    /** Duties recorded by the subtree's holders waiting for their school's confirmation */
+    get: {
+      response: {
+        items: {
+          id: number;
+          titleId: number;
+          teacherId: number;
+          teacherName: string;
+          orgPath: string;
+          year: number;
+          kind: 'open_lesson' | 'paper';
+          subject: string;
+          heldOn: string;
+          link: string | null;
+          fileName: string | null;
+          mimeType: string | null;
+          hasFile: boolean;
+          status: 'recorded' | 'confirmed' | 'rejected';
+          decisionNote: string | null;
+          createdAt: string;
+        }[];
+      };
+    };
+  };
+  '/api/backbone/duties/{id}/decide': {
+    /** The school confirms a recorded duty (it then counts for its year) or returns it with a note */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        confirm: boolean;
+        note?: string | '' | null;
+      };
+      response: {
+        id: number;
+        titleId: number;
+        teacherId: number;
+        teacherName: string;
+        orgPath: string;
+        year: number;
+        kind: 'open_lesson' | 'paper';
+        subject: string;
+        heldOn: string;
+        link: string | null;
+        fileName: string | null;
+        mimeType: string | null;
+        hasFile: boolean;
+        status: 'recorded' | 'confirmed' | 'rejected';
+        decisionNote: string | null;
+        createdAt: string;
+      };
+    };
+  };
+  '/api/backbone/duties/{id}/file': {
+    /** Downloads a duty record's evidence file */
+    get: {
+      path: {
+        id: number;
+      };
+      response: void;
+    };
+  };
+  '/api/backbone/files/{id}': {
+    /** Downloads a nomination's evidence file */
+    get: {
+      path: {
+        id: number;
+      };
+      response: void;
+    };
+  };
+  '/api/backbone/me': {
+    /** A teacher's own titles with their history, yearly duties and records */
+    get: {
+      response: {
+        linked: boolean;
+        today: string;
+        titles: {
+          id: number;
+          teacherId: number;
+          teacherName: string;
+          teacherPath: string;
+          schoolName: string;
+          orgPath: string;
+          level: 'school' | 'county' | 'city' | 'province';
+          grantedByUnitId: number;
+          grantedByName: string;
+          grantedPath: string;
+          roundId: number | null;
+          termStart: string;
+          termEnd: string;
+          status: 'active' | 'expired' | 'revoked';
+          flaggedAt: string | null;
+          flagReason: string | null;
+          flagSourceKind: string | null;
+          revokedAt: string | null;
+          revokeReason: string | null;
+          duties: 
+            | {
+            openLessons: number;
+            papers: number;
+          }
+            | null;
+          decide: boolean;
+          events: {
+            id: number;
+            kind: string;
+            reason: string | null;
+            actorName: string | null;
+            at: string;
+          }[];
+          years: {
+            year: number;
+            status: 'done' | 'pending' | 'due_soon' | 'missed' | 'not_required';
+            required: {
+              openLessons: number;
+              papers: number;
+            };
+            confirmed: {
+              openLessons: number;
+              papers: number;
+            };
+          }[];
+          records: {
+            id: number;
+            titleId: number;
+            teacherId: number;
+            teacherName: string;
+            orgPath: string;
+            year: number;
+            kind: 'open_lesson' | 'paper';
+            subject: string;
+            heldOn: string;
+            link: string | null;
+            fileName: string | null;
+            mimeType: string | null;
+            hasFile: boolean;
+            status: 'recorded' | 'confirmed' | 'rejected';
+            decisionNote: string | null;
+            createdAt: string;
+          }[];
+        }[];
+      };
+    };
+  };
+  '/api/backbone/me/duties': {
+    /** A holder records an open lesson or a paper of a year, with a link (a file may be added next) */
+    post: {
+      body: {
+        titleId: number;
+        year: number;
+        kind: 'open_lesson' | 'paper';
+        subject: string;
+        heldOn: string;
+        link?: string | '' | null;
+      };
+      response: {
+        id: number;
+        titleId: number;
+        teacherId: number;
+        teacherName: string;
+        orgPath: string;
+        year: number;
+        kind: 'open_lesson' | 'paper';
+        subject: string;
+        heldOn: string;
+        link: string | null;
+        fileName: string | null;
+        mimeType: string | null;
+        hasFile: boolean;
+        status: 'recorded' | 'confirmed' | 'rejected';
+        decisionNote: string | null;
+        createdAt: string;
+      };
+    };
+  };
+  '/api/backbone/me/duties/{id}/file': {
+    /** Adds the evidence file of a recorded duty (PDF, image, Word, Excel, ZIP; multipart field "file") */
+    post: {
+      path: {
+        id: number;
+      };
+      response: {
+        id: number;
+        titleId: number;
+        teacherId: number;
+        teacherName: string;
+        orgPath: string;
+        year: number;
+        kind: 'open_lesson' | 'paper';
+        subject: string;
+        heldOn: string;
+        link: string | null;
+        fileName: string | null;
+        mimeType: string | null;
+        hasFile: boolean;
+        status: 'recorded' | 'confirmed' | 'rejected';
+        decisionNote: string | null;
+        createdAt: string;
+      };
+    };
+  };
+  '/api/backbone/nominations/{id}/files': {
+    /**
+     * Adds an evidence file to a nomination (PDF, image, Word, Excel, ZIP; at most 20 MB; multipart field
+     * "file")
+     */
+    post: {
+      path: {
+        id: number;
+      };
+      response: {
+        id: number;
+        fileName: string;
+        sizeBytes: number;
+      };
+    };
+  };
+  '/api/backbone/nominations/{id}/forward': {
+    /** Passes a proposal up as a nomination of the quota unit, within its quota */
+    post: {
+      path: {
+        id: number;
+      };
+      response: {
+        id: number;
+        status: 'nominated';
+      };
+    };
+  };
+  '/api/backbone/nominations/{id}/score': {
+    /** A panel member's score of a nomination (0–100) with a comment; may be changed while scoring is open */
+    put: {
+      path: {
+        id: number;
+      };
+      body: {
+        score: number;
+        comment?: string | '' | null;
+      };
+      response: {
+        nominationId: number;
+        score: number;
+        comment: string | null;
+      };
+    };
+  };
+  '/api/backbone/nominations/{id}/withdraw': {
+    /** Withdraws a nomination while nominations are open (its place in the quota is free again) */
+    post: {
+      path: {
+        id: number;
+      };
+      response: {
+        id: number;
+        status: 'withdrawn';
+      };
+    };
+  };
+  '/api/backbone/panel': {
+    /** The rounds whose review panel the reader sits on */
+    get: {
+      response: {
+        items: {
+          id: number;
+          orgUnitId: number;
+          orgPath: string;
+          orgUnitName: string;
+          level: 'school' | 'county' | 'city' | 'province';
+          kind: 'selection' | 'review';
+          title: string;
+          criteria: string;
+          checks: {
+            minServiceYears?: number;
+            stages?: string[];
+            subjects?: string[];
+          };
+          nominationDeadline: string;
+          termYears: number;
+          duties: {
+            openLessons: number;
+            papers: number;
+          };
+          status: 'nominating' | 'scoring' | 'publicised' | 'finalised' | 'cancelled';
+          publicityId: number | null;
+          finalisedAt: string | null;
+          createdAt: string;
+          manage: boolean;
+          panel: boolean;
+          nominatesFor: number[];
+          publicity: 
+            | {
+            id: number;
+            status: string;
+          }
+            | null;
+        }[];
+      };
+    };
+  };
+  '/api/backbone/rounds': {
+    /** Selection rounds organised in the subtree, and those above it with a quota for a unit of it */
+    get: {
+      query: {
+        status?: 'nominating' | 'scoring' | 'publicised' | 'finalised' | 'cancelled';
+        page?: number;
+        pageSize?: number;
+      };
+      response: {
+        items: {
+          id: number;
+          orgUnitId: number;
+          orgPath: string;
+          orgUnitName: string;
+          level: 'school' | 'county' | 'city' | 'province';
+          kind: 'selection' | 'review';
+          title: string;
+          criteria: string;
+          checks: {
+            minServiceYears?: number;
+            stages?: string[];
+            subjects?: string[];
+          };
+          nominationDeadline: string;
+          termYears: number;
+          duties: {
+            openLessons: number;
+            papers: number;
+          };
+          status: 'nominating' | 'scoring' | 'publicised' | 'finalised' | 'cancelled';
+          publicityId: number | null;
+          finalisedAt: string | null;
+          createdAt: string;
+          manage: boolean;
+          panel: boolean;
+          nominatesFor: number[];
+          publicity: 
+            | {
+            id: number;
+            status: string;
+          }
+            | null;
+        }[];
+        total: number;
+      };
+    };
+    /**
+     * Opens a selection (or re-review) round at the unit's own level with criteria, quotas per unit below it,
+     * a nomination deadline, the term and the yearly duties; the units with a quota are told
+     */
+    post: {
+      body: {
+        orgUnitId?: number;
+        kind?: 'selection' | 'review';
+        title: string;
+        criteria: string;
+        checks?: {
+          minServiceYears?: number;
+          stages?: ('kindergarten' | 'primary' | 'junior' | 'senior' | 'vocational')[];
+          subjects?: string[];
+        };
+        nominationDeadline: string;
+        termYears: number;
+        duties?: {
+          openLessons: number;
+          papers: number;
+        };
+        quotas: {
+          orgUnitId: number;
+          quota: number;
+        }[];
+      };
+      response: {
+        round: {
+          id: number;
+          orgUnitId: number;
+          orgPath: string;
+          orgUnitName: string;
+          level: 'school' | 'county' | 'city' | 'province';
+          kind: 'selection' | 'review';
+          title: string;
+          criteria: string;
+          checks: {
+            minServiceYears?: number;
+            stages?: string[];
+            subjects?: string[];
+          };
+          nominationDeadline: string;
+          termYears: number;
+          duties: {
+            openLessons: number;
+            papers: number;
+          };
+          status: 'nominating' | 'scoring' | 'publicised' | 'finalised' | 'cancelled';
+          publicityId: number | null;
+          finalisedAt: string | null;
+          createdAt: string;
+          manage: boolean;
+          panel: boolean;
+          nominatesFor: number[];
+          publicity: 
+            | {
+            id: number;
+            status: string;
+          }
+            | null;
+        };
+      };
+    };
+  };
+  '/api/backbone/rounds/{id}': {
+    /**
+     * A round with its quotas and nominations: the organiser sees all, a nominating unit its own line, a
+     * panel member what it scores
+     */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        round: {
+          id: number;
+          orgUnitId: number;
+          orgPath: string;
+          orgUnitName: string;
+          level: 'school' | 'county' | 'city' | 'province';
+          kind: 'selection' | 'review';
+          title: string;
+          criteria: string;
+          checks: {
+            minServiceYears?: number;
+            stages?: string[];
+            subjects?: string[];
+          };
+          nominationDeadline: string;
+          termYears: number;
+          duties: {
+            openLessons: number;
+            papers: number;
+          };
+          status: 'nominating' | 'scoring' | 'publicised' | 'finalised' | 'cancelled';
+          publicityId: number | null;
+          finalisedAt: string | null;
+          createdAt: string;
+          manage: boolean;
+          panel: boolean;
+          nominatesFor: number[];
+          publicity: 
+            | {
+            id: number;
+            status: string;
+          }
+            | null;
+        };
+        quotas: {
+          orgUnitId: number;
+          orgPath: string;
+          name: string;
+          quota: number;
+          nominated: number;
+          proposed: number;
+        }[];
+        nominations: {
+          id: number;
+          roundId: number;
+          teacherId: number;
+          teacherName: string;
+          orgPath: string;
+          schoolName: string;
+          quotaUnitId: number;
+          quotaUnitName: string;
+          byUnitId: number;
+          statement: string;
+          titleId: number | null;
+          status: 'proposed' | 'nominated' | 'withdrawn';
+          outcome: 'published' | 'kept' | 'removed' | 'not_selected' | null;
+          createdAt: string;
+          files: {
+            id: number;
+            fileName: string;
+            sizeBytes: number;
+          }[];
+          myScore: 
+            | {
+            score: number;
+            comment: string | null;
+          }
+            | null;
+          scoredBy: number;
+        }[];
+        panel: {
+          userId: number;
+          username: string;
+          displayName: string;
+          role: string;
+        }[];
+      };
+    };
+  };
+  '/api/backbone/rounds/{id}/cancel': {
+    /** Cancels a round not yet published */
+    post: {
+      path: {
+        id: number;
+      };
+      response: {
+        round: {
+          id: number;
+          orgUnitId: number;
+          orgPath: string;
+          orgUnitName: string;
+          level: 'school' | 'county' | 'city' | 'province';
+          kind: 'selection' | 'review';
+          title: string;
+          criteria: string;
+          checks: {
+            minServiceYears?: number;
+            stages?: string[];
+            subjects?: string[];
+          };
+          nominationDeadline: string;
+          termYears: number;
+          duties: {
+            openLessons: number;
+            papers: number;
+          };
+          status: 'nominating' | 'scoring' | 'publicised' | 'finalised' | 'cancelled';
+          publicityId: number | null;
+          finalisedAt: string | null;
+          createdAt: string;
+          manage: boolean;
+          panel: boolean;
+          nominatesFor: number[];
+          publicity: 
+            | {
+            id: number;
+            status: string;
+          }
+            | null;
+        };
+      };
+    };
+  };
+  '/api/backbone/rounds/{id}/close': {
+    /** Closes the nominations: the panel scores from now on */
+    post: {
+      path: {
+        id: number;
+      };
+      response: {
+        round: {
+          id: number;
+          orgUnitId: number;
+          orgPath: string;
+          orgUnitName: string;
+          level: 'school' | 'county' | 'city' | 'province';
+          kind: 'selection' | 'review';
+          title: string;
+          criteria: string;
+          checks: {
+            minServiceYears?: number;
+            stages?: string[];
+            subjects?: string[];
+          };
+          nominationDeadline: string;
+          termYears: number;
+          duties: {
+            openLessons: number;
+            papers: number;
+          };
+          status: 'nominating' | 'scoring' | 'publicised' | 'finalised' | 'cancelled';
+          publicityId: number | null;
+          finalisedAt: string | null;
+          createdAt: string;
+          manage: boolean;
+          panel: boolean;
+          nominatesFor: number[];
+          publicity: 
+            | {
+            id: number;
+            status: string;
+          }
+            | null;
+        };
+      };
+    };
+  };
+  '/api/backbone/rounds/{id}/nominations': {
+    /**
+     * Nominates a teacher of the unit's subtree within the quota (a unit below the quota unit proposes, the
+     * quota unit passes it up)
+     */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        teacherId: number;
+        statement: string;
+      };
+      response: {
+        id: number;
+        status: 'proposed' | 'nominated';
+      };
+    };
+  };
+  '/api/backbone/rounds/{id}/panel': {
+    /**
+     * Names the review panel: accounts of the organiser's subtree (trainers, admins, teachers); new members
+     * are told
+     */
+    put: {
+      path: {
+        id: number;
+      };
+      body: {
+        userIds: number[];
+      };
+      response: {
+        panel: {
+          userId: number;
+          username: string;
+          displayName: string;
+          role: string;
+        }[];
+      };
+    };
+  };
+  '/api/backbone/rounds/{id}/publish': {
+    /**
+     * Publishes the selected nominations with their scorecards as a public notice (公示) for a number of
+     * working days; finalising it certifies the titles
+     */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        nominationIds: number[];
+        days?: number;
+        body?: string | '' | null;
+      };
+      response: {
+        publicityId: number;
+      };
+    };
+  };
+  '/api/backbone/rounds/{id}/ranking': {
+    /**
+     * The nominations best first: each one's scorecard (raw scores by anonymous judge, dropped ones, trimmed
+     * mean, rank)
+     */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        round: {
+          id: number;
+          orgUnitId: number;
+          orgPath: string;
+          orgUnitName: string;
+          level: 'school' | 'county' | 'city' | 'province';
+          kind: 'selection' | 'review';
+          title: string;
+          criteria: string;
+          checks: {
+            minServiceYears?: number;
+            stages?: string[];
+            subjects?: string[];
+          };
+          nominationDeadline: string;
+          termYears: number;
+          duties: {
+            openLessons: number;
+            papers: number;
+          };
+          status: 'nominating' | 'scoring' | 'publicised' | 'finalised' | 'cancelled';
+          publicityId: number | null;
+          finalisedAt: string | null;
+          createdAt: string;
+          manage: boolean;
+          panel: boolean;
+          nominatesFor: number[];
+          publicity: 
+            | {
+            id: number;
+            status: string;
+          }
+            | null;
+        };
+        items: {
+          nominationId: number;
+          teacherName: string;
+          schoolName: string;
+          quotaUnitName: string;
+          status: string;
+          outcome: string | null;
+          scorecard: {
+            raw: {
+              label: string;
+              value: number;
+              dropped?: 'high' | 'low' | null;
+            }[];
+            normalised?: number | null;
+            normalisationNote?: string | null;
+            final: number | null;
+            rank?: number | null;
+            lines?: string[];
+          };
+          comments: {
+            label: string;
+            comment: string;
+          }[];
+        }[];
+      };
+    };
+  };
+  '/api/backbone/rounds/{id}/reopen': {
+    /** Reopens the nominations (before the list is published) */
+    post: {
+      path: {
+        id: number;
+      };
+      response: {
+        round: {
+          id: number;
+          orgUnitId: number;
+          orgPath: string;
+          orgUnitName: string;
+          level: 'school' | 'county' | 'city' | 'province';
+          kind: 'selection' | 'review';
+          title: string;
+          criteria: string;
+          checks: {
+            minServiceYears?: number;
+            stages?: string[];
+            subjects?: string[];
+          };
+          nominationDeadline: string;
+          termYears: number;
+          duties: {
+            openLessons: number;
+            papers: number;
+          };
+          status: 'nominating' | 'scoring' | 'publicised' | 'finalised' | 'cancelled';
+          publicityId: number | null;
+          finalisedAt: string | null;
+          createdAt: string;
+          manage: boolean;
+          panel: boolean;
+          nominatesFor: number[];
+          publicity: 
+            | {
+            id: number;
+            status: string;
+          }
+            | null;
+        };
+      };
+    };
+  };
+  '/api/backbone/sweep': {
+    /**
+     * Runs the yearly check for the subtree now: ends finished terms, reminds holders of undone duties from
+     * November, flags titles whose duties of last year were not done
+     */
+    post: {
+      response: {
+        expired: number;
+        reminded: number;
+        flagged: number;
+      };
+    };
+  };
+  '/api/backbone/titles': {
+    /**
+     * Titles of the teachers of the subtree and those granted by its units, by level, status, flag or name
+     */
+    get: {
+      query: {
+        level?: 'school' | 'county' | 'city' | 'province';
+        status?: 'active' | 'expired' | 'revoked';
+        flagged?: boolean | '0' | '1' | 'true' | 'false';
+        q?: string;
+        page?: number;
+        pageSize?: number;
+      };
+      response: {
+        items: {
+          id: number;
+          teacherId: number;
+          teacherName: string;
+          teacherPath: string;
+          schoolName: string;
+          orgPath: string;
+          level: 'school' | 'county' | 'city' | 'province';
+          grantedByUnitId: number;
+          grantedByName: string;
+          grantedPath: string;
+          roundId: number | null;
+          termStart: string;
+          termEnd: string;
+          status: 'active' | 'expired' | 'revoked';
+          flaggedAt: string | null;
+          flagReason: string | null;
+          flagSourceKind: string | null;
+          revokedAt: string | null;
+          revokeReason: string | null;
+          duties: 
+            | {
+            openLessons: number;
+            papers: number;
+          }
+            | null;
+          decide: boolean;
+        }[];
+        total: number;
+      };
+    };
+  };
+  '/api/backbone/titles.xlsx': {
+    /** The titles of the list (same filters) as an .xlsx sheet */
+    get: {
+      query: {
+        level?: 'school' | 'county' | 'city' | 'province';
+        status?: 'active' | 'expired' | 'revoked';
+        flagged?: boolean | '0' | '1' | 'true' | 'false';
+        q?: string;
+      };
+      response: void;
+    };
+  };
+  '/api/backbone/titles/{id}': {
+    /** A title with its history, its yearly duties and their records */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        id: number;
+        teacherId: number;
+        teacherName: string;
+        teacherPath: string;
+        schoolName: string;
+        orgPath: string;
+        level: 'school' | 'county' | 'city' | 'province';
+        grantedByUnitId: number;
+        grantedByName: string;
+        grantedPath: string;
+        roundId: number | null;
+        termStart: string;
+        termEnd: string;
+        status: 'active' | 'expired' | 'revoked';
+        flaggedAt: string | null;
+        flagReason: string | null;
+        flagSourceKind: string | null;
+        revokedAt: string | null;
+        revokeReason: string | null;
+        duties: 
+          | {
+          openLessons: number;
+          papers: number;
+        }
+          | null;
+        decide: boolean;
+        events: {
+          id: number;
+          kind: string;
+          reason: string | null;
+          actorName: string | null;
+          at: string;
+        }[];
+        years: {
+          year: number;
+          status: 'done' | 'pending' | 'due_soon' | 'missed' | 'not_required';
+          required: {
+            openLessons: number;
+            papers: number;
+          };
+          confirmed: {
+            openLessons: number;
+            papers: number;
+          };
+        }[];
+        records: {
+          id: number;
+          titleId: number;
+          teacherId: number;
+          teacherName: string;
+          orgPath: string;
+          year: number;
+          kind: 'open_lesson' | 'paper';
+          subject: string;
+          heldOn: string;
+          link: string | null;
+          fileName: string | null;
+          mimeType: string | null;
+          hasFile: boolean;
+          status: 'recorded' | 'confirmed' | 'rejected';
+          decisionNote: string | null;
+          createdAt: string;
+        }[];
+      };
+    };
+  };
+  '/api/backbone/titles/{id}/keep': {
+    /**
+     * Keeps a flagged title: the granting unit clears the flag with a reason (kept in the title's history)
+     */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        reason: string;
+      };
+      response: {
+        id: number;
+      };
+    };
+  };
+  '/api/backbone/titles/{id}/revoke': {
+    /** Revokes a title with a reason: the row and its history stay; the teacher is told */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        reason: string;
+      };
+      response: {
+        id: number;
+      };
+    };
+  };
   '/api/certificates': {
     /** A teacher's certificates (teachers: their own) */
     get: {
@@ -5273,6 +6211,10 @@ export interface paths {
             | 'lrs_review'
             | 'pair_recommend'
             | 'pair_register'
+            | 'backbone_nominate'
+            | 'backbone_score'
+            | 'backbone_flagged'
+            | 'backbone_duties'
             | 'development_plan_review';
           count: number;
           year: number | null;
@@ -5361,6 +6303,10 @@ export interface paths {
             | 'lrs_review'
             | 'pair_recommend'
             | 'pair_register'
+            | 'backbone_nominate'
+            | 'backbone_score'
+            | 'backbone_flagged'
+            | 'backbone_duties'
             | 'development_plan_review';
           count: number;
           year: number | null;
@@ -6645,6 +7591,13 @@ export interface paths {
             | 'publicity_answered'
             | 'spot_check_drawn'
             | 'spot_check_unit_drawn'
+            | 'backbone_round_opened'
+            | 'backbone_nomination_proposed'
+            | 'backbone_panel_named'
+            | 'backbone_title_granted'
+            | 'backbone_title_revoked'
+            | 'backbone_duty_reminder'
+            | 'backbone_title_flagged'
             | 'exam_published'
             | 'exam_marker_named'
             | 'exam_graded'

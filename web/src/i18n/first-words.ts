@@ -78,6 +78,11 @@ export const FIRST_WORDS: readonly string[] = [
   'examAdmin.nav',
   'examAdmin.crumbs',
   'examResults.link',
+  // backbone teachers (骨干教师): the menu's entries and a round's crumb
+  'backbone.nav',
+  'backbone.my.nav',
+  'backbone.my.panelNav',
+  'backbone.round.crumb',
   'myExams.nav',
   'examAdmin.myMarking.nav',
   'myExams.entry.title',

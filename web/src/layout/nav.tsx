@@ -10,6 +10,7 @@ import {
   BookOutlined,
   CalendarOutlined,
   CarryOutOutlined,
+  CrownOutlined,
   DashboardOutlined,
   ExperimentOutlined,
   DatabaseOutlined,
@@ -26,13 +27,13 @@ import {
   PlayCircleOutlined,
   ProjectOutlined,
   ReadOutlined,
+  SafetyCertificateOutlined,
   ScheduleOutlined,
   SolutionOutlined,
   SwapOutlined,
   TeamOutlined,
   TrophyOutlined,
   NotificationOutlined,
-  CrownOutlined,
   StarOutlined,
   UserOutlined,
   UsergroupAddOutlined,
@@ -216,6 +217,8 @@ const ADMIN_NAV: NavGroup[] = [
     labelKey: 'nav.groups.programmes',
     items: [
       { key: '/programmes/pairs', icon: <LinkOutlined />, labelKey: 'nav.pairs', testId: 'nav-pairs' },
+      // 骨干教师: selection rounds, titles of the subtree, holders' duties to confirm
+      { key: '/programmes/backbone', icon: <CrownOutlined />, labelKey: 'backbone.nav', testId: 'nav-backbone' },
       // 发展规划审核: the teachers' development plans, reviewed by their school (R-52)
       {
         key: '/development-plans',
@@ -233,7 +236,12 @@ const ADMIN_NAV: NavGroup[] = [
         testId: 'nav-commendations',
         roles: ['province_admin', 'city_admin', 'county_admin'],
       },
-      { key: '/programmes/honours', icon: <CrownOutlined />, labelKey: 'nav.honours', testId: 'nav-honours' },
+      {
+        key: '/programmes/honours',
+        icon: <SafetyCertificateOutlined />,
+        labelKey: 'nav.honours',
+        testId: 'nav-honours',
+      },
     ],
   },
   {
@@ -301,6 +309,8 @@ const TEACHER_NAV: NavGroup[] = [
     labelKey: 'nav.groups.mine',
     items: [
       { key: MY_TEACHER_PATH, icon: <ProfileOutlined />, labelKey: 'nav.myTeacher', testId: 'nav-my-teacher' },
+      // 我的骨干教师: titles, yearly duties, the rounds one reviews
+      { key: '/me/backbone', icon: <CrownOutlined />, labelKey: 'backbone.my.nav', testId: 'nav-my-backbone' },
       // 培训档案 and 个人专业发展规划 (R-52)
       { key: '/me/archive', icon: <ContainerOutlined />, labelKey: 'archive.myNav', testId: 'nav-my-archive' },
       { key: '/me/plan', icon: <AimOutlined />, labelKey: 'archive.plan.nav', testId: 'nav-my-plan' },
@@ -328,7 +338,15 @@ const TRAINER_NAV: NavGroup[] = [
     ],
   },
   { key: 'programmes', labelKey: 'nav.groups.programmes', items: [PUBLICITY] },
-  { key: 'mine', labelKey: 'nav.groups.mine', items: [ME] },
+  {
+    key: 'mine',
+    labelKey: 'nav.groups.mine',
+    items: [
+      // the backbone rounds whose panel the trainer sits on
+      { key: '/me/backbone', icon: <CrownOutlined />, labelKey: 'backbone.my.panelNav', testId: 'nav-my-backbone' },
+      ME,
+    ],
+  },
 ];
 
 const MEMBER_NAV: NavGroup[] = [{ key: 'mine', labelKey: 'nav.groups.mine', items: [MESSAGES, ME] }];
@@ -366,6 +384,8 @@ const SUB_PAGE_PATTERNS: Array<{ pattern: RegExp; labelKey: string }> = [
 /** Pages outside the menu, by pattern: their group, and their name. */
 const OTHER_PAGES: Array<{ pattern: RegExp; group: string; labelKey: string }> = [
   { pattern: /^\/change-password$/, group: 'nav.groups.mine', labelKey: 'account.changePassword' },
+  // a backbone round opened by a panel member (a teacher or a trainer) from 我的骨干教师
+  { pattern: /^\/programmes\/backbone\/\d+$/, group: 'nav.groups.mine', labelKey: 'backbone.round.crumb' },
   { pattern: /^\/sessions\/\d+\/qr$/, group: 'nav.groups.training', labelKey: 'nav.crumbs.sessionQr' },
   // an exam's results and statistics, linked from the exam's page
   { pattern: /^\/exams\/\d+\/results$/, group: 'nav.groups.training', labelKey: 'examResults.link' },

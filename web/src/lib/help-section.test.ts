@@ -33,6 +33,8 @@ describe("each page's section of the manual", () => {
     expect(helpSectionFor('/spot-checks/3')).toBe('spot-check');
     expect(helpSectionFor('/programmes/pairs/3')).toBe('pairs');
     expect(helpSectionFor('/me/pairs')).toBe('pairs');
+    expect(helpSectionFor('/programmes/backbone/4')).toBe('backbone');
+    expect(helpSectionFor('/me/backbone')).toBe('backbone');
     expect(helpSectionFor('/lrs/rules')).toBe('lrs-rules');
     // the platforms reporting learning records and the records matching nobody
     expect(helpSectionFor('/lrs/clients')).toBe('lrs');

@@ -49,6 +49,7 @@ export function helpSectionFor(pathname: string): string {
   if (first(['/credit-reports'])) return 'reports';
   if (first(['/spot-checks'])) return 'spot-check';
   if (first(['/programmes/pairs', '/me/pairs'])) return 'pairs';
+  if (first(['/programmes/backbone', '/me/backbone'])) return 'backbone';
   if (first(['/publicity', '/programmes/commendations', '/programmes/honours'])) return 'publicity';
   if (first(['/lrs/rules'])) return 'lrs-rules';
   if (first(['/lrs'])) return 'lrs';

@@ -52,6 +52,10 @@ function todoLink(todo: Todo): string {
     lrs_review: '/lrs/review',
     pair_recommend: '/programmes/pairs?status=applied',
     pair_register: '/programmes/pairs?status=recommended',
+    backbone_nominate: '/programmes/backbone',
+    backbone_score: '/me/backbone',
+    backbone_flagged: '/programmes/backbone?tab=titles&flagged=1',
+    backbone_duties: '/programmes/backbone?tab=duties',
     development_plan_review: '/development-plans',
   };
   return links[todo.kind];
