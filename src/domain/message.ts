@@ -41,6 +41,13 @@ export const MESSAGE_KINDS = [
   // a marker named for an exam; a candidate's attempt graded once its essays were marked
   'exam_marker_named',
   'exam_graded',
+  // competitions (评比, R-42): a competition opened to a unit; named a judge; a re-score asked by the panel
+  // lead; disagreements to the panel lead; entries advanced into the next round's organiser
+  'competition_opened',
+  'competition_judge_named',
+  'competition_rescore',
+  'competition_disagreement',
+  'competition_advanced',
 ] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 

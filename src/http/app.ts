@@ -56,6 +56,7 @@ import { messageRoutes } from './routes/message.routes.js';
 import { homeworkRoutes } from './routes/homework.routes.js';
 import { lrsRuleRoutes } from './routes/lrs-rule.routes.js';
 import { spotCheckRoutes } from './routes/spot-check.routes.js';
+import { competitionRoutes, judgingRoutes } from './routes/competition.routes.js';
 import { lrsClientRoutes } from './routes/lrs-client.routes.js';
 import { questionBankRoutes } from './routes/question-bank.routes.js';
 import { examRoutes } from './routes/exam.routes.js';
@@ -278,6 +279,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(studySessionRoutes, { prefix: '/api', services });
   await app.register(homeworkRoutes, { prefix: '/api', services });
   await app.register(spotCheckRoutes, { prefix: '/api', services });
+  await app.register(competitionRoutes, { prefix: '/api', services });
+  await app.register(judgingRoutes, { prefix: '/api', services });
   await app.register(lrsClientRoutes, { prefix: '/api', services });
   await app.register(questionBankRoutes, { prefix: '/api', services });
   await app.register(examRoutes, { prefix: '/api', services });

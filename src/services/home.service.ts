@@ -10,6 +10,7 @@ import { createExamRepository } from '../repositories/exam.repository.js';
 import { createForumRepository } from '../repositories/forum.repository.js';
 import { createHomeRepository } from '../repositories/home.repository.js';
 import { createHomeworkRepository } from '../repositories/homework.repository.js';
+import { createCompetitionRepository } from '../repositories/competition.repository.js';
 import { createLrsReviewRepository } from '../repositories/lrs-review.repository.js';
 import { createOnlineClassRepository } from '../repositories/online-class.repository.js';
 import { createTeacherRepository } from '../repositories/teacher.repository.js';
@@ -38,6 +39,9 @@ export const TODO_KINDS = [
   'exam_marking',
   // learning records from other platforms whose actor matched no teacher (待匹配学习记录)
   'lrs_review',
+  // competitions (评比): rounds open above a unit that has entered nothing yet; entries waiting for a judge
+  'competition_entries',
+  'competition_scoring',
 ] as const;
 export type TodoKind = (typeof TODO_KINDS)[number];
 
@@ -152,6 +156,9 @@ export function createHomeService(deps: ServiceDeps, c: Collaborators) {
       marking.reduce((n, x) => n + x.pending + x.disputed, 0),
     );
     if (can(actor, 'lrs.manage', at)) add('lrs_review', await createLrsReviewRepository(db).waitingUnder(path));
+    const competitions = createCompetitionRepository(db);
+    add('competition_entries', await competitions.openRoundsWithoutEntries(path, actor.orgUnitId, day));
+    add('competition_scoring', await competitions.waitingForJudge(actor.userId));
     return { kind: 'admin', today: day, cycleId: cycle?.id ?? null, todos };
   }
 
@@ -236,6 +243,8 @@ export function createHomeService(deps: ServiceDeps, c: Collaborators) {
     const marking = (await createExamRepository(db).markingOf(actor.userId, null)).reduce((n, x) => n + x.pending, 0);
     if (marking > 0) todos.push({ kind: 'exam_marking', count: marking, year: null, cycleId: null });
     if (reports > 0) todos.push({ kind: 'forum_reports', count: reports, year: null, cycleId: null });
+    const judging = await createCompetitionRepository(db).waitingForJudge(actor.userId);
+    if (judging > 0) todos.push({ kind: 'competition_scoring', count: judging, year: null, cycleId: null });
     const all = (await c.attendance.mySessions(ctx)).map((s) => ({
       sessionId: s.id,
       classId: s.classId,

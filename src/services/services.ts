@@ -45,6 +45,7 @@ import { registerXapiOwn, setOwnStatementStore } from './xapi-own.js';
 import { storeOwnStatements } from './xapi-statement.service.js';
 import type { JsonObject } from '../domain/xapi-statement.js';
 import { createSpotCheckService } from './spot-check.service.js';
+import { createCompetitionService } from './competition.service.js';
 import { createStudySessionService } from './study-session.service.js';
 import { createStudyService } from './study.service.js';
 import { createTeacherAccountService } from './teacher-account.service.js';
@@ -121,6 +122,7 @@ export function createServices(deps: ServiceDeps) {
     }),
     onlineClasses: createOnlineClassService(deps),
     spotChecks: createSpotCheckService(deps),
+    competitions: createCompetitionService(deps),
     lrsRules: createLrsRuleService(deps),
     lrsClients: createLrsClientService(deps),
     lrsReview: createLrsReviewService(deps),
