@@ -37,6 +37,7 @@ import {
 } from '../repositories/competition.repository.js';
 import { createOrgUnitRepository } from '../repositories/org-unit.repository.js';
 import { registerArchiveSection } from './archive-sections.js';
+import { requireRegistryRole } from './registry-access.js';
 import { appendAudit, auditedWrite, auditRefusal } from './audit.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
 import ExcelJS from './excel.js';
@@ -225,7 +226,7 @@ export function createCompetitionService({ db, env }: ServiceDeps) {
 
   /** The competition, readable: organised in the actor's subtree, or holding a round above the actor. */
   async function readable(ctx: RequestContext, id: number, action: string) {
-    const actor = requireActor(ctx);
+    const actor = await requireRegistryRole(db, ctx, action);
     const c = await repo.find(id);
     const rounds = c ? await repo.rounds(c.id) : [];
     const seen =
@@ -240,7 +241,7 @@ export function createCompetitionService({ db, env }: ServiceDeps) {
 
   /** A round the actor may run: its organiser's admins (and those above). */
   async function managedRound(ctx: RequestContext, roundId: number, action: string) {
-    const actor = requireActor(ctx);
+    const actor = await requireRegistryRole(db, ctx, action);
     const r = await repo.round(roundId);
     if (!r || r.provinceId !== actor.provinceId || !isAdmin(actor.role))
       return auditRefusal(db, ctx, { action, targetType: 'competition_round', targetId: roundId }, notFoundDenied());
@@ -512,7 +513,7 @@ export function createCompetitionService({ db, env }: ServiceDeps) {
     /** The round's entries with their entrants and results: its organiser's admins see all, a unit its own. */
     async entries(ctx: RequestContext, roundId: number) {
       const action = 'competition.entries';
-      const actor = requireActor(ctx);
+      const actor = await requireRegistryRole(db, ctx, action);
       const r = await repo.round(roundId);
       const inside = r && isWithin(actor.orgPath, r.orgPath);
       const below = r && isWithin(r.orgPath, actor.orgPath);
@@ -535,7 +536,7 @@ export function createCompetitionService({ db, env }: ServiceDeps) {
 
     async submitEntry(ctx: RequestContext, roundId: number, input: EntryInput) {
       const action = 'competition.submit_entry';
-      const actor = requireActor(ctx);
+      const actor = await requireRegistryRole(db, ctx, action);
       const r = await repo.round(roundId);
       if (
         !r ||
@@ -611,7 +612,7 @@ export function createCompetitionService({ db, env }: ServiceDeps) {
     /** A file of an entry (before judging starts), by the school that submitted it. */
     async addFile(ctx: RequestContext, entryId: number, file: { name: string; data: Buffer }) {
       const action = 'competition.entry_file';
-      const actor = requireActor(ctx);
+      const actor = await requireRegistryRole(db, ctx, action);
       const e = await repo.entry(entryId);
       if (!e || e.provinceId !== actor.provinceId || !isAdmin(actor.role) || !isWithin(actor.orgPath, e.orgPath))
         return auditRefusal(db, ctx, { action, targetType: 'competition_entry', targetId: entryId }, notFoundDenied());
@@ -652,7 +653,7 @@ export function createCompetitionService({ db, env }: ServiceDeps) {
 
     async withdrawEntry(ctx: RequestContext, entryId: number) {
       const action = 'competition.withdraw_entry';
-      const actor = requireActor(ctx);
+      const actor = await requireRegistryRole(db, ctx, action);
       const e = await repo.entry(entryId);
       if (!e || e.provinceId !== actor.provinceId || !isAdmin(actor.role) || !isWithin(actor.orgPath, e.orgPath))
         return auditRefusal(db, ctx, { action, targetType: 'competition_entry', targetId: entryId }, notFoundDenied());
