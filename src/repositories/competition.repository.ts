@@ -541,6 +541,25 @@ export function createCompetitionRepository(db: Q) {
       }));
     },
 
+    /** What aggregation needs of a round's entries (no entrants, no names). */
+    async entryRoundsLean(roundId: number) {
+      const rows = await db
+        .selectFrom('competition_entry_round as er')
+        .innerJoin('competition_entry as e', 'e.id', 'er.entry_id')
+        .select(['er.id', 'er.entry_id', 'e.blind_code', 'e.org_path', 'e.submitted_at'])
+        .where('er.round_id', '=', roundId)
+        .where('e.status', '=', 'submitted')
+        .orderBy('er.id')
+        .execute();
+      return rows.map((r) => ({
+        id: Number(r.id),
+        entryId: Number(r.entry_id),
+        blindCode: r.blind_code,
+        orgPath: r.org_path,
+        submittedAt: r.submitted_at,
+      }));
+    },
+
     async entryRound(
       id: number,
     ): Promise<{ id: number; roundId: number; entryId: number; panelId: number | null } | undefined> {

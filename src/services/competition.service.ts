@@ -30,7 +30,6 @@ import {
   type CompetitionKind,
   type CompetitionRow,
   createCompetitionRepository,
-  type EntryRoundRow,
   type RoundLevel,
   type RoundRow,
   type RubricItemRow,
@@ -315,7 +314,7 @@ export function createCompetitionService({ db, env }: ServiceDeps) {
   async function aggregateRound(trx: Kysely<DB>, r: RoundRow, c: CompetitionRow): Promise<AggregateSummary> {
     const t = createCompetitionRepository(trx);
     const [entries, scores, seats] = await Promise.all([
-      t.entryRounds(r.id),
+      t.entryRoundsLean(r.id),
       t.roundScores(r.id),
       t.seatsOfRound(r.id),
     ]);
@@ -387,7 +386,7 @@ export function createCompetitionService({ db, env }: ServiceDeps) {
   /** Which entries of a round advance into the next one: per unit of the next round, within its quota. */
   function advancementPlan(
     next: RoundRow,
-    entries: EntryRoundRow[],
+    entries: { entryId: number; orgPath: string }[],
     ranked: { entryId: number; rank: number | null; final: number | null }[],
   ) {
     const unitOf = new Map(entries.map((e) => [e.entryId, quotaUnitFor(next.orgPath, e.orgPath)]));
