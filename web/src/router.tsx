@@ -55,6 +55,15 @@ const LrsRulesPage = page(() => import('./pages/lrs/lrs-rules.page'));
 const SpotCheckPage = page(() => import('./pages/spot-checks/spot-check.page'));
 const LrsClientsPage = page(() => import('./pages/lrs/lrs-clients.page'));
 const LrsReviewPage = page(() => import('./pages/lrs/lrs-review.page'));
+const CompetitionsPage = page(() => import('./pages/competitions/competitions.page'));
+const CompetitionPage = page(() => import('./pages/competitions/competition.page'));
+const JudgingPage = page(() => import('./pages/competitions/judging.page'));
+const JudgeEntryPage = page(() =>
+  import('./pages/competitions/judging.page').then((m) => ({ default: m.JudgeEntryPage })),
+);
+const PanelReviewPage = page(() =>
+  import('./pages/competitions/judging.page').then((m) => ({ default: m.PanelReviewPage })),
+);
 const AvailableTrainingPage = page(() => import('./pages/training/available.page'));
 const TimetablePage = page(() => import('./pages/training/timetable.page'));
 const PlanPage = page(() => import('./pages/plans/plan.page'));
@@ -112,6 +121,8 @@ const ExamResultPage = page(() => import('./pages/exams/exam-result.page'));
  *   /exams/:id/results  成绩与统计 of an exam: by unit against the targets, distribution, question analysis, ranked list (admins)
  *   /fees/my-unit     本单位应缴费用: what the admin's unit owes for the projects above it, with an .xlsx export (admins)
  *   /spot-checks, /spot-checks/:id  抽测: draft, publish the list and seed hash, draw, results per person and unit (admins)
+ *   /programmes/competitions[/:id]  评比与比赛: set-up, entries within quotas, panels, aggregation, awards (admins)
+ *   /judging[/:id], /judging/panels/:id  评审任务: a judge's blind queue and scoring; the panel lead's review (anyone named)
  *   /lrs/clients      学习记录接口: credentials of the platforms reporting learning records (xAPI), their traffic (bureaus)
  *   /lrs/review       待匹配学习记录: reported statements whose person matched no teacher, mapped or rejected (bureaus)
  *   /lrs/rules        学时转换规则: which learning records become ledger hours, with a preview before saving (bureaus)
@@ -172,6 +183,10 @@ export const router = createBrowserRouter([
           { path: CHANGE_PASSWORD_PATH, element: <ChangePasswordPage /> },
           { path: '/me', element: <MePage /> },
           { path: '/messages', element: <MessagesPage /> },
+          // 评审任务: anyone named a judge (teachers, trainers, admins; the server decides by the panels)
+          { path: '/judging', element: <JudgingPage /> },
+          { path: '/judging/:id', element: <JudgeEntryPage /> },
+          { path: '/judging/panels/:id', element: <PanelReviewPage /> },
           // a session's rotating QR code and attendance (its trainers and the organiser's admins; the server decides)
           { path: '/sessions/:id/qr', element: <SessionQrPage /> },
           { path: '/my-sessions', element: <MySessionsPage /> },
@@ -250,6 +265,8 @@ export const router = createBrowserRouter([
               { path: '/fees/my-unit', element: <MyUnitFeesPage /> },
               { path: '/spot-checks', element: <SpotChecksPage /> },
               { path: '/spot-checks/:id', element: <SpotCheckPage /> },
+              { path: '/programmes/competitions', element: <CompetitionsPage /> },
+              { path: '/programmes/competitions/:id', element: <CompetitionPage /> },
               {
                 element: <RequireRoles roles={LRS_MANAGER_ROLES} />,
                 children: [

@@ -13,6 +13,7 @@ describe('menus grouped by task, and where each page sits in them', () => {
       'training',
       'assessment',
       'credits',
+      'programmes',
       'stats',
       'system',
     ]);
@@ -24,6 +25,8 @@ describe('menus grouped by task, and where each page sits in them', () => {
     expect(items('province_admin')).not.toContain('/fees/my-unit');
     expect(items('city_admin')).not.toContain('/credits/register');
     expect(items('teacher')).not.toContain('/teachers');
+    // a judge may be any account: the judging page is in every menu
+    for (const role of ['county_admin', 'teacher', 'trainer'] as const) expect(items(role)).toContain('/judging');
   });
 
   test('breadcrumbs: the group, the menu item, then a named sub-page or a detail', () => {

@@ -27,6 +27,8 @@ import {
   SwapOutlined,
   TeamOutlined,
   TrophyOutlined,
+  CrownOutlined,
+  HighlightOutlined,
   UserOutlined,
   UsergroupAddOutlined,
 } from '@ant-design/icons';
@@ -59,6 +61,13 @@ export interface NavGroup {
 
 const HOME: NavItem = { key: HOME_PATH, icon: <DashboardOutlined />, labelKey: 'nav.home', testId: 'nav-home' };
 const ME: NavItem = { key: '/me', icon: <UserOutlined />, labelKey: 'nav.me', testId: 'nav-me' };
+// 评审任务: whoever sits on a competition's panel (the page is empty for anyone else)
+const JUDGING: NavItem = {
+  key: '/judging',
+  icon: <HighlightOutlined />,
+  labelKey: 'nav.judging',
+  testId: 'nav-judging',
+};
 /** 消息: everyone's inbox and notices (also behind the bell in the header) */
 const MESSAGES: NavItem = {
   key: '/messages',
@@ -196,6 +205,20 @@ const ADMIN_NAV: NavGroup[] = [
     ],
   },
   {
+    key: 'programmes',
+    labelKey: 'nav.groups.programmes',
+    items: [
+      // 评比与比赛: competitions with rounds, blind judging and awards
+      {
+        key: '/programmes/competitions',
+        icon: <CrownOutlined />,
+        labelKey: 'nav.competitions',
+        testId: 'nav-competitions',
+      },
+      JUDGING,
+    ],
+  },
+  {
     key: 'stats',
     labelKey: 'nav.groups.stats',
     items: [
@@ -254,6 +277,7 @@ const TEACHER_NAV: NavGroup[] = [
     labelKey: 'nav.groups.mine',
     items: [
       { key: MY_TEACHER_PATH, icon: <ProfileOutlined />, labelKey: 'nav.myTeacher', testId: 'nav-my-teacher' },
+      JUDGING,
       ME,
     ],
   },
@@ -275,6 +299,7 @@ const TRAINER_NAV: NavGroup[] = [
       MARKING,
       QUESTIONS,
       { key: '/me/trainer', icon: <ProfileOutlined />, labelKey: 'trainers.my.title', testId: 'nav-my-trainer' },
+      JUDGING,
     ],
   },
   { key: 'mine', labelKey: 'nav.groups.mine', items: [ME] },

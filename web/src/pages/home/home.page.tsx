@@ -47,6 +47,8 @@ function todoLink(todo: Todo): string {
     forum_reports: '/study/tutoring',
     exam_marking: '/marking',
     lrs_review: '/lrs/review',
+    competition_entries: '/programmes/competitions',
+    competition_scoring: '/judging',
   };
   return links[todo.kind];
 }
