@@ -25,6 +25,7 @@ export const MANUAL_SECTIONS = [
   { slug: 'certificates', title: '证书', en: 'Certificates' },
   { slug: 'reports', title: '统计报表', en: 'Statistics and reports' },
   { slug: 'spot-check', title: '抽测', en: 'Spot-checks' },
+  { slug: 'competitions', title: '评比与比赛', en: 'Competitions' },
   { slug: 'lrs-rules', title: '学时转换规则', en: 'Hour conversion rules' },
   { slug: 'lrs', title: '学习记录接口', en: 'Learning records from other platforms' },
   { slug: 'exam-results', title: '考试成绩与统计', en: 'Exam results and statistics' },

@@ -45,6 +45,7 @@ export function helpSectionFor(pathname: string): string {
   if (first(['/certificates'])) return 'certificates';
   if (first(['/credit-reports'])) return 'reports';
   if (first(['/spot-checks'])) return 'spot-check';
+  if (first(['/programmes/competitions', '/judging'])) return 'competitions';
   if (first(['/lrs/rules'])) return 'lrs-rules';
   if (first(['/lrs'])) return 'lrs';
   if (first(['/users', '/audit', '/me', '/change-password', '/activate', '/login'])) return 'accounts';
