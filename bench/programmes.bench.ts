@@ -229,7 +229,7 @@ async function main(): Promise<void> {
     };
     const a0 = performance.now();
     const summary = await svc.aggregate(ctx, s.roundId);
-    const entries = await createCompetitionRepository(db).entryRounds(s.roundId);
+    const entries = await createCompetitionRepository(db).entryRoundsLean(s.roundId);
     const quotas = new Map(s.tree.cities.map((c) => [c.id, 50]));
     const plan = advance(
       entries.map((e) => ({

@@ -546,7 +546,7 @@ export function createCompetitionRepository(db: Q) {
       const rows = await db
         .selectFrom('competition_entry_round as er')
         .innerJoin('competition_entry as e', 'e.id', 'er.entry_id')
-        .select(['er.id', 'er.entry_id', 'e.blind_code', 'e.org_path', 'e.submitted_at'])
+        .select(['er.id', 'er.entry_id', 'e.blind_code', 'e.org_path', 'e.submitted_at', 'er.rank', 'er.final_score'])
         .where('er.round_id', '=', roundId)
         .where('e.status', '=', 'submitted')
         .orderBy('er.id')
@@ -557,6 +557,8 @@ export function createCompetitionRepository(db: Q) {
         blindCode: r.blind_code,
         orgPath: r.org_path,
         submittedAt: r.submitted_at,
+        rank: r.rank,
+        finalScore: num(r.final_score),
       }));
     },
 
@@ -836,7 +838,7 @@ export function createCompetitionRepository(db: Q) {
       return Number(r.numUpdatedRows);
     },
 
-    /** Writes the aggregation's results: one UPDATE … FROM (VALUES …) per chunk. */
+    /** Writes the aggregation's results in one statement (arrays unnested: one round trip, few parameters). */
     async writeResults(
       roundId: number,
       rows: {
@@ -848,19 +850,22 @@ export function createCompetitionRepository(db: Q) {
         disagreement: boolean;
       }[],
     ): Promise<void> {
-      for (let i = 0; i < rows.length; i += 2000) {
-        const chunk = rows.slice(i, i + 2000);
-        const values = sql.join(
-          chunk.map(
-            (r) =>
-              sql`(${r.id}::bigint, ${r.final}::numeric, ${r.rawMean}::numeric, ${r.rank}::int, ${JSON.stringify(r.scorecard)}::jsonb, ${r.disagreement}::boolean)`,
-          ),
-        );
-        await sql`UPDATE competition_entry_round er SET final_score = v.f, raw_mean = v.m, rank = v.r, scorecard = v.s,
-                    disagreement = v.d
-                  FROM (VALUES ${values}) AS v(id, f, m, r, s, d)
-                  WHERE er.id = v.id AND er.round_id = ${roundId}`.execute(db);
-      }
+      if (rows.length === 0) return;
+      await sql`UPDATE competition_entry_round er SET final_score = v.f, raw_mean = v.m, rank = v.r, scorecard = v.s,
+                  disagreement = v.d
+                FROM unnest(${rows.map((r) => r.id)}::bigint[], ${rows.map((r) => r.final)}::numeric[],
+                            ${rows.map((r) => r.rawMean)}::numeric[], ${rows.map((r) => r.rank)}::int[],
+                            ${rows.map((r) => JSON.stringify(r.scorecard))}::jsonb[],
+                            ${rows.map((r) => r.disagreement)}::boolean[]) AS v(id, f, m, r, s, d)
+                WHERE er.id = v.id AND er.round_id = ${roundId}`.execute(db);
+    },
+
+    /** The counted scores of a round for aggregation: submitted totals only. */
+    async submittedTotals(roundId: number): Promise<{ judgeId: number; entryId: number; value: number }[]> {
+      const r = await sql<{ j: string; e: string; v: string }>`
+        SELECT judge_id AS j, entry_id AS e, total AS v FROM competition_score
+        WHERE round_id = ${roundId} AND status = 'submitted' AND total IS NOT NULL`.execute(db);
+      return r.rows.map((x) => ({ judgeId: Number(x.j), entryId: Number(x.e), value: Number(x.v) }));
     },
 
     async setAggregate(roundId: number, aggregate: unknown): Promise<void> {

@@ -313,17 +313,14 @@ export function createCompetitionService({ db, env }: ServiceDeps) {
 
   async function aggregateRound(trx: Kysely<DB>, r: RoundRow, c: CompetitionRow): Promise<AggregateSummary> {
     const t = createCompetitionRepository(trx);
-    const [entries, scores, seats] = await Promise.all([
+    const [entries, submitted, seats] = await Promise.all([
       t.entryRoundsLean(r.id),
-      t.roundScores(r.id),
+      t.submittedTotals(r.id),
       t.seatsOfRound(r.id),
     ]);
-    const entryOf = new Map(entries.map((e) => [e.entryId, e]));
-    // the totals stored with each submitted score are the rubric totals (recusals never count)
-    const totals: JudgeTotal[] = [];
-    for (const s of scores)
-      if (s.status === 'submitted' && s.total !== null && entryOf.has(s.entryId))
-        totals.push({ judgeId: s.judgeId, entryId: s.entryId, value: s.total });
+    const entryOf = new Set(entries.map((e) => e.entryId));
+    // the totals stored with each submitted score are the rubric totals; recused judges have none submitted
+    const totals: JudgeTotal[] = submitted.filter((s) => entryOf.has(s.entryId));
     const scored = scoreTotals({
       totals,
       entryIds: entries.map((e) => e.entryId),
