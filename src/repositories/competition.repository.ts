@@ -687,7 +687,8 @@ export function createCompetitionRepository(db: Q) {
         .innerJoin('competition_entry as e', 'e.id', 'er.entry_id')
         .innerJoin('competition as c', 'c.id', 'r.competition_id')
         .leftJoin('competition_score as s', (jn) =>
-          jn.onRef('s.round_id', '=', 'r.id').onRef('s.entry_id', '=', 'e.id').onRef('s.judge_id', '=', 'j.user_id'),
+          // the judge's own scores only: an index range of 'competition_score_judge_idx', never the whole round's
+          jn.onRef('s.round_id', '=', 'r.id').onRef('s.entry_id', '=', 'e.id').on('s.judge_id', '=', judgeId),
         )
         .where('j.user_id', '=', judgeId)
         .where('r.status', '=', 'judging')
