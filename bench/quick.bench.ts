@@ -8,7 +8,7 @@
  *
  * Runs, each in its own process (its own embedded PostgreSQL, removed at the end):
  *   platform --quick, roster --quick, ledger --scale county --quick, training --scale county, study --quick,
- *   exam --quick, lrs --quick, certificates --quick, web --quick (the built web UI in Chromium over a throttled 3G link)
+ *   exam --quick, lrs --quick, programmes --scale county, certificates --quick, web --quick (the built web UI in Chromium over a throttled 3G link)
  * and prints their lines indented, then one table (benchmark, figure, value, unit, limit, ratio), then
  * one JSON object as the last line, also written to bench/results/quick.json. The ratio is the share of
  * the limit the product reaches: its rate / the limit's rate, or the limit's time / its time.
@@ -219,6 +219,34 @@ const BENCHES: Bench[] = [
         unit: '/s',
         limit: 'mapping_raw_per_s',
         ratio: 'mapping_ratio_to_raw',
+      },
+    ],
+  },
+  {
+    name: 'programmes',
+    file: 'bench/programmes.bench.ts',
+    args: ['--scale', 'county'],
+    rows: [
+      {
+        figure: 'competition aggregation + ranking + advancement',
+        value: 'aggregate_20k_s',
+        unit: 's',
+        limit: 'aggregate_limit_s',
+        kind: 'time',
+      },
+      {
+        figure: "judge's queue page p95",
+        value: 'judge_queue_p95_ms',
+        unit: 'ms',
+        limit: 'judge_queue_limit_p95_ms',
+        kind: 'time',
+      },
+      {
+        figure: 'archive PDFs',
+        value: 'archive_pdfs_per_s',
+        unit: '/s',
+        limit: 'archive_pdfs_limit_per_s',
+        kind: 'rate',
       },
     ],
   },

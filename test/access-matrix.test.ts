@@ -68,6 +68,8 @@ import { fingerprint, signatureBytes } from '../src/domain/originality.js';
 import { createReflectionRepository } from '../src/repositories/reflection.repository.js';
 import { reflectionText } from './support/reflection-corpus.js';
 import { storeBySha256 } from '../src/services/stored-file.js';
+import { createOrgUnitRepository } from '../src/repositories/org-unit.repository.js';
+import { publicityHook } from '../src/services/publicity.js';
 import { seedExam, seedQuestion, seedSitting } from './support/exam-stats.js';
 import { publishList } from '../src/services/publicity.js';
 import { recordHonour } from '../src/services/honour.js';
@@ -7260,6 +7262,313 @@ const MATRIX: Entry[] = [
     },
   },
   // ------------------------------------------------------------------ competitions and judging (评比, R-42)
+  // read: the organiser's subtree and the units below it (they take part); entries: the admins over their school;
+  // the organiser's steps: a unit below sees the round and is refused (403); judges: whoever sits on the panel
+  {
+    route: 'GET /api/competitions',
+    about: 'self',
+    rule: { allow: forRoles(ADMINS, OWN), refused: STAFF },
+    request: () => ({ method: 'GET', url: '/api/competitions' }),
+    verify: (b) => problem(Array.isArray((b as { items?: unknown }).items), 'no list'),
+  },
+  {
+    // any unit of the tree that holds a level (school, township, county, city, province) organises; an institution is no level
+    route: 'POST /api/competitions',
+    about: 'unit',
+    rule: {
+      allow: forRoles(ADMINS, SUBTREE),
+      refused: STAFF,
+      kinds: {
+        only: ['province', 'city', 'county', 'township', 'school'],
+        otherwise: { invalid: 'COMPETITION_INVALID' },
+      },
+    },
+    request: (c) => ({
+      method: 'POST',
+      url: '/api/competitions',
+      payload: {
+        orgUnitId: c.target.id,
+        title: `矩阵新评比${c.seq}`,
+        kind: 'essay',
+        year,
+        rubric: COMP_RUBRIC,
+        rounds: [{ level: COMP_LEVEL[c.target.kind] ?? 'county', deadline: '2099-12-31', quotaDefault: 3 }],
+      },
+    }),
+    verify: async (b, c) =>
+      problem(
+        json(b)['competition']?.['orgUnitId'] === c.target.id &&
+          (await t.db.selectFrom('competition_round').select('id').where('org_unit_id', '=', c.target.id).execute())
+            .length > 0,
+        'competition not stored at the target',
+      ),
+  },
+  {
+    route: 'GET /api/competitions/:id',
+    about: 'unit',
+    at: ['province', 'city', 'county', 'school'],
+    rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
+    request: async (c) => ({
+      method: 'GET',
+      url: `/api/competitions/${(await compRoundAt(c.target, 'open', 'read', { shared: true })).competitionId}`,
+    }),
+    verify: (b, c) => problem(json(b)['competition']?.['orgUnitId'] === c.target.id, 'another competition'),
+  },
+  {
+    route: 'GET /api/competitions/rounds/:id/entries',
+    about: 'unit',
+    at: ['province', 'city', 'county', 'school'],
+    rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
+    request: async (c) => ({
+      method: 'GET',
+      url: `/api/competitions/rounds/${(await compRoundAt(c.target, 'open', 'read', { shared: true })).roundId}/entries`,
+    }),
+    verify: (b) => problem(Array.isArray((b as { entries?: unknown }).entries), 'no entries'),
+  },
+  {
+    // a unit enters its own schools' work into a round held at, above or below it
+    route: 'POST /api/competitions/rounds/:id/entries',
+    about: 'unit',
+    at: ['province', 'city', 'county', 'school'],
+    rule: { allow: forRoles(ADMINS, LINE), refused: STAFF },
+    request: async (c) => {
+      const school = schoolUnder(c.relation === 'parent' ? c.own : c.target);
+      const teacherId = await seedTeacher(school);
+      return {
+        method: 'POST',
+        url: `/api/competitions/rounds/${(await compRoundAt(c.target, 'open', `e${c.seq}`)).roundId}/entries`,
+        payload: { title: `矩阵作品${c.seq}`, teacherIds: [teacherId], schoolUnitId: school.id },
+      };
+    },
+    verify: (b) => problem(typeof (b as { entryId?: unknown }).entryId === 'number', 'no entry'),
+  },
+  {
+    route: 'POST /api/competitions/entries/:id/files',
+    about: 'unit',
+    at: ['province', 'city', 'county', 'school'],
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/competitions/entries/${(await compRoundAt(c.target, 'open', `f${c.seq}`, { outside: c.relation === 'parent' ? c.own : undefined })).entryId}/files`,
+      ...multipartFile(Buffer.from('%PDF-1.4\n%matrix\n'), { filename: '作品.pdf', contentType: 'application/pdf' }),
+    }),
+    verify: (b) => problem(json(b)['file']?.['mime'] === 'application/pdf', 'file not stored'),
+  },
+  {
+    route: 'POST /api/competitions/entries/:id/withdraw',
+    about: 'unit',
+    at: ['province', 'city', 'county', 'school'],
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/competitions/entries/${(await compRoundAt(c.target, 'open', `w${c.seq}`, { outside: c.relation === 'parent' ? c.own : undefined })).entryId}/withdraw`,
+    }),
+    verify: async (_b, c) =>
+      problem(
+        (
+          await t.db
+            .selectFrom('competition_entry')
+            .select('status')
+            .where('title', '=', `矩阵评比作品w${c.seq}`)
+            .executeTakeFirst()
+        )?.status === 'withdrawn',
+        'not withdrawn',
+      ),
+  },
+  {
+    route: 'POST /api/competitions/rounds/:id/panels',
+    about: 'unit',
+    at: ['province', 'city', 'county', 'school'],
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF, reach: LINE },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/competitions/rounds/${(await compRoundAt(c.target, 'open', 'panel', { shared: true })).roundId}/panels`,
+      payload: {
+        name: `矩阵评审组${c.seq}`,
+        leadUserId: await compJudgeAt(c.target),
+        judgeUserIds: [await compJudgeAt(c.target)],
+      },
+    }),
+    verify: (b) => problem(typeof (b as { panelId?: unknown }).panelId === 'number', 'no panel'),
+  },
+  {
+    route: 'POST /api/competitions/rounds/:id/assign',
+    about: 'unit',
+    at: ['province', 'city', 'county', 'school'],
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF, reach: LINE },
+    request: async (c) => {
+      const r = await compRoundAt(c.target, 'open', 'assign', { shared: true });
+      return {
+        method: 'POST',
+        url: `/api/competitions/rounds/${r.roundId}/assign`,
+        payload: { panelId: r.panelId, entryRoundIds: [r.entryRoundId] },
+      };
+    },
+    verify: (b) => problem((b as { assigned?: number }).assigned === 1, 'not assigned'),
+  },
+  {
+    route: 'POST /api/competitions/rounds/:id/start-judging',
+    about: 'unit',
+    at: ['province', 'city', 'county', 'school'],
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF, reach: LINE },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/competitions/rounds/${(await compRoundAt(c.target, 'open', `s${c.seq}`)).roundId}/start-judging`,
+    }),
+    verify: (b) => problem((b as { ok?: boolean }).ok === true, 'not started'),
+  },
+  {
+    route: 'POST /api/competitions/rounds/:id/aggregate',
+    about: 'unit',
+    at: ['province', 'city', 'county', 'school'],
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF, reach: LINE },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/competitions/rounds/${(await compRoundAt(c.target, 'submitted', `a${c.seq}`)).roundId}/aggregate`,
+    }),
+    verify: (b) => problem((b as { summary?: { scored?: number } }).summary?.scored === 1, 'not aggregated'),
+  },
+  {
+    // from a round at the target into the round of the unit above it
+    route: 'POST /api/competitions/rounds/:id/advance',
+    about: 'unit',
+    at: ['city', 'county', 'school'],
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF, reach: LINE },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/competitions/rounds/${(await compRoundAt(c.target, 'scored', `v${c.seq}`, { upward: true })).roundId}/advance`,
+    }),
+    verify: (b) => problem((b as { advanced?: number }).advanced === 1, 'nothing advanced'),
+  },
+  {
+    route: 'POST /api/competitions/rounds/:id/publish-awards',
+    about: 'unit',
+    at: ['province', 'city', 'county', 'school'],
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF, reach: LINE },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/competitions/rounds/${(await compRoundAt(c.target, 'scored', `p${c.seq}`)).roundId}/publish-awards`,
+      payload: { startsOn: '2027-07-01', endsOn: '2027-07-07' },
+    }),
+    verify: (b) => problem((b as { awards?: number }).awards === 1, 'no award published'),
+  },
+  {
+    route: 'GET /api/competitions/rounds/:id/results.xlsx',
+    about: 'unit',
+    at: ['province', 'city', 'county', 'school'],
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF, reach: LINE },
+    request: async (c) => ({
+      method: 'GET',
+      url: `/api/competitions/rounds/${(await compRoundAt(c.target, 'open', 'read', { shared: true })).roundId}/results.xlsx`,
+    }),
+    verify: (_b, _c, res) =>
+      problem(
+        String(res.headers['content-type']).includes('spreadsheetml') && res.rawPayload.length > 1000,
+        'not an .xlsx answer',
+      ),
+  },
+  {
+    route: 'GET /api/competitions/rounds/:id/honours',
+    about: 'unit',
+    at: ['province', 'city', 'county', 'school'],
+    rule: { allow: forRoles(ADMINS, SUBTREE), refused: STAFF, reach: LINE },
+    request: async (c) => ({
+      method: 'GET',
+      url: `/api/competitions/rounds/${(await compRoundAt(c.target, 'finalised', 'honours', { shared: true })).roundId}/honours`,
+    }),
+    verify: (b) => problem((b as { items?: unknown[] }).items?.length === 1, 'no honour'),
+  },
+  {
+    // the admins over the honoured teacher's school (and the teacher themself, tested in the routes' own test)
+    route: 'GET /api/competitions/honours/:id/certificate.pdf',
+    about: 'unit',
+    at: ['province', 'city', 'county', 'school'],
+    rule: { allow: forRoles(ADMINS, SUBTREE), reachOf: { trainer: [], teacher: [] } },
+    request: async (c) => ({
+      method: 'GET',
+      url: `/api/competitions/honours/${(await compRoundAt(c.target, 'finalised', `h${c.relation === 'parent' ? c.own.id : ''}`, { shared: true, outside: c.relation === 'parent' ? c.own : undefined })).honourId}/certificate.pdf`,
+    }),
+    verify: (_b, _c, res) => problem(res.rawPayload.subarray(0, 5).toString() === '%PDF-', 'not a PDF'),
+  },
+  {
+    // a judge's work: anyone named on a panel, whatever their role
+    route: 'GET /api/judging/queue',
+    about: 'self',
+    rule: { allow: forRoles(ROLES, OWN) },
+    request: async (c) => {
+      await judgeRoundFor(c, 'queue');
+      return { method: 'GET', url: '/api/judging/queue' };
+    },
+    verify: (b) => problem(((b as { items?: unknown[] }).items?.length ?? 0) > 0, 'empty queue'),
+  },
+  {
+    route: 'GET /api/judging/entries/:id',
+    about: 'self',
+    rule: { allow: forRoles(ROLES, OWN) },
+    request: async (c) => ({
+      method: 'GET',
+      url: `/api/judging/entries/${(await judgeRoundFor(c, 'read')).entryRoundId}`,
+    }),
+    verify: (b) => problem(typeof json(b)['entry']?.['blindCode'] === 'string', 'no blind entry'),
+  },
+  {
+    route: 'GET /api/judging/entries/:id/files/:n',
+    about: 'self',
+    rule: { allow: forRoles(ROLES, OWN) },
+    request: async (c) => ({
+      method: 'GET',
+      url: `/api/judging/entries/${(await judgeRoundFor(c, 'read')).entryRoundId}/files/1`,
+    }),
+    verify: (_b, _c, res) =>
+      problem(
+        String(res.headers['content-disposition']).includes('attachment-1') &&
+          res.rawPayload.subarray(0, 4).toString() === '%PDF',
+        'not the file',
+      ),
+  },
+  {
+    route: 'PUT /api/judging/entries/:id/score',
+    about: 'self',
+    rule: { allow: forRoles(ROLES, OWN) },
+    request: async (c) => ({
+      method: 'PUT',
+      url: `/api/judging/entries/${(await judgeRoundFor(c, `s${c.seq}`)).entryRoundId}/score`,
+      payload: { items: { a: 80 }, comment: '好', submit: true },
+    }),
+    verify: (b) => problem((b as { status?: string }).status === 'submitted', 'not submitted'),
+  },
+  {
+    route: 'POST /api/judging/entries/:id/recuse',
+    about: 'self',
+    rule: { allow: forRoles(ROLES, OWN) },
+    request: async (c) => ({
+      method: 'POST',
+      url: `/api/judging/entries/${(await judgeRoundFor(c, `r${c.seq}`)).entryRoundId}/recuse`,
+      payload: { reason: '同校同事' },
+    }),
+    verify: (b) => problem((b as { status?: string }).status === 'recused', 'not recused'),
+  },
+  {
+    route: 'GET /api/judging/panels/:id',
+    about: 'self',
+    rule: { allow: forRoles(ROLES, OWN) },
+    request: async (c) => ({ method: 'GET', url: `/api/judging/panels/${(await judgeRoundFor(c, 'read')).panelId}` }),
+    verify: (b) => problem(Array.isArray((b as { entries?: unknown }).entries), 'no review'),
+  },
+  {
+    route: 'POST /api/judging/panels/:id/rescore',
+    about: 'self',
+    rule: { allow: forRoles(ROLES, OWN) },
+    request: async (c) => {
+      const r = await judgeRoundFor(c, `q${c.seq}`, true);
+      return {
+        method: 'POST',
+        url: `/api/judging/panels/${r.panelId}/rescore`,
+        payload: { entryRoundId: r.entryRoundId, seats: [1] },
+      };
+    },
+    verify: (b) => problem((b as { requested?: number }).requested === 1, 'nothing asked'),
+  },
   // ------------------------------------------------------------------ spot-checks (抽测, R-34)
   {
     route: 'GET /api/spot-checks',
@@ -8414,7 +8723,164 @@ async function prepareBackbone(): Promise<void> {
 
 /** Competitions, entries and panels the rows act on (R-42). */
 async function prepareCompetitions(): Promise<void> {
-  // filled by the competition rows
+  // the rows make their competitions as they go (compRoundAt, judgeRoundFor below)
+}
+
+// ------------------------------------------------------------------ competitions: what the rows stand on
+const COMP_LEVEL: Partial<Record<OrgUnitKind, 'school' | 'county' | 'city' | 'province'>> = {
+  province: 'province',
+  city: 'city',
+  county: 'county',
+  township: 'school',
+  school: 'school',
+};
+const COMP_RUBRIC = [{ key: 'a', label: '内容', weight: 1, max: 100 }];
+type CompStage = 'open' | 'judging' | 'submitted' | 'scored' | 'finalised';
+interface CompRound {
+  competitionId: number;
+  roundId: number;
+  entryId: number;
+  entryRoundId: number;
+  panelId: number;
+  honourId: number | null;
+}
+const compCache = new Map<string, Promise<CompRound>>();
+const compJudges = new Map<number, Promise<number>>();
+
+/** A trainer account at the unit, the judge of the rounds held there. */
+function compJudgeAt(unit: OrgUnitRow): Promise<number> {
+  if (!compJudges.has(unit.id)) compJudges.set(unit.id, addUser(t.db, unit, 'trainer', `mx-cjudge-${unit.id}`));
+  return compJudges.get(unit.id)!;
+}
+
+/**
+ * A round held at `unit` (with `upward`, the first round of a competition of the unit above, whose round is
+ * the next one) with one entry of a school below it (outside `outside`), a panel of `judge` (the unit's
+ * judge by default) with every entry assigned, brought to `stage`.
+ */
+function compRoundAt(
+  unit: OrgUnitRow,
+  stage: CompStage,
+  tag: string,
+  o: { shared?: boolean; outside?: OrgUnitRow; upward?: boolean; judge?: number; file?: boolean } = {},
+): Promise<CompRound> {
+  const key = `${unit.id}:${stage}:${tag}`;
+  if (!o.shared) return newCompRound(unit, stage, tag, o);
+  if (!compCache.has(key)) compCache.set(key, newCompRound(unit, stage, tag, o));
+  return compCache.get(key)!;
+}
+
+async function newCompRound(
+  unit: OrgUnitRow,
+  stage: CompStage,
+  tag: string,
+  o: { outside?: OrgUnitRow; upward?: boolean; judge?: number; file?: boolean },
+): Promise<CompRound> {
+  const ctx = await provinceCtx(unit);
+  const cs = services.competitions;
+  const organiser = o.upward ? (await createOrgUnitRepository(t.db).findById(unit.parentId!))! : unit;
+  const levels = [COMP_LEVEL[unit.kind]!, ...(o.upward ? [COMP_LEVEL[organiser.kind]!] : [])];
+  const comp = await cs.create(ctx, {
+    orgUnitId: organiser.id,
+    title: `矩阵评比${tag}`,
+    kind: 'essay',
+    year,
+    categories: [],
+    rubric: COMP_RUBRIC,
+    trimAt: 5,
+    normalise: false,
+    normaliseMin: 10,
+    spreadThreshold: 20,
+    rounds: levels.map((level) => ({
+      level,
+      deadline: '2099-12-31',
+      quotaDefault: 50,
+      awardSpec: { by: 'ranks' as const, counts: [1, 0, 0] as [number, number, number] },
+    })),
+  });
+  const roundId = Number(
+    (
+      await t.db
+        .selectFrom('competition_round')
+        .select('id')
+        .where('competition_id', '=', comp.id)
+        .where('org_unit_id', '=', unit.id)
+        .executeTakeFirstOrThrow()
+    ).id,
+  );
+  const school = schoolUnder(unit, o.outside);
+  const teacherId = await seedTeacher(school);
+  const entry = await cs.submitEntry(ctx, roundId, {
+    title: `矩阵评比作品${tag}`,
+    teacherIds: [teacherId],
+    schoolUnitId: school.id,
+  });
+  if (o.file)
+    await cs.addFile(ctx, entry.entryId, { name: '张三的作品.pdf', data: Buffer.from('%PDF-1.4\n%matrix entry\n') });
+  const judge = o.judge ?? (await compJudgeAt(unit));
+  const panelId = await cs.createPanel(ctx, roundId, { name: '矩阵评审组', leadUserId: judge, judgeUserIds: [judge] });
+  await cs.assign(ctx, roundId, { panelId });
+  const order: CompStage[] = ['open', 'judging', 'submitted', 'scored', 'finalised'];
+  const upto = order.indexOf(stage);
+  let honourId: number | null = null;
+  if (upto >= 1) await cs.startJudging(ctx, roundId);
+  if (upto >= 2)
+    await t.db
+      .insertInto('competition_score')
+      .values({
+        round_id: roundId,
+        entry_id: entry.entryId,
+        judge_id: judge,
+        items: JSON.stringify({ a: 80 }),
+        total: 80,
+        status: 'submitted',
+      })
+      .execute();
+  if (upto >= 3) await cs.aggregate(ctx, roundId);
+  if (upto >= 4) {
+    const pub = await cs.publishAwards(ctx, roundId, { startsOn: '2027-07-01', endsOn: '2027-07-07' });
+    const kept = (
+      await t.db.selectFrom('competition_award').select('id').where('round_id', '=', roundId).execute()
+    ).map((a) => Number(a.id));
+    await t.db
+      .transaction()
+      .execute((trx) =>
+        publicityHook('competition_round')!.finalise(
+          trx,
+          { actor: ctx.actor!, publicityId: pub.publicityId, sourceId: roundId },
+          { kept, removed: [] },
+        ),
+      );
+    honourId = Number(
+      (
+        await t.db
+          .selectFrom('competition_award_honour as ah')
+          .innerJoin('competition_award as a', 'a.id', 'ah.award_id')
+          .select('ah.honour_id')
+          .where('a.round_id', '=', roundId)
+          .executeTakeFirstOrThrow()
+      ).honour_id,
+    );
+  }
+  return {
+    competitionId: comp.id,
+    roundId,
+    entryId: entry.entryId,
+    entryRoundId: entry.entryRoundId,
+    panelId,
+    honourId,
+  };
+}
+
+/** A round of the actor's province being judged, the actor its only judge and panel lead (with a submitted score when asked). */
+async function judgeRoundFor(c: Case, tag: string, submitted = false): Promise<CompRound> {
+  const province = c.own.provinceId === tree.P1.provinceId ? tree.P1 : tree.P2;
+  const key = `${c.userId}:${tag}`;
+  const make = () =>
+    newCompRound(province, submitted ? 'submitted' : 'judging', `j${tag}`, { judge: c.userId, file: true });
+  if (tag !== 'read' && tag !== 'queue') return make();
+  if (!compCache.has(key)) compCache.set(key, make());
+  return compCache.get(key)!;
 }
 
 /** Published lists and commendation batches the rows act on (公示, R-44). */

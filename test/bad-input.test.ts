@@ -5262,3 +5262,100 @@ describe('mentoring pair forms (R-40)', () => {
     ]);
   }, 120_000);
 });
+
+describe('competition and judging forms', () => {
+  const rubric = [{ key: 'a', label: '内容', weight: 1, max: 100 }];
+  const competitionCount = async () =>
+    Number(
+      (
+        await t.db
+          .selectFrom('competition')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+
+  it('POST /api/competitions title', async () => {
+    const r = await probe(
+      {
+        field: 'title',
+        mode: 'create',
+        stored: text,
+        request: (v) => ({
+          method: 'POST',
+          url: '/api/competitions',
+          payload: {
+            title: v,
+            kind: 'essay',
+            year: 2027,
+            rubric,
+            rounds: [{ level: 'county', deadline: '2099-12-31', quotaDefault: 3 }],
+          },
+        }),
+        idOf: (res) => res.json().competition.id,
+        shown: () => allPages('/api/competitions?'),
+        count: competitionCount,
+      },
+      NASTY,
+    );
+    expect(r.problems).toEqual([]);
+    expect(r.accepted).toBeGreaterThan(0);
+  });
+
+  it('refuses wrong rubrics, rounds, entries and scores with a code, storing nothing', async () => {
+    const before = await competitionCount();
+    const base = {
+      title: '坏输入评比',
+      kind: 'essay',
+      year: 2027,
+      rubric,
+      rounds: [{ level: 'county', deadline: '2099-12-31', quotaDefault: 3 }],
+    };
+    for (const payload of [
+      { ...base, rubric: [] },
+      { ...base, rubric: [{ key: 'A B', label: 'x', weight: 1, max: 10 }] },
+      { ...base, rubric: [{ key: 'a', label: 'x', weight: -1, max: 10 }] },
+      {
+        ...base,
+        rubric: [
+          { key: 'a', label: 'x', weight: 1, max: 10 },
+          { key: 'a', label: 'y', weight: 1, max: 10 },
+        ],
+      },
+      { ...base, rounds: [{ level: 'city', deadline: '2099-12-31', quotaDefault: 3 }] },
+      { ...base, rounds: [{ level: 'county', deadline: '31/12/2099', quotaDefault: 3 }] },
+      { ...base, rounds: [{ level: 'county', deadline: '2099-12-31', quotaDefault: -1 }] },
+      { ...base, trimAt: 2 },
+      { ...base, kind: 'poetry' },
+      { ...base, year: '2027' },
+      { ...base, extra: 1 },
+    ]) {
+      const res = await county({ method: 'POST', url: '/api/competitions', payload });
+      expect(res.statusCode, JSON.stringify(payload)).toBe(400);
+      expect(['VALIDATION_FAILED', 'COMPETITION_INVALID']).toContain(res.json().error.code);
+      expect(res.json().error.message).toBeTruthy();
+    }
+    expect(await competitionCount()).toBe(before);
+    const created = await county({ method: 'POST', url: '/api/competitions', payload: base });
+    const comp = await county({ method: 'GET', url: `/api/competitions/${created.json().competition.id}` });
+    const roundId = comp.json().rounds[0].id as number;
+    const teacherId = await seedTeacher(t.db, t.env, tree.S1);
+    for (const payload of [
+      { title: '', teacherIds: [teacherId], schoolUnitId: tree.S1.id },
+      { title: '作品', teacherIds: [], schoolUnitId: tree.S1.id },
+      { title: '作品', teacherIds: ['1'], schoolUnitId: tree.S1.id },
+      { title: '作品', teacherIds: [teacherId], schoolUnitId: tree.S1.id, videoUrl: 'javascript:alert(1)' },
+      { title: '作品', teacherIds: [teacherId], schoolUnitId: tree.S1.id, category: '不存在的类别' },
+      { title: '作品', teacherIds: [teacherId], schoolUnitId: tree.K1.id },
+    ]) {
+      const res = await county({ method: 'POST', url: `/api/competitions/rounds/${roundId}/entries`, payload });
+      expect(res.statusCode, JSON.stringify(payload)).toBe(400);
+    }
+    const entries = await county({ method: 'GET', url: `/api/competitions/rounds/${roundId}/entries` });
+    expect(entries.json().entries).toEqual([]);
+    for (const payload of [{ items: { a: 'x' }, submit: true }, { items: { a: -1 }, submit: true }, { items: {} }]) {
+      const res = await county({ method: 'PUT', url: '/api/judging/entries/1/score', payload });
+      expect([400, 404]).toContain(res.statusCode);
+    }
+  });
+});

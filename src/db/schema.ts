@@ -248,6 +248,134 @@ export interface CommendationCandidateTable {
   created_at: Generated<Date>;
 }
 
+export interface CompetitionTable {
+  id: Generated<number>;
+  province_id: number;
+  org_unit_id: number;
+  org_path: string;
+  title: string;
+  kind: string;
+  year: number;
+  description: string | null;
+  categories: JsonWithDefault;
+  rubric: Json;
+  trim_at: Generated<number>;
+  normalise: Generated<boolean>;
+  normalise_min: Generated<number>;
+  spread_threshold: Generated<number>;
+  status: Generated<string>;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface CompetitionAwardTable {
+  id: Generated<number>;
+  round_id: number;
+  entry_round_id: number | null;
+  org_unit_id: number | null;
+  grade: string;
+  outcome: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface CompetitionAwardHonourTable {
+  award_id: number;
+  honour_id: number;
+}
+
+export interface CompetitionEntrantTable {
+  entry_id: number;
+  teacher_id: number;
+  position: number;
+}
+
+export interface CompetitionEntryTable {
+  id: Generated<number>;
+  competition_id: number;
+  province_id: number;
+  school_unit_id: number;
+  org_path: string;
+  category: string | null;
+  title: string;
+  body: string | null;
+  video_url: string | null;
+  blind_code: string;
+  status: Generated<string>;
+  submitted_by: number | null;
+  submitted_at: Generated<Date>;
+}
+
+export interface CompetitionEntryFileTable {
+  id: Generated<number>;
+  entry_id: number;
+  position: number;
+  file_name: string;
+  mime: string;
+  size_bytes: number;
+  sha256: Buffer;
+}
+
+export interface CompetitionEntryRoundTable {
+  id: Generated<number>;
+  round_id: number;
+  entry_id: number;
+  quota_unit_id: number;
+  panel_id: number | null;
+  final_score: number | null;
+  raw_mean: number | null;
+  rank: number | null;
+  scorecard: Json;
+  disagreement: Generated<boolean>;
+  award: string | null;
+  advanced: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+export interface CompetitionJudgeTable {
+  panel_id: number;
+  user_id: number;
+  seat: number;
+}
+
+export interface CompetitionPanelTable {
+  id: Generated<number>;
+  round_id: number;
+  name: string;
+  lead_user_id: number;
+  created_at: Generated<Date>;
+}
+
+export interface CompetitionRoundTable {
+  id: Generated<number>;
+  competition_id: number;
+  province_id: number;
+  level: string;
+  position: number;
+  org_unit_id: number;
+  org_path: string;
+  deadline: string;
+  quota_default: Generated<number>;
+  quotas: JsonWithDefault;
+  award_spec: JsonWithDefault;
+  status: Generated<string>;
+  aggregate: Json;
+  aggregated_at: Date | null;
+  created_at: Generated<Date>;
+}
+
+export interface CompetitionScoreTable {
+  round_id: number;
+  entry_id: number;
+  judge_id: number;
+  items: JsonWithDefault;
+  total: number | null;
+  comment: string | null;
+  status: Generated<string>;
+  recuse_reason: string | null;
+  rescore_requested: Generated<boolean>;
+  updated_at: Generated<Date>;
+}
+
 export interface CourseTable {
   id: Generated<number>;
   province_id: number;
@@ -1661,6 +1789,17 @@ export interface DB {
   backbone_title_event: BackboneTitleEventTable;
   commendation_batch: CommendationBatchTable;
   commendation_candidate: CommendationCandidateTable;
+  competition: CompetitionTable;
+  competition_award: CompetitionAwardTable;
+  competition_award_honour: CompetitionAwardHonourTable;
+  competition_entrant: CompetitionEntrantTable;
+  competition_entry: CompetitionEntryTable;
+  competition_entry_file: CompetitionEntryFileTable;
+  competition_entry_round: CompetitionEntryRoundTable;
+  competition_judge: CompetitionJudgeTable;
+  competition_panel: CompetitionPanelTable;
+  competition_round: CompetitionRoundTable;
+  competition_score: CompetitionScoreTable;
   course: CourseTable;
   course_chapter: CourseChapterTable;
   course_item: CourseItemTable;

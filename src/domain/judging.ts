@@ -445,6 +445,7 @@ export interface Scorecard {
 }
 
 const f2 = (x: number) => round2(x).toFixed(2);
+const LABEL_ORDER = new Intl.Collator('zh-CN', { numeric: true });
 
 /** Chinese note for a normalisation that was not applied (null when applied). */
 export function normalisationNote(n: Normalisation): string | null {
@@ -466,7 +467,7 @@ export function scorecard(
 ): Scorecard {
   const rows = e.raw
     .map((r) => ({ r, label: opts.labelOf(r.judgeId) }))
-    .sort((a, b) => a.label.localeCompare(b.label, 'zh-CN', { numeric: true }));
+    .sort((a, b) => LABEL_ORDER.compare(a.label, b.label));
   const lines: string[] = [];
   const hi = rows.find((x) => x.r.dropped === 'high');
   const lo = rows.find((x) => x.r.dropped === 'low');

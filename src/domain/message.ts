@@ -73,6 +73,13 @@ export const MESSAGE_KINDS = [
   'development_plan_submitted',
   'development_plan_approved',
   'development_plan_returned',
+  // competitions (评比, R-42): a competition opened to a unit; named a judge; a re-score asked by the panel
+  // lead; disagreements to the panel lead; entries advanced into the next round's organiser
+  'competition_opened',
+  'competition_judge_named',
+  'competition_rescore',
+  'competition_disagreement',
+  'competition_advanced',
 ] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 

@@ -62,6 +62,7 @@ import { backboneRoutes } from './routes/backbone.routes.js';
 import { publicityRoutes } from './routes/publicity.routes.js';
 import { commendationRoutes } from './routes/commendation.routes.js';
 import { honourRoutes } from './routes/honour.routes.js';
+import { competitionRoutes, judgingRoutes } from './routes/competition.routes.js';
 import { lrsClientRoutes } from './routes/lrs-client.routes.js';
 import { questionBankRoutes } from './routes/question-bank.routes.js';
 import { examRoutes } from './routes/exam.routes.js';
@@ -289,6 +290,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(publicityRoutes, { prefix: '/api', services });
   await app.register(commendationRoutes, { prefix: '/api', services });
   await app.register(honourRoutes, { prefix: '/api', services });
+  await app.register(competitionRoutes, { prefix: '/api', services });
+  await app.register(judgingRoutes, { prefix: '/api', services });
   await app.register(lrsClientRoutes, { prefix: '/api', services });
   await app.register(questionBankRoutes, { prefix: '/api', services });
   await app.register(examRoutes, { prefix: '/api', services });

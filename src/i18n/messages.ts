@@ -586,6 +586,38 @@ const ERRORS: Record<AppErrorCode, Record<Locale, string>> = {
     'zh-CN': '该荣誉已被撤销',
     en: 'This honour was revoked already',
   },
+  COMPETITION_INVALID: {
+    'zh-CN': '评比设置或填写有误，请检查标出的项目',
+    en: 'The competition settings or the form are invalid; check the marked fields',
+  },
+  COMPETITION_SCORE_INVALID: {
+    'zh-CN': '评分有误：每个评分项都要填写，且不能超过该项满分',
+    en: 'The scores are invalid: give every item, none above its maximum',
+  },
+  COMPETITION_STATE: {
+    'zh-CN': '该评比当前的状态不能这样处理（可能已被他人推进到下一步），请刷新后查看',
+    en: 'The competition is not in a state that allows this (someone may have moved it on); reload to see it',
+  },
+  COMPETITION_DEADLINE: {
+    'zh-CN': '报送截止日期（{deadline}）已过，不能再报送作品',
+    en: 'The deadline for entries ({deadline}) has passed',
+  },
+  COMPETITION_QUOTA_FULL: {
+    'zh-CN': '本单位的报送名额已用完（名额 {quota} 个，已报 {used} 个），不能再报送',
+    en: 'Your unit has used its quota ({used} of {quota} entries); no more entries can be submitted',
+  },
+  COMPETITION_UNASSIGNED: {
+    'zh-CN': '还有 {n} 件作品没有分配评审组，不能开始评审',
+    en: '{n} entries have no panel yet; assign them before judging starts',
+  },
+  COMPETITION_RECUSED: {
+    'zh-CN': '您已对该作品申请回避，不能再评分',
+    en: 'You have recused yourself from this entry and cannot score it',
+  },
+  COMPETITION_FILE_NOT_ALLOWED: {
+    'zh-CN': '只能上传 PDF、图片、Word、Excel 或 ZIP 文件（按内容检查）',
+    en: 'Only PDF, image, Word, Excel or ZIP files can be uploaded (checked by content)',
+  },
   QUOTA_INVALID: { 'zh-CN': '名额设置有误：{problem}', en: 'The quotas are invalid: {problem}' },
   TEACHER_ID_TAKEN: {
     'zh-CN': '该证件号码的教师已在册（可能在其他学校），请改用调动',

@@ -11,6 +11,7 @@ import { createForumRepository } from '../repositories/forum.repository.js';
 import { createHomeRepository } from '../repositories/home.repository.js';
 import { createHomeworkRepository } from '../repositories/homework.repository.js';
 import { createDevelopmentPlanRepository } from '../repositories/development-plan.repository.js';
+import { createCompetitionRepository } from '../repositories/competition.repository.js';
 import { createLrsReviewRepository } from '../repositories/lrs-review.repository.js';
 import { createOnlineClassRepository } from '../repositories/online-class.repository.js';
 import { createPairRepository } from '../repositories/pair.repository.js';
@@ -56,6 +57,9 @@ export const TODO_KINDS = [
   'backbone_duties',
   // development plans of the school's teachers waiting for its review (个人专业发展规划)
   'development_plan_review',
+  // competitions (评比): rounds open above a unit that has entered nothing yet; entries waiting for a judge
+  'competition_entries',
+  'competition_scoring',
 ] as const;
 export type TodoKind = (typeof TODO_KINDS)[number];
 
@@ -186,6 +190,9 @@ export function createHomeService(deps: ServiceDeps, c: Collaborators) {
     const publicity = createPublicityRepository(db);
     add('publicity_objections', await publicity.openObjectionsAtUnit(actor.orgUnitId));
     add('publicity_to_finalise', await publicity.readyToFinaliseAtUnit(actor.orgUnitId, publicityNow(env)));
+    const competitions = createCompetitionRepository(db);
+    add('competition_entries', await competitions.openRoundsWithoutEntries(path, actor.orgUnitId, day));
+    add('competition_scoring', await competitions.waitingForJudge(actor.userId));
     return { kind: 'admin', today: day, cycleId: cycle?.id ?? null, todos };
   }
 
@@ -274,6 +281,8 @@ export function createHomeService(deps: ServiceDeps, c: Collaborators) {
     if (reports > 0) todos.push({ kind: 'forum_reports', count: reports, year: null, cycleId: null });
     const toScore = (await c.backbone.todos(actor)).score;
     if (toScore > 0) todos.push({ kind: 'backbone_score', count: toScore, year: null, cycleId: null });
+    const judging = await createCompetitionRepository(db).waitingForJudge(actor.userId);
+    if (judging > 0) todos.push({ kind: 'competition_scoring', count: judging, year: null, cycleId: null });
     const all = (await c.attendance.mySessions(ctx)).map((s) => ({
       sessionId: s.id,
       classId: s.classId,

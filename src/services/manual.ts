@@ -29,6 +29,7 @@ export const MANUAL_SECTIONS = [
   { slug: 'pairs', title: '师徒结对与城乡帮扶', en: 'Mentoring pairs and school pairing' },
   { slug: 'backbone', title: '骨干教师', en: 'Backbone teachers' },
   { slug: 'publicity', title: '公示与评优表彰', en: 'Public notices, commendations and honours' },
+  { slug: 'competitions', title: '评比与比赛', en: 'Competitions' },
   { slug: 'lrs-rules', title: '学时转换规则', en: 'Hour conversion rules' },
   { slug: 'lrs', title: '学习记录接口', en: 'Learning records from other platforms' },
   { slug: 'exam-results', title: '考试成绩与统计', en: 'Exam results and statistics' },

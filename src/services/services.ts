@@ -52,6 +52,7 @@ import { createBackboneService } from './backbone.service.js';
 import { createPublicityService } from './publicity.service.js';
 import { createCommendationService } from './commendation.service.js';
 import { createHonourService } from './honour.service.js';
+import { createCompetitionService } from './competition.service.js';
 import { createStudySessionService } from './study-session.service.js';
 import { createStudyService } from './study.service.js';
 import { createTeacherAccountService } from './teacher-account.service.js';
@@ -134,6 +135,7 @@ export function createServices(deps: ServiceDeps) {
     publicity: createPublicityService(deps),
     commendations: createCommendationService(deps),
     honours: createHonourService(deps),
+    competitions: createCompetitionService(deps),
     lrsRules: createLrsRuleService(deps),
     lrsClients: createLrsClientService(deps),
     lrsReview: createLrsReviewService(deps),

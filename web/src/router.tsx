@@ -67,6 +67,15 @@ const CommendationPage = page(() => import('./pages/programmes/commendation.page
 const HonoursPage = page(() => import('./pages/programmes/honours.page'));
 const LrsClientsPage = page(() => import('./pages/lrs/lrs-clients.page'));
 const LrsReviewPage = page(() => import('./pages/lrs/lrs-review.page'));
+const CompetitionsPage = page(() => import('./pages/competitions/competitions.page'));
+const CompetitionPage = page(() => import('./pages/competitions/competition.page'));
+const JudgingPage = page(() => import('./pages/competitions/judging.page'));
+const JudgeEntryPage = page(() =>
+  import('./pages/competitions/judging.page').then((m) => ({ default: m.JudgeEntryPage })),
+);
+const PanelReviewPage = page(() =>
+  import('./pages/competitions/judging.page').then((m) => ({ default: m.PanelReviewPage })),
+);
 const AvailableTrainingPage = page(() => import('./pages/training/available.page'));
 const TimetablePage = page(() => import('./pages/training/timetable.page'));
 const PlanPage = page(() => import('./pages/plans/plan.page'));
@@ -142,6 +151,8 @@ const ExamResultPage = page(() => import('./pages/exams/exam-result.page'));
  *   /publicity, /publicity/:id      公示: lists in the reader's scope (teachers too), objections, answers, finalising
  *   /programmes/commendations[/:id] 评优表彰 (R-44): criteria, proposed candidates, review, public notice (bureaus)
  *   /programmes/honours             荣誉: honours of the subtree, export, revocation (admins)
+ *   /programmes/competitions[/:id]  评比与比赛: set-up, entries within quotas, panels, aggregation, awards (admins)
+ *   /judging[/:id], /judging/panels/:id  评审任务: a judge's blind queue and scoring; the panel lead's review (anyone named)
  *   /lrs/clients      学习记录接口: credentials of the platforms reporting learning records (xAPI), their traffic (bureaus)
  *   /lrs/review       待匹配学习记录: reported statements whose person matched no teacher, mapped or rejected (bureaus)
  *   /lrs/rules        学时转换规则: which learning records become ledger hours, with a preview before saving (bureaus)
@@ -202,6 +213,10 @@ export const router = createBrowserRouter([
           { path: CHANGE_PASSWORD_PATH, element: <ChangePasswordPage /> },
           { path: '/me', element: <MePage /> },
           { path: '/messages', element: <MessagesPage /> },
+          // 评审任务: anyone named a judge (teachers, trainers, admins; the server decides by the panels)
+          { path: '/judging', element: <JudgingPage /> },
+          { path: '/judging/:id', element: <JudgeEntryPage /> },
+          { path: '/judging/panels/:id', element: <PanelReviewPage /> },
           // a session's rotating QR code and attendance (its trainers and the organiser's admins; the server decides)
           { path: '/sessions/:id/qr', element: <SessionQrPage /> },
           { path: '/my-sessions', element: <MySessionsPage /> },
@@ -300,6 +315,8 @@ export const router = createBrowserRouter([
               { path: '/programmes/commendations', element: <CommendationsPage /> },
               { path: '/programmes/commendations/:id', element: <CommendationPage /> },
               { path: '/programmes/honours', element: <HonoursPage /> },
+              { path: '/programmes/competitions', element: <CompetitionsPage /> },
+              { path: '/programmes/competitions/:id', element: <CompetitionPage /> },
               {
                 element: <RequireRoles roles={LRS_MANAGER_ROLES} />,
                 children: [

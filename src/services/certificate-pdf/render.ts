@@ -1078,7 +1078,7 @@ function footers(L: Layout): void {
 }
 
 /** The QR code as vector squares (one rectangle per horizontal run of dark modules). */
-function drawQr(pdf: PDFKit.PDFDocument, text: string, x: number, y: number, size: number): void {
+export function drawQr(pdf: PDFKit.PDFDocument, text: string, x: number, y: number, size: number): void {
   const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
   const n = qr.modules.size;
   const data = qr.modules.data;

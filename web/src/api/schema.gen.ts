@@ -2761,6 +2761,412 @@ export interface paths {
       };
     };
   };
+  '/api/competitions': {
+    /** Competitions organised in the subtree, and those holding a round above the reader (they take part) */
+    get: {
+      query: {
+        page?: number;
+        pageSize?: number;
+      };
+      response: {
+        items: {
+          id: number;
+          orgUnitId: number;
+          orgUnitName: string;
+          title: string;
+          kind: 'essay' | 'case' | 'lesson' | 'blog' | 'skills' | 'reading' | 'other';
+          year: number;
+          description: string | null;
+          categories: string[];
+          rubric: {
+            key: string;
+            label: string;
+            weight: number;
+            max: number;
+          }[];
+          trimAt: number;
+          normalise: boolean;
+          normaliseMin: number;
+          spreadThreshold: number;
+          status: 'open' | 'closed';
+          createdAt: string;
+        }[];
+        total: number;
+      };
+    };
+    /**
+     * Creates a competition at the actor’s unit (or one below): categories, rubric, judging rules, rounds
+     * from the lowest level up; the units below are told
+     */
+    post: {
+      body: {
+        orgUnitId?: number;
+        title: string;
+        kind: 'essay' | 'case' | 'lesson' | 'blog' | 'skills' | 'reading' | 'other';
+        year: number;
+        description?: string | '' | null;
+        categories?: string[];
+        rubric: {
+          key: string;
+          label: string;
+          weight: number;
+          max: number;
+        }[];
+        trimAt?: number;
+        normalise?: boolean;
+        normaliseMin?: number;
+        spreadThreshold?: number;
+        rounds: {
+          level: 'school' | 'county' | 'city' | 'province';
+          deadline: string;
+          quotaDefault: number;
+          quotas?: Record<string, number>;
+          awardSpec?: 
+            | {
+            by: 'ranks';
+            counts: number[];
+          }
+            | {
+            by: 'proportions';
+            percents: number[];
+          };
+        }[];
+      };
+      response: {
+        competition: {
+          id: number;
+          orgUnitId: number;
+          orgUnitName: string;
+          title: string;
+          kind: 'essay' | 'case' | 'lesson' | 'blog' | 'skills' | 'reading' | 'other';
+          year: number;
+          description: string | null;
+          categories: string[];
+          rubric: {
+            key: string;
+            label: string;
+            weight: number;
+            max: number;
+          }[];
+          trimAt: number;
+          normalise: boolean;
+          normaliseMin: number;
+          spreadThreshold: number;
+          status: 'open' | 'closed';
+          createdAt: string;
+        };
+      };
+    };
+  };
+  '/api/competitions/entries/{id}/files': {
+    /**
+     * Adds a file to an entry while its round is open (PDF, image, Word, Excel, ZIP, at most 20 MB; images
+     * lose their EXIF and text metadata; multipart field "file")
+     */
+    post: {
+      path: {
+        id: number;
+      };
+      response: {
+        file: {
+          id: number;
+          fileName: string;
+          mime: string;
+          sizeBytes: number;
+        };
+      };
+    };
+  };
+  '/api/competitions/entries/{id}/withdraw': {
+    /** Withdraws an entry while its round is open (its quota place is free again) */
+    post: {
+      path: {
+        id: number;
+      };
+      response: {
+        ok: boolean;
+      };
+    };
+  };
+  '/api/competitions/honours/{id}/certificate.pdf': {
+    /**
+     * The printable certificate of a competition honour with a QR code to /verify/<code> (the teacher, or
+     * admins over the honour’s unit)
+     */
+    get: {
+      path: {
+        id: number;
+      };
+      response: void;
+    };
+  };
+  '/api/competitions/rounds/{id}/advance': {
+    /** Moves the best entries into the next round, within its quota per unit (irreversible) */
+    post: {
+      path: {
+        id: number;
+      };
+      response: {
+        nextRoundId: number;
+        advanced: number;
+      };
+    };
+  };
+  '/api/competitions/rounds/{id}/aggregate': {
+    /**
+     * Aggregates the submitted scores: rubric totals, normalisation (or why not), trimmed mean, ranks,
+     * scorecards; flags disagreements to the panel leads
+     */
+    post: {
+      path: {
+        id: number;
+      };
+      response: {
+        summary: unknown;
+      };
+    };
+  };
+  '/api/competitions/rounds/{id}/assign': {
+    /** Assigns entries (or every unassigned one) of the round to a panel */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        panelId: number;
+        entryRoundIds?: number[];
+      };
+      response: {
+        assigned: number;
+      };
+    };
+  };
+  '/api/competitions/rounds/{id}/entries': {
+    /**
+     * The entries of a round with entrants and results: all for the organiser’s admins, a unit’s own for a
+     * unit below (with its quota)
+     */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        round: {
+          id: number;
+          level: 'school' | 'county' | 'city' | 'province';
+          position: number;
+          orgUnitId: number;
+          orgUnitName: string;
+          deadline: string;
+          quotaDefault: number;
+          quotas: Record<string, number>;
+          awardSpec: unknown;
+          status: 'open' | 'judging' | 'scored' | 'published' | 'finalised';
+          aggregate: unknown;
+          aggregatedAt: string | null;
+          entries?: number;
+          manage?: boolean;
+          submit?: boolean;
+          publicity?: 
+            | {
+            id: number;
+            status: string;
+          }
+            | null;
+        };
+        manage: boolean;
+        entries: {
+          id: number;
+          entryId: number;
+          title: string;
+          category: string | null;
+          blindCode: string;
+          entrants: string[];
+          schoolUnitId: number;
+          schoolName: string;
+          quotaUnitId: number;
+          quotaUnitName: string;
+          panelId: number | null;
+          finalScore: number | null;
+          rawMean: number | null;
+          rank: number | null;
+          scorecard: unknown;
+          disagreement: boolean;
+          award: 'first' | 'second' | 'third' | null;
+          advanced: boolean;
+          submittedAt: string;
+        }[];
+        panels: {
+          id: number;
+          name: string;
+          leadUserId: number;
+          leadName: string;
+          judges: {
+            userId: number;
+            seat: number;
+            name: string;
+          }[];
+          entries: number;
+        }[];
+        quota: 
+          | {
+          unitId: number;
+          quota: number;
+          used: number;
+        }
+          | null;
+      };
+    };
+    /**
+     * A school submits an entry (title, category, text, video link, the entrant teachers) within its quota
+     * until the deadline (COMPETITION_QUOTA_FULL beyond)
+     */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        title: string;
+        category?: string | '' | null;
+        body?: string | '' | null;
+        videoUrl?: string | '' | null;
+        teacherIds: number[];
+        schoolUnitId?: number;
+      };
+      response: {
+        entryId: number;
+        entryRoundId: number;
+      };
+    };
+  };
+  '/api/competitions/rounds/{id}/honours': {
+    /** The honours recorded when the round’s award list was finalised (for printing certificates) */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        items: {
+          awardId: number;
+          id: number;
+          recipientName: string;
+          code: string;
+        }[];
+      };
+    };
+  };
+  '/api/competitions/rounds/{id}/panels': {
+    /** Names a review panel: judges (accounts of the organiser’s subtree) and its lead, who is one of them */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        name: string;
+        leadUserId: number;
+        judgeUserIds: number[];
+      };
+      response: {
+        panelId: number;
+      };
+    };
+  };
+  '/api/competitions/rounds/{id}/publish-awards': {
+    /**
+     * Gives 一/二/三等奖 by the round’s rule and 优秀组织奖 to the units named, and publishes the list for public
+     * notice with each entry’s scorecard
+     */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        startsOn: string;
+        endsOn: string;
+        organisationUnitIds?: number[];
+      };
+      response: {
+        publicityId: number;
+        awards: number;
+      };
+    };
+  };
+  '/api/competitions/rounds/{id}/results.xlsx': {
+    /** The round’s results as an .xlsx sheet (organiser’s admins) */
+    get: {
+      path: {
+        id: number;
+      };
+      response: void;
+    };
+  };
+  '/api/competitions/rounds/{id}/start-judging': {
+    /** Closes submissions and opens the judges’ queues (every entry must have a panel) */
+    post: {
+      path: {
+        id: number;
+      };
+      response: {
+        ok: boolean;
+      };
+    };
+  };
+  '/api/competitions/{id}': {
+    /** A competition with the rounds the reader may see (held in their subtree or above them) */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        competition: {
+          id: number;
+          orgUnitId: number;
+          orgUnitName: string;
+          title: string;
+          kind: 'essay' | 'case' | 'lesson' | 'blog' | 'skills' | 'reading' | 'other';
+          year: number;
+          description: string | null;
+          categories: string[];
+          rubric: {
+            key: string;
+            label: string;
+            weight: number;
+            max: number;
+          }[];
+          trimAt: number;
+          normalise: boolean;
+          normaliseMin: number;
+          spreadThreshold: number;
+          status: 'open' | 'closed';
+          createdAt: string;
+        };
+        manage: boolean;
+        rounds: {
+          id: number;
+          level: 'school' | 'county' | 'city' | 'province';
+          position: number;
+          orgUnitId: number;
+          orgUnitName: string;
+          deadline: string;
+          quotaDefault: number;
+          quotas: Record<string, number>;
+          awardSpec: unknown;
+          status: 'open' | 'judging' | 'scored' | 'published' | 'finalised';
+          aggregate: unknown;
+          aggregatedAt: string | null;
+          entries?: number;
+          manage?: boolean;
+          submit?: boolean;
+          publicity?: 
+            | {
+            id: number;
+            status: string;
+          }
+            | null;
+        }[];
+      };
+    };
+  };
   '/api/courses': {
     /**
      * The courses a unit sees (default: the caller's): inherited from the units above, its own, and those of
@@ -6215,7 +6621,9 @@ export interface paths {
             | 'backbone_score'
             | 'backbone_flagged'
             | 'backbone_duties'
-            | 'development_plan_review';
+            | 'development_plan_review'
+            | 'competition_entries'
+            | 'competition_scoring';
           count: number;
           year: number | null;
           cycleId: number | null;
@@ -6307,7 +6715,9 @@ export interface paths {
             | 'backbone_score'
             | 'backbone_flagged'
             | 'backbone_duties'
-            | 'development_plan_review';
+            | 'development_plan_review'
+            | 'competition_entries'
+            | 'competition_scoring';
           count: number;
           year: number | null;
           cycleId: number | null;
@@ -6912,6 +7322,180 @@ export interface paths {
           startedAt: string | null;
           finishedAt: string | null;
         };
+      };
+    };
+  };
+  '/api/judging/entries/{id}': {
+    /** One entry as its judges see it (blind), the rubric and the judge’s own score */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        entry: {
+          id: number;
+          blindCode: string;
+          category: string | null;
+          title: string;
+          body: string | null;
+          videoUrl: string | null;
+          files: {
+            n: number;
+            label: string;
+            mime: string;
+            sizeBytes: number;
+          }[];
+        };
+        competition: {
+          title: string;
+          kind: string;
+          level: string;
+          status: string;
+        };
+        rubric: {
+          key: string;
+          label: string;
+          weight: number;
+          max: number;
+        }[];
+        score: 
+          | {
+          items: Record<string, number>;
+          comment: string | null;
+          status: 'draft' | 'submitted' | 'recused';
+          total: number | null;
+          recuseReason: string | null;
+          rescoreRequested: boolean;
+        }
+          | null;
+      };
+    };
+  };
+  '/api/judging/entries/{id}/files/{n}': {
+    /** A file of an entry under a neutral name (附件<n>) */
+    get: {
+      path: {
+        id: number;
+        n: number;
+      };
+      response: void;
+    };
+  };
+  '/api/judging/entries/{id}/recuse': {
+    /**
+     * 回避: declares a conflict of interest with the entry; the judge’s score never counts and the reason is
+     * logged
+     */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        reason: string;
+      };
+      response: {
+        status: 'recused';
+      };
+    };
+  };
+  '/api/judging/entries/{id}/score': {
+    /**
+     * Saves the judge’s item scores and comment as a draft, or submits them (every item, none above its
+     * maximum)
+     */
+    put: {
+      path: {
+        id: number;
+      };
+      body: {
+        items: Record<string, number>;
+        comment?: string | '' | null;
+        submit: boolean;
+      };
+      response: {
+        status: string;
+        total: number | null;
+      };
+    };
+  };
+  '/api/judging/panels/{id}': {
+    /** The panel lead’s review: each entry’s totals by anonymous seat, with large disagreements flagged */
+    get: {
+      path: {
+        id: number;
+      };
+      response: {
+        panel: {
+          id: number;
+          name: string;
+          competition: string;
+          level: string;
+          status: string;
+        };
+        threshold: number;
+        entries: {
+          entryRoundId: number;
+          blindCode: string;
+          flagged: boolean;
+          spread: number;
+          scores: {
+            seat: number;
+            status: string;
+            total: number | null;
+            rescoreRequested: boolean;
+          }[];
+        }[];
+      };
+    };
+  };
+  '/api/judging/panels/{id}/rescore': {
+    /** The panel lead asks judges (by seat) to score an entry again; the round goes back to judging */
+    post: {
+      path: {
+        id: number;
+      };
+      body: {
+        entryRoundId: number;
+        seats: number[];
+      };
+      response: {
+        requested: number;
+      };
+    };
+  };
+  '/api/judging/queue': {
+    /**
+     * The entries waiting in the judge’s panels, BLIND: a code, the category and the title, never entrant,
+     * unit or file names
+     */
+    get: {
+      query: {
+        page?: number;
+        pageSize?: number;
+        roundId?: number;
+      };
+      response: {
+        items: {
+          id: number;
+          blindCode: string;
+          category: string | null;
+          title: string;
+          competitionTitle: string;
+          level: 'school' | 'county' | 'city' | 'province';
+          deadline: string;
+          panelName: string;
+          scoreStatus: 'todo' | 'draft' | 'submitted' | 'recused';
+          total: number | null;
+          rescoreRequested: boolean;
+        }[];
+        total: number;
+        leads: {
+          id: number;
+          name: string;
+          competitionTitle: string;
+          level: string;
+          status: string;
+        }[];
       };
     };
   };
@@ -7615,7 +8199,12 @@ export interface paths {
             | 'pair_ended'
             | 'development_plan_submitted'
             | 'development_plan_approved'
-            | 'development_plan_returned';
+            | 'development_plan_returned'
+            | 'competition_opened'
+            | 'competition_judge_named'
+            | 'competition_rescore'
+            | 'competition_disagreement'
+            | 'competition_advanced';
           /** the values of the message's text, which the reader's language renders from its kind */
           params: Record<string, string | number | boolean | null>;
           /** the page of the web app to act on */

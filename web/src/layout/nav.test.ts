@@ -32,6 +32,8 @@ describe('menus grouped by task, and where each page sits in them', () => {
     expect(items('county_admin')).toContain('/programmes/commendations');
     expect(items('school_admin')).not.toContain('/programmes/commendations');
     expect(items('school_admin')).toContain('/programmes/honours');
+    // a judge may be any account: the judging page is in every menu
+    for (const role of ['county_admin', 'teacher', 'trainer'] as const) expect(items(role)).toContain('/judging');
   });
 
   test('breadcrumbs: the group, the menu item, then a named sub-page or a detail', () => {

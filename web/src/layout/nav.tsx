@@ -35,6 +35,7 @@ import {
   TrophyOutlined,
   NotificationOutlined,
   StarOutlined,
+  HighlightOutlined,
   UserOutlined,
   UsergroupAddOutlined,
 } from '@ant-design/icons';
@@ -67,6 +68,13 @@ export interface NavGroup {
 
 const HOME: NavItem = { key: HOME_PATH, icon: <DashboardOutlined />, labelKey: 'nav.home', testId: 'nav-home' };
 const ME: NavItem = { key: '/me', icon: <UserOutlined />, labelKey: 'nav.me', testId: 'nav-me' };
+// 评审任务: whoever sits on a competition's panel (the page is empty for anyone else)
+const JUDGING: NavItem = {
+  key: '/judging',
+  icon: <HighlightOutlined />,
+  labelKey: 'nav.judging',
+  testId: 'nav-judging',
+};
 /** 消息: everyone's inbox and notices (also behind the bell in the header) */
 const MESSAGES: NavItem = {
   key: '/messages',
@@ -242,6 +250,14 @@ const ADMIN_NAV: NavGroup[] = [
         labelKey: 'nav.honours',
         testId: 'nav-honours',
       },
+      // 评比与比赛: competitions with rounds, blind judging and awards
+      {
+        key: '/programmes/competitions',
+        icon: <TrophyOutlined />,
+        labelKey: 'nav.competitions',
+        testId: 'nav-competitions',
+      },
+      JUDGING,
     ],
   },
   {
@@ -314,6 +330,7 @@ const TEACHER_NAV: NavGroup[] = [
       // 培训档案 and 个人专业发展规划
       { key: '/me/archive', icon: <ContainerOutlined />, labelKey: 'archive.myNav', testId: 'nav-my-archive' },
       { key: '/me/plan', icon: <AimOutlined />, labelKey: 'archive.plan.nav', testId: 'nav-my-plan' },
+      JUDGING,
       ME,
     ],
   },
@@ -335,6 +352,7 @@ const TRAINER_NAV: NavGroup[] = [
       MARKING,
       QUESTIONS,
       { key: '/me/trainer', icon: <ProfileOutlined />, labelKey: 'trainers.my.title', testId: 'nav-my-trainer' },
+      JUDGING,
     ],
   },
   { key: 'programmes', labelKey: 'nav.groups.programmes', items: [PUBLICITY] },

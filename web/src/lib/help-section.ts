@@ -51,6 +51,7 @@ export function helpSectionFor(pathname: string): string {
   if (first(['/programmes/pairs', '/me/pairs'])) return 'pairs';
   if (first(['/programmes/backbone', '/me/backbone'])) return 'backbone';
   if (first(['/publicity', '/programmes/commendations', '/programmes/honours'])) return 'publicity';
+  if (first(['/programmes/competitions', '/judging'])) return 'competitions';
   if (first(['/lrs/rules'])) return 'lrs-rules';
   if (first(['/lrs'])) return 'lrs';
   if (first(['/users', '/audit', '/me', '/change-password', '/activate', '/login'])) return 'accounts';

@@ -57,6 +57,8 @@ function todoLink(todo: Todo): string {
     backbone_flagged: '/programmes/backbone?tab=titles&flagged=1',
     backbone_duties: '/programmes/backbone?tab=duties',
     development_plan_review: '/development-plans',
+    competition_entries: '/programmes/competitions',
+    competition_scoring: '/judging',
   };
   return links[todo.kind];
 }
