@@ -8,13 +8,8 @@ import { Link, useParams } from 'react-router';
 import { competitionKeys, competitionsApi, type Entry, type Round } from '../../api/competitions.api';
 import { DownloadButton } from '../../components/download-button';
 import { ErrorResult, SectionSpin } from '../../components/page-states';
+import { AccountPicker, TeacherSearchPicker, UnitSearchPicker } from '../../components/search-pickers';
 import { useErrorMessage } from '../../lib/error-message';
-
-const ids = (s: string | undefined) =>
-  (s ?? '')
-    .split(/[,，、\s]+/)
-    .map((x) => Number(x))
-    .filter((x) => Number.isInteger(x) && x > 0);
 
 /** A school's entry form: title, category, text, video link, entrant teachers (within the quota). */
 function EntryForm({ round, categories, onDone }: { round: Round; categories: string[]; onDone: () => void }) {
@@ -26,16 +21,16 @@ function EntryForm({ round, categories, onDone }: { round: Round; categories: st
     category?: string;
     body?: string;
     videoUrl?: string;
-    teachers: string;
+    teachers: number[];
   }>();
   const submit = useMutation({
-    mutationFn: (v: { title: string; category?: string; body?: string; videoUrl?: string; teachers: string }) =>
+    mutationFn: (v: { title: string; category?: string; body?: string; videoUrl?: string; teachers: number[] }) =>
       competitionsApi.submit(round.id, {
         title: v.title,
         category: v.category || null,
         body: v.body || null,
         videoUrl: v.videoUrl || null,
-        teacherIds: ids(v.teachers),
+        teacherIds: v.teachers,
       }),
     onSuccess: () => {
       form.resetFields();
@@ -68,7 +63,7 @@ function EntryForm({ round, categories, onDone }: { round: Round; categories: st
         <Input />
       </Form.Item>
       <Form.Item name="teachers" label={t('competitions.teacherIds')} rules={[{ required: true }]}>
-        <Input />
+        <TeacherSearchPicker multiple testId={`entry-teachers-${round.id}`} />
       </Form.Item>
       <Button type="primary" htmlType="submit" loading={submit.isPending}>
         {t('competitions.submit')}
@@ -92,8 +87,8 @@ function RoundCard({ round, categories }: { round: Round; categories: string[] }
   });
   const [panelOpen, setPanelOpen] = useState(false);
   const [publishOpen, setPublishOpen] = useState(false);
-  const [panelForm] = Form.useForm<{ name: string; judges: string; lead: string }>();
-  const [publishForm] = Form.useForm<{ startsOn: string; endsOn: string; units?: string }>();
+  const [panelForm] = Form.useForm<{ name: string; judges: number[]; lead: number }>();
+  const [publishForm] = Form.useForm<{ startsOn: string; endsOn: string; units?: number[] }>();
   const act = useMutation({
     mutationFn: (step: 'start-judging' | 'aggregate' | 'advance') => competitionsApi.step(round.id, step),
     onSuccess: refresh,
@@ -261,8 +256,8 @@ function RoundCard({ round, categories }: { round: Round; categories: string[] }
               run(
                 competitionsApi.panel(round.id, {
                   name: v.name,
-                  judgeUserIds: ids(v.judges),
-                  leadUserId: ids(v.lead)[0] ?? 0,
+                  judgeUserIds: v.judges,
+                  leadUserId: v.lead,
                 }),
               ).then(() => setPanelOpen(false)),
             )
@@ -273,10 +268,10 @@ function RoundCard({ round, categories }: { round: Round; categories: string[] }
               <Input />
             </Form.Item>
             <Form.Item name="judges" label={t('competitions.judges')} rules={[{ required: true }]}>
-              <Input />
+              <AccountPicker orgUnitId={round.orgUnitId} multiple testId="panel-judges" />
             </Form.Item>
             <Form.Item name="lead" label={t('competitions.lead')} rules={[{ required: true }]}>
-              <Input />
+              <AccountPicker orgUnitId={round.orgUnitId} testId="panel-lead" />
             </Form.Item>
           </Form>
         </Modal>
@@ -292,7 +287,7 @@ function RoundCard({ round, categories }: { round: Round; categories: string[] }
                 competitionsApi.publish(round.id, {
                   startsOn: v.startsOn,
                   endsOn: v.endsOn,
-                  organisationUnitIds: ids(v.units),
+                  organisationUnitIds: v.units ?? [],
                 }),
               ).then(() => setPublishOpen(false)),
             )
@@ -315,7 +310,7 @@ function RoundCard({ round, categories }: { round: Round; categories: string[] }
               <Input placeholder="2027-07-07" />
             </Form.Item>
             <Form.Item name="units" label={t('competitions.orgAwards')}>
-              <Input />
+              <UnitSearchPicker multiple testId="publish-units" />
             </Form.Item>
           </Form>
         </Modal>

@@ -31,6 +31,8 @@ import {
 } from '../../api/programmes.api';
 import { teachersApi } from '../../api/teachers.api';
 import { OrgUnitPicker } from '../../components/org-unit-picker';
+import { AccountPicker } from '../../components/search-pickers';
+import { useCurrentUser } from '../../auth/session';
 import { ErrorResult, SectionSpin } from '../../components/page-states';
 import { ReasonModal } from '../../components/reason-modal';
 import { useErrorMessage } from '../../lib/error-message';
@@ -43,6 +45,7 @@ function AddModal({ id, onClose }: { id: number; onClose: () => void }) {
   const errorText = useErrorMessage();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<AddCandidateInput>();
+  const me = useCurrentUser();
   const kind = Form.useWatch('kind', form) as CommendationKind | undefined;
   const [teacherQuery, setTeacherQuery] = useState('');
   const teachers = useQuery({
@@ -84,7 +87,7 @@ function AddModal({ id, onClose }: { id: number; onClose: () => void }) {
             extra={t('commendations.add.adminHint')}
             rules={[{ required: true }]}
           >
-            <Input type="number" onChange={(e) => form.setFieldValue('userId', Number(e.target.value) || undefined)} />
+            <AccountPicker orgUnitId={me.orgUnit.id} testId="add-admin" />
           </Form.Item>
         )}
         {kind === 'outstanding_trainee' && (
