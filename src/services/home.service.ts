@@ -106,6 +106,8 @@ export type Home =
       forumReports: Array<{ classId: number; className: string; count: number }>;
       /** mentoring pairs: agreements and the partner's activities waiting for the teacher's confirmation */
       pairsToConfirm: number;
+      /** entries of competitions and nominations of backbone rounds waiting for this teacher's score as a judge */
+      toScore: { competitions: number; backbone: number };
     }
   | { kind: 'trainer'; today: string; sessions: SessionRef[]; next: SessionRef | null; todos: Todo[] }
   | { kind: 'member'; today: string };
@@ -210,6 +212,7 @@ export function createHomeService(deps: ServiceDeps, c: Collaborators) {
         homeworkToDo: [],
         forumReports: [],
         pairsToConfirm: 0,
+        toScore: await toScoreOf(actor),
       };
     const progress = c.credits.progress(ctx, {}).catch((e: unknown) => {
       // no cycle covers this year yet: nothing to count against
@@ -264,7 +267,17 @@ export function createHomeService(deps: ServiceDeps, c: Collaborators) {
         })),
       forumReports: reports.map((r) => ({ classId: r.classId, className: r.className, count: r.n })),
       pairsToConfirm: await createPairRepository(db).waitingForTeacher(teacher.id),
+      toScore: await toScoreOf(actor),
     };
+  }
+
+  /** What waits for the account's score as a judge or a panel member (any account may be named one). */
+  async function toScoreOf(actor: Actor): Promise<{ competitions: number; backbone: number }> {
+    const [competitions, backbone] = await Promise.all([
+      createCompetitionRepository(db).waitingForJudge(actor.userId),
+      c.backbone.todos(actor),
+    ]);
+    return { competitions, backbone: backbone.score };
   }
 
   async function trainerHome(ctx: RequestContext, actor: Actor): Promise<Home> {

@@ -36,8 +36,10 @@ beforeAll(async () => {
   await addUser(t.db, tree.K2, 'county_admin', 'cmp-county2');
   await addUser(t.db, tree.S1, 'school_admin', 'cmp-school1');
   await addUser(t.db, tree.S2, 'school_admin', 'cmp-school2');
-  for (const [i, unit] of [tree.I1, tree.K1, tree.I1].entries()) {
-    judgeIds.push(await addUser(t.db, unit, i === 1 ? 'county_admin' : 'trainer', `cmp-judge${i + 1}`));
+  // a trainer, the county's admin (the lead) and a teacher of a school: any account may judge
+  for (const [i, unit] of [tree.I1, tree.K1, tree.S2].entries()) {
+    const role = i === 0 ? 'trainer' : i === 1 ? 'county_admin' : 'teacher';
+    judgeIds.push(await addUser(t.db, unit, role, `cmp-judge${i + 1}`));
   }
   for (const school of [tree.S1, tree.S1, tree.S2, tree.S2]) {
     const id = await seedTeacher(t.db, t.env, school);
@@ -181,6 +183,10 @@ describe('competitions and judging', () => {
       (await as(app, county)({ method: 'POST', url: `/api/competitions/rounds/${countyRound.id}/start-judging` }))
         .statusCode,
     ).toBe(200);
+
+    // a teacher named a judge finds the entries waiting for a score on the home page
+    const judgeHome = await as(app, judges[2] as Session)({ method: 'GET', url: '/api/home' });
+    expect(judgeHome.json()).toMatchObject({ kind: 'teacher', toScore: { competitions: 4, backbone: 0 } });
 
     // the judges' work, every response kept to search it for names
     const bodies: string[] = [];

@@ -57,6 +57,7 @@ const HomeOut = z.discriminatedUnion('kind', [
     homeworkToDo: z.array(z.object({ classId: z.number(), className: z.string(), count: z.number() })),
     forumReports: z.array(z.object({ classId: z.number(), className: z.string(), count: z.number() })),
     pairsToConfirm: z.number(),
+    toScore: z.object({ competitions: z.number(), backbone: z.number() }),
   }),
   z.object({
     kind: z.literal('trainer'),

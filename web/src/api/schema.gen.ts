@@ -6669,6 +6669,10 @@ export interface paths {
           count: number;
         }[];
         pairsToConfirm: number;
+        toScore: {
+          competitions: number;
+          backbone: number;
+        };
       }
         | {
         kind: 'trainer';

@@ -191,6 +191,18 @@ function TeacherHomeView({ home }: { home: TeacherHome }) {
       text: t('home.teacher.missing.forumReports', { count: r.count, className: r.className }),
       to: `/me/study/${r.classId}/forum?tab=reports`,
     });
+  if (home.toScore.competitions > 0)
+    missing.push({
+      key: 'judging',
+      text: t('home.teacher.missing.judging', { count: home.toScore.competitions }),
+      to: '/judging',
+    });
+  if (home.toScore.backbone > 0)
+    missing.push({
+      key: 'backbone-score',
+      text: t('home.teacher.missing.backboneScore', { count: home.toScore.backbone }),
+      to: '/me/backbone',
+    });
   if (home.pairsToConfirm > 0)
     missing.push({
       key: 'pairs',
