@@ -199,6 +199,7 @@ export interface BackboneTitleTable {
   revoke_reason: string | null;
   created_by: number | null;
   created_at: Generated<Date>;
+  code: Generated<string>;
 }
 
 export interface BackboneTitleEventTable {

@@ -88,6 +88,8 @@ export interface TitleRow {
   revokedAt: Date | null;
   revokeReason: string | null;
   duties: Duties | null;
+  /** the number the public /verify page answers for ('B…') */
+  code: string;
 }
 
 export interface TitleEventRow {
@@ -221,6 +223,7 @@ function selectTitles(db: Q) {
       'b.revoked_at as revokedAt',
       'b.revoke_reason as revokeReason',
       'r.duties',
+      'b.code',
     ]);
 }
 
@@ -694,6 +697,7 @@ export function createBackboneRepository(db: Q) {
       termStart: string;
       termEnd: string;
       by: number;
+      code: string;
     }): Promise<number> {
       const row = await db
         .insertInto('backbone_title')
@@ -708,6 +712,7 @@ export function createBackboneRepository(db: Q) {
           term_start: t.termStart,
           term_end: t.termEnd,
           created_by: t.by,
+          code: t.code,
         })
         .returning('id')
         .executeTakeFirstOrThrow();
@@ -725,6 +730,12 @@ export function createBackboneRepository(db: Q) {
           details: e.details === undefined ? null : JSON.stringify(e.details),
         })
         .execute();
+    },
+
+    /** A title by its public number (the /verify page). */
+    async titleByCode(code: string): Promise<TitleRow | undefined> {
+      const r = await selectTitles(db).where('b.code', '=', code).executeTakeFirst();
+      return r ? toTitle(r) : undefined;
     },
 
     async title(id: number): Promise<TitleRow | undefined> {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Kysely } from 'kysely';
-import { currentYear, today } from '../config/env.js';
+import { chinaDay, currentYear, today } from '../config/env.js';
 import type { DB } from '../db/schema.js';
 import {
   BACKBONE_LEVELS,
@@ -39,6 +39,7 @@ import {
 import { createOrgUnitRepository } from '../repositories/org-unit.repository.js';
 import { appendAudit, auditedWrite, auditRefusal } from './audit.js';
 import { flagBackboneTitles } from './backbone-flag.js';
+import { maskName, newCertificateCode } from './certificate.service.js';
 import { requireActor, type RequestContext, type ServiceDeps } from './context.js';
 import { syncTeachersAllCycles } from './credit-summary.js';
 import ExcelJS from './excel.js';
@@ -50,6 +51,23 @@ import { neutraliseCell } from './roster-file.js';
 import { cleanFileName, storeBySha256, storedPath, uploadType } from './stored-file.js';
 
 export const BACKBONE_FILE_MAX_BYTES = 20 * 1_048_576;
+
+/** A backbone title's public number: 'B' and 14 characters of the certificates' alphabet. */
+export const BACKBONE_TITLE_CODE = /^B[A-Z0-9]{14}$/;
+
+/** What the public /verify/<code> page may show of a backbone title: the holder's name masked. */
+export interface PublicBackboneTitle {
+  code: string;
+  status: 'active' | 'expired' | 'revoked';
+  holder: string;
+  schoolName: string;
+  level: BackboneLevel;
+  grantedBy: string;
+  termStart: string;
+  termEnd: string;
+  /** the day it was revoked (China time); the reason stays with the granting unit */
+  revokedOn: string | null;
+}
 
 export interface RoundInput {
   title: string;
@@ -387,6 +405,7 @@ export function createBackboneService(deps: ServiceDeps) {
             termStart: day,
             termEnd: termEnd(day, round.termYears),
             by: actor.userId,
+            code: `B${newCertificateCode()}`,
           });
           await r.event({
             titleId,
@@ -513,6 +532,25 @@ export function createBackboneService(deps: ServiceDeps) {
 
   return {
     sweep,
+
+    /** The public check of a title's number (no login): null when there is no such title. */
+    async verify(code: string): Promise<PublicBackboneTitle | null> {
+      const normalised = code.trim().toUpperCase();
+      if (!BACKBONE_TITLE_CODE.test(normalised)) return null;
+      const t = await repo.titleByCode(normalised);
+      if (!t) return null;
+      return {
+        code: t.code,
+        status: t.status,
+        holder: maskName(t.teacherName),
+        schoolName: t.schoolName,
+        level: t.level,
+        grantedBy: t.grantedByName,
+        termStart: t.termStart,
+        termEnd: t.termEnd,
+        revokedOn: t.revokedAt ? chinaDay(t.revokedAt) : null,
+      };
+    },
 
     // ---------------------------------------------------------------- rounds
     async listRounds(ctx: RequestContext, q: { status?: RoundRow['status']; page: number; pageSize: number }) {

@@ -70,6 +70,7 @@ describe('backbone routes', () => {
   let nomA: number;
   let nomC: number;
   let titleId: number;
+  let titleCode: string;
 
   it('a county opens a round with quotas; the schools are told and see it', async () => {
     const bad = await as(
@@ -322,6 +323,14 @@ describe('backbone routes', () => {
     titleId = title.id;
     expect(title).toMatchObject({ level: 'county', status: 'active', termStart: TODAY, termEnd: '2029-03-01' });
     expect(title.events.map((e: { kind: string }) => e.kind)).toEqual(['granted']);
+    // the title's number is checked on the public verify page, without a login, the name masked
+    expect(title.code).toMatch(/^B[A-Z0-9]{14}$/);
+    titleCode = title.code;
+    const page = await app.inject({ method: 'GET', url: `/verify/${title.code}` });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('称号有效');
+    expect(page.body).toContain('县级骨干教师');
+    expect(page.body).not.toContain(title.teacherName);
     const round = await as(app, county)({ method: 'GET', url: `/api/backbone/rounds/${roundId}` });
     expect(round.json().round.status).toBe('finalised');
   });
@@ -399,6 +408,17 @@ describe('backbone routes', () => {
     expect(revoked.statusCode).toBe(200);
     const detail = await as(app, holder)({ method: 'GET', url: `/api/backbone/titles/${titleId}` });
     expect(detail.json()).toMatchObject({ status: 'revoked', revokeReason: '调离教学岗位' });
+    // the verify page says the title was revoked and when, never why
+    const verified = await app.inject({
+      method: 'GET',
+      url: `/verify/${titleCode}`,
+      headers: { accept: 'application/json' },
+    });
+    expect(verified.json().backboneTitle).toMatchObject({ status: 'revoked', level: 'county' });
+    expect(verified.json().backboneTitle.revokedOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(verified.body).not.toContain('调离教学岗位');
+    const verifiedPage = await app.inject({ method: 'GET', url: `/verify/${titleCode}` });
+    expect(verifiedPage.body).toContain('该称号已于');
     expect(detail.json().events.map((e: { kind: string }) => e.kind)).toEqual([
       'granted',
       'flagged',

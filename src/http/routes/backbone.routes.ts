@@ -173,6 +173,8 @@ const TitleBase = {
   revokeReason: z.string().nullable(),
   duties: z.object({ openLessons: z.number(), papers: z.number() }).nullable(),
   decide: z.boolean(),
+  /** the number the public /verify/<code> page answers for */
+  code: z.string(),
 };
 const TitleListOut = z.object(TitleBase);
 const TitleOut = z.object({

@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { formatTenths } from '../../domain/cycle-rules.js';
 import { pickLocale, type Locale } from '../../i18n/messages.js';
 import type { PublicVerification } from '../../services/certificate.service.js';
+import { BACKBONE_TITLE_CODE, type PublicBackboneTitle } from '../../services/backbone.service.js';
 import { HONOUR_CODE, type PublicHonour } from '../../services/honour.service.js';
 import type { Services } from '../../services/services.js';
 
@@ -207,6 +208,79 @@ export function honourPageHtml(h: PublicHonour | null, code: string, locale: Loc
   return page(t.title, locale, box + table, t.note);
 }
 
+const TITLE_TEXT = {
+  'zh-CN': {
+    title: '骨干教师称号验证',
+    active: '称号有效',
+    expired: (day: string) => `该称号已于 ${zhDate(day)} 任期届满`,
+    revoked: (day: string) => `该称号已于 ${zhDate(day)} 撤销`,
+    unknown: '未找到该称号',
+    unknownHint: '请核对编号；如有疑问，请联系认定单位。',
+    holder: '称号持有人',
+    school: '所在学校',
+    level: '称号',
+    levels: { school: '校级骨干教师', county: '县级骨干教师', city: '市级骨干教师', province: '省级骨干教师' },
+    grantedBy: '认定单位',
+    term: '任期',
+    code: '称号编号',
+    date: zhDate,
+    note: '本页只显示核验所需信息，个人姓名已隐去部分。',
+  },
+  en: {
+    title: 'Backbone teacher title verification',
+    active: 'Active title',
+    expired: (day: string) => `This title's term ended on ${day}`,
+    revoked: (day: string) => `This title was revoked on ${day}`,
+    unknown: 'No such title',
+    unknownHint: 'Check the number; if in doubt, contact the certifying office.',
+    holder: 'Holder',
+    school: 'School',
+    level: 'Title',
+    levels: {
+      school: 'School-level backbone teacher',
+      county: 'County-level backbone teacher',
+      city: 'City-level backbone teacher',
+      province: 'Province-level backbone teacher',
+    },
+    grantedBy: 'Certified by',
+    term: 'Term',
+    code: 'Number',
+    date: (iso: string) => iso,
+    note: "This page shows only what verification needs; a person's name is partly hidden.",
+  },
+} as const;
+
+/** The verify page of a backbone title (its number starts with 'B'): active, expired or revoked and when. */
+export function backboneTitlePageHtml(v: PublicBackboneTitle | null, code: string, locale: Locale): string {
+  const t = TITLE_TEXT[locale];
+  const row = (k: string, val: string) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(val)}</td></tr>`;
+  if (!v) {
+    const body = `<p>${escapeHtml(t.unknownHint)}</p><table>${row(t.code, code.slice(0, 40))}</table>`;
+    return page(
+      t.title,
+      locale,
+      `<div class="status" data-status="unknown">${escapeHtml(t.unknown)}</div>${body}`,
+      t.note,
+    );
+  }
+  const headline =
+    v.status === 'revoked' && v.revokedOn
+      ? t.revoked(v.revokedOn)
+      : v.status === 'expired'
+        ? t.expired(v.termEnd)
+        : t.active;
+  // the page's colours know valid and revoked: an expired title reads as no longer valid
+  const shown = v.status === 'active' ? 'valid' : 'revoked';
+  const box =
+    `<div class="status" data-status="${shown}" data-result="honour">${escapeHtml(headline)}` +
+    `<span data-testid="conclusion">${escapeHtml(t.levels[v.level])}</span></div>`;
+  const table =
+    `<table>${row(t.holder, v.holder)}${row(t.school, v.schoolName)}${row(t.level, t.levels[v.level])}` +
+    `${row(t.grantedBy, v.grantedBy)}${row(t.term, `${t.date(v.termStart)} – ${t.date(v.termEnd)}`)}` +
+    `${row(t.code, v.code)}</table>`;
+  return page(t.title, locale, box + table, t.note);
+}
+
 function page(title: string, locale: Locale, body: string, note: string): string {
   return `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex">
 <title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><main><h1>${escapeHtml(title)}</h1>${body}<small>${escapeHtml(note)}</small></main></body></html>`;
@@ -224,6 +298,16 @@ export const verifyPageRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
       reply.header('cache-control', 'no-store');
       reply.header('x-robots-tag', 'noindex');
       reply.header('content-security-policy', VERIFY_PAGE_CSP);
+      // a backbone title's number: 'B' and 14 characters
+      if (BACKBONE_TITLE_CODE.test(req.params.code.trim().toUpperCase())) {
+        const v = await services.backbone.verify(req.params.code);
+        if ((req.headers.accept ?? '').includes('application/json'))
+          return reply.status(v ? 200 : 404).send(v ? { backboneTitle: v } : { error: { code: 'NOT_FOUND' } });
+        return reply
+          .status(v ? 200 : 404)
+          .type('text/html; charset=utf-8')
+          .send(backboneTitlePageHtml(v, req.params.code, pickLocale(req.headers['accept-language'])));
+      }
       // an honour's code: 'H' and 14 characters (a certificate's has 14)
       if (HONOUR_CODE.test(req.params.code.trim().toUpperCase())) {
         const h = await services.honours.verify(req.params.code);

@@ -401,6 +401,7 @@ export interface paths {
           }
             | null;
           decide: boolean;
+          code: string;
           events: {
             id: number;
             kind: string;
@@ -1113,6 +1114,7 @@ export interface paths {
           }
             | null;
           decide: boolean;
+          code: string;
         }[];
         total: number;
       };
@@ -1163,6 +1165,7 @@ export interface paths {
         }
           | null;
         decide: boolean;
+        code: string;
         events: {
           id: number;
           kind: string;

@@ -21,6 +21,11 @@ export function TitleDetail({ title }: { title: BackboneTitle }) {
           <Tag color={TITLE_STATUS_COLOR[title.status]}>{t(`backbone.titleStatuses.${title.status}`)}</Tag>
           {title.revokeReason && <Typography.Text type="secondary">{title.revokeReason}</Typography.Text>}
         </Descriptions.Item>
+        <Descriptions.Item label={t('backbone.title.code')}>
+          <Typography.Link href={`/verify/${title.code}`} target="_blank" data-testid="backbone-title-code">
+            {title.code}
+          </Typography.Link>
+        </Descriptions.Item>
         {title.flaggedAt && title.status === 'active' && (
           <Descriptions.Item label={t('backbone.title.flagged')}>{title.flagReason}</Descriptions.Item>
         )}
