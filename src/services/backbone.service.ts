@@ -530,6 +530,45 @@ export function createBackboneService(deps: ServiceDeps) {
     return { actor, teacherId: id ?? null };
   }
 
+  /**
+   * The granting unit's decision on a title (keep its flag cleared, or revoke it): checked, audited with the
+   * reason, and applied under the title's row lock to the title as it is then.
+   */
+  async function decideOnTitle(
+    ctx: RequestContext,
+    id: number,
+    action: string,
+    reason: string,
+    apply: (
+      r: ReturnType<typeof createBackboneRepository>,
+      t: TitleRow,
+      actor: Actor,
+      trx: Kysely<DB>,
+      why: string,
+    ) => Promise<void>,
+  ): Promise<{ id: number }> {
+    const x = await decideTitle(ctx, id, action);
+    const why = reason.trim();
+    return auditedWrite(
+      db,
+      ctx,
+      {
+        action,
+        targetType: 'backbone_title',
+        targetId: id,
+        targetPath: x.t.grantedPath,
+        targetLabel: x.t.teacherName,
+        details: { reason },
+      },
+      async (trx) => {
+        const r = createBackboneRepository(trx);
+        await r.lockTitle(id);
+        await apply(r, (await r.title(id)) as TitleRow, x.actor, trx, why);
+        return { id };
+      },
+    );
+  }
+
   return {
     sweep,
 
@@ -1151,64 +1190,28 @@ export function createBackboneService(deps: ServiceDeps) {
     },
 
     async keep(ctx: RequestContext, id: number, reason: string) {
-      const action = 'backbone.title.keep';
-      const x = await decideTitle(ctx, id, action);
-      return auditedWrite(
-        db,
-        ctx,
-        {
-          action,
-          targetType: 'backbone_title',
-          targetId: id,
-          targetPath: x.t.grantedPath,
-          targetLabel: x.t.teacherName,
-          details: { reason },
-        },
-        async (trx) => {
-          const r = createBackboneRepository(trx);
-          await r.lockTitle(id);
-          const t = (await r.title(id)) as TitleRow;
-          if (t.status !== 'active' || !t.flaggedAt)
-            throw new AppError('BACKBONE_TITLE_STATE', { details: { status: t.status } });
-          await r.clearFlag(id);
-          await r.event({ titleId: id, kind: 'flag_cleared', reason: reason.trim(), by: x.actor.userId });
-          return { id };
-        },
-      );
+      return decideOnTitle(ctx, id, 'backbone.title.keep', reason, async (r, t, actor, _trx, why) => {
+        if (t.status !== 'active' || !t.flaggedAt)
+          throw new AppError('BACKBONE_TITLE_STATE', { details: { status: t.status } });
+        await r.clearFlag(id);
+        await r.event({ titleId: id, kind: 'flag_cleared', reason: why, by: actor.userId });
+      });
     },
 
     async revoke(ctx: RequestContext, id: number, reason: string) {
-      const action = 'backbone.title.revoke';
-      const x = await decideTitle(ctx, id, action);
-      return auditedWrite(
-        db,
-        ctx,
-        {
-          action,
-          targetType: 'backbone_title',
-          targetId: id,
-          targetPath: x.t.grantedPath,
-          targetLabel: x.t.teacherName,
-          details: { reason },
-        },
-        async (trx) => {
-          const r = createBackboneRepository(trx);
-          await r.lockTitle(id);
-          const t = (await r.title(id)) as TitleRow;
-          if (t.status !== 'active') throw new AppError('BACKBONE_TITLE_STATE', { details: { status: t.status } });
-          await r.revoke(id, reason.trim(), x.actor.userId);
-          await r.event({ titleId: id, kind: 'revoked', reason: reason.trim(), by: x.actor.userId });
-          await syncLevels(trx, t.provinceId, [t.teacherId]);
-          await notify(trx, {
-            to: { teacherOf: t.teacherId },
-            kind: 'backbone_title_revoked',
-            params: { level: t.level, reason: reason.trim() },
-            link: '/me/backbone',
-            senderId: x.actor.userId,
-          });
-          return { id };
-        },
-      );
+      return decideOnTitle(ctx, id, 'backbone.title.revoke', reason, async (r, t, actor, trx, why) => {
+        if (t.status !== 'active') throw new AppError('BACKBONE_TITLE_STATE', { details: { status: t.status } });
+        await r.revoke(id, why, actor.userId);
+        await r.event({ titleId: id, kind: 'revoked', reason: why, by: actor.userId });
+        await syncLevels(trx, t.provinceId, [t.teacherId]);
+        await notify(trx, {
+          to: { teacherOf: t.teacherId },
+          kind: 'backbone_title_revoked',
+          params: { level: t.level, reason: why },
+          link: '/me/backbone',
+          senderId: actor.userId,
+        });
+      });
     },
 
     // ---------------------------------------------------------------- duties
