@@ -187,8 +187,41 @@ const HONOUR_TEXT = {
 /** The verify page of an honour (its code starts with 'H'): valid, or revoked and when; 404 text when unknown. */
 export function honourPageHtml(h: PublicHonour | null, code: string, locale: Locale): string {
   const t = HONOUR_TEXT[locale];
+  const grade = h?.grade ? (t.grades[h.grade as keyof typeof t.grades] ?? '') : null;
+  return recordPageHtml(
+    t,
+    locale,
+    code,
+    h && {
+      status: h.status,
+      headline: h.status === 'revoked' && h.revokedOn ? t.revoked(h.revokedOn) : t.valid,
+      conclusion: `${h.title}${grade ? ` · ${grade}` : ''}`,
+      rows: [
+        [t.recipient, h.recipient],
+        [t.unit, h.unitName],
+        [t.honour, h.title],
+        ...(grade !== null ? [[t.grade, grade] as [string, string]] : []),
+        [t.year, String(h.year)],
+        [t.awardedBy, h.awardedBy],
+        [t.awardedOn, t.date(h.awardedOn)],
+        [t.code, h.code],
+      ],
+    },
+  );
+}
+
+/**
+ * The page of a record checked by its number (an honour, a backbone title): a status box with its headline
+ * and conclusion, then the rows the page may show; the unknown-number text when there is no such record.
+ */
+function recordPageHtml(
+  t: { title: string; unknown: string; unknownHint: string; code: string; note: string },
+  locale: Locale,
+  code: string,
+  found: { status: 'valid' | 'revoked'; headline: string; conclusion: string; rows: Array<[string, string]> } | null,
+): string {
   const row = (k: string, val: string) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(val)}</td></tr>`;
-  if (!h) {
+  if (!found) {
     const body = `<p>${escapeHtml(t.unknownHint)}</p><table>${row(t.code, code.slice(0, 40))}</table>`;
     return page(
       t.title,
@@ -197,15 +230,10 @@ export function honourPageHtml(h: PublicHonour | null, code: string, locale: Loc
       t.note,
     );
   }
-  const headline = h.status === 'revoked' && h.revokedOn ? t.revoked(h.revokedOn) : t.valid;
   const box =
-    `<div class="status" data-status="${h.status}" data-result="honour">${escapeHtml(headline)}` +
-    `<span data-testid="conclusion">${escapeHtml(h.title)}${h.grade ? ` · ${escapeHtml(t.grades[h.grade as keyof typeof t.grades] ?? '')}` : ''}</span></div>`;
-  const table =
-    `<table>${row(t.recipient, h.recipient)}${row(t.unit, h.unitName)}${row(t.honour, h.title)}` +
-    `${h.grade ? row(t.grade, t.grades[h.grade as keyof typeof t.grades] ?? '') : ''}${row(t.year, String(h.year))}` +
-    `${row(t.awardedBy, h.awardedBy)}${row(t.awardedOn, t.date(h.awardedOn))}${row(t.code, h.code)}</table>`;
-  return page(t.title, locale, box + table, t.note);
+    `<div class="status" data-status="${found.status}" data-result="honour">${escapeHtml(found.headline)}` +
+    `<span data-testid="conclusion">${escapeHtml(found.conclusion)}</span></div>`;
+  return page(t.title, locale, `${box}<table>${found.rows.map(([k, v]) => row(k, v)).join('')}</table>`, t.note);
 }
 
 const TITLE_TEXT = {
@@ -253,32 +281,30 @@ const TITLE_TEXT = {
 /** The verify page of a backbone title (its number starts with 'B'): active, expired or revoked and when. */
 export function backboneTitlePageHtml(v: PublicBackboneTitle | null, code: string, locale: Locale): string {
   const t = TITLE_TEXT[locale];
-  const row = (k: string, val: string) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(val)}</td></tr>`;
-  if (!v) {
-    const body = `<p>${escapeHtml(t.unknownHint)}</p><table>${row(t.code, code.slice(0, 40))}</table>`;
-    return page(
-      t.title,
-      locale,
-      `<div class="status" data-status="unknown">${escapeHtml(t.unknown)}</div>${body}`,
-      t.note,
-    );
-  }
-  const headline =
-    v.status === 'revoked' && v.revokedOn
-      ? t.revoked(v.revokedOn)
-      : v.status === 'expired'
-        ? t.expired(v.termEnd)
-        : t.active;
-  // the page's colours know valid and revoked: an expired title reads as no longer valid
-  const shown = v.status === 'active' ? 'valid' : 'revoked';
-  const box =
-    `<div class="status" data-status="${shown}" data-result="honour">${escapeHtml(headline)}` +
-    `<span data-testid="conclusion">${escapeHtml(t.levels[v.level])}</span></div>`;
-  const table =
-    `<table>${row(t.holder, v.holder)}${row(t.school, v.schoolName)}${row(t.level, t.levels[v.level])}` +
-    `${row(t.grantedBy, v.grantedBy)}${row(t.term, `${t.date(v.termStart)} – ${t.date(v.termEnd)}`)}` +
-    `${row(t.code, v.code)}</table>`;
-  return page(t.title, locale, box + table, t.note);
+  return recordPageHtml(
+    t,
+    locale,
+    code,
+    v && {
+      // the page's colours know valid and revoked: an expired title reads as no longer valid
+      status: v.status === 'active' ? 'valid' : 'revoked',
+      headline:
+        v.status === 'revoked' && v.revokedOn
+          ? t.revoked(v.revokedOn)
+          : v.status === 'expired'
+            ? t.expired(v.termEnd)
+            : t.active,
+      conclusion: t.levels[v.level],
+      rows: [
+        [t.holder, v.holder],
+        [t.school, v.schoolName],
+        [t.level, t.levels[v.level]],
+        [t.grantedBy, v.grantedBy],
+        [t.term, `${t.date(v.termStart)} – ${t.date(v.termEnd)}`],
+        [t.code, v.code],
+      ],
+    },
+  );
 }
 
 function page(title: string, locale: Locale, body: string, note: string): string {
