@@ -5324,6 +5324,8 @@ describe('competition and judging forms', () => {
       },
       { ...base, rounds: [{ level: 'city', deadline: '2099-12-31', quotaDefault: 3 }] },
       { ...base, rounds: [{ level: 'county', deadline: '31/12/2099', quotaDefault: 3 }] },
+      // a deadline already passed would open the round closed
+      { ...base, rounds: [{ level: 'county', deadline: '2020-01-01', quotaDefault: 3 }] },
       { ...base, rounds: [{ level: 'county', deadline: '2099-12-31', quotaDefault: -1 }] },
       { ...base, trimAt: 2 },
       { ...base, kind: 'poetry' },

@@ -245,5 +245,8 @@ describe('rank and advance', () => {
     expect(byShare.get(3)).toBe(2);
     expect(byShare.get(6)).toBe(3);
     expect(byShare.get(7)).toBeUndefined();
+    // one or a few entries: shares round to nothing, but the best still gets the first prize
+    expect([...awardLevels(ranked.slice(0, 1), { by: 'proportions', percents: [10, 20, 30] })]).toEqual([[1, 1]]);
+    expect(awardLevels([], { by: 'proportions', percents: [10, 20, 30] }).size).toBe(0);
   });
 });

@@ -424,7 +424,11 @@ export function awardLevels(entries: readonly { entryId: number; rank: number | 
   const counts =
     spec.by === 'ranks'
       ? spec.counts.map((c) => Math.max(0, Math.floor(c)))
-      : spec.percents.map((p) => Math.floor((n * Math.max(0, p)) / 100 + 0.5));
+      : spec.percents.map((p, level) => {
+          const c = Math.floor((n * Math.max(0, p)) / 100 + 0.5);
+          // a small round still has a winner: the first level is never empty while anything is ranked
+          return level === 0 && p > 0 && n > 0 ? Math.max(1, c) : c;
+        });
   const out = new Map<number, AwardLevel>();
   let i = 0;
   counts.forEach((c, level) => {

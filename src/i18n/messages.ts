@@ -602,6 +602,14 @@ const ERRORS: Record<AppErrorCode, Record<Locale, string>> = {
     'zh-CN': '报送截止日期（{deadline}）已过，不能再报送作品',
     en: 'The deadline for entries ({deadline}) has passed',
   },
+  COMPETITION_LAST_ROUND: {
+    'zh-CN': '这是本评比的最后一轮，没有上一级评选可以推荐',
+    en: 'This is the last round of the competition; there is no higher round to advance entries to',
+  },
+  COMPETITION_NO_AWARDS: {
+    'zh-CN': '按本轮的获奖设置没有作品获奖，也没有选择优秀组织奖单位，名单为空，不能公示；请检查获奖名额或比例',
+    en: "The round's award settings give no entry a prize and no unit is chosen for the organisation award; there is nothing to publish",
+  },
   COMPETITION_QUOTA_FULL: {
     'zh-CN': '本单位的报送名额已用完（名额 {quota} 个，已报 {used} 个），不能再报送',
     en: 'Your unit has used its quota ({used} of {quota} entries); no more entries can be submitted',

@@ -435,6 +435,9 @@ export function createCompetitionService({ db, env }: ServiceDeps) {
         { action, targetType: 'competition', targetPath: unit.path, targetLabel: input.title },
         async (trx, meta) => {
           const problems = competitionProblems(input, LEVEL_OF_KIND[unit.kind]);
+          // a round whose deadline has passed would open closed to every school
+          if (!problems['rounds'] && input.rounds.some((x) => x.deadline < today(env)))
+            problems['rounds'] = 'deadline_past';
           if (Object.keys(problems).length) throw invalid(problems);
           const t = createCompetitionRepository(trx);
           const id = await t.insert({
@@ -805,11 +808,12 @@ export function createCompetitionService({ db, env }: ServiceDeps) {
           const t = createCompetitionRepository(trx);
           await t.lockRound(roundId);
           const cur = (await t.round(roundId)) as RoundRow;
-          requireStatus(cur, 'scored', 'published', 'finalised');
           const next = (await t.rounds(c.id)).find(
             (x) => x.position === cur.position + 1 && isWithin(x.orgPath, cur.orgPath),
           );
-          if (!next) throw new AppError('COMPETITION_STATE', { details: { next: 'none' } });
+          // the last round never advances, whatever its state: say so rather than "not now"
+          if (!next) throw new AppError('COMPETITION_LAST_ROUND');
+          requireStatus(cur, 'scored', 'published', 'finalised');
           await t.lockRound(next.id);
           if (next.status !== 'open') throw new AppError('COMPETITION_STATE', { details: { next: next.status } });
           const entries = await t.entryRounds(roundId);
@@ -890,7 +894,7 @@ export function createCompetitionService({ db, env }: ServiceDeps) {
             const id = await t.insertAward({ roundId, orgUnitId: u.id, grade: 'organisation' });
             items.push({ refId: id, title: u.name, subtitle: gradeLabel('organisation'), scorecard: undefined });
           }
-          if (items.length === 0) throw new AppError('COMPETITION_STATE', { details: { awards: 0 } });
+          if (items.length === 0) throw new AppError('COMPETITION_NO_AWARDS');
           const pub = await publishList(trx, actor, {
             kind: 'competition_round',
             sourceId: roundId,

@@ -325,6 +325,9 @@ describe('competitions and judging', () => {
     expect(adv.json()).toEqual({ nextRoundId: cityRoundId, advanced: 1 });
     const cityEntries = await as(app, city)({ method: 'GET', url: `/api/competitions/rounds/${cityRoundId}/entries` });
     expect(cityEntries.json().entries.map((e: { title: string }) => e.title)).toEqual(['分数的初步认识']);
+    // the city's round is the last: advancing from it is refused as such
+    const last = await as(app, city)({ method: 'POST', url: `/api/competitions/rounds/${cityRoundId}/advance` });
+    expect([last.statusCode, last.json().error.code]).toEqual([409, 'COMPETITION_LAST_ROUND']);
 
     const xlsx = await as(
       app,

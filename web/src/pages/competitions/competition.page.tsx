@@ -72,6 +72,16 @@ function EntryForm({ round, categories, onDone }: { round: Round; categories: st
   );
 }
 
+/** The notice period offered: from today, seven days (five working days and a weekend). */
+const noticeDays = () => {
+  const day = (offset: number) => new Date(Date.now() + 8 * 3_600_000 + offset * 86_400_000).toISOString().slice(0, 10);
+  return { startsOn: day(0), endsOn: day(6) };
+};
+
+/** The round entries advance into, as the last aggregation found it (null for the last round). */
+const nextRoundOf = (round: Round): number | null =>
+  (round.aggregate as { advancement?: { nextRoundId?: number | null } } | null)?.advancement?.nextRoundId ?? null;
+
 /** One round: its status, the organiser's steps (each confirmed), panels, entries and results, the certificates. */
 function RoundCard({ round, categories }: { round: Round; categories: string[] }) {
   const { t } = useTranslation();
@@ -188,7 +198,7 @@ function RoundCard({ round, categories }: { round: Round; categories: string[] }
             {(round.status === 'judging' || round.status === 'scored') && (
               <Button onClick={() => confirm('aggregate', 'aggregate')}>{t('competitions.aggregate')}</Button>
             )}
-            {round.status !== 'open' && round.status !== 'judging' && (
+            {round.status !== 'open' && round.status !== 'judging' && nextRoundOf(round) !== null && (
               <Button onClick={() => confirm('advance', 'advance')}>{t('competitions.advance')}</Button>
             )}
             {round.status === 'scored' && (
@@ -294,20 +304,20 @@ function RoundCard({ round, categories }: { round: Round; categories: string[] }
           }
         >
           <Alert type="warning" showIcon message={t('competitions.publishConfirm')} style={{ marginBottom: 12 }} />
-          <Form form={publishForm} layout="vertical">
+          <Form form={publishForm} layout="vertical" initialValues={noticeDays()}>
             <Form.Item
               name="startsOn"
               label={t('competitions.startsOn')}
-              rules={[{ required: true, pattern: /^\d{4}-\d{2}-\d{2}$/ }]}
+              rules={[{ required: true, message: t('competitions.dateRequired') }]}
             >
-              <Input placeholder="2027-07-01" />
+              <Input type="date" />
             </Form.Item>
             <Form.Item
               name="endsOn"
               label={t('competitions.endsOn')}
-              rules={[{ required: true, pattern: /^\d{4}-\d{2}-\d{2}$/ }]}
+              rules={[{ required: true, message: t('competitions.dateRequired') }]}
             >
-              <Input placeholder="2027-07-07" />
+              <Input type="date" />
             </Form.Item>
             <Form.Item name="units" label={t('competitions.orgAwards')}>
               <UnitSearchPicker multiple testId="publish-units" />

@@ -34,7 +34,11 @@ interface FormValues {
   }[];
 }
 
+/** Today in China ('YYYY-MM-DD'), what the server compares a deadline with. */
+const chinaToday = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+
 /** 新建评比: categories, rubric, scoring rules and rounds from the lowest level up to the organiser's. */
+
 function CompetitionFormModal({ onClose, onSaved }: { onClose: () => void; onSaved: (c: Competition) => void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
@@ -175,9 +179,17 @@ function CompetitionFormModal({ onClose, onSaved }: { onClose: () => void; onSav
                   <Form.Item
                     name={[f.name, 'deadline']}
                     label={t('competitions.deadline')}
-                    rules={[{ required: true, pattern: /^\d{4}-\d{2}-\d{2}$/ }]}
+                    rules={[
+                      { required: true, message: t('competitions.deadlineRequired') },
+                      {
+                        validator: (_, v: string | undefined) =>
+                          !v || v >= chinaToday()
+                            ? Promise.resolve()
+                            : Promise.reject(new Error(t('competitions.deadlinePast'))),
+                      },
+                    ]}
                   >
-                    <Input placeholder="2027-06-30" style={{ width: 120 }} />
+                    <Input type="date" style={{ width: 150 }} />
                   </Form.Item>
                   <Form.Item name={[f.name, 'quotaDefault']} label={t('competitions.quota')}>
                     <InputNumber min={0} max={10000} />
