@@ -31,6 +31,9 @@ export interface PairRow {
   mentorName: string | null;
   menteeTeacherId: number | null;
   menteeName: string | null;
+  /** whether the named teachers have accounts (one without confirms through the school) */
+  mentorHasAccount: boolean;
+  menteeHasAccount: boolean;
   appliedAs: AppliedAs;
   applicationNote: string | null;
   status: PairStatus;
@@ -155,6 +158,8 @@ function selectPairs(db: Q) {
       'tm.name as mentorName',
       sql<number | null>`p.mentee_teacher_id::int`.as('menteeTeacherId'),
       'te.name as menteeName',
+      sql<boolean>`tm.user_id IS NOT NULL`.as('mentorHasAccount'),
+      sql<boolean>`te.user_id IS NOT NULL`.as('menteeHasAccount'),
       'p.applied_as as appliedAs',
       'p.application_note as applicationNote',
       'p.status',

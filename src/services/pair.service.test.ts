@@ -153,6 +153,46 @@ describe('a teacher’s application through the school and the county', () => {
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
   });
 
+  it('lets the school confirm for a named mentor who has no account, and no one else', async () => {
+    // a county pairs a teacher with an account (b) and a mentor who has none (the registry's, not yet activated)
+    const mentorId = await seedTeacher(t.db, t.env, tree.S1);
+    const made = await s.pairs.create(county, {
+      kind: 'mentoring',
+      mentorTeacherId: mentorId,
+      menteeTeacherId: tch.b.id,
+    });
+    expect(made.status).toBe('registered');
+    await s.pairs.saveAgreement(tch.b.ctx, made.id, {
+      goals: '熟悉班主任工作',
+      plan: '每周交流一次',
+      termStart: addDays(day, -10),
+      termEnd: addDays(day, 300),
+    });
+    await s.pairs.confirmAgreement(tch.b.ctx, made.id);
+    // the mentee's school (also the mentor's) is offered to confirm for the mentor, named; another school is not
+    const seen = await s.pairs.detail(school1, made.id);
+    expect(seen.pair.can.confirm).toBe(true);
+    expect(seen.pair.confirmsFor).toBe(seen.pair.mentorName);
+    expect(await codeOf(s.pairs.confirmAgreement(school2, made.id))).toBe('NOT_FOUND');
+    const signed = await s.pairs.confirmAgreement(school1, made.id);
+    expect(signed.pair.status).toBe('active');
+    const row = await t.db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('action', '=', 'pair.confirm')
+      .where('target_id', '=', String(made.id))
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(row.details).toMatchObject({ side: 'mentor', onBehalfOfTeacher: true });
+    // a mentor who has an account confirms for themselves: the school is not offered it
+    const own = await s.pairs.create(county, {
+      kind: 'mentoring',
+      mentorTeacherId: tch.c.id,
+      menteeTeacherId: mentorId,
+    });
+    expect((await s.pairs.detail(school2, own.id)).pair.confirmsFor).toBeNull();
+  });
+
   it('posts a confirmed activity’s hours under the county rule, never beyond the yearly cap', async () => {
     // a school reads its county's rule but sets none; the city above sets none either
     expect(await codeOf(s.pairs.saveRule(school1, tree.K1.id, rule(10, 15)))).toBe('NOT_FOUND');

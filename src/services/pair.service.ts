@@ -72,6 +72,8 @@ export interface PairView extends PairRow {
   /** the reader's side when they are a member (a named teacher, or a school admin of a school pairing) */
   side: Side | null;
   can: PairAbilities;
+  /** the named teacher a school admin confirms the agreement for, having no account yet */
+  confirmsFor: string | null;
   reviews: ReviewRow[];
 }
 
@@ -190,12 +192,36 @@ export function createPairService(deps: ServiceDeps, credits: CreditLedgerServic
     actor.role === 'county_admin' && isWithin(actor.orgPath, p.countyPath);
   const schoolScorer = (actor: Actor, p: PairRow) => actor.role === 'school_admin' && insidePair(actor, p);
 
+  /**
+   * The side a school admin confirms the agreement for: a named teacher of the admin's school who has no
+   * account yet (recorded as confirmed on their behalf), so a pair never waits for a login that cannot come.
+   */
+  function proxySide(actor: Actor, p: PairRow): Side | null {
+    if (p.kind !== 'mentoring' || actor.role !== 'school_admin') return null;
+    const open = (side: Side) =>
+      side === 'mentor'
+        ? p.mentorTeacherId !== null &&
+          !p.mentorHasAccount &&
+          !p.mentorConfirmedAt &&
+          isWithin(actor.orgPath, p.orgPath)
+        : p.menteeTeacherId !== null &&
+          !p.menteeHasAccount &&
+          !p.menteeConfirmedAt &&
+          isWithin(actor.orgPath, p.menteeOrgPath);
+    return open('mentor') ? 'mentor' : open('mentee') ? 'mentee' : null;
+  }
+
   function abilities(actor: Actor, side: Side | null, p: PairRow, reviews: ReviewRow[]): PairAbilities {
     const steps = stepsFrom(p.status);
     const member = side !== null;
+    const confirmSide = side ?? proxySide(actor, p);
     const admin = (actor.role === 'school_admin' || actor.role === 'county_admin') && insidePair(actor, p);
     const confirmedMine =
-      side === 'mentor' ? p.mentorConfirmedAt !== null : side === 'mentee' ? p.menteeConfirmedAt !== null : true;
+      confirmSide === 'mentor'
+        ? p.mentorConfirmedAt !== null
+        : confirmSide === 'mentee'
+          ? p.menteeConfirmedAt !== null
+          : true;
     return {
       recommend: steps.includes('recommend') && schoolStep(actor, p),
       register: steps.includes('register') && countyStep(actor, p),
@@ -203,10 +229,10 @@ export function createPairService(deps: ServiceDeps, credits: CreditLedgerServic
       editAgreement: p.status === 'registered' && (member || admin),
       confirm:
         p.status === 'registered' &&
-        member &&
+        confirmSide !== null &&
         !confirmedMine &&
         agreementGaps(p).length === 0 &&
-        namedFor(p, side as Side),
+        namedFor(p, confirmSide),
       logActivity: pairWorks(p.status) && member,
       decideActivities: pairWorks(p.status) && (member || admin),
       scoreAsSchool: pairWorks(p.status) && schoolScorer(actor, p),
@@ -345,7 +371,9 @@ export function createPairService(deps: ServiceDeps, credits: CreditLedgerServic
 
   async function view(actor: Actor, side: Side | null, p: PairRow): Promise<PairView> {
     const reviews = await repo.reviews([p.id]);
-    return { ...p, side, can: abilities(actor, side, p, reviews), reviews };
+    const proxy = side === null ? proxySide(actor, p) : null;
+    const confirmsFor = proxy === 'mentor' ? p.mentorName : proxy === 'mentee' ? p.menteeName : null;
+    return { ...p, side, can: abilities(actor, side, p, reviews), confirmsFor, reviews };
   }
 
   async function detailOf(actor: Actor, side: Side | null, p: PairRow): Promise<PairDetail> {
@@ -940,8 +968,10 @@ export function createPairService(deps: ServiceDeps, credits: CreditLedgerServic
         ctx,
         id,
         'pair.confirm',
-        async (trx, { actor, p, side }, meta) => {
+        async (trx, { actor, p, side: member }, meta) => {
           if (p.status !== 'registered') throw new AppError('PAIR_STATE', { details: { status: p.status } });
+          const side = member ?? proxySide(actor, p);
+          if (side === null) throw new AppError('PAIR_STATE', { details: { confirmed: 'both' } });
           const gaps = agreementGaps(p);
           if (gaps.length)
             throw new AppError('PAIR_INVALID', { details: Object.fromEntries(gaps.map((g) => [g, 'required'])) });
@@ -953,11 +983,11 @@ export function createPairService(deps: ServiceDeps, credits: CreditLedgerServic
           const set = side === 'mentor' ? { mentor_confirmed_at: now } : { mentee_confirmed_at: now };
           const signed = other !== null;
           await createPairRepository(trx).update(p.id, signed ? { ...set, status: step(p, 'sign') } : set);
-          meta.details = { side, signed };
+          meta.details = { side, signed, ...(member === null ? { onBehalfOfTeacher: true } : {}) };
           if (signed) await tellPair(trx, p, 'pair_signed', actor.userId);
           else await tellSide(trx, p, side === 'mentor' ? 'mentee' : 'mentor', 'pair_agreement', actor.userId);
         },
-        (r) => r.side !== null,
+        (r) => r.side !== null || proxySide(r.actor, r.p) !== null,
       );
     },
 

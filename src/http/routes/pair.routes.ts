@@ -54,6 +54,8 @@ const ReviewOut = z.object({
 
 const PairViewOut = PairOut.extend({
   side: z.enum(['mentor', 'mentee']).nullable(),
+  /** the named teacher without an account a school admin confirms the agreement for */
+  confirmsFor: z.string().nullable(),
   can: z.object({
     recommend: z.boolean(),
     register: z.boolean(),
@@ -133,6 +135,7 @@ const presentPair = (p: PairRow): z.infer<typeof PairOut> => ({
 const presentView = (v: PairView): z.infer<typeof PairViewOut> => ({
   ...presentPair(v),
   side: v.side,
+  confirmsFor: v.confirmsFor,
   can: v.can,
   reviews: v.reviews.map((r) => ({
     stage: r.stage,

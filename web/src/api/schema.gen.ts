@@ -8741,6 +8741,7 @@ export interface paths {
           honourCode: string | null;
           createdAt: string;
           side: 'mentor' | 'mentee' | null;
+          confirmsFor: string | null;
           can: {
             recommend: boolean;
             register: boolean;
@@ -8810,6 +8811,7 @@ export interface paths {
           honourCode: string | null;
           createdAt: string;
           side: 'mentor' | 'mentee' | null;
+          confirmsFor: string | null;
           can: {
             recommend: boolean;
             register: boolean;
@@ -8948,6 +8950,7 @@ export interface paths {
           honourCode: string | null;
           createdAt: string;
           side: 'mentor' | 'mentee' | null;
+          confirmsFor: string | null;
           can: {
             recommend: boolean;
             register: boolean;
@@ -9070,6 +9073,7 @@ export interface paths {
           honourCode: string | null;
           createdAt: string;
           side: 'mentor' | 'mentee' | null;
+          confirmsFor: string | null;
           can: {
             recommend: boolean;
             register: boolean;
@@ -9164,6 +9168,7 @@ export interface paths {
             honourCode: string | null;
             createdAt: string;
             side: 'mentor' | 'mentee' | null;
+            confirmsFor: string | null;
             can: {
               recommend: boolean;
               register: boolean;
@@ -9257,6 +9262,7 @@ export interface paths {
           honourCode: string | null;
           createdAt: string;
           side: 'mentor' | 'mentee' | null;
+          confirmsFor: string | null;
           can: {
             recommend: boolean;
             register: boolean;
@@ -9355,6 +9361,7 @@ export interface paths {
           honourCode: string | null;
           createdAt: string;
           side: 'mentor' | 'mentee' | null;
+          confirmsFor: string | null;
           can: {
             recommend: boolean;
             register: boolean;
@@ -9441,6 +9448,7 @@ export interface paths {
           honourCode: string | null;
           createdAt: string;
           side: 'mentor' | 'mentee' | null;
+          confirmsFor: string | null;
           can: {
             recommend: boolean;
             register: boolean;
@@ -9534,6 +9542,7 @@ export interface paths {
           honourCode: string | null;
           createdAt: string;
           side: 'mentor' | 'mentee' | null;
+          confirmsFor: string | null;
           can: {
             recommend: boolean;
             register: boolean;
@@ -9626,6 +9635,7 @@ export interface paths {
           honourCode: string | null;
           createdAt: string;
           side: 'mentor' | 'mentee' | null;
+          confirmsFor: string | null;
           can: {
             recommend: boolean;
             register: boolean;
@@ -9715,6 +9725,7 @@ export interface paths {
           honourCode: string | null;
           createdAt: string;
           side: 'mentor' | 'mentee' | null;
+          confirmsFor: string | null;
           can: {
             recommend: boolean;
             register: boolean;
@@ -9801,6 +9812,7 @@ export interface paths {
           honourCode: string | null;
           createdAt: string;
           side: 'mentor' | 'mentee' | null;
+          confirmsFor: string | null;
           can: {
             recommend: boolean;
             register: boolean;
@@ -9890,6 +9902,7 @@ export interface paths {
           honourCode: string | null;
           createdAt: string;
           side: 'mentor' | 'mentee' | null;
+          confirmsFor: string | null;
           can: {
             recommend: boolean;
             register: boolean;
@@ -9979,6 +9992,7 @@ export interface paths {
           honourCode: string | null;
           createdAt: string;
           side: 'mentor' | 'mentee' | null;
+          confirmsFor: string | null;
           can: {
             recommend: boolean;
             register: boolean;
@@ -10072,6 +10086,7 @@ export interface paths {
           honourCode: string | null;
           createdAt: string;
           side: 'mentor' | 'mentee' | null;
+          confirmsFor: string | null;
           can: {
             recommend: boolean;
             register: boolean;

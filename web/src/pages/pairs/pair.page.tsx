@@ -393,7 +393,7 @@ function AgreementCard({ detail, onDone }: { detail: PairDetail; onDone: (d: Pai
   const confirmIt = () =>
     modal.confirm({
       title: t('pairs.actions.confirm'),
-      content: t('pairs.confirm.confirm'),
+      content: p.confirmsFor ? t('pairs.confirm.confirmFor', { name: p.confirmsFor }) : t('pairs.confirm.confirm'),
       okText: t('pairs.actions.confirm'),
       cancelText: t('common.cancel'),
       okButtonProps: { 'data-testid': 'pair-step-confirm' },
