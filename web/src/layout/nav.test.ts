@@ -53,6 +53,9 @@ describe('menus grouped by task, and where each page sits in them', () => {
     expect(labels('teacher', '/me/study')).toEqual(['nav.groups.training', 'study.nav']);
     expect(labels('teacher', '/me/study/12')).toEqual(['nav.groups.training', 'study.nav', 'study.outline.crumb']);
     expect(pageTrail(navFor('teacher'), '/me/study/12/items/3').selected).toBe('/me/study');
+    // a backbone round: under 骨干教师 for the admins who run rounds, under 我的 for a panel member
+    expect(pageTrail(navFor('county_admin'), '/programmes/backbone/3').selected).toBe('/programmes/backbone');
+    expect(labels('trainer', '/programmes/backbone/3')).toEqual(['nav.groups.mine', 'backbone.round.crumb']);
     expect(pageTrail(navFor('county_admin'), '/teachers/42').crumbs[1]).toEqual({
       labelKey: 'nav.teachers',
       to: '/teachers',

@@ -400,10 +400,21 @@ const SUB_PAGE_PATTERNS: Array<{ pattern: RegExp; labelKey: string }> = [
 ];
 
 /** Pages outside the menu, by pattern: their group, and their name. */
-const OTHER_PAGES: Array<{ pattern: RegExp; group: string; labelKey: string }> = [
+const OTHER_PAGES: Array<{
+  pattern: RegExp;
+  group: string;
+  labelKey: string;
+  /** only for roles whose menu holds no item above the page (admins find it under their own menu item) */
+  fallback?: boolean;
+}> = [
   { pattern: /^\/change-password$/, group: 'nav.groups.mine', labelKey: 'account.changePassword' },
   // a backbone round opened by a panel member (a teacher or a trainer) from 我的骨干教师
-  { pattern: /^\/programmes\/backbone\/\d+$/, group: 'nav.groups.mine', labelKey: 'backbone.round.crumb' },
+  {
+    pattern: /^\/programmes\/backbone\/\d+$/,
+    group: 'nav.groups.mine',
+    labelKey: 'backbone.round.crumb',
+    fallback: true,
+  },
   { pattern: /^\/sessions\/\d+\/qr$/, group: 'nav.groups.training', labelKey: 'nav.crumbs.sessionQr' },
   // an exam's results and statistics, linked from the exam's page
   { pattern: /^\/exams\/\d+\/results$/, group: 'nav.groups.training', labelKey: 'examResults.link' },
@@ -453,7 +464,7 @@ export interface PageTrail {
  */
 export function pageTrail(groups: NavGroup[], pathname: string): PageTrail {
   // pages of their own first: a survey's form lies under /me, yet is no part of the account page
-  const other = OTHER_PAGES.find((p) => p.pattern.test(pathname));
+  const other = OTHER_PAGES.find((p) => !p.fallback && p.pattern.test(pathname));
   if (other) return { crumbs: [{ labelKey: other.group }, { labelKey: other.labelKey }] };
   let best: { group: NavGroup; item: NavItem } | undefined;
   for (const group of groups)
@@ -478,5 +489,7 @@ export function pageTrail(groups: NavGroup[], pathname: string): PageTrail {
       );
     return { selected: item.key, crumbs };
   }
+  const fallback = OTHER_PAGES.find((p) => p.fallback && p.pattern.test(pathname));
+  if (fallback) return { crumbs: [{ labelKey: fallback.group }, { labelKey: fallback.labelKey }] };
   return { crumbs: [{ labelKey: 'common.notFoundTitle' }] };
 }

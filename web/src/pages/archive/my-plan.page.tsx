@@ -22,6 +22,7 @@ import {
   type DevelopmentPlanYearInput,
   developmentPlansApi,
 } from '../../api/archive.api';
+import { ApiError } from '../../api/client';
 import { ErrorResult, SectionSpin } from '../../components/page-states';
 import { useErrorMessage } from '../../lib/error-message';
 import { PlanReadOnly, PlanReviews, PlanStatusTag } from './plan-parts';
@@ -77,8 +78,26 @@ function PlanEditor({ plan }: { plan: DevelopmentPlan }) {
       void message.success(t('archive.plan.submitted'));
       done();
     },
-    onError: (e) => message.error(errorMessage(e)),
+    onError: (e) => {
+      void message.error(errorMessage(e));
+      markProblems(e);
+    },
   });
+  type FieldError = { name: ['goals'] | ['years', number, 'actions' | 'training' | 'hours']; errors: string[] };
+  /** The server names what is missing or too long (goals, a year's actions …): each is marked on its field. */
+  const markProblems = (e: unknown) => {
+    const problems = e instanceof ApiError ? e.details?.['problems'] : undefined;
+    if (!Array.isArray(problems)) return;
+    form.setFields(
+      (problems as Array<{ field: string; year?: number; reason: string }>).flatMap((p): FieldError[] => {
+        const text = t(`archive.plan.problems.${p.reason === 'empty' ? 'empty' : 'invalid'}`);
+        if (p.field === 'goals') return [{ name: ['goals'], errors: [text] }];
+        const i = plan.years.findIndex((y) => y.year === p.year);
+        const field = p.field === 'targetTenths' ? 'hours' : p.field === 'training' ? 'training' : 'actions';
+        return i < 0 ? [] : [{ name: ['years', i, field], errors: [text] }];
+      }),
+    );
+  };
   return (
     <Form form={form} layout="vertical" data-testid="plan-form">
       <Form.Item name="goals" label={t('archive.plan.goals')} extra={t('archive.plan.goalsHint')}>

@@ -19,8 +19,8 @@ export function PlanStatusTag({ status }: { status: DevelopmentPlanStatus }) {
   );
 }
 
-/** The school's last comment on a returned plan, and every decision so far. */
-export function PlanReviews({ plan }: { plan: DevelopmentPlan }) {
+/** The school's last comment on a returned plan (worded for its reader), and every decision so far. */
+export function PlanReviews({ plan, reader = 'teacher' }: { plan: DevelopmentPlan; reader?: 'teacher' | 'school' }) {
   const { t } = useTranslation();
   return (
     <Flex vertical gap="small">
@@ -29,7 +29,9 @@ export function PlanReviews({ plan }: { plan: DevelopmentPlan }) {
           type="warning"
           showIcon
           data-testid="plan-returned-comment"
-          message={t('archive.plan.returnedBy', { name: plan.reviewedByName ?? '' })}
+          message={t(reader === 'school' ? 'archive.plan.returnedToTeacher' : 'archive.plan.returnedBy', {
+            name: plan.reviewedByName ?? '',
+          })}
           description={<span style={{ whiteSpace: 'pre-wrap' }}>{plan.reviewComment}</span>}
         />
       )}

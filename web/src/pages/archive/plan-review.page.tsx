@@ -136,7 +136,7 @@ export function PlanReviewPage() {
           </Button>
         </Space>
       )}
-      <PlanReviews plan={plan} />
+      <PlanReviews plan={plan} reader="school" />
       <PlanReadOnly plan={plan} />
       <ReasonModal
         open={returning}

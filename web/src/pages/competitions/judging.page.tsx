@@ -81,8 +81,8 @@ export function JudgeEntryPage() {
       form
         .validateFields()
         .then((v) => judgingApi.score(id, { items: v.items ?? {}, comment: v.comment ?? null, submit })),
-    onSuccess: () => {
-      void message.success(t('competitions.saved'));
+    onSuccess: (_, submit) => {
+      void message.success(t(submit ? 'competitions.scoreSubmitted' : 'competitions.draftSaved'));
       refresh();
     },
     onError: (err) => void message.error(errorText(err)),
