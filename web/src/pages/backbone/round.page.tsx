@@ -565,7 +565,7 @@ export default function BackboneRoundPage() {
           />
         )}
       </Card>
-      <Card size="small" title={t('backbone.quota.title')}>
+      <Card size="small" title={t('backbone.quota.title')} hidden={quotas.length === 0 && !r.manage}>
         <Table<BackboneQuota>
           rowKey="orgUnitId"
           size="small"

@@ -1,6 +1,6 @@
 import { UploadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Descriptions, Form, Input, Modal, Space, Table, Tag, Upload } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Form, Input, Modal, Select, Space, Table, Tag, Upload } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -45,15 +45,16 @@ function EntryForm({ round, categories, onDone }: { round: Round; categories: st
         <Input />
       </Form.Item>
       {categories.length > 0 && (
-        <Form.Item name="category" label={t('competitions.category')} rules={[{ required: true }]}>
-          <select aria-label={t('competitions.category')}>
-            <option value="" />
-            {categories.map((c) => (
-              <option key={c} value={c}>
-                {c}
-              </option>
-            ))}
-          </select>
+        <Form.Item
+          name="category"
+          label={t('competitions.category')}
+          rules={[{ required: true, message: t('competitions.categoryRequired') }]}
+        >
+          <Select
+            options={categories.map((c) => ({ value: c, label: c }))}
+            placeholder={t('competitions.categoryRequired')}
+            data-testid={`entry-category-${round.id}`}
+          />
         </Form.Item>
       )}
       <Form.Item name="body" label={t('competitions.body')}>
@@ -349,7 +350,8 @@ export default function CompetitionPage() {
             .join('；')}
         </Descriptions.Item>
         <Descriptions.Item label={t('competitions.rules')}>
-          {t('competitions.trimAt')} {c.trimAt}；{c.normalise ? t('competitions.normalise') : ''}
+          {t('competitions.trimRule', { n: c.trimAt })}
+          {c.normalise ? `；${t('competitions.normaliseRule', { n: c.normaliseMin })}` : ''}
         </Descriptions.Item>
       </Descriptions>
       {rounds.map((r) => (

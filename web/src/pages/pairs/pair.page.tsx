@@ -106,9 +106,16 @@ export default function PairPage() {
           </Space>
         }
         extra={
-          <DownloadButton file={() => pairsApi.agreementPdf(p.id)} fileName={`pair-${p.id}.pdf`} data-testid="pair-pdf">
-            {t('pairs.agreementPdf')}
-          </DownloadButton>
+          // an agreement exists from the registration on: nothing to print before
+          (p.status === 'registered' || p.status === 'active' || p.status === 'ended') && (
+            <DownloadButton
+              file={() => pairsApi.agreementPdf(p.id)}
+              fileName={`pair-${p.id}.pdf`}
+              data-testid="pair-pdf"
+            >
+              {t('pairs.agreementPdf')}
+            </DownloadButton>
+          )
         }
       >
         <Steps
