@@ -429,6 +429,16 @@ export function createCompetitionRepository(db: Q) {
       return Number(r.id);
     },
 
+    /** The rounds an entry is in (it advances from one to the next). */
+    async roundIdsOfEntry(entryId: number): Promise<number[]> {
+      const rows = await db
+        .selectFrom('competition_entry_round')
+        .select('round_id')
+        .where('entry_id', '=', entryId)
+        .execute();
+      return rows.map((r) => Number(r.round_id));
+    },
+
     async files(entryId: number) {
       const rows = await db
         .selectFrom('competition_entry_file')

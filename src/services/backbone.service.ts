@@ -569,6 +569,15 @@ export function createBackboneService(deps: ServiceDeps) {
     );
   }
 
+  /** What a decision on a nomination is audited as: the nomination, at its school, under the teacher's name. */
+  const nominationMeta = (action: string, id: number, n: NominationRow) => ({
+    action,
+    targetType: 'backbone_nomination',
+    targetId: id,
+    targetPath: n.orgPath,
+    targetLabel: n.teacherName,
+  });
+
   return {
     sweep,
 
@@ -881,102 +890,46 @@ export function createBackboneService(deps: ServiceDeps) {
       const x = await readNomination(ctx, id, action);
       const qp = quotaPath(x.quotas, x.n);
       if (!isWithin(x.actor.orgPath, qp) || !isAdmin(x.actor.role))
-        return auditRefusal(
-          db,
-          ctx,
-          {
-            action,
-            targetType: 'backbone_nomination',
-            targetId: id,
-            targetPath: x.n.orgPath,
-            targetLabel: x.n.teacherName,
-          },
-          new AppError('FORBIDDEN'),
-        );
-      return auditedWrite(
-        db,
-        ctx,
-        {
-          action,
-          targetType: 'backbone_nomination',
-          targetId: id,
-          targetPath: x.n.orgPath,
-          targetLabel: x.n.teacherName,
-        },
-        async (trx) => {
-          const r = createBackboneRepository(trx);
-          await r.lockRound(x.r.id);
-          const cur = (await r.round(x.r.id)) as RoundRow;
-          const n = (await r.nomination(id)) as NominationRow;
-          if (cur.status !== 'nominating' || n.status !== 'proposed')
-            throw new AppError('BACKBONE_ROUND_STATE', { details: { status: cur.status, nomination: n.status } });
-          if (today(env) > cur.nominationDeadline)
-            throw new AppError('BACKBONE_DEADLINE_PASSED', { params: { deadline: cur.nominationDeadline } });
-          const quota = (await r.lockQuota(x.r.id, n.quotaUnitId)) ?? 0;
-          const used = await r.nominatedCount(x.r.id, n.quotaUnitId);
-          if (!fitsQuota(quota, used))
-            throw new AppError('BACKBONE_OVER_QUOTA', { params: { unit: n.quotaUnitName, quota, used } });
-          await r.setNominationStatus(id, 'nominated');
-          return { id, status: 'nominated' as const };
-        },
-      );
+        return auditRefusal(db, ctx, nominationMeta(action, id, x.n), new AppError('FORBIDDEN'));
+      return auditedWrite(db, ctx, nominationMeta(action, id, x.n), async (trx) => {
+        const r = createBackboneRepository(trx);
+        await r.lockRound(x.r.id);
+        const cur = (await r.round(x.r.id)) as RoundRow;
+        const n = (await r.nomination(id)) as NominationRow;
+        if (cur.status !== 'nominating' || n.status !== 'proposed')
+          throw new AppError('BACKBONE_ROUND_STATE', { details: { status: cur.status, nomination: n.status } });
+        if (today(env) > cur.nominationDeadline)
+          throw new AppError('BACKBONE_DEADLINE_PASSED', { params: { deadline: cur.nominationDeadline } });
+        const quota = (await r.lockQuota(x.r.id, n.quotaUnitId)) ?? 0;
+        const used = await r.nominatedCount(x.r.id, n.quotaUnitId);
+        if (!fitsQuota(quota, used))
+          throw new AppError('BACKBONE_OVER_QUOTA', { params: { unit: n.quotaUnitName, quota, used } });
+        await r.setNominationStatus(id, 'nominated');
+        return { id, status: 'nominated' as const };
+      });
     },
 
     async withdraw(ctx: RequestContext, id: number) {
       const action = 'backbone.nomination.withdraw';
       const x = await readNomination(ctx, id, action);
       if (!x.mine && !x.manage)
-        return auditRefusal(
-          db,
-          ctx,
-          {
-            action,
-            targetType: 'backbone_nomination',
-            targetId: id,
-            targetPath: x.n.orgPath,
-            targetLabel: x.n.teacherName,
-          },
-          new AppError('FORBIDDEN'),
-        );
-      return auditedWrite(
-        db,
-        ctx,
-        {
-          action,
-          targetType: 'backbone_nomination',
-          targetId: id,
-          targetPath: x.n.orgPath,
-          targetLabel: x.n.teacherName,
-        },
-        async (trx) => {
-          const r = createBackboneRepository(trx);
-          await r.lockRound(x.r.id);
-          const cur = (await r.round(x.r.id)) as RoundRow;
-          const n = (await r.nomination(id)) as NominationRow;
-          if (cur.status !== 'nominating' || n.status === 'withdrawn')
-            throw new AppError('BACKBONE_ROUND_STATE', { details: { status: cur.status } });
-          await r.setNominationStatus(id, 'withdrawn');
-          return { id, status: 'withdrawn' as const };
-        },
-      );
+        return auditRefusal(db, ctx, nominationMeta(action, id, x.n), new AppError('FORBIDDEN'));
+      return auditedWrite(db, ctx, nominationMeta(action, id, x.n), async (trx) => {
+        const r = createBackboneRepository(trx);
+        await r.lockRound(x.r.id);
+        const cur = (await r.round(x.r.id)) as RoundRow;
+        const n = (await r.nomination(id)) as NominationRow;
+        if (cur.status !== 'nominating' || n.status === 'withdrawn')
+          throw new AppError('BACKBONE_ROUND_STATE', { details: { status: cur.status } });
+        await r.setNominationStatus(id, 'withdrawn');
+        return { id, status: 'withdrawn' as const };
+      });
     },
 
     async uploadFile(ctx: RequestContext, id: number, file: { name: string; data: Buffer }) {
       const action = 'backbone.nomination.upload';
       const x = await readNomination(ctx, id, action);
-      if (!x.mine)
-        return auditRefusal(
-          db,
-          ctx,
-          {
-            action,
-            targetType: 'backbone_nomination',
-            targetId: id,
-            targetPath: x.n.orgPath,
-            targetLabel: x.n.teacherName,
-          },
-          new AppError('FORBIDDEN'),
-        );
+      if (!x.mine) return auditRefusal(db, ctx, nominationMeta(action, id, x.n), new AppError('FORBIDDEN'));
       if (x.r.status !== 'nominating' || x.n.status === 'withdrawn')
         throw new AppError('BACKBONE_ROUND_STATE', { details: { status: x.r.status } });
       const f = storeFile(file);

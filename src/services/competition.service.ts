@@ -311,6 +311,14 @@ export function createCompetitionService({ db, env }: ServiceDeps) {
     };
   }
 
+  /** An entry changes only while every round it is in still takes entries. */
+  async function requireRoundsOpen(t: ReturnType<typeof createCompetitionRepository>, entryId: number) {
+    for (const roundId of await t.roundIdsOfEntry(entryId)) {
+      const r = (await t.round(roundId)) as RoundRow;
+      if (r.status !== 'open') throw new AppError('COMPETITION_STATE', { details: { status: r.status } });
+    }
+  }
+
   async function aggregateRound(trx: Kysely<DB>, r: RoundRow, c: CompetitionRow): Promise<AggregateSummary> {
     const t = createCompetitionRepository(trx);
     const [entries, submitted, seats] = await Promise.all([
@@ -634,15 +642,7 @@ export function createCompetitionService({ db, env }: ServiceDeps) {
         },
         async (trx) => {
           const t = createCompetitionRepository(trx);
-          const rounds = await trx
-            .selectFrom('competition_entry_round')
-            .select('round_id')
-            .where('entry_id', '=', entryId)
-            .execute();
-          for (const x of rounds) {
-            const r = (await t.round(Number(x.round_id))) as RoundRow;
-            if (r.status !== 'open') throw new AppError('COMPETITION_STATE', { details: { status: r.status } });
-          }
+          await requireRoundsOpen(t, entryId);
           if ((await t.files(entryId)).length >= ENTRY_FILES_MAX) throw invalid({ files: 'too_many' });
           const id = await t.insertFile({ entryId, fileName: name, mime, sizeBytes: data.length, sha256 });
           return { id, fileName: name, mime, sizeBytes: data.length };
@@ -662,15 +662,7 @@ export function createCompetitionService({ db, env }: ServiceDeps) {
         { action, targetType: 'competition_entry', targetId: entryId, targetPath: e.orgPath, targetLabel: e.title },
         async (trx) => {
           const t = createCompetitionRepository(trx);
-          const rounds = await trx
-            .selectFrom('competition_entry_round')
-            .select('round_id')
-            .where('entry_id', '=', entryId)
-            .execute();
-          for (const x of rounds) {
-            const r = (await t.round(Number(x.round_id))) as RoundRow;
-            if (r.status !== 'open') throw new AppError('COMPETITION_STATE', { details: { status: r.status } });
-          }
+          await requireRoundsOpen(t, entryId);
           if (e.status !== 'submitted') throw new AppError('COMPETITION_STATE', { details: { entry: e.status } });
           await t.setEntryStatus(entryId, 'withdrawn');
           return { ok: true };
